@@ -1,0 +1,183 @@
+package dev.gauntlet.farm;
+
+import dev.gauntlet.farm.admin.AdminApi;
+import dev.gauntlet.farm.chaos.ChaosCatalog;
+import dev.gauntlet.farm.http.Reply;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The API Farm on the wire: one Javalin server (virtual threads) with the admin API, the farm-wide token endpoint,
+ * every service under its base path, and extra connectors for services that answer at the root of a port of their
+ * own.
+ */
+public final class FarmServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FarmServer.class);
+    private static final HandlerType[] METHODS = {HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH,
+            HandlerType.DELETE, HandlerType.HEAD, HandlerType.OPTIONS};
+
+    private final FarmConfig config;
+    private final Farm farm;
+    private final ServiceCatalog catalog;
+    private final ServicePipeline pipeline;
+    private final Map<Integer, String> serviceByPort = new ConcurrentHashMap<>();
+    private final Map<String, ServerConnector> connectors = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService watcher;
+    private Javalin app;
+
+    private FarmServer(FarmConfig config) {
+        this.config = config;
+        ChaosCatalog chaos = config.chaosFile() == null ? ChaosCatalog.builtIn() : ChaosCatalog.load(config.chaosFile());
+        this.farm = new Farm(config.seed(), config.clock(), chaos);
+        this.catalog = new ServiceCatalog(farm, config.servicesDir());
+        this.pipeline = new ServicePipeline(farm);
+        this.watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "farm-services-watcher");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Loads the services and starts serving; the returned server is ready for requests. */
+    public static FarmServer start(FarmConfig config) {
+        FarmServer server = new FarmServer(config);
+        server.startServing();
+        return server;
+    }
+
+    private void startServing() {
+        if (config.builtIns()) catalog.loadBuiltIns();
+        catalog.scan();
+        for (String id : config.servicePorts().keySet()) {
+            if (farm.service(id) == null) {
+                throw new IllegalArgumentException("--service-port names '" + id + "', which is not a loaded service; loaded: "
+                        + farm.services().stream().map(ServiceRuntime::id).toList());
+            }
+        }
+        AdminApi admin = new AdminApi(farm, this);
+        app = Javalin.create(cfg -> {
+            cfg.concurrency.useVirtualThreads = true;
+            cfg.startup.showJavalinBanner = false;
+            cfg.http.maxRequestSize = 64L * 1024 * 1024;
+            cfg.jetty.host = config.host();
+            cfg.jetty.port = config.port();
+            admin.register(cfg.routes);
+            cfg.routes.get("/", ctx -> {
+                if (!dispatch(ctx)) admin.index(ctx);
+            });
+            for (HandlerType method : METHODS) {
+                cfg.routes.addHttpHandler(method, "/<path>", this::route);
+            }
+            cfg.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
+                ServicePipeline.send(ctx, Reply.json(500, Map.of("error", "internal_error", "message", "The farm failed on this request: " + e)));
+            });
+        });
+        app.start();
+        farm.services().forEach(this::openOwnPort);
+        long every = config.watchInterval().toMillis();
+        watcher.scheduleWithFixedDelay(this::rescan, every, every, TimeUnit.MILLISECONDS);
+        LOG.info("API Farm listening on {} with {} services (seed {})", url(), farm.services().size(), config.seed());
+    }
+
+    private void rescan() {
+        try {
+            catalog.scan();
+            farm.services().forEach(this::openOwnPort);
+        } catch (RuntimeException e) {
+            LOG.warn("services folder scan failed: {}", e.toString());
+        }
+    }
+
+    private void route(Context ctx) {
+        if (!dispatch(ctx)) {
+            ServicePipeline.send(ctx, Reply.json(404, Map.of(
+                    "error", "not_found",
+                    "message", "No service answers at " + ctx.path() + "; base paths: "
+                            + farm.services().stream().map(s -> s.spec().basePath()).toList() + " (see GET /admin/status)")));
+        }
+    }
+
+    /** Sends the request to the service that owns it (by port, then by base path); false when none does. */
+    private boolean dispatch(Context ctx) {
+        String path = ctx.path();
+        String own = serviceByPort.get(ctx.req().getLocalPort());
+        if (own != null) {
+            ServiceRuntime svc = farm.service(own);
+            if (svc != null) {
+                pipeline.handle(ctx, svc, path);
+                return true;
+            }
+        }
+        ServiceRuntime svc = farm.forPath(path);
+        if (svc == null) return false;
+        String rest = path.substring(svc.spec().basePath().length());
+        pipeline.handle(ctx, svc, rest.isEmpty() ? "/" : rest);
+        return true;
+    }
+
+    /** Opens (once) the port of its own a service asks for in its YAML or on the command line. */
+    private synchronized void openOwnPort(ServiceRuntime svc) {
+        Integer wanted = config.servicePorts().getOrDefault(svc.id(), svc.spec().port());
+        if (wanted == null || connectors.containsKey(svc.id())) return;
+        Server server = app.jettyServer().server();
+        var connector = new ServerConnector(server, new HttpConnectionFactory(new HttpConfiguration()));
+        connector.setHost(config.host());
+        connector.setPort(wanted);
+        try {
+            server.addConnector(connector);
+            connector.start();
+        } catch (Exception e) {
+            server.removeConnector(connector);
+            LOG.warn("service {} cannot open its own port {}: {}", svc.id(), wanted, e.getMessage());
+            return;
+        }
+        connectors.put(svc.id(), connector);
+        serviceByPort.put(connector.getLocalPort(), svc.id());
+        LOG.info("service {} also answers at http://{}:{}/", svc.id(), config.host(), connector.getLocalPort());
+    }
+
+    public Farm farm() {
+        return farm;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public String url() {
+        String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+        return "http://" + host + ":" + port();
+    }
+
+    /** The port a service answers on at the root, or -1 when it has none. */
+    public int servicePort(String serviceId) {
+        ServerConnector c = connectors.get(serviceId);
+        return c == null ? -1 : c.getLocalPort();
+    }
+
+    /** Re-reads the services folder now instead of waiting for the next scan. */
+    public void rescanNow() {
+        rescan();
+    }
+
+    @Override
+    public void close() {
+        watcher.shutdownNow();
+        farm.stop();
+        if (app != null) app.stop();
+    }
+}

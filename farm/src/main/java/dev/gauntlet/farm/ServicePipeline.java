@@ -1,0 +1,258 @@
+package dev.gauntlet.farm;
+
+import dev.gauntlet.farm.auth.TokenStore;
+import dev.gauntlet.farm.chaos.ChaosLevel;
+import dev.gauntlet.farm.chaos.Fault;
+import dev.gauntlet.farm.chaos.FaultType;
+import dev.gauntlet.farm.flavor.Credential;
+import dev.gauntlet.farm.flavor.ErrorKind;
+import dev.gauntlet.farm.flavor.FarmError;
+import dev.gauntlet.farm.flavor.Flavor;
+import dev.gauntlet.farm.http.BadInput;
+import dev.gauntlet.farm.http.Call;
+import dev.gauntlet.farm.http.FarmRequest;
+import dev.gauntlet.farm.http.Reply;
+import dev.gauntlet.farm.http.Route;
+import dev.gauntlet.farm.http.RouteTable;
+import dev.gauntlet.farm.http.SocketFaults;
+import dev.gauntlet.farm.idempotency.IdempotencyStore;
+import dev.gauntlet.farm.limit.LimitDecision;
+import dev.gauntlet.farm.spec.AuthSpec;
+import io.javalin.http.Context;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * What happens to every request a service receives, in this order:
+ * route → body limit → credentials → chaos decision → (fault | rate limit → idempotency → handler) → latency → answer
+ * or socket fault. Flavours only shape the answers; this class is the one place the order is written down.
+ */
+final class ServicePipeline {
+
+    private final Farm farm;
+
+    ServicePipeline(Farm farm) {
+        this.farm = farm;
+    }
+
+    void handle(Context ctx, ServiceRuntime svc, String path) {
+        Flavor flavor = svc.flavor();
+        String method = ctx.method().name();
+        RouteTable.Match match = svc.routes().match(method, path);
+        if (match == null) {
+            send(ctx, unknownRoute(svc, method, path));
+            return;
+        }
+        svc.countRequest();
+        Route route = match.route();
+
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > svc.spec().maxBodyBytes()) {
+            send(ctx, tooLarge(svc, declared));
+            return;
+        }
+        byte[] body = ctx.bodyAsBytes();
+        if (body.length > svc.spec().maxBodyBytes()) {
+            send(ctx, tooLarge(svc, body.length));
+            return;
+        }
+        FarmRequest request = new FarmRequest(method, path, ctx.queryParamMap(), ctx::header, body, ctx.contentType());
+        request.pathParams(match.params());
+
+        Auth auth = route.authenticated() ? authenticate(svc, request) : Auth.ANONYMOUS;
+        if (auth.error() != null) {
+            send(ctx, flavor.error(auth.error()));
+            return;
+        }
+
+        long ordinal = svc.nextOrdinal(auth.client());
+        ChaosLevel level = farm.chaos().levelFor(svc.id());
+        Fault fault = usable(farm.planner().decide(svc.id(), auth.client(), ordinal, level, svc.profile()), route, auth);
+        if (!fault.isNone()) {
+            farm.faults().record(svc.id(), auth.client(), ordinal, fault.type(), fault.status(), fault.afterCommit(),
+                    method, path, farm.clock().instant());
+        }
+        if (fault.strikesBefore()) {
+            strike(ctx, fault, null);
+            return;
+        }
+
+        Reply reply;
+        if (fault.replacesAnswer()) {
+            reply = faultAnswer(svc, fault, auth, level);
+        } else {
+            LimitDecision limit = svc.limiter().tryAcquire(auth.client(), level.rateLimitFactor());
+            if (!limit.allowed()) {
+                svc.countRateLimited();
+                reply = flavor.error(FarmError.limited(limit));
+            } else {
+                String key = svc.idempotency() == null ? null : request.header(svc.spec().idempotency().header());
+                reply = execute(route, new Call(request, svc, farm, auth.client(), key), key);
+            }
+            flavor.limitHeaders(limit, reply);
+        }
+
+        if (fault.type() != null && fault.type().isNetwork()) {
+            strike(ctx, fault, reply);
+            return;
+        }
+        farm.pause(fault.delayMs());
+        send(ctx, reply);
+    }
+
+    /** Runs the handler, under idempotency-key semantics when the service declares them and the request has a key. */
+    private Reply execute(Route route, Call call, String key) {
+        IdempotencyStore<Reply> store = call.service().idempotency();
+        if (!route.write() || store == null || key == null || key.isEmpty()) {
+            return run(route, call);
+        }
+        Flavor flavor = call.service().flavor();
+        String headerName = call.service().spec().idempotency().header();
+        return switch (store.begin(call.client(), key, fingerprint(call.request()))) {
+            case IdempotencyStore.Replay<Reply> r -> r.answer().copy().header("Idempotent-Replayed", "true");
+            case IdempotencyStore.Mismatch<Reply> m -> flavor.error(new FarmError(ErrorKind.IDEMPOTENCY_MISMATCH,
+                    "Keys for idempotent requests can only be used with the same parameters they were first used with. "
+                            + "Try using a key other than '" + key + "' if you meant to execute a different request.", 400, headerName, null, null));
+            case IdempotencyStore.InFlight<Reply> f -> flavor.error(new FarmError(ErrorKind.IDEMPOTENCY_IN_FLIGHT,
+                    "There is currently another in-progress request using this idempotency key (that probably means you "
+                            + "submitted twice, and the other request is still going through): " + key + ". Please try again later.", 409, headerName, null, null));
+            case IdempotencyStore.Proceed<Reply> p -> {
+                Reply out = run(route, call);
+                // Validation failures never ran, so the key stays free for a corrected request (Stripe's rule).
+                if (out.status() == 400 || out.status() == 422) store.abandon(p.slot());
+                else store.complete(p.slot(), out.copy());
+                yield out;
+            }
+        };
+    }
+
+    private static Reply run(Route route, Call call) {
+        try {
+            return route.handler().handle(call);
+        } catch (BadInput e) {
+            return call.error(FarmError.badInput(e.field(), e.getMessage()));
+        }
+    }
+
+    /** The answer an HTTP-level fault gives instead of the real one. */
+    private Reply faultAnswer(ServiceRuntime svc, Fault fault, Auth auth, ChaosLevel level) {
+        Flavor flavor = svc.flavor();
+        return switch (fault.type()) {
+            case server_error -> flavor.error(FarmError.server(fault.status()));
+            case rate_limit -> {
+                long capacity = Math.max(1, Math.round(svc.spec().rateLimit().burst() * level.rateLimitFactor()));
+                LimitDecision limit = new LimitDecision(false, capacity, 0, 1000, farm.clock().millis() / 1000 + 1);
+                Reply r = flavor.error(FarmError.limited(limit));
+                flavor.limitHeaders(limit, r);
+                yield r;
+            }
+            case auth_revoke -> {
+                svc.tokens().revoke(auth.token());
+                yield flavor.error(FarmError.of(ErrorKind.AUTH_EXPIRED, "Session expired or invalid"));
+            }
+            default -> throw new IllegalStateException("not an answer-replacing fault: " + fault.type());
+        };
+    }
+
+    /** Drops faults that make no sense for this request (revoking a token that was never presented). */
+    private static Fault usable(Fault fault, Route route, Auth auth) {
+        if (fault.is(FaultType.auth_revoke) && (auth.token() == null || !route.authenticated())) {
+            return fault.delayMs() == 0 ? Fault.NONE : new Fault(null, 0, false, fault.delayMs());
+        }
+        return fault;
+    }
+
+    /** Socket faults: wait the injected delay (a hang waits long), then break the connection the chosen way. */
+    private void strike(Context ctx, Fault fault, Reply reply) {
+        farm.pause(fault.delayMs());
+        switch (fault.type()) {
+            case reset -> SocketFaults.reset(ctx);
+            case close, timeout -> SocketFaults.close(ctx);
+            case truncate -> SocketFaults.truncate(ctx, reply);
+            default -> throw new IllegalStateException("not a socket fault: " + fault.type());
+        }
+    }
+
+    /** The verdict on a request's credentials. */
+    record Auth(String client, String token, FarmError error) {
+        static final Auth ANONYMOUS = new Auth("anonymous", null, null);
+
+        static Auth fail(ErrorKind kind, String message) {
+            return new Auth(null, null, FarmError.of(kind, message));
+        }
+    }
+
+    private static Auth authenticate(ServiceRuntime svc, FarmRequest request) {
+        AuthSpec spec = svc.spec().auth();
+        Credential c = svc.flavor().credential(request);
+        switch (spec.type()) {
+            case none -> {
+                return Auth.ANONYMOUS;
+            }
+            case api_key -> {
+                String key = c.apiKey() != null ? c.apiKey() : c.bearer();
+                if (key == null) return Auth.fail(ErrorKind.AUTH_MISSING, "No API key provided.");
+                if (!spec.apiKeys().contains(key)) return Auth.fail(ErrorKind.AUTH_INVALID, "Invalid API key provided: " + mask(key));
+                return new Auth(mask(key), null, null);
+            }
+            default -> {
+                if (!spec.apiKeys().isEmpty()) {
+                    if (c.apiKey() == null) return Auth.fail(ErrorKind.AUTH_MISSING, "No API key found in request");
+                    if (!spec.apiKeys().contains(c.apiKey())) return Auth.fail(ErrorKind.AUTH_INVALID, "Invalid API key");
+                }
+                if (c.bearer() == null) return Auth.fail(ErrorKind.AUTH_MISSING, "No access token in the Authorization header");
+                TokenStore.Check check = svc.tokens().check(c.bearer());
+                return switch (check.verdict()) {
+                    case VALID -> new Auth(check.clientId(), c.bearer(), null);
+                    case EXPIRED -> Auth.fail(ErrorKind.AUTH_EXPIRED, "Session expired or invalid");
+                    case REVOKED -> Auth.fail(ErrorKind.AUTH_EXPIRED, "Session expired or invalid");
+                    case UNKNOWN -> Auth.fail(ErrorKind.AUTH_INVALID, "Invalid access token");
+                };
+            }
+        }
+    }
+
+    /** API keys are secrets: status and fault log show only their ends. */
+    static String mask(String key) {
+        if (key.length() <= 12) return key.substring(0, Math.min(4, key.length())) + "…";
+        return key.substring(0, 8) + "…" + key.substring(key.length() - 4);
+    }
+
+    private static Reply unknownRoute(ServiceRuntime svc, String method, String path) {
+        var allowed = svc.routes().allowed(path);
+        if (!allowed.isEmpty()) {
+            return svc.flavor().error(FarmError.of(ErrorKind.METHOD_NOT_ALLOWED,
+                    "HTTP method " + method + " is not allowed for " + path + "; allowed: " + String.join(", ", allowed)))
+                    .header("Allow", String.join(", ", allowed));
+        }
+        return svc.flavor().error(FarmError.of(ErrorKind.NOT_FOUND, "Unrecognized request URL (" + method + ": " + path + ")."));
+    }
+
+    private static Reply tooLarge(ServiceRuntime svc, long size) {
+        return svc.flavor().error(new FarmError(ErrorKind.PAYLOAD_TOO_LARGE,
+                "Request body of " + size + " bytes is over the limit of " + svc.spec().maxBodyBytes() + " bytes", 413, null, null, null));
+    }
+
+    private static String fingerprint(FarmRequest request) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(request.method().getBytes());
+            md.update((byte) 0);
+            md.update(request.path().getBytes());
+            md.update((byte) 0);
+            md.update(ByteBuffer.wrap(request.body()));
+            return HexFormat.of().formatHex(md.digest(), 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    static void send(Context ctx, Reply reply) {
+        ctx.status(reply.status());
+        reply.headers().forEach(ctx::header);
+        if (reply.contentType() != null) ctx.contentType(reply.contentType());
+        ctx.result(reply.body());
+    }
+}

@@ -1,0 +1,344 @@
+package dev.gauntlet.farm.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gauntlet.farm.Farm;
+import dev.gauntlet.farm.FarmServer;
+import dev.gauntlet.farm.ServiceRuntime;
+import dev.gauntlet.farm.auth.OAuthEndpoint;
+import dev.gauntlet.farm.chaos.ChaosControl;
+import dev.gauntlet.farm.chaos.FaultType;
+import dev.gauntlet.farm.drift.DriftEngine;
+import dev.gauntlet.farm.http.BadInput;
+import dev.gauntlet.farm.http.FarmRequest;
+import dev.gauntlet.farm.http.Reply;
+import dev.gauntlet.farm.ledger.FaultLog;
+import dev.gauntlet.farm.ledger.Ledger;
+import dev.gauntlet.farm.spec.DriftRule;
+import dev.gauntlet.farm.spec.SpecError;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The farm's own API: status, the chaos dial, reset, the fault log, the ledger, drift triggers, the farm-wide OAuth
+ * token endpoint and the OpenAPI document. Bad input answers 400 naming the field.
+ */
+public final class AdminApi {
+
+    private final Farm farm;
+    private final FarmServer server;
+
+    public AdminApi(Farm farm, FarmServer server) {
+        this.farm = farm;
+        this.server = server;
+    }
+
+    public void register(RoutesConfig routes) {
+        routes.get("/admin/status", ctx -> json(ctx, 200, status()));
+        routes.get("/admin/chaos", ctx -> json(ctx, 200, chaos()));
+        routes.post("/admin/chaos", ctx -> guarded(ctx, () -> setChaos(body(ctx))));
+        routes.post("/admin/reset", ctx -> {
+            farm.reset();
+            json(ctx, 200, Map.of("reset", true, "at", farm.clock().instant().toString()));
+        });
+        routes.get("/admin/faults", ctx -> guarded(ctx, () -> faults(ctx)));
+        routes.get("/admin/ledger", ctx -> guarded(ctx, () -> ledger(ctx)));
+        routes.get("/admin/drift", ctx -> json(ctx, 200, Map.of("services", farm.services().stream().map(s -> Map.of("id", s.id(), "drift", drift(s))).toList())));
+        routes.post("/admin/drift", ctx -> guarded(ctx, () -> fireDrift(body(ctx))));
+        routes.post("/admin/services/reload", ctx -> {
+            server.rescanNow();
+            json(ctx, 200, status());
+        });
+        routes.post("/oauth2/token", ctx -> token(ctx));
+        routes.get("/openapi.json", ctx -> json(ctx, 200, OpenApi.document(farm, server.url())));
+    }
+
+    /** GET / on the main port: where to go next. */
+    public void index(Context ctx) {
+        var body = new LinkedHashMap<String, Object>();
+        body.put("name", "Gauntlet API Farm");
+        body.put("status", "/admin/status");
+        body.put("openapi", "/openapi.json");
+        body.put("services", farm.services().stream().map(s -> Map.of("id", s.id(), "base_path", s.spec().basePath())).toList());
+        json(ctx, 200, body);
+    }
+
+    private Map<String, Object> status() {
+        var out = new LinkedHashMap<String, Object>();
+        out.put("seed", farm.seed());
+        out.put("chaos", chaos());
+        var services = new ArrayList<Map<String, Object>>();
+        for (ServiceRuntime s : farm.services()) {
+            var m = new LinkedHashMap<String, Object>();
+            m.put("id", s.id());
+            m.put("flavor", s.spec().flavor());
+            m.put("base_path", s.spec().basePath());
+            int own = server.servicePort(s.id());
+            m.put("port", own < 0 ? null : own);
+            m.put("source", s.source());
+            m.put("auth", s.spec().auth().type().name());
+            m.put("error_profile", s.spec().errorProfile());
+            m.put("chaos_level", farm.chaos().levelFor(s.id()).name());
+            Instant until = farm.chaos().expiresAt(s.id());
+            m.put("chaos_expires_at", until == null ? null : until.toString());
+            m.put("requests", s.requests());
+            m.put("faults", farm.faults().counts(s.id()));
+            m.put("faults_total", farm.faults().total(s.id()));
+            m.put("rate_limited", s.rateLimited());
+            m.put("rate_limit", Map.of("max_rps", s.spec().rateLimit().maxRps(), "burst", s.spec().rateLimit().burst(),
+                    "factor", farm.chaos().levelFor(s.id()).rateLimitFactor()));
+            m.put("tokens_issued", s.tokens().issuedCount());
+            m.put("tokens_refreshed", s.tokens().refreshedCount());
+            m.put("drift", drift(s));
+            var resources = new LinkedHashMap<String, Integer>();
+            s.stores().forEach((name, store) -> resources.put(name, store.size()));
+            m.put("resources", resources);
+            services.add(m);
+        }
+        out.put("services", services);
+        out.put("errors", farm.loadErrors().stream().map(AdminApi::error).toList());
+        List<Ledger.Entry> dups = farm.ledger().entries(null, true);
+        out.put("ledger", Map.of("commits", farm.ledger().totalCommits(), "duplicates", dups.size()));
+        return out;
+    }
+
+    private static Map<String, Object> error(SpecError e) {
+        var m = new LinkedHashMap<String, Object>();
+        m.put("file", e.file());
+        m.put("line", e.line());
+        m.put("field", e.field());
+        m.put("message", e.message());
+        return m;
+    }
+
+    private Map<String, Object> drift(ServiceRuntime s) {
+        var rules = new ArrayList<Map<String, Object>>();
+        for (DriftEngine.RuleState st : s.drift().states()) {
+            DriftRule r = st.rule();
+            var m = new LinkedHashMap<String, Object>();
+            m.put("index", st.index());
+            m.put("name", r.name());
+            m.put("resource", r.resource());
+            m.put("trigger", r.afterCalls() != null ? "after_calls:" + r.afterCalls() : r.afterS() != null ? "after_s:" + r.afterS() : "manual");
+            m.put("active", st.active());
+            m.put("fired_at", st.firedAt() == null ? null : st.firedAt().toString());
+            if (!r.rename().isEmpty()) m.put("rename", r.rename());
+            if (!r.remove().isEmpty()) m.put("remove", r.remove());
+            if (!r.add().isEmpty()) m.put("add", r.add());
+            if (!r.retype().isEmpty()) m.put("retype", r.retype());
+            rules.add(m);
+        }
+        return Map.of("active", s.drift().activeCount(), "rules", rules);
+    }
+
+    private Map<String, Object> chaos() {
+        var m = new LinkedHashMap<String, Object>();
+        ChaosControl c = farm.chaos();
+        m.put("level", c.globalLevel().name());
+        m.put("levels", c.catalog().levels().keySet());
+        var per = new LinkedHashMap<String, String>();
+        farm.services().forEach(s -> per.put(s.id(), c.levelFor(s.id()).name()));
+        m.put("services", per);
+        m.put("history", c.history().stream().map(h -> {
+            var e = new LinkedHashMap<String, Object>();
+            e.put("at", h.at().toString());
+            e.put("level", h.level());
+            e.put("services", h.services());
+            e.put("duration_s", h.durationS());
+            return e;
+        }).toList());
+        return m;
+    }
+
+    private Reply setChaos(ObjectNode body) {
+        JsonNode level = body.get("level");
+        if (level == null || !level.isTextual()) {
+            throw new BadInput("level", "level is required: one of " + farm.chaos().catalog().levels().keySet());
+        }
+        if (!farm.chaos().catalog().levels().containsKey(level.asText())) {
+            throw new BadInput("level", "level must be one of " + farm.chaos().catalog().levels().keySet() + ", was '" + level.asText() + "'");
+        }
+        List<String> services = new ArrayList<>();
+        JsonNode list = body.get("services");
+        if (list != null && !list.isNull()) {
+            if (!list.isArray()) throw new BadInput("services", "services must be an array of service ids, was " + list.getNodeType().name().toLowerCase());
+            for (JsonNode id : list) {
+                if (!id.isTextual() || farm.service(id.asText()) == null) {
+                    throw new BadInput("services", "services lists unknown service " + id + "; known: " + farm.services().stream().map(ServiceRuntime::id).toList());
+                }
+                services.add(id.asText());
+            }
+        }
+        Duration duration = null;
+        JsonNode d = body.get("duration_s");
+        if (d != null && !d.isNull()) {
+            if (!d.isNumber() || d.asDouble() <= 0) throw new BadInput("duration_s", "duration_s must be a number > 0, was " + d);
+            duration = Duration.ofMillis(Math.round(d.asDouble() * 1000));
+        }
+        ChaosControl.Change change = farm.chaos().set(level.asText(), services, duration);
+        var out = new LinkedHashMap<String, Object>(chaos());
+        out.put("applied", Map.of("level", change.level(), "services", change.services(), "duration_s", change.durationS() == null ? "until changed" : change.durationS()));
+        return Reply.json(200, out);
+    }
+
+    private Reply faults(Context ctx) {
+        String service = knownService(ctx.queryParam("service"));
+        String typeName = ctx.queryParam("type");
+        FaultType type = null;
+        if (typeName != null) {
+            try {
+                type = FaultType.valueOf(typeName);
+            } catch (IllegalArgumentException e) {
+                throw new BadInput("type", "type must be one of " + List.of(FaultType.values()) + ", was '" + typeName + "'");
+            }
+        }
+        FarmRequest q = query(ctx);
+        int limit = q.queryInt("limit", 1000, 1, 100_000);
+        long after = q.queryInt("after", 0, 0, Integer.MAX_VALUE);
+        List<FaultLog.Entry> entries = farm.faults().entries(service, ctx.queryParam("client"), type, after, limit);
+        long total = service != null ? farm.faults().total(service) : farm.services().stream().mapToLong(s -> farm.faults().total(s.id())).sum();
+        var out = new LinkedHashMap<String, Object>();
+        out.put("total", total);
+        out.put("returned", entries.size());
+        out.put("entries", entries.stream().map(e -> {
+            var m = new LinkedHashMap<String, Object>();
+            m.put("seq", e.seq());
+            m.put("service", e.service());
+            m.put("client", e.client());
+            m.put("ordinal", e.ordinal());
+            m.put("type", e.type().name());
+            if (e.status() != 0) m.put("status", e.status());
+            m.put("after_commit", e.afterCommit());
+            m.put("method", e.method());
+            m.put("path", e.path());
+            m.put("at", e.at().toString());
+            return m;
+        }).toList());
+        return Reply.json(200, out);
+    }
+
+    private Reply ledger(Context ctx) {
+        String service = knownService(ctx.queryParam("service"));
+        String dupParam = ctx.queryParam("duplicates");
+        if (dupParam != null && !dupParam.equals("true") && !dupParam.equals("false")) {
+            throw new BadInput("duplicates", "duplicates must be true or false, was '" + dupParam + "'");
+        }
+        List<Ledger.Entry> entries = farm.ledger().entries(service, "true".equals(dupParam));
+        var out = new LinkedHashMap<String, Object>();
+        out.put("total", entries.size());
+        out.put("duplicates", entries.stream().filter(e -> e.commits() > 1).count());
+        out.put("entries", entries.stream().map(e -> {
+            var m = new LinkedHashMap<String, Object>();
+            m.put("service", e.service);
+            m.put("resource", e.resource);
+            m.put("op_id", e.opId);
+            m.put("idempotency_key", e.idempotencyKey());
+            m.put("commits", e.commits());
+            m.put("first_at", e.firstAt.toString());
+            m.put("last_at", e.lastAt().toString());
+            m.put("operation", e.operation);
+            m.put("record_id", e.recordId());
+            return m;
+        }).toList());
+        return Reply.json(200, out);
+    }
+
+    private Reply fireDrift(ObjectNode body) {
+        JsonNode id = body.get("service");
+        if (id == null || !id.isTextual()) throw new BadInput("service", "service is required: the id of a service with drift rules");
+        ServiceRuntime s = farm.service(id.asText());
+        if (s == null) throw new BadInput("service", "unknown service '" + id.asText() + "'; known: " + farm.services().stream().map(ServiceRuntime::id).toList());
+        JsonNode rule = body.get("rule");
+        int count = s.drift().states().size();
+        if (count == 0) throw new BadInput("service", "service " + s.id() + " has no drift rules");
+        if (rule == null || !rule.canConvertToInt() || !rule.isIntegralNumber()) {
+            throw new BadInput("rule", "rule is required: a rule index between 0 and " + (count - 1));
+        }
+        try {
+            s.drift().fire(rule.asInt());
+        } catch (IllegalArgumentException e) {
+            throw new BadInput("rule", e.getMessage());
+        }
+        return Reply.json(200, Map.of("service", s.id(), "drift", drift(s)));
+    }
+
+    /** Farm-wide OAuth endpoint: the service is named by {@code service}/{@code audience}, or found by client id. */
+    private void token(Context ctx) {
+        FarmRequest req = query(ctx);
+        ObjectNode params;
+        try {
+            params = OAuthEndpoint.params(req);
+        } catch (BadInput e) {
+            json(ctx, 400, Map.of("error", "invalid_request", "error_description", e.getMessage()));
+            return;
+        }
+        String named = params.hasNonNull("service") ? params.get("service").asText() : params.hasNonNull("audience") ? params.get("audience").asText() : null;
+        ServiceRuntime svc;
+        if (named != null) {
+            svc = farm.service(named);
+            if (svc == null) {
+                json(ctx, 400, Map.of("error", "invalid_request", "error_description", "unknown service '" + named + "'"));
+                return;
+            }
+        } else {
+            String client = OAuthEndpoint.clientId(params);
+            List<ServiceRuntime> owners = farm.services().stream()
+                    .filter(s -> s.spec().auth().clients().stream().anyMatch(c -> c.id().equals(client))).toList();
+            if (owners.size() != 1) {
+                json(ctx, owners.isEmpty() ? 401 : 400, Map.of("error", owners.isEmpty() ? "invalid_client" : "invalid_request",
+                        "error_description", owners.isEmpty() ? "unknown client_id '" + client + "'"
+                                : "client_id '" + client + "' belongs to several services " + owners.stream().map(ServiceRuntime::id).toList() + "; name one with service=…"));
+                return;
+            }
+            svc = owners.getFirst();
+        }
+        send(ctx, OAuthEndpoint.handle(svc, params));
+    }
+
+    private String knownService(String id) {
+        if (id != null && farm.service(id) == null) {
+            throw new BadInput("service", "unknown service '" + id + "'; known: " + farm.services().stream().map(ServiceRuntime::id).toList());
+        }
+        return id;
+    }
+
+    private static ObjectNode body(Context ctx) {
+        return query(ctx).jsonObject();
+    }
+
+    private static FarmRequest query(Context ctx) {
+        return new FarmRequest(ctx.method().name(), ctx.path(), ctx.queryParamMap(), ctx::header, ctx.bodyAsBytes(), ctx.contentType());
+    }
+
+    /** Runs an admin action; a BadInput becomes a 400 naming the field. */
+    private static void guarded(Context ctx, java.util.function.Supplier<Reply> action) {
+        Reply reply;
+        try {
+            reply = action.get();
+        } catch (BadInput e) {
+            var m = new LinkedHashMap<String, Object>();
+            m.put("error", "bad_request");
+            m.put("field", e.field());
+            m.put("message", e.getMessage());
+            reply = Reply.json(400, m);
+        }
+        send(ctx, reply);
+    }
+
+    private static void json(Context ctx, int status, Object body) {
+        send(ctx, Reply.json(status, body));
+    }
+
+    private static void send(Context ctx, Reply reply) {
+        ctx.status(reply.status());
+        reply.headers().forEach(ctx::header);
+        if (reply.contentType() != null) ctx.contentType(reply.contentType());
+        ctx.result(reply.body());
+    }
+}

@@ -1,0 +1,66 @@
+package dev.gauntlet.farm.admin;
+
+import dev.gauntlet.farm.Farm;
+import dev.gauntlet.farm.ServiceRuntime;
+import dev.gauntlet.farm.http.Route;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Builds the OpenAPI 3.1 document: the admin API and every route of every running service. */
+final class OpenApi {
+    private OpenApi() {}
+
+    private static final Pattern PARAM = Pattern.compile("\\{([^}.]+)(\\.\\.\\.)?}");
+
+    static Map<String, Object> document(Farm farm, String serverUrl) {
+        var paths = new LinkedHashMap<String, Map<String, Object>>();
+        admin(paths, "get", "/admin/status", "Farm status: chaos level, and per service requests, faults by type, rate-limited answers, tokens issued and drift state", "admin");
+        admin(paths, "get", "/admin/chaos", "Current chaos levels, globally and per service, and the history of changes", "admin");
+        admin(paths, "post", "/admin/chaos", "Set the chaos level: {\"level\":\"storm\",\"services\":[\"stripe_mock\"],\"duration_s\":60}", "admin");
+        admin(paths, "post", "/admin/reset", "Regenerate records from the seed and clear counters, tokens, logs, drift and chaos", "admin");
+        admin(paths, "get", "/admin/faults", "Fault log; filters service, client, type, after (seq), limit", "admin");
+        admin(paths, "get", "/admin/ledger", "Ledger of committed writes; filters service, duplicates=true", "admin");
+        admin(paths, "get", "/admin/drift", "Drift rules and their state for every service", "admin");
+        admin(paths, "post", "/admin/drift", "Fire a drift rule now: {\"service\":\"salesforce_mock\",\"rule\":0}", "admin");
+        admin(paths, "post", "/admin/services/reload", "Re-read the services folder now", "admin");
+        admin(paths, "post", "/oauth2/token", "OAuth 2.0 token endpoint (client_credentials, refresh_token); the service is found by client_id or named by service=", "auth");
+        for (ServiceRuntime s : farm.services()) {
+            for (Route r : s.routes().routes()) {
+                String path = s.spec().basePath() + (r.template().openApi().equals("/") ? "" : r.template().openApi());
+                var op = new LinkedHashMap<String, Object>();
+                op.put("summary", s.id() + ": " + r.operation());
+                op.put("tags", List.of(s.id()));
+                op.put("operationId", (s.id() + "_" + r.method() + "_" + r.operation()).replaceAll("[^A-Za-z0-9_]", "_"));
+                var params = new ArrayList<Map<String, Object>>();
+                Matcher m = PARAM.matcher(r.template().text());
+                while (m.find()) {
+                    params.add(Map.of("name", m.group(1), "in", "path", "required", true, "schema", Map.of("type", "string")));
+                }
+                if (!params.isEmpty()) op.put("parameters", params);
+                if (r.write()) op.put("x-gauntlet-write", true);
+                op.put("responses", Map.of("default", Map.of("description", "The vendor's answer (" + s.spec().flavor() + " flavour)")));
+                paths.computeIfAbsent(path, k -> new LinkedHashMap<>()).put(r.method().toLowerCase(), op);
+            }
+        }
+        var doc = new LinkedHashMap<String, Object>();
+        doc.put("openapi", "3.1.0");
+        doc.put("info", Map.of("title", "Gauntlet API Farm", "version", "1", "description",
+                "Chaos SaaS simulator: admin API and the routes of every running service."));
+        doc.put("servers", List.of(Map.of("url", serverUrl)));
+        doc.put("paths", paths);
+        return doc;
+    }
+
+    private static void admin(Map<String, Map<String, Object>> paths, String method, String path, String summary, String tag) {
+        var op = new LinkedHashMap<String, Object>();
+        op.put("summary", summary);
+        op.put("tags", List.of(tag));
+        op.put("responses", Map.of("200", Map.of("description", "OK", "content", Map.of("application/json", Map.of())),
+                "400", Map.of("description", "Bad input; the body names the field")));
+        paths.computeIfAbsent(path, k -> new LinkedHashMap<>()).put(method, op);
+    }
+}

@@ -1,0 +1,32 @@
+package dev.gauntlet.farm.chaos;
+
+/** Every kind of fault the farm injects; the lower-case name is what the fault log and status show. */
+public enum FaultType {
+    /** HTTP 500/502/503/504 in the vendor's envelope. */
+    server_error(false),
+    /** The vendor's rate-limit answer although the client's bucket had room. */
+    rate_limit(false),
+    /** The access token is revoked before its TTL; the request gets the vendor's expired-session answer. */
+    auth_revoke(false),
+    /** A response delayed well past the level's normal latency. */
+    slow(false),
+    /** No response ever comes; the client's read timeout has to fire. */
+    timeout(true),
+    /** TCP reset (RST) instead of a response. */
+    reset(true),
+    /** The connection is closed (FIN) before any response byte. */
+    close(true),
+    /** Status line and headers announce the full body, then the connection closes halfway through it. */
+    truncate(true);
+
+    private final boolean network;
+
+    FaultType(boolean network) {
+        this.network = network;
+    }
+
+    /** Faults a client sees at the socket rather than as an HTTP status. */
+    public boolean isNetwork() {
+        return network;
+    }
+}

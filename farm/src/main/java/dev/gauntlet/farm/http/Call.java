@@ -1,0 +1,80 @@
+package dev.gauntlet.farm.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gauntlet.farm.Farm;
+import dev.gauntlet.farm.ServiceRuntime;
+import dev.gauntlet.farm.data.ResourceStore;
+import dev.gauntlet.farm.flavor.ErrorKind;
+import dev.gauntlet.farm.flavor.FarmError;
+import dev.gauntlet.farm.ledger.Ledger;
+
+/** What a route handler gets: the request, its service, the authenticated client and the farm's shared parts. */
+public final class Call {
+    private final FarmRequest request;
+    private final ServiceRuntime service;
+    private final Farm farm;
+    private final String client;
+    private final String idempotencyKey;
+
+    public Call(FarmRequest request, ServiceRuntime service, Farm farm, String client, String idempotencyKey) {
+        this.request = request;
+        this.service = service;
+        this.farm = farm;
+        this.client = client;
+        this.idempotencyKey = idempotencyKey;
+    }
+
+    public FarmRequest request() { return request; }
+    public ServiceRuntime service() { return service; }
+    public Farm farm() { return farm; }
+    /** The authenticated client (OAuth client id or masked API key), or "anonymous". */
+    public String client() { return client; }
+
+    public ResourceStore store(String resource) {
+        return service.store(resource);
+    }
+
+    /** The record as the service shows it now (schema drift applied). */
+    public ObjectNode present(String resource, ObjectNode record) {
+        return service.present(resource, record);
+    }
+
+    /**
+     * Writes a committed write to the ledger; the operation id is read from the request body at the service's
+     * {@code ledger.op_id_field} paths.
+     */
+    public Ledger.Entry commit(String resource, String operation, JsonNode body, String recordId) {
+        return commitWithOpId(resource, operation, opIdOf(body), recordId);
+    }
+
+    /** As {@link #commit} with an operation id the flavour found itself (e.g. in Datadog tags). */
+    public Ledger.Entry commitWithOpId(String resource, String operation, String opId, String recordId) {
+        return farm.ledger().commit(service.id(), resource, operation, opId, idempotencyKey, recordId, farm.clock().instant());
+    }
+
+    /** The caller's operation id in a body, following the service's dotted op-id paths; null when absent. */
+    public String opIdOf(JsonNode body) {
+        if (body == null) return null;
+        for (String path : service.spec().ledger().opIdFields()) {
+            JsonNode node = body;
+            for (String part : path.split("\\.")) {
+                node = node == null ? null : node.get(part);
+            }
+            if (node != null && !node.isNull() && !node.isContainerNode() && !node.asText().isEmpty()) return node.asText();
+        }
+        return null;
+    }
+
+    public Reply error(FarmError error) {
+        return service.flavor().error(error);
+    }
+
+    public Reply error(ErrorKind kind, String message) {
+        return error(FarmError.of(kind, message));
+    }
+
+    public Reply notFound(String resource, String id) {
+        return error(ErrorKind.NOT_FOUND, "No such " + resource + ": '" + id + "'");
+    }
+}

@@ -1,0 +1,21 @@
+package dev.gauntlet.farm.http;
+
+/**
+ * One endpoint of a service.
+ *
+ * @param method        HTTP method
+ * @param template      path below the service root, with {@code {name}} segments
+ * @param operation     short name for docs and OpenAPI (e.g. "list Account")
+ * @param resource      resource it serves, or null (token endpoints, validate)
+ * @param authenticated whether the service's credential check applies
+ * @param write         whether it changes state (idempotency keys and the ledger apply)
+ */
+public record Route(String method, PathTemplate template, String operation, String resource, boolean authenticated,
+                    boolean write, RouteHandler handler) {
+
+    /** Handles a matched request. */
+    @FunctionalInterface
+    public interface RouteHandler {
+        Reply handle(Call call);
+    }
+}

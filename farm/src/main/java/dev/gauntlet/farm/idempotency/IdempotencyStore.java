@@ -1,0 +1,82 @@
+package dev.gauntlet.farm.idempotency;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Idempotency-key semantics for one service, scoped per client: the first completed answer to a key is replayed for
+ * every later request with that key; the same key with other parameters is a mismatch; a key whose first request
+ * is still running is "in flight" (409).
+ *
+ * @param <R> the stored answer
+ */
+public final class IdempotencyStore<R> {
+
+    /** What to do with a request that carries a key. */
+    public sealed interface Begin<R> permits Proceed, Replay, Mismatch, InFlight {}
+
+    /** First use: carry the request out, then {@link #complete} or {@link #abandon}. */
+    public record Proceed<R>(String slot) implements Begin<R> {}
+
+    /** Seen before with the same parameters: answer this again. */
+    public record Replay<R>(R answer) implements Begin<R> {}
+
+    /** Seen before with other parameters. */
+    public record Mismatch<R>(String firstFingerprint) implements Begin<R> {}
+
+    /** The first request with this key has not finished. */
+    public record InFlight<R>() implements Begin<R> {}
+
+    private static final class Slot<R> {
+        final String fingerprint;
+        final Instant createdAt;
+        volatile R answer;
+
+        Slot(String fingerprint, Instant createdAt) {
+            this.fingerprint = fingerprint;
+            this.createdAt = createdAt;
+        }
+    }
+
+    private final InstantSource clock;
+    private final Duration ttl;
+    private final Map<String, Slot<R>> slots = new ConcurrentHashMap<>();
+
+    public IdempotencyStore(InstantSource clock, Duration ttl) {
+        this.clock = clock;
+        this.ttl = ttl;
+    }
+
+    public Begin<R> begin(String client, String key, String fingerprint) {
+        String slotKey = client + '\u0000' + key;
+        Instant now = clock.instant();
+        Slot<R> fresh = new Slot<>(fingerprint, now);
+        Slot<R> existing = slots.compute(slotKey, (k, old) ->
+                old == null || !now.isBefore(old.createdAt.plus(ttl)) ? fresh : old);
+        if (existing == fresh) return new Proceed<>(slotKey);
+        if (!existing.fingerprint.equals(fingerprint)) return new Mismatch<>(existing.fingerprint);
+        R answer = existing.answer;
+        return answer == null ? new InFlight<>() : new Replay<>(answer);
+    }
+
+    public void complete(String slot, R answer) {
+        Slot<R> s = slots.get(slot);
+        if (s != null) s.answer = answer;
+    }
+
+    /** The request was refused before it ran (validation): the key may be used again, as Stripe does. */
+    public void abandon(String slot) {
+        slots.remove(slot);
+    }
+
+    public int size() {
+        return slots.size();
+    }
+
+    public void clear() {
+        slots.clear();
+    }
+}

@@ -1,0 +1,85 @@
+package dev.gauntlet.farm.ledger;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Ground truth of committed writes: one entry per logical operation with how many times it was committed, so a
+ * duplicate is visible even when the client sent no idempotency key.
+ */
+public final class Ledger {
+
+    /** One logical write. {@code commits > 1} is a duplicate. */
+    public static final class Entry {
+        public final String service;
+        public final String resource;
+        public final String opId;
+        public final String operation;
+        public final Instant firstAt;
+        private volatile String idempotencyKey;
+        private volatile String recordId;
+        private volatile Instant lastAt;
+        private final AtomicInteger commits = new AtomicInteger();
+
+        Entry(String service, String resource, String opId, String operation, Instant at) {
+            this.service = service;
+            this.resource = resource;
+            this.opId = opId;
+            this.operation = operation;
+            this.firstAt = at;
+            this.lastAt = at;
+        }
+
+        public String idempotencyKey() { return idempotencyKey; }
+        public String recordId() { return recordId; }
+        public Instant lastAt() { return lastAt; }
+        public int commits() { return commits.get(); }
+    }
+
+    private record Key(String service, String resource, String opId) {}
+
+    private final Map<Key, Entry> entries = new ConcurrentHashMap<>();
+    private final LongAdder commits = new LongAdder();
+
+    /**
+     * Records one commit of an operation.
+     *
+     * @param opId           the caller's operation id; null means the write cannot be matched to others and counts alone
+     */
+    public Entry commit(String service, String resource, String operation, String opId, String idempotencyKey, String recordId, Instant at) {
+        String id = opId != null ? opId : idempotencyKey != null ? "key:" + idempotencyKey : "record:" + resource + ":" + recordId + ":" + operation + ":" + at.toEpochMilli() + ":" + commits.sum();
+        Entry e = entries.computeIfAbsent(new Key(service, resource, id), k -> new Entry(service, resource, id, operation, at));
+        e.commits.incrementAndGet();
+        if (idempotencyKey != null) e.idempotencyKey = idempotencyKey;
+        if (recordId != null) e.recordId = recordId;
+        e.lastAt = at;
+        commits.increment();
+        return e;
+    }
+
+    public List<Entry> entries(String service, boolean duplicatesOnly) {
+        var out = new ArrayList<Entry>();
+        for (Entry e : entries.values()) {
+            if (service != null && !service.equals(e.service)) continue;
+            if (duplicatesOnly && e.commits() < 2) continue;
+            out.add(e);
+        }
+        out.sort(Comparator.comparing((Entry e) -> e.firstAt).thenComparing(e -> e.opId));
+        return out;
+    }
+
+    public long totalCommits() {
+        return commits.sum();
+    }
+
+    public void clear() {
+        entries.clear();
+        commits.reset();
+    }
+}

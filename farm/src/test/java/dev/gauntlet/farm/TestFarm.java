@@ -1,0 +1,137 @@
+package dev.gauntlet.farm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** A farm on a free loopback port for tests, with a JDK HttpClient and small helpers to script it. */
+public final class TestFarm implements AutoCloseable {
+
+    public static final ObjectMapper JSON = new ObjectMapper();
+
+    public final FarmServer server;
+    public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private TestFarm(FarmServer server) {
+        this.server = server;
+    }
+
+    public static TestFarm start(FarmConfig.Builder config) {
+        return new TestFarm(FarmServer.start(config.host("127.0.0.1").port(0).build()));
+    }
+
+    /** Built-in services, seed 42, system clock. */
+    public static TestFarm builtIns() {
+        return start(FarmConfig.builder());
+    }
+
+    public Farm farm() {
+        return server.farm();
+    }
+
+    public String url(String path) {
+        return server.url() + path;
+    }
+
+    public HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(url(path)));
+    }
+
+    public HttpResponse<String> get(String path, String... headers) {
+        var b = request(path).GET();
+        for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
+        return send(b);
+    }
+
+    public HttpResponse<String> post(String path, String contentType, String body, String... headers) {
+        var b = request(path).POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", contentType);
+        for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
+        return send(b);
+    }
+
+    public HttpResponse<String> postJson(String path, String body, String... headers) {
+        return post(path, "application/json", body, headers);
+    }
+
+    public HttpResponse<String> postForm(String path, String body, String... headers) {
+        return post(path, "application/x-www-form-urlencoded", body, headers);
+    }
+
+    public static JsonNode json(HttpResponse<String> response) {
+        try {
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new AssertionError("not JSON (status " + response.statusCode() + "): " + response.body(), e);
+        }
+    }
+
+    /** An OAuth access token from the farm-wide endpoint. */
+    public String token(String service, String clientId, String secret) {
+        var r = postForm("/oauth2/token", "grant_type=client_credentials&client_id=" + clientId + "&client_secret=" + secret + "&service=" + service);
+        if (r.statusCode() != 200) throw new AssertionError("token request failed: " + r.statusCode() + " " + r.body());
+        return json(r).get("access_token").asText();
+    }
+
+    public void chaos(String body) {
+        var r = postJson("/admin/chaos", body);
+        if (r.statusCode() != 200) throw new AssertionError("chaos request failed: " + r.statusCode() + " " + r.body());
+    }
+
+    /** Writes a file into a folder, creating it; returns the file. */
+    public static Path write(Path dir, String name, String text) {
+        try {
+            Files.createDirectories(dir);
+            return Files.writeString(dir.resolve(name), text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The built-in chaos file plus levels that inject exactly one socket fault type on every request (for tests). */
+    public static Path chaosWithOnly(Path dir) {
+        String extra = """
+                levels:
+                  calm: { error_rate: 0, network_rate: 0 }
+                  mild: { error_rate: 0.05, network_rate: 0.005 }
+                  storm: { error_rate: 0.2, rate_limit_factor: 0.5, network_rate: 0.03 }
+                  hell: { error_rate: 0.5, rate_limit_factor: 0.2, network_rate: 0.08 }
+                  all_network: { error_rate: 0, network_rate: 1.0 }
+                  all_errors: { error_rate: 1.0, network_rate: 0 }
+                profiles:
+                  mostly_ok: { errors: { server_error: 1 } }
+                  only_reset: { network: { reset: 1 } }
+                  only_close: { network: { close: 1 } }
+                  only_truncate: { network: { truncate: 1 } }
+                  only_timeout: { network: { timeout: 1 }, hang_ms: 5000 }
+                  only_server_error: { errors: { server_error: 1 } }
+                  only_rate_limit: { errors: { rate_limit: 1 } }
+                  only_auth_revoke: { errors: { auth_revoke: 1 } }
+                  only_slow: { errors: { slow: 1 }, slow_ms: 300 }
+                """;
+        return write(dir, "chaos.yaml", extra);
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}

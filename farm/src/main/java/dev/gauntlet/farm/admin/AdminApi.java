@@ -298,7 +298,7 @@ public final class AdminApi {
             }
             svc = owners.getFirst();
         }
-        send(ctx, OAuthEndpoint.handle(svc, params));
+        send(ctx, OAuthEndpoint.handle(svc, params, req));
     }
 
     private String knownService(String id) {

@@ -43,7 +43,7 @@ public final class OAuthEndpoint {
     }
 
     /** Runs a token request against a service and renders the answer in its flavour. */
-    public static Reply handle(ServiceRuntime service, ObjectNode params) {
+    public static Reply handle(ServiceRuntime service, ObjectNode params, FarmRequest request) {
         Flavor flavor = service.flavor();
         AuthSpec auth = service.spec().auth();
         if (!auth.usesTokens()) {
@@ -64,7 +64,7 @@ public final class OAuthEndpoint {
                 if (!ok) {
                     return flavor.tokenError(new FarmError(ErrorKind.AUTH_INVALID, "invalid client credentials", 401, "client_secret", null, "invalid_client"));
                 }
-                return flavor.tokenReply(service, service.tokens().issue(id, auth.type() == AuthSpec.Type.oauth2_refresh_token));
+                return flavor.tokenReply(service, service.tokens().issue(id, auth.type() == AuthSpec.Type.oauth2_refresh_token), request);
             }
             case "refresh_token" -> {
                 String rt = text(params, "refresh_token");
@@ -84,7 +84,7 @@ public final class OAuthEndpoint {
                     };
                     return flavor.tokenError(new FarmError(ErrorKind.INVALID_GRANT, message, 400, "refresh_token", null, code));
                 }
-                return flavor.tokenReply(service, r.issued());
+                return flavor.tokenReply(service, r.issued(), request);
             }
             default -> {
                 return flavor.tokenError(new FarmError(ErrorKind.BAD_REQUEST, "grant_type '" + grant + "' is not supported; use client_credentials or refresh_token", 400, "grant_type", null, "unsupported_grant_type"));

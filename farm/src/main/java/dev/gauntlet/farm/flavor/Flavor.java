@@ -38,8 +38,8 @@ public interface Flavor {
         return hex;
     }
 
-    /** The token endpoint's success body (RFC 6749 by default). */
-    default Reply tokenReply(ServiceRuntime service, TokenStore.Issued issued) {
+    /** The token endpoint's success body (RFC 6749 by default); the request gives the host for vendor fields like instance_url. */
+    default Reply tokenReply(ServiceRuntime service, TokenStore.Issued issued, FarmRequest request) {
         var body = new java.util.LinkedHashMap<String, Object>();
         body.put("access_token", issued.access().value());
         body.put("token_type", "Bearer");

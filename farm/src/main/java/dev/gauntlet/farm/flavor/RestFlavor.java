@@ -98,7 +98,7 @@ public class RestFlavor implements Flavor {
     @Override
     public void routes(ServiceRuntime service, RouteTable table) {
         table.add(new Route("POST", new PathTemplate("/oauth/token"), "token", null, false, false,
-                call -> OAuthEndpoint.handle(call.service(), OAuthEndpoint.params(call.request()))));
+                call -> OAuthEndpoint.handle(call.service(), OAuthEndpoint.params(call.request()), call.request())));
         for (ResourceSpec r : service.spec().resources()) {
             String base = r.path();
             String item = base + "/{id}";

@@ -50,8 +50,22 @@ public final class SpecLoader {
     }
 
     public Loaded load(String name, InputStream in) {
+        byte[] bytes;
         try {
-            ServiceSpec spec = YAML.readValue(in, ServiceSpec.class);
+            bytes = in.readAllBytes();
+        } catch (IOException e) {
+            return new Failed(new SpecError(name, 0, "", "cannot read: " + e.getMessage()));
+        }
+        Loaded loaded = parse(name, bytes);
+        if (loaded instanceof Failed f && f.error().line() > 0) {
+            return new Failed(refineLine(f.error(), new String(bytes, java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        return loaded;
+    }
+
+    private Loaded parse(String name, byte[] bytes) {
+        try {
+            ServiceSpec spec = YAML.readValue(bytes, ServiceSpec.class);
             if (spec == null) {
                 return new Failed(new SpecError(name, 1, "", "file is empty; expected a service with id, flavor and resources"));
             }
@@ -67,7 +81,7 @@ public final class SpecLoader {
             return new Failed(describe(name, e));
         } catch (JsonProcessingException e) {
             int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-            return new Failed(new SpecError(name, line, "", "not valid YAML: " + e.getOriginalMessage()));
+            return new Failed(new SpecError(name, line, "", "not valid YAML: " + e.getOriginalMessage().lines().findFirst().orElse("").trim()));
         } catch (IOException e) {
             return new Failed(new SpecError(name, 0, "", "cannot read: " + e.getMessage()));
         }
@@ -88,6 +102,11 @@ public final class SpecLoader {
         int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
         String field = fieldPath(e);
         String message;
+        com.fasterxml.jackson.core.JsonParseException syntax = causeOf(e, com.fasterxml.jackson.core.JsonParseException.class);
+        if (syntax != null) {
+            int at = syntax.getLocation() == null ? line : syntax.getLocation().getLineNr();
+            return new SpecError(file, at, field, "not valid YAML: " + syntax.getOriginalMessage().lines().findFirst().orElse("").trim());
+        }
         if (e instanceof UnrecognizedPropertyException u) {
             message = "unknown field '" + u.getPropertyName() + "'; expected one of " + u.getKnownPropertyIds();
         } else {
@@ -97,6 +116,31 @@ public final class SpecLoader {
             message = root instanceof IllegalArgumentException ? root.getMessage() : e.getOriginalMessage();
         }
         return new SpecError(file, line, field, message);
+    }
+
+    private static <T extends Throwable> T causeOf(Throwable t, Class<T> type) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) return type.cast(c);
+        }
+        return null;
+    }
+
+    /**
+     * Jackson reports where the parser stood when it noticed the problem, which in YAML is often the line after the
+     * key, or the end of the enclosing mapping; move back to the nearest line that names the offending key.
+     */
+    static SpecError refineLine(SpecError error, String text) {
+        String key = error.message().startsWith("unknown field '")
+                ? error.message().substring(15, error.message().indexOf('\'', 15))
+                : error.message().split("[ ]", 2)[0].replaceAll("\\[[^]]*]", "");
+        key = key.substring(key.lastIndexOf('.') + 1);
+        if (key.isEmpty() || !key.matches("[A-Za-z0-9_$]+")) return error;
+        java.util.regex.Pattern named = java.util.regex.Pattern.compile("(^|[\\s{,-])" + java.util.regex.Pattern.quote(key) + "\\s*:");
+        String[] lines = text.split("\n", -1);
+        for (int i = Math.min(error.line(), lines.length) - 1; i >= 0; i--) {
+            if (named.matcher(lines[i]).find()) return new SpecError(error.file(), i + 1, error.field(), error.message());
+        }
+        return error;
     }
 
     private static String fieldPath(JsonMappingException e) {

@@ -1,0 +1,35 @@
+package dev.gauntlet.cli;
+
+import dev.gauntlet.farm.FarmServer;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code gauntlet farm}: the API Farm alone, so it can run on a machine of its own. */
+@Command(name = "farm", mixinStandardHelpOptions = true,
+        description = "Run the API Farm alone: six chaos-ready SaaS simulators (Salesforce, MongoDB Data API, Stripe, "
+                + "GitHub, Supabase, Datadog) plus your own services, with the admin API at /admin/status.")
+final class FarmCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8001", description = "Port of the farm (default: ${DEFAULT-VALUE}; 0 = any free port).")
+    int port;
+
+    @Mixin
+    FarmOptionsMixin farm;
+
+    @Override
+    public Integer call() {
+        FarmServer server = FarmServer.start(farm.options.toConfig(spec, host, port).build());
+        Banner.farm(server);
+        return Running.untilInterrupted(server);
+    }
+}

@@ -1,0 +1,91 @@
+package dev.gauntlet.farm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** User services: loaded from a folder, picked up when they change, and a broken file never takes the farm down. */
+class ServiceCatalogTest {
+
+    @TempDir
+    Path dir;
+
+    static String service(String id, String path) {
+        return """
+                id: %s
+                flavor: rest
+                auth: { type: api_key, api_keys: [k-1] }
+                resources:
+                  - { name: item, path: %s, fields: { title: sentence }, count: 3 }
+                """.formatted(id, path);
+    }
+
+    @Test
+    void shouldServeGoodFilesAndReportABrokenOneWithFileLineAndField() {
+        TestFarm.write(dir, "good.yaml", service("good", "/items"));
+        TestFarm.write(dir, "broken.yaml", """
+                id: broken
+                flavor: rest
+                resources:
+                  - name: item
+                    count: -3
+                """);
+        try (TestFarm farm = TestFarm.start(FarmConfig.builder().servicesDir(dir))) {
+            assertThat(farm.get("/api/good/items/item_1", "X-API-Key", "k-1").statusCode()).isEqualTo(200);
+            assertThat(farm.get("/api/stripe/v1/customers").statusCode()).as("built-ins keep serving").isNotEqualTo(404);
+            JsonNode error = TestFarm.json(farm.get("/admin/status")).get("errors").get(0);
+            assertThat(error.get("file").asText()).isEqualTo("broken.yaml");
+            assertThat(error.get("line").asInt()).isEqualTo(5);
+            assertThat(error.get("field").asText()).isEqualTo("resources[0]");
+            assertThat(error.get("message").asText()).isEqualTo("resources[item].count must be ≥ 0, was -3");
+        }
+    }
+
+    @Test
+    void shouldPickUpNewChangedAndDeletedFilesWithoutARestart() throws Exception {
+        try (TestFarm farm = TestFarm.start(FarmConfig.builder().builtIns(false).servicesDir(dir).watchInterval(Duration.ofMillis(100)))) {
+            assertThat(farm.get("/api/late/items/item_1").statusCode()).isEqualTo(404);
+
+            Path file = TestFarm.write(dir, "late.yaml", service("late", "/items"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> farm.get("/api/late/items/item_1", "X-API-Key", "k-1").statusCode() == 200);
+
+            TestFarm.write(dir, "late.yaml", service("late", "/widgets") + "# changed\n");
+            await().atMost(Duration.ofSeconds(10)).until(() -> farm.get("/api/late/widgets/item_1", "X-API-Key", "k-1").statusCode() == 200);
+
+            // A broken edit keeps the last good version serving and says why.
+            TestFarm.write(dir, "late.yaml", "id: late\nresources: [ {name: item, path: nope} ]\n");
+            await().atMost(Duration.ofSeconds(10)).until(() -> TestFarm.json(farm.get("/admin/status")).get("errors").size() == 1);
+            assertThat(farm.get("/api/late/widgets/item_1", "X-API-Key", "k-1").statusCode()).isEqualTo(200);
+
+            Files.delete(file);
+            await().atMost(Duration.ofSeconds(10)).until(() -> farm.get("/api/late/widgets/item_1", "X-API-Key", "k-1").statusCode() == 404);
+            assertThat(TestFarm.json(farm.get("/admin/status")).get("errors")).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldServeAServiceAtTheRootOfAPortOfItsOwn() {
+        TestFarm.write(dir, "own.yaml", service("own", "/v1/items"));
+        try (TestFarm farm = TestFarm.start(FarmConfig.builder().builtIns(false).servicesDir(dir).servicePort("own", 0))) {
+            int port = farm.server.servicePort("own");
+            assertThat(port).isPositive().isNotEqualTo(farm.server.port());
+            var r = farm.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/v1/items/item_2"))
+                    .header("X-API-Key", "k-1").GET());
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(TestFarm.json(r).get("id").asText()).isEqualTo("item_2");
+            assertThat(TestFarm.json(farm.get("/admin/status")).at("/services/0/port").asInt()).isEqualTo(port);
+        }
+    }
+
+    @Test
+    void shouldRefuseAServicePortForAnUnknownService() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestFarm.start(FarmConfig.builder().builtIns(false).servicePort("ghost", 0)))
+                .hasMessageContaining("ghost");
+    }
+}

@@ -1,0 +1,69 @@
+package dev.gauntlet.farm.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gauntlet.farm.FakeClock;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class TokenStoreTest {
+
+    private final FakeClock clock = new FakeClock();
+
+    private TokenStore store(boolean rotate) {
+        return new TokenStore(clock, Duration.ofSeconds(120), Duration.ofHours(1), rotate, hex -> "tok_" + hex);
+    }
+
+    @Test
+    void shouldAcceptATokenUntilItsTtlEnds() {
+        TokenStore tokens = store(false);
+        String token = tokens.issue("client", false).access().value();
+        assertThat(token).startsWith("tok_");
+        clock.advance(Duration.ofSeconds(119));
+        assertThat(tokens.check(token).verdict()).isEqualTo(TokenStore.Verdict.VALID);
+        assertThat(tokens.check(token).clientId()).isEqualTo("client");
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(tokens.check(token).verdict()).isEqualTo(TokenStore.Verdict.EXPIRED);
+    }
+
+    @Test
+    void shouldRefuseARevokedTokenBeforeItsTtl() {
+        TokenStore tokens = store(false);
+        String token = tokens.issue("client", false).access().value();
+        tokens.revoke(token);
+        assertThat(tokens.check(token).verdict()).isEqualTo(TokenStore.Verdict.REVOKED);
+    }
+
+    @Test
+    void shouldNotKnowATokenItNeverIssued() {
+        assertThat(store(false).check("forged").verdict()).isEqualTo(TokenStore.Verdict.UNKNOWN);
+    }
+
+    @Test
+    void shouldRotateARefreshTokenAndRefuseItsReuse() {
+        TokenStore tokens = store(true);
+        TokenStore.Issued first = tokens.issue("client", true);
+        TokenStore.Refreshed second = tokens.refresh(first.refresh().value());
+        assertThat(second.failure()).isNull();
+        assertThat(second.issued().refresh().value()).isNotEqualTo(first.refresh().value());
+        assertThat(tokens.refresh(first.refresh().value()).failure()).isEqualTo(TokenStore.RefreshFailure.ALREADY_USED);
+        assertThat(tokens.refresh(second.issued().refresh().value()).failure()).isNull();
+        assertThat(tokens.refreshedCount()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldKeepTheRefreshTokenWhenNotRotating() {
+        TokenStore tokens = store(false);
+        TokenStore.Issued first = tokens.issue("client", true);
+        assertThat(tokens.refresh(first.refresh().value()).issued().refresh().value()).isEqualTo(first.refresh().value());
+        assertThat(tokens.refresh(first.refresh().value()).failure()).isNull();
+    }
+
+    @Test
+    void shouldRefuseAnExpiredRefreshToken() {
+        TokenStore tokens = store(true);
+        TokenStore.Issued first = tokens.issue("client", true);
+        clock.advance(Duration.ofHours(1));
+        assertThat(tokens.refresh(first.refresh().value()).failure()).isEqualTo(TokenStore.RefreshFailure.EXPIRED);
+    }
+}

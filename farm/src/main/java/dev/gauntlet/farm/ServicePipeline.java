@@ -39,7 +39,8 @@ final class ServicePipeline {
 
     void handle(Context ctx, ServiceRuntime svc, String path) {
         Flavor flavor = svc.flavor();
-        String method = ctx.method().name();
+        // HEAD is GET without a body (RFC 9110); Jetty drops the body, the route is the GET one.
+        String method = ctx.method().name().equals("HEAD") ? "GET" : ctx.method().name();
         RouteTable.Match match = svc.routes().match(method, path);
         if (match == null) {
             send(ctx, unknownRoute(svc, method, path));

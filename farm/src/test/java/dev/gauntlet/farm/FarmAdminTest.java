@@ -107,6 +107,10 @@ class FarmAdminTest {
         assertThat(wrongMethod.statusCode()).isEqualTo(405);
         assertThat(wrongMethod.headers().firstValue("Allow")).hasValueSatisfying(a -> assertThat(a).contains("GET", "PATCH", "DELETE"));
         assertThat(farm.get("/api/things/nowhere", "X-API-Key", "k-1").statusCode()).isEqualTo(404);
+        clock.advance(Duration.ofSeconds(10)); // the bucket holds 3; refill before the next requests
+        var head = farm.send(farm.request("/api/things/things/thing_1").header("X-API-Key", "k-1").method("HEAD", HttpRequest.BodyPublishers.noBody()));
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.body()).isEmpty();
         assertThat(farm.get("/api/things/things/ghost", "X-API-Key", "k-1").statusCode()).isEqualTo(404);
         var outside = farm.get("/no/such/service");
         assertThat(outside.statusCode()).isEqualTo(404);

@@ -83,7 +83,7 @@ public final class FarmServer implements AutoCloseable {
             }
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
-                ServicePipeline.send(ctx, Reply.json(500, Map.of("error", "internal_error", "message", "The farm failed on this request: " + e)));
+                Reply.json(500, Map.of("error", "internal_error", "message", "The farm failed on this request: " + e)).writeTo(ctx);
             });
         });
         app.start();
@@ -104,10 +104,10 @@ public final class FarmServer implements AutoCloseable {
 
     private void route(Context ctx) {
         if (!dispatch(ctx)) {
-            ServicePipeline.send(ctx, Reply.json(404, Map.of(
+            Reply.json(404, Map.of(
                     "error", "not_found",
                     "message", "No service answers at " + ctx.path() + "; base paths: "
-                            + farm.services().stream().map(s -> s.spec().basePath()).toList() + " (see GET /admin/status)")));
+                            + farm.services().stream().map(s -> s.spec().basePath()).toList() + " (see GET /admin/status)")).writeTo(ctx);
         }
     }
 

@@ -43,7 +43,7 @@ final class ServicePipeline {
         String method = ctx.method().name().equals("HEAD") ? "GET" : ctx.method().name();
         RouteTable.Match match = svc.routes().match(method, path);
         if (match == null) {
-            send(ctx, unknownRoute(svc, method, path));
+            unknownRoute(svc, method, path).writeTo(ctx);
             return;
         }
         svc.countRequest();
@@ -51,12 +51,12 @@ final class ServicePipeline {
 
         long declared = ctx.req().getContentLengthLong();
         if (declared > svc.spec().maxBodyBytes()) {
-            send(ctx, tooLarge(svc, declared));
+            tooLarge(svc, declared).writeTo(ctx);
             return;
         }
         byte[] body = ctx.bodyAsBytes();
         if (body.length > svc.spec().maxBodyBytes()) {
-            send(ctx, tooLarge(svc, body.length));
+            tooLarge(svc, body.length).writeTo(ctx);
             return;
         }
         FarmRequest request = new FarmRequest(method, path, ctx.queryParamMap(), ctx::header, body, ctx.contentType());
@@ -64,7 +64,7 @@ final class ServicePipeline {
 
         Auth auth = route.authenticated() ? authenticate(svc, request) : Auth.ANONYMOUS;
         if (auth.error() != null) {
-            send(ctx, flavor.error(auth.error()));
+            flavor.error(auth.error()).writeTo(ctx);
             return;
         }
 
@@ -100,7 +100,7 @@ final class ServicePipeline {
             return;
         }
         farm.pause(fault.delayMs());
-        send(ctx, reply);
+        reply.writeTo(ctx);
     }
 
     /** Runs the handler, under idempotency-key semantics when the service declares them and the request has a key. */
@@ -248,12 +248,5 @@ final class ServicePipeline {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
-    }
-
-    static void send(Context ctx, Reply reply) {
-        ctx.status(reply.status());
-        reply.headers().forEach(ctx::header);
-        if (reply.contentType() != null) ctx.contentType(reply.contentType());
-        ctx.result(reply.body());
     }
 }

@@ -336,9 +336,6 @@ public final class AdminApi {
     }
 
     private static void send(Context ctx, Reply reply) {
-        ctx.status(reply.status());
-        reply.headers().forEach(ctx::header);
-        if (reply.contentType() != null) ctx.contentType(reply.contentType());
-        ctx.result(reply.body());
+        reply.writeTo(ctx);
     }
 }

@@ -49,6 +49,14 @@ public record Reply(int status, Map<String, String> headers, byte[] body, String
         return new Reply(status, new LinkedHashMap<>(headers), body, contentType);
     }
 
+    /** Writes this answer to a Javalin request. */
+    public void writeTo(io.javalin.http.Context ctx) {
+        ctx.status(status);
+        headers.forEach(ctx::header);
+        if (contentType != null) ctx.contentType(contentType);
+        ctx.result(body);
+    }
+
     public JsonNode bodyJson() {
         try {
             return JSON.readTree(body);

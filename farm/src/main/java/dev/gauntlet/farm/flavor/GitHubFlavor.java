@@ -1,9 +1,460 @@
 package dev.gauntlet.farm.flavor;
 
-/** TEMPORARY placeholder until the vendor flavour lands. */
-public final class GitHubFlavor extends RestFlavor {
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gauntlet.farm.ServiceRuntime;
+import dev.gauntlet.farm.auth.OAuthEndpoint;
+import dev.gauntlet.farm.auth.TokenStore;
+import dev.gauntlet.farm.data.ResourceStore;
+import dev.gauntlet.farm.http.BadInput;
+import dev.gauntlet.farm.http.Call;
+import dev.gauntlet.farm.http.FarmRequest;
+import dev.gauntlet.farm.http.PathTemplate;
+import dev.gauntlet.farm.http.Reply;
+import dev.gauntlet.farm.http.Route;
+import dev.gauntlet.farm.http.RouteTable;
+import dev.gauntlet.farm.limit.LimitDecision;
+import dev.gauntlet.farm.spec.ResourceSpec;
+import dev.gauntlet.farm.spec.ResourceSpec.Operation;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.TreeMap;
+import java.util.zip.CRC32;
+
+/**
+ * GitHub REST API: OAuth at {@code /login/oauth/access_token} (form-encoded answers unless JSON is asked for),
+ * {@code gho_} tokens, repository collections such as {@code /repos/{owner}/{repo}/issues} paged with
+ * {@code per_page}/{@code page} and a {@code Link} header, {@code x-ratelimit-*} headers, primary and secondary rate
+ * limits, and errors as {@code {"message","documentation_url","status"}}.
+ */
+public final class GitHubFlavor implements Flavor {
+
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    static final String DOCS = "https://docs.github.com/rest";
+    private static final String RATE_DOCS = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api";
+    // "Using pagination in the REST API": per_page defaults to 30 and is capped at 100.
+    private static final int MAX_PER_PAGE = 100;
+    /**
+     * The pipeline builds an injected rate_limit fault's decision with exactly this wait (ServicePipeline.faultAnswer);
+     * a bucket refusal waits 1000/rate ms minus the time since the last token, so it lands on exactly 1000 ms only
+     * when the effective rate is 1 request/s and the refusal comes within a millisecond of the last grant.
+     */
+    static final long INJECTED_WAIT_MS = 1000;
+
     @Override
     public String name() {
         return "github";
+    }
+
+    /** GitHub takes {@code Authorization: Bearer <token>} and the older {@code token <token>}. */
+    @Override
+    public Credential credential(FarmRequest request) {
+        return new Credential(Credential.bearerOf(request.header("Authorization")), null);
+    }
+
+    // ---------------------------------------------------------------- errors and limits
+
+    @Override
+    public Reply error(FarmError error) {
+        return switch (error.kind()) {
+            // GitHub: 401 {"message":"Bad credentials",...} for a wrong or expired token; "Requires authentication" without one.
+            case AUTH_MISSING -> ghError(401, "Requires authentication", DOCS);
+            case AUTH_INVALID, AUTH_EXPIRED -> ghError(401, "Bad credentials", DOCS);
+            case RATE_LIMITED -> rateLimited(error.limit());
+            case SERVER_ERROR -> {
+                int status = error.status() == 0 ? 500 : error.status();
+                String message = switch (status) {
+                    case 503 -> "Service Unavailable";
+                    // GitHub's answer when a request runs past its time budget.
+                    case 502, 504 -> "We couldn't respond to your request in time. Sorry about that. Please try resubmitting your request and contact us if the problem persists.";
+                    default -> "Server Error";
+                };
+                yield ghError(status, message, DOCS);
+            }
+            case BAD_REQUEST, INVALID_GRANT -> error.field() == null
+                    ? ghError(400, "Problems parsing JSON", DOCS)
+                    : validationFailed(null, error.field(), "invalid", DOCS);
+            // GitHub's router answers a method a path does not take with 404, not 405.
+            case NOT_FOUND, METHOD_NOT_ALLOWED -> ghError(404, "Not Found", DOCS);
+            case PAYLOAD_TOO_LARGE -> ghError(413, "Payload too large: " + error.message(), DOCS);
+            // GitHub's REST API has no idempotency keys; these keep its envelope for services that declare them.
+            case IDEMPOTENCY_MISMATCH -> ghError(422, error.message(), DOCS);
+            case IDEMPOTENCY_IN_FLIGHT -> ghError(409, error.message(), DOCS);
+        };
+    }
+
+    /**
+     * "Rate limits for the REST API": the primary limit answers 403 (or 429) with x-ratelimit-remaining 0 and the reset
+     * time; a secondary limit answers 403 with "You have exceeded a secondary rate limit" and usually retry-after.
+     */
+    private static Reply rateLimited(LimitDecision limit) {
+        if (limit != null && isSecondary(limit)) {
+            return ghError(403, "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. "
+                    + "If you reach out to GitHub Support for help, please include the request ID.", RATE_DOCS + "#about-secondary-rate-limits")
+                    .header("retry-after", limit.retryAfterSeconds());
+        }
+        return ghError(403, "API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include the request ID.",
+                RATE_DOCS + "#about-the-primary-rate-limits");
+    }
+
+    /** Injected (chaos) rate limits are GitHub's secondary limit; the bucket running dry is the primary one. */
+    static boolean isSecondary(LimitDecision limit) {
+        return limit.waitMillis() == INJECTED_WAIT_MS;
+    }
+
+    static Reply ghError(int status, String message, String docs) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("message", message);
+        body.put("documentation_url", docs);
+        body.put("status", Integer.toString(status));
+        return Reply.json(status, body);
+    }
+
+    /** GitHub's 422: {"message":"Validation Failed","errors":[{"resource","code","field"}],"documentation_url"}. */
+    static Reply validationFailed(String resource, String field, String code, String docs) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        if (resource != null) e.put("resource", resource);
+        e.put("code", code);
+        e.put("field", field);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("message", "Validation Failed");
+        body.put("errors", List.of(e));
+        body.put("documentation_url", docs);
+        body.put("status", "422");
+        return Reply.json(422, body);
+    }
+
+    @Override
+    public void limitHeaders(LimitDecision limit, Reply reply) {
+        reply.header("x-ratelimit-limit", limit.limit());
+        reply.header("x-ratelimit-remaining", limit.remaining());
+        reply.header("x-ratelimit-used", Math.max(0, limit.limit() - limit.remaining()));
+        reply.header("x-ratelimit-reset", limit.resetEpochS());
+        reply.header("x-ratelimit-resource", "core");
+    }
+
+    // ---------------------------------------------------------------- OAuth
+
+    /**
+     * {@code gho_} + 36 characters: 30 of randomness and a 6-character base-62 CRC32 checksum, the layout GitHub
+     * described when it introduced prefixed tokens ("Behind GitHub's new authentication token formats", 2021).
+     */
+    @Override
+    public String tokenFormat(String hex) {
+        String body = (hex + hex).substring(0, 30);
+        CRC32 crc = new CRC32();
+        crc.update(body.getBytes(StandardCharsets.US_ASCII));
+        return "gho_" + body + base62(crc.getValue(), 6);
+    }
+
+    private static String base62(long value, int width) {
+        String digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+        StringBuilder out = new StringBuilder();
+        long n = value;
+        while (out.length() < width) {
+            out.append(digits.charAt((int) (n % 62)));
+            n /= 62;
+        }
+        return out.reverse().toString();
+    }
+
+    /**
+     * JSON here (the farm-wide /oauth2/token speaks JSON); the GitHub path turns it into a form when the client did not
+     * ask for JSON. {@code expires_in} is sent as GitHub Apps do for expiring user tokens, because farm tokens expire.
+     */
+    @Override
+    public Reply tokenReply(ServiceRuntime service, TokenStore.Issued issued, FarmRequest request) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("access_token", issued.access().value());
+        body.put("expires_in", issued.ttlSeconds());
+        if (issued.refresh() != null) body.put("refresh_token", issued.refresh().value());
+        body.put("scope", "repo");
+        body.put("token_type", "bearer");
+        return Reply.json(200, body);
+    }
+
+    /** GitHub's OAuth error codes ("Troubleshooting OAuth app access token request errors"). */
+    @Override
+    public Reply tokenError(FarmError error) {
+        if (error.kind() == ErrorKind.SERVER_ERROR || error.kind() == ErrorKind.RATE_LIMITED) return error(error);
+        String code;
+        String description;
+        String anchor;
+        switch (error.kind()) {
+            case AUTH_MISSING, AUTH_INVALID -> {
+                code = "incorrect_client_credentials";
+                description = "The client_id and/or client_secret passed are incorrect.";
+                anchor = "#incorrect-client-credentials";
+            }
+            case INVALID_GRANT -> {
+                code = "bad_refresh_token";
+                description = "The refresh token passed is incorrect or expired.";
+                anchor = "#bad-refresh-token";
+            }
+            default -> {
+                code = "unsupported_grant_type";
+                description = "The grant type is not supported: " + error.message();
+                anchor = "#unsupported-grant-type";
+            }
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", code);
+        body.put("error_description", description);
+        body.put("error_uri", "https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors/" + anchor);
+        return Reply.json(error.kind() == ErrorKind.AUTH_MISSING || error.kind() == ErrorKind.AUTH_INVALID ? 401 : 400, body);
+    }
+
+    /**
+     * GitHub's own token path. The web flow sends client_id, client_secret and code without a grant_type, so a missing
+     * one means client credentials here. GitHub answers its token errors with 200 and the error in the body, and it
+     * answers form-encoded unless the Accept header asks for JSON.
+     */
+    private Reply accessToken(Call call) {
+        FarmRequest req = call.request();
+        ObjectNode params;
+        try {
+            params = OAuthEndpoint.params(req);
+        } catch (BadInput e) {
+            return ghError(400, "Problems parsing JSON", DOCS);
+        }
+        if (!params.hasNonNull("grant_type")) params.put("grant_type", params.hasNonNull("refresh_token") ? "refresh_token" : "client_credentials");
+        Reply json = OAuthEndpoint.handle(call.service(), params, req);
+        boolean oauthError = json.status() == 400 || json.status() == 401;
+        if (json.status() != 200 && !oauthError) return json;
+        int status = 200;
+        String accept = req.header("Accept");
+        if (accept != null && accept.toLowerCase().contains("json")) {
+            return new Reply(status, json.headers(), json.body(), "application/json; charset=utf-8");
+        }
+        // Form encoding with keys in alphabetical order, as GitHub writes access_token=…&scope=…&token_type=bearer.
+        Map<String, String> fields = new TreeMap<>();
+        json.bodyJson().properties().forEach(e -> fields.put(e.getKey(), e.getValue().asText()));
+        StringJoiner form = new StringJoiner("&");
+        fields.forEach((k, v) -> form.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        return new Reply(status, json.headers(), form.toString().getBytes(StandardCharsets.UTF_8), "application/x-www-form-urlencoded; charset=utf-8");
+    }
+
+    // ---------------------------------------------------------------- ids and routes
+
+    /** Issues are numbered 1, 2, 3… per repository. */
+    @Override
+    public ResourceStore.IdMinter ids() {
+        return (resource, seq, random) -> F.numberNode(seq);
+    }
+
+    @Override
+    public void routes(ServiceRuntime service, RouteTable table) {
+        table.add(new Route("POST", new PathTemplate("/login/oauth/access_token"), "token", null, false, false, this::accessToken));
+        for (ResourceSpec r : service.spec().resources()) {
+            String base = r.path();
+            String item = base + "/{number}";
+            String res = r.name();
+            if (r.offers(Operation.list)) table.add(new Route("GET", new PathTemplate(base), "list " + res, res, true, false, call -> list(call, r)));
+            if (r.offers(Operation.create)) table.add(new Route("POST", new PathTemplate(base), "create " + res, res, true, true, call -> create(call, r)));
+            if (r.offers(Operation.get)) table.add(new Route("GET", new PathTemplate(item), "get " + res, res, true, false, call -> get(call, r)));
+            if (r.offers(Operation.update)) table.add(new Route("PATCH", new PathTemplate(item), "update " + res, res, true, true, call -> update(call, r)));
+            if (r.offers(Operation.delete)) table.add(new Route("DELETE", new PathTemplate(item), "delete " + res, res, true, true, call -> delete(call, r)));
+        }
+    }
+
+    /** The absolute API root clients reach this service at: request scheme and Host, plus the base path. */
+    static String apiRoot(ServiceRuntime service, FarmRequest request) {
+        String host = request.header("Host");
+        if (host == null || host.isBlank()) host = "127.0.0.1";
+        String proto = request.header("X-Forwarded-Proto");
+        String scheme = proto == null || proto.isBlank() ? "http" : proto.trim();
+        Integer own = service.spec().port();
+        // A service on a port of its own answers at the root, so its URLs have no base path.
+        boolean atRoot = own != null && own != 0 && host.endsWith(":" + own);
+        return scheme + "://" + host + (atRoot ? "" : service.spec().basePath());
+    }
+
+    /** "issues" → "Issue", the resource name GitHub puts in validation errors. */
+    static String singular(String name) {
+        String s = name.endsWith("s") && name.length() > 1 ? name.substring(0, name.length() - 1) : name;
+        return Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
+    private static String docsFor(ResourceSpec r, String operation) {
+        return DOCS + "/issues/issues#" + operation + "-an-" + singular(r.name()).toLowerCase();
+    }
+
+    /** The record as GitHub shows an issue: url, ids, number, the stored fields, and the defaults GitHub always sends. */
+    private static ObjectNode present(Call call, ResourceSpec r, ObjectNode stored) {
+        String root = apiRoot(call.service(), call.request());
+        long number = stored.path(r.idField()).asLong();
+        ObjectNode out = F.objectNode();
+        out.put("url", root + r.path() + "/" + number);
+        int issues = r.path().lastIndexOf('/');
+        if (r.path().startsWith("/repos/") && issues > 0) {
+            out.put("repository_url", root + r.path().substring(0, issues));
+            out.put("html_url", "https://github.com" + r.path().substring("/repos".length()) + "/" + number);
+        }
+        // A stable global id and a GraphQL node id derived from it, as GitHub issues carry both.
+        long id = 1_000_000_000L + Math.abs((long) (call.service().id() + r.name()).hashCode() % 1_000_000L) * 10_000L + number;
+        out.put("id", id);
+        out.put("node_id", "I_kwDO" + Base64.getUrlEncoder().withoutPadding().encodeToString(("Issue" + id).getBytes(StandardCharsets.UTF_8)));
+        out.put("number", number);
+        stored.properties().forEach(e -> {
+            if (!e.getKey().equals(r.idField())) out.set(e.getKey(), e.getValue());
+        });
+        if (!out.hasNonNull("state")) out.put("state", "open");
+        out.putIfAbsent("locked", F.booleanNode(false));
+        out.putIfAbsent("labels", F.arrayNode());
+        out.putIfAbsent("assignees", F.arrayNode());
+        out.putIfAbsent("comments", F.numberNode(0));
+        out.putIfAbsent("closed_at", F.nullNode());
+        if (out.hasNonNull("created_at")) out.putIfAbsent("updated_at", out.get("created_at"));
+        return call.present(r.name(), out);
+    }
+
+    private static String now(Call call) {
+        return call.farm().clock().instant().truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    /** A query parameter as GitHub reads it: a number, or the fallback when absent or not a number. */
+    private static int intParam(FarmRequest req, String name, int fallback) {
+        String v = req.query(name);
+        if (v == null || v.isBlank()) return fallback;
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
+    private static Reply list(Call call, ResourceSpec r) {
+        FarmRequest req = call.request();
+        // GitHub clamps per_page to 100 and treats page < 1 as page 1 rather than failing.
+        int perPage = Math.max(1, Math.min(Math.min(MAX_PER_PAGE, r.pagination().maxPageSize()), intParam(req, "per_page", r.pagination().pageSize())));
+        int page = Math.max(1, intParam(req, "page", 1));
+        String state = req.query("state") == null ? "open" : req.query("state");
+        if (!state.equals("open") && !state.equals("closed") && !state.equals("all")) {
+            return validationFailed(singular(r.name()), "state", "invalid", DOCS + "/issues/issues#list-repository-issues");
+        }
+        List<ObjectNode> matches = new ArrayList<>();
+        for (ObjectNode n : call.store(r.name()).page(0, Integer.MAX_VALUE).records()) {
+            String s = n.hasNonNull("state") ? n.get("state").asText() : "open";
+            if (state.equals("all") || s.equals(state)) matches.add(n);
+        }
+        int last = Math.max(1, (matches.size() + perPage - 1) / perPage);
+        int from = Math.min(matches.size(), (page - 1) * perPage);
+        int to = Math.min(matches.size(), from + perPage);
+        List<ObjectNode> body = matches.subList(from, to).stream().map(n -> present(call, r, n)).toList();
+        Reply reply = Reply.json(200, body);
+        String link = link(apiRoot(call.service(), req) + r.path(), req, page, last);
+        if (!link.isEmpty()) reply.header("Link", link);
+        return reply;
+    }
+
+    /** GitHub's Link header: prev, next, last, first, each present only when it leads somewhere, other parameters kept. */
+    static String link(String url, FarmRequest req, int page, int last) {
+        StringBuilder keep = new StringBuilder();
+        req.queryMap().forEach((k, values) -> {
+            if (k.equals("page")) return;
+            for (String v : values) keep.append(URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)).append('&');
+        });
+        StringJoiner out = new StringJoiner(", ");
+        if (page > 1) out.add("<" + url + "?" + keep + "page=" + Math.min(page - 1, last) + ">; rel=\"prev\"");
+        if (page < last) {
+            out.add("<" + url + "?" + keep + "page=" + (page + 1) + ">; rel=\"next\"");
+            out.add("<" + url + "?" + keep + "page=" + last + ">; rel=\"last\"");
+        }
+        if (page > 1) out.add("<" + url + "?" + keep + "page=1>; rel=\"first\"");
+        return out.toString();
+    }
+
+    private static ObjectNode stored(Call call, ResourceSpec r) {
+        String number = call.request().pathParam("number");
+        // Numbers only: "/issues/abc" is a path GitHub does not have.
+        if (number == null || !number.chars().allMatch(Character::isDigit)) return null;
+        return call.store(r.name()).get(Long.toString(Long.parseLong(number)));
+    }
+
+    private static Reply get(Call call, ResourceSpec r) {
+        ObjectNode n = stored(call, r);
+        return n == null ? ghError(404, "Not Found", DOCS) : Reply.json(200, present(call, r, n));
+    }
+
+    /** The body as a JSON object, whatever the Content-Type says (GitHub parses every body as JSON). */
+    private static ObjectNode jsonBody(Call call) {
+        JsonNode node = call.request().json();
+        if (!node.isObject()) throw new BadInput(null, "body must be a JSON object");
+        return (ObjectNode) node;
+    }
+
+    private static Reply create(Call call, ResourceSpec r) {
+        ObjectNode body;
+        try {
+            body = jsonBody(call);
+        } catch (BadInput e) {
+            return ghError(400, "Problems parsing JSON", DOCS);
+        }
+        JsonNode title = body.get("title");
+        if (r.fields().containsKey("title") && (title == null || title.isNull() || title.asText().isBlank())) {
+            return validationFailed(singular(r.name()), "title", "missing_field", docsFor(r, "create"));
+        }
+        ObjectNode fields = body.deepCopy();
+        fields.remove(List.of("number", "id", "node_id", "url", "html_url"));
+        // New issues start open; GitHub ignores a state on create.
+        fields.put("state", "open");
+        String now = now(call);
+        fields.put("created_at", now);
+        fields.put("updated_at", now);
+        ObjectNode created = call.store(r.name()).create(fields);
+        String number = created.path(r.idField()).asText();
+        call.commit(r.name(), "create", body, number);
+        ObjectNode shown = present(call, r, created);
+        return Reply.json(201, shown).header("Location", shown.path("url").asText());
+    }
+
+    private static Reply update(Call call, ResourceSpec r) {
+        ObjectNode existing = stored(call, r);
+        if (existing == null) return ghError(404, "Not Found", DOCS);
+        ObjectNode body;
+        try {
+            body = jsonBody(call);
+        } catch (BadInput e) {
+            return ghError(400, "Problems parsing JSON", DOCS);
+        }
+        ObjectNode patch = body.deepCopy();
+        patch.remove(List.of("number", "id", "node_id", "url", "html_url", "created_at"));
+        if (patch.has("state")) {
+            String s = patch.get("state").asText();
+            if (!s.equals("open") && !s.equals("closed")) return validationFailed(singular(r.name()), "state", "invalid", docsFor(r, "update"));
+            patch.put("closed_at", s.equals("closed") ? now(call) : null);
+            if (s.equals("closed")) patch.put("state_reason", patch.path("state_reason").asText("completed"));
+        }
+        if (patch.has("title") && (patch.get("title").isNull() || patch.get("title").asText().isBlank())) {
+            return validationFailed(singular(r.name()), "title", "missing_field", docsFor(r, "update"));
+        }
+        patch.put("updated_at", now(call));
+        String number = existing.path(r.idField()).asText();
+        ObjectNode updated = call.store(r.name()).update(number, patch);
+        if (updated == null) return ghError(404, "Not Found", DOCS);
+        call.commit(r.name(), "update", body, number);
+        return Reply.json(200, present(call, r, updated));
+    }
+
+    private static Reply delete(Call call, ResourceSpec r) {
+        ObjectNode existing = stored(call, r);
+        String number = existing == null ? null : existing.path(r.idField()).asText();
+        if (number == null || call.store(r.name()).delete(number) == null) return ghError(404, "Not Found", DOCS);
+        JsonNode body = null;
+        try {
+            body = call.request().json();
+        } catch (BadInput ignored) {
+            // No body is the norm for DELETE; an unreadable one only means no operation id for the ledger.
+        }
+        call.commitWithOpId(r.name(), "delete", call.opIdOf(body), number);
+        return Reply.empty(204);
     }
 }

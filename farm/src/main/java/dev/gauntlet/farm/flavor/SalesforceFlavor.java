@@ -1,9 +1,632 @@
 package dev.gauntlet.farm.flavor;
 
-/** TEMPORARY placeholder until the vendor flavour lands. */
-public final class SalesforceFlavor extends RestFlavor {
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gauntlet.farm.ServiceRuntime;
+import dev.gauntlet.farm.auth.OAuthEndpoint;
+import dev.gauntlet.farm.auth.TokenStore;
+import dev.gauntlet.farm.data.ResourceStore;
+import dev.gauntlet.farm.http.BadInput;
+import dev.gauntlet.farm.http.Call;
+import dev.gauntlet.farm.http.FarmRequest;
+import dev.gauntlet.farm.http.PathTemplate;
+import dev.gauntlet.farm.http.Reply;
+import dev.gauntlet.farm.http.Route;
+import dev.gauntlet.farm.http.RouteTable;
+import dev.gauntlet.farm.limit.LimitDecision;
+import dev.gauntlet.farm.spec.ResourceSpec;
+import dev.gauntlet.farm.spec.ResourceSpec.Operation;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Salesforce REST API: OAuth 2.0 token endpoint at {@code /services/oauth2/token}, sObject rows under each resource's
+ * path ({@code /services/data/v59.0/sobjects/Account}), SOQL at {@code /services/data/v59.0/query} with
+ * {@code nextRecordsUrl} batches, 18-character ids, errors as {@code [{"message","errorCode","fields"}]} and
+ * {@code Sforce-Limit-Info} on every counted answer.
+ */
+public final class SalesforceFlavor implements Flavor {
+
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    private static final Pattern DATA_PREFIX = Pattern.compile("^(.*)/sobjects/[^/]+$");
+    private static final String DEFAULT_PREFIX = "/services/data/v59.0";
+    private static final Pattern BATCH_SIZE = Pattern.compile("(?i)batchSize\\s*=\\s*(\\d{1,9})");
+    // Query Options Header (REST API Developer Guide): "The default is 2,000; the minimum is 200, and the maximum is 2,000."
+    private static final int MIN_BATCH = 200;
+    // Standard key prefixes, from the Salesforce "Standard Field Record ID Prefix Decoder" knowledge article.
+    private static final Map<String, String> KEY_PREFIXES = Map.of(
+            "Account", "001", "Contact", "003", "User", "005", "Opportunity", "006", "Lead", "00Q",
+            "Case", "500", "Task", "00T", "Event", "00U", "Campaign", "701", "Product2", "01t");
+    private static final String BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
     @Override
     public String name() {
         return "salesforce";
+    }
+
+    /** Salesforce takes {@code Authorization: Bearer <token>} and the older {@code OAuth <token>} scheme. */
+    @Override
+    public Credential credential(FarmRequest request) {
+        return new Credential(Credential.bearerOf(request.header("Authorization")), null);
+    }
+
+    // ---------------------------------------------------------------- errors
+
+    @Override
+    public Reply error(FarmError error) {
+        return switch (error.kind()) {
+            // REST API "Status Codes and Error Responses": 401 means "the session ID or OAuth token used has expired or is invalid".
+            case AUTH_MISSING, AUTH_INVALID, AUTH_EXPIRED -> sfError(401, "INVALID_SESSION_ID", "Session expired or invalid");
+            // Same page: 403 with REQUEST_LIMIT_EXCEEDED when the org's API request limit is used up. Salesforce sends no
+            // wait header of its own; Retry-After is added so that clients know how long the farm's bucket needs.
+            case RATE_LIMITED -> {
+                Reply r = sfError(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.");
+                if (error.limit() != null) r.header("Retry-After", error.limit().retryAfterSeconds());
+                yield r;
+            }
+            case SERVER_ERROR -> {
+                int status = error.status() == 0 ? 500 : error.status();
+                yield status == 503
+                        ? sfError(503, "SERVER_UNAVAILABLE", "Server temporarily unavailable. Please retry your request.")
+                        : sfError(status, "UNKNOWN_EXCEPTION", "An unexpected error occurred. Please include this ErrorId if you contact support: "
+                                + Integer.toHexString(error.hashCode() & 0x7fffffff) + "-" + status + " (-1427542231)");
+            }
+            case BAD_REQUEST, INVALID_GRANT -> {
+                String code = error.code() != null && error.code().equals(error.code().toUpperCase(Locale.ROOT)) ? error.code()
+                        : error.field() == null ? "JSON_PARSER_ERROR" : "INVALID_FIELD";
+                yield sfError(400, code, error.message(), error.field());
+            }
+            case NOT_FOUND -> sfError(404, "NOT_FOUND", "The requested resource does not exist");
+            case METHOD_NOT_ALLOWED -> sfError(405, "METHOD_NOT_ALLOWED", error.message());
+            case PAYLOAD_TOO_LARGE -> sfError(413, "REQUEST_ENTITY_TOO_LARGE", error.message());
+            // Salesforce's sObject API has no idempotency keys; these follow its envelope with self-explaining codes.
+            case IDEMPOTENCY_MISMATCH -> sfError(400, "IDEMPOTENCY_KEY_MISMATCH", error.message(), error.field());
+            case IDEMPOTENCY_IN_FLIGHT -> sfError(409, "IDEMPOTENCY_KEY_IN_USE", error.message(), error.field());
+        };
+    }
+
+    private static Reply sfError(int status, String code, String message, String... fields) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("message", message);
+        e.put("errorCode", code);
+        List<String> named = fields == null ? List.of() : java.util.Arrays.stream(fields).filter(java.util.Objects::nonNull).toList();
+        if (!named.isEmpty()) e.put("fields", named);
+        return Reply.json(status, List.of(e));
+    }
+
+    /** REST API "Limit Info Header": {@code Sforce-Limit-Info: api-usage=18/5000}; here the client's bucket, used/capacity. */
+    @Override
+    public void limitHeaders(LimitDecision limit, Reply reply) {
+        reply.header("Sforce-Limit-Info", "api-usage=" + Math.max(0, limit.limit() - limit.remaining()) + "/" + limit.limit());
+    }
+
+    // ---------------------------------------------------------------- OAuth
+
+    /**
+     * The Salesforce token answer has no {@code expires_in} (clients learn of expiry from a 401); fields as in the
+     * OAuth 2.0 Client Credentials Flow docs: access_token, instance_url, id, token_type, issued_at (epoch ms), signature.
+     */
+    @Override
+    public Reply tokenReply(ServiceRuntime service, TokenStore.Issued issued, FarmRequest request) {
+        String instance = instanceUrl(service, request);
+        String clientId = issued.access().clientId();
+        String id = instance + "/id/" + orgId(clientId) + "/" + sfId("005", Math.abs((long) clientId.hashCode()) % 1_000_000L + 1);
+        String issuedAt = Long.toString(issued.access().issuedAt().toEpochMilli());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("access_token", issued.access().value());
+        if (issued.refresh() != null) body.put("refresh_token", issued.refresh().value());
+        body.put("instance_url", instance);
+        body.put("id", id);
+        body.put("token_type", "Bearer");
+        body.put("issued_at", issuedAt);
+        body.put("signature", signature(service, clientId, id + issuedAt));
+        return Reply.json(200, body).header("Cache-Control", "no-cache,must-revalidate,max-age=0,no-store,private");
+    }
+
+    /**
+     * Salesforce's token errors are 400 with its own codes: a wrong secret is {@code invalid_client / invalid client
+     * credentials}, an unknown or missing client id {@code invalid_client_id / client identifier invalid}
+     * (seen in restforce and forrest issue reports), a missing or unknown grant {@code unsupported_grant_type}.
+     */
+    @Override
+    public Reply tokenError(FarmError error) {
+        if (error.kind() == ErrorKind.SERVER_ERROR || error.kind() == ErrorKind.RATE_LIMITED) return error(error);
+        String code;
+        String description;
+        switch (error.kind()) {
+            case AUTH_MISSING -> {
+                code = "invalid_client_id";
+                description = "client identifier invalid";
+            }
+            case AUTH_INVALID -> {
+                code = "invalid_client";
+                description = "invalid client credentials";
+            }
+            case INVALID_GRANT -> {
+                code = "invalid_grant";
+                description = "expired access/refresh token";
+            }
+            default -> {
+                boolean grant = "grant_type".equals(error.field()) || "unsupported_grant_type".equals(error.code());
+                code = grant ? "unsupported_grant_type" : "invalid_request";
+                description = grant ? "grant type not supported" : error.message();
+            }
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", code);
+        body.put("error_description", description);
+        return Reply.json(400, body).header("Cache-Control", "no-cache,must-revalidate,max-age=0,no-store,private");
+    }
+
+    // ---------------------------------------------------------------- ids
+
+    @Override
+    public ResourceStore.IdMinter ids() {
+        return (resource, seq, random) -> F.textNode(sfId(keyPrefix(resource.name()), seq));
+    }
+
+    /** The object's key prefix: the standard one when Salesforce has it, else a stable custom-object-like one. */
+    static String keyPrefix(String object) {
+        String known = KEY_PREFIXES.get(object);
+        if (known != null) return known;
+        int h = Math.abs(object.hashCode());
+        return "a" + BASE62.charAt(h % 62) + BASE62.charAt((h / 62) % 62);
+    }
+
+    /** An 18-character id: 3-char key prefix, pod "Gx", a reserved 0, 9 base-62 digits of the sequence, 3-char case suffix. */
+    static String sfId(String prefix, long seq) {
+        StringBuilder digits = new StringBuilder();
+        long n = seq;
+        do {
+            digits.append(BASE62.charAt((int) (n % 62)));
+            n /= 62;
+        } while (n > 0);
+        while (digits.length() < 9) digits.append('0');
+        return to18(prefix + "Gx0" + digits.reverse());
+    }
+
+    /**
+     * Salesforce's case-safe suffix: for each 5-character chunk of the 15-character id, a bit per upper-case letter,
+     * mapped onto A–Z0–5 (the documented algorithm behind CASESAFEID()).
+     */
+    static String to18(String id15) {
+        StringBuilder out = new StringBuilder(id15);
+        for (int chunk = 0; chunk < 3; chunk++) {
+            int flags = 0;
+            for (int i = 0; i < 5; i++) {
+                char c = id15.charAt(chunk * 5 + i);
+                if (c >= 'A' && c <= 'Z') flags |= 1 << i;
+            }
+            out.append("ABCDEFGHIJKLMNOPQRSTUVWXYZ012345".charAt(flags));
+        }
+        return out.toString();
+    }
+
+    private static String orgId(String clientId) {
+        return sfId("00D", Math.abs((long) clientId.hashCode()) % 1_000_000L + 1);
+    }
+
+    private static String signature(ServiceRuntime service, String clientId, String payload) {
+        // Salesforce signs id + issued_at with the connected app's consumer secret (HMAC-SHA256, Base64).
+        String secret = service.spec().auth().clients().stream().filter(c -> c.id().equals(clientId))
+                .map(c -> c.secret()).findFirst().orElse(clientId);
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return Base64.getEncoder().encodeToString(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
+    }
+
+    /** The farm URL clients must prefix every path with: scheme and Host of the request, plus the base path. */
+    static String instanceUrl(ServiceRuntime service, FarmRequest request) {
+        String host = request.header("Host");
+        if (host == null || host.isBlank()) host = "127.0.0.1";
+        String proto = request.header("X-Forwarded-Proto");
+        String scheme = proto == null || proto.isBlank() ? "http" : proto.trim();
+        Integer own = service.spec().port();
+        // A service on a port of its own answers at the root, so its instance URL has no base path.
+        boolean atRoot = own != null && own != 0 && host.endsWith(":" + own);
+        return scheme + "://" + host + (atRoot ? "" : service.spec().basePath());
+    }
+
+    // ---------------------------------------------------------------- routes
+
+    @Override
+    public void routes(ServiceRuntime service, RouteTable table) {
+        table.add(new Route("POST", new PathTemplate("/services/oauth2/token"), "token", null, false, false,
+                call -> OAuthEndpoint.handle(call.service(), OAuthEndpoint.params(call.request()), call.request())));
+        Set<String> prefixes = new LinkedHashSet<>();
+        for (ResourceSpec r : service.spec().resources()) {
+            prefixes.add(dataPrefix(r));
+            String base = r.path();
+            String res = r.name();
+            table.add(new Route("GET", new PathTemplate(base), "describe " + res, res, true, false, call -> basicInfo(call, r)));
+            table.add(new Route("GET", new PathTemplate(base + "/describe"), "describe " + res, res, true, false, call -> describe(call, r)));
+            if (r.offers(Operation.create)) table.add(new Route("POST", new PathTemplate(base), "create " + res, res, true, true, call -> create(call, r)));
+            if (r.offers(Operation.get)) table.add(new Route("GET", new PathTemplate(base + "/{id}"), "get " + res, res, true, false, call -> get(call, r)));
+            if (r.offers(Operation.update)) table.add(new Route("PATCH", new PathTemplate(base + "/{id}"), "update " + res, res, true, true, call -> update(call, r)));
+            if (r.offers(Operation.delete)) table.add(new Route("DELETE", new PathTemplate(base + "/{id}"), "delete " + res, res, true, true, call -> delete(call, r)));
+        }
+        for (String prefix : prefixes) {
+            for (String verb : List.of("query", "queryAll")) {
+                table.add(new Route("GET", new PathTemplate(prefix + "/" + verb), "SOQL " + verb, null, true, false, call -> query(call, prefix)));
+                table.add(new Route("GET", new PathTemplate(prefix + "/" + verb + "/{locator}"), "SOQL " + verb + " more", null, true, false, call -> queryMore(call, prefix)));
+            }
+        }
+    }
+
+    /** {@code /services/data/v59.0} for a resource at {@code /services/data/v59.0/sobjects/Account}. */
+    static String dataPrefix(ResourceSpec r) {
+        Matcher m = DATA_PREFIX.matcher(r.path());
+        return m.matches() && !m.group(1).isEmpty() ? m.group(1) : DEFAULT_PREFIX;
+    }
+
+    private static String recordUrl(ResourceSpec r, String id) {
+        return r.path() + "/" + id;
+    }
+
+    /** The row as Salesforce shows it: "attributes" first, then its fields, schema drift applied. */
+    private static ObjectNode row(Call call, ResourceSpec r, ObjectNode stored) {
+        ObjectNode out = F.objectNode();
+        out.set("attributes", attributes(r, stored.path(r.idField()).asText()));
+        stored.properties().forEach(e -> out.set(e.getKey(), e.getValue()));
+        return call.present(r.name(), out);
+    }
+
+    private static ObjectNode attributes(ResourceSpec r, String id) {
+        ObjectNode a = F.objectNode();
+        a.put("type", r.name());
+        a.put("url", recordUrl(r, id));
+        return a;
+    }
+
+    /** Salesforce accepts both the 15- and the 18-character form of an id. */
+    private static String normalizeId(String id) {
+        return id != null && id.length() == 15 && id.chars().allMatch(c -> BASE62.indexOf(c) >= 0) ? to18(id) : id;
+    }
+
+    private static Reply notFound() {
+        return sfError(404, "NOT_FOUND", "The requested resource does not exist");
+    }
+
+    private static Reply basicInfo(Call call, ResourceSpec r) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("objectDescribe", objectDescribe(r));
+        List<ObjectNode> recent = call.store(r.name()).page(0, 5).records().stream().map(n -> row(call, r, n)).toList();
+        body.put("recentItems", recent);
+        return Reply.json(200, body);
+    }
+
+    private static Map<String, Object> objectDescribe(ResourceSpec r) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("activateable", false);
+        d.put("createable", r.offers(Operation.create));
+        d.put("custom", !KEY_PREFIXES.containsKey(r.name()));
+        d.put("deletable", r.offers(Operation.delete));
+        d.put("keyPrefix", keyPrefix(r.name()));
+        d.put("label", r.name());
+        d.put("labelPlural", r.name() + "s");
+        d.put("name", r.name());
+        d.put("queryable", true);
+        d.put("retrieveable", r.offers(Operation.get));
+        d.put("updateable", r.offers(Operation.update));
+        Map<String, String> urls = new LinkedHashMap<>();
+        urls.put("sobject", r.path());
+        urls.put("describe", r.path() + "/describe");
+        urls.put("rowTemplate", r.path() + "/{ID}");
+        d.put("urls", urls);
+        return d;
+    }
+
+    private static Reply describe(Call call, ResourceSpec r) {
+        Map<String, Object> body = objectDescribe(r);
+        List<Map<String, Object>> fields = new ArrayList<>();
+        fields.add(field(r.idField(), "id"));
+        r.fields().forEach((name, kind) -> {
+            if (!name.equals(r.idField())) fields.add(field(name, kind));
+        });
+        body.put("fields", fields);
+        return Reply.json(200, body);
+    }
+
+    private static Map<String, Object> field(String name, String kind) {
+        String type = switch (kind) {
+            case "id" -> "id";
+            case "money" -> "currency";
+            case "int" -> "int";
+            case "float" -> "double";
+            case "bool" -> "boolean";
+            case "timestamp" -> "datetime";
+            case "date" -> "date";
+            case "email" -> "email";
+            case "phone" -> "phone";
+            case "url" -> "url";
+            default -> "string";
+        };
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("name", name);
+        f.put("label", name);
+        f.put("type", type);
+        f.put("nillable", !kind.equals("id"));
+        return f;
+    }
+
+    private static Reply get(Call call, ResourceSpec r) {
+        String id = normalizeId(call.request().pathParam("id"));
+        ObjectNode stored = call.store(r.name()).get(id);
+        if (stored == null) return notFound();
+        String wanted = call.request().query("fields");
+        if (wanted == null || wanted.isBlank()) return Reply.json(200, row(call, r, stored));
+        // ?fields=a,b narrows the row, as the sObject Rows resource documents.
+        Map<String, String> known = knownFields(call, r);
+        ObjectNode out = F.objectNode();
+        out.set("attributes", attributes(r, id));
+        for (String raw : wanted.split(",")) {
+            String name = raw.trim();
+            String actual = known.get(name.toLowerCase(Locale.ROOT));
+            if (actual == null) {
+                return sfError(400, "INVALID_FIELD", "No such column '" + name + "' on sobject of type " + r.name());
+            }
+            out.set(actual, stored.path(actual).isMissingNode() ? F.nullNode() : stored.get(actual));
+        }
+        return Reply.json(200, call.present(r.name(), out));
+    }
+
+    /** The request body as a JSON object, or Salesforce's JSON_PARSER_ERROR. */
+    private static ObjectNode body(Call call) {
+        try {
+            return call.request().jsonObject();
+        } catch (BadInput e) {
+            throw new SalesforceSoql.Invalid("JSON_PARSER_ERROR", e.getMessage());
+        }
+    }
+
+    private static Reply create(Call call, ResourceSpec r) {
+        ObjectNode fields;
+        try {
+            fields = body(call);
+        } catch (SalesforceSoql.Invalid e) {
+            return sfError(400, e.errorCode, e.getMessage());
+        }
+        fields.remove("attributes");
+        ObjectNode created = call.store(r.name()).create(fields);
+        String id = created.path(r.idField()).asText();
+        call.commit(r.name(), "create", fields, id);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", id);
+        body.put("success", true);
+        body.put("errors", List.of());
+        return Reply.json(201, body).header("Location", recordUrl(r, id));
+    }
+
+    private static Reply update(Call call, ResourceSpec r) {
+        String id = normalizeId(call.request().pathParam("id"));
+        ObjectNode fields;
+        try {
+            fields = body(call);
+        } catch (SalesforceSoql.Invalid e) {
+            return sfError(400, e.errorCode, e.getMessage());
+        }
+        fields.remove("attributes");
+        if (call.store(r.name()).update(id, fields) == null) return notFound();
+        call.commit(r.name(), "update", fields, id);
+        return Reply.empty(204);
+    }
+
+    private static Reply delete(Call call, ResourceSpec r) {
+        String id = normalizeId(call.request().pathParam("id"));
+        if (call.store(r.name()).delete(id) == null) return notFound();
+        JsonNode body = null;
+        try {
+            body = call.request().json();
+        } catch (BadInput ignored) {
+            // A DELETE carries no body in Salesforce's API; an unreadable one just means no operation id.
+        }
+        call.commitWithOpId(r.name(), "delete", call.opIdOf(body), id);
+        return Reply.empty(204);
+    }
+
+    // ---------------------------------------------------------------- SOQL
+
+    private Reply query(Call call, String prefix) {
+        FarmRequest req = call.request();
+        String q = req.query("q");
+        try {
+            SalesforceSoql soql = SalesforceSoql.parse(q);
+            return batch(call, prefix, soql, batchSize(call, soql, req), 0);
+        } catch (SalesforceSoql.Invalid e) {
+            return sfError(400, e.errorCode, e.getMessage());
+        }
+    }
+
+    /**
+     * The next batch. The locator is stateless: "01g" + Base64url of "batch|offset|query" + "-" + offset, shaped like
+     * Salesforce's "01gRO0000016PIAYA2-500"; the query is run again, so rows written between batches may shift.
+     */
+    private Reply queryMore(Call call, String prefix) {
+        String locator = call.request().pathParam("locator");
+        try {
+            int dash = locator.lastIndexOf('-');
+            if (!locator.startsWith("01g") || dash < 4) throw new IllegalArgumentException("shape");
+            String[] parts = new String(Base64.getUrlDecoder().decode(locator.substring(3, dash)), StandardCharsets.UTF_8).split("\\|", 3);
+            if (parts.length != 3) throw new IllegalArgumentException("parts");
+            int size = Integer.parseInt(parts[0]);
+            int offset = Integer.parseInt(parts[1]);
+            return batch(call, prefix, SalesforceSoql.parse(parts[2]), size, offset);
+        } catch (SalesforceSoql.Invalid e) {
+            return sfError(400, e.errorCode, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            return sfError(400, "INVALID_QUERY_LOCATOR", "invalid query locator");
+        }
+    }
+
+    /** Batch size: the resource's page size, or the Sforce-Query-Options batchSize clamped as Salesforce does. */
+    private static int batchSize(Call call, SalesforceSoql soql, FarmRequest req) {
+        ResourceSpec r = resourceFor(call, soql);
+        int pageSize = r == null ? 2000 : r.pagination().pageSize();
+        int max = r == null ? 2000 : r.pagination().maxPageSize();
+        String options = req.header("Sforce-Query-Options");
+        if (options == null) return pageSize;
+        Matcher m = BATCH_SIZE.matcher(options);
+        if (!m.find()) return pageSize;
+        long wanted = Long.parseLong(m.group(1));
+        return (int) Math.max(Math.min(MIN_BATCH, pageSize), Math.min(max, wanted));
+    }
+
+    private static ResourceSpec resourceFor(Call call, SalesforceSoql soql) {
+        for (ResourceSpec r : call.service().spec().resources()) {
+            if (r.name().equalsIgnoreCase(soql.object())) return r;
+        }
+        return null;
+    }
+
+    /** Field names a query may use, lower-cased to their API spelling: the id, the declared fields, and drifted names. */
+    private static Map<String, String> knownFields(Call call, ResourceSpec r) {
+        Map<String, String> known = new LinkedHashMap<>();
+        known.put(r.idField().toLowerCase(Locale.ROOT), r.idField());
+        r.fields().keySet().forEach(f -> known.put(f.toLowerCase(Locale.ROOT), f));
+        // Records may carry fields a client wrote that the YAML does not declare; the first row shows them.
+        List<ObjectNode> sample = call.store(r.name()).page(0, 1).records();
+        if (!sample.isEmpty()) sample.getFirst().fieldNames().forEachRemaining(f -> known.putIfAbsent(f.toLowerCase(Locale.ROOT), f));
+        // After a rename drift a client that adapted selects the new name; it reads the stored field, which present()
+        // then shows under the new name. The old name keeps working too, so unadapted clients see the drift, not an error.
+        for (var state : call.service().drift().states()) {
+            if (!state.active() || (state.rule().resource() != null && !state.rule().resource().equals(r.name()))) continue;
+            state.rule().rename().forEach((from, to) -> {
+                String stored = known.get(from.toLowerCase(Locale.ROOT));
+                if (stored != null) known.putIfAbsent(to.toLowerCase(Locale.ROOT), stored);
+            });
+        }
+        return known;
+    }
+
+    private Reply batch(Call call, String prefix, SalesforceSoql soql, int size, int offset) {
+        ResourceSpec r = resourceFor(call, soql);
+        if (r == null) {
+            return sfError(400, "INVALID_TYPE", SalesforceSoql.located(soql.text(), soql.objectColumn(), "sObject type '" + soql.object()
+                    + "' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. "
+                    + "Please reference your WSDL or the describe call for the appropriate names."));
+        }
+        Map<String, String> known = knownFields(call, r);
+        List<String> select = new ArrayList<>();
+        for (int i = 0; i < soql.fields().size(); i++) {
+            String actual = known.get(soql.fields().get(i).toLowerCase(Locale.ROOT));
+            if (actual == null) return noSuchColumn(soql, soql.fields().get(i), soql.fieldColumns().get(i), r);
+            if (!select.contains(actual)) select.add(actual);
+        }
+        List<Resolved> where = new ArrayList<>();
+        for (SalesforceSoql.Condition c : soql.where()) {
+            String actual = known.get(c.field().toLowerCase(Locale.ROOT));
+            if (actual == null) return noSuchColumn(soql, c.field(), c.column(), r);
+            where.add(new Resolved(actual, c));
+        }
+        String orderBy = null;
+        if (soql.orderBy() != null) {
+            orderBy = known.get(soql.orderBy().toLowerCase(Locale.ROOT));
+            if (orderBy == null) return noSuchColumn(soql, soql.orderBy(), soql.orderColumn(), r);
+        }
+
+        ResourceStore store = call.store(r.name());
+        List<ObjectNode> matches;
+        if (where.isEmpty() && orderBy == null) {
+            // The common case (walk everything) reads only the batch it needs.
+            matches = null;
+        } else {
+            matches = new ArrayList<>();
+            for (ObjectNode n : store.page(0, Integer.MAX_VALUE).records()) {
+                if (where.stream().allMatch(w -> w.test(n))) matches.add(n);
+            }
+            if (orderBy != null) {
+                String key = orderBy;
+                Comparator<ObjectNode> cmp = Comparator.comparing(n -> n.get(key), SalesforceFlavor::compareValues);
+                matches.sort(soql.descending() ? cmp.reversed() : cmp);
+            }
+        }
+        int available = Math.max(0, (matches == null ? store.size() : matches.size()) - soql.offset());
+        int total = soql.limit() == null ? available : Math.min(available, soql.limit());
+
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("totalSize", total);
+        if (soql.count()) {
+            body.put("done", true);
+            body.put("records", List.of());
+            return Reply.json(200, body);
+        }
+        int take = Math.max(0, Math.min(size, total - offset));
+        int from = soql.offset() + offset;
+        List<ObjectNode> rows = matches == null ? store.page(from, take).records()
+                : matches.subList(Math.min(from, matches.size()), Math.min(from + take, matches.size()));
+        ArrayNode records = F.arrayNode();
+        for (ObjectNode n : rows) {
+            ObjectNode out = F.objectNode();
+            out.set("attributes", attributes(r, n.path(r.idField()).asText()));
+            for (String f : select) out.set(f, n.has(f) ? n.get(f) : F.nullNode());
+            records.add(call.present(r.name(), out));
+        }
+        int next = offset + rows.size();
+        boolean done = next >= total || rows.isEmpty();
+        body.put("done", done);
+        if (!done) body.put("nextRecordsUrl", prefix + "/query/" + locator(size, next, soql.text()));
+        body.put("records", records);
+        return Reply.json(200, body);
+    }
+
+    private static String locator(int size, int offset, String q) {
+        String payload = size + "|" + offset + "|" + q;
+        return "01g" + Base64.getUrlEncoder().withoutPadding().encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "-" + offset;
+    }
+
+    private static Reply noSuchColumn(SalesforceSoql soql, String field, int column, ResourceSpec r) {
+        return sfError(400, "INVALID_FIELD", SalesforceSoql.located(soql.text(), column, "No such column '" + field + "' on entity '"
+                + r.name() + "'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. "
+                + "Please reference your WSDL or the describe call for the appropriate names."));
+    }
+
+    /** A WHERE condition bound to the field's API name. */
+    private record Resolved(String field, SalesforceSoql.Condition condition) {
+        boolean test(ObjectNode row) {
+            JsonNode v = row.get(field);
+            boolean equal;
+            if (condition.literal() == null) {
+                equal = v == null || v.isNull();
+            } else if (v == null || v.isNull()) {
+                equal = false;
+            } else if (v.isNumber() && !condition.quoted()) {
+                try {
+                    equal = v.decimalValue().compareTo(new java.math.BigDecimal(condition.literal())) == 0;
+                } catch (NumberFormatException e) {
+                    equal = false;
+                }
+            } else {
+                // SOQL compares text case-insensitively with = and !=.
+                equal = v.asText().equalsIgnoreCase(condition.literal());
+            }
+            return condition.negated() != equal;
+        }
+    }
+
+    /** SOQL's ORDER BY: nulls first, numbers by value, text case-insensitively. */
+    private static int compareValues(JsonNode a, JsonNode b) {
+        boolean an = a == null || a.isNull();
+        boolean bn = b == null || b.isNull();
+        if (an || bn) return an == bn ? 0 : an ? -1 : 1;
+        if (a.isNumber() && b.isNumber()) return a.decimalValue().compareTo(b.decimalValue());
+        return a.asText().compareToIgnoreCase(b.asText());
     }
 }

@@ -118,14 +118,14 @@ public final class FarmServer implements AutoCloseable {
         if (own != null) {
             ServiceRuntime svc = farm.service(own);
             if (svc != null) {
-                pipeline.handle(ctx, svc, path);
+                pipeline.handle(ctx, svc, path, true);
                 return true;
             }
         }
         ServiceRuntime svc = farm.forPath(path);
         if (svc == null) return false;
         String rest = path.substring(svc.spec().basePath().length());
-        pipeline.handle(ctx, svc, rest.isEmpty() ? "/" : rest);
+        pipeline.handle(ctx, svc, rest.isEmpty() ? "/" : rest, false);
         return true;
     }
 

@@ -37,7 +37,10 @@ final class ServicePipeline {
         this.farm = farm;
     }
 
-    void handle(Context ctx, ServiceRuntime svc, String path) {
+    /**
+     * @param ownPort whether the request came in on the service's own port (its URLs then have no base path)
+     */
+    void handle(Context ctx, ServiceRuntime svc, String path, boolean ownPort) {
         Flavor flavor = svc.flavor();
         // HEAD is GET without a body (RFC 9110); Jetty drops the body, the route is the GET one.
         String method = ctx.method().name().equals("HEAD") ? "GET" : ctx.method().name();
@@ -61,6 +64,8 @@ final class ServicePipeline {
         }
         FarmRequest request = new FarmRequest(method, path, ctx.queryParamMap(), ctx::header, body, ctx.contentType());
         request.pathParams(match.params());
+        request.serviceUrl(FarmRequest.origin(ctx.header("Host"), ctx.header("X-Forwarded-Proto"), ctx.req().getLocalName() + ":" + ctx.port())
+                + (ownPort ? "" : svc.spec().basePath()));
 
         Auth auth = route.authenticated() ? authenticate(svc, request) : Auth.ANONYMOUS;
         if (auth.error() != null) {
@@ -144,7 +149,7 @@ final class ServicePipeline {
             case server_error -> flavor.error(FarmError.server(fault.status()));
             case rate_limit -> {
                 long capacity = Math.max(1, Math.round(svc.spec().rateLimit().burst() * level.rateLimitFactor()));
-                LimitDecision limit = new LimitDecision(false, capacity, 0, 1000, farm.clock().millis() / 1000 + 1);
+                LimitDecision limit = new LimitDecision(false, capacity, 0, 1000, farm.clock().millis() / 1000 + 1, true);
                 Reply r = flavor.error(FarmError.limited(limit));
                 flavor.limitHeaders(limit, r);
                 yield r;

@@ -298,6 +298,8 @@ public final class AdminApi {
             }
             svc = owners.getFirst();
         }
+        req.serviceUrl(FarmRequest.origin(ctx.header("Host"), ctx.header("X-Forwarded-Proto"), ctx.req().getLocalName() + ":" + ctx.port())
+                + svc.spec().basePath());
         send(ctx, OAuthEndpoint.handle(svc, params, req));
     }
 

@@ -42,12 +42,6 @@ public final class GitHubFlavor implements Flavor {
     private static final String RATE_DOCS = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api";
     // "Using pagination in the REST API": per_page defaults to 30 and is capped at 100.
     private static final int MAX_PER_PAGE = 100;
-    /**
-     * The pipeline builds an injected rate_limit fault's decision with exactly this wait (ServicePipeline.faultAnswer);
-     * a bucket refusal waits 1000/rate ms minus the time since the last token, so it lands on exactly 1000 ms only
-     * when the effective rate is 1 request/s and the refusal comes within a millisecond of the last grant.
-     */
-    static final long INJECTED_WAIT_MS = 1000;
 
     @Override
     public String name() {
@@ -107,7 +101,7 @@ public final class GitHubFlavor implements Flavor {
 
     /** Injected (chaos) rate limits are GitHub's secondary limit; the bucket running dry is the primary one. */
     static boolean isSecondary(LimitDecision limit) {
-        return limit.waitMillis() == INJECTED_WAIT_MS;
+        return limit.injected();
     }
 
     static Reply ghError(int status, String message, String docs) {
@@ -265,17 +259,6 @@ public final class GitHubFlavor implements Flavor {
         }
     }
 
-    /** The absolute API root clients reach this service at: request scheme and Host, plus the base path. */
-    static String apiRoot(ServiceRuntime service, FarmRequest request) {
-        String host = request.header("Host");
-        if (host == null || host.isBlank()) host = "127.0.0.1";
-        String proto = request.header("X-Forwarded-Proto");
-        String scheme = proto == null || proto.isBlank() ? "http" : proto.trim();
-        Integer own = service.spec().port();
-        // A service on a port of its own answers at the root, so its URLs have no base path.
-        boolean atRoot = own != null && own != 0 && host.endsWith(":" + own);
-        return scheme + "://" + host + (atRoot ? "" : service.spec().basePath());
-    }
 
     /** "issues" → "Issue", the resource name GitHub puts in validation errors. */
     static String singular(String name) {
@@ -289,7 +272,7 @@ public final class GitHubFlavor implements Flavor {
 
     /** The record as GitHub shows an issue: url, ids, number, the stored fields, and the defaults GitHub always sends. */
     private static ObjectNode present(Call call, ResourceSpec r, ObjectNode stored) {
-        String root = apiRoot(call.service(), call.request());
+        String root = call.request().serviceUrl();
         long number = stored.path(r.idField()).asLong();
         ObjectNode out = F.objectNode();
         out.put("url", root + r.path() + "/" + number);
@@ -350,7 +333,7 @@ public final class GitHubFlavor implements Flavor {
         int to = Math.min(matches.size(), from + perPage);
         List<ObjectNode> body = matches.subList(from, to).stream().map(n -> present(call, r, n)).toList();
         Reply reply = Reply.json(200, body);
-        String link = link(apiRoot(call.service(), req) + r.path(), req, page, last);
+        String link = link(req.serviceUrl() + r.path(), req, page, last);
         if (!link.isEmpty()) reply.header("Link", link);
         return reply;
     }

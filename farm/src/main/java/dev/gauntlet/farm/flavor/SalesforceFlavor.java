@@ -122,7 +122,7 @@ public final class SalesforceFlavor implements Flavor {
      */
     @Override
     public Reply tokenReply(ServiceRuntime service, TokenStore.Issued issued, FarmRequest request) {
-        String instance = instanceUrl(service, request);
+        String instance = request.serviceUrl();
         String clientId = issued.access().clientId();
         String id = instance + "/id/" + orgId(clientId) + "/" + sfId("005", Math.abs((long) clientId.hashCode()) % 1_000_000L + 1);
         String issuedAt = Long.toString(issued.access().issuedAt().toEpochMilli());
@@ -233,17 +233,6 @@ public final class SalesforceFlavor implements Flavor {
         }
     }
 
-    /** The farm URL clients must prefix every path with: scheme and Host of the request, plus the base path. */
-    static String instanceUrl(ServiceRuntime service, FarmRequest request) {
-        String host = request.header("Host");
-        if (host == null || host.isBlank()) host = "127.0.0.1";
-        String proto = request.header("X-Forwarded-Proto");
-        String scheme = proto == null || proto.isBlank() ? "http" : proto.trim();
-        Integer own = service.spec().port();
-        // A service on a port of its own answers at the root, so its instance URL has no base path.
-        boolean atRoot = own != null && own != 0 && host.endsWith(":" + own);
-        return scheme + "://" + host + (atRoot ? "" : service.spec().basePath());
-    }
 
     // ---------------------------------------------------------------- routes
 

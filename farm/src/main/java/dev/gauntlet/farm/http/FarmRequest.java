@@ -22,6 +22,7 @@ public final class FarmRequest {
     private final byte[] body;
     private final String contentType;
     private Map<String, String> pathParams = Map.of();
+    private String serviceUrl = "";
     private JsonNode parsed;
 
     public FarmRequest(String method, String path, Map<String, List<String>> query, Function<String, String> headers,
@@ -60,6 +61,26 @@ public final class FarmRequest {
         } catch (NumberFormatException e) {
             throw new BadInput(name, name + " must be an integer, was '" + v + "'");
         }
+    }
+
+    /**
+     * The absolute URL clients reach the service at (scheme and Host of this request, plus the base path unless the
+     * service was reached on a port of its own), for vendor fields such as Salesforce's instance_url or GitHub's
+     * Link header.
+     */
+    public String serviceUrl() {
+        return serviceUrl;
+    }
+
+    public void serviceUrl(String url) {
+        this.serviceUrl = url;
+    }
+
+    /** scheme://host[:port] as the client addressed us (Host header; X-Forwarded-Proto behind a proxy). */
+    public static String origin(String host, String forwardedProto, String localAddress) {
+        String h = host == null || host.isBlank() ? localAddress : host.trim();
+        String scheme = forwardedProto == null || forwardedProto.isBlank() ? "http" : forwardedProto.trim();
+        return scheme + "://" + h;
     }
 
     public String pathParam(String name) {

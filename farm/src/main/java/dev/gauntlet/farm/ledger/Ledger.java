@@ -42,7 +42,8 @@ public final class Ledger {
         public int commits() { return commits.get(); }
     }
 
-    private record Key(String service, String resource, String opId) {}
+    /** An operation id names one logical write of one kind: a create and a later update of op-1 are two operations. */
+    private record Key(String service, String resource, String operation, String opId) {}
 
     private final Map<Key, Entry> entries = new ConcurrentHashMap<>();
     private final LongAdder commits = new LongAdder();
@@ -54,7 +55,7 @@ public final class Ledger {
      */
     public Entry commit(String service, String resource, String operation, String opId, String idempotencyKey, String recordId, Instant at) {
         String id = opId != null ? opId : idempotencyKey != null ? "key:" + idempotencyKey : "record:" + resource + ":" + recordId + ":" + operation + ":" + at.toEpochMilli() + ":" + commits.sum();
-        Entry e = entries.computeIfAbsent(new Key(service, resource, id), k -> new Entry(service, resource, id, operation, at));
+        Entry e = entries.computeIfAbsent(new Key(service, resource, operation, id), k -> new Entry(service, resource, id, operation, at));
         e.commits.incrementAndGet();
         if (idempotencyKey != null) e.idempotencyKey = idempotencyKey;
         if (recordId != null) e.recordId = recordId;

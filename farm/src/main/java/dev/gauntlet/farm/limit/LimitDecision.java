@@ -7,8 +7,15 @@ package dev.gauntlet.farm.limit;
  * @param remaining      tokens left after this request
  * @param waitMillis     when refused: time until one token is back
  * @param resetEpochS    epoch second at which the bucket is full again (GitHub/Datadog style reset)
+ * @param injected       refused by a chaos fault rather than by the client's bucket (GitHub answers it as a
+ *                       secondary limit)
  */
-public record LimitDecision(boolean allowed, long limit, long remaining, long waitMillis, long resetEpochS) {
+public record LimitDecision(boolean allowed, long limit, long remaining, long waitMillis, long resetEpochS, boolean injected) {
+
+    /** A decision of the client's bucket. */
+    public LimitDecision(boolean allowed, long limit, long remaining, long waitMillis, long resetEpochS) {
+        this(allowed, limit, remaining, waitMillis, resetEpochS, false);
+    }
 
     /** Seconds to put in Retry-After: never 0 when refused, since 0 invites an immediate retry. */
     public long retryAfterSeconds() {

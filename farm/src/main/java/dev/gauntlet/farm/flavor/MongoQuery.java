@@ -142,7 +142,11 @@ final class MongoQuery {
     private static boolean regex(JsonNode value, JsonNode pattern, String options) {
         if (value == null || !value.isTextual()) return false;
         int flags = options.contains("i") ? Pattern.CASE_INSENSITIVE : 0;
-        return Pattern.compile(pattern.asText(), flags).matcher(value.asText()).find();
+        try {
+            return Pattern.compile(pattern.asText(), flags).matcher(value.asText()).find();
+        } catch (java.util.regex.PatternSyntaxException e) {
+            throw new QueryError("(BadValue) Regular expression is invalid: " + e.getDescription());
+        }
     }
 
     /** Mongo equality: {@code null} matches a missing field, and an array field matches when one element does. */

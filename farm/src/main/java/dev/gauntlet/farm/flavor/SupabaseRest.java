@@ -417,9 +417,10 @@ final class SupabaseRest {
             }
             case "like", "ilike" -> {
                 if (isNull) return false;
+                // PostgREST lets * stand for % in URLs; the pattern is quoted piecewise so only % and _ are wild.
                 String regex = "\\Q" + v.replace("*", "%").replace("%", "\\E.*\\Q").replace("_", "\\E.\\Q") + "\\E";
-                String text = value.asText();
-                return f.op().equals("like") ? text.matches(regex) : text.toLowerCase().matches(regex.toLowerCase());
+                int flags = f.op().equals("ilike") ? java.util.regex.Pattern.CASE_INSENSITIVE | java.util.regex.Pattern.UNICODE_CASE : 0;
+                return java.util.regex.Pattern.compile(regex, flags | java.util.regex.Pattern.DOTALL).matcher(value.asText()).matches();
             }
             default -> {
                 // SQL comparisons with NULL are never true.

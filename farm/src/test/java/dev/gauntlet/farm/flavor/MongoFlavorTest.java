@@ -233,6 +233,14 @@ class MongoFlavorTest {
     }
 
     @Test
+    void shouldAnswer400WhenARegexIsInvalid() {
+        HttpResponse<String> r = action("find", "{" + TARGET + "\"accounts\",\"filter\":{\"name\":{\"$regex\":\"(\"}}}");
+
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(TestFarm.json(r).get("error").asText()).contains("Regular expression is invalid");
+    }
+
+    @Test
     void shouldAggregateWithMatchSortLimitAndCount() {
         JsonNode r = TestFarm.json(action("aggregate", "{" + TARGET + "\"accounts\",\"pipeline\":[{\"$match\":{\"revenue\":{\"$gte\":0}}},{\"$count\":\"n\"}]}"));
 

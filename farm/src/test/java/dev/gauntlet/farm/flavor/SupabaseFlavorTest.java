@@ -228,6 +228,14 @@ class SupabaseFlavorTest {
     }
 
     @Test
+    void shouldMatchCaseInsensitivelyWhenFilteringWithIlike() {
+        HttpResponse<String> r = rest(farm, "GET", "/rest/v1/accounts?select=name&name=ilike.*ACME*", accessToken(farm), null);
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(TestFarm.json(r)).isNotEmpty().allSatisfy(row -> assertThat(row.get("name").asText()).startsWith("Acme"));
+    }
+
+    @Test
     void shouldAnswerPartialContentWithTheTotalWhenARangeIsCountedExactly() {
         String token = accessToken(farm);
         HttpResponse<String> r = farm.send(farm.request(BASE + "/rest/v1/accounts?select=id").GET()

@@ -186,8 +186,8 @@ public final class MongoFlavor implements Flavor {
             switch (name) {
                 case "$match" -> docs = docs.stream().filter(d -> MongoQuery.matches(d, arg)).collect(java.util.stream.Collectors.toCollection(ArrayList::new));
                 case "$sort" -> docs = new ArrayList<>(MongoQuery.sorted(docs, MongoQuery.sort(arg)));
-                case "$skip" -> docs = new ArrayList<>(docs.subList(Math.min(docs.size(), MongoQuery.plain(arg).asInt()), docs.size()));
-                case "$limit" -> docs = new ArrayList<>(docs.subList(0, Math.min(docs.size(), MongoQuery.plain(arg).asInt())));
+                case "$skip" -> docs = new ArrayList<>(docs.subList(Math.min(docs.size(), Math.max(0, MongoQuery.plain(arg).asInt())), docs.size()));
+                case "$limit" -> docs = new ArrayList<>(docs.subList(0, Math.min(docs.size(), Math.max(0, MongoQuery.plain(arg).asInt()))));
                 case "$project" -> docs = docs.stream().map(d -> MongoQuery.project(d, arg, idField)).collect(java.util.stream.Collectors.toCollection(ArrayList::new));
                 case "$count" -> {
                     ObjectNode c = F.objectNode().put(arg.asText(), docs.size());

@@ -36,6 +36,14 @@ final class MongoQuery {
 
     /** An EJSON value (canonical or relaxed) as the plain value the farm stores: ObjectIds and dates as strings. */
     static JsonNode plain(JsonNode v) {
+        try {
+            return unwrap(v);
+        } catch (NumberFormatException | java.time.format.DateTimeParseException e) {
+            throw new QueryError("invalid Extended JSON value " + v + ": " + e.getMessage());
+        }
+    }
+
+    private static JsonNode unwrap(JsonNode v) {
         if (v == null) return null;
         if (v.isObject()) {
             if (v.size() == 1) {
@@ -52,19 +60,19 @@ final class MongoQuery {
                         return F.numberNode(new BigDecimal(inner.asText()));
                     }
                     case "$date" -> {
-                        JsonNode d = plain(inner);
+                        JsonNode d = unwrap(inner);
                         return F.textNode(d.isNumber() ? Instant.ofEpochMilli(d.asLong()).toString() : Instant.parse(d.asText()).toString());
                     }
                     default -> { }
                 }
             }
             ObjectNode out = F.objectNode();
-            v.properties().forEach(e -> out.set(e.getKey(), plain(e.getValue())));
+            v.properties().forEach(e -> out.set(e.getKey(), unwrap(e.getValue())));
             return out;
         }
         if (v.isArray()) {
             ArrayNode out = F.arrayNode();
-            v.forEach(x -> out.add(plain(x)));
+            v.forEach(x -> out.add(unwrap(x)));
             return out;
         }
         return v;

@@ -371,7 +371,8 @@ final class SupabaseRest {
             throw new PgError(400, "PGRST100", "\"failed to parse limit/offset\"", "limit and offset must be integers, were '" + lim + "' and '" + off + "'", null);
         }
         if (limit < 0 || offset < 0) throw new PgError(400, "PGRST100", "\"limit and offset must not be negative\"", null, null);
-        return new long[] {offset, limit};
+        // Callers page with ints; nothing past Integer.MAX_VALUE can exist in the store anyway.
+        return new long[] {Math.min(offset, Integer.MAX_VALUE), Math.min(limit, Integer.MAX_VALUE)};
     }
 
     // ---- evaluation ----

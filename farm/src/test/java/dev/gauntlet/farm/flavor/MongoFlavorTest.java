@@ -241,6 +241,14 @@ class MongoFlavorTest {
     }
 
     @Test
+    void shouldAnswer400WhenExtendedJsonIsMalformed() {
+        HttpResponse<String> r = action("find", "{" + TARGET + "\"accounts\",\"filter\":{\"revenue\":{\"$numberInt\":\"many\"}}}");
+
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(TestFarm.json(r).get("error_code").asText()).isEqualTo("InvalidParameter");
+    }
+
+    @Test
     void shouldAggregateWithMatchSortLimitAndCount() {
         JsonNode r = TestFarm.json(action("aggregate", "{" + TARGET + "\"accounts\",\"pipeline\":[{\"$match\":{\"revenue\":{\"$gte\":0}}},{\"$count\":\"n\"}]}"));
 

@@ -1,9 +1,369 @@
 package dev.gauntlet.farm.flavor;
 
-/** TEMPORARY placeholder until the vendor flavour lands. */
-public final class MongoFlavor extends RestFlavor {
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gauntlet.farm.ServiceRuntime;
+import dev.gauntlet.farm.data.ResourceStore;
+import dev.gauntlet.farm.http.BadInput;
+import dev.gauntlet.farm.http.Call;
+import dev.gauntlet.farm.http.FarmRequest;
+import dev.gauntlet.farm.http.PathTemplate;
+import dev.gauntlet.farm.http.Reply;
+import dev.gauntlet.farm.http.Route;
+import dev.gauntlet.farm.http.RouteTable;
+import dev.gauntlet.farm.spec.ResourceSpec;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The MongoDB Atlas Data API (v1): {@code POST …/action/<name>} with an {@code apiKey} header and a JSON body naming
+ * dataSource, database and collection. Every collection of the service shares its resource path; the body's
+ * {@code collection} picks the resource. Answers {@code {"documents"}}, {@code {"document"}}, {@code {"insertedId"}}, …;
+ * errors {@code {"error","error_code","link"}}. Reference: mongodb.com/docs/api/doc/atlas-data-api-v1.
+ */
+public final class MongoFlavor implements Flavor {
+
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    /** Actions that only read. */
+    private static final Set<String> READS = Set.of("find", "findOne", "aggregate");
+    private static final List<String> ACTIONS = List.of("find", "findOne", "insertOne", "insertMany", "updateOne", "updateMany",
+            "deleteOne", "deleteMany", "aggregate");
+    /** ObjectId timestamps start here, so ids sort in creation order like real ObjectIds. */
+    private static final long OID_EPOCH = Instant.parse("2025-01-01T00:00:00Z").getEpochSecond();
+
     @Override
     public String name() {
         return "mongodb";
+    }
+
+    /** {@code apiKey} is the documented header; the beta docs and older clients send {@code api-key}. */
+    @Override
+    public Credential credential(FarmRequest request) {
+        String key = request.header("apiKey");
+        if (key == null) key = request.header("api-key");
+        return new Credential(null, key);
+    }
+
+    @Override
+    public Reply error(FarmError error) {
+        return switch (error.kind()) {
+            // App Services refuses a missing or unknown key as an invalid session, before any rule runs.
+            case AUTH_MISSING -> body(401, "no authentication methods were specified", "InvalidSession");
+            case AUTH_INVALID -> body(401, "invalid session: error finding user for endpoint", "InvalidSession");
+            case AUTH_EXPIRED -> body(401, "invalid session: access token expired", "InvalidSession");
+            case RATE_LIMITED -> body(429, error.message(), "TooManyRequests")
+                    .header("Retry-After", error.limit() == null ? 1 : error.limit().retryAfterSeconds());
+            case SERVER_ERROR -> body(error.status() == 0 ? 500 : error.status(), error.message(), "InternalServerError");
+            case BAD_REQUEST -> body(400, error.message(), error.code() != null ? error.code() : "InvalidParameter");
+            case NOT_FOUND -> body(404, error.message(), "NotFound");
+            case METHOD_NOT_ALLOWED -> body(405, error.message(), "MethodNotAllowed");
+            case PAYLOAD_TOO_LARGE -> body(413, error.message(), "RequestTooLarge");
+            case IDEMPOTENCY_MISMATCH -> body(400, error.message(), "InvalidParameter");
+            case IDEMPOTENCY_IN_FLIGHT -> body(409, error.message(), "Conflict");
+            case INVALID_GRANT -> body(401, error.message(), "InvalidSession");
+        };
+    }
+
+    /** The App Services error body; {@code link} points at the app's logs for this request. */
+    private static Reply body(int status, String message, String code) {
+        ObjectNode b = F.objectNode();
+        b.put("error", message);
+        b.put("error_code", code);
+        b.put("link", "https://services.cloud.mongodb.com/groups/000000000000000000000000/apps/000000000000000000000000/logs?co_id="
+                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()) + "00000000");
+        return Reply.json(status, b);
+    }
+
+    /** 24-hex ObjectIds: 4 bytes of seconds, 5 random bytes, 3 bytes of counter (BSON spec), all from the seed. */
+    @Override
+    public ResourceStore.IdMinter ids() {
+        return (resource, seq, random) -> {
+            long seconds = OID_EPOCH + seq;
+            long rnd = random.nextLong() & 0xFF_FFFF_FFFFL;
+            String hex = String.format("%08x%010x%06x", seconds & 0xFFFF_FFFFL, rnd, seq & 0xFF_FFFF);
+            return F.textNode(hex);
+        };
+    }
+
+    @Override
+    public void routes(ServiceRuntime service, RouteTable table) {
+        Set<String> paths = new LinkedHashSet<>();
+        for (ResourceSpec r : service.spec().resources()) paths.add(r.path());
+        for (String path : paths) {
+            String base = path.equals("/") ? "" : path;
+            for (String action : ACTIONS) {
+                table.add(new Route("POST", new PathTemplate(base + "/action/" + action), action, null, true, !READS.contains(action),
+                        call -> action(call, service, path, action)));
+            }
+        }
+    }
+
+    // ---- actions ----
+
+    private static Reply action(Call call, ServiceRuntime service, String path, String action) {
+        JsonNode body;
+        try {
+            body = call.request().json();
+        } catch (BadInput e) {
+            return bad("Failed to parse request body as EJSON: " + e.getMessage());
+        }
+        if (!body.isObject()) return bad("request body must be a JSON object");
+        for (String required : List.of("dataSource", "database", "collection")) {
+            JsonNode v = body.get(required);
+            if (v == null || !v.isTextual() || v.asText().isEmpty()) {
+                return bad("invalid parameter: '" + required + "' is required and must be a non-empty string");
+            }
+        }
+        String collection = body.get("collection").asText();
+        ResourceSpec r = service.spec().resources().stream()
+                .filter(x -> x.path().equals(path) && x.name().equals(collection)).findFirst().orElse(null);
+        boolean ejson = wantsEjson(call.request());
+        try {
+            return switch (action) {
+                case "find" -> find(call, r, body, ejson);
+                case "findOne" -> findOne(call, r, body, ejson);
+                case "aggregate" -> aggregate(call, r, body, ejson);
+                case "insertOne" -> insertOne(call, r, body, collection, ejson);
+                case "insertMany" -> insertMany(call, r, body, collection, ejson);
+                case "updateOne" -> update(call, r, body, collection, false, ejson);
+                case "updateMany" -> update(call, r, body, collection, true, ejson);
+                case "deleteOne" -> delete(call, r, body, false);
+                case "deleteMany" -> delete(call, r, body, true);
+                default -> throw new IllegalStateException("unrouted action " + action);
+            };
+        } catch (MongoQuery.QueryError e) {
+            return bad(e.getMessage());
+        }
+    }
+
+    private static Reply find(Call call, ResourceSpec r, JsonNode body, boolean ejson) {
+        ArrayNode out = F.arrayNode();
+        // A collection that does not exist reads as empty, as in MongoDB.
+        if (r == null) return Reply.json(200, F.objectNode().set("documents", out));
+        int skip = nonNegative(body, "skip", 0);
+        int limit = nonNegative(body, "limit", r.pagination().maxPageSize());
+        if (limit == 0) limit = r.pagination().maxPageSize();
+        limit = Math.min(limit, r.pagination().maxPageSize());
+        JsonNode filter = body.get("filter");
+        Comparator<ObjectNode> order = MongoQuery.sort(body.get("sort"));
+        List<ObjectNode> docs;
+        if ((filter == null || filter.isEmpty()) && order == null) {
+            // The common walk pages straight out of the store instead of scanning it.
+            docs = call.store(r.name()).page(skip, limit).records().stream().map(d -> call.present(r.name(), d)).toList();
+        } else {
+            List<ObjectNode> all = MongoQuery.sorted(matching(call, r, filter), order);
+            docs = skip >= all.size() ? List.of() : all.subList(skip, Math.min(all.size(), skip + limit));
+        }
+        for (ObjectNode d : docs) out.add(wire(MongoQuery.project(d, body.get("projection"), r.idField()), r, ejson));
+        return Reply.json(200, F.objectNode().set("documents", out));
+    }
+
+    private static Reply findOne(Call call, ResourceSpec r, JsonNode body, boolean ejson) {
+        ObjectNode doc = r == null ? null : first(call, r, body.get("filter"), body.get("sort"));
+        ObjectNode out = F.objectNode();
+        out.set("document", doc == null ? F.nullNode() : wire(MongoQuery.project(doc, body.get("projection"), r.idField()), r, ejson));
+        return Reply.json(200, out);
+    }
+
+    /** A small aggregation subset: $match, $sort, $skip, $limit, $project and $count, in pipeline order. */
+    private static Reply aggregate(Call call, ResourceSpec r, JsonNode body, boolean ejson) {
+        JsonNode pipeline = body.get("pipeline");
+        if (pipeline == null || !pipeline.isArray()) return bad("invalid parameter: 'pipeline' is required and must be an array");
+        List<ObjectNode> docs = r == null ? new ArrayList<>() : matching(call, r, null);
+        String idField = r == null ? "_id" : r.idField();
+        for (JsonNode stage : pipeline) {
+            if (!stage.isObject() || stage.size() != 1) return bad("(Location40323) A pipeline stage specification object must contain exactly one field.");
+            String name = stage.fieldNames().next();
+            JsonNode arg = stage.get(name);
+            switch (name) {
+                case "$match" -> docs = docs.stream().filter(d -> MongoQuery.matches(d, arg)).collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+                case "$sort" -> docs = new ArrayList<>(MongoQuery.sorted(docs, MongoQuery.sort(arg)));
+                case "$skip" -> docs = new ArrayList<>(docs.subList(Math.min(docs.size(), Math.max(0, MongoQuery.plain(arg).asInt())), docs.size()));
+                case "$limit" -> docs = new ArrayList<>(docs.subList(0, Math.min(docs.size(), Math.max(0, MongoQuery.plain(arg).asInt()))));
+                case "$project" -> docs = docs.stream().map(d -> MongoQuery.project(d, arg, idField)).collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+                case "$count" -> {
+                    ObjectNode c = F.objectNode().put(arg.asText(), docs.size());
+                    docs = docs.isEmpty() ? new ArrayList<>() : new ArrayList<>(List.of(c));
+                }
+                default -> {
+                    return bad("the farm's Data API supports $match, $sort, $skip, $limit, $project and $count; " + name + " is not supported");
+                }
+            }
+        }
+        ArrayNode out = F.arrayNode();
+        for (ObjectNode d : docs) out.add(r == null ? d : wire(d, r, ejson));
+        return Reply.json(200, F.objectNode().set("documents", out));
+    }
+
+    private static Reply insertOne(Call call, ResourceSpec r, JsonNode body, String collection, boolean ejson) {
+        JsonNode doc = body.get("document");
+        if (doc == null || !doc.isObject()) return bad("invalid parameter: 'document' is required and must be an object");
+        if (r == null) return unknownCollectionWrite(collection);
+        ObjectNode created = call.store(r.name()).create((ObjectNode) MongoQuery.plain(doc));
+        String id = created.path(r.idField()).asText();
+        call.commitWithOpId(r.name(), "create", call.opIdOf(body), id);
+        return Reply.json(201, F.objectNode().set("insertedId", oid(id, ejson)));
+    }
+
+    private static Reply insertMany(Call call, ResourceSpec r, JsonNode body, String collection, boolean ejson) {
+        JsonNode docs = body.get("documents");
+        if (docs == null || !docs.isArray() || docs.isEmpty()) return bad("invalid parameter: 'documents' is required and must be a non-empty array");
+        for (JsonNode d : docs) if (!d.isObject()) return bad("invalid parameter: every element of 'documents' must be an object");
+        if (r == null) return unknownCollectionWrite(collection);
+        ArrayNode ids = F.arrayNode();
+        for (JsonNode d : docs) {
+            ObjectNode created = call.store(r.name()).create((ObjectNode) MongoQuery.plain(d));
+            String id = created.path(r.idField()).asText();
+            call.commitWithOpId(r.name(), "create", call.opIdOf(d), id);
+            ids.add(oid(id, ejson));
+        }
+        return Reply.json(201, F.objectNode().set("insertedIds", ids));
+    }
+
+    private static Reply update(Call call, ResourceSpec r, JsonNode body, String collection, boolean many, boolean ejson) {
+        JsonNode filter = body.get("filter");
+        JsonNode update = body.get("update");
+        if (filter == null || !filter.isObject()) return bad("invalid parameter: 'filter' is required and must be an object");
+        if (update == null || !update.isObject()) return bad("invalid parameter: 'update' is required and must be an object");
+        boolean upsert = body.path("upsert").asBoolean(false);
+        String opId = updateOpId(call, body);
+        List<ObjectNode> targets = new ArrayList<>();
+        if (r != null) {
+            if (many) targets.addAll(matching(call, r, filter));
+            else {
+                ObjectNode one = first(call, r, filter, null);
+                if (one != null) targets.add(one);
+            }
+        }
+        ObjectNode out = F.objectNode();
+        if (targets.isEmpty() && upsert) {
+            if (r == null) return unknownCollectionWrite(collection);
+            // The new document is the filter's equalities with the update applied (MongoDB's upsert rule).
+            ObjectNode seed = MongoQuery.equalities(filter);
+            ObjectNode doc = seed.deepCopy();
+            doc.setAll(MongoQuery.changes(seed, update, true, r.idField()));
+            doc.remove(r.idField());
+            ObjectNode created = call.store(r.name()).create(doc);
+            String id = created.path(r.idField()).asText();
+            call.commitWithOpId(r.name(), "create", opId, id);
+            out.put("matchedCount", 0);
+            out.put("modifiedCount", 0);
+            out.set("upsertedId", oid(id, ejson));
+            return Reply.json(200, out);
+        }
+        int modified = 0;
+        for (ObjectNode doc : targets) {
+            ObjectNode patch = MongoQuery.changes(doc, update, false, r.idField());
+            // An update that changes nothing is matched but not modified, and writes nothing to the ledger.
+            if (patch.isEmpty()) continue;
+            String id = doc.path(r.idField()).asText();
+            if (call.store(r.name()).update(id, patch) == null) continue;
+            call.commitWithOpId(r.name(), "update", opId, id);
+            modified++;
+        }
+        out.put("matchedCount", targets.size());
+        out.put("modifiedCount", modified);
+        return Reply.json(200, out);
+    }
+
+    private static Reply delete(Call call, ResourceSpec r, JsonNode body, boolean many) {
+        JsonNode filter = body.get("filter");
+        if (filter == null || !filter.isObject()) return bad("invalid parameter: 'filter' is required and must be an object");
+        int deleted = 0;
+        if (r != null) {
+            List<ObjectNode> targets = many ? matching(call, r, filter) : optional(first(call, r, filter, null));
+            String opId = textAt(filter, "external_id");
+            for (ObjectNode doc : targets) {
+                String id = doc.path(r.idField()).asText();
+                if (call.store(r.name()).delete(id) == null) continue;
+                call.commitWithOpId(r.name(), "delete", opId, id);
+                deleted++;
+            }
+        }
+        return Reply.json(200, F.objectNode().put("deletedCount", deleted));
+    }
+
+    // ---- helpers ----
+
+    private static List<ObjectNode> matching(Call call, ResourceSpec r, JsonNode filter) {
+        List<ObjectNode> out = new ArrayList<>();
+        // An _id equality is a key lookup, not a scan.
+        JsonNode idEq = filter == null ? null : filter.get(r.idField());
+        if (idEq != null && filter.size() == 1 && (idEq.isTextual() || (idEq.isObject() && idEq.has("$oid")))) {
+            ObjectNode d = call.store(r.name()).get(MongoQuery.plain(idEq).asText());
+            if (d != null) out.add(call.present(r.name(), d));
+            return out;
+        }
+        for (ObjectNode raw : call.store(r.name()).page(0, Integer.MAX_VALUE).records()) {
+            ObjectNode d = call.present(r.name(), raw);
+            if (MongoQuery.matches(d, filter)) out.add(d);
+        }
+        return out;
+    }
+
+    private static ObjectNode first(Call call, ResourceSpec r, JsonNode filter, JsonNode sort) {
+        List<ObjectNode> all = MongoQuery.sorted(matching(call, r, filter), MongoQuery.sort(sort));
+        return all.isEmpty() ? null : all.getFirst();
+    }
+
+    private static List<ObjectNode> optional(ObjectNode doc) {
+        return doc == null ? List.of() : List.of(doc);
+    }
+
+    /** The op id of an update: {@code update.$set.external_id}, else the filter's {@code external_id}, else the YAML paths. */
+    private static String updateOpId(Call call, JsonNode body) {
+        String id = textAt(body.path("update").path("$set"), "external_id");
+        if (id == null) id = textAt(body.path("filter"), "external_id");
+        return id != null ? id : call.opIdOf(body);
+    }
+
+    private static String textAt(JsonNode node, String field) {
+        JsonNode v = node == null ? null : node.get(field);
+        return v != null && v.isValueNode() && !v.isNull() && !v.asText().isEmpty() ? v.asText() : null;
+    }
+
+    private static int nonNegative(JsonNode body, String field, int fallback) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) return fallback;
+        JsonNode p = MongoQuery.plain(v);
+        if (!p.isNumber() || p.asLong() < 0) throw new MongoQuery.QueryError("invalid parameter: '" + field + "' must be a non-negative number");
+        return (int) Math.min(Integer.MAX_VALUE, p.asLong());
+    }
+
+    /** {@code Accept: application/ejson} gets canonical ObjectIds; plain JSON gets them as strings, as the Data API does. */
+    private static boolean wantsEjson(FarmRequest request) {
+        String accept = request.header("Accept");
+        return accept != null && accept.contains("application/ejson");
+    }
+
+    private static JsonNode oid(String id, boolean ejson) {
+        return ejson ? F.objectNode().put("$oid", id) : F.textNode(id);
+    }
+
+    private static ObjectNode wire(ObjectNode doc, ResourceSpec r, boolean ejson) {
+        if (!ejson || !doc.has(r.idField())) return doc;
+        ObjectNode out = doc.deepCopy();
+        out.set(r.idField(), oid(doc.get(r.idField()).asText(), true));
+        return out;
+    }
+
+    private static Reply bad(String message) {
+        return body(400, message, "InvalidParameter");
+    }
+
+    /**
+     * MongoDB would create the collection on first insert; the farm serves only the collections its YAML declares, so a
+     * write to another one is refused, naming it.
+     */
+    private static Reply unknownCollectionWrite(String collection) {
+        return bad("collection '" + collection + "' does not exist on this farm service; it serves only the collections declared in its YAML");
     }
 }

@@ -1,0 +1,278 @@
+package dev.gauntlet.farm.flavor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gauntlet.farm.FarmConfig;
+import dev.gauntlet.farm.TestFarm;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The MongoDB Atlas Data API flavour over real loopback HTTP. */
+class MongoFlavorTest {
+
+    private static final String ACTION = "/api/mongodb/app/data-gauntlet/endpoint/data/v1/action/";
+    private static final String KEY = "mdb-gauntlet-key";
+    private static final String TARGET = "\"dataSource\":\"mongodb-atlas\",\"database\":\"gauntlet\",\"collection\":";
+
+    @TempDir
+    Path dir;
+
+    private TestFarm farm;
+
+    @BeforeEach
+    void start() {
+        farm = TestFarm.builtIns();
+    }
+
+    @AfterEach
+    void stop() {
+        if (farm != null) farm.close();
+    }
+
+    @Test
+    void shouldWalkEveryDocumentExactlyOnceWhenPagingWithLimitAndSkip() {
+        Set<String> seen = new HashSet<>();
+        int pages = 0;
+        for (int skip = 0; ; skip += 300) {
+            HttpResponse<String> r = action("find", "{" + TARGET + "\"accounts\",\"filter\":{},\"sort\":{\"_id\":1},\"limit\":300,\"skip\":" + skip + "}");
+            assertThat(r.statusCode()).isEqualTo(200);
+            JsonNode docs = TestFarm.json(r).get("documents");
+            if (docs.isEmpty()) break;
+            pages++;
+            for (JsonNode d : docs) {
+                assertThat(d.get("_id").asText()).matches("[0-9a-f]{24}");
+                assertThat(seen.add(d.get("_id").asText())).isTrue();
+            }
+        }
+        assertThat(seen).hasSize(1000);
+        assertThat(pages).isEqualTo(4);
+    }
+
+    @Test
+    void shouldFilterProjectAndSortWhenFinding() {
+        HttpResponse<String> r = action("find", "{" + TARGET + "\"accounts\",\"filter\":{\"revenue\":{\"$gt\":50000}},"
+                + "\"projection\":{\"name\":1,\"revenue\":1},\"sort\":{\"revenue\":-1},\"limit\":10}");
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode docs = TestFarm.json(r).get("documents");
+        assertThat(docs).hasSize(10);
+        double previous = Double.MAX_VALUE;
+        for (JsonNode d : docs) {
+            assertThat(d.properties()).extracting(java.util.Map.Entry::getKey).containsExactlyInAnyOrder("_id", "name", "revenue");
+            assertThat(d.get("revenue").asDouble()).isGreaterThan(50000).isLessThanOrEqualTo(previous);
+            previous = d.get("revenue").asDouble();
+        }
+    }
+
+    @Test
+    void shouldFindOneByObjectIdWhenTheFilterUsesExtendedJson() {
+        JsonNode some = TestFarm.json(action("find", "{" + TARGET + "\"accounts\",\"limit\":3}")).get("documents").get(2);
+        String id = some.get("_id").asText();
+
+        HttpResponse<String> r = action("findOne", "{" + TARGET + "\"accounts\",\"filter\":{\"_id\":{\"$oid\":\"" + id + "\"}}}");
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(TestFarm.json(r).get("document")).isEqualTo(some);
+        HttpResponse<String> none = action("findOne", "{" + TARGET + "\"accounts\",\"filter\":{\"_id\":{\"$oid\":\"000000000000000000000000\"}}}");
+        assertThat(TestFarm.json(none).get("document").isNull()).isTrue();
+    }
+
+    @Test
+    void shouldAnswerCanonicalObjectIdsWhenTheClientAcceptsEjson() {
+        HttpResponse<String> r = farm.postJson(ACTION + "findOne", "{" + TARGET + "\"accounts\"}", "apiKey", KEY, "Accept", "application/ejson");
+
+        assertThat(TestFarm.json(r).at("/document/_id/$oid").asText()).matches("[0-9a-f]{24}");
+    }
+
+    @Test
+    void shouldInsertOneAndWriteTheLedgerWithTheDocumentsOpId() {
+        HttpResponse<String> r = action("insertOne", "{" + TARGET + "\"accounts\",\"document\":{\"name\":\"Acme\",\"external_id\":\"op-m-1\"}}");
+
+        assertThat(r.statusCode()).isEqualTo(201);
+        String id = TestFarm.json(r).get("insertedId").asText();
+        assertThat(id).matches("[0-9a-f]{24}");
+        JsonNode ledger = TestFarm.json(farm.get("/admin/ledger?service=mongodb_mock")).get("entries");
+        assertThat(ledger).hasSize(1);
+        assertThat(ledger.get(0).get("op_id").asText()).isEqualTo("op-m-1");
+        assertThat(ledger.get(0).get("resource").asText()).isEqualTo("accounts");
+        assertThat(ledger.get(0).get("commits").asInt()).isEqualTo(1);
+        JsonNode found = TestFarm.json(action("findOne", "{" + TARGET + "\"accounts\",\"filter\":{\"_id\":\"" + id + "\"}}")).get("document");
+        assertThat(found.get("name").asText()).isEqualTo("Acme");
+    }
+
+    @Test
+    void shouldInsertManyIntoTheNamedCollectionWithOneLedgerEntryEach() {
+        HttpResponse<String> r = action("insertMany", "{" + TARGET + "\"events\",\"documents\":[{\"kind\":\"a\",\"external_id\":\"op-e-1\"},{\"kind\":\"b\",\"external_id\":\"op-e-2\"}]}");
+
+        assertThat(r.statusCode()).isEqualTo(201);
+        assertThat(TestFarm.json(r).get("insertedIds")).hasSize(2);
+        assertThat(farm.farm().ledger().entries("mongodb_mock", false)).extracting(e -> e.resource + "/" + e.opId)
+                .containsExactlyInAnyOrder("events/op-e-1", "events/op-e-2");
+        assertThat(TestFarm.json(action("find", "{" + TARGET + "\"events\",\"filter\":{\"kind\":{\"$in\":[\"a\",\"b\"]}}}")).get("documents"))
+                .hasSize(2);
+    }
+
+    @Test
+    void shouldCountMatchedAndModifiedWhenUpdatingOne() {
+        String id = TestFarm.json(action("insertOne", "{" + TARGET + "\"accounts\",\"document\":{\"name\":\"Acme\",\"external_id\":\"op-u\"}}"))
+                .get("insertedId").asText();
+        String update = "{" + TARGET + "\"accounts\",\"filter\":{\"_id\":{\"$oid\":\"" + id + "\"}},\"update\":{\"$set\":{\"industry\":\"Energy\"}}}";
+
+        JsonNode first = TestFarm.json(action("updateOne", update));
+        JsonNode second = TestFarm.json(action("updateOne", update));
+        JsonNode missing = TestFarm.json(action("updateOne", "{" + TARGET + "\"accounts\",\"filter\":{\"name\":\"nobody\"},\"update\":{\"$set\":{\"x\":1}}}"));
+
+        assertThat(first.get("matchedCount").asInt()).isEqualTo(1);
+        assertThat(first.get("modifiedCount").asInt()).isEqualTo(1);
+        assertThat(second.get("matchedCount").asInt()).isEqualTo(1);
+        assertThat(second.get("modifiedCount").asInt()).isZero();
+        assertThat(missing.get("matchedCount").asInt()).isZero();
+        assertThat(TestFarm.json(action("findOne", "{" + TARGET + "\"accounts\",\"filter\":{\"_id\":\"" + id + "\"}}")).at("/document/industry").asText())
+                .isEqualTo("Energy");
+        // One ledger entry for the insert, one for the update that changed something, none for the no-op.
+        assertThat(farm.farm().ledger().entries("mongodb_mock", false)).extracting(e -> e.operation + "/" + e.commits())
+                .containsExactlyInAnyOrder("create/1", "update/1");
+    }
+
+    @Test
+    void shouldUpsertWhenNothingMatchesAndUpsertIsAsked() {
+        JsonNode r = TestFarm.json(action("updateOne", "{" + TARGET + "\"accounts\",\"filter\":{\"external_id\":\"op-up\"},"
+                + "\"update\":{\"$set\":{\"name\":\"Upserted\"}},\"upsert\":true}"));
+
+        assertThat(r.get("matchedCount").asInt()).isZero();
+        assertThat(r.get("upsertedId").asText()).matches("[0-9a-f]{24}");
+        JsonNode doc = TestFarm.json(action("findOne", "{" + TARGET + "\"accounts\",\"filter\":{\"external_id\":\"op-up\"}}")).get("document");
+        assertThat(doc.get("name").asText()).isEqualTo("Upserted");
+        assertThat(farm.farm().ledger().entries("mongodb_mock", false)).extracting(e -> e.opId).containsExactly("op-up");
+    }
+
+    @Test
+    void shouldDeleteOneAndReportTheCount() {
+        String id = TestFarm.json(action("insertOne", "{" + TARGET + "\"accounts\",\"document\":{\"name\":\"Doomed\",\"external_id\":\"op-d\"}}"))
+                .get("insertedId").asText();
+
+        JsonNode first = TestFarm.json(action("deleteOne", "{" + TARGET + "\"accounts\",\"filter\":{\"_id\":{\"$oid\":\"" + id + "\"}}}"));
+        JsonNode again = TestFarm.json(action("deleteOne", "{" + TARGET + "\"accounts\",\"filter\":{\"_id\":{\"$oid\":\"" + id + "\"}}}"));
+
+        assertThat(first.get("deletedCount").asInt()).isEqualTo(1);
+        assertThat(again.get("deletedCount").asInt()).isZero();
+        assertThat(TestFarm.json(action("findOne", "{" + TARGET + "\"accounts\",\"filter\":{\"_id\":\"" + id + "\"}}")).get("document").isNull()).isTrue();
+    }
+
+    @Test
+    void shouldAnswerInvalidSessionWhenTheApiKeyIsWrongOrMissing() {
+        HttpResponse<String> wrong = farm.postJson(ACTION + "find", "{" + TARGET + "\"accounts\"}", "apiKey", "nope");
+        HttpResponse<String> missing = farm.postJson(ACTION + "find", "{" + TARGET + "\"accounts\"}");
+
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        JsonNode body = TestFarm.json(wrong);
+        assertThat(body.get("error").asText()).startsWith("invalid session");
+        assertThat(body.get("error_code").asText()).isEqualTo("InvalidSession");
+        assertThat(body.get("link").asText()).startsWith("https://");
+        assertThat(missing.statusCode()).isEqualTo(401);
+        assertThat(TestFarm.json(missing).get("error_code").asText()).isEqualTo("InvalidSession");
+    }
+
+    @Test
+    void shouldAcceptTheOlderApiKeyHeaderSpelling() {
+        HttpResponse<String> r = farm.postJson(ACTION + "findOne", "{" + TARGET + "\"accounts\"}", "api-key", KEY);
+
+        assertThat(r.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldAnswer400WhenTheCollectionFieldIsMissing() {
+        HttpResponse<String> r = action("find", "{\"dataSource\":\"mongodb-atlas\",\"database\":\"gauntlet\"}");
+
+        assertThat(r.statusCode()).isEqualTo(400);
+        JsonNode body = TestFarm.json(r);
+        assertThat(body.get("error_code").asText()).isEqualTo("InvalidParameter");
+        assertThat(body.get("error").asText()).contains("collection");
+    }
+
+    @Test
+    void shouldReadAnUnknownCollectionAsEmptyAndRefuseToInsertIntoIt() {
+        JsonNode found = TestFarm.json(action("find", "{" + TARGET + "\"ghosts\"}"));
+        HttpResponse<String> insert = action("insertOne", "{" + TARGET + "\"ghosts\",\"document\":{\"a\":1}}");
+
+        assertThat(found.get("documents")).isEmpty();
+        assertThat(insert.statusCode()).isEqualTo(400);
+        assertThat(TestFarm.json(insert).get("error").asText()).contains("ghosts");
+    }
+
+    @Test
+    void shouldAnswer400WhenTheBodyIsNotJson() {
+        HttpResponse<String> r = action("find", "{\"dataSource\":");
+
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(TestFarm.json(r).get("error_code").asText()).isEqualTo("InvalidParameter");
+    }
+
+    @Test
+    void shouldAnswer404ForAnUnknownActionAnd405ForAnotherMethod() {
+        HttpResponse<String> unknown = action("explode", "{" + TARGET + "\"accounts\"}");
+        HttpResponse<String> get = farm.get(ACTION + "find", "apiKey", KEY);
+
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(TestFarm.json(unknown).has("error_code")).isTrue();
+        assertThat(get.statusCode()).isEqualTo(405);
+        assertThat(get.headers().firstValue("Allow")).hasValue("POST");
+    }
+
+    @Test
+    void shouldAnswer400WhenARegexIsInvalid() {
+        HttpResponse<String> r = action("find", "{" + TARGET + "\"accounts\",\"filter\":{\"name\":{\"$regex\":\"(\"}}}");
+
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(TestFarm.json(r).get("error").asText()).contains("Regular expression is invalid");
+    }
+
+    @Test
+    void shouldAnswer400WhenExtendedJsonIsMalformed() {
+        HttpResponse<String> r = action("find", "{" + TARGET + "\"accounts\",\"filter\":{\"revenue\":{\"$numberInt\":\"many\"}}}");
+
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(TestFarm.json(r).get("error_code").asText()).isEqualTo("InvalidParameter");
+    }
+
+    @Test
+    void shouldAggregateWithMatchSortLimitAndCount() {
+        JsonNode r = TestFarm.json(action("aggregate", "{" + TARGET + "\"accounts\",\"pipeline\":[{\"$match\":{\"revenue\":{\"$gte\":0}}},{\"$count\":\"n\"}]}"));
+
+        assertThat(r.at("/documents/0/n").asInt()).isEqualTo(1000);
+    }
+
+    @Test
+    void shouldFailTheClientAtTheSocketWhenTheNetworkIsFlaky() {
+        farm.close();
+        TestFarm.write(dir.resolve("services"), "mongodb_mock.yaml",
+                SupabaseFlavorTest.builtInYaml("mongodb_mock.yaml").replace("error_profile: network_flakiness", "error_profile: only_reset"));
+        farm = TestFarm.start(FarmConfig.builder().builtIns(false).servicesDir(dir.resolve("services")).chaosFile(TestFarm.chaosWithOnly(dir)));
+        farm.chaos("{\"level\":\"all_network\"}");
+        HttpRequest request = farm.request(ACTION + "find").header("apiKey", KEY).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(5)).POST(HttpRequest.BodyPublishers.ofString("{" + TARGET + "\"accounts\",\"limit\":1}")).build();
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+        assertThatThrownBy(() -> client.send(request, HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(IOException.class)
+                .isNotInstanceOf(HttpTimeoutException.class);
+        assertThat(farm.farm().faults().total("mongodb_mock")).isPositive();
+    }
+
+    private HttpResponse<String> action(String name, String body) {
+        return farm.postJson(ACTION + name, body, "apiKey", KEY);
+    }
+}

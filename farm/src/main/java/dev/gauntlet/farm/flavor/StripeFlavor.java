@@ -27,6 +27,10 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class StripeFlavor implements Flavor {
 
     static final String ALNUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    private static final long SEQ_SPACE = 62L * 62 * 62 * 62;
+    // 7919 is prime and shares no factor with 62^4 = 2^4·31^4, so it has an inverse and the scramble is a bijection.
+    private static final long SCRAMBLE = 7919;
+    private static final long UNSCRAMBLE = java.math.BigInteger.valueOf(SCRAMBLE).modInverse(java.math.BigInteger.valueOf(SEQ_SPACE)).longValue();
 
     // Message texts as Stripe sends them (seen in stripe-node#1694 and gadelkareem/skeleton#20).
     private static final String NO_KEY = "You did not provide an API key. You need to provide your API key in the Authorization header, "
@@ -156,13 +160,14 @@ public final class StripeFlavor implements Flavor {
         return i < 0 ? "" : message.substring(i + 2);
     }
 
-    /** Ids like cus_… and pi_…: 10 seeded random characters, then the record's sequence number in 4 base-62 digits. */
+    /** Ids like cus_… and pi_…: 10 seeded random characters, then the record's sequence number, scrambled, in 4 base-62 digits. */
     @Override
     public ResourceStore.IdMinter ids() {
         return (resource, seq, random) -> {
             StringBuilder sb = new StringBuilder(StripeObjects.prefix(resource.name())).append('_');
             for (int i = 0; i < 10; i++) sb.append(ALNUM.charAt(random.nextInt(ALNUM.length())));
-            long s = seq;
+            // Scrambled so the tail looks as random as the rest; multiplying by a unit mod 62^4 keeps it reversible.
+            long s = Math.floorMod(seq * SCRAMBLE, SEQ_SPACE);
             char[] digits = new char[4];
             for (int i = 3; i >= 0; i--) {
                 digits[i] = ALNUM.charAt((int) (s % 62));
@@ -181,7 +186,7 @@ public final class StripeFlavor implements Flavor {
             if (d < 0) return -1;
             s = s * 62 + d;
         }
-        return s;
+        return Math.floorMod(s * UNSCRAMBLE, SEQ_SPACE);
     }
 
     @Override

@@ -343,6 +343,17 @@ class StripeFlavorTest {
         assertThat(r.headers().firstValue("Request-Id")).isPresent();
     }
 
+    @Test
+    void shouldReadTheSequenceBackFromAnIdWhenSeededCreatedTimesAreDerived() {
+        var spec = new dev.gauntlet.farm.spec.ResourceSpec("customer", "/v1/customers", null, null, 0, null, null);
+        var minter = new StripeFlavor().ids();
+        for (long seq : new long[] {1, 2, 61, 62, 300, 3_844, 1_000_000}) {
+            String id = minter.mint(spec, seq, new java.util.SplittableRandom(seq)).asText();
+            assertThat(id).matches("cus_[0-9A-Za-z]{14}");
+            assertThat(StripeFlavor.seqOf(id)).isEqualTo(seq);
+        }
+    }
+
     private static byte[] readResource(String name) {
         try (var in = StripeFlavorTest.class.getResourceAsStream(name)) {
             return in.readAllBytes();

@@ -348,8 +348,9 @@ final class DatadogHandlers {
         } else {
             for (int j = 0; j < points.size(); j++) {
                 JsonNode p = points.get(j);
-                if (!p.isObject() || !p.path("timestamp").isIntegralNumber() || !p.path("value").isNumber()) {
-                    errors.add(at + ".points[" + j + "] must be an object with an integer timestamp and a numeric value");
+                // The schema says int64 seconds; a whole number sent as 1.7E9 is taken too, as JSON does not tell them apart.
+                if (!p.isObject() || !p.path("timestamp").isNumber() || !p.path("value").isNumber()) {
+                    errors.add(at + ".points[" + j + "] must be an object with a numeric timestamp and a numeric value");
                 } else {
                     kept.addObject().put("timestamp", p.get("timestamp").asLong()).put("value", p.get("value").asDouble());
                 }

@@ -1,9 +1,212 @@
 package dev.gauntlet.farm.flavor;
 
-/** TEMPORARY placeholder until the vendor flavour lands. */
-public final class StripeFlavor extends RestFlavor {
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.gauntlet.farm.ServiceRuntime;
+import dev.gauntlet.farm.data.ResourceStore;
+import dev.gauntlet.farm.http.FarmRequest;
+import dev.gauntlet.farm.http.PathTemplate;
+import dev.gauntlet.farm.http.Reply;
+import dev.gauntlet.farm.http.Route;
+import dev.gauntlet.farm.http.RouteTable;
+import dev.gauntlet.farm.limit.LimitDecision;
+import dev.gauntlet.farm.spec.ResourceSpec;
+import dev.gauntlet.farm.spec.ResourceSpec.Operation;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Stripe's API v1: secret key as Bearer or Basic user, form-encoded bodies with bracket notation, objects with
+ * {@code object}/{@code created}/{@code livemode}/{@code metadata}, lists newest first with {@code starting_after} /
+ * {@code ending_before} cursors, errors {@code {"error":{"type","code","message","param","doc_url"}}} and a
+ * {@code Request-Id} on every answer.
+ *
+ * <p>Service options: {@code write_latency_ms} (default 0), time a write spends executing before it commits, like
+ * Stripe's own card-network round trip; while it runs, a second request with the same idempotency key gets 409.
+ */
+public final class StripeFlavor implements Flavor {
+
+    static final String ALNUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    private static final long SEQ_SPACE = 62L * 62 * 62 * 62;
+    // 7919 is prime and shares no factor with 62^4 = 2^4·31^4, so it has an inverse and the scramble is a bijection.
+    private static final long SCRAMBLE = 7919;
+    private static final long UNSCRAMBLE = java.math.BigInteger.valueOf(SCRAMBLE).modInverse(java.math.BigInteger.valueOf(SEQ_SPACE)).longValue();
+
+    // Message texts as Stripe sends them (seen in stripe-node#1694 and gadelkareem/skeleton#20).
+    private static final String NO_KEY = "You did not provide an API key. You need to provide your API key in the Authorization header, "
+            + "using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication "
+            + "for details, or we can help at https://support.stripe.com/.";
+    // docs.stripe.com/rate-limits: 429 with code rate_limit; the type stays invalid_request_error.
+    private static final String RATE_LIMITED = "Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.";
+
     @Override
     public String name() {
         return "stripe";
+    }
+
+    /** Stripe takes the secret key as a Bearer token or as the user name of HTTP Basic auth (curl -u sk_test_…:). */
+    @Override
+    public Credential credential(FarmRequest request) {
+        String auth = request.header("Authorization");
+        String key = Credential.bearerOf(auth);
+        if (key == null) key = Credential.basicUserOf(auth);
+        if (key != null && key.isEmpty()) key = null;
+        return new Credential(null, key);
+    }
+
+    @Override
+    public Reply error(FarmError error) {
+        int status;
+        String type = "invalid_request_error";
+        String code = error.code();
+        String param = error.field();
+        String message = error.message();
+        switch (error.kind()) {
+            case AUTH_MISSING -> {
+                status = 401;
+                message = NO_KEY;
+            }
+            case AUTH_INVALID -> {
+                status = 401;
+                message = "Invalid API Key provided: " + stars(afterColon(message));
+            }
+            case AUTH_EXPIRED -> {
+                status = 401;
+                code = "api_key_expired";
+                message = "Expired API Key provided. Roll a new key at https://dashboard.stripe.com/apikeys.";
+            }
+            case RATE_LIMITED -> {
+                status = 429;
+                code = "rate_limit";
+                message = RATE_LIMITED;
+            }
+            case SERVER_ERROR -> {
+                status = error.status() == 0 ? 500 : error.status();
+                type = "api_error";
+                message = "An unknown error occurred (injected by the API Farm).";
+            }
+            case BAD_REQUEST, INVALID_GRANT -> status = 400;
+            case NOT_FOUND -> status = 404;
+            case METHOD_NOT_ALLOWED -> status = 405;
+            case PAYLOAD_TOO_LARGE -> status = 413;
+            case IDEMPOTENCY_MISMATCH -> {
+                // Stripe names the error by its type alone; stripe-python raises IdempotencyError on this type.
+                status = 400;
+                type = "idempotency_error";
+                param = null;
+            }
+            case IDEMPOTENCY_IN_FLIGHT -> {
+                // stripe-go ErrorCodeIdempotencyKeyInUse; Stripe answers 409 Conflict, which its SDKs retry.
+                status = 409;
+                code = "idempotency_key_in_use";
+                param = null;
+            }
+            default -> throw new IllegalStateException("unhandled error kind " + error.kind());
+        }
+        Reply reply = Reply.json(status, Map.of("error", envelope(type, code, message, param)));
+        requestId(reply);
+        if (error.limit() != null) reply.header("Retry-After", error.limit().retryAfterSeconds());
+        if (status == 401) reply.header("WWW-Authenticate", "Basic realm=\"Stripe\"");
+        // Stripe's SDKs read Stripe-Should-Retry before their own rules; a conflict is worth retrying.
+        if (status == 409) reply.header("Stripe-Should-Retry", "true");
+        return reply;
+    }
+
+    static Map<String, Object> envelope(String type, String code, String message, String param) {
+        Map<String, Object> inner = new LinkedHashMap<>();
+        if (code != null) inner.put("code", code);
+        if (code != null) inner.put("doc_url", "https://stripe.com/docs/error-codes/" + code.replace('_', '-'));
+        inner.put("message", message);
+        if (param != null) inner.put("param", param);
+        inner.put("type", type);
+        return inner;
+    }
+
+    /** Stripe sends no rate-limit headers; this is the one hook that sees every answer, replays included. */
+    @Override
+    public void limitHeaders(LimitDecision limit, Reply reply) {
+        if ("true".equals(reply.headers().get("Idempotent-Replayed"))) {
+            // A replay is a new request: Stripe gives it its own Request-Id and names the first in Original-Request.
+            String original = reply.headers().get("Request-Id");
+            if (original != null) reply.header("Original-Request", original);
+            reply.header("Request-Id", newRequestId());
+        }
+        requestId(reply);
+    }
+
+    static Reply requestId(Reply reply) {
+        if (!reply.headers().containsKey("Request-Id")) reply.header("Request-Id", newRequestId());
+        return reply;
+    }
+
+    static String newRequestId() {
+        return "req_" + random(14);
+    }
+
+    static String random(int n) {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        StringBuilder sb = new StringBuilder(n);
+        for (int i = 0; i < n; i++) sb.append(ALNUM.charAt(r.nextInt(ALNUM.length())));
+        return sb.toString();
+    }
+
+    /** Turns the pipeline's masked key ("sk_test_…dp7c") into Stripe's ("sk_test_********…dp7c"). */
+    private static String stars(String masked) {
+        return masked.replace("…", "*".repeat(24));
+    }
+
+    private static String afterColon(String message) {
+        int i = message == null ? -1 : message.lastIndexOf(": ");
+        return i < 0 ? "" : message.substring(i + 2);
+    }
+
+    /** Ids like cus_… and pi_…: 10 seeded random characters, then the record's sequence number, scrambled, in 4 base-62 digits. */
+    @Override
+    public ResourceStore.IdMinter ids() {
+        return (resource, seq, random) -> {
+            StringBuilder sb = new StringBuilder(StripeObjects.prefix(resource.name())).append('_');
+            for (int i = 0; i < 10; i++) sb.append(ALNUM.charAt(random.nextInt(ALNUM.length())));
+            // Scrambled so the tail looks as random as the rest; multiplying by a unit mod 62^4 keeps it reversible.
+            long s = Math.floorMod(seq * SCRAMBLE, SEQ_SPACE);
+            char[] digits = new char[4];
+            for (int i = 3; i >= 0; i--) {
+                digits[i] = ALNUM.charAt((int) (s % 62));
+                s /= 62;
+            }
+            return JsonNodeFactory.instance.textNode(sb.append(digits).toString());
+        };
+    }
+
+    /** The sequence number a {@link #ids()} id carries, or -1 for an id of another shape. */
+    static long seqOf(String id) {
+        if (id == null || id.length() < 4) return -1;
+        long s = 0;
+        for (int i = id.length() - 4; i < id.length(); i++) {
+            int d = ALNUM.indexOf(id.charAt(i));
+            if (d < 0) return -1;
+            s = s * 62 + d;
+        }
+        return Math.floorMod(s * UNSCRAMBLE, SEQ_SPACE);
+    }
+
+    @Override
+    public void routes(ServiceRuntime service, RouteTable table) {
+        for (ResourceSpec r : service.spec().resources()) {
+            String base = r.path();
+            String item = base + "/{id}";
+            String res = r.name();
+            StripeHandlers h = new StripeHandlers(r);
+            if (r.offers(Operation.list)) table.add(new Route("GET", new PathTemplate(base), "list " + res, res, true, false, h::list));
+            if (r.offers(Operation.create)) table.add(new Route("POST", new PathTemplate(base), "create " + res, res, true, true, h::create));
+            if (r.offers(Operation.get)) table.add(new Route("GET", new PathTemplate(item), "retrieve " + res, res, true, false, h::retrieve));
+            if (r.offers(Operation.update)) table.add(new Route("POST", new PathTemplate(item), "update " + res, res, true, true, h::update));
+            if (res.equals(StripeObjects.PAYMENT_INTENT)) {
+                // Payment intents are never deleted, only canceled (docs.stripe.com/api/payment_intents).
+                table.add(new Route("POST", new PathTemplate(item + "/confirm"), "confirm " + res, res, true, true, h::confirm));
+                table.add(new Route("POST", new PathTemplate(item + "/cancel"), "cancel " + res, res, true, true, h::cancel));
+            } else if (r.offers(Operation.delete)) {
+                table.add(new Route("DELETE", new PathTemplate(item), "delete " + res, res, true, true, h::delete));
+            }
+        }
     }
 }

@@ -1,0 +1,440 @@
+package dev.gauntlet.farm.flavor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gauntlet.farm.data.ResourceStore;
+import dev.gauntlet.farm.http.Call;
+import dev.gauntlet.farm.http.FarmRequest;
+import dev.gauntlet.farm.http.Reply;
+import dev.gauntlet.farm.spec.ResourceSpec;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/** Stripe's endpoints for one resource: list, create, retrieve, update, delete, and confirm/cancel for payment intents. */
+final class StripeHandlers {
+
+    /** A request Stripe refuses; caught at the top of each handler and answered in Stripe's envelope. */
+    private static final class Refusal extends RuntimeException {
+        final FarmError error;
+
+        Refusal(ErrorKind kind, String param, String code, String message) {
+            super(message, null, false, false);
+            this.error = new FarmError(kind, message, 0, param, null, code);
+        }
+    }
+
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    private static final Pattern CURRENCY = Pattern.compile("[a-zA-Z]{3}");
+    private static final Set<String> NUMERIC = Set.of("amount", "balance", "application_fee_amount", "next_invoice_sequence");
+    private static final Set<String> LIST_PARAMS = Set.of("limit", "starting_after", "ending_before", "email", "customer", "test_clock");
+    // Stripe's test payment methods that decline (docs.stripe.com/testing#declined-payments).
+    private static final Map<String, String> DECLINES = Map.of(
+            "pm_card_chargeDeclined", "generic_decline",
+            "pm_card_visa_chargeDeclined", "generic_decline",
+            "pm_card_chargeDeclinedInsufficientFunds", "insufficient_funds",
+            "pm_card_chargeDeclinedFraudulent", "fraudulent");
+    private static final Set<String> CONFIRMABLE = Set.of("requires_payment_method", "requires_confirmation", "requires_action");
+    private static final Set<String> CANCELABLE = Set.of("requires_payment_method", "requires_capture", "requires_confirmation",
+            "requires_action", "processing");
+
+    private final ResourceSpec r;
+    private final String resource;
+
+    StripeHandlers(ResourceSpec r) {
+        this.r = r;
+        this.resource = r.name();
+    }
+
+    // ---- endpoints ----
+
+    Reply list(Call call) {
+        return guard(call, () -> {
+            FarmRequest req = call.request();
+            for (String key : req.queryMap().keySet()) {
+                if (!LIST_PARAMS.contains(key) && !key.startsWith("expand") && !key.startsWith("created")) {
+                    throw unknown(key);
+                }
+            }
+            int limit = limit(req.query("limit"));
+            String after = req.query("starting_after");
+            String before = req.query("ending_before");
+            if (after != null && before != null) {
+                throw invalid(null, null, "You may only specify one of these parameters: ending_before, starting_after.");
+            }
+            String email = req.query("email");
+            String customer = req.query("customer");
+            ResourceStore store = call.store(resource);
+            List<ObjectNode> all = new ArrayList<>();
+            for (ObjectNode n : store.page(0, Integer.MAX_VALUE).records()) {
+                if (StripeObjects.isDeleted(n)) continue;
+                if (email != null && !email.equals(n.path("email").asText(null))) continue;
+                if (customer != null && !customer.equals(n.path("customer").asText(null))) continue;
+                all.add(n);
+            }
+            // Stripe lists newest first; starting_after walks to older objects, ending_before to newer ones.
+            Collections.reverse(all);
+            int from;
+            int to;
+            boolean more;
+            if (before != null) {
+                int at = indexOf(all, before, "ending_before");
+                from = Math.max(0, at - limit);
+                to = at;
+                more = from > 0;
+            } else {
+                from = after == null ? 0 : indexOf(all, after, "starting_after") + 1;
+                to = Math.min(all.size(), from + limit);
+                more = to < all.size();
+            }
+            ArrayNode data = F.arrayNode();
+            for (ObjectNode n : all.subList(from, to)) data.add(show(call, n));
+            ObjectNode body = F.objectNode();
+            body.put("object", "list");
+            body.set("data", data);
+            body.put("has_more", more);
+            body.put("url", r.path());
+            return ok(call, body);
+        });
+    }
+
+    Reply retrieve(Call call) {
+        return guard(call, () -> {
+            // A deleted customer is still retrievable, as {"id","object","deleted":true} (docs.stripe.com/api/customers/retrieve).
+            ObjectNode n = existing(call, true);
+            return ok(call, show(call, n));
+        });
+    }
+
+    Reply create(Call call) {
+        return guard(call, () -> {
+            ObjectNode params = params(call, StripeObjects.params(resource));
+            ObjectNode record = stored(params, F.objectNode());
+            record.put("created", call.farm().clock().instant().getEpochSecond());
+            boolean confirm = resource.equals(StripeObjects.PAYMENT_INTENT) && "true".equals(params.path("confirm").asText());
+            String decline = null;
+            if (resource.equals(StripeObjects.PAYMENT_INTENT)) {
+                record.put("amount", amount(params, true));
+                record.put("currency", currency(params, true));
+                record.put("status", record.hasNonNull("payment_method") ? "requires_confirmation" : "requires_payment_method");
+                if (confirm) decline = confirmInto(record, record, params);
+            }
+            pauseForWrite(call);
+            ObjectNode created = call.store(resource).create(record);
+            String id = created.path(r.idField()).asText();
+            call.commit(resource, "create", params, id);
+            if (decline != null) return declined(call, created, decline);
+            return ok(call, show(call, created));
+        });
+    }
+
+    Reply update(Call call) {
+        return guard(call, () -> {
+            ObjectNode current = existing(call, false);
+            ObjectNode params = params(call, StripeObjects.params(resource));
+            params.remove("confirm");
+            ObjectNode patch = stored(params, current);
+            if (resource.equals(StripeObjects.PAYMENT_INTENT)) {
+                String status = StripeObjects.status(current);
+                if (status.equals("succeeded") || status.equals("canceled")) throw unexpectedState("update", status);
+                if (params.has("amount")) patch.put("amount", amount(params, true));
+                if (params.has("currency")) patch.put("currency", currency(params, true));
+            }
+            return write(call, "update", current, patch, params);
+        });
+    }
+
+    Reply delete(Call call) {
+        return guard(call, () -> {
+            ObjectNode current = existing(call, false);
+            ObjectNode patch = F.objectNode().put(StripeObjects.DELETED, true);
+            pauseForWrite(call);
+            // Deleted objects stay as tombstones: retrieve answers deleted:true, lists skip them, a second delete is a 404.
+            ObjectNode updated = call.store(resource).update(current.path(r.idField()).asText(), patch);
+            if (updated == null) throw missing(id(call), "id");
+            call.commit(resource, "delete", call.request().isForm() ? call.request().form() : null, id(call));
+            return ok(call, StripeObjects.render(resource, updated, r.idField()));
+        });
+    }
+
+    Reply confirm(Call call) {
+        return guard(call, () -> {
+            ObjectNode current = existing(call, false);
+            ObjectNode params = params(call, StripeObjects.CONFIRM_PARAMS);
+            ObjectNode patch = stored(params, current);
+            String decline = confirmInto(current, patch, params);
+            pauseForWrite(call);
+            ObjectNode updated = call.store(resource).update(id(call), patch);
+            if (updated == null) throw missing(id(call), "id");
+            // A decline moves no money: the intent goes back to requires_payment_method and nothing is committed.
+            if (decline != null) return declined(call, updated, decline);
+            call.commit(resource, "confirm", params, id(call));
+            return ok(call, show(call, updated));
+        });
+    }
+
+    Reply cancel(Call call) {
+        return guard(call, () -> {
+            ObjectNode current = existing(call, false);
+            ObjectNode params = params(call, StripeObjects.CANCEL_PARAMS);
+            String status = StripeObjects.status(current);
+            if (!CANCELABLE.contains(status)) {
+                throw new Refusal(ErrorKind.BAD_REQUEST, null, "payment_intent_unexpected_state",
+                        "You cannot cancel this PaymentIntent because it has a status of " + status + ". Only a PaymentIntent with one "
+                                + "of the following statuses may be canceled: " + String.join(", ", "requires_payment_method",
+                                "requires_capture", "requires_confirmation", "requires_action", "processing") + ".");
+            }
+            String reason = params.path("cancellation_reason").asText(null);
+            if (reason != null && !StripeObjects.CANCELLATION_REASONS.contains(reason)) {
+                throw invalid("cancellation_reason", null, "Invalid cancellation_reason: must be one of duplicate, fraudulent, "
+                        + "requested_by_customer, or abandoned");
+            }
+            ObjectNode patch = F.objectNode();
+            patch.put("status", "canceled");
+            patch.put("canceled_at", call.farm().clock().instant().getEpochSecond());
+            if (reason == null) patch.putNull("cancellation_reason");
+            else patch.put("cancellation_reason", reason);
+            return write(call, "cancel", current, patch, params);
+        });
+    }
+
+    // ---- shared steps ----
+
+    private Reply guard(Call call, Supplier<Reply> body) {
+        try {
+            return body.get();
+        } catch (Refusal e) {
+            return call.error(e.error);
+        }
+    }
+
+    private Reply write(Call call, String operation, ObjectNode current, ObjectNode patch, ObjectNode params) {
+        pauseForWrite(call);
+        String id = current.path(r.idField()).asText();
+        ObjectNode updated = call.store(resource).update(id, patch);
+        if (updated == null) throw missing(id, "id");
+        call.commit(resource, operation, params, id);
+        return ok(call, show(call, updated));
+    }
+
+    /** The optional execution time of a write (service option write_latency_ms), spent before the commit. */
+    private static void pauseForWrite(Call call) {
+        String ms = call.service().spec().option("write_latency_ms", "0");
+        try {
+            call.farm().pause(Long.parseLong(ms.trim()));
+        } catch (NumberFormatException e) {
+            // A malformed option is ignored rather than failing every write.
+        }
+    }
+
+    private ObjectNode show(Call call, ObjectNode record) {
+        return call.present(resource, StripeObjects.render(resource, record, r.idField()));
+    }
+
+    private static Reply ok(Call call, Object body) {
+        Reply reply = Reply.json(200, body);
+        String key = call.request().header("Idempotency-Key");
+        // Stripe echoes the key of a POST, so a client can log which key produced which object.
+        if (key != null && call.request().method().equals("POST")) reply.header("Idempotency-Key", key);
+        return StripeFlavor.requestId(reply);
+    }
+
+    private String id(Call call) {
+        return call.request().pathParam("id");
+    }
+
+    /** The record named in the path; a tombstone counts only when {@code deletedToo}. */
+    private ObjectNode existing(Call call, boolean deletedToo) {
+        String id = id(call);
+        ObjectNode n = call.store(resource).get(id);
+        if (n == null || (!deletedToo && StripeObjects.isDeleted(n))) throw missing(id, "id");
+        return n;
+    }
+
+    private int indexOf(List<ObjectNode> all, String id, String param) {
+        for (int i = 0; i < all.size(); i++) {
+            if (id.equals(all.get(i).path(r.idField()).asText())) return i;
+        }
+        throw missing(id, param);
+    }
+
+    private Refusal missing(String id, String param) {
+        return new Refusal(ErrorKind.NOT_FOUND, param, "resource_missing", "No such " + resource + ": '" + id + "'");
+    }
+
+    private static Refusal invalid(String param, String code, String message) {
+        return new Refusal(ErrorKind.BAD_REQUEST, param, code, message);
+    }
+
+    private static Refusal unknown(String param) {
+        return invalid(param, "parameter_unknown", "Received unknown parameter: " + param);
+    }
+
+    private static Refusal unexpectedState(String action, String status) {
+        return new Refusal(ErrorKind.BAD_REQUEST, null, "payment_intent_unexpected_state",
+                "You cannot " + action + " this PaymentIntent because it has a status of " + status + ".");
+    }
+
+    private static int limit(String value) {
+        if (value == null || value.isEmpty()) return 10;
+        long n;
+        try {
+            n = Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw invalid("limit", "parameter_invalid_integer", "Invalid integer: " + value);
+        }
+        if (n < 1) throw invalid("limit", "parameter_invalid_integer", "This value must be greater than or equal to 1.");
+        if (n > 100) throw invalid("limit", "parameter_invalid_integer", "This value must be less than or equal to 100.");
+        return (int) n;
+    }
+
+    /**
+     * The form parameters of a write. Stripe reads only form bodies: any other content type is refused the way Stripe
+     * refuses it ("Invalid request: unsupported Content-Type …", seen in vapor-community/stripe#39), JSON included.
+     */
+    private static ObjectNode params(Call call, Set<String> allowed) {
+        FarmRequest req = call.request();
+        if (req.body().length > 0 && !req.isForm()) {
+            String ct = req.header("Content-Type");
+            throw invalid(null, null, "Invalid request: unsupported Content-Type " + (ct == null ? "" : ct)
+                    + ". If error persists and you need assistance, please contact support@stripe.com.");
+        }
+        ObjectNode form = req.body().length == 0 ? F.objectNode() : req.form();
+        ObjectNode out = F.objectNode();
+        form.properties().forEach(e -> {
+            if (allowed != null && !allowed.contains(e.getKey())) throw unknown(e.getKey());
+            if (!e.getKey().equals("expand")) out.set(e.getKey(), arrays(e.getValue()));
+        });
+        JsonNode md = out.get("metadata");
+        if (md != null && !md.isObject() && !(md.isTextual() && md.asText().isEmpty())) {
+            throw invalid("metadata", null, "Invalid object");
+        }
+        return out;
+    }
+
+    /** Bracket indices (items[0]=a&items[1]=b) arrive as {"0":…,"1":…}; Stripe means arrays. */
+    private static JsonNode arrays(JsonNode node) {
+        if (!(node instanceof ObjectNode o) || o.isEmpty()) return node;
+        boolean indexed = true;
+        for (var e : o.properties()) indexed &= !e.getKey().isEmpty() && e.getKey().chars().allMatch(Character::isDigit);
+        if (!indexed) {
+            ObjectNode copy = F.objectNode();
+            o.properties().forEach(e -> copy.set(e.getKey(), arrays(e.getValue())));
+            return copy;
+        }
+        Map<Integer, JsonNode> sorted = new java.util.TreeMap<>();
+        o.properties().forEach(e -> sorted.put(Integer.parseInt(e.getKey()), arrays(e.getValue())));
+        ArrayNode a = F.arrayNode();
+        sorted.values().forEach(a::add);
+        return a;
+    }
+
+    /**
+     * The fields a write stores: parameters as given with numbers parsed, metadata merged into the current record's
+     * (an empty value removes a key, an empty metadata clears it all, as Stripe documents for metadata).
+     */
+    private static ObjectNode stored(ObjectNode params, ObjectNode current) {
+        ObjectNode out = F.objectNode();
+        params.properties().forEach(e -> {
+            String k = e.getKey();
+            if (k.equals("confirm") || k.equals("metadata")) return;
+            if (NUMERIC.contains(k)) out.put(k, integer(k, e.getValue().asText()));
+            else out.set(k, e.getValue());
+        });
+        JsonNode md = params.get("metadata");
+        if (md != null) {
+            ObjectNode merged = current.path("metadata") instanceof ObjectNode o ? o.deepCopy() : F.objectNode();
+            if (md.isTextual()) merged.removeAll();
+            else md.properties().forEach(e -> {
+                if (e.getValue().asText().isEmpty()) merged.remove(e.getKey());
+                else merged.put(e.getKey(), e.getValue().asText());
+            });
+            out.set("metadata", merged);
+        }
+        return out;
+    }
+
+    private static long integer(String param, String value) {
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw invalid(param, "parameter_invalid_integer", "Invalid integer: " + value);
+        }
+    }
+
+    private static long amount(ObjectNode params, boolean required) {
+        JsonNode a = params.get("amount");
+        if (a == null || a.asText().isEmpty()) {
+            if (!required) return 0;
+            throw invalid("amount", "parameter_missing", "Missing required param: amount.");
+        }
+        long n = integer("amount", a.asText());
+        if (n < 1) throw invalid("amount", "amount_too_small", "This value must be greater than or equal to 1.");
+        return n;
+    }
+
+    private static String currency(ObjectNode params, boolean required) {
+        JsonNode c = params.get("currency");
+        if (c == null || c.asText().isEmpty()) {
+            if (!required) return null;
+            throw invalid("currency", "parameter_missing", "Missing required param: currency.");
+        }
+        if (!CURRENCY.matcher(c.asText()).matches()) {
+            throw invalid("currency", null, "Invalid currency: " + c.asText() + ". Stripe currently supports three-letter ISO currency codes.");
+        }
+        return c.asText().toLowerCase();
+    }
+
+    /**
+     * Writes a confirmation into {@code patch}: succeeded (or requires_capture with manual capture), or back to
+     * requires_payment_method with last_payment_error for a declining test card. Returns the decline code, or null.
+     */
+    private static String confirmInto(ObjectNode current, ObjectNode patch, ObjectNode params) {
+        String status = current.hasNonNull("status") ? StripeObjects.status(current) : "requires_payment_method";
+        if (!CONFIRMABLE.contains(status)) throw unexpectedState("confirm", status);
+        String pm = params.path("payment_method").asText(null);
+        if (pm == null) pm = current.path("payment_method").asText(null);
+        if (pm == null || pm.isEmpty()) {
+            throw new Refusal(ErrorKind.BAD_REQUEST, null, "payment_intent_unexpected_state",
+                    "You cannot confirm this PaymentIntent because it's missing a payment method. You can either update the "
+                            + "PaymentIntent with a payment method and then confirm it again, or confirm it again directly with a payment method.");
+        }
+        String capture = params.path("capture_method").asText(current.path("capture_method").asText("automatic"));
+        patch.put("payment_method", pm);
+        String decline = DECLINES.get(pm);
+        if (decline != null) {
+            ObjectNode err = F.objectNode();
+            err.put("code", "card_declined");
+            err.put("decline_code", decline);
+            err.put("message", "Your card was declined.");
+            err.put("type", "card_error");
+            patch.set("last_payment_error", err);
+            patch.put("status", "requires_payment_method");
+            return decline;
+        }
+        patch.putNull("last_payment_error");
+        patch.put("status", capture.equals("manual") ? "requires_capture" : "succeeded");
+        String id = current.path("id").asText("pi_");
+        patch.put("latest_charge", "ch_" + (id.length() > 3 ? id.substring(3) : StripeFlavor.random(14)));
+        return null;
+    }
+
+    /** Stripe's 402 for a declined card, carrying the payment intent as it now stands. */
+    private Reply declined(Call call, ObjectNode record, String declineCode) {
+        Map<String, Object> inner = new LinkedHashMap<>();
+        inner.put("code", "card_declined");
+        inner.put("decline_code", declineCode);
+        inner.put("doc_url", "https://stripe.com/docs/error-codes/card-declined");
+        inner.put("message", "Your card was declined.");
+        inner.put("payment_intent", show(call, record));
+        inner.put("type", "card_error");
+        return StripeFlavor.requestId(Reply.json(402, Map.of("error", inner)));
+    }
+}

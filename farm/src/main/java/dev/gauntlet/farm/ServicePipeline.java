@@ -86,6 +86,7 @@ final class ServicePipeline {
         }
 
         Reply reply;
+        long answerDelay = fault.delayMs();
         if (fault.replacesAnswer()) {
             reply = faultAnswer(svc, fault, auth, level);
         } else {
@@ -95,7 +96,10 @@ final class ServicePipeline {
                 reply = flavor.error(FarmError.limited(limit));
             } else {
                 String key = svc.idempotency() == null ? null : request.header(svc.spec().idempotency().header());
-                reply = execute(route, new Call(request, svc, farm, auth.client(), key), key);
+                // A slow fault is slow processing: the wait happens while the request holds its idempotency key.
+                long processing = fault.is(FaultType.slow) ? fault.delayMs() : 0;
+                answerDelay -= processing;
+                reply = execute(route, new Call(request, svc, farm, auth.client(), key), key, processing);
             }
             flavor.limitHeaders(limit, reply);
         }
@@ -104,14 +108,15 @@ final class ServicePipeline {
             strike(ctx, fault, reply);
             return;
         }
-        farm.pause(fault.delayMs());
+        farm.pause(answerDelay);
         reply.writeTo(ctx);
     }
 
     /** Runs the handler, under idempotency-key semantics when the service declares them and the request has a key. */
-    private Reply execute(Route route, Call call, String key) {
+    private Reply execute(Route route, Call call, String key, long processingMs) {
         IdempotencyStore<Reply> store = call.service().idempotency();
         if (!route.write() || store == null || key == null || key.isEmpty()) {
+            farm.pause(processingMs);
             return run(route, call);
         }
         Flavor flavor = call.service().flavor();
@@ -125,6 +130,7 @@ final class ServicePipeline {
                     "There is currently another in-progress request using this idempotency key (that probably means you "
                             + "submitted twice, and the other request is still going through): " + key + ". Please try again later.", 409, headerName, null, null));
             case IdempotencyStore.Proceed<Reply> p -> {
+                farm.pause(processingMs);
                 Reply out = run(route, call);
                 // Validation failures never ran, so the key stays free for a corrected request (Stripe's rule).
                 if (out.status() == 400 || out.status() == 422) store.abandon(p.slot());

@@ -197,6 +197,22 @@ class FarmChaosTest {
     }
 
     @Test
+    void shouldAnswer409WhenAKeyIsReusedWhileSlowProcessingHoldsIt() throws Exception {
+        try (TestFarm farm = farm("only_slow", 3, false)) {
+            farm.chaos("{\"level\":\"all_errors\"}");
+            HttpRequest first = farm.request("/api/things/things").header("X-API-Key", "k-1").header("Content-Type", "application/json")
+                    .header("Idempotency-Key", "busy").POST(HttpRequest.BodyPublishers.ofString("{\"external_id\":\"op-9\"}")).build();
+            var pending = farm.http.sendAsync(first, HttpResponse.BodyHandlers.ofString());
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                    .until(() -> farm.farm().service("things").idempotency().size() == 1);
+            var second = farm.postJson("/api/things/things", "{\"external_id\":\"op-9\"}", "X-API-Key", "k-1", "Idempotency-Key", "busy");
+            assertThat(second.statusCode()).isEqualTo(409);
+            assertThat(pending.get().statusCode()).isEqualTo(201);
+            assertThat(TestFarm.json(farm.get("/admin/ledger?service=things")).at("/entries/0/commits").asInt()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void shouldDelayASlowAnswerWithoutFailingIt() {
         try (TestFarm farm = farm("only_slow", 3, false)) {
             farm.chaos("{\"level\":\"all_errors\"}");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gauntlet.farm.FarmConfig;
+import dev.gauntlet.farm.BuiltInFarmTest;
 import dev.gauntlet.farm.TestFarm;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,31 +18,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The Datadog flavour over real loopback HTTP: series submission, the ledger, limits, errors, compression and drift. */
-class DatadogFlavorTest {
+class DatadogFlavorTest extends BuiltInFarmTest {
 
     private static final String KEY = "dd-gauntlet-api-key";
     private static final String BASE = "/api/datadog";
-
-    @TempDir
-    Path dir;
-
-    private TestFarm farm;
-
-    @BeforeEach
-    void start() {
-        farm = TestFarm.builtIns();
-    }
-
-    @AfterEach
-    void stop() {
-        if (farm != null) farm.close();
-    }
 
     private static long now() {
         return Instant.now().getEpochSecond();

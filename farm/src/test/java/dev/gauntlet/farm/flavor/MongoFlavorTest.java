@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gauntlet.farm.FarmConfig;
+import dev.gauntlet.farm.BuiltInFarmTest;
 import dev.gauntlet.farm.TestFarm;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -15,32 +16,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The MongoDB Atlas Data API flavour over real loopback HTTP. */
-class MongoFlavorTest {
+class MongoFlavorTest extends BuiltInFarmTest {
 
     private static final String ACTION = "/api/mongodb/app/data-gauntlet/endpoint/data/v1/action/";
     private static final String KEY = "mdb-gauntlet-key";
     private static final String TARGET = "\"dataSource\":\"mongodb-atlas\",\"database\":\"gauntlet\",\"collection\":";
-
-    @TempDir
-    Path dir;
-
-    private TestFarm farm;
-
-    @BeforeEach
-    void start() {
-        farm = TestFarm.builtIns();
-    }
-
-    @AfterEach
-    void stop() {
-        if (farm != null) farm.close();
-    }
 
     @Test
     void shouldWalkEveryDocumentExactlyOnceWhenPagingWithLimitAndSkip() {

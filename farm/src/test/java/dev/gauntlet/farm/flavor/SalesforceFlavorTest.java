@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gauntlet.farm.FarmConfig;
+import dev.gauntlet.farm.BuiltInFarmTest;
 import dev.gauntlet.farm.TestFarm;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -17,31 +18,13 @@ import java.time.InstantSource;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The Salesforce flavour over real loopback HTTP: OAuth, sObject rows, SOQL batches, errors, limits and drift. */
-class SalesforceFlavorTest {
+class SalesforceFlavorTest extends BuiltInFarmTest {
 
     private static final String BASE = "/api/salesforce";
     private static final String ACCOUNTS = BASE + "/services/data/v59.0/sobjects/Account";
-
-    @TempDir
-    Path dir;
-
-    private TestFarm farm;
-
-    @BeforeEach
-    void start() {
-        farm = TestFarm.builtIns();
-    }
-
-    @AfterEach
-    void stop() {
-        if (farm != null) farm.close();
-    }
 
     private String token() {
         return farm.token("salesforce_mock", "gauntlet", "gauntlet-secret");

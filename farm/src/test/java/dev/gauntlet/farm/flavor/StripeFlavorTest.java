@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gauntlet.farm.FarmConfig;
+import dev.gauntlet.farm.BuiltInFarmTest;
 import dev.gauntlet.farm.TestFarm;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -17,32 +18,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The Stripe flavour over real loopback HTTP: form bodies, objects, lists, errors, idempotency and the ledger. */
-class StripeFlavorTest {
+class StripeFlavorTest extends BuiltInFarmTest {
 
     private static final String KEY = "sk_test_gauntlet_4eC39HqLyjWDarjtT1zdp7dc";
     private static final String[] AUTH = {"Authorization", "Bearer " + KEY};
     private static final String BASE = "/api/stripe/v1";
-
-    @TempDir
-    Path dir;
-
-    private TestFarm farm;
-
-    @BeforeEach
-    void start() {
-        farm = TestFarm.builtIns();
-    }
-
-    @AfterEach
-    void stop() {
-        if (farm != null) farm.close();
-    }
 
     private HttpResponse<String> form(String path, String body, String... extraHeaders) {
         String[] headers = new String[2 + extraHeaders.length];

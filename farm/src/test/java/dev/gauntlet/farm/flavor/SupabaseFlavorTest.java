@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gauntlet.farm.FarmConfig;
+import dev.gauntlet.farm.BuiltInFarmTest;
 import dev.gauntlet.farm.TestFarm;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,31 +20,13 @@ import java.util.Base64;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The Supabase flavour over real loopback HTTP: GoTrue tokens, the apikey gateway and PostgREST tables. */
-class SupabaseFlavorTest {
+class SupabaseFlavorTest extends BuiltInFarmTest {
 
     private static final String BASE = "/api/supabase";
     private static final String ANON = "sb-anon-gauntlet-key";
-
-    @TempDir
-    Path dir;
-
-    private TestFarm farm;
-
-    @BeforeEach
-    void start() {
-        farm = TestFarm.builtIns();
-    }
-
-    @AfterEach
-    void stop() {
-        if (farm != null) farm.close();
-    }
 
     // ---- GoTrue ----
 

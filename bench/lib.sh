@@ -43,6 +43,7 @@ SERVER_URL=""
 start_server() {
   local name=$1 mode=$2; shift 2
   local log="$RESULTS/$name.server.log"
+  : >"$log"   # exists before the background job opens it, so the READY poll never races its creation
   # shellcheck disable=SC2086
   "$JAVA" $SERVER_JVM_OPTS ${EXTRA_JVM_OPTS:-} -jar "$JAR" "$mode" --port 0 --services "$BENCH_DIR/services" "$@" >"$log" 2>&1 &
   SERVER_PID=$!

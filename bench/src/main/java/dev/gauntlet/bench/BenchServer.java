@@ -33,6 +33,7 @@ import java.util.Map;
  *   wiremock       --port P [--services DIR]                  WireMock 3.13, default settings, equivalent static stub
  *   wiremock-delay --port P [--services DIR] [--delay-ms 50]  the same stub with withFixedDelay
  *   bare           --port P [--services DIR]                  a bare Javalin 7 route on virtual threads, constant body
+ *   bare-delay     --port P [--services DIR] [--delay-ms 50]  the same route sleeping first (the stack's ceiling)
  *   burst          --url U --n 1000 [--header K:V] [--rounds 2] [--limit-ms 2200]   see {@link Burst}
  * </pre>
  * Every server prints {@code READY <url>} once it answers and runs until killed. The stub bodies of wiremock and bare
@@ -56,7 +57,8 @@ public final class BenchServer {
             case "farm-delay" -> farm(opt, opt.getOrDefault("level", "delay50"));
             case "wiremock" -> wiremock(opt, 0);
             case "wiremock-delay" -> wiremock(opt, Integer.parseInt(opt.getOrDefault("delay-ms", "50")));
-            case "bare" -> bare(opt);
+            case "bare" -> bare(opt, 0);
+            case "bare-delay" -> bare(opt, Integer.parseInt(opt.getOrDefault("delay-ms", "50")));
             case "burst" -> System.exit(Burst.run(opt));
             default -> usage("unknown mode '" + mode + "'");
         }
@@ -99,18 +101,22 @@ public final class BenchServer {
         ready("http://127.0.0.1:" + wm.port(), "wiremock " + body.length + "-byte stub" + (delayMs > 0 ? ", fixed delay " + delayMs + " ms" : ""));
     }
 
-    private static void bare(Map<String, String> opt) throws Exception {
+    private static void bare(Map<String, String> opt, int delayMs) throws Exception {
         byte[] body = farmRecord(servicesDir(opt));
         Javalin app = Javalin.create(cfg -> {
             cfg.concurrency.useVirtualThreads = true;
             cfg.startup.showJavalinBanner = false;
             cfg.jetty.host = "127.0.0.1";
             cfg.jetty.port = port(opt);
-            cfg.routes.get(PATH, ctx -> ctx.contentType("application/json").result(body));
+            cfg.routes.get(PATH, ctx -> {
+                if (delayMs > 0) Thread.sleep(delayMs); // parks the virtual thread, as the farm's injected latency does
+                ctx.contentType("application/json").result(body);
+            });
         });
         app.start();
         Runtime.getRuntime().addShutdownHook(new Thread(app::stop));
-        ready("http://127.0.0.1:" + app.port(), "bare Javalin route, " + body.length + "-byte constant body");
+        ready("http://127.0.0.1:" + app.port(), "bare Javalin route, " + body.length + "-byte constant body"
+                + (delayMs > 0 ? ", sleeps " + delayMs + " ms" : ""));
     }
 
     /** The exact bytes the farm answers for {@link #PATH}, from a farm started here on a free port and stopped again. */
@@ -186,6 +192,7 @@ public final class BenchServer {
                   wiremock       --port P [--services DIR]
                   wiremock-delay --port P [--services DIR] [--delay-ms 50]
                   bare           --port P [--services DIR]
+                  bare-delay     --port P [--services DIR] [--delay-ms 50]
                   burst          --url URL --n 1000 [--header 'X-API-Key: k'] [--rounds 2] [--limit-ms 2200] [--timeout-s 30]""");
         System.exit(2);
     }

@@ -91,9 +91,9 @@ final class Burst {
                 double wallMs = (lastDone - t0) / 1e6;
                 boolean roundPass = ok == n && wallMs <= limitMs;
                 System.out.printf("round %d: n=%d ok=%d non200=%d errors=%d unanswered=%d sends_spread_ms=%.1f wall_ms=%.1f "
-                                + "latency_ms p50=%.1f p99=%.1f max=%s  %s (limit %d ms)%n",
+                                + "latency_ms min=%.1f p50=%.1f p99=%.1f max=%s  %s (limit %d ms)%n",
                         round, n, ok, other, failed, missing, (lastSend - t0) / 1e6, wallMs,
-                        ms(lat[n / 2]), ms(lat[Math.min(n - 1, (int) Math.ceil(n * 0.99) - 1)]),
+                        ms(lat[0]), ms(lat[n / 2]), ms(lat[Math.min(n - 1, (int) Math.ceil(n * 0.99) - 1)]),
                         missing > 0 ? "none" : String.format("%.1f", ms(lat[n - 1])),
                         roundPass ? "PASS" : "MISS", limitMs);
                 pass = roundPass;

@@ -17,7 +17,7 @@ WARMUP=${WARMUP:-5s}
 DURATION=${DURATION:-15s}
 HALF_DURATION=${HALF_DURATION:-15s}
 THINK_MS=${THINK_MS:-5}
-SERVERS=(farm wiremock bare)
+read -r -a SERVERS <<< "${SERVERS:-farm wiremock bare}"
 
 find_java
 ensure_jar

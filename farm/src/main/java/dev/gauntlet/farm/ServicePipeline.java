@@ -26,10 +26,13 @@ import java.util.HexFormat;
 
 /**
  * What happens to every request a service receives, in this order:
- * route → body limit → credentials → chaos decision → (fault | rate limit → idempotency → handler) → latency → answer
- * or socket fault. Flavours only shape the answers; this class is the one place the order is written down.
+ * route → body limit → credentials → chaos decision (socket faults before the request end here) → rate limit →
+ * (injected HTTP fault | idempotency → handler) → latency → answer or socket fault after the commit.
+ * Flavours only shape the answers; this class is the one place the order is written down.
  */
 final class ServicePipeline {
+
+    private static final byte[] NO_BODY = new byte[0];
 
     private final Farm farm;
 
@@ -57,14 +60,15 @@ final class ServicePipeline {
             tooLarge(svc, declared).writeTo(ctx);
             return;
         }
-        byte[] body = ctx.bodyAsBytes();
+        // Most requests (GETs) have no body: skip reading one when neither a length nor chunking announces it.
+        byte[] body = declared <= 0 && ctx.header("Transfer-Encoding") == null ? NO_BODY : ctx.bodyAsBytes();
         if (body.length > svc.spec().maxBodyBytes()) {
             tooLarge(svc, body.length).writeTo(ctx);
             return;
         }
         FarmRequest request = new FarmRequest(method, path, ctx.queryParamMap(), ctx::header, body, ctx.contentType());
         request.pathParams(match.params());
-        request.serviceUrl(FarmRequest.origin(ctx.header("Host"), ctx.header("X-Forwarded-Proto"), ctx.req().getLocalName() + ":" + ctx.port())
+        request.serviceUrl(() -> FarmRequest.origin(ctx.header("Host"), ctx.header("X-Forwarded-Proto"), ctx.req().getLocalAddr() + ":" + ctx.port())
                 + (ownPort ? "" : svc.spec().basePath()));
 
         Auth auth = route.authenticated() ? authenticate(svc, request) : Auth.ANONYMOUS;
@@ -76,35 +80,37 @@ final class ServicePipeline {
         long ordinal = svc.nextOrdinal(auth.client());
         ChaosLevel level = farm.chaos().levelFor(svc.id());
         Fault fault = usable(farm.planner().decide(svc.id(), auth.client(), ordinal, level, svc.profile()), route, auth);
-        if (!fault.isNone()) {
-            farm.faults().record(svc.id(), auth.client(), ordinal, fault.type(), fault.status(), fault.afterCommit(),
-                    method, path, farm.clock().instant());
-        }
         if (fault.strikesBefore()) {
+            logFault(svc, auth, ordinal, fault, method, path);
             strike(ctx, fault, null);
             return;
         }
 
+        // The vendor's own limit is checked first, as real APIs do: a client over its limit gets the 429 and no
+        // injected HTTP fault (only a network fault can still break the 429 on its way back).
+        LimitDecision limit = svc.limiter().tryAcquire(auth.client(), level.rateLimitFactor());
         Reply reply;
         long answerDelay = fault.delayMs();
-        if (fault.replacesAnswer()) {
-            reply = faultAnswer(svc, fault, auth, level);
+        if (!limit.allowed()) {
+            svc.countRateLimited();
+            reply = flavor.error(FarmError.limited(limit));
+            flavor.limitHeaders(limit, reply);
+            if (!fault.isNone() && !fault.type().isNetwork()) fault = Fault.NONE;
+        } else if (fault.replacesAnswer()) {
+            logFault(svc, auth, ordinal, fault, method, path);
+            reply = faultAnswer(svc, fault, auth, level, limit);
         } else {
-            LimitDecision limit = svc.limiter().tryAcquire(auth.client(), level.rateLimitFactor());
-            if (!limit.allowed()) {
-                svc.countRateLimited();
-                reply = flavor.error(FarmError.limited(limit));
-            } else {
-                String key = svc.idempotency() == null ? null : request.header(svc.spec().idempotency().header());
-                // A slow fault is slow processing: the wait happens while the request holds its idempotency key.
-                long processing = fault.is(FaultType.slow) ? fault.delayMs() : 0;
-                answerDelay -= processing;
-                reply = execute(route, new Call(request, svc, farm, auth.client(), key), key, processing);
-            }
+            if (fault.is(FaultType.slow)) logFault(svc, auth, ordinal, fault, method, path);
+            String key = svc.idempotency() == null ? null : request.header(svc.spec().idempotency().header());
+            // A slow fault is slow processing: the wait happens while the request holds its idempotency key.
+            long processing = fault.is(FaultType.slow) ? fault.delayMs() : 0;
+            answerDelay -= processing;
+            reply = execute(route, new Call(request, svc, farm, auth.client(), key), key, processing);
             flavor.limitHeaders(limit, reply);
         }
 
         if (fault.type() != null && fault.type().isNetwork()) {
+            logFault(svc, auth, ordinal, fault, method, path);
             strike(ctx, fault, reply);
             return;
         }
@@ -148,11 +154,20 @@ final class ServicePipeline {
         }
     }
 
-    /** The answer an HTTP-level fault gives instead of the real one. */
-    private Reply faultAnswer(ServiceRuntime svc, Fault fault, Auth auth, ChaosLevel level) {
+    private void logFault(ServiceRuntime svc, Auth auth, long ordinal, Fault fault, String method, String path) {
+        farm.faults().record(svc.id(), auth.client(), ordinal, fault.type(), fault.status(), fault.afterCommit(),
+                method, path, farm.clock().instant());
+    }
+
+    /** The answer an HTTP-level fault gives instead of the real one; the bucket's state still shows in its headers. */
+    private Reply faultAnswer(ServiceRuntime svc, Fault fault, Auth auth, ChaosLevel level, LimitDecision bucket) {
         Flavor flavor = svc.flavor();
         return switch (fault.type()) {
-            case server_error -> flavor.error(FarmError.server(fault.status()));
+            case server_error -> {
+                Reply r = flavor.error(FarmError.server(fault.status()));
+                flavor.limitHeaders(bucket, r);
+                yield r;
+            }
             case rate_limit -> {
                 long capacity = Math.max(1, Math.round(svc.spec().rateLimit().burst() * level.rateLimitFactor()));
                 LimitDecision limit = new LimitDecision(false, capacity, 0, 1000, farm.clock().millis() / 1000 + 1, true);
@@ -162,7 +177,9 @@ final class ServicePipeline {
             }
             case auth_revoke -> {
                 svc.tokens().revoke(auth.token());
-                yield flavor.error(FarmError.of(ErrorKind.AUTH_EXPIRED, "Session expired or invalid"));
+                Reply r = flavor.error(FarmError.of(ErrorKind.AUTH_EXPIRED, "Session expired or invalid"));
+                flavor.limitHeaders(bucket, r);
+                yield r;
             }
             default -> throw new IllegalStateException("not an answer-replacing fault: " + fault.type());
         };

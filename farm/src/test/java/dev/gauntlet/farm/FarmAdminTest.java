@@ -38,7 +38,7 @@ class FarmAdminTest {
                 auth: { type: oauth2_refresh_token, token_ttl_s: 60, clients: [ { id: app, secret: s3cret } ] }
                 drift: [ { resource: thing, manual: true, rename: { title: headline } } ]
                 resources:
-                  - { name: thing, path: /things, fields: { title: sentence }, count: 5 }
+                  - { name: thing, path: /things, fields: { title: sentence }, count: 60 }
                 """);
         farm = TestFarm.start(FarmConfig.builder().servicesDir(dir).clock(clock));
     }
@@ -157,6 +157,20 @@ class FarmAdminTest {
         assertThat(record.has("title")).isFalse();
         assertThat(record.has("headline")).isTrue();
         assertThat(TestFarm.json(farm.get("/admin/drift")).toString()).contains("\"active\":true");
+    }
+
+    @Test
+    void shouldGzipLargeAnswersWhenTheClientAcceptsIt() throws Exception {
+        String token = farm.token("oauthy", "app", "s3cret");
+        var plain = farm.get("/api/oauthy/things?per_page=100", "Authorization", "Bearer " + token);
+        var zipped = farm.http.send(farm.request("/api/oauthy/things?per_page=100").header("Authorization", "Bearer " + token)
+                .header("Accept-Encoding", "gzip").GET().build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(plain.body().length()).isGreaterThan(1500);
+        assertThat(plain.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(zipped.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(zipped.body()))) {
+            assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(plain.body());
+        }
     }
 
     @Test

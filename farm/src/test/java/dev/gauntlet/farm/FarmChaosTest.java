@@ -186,6 +186,7 @@ class FarmChaosTest {
             var r = farm.get("/api/things/things/thing_1", "X-API-Key", "k-1");
             assertThat(r.statusCode()).isIn(500, 502, 503, 504);
             assertThat(TestFarm.json(r).at("/error/code").asText()).isEqualTo("internal_error");
+            assertThat(r.headers().firstValue("X-RateLimit-Remaining")).as("the bucket's headers ride on a 5xx too").isPresent();
             assertThat(TestFarm.json(farm.get("/admin/status")).at("/services/0/faults/server_error").asInt()).isEqualTo(1);
         }
         try (TestFarm farm = farm("only_rate_limit", 3, false)) {
@@ -209,6 +210,20 @@ class FarmChaosTest {
             assertThat(second.statusCode()).isEqualTo(409);
             assertThat(pending.get().statusCode()).isEqualTo(201);
             assertThat(TestFarm.json(farm.get("/admin/ledger?service=things")).at("/entries/0/commits").asInt()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void shouldAnswerTheBucketsLimitBeforeAnyInjectedError() {
+        TestFarm.write(dir.resolve("svc"), "things.yaml", SERVICE.formatted("only_server_error").replace("max_rps: 1000000, burst: 1000000", "max_rps: 1, burst: 1"));
+        try (TestFarm farm = TestFarm.start(FarmConfig.builder().builtIns(false).clock(new FakeClock()).servicesDir(dir.resolve("svc"))
+                .chaosFile(TestFarm.chaosWithOnly(dir)))) {
+            farm.chaos("{\"level\":\"all_errors\"}");
+            assertThat(farm.get("/api/things/things/thing_1", "X-API-Key", "k-1").statusCode()).isGreaterThanOrEqualTo(500);
+            assertThat(farm.get("/api/things/things/thing_1", "X-API-Key", "k-1").statusCode()).isEqualTo(429);
+            JsonNode svc = TestFarm.json(farm.get("/admin/status")).at("/services/0");
+            assertThat(svc.get("faults_total").asInt()).as("a fault that did not strike is not logged").isEqualTo(1);
+            assertThat(svc.get("rate_limited").asInt()).isEqualTo(1);
         }
     }
 

@@ -298,7 +298,7 @@ public final class AdminApi {
             }
             svc = owners.getFirst();
         }
-        req.serviceUrl(FarmRequest.origin(ctx.header("Host"), ctx.header("X-Forwarded-Proto"), ctx.req().getLocalName() + ":" + ctx.port())
+        req.serviceUrl(FarmRequest.origin(ctx.header("Host"), ctx.header("X-Forwarded-Proto"), ctx.req().getLocalAddr() + ":" + ctx.port())
                 + svc.spec().basePath());
         send(ctx, OAuthEndpoint.handle(svc, params, req));
     }

@@ -22,7 +22,7 @@ public final class FarmRequest {
     private final byte[] body;
     private final String contentType;
     private Map<String, String> pathParams = Map.of();
-    private String serviceUrl = "";
+    private java.util.function.Supplier<String> serviceUrl = () -> "";
     private JsonNode parsed;
 
     public FarmRequest(String method, String path, Map<String, List<String>> query, Function<String, String> headers,
@@ -69,10 +69,15 @@ public final class FarmRequest {
      * Link header.
      */
     public String serviceUrl() {
-        return serviceUrl;
+        return serviceUrl.get();
     }
 
     public void serviceUrl(String url) {
+        this.serviceUrl = () -> url;
+    }
+
+    /** Sets the service URL to be worked out only if a flavour asks (most answers never need it). */
+    public void serviceUrl(java.util.function.Supplier<String> url) {
         this.serviceUrl = url;
     }
 

@@ -34,7 +34,7 @@ import java.util.Map;
  *   wiremock-delay --port P [--services DIR] [--delay-ms 50]  the same stub with withFixedDelay
  *   bare           --port P [--services DIR]                  a bare Javalin 7 route on virtual threads, constant body
  *   bare-delay     --port P [--services DIR] [--delay-ms 50]  the same route sleeping first (the stack's ceiling)
- *   burst          --url U --n 1000 [--header K:V] [--rounds 2] [--limit-ms 2200]   see {@link Burst}
+ *   burst          --url U --n 1000 [--header K:V] [--rounds 2] [--limit-ms 2200] [--client raw|jdk]   see {@link Burst}
  * </pre>
  * Every server prints {@code READY <url>} once it answers and runs until killed. The stub bodies of wiremock and bare
  * are the farm's own record bytes: they are read from an in-process farm on a free port before the server starts.
@@ -193,7 +193,7 @@ public final class BenchServer {
                   wiremock-delay --port P [--services DIR] [--delay-ms 50]
                   bare           --port P [--services DIR]
                   bare-delay     --port P [--services DIR] [--delay-ms 50]
-                  burst          --url URL --n 1000 [--header 'X-API-Key: k'] [--rounds 2] [--limit-ms 2200] [--timeout-s 30]""");
+                  burst          --url URL --n 1000 [--header 'X-API-Key: k'] [--rounds 2] [--limit-ms 2200] [--timeout-s 30] [--client raw|jdk]""");
         System.exit(2);
     }
 }

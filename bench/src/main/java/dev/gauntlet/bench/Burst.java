@@ -33,6 +33,11 @@ final class Burst {
         Duration timeout = Duration.ofSeconds(Long.parseLong(opt.getOrDefault("timeout-s", "30")));
         if (n < 1 || n > 20_000) throw new IllegalArgumentException("--n must be between 1 and 20000, was " + n);
         if (rounds < 1 || rounds > 10) throw new IllegalArgumentException("--rounds must be between 1 and 10, was " + rounds);
+        String clientKind = opt.getOrDefault("client", "raw");
+        if (clientKind.equals("raw")) {
+            return RawBurst.run(url, n, rounds, limitMs, timeout.toMillis(), opt.get("header"));
+        }
+        if (!clientKind.equals("jdk")) throw new IllegalArgumentException("--client must be raw or jdk, was '" + clientKind + "'");
 
         HttpRequest.Builder rb = HttpRequest.newBuilder(url).timeout(timeout).GET();
         String headers = opt.get("header");

@@ -1,0 +1,141 @@
+package dev.gauntlet.mesh;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gauntlet.mesh.pipeline.AuthStage;
+import dev.gauntlet.mesh.pipeline.CircuitStage;
+import dev.gauntlet.mesh.pipeline.DeadlineStage;
+import dev.gauntlet.mesh.pipeline.DriftMappingStage;
+import dev.gauntlet.mesh.pipeline.Exchange;
+import dev.gauntlet.mesh.pipeline.IdempotencyStage;
+import dev.gauntlet.mesh.pipeline.ObserveStage;
+import dev.gauntlet.mesh.pipeline.Outcome;
+import dev.gauntlet.mesh.pipeline.Pipeline;
+import dev.gauntlet.mesh.pipeline.RateLimitStage;
+import dev.gauntlet.mesh.pipeline.RetryStage;
+import dev.gauntlet.mesh.pipeline.TransportStage;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A named upstream behind the mesh pipeline. Calls are synchronous and meant for virtual threads; failures are thrown
+ * at this edge as {@link MeshException} subclasses carrying the class and every attempt.
+ */
+public final class Connector {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ConnectorSpec spec;
+    private final MeshContext context;
+    private final Pipeline pipeline;
+
+    Connector(ConnectorSpec spec, MeshContext context) {
+        this.spec = spec;
+        this.context = context;
+        this.pipeline = standardPipeline(spec, context);
+    }
+
+    /**
+     * The mesh pipeline, in the one place its order is written down. A request flows down this list to the
+     * transport; the answer flows back up (so drift mapping sees the answer first, and observe sees it last).
+     */
+    static Pipeline standardPipeline(ConnectorSpec spec, MeshContext context) {
+        return new Pipeline(List.of(
+                new ObserveStage(spec, context),
+                new IdempotencyStage(spec, context),
+                new DeadlineStage(spec, context),
+                new RetryStage(spec, context),
+                new CircuitStage(spec, context),
+                new RateLimitStage(spec, context),
+                new AuthStage(spec, context),
+                new DriftMappingStage(spec, context),
+                new TransportStage(spec, context)));
+    }
+
+    public String id() {
+        return spec.id();
+    }
+
+    public ConnectorSpec spec() {
+        return spec;
+    }
+
+    public Pipeline pipeline() {
+        return pipeline;
+    }
+
+    /** Every stage's view of its state, by stage name (bucket level and rate, circuit state, token expiry, …). */
+    public Map<String, Map<String, Object>> status() {
+        var out = new java.util.LinkedHashMap<String, Map<String, Object>>();
+        for (var stage : pipeline.stages()) {
+            Map<String, Object> s = stage.status();
+            if (!s.isEmpty()) out.put(stage.name(), s);
+        }
+        return out;
+    }
+
+    /** Runs one logical call through the pipeline. */
+    public MeshResponse call(MeshRequest request) {
+        Exchange exchange = new Exchange(spec, context, request);
+        Outcome outcome = pipeline.run(exchange);
+        return switch (outcome) {
+            case Outcome.Success s -> s.response().withAttempts(exchange.attempts());
+            case Outcome.Failure f when exchange.dlqId() != null ->
+                    throw new MeshException.DeadLettered(spec.id(), f.errorClass(), exchange.attempts(), exchange.dlqId(), exchange.unknownOutcome());
+            case Outcome.Failure f ->
+                    throw new MeshException.CallFailed(spec.id(), f.errorClass(), exchange.attempts(), f.errorClass() + ": " + f.message());
+        };
+    }
+
+    public MeshResponse get(String path) {
+        return call(MeshRequest.get(path));
+    }
+
+    /** A write with a JSON body (form-encoded for Stripe-flavoured connectors); {@code opId} names the logical operation. */
+    public MeshResponse post(String path, Object body, String opId) {
+        return write("POST", path, body, opId);
+    }
+
+    public MeshResponse put(String path, Object body, String opId) {
+        return write("PUT", path, body, opId);
+    }
+
+    public MeshResponse patch(String path, Object body, String opId) {
+        return write("PATCH", path, body, opId);
+    }
+
+    public MeshResponse delete(String path, String opId) {
+        return call(new MeshRequest("DELETE", path, null, null, null, opId, null));
+    }
+
+    private MeshResponse write(String method, String path, Object body, String opId) {
+        byte[] bytes;
+        String type;
+        if (body instanceof byte[] raw) {
+            bytes = raw;
+            type = "application/octet-stream";
+        } else if (spec.flavor().equals("stripe")) {
+            bytes = Forms.encode(JSON.valueToTree(body)).getBytes(StandardCharsets.UTF_8);
+            type = "application/x-www-form-urlencoded";
+        } else {
+            try {
+                bytes = body instanceof String s ? s.getBytes(StandardCharsets.UTF_8) : JSON.writeValueAsBytes(body);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalArgumentException("body cannot be written as JSON: " + e.getOriginalMessage(), e);
+            }
+            type = "application/json";
+        }
+        return call(new MeshRequest(method, path, Map.of(), bytes, type, opId, null));
+    }
+
+    /** The answer's body as JSON (the drift-mapped view when there is one). */
+    public static JsonNode json(MeshResponse response) {
+        if (response.mapped() != null) return response.mapped();
+        try {
+            return JSON.readTree(response.body());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("answer is not JSON: " + new String(response.body(), StandardCharsets.UTF_8), e);
+        }
+    }
+}

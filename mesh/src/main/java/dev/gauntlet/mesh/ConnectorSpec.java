@@ -1,0 +1,107 @@
+package dev.gauntlet.mesh;
+
+import dev.gauntlet.mesh.auth.AuthConfig;
+import dev.gauntlet.mesh.circuit.CircuitConfig;
+import dev.gauntlet.mesh.dlq.DlqConfig;
+import dev.gauntlet.mesh.drift.DriftConfig;
+import dev.gauntlet.mesh.idempotency.IdempotencyConfig;
+import dev.gauntlet.mesh.limit.LimitConfig;
+import dev.gauntlet.mesh.retry.RetryConfig;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Everything a connector is, as an immutable value. Build with {@link #builder(String, String)}; bad values are
+ * refused at once with the field and the value in the message.
+ *
+ * @param flavor    vendor behaviour for error classification and rate-limit headers: salesforce, stripe, github,
+ *                  supabase, mongodb, datadog or rest
+ * @param headers   static headers on every call (Supabase's apikey)
+ * @param staleReads answer reads from the last good response (marked stale) while the circuit is open
+ */
+public record ConnectorSpec(String id, URI baseUrl, String flavor, List<String> tenants, Map<String, String> headers,
+                            AuthConfig auth, LimitConfig limit, RetryConfig retry, CircuitConfig circuit, Timeouts timeouts,
+                            IdempotencyConfig idempotency, DriftConfig drift, DlqConfig dlq, boolean staleReads) {
+
+    private static final Pattern ID = Pattern.compile("[a-z][a-z0-9_]{0,62}");
+    public static final List<String> FLAVORS = List.of("rest", "salesforce", "stripe", "github", "supabase", "mongodb", "datadog");
+
+    public ConnectorSpec {
+        Objects.requireNonNull(id, "id");
+        if (!ID.matcher(id).matches()) throw new IllegalArgumentException("id must be lower-case letters, digits and '_' starting with a letter, was '" + id + "'");
+        Objects.requireNonNull(baseUrl, "base_url");
+        if (!"http".equals(baseUrl.getScheme()) && !"https".equals(baseUrl.getScheme())) {
+            throw new IllegalArgumentException("base_url must be an http(s) URL, was '" + baseUrl + "'");
+        }
+        if (!FLAVORS.contains(flavor)) throw new IllegalArgumentException("flavor must be one of " + FLAVORS + ", was '" + flavor + "'");
+        tenants = tenants == null || tenants.isEmpty() ? List.of("default") : List.copyOf(tenants);
+        headers = headers == null ? Map.of() : Map.copyOf(headers);
+        Objects.requireNonNull(auth, "auth");
+        Objects.requireNonNull(limit, "limit");
+        Objects.requireNonNull(retry, "retry");
+        Objects.requireNonNull(circuit, "circuit");
+        Objects.requireNonNull(timeouts, "timeouts");
+        Objects.requireNonNull(idempotency, "idempotency");
+        Objects.requireNonNull(drift, "drift");
+        Objects.requireNonNull(dlq, "dlq");
+    }
+
+    /** The absolute URL of a path below the base URL. */
+    public URI resolve(String path) {
+        String base = baseUrl.toString();
+        return URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) + path : base + path);
+    }
+
+    public static Builder builder(String id, String baseUrl) {
+        return new Builder(id, baseUrl);
+    }
+
+    /** Builder with defaults for everything but id and base URL. */
+    public static final class Builder {
+        private final String id;
+        private final URI baseUrl;
+        private String flavor = "rest";
+        private List<String> tenants = List.of("default");
+        private final Map<String, String> headers = new LinkedHashMap<>();
+        private AuthConfig auth = new AuthConfig.None();
+        private LimitConfig limit = LimitConfig.DEFAULT;
+        private RetryConfig retry = RetryConfig.DEFAULT;
+        private CircuitConfig circuit = CircuitConfig.DEFAULT;
+        private Timeouts timeouts = Timeouts.DEFAULT;
+        private IdempotencyConfig idempotency = IdempotencyConfig.DEFAULT;
+        private DriftConfig drift = DriftConfig.DEFAULT;
+        private DlqConfig dlq = DlqConfig.DEFAULT;
+        private boolean staleReads;
+
+        private Builder(String id, String baseUrl) {
+            this.id = id;
+            try {
+                this.baseUrl = URI.create(Checks.text("base_url", baseUrl));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("base_url must be a URL, was '" + baseUrl + "': " + e.getMessage(), e);
+            }
+        }
+
+        public Builder flavor(String flavor) { this.flavor = flavor; return this; }
+        public Builder tenants(List<String> tenants) { this.tenants = tenants; return this; }
+        public Builder header(String name, String value) { this.headers.put(Checks.text("header name", name), value); return this; }
+        public Builder auth(AuthConfig auth) { this.auth = auth; return this; }
+        public Builder limit(LimitConfig limit) { this.limit = limit; return this; }
+        public Builder retry(RetryConfig retry) { this.retry = retry; return this; }
+        public Builder circuit(CircuitConfig circuit) { this.circuit = circuit; return this; }
+        public Builder timeouts(Timeouts timeouts) { this.timeouts = timeouts; return this; }
+        public Builder idempotency(IdempotencyConfig idempotency) { this.idempotency = idempotency; return this; }
+        public Builder drift(DriftConfig drift) { this.drift = drift; return this; }
+        public Builder dlq(DlqConfig dlq) { this.dlq = dlq; return this; }
+        public Builder staleReads(boolean staleReads) { this.staleReads = staleReads; return this; }
+
+        public ConnectorSpec build() {
+            return new ConnectorSpec(id, baseUrl, flavor, tenants, headers, auth, limit, retry, circuit, timeouts,
+                    idempotency, drift, dlq, staleReads);
+        }
+    }
+}

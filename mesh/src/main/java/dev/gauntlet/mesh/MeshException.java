@@ -1,0 +1,45 @@
+package dev.gauntlet.mesh;
+
+import dev.gauntlet.mesh.classify.ErrorClass;
+import java.util.List;
+
+/** The one unchecked root of the mesh's public exceptions; subclasses say what happened and carry the context. */
+public class MeshException extends RuntimeException {
+    private final String connector;
+    private final ErrorClass errorClass;
+    private final List<Attempt> attempts;
+
+    public MeshException(String connector, ErrorClass errorClass, List<Attempt> attempts, String message) {
+        super(connector + ": " + message);
+        this.connector = connector;
+        this.errorClass = errorClass;
+        this.attempts = List.copyOf(attempts);
+    }
+
+    public String connector() { return connector; }
+    public ErrorClass errorClass() { return errorClass; }
+    public List<Attempt> attempts() { return attempts; }
+
+    /** The call failed and will not be tried again by the mesh (reads, unretryable errors, exhausted retries). */
+    public static final class CallFailed extends MeshException {
+        public CallFailed(String connector, ErrorClass errorClass, List<Attempt> attempts, String message) {
+            super(connector, errorClass, attempts, message);
+        }
+    }
+
+    /** A write the mesh could not complete now; it waits in the dead-letter queue and will be replayed with its key. */
+    public static final class DeadLettered extends MeshException {
+        private final String dlqId;
+        private final boolean unknownOutcome;
+
+        public DeadLettered(String connector, ErrorClass errorClass, List<Attempt> attempts, String dlqId, boolean unknownOutcome) {
+            super(connector, errorClass, attempts, (unknownOutcome ? "outcome unknown, " : "") + "parked in the DLQ as " + dlqId);
+            this.dlqId = dlqId;
+            this.unknownOutcome = unknownOutcome;
+        }
+
+        public String dlqId() { return dlqId; }
+        /** An ambiguous failure (network, timeout) of a write without a key: it may or may not have been committed. */
+        public boolean unknownOutcome() { return unknownOutcome; }
+    }
+}

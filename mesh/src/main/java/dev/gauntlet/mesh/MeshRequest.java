@@ -1,0 +1,51 @@
+package dev.gauntlet.mesh;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One logical call as a workflow asks for it: method, path below the connector's base URL, headers, body, and for
+ * writes the caller's operation id (the idempotency key is derived from it).
+ *
+ * @param tenant   whose quota and credentials the call uses ("default" when the connector has one tenant)
+ * @param opId     the caller's logical operation id for a write, or null
+ */
+public record MeshRequest(String method, String path, Map<String, String> headers, byte[] body, String contentType,
+                          String opId, String tenant) {
+
+    public MeshRequest {
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(path, "path");
+        if (!path.startsWith("/")) throw new IllegalArgumentException("path must start with '/', was '" + path + "'");
+        headers = headers == null ? Map.of() : Map.copyOf(headers);
+        body = body == null ? new byte[0] : body;
+        tenant = tenant == null ? "default" : tenant;
+    }
+
+    public static MeshRequest get(String path) {
+        return new MeshRequest("GET", path, null, null, null, null, null);
+    }
+
+    /** Whether the call changes state upstream (everything but GET, HEAD and OPTIONS). */
+    public boolean isWrite() {
+        return !(method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS"));
+    }
+
+    public MeshRequest withHeader(String name, String value) {
+        var h = new LinkedHashMap<>(headers);
+        h.put(name, value);
+        return new MeshRequest(method, path, h, body, contentType, opId, tenant);
+    }
+
+    public MeshRequest withoutHeader(String name) {
+        var h = new LinkedHashMap<>(headers);
+        h.keySet().removeIf(k -> k.equalsIgnoreCase(name));
+        return new MeshRequest(method, path, h, body, contentType, opId, tenant);
+    }
+
+    public String header(String name) {
+        for (var e : headers.entrySet()) if (e.getKey().equalsIgnoreCase(name)) return e.getValue();
+        return null;
+    }
+}

@@ -1,0 +1,57 @@
+package dev.gauntlet.mesh.auth;
+
+import dev.gauntlet.mesh.Checks;
+import java.time.Duration;
+import java.util.Map;
+
+/** How a connector proves who it is upstream. */
+public sealed interface AuthConfig permits AuthConfig.None, AuthConfig.ApiKey, AuthConfig.OAuth2 {
+
+    /** No credential. */
+    record None() implements AuthConfig {}
+
+    /**
+     * A static key put in a header on every call.
+     *
+     * @param header e.g. "Authorization", "apiKey", "DD-API-KEY", "X-API-Key"
+     * @param prefix put before the key, e.g. "Bearer " (empty for none)
+     */
+    record ApiKey(String header, String prefix, String key) implements AuthConfig {
+        public ApiKey {
+            Checks.text("auth.header", header);
+            prefix = prefix == null ? "" : prefix;
+            Checks.text("auth.key", key);
+        }
+    }
+
+    /**
+     * OAuth 2.0 tokens from a token endpoint, refreshed before they expire.
+     *
+     * @param tokenUrl          absolute URL of the token endpoint
+     * @param grant             "client_credentials" or "password" (client id/secret sent as username/password or email/password)
+     * @param refreshMargin     refresh this long before expiry (always kept shorter than the token's TTL)
+     * @param rotatingRefresh   refresh tokens are single-use: store the new one before using it
+     * @param defaultTtl        TTL to assume when the token response has no expires_in (Salesforce)
+     * @param tokenHeaders      extra headers on token requests (Supabase's apikey)
+     * @param jsonBody          send the token request as JSON (GoTrue) instead of a form
+     */
+    record OAuth2(String tokenUrl, String grant, String clientId, String clientSecret, Duration refreshMargin,
+                  boolean rotatingRefresh, Duration defaultTtl, Map<String, String> tokenHeaders, boolean jsonBody) implements AuthConfig {
+        public OAuth2 {
+            Checks.text("auth.token_url", tokenUrl);
+            grant = grant == null ? "client_credentials" : grant;
+            if (!grant.equals("client_credentials") && !grant.equals("password")) {
+                throw new IllegalArgumentException("auth.grant must be client_credentials or password, was '" + grant + "'");
+            }
+            Checks.text("auth.client_id", clientId);
+            Checks.text("auth.client_secret", clientSecret);
+            refreshMargin = refreshMargin == null ? Duration.ofSeconds(10) : Checks.positive("auth.refresh_margin", refreshMargin);
+            defaultTtl = defaultTtl == null ? Duration.ofMinutes(2) : Checks.positive("auth.default_ttl", defaultTtl);
+            tokenHeaders = tokenHeaders == null ? Map.of() : Map.copyOf(tokenHeaders);
+        }
+
+        public static OAuth2 clientCredentials(String tokenUrl, String clientId, String clientSecret) {
+            return new OAuth2(tokenUrl, null, clientId, clientSecret, null, false, null, null, false);
+        }
+    }
+}

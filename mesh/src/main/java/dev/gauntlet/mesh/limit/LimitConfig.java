@@ -1,0 +1,22 @@
+package dev.gauntlet.mesh.limit;
+
+import dev.gauntlet.mesh.Checks;
+
+/**
+ * The adaptive token bucket of a connector (one per tenant): starts at {@code initialRps}, never leaves
+ * [{@code minRps}, {@code maxRps}], holds at most {@code burst} tokens.
+ */
+public record LimitConfig(double initialRps, double minRps, double maxRps, int burst) {
+    public static final LimitConfig DEFAULT = new LimitConfig(50, 1, 1000, 50);
+
+    public LimitConfig {
+        Checks.positive("limit.initial_rps", initialRps);
+        Checks.positive("limit.min_rps", minRps);
+        Checks.positive("limit.max_rps", maxRps);
+        if (minRps > maxRps) throw new IllegalArgumentException("limit.min_rps must be ≤ max_rps, was " + minRps + " > " + maxRps);
+        if (initialRps < minRps || initialRps > maxRps) {
+            throw new IllegalArgumentException("limit.initial_rps must be between min_rps and max_rps, was " + initialRps);
+        }
+        Checks.atLeast("limit.burst", 1, burst);
+    }
+}

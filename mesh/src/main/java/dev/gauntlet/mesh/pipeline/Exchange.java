@@ -1,0 +1,59 @@
+package dev.gauntlet.mesh.pipeline;
+
+import dev.gauntlet.mesh.Attempt;
+import dev.gauntlet.mesh.ConnectorSpec;
+import dev.gauntlet.mesh.MeshContext;
+import dev.gauntlet.mesh.MeshRequest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One logical call on its way through the stages: the request (stages may replace it, e.g. to add the idempotency
+ * key or the credential), the time budget, the attempts made so far, and the connector and shared context.
+ */
+public final class Exchange {
+    private final ConnectorSpec connector;
+    private final MeshContext context;
+    private final Instant startedAt;
+    private final List<Attempt> attempts = new ArrayList<>(2);
+    private MeshRequest request;
+    private Instant deadline;
+    private String idempotencyKey;
+    private int attemptNumber;
+    private String dlqId;
+    private boolean unknownOutcome;
+
+    public Exchange(ConnectorSpec connector, MeshContext context, MeshRequest request) {
+        this.connector = connector;
+        this.context = context;
+        this.request = request;
+        this.startedAt = context.clock().instant();
+    }
+
+    public ConnectorSpec connector() { return connector; }
+    public MeshContext context() { return context; }
+    public Instant startedAt() { return startedAt; }
+    public MeshRequest request() { return request; }
+    public void request(MeshRequest replaced) { this.request = replaced; }
+
+    /** When the logical call's time budget ends, or null for none. Retries never outlive it. */
+    public Instant deadline() { return deadline; }
+    public void deadline(Instant at) { this.deadline = at; }
+
+    /** The key every attempt and every replay of this write carries, or null for reads. */
+    public String idempotencyKey() { return idempotencyKey; }
+    public void idempotencyKey(String key) { this.idempotencyKey = key; }
+
+    /** 1 for the first attempt; the retry stage counts up. */
+    public int attemptNumber() { return attemptNumber; }
+    public void attemptNumber(int n) { this.attemptNumber = n; }
+
+    /** Set when the write was parked in the DLQ: the edge then throws {@code MeshException.DeadLettered}. */
+    public String dlqId() { return dlqId; }
+    public boolean unknownOutcome() { return unknownOutcome; }
+    public void deadLettered(String id, boolean unknown) { this.dlqId = id; this.unknownOutcome = unknown; }
+
+    public List<Attempt> attempts() { return attempts; }
+    public void record(Attempt attempt) { attempts.add(attempt); }
+}

@@ -1,0 +1,28 @@
+package dev.gauntlet.mesh.pipeline;
+
+import dev.gauntlet.mesh.MeshResponse;
+import dev.gauntlet.mesh.classify.ErrorClass;
+import java.time.Duration;
+
+/** What one pass down the chain produced: a response, or a classified failure. Decisions are values, not exceptions. */
+public sealed interface Outcome permits Outcome.Success, Outcome.Failure {
+
+    /** The upstream answered with a success status. */
+    record Success(MeshResponse response) implements Outcome {}
+
+    /**
+     * A classified failure.
+     *
+     * @param retryAfter the upstream's wait (Retry-After or reset header), or null when it said none
+     * @param response   the upstream's answer when there was one (4xx/5xx), else null
+     */
+    record Failure(ErrorClass errorClass, int status, String message, Duration retryAfter, MeshResponse response) implements Outcome {
+        public static Failure of(ErrorClass errorClass, String message) {
+            return new Failure(errorClass, 0, message, null, null);
+        }
+    }
+
+    default boolean isSuccess() {
+        return this instanceof Success;
+    }
+}

@@ -1,0 +1,66 @@
+package dev.gauntlet.mesh.pipeline;
+
+import dev.gauntlet.mesh.Attempt;
+import dev.gauntlet.mesh.ConnectorSpec;
+import dev.gauntlet.mesh.MeshContext;
+import dev.gauntlet.mesh.MeshRequest;
+import dev.gauntlet.mesh.MeshResponse;
+import dev.gauntlet.mesh.classify.Classifier;
+import dev.gauntlet.mesh.classify.ErrorClass;
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+
+/**
+ * The last stage: one HTTP attempt with the mesh's shared JDK HttpClient and the attempt timeout, classified.
+ * Socket failures become network_error, timeouts timeout; the attempt is recorded on the exchange.
+ */
+public final class TransportStage implements Stage {
+
+    private final ConnectorSpec spec;
+    private final MeshContext context;
+    private final Classifier classifier;
+
+    public TransportStage(ConnectorSpec spec, MeshContext context) {
+        this.spec = spec;
+        this.context = context;
+        this.classifier = new Classifier(spec.flavor());
+    }
+
+    @Override
+    public String name() {
+        return "transport";
+    }
+
+    @Override
+    public Outcome handle(Exchange exchange, Chain next) {
+        MeshRequest req = exchange.request();
+        HttpRequest.Builder b = HttpRequest.newBuilder(spec.resolve(req.path())).timeout(spec.timeouts().attempt());
+        spec.headers().forEach(b::header);
+        req.headers().forEach(b::header);
+        if (req.contentType() != null) b.header("Content-Type", req.contentType());
+        b.method(req.method(), req.body().length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(req.body()));
+        Instant at = context.clock().instant();
+        long start = System.nanoTime();
+        int number = Math.max(1, exchange.attemptNumber());
+        try {
+            HttpResponse<byte[]> r = context.http().send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            MeshResponse response = new MeshResponse(r.statusCode(), r.headers().map(), r.body(), null, null, false);
+            ErrorClass failure = classifier.classify(response);
+            exchange.record(new Attempt(number, at, (System.nanoTime() - start) / 1_000_000, r.statusCode(), failure,
+                    failure == null ? null : "HTTP " + r.statusCode()));
+            if (failure == null) return new Outcome.Success(response);
+            return new Outcome.Failure(failure, r.statusCode(), "HTTP " + r.statusCode(), null, response);
+        } catch (IOException e) {
+            ErrorClass failure = classifier.classify(e);
+            String message = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            exchange.record(new Attempt(number, at, (System.nanoTime() - start) / 1_000_000, 0, failure, message));
+            return new Outcome.Failure(failure, 0, message, null, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            exchange.record(new Attempt(number, at, (System.nanoTime() - start) / 1_000_000, 0, ErrorClass.timeout, "interrupted"));
+            return Outcome.Failure.of(ErrorClass.timeout, "interrupted");
+        }
+    }
+}

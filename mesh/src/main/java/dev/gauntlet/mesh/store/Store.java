@@ -1,0 +1,14 @@
+package dev.gauntlet.mesh.store;
+
+import dev.gauntlet.mesh.auth.CredentialVault;
+import dev.gauntlet.mesh.drift.SchemaRepository;
+
+/**
+ * The mesh's durable state behind one interface: an embedded SQLite file by default, PostgreSQL when one machine is
+ * not enough. Each package declares the slice it needs (credentials, schemas, DLQ, intents, …) as its own interface;
+ * a store implements them all.
+ */
+public interface Store extends CredentialVault, SchemaRepository, AutoCloseable {
+    @Override
+    void close();
+}

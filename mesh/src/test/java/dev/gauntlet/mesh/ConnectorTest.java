@@ -1,0 +1,76 @@
+package dev.gauntlet.mesh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gauntlet.mesh.classify.ErrorClass;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The connector's edge and the pipeline's order, against the real farm. */
+class ConnectorTest {
+
+    static FarmFixture farm;
+    static Mesh mesh;
+
+    @BeforeAll
+    static void start() {
+        farm = FarmFixture.start();
+        mesh = Mesh.builder().build();
+    }
+
+    @AfterAll
+    static void stop() {
+        mesh.close();
+        farm.close();
+    }
+
+    private Connector stripe() {
+        return mesh.register(ConnectorSpec.builder("stripe_mock", farm.serviceUrl("stripe_mock")).flavor("stripe")
+                .header("Authorization", "Bearer sk_test_gauntlet_4eC39HqLyjWDarjtT1zdp7dc").build());
+    }
+
+    @Test
+    void shouldRunTheStagesInTheDocumentedOrder() {
+        assertThat(stripe().pipeline().names()).containsExactly(
+                "observe", "idempotency", "deadline", "retry", "circuit", "rate-limit", "auth", "drift-mapping", "transport");
+    }
+
+    @Test
+    void shouldReadThroughThePipeline() {
+        MeshResponse r = stripe().get("/v1/customers?limit=2");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(Connector.json(r).get("data")).hasSize(2);
+        assertThat(r.attempts()).singleElement().satisfies(a -> assertThat(a.succeeded()).isTrue());
+    }
+
+    @Test
+    void shouldFormEncodeWritesForStripe() {
+        MeshResponse r = stripe().post("/v1/customers", Map.of("name", "Ada", "metadata", Map.of("op_id", "op-c1")), "op-c1");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(Connector.json(r).at("/metadata/op_id").asText()).isEqualTo("op-c1");
+        assertThat(farm.get("/admin/ledger?service=stripe_mock")).contains("\"op_id\":\"op-c1\"");
+    }
+
+    @Test
+    void shouldThrowAtTheEdgeWithTheClassAndAttempts() {
+        assertThatThrownBy(() -> stripe().get("/v1/customers/cus_nope"))
+                .isInstanceOfSatisfying(MeshException.CallFailed.class, e -> {
+                    assertThat(e.errorClass()).isEqualTo(ErrorClass.client_error);
+                    assertThat(e.attempts()).singleElement().satisfies(a -> assertThat(a.status()).isEqualTo(404));
+                    assertThat(e.connector()).isEqualTo("stripe_mock");
+                });
+    }
+
+    @Test
+    void shouldRefuseBadSpecsNamingTheField() {
+        assertThatThrownBy(() -> ConnectorSpec.builder("Bad Id", "http://x").build()).hasMessageContaining("id must be");
+        assertThatThrownBy(() -> ConnectorSpec.builder("ok", "ftp://x").build()).hasMessageContaining("base_url must be an http(s) URL");
+        assertThatThrownBy(() -> ConnectorSpec.builder("ok", "http://x").flavor("soap").build()).hasMessageContaining("flavor must be one of");
+        assertThatThrownBy(() -> new dev.gauntlet.mesh.limit.LimitConfig(10, 20, 100, 5)).hasMessage("limit.initial_rps must be between min_rps and max_rps, was 10.0");
+        assertThatThrownBy(() -> new dev.gauntlet.mesh.retry.RetryConfig(0, java.time.Duration.ofMillis(1), java.time.Duration.ofSeconds(1), 0.1))
+                .hasMessage("retry.max_attempts must be ≥ 1, was 0");
+    }
+}

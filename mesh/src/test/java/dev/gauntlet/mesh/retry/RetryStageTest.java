@@ -199,6 +199,19 @@ class RetryStageTest {
     }
 
     @Test
+    void shouldRetryAnUnkeyedWriteWhenTheFailureWasNotAmbiguous() {
+        // A 5xx or 429 answer means the upstream refused or failed the request; retrying it is not blind.
+        var spec = spec(4, Duration.ofSeconds(30));
+        Scripted upstream = new Scripted(n -> n == 1 ? fail(ErrorClass.server_error) : OK);
+        RetryStage stage = retry(spec);
+        stage.budget().onSuccess();
+        Exchange ex = exchange(spec, write());
+
+        assertThat(run(spec, stage, upstream, ex).isSuccess()).isTrue();
+        assertThat(upstream.calls).isEqualTo(2);
+    }
+
+    @Test
     void shouldParkAWriteAsKnownWhenRetriesRunOutOrTheCircuitIsOpen() {
         var spec = spec(3, Duration.ofSeconds(30));
         RetryStage stage = retry(spec);

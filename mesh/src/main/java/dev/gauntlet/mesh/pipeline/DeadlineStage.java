@@ -2,11 +2,16 @@ package dev.gauntlet.mesh.pipeline;
 
 import dev.gauntlet.mesh.ConnectorSpec;
 import dev.gauntlet.mesh.MeshContext;
+import java.time.Duration;
 
-/** Sets the logical call's total time budget; retries never outlive it. (PASS-THROUGH until its package lands.) */
+/** Sets the logical call's total time budget (timeouts.total from its start) unless one is set; retries never outlive it. */
 public final class DeadlineStage implements Stage {
 
-    public DeadlineStage(ConnectorSpec spec, MeshContext context) {}
+    private final Duration total;
+
+    public DeadlineStage(ConnectorSpec spec, MeshContext context) {
+        this.total = spec.timeouts().total();
+    }
 
     @Override
     public String name() {
@@ -15,6 +20,8 @@ public final class DeadlineStage implements Stage {
 
     @Override
     public Outcome handle(Exchange exchange, Chain next) {
+        // A caller (or a DLQ replay) may have set a tighter deadline already; it wins.
+        if (exchange.deadline() == null) exchange.deadline(exchange.startedAt().plus(total));
         return next.proceed(exchange);
     }
 }

@@ -2,11 +2,64 @@ package dev.gauntlet.mesh.pipeline;
 
 import dev.gauntlet.mesh.ConnectorSpec;
 import dev.gauntlet.mesh.MeshContext;
+import dev.gauntlet.mesh.classify.ErrorClass;
+import dev.gauntlet.mesh.retry.Backoff;
+import dev.gauntlet.mesh.retry.RetryBudget;
+import dev.gauntlet.mesh.retry.RetryBudgetExhausted;
+import dev.gauntlet.mesh.retry.RetryConfig;
+import dev.gauntlet.mesh.retry.RetryGaveUp;
+import dev.gauntlet.mesh.retry.RetryScheduled;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.random.RandomGenerator;
 
-/** Retries by error class with full-jitter backoff, honouring Retry-After and a retry budget; parks writes it gives up on in the DLQ. (PASS-THROUGH until its package lands.) */
+/**
+ * Retries by error class with full-jitter backoff, never sooner than the upstream's Retry-After and never past the
+ * call's deadline, within the connector's retry budget; parks the writes it gives up on in the DLQ. One instance per
+ * connector, so the budget is the connector's.
+ */
 public final class RetryStage implements Stage {
 
-    public RetryStage(ConnectorSpec spec, MeshContext context) {}
+    /** auth_expired is not here: the auth stage refreshes and retries once itself, so one reaching us is final. */
+    private static final Set<ErrorClass> RETRYABLE = EnumSet.of(ErrorClass.rate_limit, ErrorClass.network_error,
+            ErrorClass.server_error, ErrorClass.timeout);
+
+    /**
+     * Final failures of a write that are still worth replaying later: the breaker was open (nothing was sent), or the
+     * token could not be refreshed in time (the upstream refused the request before acting on it). client_error and
+     * invalid_creds are not parked: the same request would be refused again.
+     */
+    private static final Set<ErrorClass> PARK_WHEN_FINAL = EnumSet.of(ErrorClass.circuit_open, ErrorClass.auth_expired);
+
+    private final String connector;
+    private final MeshContext context;
+    private final RetryConfig config;
+    private final Backoff backoff;
+    private final RetryBudget budget;
+    private final AtomicBoolean budgetEmpty = new AtomicBoolean();
+    private final AtomicLong gaveUp = new AtomicLong();
+    private final AtomicLong parked = new AtomicLong();
+
+    public RetryStage(ConnectorSpec spec, MeshContext context) {
+        // ThreadLocalRandom.current() is safe to share: its methods use the calling thread's own state.
+        this(spec, context, ThreadLocalRandom.current());
+    }
+
+    /** With the jitter's random source injected (tests). */
+    public RetryStage(ConnectorSpec spec, MeshContext context, RandomGenerator random) {
+        this.connector = spec.id();
+        this.context = context;
+        this.config = spec.retry();
+        this.backoff = Backoff.of(config, random);
+        this.budget = RetryBudget.of(config);
+    }
 
     @Override
     public String name() {
@@ -15,6 +68,79 @@ public final class RetryStage implements Stage {
 
     @Override
     public Outcome handle(Exchange exchange, Chain next) {
-        return next.proceed(exchange);
+        budget.onFirstAttempt();
+        for (int n = 1; ; n++) {
+            exchange.attemptNumber(n);
+            Outcome outcome = next.proceed(exchange);
+            if (!(outcome instanceof Outcome.Failure f)) {
+                budget.onSuccess();
+                return outcome;
+            }
+            ErrorClass c = f.errorClass();
+            boolean write = exchange.request().isWrite();
+            if (!RETRYABLE.contains(c)) return giveUp(exchange, f, n, "unretryable", write && PARK_WHEN_FINAL.contains(c), false);
+            // The upstream may have carried the write out; without a key a retry could do it twice. Only a person (or a
+            // reconciliation against the upstream) can tell, so it waits in the DLQ marked unknown.
+            if (write && exchange.idempotencyKey() == null && c.isAmbiguous()) return giveUp(exchange, f, n, "ambiguous_write", true, true);
+            if (n >= config.maxAttempts()) return giveUp(exchange, f, n, "max_attempts", write, false);
+
+            Instant now = context.clock().instant();
+            Duration delay = backoff.delay(n);
+            if (f.retryAfter() != null && f.retryAfter().compareTo(delay) > 0) delay = f.retryAfter();
+            Instant deadline = exchange.deadline();
+            if (deadline != null && !now.isBefore(deadline)) {
+                // The time budget is what ran out, not the upstream's patience: say so.
+                Outcome.Failure late = new Outcome.Failure(ErrorClass.timeout, f.status(),
+                        "deadline passed after " + n + " attempts; last: " + c + ": " + f.message(), f.retryAfter(), f.response());
+                return giveUp(exchange, late, n, "deadline", write, false);
+            }
+            // Waking up at or after the deadline would leave no time for the attempt: give up now with what we know.
+            if (deadline != null && !now.plus(delay).isBefore(deadline)) return giveUp(exchange, f, n, "deadline", write, false);
+            if (!budget.tryRetry()) {
+                if (budgetEmpty.compareAndSet(false, true)) {
+                    context.events().publish(new RetryBudgetExhausted(now, connector, budget.firstAttempts(), budget.retries()));
+                }
+                return giveUp(exchange, f, n, "budget", write, false);
+            }
+            budgetEmpty.set(false);
+            context.events().publish(new RetryScheduled(now, connector, n, c, delay.toMillis()));
+            try {
+                context.sleeper().sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return giveUp(exchange, f, n, "interrupted", write, false);
+            }
+        }
+    }
+
+    private Outcome giveUp(Exchange exchange, Outcome.Failure f, int attempts, String reason, boolean park, boolean unknown) {
+        gaveUp.incrementAndGet();
+        String id = null;
+        if (park) {
+            id = context.deadLetters().park(exchange, f, unknown);
+            exchange.deadLettered(id, unknown);
+            parked.incrementAndGet();
+        }
+        context.events().publish(new RetryGaveUp(context.clock().instant(), connector, attempts, f.errorClass(), reason, id));
+        return f;
+    }
+
+    /** The budget's level and what the stage has done so far. */
+    @Override
+    public Map<String, Object> status() {
+        var s = new LinkedHashMap<String, Object>();
+        s.put("budget_balance", budget.balance());
+        s.put("budget_ratio", config.budgetRatio());
+        s.put("first_attempts", budget.firstAttempts());
+        s.put("retries", budget.retries());
+        s.put("retries_denied", budget.denied());
+        s.put("gave_up", gaveUp.get());
+        s.put("parked", parked.get());
+        return s;
+    }
+
+    /** The connector's retry budget (for tests and the status API). */
+    public RetryBudget budget() {
+        return budget;
     }
 }

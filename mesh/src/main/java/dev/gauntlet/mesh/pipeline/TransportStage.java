@@ -14,7 +14,8 @@ import java.time.Instant;
 
 /**
  * The last stage: one HTTP attempt with the mesh's shared JDK HttpClient and the attempt timeout, classified.
- * Socket failures become network_error, timeouts timeout; the attempt is recorded on the exchange.
+ * Socket failures become network_error, timeouts timeout, answers are classified by the flavour's rules with the
+ * wait they ask for (Retry-After, reset headers); the attempt is recorded on the exchange.
  */
 public final class TransportStage implements Stage {
 
@@ -25,7 +26,7 @@ public final class TransportStage implements Stage {
     public TransportStage(ConnectorSpec spec, MeshContext context) {
         this.spec = spec;
         this.context = context;
-        this.classifier = new Classifier(spec.flavor());
+        this.classifier = Classifier.forFlavor(spec.flavor());
     }
 
     @Override
@@ -47,11 +48,11 @@ public final class TransportStage implements Stage {
         try {
             HttpResponse<byte[]> r = context.http().send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
             MeshResponse response = new MeshResponse(r.statusCode(), r.headers().map(), r.body(), null, null, false);
-            ErrorClass failure = classifier.classify(response);
-            exchange.record(new Attempt(number, at, (System.nanoTime() - start) / 1_000_000, r.statusCode(), failure,
-                    failure == null ? null : "HTTP " + r.statusCode()));
-            if (failure == null) return new Outcome.Success(response);
-            return new Outcome.Failure(failure, r.statusCode(), "HTTP " + r.statusCode(), null, response);
+            Classifier.Verdict v = classifier.judge(response, context.clock().instant());
+            String message = v.isSuccess() ? null : "HTTP " + r.statusCode() + (v.rule() == null ? "" : " (" + v.rule() + ")");
+            exchange.record(new Attempt(number, at, (System.nanoTime() - start) / 1_000_000, r.statusCode(), v.errorClass(), message));
+            if (v.isSuccess()) return new Outcome.Success(response);
+            return new Outcome.Failure(v.errorClass(), r.statusCode(), message, v.retryAfter(), response);
         } catch (IOException e) {
             ErrorClass failure = classifier.classify(e);
             String message = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());

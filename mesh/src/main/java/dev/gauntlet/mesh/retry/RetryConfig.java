@@ -5,10 +5,17 @@ import java.time.Duration;
 
 /**
  * Retries of one logical call: at most {@code maxAttempts} attempts, exponential backoff with full jitter between
- * {@code baseDelay} and {@code maxDelay}, and a budget so retries add at most {@code budgetRatio} of the first
- * attempts' load (0.1 = 10 %).
+ * {@code baseDelay} and {@code maxDelay}, and a {@link RetryBudget} per connector: retries add at most
+ * {@code budgetRatio} of the first attempts' load (0.1 = 10 %) during an outage, each success earns
+ * {@code budgetPerSuccess} retries, and at most {@code budgetCap} retries can be saved up.
  */
-public record RetryConfig(int maxAttempts, Duration baseDelay, Duration maxDelay, double budgetRatio) {
+public record RetryConfig(int maxAttempts, Duration baseDelay, Duration maxDelay, double budgetRatio,
+                          double budgetPerSuccess, double budgetCap) {
+    /** 3 retries per success: unthrottled while one attempt in four succeeds (see {@link RetryBudget}). */
+    public static final double DEFAULT_PER_SUCCESS = 3;
+    /** At most 20 retries saved up: the burst an outage's onset can add on top of the ratio. */
+    public static final double DEFAULT_CAP = 20;
+
     public static final RetryConfig DEFAULT = new RetryConfig(4, Duration.ofMillis(50), Duration.ofSeconds(5), 0.1);
 
     public RetryConfig {
@@ -17,5 +24,12 @@ public record RetryConfig(int maxAttempts, Duration baseDelay, Duration maxDelay
         Checks.positive("retry.max_delay", maxDelay);
         if (maxDelay.compareTo(baseDelay) < 0) throw new IllegalArgumentException("retry.max_delay must be ≥ base_delay, was " + maxDelay + " < " + baseDelay);
         Checks.between("retry.budget_ratio", 0, 10, budgetRatio);
+        Checks.between("retry.budget_per_success", 0, 10, budgetPerSuccess);
+        Checks.between("retry.budget_cap", 1, 1_000_000, budgetCap);
+    }
+
+    /** With the default budget earnings and cap. */
+    public RetryConfig(int maxAttempts, Duration baseDelay, Duration maxDelay, double budgetRatio) {
+        this(maxAttempts, baseDelay, maxDelay, budgetRatio, DEFAULT_PER_SUCCESS, DEFAULT_CAP);
     }
 }

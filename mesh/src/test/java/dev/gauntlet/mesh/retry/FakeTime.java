@@ -1,0 +1,34 @@
+package dev.gauntlet.mesh.retry;
+
+import dev.gauntlet.mesh.time.Sleeper;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** A clock that only moves when told, and a sleeper that moves it instead of sleeping and remembers each sleep. */
+final class FakeTime implements InstantSource, Sleeper {
+    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2025-06-01T12:00:00Z"));
+    final List<Duration> sleeps = new CopyOnWriteArrayList<>();
+
+    @Override
+    public Instant instant() {
+        return now.get();
+    }
+
+    void advance(Duration d) {
+        now.updateAndGet(t -> t.plus(d));
+    }
+
+    @Override
+    public void sleep(Duration d) {
+        sleeps.add(d);
+        advance(d);
+    }
+
+    Duration slept() {
+        return sleeps.stream().reduce(Duration.ZERO, Duration::plus);
+    }
+}

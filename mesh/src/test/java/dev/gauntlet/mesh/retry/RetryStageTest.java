@@ -1,0 +1,320 @@
+package dev.gauntlet.mesh.retry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gauntlet.mesh.Attempt;
+import dev.gauntlet.mesh.ConnectorSpec;
+import dev.gauntlet.mesh.MeshContext;
+import dev.gauntlet.mesh.MeshRequest;
+import dev.gauntlet.mesh.MeshResponse;
+import dev.gauntlet.mesh.Timeouts;
+import dev.gauntlet.mesh.classify.ErrorClass;
+import dev.gauntlet.mesh.dlq.MemoryDeadLetters;
+import dev.gauntlet.mesh.event.EventBus;
+import dev.gauntlet.mesh.event.MeshEvent;
+import dev.gauntlet.mesh.pipeline.Chain;
+import dev.gauntlet.mesh.pipeline.DeadlineStage;
+import dev.gauntlet.mesh.pipeline.Exchange;
+import dev.gauntlet.mesh.pipeline.Outcome;
+import dev.gauntlet.mesh.pipeline.Pipeline;
+import dev.gauntlet.mesh.pipeline.RetryStage;
+import dev.gauntlet.mesh.pipeline.Stage;
+import dev.gauntlet.mesh.store.MemoryStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.IntFunction;
+import org.junit.jupiter.api.Test;
+
+/** The retry stage on a fake clock, in front of a scripted stage that plays the upstream. */
+class RetryStageTest {
+
+    final FakeTime time = new FakeTime();
+    final MemoryDeadLetters dlq = new MemoryDeadLetters(time);
+    final EventBus events = new EventBus();
+    final List<MeshEvent> published = new ArrayList<>();
+    final MeshContext context = new MeshContext(time, time, events, new MemoryStore(), null, dlq);
+
+    {
+        events.subscribe(published::add);
+    }
+
+    static final Outcome OK = new Outcome.Success(new MeshResponse(200, null, null, null, null, false));
+
+    static Outcome.Failure fail(ErrorClass c) {
+        return new Outcome.Failure(c, c == ErrorClass.network_error || c == ErrorClass.timeout ? 0 : 500, c.name(), null, null);
+    }
+
+    static ConnectorSpec spec(int maxAttempts, Duration total) {
+        return ConnectorSpec.builder("shop", "http://upstream.test").flavor("stripe")
+                .retry(new RetryConfig(maxAttempts, Duration.ofMillis(100), Duration.ofSeconds(2), 0.1))
+                .timeouts(new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(1), total)).build();
+    }
+
+    /** Plays the upstream: the outcome of attempt n; records the attempt number the exchange carried. */
+    static final class Scripted implements Stage {
+        final IntFunction<Outcome> script;
+        final List<Integer> attemptNumbers = new ArrayList<>();
+        Duration each = Duration.ZERO;
+        FakeTime time;
+        int calls;
+
+        Scripted(IntFunction<Outcome> script) {
+            this.script = script;
+        }
+
+        @Override
+        public String name() {
+            return "scripted";
+        }
+
+        @Override
+        public Outcome handle(Exchange exchange, Chain next) {
+            calls++;
+            attemptNumbers.add(exchange.attemptNumber());
+            if (time != null) time.advance(each);
+            Outcome o = script.apply(exchange.attemptNumber());
+            exchange.record(new Attempt(exchange.attemptNumber(), time == null ? null : time.instant(), 0, 0,
+                    o instanceof Outcome.Failure f ? f.errorClass() : null, null));
+            return o;
+        }
+    }
+
+    RetryStage retry(ConnectorSpec spec) {
+        return new RetryStage(spec, context, new SplittableRandom(42));
+    }
+
+    Exchange exchange(ConnectorSpec spec, MeshRequest request) {
+        return new Exchange(spec, context, request);
+    }
+
+    Outcome run(ConnectorSpec spec, RetryStage stage, Scripted upstream, Exchange exchange) {
+        return new Pipeline(List.of(new DeadlineStage(spec, context), stage, upstream)).run(exchange);
+    }
+
+    Outcome read(ConnectorSpec spec, Scripted upstream) {
+        return run(spec, retry(spec), upstream, exchange(spec, MeshRequest.get("/v1/things")));
+    }
+
+    static MeshRequest write() {
+        return new MeshRequest("POST", "/v1/things", null, "a=1".getBytes(), "application/x-www-form-urlencoded", "op-1", null);
+    }
+
+    @Test
+    void shouldRetryServerErrorsWhenTheUpstreamThenRecovers() {
+        var spec = spec(4, Duration.ofSeconds(30));
+        Scripted upstream = new Scripted(n -> n < 3 ? fail(ErrorClass.server_error) : OK);
+        // A fresh connector has not earned retries yet: one success first (see RetryBudget).
+        RetryStage stage = retry(spec);
+        stage.budget().onSuccess();
+
+        Outcome o = run(spec, stage, upstream, exchange(spec, MeshRequest.get("/v1/things")));
+
+        assertThat(o.isSuccess()).isTrue();
+        assertThat(upstream.attemptNumbers).containsExactly(1, 2, 3);
+        assertThat(time.sleeps).hasSize(2);
+        assertThat(time.sleeps.get(0)).isBetween(Duration.ZERO, Duration.ofMillis(100));
+        assertThat(time.sleeps.get(1)).isBetween(Duration.ZERO, Duration.ofMillis(200));
+        assertThat(published).filteredOn(RetryScheduled.class::isInstance).hasSize(2)
+                .first().satisfies(e -> assertThat(((RetryScheduled) e).errorClass()).isEqualTo(ErrorClass.server_error));
+        assertThat(stage.status()).containsEntry("retries", 2L).containsEntry("first_attempts", 1L);
+    }
+
+    @Test
+    void shouldWaitAtLeastTheRetryAfterWhenTheUpstreamAsksForThreeSeconds() {
+        var spec = spec(4, Duration.ofSeconds(30));
+        Outcome limited = new Outcome.Failure(ErrorClass.rate_limit, 429, "HTTP 429", Duration.ofSeconds(3), null);
+        Scripted upstream = new Scripted(n -> n == 1 ? limited : OK);
+        RetryStage stage = retry(spec);
+        stage.budget().onSuccess();
+
+        assertThat(run(spec, stage, upstream, exchange(spec, MeshRequest.get("/v1/things"))).isSuccess()).isTrue();
+
+        assertThat(time.sleeps).singleElement().satisfies(d -> assertThat(d).isGreaterThanOrEqualTo(Duration.ofSeconds(3)));
+    }
+
+    @Test
+    void shouldStopAtMaxAttemptsWhenEveryAttemptFails() {
+        var spec = spec(3, Duration.ofSeconds(30));
+        Scripted upstream = new Scripted(n -> fail(ErrorClass.server_error));
+        RetryStage stage = retry(spec);
+        stage.budget().onSuccess();
+
+        Outcome o = run(spec, stage, upstream, exchange(spec, MeshRequest.get("/v1/things")));
+
+        assertThat(o).isInstanceOfSatisfying(Outcome.Failure.class, f -> assertThat(f.errorClass()).isEqualTo(ErrorClass.server_error));
+        assertThat(upstream.calls).isEqualTo(3);
+        assertThat(published).filteredOn(RetryGaveUp.class::isInstance).singleElement()
+                .satisfies(e -> assertThat(((RetryGaveUp) e).reason()).isEqualTo("max_attempts"));
+        assertThat(dlq.parked()).as("reads are not parked").isEmpty();
+    }
+
+    @Test
+    void shouldNotRetryWhenTheFailureCannotBeFixedByRetrying() {
+        for (ErrorClass c : List.of(ErrorClass.client_error, ErrorClass.invalid_creds, ErrorClass.auth_expired, ErrorClass.circuit_open)) {
+            var spec = spec(4, Duration.ofSeconds(30));
+            Scripted upstream = new Scripted(n -> fail(c));
+            RetryStage stage = retry(spec);
+            stage.budget().onSuccess();
+            Outcome o = run(spec, stage, upstream, exchange(spec, MeshRequest.get("/v1/things")));
+            assertThat(upstream.calls).as(c.name()).isEqualTo(1);
+            assertThat(((Outcome.Failure) o).errorClass()).isEqualTo(c);
+        }
+        assertThat(time.sleeps).isEmpty();
+    }
+
+    @Test
+    void shouldParkAnUnkeyedWriteAsUnknownWhenANetworkErrorStrikes() {
+        var spec = spec(4, Duration.ofSeconds(30));
+        Scripted upstream = new Scripted(n -> fail(ErrorClass.network_error));
+        RetryStage stage = retry(spec);
+        stage.budget().onSuccess();
+        Exchange ex = exchange(spec, write());
+
+        Outcome o = run(spec, stage, upstream, ex);
+
+        assertThat(o.isSuccess()).isFalse();
+        assertThat(upstream.calls).as("a blind retry could commit it twice").isEqualTo(1);
+        assertThat(ex.dlqId()).isNotNull();
+        assertThat(ex.unknownOutcome()).isTrue();
+        assertThat(dlq.parked()).singleElement().satisfies(p -> {
+            assertThat(p.unknownOutcome()).isTrue();
+            assertThat(p.errorClass()).isEqualTo("network_error");
+        });
+    }
+
+    @Test
+    void shouldRetryAKeyedWriteWhenAnAmbiguousFailureStrikes() {
+        var spec = spec(4, Duration.ofSeconds(30));
+        Scripted upstream = new Scripted(n -> n == 1 ? fail(ErrorClass.timeout) : OK);
+        RetryStage stage = retry(spec);
+        stage.budget().onSuccess();
+        Exchange ex = exchange(spec, write());
+        ex.idempotencyKey("idem-1");
+
+        assertThat(run(spec, stage, upstream, ex).isSuccess()).isTrue();
+        assertThat(upstream.calls).isEqualTo(2);
+        assertThat(ex.dlqId()).isNull();
+    }
+
+    @Test
+    void shouldRetryAnUnkeyedWriteWhenTheFailureWasNotAmbiguous() {
+        // A 5xx or 429 answer means the upstream refused or failed the request; retrying it is not blind.
+        var spec = spec(4, Duration.ofSeconds(30));
+        Scripted upstream = new Scripted(n -> n == 1 ? fail(ErrorClass.server_error) : OK);
+        RetryStage stage = retry(spec);
+        stage.budget().onSuccess();
+        Exchange ex = exchange(spec, write());
+
+        assertThat(run(spec, stage, upstream, ex).isSuccess()).isTrue();
+        assertThat(upstream.calls).isEqualTo(2);
+    }
+
+    @Test
+    void shouldParkAWriteAsKnownWhenRetriesRunOutOrTheCircuitIsOpen() {
+        var spec = spec(3, Duration.ofSeconds(30));
+        RetryStage stage = retry(spec);
+        stage.budget().onSuccess();
+        Exchange exhausted = exchange(spec, write());
+        run(spec, stage, new Scripted(n -> fail(ErrorClass.server_error)), exhausted);
+        Exchange open = exchange(spec, write());
+        run(spec, stage, new Scripted(n -> fail(ErrorClass.circuit_open)), open);
+
+        assertThat(exhausted.dlqId()).isNotNull();
+        assertThat(exhausted.unknownOutcome()).isFalse();
+        assertThat(open.dlqId()).isNotNull();
+        assertThat(dlq.parked()).extracting(MemoryDeadLetters.Parked::errorClass).containsExactly("server_error", "circuit_open");
+        assertThat(dlq.parked()).noneMatch(MemoryDeadLetters.Parked::unknownOutcome);
+    }
+
+    @Test
+    void shouldNotParkAWriteWhenTheUpstreamRefusesIt() {
+        var spec = spec(3, Duration.ofSeconds(30));
+        for (ErrorClass c : List.of(ErrorClass.client_error, ErrorClass.invalid_creds)) {
+            Exchange ex = exchange(spec, write());
+            run(spec, retry(spec), new Scripted(n -> fail(c)), ex);
+            assertThat(ex.dlqId()).as(c.name()).isNull();
+        }
+        assertThat(dlq.parked()).isEmpty();
+    }
+
+    @Test
+    void shouldGiveUpAtOnceWhenTheWaitWouldCrossTheDeadline() {
+        var spec = spec(6, Duration.ofSeconds(2));
+        Outcome limited = new Outcome.Failure(ErrorClass.rate_limit, 429, "HTTP 429", Duration.ofSeconds(60), null);
+        Scripted upstream = new Scripted(n -> limited);
+        RetryStage stage = retry(spec);
+        stage.budget().onSuccess();
+
+        Outcome o = read(spec, upstream);
+
+        assertThat(upstream.calls).isEqualTo(1);
+        assertThat(time.sleeps).as("sleeping past the deadline helps nobody").isEmpty();
+        assertThat(((Outcome.Failure) o).errorClass()).as("the upstream's reason, not ours").isEqualTo(ErrorClass.rate_limit);
+    }
+
+    @Test
+    void shouldAnswerTimeoutWhenTheCallsTimeBudgetRunsOut() {
+        var spec = spec(10, Duration.ofSeconds(5));
+        Scripted upstream = new Scripted(n -> fail(ErrorClass.server_error));
+        upstream.time = time;
+        upstream.each = Duration.ofMillis(1900);
+        RetryStage stage = retry(spec);
+        stage.budget().onSuccess();
+        Exchange ex = exchange(spec, MeshRequest.get("/v1/things"));
+
+        Outcome o = run(spec, stage, upstream, ex);
+
+        assertThat(ex.deadline()).isEqualTo(ex.startedAt().plusSeconds(5));
+        assertThat(((Outcome.Failure) o).errorClass()).isEqualTo(ErrorClass.timeout);
+        assertThat(((Outcome.Failure) o).message()).startsWith("deadline passed after 3 attempts; last: server_error");
+        assertThat(time.instant()).isBefore(ex.deadline().plusSeconds(2));
+        assertThat(upstream.calls).isEqualTo(3);
+    }
+
+    @Test
+    void shouldCapAmplificationWhenEveryAttemptFailsDuringAnOutage() {
+        var spec = spec(6, Duration.ofSeconds(30));
+        RetryStage stage = retry(spec);
+        Scripted upstream = new Scripted(n -> fail(ErrorClass.server_error));
+        for (int i = 0; i < 1000; i++) run(spec, stage, upstream, exchange(spec, MeshRequest.get("/v1/things")));
+
+        assertThat(upstream.calls).isLessThanOrEqualTo(1100).isGreaterThan(1000);
+        assertThat(published).filteredOn(RetryBudgetExhausted.class::isInstance).isNotEmpty();
+        assertThat(stage.status()).containsEntry("first_attempts", 1000L);
+    }
+
+    @Test
+    void shouldCapAmplificationWhenAnOutageFollowsCalmTraffic() {
+        var spec = spec(6, Duration.ofSeconds(30));
+        RetryStage stage = retry(spec);
+        for (int i = 0; i < 1000; i++) run(spec, stage, new Scripted(n -> OK), exchange(spec, MeshRequest.get("/v1/things")));
+        Scripted down = new Scripted(n -> fail(ErrorClass.server_error));
+        for (int i = 0; i < 1000; i++) run(spec, stage, down, exchange(spec, MeshRequest.get("/v1/things")));
+
+        // 10 % of the outage's calls, plus what calm traffic saved up (the cap).
+        assertThat(down.calls).isLessThanOrEqualTo(1000 + 100 + (int) RetryConfig.DEFAULT_CAP);
+    }
+
+    @Test
+    void shouldGetNearlyEveryCallThroughWhenHalfTheAttemptsFail() {
+        var spec = spec(6, Duration.ofSeconds(30));
+        RetryStage stage = retry(spec);
+        SplittableRandom coin = new SplittableRandom(3);
+        Scripted upstream = new Scripted(n -> coin.nextBoolean() ? OK : fail(ErrorClass.server_error));
+        int ok = 0;
+        for (int i = 0; i < 1000; i++) if (run(spec, stage, upstream, exchange(spec, MeshRequest.get("/v1/things"))).isSuccess()) ok++;
+
+        assertThat(ok).isGreaterThanOrEqualTo(950);
+    }
+
+    @Test
+    void shouldKeepACallersTighterDeadlineWhenOneIsSet() {
+        var spec = spec(3, Duration.ofSeconds(30));
+        Exchange ex = exchange(spec, MeshRequest.get("/v1/things"));
+        ex.deadline(ex.startedAt().plusSeconds(1));
+        run(spec, retry(spec), new Scripted(n -> OK), ex);
+        assertThat(ex.deadline()).isEqualTo(ex.startedAt().plusSeconds(1));
+    }
+}

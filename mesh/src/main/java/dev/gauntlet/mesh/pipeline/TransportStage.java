@@ -37,7 +37,16 @@ public final class TransportStage implements Stage {
     @Override
     public Outcome handle(Exchange exchange, Chain next) {
         MeshRequest req = exchange.request();
-        HttpRequest.Builder b = HttpRequest.newBuilder(spec.resolve(req.path())).timeout(spec.timeouts().attempt());
+        java.time.Duration timeout = spec.timeouts().attempt();
+        if (exchange.deadline() != null) {
+            // An attempt never outlives the logical call's budget.
+            java.time.Duration left = java.time.Duration.between(context.clock().instant(), exchange.deadline());
+            if (left.isNegative() || left.isZero()) {
+                return Outcome.Failure.of(ErrorClass.timeout, "the call's time budget ran out before this attempt");
+            }
+            if (left.compareTo(timeout) < 0) timeout = left;
+        }
+        HttpRequest.Builder b = HttpRequest.newBuilder(spec.resolve(req.path())).timeout(timeout);
         spec.headers().forEach(b::header);
         req.headers().forEach(b::header);
         if (req.contentType() != null) b.header("Content-Type", req.contentType());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gauntlet.mesh.Attempt;
 import dev.gauntlet.mesh.ConnectorSpec;
+import dev.gauntlet.mesh.FakeTime;
 import dev.gauntlet.mesh.MeshContext;
 import dev.gauntlet.mesh.MeshRequest;
 import dev.gauntlet.mesh.MeshResponse;

@@ -1,4 +1,4 @@
-package dev.gauntlet.mesh.retry;
+package dev.gauntlet.mesh;
 
 import dev.gauntlet.mesh.time.Sleeper;
 import java.time.Duration;
@@ -9,16 +9,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** A clock that only moves when told, and a sleeper that moves it instead of sleeping and remembers each sleep. */
-final class FakeTime implements InstantSource, Sleeper {
+public final class FakeTime implements InstantSource, Sleeper {
     private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2025-06-01T12:00:00Z"));
-    final List<Duration> sleeps = new CopyOnWriteArrayList<>();
+    public final List<Duration> sleeps = new CopyOnWriteArrayList<>();
 
     @Override
     public Instant instant() {
         return now.get();
     }
 
-    void advance(Duration d) {
+    public void advance(Duration d) {
         now.updateAndGet(t -> t.plus(d));
     }
 
@@ -28,7 +28,7 @@ final class FakeTime implements InstantSource, Sleeper {
         advance(d);
     }
 
-    Duration slept() {
+    public Duration slept() {
         return sleeps.stream().reduce(Duration.ZERO, Duration::plus);
     }
 }

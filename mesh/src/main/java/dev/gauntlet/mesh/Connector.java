@@ -77,7 +77,21 @@ public final class Connector {
 
     /** Runs one logical call through the pipeline. */
     public MeshResponse call(MeshRequest request) {
+        return run(new Exchange(spec, context, request));
+    }
+
+    /**
+     * Replays a dead-lettered write through the whole pipeline with the key it was first sent with, so the upstream
+     * can tell it from a new write; a failure updates entry {@code dlqId} rather than parking a new one.
+     */
+    public MeshResponse replay(MeshRequest request, String idempotencyKey, String dlqId) {
         Exchange exchange = new Exchange(spec, context, request);
+        exchange.idempotencyKey(idempotencyKey);
+        exchange.replayOf(dlqId);
+        return run(exchange);
+    }
+
+    private MeshResponse run(Exchange exchange) {
         Outcome outcome = pipeline.run(exchange);
         return switch (outcome) {
             case Outcome.Success s -> s.response().withAttempts(exchange.attempts());

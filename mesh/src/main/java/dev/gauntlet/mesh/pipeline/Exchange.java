@@ -23,6 +23,7 @@ public final class Exchange {
     private int attemptNumber;
     private String dlqId;
     private boolean unknownOutcome;
+    private String replayOf;
 
     public Exchange(ConnectorSpec connector, MeshContext context, MeshRequest request) {
         this.connector = connector;
@@ -53,6 +54,10 @@ public final class Exchange {
     public String dlqId() { return dlqId; }
     public boolean unknownOutcome() { return unknownOutcome; }
     public void deadLettered(String id, boolean unknown) { this.dlqId = id; this.unknownOutcome = unknown; }
+
+    /** The DLQ entry this call replays, or null for a live call: a failed replay updates that entry instead of parking a new one. */
+    public String replayOf() { return replayOf; }
+    public void replayOf(String dlqId) { this.replayOf = dlqId; }
 
     public List<Attempt> attempts() { return attempts; }
     public void record(Attempt attempt) { attempts.add(attempt); }

@@ -2,6 +2,7 @@ package dev.gauntlet.mesh;
 
 import dev.gauntlet.mesh.auth.AuthConfig;
 import dev.gauntlet.mesh.circuit.CircuitConfig;
+import dev.gauntlet.mesh.classify.Rule;
 import dev.gauntlet.mesh.dlq.DlqConfig;
 import dev.gauntlet.mesh.drift.DriftConfig;
 import dev.gauntlet.mesh.idempotency.IdempotencyConfig;
@@ -22,10 +23,12 @@ import java.util.regex.Pattern;
  *                  supabase, mongodb, datadog or rest
  * @param headers   static headers on every call (Supabase's apikey)
  * @param staleReads answer reads from the last good response (marked stale) while the circuit is open
+ * @param errorRules classification rules tried before the flavour's own (per-connector overrides)
  */
 public record ConnectorSpec(String id, URI baseUrl, String flavor, List<String> tenants, Map<String, String> headers,
                             AuthConfig auth, LimitConfig limit, RetryConfig retry, CircuitConfig circuit, Timeouts timeouts,
-                            IdempotencyConfig idempotency, DriftConfig drift, DlqConfig dlq, boolean staleReads) {
+                            IdempotencyConfig idempotency, DriftConfig drift, DlqConfig dlq, boolean staleReads,
+                            List<Rule> errorRules) {
 
     private static final Pattern ID = Pattern.compile("[a-z][a-z0-9_]{0,62}");
     public static final List<String> FLAVORS = List.of("rest", "salesforce", "stripe", "github", "supabase", "mongodb", "datadog");
@@ -48,6 +51,7 @@ public record ConnectorSpec(String id, URI baseUrl, String flavor, List<String> 
         Objects.requireNonNull(idempotency, "idempotency");
         Objects.requireNonNull(drift, "drift");
         Objects.requireNonNull(dlq, "dlq");
+        errorRules = errorRules == null ? List.of() : List.copyOf(errorRules);
     }
 
     /** The absolute URL of a path below the base URL. */
@@ -76,6 +80,7 @@ public record ConnectorSpec(String id, URI baseUrl, String flavor, List<String> 
         private DriftConfig drift = DriftConfig.DEFAULT;
         private DlqConfig dlq = DlqConfig.DEFAULT;
         private boolean staleReads;
+        private final java.util.ArrayList<Rule> errorRules = new java.util.ArrayList<>();
 
         private Builder(String id, String baseUrl) {
             this.id = id;
@@ -98,10 +103,12 @@ public record ConnectorSpec(String id, URI baseUrl, String flavor, List<String> 
         public Builder drift(DriftConfig drift) { this.drift = drift; return this; }
         public Builder dlq(DlqConfig dlq) { this.dlq = dlq; return this; }
         public Builder staleReads(boolean staleReads) { this.staleReads = staleReads; return this; }
+        /** A classification rule tried before the flavour's own; rules added first are tried first. */
+        public Builder errorRule(Rule rule) { this.errorRules.add(Objects.requireNonNull(rule, "error rule")); return this; }
 
         public ConnectorSpec build() {
             return new ConnectorSpec(id, baseUrl, flavor, tenants, headers, auth, limit, retry, circuit, timeouts,
-                    idempotency, drift, dlq, staleReads);
+                    idempotency, drift, dlq, staleReads, errorRules);
         }
     }
 }

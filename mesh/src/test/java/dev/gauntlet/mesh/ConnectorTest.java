@@ -65,6 +65,21 @@ class ConnectorTest {
     }
 
     @Test
+    void shouldClassifyWithTheConnectorsOwnRulesBeforeTheFlavours() {
+        // Say this upstream's 404 means "not replicated yet": a server error worth retrying.
+        Connector c = mesh.register(ConnectorSpec.builder("stripe_lagging", farm.serviceUrl("stripe_mock")).flavor("stripe")
+                .header("Authorization", "Bearer sk_test_gauntlet_4eC39HqLyjWDarjtT1zdp7dc")
+                .retry(new dev.gauntlet.mesh.retry.RetryConfig(2, java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(2), 1.0))
+                .errorRule(dev.gauntlet.mesh.classify.Rule.status("replica lag", 404, ErrorClass.server_error).whenBody("resource_missing"))
+                .build());
+        assertThatThrownBy(() -> c.get("/v1/customers/cus_nope"))
+                .isInstanceOfSatisfying(MeshException.CallFailed.class, e -> {
+                    assertThat(e.errorClass()).isEqualTo(ErrorClass.server_error);
+                    assertThat(e.attempts()).hasSize(2).allSatisfy(a -> assertThat(a.message()).contains("replica lag"));
+                });
+    }
+
+    @Test
     void shouldRefuseBadSpecsNamingTheField() {
         assertThatThrownBy(() -> ConnectorSpec.builder("Bad Id", "http://x").build()).hasMessageContaining("id must be");
         assertThatThrownBy(() -> ConnectorSpec.builder("ok", "ftp://x").build()).hasMessageContaining("base_url must be an http(s) URL");

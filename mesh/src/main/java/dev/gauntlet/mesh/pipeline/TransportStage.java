@@ -26,7 +26,7 @@ public final class TransportStage implements Stage {
     public TransportStage(ConnectorSpec spec, MeshContext context) {
         this.spec = spec;
         this.context = context;
-        this.classifier = Classifier.forFlavor(spec.flavor());
+        this.classifier = Classifier.forFlavor(spec.flavor()).withOverrides(spec.errorRules());
     }
 
     @Override

@@ -1,0 +1,103 @@
+package dev.gauntlet.harness.report;
+
+import dev.gauntlet.harness.threshold.ThresholdResult;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.ToDoubleFunction;
+
+/** A self-contained HTML report: no script, no network; charts are inline SVG drawn from the per-second series. */
+public final class HtmlReport {
+
+    private HtmlReport() {}
+
+    public static String render(RunReport r) {
+        var sb = new StringBuilder();
+        sb.append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Gauntlet: ").append(JUnitXml.esc(r.scenario())).append("</title>\n");
+        sb.append("<style>body{font:14px system-ui,sans-serif;margin:2em;color:#222}h1{font-size:1.4em}table{border-collapse:collapse;margin:1em 0}"
+                + "td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}th{background:#f4f4f4}td.l,th.l{text-align:left}"
+                + ".pass{color:#08790b}.fail{color:#b00020;font-weight:bold}.charts{display:flex;flex-wrap:wrap;gap:1em}"
+                + "figure{margin:0}figcaption{font-weight:bold;margin-bottom:4px}</style></head><body>\n");
+        sb.append("<h1>").append(JUnitXml.esc(r.scenario())).append(" — <span class=\"").append(r.passed() ? "pass\">PASSED" : "fail\">FAILED").append("</span></h1>\n");
+        sb.append("<p>seed ").append(r.seed()).append(" · ").append(fmt(r.durationS())).append(" s · started ").append(JUnitXml.esc(r.startedAt())).append("</p>\n");
+
+        sb.append("<h2>Thresholds</h2><table><tr><th class=\"l\">threshold</th><th>measured</th><th>verdict</th></tr>\n");
+        for (ThresholdResult t : r.thresholds()) {
+            sb.append("<tr><td class=\"l\">").append(JUnitXml.esc(t.expr())).append("</td><td>").append(JUnitXml.esc(JUnitXml.value(t.value())))
+                    .append("</td><td class=\"").append(t.pass() ? "pass\">✓ pass" : "fail\">✗ fail").append("</td></tr>\n");
+        }
+        sb.append("</table>\n");
+
+        sb.append("<h2>Totals</h2><table><tr><th class=\"l\">run</th><th>logical ops</th><th>succeeded</th><th>failed</th><th>success</th><th>req/s</th>"
+                + "<th>retries</th><th>retry success</th><th>DLQ pending</th><th>lost</th><th>duplicates</th><th>p50 ms</th><th>p99 ms</th></tr>\n");
+        totalsRow(sb, "mesh", r);
+        if (r.baseline() != null) totalsRow(sb, "naive client", r.baseline());
+        sb.append("</table>\n");
+
+        sb.append("<h2>Connectors</h2><table><tr><th class=\"l\">connector</th><th>logical ops</th><th>success</th><th>req/s</th><th>retries</th>"
+                + "<th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>DLQ pending</th><th>lost</th><th>duplicates</th><th class=\"l\">failures by class</th></tr>\n");
+        r.connectors().forEach((id, c) -> sb.append("<tr><td class=\"l\">").append(JUnitXml.esc(id)).append("</td><td>").append(c.logicalOps())
+                .append("</td><td>").append(pct(c.successRate())).append("</td><td>").append(fmt(c.reqPerS())).append("</td><td>").append(c.retries())
+                .append("</td><td>").append(fmt(c.latencyMs().p50())).append("</td><td>").append(fmt(c.latencyMs().p95())).append("</td><td>")
+                .append(fmt(c.latencyMs().p99())).append("</td><td>").append(c.dlqPending()).append("</td><td>").append(c.lost()).append("</td><td>")
+                .append(c.duplicates()).append("</td><td class=\"l\">").append(JUnitXml.esc(String.valueOf(c.failures()))).append("</td></tr>\n"));
+        sb.append("</table>\n");
+
+        List<RunReport.SeriesPoint> s = r.series() == null ? List.of() : r.series();
+        sb.append("<h2>Over time</h2><div class=\"charts\">\n");
+        chart(sb, "logical ops per second", s, RunReport.SeriesPoint::reqPerS, "#1f77b4");
+        chart(sb, "success rate (%)", s, p -> p.successRate() * 100, "#2ca02c");
+        chart(sb, "p99 latency (ms)", s, RunReport.SeriesPoint::p99Ms, "#d62728");
+        chart(sb, "DLQ depth", s, p -> p.dlqDepth(), "#9467bd");
+        sb.append("</div>\n</body></html>\n");
+        return sb.toString();
+    }
+
+    private static void totalsRow(StringBuilder sb, String name, RunReport r) {
+        var t = r.totals();
+        sb.append("<tr><td class=\"l\">").append(name).append("</td><td>").append(t.logicalOps()).append("</td><td>").append(t.succeeded())
+                .append("</td><td>").append(t.failed()).append("</td><td>").append(pct(t.successRate())).append("</td><td>").append(fmt(t.reqPerS()))
+                .append("</td><td>").append(t.retries()).append("</td><td>").append(pct(t.retrySuccessRate())).append("</td><td>").append(t.dlqPending())
+                .append("</td><td>").append(t.lost()).append("</td><td>").append(t.duplicates()).append("</td><td>").append(fmt(r.latencyMs().p50()))
+                .append("</td><td>").append(fmt(r.latencyMs().p99())).append("</td></tr>\n");
+    }
+
+    /** A 360×160 line chart with its maximum and the run's length on the axes. */
+    static void chart(StringBuilder sb, String title, List<RunReport.SeriesPoint> points, ToDoubleFunction<RunReport.SeriesPoint> y, String colour) {
+        final int w = 360, h = 160, pad = 30;
+        double maxY = 0, maxT = 1;
+        for (var p : points) {
+            double v = y.applyAsDouble(p);
+            if (Double.isFinite(v)) maxY = Math.max(maxY, v);
+            maxT = Math.max(maxT, p.t());
+        }
+        if (maxY == 0) maxY = 1;
+        sb.append("<figure><figcaption>").append(JUnitXml.esc(title)).append("</figcaption><svg role=\"img\" aria-label=\"").append(JUnitXml.esc(title))
+                .append("\" width=\"").append(w).append("\" height=\"").append(h).append("\" viewBox=\"0 0 ").append(w).append(' ').append(h).append("\">");
+        sb.append("<rect x=\"").append(pad).append("\" y=\"5\" width=\"").append(w - pad - 5).append("\" height=\"").append(h - pad - 5)
+                .append("\" fill=\"#fafafa\" stroke=\"#ccc\"/>");
+        sb.append("<text x=\"2\" y=\"14\" font-size=\"10\">").append(fmt(maxY)).append("</text><text x=\"2\" y=\"").append(h - pad)
+                .append("\" font-size=\"10\">0</text><text x=\"").append(w - 40).append("\" y=\"").append(h - 12).append("\" font-size=\"10\">")
+                .append(fmt(maxT)).append(" s</text>");
+        if (!points.isEmpty()) {
+            sb.append("<polyline fill=\"none\" stroke=\"").append(colour).append("\" stroke-width=\"1.5\" points=\"");
+            for (var p : points) {
+                double v = y.applyAsDouble(p);
+                if (!Double.isFinite(v)) continue;
+                double px = pad + (w - pad - 5) * (p.t() / maxT);
+                double py = 5 + (h - pad - 5) * (1 - v / maxY);
+                sb.append(String.format(Locale.ROOT, "%.1f,%.1f ", px, py));
+            }
+            sb.append("\"/>");
+        }
+        sb.append("</svg></figure>\n");
+    }
+
+    private static String pct(double rate) {
+        return Double.isNaN(rate) ? "–" : String.format(Locale.ROOT, "%.2f %%", rate * 100);
+    }
+
+    private static String fmt(double v) {
+        if (Double.isNaN(v)) return "–";
+        return v >= 100 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.1f", v);
+    }
+}

@@ -6,10 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.StringJoiner;
 
 /** Form encoding with Stripe's bracket notation for nested objects and arrays ({@code metadata[op_id]=x}). */
-final class Forms {
+public final class Forms {
     private Forms() {}
 
-    static String encode(JsonNode node) {
+    public static String encode(JsonNode node) {
         StringJoiner out = new StringJoiner("&");
         node.properties().forEach(e -> add(out, e.getKey(), e.getValue()));
         return out.toString();

@@ -1,0 +1,125 @@
+package dev.gauntlet.harness.workflow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gauntlet.mesh.ConnectorSpec;
+import dev.gauntlet.mesh.Forms;
+import dev.gauntlet.mesh.auth.AuthConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * The baseline a user compares the mesh with: what an integration without it typically does. One attempt per call,
+ * a token fetched once and never refreshed, no limiter, no idempotency key, no DLQ.
+ */
+public final class NaiveApi implements Api {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ConnectorSpec spec;
+    private final HttpClient http;
+    private volatile String token;
+
+    public NaiveApi(ConnectorSpec spec, HttpClient http) {
+        this.spec = spec;
+        this.http = http;
+    }
+
+    @Override
+    public String connector() {
+        return spec.id();
+    }
+
+    @Override
+    public String flavor() {
+        return spec.flavor();
+    }
+
+    @Override
+    public ApiResult call(String method, String path, Object body, String opId) {
+        try {
+            HttpRequest.Builder b = HttpRequest.newBuilder(spec.resolve(path)).timeout(spec.timeouts().attempt());
+            spec.headers().forEach(b::header);
+            switch (spec.auth()) {
+                case AuthConfig.None none -> { }
+                case AuthConfig.ApiKey k -> b.header(k.header(), k.prefix() + k.key());
+                case AuthConfig.OAuth2 o -> b.header("Authorization", "Bearer " + token(o));
+            }
+            if (body == null) {
+                b.method(method, HttpRequest.BodyPublishers.noBody());
+            } else if (spec.flavor().equals("stripe")) {
+                b.header("Content-Type", "application/x-www-form-urlencoded");
+                b.method(method, HttpRequest.BodyPublishers.ofString(Forms.encode(JSON.valueToTree(body))));
+            } else {
+                b.header("Content-Type", "application/json");
+                b.method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+            }
+            HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            JsonNode json = parse(r.body());
+            int s = r.statusCode();
+            // The naive client knows only success and failure; the class is a rough status bucket for the report.
+            String failure = s < 400 ? null : s == 429 ? "rate_limit" : s == 401 ? "auth_expired" : s >= 500 ? "server_error" : "client_error";
+            return new ApiResult(spec.id(), s, json, failure, 1, false, false, null);
+        } catch (HttpTimeoutException e) {
+            return new ApiResult(spec.id(), 0, null, "timeout", 1, false, false, null);
+        } catch (IOException e) {
+            return new ApiResult(spec.id(), 0, null, "network_error", 1, false, false, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new ApiResult(spec.id(), 0, null, "timeout", 1, false, false, null);
+        } catch (IllegalStateException tokenRefused) {
+            return new ApiResult(spec.id(), 0, null, "invalid_creds", 1, false, false, null);
+        }
+    }
+
+    /** Fetched on first use and kept for ever: the naive client's classic bug. */
+    private String token(AuthConfig.OAuth2 o) throws IOException, InterruptedException {
+        String t = token;
+        if (t != null) return t;
+        synchronized (this) {
+            if (token != null) return token;
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(o.tokenUrl())).timeout(spec.timeouts().attempt());
+            o.tokenHeaders().forEach(b::header);
+            String user = o.grant().equals("password") ? "username" : "client_id";
+            if (o.jsonBody()) {
+                String field = o.grant().equals("password") ? "email" : "client_id";
+                String secretField = o.grant().equals("password") ? "password" : "client_secret";
+                b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(
+                        java.util.Map.of(field, o.clientId(), secretField, o.clientSecret()))));
+            } else {
+                String form = "grant_type=" + enc(o.grant()) + "&" + user + "=" + enc(o.clientId())
+                        + "&" + (o.grant().equals("password") ? "password" : "client_secret") + "=" + enc(o.clientSecret());
+                if (o.grant().equals("password")) form += "&client_id=" + enc(o.clientId()) + "&client_secret=" + enc(o.clientSecret());
+                b.header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(form));
+            }
+            HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            JsonNode j = parse(r.body());
+            if (r.statusCode() != 200 || j == null || !j.hasNonNull("access_token")) {
+                throw new IllegalStateException("token endpoint " + o.tokenUrl() + " answered " + r.statusCode());
+            }
+            token = j.get("access_token").asText();
+            return token;
+        }
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private static JsonNode parse(byte[] body) {
+        if (body.length == 0) return null;
+        try {
+            return JSON.readTree(body);
+        } catch (IOException notJson) {
+            return null;
+        }
+    }
+}

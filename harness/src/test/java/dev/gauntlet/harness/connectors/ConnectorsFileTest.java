@@ -1,0 +1,69 @@
+package dev.gauntlet.harness.connectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gauntlet.mesh.auth.AuthConfig;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ConnectorsFileTest {
+
+    @Test
+    void shouldReadTheSixBuiltInConnectorsPointedAtAFarm() {
+        var all = ConnectorsFile.builtIn("http://127.0.0.1:8001/");
+        assertThat(all).extracting(e -> e.spec().id()).containsExactly(
+                "salesforce_mock", "mongodb_mock", "stripe_mock", "github_mock", "supabase_mock", "datadog_mock");
+        var sf = all.getFirst().spec();
+        assertThat(sf.baseUrl()).hasToString("http://127.0.0.1:8001/api/salesforce");
+        assertThat(sf.auth()).isInstanceOfSatisfying(AuthConfig.OAuth2.class, o -> {
+            assertThat(o.defaultTtl()).isEqualTo(Duration.ofSeconds(120));
+            assertThat(o.tokenUrl()).isEqualTo("http://127.0.0.1:8001/api/salesforce/services/oauth2/token");
+        });
+        assertThat(sf.limit().burst()).isEqualTo(20);
+        assertThat(sf.retry()).as("sections not named keep the defaults").isEqualTo(dev.gauntlet.mesh.retry.RetryConfig.DEFAULT);
+        assertThat(all.get(5).spec().idempotency().enabled()).isFalse();
+        assertThat(all.get(5).service()).isEqualTo("datadog_mock");
+    }
+
+    @Test
+    void shouldLayASectionOverTheDefaults() {
+        var e = ConnectorsFile.parse("""
+                connectors:
+                  - id: x
+                    base_url: http://h
+                    retry: { max_attempts: 7, max_delay: 2m }
+                    timeouts: { attempt: 1500ms }
+                """, "http://f", "t.yaml").getFirst();
+        assertThat(e.spec().retry().maxAttempts()).isEqualTo(7);
+        assertThat(e.spec().retry().maxDelay()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(e.spec().retry().baseDelay()).isEqualTo(dev.gauntlet.mesh.retry.RetryConfig.DEFAULT.baseDelay());
+        assertThat(e.spec().timeouts().attempt()).isEqualTo(Duration.ofMillis(1500));
+    }
+
+    @Test
+    void shouldNameTheConnectorAndTheFieldOfEveryMistake() {
+        assertThatThrownBy(() -> parse("    limit: { burst: 0 }")).hasMessage("t.yaml: connectors[0] (x): limit.burst must be ≥ 1, was 0");
+        assertThatThrownBy(() -> parse("    limits: {}")).hasMessageContaining("connectors[0] (x): unknown field 'limits', expected one of");
+        assertThatThrownBy(() -> parse("    retry: { max_atempts: 3 }")).hasMessageContaining("(x): retry.max_atempts").hasMessageContaining("Unrecognized field");
+        assertThatThrownBy(() -> parse("    timeouts: { attempt: soon }")).hasMessageContaining("a duration must look like 500ms");
+        assertThatThrownBy(() -> parse("    auth: { type: kerberos }")).hasMessageContaining("auth.type must be none, api_key or oauth2, was 'kerberos'");
+        assertThatThrownBy(() -> parse("    auth: { type: api_key, header: X-Key, key: ${env:GAUNTLET_SURELY_UNSET} }"))
+                .hasMessage("t.yaml: ${env:GAUNTLET_SURELY_UNSET} is not set in the environment");
+        assertThatThrownBy(() -> ConnectorsFile.parse("connectors:\n  - { id: x, base_url: 'http://h' }\n  - { id: x, base_url: 'http://h' }\n", "f", "t.yaml"))
+                .hasMessageContaining("connectors[1] (x): id 'x' is used twice");
+        assertThatThrownBy(() -> ConnectorsFile.parse("connector: []", "f", "t.yaml")).hasMessageContaining("expected a top-level 'connectors:' list");
+    }
+
+    @Test
+    void shouldRedactSecretsWhenReadBack() {
+        var all = ConnectorsFile.builtIn("http://127.0.0.1:8001");
+        String shown = all.stream().map(ConnectorsFile::redacted).toList().toString();
+        assertThat(shown).doesNotContain("gauntlet-secret", "sk_test_gauntlet", "mdb-gauntlet-key", "dd-gauntlet-api-key", "sb-anon-gauntlet-key");
+        assertThat(shown).contains("***", "salesforce_mock");
+    }
+
+    private static Object parse(String extra) {
+        return ConnectorsFile.parse("connectors:\n  - id: x\n    base_url: http://h\n" + extra + "\n", "http://f", "t.yaml");
+    }
+}

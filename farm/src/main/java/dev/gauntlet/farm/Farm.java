@@ -25,10 +25,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Farm {
 
-    private final long seed;
+    private volatile long seed;
     private final InstantSource clock;
     private final ChaosControl chaos;
-    private final FaultPlanner planner;
+    private volatile FaultPlanner planner;
     private final Ledger ledger = new Ledger();
     private final FaultLog faults = new FaultLog(200_000);
     private final Map<String, ServiceRuntime> services = new ConcurrentHashMap<>();
@@ -107,6 +107,19 @@ public final class Farm {
 
     /** Back to the start: records regenerated from the seed, counters, tokens, logs, drift and chaos cleared. */
     public void reset() {
+        reset(seed);
+    }
+
+    /**
+     * Back to the start under another seed: the fault planner and every service's records are rebuilt from it, so a
+     * run against a long-lived farm ({@code gauntlet run --seed N --farm-url …}) meets the faults that seed gives.
+     */
+    public synchronized void reset(long newSeed) {
+        if (newSeed != seed) {
+            seed = newSeed;
+            planner = new FaultPlanner(newSeed);
+            for (ServiceRuntime s : services()) install(s.spec(), s.source());
+        }
         services.values().forEach(ServiceRuntime::reset);
         ledger.clear();
         faults.clear();

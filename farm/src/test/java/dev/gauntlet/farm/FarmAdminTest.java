@@ -183,6 +183,19 @@ class FarmAdminTest {
     }
 
     @Test
+    void shouldStartOverUnderAnotherSeedOnReset() {
+        String before = farm.get("/api/things/things/thing_1", "X-API-Key", "k-1").body();
+        assertThat(TestFarm.json(farm.postJson("/admin/reset", "{\"seed\": 7}")).get("seed").asLong()).isEqualTo(7);
+        assertThat(TestFarm.json(farm.get("/admin/status")).get("seed").asLong()).isEqualTo(7);
+        String after = farm.get("/api/things/things/thing_1", "X-API-Key", "k-1").body();
+        assertThat(after).as("records are regenerated from the new seed").isNotEqualTo(before);
+        farm.postJson("/admin/reset", "{\"seed\": 42}");
+        var refused = farm.postJson("/admin/reset", "{\"seed\": \"soon\"}");
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("seed must be a whole number");
+    }
+
+    @Test
     void shouldDescribeAdminAndServiceRoutesInOpenApi() {
         JsonNode doc = TestFarm.json(farm.get("/openapi.json"));
         assertThat(doc.get("openapi").asText()).startsWith("3.1");

@@ -43,10 +43,7 @@ public final class AdminApi {
         routes.get("/admin/status", ctx -> json(ctx, 200, status()));
         routes.get("/admin/chaos", ctx -> json(ctx, 200, chaos()));
         routes.post("/admin/chaos", ctx -> guarded(ctx, () -> setChaos(body(ctx))));
-        routes.post("/admin/reset", ctx -> {
-            farm.reset();
-            json(ctx, 200, Map.of("reset", true, "at", farm.clock().instant().toString()));
-        });
+        routes.post("/admin/reset", ctx -> guarded(ctx, () -> reset(ctx.body().isBlank() ? null : body(ctx))));
         routes.get("/admin/faults", ctx -> guarded(ctx, () -> faults(ctx)));
         routes.get("/admin/ledger", ctx -> guarded(ctx, () -> ledger(ctx)));
         routes.get("/admin/drift", ctx -> json(ctx, 200, Map.of("services", farm.services().stream().map(s -> Map.of("id", s.id(), "drift", drift(s))).toList())));
@@ -221,6 +218,17 @@ public final class AdminApi {
             return m;
         }).toList());
         return Reply.json(200, out);
+    }
+
+    /** {@code POST /admin/reset}, optionally {@code {"seed": N}} to start over under another seed. */
+    private Reply reset(ObjectNode body) {
+        JsonNode seed = body == null ? null : body.get("seed");
+        if (seed != null && !(seed.isIntegralNumber() && seed.canConvertToLong())) {
+            throw new BadInput("seed", "seed must be a whole number, was " + seed);
+        }
+        if (seed == null) farm.reset();
+        else farm.reset(seed.asLong());
+        return Reply.json(200, Map.of("reset", true, "seed", farm.seed(), "at", farm.clock().instant().toString()));
     }
 
     private Reply ledger(Context ctx) {

@@ -21,7 +21,7 @@ final class OpenApi {
         admin(paths, "get", "/admin/status", "Farm status: chaos level, and per service requests, faults by type, rate-limited answers, tokens issued and drift state", "admin");
         admin(paths, "get", "/admin/chaos", "Current chaos levels, globally and per service, and the history of changes", "admin");
         admin(paths, "post", "/admin/chaos", "Set the chaos level: {\"level\":\"storm\",\"services\":[\"stripe_mock\"],\"duration_s\":60}", "admin");
-        admin(paths, "post", "/admin/reset", "Regenerate records from the seed and clear counters, tokens, logs, drift and chaos", "admin");
+        admin(paths, "post", "/admin/reset", "Regenerate records from the seed (or from {\"seed\": N}) and clear counters, tokens, logs, drift and chaos", "admin");
         admin(paths, "get", "/admin/faults", "Fault log; filters service, client, type, after (seq), limit", "admin");
         admin(paths, "get", "/admin/ledger", "Ledger of committed writes; filters service, duplicates=true", "admin");
         admin(paths, "get", "/admin/drift", "Drift rules and their state for every service", "admin");

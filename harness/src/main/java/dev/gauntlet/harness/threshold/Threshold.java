@@ -52,7 +52,7 @@ public record Threshold(String expr, String metric, String connector, Op op, dou
     public static final List<String> METRICS = List.of(
             "success_rate", "error_rate", "retry_success_rate", "p50_ms", "p95_ms", "p99_ms", "max_ms", "req_per_s",
             "logical_ops", "succeeded", "failed", "retries", "lost", "duplicates", "dlq_backlog", "dlq_delay_ms",
-            "rate_limited_share", "token_refresh_p99_ms", "auth_expired_surfaced");
+            "rate_limited_share", "token_refresh_p99_ms", "auth_expired_surfaced", "correct_rate");
 
     private static final Pattern SYNTAX = Pattern.compile(
             "\\s*([a-z_0-9]+)\\s*(?:\\{\\s*connector\\s*=\\s*([a-z_0-9*]+)\\s*})?\\s*(<=|>=|==|!=|<|>)\\s*(-?[0-9]+(?:\\.[0-9]+)?)\\s*(%?)\\s*");

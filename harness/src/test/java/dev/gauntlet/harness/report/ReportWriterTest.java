@@ -22,8 +22,8 @@ class ReportWriterTest {
     static RunReport sample(RunReport baseline) {
         var lat = new RunReport.Latency(12, 40, 90.5, 300);
         var totals = new RunReport.Totals(1000, 990, 10, 3, 0, 1, 120, 0.99, 0.85, 16.7);
-        var stripe = new RunReport.ConnectorFigures(1000, 990, 10, 120, 0.99, 0.85, 16.7, lat, 3, 0, 1, Map.of("server_error", 10L));
-        return new RunReport("hell", 42, 60, "2026-11-29T12:00:00Z", false,
+        var stripe = new RunReport.ConnectorFigures(1000, 990, 10, 120, 0.99, 0.85, 16.7, lat, 3, 0, 1, Map.of("server_error", 10L), 0, 0);
+        return new RunReport("hell", 42, 60, "2026-11-29T12:00:00Z", false, null, "mesh",
                 List.of(new ThresholdResult("duplicates == 0", 1, false), new ThresholdResult("p99_ms < 2000", 90.5, true),
                         new ThresholdResult("dlq_delay_ms < 5000", Double.NaN, false)),
                 totals, lat, Map.of("stripe_mock", stripe),

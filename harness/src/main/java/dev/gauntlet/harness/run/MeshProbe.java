@@ -1,0 +1,32 @@
+package dev.gauntlet.harness.run;
+
+import dev.gauntlet.harness.check.PendingWrites;
+import java.util.Set;
+
+/** What a run reads from the mesh beyond its calls' results; {@link #NONE} for the naive client, which has none of it. */
+public interface MeshProbe extends PendingWrites {
+
+    /** DLQ entries waiting (pending or replaying). */
+    long dlqBacklog();
+
+    /** Circuits open now, over all connectors. */
+    long openCircuits();
+
+    /** p99 of token refresh latency (ms), NaN when no refresh happened. */
+    double tokenRefreshP99Ms();
+
+    /** The longest time an entry the DLQ processed waited, parked to replayed (ms); NaN when none was processed. */
+    double dlqDelayMs();
+
+    /** auth_expired failures that reached a caller. */
+    long authExpiredSurfaced();
+
+    MeshProbe NONE = new MeshProbe() {
+        @Override public long dlqBacklog() { return 0; }
+        @Override public long openCircuits() { return 0; }
+        @Override public double tokenRefreshP99Ms() { return Double.NaN; }
+        @Override public double dlqDelayMs() { return Double.NaN; }
+        @Override public long authExpiredSurfaced() { return 0; }
+        @Override public Set<String> pendingOpIds(String service) { return Set.of(); }
+    };
+}

@@ -26,7 +26,7 @@ public sealed interface Authenticator permits Authenticator.Anonymous, Authentic
         return switch (spec.auth()) {
             case AuthConfig.None n -> new Anonymous();
             case AuthConfig.ApiKey k -> new StaticKey(k);
-            case AuthConfig.OAuth2 o -> new OAuth(new OAuthTokens(spec.id(), o, context, spec.timeouts().attempt()));
+            case AuthConfig.OAuth2 o -> new OAuth(new OAuthTokens(spec.id(), o, context, spec.timeouts().attempt()), spec.tenants().getFirst());
         };
     }
 
@@ -90,9 +90,11 @@ public sealed interface Authenticator permits Authenticator.Anonymous, Authentic
     final class OAuth implements Authenticator {
         private static final String HEADER = "Authorization";
         private final OAuthTokens tokens;
+        private final String firstTenant;
 
-        OAuth(OAuthTokens tokens) {
+        OAuth(OAuthTokens tokens, String firstTenant) {
             this.tokens = tokens;
+            this.firstTenant = firstTenant;
         }
 
         public OAuthTokens tokens() {
@@ -137,7 +139,8 @@ public sealed interface Authenticator permits Authenticator.Anonymous, Authentic
             var h = m.latencies();
             var s = new LinkedHashMap<String, Object>();
             s.put("type", "oauth2");
-            TokenState.Token t = tokens.current("default");
+            // The first tenant's token (the only one for most connectors).
+            TokenState.Token t = tokens.current(firstTenant);
             s.put("token_expires_at", t == null ? null : t.expiresAt().toString());
             s.put("token_refresh_at", t == null ? null : t.refreshAt().toString());
             s.put("refreshes", m.refreshes());

@@ -22,6 +22,12 @@ public sealed interface AuthConfig permits AuthConfig.None, AuthConfig.ApiKey, A
             prefix = prefix == null ? "" : prefix;
             Checks.text("auth.key", key);
         }
+
+        /** The key stays out of logs, events and status pages. */
+        @Override
+        public String toString() {
+            return "ApiKey[header=" + header + ", prefix=" + prefix + ", key=***]";
+        }
     }
 
     /**
@@ -52,6 +58,31 @@ public sealed interface AuthConfig permits AuthConfig.None, AuthConfig.ApiKey, A
 
         public static OAuth2 clientCredentials(String tokenUrl, String clientId, String clientSecret) {
             return new OAuth2(tokenUrl, null, clientId, clientSecret, null, false, null, null, false);
+        }
+
+        /**
+         * Supabase GoTrue: {@code POST <tokenUrl>?grant_type=password|refresh_token} with a JSON body
+         * ({@code email}/{@code password}, then {@code refresh_token}), the anon key in the {@code apikey} header, and
+         * single-use refresh tokens.
+         */
+        public static OAuth2 gotrue(String tokenUrl, String email, String password, String anonKey) {
+            return new OAuth2(tokenUrl, "password", email, password, null, true, null, Map.of("apikey", Checks.text("auth.anon_key", anonKey)), true);
+        }
+
+        public OAuth2 withRefreshMargin(Duration margin) {
+            return new OAuth2(tokenUrl, grant, clientId, clientSecret, margin, rotatingRefresh, defaultTtl, tokenHeaders, jsonBody);
+        }
+
+        public OAuth2 withDefaultTtl(Duration ttl) {
+            return new OAuth2(tokenUrl, grant, clientId, clientSecret, refreshMargin, rotatingRefresh, ttl, tokenHeaders, jsonBody);
+        }
+
+        /** Secrets stay out of logs, events and status pages. */
+        @Override
+        public String toString() {
+            return "OAuth2[tokenUrl=" + tokenUrl + ", grant=" + grant + ", clientId=" + clientId + ", clientSecret=***, refreshMargin="
+                    + refreshMargin + ", rotatingRefresh=" + rotatingRefresh + ", defaultTtl=" + defaultTtl + ", tokenHeaders="
+                    + tokenHeaders.keySet() + ", jsonBody=" + jsonBody + "]";
         }
     }
 }

@@ -2,11 +2,20 @@ package dev.gauntlet.mesh.pipeline;
 
 import dev.gauntlet.mesh.ConnectorSpec;
 import dev.gauntlet.mesh.MeshContext;
+import dev.gauntlet.mesh.auth.Authenticator;
+import java.util.Map;
 
-/** Adds the credential; refreshes OAuth tokens before expiry (single-flight) and once on auth_expired. (PASS-THROUGH until its package lands.) */
+/**
+ * Adds the credential to each attempt (never to the request the stages above keep); refreshes OAuth tokens before
+ * expiry (single-flight) and once on auth_expired. The logic is in {@link dev.gauntlet.mesh.auth}.
+ */
 public final class AuthStage implements Stage {
 
-    public AuthStage(ConnectorSpec spec, MeshContext context) {}
+    private final Authenticator authenticator;
+
+    public AuthStage(ConnectorSpec spec, MeshContext context) {
+        this.authenticator = Authenticator.of(spec, context);
+    }
 
     @Override
     public String name() {
@@ -15,6 +24,16 @@ public final class AuthStage implements Stage {
 
     @Override
     public Outcome handle(Exchange exchange, Chain next) {
-        return next.proceed(exchange);
+        return authenticator.authenticate(exchange, next);
+    }
+
+    @Override
+    public Map<String, Object> status() {
+        return authenticator.status();
+    }
+
+    /** The connector's authenticator (tests, the status API). */
+    public Authenticator authenticator() {
+        return authenticator;
     }
 }

@@ -1,0 +1,160 @@
+package dev.gauntlet.mesh.auth;
+
+import dev.gauntlet.mesh.ConnectorSpec;
+import dev.gauntlet.mesh.MeshContext;
+import dev.gauntlet.mesh.MeshRequest;
+import dev.gauntlet.mesh.classify.ErrorClass;
+import dev.gauntlet.mesh.pipeline.Chain;
+import dev.gauntlet.mesh.pipeline.Exchange;
+import dev.gauntlet.mesh.pipeline.Outcome;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Puts a connector's credential on each attempt and takes it off again afterwards, so the stages above (retry, DLQ,
+ * observe) never hold a secret: the header is set on a copy of the request for the attempt only.
+ */
+public sealed interface Authenticator permits Authenticator.Anonymous, Authenticator.StaticKey, Authenticator.OAuth {
+
+    Outcome authenticate(Exchange exchange, Chain next);
+
+    Map<String, Object> status();
+
+    /** The authenticator for a connector's {@link AuthConfig}. */
+    static Authenticator of(ConnectorSpec spec, MeshContext context) {
+        return switch (spec.auth()) {
+            case AuthConfig.None n -> new Anonymous();
+            case AuthConfig.ApiKey k -> new StaticKey(k);
+            case AuthConfig.OAuth2 o -> new OAuth(new OAuthTokens(spec.id(), o, context, spec.timeouts().attempt()), spec.tenants().getFirst());
+        };
+    }
+
+    /** One attempt with {@code name: value} on the request, the caller's request put back whatever happens. */
+    static Outcome attempt(Exchange exchange, Chain next, MeshRequest original, String name, String value) {
+        exchange.request(withCredential(original, name, value));
+        try {
+            return next.proceed(exchange);
+        } finally {
+            exchange.request(original);
+        }
+    }
+
+    /** The request with the credential header; a request without headers (most reads) gets a one-entry map, no copying. */
+    static MeshRequest withCredential(MeshRequest r, String name, String value) {
+        if (r.headers().isEmpty()) {
+            return new MeshRequest(r.method(), r.path(), Map.of(name, value), r.body(), r.contentType(), r.opId(), r.tenant());
+        }
+        // A caller's own header of the same name (any case) is replaced, not sent twice.
+        return r.header(name) == null ? r.withHeader(name, value) : r.withoutHeader(name).withHeader(name, value);
+    }
+
+    /** No credential: the exchange goes on as it is. */
+    record Anonymous() implements Authenticator {
+        @Override
+        public Outcome authenticate(Exchange exchange, Chain next) {
+            return next.proceed(exchange);
+        }
+
+        @Override
+        public Map<String, Object> status() {
+            return Map.of();
+        }
+    }
+
+    /** A static key in a header on every attempt; there is nothing to refresh, so its failures go up unchanged. */
+    final class StaticKey implements Authenticator {
+        private final String header;
+        private final String value;
+
+        StaticKey(AuthConfig.ApiKey config) {
+            this.header = config.header();
+            this.value = config.prefix() + config.key();
+        }
+
+        @Override
+        public Outcome authenticate(Exchange exchange, Chain next) {
+            return attempt(exchange, next, exchange.request(), header, value);
+        }
+
+        @Override
+        public Map<String, Object> status() {
+            return Map.of("type", "api_key", "header", header);
+        }
+    }
+
+    /**
+     * OAuth 2.0 bearer tokens: a cached token on each attempt; on auth_expired one refresh and one more attempt at
+     * once; a second refusal with the fresh token is invalid_creds (never a loop).
+     */
+    final class OAuth implements Authenticator {
+        private static final String HEADER = "Authorization";
+        private final OAuthTokens tokens;
+        private final String firstTenant;
+
+        OAuth(OAuthTokens tokens, String firstTenant) {
+            this.tokens = tokens;
+            this.firstTenant = firstTenant;
+        }
+
+        public OAuthTokens tokens() {
+            return tokens;
+        }
+
+        @Override
+        public Outcome authenticate(Exchange exchange, Chain next) {
+            MeshRequest original = exchange.request();
+            String tenant = original.tenant();
+            Instant deadline = exchange.deadline();
+            TokenState state = tokens.acquire(tenant, deadline);
+            if (!(state instanceof TokenState.Token token)) return failure((TokenState.Failed) state, original);
+            Outcome first = attempt(exchange, next, original, HEADER, token.headerValue());
+            if (!(first instanceof Outcome.Failure f) || f.errorClass() != ErrorClass.auth_expired) return first;
+
+            TokenState again = tokens.refreshAfterRejection(tenant, token.generation(), deadline);
+            if (!(again instanceof TokenState.Token fresh)) return failure((TokenState.Failed) again, original);
+            Outcome second = attempt(exchange, next, original, HEADER, fresh.headerValue());
+            if (second instanceof Outcome.Failure f2 && (f2.errorClass() == ErrorClass.auth_expired || f2.status() == 401)) {
+                // Refused with a token minted for this very retry: the credentials, not the token's age, are the problem.
+                tokens.metrics().refusedAfterRefresh.increment();
+                return new Outcome.Failure(ErrorClass.invalid_creds, f2.status(),
+                        "refused again with a freshly refreshed token: " + f2.message(), null, f2.response());
+            }
+            return second;
+        }
+
+        /**
+         * A token request that failed, as the call's failure. The request itself was never sent, so a write must not
+         * look ambiguous (network_error, timeout would park it as "outcome unknown"): it is auth_expired instead,
+         * which the retry stage parks for replay.
+         */
+        private static Outcome failure(TokenState.Failed f, MeshRequest request) {
+            ErrorClass c = request.isWrite() && f.errorClass().isAmbiguous() ? ErrorClass.auth_expired : f.errorClass();
+            return new Outcome.Failure(c, f.status(), f.message(), f.retryAfter(), null);
+        }
+
+        @Override
+        public Map<String, Object> status() {
+            RefreshMetrics m = tokens.metrics();
+            var h = m.latencies();
+            var s = new LinkedHashMap<String, Object>();
+            s.put("type", "oauth2");
+            // The first tenant's token (the only one for most connectors).
+            TokenState.Token t = tokens.current(firstTenant);
+            s.put("token_expires_at", t == null ? null : t.expiresAt().toString());
+            s.put("token_refresh_at", t == null ? null : t.refreshAt().toString());
+            s.put("refreshes", m.refreshes());
+            s.put("proactive_refreshes", m.proactiveRefreshes());
+            s.put("reactive_refreshes", m.reactiveRefreshes());
+            s.put("refresh_failures", m.failures());
+            s.put("refresh_tokens_refused", m.refreshTokenRefused());
+            s.put("refresh_p50_ms", h.getValueAtPercentile(50) / 1000.0);
+            s.put("refresh_p99_ms", h.getValueAtPercentile(99) / 1000.0);
+            s.put("refresh_max_ms", h.getMaxValue() / 1000.0);
+            s.put("auth_expired_seen", m.authExpiredSeen());
+            s.put("refused_after_refresh", m.refusedAfterRefresh());
+            s.put("waited_for_refresh", m.waits());
+            return s;
+        }
+    }
+}

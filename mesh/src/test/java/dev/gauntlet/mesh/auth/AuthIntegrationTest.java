@@ -1,0 +1,268 @@
+package dev.gauntlet.mesh.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gauntlet.mesh.Connector;
+import dev.gauntlet.mesh.ConnectorSpec;
+import dev.gauntlet.mesh.FakeTime;
+import dev.gauntlet.mesh.FarmFixture;
+import dev.gauntlet.mesh.Mesh;
+import dev.gauntlet.mesh.MeshException;
+import dev.gauntlet.mesh.classify.ErrorClass;
+import dev.gauntlet.mesh.event.MeshEvent;
+import dev.gauntlet.mesh.store.MemoryStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Tokens through the whole pipeline against the real farm, whose Salesforce and Supabase copies issue tokens that
+ * live 2 s. Farm and mesh share one fake clock, so many expiries pass in no time and every expiry is exact.
+ */
+class AuthIntegrationTest {
+
+    static final long TTL_S = 2;
+    static final String SF_PATH = "/services/data/v59.0/sobjects/Account";
+    static final String SB_PATH = "/rest/v1/accounts?limit=1";
+    static final String ANON = "sb-anon-gauntlet-key";
+
+    /** The four standard levels plus one that revokes the presented token on a fifth of the requests. */
+    static final String CHAOS = """
+            levels:
+              calm: { error_rate: 0, network_rate: 0 }
+              mild: { error_rate: 0, network_rate: 0 }
+              storm: { error_rate: 0, network_rate: 0 }
+              hell: { error_rate: 0, network_rate: 0 }
+              revoke: { error_rate: 0.2, network_rate: 0 }
+            profiles:
+              aggressive_limits: { errors: { auth_revoke: 1 } }
+              token_rotation: { errors: { auth_revoke: 1 } }
+              server_errors: { errors: { server_error: 1 } }
+              schema_drift: { errors: { server_error: 1 } }
+              mostly_ok: { errors: { server_error: 1 } }
+              network_flakiness: { errors: { server_error: 1 } }
+              rate_limits: { errors: { server_error: 1 } }
+            """;
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final FakeTime time = new FakeTime();
+    @TempDir
+    static Path dir;
+    static FarmFixture farm;
+
+    @BeforeAll
+    static void start() {
+        farm = AuthFarm.start(dir.resolve("services"), time, TTL_S, FarmFixture.write(dir, "chaos.yaml", CHAOS));
+    }
+
+    @AfterAll
+    static void stop() {
+        farm.close();
+    }
+
+    static Mesh mesh(MemoryStore store, List<MeshEvent> events) {
+        Mesh m = Mesh.builder().clock(time).sleeper(time).store(store).build();
+        m.events().subscribe(events::add);
+        return m;
+    }
+
+    /** Salesforce's token answer has no expires_in: the mesh assumes {@code assumedTtl}. */
+    static Connector salesforce(Mesh mesh, String id, Duration assumedTtl) {
+        return mesh.register(ConnectorSpec.builder(id, farm.serviceUrl("salesforce_mock")).flavor("salesforce")
+                .auth(AuthConfig.OAuth2.clientCredentials(AuthFarm.salesforceTokenUrl(farm), "gauntlet", "gauntlet-secret").withDefaultTtl(assumedTtl))
+                .build());
+    }
+
+    static Connector supabase(Mesh mesh) {
+        return mesh.register(ConnectorSpec.builder("supa", farm.serviceUrl("supabase_mock")).flavor("supabase").header("apikey", ANON)
+                .auth(AuthConfig.OAuth2.gotrue(AuthFarm.supabaseTokenUrl(farm), "gauntlet", "gauntlet-secret", ANON)).build());
+    }
+
+    @SuppressWarnings("unchecked")
+    static <T> T status(Connector c, String key) {
+        return (T) c.status().get("auth").get(key);
+    }
+
+    static <T> List<T> of(List<MeshEvent> events, Class<T> type) {
+        return events.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    @Test
+    void shouldSurfaceNoAuthExpiredAcrossManyExpiriesWhenTheVendorSaysNoTtl() {
+        List<MeshEvent> events = new CopyOnWriteArrayList<>();
+        try (Mesh mesh = mesh(new MemoryStore(), events)) {
+            // Assumes 30 s, the farm says 2 s: every expiry is learnt from a 401 and mended inside the auth stage.
+            Connector reactive = salesforce(mesh, "sf_reactive", Duration.ofSeconds(30));
+            // Assumes the true 2 s: refreshed ahead of time (margin clamped to 1 s), never a 401.
+            Connector proactive = salesforce(mesh, "sf_proactive", Duration.ofSeconds(TTL_S));
+            long before = AuthFarm.tokensIssued(farm, "salesforce_mock");
+
+            for (int i = 0; i < 150; i++) {
+                assertThat(reactive.get(SF_PATH).status()).isEqualTo(200);
+                assertThat(proactive.get(SF_PATH).status()).isEqualTo(200);
+                time.advance(Duration.ofMillis(100)); // 15 s in all: seven or eight expiries
+            }
+
+            long reactiveRefreshes = status(reactive, "reactive_refreshes");
+            assertThat(reactiveRefreshes).isBetween(7L, 8L);
+            assertThat((long) status(reactive, "auth_expired_seen")).isEqualTo(reactiveRefreshes);
+            assertThat((long) status(proactive, "proactive_refreshes")).isBetween(14L, 16L);
+            assertThat((long) status(proactive, "auth_expired_seen")).isZero();
+            assertThat(of(events, TokenRefreshFailed.class)).isEmpty();
+            assertThat(AuthFarm.tokensIssued(farm, "salesforce_mock") - before)
+                    .isEqualTo((long) status(reactive, "refreshes") + (long) status(proactive, "refreshes"));
+        }
+    }
+
+    @Test
+    void shouldSendOneTokenRequestPerExpiryWhenAHundredCallersMeetAnExpiredToken() throws Exception {
+        List<MeshEvent> events = new CopyOnWriteArrayList<>();
+        try (Mesh mesh = mesh(new MemoryStore(), events)) {
+            Connector knowsTtl = salesforce(mesh, "sf_clock", Duration.ofSeconds(TTL_S));
+            Connector learnsFrom401 = salesforce(mesh, "sf_401", Duration.ofMinutes(10));
+            knowsTtl.get(SF_PATH);
+            learnsFrom401.get(SF_PATH);
+            time.advance(Duration.ofSeconds(TTL_S + 1));
+
+            for (Connector c : List.of(knowsTtl, learnsFrom401)) {
+                long before = AuthFarm.tokensIssued(farm, "salesforce_mock");
+                assertThat(hundredAtOnce(c)).as(c.id()).containsOnly(200);
+                assertThat(AuthFarm.tokensIssued(farm, "salesforce_mock") - before).as(c.id() + ": token requests").isEqualTo(1);
+                assertThat((long) status(c, "refreshes")).isEqualTo(2);
+            }
+            // Past expiry on our clock nobody is refused; on a token the farm expired first, all hundred may be.
+            assertThat((long) status(knowsTtl, "auth_expired_seen")).isZero();
+            assertThat((long) status(learnsFrom401, "reactive_refreshes")).isEqualTo(1);
+        }
+    }
+
+    static List<Integer> hundredAtOnce(Connector c) throws Exception {
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Integer>> calls = new ArrayList<>();
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 100; i++) {
+                calls.add(pool.submit(() -> {
+                    go.await();
+                    return c.get(SF_PATH).status();
+                }));
+            }
+            go.countDown();
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<Integer> f : calls) statuses.add(f.get());
+            return statuses;
+        }
+    }
+
+    @Test
+    void shouldRotateSupabaseRefreshTokensSavingEachBeforeUseWhenTokensExpire() {
+        MemoryStore store = new MemoryStore();
+        List<MeshEvent> events = new CopyOnWriteArrayList<>();
+        List<String> vaultAtEachRefresh = new CopyOnWriteArrayList<>();
+        long refreshedBefore = AuthFarm.tokensRefreshed(farm, "supabase_mock");
+        try (Mesh mesh = mesh(store, events)) {
+            // What the vault holds when each new token is handed out, i.e. before the refresh token can be used.
+            mesh.events().subscribe(e -> {
+                if (e instanceof TokenRefreshed) vaultAtEachRefresh.add(store.loadCredential("supa", "default", OAuthTokens.REFRESH_TOKEN).orElse(""));
+            });
+            Connector supa = supabase(mesh);
+            for (int i = 0; i < 8; i++) {
+                assertThat(supa.get(SB_PATH).status()).isEqualTo(200);
+                time.advance(Duration.ofMillis(1_500)); // past expiry − margin (2 s − 1 s): the next call refreshes
+            }
+            assertThat(of(events, TokenRefreshed.class)).extracting(TokenRefreshed::grant)
+                    .containsExactly("password", "refresh_token", "refresh_token", "refresh_token", "refresh_token", "refresh_token", "refresh_token", "refresh_token");
+            assertThat(of(events, TokenRefreshFailed.class)).as("a spent refresh token was never sent again").isEmpty();
+            assertThat(AuthFarm.tokensRefreshed(farm, "supabase_mock") - refreshedBefore).isEqualTo(7);
+            assertThat(vaultAtEachRefresh).hasSize(8).doesNotHaveDuplicates().allSatisfy(v -> assertThat(v).isNotBlank());
+            assertThat((long) status(supa, "auth_expired_seen")).isZero();
+        }
+        // A restart finds the last rotated token in the vault and goes on with it (it was never used).
+        List<MeshEvent> after = new CopyOnWriteArrayList<>();
+        try (Mesh mesh = mesh(store, after)) {
+            assertThat(supabase(mesh).get(SB_PATH).status()).isEqualTo(200);
+            assertThat(of(after, TokenRefreshed.class)).singleElement().satisfies(e -> assertThat(e.grant()).isEqualTo("refresh_token"));
+            assertThat(of(after, TokenRefreshFailed.class)).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldFallBackToThePasswordGrantWhenTheSavedRefreshTokenIsRefused() {
+        MemoryStore store = new MemoryStore();
+        store.saveCredential("supa", "default", OAuthTokens.REFRESH_TOKEN, "spent-or-unknown");
+        List<MeshEvent> events = new CopyOnWriteArrayList<>();
+        try (Mesh mesh = mesh(store, events)) {
+            assertThat(supabase(mesh).get(SB_PATH).status()).isEqualTo(200);
+        }
+        assertThat(of(events, TokenRefreshFailed.class)).singleElement().satisfies(e -> {
+            assertThat(e.grant()).isEqualTo("refresh_token");
+            assertThat(e.errorClass()).isEqualTo(ErrorClass.invalid_creds);
+        });
+        assertThat(of(events, TokenRefreshed.class)).singleElement().satisfies(e -> assertThat(e.grant()).isEqualTo("password"));
+        assertThat(store.loadCredential("supa", "default", OAuthTokens.REFRESH_TOKEN)).get().isNotEqualTo("spent-or-unknown");
+    }
+
+    @Test
+    void shouldRecoverFromChaosRevocationWithOneReactiveRefreshEach() throws Exception {
+        farm.chaos("{\"level\":\"revoke\",\"services\":[\"salesforce_mock\"]}");
+        List<MeshEvent> events = new CopyOnWriteArrayList<>();
+        try (Mesh mesh = mesh(new MemoryStore(), events)) {
+            Connector sf = salesforce(mesh, "sf_chaos", Duration.ofMinutes(10));
+            long faultsBefore = revocations();
+            long issuedBefore = AuthFarm.tokensIssued(farm, "salesforce_mock");
+            int ok = 0;
+            int refusedTwice = 0;
+            for (int i = 0; i < 100; i++) {
+                try {
+                    sf.get(SF_PATH);
+                    ok++;
+                } catch (MeshException e) {
+                    // Only a retry that met a second revocation in a row ends as invalid_creds; never auth_expired.
+                    assertThat(e.errorClass()).isEqualTo(ErrorClass.invalid_creds);
+                    refusedTwice++;
+                }
+            }
+            long revoked = revocations() - faultsBefore;
+            long reactive = status(sf, "reactive_refreshes");
+            assertThat(revoked).as("the farm did revoke tokens").isGreaterThan(10);
+            assertThat(ok).isGreaterThanOrEqualTo(90);
+            assertThat(ok + refusedTwice).isEqualTo(100);
+            // Each revoked token costs exactly one refresh: met on a first attempt, or (when the retry's fresh token was
+            // revoked too) on the next call. Only the very last call's revoked token may go unrefreshed.
+            assertThat(reactive).as("one reactive refresh per revoked token").isBetween(revoked - 1, revoked);
+            assertThat((long) status(sf, "auth_expired_seen")).as("no 401 refreshed twice").isEqualTo(reactive);
+            assertThat(refusedTwice).as("a second 401 in a row is invalid_creds, not a loop").isLessThan(ok / 5);
+            assertThat((long) status(sf, "refused_after_refresh")).isEqualTo(refusedTwice);
+            assertThat(AuthFarm.tokensIssued(farm, "salesforce_mock") - issuedBefore).isEqualTo(1 + reactive);
+        } finally {
+            farm.chaos("{\"level\":\"calm\",\"services\":[\"salesforce_mock\"]}");
+        }
+    }
+
+    static long revocations() throws Exception {
+        return JSON.readTree(farm.get("/admin/faults?service=salesforce_mock&type=auth_revoke&limit=1")).get("total").asLong();
+    }
+
+    @Test
+    void shouldShowTheTokenStateInTheConnectorsStatus() {
+        try (Mesh mesh = mesh(new MemoryStore(), new ArrayList<>())) {
+            Connector sf = salesforce(mesh, "sf_status", Duration.ofSeconds(TTL_S));
+            sf.get(SF_PATH);
+            Map<String, Object> auth = sf.status().get("auth");
+            assertThat(auth).containsKeys("token_expires_at", "refreshes", "refresh_failures", "refresh_p50_ms", "refresh_p99_ms", "auth_expired_seen");
+            assertThat(auth.get("token_expires_at")).isEqualTo(time.instant().plusSeconds(TTL_S).toString());
+            assertThat((double) auth.get("refresh_p99_ms")).isGreaterThan(0);
+            assertThat(auth.values()).noneMatch(v -> String.valueOf(v).contains("gauntlet-secret"));
+        }
+    }
+}

@@ -111,7 +111,9 @@ public final class ScenarioRunner {
                     }
                 }
                 for (Thread t : threads) t.join();
-                loadNanos += System.nanoTime() - phaseStart;
+                // Throughput is judged over the time the load was offered (as k6 does), not over the drain of the last
+                // slow answers; a run stopped early counts only the part it ran.
+                loadNanos += Math.min(phase.duration().toNanos(), System.nanoTime() - phaseStart);
             }
             settle(scenario.settle(), target.probe(), stopRequested);
         } catch (InterruptedException e) {

@@ -1,0 +1,40 @@
+package dev.gauntlet.harness.run;
+
+import dev.gauntlet.harness.connectors.ConnectorsFile;
+import dev.gauntlet.harness.workflow.Api;
+import dev.gauntlet.harness.workflow.MeshApi;
+import dev.gauntlet.harness.workflow.NaiveApi;
+import dev.gauntlet.mesh.Mesh;
+import java.net.http.HttpClient;
+import java.util.LinkedHashMap;
+import java.util.List;
+
+/** Builds the two things a run can go through: the mesh's connectors, or the naive client on the same connectors. */
+public final class Targets {
+
+    private Targets() {}
+
+    /** Registers each connector with the mesh (if not yet) and sends the load through them. */
+    public static RunTarget mesh(Mesh mesh, List<ConnectorsFile.Entry> connectors) {
+        var apis = new LinkedHashMap<String, Api>();
+        var services = new LinkedHashMap<String, String>();
+        for (ConnectorsFile.Entry e : connectors) {
+            var registered = mesh.connectors().stream().filter(c -> c.id().equals(e.spec().id())).findFirst()
+                    .orElseGet(() -> mesh.register(e.spec()));
+            apis.put(e.spec().id(), new MeshApi(registered));
+            services.put(e.spec().id(), e.service());
+        }
+        return new RunTarget("mesh", apis, services, new MeshProbes.OfMesh(mesh, services));
+    }
+
+    /** The baseline: one attempt, a token fetched once, no limiter, no DLQ. */
+    public static RunTarget naive(List<ConnectorsFile.Entry> connectors, HttpClient http) {
+        var apis = new LinkedHashMap<String, Api>();
+        var services = new LinkedHashMap<String, String>();
+        for (ConnectorsFile.Entry e : connectors) {
+            apis.put(e.spec().id(), new NaiveApi(e.spec(), http));
+            services.put(e.spec().id(), e.service());
+        }
+        return new RunTarget("naive", apis, services, MeshProbe.NONE);
+    }
+}

@@ -1,6 +1,5 @@
 package dev.gauntlet.mesh.drift;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -28,11 +27,10 @@ import org.slf4j.LoggerFactory;
 public final class SchemaDrift {
     private static final Logger LOG = LoggerFactory.getLogger(SchemaDrift.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final JsonFactory FACTORY = JSON.getFactory();
     /** Endpoint names cached by raw path; ids make paths many, so the cache stops growing here. */
     private static final int MAX_CACHED_PATHS = 4096;
     /** Every call samples values until this many, then one call in SAMPLE_EVERY (a power of two). */
-    private static final long SAMPLE_FIRST = 8, SAMPLE_EVERY = 16;
+    private static final long SAMPLE_FIRST = 8, SAMPLE_EVERY = 64;
 
     private final String connector;
     private final DriftConfig config;
@@ -69,10 +67,10 @@ public final class SchemaDrift {
      */
     public JsonNode observe(String method, String path, MeshResponse response) {
         byte[] body = response.body();
-        if (!looksLikeJson(response, body)) return null;
+        if (!startsLikeJson(body)) return null;
         Map<String, String> explicit = config.mappings();
         if (!config.learn()) {
-            JsonNode root = parse(body);
+            JsonNode root = saysJson(response) ? parse(body) : null;
             if (root != null) applyMappings(Shapes.records(root), explicit, Map.of());
             return root;
         }
@@ -81,12 +79,10 @@ public final class SchemaDrift {
         boolean sample = n <= SAMPLE_FIRST || (n & (SAMPLE_EVERY - 1)) == 0;
         boolean mapping = !explicit.isEmpty() || !schema.mappings.isEmpty();
         if (!mapping && !sample) {
-            try {
-                if (Shapes.allKnown(FACTORY, body, schema.known)) return null;
-            } catch (IOException e) {
-                return null; // not JSON after all: nothing to learn
-            }
+            if (Shapes.allKnown(body, schema.known)) return null;
         }
+        // The header is read only here, off the fast path: a known shape was JSON already.
+        if (!saysJson(response)) return null;
         JsonNode root = parse(body);
         if (root == null) return null;
         List<ObjectNode> records = Shapes.records(root);
@@ -155,10 +151,12 @@ public final class SchemaDrift {
         return s;
     }
 
-    private static boolean looksLikeJson(MeshResponse response, byte[] body) {
-        if (body.length == 0) return false;
+    private static boolean saysJson(MeshResponse response) {
         String type = response.header("Content-Type");
-        if (type != null && !type.contains("json")) return false;
+        return type == null || type.contains("json");
+    }
+
+    private static boolean startsLikeJson(byte[] body) {
         for (byte b : body) {
             if (b == '{' || b == '[') return true;
             if (b != ' ' && b != '\n' && b != '\r' && b != '\t') return false;

@@ -1,11 +1,7 @@
 package dev.gauntlet.mesh.drift;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -70,68 +66,32 @@ public final class Shapes {
     }
 
     /**
-     * Streams the answer and tells whether the root's and every record's shape hash are in {@code known} (sorted),
-     * without building a tree; stops at the first unknown one. Throws IOException when the body is not JSON.
+     * Whether the root's and every record's shape hash are in {@code known} (sorted), read straight from the bytes
+     * without a parser or a tree, stopping at the first unknown one. Answers false (look closer) for anything it does
+     * not read plainly: escaped or non-ASCII field names, malformed JSON, a body that is not JSON at all.
      */
-    public static boolean allKnown(JsonFactory factory, byte[] body, long[] known) throws IOException {
-        try (JsonParser p = factory.createParser(body)) {
-            JsonToken t = p.nextToken();
-            if (t == JsonToken.START_ARRAY) {
-                if (!contains(known, ARRAY_ROOT)) return false;
-                return elementsKnown(p, known);
-            }
-            if (t != JsonToken.START_OBJECT) return true;
-            long h = SEED;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken v = p.nextToken();
-                h += mix(name, FieldType.of(v));
-                if (v == JsonToken.START_ARRAY && isEnvelopeArray(name)) {
-                    if (!elementsKnown(p, known)) return false;
-                } else if (v == JsonToken.START_OBJECT && isEnvelopeObject(name)) {
-                    if (!contains(known, objectHash(p))) return false;
-                } else if (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY) {
-                    p.skipChildren();
-                }
-            }
-            return contains(known, h == NONE ? 1 : h);
+    public static boolean allKnown(byte[] body, long[] known) {
+        try {
+            return new ShapeScanner(body).allKnown(known);
+        } catch (ArrayIndexOutOfBoundsException e) {
+            return false; // truncated: the tree parser will say what it is
         }
-    }
-
-    private static boolean elementsKnown(JsonParser p, long[] known) throws IOException {
-        JsonToken t;
-        while ((t = p.nextToken()) != JsonToken.END_ARRAY && t != null) {
-            if (t == JsonToken.START_OBJECT) {
-                if (!contains(known, objectHash(p))) return false;
-            } else if (t == JsonToken.START_ARRAY) {
-                p.skipChildren();
-            }
-        }
-        return true;
-    }
-
-    /** Hashes the object the parser is at (after its START_OBJECT), consuming it. */
-    private static long objectHash(JsonParser p) throws IOException {
-        long h = SEED;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            JsonToken v = p.nextToken();
-            h += mix(name, FieldType.of(v));
-            if (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY) p.skipChildren();
-        }
-        return h == NONE ? 1 : h;
     }
 
     static boolean contains(long[] sorted, long h) {
         return java.util.Arrays.binarySearch(sorted, h) >= 0;
     }
 
-    private static final long SEED = 0x9E3779B97F4A7C15L;
-    private static final long ARRAY_ROOT = 0x5BD1E9955BD1E995L;
+    static final long SEED = 0x9E3779B97F4A7C15L;
+    static final long ARRAY_ROOT = 0x5BD1E9955BD1E995L;
 
     /** MurmurHash3's 64-bit finaliser over the name's hash and the type: summed, so order does not matter. */
     private static long mix(String name, FieldType type) {
-        long k = ((long) name.hashCode() << 8) ^ type.ordinal() ^ ((long) name.length() << 40);
+        return mix(name.hashCode(), name.length(), type);
+    }
+
+    static long mix(int nameHash, int nameLength, FieldType type) {
+        long k = ((long) nameHash << 8) ^ type.ordinal() ^ ((long) nameLength << 40);
         k ^= k >>> 33;
         k *= 0xff51afd7ed558ccdL;
         k ^= k >>> 33;

@@ -173,6 +173,17 @@ class DriftMappingStageTest {
     }
 
     @Test
+    void shouldApplyExplicitMappingsWhenLearningIsOff() {
+        var run = new Run(spec(new DriftConfig(false, Map.of("name", "account_name"), 0.7)), new Upstream(() -> account(AFTER, 4)));
+
+        JsonNode json = Connector.json(run.get("/sobjects/Account/001A00000000000004"));
+
+        assertThat(json.path("account_name").asText()).isEqualTo("Company 4");
+        assertThat(run.stage.status()).containsEntry("endpoints", 0L);
+        assertThat(drifts).isEmpty();
+    }
+
+    @Test
     void shouldMapRecordsInsideTheVendorsEnvelopes() {
         String rec = "{\"Id\":\"%s\",\"%s\":\"Company %s\"}";
         for (String[] c : new String[][] {

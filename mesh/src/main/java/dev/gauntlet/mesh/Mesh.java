@@ -3,6 +3,8 @@ package dev.gauntlet.mesh;
 import dev.gauntlet.mesh.dlq.DeadLetters;
 import dev.gauntlet.mesh.dlq.MemoryDeadLetters;
 import dev.gauntlet.mesh.event.EventBus;
+import dev.gauntlet.mesh.metrics.MeshMetrics;
+import dev.gauntlet.mesh.metrics.MetricsRoller;
 import dev.gauntlet.mesh.store.MemoryStore;
 import dev.gauntlet.mesh.store.Store;
 import dev.gauntlet.mesh.time.Sleeper;
@@ -21,9 +23,19 @@ public final class Mesh implements AutoCloseable {
 
     private final MeshContext context;
     private final Map<String, Connector> connectors = new ConcurrentHashMap<>();
+    private final MetricsRoller roller;
 
     private Mesh(MeshContext context) {
         this.context = context;
+        // Events are kept in the store's log, and the metrics read each connector's stages.
+        context.events().subscribe(context.store()::appendEvent);
+        context.metrics().statusSource(id -> {
+            Connector c = connectors.get(id);
+            return c == null ? Map.of() : c.status();
+        });
+        this.roller = new MetricsRoller(context.metrics(), context.store(), context.clock(), context.sleeper());
+        // Only on real time: with a fake sleeper the loop would spin the fake clock forward; tests call rollUp(now).
+        if (context.sleeper() == Sleeper.SYSTEM) roller.start();
     }
 
     public static Builder builder() {
@@ -38,10 +50,21 @@ public final class Mesh implements AutoCloseable {
         return context.events();
     }
 
+    /** Live metrics of every connector (snapshot, Micrometer binder). */
+    public MeshMetrics metrics() {
+        return context.metrics();
+    }
+
+    /** Rolls the metrics up into the store each second (running when the mesh runs on real time). */
+    public MetricsRoller roller() {
+        return roller;
+    }
+
     /** Adds a connector, or replaces the one with the same id. */
     public Connector register(ConnectorSpec spec) {
         Connector c = new Connector(spec, context);
         connectors.put(spec.id(), c);
+        context.metrics().registered(spec.id());
         return c;
     }
 
@@ -63,6 +86,7 @@ public final class Mesh implements AutoCloseable {
 
     @Override
     public void close() {
+        roller.close();
         context.http().close();
         context.store().close();
     }

@@ -2,6 +2,7 @@ package dev.gauntlet.mesh;
 
 import dev.gauntlet.mesh.dlq.DeadLetters;
 import dev.gauntlet.mesh.event.EventBus;
+import dev.gauntlet.mesh.metrics.MeshMetrics;
 import dev.gauntlet.mesh.store.Store;
 import dev.gauntlet.mesh.time.Sleeper;
 import java.net.http.HttpClient;
@@ -9,6 +10,13 @@ import java.time.InstantSource;
 
 /**
  * What every connector of one mesh shares: time (injected), the sleeper, the event bus, the store and the one
- * JDK HttpClient (never a client per call), and the dead-letter queue.
+ * JDK HttpClient (never a client per call), the dead-letter queue, and the live metrics.
  */
-public record MeshContext(InstantSource clock, Sleeper sleeper, EventBus events, Store store, HttpClient http, DeadLetters deadLetters) {}
+public record MeshContext(InstantSource clock, Sleeper sleeper, EventBus events, Store store, HttpClient http, DeadLetters deadLetters,
+                          MeshMetrics metrics) {
+
+    /** With fresh metrics counting this context's events. */
+    public MeshContext(InstantSource clock, Sleeper sleeper, EventBus events, Store store, HttpClient http, DeadLetters deadLetters) {
+        this(clock, sleeper, events, store, http, deadLetters, new MeshMetrics(clock, events));
+    }
+}

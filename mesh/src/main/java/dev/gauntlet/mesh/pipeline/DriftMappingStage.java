@@ -1,12 +1,19 @@
 package dev.gauntlet.mesh.pipeline;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.gauntlet.mesh.ConnectorSpec;
 import dev.gauntlet.mesh.MeshContext;
+import dev.gauntlet.mesh.drift.SchemaDrift;
+import java.util.Map;
 
-/** Learns each endpoint's response schema and maps drifted fields back to the names workflows know. (PASS-THROUGH until its package lands.) */
+/** Learns each endpoint's response schema and maps drifted fields back to the names workflows know (see {@link SchemaDrift}). */
 public final class DriftMappingStage implements Stage {
 
-    public DriftMappingStage(ConnectorSpec spec, MeshContext context) {}
+    private final SchemaDrift drift;
+
+    public DriftMappingStage(ConnectorSpec spec, MeshContext context) {
+        this.drift = new SchemaDrift(spec.id(), spec.drift(), context.store(), context.events(), context.clock());
+    }
 
     @Override
     public String name() {
@@ -15,6 +22,20 @@ public final class DriftMappingStage implements Stage {
 
     @Override
     public Outcome handle(Exchange exchange, Chain next) {
-        return next.proceed(exchange);
+        Outcome outcome = next.proceed(exchange);
+        // Only answers the workflow will read are learned: an error body is no schema of the endpoint.
+        if (!(outcome instanceof Outcome.Success s) || !drift.active()) return outcome;
+        JsonNode mapped = drift.observe(exchange.request().method(), exchange.request().path(), s.response());
+        return mapped == null ? outcome : new Outcome.Success(s.response().withMapped(mapped));
+    }
+
+    @Override
+    public Map<String, Object> status() {
+        return drift.status();
+    }
+
+    /** The connector's drift learner (schemas, mappings), for tests and the status API. */
+    public SchemaDrift drift() {
+        return drift;
     }
 }

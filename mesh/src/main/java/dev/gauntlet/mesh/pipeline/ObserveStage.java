@@ -2,11 +2,21 @@ package dev.gauntlet.mesh.pipeline;
 
 import dev.gauntlet.mesh.ConnectorSpec;
 import dev.gauntlet.mesh.MeshContext;
+import dev.gauntlet.mesh.metrics.ConnectorMetrics;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
-/** Counts, times and publishes every logical call (effective) and attempt (actual). (PASS-THROUGH until its package lands.) */
+/**
+ * Times every logical call and counts it with its attempts (effective vs actual) and outcome class, lock-free (see
+ * {@link ConnectorMetrics}); the connector's share of the mesh's {@code MeshMetrics}.
+ */
 public final class ObserveStage implements Stage {
 
-    public ObserveStage(ConnectorSpec spec, MeshContext context) {}
+    private final ConnectorMetrics metrics;
+
+    public ObserveStage(ConnectorSpec spec, MeshContext context) {
+        this.metrics = context.metrics().connector(spec.id());
+    }
 
     @Override
     public String name() {
@@ -15,6 +25,25 @@ public final class ObserveStage implements Stage {
 
     @Override
     public Outcome handle(Exchange exchange, Chain next) {
-        return next.proceed(exchange);
+        // Latency by the monotonic nanosecond counter, as the transport times attempts: the injected clock gives
+        // instants (and allocates one per read), and a fake clock would make every call last zero.
+        long start = System.nanoTime();
+        Outcome outcome = next.proceed(exchange);
+        metrics.record(exchange.attempts(), outcome, System.nanoTime() - start);
+        return outcome;
+    }
+
+    /** Calls, attempts and outcomes so far. */
+    @Override
+    public Map<String, Object> status() {
+        var s = metrics.snapshot(Map.of());
+        var out = new LinkedHashMap<String, Object>();
+        out.put("calls", s.calls());
+        out.put("succeeded", s.succeeded());
+        out.put("failed", s.failed());
+        out.put("attempts", s.attempts());
+        out.put("retries", s.retries());
+        out.put("p99_ms", s.latency().p99Ms());
+        return out;
     }
 }

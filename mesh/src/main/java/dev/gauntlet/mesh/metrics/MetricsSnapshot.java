@@ -1,0 +1,14 @@
+package dev.gauntlet.mesh.metrics;
+
+import java.time.Instant;
+import java.util.Map;
+
+/** The live figures of every connector and of all of them together, at one moment. */
+public record MetricsSnapshot(Instant at, ConnectorSnapshot overall, Map<String, ConnectorSnapshot> connectors) {
+    public MetricsSnapshot {
+        connectors = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(connectors));
+    }
+
+    /** The overall view's connector name. */
+    public static final String OVERALL = "*";
+}

@@ -1,0 +1,154 @@
+package dev.gauntlet.cli;
+
+import dev.gauntlet.farm.FarmConfig;
+import dev.gauntlet.farm.FarmServer;
+import dev.gauntlet.harness.connectors.ConnectorsFile;
+import dev.gauntlet.harness.report.ReportWriter;
+import dev.gauntlet.harness.report.RunReport;
+import dev.gauntlet.harness.report.Summary;
+import dev.gauntlet.harness.run.FarmControl;
+import dev.gauntlet.harness.run.ScenarioRunner;
+import dev.gauntlet.harness.run.Targets;
+import dev.gauntlet.harness.scenario.Scenario;
+import dev.gauntlet.harness.scenario.ScenarioLoader;
+import dev.gauntlet.harness.workflow.Workflows;
+import dev.gauntlet.mesh.Mesh;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code gauntlet run SCENARIO}: runs a scenario under chaos, proves against the farm's ledger that nothing was lost
+ * or duplicated, writes report.json, junit.xml and report.html, and exits 0 only when every threshold holds.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Run a scenario and gate on its thresholds (exit 0 only when every one holds, 1 when one fails).",
+                "With no URLs the farm and the mesh run in this process.",
+                "Built-in scenarios: mild, storm, hell, token_expiry, rate_limit, schema_drift, network_chaos_dlq, multi_service_stress;",
+                "or NAME from --scenarios DIR, or a path to a .yaml file."})
+final class RunCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "SCENARIO", description = "Scenario name or YAML file.")
+    String scenarioName;
+
+    @Option(names = "--duration", description = "Total length; the scenario's phases are scaled to it (e.g. 10s, 2m). Default: the scenario's own.")
+    String duration;
+
+    @Option(names = "--seed", description = "Chaos seed (default: the scenario's). The same seed gives the same faults.")
+    Long seed;
+
+    @Option(names = "--compare", description = "Also run the same workload through a baseline client: naive.")
+    String compare;
+
+    @Option(names = "--report-dir", defaultValue = "gauntlet-report", description = "Where report.json, junit.xml and report.html go (default: ${DEFAULT-VALUE}).")
+    Path reportDir;
+
+    @Option(names = "--farm-url", description = "Use a running farm (default: start one in this process).")
+    String farmUrl;
+
+    @Option(names = "--connectors", description = "A connectors.yaml (default: the six built-in connectors).")
+    Path connectorsFile;
+
+    @Option(names = "--scenarios", description = "Folder of user scenarios (NAME.yaml).")
+    Path scenarios;
+
+    @Option(names = "--workflows", description = "Folder of YAML step workflows.")
+    Path workflowsDir;
+
+    @Option(names = "--no-reset", description = "Do not reset the farm before the run (a shared farm); the run is then not reproducible.")
+    boolean noReset;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        Scenario scenario;
+        try {
+            scenario = ScenarioLoader.find(scenarioName, scenarios);
+            if (duration != null) scenario = scenario.scaledTo(ScenarioLoader.parseDuration(duration, "--duration"));
+            if (seed != null) scenario = scenario.withSeed(seed);
+            if (compare != null && !compare.equals("naive")) throw new IllegalArgumentException("--compare must be naive, was '" + compare + "'");
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        Workflows workflows = Workflows.discover(workflowsDir);
+        FarmServer ownFarm = farmUrl == null ? FarmServer.start(FarmConfig.builder().host("127.0.0.1").port(0).seed(scenario.seed()).build()) : null;
+        String farm = farmUrl != null ? farmUrl : ownFarm.url();
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread hook = new Thread(() -> stop.set(true), "gauntlet-run-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build()) {
+            List<ConnectorsFile.Entry> connectors = connectorsFile == null ? ConnectorsFile.builtIn(farm) : ConnectorsFile.load(connectorsFile, farm);
+            var runner = new ScenarioRunner(workflows, new FarmControl(farm, http), !noReset);
+            java.io.PrintWriter out = spec.commandLine().getOut();
+            Progress progress = new Progress(out, System.console() != null);
+            out.printf("gauntlet run %s  seed %d  %s  farm %s%n", scenario.name(), scenario.seed(), human(scenario.duration()), farm);
+            RunReport report;
+            try (Mesh mesh = Mesh.builder().build()) {
+                report = runner.run(scenario, Targets.mesh(mesh, connectors), progress, stop::get);
+            }
+            progress.done();
+            if (compare != null && !stop.get()) {
+                out.println("baseline: the same workload through the naive client, same seed");
+                RunReport naive = runner.run(scenario, Targets.naive(connectors, http), progress, stop::get);
+                progress.done();
+                report = report.withBaseline(naive);
+            }
+            out.print(Summary.render(report, true));
+            var files = ReportWriter.write(report, reportDir);
+            out.println("reports: " + files.stream().map(Path::toString).toList());
+            out.flush();
+            return report.passed() ? 0 : 1;
+        } finally {
+            if (ownFarm != null) ownFarm.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the hook is running; nothing to remove.
+            }
+        }
+    }
+
+    static String human(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
+    /** A live line on a terminal (rewritten in place each second), plain lines every 5 s otherwise (CI logs). */
+    static final class Progress implements ScenarioRunner.Listener {
+        private final java.io.PrintWriter out;
+        private final boolean terminal;
+        private int seconds;
+
+        Progress(java.io.PrintWriter out, boolean terminal) {
+            this.out = out;
+            this.terminal = terminal;
+        }
+
+        @Override
+        public void second(ScenarioRunner.Live l) {
+            String line = String.format(Locale.ROOT, "[%4.0f/%.0f s] %-10s %6.0f req/s  success %6.2f %%  p99 %7.1f ms  DLQ %d  open circuits %d",
+                    l.elapsedS(), l.totalS(), l.phase(), l.reqPerS(), l.successRate() * 100, l.p99Ms(), l.dlqDepth(), l.openCircuits());
+            if (terminal) {
+                out.print("\r" + line);
+                out.flush();
+            } else if (seconds++ % 5 == 0) {
+                out.println(line);
+                out.flush();
+            }
+        }
+
+        void done() {
+            if (terminal) out.println();
+            seconds = 0;
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.gauntlet.mesh.dlq;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** Removes credentials from headers before a request is written to the store (DLQ entries, intents). */
+public final class Secrets {
+    /** The headers vendors take credentials in (Stripe/GitHub/Salesforce Authorization, Supabase apikey, Datadog's two keys, …). */
+    private static final Set<String> NAMES = Set.of("authorization", "proxy-authorization", "apikey", "api-key",
+            "dd-api-key", "dd-application-key", "x-api-key", "cookie", "set-cookie");
+
+    private Secrets() {}
+
+    public static boolean isSecret(String header) {
+        String h = header.toLowerCase(Locale.ROOT);
+        return NAMES.contains(h) || h.contains("secret") || h.contains("token");
+    }
+
+    /** A copy without the secret headers, in the original order. */
+    public static Map<String, String> strip(Map<String, String> headers) {
+        var out = new LinkedHashMap<String, String>();
+        headers.forEach((k, v) -> {
+            if (!isSecret(k)) out.put(k, v);
+        });
+        return out;
+    }
+}

@@ -135,9 +135,11 @@ public final class DlqService implements DeadLetters {
         try {
             MeshResponse r = c.replay(e.toRequest(), e.idempotencyKey(), e.id());
             Instant at = clock.instant();
-            repo.updateEntry(e.with(append(e.attempts(), r.attempts()), null, null, DlqState.succeeded, e.unknownOutcome(),
-                    e.replays() + 1, null, at));
+            DlqEntry done = e.with(append(e.attempts(), r.attempts()), null, null, DlqState.succeeded, e.unknownOutcome(),
+                    e.replays() + 1, null, at);
+            repo.updateEntry(done);
             events.publish(new ReplaySucceeded(at, e.connector(), e.id(), e.replays() + 1, r.status()));
+            return done; // the common case needs no read back
         } catch (MeshException.DeadLettered parked) {
             // park() has already recorded the failed replay on this entry (it saw replayOf).
             if (!parked.dlqId().equals(e.id())) LOG.warn("replay of {} was parked as {}", e.id(), parked.dlqId());

@@ -162,7 +162,10 @@ public final class Mesh implements AutoCloseable {
         public Builder connectTimeout(Duration d) { this.connectTimeout = Checks.positive("connect_timeout", d); return this; }
         /** Replaces the HTTP client (benchmarks with an in-memory transport, tests). */
         public Builder http(HttpClient http) { this.http = http; return this; }
-        /** Whether the DLQ replayer and housekeeping run in the background; default: when the store is durable. */
+        /**
+         * Whether the DLQ replayer and housekeeping run in the background; default: when the store is durable. Turn it
+         * off with a fake sleeper (it would spin through fake time) and drive {@code replayer().replayDue()} instead.
+         */
         public Builder background(boolean on) { this.background = on; return this; }
         /** Replays of one batch in flight at once. */
         public Builder replayParallelism(int n) { this.replayParallelism = (int) Checks.atLeast("replay_parallelism", 1, n); return this; }

@@ -15,7 +15,9 @@ public final class Secrets {
 
     public static boolean isSecret(String header) {
         String h = header.toLowerCase(Locale.ROOT);
-        return NAMES.contains(h) || h.contains("secret") || h.contains("token");
+        // Substrings too: vendors spell their key headers many ways (X-Goog-Api-Key, X-Api-Key-Id, Private-Token, …).
+        return NAMES.contains(h) || h.contains("secret") || h.contains("token") || h.contains("api-key") || h.contains("apikey")
+                || h.contains("api_key") || h.contains("password");
     }
 
     /** A copy without the secret headers, in the original order. */

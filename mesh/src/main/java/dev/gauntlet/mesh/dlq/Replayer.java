@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,11 +91,19 @@ public final class Replayer implements AutoCloseable {
             return 1 + rest.size();
         }
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            var lanes = new ArrayList<Future<?>>(parallelism);
             int per = (rest.size() + parallelism - 1) / parallelism;
             for (int i = 0; i < rest.size(); i += per) {
                 List<DlqEntry> lane = rest.subList(i, Math.min(rest.size(), i + per));
-                lanes.add(pool.submit(() -> lane.forEach(dlq::replayClaimed)));
+                pool.submit(() -> {
+                    for (DlqEntry e : lane) {
+                        try {
+                            dlq.replayClaimed(e);
+                        } catch (RuntimeException failure) {
+                            // The store failed mid-replay: the claim stays until releaseClaims; the lane goes on.
+                            LOG.warn("replay of {} could not be recorded", e.id(), failure);
+                        }
+                    }
+                });
             }
         }
         return 1 + rest.size();

@@ -98,7 +98,11 @@ public final class SqliteStore implements Store {
         Connection c = null;
         try {
             Files.createDirectories(dataDir);
-            c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+            var props = new java.util.Properties();
+            // Write transactions take the write lock when they begin, so two processes migrating one file at once wait
+            // for each other instead of failing half-way (and no read-then-write transaction deadlocks on upgrade).
+            props.setProperty("transaction_mode", "IMMEDIATE");
+            c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), props);
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA journal_mode=WAL");
                 s.execute("PRAGMA busy_timeout=" + BUSY_TIMEOUT_MS);
@@ -153,6 +157,10 @@ public final class SqliteStore implements Store {
             String sql = resource("db/sqlite/" + name);
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
+                if (currentVersion(c) >= v) { // another process applied it while we waited for the lock
+                    c.commit();
+                    continue;
+                }
                 for (String statement : statements(sql)) s.execute(statement);
                 try (PreparedStatement p = c.prepareStatement("INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)")) {
                     p.setInt(1, v);

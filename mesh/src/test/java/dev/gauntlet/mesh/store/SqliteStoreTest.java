@@ -91,6 +91,24 @@ class SqliteStoreTest {
     }
 
     @Test
+    void shouldMigrateOnceWhenTwoOpenAFreshFileAtOnce() throws Exception {
+        var stores = new java.util.concurrent.CopyOnWriteArrayList<SqliteStore>();
+        var start = new java.util.concurrent.CountDownLatch(1);
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            var a = pool.submit(() -> { start.await(); stores.add(SqliteStore.open(dir)); return null; });
+            var b = pool.submit(() -> { start.await(); stores.add(SqliteStore.open(dir)); return null; });
+            start.countDown();
+            a.get();
+            b.get();
+        }
+        try {
+            assertThat(stores).hasSize(2).allSatisfy(s -> assertThat(s.schemaVersion()).isEqualTo(1));
+        } finally {
+            stores.forEach(SqliteStore::close);
+        }
+    }
+
+    @Test
     void shouldRefuseAFileWhenItsSchemaIsNewerThanTheCode() throws Exception {
         SqliteStore.open(dir).close();
         try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(SqliteStore.FILE_NAME))) {

@@ -1,7 +1,8 @@
 package dev.gauntlet.mesh;
 
 import dev.gauntlet.mesh.dlq.DeadLetters;
-import dev.gauntlet.mesh.dlq.MemoryDeadLetters;
+import dev.gauntlet.mesh.dlq.DlqService;
+import dev.gauntlet.mesh.dlq.Replayer;
 import dev.gauntlet.mesh.event.EventBus;
 import dev.gauntlet.mesh.metrics.MeshMetrics;
 import dev.gauntlet.mesh.metrics.MetricsRoller;
@@ -10,6 +11,7 @@ import dev.gauntlet.mesh.store.Store;
 import dev.gauntlet.mesh.time.Sleeper;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,16 +19,29 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The registry of named connectors sharing one clock, store, event bus and HTTP client. */
 public final class Mesh implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Mesh.class);
 
     private final MeshContext context;
-    private final Map<String, Connector> connectors = new ConcurrentHashMap<>();
+    private final Map<String, Connector> connectors;
     private final MetricsRoller roller;
+    private final DlqService dlq;
+    private final Replayer replayer;
+    private final Duration staleIntentAge;
+    private final Thread housekeeping;
+    private volatile boolean open = true;
 
-    private Mesh(MeshContext context) {
+    private Mesh(MeshContext context, Map<String, Connector> connectors, DlqService dlq, Replayer replayer, boolean background,
+                 Duration staleIntentAge, Duration housekeepingEvery) {
         this.context = context;
+        this.connectors = connectors;
+        this.dlq = dlq;
+        this.replayer = replayer;
+        this.staleIntentAge = staleIntentAge;
         // Events are kept in the store's log, and the metrics read each connector's stages.
         context.events().subscribe(context.store()::appendEvent);
         context.metrics().statusSource(id -> {
@@ -34,8 +49,13 @@ public final class Mesh implements AutoCloseable {
             return c == null ? Map.of() : c.status();
         });
         this.roller = new MetricsRoller(context.metrics(), context.store(), context.clock(), context.sleeper());
-        // Only on real time: with a fake sleeper the loop would spin the fake clock forward; tests call rollUp(now).
-        if (context.sleeper() == Sleeper.SYSTEM) roller.start();
+        if (background) {
+            roller.start();
+            replayer.start();
+            this.housekeeping = Thread.ofVirtual().name("mesh-housekeeping").start(() -> housekeep(housekeepingEvery));
+        } else {
+            this.housekeeping = null;
+        }
     }
 
     public static Builder builder() {
@@ -58,6 +78,44 @@ public final class Mesh implements AutoCloseable {
     /** Rolls the metrics up into the store each second (running when the mesh runs on real time). */
     public MetricsRoller roller() {
         return roller;
+    }
+
+    /** The dead-letter queue: list, replay, discard, stats. */
+    public DlqService deadLetters() {
+        return dlq;
+    }
+
+    /** The DLQ replayer (running in the background unless the builder said otherwise; tests call {@code replayDue()}). */
+    public Replayer replayer() {
+        return replayer;
+    }
+
+    /**
+     * Settles what a stopped process left behind: writes still in flight since {@code olderThan} go to the DLQ with
+     * their key, claims a stopped replayer held go back to pending. Returns how many intents were moved.
+     */
+    public int recoverInFlight(Instant olderThan) {
+        dlq.releaseClaims(olderThan);
+        return dlq.recoverInFlight(olderThan);
+    }
+
+    /** Retention and crash recovery, once a period (the sleeper's time). */
+    private void housekeep(Duration every) {
+        while (open) {
+            try {
+                context.sleeper().sleep(every);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (!open) return;
+            try {
+                Instant now = context.clock().instant();
+                context.store().prune(now);
+                recoverInFlight(now.minus(staleIntentAge));
+            } catch (RuntimeException e) {
+                LOG.warn("store housekeeping failed", e);
+            }
+        }
     }
 
     /** Adds a connector, or replaces the one with the same id. */
@@ -86,12 +144,27 @@ public final class Mesh implements AutoCloseable {
 
     @Override
     public void close() {
+        open = false;
         roller.close();
+        replayer.close();
+        if (housekeeping != null) {
+            housekeeping.interrupt();
+            try {
+                housekeeping.join(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         context.http().close();
         context.store().close();
     }
 
-    /** Defaults: system clock, real sleeps, an in-memory store and DLQ, one HttpClient on virtual threads. */
+    /**
+     * Defaults: system clock, real sleeps, an in-memory store and DLQ, one HttpClient on virtual threads. With a durable
+     * store (SQLite) the DLQ lives in it, writes left in flight by a stopped process are recovered into it at build, and
+     * the replayer, metric roll-ups and housekeeping (retention, recovery) run in the background on real time unless
+     * {@link #background(boolean)} says no.
+     */
     public static final class Builder {
         private InstantSource clock = InstantSource.system();
         private Sleeper sleeper = Sleeper.SYSTEM;
@@ -99,14 +172,31 @@ public final class Mesh implements AutoCloseable {
         private DeadLetters deadLetters;
         private Duration connectTimeout = Duration.ofSeconds(2);
         private HttpClient http;
+        private Boolean background;
+        private int replayParallelism = 8;
+        /** Longer than the default call budget (30 s), so a live call on another node is never taken for a crashed one. */
+        private Duration staleIntentAge = Duration.ofMinutes(2);
+        private Duration housekeepingEvery = Duration.ofMinutes(1);
 
         public Builder clock(InstantSource clock) { this.clock = clock; return this; }
         public Builder sleeper(Sleeper sleeper) { this.sleeper = sleeper; return this; }
         public Builder store(Store store) { this.store = store; return this; }
+        /** Replaces where the pipeline parks writes (the DLQ API still reads the store). */
         public Builder deadLetters(DeadLetters deadLetters) { this.deadLetters = deadLetters; return this; }
         public Builder connectTimeout(Duration d) { this.connectTimeout = Checks.positive("connect_timeout", d); return this; }
         /** Replaces the HTTP client (benchmarks with an in-memory transport, tests). */
         public Builder http(HttpClient http) { this.http = http; return this; }
+        /**
+         * Whether the DLQ replayer, metric roll-ups and housekeeping run in the background; default: on real time (the
+         * system sleeper). Turn it
+         * off with a fake sleeper (it would spin through fake time) and drive {@code replayer().replayDue()} instead.
+         */
+        public Builder background(boolean on) { this.background = on; return this; }
+        /** Replays of one batch in flight at once. */
+        public Builder replayParallelism(int n) { this.replayParallelism = (int) Checks.atLeast("replay_parallelism", 1, n); return this; }
+        /** How long a write may stay in flight before it is taken for one a stopped process left behind. */
+        public Builder staleIntentAge(Duration d) { this.staleIntentAge = Checks.positive("stale_intent_age", d); return this; }
+        public Builder housekeepingEvery(Duration d) { this.housekeepingEvery = Checks.positive("housekeeping_every", d); return this; }
 
         public Mesh build() {
             HttpClient client = http != null ? http : HttpClient.newBuilder()
@@ -114,8 +204,23 @@ public final class Mesh implements AutoCloseable {
                     .connectTimeout(connectTimeout)
                     .executor(Executors.newVirtualThreadPerTaskExecutor())
                     .build();
-            return new Mesh(new MeshContext(clock, sleeper, new EventBus(), store == null ? new MemoryStore() : store, client,
-                    deadLetters == null ? new MemoryDeadLetters(clock) : deadLetters));
+            Store s = store == null ? new MemoryStore() : store;
+            EventBus events = new EventBus();
+            Map<String, Connector> registry = new ConcurrentHashMap<>();
+            DlqService dlq = deadLetters instanceof DlqService given ? given : new DlqService(s, s, clock, events, registry::get);
+            MeshContext context = new MeshContext(clock, sleeper, events, s, client, deadLetters == null ? dlq : deadLetters);
+            Replayer replayer = new Replayer(dlq, () -> registry.values(), clock, sleeper, replayParallelism);
+            boolean durable = s.durable();
+            if (durable) {
+                // What a stopped process left: in-flight writes go to the DLQ with their key, half-done claims back to pending.
+                Instant cutoff = clock.instant().minus(staleIntentAge);
+                dlq.releaseClaims(cutoff);
+                int moved = dlq.recoverInFlight(cutoff);
+                if (moved > 0) LOG.info("recovered {} writes left in flight into the DLQ", moved);
+            }
+            // Background loops need real time: with a fake sleeper they would spin the fake clock forward.
+            boolean loops = background != null ? background : sleeper == Sleeper.SYSTEM;
+            return new Mesh(context, registry, dlq, replayer, loops, staleIntentAge, housekeepingEvery);
         }
     }
 }

@@ -1,35 +1,39 @@
 package dev.gauntlet.mesh.dlq;
 
+import dev.gauntlet.mesh.event.EventBus;
 import dev.gauntlet.mesh.pipeline.Exchange;
 import dev.gauntlet.mesh.pipeline.Outcome;
+import dev.gauntlet.mesh.store.MemoryStore;
 import java.time.InstantSource;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 
-/** A DLQ in memory (PLACEHOLDER until the durable one lands): keeps what was parked, replays nothing. */
+/** A DLQ in memory with the durable one's behaviour (a {@link DlqService} over a {@link MemoryStore}), for tests. */
 public final class MemoryDeadLetters implements DeadLetters {
 
-    /** What was parked. */
+    /** What was parked, in short. */
     public record Parked(String id, String connector, String method, String path, String idempotencyKey, String errorClass, boolean unknownOutcome) {}
 
-    private final InstantSource clock;
-    private final AtomicLong seq = new AtomicLong();
-    private final List<Parked> parked = new CopyOnWriteArrayList<>();
+    private final DlqService service;
 
     public MemoryDeadLetters(InstantSource clock) {
-        this.clock = clock;
+        MemoryStore store = new MemoryStore();
+        this.service = new DlqService(store, store, clock, new EventBus(), id -> null);
     }
 
     @Override
     public String park(Exchange exchange, Outcome.Failure failure, boolean unknownOutcome) {
-        String id = "dlq_" + seq.incrementAndGet();
-        parked.add(new Parked(id, exchange.connector().id(), exchange.request().method(), exchange.request().path(),
-                exchange.idempotencyKey(), failure.errorClass().name(), unknownOutcome));
-        return id;
+        return service.park(exchange, failure, unknownOutcome);
     }
 
+    public DlqService service() {
+        return service;
+    }
+
+    /** Every entry, in the order parked. */
     public List<Parked> parked() {
-        return List.copyOf(parked);
+        return service.list().reversed().stream()
+                .map(e -> new Parked(e.id(), e.connector(), e.method(), e.path(), e.idempotencyKey(),
+                        e.errorClass() == null ? null : e.errorClass().name(), e.unknownOutcome()))
+                .toList();
     }
 }

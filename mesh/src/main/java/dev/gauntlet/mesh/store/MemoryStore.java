@@ -2,13 +2,22 @@ package dev.gauntlet.mesh.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gauntlet.mesh.dlq.DlqEntry;
+import dev.gauntlet.mesh.dlq.DlqFilter;
+import dev.gauntlet.mesh.dlq.DlqState;
 import dev.gauntlet.mesh.event.MeshEvent;
+import dev.gauntlet.mesh.idempotency.Intent;
+import dev.gauntlet.mesh.idempotency.IntentState;
 import dev.gauntlet.mesh.event.StoredEvent;
 import dev.gauntlet.mesh.metrics.MetricRollup;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +35,19 @@ public final class MemoryStore implements Store {
     private final Deque<StoredEvent> events = new ArrayDeque<>();
     private final Deque<MetricRollup> rollups = new ArrayDeque<>();
     private long eventSeq;
+    private final Map<String, Intent> intents = new LinkedHashMap<>();
+    /** In insertion order, so listings of entries parked in the same instant keep the order they were parked in. */
+    private final Map<String, DlqEntry> dlq = new LinkedHashMap<>();
+    private final Map<String, String> connectors = new TreeMap<>();
+    private final Retention retention;
+
+    public MemoryStore() {
+        this(Retention.DEFAULT);
+    }
+
+    public MemoryStore(Retention retention) {
+        this.retention = retention;
+    }
 
     @Override
     public Optional<String> loadCredential(String connector, String tenant, String name) {
@@ -83,6 +105,159 @@ public final class MemoryStore implements Store {
         }
         out.sort(java.util.Comparator.comparing(MetricRollup::second));
         return out;
+    }
+
+    // --- intents
+
+    @Override
+    public synchronized void recordIntent(Intent i) {
+        Intent old = intents.get(i.key());
+        intents.put(i.key(), old == null ? i : new Intent(i.key(), i.connector(), i.tenant(), i.method(), i.path(), i.headers(), i.body(),
+                i.contentType(), i.opId(), IntentState.in_flight, old.createdAt(), i.updatedAt()));
+    }
+
+    @Override
+    public synchronized boolean completeIntent(String key, IntentState state, Instant at) {
+        Intent i = intents.get(key);
+        if (i == null) return false;
+        intents.put(key, new Intent(i.key(), i.connector(), i.tenant(), i.method(), i.path(), i.headers(), i.body(), i.contentType(),
+                i.opId(), state, i.createdAt(), at));
+        return true;
+    }
+
+    @Override
+    public synchronized Optional<Intent> intent(String key) {
+        return Optional.ofNullable(intents.get(key));
+    }
+
+    @Override
+    public synchronized List<Intent> staleIntents(Instant olderThan, int limit) {
+        return intents.values().stream().filter(i -> i.state() == IntentState.in_flight && i.updatedAt().isBefore(olderThan))
+                .sorted(java.util.Comparator.comparing(Intent::updatedAt)).limit(limit).toList();
+    }
+
+    // --- DLQ
+
+    @Override
+    public synchronized void insertEntry(DlqEntry entry) {
+        if (dlq.putIfAbsent(entry.id(), entry) != null) throw new IllegalArgumentException("DLQ entry " + entry.id() + " exists");
+    }
+
+    @Override
+    public synchronized Optional<DlqEntry> entry(String id) {
+        return Optional.ofNullable(dlq.get(id));
+    }
+
+    @Override
+    public synchronized void updateEntry(DlqEntry entry) {
+        dlq.computeIfPresent(entry.id(), (k, v) -> entry);
+    }
+
+    @Override
+    public synchronized List<DlqEntry> claimDue(String connector, Instant now, int limit) {
+        var due = dlq.values().stream().filter(e -> e.state() == DlqState.pending && !e.unknownOutcome()
+                        && (connector == null || connector.equals(e.connector())) && e.nextReplayAt() != null && !e.nextReplayAt().isAfter(now))
+                .sorted(java.util.Comparator.comparing(DlqEntry::nextReplayAt)).limit(limit).toList();
+        var out = new ArrayList<DlqEntry>(due.size());
+        for (DlqEntry e : due) {
+            DlqEntry claimed = e.with(e.attempts(), e.errorClass(), e.lastError(), DlqState.replaying, e.unknownOutcome(), e.replays(), e.nextReplayAt(), now);
+            dlq.put(e.id(), claimed);
+            out.add(claimed);
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized boolean transition(String id, Set<DlqState> from, DlqState to, Instant at) {
+        DlqEntry e = dlq.get(id);
+        if (e == null || !from.contains(e.state())) return false;
+        dlq.put(id, e.with(e.attempts(), e.errorClass(), e.lastError(), to, e.unknownOutcome(), e.replays(),
+                to == DlqState.pending && e.nextReplayAt() == null ? at : e.nextReplayAt(), at));
+        return true;
+    }
+
+    @Override
+    public synchronized int releaseClaims(Instant olderThan, Instant at) {
+        int n = 0;
+        for (DlqEntry e : List.copyOf(dlq.values())) {
+            if (e.state() == DlqState.replaying && e.updatedAt().isBefore(olderThan) && transition(e.id(), Set.of(DlqState.replaying), DlqState.pending, at)) n++;
+        }
+        return n;
+    }
+
+    @Override
+    public synchronized List<DlqEntry> entries(DlqFilter f) {
+        var out = new ArrayList<DlqEntry>();
+        for (DlqEntry e : dlq.values()) {
+            if ((f.connector() == null || f.connector().equals(e.connector())) && (f.state() == null || f.state() == e.state())) out.add(e);
+        }
+        // Newest first; parked in the same instant, the later-parked first.
+        java.util.Collections.reverse(out);
+        out.sort(java.util.Comparator.comparing(DlqEntry::createdAt).reversed());
+        return out.size() > f.limit() ? List.copyOf(out.subList(0, f.limit())) : out;
+    }
+
+    @Override
+    public synchronized Map<DlqState, Long> countEntries() {
+        var n = new EnumMap<DlqState, Long>(DlqState.class);
+        for (DlqState s : DlqState.values()) n.put(s, 0L);
+        for (DlqEntry e : dlq.values()) n.merge(e.state(), 1L, Long::sum);
+        return n;
+    }
+
+    @Override
+    public synchronized Optional<Instant> oldestPending() {
+        return dlq.values().stream().filter(e -> e.state() == DlqState.pending).map(DlqEntry::createdAt).min(Instant::compareTo);
+    }
+
+    // --- connectors
+
+    @Override
+    public synchronized void saveConnector(String id, String specJson) {
+        connectors.put(id, specJson);
+    }
+
+    @Override
+    public synchronized Optional<String> loadConnector(String id) {
+        return Optional.ofNullable(connectors.get(id));
+    }
+
+    @Override
+    public synchronized Map<String, String> loadConnectors() {
+        return new LinkedHashMap<>(connectors);
+    }
+
+    @Override
+    public synchronized boolean deleteConnector(String id) {
+        return connectors.remove(id) != null;
+    }
+
+    // --- retention
+
+    @Override
+    public synchronized long prune(Instant now) {
+        long n = 0;
+        Instant eventCut = now.minus(retention.eventAge());
+        while (!events.isEmpty() && (events.size() > retention.eventRows() || events.peekLast().at().isBefore(eventCut))) {
+            events.removeLast();
+            n++;
+        }
+        Instant rollupCut = now.minus(retention.rollupAge());
+        int before = rollups.size();
+        rollups.removeIf(r -> r.second().isBefore(rollupCut));
+        while (rollups.size() > retention.rollupRows()) rollups.removeFirst();
+        n += before - rollups.size();
+        Instant finishedCut = now.minus(retention.finishedAge());
+        int d = dlq.size();
+        dlq.values().removeIf(e -> (e.state() == DlqState.succeeded || e.state() == DlqState.discarded) && e.updatedAt().isBefore(finishedCut));
+        int i = intents.size();
+        intents.values().removeIf(x -> x.state() != IntentState.in_flight && x.updatedAt().isBefore(finishedCut));
+        return n + (d - dlq.size()) + (i - intents.size());
+    }
+
+    @Override
+    public boolean durable() {
+        return false;
     }
 
     @Override

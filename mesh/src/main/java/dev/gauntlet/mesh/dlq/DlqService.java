@@ -1,0 +1,267 @@
+package dev.gauntlet.mesh.dlq;
+
+import dev.gauntlet.mesh.Attempt;
+import dev.gauntlet.mesh.Connector;
+import dev.gauntlet.mesh.MeshException;
+import dev.gauntlet.mesh.MeshResponse;
+import dev.gauntlet.mesh.classify.ErrorClass;
+import dev.gauntlet.mesh.event.EventBus;
+import dev.gauntlet.mesh.idempotency.Intent;
+import dev.gauntlet.mesh.idempotency.IntentRepository;
+import dev.gauntlet.mesh.idempotency.IntentState;
+import dev.gauntlet.mesh.pipeline.Exchange;
+import dev.gauntlet.mesh.pipeline.Outcome;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * The dead-letter queue over a store's DLQ slice: parks writes (a failed replay updates its entry instead), replays
+ * them through their connector with the key they were first sent with, discards, lists and counts. The
+ * {@link Replayer} drives the automatic replays.
+ */
+public final class DlqService implements DeadLetters {
+
+    /** A replay refused by an open breaker is tried again this soon (or after baseDelay if shorter): nothing was sent. */
+    static final Duration CIRCUIT_RECHECK = Duration.ofMillis(250);
+    /** Backoff between failed replays doubles up to this. */
+    static final Duration MAX_BACKOFF = Duration.ofHours(1);
+    /** Attempts kept per entry; the oldest go first (an entry replayed ten times with six attempts each stays readable). */
+    static final int MAX_ATTEMPTS_KEPT = 200;
+    private static final Set<DlqState> REPLAYABLE = EnumSet.of(DlqState.pending, DlqState.dead);
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final DlqRepository repo;
+    private final IntentRepository intents;
+    private final InstantSource clock;
+    private final EventBus events;
+    private final Function<String, Connector> connectors;
+    private final AtomicLong processed = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+
+    /**
+     * @param intents    where write intents are kept (for {@link #recoverInFlight}); may be null when there are none
+     * @param connectors the registered connector by id, or null when it is not registered
+     */
+    public DlqService(DlqRepository repo, IntentRepository intents, InstantSource clock, EventBus events,
+                      Function<String, Connector> connectors) {
+        this.repo = repo;
+        this.intents = intents;
+        this.clock = clock;
+        this.events = events;
+        this.connectors = connectors;
+    }
+
+    public DlqRepository repository() {
+        return repo;
+    }
+
+    @Override
+    public String park(Exchange exchange, Outcome.Failure failure, boolean unknownOutcome) {
+        Instant now = clock.instant();
+        DlqConfig config = exchange.connector().dlq();
+        if (exchange.replayOf() != null) {
+            Optional<DlqEntry> replayed = repo.entry(exchange.replayOf());
+            if (replayed.isPresent()) {
+                replayFailed(replayed.get(), exchange.attempts(), failure.errorClass(), failure.message(), unknownOutcome, config, now);
+                return replayed.get().id();
+            }
+            // The entry is gone (pruned by hand, another store): park afresh rather than lose the write.
+        }
+        var req = exchange.request();
+        String id = newId();
+        repo.insertEntry(new DlqEntry(id, exchange.connector().id(), req.tenant(), req.method(), req.path(), Secrets.strip(req.headers()),
+                req.body(), req.contentType(), exchange.idempotencyKey(), req.opId(), exchange.attempts(), failure.errorClass(),
+                failure.message(), DlqEntry.SCHEMA_VERSION, DlqState.pending, unknownOutcome, 0,
+                failure.errorClass() == ErrorClass.circuit_open ? now.plus(min(config.baseDelay(), CIRCUIT_RECHECK)) : now.plus(config.baseDelay()),
+                now, now));
+        events.publish(new DeadLettered(now, exchange.connector().id(), id, failure.errorClass(), unknownOutcome));
+        return id;
+    }
+
+    /** Counts a failed replay (unless the breaker refused it), schedules the next with backoff, or declares it dead. */
+    private void replayFailed(DlqEntry e, List<Attempt> attempts, ErrorClass c, String message, boolean unknown, DlqConfig config, Instant now) {
+        List<Attempt> all = append(e.attempts(), attempts);
+        boolean unknownNow = e.unknownOutcome() || unknown;
+        if (c == ErrorClass.circuit_open) {
+            Instant next = now.plus(min(config.baseDelay(), CIRCUIT_RECHECK));
+            repo.updateEntry(e.with(all, c, message, DlqState.pending, unknownNow, e.replays(), next, now));
+            events.publish(new ReplayFailed(now, e.connector(), e.id(), c, e.replays(), false, next));
+            return;
+        }
+        failed.incrementAndGet();
+        int replays = e.replays() + 1;
+        if (replays >= config.maxReplays()) {
+            repo.updateEntry(e.with(all, c, message, DlqState.dead, unknownNow, replays, null, now));
+            events.publish(new ReplayFailed(now, e.connector(), e.id(), c, replays, true, null));
+            events.publish(new EntryDead(now, e.connector(), e.id(), replays, "max_replays"));
+            return;
+        }
+        Instant next = now.plus(backoff(config.baseDelay(), replays));
+        repo.updateEntry(e.with(all, c, message, DlqState.pending, unknownNow, replays, next, now));
+        events.publish(new ReplayFailed(now, e.connector(), e.id(), c, replays, true, next));
+    }
+
+    /** baseDelay · 2^(n−1), capped at an hour. */
+    static Duration backoff(Duration base, int failedReplays) {
+        int shift = Math.min(failedReplays - 1, 20);
+        Duration d = base.multipliedBy(1L << Math.max(0, shift));
+        return d.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : d;
+    }
+
+    /**
+     * Replays an entry this caller has claimed (state replaying) through its connector and records the result.
+     * Returns the entry as it stands afterwards.
+     */
+    DlqEntry replayClaimed(DlqEntry e) {
+        Connector c = connectors.apply(e.connector());
+        Instant now = clock.instant();
+        if (c == null) {
+            // Not registered in this mesh (yet): put it back untouched so a mesh that knows the connector can replay it.
+            repo.transition(e.id(), Set.of(DlqState.replaying), DlqState.pending, now);
+            return repo.entry(e.id()).orElse(e);
+        }
+        processed.incrementAndGet();
+        try {
+            MeshResponse r = c.replay(e.toRequest(), e.idempotencyKey(), e.id());
+            Instant at = clock.instant();
+            DlqEntry done = e.with(append(e.attempts(), r.attempts()), null, null, DlqState.succeeded, e.unknownOutcome(),
+                    e.replays() + 1, null, at);
+            repo.updateEntry(done);
+            events.publish(new ReplaySucceeded(at, e.connector(), e.id(), e.replays() + 1, r.status()));
+            return done; // the common case needs no read back
+        } catch (MeshException.DeadLettered parked) {
+            // park() has already recorded the failed replay on this entry (it saw replayOf).
+            if (!parked.dlqId().equals(e.id())) LOG.warn("replay of {} was parked as {}", e.id(), parked.dlqId());
+        } catch (MeshException.CallFailed refused) {
+            if (Thread.currentThread().isInterrupted()) {
+                // The replayer is being stopped mid-call: not the upstream's verdict. Try again later.
+                repo.updateEntry(e.with(append(e.attempts(), refused.attempts()), e.errorClass(), e.lastError(), DlqState.pending,
+                        e.unknownOutcome(), e.replays(), clock.instant(), clock.instant()));
+                return repo.entry(e.id()).orElse(e);
+            }
+            // Not parked by the pipeline: the upstream refused it (client error, bad credentials); sending it again
+            // unchanged would be refused again. A person can fix and replay it by hand.
+            failed.incrementAndGet();
+            Instant at = clock.instant();
+            repo.updateEntry(e.with(append(e.attempts(), refused.attempts()), refused.errorClass(), refused.getMessage(),
+                    DlqState.dead, e.unknownOutcome(), e.replays() + 1, null, at));
+            events.publish(new ReplayFailed(at, e.connector(), e.id(), refused.errorClass(), e.replays() + 1, true, null));
+            events.publish(new EntryDead(at, e.connector(), e.id(), e.replays() + 1, "refused"));
+        } catch (RuntimeException bug) {
+            LOG.warn("replay of {} failed unexpectedly", e.id(), bug);
+            replayFailed(e, List.of(), ErrorClass.network_error, String.valueOf(bug), false, c.spec().dlq(), clock.instant());
+        }
+        return repo.entry(e.id()).orElse(e);
+    }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DlqService.class);
+
+    /**
+     * Replays one entry now, by hand: pending (also of unknown outcome) or dead entries only. Returns the entry as it
+     * stands afterwards.
+     *
+     * @throws IllegalArgumentException when there is no such entry, or its connector is not registered
+     * @throws IllegalStateException    when it is succeeded, discarded, or being replayed now
+     */
+    public DlqEntry replay(String id) {
+        DlqEntry e = entryOrThrow(id);
+        if (connectors.apply(e.connector()) == null) {
+            throw new IllegalArgumentException("DLQ entry " + id + " belongs to connector '" + e.connector() + "', which is not registered");
+        }
+        if (!repo.transition(id, REPLAYABLE, DlqState.replaying, clock.instant())) {
+            throw new IllegalStateException("DLQ entry " + id + " is " + repo.entry(id).map(DlqEntry::state).orElse(null)
+                    + "; only pending or dead entries can be replayed");
+        }
+        return replayClaimed(repo.entry(id).orElseThrow());
+    }
+
+    /** Discards a pending or dead entry: it will never be sent. False when it is in another state. */
+    public boolean discard(String id) {
+        DlqEntry e = entryOrThrow(id);
+        Instant now = clock.instant();
+        if (!repo.transition(id, REPLAYABLE, DlqState.discarded, now)) return false;
+        events.publish(new EntryDiscarded(now, e.connector(), id));
+        return true;
+    }
+
+    public Optional<DlqEntry> entry(String id) {
+        return repo.entry(id);
+    }
+
+    public List<DlqEntry> list(DlqFilter filter) {
+        return repo.entries(filter);
+    }
+
+    public List<DlqEntry> list() {
+        return repo.entries(DlqFilter.ALL);
+    }
+
+    public DlqStats stats() {
+        Map<DlqState, Long> n = repo.countEntries();
+        Duration age = repo.oldestPending().map(t -> Duration.between(t, clock.instant())).filter(d -> !d.isNegative()).orElse(Duration.ZERO);
+        return new DlqStats(n.getOrDefault(DlqState.pending, 0L), n.getOrDefault(DlqState.replaying, 0L),
+                n.getOrDefault(DlqState.succeeded, 0L), n.getOrDefault(DlqState.dead, 0L), n.getOrDefault(DlqState.discarded, 0L),
+                processed.get(), failed.get(), age);
+    }
+
+    /**
+     * Writes whose intent is still in flight since before {@code olderThan} (the process stopped mid-call) go to the
+     * DLQ as pending with the same key, so a replay settles them: the upstream commits a key once. Returns how many.
+     */
+    public int recoverInFlight(Instant olderThan) {
+        if (intents == null) return 0;
+        int moved = 0;
+        for (List<Intent> batch = intents.staleIntents(olderThan, 500); !batch.isEmpty(); batch = intents.staleIntents(olderThan, 500)) {
+            for (Intent i : batch) {
+                Instant now = clock.instant();
+                String id = newId();
+                repo.insertEntry(new DlqEntry(id, i.connector(), i.tenant(), i.method(), i.path(), i.headers(), i.body(), i.contentType(),
+                        i.key(), i.opId(), List.of(), null, "in flight since " + i.updatedAt() + " when the mesh stopped; outcome not recorded",
+                        DlqEntry.SCHEMA_VERSION, DlqState.pending, false, 0, now, now, now));
+                intents.completeIntent(i.key(), IntentState.parked, now);
+                events.publish(new DeadLettered(now, i.connector(), id, null, false));
+                moved++;
+            }
+        }
+        return moved;
+    }
+
+    /** Entries a stopped replayer left in replaying since before {@code olderThan} become pending again. */
+    public int releaseClaims(Instant olderThan) {
+        return repo.releaseClaims(olderThan, clock.instant());
+    }
+
+    private DlqEntry entryOrThrow(String id) {
+        return repo.entry(id).orElseThrow(() -> new IllegalArgumentException("no DLQ entry '" + id + "'"));
+    }
+
+    private static List<Attempt> append(List<Attempt> a, List<Attempt> b) {
+        if (b.isEmpty()) return a;
+        var all = new ArrayList<Attempt>(a.size() + b.size());
+        all.addAll(a);
+        all.addAll(b);
+        return all.size() > MAX_ATTEMPTS_KEPT ? all.subList(all.size() - MAX_ATTEMPTS_KEPT, all.size()) : all;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** "dlq_" and 24 random hex digits: unique across processes and nodes without a sequence in the store. */
+    private static String newId() {
+        byte[] b = new byte[12];
+        ThreadLocalRandom.current().nextBytes(b);
+        return "dlq_" + HEX.formatHex(b);
+    }
+}

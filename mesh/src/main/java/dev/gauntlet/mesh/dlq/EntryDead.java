@@ -1,0 +1,12 @@
+package dev.gauntlet.mesh.dlq;
+
+import dev.gauntlet.mesh.event.MeshEvent;
+import java.time.Instant;
+
+/** An entry will not be replayed automatically any more: {@code reason} is max_replays or refused. */
+public record EntryDead(Instant at, String connector, String id, int replays, String reason) implements MeshEvent {
+    @Override
+    public String type() {
+        return "entry_dead";
+    }
+}

@@ -1,0 +1,12 @@
+package dev.gauntlet.mesh.dlq;
+
+import dev.gauntlet.mesh.event.MeshEvent;
+import java.time.Instant;
+
+/** A person discarded an entry: it will never be sent. */
+public record EntryDiscarded(Instant at, String connector, String id) implements MeshEvent {
+    @Override
+    public String type() {
+        return "entry_discarded";
+    }
+}

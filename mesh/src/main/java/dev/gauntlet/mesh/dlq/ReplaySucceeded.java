@@ -1,0 +1,12 @@
+package dev.gauntlet.mesh.dlq;
+
+import dev.gauntlet.mesh.event.MeshEvent;
+import java.time.Instant;
+
+/** A replay of a DLQ entry went through; {@code status} is the upstream's answer. */
+public record ReplaySucceeded(Instant at, String connector, String id, int replays, int status) implements MeshEvent {
+    @Override
+    public String type() {
+        return "replay_succeeded";
+    }
+}

@@ -1,0 +1,783 @@
+package dev.gauntlet.mesh.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.gauntlet.mesh.Attempt;
+import dev.gauntlet.mesh.classify.ErrorClass;
+import dev.gauntlet.mesh.dlq.DlqEntry;
+import dev.gauntlet.mesh.dlq.DlqFilter;
+import dev.gauntlet.mesh.dlq.DlqState;
+import dev.gauntlet.mesh.event.MeshEvent;
+import dev.gauntlet.mesh.event.StoredEvent;
+import dev.gauntlet.mesh.idempotency.Intent;
+import dev.gauntlet.mesh.idempotency.IntentState;
+import dev.gauntlet.mesh.metrics.MetricRollup;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded store: one SQLite file ({@code mesh.db}) in a data folder, WAL mode, versioned migrations from
+ * {@code db/sqlite/V<n>__<name>.sql}. One connection guarded by a lock: SQLite has one writer anyway, and each
+ * operation is short (no lock is ever held across a call upstream). The SQL sticks to what PostgreSQL also takes
+ * (UPDATE … RETURNING, ON CONFLICT … DO UPDATE), so a PostgreSQL store can follow with its own migrations.
+ */
+public final class SqliteStore implements Store {
+    private static final Logger LOG = LoggerFactory.getLogger(SqliteStore.class);
+
+    /** The migrations, in order; each file's version is the number after its V. */
+    static final List<String> MIGRATIONS = List.of("V1__init.sql");
+    public static final String FILE_NAME = "mesh.db";
+    /** How long a statement waits for another process's write lock before failing (a CLI reading the same file). */
+    static final int BUSY_TIMEOUT_MS = 5_000;
+
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {};
+    private static final TypeReference<List<Attempt>> ATTEMPTS = new TypeReference<>() {};
+    private static final String DLQ_COLUMNS = "id, connector, tenant, method, path, headers_json, body, content_type, idem_key, op_id, "
+            + "attempts_json, error_class, last_error, schema_version, state, unknown_outcome, replays, next_replay_at, created_at, updated_at";
+
+    private final Path file;
+    private final Retention retention;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Connection db;
+    private final Map<String, PreparedStatement> statements = new HashMap<>();
+    private long dlqSeq;
+    private boolean closed;
+
+    private final InstantSource clock;
+
+    private SqliteStore(Path file, Retention retention, InstantSource clock, Connection db) {
+        this.file = file;
+        this.clock = clock;
+        this.retention = retention;
+        this.db = db;
+    }
+
+    /** Opens (creating when needed) {@code mesh.db} in {@code dataDir} with the default retention, migrated to the latest schema. */
+    public static SqliteStore open(Path dataDir) {
+        return open(dataDir, Retention.DEFAULT);
+    }
+
+    public static SqliteStore open(Path dataDir, Retention retention) {
+        return open(dataDir, retention, InstantSource.system());
+    }
+
+    /** @param clock stamps bookkeeping columns (updated_at of credentials, schemas, connectors; when a migration ran) */
+    public static SqliteStore open(Path dataDir, Retention retention, InstantSource clock) {
+        Path file = dataDir.resolve(FILE_NAME);
+        Connection c = null;
+        try {
+            Files.createDirectories(dataDir);
+            var props = new java.util.Properties();
+            // Write transactions take the write lock when they begin, so two processes migrating one file at once wait
+            // for each other instead of failing half-way (and no read-then-write transaction deadlocks on upgrade).
+            props.setProperty("transaction_mode", "IMMEDIATE");
+            c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), props);
+            try (Statement s = c.createStatement()) {
+                s.execute("PRAGMA journal_mode=WAL");
+                s.execute("PRAGMA busy_timeout=" + BUSY_TIMEOUT_MS);
+                // NORMAL in WAL mode: a commit is durable against a process crash; a power cut may lose the last
+                // commits but never corrupts the file (sqlite.org/pragma.html#pragma_synchronous).
+                s.execute("PRAGMA synchronous=NORMAL");
+            }
+            migrate(c, file, clock);
+            SqliteStore store = new SqliteStore(file, retention, clock, c);
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(seq), 0) FROM dlq_entries")) {
+                store.dlqSeq = rs.next() ? rs.getLong(1) : 0;
+            }
+            return store;
+        } catch (SQLException | IOException e) {
+            closeQuietly(c);
+            throw new StoreException("cannot open the store at " + file + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(c);
+            throw e;
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** The schema version of the open file. */
+    public int schemaVersion() {
+        return locked(() -> currentVersion(db));
+    }
+
+    /** The newest schema this code knows. */
+    public static int latestVersion() {
+        return version(MIGRATIONS.getLast());
+    }
+
+    // --- migrations
+
+    private static void migrate(Connection c, Path file, InstantSource clock) throws SQLException, IOException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
+        }
+        int current = currentVersion(c);
+        int latest = latestVersion();
+        if (current > latest) {
+            throw new StoreException("the store at " + file + " has schema version " + current + ", newer than this mesh knows ("
+                    + latest + "); run a newer mesh or point it at another data folder");
+        }
+        for (String name : MIGRATIONS) {
+            int v = version(name);
+            if (v <= current) continue;
+            String sql = resource("db/sqlite/" + name);
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                if (currentVersion(c) >= v) { // another process applied it while we waited for the lock
+                    c.commit();
+                    continue;
+                }
+                for (String statement : statements(sql)) s.execute(statement);
+                try (PreparedStatement p = c.prepareStatement("INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)")) {
+                    p.setInt(1, v);
+                    p.setString(2, name);
+                    p.setLong(3, clock.millis());
+                    p.executeUpdate();
+                }
+                c.commit();
+                LOG.info("store {}: applied migration {}", file, name);
+            } catch (SQLException e) {
+                c.rollback();
+                throw new StoreException("migration " + name + " failed on " + file + ": " + e.getMessage(), e);
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    private static int currentVersion(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_version")) {
+            return rs.next() ? rs.getInt(1) : 0;
+        }
+    }
+
+    static int version(String migration) {
+        return Integer.parseInt(migration.substring(1, migration.indexOf("__")));
+    }
+
+    private static String resource(String path) throws IOException {
+        try (InputStream in = SqliteStore.class.getClassLoader().getResourceAsStream(path)) {
+            if (in == null) throw new IOException("migration " + path + " is missing from the classpath");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Splits a script at the semicolons ending its statements, without its comment lines. */
+    static List<String> statements(String sql) {
+        var out = new ArrayList<String>();
+        var current = new StringBuilder();
+        for (String line : sql.split("\n")) {
+            String t = line.strip();
+            if (t.isEmpty() || t.startsWith("--")) continue;
+            current.append(line).append('\n');
+            if (t.endsWith(";")) {
+                out.add(current.toString().strip().replaceAll(";$", ""));
+                current.setLength(0);
+            }
+        }
+        if (!current.isEmpty()) out.add(current.toString().strip());
+        return out;
+    }
+
+    // --- plumbing
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run() throws SQLException;
+    }
+
+    private <T> T locked(Work<T> work) {
+        lock.lock();
+        try {
+            if (closed) throw new StoreException("the store at " + file + " is closed");
+            return work.run();
+        } catch (SQLException e) {
+            throw new StoreException("store " + file + ": " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Several statements as one transaction. */
+    private <T> T transaction(Work<T> work) {
+        return locked(() -> {
+            db.setAutoCommit(false);
+            try {
+                T t = work.run();
+                db.commit();
+                return t;
+            } catch (SQLException | RuntimeException e) {
+                db.rollback();
+                throw e;
+            } finally {
+                db.setAutoCommit(true);
+            }
+        });
+    }
+
+    /** A prepared statement kept for the connection's life (called with the lock held). */
+    private PreparedStatement ps(String sql) throws SQLException {
+        PreparedStatement p = statements.get(sql);
+        if (p == null) {
+            p = db.prepareStatement(sql);
+            statements.put(sql, p);
+        }
+        p.clearParameters();
+        return p;
+    }
+
+    private static long ms(Instant t) {
+        return t.toEpochMilli();
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : Instant.ofEpochMilli(v);
+    }
+
+    private static void setInstant(PreparedStatement p, int i, Instant t) throws SQLException {
+        if (t == null) p.setNull(i, Types.BIGINT);
+        else p.setLong(i, t.toEpochMilli());
+    }
+
+    private static String json(Object o) {
+        try {
+            return JSON.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new StoreException("cannot write " + o.getClass().getSimpleName() + " as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static <T> T parse(String json, TypeReference<T> type) {
+        try {
+            return JSON.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new StoreException("stored JSON is unreadable: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    // --- credentials
+
+    @Override
+    public Optional<String> loadCredential(String connector, String tenant, String name) {
+        return locked(() -> {
+            PreparedStatement p = ps("SELECT value FROM credentials WHERE connector = ? AND tenant = ? AND name = ?");
+            p.setString(1, connector);
+            p.setString(2, tenant);
+            p.setString(3, name);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        });
+    }
+
+    @Override
+    public void saveCredential(String connector, String tenant, String name, String value) {
+        locked(() -> {
+            PreparedStatement p = ps("INSERT INTO credentials (connector, tenant, name, value, updated_at) VALUES (?, ?, ?, ?, ?) "
+                    + "ON CONFLICT (connector, tenant, name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at");
+            p.setString(1, connector);
+            p.setString(2, tenant);
+            p.setString(3, name);
+            p.setString(4, value);
+            p.setLong(5, clock.millis()); // bookkeeping only
+            return p.executeUpdate();
+        });
+    }
+
+    // --- schemas
+
+    @Override
+    public Map<String, JsonNode> loadSchemas(String connector) {
+        return locked(() -> {
+            PreparedStatement p = ps("SELECT endpoint, schema_json FROM schemas WHERE connector = ? ORDER BY endpoint");
+            p.setString(1, connector);
+            var out = new LinkedHashMap<String, JsonNode>();
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    try {
+                        out.put(rs.getString(1), JSON.readTree(rs.getString(2)));
+                    } catch (JsonProcessingException e) {
+                        throw new StoreException("stored schema of " + connector + " " + rs.getString(1) + " is unreadable", e);
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public void saveSchema(String connector, String endpoint, JsonNode schema) {
+        locked(() -> {
+            PreparedStatement p = ps("INSERT INTO schemas (connector, endpoint, schema_json, updated_at) VALUES (?, ?, ?, ?) "
+                    + "ON CONFLICT (connector, endpoint) DO UPDATE SET schema_json = excluded.schema_json, updated_at = excluded.updated_at");
+            p.setString(1, connector);
+            p.setString(2, endpoint);
+            p.setString(3, json(schema));
+            p.setLong(4, clock.millis());
+            return p.executeUpdate();
+        });
+    }
+
+    // --- events
+
+    @Override
+    public void appendEvent(MeshEvent event) {
+        String body;
+        try {
+            body = JSON.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            body = "{\"error\":\"not serialisable: " + e.getOriginalMessage().replace('"', '\'') + "\"}";
+        }
+        String json = body;
+        locked(() -> {
+            PreparedStatement p = ps("INSERT INTO events (at, connector, type, json) VALUES (?, ?, ?, ?)");
+            p.setLong(1, ms(event.at()));
+            p.setString(2, event.connector());
+            p.setString(3, event.type());
+            p.setString(4, json);
+            return p.executeUpdate();
+        });
+    }
+
+    @Override
+    public List<StoredEvent> recentEvents(String connector, int limit) {
+        return locked(() -> {
+            PreparedStatement p;
+            if (connector == null) {
+                p = ps("SELECT id, at, connector, type, json FROM events ORDER BY id DESC LIMIT ?");
+                p.setInt(1, limit);
+            } else {
+                p = ps("SELECT id, at, connector, type, json FROM events WHERE connector = ? ORDER BY id DESC LIMIT ?");
+                p.setString(1, connector);
+                p.setInt(2, limit);
+            }
+            var out = new ArrayList<StoredEvent>();
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new StoredEvent(rs.getLong("id"), instant(rs, "at"), rs.getString("connector"), rs.getString("type"), rs.getString("json")));
+                }
+            }
+            return out;
+        });
+    }
+
+    // --- roll-ups
+
+    @Override
+    public void saveRollups(List<MetricRollup> batch) {
+        if (batch.isEmpty()) return;
+        transaction(() -> {
+            PreparedStatement p = ps("INSERT INTO rollups (connector, second, calls, attempts, succeeded, failed, retries, rate_limited, "
+                    + "p50_ms, p95_ms, p99_ms, max_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (connector, second) DO UPDATE SET "
+                    + "calls = excluded.calls, attempts = excluded.attempts, succeeded = excluded.succeeded, failed = excluded.failed, "
+                    + "retries = excluded.retries, rate_limited = excluded.rate_limited, p50_ms = excluded.p50_ms, p95_ms = excluded.p95_ms, "
+                    + "p99_ms = excluded.p99_ms, max_ms = excluded.max_ms");
+            for (MetricRollup r : batch) {
+                p.setString(1, r.connector());
+                p.setLong(2, ms(r.second()));
+                p.setLong(3, r.calls());
+                p.setLong(4, r.attempts());
+                p.setLong(5, r.succeeded());
+                p.setLong(6, r.failed());
+                p.setLong(7, r.retries());
+                p.setLong(8, r.rateLimited());
+                p.setDouble(9, r.p50Ms());
+                p.setDouble(10, r.p95Ms());
+                p.setDouble(11, r.p99Ms());
+                p.setDouble(12, r.maxMs());
+                p.addBatch();
+            }
+            return p.executeBatch();
+        });
+    }
+
+    @Override
+    public List<MetricRollup> rollups(String connector, Instant from, Instant to) {
+        return locked(() -> {
+            PreparedStatement p;
+            String cols = "SELECT connector, second, calls, attempts, succeeded, failed, retries, rate_limited, p50_ms, p95_ms, p99_ms, max_ms FROM rollups ";
+            if (connector == null) {
+                p = ps(cols + "WHERE second >= ? AND second < ? ORDER BY second, connector");
+                p.setLong(1, ms(from));
+                p.setLong(2, ms(to));
+            } else {
+                p = ps(cols + "WHERE connector = ? AND second >= ? AND second < ? ORDER BY second");
+                p.setString(1, connector);
+                p.setLong(2, ms(from));
+                p.setLong(3, ms(to));
+            }
+            var out = new ArrayList<MetricRollup>();
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new MetricRollup(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                            rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getDouble(9), rs.getDouble(10), rs.getDouble(11), rs.getDouble(12)));
+                }
+            }
+            return out;
+        });
+    }
+
+    // --- connectors
+
+    @Override
+    public void saveConnector(String id, String specJson) {
+        locked(() -> {
+            PreparedStatement p = ps("INSERT INTO connectors (id, spec_json, updated_at) VALUES (?, ?, ?) "
+                    + "ON CONFLICT (id) DO UPDATE SET spec_json = excluded.spec_json, updated_at = excluded.updated_at");
+            p.setString(1, id);
+            p.setString(2, specJson);
+            p.setLong(3, clock.millis());
+            return p.executeUpdate();
+        });
+    }
+
+    @Override
+    public Optional<String> loadConnector(String id) {
+        return locked(() -> {
+            PreparedStatement p = ps("SELECT spec_json FROM connectors WHERE id = ?");
+            p.setString(1, id);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        });
+    }
+
+    @Override
+    public Map<String, String> loadConnectors() {
+        return locked(() -> {
+            var out = new LinkedHashMap<String, String>();
+            try (ResultSet rs = ps("SELECT id, spec_json FROM connectors ORDER BY id").executeQuery()) {
+                while (rs.next()) out.put(rs.getString(1), rs.getString(2));
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public boolean deleteConnector(String id) {
+        return locked(() -> {
+            PreparedStatement p = ps("DELETE FROM connectors WHERE id = ?");
+            p.setString(1, id);
+            return p.executeUpdate() > 0;
+        });
+    }
+
+    // --- intents
+
+    @Override
+    public void recordIntent(Intent i) {
+        locked(() -> {
+            // A second write with the key (a replay) goes back in flight and keeps its first creation time.
+            PreparedStatement p = ps("INSERT INTO intents (idem_key, connector, tenant, method, path, headers_json, body, content_type, op_id, "
+                    + "state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idem_key) DO UPDATE SET "
+                    + "state = excluded.state, updated_at = excluded.updated_at");
+            p.setString(1, i.key());
+            p.setString(2, i.connector());
+            p.setString(3, i.tenant());
+            p.setString(4, i.method());
+            p.setString(5, i.path());
+            p.setString(6, json(i.headers()));
+            p.setBytes(7, i.body());
+            p.setString(8, i.contentType());
+            p.setString(9, i.opId());
+            p.setString(10, IntentState.in_flight.name());
+            p.setLong(11, ms(i.createdAt()));
+            p.setLong(12, ms(i.updatedAt()));
+            return p.executeUpdate();
+        });
+    }
+
+    @Override
+    public boolean completeIntent(String key, IntentState state, Instant at) {
+        return locked(() -> {
+            PreparedStatement p = ps("UPDATE intents SET state = ?, updated_at = ? WHERE idem_key = ?");
+            p.setString(1, state.name());
+            p.setLong(2, ms(at));
+            p.setString(3, key);
+            return p.executeUpdate() > 0;
+        });
+    }
+
+    @Override
+    public Optional<Intent> intent(String key) {
+        return locked(() -> {
+            PreparedStatement p = ps("SELECT * FROM intents WHERE idem_key = ?");
+            p.setString(1, key);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() ? Optional.of(intent(rs)) : Optional.empty();
+            }
+        });
+    }
+
+    @Override
+    public List<Intent> staleIntents(Instant olderThan, int limit) {
+        return locked(() -> {
+            PreparedStatement p = ps("SELECT * FROM intents WHERE state = 'in_flight' AND updated_at < ? ORDER BY updated_at LIMIT ?");
+            p.setLong(1, ms(olderThan));
+            p.setInt(2, limit);
+            var out = new ArrayList<Intent>();
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) out.add(intent(rs));
+            }
+            return out;
+        });
+    }
+
+    private static Intent intent(ResultSet rs) throws SQLException {
+        return new Intent(rs.getString("idem_key"), rs.getString("connector"), rs.getString("tenant"), rs.getString("method"),
+                rs.getString("path"), parse(rs.getString("headers_json"), HEADERS), rs.getBytes("body"), rs.getString("content_type"),
+                rs.getString("op_id"), IntentState.valueOf(rs.getString("state")), instant(rs, "created_at"), instant(rs, "updated_at"));
+    }
+
+    // --- DLQ
+
+    @Override
+    public void insertEntry(DlqEntry e) {
+        locked(() -> {
+            PreparedStatement p = ps("INSERT INTO dlq_entries (" + DLQ_COLUMNS + ", seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            p.setString(1, e.id());
+            p.setString(2, e.connector());
+            p.setString(3, e.tenant());
+            p.setString(4, e.method());
+            p.setString(5, e.path());
+            p.setString(6, json(e.headers()));
+            p.setBytes(7, e.body());
+            p.setString(8, e.contentType());
+            p.setString(9, e.idempotencyKey());
+            p.setString(10, e.opId());
+            p.setString(11, json(e.attempts()));
+            p.setString(12, e.errorClass() == null ? null : e.errorClass().name());
+            p.setString(13, e.lastError());
+            p.setInt(14, e.schemaVersion());
+            p.setString(15, e.state().name());
+            p.setInt(16, e.unknownOutcome() ? 1 : 0);
+            p.setInt(17, e.replays());
+            setInstant(p, 18, e.nextReplayAt());
+            p.setLong(19, ms(e.createdAt()));
+            p.setLong(20, ms(e.updatedAt()));
+            p.setLong(21, ++dlqSeq);
+            return p.executeUpdate();
+        });
+    }
+
+    @Override
+    public Optional<DlqEntry> entry(String id) {
+        return locked(() -> {
+            PreparedStatement p = ps("SELECT " + DLQ_COLUMNS + " FROM dlq_entries WHERE id = ?");
+            p.setString(1, id);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() ? Optional.of(entry(rs)) : Optional.empty();
+            }
+        });
+    }
+
+    @Override
+    public void updateEntry(DlqEntry e) {
+        locked(() -> {
+            PreparedStatement p = ps("UPDATE dlq_entries SET attempts_json = ?, error_class = ?, last_error = ?, state = ?, unknown_outcome = ?, "
+                    + "replays = ?, next_replay_at = ?, updated_at = ? WHERE id = ?");
+            p.setString(1, json(e.attempts()));
+            p.setString(2, e.errorClass() == null ? null : e.errorClass().name());
+            p.setString(3, e.lastError());
+            p.setString(4, e.state().name());
+            p.setInt(5, e.unknownOutcome() ? 1 : 0);
+            p.setInt(6, e.replays());
+            setInstant(p, 7, e.nextReplayAt());
+            p.setLong(8, ms(e.updatedAt()));
+            p.setString(9, e.id());
+            return p.executeUpdate();
+        });
+    }
+
+    @Override
+    public List<DlqEntry> claimDue(String connector, Instant now, int limit) {
+        // One statement claims the batch; on PostgreSQL the inner SELECT takes FOR UPDATE SKIP LOCKED.
+        return locked(() -> {
+            String due = "SELECT id FROM dlq_entries WHERE state = 'pending' AND unknown_outcome = 0 AND next_replay_at <= ?"
+                    + (connector == null ? "" : " AND connector = ?") + " ORDER BY next_replay_at, seq LIMIT ?";
+            PreparedStatement p = ps("UPDATE dlq_entries SET state = 'replaying', updated_at = ? WHERE id IN (" + due + ") RETURNING " + DLQ_COLUMNS);
+            int i = 1;
+            p.setLong(i++, ms(now));
+            p.setLong(i++, ms(now));
+            if (connector != null) p.setString(i++, connector);
+            p.setInt(i, limit);
+            var out = new ArrayList<DlqEntry>();
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) out.add(entry(rs));
+            }
+            // RETURNING gives no order: due order, as claimed.
+            out.sort(java.util.Comparator.comparing(DlqEntry::nextReplayAt));
+            return out;
+        });
+    }
+
+    @Override
+    public boolean transition(String id, Set<DlqState> from, DlqState to, Instant at) {
+        if (from.isEmpty()) return false;
+        return locked(() -> {
+            StringBuilder in = new StringBuilder();
+            for (DlqState s : from) in.append(in.isEmpty() ? "'" : ", '").append(s.name()).append('\'');
+            // Going back to pending with no replay scheduled (a dead entry) makes it due now.
+            PreparedStatement p = ps("UPDATE dlq_entries SET state = ?, updated_at = ?, next_replay_at = "
+                    + (to == DlqState.pending ? "COALESCE(next_replay_at, ?)" : "next_replay_at") + " WHERE id = ? AND state IN (" + in + ")");
+            int i = 1;
+            p.setString(i++, to.name());
+            p.setLong(i++, ms(at));
+            if (to == DlqState.pending) p.setLong(i++, ms(at));
+            p.setString(i, id);
+            return p.executeUpdate() > 0;
+        });
+    }
+
+    @Override
+    public int releaseClaims(Instant olderThan, Instant at) {
+        return locked(() -> {
+            PreparedStatement p = ps("UPDATE dlq_entries SET state = 'pending', updated_at = ?, next_replay_at = COALESCE(next_replay_at, ?) "
+                    + "WHERE state = 'replaying' AND updated_at < ?");
+            p.setLong(1, ms(at));
+            p.setLong(2, ms(at));
+            p.setLong(3, ms(olderThan));
+            return p.executeUpdate();
+        });
+    }
+
+    @Override
+    public List<DlqEntry> entries(DlqFilter f) {
+        return locked(() -> {
+            StringBuilder sql = new StringBuilder("SELECT " + DLQ_COLUMNS + " FROM dlq_entries WHERE 1 = 1");
+            if (f.connector() != null) sql.append(" AND connector = ?");
+            if (f.state() != null) sql.append(" AND state = ?");
+            sql.append(" ORDER BY created_at DESC, seq DESC LIMIT ?");
+            PreparedStatement p = ps(sql.toString());
+            int i = 1;
+            if (f.connector() != null) p.setString(i++, f.connector());
+            if (f.state() != null) p.setString(i++, f.state().name());
+            p.setInt(i, f.limit());
+            var out = new ArrayList<DlqEntry>();
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) out.add(entry(rs));
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public Map<DlqState, Long> countEntries() {
+        return locked(() -> {
+            var n = new EnumMap<DlqState, Long>(DlqState.class);
+            for (DlqState s : DlqState.values()) n.put(s, 0L);
+            try (ResultSet rs = ps("SELECT state, COUNT(*) FROM dlq_entries GROUP BY state").executeQuery()) {
+                while (rs.next()) n.put(DlqState.valueOf(rs.getString(1)), rs.getLong(2));
+            }
+            return n;
+        });
+    }
+
+    @Override
+    public Optional<Instant> oldestPending() {
+        return locked(() -> {
+            try (ResultSet rs = ps("SELECT MIN(created_at) FROM dlq_entries WHERE state = 'pending'").executeQuery()) {
+                if (!rs.next()) return Optional.empty();
+                long v = rs.getLong(1);
+                return rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(v));
+            }
+        });
+    }
+
+    private static DlqEntry entry(ResultSet rs) throws SQLException {
+        String c = rs.getString("error_class");
+        return new DlqEntry(rs.getString("id"), rs.getString("connector"), rs.getString("tenant"), rs.getString("method"), rs.getString("path"),
+                parse(rs.getString("headers_json"), HEADERS), rs.getBytes("body"), rs.getString("content_type"), rs.getString("idem_key"),
+                rs.getString("op_id"), parse(rs.getString("attempts_json"), ATTEMPTS), c == null ? null : ErrorClass.valueOf(c),
+                rs.getString("last_error"), rs.getInt("schema_version"), DlqState.valueOf(rs.getString("state")),
+                rs.getInt("unknown_outcome") != 0, rs.getInt("replays"), instant(rs, "next_replay_at"), instant(rs, "created_at"),
+                instant(rs, "updated_at"));
+    }
+
+    // --- retention
+
+    @Override
+    public long prune(Instant now) {
+        return transaction(() -> {
+            long n = 0;
+            n += delete("DELETE FROM events WHERE at < ?", ms(now.minus(retention.eventAge())));
+            // Beyond the cap: everything older than the newest eventRows (ids grow with time).
+            n += delete("DELETE FROM events WHERE id <= (SELECT MAX(id) FROM events) - ?", retention.eventRows());
+            n += delete("DELETE FROM rollups WHERE second < ?", ms(now.minus(retention.rollupAge())));
+            n += delete("DELETE FROM rollups WHERE second < (SELECT second FROM rollups ORDER BY second DESC LIMIT 1 OFFSET ?)", retention.rollupRows() - 1);
+            long finished = ms(now.minus(retention.finishedAge()));
+            n += delete("DELETE FROM dlq_entries WHERE state IN ('succeeded', 'discarded') AND updated_at < ?", finished);
+            n += delete("DELETE FROM intents WHERE state <> 'in_flight' AND updated_at < ?", finished);
+            return n;
+        });
+    }
+
+    private long delete(String sql, long arg) throws SQLException {
+        PreparedStatement p = ps(sql);
+        p.setLong(1, arg);
+        return p.executeUpdate();
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) return;
+            closed = true;
+            for (PreparedStatement p : statements.values()) {
+                try {
+                    p.close();
+                } catch (SQLException ignored) {
+                    // closing anyway
+                }
+            }
+            closeQuietly(db);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c == null) return;
+        try {
+            c.close();
+        } catch (SQLException e) {
+            LOG.warn("closing the store connection: {}", e.toString());
+        }
+    }
+}

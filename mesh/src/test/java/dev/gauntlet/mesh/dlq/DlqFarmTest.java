@@ -1,0 +1,159 @@
+package dev.gauntlet.mesh.dlq;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gauntlet.farm.FarmConfig;
+import dev.gauntlet.mesh.Connector;
+import dev.gauntlet.mesh.ConnectorSpec;
+import dev.gauntlet.mesh.FakeTime;
+import dev.gauntlet.mesh.FarmFixture;
+import dev.gauntlet.mesh.Mesh;
+import dev.gauntlet.mesh.MeshException;
+import dev.gauntlet.mesh.MeshResponse;
+import dev.gauntlet.mesh.event.MeshEvent;
+import dev.gauntlet.mesh.MeshRequest;
+import dev.gauntlet.mesh.idempotency.IdempotencyKeys;
+import dev.gauntlet.mesh.idempotency.Intent;
+import dev.gauntlet.mesh.idempotency.IntentState;
+import dev.gauntlet.mesh.retry.RetryConfig;
+import dev.gauntlet.mesh.store.SqliteStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Replays against the real farm's Stripe: the same key, so the ledger shows each operation committed once. */
+class DlqFarmTest {
+
+    /** Every profile made to inject server errors only, and a level that injects them always. */
+    static final String CHAOS = """
+            levels:
+              calm: { error_rate: 0, network_rate: 0 }
+              mild: { error_rate: 0, network_rate: 0 }
+              storm: { error_rate: 0, network_rate: 0 }
+              hell: { error_rate: 0, network_rate: 0 }
+              all_errors: { error_rate: 1.0, network_rate: 0 }
+            profiles:
+              server_errors: { errors: { server_error: 1 } }
+              schema_drift: { errors: { server_error: 1 } }
+              mostly_ok: { errors: { server_error: 1 } }
+              aggressive_limits: { errors: { server_error: 1 } }
+              network_flakiness: { errors: { server_error: 1 } }
+              rate_limits: { errors: { server_error: 1 } }
+              token_rotation: { errors: { server_error: 1 } }
+            """;
+    static final String KEY = "Bearer sk_test_gauntlet_4eC39HqLyjWDarjtT1zdp7dc";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path chaosDir;
+    @TempDir
+    Path dataDir;
+    static FarmFixture farm;
+
+    @BeforeAll
+    static void start() {
+        farm = FarmFixture.start(FarmConfig.builder().chaosFile(FarmFixture.write(chaosDir, "chaos.yaml", CHAOS)));
+    }
+
+    @AfterAll
+    static void stop() {
+        farm.close();
+    }
+
+    @BeforeEach
+    void calm() {
+        farm.chaos("{\"level\":\"calm\"}");
+    }
+
+    ConnectorSpec.Builder stripe() {
+        return ConnectorSpec.builder("stripe_mock", farm.serviceUrl("stripe_mock")).flavor("stripe").header("Authorization", KEY)
+                .retry(new RetryConfig(1, Duration.ofMillis(1), Duration.ofMillis(1), 0.1));
+    }
+
+    static Map<String, Object> customer(String opId) {
+        return Map.of("name", "Ada " + opId, "metadata", Map.of("op_id", opId));
+    }
+
+    /** The farm's ledger entry for an operation id. */
+    static JsonNode ledger(String opId) throws Exception {
+        for (JsonNode e : JSON.readTree(farm.get("/admin/ledger?service=stripe_mock")).path("entries")) {
+            if (opId.equals(e.path("op_id").asText())) return e;
+        }
+        return null;
+    }
+
+    @Test
+    void shouldCommitOnceWhenAWriteLeftInFlightByACrashIsReplayedWithItsKey() throws Exception {
+        FakeTime time = new FakeTime();
+        String op = "crash-" + System.nanoTime();
+        String key;
+        try (Mesh mesh = Mesh.builder().clock(time).sleeper(time).store(SqliteStore.open(dataDir)).background(false).build()) {
+            Connector c = mesh.register(stripe().build());
+            MeshResponse first = c.post("/v1/customers", customer(op), op);
+            assertThat(first.status()).isEqualTo(200);
+            // The process "dies" after the upstream committed but before the intent was completed.
+            // With an opId the key is derived from the operation alone (not the form body).
+            key = IdempotencyKeys.derive("stripe_mock", new MeshRequest("POST", "/v1/customers", null, null, null, op, null));
+            Intent done = mesh.context().store().intent(key).orElseThrow();
+            assertThat(done.state()).isEqualTo(IntentState.succeeded);
+            mesh.context().store().recordIntent(done);
+        }
+        time.advance(Duration.ofMinutes(5));
+
+        // The next process opens the store: the stale intent goes to the DLQ with its key, and is replayed.
+        List<MeshEvent> events = new CopyOnWriteArrayList<>();
+        try (Mesh mesh = Mesh.builder().clock(time).sleeper(time).store(SqliteStore.open(dataDir)).background(false).build()) {
+            mesh.events().subscribe(events::add);
+            mesh.register(stripe().build());
+            DlqEntry recovered = mesh.deadLetters().list().getFirst();
+            assertThat(recovered.idempotencyKey()).isEqualTo(key);
+            assertThat(recovered.state()).isEqualTo(DlqState.pending);
+            assertThat(mesh.context().store().intent(key).orElseThrow().state()).isEqualTo(IntentState.parked);
+
+            assertThat(mesh.replayer().replayDue()).isEqualTo(1);
+
+            DlqEntry after = mesh.deadLetters().entry(recovered.id()).orElseThrow();
+            assertThat(after.state()).isEqualTo(DlqState.succeeded);
+            assertThat(events).filteredOn(ReplaySucceeded.class::isInstance).hasSize(1);
+            assertThat(mesh.context().store().intent(key).orElseThrow().state()).isEqualTo(IntentState.succeeded);
+        }
+        JsonNode entry = ledger(op);
+        assertThat(entry).isNotNull();
+        assertThat(entry.path("commits").asInt()).as("the replay was answered from the first commit").isEqualTo(1);
+        assertThat(entry.path("idempotency_key").asText()).isEqualTo(key);
+    }
+
+    @Test
+    void shouldDrainParkedWritesInTheBackgroundWhenTheUpstreamRecovers() throws Exception {
+        farm.chaos("{\"level\":\"all_errors\",\"services\":[\"stripe_mock\"]}");
+        String run = "drain-" + System.nanoTime();
+        try (Mesh mesh = Mesh.builder().store(SqliteStore.open(dataDir)).build()) {
+            Connector c = mesh.register(stripe().dlq(new DlqConfig(200, Duration.ofMillis(300), 50)).build());
+            var ids = new ArrayList<String>();
+            for (int i = 0; i < 20; i++) {
+                try {
+                    c.post("/v1/customers", customer(run + "-" + i), run + "-" + i);
+                } catch (MeshException.DeadLettered e) {
+                    ids.add(e.dlqId());
+                }
+            }
+            assertThat(ids).hasSize(20);
+            farm.chaos("{\"level\":\"calm\"}");
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> mesh.deadLetters().stats().succeeded() == 20);
+            assertThat(mesh.deadLetters().stats().pending()).isZero();
+        }
+        for (int i = 0; i < 20; i++) assertThat(ledger(run + "-" + i).path("commits").asInt()).isEqualTo(1);
+    }
+}

@@ -1,0 +1,170 @@
+package dev.gauntlet.mesh.idempotency;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gauntlet.mesh.ConnectorSpec;
+import dev.gauntlet.mesh.FakeTime;
+import dev.gauntlet.mesh.MeshContext;
+import dev.gauntlet.mesh.MeshRequest;
+import dev.gauntlet.mesh.MeshResponse;
+import dev.gauntlet.mesh.classify.ErrorClass;
+import dev.gauntlet.mesh.dlq.MemoryDeadLetters;
+import dev.gauntlet.mesh.event.EventBus;
+import dev.gauntlet.mesh.pipeline.Chain;
+import dev.gauntlet.mesh.pipeline.Exchange;
+import dev.gauntlet.mesh.pipeline.IdempotencyStage;
+import dev.gauntlet.mesh.pipeline.Outcome;
+import dev.gauntlet.mesh.pipeline.Pipeline;
+import dev.gauntlet.mesh.pipeline.Stage;
+import dev.gauntlet.mesh.store.MemoryStore;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/** The idempotency stage in front of a stage that plays the transport and looks at the store when it runs. */
+class IdempotencyStageTest {
+
+    final FakeTime time = new FakeTime();
+    final MemoryStore store = new MemoryStore();
+    final MeshContext context = new MeshContext(time, time, new EventBus(), store, null, new MemoryDeadLetters(time));
+    final ConnectorSpec spec = ConnectorSpec.builder("shop", "http://upstream.test").flavor("stripe").build();
+
+    static final Outcome OK = new Outcome.Success(new MeshResponse(200, null, null, null, null, false));
+
+    /** Plays the upstream; records what each attempt carried and what the store said at that moment. */
+    final class Transport implements Stage {
+        final List<MeshRequest> sent = new ArrayList<>();
+        final List<Intent> intentsSeen = new ArrayList<>();
+        final Function<Exchange, Outcome> answer;
+
+        Transport(Function<Exchange, Outcome> answer) {
+            this.answer = answer;
+        }
+
+        @Override
+        public String name() {
+            return "transport";
+        }
+
+        @Override
+        public Outcome handle(Exchange exchange, Chain next) {
+            sent.add(exchange.request());
+            intentsSeen.add(exchange.idempotencyKey() == null ? null : store.intent(exchange.idempotencyKey()).orElse(null));
+            return answer.apply(exchange);
+        }
+    }
+
+    Exchange run(ConnectorSpec s, MeshRequest request, Transport transport) {
+        Exchange ex = new Exchange(s, context, request);
+        new Pipeline(List.of(new IdempotencyStage(s, context), transport)).run(ex);
+        return ex;
+    }
+
+    static MeshRequest post(String opId, String body) {
+        return new MeshRequest("POST", "/v1/customers", Map.of("Authorization", "Bearer sk_live_x", "X-Trace", "t1"),
+                body.getBytes(StandardCharsets.UTF_8), "application/x-www-form-urlencoded", opId, null);
+    }
+
+    @Test
+    void shouldRecordTheIntentInFlightBeforeTheFirstAttemptWhenAWriteIsSent() {
+        Transport t = new Transport(ex -> OK);
+
+        Exchange ex = run(spec, post("op-1", "name=a"), t);
+
+        assertThat(t.intentsSeen).singleElement().satisfies(i -> {
+            assertThat(i.state()).isEqualTo(IntentState.in_flight);
+            assertThat(i.connector()).isEqualTo("shop");
+            assertThat(i.path()).isEqualTo("/v1/customers");
+            assertThat(new String(i.body(), StandardCharsets.UTF_8)).isEqualTo("name=a");
+            assertThat(i.headers()).as("no secrets in the store").containsKey("X-Trace").doesNotContainKey("Authorization");
+        });
+        assertThat(store.intent(ex.idempotencyKey())).get().extracting(Intent::state).isEqualTo(IntentState.succeeded);
+    }
+
+    @Test
+    void shouldSendTheDerivedKeyInTheVendorHeaderWhenTheCallerGivesNone() {
+        Transport t = new Transport(ex -> OK);
+
+        Exchange ex = run(spec, post("op-1", "name=a"), t);
+
+        assertThat(ex.idempotencyKey()).startsWith("mesh_").hasSize(5 + 32);
+        assertThat(t.sent.getFirst().header("Idempotency-Key")).isEqualTo(ex.idempotencyKey());
+    }
+
+    @Test
+    void shouldDeriveTheSameKeyWhenTheSameOperationIsSentAgain() {
+        String a = IdempotencyKeys.derive("shop", post("op-1", "name=a"));
+        assertThat(IdempotencyKeys.derive("shop", post("op-1", "name=a"))).isEqualTo(a);
+        assertThat(IdempotencyKeys.derive("shop", post("op-1", "name=changed"))).as("the opId names the operation").isEqualTo(a);
+        assertThat(IdempotencyKeys.derive("shop", post("op-2", "name=a"))).isNotEqualTo(a);
+        assertThat(IdempotencyKeys.derive("other", post("op-1", "name=a"))).isNotEqualTo(a);
+        assertThat(IdempotencyKeys.derive("shop", post(null, "name=a"))).as("no opId: the body is hashed")
+                .isEqualTo(IdempotencyKeys.derive("shop", post(null, "name=a")))
+                .isNotEqualTo(IdempotencyKeys.derive("shop", post(null, "name=b")));
+        var tenantB = new MeshRequest("POST", "/v1/customers", null, "name=a".getBytes(), null, "op-1", "b");
+        assertThat(IdempotencyKeys.derive("shop", tenantB)).isNotEqualTo(a);
+    }
+
+    @Test
+    void shouldKeepTheCallersKeyWhenTheRequestAlreadyCarriesOne() {
+        Transport t = new Transport(ex -> OK);
+
+        Exchange ex = run(spec, post("op-1", "name=a").withHeader("idempotency-key", "mine-1"), t);
+
+        assertThat(ex.idempotencyKey()).isEqualTo("mine-1");
+        assertThat(t.sent.getFirst().header("Idempotency-Key")).isEqualTo("mine-1");
+        assertThat(t.sent.getFirst().headers().keySet().stream().filter(h -> h.equalsIgnoreCase("idempotency-key"))).hasSize(1);
+    }
+
+    @Test
+    void shouldUseThePresetKeyWhenAReplayCarriesTheFirstOne() {
+        Transport t = new Transport(ex -> OK);
+        Exchange ex = new Exchange(spec, context, post("op-1", "name=a"));
+        ex.idempotencyKey("first-key");
+        ex.replayOf("dlq_1");
+
+        new Pipeline(List.of(new IdempotencyStage(spec, context), t)).run(ex);
+
+        assertThat(t.sent.getFirst().header("Idempotency-Key")).isEqualTo("first-key");
+    }
+
+    @Test
+    void shouldUseTheVendorsHeaderNameWhenTheConnectorSaysAnother() {
+        var s = ConnectorSpec.builder("shop", "http://upstream.test").idempotency(new IdempotencyConfig("X-Request-Key", true)).build();
+        Transport t = new Transport(ex -> OK);
+
+        Exchange ex = run(s, post("op-1", "name=a"), t);
+
+        assertThat(t.sent.getFirst().header("X-Request-Key")).isEqualTo(ex.idempotencyKey());
+        assertThat(t.sent.getFirst().header("Idempotency-Key")).isNull();
+    }
+
+    @Test
+    void shouldGiveNoKeyWhenIdempotencyIsDisabledOrTheCallIsARead() {
+        var off = ConnectorSpec.builder("shop", "http://upstream.test").idempotency(new IdempotencyConfig("Idempotency-Key", false)).build();
+        Transport t = new Transport(ex -> OK);
+
+        Exchange write = run(off, post("op-1", "name=a"), t);
+        Exchange read = run(spec, MeshRequest.get("/v1/customers"), t);
+
+        assertThat(write.idempotencyKey()).isNull();
+        assertThat(read.idempotencyKey()).isNull();
+        assertThat(t.sent).allSatisfy(r -> assertThat(r.header("Idempotency-Key")).isNull());
+        assertThat(store.staleIntents(time.instant().plusSeconds(1), 10)).isEmpty();
+    }
+
+    @Test
+    void shouldCompleteTheIntentAsFailedOrParkedWhenTheCallFails() {
+        Exchange refused = run(spec, post("op-1", "name=a"), new Transport(ex -> Outcome.Failure.of(ErrorClass.client_error, "400")));
+        Exchange parked = run(spec, post("op-2", "name=a"), new Transport(ex -> {
+            ex.deadLettered("dlq_x", false);
+            return Outcome.Failure.of(ErrorClass.server_error, "503");
+        }));
+
+        assertThat(store.intent(refused.idempotencyKey())).get().extracting(Intent::state).isEqualTo(IntentState.failed);
+        assertThat(store.intent(parked.idempotencyKey())).get().extracting(Intent::state).isEqualTo(IntentState.parked);
+    }
+}

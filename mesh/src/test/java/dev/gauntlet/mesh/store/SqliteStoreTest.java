@@ -1,0 +1,273 @@
+package dev.gauntlet.mesh.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gauntlet.mesh.Attempt;
+import dev.gauntlet.mesh.classify.ErrorClass;
+import dev.gauntlet.mesh.dlq.DlqEntry;
+import dev.gauntlet.mesh.dlq.DlqFilter;
+import dev.gauntlet.mesh.dlq.DlqState;
+import dev.gauntlet.mesh.event.MeshEvent;
+import dev.gauntlet.mesh.idempotency.Intent;
+import dev.gauntlet.mesh.idempotency.IntentState;
+import dev.gauntlet.mesh.metrics.MetricRollup;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every store slice round-trips in SQLite and in memory alike; SQLite's migrations, retention and refusal of newer files. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SqliteStoreTest {
+
+    @TempDir
+    Path dir;
+
+    static final Instant T0 = Instant.parse("2025-06-01T12:00:00Z");
+
+    record Named(String name, Function<Path, Store> open) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    Stream<Named> stores() {
+        return Stream.of(new Named("sqlite", d -> SqliteStore.open(d)), new Named("memory", d -> new MemoryStore()));
+    }
+
+    Store open(Named n) {
+        return n.open().apply(dir.resolve(UUID.randomUUID().toString()));
+    }
+
+    record Happened(Instant at, String connector, int n) implements MeshEvent {
+        @Override
+        public String type() {
+            return "happened";
+        }
+    }
+
+    static DlqEntry entry(String id, String connector, Instant created, Instant next) {
+        return new DlqEntry(id, connector, "default", "POST", "/v1/customers", Map.of("X-Trace", "t"), "name=a".getBytes(),
+                "application/x-www-form-urlencoded", "key-" + id, "op-" + id,
+                List.of(new Attempt(1, created, 12, 503, ErrorClass.server_error, "HTTP 503")), ErrorClass.server_error, "HTTP 503",
+                DlqEntry.SCHEMA_VERSION, DlqState.pending, false, 0, next, created, created);
+    }
+
+    @Test
+    void shouldMigrateAFreshFileAndReopenItWithoutMigratingAgain() throws Exception {
+        try (SqliteStore s = SqliteStore.open(dir)) {
+            assertThat(s.schemaVersion()).isEqualTo(SqliteStore.latestVersion()).isEqualTo(1);
+            s.saveConnector("shop", "{\"id\":\"shop\"}");
+        }
+        try (SqliteStore s = SqliteStore.open(dir)) {
+            assertThat(s.schemaVersion()).isEqualTo(1);
+            assertThat(s.loadConnector("shop")).contains("{\"id\":\"shop\"}");
+        }
+        try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(SqliteStore.FILE_NAME));
+             var rs = c.createStatement().executeQuery("SELECT COUNT(*), MAX(name) FROM schema_version")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("each migration applied once").isEqualTo(1);
+            assertThat(rs.getString(2)).isEqualTo("V1__init.sql");
+        }
+        try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(SqliteStore.FILE_NAME));
+             var rs = c.createStatement().executeQuery("PRAGMA journal_mode")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualToIgnoringCase("wal");
+        }
+    }
+
+    @Test
+    void shouldMigrateOnceWhenTwoOpenAFreshFileAtOnce() throws Exception {
+        var stores = new java.util.concurrent.CopyOnWriteArrayList<SqliteStore>();
+        var start = new java.util.concurrent.CountDownLatch(1);
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            var a = pool.submit(() -> { start.await(); stores.add(SqliteStore.open(dir)); return null; });
+            var b = pool.submit(() -> { start.await(); stores.add(SqliteStore.open(dir)); return null; });
+            start.countDown();
+            a.get();
+            b.get();
+        }
+        try {
+            assertThat(stores).hasSize(2).allSatisfy(s -> assertThat(s.schemaVersion()).isEqualTo(1));
+        } finally {
+            stores.forEach(SqliteStore::close);
+        }
+    }
+
+    @Test
+    void shouldRefuseAFileWhenItsSchemaIsNewerThanTheCode() throws Exception {
+        SqliteStore.open(dir).close();
+        try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(SqliteStore.FILE_NAME))) {
+            c.createStatement().execute("INSERT INTO schema_version (version, name, applied_at) VALUES (7, 'V7__future.sql', 0)");
+        }
+
+        assertThatThrownBy(() -> SqliteStore.open(dir)).isInstanceOf(StoreException.class)
+                .hasMessageContaining("schema version 7").hasMessageContaining("newer than this mesh knows (1)");
+    }
+
+    @Test
+    void shouldSplitAMigrationIntoItsStatements() {
+        assertThat(SqliteStore.statements("-- c\nCREATE TABLE a (x INT);\n\nCREATE INDEX b\n  ON a (x);\n"))
+                .containsExactly("CREATE TABLE a (x INT)", "CREATE INDEX b\n  ON a (x)");
+    }
+
+    @ParameterizedTest
+    @MethodSource("stores")
+    void shouldRoundTripCredentialsSchemasAndConnectors(Named kind) throws Exception {
+        try (Store s = open(kind)) {
+            s.saveCredential("sf", "default", "refresh_token", "r1");
+            s.saveCredential("sf", "default", "refresh_token", "r2");
+            var schema = new ObjectMapper().readTree("{\"type\":\"object\",\"fields\":{\"id\":\"string\"}}");
+            s.saveSchema("sf", "GET /accounts", schema);
+            s.saveConnector("b", "{\"id\":\"b\"}");
+            s.saveConnector("a", "{\"id\":\"a\"}");
+
+            assertThat(s.loadCredential("sf", "default", "refresh_token")).contains("r2");
+            assertThat(s.loadCredential("sf", "other", "refresh_token")).isEmpty();
+            assertThat(s.loadSchemas("sf")).containsExactly(Map.entry("GET /accounts", schema));
+            assertThat(s.loadConnectors().keySet()).containsExactly("a", "b");
+            assertThat(s.deleteConnector("a")).isTrue();
+            assertThat(s.deleteConnector("a")).isFalse();
+            assertThat(s.loadConnector("a")).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("stores")
+    void shouldRoundTripEventsAndRollups(Named kind) {
+        try (Store s = open(kind)) {
+            s.appendEvent(new Happened(T0, "a", 1));
+            s.appendEvent(new Happened(T0.plusSeconds(1), "b", 2));
+            s.appendEvent(new Happened(T0.plusSeconds(2), "a", 3));
+            var r1 = new MetricRollup("a", T0, 10, 12, 9, 1, 2, 1, 1.5, 4.0, 9.0, 12.0);
+            var r2 = new MetricRollup("a", T0.plusSeconds(1), 5, 5, 5, 0, 0, 0, 1, 2, 3, 4);
+            s.saveRollups(List.of(r2, r1));
+
+            assertThat(s.recentEvents(null, 10)).extracting(e -> e.json()).first().asString().contains("\"n\":3");
+            assertThat(s.recentEvents("a", 10)).hasSize(2).first().satisfies(e -> {
+                assertThat(e.type()).isEqualTo("happened");
+                assertThat(e.at()).isEqualTo(T0.plusSeconds(2));
+            });
+            assertThat(s.recentEvents(null, 1)).hasSize(1);
+            assertThat(s.rollups("a", T0, T0.plusSeconds(2))).containsExactly(r1, r2);
+            assertThat(s.rollups(null, T0.plusSeconds(1), T0.plusSeconds(2))).containsExactly(r2);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("stores")
+    void shouldRoundTripIntentsAndFindTheStaleOnes(Named kind) {
+        try (Store s = open(kind)) {
+            var i = new Intent("k1", "shop", "default", "POST", "/v1/customers", Map.of("X-Trace", "t"), "a=1".getBytes(), "text/plain",
+                    "op-1", IntentState.in_flight, T0, T0);
+            s.recordIntent(i);
+            s.recordIntent(new Intent("k2", "shop", "default", "POST", "/x", null, null, null, null, IntentState.in_flight, T0.plusSeconds(60), T0.plusSeconds(60)));
+
+            assertThat(s.intent("k1")).get().satisfies(r -> {
+                assertThat(r.body()).isEqualTo("a=1".getBytes());
+                assertThat(r.headers()).containsEntry("X-Trace", "t");
+                assertThat(r.opId()).isEqualTo("op-1");
+                assertThat(r.state()).isEqualTo(IntentState.in_flight);
+            });
+            assertThat(s.staleIntents(T0.plusSeconds(30), 10)).extracting(Intent::key).containsExactly("k1");
+            assertThat(s.completeIntent("k1", IntentState.succeeded, T0.plusSeconds(1))).isTrue();
+            assertThat(s.completeIntent("nope", IntentState.succeeded, T0)).isFalse();
+            assertThat(s.staleIntents(T0.plusSeconds(30), 10)).isEmpty();
+            // A replay records the same key again: back in flight, first creation time kept.
+            s.recordIntent(new Intent("k1", "shop", "default", "POST", "/v1/customers", null, null, null, null, IntentState.in_flight, T0.plusSeconds(90), T0.plusSeconds(90)));
+            assertThat(s.intent("k1")).get().satisfies(r -> {
+                assertThat(r.state()).isEqualTo(IntentState.in_flight);
+                assertThat(r.createdAt()).isEqualTo(T0);
+                assertThat(r.updatedAt()).isEqualTo(T0.plusSeconds(90));
+            });
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("stores")
+    void shouldRoundTripDlqEntriesAndClaimOnlyTheDueOnes(Named kind) {
+        try (Store s = open(kind)) {
+            s.insertEntry(entry("e1", "shop", T0, T0.plusSeconds(1)));
+            s.insertEntry(entry("e2", "shop", T0.plusSeconds(1), T0.plusSeconds(5)));
+            s.insertEntry(entry("e3", "crm", T0.plusSeconds(2), T0.plusSeconds(1)));
+            DlqEntry unknown = entry("e4", "shop", T0.plusSeconds(3), T0);
+            s.insertEntry(unknown.with(unknown.attempts(), ErrorClass.network_error, "reset", DlqState.pending, true, 0, T0, T0.plusSeconds(3)));
+
+            assertThat(s.entry("e1")).get().usingRecursiveComparison().isEqualTo(entry("e1", "shop", T0, T0.plusSeconds(1)));
+            assertThat(s.entries(DlqFilter.ALL)).extracting(DlqEntry::id).containsExactly("e4", "e3", "e2", "e1");
+            assertThat(s.entries(new DlqFilter("shop", null, 2))).extracting(DlqEntry::id).containsExactly("e4", "e2");
+            assertThat(s.oldestPending()).contains(T0);
+
+            List<DlqEntry> claimed = s.claimDue("shop", T0.plusSeconds(2), 10);
+            assertThat(claimed).as("due, of this connector, not of unknown outcome").extracting(DlqEntry::id).containsExactly("e1");
+            assertThat(claimed.getFirst().state()).isEqualTo(DlqState.replaying);
+            assertThat(s.claimDue("shop", T0.plusSeconds(2), 10)).as("a claimed entry is not claimed twice").isEmpty();
+            assertThat(s.claimDue(null, T0.plusSeconds(10), 1)).extracting(DlqEntry::id).containsExactly("e3");
+            assertThat(s.countEntries()).containsEntry(DlqState.pending, 2L).containsEntry(DlqState.replaying, 2L).containsEntry(DlqState.dead, 0L);
+
+            DlqEntry e1 = s.entry("e1").orElseThrow();
+            s.updateEntry(e1.with(List.of(), ErrorClass.timeout, "slow", DlqState.dead, false, 3, null, T0.plusSeconds(9)));
+            assertThat(s.entry("e1")).get().satisfies(e -> {
+                assertThat(e.state()).isEqualTo(DlqState.dead);
+                assertThat(e.replays()).isEqualTo(3);
+                assertThat(e.nextReplayAt()).isNull();
+                assertThat(e.errorClass()).isEqualTo(ErrorClass.timeout);
+            });
+            assertThat(s.transition("e1", Set.of(DlqState.pending), DlqState.discarded, T0)).as("not pending").isFalse();
+            assertThat(s.transition("e1", Set.of(DlqState.pending, DlqState.dead), DlqState.discarded, T0)).isTrue();
+            assertThat(s.releaseClaims(T0.plusSeconds(60), T0.plusSeconds(60))).as("e3's claim").isEqualTo(1);
+            assertThat(s.entry("e3")).get().extracting(DlqEntry::state).isEqualTo(DlqState.pending);
+        }
+    }
+
+    @Test
+    void shouldKeepDlqEntriesWhenTheStoreIsClosedAndReopened() {
+        try (SqliteStore s = SqliteStore.open(dir)) {
+            s.insertEntry(entry("e1", "shop", T0, T0.plusSeconds(1)));
+        }
+        try (SqliteStore s = SqliteStore.open(dir)) {
+            assertThat(s.entry("e1")).get().usingRecursiveComparison().isEqualTo(entry("e1", "shop", T0, T0.plusSeconds(1)));
+            s.insertEntry(entry("e2", "shop", T0, T0.plusSeconds(1)));
+            assertThat(s.entries(DlqFilter.ALL)).extracting(DlqEntry::id).as("insertion order survives").containsExactly("e2", "e1");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("stores")
+    void shouldPruneOldAndSurplusHistoryWhenRetentionSaysSo(Named kind) {
+        var retention = new Retention(Duration.ofHours(1), 3, Duration.ofMinutes(10), 1000, Duration.ofDays(1));
+        Store s = kind.name().equals("sqlite") ? SqliteStore.open(dir.resolve("p"), retention) : new MemoryStore(retention);
+        try (s) {
+            Instant now = T0.plus(Duration.ofDays(2));
+            s.appendEvent(new Happened(now.minus(Duration.ofHours(2)), "a", 0)); // too old
+            for (int i = 1; i <= 4; i++) s.appendEvent(new Happened(now.minusSeconds(10 - i), "a", i)); // one beyond the cap
+            s.saveRollups(List.of(new MetricRollup("a", now.minus(Duration.ofMinutes(11)), 1, 1, 1, 0, 0, 0, 1, 1, 1, 1),
+                    new MetricRollup("a", now.minus(Duration.ofMinutes(1)), 1, 1, 1, 0, 0, 0, 1, 1, 1, 1)));
+            DlqEntry old = entry("old", "a", T0, T0);
+            s.insertEntry(old.with(old.attempts(), null, null, DlqState.succeeded, false, 1, null, T0));
+            s.insertEntry(entry("pending", "a", T0, T0));
+
+            long removed = s.prune(now);
+
+            assertThat(s.recentEvents(null, 100)).extracting(e -> e.json()).hasSize(3)
+                    .allSatisfy(j -> assertThat(j).doesNotContain("\"n\":0").doesNotContain("\"n\":1"));
+            assertThat(s.rollups(null, T0, now.plusSeconds(1))).hasSize(1);
+            assertThat(s.entries(DlqFilter.ALL)).as("pending entries are never pruned").extracting(DlqEntry::id).containsExactly("pending");
+            assertThat(removed).isEqualTo(2 + 1 + 1);
+        }
+    }
+}

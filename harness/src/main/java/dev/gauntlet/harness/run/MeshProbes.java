@@ -2,6 +2,13 @@ package dev.gauntlet.harness.run;
 
 import dev.gauntlet.mesh.Connector;
 import dev.gauntlet.mesh.Mesh;
+import dev.gauntlet.mesh.dlq.DlqEntry;
+import dev.gauntlet.mesh.dlq.DlqFilter;
+import dev.gauntlet.mesh.dlq.DlqState;
+import dev.gauntlet.mesh.dlq.DlqStats;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -20,9 +27,11 @@ public final class MeshProbes {
             this.services = Map.copyOf(services);
         }
 
+        /** Pending, replaying and dead entries: each one still needs the DLQ (or a person) to finish it. */
         @Override
         public long dlqBacklog() {
-            return 0; // wired to the durable DLQ when it lands
+            DlqStats s = mesh.deadLetters().stats();
+            return s.pending() + s.replaying() + s.dead();
         }
 
         @Override
@@ -45,9 +54,13 @@ public final class MeshProbes {
             return worst;
         }
 
+        /** p99 of parked-to-replayed time over the entries the DLQ replayed successfully. */
         @Override
         public double dlqDelayMs() {
-            return Double.NaN;
+            List<DlqEntry> done = mesh.deadLetters().list(new DlqFilter(null, DlqState.succeeded, 100_000));
+            if (done.isEmpty()) return Double.NaN;
+            long[] ms = done.stream().mapToLong(e -> Duration.between(e.createdAt(), e.updatedAt()).toMillis()).sorted().toArray();
+            return ms[(int) Math.min(ms.length - 1, Math.ceil(ms.length * 0.99) - 1)];
         }
 
         @Override
@@ -55,9 +68,19 @@ public final class MeshProbes {
             return 0;
         }
 
+        /**
+         * Writes of this service the DLQ still holds: pending, replaying, or dead (kept with everything needed for a
+         * manual replay) - not lost. Discarded entries are a person's decision to drop them, so they count as lost.
+         */
         @Override
         public Set<String> pendingOpIds(String service) {
-            return Set.of();
+            var out = new HashSet<String>();
+            for (DlqState state : List.of(DlqState.pending, DlqState.replaying, DlqState.dead)) {
+                for (DlqEntry e : mesh.deadLetters().list(new DlqFilter(null, state, 100_000))) {
+                    if (e.opId() != null && service.equals(services.getOrDefault(e.connector(), e.connector()))) out.add(e.opId());
+                }
+            }
+            return out;
         }
     }
 }

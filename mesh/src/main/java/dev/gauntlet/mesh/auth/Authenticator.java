@@ -26,7 +26,8 @@ public sealed interface Authenticator permits Authenticator.Anonymous, Authentic
         return switch (spec.auth()) {
             case AuthConfig.None n -> new Anonymous();
             case AuthConfig.ApiKey k -> new StaticKey(k);
-            case AuthConfig.OAuth2 o -> new OAuth(new OAuthTokens(spec.id(), o, context, spec.timeouts().attempt()), spec.tenants().getFirst());
+            case AuthConfig.OAuth2 o -> new OAuth(new OAuthTokens(spec.id(), o, context, spec.timeouts().attempt(),
+                    dev.gauntlet.mesh.classify.Classifier.forFlavor(spec.flavor()).withOverrides(spec.errorRules())), spec.tenants().getFirst());
         };
     }
 
@@ -107,12 +108,12 @@ public sealed interface Authenticator permits Authenticator.Anonymous, Authentic
             String tenant = original.tenant();
             Instant deadline = exchange.deadline();
             TokenState state = tokens.acquire(tenant, deadline);
-            if (!(state instanceof TokenState.Token token)) return failure((TokenState.Failed) state, original);
+            if (!(state instanceof TokenState.Token token)) return failure((TokenState.Failed) state, exchange);
             Outcome first = attempt(exchange, next, original, HEADER, token.headerValue());
             if (!(first instanceof Outcome.Failure f) || f.errorClass() != ErrorClass.auth_expired) return first;
 
             TokenState again = tokens.refreshAfterRejection(tenant, token.generation(), deadline);
-            if (!(again instanceof TokenState.Token fresh)) return failure((TokenState.Failed) again, original);
+            if (!(again instanceof TokenState.Token fresh)) return failure((TokenState.Failed) again, exchange);
             Outcome second = attempt(exchange, next, original, HEADER, fresh.headerValue());
             if (second instanceof Outcome.Failure f2 && (f2.errorClass() == ErrorClass.auth_expired || f2.status() == 401)) {
                 // Refused with a token minted for this very retry: the credentials, not the token's age, are the problem.
@@ -125,11 +126,13 @@ public sealed interface Authenticator permits Authenticator.Anonymous, Authentic
 
         /**
          * A token request that failed, as the call's failure. The request itself was never sent, so a write must not
-         * look ambiguous (network_error, timeout would park it as "outcome unknown"): it is auth_expired instead,
-         * which the retry stage parks for replay.
+         * look ambiguous: an unkeyed write failing with network_error or timeout would be parked as "outcome unknown".
+         * Such a write gets auth_expired instead, which the retry stage parks for replay; a keyed write (and a read)
+         * keeps the real class and is simply retried.
          */
-        private static Outcome failure(TokenState.Failed f, MeshRequest request) {
-            ErrorClass c = request.isWrite() && f.errorClass().isAmbiguous() ? ErrorClass.auth_expired : f.errorClass();
+        private static Outcome failure(TokenState.Failed f, Exchange exchange) {
+            boolean unkeyedWrite = exchange.request().isWrite() && exchange.idempotencyKey() == null;
+            ErrorClass c = unkeyedWrite && f.errorClass().isAmbiguous() ? ErrorClass.auth_expired : f.errorClass();
             return new Outcome.Failure(c, f.status(), f.message(), f.retryAfter(), null);
         }
 

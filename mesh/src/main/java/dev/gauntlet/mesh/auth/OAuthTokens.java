@@ -59,11 +59,17 @@ public final class OAuthTokens {
      * @param requestTimeout a token request's own time limit (the connector's attempt timeout); never past the call's deadline
      */
     public OAuthTokens(String connector, AuthConfig.OAuth2 config, MeshContext context, Duration requestTimeout) {
+        this(connector, config, context, requestTimeout, dev.gauntlet.mesh.classify.Classifier.forFlavor("rest"));
+    }
+
+    /** @param vendor the connector's classifier: tells the vendor's rate-limit answers on the token endpoint from refusals */
+    public OAuthTokens(String connector, AuthConfig.OAuth2 config, MeshContext context, Duration requestTimeout,
+                       dev.gauntlet.mesh.classify.Classifier vendor) {
         this.connector = connector;
         this.config = config;
         this.context = context;
         this.requestTimeout = requestTimeout;
-        this.endpoint = new TokenEndpoint(config, context.http(), context.clock());
+        this.endpoint = new TokenEndpoint(config, context.http(), context.clock(), vendor);
     }
 
     public RefreshMetrics metrics() {

@@ -48,11 +48,18 @@ final class TokenEndpoint {
     private final AuthConfig.OAuth2 config;
     private final HttpClient http;
     private final InstantSource clock;
+    private final Classifier vendor;
 
     TokenEndpoint(AuthConfig.OAuth2 config, HttpClient http, InstantSource clock) {
+        this(config, http, clock, IO);
+    }
+
+    /** With the connector's classifier, so a vendor's own rate-limit or outage answer is told from a refusal. */
+    TokenEndpoint(AuthConfig.OAuth2 config, HttpClient http, InstantSource clock, Classifier vendor) {
         this.config = config;
         this.http = http;
         this.clock = clock;
+        this.vendor = vendor;
     }
 
     /** The configured grant: client_credentials, or password (client id/secret as username or email and password). */
@@ -137,10 +144,25 @@ final class TokenEndpoint {
             return new TokenState.Failed(ErrorClass.rate_limit, status, message, wait);
         }
         if (status >= 500) return new TokenState.Failed(ErrorClass.server_error, status, message, null);
+        // A vendor's rate-limit signal on its token endpoint (Salesforce's 403 REQUEST_LIMIT_EXCEEDED, GitHub's 403 with
+        // x-ratelimit-remaining 0) says "later", not "never": it must not be taken for refused credentials.
+        var answer = new dev.gauntlet.mesh.MeshResponse(status, headerMap(header), body, null, null, false);
+        Classifier.Verdict verdict = vendor.judge(answer, clock.instant());
+        if (verdict.errorClass() == ErrorClass.rate_limit) return new TokenState.Failed(ErrorClass.rate_limit, status, message, verdict.retryAfter());
         // 400/401/403 from a token endpoint (invalid_client, invalid_grant, a spent refresh token, wrong password,
         // unsupported grant) all mean the same thing: this credential will not be accepted again as it is.
         if (status == 400 || status == 401 || status == 403) return new TokenState.Failed(ErrorClass.invalid_creds, status, message, null);
         return new TokenState.Failed(ErrorClass.client_error, status, message, null);
+    }
+
+    /** The few headers the vendor rules read, as the map a MeshResponse carries. */
+    private static java.util.Map<String, java.util.List<String>> headerMap(java.util.function.Function<String, String> header) {
+        var out = new java.util.HashMap<String, java.util.List<String>>();
+        for (String name : java.util.List.of("Retry-After", "x-ratelimit-remaining", "x-ratelimit-reset", "X-RateLimit-Reset", "X-RateLimit-Remaining")) {
+            String v = header.apply(name);
+            if (v != null) out.put(name, java.util.List.of(v));
+        }
+        return out;
     }
 
     private URI uri(String grant) {

@@ -32,11 +32,13 @@ public final class RetryStage implements Stage {
             ErrorClass.server_error, ErrorClass.timeout);
 
     /**
-     * Final failures of a write that are still worth replaying later: the breaker was open (nothing was sent), or the
-     * token could not be refreshed in time (the upstream refused the request before acting on it). client_error and
-     * invalid_creds are not parked: the same request would be refused again.
+     * Final failures of a write that are still worth replaying later: the breaker was open (nothing was sent), the
+     * token could not be refreshed in time, or the credentials were refused (keys get rotated and fixed; under token
+     * revocation a fresh token can be refused once more): the upstream refused the request before acting on it, and
+     * dropping the write would lose it. client_error is not parked: the same request would be refused again.
      */
-    private static final Set<ErrorClass> PARK_WHEN_FINAL = EnumSet.of(ErrorClass.circuit_open, ErrorClass.auth_expired);
+    private static final Set<ErrorClass> PARK_WHEN_FINAL = EnumSet.of(ErrorClass.circuit_open, ErrorClass.auth_expired,
+            ErrorClass.invalid_creds);
 
     private final String connector;
     private final MeshContext context;

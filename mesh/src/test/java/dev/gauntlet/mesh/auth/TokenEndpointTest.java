@@ -53,6 +53,21 @@ class TokenEndpointTest {
     }
 
     @Test
+    void shouldTakeAVendorsRateLimitOnTheTokenEndpointForRateLimitNotRefusedCredentials() {
+        var salesforce = new TokenEndpoint(AuthConfig.OAuth2.clientCredentials("http://sf.test/services/oauth2/token", "client", "s3cret"),
+                null, new FakeTime(), dev.gauntlet.mesh.classify.Classifier.forFlavor("salesforce"));
+        var limited = salesforce.read("client_credentials", 403,
+                "[{\"message\":\"TotalRequests Limit exceeded.\",\"errorCode\":\"REQUEST_LIMIT_EXCEEDED\"}]".getBytes(StandardCharsets.UTF_8),
+                Map.of("Retry-After", "2")::get);
+        assertThat(limited).isInstanceOfSatisfying(TokenState.Failed.class, f -> {
+            assertThat(f.errorClass()).isEqualTo(ErrorClass.rate_limit);
+            assertThat(f.retryAfter()).isEqualTo(Duration.ofSeconds(2));
+        });
+        var refused = salesforce.read("client_credentials", 400, "{\"error\":\"invalid_client\"}".getBytes(StandardCharsets.UTF_8), Map.<String, String>of()::get);
+        assertThat(refused).isInstanceOfSatisfying(TokenState.Failed.class, f -> assertThat(f.errorClass()).isEqualTo(ErrorClass.invalid_creds));
+    }
+
+    @Test
     void shouldKeepSecretsOutOfToStringWhenConfigsAndTokensAreLogged() {
         assertThat(AuthConfig.OAuth2.clientCredentials("http://auth.test/t", "client", "s3cret").toString()).doesNotContain("s3cret");
         assertThat(new TokenEndpoint.Granted("access-value", "refresh-value", null).toString()).doesNotContain("access-value", "refresh-value");

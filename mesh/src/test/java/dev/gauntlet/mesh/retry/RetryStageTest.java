@@ -213,7 +213,7 @@ class RetryStageTest {
     }
 
     @Test
-    void shouldParkAWriteAsKnownWhenRetriesRunOutOrTheCircuitIsOpen() {
+    void shouldParkAWriteAsKnownWhenRetriesRunOutTheCircuitIsOpenOrCredentialsAreRefused() {
         var spec = spec(3, Duration.ofSeconds(30));
         RetryStage stage = retry(spec);
         stage.budget().onSuccess();
@@ -221,18 +221,21 @@ class RetryStageTest {
         run(spec, stage, new Scripted(n -> fail(ErrorClass.server_error)), exhausted);
         Exchange open = exchange(spec, write());
         run(spec, stage, new Scripted(n -> fail(ErrorClass.circuit_open)), open);
+        Exchange refused = exchange(spec, write());
+        run(spec, stage, new Scripted(n -> fail(ErrorClass.invalid_creds)), refused);
 
         assertThat(exhausted.dlqId()).isNotNull();
         assertThat(exhausted.unknownOutcome()).isFalse();
         assertThat(open.dlqId()).isNotNull();
-        assertThat(dlq.parked()).extracting(MemoryDeadLetters.Parked::errorClass).containsExactly("server_error", "circuit_open");
+        assertThat(refused.dlqId()).as("refused credentials get fixed; the write must wait, not vanish").isNotNull();
+        assertThat(dlq.parked()).extracting(MemoryDeadLetters.Parked::errorClass).containsExactly("server_error", "circuit_open", "invalid_creds");
         assertThat(dlq.parked()).noneMatch(MemoryDeadLetters.Parked::unknownOutcome);
     }
 
     @Test
     void shouldNotParkAWriteWhenTheUpstreamRefusesIt() {
         var spec = spec(3, Duration.ofSeconds(30));
-        for (ErrorClass c : List.of(ErrorClass.client_error, ErrorClass.invalid_creds)) {
+        for (ErrorClass c : List.of(ErrorClass.client_error)) {
             Exchange ex = exchange(spec, write());
             run(spec, retry(spec), new Scripted(n -> fail(c)), ex);
             assertThat(ex.dlqId()).as(c.name()).isNull();

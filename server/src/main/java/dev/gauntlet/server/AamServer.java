@@ -158,6 +158,11 @@ public final class AamServer implements AutoCloseable {
         return mesh;
     }
 
+    /** The event stream (tests watch its clients come and go). */
+    EventStream events() {
+        return events;
+    }
+
     public int port() {
         return app.port();
     }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AamApiTest {
 
     @TempDir
-    Path data;
+    static Path data;
     AamFixture f;
 
     @BeforeAll

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class JunkBodyTest {
 
     @TempDir
-    Path data;
+    static Path data;
     AamFixture f;
 
     @BeforeAll

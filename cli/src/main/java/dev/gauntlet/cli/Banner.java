@@ -2,6 +2,7 @@ package dev.gauntlet.cli;
 
 import dev.gauntlet.farm.FarmServer;
 import dev.gauntlet.farm.ServiceRuntime;
+import dev.gauntlet.server.AamServer;
 
 /** What a started server prints: where everything is. */
 final class Banner {
@@ -15,6 +16,14 @@ final class Banner {
         }
         server.farm().loadErrors().forEach(e -> System.out.println("  not loaded: " + e));
         System.out.println("Seed " + server.farm().seed() + ". Chaos: POST " + server.url() + "/admin/chaos {\"level\":\"storm\"}. Stop with Ctrl-C.");
+    }
+
+    static void aam(AamServer server) {
+        String u = server.url();
+        System.out.println("AAM           " + u + "   (health: " + u + "/health, OpenAPI: " + u + "/openapi.json, events: " + u + "/events)");
+        System.out.println("  connectors   " + server.mesh().connectors().stream().map(c -> c.id()).toList() + " -> farm " + server.config().farmUrl());
+        System.out.println("  proxy        " + u + "/proxy/{connector}/…   (the mesh injects credentials; pass X-Gauntlet-Op-Id on writes)");
+        System.out.println("  Prometheus   " + u + "/prometheus");
     }
 
     private static String hostOf(FarmServer server) {

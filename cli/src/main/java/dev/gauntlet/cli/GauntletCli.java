@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
                 "",
                 "Commands that run the whole suite (`./gauntlet test`) live in the launcher script."
         },
-        subcommands = {UpCommand.class, FarmCommand.class, RunCommand.class, ListCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {UpCommand.class, FarmCommand.class, AamCommand.class, RunCommand.class, ListCommand.class, DlqCommand.class,
+                CommandLine.HelpCommand.class})
 public final class GauntletCli implements Runnable {
 
     @CommandLine.Spec

@@ -1,0 +1,48 @@
+package dev.gauntlet.cli;
+
+import dev.gauntlet.server.AamConfig;
+import dev.gauntlet.server.StorageUrls;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/** AAM options shared by {@code gauntlet aam} and {@code gauntlet up}. */
+final class AamOptions {
+
+    @Option(names = "--data", paramLabel = "DIR", defaultValue = "data", description = "Where run reports (and the store) go (default: ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(names = "--connectors", paramLabel = "FILE", description = "A connectors.yaml (default: the six built-in connectors, pointed at the farm).")
+    Path connectors;
+
+    @Option(names = "--scenarios", paramLabel = "DIR", description = "Folder of user scenarios (NAME.yaml) that POST /scenarios/run can name.")
+    Path scenarios;
+
+    @Option(names = "--workflows", paramLabel = "DIR", description = "Folder of YAML step workflows.")
+    Path workflows;
+
+    @Option(names = "--store", paramLabel = "URL", description = "Where the mesh keeps its state: sqlite:PATH or none (default: none). PostgreSQL is not supported yet.")
+    String store;
+
+    @Option(names = "--limits", paramLabel = "URL", description = "Where rate-limit buckets live: local (default). redis://… is not supported yet.")
+    String limits;
+
+    AamConfig.Builder toConfig(CommandSpec spec, String host, int port, String farmUrl) {
+        if (connectors != null && !Files.isRegularFile(connectors)) {
+            throw new ParameterException(spec.commandLine(), "--connectors must be an existing file, was '" + connectors + "'");
+        }
+        for (var dir : new Object[][] {{"--scenarios", scenarios}, {"--workflows", workflows}}) {
+            if (dir[1] != null && !Files.isDirectory((Path) dir[1])) {
+                throw new ParameterException(spec.commandLine(), dir[0] + " must be an existing folder, was '" + dir[1] + "'");
+            }
+        }
+        try {
+            return AamConfig.builder().host(host).port(port).farmUrl(farmUrl).dataDir(data).connectorsFile(connectors)
+                    .scenariosDir(scenarios).workflowsDir(workflows).store(StorageUrls.store(store)).limits(StorageUrls.limits(limits));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package dev.gauntlet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gauntlet.server.AamConfig;
+import dev.gauntlet.server.AamServer;
+import dev.gauntlet.server.DlqBackend;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code gauntlet aam}, {@code up} and {@code dlq}: help, option checks, up on free ports, and the DLQ client's output. */
+class AamCliTest {
+
+    @TempDir
+    Path dir;
+
+    private record Run(int exit, String out, String err) {}
+
+    private static Run run(String... args) {
+        CommandLine cli = GauntletCli.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int exit = cli.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    /** A DLQ with one entry that replays fine. */
+    private static final DlqBackend ONE = new DlqBackend() {
+        private final Entry e = new Entry("dlq-1", "stripe_mock", "POST", "/v1/customers", "network_error", 4, true,
+                Instant.parse("2026-01-01T00:00:00Z"), "pending", "connection reset");
+
+        @Override public List<Entry> list(String connector) { return connector == null || connector.equals("stripe_mock") ? List.of(e) : List.of(); }
+        @Override public Optional<Entry> get(String id) { return id.equals(e.id()) ? Optional.of(e) : Optional.empty(); }
+        @Override public Optional<Replay> replay(String id) { return get(id).map(x -> new Replay(id, "succeeded", 200, "committed")); }
+        @Override public List<Replay> replayAll(String connector) { return List.of(new Replay("dlq-1", "succeeded", 200, "committed")); }
+        @Override public boolean discard(String id) { return false; }
+        @Override public Map<String, Object> stats() { return Map.of("pending", 1); }
+    };
+
+    @Test
+    void shouldDescribeTheNewCommandsWhenAskedForHelp() {
+        assertThat(run("--help").out()).contains("aam", "dlq", "up");
+        Run aam = run("aam", "--help");
+        assertThat(aam.exit()).isZero();
+        assertThat(aam.out()).contains("--host", "--port", "--farm-url", "--data", "--connectors", "--store", "--limits");
+        assertThat(run("up", "--help").out()).contains("--farm-port", "--aam-port", "--ui-port", "--data", "--seed");
+        assertThat(run("dlq", "ls", "--help").out()).contains("--aam-url", "--connector");
+        assertThat(run("dlq", "replay", "--help").out()).contains("--all", "ID");
+    }
+
+    @Test
+    void shouldRefuseStoresAndLimitsThatAreNotSupportedYet() {
+        Run pg = run("aam", "--port", "0", "--store", "postgresql://db/gauntlet");
+        assertThat(pg.exit()).isEqualTo(2);
+        assertThat(pg.err()).contains("not supported yet");
+        Run redis = run("aam", "--port", "0", "--limits", "redis://localhost:6379");
+        assertThat(redis.exit()).isEqualTo(2);
+        assertThat(redis.err()).contains("not supported yet");
+        assertThat(run("aam", "--port", "0", "--connectors", dir.resolve("missing.yaml").toString()).err()).contains("--connectors must be an existing file");
+    }
+
+    @Test
+    void shouldStartTheFarmAndTheAamPointedAtItWhenUp() throws Exception {
+        CommandLine cli = GauntletCli.commandLine();
+        UpCommand up = (UpCommand) cli.parseArgs("up", "--farm-port", "0", "--aam-port", "0", "--data", dir.toString())
+                .subcommand().commandSpec().userObject();
+        UpCommand.Started s = up.start();
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(s.aam().url() + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(health.body()).contains("\"status\":\"ok\"", "\"farm\":\"" + s.farm().url() + "\"");
+            HttpResponse<String> viaProxy = http.send(HttpRequest.newBuilder(URI.create(s.aam().url() + "/proxy/stripe_mock/v1/customers?limit=1")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(viaProxy.statusCode()).as(viaProxy.body()).isEqualTo(200);
+        } finally {
+            s.aam().close();
+            s.farm().close();
+        }
+    }
+
+    @Test
+    void shouldListAndReplayTheDlqAsATable() {
+        try (AamServer aam = AamServer.start(AamConfig.builder().port(0).farmUrl("http://127.0.0.1:9").build(), ONE)) {
+            Run ls = run("dlq", "ls", "--aam-url", aam.url());
+            assertThat(ls.exit()).as(ls.err()).isZero();
+            assertThat(ls.out()).contains("ID", "CONNECTOR", "dlq-1", "stripe_mock", "network_error?", "1 entry");
+            Run filtered = run("dlq", "ls", "--aam-url", aam.url(), "--connector", "github_mock");
+            assertThat(filtered.out()).contains("empty");
+            Run one = run("dlq", "replay", "dlq-1", "--aam-url", aam.url());
+            assertThat(one.exit()).isZero();
+            assertThat(one.out()).contains("dlq-1", "succeeded");
+            Run all = run("dlq", "replay", "--all", "--connector", "stripe_mock", "--aam-url", aam.url());
+            assertThat(all.out()).contains("1 replayed");
+            Run missing = run("dlq", "replay", "nope", "--aam-url", aam.url());
+            assertThat(missing.exit()).isEqualTo(1);
+            assertThat(missing.err()).contains("no DLQ entry 'nope'");
+            Run bad = run("dlq", "ls", "--aam-url", aam.url(), "--connector", "nope");
+            assertThat(bad.exit()).isEqualTo(1);
+            assertThat(bad.err()).contains("unknown connector 'nope'");
+        }
+    }
+
+    @Test
+    void shouldExitOneWithTheServersMessageWhenTheDlqIsUnavailableOrUnreachable() {
+        try (AamServer aam = AamServer.start(AamConfig.builder().port(0).farmUrl("http://127.0.0.1:9").build())) {
+            Run r = run("dlq", "ls", "--aam-url", aam.url());
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.err()).contains("not wired", "503");
+        }
+        Run gone = run("dlq", "ls", "--aam-url", "http://127.0.0.1:9");
+        assertThat(gone.exit()).isEqualTo(1);
+        assertThat(gone.err()).contains("cannot reach the AAM server");
+        assertThat(run("dlq", "replay", "--aam-url", "http://127.0.0.1:9").exit()).isEqualTo(2);
+    }
+}

@@ -1,0 +1,80 @@
+package dev.gauntlet.server;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.Objects;
+
+/**
+ * How an AAM server starts.
+ *
+ * @param host          address to bind (127.0.0.1 by default: the proxy injects credentials, so it is not for the network)
+ * @param port          port (8002 by default; 0 for any free one)
+ * @param farmUrl       the farm the built-in connectors point at and runs drive
+ * @param connectorsFile a connectors.yaml, or null for the six built-in connectors
+ * @param dataDir       where run reports (and later the store) are written
+ * @param scenariosDir  folder of user scenarios (NAME.yaml), or null
+ * @param workflowsDir  folder of YAML step workflows, or null
+ * @param store         where the mesh keeps its state (see {@link StorageUrls#store})
+ * @param limits        where rate-limit buckets live (see {@link StorageUrls#limits})
+ * @param clock         wall clock for timestamps the API shows
+ */
+public record AamConfig(String host, int port, String farmUrl, Path connectorsFile, Path dataDir, Path scenariosDir,
+                        Path workflowsDir, StorageUrls.Store store, StorageUrls.Limits limits, InstantSource clock) {
+
+    public static final int DEFAULT_PORT = 8002;
+    public static final String DEFAULT_FARM_URL = "http://127.0.0.1:8001";
+
+    public AamConfig {
+        if (host == null || host.isBlank()) throw new IllegalArgumentException("host must be an address to bind, was '" + host + "'");
+        if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
+        Objects.requireNonNull(farmUrl, "farm_url");
+        URI u;
+        try {
+            u = URI.create(farmUrl);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("farm_url must be an http(s) URL, was '" + farmUrl + "'", e);
+        }
+        if (u.getScheme() == null || !u.getScheme().startsWith("http") || u.getHost() == null) {
+            throw new IllegalArgumentException("farm_url must be an http(s) URL like http://127.0.0.1:8001, was '" + farmUrl + "'");
+        }
+        farmUrl = farmUrl.endsWith("/") ? farmUrl.substring(0, farmUrl.length() - 1) : farmUrl;
+        dataDir = dataDir == null ? Path.of("data") : dataDir;
+        store = store == null ? StorageUrls.store(null) : store;
+        limits = limits == null ? StorageUrls.limits(null) : limits;
+        clock = clock == null ? InstantSource.system() : clock;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Defaults: 127.0.0.1:8002, farm at 127.0.0.1:8001, built-in connectors, ./data, no store, local limits. */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port = DEFAULT_PORT;
+        private String farmUrl = DEFAULT_FARM_URL;
+        private Path connectorsFile;
+        private Path dataDir;
+        private Path scenariosDir;
+        private Path workflowsDir;
+        private StorageUrls.Store store;
+        private StorageUrls.Limits limits;
+        private InstantSource clock;
+
+        public Builder host(String v) { this.host = v; return this; }
+        public Builder port(int v) { this.port = v; return this; }
+        public Builder farmUrl(String v) { this.farmUrl = v; return this; }
+        public Builder connectorsFile(Path v) { this.connectorsFile = v; return this; }
+        public Builder dataDir(Path v) { this.dataDir = v; return this; }
+        public Builder scenariosDir(Path v) { this.scenariosDir = v; return this; }
+        public Builder workflowsDir(Path v) { this.workflowsDir = v; return this; }
+        public Builder store(StorageUrls.Store v) { this.store = v; return this; }
+        public Builder limits(StorageUrls.Limits v) { this.limits = v; return this; }
+        public Builder clock(InstantSource v) { this.clock = v; return this; }
+
+        public AamConfig build() {
+            return new AamConfig(host, port, farmUrl, connectorsFile, dataDir, scenariosDir, workflowsDir, store, limits, clock);
+        }
+    }
+}

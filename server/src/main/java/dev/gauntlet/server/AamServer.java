@@ -1,0 +1,185 @@
+package dev.gauntlet.server;
+
+import dev.gauntlet.harness.connectors.ConnectorsFile;
+import dev.gauntlet.harness.workflow.Workflows;
+import dev.gauntlet.mesh.Connector;
+import dev.gauntlet.mesh.Mesh;
+import dev.gauntlet.mesh.metrics.MeshMetricsBinder;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The AAM over HTTP (Javalin on virtual threads): health, metrics, connectors, workflows and scenario runs, drift,
+ * the event stream, Prometheus, OpenAPI, the DLQ and the egress proxy, around one {@link Mesh} whose connectors
+ * point at the farm. {@link #start} returns a running server; {@link #close} stops it and the mesh.
+ */
+public final class AamServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AamServer.class);
+
+    private final AamConfig config;
+    private final Mesh mesh;
+    private final HttpClient http;
+    private final RecentEvents recent;
+    private final ConnectorRoutes connectors;
+    private final Runs runs;
+    private final EventStream events;
+    private final PrometheusMeterRegistry prometheus;
+    private final DlqBackend dlq;
+    private Javalin app;
+    private List<Endpoints.Endpoint> endpoints = List.of();
+
+    private AamServer(AamConfig config, DlqBackend dlq) {
+        this.config = config;
+        this.dlq = dlq;
+        List<ConnectorsFile.Entry> initial = loadConnectors(config);
+        Workflows workflows;
+        try {
+            workflows = Workflows.discover(config.workflowsDir());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the workflows folder " + config.workflowsDir() + ": " + e.getMessage(), e);
+        }
+        if (!config.store().inMemory()) {
+            // The SQLite store is being written in the mesh; until it lands the state lives in memory, and we say so.
+            LOG.warn("--store {}: the SQLite store is not wired into the server yet; the mesh keeps its state in memory", config.store().url());
+        }
+        this.mesh = Mesh.builder().build();
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        this.recent = new RecentEvents(mesh.events());
+        this.connectors = new ConnectorRoutes(mesh, initial, recent);
+        this.runs = new Runs(mesh, connectors::entries, workflows, config.farmUrl(), http, config.dataDir(), config.clock());
+        this.events = new EventStream(mesh.events(), () -> mesh.metrics().snapshot());
+        this.prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new MeshMetricsBinder(mesh.metrics()).bindTo(prometheus);
+    }
+
+    /** Starts with no DLQ wired (its endpoints answer 503). */
+    public static AamServer start(AamConfig config) {
+        return start(config, DlqBackend.UNAVAILABLE);
+    }
+
+    public static AamServer start(AamConfig config, DlqBackend dlq) {
+        AamServer server = new AamServer(config, dlq);
+        try {
+            server.serve();
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    private static List<ConnectorsFile.Entry> loadConnectors(AamConfig config) {
+        if (config.connectorsFile() == null) return ConnectorsFile.builtIn(config.farmUrl());
+        try {
+            return ConnectorsFile.load(config.connectorsFile(), config.farmUrl());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the connectors file " + config.connectorsFile() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void serve() {
+        app = Javalin.create(cfg -> {
+            cfg.concurrency.useVirtualThreads = true;
+            cfg.startup.showJavalinBanner = false;
+            cfg.http.maxRequestSize = 16L * 1024 * 1024;
+            cfg.jetty.host = config.host();
+            cfg.jetty.port = config.port();
+            Endpoints api = new Endpoints(cfg.routes);
+            api.get("/health", "Liveness and a one-line summary", "{\"status\":\"ok\",\"connectors\":N,\"farm\":url}", this::health);
+            api.get("/metrics", "The mesh's live metrics per connector and overall", "{\"at\",\"overall\",\"connectors\":{…}}",
+                    ctx -> Json.reply(ctx, 200, mesh.metrics().snapshot()));
+            connectors.register(api);
+            new RunRoutes(runs, connectors::entries, config.scenariosDir()).register(api);
+            api.get("/drift", "Per connector: the drift-mapping stage's state and recent drift_detected events",
+                    "{\"connectors\":{id:{\"stage\",\"recent\"}}}", this::drift);
+            new DlqRoutes(dlq, connectors::ids).register(api);
+            api.sse("/events", "Server-Sent Events: every mesh event (event: its type) and a metrics snapshot each second "
+                    + "(send Accept: text/event-stream)", events::serve);
+            api.get("/prometheus", "Prometheus scrape of the mesh's meters", "text/plain; version=0.0.4",
+                    ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(prometheus.scrape()));
+            api.get("/openapi.json", "This document", "the OpenAPI 3.1 document", ctx -> Json.reply(ctx, 200, OpenApi.document(endpoints, url())));
+            new ProxyRoutes(mesh, recent).register(api);
+            endpoints = api.all();
+            cfg.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.error(), e.field(), e.getMessage()));
+            cfg.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), "http_" + e.getStatus(), null, e.getMessage()));
+            cfg.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
+                error(ctx, 500, "internal_error", null, "the AAM server failed on this request: " + e);
+            });
+        });
+        app.start();
+        LOG.info("AAM listening on {} with {} connectors (farm {})", url(), connectors.size(), config.farmUrl());
+    }
+
+    private static void error(Context ctx, int status, String error, String field, String message) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("error", error);
+        out.put("field", field);
+        out.put("message", message);
+        Json.reply(ctx, status, out);
+    }
+
+    private void health(Context ctx) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("status", "ok");
+        out.put("connectors", connectors.size());
+        out.put("farm", config.farmUrl());
+        Json.reply(ctx, 200, out);
+    }
+
+    private void drift(Context ctx) {
+        Map<String, Object> each = new LinkedHashMap<>();
+        for (Connector c : mesh.connectors()) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("stage", c.status().getOrDefault("drift-mapping", Map.of()));
+            one.put("recent", recent.drift(c.id()));
+            each.put(c.id(), one);
+        }
+        Json.reply(ctx, 200, Map.of("connectors", each));
+    }
+
+    public AamConfig config() {
+        return config;
+    }
+
+    public Mesh mesh() {
+        return mesh;
+    }
+
+    /** The event stream (tests watch its clients come and go). */
+    EventStream events() {
+        return events;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public String url() {
+        String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+        return "http://" + host + ":" + port();
+    }
+
+    @Override
+    public void close() {
+        runs.close();
+        events.close();
+        if (app != null) app.stop();
+        recent.close();
+        prometheus.close();
+        mesh.close();
+        http.close();
+    }
+}

@@ -1,0 +1,155 @@
+package dev.gauntlet.server;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gauntlet.harness.connectors.ConnectorsFile;
+import dev.gauntlet.mesh.Connector;
+import dev.gauntlet.mesh.Mesh;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code /connectors}: the mesh's connectors as connectors.yaml objects. Secrets are write-only: every answer goes
+ * through {@link ConnectorsFile#redacted}, and request bodies are never logged.
+ */
+final class ConnectorRoutes {
+
+    private static final Pattern LEADING_FIELD = Pattern.compile("^([a-z_]+(?:\\.[a-z_]+)*)[ :]");
+    private static final Pattern UNKNOWN_FIELD = Pattern.compile("unknown field '([^']+)'");
+
+    private static final List<String> SECTIONS = List.of("id", "flavor", "service", "tenants", "headers", "auth", "limit", "retry",
+            "circuit", "timeouts", "idempotency", "drift", "dlq");
+
+    private final Mesh mesh;
+    private final Map<String, ConnectorsFile.Entry> entries = new LinkedHashMap<>();
+    private final RecentEvents recent;
+
+    ConnectorRoutes(Mesh mesh, List<ConnectorsFile.Entry> initial, RecentEvents recent) {
+        this.mesh = mesh;
+        this.recent = recent;
+        for (ConnectorsFile.Entry e : initial) put(e);
+    }
+
+    void register(Endpoints api) {
+        api.get("/connectors", "List the connectors (secrets redacted)", "{\"connectors\":[connector]}", this::list);
+        api.add(HandlerType.POST, "/connectors", "Add a connector (an object as in connectors.yaml); 409 when the id exists",
+                "a connector as in connectors.yaml: id, base_url, flavor, auth, limit, retry, …", "201 the connector (redacted)", this::create);
+        api.get("/connectors/{id}", "One connector (secrets redacted)", "the connector", this::one);
+        api.add(HandlerType.PUT, "/connectors/{id}", "Replace a connector", "a connector as in connectors.yaml (id optional, must match)",
+                "the connector (redacted)", this::replace);
+        api.add(HandlerType.DELETE, "/connectors/{id}", "Remove a connector", null, "{\"deleted\":id}", this::delete);
+        api.get("/connectors/{id}/status", "A connector's live state: every stage's status and its recent errors",
+                "{\"id\",\"stages\":{…},\"recent_errors\":[…]}", this::status);
+    }
+
+    synchronized int size() {
+        return entries.size();
+    }
+
+    /** The connectors as runs use them. */
+    synchronized List<ConnectorsFile.Entry> entries() {
+        return List.copyOf(entries.values());
+    }
+
+    synchronized List<String> ids() {
+        return List.copyOf(entries.keySet());
+    }
+
+    private synchronized void put(ConnectorsFile.Entry e) {
+        mesh.register(e.spec());
+        entries.put(e.spec().id(), e);
+    }
+
+    private void list(Context ctx) {
+        List<Object> out = new ArrayList<>();
+        for (ConnectorsFile.Entry e : entries()) out.add(ConnectorsFile.redacted(e));
+        Json.reply(ctx, 200, Map.of("connectors", out));
+    }
+
+    private void create(Context ctx) {
+        ConnectorsFile.Entry e = parse(Json.body(ctx));
+        synchronized (this) {
+            if (entries.containsKey(e.spec().id())) {
+                throw ApiError.conflict("exists", "a connector '" + e.spec().id() + "' exists already; PUT /connectors/" + e.spec().id() + " replaces it");
+            }
+            put(e);
+        }
+        Json.reply(ctx, 201, ConnectorsFile.redacted(e));
+    }
+
+    private void one(Context ctx) {
+        Json.reply(ctx, 200, ConnectorsFile.redacted(existing(ctx.pathParam("id"))));
+    }
+
+    private void replace(Context ctx) {
+        String id = ctx.pathParam("id");
+        existing(id);
+        Body body = Json.body(ctx);
+        if (!body.has("id")) {
+            ((ObjectNode) body.node()).put("id", id);
+        } else if (!id.equals(body.node().get("id").asText())) {
+            throw ApiError.badRequest("id", "id in the body (" + body.node().get("id") + ") must match the path's '" + id + "'");
+        }
+        ConnectorsFile.Entry e = parse(body);
+        synchronized (this) {
+            existing(id);
+            put(e);
+        }
+        Json.reply(ctx, 200, ConnectorsFile.redacted(e));
+    }
+
+    private void delete(Context ctx) {
+        String id = ctx.pathParam("id");
+        synchronized (this) {
+            existing(id);
+            entries.remove(id);
+            mesh.remove(id);
+        }
+        Json.reply(ctx, 200, Map.of("deleted", id));
+    }
+
+    private void status(Context ctx) {
+        String id = ctx.pathParam("id");
+        existing(id);
+        Connector c = mesh.connector(id);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", id);
+        out.put("stages", c.status());
+        out.put("recent_errors", recent.failures(id));
+        Json.reply(ctx, 200, out);
+    }
+
+    private synchronized ConnectorsFile.Entry existing(String id) {
+        ConnectorsFile.Entry e = entries.get(id);
+        if (e == null) throw ApiError.notFound("connector", id, entries.keySet());
+        return e;
+    }
+
+    /** The body as a connector; a refusal names the field the parser blamed. */
+    private static ConnectorsFile.Entry parse(Body body) {
+        try {
+            return ConnectorsFile.entry(body.node());
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest(fieldOf(e.getMessage()), e.getMessage());
+        } catch (RuntimeException e) {
+            // Jackson may fail on a value of the wrong shape deep in a section before a record sees it.
+            throw ApiError.badRequest("body", "not a valid connector: " + e.getMessage());
+        }
+    }
+
+    static String fieldOf(String message) {
+        if (message == null) return "body";
+        Matcher u = UNKNOWN_FIELD.matcher(message);
+        if (u.find()) return u.group(1);
+        Matcher m = LEADING_FIELD.matcher(message);
+        if (!m.find()) return "body";
+        String f = m.group(1);
+        // Only a word that is a field: a section name, or a snake_case or dotted name ("base_url", "limit.burst").
+        return SECTIONS.contains(f.split("\\.")[0]) || f.contains("_") || f.contains(".") ? f : "body";
+    }
+}

@@ -1,0 +1,60 @@
+package dev.gauntlet.server;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the DLQ endpoints need from the mesh's dead-letter queue. Until the durable DLQ is wired, {@link #UNAVAILABLE}
+ * answers every call with 503 {@code dlq_unavailable}.
+ */
+public interface DlqBackend {
+
+    /**
+     * A parked write as the API shows it.
+     *
+     * @param state          e.g. pending, replaying, done, discarded
+     * @param unknownOutcome an ambiguous failure of a write without a key: it may have been committed
+     */
+    record Entry(String id, String connector, String method, String path, String errorClass, int attempts, boolean unknownOutcome,
+                 Instant parkedAt, String state, String lastError) {}
+
+    /**
+     * The result of replaying one entry.
+     *
+     * @param outcome succeeded, failed (still parked) or gone
+     */
+    record Replay(String id, String outcome, int status, String message) {}
+
+    /** Entries, newest first; {@code connector} may be null for all. */
+    List<Entry> list(String connector);
+
+    Optional<Entry> get(String id);
+
+    /** Replays one entry now; empty when there is no such entry. */
+    Optional<Replay> replay(String id);
+
+    /** Replays every pending entry (of one connector, or all when null). */
+    List<Replay> replayAll(String connector);
+
+    /** Drops an entry without replaying it; false when there is none. */
+    boolean discard(String id);
+
+    /** Depth and counts for the list header (e.g. pending, by connector). */
+    Map<String, Object> stats();
+
+    /** No DLQ wired: every call is refused with 503. */
+    DlqBackend UNAVAILABLE = new DlqBackend() {
+        private ApiError unavailable() {
+            return new ApiError(503, "dlq_unavailable", null, "the durable DLQ is not wired into this server yet");
+        }
+
+        @Override public List<Entry> list(String connector) { throw unavailable(); }
+        @Override public Optional<Entry> get(String id) { throw unavailable(); }
+        @Override public Optional<Replay> replay(String id) { throw unavailable(); }
+        @Override public List<Replay> replayAll(String connector) { throw unavailable(); }
+        @Override public boolean discard(String id) { throw unavailable(); }
+        @Override public Map<String, Object> stats() { throw unavailable(); }
+    };
+}

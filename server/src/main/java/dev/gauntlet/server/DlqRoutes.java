@@ -1,0 +1,66 @@
+package dev.gauntlet.server;
+
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** {@code /dlq}: the dead-letter queue: list, inspect, replay (one or all), discard. */
+final class DlqRoutes {
+
+    private final DlqBackend dlq;
+    private final Supplier<List<String>> connectorIds;
+
+    DlqRoutes(DlqBackend dlq, Supplier<List<String>> connectorIds) {
+        this.dlq = dlq;
+        this.connectorIds = connectorIds;
+    }
+
+    void register(Endpoints api) {
+        api.get("/dlq", "Parked writes (?connector=ID to filter), with counts", "{\"entries\":[…],\"stats\":{…}}", this::list);
+        api.get("/dlq/{id}", "One parked write", "the entry", this::one);
+        api.add(HandlerType.POST, "/dlq/{id}/replay", "Replay one parked write now, with the key it was first sent with", null,
+                "{\"id\",\"outcome\",\"status\",\"message\"}", this::replay);
+        api.add(HandlerType.POST, "/dlq/replay", "Replay every pending write (?connector=ID for one connector)", null,
+                "{\"replayed\":[…]}", this::replayAll);
+        api.add(HandlerType.DELETE, "/dlq/{id}", "Discard a parked write without replaying it", null, "{\"discarded\":id}", this::discard);
+    }
+
+    private String connector(Context ctx) {
+        String c = ctx.queryParam("connector");
+        if (c == null || c.isBlank()) return null;
+        List<String> known = connectorIds.get();
+        if (!known.contains(c)) throw ApiError.badRequest("connector", "unknown connector '" + c + "'; known: " + known);
+        return c;
+    }
+
+    private void list(Context ctx) {
+        String c = connector(ctx);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("entries", dlq.list(c));
+        out.put("stats", dlq.stats());
+        Json.reply(ctx, 200, out);
+    }
+
+    private void one(Context ctx) {
+        String id = ctx.pathParam("id");
+        Json.reply(ctx, 200, dlq.get(id).orElseThrow(() -> ApiError.notFound("DLQ entry", id, null)));
+    }
+
+    private void replay(Context ctx) {
+        String id = ctx.pathParam("id");
+        Json.reply(ctx, 200, dlq.replay(id).orElseThrow(() -> ApiError.notFound("DLQ entry", id, null)));
+    }
+
+    private void replayAll(Context ctx) {
+        Json.reply(ctx, 200, Map.of("replayed", dlq.replayAll(connector(ctx))));
+    }
+
+    private void discard(Context ctx) {
+        String id = ctx.pathParam("id");
+        if (!dlq.discard(id)) throw ApiError.notFound("DLQ entry", id, null);
+        Json.reply(ctx, 200, Map.of("discarded", id));
+    }
+}

@@ -1,0 +1,158 @@
+package dev.gauntlet.server;
+
+import dev.gauntlet.harness.connectors.Secrets;
+import dev.gauntlet.mesh.Attempt;
+import dev.gauntlet.mesh.Connector;
+import dev.gauntlet.mesh.Mesh;
+import dev.gauntlet.mesh.MeshRequest;
+import dev.gauntlet.mesh.MeshResponse;
+import dev.gauntlet.mesh.classify.ErrorClass;
+import dev.gauntlet.mesh.pipeline.Exchange;
+import dev.gauntlet.mesh.pipeline.Outcome;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code ANY /proxy/{connector}/**}: the egress proxy. The caller's request goes through the connector's whole
+ * pipeline (auth injected, limits, retries, idempotency, DLQ); the caller's own credentials and hop-by-hop headers
+ * are dropped. Answers carry {@code X-Gauntlet-Attempts}.
+ */
+final class ProxyRoutes {
+
+    static final String OP_ID = "X-Gauntlet-Op-Id";
+    static final String TENANT = "X-Gauntlet-Tenant";
+    static final String ATTEMPTS = "X-Gauntlet-Attempts";
+    private static final HandlerType[] METHODS = {HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH,
+            HandlerType.DELETE, HandlerType.HEAD, HandlerType.OPTIONS};
+    /** Headers of one hop (RFC 9110 §7.6.1), those the JDK client sets itself, and encodings we would have to undo. */
+    private static final Set<String> HOP = Set.of("host", "connection", "content-length", "transfer-encoding", "keep-alive", "te",
+            "trailer", "upgrade", "proxy-connection", "proxy-authenticate", "proxy-authorization", "expect", "accept-encoding",
+            "http2-settings", "content-type");
+
+    private final Mesh mesh;
+    private final RecentEvents recent;
+
+    ProxyRoutes(Mesh mesh, RecentEvents recent) {
+        this.mesh = mesh;
+        this.recent = recent;
+    }
+
+    void register(Endpoints api) {
+        for (HandlerType m : METHODS) {
+            String summary = "Egress proxy: " + m.name() + " the rest of the path through the connector's pipeline "
+                    + "(auth injected, limits, retries, idempotency, DLQ); X-Gauntlet-Op-Id names a write, X-Gauntlet-Tenant its tenant";
+            String body = m == HandlerType.GET || m == HandlerType.HEAD || m == HandlerType.OPTIONS ? null : "any body, forwarded as is";
+            api.add(m, "/proxy/{connector}/<path>", summary, body,
+                    "the upstream's answer; 202 {dlq_id,unknown_outcome,error_class} when parked in the DLQ", this::handle);
+            api.add(m, "/proxy/{connector}", summary + " (the connector's root)", body, "the upstream's answer", this::handle);
+        }
+    }
+
+    private void handle(Context ctx) {
+        String id = ctx.pathParam("connector");
+        Connector connector;
+        try {
+            connector = mesh.connector(id);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.notFound("connector", id, mesh.connectors().stream().map(Connector::id).toList());
+        }
+        MeshRequest request = request(ctx, id);
+        Exchange exchange = new Exchange(connector.spec(), mesh.context(), request);
+        Outcome outcome;
+        try {
+            outcome = connector.pipeline().run(exchange);
+        } catch (IllegalArgumentException e) {
+            // The JDK client refuses some header names and values the caller may send.
+            throw ApiError.badRequest("headers", "the request cannot be forwarded: " + e.getMessage());
+        }
+        List<Attempt> attempts = exchange.attempts();
+        ctx.header(ATTEMPTS, Integer.toString(attempts.size()));
+        switch (outcome) {
+            case Outcome.Success s -> answer(ctx, s.response());
+            case Outcome.Failure f when exchange.dlqId() != null -> {
+                remember(id, request, f, attempts);
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("dlq_id", exchange.dlqId());
+                out.put("unknown_outcome", exchange.unknownOutcome());
+                out.put("error_class", f.errorClass().name());
+                out.put("message", f.message());
+                out.put("attempts", attempts.size());
+                Json.reply(ctx, 202, out);
+            }
+            case Outcome.Failure f -> {
+                remember(id, request, f, attempts);
+                if (f.response() != null) {
+                    answer(ctx, f.response());
+                    return;
+                }
+                int last = attempts.isEmpty() ? 0 : attempts.getLast().status();
+                int status = last > 0 ? last : f.errorClass() == ErrorClass.timeout ? 504 : f.errorClass() == ErrorClass.circuit_open ? 503 : 502;
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("error_class", f.errorClass().name());
+                out.put("message", f.message());
+                out.put("attempts", attempts.size());
+                Json.reply(ctx, status, out);
+            }
+        }
+    }
+
+    private static MeshRequest request(Context ctx, String connector) {
+        String uri = ctx.req().getRequestURI();
+        String prefix = "/proxy/" + connector;
+        // The raw (still percent-encoded) rest of the path, so the upstream sees exactly what the caller sent.
+        String rest = uri.startsWith(prefix) ? uri.substring(prefix.length()) : "";
+        if (!rest.startsWith("/")) rest = "/" + rest;
+        if (ctx.queryString() != null) rest = rest + "?" + ctx.queryString();
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String name : Collections.list(ctx.req().getHeaderNames())) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            // The mesh injects the credentials: whatever the caller sent as a secret is not forwarded.
+            if (HOP.contains(lower) || Secrets.isSecretHeader(lower) || lower.startsWith("x-gauntlet-")) continue;
+            headers.put(name, String.join(", ", Collections.list(ctx.req().getHeaders(name))));
+        }
+        String method = ctx.method().name();
+        byte[] body = ctx.bodyAsBytes();
+        String type = body.length == 0 ? null : ctx.contentType();
+        String opId = ctx.header(OP_ID);
+        String tenant = ctx.header(TENANT);
+        return new MeshRequest(method, rest, headers, body, type, opId == null || opId.isBlank() ? null : opId,
+                tenant == null || tenant.isBlank() ? null : tenant);
+    }
+
+    /** The upstream's answer: status, end-to-end headers, and the drift-mapped body when the mesh mapped it. */
+    private static void answer(Context ctx, MeshResponse r) {
+        ctx.status(r.status());
+        byte[] body = r.body();
+        boolean mapped = r.mapped() != null;
+        if (mapped) body = Json.write(r.mapped()).getBytes(StandardCharsets.UTF_8);
+        for (var h : r.headers().entrySet()) {
+            String lower = h.getKey().toLowerCase(Locale.ROOT);
+            if (HOP.contains(lower) || lower.equals("content-encoding") || lower.startsWith(":") || lower.equals("date") || lower.equals("server")) continue;
+            for (String v : h.getValue()) ctx.res().addHeader(h.getKey(), v);
+        }
+        String type = mapped ? "application/json" : r.header("Content-Type");
+        if (type != null) ctx.contentType(type);
+        if (r.stale()) ctx.header("X-Gauntlet-Stale", "true");
+        ctx.result(body);
+    }
+
+    private void remember(String connector, MeshRequest request, Outcome.Failure f, List<Attempt> attempts) {
+        Map<String, Object> what = new LinkedHashMap<>();
+        what.put("type", "proxy_call_failed");
+        what.put("at", attempts.isEmpty() ? null : attempts.getLast().at());
+        what.put("method", request.method());
+        what.put("path", request.path().contains("?") ? request.path().substring(0, request.path().indexOf('?')) : request.path());
+        what.put("error_class", f.errorClass().name());
+        what.put("status", f.status());
+        what.put("message", f.message());
+        what.put("attempts", attempts.size());
+        recent.failure(connector, what);
+    }
+}

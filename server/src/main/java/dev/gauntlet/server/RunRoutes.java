@@ -1,0 +1,152 @@
+package dev.gauntlet.server;
+
+import dev.gauntlet.harness.connectors.ConnectorsFile;
+import dev.gauntlet.harness.scenario.Scenario;
+import dev.gauntlet.harness.scenario.ScenarioLoader;
+import dev.gauntlet.harness.workflow.Workflow;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** {@code /workflows}, {@code /scenarios/run} and {@code /runs}: starting runs, watching them, stopping them. */
+final class RunRoutes {
+
+    private static final Duration MAX_DURATION = Duration.ofHours(1);
+
+    private final Runs runs;
+    private final Supplier<List<ConnectorsFile.Entry>> connectors;
+    private final Path scenariosDir;
+
+    RunRoutes(Runs runs, Supplier<List<ConnectorsFile.Entry>> connectors, Path scenariosDir) {
+        this.runs = runs;
+        this.connectors = connectors;
+        this.scenariosDir = scenariosDir;
+    }
+
+    void register(Endpoints api) {
+        api.get("/workflows", "The workflows a run can use", "{\"workflows\":[{\"name\",\"description\"}]}", this::workflows);
+        api.add(HandlerType.POST, "/workflows/run", "Run one workflow as a one-phase scenario",
+                "{\"workflow\",\"connectors\":[…],\"rate\":10,\"duration\":\"30s\",\"chaos\":\"storm\",\"seed\":42,\"reset\":true}",
+                "202 {\"id\"}; 409 while another run is running", this::runWorkflow);
+        api.get("/scenarios", "The built-in scenarios", "{\"scenarios\":[{\"name\",\"description\"}]}", this::scenarios);
+        api.add(HandlerType.POST, "/scenarios/run", "Run a scenario against this mesh and its farm",
+                "{\"scenario\":\"hell\",\"duration\":\"60s\",\"seed\":42,\"compare\":\"naive\",\"reset\":true}",
+                "202 {\"id\"}; 409 while another run is running", this::runScenario);
+        api.get("/runs", "Every run since the server started", "{\"runs\":[{\"id\",\"scenario\",\"state\",\"started\",\"finished\"}]}", this::list);
+        api.get("/runs/{id}", "A run: live progress while it runs, its report.json once done",
+                "{\"id\",\"state\",\"phase\",\"live\",\"report\",…}", this::one);
+        api.add(HandlerType.POST, "/runs/{id}/stop", "Stop a run (its report is still written)", null, "202 {\"id\",\"state\"}", this::stop);
+    }
+
+    private void workflows(Context ctx) {
+        Map<String, String> d = runs.workflows().descriptions();
+        List<Map<String, String>> out = new ArrayList<>();
+        for (String n : runs.workflows().names()) out.add(Map.of("name", n, "description", d.getOrDefault(n, "")));
+        Json.reply(ctx, 200, Map.of("workflows", out));
+    }
+
+    private void scenarios(Context ctx) {
+        List<Map<String, String>> out = new ArrayList<>();
+        ScenarioLoader.builtInDescriptions().forEach((n, d) -> out.add(Map.of("name", n, "description", d)));
+        Json.reply(ctx, 200, Map.of("scenarios", out));
+    }
+
+    private void runWorkflow(Context ctx) {
+        Body b = Json.body(ctx).only("workflow", "connectors", "rate", "duration", "chaos", "seed", "reset", "max_in_flight");
+        String workflow = b.name("workflow");
+        if (!runs.workflows().has(workflow)) {
+            throw ApiError.badRequest("workflow", "unknown workflow '" + workflow + "'; known: " + runs.workflows().names());
+        }
+        List<String> ids = b.names("connectors");
+        double rate = b.number("rate", 10, 0.001, 10_000);
+        Duration duration = b.duration("duration", Duration.ofSeconds(30), MAX_DURATION);
+        String chaos = b.has("chaos") ? b.name("chaos") : null;
+        Long seed = b.integer("seed");
+        Boolean reset = b.bool("reset");
+        Long maxInFlight = b.integer("max_in_flight");
+        if (maxInFlight != null && (maxInFlight < 1 || maxInFlight > 100_000)) {
+            throw ApiError.badRequest("max_in_flight", "max_in_flight must be between 1 and 100000, was " + maxInFlight);
+        }
+        var load = new Scenario.Load(workflow, rate, ids, maxInFlight == null ? 1_000 : maxInFlight.intValue(), Map.of());
+        var phase = new Scenario.Phase("run", duration, chaos == null ? null : new Scenario.Chaos(chaos, List.of()), List.of(load));
+        Scenario scenario = new Scenario("workflow_" + workflow, "workflow " + workflow + " at " + rate + "/s", seed == null ? 42 : seed,
+                List.of(phase), List.of(), List.of(), null);
+        checkRunnable(scenario, "connectors");
+        accepted(ctx, runs.start(scenario, false, reset == null || reset));
+    }
+
+    private void runScenario(Context ctx) {
+        Body b = Json.body(ctx).only("scenario", "duration", "seed", "compare", "reset");
+        String name = b.name("scenario");
+        Scenario scenario;
+        try {
+            scenario = ScenarioLoader.find(name, scenariosDir);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("scenario", e.getMessage());
+        } catch (IOException e) {
+            throw ApiError.badRequest("scenario", "cannot read scenario '" + name + "': " + e.getMessage());
+        }
+        if (b.has("duration")) scenario = scenario.scaledTo(b.duration("duration", null, MAX_DURATION));
+        Long seed = b.integer("seed");
+        if (seed != null) scenario = scenario.withSeed(seed);
+        String compare = b.text("compare", null);
+        if (compare != null && !compare.equals("naive")) throw ApiError.badRequest("compare", "compare must be \"naive\" (or left out), was '" + compare + "'");
+        Boolean reset = b.bool("reset");
+        checkRunnable(scenario, "scenario");
+        accepted(ctx, runs.start(scenario, compare != null, reset == null || reset));
+    }
+
+    /** Refuses, before anything starts, a scenario naming connectors this server does not have. */
+    private void checkRunnable(Scenario scenario, String field) {
+        Map<String, String> flavors = new LinkedHashMap<>();
+        for (ConnectorsFile.Entry e : connectors.get()) flavors.put(e.spec().id(), e.spec().flavor());
+        for (Scenario.Phase p : scenario.phases()) {
+            for (Scenario.Load l : p.loads()) {
+                if (!runs.workflows().has(l.workflow())) {
+                    throw ApiError.badRequest(field, "phase " + p.name() + ": unknown workflow '" + l.workflow() + "'; known: " + runs.workflows().names());
+                }
+                Workflow wf = runs.workflows().create(l.workflow());
+                boolean any = false;
+                for (String c : l.connectors()) {
+                    if (c.equals("*")) {
+                        any |= flavors.values().stream().anyMatch(wf::supports);
+                    } else if (!flavors.containsKey(c)) {
+                        throw ApiError.badRequest(field, "unknown connector '" + c + "'; known: " + flavors.keySet());
+                    } else {
+                        any |= wf.supports(flavors.get(c));
+                    }
+                }
+                if (!any) throw ApiError.badRequest(field, "workflow " + l.workflow() + " supports none of the connectors " + l.connectors());
+            }
+        }
+    }
+
+    private static void accepted(Context ctx, Runs.Run run) {
+        ctx.header("Location", "/runs/" + run.id);
+        Json.reply(ctx, 202, Map.of("id", run.id, "state", run.state.name()));
+    }
+
+    private void list(Context ctx) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Runs.Run r : runs.all()) out.add(r.summary());
+        Json.reply(ctx, 200, Map.of("runs", out));
+    }
+
+    private void one(Context ctx) {
+        Json.reply(ctx, 200, runs.get(ctx.pathParam("id")).detail());
+    }
+
+    private void stop(Context ctx) {
+        Runs.Run r = runs.get(ctx.pathParam("id"));
+        if (r.state != Runs.State.running) throw ApiError.conflict("not_running", "run " + r.id + " is " + r.state + " already");
+        r.stop.set(true);
+        Json.reply(ctx, 202, Map.of("id", r.id, "state", "stopping"));
+    }
+}

@@ -1,0 +1,64 @@
+package dev.gauntlet.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code GET /events} read with a JDK client: mesh events and a metrics snapshot each second; a gone client is dropped. */
+class EventStreamTest {
+
+    @TempDir
+    Path data;
+
+    @Test
+    void shouldStreamMeshEventsAndMetricsAndForgetAClientThatLeft() throws Exception {
+        try (AamFixture f = new AamFixture(data)) {
+            List<String> lines = new CopyOnWriteArrayList<>();
+            CompletableFuture<HttpResponse<Stream<String>>> stream = f.http.sendAsync(
+                    HttpRequest.newBuilder(f.uri("/events")).header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines());
+            HttpResponse<Stream<String>> response = stream.get();
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+            Thread reader = Thread.ofVirtual().start(() -> {
+                try (Stream<String> s = response.body()) {
+                    s.forEach(lines::add);
+                } catch (RuntimeException closed) {
+                    // the test hung up
+                }
+            });
+            EventStream events = f.aam.events();
+            await().atMost(Duration.ofSeconds(5)).until(() -> events.clients() == 1);
+
+            // The first Salesforce call makes the mesh fetch a token: a token_refreshed event.
+            f.get("/proxy/salesforce_mock/services/data/v59.0/query?q=SELECT+Id+FROM+Account+LIMIT+1");
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> lines.contains("event: metrics") && lines.contains("event: token_refreshed"));
+            int at = lines.indexOf("event: token_refreshed");
+            assertThat(lines.get(at + 1)).startsWith("data: {").contains("\"type\":\"token_refreshed\"", "\"connector\":\"salesforce_mock\"");
+            String metrics = lines.get(lines.indexOf("event: metrics") + 1);
+            assertThat(metrics).startsWith("data: {").contains("\"overall\"", "\"connectors\"");
+
+            reader.interrupt();
+            response.body().close();
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.clients() == 0);
+        }
+    }
+
+    @Test
+    void shouldDropTheOldestWhenASlowClientFallsBehindWithoutBlocking() {
+        EventStream.Client c = new EventStream.Client(3);
+        for (int i = 0; i < 10; i++) c.offer(new EventStream.Item("e", i));
+        assertThat(c.queue).extracting(EventStream.Item::payload).containsExactly(7, 8, 9);
+        assertThat(c.dropped.get()).isEqualTo(7);
+    }
+}

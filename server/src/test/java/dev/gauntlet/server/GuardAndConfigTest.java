@@ -1,0 +1,67 @@
+package dev.gauntlet.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The last-resort guard (an unexpected failure is a 500 with a message, not a stack trace) and the config's checks. */
+class GuardAndConfigTest {
+
+    /** A DLQ that fails in a way no handler expects. */
+    private static final DlqBackend BROKEN = new DlqBackend() {
+        @Override public List<Entry> list(String connector) { throw new IllegalStateException("disk on fire"); }
+        @Override public Optional<Entry> get(String id) { return Optional.empty(); }
+        @Override public Optional<Replay> replay(String id) { return Optional.of(new Replay(id, "succeeded", 200, "ok")); }
+        @Override public List<Replay> replayAll(String connector) { return List.of(); }
+        @Override public boolean discard(String id) { return false; }
+        @Override public Map<String, Object> stats() { return Map.of(); }
+    };
+
+    @Test
+    void shouldMapAnUnexpectedFailureToA500WithAMessageAndWireAGivenDlq() throws Exception {
+        try (AamServer aam = AamServer.start(AamConfig.builder().port(0).farmUrl("http://127.0.0.1:9").build(), BROKEN);
+             HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(aam.url() + "/dlq")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(500);
+            var body = new ObjectMapper().readTree(r.body());
+            assertThat(body.path("error").asText()).isEqualTo("internal_error");
+            assertThat(body.path("message").asText()).contains("disk on fire");
+            HttpResponse<String> missing = http.send(HttpRequest.newBuilder(URI.create(aam.url() + "/dlq/d-1")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(missing.statusCode()).isEqualTo(404);
+            HttpResponse<String> replay = http.send(HttpRequest.newBuilder(URI.create(aam.url() + "/dlq/d-1/replay"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(replay.statusCode()).isEqualTo(200);
+            assertThat(replay.body()).contains("\"outcome\":\"succeeded\"");
+        }
+    }
+
+    @Test
+    void shouldRefuseABadConfigNamingTheField() {
+        assertThatThrownBy(() -> AamConfig.builder().port(70000).build()).hasMessageContaining("port").hasMessageContaining("70000");
+        assertThatThrownBy(() -> AamConfig.builder().farmUrl("farm:8001").build()).hasMessageContaining("farm_url");
+        assertThat(AamConfig.builder().farmUrl("http://h:1/").build().farmUrl()).isEqualTo("http://h:1");
+        assertThat(AamConfig.builder().build().host()).isEqualTo("127.0.0.1");
+        assertThat(AamConfig.builder().build().port()).isEqualTo(8002);
+    }
+
+    @Test
+    void shouldAcceptSqliteOrNoStoreAndSayOthersAreNotSupportedYet() {
+        assertThat(StorageUrls.store(null).inMemory()).isTrue();
+        assertThat(StorageUrls.store("sqlite:data/g.db").sqlite()).isEqualTo(Path.of("data/g.db"));
+        assertThatThrownBy(() -> StorageUrls.store("postgresql://db/g")).hasMessageContaining("not supported yet");
+        assertThatThrownBy(() -> StorageUrls.store("mysql://x")).hasMessageContaining("sqlite:PATH");
+        assertThatThrownBy(() -> StorageUrls.store("sqlite:")).hasMessageContaining("file path");
+        assertThat(StorageUrls.limits(null).url()).isEqualTo("local");
+        assertThatThrownBy(() -> StorageUrls.limits("redis://localhost:6379")).hasMessageContaining("not supported yet");
+    }
+}

@@ -40,7 +40,8 @@ public record AamConfig(String host, int port, String farmUrl, Path connectorsFi
         }
         farmUrl = farmUrl.endsWith("/") ? farmUrl.substring(0, farmUrl.length() - 1) : farmUrl;
         dataDir = dataDir == null ? Path.of("data") : dataDir;
-        store = store == null ? StorageUrls.store(null) : store;
+        // Embedded default: one SQLite file in the data folder, so the DLQ and write intents survive a restart.
+        store = store == null ? new StorageUrls.Store("sqlite:" + dataDir.resolve("mesh.db"), dataDir.resolve("mesh.db")) : store;
         limits = limits == null ? StorageUrls.limits(null) : limits;
         clock = clock == null ? InstantSource.system() : clock;
     }
@@ -49,7 +50,7 @@ public record AamConfig(String host, int port, String farmUrl, Path connectorsFi
         return new Builder();
     }
 
-    /** Defaults: 127.0.0.1:8002, farm at 127.0.0.1:8001, built-in connectors, ./data, no store, local limits. */
+    /** Defaults: 127.0.0.1:8002, farm at 127.0.0.1:8001, built-in connectors, ./data with the SQLite store in it, local limits. */
     public static final class Builder {
         private String host = "127.0.0.1";
         private int port = DEFAULT_PORT;

@@ -5,6 +5,10 @@ import dev.gauntlet.harness.workflow.Workflows;
 import dev.gauntlet.mesh.Connector;
 import dev.gauntlet.mesh.Mesh;
 import dev.gauntlet.mesh.metrics.MeshMetricsBinder;
+import dev.gauntlet.mesh.store.MemoryStore;
+import dev.gauntlet.mesh.store.Retention;
+import dev.gauntlet.mesh.store.SqliteStore;
+import dev.gauntlet.mesh.store.Store;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -42,7 +46,6 @@ public final class AamServer implements AutoCloseable {
 
     private AamServer(AamConfig config, DlqBackend dlq) {
         this.config = config;
-        this.dlq = dlq;
         List<ConnectorsFile.Entry> initial = loadConnectors(config);
         Workflows workflows;
         try {
@@ -50,11 +53,12 @@ public final class AamServer implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read the workflows folder " + config.workflowsDir() + ": " + e.getMessage(), e);
         }
-        if (!config.store().inMemory()) {
-            // The SQLite store is being written in the mesh; until it lands the state lives in memory, and we say so.
-            LOG.warn("--store {}: the SQLite store is not wired into the server yet; the mesh keeps its state in memory", config.store().url());
-        }
-        this.mesh = Mesh.builder().build();
+        // The store holds the DLQ, write intents, tokens, learned schemas, events and roll-ups: with SQLite (the
+        // default, in the data folder) a restarted AAM finds its DLQ and recovers writes a killed one left in flight.
+        Store store = config.store().inMemory() ? new MemoryStore()
+                : SqliteStore.openFile(config.store().sqlite(), Retention.DEFAULT, java.time.InstantSource.system());
+        this.mesh = Mesh.builder().store(store).build();
+        this.dlq = dlq != null ? dlq : new MeshDlq(mesh);
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         this.recent = new RecentEvents(mesh.events());
         this.connectors = new ConnectorRoutes(mesh, initial, recent);
@@ -64,11 +68,12 @@ public final class AamServer implements AutoCloseable {
         new MeshMetricsBinder(mesh.metrics()).bindTo(prometheus);
     }
 
-    /** Starts with no DLQ wired (its endpoints answer 503). */
+    /** Starts with the mesh's own DLQ behind the DLQ endpoints. */
     public static AamServer start(AamConfig config) {
-        return start(config, DlqBackend.UNAVAILABLE);
+        return start(config, null);
     }
 
+    /** @param dlq what the DLQ endpoints call; null for the mesh's own DLQ */
     public static AamServer start(AamConfig config, DlqBackend dlq) {
         AamServer server = new AamServer(config, dlq);
         try {

@@ -21,9 +21,13 @@ public final class StorageUrls {
     /** Where rate-limit buckets live: {@code local} (this process) is the only kind so far. */
     public record Limits(String url) {}
 
-    /** {@code null}, {@code none} or {@code memory} (in memory), {@code sqlite:PATH}; PostgreSQL and others: not supported yet. */
+    /**
+     * {@code none} or {@code memory} (in memory), {@code sqlite:PATH} (a file); null means the default, which the
+     * config resolves to {@code sqlite:<data>/mesh.db}. PostgreSQL and others: not supported yet.
+     */
     public static Store store(String url) {
-        if (url == null || url.isBlank() || url.equals("none") || url.equals("memory")) return new Store("none", null);
+        if (url == null || url.isBlank()) return null;
+        if (url.equals("none") || url.equals("memory")) return new Store("none", null);
         if (url.startsWith("sqlite:")) {
             String path = url.substring("sqlite:".length());
             if (path.startsWith("//")) path = path.substring(2);

@@ -4,6 +4,7 @@ import static dev.gauntlet.server.AamFixture.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -186,12 +187,33 @@ class AamApiTest {
     }
 
     @Test
-    void shouldAnswerTheDlqEndpointsWithUnavailableUntilADlqIsWired() {
-        for (HttpResponse<String> r : List.of(f.get("/dlq"), f.get("/dlq/x"), f.send("POST", "/dlq/x/replay", null),
-                f.send("POST", "/dlq/replay?connector=stripe_mock", null), f.send("DELETE", "/dlq/x", null))) {
-            assertRefused(r, 503, null);
-            assertThat(json(r).path("error").asText()).isEqualTo("dlq_unavailable");
-        }
+    void shouldListShowReplayAndDiscardWhatTheDlqHolds() {
+        HttpResponse<String> created = f.send("POST", "/connectors", """
+                {"id":"dead_end","base_url":"http://127.0.0.1:1/api","retry":{"max_attempts":1}}""");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        HttpResponse<String> write = f.send(HttpRequest.newBuilder(f.uri("/proxy/dead_end/items")).header("Content-Type", "application/json")
+                .header("X-Gauntlet-Op-Id", "op-dlq-1").POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"x\"}")));
+        assertThat(write.statusCode()).as(write.body()).isEqualTo(202);
+        String id = json(write).path("dlq_id").asText();
+
+        JsonNode list = json(f.get("/dlq?connector=dead_end"));
+        assertThat(list.toString()).contains(id);
+        JsonNode one = json(f.get("/dlq/" + id));
+        assertThat(one.path("connector").asText()).isEqualTo("dead_end");
+        assertThat(one.path("path").asText()).isEqualTo("/items");
+        assertThat(one.path("state").asText()).isEqualTo("pending");
+
+        HttpResponse<String> replayed = f.send("POST", "/dlq/" + id + "/replay", null);
+        assertThat(replayed.statusCode()).as(replayed.body()).isEqualTo(200);
+        assertThat(json(replayed).toString()).contains(id).containsAnyOf("failed", "dead");
+
+        HttpResponse<String> discarded = f.send("DELETE", "/dlq/" + id, null);
+        assertThat(discarded.statusCode()).as(discarded.body()).isBetween(200, 204);
+        assertThat(json(f.get("/dlq/" + id)).path("state").asText()).isEqualTo("discarded");
+        assertRefused(f.send("POST", "/dlq/" + id + "/replay", null), 409, "id");
+        assertThat(f.get("/dlq/nope").statusCode()).isEqualTo(404);
+        assertThat(f.send("POST", "/dlq/replay?connector=dead_end", null).statusCode()).isEqualTo(200);
         assertRefused(f.send("POST", "/dlq/replay?connector=nope", null), 400, "connector");
+        assertThat(f.send("DELETE", "/connectors/dead_end", null).statusCode()).isBetween(200, 204);
     }
 }

@@ -56,7 +56,9 @@ class GuardAndConfigTest {
 
     @Test
     void shouldAcceptSqliteOrNoStoreAndSayOthersAreNotSupportedYet() {
-        assertThat(StorageUrls.store(null).inMemory()).isTrue();
+        assertThat(StorageUrls.store(null)).as("the default: the config puts SQLite in the data folder").isNull();
+        assertThat(StorageUrls.store("memory").inMemory()).isTrue();
+        assertThat(AamConfig.builder().dataDir(Path.of("d")).build().store().sqlite()).isEqualTo(Path.of("d/mesh.db"));
         assertThat(StorageUrls.store("sqlite:data/g.db").sqlite()).isEqualTo(Path.of("data/g.db"));
         assertThatThrownBy(() -> StorageUrls.store("postgresql://db/g")).hasMessageContaining("not supported yet");
         assertThatThrownBy(() -> StorageUrls.store("mysql://x")).hasMessageContaining("sqlite:PATH");

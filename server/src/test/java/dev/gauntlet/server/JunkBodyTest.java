@@ -73,12 +73,13 @@ class JunkBodyTest {
                     HttpResponse<String> r = f.send(HttpRequest.newBuilder(f.uri(path)).header("Content-Type", "application/json")
                             .method(method.toUpperCase(), HttpRequest.BodyPublishers.ofByteArray(body)));
                     String what = method + " " + path + " <- " + new String(body, 0, Math.min(body.length, 60), StandardCharsets.UTF_8);
-                    if (path.startsWith("/dlq")) {
-                        assertThat(r.statusCode()).as(what).isEqualTo(503);
+                    if (path.endsWith("/replay") || path.endsWith("/stop")) {
+                        // These take no body: junk in it is ignored, and the action answers for itself (never a 5xx).
+                        assertThat(r.statusCode()).as(what + " -> " + r.body()).isBetween(200, 499);
                     } else {
                         assertThat(r.statusCode()).as(what + " -> " + r.body()).isBetween(400, 499);
                     }
-                    assertThat(json(r).path("message").asText()).as(what).isNotBlank();
+                    if (r.statusCode() >= 400) assertThat(json(r).path("message").asText()).as(what).isNotBlank();
                     tried++;
                 }
             }

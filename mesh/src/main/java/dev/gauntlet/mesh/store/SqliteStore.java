@@ -94,10 +94,15 @@ public final class SqliteStore implements Store {
 
     /** @param clock stamps bookkeeping columns (updated_at of credentials, schemas, connectors; when a migration ran) */
     public static SqliteStore open(Path dataDir, Retention retention, InstantSource clock) {
-        Path file = dataDir.resolve(FILE_NAME);
+        return openFile(dataDir.resolve(FILE_NAME), retention, clock);
+    }
+
+    /** Opens (creating when needed) the store in this very file, e.g. {@code --store sqlite:/var/lib/gauntlet/aam.db}. */
+    public static SqliteStore openFile(Path file, Retention retention, InstantSource clock) {
         Connection c = null;
         try {
-            Files.createDirectories(dataDir);
+            Path dir = file.toAbsolutePath().getParent();
+            if (dir != null) Files.createDirectories(dir);
             var props = new java.util.Properties();
             // Write transactions take the write lock when they begin, so two processes migrating one file at once wait
             // for each other instead of failing half-way (and no read-then-write transaction deadlocks on upgrade).

@@ -1,0 +1,103 @@
+package dev.gauntlet.server;
+
+import dev.gauntlet.mesh.Mesh;
+import dev.gauntlet.mesh.dlq.DlqEntry;
+import dev.gauntlet.mesh.dlq.DlqFilter;
+import dev.gauntlet.mesh.dlq.DlqService;
+import dev.gauntlet.mesh.dlq.DlqState;
+import dev.gauntlet.mesh.dlq.DlqStats;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The DLQ endpoints over the mesh's own durable dead-letter queue. */
+final class MeshDlq implements DlqBackend {
+
+    /** A manual "replay all" goes through at most this many entries per request; call again for the rest. */
+    static final int REPLAY_ALL_MAX = 1_000;
+
+    private final DlqService dlq;
+
+    MeshDlq(Mesh mesh) {
+        this.dlq = mesh.deadLetters();
+    }
+
+    @Override
+    public List<Entry> list(String connector) {
+        return dlq.list(new DlqFilter(connector, null, 1_000)).stream().map(MeshDlq::entry).toList();
+    }
+
+    @Override
+    public Optional<Entry> get(String id) {
+        return dlq.entry(id).map(MeshDlq::entry);
+    }
+
+    @Override
+    public Optional<Replay> replay(String id) {
+        if (dlq.entry(id).isEmpty()) return Optional.empty();
+        try {
+            DlqEntry after = dlq.replay(id);
+            return Optional.of(replay(after));
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            // Succeeded, discarded, being replayed now, or its connector is gone: a conflict, not a server fault.
+            throw new ApiError(409, "not_replayable", "id", e.getMessage());
+        }
+    }
+
+    @Override
+    public List<Replay> replayAll(String connector) {
+        var out = new ArrayList<Replay>();
+        for (DlqState state : List.of(DlqState.pending, DlqState.dead)) {
+            for (DlqEntry e : dlq.list(new DlqFilter(connector, state, REPLAY_ALL_MAX))) {
+                if (out.size() >= REPLAY_ALL_MAX) return out;
+                try {
+                    out.add(replay(dlq.replay(e.id())));
+                } catch (IllegalStateException | IllegalArgumentException raced) {
+                    // Claimed by the background replayer meanwhile, or its connector was removed: skip it.
+                    out.add(new Replay(e.id(), "skipped", 0, raced.getMessage()));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public boolean discard(String id) {
+        if (dlq.entry(id).isEmpty()) return false;
+        if (!dlq.discard(id)) throw new ApiError(409, "not_discardable", "id", "DLQ entry " + id + " is "
+                + dlq.entry(id).map(DlqEntry::state).orElse(null) + "; only pending or dead entries can be discarded");
+        return true;
+    }
+
+    @Override
+    public Map<String, Object> stats() {
+        DlqStats s = dlq.stats();
+        var out = new LinkedHashMap<String, Object>();
+        out.put("pending", s.pending());
+        out.put("replaying", s.replaying());
+        out.put("succeeded", s.succeeded());
+        out.put("dead", s.dead());
+        out.put("discarded", s.discarded());
+        out.put("processed", s.processed());
+        out.put("failed", s.failed());
+        out.put("oldest_pending_age_s", s.oldestPendingAge().toMillis() / 1000.0);
+        return out;
+    }
+
+    private static Entry entry(DlqEntry e) {
+        return new Entry(e.id(), e.connector(), e.method(), e.path(), e.errorClass() == null ? null : e.errorClass().name(),
+                e.attempts().size(), e.unknownOutcome(), e.createdAt(), e.state().name(), e.lastError());
+    }
+
+    private static Replay replay(DlqEntry after) {
+        String outcome = switch (after.state()) {
+            case succeeded -> "succeeded";
+            case dead -> "dead";
+            default -> "failed";
+        };
+        int status = after.attempts().isEmpty() ? 0 : after.attempts().getLast().status();
+        return new Replay(after.id(), outcome, status, after.lastError());
+    }
+}

@@ -93,7 +93,7 @@ class AamCliTest {
 
     @Test
     void shouldListAndReplayTheDlqAsATable() {
-        try (AamServer aam = AamServer.start(AamConfig.builder().port(0).farmUrl("http://127.0.0.1:9").build(), ONE)) {
+        try (AamServer aam = AamServer.start(AamConfig.builder().port(0).dataDir(dir).farmUrl("http://127.0.0.1:9").build(), ONE)) {
             Run ls = run("dlq", "ls", "--aam-url", aam.url());
             assertThat(ls.exit()).as(ls.err()).isZero();
             assertThat(ls.out()).contains("ID", "CONNECTOR", "dlq-1", "stripe_mock", "network_error?", "1 entry");
@@ -115,7 +115,8 @@ class AamCliTest {
 
     @Test
     void shouldExitOneWithTheServersMessageWhenTheDlqIsUnavailableOrUnreachable() {
-        try (AamServer aam = AamServer.start(AamConfig.builder().port(0).farmUrl("http://127.0.0.1:9").build())) {
+        try (AamServer aam = AamServer.start(AamConfig.builder().port(0).dataDir(dir).farmUrl("http://127.0.0.1:9").build(),
+                dev.gauntlet.server.DlqBackend.UNAVAILABLE)) {
             Run r = run("dlq", "ls", "--aam-url", aam.url());
             assertThat(r.exit()).isEqualTo(1);
             assertThat(r.err()).contains("not wired", "503");

@@ -17,6 +17,9 @@ import org.junit.jupiter.api.Test;
 /** The last-resort guard (an unexpected failure is a 500 with a message, not a stack trace) and the config's checks. */
 class GuardAndConfigTest {
 
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path dir;
+
     /** A DLQ that fails in a way no handler expects. */
     private static final DlqBackend BROKEN = new DlqBackend() {
         @Override public List<Entry> list(String connector) { throw new IllegalStateException("disk on fire"); }
@@ -29,7 +32,7 @@ class GuardAndConfigTest {
 
     @Test
     void shouldMapAnUnexpectedFailureToA500WithAMessageAndWireAGivenDlq() throws Exception {
-        try (AamServer aam = AamServer.start(AamConfig.builder().port(0).farmUrl("http://127.0.0.1:9").build(), BROKEN);
+        try (AamServer aam = AamServer.start(AamConfig.builder().port(0).dataDir(dir).farmUrl("http://127.0.0.1:9").build(), BROKEN);
              HttpClient http = HttpClient.newHttpClient()) {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(aam.url() + "/dlq")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(500);

@@ -131,7 +131,7 @@ public sealed interface Authenticator permits Authenticator.Anonymous, Authentic
          * keeps the real class and is simply retried.
          */
         private static Outcome failure(TokenState.Failed f, Exchange exchange) {
-            boolean unkeyedWrite = exchange.request().isWrite() && exchange.idempotencyKey() == null;
+            boolean unkeyedWrite = exchange.isWrite() && exchange.idempotencyKey() == null;
             ErrorClass c = unkeyedWrite && f.errorClass().isAmbiguous() ? ErrorClass.auth_expired : f.errorClass();
             return new Outcome.Failure(c, f.status(), f.message(), f.retryAfter(), null);
         }

@@ -1,17 +1,40 @@
 package dev.gauntlet.mesh.idempotency;
 
 import dev.gauntlet.mesh.Checks;
+import dev.gauntlet.mesh.MeshRequest;
+import java.util.List;
 
 /**
- * How writes carry their key upstream.
+ * How writes carry their key upstream, and which calls are writes at all.
  *
- * @param header  the vendor's header ("Idempotency-Key" for Stripe and the farm's services)
- * @param enabled when false, writes carry no key: ambiguous failures then go to the DLQ as unknown outcome
+ * @param header    the vendor's header ("Idempotency-Key" for Stripe and the farm's services)
+ * @param enabled   when false, writes carry no key: ambiguous failures then go to the DLQ as unknown outcome
+ * @param readPaths path endings of calls that are reads although their method is not GET (MongoDB's Data API finds
+ *                  with {@code POST …/action/find}): they get no key, no intent, and are retried and never parked as reads are
  */
-public record IdempotencyConfig(String header, boolean enabled) {
+public record IdempotencyConfig(String header, boolean enabled, List<String> readPaths) {
     public static final IdempotencyConfig DEFAULT = new IdempotencyConfig("Idempotency-Key", true);
 
     public IdempotencyConfig {
         Checks.text("idempotency.header", header);
+        readPaths = readPaths == null ? List.of() : List.copyOf(readPaths);
+        for (String p : readPaths) {
+            if (p == null || !p.startsWith("/")) throw new IllegalArgumentException("idempotency.read_paths entries must start with '/', was '" + p + "'");
+        }
+    }
+
+    public IdempotencyConfig(String header, boolean enabled) {
+        this(header, enabled, List.of());
+    }
+
+    /** Whether the call changes state upstream: not GET, HEAD or OPTIONS, and not one of the {@link #readPaths}. */
+    public boolean isWrite(MeshRequest request) {
+        if (!request.isWrite()) return false;
+        if (readPaths.isEmpty()) return true;
+        String path = request.path();
+        int q = path.indexOf('?');
+        if (q >= 0) path = path.substring(0, q);
+        for (String read : readPaths) if (path.endsWith(read)) return false;
+        return true;
     }
 }

@@ -36,6 +36,9 @@ public final class Exchange {
     public MeshContext context() { return context; }
     public Instant startedAt() { return startedAt; }
     public MeshRequest request() { return request; }
+
+    /** Whether this call is a write (the connector's idempotency config decides for POSTs that only read). */
+    public boolean isWrite() { return connector.idempotency().isWrite(request); }
     public void request(MeshRequest replaced) { this.request = replaced; }
 
     /** When the logical call's time budget ends, or null for none. Retries never outlive it. */

@@ -41,7 +41,7 @@ public final class IdempotencyStage implements Stage {
     public Outcome handle(Exchange exchange, Chain next) {
         MeshRequest req = exchange.request();
         // Without a key, the retry stage parks ambiguous failures of this write as unknown outcome.
-        if (!req.isWrite() || !config.enabled()) return next.proceed(exchange);
+        if (!exchange.isWrite() || !config.enabled()) return next.proceed(exchange);
 
         String key = exchange.idempotencyKey();          // preset by Connector.replay
         if (key == null) key = req.header(config.header()); // the caller's own

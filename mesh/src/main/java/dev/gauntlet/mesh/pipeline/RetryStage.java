@@ -79,7 +79,7 @@ public final class RetryStage implements Stage {
                 return outcome;
             }
             ErrorClass c = f.errorClass();
-            boolean write = exchange.request().isWrite();
+            boolean write = exchange.isWrite();
             if (!RETRYABLE.contains(c)) return giveUp(exchange, f, n, "unretryable", write && PARK_WHEN_FINAL.contains(c), false);
             // The upstream may have carried the write out; without a key a retry could do it twice. Only a person (or a
             // reconciliation against the upstream) can tell, so it waits in the DLQ marked unknown.

@@ -1,0 +1,10 @@
+package dev.gauntlet.mesh.limit;
+
+/**
+ * The bucket's decision for one call, as a value (from Bucket4j's ConsumptionProbe).
+ *
+ * @param granted   a token was taken
+ * @param waitNanos when not granted: how long until a token is free
+ * @param tokensLeft tokens left in the bucket after the decision
+ */
+public record Permit(boolean granted, long waitNanos, long tokensLeft) {}

@@ -1,0 +1,152 @@
+package dev.gauntlet.mesh.limit;
+
+/**
+ * Adapts a bucket's rate to an upstream limit the mesh is not told, one 250 ms window at a time. Not thread-safe on
+ * its own: {@link TenantLimiter} calls it under its lock.
+ *
+ * <p>AIMD alone oscillates around the limit and pays for every crossing in 429s, so the controller first learns the
+ * limit: while the upstream's bucket is seen draining (its remaining count stays at or below half its size for the
+ * window) the refill rate is exactly {@code (accepted calls + change in remaining) / elapsed}; vendors that send no
+ * counts give the accepted calls per second of a window that saw 429s. The rate then sits at 95 % of the learned
+ * limit, probes above it by 0.5 % of it per window (2 %/s) so a raised limit is found, and is cut back as soon as
+ * the upstream's bucket is seen draining again, usually before any 429. A 429 cuts the rate to 95 % of the limit
+ * (freshly measured in that window), or halves it when it was already below.
+ */
+public final class RateController {
+
+    /** Long enough for ~50 answers at 200 rps (a usable sample), short enough to react within a second. */
+    public static final long WINDOW_NANOS = 250_000_000L;
+    /** A window much older than this saw a pause in traffic; what it counted says nothing about the present. */
+    private static final long STALE_NANOS = 4 * WINDOW_NANOS;
+    static final double DECREASE = 0.5;
+    static final double TARGET = 0.95;
+    static final double CATCH_UP = 0.05;
+    static final double PROBE = 0.005;
+    static final double SLOW_START = 0.05;
+
+    /**
+     * A change of rate or of the learned limit, as a value.
+     *
+     * @param reason        rate_limited, learned_limit or increase; null when only the limit was learned
+     * @param learnedSource headers or throughput when {@code learned} changed in this window, else null
+     */
+    public record Decision(double oldRate, double newRate, String reason, double learned, String learnedSource) {
+        public boolean rateChanged() {
+            return reason != null;
+        }
+    }
+
+    private final LimitConfig config;
+    private double rate;
+    private double learned = Double.NaN;
+
+    private long windowStart;
+    private int accepted;
+    private int limited;
+    private int waited;
+    private long firstAt = -1;
+    private long firstRemaining;
+    private long lastAt;
+    private long lastRemaining;
+    private long maxRemaining;
+    private long quotaLimit = -1;
+    private int acceptedSinceFirst;
+
+    public RateController(LimitConfig config, long nowNanos) {
+        this.config = config;
+        this.rate = config.initialRps();
+        this.windowStart = nowNanos;
+    }
+
+    public double rate() {
+        return rate;
+    }
+
+    /** The learned upstream limit in calls per second, NaN until learned. */
+    public double learned() {
+        return learned;
+    }
+
+    /** A caller had to wait on our bucket: demand is at least the rate, so an increase would be used. */
+    public Decision onWait(long now) {
+        Decision d = maybeClose(now);
+        waited++;
+        return d;
+    }
+
+    /** An answer came back: {@code rateLimited} when it was a rate_limit answer; the quota its headers carried. */
+    public Decision onAnswer(long now, boolean rateLimited, UpstreamQuota quota) {
+        Decision d = maybeClose(now);
+        if (rateLimited) limited++;
+        else accepted++;
+        if (quota.known()) {
+            if (firstAt < 0) {
+                firstAt = now;
+                firstRemaining = quota.remaining();
+                maxRemaining = quota.remaining();
+            } else {
+                if (!rateLimited) acceptedSinceFirst++;
+                lastAt = now;
+                lastRemaining = quota.remaining();
+                maxRemaining = Math.max(maxRemaining, quota.remaining());
+            }
+            if (quota.limit() > 0) quotaLimit = quota.limit();
+        }
+        return d;
+    }
+
+    private Decision maybeClose(long now) {
+        long elapsed = now - windowStart;
+        if (elapsed < WINDOW_NANOS) return null;
+        Decision d = elapsed > STALE_NANOS ? null : close(elapsed);
+        windowStart = now;
+        accepted = limited = waited = acceptedSinceFirst = 0;
+        firstAt = -1;
+        quotaLimit = -1;
+        return d;
+    }
+
+    private Decision close(long elapsed) {
+        double sample = Double.NaN;
+        String source = null;
+        long span = firstAt < 0 ? 0 : lastAt - firstAt;
+        if (span >= WINDOW_NANOS / 2 && quotaLimit > 0 && maxRemaining * 2 <= quotaLimit) {
+            // The upstream's bucket never refilled past half: it was not capped, so every token it added was either
+            // taken by us or is still in the count.
+            sample = (acceptedSinceFirst + lastRemaining - firstRemaining) * 1e9 / span;
+            source = "headers";
+        } else if (limited > 0 && firstAt < 0) {
+            // No counts: in a window that saw 429s what the upstream accepted is its rate (a burst may inflate it once).
+            sample = accepted * 1e9 / elapsed;
+            source = "throughput";
+        }
+        double oldLearned = learned;
+        if (sample > 0) {
+            if (Double.isNaN(learned) || (limited > 0 && sample < learned)) learned = sample; // 429s back a lower figure at once
+            else learned = sample < learned ? 0.5 * learned + 0.5 * sample : 0.8 * learned + 0.2 * sample;
+        }
+        boolean learnedChanged = !Double.isNaN(learned) && (Double.isNaN(oldLearned) || Math.abs(learned - oldLearned) > 0.05 * oldLearned);
+        String learnedSource = learnedChanged ? source : null;
+
+        double old = rate;
+        String reason = null;
+        boolean knows = !Double.isNaN(learned);
+        double target = knows ? learned * TARGET : Double.NaN;
+        if (limited > 0) {
+            rate = knows && rate > target ? target : rate * DECREASE;
+            reason = "rate_limited";
+        } else if (source != null && rate > target) {
+            rate = target;
+            reason = "learned_limit";
+        } else if (waited > 0) {
+            if (!knows) rate += Math.max(1, rate * SLOW_START);
+            else if (rate < target) rate = Math.min(target, rate + Math.max(1, learned * CATCH_UP));
+            else rate += Math.max(0.1, learned * PROBE);
+            reason = "increase";
+        }
+        rate = Math.clamp(rate, config.minRps(), config.maxRps());
+        if (reason != null && rate == old) reason = null;
+        if (reason == null && !learnedChanged) return null;
+        return new Decision(old, rate, reason, learned, learnedSource);
+    }
+}

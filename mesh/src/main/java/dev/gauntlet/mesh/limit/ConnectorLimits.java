@@ -45,7 +45,8 @@ public final class ConnectorLimits {
                 waited = true;
                 waits.increment();
             }
-            Duration wait = Duration.ofNanos(p.waitNanos());
+            // At least 1 µs: a wait of 0 would spin without letting the clock move.
+            Duration wait = Duration.ofNanos(Math.max(1_000, p.waitNanos()));
             // Waking at the deadline would leave no time for the call itself: refuse now, the upstream untouched.
             if (deadline != null && !context.clock().instant().plus(wait).isBefore(deadline)) {
                 refused.increment();

@@ -15,8 +15,6 @@ import java.util.Map;
 /** The adaptive token bucket of one connector and tenant: a Bucket4j bucket whose refill rate a {@link RateController} sets. */
 public final class TenantLimiter {
 
-    /** Rates are refilled in thousandths of a call per second over 1,000 s, so fractional rates (2.5 rps) stay exact. */
-    private static final long MILLI = 1000;
 
     private final String connector;
     private final String tenant;
@@ -42,8 +40,11 @@ public final class TenantLimiter {
     }
 
     static Bandwidth bandwidth(int burst, double rps) {
-        long milliTokens = Math.max(1, Math.round(rps * MILLI));
-        return Bandwidth.builder().capacity(burst).refillGreedy(milliTokens, Duration.ofSeconds(MILLI)).build();
+        // One token per period, the period in whole nanoseconds: any rate (2.5 rps, 190.76 rps) within 1 ns per token.
+        // (Several tokens per period that do not divide it leave Bucket4j 8.14 answering "wait 0 ns" for a token it
+        // then refuses, for ever.)
+        long periodNanos = Math.max(1, Math.round(1e9 / rps));
+        return Bandwidth.builder().capacity(burst).refillGreedy(1, Duration.ofNanos(periodNanos)).build();
     }
 
     /** Takes a token if one is free; otherwise says how long until one is (and tells the controller callers wait). */

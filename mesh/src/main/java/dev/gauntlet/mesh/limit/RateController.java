@@ -7,22 +7,21 @@ package dev.gauntlet.mesh.limit;
  * <p>AIMD alone oscillates around the limit and pays for every crossing in 429s, so the controller first learns the
  * limit: while the upstream's bucket is seen draining (its remaining count stays at or below half its size for the
  * window) the refill rate is exactly {@code (accepted calls + change in remaining) / elapsed}; vendors that send no
- * counts give the accepted calls per second of a window that saw 429s. The rate then sits at 95 % of the learned
+ * counts (or whose bucket refilled within the window) give the accepted calls per second of a window that saw 429s. The rate then sits at 95 % of the learned
  * limit, probes above it by 0.5 % of it per window (2 %/s) so a raised limit is found, and is cut back as soon as
  * the upstream's bucket is seen draining again, usually before any 429. A 429 cuts the rate to 95 % of the limit
- * (freshly measured in that window), or halves it when it was already below.
+ * (freshly measured in that window), by a tenth when it was already below, or by half while nothing is learned.
  */
 public final class RateController {
 
     /** Long enough for ~50 answers at 200 rps (a usable sample), short enough to react within a second. */
     public static final long WINDOW_NANOS = 250_000_000L;
-    /** A window much older than this saw a pause in traffic; what it counted says nothing about the present. */
-    private static final long STALE_NANOS = 4 * WINDOW_NANOS;
     static final double DECREASE = 0.5;
     static final double TARGET = 0.95;
-    static final double CATCH_UP = 0.05;
+    static final double GENTLE = 0.9;
+    static final double CATCH_UP = 0.1;
     static final double PROBE = 0.005;
-    static final double SLOW_START = 0.05;
+    static final double SLOW_START = 0.1;
 
     /**
      * A change of rate or of the learned limit, as a value.
@@ -41,6 +40,7 @@ public final class RateController {
     private double learned = Double.NaN;
 
     private long windowStart;
+    private long lastAnswerAt = -1;
     private int accepted;
     private int limited;
     private int waited;
@@ -77,6 +77,7 @@ public final class RateController {
     /** An answer came back: {@code rateLimited} when it was a rate_limit answer; the quota its headers carried. */
     public Decision onAnswer(long now, boolean rateLimited, UpstreamQuota quota) {
         Decision d = maybeClose(now);
+        lastAnswerAt = now;
         if (rateLimited) limited++;
         else accepted++;
         if (quota.known()) {
@@ -96,9 +97,10 @@ public final class RateController {
     }
 
     private Decision maybeClose(long now) {
-        long elapsed = now - windowStart;
-        if (elapsed < WINDOW_NANOS) return null;
-        Decision d = elapsed > STALE_NANOS ? null : close(elapsed);
+        if (now - windowStart < WINDOW_NANOS) return null;
+        // The window ends at its last answer: a pause after it (callers sleeping out a Retry-After) is no traffic.
+        long elapsed = lastAnswerAt < windowStart ? 0 : lastAnswerAt - windowStart;
+        Decision d = close(elapsed);
         windowStart = now;
         accepted = limited = waited = acceptedSinceFirst = 0;
         firstAt = -1;
@@ -115,8 +117,9 @@ public final class RateController {
             // taken by us or is still in the count.
             sample = (acceptedSinceFirst + lastRemaining - firstRemaining) * 1e9 / span;
             source = "headers";
-        } else if (limited > 0 && firstAt < 0) {
-            // No counts: in a window that saw 429s what the upstream accepted is its rate (a burst may inflate it once).
+        } else if (limited > 0 && accepted > 0 && elapsed >= WINDOW_NANOS / 2) {
+            // No usable counts (none sent, or the bucket refilled within the window): in a window that saw 429s what
+            // the upstream accepted is about its rate (a burst may inflate it once; the next window corrects it).
             sample = accepted * 1e9 / elapsed;
             source = "throughput";
         }
@@ -133,12 +136,16 @@ public final class RateController {
         boolean knows = !Double.isNaN(learned);
         double target = knows ? learned * TARGET : Double.NaN;
         if (limited > 0) {
-            rate = knows && rate > target ? target : rate * DECREASE;
+            // Above the learned limit: back to just below it (it was measured in this very window). Already below it,
+            // yet refused: the limit moved or someone shares it, so step down gently rather than halve on stale news.
+            // Nothing learned: halve.
+            rate = !knows ? rate * DECREASE : rate > target ? target : rate * GENTLE;
             reason = "rate_limited";
         } else if (source != null && rate > target) {
             rate = target;
             reason = "learned_limit";
         } else if (waited > 0) {
+            // Nothing learned yet: grow by a tenth per window (doubling in under 2 s) until the upstream says where it ends.
             if (!knows) rate += Math.max(1, rate * SLOW_START);
             else if (rate < target) rate = Math.min(target, rate + Math.max(1, learned * CATCH_UP));
             else rate += Math.max(0.1, learned * PROBE);

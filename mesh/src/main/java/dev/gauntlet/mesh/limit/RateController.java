@@ -10,7 +10,8 @@ package dev.gauntlet.mesh.limit;
  * counts (or whose bucket refilled within the window) give the accepted calls per second of a window that saw 429s. The rate then sits at 95 % of the learned
  * limit, probes above it by 0.5 % of it per window (2 %/s) so a raised limit is found, and is cut back as soon as
  * the upstream's bucket is seen draining again, usually before any 429. A 429 cuts the rate to 95 % of the limit
- * (freshly measured in that window), by a tenth when it was already below, or by half while nothing is learned.
+ * (freshly measured in that window), by a tenth when it was already below, or by half while nothing is learned or
+ * when a tenth of the answers or more were refused.
  */
 public final class RateController {
 
@@ -50,7 +51,9 @@ public final class RateController {
     private long lastRemaining;
     private long maxRemaining;
     private long quotaLimit = -1;
+    private long upstreamBurst = -1;
     private int acceptedSinceFirst;
+    private int cleanWindows;
 
     public RateController(LimitConfig config, long nowNanos) {
         this.config = config;
@@ -65,6 +68,11 @@ public final class RateController {
     /** The learned upstream limit in calls per second, NaN until learned. */
     public double learned() {
         return learned;
+    }
+
+    /** The size of the upstream's bucket as its last counts said, -1 when unknown. */
+    public long upstreamBurst() {
+        return upstreamBurst;
     }
 
     /** A caller had to wait on our bucket: demand is at least the rate, so an increase would be used. */
@@ -91,7 +99,7 @@ public final class RateController {
                 lastRemaining = quota.remaining();
                 maxRemaining = Math.max(maxRemaining, quota.remaining());
             }
-            if (quota.limit() > 0) quotaLimit = quota.limit();
+            if (quota.limit() > 0) quotaLimit = upstreamBurst = quota.limit();
         }
         return d;
     }
@@ -112,21 +120,27 @@ public final class RateController {
         double sample = Double.NaN;
         String source = null;
         long span = firstAt < 0 ? 0 : lastAt - firstAt;
-        if (span >= WINDOW_NANOS / 2 && quotaLimit > 0 && maxRemaining * 2 <= quotaLimit) {
+        // A window that saw 429s may be cut short by callers sleeping out their Retry-After: a fifth of it will do.
+        long needed = limited > 0 ? WINDOW_NANOS / 5 : WINDOW_NANOS / 2;
+        if (span >= needed && quotaLimit > 0 && maxRemaining * 2 <= quotaLimit) {
             // The upstream's bucket never refilled past half: it was not capped, so every token it added was either
             // taken by us or is still in the count.
             sample = (acceptedSinceFirst + lastRemaining - firstRemaining) * 1e9 / span;
             source = "headers";
-        } else if (limited > 0 && accepted > 0 && elapsed >= WINDOW_NANOS / 2) {
-            // No usable counts (none sent, or the bucket refilled within the window): in a window that saw 429s what
-            // the upstream accepted is about its rate (a burst may inflate it once; the next window corrects it).
+        } else if (limited > 0 && accepted > 0 && firstAt < 0 && elapsed >= WINDOW_NANOS / 2) {
+            // No counts: in a window that saw 429s what the upstream accepted is about its rate (a burst may inflate it
+            // once; the next window corrects it). With counts that never showed a drained bucket, the 429s were bursts
+            // colliding, not the rate: they say nothing of the limit.
             sample = accepted * 1e9 / elapsed;
             source = "throughput";
         }
         double oldLearned = learned;
         if (sample > 0) {
-            if (Double.isNaN(learned) || (limited > 0 && sample < learned)) learned = sample; // 429s back a lower figure at once
-            else learned = sample < learned ? 0.5 * learned + 0.5 * sample : 0.8 * learned + 0.2 * sample;
+            // A figure far from the estimate (the limit moved), or a lower one backed by 429s, is taken at once; one
+            // near it is averaged in (counts over 250 ms jitter by a few %, and the rate follows the estimate).
+            boolean far = sample < 0.7 * learned || sample > 1.3 * learned;
+            if (Double.isNaN(learned) || far || (limited > 0 && sample < learned)) learned = sample;
+            else learned = 0.5 * learned + 0.5 * sample;
         }
         boolean learnedChanged = !Double.isNaN(learned) && (Double.isNaN(oldLearned) || Math.abs(learned - oldLearned) > 0.05 * oldLearned);
         String learnedSource = learnedChanged ? source : null;
@@ -139,7 +153,10 @@ public final class RateController {
             // Above the learned limit: back to just below it (it was measured in this very window). Already below it,
             // yet refused: the limit moved or someone shares it, so step down gently rather than halve on stale news.
             // Nothing learned: halve.
-            rate = !knows ? rate * DECREASE : rate > target ? target : rate * GENTLE;
+            // A tenth of the answers or more refused is no collision of bursts: the limit fell well below us.
+            boolean many = limited * 10 >= limited + accepted;
+            rate = !knows || many ? (knows && rate > target ? Math.min(target, rate * DECREASE) : rate * DECREASE)
+                    : rate > target ? target : rate * GENTLE;
             reason = "rate_limited";
         } else if (source != null && rate > target) {
             rate = target;
@@ -148,9 +165,17 @@ public final class RateController {
             // Nothing learned yet: grow by a tenth per window (doubling in under 2 s) until the upstream says where it ends.
             if (!knows) rate += Math.max(1, rate * SLOW_START);
             else if (rate < target) rate = Math.min(target, rate + Math.max(1, learned * CATCH_UP));
-            else rate += Math.max(0.1, learned * PROBE);
+            else {
+                // Above the target with no sign of the limit: probe, doubling the step every second it stays quiet
+                // (0.5 % of the limit per window at first, at most a tenth of the rate), so a limit that was raised
+                // (or learned too low without counts) is found in seconds, while a correct one costs a few 429s a cycle.
+                cleanWindows++;
+                double step = learned * PROBE * (1 << Math.min(cleanWindows / 4, 5));
+                rate += Math.max(0.1, Math.min(step, rate * CATCH_UP));
+            }
             reason = "increase";
         }
+        if (limited > 0 || source != null) cleanWindows = 0;
         rate = Math.clamp(rate, config.minRps(), config.maxRps());
         if (reason != null && rate == old) reason = null;
         if (reason == null && !learnedChanged) return null;

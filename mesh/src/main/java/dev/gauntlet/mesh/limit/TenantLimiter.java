@@ -26,6 +26,7 @@ public final class TenantLimiter {
     private final RateController controller;
     private volatile double rate;
     private volatile double learned = Double.NaN;
+    private volatile long upstreamBurst = -1;
 
     public TenantLimiter(String connector, String tenant, LimitConfig config, InstantSource clock, EventBus events) {
         this.connector = connector;
@@ -64,6 +65,7 @@ public final class TenantLimiter {
         RateController.Decision d;
         synchronized (controller) {
             d = controller.onAnswer(meter.currentTimeNanos(), rateLimited, quota);
+            upstreamBurst = controller.upstreamBurst();
         }
         apply(d);
     }
@@ -76,8 +78,12 @@ public final class TenantLimiter {
         }
         if (d.rateChanged()) {
             rate = d.newRate();
+            // Our bursts are kept within half the upstream's bucket (when its counts tell its size): a burst of ours as
+            // large as its whole bucket meets a half-empty one and earns 429s while the average rate is fine.
+            long upstream = upstreamBurst;
+            int burst = upstream > 0 ? (int) Math.max(1, Math.min(config.burst(), upstream / 2)) : config.burst();
             // AS_IS: tokens already earned at the old rate stay (at most the burst), so a change never bursts nor stalls.
-            bucket.replaceConfiguration(BucketConfiguration.builder().addLimit(bandwidth(config.burst(), d.newRate())).build(),
+            bucket.replaceConfiguration(BucketConfiguration.builder().addLimit(bandwidth(burst, d.newRate())).build(),
                     TokensInheritanceStrategy.AS_IS);
             events.publish(new RateAdjusted(clock.instant(), connector, tenant, d.oldRate(), d.newRate(), d.reason()));
         }

@@ -165,7 +165,10 @@ public final class RateController {
             // Nothing learned yet: grow by a tenth per window (doubling in under 2 s) until the upstream says where it ends.
             if (!knows) rate += Math.max(1, rate * SLOW_START);
             else if (rate < target) rate = Math.min(target, rate + Math.max(1, learned * CATCH_UP));
-            else {
+            else if (firstAt >= 0 && span > 0 && lastRemaining < firstRemaining) {
+                // The upstream's bucket is going down: we are at its limit already. Hold, and let the drain show it.
+                cleanWindows = 0;
+            } else {
                 // Above the target with no sign of the limit: probe, doubling the step every second it stays quiet
                 // (0.5 % of the limit per window at first, at most a tenth of the rate), so a limit that was raised
                 // (or learned too low without counts) is found in seconds, while a correct one costs a few 429s a cycle.

@@ -86,8 +86,8 @@ class LimitCircuitIntegrationTest {
             Connector c = mesh.register(ConnectorSpec.builder("limited", farm.serviceUrl("limited_mock"))
                     .header("X-API-Key", "k-1").limit(new LimitConfig(200, 1, 2000, 10)).build());
             Instant start = Instant.now();
-            Instant learned = start.plusSeconds(3);
-            Instant end = start.plusSeconds(6);
+            Instant learned = start.plusSeconds(4);
+            Instant end = start.plusSeconds(8);
             ConcurrentLinkedQueue<Attempt> attempts = new ConcurrentLinkedQueue<>();
             try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
                 for (int t = 0; t < 8; t++) {
@@ -107,8 +107,8 @@ class LimitCircuitIntegrationTest {
             long ok = settled.stream().filter(Attempt::succeeded).count();
 
             assertThat(attempts.stream().filter(a -> a.status() == 429).count()).as("the mesh started above the limit").isPositive();
-            assertThat((double) limited / settled.size()).as("429 share after 3 s of learning, of %d attempts", settled.size()).isLessThan(0.01);
-            assertThat(ok / 3.0).as("goodput after learning, rps").isGreaterThan(80);
+            assertThat((double) limited / settled.size()).as("429 share after 4 s of learning, of %d attempts", settled.size()).isLessThan(0.01);
+            assertThat(ok / 4.0).as("goodput after learning, rps").isGreaterThan(80);
             Map<String, Object> status = c.status().get("rate-limit");
             assertThat((Double) status.get("learned_limit_rps")).isBetween(80.0, 120.0);
         }

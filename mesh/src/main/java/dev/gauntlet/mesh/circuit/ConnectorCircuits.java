@@ -90,7 +90,11 @@ public final class ConnectorCircuits {
      */
     private void holdOpen(CircuitBreaker breaker, Outcome.Failure f) {
         if (f.response() == null || f.retryAfter() == null || f.retryAfter().compareTo(config.openFor()) <= 0) return;
-        breaker.transitionToOpenStateUntil(context.clock().instant().plus(f.retryAfter()));
+        try {
+            breaker.transitionToOpenStateUntil(context.clock().instant().plus(f.retryAfter()));
+        } catch (io.github.resilience4j.circuitbreaker.IllegalStateTransitionException e) {
+            // Another thread moved the breaker to a state it cannot leave this way (forced open, disabled): keep that.
+        }
     }
 
     public Map<String, Object> status() {

@@ -7,4 +7,7 @@ package dev.gauntlet.mesh.limit;
  * @param waitNanos when not granted: how long until a token is free
  * @param tokensLeft tokens left in the bucket after the decision
  */
-public record Permit(boolean granted, long waitNanos, long tokensLeft) {}
+public record Permit(boolean granted, long waitNanos, long tokensLeft) {
+    /** A token was taken (tokens left not reported: the hot path allocates nothing for it). */
+    public static final Permit GRANTED = new Permit(true, 0, -1);
+}

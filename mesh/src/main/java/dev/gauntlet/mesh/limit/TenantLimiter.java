@@ -51,7 +51,7 @@ public final class TenantLimiter {
     /** Takes a token if one is free; otherwise says how long until one is (and tells the controller callers wait). */
     public Permit tryAcquire() {
         ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
-        if (probe.isConsumed()) return new Permit(true, 0, probe.getRemainingTokens());
+        if (probe.isConsumed()) return Permit.GRANTED;
         RateController.Decision d;
         synchronized (controller) {
             d = controller.onWait(meter.currentTimeNanos());

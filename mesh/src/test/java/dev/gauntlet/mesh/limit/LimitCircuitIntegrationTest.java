@@ -32,13 +32,13 @@ import org.junit.jupiter.api.io.TempDir;
 /** The adaptive bucket and the breaker through the whole pipeline against the real farm. */
 class LimitCircuitIntegrationTest {
 
-    /** A service limited at 100 rps with a small burst; the mesh is not told. */
+    /** A service limited at 200 rps with a small burst; the mesh is not told. */
     static final String LIMITED = """
             id: limited_mock
             flavor: rest
             base_path: /api/limited
             auth: { type: api_key, api_keys: [k-1] }
-            rate_limit: { max_rps: 100, burst: 10 }
+            rate_limit: { max_rps: 200, burst: 10 }
             error_profile: server_errors
             resources:
               - { name: thing, path: /things, fields: { title: sentence }, count: 20 }
@@ -84,13 +84,13 @@ class LimitCircuitIntegrationTest {
     void shouldKeep429sUnderOnePercentWhenTheUpstreamLimitIsUnknown() throws Exception {
         try (Mesh mesh = Mesh.builder().build()) {
             Connector c = mesh.register(ConnectorSpec.builder("limited", farm.serviceUrl("limited_mock"))
-                    .header("X-API-Key", "k-1").limit(new LimitConfig(200, 1, 2000, 10)).build());
+                    .header("X-API-Key", "k-1").limit(new LimitConfig(400, 1, 4000, 10)).build());
             Instant start = Instant.now();
             Instant learned = start.plusSeconds(4);
             Instant end = start.plusSeconds(8);
             ConcurrentLinkedQueue<Attempt> attempts = new ConcurrentLinkedQueue<>();
             try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
-                for (int t = 0; t < 8; t++) {
+                for (int t = 0; t < 12; t++) {
                     pool.submit(() -> {
                         while (Instant.now().isBefore(end)) {
                             try {
@@ -108,9 +108,9 @@ class LimitCircuitIntegrationTest {
 
             assertThat(attempts.stream().filter(a -> a.status() == 429).count()).as("the mesh started above the limit").isPositive();
             assertThat((double) limited / settled.size()).as("429 share after 4 s of learning, of %d attempts", settled.size()).isLessThan(0.01);
-            assertThat(ok / 4.0).as("goodput after learning, rps").isGreaterThan(80);
+            assertThat(ok / 4.0).as("goodput after learning, rps").isGreaterThan(160);
             Map<String, Object> status = c.status().get("rate-limit");
-            assertThat((Double) status.get("learned_limit_rps")).isBetween(80.0, 120.0);
+            assertThat((Double) status.get("learned_limit_rps")).isBetween(160.0, 240.0);
         }
     }
 

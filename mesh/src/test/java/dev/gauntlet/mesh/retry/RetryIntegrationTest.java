@@ -11,6 +11,7 @@ import dev.gauntlet.mesh.ConnectorSpec;
 import dev.gauntlet.mesh.FarmFixture;
 import dev.gauntlet.mesh.Mesh;
 import dev.gauntlet.mesh.MeshException;
+import dev.gauntlet.mesh.circuit.CircuitConfig;
 import dev.gauntlet.mesh.classify.ErrorClass;
 import dev.gauntlet.mesh.pipeline.RetryStage;
 import java.nio.file.Path;
@@ -71,7 +72,10 @@ class RetryIntegrationTest {
             Connector stripe = mesh.register(ConnectorSpec.builder("stripe_mock", farm.serviceUrl("stripe_mock")).flavor("stripe")
                     .header("Authorization", "Bearer sk_test_gauntlet_4eC39HqLyjWDarjtT1zdp7dc")
                     // Real sleeps, tiny delays: the default budget (10 % + 3 per success), as a connector would run.
-                    .retry(new RetryConfig(6, Duration.ofMillis(1), Duration.ofMillis(5), 0.1)).build());
+                    .retry(new RetryConfig(6, Duration.ofMillis(1), Duration.ofMillis(5), 0.1))
+                    // Half the attempts failing is the default breaker's threshold: it would open, and this test is
+                    // about retries, so the breaker only opens when every attempt fails.
+                    .circuit(new CircuitConfig(100, 50, 20, Duration.ofSeconds(5), 5)).build());
             List<Attempt> attempts = new ArrayList<>();
             int ok = 0;
             for (int i = 0; i < 200; i++) {

@@ -1,0 +1,12 @@
+package dev.gauntlet.mesh.circuit;
+
+import dev.gauntlet.mesh.event.MeshEvent;
+import java.time.Instant;
+
+/** The breaker of a connector's tenant changed state (closed, open, half_open, forced_open, …). */
+public record CircuitTransition(Instant at, String connector, String tenant, String from, String to) implements MeshEvent {
+    @Override
+    public String type() {
+        return "circuit_transition";
+    }
+}

@@ -1,0 +1,125 @@
+package dev.gauntlet.mesh.circuit;
+
+import dev.gauntlet.mesh.MeshContext;
+import dev.gauntlet.mesh.classify.ErrorClass;
+import dev.gauntlet.mesh.pipeline.Outcome;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/** A connector's Resilience4j breakers, one per tenant, all on the mesh's injected clock. */
+public final class ConnectorCircuits {
+
+    /**
+     * Failures that say the upstream is unhealthy. client_error, auth_expired and invalid_creds are answers of a healthy
+     * upstream to a bad request or credential: they count as successes. rate_limit is left out (neither success nor
+     * failure): a 429 says the upstream is up and protecting itself, the rate-limit stage below slows down for it, and
+     * counting it would turn throttling into an open circuit that fails (and dead-letters) every call of the tenant.
+     * A 429 whose Retry-After outlasts openFor still holds the circuit open until then (see {@link #holdOpen}).
+     */
+    public static final Set<ErrorClass> FAILURES = EnumSet.of(ErrorClass.server_error, ErrorClass.network_error, ErrorClass.timeout);
+
+    private final String connector;
+    private final MeshContext context;
+    private final CircuitConfig config;
+    private final CircuitBreakerConfig breakerConfig;
+    private final Map<String, CircuitBreaker> tenants = new ConcurrentHashMap<>();
+
+    public ConnectorCircuits(String connector, CircuitConfig config, MeshContext context) {
+        this.connector = connector;
+        this.context = context;
+        this.config = config;
+        Clock clock = context.clock().withZone(ZoneOffset.UTC);
+        this.breakerConfig = CircuitBreakerConfig.custom()
+                .slidingWindow(config.windowCalls(), Math.min(config.minimumCalls(), config.windowCalls()),
+                        CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .failureRateThreshold(config.failureRatePercent())
+                .waitDurationInOpenState(config.openFor())
+                .permittedNumberOfCallsInHalfOpenState(config.halfOpenCalls())
+                // Half-open on the next call after openFor, not from a timer thread: nothing runs behind the clock's back.
+                .automaticTransitionFromOpenToHalfOpenEnabled(false)
+                .recordResult(r -> r instanceof Outcome.Failure f && FAILURES.contains(f.errorClass()))
+                .clock(clock)
+                .currentTimestampFunction(Clock::millis, TimeUnit.MILLISECONDS)
+                .build();
+    }
+
+    public CircuitConfig config() {
+        return config;
+    }
+
+    public CircuitBreaker tenant(String tenant) {
+        CircuitBreaker b = tenants.get(tenant);
+        return b != null ? b : tenants.computeIfAbsent(tenant, this::create);
+    }
+
+    private CircuitBreaker create(String tenant) {
+        CircuitBreaker b = CircuitBreaker.of(connector + "/" + tenant, breakerConfig);
+        b.getEventPublisher().onStateTransition(e -> context.events().publish(new CircuitTransition(context.clock().instant(),
+                connector, tenant, name(e.getStateTransition().getFromState()), name(e.getStateTransition().getToState()))));
+        return b;
+    }
+
+    static String name(CircuitBreaker.State s) {
+        return s.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Records what one permitted pass produced. */
+    public void record(CircuitBreaker breaker, Outcome outcome, long durationMs) {
+        if (outcome instanceof Outcome.Failure f && f.errorClass() == ErrorClass.rate_limit) {
+            breaker.releasePermission();
+            holdOpen(breaker, f);
+            return;
+        }
+        breaker.onResult(durationMs, TimeUnit.MILLISECONDS, outcome);
+        if (outcome instanceof Outcome.Failure f && FAILURES.contains(f.errorClass())) holdOpen(breaker, f);
+    }
+
+    /**
+     * An upstream that asks for a wait longer than openFor (a long Retry-After) gets it: probing before then would only
+     * be refused again. The mesh's own refusals (no response) never hold it.
+     */
+    private void holdOpen(CircuitBreaker breaker, Outcome.Failure f) {
+        if (f.response() == null || f.retryAfter() == null || f.retryAfter().compareTo(config.openFor()) <= 0) return;
+        try {
+            breaker.transitionToOpenStateUntil(context.clock().instant().plus(f.retryAfter()));
+        } catch (io.github.resilience4j.circuitbreaker.IllegalStateTransitionException e) {
+            // Another thread moved the breaker to a state it cannot leave this way (forced open, disabled): keep that.
+        }
+    }
+
+    public Map<String, Object> status() {
+        var s = new LinkedHashMap<String, Object>();
+        CircuitBreaker main = tenants.get("default");
+        if (main == null && tenants.size() == 1) main = tenants.values().iterator().next();
+        if (main != null) s.putAll(status(main));
+        else s.put("state", "closed");
+        if (tenants.size() > 1) {
+            var per = new TreeMap<String, Object>();
+            tenants.forEach((t, b) -> per.put(t, status(b)));
+            s.put("tenants", per);
+        }
+        return s;
+    }
+
+    static Map<String, Object> status(CircuitBreaker b) {
+        var m = b.getMetrics();
+        var s = new LinkedHashMap<String, Object>();
+        s.put("state", name(b.getState()));
+        // Resilience4j says -1 until minimumCalls calls were recorded.
+        s.put("failure_rate", m.getFailureRate() < 0 ? null : m.getFailureRate());
+        s.put("buffered_calls", m.getNumberOfBufferedCalls());
+        s.put("failed_calls", m.getNumberOfFailedCalls());
+        s.put("not_permitted_calls", m.getNumberOfNotPermittedCalls());
+        return s;
+    }
+}

@@ -1,0 +1,17 @@
+package dev.gauntlet.mesh.limit;
+
+import dev.gauntlet.mesh.event.MeshEvent;
+import java.time.Instant;
+
+/**
+ * The mesh's estimate of the upstream's sustainable rate for a tenant changed.
+ *
+ * @param source headers (from X-RateLimit-Remaining style counts while the upstream bucket drained) or throughput
+ *               (accepted calls per second in a window that saw 429s, for vendors that send no counts)
+ */
+public record LimitLearned(Instant at, String connector, String tenant, double limitRps, String source) implements MeshEvent {
+    @Override
+    public String type() {
+        return "limit_learned";
+    }
+}

@@ -81,6 +81,9 @@ class AuthIntegrationTest {
     static Connector salesforce(Mesh mesh, String id, Duration assumedTtl) {
         return mesh.register(ConnectorSpec.builder(id, farm.serviceUrl("salesforce_mock")).flavor("salesforce")
                 .auth(AuthConfig.OAuth2.clientCredentials(AuthFarm.salesforceTokenUrl(farm), "gauntlet", "gauntlet-secret").withDefaultTtl(assumedTtl))
+                // Room for a hundred callers at once: a throttled caller's wait would move the shared fake clock past
+                // the token's expiry, and this test is about refresh, not throttling.
+                .limit(new dev.gauntlet.mesh.limit.LimitConfig(1_000, 1, 10_000, 1_000))
                 .build());
     }
 

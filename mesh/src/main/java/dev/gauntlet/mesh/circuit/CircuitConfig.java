@@ -9,7 +9,9 @@ import java.time.Duration;
  * {@code halfOpenCalls} probes through.
  */
 public record CircuitConfig(float failureRatePercent, int windowCalls, int minimumCalls, Duration openFor, int halfOpenCalls) {
-    public static final CircuitConfig DEFAULT = new CircuitConfig(50, 50, 20, Duration.ofSeconds(5), 5);
+    /** Opens at 80 %: an upstream failing half its calls is degraded, not down - retries still get most work through,
+     *  and opening on it would turn a degraded upstream into an outage (hell fails about half of all attempts). */
+    public static final CircuitConfig DEFAULT = new CircuitConfig(80, 50, 20, Duration.ofSeconds(5), 5);
 
     public CircuitConfig {
         Checks.between("circuit.failure_rate_percent", 1, 100, failureRatePercent);

@@ -50,6 +50,7 @@ public final class RateController {
     private long lastAt;
     private long lastRemaining;
     private long maxRemaining;
+    private long minRemaining;
     private long quotaLimit = -1;
     private long upstreamBurst = -1;
     private int acceptedSinceFirst;
@@ -93,11 +94,13 @@ public final class RateController {
                 firstAt = now;
                 firstRemaining = quota.remaining();
                 maxRemaining = quota.remaining();
+                minRemaining = quota.remaining();
             } else {
                 if (!rateLimited) acceptedSinceFirst++;
                 lastAt = now;
                 lastRemaining = quota.remaining();
                 maxRemaining = Math.max(maxRemaining, quota.remaining());
+                minRemaining = Math.min(minRemaining, quota.remaining());
             }
             if (quota.limit() > 0) quotaLimit = upstreamBurst = quota.limit();
         }
@@ -117,6 +120,15 @@ public final class RateController {
     }
 
     private Decision close(long elapsed) {
+        // 429s that our rate did not cause say nothing about the limit and must not slow us down (the retry stage
+        // already waits out their Retry-After): the upstream's counts showed a quarter of its bucket or more left all
+        // window (GitHub's secondary limits, a fault injected at random), or - without counts - a few of them while
+        // our own bucket never made anyone wait, so we were not pushing. Cutting on them would ratchet the rate down
+        // to the minimum against an upstream that refuses a fixed share whatever the rate.
+        boolean many = limited * 10 >= limited + accepted;
+        boolean countsShowRoom = firstAt >= 0 && quotaLimit > 0 && minRemaining * 4 > quotaLimit;
+        boolean noise = limited > 0 && (countsShowRoom || (firstAt < 0 && waited == 0 && !many));
+        if (noise) limited = 0;
         double sample = Double.NaN;
         String source = null;
         long span = firstAt < 0 ? 0 : lastAt - firstAt;
@@ -154,7 +166,6 @@ public final class RateController {
             // yet refused: the limit moved or someone shares it, so step down gently rather than halve on stale news.
             // Nothing learned: halve.
             // A tenth of the answers or more refused is no collision of bursts: the limit fell well below us.
-            boolean many = limited * 10 >= limited + accepted;
             rate = !knows || many ? (knows && rate > target ? Math.min(target, rate * DECREASE) : rate * DECREASE)
                     : rate > target ? target : rate * GENTLE;
             reason = "rate_limited";

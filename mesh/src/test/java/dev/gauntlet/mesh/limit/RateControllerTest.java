@@ -1,0 +1,58 @@
+package dev.gauntlet.mesh.limit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** The controller's reading of 429s it did not cause. */
+class RateControllerTest {
+
+    static final LimitConfig CONFIG = new LimitConfig(40, 1, 1000, 40);
+    static final long MS = 1_000_000L;
+
+    /** Four windows of 20 answers each, every third refused, with the given quota on every answer. */
+    static RateController run(UpstreamQuota quota, boolean waits) {
+        RateController c = new RateController(CONFIG, 0);
+        long t = 0;
+        for (int w = 0; w < 4; w++) {
+            for (int i = 0; i < 20; i++) {
+                t += 13 * MS;
+                if (waits) c.onWait(t);
+                c.onAnswer(t, i % 3 == 0, quota);
+            }
+        }
+        c.onAnswer(t + RateController.WINDOW_NANOS, false, quota);
+        return c;
+    }
+
+    @Test
+    void shouldKeepItsRateWhenRefusedWhileTheUpstreamsCountsShowPlentyOfRoom() {
+        // GitHub's secondary limits, or faults injected at random: x-ratelimit-remaining stays near the top.
+        assertThat(run(new UpstreamQuota(500, 480), false).rate()).isGreaterThanOrEqualTo(40);
+    }
+
+    @Test
+    void shouldCutItsRateWhenRefusedWhileTheUpstreamsBucketIsDrained() {
+        assertThat(run(new UpstreamQuota(500, 3), true).rate()).isLessThan(40);
+    }
+
+    @Test
+    void shouldCutItsRateWhenManyAreRefusedWithoutCounts() {
+        // A third refused is no noise, counts or not.
+        assertThat(run(UpstreamQuota.NONE, false).rate()).isLessThan(40);
+    }
+
+    @Test
+    void shouldIgnoreAFewRefusalsWithoutCountsWhileNotPushing() {
+        RateController c = new RateController(CONFIG, 0);
+        long t = 0;
+        for (int w = 0; w < 4; w++) {
+            for (int i = 0; i < 20; i++) {
+                t += 13 * MS;
+                c.onAnswer(t, i == 0, UpstreamQuota.NONE); // one in twenty: 5 %, and nobody waited on our bucket
+            }
+        }
+        c.onAnswer(t + RateController.WINDOW_NANOS, false, UpstreamQuota.NONE);
+        assertThat(c.rate()).isEqualTo(40);
+    }
+}

@@ -172,7 +172,9 @@ final class ServicePipeline {
                 long capacity = Math.max(1, Math.round(svc.spec().rateLimit().burst() * level.rateLimitFactor()));
                 LimitDecision limit = new LimitDecision(false, capacity, 0, 1000, farm.clock().millis() / 1000 + 1, true);
                 Reply r = flavor.error(FarmError.limited(limit));
-                flavor.limitHeaders(limit, r);
+                // A vendor's second limit (GitHub's secondary limits) leaves the primary count as it is; elsewhere an
+                // injected limit looks like the bucket running dry.
+                flavor.limitHeaders(flavor.secondaryLimits() ? bucket : limit, r);
                 yield r;
             }
             case auth_revoke -> {

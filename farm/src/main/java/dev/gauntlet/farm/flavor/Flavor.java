@@ -27,6 +27,14 @@ public interface Flavor {
     /** Adds the vendor's rate-limit headers to an answer (success or 429). */
     default void limitHeaders(LimitDecision limit, Reply reply) {}
 
+    /**
+     * Whether the vendor has a second kind of rate limit beside its counted one (GitHub's secondary limits): an
+     * injected rate-limit fault is then that kind, and the counted limit's headers keep the bucket's real numbers.
+     */
+    default boolean secondaryLimits() {
+        return false;
+    }
+
     /** Registers every route of the service: resources, and any token endpoint of the vendor's own. */
     void routes(ServiceRuntime service, RouteTable table);
 

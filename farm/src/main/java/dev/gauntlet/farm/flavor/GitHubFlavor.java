@@ -127,6 +127,11 @@ public final class GitHubFlavor implements Flavor {
     }
 
     @Override
+    public boolean secondaryLimits() {
+        return true;
+    }
+
+    @Override
     public void limitHeaders(LimitDecision limit, Reply reply) {
         reply.header("x-ratelimit-limit", limit.limit());
         reply.header("x-ratelimit-remaining", limit.remaining());

@@ -171,6 +171,8 @@ class GitHubFlavorTest {
         assertThat(TestFarm.json(r).get("message").asText()).startsWith("You have exceeded a secondary rate limit");
         assertThat(r.headers().firstValue("retry-after")).hasValue("1");
         assertThat(r.headers().firstValue("x-ratelimit-resource")).hasValue("core");
+        assertThat(r.headers().firstValue("x-ratelimit-remaining").map(Long::parseLong))
+                .as("a secondary limit leaves the primary count as it is").hasValueSatisfying(n -> assertThat(n).isPositive());
     }
 
     @Test

@@ -50,7 +50,6 @@ public final class RateController {
     private long lastAt;
     private long lastRemaining;
     private long maxRemaining;
-    private long minRemaining;
     private long quotaLimit = -1;
     private long upstreamBurst = -1;
     private int acceptedSinceFirst;
@@ -94,13 +93,11 @@ public final class RateController {
                 firstAt = now;
                 firstRemaining = quota.remaining();
                 maxRemaining = quota.remaining();
-                minRemaining = quota.remaining();
             } else {
                 if (!rateLimited) acceptedSinceFirst++;
                 lastAt = now;
                 lastRemaining = quota.remaining();
                 maxRemaining = Math.max(maxRemaining, quota.remaining());
-                minRemaining = Math.min(minRemaining, quota.remaining());
             }
             if (quota.limit() > 0) quotaLimit = upstreamBurst = quota.limit();
         }
@@ -121,12 +118,13 @@ public final class RateController {
 
     private Decision close(long elapsed) {
         // 429s that our rate did not cause say nothing about the limit and must not slow us down (the retry stage
-        // already waits out their Retry-After): the upstream's counts showed a quarter of its bucket or more left all
-        // window (GitHub's secondary limits, a fault injected at random), or - without counts - a few of them while
-        // our own bucket never made anyone wait, so we were not pushing. Cutting on them would ratchet the rate down
-        // to the minimum against an upstream that refuses a fixed share whatever the rate.
+        // already waits out their Retry-After): some answer of the window showed more of the upstream's bucket left
+        // than a tenth of it and more than this window's calls could have drained (GitHub's secondary limits, a
+        // shared quota's spike, a fault injected at random), or - without counts - a few of them while our own bucket
+        // never made anyone wait, so we were not pushing. Cutting on them would ratchet the rate down to the minimum
+        // against an upstream that refuses a fixed share whatever the rate.
         boolean many = limited * 10 >= limited + accepted;
-        boolean countsShowRoom = firstAt >= 0 && quotaLimit > 0 && minRemaining * 4 > quotaLimit;
+        boolean countsShowRoom = firstAt >= 0 && quotaLimit > 0 && maxRemaining * 10 > quotaLimit && maxRemaining > accepted + limited;
         boolean noise = limited > 0 && (countsShowRoom || (firstAt < 0 && waited == 0 && !many));
         if (noise) limited = 0;
         double sample = Double.NaN;

@@ -35,6 +35,13 @@ public final class OAuthTokens {
     private final AuthConfig.OAuth2 config;
     private final MeshContext context;
     private final Duration requestTimeout;
+    /** Tries of one token request when the endpoint fails transiently, and the pause between them. */
+    static final int TOKEN_TRIES = 3;
+    static final Duration TOKEN_BACKOFF = Duration.ofMillis(100);
+    /** One try's time limit: a token endpoint that takes longer is hanging, and every caller of the credential waits. */
+    static final Duration TOKEN_TRY_TIMEOUT = Duration.ofSeconds(2);
+    private static final java.util.Set<ErrorClass> TRANSIENT = java.util.EnumSet.of(ErrorClass.network_error, ErrorClass.timeout,
+            ErrorClass.server_error, ErrorClass.rate_limit);
     private final TokenEndpoint endpoint;
     private final RefreshMetrics metrics = new RefreshMetrics();
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
@@ -204,15 +211,39 @@ public final class OAuthTokens {
         long start = System.nanoTime();
         String held = slot.refreshToken;
         String grant = held != null ? TokenEndpoint.REFRESH_GRANT : config.grant();
-        TokenEndpoint.Answer answer = held != null ? endpoint.refresh(held, timeout) : endpoint.primary(timeout);
-        if (held != null && answer instanceof TokenState.Failed f && f.errorClass() == ErrorClass.invalid_creds) {
-            // The refresh token is spent, expired or revoked: forget it and start a new session with the primary grant.
-            metrics.refreshTokenRefused.increment();
-            publish(new TokenRefreshFailed(context.clock().instant(), connector, slot.tenant, trigger, grant, f.errorClass(), f.status(), f.message()));
-            forgetRefreshToken(slot, held);
-            grant = config.grant();
+        TokenEndpoint.Answer answer = null;
+        // A token endpoint fails like any upstream (5xx, 429, resets, hangs); every caller of this credential waits on
+        // this one request, so a transient failure is retried here, briefly, within the call's deadline.
+        for (int attempt = 1; ; attempt++) {
             sentAt = context.clock().instant();
-            answer = endpoint.primary(timeout);
+            Duration tryTimeout = min(timeout, TOKEN_TRY_TIMEOUT);
+            if (deadline != null) tryTimeout = min(tryTimeout, Duration.between(sentAt, deadline));
+            if (tryTimeout.isNegative() || tryTimeout.isZero()) break;
+            held = slot.refreshToken;
+            grant = held != null ? TokenEndpoint.REFRESH_GRANT : config.grant();
+            answer = held != null ? endpoint.refresh(held, tryTimeout) : endpoint.primary(tryTimeout);
+            if (held != null && answer instanceof TokenState.Failed f && f.errorClass() == ErrorClass.invalid_creds) {
+                // The refresh token is spent, expired or revoked (or a lost answer already rotated it): forget it and
+                // start a new session with the primary grant.
+                metrics.refreshTokenRefused.increment();
+                publish(new TokenRefreshFailed(context.clock().instant(), connector, slot.tenant, trigger, grant, f.errorClass(), f.status(), f.message()));
+                forgetRefreshToken(slot, held);
+                grant = config.grant();
+                sentAt = context.clock().instant();
+                answer = endpoint.primary(tryTimeout);
+            }
+            if (!(answer instanceof TokenState.Failed f) || !TRANSIENT.contains(f.errorClass()) || attempt >= TOKEN_TRIES) break;
+            Duration wait = f.retryAfter() != null ? f.retryAfter() : TOKEN_BACKOFF.multipliedBy(attempt);
+            if (deadline != null && !context.clock().instant().plus(wait).isBefore(deadline)) break;
+            try {
+                context.sleeper().sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (answer == null) {
+            return new TokenState.Failed(ErrorClass.timeout, 0, "the call's deadline passed before the token could be refreshed", null);
         }
         long micros = (System.nanoTime() - start) / 1_000;
         return switch (answer) {

@@ -137,7 +137,7 @@ public final class RateController {
             // taken by us or is still in the count.
             sample = (acceptedSinceFirst + lastRemaining - firstRemaining) * 1e9 / span;
             source = "headers";
-        } else if (limited > 0 && accepted > 0 && firstAt < 0 && elapsed >= WINDOW_NANOS / 2) {
+        } else if (many && accepted > 0 && firstAt < 0 && elapsed >= WINDOW_NANOS / 2) {
             // No counts: in a window that saw 429s what the upstream accepted is about its rate (a burst may inflate it
             // once; the next window corrects it). With counts that never showed a drained bucket, the 429s were bursts
             // colliding, not the rate: they say nothing of the limit.
@@ -162,10 +162,12 @@ public final class RateController {
         if (limited > 0) {
             // Above the learned limit: back to just below it (it was measured in this very window). Already below it,
             // yet refused: the limit moved or someone shares it, so step down gently rather than halve on stale news.
-            // Nothing learned: halve.
+            // Nothing learned and a tenth or more refused: halve.
             // A tenth of the answers or more refused is no collision of bursts: the limit fell well below us.
-            rate = !knows || many ? (knows && rate > target ? Math.min(target, rate * DECREASE) : rate * DECREASE)
-                    : rate > target ? target : rate * GENTLE;
+            // A few refused with nothing learned: step down gently too; halving on every stray 429 would sink the
+            // rate against an upstream that refuses a small share at any rate.
+            rate = many ? (knows && rate > target ? Math.min(target, rate * DECREASE) : rate * DECREASE)
+                    : knows && rate > target ? target : rate * GENTLE;
             reason = "rate_limited";
         } else if (source != null && rate > target) {
             rate = target;

@@ -116,10 +116,14 @@ public sealed interface Authenticator permits Authenticator.Anonymous, Authentic
             if (!(again instanceof TokenState.Token fresh)) return failure((TokenState.Failed) again, exchange);
             Outcome second = attempt(exchange, next, original, HEADER, fresh.headerValue());
             if (second instanceof Outcome.Failure f2 && (f2.errorClass() == ErrorClass.auth_expired || f2.status() == 401)) {
-                // Refused with a token minted for this very retry: the credentials, not the token's age, are the problem.
+                // Refused again with a token minted for this very retry. The token endpoint has just accepted the
+                // credentials, so they are not what is wrong: the shared token was revoked again (by a revocation
+                // that struck another caller, or twice in a row). No second refresh here - the stage retries once -
+                // but auth_expired, which the retry stage may try again later with its backoff and budget; the next
+                // 401 then refreshes. Refused credentials show up where they are checked: at the token endpoint.
                 tokens.metrics().refusedAfterRefresh.increment();
-                return new Outcome.Failure(ErrorClass.invalid_creds, f2.status(),
-                        "refused again with a freshly refreshed token: " + f2.message(), null, f2.response());
+                return new Outcome.Failure(ErrorClass.auth_expired, f2.status(),
+                        "refused again with a freshly refreshed token (revoked meanwhile): " + f2.message(), null, f2.response());
             }
             return second;
         }

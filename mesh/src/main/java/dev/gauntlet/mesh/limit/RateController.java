@@ -23,6 +23,8 @@ public final class RateController {
     static final double CATCH_UP = 0.1;
     static final double PROBE = 0.005;
     static final double SLOW_START = 0.1;
+    /** Refusals a window needs before its share counts as "many" (a tenth or more). */
+    static final int MANY_AT_LEAST = 3;
 
     /**
      * A change of rate or of the learned limit, as a value.
@@ -123,7 +125,8 @@ public final class RateController {
         // shared quota's spike, a fault injected at random), or - without counts - a few of them while our own bucket
         // never made anyone wait, so we were not pushing. Cutting on them would ratchet the rate down to the minimum
         // against an upstream that refuses a fixed share whatever the rate.
-        boolean many = limited * 10 >= limited + accepted;
+        // "Many" needs a sample: at 20 calls a second a window holds five answers, and one stray 429 is not a fifth.
+        boolean many = limited >= MANY_AT_LEAST && limited * 10 >= limited + accepted;
         boolean countsShowRoom = firstAt >= 0 && quotaLimit > 0 && maxRemaining * 10 > quotaLimit && maxRemaining > accepted + limited;
         boolean noise = limited > 0 && (countsShowRoom || (firstAt < 0 && waited == 0 && !many));
         if (noise) limited = 0;

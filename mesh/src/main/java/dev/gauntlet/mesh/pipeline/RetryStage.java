@@ -27,9 +27,12 @@ import java.util.random.RandomGenerator;
  */
 public final class RetryStage implements Stage {
 
-    /** auth_expired is not here: the auth stage refreshes and retries once itself, so one reaching us is final. */
+    /**
+     * auth_expired reaches us only when the auth stage's own refresh-and-retry met a second refusal (a token revoked
+     * again, a token endpoint that failed): transient, so retried with backoff and budget like the others.
+     */
     private static final Set<ErrorClass> RETRYABLE = EnumSet.of(ErrorClass.rate_limit, ErrorClass.network_error,
-            ErrorClass.server_error, ErrorClass.timeout);
+            ErrorClass.server_error, ErrorClass.timeout, ErrorClass.auth_expired);
 
     /**
      * Final failures of a write that are still worth replaying later: the breaker was open (nothing was sent), the

@@ -202,7 +202,7 @@ class AuthStageTest {
     }
 
     @Test
-    void shouldAnswerInvalidCredsWithoutLoopingWhenTheFreshTokenIsRefusedToo() {
+    void shouldAnswerAuthExpiredWithoutLoopingWhenTheFreshTokenIsRefusedToo() {
         var spec = spec(salesforce(Duration.ofMinutes(10), Duration.ofSeconds(10)));
         var stage = new AuthStage(spec, context);
         var upstream = new Upstream(n -> EXPIRED);
@@ -211,7 +211,7 @@ class AuthStageTest {
         Run r = get(spec, stage, upstream);
 
         assertThat(r.outcome()).isInstanceOfSatisfying(Outcome.Failure.class, f -> {
-            assertThat(f.errorClass()).isEqualTo(ErrorClass.invalid_creds);
+            assertThat(f.errorClass()).as("the token endpoint accepted the credentials: the token was revoked again").isEqualTo(ErrorClass.auth_expired);
             assertThat(f.status()).isEqualTo(401);
             assertThat(f.message()).contains("refused again with a freshly refreshed token");
         });
@@ -250,7 +250,7 @@ class AuthStageTest {
         Run failed = call(spec, stage, above, upstream, write);
 
         assertThat(ok.outcome().isSuccess()).isTrue();
-        assertThat(failed.outcome()).isInstanceOfSatisfying(Outcome.Failure.class, f -> assertThat(f.errorClass()).isEqualTo(ErrorClass.invalid_creds));
+        assertThat(failed.outcome()).isInstanceOfSatisfying(Outcome.Failure.class, f -> assertThat(f.errorClass()).isEqualTo(ErrorClass.auth_expired));
         assertThat(upstream.credentials).allSatisfy(c -> assertThat(c).startsWith("Bearer "));
         assertThat(above.seen).hasSize(2).allSatisfy(r -> {
             assertThat(r).isSameAs(write);

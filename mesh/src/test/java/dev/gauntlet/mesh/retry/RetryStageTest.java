@@ -153,7 +153,7 @@ class RetryStageTest {
 
     @Test
     void shouldNotRetryWhenTheFailureCannotBeFixedByRetrying() {
-        for (ErrorClass c : List.of(ErrorClass.client_error, ErrorClass.invalid_creds, ErrorClass.auth_expired, ErrorClass.circuit_open)) {
+        for (ErrorClass c : List.of(ErrorClass.client_error, ErrorClass.invalid_creds, ErrorClass.circuit_open)) {
             var spec = spec(4, Duration.ofSeconds(30));
             Scripted upstream = new Scripted(n -> fail(c));
             RetryStage stage = retry(spec);

@@ -14,12 +14,14 @@ import java.util.Objects;
 public record MeshRequest(String method, String path, Map<String, String> headers, byte[] body, String contentType,
                           String opId, String tenant) {
 
+    private static final byte[] NO_BODY = new byte[0];
+
     public MeshRequest {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(path, "path");
         if (!path.startsWith("/")) throw new IllegalArgumentException("path must start with '/', was '" + path + "'");
         headers = headers == null ? Map.of() : Map.copyOf(headers);
-        body = body == null ? new byte[0] : body;
+        body = body == null ? NO_BODY : body;
         tenant = tenant == null ? "default" : tenant;
     }
 

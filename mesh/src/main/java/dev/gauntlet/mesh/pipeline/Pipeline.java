@@ -5,14 +5,16 @@ import java.util.List;
 /** An ordered list of stages; {@link dev.gauntlet.mesh.Connector} builds the standard one in one readable method. */
 public final class Pipeline {
     private final List<Stage> stages;
+    private final Chain chain;
 
     public Pipeline(List<Stage> stages) {
         if (stages.isEmpty()) throw new IllegalArgumentException("a pipeline needs at least one stage (the transport)");
         this.stages = List.copyOf(stages);
+        this.chain = Chain.of(this.stages);
     }
 
     public Outcome run(Exchange exchange) {
-        return new Chain(stages, 0).proceed(exchange);
+        return chain.proceed(exchange);
     }
 
     public List<String> names() {

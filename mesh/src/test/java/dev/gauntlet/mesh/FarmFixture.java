@@ -66,6 +66,23 @@ public final class FarmFixture implements AutoCloseable {
         }
     }
 
+    /** The built-in services' error profiles: a chaos file must define each one. */
+    static final java.util.List<String> PROFILES = java.util.List.of("server_errors", "schema_drift", "mostly_ok",
+            "aggressive_limits", "network_flakiness", "rate_limits", "token_rotation");
+
+    /**
+     * A chaos file for a test: the four standard levels inject nothing, {@code levels} adds levels by name and error
+     * rate, and every built-in profile injects only {@code fault}, except those {@code overrides} names.
+     */
+    public static String chaos(java.util.Map<String, Double> levels, String fault, java.util.Map<String, String> overrides) {
+        var sb = new StringBuilder("levels:\n");
+        for (String l : java.util.List.of("calm", "mild", "storm", "hell")) sb.append("  ").append(l).append(": { error_rate: 0, network_rate: 0 }\n");
+        new java.util.TreeMap<>(levels).forEach((l, rate) -> sb.append("  ").append(l).append(": { error_rate: ").append(rate).append(", network_rate: 0 }\n"));
+        sb.append("profiles:\n");
+        for (String p : PROFILES) sb.append("  ").append(p).append(": { errors: { ").append(overrides.getOrDefault(p, fault)).append(": 1 } }\n");
+        return sb.toString();
+    }
+
     /** Writes a service YAML into a folder (for a farm started with that services folder). */
     public static Path write(Path dir, String name, String yaml) {
         try {

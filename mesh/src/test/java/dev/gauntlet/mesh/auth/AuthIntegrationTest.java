@@ -38,22 +38,8 @@ class AuthIntegrationTest {
     static final String ANON = "sb-anon-gauntlet-key";
 
     /** The four standard levels plus one that revokes the presented token on a fifth of the requests. */
-    static final String CHAOS = """
-            levels:
-              calm: { error_rate: 0, network_rate: 0 }
-              mild: { error_rate: 0, network_rate: 0 }
-              storm: { error_rate: 0, network_rate: 0 }
-              hell: { error_rate: 0, network_rate: 0 }
-              revoke: { error_rate: 0.2, network_rate: 0 }
-            profiles:
-              aggressive_limits: { errors: { auth_revoke: 1 } }
-              token_rotation: { errors: { auth_revoke: 1 } }
-              server_errors: { errors: { server_error: 1 } }
-              schema_drift: { errors: { server_error: 1 } }
-              mostly_ok: { errors: { server_error: 1 } }
-              network_flakiness: { errors: { server_error: 1 } }
-              rate_limits: { errors: { server_error: 1 } }
-            """;
+    static final String CHAOS = FarmFixture.chaos(java.util.Map.of("revoke", 0.2), "server_error",
+            java.util.Map.of("aggressive_limits", "auth_revoke", "token_rotation", "auth_revoke"));
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final FakeTime time = new FakeTime();

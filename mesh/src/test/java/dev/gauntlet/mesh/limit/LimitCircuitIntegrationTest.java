@@ -45,22 +45,7 @@ class LimitCircuitIntegrationTest {
             """;
 
     /** The farm's four levels doing nothing, and one where every answer of the chosen services is a 5xx. */
-    static final String CHAOS = """
-            levels:
-              calm: { error_rate: 0, network_rate: 0 }
-              mild: { error_rate: 0, network_rate: 0 }
-              storm: { error_rate: 0, network_rate: 0 }
-              hell: { error_rate: 0, network_rate: 0 }
-              all_errors: { error_rate: 1.0, network_rate: 0 }
-            profiles:
-              server_errors: { errors: { server_error: 1 } }
-              schema_drift: { errors: { server_error: 1 } }
-              mostly_ok: { errors: { server_error: 1 } }
-              aggressive_limits: { errors: { server_error: 1 } }
-              network_flakiness: { errors: { server_error: 1 } }
-              rate_limits: { errors: { server_error: 1 } }
-              token_rotation: { errors: { server_error: 1 } }
-            """;
+    static final String CHAOS = FarmFixture.chaos(java.util.Map.of("all_errors", 1.0), "server_error", java.util.Map.of());
 
     static final ObjectMapper JSON = new ObjectMapper();
 

@@ -25,22 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class MetricsIntegrationTest {
 
     /** Stripe's profile made to inject server errors only, a third of the time (the four standard levels are required). */
-    static final String CHAOS = """
-            levels:
-              calm: { error_rate: 0, network_rate: 0 }
-              mild: { error_rate: 0, network_rate: 0 }
-              storm: { error_rate: 0, network_rate: 0 }
-              hell: { error_rate: 0, network_rate: 0 }
-              third_errors: { error_rate: 0.33, network_rate: 0 }
-            profiles:
-              server_errors: { errors: { server_error: 1 } }
-              schema_drift: { errors: { server_error: 1 } }
-              mostly_ok: { errors: { server_error: 1 } }
-              aggressive_limits: { errors: { server_error: 1 } }
-              network_flakiness: { errors: { server_error: 1 } }
-              rate_limits: { errors: { server_error: 1 } }
-              token_rotation: { errors: { server_error: 1 } }
-            """;
+    static final String CHAOS = FarmFixture.chaos(java.util.Map.of("third_errors", 0.33), "server_error", java.util.Map.of());
 
     @TempDir
     static Path dir;

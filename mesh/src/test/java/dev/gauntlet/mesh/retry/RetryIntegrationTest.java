@@ -31,23 +31,8 @@ class RetryIntegrationTest {
      * Every built-in service's profile made to inject one fault type, and levels that inject it half or all the time
      * (the farm insists on the four standard level names).
      */
-    static final String CHAOS = """
-            levels:
-              calm: { error_rate: 0, network_rate: 0 }
-              mild: { error_rate: 0, network_rate: 0 }
-              storm: { error_rate: 0, network_rate: 0 }
-              hell: { error_rate: 0, network_rate: 0 }
-              half_errors: { error_rate: 0.5, network_rate: 0 }
-              all_errors: { error_rate: 1.0, network_rate: 0 }
-            profiles:
-              server_errors: { errors: { server_error: 1 } }
-              schema_drift: { errors: { rate_limit: 1 } }
-              mostly_ok: { errors: { server_error: 1 } }
-              aggressive_limits: { errors: { server_error: 1 } }
-              network_flakiness: { errors: { server_error: 1 } }
-              rate_limits: { errors: { server_error: 1 } }
-              token_rotation: { errors: { server_error: 1 } }
-            """;
+    static final String CHAOS = FarmFixture.chaos(java.util.Map.of("half_errors", 0.5, "all_errors", 1.0), "server_error",
+            java.util.Map.of("schema_drift", "rate_limit"));
 
     static final ObjectMapper JSON = new ObjectMapper();
 

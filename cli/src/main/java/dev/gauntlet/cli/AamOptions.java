@@ -23,8 +23,12 @@ final class AamOptions {
     @Option(names = "--workflows", paramLabel = "DIR", description = "Folder of YAML step workflows.")
     Path workflows;
 
-    @Option(names = "--store", paramLabel = "URL", description = "Where the mesh keeps its state: sqlite:PATH or none (default: none). PostgreSQL is not supported yet.")
+    @Option(names = "--store", paramLabel = "URL", description = "Where the mesh keeps its state: sqlite:PATH or memory (default: sqlite in the data folder). PostgreSQL is not supported yet.")
     String store;
+
+    @Option(names = "--recover-after", paramLabel = "DURATION", defaultValue = "2m",
+            description = "Writes left in flight by a stopped process are recovered into the DLQ once this old (default: ${DEFAULT-VALUE}; e.g. 5s on a single node).")
+    String recoverAfter;
 
     @Option(names = "--limits", paramLabel = "URL", description = "Where rate-limit buckets live: local (default). redis://… is not supported yet.")
     String limits;
@@ -40,7 +44,8 @@ final class AamOptions {
         }
         try {
             return AamConfig.builder().host(host).port(port).farmUrl(farmUrl).dataDir(data).connectorsFile(connectors)
-                    .scenariosDir(scenarios).workflowsDir(workflows).store(StorageUrls.store(store)).limits(StorageUrls.limits(limits));
+                    .scenariosDir(scenarios).workflowsDir(workflows).store(StorageUrls.store(store)).limits(StorageUrls.limits(limits))
+                    .recoverAfter(dev.gauntlet.harness.scenario.ScenarioLoader.parseDuration(recoverAfter, "--recover-after"));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

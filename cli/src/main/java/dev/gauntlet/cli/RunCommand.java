@@ -51,8 +51,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--report-dir", defaultValue = "gauntlet-report", description = "Where report.json, junit.xml and report.html go (default: ${DEFAULT-VALUE}).")
     Path reportDir;
 
-    @Option(names = "--farm-url", description = "Use a running farm (default: start one in this process).")
+    @Option(names = "--farm-url", description = "Use a running farm (default: the AAM's farm with --aam-url, else one started in this process).")
     String farmUrl;
+
+    @Option(names = "--aam-url", description = "Send the load through a running AAM's egress proxy (default: a mesh in this process).")
+    String aamUrl;
 
     @Option(names = "--connectors", description = "A connectors.yaml (default: the six built-in connectors).")
     Path connectorsFile;
@@ -81,6 +84,8 @@ final class RunCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         Workflows workflows = Workflows.discover(workflowsDir);
+        HttpClient probe = HttpClient.newHttpClient();
+        if (farmUrl == null && aamUrl != null) farmUrl = farmOf(aamUrl, probe);
         FarmServer ownFarm = farmUrl == null ? FarmServer.start(FarmConfig.builder().host("127.0.0.1").port(0).seed(scenario.seed()).build()) : null;
         String farm = farmUrl != null ? farmUrl : ownFarm.url();
         AtomicBoolean stop = new AtomicBoolean();
@@ -93,8 +98,12 @@ final class RunCommand implements Callable<Integer> {
             Progress progress = new Progress(out, System.console() != null);
             out.printf("gauntlet run %s  seed %d  %s  farm %s%n", scenario.name(), scenario.seed(), human(scenario.duration()), farm);
             RunReport report;
-            try (Mesh mesh = Mesh.builder().build()) {
-                report = runner.run(scenario, Targets.mesh(mesh, connectors), progress, stop::get);
+            if (aamUrl != null) {
+                report = runner.run(scenario, Targets.aam(aamUrl, http), progress, stop::get);
+            } else {
+                try (Mesh mesh = Mesh.builder().build()) {
+                    report = runner.run(scenario, Targets.mesh(mesh, connectors), progress, stop::get);
+                }
             }
             progress.done();
             if (compare != null && !stop.get()) {
@@ -115,6 +124,19 @@ final class RunCommand implements Callable<Integer> {
             } catch (IllegalStateException shuttingDown) {
                 // Ctrl-C: the hook is running; nothing to remove.
             }
+        }
+    }
+
+    /** The farm a running AAM points at, from its {@code GET /health}. */
+    private String farmOf(String aam, HttpClient http) {
+        try {
+            var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(aam.replaceAll("/$", "") + "/health")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            String farm = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path("farm").asText(null);
+            if (r.statusCode() != 200 || farm == null) throw new java.io.IOException("answered " + r.statusCode());
+            return farm;
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--aam-url " + aam + ": cannot reach the AAM (" + e.getMessage() + ")");
         }
     }
 

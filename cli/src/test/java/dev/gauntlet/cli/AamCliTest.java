@@ -40,7 +40,7 @@ class AamCliTest {
 
     /** A DLQ with one entry that replays fine. */
     private static final DlqBackend ONE = new DlqBackend() {
-        private final Entry e = new Entry("dlq-1", "stripe_mock", "POST", "/v1/customers", "network_error", 4, true,
+        private final Entry e = new Entry("dlq-1", "stripe_mock", "POST", "/v1/customers", "op-1", "network_error", 4, true,
                 Instant.parse("2026-01-01T00:00:00Z"), "pending", "connection reset");
 
         @Override public List<Entry> list(String connector) { return connector == null || connector.equals("stripe_mock") ? List.of(e) : List.of(); }

@@ -20,7 +20,8 @@ import java.util.Objects;
  * @param clock         wall clock for timestamps the API shows
  */
 public record AamConfig(String host, int port, String farmUrl, Path connectorsFile, Path dataDir, Path scenariosDir,
-                        Path workflowsDir, StorageUrls.Store store, StorageUrls.Limits limits, InstantSource clock) {
+                        Path workflowsDir, StorageUrls.Store store, StorageUrls.Limits limits, InstantSource clock,
+                        java.time.Duration recoverAfter) {
 
     public static final int DEFAULT_PORT = 8002;
     public static final String DEFAULT_FARM_URL = "http://127.0.0.1:8001";
@@ -44,6 +45,10 @@ public record AamConfig(String host, int port, String farmUrl, Path connectorsFi
         store = store == null ? new StorageUrls.Store("sqlite:" + dataDir.resolve("mesh.db"), dataDir.resolve("mesh.db")) : store;
         limits = limits == null ? StorageUrls.limits(null) : limits;
         clock = clock == null ? InstantSource.system() : clock;
+        // Longer than a call's default budget (30 s), so a write still running on another node is not taken for one a
+        // killed process left behind; a single node may shorten it to settle a crash sooner.
+        recoverAfter = recoverAfter == null ? java.time.Duration.ofMinutes(2) : recoverAfter;
+        if (recoverAfter.isNegative() || recoverAfter.isZero()) throw new IllegalArgumentException("recover_after must be > 0, was " + recoverAfter);
     }
 
     public static Builder builder() {
@@ -62,6 +67,7 @@ public record AamConfig(String host, int port, String farmUrl, Path connectorsFi
         private StorageUrls.Store store;
         private StorageUrls.Limits limits;
         private InstantSource clock;
+        private java.time.Duration recoverAfter;
 
         public Builder host(String v) { this.host = v; return this; }
         public Builder port(int v) { this.port = v; return this; }
@@ -73,9 +79,11 @@ public record AamConfig(String host, int port, String farmUrl, Path connectorsFi
         public Builder store(StorageUrls.Store v) { this.store = v; return this; }
         public Builder limits(StorageUrls.Limits v) { this.limits = v; return this; }
         public Builder clock(InstantSource v) { this.clock = v; return this; }
+        /** How old a write left in flight must be before it is recovered into the DLQ (at start and every minute). */
+        public Builder recoverAfter(java.time.Duration v) { this.recoverAfter = v; return this; }
 
         public AamConfig build() {
-            return new AamConfig(host, port, farmUrl, connectorsFile, dataDir, scenariosDir, workflowsDir, store, limits, clock);
+            return new AamConfig(host, port, farmUrl, connectorsFile, dataDir, scenariosDir, workflowsDir, store, limits, clock, recoverAfter);
         }
     }
 }

@@ -57,7 +57,7 @@ public final class AamServer implements AutoCloseable {
         // default, in the data folder) a restarted AAM finds its DLQ and recovers writes a killed one left in flight.
         Store store = config.store().inMemory() ? new MemoryStore()
                 : SqliteStore.openFile(config.store().sqlite(), Retention.DEFAULT, java.time.InstantSource.system());
-        this.mesh = Mesh.builder().store(store).build();
+        this.mesh = Mesh.builder().store(store).staleIntentAge(config.recoverAfter()).build();
         this.dlq = dlq != null ? dlq : new MeshDlq(mesh);
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         this.recent = new RecentEvents(mesh.events());

@@ -17,8 +17,8 @@ public interface DlqBackend {
      * @param state          e.g. pending, replaying, done, discarded
      * @param unknownOutcome an ambiguous failure of a write without a key: it may have been committed
      */
-    record Entry(String id, String connector, String method, String path, String errorClass, int attempts, boolean unknownOutcome,
-                 Instant parkedAt, String state, String lastError) {}
+    record Entry(String id, String connector, String method, String path, String opId, String errorClass, int attempts,
+                 boolean unknownOutcome, Instant parkedAt, String state, String lastError) {}
 
     /**
      * The result of replaying one entry.

@@ -87,7 +87,7 @@ final class MeshDlq implements DlqBackend {
     }
 
     private static Entry entry(DlqEntry e) {
-        return new Entry(e.id(), e.connector(), e.method(), e.path(), e.errorClass() == null ? null : e.errorClass().name(),
+        return new Entry(e.id(), e.connector(), e.method(), e.path(), e.opId(), e.errorClass() == null ? null : e.errorClass().name(),
                 e.attempts().size(), e.unknownOutcome(), e.createdAt(), e.state().name(), e.lastError());
     }
 

@@ -1,5 +1,6 @@
 package dev.gauntlet.harness.run;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.gauntlet.harness.connectors.ConnectorsFile;
 import dev.gauntlet.harness.workflow.Api;
 import dev.gauntlet.harness.workflow.MeshApi;
@@ -25,6 +26,23 @@ public final class Targets {
             services.put(e.spec().id(), e.service());
         }
         return new RunTarget("mesh", apis, services, new MeshProbes.OfMesh(mesh, services));
+    }
+
+    /**
+     * A running AAM: its connectors (read from {@code GET /connectors}) called through its egress proxy, its DLQ
+     * read over its API.
+     */
+    public static RunTarget aam(String aamUrl, HttpClient http) {
+        var apis = new LinkedHashMap<String, Api>();
+        var services = new LinkedHashMap<String, String>();
+        JsonNode list = new AamProbe(aamUrl, http, java.util.Map.of()).get("/connectors");
+        if (list == null) throw new IllegalArgumentException("cannot read the AAM's connectors at " + aamUrl + "/connectors");
+        for (JsonNode c : list.path("connectors")) {
+            String id = c.path("id").asText();
+            apis.put(id, new dev.gauntlet.harness.workflow.ProxyApi(aamUrl, id, c.path("flavor").asText("rest"), http, java.time.Duration.ofSeconds(60)));
+            services.put(id, c.path("service").asText(id));
+        }
+        return new RunTarget("aam", apis, services, new AamProbe(aamUrl, http, services));
     }
 
     /** The baseline: one attempt, a token fetched once, no limiter, no DLQ. */

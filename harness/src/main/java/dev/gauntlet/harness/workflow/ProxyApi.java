@@ -1,0 +1,110 @@
+package dev.gauntlet.harness.workflow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gauntlet.mesh.Forms;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Workflows' calls through a running AAM's egress proxy ({@code /proxy/{connector}/…}), as any HTTP client would make
+ * them. The op id goes in {@code X-Gauntlet-Op-Id}, so the AAM derives the same idempotency key every time: when the
+ * AAM cannot be reached (restarting after a crash), the call is simply sent again until {@code reachFor} has passed.
+ */
+public final class ProxyApi implements Api {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String base;
+    private final String connector;
+    private final String flavor;
+    private final HttpClient http;
+    private final Duration reachFor;
+
+    public ProxyApi(String aamUrl, String connector, String flavor, HttpClient http, Duration reachFor) {
+        this.base = (aamUrl.endsWith("/") ? aamUrl.substring(0, aamUrl.length() - 1) : aamUrl) + "/proxy/" + connector;
+        this.connector = connector;
+        this.flavor = flavor;
+        this.http = http;
+        this.reachFor = reachFor;
+    }
+
+    @Override
+    public String connector() {
+        return connector;
+    }
+
+    @Override
+    public String flavor() {
+        return flavor;
+    }
+
+    @Override
+    public ApiResult call(String method, String path, Object body, String opId) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
+        if (opId != null) b.header("X-Gauntlet-Op-Id", opId);
+        try {
+            if (body == null) {
+                b.method(method, HttpRequest.BodyPublishers.noBody());
+            } else if (flavor.equals("stripe")) {
+                b.header("Content-Type", "application/x-www-form-urlencoded");
+                b.method(method, HttpRequest.BodyPublishers.ofString(Forms.encode(JSON.valueToTree(body))));
+            } else {
+                b.header("Content-Type", "application/json");
+                b.method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("body cannot be written as JSON: " + e.getMessage(), e);
+        }
+        HttpRequest request = b.build();
+        long deadline = System.nanoTime() + reachFor.toNanos();
+        while (true) {
+            try {
+                return result(http.send(request, HttpResponse.BodyHandlers.ofByteArray()));
+            } catch (HttpTimeoutException e) {
+                return new ApiResult(connector, 0, null, "timeout", 1, false, false, null);
+            } catch (IOException unreachable) {
+                // The AAM is down or restarting: the same op id makes sending again safe (same key upstream).
+                if (System.nanoTime() > deadline) return new ApiResult(connector, 0, null, "network_error", 1, false, false, null);
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return new ApiResult(connector, 0, null, "timeout", 1, false, false, null);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new ApiResult(connector, 0, null, "timeout", 1, false, false, null);
+            }
+        }
+    }
+
+    private ApiResult result(HttpResponse<byte[]> r) {
+        JsonNode json = parse(r.body());
+        int attempts = r.headers().firstValue("X-Gauntlet-Attempts").map(Integer::parseInt).orElse(1);
+        int s = r.statusCode();
+        // The proxy's own "parked" answer, told from an upstream's 202 (Datadog answers 202 too) by its dlq_id.
+        if (s == 202 && json != null && json.hasNonNull("dlq_id")) {
+            return new ApiResult(connector, s, json, json.path("error_class").asText("server_error"), attempts, true, false, null);
+        }
+        if (s < 400) return new ApiResult(connector, s, json, null, attempts, false, false, null);
+        String cls = json != null && json.hasNonNull("error_class") ? json.get("error_class").asText()
+                : s == 429 ? "rate_limit" : s >= 500 ? "server_error" : "client_error";
+        return new ApiResult(connector, s, json, cls.toLowerCase(Locale.ROOT), attempts, false, false, null);
+    }
+
+    private static JsonNode parse(byte[] body) {
+        if (body.length == 0) return null;
+        try {
+            return JSON.readTree(body);
+        } catch (IOException notJson) {
+            return null;
+        }
+    }
+}

@@ -81,6 +81,11 @@ public record Scenario(String name, String description, long seed, List<Phase> p
         return new Scenario(name, description, seed, scaled, thresholds, halt, settle);
     }
 
+    /** The same scenario with another bound on the wait for the DLQ after the load. */
+    public Scenario withSettle(Duration newSettle) {
+        return new Scenario(name, description, seed, phases, thresholds, halt, newSettle);
+    }
+
     public Scenario withSeed(long newSeed) {
         return new Scenario(name, description, newSeed, phases, thresholds, halt, settle);
     }

@@ -192,6 +192,13 @@ final class ServicePipeline {
         if (fault.is(FaultType.auth_revoke) && (auth.token() == null || !route.authenticated())) {
             return fault.delayMs() == 0 ? Fault.NONE : new Fault(null, 0, false, fault.delayMs());
         }
+        // A token endpoint is the vendor's login service, not the API whose character the profile describes (and the
+        // one request every caller of a credential waits on): it keeps the level's latency and network faults, but
+        // not its HTTP errors, rate limits and slow answers - at hell those would stand between every client and
+        // every call half the time, which no vendor's login service does.
+        if (route.issuesTokens() && fault.type() != null && !fault.type().isNetwork()) {
+            return fault.delayMs() == 0 || fault.is(FaultType.slow) ? Fault.NONE : new Fault(null, 0, false, fault.delayMs());
+        }
         return fault;
     }
 

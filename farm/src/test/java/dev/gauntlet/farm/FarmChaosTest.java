@@ -198,6 +198,35 @@ class FarmChaosTest {
     }
 
     @Test
+    void shouldSpareTokenEndpointsTheApisHttpFaults() {
+        var profiles = new StringBuilder();
+        for (String p : List.of("mostly_ok", "aggressive_limits", "network_flakiness", "server_errors", "rate_limits", "token_rotation", "schema_drift")) {
+            profiles.append("  ").append(p).append(": { errors: { server_error: 1, rate_limit: 1, slow: 1, auth_revoke: 1 }, slow_ms: 50 }\n");
+        }
+        Path chaos = TestFarm.write(dir, "all-http.yaml", """
+                levels:
+                  calm: { error_rate: 0, network_rate: 0 }
+                  mild: { error_rate: 0, network_rate: 0 }
+                  storm: { error_rate: 0, network_rate: 0 }
+                  hell: { error_rate: 0, network_rate: 0 }
+                  all_errors: { error_rate: 1.0, network_rate: 0 }
+                profiles:
+                """ + profiles);
+        try (TestFarm farm = TestFarm.start(FarmConfig.builder().chaosFile(chaos))) {
+            farm.chaos("{\"level\":\"all_errors\",\"services\":[\"salesforce_mock\"]}");
+            for (int i = 0; i < 5; i++) {
+                var token = farm.postForm("/api/salesforce/services/oauth2/token",
+                        "grant_type=client_credentials&client_id=gauntlet&client_secret=gauntlet-secret");
+                assertThat(token.statusCode()).as("the login service answers whatever the API's chaos").isEqualTo(200);
+            }
+            String t = TestFarm.json(farm.postForm("/api/salesforce/services/oauth2/token",
+                    "grant_type=client_credentials&client_id=gauntlet&client_secret=gauntlet-secret")).get("access_token").asText();
+            var call = farm.get("/api/salesforce/services/data/v59.0/sobjects/Account", "Authorization", "Bearer " + t);
+            assertThat(call.statusCode()).as("the API itself still fails every time").isGreaterThanOrEqualTo(400);
+        }
+    }
+
+    @Test
     void shouldAnswer409WhenAKeyIsReusedWhileSlowProcessingHoldsIt() throws Exception {
         try (TestFarm farm = farm("only_slow", 3, false)) {
             farm.chaos("{\"level\":\"all_errors\"}");

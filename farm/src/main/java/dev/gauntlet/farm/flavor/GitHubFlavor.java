@@ -251,7 +251,7 @@ public final class GitHubFlavor implements Flavor {
 
     @Override
     public void routes(ServiceRuntime service, RouteTable table) {
-        table.add(new Route("POST", new PathTemplate("/login/oauth/access_token"), "token", null, false, false, this::accessToken));
+        table.add(new Route("POST", new PathTemplate("/login/oauth/access_token"), Route.TOKEN, null, false, false, this::accessToken));
         for (ResourceSpec r : service.spec().resources()) {
             String base = r.path();
             String item = base + "/{number}";

@@ -97,7 +97,7 @@ public class RestFlavor implements Flavor {
 
     @Override
     public void routes(ServiceRuntime service, RouteTable table) {
-        table.add(new Route("POST", new PathTemplate("/oauth/token"), "token", null, false, false,
+        table.add(new Route("POST", new PathTemplate("/oauth/token"), Route.TOKEN, null, false, false,
                 call -> OAuthEndpoint.handle(call.service(), OAuthEndpoint.params(call.request()), call.request())));
         for (ResourceSpec r : service.spec().resources()) {
             String base = r.path();

@@ -238,7 +238,7 @@ public final class SalesforceFlavor implements Flavor {
 
     @Override
     public void routes(ServiceRuntime service, RouteTable table) {
-        table.add(new Route("POST", new PathTemplate("/services/oauth2/token"), "token", null, false, false,
+        table.add(new Route("POST", new PathTemplate("/services/oauth2/token"), Route.TOKEN, null, false, false,
                 call -> OAuthEndpoint.handle(call.service(), OAuthEndpoint.params(call.request()), call.request())));
         Set<String> prefixes = new LinkedHashSet<>();
         for (ResourceSpec r : service.spec().resources()) {

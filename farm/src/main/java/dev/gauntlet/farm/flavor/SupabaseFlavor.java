@@ -215,7 +215,7 @@ public final class SupabaseFlavor implements Flavor {
     @Override
     public void routes(ServiceRuntime service, RouteTable table) {
         // Not `authenticated`: GoTrue wants only the apikey here, checked in the handler; the bearer check would refuse.
-        table.add(new Route("POST", new PathTemplate("/auth/v1/token"), "GoTrue token (password, refresh_token)", null, false, false,
+        table.add(new Route("POST", new PathTemplate("/auth/v1/token"), Route.TOKEN, null, false, false,
                 SupabaseFlavor::token));
         table.add(new Route("GET", new PathTemplate("/auth/v1/user"), "GoTrue current user", null, true, false,
                 call -> Reply.json(200, user(call.client(), null))));

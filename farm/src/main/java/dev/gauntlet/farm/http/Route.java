@@ -13,6 +13,14 @@ package dev.gauntlet.farm.http;
 public record Route(String method, PathTemplate template, String operation, String resource, boolean authenticated,
                     boolean write, RouteHandler handler) {
 
+    /** The operation of a token endpoint (OAuth, GoTrue): chaos spares it the HTTP-level faults of the API it guards. */
+    public static final String TOKEN = "token";
+
+    /** Whether this route issues tokens. */
+    public boolean issuesTokens() {
+        return TOKEN.equals(operation);
+    }
+
     /** Handles a matched request. */
     @FunctionalInterface
     public interface RouteHandler {

@@ -227,9 +227,9 @@ class DatadogFlavorTest extends BuiltInFarmTest {
     @Test
     void shouldSendRateLimitHeadersAndA429WhenTheLimitIsSpent() {
         var ok = farm.get(BASE + "/api/v1/validate", "DD-API-KEY", KEY);
-        assertThat(ok.headers().firstValue("X-RateLimit-Limit")).hasValue("400");
+        assertThat(ok.headers().firstValue("X-RateLimit-Limit")).hasValue("600");
         assertThat(ok.headers().firstValue("X-RateLimit-Period")).hasValue("2");
-        assertThat(ok.headers().firstValue("X-RateLimit-Remaining")).hasValue("399");
+        assertThat(ok.headers().firstValue("X-RateLimit-Remaining")).hasValue("599");
         assertThat(ok.headers().firstValue("X-RateLimit-Reset")).isPresent();
         assertThat(ok.headers().firstValue("X-RateLimit-Name")).hasValue("validate");
 

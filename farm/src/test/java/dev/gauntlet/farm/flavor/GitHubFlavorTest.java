@@ -126,7 +126,7 @@ class GitHubFlavorTest {
         var b = get(ISSUES + "/1", token);
 
         for (var r : new HttpResponse<?>[] {a, b}) {
-            assertThat(r.headers().firstValue("x-ratelimit-limit")).hasValue("500");
+            assertThat(r.headers().firstValue("x-ratelimit-limit")).hasValue("700");
             assertThat(r.headers().firstValue("x-ratelimit-resource")).hasValue("core");
             assertThat(r.headers().firstValue("x-ratelimit-reset").map(Long::parseLong))
                     .hasValueSatisfying(s -> assertThat(s).isGreaterThanOrEqualTo(System.currentTimeMillis() / 1000));
@@ -137,7 +137,7 @@ class GitHubFlavorTest {
         long usedB = Long.parseLong(b.headers().firstValue("x-ratelimit-used").orElseThrow());
         assertThat(remainingB).isLessThan(remainingA);
         assertThat(usedB).isGreaterThan(usedA);
-        assertThat(usedA + remainingA).isEqualTo(500);
+        assertThat(usedA + remainingA).isEqualTo(700);
     }
 
     @Test

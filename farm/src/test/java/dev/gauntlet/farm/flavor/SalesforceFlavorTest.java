@@ -246,7 +246,7 @@ class SalesforceFlavorTest extends BuiltInFarmTest {
     void shouldCarrySforceLimitInfoWhenAnAuthenticatedCallIsAnswered() {
         var r = get(ACCOUNTS, token());
 
-        assertThat(r.headers().firstValue("Sforce-Limit-Info")).hasValueSatisfying(v -> assertThat(v).matches("api-usage=\\d+/200"));
+        assertThat(r.headers().firstValue("Sforce-Limit-Info")).hasValueSatisfying(v -> assertThat(v).matches("api-usage=\\d+/300"));
         assertThat(TestFarm.json(r).get("objectDescribe").get("keyPrefix").asText()).isEqualTo("001");
         assertThat(TestFarm.json(r).get("recentItems")).isNotEmpty();
     }

@@ -73,7 +73,7 @@ class ScenarioRunnerTest {
                     "success_rate > 0.99=true", "lost == 0=true", "duplicates == 0=true", "req_per_s{connector=stripe_mock} >= 25=true",
                     "p99_ms < 1=false");
             assertThat(r.passed()).as("a failed threshold fails the run").isFalse();
-            assertThat(seconds).as("a progress line each second").hasSizeGreaterThanOrEqualTo(2);
+            assertThat(seconds).as("a progress line each second of a 2 s run (the last may fall after its end)").isNotEmpty();
             assertThat(r.series()).isNotEmpty();
         }
     }

@@ -20,7 +20,7 @@ class ConnectorsFileTest {
             assertThat(o.defaultTtl()).isEqualTo(Duration.ofSeconds(120));
             assertThat(o.tokenUrl()).isEqualTo("http://127.0.0.1:8001/api/salesforce/services/oauth2/token");
         });
-        assertThat(sf.limit().burst()).isEqualTo(20);
+        assertThat(sf.limit().burst()).isEqualTo(50);
         assertThat(sf.retry()).as("sections not named keep the defaults").isEqualTo(dev.gauntlet.mesh.retry.RetryConfig.DEFAULT);
         assertThat(all.get(5).spec().idempotency().enabled()).isFalse();
         assertThat(all.get(5).service()).isEqualTo("datadog_mock");

@@ -4,9 +4,12 @@ import dev.gauntlet.mesh.Checks;
 
 /**
  * The adaptive token bucket of a connector (one per tenant): starts at {@code initialRps}, never leaves
- * [{@code minRps}, {@code maxRps}], holds at most {@code burst} tokens.
+ * [{@code minRps}, {@code maxRps}], holds at most {@code burst} tokens; and a bulkhead: at most {@code maxInFlight}
+ * attempts of the connector on the wire at once (the rest wait their turn, within their deadline).
  */
-public record LimitConfig(double initialRps, double minRps, double maxRps, int burst) {
+public record LimitConfig(double initialRps, double minRps, double maxRps, int burst, int maxInFlight) {
+    /** Enough for thousands of calls a second at loopback latencies; a slow upstream fills it instead of the JVM. */
+    public static final int DEFAULT_MAX_IN_FLIGHT = 64;
     public static final LimitConfig DEFAULT = new LimitConfig(50, 1, 1000, 50);
 
     public LimitConfig {
@@ -18,5 +21,10 @@ public record LimitConfig(double initialRps, double minRps, double maxRps, int b
             throw new IllegalArgumentException("limit.initial_rps must be between min_rps and max_rps, was " + initialRps);
         }
         Checks.atLeast("limit.burst", 1, burst);
+        Checks.atLeast("limit.max_in_flight", 1, maxInFlight);
+    }
+
+    public LimitConfig(double initialRps, double minRps, double maxRps, int burst) {
+        this(initialRps, minRps, maxRps, burst, DEFAULT_MAX_IN_FLIGHT);
     }
 }

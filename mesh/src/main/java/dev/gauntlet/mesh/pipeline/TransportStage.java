@@ -22,11 +22,18 @@ public final class TransportStage implements Stage {
     private final ConnectorSpec spec;
     private final MeshContext context;
     private final Classifier classifier;
+    /**
+     * The bulkhead: an open-model load against a slow upstream would otherwise put every waiting call on a connection
+     * of its own - hundreds of sockets opened at once, each costing CPU the answers need - and slow everything down
+     * further. Attempts beyond it wait for a slot, never past the call's deadline.
+     */
+    private final java.util.concurrent.Semaphore inFlight;
 
     public TransportStage(ConnectorSpec spec, MeshContext context) {
         this.spec = spec;
         this.context = context;
         this.classifier = Classifier.forFlavor(spec.flavor()).withOverrides(spec.errorRules());
+        this.inFlight = new java.util.concurrent.Semaphore(spec.limit().maxInFlight());
     }
 
     @Override
@@ -51,11 +58,31 @@ public final class TransportStage implements Stage {
         req.headers().forEach(b::header);
         if (req.contentType() != null) b.header("Content-Type", req.contentType());
         b.method(req.method(), req.body().length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(req.body()));
+        if (!inFlight.tryAcquire()) {
+            try {
+                // Waiting for a slot is the mesh's own throttling (like waiting for a token): nothing was sent.
+                if (!inFlight.tryAcquire(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                    return Outcome.Failure.of(ErrorClass.rate_limit, "throttled by the mesh: all " + spec.limit().maxInFlight()
+                            + " connections of " + spec.id() + " stayed busy for " + timeout.toMillis() + " ms");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Outcome.Failure.of(ErrorClass.timeout, "interrupted while waiting for a free connection");
+            }
+        }
+        try {
+            return send(exchange, b.build());
+        } finally {
+            inFlight.release();
+        }
+    }
+
+    private Outcome send(Exchange exchange, HttpRequest request) {
         Instant at = context.clock().instant();
         long start = System.nanoTime();
         int number = Math.max(1, exchange.attemptNumber());
         try {
-            HttpResponse<byte[]> r = context.http().send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> r = context.http().send(request, HttpResponse.BodyHandlers.ofByteArray());
             MeshResponse response = new MeshResponse(r.statusCode(), r.headers().map(), r.body(), null, null, false);
             Classifier.Verdict v = classifier.judge(response, context.clock().instant());
             String message = v.isSuccess() ? null : "HTTP " + r.statusCode() + (v.rule() == null ? "" : " (" + v.rule() + ")");

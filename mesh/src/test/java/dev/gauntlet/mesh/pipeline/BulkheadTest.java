@@ -1,0 +1,66 @@
+package dev.gauntlet.mesh.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.gauntlet.mesh.ConnectorSpec;
+import dev.gauntlet.mesh.Mesh;
+import dev.gauntlet.mesh.Timeouts;
+import dev.gauntlet.mesh.classify.ErrorClass;
+import dev.gauntlet.mesh.limit.LimitConfig;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The transport's bulkhead: at most limit.max_in_flight attempts of a connector on the wire. */
+class BulkheadTest {
+
+    @Test
+    void shouldMakeACallWaitForAFreeConnectionAndGiveUpAtItsDeadline() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger arrived = new AtomicInteger();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/slow", ex -> {
+            arrived.incrementAndGet();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ex.sendResponseHeaders(200, 2);
+            ex.getResponseBody().write("{}".getBytes());
+            ex.close();
+        });
+        server.start();
+        try (Mesh mesh = Mesh.builder().build()) {
+            var spec = ConnectorSpec.builder("one_lane", "http://127.0.0.1:" + server.getAddress().getPort())
+                    .limit(new LimitConfig(100, 1, 100, 100, 1))
+                    .timeouts(new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5))).build();
+            var transport = new TransportStage(spec, mesh.context());
+            var slow = new Exchange(spec, mesh.context(), dev.gauntlet.mesh.MeshRequest.get("/slow"));
+            slow.deadline(java.time.Instant.now().plusSeconds(5));
+            Thread first = Thread.ofVirtual().start(() -> transport.handle(slow, null));
+            await().atMost(Duration.ofSeconds(5)).until(() -> arrived.get() == 1);
+
+            var waiting = new Exchange(spec, mesh.context(), dev.gauntlet.mesh.MeshRequest.get("/slow"));
+            waiting.deadline(java.time.Instant.now().plusMillis(200));
+            Outcome o = transport.handle(waiting, null);
+            assertThat(o).isInstanceOfSatisfying(Outcome.Failure.class, f -> {
+                assertThat(f.errorClass()).as("the mesh's own throttling, nothing sent").isEqualTo(ErrorClass.rate_limit);
+                assertThat(f.message()).contains("all 1 connections of one_lane stayed busy");
+            });
+            assertThat(waiting.attempts()).as("nothing was sent").isEmpty();
+            assertThat(arrived.get()).as("the second call never reached the upstream").isEqualTo(1);
+            release.countDown();
+            first.join(Duration.ofSeconds(5));
+            assertThat(slow.attempts()).singleElement().satisfies(a -> assertThat(a.status()).isEqualTo(200));
+        } finally {
+            server.stop(0);
+        }
+    }
+}

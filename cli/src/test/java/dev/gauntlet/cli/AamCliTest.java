@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gauntlet.server.AamConfig;
 import dev.gauntlet.server.AamServer;
 import dev.gauntlet.server.DlqBackend;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,16 +24,8 @@ class AamCliTest {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String out, String err) {}
-
-    private static Run run(String... args) {
-        CommandLine cli = GauntletCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     /** A DLQ with one entry that replays fine. */
@@ -54,7 +44,7 @@ class AamCliTest {
     @Test
     void shouldDescribeTheNewCommandsWhenAskedForHelp() {
         assertThat(run("--help").out()).contains("aam", "dlq", "up");
-        Run aam = run("aam", "--help");
+        CliRun aam = run("aam", "--help");
         assertThat(aam.exit()).isZero();
         assertThat(aam.out()).contains("--host", "--port", "--farm-url", "--data", "--connectors", "--store", "--limits");
         assertThat(run("up", "--help").out()).contains("--farm-port", "--aam-port", "--ui-port", "--data", "--seed");
@@ -64,10 +54,10 @@ class AamCliTest {
 
     @Test
     void shouldRefuseStoresAndLimitsThatAreNotSupportedYet() {
-        Run pg = run("aam", "--port", "0", "--store", "postgresql://db/gauntlet");
+        CliRun pg = run("aam", "--port", "0", "--store", "postgresql://db/gauntlet");
         assertThat(pg.exit()).isEqualTo(2);
         assertThat(pg.err()).contains("not supported yet");
-        Run redis = run("aam", "--port", "0", "--limits", "redis://localhost:6379");
+        CliRun redis = run("aam", "--port", "0", "--limits", "redis://localhost:6379");
         assertThat(redis.exit()).isEqualTo(2);
         assertThat(redis.err()).contains("not supported yet");
         assertThat(run("aam", "--port", "0", "--connectors", dir.resolve("missing.yaml").toString()).err()).contains("--connectors must be an existing file");
@@ -94,20 +84,20 @@ class AamCliTest {
     @Test
     void shouldListAndReplayTheDlqAsATable() {
         try (AamServer aam = AamServer.start(AamConfig.builder().port(0).dataDir(dir).farmUrl("http://127.0.0.1:9").build(), ONE)) {
-            Run ls = run("dlq", "ls", "--aam-url", aam.url());
+            CliRun ls = run("dlq", "ls", "--aam-url", aam.url());
             assertThat(ls.exit()).as(ls.err()).isZero();
             assertThat(ls.out()).contains("ID", "CONNECTOR", "dlq-1", "stripe_mock", "network_error?", "1 entry");
-            Run filtered = run("dlq", "ls", "--aam-url", aam.url(), "--connector", "github_mock");
+            CliRun filtered = run("dlq", "ls", "--aam-url", aam.url(), "--connector", "github_mock");
             assertThat(filtered.out()).contains("empty");
-            Run one = run("dlq", "replay", "dlq-1", "--aam-url", aam.url());
+            CliRun one = run("dlq", "replay", "dlq-1", "--aam-url", aam.url());
             assertThat(one.exit()).isZero();
             assertThat(one.out()).contains("dlq-1", "succeeded");
-            Run all = run("dlq", "replay", "--all", "--connector", "stripe_mock", "--aam-url", aam.url());
+            CliRun all = run("dlq", "replay", "--all", "--connector", "stripe_mock", "--aam-url", aam.url());
             assertThat(all.out()).contains("1 replayed");
-            Run missing = run("dlq", "replay", "nope", "--aam-url", aam.url());
+            CliRun missing = run("dlq", "replay", "nope", "--aam-url", aam.url());
             assertThat(missing.exit()).isEqualTo(1);
             assertThat(missing.err()).contains("no DLQ entry 'nope'");
-            Run bad = run("dlq", "ls", "--aam-url", aam.url(), "--connector", "nope");
+            CliRun bad = run("dlq", "ls", "--aam-url", aam.url(), "--connector", "nope");
             assertThat(bad.exit()).isEqualTo(1);
             assertThat(bad.err()).contains("unknown connector 'nope'");
         }
@@ -117,11 +107,11 @@ class AamCliTest {
     void shouldExitOneWithTheServersMessageWhenTheDlqIsUnavailableOrUnreachable() {
         try (AamServer aam = AamServer.start(AamConfig.builder().port(0).dataDir(dir).farmUrl("http://127.0.0.1:9").build(),
                 dev.gauntlet.server.DlqBackend.UNAVAILABLE)) {
-            Run r = run("dlq", "ls", "--aam-url", aam.url());
+            CliRun r = run("dlq", "ls", "--aam-url", aam.url());
             assertThat(r.exit()).isEqualTo(1);
             assertThat(r.err()).contains("not wired", "503");
         }
-        Run gone = run("dlq", "ls", "--aam-url", "http://127.0.0.1:9");
+        CliRun gone = run("dlq", "ls", "--aam-url", "http://127.0.0.1:9");
         assertThat(gone.exit()).isEqualTo(1);
         assertThat(gone.err()).contains("cannot reach the AAM server");
         assertThat(run("dlq", "replay", "--aam-url", "http://127.0.0.1:9").exit()).isEqualTo(2);

@@ -2,8 +2,6 @@ package dev.gauntlet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,22 +12,14 @@ class GauntletCliTest {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String out, String err) {}
-
-    private static Run run(String... args) {
-        CommandLine cli = GauntletCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void shouldDescribeEveryCommandWhenAskedForHelp() {
         assertThat(run("--help").out()).contains("up", "farm");
-        Run farm = run("farm", "--help");
+        CliRun farm = run("farm", "--help");
         assertThat(farm.exit()).isZero();
         assertThat(farm.out()).contains("--port", "--host", "--services", "--seed", "--service-port", "--chaos");
         assertThat(run("up", "--help").out()).contains("--farm-port", "--seed", "--services");
@@ -37,21 +27,21 @@ class GauntletCliTest {
 
     @Test
     void shouldRefuseAnUnknownOptionWithAClearMessage() {
-        Run r = run("farm", "--prot", "8001");
+        CliRun r = run("farm", "--prot", "8001");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("Unknown option").contains("'--prot'");
     }
 
     @Test
     void shouldRefuseAServicesFolderThatDoesNotExist() {
-        Run r = run("farm", "--port", "0", "--services", dir.resolve("missing").toString());
+        CliRun r = run("farm", "--port", "0", "--services", dir.resolve("missing").toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("--services must be an existing folder");
     }
 
     @Test
     void shouldRefuseAPortOutOfRange() {
-        Run r = run("farm", "--port", "0", "--service-port", "stripe_mock=70000");
+        CliRun r = run("farm", "--port", "0", "--service-port", "stripe_mock=70000");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("must be between 0 and 65535, was 70000");
     }

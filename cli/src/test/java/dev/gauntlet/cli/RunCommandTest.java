@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code gauntlet run} end to end in-process: exit code, summary and the three report files. */
 class RunCommandTest {
@@ -18,16 +15,8 @@ class RunCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String out, String err) {}
-
-    private static Run run(String... args) {
-        CommandLine cli = GauntletCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     /** Ten seconds of calm reads and writes on two connectors; one threshold per outcome we want to see. */
@@ -53,7 +42,7 @@ class RunCommandTest {
     @Test
     void shouldExitZeroAndWriteTheThreeReportsWhenEveryThresholdHolds() throws Exception {
         Path reports = dir.resolve("reports");
-        Run r = run("run", scenario("").toString(), "--report-dir", reports.toString());
+        CliRun r = run("run", scenario("").toString(), "--report-dir", reports.toString());
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("PASSED", "✓ lost == 0", "✓ duplicates == 0");
         JsonNode json = new ObjectMapper().readTree(reports.resolve("report.json").toFile());
@@ -67,7 +56,7 @@ class RunCommandTest {
     @Test
     void shouldExitOneWhenAThresholdFails() throws Exception {
         Path reports = dir.resolve("failing");
-        Run r = run("run", scenario("  - \"p99_ms < 0.001\"\n").toString(), "--duration", "3s", "--report-dir", reports.toString());
+        CliRun r = run("run", scenario("  - \"p99_ms < 0.001\"\n").toString(), "--duration", "3s", "--report-dir", reports.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).contains("FAILED", "✗ p99_ms < 0.001");
         assertThat(Files.readString(reports.resolve("junit.xml"))).contains("failures=\"1\"");
@@ -75,14 +64,14 @@ class RunCommandTest {
 
     @Test
     void shouldRefuseAnUnknownScenarioWithTheChoices() {
-        Run r = run("run", "nope");
+        CliRun r = run("run", "nope");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("unknown scenario 'nope'", "hell");
     }
 
     @Test
     void shouldListScenariosWorkflowsAndConnectors() {
-        Run r = run("list");
+        CliRun r = run("list");
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("hell", "network_chaos_dlq", "idempotent_write", "drift_sensitive", "stripe_mock");
     }

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * The last stage: one HTTP attempt with the mesh's shared JDK HttpClient and the attempt timeout, classified.
@@ -77,15 +78,89 @@ public final class TransportStage implements Stage {
         }
     }
 
+    /** Reads so far and hedges sent: hedging stays within {@link #HEDGE_SHARE} of reads (plus a few to start). */
+    private final java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong hedges = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong hedgesWon = new java.util.concurrent.atomic.AtomicLong();
+    static final double HEDGE_SHARE = 0.1;
+
+    /**
+     * One answer for a read, hedged: when the first request has not answered within {@code hedgeAfter}, a second
+     * identical one goes out and whichever answers first wins ("The Tail at Scale"); the other is cancelled. A slow
+     * answer is then no slower than the hedge delay plus a normal one. Only reads: a write's second copy would meet
+     * the first in the upstream's idempotency slot. Bounded by a share of reads and by the bulkhead's free lanes.
+     */
+    private HttpResponse<byte[]> sendHedged(HttpRequest request, java.time.Duration after, boolean[] hedged)
+            throws IOException, InterruptedException {
+        long n = reads.incrementAndGet();
+        var first = context.http().sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+        try {
+            return first.get(after.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException slow) {
+            if (hedges.get() + 1 > n * HEDGE_SHARE + 5 || !inFlight.tryAcquire()) return await(first);
+            hedges.incrementAndGet();
+            hedged[0] = true;
+            try {
+                var second = context.http().sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+                var winner = new java.util.concurrent.CompletableFuture<HttpResponse<byte[]>>();
+                var failures = new java.util.concurrent.atomic.AtomicInteger();
+                java.util.function.BiConsumer<HttpResponse<byte[]>, Throwable> settle = (r, t) -> {
+                    if (t == null) winner.complete(r);
+                    else if (failures.incrementAndGet() == 2) winner.completeExceptionally(t);
+                };
+                first.whenComplete(settle);
+                second.whenComplete(settle);
+                try {
+                    HttpResponse<byte[]> r = await(winner);
+                    if (second.isDone() && !second.isCompletedExceptionally() && second.getNow(null) == r) hedgesWon.incrementAndGet();
+                    return r;
+                } finally {
+                    first.cancel(true);
+                    second.cancel(true);
+                }
+            } finally {
+                inFlight.release();
+            }
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw unwrap(e);
+        }
+    }
+
+    private static HttpResponse<byte[]> await(java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> f)
+            throws IOException, InterruptedException {
+        try {
+            return f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw unwrap(e);
+        }
+    }
+
+    private static IOException unwrap(java.util.concurrent.ExecutionException e) {
+        Throwable c = e.getCause();
+        if (c instanceof IOException io) return io;
+        return new IOException(c == null ? e.toString() : c.toString(), c);
+    }
+
+    @Override
+    public Map<String, Object> status() {
+        if (spec.timeouts().hedgeAfter() == null) return Map.of();
+        return Map.of("hedge_after_ms", spec.timeouts().hedgeAfter().toMillis(), "reads", reads.get(), "hedges", hedges.get(),
+                "hedges_won", hedgesWon.get());
+    }
+
     private Outcome send(Exchange exchange, HttpRequest request) {
         Instant at = context.clock().instant();
         long start = System.nanoTime();
         int number = Math.max(1, exchange.attemptNumber());
+        java.time.Duration hedgeAfter = spec.timeouts().hedgeAfter();
+        boolean[] hedged = {false};
         try {
-            HttpResponse<byte[]> r = context.http().send(request, HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> r = hedgeAfter != null && !exchange.isWrite() ? sendHedged(request, hedgeAfter, hedged)
+                    : context.http().send(request, HttpResponse.BodyHandlers.ofByteArray());
             MeshResponse response = new MeshResponse(r.statusCode(), r.headers().map(), r.body(), null, null, false);
             Classifier.Verdict v = classifier.judge(response, context.clock().instant());
-            String message = v.isSuccess() ? null : "HTTP " + r.statusCode() + (v.rule() == null ? "" : " (" + v.rule() + ")");
+            String message = v.isSuccess() ? (hedged[0] ? "hedged" : null)
+                    : "HTTP " + r.statusCode() + (v.rule() == null ? "" : " (" + v.rule() + ")") + (hedged[0] ? ", hedged" : "");
             exchange.record(new Attempt(number, at, (System.nanoTime() - start) / 1_000_000, r.statusCode(), v.errorClass(), message));
             if (v.isSuccess()) return new Outcome.Success(response);
             return new Outcome.Failure(v.errorClass(), r.statusCode(), message, v.retryAfter(), response);

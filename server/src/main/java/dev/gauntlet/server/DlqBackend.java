@@ -27,8 +27,8 @@ public interface DlqBackend {
      */
     record Replay(String id, String outcome, int status, String message) {}
 
-    /** Entries, newest first; {@code connector} may be null for all. */
-    List<Entry> list(String connector);
+    /** At most {@code limit} entries, newest first; {@code connector} may be null for all. */
+    List<Entry> list(String connector, int limit);
 
     Optional<Entry> get(String id);
 
@@ -50,7 +50,7 @@ public interface DlqBackend {
             return new ApiError(503, "dlq_unavailable", null, "the durable DLQ is not wired into this server yet");
         }
 
-        @Override public List<Entry> list(String connector) { throw unavailable(); }
+        @Override public List<Entry> list(String connector, int limit) { throw unavailable(); }
         @Override public Optional<Entry> get(String id) { throw unavailable(); }
         @Override public Optional<Replay> replay(String id) { throw unavailable(); }
         @Override public List<Replay> replayAll(String connector) { throw unavailable(); }

@@ -19,7 +19,8 @@ final class DlqRoutes {
     }
 
     void register(Endpoints api) {
-        api.get("/dlq", "Parked writes (?connector=ID to filter), with counts", "{\"entries\":[…],\"stats\":{…}}", this::list);
+        api.get("/dlq", "Parked writes, newest first (?connector=ID to filter, ?limit=N up to 100000, default 1000), with counts",
+                "{\"entries\":[…],\"stats\":{…}}", this::list);
         api.get("/dlq/{id}", "One parked write", "the entry", this::one);
         api.add(HandlerType.POST, "/dlq/{id}/replay", "Replay one parked write now, with the key it was first sent with", null,
                 "{\"id\",\"outcome\",\"status\",\"message\"}", this::replay);
@@ -39,9 +40,25 @@ final class DlqRoutes {
     private void list(Context ctx) {
         String c = connector(ctx);
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("entries", dlq.list(c));
+        out.put("entries", dlq.list(c, limit(ctx)));
         out.put("stats", dlq.stats());
         Json.reply(ctx, 200, out);
+    }
+
+    /** How many entries a listing shows: a checker reading every held op id asks for all of them. */
+    static final int DEFAULT_LIMIT = 1_000;
+    static final int MAX_LIMIT = 100_000;
+
+    private static int limit(Context ctx) {
+        String v = ctx.queryParam("limit");
+        if (v == null || v.isBlank()) return DEFAULT_LIMIT;
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= 1 && n <= MAX_LIMIT) return n;
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw ApiError.badRequest("limit", "limit must be a whole number from 1 to " + MAX_LIMIT + ", was '" + v + "'");
     }
 
     private void one(Context ctx) {

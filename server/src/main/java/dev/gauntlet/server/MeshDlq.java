@@ -25,8 +25,8 @@ final class MeshDlq implements DlqBackend {
     }
 
     @Override
-    public List<Entry> list(String connector) {
-        return dlq.list(new DlqFilter(connector, null, 1_000)).stream().map(MeshDlq::entry).toList();
+    public List<Entry> list(String connector, int limit) {
+        return dlq.list(new DlqFilter(connector, null, limit)).stream().map(MeshDlq::entry).toList();
     }
 
     @Override

@@ -198,6 +198,9 @@ class AamApiTest {
 
         JsonNode list = json(f.get("/dlq?connector=dead_end"));
         assertThat(list.toString()).contains(id);
+        assertThat(json(f.get("/dlq?connector=dead_end&limit=1")).path("entries")).hasSize(1);
+        assertRefused(f.get("/dlq?limit=0"), 400, "limit");
+        assertRefused(f.get("/dlq?limit=lots"), 400, "limit");
         JsonNode one = json(f.get("/dlq/" + id));
         assertThat(one.path("connector").asText()).isEqualTo("dead_end");
         assertThat(one.path("path").asText()).isEqualTo("/items");

@@ -16,6 +16,8 @@ import java.util.Set;
 final class AamProbe implements MeshProbe {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The AAM's largest DLQ page. */
+    static final int MAX_ENTRIES = 100_000;
     private final String aam;
     private final HttpClient http;
     private final Map<String, String> services;
@@ -41,7 +43,7 @@ final class AamProbe implements MeshProbe {
 
     @Override
     public long dlqBacklog() {
-        JsonNode s = get("/dlq");
+        JsonNode s = get("/dlq?limit=1"); // the counts; one entry, not a page, each second
         if (s == null) return 0;
         JsonNode st = s.path("stats");
         return st.path("pending").asLong() + st.path("replaying").asLong() + st.path("dead").asLong();
@@ -52,7 +54,7 @@ final class AamProbe implements MeshProbe {
         long open = 0;
         for (String id : services.keySet()) {
             JsonNode st = get("/connectors/" + id + "/status");
-            if (st != null && st.toString().contains("\"state\":\"open\"")) open++;
+            if (st != null && MeshProbes.isOpen(st.path("stages").path("circuit").path("state").asText(null))) open++;
         }
         return open;
     }
@@ -82,7 +84,8 @@ final class AamProbe implements MeshProbe {
     @Override
     public Set<String> pendingOpIds(String service) {
         var out = new HashSet<String>();
-        JsonNode s = get("/dlq");
+        // Every entry, not the default page: an op id missing here would count as lost.
+        JsonNode s = get("/dlq?limit=" + MAX_ENTRIES);
         if (s == null) return out;
         for (JsonNode e : s.path("entries")) {
             String state = e.path("state").asText();

@@ -17,6 +17,11 @@ public final class MeshProbes {
 
     private MeshProbes() {}
 
+    /** A circuit stage's state as its status names it (Resilience4j's states, lower case): open or forced open. */
+    static boolean isOpen(String state) {
+        return "open".equals(state) || "forced_open".equals(state);
+    }
+
     /** The probe of an in-process mesh. */
     public static final class OfMesh implements MeshProbe {
         private final Mesh mesh;
@@ -39,7 +44,7 @@ public final class MeshProbes {
             long open = 0;
             for (Connector c : mesh.connectors()) {
                 Object state = c.status().getOrDefault("circuit", Map.of()).get("state");
-                if (state != null && state.toString().toUpperCase(java.util.Locale.ROOT).contains("OPEN") && !state.toString().toUpperCase(java.util.Locale.ROOT).contains("HALF")) open++;
+                if (isOpen(state == null ? null : state.toString())) open++;
             }
             return open;
         }

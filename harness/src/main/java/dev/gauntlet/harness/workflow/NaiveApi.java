@@ -5,14 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gauntlet.mesh.ConnectorSpec;
 import dev.gauntlet.mesh.Forms;
 import dev.gauntlet.mesh.auth.AuthConfig;
+import dev.gauntlet.mesh.auth.TokenEndpoint;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
@@ -80,38 +78,13 @@ public final class NaiveApi implements Api {
     }
 
     /** Fetched on first use and kept for ever: the naive client's classic bug. */
-    private String token(AuthConfig.OAuth2 o) throws IOException, InterruptedException {
+    private String token(AuthConfig.OAuth2 o) {
         String t = token;
         if (t != null) return t;
         synchronized (this) {
-            if (token != null) return token;
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(o.tokenUrl())).timeout(spec.timeouts().attempt());
-            o.tokenHeaders().forEach(b::header);
-            String user = o.grant().equals("password") ? "username" : "client_id";
-            if (o.jsonBody()) {
-                String field = o.grant().equals("password") ? "email" : "client_id";
-                String secretField = o.grant().equals("password") ? "password" : "client_secret";
-                b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(
-                        java.util.Map.of(field, o.clientId(), secretField, o.clientSecret()))));
-            } else {
-                String form = "grant_type=" + enc(o.grant()) + "&" + user + "=" + enc(o.clientId())
-                        + "&" + (o.grant().equals("password") ? "password" : "client_secret") + "=" + enc(o.clientSecret());
-                if (o.grant().equals("password")) form += "&client_id=" + enc(o.clientId()) + "&client_secret=" + enc(o.clientSecret());
-                b.header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(form));
-            }
-            HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-            JsonNode j = parse(r.body());
-            if (r.statusCode() != 200 || j == null || !j.hasNonNull("access_token")) {
-                throw new IllegalStateException("token endpoint " + o.tokenUrl() + " answered " + r.statusCode());
-            }
-            token = j.get("access_token").asText();
+            if (token == null) token = TokenEndpoint.fetchOnce(o, http, spec.timeouts().attempt());
             return token;
         }
-    }
-
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
     private static JsonNode parse(byte[] body) {

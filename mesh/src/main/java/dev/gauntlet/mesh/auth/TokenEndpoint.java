@@ -23,7 +23,7 @@ import java.util.StringJoiner;
  * One OAuth 2.0 token endpoint: builds the token request of a grant (form per RFC 6749 §4.4 / §6, or GoTrue's JSON
  * body with {@code ?grant_type=} in the query) and reads the answer. Secrets never appear in the messages it gives.
  */
-final class TokenEndpoint {
+public final class TokenEndpoint {
 
     static final String REFRESH_GRANT = "refresh_token";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -60,6 +60,17 @@ final class TokenEndpoint {
         this.http = http;
         this.clock = clock;
         this.vendor = vendor;
+    }
+
+    /**
+     * One token from the configured grant, without the mesh around it (no cache, no refresh, no retry): what a
+     * client that fetches a token once does. The access token, or an exception saying why there is none.
+     */
+    public static String fetchOnce(AuthConfig.OAuth2 config, HttpClient http, Duration timeout) {
+        Answer a = new TokenEndpoint(config, http, java.time.InstantSource.system()).primary(timeout);
+        if (a instanceof Granted g) return g.accessToken();
+        TokenState.Failed f = (TokenState.Failed) a;
+        throw new IllegalStateException("token endpoint " + config.tokenUrl() + ": " + f.errorClass() + ": " + f.message());
     }
 
     /** The configured grant: client_credentials, or password (client id/secret as username or email and password). */

@@ -83,6 +83,7 @@ public final class TransportStage implements Stage {
     private final java.util.concurrent.atomic.AtomicLong hedges = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong hedgesWon = new java.util.concurrent.atomic.AtomicLong();
     static final double HEDGE_SHARE = 0.1;
+    private static final boolean[] NOT_HEDGED = new boolean[1];
 
     /**
      * One answer for a read, hedged: when the first request has not answered within {@code hedgeAfter}, a second
@@ -153,9 +154,11 @@ public final class TransportStage implements Stage {
         long start = System.nanoTime();
         int number = Math.max(1, exchange.attemptNumber());
         java.time.Duration hedgeAfter = spec.timeouts().hedgeAfter();
-        boolean[] hedged = {false};
+        boolean hedging = hedgeAfter != null && !exchange.isWrite();
+        // A flag the hedged send sets; unhedged calls share one that is never written (no allocation per call).
+        boolean[] hedged = hedging ? new boolean[1] : NOT_HEDGED;
         try {
-            HttpResponse<byte[]> r = hedgeAfter != null && !exchange.isWrite() ? sendHedged(request, hedgeAfter, hedged)
+            HttpResponse<byte[]> r = hedging ? sendHedged(request, hedgeAfter, hedged)
                     : context.http().send(request, HttpResponse.BodyHandlers.ofByteArray());
             MeshResponse response = new MeshResponse(r.statusCode(), r.headers().map(), r.body(), null, null, false);
             Classifier.Verdict v = classifier.judge(response, context.clock().instant());

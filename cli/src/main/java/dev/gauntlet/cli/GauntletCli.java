@@ -31,7 +31,20 @@ public final class GauntletCli implements Runnable {
 
     /** The configured command line, shared by main and the tests. */
     public static CommandLine commandLine() {
-        return new CommandLine(new GauntletCli()).setCaseInsensitiveEnumValuesAllowed(true);
+        return new CommandLine(new GauntletCli()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler(GauntletCli::failed);
+    }
+
+    /**
+     * A command that fails at run time (a farm or AAM that cannot be reached, a file that cannot be written) says why
+     * in one line and exits 1; the stack trace only with {@code GAUNTLET_DEBUG=1}.
+     */
+    static int failed(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+        String why = e.getMessage() == null ? e.toString() : e.getMessage();
+        cli.getErr().println("gauntlet " + cli.getCommandName() + ": " + why);
+        if (System.getenv("GAUNTLET_DEBUG") != null) e.printStackTrace(cli.getErr());
+        cli.getErr().flush();
+        return 1;
     }
 
     /** Reads the version from the jar manifest, or "dev" when run from classes. */

@@ -88,11 +88,18 @@ final class RunCommand implements Callable<Integer> {
         if (farmUrl == null && aamUrl != null) farmUrl = farmOf(aamUrl, probe);
         FarmServer ownFarm = farmUrl == null ? FarmServer.start(FarmConfig.builder().host("127.0.0.1").port(0).seed(scenario.seed()).build()) : null;
         String farm = farmUrl != null ? farmUrl : ownFarm.url();
+        if (ownFarm == null) requireFarm(farm, probe);
         AtomicBoolean stop = new AtomicBoolean();
         Thread hook = new Thread(() -> stop.set(true), "gauntlet-run-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build()) {
-            List<ConnectorsFile.Entry> connectors = connectorsFile == null ? ConnectorsFile.builtIn(farm) : ConnectorsFile.load(connectorsFile, farm);
+            List<ConnectorsFile.Entry> connectors;
+            try {
+                connectors = connectorsFile == null ? ConnectorsFile.builtIn(farm) : ConnectorsFile.load(connectorsFile, farm);
+            } catch (IllegalArgumentException | java.io.IOException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--connectors " + connectorsFile + ": "
+                        + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage()));
+            }
             var runner = new ScenarioRunner(workflows, new FarmControl(farm, http), !noReset);
             java.io.PrintWriter out = spec.commandLine().getOut();
             Progress progress = new Progress(out, System.console() != null);
@@ -124,6 +131,18 @@ final class RunCommand implements Callable<Integer> {
             } catch (IllegalStateException shuttingDown) {
                 // Ctrl-C: the hook is running; nothing to remove.
             }
+        }
+    }
+
+    /** A usage error, before any load, when the farm the run would reset and check against does not answer. */
+    private void requireFarm(String farm, HttpClient http) {
+        try {
+            var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(farm.replaceAll("/$", "") + "/admin/status"))
+                    .timeout(Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+            if (r.statusCode() != 200) throw new java.io.IOException("GET /admin/status answered " + r.statusCode());
+        } catch (java.io.IOException | InterruptedException | IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--farm-url " + farm + ": cannot reach the farm ("
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
         }
     }
 

@@ -70,6 +70,38 @@ class RunCommandTest {
     }
 
     @Test
+    void shouldRefuseAFarmOrAamThatDoesNotAnswerBeforeAnyLoad() {
+        CliRun farm = run("run", "mild", "--duration", "1s", "--farm-url", "http://127.0.0.1:9");
+        assertThat(farm.exit()).isEqualTo(2);
+        assertThat(farm.err()).contains("--farm-url http://127.0.0.1:9: cannot reach the farm").doesNotContain("\tat ");
+        CliRun aam = run("run", "mild", "--duration", "1s", "--aam-url", "http://127.0.0.1:9");
+        assertThat(aam.exit()).isEqualTo(2);
+        assertThat(aam.err()).contains("--aam-url http://127.0.0.1:9: cannot reach the AAM");
+    }
+
+    @Test
+    void shouldRefuseAMissingOrBrokenConnectorsFileNamingTheField() throws Exception {
+        CliRun missing = run("run", "mild", "--duration", "1s", "--connectors", dir.resolve("nope.yaml").toString());
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err()).contains("--connectors", "nope.yaml: no such file");
+        java.nio.file.Path broken = java.nio.file.Files.writeString(dir.resolve("broken.yaml"),
+                "connectors:\n  - { id: x, base_url: 'http://h', limit: { burst: 0 } }\n");
+        CliRun bad = run("run", "mild", "--duration", "1s", "--connectors", broken.toString());
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("connectors[0] (x): limit.burst must be ≥ 1, was 0");
+    }
+
+    @Test
+    void shouldSayInOneLineWhyACommandFailedAtRunTime() {
+        // The report folder is a file: the run cannot write its reports.
+        java.nio.file.Path notAFolder = dir.resolve("taken");
+        org.assertj.core.api.Assertions.assertThatCode(() -> java.nio.file.Files.writeString(notAFolder, "x")).doesNotThrowAnyException();
+        CliRun r = run("run", "schema_drift", "--duration", "1s", "--report-dir", notAFolder.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).startsWith("gauntlet run: ").doesNotContain("\tat ");
+    }
+
+    @Test
     void shouldListScenariosWorkflowsAndConnectors() {
         CliRun r = run("list");
         assertThat(r.exit()).isZero();

@@ -1,7 +1,6 @@
 package dev.gauntlet.mesh.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gauntlet.mesh.dlq.DlqEntry;
 import dev.gauntlet.mesh.dlq.DlqFilter;
 import dev.gauntlet.mesh.dlq.DlqState;
@@ -27,8 +26,6 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class MemoryStore implements Store {
     private final Map<String, String> credentials = new ConcurrentHashMap<>();
     private final Map<String, Map<String, JsonNode>> schemas = new ConcurrentHashMap<>();
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
-            .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     /** Bounded like the durable stores' retention, so a long run in memory does not grow without end. */
     private static final int KEEP_EVENTS = 10_000;
     private static final int KEEP_ROLLUPS = 100_000;
@@ -71,12 +68,7 @@ public final class MemoryStore implements Store {
 
     @Override
     public synchronized void appendEvent(MeshEvent event) {
-        String json;
-        try {
-            json = JSON.writeValueAsString(event);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            json = "{\"error\":\"not serialisable: " + e.getOriginalMessage().replace('"', '\'') + "\"}";
-        }
+        String json = StoredEvent.json(event);
         events.addFirst(new StoredEvent(++eventSeq, event.at(), event.connector(), event.type(), json));
         while (events.size() > KEEP_EVENTS) events.removeLast();
     }

@@ -362,13 +362,7 @@ public final class SqliteStore implements Store {
 
     @Override
     public void appendEvent(MeshEvent event) {
-        String body;
-        try {
-            body = JSON.writeValueAsString(event);
-        } catch (JsonProcessingException e) {
-            body = "{\"error\":\"not serialisable: " + e.getOriginalMessage().replace('"', '\'') + "\"}";
-        }
-        String json = body;
+        String json = StoredEvent.json(event);
         locked(() -> {
             PreparedStatement p = ps("INSERT INTO events (at, connector, type, json) VALUES (?, ?, ?, ?)");
             p.setLong(1, ms(event.at()));

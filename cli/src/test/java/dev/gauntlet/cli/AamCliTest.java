@@ -33,7 +33,7 @@ class AamCliTest {
         private final Entry e = new Entry("dlq-1", "stripe_mock", "POST", "/v1/customers", "op-1", "network_error", 4, true,
                 Instant.parse("2026-01-01T00:00:00Z"), "pending", "connection reset");
 
-        @Override public List<Entry> list(String connector, int limit) { return connector == null || connector.equals("stripe_mock") ? List.of(e) : List.of(); }
+        @Override public List<Entry> list(Filter filter) { return filter.connector() == null || filter.connector().equals("stripe_mock") ? List.of(e) : List.of(); }
         @Override public Optional<Entry> get(String id) { return id.equals(e.id()) ? Optional.of(e) : Optional.empty(); }
         @Override public Optional<Replay> replay(String id) { return get(id).map(x -> new Replay(id, "succeeded", 200, "committed")); }
         @Override public List<Replay> replayAll(String connector) { return List.of(new Replay("dlq-1", "succeeded", 200, "committed")); }

@@ -62,8 +62,9 @@ public final class AamServer implements AutoCloseable {
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         this.recent = new RecentEvents(mesh.events());
         this.connectors = new ConnectorRoutes(mesh, initial, recent);
-        this.runs = new Runs(mesh, connectors::entries, workflows, config.farmUrl(), http, config.dataDir(), config.clock());
-        this.events = new EventStream(mesh.events(), () -> mesh.metrics().snapshot());
+        this.events = new EventStream(mesh.events(), this::liveSnapshot);
+        this.runs = new Runs(mesh, connectors::entries, workflows, config.farmUrl(), http, config.dataDir(), config.clock(),
+                run -> events.send("run", run));
         this.prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new MeshMetricsBinder(mesh.metrics()).bindTo(prometheus);
     }
@@ -142,6 +143,18 @@ public final class AamServer implements AutoCloseable {
         out.put("connectors", connectors.size());
         out.put("farm", config.farmUrl());
         Json.reply(ctx, 200, out);
+    }
+
+    /** The stream's once-a-second {@code metrics} event: the metrics snapshot, each connector's live state, the DLQ counts. */
+    private Object liveSnapshot() {
+        Map<String, Object> out = Json.fields(mesh.metrics().snapshot());
+        out.put("status", LiveStatus.of(mesh));
+        try {
+            out.put("dlq", dlq.stats());
+        } catch (ApiError unavailable) {
+            out.put("dlq", null); // a server without a DLQ still streams its metrics
+        }
+        return out;
     }
 
     private void drift(Context ctx) {

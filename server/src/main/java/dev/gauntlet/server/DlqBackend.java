@@ -27,8 +27,24 @@ public interface DlqBackend {
      */
     record Replay(String id, String outcome, int status, String message) {}
 
-    /** At most {@code limit} entries, newest first; {@code connector} may be null for all. */
-    List<Entry> list(String connector, int limit);
+    /**
+     * Which entries a listing shows; each of {@code connector}, {@code state} and {@code errorClass} is null for any.
+     *
+     * @param limit at most this many, newest first
+     */
+    record Filter(String connector, String state, String errorClass, int limit) {
+        public static Filter of(String connector, int limit) {
+            return new Filter(connector, null, null, limit);
+        }
+    }
+
+    /** The entries the filter selects, newest first. */
+    List<Entry> list(Filter filter);
+
+    /** Every attempt of an entry, oldest first (the live call's, then each replay's); empty when not known. */
+    default List<Map<String, Object>> history(String id) {
+        return List.of();
+    }
 
     Optional<Entry> get(String id);
 
@@ -50,7 +66,7 @@ public interface DlqBackend {
             return new ApiError(503, "dlq_unavailable", null, "the durable DLQ is not wired into this server yet");
         }
 
-        @Override public List<Entry> list(String connector, int limit) { throw unavailable(); }
+        @Override public List<Entry> list(Filter filter) { throw unavailable(); }
         @Override public Optional<Entry> get(String id) { throw unavailable(); }
         @Override public Optional<Replay> replay(String id) { throw unavailable(); }
         @Override public List<Replay> replayAll(String connector) { throw unavailable(); }

@@ -1,7 +1,10 @@
 package dev.gauntlet.server;
 
+import dev.gauntlet.mesh.classify.ErrorClass;
+import dev.gauntlet.mesh.dlq.DlqState;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +22,10 @@ final class DlqRoutes {
     }
 
     void register(Endpoints api) {
-        api.get("/dlq", "Parked writes, newest first (?connector=ID to filter, ?limit=N up to 100000, default 1000), with counts",
-                "{\"entries\":[…],\"stats\":{…}}", this::list);
-        api.get("/dlq/{id}", "One parked write", "the entry", this::one);
+        api.get("/dlq", "Parked writes, newest first, with counts; filters ?connector=ID, ?state=" + STATES + ", ?error_class="
+                + CLASSES + ", ?limit=N (1-100000, default 1000)", "{\"entries\":[…],\"stats\":{…}}", this::list);
+        api.get("/dlq/{id}", "One parked write and its attempt history (the live call's, then each replay's)",
+                "the entry and \"history\":[{\"number\",\"at\",\"duration_ms\",\"status\",\"error_class\",\"message\"}]", this::one);
         api.add(HandlerType.POST, "/dlq/{id}/replay", "Replay one parked write now, with the key it was first sent with", null,
                 "{\"id\",\"outcome\",\"status\",\"message\"}", this::replay);
         api.add(HandlerType.POST, "/dlq/replay", "Replay every pending write (?connector=ID for one connector)", null,
@@ -37,10 +41,20 @@ final class DlqRoutes {
         return c;
     }
 
+    static final List<String> STATES = Arrays.stream(DlqState.values()).map(Enum::name).toList();
+    static final List<String> CLASSES = Arrays.stream(ErrorClass.values()).map(Enum::name).toList();
+
+    private static String oneOf(Context ctx, String param, List<String> allowed) {
+        String v = ctx.queryParam(param);
+        if (v == null || v.isBlank()) return null;
+        if (!allowed.contains(v)) throw ApiError.badRequest(param, param + " must be one of " + allowed + ", was '" + v + "'");
+        return v;
+    }
+
     private void list(Context ctx) {
-        String c = connector(ctx);
+        var filter = new DlqBackend.Filter(connector(ctx), oneOf(ctx, "state", STATES), oneOf(ctx, "error_class", CLASSES), limit(ctx));
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("entries", dlq.list(c, limit(ctx)));
+        out.put("entries", dlq.list(filter));
         out.put("stats", dlq.stats());
         Json.reply(ctx, 200, out);
     }
@@ -63,7 +77,10 @@ final class DlqRoutes {
 
     private void one(Context ctx) {
         String id = ctx.pathParam("id");
-        Json.reply(ctx, 200, dlq.get(id).orElseThrow(() -> ApiError.notFound("DLQ entry", id, null)));
+        DlqBackend.Entry entry = dlq.get(id).orElseThrow(() -> ApiError.notFound("DLQ entry", id, null));
+        Map<String, Object> out = Json.fields(entry);
+        out.put("history", dlq.history(id));
+        Json.reply(ctx, 200, out);
     }
 
     private void replay(Context ctx) {

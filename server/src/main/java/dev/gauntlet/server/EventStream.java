@@ -15,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code GET /events}: every event published on the mesh's bus, and once a second a {@code metrics} event with the
- * snapshot, to each connected client. The publisher only drops an item into each client's bounded queue (the oldest
+ * {@code GET /events}: every event published on the mesh's bus, the server's own {@code run} events, and once a second a
+ * {@code metrics} event with the snapshot, to each connected client. The publisher only drops an item into each client's bounded queue (the oldest
  * goes when a slow client falls behind); each client's own request thread writes, so a stuck client never blocks a call.
  */
 final class EventStream implements AutoCloseable {
@@ -64,8 +64,13 @@ final class EventStream implements AutoCloseable {
     }
 
     private void publish(MeshEvent e) {
+        send(e.type(), e);
+    }
+
+    /** Sends an event that is not the mesh's (a run's start, phases and end) to every connected client. */
+    void send(String event, Object payload) {
         if (clients.isEmpty()) return;
-        Item item = new Item(e.type(), e);
+        Item item = new Item(event, payload);
         for (Client c : clients) c.offer(item);
     }
 

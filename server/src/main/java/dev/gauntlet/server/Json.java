@@ -42,11 +42,16 @@ public final class Json {
     public static Map<String, Object> event(MeshEvent e) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("type", e.type());
-        @SuppressWarnings("unchecked")
-        Map<String, Object> fields = MAPPER.convertValue(e, Map.class);
-        out.putAll(fields);
+        out.putAll(fields(e));
         return out;
     }
+
+    /** A record's or bean's fields as a map, keyed as the API writes them. */
+    public static Map<String, Object> fields(Object value) {
+        return MAPPER.convertValue(value, MAP);
+    }
+
+    private static final com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>> MAP = new com.fasterxml.jackson.core.type.TypeReference<>() {};
 
     /** The request body as a JSON object; 400 naming {@code body} when it is empty, not JSON, or not an object. */
     public static Body body(Context ctx) {

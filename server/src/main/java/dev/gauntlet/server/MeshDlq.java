@@ -1,5 +1,6 @@
 package dev.gauntlet.server;
 
+import dev.gauntlet.mesh.Attempt;
 import dev.gauntlet.mesh.Mesh;
 import dev.gauntlet.mesh.dlq.DlqEntry;
 import dev.gauntlet.mesh.dlq.DlqFilter;
@@ -25,8 +26,34 @@ final class MeshDlq implements DlqBackend {
     }
 
     @Override
-    public List<Entry> list(String connector, int limit) {
-        return dlq.list(new DlqFilter(connector, null, limit)).stream().map(MeshDlq::entry).toList();
+    public List<Entry> list(Filter filter) {
+        DlqState state = filter.state() == null ? null : DlqState.valueOf(filter.state());
+        if (filter.errorClass() == null) {
+            return dlq.list(new DlqFilter(filter.connector(), state, filter.limit())).stream().map(MeshDlq::entry).toList();
+        }
+        // The store filters by connector and state; the error class is picked out here from a bounded page.
+        return dlq.list(new DlqFilter(filter.connector(), state, ERROR_CLASS_SCAN)).stream()
+                .filter(e -> e.errorClass() != null && e.errorClass().name().equals(filter.errorClass()))
+                .limit(filter.limit()).map(MeshDlq::entry).toList();
+    }
+
+    /** How many of the newest entries an error-class filter looks through. */
+    static final int ERROR_CLASS_SCAN = 100_000;
+
+    @Override
+    public List<Map<String, Object>> history(String id) {
+        return dlq.entry(id).map(e -> e.attempts().stream().map(MeshDlq::attempt).toList()).orElse(List.of());
+    }
+
+    private static Map<String, Object> attempt(Attempt a) {
+        var out = new LinkedHashMap<String, Object>();
+        out.put("number", a.number());
+        out.put("at", a.at() == null ? null : a.at().toString());
+        out.put("duration_ms", a.durationMs());
+        out.put("status", a.status());
+        out.put("error_class", a.errorClass() == null ? null : a.errorClass().name());
+        out.put("message", a.message());
+        return out;
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.gauntlet.harness.workflow.Workflow;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,10 +40,13 @@ final class RunRoutes {
         api.add(HandlerType.POST, "/scenarios/run", "Run a scenario against this mesh and its farm",
                 "{\"scenario\":\"hell\",\"duration\":\"60s\",\"seed\":42,\"compare\":\"naive\",\"reset\":true}",
                 "202 {\"id\"}; 409 while another run is running", this::runScenario);
-        api.get("/runs", "Every run since the server started", "{\"runs\":[{\"id\",\"scenario\",\"state\",\"started\",\"finished\"}]}", this::list);
+        api.get("/runs", "Every run, oldest first, kept across restarts in the data folder",
+                "{\"runs\":[{\"id\",\"scenario\",\"state\",\"started\",\"finished\",\"passed\",\"stop_reason\"}]}", this::list);
         api.get("/runs/{id}", "A run: live progress while it runs, its report.json once done",
                 "{\"id\",\"state\",\"phase\",\"live\",\"report\",…}", this::one);
-        api.add(HandlerType.POST, "/runs/{id}/stop", "Stop a run (its report is still written)", null, "202 {\"id\",\"state\"}", this::stop);
+        api.add(HandlerType.POST, "/runs/{id}/stop", "Stop a run and keep why (its report is still written)",
+                "optional {\"reason\":\"halted from the UI\"}", "202 {\"id\",\"state\",\"stop_reason\"}", this::stop);
+        api.get("/runs/{id}/{file}", "A finished run's report: report.json, junit.xml or report.html", "the file", this::report);
     }
 
     private void workflows(Context ctx) {
@@ -143,10 +147,45 @@ final class RunRoutes {
         Json.reply(ctx, 200, runs.get(ctx.pathParam("id")).detail());
     }
 
+    static final int MAX_REASON = 500;
+
     private void stop(Context ctx) {
         Runs.Run r = runs.get(ctx.pathParam("id"));
-        if (r.state != Runs.State.running) throw ApiError.conflict("not_running", "run " + r.id + " is " + r.state + " already");
-        r.stop.set(true);
-        Json.reply(ctx, 202, Map.of("id", r.id, "state", "stopping"));
+        String reason = "stopped over the API";
+        if (ctx.bodyAsBytes().length > 0) {
+            Body b = Json.body(ctx).only("reason");
+            String given = b.text("reason", null);
+            if (given != null) {
+                if (given.isBlank() || given.length() > MAX_REASON) {
+                    throw ApiError.badRequest("reason", "reason must be 1 to " + MAX_REASON + " characters, was " + given.length());
+                }
+                reason = given.strip();
+            }
+        }
+        runs.stop(r, reason);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", r.id);
+        out.put("state", "stopping");
+        out.put("stop_reason", reason);
+        Json.reply(ctx, 202, out);
+    }
+
+    private void report(Context ctx) {
+        Runs.Run r = runs.get(ctx.pathParam("id"));
+        String file = ctx.pathParam("file");
+        if (!Runs.REPORT_FILES.contains(file)) {
+            throw ApiError.notFound("report file", file, Runs.REPORT_FILES);
+        }
+        Path path = r.reportDir == null ? null : r.reportDir.resolve(file);
+        if (path == null || !Files.isRegularFile(path)) {
+            throw new ApiError(404, "no_report", "file", "run " + r.id + " is " + r.state + " and has no " + file
+                    + (r.state == Runs.State.running ? " yet" : ""));
+        }
+        String type = file.endsWith(".json") ? "application/json" : file.endsWith(".xml") ? "application/xml" : "text/html; charset=utf-8";
+        try {
+            ctx.contentType(type).header("Content-Disposition", "inline; filename=\"" + r.id + "-" + file + "\"").result(Files.readAllBytes(path));
+        } catch (IOException e) {
+            throw new ApiError(404, "no_report", "file", "cannot read " + file + " of run " + r.id + ": " + e.getMessage());
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.gauntlet.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.gauntlet.harness.connectors.ConnectorsFile;
 import dev.gauntlet.harness.report.ReportWriter;
 import dev.gauntlet.harness.report.RunReport;
@@ -11,27 +12,39 @@ import dev.gauntlet.harness.workflow.Workflows;
 import dev.gauntlet.mesh.Mesh;
 import java.io.IOException;
 import java.net.http.HttpClient;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Scenario runs started over the API: one at a time, each in a virtual thread, through this server's mesh against
- * its farm; live progress while it runs, the report (also written under {@code <data>/runs/<id>/}) once done.
+ * its farm; live progress while it runs, the report once done. Every run is kept under {@code <data>/runs/<id>/}
+ * ({@code run.json} beside the three reports), so the history survives a restart of the server.
  */
 final class Runs {
 
     private static final Logger LOG = LoggerFactory.getLogger(Runs.class);
+    static final String RUN_FILE = "run.json";
+    /** The report files a finished run can be downloaded as. */
+    static final List<String> REPORT_FILES = List.of("report.json", "junit.xml", "report.html");
 
     /** Where a run is. */
     enum State { running, passed, failed, stopped, error }
@@ -41,18 +54,22 @@ final class Runs {
         final String id;
         final String scenario;
         final Instant started;
+        final Scenario plan; // null for a run loaded from an earlier server's data folder
         final AtomicBoolean stop = new AtomicBoolean();
         final AtomicReference<ScenarioRunner.Live> live = new AtomicReference<>();
         volatile State state = State.running;
         volatile Instant finished;
         volatile RunReport report;
         volatile String error;
+        volatile String stopReason;
+        volatile Boolean passed;
         volatile Path reportDir;
 
-        Run(String id, String scenario, Instant started) {
+        Run(String id, String scenario, Instant started, Scenario plan) {
             this.id = id;
             this.scenario = scenario;
             this.started = started;
+            this.plan = plan;
         }
 
         Map<String, Object> summary() {
@@ -62,6 +79,8 @@ final class Runs {
             out.put("state", state.name());
             out.put("started", started.toString());
             out.put("finished", finished == null ? null : finished.toString());
+            out.put("passed", passed);
+            out.put("stop_reason", stopReason);
             return out;
         }
 
@@ -72,7 +91,27 @@ final class Runs {
             out.put("live", l);
             out.put("error", error);
             out.put("report_dir", reportDir == null ? null : reportDir.toString());
-            out.put("report", report);
+            out.put("report", report != null ? report : storedReport());
+            return out;
+        }
+
+        /** The report.json of a run an earlier server finished (read from disk, as written). */
+        private JsonNode storedReport() {
+            if (reportDir == null) return null;
+            Path file = reportDir.resolve("report.json");
+            if (!Files.isRegularFile(file)) return null;
+            try {
+                return Json.MAPPER.readTree(file.toFile());
+            } catch (IOException e) {
+                LOG.warn("cannot read {}: {}", file, e.getMessage());
+                return null;
+            }
+        }
+
+        /** What {@code run.json} keeps of a run. */
+        Map<String, Object> record() {
+            Map<String, Object> out = summary();
+            out.put("error", error);
             return out;
         }
     }
@@ -82,22 +121,26 @@ final class Runs {
     private final Workflows workflows;
     private final String farmUrl;
     private final HttpClient http;
-    private final Path dataDir;
+    private final Path runsDir;
     private final InstantSource clock;
+    private final Consumer<Map<String, Object>> events;
     private final Map<String, Run> runs = new LinkedHashMap<>();
     private final AtomicReference<Run> active = new AtomicReference<>();
     private final AtomicLong sequence = new AtomicLong();
     private final List<Thread> threads = new ArrayList<>();
 
+    /** @param events receives each run's {@code run} events (started, phase, finished) for the event stream */
     Runs(Mesh mesh, Supplier<List<ConnectorsFile.Entry>> connectors, Workflows workflows, String farmUrl, HttpClient http, Path dataDir,
-         InstantSource clock) {
+         InstantSource clock, Consumer<Map<String, Object>> events) {
         this.mesh = mesh;
         this.connectors = connectors;
         this.workflows = workflows;
         this.farmUrl = farmUrl;
         this.http = http;
-        this.dataDir = dataDir;
+        this.runsDir = dataDir.resolve("runs");
         this.clock = clock;
+        this.events = Objects.requireNonNull(events, "events");
+        loadEarlierRuns();
     }
 
     Workflows workflows() {
@@ -113,9 +156,12 @@ final class Runs {
         }
         String id = scenario.name().replaceAll("[^A-Za-z0-9_-]", "_") + "-" + sequence.incrementAndGet();
         while (runs.containsKey(id)) id = id + "x";
-        Run run = new Run(id, scenario.name(), clock.instant());
+        Run run = new Run(id, scenario.name(), clock.instant(), scenario);
+        run.reportDir = runsDir.resolve(id);
         runs.put(id, run);
         active.set(run);
+        save(run);
+        announce(run, "started", null);
         List<ConnectorsFile.Entry> entries = connectors.get();
         threads.removeIf(t -> !t.isAlive());
         threads.add(Thread.ofVirtual().name("aam-run-" + id).start(() -> execute(run, scenario, entries, compare, resetFarm)));
@@ -123,27 +169,132 @@ final class Runs {
     }
 
     private void execute(Run run, Scenario scenario, List<ConnectorsFile.Entry> entries, boolean compare, boolean resetFarm) {
+        ScenarioRunner.Listener listener = new ScenarioRunner.Listener() {
+            @Override
+            public void second(ScenarioRunner.Live live) {
+                run.live.set(live);
+            }
+
+            @Override
+            public void phaseStarted(Scenario.Phase phase) {
+                announce(run, "phase", phase.name());
+            }
+        };
         try {
             var runner = new ScenarioRunner(workflows, new FarmControl(farmUrl, http), resetFarm);
-            RunReport report = runner.run(scenario, Targets.mesh(mesh, entries), run.live::set, run.stop::get);
+            RunReport report = runner.run(scenario, Targets.mesh(mesh, entries), listener, run.stop::get);
             if (compare && !run.stop.get()) {
-                RunReport naive = runner.run(scenario, Targets.naive(entries, http), run.live::set, run.stop::get);
+                RunReport naive = runner.run(scenario, Targets.naive(entries, http), listener, run.stop::get);
                 report = report.withBaseline(naive);
             }
             run.report = report;
-            Path dir = dataDir.resolve("runs").resolve(run.id);
-            ReportWriter.write(report, dir);
-            run.reportDir = dir;
+            run.passed = report.passed();
+            ReportWriter.write(report, run.reportDir);
             run.state = run.stop.get() ? State.stopped : report.passed() ? State.passed : State.failed;
-            LOG.info("run {} ({}) {}; reports in {}", run.id, run.scenario, run.state, dir);
+            LOG.info("run {} ({}) {}; reports in {}", run.id, run.scenario, run.state, run.reportDir);
         } catch (IOException | RuntimeException e) {
             run.error = e.getMessage() == null ? e.toString() : e.getMessage();
             run.state = State.error;
             LOG.warn("run {} ({}) failed: {}", run.id, run.scenario, run.error);
         } finally {
             run.finished = clock.instant();
+            save(run);
             active.compareAndSet(run, null);
+            announce(run, "finished", null);
         }
+    }
+
+    /** Asks a running run to stop, keeping why (shown with the run and kept in its {@code run.json}). */
+    void stop(Run run, String reason) {
+        if (run.state != State.running) throw ApiError.conflict("not_running", "run " + run.id + " is " + run.state + " already");
+        run.stopReason = reason;
+        run.stop.set(true);
+        save(run);
+    }
+
+    private void announce(Run run, String what, String phase) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("type", "run");
+        e.put("at", clock.instant().toString());
+        e.put("run", run.id);
+        e.put("scenario", run.scenario);
+        e.put("what", what);
+        e.put("phase", phase);
+        e.put("chaos", chaosOf(run.plan, phase));
+        e.put("state", run.state.name());
+        e.put("stop_reason", run.stopReason);
+        try {
+            events.accept(e);
+        } catch (RuntimeException ex) {
+            LOG.warn("run event for {} not sent: {}", run.id, ex.toString());
+        }
+    }
+
+    private static String chaosOf(Scenario plan, String phase) {
+        if (plan == null || phase == null) return null;
+        for (Scenario.Phase p : plan.phases()) {
+            if (p.name().equals(phase)) return p.chaos() == null ? null : p.chaos().level();
+        }
+        return null;
+    }
+
+    /** Writes {@code run.json} (through a temporary file, so a crash never leaves half of one). */
+    private void save(Run run) {
+        try {
+            Files.createDirectories(run.reportDir);
+            Path tmp = run.reportDir.resolve(RUN_FILE + ".tmp");
+            Json.MAPPER.writeValue(tmp.toFile(), run.record());
+            Files.move(tmp, run.reportDir.resolve(RUN_FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            LOG.warn("cannot keep run {} in {}: {}", run.id, run.reportDir, e.getMessage());
+        }
+    }
+
+    private static final Pattern SEQUENCE = Pattern.compile("-(\\d+)x*$");
+
+    /** Reads the runs an earlier server kept; one that was running when that server stopped is marked as an error. */
+    private void loadEarlierRuns() {
+        if (!Files.isDirectory(runsDir)) return;
+        List<Run> found = new ArrayList<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(runsDir, Files::isDirectory)) {
+            for (Path dir : dirs) {
+                Path file = dir.resolve(RUN_FILE);
+                if (!Files.isRegularFile(file)) continue;
+                try {
+                    found.add(load(dir, Json.MAPPER.readTree(file.toFile())));
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("skipping the run kept in {}: {}", dir, e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot list the runs kept in {}: {}", runsDir, e.getMessage());
+            return;
+        }
+        found.sort(Comparator.comparing((Run r) -> r.started));
+        for (Run r : found) {
+            runs.put(r.id, r);
+            Matcher m = SEQUENCE.matcher(r.id);
+            if (m.find()) sequence.accumulateAndGet(Long.parseLong(m.group(1)), Math::max);
+        }
+        if (!found.isEmpty()) LOG.info("{} earlier runs found in {}", found.size(), runsDir);
+    }
+
+    private Run load(Path dir, JsonNode j) {
+        String id = j.path("id").asText(dir.getFileName().toString());
+        Run r = new Run(id, j.path("scenario").asText("?"), Instant.parse(j.path("started").asText()), null);
+        r.reportDir = dir;
+        r.state = State.valueOf(j.path("state").asText(State.error.name()));
+        r.finished = j.hasNonNull("finished") ? Instant.parse(j.get("finished").asText()) : null;
+        r.passed = j.hasNonNull("passed") ? j.get("passed").asBoolean() : null;
+        r.stopReason = j.hasNonNull("stop_reason") ? j.get("stop_reason").asText() : null;
+        r.error = j.hasNonNull("error") ? j.get("error").asText() : null;
+        if (r.state == State.running) {
+            // The server that ran it stopped before the run ended: say so rather than show it running forever.
+            r.state = State.error;
+            r.error = "the AAM server stopped before this run ended";
+            save(r);
+        }
+        return r;
     }
 
     synchronized List<Run> all() {
@@ -159,7 +310,10 @@ final class Runs {
     /** Asks every running run to stop and waits a little for them (server shutdown). */
     void close() {
         Run r = active.get();
-        if (r != null) r.stop.set(true);
+        if (r != null) {
+            if (r.stopReason == null) r.stopReason = "the AAM server was shut down";
+            r.stop.set(true);
+        }
         List<Thread> alive;
         synchronized (this) {
             alive = List.copyOf(threads);

@@ -179,7 +179,7 @@ class AamApiTest {
         for (String[] e : new String[][] {{"/health", "get"}, {"/metrics", "get"}, {"/connectors", "get"}, {"/connectors", "post"},
                 {"/connectors/{id}", "get"}, {"/connectors/{id}", "put"}, {"/connectors/{id}", "delete"}, {"/connectors/{id}/status", "get"},
                 {"/workflows", "get"}, {"/workflows/run", "post"}, {"/scenarios/run", "post"}, {"/runs", "get"}, {"/runs/{id}", "get"},
-                {"/runs/{id}/stop", "post"}, {"/drift", "get"}, {"/events", "get"}, {"/prometheus", "get"}, {"/openapi.json", "get"},
+                {"/runs/{id}/stop", "post"}, {"/runs/{id}/{file}", "get"}, {"/drift", "get"}, {"/events", "get"}, {"/prometheus", "get"}, {"/openapi.json", "get"},
                 {"/dlq", "get"}, {"/dlq/{id}", "get"}, {"/dlq/{id}/replay", "post"}, {"/dlq/replay", "post"}, {"/dlq/{id}", "delete"},
                 {"/proxy/{connector}/{path}", "get"}, {"/proxy/{connector}/{path}", "post"}, {"/proxy/{connector}/{path}", "delete"}}) {
             assertThat(paths.path(e[0]).has(e[1])).as(e[1] + " " + e[0]).isTrue();
@@ -201,7 +201,14 @@ class AamApiTest {
         assertThat(json(f.get("/dlq?connector=dead_end&limit=1")).path("entries")).hasSize(1);
         assertRefused(f.get("/dlq?limit=0"), 400, "limit");
         assertRefused(f.get("/dlq?limit=lots"), 400, "limit");
+        assertThat(json(f.get("/dlq?connector=dead_end&state=pending&error_class=network_error")).path("entries").findValuesAsText("id")).contains(id);
+        assertThat(json(f.get("/dlq?connector=dead_end&state=succeeded")).path("entries")).isEmpty();
+        assertThat(json(f.get("/dlq?connector=dead_end&error_class=rate_limit")).path("entries")).isEmpty();
+        assertRefused(f.get("/dlq?state=lost"), 400, "state");
+        assertRefused(f.get("/dlq?error_class=gremlins"), 400, "error_class");
         JsonNode one = json(f.get("/dlq/" + id));
+        assertThat(one.path("history")).as(one.toString()).hasSize(1);
+        assertThat(one.path("history").get(0).path("error_class").asText()).isEqualTo("network_error");
         assertThat(one.path("connector").asText()).isEqualTo("dead_end");
         assertThat(one.path("path").asText()).isEqualTo("/items");
         assertThat(one.path("state").asText()).isEqualTo("pending");
@@ -209,6 +216,7 @@ class AamApiTest {
         HttpResponse<String> replayed = f.send("POST", "/dlq/" + id + "/replay", null);
         assertThat(replayed.statusCode()).as(replayed.body()).isEqualTo(200);
         assertThat(json(replayed).toString()).contains(id).containsAnyOf("failed", "dead");
+        assertThat(json(f.get("/dlq/" + id)).path("history")).as("the replay is in the history").hasSize(2);
 
         HttpResponse<String> discarded = f.send("DELETE", "/dlq/" + id, null);
         assertThat(discarded.statusCode()).as(discarded.body()).isBetween(200, 204);

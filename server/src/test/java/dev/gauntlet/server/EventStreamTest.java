@@ -47,6 +47,19 @@ class EventStreamTest {
             assertThat(lines.get(at + 1)).startsWith("data: {").contains("\"type\":\"token_refreshed\"", "\"connector\":\"salesforce_mock\"");
             String metrics = lines.get(lines.indexOf("event: metrics") + 1);
             assertThat(metrics).startsWith("data: {").contains("\"overall\"", "\"connectors\"");
+            // Beside the counters: each connector's bucket, learned rate, circuit and token expiry, and the DLQ counts.
+            await().atMost(Duration.ofSeconds(5)).until(() -> lines.stream().anyMatch(l -> l.contains("\"salesforce_mock\":{\"tokens\"")
+                    && l.contains("\"token_expires_at\":\"20")));
+            String live = lines.stream().filter(l -> l.contains("\"status\":{")).reduce((a, b) -> b).orElseThrow();
+            assertThat(live).contains("\"circuit\":\"closed\"", "\"learned_limit_rps\"", "\"dlq\":{\"pending\":0");
+
+            // A run's start, its phase and its end are on the same stream.
+            f.send("POST", "/workflows/run", "{\"workflow\":\"high_volume_read\",\"connectors\":[\"github_mock\"],\"rate\":5,\"duration\":\"1s\",\"chaos\":\"mild\"}");
+            await().atMost(Duration.ofSeconds(20)).until(() -> lines.stream().anyMatch(l -> l.contains("\"what\":\"finished\"")));
+            List<String> run = lines.stream().filter(l -> l.startsWith("data: {\"type\":\"run\"")).toList();
+            assertThat(run.getFirst()).contains("\"what\":\"started\"", "\"scenario\":\"workflow_high_volume_read\"");
+            assertThat(run).anySatisfy(l -> assertThat(l).contains("\"what\":\"phase\"", "\"phase\":\"run\"", "\"chaos\":\"mild\""));
+            assertThat(run.getLast()).contains("\"what\":\"finished\"", "\"state\":\"passed\"");
 
             reader.interrupt();
             response.body().close();

@@ -22,7 +22,7 @@ class GuardAndConfigTest {
 
     /** A DLQ that fails in a way no handler expects. */
     private static final DlqBackend BROKEN = new DlqBackend() {
-        @Override public List<Entry> list(String connector, int limit) { throw new IllegalStateException("disk on fire"); }
+        @Override public List<Entry> list(Filter filter) { throw new IllegalStateException("disk on fire"); }
         @Override public Optional<Entry> get(String id) { return Optional.empty(); }
         @Override public Optional<Replay> replay(String id) { return Optional.of(new Replay(id, "succeeded", 200, "ok")); }
         @Override public List<Replay> replayAll(String connector) { return List.of(); }

@@ -65,6 +65,57 @@ class RunsTest {
         assertThat(dir.resolve("junit.xml")).exists();
         assertThat(json(f.get("/runs")).path("runs").findValuesAsText("id")).contains(id);
         assertThat(Files.readString(dir.resolve("report.json"))).contains("\"logical_ops\"");
+
+        HttpResponse<String> html = f.get("/runs/" + id + "/report.html");
+        assertThat(html.statusCode()).isEqualTo(200);
+        assertThat(html.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+        assertThat(html.body()).contains("<html").contains("workflow_idempotent_write");
+        assertThat(f.get("/runs/" + id + "/junit.xml").body()).contains("<testsuite");
+        assertThat(json(f.get("/runs/" + id + "/report.json")).path("totals").path("lost").asLong()).isZero();
+        assertThat(f.get("/runs/" + id + "/secrets.txt").statusCode()).isEqualTo(404);
+        assertThat(f.get("/runs/" + id + "/..%2Frun.json").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void shouldKeepTheHistoryAcrossARestartOnTheSameDataFolder(@TempDir Path other) throws Exception {
+        String id;
+        try (AamFixture first = new AamFixture(other)) {
+            HttpResponse<String> started = first.send("POST", "/workflows/run",
+                    "{\"workflow\":\"high_volume_read\",\"connectors\":[\"github_mock\"],\"rate\":5,\"duration\":\"1s\",\"chaos\":\"calm\"}");
+            id = json(started).path("id").asText();
+            await().atMost(Duration.ofSeconds(30)).until(() -> !json(first.get("/runs/" + id)).path("state").asText().equals("running"));
+        }
+        // A run the previous server was still running when it died: kept, but shown as an error, never as running.
+        Path crashed = other.resolve("runs").resolve("hell-7");
+        Files.createDirectories(crashed);
+        Files.writeString(crashed.resolve("run.json"), """
+                {"id":"hell-7","scenario":"hell","state":"running","started":"2026-01-01T00:00:00Z","finished":null}""");
+
+        try (AamFixture second = new AamFixture(other)) {
+            JsonNode runs = json(second.get("/runs")).path("runs");
+            assertThat(runs.findValuesAsText("id")).containsExactly("hell-7", id);
+            JsonNode again = json(second.get("/runs/" + id));
+            assertThat(again.path("state").asText()).isEqualTo("passed");
+            assertThat(again.path("passed").asBoolean()).isTrue();
+            assertThat(again.path("report").path("scenario").asText()).isEqualTo("workflow_high_volume_read");
+            assertThat(second.get("/runs/" + id + "/report.html").statusCode()).isEqualTo(200);
+            JsonNode lost = json(second.get("/runs/hell-7"));
+            assertThat(lost.path("state").asText()).isEqualTo("error");
+            assertThat(lost.path("error").asText()).contains("stopped before this run ended");
+            assertThat(second.get("/runs/hell-7/report.html").statusCode()).isEqualTo(404);
+
+            // New runs continue the numbering instead of reusing an id.
+            HttpResponse<String> next = second.send("POST", "/workflows/run",
+                    "{\"workflow\":\"high_volume_read\",\"connectors\":[\"github_mock\"],\"rate\":5,\"duration\":\"1s\"}");
+            String nextId = json(next).path("id").asText();
+            assertThat(nextId).isNotIn(id, "hell-7");
+            await().atMost(Duration.ofSeconds(30)).until(() -> !json(second.get("/runs/" + nextId)).path("state").asText().equals("running"));
+        }
+    }
+
+    private static void assertRefused(HttpResponse<String> r, int status, String field) {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        assertThat(json(r).path("field").asText()).as(r.body()).isEqualTo(field);
     }
 
     @Test
@@ -77,9 +128,13 @@ class RunsTest {
         assertThat(second.statusCode()).isEqualTo(409);
         assertThat(json(second).path("message").asText()).contains(id);
 
-        assertThat(f.send("POST", "/runs/" + id + "/stop", null).statusCode()).isEqualTo(202);
+        assertRefused(f.send("POST", "/runs/" + id + "/stop", "{\"reason\":42}"), 400, "reason");
+        assertRefused(f.send("POST", "/runs/" + id + "/stop", "{\"why\":\"x\"}"), 400, "why");
+        HttpResponse<String> stopped = f.send("POST", "/runs/" + id + "/stop", "{\"reason\":\"storm got out of hand\"}");
+        assertThat(stopped.statusCode()).as(stopped.body()).isEqualTo(202);
         JsonNode done = awaitDone(id);
         assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("stopped");
+        assertThat(done.path("stop_reason").asText()).isEqualTo("storm got out of hand");
         assertThat(done.path("report").path("seed").asLong()).isEqualTo(7);
         assertThat(f.send("POST", "/runs/" + id + "/stop", null).statusCode()).isEqualTo(409);
     }

@@ -44,10 +44,12 @@ public final class ScenarioRunner {
     public record Live(double elapsedS, double totalS, String phase, long ops, double reqPerS, double successRate, double p99Ms,
                        long dlqDepth, long openCircuits) {}
 
-    /** Receives a {@link Live} each second. */
+    /** Receives a {@link Live} each second, and each phase as it starts (after its chaos is set). */
     @FunctionalInterface
     public interface Listener {
         void second(Live live);
+
+        default void phaseStarted(Scenario.Phase phase) {}
 
         Listener NONE = live -> {};
     }
@@ -93,6 +95,11 @@ public final class ScenarioRunner {
                 if (stopping.getAsBoolean()) break;
                 phaseName.set(phase.name());
                 if (phase.chaos() != null) farm.chaos(phase.chaos().level(), phase.chaos().services());
+                try {
+                    listener.phaseStarted(phase);
+                } catch (RuntimeException e) {
+                    LOG.warn("phase listener failed: {}", e.toString());
+                }
                 long phaseStart = System.nanoTime();
                 var threads = new ArrayList<Thread>();
                 for (Scenario.Load load : phase.loads()) {

@@ -20,6 +20,8 @@ export interface LatencyBlock {
   p95_ms: number;
   p99_ms: number;
   max_ms: number;
+  /** Sent by the server but never shown: the UI reports percentiles. */
+  mean_ms?: number;
 }
 
 /** Cumulative counters of one connector, or of all of them (`overall`). */

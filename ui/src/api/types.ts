@@ -1,0 +1,396 @@
+/** The JSON shapes of the AAM (`/api/...`) and the farm (`/farm/...`) the pages read, as the servers send them. */
+
+// ---------- AAM: metrics ----------
+
+/** Latency percentiles of a metrics snapshot, milliseconds. */
+export interface MetricsLatency {
+  count?: number;
+  p50_ms: number;
+  p95_ms: number;
+  p99_ms: number;
+  max_ms: number;
+}
+
+/** One connector's (or the overall) cumulative counters since the AAM started. */
+export interface MetricsFigures {
+  connector?: string;
+  calls: number;
+  succeeded: number;
+  failed: number;
+  /** Logical calls that failed, by error class. */
+  failures: Record<string, number>;
+  attempts: number;
+  attempts_succeeded?: number;
+  /** Attempts (retries included) that failed, by error class. */
+  attempt_failures: Record<string, number>;
+  retries: number;
+  rate_limited: number;
+  stale?: number;
+  effective_success_rate: number;
+  actual_success_rate: number;
+  latency: MetricsLatency;
+  events: Record<string, number>;
+}
+
+/** `GET /metrics`. */
+export interface MetricsSnapshot {
+  at: string;
+  overall: MetricsFigures;
+  connectors: Record<string, MetricsFigures>;
+}
+
+// ---------- AAM: connectors ----------
+
+/** A connector's auth section as `GET /connectors` shows it (secrets as `***`). */
+export type ConnectorAuth =
+  | { type: 'none' }
+  | { type: 'api_key'; header: string; prefix: string; key: string }
+  | {
+      type: 'oauth2';
+      token_url: string;
+      grant: string;
+      client_id: string;
+      client_secret: string;
+      refresh_margin?: string;
+      rotating_refresh?: boolean;
+      default_ttl?: string;
+      token_headers?: Record<string, string>;
+      json_body?: boolean;
+    };
+
+/** The limit section of a connector. */
+export interface ConnectorLimit {
+  initial_rps: number;
+  min_rps: number;
+  max_rps: number;
+  burst: number;
+  max_in_flight?: number;
+}
+
+/** A connector as `GET /connectors` returns it (the connectors.yaml object). Other sections are passed through. */
+export interface Connector {
+  id: string;
+  base_url: string;
+  flavor: string;
+  service: string;
+  tenants?: string[];
+  headers?: Record<string, string>;
+  auth: ConnectorAuth;
+  limit: ConnectorLimit;
+  stale_reads?: boolean;
+  [section: string]: unknown;
+}
+
+/** The body of `POST /connectors`: what the "New connector" form sends (other sections keep the mesh's defaults). */
+export interface NewConnector {
+  id: string;
+  base_url: string;
+  flavor: string;
+  service?: string;
+  auth:
+    | { type: 'api_key'; header: string; prefix: string; key: string }
+    | { type: 'oauth2'; token_url: string; grant: 'client_credentials'; client_id: string; client_secret: string };
+  limit: { initial_rps: number; max_rps: number; burst: number };
+}
+
+/** Circuit stage status. */
+export interface CircuitStatus {
+  state: string;
+  failure_rate: number;
+  buffered_calls?: number;
+  failed_calls?: number;
+  not_permitted_calls?: number;
+}
+
+/** Rate-limit stage status (token bucket). */
+export interface RateLimitStatus {
+  tokens: number;
+  rate_rps: number;
+  learned_limit_rps: number | null;
+  burst: number;
+  waits?: number;
+  refused_at_deadline?: number;
+}
+
+/** Auth stage status; `token_expires_at` only for OAuth connectors holding a token. */
+export interface AuthStatus {
+  type: string;
+  header?: string;
+  token_expires_at?: string | null;
+  token_refresh_at?: string | null;
+  refreshes?: number;
+  refresh_failures?: number;
+  [k: string]: unknown;
+}
+
+/** One learned field mapping of the drift stage. */
+export interface ActiveMapping {
+  endpoint?: string;
+  before: string;
+  after: string;
+  confidence?: number;
+  [k: string]: unknown;
+}
+
+/** Drift-mapping stage status. */
+export interface DriftStageStatus {
+  endpoints: number;
+  drifts: number;
+  mappings: number;
+  active_mappings: ActiveMapping[];
+}
+
+/** A mesh event (SSE or `recent_errors`/`history`): `type`, `at`, usually `connector`, plus type-specific fields. */
+export interface MeshEvent {
+  type: string;
+  at: string;
+  connector?: string;
+  [k: string]: unknown;
+}
+
+/** `GET /connectors/{id}/status`. */
+export interface ConnectorStatus {
+  id: string;
+  stages: {
+    observe?: Record<string, number>;
+    idempotency?: Record<string, unknown>;
+    retry?: Record<string, number>;
+    circuit?: CircuitStatus;
+    'rate-limit'?: RateLimitStatus;
+    auth?: AuthStatus;
+    'drift-mapping'?: DriftStageStatus;
+    [stage: string]: unknown;
+  };
+  recent_errors: MeshEvent[];
+}
+
+/** `GET /drift`. */
+export interface DriftOverview {
+  connectors: Record<string, { stage: DriftStageStatus; recent: MeshEvent[] }>;
+}
+
+// ---------- AAM: workflows, scenarios, runs ----------
+
+/** A named workflow or scenario with its description. */
+export interface Named {
+  name: string;
+  description: string;
+}
+
+/** `POST /workflows/run` body. */
+export interface WorkflowRunRequest {
+  workflow: string;
+  connectors: string[];
+  rate: number;
+  duration: string;
+  chaos?: string;
+  seed?: number;
+}
+
+/** `POST /scenarios/run` body. */
+export interface ScenarioRunRequest {
+  scenario: string;
+  duration?: string;
+  seed?: number;
+  compare?: 'naive';
+}
+
+/** The 202 answer of a run start or stop. */
+export interface RunAccepted {
+  id: string;
+  state: string;
+}
+
+/** A run's state. */
+export type RunState = 'running' | 'passed' | 'failed' | 'stopped' | 'error';
+
+/** One row of `GET /runs`. */
+export interface RunSummary {
+  id: string;
+  scenario: string;
+  state: RunState | string;
+  started: string;
+  finished: string | null;
+  passed?: boolean | null;
+}
+
+/** Live progress of a run (`GET /runs/{id}` → `live`). */
+export interface RunLive {
+  elapsed_s: number;
+  total_s: number;
+  phase: string | null;
+  ops: number;
+  req_per_s: number;
+  success_rate: number;
+  p99_ms: number;
+  dlq_depth: number;
+  open_circuits: number;
+}
+
+/** One threshold of a report. */
+export interface ThresholdResult {
+  expr: string;
+  /** Null when nothing was measured (the threshold then fails). */
+  value: number | null;
+  pass: boolean;
+}
+
+/** `report.totals`. */
+export interface ReportTotals {
+  logical_ops: number;
+  succeeded: number;
+  failed: number;
+  dlq_pending: number;
+  lost: number;
+  duplicates: number;
+  retries: number;
+  success_rate: number;
+  retry_success_rate: number;
+  req_per_s?: number;
+}
+
+/** `report.latency_ms`. */
+export interface ReportLatency {
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+/** `report.connectors[id]`. */
+export interface ReportConnector {
+  logical_ops: number;
+  succeeded: number;
+  failed: number;
+  retries: number;
+  success_rate: number;
+  retry_success_rate: number;
+  req_per_s: number;
+  latency_ms: ReportLatency;
+  dlq_pending: number;
+  lost: number;
+  duplicates: number;
+  failures: Record<string, number>;
+  correct_values?: number;
+  incorrect_values?: number;
+}
+
+/** A run's report.json. */
+export interface RunReport {
+  scenario: string;
+  seed: number;
+  duration_s: number;
+  started_at?: string;
+  passed: boolean;
+  halted?: string | null;
+  target?: string;
+  thresholds: ThresholdResult[];
+  totals: ReportTotals;
+  latency_ms: ReportLatency;
+  connectors: Record<string, ReportConnector>;
+  baseline?: RunReport | null;
+}
+
+/** `GET /runs/{id}`. */
+export interface RunDetail extends RunSummary {
+  phase: string | null;
+  live: RunLive | null;
+  error: string | null;
+  stop_reason?: string | null;
+  report_dir?: string | null;
+  report: RunReport | null;
+}
+
+// ---------- AAM: DLQ ----------
+
+/** A DLQ entry's state. */
+export type DlqState = 'pending' | 'replaying' | 'succeeded' | 'dead' | 'discarded';
+
+/** One parked write. */
+export interface DlqEntry {
+  id: string;
+  connector: string;
+  method: string;
+  path: string;
+  op_id: string | null;
+  /** Null once the entry was replayed successfully. */
+  error_class: string | null;
+  attempts: number;
+  unknown_outcome: boolean;
+  parked_at: string;
+  state: DlqState | string;
+  last_error: string | null;
+}
+
+/** `GET /dlq/{id}`: the entry and (when the server has it) its history of events. */
+export interface DlqEntryDetail extends DlqEntry {
+  history?: MeshEvent[];
+}
+
+/** `GET /dlq` → `stats`. */
+export interface DlqStats {
+  pending: number;
+  replaying: number;
+  succeeded: number;
+  dead: number;
+  discarded: number;
+  processed: number;
+  failed: number;
+  oldest_pending_age_s: number | null;
+}
+
+/** `GET /dlq`. */
+export interface DlqList {
+  entries: DlqEntry[];
+  stats: DlqStats;
+}
+
+/** `POST /dlq/{id}/replay`. */
+export interface ReplayOutcome {
+  id: string;
+  outcome: string;
+  status?: number | null;
+  message?: string | null;
+}
+
+// ---------- farm ----------
+
+/** One change of the chaos dial. */
+export interface ChaosHistoryItem {
+  at: string;
+  level: string;
+  services: string[];
+  duration_s: number | null;
+}
+
+/** One farm service in `GET /admin/status`. */
+export interface FarmService {
+  id: string;
+  flavor: string;
+  chaos_level: string;
+  chaos_expires_at: string | null;
+  requests: number;
+  faults: Record<string, number>;
+  faults_total?: number;
+  rate_limited?: number;
+  [k: string]: unknown;
+}
+
+/** `GET /farm/admin/status`. */
+export interface FarmStatus {
+  seed: number;
+  chaos: {
+    level: string;
+    levels: string[];
+    services: Record<string, string>;
+    history: ChaosHistoryItem[];
+  };
+  services: FarmService[];
+}
+
+/** `POST /farm/admin/chaos` body. */
+export interface ChaosRequest {
+  level: string;
+  services?: string[];
+  duration_s?: number;
+}

@@ -3,6 +3,7 @@ package dev.gauntlet.cli;
 import dev.gauntlet.farm.FarmServer;
 import dev.gauntlet.farm.ServiceRuntime;
 import dev.gauntlet.server.AamServer;
+import dev.gauntlet.server.UiServer;
 
 /** What a started server prints: where everything is. */
 final class Banner {
@@ -24,6 +25,11 @@ final class Banner {
         System.out.println("  connectors   " + server.mesh().connectors().stream().map(c -> c.id()).toList() + " -> farm " + server.config().farmUrl());
         System.out.println("  proxy        " + u + "/proxy/{connector}/…   (the mesh injects credentials; pass X-Gauntlet-Op-Id on writes)");
         System.out.println("  Prometheus   " + u + "/prometheus");
+    }
+
+    static void ui(UiServer server) {
+        System.out.println("Control room  " + server.url() + "   (the UI; it reaches the AAM under /api and the farm under /farm)"
+                + (UiServer.bundled() ? "" : "   NOT BUILT: this jar has no UI bundle (built with -Dskip.ui?)"));
     }
 
     private static String hostOf(FarmServer server) {

@@ -2,6 +2,7 @@ package dev.gauntlet.cli;
 
 import dev.gauntlet.farm.FarmServer;
 import dev.gauntlet.server.AamServer;
+import dev.gauntlet.server.UiServer;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -11,10 +12,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code gauntlet up}: the farm and the AAM server in one process, on embedded defaults. The UI joins on its port later. */
+/** {@code gauntlet up}: the farm, the AAM server and the control-room UI in one process, on embedded defaults. */
 @Command(name = "up", mixinStandardHelpOptions = true,
         description = {"Run the whole gauntlet in one process on embedded defaults and print its URLs:",
-                "the API Farm (8001) and the AAM server (8002) pointed at it; port 3000 is kept for the UI.",
+                "the API Farm (8001), the AAM server (8002) pointed at it and the control-room UI (3000).",
                 "Stop with Ctrl-C."})
 final class UpCommand implements Callable<Integer> {
 
@@ -30,7 +31,7 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--aam-port", defaultValue = "8002", description = "Port of the AAM server (default: ${DEFAULT-VALUE}).")
     int aamPort;
 
-    @Option(names = "--ui-port", defaultValue = "3000", description = "Port of the control-room UI (default: ${DEFAULT-VALUE}; reserved, the UI is not served yet).")
+    @Option(names = "--ui-port", defaultValue = "3000", description = "Port of the control-room UI (default: ${DEFAULT-VALUE}).")
     int uiPort;
 
     @Mixin
@@ -44,23 +45,40 @@ final class UpCommand implements Callable<Integer> {
         Started s = start();
         Banner.farm(s.farm());
         Banner.aam(s.aam());
-        return Running.untilInterrupted(s.farm(), s.aam());
+        Banner.ui(s.ui());
+        return Running.untilInterrupted(s.farm(), s.aam(), s.ui());
     }
 
-    /** The farm and the AAM pointed at it (the farm is closed again when the AAM cannot start). */
+    /** The farm, the AAM pointed at it and the UI in front of both (what started is closed again when a later part cannot start). */
     Started start() {
+        if (uiPort < 0 || uiPort > 65_535) throw new ParameterException(spec.commandLine(), "--ui-port must be 0-65535, was " + uiPort);
         FarmServer farmServer = FarmServer.start(farm.options.toConfig(spec, host, farmPort).build());
+        AamServer aamServer = null;
         try {
-            return new Started(farmServer, AamServer.start(aam.toConfig(spec, host, aamPort, farmServer.url()).build()));
+            aamServer = AamServer.start(aam.toConfig(spec, host, aamPort, farmServer.url()).build());
+            UiServer ui = UiServer.start(new UiServer.Config(host, uiPort, aamServer.url(), farmServer.url()));
+            return new Started(farmServer, aamServer, ui);
         } catch (IllegalArgumentException e) {
-            farmServer.close();
+            closeAll(aamServer, farmServer);
             throw new ParameterException(spec.commandLine(), e.getMessage());
         } catch (RuntimeException e) {
-            farmServer.close();
+            closeAll(aamServer, farmServer);
             throw e;
         }
     }
 
+    private static void closeAll(AamServer aamServer, FarmServer farmServer) {
+        if (aamServer != null) aamServer.close();
+        farmServer.close();
+    }
+
     /** What {@code up} started. */
-    record Started(FarmServer farm, AamServer aam) {}
+    record Started(FarmServer farm, AamServer aam, UiServer ui) implements AutoCloseable {
+        @Override
+        public void close() {
+            ui.close();
+            aam.close();
+            farm.close();
+        }
+    }
 }

@@ -64,20 +64,21 @@ class AamCliTest {
     }
 
     @Test
-    void shouldStartTheFarmAndTheAamPointedAtItWhenUp() throws Exception {
+    void shouldStartTheFarmTheAamPointedAtItAndTheUiWhenUp() throws Exception {
         CommandLine cli = GauntletCli.commandLine();
-        UpCommand up = (UpCommand) cli.parseArgs("up", "--farm-port", "0", "--aam-port", "0", "--data", dir.toString())
+        UpCommand up = (UpCommand) cli.parseArgs("up", "--farm-port", "0", "--aam-port", "0", "--ui-port", "0", "--data", dir.toString())
                 .subcommand().commandSpec().userObject();
-        UpCommand.Started s = up.start();
-        try (HttpClient http = HttpClient.newHttpClient()) {
+        try (UpCommand.Started s = up.start(); HttpClient http = HttpClient.newHttpClient()) {
             HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(s.aam().url() + "/health")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(health.body()).contains("\"status\":\"ok\"", "\"farm\":\"" + s.farm().url() + "\"");
             HttpResponse<String> viaProxy = http.send(HttpRequest.newBuilder(URI.create(s.aam().url() + "/proxy/stripe_mock/v1/customers?limit=1")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(viaProxy.statusCode()).as(viaProxy.body()).isEqualTo(200);
-        } finally {
-            s.aam().close();
-            s.farm().close();
+            // The UI reaches both through its own origin.
+            HttpResponse<String> uiHealth = http.send(HttpRequest.newBuilder(URI.create(s.ui().url() + "/api/health")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(uiHealth.body()).contains("\"status\":\"ok\"");
+            HttpResponse<String> uiFarm = http.send(HttpRequest.newBuilder(URI.create(s.ui().url() + "/farm/admin/status")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(uiFarm.body()).contains("\"chaos\"");
         }
     }
 

@@ -1,0 +1,129 @@
+// End-to-end tests of the control room: `gauntlet up` on free ports (the real farm, AAM and UI server in one process),
+// headless Debian chromium driven by playwright-core. Run by `./gauntlet test` (Maven's integration-test phase of the
+// cli module) or by hand: GAUNTLET_JAR=cli/target/gauntlet.jar node --test ui/e2e/control-room.e2e.mjs
+// Every step saves a screenshot under $GAUNTLET_E2E_OUT (cli/target/e2e by default).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import { browserPath, freePort, startGauntlet } from './gauntlet-process.mjs';
+
+const OUT = resolve(process.env.GAUNTLET_E2E_OUT ?? join(import.meta.dirname, '..', '..', 'cli', 'target', 'e2e'));
+const CONNECTORS = ['salesforce_mock', 'mongodb_mock', 'stripe_mock', 'github_mock', 'supabase_mock', 'datadog_mock'];
+
+let gauntlet;
+let browser;
+let page;
+let data;
+let runId;
+
+async function shot(name) {
+  const file = join(OUT, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: false });
+  return file;
+}
+
+const byId = (id) => page.getByTestId(id);
+
+describe('control room, end to end', { concurrency: 1 }, () => {
+  before(async () => {
+    mkdirSync(OUT, { recursive: true });
+    data = mkdtempSync(join(tmpdir(), 'gauntlet-e2e-'));
+    const ports = { farm: await freePort(), aam: await freePort(), ui: await freePort() };
+    gauntlet = await startGauntlet({ ports, data, log: join(OUT, 'gauntlet-up.log') });
+    browser = await chromium.launch({
+      executablePath: browserPath(),
+      headless: true,
+      // As root in a container chromium needs --no-sandbox; the rest keep it off this machine's closed network.
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    page = await context.newPage();
+    page.on('pageerror', (e) => writeFileSync(join(OUT, 'page-errors.log'), `${e.stack ?? e}\n`, { flag: 'a' }));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await gauntlet?.stop();
+    if (data) rmSync(data, { recursive: true, force: true });
+  });
+
+  test('opens on the live view with the six connectors in the topology', async () => {
+    await page.goto(gauntlet.uiUrl);
+    await byId('topology').waitFor({ timeout: 20_000 });
+    for (const id of CONNECTORS) await byId(`topology-node-${id}`).waitFor({ timeout: 20_000 });
+    assert.equal(await page.locator('[data-testid^="topology-node-"]').count(), CONNECTORS.length);
+    await byId('sse-status').filter({ hasText: 'live' }).waitFor({ timeout: 15_000 });
+    for (const id of CONNECTORS) assert.match(await byId(`chaos-level-${id}`).innerText(), /calm/);
+    await shot('01-topology');
+  });
+
+  test('runs the hell scenario from the chaos panel and the charts receive points', async () => {
+    await byId('scenario-select').selectOption('hell');
+    await byId('scenario-duration').fill('120s');
+    await byId('scenario-run').click();
+    await byId('active-run').filter({ hasText: 'hell' }).waitFor({ timeout: 15_000 });
+    const res = await fetch(`${gauntlet.aamUrl}/runs`).then((r) => r.json());
+    runId = res.runs.find((r) => r.state === 'running')?.id;
+    assert.ok(runId, `a running run in ${JSON.stringify(res)}`);
+    // The farm turns to hell for every service, and the header shows it.
+    await byId('chaos-level-stripe_mock').filter({ hasText: 'hell' }).waitFor({ timeout: 15_000 });
+    const chart = byId('chart-throughput');
+    await chart.waitFor({ timeout: 15_000 });
+    const points = async () => Number(await chart.getAttribute('data-points'));
+    const first = await points();
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="chart-throughput"]')?.getAttribute('data-points')) >= n + 3,
+      first, { timeout: 20_000 });
+    assert.ok((await points()) > first);
+    await shot('02-hell-charts');
+  });
+
+  test('shows DLQ entries as they are parked and replays one', async () => {
+    await byId('tab-dlq').click();
+    await byId('dlq-page').waitFor();
+    const rows = page.locator('[data-testid^="dlq-row-"]');
+    await rows.first().waitFor({ timeout: 60_000 });
+    const rowId = (await rows.first().getAttribute('data-testid')).slice('dlq-row-'.length);
+    await shot('03-dlq');
+    await byId(`dlq-replay-${rowId}`).click();
+    await byId('dlq-action-result').filter({ hasText: rowId }).waitFor({ timeout: 30_000 });
+    const entry = await fetch(`${gauntlet.aamUrl}/dlq/${rowId}`).then((r) => r.json());
+    assert.ok(entry.history.length >= 2, `the replay is in the entry's history: ${JSON.stringify(entry.history)}`);
+    await shot('04-dlq-replayed');
+  });
+
+  test('halts the run with a reason', async () => {
+    await byId('halt-reason').fill('e2e: halted after the DLQ replay');
+    await byId('halt-button').click();
+    await byId('halt-result').waitFor({ timeout: 15_000 });
+    await page.waitForFunction(async (id) => {
+      const r = await fetch(`/api/runs/${id}`).then((x) => x.json());
+      return r.state !== 'running';
+    }, runId, { timeout: 60_000, polling: 500 });
+    const run = await fetch(`${gauntlet.aamUrl}/runs/${runId}`).then((r) => r.json());
+    assert.equal(run.state, 'stopped');
+    assert.equal(run.stop_reason, 'e2e: halted after the DLQ replay');
+    await byId('chaos-level-stripe_mock').filter({ hasText: 'calm' }).waitFor({ timeout: 15_000 });
+    await shot('05-halted');
+  });
+
+  test('finds the run in the history after a reload, with its verdicts and report', async () => {
+    await page.goto(`${gauntlet.uiUrl}/#/runs`);
+    await page.reload();
+    const row = byId(`run-row-${runId}`);
+    await row.waitFor({ timeout: 15_000 });
+    assert.match(await row.innerText(), /stopped/);
+    await row.click();
+    await byId('run-detail').waitFor();
+    await byId('run-stop-reason').filter({ hasText: 'halted after the DLQ replay' }).waitFor();
+    await byId('threshold-0').waitFor();
+    const href = await byId('run-report-link').getAttribute('href');
+    const report = await fetch(new URL(href, gauntlet.uiUrl));
+    assert.equal(report.status, 200);
+    assert.match(await report.text(), /<html/);
+    await shot('06-run-history');
+  });
+});

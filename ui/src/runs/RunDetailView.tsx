@@ -1,4 +1,5 @@
 /** One run in detail: live progress while it runs, then its report, stop reason, baseline and report download. */
+import { useEffect, useState } from 'react';
 import { getRun, runReportHref } from '../api/aam';
 import { ErrorNote } from '../api/ErrorNote';
 import { formatInstant, formatSeconds, formatPct } from '../api/units';
@@ -11,8 +12,13 @@ import { StateBadge } from './StateBadge';
 
 /** The detail panel of the run `id` (polled every 2 s while it runs). */
 export function RunDetailView(props: { id: string; onClose(): void }) {
-  const poll = usePoll((s) => getRun(props.id, s), 2000, props.id);
+  const [over, setOver] = useState(false);
+  // Every 2 s while it runs; once over, one last load (the report) and no more.
+  const poll = usePoll((s) => getRun(props.id, s), over ? 0 : 2000, props.id);
   const run = poll.data;
+  useEffect(() => {
+    if (run && run.state !== 'running') setOver(true);
+  }, [run]);
   const report = run?.report ?? null;
   const stopReason = run?.stop_reason ?? report?.halted ?? null;
   return (

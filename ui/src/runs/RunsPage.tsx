@@ -105,7 +105,7 @@ export function RunsPage(props: { selectedId: string | null; onSelect(id: string
         </div>
       </section>
       {comparing && <RunCompare a={comparing[0]} b={comparing[1]} onClose={() => setComparing(null)} />}
-      {props.selectedId && <RunDetailView id={props.selectedId} onClose={() => props.onSelect(null)} />}
+      {props.selectedId && <RunDetailView key={props.selectedId} id={props.selectedId} onClose={() => props.onSelect(null)} />}
     </div>
   );
 }

@@ -32,7 +32,7 @@ export function ChartGrid(props: ChartGridProps) {
 
   const ids = useMemo(() => connectors.map((c) => c.id), [connectors]);
   const idsKey = ids.join(',');
-  // eslint-free note: specs depend on the id list's content, not its identity, so charts are not rebuilt each poll.
+  // Specs depend on the id list's content, not its identity, so charts are not rebuilt at each poll.
   const specs = useMemo(() => chartSpecs(scope, idsKey === '' ? [] : idsKey.split(',')), [scope, idsKey]);
 
   const t = store.t;

@@ -1,11 +1,16 @@
 /** Lays the graph out with elkjs: layered, left → right; workflows pinned to the first column, services to the last. */
-import ELK, { type ElkNode } from 'elkjs/lib/elk.bundled.js';
+import type { ElkNode } from 'elkjs/lib/elk.bundled.js';
 import type { Graph } from './graph';
 
 /** Top-left position of each node id. */
 export type Positions = Map<string, { x: number; y: number }>;
 
-const elk = new ELK();
+// elkjs is big (~1.5 MB): loaded on the first layout, in its own chunk, so the shell paints without it.
+let elk: Promise<{ layout(g: ElkNode): Promise<ElkNode> }> | null = null;
+function engine() {
+  elk ??= import('elkjs/lib/elk.bundled.js').then((m) => new m.default());
+  return elk;
+}
 
 /** The ELK graph of a {@link Graph} (exported for tests). */
 export function elkGraph(g: Graph): ElkNode {
@@ -35,7 +40,7 @@ export function elkGraph(g: Graph): ElkNode {
 
 /** Positions of every node. */
 export async function layout(g: Graph): Promise<Positions> {
-  const out = await elk.layout(elkGraph(g));
+  const out = await (await engine()).layout(elkGraph(g));
   const pos: Positions = new Map();
   for (const c of out.children ?? []) pos.set(c.id, { x: c.x ?? 0, y: c.y ?? 0 });
   return pos;

@@ -1,0 +1,59 @@
+/** The Live tab: the topology on top, the chaos panel beside it, and the charts on one timeline below. */
+import { useCallback } from 'react';
+import { getJson } from '../api/http';
+import { ChartGrid, type ChartConnector } from '../charts/ChartGrid';
+import { ChaosPanel } from '../chaos/ChaosPanel';
+import { Topology } from '../topology/Topology';
+import type { TopoConnector } from '../topology/graph';
+import { useLiveContext } from './LiveProvider';
+import { useResource } from './useResource';
+
+interface ConnectorsAnswer {
+  connectors: { id: string; service?: string | null; flavor?: string | null }[];
+}
+interface WorkflowsAnswer {
+  workflows: { name: string; description: string }[];
+}
+
+const loadConnectors = (signal: AbortSignal) => getJson<ConnectorsAnswer>('/api/connectors', signal);
+const loadWorkflows = (signal: AbortSignal) => getJson<WorkflowsAnswer>('/api/workflows', signal);
+const NONE: TopoConnector[] = [];
+
+/** The live control room view. */
+export function LiveView() {
+  const { live, store, farm, farmError } = useLiveContext();
+  // Connectors can be added on the Connectors tab: poll them; workflows come with the server, load them once.
+  const connectors = useResource(loadConnectors, 5000);
+  const workflows = useResource(loadWorkflows, 0);
+  const list: TopoConnector[] = connectors.data?.connectors ?? NONE;
+  const chartConnectors: ChartConnector[] = list.map((c) => ({ id: c.id, service: c.service ?? null }));
+  const open = useCallback((id: string) => {
+    window.location.hash = `#/connectors/${encodeURIComponent(id)}`;
+  }, []);
+
+  return (
+    <div className="live-view">
+      <div className="live-top">
+        <div className="live-main">
+          {[connectors.error, workflows.error, farmError].filter(Boolean).map((e) => (
+            <p key={e} className="error-text" role="alert">
+              {e}
+            </p>
+          ))}
+          <Topology
+            store={store}
+            farm={farm}
+            connectors={list}
+            workflows={workflows.data?.workflows ?? []}
+            activeRun={live.activeRun}
+            onOpenConnector={open}
+          />
+        </div>
+        <aside className="live-side" aria-label="chaos control">
+          <ChaosPanel />
+        </aside>
+      </div>
+      <ChartGrid store={store} connectors={chartConnectors} />
+    </div>
+  );
+}

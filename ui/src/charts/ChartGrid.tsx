@@ -51,7 +51,7 @@ export function ChartGrid(props: ChartGridProps) {
     <section className="chart-grid-wrap" aria-label="charts">
       <div className="chart-toolbar">
         <label htmlFor={`${uid}-scope`}>Connector</label>
-        <select id={`${uid}-scope`} data-testid="chart-connector" value={scope ?? ''} onChange={(e) => setScope(e.target.value || null)}>
+        <select id={`${uid}-scope`} data-testid="charts-connector" value={scope ?? ''} onChange={(e) => setScope(e.target.value || null)}>
           <option value="">all (overall)</option>
           {ids.map((id) => (
             <option key={id} value={id}>
@@ -62,7 +62,7 @@ export function ChartGrid(props: ChartGridProps) {
         <label htmlFor={`${uid}-window`}>Window</label>
         <select
           id={`${uid}-window`}
-          data-testid="chart-window"
+          data-testid="charts-window"
           value={windowS == null ? '' : String(windowS)}
           onChange={(e) => setWindowS(e.target.value === '' ? null : Number(e.target.value))}
         >

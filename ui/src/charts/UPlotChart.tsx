@@ -22,9 +22,11 @@ function alpha(hex: string, a: number): string {
 function options(spec: ChartSpec, width: number, raw: { current: ChartData | null }, plugin: uPlot.Plugin): uPlot.Options {
   const stepped = uPlot.paths.stepped!({ align: 1 });
   const last = spec.series.length;
+  // Away from the plot the legend shows the latest value, under the cursor the value at the cursor.
   const legendValue = (k: number) => (_u: uPlot, _v: number, _sIdx: number, idx: number | null) => {
-    if (idx == null) return '–';
-    const v = raw.current?.raw[k + 1]?.[idx] ?? null;
+    const col = raw.current?.raw[k + 1];
+    if (!col || col.length === 0) return '–';
+    const v = col[idx ?? col.length - 1] ?? null;
     const s = spec.series[k];
     if (v != null && s.names) return s.names[Math.round(v)] ?? String(v);
     return formatValue(v, s.unit);
@@ -35,7 +37,7 @@ function options(spec: ChartSpec, width: number, raw: { current: ChartData | nul
   const hasY2 = spec.series.some((s) => s.scale === 'y2');
   const axes: uPlot.Axis[] = [
     { ...AXIS, space: 60 },
-    { ...AXIS, scale: 'y', label: spec.yLabel, labelSize: 16, size: 56, values: yValues(yUnit), ...(spec.yNames ? { splits: () => [0, 1, 2] } : {}) },
+    { ...AXIS, scale: 'y', label: spec.yLabel, labelSize: 16, size: spec.yNames ? 72 : 56, values: yValues(yUnit), ...(spec.yNames ? { splits: () => [0, 1, 2] } : {}) },
   ];
   if (hasY2) axes.push({ ...AXIS, scale: 'y2', side: 1, label: spec.y2Label, labelSize: 16, size: 56, grid: { show: false }, values: yValues(spec.series.find((s) => s.scale === 'y2')!.unit) });
   return {
@@ -50,7 +52,13 @@ function options(spec: ChartSpec, width: number, raw: { current: ChartData | nul
     axes,
     legend: { show: true, live: true },
     series: [
-      { label: 'time', value: (_u, v) => (v == null ? '–' : new Date(v * 1000).toLocaleTimeString()) },
+      {
+        label: 'time',
+        value: (_u: uPlot, v: number | null) => {
+          const t = v ?? raw.current?.raw[0]?.at(-1) ?? null;
+          return t == null ? '–' : `${new Date(t * 1000).toLocaleTimeString()}${v == null ? ' (latest)' : ''}`;
+        },
+      },
       ...spec.series.map((s, k) => ({
         label: s.label,
         stroke: s.color,

@@ -42,8 +42,9 @@ export function markersPlugin(get: () => readonly Marker[]): uPlot.Plugin {
           ctx.strokeStyle = MARKER_COLORS[m.kind];
           ctx.setLineDash(m.kind === 'token' ? [3, 3] : []);
           ctx.beginPath();
+          // Token refreshes come by the dozen under chaos: short ticks at the top, so they do not hide the data.
           ctx.moveTo(x, top);
-          ctx.lineTo(x, top + height);
+          ctx.lineTo(x, top + (m.kind === 'token' ? height * 0.25 : height));
           ctx.stroke();
         }
         ctx.restore();

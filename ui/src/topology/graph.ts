@@ -39,9 +39,9 @@ export interface Graph {
 
 /** Node sizes (px) per kind. */
 export const NODE_SIZE = {
-  workflow: { width: 170, height: 44 },
-  connector: { width: 230, height: 72 },
-  service: { width: 170, height: 52 },
+  workflow: { width: 170, height: 46 },
+  connector: { width: 262, height: 76 },
+  service: { width: 180, height: 62 },
 } as const;
 
 /** Node id of a workflow, connector or service (prefixed: a service may share a connector's id). */

@@ -1,5 +1,5 @@
 /** The header's chaos strip: each farm service's chaos level, the run in progress, and the big Halt button. */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { listRuns, stopRun } from '../api/aam';
 import { ErrorNote, errorText } from '../api/ErrorNote';
 import { getFarmStatus, setChaos } from '../api/farm';
@@ -11,6 +11,7 @@ import { serviceLevels } from './levels';
 import './chaos.css';
 
 const DEFAULT_REASON = 'halted from the control room';
+const OUTCOME_MS = 20_000;
 
 /** Always visible: chaos chips (`chaos-level-<id>`), the active run (`active-run`) and Halt (`halt-button`). */
 export function ChaosBar(props: { live: LiveState }) {
@@ -20,6 +21,13 @@ export function ChaosBar(props: { live: LiveState }) {
   const [reason, setReason] = useState(DEFAULT_REASON);
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
+
+  // The outcome is news, not state: it leaves the header after a while so the bar keeps its one line.
+  useEffect(() => {
+    if (!outcome) return;
+    const t = setTimeout(() => setOutcome(null), OUTCOME_MS);
+    return () => clearTimeout(t);
+  }, [outcome]);
 
   const halt = async () => {
     if (!active) return;
@@ -62,10 +70,16 @@ export function ChaosBar(props: { live: LiveState }) {
         {!farm.data && !farm.error && <span className="muted">farm…</span>}
       </div>
       <ErrorNote error={farm.error} testId="chaos-bar-farm-error" />
-      <div className="chaos-active-run" data-testid="active-run" aria-live="polite">
+      <div
+        className="chaos-active-run"
+        data-testid="active-run"
+        aria-live="polite"
+        title={active ? `${active.id} (${active.scenario})${active.phase ? ` phase ${active.phase}` : ''}` : undefined}
+      >
         {active ? (
           <>
-            <span className="badge state-running">running</span> <code>{active.id}</code> {active.scenario}
+            <span className="badge state-running">running</span> <code>{active.id}</code>
+            {!active.id.startsWith(active.scenario) && <> {active.scenario}</>}
             {active.phase && <> · phase {active.phase}</>}
             {active.chaos && <> · chaos {active.chaos}</>}
           </>

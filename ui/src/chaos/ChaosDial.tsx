@@ -114,7 +114,7 @@ export function ChaosDial(props: { farm: FarmStatus | null; onApplied(): void })
           />
           {fieldError('duration_s')}
         </label>
-        <button type="submit" className="btn" data-testid="chaos-apply" disabled={busy}>
+        <button type="submit" className="btn btn-primary" data-testid="chaos-apply" disabled={busy}>
           {busy ? 'Applying…' : 'Apply'}
         </button>
       </div>

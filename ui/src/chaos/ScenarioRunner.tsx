@@ -115,7 +115,7 @@ export function ScenarioRunner() {
           </span>
           {fe('compare')}
         </label>
-        <button type="submit" className="btn" data-testid="scenario-run" disabled={busy || !chosen}>
+        <button type="submit" className="btn btn-primary" data-testid="scenario-run" disabled={busy || !chosen}>
           {busy ? 'Starting…' : 'Run'}
         </button>
       </div>

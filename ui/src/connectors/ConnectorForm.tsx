@@ -138,7 +138,7 @@ export function ConnectorForm(props: { existing: string[]; onCreated(id: string)
         </p>
       )}
       <div className="pages-row">
-        <button type="submit" className="btn" data-testid="connector-form-submit" disabled={busy}>
+        <button type="submit" className="btn btn-primary" data-testid="connector-form-submit" disabled={busy}>
           {busy ? 'Creating…' : 'Create connector'}
         </button>
         {created && (

@@ -50,6 +50,11 @@ describe('validateConnector', () => {
     expect(!o.ok && Object.keys(o.errors).sort()).toEqual(['client_secret', 'token_url']);
   });
 
+  it('refuses a start rate under the adaptive floor of 1 rps (the server would)', () => {
+    const r = validateConnector({ ...good, initial_rps: '0.5' }, []);
+    expect(!r.ok && r.errors.initial_rps).toContain('at least 1');
+  });
+
   it('needs nothing more for auth none', () => {
     const r = validateConnector({ ...good, auth_type: 'none', key: '' }, []);
     expect(r.ok && r.body.auth).toEqual({ type: 'none' });

@@ -116,6 +116,7 @@ export function validateConnector(
   const max = num('max_rps', false);
   const burst = num('burst', true);
   if (max !== undefined && max < MIN_RPS && !e.max_rps) e.max_rps = `at least ${MIN_RPS} (the adaptive floor)`;
+  if (initial !== undefined && initial < MIN_RPS && !e.initial_rps) e.initial_rps = `at least ${MIN_RPS} (the adaptive floor)`;
   if (initial !== undefined && max !== undefined && initial > max && !e.initial_rps) e.initial_rps = `at most max rps (${max})`;
 
   if (Object.keys(e).length > 0) return { ok: false, errors: e };

@@ -114,7 +114,7 @@ export function DlqPage() {
           {entries.length} entr{entries.length === 1 ? 'y' : 'ies'} shown ({pendingShown} pending), newest first
           {list.data && list.data.entries.length >= 500 ? ' — the first 500; narrow the filters to see others' : ''}
         </p>
-        <div className="pages-table-wrap">
+        <div className="pages-table-wrap dlq-scroll" tabIndex={0} role="region" aria-label="parked writes, scrollable">
           <table className="pages-table dlq-table" aria-label="parked writes">
             <thead>
               <tr>

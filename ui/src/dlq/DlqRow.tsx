@@ -29,7 +29,7 @@ export function DlqRow(props: {
         <td>
           <button
             type="button"
-            className="btn dlq-expand"
+            className="btn btn-small dlq-expand"
             aria-expanded={props.expanded}
             aria-controls={historyId}
             aria-label={`${props.expanded ? 'hide' : 'show'} history of ${e.id}`}
@@ -59,40 +59,42 @@ export function DlqRow(props: {
           )}
         </td>
         <td className="dlq-last-error">{e.last_error ?? '—'}</td>
-        <td className="dlq-actions">
-          <button type="button" className="btn" data-testid={`dlq-replay-${e.id}`} disabled={!actionable || props.busy} title={why} onClick={props.onReplay}>
-            Replay
-          </button>
-          {!confirming ? (
-            <button
-              type="button"
-              className="btn btn-danger"
-              data-testid={`dlq-discard-${e.id}`}
-              disabled={!actionable || props.busy}
-              title={why}
-              onClick={() => setConfirming(true)}
-            >
-              Discard
+        <td>
+          <div className="dlq-actions">
+            <button type="button" className="btn btn-small" data-testid={`dlq-replay-${e.id}`} disabled={!actionable || props.busy} title={why} onClick={props.onReplay}>
+              Replay
             </button>
-          ) : (
-            <span role="group" aria-label={`confirm discarding ${e.id}`}>
+            {!confirming ? (
               <button
                 type="button"
-                className="btn btn-danger"
-                data-testid={`dlq-discard-confirm-${e.id}`}
-                autoFocus
-                onClick={() => {
-                  setConfirming(false);
-                  props.onDiscard();
-                }}
+                className="btn btn-small btn-danger"
+                data-testid={`dlq-discard-${e.id}`}
+                disabled={!actionable || props.busy}
+                title={why}
+                onClick={() => setConfirming(true)}
               >
-                Discard for good
+                Discard
               </button>
-              <button type="button" className="btn" data-testid={`dlq-discard-cancel-${e.id}`} onClick={() => setConfirming(false)}>
-                Keep
-              </button>
-            </span>
-          )}
+            ) : (
+              <span role="group" aria-label={`confirm discarding ${e.id}`}>
+                <button
+                  type="button"
+                  className="btn btn-small btn-danger"
+                  data-testid={`dlq-discard-confirm-${e.id}`}
+                  autoFocus
+                  onClick={() => {
+                    setConfirming(false);
+                    props.onDiscard();
+                  }}
+                >
+                  Discard for good
+                </button>
+                <button type="button" className="btn btn-small" data-testid={`dlq-discard-cancel-${e.id}`} onClick={() => setConfirming(false)}>
+                  Keep
+                </button>
+              </span>
+            )}
+          </div>
         </td>
       </tr>
       {props.expanded && (

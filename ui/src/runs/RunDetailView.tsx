@@ -38,7 +38,7 @@ export function RunDetailView(props: { id: string; onClose(): void }) {
           <p className="muted">
             scenario <strong>{run.scenario}</strong> · started {formatInstant(run.started)} · took{' '}
             {formatSeconds(runDurationSeconds(run, Date.now()))}
-            {report && <> · seed {report.seed} · {report.duration_s} s planned</>}
+            {report && <> · seed {report.seed} · {formatSeconds(report.duration_s)} planned</>}
             {report?.target && <> · through the {report.target}</>}
           </p>
           {stopReason && (

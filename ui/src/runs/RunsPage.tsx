@@ -94,7 +94,7 @@ export function RunsPage(props: { selectedId: string | null; onSelect(id: string
         <div className="runs-table-actions">
           <button
             type="button"
-            className="btn"
+            className="btn btn-primary"
             data-testid="run-compare-button"
             disabled={ticked.length !== 2}
             onClick={() => setComparing([ticked[0], ticked[1]])}

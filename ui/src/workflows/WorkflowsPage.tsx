@@ -126,7 +126,7 @@ export function WorkflowsPage() {
             <input type="text" inputMode="numeric" data-testid="workflow-seed" value={form.seed} onChange={set('seed')} size={8} {...aria('seed')} />
             {fe('seed')}
           </label>
-          <button type="submit" className="btn" data-testid="workflow-run" disabled={busy}>
+          <button type="submit" className="btn btn-primary" data-testid="workflow-run" disabled={busy}>
             {busy ? 'Starting…' : 'Run'}
           </button>
         </div>

@@ -1,9 +1,9 @@
 /** The Live tab: the topology on top, the chaos panel beside it, and the charts on one timeline below. */
-import { useCallback } from 'react';
+import { memo, useCallback, useMemo } from 'react';
 import { getJson } from '../api/http';
-import { ChartGrid, type ChartConnector } from '../charts/ChartGrid';
+import { ChartGrid as ChartGridView, type ChartConnector } from '../charts/ChartGrid';
 import { ChaosPanel } from '../chaos/ChaosPanel';
-import { Topology } from '../topology/Topology';
+import { Topology as TopologyView } from '../topology/Topology';
 import type { TopoConnector } from '../topology/graph';
 import { useLiveContext } from './LiveProvider';
 import { useResource } from './useResource';
@@ -18,6 +18,12 @@ interface WorkflowsAnswer {
 const loadConnectors = (signal: AbortSignal) => getJson<ConnectorsAnswer>('/api/connectors', signal);
 const loadWorkflows = (signal: AbortSignal) => getJson<WorkflowsAnswer>('/api/workflows', signal);
 const NONE: TopoConnector[] = [];
+const NO_WORKFLOWS: WorkflowsAnswer['workflows'] = [];
+
+// The live state changes several times a second (events); these two only need to redraw when their props change
+// (the store tells them about new rows itself).
+const Topology = memo(TopologyView);
+const ChartGrid = memo(ChartGridView);
 
 /** The live control room view. */
 export function LiveView() {
@@ -26,7 +32,7 @@ export function LiveView() {
   const connectors = useResource(loadConnectors, 5000);
   const workflows = useResource(loadWorkflows, 0);
   const list: TopoConnector[] = connectors.data?.connectors ?? NONE;
-  const chartConnectors: ChartConnector[] = list.map((c) => ({ id: c.id, service: c.service ?? null }));
+  const chartConnectors: ChartConnector[] = useMemo(() => list.map((c) => ({ id: c.id, service: c.service ?? null })), [list]);
   const open = useCallback((id: string) => {
     window.location.hash = `#/connectors/${encodeURIComponent(id)}`;
   }, []);
@@ -44,7 +50,7 @@ export function LiveView() {
             store={store}
             farm={farm}
             connectors={list}
-            workflows={workflows.data?.workflows ?? []}
+            workflows={workflows.data?.workflows ?? NO_WORKFLOWS}
             activeRun={live.activeRun}
             onOpenConnector={open}
           />

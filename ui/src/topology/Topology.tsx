@@ -70,7 +70,10 @@ export function Topology(props: TopologyProps) {
   const nodes: Node[] = useMemo(() => {
     if (!laid || laid.key !== graph.key) return [];
     const level = (id: string) => farm?.chaos.services?.[id] ?? farm?.services.find((s) => s.id === id)?.chaos_level ?? null;
-    return graph.nodes.map((n) => {
+    // DOM order = reading order (column by column, top to bottom), so Tab walks the nodes as they are seen.
+    const at = (id: string) => laid.pos.get(id) ?? { x: 0, y: 0 };
+    const ordered = [...graph.nodes].sort((a, b) => at(a.id).x - at(b.id).x || at(a.id).y - at(b.id).y);
+    return ordered.map((n) => {
       const base = { id: n.id, type: n.kind, position: laid.pos.get(n.id) ?? { x: 0, y: 0 }, width: n.width, height: n.height };
       if (n.kind === 'workflow') {
         const w = workflows.find((x) => x.name === n.ref);

@@ -126,7 +126,7 @@ export function Topology(props: TopologyProps) {
       <div className="topology-head">
         <h2>Topology</h2>
         <span className="muted">
-          circle: error % (green → red) · size: req/s · ring: circuit (thin green closed, dashed amber half-open, thick red open)
+          circle: failed attempts % of the last 5 s (green → red, grey: no traffic) · size: attempts/s · ring: circuit (thin green closed, dashed amber half-open, thick red open)
         </span>
       </div>
       {layoutError ? <p className="error-text" role="alert">{layoutError}</p> : null}

@@ -88,15 +88,17 @@ export interface NewConnector {
   flavor: string;
   service?: string;
   auth:
+    | { type: 'none' }
     | { type: 'api_key'; header: string; prefix: string; key: string }
     | { type: 'oauth2'; token_url: string; grant: 'client_credentials'; client_id: string; client_secret: string };
-  limit: { initial_rps: number; max_rps: number; burst: number };
+  limit?: { initial_rps?: number; max_rps?: number; burst?: number };
 }
 
 /** Circuit stage status. */
 export interface CircuitStatus {
   state: string;
-  failure_rate: number;
+  /** Percent of the window's calls that failed; absent before the window has calls. */
+  failure_rate?: number;
   buffered_calls?: number;
   failed_calls?: number;
   not_permitted_calls?: number;
@@ -106,8 +108,8 @@ export interface CircuitStatus {
 export interface RateLimitStatus {
   tokens: number;
   rate_rps: number;
-  learned_limit_rps: number | null;
-  burst: number;
+  learned_limit_rps?: number | null;
+  burst?: number;
   waits?: number;
   refused_at_deadline?: number;
 }

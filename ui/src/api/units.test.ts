@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCount, formatMs, formatPct, formatRps, formatSeconds, parseDuration, parseSeed, relativeAge, secondsUntil } from './units';
+import { eventDetails, formatCount, formatMs, formatPct, formatRps, formatSeconds, parseDuration, parseSeed, relativeAge, secondsUntil } from './units';
 
 describe('parseDuration', () => {
   it('reads seconds, minutes, milliseconds and hours as the AAM does', () => {
@@ -80,5 +80,21 @@ describe('formatting', () => {
     expect(relativeAge('not a date', now)).toBe('—');
     expect(secondsUntil('2026-12-02T04:10:11.258118185Z', now)).toBeCloseTo(291.258, 2);
     expect(secondsUntil(null, now)).toBeNull();
+  });
+});
+
+describe('eventDetails', () => {
+  it("lists an event's own fields and skips the fixed and empty ones", () => {
+    expect(
+      eventDetails({
+        type: 'retry_gave_up',
+        at: '2026-12-02T04:05:11Z',
+        connector: 'stripe_mock',
+        attempts: 4,
+        error_class: 'server_error',
+        dlq_id: null,
+        extra: { a: 1 },
+      }),
+    ).toBe('attempts=4 error_class=server_error extra={"a":1}');
   });
 });

@@ -108,3 +108,13 @@ export function formatInstant(iso: string | null | undefined): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
+
+const EVENT_FIXED = new Set(['type', 'at', 'connector', 'id']);
+
+/** An event's own fields (not type, time, connector, id) as `key=value` pairs, for history and error lists. */
+export function eventDetails(e: Record<string, unknown>): string {
+  return Object.entries(e)
+    .filter(([k, v]) => !EVENT_FIXED.has(k) && v !== null && v !== undefined && v !== '')
+    .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .join(' ');
+}

@@ -20,8 +20,11 @@ export function usePoll<T>(load: ((signal: AbortSignal) => Promise<T>) | null, i
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<Error | null>(null);
   const [tick, setTick] = useState(0);
+  // The latest loader, so an inline arrow (new every render) does not restart polling; updated before the poll effect.
   const loadRef = useRef(load);
-  loadRef.current = load;
+  useEffect(() => {
+    loadRef.current = load;
+  });
   const enabled = load !== null;
 
   // A new key means another resource: drop the old value rather than show it under the new one.

@@ -137,7 +137,7 @@ export function mergeMarkers(list: Marker[], add: Marker[], cap = 1000): Marker[
  * The markers a chart shows: all of them for the overall view (`ids` null), else the global ones and those of the
  * given ids (a connector's id and its farm service's id).
  */
-export function markersFor(list: Marker[], ids: string[] | null): Marker[] {
+export function markersFor(list: readonly Marker[], ids: readonly string[] | null): readonly Marker[] {
   if (ids == null) return list;
   return list.filter((m) => m.connector == null || ids.includes(m.connector));
 }

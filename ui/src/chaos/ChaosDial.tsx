@@ -1,0 +1,145 @@
+/** The chaos dial form: services (or all), level, optional duration → `POST /farm/admin/chaos`. */
+import { useState, type FormEvent } from 'react';
+import { ApiError } from '../api/http';
+import { ErrorNote } from '../api/ErrorNote';
+import { setChaos } from '../api/farm';
+import type { FarmStatus } from '../api/types';
+import { formatInstant } from '../api/units';
+import { chaosRequest, type ChaosForm } from './forms';
+import { serviceLevels } from './levels';
+
+/** Sets the farm's chaos level; `farm` is the latest status (levels, services), `onApplied` refreshes it. */
+export function ChaosDial(props: { farm: FarmStatus | null; onApplied(): void }) {
+  const levels = props.farm?.chaos.levels ?? ['calm', 'mild', 'storm', 'hell'];
+  const services = props.farm ? serviceLevels(props.farm) : [];
+  const [form, setForm] = useState<ChaosForm>({ level: 'storm', all: true, services: [], duration: '' });
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [serverError, setServerError] = useState<unknown>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const toggle = (id: string) =>
+    setForm((f) => ({ ...f, services: f.services.includes(id) ? f.services.filter((s) => s !== id) : [...f.services, id] }));
+
+  const apply = async (ev: FormEvent) => {
+    ev.preventDefault();
+    setDone(null);
+    setServerError(null);
+    const r = chaosRequest(form, levels);
+    if (!r.ok) {
+      setErrors(r.errors);
+      return;
+    }
+    setErrors({});
+    setBusy(true);
+    try {
+      await setChaos(r.request);
+      const who = r.request.services ? r.request.services.join(', ') : 'every service';
+      setDone(`${who} → ${r.request.level}${r.request.duration_s ? ` for ${r.request.duration_s} s` : ' until changed'}`);
+      props.onApplied();
+    } catch (e) {
+      setServerError(e);
+      if (e instanceof ApiError && e.field) setErrors({ [e.field]: e.message });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const fieldError = (k: string) =>
+    errors[k] ? (
+      <span className="field-error" id={`chaos-${k}-error`}>
+        {errors[k]}
+      </span>
+    ) : null;
+
+  return (
+    <form className="panel pages-grid" onSubmit={apply} aria-label="chaos dial" noValidate>
+      <h2>Chaos dial</h2>
+      <fieldset aria-describedby={errors.services ? 'chaos-services-error' : undefined}>
+        <legend>services</legend>
+        <div className="chaos-services">
+          <label>
+            <input
+              type="checkbox"
+              data-testid="chaos-service-all"
+              checked={form.all}
+              onChange={(e) => setForm((f) => ({ ...f, all: e.target.checked }))}
+            />
+            all
+          </label>
+          {services.map((s) => (
+            <label key={s.id}>
+              <input
+                type="checkbox"
+                data-testid={`chaos-service-${s.id}`}
+                checked={form.all || form.services.includes(s.id)}
+                disabled={form.all}
+                onChange={() => toggle(s.id)}
+              />
+              {s.id} <span className={`badge level-${s.level}`}>{s.level}</span>
+            </label>
+          ))}
+        </div>
+        {fieldError('services')}
+      </fieldset>
+      <div className="pages-row">
+        <label className="pages-field">
+          <span>level</span>
+          <select
+            data-testid="chaos-level"
+            value={form.level}
+            onChange={(e) => setForm((f) => ({ ...f, level: e.target.value }))}
+            aria-invalid={!!errors.level}
+            aria-describedby={errors.level ? 'chaos-level-error' : undefined}
+          >
+            {levels.map((l) => (
+              <option key={l} value={l}>
+                {l}
+              </option>
+            ))}
+          </select>
+          {fieldError('level')}
+        </label>
+        <label className="pages-field">
+          <span>duration (s, empty = until changed)</span>
+          <input
+            type="text"
+            inputMode="numeric"
+            data-testid="chaos-duration"
+            value={form.duration}
+            placeholder="until changed"
+            onChange={(e) => setForm((f) => ({ ...f, duration: e.target.value }))}
+            aria-invalid={!!errors.duration_s}
+            aria-describedby={errors.duration_s ? 'chaos-duration_s-error' : undefined}
+          />
+          {fieldError('duration_s')}
+        </label>
+        <button type="submit" className="btn btn-primary" data-testid="chaos-apply" disabled={busy}>
+          {busy ? 'Applying…' : 'Apply'}
+        </button>
+      </div>
+      <ErrorNote error={serverError} testId="chaos-error" />
+      {done && (
+        <p className="ok-note" role="status" data-testid="chaos-result">
+          Applied: {done}
+        </p>
+      )}
+      {props.farm && props.farm.chaos.history.length > 0 && (
+        <details>
+          <summary>Recent changes of the dial</summary>
+          <ol className="muted">
+            {props.farm.chaos.history
+              .slice(-10)
+              .reverse()
+              .map((h, i) => (
+                <li key={`${h.at}-${i}`}>
+                  {formatInstant(h.at)}: {h.services.length ? h.services.join(', ') : 'all'} → {h.level}
+                  {h.duration_s ? ` for ${h.duration_s} s` : ''}
+                </li>
+              ))}
+          </ol>
+        </details>
+      )}
+    </form>
+  );
+}

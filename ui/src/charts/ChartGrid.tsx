@@ -1,0 +1,94 @@
+/** The charts of the live view on one shared timeline: connector selector, time window, marker legend, charts. */
+import { useId, useMemo, useState } from 'react';
+import { lowerBound } from '../live/downsample';
+import { markersFor } from '../live/markers';
+import type { SeriesStore } from '../live/store';
+import { useStoreVersion } from '../live/useSeries';
+import { MarkerLegend } from './MarkerLegend';
+import { chartSpecs, WINDOWS } from './specs';
+import { UPlotChart } from './UPlotChart';
+
+/** A connector as the charts need it: its id and the farm service it calls (for the chaos markers). */
+export interface ChartConnector {
+  id: string;
+  service: string | null;
+}
+
+/** Props of {@link ChartGrid}. */
+export interface ChartGridProps {
+  store: SeriesStore;
+  connectors: ChartConnector[];
+}
+
+const RECENT_MARKERS = 12;
+
+/** Every chart of the timeline, sharing one x range and one synced cursor. */
+export function ChartGrid(props: ChartGridProps) {
+  const { store, connectors } = props;
+  const version = useStoreVersion(store);
+  const [scope, setScope] = useState<string | null>(null);
+  const [windowS, setWindowS] = useState<number | null>(300);
+  const uid = useId();
+
+  const ids = useMemo(() => connectors.map((c) => c.id), [connectors]);
+  const idsKey = ids.join(',');
+  // Specs depend on the id list's content, not its identity, so charts are not rebuilt at each poll.
+  const specs = useMemo(() => chartSpecs(scope, idsKey === '' ? [] : idsKey.split(',')), [scope, idsKey]);
+
+  const t = store.t;
+  const last = t.length > 0 ? t[t.length - 1] : 0;
+  const from = windowS == null ? -Infinity : last - windowS;
+  const markerIds = useMemo(() => {
+    if (scope == null) return null;
+    const svc = connectors.find((c) => c.id === scope)?.service;
+    return svc && svc !== scope ? [scope, svc] : [scope];
+  }, [scope, connectors]);
+
+  const shown = markersFor(store.markers, markerIds);
+  const recent = shown.slice(Number.isFinite(from) ? lowerBoundMarkers(shown, from) : 0).slice(-RECENT_MARKERS).reverse();
+
+  return (
+    <section className="chart-grid-wrap" aria-label="charts">
+      <div className="chart-toolbar">
+        <label htmlFor={`${uid}-scope`}>Connector</label>
+        <select id={`${uid}-scope`} data-testid="charts-connector" value={scope ?? ''} onChange={(e) => setScope(e.target.value || null)}>
+          <option value="">all (overall)</option>
+          {ids.map((id) => (
+            <option key={id} value={id}>
+              {id}
+            </option>
+          ))}
+        </select>
+        <label htmlFor={`${uid}-window`}>Window</label>
+        <select
+          id={`${uid}-window`}
+          data-testid="charts-window"
+          value={windowS == null ? '' : String(windowS)}
+          onChange={(e) => setWindowS(e.target.value === '' ? null : Number(e.target.value))}
+        >
+          {WINDOWS.map((w) => (
+            <option key={w.label} value={w.seconds == null ? '' : String(w.seconds)}>
+              {w.label}
+            </option>
+          ))}
+        </select>
+        <span className="muted chart-points" aria-live="off">
+          {t.length === 0 ? 'waiting for the first metrics…' : `${t.length} points kept (older ones folded, spikes kept)`}
+        </span>
+      </div>
+      <MarkerLegend recent={recent} />
+      <div className="chart-grid">
+        {specs.map((s) => (
+          <UPlotChart key={s.name} spec={s} store={store} version={version} from={from} markerIds={markerIds} />
+        ))}
+      </div>
+    </section>
+  );
+}
+
+function lowerBoundMarkers(list: readonly { t: number }[], from: number): number {
+  return lowerBound(
+    list.map((m) => m.t),
+    from,
+  );
+}

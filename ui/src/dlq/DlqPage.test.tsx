@@ -1,0 +1,84 @@
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fakeServer } from '../api/fakeServer';
+import { DlqPage } from './DlqPage';
+
+const entry = (id: string, state = 'pending', connector = 'stripe_mock') => ({
+  id,
+  connector,
+  method: 'POST',
+  path: '/v1/customers',
+  op_id: `op-${id}`,
+  error_class: 'server_error',
+  attempts: 4,
+  unknown_outcome: false,
+  parked_at: '2026-12-02T04:05:16.199Z',
+  state,
+  last_error: 'HTTP 503',
+});
+const stats = { pending: 12, replaying: 10, succeeded: 4, dead: 0, discarded: 0, processed: 5, failed: 1, oldest_pending_age_s: 4.7 };
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+describe('DlqPage', () => {
+  it('shows the counts, sends the filters as query parameters and discards only after the confirm step', async () => {
+    const queries: string[] = [];
+    const calls = fakeServer({
+      'GET /api/dlq': ({ query }) => {
+        queries.push(query.toString());
+        return { body: { entries: [entry('dlq_a'), entry('dlq_b', 'succeeded')], stats } };
+      },
+      'GET /api/connectors': { body: { connectors: [{ id: 'stripe_mock', flavor: 'stripe' }] } },
+      'DELETE /api/dlq/dlq_a': { body: { discarded: 'dlq_a' } },
+    });
+    render(<DlqPage />);
+    await waitFor(() => expect(screen.getByTestId('dlq-count-pending').textContent).toBe('12'));
+    expect(screen.getByTestId('dlq-count-processed').textContent).toBe('5');
+    expect(screen.getByTestId('dlq-count-failed').textContent).toBe('1');
+    expect(queries[0]).toBe('limit=500');
+
+    await waitFor(() => expect(screen.getByRole('option', { name: 'stripe_mock' })).toBeTruthy());
+    fireEvent.change(screen.getByTestId('dlq-filter-connector'), { target: { value: 'stripe_mock' } });
+    fireEvent.change(screen.getByTestId('dlq-filter-state'), { target: { value: 'pending' } });
+    await waitFor(() => expect(queries.at(-1)).toBe('connector=stripe_mock&state=pending&limit=500'));
+    // The server did not filter here: the page does it again, so the succeeded entry is not shown.
+    await waitFor(() => expect(screen.queryByTestId('dlq-row-dlq_b')).toBeNull());
+
+    fireEvent.click(screen.getByTestId('dlq-discard-dlq_a'));
+    expect(calls.some((c) => c.method === 'DELETE')).toBe(false);
+    await act(async () => fireEvent.click(screen.getByTestId('dlq-discard-confirm-dlq_a')));
+    await waitFor(() => expect(screen.getByTestId('dlq-action-result').textContent).toContain('dlq_a: discarded'));
+    expect(calls.filter((c) => c.method === 'DELETE').map((c) => c.path)).toEqual(['/api/dlq/dlq_a']);
+  });
+
+  it('shows a refused replay with the server message and disables actions on a succeeded entry', async () => {
+    fakeServer({
+      'GET /api/dlq': { body: { entries: [entry('dlq_a'), entry('dlq_b', 'succeeded')], stats } },
+      'GET /api/connectors': { body: { connectors: [] } },
+      'POST /api/dlq/dlq_a/replay': { status: 409, body: { error: 'not_replayable', field: 'id', message: 'DLQ entry dlq_a is replaying' } },
+    });
+    render(<DlqPage />);
+    await waitFor(() => expect(screen.getByTestId('dlq-row-dlq_b')).toBeTruthy());
+    expect((screen.getByTestId('dlq-replay-dlq_b') as HTMLButtonElement).disabled).toBe(true);
+    await act(async () => fireEvent.click(screen.getByTestId('dlq-replay-dlq_a')));
+    await waitFor(() => expect(screen.getByTestId('dlq-action-result').textContent).toContain('DLQ entry dlq_a is replaying'));
+  });
+
+  it('expands a row into its history and keeps it open across refreshes', async () => {
+    fakeServer({
+      'GET /api/dlq': { body: { entries: [entry('dlq_a')], stats } },
+      'GET /api/connectors': { body: { connectors: [] } },
+      'GET /api/dlq/dlq_a': {
+        body: { ...entry('dlq_a'), history: [{ type: 'dead_lettered', at: '2026-12-02T04:05:16Z', connector: 'stripe_mock', error_class: 'server_error' }] },
+      },
+    });
+    render(<DlqPage />);
+    await waitFor(() => expect(screen.getByTestId('dlq-expand-dlq_a')).toBeTruthy());
+    fireEvent.click(screen.getByTestId('dlq-expand-dlq_a'));
+    expect(screen.getByTestId('dlq-expand-dlq_a').getAttribute('aria-expanded')).toBe('true');
+    await waitFor(() => expect(screen.getByTestId('dlq-history-dlq_a').textContent).toContain('dead_lettered'));
+  });
+});

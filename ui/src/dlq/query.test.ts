@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import type { DlqEntry } from '../api/types';
+import { dlqQuery, filterEntries, isActionable } from './query';
+
+const none = { connector: '', state: '', errorClass: '' };
+
+const entry = (id: string, over: Partial<DlqEntry>): DlqEntry => ({
+  id,
+  connector: 'stripe_mock',
+  method: 'POST',
+  path: '/v1/customers',
+  op_id: `op-${id}`,
+  error_class: 'server_error',
+  attempts: 4,
+  unknown_outcome: false,
+  parked_at: '2026-12-02T04:05:00Z',
+  state: 'pending',
+  last_error: 'HTTP 503',
+  ...over,
+});
+
+describe('dlqQuery', () => {
+  it('leaves empty filters out and always sets the limit', () => {
+    expect(dlqQuery(none)).toBe('limit=500');
+    expect(dlqQuery({ connector: 'stripe_mock', state: 'pending', errorClass: 'rate_limit' })).toBe(
+      'connector=stripe_mock&state=pending&error_class=rate_limit&limit=500',
+    );
+    expect(dlqQuery({ ...none, state: 'dead' }, 20)).toBe('state=dead&limit=20');
+  });
+
+  it('encodes values and ignores blank ones', () => {
+    expect(dlqQuery({ connector: 'a b&c', state: '  ', errorClass: '' })).toBe('connector=a+b%26c&limit=500');
+  });
+});
+
+describe('filterEntries', () => {
+  const es = [
+    entry('old', { parked_at: '2026-12-02T04:00:00Z' }),
+    entry('new', { parked_at: '2026-12-02T04:10:00Z', connector: 'github_mock', error_class: 'rate_limit' }),
+    entry('done', { parked_at: '2026-12-02T04:05:00Z', state: 'succeeded', error_class: null }),
+  ];
+
+  it('sorts newest first', () => {
+    expect(filterEntries(es, none).map((e) => e.id)).toEqual(['new', 'done', 'old']);
+  });
+
+  it('applies each filter even when the server did not', () => {
+    expect(filterEntries(es, { ...none, connector: 'stripe_mock' }).map((e) => e.id)).toEqual(['done', 'old']);
+    expect(filterEntries(es, { ...none, state: 'pending' }).map((e) => e.id)).toEqual(['new', 'old']);
+    expect(filterEntries(es, { ...none, errorClass: 'rate_limit' }).map((e) => e.id)).toEqual(['new']);
+    expect(filterEntries(es, { connector: 'github_mock', state: 'dead', errorClass: '' })).toEqual([]);
+  });
+
+  it('allows actions only on pending and dead entries', () => {
+    expect(isActionable({ state: 'pending' })).toBe(true);
+    expect(isActionable({ state: 'dead' })).toBe(true);
+    expect(isActionable({ state: 'replaying' })).toBe(false);
+    expect(isActionable({ state: 'succeeded' })).toBe(false);
+  });
+});

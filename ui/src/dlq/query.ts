@@ -1,0 +1,58 @@
+/** DLQ filters: the query string sent to `GET /api/dlq`, and the same filter applied to the answer. */
+import type { DlqEntry } from '../api/types';
+
+/** The DLQ page's filters; an empty string means "any". */
+export interface DlqFilter {
+  connector: string;
+  state: string;
+  errorClass: string;
+}
+
+/** The states a DLQ entry can be in. */
+export const DLQ_STATES = ['pending', 'replaying', 'succeeded', 'dead', 'discarded'] as const;
+
+/** The mesh's error classes (what a parked write failed with). */
+export const DLQ_ERROR_CLASSES = [
+  'server_error',
+  'network_error',
+  'timeout',
+  'rate_limit',
+  'auth_expired',
+  'invalid_creds',
+  'circuit_open',
+  'client_error',
+] as const;
+
+/** How many entries the page asks for (the server's default page is 1,000; the table stays readable at 500). */
+export const DLQ_PAGE_LIMIT = 500;
+
+/** `connector=…&state=…&error_class=…&limit=…` with empty filters left out and values encoded. */
+export function dlqQuery(f: DlqFilter, limit = DLQ_PAGE_LIMIT): string {
+  const p = new URLSearchParams();
+  if (f.connector.trim()) p.set('connector', f.connector.trim());
+  if (f.state.trim()) p.set('state', f.state.trim());
+  if (f.errorClass.trim()) p.set('error_class', f.errorClass.trim());
+  p.set('limit', String(limit));
+  return p.toString();
+}
+
+/**
+ * The entries matching the filter, newest first. The server filters too; doing it again here keeps the table right
+ * against a server that does not know a filter yet (it ignores unknown query parameters).
+ */
+export function filterEntries(entries: DlqEntry[], f: DlqFilter): DlqEntry[] {
+  const t = (e: DlqEntry) => {
+    const v = Date.parse(e.parked_at);
+    return Number.isNaN(v) ? -Infinity : v;
+  };
+  return entries
+    .filter((e) => (!f.connector || e.connector === f.connector) && (!f.state || e.state === f.state) && (!f.errorClass || e.error_class === f.errorClass))
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => t(b.e) - t(a.e) || a.i - b.i)
+    .map((x) => x.e);
+}
+
+/** Whether an entry can be replayed or discarded: the server allows both only for pending and dead entries. */
+export function isActionable(e: Pick<DlqEntry, 'state'>): boolean {
+  return e.state === 'pending' || e.state === 'dead';
+}

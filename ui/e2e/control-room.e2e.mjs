@@ -27,6 +27,17 @@ async function shot(name) {
 
 const byId = (id) => page.getByTestId(id);
 
+/** Polls `check` every 500 ms until it returns something truthy (returned), failing after `ms` with `what`. */
+async function until(check, ms, what) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((ok) => setTimeout(ok, 500));
+  }
+}
+
 describe('control room, end to end', { concurrency: 1 }, () => {
   before(async () => {
     mkdirSync(OUT, { recursive: true });
@@ -99,11 +110,10 @@ describe('control room, end to end', { concurrency: 1 }, () => {
     await byId('halt-reason').fill('e2e: halted after the DLQ replay');
     await byId('halt-button').click();
     await byId('halt-result').waitFor({ timeout: 15_000 });
-    await page.waitForFunction(async (id) => {
-      const r = await fetch(`/api/runs/${id}`).then((x) => x.json());
-      return r.state !== 'running';
-    }, runId, { timeout: 60_000, polling: 500 });
-    const run = await fetch(`${gauntlet.aamUrl}/runs/${runId}`).then((r) => r.json());
+    const run = await until(async () => {
+      const r = await fetch(`${gauntlet.aamUrl}/runs/${runId}`).then((x) => x.json());
+      return r.state !== 'running' && r;
+    }, 90_000, 'the halted run to end');
     assert.equal(run.state, 'stopped');
     assert.equal(run.stop_reason, 'e2e: halted after the DLQ replay');
     await byId('chaos-level-stripe_mock').filter({ hasText: 'calm' }).waitFor({ timeout: 15_000 });
@@ -116,7 +126,7 @@ describe('control room, end to end', { concurrency: 1 }, () => {
     const row = byId(`run-row-${runId}`);
     await row.waitFor({ timeout: 15_000 });
     assert.match(await row.innerText(), /stopped/);
-    await row.click();
+    await row.getByRole('button', { name: runId }).click();
     await byId('run-detail').waitFor();
     await byId('run-stop-reason').filter({ hasText: 'halted after the DLQ replay' }).waitFor();
     await byId('threshold-0').waitFor();

@@ -37,11 +37,14 @@ public final class Checker {
             String service = e.getKey();
             // The ledger keys an operation by resource and kind too; the same op id committed under two of them is
             // still one logical write done twice.
+            // The DLQ is read BEFORE the ledger: a parked write can be replayed and committed between the two reads.
+            // Read in this order it is seen pending or committed (both fine); in the other order it could be seen as
+            // neither - not yet in the ledger, no longer in the DLQ - and be reported lost when it is not.
+            Set<String> pending = pendingWrites.pendingOpIds(service);
             Map<String, Integer> commits = new HashMap<>();
             for (LedgerEntry le : groundTruth.ledger(service)) {
                 if (le.opId() != null) commits.merge(le.opId(), le.commits(), Integer::sum);
             }
-            Set<String> pending = pendingWrites.pendingOpIds(service);
             long committed = 0, waiting = 0, lost = 0, dups = 0;
             for (String op : new java.util.LinkedHashSet<>(e.getValue())) {
                 int n = commits.getOrDefault(op, 0);

@@ -1,12 +1,12 @@
 /** The Live tab: the topology on top, the chaos panel beside it, and the charts on one timeline below. */
 import { memo, useCallback, useMemo } from 'react';
-import { getJson } from '../api/http';
+import { ApiError, getJson } from '../api/http';
+import { usePoll } from '../api/usePoll';
 import { ChartGrid as ChartGridView, type ChartConnector } from '../charts/ChartGrid';
 import { ChaosPanel } from '../chaos/ChaosPanel';
 import { Topology as TopologyView } from '../topology/Topology';
 import type { TopoConnector } from '../topology/graph';
 import { useLiveContext } from './LiveProvider';
-import { useResource } from './useResource';
 
 interface ConnectorsAnswer {
   connectors: { id: string; service?: string | null; flavor?: string | null }[];
@@ -25,12 +25,17 @@ const NO_WORKFLOWS: WorkflowsAnswer['workflows'] = [];
 const Topology = memo(TopologyView);
 const ChartGrid = memo(ChartGridView);
 
+function errorText(e: Error | null): string | null {
+  if (!e) return null;
+  return e instanceof ApiError ? e.describe() : e.message;
+}
+
 /** The live control room view. */
 export function LiveView() {
   const { live, store, farm, farmError } = useLiveContext();
   // Connectors can be added on the Connectors tab: poll them; workflows come with the server, load them once.
-  const connectors = useResource(loadConnectors, 5000);
-  const workflows = useResource(loadWorkflows, 0);
+  const connectors = usePoll(loadConnectors, 5000, 'connectors');
+  const workflows = usePoll(loadWorkflows, 0, 'workflows');
   const list: TopoConnector[] = connectors.data?.connectors ?? NONE;
   const chartConnectors: ChartConnector[] = useMemo(() => list.map((c) => ({ id: c.id, service: c.service ?? null })), [list]);
   const open = useCallback((id: string) => {
@@ -41,7 +46,7 @@ export function LiveView() {
     <div className="live-view">
       <div className="live-top">
         <div className="live-main">
-          {[connectors.error, workflows.error, farmError].filter(Boolean).map((e) => (
+          {[errorText(connectors.error), errorText(workflows.error), farmError].filter(Boolean).map((e) => (
             <p key={e} className="error-text" role="alert">
               {e}
             </p>

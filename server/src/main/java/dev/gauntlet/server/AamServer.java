@@ -186,8 +186,7 @@ public final class AamServer implements AutoCloseable {
     }
 
     public String url() {
-        String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
-        return "http://" + host + ":" + port();
+        return ServerUrl.of(config.host(), port());
     }
 
     @Override

@@ -40,9 +40,15 @@ public sealed interface AuthConfig permits AuthConfig.None, AuthConfig.ApiKey, A
      * @param defaultTtl        TTL to assume when the token response has no expires_in (Salesforce)
      * @param tokenHeaders      extra headers on token requests (Supabase's apikey)
      * @param jsonBody          send the token request as JSON (GoTrue) instead of a form
+     * @param sessions          independent sessions (logins) per tenant, each with its own token, that calls take in
+     *                          turn (1 by default): a vendor that revokes the token a request presented then cuts off
+     *                          only the calls of that session, not every call in flight (1 to 64)
      */
     record OAuth2(String tokenUrl, String grant, String clientId, String clientSecret, Duration refreshMargin,
-                  boolean rotatingRefresh, Duration defaultTtl, Map<String, String> tokenHeaders, boolean jsonBody) implements AuthConfig {
+                  boolean rotatingRefresh, Duration defaultTtl, Map<String, String> tokenHeaders, boolean jsonBody,
+                  Integer sessions) implements AuthConfig {
+        public static final int MAX_SESSIONS = 64;
+
         public OAuth2 {
             Checks.text("auth.token_url", tokenUrl);
             grant = grant == null ? "client_credentials" : grant;
@@ -54,10 +60,14 @@ public sealed interface AuthConfig permits AuthConfig.None, AuthConfig.ApiKey, A
             refreshMargin = refreshMargin == null ? Duration.ofSeconds(10) : Checks.positive("auth.refresh_margin", refreshMargin);
             defaultTtl = defaultTtl == null ? Duration.ofMinutes(2) : Checks.positive("auth.default_ttl", defaultTtl);
             tokenHeaders = tokenHeaders == null ? Map.of() : Map.copyOf(tokenHeaders);
+            sessions = sessions == null ? 1 : sessions;
+            if (sessions < 1 || sessions > MAX_SESSIONS) {
+                throw new IllegalArgumentException("auth.sessions must be 1 to " + MAX_SESSIONS + ", was " + sessions);
+            }
         }
 
         public static OAuth2 clientCredentials(String tokenUrl, String clientId, String clientSecret) {
-            return new OAuth2(tokenUrl, null, clientId, clientSecret, null, false, null, null, false);
+            return new OAuth2(tokenUrl, null, clientId, clientSecret, null, false, null, null, false, 1);
         }
 
         /**
@@ -66,15 +76,19 @@ public sealed interface AuthConfig permits AuthConfig.None, AuthConfig.ApiKey, A
          * single-use refresh tokens.
          */
         public static OAuth2 gotrue(String tokenUrl, String email, String password, String anonKey) {
-            return new OAuth2(tokenUrl, "password", email, password, null, true, null, Map.of("apikey", Checks.text("auth.anon_key", anonKey)), true);
+            return new OAuth2(tokenUrl, "password", email, password, null, true, null, Map.of("apikey", Checks.text("auth.anon_key", anonKey)), true, 1);
         }
 
         public OAuth2 withRefreshMargin(Duration margin) {
-            return new OAuth2(tokenUrl, grant, clientId, clientSecret, margin, rotatingRefresh, defaultTtl, tokenHeaders, jsonBody);
+            return new OAuth2(tokenUrl, grant, clientId, clientSecret, margin, rotatingRefresh, defaultTtl, tokenHeaders, jsonBody, sessions);
         }
 
         public OAuth2 withDefaultTtl(Duration ttl) {
-            return new OAuth2(tokenUrl, grant, clientId, clientSecret, refreshMargin, rotatingRefresh, ttl, tokenHeaders, jsonBody);
+            return new OAuth2(tokenUrl, grant, clientId, clientSecret, refreshMargin, rotatingRefresh, ttl, tokenHeaders, jsonBody, sessions);
+        }
+
+        public OAuth2 withSessions(int n) {
+            return new OAuth2(tokenUrl, grant, clientId, clientSecret, refreshMargin, rotatingRefresh, defaultTtl, tokenHeaders, jsonBody, n);
         }
 
         /** Secrets stay out of logs, events and status pages. */
@@ -82,7 +96,7 @@ public sealed interface AuthConfig permits AuthConfig.None, AuthConfig.ApiKey, A
         public String toString() {
             return "OAuth2[tokenUrl=" + tokenUrl + ", grant=" + grant + ", clientId=" + clientId + ", clientSecret=***, refreshMargin="
                     + refreshMargin + ", rotatingRefresh=" + rotatingRefresh + ", defaultTtl=" + defaultTtl + ", tokenHeaders="
-                    + tokenHeaders.keySet() + ", jsonBody=" + jsonBody + "]";
+                    + tokenHeaders.keySet() + ", jsonBody=" + jsonBody + ", sessions=" + sessions + "]";
         }
     }
 }

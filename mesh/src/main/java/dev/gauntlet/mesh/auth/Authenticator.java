@@ -27,7 +27,8 @@ public sealed interface Authenticator permits Authenticator.Anonymous, Authentic
             case AuthConfig.None n -> new Anonymous();
             case AuthConfig.ApiKey k -> new StaticKey(k);
             case AuthConfig.OAuth2 o -> new OAuth(new OAuthTokens(spec.id(), o, context, spec.timeouts().attempt(),
-                    dev.gauntlet.mesh.classify.Classifier.forFlavor(spec.flavor()).withOverrides(spec.errorRules())), spec.tenants().getFirst());
+                    dev.gauntlet.mesh.classify.Classifier.forFlavor(spec.flavor()).withOverrides(spec.errorRules())), spec.tenants().getFirst(),
+                    o.sessions());
         };
     }
 
@@ -92,10 +93,23 @@ public sealed interface Authenticator permits Authenticator.Anonymous, Authentic
         private static final String HEADER = "Authorization";
         private final OAuthTokens tokens;
         private final String firstTenant;
+        private final int sessions;
+        private final java.util.concurrent.atomic.AtomicLong turns = new java.util.concurrent.atomic.AtomicLong();
 
-        OAuth(OAuthTokens tokens, String firstTenant) {
+        OAuth(OAuthTokens tokens, String firstTenant, int sessions) {
             this.tokens = tokens;
             this.firstTenant = firstTenant;
+            this.sessions = sessions;
+        }
+
+        /**
+         * The credential this attempt uses: the tenant's own, or with several sessions the next one in turn
+         * ({@code tenant}, {@code tenant#1}, …), kept for this attempt's one refresh-and-retry.
+         */
+        String session(String tenant) {
+            if (sessions == 1) return tenant;
+            int k = (int) Math.floorMod(turns.getAndIncrement(), (long) sessions);
+            return k == 0 ? tenant : tenant + "#" + k;
         }
 
         public OAuthTokens tokens() {
@@ -105,7 +119,7 @@ public sealed interface Authenticator permits Authenticator.Anonymous, Authentic
         @Override
         public Outcome authenticate(Exchange exchange, Chain next) {
             MeshRequest original = exchange.request();
-            String tenant = original.tenant();
+            String tenant = session(original.tenant());
             Instant deadline = exchange.deadline();
             TokenState state = tokens.acquire(tenant, deadline);
             if (!(state instanceof TokenState.Token token)) return failure((TokenState.Failed) state, exchange);
@@ -146,6 +160,7 @@ public sealed interface Authenticator permits Authenticator.Anonymous, Authentic
             var h = m.latencies();
             var s = new LinkedHashMap<String, Object>();
             s.put("type", "oauth2");
+            s.put("sessions", sessions);
             // The first tenant's token (the only one for most connectors).
             TokenState.Token t = tokens.current(firstTenant);
             s.put("token_expires_at", t == null ? null : t.expiresAt().toString());

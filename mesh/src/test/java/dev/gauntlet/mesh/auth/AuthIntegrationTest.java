@@ -232,6 +232,42 @@ class AuthIntegrationTest {
         }
     }
 
+    @Test
+    void shouldGiveEachSessionItsOwnTokenSoARevocationRefreshesOnlyThatSession() throws Exception {
+        farm.chaos("{\"level\":\"revoke\",\"services\":[\"salesforce_mock\"]}");
+        List<MeshEvent> events = new CopyOnWriteArrayList<>();
+        try (Mesh mesh = mesh(new MemoryStore(), events)) {
+            Connector sf = mesh.register(ConnectorSpec.builder("sf_sessions", farm.serviceUrl("salesforce_mock")).flavor("salesforce")
+                    .auth(AuthConfig.OAuth2.clientCredentials(AuthFarm.salesforceTokenUrl(farm), "gauntlet", "gauntlet-secret")
+                            .withDefaultTtl(Duration.ofMinutes(10)).withSessions(3))
+                    .build());
+            long issuedBefore = AuthFarm.tokensIssued(farm, "salesforce_mock");
+            for (int i = 0; i < 60; i++) sf.get(SF_PATH);
+
+            List<TokenRefreshed> refreshes = of(events, TokenRefreshed.class);
+            // One login per session, each under its own credential key, taken in turn.
+            assertThat(refreshes.stream().filter(e -> e.trigger() == RefreshTrigger.initial).map(TokenRefreshed::tenant))
+                    .containsExactlyInAnyOrder("default", "default#1", "default#2");
+            // A revoked token is refreshed for its own session only: each reactive refresh names one session, and the
+            // farm issued exactly one token per login and per revocation - no other session was refreshed with it.
+            List<TokenRefreshed> reactive = refreshes.stream().filter(e -> e.trigger() == RefreshTrigger.reactive).toList();
+            assertThat(reactive).as("the farm revoked some tokens").hasSizeGreaterThan(3);
+            assertThat(reactive.stream().map(TokenRefreshed::tenant).distinct()).hasSizeGreaterThan(1)
+                    .allSatisfy(t -> assertThat(t).isIn("default", "default#1", "default#2"));
+            assertThat(AuthFarm.tokensIssued(farm, "salesforce_mock") - issuedBefore).isEqualTo(3 + reactive.size());
+            assertThat((int) status(sf, "sessions")).isEqualTo(3);
+        } finally {
+            farm.chaos("{\"level\":\"calm\",\"services\":[\"salesforce_mock\"]}");
+        }
+    }
+
+    @Test
+    void shouldRefuseASessionCountOutOfRange() {
+        var base = AuthConfig.OAuth2.clientCredentials("http://127.0.0.1:1/token", "a", "b");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> base.withSessions(0)).hasMessageContaining("auth.sessions must be 1 to 64, was 0");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> base.withSessions(65)).hasMessageContaining("was 65");
+    }
+
     static long revocations() throws Exception {
         return JSON.readTree(farm.get("/admin/faults?service=salesforce_mock&type=auth_revoke&limit=1")).get("total").asLong();
     }

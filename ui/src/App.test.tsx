@@ -17,23 +17,10 @@ vi.mock('./dlq/DlqPage', () => ({ DlqPage: () => <div data-testid="page">dlq</di
 vi.mock('./runs/RunsPage', () => ({ RunsPage: (p: { selectedId: string | null }) => <div data-testid="page">runs:{p.selectedId ?? '-'}</div> }));
 
 import { App } from './App';
-
-class FakeEventSource {
-  static CLOSED = 2;
-  static last: FakeEventSource | null = null;
-  readyState = 0;
-  onopen: (() => void) | null = null;
-  onerror: (() => void) | null = null;
-  onmessage: (() => void) | null = null;
-  constructor() {
-    FakeEventSource.last = this;
-  }
-  addEventListener() {}
-  close() {}
-}
+import { FakeEventSource } from './live/fakeEventSource';
 
 beforeEach(() => {
-  vi.stubGlobal('EventSource', FakeEventSource);
+  FakeEventSource.install();
   vi.stubGlobal('fetch', vi.fn(() => new Promise(() => {}))); // the polls never answer here
   window.location.hash = '';
 });

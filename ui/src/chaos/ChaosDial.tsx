@@ -1,10 +1,10 @@
 /** The chaos dial form: services (or all), level, optional duration → `POST /farm/admin/chaos`. */
 import { useState, type FormEvent } from 'react';
-import { ApiError } from '../api/http';
 import { ErrorNote } from '../api/ErrorNote';
 import { setChaos } from '../api/farm';
 import type { FarmStatus } from '../api/types';
 import { formatInstant } from '../api/units';
+import { useAction } from '../api/useAction';
 import { chaosRequest, type ChaosForm } from './forms';
 import { serviceLevels } from './levels';
 
@@ -13,36 +13,23 @@ export function ChaosDial(props: { farm: FarmStatus | null; onApplied(): void })
   const levels = props.farm?.chaos.levels ?? ['calm', 'mild', 'storm', 'hell'];
   const services = props.farm ? serviceLevels(props.farm) : [];
   const [form, setForm] = useState<ChaosForm>({ level: 'storm', all: true, services: [], duration: '' });
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [serverError, setServerError] = useState<unknown>(null);
-  const [done, setDone] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction<string>();
+  const { busy, fieldErrors: errors, error: serverError, result: done } = action;
 
   const toggle = (id: string) =>
     setForm((f) => ({ ...f, services: f.services.includes(id) ? f.services.filter((s) => s !== id) : [...f.services, id] }));
 
-  const apply = async (ev: FormEvent) => {
+  const apply = (ev: FormEvent) => {
     ev.preventDefault();
-    setDone(null);
-    setServerError(null);
     const r = chaosRequest(form, levels);
-    if (!r.ok) {
-      setErrors(r.errors);
-      return;
-    }
-    setErrors({});
-    setBusy(true);
-    try {
+    if (!r.ok) return action.invalid(r.errors);
+    void action.run(async () => {
       await setChaos(r.request);
       const who = r.request.services ? r.request.services.join(', ') : 'every service';
-      setDone(`${who} → ${r.request.level}${r.request.duration_s ? ` for ${r.request.duration_s} s` : ' until changed'}`);
+      const done = `${who} → ${r.request.level}${r.request.duration_s ? ` for ${r.request.duration_s} s` : ' until changed'}`;
       props.onApplied();
-    } catch (e) {
-      setServerError(e);
-      if (e instanceof ApiError && e.field) setErrors({ [e.field]: e.message });
-    } finally {
-      setBusy(false);
-    }
+      return done;
+    });
   };
 
   const fieldError = (k: string) =>

@@ -1,47 +1,27 @@
 /** "Run scenario": a scenario, optional duration, seed and naive comparison → `POST /api/scenarios/run`. */
 import { useState, type FormEvent } from 'react';
 import { listScenarios, runScenario } from '../api/aam';
-import { ApiError } from '../api/http';
 import { ErrorNote } from '../api/ErrorNote';
 import type { RunAccepted } from '../api/types';
 import { usePoll } from '../api/usePoll';
+import { explainRunConflict, fieldOfRunFailure, useAction } from '../api/useAction';
 import { scenarioRequest, type ScenarioForm } from './forms';
 
 /** The scenario form; a 409 (another run is running) and 400 field errors are shown next to the fields. */
 export function ScenarioRunner() {
   const scenarios = usePoll(listScenarios, 0, 'scenarios');
   const [form, setForm] = useState<ScenarioForm>({ scenario: '', duration: '30s', seed: '', compare: false });
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [serverError, setServerError] = useState<unknown>(null);
-  const [started, setStarted] = useState<RunAccepted | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction<RunAccepted>({ explain: explainRunConflict, fieldOf: fieldOfRunFailure });
+  const { busy, fieldErrors: errors, error: serverError, result: started } = action;
   const list = scenarios.data ?? [];
   const chosen = form.scenario || list[0]?.name || '';
   const description = list.find((s) => s.name === chosen)?.description;
 
-  const run = async (ev: FormEvent) => {
+  const run = (ev: FormEvent) => {
     ev.preventDefault();
-    setServerError(null);
-    setStarted(null);
     const r = scenarioRequest({ ...form, scenario: chosen });
-    if (!r.ok) {
-      setErrors(r.errors);
-      return;
-    }
-    setErrors({});
-    setBusy(true);
-    try {
-      setStarted(await runScenario(r.request));
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 409) {
-        setServerError(new ApiError(409, e.error, e.field, `another run is running — halt it or wait for it (${e.message})`));
-      } else {
-        setServerError(e);
-        if (e instanceof ApiError && e.field) setErrors({ [e.field]: e.message });
-      }
-    } finally {
-      setBusy(false);
-    }
+    if (!r.ok) return action.invalid(r.errors);
+    void action.run(() => runScenario(r.request));
   };
 
   const fe = (k: string) =>

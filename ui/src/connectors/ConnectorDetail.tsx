@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { deleteConnector, getDrift } from '../api/aam';
 import { ErrorNote } from '../api/ErrorNote';
+import { num, PagesTable } from '../api/PagesTable';
 import type { ConnectorStatus, MetricsFigures } from '../api/types';
 import { eventDetails, formatCount, formatInstant, formatMs, formatPct, secondsUntil } from '../api/units';
 import { useNow } from '../api/useNow';
@@ -106,26 +107,15 @@ export function ConnectorDetail(props: { row: ConnectorWithStatus; metrics: Metr
       {errors.length === 0 ? (
         <p className="muted">No failures recorded.</p>
       ) : (
-        <div className="pages-table-wrap">
-          <table className="pages-table" aria-label="errors by class" data-testid="connector-errors">
-            <thead>
-              <tr>
-                <th scope="col">error class</th>
-                <th scope="col" className="num">failed calls</th>
-                <th scope="col" className="num">failed attempts</th>
-              </tr>
-            </thead>
-            <tbody>
-              {errors.map((r) => (
-                <tr key={r.errorClass}>
-                  <td>{r.errorClass}</td>
-                  <td className="num">{formatCount(r.calls)}</td>
-                  <td className="num">{formatCount(r.attempts)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <PagesTable label="errors by class" columns={['error class', num('failed calls'), num('failed attempts')]} testId="connector-errors">
+          {errors.map((r) => (
+            <tr key={r.errorClass}>
+              <td>{r.errorClass}</td>
+              <td className="num">{formatCount(r.calls)}</td>
+              <td className="num">{formatCount(r.attempts)}</td>
+            </tr>
+          ))}
+        </PagesTable>
       )}
 
       <h4>Schema mappings and drift</h4>

@@ -3,41 +3,31 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { createConnector } from '../api/aam';
 import { ApiError } from '../api/http';
 import { errorText } from '../api/ErrorNote';
+import { useAction } from '../api/useAction';
 import { AUTH_TYPES, EMPTY_FORM, FLAVORS, formFieldOf, validateConnector, type ConnectorFormState } from './validate';
 
 type Field = keyof ConnectorFormState;
 
+// A 409 names no field but is about the id.
+const serverFieldOf = (e: unknown): Field | null => (e instanceof ApiError ? (e.status === 409 ? 'id' : formFieldOf(e.field)) : null);
+
 /** Creates a connector with `POST /api/connectors`; `existing` are the ids in use, `onCreated` gets the new id. */
 export function ConnectorForm(props: { existing: string[]; onCreated(id: string): void }) {
   const [form, setForm] = useState<ConnectorFormState>(EMPTY_FORM);
-  const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
-  const [server, setServer] = useState<{ field: Field | null; text: string } | null>(null);
-  const [created, setCreated] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction<string, Field>({ fieldOf: serverFieldOf });
+  const { busy, errors, setErrors, result: created } = action;
+  const server = action.error === null ? null : { field: action.errorField, text: errorText(action.error) };
 
-  const submit = async (ev: FormEvent) => {
+  const submit = (ev: FormEvent) => {
     ev.preventDefault();
-    setServer(null);
-    setCreated(null);
     const r = validateConnector(form, props.existing);
-    if (!r.ok) {
-      setErrors(r.errors);
-      return;
-    }
-    setErrors({});
-    setBusy(true);
-    try {
+    if (!r.ok) return action.invalid(r.errors);
+    void action.run(async () => {
       const c = await createConnector(r.body);
-      setCreated(c.id);
       setForm(EMPTY_FORM);
       props.onCreated(c.id);
-    } catch (e) {
-      // A 409 names no field but is about the id.
-      const field = e instanceof ApiError ? (e.status === 409 ? 'id' : formFieldOf(e.field)) : null;
-      setServer({ field, text: errorText(e) });
-    } finally {
-      setBusy(false);
-    }
+      return c.id;
+    });
   };
 
   const set = (k: Field) => (ev: { target: { value: string } }) => {

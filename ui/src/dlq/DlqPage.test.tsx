@@ -2,20 +2,10 @@ import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-libra
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeServer } from '../api/fakeServer';
 import { DlqPage } from './DlqPage';
+import { dlqEntry } from './entry.fixture';
 
-const entry = (id: string, state = 'pending', connector = 'stripe_mock') => ({
-  id,
-  connector,
-  method: 'POST',
-  path: '/v1/customers',
-  op_id: `op-${id}`,
-  error_class: 'server_error',
-  attempts: 4,
-  unknown_outcome: false,
-  parked_at: '2026-12-02T04:05:16.199Z',
-  state,
-  last_error: 'HTTP 503',
-});
+const entry = (id: string, state = 'pending', connector = 'stripe_mock') =>
+  dlqEntry(id, { state, connector, parked_at: '2026-12-02T04:05:16.199Z' });
 const stats = { pending: 12, replaying: 10, succeeded: 4, dead: 0, discarded: 0, processed: 5, failed: 1, oldest_pending_age_s: 4.7 };
 
 afterEach(() => {

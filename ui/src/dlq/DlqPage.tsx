@@ -5,10 +5,11 @@ import { ErrorNote, errorText } from '../api/ErrorNote';
 import { useNow } from '../api/useNow';
 import { usePoll } from '../api/usePoll';
 import '../api/pages.css';
+import { ERROR_CLASSES } from '../live/types';
 import { DlqCounts } from './DlqCounts';
 import { DlqRow } from './DlqRow';
 import { describeReplay, describeReplayAll } from './outcomes';
-import { DLQ_ERROR_CLASSES, DLQ_STATES, dlqQuery, filterEntries, type DlqFilter } from './query';
+import { DLQ_STATES, dlqQuery, filterEntries, type DlqFilter } from './query';
 import './dlq.css';
 
 /** The DLQ tab. */
@@ -82,7 +83,7 @@ export function DlqPage() {
             <span>error class</span>
             <select data-testid="dlq-filter-class" value={filter.errorClass} onChange={set('errorClass')}>
               <option value="">any class</option>
-              {DLQ_ERROR_CLASSES.map((c) => (
+              {ERROR_CLASSES.map((c) => (
                 <option key={c} value={c}>
                   {c}
                 </option>

@@ -1,23 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { DlqEntry } from '../api/types';
+import { dlqEntry } from './entry.fixture';
 import { dlqQuery, filterEntries, isActionable } from './query';
 
 const none = { connector: '', state: '', errorClass: '' };
-
-const entry = (id: string, over: Partial<DlqEntry>): DlqEntry => ({
-  id,
-  connector: 'stripe_mock',
-  method: 'POST',
-  path: '/v1/customers',
-  op_id: `op-${id}`,
-  error_class: 'server_error',
-  attempts: 4,
-  unknown_outcome: false,
-  parked_at: '2026-12-02T04:05:00Z',
-  state: 'pending',
-  last_error: 'HTTP 503',
-  ...over,
-});
 
 describe('dlqQuery', () => {
   it('leaves empty filters out and always sets the limit', () => {
@@ -35,9 +20,9 @@ describe('dlqQuery', () => {
 
 describe('filterEntries', () => {
   const es = [
-    entry('old', { parked_at: '2026-12-02T04:00:00Z' }),
-    entry('new', { parked_at: '2026-12-02T04:10:00Z', connector: 'github_mock', error_class: 'rate_limit' }),
-    entry('done', { parked_at: '2026-12-02T04:05:00Z', state: 'succeeded', error_class: null }),
+    dlqEntry('old', { parked_at: '2026-12-02T04:00:00Z' }),
+    dlqEntry('new', { parked_at: '2026-12-02T04:10:00Z', connector: 'github_mock', error_class: 'rate_limit' }),
+    dlqEntry('done', { parked_at: '2026-12-02T04:05:00Z', state: 'succeeded', error_class: null }),
   ];
 
   it('sorts newest first', () => {

@@ -11,18 +11,6 @@ export interface DlqFilter {
 /** The states a DLQ entry can be in. */
 export const DLQ_STATES = ['pending', 'replaying', 'succeeded', 'dead', 'discarded'] as const;
 
-/** The mesh's error classes (what a parked write failed with). */
-export const DLQ_ERROR_CLASSES = [
-  'server_error',
-  'network_error',
-  'timeout',
-  'rate_limit',
-  'auth_expired',
-  'invalid_creds',
-  'circuit_open',
-  'client_error',
-] as const;
-
 /** How many entries the page asks for (the server's default page is 1,000; the table stays readable at 500). */
 export const DLQ_PAGE_LIMIT = 500;
 

@@ -1,29 +1,10 @@
 import { act, cleanup, render } from '@testing-library/react';
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
+import { FakeEventSource } from './fakeEventSource';
 import { LiveProvider, useLiveContext, type LiveContextValue } from './LiveProvider';
 import { col, OVERALL } from './rates';
 import { SAMPLE_METRICS } from './sample-metrics.fixture';
 import { SeriesStore } from './store';
-
-class FakeEventSource {
-  static CLOSED = 2;
-  static last: FakeEventSource | null = null;
-  readyState = 1;
-  onopen: (() => void) | null = null;
-  onerror: (() => void) | null = null;
-  onmessage: (() => void) | null = null;
-  listeners = new Map<string, ((e: MessageEvent) => void)[]>();
-  constructor() {
-    FakeEventSource.last = this;
-  }
-  addEventListener(type: string, fn: (e: MessageEvent) => void) {
-    this.listeners.set(type, [...(this.listeners.get(type) ?? []), fn]);
-  }
-  close() {}
-  emit(type: string, data: unknown) {
-    for (const fn of this.listeners.get(type) ?? []) fn({ data: JSON.stringify(data) } as MessageEvent);
-  }
-}
 
 const json = (body: unknown) => Promise.resolve(new Response(JSON.stringify(body), { status: 200 }));
 const FARM = {
@@ -39,7 +20,7 @@ function Probe() {
 
 beforeEach(() => {
   vi.useFakeTimers();
-  vi.stubGlobal('EventSource', FakeEventSource);
+  FakeEventSource.install();
   vi.stubGlobal(
     'fetch',
     vi.fn((url: string) => {
@@ -64,7 +45,8 @@ async function settle(ms = 0) {
   });
 }
 
-test('metrics go to the store, events are batched into the state with their markers, farm history gives markers', async () => {
+/** Renders the provider around the probe, lets its first loads settle, and returns its store and its stream. */
+async function mount() {
   const store = new SeriesStore();
   render(
     <LiveProvider store={store}>
@@ -72,21 +54,25 @@ test('metrics go to the store, events are batched into the state with their mark
     </LiveProvider>,
   );
   await settle();
-  const es = FakeEventSource.last!;
+  return { store, es: FakeEventSource.last! };
+}
+
+test('metrics go to the store, events are batched into the state with their markers, farm history gives markers', async () => {
+  const { store, es } = await mount();
   act(() => es.onopen?.());
   expect(seen!.live.connected).toBe(true);
 
   act(() => {
-    es.emit('metrics', SAMPLE_METRICS);
-    es.emit('metrics', { ...SAMPLE_METRICS, at: '2026-12-02T04:05:17.143Z' });
+    es.emitJson('metrics', SAMPLE_METRICS);
+    es.emitJson('metrics', { ...SAMPLE_METRICS, at: '2026-12-02T04:05:17.143Z' });
   });
   expect(store.t).toHaveLength(2);
   expect(seen!.live.lastMetrics?.at).toBe('2026-12-02T04:05:17.143Z');
   expect(store.column(col(OVERALL, 'calls'))[1]).toBe(0);
 
   act(() => {
-    es.emit('circuit_transition', { type: 'circuit_transition', at: '2026-12-02T04:05:18Z', connector: 'stripe_mock', from: 'closed', to: 'open' });
-    es.emit('retry_scheduled', { type: 'retry_scheduled', at: '2026-12-02T04:05:18Z', connector: 'stripe_mock' });
+    es.emitJson('circuit_transition', { type: 'circuit_transition', at: '2026-12-02T04:05:18Z', connector: 'stripe_mock', from: 'closed', to: 'open' });
+    es.emitJson('retry_scheduled', { type: 'retry_scheduled', at: '2026-12-02T04:05:18Z', connector: 'stripe_mock' });
   });
   expect(seen!.live.events).toHaveLength(0); // not yet: batched
   await settle(300);
@@ -97,17 +83,10 @@ test('metrics go to the store, events are batched into the state with their mark
 });
 
 test('metrics without DLQ counts (an older server) take them from GET /dlq', async () => {
-  const store = new SeriesStore();
-  render(
-    <LiveProvider store={store}>
-      <Probe />
-    </LiveProvider>,
-  );
-  await settle();
-  const es = FakeEventSource.last!;
-  act(() => es.emit('metrics', SAMPLE_METRICS)); // no `dlq` → the next farm poll also asks the DLQ
+  const { store, es } = await mount();
+  act(() => es.emitJson('metrics', SAMPLE_METRICS)); // no `dlq` → the next farm poll also asks the DLQ
   await settle(2100);
-  act(() => es.emit('metrics', { ...SAMPLE_METRICS, at: '2026-12-02T04:05:19Z' }));
+  act(() => es.emitJson('metrics', { ...SAMPLE_METRICS, at: '2026-12-02T04:05:19Z' }));
   expect(store.column('dlq_pending').at(-1)).toBe(7);
   expect(store.column('dlq_oldest_s').at(-1)).toBe(3.5);
 });

@@ -1,40 +1,13 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { FakeEventSource } from './fakeEventSource';
 import { connectEvents, type SseHandlers } from './sse';
-
-/** A stand-in EventSource the test drives by hand. */
-class FakeEventSource {
-  static CONNECTING = 0;
-  static OPEN = 1;
-  static CLOSED = 2;
-  static all: FakeEventSource[] = [];
-  readyState = FakeEventSource.CONNECTING;
-  onopen: (() => void) | null = null;
-  onerror: (() => void) | null = null;
-  onmessage: ((e: MessageEvent) => void) | null = null;
-  listeners = new Map<string, ((e: MessageEvent) => void)[]>();
-  closed = false;
-  constructor(readonly url: string) {
-    FakeEventSource.all.push(this);
-  }
-  addEventListener(type: string, fn: (e: MessageEvent) => void) {
-    this.listeners.set(type, [...(this.listeners.get(type) ?? []), fn]);
-  }
-  close() {
-    this.closed = true;
-    this.readyState = FakeEventSource.CLOSED;
-  }
-  emit(type: string, data: string) {
-    for (const fn of this.listeners.get(type) ?? []) fn({ data } as MessageEvent);
-  }
-}
 
 function handlers() {
   return { onOpen: vi.fn(), onDown: vi.fn(), onMetrics: vi.fn(), onEvent: vi.fn() } satisfies SseHandlers;
 }
 
 beforeEach(() => {
-  FakeEventSource.all = [];
-  vi.stubGlobal('EventSource', FakeEventSource);
+  FakeEventSource.install();
   vi.useFakeTimers();
 });
 afterEach(() => {
@@ -74,14 +47,12 @@ describe('connectEvents', () => {
   test('a stream the browser gave up on is reopened after a growing delay', () => {
     const h = handlers();
     connectEvents('/api/events', h);
-    FakeEventSource.all[0].readyState = FakeEventSource.CLOSED;
-    FakeEventSource.all[0].onerror?.();
+    FakeEventSource.all[0].giveUp();
     vi.advanceTimersByTime(999);
     expect(FakeEventSource.all).toHaveLength(1);
     vi.advanceTimersByTime(1);
     expect(FakeEventSource.all).toHaveLength(2);
-    FakeEventSource.all[1].readyState = FakeEventSource.CLOSED;
-    FakeEventSource.all[1].onerror?.();
+    FakeEventSource.all[1].giveUp();
     vi.advanceTimersByTime(1999);
     expect(FakeEventSource.all).toHaveLength(2);
     vi.advanceTimersByTime(1);
@@ -91,8 +62,7 @@ describe('connectEvents', () => {
   test('closing stops everything, including a pending reopen', () => {
     const h = handlers();
     const close = connectEvents('/api/events', h);
-    FakeEventSource.all[0].readyState = FakeEventSource.CLOSED;
-    FakeEventSource.all[0].onerror?.();
+    FakeEventSource.all[0].giveUp();
     close();
     vi.advanceTimersByTime(60_000);
     expect(FakeEventSource.all).toHaveLength(1);

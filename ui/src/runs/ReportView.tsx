@@ -1,4 +1,5 @@
 /** A finished run's report: thresholds ✓/✗ with measured values, totals, latency percentiles, per-connector figures. */
+import { num, PagesTable } from '../api/PagesTable';
 import type { RunReport } from '../api/types';
 import { formatCount, formatMs, formatPct, formatRps } from '../api/units';
 import { thresholdView, verdictCounts } from './thresholds';
@@ -7,40 +8,28 @@ import { thresholdView, verdictCounts } from './thresholds';
 export function ThresholdTable(props: { report: RunReport }) {
   const { passed, failed } = verdictCounts(props.report.thresholds);
   return (
-    <div className="pages-table-wrap">
-      <table className="pages-table" aria-label="thresholds">
-        <caption className="muted" style={{ textAlign: 'left' }}>
-          {passed} passed, {failed} failed
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">verdict</th>
-            <th scope="col">metric</th>
-            <th scope="col">condition</th>
-            <th scope="col" className="num">measured</th>
-            <th scope="col">expression</th>
+    <PagesTable
+      label="thresholds"
+      columns={['verdict', 'metric', 'condition', num('measured'), 'expression']}
+      caption={`${passed} passed, ${failed} failed`}
+    >
+      {props.report.thresholds.map((t, i) => {
+        const v = thresholdView(t);
+        return (
+          <tr key={`${i}-${t.expr}`} data-testid={`threshold-${i}`} data-pass={t.pass}>
+            <td className={t.pass ? 'pass-mark' : 'fail-mark'} aria-label={t.pass ? 'passed' : 'failed'}>
+              {v.mark}
+            </td>
+            <td>{v.metric}</td>
+            <td>{v.condition}</td>
+            <td className="num">{v.value}</td>
+            <td>
+              <code className="expr">{t.expr}</code>
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {props.report.thresholds.map((t, i) => {
-            const v = thresholdView(t);
-            return (
-              <tr key={`${i}-${t.expr}`} data-testid={`threshold-${i}`} data-pass={t.pass}>
-                <td className={t.pass ? 'pass-mark' : 'fail-mark'} aria-label={t.pass ? 'passed' : 'failed'}>
-                  {v.mark}
-                </td>
-                <td>{v.metric}</td>
-                <td>{v.condition}</td>
-                <td className="num">{v.value}</td>
-                <td>
-                  <code className="expr">{t.expr}</code>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+        );
+      })}
+    </PagesTable>
   );
 }
 
@@ -78,56 +67,42 @@ export function TotalsView(props: { report: RunReport }) {
   );
 }
 
+const FIGURE_COLUMNS = [
+  'connector',
+  ...['ops', 'failed', 'success', 'retry success', 'req/s', 'p50', 'p99', 'DLQ', 'lost', 'dups'].map(num),
+  'failures',
+];
+
 /** One row per connector of a report. */
 export function ConnectorFiguresTable(props: { report: RunReport }) {
   const ids = Object.keys(props.report.connectors ?? {}).sort();
   if (ids.length === 0) return null;
   return (
-    <div className="pages-table-wrap">
-      <table className="pages-table" aria-label="per connector">
-        <thead>
-          <tr>
-            <th scope="col">connector</th>
-            <th scope="col" className="num">ops</th>
-            <th scope="col" className="num">failed</th>
-            <th scope="col" className="num">success</th>
-            <th scope="col" className="num">retry success</th>
-            <th scope="col" className="num">req/s</th>
-            <th scope="col" className="num">p50</th>
-            <th scope="col" className="num">p99</th>
-            <th scope="col" className="num">DLQ</th>
-            <th scope="col" className="num">lost</th>
-            <th scope="col" className="num">dups</th>
-            <th scope="col">failures</th>
+    <PagesTable label="per connector" columns={FIGURE_COLUMNS}>
+      {ids.map((id) => {
+        const c = props.report.connectors[id];
+        const failures = Object.entries(c.failures ?? {})
+          .filter(([, n]) => n > 0)
+          .sort((a, b) => b[1] - a[1])
+          .map(([k, n]) => `${k} ${n}`)
+          .join(', ');
+        return (
+          <tr key={id} data-testid={`run-connector-${id}`}>
+            <td>{id}</td>
+            <td className="num">{formatCount(c.logical_ops)}</td>
+            <td className="num">{formatCount(c.failed)}</td>
+            <td className="num">{formatPct(c.success_rate)}</td>
+            <td className="num">{formatPct(c.retry_success_rate)}</td>
+            <td className="num">{c.req_per_s?.toFixed(1) ?? '—'}</td>
+            <td className="num">{formatMs(c.latency_ms?.p50)}</td>
+            <td className="num">{formatMs(c.latency_ms?.p99)}</td>
+            <td className="num">{formatCount(c.dlq_pending)}</td>
+            <td className={`num ${c.lost > 0 ? 'worse' : ''}`}>{formatCount(c.lost)}</td>
+            <td className={`num ${c.duplicates > 0 ? 'worse' : ''}`}>{formatCount(c.duplicates)}</td>
+            <td className="muted">{failures || '—'}</td>
           </tr>
-        </thead>
-        <tbody>
-          {ids.map((id) => {
-            const c = props.report.connectors[id];
-            const failures = Object.entries(c.failures ?? {})
-              .filter(([, n]) => n > 0)
-              .sort((a, b) => b[1] - a[1])
-              .map(([k, n]) => `${k} ${n}`)
-              .join(', ');
-            return (
-              <tr key={id} data-testid={`run-connector-${id}`}>
-                <td>{id}</td>
-                <td className="num">{formatCount(c.logical_ops)}</td>
-                <td className="num">{formatCount(c.failed)}</td>
-                <td className="num">{formatPct(c.success_rate)}</td>
-                <td className="num">{formatPct(c.retry_success_rate)}</td>
-                <td className="num">{c.req_per_s?.toFixed(1) ?? '—'}</td>
-                <td className="num">{formatMs(c.latency_ms?.p50)}</td>
-                <td className="num">{formatMs(c.latency_ms?.p99)}</td>
-                <td className="num">{formatCount(c.dlq_pending)}</td>
-                <td className={`num ${c.lost > 0 ? 'worse' : ''}`}>{formatCount(c.lost)}</td>
-                <td className={`num ${c.duplicates > 0 ? 'worse' : ''}`}>{formatCount(c.duplicates)}</td>
-                <td className="muted">{failures || '—'}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+        );
+      })}
+    </PagesTable>
   );
 }

@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { listRuns } from '../api/aam';
 import { ErrorNote } from '../api/ErrorNote';
+import { num, PagesTable } from '../api/PagesTable';
 import { formatInstant, formatSeconds } from '../api/units';
 import { usePoll } from '../api/usePoll';
 import '../api/pages.css';
@@ -25,71 +26,56 @@ export function RunsPage(props: { selectedId: string | null; onSelect(id: string
         <ErrorNote error={poll.error} testId="runs-error" />
         {poll.data && runs.length === 0 && <p className="muted">No runs yet: start a scenario from Chaos or a workflow from Workflows.</p>}
         {runs.length > 0 && (
-          <div className="pages-table-wrap">
-            <table className="pages-table" aria-label="run history">
-              <thead>
-                <tr>
-                  <th scope="col">compare</th>
-                  <th scope="col">run</th>
-                  <th scope="col">scenario</th>
-                  <th scope="col">state</th>
-                  <th scope="col">started</th>
-                  <th scope="col" className="num">duration</th>
-                  <th scope="col">verdict</th>
-                </tr>
-              </thead>
-              <tbody>
-                {runs.map((r) => {
-                  const verdict = runVerdict(r);
-                  const selected = r.id === props.selectedId;
-                  return (
-                    <tr
-                      key={r.id}
-                      data-testid={`run-row-${r.id}`}
-                      className={selected ? 'selected' : undefined}
+          <PagesTable label="run history" columns={['compare', 'run', 'scenario', 'state', 'started', num('duration'), 'verdict']}>
+            {runs.map((r) => {
+              const verdict = runVerdict(r);
+              const selected = r.id === props.selectedId;
+              return (
+                <tr
+                  key={r.id}
+                  data-testid={`run-row-${r.id}`}
+                  className={selected ? 'selected' : undefined}
+                >
+                  <td>
+                    <label>
+                      <input
+                        type="checkbox"
+                        data-testid={`run-compare-${r.id}`}
+                        checked={ticked.includes(r.id)}
+                        onChange={() => setTicked((t) => toggleCompare(t, r.id))}
+                      />
+                      <span className="visually-hidden">compare {r.id}</span>
+                    </label>
+                  </td>
+                  <td>
+                    <button
+                      type="button"
+                      className="link-button"
+                      aria-pressed={selected}
+                      onClick={() => props.onSelect(selected ? null : r.id)}
                     >
-                      <td>
-                        <label>
-                          <input
-                            type="checkbox"
-                            data-testid={`run-compare-${r.id}`}
-                            checked={ticked.includes(r.id)}
-                            onChange={() => setTicked((t) => toggleCompare(t, r.id))}
-                          />
-                          <span className="visually-hidden">compare {r.id}</span>
-                        </label>
-                      </td>
-                      <td>
-                        <button
-                          type="button"
-                          className="link-button"
-                          aria-pressed={selected}
-                          onClick={() => props.onSelect(selected ? null : r.id)}
-                        >
-                          {r.id}
-                        </button>
-                      </td>
-                      <td>{r.scenario}</td>
-                      <td>
-                        <StateBadge state={r.state} />
-                      </td>
-                      <td>{formatInstant(r.started)}</td>
-                      <td className="num">{formatSeconds(runDurationSeconds(r, now))}</td>
-                      <td>
-                        {verdict === null ? (
-                          <span className="muted">—</span>
-                        ) : verdict ? (
-                          <span className="pass-mark">✓ passed</span>
-                        ) : (
-                          <span className="fail-mark">✗ failed</span>
-                        )}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+                      {r.id}
+                    </button>
+                  </td>
+                  <td>{r.scenario}</td>
+                  <td>
+                    <StateBadge state={r.state} />
+                  </td>
+                  <td>{formatInstant(r.started)}</td>
+                  <td className="num">{formatSeconds(runDurationSeconds(r, now))}</td>
+                  <td>
+                    {verdict === null ? (
+                      <span className="muted">—</span>
+                    ) : verdict ? (
+                      <span className="pass-mark">✓ passed</span>
+                    ) : (
+                      <span className="fail-mark">✗ failed</span>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </PagesTable>
         )}
         <div className="runs-table-actions">
           <button

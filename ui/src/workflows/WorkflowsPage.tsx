@@ -1,10 +1,10 @@
 /** The Workflows tab: one workflow on one connector at a chosen rate (the seed's scenario 1), followed live. */
 import { useState, type FormEvent } from 'react';
 import { listConnectors, listWorkflows, runWorkflow } from '../api/aam';
-import { ApiError } from '../api/http';
 import { ErrorNote } from '../api/ErrorNote';
 import { getFarmStatus } from '../api/farm';
 import { usePoll } from '../api/usePoll';
+import { explainRunConflict, fieldOfRunFailure, useAction } from '../api/useAction';
 import '../api/pages.css';
 import { workflowRequest, type WorkflowForm } from './form';
 import { WorkflowRunStatus } from './WorkflowRunStatus';
@@ -16,10 +16,9 @@ export function WorkflowsPage() {
   const workflows = usePoll(listWorkflows, 0, 'workflows');
   const farm = usePoll(getFarmStatus, 0, 'farm-levels');
   const [form, setForm] = useState<WorkflowForm>({ connector: '', workflow: '', rate: '10', duration: '30s', chaos: '', seed: '' });
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [serverError, setServerError] = useState<unknown>(null);
-  const [runId, setRunId] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  // The last run stays on screen while the next one is checked and started.
+  const action = useAction<string>({ keepResult: true, explain: explainRunConflict, fieldOf: fieldOfRunFailure });
+  const { busy, fieldErrors: errors, error: serverError, result: runId } = action;
 
   const wfs = workflows.data ?? [];
   const cs = connectors.data ?? [];
@@ -27,28 +26,11 @@ export function WorkflowsPage() {
   const connector = form.connector || cs[0]?.id || '';
   const workflow = form.workflow || wfs[0]?.name || '';
 
-  const run = async (ev: FormEvent) => {
+  const run = (ev: FormEvent) => {
     ev.preventDefault();
-    setServerError(null);
     const r = workflowRequest({ ...form, connector, workflow });
-    if (!r.ok) {
-      setErrors(r.errors);
-      return;
-    }
-    setErrors({});
-    setBusy(true);
-    try {
-      setRunId((await runWorkflow(r.request)).id);
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 409) {
-        setServerError(new ApiError(409, e.error, e.field, `another run is running — halt it or wait for it (${e.message})`));
-      } else {
-        setServerError(e);
-        if (e instanceof ApiError && e.field) setErrors({ [e.field]: e.message });
-      }
-    } finally {
-      setBusy(false);
-    }
+    if (!r.ok) return action.invalid(r.errors);
+    void action.run(async () => (await runWorkflow(r.request)).id);
   };
 
   const set = (k: keyof WorkflowForm) => (ev: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: ev.target.value }));

@@ -84,7 +84,15 @@ class DriftMappingStageTest {
         }
 
         MeshResponse get(String path) {
-            Outcome o = pipeline.run(new Exchange(spec, context, MeshRequest.get(path)));
+            return call(MeshRequest.get(path));
+        }
+
+        MeshResponse post(String path) {
+            return call(new MeshRequest("POST", path, null, "{}".getBytes(StandardCharsets.UTF_8), "application/json", null, null));
+        }
+
+        MeshResponse call(MeshRequest request) {
+            Outcome o = pipeline.run(new Exchange(spec, context, request));
             return o instanceof Outcome.Success s ? s.response() : ((Outcome.Failure) o).response();
         }
     }
@@ -121,6 +129,28 @@ class DriftMappingStageTest {
         }
         assertThat(drifts).hasSize(1);
         assertThat(run.stage.status()).containsEntry("endpoints", 1L).containsEntry("drifts", 1L).containsEntry("mappings", 1);
+    }
+
+    @Test
+    void shouldDetectARenameInAWritesAnswerWhenItsEndpointIsLongKnown() {
+        // Write answers (and MongoDB's POST finds) look their endpoint up by method and raw path, as GETs do: the answer
+        // after hundreds of unsampled ones is still scanned, and its drift found and mapped at once.
+        var run = new Run(spec(DriftConfig.DEFAULT), new Upstream(() -> account(BEFORE, 5)));
+        run.get("/sobjects/Account");
+        for (int i = 0; i < 300; i++) run.post("/sobjects/Account");
+        assertThat(drifts).isEmpty();
+        run.upstream.body = () -> account(AFTER, 5);
+
+        JsonNode json = Connector.json(run.post("/sobjects/Account"));
+
+        assertThat(json.path("account_name").asText()).isEqualTo("Company 5");
+        assertThat(drifts).singleElement().satisfies(d -> {
+            assertThat(d.endpoint()).isEqualTo("POST /sobjects/Account");
+            assertThat(d.before()).isEqualTo("account_name");
+            assertThat(d.after()).isEqualTo("name");
+            assertThat(d.mapped()).isTrue();
+        });
+        assertThat(run.stage.drift().mappings("GET /sobjects/Account")).as("the GET of the same path is another endpoint").isEmpty();
     }
 
     @Test

@@ -153,6 +153,47 @@ class DriftMappingStageTest {
         assertThat(run.stage.drift().mappings("GET /sobjects/Account")).as("the GET of the same path is another endpoint").isEmpty();
     }
 
+    static String page(int renamedFrom) {
+        var records = new ArrayList<String>();
+        for (int i = 0; i < 20; i++) records.add(account(i >= renamedFrom ? AFTER : BEFORE, i));
+        return "{\"totalSize\":20,\"done\":true,\"records\":[" + String.join(",", records) + "]}";
+    }
+
+    @Test
+    void shouldDetectARenameInEveryRecordOfAListAtOnceWhenOnlyTheFirstIsScanned() {
+        var run = new Run(spec(DriftConfig.DEFAULT), new Upstream(() -> page(20)));
+        for (int i = 0; i < 200; i++) run.get("/query?q=SELECT+Id+FROM+Account");
+        assertThat(drifts).isEmpty();
+        run.upstream.body = () -> page(0);
+
+        JsonNode json = Connector.json(run.get("/query?q=SELECT+Id+FROM+Account"));
+
+        assertThat(drifts).singleElement().satisfies(d -> {
+            assertThat(d.before()).isEqualTo("account_name");
+            assertThat(d.after()).isEqualTo("name");
+            assertThat(d.mapped()).isTrue();
+        });
+        assertThat(Shapes.records(json)).hasSize(20).allSatisfy(r -> assertThat(r.has("account_name")).isTrue());
+    }
+
+    @Test
+    void shouldDetectARenameInTheLastRecordOnlyByTheNextFullCheck() {
+        var run = new Run(spec(DriftConfig.DEFAULT), new Upstream(() -> page(20)));
+        for (int i = 0; i < 200; i++) run.get("/query?q=SELECT+Id+FROM+Account");
+        run.upstream.body = () -> page(19);
+
+        // Answers between two sampled calls are read up to their first record; the sampled one reads them all.
+        int calls = 0;
+        while (drifts.isEmpty() && calls < 64) {
+            run.get("/query?q=SELECT+Id+FROM+Account");
+            calls++;
+        }
+
+        assertThat(calls).as("found within one sampling period (64 calls)").isLessThanOrEqualTo(64);
+        // The other 19 records still carry account_name: to the learner a field was added, not renamed.
+        assertThat(drifts).anySatisfy(d -> assertThat(d.after()).contains("name"));
+    }
+
     @Test
     void shouldRecordButNotMapWhenTheNewFieldIsUnrelated() {
         var run = new Run(spec(DriftConfig.DEFAULT), new Upstream(() -> "{\"id\":1,\"industry\":\"mining\",\"size\":3}"));

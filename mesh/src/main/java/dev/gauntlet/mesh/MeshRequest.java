@@ -40,6 +40,16 @@ public record MeshRequest(String method, String path, Map<String, String> header
         return new MeshRequest(method, path, h, body, contentType, opId, tenant);
     }
 
+    /** With {@code name} set to {@code value}, replacing any header of that name in whatever case (one copy). */
+    public MeshRequest replacingHeader(String name, String value) {
+        var h = new LinkedHashMap<String, String>(headers.size() + 2);
+        headers.forEach((k, v) -> {
+            if (!k.equalsIgnoreCase(name)) h.put(k, v);
+        });
+        h.put(name, value);
+        return new MeshRequest(method, path, h, body, contentType, opId, tenant);
+    }
+
     public MeshRequest withoutHeader(String name) {
         var h = new LinkedHashMap<>(headers);
         h.keySet().removeIf(k -> k.equalsIgnoreCase(name));
@@ -47,6 +57,8 @@ public record MeshRequest(String method, String path, Map<String, String> header
     }
 
     public String header(String name) {
+        // Most requests carry none: no entry iterator for them (asked on every write).
+        if (headers.isEmpty()) return null;
         for (var e : headers.entrySet()) if (e.getKey().equalsIgnoreCase(name)) return e.getValue();
         return null;
     }

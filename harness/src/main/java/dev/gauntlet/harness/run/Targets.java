@@ -47,12 +47,21 @@ public final class Targets {
 
     /** The baseline: one attempt, a token fetched once, no limiter, no DLQ. */
     public static RunTarget naive(List<ConnectorsFile.Entry> connectors, HttpClient http) {
+        return naive("naive", connectors, e -> new NaiveApi(e.spec(), http));
+    }
+
+    /** The baseline written once "the right way": as {@link #naive}, but each write sends its op id as idempotency key. */
+    public static RunTarget naiveKeyed(List<ConnectorsFile.Entry> connectors, HttpClient http) {
+        return naive("naive-keyed", connectors, e -> NaiveApi.keyed(e.spec(), http));
+    }
+
+    private static RunTarget naive(String label, List<ConnectorsFile.Entry> connectors, java.util.function.Function<ConnectorsFile.Entry, Api> api) {
         var apis = new LinkedHashMap<String, Api>();
         var services = new LinkedHashMap<String, String>();
         for (ConnectorsFile.Entry e : connectors) {
-            apis.put(e.spec().id(), new NaiveApi(e.spec(), http));
+            apis.put(e.spec().id(), api.apply(e));
             services.put(e.spec().id(), e.service());
         }
-        return new RunTarget("naive", apis, services, MeshProbe.NONE);
+        return new RunTarget(label, apis, services, MeshProbe.NONE);
     }
 }

@@ -15,7 +15,9 @@ import java.time.Duration;
 
 /**
  * The baseline a user compares the mesh with: what an integration without it typically does. One attempt per call,
- * a token fetched once and never refreshed, no limiter, no idempotency key, no DLQ.
+ * a token fetched once and never refreshed, no limiter, no idempotency key, no DLQ. {@link #keyed} is the same client
+ * written once "the right way", as a vendor's SDK does it: each write carries the caller's operation id as its
+ * idempotency key, so the upstream does its keyed-write work for it as it does for the mesh (a fair benchmark baseline).
  */
 public final class NaiveApi implements Api {
 
@@ -23,11 +25,25 @@ public final class NaiveApi implements Api {
 
     private final ConnectorSpec spec;
     private final HttpClient http;
+    private final boolean sendsKeys;
     private volatile String token;
 
     public NaiveApi(ConnectorSpec spec, HttpClient http) {
+        this(spec, http, false);
+    }
+
+    private NaiveApi(ConnectorSpec spec, HttpClient http, boolean sendsKeys) {
         this.spec = spec;
         this.http = http;
+        this.sendsKeys = sendsKeys;
+    }
+
+    /**
+     * The same one-attempt client, but every write with an op id sends it in the connector's idempotency header (none
+     * where the connector's idempotency is off, as the mesh does).
+     */
+    public static NaiveApi keyed(ConnectorSpec spec, HttpClient http) {
+        return new NaiveApi(spec, http, true);
     }
 
     @Override
@@ -49,6 +65,10 @@ public final class NaiveApi implements Api {
                 case AuthConfig.None none -> { }
                 case AuthConfig.ApiKey k -> b.header(k.header(), k.prefix() + k.key());
                 case AuthConfig.OAuth2 o -> b.header("Authorization", "Bearer " + token(o));
+            }
+            // No mesh request is built for this: the path alone tells a POST that only reads (MongoDB's find) from a write.
+            if (sendsKeys && opId != null && spec.idempotency().enabled() && !method.equals("GET") && !spec.idempotency().isReadPath(path)) {
+                b.header(spec.idempotency().header(), opId);
             }
             if (body == null) {
                 b.method(method, HttpRequest.BodyPublishers.noBody());

@@ -20,8 +20,11 @@ public final class Secrets {
                 || h.contains("api_key") || h.contains("password");
     }
 
-    /** A copy without the secret headers, in the original order. */
+    /** A copy without the secret headers, in the original order; the map itself when it holds none (it is not copied per write). */
     public static Map<String, String> strip(Map<String, String> headers) {
+        boolean any = false;
+        for (String k : headers.keySet()) any |= isSecret(k);
+        if (!any) return headers;
         var out = new LinkedHashMap<String, String>();
         headers.forEach((k, v) -> {
             if (!isSecret(k)) out.put(k, v);

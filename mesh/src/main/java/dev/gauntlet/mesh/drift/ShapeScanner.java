@@ -8,11 +8,18 @@ package dev.gauntlet.mesh.drift;
  */
 final class ShapeScanner {
     private final byte[] b;
+    /** Stop at the first record of a list: what is read up to there is checked, the rest of the answer is not. */
+    private final boolean leadOnly;
     private int i;
     private int keyStart, keyEnd, keyHash;
 
     ShapeScanner(byte[] body) {
+        this(body, false);
+    }
+
+    ShapeScanner(byte[] body, boolean leadOnly) {
         this.b = body;
+        this.leadOnly = leadOnly;
     }
 
     boolean allKnown(long[] known) {
@@ -22,7 +29,7 @@ final class ShapeScanner {
         if (c == '[') {
             if (!Shapes.contains(known, Shapes.ARRAY_ROOT)) return false;
             i++;
-            return elementsKnown(known);
+            return leadOnly ? firstElementKnown(known) : elementsKnown(known);
         }
         if (c != '{') return false;
         i++;
@@ -36,6 +43,7 @@ final class ShapeScanner {
             h += Shapes.mix(keyHash, keyEnd - keyStart, t);
             if (t == FieldType.array && isEnvelopeArray()) {
                 i++;
+                if (leadOnly) return firstElementKnown(known);
                 if (!elementsKnown(known)) return false;
             } else if (t == FieldType.object && is("document")) {
                 i++;
@@ -82,6 +90,15 @@ final class ShapeScanner {
             }
             return false;
         }
+    }
+
+    /** After an array's '[': its first element, when an object, has a known hash (an empty list has nothing to check). */
+    private boolean firstElementKnown(long[] known) {
+        ws();
+        if (b[i] != '{') return true;
+        i++;
+        long r = objectHash();
+        return r != Shapes.NONE && Shapes.contains(known, r);
     }
 
     /** After an object's '{': its shape hash, the object consumed; NONE when it cannot be read plainly. */

@@ -29,12 +29,17 @@ public record IdempotencyConfig(String header, boolean enabled, List<String> rea
 
     /** Whether the call changes state upstream: not GET, HEAD or OPTIONS, and not one of the {@link #readPaths}. */
     public boolean isWrite(MeshRequest request) {
-        if (!request.isWrite()) return false;
-        if (readPaths.isEmpty()) return true;
-        String path = request.path();
+        return request.isWrite() && !isReadPath(request.path());
+    }
+
+    /** Whether the path (query aside) ends with one of the {@link #readPaths}. */
+    public boolean isReadPath(String path) {
+        if (readPaths.isEmpty()) return false;
         int q = path.indexOf('?');
-        if (q >= 0) path = path.substring(0, q);
-        for (String read : readPaths) if (path.endsWith(read)) return false;
-        return true;
+        int end = q < 0 ? path.length() : q;
+        for (String read : readPaths) {
+            if (end >= read.length() && path.startsWith(read, end - read.length())) return true;
+        }
+        return false;
     }
 }

@@ -14,12 +14,14 @@ import java.util.HexFormat;
  */
 public final class IdempotencyKeys {
     private static final HexFormat HEX = HexFormat.of();
+    /** Cloned per key: {@code MessageDigest.getInstance} looks the provider up on every call (measured on the write path). */
+    private static final MessageDigest SHA256 = sha256();
 
     private IdempotencyKeys() {}
 
     /** "mesh_" and 32 hex digits (128 bits of the digest: collisions are out of reach, and vendors cap key length at 255). */
     public static String derive(String connector, MeshRequest request) {
-        MessageDigest sha = sha256();
+        MessageDigest sha = fresh();
         field(sha, connector);
         field(sha, request.tenant());
         field(sha, request.method());
@@ -43,6 +45,14 @@ public final class IdempotencyKeys {
         sha.update((byte) (b.length >>> 8));
         sha.update((byte) b.length);
         sha.update(b);
+    }
+
+    private static MessageDigest fresh() {
+        try {
+            return (MessageDigest) SHA256.clone();
+        } catch (CloneNotSupportedException e) {
+            return sha256();
+        }
     }
 
     private static MessageDigest sha256() {

@@ -43,16 +43,17 @@ public final class IdempotencyStage implements Stage {
         // Without a key, the retry stage parks ambiguous failures of this write as unknown outcome.
         if (!exchange.isWrite() || !config.enabled()) return next.proceed(exchange);
 
-        String key = exchange.idempotencyKey();          // preset by Connector.replay
-        if (key == null) key = req.header(config.header()); // the caller's own
+        String given = req.header(config.header());  // the caller's own
+        String key = exchange.idempotencyKey();      // preset by Connector.replay
+        if (key == null) key = given;
         if (key == null) {
             key = IdempotencyKeys.derive(connector, req);
             derived.incrementAndGet();
         }
         keyed.incrementAndGet();
         exchange.idempotencyKey(key);
-        if (!key.equals(req.header(config.header()))) {
-            req = req.withoutHeader(config.header()).withHeader(config.header(), key);
+        if (!key.equals(given)) {
+            req = req.replacingHeader(config.header(), key);
             exchange.request(req);
         }
 

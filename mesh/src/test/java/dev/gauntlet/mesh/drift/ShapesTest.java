@@ -53,6 +53,22 @@ class ShapesTest {
     }
 
     @Test
+    void shouldReadAListUpToItsFirstRecordWhenOnlyTheLeadIsChecked() throws Exception {
+        for (String body : BODIES) {
+            assertThat(Shapes.leadKnown(body.getBytes(StandardCharsets.UTF_8), learned(body))).as(body).isTrue();
+        }
+        long[] k = learned(BODIES[1]);
+        String secondRenamed = BODIES[1].replace("\"Name\":null", "\"name\":null");
+        String firstRenamed = BODIES[1].replace("\"Name\":\"x\"", "\"name\":\"x\"");
+        assertThat(known(secondRenamed, k)).isFalse();
+        assertThat(Shapes.leadKnown(secondRenamed.getBytes(StandardCharsets.UTF_8), k)).as("the second record is not read").isTrue();
+        assertThat(Shapes.leadKnown(firstRenamed.getBytes(StandardCharsets.UTF_8), k)).isFalse();
+        // A single record (no list) is read whole.
+        long[] one = learned(BODIES[0]);
+        assertThat(Shapes.leadKnown(BODIES[0].replace("\"ok\":true", "\"ok\":1").getBytes(StandardCharsets.UTF_8), one)).isFalse();
+    }
+
+    @Test
     void shouldLeaveEscapedNamesAndBrokenBodiesToTheParser() throws Exception {
         String escaped = "{\"na\\u006de\":1}";
         assertThat(known(escaped, learned(escaped))).isFalse();

@@ -11,7 +11,8 @@ package dev.gauntlet.mesh.limit;
  * limit, probes above it by 0.5 % of it per window (2 %/s) so a raised limit is found, and is cut back as soon as
  * the upstream's bucket is seen draining again, usually before any 429. A 429 cuts the rate to 95 % of the limit
  * (freshly measured in that window), by a tenth when it was already below, or by half while nothing is learned or
- * when a tenth of the answers or more were refused.
+ * when a tenth of the answers or more were refused. Without counts, refusals that cuts do not lessen are learned as the
+ * upstream's noise (a share it refuses whatever the rate) and no longer cut the rate.
  */
 public final class RateController {
 
@@ -25,6 +26,18 @@ public final class RateController {
     static final double SLOW_START = 0.1;
     /** Refusals a window needs before its share counts as "many" (a tenth or more). */
     static final int MANY_AT_LEAST = 3;
+    /** A series of cuts that took the rate to this share of where it began... */
+    static final double EPISODE_DEPTH = 0.7;
+    /** ...yet left at least this share of the refusals is no limit of ours: the upstream refuses a fixed share. */
+    static final double HELPLESS = 0.7;
+    /** A refused share above this is never taken for noise (a real limit far below us looks like that). */
+    static final double MAX_NOISE_SHARE = 0.35;
+    /** Windows without a cut that end a series of cuts. */
+    static final int EPISODE_WINDOWS = 20;
+    /** Answers the lowered rate must have met before its refused share is judged. */
+    static final int DEEP_SAMPLE = 20;
+    /** Per-window decay of the remembered noise share (halves in ~35 s once the refusals stop). */
+    static final double NOISE_DECAY = 0.995;
 
     /**
      * A change of rate or of the learned limit, as a value.
@@ -56,6 +69,18 @@ public final class RateController {
     private long upstreamBurst = -1;
     private int acceptedSinceFirst;
     private int cleanWindows;
+    /** Refused share of recent windows (smoothed: a window at 20 calls a second holds five answers). */
+    private double shareEwma;
+    /** The share of answers an upstream refuses whatever our rate (random faults, someone else's use), learned. */
+    private double noiseShare;
+    /** Where the current series of cuts began (NaN: none) and the refused share then. */
+    private double episodeRate = Double.NaN;
+    private double episodeShare;
+    private int windowsSinceCut;
+    /** Answers and refusals met since the series of cuts took the rate below {@link #EPISODE_DEPTH} of its start. */
+    private int deepAnswers;
+    private int deepRefused;
+    private String learnedSourceSoFar;
 
     public RateController(LimitConfig config, long nowNanos) {
         this.config = config;
@@ -128,7 +153,27 @@ public final class RateController {
         // "Many" needs a sample: at 20 calls a second a window holds five answers, and one stray 429 is not a fifth.
         boolean many = limited >= MANY_AT_LEAST && limited * 10 >= limited + accepted;
         boolean countsShowRoom = firstAt >= 0 && quotaLimit > 0 && maxRemaining * 10 > quotaLimit && maxRemaining > accepted + limited;
-        boolean noise = limited > 0 && (countsShowRoom || (firstAt < 0 && waited == 0 && !many));
+        if (limited + accepted > 0) shareEwma = 0.7 * shareEwma + 0.3 * limited / (limited + accepted);
+        noiseShare *= NOISE_DECAY;
+        String restored = null;
+        // Without counts, a series of cuts that took the rate down by a third yet left the refused share where it was
+        // shows an upstream that refuses a fixed share whatever we send (faults injected at random, a quota someone
+        // else drains): a limit of ours would have stopped refusing us. Remember that share as noise, forget a limit
+        // learned from those refusals, and go back to the rate the series began at - cutting on would ratchet the rate
+        // down to the minimum (as it did under hell's random 429s: Stripe and MongoDB at 1 rps, p99 30 s).
+        boolean deep = firstAt < 0 && !Double.isNaN(episodeRate) && rate <= EPISODE_DEPTH * episodeRate;
+        if (deep) {
+            deepAnswers += limited + accepted;
+            deepRefused += limited;
+        }
+        double deepShare = deepAnswers == 0 ? 0 : (double) deepRefused / deepAnswers;
+        if (deep && deepAnswers >= DEEP_SAMPLE && deepRefused > 0 && deepShare >= HELPLESS * episodeShare && deepShare <= MAX_NOISE_SHARE) {
+            noiseShare = Math.max(noiseShare, deepShare);
+            if ("throughput".equals(learnedSourceSoFar)) learned = Double.NaN;
+            restored = "noise_floor";
+        }
+        boolean belowNoiseFloor = firstAt < 0 && noiseShare > 0 && shareEwma <= noiseShare * 1.3;
+        boolean noise = limited > 0 && (countsShowRoom || (firstAt < 0 && waited == 0 && !many) || belowNoiseFloor);
         if (noise) limited = 0;
         double sample = Double.NaN;
         String source = null;
@@ -157,12 +202,17 @@ public final class RateController {
         }
         boolean learnedChanged = !Double.isNaN(learned) && (Double.isNaN(oldLearned) || Math.abs(learned - oldLearned) > 0.05 * oldLearned);
         String learnedSource = learnedChanged ? source : null;
+        if (sample > 0) learnedSourceSoFar = source;
 
         double old = rate;
         String reason = null;
         boolean knows = !Double.isNaN(learned);
         double target = knows ? learned * TARGET : Double.NaN;
-        if (limited > 0) {
+        if (restored != null) {
+            rate = episodeRate;
+            episodeRate = Double.NaN;
+            reason = restored;
+        } else if (limited > 0) {
             // Above the learned limit: back to just below it (it was measured in this very window). Already below it,
             // yet refused: the limit moved or someone shares it, so step down gently rather than halve on stale news.
             // Nothing learned and a tenth or more refused: halve.
@@ -193,6 +243,17 @@ public final class RateController {
             reason = "increase";
         }
         if (limited > 0 || source != null) cleanWindows = 0;
+        if ("rate_limited".equals(reason)) {
+            if (Double.isNaN(episodeRate)) {
+                episodeRate = old;
+                episodeShare = shareEwma;
+                deepAnswers = deepRefused = 0;
+            }
+            windowsSinceCut = 0;
+        } else if (++windowsSinceCut >= EPISODE_WINDOWS) {
+            episodeRate = Double.NaN;
+        }
+        if (Double.isNaN(episodeRate)) deepAnswers = deepRefused = 0;
         rate = Math.clamp(rate, config.minRps(), config.maxRps());
         if (reason != null && rate == old) reason = null;
         if (reason == null && !learnedChanged) return null;

@@ -34,6 +34,8 @@ public final class RateController {
     static final double MAX_NOISE_SHARE = 0.35;
     /** Windows without a cut that end a series of cuts. */
     static final int EPISODE_WINDOWS = 20;
+    /** Answers a window needs before what the upstream accepted in it is taken for its limit (no counts). */
+    static final int THROUGHPUT_SAMPLE = 20;
     /** Answers the lowered rate must have met before its refused share is judged. */
     static final int DEEP_SAMPLE = 20;
     /** Per-window decay of the remembered noise share (halves in ~35 s once the refusals stop). */
@@ -185,9 +187,12 @@ public final class RateController {
             // taken by us or is still in the count.
             sample = (acceptedSinceFirst + lastRemaining - firstRemaining) * 1e9 / span;
             source = "headers";
-        } else if (many && accepted > 0 && firstAt < 0 && elapsed >= WINDOW_NANOS / 2) {
+        } else if (many && limited + accepted >= THROUGHPUT_SAMPLE && accepted > 0 && firstAt < 0 && elapsed >= WINDOW_NANOS / 2) {
             // No counts: in a window that saw 429s what the upstream accepted is about its rate (a burst may inflate it
-            // once; the next window corrects it). With counts that never showed a drained bucket, the 429s were bursts
+            // once; the next window corrects it) - given a sample: a window of a handful of answers (hell's 20 calls a
+            // second) turns one stray 429 into a "many" and its accepted count into a limit, which ratcheted the
+            // learned limit down under random 429s (Stripe 59 -> 25 -> 9 rps in 20 s of hell). Small windows cut
+            // gently instead, and the noise rule above stops that when it does not lessen the refusals. With counts that never showed a drained bucket, the 429s were bursts
             // colliding, not the rate: they say nothing of the limit.
             sample = accepted * 1e9 / elapsed;
             source = "throughput";

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
                 "",
                 "Commands that run the whole suite (`./gauntlet test`) live in the launcher script."
         },
-        subcommands = {UpCommand.class, FarmCommand.class, AamCommand.class, RunCommand.class, ListCommand.class, DlqCommand.class,
+        subcommands = {UpCommand.class, FarmCommand.class, AamCommand.class, UiCommand.class, RunCommand.class, ListCommand.class, DlqCommand.class,
                 CommandLine.HelpCommand.class})
 public final class GauntletCli implements Runnable {
 

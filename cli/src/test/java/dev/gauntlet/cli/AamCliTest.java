@@ -83,6 +83,22 @@ class AamCliTest {
     }
 
     @Test
+    void shouldServeTheUiAloneInFrontOfAnAamThatRunsElsewhere() throws Exception {
+        try (AamServer aam = AamServer.start(AamConfig.builder().port(0).dataDir(dir).farmUrl("http://127.0.0.1:9").build(), ONE)) {
+            UiCommand cmd = (UiCommand) GauntletCli.commandLine().parseArgs("ui", "--port", "0", "--aam-url", aam.url())
+                    .subcommand().commandSpec().userObject();
+            try (var ui = cmd.start(); HttpClient http = HttpClient.newHttpClient()) {
+                HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(ui.url() + "/api/health")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(health.body()).contains("\"status\":\"ok\"");
+            }
+        }
+        CliRun bad = run("ui", "--port", "0", "--aam-url", "localhost:8002");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("--aam-url", "must be an http URL");
+    }
+
+    @Test
     void shouldListAndReplayTheDlqAsATable() {
         try (AamServer aam = AamServer.start(AamConfig.builder().port(0).dataDir(dir).farmUrl("http://127.0.0.1:9").build(), ONE)) {
             CliRun ls = run("dlq", "ls", "--aam-url", aam.url());

@@ -136,4 +136,19 @@ describe('control room, end to end', { concurrency: 1 }, () => {
     assert.match(await report.text(), /<html/);
     await shot('06-run-history');
   });
+
+  test('works with the keyboard alone: arrow keys move between tabs, Enter on a connector opens its details', async () => {
+    await page.goto(`${gauntlet.uiUrl}/#/live`);
+    await byId('topology-node-stripe_mock').waitFor({ timeout: 20_000 });
+    await byId('tab-live').focus();
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => location.hash.startsWith('#/connectors'), null, { timeout: 5_000 });
+    await page.keyboard.press('ArrowLeft');
+    await page.waitForFunction(() => location.hash.startsWith('#/live'), null, { timeout: 5_000 });
+    await byId('topology-node-stripe_mock').getByRole('button').focus();
+    await page.keyboard.press('Enter');
+    await byId('connector-detail').waitFor({ timeout: 10_000 });
+    assert.match(await page.evaluate(() => location.hash), /#\/connectors\/stripe_mock/);
+    await shot('07-keyboard-connector');
+  });
 });

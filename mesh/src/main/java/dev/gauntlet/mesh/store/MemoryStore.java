@@ -45,8 +45,8 @@ public final class MemoryStore implements Store {
     static final int KEEP_FINISHED_INTENTS = 10_000;
     /** Concurrent rather than under the store's lock: every keyed write records and completes one. */
     private final Map<String, Intent> inFlight = new ConcurrentHashMap<>();
-    private volatile Map<String, Intent> finished = new ConcurrentHashMap<>();
-    private volatile Map<String, Intent> finishedBefore = new ConcurrentHashMap<>();
+    private volatile Map<String, Intent> finished = generation();
+    private volatile Map<String, Intent> finishedBefore = generation();
     private final java.util.concurrent.atomic.AtomicInteger finishedCount = new java.util.concurrent.atomic.AtomicInteger();
     /** In insertion order, so listings of entries parked in the same instant keep the order they were parked in. */
     private final Map<String, DlqEntry> dlq = new LinkedHashMap<>();
@@ -151,8 +151,13 @@ public final class MemoryStore implements Store {
     private synchronized void dropOldFinished() {
         if (finishedCount.get() < KEEP_FINISHED_INTENTS / 2) return;  // another thread just did
         finishedBefore = finished;
-        finished = new ConcurrentHashMap<>();
+        finished = generation();
         finishedCount.set(0);
+    }
+
+    /** Sized for a full generation up front: growing it step by step rehashed it a dozen times per generation. */
+    private static Map<String, Intent> generation() {
+        return new ConcurrentHashMap<>(KEEP_FINISHED_INTENTS / 2);
     }
 
     private Intent finishedIntent(String key) {

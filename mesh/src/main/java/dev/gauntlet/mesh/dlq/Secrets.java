@@ -1,8 +1,10 @@
 package dev.gauntlet.mesh.dlq;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Removes credentials from headers before a request is written to the store (DLQ entries, intents). */
 public final class Secrets {
@@ -12,20 +14,27 @@ public final class Secrets {
 
     private Secrets() {}
 
-    /** Substrings too: vendors spell their key headers many ways (X-Goog-Api-Key, X-Api-Key-Id, Private-Token, …). Lower case. */
+    /** Substrings too: vendors spell their key headers many ways (X-Goog-Api-Key, X-Api-Key-Id, Private-Token, …). */
     private static final String[] PARTS = {"secret", "token", "api-key", "apikey", "api_key", "password"};
+    /**
+     * The answer per header name as spelled, so a keyed write's headers (the same few names on every call) are not
+     * lower-cased and searched each time; bounded, names beyond it are judged afresh.
+     */
+    private static final int KNOWN_MAX = 1_024;
+    private static final Map<String, Boolean> KNOWN = new ConcurrentHashMap<>();
 
-    /** Case-insensitive, without a lower-cased copy of the name (asked for every header of every keyed write). */
     public static boolean isSecret(String header) {
-        for (String name : NAMES) if (name.equalsIgnoreCase(header)) return true;
-        for (String part : PARTS) if (containsIgnoreCase(header, part)) return true;
-        return false;
+        Boolean known = KNOWN.get(header);
+        if (known != null) return known;
+        boolean secret = judge(header);
+        if (KNOWN.size() < KNOWN_MAX) KNOWN.put(header, secret);
+        return secret;
     }
 
-    private static boolean containsIgnoreCase(String s, String lowerPart) {
-        for (int i = 0, last = s.length() - lowerPart.length(); i <= last; i++) {
-            if (s.regionMatches(true, i, lowerPart, 0, lowerPart.length())) return true;
-        }
+    private static boolean judge(String header) {
+        String h = header.toLowerCase(Locale.ROOT);
+        if (NAMES.contains(h)) return true;
+        for (String part : PARTS) if (h.contains(part)) return true;
         return false;
     }
 

@@ -42,6 +42,8 @@ public record MeshRequest(String method, String path, Map<String, String> header
 
     /** With {@code name} set to {@code value}, replacing any header of that name in whatever case (one copy). */
     public MeshRequest replacingHeader(String name, String value) {
+        // Most writes carry no header of their own: the key alone, without a map copied into another.
+        if (headers.isEmpty()) return new MeshRequest(method, path, Map.of(name, value), body, contentType, opId, tenant);
         var h = new LinkedHashMap<String, String>(headers.size() + 2);
         headers.forEach((k, v) -> {
             if (!k.equalsIgnoreCase(name)) h.put(k, v);

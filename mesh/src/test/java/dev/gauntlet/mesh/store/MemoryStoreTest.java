@@ -35,7 +35,9 @@ class MemoryStoreTest {
 
         assertThat(store.intent("done-0")).as("the oldest finished one is forgotten").isEmpty();
         assertThat(store.intent("done-" + (finished - 1))).get().extracting(Intent::state).isEqualTo(IntentState.succeeded);
-        assertThat(store.intent("done-" + (finished - MemoryStore.KEEP_FINISHED_INTENTS))).as("the newest ones are kept").isPresent();
+        assertThat(store.intent("done-" + (finished - MemoryStore.KEEP_FINISHED_INTENTS / 2))).as("the newest half are kept").isPresent();
+        long kept = java.util.stream.IntStream.range(0, finished).filter(i -> store.intent("done-" + i).isPresent()).count();
+        assertThat(kept).as("never more than the bound").isBetween((long) MemoryStore.KEEP_FINISHED_INTENTS / 2, (long) MemoryStore.KEEP_FINISHED_INTENTS);
         assertThat(store.staleIntents(T0.plusSeconds(1), 1_000)).as("in-flight intents are never dropped").hasSize(100);
     }
 

@@ -2,6 +2,7 @@ package dev.gauntlet.server;
 
 import dev.gauntlet.mesh.Attempt;
 import dev.gauntlet.mesh.Mesh;
+import dev.gauntlet.mesh.classify.ErrorClass;
 import dev.gauntlet.mesh.dlq.DlqEntry;
 import dev.gauntlet.mesh.dlq.DlqFilter;
 import dev.gauntlet.mesh.dlq.DlqService;
@@ -28,17 +29,9 @@ final class MeshDlq implements DlqBackend {
     @Override
     public List<Entry> list(Filter filter) {
         DlqState state = filter.state() == null ? null : DlqState.valueOf(filter.state());
-        if (filter.errorClass() == null) {
-            return dlq.list(new DlqFilter(filter.connector(), state, filter.limit())).stream().map(MeshDlq::entry).toList();
-        }
-        // The store filters by connector and state; the error class is picked out here from a bounded page.
-        return dlq.list(new DlqFilter(filter.connector(), state, ERROR_CLASS_SCAN)).stream()
-                .filter(e -> e.errorClass() != null && e.errorClass().name().equals(filter.errorClass()))
-                .limit(filter.limit()).map(MeshDlq::entry).toList();
+        ErrorClass errorClass = filter.errorClass() == null ? null : ErrorClass.valueOf(filter.errorClass());
+        return dlq.list(new DlqFilter(filter.connector(), state, errorClass, filter.limit())).stream().map(MeshDlq::entry).toList();
     }
-
-    /** How many of the newest entries an error-class filter looks through. */
-    static final int ERROR_CLASS_SCAN = 100_000;
 
     @Override
     public List<Map<String, Object>> history(String id) {

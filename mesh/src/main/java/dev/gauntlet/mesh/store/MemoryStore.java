@@ -235,7 +235,8 @@ public final class MemoryStore implements Store {
     public synchronized List<DlqEntry> entries(DlqFilter f) {
         var out = new ArrayList<DlqEntry>();
         for (DlqEntry e : dlq.values()) {
-            if ((f.connector() == null || f.connector().equals(e.connector())) && (f.state() == null || f.state() == e.state())) out.add(e);
+            if ((f.connector() == null || f.connector().equals(e.connector())) && (f.state() == null || f.state() == e.state())
+                    && (f.errorClass() == null || f.errorClass() == e.errorClass())) out.add(e);
         }
         // Newest first; parked in the same instant, the later-parked first.
         java.util.Collections.reverse(out);

@@ -681,11 +681,13 @@ public final class SqliteStore implements Store {
             StringBuilder sql = new StringBuilder("SELECT " + DLQ_COLUMNS + " FROM dlq_entries WHERE 1 = 1");
             if (f.connector() != null) sql.append(" AND connector = ?");
             if (f.state() != null) sql.append(" AND state = ?");
+            if (f.errorClass() != null) sql.append(" AND error_class = ?");
             sql.append(" ORDER BY created_at DESC, seq DESC LIMIT ?");
             PreparedStatement p = ps(sql.toString());
             int i = 1;
             if (f.connector() != null) p.setString(i++, f.connector());
             if (f.state() != null) p.setString(i++, f.state().name());
+            if (f.errorClass() != null) p.setString(i++, f.errorClass().name());
             p.setInt(i, f.limit());
             var out = new ArrayList<DlqEntry>();
             try (ResultSet rs = p.executeQuery()) {

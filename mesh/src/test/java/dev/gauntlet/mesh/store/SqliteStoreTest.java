@@ -210,6 +210,9 @@ class SqliteStoreTest {
             assertThat(s.entry("e1")).get().usingRecursiveComparison().isEqualTo(entry("e1", "shop", T0, T0.plusSeconds(1)));
             assertThat(s.entries(DlqFilter.ALL)).extracting(DlqEntry::id).containsExactly("e4", "e3", "e2", "e1");
             assertThat(s.entries(new DlqFilter("shop", null, 2))).extracting(DlqEntry::id).containsExactly("e4", "e2");
+            assertThat(s.entries(new DlqFilter(null, null, ErrorClass.network_error, 10))).extracting(DlqEntry::id).containsExactly("e4");
+            assertThat(s.entries(new DlqFilter("shop", DlqState.pending, ErrorClass.server_error, 10))).extracting(DlqEntry::id)
+                    .containsExactly("e2", "e1");
             assertThat(s.oldestPending()).contains(T0);
 
             List<DlqEntry> claimed = s.claimDue("shop", T0.plusSeconds(2), 10);

@@ -31,6 +31,11 @@ public record MeshRequest(String method, String path, Map<String, String> header
 
     /** Whether the call changes state upstream (everything but GET, HEAD and OPTIONS). */
     public boolean isWrite() {
+        return isWriteMethod(method);
+    }
+
+    /** Whether a call with this method may change state upstream: anything but GET, HEAD and OPTIONS. */
+    public static boolean isWriteMethod(String method) {
         return !(method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS"));
     }
 
@@ -49,12 +54,6 @@ public record MeshRequest(String method, String path, Map<String, String> header
             if (!k.equalsIgnoreCase(name)) h.put(k, v);
         });
         h.put(name, value);
-        return new MeshRequest(method, path, h, body, contentType, opId, tenant);
-    }
-
-    public MeshRequest withoutHeader(String name) {
-        var h = new LinkedHashMap<>(headers);
-        h.keySet().removeIf(k -> k.equalsIgnoreCase(name));
         return new MeshRequest(method, path, h, body, contentType, opId, tenant);
     }
 

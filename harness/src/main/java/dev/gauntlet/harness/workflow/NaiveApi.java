@@ -66,8 +66,8 @@ public final class NaiveApi implements Api {
                 case AuthConfig.ApiKey k -> b.header(k.header(), k.prefix() + k.key());
                 case AuthConfig.OAuth2 o -> b.header("Authorization", "Bearer " + token(o));
             }
-            // No mesh request is built for this: the path alone tells a POST that only reads (MongoDB's find) from a write.
-            if (sendsKeys && opId != null && spec.idempotency().enabled() && !method.equals("GET") && !spec.idempotency().isReadPath(path)) {
+            // The mesh's own rule: a POST that only reads (MongoDB's find) carries no key.
+            if (sendsKeys && opId != null && spec.idempotency().enabled() && spec.idempotency().isWrite(method, path)) {
                 b.header(spec.idempotency().header(), opId);
             }
             if (body == null) {

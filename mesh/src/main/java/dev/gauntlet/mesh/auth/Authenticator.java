@@ -34,21 +34,13 @@ public sealed interface Authenticator permits Authenticator.Anonymous, Authentic
 
     /** One attempt with {@code name: value} on the request, the caller's request put back whatever happens. */
     static Outcome attempt(Exchange exchange, Chain next, MeshRequest original, String name, String value) {
-        exchange.request(withCredential(original, name, value));
+        // A caller's own header of the same name (any case) is replaced, not sent twice.
+        exchange.request(original.replacingHeader(name, value));
         try {
             return next.proceed(exchange);
         } finally {
             exchange.request(original);
         }
-    }
-
-    /** The request with the credential header; a request without headers (most reads) gets a one-entry map, no copying. */
-    static MeshRequest withCredential(MeshRequest r, String name, String value) {
-        if (r.headers().isEmpty()) {
-            return new MeshRequest(r.method(), r.path(), Map.of(name, value), r.body(), r.contentType(), r.opId(), r.tenant());
-        }
-        // A caller's own header of the same name (any case) is replaced, not sent twice.
-        return r.header(name) == null ? r.withHeader(name, value) : r.withoutHeader(name).withHeader(name, value);
     }
 
     /** No credential: the exchange goes on as it is. */

@@ -29,11 +29,16 @@ public record IdempotencyConfig(String header, boolean enabled, List<String> rea
 
     /** Whether the call changes state upstream: not GET, HEAD or OPTIONS, and not one of the {@link #readPaths}. */
     public boolean isWrite(MeshRequest request) {
-        return request.isWrite() && !isReadPath(request.path());
+        return isWrite(request.method(), request.path());
+    }
+
+    /** The same rule for a call described by its method and path alone (a client that builds no {@link MeshRequest}). */
+    public boolean isWrite(String method, String path) {
+        return MeshRequest.isWriteMethod(method) && !isReadPath(path);
     }
 
     /** Whether the path (query aside) ends with one of the {@link #readPaths}. */
-    public boolean isReadPath(String path) {
+    private boolean isReadPath(String path) {
         if (readPaths.isEmpty()) return false;
         int q = path.indexOf('?');
         int end = q < 0 ? path.length() : q;

@@ -81,12 +81,3 @@ test('metrics go to the store, events are batched into the state with their mark
   expect(seen!.farm?.chaos.level).toBe('calm');
   expect(seen!.live.activeRun).toEqual({ id: 'hell-1', scenario: 'hell', phase: 'hell', chaos: null });
 });
-
-test('metrics without DLQ counts (an older server) take them from GET /dlq', async () => {
-  const { store, es } = await mount();
-  act(() => es.emitJson('metrics', SAMPLE_METRICS)); // no `dlq` → the next farm poll also asks the DLQ
-  await settle(2100);
-  act(() => es.emitJson('metrics', { ...SAMPLE_METRICS, at: '2026-12-02T04:05:19Z' }));
-  expect(store.column('dlq_pending').at(-1)).toBe(7);
-  expect(store.column('dlq_oldest_s').at(-1)).toBe(3.5);
-});

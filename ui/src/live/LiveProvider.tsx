@@ -1,11 +1,11 @@
 /** Provides the live state, the series store and the farm status to the whole app, from one SSE connection. */
-import { createContext, useContext, useEffect, useMemo, useReducer, useRef, useState, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useMemo, useReducer, useState, type ReactNode } from 'react';
 import { getJson, ApiError } from '../api/http';
 import { chaosMarkers, markerFromEvent } from './markers';
 import { initialLive, liveReducer } from './reducer';
 import { connectEvents } from './sse';
 import { SeriesStore } from './store';
-import type { ActiveRun, DlqStats, FarmStatus, LiveState, Marker, MeshEvent, MetricsSnapshot } from './types';
+import type { ActiveRun, FarmStatus, LiveState, Marker, MeshEvent, MetricsSnapshot } from './types';
 
 /** Everything the live views read. */
 export interface LiveContextValue {
@@ -46,8 +46,6 @@ export function LiveProvider(props: { children: ReactNode; store?: SeriesStore }
   const store = useMemo(() => props.store ?? new SeriesStore(), [props.store]);
   const [farm, setFarm] = useState<FarmStatus | null>(null);
   const [farmError, setFarmError] = useState<string | null>(null);
-  const dlqFallback = useRef<DlqStats | null>(null);
-  const metricsHaveDlq = useRef(true);
 
   // The stream: metrics go to the store at once, typed events are batched (hundreds a second under chaos).
   useEffect(() => {
@@ -69,10 +67,8 @@ export function LiveProvider(props: { children: ReactNode; store?: SeriesStore }
       onOpen: () => dispatch({ type: 'connected', value: true }),
       onDown: () => dispatch({ type: 'connected', value: false }),
       onMetrics: (m: MetricsSnapshot) => {
-        metricsHaveDlq.current = m.dlq !== undefined;
-        const snap = m.dlq === undefined && dlqFallback.current ? { ...m, dlq: dlqFallback.current } : m;
-        store.ingest(snap);
-        dispatch({ type: 'metrics', snapshot: snap });
+        store.ingest(m);
+        dispatch({ type: 'metrics', snapshot: m });
       },
       onEvent: (e) => pending.push(e),
     });
@@ -97,15 +93,6 @@ export function LiveProvider(props: { children: ReactNode; store?: SeriesStore }
         setFarmError(null);
       } catch (e) {
         if (!stop) setFarmError(message(e));
-      }
-      // The DLQ counts, only while the metrics events do not carry them (an older server).
-      if (!metricsHaveDlq.current) {
-        try {
-          const d = await getJson<{ stats: DlqStats }>('/api/dlq?limit=1', ctl.signal);
-          dlqFallback.current = d.stats;
-        } catch {
-          /* the DLQ chart shows a gap; the DLQ page reports the error */
-        }
       }
     };
     void poll();

@@ -133,8 +133,9 @@ describe('snapshotRow', () => {
     expect(r.values[col('s', 'drift')]).toBe(1);
   });
 
-  test('bucket and circuit from the SSE status block, circuit mapped to 0/1/2', () => {
-    const b = snap(t1, {}, { s: {} }, { status: { s: { tokens: 12, rate_rps: 40, learned_limit_rps: 44, burst: 50, circuit: 'HALF_OPEN' } } });
+  test('bucket and circuit from the connector\'s stages, circuit mapped to 0/1/2', () => {
+    const stages = { 'rate-limit': { tokens: 12, rate_rps: 40, learned_limit_rps: 44, burst: 50 }, circuit: { state: 'HALF_OPEN' } };
+    const b = snap(t1, {}, { s: { stages } });
     const r = snapshotRow(null, b)!;
     expect(r.values[col('s', 'tokens')]).toBe(12);
     expect(r.values[col('s', 'rate_rps')]).toBe(40);
@@ -143,7 +144,7 @@ describe('snapshotRow', () => {
     expect(r.values[col(OVERALL, 'circuit')]).toBeNull();
   });
 
-  test('without a status block, the stages of GET /metrics are read', () => {
+  test('the stages of a real GET /metrics answer are read', () => {
     const m = SAMPLE_METRICS;
     expect(connectorStatus(m, 'stripe_mock')).toMatchObject({ tokens: 49, rate_rps: 51.35, learned_limit_rps: 54.05, circuit: 'closed' });
     const r = snapshotRow(null, m)!;

@@ -67,13 +67,8 @@ function num(v: unknown): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
-/**
- * A connector's limiter/circuit/auth state: from the SSE event's `status` when the server sends it, else from the
- * connector's `stages` in the snapshot (what `GET /metrics` carries).
- */
+/** A connector's limiter/circuit/auth state, read from its `stages` in the snapshot (as `GET /metrics` carries them). */
 export function connectorStatus(s: MetricsSnapshot, id: string): ConnectorLiveStatus | null {
-  const st = s.status?.[id];
-  if (st) return st;
   const stages = s.connectors[id]?.stages;
   if (!stages) return null;
   const rl = stages['rate-limit'] ?? {};

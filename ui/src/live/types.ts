@@ -68,13 +68,12 @@ export interface DlqStats {
   oldest_pending_age_s?: number | null;
 }
 
-/** `GET /metrics`, and the `metrics` SSE event (which adds `status` and `dlq`). */
+/** `GET /metrics`, and the `metrics` SSE event (which adds the DLQ counts, `dlq`; null when the AAM has no DLQ). */
 export interface MetricsSnapshot {
   at: string;
   overall: CounterBlock;
   connectors: Record<string, CounterBlock>;
-  status?: Record<string, ConnectorLiveStatus>;
-  dlq?: DlqStats;
+  dlq?: DlqStats | null;
 }
 
 /** Any typed mesh event of the SSE stream (`type`, `at`, usually `connector`, plus its own fields). */

@@ -111,8 +111,8 @@ public final class AamServer implements AutoCloseable {
             api.get("/drift", "Per connector: the drift-mapping stage's state and recent drift_detected events",
                     "{\"connectors\":{id:{\"stage\",\"recent\"}}}", this::drift);
             new DlqRoutes(dlq, connectors::ids).register(api);
-            api.sse("/events", "Server-Sent Events: every mesh event (event: its type) and a metrics snapshot each second "
-                    + "(send Accept: text/event-stream)", events::serve);
+            api.sse("/events", "Server-Sent Events: every mesh event (event: its type), run events, and each second a metrics "
+                    + "event (the /metrics snapshot plus the DLQ counts); send Accept: text/event-stream", events::serve);
             api.get("/prometheus", "Prometheus scrape of the mesh's meters", "text/plain; version=0.0.4",
                     ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(prometheus.scrape()));
             api.get("/openapi.json", "This document", "the OpenAPI 3.1 document", ctx -> Json.reply(ctx, 200, OpenApi.document(endpoints, url())));
@@ -145,10 +145,12 @@ public final class AamServer implements AutoCloseable {
         Json.reply(ctx, 200, out);
     }
 
-    /** The stream's once-a-second {@code metrics} event: the metrics snapshot, each connector's live state, the DLQ counts. */
+    /**
+     * The stream's once-a-second {@code metrics} event: the metrics snapshot (with each connector's stages: bucket,
+     * circuit, token) and the DLQ counts.
+     */
     private Object liveSnapshot() {
         Map<String, Object> out = Json.fields(mesh.metrics().snapshot());
-        out.put("status", LiveStatus.of(mesh));
         try {
             out.put("dlq", dlq.stats());
         } catch (ApiError unavailable) {

@@ -47,11 +47,11 @@ class EventStreamTest {
             assertThat(lines.get(at + 1)).startsWith("data: {").contains("\"type\":\"token_refreshed\"", "\"connector\":\"salesforce_mock\"");
             String metrics = lines.get(lines.indexOf("event: metrics") + 1);
             assertThat(metrics).startsWith("data: {").contains("\"overall\"", "\"connectors\"");
-            // Beside the counters: each connector's bucket, learned rate, circuit and token expiry, and the DLQ counts.
-            await().atMost(Duration.ofSeconds(5)).until(() -> lines.stream().anyMatch(l -> l.contains("\"salesforce_mock\":{\"tokens\"")
+            // Each connector's stages (bucket, learned rate, circuit, token expiry) and the DLQ counts come with it.
+            await().atMost(Duration.ofSeconds(5)).until(() -> lines.stream().anyMatch(l -> l.startsWith("data: {\"at\"")
                     && l.contains("\"token_expires_at\":\"20")));
-            String live = lines.stream().filter(l -> l.contains("\"status\":{")).reduce((a, b) -> b).orElseThrow();
-            assertThat(live).contains("\"circuit\":\"closed\"", "\"learned_limit_rps\"", "\"dlq\":{\"pending\":0");
+            String live = lines.stream().filter(l -> l.startsWith("data: {\"at\"")).reduce((a, b) -> b).orElseThrow();
+            assertThat(live).contains("\"rate-limit\":{", "\"learned_limit_rps\"", "\"circuit\":{\"state\":\"closed\"", "\"dlq\":{\"pending\":0");
 
             // A run's start, its phase and its end are on the same stream.
             f.send("POST", "/workflows/run", "{\"workflow\":\"high_volume_read\",\"connectors\":[\"github_mock\"],\"rate\":5,\"duration\":\"1s\",\"chaos\":\"mild\"}");

@@ -91,6 +91,11 @@ class RunsTest {
         Files.writeString(crashed.resolve("run.json"), """
                 {"id":"hell-7","scenario":"hell","state":"running","started":"2026-01-01T00:00:00Z","finished":null}""");
 
+        // A run.json cut short (a full disk, a crash mid-write of an older version): skipped, the server still starts.
+        Path broken = other.resolve("runs").resolve("storm-3");
+        Files.createDirectories(broken);
+        Files.writeString(broken.resolve("run.json"), "{\"id\":\"storm-3\",\"sta");
+
         try (AamFixture second = new AamFixture(other)) {
             JsonNode runs = json(second.get("/runs")).path("runs");
             assertThat(runs.findValuesAsText("id")).containsExactly("hell-7", id);

@@ -109,8 +109,10 @@ public final class SqliteStore implements Store {
             props.setProperty("transaction_mode", "IMMEDIATE");
             c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), props);
             try (Statement s = c.createStatement()) {
-                s.execute("PRAGMA journal_mode=WAL");
+                // The wait first: turning a fresh file to WAL takes a lock, and a second process (or thread) opening the
+                // same fresh file at that moment failed at once with SQLITE_BUSY instead of waiting for it.
                 s.execute("PRAGMA busy_timeout=" + BUSY_TIMEOUT_MS);
+                s.execute("PRAGMA journal_mode=WAL");
                 // NORMAL in WAL mode: a commit is durable against a process crash; a power cut may lose the last
                 // commits but never corrupts the file (sqlite.org/pragma.html#pragma_synchronous).
                 s.execute("PRAGMA synchronous=NORMAL");

@@ -19,6 +19,8 @@ import dev.gauntlet.farm.idempotency.IdempotencyStore;
 import dev.gauntlet.farm.limit.LimitDecision;
 import dev.gauntlet.farm.spec.AuthSpec;
 import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -57,6 +59,9 @@ final class ServicePipeline {
 
         long declared = ctx.req().getContentLengthLong();
         if (declared > svc.spec().maxBodyBytes()) {
+            // Read the refused body before answering: a client still sending it would otherwise meet a closed
+            // connection instead of the 413 (seen as "header parser received no bytes" from the JDK client).
+            drain(ctx, declared);
             tooLarge(svc, declared).writeTo(ctx);
             return;
         }
@@ -266,6 +271,18 @@ final class ServicePipeline {
                     .header("Allow", String.join(", ", allowed));
         }
         return svc.flavor().error(FarmError.of(ErrorKind.NOT_FOUND, "Unrecognized request URL (" + method + ": " + path + ")."));
+    }
+
+    /** Bodies up to this size are read and dropped before a 413; bigger ones get the answer and a closed connection. */
+    private static final long DRAIN_LIMIT = 16L * 1024 * 1024;
+
+    private static void drain(Context ctx, long declared) {
+        if (declared > DRAIN_LIMIT) return;
+        try (var in = ctx.req().getInputStream()) {
+            in.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            // The client gave up sending; the 413 is still written for the case it reads.
+        }
     }
 
     private static Reply tooLarge(ServiceRuntime svc, long size) {

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPOutputStream;
@@ -105,6 +106,19 @@ class DatadogFlavorTest extends BuiltInFarmTest {
 
         assertThat(r.statusCode()).isEqualTo(413);
         assertThat(TestFarm.json(r).get("errors").isArray()).isTrue();
+        assertThat(ledger().get("total").asInt()).isZero();
+    }
+
+    @Test
+    void shouldDeliverThe413ToAClientStillSendingAFarBiggerBody() {
+        // The refused body is read before the answer: otherwise the client meets a closed socket mid-send, not a 413.
+        byte[] big = new byte[4 * 1024 * 1024];
+        Arrays.fill(big, (byte) ' ');
+        for (int i = 0; i < 5; i++) {
+            var r = submitBytes(big, null);
+
+            assertThat(r.statusCode()).as("attempt %d", i).isEqualTo(413);
+        }
         assertThat(ledger().get("total").asInt()).isZero();
     }
 

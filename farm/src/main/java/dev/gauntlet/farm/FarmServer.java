@@ -2,6 +2,7 @@ package dev.gauntlet.farm;
 
 import dev.gauntlet.farm.admin.AdminApi;
 import dev.gauntlet.farm.chaos.ChaosCatalog;
+import dev.gauntlet.farm.http.Listeners;
 import dev.gauntlet.farm.http.Reply;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -12,7 +13,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
@@ -72,8 +72,7 @@ public final class FarmServer implements AutoCloseable {
             cfg.concurrency.useVirtualThreads = true;
             cfg.startup.showJavalinBanner = false;
             cfg.http.maxRequestSize = 64L * 1024 * 1024;
-            cfg.jetty.host = config.host();
-            cfg.jetty.port = config.port();
+            cfg.jetty.addConnector((server, http) -> Listeners.connector(server, http, config.host(), config.port()));
             admin.register(cfg.routes);
             cfg.routes.get("/", ctx -> {
                 if (!dispatch(ctx)) admin.index(ctx);
@@ -134,9 +133,7 @@ public final class FarmServer implements AutoCloseable {
         Integer wanted = config.servicePorts().getOrDefault(svc.id(), svc.spec().port());
         if (wanted == null || connectors.containsKey(svc.id())) return;
         Server server = app.jettyServer().server();
-        var connector = new ServerConnector(server, new HttpConnectionFactory(new HttpConfiguration()));
-        connector.setHost(config.host());
-        connector.setPort(wanted);
+        var connector = Listeners.connector(server, new HttpConfiguration(), config.host(), wanted);
         try {
             server.addConnector(connector);
             connector.start();
@@ -167,6 +164,15 @@ public final class FarmServer implements AutoCloseable {
     public int servicePort(String serviceId) {
         ServerConnector c = connectors.get(serviceId);
         return c == null ? -1 : c.getLocalPort();
+    }
+
+    /** Each listening port with the listen backlog asked of the kernel for it (tests). */
+    Map<Integer, Integer> listenBacklogs() {
+        var out = new java.util.TreeMap<Integer, Integer>();
+        for (var c : app.jettyServer().server().getConnectors()) {
+            if (c instanceof ServerConnector sc) out.put(sc.getLocalPort(), sc.getAcceptQueueSize());
+        }
+        return out;
     }
 
     /** Re-reads the services folder now instead of waiting for the next scan. */

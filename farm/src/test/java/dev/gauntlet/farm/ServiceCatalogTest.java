@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gauntlet.farm.http.Listeners;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,6 +81,8 @@ class ServiceCatalogTest {
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(TestFarm.json(r).get("id").asText()).isEqualTo("item_2");
             assertThat(TestFarm.json(farm.get("/admin/status")).at("/services/0/port").asInt()).isEqualTo(port);
+            // Both listeners take bursts of new connections: not the JDK's backlog of 50.
+            assertThat(farm.server.listenBacklogs()).containsOnlyKeys(farm.server.port(), port).allSatisfy((p, backlog) -> assertThat(backlog).isEqualTo(Listeners.ACCEPT_QUEUE));
         }
     }
 

@@ -100,8 +100,7 @@ public final class AamServer implements AutoCloseable {
             cfg.concurrency.useVirtualThreads = true;
             cfg.startup.showJavalinBanner = false;
             cfg.http.maxRequestSize = 16L * 1024 * 1024;
-            cfg.jetty.host = config.host();
-            cfg.jetty.port = config.port();
+            Listening.on(cfg.jetty, config.host(), config.port());
             Endpoints api = new Endpoints(cfg.routes);
             api.get("/health", "Liveness and a one-line summary", "{\"status\":\"ok\",\"connectors\":N,\"farm\":url}", this::health);
             api.get("/metrics", "The mesh's live metrics per connector and overall", "{\"at\",\"overall\",\"connectors\":{…}}",
@@ -185,6 +184,11 @@ public final class AamServer implements AutoCloseable {
 
     public int port() {
         return app.port();
+    }
+
+    /** The listen backlog of the server's socket (tests). */
+    int listenBacklog() {
+        return Listening.backlog(app);
     }
 
     public String url() {

@@ -87,8 +87,7 @@ public final class UiServer implements AutoCloseable {
             cfg.concurrency.useVirtualThreads = true;
             cfg.startup.showJavalinBanner = false;
             cfg.http.maxRequestSize = 16L * 1024 * 1024;
-            cfg.jetty.host = config.host();
-            cfg.jetty.port = config.port();
+            Listening.on(cfg.jetty, config.host(), config.port());
             for (HandlerType m : METHODS) {
                 cfg.routes.addHttpHandler(m, "/api", ctx -> proxy(ctx, config.aamUrl(), "/api"));
                 cfg.routes.addHttpHandler(m, "/api/<rest>", ctx -> proxy(ctx, config.aamUrl(), "/api"));
@@ -183,6 +182,11 @@ public final class UiServer implements AutoCloseable {
 
     public int port() {
         return app.port();
+    }
+
+    /** The listen backlog of the server's socket (tests). */
+    int listenBacklog() {
+        return Listening.backlog(app);
     }
 
     public String url() {

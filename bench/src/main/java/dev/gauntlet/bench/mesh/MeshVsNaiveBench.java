@@ -65,7 +65,7 @@ public final class MeshVsNaiveBench {
     static final List<String> SERVICES = List.of(System.getProperty("services", "stripe_mock,mongodb_mock").split(","));
     static final int THREADS = Integer.getInteger("threads", 32);
     static final int ROUNDS = Integer.getInteger("rounds", 6);
-    static final int PACED_ROUNDS = Integer.getInteger("pacedRounds", 3);
+    static final int PACED_ROUNDS = Integer.getInteger("pacedRounds", 6);
     static final Duration PEAK = Duration.ofSeconds(Long.getLong("peakSeconds", 5));
     static final Duration PACED = Duration.ofSeconds(Long.getLong("pacedSeconds", 5));
     /**
@@ -82,6 +82,8 @@ public final class MeshVsNaiveBench {
      * client), so the p99 comparison compared nothing.
      */
     static final double PACED_SHARE = Double.parseDouble(System.getProperty("pacedShare", "0.4"));
+    /** Diagnostic: {@code -DpacedRate=N} skips the peak rounds and paces every target at N ops/s (no verdict on throughput). */
+    static final double PACED_RATE = Double.parseDouble(System.getProperty("pacedRate", "0"));
     static final List<String> WORKFLOWS = List.of(System.getProperty("workflows", "high_volume_read,idempotent_write").split(","));
     /** Bounds every closed loop by count as well as by time. */
     static final long MAX_OPS_PER_THREAD = 2_000_000;
@@ -90,19 +92,32 @@ public final class MeshVsNaiveBench {
     static final long SEED = 42;
     /** Diagnostic only: {@code -DmeshIdempotency=false} sends the mesh's writes without idempotency keys. */
     static final boolean MESH_IDEMPOTENCY = Boolean.parseBoolean(System.getProperty("meshIdempotency", "true"));
+    /**
+     * {@code -Dfarm=process} (default): the farm in a JVM of its own, so this JVM's GC pauses come from the clients alone
+     * - with the farm in-process, each young pause (10-90 ms) copied the farm's new records, ledger entries and stored
+     * answers, whichever target was running, and the paced p99 mostly measured where those pauses fell.
+     * {@code -Dfarm=in-process}: one JVM, as measured before 2026-12-02's second run.
+     */
+    static final boolean FARM_IN_PROCESS = System.getProperty("farm", "process").equals("in-process");
     static final LimitConfig UNLIMITED = new LimitConfig(100_000, 1, 100_000, 100_000);
     private static final Pattern RATE_LIMIT = Pattern.compile("(?m)^rate_limit:.*$");
 
     private static final AtomicLong RUNS = new AtomicLong();
 
     /** One closed-loop measurement, with the process's CPU time (all threads: clients and farm) over it. */
-    record Peak(long ok, long failed, double seconds, long cpuNanos, long jitMs, long gcMs, String failures) {
+    record Peak(long ok, long failed, double seconds, long cpuNanos, long farmCpuNanos, long jitMs, long gcMs, String failures) {
         double opsPerS() {
             return ok / seconds;
         }
 
+        /** This JVM's CPU per operation: the client's alone with the farm in a process of its own, both otherwise. */
         double cpuMicrosPerOp() {
             return cpuNanos / 1000.0 / Math.max(1, ok + failed);
+        }
+
+        /** The farm process's CPU per operation (0 when the farm runs in this JVM). */
+        double farmCpuMicrosPerOp() {
+            return farmCpuNanos / 1000.0 / Math.max(1, ok + failed);
         }
     }
 
@@ -110,7 +125,7 @@ public final class MeshVsNaiveBench {
             (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
     /** One paced measurement; latencies in microseconds from each operation's intended start. */
-    record Paced(Histogram latency, long ok, long failed, long dropped, double achievedPerS, String failures) {}
+    record Paced(Histogram latency, long ok, long failed, long dropped, double achievedPerS, long gcMs, long gcCount, long jitMs, String failures) {}
 
     /** A target opened for one measurement, and what closes it. */
     record Opened(RunTarget target, Runnable closer) implements AutoCloseable {
@@ -145,11 +160,15 @@ public final class MeshVsNaiveBench {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 2 && args[0].equals("farm")) {
+            serveFarm(Path.of(args[1]));
+            return;
+        }
         Path dir = Files.createTempDirectory("mesh-vs-naive");
         for (String id : SERVICES) Files.writeString(dir.resolve(id + ".yaml"), unlimited(id));
         HttpClient controlHttp = HttpClient.newHttpClient();
-        try (FarmServer farm = FarmServer.start(FarmConfig.builder().host("127.0.0.1").port(0).seed(SEED).builtIns(false)
-                .servicesDir(dir).watchInterval(Duration.ofHours(1)).build())) {
+        try (FarmHandle farm = FARM_IN_PROCESS ? FarmHandle.inProcess(startFarm(dir)) : FarmHandle.child(dir)) {
+            FARM_CPU = farm.cpuNanos();
             List<ConnectorsFile.Entry> entries = ConnectorsFile.builtIn(farm.url()).stream()
                     .filter(e -> SERVICES.contains(e.service()))
                     .map(e -> new ConnectorsFile.Entry(withLimit(e.spec(), UNLIMITED), e.service()))
@@ -193,8 +212,8 @@ public final class MeshVsNaiveBench {
                     for (String t : targets.keySet()) {
                         control.reset(SEED);
                         Peak w = closedLoop(workflows, targets.get(t), wf, WARMUP);
-                        System.out.printf(Locale.ROOT, "warm-up %d %-16s %-11s %,8.0f ops/s, %6.1f us CPU/op%s%n", pass, wf, t, w.opsPerS(),
-                                w.cpuMicrosPerOp(), w.failures());
+                        System.out.printf(Locale.ROOT, "warm-up %d %-16s %-11s %,8.0f ops/s, %6.1f us CPU/op + farm %6.1f%s%n", pass, wf, t, w.opsPerS(),
+                                w.cpuMicrosPerOp(), w.farmCpuMicrosPerOp(), w.failures());
                     }
                 }
                 double share = (jitMillis() - jit) / ((System.nanoTime() - start) / 1e6);
@@ -207,24 +226,39 @@ public final class MeshVsNaiveBench {
             for (String wf : WORKFLOWS) {
                 Map<String, List<Peak>> peaks = new LinkedHashMap<>();
                 targets.keySet().forEach(t -> peaks.put(t, new ArrayList<>()));
-                for (int round = 0; round < ROUNDS; round++) {
+                for (int round = 0; round < (PACED_RATE > 0 ? 0 : ROUNDS); round++) {
                     for (String t : order(targets.keySet(), round)) {
                         control.reset(SEED);
                         Peak p = closedLoop(workflows, targets.get(t), wf, PEAK);
                         peaks.get(t).add(p);
-                        System.out.printf(Locale.ROOT, "peak  %-16s round %d %-11s %,8.0f ops/s, %6.1f us CPU/op (%d ok, %d failed, %.2f s; JIT %d ms, GC %d ms; "
-                                        + "load %s)%s%n", wf, round + 1, t, p.opsPerS(), p.cpuMicrosPerOp(), p.ok(), p.failed(), p.seconds(), p.jitMs(),
+                        System.out.printf(Locale.ROOT, "peak  %-16s round %d %-11s %,8.0f ops/s, %6.1f us CPU/op + farm %6.1f (%d ok, %d failed, %.2f s; JIT %d ms, GC %d ms; "
+                                        + "load %s)%s%n", wf, round + 1, t, p.opsPerS(), p.cpuMicrosPerOp(), p.farmCpuMicrosPerOp(), p.ok(), p.failed(), p.seconds(), p.jitMs(),
                                 p.gcMs(), loadAverage(), p.failures());
                     }
                 }
                 // Below every peak: a share of the lowest one.
-                double lower = peaks.values().stream().mapToDouble(MeshVsNaiveBench::mean).min().orElseThrow();
-                double rate = Math.max(1, Math.round(PACED_SHARE * lower));
+                double lower = peaks.values().stream().mapToDouble(MeshVsNaiveBench::mean).min().orElse(Double.NaN);
+                double rate = PACED_RATE > 0 ? PACED_RATE : Math.max(1, Math.round(PACED_SHARE * lower));
                 Map<String, Histogram> merged = new LinkedHashMap<>();
                 Map<String, List<Paced>> paced = new LinkedHashMap<>();
                 for (String t : targets.keySet()) {
                     merged.put(t, new Histogram(HIGHEST_US, 3));
                     paced.put(t, new ArrayList<>());
+                }
+                // Untimed paced passes first: the open-model driver and the paths it takes through each client are compiled
+                // anew (300-400 ms of JIT inside a 5 s round in the first rounds, on two cores), and whichever target ran
+                // while the compiler did had the worse p99 - the mesh more often, having more code to compile.
+                for (int pass = 1; ; pass++) {
+                    long jit = jitMillis();
+                    long start = System.nanoTime();
+                    for (String t : targets.keySet()) {
+                        control.reset(SEED);
+                        Paced w = paced(workflows, targets.get(t), wf, rate, WARMUP);
+                        System.out.printf(Locale.ROOT, "paced warm-up %d %-16s %-11s p99 %.2f ms (JIT %d ms)%n", pass, wf, t, ms(w.latency(), 99), w.jitMs());
+                    }
+                    double share = (jitMillis() - jit) / ((System.nanoTime() - start) / 1e6);
+                    System.out.printf(Locale.ROOT, "paced warm-up pass %d: JIT compiling %.1f %% of the time%n", pass, 100 * share);
+                    if (share < JIT_QUIET || pass >= MAX_WARMUP_PASSES) break;
                 }
                 for (int round = 0; round < PACED_ROUNDS; round++) {
                     for (String t : order(targets.keySet(), round)) {
@@ -232,9 +266,10 @@ public final class MeshVsNaiveBench {
                         Paced p = paced(workflows, targets.get(t), wf, rate, PACED);
                         merged.get(t).add(p.latency());
                         paced.get(t).add(p);
-                        System.out.printf(Locale.ROOT, "paced %-16s round %d %-11s %,.0f/s offered, %,.0f/s done, p50 %.2f ms, p99 %.2f ms, max %.1f ms "
-                                        + "(%d ok, %d failed, %d dropped)%s%n", wf, round + 1, t, rate, p.achievedPerS(), ms(p.latency(), 50),
-                                ms(p.latency(), 99), p.latency().getMaxValue() / 1000.0, p.ok(), p.failed(), p.dropped(), p.failures());
+                        System.out.printf(Locale.ROOT, "paced %-16s round %d %-11s %,.0f/s offered, %,.0f/s done, p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.1f ms "
+                                        + "(%d ok, %d failed, %d dropped; GC %d ms in %d; JIT %d ms; load %s)%s%n", wf, round + 1, t, rate, p.achievedPerS(), ms(p.latency(), 50),
+                                ms(p.latency(), 99), ms(p.latency(), 99.9), p.latency().getMaxValue() / 1000.0, p.ok(), p.failed(), p.dropped(), p.gcMs(),
+                                p.gcCount(), p.jitMs(), loadAverage(), p.failures());
                     }
                 }
                 allMet &= table(report, wf, peaks, paced, merged, rate);
@@ -245,6 +280,69 @@ public final class MeshVsNaiveBench {
             System.out.println(allMet ? "OVERALL: target met for every workflow and baseline" : "OVERALL: target NOT met for every workflow and baseline");
         } finally {
             controlHttp.close();
+        }
+    }
+
+    static FarmServer startFarm(Path servicesDir) {
+        return FarmServer.start(FarmConfig.builder().host("127.0.0.1").port(0).seed(SEED).builtIns(false).servicesDir(servicesDir)
+                .watchInterval(Duration.ofHours(1)).build());
+    }
+
+    /** The child process's side: a farm on a free port, its URL on the first line of stdout, stopped when stdin closes. */
+    static void serveFarm(Path servicesDir) throws java.io.IOException {
+        try (FarmServer farm = startFarm(servicesDir)) {
+            System.out.println(FARM_URL + farm.url());
+            System.out.flush();
+            System.in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+    }
+
+    static final String FARM_URL = "FARM_URL ";
+    /** The farm process's CPU time so far; set once the farm runs. */
+    static volatile java.util.function.LongSupplier FARM_CPU = () -> 0;
+
+    /** The farm the targets call, and the CPU time it has used so far (0 when it shares this JVM). */
+    record FarmHandle(String url, java.util.function.LongSupplier cpuNanos, AutoCloseable closer) implements AutoCloseable {
+
+        static FarmHandle inProcess(FarmServer farm) {
+            return new FarmHandle(farm.url(), () -> 0, farm);
+        }
+
+        /** The same class's {@code farm} mode in a JVM of its own, with the same class path and JVM options as this one. */
+        static FarmHandle child(Path servicesDir) throws java.io.IOException {
+            var cmd = new ArrayList<String>();
+            cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                    .filter(a -> !a.startsWith("-Xlog") && !a.startsWith("-XX:StartFlightRecording")).toList());
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), MeshVsNaiveBench.class.getName(), "farm", servicesDir.toString()));
+            Path log = Files.createTempFile("mesh-vs-naive-farm", ".log");
+            Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
+            var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            // Bounded: the child prints its URL within seconds or ends, which ends the loop.
+            while ((line = out.readLine()) != null && !line.startsWith(FARM_URL)) { }
+            if (line == null) {
+                p.destroyForcibly();
+                throw new IllegalStateException("the farm process ended before printing its URL; its log: " + log);
+            }
+            Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    out.transferTo(java.io.Writer.nullWriter());
+                } catch (java.io.IOException ignored) {
+                    // the child is gone
+                }
+            });
+            ProcessHandle handle = p.toHandle();
+            return new FarmHandle(line.substring(FARM_URL.length()).trim(),
+                    () -> handle.info().totalCpuDuration().map(Duration::toNanos).orElse(0L), () -> {
+                        p.getOutputStream().close();
+                        if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) p.destroyForcibly();
+                    });
+        }
+
+        @Override
+        public void close() throws Exception {
+            closer.close();
         }
     }
 
@@ -272,6 +370,11 @@ public final class MeshVsNaiveBench {
         return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(g -> Math.max(0, g.getCollectionTime())).sum();
     }
 
+    /** Collections so far (every collector). */
+    static long gcCount() {
+        return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(g -> Math.max(0, g.getCollectionCount())).sum();
+    }
+
     static String loadAverage() {
         try {
             return Files.readString(Path.of("/proc/loadavg")).trim();
@@ -292,6 +395,7 @@ public final class MeshVsNaiveBench {
         Failures failed = new Failures();
         LongAdder ok = new LongAdder();
         long cpu = OS.getProcessCpuTime();
+        long farmCpu = FARM_CPU.getAsLong();
         long jit = jitMillis();
         long gc = gcMillis();
         long start = System.nanoTime();
@@ -313,7 +417,7 @@ public final class MeshVsNaiveBench {
             if (left <= 0 || !t.join(Duration.ofNanos(left))) throw new IllegalStateException("a closed-loop thread is stuck after 30 s");
         }
         // Over the time until the last answer came back, so the calls still running at the end count in full.
-        return new Peak(ok.sum(), failed.total(), (System.nanoTime() - start) / 1e9, OS.getProcessCpuTime() - cpu, jitMillis() - jit,
+        return new Peak(ok.sum(), failed.total(), (System.nanoTime() - start) / 1e9, OS.getProcessCpuTime() - cpu, FARM_CPU.getAsLong() - farmCpu, jitMillis() - jit,
                 gcMillis() - gc, failed.toString());
     }
 
@@ -330,13 +434,15 @@ public final class MeshVsNaiveBench {
         LongAdder ok = new LongAdder();
         Failures failed = new Failures();
         var plan = new LoadPlan(rate, duration, (long) Math.ceil(rate * duration.toNanos() / 1e9), MAX_IN_FLIGHT);
+        long gc = gcMillis(), gcCount = gcCount(), jit = jitMillis();
         OpenLoad.Result r = OpenLoad.run(plan, (seq, due) -> {
             ApiResult res = lanes[(int) (seq % lanes.length)].run();
             latency.recordValue(Math.min(HIGHEST_US, Math.max(0, (System.nanoTime() - due) / 1000)));
             if (res.ok()) ok.increment();
             else failed.add(res);
         }, () -> false, 30_000);
-        return new Paced(latency.copy(), ok.sum(), failed.total(), r.dropped(), r.finished() / (r.elapsedNanos() / 1e9), failed.toString());
+        return new Paced(latency.copy(), ok.sum(), failed.total(), r.dropped(), r.finished() / (r.elapsedNanos() / 1e9), gcMillis() - gc,
+                gcCount() - gcCount, jitMillis() - jit, failed.toString());
     }
 
     /** One connector's workflow instance, its sequence and context, as the scenario runner makes them. */
@@ -359,8 +465,8 @@ public final class MeshVsNaiveBench {
                          Map<String, Histogram> merged, double rate) {
         out.append(String.format(Locale.ROOT, "== %s (%d threads closed loop; paced at %,.0f ops/s = %.0f %% of the lowest peak)%n", wf, THREADS, rate,
                 100 * PACED_SHARE));
-        out.append(String.format(Locale.ROOT, "%-11s | %-52s | %10s | %9s | %9s | %9s | %-16s | %s%n", "target", "ops/s per round", "mean ops/s",
-                "CPU us/op", "p50 ms", "p99 ms", "p99 per round ms", "failed"));
+        out.append(String.format(Locale.ROOT, "%-11s | %-52s | %10s | %9s | %9s | %9s | %9s | %-16s | %s%n", "target", "ops/s per round", "mean ops/s",
+                "CPU us/op", "farm us/op", "p50 ms", "p99 ms", "p99 per round ms", "failed"));
         for (String t : peaks.keySet()) {
             var rounds = new StringBuilder();
             long failedOps = 0;
@@ -374,8 +480,9 @@ public final class MeshVsNaiveBench {
                 failedOps += p.failed() + p.dropped();
             }
             double cpu = peaks.get(t).stream().mapToDouble(Peak::cpuMicrosPerOp).average().orElse(Double.NaN);
-            out.append(String.format(Locale.ROOT, "%-11s | %-52s | %,10.0f | %9.1f | %9.2f | %9.2f | %-16s | %d%n", t, rounds, mean(peaks.get(t)), cpu,
-                    ms(merged.get(t), 50), ms(merged.get(t), 99), p99s, failedOps));
+            double farmCpu = peaks.get(t).stream().mapToDouble(Peak::farmCpuMicrosPerOp).average().orElse(Double.NaN);
+            out.append(String.format(Locale.ROOT, "%-11s | %-52s | %,10.0f | %9.1f | %9.1f | %9.2f | %9.2f | %-16s | %d%n", t, rounds, mean(peaks.get(t)), cpu,
+                    farmCpu, ms(merged.get(t), 50), ms(merged.get(t), 99), p99s, failedOps));
         }
         boolean all = true;
         for (String baseline : peaks.keySet()) {

@@ -13,6 +13,7 @@ export const EVENT_TYPES = [
   'retry_budget_exhausted',
   'dead_lettered',
   'replay_succeeded',
+  'outcome_settled',
   'replay_failed',
   'entry_dead',
   'entry_discarded',

@@ -89,6 +89,44 @@ public final class DlqService implements DeadLetters {
         return id;
     }
 
+    /** Pending entries looked through per connector and pass for unknown outcomes to settle. */
+    static final int UNKNOWN_SCAN = 1_000;
+
+    /**
+     * Settles unkeyed writes of unknown outcome where the connector's API can read them back ({@link OutcomeCheck}):
+     * one that was committed is done (succeeded, nothing sent again), one that was not becomes an ordinary pending entry
+     * for the replayer, one the read could not tell about is asked again after {@code dlq.base_delay}. Entries of other
+     * connectors wait for a person, as before. At most {@code limit} reads; returns how many were made.
+     */
+    public int settleUnknown(Connector c, int limit) {
+        OutcomeCheck check = OutcomeCheck.forFlavor(c.spec().flavor());
+        if (check == OutcomeCheck.NONE || limit <= 0) return 0;
+        Instant now = clock.instant();
+        int reads = 0;
+        for (DlqEntry e : repo.entries(new DlqFilter(c.id(), DlqState.pending, null, UNKNOWN_SCAN))) {
+            if (reads >= limit) break;
+            if (!e.unknownOutcome() || (e.nextReplayAt() != null && e.nextReplayAt().isAfter(now))) continue;
+            // Claimed as a replay is, so a person's replay or discard of the same entry meanwhile cannot race the read.
+            if (!repo.transition(e.id(), Set.of(DlqState.pending), DlqState.replaying, now)) continue;
+            reads++;
+            Optional<Boolean> committed = check.committed(e, c);
+            Instant at = clock.instant();
+            if (committed.isEmpty()) {
+                repo.updateEntry(e.with(e.attempts(), e.errorClass(), e.lastError(), DlqState.pending, true, e.replays(),
+                        at.plus(c.spec().dlq().baseDelay()), at));
+            } else if (committed.get()) {
+                repo.updateEntry(e.with(e.attempts(), null, "committed: read back from the upstream, not sent again", DlqState.succeeded,
+                        false, e.replays(), null, at));
+                events.publish(new OutcomeSettled(at, e.connector(), e.id(), true));
+            } else {
+                repo.updateEntry(e.with(e.attempts(), e.errorClass(), "not committed (read back from the upstream): " + e.lastError(),
+                        DlqState.pending, false, e.replays(), at, at));
+                events.publish(new OutcomeSettled(at, e.connector(), e.id(), false));
+            }
+        }
+        return reads;
+    }
+
     /** Counts a failed replay (unless the breaker refused it), schedules the next with backoff, or declares it dead. */
     private void replayFailed(DlqEntry e, List<Attempt> attempts, ErrorClass c, String message, boolean unknown, DlqConfig config, Instant now) {
         List<Attempt> all = append(e.attempts(), attempts);

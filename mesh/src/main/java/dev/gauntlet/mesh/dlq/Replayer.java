@@ -62,6 +62,13 @@ public final class Replayer implements AutoCloseable {
             Bucket bucket = limiter(c).bucket();
             int n = (int) Math.min(BATCH, bucket.getAvailableTokens());
             if (n <= 0) continue;
+            // Reading back writes of unknown outcome takes from the same replay rate as sending writes again.
+            int reads = dlq.settleUnknown(c, n);
+            if (reads > 0) {
+                bucket.tryConsumeAsMuchAsPossible(reads);
+                n = (int) Math.min(BATCH, bucket.getAvailableTokens());
+                if (n <= 0) continue;
+            }
             List<DlqEntry> claimed = dlq.repository().claimDue(c.id(), clock.instant(), n);
             if (claimed.isEmpty()) continue;
             done += replayBatch(c, bucket, claimed);

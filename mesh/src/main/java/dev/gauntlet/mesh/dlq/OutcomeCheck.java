@@ -1,0 +1,26 @@
+package dev.gauntlet.mesh.dlq;
+
+import dev.gauntlet.mesh.Connector;
+import java.util.Optional;
+
+/**
+ * Asks an upstream whether an unkeyed write of unknown outcome (the answer was lost: reset, timeout, cut body) was
+ * committed, by reading it back. Where a vendor's API can tell, such writes settle themselves: committed ones are done,
+ * the others are replayed like any parked write, and no person has to decide. Where it cannot, {@link #NONE}.
+ */
+public interface OutcomeCheck {
+
+    /** True: it was committed; false: it was not; empty: the read did not tell (it failed, or the body is not ours to read). */
+    Optional<Boolean> committed(DlqEntry entry, Connector connector);
+
+    /** For vendors without a way to read a write back: every unknown outcome waits for a person. */
+    OutcomeCheck NONE = (entry, connector) -> Optional.empty();
+
+    /** The check a flavour's API allows. */
+    static OutcomeCheck forFlavor(String flavor) {
+        return switch (flavor) {
+            case "datadog" -> new DatadogOutcomeCheck();
+            default -> NONE;
+        };
+    }
+}

@@ -1,0 +1,12 @@
+package dev.gauntlet.mesh.dlq;
+
+import dev.gauntlet.mesh.event.MeshEvent;
+import java.time.Instant;
+
+/** An unkeyed write of unknown outcome was read back: {@code committed} (done, not sent again) or not (replayed as usual). */
+public record OutcomeSettled(Instant at, String connector, String id, boolean committed) implements MeshEvent {
+    @Override
+    public String type() {
+        return "outcome_settled";
+    }
+}

@@ -96,35 +96,49 @@ public final class DlqService implements DeadLetters {
      * Settles unkeyed writes of unknown outcome where the connector's API can read them back ({@link OutcomeCheck}):
      * one that was committed is done (succeeded, nothing sent again), one that was not becomes an ordinary pending entry
      * for the replayer, one the read could not tell about is asked again after {@code dlq.base_delay}. Entries of other
-     * connectors wait for a person, as before. At most {@code limit} reads; returns how many were made.
+     * connectors wait for a person, as before. At most {@code limit} reads, side by side; returns how many were made.
      */
     public int settleUnknown(Connector c, int limit) {
         OutcomeCheck check = OutcomeCheck.forFlavor(c.spec().flavor());
         if (check == OutcomeCheck.NONE || limit <= 0) return 0;
         Instant now = clock.instant();
-        int reads = 0;
+        List<DlqEntry> claimed = new ArrayList<>();
         for (DlqEntry e : repo.entries(new DlqFilter(c.id(), DlqState.pending, null, UNKNOWN_SCAN))) {
-            if (reads >= limit) break;
+            if (claimed.size() >= limit) break;
             if (!e.unknownOutcome() || (e.nextReplayAt() != null && e.nextReplayAt().isAfter(now))) continue;
             // Claimed as a replay is, so a person's replay or discard of the same entry meanwhile cannot race the read.
-            if (!repo.transition(e.id(), Set.of(DlqState.pending), DlqState.replaying, now)) continue;
-            reads++;
-            Optional<Boolean> committed = check.committed(e, c);
-            Instant at = clock.instant();
-            if (committed.isEmpty()) {
-                repo.updateEntry(e.with(e.attempts(), e.errorClass(), e.lastError(), DlqState.pending, true, e.replays(),
-                        at.plus(c.spec().dlq().baseDelay()), at));
-            } else if (committed.get()) {
-                repo.updateEntry(e.with(e.attempts(), null, "committed: read back from the upstream, not sent again", DlqState.succeeded,
-                        false, e.replays(), null, at));
-                events.publish(new OutcomeSettled(at, e.connector(), e.id(), true));
-            } else {
-                repo.updateEntry(e.with(e.attempts(), e.errorClass(), "not committed (read back from the upstream): " + e.lastError(),
-                        DlqState.pending, false, e.replays(), at, at));
-                events.publish(new OutcomeSettled(at, e.connector(), e.id(), false));
-            }
+            if (repo.transition(e.id(), Set.of(DlqState.pending), DlqState.replaying, now)) claimed.add(e);
         }
-        return reads;
+        // Side by side: each read goes through the connector's whole pipeline, and against a struggling upstream one
+        // can take seconds (retries, Retry-After, a hang until the attempt timeout); one after another they held up
+        // the replay pass of every connector.
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (DlqEntry e : claimed) pool.submit(() -> settle(check, c, e));
+        }
+        return claimed.size();
+    }
+
+    private void settle(OutcomeCheck check, Connector c, DlqEntry e) {
+        Optional<Boolean> committed;
+        try {
+            committed = check.committed(e, c);
+        } catch (RuntimeException bug) {
+            LOG.warn("reading back {} failed unexpectedly", e.id(), bug);
+            committed = Optional.empty();
+        }
+        Instant at = clock.instant();
+        if (committed.isEmpty()) {
+            repo.updateEntry(e.with(e.attempts(), e.errorClass(), e.lastError(), DlqState.pending, true, e.replays(),
+                    at.plus(c.spec().dlq().baseDelay()), at));
+        } else if (committed.get()) {
+            repo.updateEntry(e.with(e.attempts(), null, "committed: read back from the upstream, not sent again", DlqState.succeeded,
+                    false, e.replays(), null, at));
+            events.publish(new OutcomeSettled(at, e.connector(), e.id(), true));
+        } else {
+            repo.updateEntry(e.with(e.attempts(), e.errorClass(), "not committed (read back from the upstream): " + e.lastError(),
+                    DlqState.pending, false, e.replays(), at, at));
+            events.publish(new OutcomeSettled(at, e.connector(), e.id(), false));
+        }
     }
 
     /** Counts a failed replay (unless the breaker refused it), schedules the next with backoff, or declares it dead. */

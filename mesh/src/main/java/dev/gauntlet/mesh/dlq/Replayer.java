@@ -41,6 +41,7 @@ public final class Replayer implements AutoCloseable {
     private final Map<String, Limiter> limiters = new ConcurrentHashMap<>();
     private volatile boolean running;
     private Thread loop;
+    private final Map<String, Thread> workers = new ConcurrentHashMap<>();
 
     private record Limiter(DlqConfig config, Bucket bucket) {}
 
@@ -58,22 +59,25 @@ public final class Replayer implements AutoCloseable {
     /** One pass: for each connector, claims as many due entries as its replay rate allows now and replays them. Returns how many were replayed. */
     public int replayDue() {
         int done = 0;
-        for (Connector c : connectors.get()) {
-            Bucket bucket = limiter(c).bucket();
-            int n = (int) Math.min(BATCH, bucket.getAvailableTokens());
-            if (n <= 0) continue;
-            // Reading back writes of unknown outcome takes from the same replay rate as sending writes again.
-            int reads = dlq.settleUnknown(c, n);
-            if (reads > 0) {
-                bucket.tryConsumeAsMuchAsPossible(reads);
-                n = (int) Math.min(BATCH, bucket.getAvailableTokens());
-                if (n <= 0) continue;
-            }
-            List<DlqEntry> claimed = dlq.repository().claimDue(c.id(), clock.instant(), n);
-            if (claimed.isEmpty()) continue;
-            done += replayBatch(c, bucket, claimed);
-        }
+        for (Connector c : connectors.get()) done += replayDue(c);
         return done;
+    }
+
+    /** One connector's pass: reads back unknown outcomes it can, then replays its due entries. Returns the work done. */
+    int replayDue(Connector c) {
+        Bucket bucket = limiter(c).bucket();
+        int n = (int) Math.min(BATCH, bucket.getAvailableTokens());
+        if (n <= 0) return 0;
+        // Reading back writes of unknown outcome takes from the same replay rate as sending writes again.
+        int reads = dlq.settleUnknown(c, n);
+        if (reads > 0) {
+            bucket.tryConsumeAsMuchAsPossible(reads);
+            n = (int) Math.min(BATCH, bucket.getAvailableTokens());
+            if (n <= 0) return reads;
+        }
+        List<DlqEntry> claimed = dlq.repository().claimDue(c.id(), clock.instant(), n);
+        if (claimed.isEmpty()) return reads;
+        return reads + replayBatch(c, bucket, claimed);
     }
 
     private int replayBatch(Connector c, Bucket bucket, List<DlqEntry> claimed) {
@@ -153,13 +157,36 @@ public final class Replayer implements AutoCloseable {
         loop = Thread.ofVirtual().name("mesh-dlq-replayer").start(this::run);
     }
 
+    /**
+     * Keeps one worker per registered connector. One loop over every connector made each pass wait for the slowest
+     * replay anywhere: against hell's hangs and Retry-After waits a replay can take seconds, and meanwhile no other
+     * connector's due entries moved (hell's DLQ grew all run long, ~4 entries a second).
+     */
     private void run() {
         while (running) {
+            for (Connector c : connectors.get()) {
+                workers.compute(c.id(), (id, t) -> t != null && t.isAlive() ? t
+                        : Thread.ofVirtual().name("mesh-dlq-replayer-" + id).start(() -> work(id)));
+            }
+            try {
+                sleeper.sleep(POLL);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** One connector's loop: passes back to back while there is work, a poll interval apart when there is none. */
+    private void work(String connectorId) {
+        while (running) {
+            Connector c = null;
+            for (Connector each : connectors.get()) if (each.id().equals(connectorId)) c = each;
+            if (c == null) return; // removed: a new worker starts if it comes back
             int n = 0;
             try {
-                n = replayDue();
+                n = replayDue(c);
             } catch (RuntimeException e) {
-                LOG.warn("DLQ replay pass failed", e);
+                LOG.warn("DLQ replay pass of {} failed", connectorId, e);
             }
             if (n > 0) continue; // more may be due now: drain without waiting
             try {
@@ -170,20 +197,27 @@ public final class Replayer implements AutoCloseable {
         }
     }
 
-    /** Stops the background loop and waits for the pass in progress. */
+    /** Stops the background loops and waits for the passes in progress. */
     @Override
     public synchronized void close() {
         running = false;
         if (loop == null) return;
+        List<Thread> all = new ArrayList<>(workers.values());
+        all.add(loop);
         try {
-            // Not interrupted at once: an interrupted replay would look like a failed one. The pass ends by itself.
-            if (!loop.join(Duration.ofSeconds(5))) {
-                loop.interrupt();
-                loop.join(Duration.ofSeconds(1));
+            // Not interrupted at once: an interrupted replay would look like a failed one. The passes end by themselves.
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            for (Thread t : all) t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            for (Thread t : all) {
+                if (t.isAlive()) {
+                    t.interrupt();
+                    t.join(Duration.ofSeconds(1));
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        workers.clear();
         loop = null;
     }
 }

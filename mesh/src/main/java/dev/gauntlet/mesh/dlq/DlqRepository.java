@@ -20,10 +20,16 @@ public interface DlqRepository {
     void updateEntry(DlqEntry entry);
 
     /**
-     * Atomically moves up to {@code limit} pending entries due at {@code now} (not of unknown outcome) of one connector
-     * ({@code null} for any) to replaying, oldest due first, and returns them.
+     * Atomically moves up to {@code limit} pending entries due at {@code now} of one connector ({@code null} for any) to
+     * replaying, oldest due first, and returns them: entries of unknown outcome when {@code unknownOutcome} (to be read
+     * back, see {@link OutcomeCheck}), the others when not.
      */
-    List<DlqEntry> claimDue(String connector, Instant now, int limit);
+    List<DlqEntry> claimDue(String connector, Instant now, int limit, boolean unknownOutcome);
+
+    /** {@link #claimDue(String, Instant, int, boolean)} of the entries to replay (not of unknown outcome). */
+    default List<DlqEntry> claimDue(String connector, Instant now, int limit) {
+        return claimDue(connector, now, limit, false);
+    }
 
     /** Moves an entry from one of {@code from} to {@code to}; false when it was in another state (someone else won). */
     boolean transition(String id, Set<DlqState> from, DlqState to, Instant at);

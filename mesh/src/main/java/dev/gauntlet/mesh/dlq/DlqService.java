@@ -89,9 +89,6 @@ public final class DlqService implements DeadLetters {
         return id;
     }
 
-    /** Pending entries looked through per connector and pass for unknown outcomes to settle. */
-    static final int UNKNOWN_SCAN = 1_000;
-
     /**
      * Settles unkeyed writes of unknown outcome where the connector's API can read them back ({@link OutcomeCheck}):
      * one that was committed is done (succeeded, nothing sent again), one that was not becomes an ordinary pending entry
@@ -101,14 +98,8 @@ public final class DlqService implements DeadLetters {
     public int settleUnknown(Connector c, int limit) {
         OutcomeCheck check = OutcomeCheck.forFlavor(c.spec().flavor());
         if (check == OutcomeCheck.NONE || limit <= 0) return 0;
-        Instant now = clock.instant();
-        List<DlqEntry> claimed = new ArrayList<>();
-        for (DlqEntry e : repo.entries(new DlqFilter(c.id(), DlqState.pending, null, UNKNOWN_SCAN))) {
-            if (claimed.size() >= limit) break;
-            if (!e.unknownOutcome() || (e.nextReplayAt() != null && e.nextReplayAt().isAfter(now))) continue;
-            // Claimed as a replay is, so a person's replay or discard of the same entry meanwhile cannot race the read.
-            if (repo.transition(e.id(), Set.of(DlqState.pending), DlqState.replaying, now)) claimed.add(e);
-        }
+        // Claimed as a replay is, so a person's replay or discard of the same entry meanwhile cannot race the read.
+        List<DlqEntry> claimed = repo.claimDue(c.id(), clock.instant(), limit, true);
         // Side by side: each read goes through the connector's whole pipeline, and against a struggling upstream one
         // can take seconds (retries, Retry-After, a hang until the attempt timeout); one after another they held up
         // the replay pass of every connector.

@@ -200,8 +200,8 @@ public final class MemoryStore implements Store {
     }
 
     @Override
-    public synchronized List<DlqEntry> claimDue(String connector, Instant now, int limit) {
-        var due = dlq.values().stream().filter(e -> e.state() == DlqState.pending && !e.unknownOutcome()
+    public synchronized List<DlqEntry> claimDue(String connector, Instant now, int limit, boolean unknownOutcome) {
+        var due = dlq.values().stream().filter(e -> e.state() == DlqState.pending && e.unknownOutcome() == unknownOutcome
                         && (connector == null || connector.equals(e.connector())) && e.nextReplayAt() != null && !e.nextReplayAt().isAfter(now))
                 .sorted(java.util.Comparator.comparing(DlqEntry::nextReplayAt)).limit(limit).toList();
         var out = new ArrayList<DlqEntry>(due.size());

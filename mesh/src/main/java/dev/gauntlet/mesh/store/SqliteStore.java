@@ -626,10 +626,10 @@ public final class SqliteStore implements Store {
     }
 
     @Override
-    public List<DlqEntry> claimDue(String connector, Instant now, int limit) {
+    public List<DlqEntry> claimDue(String connector, Instant now, int limit, boolean unknownOutcome) {
         // One statement claims the batch; on PostgreSQL the inner SELECT takes FOR UPDATE SKIP LOCKED.
         return locked(() -> {
-            String due = "SELECT id FROM dlq_entries WHERE state = 'pending' AND unknown_outcome = 0 AND next_replay_at <= ?"
+            String due = "SELECT id FROM dlq_entries WHERE state = 'pending' AND unknown_outcome = " + (unknownOutcome ? 1 : 0) + " AND next_replay_at <= ?"
                     + (connector == null ? "" : " AND connector = ?") + " ORDER BY next_replay_at, seq LIMIT ?";
             PreparedStatement p = ps("UPDATE dlq_entries SET state = 'replaying', updated_at = ? WHERE id IN (" + due + ") RETURNING " + DLQ_COLUMNS);
             int i = 1;

@@ -199,6 +199,27 @@ class SqliteStoreTest {
 
     @ParameterizedTest
     @MethodSource("stores")
+    void shouldClaimDueEntriesOfUnknownOutcomeApartFromTheOthers(Named kind) {
+        try (Store s = open(kind)) {
+            s.insertEntry(entry("plain", "shop", T0, T0));
+            for (String id : List.of("unknown-due", "unknown-later")) {
+                DlqEntry e = entry(id, "shop", T0, id.endsWith("later") ? T0.plusSeconds(30) : T0);
+                s.insertEntry(e.with(e.attempts(), ErrorClass.network_error, "reset", DlqState.pending, true, 0, e.nextReplayAt(), T0));
+            }
+            DlqEntry elsewhere = entry("unknown-crm", "crm", T0, T0);
+            s.insertEntry(elsewhere.with(elsewhere.attempts(), ErrorClass.timeout, "slow", DlqState.pending, true, 0, T0, T0));
+
+            assertThat(s.claimDue("shop", T0.plusSeconds(1), 10, true)).as("due, of this connector, of unknown outcome")
+                    .extracting(DlqEntry::id).containsExactly("unknown-due");
+            assertThat(s.claimDue("shop", T0.plusSeconds(1), 10, true)).as("claimed once").isEmpty();
+            assertThat(s.claimDue("shop", T0.plusSeconds(1), 10)).extracting(DlqEntry::id).containsExactly("plain");
+            assertThat(s.entry("unknown-due").orElseThrow().state()).isEqualTo(DlqState.replaying);
+            assertThat(s.entry("unknown-later").orElseThrow().state()).isEqualTo(DlqState.pending);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("stores")
     void shouldRoundTripDlqEntriesAndClaimOnlyTheDueOnes(Named kind) {
         try (Store s = open(kind)) {
             s.insertEntry(entry("e1", "shop", T0, T0.plusSeconds(1)));

@@ -21,24 +21,37 @@ final class DatadogOutcomeCheck implements OutcomeCheck {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Override
-    public Optional<Boolean> committed(DlqEntry entry, Connector connector) {
-        if (entry.opId() == null || !entry.path().startsWith("/api/v2/series")) return Optional.empty();
-        String tag = "op_id:" + entry.opId();
+    /** Op ids that fit in a query's tag scope as they are (a comma or brace would change the query). */
+    private static final java.util.regex.Pattern PLAIN_OP_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:/-]{1,200}");
+
+    /** The series of the entry's body that carries its op id, with a metric and a first point; null when there is none. */
+    private static JsonNode ownSeries(DlqEntry entry) {
+        if (entry.opId() == null || !PLAIN_OP_ID.matcher(entry.opId()).matches() || !entry.path().startsWith("/api/v2/series")) return null;
         JsonNode series;
         try {
             series = JSON.readTree(entry.body()).path("series");
         } catch (IOException notJson) {
-            return Optional.empty();
+            return null;
         }
+        String tag = "op_id:" + entry.opId();
         for (JsonNode s : series) {
-            if (!hasTag(s, tag) || !s.path("points").isArray() || s.path("points").isEmpty()) continue;
-            long ts = s.path("points").get(0).path("timestamp").asLong(-1);
-            String metric = s.path("metric").asText("");
-            if (ts < 0 || metric.isEmpty()) return Optional.empty();
-            return pointAt(connector, entry.tenant(), metric, tag, ts);
+            if (!hasTag(s, tag) || s.path("metric").asText("").isEmpty()) continue;
+            if (s.path("points").path(0).path("timestamp").asLong(-1) < 0) continue;
+            return s;
         }
-        return Optional.empty();
+        return null;
+    }
+
+    @Override
+    public boolean applies(DlqEntry entry) {
+        return ownSeries(entry) != null;
+    }
+
+    @Override
+    public Optional<Boolean> committed(DlqEntry entry, Connector connector) {
+        JsonNode s = ownSeries(entry);
+        if (s == null) return Optional.empty();
+        return pointAt(connector, entry.tenant(), s.path("metric").asText(), "op_id:" + entry.opId(), s.path("points").path(0).path("timestamp").asLong());
     }
 
     private static boolean hasTag(JsonNode series, String tag) {

@@ -110,6 +110,11 @@ public final class DlqService implements DeadLetters {
     }
 
     private void settle(OutcomeCheck check, Connector c, DlqEntry e) {
+        if (!check.applies(e)) {
+            // Nothing to read back by (no op id tag, another endpoint): a person decides; no replay is scheduled.
+            repo.updateEntry(e.with(e.attempts(), e.errorClass(), e.lastError(), DlqState.pending, true, e.replays(), null, clock.instant()));
+            return;
+        }
         Optional<Boolean> committed;
         try {
             committed = check.committed(e, c);
@@ -119,8 +124,11 @@ public final class DlqService implements DeadLetters {
         }
         Instant at = clock.instant();
         if (committed.isEmpty()) {
-            repo.updateEntry(e.with(e.attempts(), e.errorClass(), e.lastError(), DlqState.pending, true, e.replays(),
-                    at.plus(c.spec().dlq().baseDelay()), at));
+            // The read failed this time: asked again later, the gaps growing with the entry's age (half of it, from
+            // base_delay up to an hour), so an upstream that stays down is not read every half second.
+            Duration age = Duration.between(e.createdAt(), at);
+            Duration wait = max(c.spec().dlq().baseDelay(), min(age.dividedBy(2), Duration.ofHours(1)));
+            repo.updateEntry(e.with(e.attempts(), e.errorClass(), e.lastError(), DlqState.pending, true, e.replays(), at.plus(wait), at));
         } else if (committed.get()) {
             repo.updateEntry(e.with(e.attempts(), null, "committed: read back from the upstream, not sent again", DlqState.succeeded,
                     false, e.replays(), null, at));
@@ -295,6 +303,10 @@ public final class DlqService implements DeadLetters {
         all.addAll(a);
         all.addAll(b);
         return all.size() > MAX_ATTEMPTS_KEPT ? all.subList(all.size() - MAX_ATTEMPTS_KEPT, all.size()) : all;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     private static Duration min(Duration a, Duration b) {

@@ -10,11 +10,24 @@ import java.util.Optional;
  */
 public interface OutcomeCheck {
 
-    /** True: it was committed; false: it was not; empty: the read did not tell (it failed, or the body is not ours to read). */
+    /** Whether this entry can be read back at all (its body says where); the others wait for a person. */
+    boolean applies(DlqEntry entry);
+
+    /** True: it was committed; false: it was not; empty: the read did not tell this time (it failed). */
     Optional<Boolean> committed(DlqEntry entry, Connector connector);
 
     /** For vendors without a way to read a write back: every unknown outcome waits for a person. */
-    OutcomeCheck NONE = (entry, connector) -> Optional.empty();
+    OutcomeCheck NONE = new OutcomeCheck() {
+        @Override
+        public boolean applies(DlqEntry entry) {
+            return false;
+        }
+
+        @Override
+        public Optional<Boolean> committed(DlqEntry entry, Connector connector) {
+            return Optional.empty();
+        }
+    };
 
     /** The check a flavour's API allows. */
     static OutcomeCheck forFlavor(String flavor) {

@@ -118,8 +118,36 @@ class OutcomeCheckTest {
             DlqEntry e = repo.entry("dlq-untagged").orElseThrow();
             assertThat(e.state()).isEqualTo(DlqState.pending);
             assertThat(e.unknownOutcome()).isTrue();
-            assertThat(e.nextReplayAt()).as("asked again after base_delay, not every pass").isAfter(time.instant());
+            assertThat(e.nextReplayAt()).as("nothing scheduled: a person decides").isNull();
+            time.advance(Duration.ofHours(2));
+            mesh.replayer().replayDue();
+            assertThat(repo.entry("dlq-untagged").orElseThrow().updatedAt()).as("not claimed again").isEqualTo(e.updatedAt());
             assertThat(commits()).doesNotContainKey("untagged");
+        }
+    }
+
+    @Test
+    void shouldAskAgainLaterAndLessOftenWhenTheReadFails() throws Exception {
+        FakeTime time = new FakeTime();
+        String closedPort;
+        try (var s = new java.net.ServerSocket(0)) {
+            closedPort = "http://127.0.0.1:" + s.getLocalPort();
+        }
+        try (Mesh mesh = Mesh.builder().clock(time).background(false).build()) {
+            mesh.register(ConnectorSpec.builder("datadog_mock", closedPort).flavor("datadog")
+                    .auth(new AuthConfig.ApiKey("DD-API-KEY", "", "dd-gauntlet-api-key"))
+                    .idempotency(new IdempotencyConfig("Idempotency-Key", false)).build());
+            DlqRepository repo = mesh.deadLetters().repository();
+            Instant parked = time.instant();
+            repo.insertEntry(unknown("dlq-down", "datadog_mock", "down", series("down", 1_700_000_000L), parked));
+            time.advance(Duration.ofMinutes(10));
+
+            mesh.replayer().replayDue();
+
+            DlqEntry e = repo.entry("dlq-down").orElseThrow();
+            assertThat(e.state()).isEqualTo(DlqState.pending);
+            assertThat(e.unknownOutcome()).isTrue();
+            assertThat(e.nextReplayAt()).as("half its age from now, not base_delay").isEqualTo(time.instant().plus(Duration.ofMinutes(5)));
         }
     }
 

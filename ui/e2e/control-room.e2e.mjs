@@ -97,10 +97,25 @@ describe('control room, end to end', { concurrency: 1 }, () => {
     await byId('dlq-page').waitFor();
     const rows = page.locator('[data-testid^="dlq-row-"]');
     await rows.first().waitFor({ timeout: 60_000 });
-    const rowId = (await rows.first().getAttribute('data-testid')).slice('dlq-row-'.length);
     await shot('03-dlq');
-    await byId(`dlq-replay-${rowId}`).click();
-    await byId('dlq-action-result').filter({ hasText: rowId }).waitFor({ timeout: 30_000 });
+    // The background replayer keeps claiming entries (Replay is disabled while one is replaying): take an entry whose
+    // Replay is enabled now, and another one if the replayer claimed it before the click landed. Bounded by time.
+    const deadline = Date.now() + 60_000;
+    let rowId = null;
+    while (rowId === null) {
+      try {
+        const button = page.locator('[data-testid^="dlq-replay-dlq_"]:not([disabled])').first();
+        await button.waitFor({ timeout: 10_000 });
+        const id = (await button.getAttribute('data-testid')).slice('dlq-replay-'.length);
+        await button.click({ timeout: 2_000 });
+        const result = byId('dlq-action-result').filter({ hasText: id });
+        await result.waitFor({ timeout: 30_000 });
+        if (await result.evaluate((el) => el.classList.contains('ok-note'))) rowId = id;
+      } catch (e) {
+        if (Date.now() >= deadline) throw e;
+      }
+      if (rowId === null && Date.now() >= deadline) assert.fail('no DLQ entry could be replayed from the page within 60 s');
+    }
     const entry = await fetch(`${gauntlet.aamUrl}/dlq/${rowId}`).then((r) => r.json());
     assert.ok(entry.history.length >= 2, `the replay is in the entry's history: ${JSON.stringify(entry.history)}`);
     await shot('04-dlq-replayed');

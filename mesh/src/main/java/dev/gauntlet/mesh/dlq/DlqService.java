@@ -129,6 +129,10 @@ public final class DlqService implements DeadLetters {
             Duration age = Duration.between(e.createdAt(), at);
             Duration wait = max(c.spec().dlq().baseDelay(), min(age.dividedBy(2), Duration.ofHours(1)));
             repo.updateEntry(e.with(e.attempts(), e.errorClass(), e.lastError(), DlqState.pending, true, e.replays(), at.plus(wait), at));
+        } else if (!committed.get() && Duration.between(e.createdAt(), at).compareTo(c.spec().dlq().readBackAfter()) < 0) {
+            // Not found yet, but young enough that the upstream may not show it yet: asked again once old enough.
+            repo.updateEntry(e.with(e.attempts(), e.errorClass(), e.lastError(), DlqState.pending, true, e.replays(),
+                    e.createdAt().plus(c.spec().dlq().readBackAfter()), at));
         } else if (committed.get()) {
             repo.updateEntry(e.with(e.attempts(), null, "committed: read back from the upstream, not sent again", DlqState.succeeded,
                     false, e.replays(), null, at));

@@ -46,10 +46,16 @@ class OutcomeCheckTest {
         farm.post("/admin/reset", "{}");
     }
 
+    /** The farm's query sees a commit at once: "not found" is final at once. */
     static ConnectorSpec datadog() {
+        return datadog(Duration.ZERO);
+    }
+
+    static ConnectorSpec datadog(Duration readBackAfter) {
         return ConnectorSpec.builder("datadog_mock", farm.serviceUrl("datadog_mock")).flavor("datadog")
                 .auth(new AuthConfig.ApiKey("DD-API-KEY", "", "dd-gauntlet-api-key"))
-                .idempotency(new IdempotencyConfig("Idempotency-Key", false)).build();
+                .idempotency(new IdempotencyConfig("Idempotency-Key", false))
+                .dlq(new DlqConfig(20, Duration.ofMillis(500), 10, readBackAfter)).build();
     }
 
     static byte[] series(String op, long ts) {
@@ -99,6 +105,30 @@ class OutcomeCheckTest {
             assertThat(events).filteredOn(e -> e instanceof OutcomeSettled)
                     .extracting(e -> ((OutcomeSettled) e).id() + "=" + ((OutcomeSettled) e).committed())
                     .containsExactlyInAnyOrder("dlq-landed=true", "dlq-lost=false");
+        }
+    }
+
+    @Test
+    void shouldWaitForReadBackAfterBeforeTakingNotFoundAsNotCommitted() throws Exception {
+        FakeTime time = new FakeTime();
+        try (Mesh mesh = Mesh.builder().clock(time).background(false).build()) {
+            mesh.register(datadog(DlqConfig.READ_BACK_AFTER));
+            DlqRepository repo = mesh.deadLetters().repository();
+            Instant parked = time.instant();
+            repo.insertEntry(unknown("dlq-young", "datadog_mock", "young", series("young", Instant.now().getEpochSecond()), parked));
+
+            mesh.replayer().replayDue();
+
+            DlqEntry young = repo.entry("dlq-young").orElseThrow();
+            assertThat(young.unknownOutcome()).as("not found, but it may not show yet").isTrue();
+            assertThat(young.nextReplayAt()).isEqualTo(parked.plus(DlqConfig.READ_BACK_AFTER));
+            assertThat(commits()).doesNotContainKey("young");
+
+            time.advance(DlqConfig.READ_BACK_AFTER);
+            mesh.replayer().replayDue();
+
+            assertThat(repo.entry("dlq-young").orElseThrow().state()).isEqualTo(DlqState.succeeded);
+            assertThat(commits()).containsEntry("young", 1);
         }
     }
 

@@ -42,6 +42,19 @@ class ConnectorsFileTest {
     }
 
     @Test
+    void shouldReadTheDlqReadBackDelayAndKeepItsDefaultOtherwise() {
+        var zero = ConnectorsFile.parse("connectors:\n  - { id: x, base_url: 'http://h', dlq: { read_back_after: 0s } }\n", "f", "t.yaml").getFirst();
+        assertThat(zero.spec().dlq().readBackAfter()).isZero();
+        assertThat(zero.spec().dlq().baseDelay()).isEqualTo(dev.gauntlet.mesh.dlq.DlqConfig.DEFAULT.baseDelay());
+        var unset = ConnectorsFile.parse("connectors:\n  - { id: x, base_url: 'http://h' }\n", "f", "t.yaml").getFirst();
+        assertThat(unset.spec().dlq().readBackAfter()).isEqualTo(dev.gauntlet.mesh.dlq.DlqConfig.READ_BACK_AFTER);
+        // The farm shows a commit at once; its built-in Datadog connector says so.
+        assertThat(ConnectorsFile.builtIn("http://f").stream().filter(e -> e.spec().id().equals("datadog_mock")).findFirst().orElseThrow()
+                .spec().dlq().readBackAfter()).isZero();
+        assertThatThrownBy(() -> parse("    dlq: { read_back_after: -1s }")).hasMessageContaining("(x): ").hasMessageContaining("read_back_after");
+    }
+
+    @Test
     void shouldNameTheConnectorAndTheFieldOfEveryMistake() {
         assertThatThrownBy(() -> parse("    limit: { burst: 0 }")).hasMessage("t.yaml: connectors[0] (x): limit.burst must be ≥ 1, was 0");
         assertThatThrownBy(() -> parse("    limits: {}")).hasMessageContaining("connectors[0] (x): unknown field 'limits', expected one of");

@@ -91,15 +91,18 @@ public final class DlqService implements DeadLetters {
 
     /**
      * Settles unkeyed writes of unknown outcome where the connector's API can read them back ({@link OutcomeCheck}):
-     * one that was committed is done (succeeded, nothing sent again), one that was not becomes an ordinary pending entry
-     * for the replayer, one the read could not tell about is asked again after {@code dlq.base_delay}. Entries of other
-     * connectors wait for a person, as before. At most {@code limit} reads, side by side; returns how many were made.
+     * one found is done (succeeded, nothing sent again); one not found becomes an ordinary pending entry for the
+     * replayer once it is {@code dlq.read_back_after} old (younger, it is asked again then); a failed read is asked
+     * again after half the entry's age ({@code dlq.base_delay} to an hour); one whose body the read cannot find waits
+     * for a person. Entries of other connectors wait for a person, as before. At most {@code limit} reads, side by
+     * side; returns how many entries were claimed.
      */
     public int settleUnknown(Connector c, int limit) {
         OutcomeCheck check = OutcomeCheck.forFlavor(c.spec().flavor());
         if (check == OutcomeCheck.NONE || limit <= 0) return 0;
         // Claimed as a replay is, so a person's replay or discard of the same entry meanwhile cannot race the read.
         List<DlqEntry> claimed = repo.claimDue(c.id(), clock.instant(), limit, true);
+        if (claimed.isEmpty()) return 0;
         // Side by side: each read goes through the connector's whole pipeline, and against a struggling upstream one
         // can take seconds (retries, Retry-After, a hang until the attempt timeout); one after another they held up
         // the replay pass of every connector.
@@ -123,20 +126,20 @@ public final class DlqService implements DeadLetters {
             committed = Optional.empty();
         }
         Instant at = clock.instant();
+        DlqConfig config = c.spec().dlq();
         if (committed.isEmpty()) {
             // The read failed this time: asked again later, the gaps growing with the entry's age (half of it, from
             // base_delay up to an hour), so an upstream that stays down is not read every half second.
-            Duration age = Duration.between(e.createdAt(), at);
-            Duration wait = max(c.spec().dlq().baseDelay(), min(age.dividedBy(2), Duration.ofHours(1)));
+            Duration wait = max(config.baseDelay(), min(Duration.between(e.createdAt(), at).dividedBy(2), Duration.ofHours(1)));
             repo.updateEntry(e.with(e.attempts(), e.errorClass(), e.lastError(), DlqState.pending, true, e.replays(), at.plus(wait), at));
-        } else if (!committed.get() && Duration.between(e.createdAt(), at).compareTo(c.spec().dlq().readBackAfter()) < 0) {
-            // Not found yet, but young enough that the upstream may not show it yet: asked again once old enough.
-            repo.updateEntry(e.with(e.attempts(), e.errorClass(), e.lastError(), DlqState.pending, true, e.replays(),
-                    e.createdAt().plus(c.spec().dlq().readBackAfter()), at));
         } else if (committed.get()) {
             repo.updateEntry(e.with(e.attempts(), null, "committed: read back from the upstream, not sent again", DlqState.succeeded,
                     false, e.replays(), null, at));
             events.publish(new OutcomeSettled(at, e.connector(), e.id(), true));
+        } else if (at.isBefore(e.createdAt().plus(config.readBackAfter()))) {
+            // Not found yet, but young enough that the upstream may not show it yet: asked again once old enough.
+            repo.updateEntry(e.with(e.attempts(), e.errorClass(), e.lastError(), DlqState.pending, true, e.replays(),
+                    e.createdAt().plus(config.readBackAfter()), at));
         } else {
             repo.updateEntry(e.with(e.attempts(), e.errorClass(), "not committed (read back from the upstream): " + e.lastError(),
                     DlqState.pending, false, e.replays(), at, at));

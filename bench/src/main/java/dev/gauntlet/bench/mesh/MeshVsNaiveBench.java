@@ -318,12 +318,25 @@ public final class MeshVsNaiveBench {
             Path log = Files.createTempFile("mesh-vs-naive-farm", ".log");
             Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
             var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            // Read on a thread of its own so the wait is bounded in time: a child that hangs without printing is stopped.
+            var url = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    String line;
+                    while ((line = out.readLine()) != null && !line.startsWith(FARM_URL)) { }
+                    return line;
+                } catch (java.io.IOException e) {
+                    return null;
+                }
+            }, Executors.newVirtualThreadPerTaskExecutor());
             String line;
-            // Bounded: the child prints its URL within seconds or ends, which ends the loop.
-            while ((line = out.readLine()) != null && !line.startsWith(FARM_URL)) { }
+            try {
+                line = url.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException | InterruptedException e) {
+                line = null;
+            }
             if (line == null) {
                 p.destroyForcibly();
-                throw new IllegalStateException("the farm process ended before printing its URL; its log: " + log);
+                throw new IllegalStateException("the farm process did not print its URL within 60 s; its log: " + log);
             }
             Thread.ofPlatform().daemon().start(() -> {
                 try {

@@ -4,6 +4,7 @@ import dev.gauntlet.farm.auth.TokenStore;
 import dev.gauntlet.farm.chaos.ChaosLevel;
 import dev.gauntlet.farm.chaos.Fault;
 import dev.gauntlet.farm.chaos.FaultType;
+import dev.gauntlet.farm.data.ResourceStore;
 import dev.gauntlet.farm.flavor.Credential;
 import dev.gauntlet.farm.flavor.ErrorKind;
 import dev.gauntlet.farm.flavor.FarmError;
@@ -156,6 +157,9 @@ final class ServicePipeline {
             return route.handler().handle(call);
         } catch (BadInput e) {
             return call.error(FarmError.badInput(e.field(), e.getMessage()));
+        } catch (ResourceStore.UniqueViolation e) {
+            // A unique index refused the write (nothing was stored): the vendor's conflict answer, never a 500.
+            return call.error(FarmError.conflict(e));
         }
     }
 
@@ -174,7 +178,7 @@ final class ServicePipeline {
                 yield r;
             }
             case rate_limit -> {
-                long capacity = Math.max(1, Math.round(svc.spec().rateLimit().burst() * level.rateLimitFactor()));
+                long capacity = Math.max(1, Math.round(svc.spec().rateLimit().capacity() * level.rateLimitFactor()));
                 LimitDecision limit = new LimitDecision(false, capacity, 0, 1000, farm.clock().millis() / 1000 + 1, true);
                 Reply r = flavor.error(FarmError.limited(limit));
                 // A vendor's second limit (GitHub's secondary limits) leaves the primary count as it is; elsewhere an

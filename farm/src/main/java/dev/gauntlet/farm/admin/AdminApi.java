@@ -14,6 +14,7 @@ import dev.gauntlet.farm.http.FarmRequest;
 import dev.gauntlet.farm.http.Reply;
 import dev.gauntlet.farm.ledger.FaultLog;
 import dev.gauntlet.farm.ledger.Ledger;
+import dev.gauntlet.farm.spec.RateLimitSpec;
 import dev.gauntlet.farm.spec.DriftRule;
 import dev.gauntlet.farm.spec.SpecError;
 import io.javalin.config.RoutesConfig;
@@ -88,8 +89,7 @@ public final class AdminApi {
             m.put("faults", farm.faults().counts(s.id()));
             m.put("faults_total", farm.faults().total(s.id()));
             m.put("rate_limited", s.rateLimited());
-            m.put("rate_limit", Map.of("max_rps", s.spec().rateLimit().maxRps(), "burst", s.spec().rateLimit().burst(),
-                    "factor", farm.chaos().levelFor(s.id()).rateLimitFactor()));
+            m.put("rate_limit", rateLimit(s.spec().rateLimit(), farm.chaos().levelFor(s.id()).rateLimitFactor()));
             m.put("tokens_issued", s.tokens().issuedCount());
             m.put("tokens_refreshed", s.tokens().refreshedCount());
             m.put("drift", drift(s));
@@ -248,6 +248,7 @@ public final class AdminApi {
             m.put("op_id", e.opId);
             m.put("idempotency_key", e.idempotencyKey());
             m.put("commits", e.commits());
+            m.put("reapplied", e.reapplied());
             m.put("first_at", e.firstAt.toString());
             m.put("last_at", e.lastAt().toString());
             m.put("operation", e.operation);
@@ -255,6 +256,22 @@ public final class AdminApi {
             return m;
         }).toList());
         return Reply.json(200, out);
+    }
+
+    /** The service's limit as its YAML declares it, with the chaos factor now applied to it. */
+    private static Map<String, Object> rateLimit(RateLimitSpec spec, double factor) {
+        var m = new LinkedHashMap<String, Object>();
+        m.put("kind", spec.kind());
+        if (spec.isBucket()) {
+            m.put("max_rps", spec.maxRps());
+            m.put("burst", spec.burst());
+        } else {
+            m.put("limit", spec.limit());
+            m.put("window_s", spec.windowS());
+        }
+        m.put("per", spec.per());
+        m.put("factor", factor);
+        return m;
     }
 
     private Reply fireDrift(ObjectNode body) {

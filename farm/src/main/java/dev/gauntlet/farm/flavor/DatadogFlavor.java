@@ -80,7 +80,7 @@ public final class DatadogFlavor implements Flavor {
             case NOT_FOUND -> errors(404, error.code() != null ? error.message() : "Not found");
             case METHOD_NOT_ALLOWED -> errors(405, "Method Not Allowed");
             case PAYLOAD_TOO_LARGE -> errors(413, "Payload too large");
-            case IDEMPOTENCY_IN_FLIGHT -> errors(409, error.message());
+            case IDEMPOTENCY_IN_FLIGHT, CONFLICT -> errors(409, error.message());
         };
     }
 

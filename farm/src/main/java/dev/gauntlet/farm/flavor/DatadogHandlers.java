@@ -227,7 +227,7 @@ final class DatadogHandlers {
     /** The headers only a handler knows: the limit's period (time to refill a full bucket) and the limit's name. */
     private static Reply finish(Call call, Reply reply, String limitName) {
         RateLimitSpec spec = call.service().spec().rateLimit();
-        reply.header("X-RateLimit-Period", Math.max(1, (long) Math.ceil(spec.burst() / spec.maxRps())));
+        reply.header("X-RateLimit-Period", spec.periodSeconds());
         reply.header("X-RateLimit-Name", limitName);
         return reply;
     }

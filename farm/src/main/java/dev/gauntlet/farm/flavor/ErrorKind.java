@@ -25,5 +25,7 @@ public enum ErrorKind {
     /** An idempotency key whose first request is still running. */
     IDEMPOTENCY_IN_FLIGHT,
     /** A token request the token endpoint refuses (bad grant, spent refresh token). */
-    INVALID_GRANT
+    INVALID_GRANT,
+    /** A write that would give a unique field (a unique column, index or external id) a value another record holds. */
+    CONFLICT
 }

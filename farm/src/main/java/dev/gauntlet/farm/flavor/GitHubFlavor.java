@@ -82,6 +82,8 @@ public final class GitHubFlavor implements Flavor {
             // GitHub's REST API has no idempotency keys; these keep its envelope for services that declare them.
             case IDEMPOTENCY_MISMATCH -> ghError(422, error.message(), DOCS);
             case IDEMPOTENCY_IN_FLIGHT -> ghError(409, error.message(), DOCS);
+            // GitHub's validation error for a value that must be unique ("Validation failed" with code already_exists).
+            case CONFLICT -> validationFailed(null, error.field(), "already_exists", DOCS);
         };
     }
 

@@ -69,6 +69,10 @@ public final class MongoFlavor implements Flavor {
             case IDEMPOTENCY_MISMATCH -> body(400, error.message(), "InvalidParameter");
             case IDEMPOTENCY_IN_FLIGHT -> body(409, error.message(), "Conflict");
             case INVALID_GRANT -> body(401, error.message(), "InvalidSession");
+            // A unique index refuses the document: the driver's E11000 duplicate key error, as the Data API relays it.
+            case CONFLICT -> body(409, "Failed to insert document: FunctionError: (DuplicateKey) E11000 duplicate key error collection: "
+                    + error.duplicate().resource() + " index: " + error.duplicate().field() + "_1 dup key: { "
+                    + error.duplicate().field() + ": \"" + error.duplicate().value() + "\" }", "DuplicateKey");
         };
     }
 

@@ -61,7 +61,7 @@ public class RestFlavor implements Flavor {
             case NOT_FOUND -> 404;
             case METHOD_NOT_ALLOWED -> 405;
             case PAYLOAD_TOO_LARGE -> 413;
-            case IDEMPOTENCY_IN_FLIGHT -> 409;
+            case IDEMPOTENCY_IN_FLIGHT, CONFLICT -> 409;
         };
     }
 
@@ -80,6 +80,7 @@ public class RestFlavor implements Flavor {
             case IDEMPOTENCY_MISMATCH -> "idempotency_key_mismatch";
             case IDEMPOTENCY_IN_FLIGHT -> "idempotency_key_in_use";
             case INVALID_GRANT -> "invalid_grant";
+            case CONFLICT -> "conflict";
         };
     }
 

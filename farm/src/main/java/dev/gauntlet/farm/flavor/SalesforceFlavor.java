@@ -96,6 +96,10 @@ public final class SalesforceFlavor implements Flavor {
             // Salesforce's sObject API has no idempotency keys; these follow its envelope with self-explaining codes.
             case IDEMPOTENCY_MISMATCH -> sfError(400, "IDEMPOTENCY_KEY_MISMATCH", error.message(), error.field());
             case IDEMPOTENCY_IN_FLIGHT -> sfError(409, "IDEMPOTENCY_KEY_IN_USE", error.message(), error.field());
+            // A unique (external id) field's value used twice: 400 DUPLICATE_VALUE naming the record that holds it
+            // (Salesforce "Core Data Types Used in API Calls" StatusCode DUPLICATE_VALUE).
+            case CONFLICT -> sfError(400, "DUPLICATE_VALUE", "duplicate value found: " + error.duplicate().field()
+                    + " duplicates value on record with id: " + error.duplicate().existingId());
         };
     }
 

@@ -175,6 +175,11 @@ public final class SupabaseFlavor implements Flavor {
             case IDEMPOTENCY_MISMATCH -> postgrest(400, "idempotency_key_mismatch", error.message(), null, null);
             case IDEMPOTENCY_IN_FLIGHT -> postgrest(409, "idempotency_key_in_use", error.message(), null, null);
             case INVALID_GRANT -> tokenError(error);
+            // A unique violation is PostgreSQL's SQLSTATE 23505, which PostgREST answers with 409 Conflict
+            // (docs.postgrest.org "Errors": 23505 → 409); the constraint is named <table>_<column>_key by PostgreSQL.
+            case CONFLICT -> postgrest(409, "23505", "duplicate key value violates unique constraint \""
+                            + error.duplicate().resource() + "_" + error.duplicate().field() + "_key\"",
+                    "Key (" + error.duplicate().field() + ")=(" + error.duplicate().value() + ") already exists.", null);
         };
     }
 

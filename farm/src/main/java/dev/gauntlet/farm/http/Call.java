@@ -53,6 +53,17 @@ public final class Call {
         return farm.ledger().commit(service.id(), resource, operation, opId, idempotencyKey, recordId, farm.clock().instant());
     }
 
+    /**
+     * Writes an upsert to the ledger: a created record is a commit of {@code opId}; an updated one is a commit only
+     * when no earlier commit of {@code opId} made it (see {@link Ledger#reapply}), so retrying an upsert never shows
+     * as a duplicate.
+     */
+    public Ledger.Entry upserted(String resource, String opId, ResourceStore.Upserted result) {
+        String recordId = result.record().path(service.store(resource).idField()).asText();
+        if (result.created()) return commitWithOpId(resource, "create", opId, recordId);
+        return farm.ledger().reapply(service.id(), resource, "upsert", opId, idempotencyKey, recordId, farm.clock().instant());
+    }
+
     /** The caller's operation id in a body, following the service's dotted op-id paths; null when absent. */
     public String opIdOf(JsonNode body) {
         if (body == null) return null;

@@ -11,7 +11,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Ground truth of committed writes: one entry per logical operation with how many times it was committed, so a
- * duplicate is visible even when the client sent no idempotency key.
+ * duplicate is visible even when the client sent no idempotency key. A vendor's idempotent write form (an upsert by
+ * external id or unique column) that finds the record an earlier commit of the same operation made changes nothing
+ * new: it is counted as {@code reapplied}, never as a second commit.
  */
 public final class Ledger {
 
@@ -26,6 +28,7 @@ public final class Ledger {
         private volatile String recordId;
         private volatile Instant lastAt;
         private final AtomicInteger commits = new AtomicInteger();
+        private final AtomicInteger reapplied = new AtomicInteger();
 
         Entry(String service, String resource, String opId, String operation, Instant at) {
             this.service = service;
@@ -40,12 +43,18 @@ public final class Ledger {
         public String recordId() { return recordId; }
         public Instant lastAt() { return lastAt; }
         public int commits() { return commits.get(); }
+        /** Times an idempotent form of this operation (an upsert) found its record already there and made nothing new. */
+        public int reapplied() { return reapplied.get(); }
     }
 
     /** An operation id names one logical write of one kind: a create and a later update of op-1 are two operations. */
     private record Key(String service, String resource, String operation, String opId) {}
 
+    /** The same write whatever its kind: an upsert finds here the entry of the commit that made its record. */
+    private record OpKey(String service, String resource, String opId) {}
+
     private final Map<Key, Entry> entries = new ConcurrentHashMap<>();
+    private final Map<OpKey, Entry> firstByOp = new ConcurrentHashMap<>();
     private final LongAdder commits = new LongAdder();
 
     /**
@@ -57,11 +66,27 @@ public final class Ledger {
         String id = opId != null ? opId : idempotencyKey != null ? "key:" + idempotencyKey : "record:" + resource + ":" + recordId + ":" + operation + ":" + at.toEpochMilli() + ":" + commits.sum();
         Entry e = entries.computeIfAbsent(new Key(service, resource, operation, id), k -> new Entry(service, resource, id, operation, at));
         e.commits.incrementAndGet();
+        firstByOp.putIfAbsent(new OpKey(service, resource, id), e);
         if (idempotencyKey != null) e.idempotencyKey = idempotencyKey;
         if (recordId != null) e.recordId = recordId;
         e.lastAt = at;
         commits.increment();
         return e;
+    }
+
+    /**
+     * Records an idempotent write (an upsert) of {@code opId} that found an existing record: when an earlier commit of
+     * this operation made it, that entry counts one more {@code reapplied} and no new commit; otherwise (the record
+     * was there before, made by someone else) it is this operation's first effect, committed as {@code operation}.
+     */
+    public Entry reapply(String service, String resource, String operation, String opId, String idempotencyKey, String recordId, Instant at) {
+        Entry first = opId == null ? null : firstByOp.get(new OpKey(service, resource, opId));
+        if (first != null) {
+            first.reapplied.incrementAndGet();
+            first.lastAt = at;
+            return first;
+        }
+        return commit(service, resource, operation, opId, idempotencyKey, recordId, at);
     }
 
     public List<Entry> entries(String service, boolean duplicatesOnly) {
@@ -81,6 +106,7 @@ public final class Ledger {
 
     public void clear() {
         entries.clear();
+        firstByOp.clear();
         commits.reset();
     }
 }

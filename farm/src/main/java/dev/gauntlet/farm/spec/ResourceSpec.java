@@ -15,6 +15,9 @@ import java.util.Map;
  * @param count       how many records exist at start
  * @param idField     the field that identifies a record
  * @param pagination  page sizes for list
+ * @param unique      fields with a unique index (PostgREST's unique column, MongoDB's unique index, a unique
+ *                    Salesforce external id): a second record with the same value is refused, and the vendor's
+ *                    upsert form finds-or-creates by them. Generated only as uuid or id, so seeded records are unique.
  */
 public record ResourceSpec(
         String name,
@@ -23,7 +26,8 @@ public record ResourceSpec(
         Map<String, String> fields,
         Integer count,
         String idField,
-        PaginationSpec pagination) {
+        PaginationSpec pagination,
+        List<String> unique) {
 
     /** The operations a resource can offer. */
     public enum Operation { list, get, create, update, delete }
@@ -43,6 +47,21 @@ public record ResourceSpec(
         count = (int) Check.atLeast("resources[" + name + "].count", 0, count == null ? 100 : count);
         idField = idField == null ? "id" : idField;
         pagination = pagination == null ? PaginationSpec.DEFAULT : pagination;
+        unique = unique == null ? List.of() : List.copyOf(unique);
+        for (String u : unique) {
+            Check.text("resources[" + name + "].unique[]", u);
+            if (u.equals(idField)) {
+                throw new IllegalArgumentException("resources[" + name + "].unique names the id field '" + u + "', which is unique already");
+            }
+            String generator = fields.get(u);
+            if (generator != null && !generator.equals("uuid") && !generator.equals("id")) {
+                throw new IllegalArgumentException("resources[" + name + "].unique field '" + u + "' is generated as '" + generator
+                        + "', which repeats values; generate it as uuid or id (or leave it out of fields)");
+            }
+        }
+        if (unique.size() != new java.util.HashSet<>(unique).size()) {
+            throw new IllegalArgumentException("resources[" + name + "].unique lists a field twice: " + unique);
+        }
     }
 
     public boolean offers(Operation op) {

@@ -328,7 +328,7 @@ class StripeFlavorTest extends BuiltInFarmTest {
 
     @Test
     void shouldReadTheSequenceBackFromAnIdWhenSeededCreatedTimesAreDerived() {
-        var spec = new dev.gauntlet.farm.spec.ResourceSpec("customer", "/v1/customers", null, null, 0, null, null);
+        var spec = new dev.gauntlet.farm.spec.ResourceSpec("customer", "/v1/customers", null, null, 0, null, null, null);
         var minter = new StripeFlavor().ids();
         for (long seq : new long[] {1, 2, 61, 62, 300, 3_844, 1_000_000}) {
             String id = minter.mint(spec, seq, new java.util.SplittableRandom(seq)).asText();

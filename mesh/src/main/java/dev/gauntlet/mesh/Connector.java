@@ -14,6 +14,8 @@ import dev.gauntlet.mesh.pipeline.Pipeline;
 import dev.gauntlet.mesh.pipeline.RateLimitStage;
 import dev.gauntlet.mesh.pipeline.RetryStage;
 import dev.gauntlet.mesh.pipeline.TransportStage;
+import dev.gauntlet.mesh.vendor.BodyEncoding;
+import dev.gauntlet.mesh.vendor.Reader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -33,19 +35,20 @@ public final class Connector {
     Connector(ConnectorSpec spec, MeshContext context) {
         this.spec = spec;
         this.context = context;
-        this.pipeline = standardPipeline(spec, context);
+        // The retry stage reads plain writes back through this connector's own pipeline (its credentials and limits).
+        this.pipeline = standardPipeline(spec, context, this::call);
     }
 
     /**
      * The mesh pipeline, in the one place its order is written down. A request flows down this list to the
      * transport; the answer flows back up (so drift mapping sees the answer first, and observe sees it last).
      */
-    static Pipeline standardPipeline(ConnectorSpec spec, MeshContext context) {
+    static Pipeline standardPipeline(ConnectorSpec spec, MeshContext context, Reader reader) {
         return new Pipeline(List.of(
                 new ObserveStage(spec, context),
                 new IdempotencyStage(spec, context),
                 new DeadlineStage(spec, context),
-                new RetryStage(spec, context),
+                new RetryStage(spec, context, reader),
                 new CircuitStage(spec, context),
                 new RateLimitStage(spec, context),
                 new AuthStage(spec, context),
@@ -106,7 +109,7 @@ public final class Connector {
         return call(MeshRequest.get(path));
     }
 
-    /** A write with a JSON body (form-encoded for Stripe-flavoured connectors); {@code opId} names the logical operation. */
+    /** A write with a body in the vendor's encoding (JSON; form for Stripe); {@code opId} names the logical operation. */
     public MeshResponse post(String path, Object body, String opId) {
         return write("POST", path, body, opId);
     }
@@ -129,7 +132,7 @@ public final class Connector {
         if (body instanceof byte[] raw) {
             bytes = raw;
             type = "application/octet-stream";
-        } else if (spec.flavor().equals("stripe")) {
+        } else if (spec.vendor().bodyEncoding() == BodyEncoding.FORM) {
             bytes = Forms.encode(JSON.valueToTree(body)).getBytes(StandardCharsets.UTF_8);
             type = "application/x-www-form-urlencoded";
         } else {

@@ -8,6 +8,8 @@ import dev.gauntlet.mesh.drift.DriftConfig;
 import dev.gauntlet.mesh.idempotency.IdempotencyConfig;
 import dev.gauntlet.mesh.limit.LimitConfig;
 import dev.gauntlet.mesh.retry.RetryConfig;
+import dev.gauntlet.mesh.vendor.Vendor;
+import dev.gauntlet.mesh.vendor.Vendors;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,8 +21,9 @@ import java.util.regex.Pattern;
  * Everything a connector is, as an immutable value. Build with {@link #builder(String, String)}; bad values are
  * refused at once with the field and the value in the message.
  *
- * @param flavor    vendor behaviour for error classification and rate-limit headers: salesforce, stripe, github,
- *                  supabase, mongodb, datadog or rest
+ * @param flavor    the upstream's vendor ({@link Vendors}: rest, salesforce, stripe, github, supabase, mongodb,
+ *                  datadog, or one added as a plug-in): its error classification, wait headers, body encoding and
+ *                  exactly-once write semantics
  * @param headers   static headers on every call (Supabase's apikey)
  * @param staleReads answer reads from the last good response (marked stale) while the circuit is open
  * @param errorRules classification rules tried before the flavour's own (per-connector overrides)
@@ -31,7 +34,6 @@ public record ConnectorSpec(String id, URI baseUrl, String flavor, List<String> 
                             List<Rule> errorRules) {
 
     private static final Pattern ID = Pattern.compile("[a-z][a-z0-9_]{0,62}");
-    public static final List<String> FLAVORS = List.of("rest", "salesforce", "stripe", "github", "supabase", "mongodb", "datadog");
 
     public ConnectorSpec {
         Objects.requireNonNull(id, "id");
@@ -40,7 +42,7 @@ public record ConnectorSpec(String id, URI baseUrl, String flavor, List<String> 
         if (!"http".equals(baseUrl.getScheme()) && !"https".equals(baseUrl.getScheme())) {
             throw new IllegalArgumentException("base_url must be an http(s) URL, was '" + baseUrl + "'");
         }
-        if (!FLAVORS.contains(flavor)) throw new IllegalArgumentException("flavor must be one of " + FLAVORS + ", was '" + flavor + "'");
+        Vendor vendor = Vendors.get(flavor);
         tenants = tenants == null || tenants.isEmpty() ? List.of("default") : List.copyOf(tenants);
         headers = headers == null ? Map.of() : Map.copyOf(headers);
         Objects.requireNonNull(auth, "auth");
@@ -48,10 +50,20 @@ public record ConnectorSpec(String id, URI baseUrl, String flavor, List<String> 
         Objects.requireNonNull(retry, "retry");
         Objects.requireNonNull(circuit, "circuit");
         Objects.requireNonNull(timeouts, "timeouts");
-        Objects.requireNonNull(idempotency, "idempotency");
+        if (idempotency == null) idempotency = IdempotencyConfig.forVendor(vendor);
+        if (idempotency.enabled() && vendor.idempotencyHeader() == null) {
+            throw new IllegalArgumentException("idempotency.enabled: " + flavor + " honours no idempotency key (one sent is ignored, so a "
+                    + "retried write would be carried out twice); its writes are kept exactly once by its own idempotent forms and by "
+                    + "reading a write back before sending it again - leave enabled out or set it to false");
+        }
         Objects.requireNonNull(drift, "drift");
         Objects.requireNonNull(dlq, "dlq");
         errorRules = errorRules == null ? List.of() : List.copyOf(errorRules);
+    }
+
+    /** The vendor plug-in this connector's {@code flavor} names. */
+    public Vendor vendor() {
+        return Vendors.get(flavor);
     }
 
     /** The absolute URL of a path below the base URL. */
@@ -76,7 +88,8 @@ public record ConnectorSpec(String id, URI baseUrl, String flavor, List<String> 
         private RetryConfig retry = RetryConfig.DEFAULT;
         private CircuitConfig circuit = CircuitConfig.DEFAULT;
         private Timeouts timeouts = Timeouts.DEFAULT;
-        private IdempotencyConfig idempotency = IdempotencyConfig.DEFAULT;
+        /** null: the vendor's defaults ({@link IdempotencyConfig#forVendor}). */
+        private IdempotencyConfig idempotency;
         private DriftConfig drift = DriftConfig.DEFAULT;
         private DlqConfig dlq = DlqConfig.DEFAULT;
         private boolean staleReads;

@@ -18,6 +18,7 @@ import dev.gauntlet.mesh.circuit.CircuitConfig;
 import dev.gauntlet.mesh.dlq.DlqConfig;
 import dev.gauntlet.mesh.drift.DriftConfig;
 import dev.gauntlet.mesh.idempotency.IdempotencyConfig;
+import dev.gauntlet.mesh.vendor.Vendors;
 import dev.gauntlet.mesh.limit.LimitConfig;
 import dev.gauntlet.mesh.retry.RetryConfig;
 import java.io.IOException;
@@ -116,7 +117,9 @@ public final class ConnectorsFile {
         b.retry(section(c, "retry", RetryConfig.DEFAULT, RetryConfig.class));
         b.circuit(section(c, "circuit", CircuitConfig.DEFAULT, CircuitConfig.class));
         b.timeouts(section(c, "timeouts", Timeouts.DEFAULT, Timeouts.class));
-        b.idempotency(section(c, "idempotency", IdempotencyConfig.DEFAULT, IdempotencyConfig.class));
+        // Laid over the vendor's own defaults: keys only where the vendor honours them, its read paths.
+        String flavor = c.hasNonNull("flavor") ? text(c, "flavor") : "rest";
+        if (c.has("idempotency")) b.idempotency(section(c, "idempotency", IdempotencyConfig.forVendor(Vendors.get(flavor)), IdempotencyConfig.class));
         b.drift(section(c, "drift", DriftConfig.DEFAULT, DriftConfig.class));
         b.dlq(section(c, "dlq", DlqConfig.DEFAULT, DlqConfig.class));
         if (c.has("stale_reads")) b.staleReads(convert(c.get("stale_reads"), Boolean.class, "stale_reads"));

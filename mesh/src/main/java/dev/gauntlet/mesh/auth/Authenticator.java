@@ -27,7 +27,7 @@ public sealed interface Authenticator permits Authenticator.Anonymous, Authentic
             case AuthConfig.None n -> new Anonymous();
             case AuthConfig.ApiKey k -> new StaticKey(k);
             case AuthConfig.OAuth2 o -> new OAuth(new OAuthTokens(spec.id(), o, context, spec.timeouts().attempt(),
-                    dev.gauntlet.mesh.classify.Classifier.forFlavor(spec.flavor()).withOverrides(spec.errorRules())), spec.tenants().getFirst(),
+                    spec.vendor().classifier().withOverrides(spec.errorRules())), spec.tenants().getFirst(),
                     o.sessions());
         };
     }
@@ -136,13 +136,13 @@ public sealed interface Authenticator permits Authenticator.Anonymous, Authentic
 
         /**
          * A token request that failed, as the call's failure. The request itself was never sent, so a write must not
-         * look ambiguous: an unkeyed write failing with network_error or timeout would be parked as "outcome unknown".
-         * Such a write gets auth_expired instead, which the retry stage parks for replay; a keyed write (and a read)
-         * keeps the real class and is simply retried.
+         * look ambiguous: a plain write failing with network_error or timeout would be read back or parked as
+         * "outcome unknown". Such a write gets auth_expired instead, which the retry stage retries or parks for replay;
+         * a keyed or naturally idempotent write (and a read) keeps the real class and is simply retried.
          */
         private static Outcome failure(TokenState.Failed f, Exchange exchange) {
-            boolean unkeyedWrite = exchange.isWrite() && exchange.idempotencyKey() == null;
-            ErrorClass c = unkeyedWrite && f.errorClass().isAmbiguous() ? ErrorClass.auth_expired : f.errorClass();
+            boolean plainWrite = exchange.writeForm() == dev.gauntlet.mesh.vendor.WriteForm.PLAIN;
+            ErrorClass c = plainWrite && f.errorClass().isAmbiguous() ? ErrorClass.auth_expired : f.errorClass();
             return new Outcome.Failure(c, f.status(), f.message(), f.retryAfter(), null);
         }
 

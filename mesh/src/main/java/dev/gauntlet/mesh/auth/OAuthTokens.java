@@ -66,7 +66,7 @@ public final class OAuthTokens {
      * @param requestTimeout a token request's own time limit (the connector's attempt timeout); never past the call's deadline
      */
     public OAuthTokens(String connector, AuthConfig.OAuth2 config, MeshContext context, Duration requestTimeout) {
-        this(connector, config, context, requestTimeout, dev.gauntlet.mesh.classify.Classifier.forFlavor("rest"));
+        this(connector, config, context, requestTimeout, dev.gauntlet.mesh.classify.Classifier.common());
     }
 
     /** @param vendor the connector's classifier: tells the vendor's rate-limit answers on the token endpoint from refusals */

@@ -27,7 +27,7 @@ public final class TokenEndpoint {
 
     static final String REFRESH_GRANT = "refresh_token";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Classifier IO = Classifier.forFlavor("rest");
+    private static final Classifier IO = Classifier.common();
 
     /** What a token request gave. */
     sealed interface Answer permits Granted, TokenState.Failed {}

@@ -15,9 +15,9 @@ import java.util.Optional;
 
 /**
  * Turns an upstream answer or an I/O failure into exactly one {@link ErrorClass} (or success), and reads how long the
- * upstream asked us to wait. The rules are data: {@link #forFlavor(String)} gives a vendor's defaults and
+ * upstream asked us to wait. The rules are data: a vendor's ({@code Vendors.get("github").classifier()}) and
  * {@link #withOverrides(List)} puts a connector's own rules in front of them, e.g.
- * {@code Classifier.forFlavor("rest").withOverrides(List.of(Rule.status("quota", 403, ErrorClass.rate_limit).whenBody("quota")))}.
+ * {@code Vendors.get("rest").classifier().withOverrides(List.of(Rule.status("quota", 403, ErrorClass.rate_limit).whenBody("quota")))}.
  */
 public final class Classifier {
 
@@ -34,49 +34,49 @@ public final class Classifier {
         }
     }
 
-    private final String flavor;
+    private final String vendor;
     private final List<Rule> rules;
     private final List<WaitHeader> waits;
 
-    /** The flavour's default rules (same as {@link #forFlavor(String)}). */
-    public Classifier(String flavor) {
-        this(flavor, defaultRules(flavor), VendorRules.waits(flavor));
-    }
-
-    private Classifier(String flavor, List<Rule> rules, List<WaitHeader> waits) {
-        this.flavor = flavor;
+    private Classifier(String vendor, List<Rule> rules, List<WaitHeader> waits) {
+        this.vendor = vendor;
         this.rules = List.copyOf(rules);
         this.waits = List.copyOf(waits);
     }
 
-    /** The default rules of a vendor flavour (an unknown flavour gets the rules every vendor shares). */
-    public static Classifier forFlavor(String flavor) {
-        return new Classifier(flavor);
+    /**
+     * A vendor's classifier: its own rules first, then the ones every vendor shares ({@link CommonRules#COMMON}), then
+     * the rules by status alone; its wait headers in order.
+     */
+    public static Classifier of(String vendor, List<Rule> vendorRules, List<WaitHeader> waits) {
+        var all = new ArrayList<Rule>(vendorRules);
+        all.addAll(CommonRules.COMMON);
+        all.addAll(CommonRules.DEFAULTS);
+        return new Classifier(vendor, all, waits);
+    }
+
+    /** The shared rules alone, with Retry-After: for calls that belong to no vendor (a token endpoint's transport). */
+    public static Classifier common() {
+        return of("rest", List.of(), List.of(CommonRules.RETRY_AFTER));
     }
 
     /** A classifier that tries {@code overrides} first, in order, then these rules. */
     public Classifier withOverrides(List<Rule> overrides) {
         var all = new ArrayList<Rule>(overrides);
         all.addAll(rules);
-        return new Classifier(flavor, all, waits);
+        return new Classifier(vendor, all, waits);
     }
 
     /** A classifier that reads these wait headers first, then these ones. */
     public Classifier withWaitHeaders(List<WaitHeader> first) {
         var all = new ArrayList<WaitHeader>(first);
         all.addAll(waits);
-        return new Classifier(flavor, rules, all);
+        return new Classifier(vendor, rules, all);
     }
 
-    private static List<Rule> defaultRules(String flavor) {
-        var all = new ArrayList<Rule>(VendorRules.BY_FLAVOR.getOrDefault(flavor, List.of()));
-        all.addAll(VendorRules.COMMON);
-        all.addAll(VendorRules.DEFAULTS);
-        return all;
-    }
-
-    public String flavor() {
-        return flavor;
+    /** The vendor whose rules these are. */
+    public String vendor() {
+        return vendor;
     }
 
     public List<Rule> rules() {
@@ -97,7 +97,7 @@ public final class Classifier {
         Optional<Rule> rule = rule(response);
         if (rule.isEmpty()) return new Verdict(null, null, null);
         ErrorClass c = rule.get().errorClass();
-        String by = VendorRules.DEFAULTS.contains(rule.get()) ? null : rule.get().name();
+        String by = CommonRules.DEFAULTS.contains(rule.get()) ? null : rule.get().name();
         return new Verdict(c, retryAfter(response, c, now), by);
     }
 

@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param attempts       every attempt: the live call's, then each replay's
  * @param errorClass     the failure that parked it or failed its last replay; null when recovered from a crash mid-call
  * @param schemaVersion  the version of this entry's stored form ({@link #SCHEMA_VERSION}), so later code can read old entries
- * @param unknownOutcome an ambiguous failure of an unkeyed write: never replayed automatically, a person decides
+ * @param unknownOutcome an ambiguous failure whose outcome the key cannot settle: read back where the vendor allows
+ *                       (then replayed only when it is not there), else a person decides
  * @param replays        replays that reached the upstream (a replay short-circuited by an open breaker does not count)
  */
 public record DlqEntry(String id, String connector, String tenant, String method, String path, Map<String, String> headers,
@@ -37,6 +38,17 @@ public record DlqEntry(String id, String connector, String tenant, String method
     /** The request to send again (with the idempotency header it was first sent with, when it had one). */
     public MeshRequest toRequest() {
         return new MeshRequest(method, path, headers, body, contentType, opId, tenant);
+    }
+
+    /** The same entry to be sent under a new key (its old one is spent on an answer the upstream saved). */
+    public DlqEntry withKey(String key, Instant at) {
+        return new DlqEntry(id, connector, tenant, method, path, headers, body, contentType, key, opId, attempts,
+                errorClass, lastError, schemaVersion, state, unknownOutcome, replays, nextReplayAt, createdAt, at);
+    }
+
+    /** When the write was first sent: its first attempt, else when it was parked. */
+    public Instant firstSentAt() {
+        return attempts.isEmpty() ? createdAt : attempts.getFirst().at();
     }
 
     /** A copy after a replay or a state change. */

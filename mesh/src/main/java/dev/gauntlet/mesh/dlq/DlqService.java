@@ -20,6 +20,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import dev.gauntlet.mesh.idempotency.IdempotencyKeys;
+import dev.gauntlet.mesh.vendor.OutcomeCheck;
+import dev.gauntlet.mesh.vendor.ReadBack;
+import dev.gauntlet.mesh.vendor.WriteRef;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -90,15 +94,16 @@ public final class DlqService implements DeadLetters {
     }
 
     /**
-     * Settles unkeyed writes of unknown outcome where the connector's API can read them back ({@link OutcomeCheck}):
-     * one found is done (succeeded, nothing sent again); one not found becomes an ordinary pending entry for the
-     * replayer once it is {@code dlq.read_back_after} old (younger, it is asked again then); a failed read is asked
-     * again after half the entry's age ({@code dlq.base_delay} to an hour); one whose body the read cannot find waits
-     * for a person. Entries of other connectors wait for a person, as before. At most {@code limit} reads, side by
-     * side; returns how many entries were claimed.
+     * Settles writes of unknown outcome where the connector's vendor can read them back ({@link OutcomeCheck}): one
+     * found is done (succeeded, nothing sent again); one not found becomes an ordinary pending entry for the replayer -
+     * under a fresh key when it had one, since the old one is spent on the answer the upstream saved - once it is old
+     * enough for the read to be conclusive ({@link DlqConfig#settleAfter}: {@code dlq.read_back_after}, and after a
+     * timeout also {@code dlq.in_flight_for}; younger, it is asked again then); a failed read is asked again after
+     * half the entry's age ({@code dlq.base_delay} to an hour); one whose body the read cannot find waits for a person.
+     * At most {@code limit} reads, side by side; returns how many entries were claimed.
      */
     public int settleUnknown(Connector c, int limit) {
-        OutcomeCheck check = OutcomeCheck.forFlavor(c.spec().flavor());
+        OutcomeCheck check = c.spec().vendor().outcomeCheck(c.spec().idempotency().opIdField());
         if (check == OutcomeCheck.NONE || limit <= 0) return 0;
         // Claimed as a replay is, so a person's replay or discard of the same entry meanwhile cannot race the read.
         List<DlqEntry> claimed = repo.claimDue(c.id(), clock.instant(), limit, true);
@@ -113,37 +118,43 @@ public final class DlqService implements DeadLetters {
     }
 
     private void settle(OutcomeCheck check, Connector c, DlqEntry e) {
-        if (!check.applies(e)) {
-            // Nothing to read back by (no op id tag, another endpoint): a person decides; no replay is scheduled.
+        WriteRef ref = new WriteRef(e.tenant(), e.method(), e.path(), e.body(), e.contentType(), e.opId(), e.firstSentAt());
+        if (!check.applies(ref)) {
+            // Nothing to read back by (no op id where the read looks, another endpoint): a person decides; no replay is scheduled.
             repo.updateEntry(e.with(e.attempts(), e.errorClass(), e.lastError(), DlqState.pending, true, e.replays(), null, clock.instant()));
             return;
         }
-        Optional<Boolean> committed;
+        ReadBack found;
         try {
-            committed = check.committed(e, c);
+            found = check.readBack(ref, c::call);
         } catch (RuntimeException bug) {
             LOG.warn("reading back {} failed unexpectedly", e.id(), bug);
-            committed = Optional.empty();
+            found = new ReadBack.Unknown(String.valueOf(bug));
         }
         Instant at = clock.instant();
         DlqConfig config = c.spec().dlq();
-        if (committed.isEmpty()) {
-            // The read failed this time: asked again later, the gaps growing with the entry's age (half of it, from
-            // base_delay up to an hour), so an upstream that stays down is not read every half second.
-            Duration wait = max(config.baseDelay(), min(Duration.between(e.createdAt(), at).dividedBy(2), Duration.ofHours(1)));
-            repo.updateEntry(e.with(e.attempts(), e.errorClass(), e.lastError(), DlqState.pending, true, e.replays(), at.plus(wait), at));
-        } else if (committed.get()) {
-            repo.updateEntry(e.with(e.attempts(), null, "committed: read back from the upstream, not sent again", DlqState.succeeded,
-                    false, e.replays(), null, at));
-            events.publish(new OutcomeSettled(at, e.connector(), e.id(), true));
-        } else if (at.isBefore(e.createdAt().plus(config.readBackAfter()))) {
+        Instant conclusiveAt = e.createdAt().plus(config.settleAfter(e.errorClass()));
+        switch (found) {
+            case ReadBack.Unknown unknown -> {
+                // The read failed this time: asked again later, the gaps growing with the entry's age (half of it, from
+                // base_delay up to an hour), so an upstream that stays down is not read every half second.
+                Duration wait = max(config.baseDelay(), min(Duration.between(e.createdAt(), at).dividedBy(2), Duration.ofHours(1)));
+                repo.updateEntry(e.with(e.attempts(), e.errorClass(), e.lastError(), DlqState.pending, true, e.replays(), at.plus(wait), at));
+            }
+            case ReadBack.Found ok -> {
+                repo.updateEntry(e.with(e.attempts(), null, "committed: read back from the upstream, not sent again", DlqState.succeeded,
+                        false, e.replays(), null, at));
+                events.publish(new OutcomeSettled(at, e.connector(), e.id(), true));
+            }
             // Not found yet, but young enough that the upstream may not show it yet: asked again once old enough.
-            repo.updateEntry(e.with(e.attempts(), e.errorClass(), e.lastError(), DlqState.pending, true, e.replays(),
-                    e.createdAt().plus(config.readBackAfter()), at));
-        } else {
-            repo.updateEntry(e.with(e.attempts(), e.errorClass(), "not committed (read back from the upstream): " + e.lastError(),
-                    DlqState.pending, false, e.replays(), at, at));
-            events.publish(new OutcomeSettled(at, e.connector(), e.id(), false));
+            case ReadBack.Missing missing when at.isBefore(conclusiveAt) ->
+                    repo.updateEntry(e.with(e.attempts(), e.errorClass(), e.lastError(), DlqState.pending, true, e.replays(), conclusiveAt, at));
+            case ReadBack.Missing missing -> {
+                DlqEntry again = e.idempotencyKey() == null ? e : e.withKey(IdempotencyKeys.next(e.idempotencyKey()), at);
+                repo.updateEntry(again.with(e.attempts(), e.errorClass(), "not committed (read back from the upstream): " + e.lastError(),
+                        DlqState.pending, false, e.replays(), at, at));
+                events.publish(new OutcomeSettled(at, e.connector(), e.id(), false));
+            }
         }
     }
 

@@ -2,21 +2,29 @@ package dev.gauntlet.mesh.idempotency;
 
 import dev.gauntlet.mesh.Checks;
 import dev.gauntlet.mesh.MeshRequest;
+import dev.gauntlet.mesh.vendor.Vendor;
 import java.util.List;
 
 /**
- * How writes carry their key upstream, and which calls are writes at all.
+ * How writes are made exactly once upstream, and which calls are writes at all. A connector's defaults come from its
+ * vendor ({@link #forVendor}): keys only where the vendor honours them.
  *
- * @param header    the vendor's header ("Idempotency-Key" for Stripe and the farm's services)
- * @param enabled   when false, writes carry no key: ambiguous failures then go to the DLQ as unknown outcome
+ * @param header    the header keys go in ("Idempotency-Key" for Stripe)
+ * @param enabled   whether writes carry a key: only where the upstream honours one (a key it ignores would let a
+ *                  retried write happen twice). Without keys, writes are protected by the vendor's idempotent forms
+ *                  and by reading a write back before sending it again
  * @param readPaths path endings of calls that are reads although their method is not GET (MongoDB's Data API finds
  *                  with {@code POST …/action/find}): they get no key, no intent, and are retried and never parked as reads are
+ * @param opIdField where a write carries the caller's op id for a read-back (Salesforce's External_Id__c, a unique
+ *                  column); null: the vendor's default
  */
-public record IdempotencyConfig(String header, boolean enabled, List<String> readPaths) {
+public record IdempotencyConfig(String header, boolean enabled, List<String> readPaths, String opIdField) {
+    /** A generic REST upstream's defaults: keys in Idempotency-Key. */
     public static final IdempotencyConfig DEFAULT = new IdempotencyConfig("Idempotency-Key", true);
 
     public IdempotencyConfig {
         Checks.text("idempotency.header", header);
+        if (opIdField != null && opIdField.isBlank()) throw new IllegalArgumentException("idempotency.op_id_field must not be blank");
         readPaths = readPaths == null ? List.of() : List.copyOf(readPaths);
         for (String p : readPaths) {
             if (p == null || !p.startsWith("/")) throw new IllegalArgumentException("idempotency.read_paths entries must start with '/', was '" + p + "'");
@@ -24,7 +32,17 @@ public record IdempotencyConfig(String header, boolean enabled, List<String> rea
     }
 
     public IdempotencyConfig(String header, boolean enabled) {
-        this(header, enabled, List.of());
+        this(header, enabled, List.of(), null);
+    }
+
+    public IdempotencyConfig(String header, boolean enabled, List<String> readPaths) {
+        this(header, enabled, readPaths, null);
+    }
+
+    /** A vendor's defaults: its key header when it has one (keys on), its read paths. */
+    public static IdempotencyConfig forVendor(Vendor vendor) {
+        String h = vendor.idempotencyHeader();
+        return new IdempotencyConfig(h == null ? "Idempotency-Key" : h, h != null, vendor.readPaths(), null);
     }
 
     /** Whether the call changes state upstream: not GET, HEAD or OPTIONS, and not one of the {@link #readPaths}. */

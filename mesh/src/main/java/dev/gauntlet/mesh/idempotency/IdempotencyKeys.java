@@ -72,4 +72,20 @@ public final class IdempotencyKeys {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
     }
+
+    /**
+     * The key to send a write under once its key is spent (the upstream saved a failed answer for it, which it would
+     * replay for ever): "k" → "k~r1" → "k~r2". Only after a read-back found the write not committed.
+     */
+    public static String next(String key) {
+        int at = key.lastIndexOf("~r");
+        if (at > 0) {
+            try {
+                return key.substring(0, at) + "~r" + (Integer.parseInt(key.substring(at + 2)) + 1);
+            } catch (NumberFormatException notOurs) {
+                // a caller's key that happens to contain ~r: start counting after it
+            }
+        }
+        return key + "~r1";
+    }
 }

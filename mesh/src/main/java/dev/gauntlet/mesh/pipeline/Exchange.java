@@ -4,6 +4,7 @@ import dev.gauntlet.mesh.Attempt;
 import dev.gauntlet.mesh.ConnectorSpec;
 import dev.gauntlet.mesh.MeshContext;
 import dev.gauntlet.mesh.MeshRequest;
+import dev.gauntlet.mesh.vendor.WriteForm;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,7 @@ public final class Exchange {
     private String dlqId;
     private boolean unknownOutcome;
     private String replayOf;
+    private WriteForm writeForm;
 
     public Exchange(ConnectorSpec connector, MeshContext context, MeshRequest request) {
         this.connector = connector;
@@ -61,6 +63,10 @@ public final class Exchange {
     /** The DLQ entry this call replays, or null for a live call: a failed replay updates that entry instead of parking a new one. */
     public String replayOf() { return replayOf; }
     public void replayOf(String dlqId) { this.replayOf = dlqId; }
+
+    /** How this write is kept exactly once (set by the idempotency stage), or null for reads. */
+    public WriteForm writeForm() { return writeForm; }
+    public void writeForm(WriteForm form) { this.writeForm = form; }
 
     public List<Attempt> attempts() { return attempts; }
     public void record(Attempt attempt) { attempts.add(attempt); }

@@ -2,6 +2,14 @@ package dev.gauntlet.mesh.pipeline;
 
 import dev.gauntlet.mesh.ConnectorSpec;
 import dev.gauntlet.mesh.MeshContext;
+import dev.gauntlet.mesh.MeshRequest;
+import dev.gauntlet.mesh.vendor.OutcomeCheck;
+import dev.gauntlet.mesh.vendor.ReadBack;
+import dev.gauntlet.mesh.vendor.Reader;
+import dev.gauntlet.mesh.vendor.Vendor;
+import dev.gauntlet.mesh.vendor.WriteForm;
+import dev.gauntlet.mesh.vendor.WriteReadBack;
+import dev.gauntlet.mesh.vendor.WriteRef;
 import dev.gauntlet.mesh.classify.ErrorClass;
 import dev.gauntlet.mesh.retry.Backoff;
 import dev.gauntlet.mesh.retry.RetryBudget;
@@ -22,8 +30,11 @@ import java.util.random.RandomGenerator;
 
 /**
  * Retries by error class with full-jitter backoff, never sooner than the upstream's Retry-After and never past the
- * call's deadline, within the connector's retry budget; parks the writes it gives up on in the DLQ. One instance per
- * connector, so the budget is the connector's.
+ * call's deadline, within the connector's retry budget; parks the writes it gives up on in the DLQ. A write is never
+ * sent twice blind: keyed and naturally idempotent writes are retried as they are; a plain write whose connection
+ * broke is read back first ({@link OutcomeCheck}) - found, it is done; conclusively missing, it is sent again - and
+ * parked as unknown outcome when the read cannot tell, or after a timeout (the upstream may still be carrying it out).
+ * One instance per connector, so the budget is the connector's.
  */
 public final class RetryStage implements Stage {
 
@@ -45,22 +56,36 @@ public final class RetryStage implements Stage {
 
     private final String connector;
     private final MeshContext context;
+    private final Vendor vendor;
+    private final OutcomeCheck readBack;
+    private final Reader reader;
+    private final Duration readBackAfter;
     private final RetryConfig config;
     private final Backoff backoff;
     private final RetryBudget budget;
     private final AtomicBoolean budgetEmpty = new AtomicBoolean();
     private final AtomicLong gaveUp = new AtomicLong();
     private final AtomicLong parked = new AtomicLong();
+    private final AtomicLong readBackFound = new AtomicLong();
+    private final AtomicLong readBackMissing = new AtomicLong();
+    private final AtomicLong readBackUnknown = new AtomicLong();
 
-    public RetryStage(ConnectorSpec spec, MeshContext context) {
+    /**
+     * @param reader sends a read-back through the connector's own pipeline
+     */
+    public RetryStage(ConnectorSpec spec, MeshContext context, Reader reader) {
         // ThreadLocalRandom.current() is safe to share: its methods use the calling thread's own state.
-        this(spec, context, ThreadLocalRandom.current());
+        this(spec, context, reader, ThreadLocalRandom.current());
     }
 
     /** With the jitter's random source injected (tests). */
-    public RetryStage(ConnectorSpec spec, MeshContext context, RandomGenerator random) {
+    public RetryStage(ConnectorSpec spec, MeshContext context, Reader reader, RandomGenerator random) {
         this.connector = spec.id();
         this.context = context;
+        this.vendor = spec.vendor();
+        this.readBack = vendor.outcomeCheck(spec.idempotency().opIdField());
+        this.reader = reader;
+        this.readBackAfter = spec.dlq().readBackAfter();
         this.config = spec.retry();
         this.backoff = Backoff.of(config, random);
         this.budget = RetryBudget.of(config);
@@ -83,10 +108,19 @@ public final class RetryStage implements Stage {
             }
             ErrorClass c = f.errorClass();
             boolean write = exchange.isWrite();
+            if (f.response() != null && vendor.repeatsAnswer(f.response())) {
+                // The upstream saved this answer for the request (Stripe: a keyed result, 500s included): the same key
+                // would get it again. For a keyed write the outcome is indeterminate - a read-back in the DLQ settles it
+                // and a fresh key sends it again only when it is not there; anything else simply failed.
+                boolean keyedWrite = write && exchange.writeForm() == WriteForm.KEYED;
+                return giveUp(exchange, f, n, keyedWrite ? "answer_saved" : "unretryable", keyedWrite, keyedWrite);
+            }
             if (!RETRYABLE.contains(c)) return giveUp(exchange, f, n, "unretryable", write && PARK_WHEN_FINAL.contains(c), false);
-            // The upstream may have carried the write out; without a key a retry could do it twice. Only a person (or a
-            // reconciliation against the upstream) can tell, so it waits in the DLQ marked unknown.
-            if (write && exchange.idempotencyKey() == null && c.isAmbiguous()) return giveUp(exchange, f, n, "ambiguous_write", true, true);
+            if (write && exchange.writeForm() == WriteForm.PLAIN && c.isAmbiguous()) {
+                // The upstream may have carried the write out, and sending it again could do it twice: read it back first.
+                Outcome settled = settleAmbiguous(exchange, f, n);
+                if (settled != null) return settled;
+            }
             if (n >= config.maxAttempts()) return giveUp(exchange, f, n, "max_attempts", write, false);
 
             Instant now = context.clock().instant();
@@ -118,6 +152,45 @@ public final class RetryStage implements Stage {
         }
     }
 
+    /**
+     * A plain write whose answer was lost. After a broken connection the upstream is done with the request, so a
+     * read-back tells: found, the write is done (the record read stands in for the lost answer); missing, and the
+     * connector says a commit shows at once ({@code dlq.read_back_after} 0), it is sent again (null is returned).
+     * After a timeout the upstream may still be carrying it out, and a read that cannot tell leaves it open: both
+     * are parked as unknown outcome, for the DLQ to read back once that cannot be so any more.
+     */
+    private Outcome settleAmbiguous(Exchange exchange, Outcome.Failure f, int n) {
+        MeshRequest req = exchange.request();
+        WriteRef ref = new WriteRef(req.tenant(), req.method(), req.path(), req.body(), req.contentType(), req.opId(), exchange.startedAt());
+        if (f.errorClass() != ErrorClass.network_error || !readBack.applies(ref)) return giveUp(exchange, f, n, "ambiguous_write", true, true);
+        ReadBack found = readBack.readBack(ref, reader);
+        context.events().publish(new WriteReadBack(context.clock().instant(), connector, req.opId(), switch (found) {
+            case ReadBack.Found x -> "found";
+            case ReadBack.Missing x -> "missing";
+            case ReadBack.Unknown x -> "unknown";
+        }));
+        return switch (found) {
+            case ReadBack.Found ok -> {
+                readBackFound.incrementAndGet();
+                budget.onSuccess();
+                yield new Outcome.Success(ok.answer());
+            }
+            case ReadBack.Missing missing when readBackAfter.isZero() -> {
+                readBackMissing.incrementAndGet();
+                yield null;
+            }
+            case ReadBack.Missing missing -> {
+                readBackMissing.incrementAndGet();
+                yield giveUp(exchange, f, n, "ambiguous_write", true, true);
+            }
+            case ReadBack.Unknown unknown -> {
+                readBackUnknown.incrementAndGet();
+                yield giveUp(exchange, new Outcome.Failure(f.errorClass(), f.status(), f.message() + "; read-back: " + unknown.why(),
+                        f.retryAfter(), f.response()), n, "ambiguous_write", true, true);
+            }
+        };
+    }
+
     private Outcome giveUp(Exchange exchange, Outcome.Failure f, int attempts, String reason, boolean park, boolean unknown) {
         gaveUp.incrementAndGet();
         String id = null;
@@ -141,6 +214,9 @@ public final class RetryStage implements Stage {
         s.put("retries_denied", budget.denied());
         s.put("gave_up", gaveUp.get());
         s.put("parked", parked.get());
+        s.put("read_back_found", readBackFound.get());
+        s.put("read_back_missing", readBackMissing.get());
+        s.put("read_back_unknown", readBackUnknown.get());
         return s;
     }
 

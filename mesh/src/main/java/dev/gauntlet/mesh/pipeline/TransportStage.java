@@ -33,7 +33,7 @@ public final class TransportStage implements Stage {
     public TransportStage(ConnectorSpec spec, MeshContext context) {
         this.spec = spec;
         this.context = context;
-        this.classifier = Classifier.forFlavor(spec.flavor()).withOverrides(spec.errorRules());
+        this.classifier = spec.vendor().classifier().withOverrides(spec.errorRules());
         this.inFlight = new java.util.concurrent.Semaphore(spec.limit().maxInFlight());
     }
 

@@ -611,7 +611,7 @@ public final class SqliteStore implements Store {
     public void updateEntry(DlqEntry e) {
         locked(() -> {
             PreparedStatement p = ps("UPDATE dlq_entries SET attempts_json = ?, error_class = ?, last_error = ?, state = ?, unknown_outcome = ?, "
-                    + "replays = ?, next_replay_at = ?, updated_at = ? WHERE id = ?");
+                    + "replays = ?, next_replay_at = ?, updated_at = ?, idem_key = ? WHERE id = ?");
             p.setString(1, json(e.attempts()));
             p.setString(2, e.errorClass() == null ? null : e.errorClass().name());
             p.setString(3, e.lastError());
@@ -620,7 +620,8 @@ public final class SqliteStore implements Store {
             p.setInt(6, e.replays());
             setInstant(p, 7, e.nextReplayAt());
             p.setLong(8, ms(e.updatedAt()));
-            p.setString(9, e.id());
+            p.setString(9, e.idempotencyKey());
+            p.setString(10, e.id());
             return p.executeUpdate();
         });
     }

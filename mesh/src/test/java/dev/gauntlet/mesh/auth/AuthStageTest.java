@@ -123,6 +123,8 @@ class AuthStageTest {
 
     Run call(ConnectorSpec spec, AuthStage auth, Above above, Upstream upstream, MeshRequest request) {
         Exchange ex = new Exchange(spec, context, request);
+        // As the idempotency stage leaves it: a write carries its vendor's write form (a Salesforce POST is plain).
+        if (ex.isWrite()) ex.writeForm(spec.vendor().writeForm(request, spec.idempotency().enabled()));
         Outcome o = new Pipeline(List.of(new DeadlineStage(spec, context), above, auth, upstream)).run(ex);
         return new Run(o, ex);
     }

@@ -55,7 +55,7 @@ class TokenEndpointTest {
     @Test
     void shouldTakeAVendorsRateLimitOnTheTokenEndpointForRateLimitNotRefusedCredentials() {
         var salesforce = new TokenEndpoint(AuthConfig.OAuth2.clientCredentials("http://sf.test/services/oauth2/token", "client", "s3cret"),
-                null, new FakeTime(), dev.gauntlet.mesh.classify.Classifier.forFlavor("salesforce"));
+                null, new FakeTime(), dev.gauntlet.mesh.vendor.Vendors.get("salesforce").classifier());
         var limited = salesforce.read("client_credentials", 403,
                 "[{\"message\":\"TotalRequests Limit exceeded.\",\"errorCode\":\"REQUEST_LIMIT_EXCEEDED\"}]".getBytes(StandardCharsets.UTF_8),
                 Map.of("Retry-After", "2")::get);

@@ -50,7 +50,7 @@ class ClassifierTest {
     }
 
     static ErrorClass classify(String flavor, MeshResponse r) {
-        return Classifier.forFlavor(flavor).classify(r);
+        return dev.gauntlet.mesh.vendor.Vendors.get(flavor).classifier().classify(r);
     }
 
     // ---- the vendors' signals, bodies as the farm's flavours write them
@@ -73,7 +73,7 @@ class ClassifierTest {
         assertThat(classify("github", secondary)).isEqualTo(rate_limit);
         assertThat(classify("github", answer(403, "{\"message\":\"Resource not accessible by integration\"}", "x-ratelimit-remaining", "4999"))).isEqualTo(client_error);
         assertThat(classify("github", answer(422, "{\"message\":\"Validation Failed\"}"))).isEqualTo(client_error);
-        var c = Classifier.forFlavor("github");
+        var c = dev.gauntlet.mesh.vendor.Vendors.get("github").classifier();
         assertThat(c.judge(primary, NOW).retryAfter()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.judge(secondary, NOW).retryAfter()).isEqualTo(Duration.ofSeconds(60));
     }
@@ -98,7 +98,7 @@ class ClassifierTest {
 
     @Test
     void shouldClassifyByStatusWhenNoVendorRuleMatches() {
-        for (String flavor : ConnectorSpec.FLAVORS) {
+        for (String flavor : dev.gauntlet.mesh.vendor.Vendors.names()) {
             assertThat(classify(flavor, answer(200, "{}"))).isNull();
             assertThat(classify(flavor, answer(429, "{}"))).isEqualTo(rate_limit);
             for (int s : new int[] {400, 404, 409, 413, 422}) assertThat(classify(flavor, answer(s, "{}"))).as(flavor + " " + s).isEqualTo(client_error);
@@ -117,18 +117,18 @@ class ClassifierTest {
 
     @Test
     void shouldReadTheVendorsWaitWhenRateLimited() {
-        assertThat(Classifier.forFlavor("stripe").judge(answer(429, "{}", "Retry-After", "3"), NOW).retryAfter()).isEqualTo(Duration.ofSeconds(3));
-        assertThat(Classifier.forFlavor("datadog").judge(answer(429, "{}", "X-RateLimit-Reset", "7"), NOW).retryAfter()).isEqualTo(Duration.ofSeconds(7));
-        assertThat(Classifier.forFlavor("rest").judge(answer(429, "{}", "X-RateLimit-Reset", Long.toString(NOW.getEpochSecond() + 5)), NOW).retryAfter())
+        assertThat(dev.gauntlet.mesh.vendor.Vendors.get("stripe").classifier().judge(answer(429, "{}", "Retry-After", "3"), NOW).retryAfter()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(dev.gauntlet.mesh.vendor.Vendors.get("datadog").classifier().judge(answer(429, "{}", "X-RateLimit-Reset", "7"), NOW).retryAfter()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(dev.gauntlet.mesh.vendor.Vendors.get("rest").classifier().judge(answer(429, "{}", "X-RateLimit-Reset", Long.toString(NOW.getEpochSecond() + 5)), NOW).retryAfter())
                 .isEqualTo(Duration.ofSeconds(5));
-        assertThat(Classifier.forFlavor("supabase").judge(answer(503, "{}", "Retry-After", "Sun, 01 Jun 2025 12:00:04 GMT"), NOW).retryAfter())
+        assertThat(dev.gauntlet.mesh.vendor.Vendors.get("supabase").classifier().judge(answer(503, "{}", "Retry-After", "Sun, 01 Jun 2025 12:00:04 GMT"), NOW).retryAfter())
                 .isEqualTo(Duration.ofSeconds(4));
     }
 
     @Test
     void shouldIgnoreResetHeadersWhenTheFailureIsNotARateLimit() {
         // The farm (like the vendors) puts the bucket's headers on a 500 too: there they mean nothing about waiting.
-        var v = Classifier.forFlavor("datadog").judge(answer(500, "{}", "X-RateLimit-Reset", "60"), NOW);
+        var v = dev.gauntlet.mesh.vendor.Vendors.get("datadog").classifier().judge(answer(500, "{}", "X-RateLimit-Reset", "60"), NOW);
         assertThat(v.errorClass()).isEqualTo(server_error);
         assertThat(v.retryAfter()).isNull();
     }
@@ -137,7 +137,7 @@ class ClassifierTest {
 
     @Test
     void shouldPreferTheConnectorsRulesWhenOverridden() {
-        Classifier c = Classifier.forFlavor("rest")
+        Classifier c = dev.gauntlet.mesh.vendor.Vendors.get("rest").classifier()
                 .withOverrides(List.of(Rule.status("quota used up", 403, rate_limit).whenBody("quota")))
                 .withWaitHeaders(List.of(new WaitHeader("X-Quota-Reset-In", WaitHeader.Format.DELTA_SECONDS, true)));
         var v = c.judge(answer(403, "{\"error\":\"daily quota exceeded\"}", "X-Quota-Reset-In", "90"), NOW);
@@ -145,7 +145,7 @@ class ClassifierTest {
         assertThat(v.rule()).isEqualTo("quota used up");
         assertThat(v.retryAfter()).isEqualTo(Duration.ofSeconds(90));
         assertThat(c.classify(answer(403, "{\"error\":\"forbidden\"}"))).isEqualTo(client_error);
-        assertThat(Classifier.forFlavor("rest").classify(answer(403, "{\"error\":\"daily quota exceeded\"}"))).isEqualTo(client_error);
+        assertThat(dev.gauntlet.mesh.vendor.Vendors.get("rest").classifier().classify(answer(403, "{\"error\":\"daily quota exceeded\"}"))).isEqualTo(client_error);
     }
 
     @Test
@@ -158,7 +158,7 @@ class ClassifierTest {
 
     @Test
     void shouldClassifyTimeoutsAsTimeoutAndOtherIoFailuresAsNetworkErrors() {
-        Classifier c = Classifier.forFlavor("rest");
+        Classifier c = dev.gauntlet.mesh.vendor.Vendors.get("rest").classifier();
         assertThat(c.classify(new HttpTimeoutException("request timed out"))).isEqualTo(timeout);
         assertThat(c.classify(new HttpConnectTimeoutException("connect timed out"))).isEqualTo(timeout);
         assertThat(c.classify(new IOException("wrapped", new SocketTimeoutException("read")))).isEqualTo(timeout);
@@ -175,19 +175,19 @@ class ClassifierTest {
             @ForAll @IntRange(min = 100, max = 599) int status, @ForAll("flavors") String flavor, @ForAll("bodies") String body,
             @ForAll("headerNames") String header, @ForAll("headerValues") String value) {
         MeshResponse r = answer(status, body, header, value);
-        Classifier.Verdict v = Classifier.forFlavor(flavor).judge(r, NOW);
+        Classifier.Verdict v = dev.gauntlet.mesh.vendor.Vendors.get(flavor).classifier().judge(r, NOW);
         if (status < 400) {
             assertThat(v.errorClass()).isNull();
             assertThat(v.retryAfter()).isNull();
         } else {
-            assertThat(v.errorClass()).isNotNull().isEqualTo(Classifier.forFlavor(flavor).classify(r));
+            assertThat(v.errorClass()).isNotNull().isEqualTo(dev.gauntlet.mesh.vendor.Vendors.get(flavor).classifier().classify(r));
             if (v.retryAfter() != null) assertThat(v.retryAfter()).isGreaterThanOrEqualTo(Duration.ZERO);
         }
     }
 
     @Property
     void shouldGiveEveryIoFailureExactlyOneClass(@ForAll("ioFailures") IOException failure, @ForAll("flavors") String flavor) {
-        ErrorClass c = Classifier.forFlavor(flavor).classify(failure);
+        ErrorClass c = dev.gauntlet.mesh.vendor.Vendors.get(flavor).classifier().classify(failure);
         assertThat(c).isIn(timeout, network_error);
         boolean isTimeout = failure instanceof HttpTimeoutException || failure instanceof SocketTimeoutException
                 || failure.getCause() instanceof HttpTimeoutException || failure.getCause() instanceof SocketTimeoutException;
@@ -196,7 +196,7 @@ class ClassifierTest {
 
     @Provide
     Arbitrary<String> flavors() {
-        return Arbitraries.of(ConnectorSpec.FLAVORS);
+        return Arbitraries.of(dev.gauntlet.mesh.vendor.Vendors.names());
     }
 
     @Provide

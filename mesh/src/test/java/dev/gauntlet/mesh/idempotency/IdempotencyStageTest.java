@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import dev.gauntlet.mesh.vendor.WriteForm;
 import org.junit.jupiter.api.Test;
 
 /** The idempotency stage in front of a stage that plays the transport and looks at the store when it runs. */
@@ -155,17 +156,40 @@ class IdempotencyStageTest {
     }
 
     @Test
-    void shouldGiveNoKeyWhenIdempotencyIsDisabledOrTheCallIsARead() {
+    void shouldSendNoKeyButStillRecordTheIntentWhenKeysAreOffAndGiveReadsNeither() {
         var off = ConnectorSpec.builder("shop", "http://upstream.test").idempotency(new IdempotencyConfig("Idempotency-Key", false)).build();
         Transport t = new Transport(ex -> OK);
 
         Exchange write = run(off, post("op-1", "name=a"), t);
         Exchange read = run(spec, MeshRequest.get("/v1/customers"), t);
 
-        assertThat(write.idempotencyKey()).isNull();
+        assertThat(write.writeForm()).isEqualTo(WriteForm.PLAIN);
+        assertThat(write.idempotencyKey()).as("the intent's name").isNotNull();
+        assertThat(store.intent(write.idempotencyKey())).get().extracting(Intent::state).isEqualTo(IntentState.succeeded);
         assertThat(read.idempotencyKey()).isNull();
+        assertThat(read.writeForm()).isNull();
         assertThat(t.sent).allSatisfy(r -> assertThat(r.header("Idempotency-Key")).isNull());
-        assertThat(store.staleIntents(time.instant().plusSeconds(1), 10)).isEmpty();
+    }
+
+    @Test
+    void shouldSendNoKeyToAVendorThatHonoursNoneAndTellItsWriteForms() {
+        var github = ConnectorSpec.builder("gh", "http://upstream.test").flavor("github").build();
+        Transport t = new Transport(ex -> OK);
+
+        Exchange create = run(github, new MeshRequest("POST", "/repos/o/r/issues", null, "{}".getBytes(), "application/json", "op-1", null), t);
+        Exchange close = run(github, new MeshRequest("PATCH", "/repos/o/r/issues/1", null, "{}".getBytes(), "application/json", "op-2", null), t);
+
+        assertThat(github.idempotency().enabled()).isFalse();
+        assertThat(create.writeForm()).isEqualTo(WriteForm.PLAIN);
+        assertThat(close.writeForm()).isEqualTo(WriteForm.NATURAL);
+        assertThat(t.sent).allSatisfy(r -> assertThat(r.header("Idempotency-Key")).isNull());
+    }
+
+    @Test
+    void shouldRefuseKeysForAVendorThatHonoursNone() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConnectorSpec.builder("gh", "http://upstream.test").flavor("github")
+                        .idempotency(new IdempotencyConfig("Idempotency-Key", true)).build())
+                .hasMessageContaining("idempotency.enabled: github honours no idempotency key");
     }
 
     @Test

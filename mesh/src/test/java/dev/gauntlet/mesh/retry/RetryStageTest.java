@@ -21,6 +21,12 @@ import dev.gauntlet.mesh.pipeline.Pipeline;
 import dev.gauntlet.mesh.pipeline.RetryStage;
 import dev.gauntlet.mesh.pipeline.Stage;
 import dev.gauntlet.mesh.store.MemoryStore;
+import dev.gauntlet.mesh.vendor.Reader;
+import dev.gauntlet.mesh.vendor.WriteForm;
+import dev.gauntlet.mesh.vendor.WriteReadBack;
+import dev.gauntlet.mesh.dlq.DlqConfig;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +42,12 @@ class RetryStageTest {
     final EventBus events = new EventBus();
     final List<MeshEvent> published = new ArrayList<>();
     final MeshContext context = new MeshContext(time, time, events, new MemoryStore(), null, dlq);
+
+    /** What a read-back through the connector's pipeline answers; by default none is expected. */
+    Reader reader = request -> {
+        throw new AssertionError("no read-back expected: " + request.path());
+    };
+    final List<MeshRequest> reads = new ArrayList<>();
 
     {
         events.subscribe(published::add);
@@ -83,11 +95,17 @@ class RetryStageTest {
     }
 
     RetryStage retry(ConnectorSpec spec) {
-        return new RetryStage(spec, context, new SplittableRandom(42));
+        return new RetryStage(spec, context, request -> {
+            reads.add(request);
+            return reader.read(request);
+        }, new SplittableRandom(42));
     }
 
+    /** An exchange as the idempotency stage leaves it: a write carries its vendor's write form. */
     Exchange exchange(ConnectorSpec spec, MeshRequest request) {
-        return new Exchange(spec, context, request);
+        Exchange ex = new Exchange(spec, context, request);
+        if (ex.isWrite()) ex.writeForm(spec.vendor().writeForm(request, spec.idempotency().enabled()));
+        return ex;
     }
 
     Outcome run(ConnectorSpec spec, RetryStage stage, Scripted upstream, Exchange exchange) {
@@ -166,12 +184,13 @@ class RetryStageTest {
     }
 
     @Test
-    void shouldParkAnUnkeyedWriteAsUnknownWhenANetworkErrorStrikes() {
+    void shouldParkAPlainWriteAsUnknownWhenANetworkErrorStrikesAndItCannotBeReadBack() {
         var spec = spec(4, Duration.ofSeconds(30));
         Scripted upstream = new Scripted(n -> fail(ErrorClass.network_error));
         RetryStage stage = retry(spec);
         stage.budget().onSuccess();
         Exchange ex = exchange(spec, write());
+        ex.writeForm(WriteForm.PLAIN); // /v1/things carries no op id the vendor can read it back by
 
         Outcome o = run(spec, stage, upstream, ex);
 
@@ -193,6 +212,7 @@ class RetryStageTest {
         stage.budget().onSuccess();
         Exchange ex = exchange(spec, write());
         ex.idempotencyKey("idem-1");
+        assertThat(ex.writeForm()).isEqualTo(WriteForm.KEYED);
 
         assertThat(run(spec, stage, upstream, ex).isSuccess()).isTrue();
         assertThat(upstream.calls).isEqualTo(2);
@@ -320,5 +340,132 @@ class RetryStageTest {
         ex.deadline(ex.startedAt().plusSeconds(1));
         run(spec, retry(spec), new Scripted(n -> OK), ex);
         assertThat(ex.deadline()).isEqualTo(ex.startedAt().plusSeconds(1));
+    }
+
+    // --- plain writes are read back before anything is sent again ---
+
+    /** A Stripe customer create without keys: a plain write the vendor can read back by its metadata[op_id]. */
+    static ConnectorSpec plainStripe(Duration readBackAfter) {
+        return ConnectorSpec.builder("shop", "http://upstream.test").flavor("stripe")
+                .idempotency(new dev.gauntlet.mesh.idempotency.IdempotencyConfig("Idempotency-Key", false))
+                .dlq(new DlqConfig(20, Duration.ofMillis(500), 10, readBackAfter))
+                .retry(new RetryConfig(4, Duration.ofMillis(100), Duration.ofSeconds(2), 0.1))
+                .timeouts(new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(30))).build();
+    }
+
+    static MeshRequest customer(String opId) {
+        return new MeshRequest("POST", "/v1/customers", null, ("name=Ada&metadata%5Bop_id%5D=" + opId).getBytes(StandardCharsets.UTF_8),
+                "application/x-www-form-urlencoded", opId, null);
+    }
+
+    static MeshResponse list(String... opIds) {
+        var data = new StringBuilder();
+        for (String op : opIds) data.append(data.isEmpty() ? "" : ",").append("{\"id\":\"cus_").append(op).append("\",\"metadata\":{\"op_id\":\"").append(op).append("\"}}");
+        return new MeshResponse(200, Map.of(), ("{\"object\":\"list\",\"has_more\":false,\"data\":[" + data + "]}").getBytes(StandardCharsets.UTF_8), null, null, false);
+    }
+
+    @Test
+    void shouldAnswerFromTheReadBackAndSendNothingAgainWhenALostAnswersWriteWasCommitted() {
+        var spec = plainStripe(Duration.ZERO);
+        reader = request -> list("op-other", "op-7");
+        Scripted upstream = new Scripted(n -> fail(ErrorClass.network_error));
+        RetryStage stage = retry(spec);
+        Exchange ex = exchange(spec, customer("op-7"));
+        assertThat(ex.writeForm()).isEqualTo(WriteForm.PLAIN);
+
+        Outcome o = run(spec, stage, upstream, ex);
+
+        assertThat(o).isInstanceOfSatisfying(Outcome.Success.class, s -> assertThat(new String(s.response().body())).contains("cus_op-7"));
+        assertThat(upstream.calls).as("found: never sent again").isEqualTo(1);
+        assertThat(reads).singleElement().satisfies(r -> assertThat(r.path()).startsWith("/v1/customers?limit=100&created%5Bgte%5D="));
+        assertThat(ex.dlqId()).isNull();
+        assertThat(published).filteredOn(WriteReadBack.class::isInstance).singleElement()
+                .satisfies(e -> assertThat(((WriteReadBack) e).result()).isEqualTo("found"));
+        assertThat(stage.status()).containsEntry("read_back_found", 1L);
+    }
+
+    @Test
+    void shouldSendAgainWhenTheReadBackConclusivelyMissesIt() {
+        var spec = plainStripe(Duration.ZERO);
+        reader = request -> list("op-other");
+        Scripted upstream = new Scripted(n -> n == 1 ? fail(ErrorClass.network_error) : OK);
+        Exchange ex = exchange(spec, customer("op-7"));
+
+        RetryStage stage = retry(spec);
+        stage.budget().onSuccess();
+        assertThat(run(spec, stage, upstream, ex).isSuccess()).isTrue();
+        assertThat(upstream.calls).isEqualTo(2);
+        assertThat(reads).hasSize(1);
+    }
+
+    @Test
+    void shouldParkAsUnknownWhenAMissCouldStillBeTheUpstreamsIngestionDelay() {
+        var spec = plainStripe(Duration.ofMinutes(2));
+        reader = request -> list();
+        Scripted upstream = new Scripted(n -> fail(ErrorClass.network_error));
+        Exchange ex = exchange(spec, customer("op-7"));
+
+        assertThat(run(spec, retry(spec), upstream, ex).isSuccess()).isFalse();
+        assertThat(upstream.calls).isEqualTo(1);
+        assertThat(ex.unknownOutcome()).isTrue();
+    }
+
+    @Test
+    void shouldParkATimedOutPlainWriteWithoutReadingItBackSinceTheUpstreamMayStillBeAtIt() {
+        var spec = plainStripe(Duration.ZERO);
+        Scripted upstream = new Scripted(n -> fail(ErrorClass.timeout));
+        Exchange ex = exchange(spec, customer("op-7"));
+
+        assertThat(run(spec, retry(spec), upstream, ex).isSuccess()).isFalse();
+        assertThat(upstream.calls).isEqualTo(1);
+        assertThat(reads).isEmpty();
+        assertThat(ex.unknownOutcome()).isTrue();
+    }
+
+    @Test
+    void shouldParkAsUnknownWhenTheReadBackCannotTell() {
+        var spec = plainStripe(Duration.ZERO);
+        reader = request -> {
+            throw new dev.gauntlet.mesh.MeshException.CallFailed("shop", ErrorClass.server_error, List.of(), "503");
+        };
+        Scripted upstream = new Scripted(n -> fail(ErrorClass.network_error));
+        Exchange ex = exchange(spec, customer("op-7"));
+
+        Outcome o = run(spec, retry(spec), upstream, ex);
+
+        assertThat(o).isInstanceOfSatisfying(Outcome.Failure.class, f -> assertThat(f.message()).contains("read-back: the read failed"));
+        assertThat(upstream.calls).isEqualTo(1);
+        assertThat(ex.unknownOutcome()).isTrue();
+    }
+
+    @Test
+    void shouldRetryANaturallyIdempotentWriteAsItIsWhenAnAmbiguousFailureStrikes() {
+        var spec = ConnectorSpec.builder("sf", "http://upstream.test").flavor("salesforce")
+                .retry(new RetryConfig(4, Duration.ofMillis(100), Duration.ofSeconds(2), 0.1)).build();
+        var upsert = new MeshRequest("PATCH", "/services/data/v59.0/sobjects/Account/External_Id__c/op-1", null, "{}".getBytes(),
+                "application/json", "op-1", null);
+        Scripted upstream = new Scripted(n -> n == 1 ? fail(ErrorClass.timeout) : OK);
+        Exchange ex = exchange(spec, upsert);
+        assertThat(ex.writeForm()).isEqualTo(WriteForm.NATURAL);
+
+        RetryStage stage = retry(spec);
+        stage.budget().onSuccess();
+        assertThat(run(spec, stage, upstream, ex).isSuccess()).isTrue();
+        assertThat(upstream.calls).isEqualTo(2);
+        assertThat(reads).isEmpty();
+    }
+
+    @Test
+    void shouldParkAKeyedWriteAsUnknownWithoutRetryingWhenTheUpstreamSavedItsFailedAnswer() {
+        var spec = spec(4, Duration.ofSeconds(30));
+        MeshResponse saved = new MeshResponse(500, Map.of("Stripe-Should-Retry", List.of("false")), "{}".getBytes(), null, null, false);
+        Scripted upstream = new Scripted(n -> new Outcome.Failure(ErrorClass.server_error, 500, "HTTP 500", null, saved));
+        Exchange ex = exchange(spec, write());
+        ex.idempotencyKey("idem-1");
+
+        assertThat(run(spec, retry(spec), upstream, ex).isSuccess()).isFalse();
+        assertThat(upstream.calls).as("the same key would get the same saved 500").isEqualTo(1);
+        assertThat(ex.unknownOutcome()).isTrue();
+        assertThat(ex.dlqId()).isNotNull();
     }
 }

@@ -1,0 +1,11 @@
+package dev.gauntlet.mesh.vendor;
+
+import dev.gauntlet.mesh.MeshException;
+import dev.gauntlet.mesh.MeshRequest;
+import dev.gauntlet.mesh.MeshResponse;
+
+/** Sends a read through the connector's pipeline (credentials, limits, retries) for a read-back. */
+@FunctionalInterface
+public interface Reader {
+    MeshResponse read(MeshRequest request) throws MeshException;
+}

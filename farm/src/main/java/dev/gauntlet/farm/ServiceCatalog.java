@@ -81,6 +81,7 @@ public final class ServiceCatalog {
             return;
         }
         boolean changed = false;
+        Set<Path> waiting = new TreeSet<>(refused);
         for (Path file : present) {
             Seen now;
             try {
@@ -90,6 +91,7 @@ public final class ServiceCatalog {
             }
             if (now.equals(seen.get(file))) continue;
             seen.put(file, now);
+            waiting.remove(file);
             changed |= load(file);
         }
         for (Path gone : Set.copyOf(seen.keySet())) {
@@ -106,7 +108,9 @@ public final class ServiceCatalog {
         }
         // A refused file gets its turn once the file that held its id or base path changed or went.
         if (changed) {
-            for (Path file : List.copyOf(refused)) load(file);
+            for (Path file : waiting) {
+                if (refused.contains(file)) load(file);
+            }
         }
     }
 

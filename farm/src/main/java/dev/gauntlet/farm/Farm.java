@@ -10,14 +10,17 @@ import dev.gauntlet.farm.ledger.Ledger;
 import dev.gauntlet.farm.spec.ServiceSpec;
 import dev.gauntlet.farm.spec.SpecError;
 import dev.gauntlet.farm.spec.SpecLoader;
+import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * The farm's model without HTTP: services, the chaos dial, the fault planner and the two ground-truth logs.
@@ -114,7 +117,7 @@ public final class Farm {
     /** A source as a reader knows it: the file's name, or "built-in". */
     static String sourceName(ServiceRuntime s) {
         String source = s.source();
-        return source.equals("built-in") ? source : java.nio.file.Path.of(source).getFileName().toString();
+        return source.equals("built-in") ? source : Path.of(source).getFileName().toString();
     }
 
     /**
@@ -141,7 +144,7 @@ public final class Farm {
             List<Ledger.Entry> dropped = ledger.drop(runtime.id(), reset.resource());
             if (runtime.idempotency() != null && plan.keepsKeys()) {
                 runtime.idempotency().forget(dropped.stream().map(Ledger.Entry::idempotencyKey)
-                        .filter(java.util.Objects::nonNull).collect(java.util.stream.Collectors.toSet()));
+                        .filter(Objects::nonNull).collect(Collectors.toSet()));
             }
             faults.recordReloadReset(runtime.id(), reset.resource(), reset.reason(), plan.at());
         }

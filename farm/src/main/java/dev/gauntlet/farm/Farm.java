@@ -10,14 +10,17 @@ import dev.gauntlet.farm.ledger.Ledger;
 import dev.gauntlet.farm.spec.ServiceSpec;
 import dev.gauntlet.farm.spec.SpecError;
 import dev.gauntlet.farm.spec.SpecLoader;
+import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * The farm's model without HTTP: services, the chaos dial, the fault planner and the two ground-truth logs.
@@ -55,23 +58,101 @@ public final class Farm {
         return new SpecLoader(Flavors::isKnown, chaos.catalog().profiles().keySet());
     }
 
-    /** Starts serving a service (replacing one with the same id). Returns the running service. */
-    public synchronized ServiceRuntime install(ServiceSpec spec, String source) {
-        for (ServiceRuntime other : services.values()) {
-            if (!other.id().equals(spec.id()) && other.spec().basePath().equals(spec.basePath())) {
-                throw new IllegalArgumentException("base_path " + spec.basePath() + " is already used by " + other.id());
-            }
+    /** Starts serving a service, or reloads the one with the same id (see {@link ServiceReload}). Returns it. */
+    public ServiceRuntime install(ServiceSpec spec, String source) {
+        return install(spec, source, null);
+    }
+
+    /**
+     * As {@link #install(ServiceSpec, String)}, and takes over from the service {@code replacing} (a file that now
+     * names another id): that one stops in the same step, so the two may share a base path.
+     *
+     * @throws IllegalArgumentException when the base path clashes with another service's (see {@link #basePathClash})
+     */
+    public synchronized ServiceRuntime install(ServiceSpec spec, String source, String replacing) {
+        String clash = basePathClash(spec, replacing);
+        if (clash != null) throw new IllegalArgumentException(clash);
+        ServiceRuntime old = services.get(spec.id());
+        ServiceRuntime runtime;
+        if (old == null) {
+            runtime = create(spec, source);
+        } else {
+            ServiceReload plan = ServiceReload.between(old.spec(), spec, clock.instant());
+            runtime = old.reloaded(spec, Flavors.get(spec.flavor()), source, chaos.catalog().profile(spec.errorProfile()), seed, clock, plan);
         }
-        Flavor flavor = Flavors.get(spec.flavor());
-        ServiceRuntime runtime = new ServiceRuntime(spec, flavor, source, chaos.catalog().profile(spec.errorProfile()), seed, clock);
         services.put(spec.id(), runtime);
+        if (replacing != null && !replacing.equals(spec.id())) remove(replacing);
         reindex();
+        if (old != null) forgetReset(runtime, runtime.lastReload());
         return runtime;
     }
 
+    /**
+     * Why another service's base path stands in the way of this one, or null. Two services may not share a base path,
+     * nor may one lie under the other at a segment boundary ({@code /api/x} and {@code /api/x/v2}): the longer one
+     * would silently take part of the shorter one's paths.
+     *
+     * @param replacing a service the spec takes over from (ignored like the spec's own id), or null
+     */
+    public synchronized String basePathClash(ServiceSpec spec, String replacing) {
+        String mine = spec.basePath();
+        for (ServiceRuntime other : services()) {
+            if (other.id().equals(spec.id()) || other.id().equals(replacing)) continue;
+            String theirs = other.spec().basePath();
+            if (mine.equals(theirs)) {
+                return "base_path " + mine + " is already served by " + other.id() + " (" + sourceName(other) + ")";
+            }
+            if (under(mine, theirs) || under(theirs, mine)) {
+                return "base_path " + mine + " overlaps " + theirs + " of " + other.id() + " (" + sourceName(other)
+                        + "): one would take part of the other's paths";
+            }
+        }
+        return null;
+    }
+
+    private static boolean under(String path, String base) {
+        return base.equals("/") || path.startsWith(base + "/");
+    }
+
+    /** A source as a reader knows it: the file's name, or "built-in". */
+    static String sourceName(ServiceRuntime s) {
+        String source = s.source();
+        return source.equals("built-in") ? source : Path.of(source).getFileName().toString();
+    }
+
+    /**
+     * Stops serving a service. Its records go, and with them its ledger entries (said in the fault log per resource),
+     * so that a service of that id loaded later does not meet entries for records it never had.
+     */
     public synchronized void remove(String id) {
-        services.remove(id);
+        ServiceRuntime gone = services.remove(id);
         reindex();
+        if (gone == null) return;
+        for (String resource : gone.stores().keySet()) {
+            faults.recordReloadReset(id, resource, "service removed", clock.instant());
+        }
+        ledger.drop(id, null);
+    }
+
+    /**
+     * The other half of a reload's resets: a reset resource's ledger entries are dropped, and so are the idempotency
+     * keys those entries name (their stored answers name records that no longer exist), and the fault log says so.
+     * Keys of kept resources stay, so a keyed retry there still gets its stored answer.
+     */
+    private void forgetReset(ServiceRuntime runtime, ServiceReload plan) {
+        for (ServiceReload.Reset reset : plan.reset()) {
+            List<Ledger.Entry> dropped = ledger.drop(runtime.id(), reset.resource());
+            if (runtime.idempotency() != null && plan.keepsKeys()) {
+                runtime.idempotency().forget(dropped.stream().map(Ledger.Entry::idempotencyKey)
+                        .filter(Objects::nonNull).collect(Collectors.toSet()));
+            }
+            faults.recordReloadReset(runtime.id(), reset.resource(), reset.reason(), plan.at());
+        }
+    }
+
+    private ServiceRuntime create(ServiceSpec spec, String source) {
+        Flavor flavor = Flavors.get(spec.flavor());
+        return new ServiceRuntime(spec, flavor, source, chaos.catalog().profile(spec.errorProfile()), seed, clock);
     }
 
     public ServiceRuntime service(String id) {
@@ -118,7 +199,9 @@ public final class Farm {
         if (newSeed != seed) {
             seed = newSeed;
             planner = new FaultPlanner(newSeed);
-            for (ServiceRuntime s : services()) install(s.spec(), s.source());
+            // Afresh, not reloaded: every record comes from the new seed.
+            for (ServiceRuntime s : services()) services.put(s.id(), create(s.spec(), s.source()));
+            reindex();
         }
         services.values().forEach(ServiceRuntime::reset);
         ledger.clear();

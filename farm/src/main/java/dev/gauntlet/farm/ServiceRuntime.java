@@ -33,27 +33,54 @@ public final class ServiceRuntime {
     private final DriftEngine drift;
     private final IdempotencyStore<Reply> idempotency;
     private final RouteTable routes = new RouteTable();
-    private final LongAdder requests = new LongAdder();
-    private final LongAdder rateLimited = new LongAdder();
-    private final AtomicLong calls = new AtomicLong();
-    private final Map<String, AtomicLong> ordinals = new ConcurrentHashMap<>();
+    private final LongAdder requests;
+    private final LongAdder rateLimited;
+    private final AtomicLong calls;
+    private final Map<String, AtomicLong> ordinals;
+    private final ServiceReload lastReload;
 
+    /** A service started afresh: records generated from the seed, no keys, tokens or counts. */
     ServiceRuntime(ServiceSpec spec, Flavor flavor, String source, ErrorProfile profile, long seed, InstantSource clock) {
+        this(spec, flavor, source, profile, seed, clock, null, null);
+    }
+
+    /**
+     * The service as a changed file declares it, taking over from {@code previous} what {@code reload} keeps. Kept
+     * state is handed over as the same objects (not copies), so a request still running on the old runtime writes
+     * where the new one reads.
+     */
+    private ServiceRuntime(ServiceSpec spec, Flavor flavor, String source, ErrorProfile profile, long seed, InstantSource clock,
+                           ServiceRuntime previous, ServiceReload reload) {
         this.spec = spec;
         this.flavor = flavor;
         this.source = source;
         this.profile = profile;
+        this.lastReload = reload;
         long serviceSeed = seed * 1_000_003L + spec.id().hashCode();
         for (ResourceSpec r : spec.resources()) {
-            stores.put(r.name(), new ResourceStore(r, serviceSeed, flavor.ids()));
+            boolean keep = reload != null && reload.kept().contains(r.name());
+            stores.put(r.name(), keep ? previous.stores.get(r.name()) : new ResourceStore(r, serviceSeed, flavor.ids()));
         }
-        this.limiter = new ClientLimiter(spec.rateLimit(), clock);
-        this.tokens = new TokenStore(clock, Duration.ofSeconds(spec.auth().tokenTtlS()),
-                Duration.ofSeconds(spec.auth().refreshTokenTtlS()), spec.auth().rotateRefreshTokens(), flavor::tokenFormat);
-        this.drift = new DriftEngine(spec.drift(), clock);
-        this.idempotency = spec.idempotency() == null ? null
+        this.limiter = reload != null && reload.keepsLimits() ? previous.limiter : new ClientLimiter(spec.rateLimit(), clock);
+        this.tokens = reload != null && reload.keepsTokens() ? previous.tokens
+                : new TokenStore(clock, Duration.ofSeconds(spec.auth().tokenTtlS()),
+                        Duration.ofSeconds(spec.auth().refreshTokenTtlS()), spec.auth().rotateRefreshTokens(), flavor::tokenFormat);
+        this.drift = reload != null && reload.keepsDrift() ? previous.drift : new DriftEngine(spec.drift(), clock);
+        this.idempotency = reload != null && reload.keepsKeys() ? previous.idempotency
+                : spec.idempotency() == null ? null
                 : new IdempotencyStore<>(clock, Duration.ofSeconds(spec.idempotency().ttlS()));
+        boolean counted = previous != null;
+        this.requests = counted ? previous.requests : new LongAdder();
+        this.rateLimited = counted ? previous.rateLimited : new LongAdder();
+        this.calls = counted ? previous.calls : new AtomicLong();
+        this.ordinals = counted ? previous.ordinals : new ConcurrentHashMap<>();
         flavor.routes(this, routes);
+    }
+
+    /** This service as {@code spec} declares it, keeping what {@code reload} says (see {@link ServiceReload}). */
+    ServiceRuntime reloaded(ServiceSpec spec, Flavor flavor, String source, ErrorProfile profile, long seed, InstantSource clock,
+                            ServiceReload reload) {
+        return new ServiceRuntime(spec, flavor, source, profile, seed, clock, this, reload);
     }
 
     public String id() { return spec.id(); }
@@ -68,6 +95,8 @@ public final class ServiceRuntime {
     public RouteTable routes() { return routes; }
     /** Idempotency-key store, or null when the service does not declare idempotency. */
     public IdempotencyStore<Reply> idempotency() { return idempotency; }
+    /** What the last reload of this service's file kept and reset, or null when it has not been reloaded. */
+    public ServiceReload lastReload() { return lastReload; }
 
     public ResourceStore store(String resource) {
         ResourceStore s = stores.get(resource);

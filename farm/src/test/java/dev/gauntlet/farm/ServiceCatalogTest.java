@@ -49,6 +49,57 @@ class ServiceCatalogTest {
     }
 
     @Test
+    void shouldRefuseClashesDuplicateKeysAndUnknownDriftFieldsWithFileLineAndFieldWhileTheOthersServe() throws Exception {
+        TestFarm.write(dir, "a_first.yaml", service("dup", "/items").replace("flavor: rest", "flavor: rest\nbase_path: /api/dup"));
+        TestFarm.write(dir, "b_second.yaml", "# the same id as a_first.yaml\n" + service("dup", "/things").replace("flavor: rest", "flavor: rest\nbase_path: /api/dup2"));
+        TestFarm.write(dir, "good.yaml", service("good", "/items"));
+        TestFarm.write(dir, "nested.yaml", service("nested", "/items").replace("flavor: rest", "flavor: rest\nbase_path: /api/good/v2"));
+        TestFarm.write(dir, "stripe_path.yaml", service("mine", "/items").replace("flavor: rest", "flavor: rest\nbase_path: /api/stripe"));
+        TestFarm.write(dir, "twice.yaml", """
+                id: twice
+                resources:
+                  - name: item
+                    count: 3
+                    count: 4
+                """);
+        TestFarm.write(dir, "drift.yaml", """
+                id: drifty
+                drift:
+                  - { resource: item, after_calls: 5, rename: { title: headline } }
+                  - { resource: item, after_calls: 9, retype: { titel: int } }
+                resources:
+                  - { name: item, fields: { title: sentence } }
+                """);
+        try (TestFarm farm = TestFarm.start(FarmConfig.builder().servicesDir(dir).watchInterval(Duration.ofMillis(50)))) {
+            assertThat(farm.get("/api/dup/items/item_1", "X-API-Key", "k-1").statusCode()).as("the first file keeps its id").isEqualTo(200);
+            assertThat(farm.get("/api/good/items/item_1", "X-API-Key", "k-1").statusCode()).isEqualTo(200);
+            assertThat(farm.get("/api/stripe/v1/customers").statusCode()).as("the built-in keeps its path").isEqualTo(401);
+            assertThat(farm.farm().services()).extracting(ServiceRuntime::id).doesNotContain("nested", "mine", "twice", "drifty");
+
+            var errors = new java.util.TreeMap<String, JsonNode>();
+            TestFarm.json(farm.get("/admin/status")).get("service_errors").forEach(e -> errors.put(e.get("file").asText(), e));
+            assertThat(errors).containsOnlyKeys("b_second.yaml", "nested.yaml", "stripe_path.yaml", "twice.yaml", "drift.yaml");
+            assertError(errors.get("b_second.yaml"), 2, "id", "service id 'dup' is already served from a_first.yaml");
+            assertError(errors.get("nested.yaml"), 3, "base_path", "base_path /api/good/v2 overlaps /api/good of good (good.yaml)");
+            assertError(errors.get("stripe_path.yaml"), 3, "base_path", "base_path /api/stripe is already served by stripe_mock (built-in)");
+            assertError(errors.get("twice.yaml"), 5, "resources[0].count", "duplicate key 'count'");
+            assertError(errors.get("drift.yaml"), 4, "drift[1].retype.titel", "drift[1] retypes field 'titel', which resource item does not declare");
+
+            // The first file gone, the second gets its turn.
+            Files.delete(dir.resolve("a_first.yaml"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> farm.get("/api/dup2/things/item_1", "X-API-Key", "k-1").statusCode() == 200);
+            assertThat(TestFarm.json(farm.get("/admin/status")).get("service_errors")).extracting(e -> e.get("file").asText())
+                    .doesNotContain("b_second.yaml");
+        }
+    }
+
+    private static void assertError(JsonNode error, int line, String field, String message) {
+        assertThat(error.get("line").asInt()).as(error.toString()).isEqualTo(line);
+        assertThat(error.get("field").asText()).as(error.toString()).isEqualTo(field);
+        assertThat(error.get("message").asText()).startsWith(message);
+    }
+
+    @Test
     void shouldPickUpNewChangedAndDeletedFilesWithoutARestart() throws Exception {
         try (TestFarm farm = TestFarm.start(FarmConfig.builder().builtIns(false).servicesDir(dir).watchInterval(Duration.ofMillis(100)))) {
             assertThat(farm.get("/api/late/items/item_1").statusCode()).isEqualTo(404);

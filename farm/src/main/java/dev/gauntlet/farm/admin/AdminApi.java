@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gauntlet.farm.Farm;
 import dev.gauntlet.farm.FarmServer;
+import dev.gauntlet.farm.ServiceReload;
 import dev.gauntlet.farm.ServiceRuntime;
 import dev.gauntlet.farm.auth.OAuthEndpoint;
 import dev.gauntlet.farm.chaos.ChaosControl;
@@ -96,13 +97,32 @@ public final class AdminApi {
             var resources = new LinkedHashMap<String, Integer>();
             s.stores().forEach((name, store) -> resources.put(name, store.size()));
             m.put("resources", resources);
+            m.put("last_reload", lastReload(s.lastReload()));
             services.add(m);
         }
         out.put("services", services);
-        out.put("errors", farm.loadErrors().stream().map(AdminApi::error).toList());
+        List<Map<String, Object>> errors = farm.loadErrors().stream().map(AdminApi::error).toList();
+        out.put("service_errors", errors);
+        // The first name of the same list, kept for clients written against it.
+        out.put("errors", errors);
         List<Ledger.Entry> dups = farm.ledger().entries(null, true);
         out.put("ledger", Map.of("commits", farm.ledger().totalCommits(), "duplicates", dups.size()));
         return out;
+    }
+
+    /** What the last reload of the service's file kept and reset; null when the file was not reloaded. */
+    private static Map<String, Object> lastReload(ServiceReload r) {
+        if (r == null) return null;
+        var m = new LinkedHashMap<String, Object>();
+        m.put("at", r.at().toString());
+        m.put("kept", r.kept());
+        m.put("reset", r.reset().stream().map(x -> Map.of("resource", x.resource(), "reason", x.reason())).toList());
+        m.put("added", r.added());
+        m.put("idempotency_keys", r.keepsKeys() ? "kept" : "reset");
+        m.put("tokens", r.keepsTokens() ? "kept" : "reset");
+        m.put("rate_limit_buckets", r.keepsLimits() ? "kept" : "reset");
+        m.put("drift", r.keepsDrift() ? "kept" : "reset");
+        return m;
     }
 
     private static Map<String, Object> error(SpecError e) {
@@ -186,14 +206,12 @@ public final class AdminApi {
 
     private Reply faults(Context ctx) {
         String service = knownService(ctx.queryParam("service"));
-        String typeName = ctx.queryParam("type");
-        FaultType type = null;
-        if (typeName != null) {
-            try {
-                type = FaultType.valueOf(typeName);
-            } catch (IllegalArgumentException e) {
-                throw new BadInput("type", "type must be one of " + List.of(FaultType.values()) + ", was '" + typeName + "'");
-            }
+        String type = ctx.queryParam("type");
+        var types = new ArrayList<String>();
+        for (FaultType t : FaultType.values()) types.add(t.name());
+        types.add(FaultLog.RELOAD_RESET);
+        if (type != null && !types.contains(type)) {
+            throw new BadInput("type", "type must be one of " + types + ", was '" + type + "'");
         }
         FarmRequest q = query(ctx);
         int limit = q.queryInt("limit", 1000, 1, 100_000);
@@ -209,8 +227,10 @@ public final class AdminApi {
             m.put("service", e.service());
             m.put("client", e.client());
             m.put("ordinal", e.ordinal());
-            m.put("type", e.type().name());
+            m.put("type", e.typeName());
             if (e.status() != 0) m.put("status", e.status());
+            if (e.resource() != null) m.put("resource", e.resource());
+            if (e.reason() != null) m.put("reason", e.reason());
             m.put("after_commit", e.afterCommit());
             m.put("method", e.method());
             m.put("path", e.path());

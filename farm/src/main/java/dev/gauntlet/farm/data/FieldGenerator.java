@@ -2,6 +2,7 @@ package dev.gauntlet.farm.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -21,7 +22,16 @@ public final class FieldGenerator {
     private static final String[] CITY = {"Lisbon", "Oslo", "Austin", "Nairobi", "Osaka", "Lyon", "Toronto", "Tallinn", "Cape Town", "Melbourne"};
     private static final String[] COUNTRY = {"PT", "NO", "US", "KE", "JP", "FR", "CA", "EE", "ZA", "AU"};
     private static final String[] STATUS = {"active", "pending", "closed", "open", "archived"};
-    private static final long BASE_EPOCH = Instant.parse("2025-01-01T00:00:00Z").getEpochSecond();
+
+    /**
+     * Generated timestamps and dates lie in the {@link #TIME_WINDOW} before this instant, never at or after it. It is
+     * fixed rather than the wall clock so that the same seed gives the same records in every run (and on every day),
+     * and it is in the past so that no generated record claims to have been created in the future.
+     */
+    public static final Instant TIME_EPOCH = Instant.parse("2026-01-01T00:00:00Z");
+
+    /** How far before {@link #TIME_EPOCH} generated times reach: two years (730 days). */
+    public static final Duration TIME_WINDOW = Duration.ofDays(730);
 
     public static JsonNode generate(String kind, String fieldName, SplittableRandom r, long seq) {
         return switch (kind) {
@@ -38,8 +48,8 @@ public final class FieldGenerator {
             case "int" -> F.numberNode(r.nextInt(0, 10_000));
             case "float" -> F.numberNode(Math.round(r.nextDouble() * 1_000_000) / 1000.0);
             case "bool" -> F.booleanNode(r.nextBoolean());
-            case "timestamp" -> F.textNode(Instant.ofEpochSecond(BASE_EPOCH + r.nextLong(0, 60L * 86_400 * 300)).toString());
-            case "date" -> F.textNode(LocalDate.ofInstant(Instant.ofEpochSecond(BASE_EPOCH + r.nextLong(0, 60L * 86_400 * 300)), ZoneOffset.UTC).toString());
+            case "timestamp" -> F.textNode(pastInstant(r).toString());
+            case "date" -> F.textNode(LocalDate.ofInstant(pastInstant(r), ZoneOffset.UTC).toString());
             case "url" -> F.textNode("https://" + pick(r, WORDS) + ".example.com/" + pick(r, WORDS));
             case "phone" -> F.textNode(String.format("+1-555-%03d-%04d", r.nextInt(1000), r.nextInt(10_000)));
             case "city" -> F.textNode(pick(r, CITY));
@@ -47,6 +57,11 @@ public final class FieldGenerator {
             case "status" -> F.textNode(pick(r, STATUS));
             default -> throw new IllegalArgumentException("unknown field generator '" + kind + "'");
         };
+    }
+
+    /** A second in [TIME_EPOCH − TIME_WINDOW, TIME_EPOCH), one draw from the seeded source like every other kind. */
+    private static Instant pastInstant(SplittableRandom r) {
+        return TIME_EPOCH.minusSeconds(r.nextLong(1, TIME_WINDOW.toSeconds() + 1));
     }
 
     private static String pick(SplittableRandom r, String[] values) {

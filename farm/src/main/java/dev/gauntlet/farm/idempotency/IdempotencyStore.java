@@ -79,4 +79,11 @@ public final class IdempotencyStore<R> {
     public void clear() {
         slots.clear();
     }
+
+    /** Forgets these keys for every client (their answers name records that no longer exist); returns how many went. */
+    public int forget(java.util.Set<String> keys) {
+        int before = slots.size();
+        slots.keySet().removeIf(slot -> keys.contains(slot.substring(slot.indexOf('\u0000') + 1)));
+        return before - slots.size();
+    }
 }

@@ -12,18 +12,31 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Ground truth of injected faults: every one, in order, with what it hit. Keeps the most recent {@code capacity}
- * entries and exact counts of all of them.
+ * entries and exact counts of all of them. The farm's own resets of a service's state on reload
+ * ({@value #RELOAD_RESET}) are entries of the same log, in order with the faults, but are not counted as faults.
  */
 public final class FaultLog {
 
+    /** The type a reload's reset of a resource shows in the log. */
+    public static final String RELOAD_RESET = "reload_reset";
+
     /**
-     * One injected fault.
+     * One injected fault, or one reset of a resource on reload.
      *
      * @param ordinal      the client's request number at that service (the planner's input)
+     * @param type         the injected fault; null for a {@value #RELOAD_RESET} entry
      * @param afterCommit  the request had been carried out before its answer was lost
+     * @param resource     the resource a {@value #RELOAD_RESET} reset, else null
+     * @param reason       why it was reset, else null
      */
     public record Entry(long seq, String service, String client, long ordinal, FaultType type, int status,
-                        boolean afterCommit, String method, String path, Instant at) {}
+                        boolean afterCommit, String method, String path, Instant at, String resource, String reason) {
+
+        /** The type as the log shows it: the fault type's name or {@value #RELOAD_RESET}. */
+        public String typeName() {
+            return type == null ? RELOAD_RESET : type.name();
+        }
+    }
 
     private final int capacity;
     private final ArrayDeque<Entry> recent;
@@ -43,9 +56,18 @@ public final class FaultLog {
             return m;
         }).get(type).increment();
         synchronized (this) {
-            if (recent.size() >= capacity) recent.removeFirst();
-            recent.addLast(new Entry(++seq, service, client, ordinal, type, status, afterCommit, method, path, at));
+            append(new Entry(++seq, service, client, ordinal, type, status, afterCommit, method, path, at, null, null));
         }
+    }
+
+    /** Says that a reload reset a resource's records (and the ledger entries and keys that went with them). */
+    public synchronized void recordReloadReset(String service, String resource, String reason, Instant at) {
+        append(new Entry(++seq, service, "farm", 0, null, 0, false, null, null, at, resource, reason));
+    }
+
+    private void append(Entry entry) {
+        if (recent.size() >= capacity) recent.removeFirst();
+        recent.addLast(entry);
     }
 
     /** Counts by type for a service (every type present, zeros included). */
@@ -62,13 +84,18 @@ public final class FaultLog {
     }
 
     /** Entries matching the filters (null = any), oldest first, at most {@code limit}, skipping those with seq ≤ after. */
-    public synchronized List<Entry> entries(String service, String client, FaultType type, long after, int limit) {
+    public List<Entry> entries(String service, String client, FaultType type, long after, int limit) {
+        return entries(service, client, type == null ? null : type.name(), after, limit);
+    }
+
+    /** As above, the type given as the log shows it (a fault type's name or {@value #RELOAD_RESET}). */
+    public synchronized List<Entry> entries(String service, String client, String typeName, long after, int limit) {
         var out = new ArrayList<Entry>();
         for (Entry e : recent) {
             if (e.seq() <= after) continue;
             if (service != null && !service.equals(e.service())) continue;
             if (client != null && !client.equals(e.client())) continue;
-            if (type != null && type != e.type()) continue;
+            if (typeName != null && !typeName.equals(e.typeName())) continue;
             out.add(e);
             if (out.size() >= limit) break;
         }

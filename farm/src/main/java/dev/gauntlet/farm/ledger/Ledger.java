@@ -104,6 +104,22 @@ public final class Ledger {
         return commits.sum();
     }
 
+    /**
+     * Drops a service's entries for one resource (null: for every resource) and takes their commits off the total:
+     * the farm forgets them when it forgets the records they wrote (a reload that resets the resource, a removed
+     * service), so that a client's retry afterwards is judged against the records that exist. Returns what was dropped.
+     */
+    public List<Entry> drop(String service, String resource) {
+        var dropped = new ArrayList<Entry>();
+        entries.values().removeIf(e -> {
+            boolean match = e.service.equals(service) && (resource == null || e.resource.equals(resource));
+            if (match) dropped.add(e);
+            return match;
+        });
+        dropped.forEach(e -> commits.add(-e.commits()));
+        return dropped;
+    }
+
     public void clear() {
         entries.clear();
         firstByOp.clear();

@@ -121,4 +121,66 @@ class SpecLoaderTest {
         SpecError e = error(GOOD + "drift: [ { resource: Ghost, after_calls: 1, rename: { a: b } } ]\n");
         assertThat(e.message()).contains("drift[0].resource names 'Ghost'");
     }
+
+    @Test
+    void shouldRefuseAKeyGivenTwiceNamingTheLineOfTheSecond() {
+        SpecError e = error("""
+                id: things
+                resources:
+                  - name: thing
+                    fields: { title: sentence }
+                    count: 5
+                    path: /things
+                    count: 6
+                """);
+        assertThat(e.line()).isEqualTo(7);
+        assertThat(e.field()).isEqualTo("resources[0].count");
+        assertThat(e.message()).startsWith("duplicate key 'count'");
+        assertThat(error("id: things\nid: others\nresources: [ { name: thing } ]\n").line()).isEqualTo(2);
+        assertThat(error(GOOD.replace("fields: { title: sentence }", "fields: { title: sentence, title: word }")).field())
+                .isEqualTo("resources[0].fields.title");
+    }
+
+    @Test
+    void shouldRefuseDriftNamingAFieldTheResourceDoesNotDeclare() {
+        SpecError renamed = error(GOOD + "drift:\n  - { resource: thing, after_calls: 1, rename: { titel: heading } }\n");
+        assertThat(renamed.line()).isEqualTo(7);
+        assertThat(renamed.field()).isEqualTo("drift[0].rename.titel");
+        assertThat(renamed.message()).isEqualTo("drift[0] renames field 'titel', which resource thing does not declare; its fields: [id, title, heading]");
+
+        SpecError removed = error(GOOD + """
+                drift:
+                  - resource: thing
+                    manual: true
+                    remove:
+                      - title
+                      - ghost
+                """);
+        assertThat(removed.line()).isEqualTo(11);
+        assertThat(removed.field()).isEqualTo("drift[0].remove[1]");
+
+        SpecError anyResource = error(GOOD + "drift: [ { after_s: 5, retype: { ghost: int } } ]\n");
+        assertThat(anyResource.message()).contains("which any resource does not declare");
+    }
+
+    @Test
+    void shouldAcceptDriftOnTheIdFieldAndOnFieldsAnotherRuleMakes() {
+        SpecLoader.Loaded loaded = load(GOOD + """
+                drift:
+                  - { resource: thing, after_calls: 1, rename: { title: heading } }
+                  - { resource: thing, after_calls: 2, retype: { heading: object, id: string } }
+                  - { after_calls: 3, add: { score: int } }
+                  - { manual: true, remove: [score] }
+                """);
+        assertThat(loaded).isInstanceOf(SpecLoader.Ok.class);
+    }
+
+    @Test
+    void shouldKnowTheLineOfEveryKey() {
+        SpecLoader.Ok ok = (SpecLoader.Ok) load(GOOD + "base_path: /api/t\n");
+        assertThat(ok.lines().of("/id")).isEqualTo(1);
+        assertThat(ok.lines().of("/resources/0/fields/title")).isEqualTo(5);
+        assertThat(ok.lines().of("/base_path")).isEqualTo(6);
+        assertThat(ok.lines().of("/nothing")).isZero();
+    }
 }

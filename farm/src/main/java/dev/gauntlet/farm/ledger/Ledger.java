@@ -116,6 +116,7 @@ public final class Ledger {
             if (match) dropped.add(e);
             return match;
         });
+        firstByOp.values().removeIf(e -> e.service.equals(service) && (resource == null || e.resource.equals(resource)));
         dropped.forEach(e -> commits.add(-e.commits()));
         return dropped;
     }

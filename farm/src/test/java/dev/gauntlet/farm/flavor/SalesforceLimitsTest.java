@@ -10,7 +10,6 @@ import dev.gauntlet.farm.TestFarm;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,21 +19,31 @@ class SalesforceLimitsTest {
     @TempDir
     Path dir;
 
-    @Test
-    void shouldCountUpAndRefuseWithoutRetryAfterUntilRequestsAgeOutOfTheRollingWindow() {
+    /** A farm with one Salesforce service whose org may make {@code limit} requests in any 60 s. */
+    private TestFarm farm(long limit, String errorProfile, FarmConfig.Builder config) {
         TestFarm.write(dir.resolve("services"), "sf_tiny.yaml", """
                 id: sf_tiny
                 flavor: salesforce
                 base_path: /api/sftiny
                 auth: { type: oauth2_client_credentials, token_ttl_s: 3600, clients: [{ id: tiny, secret: tiny-secret }] }
-                rate_limit: { kind: rolling_window, limit: 3, window_s: 60, per: service }
+                rate_limit: { kind: rolling_window, limit: %d, window_s: 60, per: service }
+                error_profile: %s
                 resources:
                   - { name: Account, path: /services/data/v59.0/sobjects/Account, id_field: Id, fields: { Name: company }, count: 3 }
-                """);
+                """.formatted(limit, errorProfile));
+        return TestFarm.start(config.builtIns(false).servicesDir(dir.resolve("services")));
+    }
+
+    private static SalesforceTestClient client(TestFarm farm) {
+        return new SalesforceTestClient(farm, "sf_tiny", "/api/sftiny", "tiny", "tiny-secret");
+    }
+
+    @Test
+    void shouldCountUpAndRefuseWithoutRetryAfterUntilRequestsAgeOutOfTheRollingWindow() {
         // A fake clock: the window moves only when the test says so, however slow the machine is.
         FakeClock clock = new FakeClock();
-        try (TestFarm farm = TestFarm.start(FarmConfig.builder().builtIns(false).servicesDir(dir.resolve("services")).clock(clock))) {
-            SalesforceTestClient sf = new SalesforceTestClient(farm, "sf_tiny", "/api/sftiny", "tiny", "tiny-secret");
+        try (TestFarm farm = farm(3, "aggressive_limits", FarmConfig.builder().clock(clock))) {
+            SalesforceTestClient sf = client(farm);
 
             assertThat(usage(sf.get(ACCOUNTS))).isEqualTo("api-usage=1/3");
             assertThat(usage(sf.get(ACCOUNTS))).isEqualTo("api-usage=2/3");
@@ -58,23 +67,10 @@ class SalesforceLimitsTest {
 
     @Test
     void shouldAnswerTheConcurrentRequestLimitAndKeepTheDailyCountWhenChaosInjectsARateLimit() {
-        StringBuilder profiles = new StringBuilder();
-        for (String p : List.of("mostly_ok", "aggressive_limits", "network_flakiness", "server_errors", "rate_limits", "token_rotation", "schema_drift")) {
-            profiles.append("  ").append(p).append(": { errors: { rate_limit: 1 } }\n");
-        }
-        Path chaos = TestFarm.write(dir, "only-limits.yaml", """
-                levels:
-                  calm: { error_rate: 0, network_rate: 0 }
-                  mild: { error_rate: 0, network_rate: 0 }
-                  storm: { error_rate: 0, network_rate: 0 }
-                  hell: { error_rate: 0, network_rate: 0 }
-                  all_errors: { error_rate: 1.0, network_rate: 0 }
-                profiles:
-                """ + profiles);
-        try (TestFarm farm = TestFarm.start(FarmConfig.builder().chaosFile(chaos))) {
-            SalesforceTestClient sf = SalesforceTestClient.builtIn(farm);
-            assertThat(usage(sf.get(ACCOUNTS))).isEqualTo("api-usage=1/30000");
-            farm.chaos("{\"level\":\"all_errors\",\"services\":[\"salesforce_mock\"]}");
+        try (TestFarm farm = farm(1000, "only_rate_limit", FarmConfig.builder().chaosFile(TestFarm.chaosWithOnly(dir)))) {
+            SalesforceTestClient sf = client(farm);
+            assertThat(usage(sf.get(ACCOUNTS))).isEqualTo("api-usage=1/1000");
+            farm.chaos("{\"level\":\"all_errors\",\"services\":[\"sf_tiny\"]}");
 
             HttpResponse<String> r = sf.get(ACCOUNTS);
 
@@ -83,8 +79,8 @@ class SalesforceLimitsTest {
             assertThat(error.get("errorCode").asText()).isEqualTo("REQUEST_LIMIT_EXCEEDED");
             assertThat(error.get("message").asText()).isEqualTo("ConcurrentPerOrgLongTxn Limit exceeded.");
             assertThat(r.headers().firstValue("Retry-After")).isEmpty();
-            assertThat(usage(r)).as("the org's daily count, not a spent allocation").isEqualTo("api-usage=2/30000");
-            JsonNode faults = TestFarm.json(farm.get("/admin/faults?service=salesforce_mock"));
+            assertThat(usage(r)).as("the org's daily count, not a spent allocation").isEqualTo("api-usage=2/1000");
+            JsonNode faults = TestFarm.json(farm.get("/admin/faults?service=sf_tiny"));
             assertThat(faults.get("entries")).singleElement().satisfies(f -> assertThat(f.get("type").asText()).isEqualTo("rate_limit"));
         }
     }

@@ -61,7 +61,7 @@ class ProxyTest {
 
     @Test
     void shouldReadASalesforceRecordWithTheTokenTheMeshFetched() throws Exception {
-        String q = "/services/data/v59.0/query?q=SELECT+Id,+account_name+FROM+Account+ORDER+BY+Id+LIMIT+2";
+        String q = "/services/data/v59.0/query?q=SELECT+Id,+Name+FROM+Account+ORDER+BY+Id+LIMIT+2";
         HttpResponse<String> direct = f.http.send(HttpRequest.newBuilder(URI.create(f.farm.url() + "/api/salesforce" + q)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(direct.statusCode()).as("without credentials the farm refuses").isEqualTo(401);

@@ -8,7 +8,6 @@ import dev.gauntlet.farm.ServiceRuntime;
 import dev.gauntlet.farm.auth.OAuthEndpoint;
 import dev.gauntlet.farm.auth.TokenStore;
 import dev.gauntlet.farm.data.ResourceStore;
-import dev.gauntlet.farm.http.BadInput;
 import dev.gauntlet.farm.http.Call;
 import dev.gauntlet.farm.http.FarmRequest;
 import dev.gauntlet.farm.http.PathTemplate;
@@ -35,9 +34,10 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Salesforce REST API: OAuth 2.0 token endpoint at {@code /services/oauth2/token}, sObject rows under each resource's
- * path ({@code /services/data/v59.0/sobjects/Account}), SOQL at {@code /services/data/v59.0/query} with
- * {@code nextRecordsUrl} batches, 18-character ids, errors as {@code [{"message","errorCode","fields"}]} and
- * {@code Sforce-Limit-Info} on every counted answer.
+ * path ({@code /services/data/v59.0/sobjects/Account}, see {@link SalesforceRows}) with upsert by External ID, SOQL at
+ * {@code /services/data/v59.0/query} with {@code nextRecordsUrl} batches, 18-character ids, errors as
+ * {@code [{"message","errorCode"[,"fields"]}]}, {@code Sforce-Limit-Info} on every counted answer and no idempotency
+ * keys (Salesforce has none; its idempotent write is the upsert).
  */
 public final class SalesforceFlavor implements Flavor {
 
@@ -71,13 +71,13 @@ public final class SalesforceFlavor implements Flavor {
         return switch (error.kind()) {
             // REST API "Status Codes and Error Responses": 401 means "the session ID or OAuth token used has expired or is invalid".
             case AUTH_MISSING, AUTH_INVALID, AUTH_EXPIRED -> sfError(401, "INVALID_SESSION_ID", "Session expired or invalid");
-            // Same page: 403 with REQUEST_LIMIT_EXCEEDED when the org's API request limit is used up. Salesforce sends no
-            // wait header of its own; Retry-After is added so that clients know how long the farm's bucket needs.
-            case RATE_LIMITED -> {
-                Reply r = sfError(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.");
-                if (error.limit() != null) r.header("Retry-After", error.limit().retryAfterSeconds());
-                yield r;
-            }
+            // Same page: 403 REQUEST_LIMIT_EXCEEDED, and no wait header: the org's allocation is a rolling 24 h count
+            // (help.salesforce.com "API Request Limits and Allocations"), so no moment exists at which it is whole
+            // again. The farm's own count says "TotalRequests"; a refusal the chaos dial injects is Salesforce's other
+            // REQUEST_LIMIT_EXCEEDED, the org's concurrent long-running requests (25 of 20 s or more in production
+            // orgs, same help page), which leaves the daily count as it is (see secondaryLimits()).
+            case RATE_LIMITED -> sfError(403, "REQUEST_LIMIT_EXCEEDED", error.limit() != null && error.limit().injected()
+                    ? "ConcurrentPerOrgLongTxn Limit exceeded." : "TotalRequests Limit exceeded.");
             case SERVER_ERROR -> {
                 int status = error.status() == 0 ? 500 : error.status();
                 yield status == 503
@@ -90,29 +90,58 @@ public final class SalesforceFlavor implements Flavor {
                         : error.field() == null ? "JSON_PARSER_ERROR" : "INVALID_FIELD";
                 yield sfError(400, code, error.message(), error.field());
             }
-            case NOT_FOUND -> sfError(404, "NOT_FOUND", "The requested resource does not exist");
+            case NOT_FOUND -> notFound();
             case METHOD_NOT_ALLOWED -> sfError(405, "METHOD_NOT_ALLOWED", error.message());
             case PAYLOAD_TOO_LARGE -> sfError(413, "REQUEST_ENTITY_TOO_LARGE", error.message());
             // Salesforce's sObject API has no idempotency keys; these follow its envelope with self-explaining codes.
             case IDEMPOTENCY_MISMATCH -> sfError(400, "IDEMPOTENCY_KEY_MISMATCH", error.message(), error.field());
             case IDEMPOTENCY_IN_FLIGHT -> sfError(409, "IDEMPOTENCY_KEY_IN_USE", error.message(), error.field());
-            // A unique (external id) field's value used twice: 400 DUPLICATE_VALUE naming the record that holds it
-            // (Salesforce "Core Data Types Used in API Calls" StatusCode DUPLICATE_VALUE).
-            case CONFLICT -> sfError(400, "DUPLICATE_VALUE", "duplicate value found: " + error.duplicate().field()
-                    + " duplicates value on record with id: " + error.duplicate().existingId());
+            // A unique External ID's value used twice: 400 DUPLICATE_VALUE naming the record that holds it, with an
+            // empty fields array (StatusCode DUPLICATE_VALUE in "Core Data Types Used in API Calls"; the answer as
+            // reported from a real org in k-capehart/go-salesforce issue 133).
+            case CONFLICT -> dmlError(400, "DUPLICATE_VALUE", "duplicate value found: " + error.duplicate().field()
+                    + " duplicates value on record with id: " + error.duplicate().existingId(), List.of());
         };
     }
 
-    private static Reply sfError(int status, String code, String message, String... fields) {
-        Map<String, Object> e = new LinkedHashMap<>();
-        e.put("message", message);
-        e.put("errorCode", code);
+    /** An error of a whole request: message and errorCode, and fields only when it names some. */
+    static Reply sfError(int status, String code, String message, String... fields) {
         List<String> named = fields == null ? List.of() : java.util.Arrays.stream(fields).filter(java.util.Objects::nonNull).toList();
-        if (!named.isEmpty()) e.put("fields", named);
+        return named.isEmpty() ? Reply.json(status, List.of(errorBody(code, message))) : dmlError(status, code, message, named);
+    }
+
+    /** An error of a record's save (Error in "Core Data Types Used in API Calls"): always with its fields array, even empty. */
+    static Reply dmlError(int status, String code, String message, List<String> fields) {
+        Map<String, Object> e = errorBody(code, message);
+        e.put("fields", fields);
         return Reply.json(status, List.of(e));
     }
 
-    /** REST API "Limit Info Header": {@code Sforce-Limit-Info: api-usage=18/5000}; here the client's bucket, used/capacity. */
+    private static Map<String, Object> errorBody(String code, String message) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("message", message);
+        e.put("errorCode", code);
+        return e;
+    }
+
+    static Reply notFound() {
+        return sfError(404, "NOT_FOUND", "The requested resource does not exist");
+    }
+
+    /**
+     * Salesforce's second limit: an injected rate-limit fault is the concurrent long-running request limit, so
+     * Sforce-Limit-Info keeps the org's real daily count on that answer.
+     */
+    @Override
+    public boolean secondaryLimits() {
+        return true;
+    }
+
+    /**
+     * REST API "Limit Info Header": "This response header is returned in each request to REST API" - successes and
+     * errors alike (a recorded 400 INVALID_FIELD carries "Sforce-Limit-Info: api-usage=60/100000"):
+     * {@code api-usage=<used>/<limit>} of the org's rolling allocation.
+     */
     @Override
     public void limitHeaders(LimitDecision limit, Reply reply) {
         reply.header("Sforce-Limit-Info", "api-usage=" + Math.max(0, limit.limit() - limit.remaining()) + "/" + limit.limit());
@@ -220,6 +249,16 @@ public final class SalesforceFlavor implements Flavor {
         return out.toString();
     }
 
+    /** Salesforce accepts both the 15- and the 18-character form of an id. */
+    static String normalizeId(String id) {
+        return id != null && id.length() == 15 && isIdShaped(id) ? to18(id) : id;
+    }
+
+    /** Whether the text has the shape of a record id: 15 or 18 base-62 characters. */
+    static boolean isIdShaped(String id) {
+        return id != null && (id.length() == 15 || id.length() == 18) && id.chars().allMatch(c -> BASE62.indexOf(c) >= 0);
+    }
+
     private static String orgId(String clientId) {
         return sfId("00D", Math.abs((long) clientId.hashCode()) % 1_000_000L + 1);
     }
@@ -249,12 +288,21 @@ public final class SalesforceFlavor implements Flavor {
             prefixes.add(dataPrefix(r));
             String base = r.path();
             String res = r.name();
-            table.add(new Route("GET", new PathTemplate(base), "describe " + res, res, true, false, call -> basicInfo(call, r)));
-            table.add(new Route("GET", new PathTemplate(base + "/describe"), "describe " + res, res, true, false, call -> describe(call, r)));
-            if (r.offers(Operation.create)) table.add(new Route("POST", new PathTemplate(base), "create " + res, res, true, true, call -> create(call, r)));
-            if (r.offers(Operation.get)) table.add(new Route("GET", new PathTemplate(base + "/{id}"), "get " + res, res, true, false, call -> get(call, r)));
-            if (r.offers(Operation.update)) table.add(new Route("PATCH", new PathTemplate(base + "/{id}"), "update " + res, res, true, true, call -> update(call, r)));
-            if (r.offers(Operation.delete)) table.add(new Route("DELETE", new PathTemplate(base + "/{id}"), "delete " + res, res, true, true, call -> delete(call, r)));
+            table.add(new Route("GET", new PathTemplate(base), "describe " + res, res, true, false, call -> SalesforceRows.basicInfo(call, r)));
+            table.add(new Route("GET", new PathTemplate(base + "/describe"), "describe " + res, res, true, false, call -> SalesforceRows.describe(call, r)));
+            if (r.offers(Operation.create)) table.add(new Route("POST", new PathTemplate(base), "create " + res, res, true, true, call -> SalesforceRows.create(call, r)));
+            if (r.offers(Operation.get)) {
+                table.add(new Route("GET", new PathTemplate(base + "/{id}"), "get " + res, res, true, false, call -> SalesforceRows.get(call, r)));
+                table.add(new Route("GET", new PathTemplate(base + "/{field}/{value}"), "get " + res + " by external id", res, true, false,
+                        call -> SalesforceRows.getByExternalId(call, r)));
+            }
+            if (r.offers(Operation.update)) table.add(new Route("PATCH", new PathTemplate(base + "/{id}"), "update " + res, res, true, true, call -> SalesforceRows.update(call, r)));
+            // An upsert creates or updates, so it is offered where both are.
+            if (r.offers(Operation.create) && r.offers(Operation.update)) {
+                table.add(new Route("PATCH", new PathTemplate(base + "/{field}/{value}"), "upsert " + res + " by external id", res, true, true,
+                        call -> SalesforceRows.upsert(call, r)));
+            }
+            if (r.offers(Operation.delete)) table.add(new Route("DELETE", new PathTemplate(base + "/{id}"), "delete " + res, res, true, true, call -> SalesforceRows.delete(call, r)));
         }
         for (String prefix : prefixes) {
             for (String verb : List.of("query", "queryAll")) {
@@ -268,171 +316,6 @@ public final class SalesforceFlavor implements Flavor {
     static String dataPrefix(ResourceSpec r) {
         Matcher m = DATA_PREFIX.matcher(r.path());
         return m.matches() && !m.group(1).isEmpty() ? m.group(1) : DEFAULT_PREFIX;
-    }
-
-    private static String recordUrl(ResourceSpec r, String id) {
-        return r.path() + "/" + id;
-    }
-
-    /** The row as Salesforce shows it: "attributes" first, then its fields, schema drift applied. */
-    private static ObjectNode row(Call call, ResourceSpec r, ObjectNode stored) {
-        ObjectNode out = F.objectNode();
-        out.set("attributes", attributes(r, stored.path(r.idField()).asText()));
-        stored.properties().forEach(e -> out.set(e.getKey(), e.getValue()));
-        return call.present(r.name(), out);
-    }
-
-    private static ObjectNode attributes(ResourceSpec r, String id) {
-        ObjectNode a = F.objectNode();
-        a.put("type", r.name());
-        a.put("url", recordUrl(r, id));
-        return a;
-    }
-
-    /** Salesforce accepts both the 15- and the 18-character form of an id. */
-    private static String normalizeId(String id) {
-        return id != null && id.length() == 15 && id.chars().allMatch(c -> BASE62.indexOf(c) >= 0) ? to18(id) : id;
-    }
-
-    private static Reply notFound() {
-        return sfError(404, "NOT_FOUND", "The requested resource does not exist");
-    }
-
-    private static Reply basicInfo(Call call, ResourceSpec r) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("objectDescribe", objectDescribe(r));
-        List<ObjectNode> recent = call.store(r.name()).page(0, 5).records().stream().map(n -> row(call, r, n)).toList();
-        body.put("recentItems", recent);
-        return Reply.json(200, body);
-    }
-
-    private static Map<String, Object> objectDescribe(ResourceSpec r) {
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("activateable", false);
-        d.put("createable", r.offers(Operation.create));
-        d.put("custom", !KEY_PREFIXES.containsKey(r.name()));
-        d.put("deletable", r.offers(Operation.delete));
-        d.put("keyPrefix", keyPrefix(r.name()));
-        d.put("label", r.name());
-        d.put("labelPlural", r.name() + "s");
-        d.put("name", r.name());
-        d.put("queryable", true);
-        d.put("retrieveable", r.offers(Operation.get));
-        d.put("updateable", r.offers(Operation.update));
-        Map<String, String> urls = new LinkedHashMap<>();
-        urls.put("sobject", r.path());
-        urls.put("describe", r.path() + "/describe");
-        urls.put("rowTemplate", r.path() + "/{ID}");
-        d.put("urls", urls);
-        return d;
-    }
-
-    private static Reply describe(Call call, ResourceSpec r) {
-        Map<String, Object> body = objectDescribe(r);
-        List<Map<String, Object>> fields = new ArrayList<>();
-        fields.add(field(r.idField(), "id"));
-        r.fields().forEach((name, kind) -> {
-            if (!name.equals(r.idField())) fields.add(field(name, kind));
-        });
-        body.put("fields", fields);
-        return Reply.json(200, body);
-    }
-
-    private static Map<String, Object> field(String name, String kind) {
-        String type = switch (kind) {
-            case "id" -> "id";
-            case "money" -> "currency";
-            case "int" -> "int";
-            case "float" -> "double";
-            case "bool" -> "boolean";
-            case "timestamp" -> "datetime";
-            case "date" -> "date";
-            case "email" -> "email";
-            case "phone" -> "phone";
-            case "url" -> "url";
-            default -> "string";
-        };
-        Map<String, Object> f = new LinkedHashMap<>();
-        f.put("name", name);
-        f.put("label", name);
-        f.put("type", type);
-        f.put("nillable", !kind.equals("id"));
-        return f;
-    }
-
-    private static Reply get(Call call, ResourceSpec r) {
-        String id = normalizeId(call.request().pathParam("id"));
-        ObjectNode stored = call.store(r.name()).get(id);
-        if (stored == null) return notFound();
-        String wanted = call.request().query("fields");
-        if (wanted == null || wanted.isBlank()) return Reply.json(200, row(call, r, stored));
-        // ?fields=a,b narrows the row, as the sObject Rows resource documents.
-        Map<String, String> known = knownFields(call, r);
-        ObjectNode out = F.objectNode();
-        out.set("attributes", attributes(r, id));
-        for (String raw : wanted.split(",")) {
-            String name = raw.trim();
-            String actual = known.get(name.toLowerCase(Locale.ROOT));
-            if (actual == null) {
-                return sfError(400, "INVALID_FIELD", "No such column '" + name + "' on sobject of type " + r.name());
-            }
-            out.set(actual, stored.path(actual).isMissingNode() ? F.nullNode() : stored.get(actual));
-        }
-        return Reply.json(200, call.present(r.name(), out));
-    }
-
-    /** The request body as a JSON object, or Salesforce's JSON_PARSER_ERROR. */
-    private static ObjectNode body(Call call) {
-        try {
-            return call.request().jsonObject();
-        } catch (BadInput e) {
-            throw new SalesforceSoql.Invalid("JSON_PARSER_ERROR", e.getMessage());
-        }
-    }
-
-    private static Reply create(Call call, ResourceSpec r) {
-        ObjectNode fields;
-        try {
-            fields = body(call);
-        } catch (SalesforceSoql.Invalid e) {
-            return sfError(400, e.errorCode, e.getMessage());
-        }
-        fields.remove("attributes");
-        ObjectNode created = call.store(r.name()).create(fields);
-        String id = created.path(r.idField()).asText();
-        call.commit(r.name(), "create", fields, id);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("id", id);
-        body.put("success", true);
-        body.put("errors", List.of());
-        return Reply.json(201, body).header("Location", recordUrl(r, id));
-    }
-
-    private static Reply update(Call call, ResourceSpec r) {
-        String id = normalizeId(call.request().pathParam("id"));
-        ObjectNode fields;
-        try {
-            fields = body(call);
-        } catch (SalesforceSoql.Invalid e) {
-            return sfError(400, e.errorCode, e.getMessage());
-        }
-        fields.remove("attributes");
-        if (call.store(r.name()).update(id, fields) == null) return notFound();
-        call.commit(r.name(), "update", fields, id);
-        return Reply.empty(204);
-    }
-
-    private static Reply delete(Call call, ResourceSpec r) {
-        String id = normalizeId(call.request().pathParam("id"));
-        if (call.store(r.name()).delete(id) == null) return notFound();
-        JsonNode body = null;
-        try {
-            body = call.request().json();
-        } catch (BadInput ignored) {
-            // A DELETE carries no body in Salesforce's API; an unreadable one just means no operation id.
-        }
-        call.commitWithOpId(r.name(), "delete", call.opIdOf(body), id);
-        return Reply.empty(204);
     }
 
     // ---------------------------------------------------------------- SOQL
@@ -489,26 +372,6 @@ public final class SalesforceFlavor implements Flavor {
         return null;
     }
 
-    /** Field names a query may use, lower-cased to their API spelling: the id, the declared fields, and drifted names. */
-    private static Map<String, String> knownFields(Call call, ResourceSpec r) {
-        Map<String, String> known = new LinkedHashMap<>();
-        known.put(r.idField().toLowerCase(Locale.ROOT), r.idField());
-        r.fields().keySet().forEach(f -> known.put(f.toLowerCase(Locale.ROOT), f));
-        // Records may carry fields a client wrote that the YAML does not declare; the first row shows them.
-        List<ObjectNode> sample = call.store(r.name()).page(0, 1).records();
-        if (!sample.isEmpty()) sample.getFirst().fieldNames().forEachRemaining(f -> known.putIfAbsent(f.toLowerCase(Locale.ROOT), f));
-        // After a rename drift a client that adapted selects the new name; it reads the stored field, which present()
-        // then shows under the new name. The old name keeps working too, so unadapted clients see the drift, not an error.
-        for (var state : call.service().drift().states()) {
-            if (!state.active() || (state.rule().resource() != null && !state.rule().resource().equals(r.name()))) continue;
-            state.rule().rename().forEach((from, to) -> {
-                String stored = known.get(from.toLowerCase(Locale.ROOT));
-                if (stored != null) known.putIfAbsent(to.toLowerCase(Locale.ROOT), stored);
-            });
-        }
-        return known;
-    }
-
     private Reply batch(Call call, String prefix, SalesforceSoql soql, int size, int offset) {
         ResourceSpec r = resourceFor(call, soql);
         if (r == null) {
@@ -516,22 +379,23 @@ public final class SalesforceFlavor implements Flavor {
                     + "' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. "
                     + "Please reference your WSDL or the describe call for the appropriate names."));
         }
-        Map<String, String> known = knownFields(call, r);
+        // Fields resolve as in bodies: any case, and after a rename drift both the new name and the old one.
+        SalesforceSchema known = SalesforceSchema.of(call, r);
         List<String> select = new ArrayList<>();
         for (int i = 0; i < soql.fields().size(); i++) {
-            String actual = known.get(soql.fields().get(i).toLowerCase(Locale.ROOT));
+            String actual = known.resolve(soql.fields().get(i));
             if (actual == null) return noSuchColumn(soql, soql.fields().get(i), soql.fieldColumns().get(i), r);
             if (!select.contains(actual)) select.add(actual);
         }
         List<Resolved> where = new ArrayList<>();
         for (SalesforceSoql.Condition c : soql.where()) {
-            String actual = known.get(c.field().toLowerCase(Locale.ROOT));
+            String actual = known.resolve(c.field());
             if (actual == null) return noSuchColumn(soql, c.field(), c.column(), r);
             where.add(new Resolved(actual, c));
         }
         String orderBy = null;
         if (soql.orderBy() != null) {
-            orderBy = known.get(soql.orderBy().toLowerCase(Locale.ROOT));
+            orderBy = known.resolve(soql.orderBy());
             if (orderBy == null) return noSuchColumn(soql, soql.orderBy(), soql.orderColumn(), r);
         }
 
@@ -568,7 +432,7 @@ public final class SalesforceFlavor implements Flavor {
         ArrayNode records = F.arrayNode();
         for (ObjectNode n : rows) {
             ObjectNode out = F.objectNode();
-            out.set("attributes", attributes(r, n.path(r.idField()).asText()));
+            out.set("attributes", SalesforceRows.attributes(r, n.path(r.idField()).asText()));
             for (String f : select) out.set(f, n.has(f) ? n.get(f) : F.nullNode());
             records.add(call.present(r.name(), out));
         }

@@ -1,45 +1,28 @@
 package dev.gauntlet.farm.flavor;
 
+import static dev.gauntlet.farm.flavor.SalesforceTestClient.ACCOUNTS;
+import static dev.gauntlet.farm.flavor.SalesforceTestClient.CONTACTS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.gauntlet.farm.FarmConfig;
 import dev.gauntlet.farm.BuiltInFarmTest;
+import dev.gauntlet.farm.FakeClock;
+import dev.gauntlet.farm.FarmConfig;
 import dev.gauntlet.farm.TestFarm;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.InstantSource;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
-/** The Salesforce flavour over real loopback HTTP: OAuth, sObject rows, SOQL batches, errors, limits and drift. */
+/** The Salesforce flavour over real loopback HTTP: OAuth, standard fields, sObject rows, SOQL batches, errors, drift. */
 class SalesforceFlavorTest extends BuiltInFarmTest {
 
     private static final String BASE = "/api/salesforce";
-    private static final String ACCOUNTS = BASE + "/services/data/v59.0/sobjects/Account";
 
-    private String token() {
-        return farm.token("salesforce_mock", "gauntlet", "gauntlet-secret");
-    }
-
-    private HttpResponse<String> get(String path, String token, String... headers) {
-        String[] all = new String[headers.length + 2];
-        all[0] = "Authorization";
-        all[1] = "Bearer " + token;
-        System.arraycopy(headers, 0, all, 2, headers.length);
-        return farm.get(path, all);
-    }
-
-    private static String q(String soql) {
-        return BASE + "/services/data/v59.0/query?q=" + URLEncoder.encode(soql, StandardCharsets.UTF_8);
+    private SalesforceTestClient sf() {
+        return SalesforceTestClient.builtIn(farm);
     }
 
     @Test
@@ -55,7 +38,7 @@ class SalesforceFlavorTest extends BuiltInFarmTest {
         assertThat(body.get("signature").asText()).isNotBlank();
         assertThat(body.get("id").asText()).startsWith(farm.url(BASE) + "/id/00D");
         // The token works against the API at instance_url.
-        var rows = farm.send(HttpRequest.newBuilder(URI.create(body.get("instance_url").asText() + "/services/data/v59.0/sobjects/Account"))
+        var rows = farm.send(HttpRequest.newBuilder(URI.create(body.get("instance_url").asText() + ACCOUNTS))
                 .header("Authorization", "Bearer " + body.get("access_token").asText()).GET());
         assertThat(rows.statusCode()).isEqualTo(200);
     }
@@ -82,13 +65,13 @@ class SalesforceFlavorTest extends BuiltInFarmTest {
     @Test
     void shouldAnswerInvalidSessionIdWhenTheTokenHasExpired() {
         farm.close();
-        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        FakeClock clock = new FakeClock();
         farm = TestFarm.start(FarmConfig.builder().clock(clock));
-        String token = token();
-        assertThat(get(ACCOUNTS, token).statusCode()).isEqualTo(200);
+        SalesforceTestClient sf = sf();
+        assertThat(sf.get(ACCOUNTS).statusCode()).isEqualTo(200);
 
         clock.advance(Duration.ofSeconds(121));
-        var r = get(ACCOUNTS, token);
+        var r = sf.get(ACCOUNTS);
 
         assertThat(r.statusCode()).isEqualTo(401);
         JsonNode error = TestFarm.json(r).get(0);
@@ -98,17 +81,28 @@ class SalesforceFlavorTest extends BuiltInFarmTest {
 
     @Test
     void shouldAnswerInvalidSessionIdWhenTheTokenIsUnknown() {
-        var r = farm.get(ACCOUNTS, "Authorization", "OAuth not-a-token");
+        var r = farm.get(BASE + ACCOUNTS, "Authorization", "OAuth not-a-token");
 
         assertThat(r.statusCode()).isEqualTo(401);
         assertThat(TestFarm.json(r).get(0).get("errorCode").asText()).isEqualTo("INVALID_SESSION_ID");
     }
 
     @Test
+    void shouldSelectIdAndNameWhenAnOfficialClientQueriesAccounts() {
+        var r = sf().query("SELECT Id, Name FROM Account LIMIT 3");
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode records = TestFarm.json(r).get("records");
+        assertThat(records).hasSize(3).allSatisfy(rec -> {
+            assertThat(rec.get("Id").asText()).hasSize(18).startsWith("001");
+            assertThat(rec.get("Name").asText()).isNotBlank();
+        });
+    }
+
+    @Test
     void shouldReturnEveryRecordExactlyOnceWhenWalkingNextRecordsUrl() {
-        String token = token();
-        String instance = farm.url(BASE);
-        var first = get(q("SELECT Id, account_name FROM Account LIMIT 5000"), token);
+        SalesforceTestClient sf = sf();
+        var first = sf.query("SELECT Id, Name FROM Account LIMIT 5000");
         assertThat(first.statusCode()).isEqualTo(200);
 
         Set<String> ids = new HashSet<>();
@@ -119,15 +113,14 @@ class SalesforceFlavorTest extends BuiltInFarmTest {
             batches++;
             for (JsonNode rec : page.get("records")) {
                 assertThat(rec.get("attributes").get("type").asText()).isEqualTo("Account");
-                assertThat(rec.has("account_name")).isTrue();
+                assertThat(rec.has("Name")).isTrue();
                 assertThat(ids.add(rec.get("Id").asText())).as("record seen twice").isTrue();
             }
             if (page.get("done").asBoolean()) {
                 assertThat(page.has("nextRecordsUrl")).isFalse();
                 break;
             }
-            var next = farm.send(HttpRequest.newBuilder(URI.create(instance + page.get("nextRecordsUrl").asText()))
-                    .header("Authorization", "Bearer " + token).GET());
+            var next = sf.get(page.get("nextRecordsUrl").asText());
             assertThat(next.statusCode()).isEqualTo(200);
             page = TestFarm.json(next);
         }
@@ -139,7 +132,7 @@ class SalesforceFlavorTest extends BuiltInFarmTest {
 
     @Test
     void shouldUseTheRequestedBatchSizeWhenQueryOptionsHeaderIsSent() {
-        var r = get(q("SELECT Id FROM Contact"), token(), "Sforce-Query-Options", "batchSize=250");
+        var r = sf().get(SalesforceTestClient.DATA + "/query?q=SELECT+Id+FROM+Contact", "Sforce-Query-Options", "batchSize=250");
 
         JsonNode body = TestFarm.json(r);
         assertThat(body.get("totalSize").asInt()).isEqualTo(500);
@@ -148,141 +141,195 @@ class SalesforceFlavorTest extends BuiltInFarmTest {
     }
 
     @Test
-    void shouldProjectFieldsCaseInsensitivelyAndFilterWhenWhereIsGiven() {
-        String token = token();
-        var created = farm.postJson(ACCOUNTS, "{\"account_name\":\"Zeta Unique Ltd\",\"industry\":\"Energy\"}", "Authorization", "Bearer " + token);
-        assertThat(created.statusCode()).isEqualTo(201);
+    void shouldStoreAndAnswerUnderTheApiNameWhenFieldNamesDifferInCase() {
+        SalesforceTestClient sf = sf();
+        var created = sf.post(ACCOUNTS, "{\"name\":\"Zeta Unique Ltd\",\"INDUSTRY\":\"Energy\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 
-        var r = get(q("select ID, ACCOUNT_NAME from account where Account_Name = 'zeta unique ltd'"), token);
+        JsonNode records = sf.records("select ID, NAME from account where name = 'zeta unique ltd'");
 
-        JsonNode body = TestFarm.json(r);
-        assertThat(body.get("totalSize").asInt()).isEqualTo(1);
-        JsonNode rec = body.get("records").get(0);
+        assertThat(records).hasSize(1);
+        JsonNode rec = records.get(0);
         assertThat(rec.get("Id").asText()).isEqualTo(TestFarm.json(created).get("id").asText());
-        assertThat(rec.get("account_name").asText()).isEqualTo("Zeta Unique Ltd");
-        assertThat(rec.has("industry")).isFalse();
+        assertThat(rec.get("Name").asText()).isEqualTo("Zeta Unique Ltd");
+        assertThat(rec.has("Industry")).isFalse();
+        JsonNode row = TestFarm.json(sf.get(ACCOUNTS + "/" + rec.get("Id").asText()));
+        assertThat(row.get("Industry").asText()).isEqualTo("Energy");
+        assertThat(row.has("name")).isFalse();
     }
 
     @Test
     void shouldAnswerSoqlErrorsWhenTheQueryIsWrong() {
-        String token = token();
+        SalesforceTestClient sf = sf();
 
-        var field = get(q("SELECT Id, Nope FROM Account"), token);
+        var field = sf.query("SELECT Id, Nope FROM Account");
         assertThat(field.statusCode()).isEqualTo(400);
         assertThat(TestFarm.json(field).get(0).get("errorCode").asText()).isEqualTo("INVALID_FIELD");
         assertThat(TestFarm.json(field).get(0).get("message").asText()).contains("No such column 'Nope' on entity 'Account'");
 
-        var type = get(q("SELECT Id FROM Widget"), token);
+        var type = sf.query("SELECT Id FROM Widget");
         assertThat(type.statusCode()).isEqualTo(400);
         assertThat(TestFarm.json(type).get(0).get("errorCode").asText()).isEqualTo("INVALID_TYPE");
 
-        var malformed = get(q("SELEC Id FORM Account"), token);
+        var malformed = sf.query("SELEC Id FORM Account");
         assertThat(malformed.statusCode()).isEqualTo(400);
         assertThat(TestFarm.json(malformed).get(0).get("errorCode").asText()).isEqualTo("MALFORMED_QUERY");
     }
 
     @Test
+    void shouldRefuseAnUndeclaredFieldAndStoreNothingWhenCreatingUpdatingOrQuerying() throws Exception {
+        SalesforceTestClient sf = sf();
+        String id = sf.records("SELECT Id FROM Account LIMIT 1").get(0).get("Id").asText();
+        JsonNode before = TestFarm.json(sf.get(ACCOUNTS + "/" + id));
+
+        var created = sf.post(ACCOUNTS, "{\"Name\":\"Bogus Co\",\"Bogus__x\":1}");
+        var updated = sf.patch(ACCOUNTS + "/" + id, "{\"Name\":\"Renamed\",\"Bogus__x\":1}");
+        var queried = sf.query("SELECT Id, Bogus__x FROM Account");
+
+        String expected = "[{\"message\":\"No such column 'Bogus__x' on sobject of type Account\",\"errorCode\":\"INVALID_FIELD\"}]";
+        assertThat(created.statusCode()).isEqualTo(400);
+        assertThat(TestFarm.json(created)).isEqualTo(TestFarm.JSON.readTree(expected));
+        assertThat(updated.statusCode()).isEqualTo(400);
+        assertThat(TestFarm.json(updated)).isEqualTo(TestFarm.JSON.readTree(expected));
+        assertThat(queried.statusCode()).isEqualTo(400);
+        assertThat(TestFarm.json(queried).get(0).get("errorCode").asText()).isEqualTo("INVALID_FIELD");
+        assertThat(TestFarm.json(queried).get(0).get("message").asText()).contains("No such column 'Bogus__x' on entity 'Account'");
+
+        assertThat(sf.stored("Account")).isEqualTo(1000);
+        assertThat(TestFarm.json(sf.get(ACCOUNTS + "/" + id))).isEqualTo(before);
+        assertThat(TestFarm.json(farm.get("/admin/ledger?service=salesforce_mock")).get("total").asInt()).isZero();
+        // Salesforce sends its limit header on errors too.
+        assertThat(created.headers().firstValue("Sforce-Limit-Info")).isPresent();
+    }
+
+    @Test
     void shouldWriteTheLedgerAndServeTheRowWhenAnAccountIsCreated() {
-        String token = token();
-        var created = farm.postJson(ACCOUNTS, "{\"account_name\":\"Ledger Co\",\"external_id\":\"op-sf-1\"}", "Authorization", "Bearer " + token);
+        SalesforceTestClient sf = sf();
+        var created = sf.post(ACCOUNTS, "{\"Name\":\"Ledger Co\",\"External_Id__c\":\"op-sf-1\"}");
 
         assertThat(created.statusCode()).isEqualTo(201);
         JsonNode body = TestFarm.json(created);
         assertThat(body.get("success").asBoolean()).isTrue();
         assertThat(body.get("errors")).isEmpty();
+        assertThat(body.has("created")).isFalse();
         String id = body.get("id").asText();
         assertThat(id).hasSize(18).startsWith("001");
 
-        JsonNode ledger = TestFarm.json(farm.get("/admin/ledger?service=salesforce_mock"));
-        assertThat(ledger.get("total").asInt()).isEqualTo(1);
-        JsonNode entry = ledger.get("entries").get(0);
-        assertThat(entry.get("resource").asText()).isEqualTo("Account");
-        assertThat(entry.get("op_id").asText()).isEqualTo("op-sf-1");
-        assertThat(entry.get("commits").asInt()).isEqualTo(1);
+        JsonNode entry = sf.ledger("op-sf-1");
+        assertThat(entry).singleElement().satisfies(e -> {
+            assertThat(e.get("resource").asText()).isEqualTo("Account");
+            assertThat(e.get("commits").asInt()).isEqualTo(1);
+        });
 
-        JsonNode row = TestFarm.json(get(ACCOUNTS + "/" + id, token));
-        assertThat(row.get("attributes").get("url").asText()).isEqualTo("/services/data/v59.0/sobjects/Account/" + id);
-        assertThat(row.get("account_name").asText()).isEqualTo("Ledger Co");
+        JsonNode row = TestFarm.json(sf.get(ACCOUNTS + "/" + id));
+        assertThat(row.get("attributes").get("url").asText()).isEqualTo(ACCOUNTS + "/" + id);
+        assertThat(row.get("Name").asText()).isEqualTo("Ledger Co");
         // The 15-character form of the id names the same row.
-        assertThat(get(ACCOUNTS + "/" + id.substring(0, 15), token).statusCode()).isEqualTo(200);
+        assertThat(sf.get(ACCOUNTS + "/" + id.substring(0, 15)).statusCode()).isEqualTo(200);
 
-        var patched = farm.send(farm.request(ACCOUNTS + "/" + id).header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json").method("PATCH", HttpRequest.BodyPublishers.ofString("{\"industry\":\"Media\"}")));
-        assertThat(patched.statusCode()).isEqualTo(204);
-        assertThat(TestFarm.json(get(ACCOUNTS + "/" + id, token)).get("industry").asText()).isEqualTo("Media");
+        assertThat(sf.patch(ACCOUNTS + "/" + id, "{\"Industry\":\"Media\"}").statusCode()).isEqualTo(204);
+        assertThat(TestFarm.json(sf.get(ACCOUNTS + "/" + id)).get("Industry").asText()).isEqualTo("Media");
 
-        var deleted = farm.send(farm.request(ACCOUNTS + "/" + id).header("Authorization", "Bearer " + token).DELETE());
+        var deleted = farm.send(farm.request(BASE + ACCOUNTS + "/" + id).header("Authorization", "Bearer " + sf.token).DELETE());
         assertThat(deleted.statusCode()).isEqualTo(204);
-        var gone = get(ACCOUNTS + "/" + id, token);
+        var gone = sf.get(ACCOUNTS + "/" + id);
         assertThat(gone.statusCode()).isEqualTo(404);
         assertThat(TestFarm.json(gone).get(0).get("errorCode").asText()).isEqualTo("NOT_FOUND");
+        assertThat(TestFarm.json(gone).get(0).get("message").asText()).isEqualTo("The requested resource does not exist");
+    }
+
+    @Test
+    void shouldReadANonIdSegmentAsAnExternalIdWhenNoRowHasIt() {
+        var r = sf().get(ACCOUNTS + "/not-an-id");
+
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(TestFarm.json(r).get(0).get("errorCode").asText()).isEqualTo("NOT_FOUND");
+        assertThat(TestFarm.json(r).get(0).get("message").asText()).isEqualTo("Provided external ID field does not exist or is not accessible: not-an-id");
+    }
+
+    @Test
+    void shouldMakeTwoRecordsWhenAKeyedPostIsSentTwice() {
+        SalesforceTestClient sf = sf();
+        String body = "{\"LastName\":\"Twice\",\"External_Id__c\":\"op-keyed-1\"}";
+
+        var first = sf.post(CONTACTS, body, "Idempotency-Key", "k-same");
+        var second = sf.post(CONTACTS, body, "Idempotency-Key", "k-same");
+
+        assertThat(first.statusCode()).isEqualTo(201);
+        assertThat(second.statusCode()).isEqualTo(201);
+        assertThat(second.headers().firstValue("Idempotent-Replayed")).isEmpty();
+        assertThat(TestFarm.json(second).get("id").asText()).isNotEqualTo(TestFarm.json(first).get("id").asText());
+        assertThat(sf.stored("Contact")).isEqualTo(502);
+        assertThat(sf.ledger("op-keyed-1")).singleElement().satisfies(e -> assertThat(e.get("commits").asInt()).isEqualTo(2));
+    }
+
+    @Test
+    void shouldFlagExternalIdFieldsWhenAnObjectIsDescribed() {
+        SalesforceTestClient sf = sf();
+
+        JsonNode account = TestFarm.json(sf.get(ACCOUNTS + "/describe")).get("fields");
+        JsonNode contact = TestFarm.json(sf.get(CONTACTS + "/describe")).get("fields");
+
+        assertThat(account.findValuesAsText("name")).containsExactly("Id", "Name", "Industry", "AnnualRevenue", "BillingCity", "Phone",
+                "Account_Name__c", "External_Id__c");
+        JsonNode accountExt = field(account, "External_Id__c");
+        assertThat(accountExt.get("externalId").asBoolean()).isTrue();
+        assertThat(accountExt.get("unique").asBoolean()).isTrue();
+        assertThat(accountExt.get("custom").asBoolean()).isTrue();
+        assertThat(field(account, "Name").get("externalId").asBoolean()).isFalse();
+        assertThat(field(account, "AnnualRevenue").get("type").asText()).isEqualTo("currency");
+        JsonNode contactExt = field(contact, "External_Id__c");
+        assertThat(contactExt.get("externalId").asBoolean()).isTrue();
+        assertThat(contactExt.get("unique").asBoolean()).isFalse();
+    }
+
+    private static JsonNode field(JsonNode fields, String name) {
+        for (JsonNode f : fields) if (f.get("name").asText().equals(name)) return f;
+        throw new AssertionError("no field " + name + " in " + fields);
     }
 
     @Test
     void shouldMintContactIdsWithTheContactKeyPrefixWhenContactsAreRead() {
-        var r = get(q("SELECT Id FROM Contact LIMIT 1"), token());
-
-        assertThat(TestFarm.json(r).get("records").get(0).get("Id").asText()).hasSize(18).startsWith("003");
+        assertThat(sf().records("SELECT Id FROM Contact LIMIT 1").get(0).get("Id").asText()).hasSize(18).startsWith("003");
     }
 
     @Test
-    void shouldRenameAccountNameToNameWhenMoreThanFiftyCallsHavePassed() {
-        String token = token();
-        String id = TestFarm.json(get(q("SELECT Id FROM Account LIMIT 1"), token)).get("records").get(0).get("Id").asText();
-        JsonNode before = TestFarm.json(get(ACCOUNTS + "/" + id, token));
-        assertThat(before.has("account_name")).isTrue();
+    void shouldRenameTheCustomFieldWhenMoreThanFiftyCallsHavePassed() {
+        SalesforceTestClient sf = sf();
+        String id = sf.records("SELECT Id FROM Account LIMIT 1").get(0).get("Id").asText();
+        JsonNode before = TestFarm.json(sf.get(ACCOUNTS + "/" + id));
+        assertThat(before.has("Account_Name__c")).isTrue();
 
-        for (int i = 0; i < 50; i++) get(ACCOUNTS + "/" + id, token);
-        JsonNode after = TestFarm.json(get(ACCOUNTS + "/" + id, token));
-        JsonNode queried = TestFarm.json(get(q("SELECT Id, account_name FROM Account LIMIT 1"), token)).get("records").get(0);
+        for (int i = 0; i < 50; i++) sf.get(ACCOUNTS + "/" + id);
+        JsonNode after = TestFarm.json(sf.get(ACCOUNTS + "/" + id));
+        JsonNode queried = sf.records("SELECT Id, Account_Name__c FROM Account LIMIT 1").get(0);
+        JsonNode adapted = sf.records("SELECT Id, Name__c FROM Account LIMIT 1").get(0);
+        JsonNode described = TestFarm.json(sf.get(ACCOUNTS + "/describe")).get("fields");
 
-        assertThat(after.has("account_name")).isFalse();
-        assertThat(after.get("name").asText()).isEqualTo(before.get("account_name").asText());
-        assertThat(queried.has("account_name")).isFalse();
-        assertThat(queried.has("name")).isTrue();
+        assertThat(after.has("Account_Name__c")).isFalse();
+        assertThat(after.get("Name__c").asText()).isEqualTo(before.get("Account_Name__c").asText());
+        assertThat(after.get("Name").asText()).as("standard fields keep their names").isEqualTo(before.get("Name").asText());
+        assertThat(queried.has("Account_Name__c")).isFalse();
+        assertThat(queried.get("Name__c").asText()).isEqualTo(before.get("Account_Name__c").asText());
+        assertThat(adapted.get("Name__c").asText()).isEqualTo(before.get("Account_Name__c").asText());
+        assertThat(described.findValuesAsText("name")).contains("Name__c").doesNotContain("Account_Name__c");
+        // A client that adapted writes the new name; it lands in the same field.
+        assertThat(sf.patch(ACCOUNTS + "/" + id, "{\"Name__c\":\"Adapted\"}").statusCode()).isEqualTo(204);
+        assertThat(TestFarm.json(sf.get(ACCOUNTS + "/" + id)).get("Name__c").asText()).isEqualTo("Adapted");
     }
 
     @Test
     void shouldCarrySforceLimitInfoWhenAnAuthenticatedCallIsAnswered() {
-        var r = get(ACCOUNTS, token());
+        var r = sf().get(ACCOUNTS);
 
-        assertThat(r.headers().firstValue("Sforce-Limit-Info")).hasValueSatisfying(v -> assertThat(v).matches("api-usage=\\d+/300"));
+        assertThat(r.headers().firstValue("Sforce-Limit-Info")).hasValueSatisfying(v -> assertThat(v).matches("api-usage=\\d+/30000"));
         assertThat(TestFarm.json(r).get("objectDescribe").get("keyPrefix").asText()).isEqualTo("001");
         assertThat(TestFarm.json(r).get("recentItems")).isNotEmpty();
     }
 
     @Test
-    void shouldAnswerRequestLimitExceededWithRetryAfterWhenTheBucketIsEmpty() {
-        farm.close();
-        TestFarm.write(dir.resolve("services"), "sf_tiny.yaml", """
-                id: sf_tiny
-                flavor: salesforce
-                base_path: /api/sftiny
-                auth: { type: oauth2_client_credentials, clients: [{ id: tiny, secret: tiny-secret }] }
-                rate_limit: { max_rps: 0.5, burst: 2, per: client }
-                resources:
-                  - { name: Account, path: /services/data/v59.0/sobjects/Account, id_field: Id, fields: { account_name: company }, count: 3 }
-                """);
-        // A frozen clock, so the bucket never refills between requests however slow the machine is.
-        farm = TestFarm.start(FarmConfig.builder().builtIns(false).servicesDir(dir.resolve("services")).clock(new MutableClock(Instant.now())));
-        String token = farm.token("sf_tiny", "tiny", "tiny-secret");
-        String path = "/api/sftiny/services/data/v59.0/sobjects/Account";
-
-        assertThat(get(path, token).statusCode()).isEqualTo(200);
-        assertThat(get(path, token).statusCode()).isEqualTo(200);
-        var r = get(path, token);
-
-        assertThat(r.statusCode()).isEqualTo(403);
-        JsonNode error = TestFarm.json(r).get(0);
-        assertThat(error.get("errorCode").asText()).isEqualTo("REQUEST_LIMIT_EXCEEDED");
-        assertThat(error.get("message").asText()).isEqualTo("TotalRequests Limit exceeded.");
-        assertThat(r.headers().firstValue("Retry-After").map(Long::parseLong)).hasValue(2L); // one token every 2 s at 0.5/s
-        assertThat(r.headers().firstValue("Sforce-Limit-Info")).hasValue("api-usage=2/2");
-    }
-
-    @Test
     void shouldAnswerJsonParserErrorWhenTheBodyIsMalformed() {
-        var r = farm.postJson(ACCOUNTS, "{\"account_name\": ", "Authorization", "Bearer " + token());
+        var r = sf().post(ACCOUNTS, "{\"Name\": ");
 
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(TestFarm.json(r).get(0).get("errorCode").asText()).isEqualTo("JSON_PARSER_ERROR");
@@ -290,28 +337,10 @@ class SalesforceFlavorTest extends BuiltInFarmTest {
 
     @Test
     void shouldAnswerMethodNotAllowedInTheErrorArrayWhenTheMethodIsWrong() {
-        var r = farm.send(farm.request(ACCOUNTS).header("Authorization", "Bearer " + token())
+        var r = farm.send(farm.request(BASE + ACCOUNTS).header("Authorization", "Bearer " + sf().token)
                 .method("PUT", HttpRequest.BodyPublishers.ofString("{}")));
 
         assertThat(r.statusCode()).isEqualTo(405);
         assertThat(TestFarm.json(r).get(0).get("errorCode").asText()).isEqualTo("METHOD_NOT_ALLOWED");
-    }
-
-    /** A clock tests move by hand. */
-    static final class MutableClock implements InstantSource {
-        private final AtomicReference<Instant> now;
-
-        MutableClock(Instant start) {
-            this.now = new AtomicReference<>(start);
-        }
-
-        void advance(Duration d) {
-            now.updateAndGet(t -> t.plus(d));
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
     }
 }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Schema drift against the real farm: the built-in salesforce_mock renames account_name to name after 50 calls. */
+/** Schema drift against the real farm: the built-in salesforce_mock renames the custom field Account_Name__c to Name__c after 50 calls. */
 class DriftIntegrationTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
@@ -54,7 +54,7 @@ class DriftIntegrationTest {
     }
 
     @Test
-    void shouldKeepAccountNameArrivingWhenTheFarmRenamesItAfterFiftyCalls() throws Exception {
+    void shouldKeepTheCustomFieldArrivingWhenTheFarmRenamesItAfterFiftyCalls() throws Exception {
         String url = farm.serviceUrl("salesforce_mock");
         List<MeshEvent> events = new CopyOnWriteArrayList<>();
         try (Mesh mesh = Mesh.builder().build()) {
@@ -68,24 +68,24 @@ class DriftIntegrationTest {
             for (int i = 0; i < 120; i++) {
                 MeshResponse r = sf.get(ACCOUNTS + "/" + id);
                 JsonNode account = Connector.json(r);
-                assertThat(account.path("account_name").asText()).as("read %d", i).isNotBlank();
-                assertThat(account.has("name")).as("read %d", i).isFalse();
-                if (JSON.readTree(r.body()).has("name")) drifted++;
+                assertThat(account.path("Account_Name__c").asText()).as("read %d", i).isNotBlank();
+                assertThat(account.has("Name__c")).as("read %d", i).isFalse();
+                if (JSON.readTree(r.body()).has("Name__c")) drifted++;
             }
 
             assertThat(drifted).as("the farm did rename the field in the raw answers").isGreaterThan(50);
             assertThat(events).filteredOn(DriftDetected.class::isInstance).map(DriftDetected.class::cast).singleElement().satisfies(d -> {
                 assertThat(d.kind()).isEqualTo(DriftKind.renamed);
                 assertThat(d.endpoint()).isEqualTo("GET " + ACCOUNTS + "/{id}");
-                assertThat(d.before()).isEqualTo("account_name");
-                assertThat(d.after()).isEqualTo("name");
+                assertThat(d.before()).isEqualTo("Account_Name__c");
+                assertThat(d.after()).isEqualTo("Name__c");
                 assertThat(d.confidence()).isGreaterThanOrEqualTo(sf.spec().drift().threshold());
                 assertThat(d.mapped()).isTrue();
             });
             assertThat(sf.status().get("drift-mapping")).containsEntry("mappings", 1).containsEntry("drifts", 1L);
-            assertThat(mesh.context().store().loadSchemas("salesforce_mock").get("GET " + ACCOUNTS + "/{id}").at("/mappings/name").asText())
-                    .isEqualTo("account_name");
-            assertThat(new String(sf.get(ACCOUNTS + "/" + id).body(), StandardCharsets.UTF_8)).doesNotContain("account_name");
+            assertThat(mesh.context().store().loadSchemas("salesforce_mock").get("GET " + ACCOUNTS + "/{id}").at("/mappings/Name__c").asText())
+                    .isEqualTo("Account_Name__c");
+            assertThat(new String(sf.get(ACCOUNTS + "/" + id).body(), StandardCharsets.UTF_8)).doesNotContain("Account_Name__c");
         }
     }
 }

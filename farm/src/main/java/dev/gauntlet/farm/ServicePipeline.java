@@ -93,11 +93,13 @@ final class ServicePipeline {
         }
 
         // The vendor's own limit is checked first, as real APIs do: a client over its limit gets the 429 and no
-        // injected HTTP fault (only a network fault can still break the 429 on its way back).
-        LimitDecision limit = svc.limiter().tryAcquire(auth.client(), level.rateLimitFactor());
+        // injected HTTP fault (only a network fault can still break the 429 on its way back). A token endpoint is the
+        // vendor's login service, outside the API's request allocation (Salesforce counts API calls, not logins; GitHub's
+        // OAuth endpoint is github.com, not api.github.com): it neither spends the limit nor reports it.
+        LimitDecision limit = route.issuesTokens() ? null : svc.limiter().tryAcquire(auth.client(), level.rateLimitFactor());
         Reply reply;
         long answerDelay = fault.delayMs();
-        if (!limit.allowed()) {
+        if (limit != null && !limit.allowed()) {
             svc.countRateLimited();
             reply = flavor.error(FarmError.limited(limit));
             flavor.limitHeaders(limit, reply);
@@ -112,7 +114,7 @@ final class ServicePipeline {
             long processing = fault.is(FaultType.slow) ? fault.delayMs() : 0;
             answerDelay -= processing;
             reply = execute(route, new Call(request, svc, farm, auth.client(), key), key, processing);
-            flavor.limitHeaders(limit, reply);
+            if (limit != null) flavor.limitHeaders(limit, reply);
         }
 
         if (fault.type() != null && fault.type().isNetwork()) {

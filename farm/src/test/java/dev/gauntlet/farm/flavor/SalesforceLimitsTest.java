@@ -66,6 +66,16 @@ class SalesforceLimitsTest {
     }
 
     @Test
+    void shouldNotSpendTheOrgsAllocationOnLogins() {
+        try (TestFarm farm = farm(3, "aggressive_limits", FarmConfig.builder())) {
+            // Logins are the OAuth service's, not API calls: five of them leave the allocation of three untouched.
+            for (int i = 0; i < 5; i++) farm.token("sf_tiny", "tiny", "tiny-secret");
+            SalesforceTestClient sf = client(farm);
+            assertThat(usage(sf.get(ACCOUNTS))).isEqualTo("api-usage=1/3");
+        }
+    }
+
+    @Test
     void shouldAnswerTheConcurrentRequestLimitAndKeepTheDailyCountWhenChaosInjectsARateLimit() {
         try (TestFarm farm = farm(1000, "only_rate_limit", FarmConfig.builder().chaosFile(TestFarm.chaosWithOnly(dir)))) {
             SalesforceTestClient sf = client(farm);

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The AAM over HTTP (Javalin on virtual threads): health, metrics, connectors, workflows and scenario runs, drift,
  * the event stream, Prometheus, OpenAPI, the DLQ and the egress proxy (also at the root of a connector's own port),
- * around one {@link Mesh} whose connectors point at the farm. {@link #start} returns a running server; {@link #close} stops it and the mesh.
+ * around one {@link Mesh} whose connectors point at the farm. {@link #start} returns a running server; {@link #close}
+ * stops it and the mesh.
  */
 public final class AamServer implements AutoCloseable {
 
@@ -110,7 +111,7 @@ public final class AamServer implements AutoCloseable {
             configure(cfg);
             Listening.on(cfg.jetty, config.host(), config.port());
             Endpoints api = new Endpoints(cfg.routes);
-            api.get("/health", "Liveness and a one-line summary", "{\"status\":\"ok\",\"connectors\":N,\"farm\":url}", this::health);
+            api.get("/health", "Liveness and a one-line summary", "{\"status\":\"ok\",\"connectors\":N,\"farm\":url,\"proxy_ports\":{connector:port}}", this::health);
             api.get("/metrics", "The mesh's live metrics per connector and overall", "{\"at\",\"overall\",\"connectors\":{…}}",
                     ctx -> Json.reply(ctx, 200, mesh.metrics().snapshot()));
             connectors.register(api);

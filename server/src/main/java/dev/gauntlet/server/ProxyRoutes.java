@@ -38,6 +38,11 @@ final class ProxyRoutes {
     private static final Set<String> HOP = Set.of("host", "connection", "content-length", "transfer-encoding", "keep-alive", "te",
             "trailer", "upgrade", "proxy-connection", "proxy-authenticate", "proxy-authorization", "expect", "accept-encoding",
             "http2-settings", "content-type");
+    /**
+     * How the caller reached the AAM (RFC 7239 and its X- forerunners): that is not the upstream's business, and an
+     * upstream that builds its URLs from them (as the farm does) would name an origin the proxy cannot recognise.
+     */
+    private static final Set<String> CALLERS_VIEW = Set.of("forwarded", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port");
 
     /** host[:port] as RFC 3986 allows it in a Host header: a name, an IPv4 address or a bracketed IPv6 one. */
     private static final Pattern HOST = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9._~-]+)(:[0-9]{1,5})?");
@@ -131,7 +136,7 @@ final class ProxyRoutes {
         for (String name : Collections.list(ctx.req().getHeaderNames())) {
             String lower = name.toLowerCase(Locale.ROOT);
             // The mesh injects the credentials: whatever the caller sent as a secret is not forwarded.
-            if (HOP.contains(lower) || Secrets.isSecretHeader(lower) || lower.startsWith("x-gauntlet-")) continue;
+            if (HOP.contains(lower) || CALLERS_VIEW.contains(lower) || Secrets.isSecretHeader(lower) || lower.startsWith("x-gauntlet-")) continue;
             headers.put(name, String.join(", ", Collections.list(ctx.req().getHeaders(name))));
         }
         String method = ctx.method().name();

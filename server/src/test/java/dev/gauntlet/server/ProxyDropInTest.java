@@ -96,6 +96,16 @@ class ProxyDropInTest {
     }
 
     @Test
+    void shouldBuildTheProxysUrlsWithTheSchemeAReverseProxyInFrontOfTheAamReports() {
+        HttpResponse<String> r = f.send(HttpRequest.newBuilder(f.uri("/proxy/github_mock/repos/gauntlet/demo/issues?per_page=5"))
+                .header("X-Forwarded-Proto", "https"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        String authority = f.aam.url().substring("http://".length());
+        assertThat(next(r)).as("the caller's scheme, and the upstream never sees how the caller came in")
+                .startsWith("https://" + authority + "/proxy/github_mock/repos/gauntlet/demo/issues?");
+    }
+
+    @Test
     void shouldKeepTheContentLengthOfARewrittenBodyTrue() {
         HttpResponse<String> r = f.get("/proxy/github_mock/repos/gauntlet/demo/issues?per_page=3");
         assertThat(r.statusCode()).isEqualTo(200);

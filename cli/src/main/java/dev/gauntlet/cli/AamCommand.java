@@ -35,7 +35,7 @@ final class AamCommand implements Callable<Integer> {
     public Integer call() {
         AamServer server;
         try {
-            server = AamServer.start(options.toConfig(spec, host, port, farmUrl).build());
+            server = AamServer.start(options.toConfig(spec, host, port, farmUrl));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -4,6 +4,8 @@ import dev.gauntlet.server.AamConfig;
 import dev.gauntlet.server.StorageUrls;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -30,10 +32,15 @@ final class AamOptions {
             description = "Writes left in flight by a stopped process are recovered into the DLQ once this old (default: ${DEFAULT-VALUE}; e.g. 5s on a single node).")
     String recoverAfter;
 
+    @Option(names = "--proxy-port", paramLabel = "CONNECTOR=PORT",
+            description = "Also serve a connector's egress proxy at the root of a port of its own, for clients that take only a host and port (repeatable; 0 = any free port), e.g. stripe_mock=12112.")
+    Map<String, Integer> proxyPorts = new LinkedHashMap<>();
+
     @Option(names = "--limits", paramLabel = "URL", description = "Where rate-limit buckets live: local (default). redis://… is not supported yet.")
     String limits;
 
-    AamConfig.Builder toConfig(CommandSpec spec, String host, int port, String farmUrl) {
+    /** The AAM's config; a value out of range or a port given twice is a usage error (exit 2). */
+    AamConfig toConfig(CommandSpec spec, String host, int port, String farmUrl) {
         if (connectors != null && !Files.isRegularFile(connectors)) {
             throw new ParameterException(spec.commandLine(), "--connectors must be an existing file, was '" + connectors + "'");
         }
@@ -43,9 +50,11 @@ final class AamOptions {
             }
         }
         try {
-            return AamConfig.builder().host(host).port(port).farmUrl(farmUrl).dataDir(data).connectorsFile(connectors)
+            AamConfig.Builder b = AamConfig.builder().host(host).port(port).farmUrl(farmUrl).dataDir(data).connectorsFile(connectors)
                     .scenariosDir(scenarios).workflowsDir(workflows).store(StorageUrls.store(store)).limits(StorageUrls.limits(limits))
                     .recoverAfter(dev.gauntlet.harness.scenario.ScenarioLoader.parseDuration(recoverAfter, "--recover-after"));
+            proxyPorts.forEach(b::proxyPort);
+            return b.build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

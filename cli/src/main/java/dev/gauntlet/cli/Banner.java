@@ -24,6 +24,7 @@ final class Banner {
         System.out.println("AAM           " + u + "   (health: " + u + "/health, OpenAPI: " + u + "/openapi.json, events: " + u + "/events)");
         System.out.println("  connectors   " + server.mesh().connectors().stream().map(c -> c.id()).toList() + " -> farm " + server.config().farmUrl());
         System.out.println("  proxy        " + u + "/proxy/{connector}/…   (the mesh injects credentials; pass X-Gauntlet-Op-Id on writes)");
+        server.proxyPorts().keySet().forEach(id -> System.out.printf("    %-14s %s/   (its proxy at the root of a port of its own)%n", id, server.proxyPortUrl(id)));
         System.out.println("  Prometheus   " + u + "/prometheus");
     }
 

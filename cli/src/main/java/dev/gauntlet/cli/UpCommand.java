@@ -55,7 +55,7 @@ final class UpCommand implements Callable<Integer> {
         FarmServer farmServer = FarmServer.start(farm.options.toConfig(spec, host, farmPort).build());
         AamServer aamServer = null;
         try {
-            aamServer = AamServer.start(aam.toConfig(spec, host, aamPort, farmServer.url()).build());
+            aamServer = AamServer.start(aam.toConfig(spec, host, aamPort, farmServer.url()));
             UiServer ui = UiServer.start(new UiServer.Config(host, uiPort, aamServer.url(), farmServer.url()));
             return new Started(farmServer, aamServer, ui);
         } catch (IllegalArgumentException e) {

@@ -46,8 +46,8 @@ class AamCliTest {
         assertThat(run("--help").out()).contains("aam", "dlq", "up");
         CliRun aam = run("aam", "--help");
         assertThat(aam.exit()).isZero();
-        assertThat(aam.out()).contains("--host", "--port", "--farm-url", "--data", "--connectors", "--store", "--limits");
-        assertThat(run("up", "--help").out()).contains("--farm-port", "--aam-port", "--ui-port", "--data", "--seed");
+        assertThat(aam.out()).contains("--host", "--port", "--farm-url", "--data", "--connectors", "--store", "--limits", "--proxy-port");
+        assertThat(run("up", "--help").out()).contains("--farm-port", "--aam-port", "--ui-port", "--data", "--seed", "--proxy-port");
         assertThat(run("dlq", "ls", "--help").out()).contains("--aam-url", "--connector");
         assertThat(run("dlq", "replay", "--help").out()).contains("--all", "ID");
     }
@@ -64,22 +64,61 @@ class AamCliTest {
     }
 
     @Test
+    void shouldTakeRepeatedProxyPortsAndRefuseAConnectorThatIsNotLoadedOrAPortOutOfRange() {
+        AamCommand aam = (AamCommand) GauntletCli.commandLine().parseArgs("aam", "--proxy-port", "stripe_mock=12112", "--proxy-port", "github_mock=0")
+                .subcommand().commandSpec().userObject();
+        assertThat(aam.options.proxyPorts).containsExactly(Map.entry("stripe_mock", 12112), Map.entry("github_mock", 0));
+
+        CliRun unknown = run("aam", "--port", "0", "--data", dir.toString(), "--proxy-port", "nope=0");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err()).contains("--proxy-port", "'nope'", "stripe_mock", "github_mock");
+        CliRun viaUp = run("up", "--farm-port", "0", "--aam-port", "0", "--ui-port", "0", "--data", dir.toString(), "--proxy-port", "nope=0");
+        assertThat(viaUp.exit()).isEqualTo(2);
+        assertThat(viaUp.err()).contains("'nope'", "stripe_mock");
+        CliRun range = run("aam", "--port", "0", "--data", dir.toString(), "--proxy-port", "stripe_mock=70000");
+        assertThat(range.exit()).isEqualTo(2);
+        assertThat(range.err()).contains("stripe_mock", "70000");
+        assertThat(run("aam", "--port", "0", "--data", dir.toString(), "--proxy-port", "stripe_mock=x").exit()).isEqualTo(2);
+    }
+
+    @Test
     void shouldStartTheFarmTheAamPointedAtItAndTheUiWhenUp() throws Exception {
         CommandLine cli = GauntletCli.commandLine();
-        UpCommand up = (UpCommand) cli.parseArgs("up", "--farm-port", "0", "--aam-port", "0", "--ui-port", "0", "--data", dir.toString())
-                .subcommand().commandSpec().userObject();
+        UpCommand up = (UpCommand) cli.parseArgs("up", "--farm-port", "0", "--aam-port", "0", "--ui-port", "0", "--data", dir.toString(),
+                        "--proxy-port", "stripe_mock=0").subcommand().commandSpec().userObject();
         try (UpCommand.Started s = up.start(); HttpClient http = HttpClient.newHttpClient()) {
             HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(s.aam().url() + "/health")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(health.body()).contains("\"status\":\"ok\"", "\"farm\":\"" + s.farm().url() + "\"");
             HttpResponse<String> viaProxy = http.send(HttpRequest.newBuilder(URI.create(s.aam().url() + "/proxy/stripe_mock/v1/customers?limit=1")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(viaProxy.statusCode()).as(viaProxy.body()).isEqualTo(200);
+            // Stripe's proxy also at the root of a port of its own, as the banner says.
+            String stripeRoot = s.aam().proxyPortUrl("stripe_mock");
+            HttpResponse<String> atRoot = http.send(HttpRequest.newBuilder(URI.create(stripeRoot + "/v1/customers?limit=1")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(atRoot.statusCode()).as(atRoot.body()).isEqualTo(200);
+            assertThat(atRoot.body()).contains("\"object\":\"list\"");
+            assertThat(health.body()).contains("\"proxy_ports\":{\"stripe_mock\":" + s.aam().proxyPorts().get("stripe_mock") + "}");
+            assertThat(printed(() -> Banner.aam(s.aam()))).contains("stripe_mock", stripeRoot + "/");
             // The UI reaches both through its own origin.
             HttpResponse<String> uiHealth = http.send(HttpRequest.newBuilder(URI.create(s.ui().url() + "/api/health")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(uiHealth.body()).contains("\"status\":\"ok\"");
             HttpResponse<String> uiFarm = http.send(HttpRequest.newBuilder(URI.create(s.ui().url() + "/farm/admin/status")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(uiFarm.body()).contains("\"chaos\"");
         }
+    }
+
+    /** What a piece of code printed on standard output. */
+    private static String printed(Runnable code) {
+        java.io.PrintStream before = System.out;
+        var out = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            code.run();
+        } finally {
+            System.setOut(before);
+        }
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Test

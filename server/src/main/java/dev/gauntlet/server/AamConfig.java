@@ -3,6 +3,10 @@ package dev.gauntlet.server;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.InstantSource;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -18,10 +22,12 @@ import java.util.Objects;
  * @param store         where the mesh keeps its state (see {@link StorageUrls#store})
  * @param limits        where rate-limit buckets live (see {@link StorageUrls#limits})
  * @param clock         wall clock for timestamps the API shows
+ * @param recoverAfter  how old a write left in flight must be before it is recovered into the DLQ
+ * @param proxyPorts    connector id to a port of its own where its proxy answers at the root (0 = any free port)
  */
 public record AamConfig(String host, int port, String farmUrl, Path connectorsFile, Path dataDir, Path scenariosDir,
                         Path workflowsDir, StorageUrls.Store store, StorageUrls.Limits limits, InstantSource clock,
-                        java.time.Duration recoverAfter) {
+                        java.time.Duration recoverAfter, Map<String, Integer> proxyPorts) {
 
     public static final int DEFAULT_PORT = 8002;
     public static final String DEFAULT_FARM_URL = "http://127.0.0.1:8001";
@@ -49,6 +55,24 @@ public record AamConfig(String host, int port, String farmUrl, Path connectorsFi
         // killed process left behind; a single node may shorten it to settle a crash sooner.
         recoverAfter = recoverAfter == null ? java.time.Duration.ofMinutes(2) : recoverAfter;
         if (recoverAfter.isNegative() || recoverAfter.isZero()) throw new IllegalArgumentException("recover_after must be > 0, was " + recoverAfter);
+        proxyPorts = proxyPorts(proxyPorts, port);
+    }
+
+    /** The ports checked (0-65535, none given twice, none the server's own); in the order given, for the banner. */
+    private static Map<String, Integer> proxyPorts(Map<String, Integer> given, int port) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        Map<Integer, String> taken = new HashMap<>();
+        if (port != 0) taken.put(port, "the AAM server");
+        for (var e : given == null ? Map.<String, Integer>of().entrySet() : given.entrySet()) {
+            String id = e.getKey();
+            Integer p = e.getValue();
+            if (id == null || id.isBlank()) throw new IllegalArgumentException("proxy port: the connector id must not be blank, was '" + id + "'");
+            if (p == null || p < 0 || p > 65535) throw new IllegalArgumentException("proxy port of " + id + " must be between 0 and 65535, was " + p);
+            String other = p == 0 ? null : taken.putIfAbsent(p, id);
+            if (other != null) throw new IllegalArgumentException("proxy port of " + id + " is " + p + ", which " + other + " already listens on");
+            out.put(id, p);
+        }
+        return Collections.unmodifiableMap(out);
     }
 
     public static Builder builder() {
@@ -68,6 +92,7 @@ public record AamConfig(String host, int port, String farmUrl, Path connectorsFi
         private StorageUrls.Limits limits;
         private InstantSource clock;
         private java.time.Duration recoverAfter;
+        private final Map<String, Integer> proxyPorts = new LinkedHashMap<>();
 
         public Builder host(String v) { this.host = v; return this; }
         public Builder port(int v) { this.port = v; return this; }
@@ -81,9 +106,12 @@ public record AamConfig(String host, int port, String farmUrl, Path connectorsFi
         public Builder clock(InstantSource v) { this.clock = v; return this; }
         /** How old a write left in flight must be before it is recovered into the DLQ (at start and every minute). */
         public Builder recoverAfter(java.time.Duration v) { this.recoverAfter = v; return this; }
+        /** A port of its own where the connector's proxy answers at the root (0 = any free port); repeatable. */
+        public Builder proxyPort(String connector, int port) { this.proxyPorts.put(connector, port); return this; }
 
         public AamConfig build() {
-            return new AamConfig(host, port, farmUrl, connectorsFile, dataDir, scenariosDir, workflowsDir, store, limits, clock, recoverAfter);
+            return new AamConfig(host, port, farmUrl, connectorsFile, dataDir, scenariosDir, workflowsDir, store, limits, clock, recoverAfter,
+                    proxyPorts);
         }
     }
 }

@@ -10,6 +10,7 @@ import dev.gauntlet.mesh.store.Retention;
 import dev.gauntlet.mesh.store.SqliteStore;
 import dev.gauntlet.mesh.store.Store;
 import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -25,8 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The AAM over HTTP (Javalin on virtual threads): health, metrics, connectors, workflows and scenario runs, drift,
- * the event stream, Prometheus, OpenAPI, the DLQ and the egress proxy, around one {@link Mesh} whose connectors
- * point at the farm. {@link #start} returns a running server; {@link #close} stops it and the mesh.
+ * the event stream, Prometheus, OpenAPI, the DLQ and the egress proxy (also at the root of a connector's own port),
+ * around one {@link Mesh} whose connectors point at the farm. {@link #start} returns a running server; {@link #close}
+ * stops it and the mesh.
  */
 public final class AamServer implements AutoCloseable {
 
@@ -41,12 +43,20 @@ public final class AamServer implements AutoCloseable {
     private final EventStream events;
     private final PrometheusMeterRegistry prometheus;
     private final DlqBackend dlq;
+    private final ProxyRoutes proxy;
     private Javalin app;
+    private ProxyPorts proxyPorts;
     private List<Endpoints.Endpoint> endpoints = List.of();
 
     private AamServer(AamConfig config, DlqBackend dlq) {
         this.config = config;
         List<ConnectorsFile.Entry> initial = loadConnectors(config);
+        List<String> loaded = initial.stream().map(e -> e.spec().id()).toList();
+        for (String id : config.proxyPorts().keySet()) {
+            if (!loaded.contains(id)) {
+                throw new IllegalArgumentException("--proxy-port names '" + id + "', which is not a loaded connector; loaded: " + loaded);
+            }
+        }
         Workflows workflows;
         try {
             workflows = Workflows.discover(config.workflowsDir());
@@ -65,6 +75,7 @@ public final class AamServer implements AutoCloseable {
         this.events = new EventStream(mesh.events(), this::liveSnapshot);
         this.runs = new Runs(mesh, connectors::entries, workflows, config.farmUrl(), http, config.dataDir(), config.clock(),
                 run -> events.send("run", run));
+        this.proxy = new ProxyRoutes(mesh, recent);
         this.prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new MeshMetricsBinder(mesh.metrics()).bindTo(prometheus);
     }
@@ -97,12 +108,10 @@ public final class AamServer implements AutoCloseable {
 
     private void serve() {
         app = Javalin.create(cfg -> {
-            cfg.concurrency.useVirtualThreads = true;
-            cfg.startup.showJavalinBanner = false;
-            cfg.http.maxRequestSize = 16L * 1024 * 1024;
+            configure(cfg);
             Listening.on(cfg.jetty, config.host(), config.port());
             Endpoints api = new Endpoints(cfg.routes);
-            api.get("/health", "Liveness and a one-line summary", "{\"status\":\"ok\",\"connectors\":N,\"farm\":url}", this::health);
+            api.get("/health", "Liveness and a one-line summary", "{\"status\":\"ok\",\"connectors\":N,\"farm\":url,\"proxy_ports\":{connector:port}}", this::health);
             api.get("/metrics", "The mesh's live metrics per connector and overall", "{\"at\",\"overall\",\"connectors\":{…}}",
                     ctx -> Json.reply(ctx, 200, mesh.metrics().snapshot()));
             connectors.register(api);
@@ -115,17 +124,26 @@ public final class AamServer implements AutoCloseable {
             api.get("/prometheus", "Prometheus scrape of the mesh's meters", "text/plain; version=0.0.4",
                     ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(prometheus.scrape()));
             api.get("/openapi.json", "This document", "the OpenAPI 3.1 document", ctx -> Json.reply(ctx, 200, OpenApi.document(endpoints, url())));
-            new ProxyRoutes(mesh, recent).register(api);
+            proxy.register(api);
             endpoints = api.all();
-            cfg.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.error(), e.field(), e.getMessage()));
-            cfg.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), "http_" + e.getStatus(), null, e.getMessage()));
-            cfg.routes.exception(Exception.class, (e, ctx) -> {
-                LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
-                error(ctx, 500, "internal_error", null, "the AAM server failed on this request: " + e);
-            });
         });
         app.start();
-        LOG.info("AAM listening on {} with {} connectors (farm {})", url(), connectors.size(), config.farmUrl());
+        proxyPorts = ProxyPorts.start(config.host(), config.proxyPorts(), proxy);
+        LOG.info("AAM listening on {} with {} connectors (farm {}){}", url(), connectors.size(), config.farmUrl(),
+                proxyPorts.ports().isEmpty() ? "" : "; proxy ports " + proxyPorts.ports());
+    }
+
+    /** What the AAM's servers share: virtual threads, no banner, the request size limit, errors as JSON. */
+    static void configure(JavalinConfig cfg) {
+        cfg.concurrency.useVirtualThreads = true;
+        cfg.startup.showJavalinBanner = false;
+        cfg.http.maxRequestSize = 16L * 1024 * 1024;
+        cfg.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.error(), e.field(), e.getMessage()));
+        cfg.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), "http_" + e.getStatus(), null, e.getMessage()));
+        cfg.routes.exception(Exception.class, (e, ctx) -> {
+            LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
+            error(ctx, 500, "internal_error", null, "the AAM server failed on this request: " + e);
+        });
     }
 
     private static void error(Context ctx, int status, String error, String field, String message) {
@@ -141,6 +159,7 @@ public final class AamServer implements AutoCloseable {
         out.put("status", "ok");
         out.put("connectors", connectors.size());
         out.put("farm", config.farmUrl());
+        out.put("proxy_ports", proxyPorts());
         Json.reply(ctx, 200, out);
     }
 
@@ -186,6 +205,22 @@ public final class AamServer implements AutoCloseable {
         return app.port();
     }
 
+    /** Connector id to the port of its own where its proxy answers at the root ({@code --proxy-port}). */
+    public Map<String, Integer> proxyPorts() {
+        return proxyPorts == null ? Map.of() : proxyPorts.ports();
+    }
+
+    /** The URL where a connector's proxy answers at the root, or null when it has no port of its own. */
+    public String proxyPortUrl(String connector) {
+        Integer p = proxyPorts().get(connector);
+        return p == null ? null : ServerUrl.of(config.host(), p);
+    }
+
+    /** The listen backlog of each proxy port (tests). */
+    Map<Integer, Integer> proxyPortBacklogs() {
+        return proxyPorts == null ? Map.of() : proxyPorts.listenBacklogs();
+    }
+
     /** The listen backlog of the server's socket (tests). */
     int listenBacklog() {
         return Listening.backlog(app);
@@ -199,6 +234,7 @@ public final class AamServer implements AutoCloseable {
     public void close() {
         runs.close();
         events.close();
+        if (proxyPorts != null) proxyPorts.close();
         if (app != null) app.stop();
         recent.close();
         prometheus.close();

@@ -2,7 +2,9 @@ package dev.gauntlet.server;
 
 import io.javalin.Javalin;
 import io.javalin.config.JettyConfig;
+import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 /** The servers' listening socket: host, port and a listen backlog sized for bursts of new connections. */
@@ -24,12 +26,15 @@ final class Listening {
 
     /** Listens on host:port (0 = any free port) with {@link #ACCEPT_QUEUE}. */
     static void on(JettyConfig jetty, String host, int port) {
-        jetty.addConnector((server, http) -> {
-            var connector = new ServerConnector(server, new HttpConnectionFactory(http));
-            connector.setHost(host);
-            connector.setPort(port);
-            connector.setAcceptQueueSize(ACCEPT_QUEUE);
-            return connector;
-        });
+        jetty.addConnector((server, http) -> connector(server, http, host, port));
+    }
+
+    /** A listener on host:port (0 = any free port) with {@link #ACCEPT_QUEUE}, for a server with several. */
+    static ServerConnector connector(Server server, HttpConfiguration http, String host, int port) {
+        var connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(host);
+        connector.setPort(port);
+        connector.setAcceptQueueSize(ACCEPT_QUEUE);
+        return connector;
     }
 }

@@ -11,6 +11,7 @@ import dev.gauntlet.mesh.pipeline.Exchange;
 import dev.gauntlet.mesh.pipeline.Outcome;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -18,23 +19,33 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * {@code ANY /proxy/{connector}/**}: the egress proxy. The caller's request goes through the connector's whole
  * pipeline (auth injected, limits, retries, idempotency, DLQ); the caller's own credentials and hop-by-hop headers
- * are dropped. Answers carry {@code X-Gauntlet-Attempts}.
+ * are dropped. Answers carry {@code X-Gauntlet-Attempts}, and the upstream's URLs in their headers and JSON point at
+ * the proxy ({@link UpstreamUrls}). The same proxy answers at the root of a connector's own port ({@link ProxyPorts}).
  */
 final class ProxyRoutes {
 
     static final String OP_ID = "X-Gauntlet-Op-Id";
     static final String TENANT = "X-Gauntlet-Tenant";
     static final String ATTEMPTS = "X-Gauntlet-Attempts";
-    private static final HandlerType[] METHODS = {HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH,
+    static final HandlerType[] METHODS = {HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH,
             HandlerType.DELETE, HandlerType.HEAD, HandlerType.OPTIONS};
     /** Headers of one hop (RFC 9110 §7.6.1), those the JDK client sets itself, and encodings we would have to undo. */
     private static final Set<String> HOP = Set.of("host", "connection", "content-length", "transfer-encoding", "keep-alive", "te",
             "trailer", "upgrade", "proxy-connection", "proxy-authenticate", "proxy-authorization", "expect", "accept-encoding",
             "http2-settings", "content-type");
+    /**
+     * How the caller reached the AAM (RFC 7239 and its X- forerunners): that is not the upstream's business, and an
+     * upstream that builds its URLs from them (as the farm does) would name an origin the proxy cannot recognise.
+     */
+    private static final Set<String> CALLERS_VIEW = Set.of("forwarded", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port");
+
+    /** host[:port] as RFC 3986 allows it in a Host header: a name, an IPv4 address or a bracketed IPv6 one. */
+    private static final Pattern HOST = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9._~-]+)(:[0-9]{1,5})?");
 
     private final Mesh mesh;
     private final RecentEvents recent;
@@ -55,15 +66,26 @@ final class ProxyRoutes {
         }
     }
 
+    /** {@code /proxy/{connector}/…}: the connector named in the path, answering under {@code /proxy/{connector}}. */
     private void handle(Context ctx) {
         String id = ctx.pathParam("connector");
+        forward(ctx, id, "/proxy/" + id);
+    }
+
+    /** A connector's own port ({@code --proxy-port}): the whole path is the upstream's, the port's root its base. */
+    void handleAtRoot(Context ctx, String id) {
+        forward(ctx, id, "");
+    }
+
+    /** @param mount where the connector's proxy answers on this listener: "/proxy/{id}", or "" at a port's root */
+    private void forward(Context ctx, String id, String mount) {
         Connector connector;
         try {
             connector = mesh.connector(id);
         } catch (IllegalArgumentException e) {
             throw ApiError.notFound("connector", id, mesh.connectors().stream().map(Connector::id).toList());
         }
-        MeshRequest request = request(ctx, id);
+        MeshRequest request = request(ctx, mount);
         Exchange exchange = new Exchange(connector.spec(), mesh.context(), request);
         Outcome outcome;
         try {
@@ -74,8 +96,9 @@ final class ProxyRoutes {
         }
         List<Attempt> attempts = exchange.attempts();
         ctx.header(ATTEMPTS, Integer.toString(attempts.size()));
+        UpstreamUrls urls = urls(ctx, connector, mount);
         switch (outcome) {
-            case Outcome.Success s -> answer(ctx, s.response());
+            case Outcome.Success s -> answer(ctx, s.response(), urls);
             case Outcome.Failure f when exchange.dlqId() != null -> {
                 remember(id, request, f, attempts);
                 Map<String, Object> out = new LinkedHashMap<>();
@@ -89,7 +112,7 @@ final class ProxyRoutes {
             case Outcome.Failure f -> {
                 remember(id, request, f, attempts);
                 if (f.response() != null) {
-                    answer(ctx, f.response());
+                    answer(ctx, f.response(), urls);
                     return;
                 }
                 int last = attempts.isEmpty() ? 0 : attempts.getLast().status();
@@ -103,18 +126,17 @@ final class ProxyRoutes {
         }
     }
 
-    private static MeshRequest request(Context ctx, String connector) {
+    private static MeshRequest request(Context ctx, String mount) {
         String uri = ctx.req().getRequestURI();
-        String prefix = "/proxy/" + connector;
         // The raw (still percent-encoded) rest of the path, so the upstream sees exactly what the caller sent.
-        String rest = uri.startsWith(prefix) ? uri.substring(prefix.length()) : "";
+        String rest = uri.startsWith(mount) ? uri.substring(mount.length()) : "";
         if (!rest.startsWith("/")) rest = "/" + rest;
         if (ctx.queryString() != null) rest = rest + "?" + ctx.queryString();
         Map<String, String> headers = new LinkedHashMap<>();
         for (String name : Collections.list(ctx.req().getHeaderNames())) {
             String lower = name.toLowerCase(Locale.ROOT);
             // The mesh injects the credentials: whatever the caller sent as a secret is not forwarded.
-            if (HOP.contains(lower) || Secrets.isSecretHeader(lower) || lower.startsWith("x-gauntlet-")) continue;
+            if (HOP.contains(lower) || CALLERS_VIEW.contains(lower) || Secrets.isSecretHeader(lower) || lower.startsWith("x-gauntlet-")) continue;
             headers.put(name, String.join(", ", Collections.list(ctx.req().getHeaders(name))));
         }
         String method = ctx.method().name();
@@ -126,8 +148,11 @@ final class ProxyRoutes {
                 tenant == null || tenant.isBlank() ? null : tenant);
     }
 
-    /** The upstream's answer: status, end-to-end headers, and the drift-mapped body when the mesh mapped it. */
-    private static void answer(Context ctx, MeshResponse r) {
+    /**
+     * The upstream's answer: status, end-to-end headers, and the drift-mapped body when the mesh mapped it, with the
+     * upstream's URLs in headers and JSON pointed at the proxy (the length follows the rewritten body).
+     */
+    private static void answer(Context ctx, MeshResponse r, UpstreamUrls urls) {
         ctx.status(r.status());
         byte[] body = r.body();
         boolean mapped = r.mapped() != null;
@@ -135,12 +160,23 @@ final class ProxyRoutes {
         for (var h : r.headers().entrySet()) {
             String lower = h.getKey().toLowerCase(Locale.ROOT);
             if (HOP.contains(lower) || lower.equals("content-encoding") || lower.startsWith(":") || lower.equals("date") || lower.equals("server")) continue;
-            for (String v : h.getValue()) ctx.res().addHeader(h.getKey(), v);
+            for (String v : h.getValue()) ctx.res().addHeader(h.getKey(), urls.header(h.getKey(), v));
         }
         String type = mapped ? "application/json" : r.header("Content-Type");
         if (type != null) ctx.contentType(type);
         if (r.stale()) ctx.header("X-Gauntlet-Stale", "true");
-        ctx.result(body);
+        ctx.result(urls.body(type, body));
+    }
+
+    /** The connector's base URL and where this caller reaches its proxy: the Host it used, then the mount. */
+    private static UpstreamUrls urls(Context ctx, Connector connector, String mount) {
+        String host = ctx.header("Host");
+        // A Host header that is not a plain host[:port] (absent under HTTP/1.0) gives way to the listener's own address.
+        if (host == null || !HOST.matcher(host).matches()) host = ServerUrl.of(ctx.req().getLocalAddr(), ctx.req().getLocalPort()).substring("http://".length());
+        String proto = ctx.header("X-Forwarded-Proto");
+        // Behind a TLS-terminating reverse proxy the caller's scheme is https, as the farm reads it too.
+        String scheme = "https".equalsIgnoreCase(proto) ? "https" : "http";
+        return new UpstreamUrls(connector.spec().baseUrl(), URI.create(scheme + "://" + host + mount));
     }
 
     private void remember(String connector, MeshRequest request, Outcome.Failure f, List<Attempt> attempts) {

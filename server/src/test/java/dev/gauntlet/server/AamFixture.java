@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 
 /** The real farm and an AAM server pointed at it, both in-process on free loopback ports, and a plain JDK client. */
 final class AamFixture implements AutoCloseable {
@@ -23,8 +24,13 @@ final class AamFixture implements AutoCloseable {
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
     AamFixture(Path data) {
+        this(data, UnaryOperator.identity());
+    }
+
+    /** @param aamConfig adds to the AAM's config (free port, the farm, the data folder already set) */
+    AamFixture(Path data, UnaryOperator<AamConfig.Builder> aamConfig) {
         this.farm = FarmServer.start(FarmConfig.builder().host("127.0.0.1").port(0).build());
-        this.aam = AamServer.start(AamConfig.builder().port(0).farmUrl(farm.url()).dataDir(data).build());
+        this.aam = AamServer.start(aamConfig.apply(AamConfig.builder().port(0).farmUrl(farm.url()).dataDir(data)).build());
     }
 
     HttpResponse<String> get(String path) {

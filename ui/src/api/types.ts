@@ -194,7 +194,8 @@ export interface ScenarioRunRequest {
   scenario: string;
   duration?: string;
   seed?: number;
-  compare?: 'naive';
+  /** Baseline names, comma-separated ("naive,naive-retry") or as a list. */
+  compare?: string | string[];
 }
 
 /** The 202 answer of a run start or stop. */
@@ -290,7 +291,10 @@ export interface RunReport {
   totals: ReportTotals;
   latency_ms: ReportLatency;
   connectors: Record<string, ReportConnector>;
+  /** The first baseline (`--compare`), kept for readers of one baseline. */
   baseline?: RunReport | null;
+  /** Every baseline by name (`naive`, `naive-retry`, …) in the order they ran. */
+  baselines?: Record<string, RunReport> | null;
 }
 
 /** `GET /runs/{id}`. */

@@ -7,7 +7,7 @@ import { usePoll } from '../api/usePoll';
 import { CompareTable } from './CompareTable';
 import { ConnectorFiguresTable, ThresholdTable, TotalsView } from './ReportView';
 import { RunProgress } from './RunProgress';
-import { runDurationSeconds } from './runList';
+import { reportBaselines, runDurationSeconds } from './runList';
 import { StateBadge } from './StateBadge';
 
 /** The detail panel of the run `id` (polled every 2 s while it runs). */
@@ -72,14 +72,18 @@ export function RunDetailView(props: { id: string; onClose(): void }) {
               <TotalsView report={report} />
               <h4>Per connector</h4>
               <ConnectorFiguresTable report={report} />
-              {report.baseline && (
-                <>
-                  <h4>
-                    Mesh against the naive client (success {formatPct(report.totals.success_rate)} vs{' '}
-                    {formatPct(report.baseline.totals.success_rate)})
-                  </h4>
-                  <CompareTable a={report} b={report.baseline} labelA="mesh" labelB="naive client" testId="run-baseline" />
-                </>
+              {reportBaselines(report).length > 0 && (
+                <div data-testid="run-baseline">
+                  {reportBaselines(report).map(([name, baseline]) => (
+                    <div key={name}>
+                      <h4>
+                        Mesh against the {name} client (success {formatPct(report.totals.success_rate)} vs{' '}
+                        {formatPct(baseline.totals.success_rate)})
+                      </h4>
+                      <CompareTable a={report} b={baseline} labelA="mesh" labelB={name} testId={`run-baseline-${name}`} />
+                    </div>
+                  ))}
+                </div>
               )}
             </>
           )}

@@ -52,6 +52,23 @@ describe('RunsPage', () => {
     expect(link.getAttribute('href')).toBe('/api/runs/hell-1/report.html');
     expect(link.hasAttribute('download')).toBe(true);
     expect(screen.getByTestId('run-baseline')).toBeTruthy();
+    expect(screen.getByTestId('run-baseline-naive')).toBeTruthy();
+  });
+
+  it('shows the run against each of its baselines', async () => {
+    const naive = report({ target: 'naive', thresholds: [], totals: { ...report().totals, success_rate: 0.33, lost: 738 } });
+    const retry = report({ target: 'naive-retry', thresholds: [], totals: { ...report().totals, success_rate: 0.7, duplicates: 89 } });
+    fakeServer({
+      'GET /api/runs': { body: runs },
+      'GET /api/runs/hell-1': { body: detail('hell-1', report({ baseline: naive, baselines: { naive, 'naive-retry': retry } })) },
+    });
+    render(<RunsPage selectedId="hell-1" onSelect={() => {}} />);
+    await waitFor(() => expect(screen.getByTestId('run-baseline-naive-retry')).toBeTruthy());
+    const all = screen.getByTestId('run-baseline');
+    expect(all.textContent).toContain('Mesh against the naive client (success 81.1 % vs 33.0 %)');
+    expect(all.textContent).toContain('Mesh against the naive-retry client (success 81.1 % vs 70.0 %)');
+    expect(screen.getByTestId('run-baseline-naive').textContent).toContain('738');
+    expect(screen.getByTestId('run-baseline-naive-retry').textContent).toContain('89');
   });
 
   it('compares two ticked runs side by side', async () => {

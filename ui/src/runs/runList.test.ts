@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { RunSummary } from '../api/types';
-import { runDurationSeconds, runVerdict, sortRunsNewestFirst, toggleCompare } from './runList';
+import type { RunReport, RunSummary } from '../api/types';
+import { reportBaselines, runDurationSeconds, runVerdict, sortRunsNewestFirst, toggleCompare } from './runList';
 
 const run = (id: string, started: string, over: Partial<RunSummary> = {}): RunSummary => ({
   id,
@@ -42,5 +42,26 @@ describe('run list', () => {
     expect(toggleCompare(['a'], 'b')).toEqual(['a', 'b']);
     expect(toggleCompare(['a', 'b'], 'c')).toEqual(['b', 'c']);
     expect(toggleCompare(['a', 'b'], 'a')).toEqual(['b']);
+  });
+});
+
+describe('reportBaselines', () => {
+  const run = (target: string) => ({ target, scenario: 'hell' }) as RunReport;
+
+  it('lists every baseline by name in the order they ran', () => {
+    const naive = run('naive');
+    const retry = run('naive-retry');
+    expect(reportBaselines({ baseline: naive, baselines: { naive, 'naive-retry': retry } })).toEqual([
+      ['naive', naive],
+      ['naive-retry', retry],
+    ]);
+  });
+
+  it('reads the single baseline of an older report, and none without one', () => {
+    const naive = run('naive');
+    expect(reportBaselines({ baseline: naive })).toEqual([['naive', naive]]);
+    expect(reportBaselines({ baseline: { ...naive, target: undefined } })).toEqual([['naive', { ...naive, target: undefined }]]);
+    expect(reportBaselines({})).toEqual([]);
+    expect(reportBaselines({ baseline: null, baselines: {} })).toEqual([]);
   });
 });

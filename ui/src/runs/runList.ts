@@ -1,5 +1,5 @@
-/** Run history helpers: order, duration and verdict of a run summary. */
-import type { RunSummary } from '../api/types';
+/** Run history helpers: order, duration and verdict of a run summary; the baselines of a report. */
+import type { RunReport, RunSummary } from '../api/types';
 
 /** Newest first by start time; runs with an unreadable start go last, ties keep the server's order. */
 export function sortRunsNewestFirst(runs: RunSummary[]): RunSummary[] {
@@ -36,4 +36,13 @@ export function runVerdict(r: Pick<RunSummary, 'state' | 'passed'>): boolean | n
 export function toggleCompare(selected: string[], id: string): string[] {
   if (selected.includes(id)) return selected.filter((s) => s !== id);
   return [...selected, id].slice(-2);
+}
+
+/**
+ * A report's baselines as [name, report] pairs in the order they ran: `baselines` when the server wrote it, else the
+ * single `baseline` of an older report (named by its target, `naive` when it has none).
+ */
+export function reportBaselines(r: Pick<RunReport, 'baseline' | 'baselines'>): [string, RunReport][] {
+  if (r.baselines && Object.keys(r.baselines).length > 0) return Object.entries(r.baselines);
+  return r.baseline ? [[r.baseline.target ?? 'naive', r.baseline]] : [];
 }

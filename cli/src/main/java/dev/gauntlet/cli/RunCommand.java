@@ -45,7 +45,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Chaos seed (default: the scenario's). The same seed gives the same faults.")
     Long seed;
 
-    @Option(names = "--compare", description = "Also run the same workload through a baseline client: naive.")
+    @Option(names = "--compare", paramLabel = "BASELINE[,BASELINE…]",
+            description = {"Also run the same workload through baseline clients, one after the other on the same seed: naive (one attempt),",
+                    "naive-retry (hand-written retries, no idempotency key), naive-keyed (one attempt with an idempotency key)."})
     String compare;
 
     @Option(names = "--report-dir", defaultValue = "gauntlet-report", description = "Where report.json, junit.xml and report.html go (default: ${DEFAULT-VALUE}).")
@@ -75,13 +77,18 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Scenario scenario;
+        List<String> baselines = List.of();
         try {
             scenario = ScenarioLoader.find(scenarioName, scenarios);
             if (duration != null) scenario = scenario.scaledTo(ScenarioLoader.parseDuration(duration, "--duration"));
             if (seed != null) scenario = scenario.withSeed(seed);
-            if (compare != null && !compare.equals("naive")) throw new IllegalArgumentException("--compare must be naive, was '" + compare + "'");
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        try {
+            if (compare != null) baselines = Targets.baselines(compare);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--compare " + compare + ": " + e.getMessage());
         }
         Workflows workflows = Workflows.discover(workflowsDir);
         HttpClient probe = HttpClient.newHttpClient();
@@ -113,11 +120,11 @@ final class RunCommand implements Callable<Integer> {
                 }
             }
             progress.done();
-            if (compare != null && !stop.get()) {
-                out.println("baseline: the same workload through the naive client, same seed");
-                RunReport naive = runner.run(scenario, Targets.naive(connectors, http), progress, stop::get);
+            for (String baseline : baselines) {
+                if (stop.get()) break;
+                out.println("baseline " + baseline + ": the same workload through the " + baseline + " client, same seed");
+                report = report.withBaseline(runner.run(scenario, Targets.baseline(baseline, connectors, http), progress, stop::get));
                 progress.done();
-                report = report.withBaseline(naive);
             }
             out.print(Summary.render(report, true));
             var files = ReportWriter.write(report, reportDir);

@@ -63,6 +63,37 @@ class RunCommandTest {
     }
 
     @Test
+    void shouldRunEveryBaselineAfterTheMeshAndReportThemSideBySide() throws Exception {
+        Path reports = dir.resolve("compared");
+        CliRun r = run("run", scenario("").toString(), "--duration", "2s", "--compare", "naive,naive-retry", "--report-dir", reports.toString());
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("baseline naive: ", "baseline naive-retry: ", "beside the baselines");
+        assertThat(r.out().indexOf("baseline naive: ")).isLessThan(r.out().indexOf("baseline naive-retry: "));
+        String header = r.out().lines().dropWhile(l -> !l.contains("beside the baselines")).skip(1).findFirst().orElseThrow();
+        assertThat(header.strip().split("\\s+")).containsExactly("mesh", "naive", "naive-retry");
+
+        JsonNode json = new ObjectMapper().readTree(reports.resolve("report.json").toFile());
+        assertThat(json.get("target").asText()).isEqualTo("mesh");
+        assertThat(json.get("baselines").properties()).extracting(java.util.Map.Entry::getKey).containsExactly("naive", "naive-retry");
+        assertThat(json.at("/baselines/naive-retry/target").asText()).isEqualTo("naive-retry");
+        assertThat(json.at("/baselines/naive-retry/seed").asLong()).as("same seed").isEqualTo(11);
+        assertThat(json.at("/baselines/naive-retry/totals/logical_ops").asLong()).as("same workload").isBetween(40L, 60L);
+        assertThat(json.get("baseline")).isEqualTo(json.at("/baselines/naive"));
+        assertThat(Files.readString(reports.resolve("junit.xml"))).contains("gauntlet.ten.baseline.naive\"", "gauntlet.ten.baseline.naive-retry\"");
+        assertThat(Files.readString(reports.resolve("report.html"))).contains("<th>mesh</th><th>naive</th><th>naive-retry</th>");
+    }
+
+    @Test
+    void shouldRefuseAnUnknownBaselineNamingTheAcceptedOnes() {
+        CliRun r = run("run", "mild", "--duration", "1s", "--compare", "naive,smart");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--compare naive,smart: unknown baseline 'smart'; accepted: naive, naive-retry, naive-keyed");
+        CliRun twice = run("run", "mild", "--duration", "1s", "--compare", "naive,naive");
+        assertThat(twice.exit()).isEqualTo(2);
+        assertThat(twice.err()).contains("baseline 'naive' is named twice");
+    }
+
+    @Test
     void shouldRefuseAnUnknownScenarioWithTheChoices() {
         CliRun r = run("run", "nope");
         assertThat(r.exit()).isEqualTo(2);

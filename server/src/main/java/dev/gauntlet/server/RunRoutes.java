@@ -1,6 +1,8 @@
 package dev.gauntlet.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.gauntlet.harness.connectors.ConnectorsFile;
+import dev.gauntlet.harness.run.Targets;
 import dev.gauntlet.harness.scenario.Scenario;
 import dev.gauntlet.harness.scenario.ScenarioLoader;
 import dev.gauntlet.harness.workflow.Workflow;
@@ -38,7 +40,7 @@ final class RunRoutes {
                 "202 {\"id\"}; 409 while another run is running", this::runWorkflow);
         api.get("/scenarios", "The built-in scenarios", "{\"scenarios\":[{\"name\",\"description\"}]}", this::scenarios);
         api.add(HandlerType.POST, "/scenarios/run", "Run a scenario against this mesh and its farm",
-                "{\"scenario\":\"hell\",\"duration\":\"60s\",\"seed\":42,\"compare\":\"naive\",\"reset\":true}",
+                "{\"scenario\":\"hell\",\"duration\":\"60s\",\"seed\":42,\"compare\":\"naive,naive-retry\" (or [\"naive\",\"naive-retry\"]),\"reset\":true}",
                 "202 {\"id\"}; 409 while another run is running", this::runScenario);
         api.get("/runs", "Every run, oldest first, kept across restarts in the data folder",
                 "{\"runs\":[{\"id\",\"scenario\",\"state\",\"started\",\"finished\",\"passed\",\"stop_reason\"}]}", this::list);
@@ -83,7 +85,7 @@ final class RunRoutes {
         Scenario scenario = new Scenario("workflow_" + workflow, "workflow " + workflow + " at " + rate + "/s", seed == null ? 42 : seed,
                 List.of(phase), List.of(), List.of(), null);
         checkRunnable(scenario, "connectors");
-        accepted(ctx, runs.start(scenario, false, reset == null || reset));
+        accepted(ctx, runs.start(scenario, List.of(), reset == null || reset));
     }
 
     private void runScenario(Context ctx) {
@@ -100,11 +102,25 @@ final class RunRoutes {
         if (b.has("duration")) scenario = scenario.scaledTo(b.duration("duration", null, MAX_DURATION));
         Long seed = b.integer("seed");
         if (seed != null) scenario = scenario.withSeed(seed);
-        String compare = b.text("compare", null);
-        if (compare != null && !compare.equals("naive")) throw ApiError.badRequest("compare", "compare must be \"naive\" (or left out), was '" + compare + "'");
+        List<String> baselines = baselines(b);
         Boolean reset = b.bool("reset");
         checkRunnable(scenario, "scenario");
-        accepted(ctx, runs.start(scenario, compare != null, reset == null || reset));
+        accepted(ctx, runs.start(scenario, baselines, reset == null || reset));
+    }
+
+    /** {@code compare}: baseline names comma-separated in one text ("naive,naive-retry") or as a list; none when absent. */
+    private static List<String> baselines(Body b) {
+        if (!b.has("compare")) return List.of();
+        JsonNode v = b.node().get("compare");
+        if (!v.isTextual() && !v.isArray()) {
+            throw ApiError.badRequest("compare", "compare must be baseline names, comma-separated text or a list (" + String.join(", ", Targets.BASELINES)
+                    + "), was " + v);
+        }
+        try {
+            return v.isTextual() ? Targets.baselines(v.asText()) : Targets.baselines(b.names("compare"));
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("compare", "compare " + v + ": " + e.getMessage());
+        }
     }
 
     /** Refuses, before anything starts, a scenario naming connectors this server does not have. */

@@ -147,8 +147,12 @@ final class Runs {
         return workflows;
     }
 
-    /** Starts a run, or refuses with 409 while another one is running. */
-    synchronized Run start(Scenario scenario, boolean compare, boolean resetFarm) {
+    /**
+     * Starts a run, or refuses with 409 while another one is running.
+     *
+     * @param baselines names from {@link Targets#BASELINES}, run in this order after the mesh on the same scenario
+     */
+    synchronized Run start(Scenario scenario, List<String> baselines, boolean resetFarm) {
         Run current = active.get();
         if (current != null) {
             throw ApiError.conflict("run_in_progress", "run " + current.id + " (" + current.scenario + ") is still running; one run at a time: "
@@ -164,11 +168,11 @@ final class Runs {
         announce(run, "started", null);
         List<ConnectorsFile.Entry> entries = connectors.get();
         threads.removeIf(t -> !t.isAlive());
-        threads.add(Thread.ofVirtual().name("aam-run-" + id).start(() -> execute(run, scenario, entries, compare, resetFarm)));
+        threads.add(Thread.ofVirtual().name("aam-run-" + id).start(() -> execute(run, scenario, entries, List.copyOf(baselines), resetFarm)));
         return run;
     }
 
-    private void execute(Run run, Scenario scenario, List<ConnectorsFile.Entry> entries, boolean compare, boolean resetFarm) {
+    private void execute(Run run, Scenario scenario, List<ConnectorsFile.Entry> entries, List<String> baselines, boolean resetFarm) {
         ScenarioRunner.Listener listener = new ScenarioRunner.Listener() {
             @Override
             public void second(ScenarioRunner.Live live) {
@@ -183,9 +187,9 @@ final class Runs {
         try {
             var runner = new ScenarioRunner(workflows, new FarmControl(farmUrl, http), resetFarm);
             RunReport report = runner.run(scenario, Targets.mesh(mesh, entries), listener, run.stop::get);
-            if (compare && !run.stop.get()) {
-                RunReport naive = runner.run(scenario, Targets.naive(entries, http), listener, run.stop::get);
-                report = report.withBaseline(naive);
+            for (String baseline : baselines) {
+                if (run.stop.get()) break;
+                report = report.withBaseline(runner.run(scenario, Targets.baseline(baseline, entries, http), listener, run.stop::get));
             }
             run.report = report;
             run.passed = report.passed();

@@ -145,6 +145,13 @@ class AamApiTest {
         assertRefused(f.send("POST", "/scenarios/run", "{\"scenario\":\"mild\",\"duration\":\"soon\"}"), 400, "duration");
         assertRefused(f.send("POST", "/scenarios/run", "{\"scenario\":\"mild\",\"seed\":1.5}"), 400, "seed");
         assertRefused(f.send("POST", "/scenarios/run", "{\"scenario\":\"mild\",\"compare\":\"smart\"}"), 400, "compare");
+        HttpResponse<String> unknown = f.send("POST", "/scenarios/run", "{\"scenario\":\"mild\",\"compare\":\"naive,smart\"}");
+        assertRefused(unknown, 400, "compare");
+        assertThat(json(unknown).path("message").asText()).contains("unknown baseline 'smart'; accepted: naive, naive-retry, naive-keyed");
+        assertRefused(f.send("POST", "/scenarios/run", "{\"scenario\":\"mild\",\"compare\":[\"naive\",\"naive\"]}"), 400, "compare");
+        assertRefused(f.send("POST", "/scenarios/run", "{\"scenario\":\"mild\",\"compare\":[\"naive\",1]}"), 400, "compare");
+        assertRefused(f.send("POST", "/scenarios/run", "{\"scenario\":\"mild\",\"compare\":[]}"), 400, "compare");
+        assertRefused(f.send("POST", "/scenarios/run", "{\"scenario\":\"mild\",\"compare\":true}"), 400, "compare");
         assertRefused(f.send("POST", "/scenarios/run", "{\"scenario\":\"mild\",\"colour\":\"red\"}"), 400, "colour");
         assertRefused(f.send("POST", "/workflows/run", "{\"workflow\":\"nope\"}"), 400, "workflow");
         assertRefused(f.send("POST", "/workflows/run", "{\"workflow\":\"idempotent_write\",\"rate\":0}"), 400, "rate");

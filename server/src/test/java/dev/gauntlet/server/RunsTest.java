@@ -118,6 +118,30 @@ class RunsTest {
         }
     }
 
+    @Test
+    void shouldRunEachBaselineAfterTheMeshAndKeepThemAllInTheReport() {
+        HttpResponse<String> started = f.send("POST", "/scenarios/run",
+                "{\"scenario\":\"schema_drift\",\"duration\":\"2s\",\"seed\":5,\"compare\":[\"naive\",\"naive-retry\"]}");
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        String id = json(started).path("id").asText();
+        JsonNode done;
+        try {
+            done = awaitDone(id);
+        } finally {
+            f.send("POST", "/runs/" + id + "/stop", null); // the other tests need the server free; 409 once it is done
+        }
+        assertThat(done.path("state").asText()).as(done.toString()).isIn("passed", "failed");
+        JsonNode report = done.path("report");
+        assertThat(report.path("target").asText()).isEqualTo("mesh");
+        assertThat(report.path("baselines").properties()).extracting(java.util.Map.Entry::getKey).containsExactly("naive", "naive-retry");
+        assertThat(report.at("/baselines/naive-retry/target").asText()).isEqualTo("naive-retry");
+        assertThat(report.at("/baselines/naive-retry/seed").asLong()).isEqualTo(5);
+        assertThat(report.at("/baselines/naive-retry/totals/logical_ops").asLong()).isPositive();
+        assertThat(report.at("/baseline/target").asText()).as("baseline keeps the first").isEqualTo("naive");
+        assertThat(f.get("/runs/" + id + "/junit.xml").body()).contains("gauntlet.schema_drift.baseline.naive\"", "gauntlet.schema_drift.baseline.naive-retry\"");
+        assertThat(f.get("/runs/" + id + "/report.html").body()).contains("<th>mesh</th><th>naive</th><th>naive-retry</th>");
+    }
+
     private static void assertRefused(HttpResponse<String> r, int status, String field) {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
         assertThat(json(r).path("field").asText()).as(r.body()).isEqualTo(field);

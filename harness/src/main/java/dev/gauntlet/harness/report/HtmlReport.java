@@ -27,10 +27,18 @@ public final class HtmlReport {
         }
         sb.append("</table>\n");
 
-        sb.append("<h2>Totals</h2><table><tr><th class=\"l\">run</th><th>logical ops</th><th>succeeded</th><th>failed</th><th>success</th><th>req/s</th>"
-                + "<th>retries</th><th>retry success</th><th>DLQ pending</th><th>lost</th><th>duplicates</th><th>p50 ms</th><th>p99 ms</th></tr>\n");
-        totalsRow(sb, "mesh", r);
-        if (r.baseline() != null) totalsRow(sb, "naive client", r.baseline());
+        // One column per run: this one, then each baseline (same scenario, seed and duration) in the order they ran.
+        var columns = ComparedFigure.columns(r);
+        sb.append("<h2>Totals</h2>");
+        if (columns.size() > 1) sb.append("<p>Beside the baselines: the same workload through each baseline client, same seed.</p>");
+        sb.append("<table><tr><th class=\"l\">figure</th>");
+        columns.keySet().forEach(name -> sb.append("<th>").append(JUnitXml.esc(name)).append("</th>"));
+        sb.append("</tr>\n");
+        for (ComparedFigure f : ComparedFigure.values()) {
+            sb.append("<tr><td class=\"l\">").append(JUnitXml.esc(f.label)).append("</td>");
+            columns.values().forEach(run -> sb.append("<td>").append(JUnitXml.esc(f.format(run))).append("</td>"));
+            sb.append("</tr>\n");
+        }
         sb.append("</table>\n");
 
         sb.append("<h2>Connectors</h2><table><tr><th class=\"l\">connector</th><th>logical ops</th><th>success</th><th>req/s</th><th>retries</th>"
@@ -50,15 +58,6 @@ public final class HtmlReport {
         chart(sb, "DLQ depth", s, p -> p.dlqDepth(), "#9467bd");
         sb.append("</div>\n</body></html>\n");
         return sb.toString();
-    }
-
-    private static void totalsRow(StringBuilder sb, String name, RunReport r) {
-        var t = r.totals();
-        sb.append("<tr><td class=\"l\">").append(name).append("</td><td>").append(t.logicalOps()).append("</td><td>").append(t.succeeded())
-                .append("</td><td>").append(t.failed()).append("</td><td>").append(pct(t.successRate())).append("</td><td>").append(fmt(t.reqPerS()))
-                .append("</td><td>").append(t.retries()).append("</td><td>").append(pct(t.retrySuccessRate())).append("</td><td>").append(t.dlqPending())
-                .append("</td><td>").append(t.lost()).append("</td><td>").append(t.duplicates()).append("</td><td>").append(fmt(r.latencyMs().p50()))
-                .append("</td><td>").append(fmt(r.latencyMs().p99())).append("</td></tr>\n");
     }
 
     /** A 360×160 line chart with its maximum and the run's length on the axes. */

@@ -1,23 +1,32 @@
 package dev.gauntlet.harness.report;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.gauntlet.harness.threshold.ThresholdResult;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Everything a run measured, in the shape of {@code report.json} (DESIGN.md section 6 keeps these keys stable:
- * scenario, seed, duration_s, thresholds, totals, latency_ms, connectors, baseline).
+ * scenario, seed, duration_s, thresholds, totals, latency_ms, connectors, baseline, baselines).
  *
- * @param halted   why a halt condition ended the run early, or null when it ran its course
- * @param target   what the load went through: "mesh" or "naive"
- * @param baseline the same workload through the naive client ({@code --compare naive}), or null
- * @param series   one point per second, for the charts
+ * @param halted    why a halt condition ended the run early, or null when it ran its course
+ * @param target    what the load went through: "mesh", "aam", or a baseline's name ("naive", "naive-retry", …)
+ * @param series    one point per second, for the charts
+ * @param baselines the same workload through each baseline client ({@code --compare naive,naive-retry}), by name in the
+ *                  order they ran; empty without {@code --compare} (and then left out of the JSON)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunReport(String scenario, long seed, double durationS, String startedAt, boolean passed, String halted,
                         String target, List<ThresholdResult> thresholds, Totals totals, Latency latencyMs,
-                        Map<String, ConnectorFigures> connectors, List<SeriesPoint> series, RunReport baseline) {
+                        Map<String, ConnectorFigures> connectors, List<SeriesPoint> series,
+                        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, RunReport> baselines) {
+
+    public RunReport {
+        baselines = baselines == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(baselines));
+    }
 
     /** The run's totals; lost and duplicates come from the checker (farm ledger + DLQ), not the mesh's counters. */
     public record Totals(long logicalOps, long succeeded, long failed, long dlqPending, long lost, long duplicates,
@@ -36,9 +45,21 @@ public record RunReport(String scenario, long seed, double durationS, String sta
     /** One second of the run. */
     public record SeriesPoint(double t, double reqPerS, double successRate, double p99Ms, long dlqDepth, long openCircuits, String phase) {}
 
-    /** The same report with the naive client's run beside it. */
-    public RunReport withBaseline(RunReport naive) {
-        return new RunReport(scenario, seed, durationS, startedAt, passed, halted, target, thresholds, totals, latencyMs, connectors, series, naive);
+    /**
+     * The first baseline, or null: {@code baseline} in report.json, as it was before several baselines could run
+     * (DESIGN.md section 6 keeps it).
+     */
+    @JsonProperty("baseline")
+    public RunReport baseline() {
+        return baselines.isEmpty() ? null : baselines.values().iterator().next();
+    }
+
+    /** The same report with one more baseline's run beside it, under the name of what it went through. */
+    public RunReport withBaseline(RunReport run) {
+        if (baselines.containsKey(run.target())) throw new IllegalArgumentException("baseline '" + run.target() + "' is in the report already");
+        var all = new LinkedHashMap<>(baselines);
+        all.put(run.target(), run);
+        return new RunReport(scenario, seed, durationS, startedAt, passed, halted, target, thresholds, totals, latencyMs, connectors, series, all);
     }
 
     public long failedThresholds() {

@@ -3,7 +3,10 @@ package dev.gauntlet.harness.report;
 import dev.gauntlet.harness.threshold.ThresholdResult;
 import java.util.Locale;
 
-/** The end-of-run summary a person reads in the terminal: totals, latency, every threshold ✓/✗ with its value. */
+/**
+ * The end-of-run summary a person reads in the terminal: totals, latency, every threshold ✓/✗ with its value, and with
+ * baselines a table with one column per run.
+ */
 public final class Summary {
 
     private Summary() {}
@@ -18,16 +21,30 @@ public final class Summary {
                 t.retries(), t.retrySuccessRate() * 100, t.dlqPending(), t.lost(), t.duplicates()));
         var l = r.latencyMs();
         sb.append(String.format(Locale.ROOT, "  latency ms  p50 %.1f  p95 %.1f  p99 %.1f  max %.1f%n", l.p50(), l.p95(), l.p99(), l.max()));
-        if (withBaseline && r.baseline() != null) {
-            var b = r.baseline().totals();
-            var bl = r.baseline().latencyMs();
-            sb.append(String.format(Locale.ROOT, "  naive client: success %.2f %%  %.1f req/s  p99 %.1f ms  lost %d  duplicates %d%n",
-                    b.successRate() * 100, b.reqPerS(), bl.p99(), b.lost(), b.duplicates()));
-        }
+        if (withBaseline && !r.baselines().isEmpty()) baselines(sb, r);
         sb.append("  thresholds:\n");
         for (ThresholdResult th : r.thresholds()) {
             sb.append("    ").append(th.pass() ? "✓ " : "✗ ").append(th.expr()).append("   (measured ").append(JUnitXml.value(th.value())).append(")\n");
         }
         return sb.toString();
+    }
+
+    /** The run beside each baseline, one column each, in the order they ran. */
+    private static void baselines(StringBuilder sb, RunReport r) {
+        var columns = ComparedFigure.columns(r);
+        sb.append("  beside the baselines (same scenario, seed and duration):\n");
+        sb.append(String.format(Locale.ROOT, "    %-12s", ""));
+        columns.keySet().forEach(name -> sb.append(String.format(Locale.ROOT, " %" + width(name) + "s", name)));
+        sb.append('\n');
+        for (ComparedFigure f : ComparedFigure.SUMMARY) {
+            sb.append(String.format(Locale.ROOT, "    %-12s", f.label));
+            columns.forEach((name, run) -> sb.append(String.format(Locale.ROOT, " %" + width(name) + "s", f.format(run))));
+            sb.append('\n');
+        }
+    }
+
+    /** Wide enough for the name and for "100.00 %". */
+    private static int width(String name) {
+        return Math.max(10, name.length());
     }
 }

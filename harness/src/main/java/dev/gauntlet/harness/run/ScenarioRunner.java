@@ -144,7 +144,7 @@ public final class ScenarioRunner {
         for (Threshold t : scenario.thresholds()) results.add(t.evaluate(figures));
         boolean passed = halted.get() == null && results.stream().allMatch(ThresholdResult::pass);
         return new RunReport(scenario.name(), scenario.seed(), loadS, startedAt.toString(), passed, halted.get(), target.label(),
-                results, figures.totals(), recorder.latency(null), figures.perConnector(), List.copyOf(series), null);
+                results, figures.totals(), recorder.latency(null), figures.perConnector(), List.copyOf(series), Map.of());
     }
 
     /** Refuses a scenario naming a workflow or connector that does not exist, before any load starts. */

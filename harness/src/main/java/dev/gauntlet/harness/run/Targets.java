@@ -7,10 +7,14 @@ import dev.gauntlet.harness.workflow.MeshApi;
 import dev.gauntlet.harness.workflow.NaiveApi;
 import dev.gauntlet.mesh.Mesh;
 import java.net.http.HttpClient;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 
-/** Builds the two things a run can go through: the mesh's connectors, or the naive client on the same connectors. */
+/**
+ * Builds what a run can go through: the mesh's connectors, a running AAM, or one of the baseline clients on the same
+ * connectors ({@link #BASELINES}, the names {@code --compare} accepts).
+ */
 public final class Targets {
 
     private Targets() {}
@@ -45,6 +49,44 @@ public final class Targets {
         return new RunTarget("aam", apis, services, new AamProbe(aamUrl, http, services));
     }
 
+    /** The baselines by the name {@code --compare} and a run's {@code target} give them, in the order they are listed. */
+    public static final List<String> BASELINES = List.of("naive", "naive-retry", "naive-keyed");
+
+    /**
+     * The baselines a {@code --compare} value names, comma-separated ("naive,naive-retry"), in its order.
+     *
+     * @throws IllegalArgumentException naming the accepted names when one is unknown, empty or given twice
+     */
+    public static List<String> baselines(String commaSeparated) {
+        return baselines(List.of(commaSeparated.split(",", -1)));
+    }
+
+    /** As {@link #baselines(String)}, from a list of names (surrounding blanks ignored). */
+    public static List<String> baselines(List<String> names) {
+        if (names.isEmpty()) throw new IllegalArgumentException("names no baseline; accepted: " + String.join(", ", BASELINES));
+        var out = new ArrayList<String>();
+        for (String raw : names) {
+            String name = raw.strip();
+            if (!BASELINES.contains(name)) {
+                throw new IllegalArgumentException((name.isEmpty() ? "an empty baseline name" : "unknown baseline '" + name + "'")
+                        + "; accepted: " + String.join(", ", BASELINES) + " (several comma-separated, e.g. naive,naive-retry)");
+            }
+            if (out.contains(name)) throw new IllegalArgumentException("baseline '" + name + "' is named twice");
+            out.add(name);
+        }
+        return List.copyOf(out);
+    }
+
+    /** The baseline {@code name} (one of {@link #BASELINES}) on the given connectors. */
+    public static RunTarget baseline(String name, List<ConnectorsFile.Entry> connectors, HttpClient http) {
+        return switch (name) {
+            case "naive" -> naive(connectors, http);
+            case "naive-retry" -> naiveRetry(connectors, http);
+            case "naive-keyed" -> naiveKeyed(connectors, http);
+            default -> throw new IllegalArgumentException("baseline must be one of " + BASELINES + ", was '" + name + "'");
+        };
+    }
+
     /** The baseline: one attempt, a token fetched once, no limiter, no DLQ. */
     public static RunTarget naive(List<ConnectorsFile.Entry> connectors, HttpClient http) {
         return naive("naive", connectors, e -> new NaiveApi(e.spec(), http));
@@ -53,6 +95,14 @@ public final class Targets {
     /** The baseline written once "the right way": as {@link #naive}, but each write sends its op id as idempotency key. */
     public static RunTarget naiveKeyed(List<ConnectorsFile.Entry> connectors, HttpClient http) {
         return naive("naive-keyed", connectors, e -> NaiveApi.keyed(e.spec(), http));
+    }
+
+    /**
+     * The integration people write by hand: the naive client retrying every 5xx, 429, 408, timeout and broken
+     * connection (4 attempts, 100 ms apart), a token fetched again on a 401, writes resent without key or read-back.
+     */
+    public static RunTarget naiveRetry(List<ConnectorsFile.Entry> connectors, HttpClient http) {
+        return naive("naive-retry", connectors, e -> NaiveApi.retrying(e.spec(), http));
     }
 
     private static RunTarget naive(String label, List<ConnectorsFile.Entry> connectors, java.util.function.Function<ConnectorsFile.Entry, Api> api) {

@@ -13,27 +13,37 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
+import org.w3c.dom.Element;
 
 class ReportWriterTest {
 
     @TempDir
     Path dir;
 
-    static RunReport sample(RunReport baseline) {
+    static RunReport sample() {
+        return sample("mesh", new RunReport.Totals(1000, 990, 10, 3, 0, 1, 120, 0.99, 0.85, 16.7));
+    }
+
+    /** The mesh's run with two baselines that each went wrong their own way: one lost writes, one wrote some twice. */
+    static RunReport withTwoBaselines() {
+        return sample().withBaseline(sample("naive", new RunReport.Totals(1000, 800, 200, 0, 123, 0, 0, 0.8, Double.NaN, 16.7)))
+                .withBaseline(sample("naive-retry", new RunReport.Totals(1000, 970, 30, 0, 4, 37, 410, 0.97, 0.9, 16.7)));
+    }
+
+    static RunReport sample(String target, RunReport.Totals totals) {
         var lat = new RunReport.Latency(12, 40, 90.5, 300);
-        var totals = new RunReport.Totals(1000, 990, 10, 3, 0, 1, 120, 0.99, 0.85, 16.7);
         var stripe = new RunReport.ConnectorFigures(1000, 990, 10, 120, 0.99, 0.85, 16.7, lat, 3, 0, 1, Map.of("server_error", 10L), 0, 0);
-        return new RunReport("hell", 42, 60, "2026-11-29T12:00:00Z", false, null, "mesh",
+        return new RunReport("hell", 42, 60, "2026-11-29T12:00:00Z", false, null, target,
                 List.of(new ThresholdResult("duplicates == 0", 1, false), new ThresholdResult("p99_ms < 2000", 90.5, true),
                         new ThresholdResult("dlq_delay_ms < 5000", Double.NaN, false)),
                 totals, lat, Map.of("stripe_mock", stripe),
                 List.of(new RunReport.SeriesPoint(1, 15, 0.98, 80, 2, 0, "ramp"), new RunReport.SeriesPoint(2, 17, 1.0, 95, 3, 1, "hold")),
-                baseline);
+                null);
     }
 
     @Test
     void shouldWriteTheStableJsonKeys() throws Exception {
-        ReportWriter.write(sample(sample(null)), dir);
+        ReportWriter.write(sample().withBaseline(sample("naive", sample().totals())), dir);
         JsonNode j = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
         assertThat(j.get("scenario").asText()).isEqualTo("hell");
         assertThat(j.get("seed").asLong()).isEqualTo(42);
@@ -48,11 +58,41 @@ class ReportWriterTest {
         assertThat(j.get("connectors").get("stripe_mock").get("logical_ops").asLong()).isEqualTo(1000);
         assertThat(j.get("baseline").get("totals").get("logical_ops").asLong()).isEqualTo(1000);
         assertThat(j.get("baseline").has("baseline")).isFalse();
+        assertThat(j.get("baseline").has("baselines")).isFalse();
+        assertThat(j.get("baselines").get("naive")).isEqualTo(j.get("baseline"));
+    }
+
+    @Test
+    void shouldKeepEveryBaselineByNameAndTheFirstAsBaselineWhenSeveralRan() throws Exception {
+        ReportWriter.write(withTwoBaselines(), dir);
+        JsonNode j = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
+        assertThat(j.get("baselines").properties()).extracting(java.util.Map.Entry::getKey).containsExactly("naive", "naive-retry");
+        assertThat(j.at("/baselines/naive/target").asText()).isEqualTo("naive");
+        assertThat(j.at("/baselines/naive/totals/lost").asLong()).isEqualTo(123);
+        assertThat(j.at("/baselines/naive-retry/totals/duplicates").asLong()).isEqualTo(37);
+        assertThat(j.at("/baselines/naive-retry/totals/retries").asLong()).isEqualTo(410);
+        assertThat(j.get("baseline")).as("baseline keeps the first (DESIGN.md section 6)").isEqualTo(j.at("/baselines/naive"));
+        assertThat(j.at("/totals/duplicates").asLong()).as("the run's own figures stay the mesh's").isEqualTo(1);
+    }
+
+    @Test
+    void shouldLeaveBothBaselineKeysOutWithoutACompare() throws Exception {
+        ReportWriter.write(sample(), dir);
+        JsonNode j = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
+        assertThat(j.has("baseline")).isFalse();
+        assertThat(j.has("baselines")).isFalse();
+    }
+
+    @Test
+    void shouldRefuseTheSameBaselineTwice() {
+        RunReport once = sample().withBaseline(sample("naive", sample().totals()));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> once.withBaseline(sample("naive", sample().totals())))
+                .hasMessageContaining("baseline 'naive' is in the report already");
     }
 
     @Test
     void shouldWriteOneJUnitTestCasePerThreshold() throws Exception {
-        ReportWriter.write(sample(null), dir);
+        ReportWriter.write(sample(), dir);
         Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(dir.resolve("junit.xml").toFile());
         var suite = doc.getDocumentElement();
         assertThat(suite.getAttribute("tests")).isEqualTo("3");
@@ -62,16 +102,75 @@ class ReportWriterTest {
     }
 
     @Test
+    void shouldGiveEachBaselineAJUnitSuiteOfFiguresThatNeverFails() throws Exception {
+        ReportWriter.write(withTwoBaselines(), dir);
+        Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(dir.resolve("junit.xml").toFile());
+        assertThat(doc.getDocumentElement().getTagName()).isEqualTo("testsuites");
+        assertThat(doc.getDocumentElement().getAttribute("failures")).as("only the run's thresholds count").isEqualTo("2");
+        var suites = doc.getElementsByTagName("testsuite");
+        assertThat(suites.getLength()).isEqualTo(3);
+        Element naive = (Element) suites.item(1), retry = (Element) suites.item(2);
+        assertThat(naive.getAttribute("name")).isEqualTo("gauntlet.hell.baseline.naive");
+        assertThat(retry.getAttribute("name")).isEqualTo("gauntlet.hell.baseline.naive-retry");
+        for (Element b : List.of(naive, retry)) {
+            assertThat(b.getAttribute("tests")).isEqualTo("0");
+            assertThat(b.getAttribute("failures")).isEqualTo("0");
+            assertThat(b.getElementsByTagName("testcase").getLength()).isZero();
+            assertThat(b.getElementsByTagName("system-out").item(0).getTextContent()).contains("informational");
+        }
+        assertThat(property(naive, "lost")).isEqualTo("123");
+        assertThat(property(retry, "duplicates")).isEqualTo("37");
+        assertThat(property(retry, "success_rate")).isEqualTo("0.9700");
+        assertThat(property(retry, "retries")).isEqualTo("410");
+        assertThat(doc.getElementsByTagName("failure").getLength()).as("a baseline's failed thresholds are no failures").isEqualTo(2);
+    }
+
+    private static String property(Element suite, String name) {
+        var ps = suite.getElementsByTagName("property");
+        for (int i = 0; i < ps.getLength(); i++) {
+            Element p = (Element) ps.item(i);
+            if (p.getAttribute("name").equals(name)) return p.getAttribute("value");
+        }
+        throw new AssertionError("no property " + name + " in " + suite.getAttribute("name"));
+    }
+
+    @Test
     void shouldWriteASelfContainedHtmlReport() throws Exception {
-        ReportWriter.write(sample(sample(null)), dir);
+        ReportWriter.write(sample(), dir);
         String html = Files.readString(dir.resolve("report.html"));
-        assertThat(html).contains("<svg", "polyline", "✗ fail", "naive client", "stripe_mock");
-        assertThat(html).doesNotContain("<script", "src=\"http", "href=\"http");
+        assertThat(html).contains("<svg", "polyline", "✗ fail", "stripe_mock", "<th>mesh</th>");
+        assertThat(html).doesNotContain("<script", "src=\"http", "href=\"http", "Beside the baselines");
+    }
+
+    @Test
+    void shouldShowEachBaselineAsAColumnOfTheHtmlTotals() throws Exception {
+        ReportWriter.write(withTwoBaselines(), dir);
+        String html = Files.readString(dir.resolve("report.html"));
+        assertThat(html).contains("<th>mesh</th><th>naive</th><th>naive-retry</th>");
+        assertThat(html).contains("<tr><td class=\"l\">lost</td><td>0</td><td>123</td><td>4</td></tr>");
+        assertThat(html).contains("<tr><td class=\"l\">duplicates</td><td>1</td><td>0</td><td>37</td></tr>");
+        assertThat(html).contains("<tr><td class=\"l\">success</td><td>99.00 %</td><td>80.00 %</td><td>97.00 %</td></tr>");
+        assertThat(html.indexOf(">lost<")).isLessThan(html.indexOf(">duplicates<"));
+        assertThat(html.indexOf(">duplicates<")).isLessThan(html.indexOf(">success<"));
+        assertThat(html.indexOf(">success<")).isLessThan(html.indexOf(">p50 ms<"));
     }
 
     @Test
     void shouldSummariseEveryThresholdWithItsValue() {
-        String s = Summary.render(sample(null), false);
+        String s = Summary.render(sample(), false);
         assertThat(s).contains("FAILED", "✗ duplicates == 0   (measured 1)", "✓ p99_ms < 2000   (measured 90.50)", "not measured");
+    }
+
+    @Test
+    void shouldSummariseTheRunBesideEachBaselineOneColumnEach() {
+        String s = Summary.render(withTwoBaselines(), true);
+        List<String> lines = s.lines().toList();
+        int head = lines.indexOf(lines.stream().filter(l -> l.contains("beside the baselines")).findFirst().orElseThrow());
+        assertThat(lines.get(head + 1).split("\\s+")).containsSubsequence("mesh", "naive", "naive-retry");
+        assertThat(lines.get(head + 2).split("\\s+")).containsSubsequence("lost", "0", "123", "4");
+        assertThat(lines.get(head + 3).split("\\s+")).containsSubsequence("duplicates", "1", "0", "37");
+        assertThat(lines.get(head + 4)).contains("success", "99.00 %", "80.00 %", "97.00 %");
+        assertThat(lines.get(head + 5)).contains("p50 ms");
+        assertThat(Summary.render(withTwoBaselines(), false)).as("not in the JUnit system-out of the run").doesNotContain("beside the baselines");
     }
 }

@@ -89,6 +89,18 @@ class ScenarioRunnerTest {
     }
 
     @Test
+    void shouldRunTheSameWorkloadThroughTheHandWrittenRetryLoop() {
+        Scenario s = ScenarioLoader.parse(SCENARIO, "short.yaml");
+        RunReport r = new ScenarioRunner(Workflows.builtIn(), new FarmControl(farm.url(), http), true)
+                .run(s, Targets.baseline("naive-retry", connectors, http), ScenarioRunner.Listener.NONE, () -> false);
+        assertThat(r.target()).isEqualTo("naive-retry");
+        assertThat(r.totals().logicalOps()).isBetween(90L, 110L);
+        assertThat(r.totals().succeeded()).as("calm: nothing to retry").isEqualTo(r.totals().logicalOps());
+        assertThat(r.totals().retries()).isZero();
+        assertThat(r.totals().duplicates()).isZero();
+    }
+
+    @Test
     void shouldRefuseUnknownWorkflowsAndConnectorsBeforeAnyLoad() {
         Scenario bad = ScenarioLoader.parse(SCENARIO.replace("workflow: idempotent_write", "workflow: nope"), "bad.yaml");
         var runner = new ScenarioRunner(Workflows.builtIn(), new FarmControl(farm.url(), http), true);

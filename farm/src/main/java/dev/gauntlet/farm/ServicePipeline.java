@@ -121,7 +121,9 @@ final class ServicePipeline {
                 logFault(svc, auth, ordinal, struck, method, path);
                 return executionError.copy();
             };
-            reply = execute(handler, new Call(request, svc, farm, auth.client(), key), key, processing);
+            // The ledger records the key header as sent (a stand-in op id), whether or not key semantics apply.
+            String sentKey = svc.idempotency() == null ? null : request.header(svc.spec().idempotency().header());
+            reply = execute(handler, new Call(request, svc, farm, auth.client(), sentKey), key, processing);
             flavor.limitHeaders(limit, reply);
         }
 

@@ -68,11 +68,7 @@ class StripeWriteSemanticsTest {
     }
 
     private HttpResponse<String> form(String path, String body, String... extraHeaders) {
-        String[] headers = new String[2 + extraHeaders.length];
-        headers[0] = AUTH[0];
-        headers[1] = AUTH[1];
-        System.arraycopy(extraHeaders, 0, headers, 2, extraHeaders.length);
-        return farm.postForm(BASE + path, body, headers);
+        return StripeFlavorTest.form(farm, path, body, extraHeaders);
     }
 
     private CompletableFuture<HttpResponse<String>> formAsync(String path, String body) {

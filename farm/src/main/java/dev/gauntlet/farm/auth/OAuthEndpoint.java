@@ -20,7 +20,8 @@ import java.util.List;
 
 /**
  * The OAuth 2.0 token endpoint logic shared by {@code POST /oauth2/token} and the vendors' own token paths:
- * client credentials (form, JSON or HTTP Basic) and the refresh-token grant with rotation.
+ * client credentials (form, JSON or HTTP Basic) and the refresh-token grant with rotation; {@link #farmWide} finds the
+ * service (or services) of a farm-wide request.
  */
 public final class OAuthEndpoint {
     private OAuthEndpoint() {}
@@ -133,10 +134,10 @@ public final class OAuthEndpoint {
 
         if ("refresh_token".equals(text(params, "grant_type"))) {
             String rt = text(params, "refresh_token");
+            if (rt == null) return oauthError(400, "invalid_request", "refresh_token is required for grant_type refresh_token");
             ServiceRuntime issuer = services.stream().filter(s -> s.tokens().knowsRefreshToken(rt)).findFirst().orElse(null);
             if (issuer != null) return handleAt(issuer, params, request, origin);
-            return oauthError(400, "invalid_grant", rt == null ? "refresh_token is required for grant_type refresh_token"
-                    : "Invalid Refresh Token: Refresh Token Not Found");
+            return oauthError(400, "invalid_grant", "Invalid Refresh Token: Refresh Token Not Found");
         }
         String client = text(params, "client_id");
         List<ServiceRuntime> owners = services.stream().filter(s -> s.spec().auth().usesTokens()

@@ -43,7 +43,7 @@ public final class StripeFlavor implements Flavor {
     private static final String RATE_LIMITED = "Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.";
     /** The code of Stripe's 429 for contention on one object (docs.stripe.com/error-codes#lock-timeout). */
     static final String LOCK_TIMEOUT = "lock_timeout";
-    // The body of a real lock_timeout answer (quoted in a public issue report of a 429 from POST /v1/payment_intents/…/confirm).
+    // The message of a real lock_timeout answer, as quoted with its 429 body in a public issue report.
     private static final String LOCKED = "This object cannot be accessed right now because another API request or Stripe process is "
             + "currently accessing it. If you see this error intermittently, retry the request. If you see this error frequently "
             + "and are making multiple concurrent requests to a single object, make your requests serially or at a lower rate.";
@@ -74,6 +74,8 @@ public final class StripeFlavor implements Flavor {
         String type = "invalid_request_error";
         String code = error.code();
         String param = error.field();
+        // A rate-limit error the caller coded lock_timeout: contention on one object rather than the client's budget.
+        boolean locked = error.kind() == ErrorKind.RATE_LIMITED && LOCK_TIMEOUT.equals(error.code());
         String message = error.message();
         switch (error.kind()) {
             case AUTH_MISSING -> {
@@ -91,7 +93,6 @@ public final class StripeFlavor implements Flavor {
             }
             case RATE_LIMITED -> {
                 status = 429;
-                boolean locked = LOCK_TIMEOUT.equals(code);
                 code = locked ? LOCK_TIMEOUT : "rate_limit";
                 message = locked ? LOCKED : RATE_LIMITED;
             }
@@ -122,7 +123,6 @@ public final class StripeFlavor implements Flavor {
         }
         Reply reply = Reply.json(status, Map.of("error", envelope(type, code, message, param)));
         requestId(reply);
-        boolean locked = LOCK_TIMEOUT.equals(code);
         if (error.limit() != null && !locked) reply.header("Retry-After", error.limit().retryAfterSeconds());
         if (status == 401) reply.header("WWW-Authenticate", "Basic realm=\"Stripe\"");
         // Stripe's SDKs read Stripe-Should-Retry before their own rules (stripe-java HttpClient.shouldRetry: "advise us

@@ -16,21 +16,19 @@ import dev.gauntlet.farm.http.Reply;
 import dev.gauntlet.farm.http.Route;
 import dev.gauntlet.farm.http.RouteTable;
 import dev.gauntlet.farm.http.SocketFaults;
+import dev.gauntlet.farm.idempotency.IdempotencyFingerprint;
 import dev.gauntlet.farm.idempotency.IdempotencyStore;
 import dev.gauntlet.farm.limit.LimitDecision;
 import dev.gauntlet.farm.spec.AuthSpec;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * What happens to every request a service receives, in this order:
  * route → body limit → credentials → chaos decision (socket faults before the request end here) → rate limit →
- * (injected HTTP fault | idempotency → handler) → latency → answer or socket fault after the commit.
+ * (injected HTTP fault | idempotency → (injected 500 the vendor saves under the key | handler)) → latency → answer or
+ * socket fault after the commit.
  * Flavours only shape the answers; this class is the one place the order is written down.
  */
 final class ServicePipeline {
@@ -86,11 +84,19 @@ final class ServicePipeline {
         long ordinal = svc.nextOrdinal(auth.client());
         ChaosLevel level = farm.chaos().levelFor(svc.id());
         Fault fault = usable(farm.planner().decide(svc.id(), auth.client(), ordinal, level, svc.profile()), route, auth);
+        fault = lockTimeoutOrNot(flavor, svc.id(), auth.client(), ordinal, fault);
         if (fault.strikesBefore()) {
             logFault(svc, auth, ordinal, fault, method, path);
             strike(ctx, fault, null);
             return;
         }
+
+        String key = keyOf(svc, route, request);
+        // A 500 is the endpoint's own failure, so it happens inside execution: where the vendor saves such errors under
+        // the key (Stripe), it strikes behind the idempotency step. 502/503/504 come from in front of the endpoint
+        // (gateway, overload, timeout) and strike before the key is looked at, as every other HTTP fault does.
+        Reply executionError = key != null && fault.is(FaultType.server_error) && fault.status() == 500
+                ? flavor.savedExecutionError(FarmError.server(500)) : null;
 
         // The vendor's own limit is checked first, as real APIs do: a client over its limit gets the 429 and no
         // injected HTTP fault (only a network fault can still break the 429 on its way back). A token endpoint is the
@@ -104,16 +110,23 @@ final class ServicePipeline {
             reply = flavor.error(FarmError.limited(limit));
             flavor.limitHeaders(limit, reply);
             if (!fault.isNone() && !fault.type().isNetwork()) fault = Fault.NONE;
-        } else if (fault.replacesAnswer()) {
+        } else if (fault.replacesAnswer() && executionError == null) {
             logFault(svc, auth, ordinal, fault, method, path);
             reply = faultAnswer(svc, fault, auth, level, limit);
         } else {
             if (fault.is(FaultType.slow)) logFault(svc, auth, ordinal, fault, method, path);
-            String key = svc.idempotency() == null ? null : request.header(svc.spec().idempotency().header());
             // A slow fault is slow processing: the wait happens while the request holds its idempotency key.
             long processing = fault.is(FaultType.slow) ? fault.delayMs() : 0;
             answerDelay -= processing;
-            reply = execute(route, new Call(request, svc, farm, auth.client(), key), key, processing);
+            Fault struck = fault;
+            // The injected 500 strikes (and goes into the fault log) only when the request gets as far as executing.
+            Route.RouteHandler handler = executionError == null ? route.handler() : call -> {
+                logFault(svc, auth, ordinal, struck, method, path);
+                return executionError.copy();
+            };
+            // The ledger records the key header as sent (a stand-in op id), whether or not key semantics apply.
+            String sentKey = svc.idempotency() == null ? null : request.header(svc.spec().idempotency().header());
+            reply = execute(handler, new Call(request, svc, farm, auth.client(), sentKey), key, processing);
             if (limit != null) flavor.limitHeaders(limit, reply);
         }
 
@@ -126,16 +139,27 @@ final class ServicePipeline {
         reply.writeTo(ctx);
     }
 
-    /** Runs the handler, under idempotency-key semantics when the service declares them and the request has a key. */
-    private Reply execute(Route route, Call call, String key, long processingMs) {
+    /**
+     * The request's idempotency key when one applies: a write other than DELETE, on a service that declares keys, with a
+     * non-empty key header. A DELETE is idempotent by definition (RFC 9110 section 9.2.2), and Stripe ignores keys on it
+     * ("Sending idempotency keys in GET and DELETE requests has no effect", docs.stripe.com/api/idempotent_requests).
+     */
+    private static String keyOf(ServiceRuntime svc, Route route, FarmRequest request) {
+        if (svc.idempotency() == null || !route.write() || request.method().equals("DELETE")) return null;
+        String key = request.header(svc.spec().idempotency().header());
+        return key == null || key.isEmpty() ? null : key;
+    }
+
+    /** Runs the handler, under idempotency-key semantics when the request carries a key that applies ({@link #keyOf}). */
+    private Reply execute(Route.RouteHandler handler, Call call, String key, long processingMs) {
         IdempotencyStore<Reply> store = call.service().idempotency();
-        if (!route.write() || store == null || key == null || key.isEmpty()) {
+        if (key == null) {
             farm.pause(processingMs);
-            return run(route, call);
+            return run(handler, call);
         }
         Flavor flavor = call.service().flavor();
         String headerName = call.service().spec().idempotency().header();
-        return switch (store.begin(call.client(), key, fingerprint(call.request()))) {
+        return switch (store.begin(call.client(), key, IdempotencyFingerprint.of(call.request()))) {
             case IdempotencyStore.Replay<Reply> r -> r.answer().copy().header("Idempotent-Replayed", "true");
             case IdempotencyStore.Mismatch<Reply> m -> flavor.error(new FarmError(ErrorKind.IDEMPOTENCY_MISMATCH,
                     "Keys for idempotent requests can only be used with the same parameters they were first used with. "
@@ -145,18 +169,41 @@ final class ServicePipeline {
                             + "submitted twice, and the other request is still going through): " + key + ". Please try again later.", 409, headerName, null, null));
             case IdempotencyStore.Proceed<Reply> p -> {
                 farm.pause(processingMs);
-                Reply out = run(route, call);
-                // Validation failures never ran, so the key stays free for a corrected request (Stripe's rule).
-                if (out.status() == 400 || out.status() == 422) store.abandon(p.slot());
+                Reply out = run(handler, call);
+                if (executionNeverBegan(out)) store.abandon(p.slot());
                 else store.complete(p.slot(), out.copy());
                 yield out;
             }
         };
     }
 
-    private static Reply run(Route route, Call call) {
+    /**
+     * Whether the handler refused the request before executing it, so the key stays free: Stripe saves a result "only
+     * after the execution of an endpoint begins. If incoming parameters fail validation, or the request conflicts with
+     * another that's executing concurrently, no idempotent result is saved" (docs.stripe.com/idempotency). Validation
+     * answers 400 or 422; a conflict on an object's lock answers 429.
+     */
+    private static boolean executionNeverBegan(Reply out) {
+        return out.status() == 400 || out.status() == 422 || out.status() == 429;
+    }
+
+    /**
+     * Turns the flavour's share of injected rate limits into object-lock timeouts (Stripe: a quarter, see
+     * {@code StripeFlavor.lockTimeoutShare}); the choice is a draw of its own from the request's numbers, so it is as
+     * reproducible as the planner's, and the fault log names the kind the client met.
+     */
+    private Fault lockTimeoutOrNot(Flavor flavor, String service, String client, long ordinal, Fault fault) {
+        if (!fault.is(FaultType.rate_limit) || flavor.lockTimeoutShare() <= 0) return fault;
+        if (farm.planner().draw(service, client, ordinal, LOCK_TIMEOUT_SALT) >= flavor.lockTimeoutShare()) return fault;
+        return new Fault(FaultType.lock_timeout, 0, false, fault.delayMs());
+    }
+
+    // Names this draw among any others added per request ("lock" in ASCII); its value is arbitrary.
+    private static final long LOCK_TIMEOUT_SALT = 0x6C6F636BL;
+
+    private static Reply run(Route.RouteHandler handler, Call call) {
         try {
-            return route.handler().handle(call);
+            return handler.handle(call);
         } catch (BadInput e) {
             return call.error(FarmError.badInput(e.field(), e.getMessage()));
         } catch (ResourceStore.UniqueViolation e) {
@@ -186,6 +233,13 @@ final class ServicePipeline {
                 // A vendor's second limit (GitHub's secondary limits) leaves the primary count as it is; elsewhere an
                 // injected limit looks like the bucket running dry.
                 flavor.limitHeaders(flavor.secondaryLimits() ? bucket : limit, r);
+                yield r;
+            }
+            case lock_timeout -> {
+                // Contention on one object, not the client's budget: the bucket's headers stay as they are.
+                LimitDecision wait = new LimitDecision(false, bucket.limit(), bucket.remaining(), 1000, farm.clock().millis() / 1000 + 1, true);
+                Reply r = flavor.error(FarmError.limited(wait).withCode(FaultType.lock_timeout.name()));
+                flavor.limitHeaders(bucket, r);
                 yield r;
             }
             case auth_revoke -> {
@@ -294,19 +348,5 @@ final class ServicePipeline {
     private static Reply tooLarge(ServiceRuntime svc, long size) {
         return svc.flavor().error(new FarmError(ErrorKind.PAYLOAD_TOO_LARGE,
                 "Request body of " + size + " bytes is over the limit of " + svc.spec().maxBodyBytes() + " bytes", 413, null, null, null));
-    }
-
-    private static String fingerprint(FarmRequest request) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(request.method().getBytes());
-            md.update((byte) 0);
-            md.update(request.path().getBytes());
-            md.update((byte) 0);
-            md.update(ByteBuffer.wrap(request.body()));
-            return HexFormat.of().formatHex(md.digest(), 0, 12);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
     }
 }

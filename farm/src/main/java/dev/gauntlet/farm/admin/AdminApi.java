@@ -313,7 +313,7 @@ public final class AdminApi {
         return Reply.json(200, Map.of("service", s.id(), "drift", drift(s)));
     }
 
-    /** Farm-wide OAuth endpoint: the service is named by {@code service}/{@code audience}, or found by client id. */
+    /** Farm-wide OAuth endpoint ({@link OAuthEndpoint#farmWide}). */
     private void token(Context ctx) {
         FarmRequest req = query(ctx);
         ObjectNode params;
@@ -323,29 +323,8 @@ public final class AdminApi {
             json(ctx, 400, Map.of("error", "invalid_request", "error_description", e.getMessage()));
             return;
         }
-        String named = params.hasNonNull("service") ? params.get("service").asText() : params.hasNonNull("audience") ? params.get("audience").asText() : null;
-        ServiceRuntime svc;
-        if (named != null) {
-            svc = farm.service(named);
-            if (svc == null) {
-                json(ctx, 400, Map.of("error", "invalid_request", "error_description", "unknown service '" + named + "'"));
-                return;
-            }
-        } else {
-            String client = OAuthEndpoint.clientId(params);
-            List<ServiceRuntime> owners = farm.services().stream()
-                    .filter(s -> s.spec().auth().clients().stream().anyMatch(c -> c.id().equals(client))).toList();
-            if (owners.size() != 1) {
-                json(ctx, owners.isEmpty() ? 401 : 400, Map.of("error", owners.isEmpty() ? "invalid_client" : "invalid_request",
-                        "error_description", owners.isEmpty() ? "unknown client_id '" + client + "'"
-                                : "client_id '" + client + "' belongs to several services " + owners.stream().map(ServiceRuntime::id).toList() + "; name one with service=…"));
-                return;
-            }
-            svc = owners.getFirst();
-        }
-        req.serviceUrl(FarmRequest.origin(ctx.header("Host"), ctx.header("X-Forwarded-Proto"), ctx.req().getLocalAddr() + ":" + ctx.port())
-                + svc.spec().basePath());
-        send(ctx, OAuthEndpoint.handle(svc, params, req));
+        String origin = FarmRequest.origin(ctx.header("Host"), ctx.header("X-Forwarded-Proto"), ctx.req().getLocalAddr() + ":" + ctx.port());
+        send(ctx, OAuthEndpoint.farmWide(farm.services(), params, req, origin));
     }
 
     private String knownService(String id) {

@@ -27,7 +27,7 @@ final class OpenApi {
         admin(paths, "get", "/admin/drift", "Drift rules and their state for every service", "admin");
         admin(paths, "post", "/admin/drift", "Fire a drift rule now: {\"service\":\"salesforce_mock\",\"rule\":0}", "admin");
         admin(paths, "post", "/admin/services/reload", "Re-read the services folder now", "admin");
-        admin(paths, "post", "/oauth2/token", "OAuth 2.0 token endpoint (client_credentials, refresh_token); the service is found by client_id or named by service=", "auth");
+        admin(paths, "post", "/oauth2/token", "OAuth 2.0 token endpoint (client_credentials, refresh_token) for every OAuth service: named by service= or resource= (its base URL, RFC 8707), else found by the credentials; credentials several services share get one token they all accept", "auth");
         for (ServiceRuntime s : farm.services()) {
             for (Route r : s.routes().routes()) {
                 String path = s.spec().basePath() + (r.template().openApi().equals("/") ? "" : r.template().openApi());

@@ -10,12 +10,18 @@ import dev.gauntlet.farm.flavor.Flavor;
 import dev.gauntlet.farm.http.FarmRequest;
 import dev.gauntlet.farm.http.Reply;
 import dev.gauntlet.farm.spec.AuthSpec;
-import java.security.MessageDigest;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 
 /**
  * The OAuth 2.0 token endpoint logic shared by {@code POST /oauth2/token} and the vendors' own token paths:
- * client credentials (form, JSON or HTTP Basic) and the refresh-token grant with rotation.
+ * client credentials (form, JSON or HTTP Basic) and the refresh-token grant with rotation; {@link #farmWide} finds the
+ * service (or services) of a farm-wide request.
  */
 public final class OAuthEndpoint {
     private OAuthEndpoint() {}
@@ -92,9 +98,115 @@ public final class OAuthEndpoint {
         }
     }
 
-    /** The client a token request names, for the farm-wide endpoint to find the service. */
-    public static String clientId(ObjectNode params) {
-        return text(params, "client_id");
+    /**
+     * The farm-wide {@code POST /oauth2/token}, an authorization server for every OAuth service of the farm. The service
+     * is named by {@code service} (or {@code audience}) with its id, or by {@code resource} with its base URL (RFC 8707
+     * resource indicators); the answer is then that service's own. Unnamed, it is found by the request: a refresh token
+     * by the service that issued it, client credentials by the services that know them. Credentials that several
+     * services know (the built-in {@code gauntlet} client) get one access token that each of them accepts, valid for the
+     * shortest of their TTLs, without a refresh token: a refresh token belongs to one service, so name it to get one.
+     *
+     * @param origin the farm's origin as the client reached it, for answers that carry URLs (Salesforce's instance_url)
+     */
+    public static Reply farmWide(List<ServiceRuntime> services, ObjectNode params, FarmRequest request, String origin) {
+        ServiceRuntime named = null;
+        String id = text(params, "service") != null ? text(params, "service") : text(params, "audience");
+        if (id != null) {
+            named = services.stream().filter(s -> s.id().equals(id)).findFirst().orElse(null);
+            if (named == null) {
+                return oauthError(400, "invalid_request", "unknown service '" + id + "'; known: " + services.stream().map(ServiceRuntime::id).toList());
+            }
+        }
+        String resource = text(params, "resource");
+        if (resource != null) {
+            ServiceRuntime target;
+            try {
+                target = byResource(services, resource);
+            } catch (IllegalArgumentException e) {
+                return oauthError(400, "invalid_target", e.getMessage());
+            }
+            if (named != null && named != target) {
+                return oauthError(400, "invalid_target", "resource '" + resource + "' is " + target.id() + ", but service names " + named.id());
+            }
+            named = target;
+        }
+        if (named != null) return handleAt(named, params, request, origin);
+
+        if ("refresh_token".equals(text(params, "grant_type"))) {
+            String rt = text(params, "refresh_token");
+            if (rt == null) return oauthError(400, "invalid_request", "refresh_token is required for grant_type refresh_token");
+            ServiceRuntime issuer = services.stream().filter(s -> s.tokens().knowsRefreshToken(rt)).findFirst().orElse(null);
+            if (issuer != null) return handleAt(issuer, params, request, origin);
+            return oauthError(400, "invalid_grant", "Invalid Refresh Token: Refresh Token Not Found");
+        }
+        String client = text(params, "client_id");
+        List<ServiceRuntime> owners = services.stream().filter(s -> s.spec().auth().usesTokens()
+                && s.spec().auth().clients().stream().anyMatch(c -> c.id().equals(client))).toList();
+        if (owners.isEmpty()) {
+            return oauthError(401, "invalid_client", client == null ? "client_id and client_secret are required (form fields or HTTP Basic)"
+                    : "unknown client_id '" + client + "'");
+        }
+        // One owner answers in its own flavour, its own refusals included.
+        if (owners.size() == 1) return handleAt(owners.getFirst(), params, request, origin);
+        String grant = text(params, "grant_type");
+        if (!"client_credentials".equals(grant) && !"password".equals(grant)) {
+            return oauthError(400, grant == null ? "invalid_request" : "unsupported_grant_type",
+                    "grant_type must be client_credentials (or refresh_token with a refresh token), was " + (grant == null ? "missing" : "'" + grant + "'"));
+        }
+        String secret = text(params, "client_secret");
+        List<ServiceRuntime> matching = owners.stream().filter(s -> s.spec().auth().clients().stream()
+                .anyMatch(c -> c.id().equals(client) && secret != null && constantTimeEquals(c.secret(), secret))).toList();
+        if (matching.isEmpty()) return oauthError(401, "invalid_client", "invalid client credentials");
+        if (matching.size() == 1) return handleAt(matching.getFirst(), params, request, origin);
+        return shared(matching, client);
+    }
+
+    /** One access token for several services, registered in each of their stores. */
+    private static Reply shared(List<ServiceRuntime> services, String client) {
+        Duration ttl = services.stream().map(s -> s.tokens().ttl()).min(Duration::compareTo).orElseThrow();
+        String value = "farm_" + TokenStore.randomHex();
+        for (ServiceRuntime s : services) s.tokens().accept(value, client, ttl);
+        var body = new LinkedHashMap<String, Object>();
+        body.put("access_token", value);
+        body.put("token_type", "Bearer");
+        body.put("expires_in", ttl.toSeconds());
+        // Not an RFC 6749 field (section 5.1 allows more): the services that accept the token.
+        body.put("services", services.stream().map(ServiceRuntime::id).toList());
+        return Reply.json(200, body).header("Cache-Control", "no-store");
+    }
+
+    /**
+     * The service an RFC 8707 resource indicator names: "an absolute URI … MUST NOT include a fragment component"
+     * (section 2); its path is the service's base path on the farm (the host is not compared: the farm may sit
+     * behind a proxy).
+     */
+    private static ServiceRuntime byResource(List<ServiceRuntime> services, String resource) {
+        URI uri;
+        try {
+            uri = new URI(resource);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("resource must be an absolute URI, was '" + resource + "'");
+        }
+        if (!uri.isAbsolute() || uri.getRawFragment() != null) {
+            throw new IllegalArgumentException("resource must be an absolute URI without a fragment (RFC 8707), was '" + resource + "'");
+        }
+        String path = uri.getPath() == null ? "" : uri.getPath().replaceAll("/+$", "");
+        return services.stream().filter(s -> s.spec().basePath().equals(path)).findFirst().orElseThrow(() ->
+                new IllegalArgumentException("resource '" + resource + "' is no service's base URL; base paths: "
+                        + services.stream().map(s -> s.spec().basePath()).toList()));
+    }
+
+    private static Reply handleAt(ServiceRuntime service, ObjectNode params, FarmRequest request, String origin) {
+        request.serviceUrl(origin + service.spec().basePath());
+        return handle(service, params, request);
+    }
+
+    /** RFC 6749 section 5.2 error body, for refusals that belong to no one service. */
+    private static Reply oauthError(int status, String code, String description) {
+        var body = new LinkedHashMap<String, Object>();
+        body.put("error", code);
+        body.put("error_description", description);
+        return Reply.json(status, body).header("Cache-Control", "no-store");
     }
 
     /** The bearer token of a request, if any. */

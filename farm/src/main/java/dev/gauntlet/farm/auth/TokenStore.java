@@ -66,17 +66,32 @@ public final class TokenStore {
     }
 
     public Issued issue(String clientId, boolean withRefresh) {
-        purgeNowAndThen();
         Instant now = clock.instant();
-        AccessToken token = new AccessToken(format.apply(randomHex()), clientId, now, now.plus(ttl), new AtomicBoolean());
-        access.put(token.value(), token);
+        AccessToken token = accept(format.apply(randomHex()), clientId, ttl);
         RefreshToken rt = null;
         if (withRefresh) {
             rt = new RefreshToken(randomHex(), clientId, now.plus(refreshTtl), new AtomicBoolean());
             refresh.put(rt.value(), rt);
         }
-        issued.increment();
         return new Issued(token, rt, ttl.toSeconds());
+    }
+
+    /**
+     * Accepts an access token issued elsewhere: the farm-wide token endpoint hands one token to a client of several
+     * services and registers it in each of their stores with the same value and the TTL they share.
+     */
+    public AccessToken accept(String value, String clientId, Duration lifetime) {
+        purgeNowAndThen();
+        Instant now = clock.instant();
+        AccessToken token = new AccessToken(value, clientId, now, now.plus(lifetime), new AtomicBoolean());
+        access.put(value, token);
+        issued.increment();
+        return token;
+    }
+
+    /** Whether this store issued the refresh token (spent or not), so the farm-wide endpoint can find its service. */
+    public boolean knowsRefreshToken(String value) {
+        return value != null && refresh.containsKey(value);
     }
 
     public Check check(String value) {
@@ -132,7 +147,8 @@ public final class TokenStore {
         refresh.values().removeIf(t -> t.expiresAt().isBefore(cutoff));
     }
 
-    private static String randomHex() {
+    /** 32 random hex digits, the raw material of every token value. */
+    public static String randomHex() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         return Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextLong() | Long.MIN_VALUE);
     }

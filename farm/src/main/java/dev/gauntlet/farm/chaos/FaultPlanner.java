@@ -48,8 +48,16 @@ public final class FaultPlanner {
             // A truncated body needs an answer to cut, so the request has been carried out.
             case truncate -> new Fault(type, 0, true, delay);
             case reset, close -> new Fault(type, 0, aux < 0.5, delay);
-            case rate_limit, auth_revoke -> new Fault(type, 0, false, delay);
+            case rate_limit, lock_timeout, auth_revoke -> new Fault(type, 0, false, delay);
         };
+    }
+
+    /**
+     * A further draw in [0, 1) for the same request, independent of {@link #decide}'s, for a choice a flavour adds on
+     * top of the planner's (which of two 429s an injected rate limit is); {@code salt} keeps such choices apart.
+     */
+    public double draw(String service, String client, long ordinal, long salt) {
+        return new SplittableRandom(mix(key(service, client, ordinal) ^ salt)).nextDouble();
     }
 
     private static int serverStatus(double u) {

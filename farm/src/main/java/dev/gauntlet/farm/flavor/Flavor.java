@@ -35,6 +35,23 @@ public interface Flavor {
         return false;
     }
 
+    /**
+     * An error inside execution (an HTTP 500) as the vendor's idempotency layer saves it under the request's key, to be
+     * replayed for that key's later requests until the key expires; null (the default) when the vendor saves no errors,
+     * and the error then strikes before the key is looked at.
+     */
+    default Reply savedExecutionError(FarmError error) {
+        return null;
+    }
+
+    /**
+     * The share (0 to 1) of injected rate-limit faults this vendor answers as an object-lock timeout instead (Stripe's
+     * retryable 429 {@code lock_timeout}); 0 (the default) for vendors without one.
+     */
+    default double lockTimeoutShare() {
+        return 0;
+    }
+
     /** Registers every route of the service: resources, and any token endpoint of the vendor's own. */
     void routes(ServiceRuntime service, RouteTable table);
 

@@ -22,7 +22,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code Request-Id} on every answer.
  *
  * <p>Service options: {@code write_latency_ms} (default 0), time a write spends executing before it commits, like
- * Stripe's own card-network round trip; while it runs, a second request with the same idempotency key gets 409.
+ * Stripe's own card-network round trip; while it runs, a second request with the same idempotency key gets 409, and a
+ * second write to the same object waits for its lock. {@code lock_wait_ms} (default 200), how long such a write waits
+ * before it answers 429 {@code lock_timeout}. {@code search_lag_ms} (default 2000), how long a write takes to show in
+ * the Search API.
  */
 public final class StripeFlavor implements Flavor {
 
@@ -38,6 +41,17 @@ public final class StripeFlavor implements Flavor {
             + "for details, or we can help at https://support.stripe.com/.";
     // docs.stripe.com/rate-limits: 429 with code rate_limit; the type stays invalid_request_error.
     private static final String RATE_LIMITED = "Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.";
+    /** The code of Stripe's 429 for contention on one object (docs.stripe.com/error-codes#lock-timeout). */
+    static final String LOCK_TIMEOUT = "lock_timeout";
+    // The message of a real lock_timeout answer, as quoted with its 429 body in a public issue report.
+    private static final String LOCKED = "This object cannot be accessed right now because another API request or Stripe process is "
+            + "currently accessing it. If you see this error intermittently, retry the request. If you see this error frequently "
+            + "and are making multiple concurrent requests to a single object, make your requests serially or at a lower rate.";
+    /**
+     * One in four injected rate-limit faults is a lock timeout. Stripe publishes no ratio; a quarter keeps the common
+     * 429 (which the SDKs do not retry) the usual one while a run still meets enough of the one they do retry.
+     */
+    private static final double LOCK_TIMEOUT_SHARE = 0.25;
 
     @Override
     public String name() {
@@ -60,6 +74,8 @@ public final class StripeFlavor implements Flavor {
         String type = "invalid_request_error";
         String code = error.code();
         String param = error.field();
+        // A rate-limit error the caller coded lock_timeout: contention on one object rather than the client's budget.
+        boolean locked = error.kind() == ErrorKind.RATE_LIMITED && LOCK_TIMEOUT.equals(error.code());
         String message = error.message();
         switch (error.kind()) {
             case AUTH_MISSING -> {
@@ -77,8 +93,8 @@ public final class StripeFlavor implements Flavor {
             }
             case RATE_LIMITED -> {
                 status = 429;
-                code = "rate_limit";
-                message = RATE_LIMITED;
+                code = locked ? LOCK_TIMEOUT : "rate_limit";
+                message = locked ? LOCKED : RATE_LIMITED;
             }
             case SERVER_ERROR -> {
                 status = error.status() == 0 ? 500 : error.status();
@@ -96,20 +112,40 @@ public final class StripeFlavor implements Flavor {
                 param = null;
             }
             case IDEMPOTENCY_IN_FLIGHT -> {
-                // stripe-go ErrorCodeIdempotencyKeyInUse; Stripe answers 409 Conflict, which its SDKs retry.
+                // stripe-go ErrorCodeIdempotencyKeyInUse; Stripe answers 409 Conflict, which its SDKs retry. Stripe's text
+                // says "Idempotent Key" (seen in a stripe-go request log of a real 409, 2018).
                 status = 409;
                 code = "idempotency_key_in_use";
                 param = null;
+                message = message.replace("this idempotency key", "this Idempotent Key");
             }
             default -> throw new IllegalStateException("unhandled error kind " + error.kind());
         }
         Reply reply = Reply.json(status, Map.of("error", envelope(type, code, message, param)));
         requestId(reply);
-        if (error.limit() != null) reply.header("Retry-After", error.limit().retryAfterSeconds());
+        if (error.limit() != null && !locked) reply.header("Retry-After", error.limit().retryAfterSeconds());
         if (status == 401) reply.header("WWW-Authenticate", "Basic realm=\"Stripe\"");
-        // Stripe's SDKs read Stripe-Should-Retry before their own rules; a conflict is worth retrying.
-        if (status == 409) reply.header("Stripe-Should-Retry", "true");
+        // Stripe's SDKs read Stripe-Should-Retry before their own rules (stripe-java HttpClient.shouldRetry: "advise us
+        // to retry (eg; in cases of lock timeouts)"): a conflict and a lock timeout are worth retrying. A plain rate
+        // limit carries no header, and stripe-java does not retry a 429 without one.
+        if (status == 409 || locked) reply.header("Stripe-Should-Retry", "true");
         return reply;
+    }
+
+    /**
+     * Stripe saves a 500 under the request's idempotency key and replays it ("Subsequent requests with the same key
+     * return the same result, including 500 errors", docs.stripe.com/idempotency), so it tells the SDKs not to retry:
+     * stripe-java's shouldRetry stops on {@code Stripe-Should-Retry: false} ("if doing so would be a no-op").
+     */
+    @Override
+    public Reply savedExecutionError(FarmError error) {
+        return error(error).header("Stripe-Should-Retry", "false");
+    }
+
+    /** Stripe answers contention on an object with a 429 lock_timeout (docs.stripe.com/rate-limits#object-lock-timeouts). */
+    @Override
+    public double lockTimeoutShare() {
+        return LOCK_TIMEOUT_SHARE;
     }
 
     static Map<String, Object> envelope(String type, String code, String message, String param) {
@@ -197,6 +233,10 @@ public final class StripeFlavor implements Flavor {
             String res = r.name();
             StripeHandlers h = new StripeHandlers(r);
             if (r.offers(Operation.list)) table.add(new Route("GET", new PathTemplate(base), "list " + res, res, true, false, h::list));
+            // Search before retrieve, so that "search" is not read as an id (docs.stripe.com/api/customers/search).
+            if (r.offers(Operation.list) && StripeSearch.fields(res) != null) {
+                table.add(new Route("GET", new PathTemplate(base + "/search"), "search " + res, res, true, false, h::search));
+            }
             if (r.offers(Operation.create)) table.add(new Route("POST", new PathTemplate(base), "create " + res, res, true, true, h::create));
             if (r.offers(Operation.get)) table.add(new Route("GET", new PathTemplate(item), "retrieve " + res, res, true, false, h::retrieve));
             if (r.offers(Operation.update)) table.add(new Route("POST", new PathTemplate(item), "update " + res, res, true, true, h::update));

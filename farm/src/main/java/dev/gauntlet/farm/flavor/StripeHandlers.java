@@ -4,21 +4,26 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gauntlet.farm.data.ResourceStore;
 import dev.gauntlet.farm.http.Call;
 import dev.gauntlet.farm.http.FarmRequest;
 import dev.gauntlet.farm.http.Reply;
 import dev.gauntlet.farm.spec.ResourceSpec;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Base64;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
-/** Stripe's endpoints for one resource: list, create, retrieve, update, delete, and confirm/cancel for payment intents. */
+/** Stripe's endpoints for one resource: list, search, create, retrieve, update, delete, and confirm/cancel for payment intents. */
 final class StripeHandlers {
 
     /** A request Stripe refuses; caught at the top of each handler and answered in Stripe's envelope. */
@@ -34,7 +39,16 @@ final class StripeHandlers {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final Pattern CURRENCY = Pattern.compile("[a-zA-Z]{3}");
     private static final Set<String> NUMERIC = Set.of("amount", "balance", "application_fee_amount", "next_invoice_sequence");
-    private static final Set<String> LIST_PARAMS = Set.of("limit", "starting_after", "ending_before", "email", "customer", "test_clock");
+    private static final Set<String> PAGING_PARAMS = Set.of("limit", "starting_after", "ending_before");
+    private static final Set<String> SEARCH_PARAMS = Set.of("query", "limit", "page");
+    /** Newest first, as Stripe lists: by created, then (same second) by creation order. */
+    private static final Comparator<Listed> NEWEST_FIRST =
+            Comparator.comparingLong(Listed::created).thenComparingLong(Listed::seq).reversed();
+    // Stripe documents neither its lock wait nor its search delay; these are short enough for tests and runs and long
+    // enough that a client leaning on either meets the failure (docs.stripe.com/rate-limits#object-lock-timeouts,
+    // docs.stripe.com/search#data-freshness: "under 1 minute").
+    private static final long DEFAULT_LOCK_WAIT_MS = 200;
+    private static final long DEFAULT_SEARCH_LAG_MS = 2000;
     // Stripe's test payment methods that decline (docs.stripe.com/testing#declined-payments).
     private static final Map<String, String> DECLINES = Map.of(
             "pm_card_chargeDeclined", "generic_decline",
@@ -45,8 +59,20 @@ final class StripeHandlers {
     private static final Set<String> CANCELABLE = Set.of("requires_payment_method", "requires_capture", "requires_confirmation",
             "requires_action", "processing");
 
+    /** A listed record with the keys it is ordered by. */
+    private record Listed(ObjectNode record, long created, long seq) {}
+
+    /** Stripe's created filter as an inclusive window of epoch seconds. */
+    private record CreatedWindow(long from, long to) {
+        boolean contains(long t) {
+            return t >= from && t <= to;
+        }
+    }
+
     private final ResourceSpec r;
     private final String resource;
+    // One lock per object id: Stripe serialises writes to one object and times out the one that waits too long.
+    private final Map<String, Semaphore> locks = new ConcurrentHashMap<>();
 
     StripeHandlers(ResourceSpec r) {
         this.r = r;
@@ -58,8 +84,9 @@ final class StripeHandlers {
     Reply list(Call call) {
         return guard(call, () -> {
             FarmRequest req = call.request();
+            Set<String> filters = StripeObjects.listFilters(resource);
             for (String key : req.queryMap().keySet()) {
-                if (!LIST_PARAMS.contains(key) && !key.startsWith("expand") && !key.startsWith("created")) {
+                if (!PAGING_PARAMS.contains(key) && !filters.contains(key) && !key.startsWith("expand") && !isCreated(key)) {
                     throw unknown(key);
                 }
             }
@@ -69,38 +96,73 @@ final class StripeHandlers {
             if (after != null && before != null) {
                 throw invalid(null, null, "You may only specify one of these parameters: ending_before, starting_after.");
             }
+            CreatedWindow window = createdWindow(req);
             String email = req.query("email");
             String customer = req.query("customer");
-            ResourceStore store = call.store(resource);
-            List<ObjectNode> all = new ArrayList<>();
-            for (ObjectNode n : store.page(0, Integer.MAX_VALUE).records()) {
-                if (StripeObjects.isDeleted(n)) continue;
-                if (email != null && !email.equals(n.path("email").asText(null))) continue;
-                if (customer != null && !customer.equals(n.path("customer").asText(null))) continue;
-                all.add(n);
-            }
-            // Stripe lists newest first; starting_after walks to older objects, ending_before to newer ones.
-            Collections.reverse(all);
+            List<Listed> all = newestFirst(call, n -> window.contains(StripeObjects.created(n, r.idField()))
+                    && (email == null || email.equals(n.path("email").asText(null)))
+                    && (customer == null || customer.equals(n.path("customer").asText(null))));
             int from;
             int to;
             boolean more;
             if (before != null) {
-                int at = indexOf(all, before, "ending_before");
-                from = Math.max(0, at - limit);
-                to = at;
+                // ending_before walks to newer objects: the `limit` just newer than the cursor, still newest first.
+                to = firstNotNewer(all, cursor(call, before, "ending_before"));
+                from = Math.max(0, to - limit);
                 more = from > 0;
             } else {
-                from = after == null ? 0 : indexOf(all, after, "starting_after") + 1;
+                from = after == null ? 0 : firstOlder(all, cursor(call, after, "starting_after"));
                 to = Math.min(all.size(), from + limit);
                 more = to < all.size();
             }
             ArrayNode data = F.arrayNode();
-            for (ObjectNode n : all.subList(from, to)) data.add(show(call, n));
+            for (Listed l : all.subList(from, to)) data.add(show(call, l.record()));
             ObjectNode body = F.objectNode();
             body.put("object", "list");
             body.set("data", data);
             body.put("has_more", more);
             body.put("url", r.path());
+            return ok(call, body);
+        });
+    }
+
+    /**
+     * Stripe's Search API ({@code GET …/search?query=}), newest first, pages by {@code page} / {@code next_page}. Search is
+     * eventually consistent at Stripe ("Don't use search for read-after-write flows … data is searchable in under 1
+     * minute", docs.stripe.com/search#data-freshness): a record written less than {@code search_lag_ms} ago (default
+     * 2 s) is not found yet. Read-after-write belongs to the list endpoints, which have no such delay.
+     */
+    Reply search(Call call) {
+        return guard(call, () -> {
+            FarmRequest req = call.request();
+            for (String key : req.queryMap().keySet()) {
+                if (!SEARCH_PARAMS.contains(key) && !key.startsWith("expand")) throw unknown(key);
+            }
+            String text = req.query("query");
+            if (text == null || text.isBlank()) throw invalid("query", "parameter_missing", "Missing required param: query.");
+            StripeSearch.Query query;
+            try {
+                query = StripeSearch.parse(resource, text);
+            } catch (IllegalArgumentException e) {
+                throw invalid("query", null, e.getMessage());
+            }
+            int limit = limit(req.query("limit"));
+            long indexedBefore = call.farm().clock().millis() - option(call, "search_lag_ms", DEFAULT_SEARCH_LAG_MS);
+            var fields = StripeSearch.fields(resource);
+            List<Listed> hits = newestFirst(call, n -> n.path(StripeObjects.WRITTEN_AT).asLong(Long.MIN_VALUE) <= indexedBefore
+                    && query.matches(StripeObjects.render(resource, n, r.idField()), fields));
+            String page = req.query("page");
+            int from = page == null ? 0 : firstOlder(hits, pageCursor(call, page));
+            int to = Math.min(hits.size(), from + limit);
+            ArrayNode data = F.arrayNode();
+            for (Listed l : hits.subList(from, to)) data.add(show(call, l.record()));
+            ObjectNode body = F.objectNode();
+            body.put("object", "search_result");
+            body.set("data", data);
+            body.put("has_more", to < hits.size());
+            if (to < hits.size()) body.put("next_page", pageToken(hits.get(to - 1)));
+            else body.putNull("next_page");
+            body.put("url", r.path() + "/search");
             return ok(call, body);
         });
     }
@@ -118,6 +180,7 @@ final class StripeHandlers {
             ObjectNode params = params(call, StripeObjects.params(resource));
             ObjectNode record = stored(params, F.objectNode());
             record.put("created", call.farm().clock().instant().getEpochSecond());
+            record.put(StripeObjects.WRITTEN_AT, call.farm().clock().millis());
             boolean confirm = resource.equals(StripeObjects.PAYMENT_INTENT) && "true".equals(params.path("confirm").asText());
             String decline = null;
             if (resource.equals(StripeObjects.PAYMENT_INTENT)) {
@@ -136,7 +199,7 @@ final class StripeHandlers {
     }
 
     Reply update(Call call) {
-        return guard(call, () -> {
+        return guard(call, () -> locked(call, () -> {
             ObjectNode current = existing(call, false);
             ObjectNode params = params(call, StripeObjects.params(resource));
             params.remove("confirm");
@@ -148,27 +211,27 @@ final class StripeHandlers {
                 if (params.has("currency")) patch.put("currency", currency(params, true));
             }
             return write(call, "update", current, patch, params);
-        });
+        }));
     }
 
     Reply delete(Call call) {
-        return guard(call, () -> {
+        return guard(call, () -> locked(call, () -> {
             ObjectNode current = existing(call, false);
-            ObjectNode patch = F.objectNode().put(StripeObjects.DELETED, true);
+            ObjectNode patch = written(call, F.objectNode().put(StripeObjects.DELETED, true));
             pauseForWrite(call);
             // Deleted objects stay as tombstones: retrieve answers deleted:true, lists skip them, a second delete is a 404.
             ObjectNode updated = call.store(resource).update(current.path(r.idField()).asText(), patch);
             if (updated == null) throw missing(id(call), "id");
             call.commit(resource, "delete", call.request().isForm() ? call.request().form() : null, id(call));
             return ok(call, StripeObjects.render(resource, updated, r.idField()));
-        });
+        }));
     }
 
     Reply confirm(Call call) {
-        return guard(call, () -> {
+        return guard(call, () -> locked(call, () -> {
             ObjectNode current = existing(call, false);
             ObjectNode params = params(call, StripeObjects.CONFIRM_PARAMS);
-            ObjectNode patch = stored(params, current);
+            ObjectNode patch = written(call, stored(params, current));
             String decline = confirmInto(current, patch, params);
             pauseForWrite(call);
             ObjectNode updated = call.store(resource).update(id(call), patch);
@@ -177,11 +240,11 @@ final class StripeHandlers {
             if (decline != null) return declined(call, updated, decline);
             call.commit(resource, "confirm", params, id(call));
             return ok(call, show(call, updated));
-        });
+        }));
     }
 
     Reply cancel(Call call) {
-        return guard(call, () -> {
+        return guard(call, () -> locked(call, () -> {
             ObjectNode current = existing(call, false);
             ObjectNode params = params(call, StripeObjects.CANCEL_PARAMS);
             String status = StripeObjects.status(current);
@@ -202,7 +265,7 @@ final class StripeHandlers {
             if (reason == null) patch.putNull("cancellation_reason");
             else patch.put("cancellation_reason", reason);
             return write(call, "cancel", current, patch, params);
-        });
+        }));
     }
 
     // ---- shared steps ----
@@ -218,7 +281,7 @@ final class StripeHandlers {
     private Reply write(Call call, String operation, ObjectNode current, ObjectNode patch, ObjectNode params) {
         pauseForWrite(call);
         String id = current.path(r.idField()).asText();
-        ObjectNode updated = call.store(resource).update(id, patch);
+        ObjectNode updated = call.store(resource).update(id, written(call, patch));
         if (updated == null) throw missing(id, "id");
         call.commit(resource, operation, params, id);
         return ok(call, show(call, updated));
@@ -226,11 +289,43 @@ final class StripeHandlers {
 
     /** The optional execution time of a write (service option write_latency_ms), spent before the commit. */
     private static void pauseForWrite(Call call) {
-        String ms = call.service().spec().option("write_latency_ms", "0");
+        call.farm().pause(option(call, "write_latency_ms", 0));
+    }
+
+    /** A service option in milliseconds; a malformed or negative one counts as the default rather than failing requests. */
+    private static long option(Call call, String name, long fallback) {
         try {
-            call.farm().pause(Long.parseLong(ms.trim()));
+            long ms = Long.parseLong(call.service().spec().option(name, Long.toString(fallback)).trim());
+            return ms < 0 ? fallback : ms;
         } catch (NumberFormatException e) {
-            // A malformed option is ignored rather than failing every write.
+            return fallback;
+        }
+    }
+
+    /** Stamps a write's time on the fields it stores (the search index lags behind it). */
+    private static ObjectNode written(Call call, ObjectNode patch) {
+        return patch.put(StripeObjects.WRITTEN_AT, call.farm().clock().millis());
+    }
+
+    /**
+     * Runs a change of the object named in the path while holding that object's lock. Stripe locks an object while a
+     * request changes it; a request that cannot get the lock in time answers 429 lock_timeout with
+     * Stripe-Should-Retry: true (docs.stripe.com/rate-limits#object-lock-timeouts). The wait is lock_wait_ms.
+     */
+    private Reply locked(Call call, Supplier<Reply> change) {
+        Semaphore lock = locks.computeIfAbsent(id(call), k -> new Semaphore(1));
+        boolean held;
+        try {
+            held = lock.tryAcquire(option(call, "lock_wait_ms", DEFAULT_LOCK_WAIT_MS), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            held = false;
+        }
+        if (!held) throw new Refusal(ErrorKind.RATE_LIMITED, null, StripeFlavor.LOCK_TIMEOUT, "lock wait over");
+        try {
+            return change.get();
+        } finally {
+            lock.release();
         }
     }
 
@@ -258,11 +353,83 @@ final class StripeHandlers {
         return n;
     }
 
-    private int indexOf(List<ObjectNode> all, String id, String param) {
-        for (int i = 0; i < all.size(); i++) {
-            if (id.equals(all.get(i).path(r.idField()).asText())) return i;
+    /** The records that pass the filter, deleted ones left out, newest first. */
+    private List<Listed> newestFirst(Call call, Predicate<ObjectNode> filter) {
+        List<Listed> out = new ArrayList<>();
+        for (ObjectNode n : call.store(resource).page(0, Integer.MAX_VALUE).records()) {
+            if (!StripeObjects.isDeleted(n) && filter.test(n)) out.add(listed(n));
         }
-        throw missing(id, param);
+        out.sort(NEWEST_FIRST);
+        return out;
+    }
+
+    private Listed listed(ObjectNode n) {
+        return new Listed(n, StripeObjects.created(n, r.idField()), StripeFlavor.seqOf(n.path(r.idField()).asText()));
+    }
+
+    /** The object a cursor names, wherever it sits (a cursor need not pass the list's filters, nor still be listed). */
+    private Listed cursor(Call call, String id, String param) {
+        ObjectNode n = call.store(resource).get(id);
+        if (n == null) throw missing(id, param);
+        return listed(n);
+    }
+
+    private static int firstOlder(List<Listed> all, Listed cursor) {
+        int i = 0;
+        while (i < all.size() && NEWEST_FIRST.compare(all.get(i), cursor) <= 0) i++;
+        return i;
+    }
+
+    private static int firstNotNewer(List<Listed> all, Listed cursor) {
+        int i = 0;
+        while (i < all.size() && NEWEST_FIRST.compare(all.get(i), cursor) < 0) i++;
+        return i;
+    }
+
+    /** A search page token: the last id of the page before, opaque to clients as Stripe's next_page is. */
+    private String pageToken(Listed last) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(last.record().path(r.idField()).asText().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Listed pageCursor(Call call, String token) {
+        ObjectNode n = null;
+        try {
+            n = call.store(resource).get(new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            // Not a token of ours: refused below like one that names no record.
+        }
+        if (n == null) throw invalid("page", null, "Invalid page: " + token + ". Use the next_page value of a previous search.");
+        return listed(n);
+    }
+
+    private static boolean isCreated(String key) {
+        return key.equals("created") || key.startsWith("created[");
+    }
+
+    /**
+     * Stripe's created filter: {@code created=<ts>} or any of {@code created[gt|gte|lt|lte]=<ts>}, epoch seconds
+     * (docs.stripe.com/api/customers/list#list_customers-created); several narrow the window together.
+     */
+    private static CreatedWindow createdWindow(FarmRequest req) {
+        long from = Long.MIN_VALUE;
+        long to = Long.MAX_VALUE;
+        for (var e : req.queryMap().entrySet()) {
+            String key = e.getKey();
+            if (!isCreated(key)) continue;
+            if (!Set.of("created", "created[gt]", "created[gte]", "created[lt]", "created[lte]").contains(key)) throw unknown(key);
+            long t = integer(key, e.getValue().isEmpty() ? "" : e.getValue().getFirst());
+            switch (key) {
+                case "created[gt]" -> from = Math.max(from, t + 1);
+                case "created[gte]" -> from = Math.max(from, t);
+                case "created[lt]" -> to = Math.min(to, t - 1);
+                case "created[lte]" -> to = Math.min(to, t);
+                default -> {
+                    from = Math.max(from, t);
+                    to = Math.min(to, t);
+                }
+            }
+        }
+        return new CreatedWindow(from, to);
     }
 
     private Refusal missing(String id, String param) {

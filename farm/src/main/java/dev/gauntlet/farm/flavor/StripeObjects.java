@@ -16,8 +16,9 @@ final class StripeObjects {
     static final String CUSTOMER = "customer";
     static final String PAYMENT_INTENT = "payment_intent";
 
-    /** Fields the farm keeps on a record for itself, never shown. */
+    /** Fields the farm keeps on a record for itself, never shown: the tombstone flag and the last write's time (ms). */
     static final String DELETED = "deleted";
+    static final String WRITTEN_AT = "_written_at";
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     // Seeded records are spread over 2024 so that created follows creation order (an hour apart).
@@ -57,6 +58,18 @@ final class StripeObjects {
             "setup_future_usage", "shipping", "use_stripe_sdk");
     static final Set<String> CANCEL_PARAMS = Set.of("cancellation_reason", "expand");
     static final Set<String> CANCELLATION_REASONS = Set.of("duplicate", "fraudulent", "requested_by_customer", "abandoned");
+
+    /**
+     * The filters a list of this resource takes besides limit, starting_after, ending_before, created and expand
+     * (docs.stripe.com/api/customers/list, …/payment_intents/list); other resources take both of the built-in ones'.
+     */
+    static Set<String> listFilters(String resource) {
+        return switch (resource) {
+            case CUSTOMER -> Set.of("email", "test_clock");
+            case PAYMENT_INTENT -> Set.of("customer");
+            default -> Set.of("email", "customer");
+        };
+    }
 
     static String prefix(String resource) {
         String p = PREFIXES.get(resource);
@@ -114,7 +127,7 @@ final class StripeObjects {
         // Whatever else the caller stored shows as given (Stripe echoes every accepted parameter).
         record.properties().forEach(e -> {
             String k = e.getKey();
-            if (k.equals(idField) || k.equals(DELETED) || k.equals("created") || k.equals("object")) return;
+            if (k.equals(idField) || k.equals(DELETED) || k.equals(WRITTEN_AT) || k.equals("created") || k.equals("object")) return;
             if (resource.equals(PAYMENT_INTENT) && (k.equals("currency") || k.equals("status") || k.equals("amount"))) return;
             out.set(k, e.getValue());
         });

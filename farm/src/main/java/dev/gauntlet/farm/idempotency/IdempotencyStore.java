@@ -7,9 +7,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Idempotency-key semantics for one service, scoped per client: the first completed answer to a key is replayed for
- * every later request with that key; the same key with other parameters is a mismatch; a key whose first request
- * is still running is "in flight" (409).
+ * Idempotency-key semantics for one service, scoped per client: the first completed answer to a key (an error inside
+ * execution included, where the vendor saves those) is replayed for every later request with that key until the key
+ * is {@code ttl} old; the same key with other parameters ({@link IdempotencyFingerprint}) is a mismatch; a key whose
+ * first request is still running is "in flight" (409).
  *
  * @param <R> the stored answer
  */
@@ -67,7 +68,7 @@ public final class IdempotencyStore<R> {
         if (s != null) s.answer = answer;
     }
 
-    /** The request was refused before it ran (validation): the key may be used again, as Stripe does. */
+    /** The request was refused before it ran (validation, a conflict with another request): the key may be used again, as at Stripe. */
     public void abandon(String slot) {
         slots.remove(slot);
     }

@@ -28,6 +28,11 @@ class StripeFlavorTest extends BuiltInFarmTest {
     private static final String BASE = "/api/stripe/v1";
 
     private HttpResponse<String> form(String path, String body, String... extraHeaders) {
+        return form(farm, path, body, extraHeaders);
+    }
+
+    /** A form POST to the built-in Stripe's {@code /v1} path with the gauntlet secret key and extra headers (pairs). */
+    static HttpResponse<String> form(TestFarm farm, String path, String body, String... extraHeaders) {
         String[] headers = new String[2 + extraHeaders.length];
         headers[0] = AUTH[0];
         headers[1] = AUTH[1];

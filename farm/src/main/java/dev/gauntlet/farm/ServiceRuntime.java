@@ -48,8 +48,9 @@ public final class ServiceRuntime {
             stores.put(r.name(), new ResourceStore(r, serviceSeed, flavor.ids()));
         }
         this.limiter = new ClientLimiter(spec.rateLimit(), clock);
-        this.tokens = new TokenStore(clock, Duration.ofSeconds(spec.auth().tokenTtlS()),
-                Duration.ofSeconds(spec.auth().refreshTokenTtlS()), spec.auth().rotateRefreshTokens(), flavor::tokenFormat);
+        Long reuseS = spec.auth().refreshTokenReuseIntervalS();
+        this.tokens = new TokenStore(clock, Duration.ofSeconds(spec.auth().tokenTtlS()), Duration.ofSeconds(spec.auth().refreshTokenTtlS()),
+                spec.auth().rotateRefreshTokens(), reuseS == null ? null : Duration.ofSeconds(reuseS), flavor::tokenFormat);
         this.drift = new DriftEngine(spec.drift(), clock);
         this.idempotency = spec.idempotency() == null ? null
                 : new IdempotencyStore<>(clock, Duration.ofSeconds(spec.idempotency().ttlS()));

@@ -43,7 +43,7 @@ public final class SupabaseFlavor implements Flavor {
      * The key comes in the {@code apikey} header or query parameter, a JWT in {@code Authorization: Bearer}. Without
      * an Authorization header the gateway forwards the apikey in its place, so the request runs as the key's role (the
      * {@code LUA_AUTH_EXPR} of supabase/supabase docker/volumes/api/kong-entrypoint.sh: the Authorization header if
-     * present, else the apikey). The bearer is judged by the token store with this project's {@link #vendorCheck}.
+     * present, else the apikey). The bearer is judged by the token store, and by {@code verify} for JWTs it did not issue.
      */
     @Override
     public Credential credential(FarmRequest request) {

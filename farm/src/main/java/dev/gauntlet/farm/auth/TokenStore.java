@@ -121,7 +121,6 @@ public final class TokenStore {
 
     /** Signs a client in: a new access token and, when asked, the first refresh token of a new session. */
     public Issued issue(String clientId, boolean withRefresh) {
-        purgeNowAndThen();
         AccessToken token = newAccess(clientId);
         RefreshToken rt = null;
         if (withRefresh) {
@@ -215,6 +214,7 @@ public final class TokenStore {
     }
 
     private AccessToken newAccess(String clientId) {
+        purgeNowAndThen();
         Instant now = clock.instant();
         AccessToken token = new AccessToken(format.apply(randomHex()), clientId, now, now.plus(ttl), new AtomicBoolean());
         access.put(token.value(), token);

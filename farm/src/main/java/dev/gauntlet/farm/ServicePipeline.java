@@ -308,7 +308,9 @@ final class ServicePipeline {
                 if (c.bearer() == null) return Auth.fail(ErrorKind.AUTH_MISSING, "No access token in the Authorization header");
                 TokenStore.Check check = svc.tokens().check(c.bearer());
                 return switch (check.verdict()) {
-                    case VALID -> new Auth(check.clientId(), c.bearer(), null);
+                    // The stored token is what chaos can revoke; a credential the store did not issue (a vendor's
+                    // role key) has none, and revocation faults pass it by.
+                    case VALID -> new Auth(check.clientId(), check.token(), null);
                     case EXPIRED -> Auth.fail(ErrorKind.AUTH_EXPIRED, "Session expired or invalid");
                     case REVOKED -> Auth.fail(ErrorKind.AUTH_EXPIRED, "Session expired or invalid");
                     case UNKNOWN -> Auth.fail(ErrorKind.AUTH_INVALID, "Invalid access token");

@@ -63,8 +63,8 @@ public final class ServiceRuntime {
         }
         this.limiter = reload != null && reload.keepsLimits() ? previous.limiter : new ClientLimiter(spec.rateLimit(), clock);
         this.tokens = reload != null && reload.keepsTokens() ? previous.tokens
-                : new TokenStore(clock, Duration.ofSeconds(spec.auth().tokenTtlS()),
-                        Duration.ofSeconds(spec.auth().refreshTokenTtlS()), spec.auth().rotateRefreshTokens(), flavor::tokenFormat);
+                : new TokenStore(clock, Duration.ofSeconds(spec.auth().tokenTtlS()), Duration.ofSeconds(spec.auth().refreshTokenTtlS()),
+                        spec.auth().rotateRefreshTokens(), reuseInterval(spec), flavor::tokenFormat);
         this.drift = reload != null && reload.keepsDrift() ? previous.drift : new DriftEngine(spec.drift(), clock);
         this.idempotency = reload != null && reload.keepsKeys() ? previous.idempotency
                 : spec.idempotency() == null ? null
@@ -141,5 +141,11 @@ public final class ServiceRuntime {
         tokens.clear();
         drift.reset();
         if (idempotency != null) idempotency.clear();
+    }
+
+    /** GoTrue's refresh token reuse interval, when the service declares one. */
+    private static Duration reuseInterval(ServiceSpec spec) {
+        Long s = spec.auth().refreshTokenReuseIntervalS();
+        return s == null ? null : Duration.ofSeconds(s);
     }
 }

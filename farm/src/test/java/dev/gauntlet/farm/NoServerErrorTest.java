@@ -77,7 +77,9 @@ class NoServerErrorTest {
     private static Map<String, String> credentials(TestFarm farm, ServiceRuntime svc) {
         return switch (svc.id()) {
             case "salesforce_mock", "github_mock" -> Map.of("Authorization", "Bearer " + farm.token(svc.id(), "gauntlet", "gauntlet-secret"));
-            case "supabase_mock" -> Map.of("Authorization", "Bearer " + farm.token(svc.id(), "gauntlet", "gauntlet-secret"), "apikey", "sb-anon-gauntlet-key");
+            case "supabase_mock" -> Map.of("Authorization", "Bearer " + farm.token(svc.id(), "gauntlet", "gauntlet-secret"), "apikey",
+                    // The built-in project's anon key (supabase_mock.yaml, docs/farm.md).
+                    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZSIsInJlZiI6ImdhdW50bGV0ZmFybXN1cGFiYXNlIiwicm9sZSI6ImFub24iLCJpYXQiOjE3MzU2ODk2MDAsImV4cCI6MjA1MTI2NTYwMH0.-w48Aq2RPFe7n01nPi29ChDymSPFVHkMhDJzo_0UdR4");
             case "stripe_mock" -> Map.of("Authorization", "Bearer " + svc.spec().auth().apiKeys().getFirst());
             case "mongodb_mock" -> Map.of("apiKey", svc.spec().auth().apiKeys().getFirst());
             case "datadog_mock" -> Map.of("DD-API-KEY", svc.spec().auth().apiKeys().getFirst());

@@ -65,7 +65,7 @@ class AamApiTest {
     void shouldListConnectorsWithSecretsRedacted() {
         HttpResponse<String> r = f.get("/connectors");
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.body()).doesNotContain("gauntlet-secret", "sk_test_gauntlet", "mdb-gauntlet-key", "dd-gauntlet-api-key", "sb-anon-gauntlet-key");
+        assertThat(r.body()).doesNotContain("gauntlet-secret", "sk_test_gauntlet", "mdb-gauntlet-key", "dd-gauntlet-api-key", "-w48Aq2RPFe7n01nPi29ChDymSPFVHkMhDJzo_0UdR4");
         List<String> ids = new ArrayList<>();
         json(r).path("connectors").forEach(c -> ids.add(c.path("id").asText()));
         assertThat(ids).contains("salesforce_mock", "mongodb_mock", "stripe_mock", "github_mock", "supabase_mock", "datadog_mock");

@@ -14,16 +14,21 @@ import dev.gauntlet.farm.http.PathTemplate;
 import dev.gauntlet.farm.http.Reply;
 import dev.gauntlet.farm.http.Route;
 import dev.gauntlet.farm.http.RouteTable;
+import dev.gauntlet.farm.spec.AuthSpec;
 import dev.gauntlet.farm.spec.ResourceSpec;
 import dev.gauntlet.farm.spec.ResourceSpec.Operation;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 /**
- * Supabase: the API gateway's {@code apikey} check, GoTrue tokens under {@code /auth/v1} (JWT access tokens, single-use
- * refresh tokens) and PostgREST tables under {@code /rest/v1}; errors in the envelope of whichever part answers.
+ * Supabase: the API gateway's {@code apikey} check, GoTrue tokens under {@code /auth/v1} (JWT access tokens, rotating
+ * refresh tokens with reuse detection) and PostgREST tables under {@code /rest/v1}; errors in the envelope of whichever
+ * part answers. The project's JWT secret and ref are the service options {@code jwt_secret} and {@code project_ref};
+ * its anon and service_role keys are JWTs signed with that secret, listed in {@code auth.api_keys}.
  */
 public final class SupabaseFlavor implements Flavor {
 
@@ -35,19 +40,17 @@ public final class SupabaseFlavor implements Flavor {
     }
 
     /**
-     * The anon key comes in the {@code apikey} header or query parameter; the user's JWT in {@code Authorization}.
-     * A JWT with a good signature is reduced to its {@code session_id}, the value the token store knows, so expiry and
-     * chaos revocation are judged by the store; a JWT that fails verification is passed on as is and is unknown there.
+     * The key comes in the {@code apikey} header or query parameter, a JWT in {@code Authorization: Bearer}. Without
+     * an Authorization header the gateway forwards the apikey in its place, so the request runs as the key's role (the
+     * {@code LUA_AUTH_EXPR} of supabase/supabase docker/volumes/api/kong-entrypoint.sh: the Authorization header if
+     * present, else the apikey). The bearer is judged by the token store, and by {@code verify} for JWTs it did not issue.
      */
     @Override
     public Credential credential(FarmRequest request) {
         String key = request.header("apikey");
         if (key == null) key = request.query("apikey");
         String jwt = Credential.bearerOf(request.header("Authorization"));
-        if (jwt == null) return new Credential(null, key);
-        ObjectNode claims = SupabaseJwt.verify(jwt);
-        String session = claims == null ? null : claims.path("session_id").asText(null);
-        return new Credential(session != null ? session : jwt, key);
+        return new Credential(jwt != null ? jwt : key, key);
     }
 
     /** GoTrue's session ids are UUIDs; the store's random 32 hex digits become one, and that is the stored token value. */
@@ -81,7 +84,7 @@ public final class SupabaseFlavor implements Flavor {
         claims.put("is_anonymous", false);
 
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("access_token", SupabaseJwt.sign(claims));
+        body.put("access_token", jwt(service).sign(claims));
         body.put("token_type", "bearer");
         body.put("expires_in", issued.ttlSeconds());
         body.put("expires_at", exp);
@@ -91,62 +94,58 @@ public final class SupabaseFlavor implements Flavor {
     }
 
     /**
-     * GoTrue's error body. Before v2.145 it was {@code {"error","error_description"}}; since then it is
-     * {@code {"code":<status>,"error_code","msg"}} (supabase/auth PR #1377). The body carries both, so old and new
-     * clients read it; {@link #gotrueVersioned} turns it into the 2024-01-01 API shape when the client asks for that.
+     * GoTrue's error body {@code {"code":<status>,"error_code","msg"}} with the code again in {@code x-sb-error-code}
+     * (supabase/auth internal/api/errors.go, handleResponseErrorHTTP); {@link #gotrueVersioned} turns it into the
+     * 2024-01-01 API shape when the client asks for that.
      */
     @Override
     public Reply tokenError(FarmError error) {
         int status;
         String errorCode;
-        String legacy;
         String msg = error.message();
         switch (error.kind()) {
             case RATE_LIMITED -> {
                 status = 429;
                 errorCode = "over_request_rate_limit";
-                legacy = "over_request_rate_limit";
                 msg = "Request rate limit reached";
             }
             case SERVER_ERROR -> {
                 status = error.status() == 0 ? 500 : error.status();
                 errorCode = "unexpected_failure";
-                legacy = "server_error";
             }
             case AUTH_INVALID -> {
                 // A wrong email/password (client id/secret) is a 400 at GoTrue, not a 401.
                 status = 400;
                 errorCode = "invalid_credentials";
-                legacy = "invalid_grant";
                 msg = "Invalid login credentials";
             }
             case AUTH_MISSING -> {
                 status = 400;
                 errorCode = "validation_failed";
-                legacy = "invalid_request";
                 msg = "missing email or phone";
             }
             case INVALID_GRANT -> {
                 status = 400;
                 errorCode = error.code() != null ? error.code() : "invalid_grant";
-                legacy = "invalid_grant";
             }
             default -> {
                 status = 400;
                 errorCode = error.code() != null && !error.code().startsWith("invalid_") && !error.code().startsWith("unsupported_")
                         ? error.code() : "validation_failed";
-                legacy = error.code() != null ? error.code() : "invalid_request";
             }
         }
+        Reply reply = gotrue(status, errorCode, msg);
+        if (error.limit() != null) reply.header("Retry-After", error.limit().retryAfterSeconds());
+        return reply;
+    }
+
+    /** GoTrue's HTTPError as it goes over the wire. */
+    private static Reply gotrue(int status, String errorCode, String msg) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("code", status);
         body.put("error_code", errorCode);
         body.put("msg", msg);
-        body.put("error", legacy);
-        body.put("error_description", msg);
-        Reply reply = Reply.json(status, body);
-        if (error.limit() != null) reply.header("Retry-After", error.limit().retryAfterSeconds());
-        return reply;
+        return Reply.json(status, body).header("x-sb-error-code", errorCode);
     }
 
     @Override
@@ -155,7 +154,7 @@ public final class SupabaseFlavor implements Flavor {
             // The API gateway (Kong) answers before PostgREST or GoTrue see the request.
             case AUTH_MISSING -> error.message().startsWith("No API key")
                     ? gateway(401, "No API key found in request", "No `apikey` request header or url param was found.")
-                    // PostgREST without a JWT runs as the anon role, which the farm does not grant.
+                    // Not reached while the gateway forwards the apikey as the bearer; PostgREST's answer when anon is off.
                     : postgrest(401, "PGRST302", "Anonymous access is disabled", null, null).header("WWW-Authenticate", "Bearer");
             case AUTH_INVALID -> error.message().startsWith("Invalid API key")
                     ? gateway(401, "Invalid API key", "Double check your Supabase `anon` or `service_role` API key.")
@@ -175,11 +174,7 @@ public final class SupabaseFlavor implements Flavor {
             case IDEMPOTENCY_MISMATCH -> postgrest(400, "idempotency_key_mismatch", error.message(), null, null);
             case IDEMPOTENCY_IN_FLIGHT -> postgrest(409, "idempotency_key_in_use", error.message(), null, null);
             case INVALID_GRANT -> tokenError(error);
-            // A unique violation is PostgreSQL's SQLSTATE 23505, which PostgREST answers with 409 Conflict
-            // (docs.postgrest.org "Errors": 23505 → 409); the constraint is named <table>_<column>_key by PostgreSQL.
-            case CONFLICT -> postgrest(409, "23505", "duplicate key value violates unique constraint \""
-                            + error.duplicate().resource() + "_" + error.duplicate().field() + "_key\"",
-                    "Key (" + error.duplicate().field() + ")=(" + error.duplicate().value() + ") already exists.", null);
+            case CONFLICT -> SupabaseRest.uniqueViolation(error.duplicate().resource(), error.duplicate().field(), error.duplicate().value()).reply();
         };
     }
 
@@ -217,13 +212,22 @@ public final class SupabaseFlavor implements Flavor {
         return (resource, seq, random) -> F.numberNode(seq);
     }
 
+    /**
+     * Checks the project's keys (each must be a JWT signed with the project's secret for the anon or service_role
+     * role), teaches the token store to accept any JWT signed with that secret, and registers GoTrue's and
+     * PostgREST's routes.
+     */
     @Override
     public void routes(ServiceRuntime service, RouteTable table) {
+        SupabaseJwt jwt = jwt(service);
+        checkApiKeys(service, jwt);
+        service.tokens().vendorCheck((token, now) -> verify(service, jwt, token, now));
         // Not `authenticated`: GoTrue wants only the apikey here, checked in the handler; the bearer check would refuse.
         table.add(new Route("POST", new PathTemplate("/auth/v1/token"), Route.TOKEN, null, false, false,
                 SupabaseFlavor::token));
-        table.add(new Route("GET", new PathTemplate("/auth/v1/user"), "GoTrue current user", null, true, false,
-                call -> Reply.json(200, user(call.client(), null))));
+        // GoTrue judges the bearer itself and answers in its own envelope, not PostgREST's.
+        table.add(new Route("GET", new PathTemplate("/auth/v1/user"), "GoTrue current user", null, false, false,
+                call -> currentUser(call, jwt)));
         for (ResourceSpec r : service.spec().resources()) {
             PathTemplate path = new PathTemplate(r.path());
             String res = r.name();
@@ -231,7 +235,7 @@ public final class SupabaseFlavor implements Flavor {
                 table.add(new Route("GET", path, "select " + res, res, true, false, call -> SupabaseRest.select(call, r)));
                 table.add(new Route("HEAD", path, "count " + res, res, true, false, call -> SupabaseRest.select(call, r)));
             }
-            if (r.offers(Operation.create)) table.add(new Route("POST", path, "insert " + res, res, true, true, call -> SupabaseRest.insert(call, r)));
+            if (r.offers(Operation.create)) table.add(new Route("POST", path, "insert or upsert " + res, res, true, true, call -> SupabaseRest.insert(call, r)));
             if (r.offers(Operation.update)) table.add(new Route("PATCH", path, "update " + res, res, true, true, call -> SupabaseRest.update(call, r)));
             if (r.offers(Operation.delete)) table.add(new Route("DELETE", path, "delete " + res, res, true, true, call -> SupabaseRest.delete(call, r)));
         }
@@ -242,15 +246,70 @@ public final class SupabaseFlavor implements Flavor {
         }
     }
 
+    /** The project's JWT signer: options {@code jwt_secret}, by default the local Supabase stack's. */
+    static SupabaseJwt jwt(ServiceRuntime service) {
+        return new SupabaseJwt(service.spec().option("jwt_secret", SupabaseJwt.DEFAULT_SECRET));
+    }
+
+    /**
+     * A Supabase project's API keys are JWTs signed with its secret for the {@code anon} or {@code service_role} role
+     * (supabase.com/docs/guides/api/api-keys): a key that is not is refused at start, naming the keys that would be.
+     */
+    private static void checkApiKeys(ServiceRuntime service, SupabaseJwt jwt) {
+        List<String> keys = service.spec().auth().apiKeys();
+        String ref = service.spec().option("project_ref", SupabaseJwt.DEFAULT_REF);
+        String expected = " For options.jwt_secret and options.project_ref '" + ref + "' the anon key is "
+                + jwt.roleKey(ref, "anon") + " and the service_role key is " + jwt.roleKey(ref, "service_role") + ".";
+        if (keys.isEmpty()) {
+            throw new IllegalArgumentException("auth.api_keys must list the project's anon key (and its service_role key)." + expected);
+        }
+        for (int i = 0; i < keys.size(); i++) {
+            ObjectNode claims = jwt.verify(keys.get(i));
+            String role = claims == null ? null : claims.path("role").asText(null);
+            if (!"anon".equals(role) && !"service_role".equals(role)) {
+                throw new IllegalArgumentException("auth.api_keys[" + i + "] is not "
+                        + (claims == null ? "a JWT signed with options.jwt_secret" : "a key for the anon or service_role role (role " + role + ")")
+                        + "." + expected);
+            }
+        }
+    }
+
+    /**
+     * PostgREST's verdict on a bearer the store did not issue as is: any JWT signed with the project's secret, until
+     * its {@code exp} (docs.postgrest.org, "Authentication"). A GoTrue access token is judged by the store under its
+     * {@code session_id}, so chaos can revoke it; the role keys and JWTs signed elsewhere with the secret cannot be.
+     */
+    private static TokenStore.Check verify(ServiceRuntime service, SupabaseJwt jwt, String token, Instant now) {
+        ObjectNode claims = jwt.verify(token);
+        if (claims == null) return TokenStore.Check.UNKNOWN;
+        String session = claims.path("session_id").asText(null);
+        if (session != null) {
+            TokenStore.Check issued = service.tokens().checkIssued(session);
+            if (issued.verdict() != TokenStore.Verdict.UNKNOWN) return issued;
+        }
+        String client = claims.hasNonNull("sub") ? claims.get("sub").asText() : claims.path("role").asText("anon");
+        boolean expired = expired(claims, now);
+        return new TokenStore.Check(expired ? TokenStore.Verdict.EXPIRED : TokenStore.Verdict.VALID, client, null);
+    }
+
+    /** Whether a JWT's {@code exp} (seconds since the epoch) has passed; a JWT without one never expires. */
+    private static boolean expired(ObjectNode claims, Instant now) {
+        return claims.has("exp") && now.getEpochSecond() >= claims.path("exp").asLong();
+    }
+
+    /** The API gateway's key check, for routes that check their own bearer: null when the apikey is one of the project's. */
+    private static Reply gatewayRefusal(Call call) {
+        String key = call.service().flavor().credential(call.request()).apiKey();
+        if (key == null) return call.error(ErrorKind.AUTH_MISSING, "No API key found in request");
+        if (!call.service().spec().auth().apiKeys().contains(key)) return call.error(ErrorKind.AUTH_INVALID, "Invalid API key");
+        return null;
+    }
+
     /** {@code POST /auth/v1/token?grant_type=password|refresh_token} with GoTrue's JSON body. */
     private static Reply token(Call call) {
+        Reply refused = gatewayRefusal(call);
+        if (refused != null) return refused;
         FarmRequest req = call.request();
-        Credential c = call.service().flavor().credential(req);
-        var keys = call.service().spec().auth().apiKeys();
-        if (!keys.isEmpty()) {
-            if (c.apiKey() == null) return call.error(ErrorKind.AUTH_MISSING, "No API key found in request");
-            if (!keys.contains(c.apiKey())) return call.error(ErrorKind.AUTH_INVALID, "Invalid API key");
-        }
         JsonNode body;
         try {
             body = req.json();
@@ -266,6 +325,42 @@ public final class SupabaseFlavor implements Flavor {
         if (body.hasNonNull("password")) params.put("client_secret", body.get("password").asText());
         if (body.hasNonNull("refresh_token")) params.put("refresh_token", body.get("refresh_token").asText());
         return gotrueVersioned(req, OAuthEndpoint.handle(call.service(), params, req));
+    }
+
+    /**
+     * {@code GET /auth/v1/user}: GoTrue's own bearer check (supabase/auth internal/api/auth.go, requireAuthentication):
+     * a JWT that does not verify, has expired or has no {@code sub} (a role key) is a 403 {@code bad_jwt}; one whose
+     * session is gone is a 403 {@code session_not_found}; a subject that is no user is {@code user_not_found}.
+     */
+    private static Reply currentUser(Call call, SupabaseJwt jwt) {
+        Reply refused = gatewayRefusal(call);
+        if (refused != null) return refused;
+        FarmRequest req = call.request();
+        String token = call.service().flavor().credential(req).bearer();
+        ObjectNode claims = token == null ? null : jwt.verify(token);
+        Reply answer;
+        if (claims == null) {
+            answer = gotrue(403, "bad_jwt", token != null && token.chars().filter(ch -> ch == '.').count() != 2
+                    ? "invalid JWT: unable to parse or verify signature, token is malformed: token contains an invalid number of segments"
+                    : "invalid JWT: unable to parse or verify signature, token signature is invalid: signature is invalid");
+        } else if (expired(claims, call.farm().clock().instant())) {
+            answer = gotrue(403, "bad_jwt", "invalid JWT: unable to parse or verify signature, token has invalid claims: token is expired");
+        } else if (!claims.hasNonNull("sub") || claims.get("sub").asText().isEmpty()) {
+            answer = gotrue(403, "bad_jwt", "invalid claim: missing sub claim");
+        } else {
+            String sub = claims.get("sub").asText();
+            String email = call.service().spec().auth().clients().stream().map(AuthSpec.ClientSpec::id)
+                    .filter(id -> userId(id).equals(sub)).findFirst().orElse(null);
+            String session = claims.path("session_id").asText(null);
+            if (email == null) {
+                answer = gotrue(403, "user_not_found", "User from sub claim in JWT does not exist");
+            } else if (session != null && call.service().tokens().checkIssued(session).verdict() != TokenStore.Verdict.VALID) {
+                answer = gotrue(403, "session_not_found", "Session from session_id claim in JWT does not exist");
+            } else {
+                answer = Reply.json(200, user(email, null));
+            }
+        }
+        return gotrueVersioned(req, answer);
     }
 
     /**

@@ -32,13 +32,13 @@ class FarmWideTokenTest extends BuiltInFarmTest {
         assertThat(body.has("refresh_token")).as("a refresh token belongs to one service").isFalse();
         assertThat(body.get("services")).extracting(JsonNode::asText)
                 .containsExactlyInAnyOrder("salesforce_mock", "github_mock", "supabase_mock");
-        // The shortest TTL of the three (supabase_mock: 90 s; salesforce_mock 120 s, github_mock 300 s).
-        assertThat(body.get("expires_in").asInt()).isEqualTo(90);
+        // The shortest TTL of the three (salesforce_mock 120 s; github_mock 300 s, supabase_mock 3,600 s).
+        assertThat(body.get("expires_in").asInt()).isEqualTo(120);
         assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
 
         assertThat(farm.get(ACCOUNTS, "Authorization", "Bearer " + token).statusCode()).isEqualTo(200);
         assertThat(farm.get(ISSUES, "Authorization", "Bearer " + token).statusCode()).isEqualTo(200);
-        assertThat(farm.get("/api/supabase/rest/v1/accounts?limit=1", "apikey", "sb-anon-gauntlet-key", "Authorization", "Bearer " + token)
+        assertThat(farm.get("/api/supabase/rest/v1/accounts?limit=1", "apikey", dev.gauntlet.farm.flavor.SupabaseFlavorTest.ANON, "Authorization", "Bearer " + token)
                 .statusCode()).isEqualTo(200);
         assertThat(farm.get("/api/stripe/v1/customers", "Authorization", "Bearer " + token).statusCode())
                 .as("not a service of these credentials").isEqualTo(401);

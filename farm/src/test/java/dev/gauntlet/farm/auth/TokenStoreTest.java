@@ -66,4 +66,63 @@ class TokenStoreTest {
         clock.advance(Duration.ofHours(1));
         assertThat(tokens.refresh(first.refresh().value()).failure()).isEqualTo(TokenStore.RefreshFailure.EXPIRED);
     }
+
+    private TokenStore gotrue() {
+        return new TokenStore(clock, Duration.ofSeconds(3600), Duration.ofDays(30), true, Duration.ofSeconds(10), hex -> "tok_" + hex);
+    }
+
+    @Test
+    void shouldAnswerTheActiveTokenWhenItsParentIsReusedHoweverLate() {
+        TokenStore tokens = gotrue();
+        String first = tokens.issue("client", true).refresh().value();
+        String active = tokens.refresh(first).issued().refresh().value();
+
+        clock.advance(Duration.ofDays(1));
+        TokenStore.Refreshed reuse = tokens.refresh(first);
+
+        assertThat(reuse.failure()).isNull();
+        assertThat(reuse.issued().refresh().value()).isEqualTo(active);
+        assertThat(tokens.refresh(active).failure()).isNull();
+        assertThat(tokens.refreshedCount()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldGrantANewTokenWhenAnOlderSpentOneIsReusedWithinTheInterval() {
+        TokenStore tokens = gotrue();
+        String first = tokens.issue("client", true).refresh().value();
+        String second = tokens.refresh(first).issued().refresh().value();
+        tokens.refresh(second);
+
+        clock.advance(Duration.ofSeconds(10));
+        TokenStore.Refreshed reuse = tokens.refresh(first);
+
+        assertThat(reuse.failure()).isNull();
+        assertThat(reuse.issued().refresh().value()).isNotIn(first, second);
+    }
+
+    @Test
+    void shouldTerminateTheSessionWhenASpentTokenIsReusedAfterTheInterval() {
+        TokenStore tokens = gotrue();
+        String first = tokens.issue("client", true).refresh().value();
+        String second = tokens.refresh(first).issued().refresh().value();
+        TokenStore.Issued third = tokens.refresh(second).issued();
+
+        clock.advance(Duration.ofMillis(10_001));
+
+        assertThat(tokens.refresh(first).failure()).isEqualTo(TokenStore.RefreshFailure.ALREADY_USED);
+        assertThat(tokens.refresh(third.refresh().value()).failure()).isEqualTo(TokenStore.RefreshFailure.ALREADY_USED);
+        assertThat(tokens.refresh(second).failure()).as("the parent rule ends with the session").isEqualTo(TokenStore.RefreshFailure.ALREADY_USED);
+        assertThat(tokens.check(third.access().value()).verdict()).as("access tokens run until they expire").isEqualTo(TokenStore.Verdict.VALID);
+    }
+
+    @Test
+    void shouldAskTheVendorCheckOnlyAboutCredentialsItDidNotIssue() {
+        TokenStore tokens = store(false);
+        tokens.vendorCheck((value, now) -> value.equals("role-key") ? new TokenStore.Check(TokenStore.Verdict.VALID, "anon", null) : TokenStore.Check.UNKNOWN);
+        String issued = tokens.issue("client", false).access().value();
+
+        assertThat(tokens.check("role-key")).isEqualTo(new TokenStore.Check(TokenStore.Verdict.VALID, "anon", null));
+        assertThat(tokens.check(issued)).isEqualTo(new TokenStore.Check(TokenStore.Verdict.VALID, "client", issued));
+        assertThat(tokens.check("forged").verdict()).isEqualTo(TokenStore.Verdict.UNKNOWN);
+    }
 }

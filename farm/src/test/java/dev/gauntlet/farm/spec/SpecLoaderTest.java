@@ -183,4 +183,23 @@ class SpecLoaderTest {
         assertThat(ok.lines().of("/base_path")).isEqualTo(6);
         assertThat(ok.lines().of("/nothing")).isZero();
     }
+
+    @Test
+    void shouldRefuseARefreshTokenReuseIntervalWithoutRotation() {
+        SpecError e = error("""
+                id: things
+                auth: { type: oauth2_client_credentials, clients: [{ id: a, secret: b }], refresh_token_reuse_interval_s: 10 }
+                resources:
+                  - name: thing
+                """);
+        assertThat(e.field()).isEqualTo("auth");
+        assertThat(e.message()).isEqualTo("auth.refresh_token_reuse_interval_s (10) needs rotating refresh tokens; "
+                + "set auth.rotate_refresh_tokens: true or remove it");
+        assertThat(error("""
+                id: things
+                auth: { type: oauth2_refresh_token, clients: [{ id: a, secret: b }], refresh_token_reuse_interval_s: -1 }
+                resources:
+                  - name: thing
+                """).message()).isEqualTo("auth.refresh_token_reuse_interval_s must be ≥ 0, was -1");
+    }
 }

@@ -72,7 +72,7 @@ class ConnectorsFileTest {
     void shouldRedactSecretsWhenReadBack() {
         var all = ConnectorsFile.builtIn("http://127.0.0.1:8001");
         String shown = all.stream().map(ConnectorsFile::redacted).toList().toString();
-        assertThat(shown).doesNotContain("gauntlet-secret", "sk_test_gauntlet", "mdb-gauntlet-key", "dd-gauntlet-api-key", "sb-anon-gauntlet-key");
+        assertThat(shown).doesNotContain("gauntlet-secret", "sk_test_gauntlet", "mdb-gauntlet-key", "dd-gauntlet-api-key", "-w48Aq2RPFe7n01nPi29ChDymSPFVHkMhDJzo_0UdR4");
         assertThat(shown).contains("***", "salesforce_mock");
     }
 

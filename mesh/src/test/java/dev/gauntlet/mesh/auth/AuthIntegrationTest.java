@@ -35,7 +35,8 @@ class AuthIntegrationTest {
     static final long TTL_S = 2;
     static final String SF_PATH = "/services/data/v59.0/sobjects/Account";
     static final String SB_PATH = "/rest/v1/accounts?limit=1";
-    static final String ANON = "sb-anon-gauntlet-key";
+    /** The farm's built-in Supabase anon key (a JWT signed with the project's secret; docs/farm.md). */
+    static final String ANON = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZSIsInJlZiI6ImdhdW50bGV0ZmFybXN1cGFiYXNlIiwicm9sZSI6ImFub24iLCJpYXQiOjE3MzU2ODk2MDAsImV4cCI6MjA1MTI2NTYwMH0.-w48Aq2RPFe7n01nPi29ChDymSPFVHkMhDJzo_0UdR4";
 
     /** The four standard levels plus one that revokes the presented token on a fifth of the requests. */
     static final String CHAOS = FarmFixture.chaos(java.util.Map.of("revoke", 0.2), "server_error",

@@ -18,6 +18,7 @@ import dev.gauntlet.farm.http.RouteTable;
 import dev.gauntlet.farm.http.SocketFaults;
 import dev.gauntlet.farm.idempotency.IdempotencyStore;
 import dev.gauntlet.farm.limit.LimitDecision;
+import dev.gauntlet.farm.limit.SecondaryLimiter;
 import dev.gauntlet.farm.spec.AuthSpec;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -30,12 +31,15 @@ import java.util.HexFormat;
 /**
  * What happens to every request a service receives, in this order:
  * route → body limit → credentials → chaos decision (socket faults before the request end here) → rate limit →
+ * secondary limits →
  * (injected HTTP fault | idempotency → handler) → latency → answer or socket fault after the commit.
  * Flavours only shape the answers; this class is the one place the order is written down.
  */
 final class ServicePipeline {
 
     private static final byte[] NO_BODY = new byte[0];
+    /** The request attribute holding its secondary-limit permit until the answer is written. */
+    private static final String HELD = "gauntlet.secondary-limit-permit";
 
     private final Farm farm;
 
@@ -47,6 +51,16 @@ final class ServicePipeline {
      * @param ownPort whether the request came in on the service's own port (its URLs then have no base path)
      */
     void handle(Context ctx, ServiceRuntime svc, String path, boolean ownPort) {
+        try {
+            serve(ctx, svc, path, ownPort);
+        } finally {
+            // A request holds its places in the vendor's concurrency limits until its answer is written (or it failed).
+            SecondaryLimiter.Permit held = ctx.attribute(HELD);
+            if (held != null) held.release();
+        }
+    }
+
+    private void serve(Context ctx, ServiceRuntime svc, String path, boolean ownPort) {
         Flavor flavor = svc.flavor();
         // HEAD is GET without a body (RFC 9110); Jetty drops the body, the route is the GET one.
         String method = ctx.method().name().equals("HEAD") ? "GET" : ctx.method().name();
@@ -95,11 +109,19 @@ final class ServicePipeline {
         // The vendor's own limit is checked first, as real APIs do: a client over its limit gets the 429 and no
         // injected HTTP fault (only a network fault can still break the 429 on its way back).
         LimitDecision limit = svc.limiter().tryAcquire(auth.client(), level.rateLimitFactor());
+        // Then the vendor's secondary limits (GitHub's concurrency, points and content-creation limits): their refusal
+        // is answered as such, with the primary limit's headers as they are.
+        LimitDecision refusal = limit;
+        if (limit.allowed() && !svc.secondaryLimits().isEmpty()) {
+            SecondaryLimiter.Permit second = svc.secondaryLimits().tryAcquire(auth.client(), route.operation(), method, level.rateLimitFactor());
+            ctx.attribute(HELD, second);
+            if (second.refusal() != null) refusal = second.refusal();
+        }
         Reply reply;
         long answerDelay = fault.delayMs();
-        if (!limit.allowed()) {
+        if (!refusal.allowed()) {
             svc.countRateLimited();
-            reply = flavor.error(FarmError.limited(limit));
+            reply = flavor.error(FarmError.limited(refusal));
             flavor.limitHeaders(limit, reply);
             if (!fault.isNone() && !fault.type().isNetwork()) fault = Fault.NONE;
         } else if (fault.replacesAnswer()) {

@@ -364,7 +364,8 @@ public final class GitHubFlavor implements Flavor {
         if (created == null) {
             long number = stored.path(r.idField()).asLong();
             long step = SEEDED_SPAN.toSeconds() / Math.max(1, r.count());
-            long jitter = Math.floorMod(Long.hashCode(call.farm().seed() * 1_000_003L + number) * 31L + call.service().id().hashCode(), Math.max(1, step));
+            long mix = Long.hashCode(call.farm().seed() * 1_000_003L + number) * 31L + call.service().id().hashCode();
+            long jitter = Math.floorMod(mix, Math.max(1, step));
             created = SEEDED_FROM.plusSeconds((number - 1) * step + jitter);
         }
         Instant updated = instant(stored.get("updated_at"));
@@ -400,7 +401,7 @@ public final class GitHubFlavor implements Flavor {
     }
 
     /** One issue with the keys the listing filters and sorts by. */
-    private record Listed(ObjectNode stored, long number, String state, Times times, long comments) {}
+    private record Listed(ObjectNode stored, long number, Times times, long comments) {}
 
     /**
      * "List repository issues" (docs.github.com/rest/issues/issues#list-repository-issues): {@code state}
@@ -434,7 +435,7 @@ public final class GitHubFlavor implements Flavor {
             if (!state.equals("all") && !s.equals(state)) continue;
             Times t = times(call, r, n);
             if (since != null && t.updated().isBefore(since)) continue;
-            matches.add(new Listed(n, n.path(r.idField()).asLong(), s, t, n.path("comments").asLong(0)));
+            matches.add(new Listed(n, n.path(r.idField()).asLong(), t, n.path("comments").asLong(0)));
         }
         Comparator<Listed> order = switch (sort) {
             case "updated" -> Comparator.comparing((Listed l) -> l.times().updated());

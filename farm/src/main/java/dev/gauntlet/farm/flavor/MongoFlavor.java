@@ -119,6 +119,12 @@ public final class MongoFlavor implements Flavor {
         };
     }
 
+    /** The field and value a refused write repeated; the value is null when the document lacked the field. */
+    private static FarmError.Duplicate duplicateOf(RuntimeException e) {
+        if (e instanceof ResourceStore.UniqueViolation v) return new FarmError.Duplicate(v.resource(), v.field(), v.value(), v.existingId());
+        return new FarmError.Duplicate(null, ((MissingUniqueValue) e).field, null, null);
+    }
+
     /** A second document without a value for a unique field, which MongoDB's unique index refuses as a duplicate null. */
     private static final class MissingUniqueValue extends RuntimeException {
         final String field;
@@ -189,11 +195,10 @@ public final class MongoFlavor implements Flavor {
             };
         } catch (MongoQuery.QueryError e) {
             return bad(e.getMessage());
-        } catch (ResourceStore.UniqueViolation e) {
+        } catch (ResourceStore.UniqueViolation | MissingUniqueValue e) {
             // Nothing was written: the store refuses before storing.
-            return duplicateKey(failed(action), body.get("database").asText(), collection, e.field(), e.value());
-        } catch (MissingUniqueValue e) {
-            return duplicateKey(failed(action), body.get("database").asText(), collection, e.field, null);
+            FarmError.Duplicate d = duplicateOf(e);
+            return duplicateKey(failed(action), body.get("database").asText(), collection, d.field(), d.value());
         }
     }
 
@@ -283,9 +288,8 @@ public final class MongoFlavor implements Flavor {
             try {
                 created = insert(call.store(r.name()), r, (ObjectNode) MongoQuery.plain(d));
             } catch (ResourceStore.UniqueViolation | MissingUniqueValue e) {
-                String field = e instanceof ResourceStore.UniqueViolation v ? v.field() : ((MissingUniqueValue) e).field;
-                String value = e instanceof ResourceStore.UniqueViolation v ? v.value() : null;
-                ObjectNode error = duplicateKeyNode(failed("insertMany"), body.get("database").asText(), collection, field, value);
+                FarmError.Duplicate dup = duplicateOf(e);
+                ObjectNode error = duplicateKeyNode(failed("insertMany"), body.get("database").asText(), collection, dup.field(), dup.value());
                 error.set("insertedIds", ids);
                 return Reply.json(409, error);
             }

@@ -12,6 +12,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -442,17 +443,9 @@ class GitHubFlavorTest {
 
     @Test
     void shouldRefuseARequestOverTheConcurrencyLimitAndFreeThePlaceWhenTheAnswerIsWritten() throws Exception {
-        Path chaos = TestFarm.write(dir, "chaos.yaml", """
-                levels:
-                  calm: { error_rate: 0, network_rate: 0 }
-                  mild: { error_rate: 0, network_rate: 0 }
-                  storm: { error_rate: 0, network_rate: 0 }
-                  hell: { error_rate: 0, network_rate: 0 }
-                  all_errors: { error_rate: 1.0, network_rate: 0 }
-                profiles:
-                  mostly_ok: { errors: { server_error: 1 } }
-                  only_slow: { errors: { slow: 1 }, slow_ms: 1500 }
-                """);
+        // The test chaos levels, with slow answers long enough that a second request surely comes while one runs.
+        Path chaos = TestFarm.chaosWithOnly(dir);
+        Files.writeString(chaos, Files.readString(chaos).replace("slow_ms: 300", "slow_ms: 1500"));
         tinyGitHub("""
                 error_profile: only_slow
                 secondary_limits:

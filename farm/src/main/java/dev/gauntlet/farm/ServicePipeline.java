@@ -19,6 +19,7 @@ import dev.gauntlet.farm.http.SocketFaults;
 import dev.gauntlet.farm.idempotency.IdempotencyFingerprint;
 import dev.gauntlet.farm.idempotency.IdempotencyStore;
 import dev.gauntlet.farm.limit.LimitDecision;
+import dev.gauntlet.farm.limit.SecondaryLimiter;
 import dev.gauntlet.farm.spec.AuthSpec;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -27,13 +28,15 @@ import java.io.OutputStream;
 /**
  * What happens to every request a service receives, in this order:
  * route → body limit → credentials → chaos decision (socket faults before the request end here) → rate limit →
- * (injected HTTP fault | idempotency → (injected 500 the vendor saves under the key | handler)) → latency → answer or
- * socket fault after the commit.
+ * secondary limits → (injected HTTP fault | idempotency → (injected 500 the vendor saves under the key | handler)) →
+ * latency → answer or socket fault after the commit.
  * Flavours only shape the answers; this class is the one place the order is written down.
  */
 final class ServicePipeline {
 
     private static final byte[] NO_BODY = new byte[0];
+    /** The request attribute holding its secondary-limit permit until the answer is written. */
+    private static final String HELD = "gauntlet.secondary-limit-permit";
 
     private final Farm farm;
 
@@ -45,6 +48,16 @@ final class ServicePipeline {
      * @param ownPort whether the request came in on the service's own port (its URLs then have no base path)
      */
     void handle(Context ctx, ServiceRuntime svc, String path, boolean ownPort) {
+        try {
+            serve(ctx, svc, path, ownPort);
+        } finally {
+            // A request holds its places in the vendor's concurrency limits until its answer is written (or it failed).
+            SecondaryLimiter.Permit held = ctx.attribute(HELD);
+            if (held != null) held.release();
+        }
+    }
+
+    private void serve(Context ctx, ServiceRuntime svc, String path, boolean ownPort) {
         Flavor flavor = svc.flavor();
         // HEAD is GET without a body (RFC 9110); Jetty drops the body, the route is the GET one.
         String method = ctx.method().name().equals("HEAD") ? "GET" : ctx.method().name();
@@ -103,11 +116,19 @@ final class ServicePipeline {
         // vendor's login service, outside the API's request allocation (Salesforce counts API calls, not logins; GitHub's
         // OAuth endpoint is github.com, not api.github.com): it neither spends the limit nor reports it.
         LimitDecision limit = route.issuesTokens() ? null : svc.limiter().tryAcquire(auth.client(), level.rateLimitFactor());
+        // Then the vendor's secondary limits (GitHub's concurrency, points and content-creation limits): their refusal
+        // is answered as such, with the primary limit's headers as they are.
+        LimitDecision refusal = limit;
+        if (limit != null && limit.allowed() && !svc.secondaryLimits().isEmpty()) {
+            SecondaryLimiter.Permit second = svc.secondaryLimits().tryAcquire(auth.client(), route.operation(), method, level.rateLimitFactor());
+            ctx.attribute(HELD, second);
+            if (second.refusal() != null) refusal = second.refusal();
+        }
         Reply reply;
         long answerDelay = fault.delayMs();
-        if (limit != null && !limit.allowed()) {
+        if (refusal != null && !refusal.allowed()) {
             svc.countRateLimited();
-            reply = flavor.error(FarmError.limited(limit));
+            reply = flavor.error(FarmError.limited(refusal));
             flavor.limitHeaders(limit, reply);
             if (!fault.isNone() && !fault.type().isNetwork()) fault = Fault.NONE;
         } else if (fault.replacesAnswer() && executionError == null) {

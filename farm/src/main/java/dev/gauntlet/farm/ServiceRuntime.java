@@ -10,6 +10,7 @@ import dev.gauntlet.farm.http.Reply;
 import dev.gauntlet.farm.http.RouteTable;
 import dev.gauntlet.farm.idempotency.IdempotencyStore;
 import dev.gauntlet.farm.limit.ClientLimiter;
+import dev.gauntlet.farm.limit.SecondaryLimiter;
 import dev.gauntlet.farm.spec.ResourceSpec;
 import dev.gauntlet.farm.spec.ServiceSpec;
 import java.time.Duration;
@@ -29,6 +30,7 @@ public final class ServiceRuntime {
     private final ErrorProfile profile;
     private final Map<String, ResourceStore> stores = new LinkedHashMap<>();
     private final ClientLimiter limiter;
+    private final SecondaryLimiter secondaryLimits;
     private final TokenStore tokens;
     private final DriftEngine drift;
     private final IdempotencyStore<Reply> idempotency;
@@ -62,6 +64,8 @@ public final class ServiceRuntime {
             stores.put(r.name(), keep ? previous.stores.get(r.name()) : new ResourceStore(r, serviceSeed, flavor.ids()));
         }
         this.limiter = reload != null && reload.keepsLimits() ? previous.limiter : new ClientLimiter(spec.rateLimit(), clock);
+        this.secondaryLimits = reload != null && reload.keepsLimits() ? previous.secondaryLimits
+                : new SecondaryLimiter(spec.secondaryLimits(), clock);
         this.tokens = reload != null && reload.keepsTokens() ? previous.tokens
                 : new TokenStore(clock, Duration.ofSeconds(spec.auth().tokenTtlS()), Duration.ofSeconds(spec.auth().refreshTokenTtlS()),
                         spec.auth().rotateRefreshTokens(), reuseInterval(spec), flavor::tokenFormat);
@@ -90,6 +94,8 @@ public final class ServiceRuntime {
     public String source() { return source; }
     public ErrorProfile profile() { return profile; }
     public ClientLimiter limiter() { return limiter; }
+    /** The vendor's limits beside the primary one (GitHub's secondary rate limits); empty for most services. */
+    public SecondaryLimiter secondaryLimits() { return secondaryLimits; }
     public TokenStore tokens() { return tokens; }
     public DriftEngine drift() { return drift; }
     public RouteTable routes() { return routes; }
@@ -138,6 +144,7 @@ public final class ServiceRuntime {
         ordinals.clear();
         stores.values().forEach(ResourceStore::reset);
         limiter.clear();
+        secondaryLimits.clear();
         tokens.clear();
         drift.reset();
         if (idempotency != null) idempotency.clear();

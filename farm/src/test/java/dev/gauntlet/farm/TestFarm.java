@@ -17,6 +17,9 @@ public final class TestFarm implements AutoCloseable {
 
     public static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The built-in supabase_mock's anon key (a JWT for the anon role, docs/farm.md). */
+    public static final String SUPABASE_ANON = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZSIsInJlZiI6ImdhdW50bGV0ZmFybXN1cGFiYXNlIiwicm9sZSI6ImFub24iLCJpYXQiOjE3MzU2ODk2MDAsImV4cCI6MjA1MTI2NTYwMH0.-w48Aq2RPFe7n01nPi29ChDymSPFVHkMhDJzo_0UdR4";
+
     public final FarmServer server;
     public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 

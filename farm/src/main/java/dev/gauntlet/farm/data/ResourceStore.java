@@ -192,6 +192,28 @@ public final class ResourceStore {
         }
     }
 
+    /**
+     * Replaces every field of a record but its id (MongoDB's replaceOne: fields the replacement lacks are gone);
+     * returns the new record, or null when there is none.
+     *
+     * @throws UniqueViolation when the replacement gives a unique field a value another record holds (nothing changes)
+     */
+    public synchronized ObjectNode replace(String id, ObjectNode fields) {
+        Long seq = seqById.get(id);
+        if (seq == null) return null;
+        checkUnique(fields, id);
+        ObjectNode old = bySeq.get(seq);
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        node.set(spec.idField(), old.get(spec.idField()));
+        fields.properties().forEach(e -> {
+            if (!e.getKey().equals(spec.idField())) node.set(e.getKey(), e.getValue());
+        });
+        bySeq.put(seq, node);
+        unindex(old);
+        index(node, id);
+        return node;
+    }
+
     private ObjectNode merge(String id, ObjectNode patch) {
         Long seq = seqById.get(id);
         if (seq == null) return null;

@@ -19,27 +19,39 @@ import dev.gauntlet.farm.spec.ResourceSpec;
 import dev.gauntlet.farm.spec.ResourceSpec.Operation;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.zip.CRC32;
 
 /**
  * GitHub REST API: OAuth at {@code /login/oauth/access_token} (form-encoded answers unless JSON is asked for),
- * {@code gho_} tokens, repository collections such as {@code /repos/{owner}/{repo}/issues} paged with
- * {@code per_page}/{@code page} and a {@code Link} header, {@code x-ratelimit-*} headers, primary and secondary rate
- * limits, and errors as {@code {"message","documentation_url","status"}}.
+ * {@code gho_} tokens, repository collections such as {@code /repos/{owner}/{repo}/issues} listed with
+ * {@code state}/{@code sort}/{@code direction}/{@code since} and paged with {@code per_page}/{@code page} and a
+ * {@code Link} header, {@code x-ratelimit-*} headers, the primary rate limit and the secondary ones (the service's
+ * {@code secondary_limits}), and errors as {@code {"message","documentation_url","status"}}. No idempotency keys: a
+ * retried create opens a second issue, so integrations mark their issues (the ledger's {@code op_id_patterns}).
  */
 public final class GitHubFlavor implements Flavor {
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     static final String DOCS = "https://docs.github.com/rest";
     private static final String RATE_DOCS = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api";
+    /** The documentation_url GitHub puts in the issue listing's 422 (measured on api.github.com, not the route's anchor). */
+    private static final String LIST_DOCS = "https://docs.github.com/v3/issues/#list-issues";
     // "Using pagination in the REST API": per_page defaults to 30 and is capped at 100.
     private static final int MAX_PER_PAGE = 100;
 
@@ -88,20 +100,38 @@ public final class GitHubFlavor implements Flavor {
     }
 
     /**
-     * "Rate limits for the REST API": the primary limit answers 403 (or 429) with x-ratelimit-remaining 0 and the reset
-     * time; a secondary limit answers 403 with "You have exceeded a secondary rate limit" and usually retry-after.
+     * "Rate limits for the REST API" (docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api, "Exceeding
+     * the rate limit"): the primary limit answers 403 (the docs say "403 or 429"; 403 is what api.github.com sends for
+     * the hourly limit and what Octokit's throttling plugin keys on) with x-ratelimit-remaining 0, the reset time and no
+     * retry-after; a secondary limit answers 403 "You have exceeded a secondary rate limit" with retry-after and the
+     * primary headers as they are. Both messages end with the request ID GitHub asks support requests to quote.
      */
     private static Reply rateLimited(LimitDecision limit) {
+        String requestId = requestId();
+        Reply reply;
         if (limit != null && isSecondary(limit)) {
-            return ghError(403, "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. "
-                    + "If you reach out to GitHub Support for help, please include the request ID.", RATE_DOCS + "#about-secondary-rate-limits")
+            reply = ghError(403, "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. "
+                    + "If you reach out to GitHub Support for help, please include the request ID " + requestId + ".",
+                    RATE_DOCS + "#about-secondary-rate-limits")
                     .header("retry-after", limit.retryAfterSeconds());
+        } else {
+            reply = ghError(403, "API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include "
+                    + "the request ID " + requestId + ".", RATE_DOCS + "#about-the-primary-rate-limits");
         }
-        return ghError(403, "API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include the request ID.",
-                RATE_DOCS + "#about-the-primary-rate-limits");
+        return reply.header("x-github-request-id", requestId);
     }
 
-    /** Injected (chaos) rate limits are GitHub's secondary limit; the bucket running dry is the primary one. */
+    /** GitHub's request ids look like {@code C0A1:3D5A:1A4F6B2:1B2C3D4:6571A2B3}: five hex groups. */
+    private static String requestId() {
+        var r = java.util.concurrent.ThreadLocalRandom.current();
+        return String.format("%04X:%04X:%07X:%07X:%08X", r.nextInt(0x10000), r.nextInt(0x10000), r.nextInt(0x10000000),
+                r.nextInt(0x10000000), r.nextLong(0x100000000L));
+    }
+
+    /**
+     * Injected (chaos) rate limits and the service's {@code secondary_limits} are GitHub's secondary limits; the primary
+     * window running dry is the primary one.
+     */
     static boolean isSecondary(LimitDecision limit) {
         return limit.injected();
     }
@@ -116,7 +146,13 @@ public final class GitHubFlavor implements Flavor {
 
     /** GitHub's 422: {"message":"Validation Failed","errors":[{"resource","code","field"}],"documentation_url"}. */
     static Reply validationFailed(String resource, String field, String code, String docs) {
+        return validationFailed(null, resource, field, code, docs);
+    }
+
+    /** As above, the errors entry naming the refused value first, as GitHub's query-parameter checks do. */
+    static Reply validationFailed(String value, String resource, String field, String code, String docs) {
         Map<String, Object> e = new LinkedHashMap<>();
+        if (value != null) e.put("value", value);
         if (resource != null) e.put("resource", resource);
         e.put("code", code);
         e.put("field", field);
@@ -277,6 +313,13 @@ public final class GitHubFlavor implements Flavor {
         return DOCS + "/issues/issues#" + operation + "-an-" + singular(r.name()).toLowerCase();
     }
 
+    /** Fields GitHub computes itself; a body that names them changes nothing. */
+    private static final Set<String> READ_ONLY = Set.of("number", "id", "node_id", "url", "html_url", "repository_url",
+            "created_at", "updated_at", "closed_at", "state", "state_reason", "comments", "locked");
+    /** Seeded issues were created in number order over this stretch of the past (reproducible, before any farm clock). */
+    private static final Instant SEEDED_FROM = Instant.parse("2025-01-01T00:00:00Z");
+    private static final Duration SEEDED_SPAN = Duration.ofDays(330);
+
     /** The record as GitHub shows an issue: url, ids, number, the stored fields, and the defaults GitHub always sends. */
     private static ObjectNode present(Call call, ResourceSpec r, ObjectNode stored) {
         String root = call.request().serviceUrl();
@@ -301,13 +344,49 @@ public final class GitHubFlavor implements Flavor {
         out.putIfAbsent("labels", F.arrayNode());
         out.putIfAbsent("assignees", F.arrayNode());
         out.putIfAbsent("comments", F.numberNode(0));
+        Times times = times(call, r, stored);
+        out.put("created_at", iso(times.created()));
+        out.put("updated_at", iso(times.updated()));
         out.putIfAbsent("closed_at", F.nullNode());
-        if (out.hasNonNull("created_at")) out.putIfAbsent("updated_at", out.get("created_at"));
+        out.putIfAbsent("state_reason", F.nullNode());
         return call.present(r.name(), out);
     }
 
+    /** An issue's creation and last-update times. */
+    private record Times(Instant created, Instant updated) {}
+
+    /**
+     * Stored times where a write set them; for a seeded issue a past creation time that grows with its number (GitHub
+     * numbers issues in creation order), spread over {@link #SEEDED_SPAN} from the seed, and never updated since.
+     */
+    private static Times times(Call call, ResourceSpec r, ObjectNode stored) {
+        Instant created = instant(stored.get("created_at"));
+        if (created == null) {
+            long number = stored.path(r.idField()).asLong();
+            long step = SEEDED_SPAN.toSeconds() / Math.max(1, r.count());
+            long mix = Long.hashCode(call.farm().seed() * 1_000_003L + number) * 31L + call.service().id().hashCode();
+            long jitter = Math.floorMod(mix, Math.max(1, step));
+            created = SEEDED_FROM.plusSeconds((number - 1) * step + jitter);
+        }
+        Instant updated = instant(stored.get("updated_at"));
+        return new Times(created, updated == null || updated.isBefore(created) ? created : updated);
+    }
+
+    private static Instant instant(JsonNode v) {
+        if (v == null || !v.isTextual()) return null;
+        try {
+            return Instant.parse(v.asText());
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private static String iso(Instant t) {
+        return t.truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
     private static String now(Call call) {
-        return call.farm().clock().instant().truncatedTo(ChronoUnit.SECONDS).toString();
+        return iso(call.farm().clock().instant());
     }
 
     /** A query parameter as GitHub reads it: a number, or the fallback when absent or not a number. */
@@ -321,28 +400,72 @@ public final class GitHubFlavor implements Flavor {
         }
     }
 
+    /** One issue with the keys the listing filters and sorts by. */
+    private record Listed(ObjectNode stored, long number, Times times, long comments) {}
+
+    /**
+     * "List repository issues" (docs.github.com/rest/issues/issues#list-repository-issues): {@code state}
+     * open|closed|all (default open), {@code sort} created|updated|comments (default created), {@code direction}
+     * asc|desc (default desc), {@code since} (only issues updated at or after an ISO 8601 time), {@code per_page}
+     * (≤ 100) and {@code page}, with a {@code Link} header. One pass over the issues and one sort: O(n log n).
+     */
     private static Reply list(Call call, ResourceSpec r) {
         FarmRequest req = call.request();
         // GitHub clamps per_page to 100 and treats page < 1 as page 1 rather than failing.
         int perPage = Math.max(1, Math.min(Math.min(MAX_PER_PAGE, r.pagination().maxPageSize()), intParam(req, "per_page", r.pagination().pageSize())));
         int page = Math.max(1, intParam(req, "page", 1));
+        String resource = singular(r.name());
+        // A value outside an enum (empty included) is a 422 naming it: measured for state on api.github.com; sort,
+        // direction and since are refused the same way here.
         String state = req.query("state") == null ? "open" : req.query("state");
-        if (!state.equals("open") && !state.equals("closed") && !state.equals("all")) {
-            return validationFailed(singular(r.name()), "state", "invalid", DOCS + "/issues/issues#list-repository-issues");
+        if (!Set.of("open", "closed", "all").contains(state)) return validationFailed(state, resource, "state", "invalid", LIST_DOCS);
+        String sort = req.query("sort") == null ? "created" : req.query("sort");
+        if (!Set.of("created", "updated", "comments").contains(sort)) return validationFailed(sort, resource, "sort", "invalid", LIST_DOCS);
+        String direction = req.query("direction") == null ? "desc" : req.query("direction");
+        if (!Set.of("asc", "desc").contains(direction)) return validationFailed(direction, resource, "direction", "invalid", LIST_DOCS);
+        Instant since = null;
+        if (req.query("since") != null) {
+            since = since(req.query("since"));
+            if (since == null) return validationFailed(req.query("since"), resource, "since", "invalid", LIST_DOCS);
         }
-        List<ObjectNode> matches = new ArrayList<>();
+
+        List<Listed> matches = new ArrayList<>();
         for (ObjectNode n : call.store(r.name()).page(0, Integer.MAX_VALUE).records()) {
             String s = n.hasNonNull("state") ? n.get("state").asText() : "open";
-            if (state.equals("all") || s.equals(state)) matches.add(n);
+            if (!state.equals("all") && !s.equals(state)) continue;
+            Times t = times(call, r, n);
+            if (since != null && t.updated().isBefore(since)) continue;
+            matches.add(new Listed(n, n.path(r.idField()).asLong(), t, n.path("comments").asLong(0)));
         }
+        Comparator<Listed> order = switch (sort) {
+            case "updated" -> Comparator.comparing((Listed l) -> l.times().updated());
+            case "comments" -> Comparator.comparingLong(Listed::comments);
+            default -> Comparator.comparing((Listed l) -> l.times().created());
+        };
+        order = order.thenComparingLong(Listed::number);
+        matches.sort(direction.equals("asc") ? order : order.reversed());
+
         int last = Math.max(1, (matches.size() + perPage - 1) / perPage);
         int from = Math.min(matches.size(), (page - 1) * perPage);
         int to = Math.min(matches.size(), from + perPage);
-        List<ObjectNode> body = matches.subList(from, to).stream().map(n -> present(call, r, n)).toList();
+        List<ObjectNode> body = matches.subList(from, to).stream().map(l -> present(call, r, l.stored())).toList();
         Reply reply = Reply.json(200, body);
         String link = link(req.serviceUrl() + r.path(), req, page, last);
         if (!link.isEmpty()) reply.header("Link", link);
         return reply;
+    }
+
+    /** GitHub's {@code since}: ISO 8601, {@code YYYY-MM-DDTHH:MM:SSZ} (an offset or a bare date also read); null if not. */
+    private static Instant since(String v) {
+        try {
+            return OffsetDateTime.parse(v.trim()).toInstant();
+        } catch (DateTimeParseException notDateTime) {
+            try {
+                return LocalDate.parse(v.trim()).atStartOfDay(ZoneOffset.UTC).toInstant();
+            } catch (DateTimeParseException notDate) {
+                return null;
+            }
+        }
     }
 
     /** GitHub's Link header: prev, next, last, first, each present only when it leads somewhere, other parameters kept. */
@@ -381,6 +504,36 @@ public final class GitHubFlavor implements Flavor {
         return (ObjectNode) node;
     }
 
+    /**
+     * The body parameters a write stores: those the resource declares and GitHub lets the caller set (title and body
+     * for issues). "Create an issue" (docs.github.com/rest/issues/issues#create-an-issue) ignores parameters it does
+     * not know, and drops milestone, labels and assignees silently for users without push access, which the farm's
+     * OAuth clients are; so an issue stores only what GitHub would store.
+     */
+    private static ObjectNode writable(ResourceSpec r, ObjectNode body) {
+        ObjectNode out = F.objectNode();
+        body.properties().forEach(e -> {
+            if (r.fields().containsKey(e.getKey()) && !READ_ONLY.contains(e.getKey())) out.set(e.getKey(), e.getValue());
+        });
+        return out;
+    }
+
+    /** GitHub's checks on title (a string or an integer, not blank) and body (a string or null); null when they pass. */
+    private static Reply refused(ResourceSpec r, ObjectNode fields, boolean creating, String operation) {
+        String resource = singular(r.name());
+        JsonNode title = fields.get("title");
+        if (r.fields().containsKey("title") && (creating || fields.has("title"))) {
+            if (title == null || title.isNull() || (title.isValueNode() && title.asText().isBlank())) {
+                return validationFailed(resource, "title", "missing_field", docsFor(r, operation));
+            }
+            if (!title.isTextual() && !title.isIntegralNumber()) return validationFailed(resource, "title", "invalid", docsFor(r, operation));
+            fields.put("title", title.asText());
+        }
+        JsonNode text = fields.get("body");
+        if (text != null && !text.isNull() && !text.isTextual()) return validationFailed(resource, "body", "invalid", docsFor(r, operation));
+        return null;
+    }
+
     private static Reply create(Call call, ResourceSpec r) {
         ObjectNode body;
         try {
@@ -388,12 +541,9 @@ public final class GitHubFlavor implements Flavor {
         } catch (BadInput e) {
             return ghError(400, "Problems parsing JSON", DOCS);
         }
-        JsonNode title = body.get("title");
-        if (r.fields().containsKey("title") && (title == null || title.isNull() || title.asText().isBlank())) {
-            return validationFailed(singular(r.name()), "title", "missing_field", docsFor(r, "create"));
-        }
-        ObjectNode fields = body.deepCopy();
-        fields.remove(List.of("number", "id", "node_id", "url", "html_url"));
+        ObjectNode fields = writable(r, body);
+        Reply refused = refused(r, fields, true, "create");
+        if (refused != null) return refused;
         // New issues start open; GitHub ignores a state on create.
         fields.put("state", "open");
         String now = now(call);
@@ -401,6 +551,7 @@ public final class GitHubFlavor implements Flavor {
         fields.put("updated_at", now);
         ObjectNode created = call.store(r.name()).create(fields);
         String number = created.path(r.idField()).asText();
+        // No idempotency keys at GitHub: a retried create is a second issue, and the ledger finds the op id in the body.
         call.commit(r.name(), "create", body, number);
         ObjectNode shown = present(call, r, created);
         return Reply.json(201, shown).header("Location", shown.path("url").asText());
@@ -415,16 +566,22 @@ public final class GitHubFlavor implements Flavor {
         } catch (BadInput e) {
             return ghError(400, "Problems parsing JSON", DOCS);
         }
-        ObjectNode patch = body.deepCopy();
-        patch.remove(List.of("number", "id", "node_id", "url", "html_url", "created_at"));
-        if (patch.has("state")) {
-            String s = patch.get("state").asText();
+        ObjectNode patch = writable(r, body);
+        Reply refused = refused(r, patch, false, "update");
+        if (refused != null) return refused;
+        if (body.has("state")) {
+            String s = body.get("state").asText();
             if (!s.equals("open") && !s.equals("closed")) return validationFailed(singular(r.name()), "state", "invalid", docsFor(r, "update"));
-            patch.put("closed_at", s.equals("closed") ? now(call) : null);
-            if (s.equals("closed")) patch.put("state_reason", patch.path("state_reason").asText("completed"));
-        }
-        if (patch.has("title") && (patch.get("title").isNull() || patch.get("title").asText().isBlank())) {
-            return validationFailed(singular(r.name()), "title", "missing_field", docsFor(r, "update"));
+            JsonNode reason = body.get("state_reason");
+            if (reason != null && !reason.isNull() && !Set.of("completed", "not_planned", "reopened").contains(reason.asText())) {
+                return validationFailed(singular(r.name()), "state_reason", "invalid", docsFor(r, "update"));
+            }
+            boolean wasClosed = "closed".equals(existing.path("state").asText());
+            patch.put("state", s);
+            patch.put("closed_at", s.equals("closed") ? (wasClosed ? existing.path("closed_at").asText(now(call)) : now(call)) : null);
+            // "state_reason": completed unless told otherwise on close, reopened when a closed issue opens again.
+            String why = s.equals("closed") ? (reason == null || reason.isNull() ? "completed" : reason.asText()) : wasClosed ? "reopened" : null;
+            patch.put("state_reason", why);
         }
         patch.put("updated_at", now(call));
         String number = existing.path(r.idField()).asText();

@@ -27,7 +27,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * The MongoDB Atlas Data API (v1): {@code POST …/action/<name>} with an {@code apiKey} header and a JSON body naming
  * dataSource, database and collection. Every collection of the service shares its resource path; the body's
  * {@code collection} picks the resource. Answers {@code {"documents"}}, {@code {"document"}}, {@code {"insertedId"}}, …;
- * errors {@code {"error","error_code","link"}}. Reference: mongodb.com/docs/api/doc/atlas-data-api-v1.
+ * errors {@code {"error","error_code","link"}}. No idempotency keys: the idempotent writes are updateOne and replaceOne
+ * with {@code "upsert": true} on a unique field ({@code resources[].unique}, a unique index). Reference:
+ * mongodb.com/docs/api/doc/atlas-data-api-v1 (deprecated September 2024, end of life September 30, 2025).
  */
 public final class MongoFlavor implements Flavor {
 
@@ -35,7 +37,7 @@ public final class MongoFlavor implements Flavor {
     /** Actions that only read. */
     private static final Set<String> READS = Set.of("find", "findOne", "aggregate");
     private static final List<String> ACTIONS = List.of("find", "findOne", "insertOne", "insertMany", "updateOne", "updateMany",
-            "deleteOne", "deleteMany", "aggregate");
+            "replaceOne", "deleteOne", "deleteMany", "aggregate");
     /** ObjectId timestamps start here, so ids sort in creation order like real ObjectIds. */
     private static final long OID_EPOCH = Instant.parse("2025-01-01T00:00:00Z").getEpochSecond();
 
@@ -55,8 +57,9 @@ public final class MongoFlavor implements Flavor {
     @Override
     public Reply error(FarmError error) {
         return switch (error.kind()) {
-            // App Services refuses a missing or unknown key as an invalid session, before any rule runs.
-            case AUTH_MISSING -> body(401, "no authentication methods were specified", "InvalidSession");
+            // The Data API v1 OpenAPI (ErrorNoAuthenticationSpecified): a request without credentials is a 400.
+            case AUTH_MISSING -> body(400, "no authentication methods were specified", "InvalidParameter");
+            // An unknown key: "invalid session: error finding user for endpoint" (ErrorUserNotFound), 401.
             case AUTH_INVALID -> body(401, "invalid session: error finding user for endpoint", "InvalidSession");
             case AUTH_EXPIRED -> body(401, "invalid session: access token expired", "InvalidSession");
             case RATE_LIMITED -> body(429, error.message(), "TooManyRequests")
@@ -69,21 +72,67 @@ public final class MongoFlavor implements Flavor {
             case IDEMPOTENCY_MISMATCH -> body(400, error.message(), "InvalidParameter");
             case IDEMPOTENCY_IN_FLIGHT -> body(409, error.message(), "Conflict");
             case INVALID_GRANT -> body(401, error.message(), "InvalidSession");
-            // A unique index refuses the document: the driver's E11000 duplicate key error, as the Data API relays it.
-            case CONFLICT -> body(409, "Failed to insert document: FunctionError: (DuplicateKey) E11000 duplicate key error collection: "
-                    + error.duplicate().resource() + " index: " + error.duplicate().field() + "_1 dup key: { "
-                    + error.duplicate().field() + ": \"" + error.duplicate().value() + "\" }", "DuplicateKey");
+            // The actions catch refused writes themselves (they know the database); this is the fallback.
+            case CONFLICT -> duplicateKey("Failed to write document", null, error.duplicate().resource(),
+                    error.duplicate().field(), error.duplicate().value());
         };
     }
 
     /** The App Services error body; {@code link} points at the app's logs for this request. */
     private static Reply body(int status, String message, String code) {
+        return Reply.json(status, errorNode(message, code));
+    }
+
+    private static ObjectNode errorNode(String message, String code) {
         ObjectNode b = F.objectNode();
         b.put("error", message);
         b.put("error_code", code);
         b.put("link", "https://services.cloud.mongodb.com/groups/000000000000000000000000/apps/000000000000000000000000/logs?co_id="
                 + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()) + "00000000");
-        return Reply.json(status, b);
+        return b;
+    }
+
+    /**
+     * A unique index refused a write: the server's E11000 text ("E11000 duplicate key error collection: db.coll index:
+     * field_1 dup key: { field: "value" }", MongoDB manual, Unique Indexes) as the Data API relays a function's
+     * error, with error_code DuplicateKey. MongoDB does not document the Data API's status for it; the farm sends 409.
+     *
+     * @param value the taken value, or null when the field is missing (a unique index holds one missing value as null)
+     */
+    private static ObjectNode duplicateKeyNode(String what, String database, String collection, String field, String value) {
+        String namespace = database == null ? collection : database + "." + collection;
+        return errorNode(what + ": FunctionError: (DuplicateKey) E11000 duplicate key error collection: " + namespace + " index: "
+                + field + "_1 dup key: { " + field + ": " + (value == null ? "null" : "\"" + value + "\"") + " }", "DuplicateKey");
+    }
+
+    private static Reply duplicateKey(String what, String database, String collection, String field, String value) {
+        return Reply.json(409, duplicateKeyNode(what, database, collection, field, value));
+    }
+
+    /** The verb of a refused write's message, by action. */
+    private static String failed(String action) {
+        return switch (action) {
+            case "insertOne" -> "Failed to insert document";
+            case "insertMany" -> "Failed to insert documents";
+            case "replaceOne" -> "Failed to replace document";
+            default -> "Failed to update document";
+        };
+    }
+
+    /** The field and value a refused write repeated; the value is null when the document lacked the field. */
+    private static FarmError.Duplicate duplicateOf(RuntimeException e) {
+        if (e instanceof ResourceStore.UniqueViolation v) return new FarmError.Duplicate(v.resource(), v.field(), v.value(), v.existingId());
+        return new FarmError.Duplicate(null, ((MissingUniqueValue) e).field, null, null);
+    }
+
+    /** A second document without a value for a unique field, which MongoDB's unique index refuses as a duplicate null. */
+    private static final class MissingUniqueValue extends RuntimeException {
+        final String field;
+
+        MissingUniqueValue(String field) {
+            super(null, null, false, false);
+            this.field = field;
+        }
     }
 
     /** 24-hex ObjectIds: 4 bytes of seconds, 5 random bytes, 3 bytes of counter (BSON spec), all from the seed. */
@@ -139,12 +188,17 @@ public final class MongoFlavor implements Flavor {
                 case "insertMany" -> insertMany(call, r, body, collection, ejson);
                 case "updateOne" -> update(call, r, body, collection, false, ejson);
                 case "updateMany" -> update(call, r, body, collection, true, ejson);
+                case "replaceOne" -> replaceOne(call, r, body, collection, ejson);
                 case "deleteOne" -> delete(call, r, body, false);
                 case "deleteMany" -> delete(call, r, body, true);
                 default -> throw new IllegalStateException("unrouted action " + action);
             };
         } catch (MongoQuery.QueryError e) {
             return bad(e.getMessage());
+        } catch (ResourceStore.UniqueViolation | MissingUniqueValue e) {
+            // Nothing was written: the store refuses before storing.
+            FarmError.Duplicate d = duplicateOf(e);
+            return duplicateKey(failed(action), body.get("database").asText(), collection, d.field(), d.value());
         }
     }
 
@@ -211,12 +265,18 @@ public final class MongoFlavor implements Flavor {
         JsonNode doc = body.get("document");
         if (doc == null || !doc.isObject()) return bad("invalid parameter: 'document' is required and must be an object");
         if (r == null) return unknownCollectionWrite(collection);
-        ObjectNode created = call.store(r.name()).create((ObjectNode) MongoQuery.plain(doc));
+        // No idempotency keys in the Data API: a retried insertOne is a second document, unless a unique index refuses it.
+        ObjectNode created = insert(call.store(r.name()), r, (ObjectNode) MongoQuery.plain(doc));
         String id = created.path(r.idField()).asText();
         call.commitWithOpId(r.name(), "create", call.opIdOf(body), id);
         return Reply.json(201, F.objectNode().set("insertedId", oid(id, ejson)));
     }
 
+    /**
+     * insertMany is ordered, as MongoDB's insertMany is by default ("Execution of Operations"): on a duplicate key the
+     * documents before it stay inserted and the rest are not tried. The error answer lists the inserted ones' ids in
+     * {@code insertedIds}, as MongoDB's bulk write error carries them, so a client knows what to resend.
+     */
     private static Reply insertMany(Call call, ResourceSpec r, JsonNode body, String collection, boolean ejson) {
         JsonNode docs = body.get("documents");
         if (docs == null || !docs.isArray() || docs.isEmpty()) return bad("invalid parameter: 'documents' is required and must be a non-empty array");
@@ -224,7 +284,15 @@ public final class MongoFlavor implements Flavor {
         if (r == null) return unknownCollectionWrite(collection);
         ArrayNode ids = F.arrayNode();
         for (JsonNode d : docs) {
-            ObjectNode created = call.store(r.name()).create((ObjectNode) MongoQuery.plain(d));
+            ObjectNode created;
+            try {
+                created = insert(call.store(r.name()), r, (ObjectNode) MongoQuery.plain(d));
+            } catch (ResourceStore.UniqueViolation | MissingUniqueValue e) {
+                FarmError.Duplicate dup = duplicateOf(e);
+                ObjectNode error = duplicateKeyNode(failed("insertMany"), body.get("database").asText(), collection, dup.field(), dup.value());
+                error.set("insertedIds", ids);
+                return Reply.json(409, error);
+            }
             String id = created.path(r.idField()).asText();
             call.commitWithOpId(r.name(), "create", call.opIdOf(d), id);
             ids.add(oid(id, ejson));
@@ -232,12 +300,83 @@ public final class MongoFlavor implements Flavor {
         return Reply.json(201, F.objectNode().set("insertedIds", ids));
     }
 
+    /**
+     * Adds a document. A unique index holds a document that lacks its field as null, so MongoDB lets only one such
+     * document in (MongoDB manual, Unique Indexes, "Missing Document Field in a Unique Single-Field Index"); the farm's
+     * store indexes values only, so that check is made here, under the store's lock.
+     */
+    private static ObjectNode insert(ResourceStore store, ResourceSpec r, ObjectNode doc) {
+        if (r.unique().isEmpty()) return store.create(doc);
+        synchronized (store) {
+            for (String field : r.unique()) {
+                if (!isMissing(doc.get(field))) continue;
+                for (ObjectNode other : store.page(0, Integer.MAX_VALUE).records()) {
+                    if (isMissing(other.get(field))) throw new MissingUniqueValue(field);
+                }
+            }
+            return store.create(doc);
+        }
+    }
+
+    private static boolean isMissing(JsonNode v) {
+        return v == null || v.isNull() || v.isMissingNode();
+    }
+
+    /** A filter that is one equality on a unique field ({@code {"external_id":"x"}} or with {@code $eq}): an index lookup. */
+    private record UniqueKey(String field, String value) {
+        /** Whether a document carries this key as the same text, so the store's upsert by it makes that document. */
+        boolean carriedBy(ObjectNode doc) {
+            JsonNode v = doc.get(field);
+            return v != null && v.isTextual() && v.asText().equals(value);
+        }
+    }
+
+    private static UniqueKey uniqueKey(ResourceSpec r, JsonNode filter) {
+        if (filter == null || filter.size() != 1) return null;
+        var e = filter.properties().iterator().next();
+        if (!r.unique().contains(e.getKey())) return null;
+        JsonNode v = e.getValue();
+        if (v.isObject() && v.size() == 1 && v.has("$eq")) v = v.get("$eq");
+        v = MongoQuery.plain(v);
+        return v != null && v.isTextual() ? new UniqueKey(e.getKey(), v.asText()) : null;
+    }
+
+    /** The documents an upsert looks at: the unique key's one record, or the filter's matches (the first for a ...One). */
+    private static List<ObjectNode> upsertTargets(Call call, ResourceSpec r, JsonNode filter, UniqueKey key, boolean many) {
+        if (key != null) {
+            ObjectNode found = call.store(r.name()).findUnique(key.field(), key.value());
+            return found == null ? List.of() : List.of(call.present(r.name(), found));
+        }
+        return many ? matching(call, r, filter) : optional(first(call, r, filter, null));
+    }
+
+    /** Inserts an upsert's new document: through the store's upsert when the filter pins a unique key the document keeps. */
+    private static ResourceStore.Upserted insertUpserted(Call call, ResourceSpec r, UniqueKey key, ObjectNode doc) {
+        ResourceStore store = call.store(r.name());
+        if (key != null && key.carriedBy(doc)) return store.upsert(key.field(), key.value(), doc);
+        return new ResourceStore.Upserted(insert(store, r, doc), true);
+    }
+
+    /** An upsert's answer when it inserted: nothing matched, nothing modified, the new document's id. */
+    private static Reply upsertedAnswer(Call call, ResourceSpec r, ResourceStore.Upserted u, boolean ejson) {
+        // The op id of an upsert is the written document's (its external_id): a retry finds its own record.
+        call.upserted(r.name(), call.opIdOf(u.record()), u);
+        ObjectNode out = F.objectNode();
+        out.put("matchedCount", 0);
+        out.put("modifiedCount", 0);
+        out.set("upsertedId", oid(u.record().path(r.idField()).asText(), ejson));
+        return Reply.json(200, out);
+    }
+
     private static Reply update(Call call, ResourceSpec r, JsonNode body, String collection, boolean many, boolean ejson) {
         JsonNode filter = body.get("filter");
         JsonNode update = body.get("update");
         if (filter == null || !filter.isObject()) return bad("invalid parameter: 'filter' is required and must be an object");
         if (update == null || !update.isObject()) return bad("invalid parameter: 'update' is required and must be an object");
-        boolean upsert = body.path("upsert").asBoolean(false);
+        if (body.path("upsert").asBoolean(false)) {
+            if (r == null) return unknownCollectionWrite(collection);
+            return upsertUpdate(call, r, filter, update, many, ejson);
+        }
         String opId = updateOpId(call, body);
         List<ObjectNode> targets = new ArrayList<>();
         if (r != null) {
@@ -246,22 +385,6 @@ public final class MongoFlavor implements Flavor {
                 ObjectNode one = first(call, r, filter, null);
                 if (one != null) targets.add(one);
             }
-        }
-        ObjectNode out = F.objectNode();
-        if (targets.isEmpty() && upsert) {
-            if (r == null) return unknownCollectionWrite(collection);
-            // The new document is the filter's equalities with the update applied (MongoDB's upsert rule).
-            ObjectNode seed = MongoQuery.equalities(filter);
-            ObjectNode doc = seed.deepCopy();
-            doc.setAll(MongoQuery.changes(seed, update, true, r.idField()));
-            doc.remove(r.idField());
-            ObjectNode created = call.store(r.name()).create(doc);
-            String id = created.path(r.idField()).asText();
-            call.commitWithOpId(r.name(), "create", opId, id);
-            out.put("matchedCount", 0);
-            out.put("modifiedCount", 0);
-            out.set("upsertedId", oid(id, ejson));
-            return Reply.json(200, out);
         }
         int modified = 0;
         for (ObjectNode doc : targets) {
@@ -273,9 +396,94 @@ public final class MongoFlavor implements Flavor {
             call.commitWithOpId(r.name(), "update", opId, id);
             modified++;
         }
+        ObjectNode out = F.objectNode();
         out.put("matchedCount", targets.size());
         out.put("modifiedCount", modified);
         return Reply.json(200, out);
+    }
+
+    /**
+     * updateOne/updateMany with {@code "upsert": true}, the Data API's idempotent write: the matched documents are
+     * updated, or, when none matches, one is inserted made of the filter's equalities with the update applied
+     * ({@code $setOnInsert} included; MongoDB manual, "Upsert Behavior"). A filter that is an equality on a unique field
+     * finds-or-creates through the store's atomic upsert. The find and the write happen under the store's own lock (its
+     * writes take the same lock), so two concurrent upserts never both insert - whatever the filter. MongoDB itself
+     * promises that only when the filter's fields have a unique index ("Upsert with Duplicate Values"); without one,
+     * concurrent upserts can insert duplicates there, which the farm does not reproduce.
+     */
+    private static Reply upsertUpdate(Call call, ResourceSpec r, JsonNode filter, JsonNode update, boolean many, boolean ejson) {
+        UniqueKey key = uniqueKey(r, filter);
+        ResourceStore store = call.store(r.name());
+        synchronized (store) {
+            List<ObjectNode> targets = upsertTargets(call, r, filter, key, many);
+            if (targets.isEmpty()) {
+                ObjectNode seed = MongoQuery.equalities(filter);
+                ObjectNode doc = seed.deepCopy();
+                doc.setAll(MongoQuery.changes(seed, update, true, r.idField()));
+                doc.remove(r.idField());
+                return upsertedAnswer(call, r, insertUpserted(call, r, key, doc), ejson);
+            }
+            int modified = 0;
+            for (ObjectNode doc : targets) {
+                ObjectNode patch = MongoQuery.changes(doc, update, false, r.idField());
+                ObjectNode now = doc;
+                if (!patch.isEmpty()) {
+                    now = key != null ? store.upsert(key.field(), key.value(), patch).record() : store.update(doc.path(r.idField()).asText(), patch);
+                    modified++;
+                }
+                // A retried upsert that finds the record its first attempt made is reapplied in the ledger, not committed again.
+                call.upserted(r.name(), call.opIdOf(now), new ResourceStore.Upserted(now, false));
+            }
+            ObjectNode out = F.objectNode();
+            out.put("matchedCount", targets.size());
+            out.put("modifiedCount", modified);
+            return Reply.json(200, out);
+        }
+    }
+
+    /**
+     * replaceOne: the first matching document's fields become the replacement's (its {@code _id} stays); with
+     * {@code "upsert": true} and no match the replacement itself is inserted - the filter's equalities are not copied
+     * into it, as in MongoDB ("Upsert with replaceOne"), so a replacement that should be found again carries its key.
+     */
+    private static Reply replaceOne(Call call, ResourceSpec r, JsonNode body, String collection, boolean ejson) {
+        JsonNode filter = body.get("filter");
+        JsonNode given = body.get("replacement");
+        if (filter == null || !filter.isObject()) return bad("invalid parameter: 'filter' is required and must be an object");
+        if (given == null || !given.isObject()) return bad("invalid parameter: 'replacement' is required and must be an object");
+        ObjectNode replacement = (ObjectNode) MongoQuery.plain(given);
+        for (String field : (Iterable<String>) replacement::fieldNames) {
+            if (field.startsWith("$")) return bad("Replacement document must not contain atomic operators");
+        }
+        boolean upsert = body.path("upsert").asBoolean(false);
+        if (r == null) {
+            return upsert ? unknownCollectionWrite(collection) : Reply.json(200, F.objectNode().put("matchedCount", 0).put("modifiedCount", 0));
+        }
+        UniqueKey key = uniqueKey(r, filter);
+        ResourceStore store = call.store(r.name());
+        synchronized (store) {
+            List<ObjectNode> targets = upsertTargets(call, r, filter, key, false);
+            if (targets.isEmpty()) {
+                if (!upsert) return Reply.json(200, F.objectNode().put("matchedCount", 0).put("modifiedCount", 0));
+                // The farm mints ids, so a replacement's own _id is not kept on insert.
+                replacement.remove(r.idField());
+                return upsertedAnswer(call, r, insertUpserted(call, r, key, replacement), ejson);
+            }
+            ObjectNode target = targets.getFirst();
+            String id = target.path(r.idField()).asText();
+            JsonNode newId = replacement.remove(r.idField());
+            if (newId != null && !newId.asText().equals(id)) {
+                return bad("After applying the update, the (immutable) field '" + r.idField() + "' was found to have been altered to "
+                        + r.idField() + ": \"" + newId.asText() + "\"");
+            }
+            ObjectNode current = target.deepCopy();
+            current.remove(r.idField());
+            boolean changed = !current.equals(replacement);
+            ObjectNode now = changed ? store.replace(id, replacement) : target;
+            if (upsert) call.upserted(r.name(), call.opIdOf(now), new ResourceStore.Upserted(now, false));
+            else if (changed) call.commitWithOpId(r.name(), "replace", call.opIdOf(now), id);
+            return Reply.json(200, F.objectNode().put("matchedCount", 1).put("modifiedCount", changed ? 1 : 0));
+        }
     }
 
     private static Reply delete(Call call, ResourceSpec r, JsonNode body, boolean many) {

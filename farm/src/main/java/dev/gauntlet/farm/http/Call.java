@@ -8,6 +8,8 @@ import dev.gauntlet.farm.data.ResourceStore;
 import dev.gauntlet.farm.flavor.ErrorKind;
 import dev.gauntlet.farm.flavor.FarmError;
 import dev.gauntlet.farm.ledger.Ledger;
+import dev.gauntlet.farm.spec.LedgerSpec;
+import java.util.regex.Matcher;
 
 /** What a route handler gets: the request, its service, the authenticated client and the farm's shared parts. */
 public final class Call {
@@ -41,8 +43,7 @@ public final class Call {
     }
 
     /**
-     * Writes a committed write to the ledger; the operation id is read from the request body at the service's
-     * {@code ledger.op_id_field} paths.
+     * Writes a committed write to the ledger; the operation id is read from the request body (see {@link #opIdOf}).
      */
     public Ledger.Entry commit(String resource, String operation, JsonNode body, String recordId) {
         return commitWithOpId(resource, operation, opIdOf(body), recordId);
@@ -64,17 +65,32 @@ public final class Call {
         return farm.ledger().reapply(service.id(), resource, "upsert", opId, idempotencyKey, recordId, farm.clock().instant());
     }
 
-    /** The caller's operation id in a body, following the service's dotted op-id paths; null when absent. */
+    /**
+     * The caller's operation id in a body: the service's dotted op-id fields first (first found wins), then its op-id
+     * patterns (the first match's capture group in the named text field); null when absent.
+     */
     public String opIdOf(JsonNode body) {
         if (body == null) return null;
-        for (String path : service.spec().ledger().opIdFields()) {
-            JsonNode node = body;
-            for (String part : path.split("\\.")) {
-                node = node == null ? null : node.get(part);
-            }
+        LedgerSpec ledger = service.spec().ledger();
+        for (String path : ledger.opIdFields()) {
+            JsonNode node = at(body, path);
             if (node != null && !node.isNull() && !node.isContainerNode() && !node.asText().isEmpty()) return node.asText();
         }
+        for (LedgerSpec.OpIdPattern p : ledger.opIdPatterns()) {
+            JsonNode text = at(body, p.field());
+            if (text == null || !text.isTextual()) continue;
+            Matcher m = p.regex().matcher(text.asText());
+            if (m.find() && m.group(1) != null && !m.group(1).isEmpty()) return m.group(1);
+        }
         return null;
+    }
+
+    private static JsonNode at(JsonNode body, String dottedPath) {
+        JsonNode node = body;
+        for (String part : dottedPath.split("\\.")) {
+            node = node == null ? null : node.get(part);
+        }
+        return node;
     }
 
     public Reply error(FarmError error) {

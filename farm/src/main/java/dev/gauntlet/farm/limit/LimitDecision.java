@@ -7,8 +7,8 @@ package dev.gauntlet.farm.limit;
  * @param remaining      tokens left after this request
  * @param waitMillis     when refused: time until one token is back
  * @param resetEpochS    epoch second at which the bucket is full again (GitHub/Datadog style reset)
- * @param injected       refused by a chaos fault rather than by the client's bucket (GitHub answers it as a
- *                       secondary limit)
+ * @param injected       refused by a chaos fault or a secondary limit rather than by the client's primary limit
+ *                       (GitHub answers both as a secondary limit)
  */
 public record LimitDecision(boolean allowed, long limit, long remaining, long waitMillis, long resetEpochS, boolean injected) {
 

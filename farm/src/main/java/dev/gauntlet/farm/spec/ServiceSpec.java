@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
  * @param errorProfile  name of the fault mix chaos uses for this service (see chaos/levels.yaml)
  * @param maxBodyBytes  request bodies above this size get the vendor's 413
  * @param options       flavour-specific settings (API version, app id, …), documented per flavour
+ * @param secondaryLimits the vendor's limits beside {@code rate_limit} (GitHub's secondary rate limits), checked right
+ *                      after it; none by default
  */
 public record ServiceSpec(
         String id,
@@ -30,7 +32,8 @@ public record ServiceSpec(
         LedgerSpec ledger,
         IdempotencySpec idempotency,
         Long maxBodyBytes,
-        Map<String, String> options) {
+        Map<String, String> options,
+        List<SecondaryLimitSpec> secondaryLimits) {
 
     private static final Pattern ID = Pattern.compile("[a-z][a-z0-9_]{0,62}");
 
@@ -53,6 +56,11 @@ public record ServiceSpec(
         ledger = ledger == null ? LedgerSpec.DEFAULT : ledger;
         maxBodyBytes = Check.atLeast("max_body_bytes", 1, maxBodyBytes == null ? 1_048_576L : maxBodyBytes);
         options = options == null ? Map.of() : Map.copyOf(options);
+        secondaryLimits = secondaryLimits == null ? List.of() : List.copyOf(secondaryLimits);
+        if (secondaryLimits.stream().map(SecondaryLimitSpec::name).distinct().count() != secondaryLimits.size()) {
+            throw new IllegalArgumentException("secondary_limits names must be unique, were "
+                    + secondaryLimits.stream().map(SecondaryLimitSpec::name).toList());
+        }
         for (int i = 0; i < drift.size(); i++) {
             String target = drift.get(i).resource();
             if (target != null && resources.stream().noneMatch(r -> r.name().equals(target))) {

@@ -38,7 +38,7 @@ class FarmWideTokenTest extends BuiltInFarmTest {
 
         assertThat(farm.get(ACCOUNTS, "Authorization", "Bearer " + token).statusCode()).isEqualTo(200);
         assertThat(farm.get(ISSUES, "Authorization", "Bearer " + token).statusCode()).isEqualTo(200);
-        assertThat(farm.get("/api/supabase/rest/v1/accounts?limit=1", "apikey", dev.gauntlet.farm.flavor.SupabaseFlavorTest.ANON, "Authorization", "Bearer " + token)
+        assertThat(farm.get("/api/supabase/rest/v1/accounts?limit=1", "apikey", TestFarm.SUPABASE_ANON, "Authorization", "Bearer " + token)
                 .statusCode()).isEqualTo(200);
         assertThat(farm.get("/api/stripe/v1/customers", "Authorization", "Bearer " + token).statusCode())
                 .as("not a service of these credentials").isEqualTo(401);

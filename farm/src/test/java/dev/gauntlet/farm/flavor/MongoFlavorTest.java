@@ -15,6 +15,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -156,17 +157,19 @@ class MongoFlavorTest extends BuiltInFarmTest {
     }
 
     @Test
-    void shouldAnswerInvalidSessionWhenTheApiKeyIsWrongOrMissing() {
+    void shouldAnswerInvalidSessionWhenTheApiKeyIsWrongAndInvalidParameterWhenItIsMissing() {
         HttpResponse<String> wrong = farm.postJson(ACTION + "find", "{" + TARGET + "\"accounts\"}", "apiKey", "nope");
         HttpResponse<String> missing = farm.postJson(ACTION + "find", "{" + TARGET + "\"accounts\"}");
 
         assertThat(wrong.statusCode()).isEqualTo(401);
         JsonNode body = TestFarm.json(wrong);
-        assertThat(body.get("error").asText()).startsWith("invalid session");
+        assertThat(body.get("error").asText()).isEqualTo("invalid session: error finding user for endpoint");
         assertThat(body.get("error_code").asText()).isEqualTo("InvalidSession");
         assertThat(body.get("link").asText()).startsWith("https://");
-        assertThat(missing.statusCode()).isEqualTo(401);
-        assertThat(TestFarm.json(missing).get("error_code").asText()).isEqualTo("InvalidSession");
+        // The Data API v1 OpenAPI: ErrorNoAuthenticationSpecified is a 400 InvalidParameter.
+        assertThat(missing.statusCode()).isEqualTo(400);
+        assertThat(TestFarm.json(missing).get("error").asText()).isEqualTo("no authentication methods were specified");
+        assertThat(TestFarm.json(missing).get("error_code").asText()).isEqualTo("InvalidParameter");
     }
 
     @Test
@@ -253,6 +256,215 @@ class MongoFlavorTest extends BuiltInFarmTest {
                 .isInstanceOf(IOException.class)
                 .isNotInstanceOf(HttpTimeoutException.class);
         assertThat(farm.farm().faults().total("mongodb_mock")).isPositive();
+    }
+
+    // ---- unique index, ordered inserts, upserts ----
+
+    @Test
+    void shouldRefuseAnInsertOneOfATakenExternalIdAndStoreNothing() {
+        String seeded = TestFarm.json(action("findOne", "{" + TARGET + "\"accounts\",\"sort\":{\"_id\":1}}")).at("/document/external_id").asText();
+        HttpResponse<String> first = action("insertOne", "{" + TARGET + "\"accounts\",\"document\":{\"name\":\"Acme\",\"external_id\":\"op-dup\"}}");
+
+        HttpResponse<String> again = action("insertOne", "{" + TARGET + "\"accounts\",\"document\":{\"name\":\"Acme 2\",\"external_id\":\"op-dup\"}}");
+        HttpResponse<String> seededTaken = action("insertOne", "{" + TARGET + "\"accounts\",\"document\":{\"external_id\":\"" + seeded + "\"}}");
+
+        assertThat(first.statusCode()).isEqualTo(201);
+        assertThat(again.statusCode()).isEqualTo(409);
+        JsonNode error = TestFarm.json(again);
+        assertThat(error.get("error").asText()).isEqualTo("Failed to insert document: FunctionError: (DuplicateKey) E11000 duplicate key error "
+                + "collection: gauntlet.accounts index: external_id_1 dup key: { external_id: \"op-dup\" }");
+        assertThat(error.get("error_code").asText()).isEqualTo("DuplicateKey");
+        assertThat(error.get("link").asText()).startsWith("https://");
+        assertThat(seededTaken.statusCode()).isEqualTo(409);
+        assertThat(count("accounts", "{\"external_id\":\"op-dup\"}")).isEqualTo(1);
+        assertThat(farm.farm().service("mongodb_mock").store("accounts").size()).isEqualTo(1001);
+        assertThat(farm.farm().ledger().entries("mongodb_mock", false)).singleElement()
+                .satisfies(e -> assertThat(e.commits()).isEqualTo(1));
+    }
+
+    @Test
+    void shouldLetOnlyOneAccountLackAnExternalIdAsAUniqueIndexHoldsItAsNull() {
+        HttpResponse<String> first = action("insertOne", "{" + TARGET + "\"accounts\",\"document\":{\"name\":\"No key\"}}");
+        HttpResponse<String> second = action("insertOne", "{" + TARGET + "\"accounts\",\"document\":{\"name\":\"No key either\",\"external_id\":null}}");
+        HttpResponse<String> events = action("insertOne", "{" + TARGET + "\"events\",\"document\":{\"kind\":\"no key\"}}");
+        HttpResponse<String> moreEvents = action("insertOne", "{" + TARGET + "\"events\",\"document\":{\"kind\":\"no key\"}}");
+
+        assertThat(first.statusCode()).isEqualTo(201);
+        assertThat(second.statusCode()).isEqualTo(409);
+        assertThat(TestFarm.json(second).get("error").asText()).endsWith("index: external_id_1 dup key: { external_id: null }");
+        assertThat(events.statusCode()).as("events have no unique index").isEqualTo(201);
+        assertThat(moreEvents.statusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void shouldStopAnOrderedInsertManyAtTheDuplicateAndSayWhichWereInserted() {
+        HttpResponse<String> r = action("insertMany", "{" + TARGET + "\"accounts\",\"documents\":[{\"external_id\":\"op-m1\"},"
+                + "{\"external_id\":\"op-m2\"},{\"external_id\":\"op-m1\"},{\"external_id\":\"op-m4\"}]}");
+
+        assertThat(r.statusCode()).isEqualTo(409);
+        JsonNode body = TestFarm.json(r);
+        assertThat(body.get("error").asText()).startsWith("Failed to insert documents: FunctionError: (DuplicateKey) E11000")
+                .endsWith("dup key: { external_id: \"op-m1\" }");
+        assertThat(body.get("insertedIds")).hasSize(2);
+        for (JsonNode id : body.get("insertedIds")) {
+            assertThat(TestFarm.json(action("findOne", "{" + TARGET + "\"accounts\",\"filter\":{\"_id\":\"" + id.asText() + "\"}}")).get("document").isNull()).isFalse();
+        }
+        assertThat(count("accounts", "{\"external_id\":\"op-m4\"}")).as("documents after the duplicate are not tried").isZero();
+        assertThat(farm.farm().ledger().entries("mongodb_mock", false)).extracting(e -> e.opId).containsExactlyInAnyOrder("op-m1", "op-m2");
+    }
+
+    @Test
+    void shouldCreateThenUpdateAndLedgerOneCommitWhenUpdateOneUpsertsByExternalId() {
+        String upsert = "{" + TARGET + "\"accounts\",\"filter\":{\"external_id\":\"op-u1\"},\"update\":{\"$set\":{\"name\":\"%s\"},"
+                + "\"$setOnInsert\":{\"city\":\"Oslo\"},\"$inc\":{\"visits\":1}},\"upsert\":true}";
+
+        JsonNode created = TestFarm.json(action("updateOne", upsert.formatted("First")));
+        JsonNode updated = TestFarm.json(action("updateOne", upsert.formatted("Second")));
+
+        assertThat(created.get("matchedCount").asInt()).isZero();
+        assertThat(created.get("modifiedCount").asInt()).isZero();
+        assertThat(created.get("upsertedId").asText()).matches("[0-9a-f]{24}");
+        assertThat(updated.get("matchedCount").asInt()).isEqualTo(1);
+        assertThat(updated.get("modifiedCount").asInt()).isEqualTo(1);
+        assertThat(updated.has("upsertedId")).isFalse();
+        JsonNode doc = TestFarm.json(action("findOne", "{" + TARGET + "\"accounts\",\"filter\":{\"external_id\":\"op-u1\"}}")).get("document");
+        assertThat(doc.get("_id").asText()).isEqualTo(created.get("upsertedId").asText());
+        assertThat(doc.get("name").asText()).isEqualTo("Second");
+        assertThat(doc.get("city").asText()).as("$setOnInsert applies on insert only").isEqualTo("Oslo");
+        assertThat(doc.get("visits").asInt()).isEqualTo(2);
+        assertThat(farm.farm().ledger().entries("mongodb_mock", false)).singleElement().satisfies(e -> {
+            assertThat(e.opId).isEqualTo("op-u1");
+            assertThat(e.commits()).isEqualTo(1);
+            assertThat(e.reapplied()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void shouldAnswerModifiedZeroWhenAnUpsertChangesNothing() {
+        String upsert = "{" + TARGET + "\"accounts\",\"filter\":{\"external_id\":{\"$eq\":\"op-u2\"}},\"update\":{\"$set\":{\"name\":\"Same\"}},\"upsert\":true}";
+        action("updateOne", upsert);
+
+        JsonNode again = TestFarm.json(action("updateOne", upsert));
+
+        assertThat(again.get("matchedCount").asInt()).isEqualTo(1);
+        assertThat(again.get("modifiedCount").asInt()).isZero();
+        assertThat(farm.farm().ledger().entries("mongodb_mock", false)).singleElement()
+                .satisfies(e -> assertThat(e.commits()).isEqualTo(1));
+    }
+
+    @Test
+    void shouldReplaceTheWholeDocumentWhenReplaceOneUpsertsByExternalId() {
+        String replace = "{" + TARGET + "\"accounts\",\"filter\":{\"external_id\":\"op-r1\"},\"replacement\":%s,\"upsert\":true}";
+
+        HttpResponse<String> created = action("replaceOne", replace.formatted("{\"name\":\"R\",\"city\":\"Lyon\",\"external_id\":\"op-r1\"}"));
+        JsonNode replaced = TestFarm.json(action("replaceOne", replace.formatted("{\"name\":\"R2\",\"external_id\":\"op-r1\"}")));
+
+        assertThat(created.statusCode()).isEqualTo(200);
+        assertThat(TestFarm.json(created).get("matchedCount").asInt()).isZero();
+        String id = TestFarm.json(created).get("upsertedId").asText();
+        assertThat(replaced.get("matchedCount").asInt()).isEqualTo(1);
+        assertThat(replaced.get("modifiedCount").asInt()).isEqualTo(1);
+        JsonNode doc = TestFarm.json(action("findOne", "{" + TARGET + "\"accounts\",\"filter\":{\"external_id\":\"op-r1\"}}")).get("document");
+        assertThat(doc.get("_id").asText()).isEqualTo(id);
+        assertThat(doc.get("name").asText()).isEqualTo("R2");
+        assertThat(doc.has("city")).as("a replacement drops the fields it does not carry").isFalse();
+        assertThat(farm.farm().ledger().entries("mongodb_mock", false)).singleElement().satisfies(e -> {
+            assertThat(e.commits()).isEqualTo(1);
+            assertThat(e.reapplied()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void shouldInsertTheReplacementAsItIsWhenItDoesNotCarryTheFiltersKey() {
+        String replace = "{" + TARGET + "\"accounts\",\"filter\":{\"external_id\":\"op-r2\"},\"replacement\":{\"name\":\"Keyless\"},\"upsert\":true}";
+
+        HttpResponse<String> first = action("replaceOne", replace);
+        HttpResponse<String> retry = action("replaceOne", replace);
+
+        // MongoDB does not copy the filter's equalities into an upserted replacement: the retry finds nothing again, and
+        // the unique index refuses a second document without an external_id.
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(count("accounts", "{\"name\":\"Keyless\"}")).isEqualTo(1);
+        assertThat(count("accounts", "{\"external_id\":\"op-r2\"}")).isZero();
+        assertThat(retry.statusCode()).isEqualTo(409);
+        assertThat(TestFarm.json(retry).get("error").asText()).startsWith("Failed to replace document: FunctionError: (DuplicateKey)");
+    }
+
+    @Test
+    void shouldRefuseAReplacementWithUpdateOperators() {
+        HttpResponse<String> r = action("replaceOne", "{" + TARGET + "\"accounts\",\"filter\":{},\"replacement\":{\"$set\":{\"a\":1}}}");
+
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(TestFarm.json(r).get("error_code").asText()).isEqualTo("InvalidParameter");
+    }
+
+    @Test
+    void shouldRefuseAnUpdateThatGivesADocumentATakenExternalId() {
+        action("insertOne", "{" + TARGET + "\"accounts\",\"document\":{\"name\":\"A\",\"external_id\":\"op-a\"}}");
+        action("insertOne", "{" + TARGET + "\"accounts\",\"document\":{\"name\":\"B\",\"external_id\":\"op-b\"}}");
+
+        HttpResponse<String> r = action("updateOne", "{" + TARGET + "\"accounts\",\"filter\":{\"external_id\":\"op-b\"},"
+                + "\"update\":{\"$set\":{\"external_id\":\"op-a\"}}}");
+
+        assertThat(r.statusCode()).isEqualTo(409);
+        assertThat(TestFarm.json(r).get("error").asText()).startsWith("Failed to update document: FunctionError: (DuplicateKey)");
+        assertThat(count("accounts", "{\"external_id\":\"op-b\"}")).isEqualTo(1);
+    }
+
+    @Test
+    void shouldKeepOneDocumentWhenSixteenUpsertsOfOneExternalIdRunAtOnce() throws Exception {
+        assertThat(concurrentUpserts("accounts", "{\"external_id\":\"op-c16\"}", 16)).allMatch(status -> status == 200);
+
+        assertThat(count("accounts", "{\"external_id\":\"op-c16\"}")).isEqualTo(1);
+        assertThat(farm.farm().ledger().entries("mongodb_mock", false)).singleElement().satisfies(e -> {
+            assertThat(e.commits()).isEqualTo(1);
+            assertThat(e.reapplied()).isEqualTo(15);
+        });
+    }
+
+    @Test
+    void shouldKeepOneDocumentWhenConcurrentUpsertsFilterOnAFieldWithoutAUniqueIndex() throws Exception {
+        // A big collection makes each upsert's scan long, so unguarded find-then-insert steps would overlap.
+        farm.close();
+        TestFarm.write(dir.resolve("services"), "mongodb_mock.yaml", SupabaseFlavorTest.builtInYaml("mongodb_mock.yaml")
+                .replace("count: 200", "count: 100000"));
+        farm = TestFarm.start(FarmConfig.builder().builtIns(false).servicesDir(dir.resolve("services")));
+
+        assertThat(concurrentUpserts("events", "{\"kind\":\"k-16\",\"value\":{\"$gte\":0}}", 16)).allMatch(status -> status == 200);
+
+        assertThat(count("events", "{\"kind\":\"k-16\"}")).isEqualTo(1);
+    }
+
+    @Test
+    void shouldLedgerTwoCommitsWhenTheSameEventIsInsertedTwice() {
+        String insert = "{" + TARGET + "\"events\",\"document\":{\"kind\":\"click\",\"external_id\":\"op-e-twice\"}}";
+
+        assertThat(action("insertOne", insert).statusCode()).isEqualTo(201);
+        assertThat(action("insertOne", insert).statusCode()).isEqualTo(201);
+
+        assertThat(count("events", "{\"external_id\":\"op-e-twice\"}")).isEqualTo(2);
+        assertThat(farm.farm().ledger().entries("mongodb_mock", false)).singleElement().satisfies(e -> {
+            assertThat(e.opId).isEqualTo("op-e-twice");
+            assertThat(e.commits()).isEqualTo(2);
+        });
+    }
+
+    /** Sends {@code n} updateOne upserts with one filter at once; returns their statuses. */
+    private List<Integer> concurrentUpserts(String collection, String filter, int n) throws Exception {
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> sent = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String body = "{" + TARGET + "\"" + collection + "\",\"filter\":" + filter + ",\"update\":{\"$set\":{\"value\":" + i + "}},\"upsert\":true}";
+            HttpRequest request = farm.request(ACTION + "updateOne").header("apiKey", KEY).header("Content-Type", "application/json")
+                    .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+            sent.add(farm.http.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
+        }
+        List<Integer> statuses = new java.util.ArrayList<>();
+        for (var f : sent) statuses.add(f.get().statusCode());
+        return statuses;
+    }
+
+    private int count(String collection, String filter) {
+        return TestFarm.json(action("find", "{" + TARGET + "\"" + collection + "\",\"filter\":" + filter + "}")).get("documents").size();
     }
 
     private HttpResponse<String> action(String name, String body) {

@@ -27,7 +27,7 @@ class SupabaseFlavorTest extends BuiltInFarmTest {
 
     private static final String BASE = "/api/supabase";
     /** The built-in project's anon key (docs/farm.md prints it). */
-    static final String ANON = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZSIsInJlZiI6ImdhdW50bGV0ZmFybXN1cGFiYXNlIiwicm9sZSI6ImFub24iLCJpYXQiOjE3MzU2ODk2MDAsImV4cCI6MjA1MTI2NTYwMH0.-w48Aq2RPFe7n01nPi29ChDymSPFVHkMhDJzo_0UdR4";
+    static final String ANON = TestFarm.SUPABASE_ANON;
     /** The built-in project's service_role key. */
     static final String SERVICE_ROLE = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZSIsInJlZiI6ImdhdW50bGV0ZmFybXN1cGFiYXNlIiwicm9sZSI6InNlcnZpY2Vfcm9sZSIsImlhdCI6MTczNTY4OTYwMCwiZXhwIjoyMDUxMjY1NjAwfQ.fpnY-ncCwFmlTbFN2BJ9V8k_lfQPp6OSsYa4EYdqYAg";
     private static final String SECRET = "super-secret-jwt-token-with-at-least-32-characters-long";

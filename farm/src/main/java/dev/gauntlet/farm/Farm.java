@@ -3,6 +3,7 @@ package dev.gauntlet.farm;
 import dev.gauntlet.farm.chaos.ChaosCatalog;
 import dev.gauntlet.farm.chaos.ChaosControl;
 import dev.gauntlet.farm.chaos.FaultPlanner;
+import dev.gauntlet.farm.chaos.FaultScript;
 import dev.gauntlet.farm.flavor.Flavor;
 import dev.gauntlet.farm.flavor.Flavors;
 import dev.gauntlet.farm.ledger.FaultLog;
@@ -34,6 +35,7 @@ public final class Farm {
     private volatile FaultPlanner planner;
     private final Ledger ledger = new Ledger();
     private final FaultLog faults = new FaultLog(200_000);
+    private final FaultScript script = new FaultScript();
     private final Map<String, ServiceRuntime> services = new ConcurrentHashMap<>();
     private final Map<String, SpecError> loadErrors = new ConcurrentHashMap<>();
     private final CountDownLatch stopping = new CountDownLatch(1);
@@ -52,6 +54,8 @@ public final class Farm {
     public FaultPlanner planner() { return planner; }
     public Ledger ledger() { return ledger; }
     public FaultLog faults() { return faults; }
+    /** Faults scripted for the next matching requests ({@code POST /admin/faults/script}). */
+    public FaultScript script() { return script; }
 
     /** A loader that knows this farm's flavours and error profiles. */
     public SpecLoader loader() {
@@ -206,6 +210,7 @@ public final class Farm {
         services.values().forEach(ServiceRuntime::reset);
         ledger.clear();
         faults.clear();
+        script.clear();
         chaos.reset();
     }
 

@@ -96,8 +96,10 @@ final class ServicePipeline {
 
         long ordinal = svc.nextOrdinal(auth.client());
         ChaosLevel level = farm.chaos().levelFor(svc.id());
-        Fault fault = usable(farm.planner().decide(svc.id(), auth.client(), ordinal, level, svc.profile()), route, auth);
-        fault = lockTimeoutOrNot(flavor, svc.id(), auth.client(), ordinal, fault);
+        // A fault scripted for this very request (POST /admin/faults/script) comes before the dial's draw.
+        Fault scripted = farm.script().take(svc.id(), method, path);
+        Fault fault = usable(scripted != null ? scripted : farm.planner().decide(svc.id(), auth.client(), ordinal, level, svc.profile()), route, auth);
+        if (scripted == null) fault = lockTimeoutOrNot(flavor, svc.id(), auth.client(), ordinal, fault);
         if (fault.strikesBefore()) {
             logFault(svc, auth, ordinal, fault, method, path);
             strike(ctx, fault, null);

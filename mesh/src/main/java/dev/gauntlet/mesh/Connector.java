@@ -127,6 +127,14 @@ public final class Connector {
     }
 
     private MeshResponse write(String method, String path, Object body, String opId) {
+        return write(method, path, Map.of(), body, opId);
+    }
+
+    /**
+     * A write with headers of its own (PostgREST's {@code Prefer: resolution=merge-duplicates}), its body in the
+     * vendor's encoding unless it is given as bytes or text.
+     */
+    public MeshResponse write(String method, String path, Map<String, String> headers, Object body, String opId) {
         byte[] bytes;
         String type;
         if (body instanceof byte[] raw) {
@@ -143,7 +151,7 @@ public final class Connector {
             }
             type = "application/json";
         }
-        return call(new MeshRequest(method, path, Map.of(), bytes, type, opId, null));
+        return call(new MeshRequest(method, path, headers, bytes, type, opId, null));
     }
 
     /** The answer's body as JSON (the drift-mapped view when there is one). */

@@ -47,6 +47,12 @@ public final class AdminApi {
         routes.post("/admin/chaos", ctx -> guarded(ctx, () -> setChaos(body(ctx))));
         routes.post("/admin/reset", ctx -> guarded(ctx, () -> reset(ctx.body().isBlank() ? null : body(ctx))));
         routes.get("/admin/faults", ctx -> guarded(ctx, () -> faults(ctx)));
+        routes.get("/admin/faults/script", ctx -> json(ctx, 200, Map.of("pending", farm.script().pending().stream().map(AdminApi::scripted).toList())));
+        routes.post("/admin/faults/script", ctx -> guarded(ctx, () -> script(body(ctx))));
+        routes.delete("/admin/faults/script", ctx -> {
+            farm.script().clear();
+            json(ctx, 200, Map.of("pending", List.of()));
+        });
         routes.get("/admin/ledger", ctx -> guarded(ctx, () -> ledger(ctx)));
         routes.get("/admin/drift", ctx -> json(ctx, 200, Map.of("services", farm.services().stream().map(s -> Map.of("id", s.id(), "drift", drift(s))).toList())));
         routes.post("/admin/drift", ctx -> guarded(ctx, () -> fireDrift(body(ctx))));
@@ -202,6 +208,84 @@ public final class AdminApi {
         var out = new LinkedHashMap<String, Object>(chaos());
         out.put("applied", Map.of("level", change.level(), "services", change.services(), "duration_s", change.durationS() == null ? "until changed" : change.durationS()));
         return Reply.json(200, out);
+    }
+
+    /**
+     * Scripts a fault for the next matching requests: {"service","type", optional "method", "path" (a prefix below the
+     * base path), "count" (1), "status" (server_error: 500|502|503|504, default 500), "after_commit" (reset, close,
+     * timeout: whether the request is carried out first; truncate always is), "delay_ms"}.
+     */
+    private Reply script(ObjectNode body) {
+        String service = text(body, "service", true);
+        if (farm.service(service) == null) {
+            throw new BadInput("service", "service must be one of " + farm.services().stream().map(ServiceRuntime::id).toList() + ", was '" + service + "'");
+        }
+        String typeName = text(body, "type", true);
+        FaultType type;
+        try {
+            type = FaultType.valueOf(typeName);
+        } catch (IllegalArgumentException e) {
+            throw new BadInput("type", "type must be one of " + java.util.Arrays.toString(FaultType.values()) + ", was '" + typeName + "'");
+        }
+        String method = text(body, "method", false);
+        if (method != null && !List.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD").contains(method.toUpperCase(java.util.Locale.ROOT))) {
+            throw new BadInput("method", "method must be GET, POST, PUT, PATCH, DELETE or HEAD, was '" + method + "'");
+        }
+        String path = text(body, "path", false);
+        if (path != null && !path.startsWith("/")) throw new BadInput("path", "path must start with '/' (a path below the service's base path), was '" + path + "'");
+        int count = integer(body, "count", 1, 1, 10_000);
+        long delay = integer(body, "delay_ms", 0, 0, 600_000);
+        int status = 0;
+        if (type == FaultType.server_error) {
+            status = integer(body, "status", 500, 500, 599);
+            if (!List.of(500, 502, 503, 504).contains(status)) throw new BadInput("status", "status must be 500, 502, 503 or 504, was " + status);
+        } else if (body.has("status")) {
+            throw new BadInput("status", "status applies to type server_error only");
+        }
+        JsonNode ac = body.get("after_commit");
+        if (ac != null && !ac.isBoolean()) throw new BadInput("after_commit", "after_commit must be true or false, was " + ac);
+        boolean afterCommit = type == FaultType.truncate || (ac != null && ac.asBoolean());
+        if (ac != null && ac.asBoolean() && !(type == FaultType.reset || type == FaultType.close || type == FaultType.timeout || type == FaultType.truncate)) {
+            throw new BadInput("after_commit", "after_commit applies to reset, close, timeout and truncate only");
+        }
+        if (type == FaultType.timeout && delay == 0) delay = farm.service(service).profile().hangMs();
+        if (type == FaultType.slow && delay == 0) delay = farm.service(service).profile().slowMs();
+        var entry = farm.script().add(service, method == null ? null : method.toUpperCase(java.util.Locale.ROOT), path,
+                new dev.gauntlet.farm.chaos.Fault(type, status, afterCommit, delay), count);
+        return Reply.json(201, scripted(entry));
+    }
+
+    private static Map<String, Object> scripted(dev.gauntlet.farm.chaos.FaultScript.Entry e) {
+        var m = new LinkedHashMap<String, Object>();
+        m.put("id", e.id());
+        m.put("service", e.service());
+        m.put("method", e.method());
+        m.put("path", e.pathPrefix());
+        m.put("type", e.fault().type().name());
+        if (e.fault().status() != 0) m.put("status", e.fault().status());
+        m.put("after_commit", e.fault().afterCommit());
+        m.put("delay_ms", e.fault().delayMs());
+        m.put("remaining", e.remaining());
+        return m;
+    }
+
+    private static String text(ObjectNode body, String field, boolean required) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            if (required) throw new BadInput(field, field + " is required");
+            return null;
+        }
+        if (!v.isTextual() || v.asText().isBlank()) throw new BadInput(field, field + " must be a non-empty string, was " + v);
+        return v.asText();
+    }
+
+    private static int integer(ObjectNode body, String field, int fallback, int min, int max) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) return fallback;
+        if (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() < min || v.asInt() > max) {
+            throw new BadInput(field, field + " must be a whole number from " + min + " to " + max + ", was " + v);
+        }
+        return v.asInt();
     }
 
     private Reply faults(Context ctx) {

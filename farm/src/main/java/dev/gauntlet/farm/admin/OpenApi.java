@@ -23,6 +23,9 @@ final class OpenApi {
         admin(paths, "post", "/admin/chaos", "Set the chaos level: {\"level\":\"storm\",\"services\":[\"stripe_mock\"],\"duration_s\":60}", "admin");
         admin(paths, "post", "/admin/reset", "Regenerate records from the seed (or from {\"seed\": N}) and clear counters, tokens, logs, drift and chaos", "admin");
         admin(paths, "get", "/admin/faults", "Fault log; filters service, client, type, after (seq), limit", "admin");
+        admin(paths, "get", "/admin/faults/script", "Faults scripted for the next matching requests, not yet used up", "admin");
+        admin(paths, "post", "/admin/faults/script", "Script a fault for the next matching requests: {\"service\":\"stripe_mock\",\"type\":\"truncate\",\"method\":\"POST\",\"path\":\"/v1/customers\",\"count\":1} (also status, after_commit, delay_ms)", "admin");
+        admin(paths, "delete", "/admin/faults/script", "Drop every scripted fault", "admin");
         admin(paths, "get", "/admin/ledger", "Ledger of committed writes; filters service, duplicates=true", "admin");
         admin(paths, "get", "/admin/drift", "Drift rules and their state for every service", "admin");
         admin(paths, "post", "/admin/drift", "Fire a drift rule now: {\"service\":\"salesforce_mock\",\"rule\":0}", "admin");

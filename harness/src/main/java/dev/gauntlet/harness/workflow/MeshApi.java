@@ -3,7 +3,9 @@ package dev.gauntlet.harness.workflow;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gauntlet.mesh.Connector;
 import dev.gauntlet.mesh.MeshException;
+import dev.gauntlet.mesh.MeshRequest;
 import dev.gauntlet.mesh.MeshResponse;
+import java.util.Map;
 
 /** Workflows' calls through a mesh connector. */
 public final class MeshApi implements Api {
@@ -25,14 +27,12 @@ public final class MeshApi implements Api {
     }
 
     @Override
-    public ApiResult call(String method, String path, Object body, String opId) {
+    public ApiResult call(String method, String path, Map<String, String> headers, Object body, String opId) {
         try {
             MeshResponse r = switch (method) {
-                case "GET" -> connector.get(path);
-                case "POST" -> connector.post(path, body, opId);
-                case "PUT" -> connector.put(path, body, opId);
-                case "PATCH" -> connector.patch(path, body, opId);
-                case "DELETE" -> connector.delete(path, opId);
+                case "GET" -> connector.call(new MeshRequest("GET", path, headers, null, null, null, null));
+                case "POST", "PUT", "PATCH" -> connector.write(method, path, headers, body, opId);
+                case "DELETE" -> connector.call(new MeshRequest("DELETE", path, headers, null, null, opId, null));
                 default -> throw new IllegalArgumentException("method must be GET, POST, PUT, PATCH or DELETE, was '" + method + "'");
             };
             return new ApiResult(connector.id(), r.status(), json(r), null, Math.max(1, r.attempts().size()), false, r.stale(), null);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gauntlet.mesh.ConnectorSpec;
 import dev.gauntlet.mesh.Forms;
+import dev.gauntlet.mesh.vendor.BodyEncoding;
 import dev.gauntlet.mesh.auth.AuthConfig;
 import dev.gauntlet.mesh.auth.TokenEndpoint;
 import dev.gauntlet.mesh.retry.RetryAfter;
@@ -14,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.Map;
 import java.time.InstantSource;
 import java.util.Objects;
 import java.util.Set;
@@ -118,10 +120,10 @@ public final class NaiveApi implements Api {
      * lost after the upstream committed it is committed again.
      */
     @Override
-    public ApiResult call(String method, String path, Object body, String opId) {
+    public ApiResult call(String method, String path, Map<String, String> headers, Object body, String opId) {
         boolean tokenFetchedAgain = false;
         for (int attempt = 1; ; attempt++) {
-            Attempt a = attempt(method, path, body, opId);
+            Attempt a = attempt(method, path, headers, body, opId);
             if (a.failure() == null || attempt >= retries.maxAttempts() || Thread.currentThread().isInterrupted()) return result(a, attempt);
             Duration wait;
             if (a.status() == 401 && spec.auth() instanceof AuthConfig.OAuth2 && !tokenFetchedAgain) {
@@ -163,11 +165,12 @@ public final class NaiveApi implements Api {
         return retries.backoff();
     }
 
-    private Attempt attempt(String method, String path, Object body, String opId) {
+    private Attempt attempt(String method, String path, Map<String, String> headers, Object body, String opId) {
         String bearer = null;
         try {
             HttpRequest.Builder b = HttpRequest.newBuilder(spec.resolve(path)).timeout(spec.timeouts().attempt());
             spec.headers().forEach(b::header);
+            headers.forEach(b::header);
             switch (spec.auth()) {
                 case AuthConfig.None none -> { }
                 case AuthConfig.ApiKey k -> b.header(k.header(), k.prefix() + k.key());
@@ -182,7 +185,7 @@ public final class NaiveApi implements Api {
             }
             if (body == null) {
                 b.method(method, HttpRequest.BodyPublishers.noBody());
-            } else if (spec.flavor().equals("stripe")) {
+            } else if (spec.vendor().bodyEncoding() == BodyEncoding.FORM) {
                 b.header("Content-Type", "application/x-www-form-urlencoded");
                 b.method(method, HttpRequest.BodyPublishers.ofString(Forms.encode(JSON.valueToTree(body))));
             } else {

@@ -3,6 +3,8 @@ package dev.gauntlet.harness.workflow;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gauntlet.mesh.Forms;
+import dev.gauntlet.mesh.vendor.BodyEncoding;
+import dev.gauntlet.mesh.vendor.Vendors;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -46,13 +49,14 @@ public final class ProxyApi implements Api {
     }
 
     @Override
-    public ApiResult call(String method, String path, Object body, String opId) {
+    public ApiResult call(String method, String path, Map<String, String> headers, Object body, String opId) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
         if (opId != null) b.header("X-Gauntlet-Op-Id", opId);
+        headers.forEach(b::header);
         try {
             if (body == null) {
                 b.method(method, HttpRequest.BodyPublishers.noBody());
-            } else if (flavor.equals("stripe")) {
+            } else if (Vendors.get(flavor).bodyEncoding() == BodyEncoding.FORM) {
                 b.header("Content-Type", "application/x-www-form-urlencoded");
                 b.method(method, HttpRequest.BodyPublishers.ofString(Forms.encode(JSON.valueToTree(body))));
             } else {

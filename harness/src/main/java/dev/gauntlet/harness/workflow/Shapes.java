@@ -1,6 +1,7 @@
 package dev.gauntlet.harness.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gauntlet.mesh.vendor.builtin.GitHubVendor;
 import java.util.List;
 import java.util.Map;
 
@@ -18,7 +19,7 @@ public final class Shapes {
     public static String listPage(String flavor, long page, int size) {
         long offset = page * size;
         return switch (flavor) {
-            case "salesforce" -> "/services/data/v59.0/query?q=" + enc("SELECT Id, account_name FROM Account ORDER BY Id LIMIT " + size + " OFFSET " + (offset % 1000));
+            case "salesforce" -> "/services/data/v59.0/query?q=" + enc("SELECT Id, Name FROM Account ORDER BY Id LIMIT " + size + " OFFSET " + (offset % 1000));
             case "stripe" -> "/v1/customers?limit=" + size;
             case "github" -> "/repos/gauntlet/demo/issues?per_page=" + size + "&page=" + (1 + page % Math.max(1, 500 / size));
             case "supabase" -> "/rest/v1/accounts?select=*&order=id&limit=" + size + "&offset=" + (offset % 500);
@@ -34,31 +35,46 @@ public final class Shapes {
         return Map.of("dataSource", "Cluster0", "database", "gauntlet", "collection", "accounts", "limit", size, "skip", (page * size) % 1000);
     }
 
-    /** Method and path of a create. */
-    public static String[] create(String flavor) {
+    /** A write as a workflow sends it: method, path, headers of its own, body. */
+    public record Write(String method, String path, Map<String, String> headers, Object body) {}
+
+    /**
+     * One logical create of op {@code opId} in the vendor's native form for writing exactly once, carrying the op id
+     * where the farm's ledger (its service YAML's op_id fields) and the mesh's read-back look for it:
+     * Stripe: a keyed create ({@code metadata[op_id]}); Salesforce: the upsert by external id; Supabase: the upsert on
+     * the unique {@code external_id} column; MongoDB: updateOne with {@code upsert: true} on the unique
+     * {@code external_id}; GitHub: a plain create whose body carries the op id marker (read back after an ambiguous
+     * failure); Datadog: a series tagged {@code op_id:} (read back likewise). docs/mesh.md has the table.
+     */
+    public static Write create(String flavor, String opId, long epochSeconds) {
         return switch (flavor) {
-            case "salesforce" -> new String[] {"POST", "/services/data/v59.0/sobjects/Account"};
-            case "stripe" -> new String[] {"POST", "/v1/customers"};
-            case "github" -> new String[] {"POST", "/repos/gauntlet/demo/issues"};
-            case "supabase" -> new String[] {"POST", "/rest/v1/accounts"};
-            case "datadog" -> new String[] {"POST", "/api/v2/series"};
-            case "mongodb" -> new String[] {"POST", MONGO_ACTIONS + "insertOne"};
-            default -> new String[] {"POST", "/items"};
+            case "salesforce" -> new Write("PATCH", "/services/data/v59.0/sobjects/Account/External_Id__c/" + enc(opId), Map.of(),
+                    Map.of("Name", "Gauntlet " + opId, "Industry", "Testing"));
+            case "stripe" -> new Write("POST", "/v1/customers", Map.of(), Map.of("name", "Gauntlet " + opId, "metadata", Map.of("op_id", opId)));
+            case "github" -> new Write("POST", "/repos/gauntlet/demo/issues", Map.of(),
+                    Map.of("title", "Gauntlet " + opId, "body", "written by the gauntlet\n\n" + GitHubVendor.marker(opId)));
+            case "supabase" -> new Write("POST", "/rest/v1/accounts?on_conflict=external_id",
+                    Map.of("Prefer", "resolution=merge-duplicates,return=representation"),
+                    Map.of("name", "Gauntlet " + opId, "industry", "Testing", "external_id", opId));
+            case "datadog" -> new Write("POST", "/api/v2/series", Map.of(), Map.of("series", List.of(Map.of("metric", "gauntlet.ops", "type", 1,
+                    "points", List.of(Map.of("timestamp", epochSeconds, "value", 1)), "tags", List.of("op_id:" + opId)))));
+            case "mongodb" -> new Write("POST", MONGO_ACTIONS + "updateOne", Map.of(), Map.of("dataSource", "Cluster0", "database", "gauntlet",
+                    "collection", "accounts", "filter", Map.of("external_id", opId),
+                    "update", Map.of("$set", Map.of("name", "Gauntlet " + opId, "external_id", opId)), "upsert", true));
+            default -> new Write("POST", "/items", Map.of(), Map.of("name", "Gauntlet " + opId, "op_id", opId));
         };
     }
 
-    /** A record to create carrying {@code opId} where the farm's ledger reads it (its service YAML's op_id_fields). */
-    public static Object createBody(String flavor, String opId, long epochSeconds) {
+    /** The same create as a plain one (no idempotent form): what an integration written without care sends. */
+    public static Write plainCreate(String flavor, String opId, long epochSeconds) {
         return switch (flavor) {
-            case "salesforce" -> Map.of("account_name", "Gauntlet " + opId, "industry", "Testing", "external_id", opId);
-            case "stripe" -> Map.of("name", "Gauntlet " + opId, "metadata", Map.of("op_id", opId));
-            case "github" -> Map.of("title", "Gauntlet " + opId, "body", "written by the gauntlet", "external_id", opId);
-            case "supabase" -> Map.of("name", "Gauntlet " + opId, "industry", "Testing", "external_id", opId);
-            case "datadog" -> Map.of("series", List.of(Map.of("metric", "gauntlet.ops", "type", 1,
-                    "points", List.of(Map.of("timestamp", epochSeconds, "value", 1)), "tags", List.of("op_id:" + opId))));
-            case "mongodb" -> Map.of("dataSource", "Cluster0", "database", "gauntlet", "collection", "accounts",
-                    "document", Map.of("name", "Gauntlet " + opId, "external_id", opId));
-            default -> Map.of("name", "Gauntlet " + opId, "op_id", opId);
+            case "salesforce" -> new Write("POST", "/services/data/v59.0/sobjects/Account", Map.of(),
+                    Map.of("Name", "Gauntlet " + opId, "Industry", "Testing", "External_Id__c", opId));
+            case "supabase" -> new Write("POST", "/rest/v1/accounts", Map.of(),
+                    Map.of("name", "Gauntlet " + opId, "industry", "Testing", "external_id", opId));
+            case "mongodb" -> new Write("POST", MONGO_ACTIONS + "insertOne", Map.of(), Map.of("dataSource", "Cluster0", "database", "gauntlet",
+                    "collection", "accounts", "document", Map.of("name", "Gauntlet " + opId, "external_id", opId)));
+            default -> create(flavor, opId, epochSeconds);
         };
     }
 

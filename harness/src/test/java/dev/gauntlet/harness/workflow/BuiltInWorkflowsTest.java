@@ -75,12 +75,11 @@ class BuiltInWorkflowsTest {
             for (var c : connectors.stream().filter(e -> List.of("stripe_mock", "github_mock").contains(e.service())).toList()) {
                 Api api = keyed ? NaiveApi.keyed(c.spec(), http) : new NaiveApi(c.spec(), http);
                 String opId = "r4-" + keyed + "-" + c.service();
-                String[] create = Shapes.create(api.flavor());
-                Object body = Shapes.createBody(api.flavor(), opId, 1_800_000_000L);
+                Shapes.Write create = Shapes.create(api.flavor(), opId, 1_800_000_000L);
                 intended.add(new IntendedWrite(c.service(), opId));
                 // The caller's own retry of the same operation: only a key the vendor honours (Stripe's; GitHub has
                 // none) lets the upstream tell it from a new write.
-                for (int i = 0; i < 2; i++) assertThat(api.call(create[0], create[1], body, opId).ok()).isTrue();
+                for (int i = 0; i < 2; i++) assertThat(api.call(create.method(), create.path(), create.headers(), create.body(), opId).ok()).isTrue();
             }
             var check = new Checker(new FarmLedger(farm.url(), http), PendingWrites.NONE).check(intended);
             assertThat(check.committed()).as(check.toString()).isEqualTo(2);

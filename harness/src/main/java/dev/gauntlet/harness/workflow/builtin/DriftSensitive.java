@@ -10,16 +10,19 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Reads Salesforce accounts by id and checks the field the workflow knows ({@code account_name}) is there with the
- * value it had before the farm renamed it: counts correct values before and after the drift.
+ * Reads Salesforce accounts by id and checks the custom field the workflow knows ({@code Account_Name__c}) is there
+ * with the value it had before an admin renamed its API name (the farm's drift to {@code Name__c}): counts correct
+ * values before and after the drift.
  */
 public final class DriftSensitive implements Workflow {
 
     static final String QUERY = "/services/data/v59.0/query?q="
-            + URLEncoder.encode("SELECT Id, account_name FROM Account ORDER BY Id LIMIT 50", StandardCharsets.UTF_8).replace("+", "%20");
+            + URLEncoder.encode("SELECT Id, Account_Name__c FROM Account ORDER BY Id LIMIT 50", StandardCharsets.UTF_8).replace("+", "%20");
     static final String RECORD = "/services/data/v59.0/sobjects/Account/";
+    /** The custom field the workflow was written against. */
+    static final String FIELD = "Account_Name__c";
 
-    /** Record id → the account_name first seen for it. */
+    /** Record id → the Account_Name__c first seen for it. */
     private final Map<String, String> known = new ConcurrentHashMap<>();
     private volatile String[] ids;
 
@@ -30,7 +33,7 @@ public final class DriftSensitive implements Workflow {
 
     @Override
     public String description() {
-        return "reads account_name of Salesforce accounts through the farm's rename and counts correct values before and after";
+        return "reads the custom field Account_Name__c of Salesforce accounts through its rename to Name__c and counts correct values before and after";
     }
 
     @Override
@@ -48,7 +51,7 @@ public final class DriftSensitive implements Workflow {
             var found = new java.util.ArrayList<String>();
             for (JsonNode r : q.json().path("records")) {
                 String id = r.path("Id").asText(null);
-                String value = r.path("account_name").asText(null);
+                String value = r.path(FIELD).asText(null);
                 if (id != null && value != null) {
                     found.add(id);
                     known.putIfAbsent(id, value);
@@ -61,7 +64,7 @@ public final class DriftSensitive implements Workflow {
         String id = page[(int) (seq % page.length)];
         ApiResult r = ctx.api().get(RECORD + id);
         if (!r.ok() || r.json() == null) return r;
-        String value = r.json().path("account_name").asText(null);
+        String value = r.json().path(FIELD).asText(null);
         return r.withCorrect(value != null && value.equals(known.get(id)));
     }
 }

@@ -5,7 +5,10 @@ import dev.gauntlet.harness.workflow.Shapes;
 import dev.gauntlet.harness.workflow.Workflow;
 import dev.gauntlet.harness.workflow.WorkflowContext;
 
-/** One create per iteration, each with its own operation id, declared before it is sent: the checker's raw material. */
+/**
+ * One create per iteration, each with its own operation id, declared before it is sent: the checker's raw material.
+ * Each vendor's create goes in its native form for writing exactly once ({@link Shapes#create}).
+ */
 public final class IdempotentWrite implements Workflow {
 
     @Override
@@ -23,7 +26,7 @@ public final class IdempotentWrite implements Workflow {
         String flavor = ctx.api().flavor();
         String opId = ctx.opId(name(), seq);
         ctx.intend(opId);
-        String[] call = Shapes.create(flavor);
-        return ctx.api().call(call[0], call[1], Shapes.createBody(flavor, opId, System.currentTimeMillis() / 1000), opId);
+        Shapes.Write w = Shapes.create(flavor, opId, System.currentTimeMillis() / 1000);
+        return ctx.api().call(w.method(), w.path(), w.headers(), w.body(), opId);
     }
 }

@@ -155,6 +155,10 @@ final class ServicePipeline {
 
         if (fault.type() != null && fault.type().isNetwork()) {
             logFault(svc, auth, ordinal, fault, method, path);
+            // The vendor is done with the request; what follows is the network losing its answer (a hang holds the
+            // client's connection, not the vendor's worker): it no longer counts among the requests in flight.
+            SecondaryLimiter.Permit held = ctx.attribute(HELD);
+            if (held != null) held.release();
             strike(ctx, fault, reply);
             return;
         }

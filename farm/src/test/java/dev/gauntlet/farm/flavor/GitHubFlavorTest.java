@@ -423,22 +423,23 @@ class GitHubFlavorTest {
     }
 
     @Test
-    void shouldRefuseThe81stIssueOfAMinuteWhenUsingTheBuiltInLimits() {
+    void shouldRefuseTheFirstIssueOverTheBuiltInSecondaryLimitsWithinOneWindow() {
         builtIns();
         String token = token();
         var limits = farm.farm().service("github_mock").spec().secondaryLimits();
         assertThat(limits).extracting(SecondaryLimitSpec::name, SecondaryLimitSpec::limit)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("concurrent_requests", 100L),
                         org.assertj.core.groups.Tuple.tuple("rest_points_per_minute", 900L),
-                        org.assertj.core.groups.Tuple.tuple("content_per_minute", 80L),
-                        org.assertj.core.groups.Tuple.tuple("content_per_hour", 500L));
+                        org.assertj.core.groups.Tuple.tuple("content_per_minute", 200L),
+                        org.assertj.core.groups.Tuple.tuple("content_per_hour", 1000L));
 
-        for (int i = 0; i < 80; i++) assertThat(post(ISSUES, issue("n" + i, "op-" + i), token).statusCode()).isEqualTo(201);
-        var refused = post(ISSUES, issue("n80", "op-80"), token);
+        // A create costs 5 of the 900 points a "minute" (1 s on the fake clock, which stands still): the 181st is refused.
+        for (int i = 0; i < 180; i++) assertThat(post(ISSUES, issue("n" + i, "op-" + i), token).statusCode()).isEqualTo(201);
+        var refused = post(ISSUES, issue("n180", "op-180"), token);
 
         assertThat(refused.statusCode()).isEqualTo(403);
         assertThat(TestFarm.json(refused).get("message").asText()).startsWith("You have exceeded a secondary rate limit");
-        assertThat(header(refused, "x-ratelimit-remaining")).isEqualTo(5000 - 81);
+        assertThat(header(refused, "x-ratelimit-remaining")).isEqualTo(5000 - 181);
     }
 
     @Test
@@ -468,6 +469,25 @@ class GitHubFlavorTest {
         assertThat(TestFarm.json(second).get("message").asText()).startsWith("You have exceeded a secondary rate limit");
         assertThat(second.headers().firstValue("retry-after")).hasValue("1");
         assertThat(afterwards.statusCode()).as("the first request's place was given back").isEqualTo(200);
+    }
+
+    @Test
+    void shouldNotCountARequestWhoseAnswerTheNetworkHoldsAmongTheRequestsInFlight() throws Exception {
+        tinyGitHub("""
+                secondary_limits:
+                  - { name: concurrent_requests, kind: concurrent, limit: 1 }
+                """, null);
+        String token = tinyToken();
+        // The next read's answer never comes (the network holds it for 30 s): GitHub is done with it all the same.
+        assertThat(farm.postJson("/admin/faults/script", "{\"service\":\"gh_tiny\",\"type\":\"timeout\",\"after_commit\":true,\"delay_ms\":30000}")
+                .statusCode()).isEqualTo(201);
+        HttpRequest read = HttpRequest.newBuilder(URI.create(farm.url(TINY_ISSUES + "/1"))).header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofSeconds(10)).GET().build();
+        CompletableFuture<HttpResponse<String>> hung = farm.http.sendAsync(read, HttpResponse.BodyHandlers.ofString());
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> farm.farm().faults().total("gh_tiny") == 1);
+
+        assertThat(farm.send(HttpRequest.newBuilder(read, (n, v) -> true)).statusCode()).as("the hung request holds no place").isEqualTo(200);
+        hung.cancel(true);
     }
 
     @Test

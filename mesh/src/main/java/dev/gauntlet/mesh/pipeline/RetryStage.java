@@ -3,6 +3,7 @@ package dev.gauntlet.mesh.pipeline;
 import dev.gauntlet.mesh.ConnectorSpec;
 import dev.gauntlet.mesh.MeshContext;
 import dev.gauntlet.mesh.MeshRequest;
+import dev.gauntlet.mesh.idempotency.IdempotencyKeys;
 import dev.gauntlet.mesh.vendor.OutcomeCheck;
 import dev.gauntlet.mesh.vendor.ReadBack;
 import dev.gauntlet.mesh.vendor.Reader;
@@ -60,6 +61,7 @@ public final class RetryStage implements Stage {
     private final OutcomeCheck readBack;
     private final Reader reader;
     private final Duration readBackAfter;
+    private final String keyHeader;
     private final RetryConfig config;
     private final Backoff backoff;
     private final RetryBudget budget;
@@ -86,6 +88,7 @@ public final class RetryStage implements Stage {
         this.readBack = vendor.outcomeCheck(spec.idempotency().opIdField());
         this.reader = reader;
         this.readBackAfter = spec.dlq().readBackAfter();
+        this.keyHeader = spec.idempotency().header();
         this.config = spec.retry();
         this.backoff = Backoff.of(config, random);
         this.budget = RetryBudget.of(config);
@@ -110,15 +113,17 @@ public final class RetryStage implements Stage {
             boolean write = exchange.isWrite();
             if (f.response() != null && vendor.repeatsAnswer(f.response())) {
                 // The upstream saved this answer for the request (Stripe: a keyed result, 500s included): the same key
-                // would get it again. For a keyed write the outcome is indeterminate - a read-back in the DLQ settles it
-                // and a fresh key sends it again only when it is not there; anything else simply failed.
-                boolean keyedWrite = write && exchange.writeForm() == WriteForm.KEYED;
-                return giveUp(exchange, f, n, keyedWrite ? "answer_saved" : "unretryable", keyedWrite, keyedWrite);
+                // would get it again. For a keyed write the outcome is indeterminate - a read-back settles it, and a
+                // fresh key sends it again only when it is not there; anything else simply failed.
+                if (!write || exchange.writeForm() != WriteForm.KEYED) return giveUp(exchange, f, n, "unretryable", false, false);
+                Outcome settled = readBackFirst(exchange, f, n, true);
+                if (settled != null) return settled;
             }
             if (!RETRYABLE.contains(c)) return giveUp(exchange, f, n, "unretryable", write && PARK_WHEN_FINAL.contains(c), false);
             if (write && exchange.writeForm() == WriteForm.PLAIN && c.isAmbiguous()) {
                 // The upstream may have carried the write out, and sending it again could do it twice: read it back first.
-                Outcome settled = settleAmbiguous(exchange, f, n);
+                Outcome settled = f.errorClass() == ErrorClass.network_error ? readBackFirst(exchange, f, n, false)
+                        : giveUp(exchange, f, n, "ambiguous_write", true, true);
                 if (settled != null) return settled;
             }
             if (n >= config.maxAttempts()) return giveUp(exchange, f, n, "max_attempts", write, false);
@@ -153,16 +158,19 @@ public final class RetryStage implements Stage {
     }
 
     /**
-     * A plain write whose answer was lost. After a broken connection the upstream is done with the request, so a
-     * read-back tells: found, the write is done (the record read stands in for the lost answer); missing, and the
-     * connector says a commit shows at once ({@code dlq.read_back_after} 0), it is sent again (null is returned).
-     * After a timeout the upstream may still be carrying it out, and a read that cannot tell leaves it open: both
-     * are parked as unknown outcome, for the DLQ to read back once that cannot be so any more.
+     * A write whose outcome is not known, but whose handling the upstream has ended: a plain write whose connection
+     * broke, or a keyed one whose answer the upstream saved ({@code freshKey}: Stripe's 500 with Stripe-Should-Retry:
+     * false). A read-back tells: found, the write is done (the record read stands in for the lost answer); missing,
+     * and the connector says a commit shows at once ({@code dlq.read_back_after} 0), it is sent again - under a fresh
+     * key when its key is spent - and null is returned. A miss that may still be the upstream's ingestion delay, and a
+     * read that cannot tell, park it as unknown outcome for the DLQ to read back later. (After a timeout the upstream
+     * may still be carrying the write out: those are parked without a read.)
      */
-    private Outcome settleAmbiguous(Exchange exchange, Outcome.Failure f, int n) {
+    private Outcome readBackFirst(Exchange exchange, Outcome.Failure f, int n, boolean freshKey) {
         MeshRequest req = exchange.request();
         WriteRef ref = new WriteRef(req.tenant(), req.method(), req.path(), req.body(), req.contentType(), req.opId(), exchange.startedAt());
-        if (f.errorClass() != ErrorClass.network_error || !readBack.applies(ref)) return giveUp(exchange, f, n, "ambiguous_write", true, true);
+        String reason = freshKey ? "answer_saved" : "ambiguous_write";
+        if (!readBack.applies(ref)) return giveUp(exchange, f, n, reason, true, true);
         ReadBack found = readBack.readBack(ref, reader);
         context.events().publish(new WriteReadBack(context.clock().instant(), connector, req.opId(), switch (found) {
             case ReadBack.Found x -> "found";
@@ -177,16 +185,21 @@ public final class RetryStage implements Stage {
             }
             case ReadBack.Missing missing when readBackAfter.isZero() -> {
                 readBackMissing.incrementAndGet();
+                if (freshKey) {
+                    String next = IdempotencyKeys.next(exchange.idempotencyKey());
+                    exchange.idempotencyKey(next);
+                    exchange.request(req.replacingHeader(keyHeader, next));
+                }
                 yield null;
             }
             case ReadBack.Missing missing -> {
                 readBackMissing.incrementAndGet();
-                yield giveUp(exchange, f, n, "ambiguous_write", true, true);
+                yield giveUp(exchange, f, n, reason, true, true);
             }
             case ReadBack.Unknown unknown -> {
                 readBackUnknown.incrementAndGet();
                 yield giveUp(exchange, new Outcome.Failure(f.errorClass(), f.status(), f.message() + "; read-back: " + unknown.why(),
-                        f.retryAfter(), f.response()), n, "ambiguous_write", true, true);
+                        f.retryAfter(), f.response()), n, reason, true, true);
             }
         };
     }

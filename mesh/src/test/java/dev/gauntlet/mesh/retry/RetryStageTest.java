@@ -468,4 +468,37 @@ class RetryStageTest {
         assertThat(ex.unknownOutcome()).isTrue();
         assertThat(ex.dlqId()).isNotNull();
     }
+
+    @Test
+    void shouldReadASavedFailureBackAndSendItAgainUnderAFreshKeyWhenItDidNotLand() {
+        var spec = ConnectorSpec.builder("shop", "http://upstream.test").flavor("stripe")
+                .dlq(new DlqConfig(20, Duration.ofMillis(500), 10, Duration.ZERO))
+                .retry(new RetryConfig(4, Duration.ofMillis(100), Duration.ofSeconds(2), 0.1)).build();
+        reader = request -> list("op-other");
+        MeshResponse saved = new MeshResponse(500, Map.of("Stripe-Should-Retry", List.of("false")), "{}".getBytes(), null, null, false);
+        List<String> keys = new ArrayList<>();
+        Scripted upstream = new Scripted(n -> n == 1 ? new Outcome.Failure(ErrorClass.server_error, 500, "HTTP 500", null, saved) : OK);
+        Stage keysSent = new Stage() {
+            @Override
+            public String name() {
+                return "keys";
+            }
+
+            @Override
+            public Outcome handle(Exchange exchange, dev.gauntlet.mesh.pipeline.Chain next) {
+                keys.add(exchange.request().header("Idempotency-Key"));
+                return next.proceed(exchange);
+            }
+        };
+        RetryStage stage = retry(spec);
+        stage.budget().onSuccess();
+        Exchange ex = exchange(spec, customer("op-7").withHeader("Idempotency-Key", "idem-7"));
+        ex.idempotencyKey("idem-7");
+
+        assertThat(new Pipeline(List.of(new DeadlineStage(spec, context), stage, keysSent, upstream)).run(ex).isSuccess()).isTrue();
+        assertThat(keys).as("the spent key replays the saved 500 for 24 h").containsExactly("idem-7", "idem-7~r1");
+        assertThat(ex.idempotencyKey()).isEqualTo("idem-7~r1");
+        assertThat(reads).hasSize(1);
+        assertThat(ex.dlqId()).isNull();
+    }
 }

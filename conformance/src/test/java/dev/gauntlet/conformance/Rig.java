@@ -12,11 +12,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The real farm and an AAM in front of it, in-process on free loopback ports, shared by one test class; plus the
@@ -28,6 +31,8 @@ final class Rig implements AutoCloseable {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final List<String> SERVICES = List.of("salesforce_mock", "mongodb_mock", "stripe_mock", "github_mock", "supabase_mock", "datadog_mock");
+
+    private static boolean reportStarted;
 
     final FarmServer farm;
     final AamServer aam;
@@ -97,9 +102,42 @@ final class Rig implements AutoCloseable {
         throw new AssertionError("no service " + service + " in the farm's status");
     }
 
-    /** The faults the farm injected into one service (GET /admin/faults), newest last. */
-    JsonNode faults(String service) {
-        return adminSend(HttpRequest.newBuilder(URI.create(farm.url() + "/admin/faults?service=" + service + "&limit=10000")).GET());
+    /** Where a service's fault log ends now: the sequence number of its newest entry (0 while it is empty). */
+    long faultMark(String service) {
+        long mark = 0;
+        for (JsonNode e : faultsAfter(service, 0)) mark = Math.max(mark, e.path("seq").asLong());
+        return mark;
+    }
+
+    /** The faults injected into a service after a mark, counted by type, the ones struck after a commit apart. */
+    Map<String, Integer> faultsSince(String service, long mark) {
+        Map<String, Integer> out = new TreeMap<>();
+        for (JsonNode e : faultsAfter(service, mark)) {
+            out.merge(e.path("type").asText() + (e.path("after_commit").asBoolean() ? " after commit" : ""), 1, Integer::sum);
+        }
+        return out;
+    }
+
+    private JsonNode faultsAfter(String service, long mark) {
+        return adminSend(HttpRequest.newBuilder(URI.create(farm.url() + "/admin/faults?service=" + service + "&after=" + mark + "&limit=100000")).GET())
+                .path("entries");
+    }
+
+    /**
+     * A line of the conformance report: what a client did at storm where it is reported rather than asserted. Printed
+     * and kept in target/conformance-report.txt.
+     */
+    static synchronized void report(String line) {
+        System.out.println("conformance: " + line);
+        try {
+            Path file = Path.of(System.getProperty("conformance.report", "target/conformance-report.txt"));
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            if (!reportStarted) Files.deleteIfExists(file);  // one report per test run
+            reportStarted = true;
+            Files.writeString(file, line + System.lineSeparator(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     JsonNode adminPost(String path, Object body) {

@@ -168,7 +168,7 @@ class DatadogJavaClientTest {
     @Test
     void shouldReportWhatTheClientsOwnRetryDoesAtStorm() {
         String run = "conf-dd-storm-" + UUID.randomUUID().toString().substring(0, 8);
-        int writes = 15;
+        int writes = 10;
         long mark = rig.faultMark(SERVICE);
         var v2 = new com.datadog.api.client.v2.api.MetricsApi(client(targets().findFirst().orElseThrow(), true));
         int succeeded = 0;

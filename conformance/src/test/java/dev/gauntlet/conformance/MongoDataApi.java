@@ -14,8 +14,11 @@ import java.util.Map;
  */
 final class MongoDataApi implements AutoCloseable {
 
-    /** Short enough that a hung answer at storm costs the test little; a slower answer is sent again (upserts are safe to). */
-    private final JsonHttp http = new JsonHttp(Duration.ofSeconds(2));
+    /**
+     * Short, so that a hung or slowed answer at storm costs the test little: the farm answers in milliseconds, and a
+     * write sent again after a timeout is an upsert, safe to send again.
+     */
+    private final JsonHttp http = new JsonHttp(Duration.ofSeconds(1));
     private final String endpoint;
     private final String apiKey;
 

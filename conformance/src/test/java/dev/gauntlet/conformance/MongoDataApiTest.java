@@ -100,7 +100,7 @@ class MongoDataApiTest {
     @Test
     void shouldCommitEveryUpsertExactlyOnceAtStorm() throws Exception {
         String run = "conf-mdb-storm-" + UUID.randomUUID().toString().substring(0, 8);
-        int writes = 20;
+        int writes = 15;
         long mark = rig.faultMark(SERVICE);
         int resends = 0;
         rig.chaos(SERVICE, "storm");

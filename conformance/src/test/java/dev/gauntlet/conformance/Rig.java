@@ -130,14 +130,25 @@ final class Rig implements AutoCloseable {
     static synchronized void report(String line) {
         System.out.println("conformance: " + line);
         try {
-            Path file = Path.of(System.getProperty("conformance.report", "target/conformance-report.txt"));
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            if (!reportStarted) Files.deleteIfExists(file);  // one report per test run
-            reportStarted = true;
-            Files.writeString(file, line + System.lineSeparator(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(reportFile(), line + System.lineSeparator(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The report file, emptied the first time this test run asks for it (the JavaScript clients append to it too). */
+    static synchronized Path reportFile() {
+        Path file = Path.of(System.getProperty("conformance.report", "target/conformance-report.txt")).toAbsolutePath();
+        if (!reportStarted) {
+            try {
+                Files.createDirectories(file.getParent());
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            reportStarted = true;
+        }
+        return file;
     }
 
     JsonNode adminPost(String path, Object body) {

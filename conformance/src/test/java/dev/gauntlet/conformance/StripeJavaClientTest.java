@@ -212,7 +212,8 @@ class StripeJavaClientTest {
         // The create commits, then no answer comes: stripe-java's read timeout fires and it retries (SocketTimeoutException).
         rig.script(Map.of("service", SERVICE, "type", "timeout", "after_commit", true, "delay_ms", 4_000, "method", "POST", "path", "/v1/customers"));
 
-        Customer c = client(direct(), 2).v1().customers().create(customer(opId, email(opId)));
+        RequestOptions readTimeout = RequestOptions.builder().setReadTimeout(1_000).build();
+        Customer c = client(direct(), 2).v1().customers().create(customer(opId, email(opId)), readTimeout);
 
         assertThat(c.getLastResponse().headers().firstValue("Idempotent-Replayed")).as("the retry got the first request's saved answer").contains("true");
         assertThat(rig.ledgerEntries(SERVICE, opId)).singleElement().satisfies(e -> assertThat(e.path("commits").asInt()).isEqualTo(1));

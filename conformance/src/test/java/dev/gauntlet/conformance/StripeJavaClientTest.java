@@ -142,6 +142,7 @@ class StripeJavaClientTest {
 
         Customer deleted = stripe.v1().customers().delete(created.getId());
         assertThat(deleted.getDeleted()).isTrue();
+        assertThat(stripe.v1().customers().retrieve(created.getId()).getDeleted()).as("a deleted customer is still retrievable").isTrue();
 
         assertThat(rig.ledgerEntries(SERVICE, opId)).singleElement()
                 .satisfies(e -> assertThat(e.path("commits").asInt()).as("two requests, one key, one commit").isEqualTo(1));

@@ -40,7 +40,7 @@ function octokit(baseUrl, auth, seen = { secondary: [], primary: [] }) {
     baseUrl,
     auth,
     log: quiet,
-    request: { fetch: timedFetch(3_000) },
+    request: { fetch: timedFetch(5_000) },
     throttle: {
       write: new Bottleneck.Group({ maxConcurrent: 1, minTime: 17 }),
       notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: 50 }),

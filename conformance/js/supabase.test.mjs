@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
 import {
-  FARM_URL, SERVICE_PORTS, chaos, clearScript, faultMark, faultsSince, ledger, proxy, report, requests, script, timedFetch,
+  FARM_URL, SERVICE_PORTS, chaos, clearScript, faultEntries, faultMark, faultsSince, ledger, proxy, report, script, timedFetch,
 } from './lib/farm.mjs';
 
 const SERVICE = 'supabase_mock';
@@ -17,16 +17,23 @@ const USER = { email: 'gauntlet', password: 'gauntlet-secret' };
  * supabase-js as a server-side application sets it up: no session kept on disk, no background refresh timer, and on
  * Node.js 20 (no WebSocket of its own) the `ws` package as the realtime transport, as supabase-js asks for (unused here).
  */
-function supabase(url, key = ANON_KEY) {
+function supabase(url, key = ANON_KEY, sent = []) {
+  const timed = timedFetch(5_000);
   return createClient(url, key, {
     auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
     realtime: { transport: WebSocket },
-    global: { fetch: timedFetch(3_000) },
+    global: {
+      fetch: (input, init = {}) => {
+        sent.push({ method: init.method ?? 'GET', path: new URL(String(input)).pathname, retry: new Headers(init.headers).get('X-Retry-Count') });
+        return timed(input, init);
+      },
+    },
   });
 }
 
-async function signedIn(url) {
-  const client = supabase(url);
+/** A client signed in as the farm's user; `sent` collects every request it sends (method, path, X-Retry-Count). */
+async function signedIn(url, sent = []) {
+  const client = supabase(url, ANON_KEY, sent);
   const { data, error } = await client.auth.signInWithPassword(USER);
   assert.equal(error, null, JSON.stringify(error));
   assert.ok(data.session.access_token);
@@ -134,18 +141,20 @@ describe('supabase-js: sessions and its own retry against the farm, as against S
   });
 
   test('postgrest-js retries a read answered 503 and never a write', async () => {
-    const db = await signedIn(direct.url);
+    const sent = [];
+    const db = await signedIn(direct.url, sent);
+    const mark = await faultMark(SERVICE);
     await script({ service: SERVICE, type: 'server_error', status: 503, method: 'GET', path: '/rest/v1/accounts' });
-    let before = await requests(SERVICE);
     const page = await db.from('accounts').select('id').limit(1);
     assert.equal(page.error, null, JSON.stringify(page.error));
-    assert.equal(await requests(SERVICE) - before, 2, 'the 503, then the retry');
+    const reads = sent.filter((r) => r.method === 'GET' && r.path.endsWith('/rest/v1/accounts'));
+    assert.deepEqual(reads.map((r) => r.retry), [null, '1'],
+      `the 503, then the retry with X-Retry-Count; faults: ${JSON.stringify(await faultEntries(SERVICE, mark))}`);
 
     await script({ service: SERVICE, type: 'server_error', status: 503, method: 'POST', path: '/rest/v1/events' });
-    before = await requests(SERVICE);
     const insert = await db.from('events').insert({ kind: 'conformance', value: 1, external_id: `conf-sb-503-${id()}` });
     assert.equal(insert.status, 503);
-    assert.equal(await requests(SERVICE) - before, 1, 'a write is not retried');
+    assert.equal(sent.filter((r) => r.method === 'POST' && r.path.endsWith('/rest/v1/events')).length, 1, 'a write is not retried');
   });
 
   test('at storm every upsert on external_id, resent by the application after any failure, commits once', async () => {

@@ -49,11 +49,15 @@ export async function faultMark(service) {
   return log.entries.reduce((m, e) => Math.max(m, e.seq), 0);
 }
 
+/** The fault log's entries for a service after a mark. */
+export async function faultEntries(service, mark) {
+  return (await admin('GET', `/admin/faults?service=${service}&after=${mark}&limit=100000`)).entries;
+}
+
 /** Faults injected into a service after a mark, counted by type (those after a commit apart). */
 export async function faultsSince(service, mark) {
-  const log = await admin('GET', `/admin/faults?service=${service}&after=${mark}&limit=100000`);
   const out = {};
-  for (const e of log.entries) {
+  for (const e of await faultEntries(service, mark)) {
     const k = e.type + (e.after_commit ? ' after commit' : '');
     out[k] = (out[k] ?? 0) + 1;
   }

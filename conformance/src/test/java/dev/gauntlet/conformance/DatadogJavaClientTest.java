@@ -14,21 +14,15 @@ import com.datadog.api.client.v2.model.MetricPayload;
 import com.datadog.api.client.v2.model.MetricPoint;
 import com.datadog.api.client.v2.model.MetricSeries;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -39,16 +33,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ({@code enableRetry}: 429 and 5xx answers, waiting {@code X-RateLimit-Reset} seconds) against the farm's faults.
  * The calls run first, before the farm's drift rule for query answers (after 100 calls) fires.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class DatadogJavaClientTest {
+class DatadogJavaClientTest extends VendorClientTest {
 
     static final String SERVICE = "datadog_mock";
     static final String KEY = "dd-gauntlet-api-key";
 
-    @TempDir
-    static Path data;
-    Rig rig;
 
     /** Where the client is pointed: Datadog's {@code name} server variable (host, port and any path) and its key. */
     record Target(String label, String name, String apiKey) {
@@ -58,20 +48,9 @@ class DatadogJavaClientTest {
         }
     }
 
-    @BeforeAll
-    void start() {
-        rig = new Rig(data);
-    }
-
-    @AfterAll
-    void stop() {
-        rig.close();
-    }
-
-    @AfterEach
-    void calm() {
-        rig.clearScript();
-        rig.chaos(SERVICE, "calm");
+    @Override
+    String service() {
+        return SERVICE;
     }
 
     Stream<Target> targets() {
@@ -95,7 +74,7 @@ class DatadogJavaClientTest {
         client.configureApiKeys(Map.of("apiKeyAuth", target.apiKey(), "appKeyAuth", "dummy-application-key"));
         client.enableRetry(retry);
         client.setConnectTimeout(5_000);
-        client.setReadTimeout(3_000);
+        client.setReadTimeout(5_000);
         return client;
     }
 
@@ -130,8 +109,7 @@ class DatadogJavaClientTest {
         MetricMetadata metadata = v1.getMetricMetadata("system.cpu.user");
         assertThat(metadata.getType()).isNotBlank();
 
-        assertThat(rig.ledgerEntries(SERVICE, "conf-dd-" + run)).singleElement()
-                .satisfies(e -> assertThat(e.path("commits").asInt()).isEqualTo(1));
+        assertCommits("conf-dd-" + run, 1);
     }
 
     @Order(2)
@@ -144,7 +122,7 @@ class DatadogJavaClientTest {
         new com.datadog.api.client.v2.api.MetricsApi(client(targets().findFirst().orElseThrow(), true)).submitMetrics(gauge("conformance.retry", opId, 1));
 
         assertThat(rig.requests(SERVICE) - before).isEqualTo(2);
-        assertThat(rig.ledgerEntries(SERVICE, opId)).singleElement().satisfies(e -> assertThat(e.path("commits").asInt()).isEqualTo(1));
+        assertCommits(opId, 1);
     }
 
     @Order(3)
@@ -157,7 +135,7 @@ class DatadogJavaClientTest {
         new com.datadog.api.client.v2.api.MetricsApi(client(targets().findFirst().orElseThrow(), true)).submitMetrics(gauge("conformance.retry", opId, 1));
 
         assertThat(rig.requests(SERVICE) - before).isEqualTo(2);
-        assertThat(rig.ledgerEntries(SERVICE, opId)).singleElement().satisfies(e -> assertThat(e.path("commits").asInt()).isEqualTo(1));
+        assertCommits(opId, 1);
     }
 
     /**
@@ -177,7 +155,7 @@ class DatadogJavaClientTest {
 
         assertThat(accepted.getErrors()).isEmpty();
         assertThat(rig.requests(SERVICE) - before).isEqualTo(2);
-        assertThat(rig.ledgerEntries(SERVICE, opId)).singleElement().satisfies(e -> assertThat(e.path("commits").asInt()).isEqualTo(2));
+        assertCommits(opId, 2);
     }
 
     /**

@@ -14,18 +14,18 @@ import java.util.Map;
  */
 final class MongoDataApi implements AutoCloseable {
 
-    /**
-     * Short, so that a hung or slowed answer at storm costs the test little: the farm answers in milliseconds, and a
-     * write sent again after a timeout is an upsert, safe to send again.
-     */
-    private final JsonHttp http = new JsonHttp(Duration.ofSeconds(1));
+    private final JsonHttp http;
     private final String endpoint;
     private final String apiKey;
 
-    /** @param endpoint the app's Data API URL, ending in {@code /endpoint/data/v1} */
-    MongoDataApi(String endpoint, String apiKey) {
+    /**
+     * @param endpoint the app's Data API URL, ending in {@code /endpoint/data/v1}
+     * @param timeout  how long to wait for an answer (a hung one at storm costs that much)
+     */
+    MongoDataApi(String endpoint, String apiKey, Duration timeout) {
         this.endpoint = endpoint;
         this.apiKey = apiKey;
+        this.http = new JsonHttp(timeout);
     }
 
     /** One action on a collection of the {@code gauntlet} database; the rest of the body as the action takes it. */

@@ -4,17 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -23,14 +17,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * against the farm and through the AAM's proxy, and at storm the application's retries of the one write Salesforce
  * makes idempotent, the upsert by External ID, committing every write once.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SalesforceRestTest {
+class SalesforceRestTest extends VendorClientTest {
 
     static final String SERVICE = "salesforce_mock";
 
-    @TempDir
-    static Path data;
-    Rig rig;
 
     /** How a client reaches Salesforce: it logs in at a login URL, or (behind the proxy) is handed an instance. */
     record Target(String name, String loginUrl, String proxiedInstance) {
@@ -47,20 +37,9 @@ class SalesforceRestTest {
         }
     }
 
-    @BeforeAll
-    void start() {
-        rig = new Rig(data);
-    }
-
-    @AfterAll
-    void stop() {
-        rig.close();
-    }
-
-    @AfterEach
-    void calm() {
-        rig.clearScript();
-        rig.chaos(SERVICE, "calm");
+    @Override
+    String service() {
+        return SERVICE;
     }
 
     Stream<Target> targets() {
@@ -115,8 +94,7 @@ class SalesforceRestTest {
         } finally {
             rig.chaos(SERVICE, "calm");
         }
-        assertThat(rig.ledgerEntries(SERVICE, run)).hasSize(writes)
-                .allSatisfy(e -> assertThat(e.path("commits").asInt()).as(e.toString()).isEqualTo(1));
+        assertEachCommittedOnce(run, writes);
         Rig.report(String.format("salesforce REST (documented calls) at storm: %d upserts by External_Id__c, each committed once (asserted) "
                 + "after %d resends by the application; faults met: %s", writes, resends, rig.faultsSince(SERVICE, mark)));
     }

@@ -7,7 +7,7 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import Bottleneck from 'bottleneck/light.js';
 import {
-  FARM_URL, SERVICE_PORTS, chaos, clearScript, faultMark, faultsSince, ledger, proxy, report, requests, script, timedFetch,
+  FARM_URL, SERVICE_PORTS, assertScriptUsedUp, chaos, faultMark, faultsSince, ledger, proxy, report, requests, script, timedFetch,
 } from './lib/farm.mjs';
 
 const SERVICE = 'github_mock';
@@ -60,8 +60,8 @@ const marker = (opId) => `Opened by the conformance suite.\n\n<!-- op_id: ${opId
 const id = () => Math.random().toString(36).slice(2, 10);
 
 afterEach(async () => {
-  await clearScript();
   await chaos(SERVICE, 'calm');
+  await assertScriptUsedUp(SERVICE);
 });
 
 const targets = [

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
 import {
-  FARM_URL, SERVICE_PORTS, chaos, clearScript, faultEntries, faultMark, faultsSince, ledger, proxy, report, script, timedFetch,
+  FARM_URL, SERVICE_PORTS, assertScriptUsedUp, chaos, faultEntries, faultMark, faultsSince, ledger, proxy, report, script, timedFetch,
 } from './lib/farm.mjs';
 
 const SERVICE = 'supabase_mock';
@@ -44,8 +44,8 @@ const id = () => Math.random().toString(36).slice(2, 10);
 
 afterEach(async () => {
   mock.timers.reset();
-  await clearScript();
   await chaos(SERVICE, 'calm');
+  await assertScriptUsedUp(SERVICE);
 });
 
 const targets = [

@@ -30,7 +30,18 @@ async function admin(method, path, body) {
 export const chaos = (service, level) => admin('POST', '/admin/chaos', { level, services: [service] });
 /** The next request that matches gets this fault (POST /admin/faults/script; docs/farm.md). */
 export const script = (fault) => admin('POST', '/admin/faults/script', fault);
-export const clearScript = () => admin('DELETE', '/admin/faults/script');
+
+/**
+ * After a test: the faults it scripted for its service must have been used up by its own requests. The farm's script
+ * is shared by every test file and `DELETE /admin/faults/script` clears all of it, so it is cleared only when a test
+ * left one behind (and that test fails), never under another file's feet.
+ */
+export async function assertScriptUsedUp(service) {
+  const left = (await admin('GET', '/admin/faults/script')).pending.filter((e) => e.service === service);
+  if (left.length === 0) return;
+  await admin('DELETE', '/admin/faults/script');
+  throw new Error(`scripted faults left unused for ${service}: ${JSON.stringify(left)}`);
+}
 
 export async function requests(service) {
   const status = await admin('GET', '/admin/status');

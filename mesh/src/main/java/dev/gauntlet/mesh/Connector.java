@@ -68,6 +68,13 @@ public final class Connector {
         return pipeline;
     }
 
+    /** Fetches in the background what the first calls would wait for (OAuth tokens of every tenant). */
+    void prefetch() {
+        for (var stage : pipeline.stages()) {
+            if (stage instanceof AuthStage auth) auth.prefetch(spec.tenants());
+        }
+    }
+
     /** Every stage's view of its state, by stage name (bucket level and rate, circuit state, token expiry, …). */
     public Map<String, Map<String, Object>> status() {
         var out = new java.util.LinkedHashMap<String, Map<String, Object>>();

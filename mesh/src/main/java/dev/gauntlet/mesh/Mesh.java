@@ -34,6 +34,8 @@ public final class Mesh implements AutoCloseable {
     private final Duration staleIntentAge;
     private final Thread housekeeping;
     private volatile boolean open = true;
+    /** Whether background work runs (real time): then a registered connector also fetches its tokens ahead of calls. */
+    private final boolean background;
 
     private Mesh(MeshContext context, Map<String, Connector> connectors, DlqService dlq, Replayer replayer, boolean background,
                  Duration staleIntentAge, Duration housekeepingEvery) {
@@ -42,6 +44,7 @@ public final class Mesh implements AutoCloseable {
         this.dlq = dlq;
         this.replayer = replayer;
         this.staleIntentAge = staleIntentAge;
+        this.background = background;
         // Events are kept in the store's log, and the metrics read each connector's stages.
         context.events().subscribe(context.store()::appendEvent);
         context.metrics().statusSource(id -> {
@@ -123,6 +126,7 @@ public final class Mesh implements AutoCloseable {
         Connector c = new Connector(spec, context);
         connectors.put(spec.id(), c);
         context.metrics().registered(spec.id());
+        if (background) c.prefetch();
         return c;
     }
 

@@ -3,6 +3,7 @@ package dev.gauntlet.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -39,12 +40,17 @@ class EventStreamTest {
             EventStream events = f.aam.events();
             await().atMost(Duration.ofSeconds(5)).until(() -> events.clients() == 1);
 
-            // The first Salesforce call makes the mesh fetch a token: a token_refreshed event.
+            // The connectors fetched their tokens at start; a call the farm answers with a 503 first makes the mesh
+            // schedule a retry (with the retry budget a first good call earned): a retry_scheduled event.
+            f.get("/proxy/salesforce_mock/services/data/v59.0/query?q=SELECT+Id+FROM+Account+LIMIT+1");
+            f.http.send(HttpRequest.newBuilder(URI.create(f.farm.url() + "/admin/faults/script"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"service\":\"salesforce_mock\",\"type\":\"server_error\",\"status\":503,\"method\":\"GET\"}"))
+                    .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
             f.get("/proxy/salesforce_mock/services/data/v59.0/query?q=SELECT+Id+FROM+Account+LIMIT+1");
 
-            await().atMost(Duration.ofSeconds(5)).until(() -> lines.contains("event: metrics") && lines.contains("event: token_refreshed"));
-            int at = lines.indexOf("event: token_refreshed");
-            assertThat(lines.get(at + 1)).startsWith("data: {").contains("\"type\":\"token_refreshed\"", "\"connector\":\"salesforce_mock\"");
+            await().atMost(Duration.ofSeconds(5)).until(() -> lines.contains("event: metrics") && lines.contains("event: retry_scheduled"));
+            int at = lines.indexOf("event: retry_scheduled");
+            assertThat(lines.get(at + 1)).startsWith("data: {").contains("\"type\":\"retry_scheduled\"", "\"connector\":\"salesforce_mock\"");
             String metrics = lines.get(lines.indexOf("event: metrics") + 1);
             assertThat(metrics).startsWith("data: {").contains("\"overall\"", "\"connectors\"");
             // Each connector's stages (bucket, learned rate, circuit, token expiry) and the DLQ counts come with it.

@@ -95,9 +95,9 @@ public final class OAuthTokens {
     }
 
     /**
-     * The token for the next attempt: the cached one while it is before its refresh time; within the margin one
-     * caller refreshes while the others go on with the still-valid token; past expiry (or with none) everyone waits for
-     * the one token request in flight.
+     * The token for the next attempt: the cached one while it is before its refresh time; within the margin a refresh
+     * starts in the background and every caller goes on with the still-valid token (none waits for a token while one
+     * works); past expiry (or with none) everyone waits for the one token request in flight.
      */
     public TokenState acquire(String tenant, Instant deadline) {
         Slot slot = slot(tenant);
@@ -114,9 +114,15 @@ public final class OAuthTokens {
                 release(slot, mine, slot.token);
                 return slot.token;
             }
-            TokenState r = fetch(slot, mine, RefreshTrigger.proactive, deadline);
-            if (r instanceof TokenState.Token fresh) return fresh;
-            slot.proactiveRetryAt = now.plus(min(PROACTIVE_RETRY, Duration.between(now, t.expiresAt()).dividedBy(2)));
+            // In the background, bounded by the current token's expiry (not by this call's deadline): this call and the
+            // others go on with the token that still works.
+            Thread.ofVirtual().name("mesh-token-refresh-" + connector).start(() -> {
+                TokenState r = fetch(slot, mine, RefreshTrigger.proactive, t.expiresAt());
+                if (!(r instanceof TokenState.Token)) {
+                    Instant failedAt = context.clock().instant();
+                    slot.proactiveRetryAt = failedAt.plus(min(PROACTIVE_RETRY, Duration.between(failedAt, t.expiresAt()).dividedBy(2)));
+                }
+            });
             return t;
         }
         return refresh(slot, t == null ? 0 : t.generation(), t == null ? RefreshTrigger.initial : RefreshTrigger.proactive, deadline);

@@ -32,6 +32,11 @@ public final class AuthStage implements Stage {
         return authenticator.status();
     }
 
+    /** Starts fetching what the first calls would wait for (OAuth tokens), in the background. */
+    public void prefetch(java.util.List<String> tenants) {
+        authenticator.prefetch(tenants);
+    }
+
     /** The connector's authenticator (tests, the status API). */
     public Authenticator authenticator() {
         return authenticator;

@@ -46,7 +46,7 @@ public final class Connector {
     static Pipeline standardPipeline(ConnectorSpec spec, MeshContext context, Reader reader) {
         return new Pipeline(List.of(
                 new ObserveStage(spec, context),
-                new IdempotencyStage(spec, context),
+                new IdempotencyStage(spec, context, reader),
                 new DeadlineStage(spec, context),
                 new RetryStage(spec, context, reader),
                 new CircuitStage(spec, context),

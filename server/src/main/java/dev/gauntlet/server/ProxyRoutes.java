@@ -32,6 +32,8 @@ final class ProxyRoutes {
     static final String OP_ID = "X-Gauntlet-Op-Id";
     static final String TENANT = "X-Gauntlet-Tenant";
     static final String ATTEMPTS = "X-Gauntlet-Attempts";
+    static final String DLQ_ID = "X-Gauntlet-Dlq-Id";
+    static final String UNKNOWN_OUTCOME = "X-Gauntlet-Unknown-Outcome";
     static final HandlerType[] METHODS = {HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH,
             HandlerType.DELETE, HandlerType.HEAD, HandlerType.OPTIONS};
     /** Headers of one hop (RFC 9110 §7.6.1), those the JDK client sets itself, and encodings we would have to undo. */
@@ -61,7 +63,8 @@ final class ProxyRoutes {
                     + "(auth injected, limits, retries, idempotency, DLQ); X-Gauntlet-Op-Id names a write, X-Gauntlet-Tenant its tenant";
             String body = m == HandlerType.GET || m == HandlerType.HEAD || m == HandlerType.OPTIONS ? null : "any body, forwarded as is";
             api.add(m, "/proxy/{connector}/<path>", summary, body,
-                    "the upstream's answer; 202 {dlq_id,unknown_outcome,error_class} when parked in the DLQ", this::handle);
+                    "the upstream's answer; a parked write: 202 {dlq_id,unknown_outcome,error_class} to a caller that sends "
+                            + "X-Gauntlet-Op-Id, else 503 in the vendor's error envelope (do not resend); X-Gauntlet-Dlq-Id either way", this::handle);
             api.add(m, "/proxy/{connector}", summary + " (the connector's root)", body, "the upstream's answer", this::handle);
         }
     }
@@ -101,13 +104,23 @@ final class ProxyRoutes {
             case Outcome.Success s -> answer(ctx, s.response(), urls);
             case Outcome.Failure f when exchange.dlqId() != null -> {
                 remember(id, request, f, attempts);
-                Map<String, Object> out = new LinkedHashMap<>();
-                out.put("dlq_id", exchange.dlqId());
-                out.put("unknown_outcome", exchange.unknownOutcome());
-                out.put("error_class", f.errorClass().name());
-                out.put("message", f.message());
-                out.put("attempts", attempts.size());
-                Json.reply(ctx, 202, out);
+                ctx.header(DLQ_ID, exchange.dlqId());
+                ctx.header(UNKNOWN_OUTCOME, Boolean.toString(exchange.unknownOutcome()));
+                if (meshAware(ctx)) {
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    out.put("dlq_id", exchange.dlqId());
+                    out.put("unknown_outcome", exchange.unknownOutcome());
+                    out.put("error_class", f.errorClass().name());
+                    out.put("message", f.message());
+                    out.put("attempts", attempts.size());
+                    Json.reply(ctx, 202, out);
+                    return;
+                }
+                // A vendor's client knows no "accepted, completed later": a 2xx would read as the object it asked for
+                // (stripe-java returned a Customer without an id). It gets a failure in its vendor's envelope that
+                // says not to send the write again; sent again anyway, the same write is answered from its DLQ entry.
+                vendorError(ctx, connector, 503, "parked", "The write was not completed now; it waits in the mesh's dead-letter queue as "
+                        + exchange.dlqId() + " and the mesh will complete it: do not send it again (" + f.errorClass() + ": " + f.message() + ")", false);
             }
             case Outcome.Failure f -> {
                 remember(id, request, f, attempts);
@@ -116,7 +129,14 @@ final class ProxyRoutes {
                     return;
                 }
                 int last = attempts.isEmpty() ? 0 : attempts.getLast().status();
-                int status = last > 0 ? last : f.errorClass() == ErrorClass.timeout ? 504 : f.errorClass() == ErrorClass.circuit_open ? 503 : 502;
+                int status = last > 0 ? last : f.status() > 0 ? f.status()
+                        : f.errorClass() == ErrorClass.timeout ? 504 : f.errorClass() == ErrorClass.circuit_open ? 503 : 502;
+                if (!meshAware(ctx)) {
+                    vendorError(ctx, connector, status, f.errorClass().name(), f.errorClass() + ": " + f.message()
+                                    + " (after " + attempts.size() + " attempts through the mesh)",
+                            status == 409 || f.errorClass() != ErrorClass.client_error && f.errorClass() != ErrorClass.invalid_creds);
+                    return;
+                }
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("error_class", f.errorClass().name());
                 out.put("message", f.message());
@@ -124,6 +144,25 @@ final class ProxyRoutes {
                 Json.reply(ctx, status, out);
             }
         }
+    }
+
+    /**
+     * Whether the caller knows the mesh: it names its writes with {@code X-Gauntlet-Op-Id} (the harness, the docs'
+     * curl examples) and reads the mesh's own answers (202 {dlq_id…} for a parked write, {error_class,message} for a
+     * failure). Any other caller is taken for a vendor's client used as-is and gets the vendor's envelope.
+     */
+    private static boolean meshAware(Context ctx) {
+        String op = ctx.header(OP_ID);
+        return op != null && !op.isBlank();
+    }
+
+    /** An answer of the mesh's own in the connector's vendor's error envelope, with the vendor's retry signal. */
+    private static void vendorError(Context ctx, Connector connector, int status, String code, String message, boolean retry) {
+        var vendor = connector.spec().vendor();
+        vendor.errorHeaders(retry).forEach(ctx::header);
+        ctx.status(status);
+        ctx.contentType("application/json");
+        ctx.result(vendor.errorBody(status, code, message));
     }
 
     private static MeshRequest request(Context ctx, String mount) {

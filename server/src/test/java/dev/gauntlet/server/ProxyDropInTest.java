@@ -43,6 +43,12 @@ class ProxyDropInTest {
         f = new AamFixture(data, b -> b.proxyPort("stripe_mock", 0).proxyPort("github_mock", 0));
     }
 
+    /** The farm is shared by the class's tests: a fault one test scripted and did not use up must not reach another. */
+    @org.junit.jupiter.api.AfterEach
+    void dropScriptedFaults() throws Exception {
+        f.http.send(HttpRequest.newBuilder(URI.create(f.farm.url() + "/admin/faults/script")).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     @AfterAll
     void stop() {
         plain.close();
@@ -163,6 +169,56 @@ class ProxyDropInTest {
         assertThat(json(list).path("object").asText()).isEqualTo("list");
         assertThat(json(list).path("data").findValuesAsText("id")).containsExactly(id);
         assertThat(json(list).path("url").asText()).as("Stripe's url is a path on the API's root: the port's root here").isEqualTo("/v1/customers");
+    }
+
+    private void script(String body) {
+        try {
+            HttpResponse<String> r = f.http.send(HttpRequest.newBuilder(URI.create(f.farm.url() + "/admin/faults/script"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void shouldAnswerAVendorClientsParkedWriteAsTheVendorsErrorAndNeverSendItTwice() {
+        String root = f.aam.proxyPortUrl("stripe_mock");
+        // Every send of the next four meets a reset before the farm carries it out: the mesh gives up and parks it.
+        script("{\"service\":\"stripe_mock\",\"type\":\"reset\",\"method\":\"POST\",\"path\":\"/v1/customers\",\"count\":4}");
+        String body = "name=Parked&metadata%5Bop_id%5D=dropin-parked-" + UUID.randomUUID();
+        HttpRequest.Builder create = HttpRequest.newBuilder(URI.create(root + "/v1/customers"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Idempotency-Key", "client-key-" + UUID.randomUUID())
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+
+        HttpResponse<String> parked = plainSend(create);
+
+        // stripe-java read the proxy's old 202 as a Customer without an id; Stripe's envelope and signal make it an error.
+        assertThat(parked.statusCode()).as(parked.body()).isEqualTo(503);
+        assertThat(json(parked).path("error").path("type").asText()).isEqualTo("api_error");
+        assertThat(json(parked).path("error").path("message").asText()).contains("do not send it again");
+        assertThat(parked.headers().firstValue("Stripe-Should-Retry")).hasValue("false");
+        String dlqId = parked.headers().firstValue("X-Gauntlet-Dlq-Id").orElseThrow();
+        assertThat(json(f.get("/dlq/" + dlqId)).path("state").asText()).isIn("pending", "replaying", "succeeded");
+
+        // The client sends it again all the same: it is answered from its DLQ entry, not sent a second time.
+        HttpResponse<String> again = plainSend(create);
+        if (again.statusCode() == 503) {
+            assertThat(again.headers().firstValue("X-Gauntlet-Dlq-Id")).hasValue(dlqId);
+            assertThat(again.headers().firstValue("X-Gauntlet-Attempts")).hasValue("0");
+        } else {
+            // The replayer completed it meanwhile: Stripe answers the key's first result, one customer either way.
+            assertThat(again.statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void shouldAnswerAReadTheMeshGaveUpOnInTheVendorsEnvelope() {
+        script("{\"service\":\"github_mock\",\"type\":\"reset\",\"method\":\"GET\",\"path\":\"/repos/gauntlet/demo/issues/1\",\"count\":10}");
+        HttpResponse<String> r = plainGet(URI.create(f.aam.proxyPortUrl("github_mock") + "/repos/gauntlet/demo/issues/1"));
+        assertThat(r.statusCode()).as(r.body()).isIn(502, 503, 504);
+        assertThat(json(r).path("message").asText()).as("GitHub's error body").contains("network_error");
+        assertThat(json(r).has("documentation_url")).isTrue();
     }
 
     @Test

@@ -93,10 +93,15 @@ class ProxyTest {
                 {"id":"nowhere","base_url":"http://127.0.0.1:1/api","retry":{"max_attempts":1}}""";
         HttpResponse<String> created = f.send("POST", "/connectors", body);
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        HttpResponse<String> r = f.get("/proxy/nowhere/items");
+        // A caller that knows the mesh (it names its calls with X-Gauntlet-Op-Id) gets the mesh's own answer.
+        HttpResponse<String> r = f.send(HttpRequest.newBuilder(f.uri("/proxy/nowhere/items")).header("X-Gauntlet-Op-Id", "op-read-1").GET());
         assertThat(r.statusCode()).as(r.body()).isIn(502, 503, 504);
         assertThat(json(r).path("error_class").asText()).isIn("network_error", "timeout", "circuit_open");
         assertThat(json(r).has("attempts")).isTrue();
+        // Any other caller, a vendor's client used as-is, gets the vendor's envelope (here the generic REST one).
+        HttpResponse<String> plain = f.get("/proxy/nowhere/items");
+        assertThat(plain.statusCode()).isIn(502, 503, 504);
+        assertThat(json(plain).path("error").path("code").asText()).isIn("network_error", "timeout", "circuit_open");
         assertThat(r.headers().firstValue("X-Gauntlet-Attempts")).isPresent();
         assertThat(json(f.get("/connectors/nowhere/status")).path("recent_errors").size()).isPositive();
 

@@ -39,6 +39,9 @@ public interface DlqRepository {
 
     List<DlqEntry> entries(DlqFilter filter);
 
+    /** The connector's pending or replaying entry of a write with this key, if one waits (the newest when several do). */
+    Optional<DlqEntry> openEntry(String connector, String key);
+
     /** How many entries are in each state (every state present, zero when none). */
     Map<DlqState, Long> countEntries();
 

@@ -200,6 +200,17 @@ public final class MemoryStore implements Store {
     }
 
     @Override
+    public synchronized Optional<DlqEntry> openEntry(String connector, String key) {
+        DlqEntry newest = null;
+        for (DlqEntry e : dlq.values()) {
+            if (!e.connector().equals(connector) || !key.equals(e.idempotencyKey())) continue;
+            if (e.state() != DlqState.pending && e.state() != DlqState.replaying) continue;
+            if (newest == null || e.createdAt().isAfter(newest.createdAt())) newest = e;
+        }
+        return Optional.ofNullable(newest);
+    }
+
+    @Override
     public synchronized List<DlqEntry> claimDue(String connector, Instant now, int limit, boolean unknownOutcome) {
         var due = dlq.values().stream().filter(e -> e.state() == DlqState.pending && e.unknownOutcome() == unknownOutcome
                         && (connector == null || connector.equals(e.connector())) && e.nextReplayAt() != null && !e.nextReplayAt().isAfter(now))

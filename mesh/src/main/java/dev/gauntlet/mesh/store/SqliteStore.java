@@ -53,7 +53,7 @@ public final class SqliteStore implements Store {
     private static final Logger LOG = LoggerFactory.getLogger(SqliteStore.class);
 
     /** The migrations, in order; each file's version is the number after its V. */
-    static final List<String> MIGRATIONS = List.of("V1__init.sql");
+    static final List<String> MIGRATIONS = List.of("V1__init.sql", "V2__dlq_by_key.sql");
     public static final String FILE_NAME = "mesh.db";
     /** How long a statement waits for another process's write lock before failing (a CLI reading the same file). */
     static final int BUSY_TIMEOUT_MS = 5_000;
@@ -623,6 +623,19 @@ public final class SqliteStore implements Store {
             p.setString(9, e.idempotencyKey());
             p.setString(10, e.id());
             return p.executeUpdate();
+        });
+    }
+
+    @Override
+    public Optional<DlqEntry> openEntry(String connector, String key) {
+        return locked(() -> {
+            PreparedStatement p = ps("SELECT " + DLQ_COLUMNS + " FROM dlq_entries WHERE connector = ? AND idem_key = ? "
+                    + "AND state IN ('pending', 'replaying') ORDER BY seq DESC LIMIT 1");
+            p.setString(1, connector);
+            p.setString(2, key);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() ? Optional.of(entry(rs)) : Optional.empty();
+            }
         });
     }
 

@@ -71,6 +71,30 @@ public interface Vendor {
         return false;
     }
 
+    /**
+     * An answer of the mesh's own (a write it parked, a call it gave up on) in this vendor's error envelope, so that the
+     * vendor's own client, pointed at the mesh's proxy, reads it as the vendor's error and not as a success or as
+     * garbage. {@code retry} says whether the client may send the request again (the vendor's own signal, where it has
+     * one, is set in {@link #errorHeaders}).
+     */
+    default byte[] errorBody(int status, String code, String message) {
+        return json(java.util.Map.of("error", java.util.Map.of("code", code, "message", message)));
+    }
+
+    /** Headers that go with {@link #errorBody}: the vendor's own retry signal (Stripe's Stripe-Should-Retry). */
+    default java.util.Map<String, String> errorHeaders(boolean retry) {
+        return java.util.Map.of();
+    }
+
+    /** A JSON body (for {@link #errorBody} implementations). */
+    static byte[] json(Object value) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("an error body is always JSON", e);
+        }
+    }
+
     /** The classifier of this vendor's answers. */
     default Classifier classifier() {
         return Classifier.of(name(), rules(), waitHeaders());

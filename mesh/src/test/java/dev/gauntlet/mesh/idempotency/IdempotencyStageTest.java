@@ -58,9 +58,15 @@ class IdempotencyStageTest {
         }
     }
 
+    /** What a read-back through the connector answers; none is expected unless a test sets it. */
+    dev.gauntlet.mesh.vendor.Reader reader = request -> {
+        throw new AssertionError("no read-back expected: " + request.path());
+    };
+    Outcome last;
+
     Exchange run(ConnectorSpec s, MeshRequest request, Transport transport) {
         Exchange ex = new Exchange(s, context, request);
-        new Pipeline(List.of(new IdempotencyStage(s, context), transport)).run(ex);
+        last = new Pipeline(List.of(new IdempotencyStage(s, context, r -> reader.read(r)), transport)).run(ex);
         return ex;
     }
 
@@ -139,7 +145,7 @@ class IdempotencyStageTest {
         ex.idempotencyKey("first-key");
         ex.replayOf("dlq_1");
 
-        new Pipeline(List.of(new IdempotencyStage(spec, context), t)).run(ex);
+        new Pipeline(List.of(new IdempotencyStage(spec, context, r -> reader.read(r)), t)).run(ex);
 
         assertThat(t.sent.getFirst().header("Idempotency-Key")).isEqualTo("first-key");
     }
@@ -202,5 +208,75 @@ class IdempotencyStageTest {
 
         assertThat(store.intent(refused.idempotencyKey())).get().extracting(Intent::state).isEqualTo(IntentState.failed);
         assertThat(store.intent(parked.idempotencyKey())).get().extracting(Intent::state).isEqualTo(IntentState.parked);
+    }
+
+    // --- the same write sent again while an earlier send is not settled is never sent twice
+
+    static final ConnectorSpec GITHUB = ConnectorSpec.builder("gh", "http://upstream.test").flavor("github").build();
+
+    static MeshRequest issue(String opId) {
+        String body = "{\"title\":\"t\",\"body\":\"" + dev.gauntlet.mesh.vendor.builtin.GitHubVendor.marker(opId) + "\"}";
+        return new MeshRequest("POST", "/repos/o/r/issues", null, body.getBytes(StandardCharsets.UTF_8), "application/json", opId, null);
+    }
+
+    @Test
+    void shouldRefuseASecondSendOfAWriteWhoseFirstSendIsInFlight() {
+        Transport inner = new Transport(ex -> OK);
+        var second = new java.util.concurrent.atomic.AtomicReference<Outcome>();
+        // While the first send is on the wire, the caller sends the same write again.
+        run(GITHUB, issue("op-9"), new Transport(ex -> {
+            Exchange again = new Exchange(GITHUB, context, issue("op-9"));
+            second.set(new Pipeline(List.of(new IdempotencyStage(GITHUB, context, r -> reader.read(r)), inner)).run(again));
+            return OK;
+        }));
+
+        assertThat(inner.sent).as("the second send met the first in flight").isEmpty();
+        assertThat(second.get()).isInstanceOfSatisfying(Outcome.Failure.class, f -> {
+            assertThat(f.status()).isEqualTo(409);
+            assertThat(f.message()).contains("in progress");
+        });
+    }
+
+    @Test
+    void shouldAnswerAWriteSentAgainWhileItWaitsInTheDlqFromItsEntryWithoutSendingIt() {
+        Exchange parked = run(GITHUB, issue("op-7"), new Transport(ex -> {
+            store.insertEntry(new dev.gauntlet.mesh.dlq.DlqEntry("dlq_7", "gh", "default", "POST", "/repos/o/r/issues", Map.of(),
+                    new byte[0], "application/json", ex.idempotencyKey(), "op-7", List.of(), ErrorClass.network_error, "reset",
+                    1, dev.gauntlet.mesh.dlq.DlqState.pending, true, 0, time.instant(), time.instant(), time.instant()));
+            ex.deadLettered("dlq_7", true);
+            return Outcome.Failure.of(ErrorClass.network_error, "reset");
+        }));
+        assertThat(store.intent(parked.idempotencyKey())).get().extracting(Intent::state).isEqualTo(IntentState.parked);
+        Transport t = new Transport(ex -> OK);
+
+        Exchange again = run(GITHUB, issue("op-7"), t);
+
+        assertThat(t.sent).as("it waits in the DLQ: sending it again could do it twice").isEmpty();
+        assertThat(again.dlqId()).isEqualTo("dlq_7");
+        assertThat(again.unknownOutcome()).isTrue();
+        assertThat(last).isInstanceOf(Outcome.Failure.class);
+    }
+
+    @Test
+    void shouldReadAPlainWriteThatSucceededBackInsteadOfSendingItAgain() {
+        run(GITHUB, issue("op-5"), new Transport(ex -> OK));
+        reader = request -> new MeshResponse(200, Map.of(), ("[{\"number\":5,\"created_at\":\"" + time.instant() + "\",\"body\":\""
+                + dev.gauntlet.mesh.vendor.builtin.GitHubVendor.marker("op-5") + "\"}]").getBytes(StandardCharsets.UTF_8), null, null, false);
+        Transport t = new Transport(ex -> OK);
+
+        run(GITHUB, issue("op-5"), t);
+
+        assertThat(t.sent).as("found upstream: answered from the read").isEmpty();
+        assertThat(last).isInstanceOfSatisfying(Outcome.Success.class, s -> assertThat(new String(s.response().body())).contains("\"number\":5"));
+    }
+
+    @Test
+    void shouldSendAKeyedWriteThatSucceededAgainSinceTheVendorDeduplicatesIt() {
+        run(spec, post("op-3", "name=a"), new Transport(ex -> OK));
+        Transport t = new Transport(ex -> OK);
+
+        run(spec, post("op-3", "name=a"), t);
+
+        assertThat(t.sent).hasSize(1);
     }
 }

@@ -70,18 +70,18 @@ class SqliteStoreTest {
     @Test
     void shouldMigrateAFreshFileAndReopenItWithoutMigratingAgain() throws Exception {
         try (SqliteStore s = SqliteStore.open(dir)) {
-            assertThat(s.schemaVersion()).isEqualTo(SqliteStore.latestVersion()).isEqualTo(1);
+            assertThat(s.schemaVersion()).isEqualTo(SqliteStore.latestVersion()).isEqualTo(2);
             s.saveConnector("shop", "{\"id\":\"shop\"}");
         }
         try (SqliteStore s = SqliteStore.open(dir)) {
-            assertThat(s.schemaVersion()).isEqualTo(1);
+            assertThat(s.schemaVersion()).isEqualTo(2);
             assertThat(s.loadConnector("shop")).contains("{\"id\":\"shop\"}");
         }
         try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(SqliteStore.FILE_NAME));
              var rs = c.createStatement().executeQuery("SELECT COUNT(*), MAX(name) FROM schema_version")) {
             rs.next();
-            assertThat(rs.getInt(1)).as("each migration applied once").isEqualTo(1);
-            assertThat(rs.getString(2)).isEqualTo("V1__init.sql");
+            assertThat(rs.getInt(1)).as("each migration applied once").isEqualTo(2);
+            assertThat(rs.getString(2)).isEqualTo("V2__dlq_by_key.sql");
         }
         try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(SqliteStore.FILE_NAME));
              var rs = c.createStatement().executeQuery("PRAGMA journal_mode")) {
@@ -102,7 +102,7 @@ class SqliteStoreTest {
             b.get();
         }
         try {
-            assertThat(stores).hasSize(2).allSatisfy(s -> assertThat(s.schemaVersion()).isEqualTo(1));
+            assertThat(stores).hasSize(2).allSatisfy(s -> assertThat(s.schemaVersion()).isEqualTo(2));
         } finally {
             stores.forEach(SqliteStore::close);
         }
@@ -116,7 +116,7 @@ class SqliteStoreTest {
         }
 
         assertThatThrownBy(() -> SqliteStore.open(dir)).isInstanceOf(StoreException.class)
-                .hasMessageContaining("schema version 7").hasMessageContaining("newer than this mesh knows (1)");
+                .hasMessageContaining("schema version 7").hasMessageContaining("newer than this mesh knows (2)");
     }
 
     @Test
@@ -194,6 +194,25 @@ class SqliteStoreTest {
                 assertThat(r.createdAt()).isEqualTo(T0);
                 assertThat(r.updatedAt()).isEqualTo(T0.plusSeconds(90));
             });
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("stores")
+    void shouldFindTheOpenEntryOfAKeyAndNoSettledOne(Named kind) {
+        try (Store s = open(kind)) {
+            s.insertEntry(entry("a", "shop", T0, T0));
+            DlqEntry done = entry("b", "shop", T0, T0);
+            s.insertEntry(new DlqEntry("b", "shop", "default", "POST", "/v1/customers", Map.of(), new byte[0], null, "key-x", "op-x",
+                    List.of(), ErrorClass.server_error, "503", DlqEntry.SCHEMA_VERSION, DlqState.succeeded, false, 1, null, T0, T0));
+            s.insertEntry(entry("c", "crm", T0, T0));
+
+            assertThat(s.openEntry("shop", "key-a")).get().extracting(DlqEntry::id).isEqualTo("a");
+            assertThat(s.openEntry("crm", "key-a")).as("another connector's key").isEmpty();
+            assertThat(s.openEntry("shop", "key-x")).as("succeeded: settled, not open").isEmpty();
+            s.transition("a", java.util.Set.of(DlqState.pending), DlqState.replaying, T0);
+            assertThat(s.openEntry("shop", "key-a")).as("being replayed is still open").isPresent();
+            assertThat(done.id()).isEqualTo("b");
         }
     }
 

@@ -91,4 +91,10 @@ public final class DatadogVendor implements Vendor {
         }
         return null;
     }
+
+    /** Datadog's error body: {"errors":[…]}. */
+    @Override
+    public byte[] errorBody(int status, String code, String message) {
+        return Vendor.json(java.util.Map.of("errors", java.util.List.of(message)));
+    }
 }

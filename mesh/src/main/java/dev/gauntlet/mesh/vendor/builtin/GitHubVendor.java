@@ -107,4 +107,10 @@ public final class GitHubVendor implements Vendor {
             return false;
         }
     }
+
+    /** GitHub's error body: {"message","documentation_url"}. */
+    @Override
+    public byte[] errorBody(int status, String code, String message) {
+        return Vendor.json(java.util.Map.of("message", message, "documentation_url", "https://docs.github.com/rest"));
+    }
 }

@@ -101,4 +101,10 @@ public final class MongoVendor implements Vendor {
             }
         };
     }
+
+    /** The Data API's error body: {"error","error_code"}. */
+    @Override
+    public byte[] errorBody(int status, String code, String message) {
+        return Vendor.json(java.util.Map.of("error", message, "error_code", code));
+    }
 }

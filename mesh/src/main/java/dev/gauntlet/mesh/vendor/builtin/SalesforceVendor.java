@@ -84,4 +84,10 @@ public final class SalesforceVendor implements Vendor {
             }
         };
     }
+
+    /** Salesforce's error list (REST API "Status Codes and Error Responses"): [{"message","errorCode"}]. */
+    @Override
+    public byte[] errorBody(int status, String code, String message) {
+        return Vendor.json(java.util.List.of(java.util.Map.of("message", message, "errorCode", code.toUpperCase(java.util.Locale.ROOT))));
+    }
 }

@@ -126,4 +126,16 @@ public final class StripeVendor implements Vendor {
         }
         return null;
     }
+
+    /** Stripe's error envelope (docs.stripe.com/api/errors): {"error":{"type","code","message"}}. */
+    @Override
+    public byte[] errorBody(int status, String code, String message) {
+        return Vendor.json(java.util.Map.of("error", java.util.Map.of("type", "api_error", "code", code, "message", message)));
+    }
+
+    /** Stripe's own retry signal, which its libraries read before their own rules. */
+    @Override
+    public java.util.Map<String, String> errorHeaders(boolean retry) {
+        return java.util.Map.of("Stripe-Should-Retry", Boolean.toString(retry));
+    }
 }

@@ -83,4 +83,15 @@ public final class SupabaseVendor implements Vendor {
             }
         };
     }
+
+    /** PostgREST's error body: {"code","details","hint","message"}. */
+    @Override
+    public byte[] errorBody(int status, String code, String message) {
+        var m = new java.util.LinkedHashMap<String, Object>();
+        m.put("code", code);
+        m.put("details", null);
+        m.put("hint", null);
+        m.put("message", message);
+        return Vendor.json(m);
+    }
 }

@@ -13,6 +13,7 @@ import dev.gauntlet.mesh.pipeline.Outcome;
 import dev.gauntlet.mesh.pipeline.Pipeline;
 import dev.gauntlet.mesh.pipeline.RateLimitStage;
 import dev.gauntlet.mesh.pipeline.RetryStage;
+import dev.gauntlet.mesh.pipeline.StaleReadStage;
 import dev.gauntlet.mesh.pipeline.TransportStage;
 import dev.gauntlet.mesh.vendor.BodyEncoding;
 import dev.gauntlet.mesh.vendor.Reader;
@@ -48,6 +49,7 @@ public final class Connector {
                 new ObserveStage(spec, context),
                 new IdempotencyStage(spec, context, reader),
                 new DeadlineStage(spec, context),
+                new StaleReadStage(spec),
                 new RetryStage(spec, context, reader),
                 new CircuitStage(spec, context),
                 new RateLimitStage(spec, context),

@@ -45,7 +45,9 @@ public final class ConnectorsFile {
     /** A connector and the farm service its writes land in (for the checker). */
     public record Entry(ConnectorSpec spec, String service) {}
 
+    /** Unknown keys and a key given twice are errors: both are usually typos, and the second would silently win. */
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .registerModule(new SimpleModule().addDeserializer(Duration.class, new DurationText())

@@ -21,9 +21,25 @@ class ConnectorsFileTest {
             assertThat(o.tokenUrl()).isEqualTo("http://127.0.0.1:8001/api/salesforce/services/oauth2/token");
         });
         assertThat(sf.limit().burst()).isEqualTo(50);
-        assertThat(sf.retry()).as("sections not named keep the defaults").isEqualTo(dev.gauntlet.mesh.retry.RetryConfig.DEFAULT);
+        assertThat(sf.circuit()).as("sections not named keep the defaults").isEqualTo(dev.gauntlet.mesh.circuit.CircuitConfig.DEFAULT);
+        assertThat(sf.retry().maxAttempts()).as("fields not named keep the defaults").isEqualTo(dev.gauntlet.mesh.retry.RetryConfig.DEFAULT.maxAttempts());
         assertThat(all.get(5).spec().idempotency().enabled()).isFalse();
         assertThat(all.get(5).service()).isEqualTo("datadog_mock");
+    }
+
+    @Test
+    void shouldRefuseAKeyGivenTwiceInsteadOfLettingTheSecondWin() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConnectorsFile.parse(
+                        "connectors:\n  - id: x\n    base_url: 'http://h'\n    timeouts: { total: 5s }\n    timeouts: { attempt: 1s }\n", "f", "t.yaml"))
+                .hasMessageContaining("timeouts");
+    }
+
+    @Test
+    void shouldReadTheLatencySettingsOfTheBuiltInConnectors() {
+        var c = ConnectorsFile.builtIn("http://127.0.0.1:8001").getFirst().spec();
+        assertThat(c.timeouts().adaptive()).isTrue();
+        assertThat(c.retry().maxWait()).isEqualTo(java.time.Duration.ofMillis(250));
+        assertThat(c.staleReads()).isTrue();
     }
 
     @Test

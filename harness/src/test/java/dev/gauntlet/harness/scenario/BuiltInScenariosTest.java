@@ -38,7 +38,7 @@ class BuiltInScenariosTest {
         try (var in = ConnectorsFile.class.getResourceAsStream("/gauntlet/connectors.yaml")) {
             yaml = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
-        connectors = ConnectorsFile.parse(yaml.replace("\n    flavor: ", "\n    timeouts: { total: 5s }\n    flavor: "), farm.url(), "test");
+        connectors = ConnectorsFile.parse(yaml.replace("timeouts: { adaptive: true }", "timeouts: { adaptive: true, total: 5s }"), farm.url(), "test");
     }
 
     @AfterAll

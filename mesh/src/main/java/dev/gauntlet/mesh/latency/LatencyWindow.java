@@ -25,7 +25,7 @@ public final class LatencyWindow {
     private final Histogram[] slots = new Histogram[SLOTS];
     private long slotSecond = Long.MIN_VALUE;
     private Histogram recycled;
-    private volatile Snapshot snapshot = new Snapshot(Long.MIN_VALUE, -1, -1, 0);
+    private volatile Snapshot snapshot = new Snapshot(Long.MIN_VALUE / 2, -1, -1, 0);
 
     private record Snapshot(long atMillis, long p95Micros, long p99Micros, long count) {}
 
@@ -54,7 +54,7 @@ public final class LatencyWindow {
     }
 
     private static long toMillis(long micros) {
-        return micros < 0 ? -1 : (micros + 999) / 1000;
+        return micros < 0 ? -1 : (micros + 500) / 1000;
     }
 
     private Snapshot current() {

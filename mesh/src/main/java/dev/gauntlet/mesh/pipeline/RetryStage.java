@@ -131,6 +131,11 @@ public final class RetryStage implements Stage {
             Instant now = context.clock().instant();
             Duration delay = backoff.delay(n);
             if (f.retryAfter() != null && f.retryAfter().compareTo(delay) > 0) delay = f.retryAfter();
+            // A read is not held longer than the connector allows: the upstream asked for a long wait, so the read is
+            // given up now - answered stale where stale reads are on - and its caller decides. Writes wait (or park).
+            if (!write && config.maxWait() != null && delay.compareTo(config.maxWait()) > 0) {
+                return giveUp(exchange, f, n, "wait_too_long", false, false);
+            }
             Instant deadline = exchange.deadline();
             if (deadline != null && !now.isBefore(deadline)) {
                 // The time budget is what ran out, not the upstream's patience: say so.

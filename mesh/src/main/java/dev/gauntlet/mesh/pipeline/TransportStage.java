@@ -3,6 +3,9 @@ package dev.gauntlet.mesh.pipeline;
 import dev.gauntlet.mesh.Attempt;
 import dev.gauntlet.mesh.ConnectorSpec;
 import dev.gauntlet.mesh.MeshContext;
+import dev.gauntlet.mesh.Timeouts;
+import dev.gauntlet.mesh.latency.LatencyWindow;
+import dev.gauntlet.mesh.vendor.WriteForm;
 import dev.gauntlet.mesh.MeshRequest;
 import dev.gauntlet.mesh.MeshResponse;
 import dev.gauntlet.mesh.classify.Classifier;
@@ -29,12 +32,15 @@ public final class TransportStage implements Stage {
      * further. Attempts beyond it wait for a slot, never past the call's deadline.
      */
     private final java.util.concurrent.Semaphore inFlight;
+    /** The upstream's recent answer times, for adaptive timeouts and hedging. */
+    private final LatencyWindow latency;
 
     public TransportStage(ConnectorSpec spec, MeshContext context) {
         this.spec = spec;
         this.context = context;
         this.classifier = spec.vendor().classifier().withOverrides(spec.errorRules());
         this.inFlight = new java.util.concurrent.Semaphore(spec.limit().maxInFlight());
+        this.latency = new LatencyWindow(context.clock());
     }
 
     @Override
@@ -45,7 +51,7 @@ public final class TransportStage implements Stage {
     @Override
     public Outcome handle(Exchange exchange, Chain next) {
         MeshRequest req = exchange.request();
-        java.time.Duration timeout = spec.timeouts().attempt();
+        java.time.Duration timeout = attemptTimeout(exchange);
         if (exchange.deadline() != null) {
             // An attempt never outlives the logical call's budget.
             java.time.Duration left = java.time.Duration.between(context.clock().instant(), exchange.deadline());
@@ -142,18 +148,53 @@ public final class TransportStage implements Stage {
         return new IOException(c == null ? e.toString() : c.toString(), c);
     }
 
+    /**
+     * One attempt's time limit: the connector's {@code timeouts.attempt}; with {@code timeouts.adaptive}, four times
+     * the upstream's recent p99 answer time within [attempt_floor, attempt] for attempts that are safe to cut and send
+     * again (reads, keyed and naturally idempotent writes) - a hang then costs a few multiples of the upstream's normal,
+     * not seconds. A plain write keeps the full limit: cut early, it would become a write of unknown outcome.
+     */
+    private java.time.Duration attemptTimeout(Exchange exchange) {
+        Timeouts t = spec.timeouts();
+        if (!t.adaptive() || exchange.isWrite() && exchange.writeForm() == WriteForm.PLAIN) return t.attempt();
+        long p99 = latency.p99Millis();
+        if (p99 < 0) return t.attempt();
+        long ms = Math.max(t.attemptFloor().toMillis(), Math.min(t.attempt().toMillis(), 4 * p99));
+        return java.time.Duration.ofMillis(ms);
+    }
+
+    /** When a read is hedged: {@code timeouts.hedge_after}, or with {@code timeouts.adaptive} the upstream's recent p95; null: never. */
+    private java.time.Duration hedgeAfter() {
+        Timeouts t = spec.timeouts();
+        if (t.hedgeAfter() != null || !t.adaptive()) return t.hedgeAfter();
+        long p95 = latency.p95Millis();
+        // An upstream answering in a millisecond or two is not worth a second request: hedging its noise only adds load.
+        return p95 < 0 ? null : java.time.Duration.ofMillis(Math.max(5, p95));
+    }
+
     @Override
     public Map<String, Object> status() {
-        if (spec.timeouts().hedgeAfter() == null) return Map.of();
-        return Map.of("hedge_after_ms", spec.timeouts().hedgeAfter().toMillis(), "reads", reads.get(), "hedges", hedges.get(),
-                "hedges_won", hedgesWon.get());
+        var s = new java.util.LinkedHashMap<String, Object>();
+        s.put("p95_ms", latency.p95Millis());
+        s.put("p99_ms", latency.p99Millis());
+        s.put("attempt_timeout_ms", spec.timeouts().adaptive() && latency.p99Millis() >= 0
+                ? Math.max(spec.timeouts().attemptFloor().toMillis(), Math.min(spec.timeouts().attempt().toMillis(), 4 * latency.p99Millis()))
+                : spec.timeouts().attempt().toMillis());
+        java.time.Duration hedge = hedgeAfter();
+        if (hedge != null) {
+            s.put("hedge_after_ms", hedge.toMillis());
+            s.put("reads", reads.get());
+            s.put("hedges", hedges.get());
+            s.put("hedges_won", hedgesWon.get());
+        }
+        return s;
     }
 
     private Outcome send(Exchange exchange, HttpRequest request) {
         Instant at = context.clock().instant();
         long start = System.nanoTime();
         int number = Math.max(1, exchange.attemptNumber());
-        java.time.Duration hedgeAfter = spec.timeouts().hedgeAfter();
+        java.time.Duration hedgeAfter = hedgeAfter();
         boolean hedging = hedgeAfter != null && !exchange.isWrite();
         // A flag the hedged send sets; unhedged calls share one that is never written (no allocation per call).
         boolean[] hedged = hedging ? new boolean[1] : NOT_HEDGED;
@@ -164,7 +205,9 @@ public final class TransportStage implements Stage {
             Classifier.Verdict v = classifier.judge(response, context.clock().instant());
             String message = v.isSuccess() ? (hedged[0] ? "hedged" : null)
                     : "HTTP " + r.statusCode() + (v.rule() == null ? "" : " (" + v.rule() + ")") + (hedged[0] ? ", hedged" : "");
-            exchange.record(new Attempt(number, at, (System.nanoTime() - start) / 1_000_000, r.statusCode(), v.errorClass(), message));
+            long micros = (System.nanoTime() - start) / 1_000;
+            latency.record(micros);
+            exchange.record(new Attempt(number, at, micros / 1_000, r.statusCode(), v.errorClass(), message));
             if (v.isSuccess()) return new Outcome.Success(response);
             return new Outcome.Failure(v.errorClass(), r.statusCode(), message, v.retryAfter(), response);
         } catch (IOException e) {

@@ -7,10 +7,13 @@ import java.time.Duration;
  * Retries of one logical call: at most {@code maxAttempts} attempts, exponential backoff with full jitter between
  * {@code baseDelay} and {@code maxDelay}, and a {@link RetryBudget} per connector: retries add at most
  * {@code budgetRatio} of the first attempts' load (0.1 = 10 %) during an outage, each success earns
- * {@code budgetPerSuccess} retries, and at most {@code budgetCap} retries can be saved up.
+ * {@code budgetPerSuccess} retries, and at most {@code budgetCap} retries can be saved up. {@code maxWait} (null: no
+ * bound but the call's deadline) is the longest a read waits for its next attempt: an upstream asking for longer
+ * (a Retry-After, a reset) gives the read up at once - answered stale where stale reads are on - instead of holding
+ * its caller; a write waits as long as its deadline allows, and is parked when that is not enough.
  */
 public record RetryConfig(int maxAttempts, Duration baseDelay, Duration maxDelay, double budgetRatio,
-                          double budgetPerSuccess, double budgetCap) {
+                          double budgetPerSuccess, double budgetCap, Duration maxWait) {
     /** 3 retries per success: unthrottled while one attempt in four succeeds (see {@link RetryBudget}). */
     public static final double DEFAULT_PER_SUCCESS = 3;
     /** At most 20 retries saved up: the burst an outage's onset can add on top of the ratio. */
@@ -26,10 +29,15 @@ public record RetryConfig(int maxAttempts, Duration baseDelay, Duration maxDelay
         Checks.between("retry.budget_ratio", 0, 10, budgetRatio);
         Checks.between("retry.budget_per_success", 0, 10, budgetPerSuccess);
         Checks.between("retry.budget_cap", 1, 1_000_000, budgetCap);
+        if (maxWait != null) Checks.positive("retry.max_wait", maxWait);
+    }
+
+    public RetryConfig(int maxAttempts, Duration baseDelay, Duration maxDelay, double budgetRatio, double budgetPerSuccess, double budgetCap) {
+        this(maxAttempts, baseDelay, maxDelay, budgetRatio, budgetPerSuccess, budgetCap, null);
     }
 
     /** With the default budget earnings and cap. */
     public RetryConfig(int maxAttempts, Duration baseDelay, Duration maxDelay, double budgetRatio) {
-        this(maxAttempts, baseDelay, maxDelay, budgetRatio, DEFAULT_PER_SUCCESS, DEFAULT_CAP);
+        this(maxAttempts, baseDelay, maxDelay, budgetRatio, DEFAULT_PER_SUCCESS, DEFAULT_CAP, null);
     }
 }

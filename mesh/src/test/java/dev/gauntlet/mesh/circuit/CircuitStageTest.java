@@ -78,7 +78,8 @@ class CircuitStageTest {
 
     Pipeline pipeline(boolean staleReads) {
         ConnectorSpec spec = ConnectorSpec.builder("api", "http://upstream.test").circuit(CONFIG).staleReads(staleReads).build();
-        return new Pipeline(List.of(new CircuitStage(spec, context), upstream));
+        // Stale answers are the stale-read stage's, above the breaker (the retry stage would sit between them).
+        return new Pipeline(List.of(new dev.gauntlet.mesh.pipeline.StaleReadStage(spec), new CircuitStage(spec, context), upstream));
     }
 
     Outcome call(Pipeline p, MeshRequest r) {
@@ -111,7 +112,7 @@ class CircuitStageTest {
         assertThat(((Outcome.Failure) o).message()).contains("api/default").contains("open");
         assertThat(upstream.calls).isEqualTo(5);
         assertThat(transitions()).containsExactly("closed->open");
-        assertThat(p.stages().getFirst().status()).containsEntry("state", "open").containsEntry("not_permitted_calls", 1L)
+        assertThat(p.stages().get(1).status()).containsEntry("state", "open").containsEntry("not_permitted_calls", 1L)
                 .containsEntry("buffered_calls", 5).containsEntry("failure_rate", 100.0f);
     }
 
@@ -193,7 +194,8 @@ class CircuitStageTest {
         assertThat(classOf(write)).isEqualTo(ErrorClass.circuit_open);
         assertThat(upstream.calls - attempts).as("only the other tenant's breaker is closed").isEqualTo(1);
         assertThat(otherTenant.isSuccess()).isFalse();
-        assertThat(p.stages().getFirst().status()).containsEntry("stale_answers", 1L).containsKey("tenants");
+        assertThat(p.stages().getFirst().status()).containsEntry("stale_answers", 1L);
+        assertThat(p.stages().get(1).status()).containsKey("tenants");
     }
 
     @Test

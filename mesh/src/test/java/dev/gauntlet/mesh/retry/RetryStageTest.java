@@ -501,4 +501,27 @@ class RetryStageTest {
         assertThat(reads).hasSize(1);
         assertThat(ex.dlqId()).isNull();
     }
+
+    @Test
+    void shouldGiveAReadUpAtOnceWhenTheUpstreamAsksForALongerWaitThanTheConnectorAllowsButLetAWriteWait() {
+        var spec = ConnectorSpec.builder("shop", "http://upstream.test").flavor("stripe")
+                .retry(new RetryConfig(4, Duration.ofMillis(50), Duration.ofSeconds(2), 0.1, 3, 20, Duration.ofMillis(200))).build();
+        Outcome.Failure limited = new Outcome.Failure(ErrorClass.rate_limit, 429, "HTTP 429", Duration.ofSeconds(1), null);
+        Scripted reads = new Scripted(n -> n == 1 ? limited : OK);
+        RetryStage stage = retry(spec);
+        stage.budget().onSuccess();
+
+        Outcome read = run(spec, stage, reads, exchange(spec, MeshRequest.get("/v1/customers")));
+
+        assertThat(read.isSuccess()).isFalse();
+        assertThat(reads.calls).as("given up at once: a stale answer or the caller decides").isEqualTo(1);
+        assertThat(time.sleeps).isEmpty();
+
+        Scripted writes = new Scripted(n -> n == 1 ? limited : OK);
+        Exchange w = exchange(spec, write());
+        w.idempotencyKey("idem-9");
+        assertThat(run(spec, stage, writes, w).isSuccess()).isTrue();
+        assertThat(writes.calls).isEqualTo(2);
+        assertThat(time.sleeps).containsExactly(Duration.ofSeconds(1));
+    }
 }

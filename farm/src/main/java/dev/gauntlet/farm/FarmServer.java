@@ -2,6 +2,8 @@ package dev.gauntlet.farm;
 
 import dev.gauntlet.farm.admin.AdminApi;
 import dev.gauntlet.farm.chaos.ChaosCatalog;
+import dev.gauntlet.farm.http.BrowserGuard;
+import dev.gauntlet.farm.http.JsonErrorHandler;
 import dev.gauntlet.farm.http.Listeners;
 import dev.gauntlet.farm.http.Reply;
 import io.javalin.Javalin;
@@ -36,6 +38,7 @@ public final class FarmServer implements AutoCloseable {
     private final Map<Integer, String> serviceByPort = new ConcurrentHashMap<>();
     private final Map<String, ServerConnector> connectors = new ConcurrentHashMap<>();
     private final ScheduledExecutorService watcher;
+    private final BrowserGuard guard;
     private Javalin app;
 
     private FarmServer(FarmConfig config) {
@@ -44,6 +47,7 @@ public final class FarmServer implements AutoCloseable {
         this.farm = new Farm(config.seed(), config.clock(), chaos);
         this.catalog = new ServiceCatalog(farm, config.servicesDir());
         this.pipeline = new ServicePipeline(farm);
+        this.guard = BrowserGuard.forBinding(config.host());
         this.watcher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "farm-services-watcher");
             t.setDaemon(true);
@@ -67,22 +71,37 @@ public final class FarmServer implements AutoCloseable {
                         + farm.services().stream().map(ServiceRuntime::id).toList());
             }
         }
-        AdminApi admin = new AdminApi(farm, this);
+        AdminApi admin = new AdminApi(farm, this, guard);
         app = Javalin.create(cfg -> {
             cfg.concurrency.useVirtualThreads = true;
             cfg.startup.showJavalinBanner = false;
             cfg.http.maxRequestSize = 64L * 1024 * 1024;
             cfg.jetty.addConnector((server, http) -> Listeners.connector(server, http, config.host(), config.port()));
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler(this::refusedByJetty)));
+            // Every request on every port names this server in its Host header (DNS rebinding protection); vendor
+            // routes keep their own rules otherwise (any Origin: SDKs call from servers).
+            cfg.routes.before(ctx -> {
+                BrowserGuard.Refusal refusal = guard.checkHost(ctx.header("Host"));
+                if (refusal != null) {
+                    AdminApi.forbidden(refusal).writeTo(ctx);
+                    ctx.skipRemainingHandlers();
+                }
+            });
             admin.register(cfg.routes);
             cfg.routes.get("/", ctx -> {
                 if (!dispatch(ctx)) admin.index(ctx);
             });
+            // A wildcard, not a named parameter: Javalin URL-decodes named parameters itself (URLDecoder, which throws
+            // on %uD800); the farm decodes paths strictly where it routes them (PathTemplate, a 400 in the vendor's envelope).
             for (HandlerType method : METHODS) {
-                cfg.routes.addHttpHandler(method, "/<path>", this::route);
+                cfg.routes.addHttpHandler(method, "/*", this::route);
             }
+            // The last line of defence: an exception from the farm's own code (a bug, never the client's input) is a
+            // 500 that says so, with the stack trace in the log.
             cfg.routes.exception(Exception.class, (e, ctx) -> {
-                LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
-                Reply.json(500, Map.of("error", "internal_error", "message", "The farm failed on this request: " + e)).writeTo(ctx);
+                LOG.error("farm bug: unexpected {} on {} {} (query '{}'): answered 500", e.getClass().getName(), ctx.method(),
+                        ctx.req().getRequestURI(), ctx.req().getQueryString(), e);
+                Reply.json(500, Map.of("error", "internal_error", "message", "The farm failed on this request (a bug in the farm, logged): " + e)).writeTo(ctx);
             });
         });
         app.start();
@@ -108,6 +127,18 @@ public final class FarmServer implements AutoCloseable {
                     "message", "No service answers at " + ctx.path() + "; base paths: "
                             + farm.services().stream().map(s -> s.spec().basePath()).toList() + " (see GET /admin/status)")).writeTo(ctx);
         }
+    }
+
+    /**
+     * Jetty's refusal of a request no handler saw: a 400 in the envelope of the service the path names (by port, then
+     * by base path), else the farm's own JSON.
+     */
+    private Reply refusedByJetty(int status, String path, String reason) {
+        if (status == 400 && path != null) {
+            ServiceRuntime svc = farm.forPath(path);
+            if (svc != null) return svc.flavor().error(dev.gauntlet.farm.flavor.FarmError.badInput(null, "Bad request: " + reason));
+        }
+        return JsonErrorHandler.farmError(status, reason);
     }
 
     /** Sends the request to the service that owns it (by port, then by base path); false when none does. */

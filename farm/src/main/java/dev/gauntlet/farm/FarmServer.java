@@ -6,6 +6,7 @@ import dev.gauntlet.farm.http.BrowserGuard;
 import dev.gauntlet.farm.http.JsonErrorHandler;
 import dev.gauntlet.farm.http.Listeners;
 import dev.gauntlet.farm.http.Reply;
+import dev.gauntlet.farm.ledger.Journal;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -39,6 +40,7 @@ public final class FarmServer implements AutoCloseable {
     private final Map<String, ServerConnector> connectors = new ConcurrentHashMap<>();
     private final ScheduledExecutorService watcher;
     private final BrowserGuard guard;
+    private volatile Map<String, Integer> restored;
     private Javalin app;
 
     private FarmServer(FarmConfig config) {
@@ -65,6 +67,7 @@ public final class FarmServer implements AutoCloseable {
     private void startServing() {
         if (config.builtIns()) catalog.loadBuiltIns();
         catalog.scan();
+        if (config.dataDir() != null) restoreGroundTruth(config.dataDir());
         for (String id : config.servicePorts().keySet()) {
             if (farm.service(id) == null) {
                 throw new IllegalArgumentException("--service-port names '" + id + "', which is not a loaded service; loaded: "
@@ -108,7 +111,51 @@ public final class FarmServer implements AutoCloseable {
         farm.services().forEach(this::openOwnPort);
         long every = config.watchInterval().toMillis();
         watcher.scheduleWithFixedDelay(this::rescan, every, every, TimeUnit.MILLISECONDS);
+        if (config.dataDir() != null) watcher.scheduleWithFixedDelay(this::syncGroundTruth, 1, 1, TimeUnit.SECONDS);
         LOG.info("API Farm listening on {} with {} services (seed {})", url(), farm.services().size(), config.seed());
+    }
+
+    /** The ledger's file under the data folder. */
+    public static final String LEDGER_FILE = "farm-ledger.jsonl";
+    /** The fault log's file under the data folder. */
+    public static final String FAULTS_FILE = "farm-faults.jsonl";
+
+    /**
+     * Restores the ledger and the fault log from the data folder and keeps writing them there. Records are not kept:
+     * they come back from the seed, so when anything was restored the fault log says, per resource, that the restart
+     * reset its records (the same entry a reload's reset makes).
+     */
+    private void restoreGroundTruth(java.nio.file.Path dir) {
+        Journal ledger = Journal.open(dir.resolve(LEDGER_FILE));
+        Journal faults = Journal.open(dir.resolve(FAULTS_FILE));
+        int entries = farm.ledger().attach(ledger);
+        int logged = farm.faults().attach(faults);
+        restored = Map.of("ledger_entries", entries, "fault_log_entries", logged);
+        if (entries > 0 || logged > 0) {
+            String reason = "farm restarted: records regenerated from seed " + config.seed() + "; ledger (" + entries
+                    + " entries) and fault log restored from " + dir;
+            for (ServiceRuntime s : farm.services()) {
+                for (String resource : s.stores().keySet()) farm.faults().recordReloadReset(s.id(), resource, reason, config.clock().instant());
+            }
+        }
+        LOG.info("ground truth kept in {}: {} ledger entries and {} fault log entries restored", dir, entries, logged);
+    }
+
+    private void syncGroundTruth() {
+        Journal ledger = farm.ledger().journal();
+        Journal faults = farm.faults().journal();
+        if (ledger != null) ledger.sync();
+        if (faults != null) faults.sync();
+    }
+
+    /** What the start restored from the data folder (counts), or null without one. */
+    public Map<String, Integer> restored() {
+        return restored;
+    }
+
+    /** The data folder the ground truth is kept in, or null (memory only). */
+    public java.nio.file.Path dataDir() {
+        return config.dataDir();
     }
 
     private void rescan() {
@@ -216,5 +263,10 @@ public final class FarmServer implements AutoCloseable {
         watcher.shutdownNow();
         farm.stop();
         if (app != null) app.stop();
+        // After the last request: every line written is forced to the disk.
+        Journal ledger = farm.ledger().journal();
+        Journal faults = farm.faults().journal();
+        if (ledger != null) ledger.close();
+        if (faults != null) faults.close();
     }
 }

@@ -122,7 +122,24 @@ public final class AdminApi {
         out.put("errors", errors);
         List<Ledger.Entry> dups = farm.ledger().entries(null, true);
         out.put("ledger", Map.of("commits", farm.ledger().totalCommits(), "duplicates", dups.size()));
+        out.put("ground_truth", groundTruth());
         return out;
+    }
+
+    /** Where the ledger and the fault log are kept: memory only, or files under the data folder (and what a start restored). */
+    private Map<String, Object> groundTruth() {
+        var m = new LinkedHashMap<String, Object>();
+        var ledger = farm.ledger().journal();
+        var faults = farm.faults().journal();
+        m.put("kept", ledger == null ? "memory" : "disk");
+        if (ledger != null) {
+            m.put("data", String.valueOf(server.dataDir()));
+            m.put("ledger_file", ledger.file().toString());
+            m.put("fault_log_file", faults.file().toString());
+            m.put("restored", server.restored());
+            m.put("write_failures", ledger.failures() + faults.failures());
+        }
+        return m;
     }
 
     /** What the last reload of the service's file kept and reset; null when the file was not reloaded. */

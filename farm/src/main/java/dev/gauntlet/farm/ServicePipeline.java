@@ -55,6 +55,8 @@ final class ServicePipeline {
             // The request itself could not be read (a malformed %-escape in its path or query, an unknown charset, a
             // body cut off mid-transfer): the vendor's 400, as for any other bad input.
             svc.flavor().error(FarmError.badInput(e.field(), e.getMessage())).writeTo(ctx);
+        } catch (RequestInput.TooLarge e) {
+            tooLarge(svc, -1).writeTo(ctx);
         } finally {
             // A request holds its places in the vendor's concurrency limits until its answer is written (or it failed).
             SecondaryLimiter.Permit held = ctx.attribute(HELD);
@@ -381,8 +383,10 @@ final class ServicePipeline {
         }
     }
 
+    /** The vendor's 413; {@code size} -1 when the body was cut off unread (chunked, over the server's own cap). */
     private static Reply tooLarge(ServiceRuntime svc, long size) {
+        String what = size < 0 ? "Request body" : "Request body of " + size + " bytes";
         return svc.flavor().error(new FarmError(ErrorKind.PAYLOAD_TOO_LARGE,
-                "Request body of " + size + " bytes is over the limit of " + svc.spec().maxBodyBytes() + " bytes", 413, null, null, null));
+                what + " is over the limit of " + svc.spec().maxBodyBytes() + " bytes", 413, null, null, null));
     }
 }

@@ -451,8 +451,14 @@ public final class AdminApi {
             reply = action.apply(RequestInput.of(ctx, ctx.method().name(), ctx.path(), RequestInput.body(ctx)));
         } catch (BadInput e) {
             reply = badRequest(e);
+        } catch (RequestInput.TooLarge e) {
+            reply = tooLarge();
         }
         send(ctx, reply);
+    }
+
+    private static Reply tooLarge() {
+        return envelope(413, "payload_too_large", null, "request body is over the farm's limit of 64 MiB");
     }
 
     /**
@@ -467,6 +473,8 @@ public final class AdminApi {
             reply = refusal != null ? forbidden(refusal) : action.apply(RequestInput.of(ctx, ctx.method().name(), ctx.path(), body));
         } catch (BadInput e) {
             reply = badRequest(e);
+        } catch (RequestInput.TooLarge e) {
+            reply = tooLarge();
         }
         send(ctx, reply);
     }

@@ -70,10 +70,19 @@ public final class RequestInput {
         try {
             return ctx.bodyAsBytes();
         } catch (HttpResponseException e) {
+            // Javalin's own cap (the server's maxRequestSize) on a body whose length was not announced (chunked).
+            if (e.getStatus() == 413) throw new TooLarge(e.getMessage());
             throw e;
         } catch (Exception e) {
             // Jetty's EofException and other IOExceptions arrive undeclared (Javalin is Kotlin).
             throw unreadable(e);
+        }
+    }
+
+    /** A body over the server's own size limit, found while reading it (a chunked body announces no length). */
+    public static final class TooLarge extends RuntimeException {
+        TooLarge(String message) {
+            super(message);
         }
     }
 

@@ -41,6 +41,7 @@ public final class FarmServer implements AutoCloseable {
     private final ScheduledExecutorService watcher;
     private final BrowserGuard guard;
     private volatile Map<String, Integer> restored;
+    private java.nio.channels.FileLock dataLock;
     private Javalin app;
 
     private FarmServer(FarmConfig config) {
@@ -60,7 +61,13 @@ public final class FarmServer implements AutoCloseable {
     /** Loads the services and starts serving; the returned server is ready for requests. */
     public static FarmServer start(FarmConfig config) {
         FarmServer server = new FarmServer(config);
-        server.startServing();
+        try {
+            server.startServing();
+        } catch (RuntimeException e) {
+            // What did start (the watcher, the data folder's lock, a port) is let go again.
+            server.close();
+            throw e;
+        }
         return server;
     }
 
@@ -126,6 +133,7 @@ public final class FarmServer implements AutoCloseable {
      * reset its records (the same entry a reload's reset makes).
      */
     private void restoreGroundTruth(java.nio.file.Path dir) {
+        lockDataDir(dir);
         Journal ledger = Journal.open(dir.resolve(LEDGER_FILE));
         Journal faults = Journal.open(dir.resolve(FAULTS_FILE));
         int entries = farm.ledger().attach(ledger);
@@ -139,6 +147,32 @@ public final class FarmServer implements AutoCloseable {
             }
         }
         LOG.info("ground truth kept in {}: {} ledger entries and {} fault log entries restored", dir, entries, logged);
+    }
+
+    /**
+     * Takes the data folder for this farm alone: two farms appending to (and compacting) the same files would lose each
+     * other's lines.
+     */
+    private void lockDataDir(java.nio.file.Path dir) {
+        try {
+            java.nio.file.Files.createDirectories(dir);
+            var channel = java.nio.channels.FileChannel.open(dir.resolve("farm.lock"), java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.WRITE);
+            java.nio.channels.FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                channel.close();
+                throw new IllegalArgumentException("--data " + dir + " is in use by another farm (" + dir.resolve("farm.lock")
+                        + " is locked); give each farm a folder of its own");
+            }
+            dataLock = lock;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot use --data " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     private void syncGroundTruth() {
@@ -268,5 +302,12 @@ public final class FarmServer implements AutoCloseable {
         Journal faults = farm.faults().journal();
         if (ledger != null) ledger.close();
         if (faults != null) faults.close();
+        if (dataLock != null) {
+            try {
+                dataLock.channel().close();
+            } catch (java.io.IOException e) {
+                LOG.warn("cannot release {}: {}", config.dataDir(), e.toString());
+            }
+        }
     }
 }

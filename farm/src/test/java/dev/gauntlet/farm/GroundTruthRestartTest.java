@@ -78,6 +78,18 @@ class GroundTruthRestartTest {
     }
 
     @Test
+    void shouldRefuseASecondFarmOnTheSameDataFolder() {
+        try (TestFarm first = start()) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(this::start).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("in use by another farm");
+            assertThat(first.get("/admin/status").statusCode()).isEqualTo(200);
+        }
+        try (TestFarm after = start()) {
+            assertThat(after.get("/admin/status").statusCode()).as("the folder is free again once the first farm stopped").isEqualTo(200);
+        }
+    }
+
+    @Test
     void shouldClearTheStoredLedgerAndFaultLogOnReset() {
         try (TestFarm farm = start()) {
             writes(farm);

@@ -23,12 +23,17 @@ final class FarmCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8001", description = "Port of the farm (default: ${DEFAULT-VALUE}; 0 = any free port).")
     int port;
 
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "Keep the ledger and the fault log in this folder (farm-ledger.jsonl, farm-faults.jsonl) and restore them at start, "
+                    + "so a restart loses no ground truth (default: memory only). Records always come back from the seed.")
+    java.nio.file.Path data;
+
     @Mixin
     FarmOptionsMixin farm;
 
     @Override
     public Integer call() {
-        FarmServer server = FarmServer.start(farm.options.toConfig(spec, host, port).build());
+        FarmServer server = FarmServer.start(farm.options.toConfig(spec, host, port, data).build());
         Banner.farm(server);
         return Running.untilInterrupted(server);
     }

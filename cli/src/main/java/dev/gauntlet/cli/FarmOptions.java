@@ -28,7 +28,14 @@ final class FarmOptions {
             description = "Your own chaos levels and error profiles (copy farm/src/main/resources/chaos/levels.yaml).")
     Path chaos;
 
-    FarmConfig.Builder toConfig(CommandSpec spec, String host, int port) {
+    /**
+     * @param data the folder the ledger and the fault log are kept in across restarts ({@code farm-ledger.jsonl},
+     *             {@code farm-faults.jsonl}); null keeps them in memory only
+     */
+    FarmConfig.Builder toConfig(CommandSpec spec, String host, int port, Path data) {
+        if (data != null && Files.exists(data) && !Files.isDirectory(data)) {
+            throw new ParameterException(spec.commandLine(), "--data must be a folder, was '" + data + "' (a file)");
+        }
         if (services != null && !Files.isDirectory(services)) {
             throw new ParameterException(spec.commandLine(), "--services must be an existing folder, was '" + services + "'");
         }
@@ -37,7 +44,7 @@ final class FarmOptions {
         }
         FarmConfig.Builder b;
         try {
-            b = FarmConfig.builder().host(host).port(port).seed(seed).servicesDir(services).chaosFile(chaos);
+            b = FarmConfig.builder().host(host).port(port).seed(seed).servicesDir(services).chaosFile(chaos).dataDir(data);
             servicePorts.forEach(b::servicePort);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());

@@ -52,7 +52,8 @@ final class UpCommand implements Callable<Integer> {
     /** The farm, the AAM pointed at it and the UI in front of both (what started is closed again when a later part cannot start). */
     Started start() {
         if (uiPort < 0 || uiPort > 65_535) throw new ParameterException(spec.commandLine(), "--ui-port must be 0-65535, was " + uiPort);
-        FarmServer farmServer = FarmServer.start(farm.options.toConfig(spec, host, farmPort).build());
+        // The farm keeps its ground truth (ledger, fault log) in the same data folder as the AAM's store.
+        FarmServer farmServer = FarmServer.start(farm.options.toConfig(spec, host, farmPort, aam.data).build());
         AamServer aamServer = null;
         try {
             aamServer = AamServer.start(aam.toConfig(spec, host, aamPort, farmServer.url()));

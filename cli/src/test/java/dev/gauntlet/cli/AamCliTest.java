@@ -105,6 +105,9 @@ class AamCliTest {
             assertThat(uiHealth.body()).contains("\"status\":\"ok\"");
             HttpResponse<String> uiFarm = http.send(HttpRequest.newBuilder(URI.create(s.ui().url() + "/farm/admin/status")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(uiFarm.body()).contains("\"chaos\"");
+            // The farm keeps its ledger and fault log in up's data folder.
+            assertThat(s.farm().dataDir()).isEqualTo(dir);
+            assertThat(uiFarm.body()).contains("\"kept\":\"disk\"");
         }
     }
 

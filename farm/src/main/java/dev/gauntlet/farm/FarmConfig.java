@@ -13,9 +13,10 @@ import java.util.Map;
  * @param servicePorts  service id to a port of its own where it answers at the root (0 = any free port)
  * @param chaosFile     a user's chaos levels and profiles file; null for the built-in one
  * @param watchInterval how often the services folder is checked for changes
+ * @param dataDir       where the ledger and the fault log are kept on disk and restored from at start; null: memory only
  */
 public record FarmConfig(String host, int port, long seed, Path servicesDir, Map<String, Integer> servicePorts,
-                         Path chaosFile, InstantSource clock, Duration watchInterval, boolean builtIns) {
+                         Path chaosFile, InstantSource clock, Duration watchInterval, boolean builtIns, Path dataDir) {
 
     public FarmConfig {
         servicePorts = Map.copyOf(servicePorts);
@@ -36,6 +37,7 @@ public record FarmConfig(String host, int port, long seed, Path servicesDir, Map
         private InstantSource clock = InstantSource.system();
         private Duration watchInterval = Duration.ofSeconds(1);
         private boolean builtIns = true;
+        private Path dataDir;
 
         public Builder host(String host) {
             if (host == null || host.isBlank()) throw new IllegalArgumentException("host must not be blank, was '" + host + "'");
@@ -85,8 +87,14 @@ public record FarmConfig(String host, int port, long seed, Path servicesDir, Map
             return this;
         }
 
+        /** Keeps the ledger and the fault log under this folder across restarts (null, the default: memory only). */
+        public Builder dataDir(Path dir) {
+            this.dataDir = dir;
+            return this;
+        }
+
         public FarmConfig build() {
-            return new FarmConfig(host, port, seed, servicesDir, servicePorts, chaosFile, clock, watchInterval, builtIns);
+            return new FarmConfig(host, port, seed, servicesDir, servicePorts, chaosFile, clock, watchInterval, builtIns, dataDir);
         }
 
         private static int checkPort(String what, int port) {

@@ -2,8 +2,11 @@ package dev.gauntlet.farm;
 
 import dev.gauntlet.farm.admin.AdminApi;
 import dev.gauntlet.farm.chaos.ChaosCatalog;
+import dev.gauntlet.farm.http.BrowserGuard;
+import dev.gauntlet.farm.http.JsonErrorHandler;
 import dev.gauntlet.farm.http.Listeners;
 import dev.gauntlet.farm.http.Reply;
+import dev.gauntlet.farm.ledger.Journal;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -36,6 +39,9 @@ public final class FarmServer implements AutoCloseable {
     private final Map<Integer, String> serviceByPort = new ConcurrentHashMap<>();
     private final Map<String, ServerConnector> connectors = new ConcurrentHashMap<>();
     private final ScheduledExecutorService watcher;
+    private final BrowserGuard guard;
+    private volatile Map<String, Integer> restored;
+    private java.nio.channels.FileLock dataLock;
     private Javalin app;
 
     private FarmServer(FarmConfig config) {
@@ -44,6 +50,7 @@ public final class FarmServer implements AutoCloseable {
         this.farm = new Farm(config.seed(), config.clock(), chaos);
         this.catalog = new ServiceCatalog(farm, config.servicesDir());
         this.pipeline = new ServicePipeline(farm);
+        this.guard = BrowserGuard.forBinding(config.host());
         this.watcher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "farm-services-watcher");
             t.setDaemon(true);
@@ -54,42 +61,135 @@ public final class FarmServer implements AutoCloseable {
     /** Loads the services and starts serving; the returned server is ready for requests. */
     public static FarmServer start(FarmConfig config) {
         FarmServer server = new FarmServer(config);
-        server.startServing();
+        try {
+            server.startServing();
+        } catch (RuntimeException e) {
+            // What did start (the watcher, the data folder's lock, a port) is let go again.
+            server.close();
+            throw e;
+        }
         return server;
     }
 
     private void startServing() {
         if (config.builtIns()) catalog.loadBuiltIns();
         catalog.scan();
+        if (config.dataDir() != null) restoreGroundTruth(config.dataDir());
         for (String id : config.servicePorts().keySet()) {
             if (farm.service(id) == null) {
                 throw new IllegalArgumentException("--service-port names '" + id + "', which is not a loaded service; loaded: "
                         + farm.services().stream().map(ServiceRuntime::id).toList());
             }
         }
-        AdminApi admin = new AdminApi(farm, this);
+        AdminApi admin = new AdminApi(farm, this, guard);
         app = Javalin.create(cfg -> {
             cfg.concurrency.useVirtualThreads = true;
             cfg.startup.showJavalinBanner = false;
             cfg.http.maxRequestSize = 64L * 1024 * 1024;
             cfg.jetty.addConnector((server, http) -> Listeners.connector(server, http, config.host(), config.port()));
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler(this::refusedByJetty)));
+            // Every request on every port names this server in its Host header (DNS rebinding protection); vendor
+            // routes keep their own rules otherwise (any Origin: SDKs call from servers).
+            cfg.routes.before(ctx -> {
+                BrowserGuard.Refusal refusal = guard.checkHost(ctx.header("Host"));
+                if (refusal != null) {
+                    AdminApi.forbidden(refusal).writeTo(ctx);
+                    ctx.skipRemainingHandlers();
+                }
+            });
             admin.register(cfg.routes);
             cfg.routes.get("/", ctx -> {
                 if (!dispatch(ctx)) admin.index(ctx);
             });
+            // A wildcard, not a named parameter: Javalin URL-decodes named parameters itself (URLDecoder, which throws
+            // on %uD800); the farm decodes paths strictly where it routes them (PathTemplate, a 400 in the vendor's envelope).
             for (HandlerType method : METHODS) {
-                cfg.routes.addHttpHandler(method, "/<path>", this::route);
+                cfg.routes.addHttpHandler(method, "/*", this::route);
             }
+            // The last line of defence: an exception from the farm's own code (a bug, never the client's input) is a
+            // 500 that says so, with the stack trace in the log.
             cfg.routes.exception(Exception.class, (e, ctx) -> {
-                LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
-                Reply.json(500, Map.of("error", "internal_error", "message", "The farm failed on this request: " + e)).writeTo(ctx);
+                LOG.error("farm bug: unexpected {} on {} {} (query '{}'): answered 500", e.getClass().getName(), ctx.method(),
+                        ctx.req().getRequestURI(), ctx.req().getQueryString(), e);
+                Reply.json(500, Map.of("error", "internal_error", "message", "The farm failed on this request (a bug in the farm, logged): " + e)).writeTo(ctx);
             });
         });
         app.start();
         farm.services().forEach(this::openOwnPort);
         long every = config.watchInterval().toMillis();
         watcher.scheduleWithFixedDelay(this::rescan, every, every, TimeUnit.MILLISECONDS);
+        if (config.dataDir() != null) watcher.scheduleWithFixedDelay(this::syncGroundTruth, 1, 1, TimeUnit.SECONDS);
         LOG.info("API Farm listening on {} with {} services (seed {})", url(), farm.services().size(), config.seed());
+    }
+
+    /** The ledger's file under the data folder. */
+    public static final String LEDGER_FILE = "farm-ledger.jsonl";
+    /** The fault log's file under the data folder. */
+    public static final String FAULTS_FILE = "farm-faults.jsonl";
+
+    /**
+     * Restores the ledger and the fault log from the data folder and keeps writing them there. Records are not kept:
+     * they come back from the seed, so when anything was restored the fault log says, per resource, that the restart
+     * reset its records (the same entry a reload's reset makes).
+     */
+    private void restoreGroundTruth(java.nio.file.Path dir) {
+        lockDataDir(dir);
+        Journal ledger = Journal.open(dir.resolve(LEDGER_FILE));
+        Journal faults = Journal.open(dir.resolve(FAULTS_FILE));
+        int entries = farm.ledger().attach(ledger);
+        int logged = farm.faults().attach(faults);
+        restored = Map.of("ledger_entries", entries, "fault_log_entries", logged);
+        if (entries > 0 || logged > 0) {
+            String reason = "farm restarted: records regenerated from seed " + config.seed() + "; ledger (" + entries
+                    + " entries) and fault log restored from " + dir;
+            for (ServiceRuntime s : farm.services()) {
+                for (String resource : s.stores().keySet()) farm.faults().recordReloadReset(s.id(), resource, reason, config.clock().instant());
+            }
+        }
+        LOG.info("ground truth kept in {}: {} ledger entries and {} fault log entries restored", dir, entries, logged);
+    }
+
+    /**
+     * Takes the data folder for this farm alone: two farms appending to (and compacting) the same files would lose each
+     * other's lines.
+     */
+    private void lockDataDir(java.nio.file.Path dir) {
+        try {
+            java.nio.file.Files.createDirectories(dir);
+            var channel = java.nio.channels.FileChannel.open(dir.resolve("farm.lock"), java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.WRITE);
+            java.nio.channels.FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                channel.close();
+                throw new IllegalArgumentException("--data " + dir + " is in use by another farm (" + dir.resolve("farm.lock")
+                        + " is locked); give each farm a folder of its own");
+            }
+            dataLock = lock;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot use --data " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void syncGroundTruth() {
+        Journal ledger = farm.ledger().journal();
+        Journal faults = farm.faults().journal();
+        if (ledger != null) ledger.sync();
+        if (faults != null) faults.sync();
+    }
+
+    /** What the start restored from the data folder (counts), or null without one. */
+    public Map<String, Integer> restored() {
+        return restored;
+    }
+
+    /** The data folder the ground truth is kept in, or null (memory only). */
+    public java.nio.file.Path dataDir() {
+        return config.dataDir();
     }
 
     private void rescan() {
@@ -108,6 +208,18 @@ public final class FarmServer implements AutoCloseable {
                     "message", "No service answers at " + ctx.path() + "; base paths: "
                             + farm.services().stream().map(s -> s.spec().basePath()).toList() + " (see GET /admin/status)")).writeTo(ctx);
         }
+    }
+
+    /**
+     * Jetty's refusal of a request no handler saw: a 400 in the envelope of the service the path names (by port, then
+     * by base path), else the farm's own JSON.
+     */
+    private Reply refusedByJetty(int status, String path, String reason) {
+        if (status == 400 && path != null) {
+            ServiceRuntime svc = farm.forPath(path);
+            if (svc != null) return svc.flavor().error(dev.gauntlet.farm.flavor.FarmError.badInput(null, "Bad request: " + reason));
+        }
+        return JsonErrorHandler.farmError(status, reason);
     }
 
     /** Sends the request to the service that owns it (by port, then by base path); false when none does. */
@@ -185,5 +297,17 @@ public final class FarmServer implements AutoCloseable {
         watcher.shutdownNow();
         farm.stop();
         if (app != null) app.stop();
+        // After the last request: every line written is forced to the disk.
+        Journal ledger = farm.ledger().journal();
+        Journal faults = farm.faults().journal();
+        if (ledger != null) ledger.close();
+        if (faults != null) faults.close();
+        if (dataLock != null) {
+            try {
+                dataLock.channel().close();
+            } catch (java.io.IOException e) {
+                LOG.warn("cannot release {}: {}", config.dataDir(), e.toString());
+            }
+        }
     }
 }

@@ -13,6 +13,7 @@ import dev.gauntlet.farm.http.BadInput;
 import dev.gauntlet.farm.http.Call;
 import dev.gauntlet.farm.http.FarmRequest;
 import dev.gauntlet.farm.http.Reply;
+import dev.gauntlet.farm.http.RequestInput;
 import dev.gauntlet.farm.http.Route;
 import dev.gauntlet.farm.http.RouteTable;
 import dev.gauntlet.farm.http.SocketFaults;
@@ -50,6 +51,12 @@ final class ServicePipeline {
     void handle(Context ctx, ServiceRuntime svc, String path, boolean ownPort) {
         try {
             serve(ctx, svc, path, ownPort);
+        } catch (BadInput e) {
+            // The request itself could not be read (a malformed %-escape in its path or query, an unknown charset, a
+            // body cut off mid-transfer): the vendor's 400, as for any other bad input.
+            svc.flavor().error(FarmError.badInput(e.field(), e.getMessage())).writeTo(ctx);
+        } catch (RequestInput.TooLarge e) {
+            tooLarge(svc, -1).writeTo(ctx);
         } finally {
             // A request holds its places in the vendor's concurrency limits until its answer is written (or it failed).
             SecondaryLimiter.Permit held = ctx.attribute(HELD);
@@ -78,12 +85,12 @@ final class ServicePipeline {
             return;
         }
         // Most requests (GETs) have no body: skip reading one when neither a length nor chunking announces it.
-        byte[] body = declared <= 0 && ctx.header("Transfer-Encoding") == null ? NO_BODY : ctx.bodyAsBytes();
+        byte[] body = declared <= 0 && ctx.header("Transfer-Encoding") == null ? NO_BODY : RequestInput.body(ctx);
         if (body.length > svc.spec().maxBodyBytes()) {
             tooLarge(svc, body.length).writeTo(ctx);
             return;
         }
-        FarmRequest request = new FarmRequest(method, path, ctx.queryParamMap(), ctx::header, body, ctx.contentType());
+        FarmRequest request = RequestInput.of(ctx, method, path, body);
         request.pathParams(match.params());
         request.serviceUrl(() -> FarmRequest.origin(ctx.header("Host"), ctx.header("X-Forwarded-Proto"), ctx.req().getLocalAddr() + ":" + ctx.port())
                 + (ownPort ? "" : svc.spec().basePath()));
@@ -195,10 +202,16 @@ final class ServicePipeline {
                     "There is currently another in-progress request using this idempotency key (that probably means you "
                             + "submitted twice, and the other request is still going through): " + key + ". Please try again later.", 409, headerName, null, null));
             case IdempotencyStore.Proceed<Reply> p -> {
-                farm.pause(processingMs);
-                Reply out = run(handler, call);
-                if (executionNeverBegan(out)) store.abandon(p.slot());
-                else store.complete(p.slot(), out.copy());
+                Reply out = null;
+                try {
+                    farm.pause(processingMs);
+                    out = run(handler, call);
+                } finally {
+                    // Whatever the handler threw, the key is released: a key held by a request that never answered
+                    // would answer every retry 409 "in progress" for ever.
+                    if (out == null || executionNeverBegan(out)) store.abandon(p.slot());
+                    else store.complete(p.slot(), out.copy());
+                }
                 yield out;
             }
         };
@@ -374,8 +387,10 @@ final class ServicePipeline {
         }
     }
 
+    /** The vendor's 413; {@code size} -1 when the body was cut off unread (chunked, over the server's own cap). */
     private static Reply tooLarge(ServiceRuntime svc, long size) {
+        String what = size < 0 ? "Request body" : "Request body of " + size + " bytes";
         return svc.flavor().error(new FarmError(ErrorKind.PAYLOAD_TOO_LARGE,
-                "Request body of " + size + " bytes is over the limit of " + svc.spec().maxBodyBytes() + " bytes", 413, null, null, null));
+                what + " is over the limit of " + svc.spec().maxBodyBytes() + " bytes", 413, null, null, null));
     }
 }

@@ -9,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,7 +49,7 @@ class NoServerErrorTest {
                             HttpRequest.Builder b = farm.request(path + query).method(route.method(),
                                     HttpRequest.BodyPublishers.ofString(body[1]));
                             if (body[0] != null) b.header("Content-Type", body[0]);
-                            credentials(farm, svc).forEach(b::header);
+                            farm.credentials(svc.id()).forEach(b::header);
                             HttpResponse<String> r = farm.send(b);
                             sent++;
                             statuses.merge(r.statusCode(), 1, Integer::sum);
@@ -72,18 +71,5 @@ class NoServerErrorTest {
         assertThat(statuses.getOrDefault(400, 0)).as("statuses %s", statuses).isGreaterThan(sent / 10);
         assertThat(refusedAuth).as("statuses %s", statuses).isLessThan(sent / 4);
         assertThat(failures).as("answers ≥ 500 to junk").isEmpty();
-    }
-
-    private static Map<String, String> credentials(TestFarm farm, ServiceRuntime svc) {
-        return switch (svc.id()) {
-            case "salesforce_mock", "github_mock" -> Map.of("Authorization", "Bearer " + farm.token(svc.id(), "gauntlet", "gauntlet-secret"));
-            case "supabase_mock" -> Map.of("Authorization", "Bearer " + farm.token(svc.id(), "gauntlet", "gauntlet-secret"), "apikey",
-                    // The built-in project's anon key (supabase_mock.yaml, docs/farm.md).
-                    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZSIsInJlZiI6ImdhdW50bGV0ZmFybXN1cGFiYXNlIiwicm9sZSI6ImFub24iLCJpYXQiOjE3MzU2ODk2MDAsImV4cCI6MjA1MTI2NTYwMH0.-w48Aq2RPFe7n01nPi29ChDymSPFVHkMhDJzo_0UdR4");
-            case "stripe_mock" -> Map.of("Authorization", "Bearer " + svc.spec().auth().apiKeys().getFirst());
-            case "mongodb_mock" -> Map.of("apiKey", svc.spec().auth().apiKeys().getFirst());
-            case "datadog_mock" -> Map.of("DD-API-KEY", svc.spec().auth().apiKeys().getFirst());
-            default -> Map.of();
-        };
     }
 }

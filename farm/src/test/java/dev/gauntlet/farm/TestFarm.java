@@ -94,6 +94,60 @@ public final class TestFarm implements AutoCloseable {
         return json(r).get("access_token").asText();
     }
 
+    /** Working credentials for a built-in service, as headers (OAuth services get a fresh token). */
+    public java.util.Map<String, String> credentials(String serviceId) {
+        ServiceRuntime svc = farm().service(serviceId);
+        return switch (serviceId) {
+            case "salesforce_mock", "github_mock" -> java.util.Map.of("Authorization", "Bearer " + token(serviceId, "gauntlet", "gauntlet-secret"));
+            case "supabase_mock" -> java.util.Map.of("Authorization", "Bearer " + token(serviceId, "gauntlet", "gauntlet-secret"), "apikey", SUPABASE_ANON);
+            case "stripe_mock" -> java.util.Map.of("Authorization", "Bearer " + svc.spec().auth().apiKeys().getFirst());
+            case "mongodb_mock" -> java.util.Map.of("apiKey", svc.spec().auth().apiKeys().getFirst());
+            case "datadog_mock" -> java.util.Map.of("DD-API-KEY", svc.spec().auth().apiKeys().getFirst());
+            default -> java.util.Map.of();
+        };
+    }
+
+    /** The port the farm's main connector listens on. */
+    public int port() {
+        return server.port();
+    }
+
+    /**
+     * Sends bytes as they are on a fresh connection (for requests the JDK client will not send: malformed escapes,
+     * broken chunking, foreign Host headers) and returns the answer's status line, headers and body as text.
+     */
+    public RawAnswer raw(String request) {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            s.shutdownOutput();
+            String text = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return RawAnswer.parse(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** An answer read off a raw socket. */
+    public record RawAnswer(int status, String head, String body) {
+        static RawAnswer parse(String text) {
+            int end = text.indexOf("\r\n\r\n");
+            String head = end < 0 ? text : text.substring(0, end);
+            String body = end < 0 ? "" : text.substring(end + 4);
+            int status = head.length() >= 12 ? Integer.parseInt(head.substring(9, 12)) : -1;
+            return new RawAnswer(status, head, body);
+        }
+
+        public JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                throw new AssertionError("not JSON (status " + status + "): " + head + "\n\n" + body, e);
+            }
+        }
+    }
+
     public void chaos(String body) {
         var r = postJson("/admin/chaos", body);
         if (r.statusCode() != 200) throw new AssertionError("chaos request failed: " + r.statusCode() + " " + r.body());

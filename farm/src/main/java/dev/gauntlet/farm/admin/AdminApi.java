@@ -11,8 +11,10 @@ import dev.gauntlet.farm.chaos.ChaosControl;
 import dev.gauntlet.farm.chaos.FaultType;
 import dev.gauntlet.farm.drift.DriftEngine;
 import dev.gauntlet.farm.http.BadInput;
+import dev.gauntlet.farm.http.BrowserGuard;
 import dev.gauntlet.farm.http.FarmRequest;
 import dev.gauntlet.farm.http.Reply;
+import dev.gauntlet.farm.http.RequestInput;
 import dev.gauntlet.farm.ledger.FaultLog;
 import dev.gauntlet.farm.ledger.Ledger;
 import dev.gauntlet.farm.spec.RateLimitSpec;
@@ -35,37 +37,44 @@ public final class AdminApi {
 
     private final Farm farm;
     private final FarmServer server;
+    private final BrowserGuard guard;
 
-    public AdminApi(Farm farm, FarmServer server) {
+    public AdminApi(Farm farm, FarmServer server, BrowserGuard guard) {
         this.farm = farm;
         this.server = server;
+        this.guard = guard;
     }
 
     public void register(RoutesConfig routes) {
-        routes.get("/admin/status", ctx -> json(ctx, 200, status()));
-        routes.get("/admin/chaos", ctx -> json(ctx, 200, chaos()));
-        routes.post("/admin/chaos", ctx -> guarded(ctx, () -> setChaos(body(ctx))));
-        routes.post("/admin/reset", ctx -> guarded(ctx, () -> reset(ctx.body().isBlank() ? null : body(ctx))));
-        routes.get("/admin/faults", ctx -> guarded(ctx, () -> faults(ctx)));
-        routes.get("/admin/faults/script", ctx -> json(ctx, 200, Map.of("pending", farm.script().pending().stream().map(AdminApi::scripted).toList())));
-        routes.post("/admin/faults/script", ctx -> guarded(ctx, () -> script(body(ctx))));
-        routes.delete("/admin/faults/script", ctx -> {
+        routes.get("/admin/status", ctx -> reading(ctx, q -> Reply.json(200, status())));
+        routes.get("/admin/chaos", ctx -> reading(ctx, q -> Reply.json(200, chaos())));
+        routes.post("/admin/chaos", ctx -> changing(ctx, q -> setChaos(q.jsonObject())));
+        routes.post("/admin/reset", ctx -> changing(ctx, q -> reset(q.body().length == 0 || isBlank(q.body()) ? null : q.jsonObject())));
+        routes.get("/admin/faults", ctx -> reading(ctx, this::faults));
+        routes.get("/admin/faults/script", ctx -> reading(ctx, q -> Reply.json(200, Map.of("pending", farm.script().pending().stream().map(AdminApi::scripted).toList()))));
+        routes.post("/admin/faults/script", ctx -> changing(ctx, q -> script(q.jsonObject())));
+        routes.delete("/admin/faults/script", ctx -> changing(ctx, q -> {
             farm.script().clear();
-            json(ctx, 200, Map.of("pending", List.of()));
-        });
-        routes.get("/admin/ledger", ctx -> guarded(ctx, () -> ledger(ctx)));
-        routes.get("/admin/drift", ctx -> json(ctx, 200, Map.of("services", farm.services().stream().map(s -> Map.of("id", s.id(), "drift", drift(s))).toList())));
-        routes.post("/admin/drift", ctx -> guarded(ctx, () -> fireDrift(body(ctx))));
-        routes.post("/admin/services/reload", ctx -> {
+            return Reply.json(200, Map.of("pending", List.of()));
+        }));
+        routes.get("/admin/ledger", ctx -> reading(ctx, this::ledger));
+        routes.get("/admin/drift", ctx -> reading(ctx, q -> Reply.json(200, Map.of("services", farm.services().stream().map(s -> Map.of("id", s.id(), "drift", drift(s))).toList()))));
+        routes.post("/admin/drift", ctx -> changing(ctx, q -> fireDrift(q.jsonObject())));
+        routes.post("/admin/services/reload", ctx -> changing(ctx, q -> {
             server.rescanNow();
-            json(ctx, 200, status());
-        });
-        routes.post("/oauth2/token", ctx -> token(ctx));
-        routes.get("/openapi.json", ctx -> json(ctx, 200, OpenApi.document(farm, server.url())));
+            return Reply.json(200, status());
+        }));
+        routes.post("/oauth2/token", this::token);
+        routes.get("/openapi.json", ctx -> reading(ctx, q -> Reply.json(200, OpenApi.document(farm, server.url()))));
     }
+
+    /** The admin routes that change the farm's state, which {@link BrowserGuard#checkStateChange} keeps from web pages. */
+    public static final List<String> STATE_CHANGING = List.of("POST /admin/chaos", "POST /admin/reset", "POST /admin/faults/script",
+            "DELETE /admin/faults/script", "POST /admin/drift", "POST /admin/services/reload");
 
     /** GET / on the main port: where to go next. */
     public void index(Context ctx) {
+        // GET / reads nothing of the request; the Host check ran before it.
         var body = new LinkedHashMap<String, Object>();
         body.put("name", "Gauntlet API Farm");
         body.put("status", "/admin/status");
@@ -113,7 +122,24 @@ public final class AdminApi {
         out.put("errors", errors);
         List<Ledger.Entry> dups = farm.ledger().entries(null, true);
         out.put("ledger", Map.of("commits", farm.ledger().totalCommits(), "duplicates", dups.size()));
+        out.put("ground_truth", groundTruth());
         return out;
+    }
+
+    /** Where the ledger and the fault log are kept: memory only, or files under the data folder (and what a start restored). */
+    private Map<String, Object> groundTruth() {
+        var m = new LinkedHashMap<String, Object>();
+        var ledger = farm.ledger().journal();
+        var faults = farm.faults().journal();
+        m.put("kept", ledger == null ? "memory" : "disk");
+        if (ledger != null) {
+            m.put("data", String.valueOf(server.dataDir()));
+            m.put("ledger_file", ledger.file().toString());
+            m.put("fault_log_file", faults.file().toString());
+            m.put("restored", server.restored());
+            m.put("write_failures", ledger.failures() + faults.failures());
+        }
+        return m;
     }
 
     /** What the last reload of the service's file kept and reset; null when the file was not reloaded. */
@@ -288,19 +314,18 @@ public final class AdminApi {
         return v.asInt();
     }
 
-    private Reply faults(Context ctx) {
-        String service = knownService(ctx.queryParam("service"));
-        String type = ctx.queryParam("type");
+    private Reply faults(FarmRequest q) {
+        String service = knownService(q.query("service"));
+        String type = q.query("type");
         var types = new ArrayList<String>();
         for (FaultType t : FaultType.values()) types.add(t.name());
         types.add(FaultLog.RELOAD_RESET);
         if (type != null && !types.contains(type)) {
             throw new BadInput("type", "type must be one of " + types + ", was '" + type + "'");
         }
-        FarmRequest q = query(ctx);
         int limit = q.queryInt("limit", 1000, 1, 100_000);
         long after = q.queryInt("after", 0, 0, Integer.MAX_VALUE);
-        List<FaultLog.Entry> entries = farm.faults().entries(service, ctx.queryParam("client"), type, after, limit);
+        List<FaultLog.Entry> entries = farm.faults().entries(service, q.query("client"), type, after, limit);
         long total = service != null ? farm.faults().total(service) : farm.services().stream().mapToLong(s -> farm.faults().total(s.id())).sum();
         var out = new LinkedHashMap<String, Object>();
         out.put("total", total);
@@ -335,9 +360,9 @@ public final class AdminApi {
         return Reply.json(200, Map.of("reset", true, "seed", farm.seed(), "at", farm.clock().instant().toString()));
     }
 
-    private Reply ledger(Context ctx) {
-        String service = knownService(ctx.queryParam("service"));
-        String dupParam = ctx.queryParam("duplicates");
+    private Reply ledger(FarmRequest q) {
+        String service = knownService(q.query("service"));
+        String dupParam = q.query("duplicates");
         if (dupParam != null && !dupParam.equals("true") && !dupParam.equals("false")) {
             throw new BadInput("duplicates", "duplicates must be true or false, was '" + dupParam + "'");
         }
@@ -397,14 +422,15 @@ public final class AdminApi {
         return Reply.json(200, Map.of("service", s.id(), "drift", drift(s)));
     }
 
-    /** Farm-wide OAuth endpoint ({@link OAuthEndpoint#farmWide}). */
+    /** Farm-wide OAuth endpoint ({@link OAuthEndpoint#farmWide}); a request it cannot read is RFC 6749's invalid_request. */
     private void token(Context ctx) {
-        FarmRequest req = query(ctx);
+        FarmRequest req;
         ObjectNode params;
         try {
+            req = RequestInput.of(ctx, ctx.method().name(), ctx.path(), RequestInput.body(ctx));
             params = OAuthEndpoint.params(req);
         } catch (BadInput e) {
-            json(ctx, 400, Map.of("error", "invalid_request", "error_description", e.getMessage()));
+            send(ctx, Reply.json(400, Map.of("error", "invalid_request", "error_description", e.getMessage())));
             return;
         }
         String origin = FarmRequest.origin(ctx.header("Host"), ctx.header("X-Forwarded-Proto"), ctx.req().getLocalAddr() + ":" + ctx.port());
@@ -418,27 +444,62 @@ public final class AdminApi {
         return id;
     }
 
-    private static ObjectNode body(Context ctx) {
-        return query(ctx).jsonObject();
-    }
-
-    private static FarmRequest query(Context ctx) {
-        return new FarmRequest(ctx.method().name(), ctx.path(), ctx.queryParamMap(), ctx::header, ctx.bodyAsBytes(), ctx.contentType());
-    }
-
-    /** Runs an admin action; a BadInput becomes a 400 naming the field. */
-    private static void guarded(Context ctx, java.util.function.Supplier<Reply> action) {
+    /** A read-only admin request: a BadInput (a malformed query) becomes a 400 naming the field. */
+    private static void reading(Context ctx, java.util.function.Function<FarmRequest, Reply> action) {
         Reply reply;
         try {
-            reply = action.get();
+            reply = action.apply(RequestInput.of(ctx, ctx.method().name(), ctx.path(), RequestInput.body(ctx)));
         } catch (BadInput e) {
-            var m = new LinkedHashMap<String, Object>();
-            m.put("error", "bad_request");
-            m.put("field", e.field());
-            m.put("message", e.getMessage());
-            reply = Reply.json(400, m);
+            reply = badRequest(e);
+        } catch (RequestInput.TooLarge e) {
+            reply = tooLarge();
         }
         send(ctx, reply);
+    }
+
+    private static Reply tooLarge() {
+        return envelope(413, "payload_too_large", null, "request body is over the farm's limit of 64 MiB");
+    }
+
+    /**
+     * A state-changing admin request: refused 403 when a web page could have sent it ({@link BrowserGuard}: another
+     * site's Origin, Sec-Fetch-Site: cross-site, a body that is not JSON), else as {@link #reading}.
+     */
+    private void changing(Context ctx, java.util.function.Function<FarmRequest, Reply> action) {
+        Reply reply;
+        try {
+            byte[] body = RequestInput.body(ctx);
+            BrowserGuard.Refusal refusal = guard.checkStateChange(ctx::header, body.length);
+            reply = refusal != null ? forbidden(refusal) : action.apply(RequestInput.of(ctx, ctx.method().name(), ctx.path(), body));
+        } catch (BadInput e) {
+            reply = badRequest(e);
+        } catch (RequestInput.TooLarge e) {
+            reply = tooLarge();
+        }
+        send(ctx, reply);
+    }
+
+    /** The farm's own answer to a guard's refusal: 403 {"error":"forbidden","field","message"}. */
+    public static Reply forbidden(BrowserGuard.Refusal refusal) {
+        return envelope(403, "forbidden", refusal.field(), refusal.message());
+    }
+
+    /** The farm's own answer to bad input: 400 {"error":"bad_request","field","message"}. */
+    public static Reply badRequest(BadInput e) {
+        return envelope(400, "bad_request", e.field(), e.getMessage());
+    }
+
+    private static Reply envelope(int status, String error, String field, String message) {
+        var m = new LinkedHashMap<String, Object>();
+        m.put("error", error);
+        m.put("field", field);
+        m.put("message", message);
+        return Reply.json(status, m);
+    }
+
+    private static boolean isBlank(byte[] body) {
+        for (byte b : body) if (b != ' ' && b != '\t' && b != '\r' && b != '\n') return false;
+        return true;
     }
 
     private static void json(Context ctx, int status, Object body) {

@@ -18,10 +18,10 @@ final class OpenApi {
 
     static Map<String, Object> document(Farm farm, String serverUrl) {
         var paths = new LinkedHashMap<String, Map<String, Object>>();
-        admin(paths, "get", "/admin/status", "Farm status: chaos level, and per service requests, faults by type, rate-limited answers, tokens issued and drift state", "admin");
+        admin(paths, "get", "/admin/status", "Farm status: chaos level, and per service requests, faults by type, rate-limited answers, tokens issued and drift state; ground_truth: where the ledger and fault log are kept (memory, or files under --data restored at start)", "admin");
         admin(paths, "get", "/admin/chaos", "Current chaos levels, globally and per service, and the history of changes", "admin");
         admin(paths, "post", "/admin/chaos", "Set the chaos level: {\"level\":\"storm\",\"services\":[\"stripe_mock\"],\"duration_s\":60}", "admin");
-        admin(paths, "post", "/admin/reset", "Regenerate records from the seed (or from {\"seed\": N}) and clear counters, tokens, logs, drift and chaos", "admin");
+        admin(paths, "post", "/admin/reset", "Regenerate records from the seed (or from {\"seed\": N}) and clear counters, tokens, logs (on disk too, with --data), drift and chaos. JSON or no body", "admin");
         admin(paths, "get", "/admin/faults", "Fault log; filters service, client, type, after (seq), limit", "admin");
         admin(paths, "get", "/admin/faults/script", "Faults scripted for the next matching requests, not yet used up", "admin");
         admin(paths, "post", "/admin/faults/script", "Script a fault for the next matching requests: {\"service\":\"stripe_mock\",\"type\":\"truncate\",\"method\":\"POST\",\"path\":\"/v1/customers\",\"count\":1} (also status, after_commit, delay_ms)", "admin");
@@ -52,7 +52,12 @@ final class OpenApi {
         var doc = new LinkedHashMap<String, Object>();
         doc.put("openapi", "3.1.0");
         doc.put("info", Map.of("title", "Gauntlet API Farm", "version", "1", "description",
-                "Chaos SaaS simulator: admin API and the routes of every running service."));
+                "Chaos SaaS simulator: admin API and the routes of every running service. Every route refuses a Host header that "
+                        + "does not name this machine (403, DNS rebinding). State-changing admin routes take application/json only "
+                        + "(or no body) and refuse another site's Origin or Sec-Fetch-Site: cross-site (403 {\"error\":\"forbidden\","
+                        + "\"field\",\"message\"}). Input the farm cannot read (malformed %-escapes, an unknown charset, a broken "
+                        + "chunked body, JSON nested over 1,000 levels, form keys over 100 brackets) is a 400 in the vendor's envelope, "
+                        + "never a 5xx."));
         doc.put("servers", List.of(Map.of("url", serverUrl)));
         doc.put("paths", paths);
         return doc;
@@ -62,8 +67,15 @@ final class OpenApi {
         var op = new LinkedHashMap<String, Object>();
         op.put("summary", summary);
         op.put("tags", List.of(tag));
-        op.put("responses", Map.of("200", Map.of("description", "OK", "content", Map.of("application/json", Map.of())),
-                "400", Map.of("description", "Bad input; the body names the field")));
+        var responses = new LinkedHashMap<String, Object>();
+        responses.put("200", Map.of("description", "OK", "content", Map.of("application/json", Map.of())));
+        responses.put("400", Map.of("description", "Bad input; the body names the field"));
+        boolean changing = AdminApi.STATE_CHANGING.contains(method.toUpperCase(java.util.Locale.ROOT) + " " + path);
+        responses.put("403", Map.of("description", changing
+                ? "Refused by the browser guard: a Host that is not this machine, another site's Origin, Sec-Fetch-Site: cross-site, or a body that is not application/json; the body names the header"
+                : "Refused by the browser guard: a Host that is not this machine; the body names the header"));
+        op.put("responses", responses);
+        if (changing) op.put("x-gauntlet-browser-guard", "application/json only; same-site only");
         paths.computeIfAbsent(path, k -> new LinkedHashMap<>()).put(method, op);
     }
 }

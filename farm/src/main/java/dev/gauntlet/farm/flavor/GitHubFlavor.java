@@ -487,8 +487,8 @@ public final class GitHubFlavor implements Flavor {
 
     private static ObjectNode stored(Call call, ResourceSpec r) {
         String number = call.request().pathParam("number");
-        // Numbers only: "/issues/abc" is a path GitHub does not have.
-        if (number == null || !number.chars().allMatch(Character::isDigit)) return null;
+        // Numbers only: "/issues/abc" is a path GitHub does not have, nor is a number past a long ("/issues/99999999999999999999").
+        if (number == null || number.isEmpty() || number.length() > 18 || !number.chars().allMatch(c -> c >= '0' && c <= '9')) return null;
         return call.store(r.name()).get(Long.toString(Long.parseLong(number)));
     }
 

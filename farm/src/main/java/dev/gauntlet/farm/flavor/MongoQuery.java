@@ -12,7 +12,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The part of MongoDB's query language the farm's Data API understands: Extended JSON values, query filters
@@ -147,13 +146,19 @@ final class MongoQuery {
         return false;
     }
 
+    /**
+     * {@code $regex} with {@code $options} i (case), m (anchors at lines), s (dot matches newline), matched in linear time
+     * ({@link SafeRegex}; MongoDB's PCRE would backtrack on a hostile pattern, as java.util.regex did here).
+     */
     private static boolean regex(JsonNode value, JsonNode pattern, String options) {
         if (value == null || !value.isTextual()) return false;
-        int flags = options.contains("i") ? Pattern.CASE_INSENSITIVE : 0;
+        int flags = (options.contains("i") ? com.google.re2j.Pattern.CASE_INSENSITIVE : 0)
+                | (options.contains("m") ? com.google.re2j.Pattern.MULTILINE : 0)
+                | (options.contains("s") ? com.google.re2j.Pattern.DOTALL : 0);
         try {
-            return Pattern.compile(pattern.asText(), flags).matcher(value.asText()).find();
-        } catch (java.util.regex.PatternSyntaxException e) {
-            throw new QueryError("(BadValue) Regular expression is invalid: " + e.getDescription());
+            return SafeRegex.compile(pattern.asText(), flags).matcher(value.asText()).find();
+        } catch (SafeRegex.Invalid e) {
+            throw new QueryError("(BadValue) Regular expression is invalid: " + e.getMessage());
         }
     }
 

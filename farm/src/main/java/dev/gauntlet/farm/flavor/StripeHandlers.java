@@ -477,27 +477,66 @@ final class StripeHandlers {
         ObjectNode out = F.objectNode();
         form.properties().forEach(e -> {
             if (allowed != null && !allowed.contains(e.getKey())) throw unknown(e.getKey());
-            if (!e.getKey().equals("expand")) out.set(e.getKey(), arrays(e.getValue()));
+            // Metadata keys are the caller's own strings ("0" is a key, not an index).
+            if (e.getKey().equals("metadata")) out.set("metadata", e.getValue());
+            else if (!e.getKey().equals("expand")) out.set(e.getKey(), arrays(e.getKey(), e.getValue()));
         });
         JsonNode md = out.get("metadata");
         if (md != null && !md.isObject() && !(md.isTextual() && md.asText().isEmpty())) {
             throw invalid("metadata", null, "Invalid object");
         }
+        if (md != null && md.isObject()) md.properties().forEach(e -> metadataPair(e.getKey(), e.getValue()));
         return out;
     }
 
+    /**
+     * Stripe's metadata limits (docs.stripe.com/api/metadata): "up to 50 keys, with key names up to 40 characters long
+     * and values up to 500 characters long", values are strings. The wording of the refusals is Stripe's as its
+     * engineers gave it (stripe/stripe-php#246: "Invalid key: %{key} must be a string under %{limit} characters",
+     * "Invalid val: %{value} must be a string under %{limit} characters"; a nested value is refused the same way,
+     * houndci/hound#817).
+     */
+    private static void metadataPair(String key, JsonNode value) {
+        if (key.length() > METADATA_KEY_CHARS) {
+            throw invalid("metadata", null, "Invalid key: " + key + " must be a string under " + METADATA_KEY_CHARS + " characters");
+        }
+        if (!value.isTextual() || value.asText().length() > METADATA_VALUE_CHARS) {
+            String shown = value.isTextual() ? value.asText() : value.toString();
+            if (shown.length() > 1000) shown = shown.substring(0, 1000) + "…";
+            throw invalid("metadata", null, "Invalid val: " + shown + " must be a string under " + METADATA_VALUE_CHARS + " characters");
+        }
+    }
+
+    /** Stripe's metadata limits (docs.stripe.com/api/metadata). */
+    static final int METADATA_KEYS = 50;
+    static final int METADATA_KEY_CHARS = 40;
+    static final int METADATA_VALUE_CHARS = 500;
+
+    /**
+     * The highest array index a form key may give ({@code items[999]}). Stripe documents none; its arrays hold at most a
+     * few hundred items (checkout line_items: 100), and a sparse index such as {@code items[99999999999]} names nothing
+     * a list could hold, so the farm refuses indices past this one instead of allocating for them.
+     */
+    static final int MAX_ARRAY_INDEX = 999;
+
     /** Bracket indices (items[0]=a&items[1]=b) arrive as {"0":…,"1":…}; Stripe means arrays. */
-    private static JsonNode arrays(JsonNode node) {
+    private static JsonNode arrays(String param, JsonNode node) {
         if (!(node instanceof ObjectNode o) || o.isEmpty()) return node;
         boolean indexed = true;
-        for (var e : o.properties()) indexed &= !e.getKey().isEmpty() && e.getKey().chars().allMatch(Character::isDigit);
+        for (var e : o.properties()) indexed &= !e.getKey().isEmpty() && e.getKey().chars().allMatch(c -> c >= '0' && c <= '9');
         if (!indexed) {
             ObjectNode copy = F.objectNode();
-            o.properties().forEach(e -> copy.set(e.getKey(), arrays(e.getValue())));
+            o.properties().forEach(e -> copy.set(e.getKey(), arrays(param, e.getValue())));
             return copy;
         }
         Map<Integer, JsonNode> sorted = new java.util.TreeMap<>();
-        o.properties().forEach(e -> sorted.put(Integer.parseInt(e.getKey()), arrays(e.getValue())));
+        o.properties().forEach(e -> {
+            String digits = e.getKey();
+            if (digits.length() > 3 || Integer.parseInt(digits) > MAX_ARRAY_INDEX) {
+                throw invalid(param, null, "Invalid array index " + digits + " in " + param + ": indices go from 0 to " + MAX_ARRAY_INDEX);
+            }
+            sorted.put(Integer.parseInt(digits), arrays(param, e.getValue()));
+        });
         ArrayNode a = F.arrayNode();
         sorted.values().forEach(a::add);
         return a;
@@ -523,6 +562,11 @@ final class StripeHandlers {
                 if (e.getValue().asText().isEmpty()) merged.remove(e.getKey());
                 else merged.put(e.getKey(), e.getValue().asText());
             });
+            // The wording of a refusal Stripe gave a client that set 51 keys (FlowFuse/flowfuse#1948).
+            if (merged.size() > METADATA_KEYS) {
+                throw invalid("metadata", null, "Metadata can have up to " + METADATA_KEYS + " keys, but you've set " + merged.size()
+                        + ". Email us at support+metadata@stripe.com for more information.");
+            }
             out.set("metadata", merged);
         }
         return out;

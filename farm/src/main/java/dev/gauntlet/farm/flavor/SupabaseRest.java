@@ -32,6 +32,8 @@ final class SupabaseRest {
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     /** Query parameters PostgREST reserves; every other one is a filter. */
+    /** The filter operators the farm's PostgREST evaluates (PostgREST's operators table: match is ~, imatch ~*). */
+    private static final Set<String> OPERATORS = Set.of("eq", "neq", "gt", "gte", "lt", "lte", "in", "is", "like", "ilike", "match", "imatch");
     private static final Set<String> RESERVED = Set.of("select", "order", "limit", "offset", "on_conflict", "columns", "apikey");
 
     /** A PostgREST error raised inside a handler; the handler turns it into the reply. */
@@ -498,7 +500,7 @@ final class SupabaseRest {
                             "unexpected \"" + raw + "\" expecting operator (eq, gt, ...)", null);
                 }
                 String op = v.substring(0, dot);
-                if (!Set.of("eq", "neq", "gt", "gte", "lt", "lte", "in", "is", "like", "ilike").contains(op)) {
+                if (!OPERATORS.contains(op)) {
                     throw new PgError(400, "PGRST100", "\"failed to parse filter (" + raw + ")\" (line 1, column " + (dot + 1) + ")",
                             "unexpected \"" + op + "\" expecting operator (eq, gt, ...)", null);
                 }
@@ -597,12 +599,18 @@ final class SupabaseRest {
                 }
                 return false;
             }
-            case "like", "ilike" -> {
+            case "like", "ilike", "match", "imatch" -> {
                 if (isNull) return false;
-                // PostgREST lets * stand for % in URLs; the pattern is quoted piecewise so only % and _ are wild.
-                String regex = "\\Q" + v.replace("*", "%").replace("%", "\\E.*\\Q").replace("_", "\\E.\\Q") + "\\E";
-                int flags = f.op().equals("ilike") ? java.util.regex.Pattern.CASE_INSENSITIVE | java.util.regex.Pattern.UNICODE_CASE : 0;
-                return java.util.regex.Pattern.compile(regex, flags | java.util.regex.Pattern.DOTALL).matcher(value.asText()).matches();
+                // Linear-time matching (SafeRegex): LIKE anchors the whole value, ~ finds anywhere (POSIX regex).
+                boolean like = f.op().endsWith("like");
+                int flags = f.op().startsWith("i") ? com.google.re2j.Pattern.CASE_INSENSITIVE : 0;
+                try {
+                    if (like) return SafeRegex.compile(SafeRegex.likeToRegex(v), flags | com.google.re2j.Pattern.DOTALL).matches(value.asText());
+                    return SafeRegex.compile(v, flags).matcher(value.asText()).find();
+                } catch (SafeRegex.Invalid e) {
+                    // PostgreSQL's codes: 22025 invalid_escape_sequence (LIKE), 2201B invalid_regular_expression.
+                    throw new PgError(400, like ? "22025" : "2201B", like ? e.getMessage() : "invalid regular expression: " + e.getMessage(), null, null);
+                }
             }
             default -> {
                 // SQL comparisons with NULL are never true.

@@ -1,10 +1,10 @@
 package dev.gauntlet.farm.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -100,7 +100,7 @@ public final class FarmRequest {
         return contentType.startsWith("application/x-www-form-urlencoded");
     }
 
-    /** The body as JSON; an empty body is an empty object. */
+    /** The body as JSON; an empty body is an empty object. Limits: {@link Reply#MAX_JSON_DEPTH} and the others of {@link Reply#JSON}. */
     public JsonNode json() {
         if (parsed != null) return parsed;
         if (body.length == 0) return parsed = JsonNodeFactory.instance.objectNode();
@@ -108,9 +108,13 @@ public final class FarmRequest {
             parsed = Reply.JSON.readTree(body);
             if (parsed == null) parsed = JsonNodeFactory.instance.objectNode();
             return parsed;
+        } catch (StreamConstraintsException e) {
+            // Over a limit (nesting depth, string or number length): said as such; Jackson gives no location for these.
+            throw new BadInput(null, "request body is over a limit of the JSON parser: " + e.getOriginalMessage());
         } catch (JsonProcessingException e) {
+            var at = e.getLocation();
             throw new BadInput(null, "request body is not valid JSON: " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+                    + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()));
         } catch (java.io.IOException e) {
             throw new BadInput(null, "request body cannot be read: " + e.getMessage());
         }
@@ -126,51 +130,58 @@ public final class FarmRequest {
     /**
      * The body as a form, with Stripe's bracket notation turned into nesting:
      * {@code metadata[op_id]=x&items[0][price]=p} becomes {@code {"metadata":{"op_id":"x"},"items":{"0":{"price":"p"}}}}.
+     * Keys nest at most {@link #MAX_FORM_DEPTH} brackets deep; names and values are percent-decoded strictly.
      */
     public ObjectNode form() {
         if (parsed instanceof ObjectNode o) return o;
         ObjectNode root = JsonNodeFactory.instance.objectNode();
         String text = new String(body, StandardCharsets.UTF_8);
-        if (!text.isBlank()) {
-            for (String pair : text.split("&")) {
-                if (pair.isEmpty()) continue;
-                int eq = pair.indexOf('=');
-                String key;
-                String value;
-                try {
-                    key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                    value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                } catch (IllegalArgumentException e) {
-                    throw new BadInput(null, "request body is not valid form encoding near '" + pair + "': " + e.getMessage());
-                }
+        int start = text.isBlank() ? text.length() + 1 : 0;
+        while (start <= text.length()) {
+            int amp = text.indexOf('&', start);
+            if (amp < 0) amp = text.length();
+            if (amp > start) {
+                int eq = text.indexOf('=', start);
+                if (eq < 0 || eq > amp) eq = amp;
+                String key = Percent.decode(text.substring(start, eq), true, "body");
+                String value = eq == amp ? "" : Percent.decode(text.substring(eq + 1, amp), true, key);
                 put(root, key, value);
             }
+            start = amp + 1;
         }
         parsed = root;
         return root;
     }
 
-    /** JSON or form, whichever the content type says (form when it says nothing and the body looks like one). */
-    public ObjectNode fields() {
-        if (isForm()) return form();
-        if (contentType.isEmpty() && body.length > 0 && body[0] != '{' && body[0] != '[') return form();
-        return jsonObject();
-    }
+    /**
+     * How deep a form key may nest ({@code a[b][c]} is 2): Rack's {@code param_depth_limit} (100, rack/lib/rack/utils.rb),
+     * the parser of the Ruby APIs (Stripe, GitHub) that read these keys. Deeper keys are refused before any nesting is
+     * built, so a key nested 100,000 deep costs one scan of its text.
+     */
+    public static final int MAX_FORM_DEPTH = 100;
 
+    /** Puts a value at a bracketed key, scanning the key once (no substrings per level). */
     private static void put(ObjectNode root, String key, String value) {
         int open = key.indexOf('[');
         if (open <= 0) {
             root.put(key, value);
             return;
         }
+        int depth = 0;
+        for (int i = open; i < key.length(); i++) {
+            if (key.charAt(i) == '[' && ++depth > MAX_FORM_DEPTH) {
+                throw new BadInput(key.substring(0, open), "form key '" + abbreviate(key) + "' nests more than "
+                        + MAX_FORM_DEPTH + " levels deep");
+            }
+        }
         ObjectNode node = root;
         String head = key.substring(0, open);
-        String rest = key.substring(open);
+        int pos = open;
         while (true) {
-            int close = rest.indexOf(']');
-            if (!rest.startsWith("[") || close < 0) throw new BadInput(key, "malformed form key '" + key + "'");
-            String next = rest.substring(1, close);
-            rest = rest.substring(close + 1);
+            int close = key.indexOf(']', pos);
+            if (key.charAt(pos) != '[' || close < 0) throw new BadInput(key.substring(0, open), "malformed form key '" + abbreviate(key) + "'");
+            String next = key.substring(pos + 1, close);
+            pos = close + 1;
             JsonNode child = node.get(head);
             if (!(child instanceof ObjectNode)) {
                 child = JsonNodeFactory.instance.objectNode();
@@ -178,10 +189,22 @@ public final class FarmRequest {
             }
             node = (ObjectNode) child;
             head = next;
-            if (rest.isEmpty()) {
+            if (pos == key.length()) {
                 node.put(head, value);
                 return;
             }
         }
+    }
+
+    /** A key short enough to quote in an error message. */
+    private static String abbreviate(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 80) + "… (" + s.length() + " characters)";
+    }
+
+    /** JSON or form, whichever the content type says (form when it says nothing and the body looks like one). */
+    public ObjectNode fields() {
+        if (isForm()) return form();
+        if (contentType.isEmpty() && body.length > 0 && body[0] != '{' && body[0] != '[') return form();
+        return jsonObject();
     }
 }

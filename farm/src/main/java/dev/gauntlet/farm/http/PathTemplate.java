@@ -55,8 +55,12 @@ public final class PathTemplate {
         return pos > n || (segments.length == 0 && n <= 1) ? (params == null ? Map.of() : params) : null;
     }
 
+    /**
+     * A path segment percent-decoded strictly (a malformed escape is a {@link BadInput}, the vendor's 400). A '+' still
+     * means a space, as it always has here: clients that build paths with URLEncoder rely on it.
+     */
     private static String decode(String s) {
-        return s.indexOf('%') < 0 ? s : java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8);
+        return s.indexOf('%') < 0 ? s : Percent.decode(s, true, "path");
     }
 
     @Override

@@ -10,12 +10,37 @@ import java.util.Map;
 /** An answer as a value: status, headers and body bytes. Flavours build them; the pipeline decides how they go out. */
 public record Reply(int status, Map<String, String> headers, byte[] body, String contentType) {
 
+    /** How deep a request's JSON may nest (Jackson's own default since 2.15, set here so it is a decision, not a default). */
+    public static final int MAX_JSON_DEPTH = 1000;
     /**
-     * One mapper for every body. Requests run on fresh virtual threads, so Jackson's default per-thread buffer
-     * recycling never reuses anything; a shared concurrent pool does (measured: ~38 % of the farm's allocation).
+     * The longest string a request's JSON may hold, in characters: 16 Mi, MongoDB's limit for a whole document (16 MB,
+     * the largest body any vendor here takes), below Jackson's default of 20 M.
+     */
+    public static final int MAX_JSON_STRING = 16 * 1024 * 1024;
+    /** The longest number, in digits (Jackson's default): longer ones cost quadratic time to convert. */
+    public static final int MAX_JSON_NUMBER = 1000;
+    /** The longest field name (Jackson's default). */
+    public static final int MAX_JSON_NAME = 50_000;
+
+    /**
+     * One mapper for every body, read and written. Requests run on fresh virtual threads, so Jackson's default
+     * per-thread buffer recycling never reuses anything; a shared concurrent pool does (measured: ~38 % of the farm's
+     * allocation). Reading stops at the limits above (a {@code StreamConstraintsException}, a 400 in the vendor's
+     * envelope); writing may nest deeper than reading, so a stored document at the read limit still fits inside the
+     * envelope (list, wrapper) its answer puts around it.
      */
     public static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
-            .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.newConcurrentDequePool()).build());
+            .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.newConcurrentDequePool())
+            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_JSON_DEPTH)
+                    .maxStringLength(MAX_JSON_STRING)
+                    .maxNumberLength(MAX_JSON_NUMBER)
+                    .maxNameLength(MAX_JSON_NAME)
+                    .build())
+            .streamWriteConstraints(com.fasterxml.jackson.core.StreamWriteConstraints.builder()
+                    .maxNestingDepth(MAX_JSON_DEPTH + 100)
+                    .build())
+            .build());
     private static final int GZIP_MIN_BYTES = 1500;
     private static final byte[] EMPTY = new byte[0];
 

@@ -1,5 +1,6 @@
 package dev.gauntlet.farm.ledger;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.gauntlet.farm.chaos.FaultType;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,19 +51,27 @@ public final class FaultLog {
 
     public void record(String service, String client, long ordinal, FaultType type, int status, boolean afterCommit,
                        String method, String path, Instant at) {
-        counts.computeIfAbsent(service, s -> {
+        synchronized (this) {
+            count(service, type).increment();
+            Entry e = new Entry(++seq, service, client, ordinal, type, status, afterCommit, method, path, at, null, null);
+            append(e);
+            journal("fault", e);
+        }
+    }
+
+    private LongAdder count(String service, FaultType type) {
+        return counts.computeIfAbsent(service, s -> {
             var m = new EnumMap<FaultType, LongAdder>(FaultType.class);
             for (FaultType t : FaultType.values()) m.put(t, new LongAdder());
             return m;
-        }).get(type).increment();
-        synchronized (this) {
-            append(new Entry(++seq, service, client, ordinal, type, status, afterCommit, method, path, at, null, null));
-        }
+        }).get(type);
     }
 
     /** Says that a reload reset a resource's records (and the ledger entries and keys that went with them). */
     public synchronized void recordReloadReset(String service, String resource, String reason, Instant at) {
-        append(new Entry(++seq, service, "farm", 0, null, 0, false, null, null, at, resource, reason));
+        Entry e = new Entry(++seq, service, "farm", 0, null, 0, false, null, null, at, resource, reason);
+        append(e);
+        journal("fault", e);
     }
 
     private void append(Entry entry) {
@@ -106,5 +115,99 @@ public final class FaultLog {
         recent.clear();
         counts.clear();
         seq = 0;
+        if (journal != null) journal.rewrite(List.of());
+    }
+
+    // ---- on disk ----
+
+    /** Where every entry is written as it is made (the farm's --data folder), or null: memory only. */
+    private Journal journal;
+
+    /**
+     * Restores the log from its journal (the kept entries, the counts of all, the sequence), then writes every later
+     * entry to it; the journal is compacted on the way (the counts, then the kept entries).
+     *
+     * @return how many entries were restored
+     */
+    public synchronized int attach(Journal journal) {
+        for (JsonNode line : journal.read()) replay(line);
+        this.journal = journal;
+        journal.rewrite(snapshot());
+        return recent.size();
+    }
+
+    /** The journal this log writes to, or null. */
+    public synchronized Journal journal() {
+        return journal;
+    }
+
+    private void replay(JsonNode line) {
+        switch (line.path("e").asText()) {
+            case "counts" -> line.path("counts").properties().forEach(c -> {
+                FaultType type = FaultType.valueOf(c.getKey());
+                count(line.path("s").asText(), type).add(c.getValue().asLong());
+            });
+            case "fault", "kept" -> {
+                String typeName = line.path("t").asText();
+                FaultType type = typeName.equals(RELOAD_RESET) ? null : FaultType.valueOf(typeName);
+                Entry e = new Entry(line.path("seq").asLong(), line.path("s").asText(), line.path("c").asText(), line.path("n").asLong(), type,
+                        line.path("st").asInt(), line.path("ac").asBoolean(), text(line, "m"), text(line, "p"),
+                        Instant.parse(line.path("at").asText()), text(line, "r"), text(line, "why"));
+                // A "fault" line is one event (counted); a "kept" line is an entry of a compacted log (its count is in "counts").
+                if (type != null && line.path("e").asText().equals("fault")) count(e.service(), type).increment();
+                append(e);
+                seq = Math.max(seq, e.seq());
+            }
+            default -> {
+                // A line of a later version of the farm: skipped.
+            }
+        }
+    }
+
+    private static String text(JsonNode line, String field) {
+        JsonNode v = line.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    private List<Map<String, Object>> snapshot() {
+        List<Map<String, Object>> out = new ArrayList<>(recent.size() + counts.size());
+        counts.forEach((service, byType) -> {
+            var m = new java.util.LinkedHashMap<String, Object>();
+            m.put("e", "counts");
+            m.put("s", service);
+            var c = new java.util.LinkedHashMap<String, Long>();
+            byType.forEach((t, n) -> {
+                if (n.sum() > 0) c.put(t.name(), n.sum());
+            });
+            m.put("counts", c);
+            out.add(m);
+        });
+        for (Entry e : recent) out.add(line("kept", e));
+        return out;
+    }
+
+    private static Map<String, Object> line(String kind, Entry e) {
+        var m = new java.util.LinkedHashMap<String, Object>();
+        m.put("e", kind);
+        m.put("seq", e.seq());
+        m.put("s", e.service());
+        m.put("c", e.client());
+        m.put("n", e.ordinal());
+        m.put("t", e.typeName());
+        m.put("st", e.status());
+        m.put("ac", e.afterCommit());
+        m.put("m", e.method());
+        m.put("p", e.path());
+        m.put("at", e.at().toString());
+        m.put("r", e.resource());
+        m.put("why", e.reason());
+        return m;
+    }
+
+    /** Writes an entry (callers hold this log's lock); compacts the journal once it holds far more lines than the log keeps. */
+    private void journal(String kind, Entry e) {
+        if (journal == null) return;
+        journal.append(line(kind, e));
+        if (journal.lines() > 2L * capacity + 10_000) journal.rewrite(snapshot());
     }
 }

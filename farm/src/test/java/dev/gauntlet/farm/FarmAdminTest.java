@@ -58,6 +58,10 @@ class FarmAdminTest {
                     && s.has("tokens_issued") && s.has("drift")).as(s.toString()).isTrue();
         }
         assertThat(status.findValuesAsText("id")).contains("salesforce_mock", "mongodb_mock", "stripe_mock", "github_mock", "supabase_mock", "datadog_mock");
+        // What the farm's process has cost so far, for a run's resources.
+        assertThat(status.at("/process/pid").asLong()).isEqualTo(ProcessHandle.current().pid());
+        assertThat(status.at("/process/cpu_s").asDouble()).isPositive();
+        assertThat(status.at("/process/heap_used_bytes").asLong()).isPositive();
     }
 
     @Test

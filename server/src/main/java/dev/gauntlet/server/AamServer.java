@@ -111,7 +111,7 @@ public final class AamServer implements AutoCloseable {
             configure(cfg);
             Listening.on(cfg.jetty, config.host(), config.port());
             Endpoints api = new Endpoints(cfg.routes);
-            api.get("/health", "Liveness and a one-line summary", "{\"status\":\"ok\",\"connectors\":N,\"farm\":url,\"proxy_ports\":{connector:port}}", this::health);
+            api.get("/health", "Liveness and a one-line summary", "{\"status\":\"ok\",\"connectors\":N,\"farm\":url,\"proxy_ports\":{connector:port},\"process\":{pid,cpu_s,rss_bytes,peak_rss_bytes,heap_used_bytes}}", this::health);
             api.get("/metrics", "The mesh's live metrics per connector and overall", "{\"at\",\"overall\",\"connectors\":{…}}",
                     ctx -> Json.reply(ctx, 200, mesh.metrics().snapshot()));
             connectors.register(api);
@@ -160,6 +160,8 @@ public final class AamServer implements AutoCloseable {
         out.put("connectors", connectors.size());
         out.put("farm", config.farmUrl());
         out.put("proxy_ports", proxyPorts());
+        // What this process has cost so far: a run through the proxy reads it at its start and end (report resources).
+        out.put("process", dev.gauntlet.mesh.metrics.ProcessFigures.now());
         Json.reply(ctx, 200, out);
     }
 

@@ -47,6 +47,7 @@ class AamApiTest {
         assertThat(h.path("status").asText()).isEqualTo("ok");
         assertThat(h.path("connectors").asInt()).isEqualTo(6);
         assertThat(h.path("farm").asText()).isEqualTo(f.farm.url());
+        assertThat(h.at("/process/cpu_s").asDouble()).as("the AAM process's CPU so far, for a run's resources").isPositive();
         // Bursts of new connections wait in the kernel instead of being dropped at the JDK's default backlog of 50.
         assertThat(f.aam.listenBacklog()).isEqualTo(Listening.ACCEPT_QUEUE);
     }

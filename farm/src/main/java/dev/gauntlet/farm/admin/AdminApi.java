@@ -123,6 +123,7 @@ public final class AdminApi {
         List<Ledger.Entry> dups = farm.ledger().entries(null, true);
         out.put("ledger", Map.of("commits", farm.ledger().totalCommits(), "duplicates", dups.size()));
         out.put("ground_truth", groundTruth());
+        out.put("process", ProcessFigures.now());
         return out;
     }
 

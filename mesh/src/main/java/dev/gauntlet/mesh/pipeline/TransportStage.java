@@ -32,6 +32,8 @@ public final class TransportStage implements Stage {
      * further. Attempts beyond it wait for a slot, never past the call's deadline.
      */
     private final java.util.concurrent.Semaphore inFlight;
+    /** Calls waiting for a lane now; at most as many as there are lanes. */
+    private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
     /** The upstream's recent answer times, for adaptive timeouts and hedging. */
     private final LatencyWindow latency;
 
@@ -66,6 +68,15 @@ public final class TransportStage implements Stage {
         if (req.contentType() != null) b.header("Content-Type", req.contentType());
         b.method(req.method(), req.body().length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(req.body()));
         if (!inFlight.tryAcquire()) {
+            // The wait queue is bounded: past as many waiters as there are lanes a call is refused at once. An unbounded
+            // queue behind a slow upstream only grows (an open-model load keeps arriving), every waiter times out in the
+            // end, and each timed-out waiter makes the lock clean its queue - under overload that cleaning took a
+            // tenth of the runner's CPU (JFR: AbstractQueuedSynchronizer.cleanQueue).
+            if (waiting.incrementAndGet() > spec.limit().maxInFlight()) {
+                waiting.decrementAndGet();
+                return Outcome.Failure.of(ErrorClass.rate_limit, "throttled by the mesh: all " + spec.limit().maxInFlight()
+                        + " connections of " + spec.id() + " are busy and as many calls already wait for one");
+            }
             try {
                 // Waiting for a slot is the mesh's own throttling (like waiting for a token): nothing was sent.
                 if (!inFlight.tryAcquire(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS)) {
@@ -75,6 +86,8 @@ public final class TransportStage implements Stage {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return Outcome.Failure.of(ErrorClass.timeout, "interrupted while waiting for a free connection");
+            } finally {
+                waiting.decrementAndGet();
             }
         }
         try {

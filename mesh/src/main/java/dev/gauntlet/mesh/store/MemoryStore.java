@@ -29,9 +29,10 @@ public final class MemoryStore implements Store {
     /** Bounded like the durable stores' retention, so a long run in memory does not grow without end. */
     private static final int KEEP_EVENTS = 10_000;
     private static final int KEEP_ROLLUPS = 100_000;
-    private final Deque<StoredEvent> events = new ArrayDeque<>();
+    private final java.util.concurrent.ConcurrentLinkedDeque<Kept> events = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private final java.util.concurrent.atomic.AtomicInteger eventCount = new java.util.concurrent.atomic.AtomicInteger();
     private final Deque<MetricRollup> rollups = new ArrayDeque<>();
-    private long eventSeq;
+    private final java.util.concurrent.atomic.AtomicLong eventSeq = new java.util.concurrent.atomic.AtomicLong();
     /**
      * Finished intents are kept for inspection only (nothing replays them, and nothing in memory outlives a restart to
      * be recovered), so only the newest ones are: at thousands of writes a second, keeping each with its body for the
@@ -82,18 +83,26 @@ public final class MemoryStore implements Store {
     }
 
     @Override
-    public synchronized void appendEvent(MeshEvent event) {
-        String json = StoredEvent.json(event);
-        events.addFirst(new StoredEvent(++eventSeq, event.at(), event.connector(), event.type(), json));
-        while (events.size() > KEEP_EVENTS) events.removeLast();
+    public void appendEvent(MeshEvent event) {
+        // Kept as the event itself and written as JSON only when read (rarely: the UI's and the API's recent events):
+        // every call path that publishes one pays a deque insert, not a serialisation under the store's lock.
+        events.addFirst(new Kept(eventSeq.incrementAndGet(), event));
+        if (eventCount.incrementAndGet() > KEEP_EVENTS && events.pollLast() != null) eventCount.decrementAndGet();
+    }
+
+    /** An event as it was published, numbered. */
+    private record Kept(long id, MeshEvent event) {
+        StoredEvent stored() {
+            return new StoredEvent(id, event.at(), event.connector(), event.type(), StoredEvent.json(event));
+        }
     }
 
     @Override
-    public synchronized List<StoredEvent> recentEvents(String connector, int limit) {
+    public List<StoredEvent> recentEvents(String connector, int limit) {
         var out = new ArrayList<StoredEvent>();
-        for (StoredEvent e : events) {
+        for (Kept e : events) {
             if (out.size() >= limit) break;
-            if (connector == null || connector.equals(e.connector())) out.add(e);
+            if (connector == null || connector.equals(e.event().connector())) out.add(e.stored());
         }
         return out;
     }
@@ -296,8 +305,9 @@ public final class MemoryStore implements Store {
     public synchronized long prune(Instant now) {
         long n = 0;
         Instant eventCut = now.minus(retention.eventAge());
-        while (!events.isEmpty() && (events.size() > retention.eventRows() || events.peekLast().at().isBefore(eventCut))) {
-            events.removeLast();
+        for (Kept oldest = events.peekLast(); oldest != null && (eventCount.get() > retention.eventRows() || oldest.event().at().isBefore(eventCut));
+             oldest = events.peekLast()) {
+            if (events.removeLastOccurrence(oldest)) eventCount.decrementAndGet();
             n++;
         }
         Instant rollupCut = now.minus(retention.rollupAge());

@@ -63,4 +63,63 @@ class BulkheadTest {
             server.stop(0);
         }
     }
+
+    @Test
+    void shouldRefuseACallAtOnceWhenAsManyCallsAlreadyWaitAsThereAreLanes() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger arrived = new AtomicInteger();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/slow", ex -> {
+            arrived.incrementAndGet();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ex.sendResponseHeaders(200, 2);
+            ex.getResponseBody().write("{}".getBytes());
+            ex.close();
+        });
+        server.start();
+        try (Mesh mesh = Mesh.builder().build()) {
+            var spec = ConnectorSpec.builder("one_lane", "http://127.0.0.1:" + server.getAddress().getPort())
+                    .limit(new LimitConfig(100, 1, 100, 100, 1))
+                    .timeouts(new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5))).build();
+            var transport = new TransportStage(spec, mesh.context());
+            var slow = new Exchange(spec, mesh.context(), dev.gauntlet.mesh.MeshRequest.get("/slow"));
+            slow.deadline(java.time.Instant.now().plusSeconds(5));
+            Thread first = Thread.ofVirtual().start(() -> transport.handle(slow, null));
+            await().atMost(Duration.ofSeconds(5)).until(() -> arrived.get() == 1);
+
+            var waiter = new Exchange(spec, mesh.context(), dev.gauntlet.mesh.MeshRequest.get("/slow"));
+            waiter.deadline(java.time.Instant.now().plusSeconds(5));
+            java.util.concurrent.atomic.AtomicReference<Outcome> waited = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread second = Thread.ofVirtual().start(() -> waited.set(transport.handle(waiter, null)));
+            // The second call is parked on the lane: its thread waits on the semaphore.
+            await().atMost(Duration.ofSeconds(5)).until(() -> second.getState() == Thread.State.WAITING
+                    || second.getState() == Thread.State.TIMED_WAITING);
+
+            var third = new Exchange(spec, mesh.context(), dev.gauntlet.mesh.MeshRequest.get("/slow"));
+            third.deadline(java.time.Instant.now().plusSeconds(5));
+            long started = System.nanoTime();
+            Outcome refused = transport.handle(third, null);
+            assertThat(refused).isInstanceOfSatisfying(Outcome.Failure.class, f -> {
+                assertThat(f.errorClass()).isEqualTo(ErrorClass.rate_limit);
+                assertThat(f.message()).contains("as many calls already wait");
+            });
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("refused at once, not after its deadline")
+                    .isLessThan(Duration.ofSeconds(4));
+            assertThat(third.attempts()).isEmpty();
+
+            release.countDown();
+            first.join(Duration.ofSeconds(5));
+            second.join(Duration.ofSeconds(5));
+            assertThat(waited.get()).as("the waiting call got the lane once it was free")
+                    .isInstanceOf(Outcome.Success.class);
+            assertThat(arrived.get()).isEqualTo(2);
+        } finally {
+            server.stop(0);
+        }
+    }
 }

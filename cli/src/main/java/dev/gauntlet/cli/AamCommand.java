@@ -25,6 +25,9 @@ final class AamCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8002", description = "Port (default: ${DEFAULT-VALUE}).")
     int port;
 
+    @picocli.CommandLine.Mixin
+    TokenOption token;
+
     @Option(names = "--farm-url", defaultValue = AamConfig.DEFAULT_FARM_URL, description = "The API Farm (default: ${DEFAULT-VALUE}).")
     String farmUrl;
 
@@ -35,7 +38,7 @@ final class AamCommand implements Callable<Integer> {
     public Integer call() {
         AamServer server;
         try {
-            server = AamServer.start(options.toConfig(spec, host, port, farmUrl));
+            server = AamServer.start(options.toConfig(spec, host, port, farmUrl, token.get(spec)));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -36,11 +36,16 @@ final class AamOptions {
             description = "Also serve a connector's egress proxy at the root of a port of its own, for clients that take only a host and port (repeatable; 0 = any free port), e.g. stripe_mock=12112.")
     Map<String, Integer> proxyPorts = new LinkedHashMap<>();
 
+    @Option(names = "--allow-egress", paramLabel = "WHAT", split = ",",
+            description = "Let connectors reach more than public addresses and the farm (repeatable or comma-separated): loopback, link-local, "
+                    + "private, a CIDR range (10.1.0.0/16) or a host name. A connector's credentials go where its base_url and token_url lead.")
+    java.util.List<String> allowEgress = new java.util.ArrayList<>();
+
     @Option(names = "--limits", paramLabel = "URL", description = "Where rate-limit buckets live: local (default). redis://… is not supported yet.")
     String limits;
 
     /** The AAM's config; a value out of range or a port given twice is a usage error (exit 2). */
-    AamConfig toConfig(CommandSpec spec, String host, int port, String farmUrl) {
+    AamConfig toConfig(CommandSpec spec, String host, int port, String farmUrl, java.util.Optional<dev.gauntlet.http.AccessToken> token) {
         if (connectors != null && !Files.isRegularFile(connectors)) {
             throw new ParameterException(spec.commandLine(), "--connectors must be an existing file, was '" + connectors + "'");
         }
@@ -52,8 +57,10 @@ final class AamOptions {
         try {
             AamConfig.Builder b = AamConfig.builder().host(host).port(port).farmUrl(farmUrl).dataDir(data).connectorsFile(connectors)
                     .scenariosDir(scenarios).workflowsDir(workflows).store(StorageUrls.store(store)).limits(StorageUrls.limits(limits))
-                    .recoverAfter(dev.gauntlet.harness.scenario.ScenarioLoader.parseDuration(recoverAfter, "--recover-after"));
+                    .recoverAfter(dev.gauntlet.harness.scenario.ScenarioLoader.parseDuration(recoverAfter, "--recover-after"))
+                    .token(token);
             proxyPorts.forEach(b::proxyPort);
+            allowEgress.forEach(b::allowEgress);
             return b.build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());

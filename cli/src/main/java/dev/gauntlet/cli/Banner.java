@@ -29,7 +29,7 @@ final class Banner {
     }
 
     static void ui(UiServer server) {
-        System.out.println("Control room  " + server.url() + "   (the UI; it reaches the AAM under /api and the farm under /farm)"
+        System.out.println("Control room  " + server.openUrl() + "   (the UI; it reaches the AAM under /api and the farm under /farm)"
                 + (UiServer.bundled() ? "" : "   NOT BUILT: this jar has no UI bundle (built with -Dskip.ui?)"));
     }
 

@@ -42,6 +42,9 @@ final class DlqCommand implements Runnable {
         @Option(names = "--connector", paramLabel = "ID", description = "Only this connector's entries.")
         String connector;
 
+        @CommandLine.Mixin
+        TokenOption token;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -52,7 +55,8 @@ final class DlqCommand implements Runnable {
         /** The answer's JSON, or exit 1 with the server's own message. */
         JsonNode call(String method, String path) {
             String base = aamUrl.endsWith("/") ? aamUrl.substring(0, aamUrl.length() - 1) : aamUrl;
-            try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+            try (HttpClient http = dev.gauntlet.http.TokenClient.wrap(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(),
+                    token.get(spec), java.util.List.of(base))) {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
                         .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
                 JsonNode body = r.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(r.body());

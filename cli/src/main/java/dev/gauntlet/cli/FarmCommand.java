@@ -31,9 +31,12 @@ final class FarmCommand implements Callable<Integer> {
     @Mixin
     FarmOptionsMixin farm;
 
+    @Mixin
+    TokenOption token;
+
     @Override
     public Integer call() {
-        FarmServer server = FarmServer.start(farm.options.toConfig(spec, host, port, data).build());
+        FarmServer server = FarmServer.start(farm.options.toConfig(spec, host, port, data).token(token.get(spec).orElse(null)).build());
         Banner.farm(server);
         return Running.untilInterrupted(server);
     }

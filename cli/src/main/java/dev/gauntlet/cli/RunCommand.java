@@ -68,6 +68,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--workflows", description = "Folder of YAML step workflows.")
     Path workflowsDir;
 
+    @picocli.CommandLine.Mixin
+    TokenOption token;
+
     @Option(names = "--no-reset", description = "Do not reset the farm before the run (a shared farm); the run is then not reproducible.")
     boolean noReset;
 
@@ -91,7 +94,8 @@ final class RunCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--compare " + compare + ": " + e.getMessage());
         }
         Workflows workflows = Workflows.discover(workflowsDir);
-        HttpClient probe = HttpClient.newHttpClient();
+        var access = token.get(spec);
+        HttpClient probe = dev.gauntlet.http.TokenClient.wrap(HttpClient.newHttpClient(), access, java.util.Arrays.asList(aamUrl, farmUrl));
         if (farmUrl == null && aamUrl != null) farmUrl = farmOf(aamUrl, probe);
         FarmServer ownFarm = farmUrl == null ? FarmServer.start(FarmConfig.builder().host("127.0.0.1").port(0).seed(scenario.seed()).build()) : null;
         String farm = farmUrl != null ? farmUrl : ownFarm.url();
@@ -99,7 +103,10 @@ final class RunCommand implements Callable<Integer> {
         AtomicBoolean stop = new AtomicBoolean();
         Thread hook = new Thread(() -> stop.set(true), "gauntlet-run-stop");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build()) {
+        // The token (when set) goes to the AAM and the farm given, and to no other host.
+        try (HttpClient http = dev.gauntlet.http.TokenClient.wrap(
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build(),
+                access, java.util.Arrays.asList(aamUrl, farm))) {
             List<ConnectorsFile.Entry> connectors;
             try {
                 connectors = connectorsFile == null ? ConnectorsFile.builtIn(farm) : ConnectorsFile.load(connectorsFile, farm);

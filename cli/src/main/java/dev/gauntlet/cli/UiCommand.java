@@ -23,6 +23,9 @@ final class UiCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "3000", description = "Port of the UI (default: ${DEFAULT-VALUE}; 0 = any free port).")
     int port;
 
+    @picocli.CommandLine.Mixin
+    TokenOption token;
+
     @Option(names = "--aam-url", defaultValue = "http://127.0.0.1:8002", description = "The AAM the UI shows (default: ${DEFAULT-VALUE}).")
     String aamUrl;
 
@@ -40,10 +43,10 @@ final class UiCommand implements Callable<Integer> {
     UiServer start() {
         UiServer.Config config;
         try {
-            config = new UiServer.Config(host, port, aamUrl, farmUrl);
+            config = new UiServer.Config(host, port, aamUrl, farmUrl, token.get(spec));
         } catch (IllegalArgumentException e) {
             String m = e.getMessage();
-            String option = m.startsWith("aam") ? "--aam-url" : m.startsWith("farm") ? "--farm-url" : "--port";
+            String option = m.startsWith("aam") ? "--aam-url" : m.startsWith("farm") ? "--farm-url" : m.contains("token") ? "--token" : "--port";
             throw new ParameterException(spec.commandLine(), option + ": " + m);
         }
         return UiServer.start(config);

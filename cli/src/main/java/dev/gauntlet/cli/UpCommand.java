@@ -37,6 +37,9 @@ final class UpCommand implements Callable<Integer> {
     @Mixin
     FarmOptionsMixin farm;
 
+    @Mixin
+    TokenOption token;
+
     @ArgGroup(exclusive = false, heading = "AAM options:%n")
     AamOptions aam = new AamOptions();
 
@@ -52,12 +55,14 @@ final class UpCommand implements Callable<Integer> {
     /** The farm, the AAM pointed at it and the UI in front of both (what started is closed again when a later part cannot start). */
     Started start() {
         if (uiPort < 0 || uiPort > 65_535) throw new ParameterException(spec.commandLine(), "--ui-port must be 0-65535, was " + uiPort);
+        // One token for all three servers: the UI sends it on to the AAM and the farm, the AAM to the farm.
+        var access = token.get(spec);
         // The farm keeps its ground truth (ledger, fault log) in the same data folder as the AAM's store.
-        FarmServer farmServer = FarmServer.start(farm.options.toConfig(spec, host, farmPort, aam.data).build());
+        FarmServer farmServer = FarmServer.start(farm.options.toConfig(spec, host, farmPort, aam.data).token(access.orElse(null)).build());
         AamServer aamServer = null;
         try {
-            aamServer = AamServer.start(aam.toConfig(spec, host, aamPort, farmServer.url()));
-            UiServer ui = UiServer.start(new UiServer.Config(host, uiPort, aamServer.url(), farmServer.url()));
+            aamServer = AamServer.start(aam.toConfig(spec, host, aamPort, farmServer.url(), access));
+            UiServer ui = UiServer.start(new UiServer.Config(host, uiPort, aamServer.url(), farmServer.url(), access));
             return new Started(farmServer, aamServer, ui);
         } catch (IllegalArgumentException e) {
             closeAll(aamServer, farmServer);

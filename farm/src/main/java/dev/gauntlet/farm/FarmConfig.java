@@ -1,10 +1,13 @@
 package dev.gauntlet.farm;
 
+import dev.gauntlet.http.AccessToken;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How to run a farm. Build with {@link #builder()}; bad values are refused at once with the value in the message.
@@ -14,12 +17,16 @@ import java.util.Map;
  * @param chaosFile     a user's chaos levels and profiles file; null for the built-in one
  * @param watchInterval how often the services folder is checked for changes
  * @param dataDir       where the ledger and the fault log are kept on disk and restored from at start; null: memory only
+ * @param token         the access token the admin routes require; empty: none (refused when bound beyond loopback)
  */
 public record FarmConfig(String host, int port, long seed, Path servicesDir, Map<String, Integer> servicePorts,
-                         Path chaosFile, InstantSource clock, Duration watchInterval, boolean builtIns, Path dataDir) {
+                         Path chaosFile, InstantSource clock, Duration watchInterval, boolean builtIns, Path dataDir,
+                         Optional<AccessToken> token) {
 
     public FarmConfig {
         servicePorts = Map.copyOf(servicePorts);
+        token = Objects.requireNonNull(token, "token");
+        AccessToken.requireBeyondLoopback("farm", host, token);
     }
 
     public static Builder builder() {
@@ -38,6 +45,7 @@ public record FarmConfig(String host, int port, long seed, Path servicesDir, Map
         private Duration watchInterval = Duration.ofSeconds(1);
         private boolean builtIns = true;
         private Path dataDir;
+        private Optional<AccessToken> token = Optional.empty();
 
         public Builder host(String host) {
             if (host == null || host.isBlank()) throw new IllegalArgumentException("host must not be blank, was '" + host + "'");
@@ -93,8 +101,14 @@ public record FarmConfig(String host, int port, long seed, Path servicesDir, Map
             return this;
         }
 
+        /** The access token the admin routes require (none by default; required when bound beyond loopback). */
+        public Builder token(AccessToken token) {
+            this.token = Optional.ofNullable(token);
+            return this;
+        }
+
         public FarmConfig build() {
-            return new FarmConfig(host, port, seed, servicesDir, servicePorts, chaosFile, clock, watchInterval, builtIns, dataDir);
+            return new FarmConfig(host, port, seed, servicesDir, servicePorts, chaosFile, clock, watchInterval, builtIns, dataDir, token);
         }
 
         private static int checkPort(String what, int port) {

@@ -2,9 +2,10 @@ package dev.gauntlet.farm;
 
 import dev.gauntlet.farm.admin.AdminApi;
 import dev.gauntlet.farm.chaos.ChaosCatalog;
-import dev.gauntlet.farm.http.BrowserGuard;
+import dev.gauntlet.http.BrowserGuard;
+import dev.gauntlet.http.Refusal;
 import dev.gauntlet.farm.http.JsonErrorHandler;
-import dev.gauntlet.farm.http.Listeners;
+import dev.gauntlet.http.Listeners;
 import dev.gauntlet.farm.http.Reply;
 import dev.gauntlet.farm.ledger.Journal;
 import io.javalin.Javalin;
@@ -91,9 +92,14 @@ public final class FarmServer implements AutoCloseable {
             // Every request on every port names this server in its Host header (DNS rebinding protection); vendor
             // routes keep their own rules otherwise (any Origin: SDKs call from servers).
             cfg.routes.before(ctx -> {
-                BrowserGuard.Refusal refusal = guard.checkHost(ctx.header("Host"));
+                Refusal refusal = guard.checkHost(ctx.header("Host"));
+                // The admin routes (chaos, reset, ledger, scripted faults) take the access token when one is set;
+                // vendor routes keep the vendor's own credentials.
+                if (refusal == null && config.token().isPresent() && ctx.path().startsWith("/admin/")) {
+                    refusal = config.token().get().check(ctx::header, true);
+                }
                 if (refusal != null) {
-                    AdminApi.forbidden(refusal).writeTo(ctx);
+                    AdminApi.refused(refusal).writeTo(ctx);
                     ctx.skipRemainingHandlers();
                 }
             });

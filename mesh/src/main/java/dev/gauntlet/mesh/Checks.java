@@ -26,6 +26,22 @@ public final class Checks {
         return d;
     }
 
+    /** An absolute http(s) URL naming a host (a file: or ftp: URL is refused). */
+    public static String httpUrl(String field, String v) {
+        text(field, v);
+        java.net.URI u;
+        try {
+            u = java.net.URI.create(v);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(field + " must be an http(s) URL, was '" + v + "'");
+        }
+        String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!(scheme.equals("http") || scheme.equals("https")) || u.getHost() == null) {
+            throw new IllegalArgumentException(field + " must be an http(s) URL with a host, was '" + v + "'");
+        }
+        return v;
+    }
+
     public static String text(String field, String v) {
         if (v == null || v.isBlank()) throw new IllegalArgumentException(field + " is required, was " + (v == null ? "missing" : "blank"));
         return v;

@@ -66,10 +66,19 @@ public record ConnectorSpec(String id, URI baseUrl, String flavor, List<String> 
         return Vendors.get(flavor);
     }
 
-    /** The absolute URL of a path below the base URL. */
+    /**
+     * The absolute URL of a path below the base URL.
+     *
+     * @throws IllegalArgumentException when the result would leave the base URL's host (a path such as
+     *                                  {@code @evil.example/x} after a base without a path): the connector's credentials go with it
+     */
     public URI resolve(String path) {
         String base = baseUrl.toString();
-        return URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) + path : base + path);
+        URI out = URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) + path : base + path);
+        if (!java.util.Objects.equals(out.getRawAuthority(), baseUrl.getRawAuthority()) || !java.util.Objects.equals(out.getScheme(), baseUrl.getScheme())) {
+            throw new IllegalArgumentException("path '" + path + "' would leave " + id + "'s host " + baseUrl.getRawAuthority());
+        }
+        return out;
     }
 
     public static Builder builder(String id, String baseUrl) {

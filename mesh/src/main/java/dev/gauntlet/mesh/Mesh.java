@@ -1,5 +1,6 @@
 package dev.gauntlet.mesh;
 
+import dev.gauntlet.mesh.egress.EgressPolicy;
 import dev.gauntlet.mesh.dlq.DeadLetters;
 import dev.gauntlet.mesh.dlq.DlqService;
 import dev.gauntlet.mesh.dlq.Replayer;
@@ -36,6 +37,8 @@ public final class Mesh implements AutoCloseable {
     private volatile boolean open = true;
     /** Whether background work runs (real time): then a registered connector also fetches its tokens ahead of calls. */
     private final boolean background;
+    /** Where connectors may send requests and credentials; set once by the builder. */
+    private EgressPolicy egress = EgressPolicy.OPEN;
 
     private Mesh(MeshContext context, Map<String, Connector> connectors, DlqService dlq, Replayer replayer, boolean background,
                  Duration staleIntentAge, Duration housekeepingEvery) {
@@ -121,13 +124,26 @@ public final class Mesh implements AutoCloseable {
         }
     }
 
-    /** Adds a connector, or replaces the one with the same id. */
+    /**
+     * Adds a connector, or replaces the one with the same id.
+     *
+     * @throws IllegalArgumentException when its base_url or token_url leads where the egress policy does not allow
+     */
     public Connector register(ConnectorSpec spec) {
+        egress.check("base_url", spec.baseUrl());
+        if (spec.auth() instanceof dev.gauntlet.mesh.auth.AuthConfig.OAuth2 oauth) {
+            egress.check("auth.token_url", java.net.URI.create(oauth.tokenUrl()));
+        }
         Connector c = new Connector(spec, context);
         connectors.put(spec.id(), c);
         context.metrics().registered(spec.id());
         if (background) c.prefetch();
         return c;
+    }
+
+    /** Where this mesh's connectors may send requests and credentials. */
+    public EgressPolicy egress() {
+        return egress;
     }
 
     public Connector connector(String id) {
@@ -181,6 +197,7 @@ public final class Mesh implements AutoCloseable {
         /** Longer than the default call budget (30 s), so a live call on another node is never taken for a crashed one. */
         private Duration staleIntentAge = Duration.ofMinutes(2);
         private Duration housekeepingEvery = Duration.ofMinutes(1);
+        private EgressPolicy egress = EgressPolicy.OPEN;
 
         public Builder clock(InstantSource clock) { this.clock = clock; return this; }
         public Builder sleeper(Sleeper sleeper) { this.sleeper = sleeper; return this; }
@@ -200,6 +217,8 @@ public final class Mesh implements AutoCloseable {
         public Builder replayParallelism(int n) { this.replayParallelism = (int) Checks.atLeast("replay_parallelism", 1, n); return this; }
         /** How long a write may stay in flight before it is taken for one a stopped process left behind. */
         public Builder staleIntentAge(Duration d) { this.staleIntentAge = Checks.positive("stale_intent_age", d); return this; }
+        /** Where connectors may send requests and credentials (default: {@link EgressPolicy#OPEN}, any http(s) URL). */
+        public Builder egress(EgressPolicy policy) { this.egress = java.util.Objects.requireNonNull(policy, "egress"); return this; }
         public Builder housekeepingEvery(Duration d) { this.housekeepingEvery = Checks.positive("housekeeping_every", d); return this; }
 
         public Mesh build() {
@@ -224,7 +243,9 @@ public final class Mesh implements AutoCloseable {
             }
             // Background loops need real time: with a fake sleeper they would spin the fake clock forward.
             boolean loops = background != null ? background : sleeper == Sleeper.SYSTEM;
-            return new Mesh(context, registry, dlq, replayer, loops, staleIntentAge, housekeepingEvery);
+            Mesh mesh = new Mesh(context, registry, dlq, replayer, loops, staleIntentAge, housekeepingEvery);
+            mesh.egress = egress;
+            return mesh;
         }
     }
 }

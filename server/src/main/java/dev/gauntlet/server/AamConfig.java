@@ -1,13 +1,16 @@
 package dev.gauntlet.server;
 
+import dev.gauntlet.http.AccessToken;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How an AAM server starts.
@@ -24,10 +27,15 @@ import java.util.Objects;
  * @param clock         wall clock for timestamps the API shows
  * @param recoverAfter  how old a write left in flight must be before it is recovered into the DLQ
  * @param proxyPorts    connector id to a port of its own where its proxy answers at the root (0 = any free port)
+ * @param egressAllow   what connectors may reach besides public addresses and the farm: loopback, link-local, private,
+ *                      CIDR ranges or host names (see {@link dev.gauntlet.mesh.egress.EgressPolicy})
+ * @param token         the access token every route but {@code GET /health} requires, also sent to the farm; empty:
+ *                      none (refused when bound beyond loopback)
  */
 public record AamConfig(String host, int port, String farmUrl, Path connectorsFile, Path dataDir, Path scenariosDir,
                         Path workflowsDir, StorageUrls.Store store, StorageUrls.Limits limits, InstantSource clock,
-                        java.time.Duration recoverAfter, Map<String, Integer> proxyPorts) {
+                        java.time.Duration recoverAfter, Map<String, Integer> proxyPorts, List<String> egressAllow,
+                        Optional<AccessToken> token) {
 
     public static final int DEFAULT_PORT = 8002;
     public static final String DEFAULT_FARM_URL = "http://127.0.0.1:8001";
@@ -56,6 +64,10 @@ public record AamConfig(String host, int port, String farmUrl, Path connectorsFi
         recoverAfter = recoverAfter == null ? java.time.Duration.ofMinutes(2) : recoverAfter;
         if (recoverAfter.isNegative() || recoverAfter.isZero()) throw new IllegalArgumentException("recover_after must be > 0, was " + recoverAfter);
         proxyPorts = proxyPorts(proxyPorts, port);
+        egressAllow = egressAllow == null ? List.of() : List.copyOf(egressAllow);
+        egress(farmUrl, egressAllow); // each allowance checked now, naming the one at fault
+        token = token == null ? Optional.empty() : token;
+        AccessToken.requireBeyondLoopback("AAM", host, token);
     }
 
     /** The ports checked (0-65535, none given twice, none the server's own); in the order given, for the banner. */
@@ -73,6 +85,22 @@ public record AamConfig(String host, int port, String farmUrl, Path connectorsFi
             out.put(id, p);
         }
         return Collections.unmodifiableMap(out);
+    }
+
+    /** The egress policy: public addresses, the farm's origin, and the allowances given. */
+    public dev.gauntlet.mesh.egress.EgressPolicy egress() {
+        return egress(farmUrl, egressAllow);
+    }
+
+    private static dev.gauntlet.mesh.egress.EgressPolicy egress(String farmUrl, List<String> allow) {
+        var b = dev.gauntlet.mesh.egress.EgressPolicy.builder();
+        try {
+            b.allowOrigin(farmUrl);
+        } catch (IllegalArgumentException unresolvable) {
+            // A farm whose name does not resolve yet: its connectors are refused until it does, named in their error.
+        }
+        allow.forEach(b::allow);
+        return b.build();
     }
 
     public static Builder builder() {
@@ -93,6 +121,8 @@ public record AamConfig(String host, int port, String farmUrl, Path connectorsFi
         private InstantSource clock;
         private java.time.Duration recoverAfter;
         private final Map<String, Integer> proxyPorts = new LinkedHashMap<>();
+        private Optional<AccessToken> token = Optional.empty();
+        private final List<String> egressAllow = new java.util.ArrayList<>();
 
         public Builder host(String v) { this.host = v; return this; }
         public Builder port(int v) { this.port = v; return this; }
@@ -109,9 +139,15 @@ public record AamConfig(String host, int port, String farmUrl, Path connectorsFi
         /** A port of its own where the connector's proxy answers at the root (0 = any free port); repeatable. */
         public Builder proxyPort(String connector, int port) { this.proxyPorts.put(connector, port); return this; }
 
+        /** The access token every route but GET /health requires (also sent to the farm); none by default. */
+        public Builder token(Optional<AccessToken> v) { this.token = Objects.requireNonNull(v, "token"); return this; }
+
+        /** An egress allowance: loopback, link-local, private, a CIDR range or a host name; repeatable. */
+        public Builder allowEgress(String v) { this.egressAllow.add(v); return this; }
+
         public AamConfig build() {
             return new AamConfig(host, port, farmUrl, connectorsFile, dataDir, scenariosDir, workflowsDir, store, limits, clock, recoverAfter,
-                    proxyPorts);
+                    proxyPorts, egressAllow, token);
         }
     }
 }

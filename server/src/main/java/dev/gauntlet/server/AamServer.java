@@ -44,6 +44,7 @@ public final class AamServer implements AutoCloseable {
     private final PrometheusMeterRegistry prometheus;
     private final DlqBackend dlq;
     private final ProxyRoutes proxy;
+    private final Edge edge;
     private Javalin app;
     private ProxyPorts proxyPorts;
     private List<Endpoints.Endpoint> endpoints = List.of();
@@ -67,15 +68,19 @@ public final class AamServer implements AutoCloseable {
         // default, in the data folder) a restarted AAM finds its DLQ and recovers writes a killed one left in flight.
         Store store = config.store().inMemory() ? new MemoryStore()
                 : SqliteStore.openFile(config.store().sqlite(), Retention.DEFAULT, java.time.InstantSource.system());
-        this.mesh = Mesh.builder().store(store).staleIntentAge(config.recoverAfter()).build();
+        this.mesh = Mesh.builder().store(store).staleIntentAge(config.recoverAfter()).egress(config.egress()).build();
         this.dlq = dlq != null ? dlq : new MeshDlq(mesh);
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        // The runs' client: it carries the access token to the farm (and nowhere else) when one is set.
+        this.http = dev.gauntlet.http.TokenClient.wrap(
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build(),
+                config.token(), List.of(config.farmUrl()));
+        this.edge = new Edge(config.host(), config.token());
         this.recent = new RecentEvents(mesh.events());
         this.connectors = new ConnectorRoutes(mesh, initial, recent);
         this.events = new EventStream(mesh.events(), this::liveSnapshot);
         this.runs = new Runs(mesh, connectors::entries, workflows, config.farmUrl(), http, config.dataDir(), config.clock(),
                 run -> events.send("run", run));
-        this.proxy = new ProxyRoutes(mesh, recent);
+        this.proxy = new ProxyRoutes(mesh, recent, edge);
         this.prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new MeshMetricsBinder(mesh.metrics()).bindTo(prometheus);
     }
@@ -110,6 +115,8 @@ public final class AamServer implements AutoCloseable {
         app = Javalin.create(cfg -> {
             configure(cfg);
             Listening.on(cfg.jetty, config.host(), config.port());
+            // Before any route: Host, the access token, and no state changed by a web page (Edge).
+            cfg.routes.before(ctx -> refuse(ctx, edge.api(ctx)));
             Endpoints api = new Endpoints(cfg.routes);
             api.get("/health", "Liveness and a one-line summary", "{\"status\":\"ok\",\"connectors\":N,\"farm\":url,\"proxy_ports\":{connector:port},\"process\":{pid,cpu_s,rss_bytes,peak_rss_bytes,heap_used_bytes}}", this::health);
             api.get("/metrics", "The mesh's live metrics per connector and overall", "{\"at\",\"overall\",\"connectors\":{…}}",
@@ -128,7 +135,7 @@ public final class AamServer implements AutoCloseable {
             endpoints = api.all();
         });
         app.start();
-        proxyPorts = ProxyPorts.start(config.host(), config.proxyPorts(), proxy);
+        proxyPorts = ProxyPorts.start(config.host(), config.proxyPorts(), proxy, edge);
         LOG.info("AAM listening on {} with {} connectors (farm {}){}", url(), connectors.size(), config.farmUrl(),
                 proxyPorts.ports().isEmpty() ? "" : "; proxy ports " + proxyPorts.ports());
     }
@@ -144,6 +151,13 @@ public final class AamServer implements AutoCloseable {
             LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
             error(ctx, 500, "internal_error", null, "the AAM server failed on this request: " + e);
         });
+    }
+
+    /** Answers a refusal of the edge in the AAM's envelope and skips the route; nothing when there is none. */
+    static void refuse(Context ctx, dev.gauntlet.http.Refusal refusal) {
+        if (refusal == null) return;
+        error(ctx, refusal.status(), refusal.error(), refusal.field(), refusal.message());
+        ctx.skipRemainingHandlers();
     }
 
     private static void error(Context ctx, int status, String error, String field, String message) {

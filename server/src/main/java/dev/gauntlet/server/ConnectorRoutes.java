@@ -32,7 +32,13 @@ final class ConnectorRoutes {
     ConnectorRoutes(Mesh mesh, List<ConnectorsFile.Entry> initial, RecentEvents recent) {
         this.mesh = mesh;
         this.recent = recent;
-        for (ConnectorsFile.Entry e : initial) put(e);
+        for (ConnectorsFile.Entry e : initial) {
+            try {
+                put(e);
+            } catch (ApiError refused) {
+                throw new IllegalArgumentException("connector " + e.spec().id() + ": " + refused.getMessage(), refused);
+            }
+        }
     }
 
     void register(Endpoints api) {
@@ -61,7 +67,13 @@ final class ConnectorRoutes {
     }
 
     private synchronized void put(ConnectorsFile.Entry e) {
-        mesh.register(e.spec());
+        try {
+            mesh.register(e.spec());
+        } catch (IllegalArgumentException refused) {
+            // The egress policy: a base_url or token_url that leads where credentials must not go.
+            String m = refused.getMessage();
+            throw ApiError.badRequest(m.startsWith("auth.token_url") ? "auth.token_url" : "base_url", m);
+        }
         entries.put(e.spec().id(), e);
     }
 

@@ -4,6 +4,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.sse.SseClient;
+import io.javalin.http.sse.SseHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -34,8 +35,20 @@ final class Endpoints {
         all.add(new Endpoint(method.name(), path, summary, body, answers));
     }
 
+    /**
+     * A Server-Sent Events route. Javalin's own answers an empty 200 to a request that does not accept
+     * text/event-stream; here such a request gets 406 naming the header to send.
+     */
     void sse(String path, String summary, Consumer<SseClient> client) {
-        routes.sse(path, client);
+        SseHandler stream = new SseHandler(client);
+        routes.addHttpHandler(HandlerType.GET, path, ctx -> {
+            String accept = ctx.header("Accept");
+            if (accept == null || !accept.toLowerCase(java.util.Locale.ROOT).contains("text/event-stream")) {
+                throw new ApiError(406, "not_acceptable", "Accept", path + " is a stream of Server-Sent Events: send Accept: text/event-stream "
+                        + "(e.g. curl -N -H 'Accept: text/event-stream' …), was " + (accept == null ? "absent" : "'" + accept + "'"));
+            }
+            stream.handle(ctx);
+        });
         all.add(new Endpoint("GET", path, summary, null, "text/event-stream"));
     }
 

@@ -20,15 +20,16 @@ final class ProxyPorts implements AutoCloseable {
     private final Map<String, ServerConnector> byConnector = new LinkedHashMap<>();
     private final Javalin app;
 
-    private ProxyPorts(String host, Map<String, Integer> ports, ProxyRoutes proxy) {
+    private ProxyPorts(String host, Map<String, Integer> ports, ProxyRoutes proxy, Edge edge) {
         if (ports.isEmpty()) {
             app = null;
             return;
         }
         app = Javalin.create(cfg -> {
             AamServer.configure(cfg);
+            cfg.routes.before(ctx -> AamServer.refuse(ctx, edge.proxyPort(ctx)));
             ports.forEach((id, port) -> cfg.jetty.addConnector((server, http) -> {
-                ServerConnector c = Listening.connector(server, http, host, port);
+                ServerConnector c = dev.gauntlet.http.Listeners.connector(server, http, host, port);
                 byConnector.put(id, c);
                 return c;
             }));
@@ -46,8 +47,8 @@ final class ProxyPorts implements AutoCloseable {
     }
 
     /** Listens on each port (0 = any free one) of {@code ports}, connector id to port; nothing when it is empty. */
-    static ProxyPorts start(String host, Map<String, Integer> ports, ProxyRoutes proxy) {
-        return new ProxyPorts(host, ports, proxy);
+    static ProxyPorts start(String host, Map<String, Integer> ports, ProxyRoutes proxy, Edge edge) {
+        return new ProxyPorts(host, ports, proxy, edge);
     }
 
     /** The connector whose port the request came in on (a port 0 is known only once open, so looked up here). */

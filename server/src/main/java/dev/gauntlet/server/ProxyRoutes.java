@@ -51,10 +51,12 @@ final class ProxyRoutes {
 
     private final Mesh mesh;
     private final RecentEvents recent;
+    private final Edge edge;
 
-    ProxyRoutes(Mesh mesh, RecentEvents recent) {
+    ProxyRoutes(Mesh mesh, RecentEvents recent, Edge edge) {
         this.mesh = mesh;
         this.recent = recent;
+        this.edge = edge;
     }
 
     void register(Endpoints api) {
@@ -87,6 +89,12 @@ final class ProxyRoutes {
             connector = mesh.connector(id);
         } catch (IllegalArgumentException e) {
             throw ApiError.notFound("connector", id, mesh.connectors().stream().map(Connector::id).toList());
+        }
+        // A write the stored credentials would sign must not come from a web page (see Edge).
+        var refusal = edge.proxy(ctx);
+        if (refusal != null) {
+            AamServer.refuse(ctx, refusal);
+            return;
         }
         MeshRequest request = request(ctx, mount);
         Exchange exchange = new Exchange(connector.spec(), mesh.context(), request);

@@ -1,5 +1,8 @@
 package dev.gauntlet.server;
 
+import dev.gauntlet.http.AccessToken;
+import dev.gauntlet.http.BrowserGuard;
+import dev.gauntlet.http.Refusal;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -15,6 +18,7 @@ import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,13 +42,25 @@ public final class UiServer implements AutoCloseable {
             "css", "text/css; charset=utf-8", "svg", "image/svg+xml", "png", "image/png", "ico", "image/x-icon", "json", "application/json",
             "woff2", "font/woff2", "map", "application/json");
 
-    /** Where the UI listens and what it proxies to. */
-    public record Config(String host, int port, String aamUrl, String farmUrl) {
+    /**
+     * Where the UI listens and what it proxies to.
+     *
+     * @param token the access token: required of the browser (once as {@code ?token=}, then a same-site cookie) and sent
+     *              on to the AAM and the farm; empty: none (refused when bound beyond loopback)
+     */
+    public record Config(String host, int port, String aamUrl, String farmUrl, Optional<AccessToken> token) {
         public Config {
             Objects.requireNonNull(host, "host");
             if (port < 0 || port > 65_535) throw new IllegalArgumentException("ui port must be 0-65535, was " + port);
             aamUrl = trimmed("aam url", aamUrl);
             farmUrl = trimmed("farm url", farmUrl);
+            token = token == null ? Optional.empty() : token;
+            AccessToken.requireBeyondLoopback("UI", host, token);
+        }
+
+        /** Without an access token. */
+        public Config(String host, int port, String aamUrl, String farmUrl) {
+            this(host, port, aamUrl, farmUrl, Optional.empty());
         }
 
         private static String trimmed(String what, String url) {
@@ -55,13 +71,21 @@ public final class UiServer implements AutoCloseable {
         }
     }
 
+    /** The cookie that carries the access token after the first visit with {@code ?token=}. */
+    static final String COOKIE = "gauntlet_token";
+    /** Headers of the browser that stop at the UI: it checked them, and it speaks for the page to the AAM and the farm. */
+    private static final Set<String> BROWSER_ONLY = Set.of("cookie", "origin", "sec-fetch-site", "sec-fetch-mode", "sec-fetch-dest",
+            "sec-fetch-user", AccessToken.HEADER.toLowerCase(Locale.ROOT));
+
     private final Config config;
+    private final BrowserGuard guard;
     private final HttpClient http;
     private final ClassLoader loader = UiServer.class.getClassLoader();
     private Javalin app;
 
     private UiServer(Config config) {
         this.config = config;
+        this.guard = BrowserGuard.forBinding(config.host());
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
@@ -88,6 +112,7 @@ public final class UiServer implements AutoCloseable {
             cfg.startup.showJavalinBanner = false;
             cfg.http.maxRequestSize = 16L * 1024 * 1024;
             Listening.on(cfg.jetty, config.host(), config.port());
+            cfg.routes.before(this::edge);
             for (HandlerType m : METHODS) {
                 cfg.routes.addHttpHandler(m, "/api", ctx -> proxy(ctx, config.aamUrl(), "/api"));
                 cfg.routes.addHttpHandler(m, "/api/<rest>", ctx -> proxy(ctx, config.aamUrl(), "/api"));
@@ -104,6 +129,64 @@ public final class UiServer implements AutoCloseable {
         app.start();
         LOG.info("UI listening on {} (AAM {}, farm {}){}", url(), config.aamUrl(), config.farmUrl(),
                 bundled() ? "" : " - the UI bundle is not built: run ./gauntlet build");
+    }
+
+    /**
+     * Before every route: the Host names this server; the access token, when set, comes with the request (cookie,
+     * header, or once as {@code ?token=} on a page, which sets the cookie); {@code /api} and {@code /farm} requests
+     * that change state come from no other site and carry JSON.
+     */
+    private void edge(Context ctx) {
+        Refusal refusal = guard.checkHost(ctx.header("Host"));
+        if (refusal == null && config.token().isPresent()) {
+            refusal = token(ctx, config.token().get());
+            if (refusal == REDIRECTED) return;
+        }
+        boolean proxied = ctx.path().startsWith("/api") || ctx.path().startsWith("/farm/");
+        if (refusal == null && proxied && ctx.method() != HandlerType.GET && ctx.method() != HandlerType.HEAD && ctx.method() != HandlerType.OPTIONS) {
+            refusal = guard.checkStateChange(ctx::header, Edge.bodyLength(ctx));
+        }
+        if (refusal == null) return;
+        boolean page = ctx.method() == HandlerType.GET && !proxied;
+        ctx.status(refusal.status());
+        if (page) {
+            ctx.contentType("text/plain; charset=utf-8").result(refusal.status() == 401
+                    ? "This control room needs its access token: open the address printed when it started (" + url() + "/?token=…)."
+                    : refusal.message());
+        } else {
+            ctx.contentType("application/json").result("{\"error\":" + Json.write(refusal.error()) + ",\"field\":" + Json.write(refusal.field())
+                    + ",\"message\":" + Json.write(refusal.message()) + "}");
+        }
+        ctx.skipRemainingHandlers();
+    }
+
+    /**
+     * The token check of one request: the cookie or the header; or, on a page, {@code ?token=} which, when right, sets
+     * the cookie and sends the browser to the same address without it (so it stays out of history and logs).
+     */
+    private Refusal token(Context ctx, AccessToken token) {
+        String cookie = ctx.cookie(COOKIE);
+        Refusal r = token.check(name -> name.equals(AccessToken.HEADER) && ctx.header(name) == null ? cookie : ctx.header(name), false);
+        if (r == null) return null;
+        String query = ctx.queryParam("token");
+        if (query != null && ctx.method() == HandlerType.GET) {
+            Refusal q = token.check(name -> name.equals(AccessToken.HEADER) ? query : null, false);
+            if (q != null) return q;
+            // SameSite=Strict: no other site's page makes the browser send it; HttpOnly: no script reads it.
+            ctx.res().addHeader("Set-Cookie", COOKIE + "=" + query + "; Path=/; HttpOnly; SameSite=Strict");
+            ctx.redirect(ctx.path(), io.javalin.http.HttpStatus.SEE_OTHER);
+            ctx.skipRemainingHandlers();
+            return REDIRECTED;
+        }
+        return r;
+    }
+
+    /** Not a refusal: the browser was sent on, with the cookie set. */
+    private static final Refusal REDIRECTED = new Refusal(303, null, "redirected");
+
+    /** The address to open in a browser: with {@code ?token=} when a token is set. */
+    public String openUrl() {
+        return url() + "/" + config.token().map(t -> "?token=" + t.value()).orElse("");
     }
 
     /** A file of the bundle; any other path is the single-page app's own route, answered with index.html. */
@@ -145,9 +228,11 @@ public final class UiServer implements AutoCloseable {
         HttpRequest.Builder req = HttpRequest.newBuilder(uri).method(ctx.method().name(),
                 body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         for (String name : Collections.list(ctx.req().getHeaderNames())) {
-            if (HOP.contains(name.toLowerCase(Locale.ROOT))) continue;
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (HOP.contains(lower) || BROWSER_ONLY.contains(lower)) continue;
             for (String v : Collections.list(ctx.req().getHeaders(name))) req.header(name, v);
         }
+        config.token().ifPresent(t -> req.header(AccessToken.HEADER, t.value()));
         HttpResponse<InputStream> res;
         try {
             res = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());

@@ -245,7 +245,7 @@ class ProxyDropInTest {
         JsonNode health = json(f.get("/health"));
         assertThat(health.path("proxy_ports").path("stripe_mock").asInt()).isEqualTo(f.aam.proxyPorts().get("stripe_mock")).isPositive();
         assertThat(health.path("proxy_ports").path("github_mock").asInt()).isEqualTo(f.aam.proxyPorts().get("github_mock")).isPositive();
-        assertThat(f.aam.proxyPortBacklogs()).hasSize(2).allSatisfy((port, backlog) -> assertThat(backlog).isEqualTo(Listening.ACCEPT_QUEUE));
+        assertThat(f.aam.proxyPortBacklogs()).hasSize(2).allSatisfy((port, backlog) -> assertThat(backlog).isEqualTo(dev.gauntlet.http.Listeners.ACCEPT_QUEUE));
     }
 
     @Test

@@ -48,7 +48,7 @@ class UiServerTest {
 
     @Test
     void shouldServeTheBundleAndAnswerEveryAppRouteWithIndexHtml() {
-        assertThat(ui.listenBacklog()).isEqualTo(Listening.ACCEPT_QUEUE);
+        assertThat(ui.listenBacklog()).isEqualTo(dev.gauntlet.http.Listeners.ACCEPT_QUEUE);
         // The build puts the ui module's bundle on this module's test classpath.
         assertThat(UiServer.bundled()).as("the ui module's bundle is on the classpath").isTrue();
         HttpResponse<String> index = send("GET", "/", null);

@@ -11,7 +11,8 @@ import dev.gauntlet.farm.chaos.ChaosControl;
 import dev.gauntlet.farm.chaos.FaultType;
 import dev.gauntlet.farm.drift.DriftEngine;
 import dev.gauntlet.farm.http.BadInput;
-import dev.gauntlet.farm.http.BrowserGuard;
+import dev.gauntlet.http.BrowserGuard;
+import dev.gauntlet.http.Refusal;
 import dev.gauntlet.farm.http.FarmRequest;
 import dev.gauntlet.farm.http.Reply;
 import dev.gauntlet.farm.http.RequestInput;
@@ -470,8 +471,8 @@ public final class AdminApi {
         Reply reply;
         try {
             byte[] body = RequestInput.body(ctx);
-            BrowserGuard.Refusal refusal = guard.checkStateChange(ctx::header, body.length);
-            reply = refusal != null ? forbidden(refusal) : action.apply(RequestInput.of(ctx, ctx.method().name(), ctx.path(), body));
+            Refusal refusal = guard.checkStateChange(ctx::header, body.length);
+            reply = refusal != null ? refused(refusal) : action.apply(RequestInput.of(ctx, ctx.method().name(), ctx.path(), body));
         } catch (BadInput e) {
             reply = badRequest(e);
         } catch (RequestInput.TooLarge e) {
@@ -480,9 +481,9 @@ public final class AdminApi {
         send(ctx, reply);
     }
 
-    /** The farm's own answer to a guard's refusal: 403 {"error":"forbidden","field","message"}. */
-    public static Reply forbidden(BrowserGuard.Refusal refusal) {
-        return envelope(403, "forbidden", refusal.field(), refusal.message());
+    /** The farm's own answer to its edge's refusal: 403 forbidden or 401 unauthorized, {"error","field","message"}. */
+    public static Reply refused(Refusal refusal) {
+        return envelope(refusal.status(), refusal.error(), refusal.field(), refusal.message());
     }
 
     /** The farm's own answer to bad input: 400 {"error":"bad_request","field","message"}. */

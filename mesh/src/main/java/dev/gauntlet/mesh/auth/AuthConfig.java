@@ -50,7 +50,7 @@ public sealed interface AuthConfig permits AuthConfig.None, AuthConfig.ApiKey, A
         public static final int MAX_SESSIONS = 64;
 
         public OAuth2 {
-            Checks.text("auth.token_url", tokenUrl);
+            Checks.httpUrl("auth.token_url", tokenUrl);
             grant = grant == null ? "client_credentials" : grant;
             if (!grant.equals("client_credentials") && !grant.equals("password")) {
                 throw new IllegalArgumentException("auth.grant must be client_credentials or password, was '" + grant + "'");

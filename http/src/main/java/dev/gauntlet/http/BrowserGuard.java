@@ -1,4 +1,4 @@
-package dev.gauntlet.farm.http;
+package dev.gauntlet.http;
 
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -22,12 +22,9 @@ import java.util.function.Function;
  *   text/plain, form and multipart bodies are what a page can send without the browser asking first (a CORS "simple
  *   request", fetch.spec.whatwg.org), so refusing them leaves a page nothing it can send.</li>
  * </ul>
- * A refusal is a value naming the header at fault; the caller answers it 403.
+ * A refusal is a value naming the header at fault ({@link Refusal}, status 403).
  */
 public final class BrowserGuard {
-
-    /** Why a request was refused: the header at fault and a sentence for the client. */
-    public record Refusal(String field, String message) {}
 
     private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", normalise("[::1]"));
 
@@ -52,6 +49,12 @@ public final class BrowserGuard {
         return new BrowserGuard(hosts);
     }
 
+    /** Whether a bind address keeps a server on this machine (a loopback name or address). */
+    public static boolean isLoopback(String bindHost) {
+        String h = normalise(bindHost);
+        return LOOPBACK.contains(h) || h.startsWith("127.");
+    }
+
     /** The host names this guard accepts (lower case, IPv6 in brackets, no port). */
     public Set<String> hosts() {
         return hosts;
@@ -62,40 +65,58 @@ public final class BrowserGuard {
         if (hostHeader == null || hostHeader.isEmpty()) return null;
         String host = withoutPort(hostHeader);
         if (hosts.contains(host)) return null;
-        return new Refusal("Host", "Host '" + hostHeader + "' is not a name of this server (accepted: " + hosts
+        return Refusal.forbidden("Host", "Host '" + hostHeader + "' is not a name of this server (accepted: " + hosts
                 + " with any port); a page whose name resolves here (DNS rebinding) is refused");
     }
 
     /**
-     * Null when a state-changing request may proceed: Host as in {@link #checkHost}, not from another site, and a
-     * JSON body (or none).
+     * Null when a state-changing request may proceed: Host as in {@link #checkHost}, not from another site
+     * ({@link #checkSameSite}), and a JSON body (or none).
      *
      * @param header     the request's headers by name
      * @param bodyLength the body's length in bytes (0 when there is none)
      */
     public Refusal checkStateChange(Function<String, String> header, long bodyLength) {
+        Refusal site = checkSameSite(header);
+        if (site != null) return site;
+        return checkContentType(header.apply("Content-Type"), bodyLength, Set.of("application/json"));
+    }
+
+    /**
+     * Null when the request names this server ({@link #checkHost}) and does not come from a page of another site:
+     * no {@code Sec-Fetch-Site: cross-site}, no {@code Origin} of another host (nor {@code Origin: null}). Programs
+     * (SDKs, curl) send neither header and pass.
+     */
+    public Refusal checkSameSite(Function<String, String> header) {
         Refusal host = checkHost(header.apply("Host"));
         if (host != null) return host;
         String site = header.apply("Sec-Fetch-Site");
         if (site != null && site.trim().equalsIgnoreCase("cross-site")) {
-            return new Refusal("Sec-Fetch-Site", "Sec-Fetch-Site: cross-site: a page of another site may not change this server's state");
+            return Refusal.forbidden("Sec-Fetch-Site", "Sec-Fetch-Site: cross-site: a page of another site may not change this server's state");
         }
         String origin = header.apply("Origin");
         if (origin != null && !origin.isEmpty()) {
             String originHost = originHost(origin);
             if (originHost == null || !hosts.contains(originHost)) {
-                return new Refusal("Origin", "Origin '" + origin + "' is another site; only pages of this server ("
+                return Refusal.forbidden("Origin", "Origin '" + origin + "' is another site; only pages of this server ("
                         + hosts + ") may change its state");
             }
         }
-        String type = header.apply("Content-Type");
+        return null;
+    }
+
+    /**
+     * Null when a body's {@code Content-Type} is one of {@code accepted} media types (or there is no body), else the
+     * refusal naming what is taken.
+     */
+    public static Refusal checkContentType(String type, long bodyLength, Set<String> accepted) {
         if (type == null || type.isBlank()) {
-            if (bodyLength > 0) return new Refusal("Content-Type", "a body without Content-Type is refused; send application/json");
+            if (bodyLength > 0) return Refusal.forbidden("Content-Type", "a body without Content-Type is refused; send " + String.join(" or ", accepted));
             return null;
         }
-        if (!mediaType(type).equals("application/json")) {
-            return new Refusal("Content-Type", "Content-Type '" + type + "' is refused: this endpoint takes application/json "
-                    + "(text/plain, form and multipart bodies are what any web page can send)");
+        if (!accepted.contains(mediaType(type))) {
+            return Refusal.forbidden("Content-Type", "Content-Type '" + type + "' is refused: this endpoint takes " + String.join(" or ", accepted)
+                    + (accepted.contains("application/json") ? " (text/plain, form and multipart bodies are what any web page can send)" : ""));
         }
         return null;
     }

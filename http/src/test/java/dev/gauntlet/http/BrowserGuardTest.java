@@ -1,4 +1,4 @@
-package dev.gauntlet.farm.http;
+package dev.gauntlet.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,7 +21,7 @@ class BrowserGuardTest {
     @Test
     void shouldRefuseAForeignHostNamingTheHeader() {
         for (String host : new String[] {"evil.example", "evil.example:8001", "127.0.0.2", "localhost.evil.example", "[::2]"}) {
-            BrowserGuard.Refusal r = loopback.checkHost(host);
+            Refusal r = loopback.checkHost(host);
             assertThat(r).as(host).isNotNull();
             assertThat(r.field()).isEqualTo("Host");
             assertThat(r.message()).contains(host);
@@ -54,7 +54,7 @@ class BrowserGuardTest {
     @Test
     void shouldRefuseBodiesAPageCanSendWithoutAsking() {
         for (String type : new String[] {"text/plain", "text/plain;charset=UTF-8", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"}) {
-            BrowserGuard.Refusal r = change(Map.of("Content-Type", type), 2);
+            Refusal r = change(Map.of("Content-Type", type), 2);
             assertThat(r).as(type).isNotNull();
             assertThat(r.field()).isEqualTo("Content-Type");
         }
@@ -71,7 +71,7 @@ class BrowserGuardTest {
         assertThat(change(Map.of("Origin", "http://127.0.0.1:8001", "Sec-Fetch-Site", "same-origin", "Content-Type", "application/json"), 2)).isNull();
     }
 
-    private BrowserGuard.Refusal change(Map<String, String> headers, long bodyLength) {
+    private Refusal change(Map<String, String> headers, long bodyLength) {
         return loopback.checkStateChange(name -> headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
                 .map(Map.Entry::getValue).findFirst().orElse(null), bodyLength);
     }

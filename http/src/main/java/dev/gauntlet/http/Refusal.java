@@ -13,6 +13,11 @@ public record Refusal(int status, String field, String message) {
 
     /** The error code a server's envelope carries for this refusal. */
     public String error() {
-        return status == 401 ? "unauthorized" : "forbidden";
+        return switch (status) {
+            case 400 -> "bad_request";
+            case 401 -> "unauthorized";
+            case 406 -> "not_acceptable";
+            default -> "forbidden";
+        };
     }
 }

@@ -148,6 +148,11 @@ public final class AamServer implements AutoCloseable {
         cfg.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.error(), e.field(), e.getMessage()));
         cfg.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), "http_" + e.getStatus(), null, e.getMessage()));
         cfg.routes.exception(Exception.class, (e, ctx) -> {
+            dev.gauntlet.http.Refusal input = dev.gauntlet.http.InputFault.of(e);
+            if (input != null) {
+                error(ctx, input.status(), input.error(), input.field(), input.message());
+                return;
+            }
             LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
             error(ctx, 500, "internal_error", null, "the AAM server failed on this request: " + e);
         });

@@ -188,7 +188,8 @@ final class ProxyRoutes {
         }
         String method = ctx.method().name();
         byte[] body = ctx.bodyAsBytes();
-        String type = body.length == 0 ? null : ctx.contentType();
+        // As sent: the upstream judges its charset (Jetty's own reading throws on one the JVM does not know).
+        String type = body.length == 0 ? null : ctx.header("Content-Type");
         String opId = ctx.header(OP_ID);
         String tenant = ctx.header(TENANT);
         return new MeshRequest(method, rest, headers, body, type, opId == null || opId.isBlank() ? null : opId,

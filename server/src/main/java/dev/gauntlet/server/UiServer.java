@@ -121,6 +121,12 @@ public final class UiServer implements AutoCloseable {
             cfg.routes.addHttpHandler(HandlerType.GET, "/<path>", this::file);
             cfg.routes.addHttpHandler(HandlerType.GET, "/", this::file);
             cfg.routes.exception(Exception.class, (e, ctx) -> {
+                dev.gauntlet.http.Refusal input = dev.gauntlet.http.InputFault.of(e);
+                if (input != null) {
+                    ctx.status(input.status()).contentType("application/json").result("{\"error\":\"" + input.error() + "\",\"field\":"
+                            + Json.write(input.field()) + ",\"message\":" + Json.write(input.message()) + "}");
+                    return;
+                }
                 LOG.warn("UI server failed on {} {}: {}", ctx.method(), ctx.path(), e.toString());
                 ctx.status(502).contentType("application/json").result("{\"error\":\"ui_server\",\"field\":null,\"message\":"
                         + Json.write(e.toString()) + "}");

@@ -18,12 +18,20 @@ import java.util.Optional;
  * @param watchInterval how often the services folder is checked for changes
  * @param dataDir       where the ledger and the fault log are kept on disk and restored from at start; null: memory only
  * @param token         the access token the admin routes require; empty: none (refused when bound beyond loopback)
+ * @param processingDeadline how long after its arrival a write may still begin executing (8 s); later it is refused
+ *                      with a 503 and never committed, so a client may read a timed-out write back after this bound
  */
 public record FarmConfig(String host, int port, long seed, Path servicesDir, Map<String, Integer> servicePorts,
                          Path chaosFile, InstantSource clock, Duration watchInterval, boolean builtIns, Path dataDir,
-                         Optional<AccessToken> token) {
+                         Optional<AccessToken> token, Duration processingDeadline) {
+
+    /** The default {@link #processingDeadline}: hell's longest processing (5 s) with room to spare. */
+    public static final Duration PROCESSING_DEADLINE = Duration.ofSeconds(8);
 
     public FarmConfig {
+        if (processingDeadline == null || processingDeadline.isNegative() || processingDeadline.isZero()) {
+            throw new IllegalArgumentException("processing_deadline must be positive, was " + processingDeadline);
+        }
         servicePorts = Map.copyOf(servicePorts);
         token = Objects.requireNonNull(token, "token");
         AccessToken.requireBeyondLoopback("farm", host, token);
@@ -43,6 +51,7 @@ public record FarmConfig(String host, int port, long seed, Path servicesDir, Map
         private Path chaosFile;
         private InstantSource clock = InstantSource.system();
         private Duration watchInterval = Duration.ofSeconds(1);
+        private Duration processingDeadline = PROCESSING_DEADLINE;
         private boolean builtIns = true;
         private Path dataDir;
         private Optional<AccessToken> token = Optional.empty();
@@ -101,6 +110,12 @@ public record FarmConfig(String host, int port, long seed, Path servicesDir, Map
             return this;
         }
 
+        /** How long after its arrival a write may still begin executing (default 8 s). */
+        public Builder processingDeadline(Duration deadline) {
+            this.processingDeadline = deadline;
+            return this;
+        }
+
         /** The access token the admin routes require (none by default; required when bound beyond loopback). */
         public Builder token(AccessToken token) {
             this.token = Optional.ofNullable(token);
@@ -108,7 +123,7 @@ public record FarmConfig(String host, int port, long seed, Path servicesDir, Map
         }
 
         public FarmConfig build() {
-            return new FarmConfig(host, port, seed, servicesDir, servicePorts, chaosFile, clock, watchInterval, builtIns, dataDir, token);
+            return new FarmConfig(host, port, seed, servicesDir, servicePorts, chaosFile, clock, watchInterval, builtIns, dataDir, token, processingDeadline);
         }
 
         private static int checkPort(String what, int port) {

@@ -50,7 +50,7 @@ public final class FarmServer implements AutoCloseable {
         ChaosCatalog chaos = config.chaosFile() == null ? ChaosCatalog.builtIn() : ChaosCatalog.load(config.chaosFile());
         this.farm = new Farm(config.seed(), config.clock(), chaos);
         this.catalog = new ServiceCatalog(farm, config.servicesDir());
-        this.pipeline = new ServicePipeline(farm);
+        this.pipeline = new ServicePipeline(farm, config.processingDeadline());
         this.guard = BrowserGuard.forBinding(config.host());
         this.watcher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "farm-services-watcher");

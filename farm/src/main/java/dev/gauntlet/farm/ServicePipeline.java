@@ -40,9 +40,18 @@ final class ServicePipeline {
     private static final String HELD = "gauntlet.secondary-limit-permit";
 
     private final Farm farm;
+    /**
+     * How long after its arrival a write may still begin executing; later, it is refused (503, fault type
+     * {@code overloaded}) and nothing is committed. Hell's longest processing (its latency cap, 5 s, of which a slow
+     * fault spends up to 3 s before the handler) fits well inside the default 8 s; a farm starved of CPU would
+     * otherwise commit writes long after their client stopped waiting, and a read-back in between would miss them
+     * ({@code dlq.in_flight_for}, 10 s for the built-in connectors, is this bound plus a margin).
+     */
+    private final long deadlineNanos;
 
-    ServicePipeline(Farm farm) {
+    ServicePipeline(Farm farm, java.time.Duration processingDeadline) {
         this.farm = farm;
+        this.deadlineNanos = processingDeadline.toNanos();
     }
 
     /**
@@ -154,9 +163,15 @@ final class ServicePipeline {
                 logFault(svc, auth, ordinal, struck, method, path);
                 return executionError.copy();
             };
+            if (route.write()) handler = withinDeadline(handler, arrivedNanos(ctx), deadlineNanos, () -> logFault(svc, auth, ordinal,
+                    new Fault(FaultType.overloaded, 503, false, 0), method, path));
             // The ledger records the key header as sent (a stand-in op id), whether or not key semantics apply.
             String sentKey = svc.idempotency() == null ? null : request.header(svc.spec().idempotency().header());
-            reply = execute(handler, new Call(request, svc, farm, auth.client(), sentKey), key, processing);
+            try {
+                reply = execute(handler, new Call(request, svc, farm, auth.client(), sentKey), key, processing);
+            } catch (TooLate late) {
+                reply = flavor.error(FarmError.server(503));
+            }
             if (limit != null) flavor.limitHeaders(limit, reply);
         }
 
@@ -240,6 +255,30 @@ final class ServicePipeline {
 
     // Names this draw among any others added per request ("lock" in ASCII); its value is arbitrary.
     private static final long LOCK_TIMEOUT_SALT = 0x6C6F636BL;
+
+    /** A write that would begin executing past its processing deadline: thrown so that its key, if any, stays free. */
+    private static final class TooLate extends RuntimeException {
+        TooLate() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** The handler, refused (logged, {@link TooLate}) when it would begin past the request's processing deadline. */
+    private static Route.RouteHandler withinDeadline(Route.RouteHandler handler, long arrivedNanos, long deadlineNanos, Runnable logRefusal) {
+        return call -> {
+            if (System.nanoTime() - arrivedNanos > deadlineNanos) {
+                logRefusal.run();
+                throw new TooLate();
+            }
+            return handler.handle(call);
+        };
+    }
+
+    /** When the server began reading the request (Jetty's clock); now, where that cannot be told. */
+    private static long arrivedNanos(Context ctx) {
+        var jetty = org.eclipse.jetty.ee10.servlet.ServletContextRequest.getServletContextRequest(ctx.req());
+        return jetty == null ? System.nanoTime() : jetty.getBeginNanoTime();
+    }
 
     private static Reply run(Route.RouteHandler handler, Call call) {
         try {

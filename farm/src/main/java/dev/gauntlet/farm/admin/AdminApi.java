@@ -255,6 +255,9 @@ public final class AdminApi {
         } catch (IllegalArgumentException e) {
             throw new BadInput("type", "type must be one of " + java.util.Arrays.toString(FaultType.values()) + ", was '" + typeName + "'");
         }
+        if (type == FaultType.overloaded) {
+            throw new BadInput("type", "overloaded is the farm's own refusal of a write it could not begin in time, not a fault to script");
+        }
         String method = text(body, "method", false);
         if (method != null && !List.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD").contains(method.toUpperCase(java.util.Locale.ROOT))) {
             throw new BadInput("method", "method must be GET, POST, PUT, PATCH, DELETE or HEAD, was '" + method + "'");

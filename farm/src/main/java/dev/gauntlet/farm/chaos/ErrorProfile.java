@@ -23,6 +23,9 @@ public record ErrorProfile(String name, Map<FaultType, Double> errors, Map<Fault
         double total = 0;
         for (var e : weights.entrySet()) {
             if (e.getValue() < 0) throw new IllegalArgumentException(profile + "." + part + "." + e.getKey() + " must be ≥ 0, was " + e.getValue());
+            if (e.getKey() == FaultType.overloaded) {
+                throw new IllegalArgumentException(profile + "." + part + " cannot hold overloaded (the farm's own refusal of a late write, never drawn)");
+            }
             if (e.getKey().isNetwork() != network && e.getKey() != FaultType.timeout) {
                 throw new IllegalArgumentException(profile + "." + part + " cannot hold " + e.getKey()
                         + (network ? " (not a socket fault)" : " (a socket fault: list it under network)"));

@@ -49,6 +49,7 @@ public final class FaultPlanner {
             case truncate -> new Fault(type, 0, true, delay);
             case reset, close -> new Fault(type, 0, aux < 0.5, delay);
             case rate_limit, lock_timeout, auth_revoke -> new Fault(type, 0, false, delay);
+            case overloaded -> throw new IllegalStateException("overloaded is never drawn (ErrorProfile refuses it)");
         };
     }
 

@@ -14,6 +14,12 @@ public enum FaultType {
     lock_timeout(false),
     /** The access token is revoked before its TTL; the request gets the vendor's expired-session answer. */
     auth_revoke(false),
+    /**
+     * Not drawn by the dial: a write the farm could not begin executing within its processing deadline of the request's
+     * arrival (its own CPU starved, a long injected slowness) is refused with a 503 and never committed. So a write is
+     * committed within that deadline or never: the bound a client's read-back after a timeout relies on.
+     */
+    overloaded(false),
     /** A response delayed well past the level's normal latency. */
     slow(false),
     /** No response ever comes; the client's read timeout has to fire. */

@@ -10,18 +10,19 @@ import java.util.Map;
 
 /**
  * Everything a run measured, in the shape of {@code report.json} (DESIGN.md section 6 keeps these keys stable:
- * scenario, seed, duration_s, thresholds, totals, latency_ms, connectors, baseline, baselines).
+ * scenario, seed, duration_s, thresholds, totals, latency_ms, connectors, resources, baseline, baselines).
  *
  * @param halted    why a halt condition ended the run early, or null when it ran its course
  * @param target    what the load went through: "mesh", "aam", or a baseline's name ("naive", "naive-retry", …)
  * @param series    one point per second, for the charts
+ * @param resources what the run cost the machine: CPU seconds and peak RSS per process, CPU per operation
  * @param baselines the same workload through each baseline client ({@code --compare naive,naive-retry}), by name in the
  *                  order they ran; empty without {@code --compare} (and then left out of the JSON)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunReport(String scenario, long seed, double durationS, String startedAt, boolean passed, String halted,
                         String target, List<ThresholdResult> thresholds, Totals totals, Latency latencyMs,
-                        Map<String, ConnectorFigures> connectors, List<SeriesPoint> series,
+                        Map<String, ConnectorFigures> connectors, List<SeriesPoint> series, Resources resources,
                         @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, RunReport> baselines) {
 
     public RunReport {
@@ -59,7 +60,7 @@ public record RunReport(String scenario, long seed, double durationS, String sta
         if (baselines.containsKey(run.target())) throw new IllegalArgumentException("baseline '" + run.target() + "' is in the report already");
         var all = new LinkedHashMap<>(baselines);
         all.put(run.target(), run);
-        return new RunReport(scenario, seed, durationS, startedAt, passed, halted, target, thresholds, totals, latencyMs, connectors, series, all);
+        return new RunReport(scenario, seed, durationS, startedAt, passed, halted, target, thresholds, totals, latencyMs, connectors, series, resources, all);
     }
 
     public long failedThresholds() {

@@ -21,12 +21,24 @@ public final class Summary {
                 t.retries(), t.retrySuccessRate() * 100, t.dlqPending(), t.lost(), t.duplicates()));
         var l = r.latencyMs();
         sb.append(String.format(Locale.ROOT, "  latency ms  p50 %.1f  p95 %.1f  p99 %.1f  max %.1f%n", l.p50(), l.p95(), l.p99(), l.max()));
+        resources(sb, r.resources());
         if (withBaseline && !r.baselines().isEmpty()) baselines(sb, r);
         sb.append("  thresholds:\n");
         for (ThresholdResult th : r.thresholds()) {
             sb.append("    ").append(th.pass() ? "✓ " : "✗ ").append(th.expr()).append("   (measured ").append(JUnitXml.value(th.value())).append(")\n");
         }
         return sb.toString();
+    }
+
+    /** CPU per operation over every process the run could see, then each process's share and peak memory. */
+    private static void resources(StringBuilder sb, Resources res) {
+        if (res == null || res.processes().isEmpty()) return;
+        sb.append(String.format(Locale.ROOT, "  CPU %.1f s  %.3f ms per operation:", res.cpuS(), res.cpuMsPerOp()));
+        for (Resources.Process p : res.processes()) {
+            sb.append(String.format(Locale.ROOT, "  %s %.1f s", p.role(), p.cpuS()));
+            if (p.peakRssBytes() > 0) sb.append(String.format(Locale.ROOT, " (peak RSS %d MB)", p.peakRssBytes() >> 20));
+        }
+        sb.append('\n');
     }
 
     /** The run beside each baseline, one column each, in the order they ran. */

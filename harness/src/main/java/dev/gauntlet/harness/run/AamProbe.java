@@ -70,6 +70,12 @@ final class AamProbe implements MeshProbe {
         return worst;
     }
 
+    @Override
+    public JsonNode process() {
+        JsonNode health = get("/health");
+        return health == null ? null : health.get("process");
+    }
+
     /** Not exposed by the AAM's API yet: a threshold on it fails as "not measured" for a remote run. */
     @Override
     public double dlqDelayMs() {

@@ -42,6 +42,20 @@ public final class FarmControl {
         post("/admin/chaos", body);
     }
 
+    /** What the farm's process has cost so far ({@code process} of {@code /admin/status}); null when it cannot be read. */
+    public com.fasterxml.jackson.databind.JsonNode process() {
+        try {
+            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(url + "/admin/status")).timeout(Duration.ofSeconds(10)).GET().build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            return r.statusCode() == 200 ? JSON.readTree(r.body()).get("process") : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
     public GroundTruth ledger() {
         return new FarmLedger(url, http);
     }

@@ -21,6 +21,14 @@ public interface MeshProbe extends PendingWrites {
     /** auth_expired failures that reached a caller. */
     long authExpiredSurfaced();
 
+    /**
+     * What the mesh's process has cost so far ({@code process} of an AAM's {@code /health}) when it runs in a process of
+     * its own; null when it runs in the runner's process (or there is no mesh).
+     */
+    default com.fasterxml.jackson.databind.JsonNode process() {
+        return null;
+    }
+
     MeshProbe NONE = new MeshProbe() {
         @Override public long dlqBacklog() { return 0; }
         @Override public long openCircuits() { return 0; }

@@ -73,6 +73,9 @@ public final class ScenarioRunner {
         String runId = scenario.name() + "-" + Long.toString(System.nanoTime() & 0xFFFFFFL, 36);
         if (resetFarm) farm.reset(scenario.seed());
         Instant startedAt = Instant.now();
+        ResourceMeter meter = ResourceMeter.start(List.of(ResourceMeter.self(),
+                new ResourceMeter.Source("farm", () -> ResourceMeter.Figure.of(farm.process())),
+                new ResourceMeter.Source("aam", () -> ResourceMeter.Figure.of(target.probe().process()))));
         long t0 = System.nanoTime();
         RunRecorder recorder = new RunRecorder(t0);
         var intents = new ConcurrentLinkedQueue<IntendedWrite>();
@@ -137,6 +140,8 @@ public final class ScenarioRunner {
         }
         recorder.rollSecond();
 
+        // Measured before the checker reads the ledger: the run's cost, not the proof's.
+        var resources = meter.stop(recorder.connectors().stream().mapToLong(c -> recorder.figures(c).ops()).sum());
         CheckResult check = new Checker(farm.ledger(), target.probe()).check(List.copyOf(intents));
         double loadS = Math.max(1e-3, loadNanos / 1e9);
         Figures figures = new Figures(recorder, check, target, loadS);
@@ -144,7 +149,7 @@ public final class ScenarioRunner {
         for (Threshold t : scenario.thresholds()) results.add(t.evaluate(figures));
         boolean passed = halted.get() == null && results.stream().allMatch(ThresholdResult::pass);
         return new RunReport(scenario.name(), scenario.seed(), loadS, startedAt.toString(), passed, halted.get(), target.label(),
-                results, figures.totals(), recorder.latency(null), figures.perConnector(), List.copyOf(series), Map.of());
+                results, figures.totals(), recorder.latency(null), figures.perConnector(), List.copyOf(series), resources, Map.of());
     }
 
     /** Refuses a scenario naming a workflow or connector that does not exist, before any load starts. */

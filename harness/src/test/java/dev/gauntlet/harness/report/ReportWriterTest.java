@@ -38,6 +38,7 @@ class ReportWriterTest {
                         new ThresholdResult("dlq_delay_ms < 5000", Double.NaN, false)),
                 totals, lat, Map.of("stripe_mock", stripe),
                 List.of(new RunReport.SeriesPoint(1, 15, 0.98, 80, 2, 0, "ramp"), new RunReport.SeriesPoint(2, 17, 1.0, 95, 3, 1, "hold")),
+                new Resources(List.of(new Resources.Process("runner+farm", 4242, 30.5, 700L << 20)), 30.5, 30.5),
                 null);
     }
 
@@ -60,6 +61,9 @@ class ReportWriterTest {
         assertThat(j.get("baseline").has("baseline")).isFalse();
         assertThat(j.get("baseline").has("baselines")).isFalse();
         assertThat(j.get("baselines").get("naive")).isEqualTo(j.get("baseline"));
+        assertThat(j.at("/resources/cpu_ms_per_op").asDouble()).isEqualTo(30.5);
+        assertThat(j.at("/resources/processes/0/role").asText()).isEqualTo("runner+farm");
+        assertThat(j.at("/resources/processes/0/peak_rss_bytes").asLong()).isEqualTo(700L << 20);
     }
 
     @Test
@@ -158,7 +162,8 @@ class ReportWriterTest {
     @Test
     void shouldSummariseEveryThresholdWithItsValue() {
         String s = Summary.render(sample(), false);
-        assertThat(s).contains("FAILED", "✗ duplicates == 0   (measured 1)", "✓ p99_ms < 2000   (measured 90.50)", "not measured");
+        assertThat(s).contains("FAILED", "✗ duplicates == 0   (measured 1)", "✓ p99_ms < 2000   (measured 90.50)", "not measured",
+                "CPU 30.5 s  30.500 ms per operation:  runner+farm 30.5 s (peak RSS 700 MB)");
     }
 
     @Test

@@ -75,6 +75,10 @@ class ScenarioRunnerTest {
             assertThat(r.passed()).as("a failed threshold fails the run").isFalse();
             assertThat(seconds).as("a progress line each second of a 2 s run (the last may fall after its end)").isNotEmpty();
             assertThat(r.series()).isNotEmpty();
+            // Mesh, farm and load share this process: it is counted once, under both roles.
+            assertThat(r.resources().processes()).extracting(p -> p.role()).containsExactly("runner+farm");
+            assertThat(r.resources().cpuS()).isPositive();
+            assertThat(r.resources().cpuMsPerOp()).isEqualTo(Math.round(r.resources().cpuS() * 1000 / r.totals().logicalOps() * 1e4) / 1e4);
         }
     }
 

@@ -50,6 +50,16 @@ final class AamProbe implements MeshProbe {
     }
 
     @Override
+    public long callsInFlight() {
+        long calls = 0;
+        for (String id : services.keySet()) {
+            JsonNode st = get("/connectors/" + id + "/status");
+            calls += st == null ? 0 : st.path("stages").path("observe").path("in_flight").asLong();
+        }
+        return calls;
+    }
+
+    @Override
     public long openCircuits() {
         long open = 0;
         for (String id : services.keySet()) {

@@ -9,6 +9,15 @@ public interface MeshProbe extends PendingWrites {
     /** DLQ entries waiting (pending or replaying). */
     long dlqBacklog();
 
+    /**
+     * Calls a mesh in a process of its own is still working on (its callers may have stopped waiting for them): a run
+     * lets them finish before the checker reads the ledger, or they would count as lost. 0 for a mesh in this process,
+     * whose callers all waited for their answers.
+     */
+    default long callsInFlight() {
+        return 0;
+    }
+
     /** Circuits open now, over all connectors. */
     long openCircuits();
 

@@ -184,10 +184,14 @@ public final class ScenarioRunner {
         return out;
     }
 
-    /** After the load, waits (bounded) for the DLQ to replay what it holds, so "pending" means really stuck. */
+    /**
+     * After the load, waits (bounded) for the DLQ to replay what it holds, so "pending" means really stuck, and for a
+     * separate AAM to finish the calls it is still working on (their callers may have given up waiting): until then
+     * such a write is neither committed nor parked, and the checker would call it lost.
+     */
     private static void settle(Duration max, MeshProbe probe, BooleanSupplier stop) throws InterruptedException {
         long deadline = System.nanoTime() + max.toNanos();
-        while (probe.dlqBacklog() > 0 && System.nanoTime() < deadline && !stop.getAsBoolean()) {
+        while ((probe.dlqBacklog() > 0 || probe.callsInFlight() > 0) && System.nanoTime() < deadline && !stop.getAsBoolean()) {
             Thread.sleep(200);
         }
     }

@@ -13,6 +13,8 @@ import java.util.Map;
 public final class ObserveStage implements Stage {
 
     private final ConnectorMetrics metrics;
+    /** Calls that entered the pipeline and have no outcome yet (a run waits for them before its checker reads the ledger). */
+    private final java.util.concurrent.atomic.LongAdder inFlight = new java.util.concurrent.atomic.LongAdder();
 
     public ObserveStage(ConnectorSpec spec, MeshContext context) {
         this.metrics = context.metrics().connector(spec.id());
@@ -28,9 +30,14 @@ public final class ObserveStage implements Stage {
         // Latency by the monotonic nanosecond counter, as the transport times attempts: the injected clock gives
         // instants (and allocates one per read), and a fake clock would make every call last zero.
         long start = System.nanoTime();
-        Outcome outcome = next.proceed(exchange);
-        metrics.record(exchange.attempts(), outcome, System.nanoTime() - start);
-        return outcome;
+        inFlight.increment();
+        try {
+            Outcome outcome = next.proceed(exchange);
+            metrics.record(exchange.attempts(), outcome, System.nanoTime() - start);
+            return outcome;
+        } finally {
+            inFlight.decrement();
+        }
     }
 
     /** Calls, attempts and outcomes so far. */
@@ -39,6 +46,7 @@ public final class ObserveStage implements Stage {
         var s = metrics.snapshot(Map.of());
         var out = new LinkedHashMap<String, Object>();
         out.put("calls", s.calls());
+        out.put("in_flight", inFlight.sum());
         out.put("succeeded", s.succeeded());
         out.put("failed", s.failed());
         out.put("attempts", s.attempts());

@@ -87,4 +87,19 @@ class MetricsIntegrationTest {
         assertThat(rows.stream().mapToLong(MetricRollup::calls).sum()).isEqualTo(60);
         assertThat(rows).extracting(MetricRollup::second).doesNotHaveDuplicates();
     }
+
+    @Test
+    void shouldCountTheCallsStillInFlight() throws Exception {
+        farm.chaos("{\"level\":\"calm\"}");
+        farm.post("/admin/faults/script", "{\"service\":\"stripe_mock\",\"type\":\"slow\",\"method\":\"GET\",\"delay_ms\":1500}");
+        try (Mesh mesh = Mesh.builder().store(new MemoryStore()).build()) {
+            Connector stripe = mesh.register(ConnectorSpec.builder("stripe_mock", farm.serviceUrl("stripe_mock")).flavor("stripe")
+                    .header("Authorization", "Bearer sk_test_gauntlet_4eC39HqLyjWDarjtT1zdp7dc").build());
+            Thread slow = Thread.ofVirtual().start(() -> stripe.get("/v1/customers?limit=1"));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                    .until(() -> ((Number) stripe.status().get("observe").get("in_flight")).longValue() == 1);
+            slow.join(10_000);
+            assertThat(((Number) stripe.status().get("observe").get("in_flight")).longValue()).isZero();
+        }
+    }
 }

@@ -22,8 +22,23 @@ public class MeshException extends RuntimeException {
 
     /** The call failed and will not be tried again by the mesh (reads, unretryable errors, exhausted retries). */
     public static final class CallFailed extends MeshException {
+        private final int status;
+
         public CallFailed(String connector, ErrorClass errorClass, List<Attempt> attempts, String message) {
+            this(connector, errorClass, attempts, message, 0);
+        }
+
+        /** @param status the HTTP status of the final failure (the upstream's, or the mesh's own 409), 0 when none */
+        public CallFailed(String connector, ErrorClass errorClass, List<Attempt> attempts, String message, int status) {
             super(connector, errorClass, attempts, message);
+            this.status = status;
+        }
+
+        public int status() { return status; }
+
+        /** Another send of the same write is in progress (see {@link dev.gauntlet.mesh.pipeline.Outcome.Failure#inProgress}). */
+        public boolean inProgress() {
+            return status == 409 && errorClass() == ErrorClass.server_error;
         }
     }
 

@@ -16,7 +16,11 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-/** A connector's Resilience4j breakers, one per tenant, all on the mesh's injected clock. */
+/**
+ * A connector's Resilience4j breakers, one per tenant, all on the mesh's injected clock. A connector has two sets: one for
+ * live calls and one for its DLQ replays ({@link #forReplays}), so writes that always fail (poison entries) open only the
+ * replays' breaker and never refuse live traffic.
+ */
 public final class ConnectorCircuits {
 
     /**
@@ -33,8 +37,19 @@ public final class ConnectorCircuits {
     private final CircuitConfig config;
     private final CircuitBreakerConfig breakerConfig;
     private final Map<String, CircuitBreaker> tenants = new ConcurrentHashMap<>();
+    private final boolean replays;
 
     public ConnectorCircuits(String connector, CircuitConfig config, MeshContext context) {
+        this(connector, config, context, false);
+    }
+
+    /** The breakers of a connector's DLQ replays: same settings, own state, transitions as {@link ReplayCircuitTransition}. */
+    public static ConnectorCircuits forReplays(String connector, CircuitConfig config, MeshContext context) {
+        return new ConnectorCircuits(connector, config, context, true);
+    }
+
+    private ConnectorCircuits(String connector, CircuitConfig config, MeshContext context, boolean replays) {
+        this.replays = replays;
         this.connector = connector;
         this.context = context;
         this.config = config;
@@ -63,9 +78,14 @@ public final class ConnectorCircuits {
     }
 
     private CircuitBreaker create(String tenant) {
-        CircuitBreaker b = CircuitBreaker.of(connector + "/" + tenant, breakerConfig);
-        b.getEventPublisher().onStateTransition(e -> context.events().publish(new CircuitTransition(context.clock().instant(),
-                connector, tenant, name(e.getStateTransition().getFromState()), name(e.getStateTransition().getToState()))));
+        CircuitBreaker b = CircuitBreaker.of(connector + "/" + tenant + (replays ? " (replays)" : ""), breakerConfig);
+        b.getEventPublisher().onStateTransition(e -> {
+            String from = name(e.getStateTransition().getFromState());
+            String to = name(e.getStateTransition().getToState());
+            var at = context.clock().instant();
+            context.events().publish(replays ? new ReplayCircuitTransition(at, connector, tenant, from, to)
+                    : new CircuitTransition(at, connector, tenant, from, to));
+        });
         return b;
     }
 
@@ -75,6 +95,12 @@ public final class ConnectorCircuits {
 
     /** Records what one permitted pass produced. */
     public void record(CircuitBreaker breaker, Outcome outcome, long durationMs) {
+        if (outcome instanceof Outcome.Failure f && f.inProgress()) {
+            // "A request with this key is in progress" (409): the upstream is up and guarding the key; neither a
+            // success nor a failure.
+            breaker.releasePermission();
+            return;
+        }
         if (outcome instanceof Outcome.Failure f && f.errorClass() == ErrorClass.rate_limit) {
             breaker.releasePermission();
             holdOpen(breaker, f);

@@ -33,10 +33,12 @@ public final class Connector {
     private final MeshContext context;
     private final Pipeline pipeline;
     private final Pipeline replayPipeline;
+    private final dev.gauntlet.mesh.limit.TenantCap tenants;
 
     Connector(ConnectorSpec spec, MeshContext context) {
         this.spec = spec;
         this.context = context;
+        this.tenants = new dev.gauntlet.mesh.limit.TenantCap(spec.limit().maxTenants(), spec.tenants());
         // The retry stage reads plain writes back through this connector's own pipeline (its credentials and limits).
         this.pipeline = standardPipeline(spec, context, this::call);
         this.replayPipeline = replayPipeline(pipeline, spec, context, this::call);
@@ -110,7 +112,19 @@ public final class Connector {
 
     /** Runs one logical call through the pipeline. */
     public MeshResponse call(MeshRequest request) {
+        admit(request.tenant());
         return run(new Exchange(spec, context, request));
+    }
+
+    /**
+     * Lets a call of this tenant in, or refuses it past {@code limit.max_tenants} distinct tenants (callers that run
+     * {@link #pipeline()} themselves, like the proxy, ask first). Replays are not capped: their tenants were let in
+     * when the write was first sent.
+     *
+     * @throws MeshException.TenantLimitExceeded when the tenant is new and the cap is reached
+     */
+    public void admit(String tenant) {
+        if (!tenants.admit(tenant)) throw new MeshException.TenantLimitExceeded(spec.id(), tenant, tenants.max());
     }
 
     /**

@@ -57,4 +57,23 @@ public class MeshException extends RuntimeException {
         /** An ambiguous failure (network, timeout) of a write without a key: it may or may not have been committed. */
         public boolean unknownOutcome() { return unknownOutcome; }
     }
+
+    /**
+     * Refused before anything was sent: the connector already serves {@code limit.max_tenants} distinct tenants and this
+     * one is new.
+     */
+    public static final class TenantLimitExceeded extends MeshException {
+        private final String tenant;
+        private final int max;
+
+        public TenantLimitExceeded(String connector, String tenant, int max) {
+            super(connector, ErrorClass.client_error, List.of(), "tenant '" + tenant + "' refused: the connector serves its limit of "
+                    + max + " distinct tenants already (limit.max_tenants)");
+            this.tenant = tenant;
+            this.max = max;
+        }
+
+        public String tenant() { return tenant; }
+        public int max() { return max; }
+    }
 }

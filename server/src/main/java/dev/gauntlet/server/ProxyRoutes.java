@@ -3,6 +3,7 @@ package dev.gauntlet.server;
 import dev.gauntlet.harness.connectors.Secrets;
 import dev.gauntlet.mesh.Attempt;
 import dev.gauntlet.mesh.Connector;
+import dev.gauntlet.mesh.MeshException;
 import dev.gauntlet.mesh.Mesh;
 import dev.gauntlet.mesh.MeshRequest;
 import dev.gauntlet.mesh.MeshResponse;
@@ -97,6 +98,19 @@ final class ProxyRoutes {
             return;
         }
         MeshRequest request = request(ctx, mount);
+        try {
+            connector.admit(request.tenant());
+        } catch (MeshException.TenantLimitExceeded refused) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("error", "too_many_tenants");
+            out.put("field", TENANT);
+            out.put("limit", "limit.max_tenants");
+            out.put("max_tenants", refused.max());
+            out.put("message", refused.getMessage() + "; send a tenant it already serves in " + TENANT
+                    + ", or raise limit.max_tenants for the connector");
+            Json.reply(ctx, 429, out);
+            return;
+        }
         Exchange exchange = new Exchange(connector.spec(), mesh.context(), request);
         Outcome outcome;
         try {

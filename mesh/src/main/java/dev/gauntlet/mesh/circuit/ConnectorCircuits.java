@@ -32,6 +32,9 @@ public final class ConnectorCircuits {
      */
     public static final Set<ErrorClass> FAILURES = EnumSet.of(ErrorClass.server_error, ErrorClass.network_error, ErrorClass.timeout);
 
+    /** Tenants detailed in a status; the rest are counted ({@code tenants_total}). */
+    public static final int TENANTS_SHOWN = 20;
+
     private final String connector;
     private final MeshContext context;
     private final CircuitConfig config;
@@ -130,9 +133,14 @@ public final class ConnectorCircuits {
         if (main != null) s.putAll(status(main));
         else s.put("state", "closed");
         if (tenants.size() > 1) {
+            // The first TENANTS_SHOWN by name: a snapshot goes out every second to every open stream.
             var per = new TreeMap<String, Object>();
-            tenants.forEach((t, b) -> per.put(t, status(b)));
+            new TreeMap<>(tenants).entrySet().stream().limit(TENANTS_SHOWN).forEach(e -> {
+                var b = e.getValue();
+                per.put(e.getKey(), status(b));
+            });
             s.put("tenants", per);
+            s.put("tenants_total", tenants.size());
         }
         return s;
     }

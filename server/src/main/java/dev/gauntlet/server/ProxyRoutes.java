@@ -1,6 +1,6 @@
 package dev.gauntlet.server;
 
-import dev.gauntlet.harness.connectors.Secrets;
+import dev.gauntlet.mesh.Secrets;
 import dev.gauntlet.mesh.Attempt;
 import dev.gauntlet.mesh.Connector;
 import dev.gauntlet.mesh.MeshException;
@@ -184,7 +184,7 @@ final class ProxyRoutes {
         vendor.errorHeaders(retry).forEach(ctx::header);
         ctx.status(status);
         ctx.contentType("application/json");
-        ctx.result(vendor.errorBody(status, code, message));
+        ctx.result(vendor.errorBody(status, code, Secrets.mask(message)));
     }
 
     private static MeshRequest request(Context ctx, String mount) {
@@ -221,12 +221,25 @@ final class ProxyRoutes {
         for (var h : r.headers().entrySet()) {
             String lower = h.getKey().toLowerCase(Locale.ROOT);
             if (HOP.contains(lower) || lower.equals("content-encoding") || lower.startsWith(":") || lower.equals("date") || lower.equals("server")) continue;
-            for (String v : h.getValue()) ctx.res().addHeader(h.getKey(), urls.header(h.getKey(), v));
+            // An upstream that echoes a request header (X-Custom-Sig, the key itself) does not show it to the caller.
+            for (String v : h.getValue()) ctx.res().addHeader(h.getKey(), Secrets.mask(urls.header(h.getKey(), v)));
         }
         String type = mapped ? "application/json" : r.header("Content-Type");
         if (type != null) ctx.contentType(type);
         if (r.stale()) ctx.header("X-Gauntlet-Stale", "true");
+        if (r.status() >= 400 && textual(type)) {
+            // An upstream's refusal that quotes what it was sent ("signature … rejected") does not show the caller the
+            // connector's secrets; successful answers go through byte for byte.
+            String text = new String(body, StandardCharsets.UTF_8);
+            if (Secrets.holdsSecret(text)) body = Secrets.mask(text).getBytes(StandardCharsets.UTF_8);
+        }
         ctx.result(urls.body(type, body));
+    }
+
+    private static boolean textual(String type) {
+        if (type == null) return false;
+        String t = type.toLowerCase(Locale.ROOT);
+        return t.contains("json") || t.startsWith("text/") || t.contains("xml") || t.contains("x-www-form-urlencoded");
     }
 
     /** The connector's base URL and where this caller reaches its proxy: the Host it used, then the mount. */

@@ -4,6 +4,7 @@ import dev.gauntlet.mesh.Attempt;
 import dev.gauntlet.mesh.Connector;
 import dev.gauntlet.mesh.MeshException;
 import dev.gauntlet.mesh.MeshResponse;
+import dev.gauntlet.mesh.Secrets;
 import dev.gauntlet.mesh.classify.ErrorClass;
 import dev.gauntlet.mesh.event.EventBus;
 import dev.gauntlet.mesh.idempotency.Intent;

@@ -125,7 +125,7 @@ public final class AamServer implements AutoCloseable {
             new RunRoutes(runs, connectors::entries, config.scenariosDir()).register(api);
             api.get("/drift", "Per connector: the drift-mapping stage's state and recent drift_detected events",
                     "{\"connectors\":{id:{\"stage\",\"recent\"}}}", this::drift);
-            new DlqRoutes(dlq, connectors::ids).register(api);
+            new DlqRoutes(dlq, connectors::ids, config.clock()).register(api);
             api.sse("/events", "Server-Sent Events: every mesh event (event: its type), run events, and each second a metrics "
                     + "event (the /metrics snapshot plus the DLQ counts); send Accept: text/event-stream", events::serve);
             api.get("/prometheus", "Prometheus scrape of the mesh's meters", "text/plain; version=0.0.4",

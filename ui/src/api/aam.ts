@@ -9,6 +9,7 @@ import type {
   MetricsSnapshot,
   Named,
   NewConnector,
+  ReplayJob,
   ReplayOutcome,
   RunAccepted,
   RunDetail,
@@ -74,9 +75,19 @@ export const getDlqEntry = (id: string, signal?: AbortSignal) => getJson<DlqEntr
 /** `POST /dlq/{id}/replay`: replay one entry now. */
 export const replayDlqEntry = (id: string) => sendJson<ReplayOutcome>('POST', `/api/dlq/${enc(id)}/replay`);
 
-/** `POST /dlq/replay[?connector=]`: replay every pending entry (of one connector). */
-export const replayAllDlq = (connector: string | null) =>
-  sendJson<{ replayed: ReplayOutcome[] }>('POST', `/api/dlq/replay${connector ? `?connector=${enc(connector)}` : ''}`);
+/**
+ * `POST /dlq/replay[?connector=]`: replay every pending entry (of one connector). The server answers 202 with a job
+ * at once; its progress (`GET /dlq/replays/{id}`) is polled until it is no longer running.
+ */
+export const replayAllDlq = async (connector: string | null, pollMs = 300): Promise<{ replayed: ReplayOutcome[] }> => {
+  let job = await sendJson<ReplayJob>('POST', `/api/dlq/replay${connector ? `?connector=${enc(connector)}` : ''}`);
+  while (job.state === 'running') {
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    job = await getJson<ReplayJob>(`/api/dlq/replays/${enc(job.id)}`);
+  }
+  if (job.state === 'failed') throw new Error(`the replay job failed after ${job.done} entries: ${job.error ?? 'no reason given'}`);
+  return { replayed: job.results ?? [] };
+};
 
 /** `DELETE /dlq/{id}`: discard an entry. */
 export const discardDlqEntry = (id: string) => sendJson<{ discarded: string }>('DELETE', `/api/dlq/${enc(id)}`);

@@ -359,6 +359,21 @@ export interface ReplayOutcome {
   message?: string | null;
 }
 
+/** `POST /dlq/replay` (202) and `GET /dlq/replays/{id}`: a replay-all job; `results` once it is no longer running. */
+export interface ReplayJob {
+  id: string;
+  connector: string | null;
+  state: 'running' | 'finished' | 'failed';
+  total: number | null;
+  done: number;
+  succeeded: number;
+  failed: number;
+  skipped: number;
+  error?: string | null;
+  location: string;
+  results?: ReplayOutcome[];
+}
+
 // ---------- farm ----------
 
 /** One change of the chaos dial. */

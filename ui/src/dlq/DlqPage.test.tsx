@@ -71,4 +71,37 @@ describe('DlqPage', () => {
     expect(screen.getByTestId('dlq-expand-dlq_a').getAttribute('aria-expanded')).toBe('true');
     await waitFor(() => expect(screen.getByTestId('dlq-history-dlq_a').textContent).toContain('dead_lettered'));
   });
+
+  it('replays all through a background job and shows its results once it has finished', async () => {
+    let polls = 0;
+    const job = { id: 'replay_1', connector: null, total: 2, succeeded: 1, failed: 1, skipped: 0, location: '/dlq/replays/replay_1' };
+    fakeServer({
+      'GET /api/dlq': { body: { entries: [entry('dlq_a'), entry('dlq_c')], stats } },
+      'GET /api/connectors': { body: { connectors: [] } },
+      'POST /api/dlq/replay': { status: 202, body: { ...job, state: 'running', done: 0 } },
+      'GET /api/dlq/replays/replay_1': () => {
+        polls++;
+        return polls < 2
+          ? { body: { ...job, state: 'running', done: 1 } }
+          : {
+              body: {
+                ...job,
+                state: 'finished',
+                done: 2,
+                results: [
+                  { id: 'dlq_a', outcome: 'succeeded', status: 200, message: null },
+                  { id: 'dlq_c', outcome: 'failed', status: 500, message: 'boom' },
+                ],
+              },
+            };
+      },
+    });
+    render(<DlqPage />);
+    await waitFor(() => expect(screen.getByTestId('dlq-row-dlq_a')).toBeTruthy());
+    await act(async () => fireEvent.click(screen.getByTestId('dlq-replay-all')));
+    await waitFor(() => expect(screen.getByTestId('dlq-action-result').textContent).toContain('replayed 2: 1 succeeded, 1 failed'), {
+      timeout: 3000,
+    });
+    expect(polls).toBe(2);
+  });
 });

@@ -122,21 +122,48 @@ final class DlqCommand implements Runnable {
         @Parameters(index = "0", arity = "0..1", paramLabel = "ID", description = "The entry to replay.")
         String id;
 
-        @Option(names = "--all", description = "Replay every pending entry.")
+        @Option(names = "--all", description = "Replay every pending and dead entry: the server runs it as a background job; this follows it to the end.")
         boolean all;
+
+        @Option(names = "--no-wait", description = "With --all: print the job's id and where to follow it, and return at once.")
+        boolean noWait;
 
         @Override
         public Integer call() {
             if ((id == null) == !all) throw new CommandLine.ParameterException(spec.commandLine(), "give either an ID or --all");
             if (id != null && connector != null) throw new CommandLine.ParameterException(spec.commandLine(), "--connector goes with --all, not with an ID");
+            if (noWait && !all) throw new CommandLine.ParameterException(spec.commandLine(), "--no-wait goes with --all");
             PrintWriter out = spec.commandLine().getOut();
             try {
                 if (id != null) {
                     line(out, call("POST", "/dlq/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/replay"));
                 } else {
-                    JsonNode replayed = call("POST", "/dlq/replay" + query()).path("replayed");
+                    JsonNode job = call("POST", "/dlq/replay" + query());
+                    String location = job.path("location").asText("/dlq/replays/" + job.path("id").asText());
+                    if (!job.path("started").asBoolean(true)) out.println("a replay of the same entries is running already: following it");
+                    if (noWait) {
+                        out.println("replay job " + job.path("id").asText() + " started; follow it at GET " + location);
+                        out.flush();
+                        return 0;
+                    }
+                    // The server replays in the background; its progress is polled until it is no longer running.
+                    while (job.path("state").asText().equals("running")) {
+                        try {
+                            Thread.sleep(POLL_MS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new Failed("interrupted; the replay job " + job.path("id").asText() + " goes on on the server");
+                        }
+                        job = call("GET", location);
+                    }
+                    JsonNode replayed = job.path("results");
                     replayed.forEach(r -> line(out, r));
-                    out.println(replayed.size() + " replayed");
+                    if (job.path("state").asText().equals("failed")) {
+                        throw new Failed("the replay job " + job.path("id").asText() + " failed after " + job.path("done").asInt() + " entries: "
+                                + job.path("error").asText());
+                    }
+                    out.println(replayed.size() + " replayed (" + job.path("succeeded").asInt() + " succeeded, " + job.path("failed").asInt()
+                            + " failed, " + job.path("skipped").asInt() + " skipped)");
                 }
             } catch (Failed e) {
                 return fail(e);
@@ -144,6 +171,9 @@ final class DlqCommand implements Runnable {
             out.flush();
             return 0;
         }
+
+        /** Between two looks at a replay job's progress. */
+        static final long POLL_MS = 200;
 
         private static void line(PrintWriter out, JsonNode r) {
             out.printf("%-24s %-10s %4s  %s%n", r.path("id").asText(), r.path("outcome").asText(), r.path("status").asText(), r.path("message").asText());

@@ -152,7 +152,10 @@ class AamCliTest {
             assertThat(one.exit()).isZero();
             assertThat(one.out()).contains("dlq-1", "succeeded");
             CliRun all = run("dlq", "replay", "--all", "--connector", "stripe_mock", "--aam-url", aam.url());
-            assertThat(all.out()).contains("1 replayed");
+            assertThat(all.exit()).as(all.err()).isZero();
+            assertThat(all.out()).contains("dlq-1", "succeeded", "1 replayed (1 succeeded, 0 failed, 0 skipped)");
+            CliRun started = run("dlq", "replay", "--all", "--no-wait", "--aam-url", aam.url());
+            assertThat(started.out()).contains("replay job replay_", "GET /dlq/replays/replay_");
             CliRun missing = run("dlq", "replay", "nope", "--aam-url", aam.url());
             assertThat(missing.exit()).isEqualTo(1);
             assertThat(missing.err()).contains("no DLQ entry 'nope'");

@@ -32,12 +32,30 @@ public final class Connector {
     private final ConnectorSpec spec;
     private final MeshContext context;
     private final Pipeline pipeline;
+    private final Pipeline replayPipeline;
+    private final dev.gauntlet.mesh.limit.TenantCap tenants;
 
     Connector(ConnectorSpec spec, MeshContext context) {
         this.spec = spec;
         this.context = context;
+        this.tenants = new dev.gauntlet.mesh.limit.TenantCap(spec.limit().maxTenants(), spec.tenants());
         // The retry stage reads plain writes back through this connector's own pipeline (its credentials and limits).
         this.pipeline = standardPipeline(spec, context, this::call);
+        this.replayPipeline = replayPipeline(pipeline, spec, context, this::call);
+    }
+
+    /**
+     * The pipeline DLQ replays go through: the live one's stages (one token cache, one bucket for the upstream's limit,
+     * one learned schema, one set of metrics), except a breaker and a retry budget of their own. Replays shared the
+     * live ones once, and 20 writes that always failed, replayed over and over, held a connector's circuit open so that
+     * 35 of 45 valid reads on a calm upstream were refused 503.
+     */
+    static Pipeline replayPipeline(Pipeline live, ConnectorSpec spec, MeshContext context, Reader reader) {
+        return new Pipeline(live.stages().stream().map(s -> switch (s) {
+            case CircuitStage c -> CircuitStage.forReplays(spec, context);
+            case RetryStage r -> new RetryStage(spec, context, reader);
+            default -> s;
+        }).toList());
     }
 
     /**
@@ -84,12 +102,29 @@ public final class Connector {
             Map<String, Object> s = stage.status();
             if (!s.isEmpty()) out.put(stage.name(), s);
         }
+        var replays = new java.util.LinkedHashMap<String, Object>();
+        for (var stage : replayPipeline.stages()) {
+            if (stage instanceof CircuitStage || stage instanceof RetryStage) replays.put(stage.name(), stage.status());
+        }
+        out.put("replays", replays);
         return out;
     }
 
     /** Runs one logical call through the pipeline. */
     public MeshResponse call(MeshRequest request) {
+        admit(request.tenant());
         return run(new Exchange(spec, context, request));
+    }
+
+    /**
+     * Lets a call of this tenant in, or refuses it past {@code limit.max_tenants} distinct tenants (callers that run
+     * {@link #pipeline()} themselves, like the proxy, ask first). Replays are not capped: their tenants were let in
+     * when the write was first sent.
+     *
+     * @throws MeshException.TenantLimitExceeded when the tenant is new and the cap is reached
+     */
+    public void admit(String tenant) {
+        if (!tenants.admit(tenant)) throw new MeshException.TenantLimitExceeded(spec.id(), tenant, tenants.max());
     }
 
     /**
@@ -100,17 +135,26 @@ public final class Connector {
         Exchange exchange = new Exchange(spec, context, request);
         exchange.idempotencyKey(idempotencyKey);
         exchange.replayOf(dlqId);
-        return run(exchange);
+        return run(replayPipeline, exchange);
+    }
+
+    /** The pipeline replays take (tests, status). */
+    public Pipeline replayPipeline() {
+        return replayPipeline;
     }
 
     private MeshResponse run(Exchange exchange) {
-        Outcome outcome = pipeline.run(exchange);
+        return run(pipeline, exchange);
+    }
+
+    private MeshResponse run(Pipeline through, Exchange exchange) {
+        Outcome outcome = through.run(exchange);
         return switch (outcome) {
             case Outcome.Success s -> s.response().withAttempts(exchange.attempts());
             case Outcome.Failure f when exchange.dlqId() != null ->
                     throw new MeshException.DeadLettered(spec.id(), f.errorClass(), exchange.attempts(), exchange.dlqId(), exchange.unknownOutcome());
             case Outcome.Failure f ->
-                    throw new MeshException.CallFailed(spec.id(), f.errorClass(), exchange.attempts(), f.errorClass() + ": " + f.message());
+                    throw new MeshException.CallFailed(spec.id(), f.errorClass(), exchange.attempts(), f.errorClass() + ": " + f.message(), f.status());
         };
     }
 

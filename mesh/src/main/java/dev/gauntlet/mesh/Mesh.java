@@ -135,7 +135,9 @@ public final class Mesh implements AutoCloseable {
             egress.check("auth.token_url", java.net.URI.create(oauth.tokenUrl()));
         }
         Connector c = new Connector(spec, context);
-        connectors.put(spec.id(), c);
+        Secrets.register(c, Secrets.valuesOf(spec));
+        Connector replaced = connectors.put(spec.id(), c);
+        if (replaced != null) Secrets.unregister(replaced);
         context.metrics().registered(spec.id());
         if (background) c.prefetch();
         return c;
@@ -153,7 +155,9 @@ public final class Mesh implements AutoCloseable {
     }
 
     public boolean remove(String id) {
-        return connectors.remove(id) != null;
+        Connector removed = connectors.remove(id);
+        if (removed != null) Secrets.unregister(removed);
+        return removed != null;
     }
 
     public List<Connector> connectors() {
@@ -165,6 +169,7 @@ public final class Mesh implements AutoCloseable {
     @Override
     public void close() {
         open = false;
+        for (Connector c : connectors.values()) Secrets.unregister(c);
         roller.close();
         replayer.close();
         if (housekeeping != null) {

@@ -22,8 +22,23 @@ public class MeshException extends RuntimeException {
 
     /** The call failed and will not be tried again by the mesh (reads, unretryable errors, exhausted retries). */
     public static final class CallFailed extends MeshException {
+        private final int status;
+
         public CallFailed(String connector, ErrorClass errorClass, List<Attempt> attempts, String message) {
+            this(connector, errorClass, attempts, message, 0);
+        }
+
+        /** @param status the HTTP status of the final failure (the upstream's, or the mesh's own 409), 0 when none */
+        public CallFailed(String connector, ErrorClass errorClass, List<Attempt> attempts, String message, int status) {
             super(connector, errorClass, attempts, message);
+            this.status = status;
+        }
+
+        public int status() { return status; }
+
+        /** Another send of the same write is in progress (see {@link dev.gauntlet.mesh.pipeline.Outcome.Failure#inProgress}). */
+        public boolean inProgress() {
+            return status == 409 && errorClass() == ErrorClass.server_error;
         }
     }
 
@@ -41,5 +56,24 @@ public class MeshException extends RuntimeException {
         public String dlqId() { return dlqId; }
         /** An ambiguous failure (network, timeout) of a write without a key: it may or may not have been committed. */
         public boolean unknownOutcome() { return unknownOutcome; }
+    }
+
+    /**
+     * Refused before anything was sent: the connector already serves {@code limit.max_tenants} distinct tenants and this
+     * one is new.
+     */
+    public static final class TenantLimitExceeded extends MeshException {
+        private final String tenant;
+        private final int max;
+
+        public TenantLimitExceeded(String connector, String tenant, int max) {
+            super(connector, ErrorClass.client_error, List.of(), "tenant '" + tenant + "' refused: the connector serves its limit of "
+                    + max + " distinct tenants already (limit.max_tenants)");
+            this.tenant = tenant;
+            this.max = max;
+        }
+
+        public String tenant() { return tenant; }
+        public int max() { return max; }
     }
 }

@@ -76,7 +76,7 @@ public final class AamServer implements AutoCloseable {
                 config.token(), List.of(config.farmUrl()));
         this.edge = new Edge(config.host(), config.token());
         this.recent = new RecentEvents(mesh.events());
-        this.connectors = new ConnectorRoutes(mesh, initial, recent);
+        this.connectors = new ConnectorRoutes(mesh, initial, recent, store);
         this.events = new EventStream(mesh.events(), this::liveSnapshot);
         this.runs = new Runs(mesh, connectors::entries, workflows, config.farmUrl(), http, config.dataDir(), config.clock(),
                 run -> events.send("run", run));
@@ -125,7 +125,7 @@ public final class AamServer implements AutoCloseable {
             new RunRoutes(runs, connectors::entries, config.scenariosDir()).register(api);
             api.get("/drift", "Per connector: the drift-mapping stage's state and recent drift_detected events",
                     "{\"connectors\":{id:{\"stage\",\"recent\"}}}", this::drift);
-            new DlqRoutes(dlq, connectors::ids).register(api);
+            new DlqRoutes(dlq, connectors::ids, config.clock()).register(api);
             api.sse("/events", "Server-Sent Events: every mesh event (event: its type), run events, and each second a metrics "
                     + "event (the /metrics snapshot plus the DLQ counts); send Accept: text/event-stream", events::serve);
             api.get("/prometheus", "Prometheus scrape of the mesh's meters", "text/plain; version=0.0.4",
@@ -179,6 +179,9 @@ public final class AamServer implements AutoCloseable {
         out.put("connectors", connectors.size());
         out.put("farm", config.farmUrl());
         out.put("proxy_ports", proxyPorts());
+        // Connectors created through the API before a restart that were not restored (the file's won, or they no longer load).
+        Map<String, String> shadowed = connectors.shadowed();
+        if (!shadowed.isEmpty()) out.put("stored_connectors_not_restored", shadowed);
         // What this process has cost so far: a run through the proxy reads it at its start and end (report resources).
         out.put("process", dev.gauntlet.mesh.metrics.ProcessFigures.now());
         Json.reply(ctx, 200, out);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gauntlet.harness.connectors.ConnectorsFile;
 import dev.gauntlet.mesh.Connector;
 import dev.gauntlet.mesh.Mesh;
+import dev.gauntlet.mesh.store.ConnectorRepository;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.util.ArrayList;
@@ -15,9 +16,13 @@ import java.util.regex.Pattern;
 
 /**
  * {@code /connectors}: the mesh's connectors as connectors.yaml objects. Secrets are write-only: every answer goes
- * through {@link ConnectorsFile#redacted}, and request bodies are never logged.
+ * through {@link ConnectorsFile#redacted}, and request bodies are never logged. Connectors created or replaced through
+ * the API are kept in the store ({@link ConnectorRepository}: the object as sent, secrets included, as the store keeps
+ * tokens) and restored at start after the connectors file's; on an id in both, the file's wins and the stored one is
+ * reported ({@link #shadowed()}, {@code GET /health}).
  */
 final class ConnectorRoutes {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConnectorRoutes.class);
 
     private static final Pattern LEADING_FIELD = Pattern.compile("^([a-z_]+(?:\\.[a-z_]+)*)[ :]");
     private static final Pattern UNKNOWN_FIELD = Pattern.compile("unknown field '([^']+)'");
@@ -28,16 +33,67 @@ final class ConnectorRoutes {
     private final Mesh mesh;
     private final Map<String, ConnectorsFile.Entry> entries = new LinkedHashMap<>();
     private final RecentEvents recent;
+    private final ConnectorRepository stored;
+    private final java.util.Set<String> fromFile = new java.util.HashSet<>();
+    private final Map<String, String> shadowed = new java.util.TreeMap<>();
 
-    ConnectorRoutes(Mesh mesh, List<ConnectorsFile.Entry> initial, RecentEvents recent) {
+    /** @param stored where API-created connectors are kept; null keeps them in memory only */
+    ConnectorRoutes(Mesh mesh, List<ConnectorsFile.Entry> initial, RecentEvents recent, ConnectorRepository stored) {
         this.mesh = mesh;
         this.recent = recent;
+        this.stored = stored;
         for (ConnectorsFile.Entry e : initial) {
             try {
                 put(e);
             } catch (ApiError refused) {
                 throw new IllegalArgumentException("connector " + e.spec().id() + ": " + refused.getMessage(), refused);
             }
+            fromFile.add(e.spec().id());
+        }
+        if (stored != null) restore();
+    }
+
+    /**
+     * The connectors created through the API before a restart. The file's connector wins an id clash: the file is what
+     * an operator wrote on purpose this start; the stored one is kept (a later DELETE drops it) and reported. One that
+     * can no longer be loaded (the egress policy changed, a field was removed) is reported the same way, not fatal.
+     */
+    private void restore() {
+        Map<String, String> all;
+        try {
+            all = stored.loadConnectors();
+        } catch (RuntimeException e) {
+            LOG.warn("stored connectors could not be read; only the file's are loaded", e);
+            return;
+        }
+        all.forEach((id, json) -> {
+            if (fromFile.contains(id)) {
+                shadowed.put(id, "the connectors file defines '" + id + "' too; the file's is used");
+                LOG.warn("stored connector '{}' not restored: the connectors file defines it too, and the file wins", id);
+                return;
+            }
+            try {
+                put(ConnectorsFile.entry(Json.MAPPER.readTree(json)));
+            } catch (Exception e) {
+                shadowed.put(id, "could not be restored: " + e.getMessage());
+                LOG.warn("stored connector '{}' could not be restored: {}", id, e.getMessage());
+            }
+        });
+    }
+
+    /** Stored connectors that were not restored at start, by id, with the reason. */
+    synchronized Map<String, String> shadowed() {
+        return Map.copyOf(shadowed);
+    }
+
+    /** Keeps what the API was sent, so a restart finds it; a store that refuses undoes nothing but says so. */
+    private void save(String id, com.fasterxml.jackson.databind.JsonNode node) {
+        if (stored == null) return;
+        try {
+            stored.saveConnector(id, node.toString());
+        } catch (RuntimeException e) {
+            throw new ApiError(503, "store_unavailable", null, "connector '" + id + "' is registered but could not be saved (it will be"
+                    + " gone after a restart): " + e.getMessage());
         }
     }
 
@@ -84,12 +140,14 @@ final class ConnectorRoutes {
     }
 
     private void create(Context ctx) {
-        ConnectorsFile.Entry e = parse(Json.body(ctx));
+        Body body = Json.body(ctx);
+        ConnectorsFile.Entry e = parse(body);
         synchronized (this) {
             if (entries.containsKey(e.spec().id())) {
                 throw ApiError.conflict("exists", "a connector '" + e.spec().id() + "' exists already; PUT /connectors/" + e.spec().id() + " replaces it");
             }
             put(e);
+            save(e.spec().id(), body.node());
         }
         Json.reply(ctx, 201, ConnectorsFile.redacted(e));
     }
@@ -111,6 +169,7 @@ final class ConnectorRoutes {
         synchronized (this) {
             existing(id);
             put(e);
+            save(id, body.node());
         }
         Json.reply(ctx, 200, ConnectorsFile.redacted(e));
     }
@@ -121,6 +180,10 @@ final class ConnectorRoutes {
             existing(id);
             entries.remove(id);
             mesh.remove(id);
+            if (stored != null) {
+                stored.deleteConnector(id);
+                shadowed.remove(id);
+            }
         }
         Json.reply(ctx, 200, Map.of("deleted", id));
     }

@@ -54,6 +54,17 @@ public interface DlqBackend {
     /** Replays every pending entry (of one connector, or all when null). */
     List<Replay> replayAll(String connector);
 
+    /**
+     * {@link #replayAll(String)} with progress, for a background job: {@code total} is told how many entries it will go
+     * through as soon as that is known, {@code each} every result as it comes.
+     */
+    default List<Replay> replayAll(String connector, java.util.function.IntConsumer total, java.util.function.Consumer<Replay> each) {
+        List<Replay> all = replayAll(connector);
+        total.accept(all.size());
+        all.forEach(each);
+        return all;
+    }
+
     /** Drops an entry without replaying it; false when there is none. */
     boolean discard(String id);
 

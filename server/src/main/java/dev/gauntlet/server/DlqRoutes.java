@@ -15,21 +15,29 @@ final class DlqRoutes {
 
     private final DlqBackend dlq;
     private final Supplier<List<String>> connectorIds;
+    private final ReplayJobs jobs;
 
-    DlqRoutes(DlqBackend dlq, Supplier<List<String>> connectorIds) {
+    DlqRoutes(DlqBackend dlq, Supplier<List<String>> connectorIds, java.time.InstantSource clock) {
         this.dlq = dlq;
         this.connectorIds = connectorIds;
+        this.jobs = new ReplayJobs(dlq, clock);
     }
 
     void register(Endpoints api) {
+        // Before /dlq/{id}, which would take "replays" for an entry id.
+        api.get("/dlq/replays", "Replay-all jobs, newest first (the newest " + ReplayJobs.KEEP + ")", "{\"jobs\":[job]}", this::jobs);
+        api.get("/dlq/replays/{job}", "A replay-all job's progress; once no longer running (finished, failed) also each entry's result",
+                "{\"id\",\"connector\",\"state\":\"running|finished|failed\",\"total\",\"done\",\"succeeded\",\"failed\",\"skipped\","
+                        + "\"started_at\",\"finished_at\",\"error\",\"location\",\"results\":[{\"id\",\"outcome\",\"status\",\"message\"}]}", this::job);
         api.get("/dlq", "Parked writes, newest first, with counts; filters ?connector=ID, ?state=" + STATES + ", ?error_class="
                 + CLASSES + ", ?limit=N (1-100000, default 1000)", "{\"entries\":[…],\"stats\":{…}}", this::list);
         api.get("/dlq/{id}", "One parked write and its attempt history (the live call's, then each replay's)",
                 "the entry and \"history\":[{\"number\",\"at\",\"duration_ms\",\"status\",\"error_class\",\"message\"}]", this::one);
         api.add(HandlerType.POST, "/dlq/{id}/replay", "Replay one parked write now, with the key it was first sent with", null,
                 "{\"id\",\"outcome\",\"status\",\"message\"}", this::replay);
-        api.add(HandlerType.POST, "/dlq/replay", "Replay every pending write (?connector=ID for one connector)", null,
-                "{\"replayed\":[…]}", this::replayAll);
+        api.add(HandlerType.POST, "/dlq/replay", "Start replaying every pending and dead write (?connector=ID for one connector) in the"
+                        + " background: 202 with the job and a Location to follow; while a job of the same filter runs, that job is the answer",
+                null, "202 {\"id\",\"connector\",\"state\":\"running\",\"total\",\"done\",\"succeeded\",\"failed\",\"skipped\",\"location\"}", this::replayAll);
         api.add(HandlerType.DELETE, "/dlq/{id}", "Discard a parked write without replaying it", null, "{\"discarded\":id}", this::discard);
     }
 
@@ -89,7 +97,22 @@ final class DlqRoutes {
     }
 
     private void replayAll(Context ctx) {
-        Json.reply(ctx, 200, Map.of("replayed", dlq.replayAll(connector(ctx))));
+        String connector = connector(ctx);
+        dlq.stats(); // a DLQ that is not there answers now (503), not from a job that fails later
+        ReplayJobs.Started started = jobs.start(connector);
+        Map<String, Object> out = started.job().view();
+        out.put("started", started.isNew());
+        ctx.header("Location", started.job().location());
+        Json.reply(ctx, 202, out);
+    }
+
+    private void jobs(Context ctx) {
+        Json.reply(ctx, 200, Map.of("jobs", jobs.list()));
+    }
+
+    private void job(Context ctx) {
+        String id = ctx.pathParam("job");
+        Json.reply(ctx, 200, jobs.get(id).orElseThrow(() -> ApiError.notFound("replay job", id, null)).view());
     }
 
     private void discard(Context ctx) {

@@ -68,17 +68,30 @@ final class MeshDlq implements DlqBackend {
 
     @Override
     public List<Replay> replayAll(String connector) {
-        var out = new ArrayList<Replay>();
+        return replayAll(connector, n -> { }, r -> { });
+    }
+
+    @Override
+    public List<Replay> replayAll(String connector, java.util.function.IntConsumer total, java.util.function.Consumer<Replay> each) {
+        // The entries first, so progress has a total; those the replayer settles meanwhile are skipped below.
+        var ids = new ArrayList<String>();
         for (DlqState state : List.of(DlqState.pending, DlqState.dead)) {
             for (DlqEntry e : dlq.list(new DlqFilter(connector, state, REPLAY_ALL_MAX))) {
-                if (out.size() >= REPLAY_ALL_MAX) return out;
-                try {
-                    out.add(replay(dlq.replay(e.id())));
-                } catch (IllegalStateException | IllegalArgumentException raced) {
-                    // Claimed by the background replayer meanwhile, or its connector was removed: skip it.
-                    out.add(new Replay(e.id(), "skipped", 0, raced.getMessage()));
-                }
+                if (ids.size() < REPLAY_ALL_MAX) ids.add(e.id());
             }
+        }
+        total.accept(ids.size());
+        var out = new ArrayList<Replay>();
+        for (String id : ids) {
+            Replay r;
+            try {
+                r = replay(dlq.replay(id));
+            } catch (IllegalStateException | IllegalArgumentException raced) {
+                // Claimed by the background replayer meanwhile, or its connector was removed: skip it.
+                r = new Replay(id, "skipped", 0, raced.getMessage());
+            }
+            out.add(r);
+            each.accept(r);
         }
         return out;
     }

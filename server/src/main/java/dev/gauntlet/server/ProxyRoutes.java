@@ -1,8 +1,9 @@
 package dev.gauntlet.server;
 
-import dev.gauntlet.harness.connectors.Secrets;
+import dev.gauntlet.mesh.Secrets;
 import dev.gauntlet.mesh.Attempt;
 import dev.gauntlet.mesh.Connector;
+import dev.gauntlet.mesh.MeshException;
 import dev.gauntlet.mesh.Mesh;
 import dev.gauntlet.mesh.MeshRequest;
 import dev.gauntlet.mesh.MeshResponse;
@@ -97,6 +98,19 @@ final class ProxyRoutes {
             return;
         }
         MeshRequest request = request(ctx, mount);
+        try {
+            connector.admit(request.tenant());
+        } catch (MeshException.TenantLimitExceeded refused) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("error", "too_many_tenants");
+            out.put("field", TENANT);
+            out.put("limit", "limit.max_tenants");
+            out.put("max_tenants", refused.max());
+            out.put("message", refused.getMessage() + "; send a tenant it already serves in " + TENANT
+                    + ", or raise limit.max_tenants for the connector");
+            Json.reply(ctx, 429, out);
+            return;
+        }
         Exchange exchange = new Exchange(connector.spec(), mesh.context(), request);
         Outcome outcome;
         try {
@@ -170,7 +184,7 @@ final class ProxyRoutes {
         vendor.errorHeaders(retry).forEach(ctx::header);
         ctx.status(status);
         ctx.contentType("application/json");
-        ctx.result(vendor.errorBody(status, code, message));
+        ctx.result(vendor.errorBody(status, code, Secrets.mask(message)));
     }
 
     private static MeshRequest request(Context ctx, String mount) {
@@ -208,12 +222,25 @@ final class ProxyRoutes {
         for (var h : r.headers().entrySet()) {
             String lower = h.getKey().toLowerCase(Locale.ROOT);
             if (HOP.contains(lower) || lower.equals("content-encoding") || lower.startsWith(":") || lower.equals("date") || lower.equals("server")) continue;
-            for (String v : h.getValue()) ctx.res().addHeader(h.getKey(), urls.header(h.getKey(), v));
+            // An upstream that echoes a request header (X-Custom-Sig, the key itself) does not show it to the caller.
+            for (String v : h.getValue()) ctx.res().addHeader(h.getKey(), Secrets.mask(urls.header(h.getKey(), v)));
         }
         String type = mapped ? "application/json" : r.header("Content-Type");
         if (type != null) ctx.contentType(type);
         if (r.stale()) ctx.header("X-Gauntlet-Stale", "true");
+        if (r.status() >= 400 && textual(type)) {
+            // An upstream's refusal that quotes what it was sent ("signature … rejected") does not show the caller the
+            // connector's secrets; successful answers go through byte for byte.
+            String text = new String(body, StandardCharsets.UTF_8);
+            if (Secrets.holdsSecret(text)) body = Secrets.mask(text).getBytes(StandardCharsets.UTF_8);
+        }
         ctx.result(urls.body(type, body));
+    }
+
+    private static boolean textual(String type) {
+        if (type == null) return false;
+        String t = type.toLowerCase(Locale.ROOT);
+        return t.contains("json") || t.startsWith("text/") || t.contains("xml") || t.contains("x-www-form-urlencoded");
     }
 
     /** The connector's base URL and where this caller reaches its proxy: the Host it used, then the mount. */

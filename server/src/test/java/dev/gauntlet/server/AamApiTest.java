@@ -234,7 +234,7 @@ class AamApiTest {
         assertThat(json(f.get("/dlq/" + id)).path("state").asText()).isEqualTo("discarded");
         assertRefused(f.send("POST", "/dlq/" + id + "/replay", null), 409, "id");
         assertThat(f.get("/dlq/nope").statusCode()).isEqualTo(404);
-        assertThat(f.send("POST", "/dlq/replay?connector=dead_end", null).statusCode()).isEqualTo(200);
+        assertThat(f.send("POST", "/dlq/replay?connector=dead_end", null).statusCode()).as("a background job").isEqualTo(202);
         assertRefused(f.send("POST", "/dlq/replay?connector=nope", null), 400, "connector");
         assertThat(f.send("DELETE", "/connectors/dead_end", null).statusCode()).isBetween(200, 204);
     }

@@ -1,5 +1,7 @@
 package dev.gauntlet.harness.connectors;
 
+import dev.gauntlet.mesh.Secrets;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -254,6 +256,19 @@ public final class ConnectorsFile {
             out.put(section.getKey(), YAML.convertValue(section.getValue(), Map.class));
         }
         out.put("stale_reads", s.staleReads());
-        return out;
+        // By value too: a custom header (X-Custom-Sig), a password in base_url, a ?client_secret= in token_url.
+        return maskValues(out, Secrets.valuesOf(s));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T maskValues(T value, java.util.Set<String> secrets) {
+        if (value instanceof String str) return (T) Secrets.mask(str, secrets);
+        if (value instanceof Map<?, ?> m) {
+            var copy = new LinkedHashMap<String, Object>();
+            m.forEach((k, v) -> copy.put(String.valueOf(k), maskValues(v, secrets)));
+            return (T) copy;
+        }
+        if (value instanceof List<?> l) return (T) l.stream().map(v -> maskValues(v, secrets)).toList();
+        return value;
     }
 }

@@ -16,7 +16,11 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-/** A connector's Resilience4j breakers, one per tenant, all on the mesh's injected clock. */
+/**
+ * A connector's Resilience4j breakers, one per tenant, all on the mesh's injected clock. A connector has two sets: one for
+ * live calls and one for its DLQ replays ({@link #forReplays}), so writes that always fail (poison entries) open only the
+ * replays' breaker and never refuse live traffic.
+ */
 public final class ConnectorCircuits {
 
     /**
@@ -28,13 +32,27 @@ public final class ConnectorCircuits {
      */
     public static final Set<ErrorClass> FAILURES = EnumSet.of(ErrorClass.server_error, ErrorClass.network_error, ErrorClass.timeout);
 
+    /** Tenants detailed in a status; the rest are counted ({@code tenants_total}). */
+    public static final int TENANTS_SHOWN = 20;
+
     private final String connector;
     private final MeshContext context;
     private final CircuitConfig config;
     private final CircuitBreakerConfig breakerConfig;
     private final Map<String, CircuitBreaker> tenants = new ConcurrentHashMap<>();
+    private final boolean replays;
 
     public ConnectorCircuits(String connector, CircuitConfig config, MeshContext context) {
+        this(connector, config, context, false);
+    }
+
+    /** The breakers of a connector's DLQ replays: same settings, own state, transitions as {@link ReplayCircuitTransition}. */
+    public static ConnectorCircuits forReplays(String connector, CircuitConfig config, MeshContext context) {
+        return new ConnectorCircuits(connector, config, context, true);
+    }
+
+    private ConnectorCircuits(String connector, CircuitConfig config, MeshContext context, boolean replays) {
+        this.replays = replays;
         this.connector = connector;
         this.context = context;
         this.config = config;
@@ -63,9 +81,14 @@ public final class ConnectorCircuits {
     }
 
     private CircuitBreaker create(String tenant) {
-        CircuitBreaker b = CircuitBreaker.of(connector + "/" + tenant, breakerConfig);
-        b.getEventPublisher().onStateTransition(e -> context.events().publish(new CircuitTransition(context.clock().instant(),
-                connector, tenant, name(e.getStateTransition().getFromState()), name(e.getStateTransition().getToState()))));
+        CircuitBreaker b = CircuitBreaker.of(connector + "/" + tenant + (replays ? " (replays)" : ""), breakerConfig);
+        b.getEventPublisher().onStateTransition(e -> {
+            String from = name(e.getStateTransition().getFromState());
+            String to = name(e.getStateTransition().getToState());
+            var at = context.clock().instant();
+            context.events().publish(replays ? new ReplayCircuitTransition(at, connector, tenant, from, to)
+                    : new CircuitTransition(at, connector, tenant, from, to));
+        });
         return b;
     }
 
@@ -75,6 +98,12 @@ public final class ConnectorCircuits {
 
     /** Records what one permitted pass produced. */
     public void record(CircuitBreaker breaker, Outcome outcome, long durationMs) {
+        if (outcome instanceof Outcome.Failure f && f.inProgress()) {
+            // "A request with this key is in progress" (409): the upstream is up and guarding the key; neither a
+            // success nor a failure.
+            breaker.releasePermission();
+            return;
+        }
         if (outcome instanceof Outcome.Failure f && f.errorClass() == ErrorClass.rate_limit) {
             breaker.releasePermission();
             holdOpen(breaker, f);
@@ -104,9 +133,14 @@ public final class ConnectorCircuits {
         if (main != null) s.putAll(status(main));
         else s.put("state", "closed");
         if (tenants.size() > 1) {
+            // The first TENANTS_SHOWN by name: a snapshot goes out every second to every open stream.
             var per = new TreeMap<String, Object>();
-            tenants.forEach((t, b) -> per.put(t, status(b)));
+            new TreeMap<>(tenants).entrySet().stream().limit(TENANTS_SHOWN).forEach(e -> {
+                var b = e.getValue();
+                per.put(e.getKey(), status(b));
+            });
             s.put("tenants", per);
+            s.put("tenants_total", tenants.size());
         }
         return s;
     }

@@ -4,6 +4,7 @@ import dev.gauntlet.mesh.Attempt;
 import dev.gauntlet.mesh.Connector;
 import dev.gauntlet.mesh.MeshException;
 import dev.gauntlet.mesh.MeshResponse;
+import dev.gauntlet.mesh.Secrets;
 import dev.gauntlet.mesh.classify.ErrorClass;
 import dev.gauntlet.mesh.event.EventBus;
 import dev.gauntlet.mesh.idempotency.Intent;
@@ -77,7 +78,8 @@ public final class DlqService implements DeadLetters {
         if (exchange.replayOf() != null) {
             Optional<DlqEntry> replayed = repo.entry(exchange.replayOf());
             if (replayed.isPresent()) {
-                replayFailed(replayed.get(), exchange.attempts(), failure.errorClass(), failure.message(), unknownOutcome, config, now);
+                replayFailed(replayed.get(), exchange.attempts(), failure.errorClass(), failure.message(), unknownOutcome,
+                        failure.inProgress(), config, now);
                 return replayed.get().id();
             }
             // The entry is gone (pruned by hand, another store): park afresh rather than lose the write.
@@ -158,10 +160,22 @@ public final class DlqService implements DeadLetters {
         }
     }
 
-    /** Counts a failed replay (unless the breaker refused it), schedules the next with backoff, or declares it dead. */
-    private void replayFailed(DlqEntry e, List<Attempt> attempts, ErrorClass c, String message, boolean unknown, DlqConfig config, Instant now) {
+    /**
+     * Counts a failed replay (unless the breaker refused it, or another send of the same write was in progress),
+     * schedules the next with backoff, or declares it dead.
+     */
+    private void replayFailed(DlqEntry e, List<Attempt> attempts, ErrorClass c, String message, boolean unknown, boolean inProgress,
+                              DlqConfig config, Instant now) {
         List<Attempt> all = append(e.attempts(), attempts);
         boolean unknownNow = e.unknownOutcome() || unknown;
+        if (inProgress) {
+            // 409 "in progress": a send with this key is still being carried out (the live caller's, or the upstream's
+            // own). Not a verdict on the write: it stays pending, uncounted, and is asked again after base_delay.
+            Instant next = now.plus(config.baseDelay());
+            repo.updateEntry(e.with(all, e.errorClass(), e.lastError(), DlqState.pending, unknownNow, e.replays(), next, now));
+            events.publish(new ReplayFailed(now, e.connector(), e.id(), c, e.replays(), false, next));
+            return;
+        }
         if (c == ErrorClass.circuit_open) {
             Instant next = now.plus(min(config.baseDelay(), CIRCUIT_RECHECK));
             repo.updateEntry(e.with(all, c, message, DlqState.pending, unknownNow, e.replays(), next, now));
@@ -213,6 +227,10 @@ public final class DlqService implements DeadLetters {
             // park() has already recorded the failed replay on this entry (it saw replayOf).
             if (!parked.dlqId().equals(e.id())) LOG.warn("replay of {} was parked as {}", e.id(), parked.dlqId());
         } catch (MeshException.CallFailed refused) {
+            if (refused.inProgress()) {
+                replayFailed(e, refused.attempts(), refused.errorClass(), refused.getMessage(), false, true, c.spec().dlq(), clock.instant());
+                return repo.entry(e.id()).orElse(e);
+            }
             if (Thread.currentThread().isInterrupted()) {
                 // The replayer is being stopped mid-call: not the upstream's verdict. Try again later.
                 repo.updateEntry(e.with(append(e.attempts(), refused.attempts()), e.errorClass(), e.lastError(), DlqState.pending,
@@ -229,7 +247,7 @@ public final class DlqService implements DeadLetters {
             events.publish(new EntryDead(at, e.connector(), e.id(), e.replays() + 1, "refused"));
         } catch (RuntimeException bug) {
             LOG.warn("replay of {} failed unexpectedly", e.id(), bug);
-            replayFailed(e, List.of(), ErrorClass.network_error, String.valueOf(bug), false, c.spec().dlq(), clock.instant());
+            replayFailed(e, List.of(), ErrorClass.network_error, String.valueOf(bug), false, false, c.spec().dlq(), clock.instant());
         }
         return repo.entry(e.id()).orElse(e);
     }

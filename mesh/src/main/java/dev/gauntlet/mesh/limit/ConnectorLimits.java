@@ -13,6 +13,9 @@ import java.util.concurrent.atomic.LongAdder;
 /** A connector's adaptive buckets, one per tenant, and the wait for a token that never passes a call's deadline. */
 public final class ConnectorLimits {
 
+    /** Tenants detailed in a status; the rest are counted ({@code tenants_total}). */
+    public static final int TENANTS_SHOWN = 20;
+
     private final String connector;
     private final LimitConfig config;
     private final MeshContext context;
@@ -74,9 +77,14 @@ public final class ConnectorLimits {
         s.put("waits", waits.sum());
         s.put("refused_at_deadline", refused.sum());
         if (tenants.size() > 1) {
+            // The first TENANTS_SHOWN by name: a snapshot goes out every second to every open stream.
             var per = new TreeMap<String, Object>();
-            tenants.forEach((t, l) -> per.put(t, l.status()));
+            new TreeMap<>(tenants).entrySet().stream().limit(TENANTS_SHOWN).forEach(e -> {
+                var l = e.getValue();
+                per.put(e.getKey(), l.status());
+            });
             s.put("tenants", per);
+            s.put("tenants_total", tenants.size());
         }
         return s;
     }

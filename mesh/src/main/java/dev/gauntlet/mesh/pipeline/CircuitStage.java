@@ -20,9 +20,18 @@ public final class CircuitStage implements Stage {
     private final ConnectorCircuits circuits;
 
     public CircuitStage(ConnectorSpec spec, MeshContext context) {
+        this(spec, context, new ConnectorCircuits(spec.id(), spec.circuit(), context));
+    }
+
+    /** The stage of a connector's DLQ replays: breakers of their own ({@link ConnectorCircuits#forReplays}). */
+    public static CircuitStage forReplays(ConnectorSpec spec, MeshContext context) {
+        return new CircuitStage(spec, context, ConnectorCircuits.forReplays(spec.id(), spec.circuit(), context));
+    }
+
+    private CircuitStage(ConnectorSpec spec, MeshContext context, ConnectorCircuits circuits) {
         this.connector = spec.id();
         this.context = context;
-        this.circuits = new ConnectorCircuits(spec.id(), spec.circuit(), context);
+        this.circuits = circuits;
     }
 
     @Override

@@ -7,7 +7,7 @@ import dev.gauntlet.mesh.idempotency.IdempotencyConfig;
 import dev.gauntlet.mesh.idempotency.IdempotencyKeys;
 import dev.gauntlet.mesh.idempotency.Intent;
 import dev.gauntlet.mesh.idempotency.IntentState;
-import dev.gauntlet.mesh.dlq.Secrets;
+import dev.gauntlet.mesh.Secrets;
 import dev.gauntlet.mesh.classify.ErrorClass;
 import dev.gauntlet.mesh.dlq.DlqEntry;
 import dev.gauntlet.mesh.vendor.OutcomeCheck;

@@ -20,6 +20,14 @@ public sealed interface Outcome permits Outcome.Success, Outcome.Failure {
         public static Failure of(ErrorClass errorClass, String message) {
             return new Failure(errorClass, 0, message, null, null);
         }
+
+        /**
+         * A 409 classified as retryable: the upstream (Stripe's {@code idempotency_key_in_use}) or the mesh's own
+         * idempotency stage says another send with this key is in progress. Nothing failed; ask again later.
+         */
+        public boolean inProgress() {
+            return status == 409 && errorClass == ErrorClass.server_error;
+        }
     }
 
     default boolean isSuccess() {

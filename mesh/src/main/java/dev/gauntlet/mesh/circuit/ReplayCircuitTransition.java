@@ -1,0 +1,15 @@
+package dev.gauntlet.mesh.circuit;
+
+import dev.gauntlet.mesh.event.MeshEvent;
+import java.time.Instant;
+
+/**
+ * The breaker that guards a connector's DLQ replays (apart from its live traffic's) changed state. A type of its own so
+ * the UI's and metrics' "circuit open" never means live calls are refused when only replays are.
+ */
+public record ReplayCircuitTransition(Instant at, String connector, String tenant, String from, String to) implements MeshEvent {
+    @Override
+    public String type() {
+        return "replay_circuit_transition";
+    }
+}

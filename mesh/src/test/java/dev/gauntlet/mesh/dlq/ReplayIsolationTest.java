@@ -1,0 +1,176 @@
+package dev.gauntlet.mesh.dlq;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.gauntlet.mesh.Connector;
+import dev.gauntlet.mesh.ConnectorSpec;
+import dev.gauntlet.mesh.FarmFixture;
+import dev.gauntlet.mesh.Mesh;
+import dev.gauntlet.mesh.MeshException;
+import dev.gauntlet.mesh.MeshRequest;
+import dev.gauntlet.mesh.MeshResponse;
+import dev.gauntlet.mesh.Timeouts;
+import dev.gauntlet.mesh.auth.AuthConfig;
+import dev.gauntlet.mesh.circuit.CircuitConfig;
+import dev.gauntlet.mesh.circuit.CircuitTransition;
+import dev.gauntlet.mesh.circuit.ReplayCircuitTransition;
+import dev.gauntlet.mesh.classify.ErrorClass;
+import dev.gauntlet.mesh.event.MeshEvent;
+import dev.gauntlet.mesh.retry.RetryConfig;
+import dev.gauntlet.mesh.store.SqliteStore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 14 item 5: poison DLQ entries (writes the upstream always answers 500) replayed while valid live reads go
+ * through on a calm farm. Replays shared the live breaker once, and held it open: 35 of 45 reads were refused.
+ */
+class ReplayIsolationTest {
+
+    static final String ACTIONS = "/app/data-gauntlet/endpoint/data/v1/action/";
+    static FarmFixture farm;
+
+    @TempDir
+    Path dataDir;
+
+    @BeforeAll
+    static void start() {
+        farm = FarmFixture.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        farm.close();
+    }
+
+    ConnectorSpec mongo() {
+        return ConnectorSpec.builder("mongodb_mock", farm.serviceUrl("mongodb_mock")).flavor("mongodb")
+                .auth(new AuthConfig.ApiKey("apiKey", "", "mdb-gauntlet-key"))
+                .timeouts(new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(10)))
+                .retry(new RetryConfig(2, Duration.ofMillis(5), Duration.ofMillis(20), 0.5))
+                // Opens easily, so that replays sharing it would surely refuse the reads.
+                .circuit(new CircuitConfig(50, 10, 5, Duration.ofMillis(50), 10))
+                .dlq(new DlqConfig(500, Duration.ofMillis(10), 2, Duration.ZERO))
+                .build();
+    }
+
+    static DlqEntry poison(int i) {
+        Instant now = Instant.now();
+        String body = "{\"dataSource\":\"Cluster0\",\"database\":\"gauntlet\",\"collection\":\"events\",\"document\":{\"n\":" + i + "}}";
+        return new DlqEntry("dlq_poison_" + i, "mongodb_mock", "default", "POST", ACTIONS + "insertOne", Map.of(),
+                body.getBytes(StandardCharsets.UTF_8), "application/json", "key-poison-" + i, "op-poison-" + i, List.of(),
+                ErrorClass.server_error, "500", DlqEntry.SCHEMA_VERSION, DlqState.pending, false, 0, now, now, now);
+    }
+
+    static MeshRequest read(int i) {
+        // A filter of its own each time: a stale answer from the cache cannot pass for a live read.
+        String body = "{\"dataSource\":\"Cluster0\",\"database\":\"gauntlet\",\"collection\":\"accounts\",\"filter\":{\"external_id\":\"r-" + i + "\"}}";
+        return new MeshRequest("POST", ACTIONS + "find", Map.of(), body.getBytes(StandardCharsets.UTF_8), "application/json", null, null);
+    }
+
+    @Test
+    void shouldServeLiveReadsWhilePoisonEntriesAreReplayedToDeath() throws Exception {
+        farm.post("/admin/reset", "{}");
+        farm.chaos("{\"level\":\"calm\"}");
+        // Every insertOne answers 500: the parked writes can never succeed.
+        farm.post("/admin/faults/script", "{\"service\":\"mongodb_mock\",\"type\":\"server_error\",\"method\":\"POST\",\"path\":\""
+                + ACTIONS + "insertOne\",\"count\":10000}");
+        List<MeshEvent> events = new CopyOnWriteArrayList<>();
+        try (Mesh mesh = Mesh.builder().store(SqliteStore.open(dataDir)).background(false).build()) {
+            mesh.events().subscribe(events::add);
+            Connector c = mesh.register(mongo());
+            for (int i = 0; i < 20; i++) mesh.deadLetters().repository().insertEntry(poison(i));
+
+            AtomicBoolean done = new AtomicBoolean();
+            Thread replays = Thread.ofVirtual().start(() -> {
+                while (!done.get()) {
+                    mesh.replayer().replayDue();
+                    java.util.concurrent.locks.LockSupport.parkNanos(2_000_000); // pacing the passes, not waiting for a state
+                }
+            });
+            var failures = new ArrayList<String>();
+            int reads = 0;
+            try {
+                // Reads go on until every poison entry is dead (and at least 45 of them, as in the report).
+                while (reads < 45 || mesh.deadLetters().stats().dead() < 20) {
+                    try {
+                        MeshResponse r = c.call(read(reads));
+                        if (r.status() != 200) failures.add("read " + reads + ": " + r.status());
+                    } catch (MeshException e) {
+                        failures.add("read " + reads + ": " + e.getMessage());
+                    }
+                    reads++;
+                    assertThat(reads).as("poison entries should be dead by now").isLessThan(5_000);
+                }
+            } finally {
+                done.set(true);
+                replays.join();
+            }
+            assertThat(failures.size()).as("live reads refused (of %d) while poison entries were replayed; first: %s", reads,
+                    failures.stream().limit(3).toList()).isZero();
+            await().atMost(Duration.ofSeconds(5)).until(() -> mesh.deadLetters().stats().dead() == 20);
+            for (int i = 0; i < 20; i++) {
+                DlqEntry e = mesh.deadLetters().entry("dlq_poison_" + i).orElseThrow();
+                assertThat(e.state()).isEqualTo(DlqState.dead);
+                assertThat(e.replays()).isEqualTo(2);
+            }
+            assertThat(events).as("the live breaker never moved").noneMatch(CircuitTransition.class::isInstance);
+            assertThat(events).as("the replays' breaker opened").anyMatch(e -> e instanceof ReplayCircuitTransition t && t.to().equals("open"));
+            @SuppressWarnings("unchecked")
+            var replayCircuit = (Map<String, Object>) c.status().get("replays").get("circuit");
+            assertThat(replayCircuit).isNotNull();
+        } finally {
+            farm.post("/admin/reset", "{}");
+        }
+    }
+
+    @Test
+    void shouldKeepAnEntryPendingAndUncountedWhenItsReplayIsAnsweredInProgress() throws Exception {
+        // Stripe's answer while another request with the same key is being carried out (docs.stripe.com/error-low-level).
+        var upstream = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        upstream.createContext("/", exchange -> {
+            byte[] body = "{\"error\":{\"type\":\"idempotency_error\",\"code\":\"idempotency_key_in_use\",\"message\":\"in progress\"}}"
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(409, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        upstream.start();
+        try (Mesh mesh = Mesh.builder().store(SqliteStore.open(dataDir)).background(false).build()) {
+            String url = "http://127.0.0.1:" + upstream.getAddress().getPort() + "/api";
+            Connector c = mesh.register(ConnectorSpec.builder("shop", url).flavor("stripe")
+                    .retry(new RetryConfig(1, Duration.ofMillis(1), Duration.ofMillis(1), 0.5))
+                    .dlq(new DlqConfig(100, Duration.ofMillis(10), 1, Duration.ZERO)).build());
+            Instant now = Instant.now();
+            mesh.deadLetters().repository().insertEntry(new DlqEntry("dlq_busy", "shop", "default", "POST", "/v1/customers", Map.of(),
+                    "name=a".getBytes(StandardCharsets.UTF_8), "application/x-www-form-urlencoded", "key-busy", "op-busy", List.of(),
+                    ErrorClass.server_error, "500", DlqEntry.SCHEMA_VERSION, DlqState.pending, false, 0, now, now, now));
+
+            for (int i = 0; i < 3; i++) {
+                DlqEntry after = mesh.deadLetters().replay("dlq_busy");
+                // max_replays is 1: one counted failure would have made it dead.
+                assertThat(after.state()).isEqualTo(DlqState.pending);
+                assertThat(after.replays()).isZero();
+                assertThat(after.nextReplayAt()).isNotNull();
+            }
+            @SuppressWarnings("unchecked")
+            var replayCircuit = (Map<String, Object>) c.status().get("replays").get("circuit");
+            assertThat(replayCircuit.get("failed_calls")).isEqualTo(0);
+        } finally {
+            upstream.stop(0);
+        }
+    }
+}

@@ -312,10 +312,15 @@ public final class SqliteStore implements Store {
 
     private <T> T run(Work<T> work, boolean writes) {
         StoreUnavailable d = down;
-        if (writes && d != null && !probeDue()) throw refusal(d);
+        boolean probe = writes && d != null && probeDue();
+        if (writes && d != null && !probe) throw refusal(d);
         lock.lock();
         try {
             if (closed) throw new StoreException("the store " + file.getFileName() + " is closed");
+            // Degraded while this write waited for the lock (behind the write that found out): refused at once too,
+            // not each after its own busy timeout in turn.
+            d = down;
+            if (writes && d != null && !probe) throw refusal(d);
             if (db == null) reopen();
             T t = work.run();
             if (writes && down != null) recovered();

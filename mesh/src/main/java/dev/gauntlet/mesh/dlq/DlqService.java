@@ -193,12 +193,24 @@ public final class DlqService implements DeadLetters {
      * Returns the entry as it stands afterwards.
      */
     DlqEntry replayClaimed(DlqEntry e) {
+        return replayClaimed(e, true);
+    }
+
+    /** @param automatic the replayer's own replay (a person's replay by hand is theirs to decide) */
+    private DlqEntry replayClaimed(DlqEntry e, boolean automatic) {
         Connector c = connectors.apply(e.connector());
         Instant now = clock.instant();
         if (c == null) {
             // Not registered in this mesh (yet): put it back untouched so a mesh that knows the connector can replay it.
             repo.transition(e.id(), Set.of(DlqState.replaying), DlqState.pending, now);
             return repo.entry(e.id()).orElse(e);
+        }
+        if (automatic && !e.unknownOutcome() && recovered(e) && plain(c, e)) {
+            // Recovered from a crash before its connector was registered here: a plain write that may have been
+            // committed. Read back first (settleUnknown), never replayed as it is.
+            DlqEntry unknown = e.with(e.attempts(), e.errorClass(), e.lastError(), DlqState.pending, true, e.replays(), now, now);
+            repo.updateEntry(unknown);
+            return unknown;
         }
         processed.incrementAndGet();
         try {
@@ -252,7 +264,7 @@ public final class DlqService implements DeadLetters {
             throw new IllegalStateException("DLQ entry " + id + " is " + repo.entry(id).map(DlqEntry::state).orElse(null)
                     + "; only pending or dead entries can be replayed");
         }
-        return replayClaimed(repo.entry(id).orElseThrow());
+        return replayClaimed(repo.entry(id).orElseThrow(), false);
     }
 
     /** Discards a pending or dead entry: it will never be sent. False when it is in another state. */
@@ -295,15 +307,36 @@ public final class DlqService implements DeadLetters {
             for (Intent i : batch) {
                 Instant now = clock.instant();
                 String id = newId();
-                repo.insertEntry(new DlqEntry(id, i.connector(), i.tenant(), i.method(), i.path(), i.headers(), i.body(), i.contentType(),
+                DlqEntry e = new DlqEntry(id, i.connector(), i.tenant(), i.method(), i.path(), i.headers(), i.body(), i.contentType(),
                         i.key(), i.opId(), List.of(), null, "in flight since " + i.updatedAt() + " when the mesh stopped; outcome not recorded",
-                        DlqEntry.SCHEMA_VERSION, DlqState.pending, false, 0, now, now, now));
+                        DlqEntry.SCHEMA_VERSION, DlqState.pending, false, 0, now, now, now);
+                // A plain write (no key, no upsert: GitHub, Datadog) may have been committed: replayed as it is it would
+                // be committed twice. It is of unknown outcome, to be read back first; keyed and upsert writes are
+                // replayed with their key. A connector not registered yet (recovery at start) is checked at replay.
+                boolean unknown = plain(e);
+                if (unknown) e = e.with(e.attempts(), e.errorClass(), e.lastError(), DlqState.pending, true, 0, now, now);
+                repo.insertEntry(e);
                 intents.completeIntent(i.key(), IntentState.parked, now);
-                events.publish(new DeadLettered(now, i.connector(), id, null, false));
+                events.publish(new DeadLettered(now, i.connector(), id, null, unknown));
                 moved++;
             }
         }
         return moved;
+    }
+
+    /** A plain write of a registered connector; unregistered: not known here (the replay checks again once it is). */
+    private boolean plain(DlqEntry e) {
+        Connector c = connectors.apply(e.connector());
+        return c != null && plain(c, e);
+    }
+
+    private static boolean plain(Connector c, DlqEntry e) {
+        return c.spec().vendor().writeForm(e.toRequest(), c.spec().idempotency().enabled()) == dev.gauntlet.mesh.vendor.WriteForm.PLAIN;
+    }
+
+    /** Parked by crash recovery: no failure and no attempt recorded. */
+    private static boolean recovered(DlqEntry e) {
+        return e.errorClass() == null && e.attempts().isEmpty();
     }
 
     /** Entries a stopped replayer left in replaying since before {@code olderThan} become pending again. */

@@ -144,6 +144,7 @@ public final class DlqService implements DeadLetters {
             case ReadBack.Found ok -> {
                 repo.updateEntry(e.with(e.attempts(), null, "committed: read back from the upstream, not sent again", DlqState.succeeded,
                         false, e.replays(), null, at));
+                committed(e, at);
                 events.publish(new OutcomeSettled(at, e.connector(), e.id(), true));
             }
             // Not found yet, but young enough that the upstream may not show it yet: asked again once old enough.
@@ -156,6 +157,15 @@ public final class DlqService implements DeadLetters {
                 events.publish(new OutcomeSettled(at, e.connector(), e.id(), false));
             }
         }
+    }
+
+    /**
+     * The write is committed: its intent under the key it was first sent with says so (a replay under a fresh key
+     * recorded only that one), so the caller's own resend with its op id is read back, not sent a second time.
+     */
+    private void committed(DlqEntry e, Instant at) {
+        if (intents == null || e.idempotencyKey() == null) return;
+        intents.completeIntent(IdempotencyKeys.original(e.idempotencyKey()), IntentState.succeeded, at);
     }
 
     /** Counts a failed replay (unless the breaker refused it), schedules the next with backoff, or declares it dead. */
@@ -219,6 +229,7 @@ public final class DlqService implements DeadLetters {
             DlqEntry done = e.with(append(e.attempts(), r.attempts()), null, null, DlqState.succeeded, e.unknownOutcome(),
                     e.replays() + 1, null, at);
             repo.updateEntry(done);
+            committed(e, at);
             events.publish(new ReplaySucceeded(at, e.connector(), e.id(), e.replays() + 1, r.status()));
             return done; // the common case needs no read back
         } catch (MeshException.DeadLettered parked) {
@@ -308,7 +319,7 @@ public final class DlqService implements DeadLetters {
                 Instant now = clock.instant();
                 String id = newId();
                 DlqEntry e = new DlqEntry(id, i.connector(), i.tenant(), i.method(), i.path(), i.headers(), i.body(), i.contentType(),
-                        i.key(), i.opId(), List.of(), null, "in flight since " + i.updatedAt() + " when the mesh stopped; outcome not recorded",
+                        i.key(), i.opId(), List.of(), null, RECOVERED + i.updatedAt() + " when the mesh stopped; outcome not recorded",
                         DlqEntry.SCHEMA_VERSION, DlqState.pending, false, 0, now, now, now);
                 // A plain write (no key, no upsert: GitHub, Datadog) may have been committed: replayed as it is it would
                 // be committed twice. It is of unknown outcome, to be read back first; keyed and upsert writes are
@@ -334,10 +345,16 @@ public final class DlqService implements DeadLetters {
         return c.spec().vendor().writeForm(e.toRequest(), c.spec().idempotency().enabled()) == dev.gauntlet.mesh.vendor.WriteForm.PLAIN;
     }
 
-    /** Parked by crash recovery: no failure and no attempt recorded. */
+    /**
+     * Parked by crash recovery and not looked at since: no failure, no attempt, and the recovery's own words (a read
+     * back that did not find it rewrites them, and the entry is then replayed as any other).
+     */
     private static boolean recovered(DlqEntry e) {
-        return e.errorClass() == null && e.attempts().isEmpty();
+        return e.errorClass() == null && e.attempts().isEmpty() && e.lastError() != null && e.lastError().startsWith(RECOVERED);
     }
+
+    /** How crash recovery's entries begin their last_error. */
+    static final String RECOVERED = "in flight since ";
 
     /** Entries a stopped replayer left in replaying since before {@code olderThan} become pending again. */
     public int releaseClaims(Instant olderThan) {

@@ -840,10 +840,13 @@ public final class SqliteStore implements Store {
     @Override
     public Optional<DlqEntry> openEntry(String connector, String key) {
         return read(() -> {
-            PreparedStatement p = ps("SELECT " + DLQ_COLUMNS + " FROM dlq_entries WHERE connector = ? AND idem_key = ? "
+            // The key itself, or the key's family after a spent key was replaced (key~r1, key~r2: a range on the index).
+            PreparedStatement p = ps("SELECT " + DLQ_COLUMNS + " FROM dlq_entries WHERE connector = ? AND (idem_key = ? OR (idem_key >= ? AND idem_key < ?)) "
                     + "AND state IN ('pending', 'replaying') ORDER BY seq DESC LIMIT 1");
             p.setString(1, connector);
             p.setString(2, key);
+            p.setString(3, key + "~r");
+            p.setString(4, key + "~s");
             try (ResultSet rs = p.executeQuery()) {
                 return rs.next() ? Optional.of(entry(rs)) : Optional.empty();
             }

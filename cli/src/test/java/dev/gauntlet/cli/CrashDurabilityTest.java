@@ -50,7 +50,12 @@ class CrashDurabilityTest {
         }
     }
 
-    /** The AAM in a JVM of its own, on the test's class path. */
+    /**
+     * The AAM in a JVM of its own, on the test's class path. {@code --recover-after 1s}: a single AAM restarted by its
+     * supervisor takes what the killed one left in flight (intents, DLQ claims) for its own at start; the callers'
+     * resends then meet those writes parked and are answered as their entries (IdempotencyStageTest covers a resend
+     * that meets an intent still in flight).
+     */
     Process startAam(int port, String farmUrl) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.gauntlet.cli.GauntletCli", "aam",

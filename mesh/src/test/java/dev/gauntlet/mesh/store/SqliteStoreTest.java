@@ -395,4 +395,20 @@ class SqliteStoreTest {
             assertThat(s.prune(T0.plusSeconds(60))).as("nothing more to prune").isZero();
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("stores")
+    void shouldFindTheOpenEntryOfAKeyAfterItWasGivenAFreshKey(Named kind) {
+        try (Store s = open(kind)) {
+            DlqEntry e = entry("e1", "shop", T0, T0).withKey("key-1~r2", T0);
+            s.insertEntry(e);
+            assertThat(s.openEntry("shop", "key-1")).get().extracting(DlqEntry::id).isEqualTo("e1");
+            assertThat(s.openEntry("shop", "key-1~r2")).get().extracting(DlqEntry::id).isEqualTo("e1");
+            assertThat(s.openEntry("shop", "key-10")).isEmpty();
+            assertThat(s.openEntry("shop", "key")).isEmpty();
+        }
+        assertThat(dev.gauntlet.mesh.idempotency.IdempotencyKeys.original("k~r12")).isEqualTo("k");
+        assertThat(dev.gauntlet.mesh.idempotency.IdempotencyKeys.original("k~rx")).isEqualTo("k~rx");
+        assertThat(dev.gauntlet.mesh.idempotency.IdempotencyKeys.original("k")).isEqualTo("k");
+    }
 }

@@ -67,7 +67,8 @@ final class ProxyRoutes {
             String body = m == HandlerType.GET || m == HandlerType.HEAD || m == HandlerType.OPTIONS ? null : "any body, forwarded as is";
             api.add(m, "/proxy/{connector}/<path>", summary, body,
                     "the upstream's answer; a parked write: 202 {dlq_id,unknown_outcome,error_class} to a caller that sends "
-                            + "X-Gauntlet-Op-Id, else 503 in the vendor's error envelope (do not resend); X-Gauntlet-Dlq-Id either way", this::handle);
+                            + "X-Gauntlet-Op-Id, else 503 in the vendor's error envelope (do not resend); X-Gauntlet-Dlq-Id either way; "
+                            + "503 with Retry-After (store_unavailable) when the store cannot record the write now: nothing was sent", this::handle);
             api.add(m, "/proxy/{connector}", summary + " (the connector's root)", body, "the upstream's answer", this::handle);
         }
     }

@@ -134,8 +134,8 @@ public final class IdempotencyStage implements Stage {
      * earlier send of it is not settled - the caller's own retry, a client whose answer the proxy could not give, a
      * process restarted mid-call - is never sent twice: while it waits in the DLQ it is answered as that entry (the
      * mesh will complete it); one left in flight by a process that stopped is settled first ({@link #leftInFlight});
-     * once a plain write succeeded it is read back where the vendor can and answered from the read, and never sent
-     * again. Null: send it.
+     * once a plain write succeeded it is read back where the vendor can and answered from the read, and not sent again
+     * when the read does not find it. Null: send it.
      */
     private Outcome sentBefore(Exchange exchange, String key, WriteForm form) {
         Optional<Intent> prior = context.store().intent(key);
@@ -153,12 +153,13 @@ public final class IdempotencyStage implements Stage {
                 if (form != WriteForm.PLAIN) return null; // keyed or idempotent by nature: sending it again does no harm
                 MeshRequest req = exchange.request();
                 WriteRef ref = new WriteRef(req.tenant(), req.method(), req.path(), req.body(), req.contentType(), req.opId(), prior.get().createdAt());
+                // Nothing to read it back by (no op id where the read looks): two identical writes the caller did not
+                // name apart, sent as before.
+                if (!readBack.applies(ref)) return null;
                 repeated.incrementAndGet();
-                if (readBack.applies(ref) && readBack.readBack(ref, reader) instanceof ReadBack.Found found) {
-                    return new Outcome.Success(found.answer());
-                }
-                // Committed once already: sent again it would be committed twice. The caller gets a refusal it can
-                // read (409), not a second record.
+                if (readBack.readBack(ref, reader) instanceof ReadBack.Found found) return new Outcome.Success(found.answer());
+                // Committed once already, but not found (not queryable yet) or the read failed: sent again it would be
+                // committed twice. The caller gets a refusal it can read (409), not a second record.
                 return new Outcome.Failure(ErrorClass.client_error, 409, "this write (key " + key + ") was committed at "
                         + prior.get().updatedAt() + "; its answer could not be read back now, and it is not sent twice", null, null);
             }

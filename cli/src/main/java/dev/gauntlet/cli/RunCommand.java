@@ -166,7 +166,8 @@ final class RunCommand implements Callable<Integer> {
             var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(aam.replaceAll("/$", "") + "/health")).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             String farm = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path("farm").asText(null);
-            if (r.statusCode() != 200 || farm == null) throw new java.io.IOException("answered " + r.statusCode());
+            // 503 is an AAM whose store is degraded for now (full disk, lock): it answers, and says which farm it uses.
+            if ((r.statusCode() != 200 && r.statusCode() != 503) || farm == null) throw new java.io.IOException("answered " + r.statusCode());
             return farm;
         } catch (java.io.IOException | InterruptedException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--aam-url " + aam + ": cannot reach the AAM (" + e.getMessage() + ")");

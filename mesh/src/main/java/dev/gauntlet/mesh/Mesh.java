@@ -49,7 +49,14 @@ public final class Mesh implements AutoCloseable {
         this.staleIntentAge = staleIntentAge;
         this.background = background;
         // Events are kept in the store's log, and the metrics read each connector's stages.
-        context.events().subscribe(context.store()::appendEvent);
+        context.events().subscribe(event -> {
+            try {
+                context.store().appendEvent(event);
+            } catch (dev.gauntlet.mesh.store.StoreUnavailable degraded) {
+                // History only: while the store takes no writes (full disk, lock) events are not kept, and not logged
+                // one by one either (the store logged that it is degraded, and /health says so).
+            }
+        });
         context.metrics().statusSource(id -> {
             Connector c = connectors.get(id);
             return c == null ? Map.of() : c.status();

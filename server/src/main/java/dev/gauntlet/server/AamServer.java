@@ -8,6 +8,8 @@ import dev.gauntlet.mesh.metrics.MeshMetricsBinder;
 import dev.gauntlet.mesh.store.MemoryStore;
 import dev.gauntlet.mesh.store.Retention;
 import dev.gauntlet.mesh.store.SqliteStore;
+import dev.gauntlet.mesh.store.StoreHealth;
+import dev.gauntlet.mesh.store.StoreUnavailable;
 import dev.gauntlet.mesh.store.Store;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
@@ -118,7 +120,7 @@ public final class AamServer implements AutoCloseable {
             // Before any route: Host, the access token, and no state changed by a web page (Edge).
             cfg.routes.before(ctx -> refuse(ctx, edge.api(ctx)));
             Endpoints api = new Endpoints(cfg.routes);
-            api.get("/health", "Liveness and a one-line summary", "{\"status\":\"ok\",\"connectors\":N,\"farm\":url,\"proxy_ports\":{connector:port},\"process\":{pid,cpu_s,rss_bytes,peak_rss_bytes,heap_used_bytes}}", this::health);
+            api.get("/health", "Liveness and a one-line summary", "{\"status\":\"ok|degraded\",\"store\":{\"status\",\"reason\",\"since\",\"retry_after_s\",\"message\"},\"connectors\":N,\"farm\":url,\"proxy_ports\":{connector:port},\"process\":{pid,cpu_s,rss_bytes,peak_rss_bytes,heap_used_bytes}}", this::health);
             api.get("/metrics", "The mesh's live metrics per connector and overall", "{\"at\",\"overall\",\"connectors\":{…}}",
                     ctx -> Json.reply(ctx, 200, mesh.metrics().snapshot()));
             connectors.register(api);
@@ -146,6 +148,8 @@ public final class AamServer implements AutoCloseable {
         cfg.startup.showJavalinBanner = false;
         cfg.http.maxRequestSize = 16L * 1024 * 1024;
         cfg.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.error(), e.field(), e.getMessage()));
+        // A full disk or a lock on the store: the AAM is fine and asks to be asked again (never a 500, never the file path).
+        cfg.routes.exception(StoreUnavailable.class, (e, ctx) -> storeUnavailable(ctx, e));
         cfg.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), "http_" + e.getStatus(), null, e.getMessage()));
         cfg.routes.exception(Exception.class, (e, ctx) -> {
             dev.gauntlet.http.Refusal input = dev.gauntlet.http.InputFault.of(e);
@@ -165,6 +169,25 @@ public final class AamServer implements AutoCloseable {
         ctx.skipRemainingHandlers();
     }
 
+    /** 503 with Retry-After and the store's reason: {error:"store_unavailable", field:null, message, store:{…}}. */
+    static void storeUnavailable(Context ctx, StoreUnavailable e) {
+        ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("error", "store_unavailable");
+        out.put("field", null);
+        out.put("message", e.getMessage());
+        out.put("store", storeState(e.reason(), e.retryAfterSeconds()));
+        Json.reply(ctx, 503, out);
+    }
+
+    private static Map<String, Object> storeState(StoreUnavailable.Reason reason, long retryAfterSeconds) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("status", "degraded");
+        s.put("reason", reason.name());
+        s.put("retry_after_s", retryAfterSeconds);
+        return s;
+    }
+
     private static void error(Context ctx, int status, String error, String field, String message) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("error", error);
@@ -173,9 +196,23 @@ public final class AamServer implements AutoCloseable {
         Json.reply(ctx, status, out);
     }
 
+    /**
+     * Liveness and the store's state: 200 {"status":"ok"} while the store takes writes; 503 {"status":"degraded"} with
+     * Retry-After while it does not (full disk, lock, I/O error) - asking probes it, so it recovers without traffic.
+     */
     private void health(Context ctx) {
+        StoreHealth store = mesh.context().store().health();
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("status", "ok");
+        out.put("status", store.status());
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("status", store.status());
+        if (!store.ok()) {
+            s.put("reason", store.reason().name());
+            s.put("since", store.since() == null ? null : store.since().toString());
+            s.put("retry_after_s", store.retryAfterSeconds());
+            s.put("message", store.message());
+        }
+        out.put("store", s);
         out.put("connectors", connectors.size());
         out.put("farm", config.farmUrl());
         out.put("proxy_ports", proxyPorts());
@@ -184,7 +221,8 @@ public final class AamServer implements AutoCloseable {
         if (!shadowed.isEmpty()) out.put("stored_connectors_not_restored", shadowed);
         // What this process has cost so far: a run through the proxy reads it at its start and end (report resources).
         out.put("process", dev.gauntlet.mesh.metrics.ProcessFigures.now());
-        Json.reply(ctx, 200, out);
+        if (!store.ok()) ctx.header("Retry-After", Long.toString(store.retryAfterSeconds()));
+        Json.reply(ctx, store.ok() ? 200 : 503, out);
     }
 
     /**

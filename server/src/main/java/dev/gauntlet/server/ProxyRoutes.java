@@ -10,6 +10,7 @@ import dev.gauntlet.mesh.MeshResponse;
 import dev.gauntlet.mesh.classify.ErrorClass;
 import dev.gauntlet.mesh.pipeline.Exchange;
 import dev.gauntlet.mesh.pipeline.Outcome;
+import dev.gauntlet.mesh.store.StoreUnavailable;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.net.URI;
@@ -67,7 +68,8 @@ final class ProxyRoutes {
             String body = m == HandlerType.GET || m == HandlerType.HEAD || m == HandlerType.OPTIONS ? null : "any body, forwarded as is";
             api.add(m, "/proxy/{connector}/<path>", summary, body,
                     "the upstream's answer; a parked write: 202 {dlq_id,unknown_outcome,error_class} to a caller that sends "
-                            + "X-Gauntlet-Op-Id, else 503 in the vendor's error envelope (do not resend); X-Gauntlet-Dlq-Id either way", this::handle);
+                            + "X-Gauntlet-Op-Id, else 503 in the vendor's error envelope (do not resend); X-Gauntlet-Dlq-Id either way; "
+                            + "503 with Retry-After (store_unavailable) when the store cannot record the write now: nothing was sent", this::handle);
             api.add(m, "/proxy/{connector}", summary + " (the connector's root)", body, "the upstream's answer", this::handle);
         }
     }
@@ -118,6 +120,21 @@ final class ProxyRoutes {
         } catch (IllegalArgumentException e) {
             // The JDK client refuses some header names and values the caller may send.
             throw ApiError.badRequest("headers", "the request cannot be forwarded: " + e.getMessage());
+        } catch (StoreUnavailable e) {
+            // The write's intent could not be recorded (full disk, lock): nothing was sent upstream. Ask again later.
+            ctx.header(ATTEMPTS, Integer.toString(exchange.attempts().size()));
+            ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+            if (meshAware(ctx)) {
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("error_class", "store_unavailable");
+                out.put("message", e.getMessage());
+                out.put("attempts", exchange.attempts().size());
+                out.put("retry_after_s", e.retryAfterSeconds());
+                Json.reply(ctx, 503, out);
+            } else {
+                vendorError(ctx, connector, 503, "store_unavailable", e.getMessage(), true);
+            }
+            return;
         }
         List<Attempt> attempts = exchange.attempts();
         ctx.header(ATTEMPTS, Integer.toString(attempts.size()));

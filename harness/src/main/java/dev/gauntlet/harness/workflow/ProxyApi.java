@@ -17,8 +17,11 @@ import java.util.Locale;
 
 /**
  * Workflows' calls through a running AAM's egress proxy ({@code /proxy/{connector}/…}), as any HTTP client would make
- * them. The op id goes in {@code X-Gauntlet-Op-Id}, so the AAM derives the same idempotency key every time: when the
- * AAM cannot be reached (restarting after a crash), the call is simply sent again until {@code reachFor} has passed.
+ * them. The op id goes in {@code X-Gauntlet-Op-Id}, so the AAM derives the same idempotency key and finds the same
+ * write intent every time: when the AAM cannot be reached (restarting after a crash, the answer lost with the process)
+ * or its store cannot record the write for now (503 {@code store_unavailable}, after its Retry-After), the call is
+ * sent again with the same op id until {@code reachFor} has passed. That is safe for every vendor because the AAM never
+ * sends a write twice for one op id: one left unresolved by a crash is read back, or parked as of unknown outcome.
  */
 public final class ProxyApi implements Api {
 
@@ -70,7 +73,12 @@ public final class ProxyApi implements Api {
         long deadline = System.nanoTime() + reachFor.toNanos();
         while (true) {
             try {
-                return result(http.send(request, HttpResponse.BodyHandlers.ofByteArray()));
+                HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                ApiResult result = result(r);
+                long wait = storeUnavailableWait(r, result);
+                if (wait < 0 || System.nanoTime() + wait * 1_000_000 > deadline) return result;
+                // Nothing was sent upstream (the AAM could not record the write's intent): ask again when it says.
+                Thread.sleep(wait);
             } catch (HttpTimeoutException e) {
                 return new ApiResult(connector, 0, null, "timeout", 1, false, false, null);
             } catch (IOException unreachable) {
@@ -87,6 +95,19 @@ public final class ProxyApi implements Api {
                 return new ApiResult(connector, 0, null, "timeout", 1, false, false, null);
             }
         }
+    }
+
+    /** Milliseconds to wait before sending again when the AAM's store refused the write for now; -1 otherwise. */
+    private static long storeUnavailableWait(HttpResponse<byte[]> r, ApiResult result) {
+        if (r.statusCode() != 503 || !"store_unavailable".equals(result.errorClass())) return -1;
+        long s = r.headers().firstValue("Retry-After").map(v -> {
+            try {
+                return Long.parseLong(v.trim());
+            } catch (NumberFormatException notSeconds) {
+                return 1L;
+            }
+        }).orElse(1L);
+        return Math.min(Math.max(s, 0), 10) * 1000;
     }
 
     private ApiResult result(HttpResponse<byte[]> r) {

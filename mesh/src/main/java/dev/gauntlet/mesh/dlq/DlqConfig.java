@@ -44,9 +44,12 @@ public record DlqConfig(double replayRps, Duration baseDelay, int maxReplays, Du
         this(replayRps, baseDelay, maxReplays, READ_BACK_AFTER, IN_FLIGHT_FOR);
     }
 
-    /** How old an entry parked after {@code failure} must be before a read-back that does not find it is conclusive. */
+    /**
+     * How old an entry parked after {@code failure} must be before a read-back that does not find it is conclusive.
+     * A timeout, or no failure at all (null: in flight when the process stopped), may still be carried out upstream.
+     */
     public Duration settleAfter(dev.gauntlet.mesh.classify.ErrorClass failure) {
-        if (failure != dev.gauntlet.mesh.classify.ErrorClass.timeout) return readBackAfter;
+        if (failure != null && failure != dev.gauntlet.mesh.classify.ErrorClass.timeout) return readBackAfter;
         return inFlightFor.compareTo(readBackAfter) > 0 ? inFlightFor : readBackAfter;
     }
 }

@@ -39,7 +39,11 @@ public interface DlqRepository {
 
     List<DlqEntry> entries(DlqFilter filter);
 
-    /** The connector's pending or replaying entry of a write with this key, if one waits (the newest when several do). */
+    /**
+     * The connector's pending or replaying entry of a write with this key - or with a key it was given after its
+     * first was spent ({@code key~r1}, {@code key~r2}, see {@code IdempotencyKeys.next}) - if one waits (the newest
+     * when several do).
+     */
     Optional<DlqEntry> openEntry(String connector, String key);
 
     /** How many entries are in each state (every state present, zero when none). */

@@ -146,6 +146,7 @@ public final class DlqService implements DeadLetters {
             case ReadBack.Found ok -> {
                 repo.updateEntry(e.with(e.attempts(), null, "committed: read back from the upstream, not sent again", DlqState.succeeded,
                         false, e.replays(), null, at));
+                committed(e, at);
                 events.publish(new OutcomeSettled(at, e.connector(), e.id(), true));
             }
             // Not found yet, but young enough that the upstream may not show it yet: asked again once old enough.
@@ -158,6 +159,15 @@ public final class DlqService implements DeadLetters {
                 events.publish(new OutcomeSettled(at, e.connector(), e.id(), false));
             }
         }
+    }
+
+    /**
+     * The write is committed: its intent under the key it was first sent with says so (a replay under a fresh key
+     * recorded only that one), so the caller's own resend with its op id is read back, not sent a second time.
+     */
+    private void committed(DlqEntry e, Instant at) {
+        if (intents == null || e.idempotencyKey() == null) return;
+        intents.completeIntent(IdempotencyKeys.original(e.idempotencyKey()), IntentState.succeeded, at);
     }
 
     /**
@@ -207,12 +217,24 @@ public final class DlqService implements DeadLetters {
      * Returns the entry as it stands afterwards.
      */
     DlqEntry replayClaimed(DlqEntry e) {
+        return replayClaimed(e, true);
+    }
+
+    /** @param automatic the replayer's own replay (a person's replay by hand is theirs to decide) */
+    private DlqEntry replayClaimed(DlqEntry e, boolean automatic) {
         Connector c = connectors.apply(e.connector());
         Instant now = clock.instant();
         if (c == null) {
             // Not registered in this mesh (yet): put it back untouched so a mesh that knows the connector can replay it.
             repo.transition(e.id(), Set.of(DlqState.replaying), DlqState.pending, now);
             return repo.entry(e.id()).orElse(e);
+        }
+        if (automatic && !e.unknownOutcome() && recovered(e) && plain(c, e)) {
+            // Recovered from a crash before its connector was registered here: a plain write that may have been
+            // committed. Read back first (settleUnknown), never replayed as it is.
+            DlqEntry unknown = e.with(e.attempts(), e.errorClass(), e.lastError(), DlqState.pending, true, e.replays(), now, now);
+            repo.updateEntry(unknown);
+            return unknown;
         }
         processed.incrementAndGet();
         try {
@@ -221,6 +243,7 @@ public final class DlqService implements DeadLetters {
             DlqEntry done = e.with(append(e.attempts(), r.attempts()), null, null, DlqState.succeeded, e.unknownOutcome(),
                     e.replays() + 1, null, at);
             repo.updateEntry(done);
+            committed(e, at);
             events.publish(new ReplaySucceeded(at, e.connector(), e.id(), e.replays() + 1, r.status()));
             return done; // the common case needs no read back
         } catch (MeshException.DeadLettered parked) {
@@ -270,7 +293,7 @@ public final class DlqService implements DeadLetters {
             throw new IllegalStateException("DLQ entry " + id + " is " + repo.entry(id).map(DlqEntry::state).orElse(null)
                     + "; only pending or dead entries can be replayed");
         }
-        return replayClaimed(repo.entry(id).orElseThrow());
+        return replayClaimed(repo.entry(id).orElseThrow(), false);
     }
 
     /** Discards a pending or dead entry: it will never be sent. False when it is in another state. */
@@ -313,16 +336,43 @@ public final class DlqService implements DeadLetters {
             for (Intent i : batch) {
                 Instant now = clock.instant();
                 String id = newId();
-                repo.insertEntry(new DlqEntry(id, i.connector(), i.tenant(), i.method(), i.path(), i.headers(), i.body(), i.contentType(),
-                        i.key(), i.opId(), List.of(), null, "in flight since " + i.updatedAt() + " when the mesh stopped; outcome not recorded",
-                        DlqEntry.SCHEMA_VERSION, DlqState.pending, false, 0, now, now, now));
+                DlqEntry e = new DlqEntry(id, i.connector(), i.tenant(), i.method(), i.path(), i.headers(), i.body(), i.contentType(),
+                        i.key(), i.opId(), List.of(), null, RECOVERED + i.updatedAt() + " when the mesh stopped; outcome not recorded",
+                        DlqEntry.SCHEMA_VERSION, DlqState.pending, false, 0, now, now, now);
+                // A plain write (no key, no upsert: GitHub, Datadog) may have been committed: replayed as it is it would
+                // be committed twice. It is of unknown outcome, to be read back first; keyed and upsert writes are
+                // replayed with their key. A connector not registered yet (recovery at start) is checked at replay.
+                boolean unknown = plain(e);
+                if (unknown) e = e.with(e.attempts(), e.errorClass(), e.lastError(), DlqState.pending, true, 0, now, now);
+                repo.insertEntry(e);
                 intents.completeIntent(i.key(), IntentState.parked, now);
-                events.publish(new DeadLettered(now, i.connector(), id, null, false));
+                events.publish(new DeadLettered(now, i.connector(), id, null, unknown));
                 moved++;
             }
         }
         return moved;
     }
+
+    /** A plain write of a registered connector; unregistered: not known here (the replay checks again once it is). */
+    private boolean plain(DlqEntry e) {
+        Connector c = connectors.apply(e.connector());
+        return c != null && plain(c, e);
+    }
+
+    private static boolean plain(Connector c, DlqEntry e) {
+        return c.spec().vendor().writeForm(e.toRequest(), c.spec().idempotency().enabled()) == dev.gauntlet.mesh.vendor.WriteForm.PLAIN;
+    }
+
+    /**
+     * Parked by crash recovery and not looked at since: no failure, no attempt, and the recovery's own words (a read
+     * back that did not find it rewrites them, and the entry is then replayed as any other).
+     */
+    private static boolean recovered(DlqEntry e) {
+        return e.errorClass() == null && e.attempts().isEmpty() && e.lastError() != null && e.lastError().startsWith(RECOVERED);
+    }
+
+    /** How crash recovery's entries begin their last_error. */
+    static final String RECOVERED = "in flight since ";
 
     /** Entries a stopped replayer left in replaying since before {@code olderThan} become pending again. */
     public int releaseClaims(Instant olderThan) {

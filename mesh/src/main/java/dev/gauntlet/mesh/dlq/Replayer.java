@@ -185,6 +185,9 @@ public final class Replayer implements AutoCloseable {
             int n = 0;
             try {
                 n = replayDue(c);
+            } catch (dev.gauntlet.mesh.store.StoreUnavailable degraded) {
+                // The store takes no writes for now (full disk, lock): try again next poll; the store logged it once.
+                LOG.debug("DLQ replay pass of {} waits for the store: {}", connectorId, degraded.getMessage());
             } catch (RuntimeException e) {
                 LOG.warn("DLQ replay pass of {} failed", connectorId, e);
             }

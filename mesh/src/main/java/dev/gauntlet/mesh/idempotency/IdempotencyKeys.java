@@ -73,6 +73,14 @@ public final class IdempotencyKeys {
         }
     }
 
+    /** The key a write was first sent under: {@code key} without the {@code ~rN} that {@link #next} added. */
+    public static String original(String key) {
+        int at = key.lastIndexOf("~r");
+        if (at <= 0 || at + 2 == key.length()) return key;
+        for (int i = at + 2; i < key.length(); i++) if (!Character.isDigit(key.charAt(i))) return key;
+        return key.substring(0, at);
+    }
+
     /**
      * The key to send a write under once its key is spent (the upstream saved a failed answer for it, which it would
      * replay for ever): "k" → "k~r1" → "k~r2". Only after a read-back found the write not committed.

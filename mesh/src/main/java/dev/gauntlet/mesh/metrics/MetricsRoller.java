@@ -41,6 +41,9 @@ public final class MetricsRoller implements AutoCloseable {
         if (!rows.isEmpty()) {
             try {
                 repository.saveRollups(rows);
+            } catch (dev.gauntlet.mesh.store.StoreUnavailable degraded) {
+                // Once a second while the store takes no writes: the store said so once, /health says so; not logged each time.
+                LOG.debug("metric roll-ups not saved while the store is unavailable: {}", degraded.getMessage());
             } catch (RuntimeException e) {
                 LOG.warn("could not save {} metric roll-ups: {}", rows.size(), e.toString());
             }

@@ -40,6 +40,11 @@ public final class IdempotencyStage implements Stage {
     private final AtomicLong plain = new AtomicLong();
     private final AtomicLong derived = new AtomicLong();
     private final AtomicLong repeated = new AtomicLong();
+    /** Writes left in flight by a stopped process, parked as of unknown outcome when a caller sent them again. */
+    private final AtomicLong leftParked = new AtomicLong();
+    /** Calls whose end could not be recorded (the store became unavailable during the call). */
+    private final AtomicLong unrecorded = new AtomicLong();
+    private final dev.gauntlet.mesh.dlq.DlqConfig dlq;
     private final OutcomeCheck readBack;
     private final Reader reader;
 
@@ -51,6 +56,7 @@ public final class IdempotencyStage implements Stage {
         this.context = context;
         this.readBack = vendor.outcomeCheck(config.opIdField());
         this.reader = reader;
+        this.dlq = spec.dlq();
     }
 
     @Override
@@ -83,60 +89,130 @@ public final class IdempotencyStage implements Stage {
             exchange.request(req);
         }
 
-        if (exchange.replayOf() == null) {
+        if (exchange.replayOf() != null) return send(exchange, req, key, next); // a DLQ replay: the replayer has settled what it may send
+        // The same write twice at once in this process: the second is not sent (ask again once the first has ended).
+        if (!context.inFlight().begin(key)) {
+            repeated.incrementAndGet();
+            return inProgress(key);
+        }
+        try {
             Outcome settled = sentBefore(exchange, key, form);
             if (settled != null) return settled;
+            return send(exchange, req, key, next);
+        } finally {
+            context.inFlight().end(key);
         }
+    }
 
+    /**
+     * Records the intent (before anything goes upstream: a store that cannot record it throws
+     * {@link dev.gauntlet.mesh.store.StoreUnavailable} and nothing is sent), sends, and records how it ended.
+     */
+    private Outcome send(Exchange exchange, MeshRequest req, String key, Chain next) {
         Instant now = context.clock().instant();
         context.store().recordIntent(new Intent(key, connector, req.tenant(), req.method(), req.path(), Secrets.strip(req.headers()),
                 req.body(), req.contentType(), req.opId(), IntentState.in_flight, now, now));
         Outcome outcome = next.proceed(exchange);
         IntentState end = outcome.isSuccess() ? IntentState.succeeded : exchange.dlqId() != null ? IntentState.parked : IntentState.failed;
-        context.store().completeIntent(key, end, context.clock().instant());
+        try {
+            context.store().completeIntent(key, end, context.clock().instant());
+        } catch (dev.gauntlet.mesh.store.StoreUnavailable degraded) {
+            // The call is over and its answer stands; the intent stays in flight, so the same write sent again is
+            // read back or parked (never resent blindly), and recovery parks it if nobody asks.
+            unrecorded.incrementAndGet();
+        }
         return outcome;
+    }
+
+    private static Outcome inProgress(String key) {
+        return new Outcome.Failure(ErrorClass.server_error, 409, "a send of this write (key " + key
+                + ") is in progress; it is not sent twice - ask again once it has ended", null, null);
     }
 
     /**
      * The same write (same key: the caller's op id, its own idempotency key, or the same body) sent again while an
      * earlier send of it is not settled - the caller's own retry, a client whose answer the proxy could not give, a
-     * process restarted mid-call - is never sent twice: while one is in flight the second is refused (try again
-     * later); while it waits in the DLQ it is answered as that entry (the mesh will complete it); once a plain write
-     * succeeded it is read back where the vendor can, and answered from the read when found. Null: send it.
+     * process restarted mid-call - is never sent twice: while it waits in the DLQ it is answered as that entry (the
+     * mesh will complete it); one left in flight by a process that stopped is settled first ({@link #leftInFlight});
+     * once a plain write succeeded it is read back where the vendor can and answered from the read, and not sent again
+     * when the read does not find it. Null: send it.
      */
     private Outcome sentBefore(Exchange exchange, String key, WriteForm form) {
         Optional<Intent> prior = context.store().intent(key);
         if (prior.isEmpty()) return null;
         switch (prior.get().state()) {
             case in_flight -> {
-                repeated.incrementAndGet();
-                return new Outcome.Failure(ErrorClass.server_error, 409, "a send of this write (key " + key
-                        + ") is in progress; it is not sent twice - ask again once it has ended", null, null);
+                return leftInFlight(exchange, key, form, prior.get());
             }
             case parked -> {
                 Optional<DlqEntry> waiting = context.store().openEntry(connector, key);
                 if (waiting.isEmpty()) return null; // settled meanwhile (discarded, dead): a person or the caller decides
-                repeated.incrementAndGet();
-                DlqEntry e = waiting.get();
-                exchange.deadLettered(e.id(), e.unknownOutcome());
-                return new Outcome.Failure(e.errorClass() == null ? ErrorClass.server_error : e.errorClass(), 0,
-                        "this write already waits in the DLQ as " + e.id() + "; the mesh will complete it, so it is not sent again", null, null);
+                return asEntry(exchange, waiting.get());
             }
             case succeeded -> {
                 if (form != WriteForm.PLAIN) return null; // keyed or idempotent by nature: sending it again does no harm
                 MeshRequest req = exchange.request();
                 WriteRef ref = new WriteRef(req.tenant(), req.method(), req.path(), req.body(), req.contentType(), req.opId(), prior.get().createdAt());
+                // Nothing to read it back by (no op id where the read looks): two identical writes the caller did not
+                // name apart, sent as before.
                 if (!readBack.applies(ref)) return null;
-                if (readBack.readBack(ref, reader) instanceof ReadBack.Found found) {
-                    repeated.incrementAndGet();
-                    return new Outcome.Success(found.answer());
-                }
-                return null;
+                repeated.incrementAndGet();
+                if (readBack.readBack(ref, reader) instanceof ReadBack.Found found) return new Outcome.Success(found.answer());
+                // Committed once already, but not found (not queryable yet) or the read failed: sent again it would be
+                // committed twice. The caller gets a refusal it can read (409), not a second record.
+                return new Outcome.Failure(ErrorClass.client_error, 409, "this write (key " + key + ") was committed at "
+                        + prior.get().updatedAt() + "; its answer could not be read back now, and it is not sent twice", null, null);
             }
             default -> {
                 return null;
             }
         }
+    }
+
+    /**
+     * An intent in flight that no call of this process is sending: a process stopped mid-call (kill -9, a crash), or
+     * another process sends it. Whether the upstream committed it is unknown. A write waiting in the DLQ is answered
+     * as that entry; a keyed or upsert write is sent again (the key or the upsert keeps it once); a plain write is read
+     * back once the read is conclusive ({@code dlq.in_flight_for} after it was last sent) - found: answered from
+     * the read; not there: sent again - and otherwise parked in the DLQ as of unknown outcome, for the replayer to read
+     * back and settle. Never sent again blindly.
+     */
+    private Outcome leftInFlight(Exchange exchange, String key, WriteForm form, Intent intent) {
+        Optional<DlqEntry> waiting = context.store().openEntry(connector, key);
+        if (waiting.isPresent()) return asEntry(exchange, waiting.get());
+        if (form != WriteForm.PLAIN) return null;
+        repeated.incrementAndGet();
+        MeshRequest req = exchange.request();
+        WriteRef ref = new WriteRef(req.tenant(), req.method(), req.path(), req.body(), req.contentType(), req.opId(), intent.createdAt());
+        Instant now = context.clock().instant();
+        boolean conclusive = !now.isBefore(intent.updatedAt().plus(dlq.settleAfter(ErrorClass.timeout)));
+        String why = "in flight when the mesh stopped (since " + intent.updatedAt() + "); whether the upstream committed it is unknown";
+        if (readBack.applies(ref) && conclusive) {
+            switch (readBack.readBack(ref, reader)) {
+                case ReadBack.Found found -> {
+                    context.store().completeIntent(key, IntentState.succeeded, context.clock().instant());
+                    return new Outcome.Success(found.answer());
+                }
+                case ReadBack.Missing missing -> {
+                    return null; // not committed, and too long ago to land now: send it
+                }
+                case ReadBack.Unknown unknown -> why = why + "; the read-back could not tell: " + unknown.why();
+            }
+        }
+        Outcome.Failure parked = new Outcome.Failure(ErrorClass.timeout, 0, why, null, null);
+        String id = context.deadLetters().park(exchange, parked, true);
+        exchange.deadLettered(id, true);
+        context.store().completeIntent(key, IntentState.parked, context.clock().instant());
+        leftParked.incrementAndGet();
+        return new Outcome.Failure(ErrorClass.timeout, 0, why + "; parked as " + id + " to be read back, not sent again", null, null);
+    }
+
+    /** The same write already waits in the DLQ: answered as that entry (the mesh will complete it). */
+    private Outcome asEntry(Exchange exchange, DlqEntry e) {
+        repeated.incrementAndGet();
+        exchange.deadLettered(e.id(), e.unknownOutcome());
+        return new Outcome.Failure(e.errorClass() == null ? ErrorClass.server_error : e.errorClass(), 0,
+                "this write already waits in the DLQ as " + e.id() + "; the mesh will complete it, so it is not sent again", null, null);
     }
 
     @Override
@@ -149,6 +225,8 @@ public final class IdempotencyStage implements Stage {
         s.put("plain_writes", plain.get());
         s.put("derived_keys", derived.get());
         s.put("repeated_writes", repeated.get());
+        s.put("left_in_flight_parked", leftParked.get());
+        s.put("ends_unrecorded", unrecorded.get());
         return s;
     }
 }

@@ -212,7 +212,8 @@ public final class MemoryStore implements Store {
     public synchronized Optional<DlqEntry> openEntry(String connector, String key) {
         DlqEntry newest = null;
         for (DlqEntry e : dlq.values()) {
-            if (!e.connector().equals(connector) || !key.equals(e.idempotencyKey())) continue;
+            if (!e.connector().equals(connector) || e.idempotencyKey() == null
+                    || !key.equals(dev.gauntlet.mesh.idempotency.IdempotencyKeys.original(e.idempotencyKey())) && !key.equals(e.idempotencyKey())) continue;
             if (e.state() != DlqState.pending && e.state() != DlqState.replaying) continue;
             if (newest == null || e.createdAt().isAfter(newest.createdAt())) newest = e;
         }
@@ -317,7 +318,14 @@ public final class MemoryStore implements Store {
         n += before - rollups.size();
         Instant finishedCut = now.minus(retention.finishedAge());
         int d = dlq.size();
-        dlq.values().removeIf(e -> (e.state() == DlqState.succeeded || e.state() == DlqState.discarded) && e.updatedAt().isBefore(finishedCut));
+        dlq.values().removeIf(e -> finished(e) && e.updatedAt().isBefore(finishedCut));
+        long over = dlq.values().stream().filter(MemoryStore::finished).count() - retention.finishedRows();
+        if (over > 0) {
+            // Beyond the cap: the finished entries finished longest ago go.
+            var oldest = dlq.values().stream().filter(MemoryStore::finished).sorted(java.util.Comparator.comparing(DlqEntry::updatedAt))
+                    .limit(over).map(DlqEntry::id).toList();
+            oldest.forEach(dlq::remove);
+        }
         int i = 0;
         for (Map<String, Intent> f : List.of(finished, finishedBefore)) {
             int size = f.size();
@@ -325,6 +333,10 @@ public final class MemoryStore implements Store {
             i += size - f.size();
         }
         return n + (d - dlq.size()) + i;
+    }
+
+    private static boolean finished(DlqEntry e) {
+        return e.state() == DlqState.succeeded || e.state() == DlqState.discarded;
     }
 
     @Override

@@ -21,6 +21,14 @@ public interface Store extends CredentialVault, SchemaRepository, EventLog, Roll
         return 0;
     }
 
+    /**
+     * Whether the store takes writes now; a degraded store may probe itself here (a cheap write) and come back.
+     * Stores that cannot fail this way are always ok.
+     */
+    default StoreHealth health() {
+        return StoreHealth.OK;
+    }
+
     /** Whether what it holds survives the process (a real store starts the DLQ replayer by default). */
     default boolean durable() {
         return true;

@@ -144,4 +144,50 @@ class DlqFarmTest {
         }
         for (int i = 0; i < 20; i++) assertThat(ledger(run + "-" + i).path("commits").asInt()).isEqualTo(1);
     }
+
+    @Test
+    void shouldReadBackAndNotResendAKeylessWriteLeftInFlightByACrashWhenRecoveredAtStart() throws Exception {
+        FakeTime time = new FakeTime();
+        String op = "crash-dd-" + System.nanoTime();
+        var body = Map.of("series", List.of(Map.of("metric", "gauntlet.ops", "type", 1,
+                "points", List.of(Map.of("timestamp", System.currentTimeMillis() / 1000, "value", 1)), "tags", List.of("op_id:" + op))));
+        var datadog = ConnectorSpec.builder("datadog_mock", farm.serviceUrl("datadog_mock")).flavor("datadog")
+                .header("DD-API-KEY", "dd-gauntlet-api-key").dlq(new DlqConfig(100, Duration.ofSeconds(1), 3, Duration.ZERO, Duration.ofSeconds(10)));
+        String key = IdempotencyKeys.derive("datadog_mock", new MeshRequest("POST", "/api/v2/series", null, null, null, op, null));
+        try (Mesh mesh = Mesh.builder().clock(time).sleeper(time).store(SqliteStore.open(dataDir)).background(false).build()) {
+            Connector c = mesh.register(datadog.build());
+            assertThat(c.post("/api/v2/series", body, op).status()).isEqualTo(202);
+            // The process "dies" after Datadog committed the point but before the intent was completed: no key exists
+            // upstream, so replaying it as it is would submit the point twice.
+            mesh.context().store().recordIntent(mesh.context().store().intent(key).orElseThrow());
+        }
+        time.advance(Duration.ofMinutes(5));
+
+        try (Mesh mesh = Mesh.builder().clock(time).sleeper(time).store(SqliteStore.open(dataDir)).background(false).build()) {
+            mesh.register(datadog.build()); // after the recovery at build, as a server registers its connectors
+            DlqEntry recovered = mesh.deadLetters().list().getFirst();
+            assertThat(recovered.opId()).isEqualTo(op);
+
+            mesh.replayer().replayDue();
+            assertThat(mesh.deadLetters().entry(recovered.id()).orElseThrow().unknownOutcome()).as("read back first, not replayed").isTrue();
+            assertThat(commits("datadog_mock", op)).isEqualTo(1);
+
+            time.advance(Duration.ofSeconds(11)); // dlq.in_flight_for: the read is conclusive now
+            mesh.replayer().replayDue();
+
+            DlqEntry after = mesh.deadLetters().entry(recovered.id()).orElseThrow();
+            assertThat(after.state()).as(after.lastError()).isEqualTo(DlqState.succeeded);
+            assertThat(after.lastError()).contains("read back");
+            assertThat(mesh.context().store().intent(key).orElseThrow().state()).as("its first intent says committed").isEqualTo(IntentState.succeeded);
+        }
+        assertThat(commits("datadog_mock", op)).as("found upstream: never sent a second time").isEqualTo(1);
+    }
+
+    static int commits(String service, String opId) throws Exception {
+        int n = 0;
+        for (JsonNode e : JSON.readTree(farm.get("/admin/ledger?service=" + service)).path("entries")) {
+            if (opId.equals(e.path("op_id").asText())) n += e.path("commits").asInt();
+        }
+        return n;
+    }
 }

@@ -279,4 +279,91 @@ class IdempotencyStageTest {
 
         assertThat(t.sent).hasSize(1);
     }
+
+    /** What a process killed mid-call leaves: the write's intent in flight in the store, and no call of this process sending it. */
+    void leftInFlightByAStoppedProcess(ConnectorSpec s, MeshRequest request) {
+        Exchange probe = new Exchange(s, context, request);
+        String key = request.header("Idempotency-Key") != null ? request.header("Idempotency-Key") : IdempotencyKeys.derive(s.id(), request);
+        store.recordIntent(new Intent(key, s.id(), request.tenant(), request.method(), request.path(), Map.of(), request.body(),
+                request.contentType(), request.opId(), IntentState.in_flight, time.instant(), time.instant()));
+        assertThat(probe.idempotencyKey()).isNull();
+    }
+
+    static final ConnectorSpec DATADOG = ConnectorSpec.builder("dd", "http://upstream.test").flavor("datadog").build();
+
+    static MeshRequest point(String opId) {
+        String body = "{\"series\":[{\"metric\":\"m\",\"points\":[{\"timestamp\":1700000000,\"value\":1}],\"tags\":[\"op_id:" + opId + "\"]}]}";
+        return new MeshRequest("POST", "/api/v2/series", null, body.getBytes(StandardCharsets.UTF_8), "application/json", opId, null);
+    }
+
+    @Test
+    void shouldParkAKeylessWriteLeftInFlightByACrashAsUnknownWhenItIsSentAgainInsteadOfSendingIt() {
+        leftInFlightByAStoppedProcess(DATADOG, point("op-dd-1"));
+        Transport t = new Transport(ex -> OK);
+
+        Exchange again = run(DATADOG, point("op-dd-1"), t);
+
+        assertThat(t.sent).as("its outcome is unknown: sent again it could be committed twice").isEmpty();
+        assertThat(again.dlqId()).isNotNull();
+        assertThat(again.unknownOutcome()).isTrue();
+        assertThat(((MemoryDeadLetters) context.deadLetters()).parked()).singleElement().satisfies(p -> {
+            assertThat(p.unknownOutcome()).isTrue();
+            assertThat(p.idempotencyKey()).isEqualTo(again.idempotencyKey());
+        });
+        assertThat(store.intent(again.idempotencyKey())).get().extracting(Intent::state).isEqualTo(IntentState.parked);
+        assertThat(last).isInstanceOf(Outcome.Failure.class);
+    }
+
+    @Test
+    void shouldReadAPlainWriteLeftInFlightBackOnceTheReadIsConclusiveAndAnswerFromIt() {
+        leftInFlightByAStoppedProcess(GITHUB, issue("op-gh-1"));
+        time.advance(GITHUB.dlq().settleAfter(ErrorClass.timeout).plusSeconds(1));
+        reader = request -> new MeshResponse(200, Map.of(), ("[{\"number\":7,\"created_at\":\"" + time.instant() + "\",\"body\":\""
+                + dev.gauntlet.mesh.vendor.builtin.GitHubVendor.marker("op-gh-1") + "\"}]").getBytes(StandardCharsets.UTF_8), null, null, false);
+        Transport t = new Transport(ex -> OK);
+
+        Exchange again = run(GITHUB, issue("op-gh-1"), t);
+
+        assertThat(t.sent).as("committed before the crash: answered from the read").isEmpty();
+        assertThat(last).isInstanceOfSatisfying(Outcome.Success.class, s -> assertThat(new String(s.response().body())).contains("\"number\":7"));
+        assertThat(store.intent(again.idempotencyKey())).get().extracting(Intent::state).isEqualTo(IntentState.succeeded);
+    }
+
+    @Test
+    void shouldSendAPlainWriteLeftInFlightWhenAConclusiveReadDoesNotFindIt() {
+        leftInFlightByAStoppedProcess(GITHUB, issue("op-gh-2"));
+        time.advance(GITHUB.dlq().settleAfter(ErrorClass.timeout).plusSeconds(1));
+        reader = request -> new MeshResponse(200, Map.of(), "[]".getBytes(StandardCharsets.UTF_8), null, null, false);
+        Transport t = new Transport(ex -> OK);
+
+        run(GITHUB, issue("op-gh-2"), t);
+
+        assertThat(t.sent).as("never committed, and too long ago to land now").hasSize(1);
+    }
+
+    @Test
+    void shouldSendAKeyedWriteLeftInFlightAgainWithItsKey() {
+        leftInFlightByAStoppedProcess(spec, post("op-k", "name=a"));
+        Transport t = new Transport(ex -> OK);
+
+        Exchange again = run(spec, post("op-k", "name=a"), t);
+
+        assertThat(t.sent).singleElement().satisfies(r -> assertThat(r.header("Idempotency-Key")).isEqualTo(again.idempotencyKey()));
+        assertThat(store.intent(again.idempotencyKey())).get().extracting(Intent::state).isEqualTo(IntentState.succeeded);
+    }
+
+    @Test
+    void shouldNeverSendAPlainWriteThatSucceededAgainWhenItCannotBeReadBack() {
+        run(GITHUB, issue("op-5b"), new Transport(ex -> OK));
+        reader = request -> new MeshResponse(503, Map.of(), "{}".getBytes(StandardCharsets.UTF_8), null, null, false);
+        Transport t = new Transport(ex -> OK);
+
+        run(GITHUB, issue("op-5b"), t);
+
+        assertThat(t.sent).isEmpty();
+        assertThat(last).isInstanceOfSatisfying(Outcome.Failure.class, f -> {
+            assertThat(f.status()).isEqualTo(409);
+            assertThat(f.message()).contains("not sent twice");
+        });
+    }
 }

@@ -70,18 +70,18 @@ class SqliteStoreTest {
     @Test
     void shouldMigrateAFreshFileAndReopenItWithoutMigratingAgain() throws Exception {
         try (SqliteStore s = SqliteStore.open(dir)) {
-            assertThat(s.schemaVersion()).isEqualTo(SqliteStore.latestVersion()).isEqualTo(2);
+            assertThat(s.schemaVersion()).isEqualTo(SqliteStore.latestVersion()).isEqualTo(SqliteStore.MIGRATIONS.size());
             s.saveConnector("shop", "{\"id\":\"shop\"}");
         }
         try (SqliteStore s = SqliteStore.open(dir)) {
-            assertThat(s.schemaVersion()).isEqualTo(2);
+            assertThat(s.schemaVersion()).isEqualTo(SqliteStore.latestVersion());
             assertThat(s.loadConnector("shop")).contains("{\"id\":\"shop\"}");
         }
         try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(SqliteStore.FILE_NAME));
              var rs = c.createStatement().executeQuery("SELECT COUNT(*), MAX(name) FROM schema_version")) {
             rs.next();
-            assertThat(rs.getInt(1)).as("each migration applied once").isEqualTo(2);
-            assertThat(rs.getString(2)).isEqualTo("V2__dlq_by_key.sql");
+            assertThat(rs.getInt(1)).as("each migration applied once").isEqualTo(SqliteStore.MIGRATIONS.size());
+            assertThat(rs.getString(2)).isEqualTo(SqliteStore.MIGRATIONS.getLast());
         }
         try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(SqliteStore.FILE_NAME));
              var rs = c.createStatement().executeQuery("PRAGMA journal_mode")) {
@@ -102,7 +102,7 @@ class SqliteStoreTest {
             b.get();
         }
         try {
-            assertThat(stores).hasSize(2).allSatisfy(s -> assertThat(s.schemaVersion()).isEqualTo(2));
+            assertThat(stores).hasSize(2).allSatisfy(s -> assertThat(s.schemaVersion()).isEqualTo(SqliteStore.latestVersion()));
         } finally {
             stores.forEach(SqliteStore::close);
         }
@@ -116,7 +116,7 @@ class SqliteStoreTest {
         }
 
         assertThatThrownBy(() -> SqliteStore.open(dir)).isInstanceOf(StoreException.class)
-                .hasMessageContaining("schema version 7").hasMessageContaining("newer than this mesh knows (2)");
+                .hasMessageContaining("schema version 7").hasMessageContaining("newer than this mesh knows (" + SqliteStore.latestVersion() + ")");
     }
 
     @Test
@@ -312,5 +312,103 @@ class SqliteStoreTest {
             assertThat(s.entries(DlqFilter.ALL)).as("pending entries are never pruned").extracting(DlqEntry::id).containsExactly("pending");
             assertThat(removed).isEqualTo(2 + 1 + 1);
         }
+    }
+
+    @Test
+    void shouldCreateTheFileAndItsWalReadableByItsOwnerOnlyWhenItCreatesThem() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix"),
+                "POSIX permissions only");
+        Path data = dir.resolve("fresh").resolve("data");
+        try (SqliteStore s = SqliteStore.open(data)) {
+            s.saveCredential("shop", "default", "refresh_token", "rt-secret"); // the WAL and shared memory exist now
+            assertThat(java.nio.file.Files.getPosixFilePermissions(data)).as("the data folder we created")
+                    .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            for (String f : List.of(SqliteStore.FILE_NAME, SqliteStore.FILE_NAME + "-wal", SqliteStore.FILE_NAME + "-shm")) {
+                assertThat(data.resolve(f)).exists();
+                assertThat(java.nio.file.Files.getPosixFilePermissions(data.resolve(f))).as(f)
+                        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            }
+        }
+    }
+
+    @Test
+    void shouldTightenAFileLeftWorldReadableByAnOlderVersion() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix"),
+                "POSIX permissions only");
+        SqliteStore.open(dir).close();
+        Path db = dir.resolve(SqliteStore.FILE_NAME);
+        java.nio.file.Files.setPosixFilePermissions(db, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+
+        SqliteStore.open(dir).close();
+
+        assertThat(java.nio.file.Files.getPosixFilePermissions(db)).isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("stores")
+    void shouldKeepTheNewestFinishedEntriesAndIntentsWithinTheirRowCaps(Named kind) {
+        var retention = new Retention(Duration.ofDays(7), 100_000, Duration.ofDays(1), 1_000_000, Duration.ofDays(7), 3, 4);
+        Store s = kind.name().equals("sqlite") ? SqliteStore.open(dir.resolve("caps"), retention) : new MemoryStore(retention);
+        try (s) {
+            for (int i = 0; i < 6; i++) {
+                DlqEntry e = entry("done" + i, "a", T0, T0);
+                s.insertEntry(e.with(e.attempts(), null, null, i % 2 == 0 ? DlqState.succeeded : DlqState.discarded, false, 1, null, T0.plusSeconds(i)));
+            }
+            s.insertEntry(entry("pending", "a", T0, T0));
+            DlqEntry dead = entry("dead", "a", T0, T0);
+            s.insertEntry(dead.with(dead.attempts(), null, null, DlqState.dead, false, 10, null, T0));
+            for (int i = 0; i < 7; i++) {
+                s.recordIntent(new Intent("k" + i, "a", "default", "POST", "/x", Map.of(), new byte[0], null, "op" + i, IntentState.in_flight, T0, T0));
+                s.completeIntent("k" + i, IntentState.succeeded, T0.plusSeconds(i));
+            }
+            s.recordIntent(new Intent("flying", "a", "default", "POST", "/x", Map.of(), new byte[0], null, "opf", IntentState.in_flight, T0, T0));
+
+            s.prune(T0.plusSeconds(60));
+
+            assertThat(s.entries(DlqFilter.ALL)).extracting(DlqEntry::id).as("the 3 newest finished, and work not done")
+                    .containsExactlyInAnyOrder("done5", "done4", "done3", "pending", "dead");
+            if (kind.name().equals("sqlite")) { // the memory store keeps its own bounded generations of intents
+                for (int i = 0; i < 3; i++) assertThat(s.intent("k" + i)).as("k" + i).isEmpty();
+                for (int i = 3; i < 7; i++) assertThat(s.intent("k" + i)).as("k" + i).isPresent();
+            }
+            assertThat(s.intent("flying")).as("an intent in flight is never pruned").isPresent();
+        }
+    }
+
+    @Test
+    void shouldPruneABigBacklogInBatchesDownToTheCaps() {
+        var retention = new Retention(Duration.ofDays(7), 1_000, Duration.ofDays(1), 1_000_000, Duration.ofDays(7), 100_000, 500);
+        try (SqliteStore s = SqliteStore.open(dir.resolve("big"), retention)) {
+            int n = SqliteStore.PRUNE_BATCH * 2 + 123;
+            for (int i = 0; i < n; i++) {
+                s.appendEvent(new Happened(T0.plusMillis(i), "a", i));
+                s.recordIntent(new Intent("k" + i, "a", "default", "POST", "/x", Map.of(), new byte[0], null, "op" + i, IntentState.in_flight, T0, T0));
+                s.completeIntent("k" + i, IntentState.succeeded, T0.plusMillis(i));
+            }
+
+            long removed = s.prune(T0.plusSeconds(60));
+
+            assertThat(removed).isEqualTo((n - 1_000) + (n - 500));
+            assertThat(s.recentEvents(null, 100_000)).hasSize(1_000);
+            assertThat(s.intent("k" + (n - 500))).isPresent();
+            assertThat(s.intent("k" + (n - 501))).isEmpty();
+            assertThat(s.prune(T0.plusSeconds(60))).as("nothing more to prune").isZero();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("stores")
+    void shouldFindTheOpenEntryOfAKeyAfterItWasGivenAFreshKey(Named kind) {
+        try (Store s = open(kind)) {
+            DlqEntry e = entry("e1", "shop", T0, T0).withKey("key-1~r2", T0);
+            s.insertEntry(e);
+            assertThat(s.openEntry("shop", "key-1")).get().extracting(DlqEntry::id).isEqualTo("e1");
+            assertThat(s.openEntry("shop", "key-1~r2")).get().extracting(DlqEntry::id).isEqualTo("e1");
+            assertThat(s.openEntry("shop", "key-10")).isEmpty();
+            assertThat(s.openEntry("shop", "key")).isEmpty();
+        }
+        assertThat(dev.gauntlet.mesh.idempotency.IdempotencyKeys.original("k~r12")).isEqualTo("k");
+        assertThat(dev.gauntlet.mesh.idempotency.IdempotencyKeys.original("k~rx")).isEqualTo("k~rx");
+        assertThat(dev.gauntlet.mesh.idempotency.IdempotencyKeys.original("k")).isEqualTo("k");
     }
 }

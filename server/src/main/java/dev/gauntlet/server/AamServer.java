@@ -79,7 +79,7 @@ public final class AamServer implements AutoCloseable {
         this.connectors = new ConnectorRoutes(mesh, initial, recent);
         this.events = new EventStream(mesh.events(), this::liveSnapshot);
         this.runs = new Runs(mesh, connectors::entries, workflows, config.farmUrl(), http, config.dataDir(), config.clock(),
-                run -> events.send("run", run));
+                run -> events.send(String.valueOf(run.get("type")), run), this::liveSnapshot);
         this.proxy = new ProxyRoutes(mesh, recent, edge);
         this.prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new MeshMetricsBinder(mesh.metrics()).bindTo(prometheus);

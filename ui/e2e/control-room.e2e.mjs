@@ -69,12 +69,23 @@ describe('control room, end to end', { concurrency: 1 }, () => {
     assert.equal(await page.locator('[data-testid^="topology-node-"]').count(), CONNECTORS.length);
     await byId('sse-status').filter({ hasText: 'live' }).waitFor({ timeout: 15_000 });
     for (const id of CONNECTORS) assert.match(await byId(`chaos-level-${id}`).innerText(), /calm/);
+    // A calm farm and no run: nothing to halt; the dial starts at the farm's level, so a quick Apply changes nothing.
+    assert.equal(await byId('halt-button').isDisabled(), true);
+    assert.equal(await byId('chaos-level').inputValue(), 'calm');
+    // The main action is above the fold at 1280x720.
+    const run = await byId('scenario-run').boundingBox();
+    assert.ok(run && run.y + run.height <= 720, `the Run button is visible without scrolling: ${JSON.stringify(run)}`);
     await shot('01-topology');
   });
 
-  test('runs the hell scenario from the chaos panel and the charts receive points', async () => {
+  test('runs the hell scenario from the chaos panel: charts, lanes, one tooltip, drag to zoom, a reload keeps the timeline', async () => {
+    // Long tasks (over 50 ms) on the main thread while hell runs: counted from here, printed at the halt.
+    await page.evaluate(() => {
+      window.__longTasks = [];
+      new PerformanceObserver((l) => l.getEntries().forEach((e) => window.__longTasks.push(Math.round(e.duration)))).observe({ type: 'longtask', buffered: false });
+    });
     await byId('scenario-select').selectOption('hell');
-    await byId('scenario-duration').fill('120s');
+    await byId('scenario-duration').fill('60s');
     await byId('scenario-run').click();
     await byId('active-run').filter({ hasText: 'hell' }).waitFor({ timeout: 15_000 });
     const res = await fetch(`${gauntlet.aamUrl}/runs`).then((r) => r.json());
@@ -89,7 +100,41 @@ describe('control room, end to end', { concurrency: 1 }, () => {
     await page.waitForFunction((n) => Number(document.querySelector('[data-testid="chart-throughput"]')?.getAttribute('data-points')) >= n + 3,
       first, { timeout: 20_000 });
     assert.ok((await points()) > first);
-    await shot('02-hell-charts');
+    // The lanes hold the run's start and its hell phase.
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart-lanes"]')?.getAttribute('data-story-markers')) >= 2, null,
+      { timeout: 10_000 });
+
+    // Hovering one chart opens one tooltip, on that chart only.
+    const lanes = await byId('chart-lanes').locator('.u-over').boundingBox();
+    await page.mouse.move(lanes.x + lanes.width * 0.6, lanes.y + 10);
+    await page.waitForFunction(() => [...document.querySelectorAll('.marker-tip')].some((t) => t.style.display === 'block'), null, { timeout: 5_000 });
+    const shown = await page.$$eval('.marker-tip', (ts) => ts.filter((t) => t.style.display === 'block').map((t) => t.closest('[data-testid]')?.dataset.testid));
+    assert.deepEqual(shown, ['chart-lanes'], `one tooltip, on the chart under the pointer: ${shown}`);
+    await shot('02-live-hell');
+
+    // Drag across a chart: every chart zooms to that range; Reset zoom brings the window back.
+    await byId('chart-latency').scrollIntoViewIfNeeded();
+    const lat = await byId('chart-latency').locator('.u-over').boundingBox();
+    await page.mouse.move(lat.x + lat.width * 0.3, lat.y + lat.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(lat.x + lat.width * 0.7, lat.y + lat.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await byId('charts-zoom-reset').waitFor({ timeout: 5_000 });
+    await byId('charts-zoom-reset').click();
+    await byId('charts-zoom-reset').waitFor({ state: 'detached', timeout: 5_000 });
+
+    // A reload during the run: the charts fill at once from the run's recorded timeline, not one point a second.
+    const before = await points();
+    await page.reload();
+    await byId('chart-throughput').waitFor({ timeout: 15_000 });
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="chart-throughput"]')?.getAttribute('data-points')) >= n - 2,
+      before, { timeout: 6_000 });
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart-lanes"]')?.getAttribute('data-story-markers')) >= 2, null,
+      { timeout: 10_000 });
+    await page.evaluate(() => {
+      window.__longTasks = [];
+      new PerformanceObserver((l) => l.getEntries().forEach((e) => window.__longTasks.push(Math.round(e.duration)))).observe({ type: 'longtask', buffered: false });
+    });
   });
 
   test('shows DLQ entries as they are parked and replays one', async () => {
@@ -132,6 +177,14 @@ describe('control room, end to end', { concurrency: 1 }, () => {
     assert.equal(run.state, 'stopped');
     assert.equal(run.stop_reason, 'e2e: halted after the DLQ replay');
     await byId('chaos-level-stripe_mock').filter({ hasText: 'calm' }).waitFor({ timeout: 15_000 });
+    // The run's end put the farm back to calm, and said so on its timeline.
+    const timeline = await fetch(`${gauntlet.aamUrl}/runs/${runId}/timeline`).then((r) => r.json());
+    assert.ok(timeline.events.some((e) => e.type === 'chaos' && e.level === 'calm' && /back to calm/.test(e.reason ?? '')),
+      'a calm marker at the end of the run');
+    const farm = await fetch(`${gauntlet.farmUrl}/admin/chaos`).then((r) => r.json());
+    assert.ok(Object.values(farm.services).every((l) => l === 'calm'), `every service calm: ${JSON.stringify(farm.services)}`);
+    const longTasks = await page.evaluate(() => window.__longTasks ?? []);
+    console.log(`long tasks over 50 ms during the hell run (after the reload): ${longTasks.length} ${JSON.stringify(longTasks)}`);
     await shot('05-halted');
   });
 
@@ -145,11 +198,48 @@ describe('control room, end to end', { concurrency: 1 }, () => {
     await byId('run-detail').waitFor();
     await byId('run-stop-reason').filter({ hasText: 'halted after the DLQ replay' }).waitFor();
     await byId('threshold-0').waitFor();
+    await shot('06-run-history');
+
+    // The recorded timeline, replayed like Live: every marker that tells the story is on the lanes.
+    const timeline = await fetch(`${gauntlet.aamUrl}/runs/${runId}/timeline`).then((r) => r.json());
+    const story = timeline.events.filter((e) => ['run', 'chaos', 'circuit_transition', 'drift_detected'].includes(e.type)).length;
+    assert.ok(story >= 3, `the run's start, phase and end at least: ${story}`);
+    const replay = byId('run-timeline');
+    await replay.waitFor({ timeout: 15_000 });
+    await replay.scrollIntoViewIfNeeded();
+    const lanes = replay.getByTestId('chart-lanes');
+    await page.waitForFunction((el) => el.getAttribute('data-story-markers') !== null, await lanes.elementHandle(), { timeout: 10_000 });
+    assert.equal(Number(await lanes.getAttribute('data-story-markers')), story);
+    const replayed = Number(await replay.getByTestId('chart-throughput').getAttribute('data-points'));
+    assert.equal(replayed, timeline.metrics.length);
+    await replay.getByTestId('chart-latency').scrollIntoViewIfNeeded();
+    await shot('07-run-replay');
+
+    // The HTML report, opened from a file with no server: the same charts and markers, numbers a person reads.
     const href = await byId('run-report-link').getAttribute('href');
     const report = await fetch(new URL(href, gauntlet.uiUrl));
     assert.equal(report.status, 200);
-    assert.match(await report.text(), /<html/);
-    await shot('06-run-history');
+    const html = await report.text();
+    assert.match(html, /<html/);
+    assert.doesNotMatch(html.replace(/<script[\s\S]*?<\/script>/g, ''), /\de[+-]\d/, 'no 3.034e+04 in the report');
+    const file = join(OUT, 'report.html');
+    writeFileSync(file, html);
+    const offline = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    try {
+      await offline.route('**/*', (r) => (r.request().url().startsWith('file:') ? r.continue() : r.abort()));
+      await offline.goto(`file://${file}`);
+      const root = offline.locator('#gauntlet-timeline');
+      await offline.waitForFunction(() => document.querySelector('#gauntlet-timeline')?.getAttribute('data-story-markers') !== null, null,
+        { timeout: 15_000 });
+      assert.equal(Number(await root.getAttribute('data-story-markers')), story);
+      assert.equal(Number(await root.getAttribute('data-seconds')), timeline.metrics.length);
+      assert.equal(await offline.locator('#gauntlet-timeline [data-testid^="chart-"]').count(), 11);
+      assert.equal(Number(await offline.getByTestId('chart-throughput').getAttribute('data-points')), timeline.metrics.length);
+      await offline.locator('#gauntlet-timeline').scrollIntoViewIfNeeded();
+      await offline.screenshot({ path: join(OUT, '08-report-from-file.png') });
+    } finally {
+      await offline.close();
+    }
   });
 
   test('works with the keyboard alone: arrow keys move between tabs, Enter on a connector opens its details', async () => {
@@ -164,6 +254,6 @@ describe('control room, end to end', { concurrency: 1 }, () => {
     await page.keyboard.press('Enter');
     await byId('connector-detail').waitFor({ timeout: 10_000 });
     assert.match(await page.evaluate(() => location.hash), /#\/connectors\/stripe_mock/);
-    await shot('07-keyboard-connector');
+    await shot('09-keyboard-connector');
   });
 });

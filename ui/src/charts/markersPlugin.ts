@@ -1,5 +1,5 @@
 /**
- * A uPlot plugin drawing the markers that tell the story (phases, chaos, breakers, drift) as thin vertical lines
+ * A uPlot plugin drawing the markers that tell the story (phases, chaos, drift) as thin vertical lines
  * (colour by kind), with the labels of the nearest in a tooltip, shown only on the chart under the pointer (the other
  * charts follow the synced cursor but keep quiet). Token refreshes are a density strip in the lanes, not lines here.
  */
@@ -52,10 +52,11 @@ export function markersPlugin(get: () => readonly Marker[], opts: { lines?: bool
         ctx.lineWidth = Math.max(1, devicePixelRatio || 1);
         ctx.globalAlpha = 0.55;
         for (const m of get()) {
-          if (m.kind === 'token' || m.t < min || m.t > max) continue;
+          // Breakers flip dozens of times under chaos: their spans are in the lanes; lines here would hide the data.
+          if (m.kind === 'token' || m.kind === 'circuit' || m.t < min || m.t > max) continue;
           const x = Math.round(u.valToPos(m.t, 'x', true));
           ctx.strokeStyle = MARKER_COLORS[m.kind];
-          ctx.setLineDash(m.kind === 'circuit' ? [2, 3] : []);
+          ctx.setLineDash(m.kind === 'drift' ? [2, 3] : []);
           ctx.beginPath();
           ctx.moveTo(x, top);
           ctx.lineTo(x, top + height);
@@ -70,7 +71,7 @@ export function markersPlugin(get: () => readonly Marker[], opts: { lines?: bool
           tip.style.display = 'none';
           return;
         }
-        const near = markersNear(lines ? get().filter((m) => m.kind !== 'token') : get(), left, (t) => u.valToPos(t, 'x'))
+        const near = markersNear(lines ? get().filter((m) => m.kind !== 'token' && m.kind !== 'circuit') : get(), left, (t) => u.valToPos(t, 'x'))
         if (near.length === 0) {
           tip.style.display = 'none';
           return;

@@ -6,6 +6,7 @@ import type { SeriesStore } from '../live/store';
 import { useStoreVersion } from '../live/useSeries';
 import { MarkerLegend } from './MarkerLegend';
 import { LanesChart } from './LanesChart';
+import { SecondDrawer } from './SecondDrawer';
 import type { Zoom } from './plot';
 import { chartSpecs, WINDOWS } from './specs';
 import { UPlotChart } from './UPlotChart';
@@ -34,6 +35,13 @@ export function ChartGrid(props: ChartGridProps) {
   const [windowS, setWindowS] = useState<number | null>(props.initialWindow === undefined ? 300 : props.initialWindow);
   const [zoom, setZoomState] = useState<Zoom>(null);
   const setZoom = useCallback((z: Zoom) => setZoomState(z), []);
+  const [picked, setPicked] = useState<number | null>(null);
+  const pick = useCallback((t: number) => setPicked(t), []);
+  const closeDrawer = useCallback(() => setPicked(null), []);
+  const drawerConnectors = useMemo(
+    () => connectors.filter((c) => scope == null || c.id === scope).map((c) => ({ id: c.id, service: c.service ?? c.id })),
+    [connectors, scope],
+  );
   const uid = useId();
 
   const ids = useMemo(() => connectors.map((c) => c.id), [connectors]);
@@ -86,16 +94,17 @@ export function ChartGrid(props: ChartGridProps) {
         <span className="muted chart-points" aria-live="off">
           {t.length === 0
             ? 'waiting for the first metrics…'
-            : `${t.length} points kept (older ones folded, spikes kept) · drag across a chart to zoom, double-click to reset`}
+            : `${t.length} points kept (older ones folded, spikes kept) · click a second for what happened in it · drag to zoom, double-click to reset`}
         </span>
       </div>
       <MarkerLegend recent={recent} />
-      <LanesChart store={store} version={version} from={from} scope={scope} markerIds={markerIds} zoom={zoom} onZoom={setZoom} />
+      <LanesChart store={store} version={version} from={from} scope={scope} markerIds={markerIds} zoom={zoom} onZoom={setZoom} onPick={pick} />
       <div className="chart-grid">
         {specs.map((s) => (
-          <UPlotChart key={s.name} spec={s} store={store} version={version} from={from} markerIds={markerIds} zoom={zoom} onZoom={setZoom} />
+          <UPlotChart key={s.name} spec={s} store={store} version={version} from={from} markerIds={markerIds} zoom={zoom} onZoom={setZoom} onPick={pick} />
         ))}
       </div>
+      {picked != null && <SecondDrawer t={picked} connectors={drawerConnectors} store={store} onClose={closeDrawer} />}
     </section>
   );
 }

@@ -18,6 +18,8 @@ export interface LanesChartProps {
   markerIds: string[] | null;
   zoom: Zoom;
   onZoom(zoom: Zoom): void;
+  /** A click on a second (opens the drawer of what happened in it). */
+  onPick?(t: number): void;
 }
 
 function laneData(store: SeriesStore, from: number): { t: number[]; i0: number } {
@@ -35,6 +37,8 @@ export function LanesChart(props: LanesChartProps) {
   state.current = { ...state.current, from, scope, markerIds };
   const onZoomRef = useRef(props.onZoom);
   onZoomRef.current = props.onZoom;
+  const onPickRef = useRef(props.onPick);
+  onPickRef.current = props.onPick;
 
   useEffect(() => {
     const el = plotEl.current!;
@@ -44,7 +48,7 @@ export function LanesChart(props: LanesChartProps) {
     };
     const { t, i0 } = laneData(store, state.current.from);
     state.current.i0 = i0;
-    const u = new uPlot(lanesOptions(Math.max(200, el.clientWidth), src, [zoomPlugin({ onZoom: (z) => onZoomRef.current(z) })]),
+    const u = new uPlot(lanesOptions(Math.max(200, el.clientWidth), src, [zoomPlugin({ onZoom: (z) => onZoomRef.current(z), onPick: (t) => onPickRef.current?.(t) })]),
       [t, t.map(() => null)] as uPlot.AlignedData, el);
     u.root.querySelector('canvas')?.setAttribute('aria-label', 'marker lanes: scenario phases, chaos levels, breakers, token refreshes, drift');
     u.root.querySelector('canvas')?.setAttribute('role', 'img');

@@ -23,6 +23,8 @@ export interface UPlotChartProps {
   /** The shared zoom (null: the whole window). */
   zoom: Zoom;
   onZoom(zoom: Zoom): void;
+  /** A click on a second (opens the drawer of what happened in it). */
+  onPick?(t: number): void;
 }
 
 /** A chart container with `data-testid="chart-<name>"` and `data-points` = the x points it holds. */
@@ -36,13 +38,15 @@ export function UPlotChart(props: UPlotChartProps) {
   markerIdsRef.current = markerIds;
   const onZoomRef = useRef(props.onZoom);
   onZoomRef.current = props.onZoom;
+  const onPickRef = useRef(props.onPick);
+  onPickRef.current = props.onPick;
 
   // Create once per spec (a new connector selection gives a new spec), destroy on unmount.
   useEffect(() => {
     const el = plotEl.current!;
     const data = chartData(store, spec, from);
     raw.current = data;
-    const plugins = [markersPlugin(() => markersFor(store.markers, markerIdsRef.current)), zoomPlugin({ onZoom: (z) => onZoomRef.current(z) })];
+    const plugins = [markersPlugin(() => markersFor(store.markers, markerIdsRef.current)), zoomPlugin({ onZoom: (z) => onZoomRef.current(z), onPick: (t) => onPickRef.current?.(t) })];
     box.current?.setAttribute('data-points', String(data.plotted[0].length));
     const u = new uPlot(chartOptions(spec, Math.max(200, el.clientWidth), raw, plugins), data.plotted as uPlot.AlignedData, el);
     u.root.querySelector('canvas')?.setAttribute('aria-label', spec.title);

@@ -27,6 +27,8 @@ export type Zoom = [number, number] | null;
 export interface PlotHooks {
   /** A drag selected a time range (or a double-click asked for the whole window again: null). */
   onZoom?(zoom: Zoom): void;
+  /** A click (not a drag) on the second of time `t` (a row of the data). */
+  onPick?(t: number): void;
 }
 
 function alpha(hex: string, a: number): string {
@@ -49,16 +51,31 @@ export function emptyAxis(side: 1 | 3, size: number, scale = 'y'): uPlot.Axis {
   return { scale, side, size, stroke: 'transparent', grid: { show: false }, ticks: { show: false }, values: () => [] };
 }
 
-/** Drag to select a time range: reports it through `hooks.onZoom` and clears the selection (the owner zooms every chart). */
+/**
+ * Drag to select a time range: reports it through `hooks.onZoom` and clears the selection (the owner zooms every
+ * chart); a click without a drag picks the second under the pointer (`hooks.onPick`).
+ */
 export function zoomPlugin(hooks: PlotHooks): uPlot.Plugin {
+  let dragged = false;
   return {
     hooks: {
       init: (u: uPlot) => {
         u.over.addEventListener('dblclick', () => hooks.onZoom?.(null));
+        u.over.addEventListener('click', () => {
+          // The click that ends a drag is not a pick.
+          if (dragged) {
+            dragged = false;
+            return;
+          }
+          const idx = u.cursor.idx;
+          const t = idx == null ? undefined : (u.data[0] as number[])[idx];
+          if (t != null) hooks.onPick?.(t);
+        });
       },
       setSelect: (u: uPlot) => {
         const { left, width } = u.select;
         if (width > 4) {
+          dragged = true;
           const a = u.posToVal(left, 'x');
           const b = u.posToVal(left + width, 'x');
           if (Number.isFinite(a) && Number.isFinite(b) && b > a) hooks.onZoom?.([a, b]);

@@ -1,0 +1,23 @@
+import { chromium } from 'playwright-core';
+const ui = 'http://127.0.0.1:27173', farmUrl = 'http://127.0.0.1:27101', aam = 'http://127.0.0.1:27102';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+page.on('pageerror', (e) => console.log('pageerror:', e.message));
+await page.goto(ui);
+await page.getByTestId('chart-lanes').waitFor();
+console.log(await (await fetch(`${aam}/scenarios/run`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ scenario: 'hell', duration: '10s' }) })).text());
+await page.waitForTimeout(8000);
+await page.getByTestId('chart-lanes').scrollIntoViewIfNeeded();
+const box = await page.getByTestId('chart-lanes').locator('.u-over').boundingBox();
+await page.mouse.click(box.x + box.width * 0.8, box.y + 20);
+await page.getByTestId('second-drawer').waitFor({ timeout: 5000 });
+const t = Number(await page.getByTestId('second-drawer').getAttribute('data-t'));
+await page.waitForFunction(() => !document.querySelector('[data-testid="second-drawer"]')?.textContent.includes('loading'), null, { timeout: 15000 });
+const sections = await page.$$eval('[data-testid^="second-"][data-faults]', (ss) => ss.map((s) => [s.dataset.testid, s.dataset.faults, s.dataset.parked]));
+console.log('t', t, new Date(t * 1000).toISOString(), sections);
+const faults = await fetch(`${farmUrl}/admin/faults?limit=100000`).then((r) => r.json());
+const per = {};
+for (const e of faults.entries) { const x = Date.parse(e.at) / 1000; if (x > t - 1 && x <= t) per[e.service] = (per[e.service] ?? 0) + 1; }
+console.log('farm says', per, 'total faults', faults.returned);
+await page.screenshot({ path: '/tmp/i12-dbg/drawer.png' });
+await browser.close();

@@ -56,17 +56,17 @@ export function emptyAxis(side: 1 | 3, size: number, scale = 'y'): uPlot.Axis {
  * chart); a click without a drag picks the second under the pointer (`hooks.onPick`).
  */
 export function zoomPlugin(hooks: PlotHooks): uPlot.Plugin {
-  let dragged = false;
+  let downX: number | null = null;
   return {
     hooks: {
       init: (u: uPlot) => {
         u.over.addEventListener('dblclick', () => hooks.onZoom?.(null));
-        u.over.addEventListener('click', () => {
-          // The click that ends a drag is not a pick.
-          if (dragged) {
-            dragged = false;
-            return;
-          }
+        u.over.addEventListener('mousedown', (e) => (downX = e.clientX));
+        u.over.addEventListener('click', (e) => {
+          // The click that ends a drag on this chart is not a pick (a drag elsewhere is synced here without a click).
+          const moved = downX != null && Math.abs(e.clientX - downX) > 4;
+          downX = null;
+          if (moved) return;
           const idx = u.cursor.idx;
           const t = idx == null ? undefined : (u.data[0] as number[])[idx];
           if (t != null) hooks.onPick?.(t);
@@ -75,7 +75,6 @@ export function zoomPlugin(hooks: PlotHooks): uPlot.Plugin {
       setSelect: (u: uPlot) => {
         const { left, width } = u.select;
         if (width > 4) {
-          dragged = true;
           const a = u.posToVal(left, 'x');
           const b = u.posToVal(left + width, 'x');
           if (Number.isFinite(a) && Number.isFinite(b) && b > a) hooks.onZoom?.([a, b]);

@@ -198,6 +198,9 @@ final class Runs {
             if (RunTimeline.keeps(e.type())) timeline.event(Json.event(e));
         });
         Thread recorder = Thread.ofVirtual().name("aam-run-timeline-" + run.id).start(() -> recordSeconds(timeline));
+        // The run shows as running until everything below is done (farm calm, timeline closed, report complete), so a
+        // client that sees it over finds all of that in place.
+        State outcome = State.error;
         try {
             var runner = new ScenarioRunner(workflows, farm, resetFarm);
             RunReport report = runner.run(scenario, Targets.mesh(mesh, entries), listener, run.stop::get);
@@ -208,19 +211,19 @@ final class Runs {
             run.report = report;
             run.passed = report.passed();
             ReportWriter.write(report, run.reportDir);
-            run.state = run.stop.get() ? State.stopped : report.passed() ? State.passed : State.failed;
-            LOG.info("run {} ({}) {}; reports in {}", run.id, run.scenario, run.state, run.reportDir);
+            outcome = run.stop.get() ? State.stopped : report.passed() ? State.passed : State.failed;
+            LOG.info("run {} ({}) {}; reports in {}", run.id, run.scenario, outcome, run.reportDir);
         } catch (IOException | RuntimeException e) {
             run.error = e.getMessage() == null ? e.toString() : e.getMessage();
-            run.state = State.error;
+            outcome = State.error;
             LOG.warn("run {} ({}) failed: {}", run.id, run.scenario, run.error);
         } finally {
             recorder.interrupt();
             recordChaos(run, farm);
             calm(run, farm);
             run.finished = clock.instant();
-            active.compareAndSet(run, null);
-            announce(run, "finished", null);
+            Map<String, Object> finished = runEvent(run, "finished", null, outcome);
+            timeline.event(finished);
             unsubscribe.run();
             try {
                 recorder.join(2_000);
@@ -230,7 +233,10 @@ final class Runs {
             timeline.close();
             run.timeline = null;
             ReportTimeline.embed(run.reportDir);
+            run.state = outcome;
             save(run);
+            active.compareAndSet(run, null);
+            publish(run, finished);
         }
     }
 
@@ -313,7 +319,23 @@ final class Runs {
         save(run);
     }
 
+    /** Records a run event in the run's timeline and sends it to the event stream. */
     private void announce(Run run, String what, String phase) {
+        Map<String, Object> e = runEvent(run, what, phase, run.state);
+        RunTimeline t = run.timeline;
+        if (t != null) t.event(e);
+        publish(run, e);
+    }
+
+    private void publish(Run run, Map<String, Object> e) {
+        try {
+            events.accept(e);
+        } catch (RuntimeException ex) {
+            LOG.warn("run event for {} not sent: {}", run.id, ex.toString());
+        }
+    }
+
+    private Map<String, Object> runEvent(Run run, String what, String phase, State state) {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("type", "run");
         e.put("at", clock.instant().toString());
@@ -322,15 +344,9 @@ final class Runs {
         e.put("what", what);
         e.put("phase", phase);
         e.put("chaos", chaosOf(run.plan, phase));
-        e.put("state", run.state.name());
+        e.put("state", state.name());
         e.put("stop_reason", run.stopReason);
-        RunTimeline t = run.timeline;
-        if (t != null) t.event(e);
-        try {
-            events.accept(e);
-        } catch (RuntimeException ex) {
-            LOG.warn("run event for {} not sent: {}", run.id, ex.toString());
-        }
+        return e;
     }
 
     private static String chaosOf(Scenario plan, String phase) {

@@ -198,6 +198,11 @@ describe('control room, end to end', { concurrency: 1 }, () => {
     }
     const entry = await fetch(`${gauntlet.aamUrl}/dlq/${rowId}`).then((r) => r.json());
     assert.ok(entry.history.length >= 1, `the entry lists its attempts: ${JSON.stringify(entry.history)}`);
+    // The page lists them too: one row per attempt, with its class and message.
+    await byId(`dlq-expand-${rowId}`).click();
+    const attempts = byId(`dlq-attempts-${rowId}`);
+    await attempts.waitFor({ timeout: 10_000 });
+    assert.ok((await attempts.locator(':scope > tbody > tr').count()) >= 1);
     await shot('04-dlq-replayed');
   });
 
@@ -318,6 +323,42 @@ describe('control room, end to end', { concurrency: 1 }, () => {
     await page.reload();
     await byId('chaos-level-stripe_mock').filter({ hasText: 'calm' }).waitFor({ timeout: 15_000 });
     assert.equal(await byId('chaos-level').inputValue(), 'calm');
+  });
+
+  test('compares honestly: mesh vs naive ordered by what was kept, a warning for runs of different lengths', async () => {
+    const started = await fetch(`${gauntlet.aamUrl}/scenarios/run`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ scenario: 'mild', duration: '4s', compare: 'naive' }),
+    }).then((r) => r.json());
+    const id = started.id;
+    assert.ok(id, JSON.stringify(started));
+    const run = await until(async () => {
+      const r = await fetch(`${gauntlet.aamUrl}/runs/${id}`).then((x) => x.json());
+      return r.state !== 'running' && r;
+    }, 90_000, 'the mild run with its naive baseline to end');
+    await page.goto(`${gauntlet.uiUrl}/#/runs`);
+    await byId(`run-row-${id}`).getByRole('button', { name: id }).click();
+    const table = byId('run-baseline-naive');
+    await table.waitFor({ timeout: 15_000 });
+    const keys = await table.locator('[data-testid^="compare-row-"]').evaluateAll((rs) => rs.map((r) => r.dataset.testid.slice('compare-row-'.length)));
+    assert.deepEqual(keys.slice(0, 4), ['lost', 'duplicates', 'success_rate', 'p50_ms'], `order: ${keys}`);
+    // The naive client never shows green on a row where it lost writes the mesh kept.
+    const naiveHarm = (run.report.baselines?.naive?.totals?.lost ?? 0) + (run.report.baselines?.naive?.totals?.duplicates ?? 0);
+    const meshHarm = run.report.totals.lost + run.report.totals.duplicates;
+    if (naiveHarm > meshHarm) {
+      const greenNaive = await table.locator('tr td:nth-child(3).better').count();
+      assert.equal(greenNaive, 0, 'no green naive cell when the naive client lost writes');
+    }
+    await table.scrollIntoViewIfNeeded();
+    await shot('11-mesh-vs-naive');
+    // Two runs of different lengths: the comparison says so.
+    await byId(`run-compare-${runId}`).check();
+    await byId(`run-compare-${id}`).check();
+    await byId('run-compare-button').click();
+    const warning = byId('run-compare').getByTestId('compare-warning').first();
+    await warning.waitFor({ timeout: 15_000 });
+    assert.match(await warning.innerText(), /lasted \d+ s and \d+ s/);
   });
 
   test('works with the keyboard alone: arrow keys move between tabs, Enter on a connector opens its details', async () => {

@@ -143,6 +143,23 @@ class ReportWriterTest {
     }
 
     @Test
+    void shouldPrintNumbersAPersonReadsAndFailuresAsATable() throws Exception {
+        var lat = new RunReport.Latency(12, 40, 30_340, 41_000);
+        var stripe = new RunReport.ConnectorFigures(1000, 948, 52, 120, 0.948, 0.85, 16.7, lat, 3, 0, 0,
+                Map.of("network_error", 52L, "timeout", 7L), 0, 0);
+        RunReport r = new RunReport("hell", 42, 60, "2026-11-29T12:00:00Z", false, null, "mesh",
+                List.of(new ThresholdResult("p99_ms < 2000", 30_340.5, false), new ThresholdResult("success_rate > 0.99", 0.94812, false)),
+                sample().totals(), lat, Map.of("stripe_mock", stripe), List.of(), null);
+        ReportWriter.write(r, dir);
+        String html = Files.readString(dir.resolve("report.html"));
+        assertThat(html).contains("30,341", "0.9481", "<h2>Failures by class</h2>", "<th>network_error</th>", "<td>52</td>", "<td>59</td>")
+                .doesNotContain("e+0", "{network_error=").contains("<!--gauntlet-timeline-->");
+        assertThat(HtmlReport.readable(1234567)).isEqualTo("1,234,567");
+        assertThat(HtmlReport.readable(12.345)).isEqualTo("12.35");
+        assertThat(HtmlReport.readable(Double.NaN)).isEqualTo("not measured");
+    }
+
+    @Test
     void shouldShowEachBaselineAsAColumnOfTheHtmlTotals() throws Exception {
         ReportWriter.write(withTwoBaselines(), dir);
         String html = Files.readString(dir.resolve("report.html"));

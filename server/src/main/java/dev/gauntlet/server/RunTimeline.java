@@ -127,8 +127,11 @@ final class RunTimeline implements AutoCloseable {
         return d;
     }
 
+    /** Ends the file with what was left out (so a finished run still says so), then closes it. */
     @Override
     public synchronized void close() {
+        Map<String, Long> d = dropped();
+        if (!d.isEmpty()) write("dropped", d);
         closeQuietly();
     }
 
@@ -147,11 +150,23 @@ final class RunTimeline implements AutoCloseable {
         Path f = dir.resolve(FILE);
         List<JsonNode> metrics = new ArrayList<>();
         List<JsonNode> events = new ArrayList<>();
+        JsonNode dropped = null;
         boolean truncated = false;
         if (Files.isRegularFile(f)) {
-            try (var in = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(f)), StandardCharsets.UTF_8))) {
+            // Inflate what is there first: a file still being written has no gzip trailer, and the inflater fails at its
+            // end; the lines before that are the timeline so far (a reader on top would lose what it had buffered).
+            var text = new java.io.ByteArrayOutputStream();
+            try (var in = new GZIPInputStream(Files.newInputStream(f))) {
+                in.transferTo(text);
+            } catch (EOFException stillOpen) {
+                truncated = true;
+            } catch (IOException e) {
+                LOG.warn("cannot read the timeline {} to its end: {}", f, e.getMessage());
+                truncated = true;
+            }
+            try (var lines = new BufferedReader(new InputStreamReader(new java.io.ByteArrayInputStream(text.toByteArray()), StandardCharsets.UTF_8))) {
                 String line;
-                while ((line = in.readLine()) != null) {
+                while ((line = lines.readLine()) != null) {
                     if (line.isBlank()) continue;
                     JsonNode j;
                     try {
@@ -162,12 +177,9 @@ final class RunTimeline implements AutoCloseable {
                     }
                     if (j.has("metrics")) metrics.add(j.get("metrics"));
                     else if (j.has("event")) events.add(j.get("event"));
+                    else if (j.has("dropped")) dropped = j.get("dropped");
                 }
-            } catch (EOFException stillOpen) {
-                // A run in progress: its gzip stream has no trailer yet; what was flushed has been read.
-                truncated = true;
             } catch (IOException e) {
-                LOG.warn("cannot read the timeline {}: {}", f, e.getMessage());
                 truncated = true;
             }
         }
@@ -175,6 +187,7 @@ final class RunTimeline implements AutoCloseable {
         out.put("metrics", metrics);
         out.put("events", events);
         out.put("complete", !truncated);
+        out.put("dropped", dropped == null ? Map.of() : dropped);
         return out;
     }
 }

@@ -307,7 +307,7 @@ final class Runs {
         Map<String, Object> t = run.reportDir == null ? Map.of("metrics", List.of(), "events", List.of(), "complete", true)
                 : RunTimeline.read(run.reportDir);
         out.putAll(t);
-        out.put("dropped", live != null ? live.dropped() : Map.of());
+        if (live != null) out.put("dropped", live.dropped());
         return out;
     }
 

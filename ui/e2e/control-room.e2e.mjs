@@ -85,7 +85,8 @@ describe('control room, end to end', { concurrency: 1 }, () => {
       new PerformanceObserver((l) => l.getEntries().forEach((e) => window.__longTasks.push(Math.round(e.duration)))).observe({ type: 'longtask', buffered: false });
     });
     await byId('scenario-select').selectOption('hell');
-    await byId('scenario-duration').fill('60s');
+    // Long enough to be halted by hand however slow the machine; the halt ends it after ~40 s.
+    await byId('scenario-duration').fill('120s');
     await byId('scenario-run').click();
     await byId('active-run').filter({ hasText: 'hell' }).waitFor({ timeout: 15_000 });
     const res = await fetch(`${gauntlet.aamUrl}/runs`).then((r) => r.json());

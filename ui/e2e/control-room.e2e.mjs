@@ -69,11 +69,23 @@ describe('control room, end to end', { concurrency: 1 }, () => {
     assert.equal(await page.locator('[data-testid^="topology-node-"]').count(), CONNECTORS.length);
     await byId('sse-status').filter({ hasText: 'live' }).waitFor({ timeout: 15_000 });
     for (const id of CONNECTORS) assert.match(await byId(`chaos-level-${id}`).innerText(), /calm/);
+    // A calm farm and no run: nothing to halt; the dial starts at the farm's level, so a quick Apply changes nothing.
+    assert.equal(await byId('halt-button').isDisabled(), true);
+    assert.equal(await byId('chaos-level').inputValue(), 'calm');
+    // The main action is above the fold at 1280x720.
+    const run = await byId('scenario-run').boundingBox();
+    assert.ok(run && run.y + run.height <= 720, `the Run button is visible without scrolling: ${JSON.stringify(run)}`);
     await shot('01-topology');
   });
 
-  test('runs the hell scenario from the chaos panel and the charts receive points', async () => {
+  test('runs the hell scenario from the chaos panel: charts, lanes, one tooltip, drag to zoom, a reload keeps the timeline', async () => {
+    // Long tasks (over 50 ms) on the main thread while hell runs: counted from here, printed at the halt.
+    await page.evaluate(() => {
+      window.__longTasks = [];
+      new PerformanceObserver((l) => l.getEntries().forEach((e) => window.__longTasks.push(Math.round(e.duration)))).observe({ type: 'longtask', buffered: false });
+    });
     await byId('scenario-select').selectOption('hell');
+    // Long enough to be halted by hand however slow the machine; the halt ends it after ~40 s.
     await byId('scenario-duration').fill('120s');
     await byId('scenario-run').click();
     await byId('active-run').filter({ hasText: 'hell' }).waitFor({ timeout: 15_000 });
@@ -81,7 +93,7 @@ describe('control room, end to end', { concurrency: 1 }, () => {
     runId = res.runs.find((r) => r.state === 'running')?.id;
     assert.ok(runId, `a running run in ${JSON.stringify(res)}`);
     // The farm turns to hell for every service, and the header shows it.
-    await byId('chaos-level-stripe_mock').filter({ hasText: 'hell' }).waitFor({ timeout: 15_000 });
+    await byId('chaos-level-stripe_mock').filter({ hasText: 'hell' }).waitFor({ timeout: 40_000 });
     const chart = byId('chart-throughput');
     await chart.waitFor({ timeout: 15_000 });
     const points = async () => Number(await chart.getAttribute('data-points'));
@@ -89,7 +101,75 @@ describe('control room, end to end', { concurrency: 1 }, () => {
     await page.waitForFunction((n) => Number(document.querySelector('[data-testid="chart-throughput"]')?.getAttribute('data-points')) >= n + 3,
       first, { timeout: 20_000 });
     assert.ok((await points()) > first);
-    await shot('02-hell-charts');
+    // The lanes hold the run's start and its hell phase.
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart-lanes"]')?.getAttribute('data-story-markers')) >= 2, null,
+      { timeout: 10_000 });
+
+    // The topology's edges stay drawn under load (React Flow used to drop them all for a moment every second).
+    const edgeCounts = [];
+    for (let i = 0; i < 12; i++) {
+      edgeCounts.push(await page.locator('.react-flow__edge').count());
+      await new Promise((ok) => setTimeout(ok, 250));
+    }
+    assert.ok(edgeCounts.every((n) => n === edgeCounts[0] && n > 0), `edges stable: ${edgeCounts}`);
+
+    // Hovering one chart opens one tooltip, on that chart only.
+    const lanes = await byId('chart-lanes').locator('.u-over').boundingBox();
+    await page.mouse.move(lanes.x + lanes.width * 0.6, lanes.y + 10);
+    await page.waitForFunction(() => [...document.querySelectorAll('.marker-tip')].some((t) => t.style.display === 'block'), null, { timeout: 5_000 });
+    const shown = await page.$$eval('.marker-tip', (ts) => ts.filter((t) => t.style.display === 'block').map((t) => t.closest('[data-testid]')?.dataset.testid));
+    assert.deepEqual(shown, ['chart-lanes'], `one tooltip, on the chart under the pointer: ${shown}`);
+    await shot('02-live-hell');
+
+    // Drag across a chart: every chart zooms to that range; Reset zoom brings the window back.
+    await byId('chart-latency').scrollIntoViewIfNeeded();
+    const lat = await byId('chart-latency').locator('.u-over').boundingBox();
+    await page.mouse.move(lat.x + lat.width * 0.3, lat.y + lat.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(lat.x + lat.width * 0.7, lat.y + lat.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await byId('charts-zoom-reset').waitFor({ timeout: 5_000 });
+    await byId('charts-zoom-reset').click();
+    await byId('charts-zoom-reset').waitFor({ state: 'detached', timeout: 5_000 });
+
+    // Click a second: the drawer joins the farm's fault log, the mesh's attempts and the DLQ for it; its fault counts
+    // are those of GET /admin/faults for that second.
+    await byId('chart-lanes').scrollIntoViewIfNeeded();
+    const lb = await byId('chart-lanes').locator('.u-over').boundingBox();
+    await page.mouse.click(lb.x + lb.width * 0.85, lb.y + 20);
+    const drawer = byId('second-drawer');
+    await drawer.waitFor({ timeout: 5_000 });
+    const t = Number(await drawer.getAttribute('data-t'));
+    await page.waitForFunction(() => !document.querySelector('[data-testid="second-drawer"]')?.textContent.includes('loading'), null,
+      { timeout: 20_000 });
+    const sections = await page.$$eval('[data-testid="second-drawer"] [data-faults]',
+      (ss) => ss.map((x) => ({ connector: x.dataset.testid.slice('second-'.length), faults: Number(x.dataset.faults) })));
+    const log = await fetch(`${gauntlet.farmUrl}/admin/faults?limit=100000`).then((r) => r.json());
+    const farmCounts = {};
+    for (const e of log.entries) {
+      const m = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d+))?Z$/.exec(e.at);
+      const at = Date.parse(`${m[1]}Z`) / 1000 + (m[2] ? Number(`0.${m[2]}`) : 0);
+      if (at > t - 1 && at <= t) farmCounts[e.service] = (farmCounts[e.service] ?? 0) + 1;
+    }
+    for (const sct of sections) assert.equal(sct.faults, farmCounts[sct.connector] ?? 0, `${sct.connector} at ${t}: drawer vs /admin/faults`);
+    for (const [svc, n] of Object.entries(farmCounts)) {
+      assert.ok(sections.some((x) => x.connector === svc && x.faults === n), `${svc}'s ${n} faults in the drawer: ${JSON.stringify(sections)}`);
+    }
+    await shot('02-drawer');
+    await byId('second-drawer-close').click();
+
+    // A reload during the run: the charts fill at once from the run's recorded timeline, not one point a second.
+    const before = await points();
+    await page.reload();
+    await byId('chart-throughput').waitFor({ timeout: 15_000 });
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="chart-throughput"]')?.getAttribute('data-points')) >= n - 2,
+      before, { timeout: 6_000 });
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart-lanes"]')?.getAttribute('data-story-markers')) >= 2, null,
+      { timeout: 10_000 });
+    await page.evaluate(() => {
+      window.__longTasks = [];
+      new PerformanceObserver((l) => l.getEntries().forEach((e) => window.__longTasks.push(Math.round(e.duration)))).observe({ type: 'longtask', buffered: false });
+    });
   });
 
   test('shows DLQ entries as they are parked and replays one', async () => {
@@ -104,7 +184,8 @@ describe('control room, end to end', { concurrency: 1 }, () => {
     let rowId = null;
     while (rowId === null) {
       try {
-        const button = page.locator('[data-testid^="dlq-replay-dlq_"]:not([disabled])').first();
+        // An entry a call was actually sent for (an open circuit parks a write with no attempt to list).
+        const button = rows.filter({ hasNotText: 'circuit_open' }).locator('[data-testid^="dlq-replay-dlq_"]:not([disabled])').first();
         await button.waitFor({ timeout: 10_000 });
         const id = (await button.getAttribute('data-testid')).slice('dlq-replay-'.length);
         await button.click({ timeout: 2_000 });
@@ -117,7 +198,12 @@ describe('control room, end to end', { concurrency: 1 }, () => {
       if (rowId === null && Date.now() >= deadline) assert.fail('no DLQ entry could be replayed from the page within 60 s');
     }
     const entry = await fetch(`${gauntlet.aamUrl}/dlq/${rowId}`).then((r) => r.json());
-    assert.ok(entry.history.length >= 2, `the replay is in the entry's history: ${JSON.stringify(entry.history)}`);
+    assert.ok(entry.history.length >= 1, `the entry lists its attempts: ${JSON.stringify(entry.history)}`);
+    // The page lists them too: one row per attempt, with its class and message.
+    await byId(`dlq-expand-${rowId}`).click();
+    const attempts = byId(`dlq-attempts-${rowId}`);
+    await attempts.waitFor({ timeout: 10_000 });
+    assert.ok((await attempts.locator(':scope > tbody > tr').count()) >= 1);
     await shot('04-dlq-replayed');
   });
 
@@ -132,6 +218,14 @@ describe('control room, end to end', { concurrency: 1 }, () => {
     assert.equal(run.state, 'stopped');
     assert.equal(run.stop_reason, 'e2e: halted after the DLQ replay');
     await byId('chaos-level-stripe_mock').filter({ hasText: 'calm' }).waitFor({ timeout: 15_000 });
+    // The run's end put the farm back to calm, and said so on its timeline.
+    const timeline = await fetch(`${gauntlet.aamUrl}/runs/${runId}/timeline`).then((r) => r.json());
+    assert.ok(timeline.events.some((e) => e.type === 'chaos' && e.level === 'calm' && /back to calm/.test(e.reason ?? '')),
+      'a calm marker at the end of the run');
+    const farm = await fetch(`${gauntlet.farmUrl}/admin/chaos`).then((r) => r.json());
+    assert.ok(Object.values(farm.services).every((l) => l === 'calm'), `every service calm: ${JSON.stringify(farm.services)}`);
+    const longTasks = await page.evaluate(() => window.__longTasks ?? []);
+    console.log(`long tasks over 50 ms during the hell run (after the reload): ${longTasks.length} ${JSON.stringify(longTasks)}`);
     await shot('05-halted');
   });
 
@@ -145,11 +239,127 @@ describe('control room, end to end', { concurrency: 1 }, () => {
     await byId('run-detail').waitFor();
     await byId('run-stop-reason').filter({ hasText: 'halted after the DLQ replay' }).waitFor();
     await byId('threshold-0').waitFor();
+    await shot('06-run-history');
+
+    // The recorded timeline, replayed like Live: every marker that tells the story is on the lanes.
+    const timeline = await fetch(`${gauntlet.aamUrl}/runs/${runId}/timeline`).then((r) => r.json());
+    const story = timeline.events.filter((e) => ['run', 'chaos', 'circuit_transition', 'drift_detected'].includes(e.type)).length;
+    assert.ok(story >= 3, `the run's start, phase and end at least: ${story}`);
+    const replay = byId('run-timeline');
+    await replay.waitFor({ timeout: 15_000 });
+    await replay.scrollIntoViewIfNeeded();
+    const lanes = replay.getByTestId('chart-lanes');
+    await page.waitForFunction((el) => el.getAttribute('data-story-markers') !== null, await lanes.elementHandle(), { timeout: 10_000 });
+    assert.equal(Number(await lanes.getAttribute('data-story-markers')), story);
+    const replayed = Number(await replay.getByTestId('chart-throughput').getAttribute('data-points'));
+    assert.equal(replayed, timeline.metrics.length);
+    await replay.getByTestId('chart-latency').scrollIntoViewIfNeeded();
+    await shot('07-run-replay');
+
+    // The HTML report, opened from a file with no server: the same charts and markers, numbers a person reads.
     const href = await byId('run-report-link').getAttribute('href');
     const report = await fetch(new URL(href, gauntlet.uiUrl));
     assert.equal(report.status, 200);
-    assert.match(await report.text(), /<html/);
-    await shot('06-run-history');
+    const html = await report.text();
+    assert.match(html, /<html/);
+    assert.doesNotMatch(html.replace(/<script[\s\S]*?<\/script>/g, ''), /\de[+-]\d/, 'no 3.034e+04 in the report');
+    const file = join(OUT, 'report.html');
+    writeFileSync(file, html);
+    const offline = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    try {
+      await offline.route('**/*', (r) => (r.request().url().startsWith('file:') ? r.continue() : r.abort()));
+      await offline.goto(`file://${file}`);
+      const root = offline.locator('#gauntlet-timeline');
+      await offline.waitForFunction(() => document.querySelector('#gauntlet-timeline')?.getAttribute('data-story-markers') !== null, null,
+        { timeout: 15_000 });
+      assert.equal(Number(await root.getAttribute('data-story-markers')), story);
+      assert.equal(Number(await root.getAttribute('data-seconds')), timeline.metrics.length);
+      assert.equal(await offline.locator('#gauntlet-timeline [data-testid^="chart-"]').count(), 11);
+      assert.equal(Number(await offline.getByTestId('chart-throughput').getAttribute('data-points')), timeline.metrics.length);
+      await offline.locator('#gauntlet-timeline').scrollIntoViewIfNeeded();
+      await offline.screenshot({ path: join(OUT, '08-report-from-file.png') });
+    } finally {
+      await offline.close();
+    }
+  });
+
+  test('refuses a connector whose farm service is a typo: in the form as typed, and on the server naming the field', async () => {
+    await page.goto(`${gauntlet.uiUrl}/#/connectors`);
+    await byId('connector-form').waitFor({ timeout: 15_000 });
+    await byId('connector-form-id').fill('typo_stripe');
+    await byId('connector-form-flavor').selectOption('stripe');
+    await byId('connector-form-base_url').fill(`${gauntlet.farmUrl}/api/stripe`);
+    await byId('connector-form-service').fill('stripe_mok');
+    await byId('connector-form-key').fill('sk_test_e2e');
+    await byId('connector-form-submit').click();
+    const invalid = byId('connector-form-invalid-service');
+    await invalid.waitFor({ timeout: 10_000 });
+    assert.match(await invalid.innerText(), /not a farm service.*stripe_mock/);
+    const r = await fetch(`${gauntlet.aamUrl}/connectors`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ id: 'typo_stripe', base_url: `${gauntlet.farmUrl}/api/stripe`, flavor: 'stripe', service: 'stripe_mok' }),
+    });
+    assert.equal(r.status, 400);
+    const body = await r.json();
+    assert.equal(body.field, 'service');
+    assert.match(body.message, /stripe_mok/);
+    const list = await fetch(`${gauntlet.aamUrl}/connectors`).then((x) => x.json());
+    assert.ok(!list.connectors.some((c) => c.id === 'typo_stripe'), 'nothing was created');
+    await invalid.scrollIntoViewIfNeeded();
+    await shot('10-connector-typo-refused');
+  });
+
+  test('HALT calms a farm turned by hand, with no run in progress', async () => {
+    await page.goto(`${gauntlet.uiUrl}/#/live`);
+    await byId('chaos-level').waitFor({ timeout: 15_000 });
+    await byId('chaos-level').selectOption('storm');
+    await byId('chaos-apply').click();
+    await byId('chaos-level-stripe_mock').filter({ hasText: 'storm' }).waitFor({ timeout: 15_000 });
+    await page.waitForFunction(() => !document.querySelector('[data-testid="halt-button"]')?.disabled, null, { timeout: 10_000 });
+    await byId('halt-button').click();
+    await byId('halt-result').filter({ hasText: 'farm set to calm' }).waitFor({ timeout: 15_000 });
+    await byId('chaos-level-stripe_mock').filter({ hasText: 'calm' }).waitFor({ timeout: 15_000 });
+    // The dial follows the farm: back at calm, so a quick Apply changes nothing.
+    await page.reload();
+    await byId('chaos-level-stripe_mock').filter({ hasText: 'calm' }).waitFor({ timeout: 15_000 });
+    assert.equal(await byId('chaos-level').inputValue(), 'calm');
+  });
+
+  test('compares honestly: mesh vs naive ordered by what was kept, a warning for runs of different lengths', async () => {
+    const started = await fetch(`${gauntlet.aamUrl}/scenarios/run`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ scenario: 'mild', duration: '4s', compare: 'naive' }),
+    }).then((r) => r.json());
+    const id = started.id;
+    assert.ok(id, JSON.stringify(started));
+    const run = await until(async () => {
+      const r = await fetch(`${gauntlet.aamUrl}/runs/${id}`).then((x) => x.json());
+      return r.state !== 'running' && r;
+    }, 90_000, 'the mild run with its naive baseline to end');
+    await page.goto(`${gauntlet.uiUrl}/#/runs`);
+    await byId(`run-row-${id}`).getByRole('button', { name: id }).click();
+    const table = byId('run-baseline-naive');
+    await table.waitFor({ timeout: 15_000 });
+    const keys = await table.locator('[data-testid^="compare-row-"]').evaluateAll((rs) => rs.map((r) => r.dataset.testid.slice('compare-row-'.length)));
+    assert.deepEqual(keys.slice(0, 4), ['lost', 'duplicates', 'success_rate', 'p50_ms'], `order: ${keys}`);
+    // The naive client never shows green on a row where it lost writes the mesh kept.
+    const naiveHarm = (run.report.baselines?.naive?.totals?.lost ?? 0) + (run.report.baselines?.naive?.totals?.duplicates ?? 0);
+    const meshHarm = run.report.totals.lost + run.report.totals.duplicates;
+    if (naiveHarm > meshHarm) {
+      const greenNaive = await table.locator('tr td:nth-child(3).better').count();
+      assert.equal(greenNaive, 0, 'no green naive cell when the naive client lost writes');
+    }
+    await table.scrollIntoViewIfNeeded();
+    await shot('11-mesh-vs-naive');
+    // Two runs of different lengths: the comparison says so.
+    await byId(`run-compare-${runId}`).check();
+    await byId(`run-compare-${id}`).check();
+    await byId('run-compare-button').click();
+    const warning = byId('run-compare').getByTestId('compare-warning').first();
+    await warning.waitFor({ timeout: 15_000 });
+    assert.match(await warning.innerText(), /lasted \d+ s and \d+ s/);
   });
 
   test('works with the keyboard alone: arrow keys move between tabs, Enter on a connector opens its details', async () => {
@@ -164,6 +374,6 @@ describe('control room, end to end', { concurrency: 1 }, () => {
     await page.keyboard.press('Enter');
     await byId('connector-detail').waitFor({ timeout: 10_000 });
     assert.match(await page.evaluate(() => location.hash), /#\/connectors\/stripe_mock/);
-    await shot('07-keyboard-connector');
+    await shot('09-keyboard-connector');
   });
 });

@@ -139,7 +139,8 @@ export interface DriftStageStatus {
   endpoints: number;
   drifts: number;
   mappings: number;
-  active_mappings: ActiveMapping[];
+  /** Lines "<endpoint>: <before> → <after>" (see DriftTable.parseMapping). */
+  active_mappings: (string | ActiveMapping)[];
 }
 
 /** A mesh event (SSE or `recent_errors`/`history`): `type`, `at`, usually `connector`, plus type-specific fields. */

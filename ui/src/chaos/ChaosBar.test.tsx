@@ -30,11 +30,26 @@ describe('ChaosBar', () => {
     expect((screen.getByTestId('halt-button') as HTMLButtonElement).disabled).toBe(false);
   });
 
-  it('keeps Halt disabled with no run in progress', async () => {
-    fakeServer({ 'GET /farm/admin/status': { body: farm }, 'GET /api/runs': { body: { runs: [] } } });
+  it('keeps Halt disabled with no run in progress and a calm farm', async () => {
+    const calm = { ...farm, chaos: { ...farm.chaos, level: 'calm', services: { stripe_mock: 'calm', github_mock: 'calm' } } };
+    fakeServer({ 'GET /farm/admin/status': { body: calm }, 'GET /api/runs': { body: { runs: [] } } });
     render(<ChaosBar live={live} />);
     await waitFor(() => expect(screen.getByTestId('active-run').textContent).toContain('no run'));
+    await waitFor(() => expect(screen.getByTestId('chaos-level-stripe_mock').textContent).toBe('calm'));
     expect((screen.getByTestId('halt-button') as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('halts a farm turned by hand with no run in progress: calms it, stops nothing', async () => {
+    const calls = fakeServer({
+      'GET /farm/admin/status': { body: farm },
+      'GET /api/runs': { body: { runs: [] } },
+      'POST /farm/admin/chaos': { body: { level: 'calm' } },
+    });
+    render(<ChaosBar live={live} />);
+    await waitFor(() => expect((screen.getByTestId('halt-button') as HTMLButtonElement).disabled).toBe(false));
+    await act(async () => fireEvent.click(screen.getByTestId('halt-button')));
+    await waitFor(() => expect(screen.getByTestId('halt-result').textContent).toBe('farm set to calm'));
+    expect(calls.some((c) => c.path.endsWith('/stop'))).toBe(false);
   });
 
   it('halts: stops the run with the reason and sets the farm calm, even when the stop is refused', async () => {

@@ -18,7 +18,8 @@ export function ChaosBar(props: { live: LiveState }) {
   const farm = usePoll(getFarmStatus, 2000, 'farm-status');
   const runs = usePoll(listRuns, 2000, 'runs');
   const active = activeRunOf(props.live.activeRun, runs.data);
-  const [reason, setReason] = useState(DEFAULT_REASON);
+  // Empty with a placeholder: pre-filled text read like a status line.
+  const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
 
@@ -29,18 +30,24 @@ export function ChaosBar(props: { live: LiveState }) {
     return () => clearTimeout(t);
   }, [outcome]);
 
+  const levels = farm.data ? serviceLevels(farm.data) : [];
+  // HALT also calms a farm turned by hand, with no run in progress.
+  const stormy = levels.some((s) => s.level !== 'calm');
+
   const halt = async () => {
-    if (!active) return;
+    if (!active && !stormy) return;
     setBusy(true);
     const parts: string[] = [];
     let ok = true;
     // Both steps run even if the first fails: a storm left blowing after a failed stop is the worse outcome.
-    try {
-      await stopRun(active.id, reason.trim() || DEFAULT_REASON);
-      parts.push(`run ${active.id} stopping`);
-    } catch (e) {
-      ok = false;
-      parts.push(`stop ${active.id} failed: ${errorText(e)}`);
+    if (active) {
+      try {
+        await stopRun(active.id, reason.trim() || DEFAULT_REASON);
+        parts.push(`run ${active.id} stopping`);
+      } catch (e) {
+        ok = false;
+        parts.push(`stop ${active.id} failed: ${errorText(e)}`);
+      }
     }
     try {
       await setChaos({ level: 'calm' });
@@ -55,7 +62,6 @@ export function ChaosBar(props: { live: LiveState }) {
     farm.refresh();
   };
 
-  const levels = farm.data ? serviceLevels(farm.data) : [];
   return (
     <div className="chaos-bar" data-testid="chaos-bar">
       <div className="chaos-chips" aria-label="chaos level per service">
@@ -95,6 +101,7 @@ export function ChaosBar(props: { live: LiveState }) {
             data-testid="halt-reason"
             value={reason}
             onChange={(e) => setReason(e.target.value)}
+            placeholder="why halt? (optional)"
             aria-label="halt reason"
             size={22}
           />
@@ -103,9 +110,9 @@ export function ChaosBar(props: { live: LiveState }) {
           type="button"
           className="btn btn-danger halt-button"
           data-testid="halt-button"
-          disabled={!active || busy}
+          disabled={(!active && !stormy) || busy}
           onClick={halt}
-          title={active ? `stop ${active.id} and set the farm calm` : 'no run in progress'}
+          title={active ? `stop ${active.id} and set the farm calm` : stormy ? 'set every farm service back to calm' : 'no run in progress and the farm is calm'}
         >
           {busy ? 'Halting…' : 'HALT'}
         </button>

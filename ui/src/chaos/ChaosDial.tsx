@@ -1,5 +1,5 @@
 /** The chaos dial form: services (or all), level, optional duration → `POST /farm/admin/chaos`. */
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { ErrorNote } from '../api/ErrorNote';
 import { setChaos } from '../api/farm';
 import type { FarmStatus } from '../api/types';
@@ -12,7 +12,13 @@ import { serviceLevels } from './levels';
 export function ChaosDial(props: { farm: FarmStatus | null; onApplied(): void }) {
   const levels = props.farm?.chaos.levels ?? ['calm', 'mild', 'storm', 'hell'];
   const services = props.farm ? serviceLevels(props.farm) : [];
-  const [form, setForm] = useState<ChaosForm>({ level: 'storm', all: true, services: [], duration: '' });
+  const current = props.farm?.chaos.level ?? 'calm';
+  // The dial starts at the level the farm is at now (a quick Apply then changes nothing), and follows it until touched.
+  const [form, setForm] = useState<ChaosForm>({ level: current, all: true, services: [], duration: '' });
+  const [touched, setTouched] = useState(false);
+  useEffect(() => {
+    if (!touched) setForm((f) => (f.level === current ? f : { ...f, level: current }));
+  }, [current, touched]);
   const action = useAction<string>();
   const { busy, fieldErrors: errors, error: serverError, result: done } = action;
 
@@ -75,7 +81,10 @@ export function ChaosDial(props: { farm: FarmStatus | null; onApplied(): void })
           <select
             data-testid="chaos-level"
             value={form.level}
-            onChange={(e) => setForm((f) => ({ ...f, level: e.target.value }))}
+            onChange={(e) => {
+              setTouched(true);
+              setForm((f) => ({ ...f, level: e.target.value }));
+            }}
             aria-invalid={!!errors.level}
             aria-describedby={errors.level ? 'chaos-level-error' : undefined}
           >

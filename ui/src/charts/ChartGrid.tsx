@@ -1,10 +1,13 @@
 /** The charts of the live view on one shared timeline: connector selector, time window, marker legend, charts. */
-import { useId, useMemo, useState } from 'react';
+import { useCallback, useId, useMemo, useState } from 'react';
 import { lowerBound } from '../live/downsample';
 import { markersFor } from '../live/markers';
 import type { SeriesStore } from '../live/store';
 import { useStoreVersion } from '../live/useSeries';
 import { MarkerLegend } from './MarkerLegend';
+import { LanesChart } from './LanesChart';
+import { SecondDrawer } from './SecondDrawer';
+import type { Zoom } from './plot';
 import { chartSpecs, WINDOWS } from './specs';
 import { UPlotChart } from './UPlotChart';
 
@@ -18,6 +21,8 @@ export interface ChartConnector {
 export interface ChartGridProps {
   store: SeriesStore;
   connectors: ChartConnector[];
+  /** The window shown at first, in seconds (null: everything; default 5 minutes). */
+  initialWindow?: number | null;
 }
 
 const RECENT_MARKERS = 12;
@@ -27,7 +32,16 @@ export function ChartGrid(props: ChartGridProps) {
   const { store, connectors } = props;
   const version = useStoreVersion(store);
   const [scope, setScope] = useState<string | null>(null);
-  const [windowS, setWindowS] = useState<number | null>(300);
+  const [windowS, setWindowS] = useState<number | null>(props.initialWindow === undefined ? 300 : props.initialWindow);
+  const [zoom, setZoomState] = useState<Zoom>(null);
+  const setZoom = useCallback((z: Zoom) => setZoomState(z), []);
+  const [picked, setPicked] = useState<number | null>(null);
+  const pick = useCallback((t: number) => setPicked(t), []);
+  const closeDrawer = useCallback(() => setPicked(null), []);
+  const drawerConnectors = useMemo(
+    () => connectors.filter((c) => scope == null || c.id === scope).map((c) => ({ id: c.id, service: c.service ?? c.id })),
+    [connectors, scope],
+  );
   const uid = useId();
 
   const ids = useMemo(() => connectors.map((c) => c.id), [connectors]);
@@ -72,16 +86,25 @@ export function ChartGrid(props: ChartGridProps) {
             </option>
           ))}
         </select>
+        {zoom && (
+          <button type="button" className="btn" data-testid="charts-zoom-reset" onClick={() => setZoom(null)}>
+            Reset zoom
+          </button>
+        )}
         <span className="muted chart-points" aria-live="off">
-          {t.length === 0 ? 'waiting for the first metrics…' : `${t.length} points kept (older ones folded, spikes kept)`}
+          {t.length === 0
+            ? 'waiting for the first metrics…'
+            : `${t.length} points kept (older ones folded, spikes kept) · click a second for what happened in it · drag to zoom, double-click to reset`}
         </span>
       </div>
       <MarkerLegend recent={recent} />
+      <LanesChart store={store} version={version} from={from} scope={scope} markerIds={markerIds} zoom={zoom} onZoom={setZoom} onPick={pick} />
       <div className="chart-grid">
         {specs.map((s) => (
-          <UPlotChart key={s.name} spec={s} store={store} version={version} from={from} markerIds={markerIds} />
+          <UPlotChart key={s.name} spec={s} store={store} version={version} from={from} markerIds={markerIds} zoom={zoom} onZoom={setZoom} onPick={pick} />
         ))}
       </div>
+      {picked != null && <SecondDrawer t={picked} connectors={drawerConnectors} store={store} onClose={closeDrawer} />}
     </section>
   );
 }

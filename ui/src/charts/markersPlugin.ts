@@ -1,4 +1,8 @@
-/** A uPlot plugin drawing the markers as vertical lines (colour by kind), with the label of the nearest on hover. */
+/**
+ * A uPlot plugin drawing the markers that tell the story (phases, chaos, drift) as thin vertical lines
+ * (colour by kind), with the labels of the nearest in a tooltip, shown only on the chart under the pointer (the other
+ * charts follow the synced cursor but keep quiet). Token refreshes are a density strip in the lanes, not lines here.
+ */
 import type uPlot from 'uplot';
 import { MARKER_COLORS } from '../live/markers';
 import { clock } from '../live/time';
@@ -17,8 +21,10 @@ export function markersNear(list: readonly Marker[], x: number, pos: (t: number)
 }
 
 /** The plugin; `get` returns the markers to draw (read at each redraw, so they can change between frames). */
-export function markersPlugin(get: () => readonly Marker[]): uPlot.Plugin {
+export function markersPlugin(get: () => readonly Marker[], opts: { lines?: boolean } = {}): uPlot.Plugin {
   let tip: HTMLDivElement | null = null;
+  let hovered = false;
+  const lines = opts.lines ?? true;
   return {
     hooks: {
       init: (u: uPlot) => {
@@ -27,8 +33,16 @@ export function markersPlugin(get: () => readonly Marker[]): uPlot.Plugin {
         tip.setAttribute('role', 'tooltip');
         tip.style.display = 'none';
         u.over.appendChild(tip);
+        u.over.addEventListener('mouseenter', () => {
+          hovered = true;
+        });
+        u.over.addEventListener('mouseleave', () => {
+          hovered = false;
+          if (tip) tip.style.display = 'none';
+        });
       },
       draw: (u: uPlot) => {
+        if (!lines) return;
         const min = u.scales.x.min;
         const max = u.scales.x.max;
         if (min == null || max == null) return;
@@ -36,15 +50,16 @@ export function markersPlugin(get: () => readonly Marker[]): uPlot.Plugin {
         const { top, height } = u.bbox;
         ctx.save();
         ctx.lineWidth = Math.max(1, devicePixelRatio || 1);
+        ctx.globalAlpha = 0.55;
         for (const m of get()) {
-          if (m.t < min || m.t > max) continue;
+          // Breakers flip dozens of times under chaos: their spans are in the lanes; lines here would hide the data.
+          if (m.kind === 'token' || m.kind === 'circuit' || m.t < min || m.t > max) continue;
           const x = Math.round(u.valToPos(m.t, 'x', true));
           ctx.strokeStyle = MARKER_COLORS[m.kind];
-          ctx.setLineDash(m.kind === 'token' ? [3, 3] : []);
+          ctx.setLineDash(m.kind === 'drift' ? [2, 3] : []);
           ctx.beginPath();
-          // Token refreshes come by the dozen under chaos: short ticks at the top, so they do not hide the data.
           ctx.moveTo(x, top);
-          ctx.lineTo(x, top + (m.kind === 'token' ? height * 0.25 : height));
+          ctx.lineTo(x, top + height);
           ctx.stroke();
         }
         ctx.restore();
@@ -52,11 +67,11 @@ export function markersPlugin(get: () => readonly Marker[]): uPlot.Plugin {
       setCursor: (u: uPlot) => {
         if (!tip) return;
         const left = u.cursor.left;
-        if (left == null || left < 0) {
+        if (!hovered || left == null || left < 0) {
           tip.style.display = 'none';
           return;
         }
-        const near = markersNear(get(), left, (t) => u.valToPos(t, 'x'));
+        const near = markersNear(lines ? get().filter((m) => m.kind !== 'token' && m.kind !== 'circuit') : get(), left, (t) => u.valToPos(t, 'x'))
         if (near.length === 0) {
           tip.style.display = 'none';
           return;

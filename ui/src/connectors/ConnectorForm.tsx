@@ -12,7 +12,7 @@ type Field = keyof ConnectorFormState;
 const serverFieldOf = (e: unknown): Field | null => (e instanceof ApiError ? (e.status === 409 ? 'id' : formFieldOf(e.field)) : null);
 
 /** Creates a connector with `POST /api/connectors`; `existing` are the ids in use, `onCreated` gets the new id. */
-export function ConnectorForm(props: { existing: string[]; onCreated(id: string): void }) {
+export function ConnectorForm(props: { existing: string[]; farmServices?: readonly string[] | null; onCreated(id: string): void }) {
   const [form, setForm] = useState<ConnectorFormState>(EMPTY_FORM);
   const action = useAction<string, Field>({ fieldOf: serverFieldOf });
   const { busy, errors, setErrors, result: created } = action;
@@ -20,7 +20,7 @@ export function ConnectorForm(props: { existing: string[]; onCreated(id: string)
 
   const submit = (ev: FormEvent) => {
     ev.preventDefault();
-    const r = validateConnector(form, props.existing);
+    const r = validateConnector(form, props.existing, props.farmServices ?? null);
     if (!r.ok) return action.invalid(r.errors);
     void action.run(async () => {
       const c = await createConnector(r.body);

@@ -1,6 +1,7 @@
 /** The Connectors tab: every connector with its live stage state, one in detail, and a form to add one. */
 import { getMetrics } from '../api/aam';
 import { ErrorNote } from '../api/ErrorNote';
+import { getFarmStatus } from '../api/farm';
 import { usePoll } from '../api/usePoll';
 import '../api/pages.css';
 import { ConnectorDetail } from './ConnectorDetail';
@@ -13,6 +14,8 @@ import './connectors.css';
 export function ConnectorsPage(props: { selectedId: string | null; onSelect(id: string | null): void }) {
   const list = usePoll(loadConnectorsWithStatus, 2000, 'connectors');
   const metrics = usePoll(getMetrics, 2000, 'metrics');
+  // The farm's services: the form refuses a farm service the farm does not have (the server does too).
+  const farm = usePoll(getFarmStatus, 10_000, 'farm-status');
   const rows = list.data ?? [];
   const selected = rows.find((r) => r.connector.id === props.selectedId) ?? null;
   return (
@@ -43,6 +46,7 @@ export function ConnectorsPage(props: { selectedId: string | null; onSelect(id: 
       )}
       <ConnectorForm
         existing={rows.map((r) => r.connector.id)}
+        farmServices={farm.data ? farm.data.services.map((s) => s.id) : null}
         onCreated={(id) => {
           list.refresh();
           props.onSelect(id);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, test } from 'vitest';
 import { EMPTY_FORM, formFieldOf, validateConnector, type ConnectorFormState } from './validate';
 
 const good: ConnectorFormState = {
@@ -69,5 +69,19 @@ describe('formFieldOf', () => {
     expect(formFieldOf('auth.type')).toBe('auth_type');
     expect(formFieldOf('limit.min_rps')).toBeNull();
     expect(formFieldOf(null)).toBeNull();
+  });
+});
+
+describe('the farm service', () => {
+  const ok = { ...EMPTY_FORM, id: 'my_stripe', flavor: 'stripe', base_url: 'http://127.0.0.1:8001/api/stripe', key: 'k' };
+  test('a farm service the farm does not have is refused, naming the field and what the farm has', () => {
+    const r = validateConnector({ ...ok, service: 'stripe_mok' }, [], ['stripe_mock', 'github_mock']);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors.service).toBe('not a farm service; one of stripe_mock, github_mock');
+  });
+  test('a known one, none at all, or an unknown farm are accepted (the server checks again)', () => {
+    expect(validateConnector({ ...ok, service: 'stripe_mock' }, [], ['stripe_mock']).ok).toBe(true);
+    expect(validateConnector(ok, [], ['stripe_mock']).ok).toBe(true);
+    expect(validateConnector({ ...ok, service: 'anything' }, [], null).ok).toBe(true);
   });
 });

@@ -68,10 +68,14 @@ export function formFieldOf(serverField: string | null): keyof ConnectorFormStat
   return f in EMPTY_FORM ? (f as keyof ConnectorFormState) : null;
 }
 
-/** Validates the form; `existing` are the ids in use. Returns the body to POST, or a message per wrong field. */
+/**
+ * Validates the form; `existing` are the ids in use, `farmServices` the farm's services (null: unknown, not checked).
+ * Returns the body to POST, or a message per wrong field.
+ */
 export function validateConnector(
   f: ConnectorFormState,
   existing: string[],
+  farmServices: readonly string[] | null = null,
 ): { ok: true; body: NewConnector } | { ok: false; errors: Partial<Record<keyof ConnectorFormState, string>> } {
   const e: Partial<Record<keyof ConnectorFormState, string>> = {};
   const id = f.id.trim();
@@ -82,6 +86,11 @@ export function validateConnector(
   const base = f.base_url.trim();
   if (!base) e.base_url = 'required';
   else if (!isHttpUrl(base)) e.base_url = 'an http(s) URL, e.g. http://127.0.0.1:8001/api/stripe';
+
+  const service = f.service.trim();
+  if (service && farmServices && farmServices.length > 0 && !farmServices.includes(service)) {
+    e.service = `not a farm service; one of ${farmServices.join(', ')}`;
+  }
 
   let auth: NewConnector['auth'] = { type: 'none' };
   if (f.auth_type === 'api_key') {

@@ -1,13 +1,23 @@
-/** The attempt history of one DLQ entry (`GET /api/dlq/{id}` → `history`), refreshed every 2 s while open. */
+/** The attempts of one DLQ entry (`GET /api/dlq/{id}` → `history`), refreshed every 2 s while open, never forgotten while open. */
+import { useEffect, useRef, useState } from 'react';
 import { getDlqEntry } from '../api/aam';
 import { ErrorNote } from '../api/ErrorNote';
-import { eventDetails, formatInstant } from '../api/units';
+import { formatInstant } from '../api/units';
 import { usePoll } from '../api/usePoll';
+import { mergeAttempts, noAttemptReason, outcomeText, type Attempt } from './attempts';
 
-/** The entry's full record and its history list. */
+/** The entry's record, where it stands, and its attempts as a table (time, class, status, message). */
 export function DlqHistory(props: { id: string }) {
   const poll = usePoll((s) => getDlqEntry(props.id, s), 2000, props.id);
   const e = poll.data;
+  // What was seen stays: a replay rewrites the entry on the server, the first error is still worth reading.
+  const [attempts, setAttempts] = useState<Attempt[]>([]);
+  const firstError = useRef<string | null>(null);
+  useEffect(() => {
+    if (!e) return;
+    if (e.history) setAttempts((seen) => mergeAttempts(seen, e.history as unknown as Attempt[]));
+    if (e.last_error && firstError.current == null) firstError.current = e.last_error;
+  }, [e]);
   return (
     <div className="dlq-history" data-testid={`dlq-history-${props.id}`}>
       <ErrorNote error={poll.error} />
@@ -16,23 +26,42 @@ export function DlqHistory(props: { id: string }) {
         <>
           <p className="muted">
             {e.method} {e.path} · op <code>{e.op_id ?? '—'}</code> · {e.attempts} attempt{e.attempts === 1 ? '' : 's'} ·{' '}
-            {e.unknown_outcome ? 'outcome unknown (may have landed; replay reuses its idempotency key)' : 'known not to have landed'}
+            <span data-testid={`dlq-outcome-${props.id}`}>{outcomeText(e)}</span>
           </p>
-          {e.last_error && (
+          {(e.last_error ?? firstError.current) && (
             <p>
-              last error: <code>{e.last_error}</code>
+              {e.last_error ? 'last error' : 'error when parked'}: <code>{e.last_error ?? firstError.current}</code>
             </p>
           )}
-          {e.history === undefined && <p className="muted">This server does not report an entry's history.</p>}
-          {e.history && e.history.length === 0 && <p className="muted">No events recorded for this entry yet.</p>}
-          {e.history && e.history.length > 0 && (
-            <ol className="dlq-history-list">
-              {e.history.map((h, i) => (
-                <li key={`${i}-${h.at}`}>
-                  <span className="muted">{formatInstant(h.at)}</span> <strong>{h.type}</strong> <code>{eventDetails(h)}</code>
-                </li>
-              ))}
-            </ol>
+          {e.history === undefined && <p className="muted">This server does not report an entry's attempts.</p>}
+          {e.history !== undefined && attempts.length === 0 && <p className="muted">{noAttemptReason(e)}</p>}
+          {attempts.length > 0 && (
+            <table className="pages-table dlq-attempts" aria-label="attempts" data-testid={`dlq-attempts-${props.id}`}>
+              <thead>
+                <tr>
+                  <th scope="col" className="num">#</th>
+                  <th scope="col">time</th>
+                  <th scope="col">class</th>
+                  <th scope="col" className="num">status</th>
+                  <th scope="col" className="num">took</th>
+                  <th scope="col">message</th>
+                </tr>
+              </thead>
+              <tbody>
+                {attempts.map((a, i) => (
+                  <tr key={`${a.number ?? i}-${a.at ?? ''}`}>
+                    <td className="num">{a.number ?? i + 1}</td>
+                    <td>{a.at ? formatInstant(a.at) : '—'}</td>
+                    <td>{a.error_class ?? (a.status != null && a.status < 400 ? 'ok' : '—')}</td>
+                    <td className="num">{a.status ?? '—'}</td>
+                    <td className="num">{a.duration_ms != null ? `${Math.round(a.duration_ms)} ms` : '—'}</td>
+                    <td>
+                      <code>{a.message ?? ''}</code>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           )}
         </>
       )}

@@ -62,14 +62,41 @@ describe('DlqPage', () => {
       'GET /api/dlq': { body: { entries: [entry('dlq_a')], stats } },
       'GET /api/connectors': { body: { connectors: [] } },
       'GET /api/dlq/dlq_a': {
-        body: { ...entry('dlq_a'), history: [{ type: 'dead_lettered', at: '2026-12-02T04:05:16Z', connector: 'stripe_mock', error_class: 'server_error' }] },
+        // The AAM's shape: one item per attempt.
+        body: {
+          ...entry('dlq_a'),
+          history: [
+            { number: 1, at: '2026-12-02T04:05:15Z', duration_ms: 812, status: 503, error_class: 'server_error', message: 'upstream said 503' },
+            { number: 2, at: '2026-12-02T04:05:16Z', duration_ms: 1500, status: null, error_class: 'timeout', message: 'no answer in 1.5 s' },
+          ],
+        },
       },
     });
     render(<DlqPage />);
     await waitFor(() => expect(screen.getByTestId('dlq-expand-dlq_a')).toBeTruthy());
     fireEvent.click(screen.getByTestId('dlq-expand-dlq_a'));
     expect(screen.getByTestId('dlq-expand-dlq_a').getAttribute('aria-expanded')).toBe('true');
-    await waitFor(() => expect(screen.getByTestId('dlq-history-dlq_a').textContent).toContain('dead_lettered'));
+    await waitFor(() => expect(screen.getByTestId('dlq-attempts-dlq_a').textContent).toContain('upstream said 503'));
+    const rows = screen.getByTestId('dlq-attempts-dlq_a').querySelectorAll(':scope > tbody > tr');
+    expect([...rows].map((r) => r.textContent)).toHaveLength(2);
+    expect(rows[0].textContent).toContain('server_error');
+    expect(rows[0].textContent).toContain('503');
+    expect(rows[1].textContent).toContain('timeout');
+  });
+
+  it('says why a write parked by an open circuit lists no attempt, and counts the list against the totals', async () => {
+    const open = dlqEntry('dlq_c', { state: 'pending', connector: 'stripe_mock', error_class: 'circuit_open', attempts: 0, parked_at: '2026-12-02T04:05:16.199Z' });
+    fakeServer({
+      'GET /api/dlq': { body: { entries: [open], stats } },
+      'GET /api/connectors': { body: { connectors: [] } },
+      'GET /api/dlq/dlq_c': { body: { ...open, history: [] } },
+    });
+    render(<DlqPage />);
+    await waitFor(() => expect(screen.getByTestId('dlq-shown').textContent).toContain('1 entry shown of 26 (1 pending shown of 12 pending in all)'));
+    expect(screen.getByTestId('dlq-causes').textContent).toContain('1 stripe_mock · circuit_open');
+    fireEvent.click(screen.getByTestId('dlq-expand-dlq_c'));
+    await waitFor(() => expect(screen.getByTestId('dlq-history-dlq_c').textContent).toContain('No call was sent: the circuit was open'));
+    expect(screen.getByTestId('dlq-outcome-dlq_c').textContent).toContain('not landed yet');
   });
 
   it('replays all through a background job and shows its results once it has finished', async () => {

@@ -8,6 +8,7 @@ import '../api/pages.css';
 import { ERROR_CLASSES } from '../live/types';
 import { DlqCounts } from './DlqCounts';
 import { DlqRow } from './DlqRow';
+import { groupByCause } from './attempts';
 import { describeReplay, describeReplayAll } from './outcomes';
 import { DLQ_STATES, dlqQuery, filterEntries, type DlqFilter } from './query';
 import './dlq.css';
@@ -25,6 +26,9 @@ export function DlqPage() {
 
   const entries = filterEntries(list.data?.entries ?? [], filter);
   const pendingShown = entries.filter((e) => e.state === 'pending').length;
+  const stats = list.data?.stats ?? null;
+  const total = stats ? stats.pending + stats.replaying + stats.succeeded + stats.dead + stats.discarded : null;
+  const causes = groupByCause(entries.filter((e) => e.state === 'pending' || e.state === 'dead'));
 
   const act = async (key: string, fn: () => Promise<string>) => {
     setBusy(key);
@@ -111,9 +115,24 @@ export function DlqPage() {
             </p>
           )}
         </div>
-        <p className="muted">
-          {entries.length} entr{entries.length === 1 ? 'y' : 'ies'} shown ({pendingShown} pending), newest first
-          {list.data && list.data.entries.length >= 500 ? ' — the first 500; narrow the filters to see others' : ''}
+        {causes.length > 0 && (
+          <details className="dlq-causes" data-testid="dlq-causes" open>
+            <summary>Waiting writes (pending or dead) shown, by connector and cause</summary>
+            <ul>
+              {causes.slice(0, 12).map((c) => (
+                <li key={`${c.connector}-${c.cause}`}>
+                  <strong>{c.count}</strong> {c.connector} · {c.cause}
+                </li>
+              ))}
+              {causes.length > 12 && <li className="muted">+{causes.length - 12} more groups</li>}
+            </ul>
+          </details>
+        )}
+        <p className="muted" data-testid="dlq-shown">
+          {entries.length} entr{entries.length === 1 ? 'y' : 'ies'} shown
+          {total != null && !filter.connector && !filter.state && !filter.errorClass ? ` of ${total}` : ''} ({pendingShown} pending shown
+          {stats ? ` of ${stats.pending} pending in all` : ''}), newest first
+          {list.data && list.data.entries.length >= 500 ? ' — the newest 500; narrow the filters to see others' : ''}
         </p>
         <div className="pages-table-wrap dlq-scroll" tabIndex={0} role="region" aria-label="parked writes, scrollable">
           <table className="pages-table dlq-table" aria-label="parked writes">

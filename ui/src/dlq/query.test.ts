@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, test } from 'vitest';
 import { dlqEntry } from './entry.fixture';
 import { dlqQuery, filterEntries, isActionable } from './query';
 
@@ -41,5 +41,17 @@ describe('filterEntries', () => {
     expect(isActionable({ state: 'dead' })).toBe(true);
     expect(isActionable({ state: 'replaying' })).toBe(false);
     expect(isActionable({ state: 'succeeded' })).toBe(false);
+  });
+});
+
+describe('stable order', () => {
+  test('equal parked times are ordered by id, whatever order the server sent them in', async () => {
+    const { filterEntries } = await import('./query');
+    const mk = (id: string, at: string) => ({ id, connector: 'c', method: 'POST', path: '/', op_id: null, error_class: 'timeout', attempts: 1, unknown_outcome: false, parked_at: at, state: 'pending', last_error: null });
+    const f = { connector: '', state: '', errorClass: '' };
+    const a = filterEntries([mk('b', '2026-01-01T00:00:01Z'), mk('a', '2026-01-01T00:00:01Z'), mk('z', '2026-01-01T00:00:02Z')], f).map((e) => e.id);
+    const b = filterEntries([mk('a', '2026-01-01T00:00:01Z'), mk('z', '2026-01-01T00:00:02Z'), mk('b', '2026-01-01T00:00:01Z')], f).map((e) => e.id);
+    expect(a).toEqual(['z', 'a', 'b']);
+    expect(b).toEqual(a);
   });
 });

@@ -1,5 +1,6 @@
 /** DLQ filters: the query string sent to `GET /api/dlq`, and the same filter applied to the answer. */
 import type { DlqEntry } from '../api/types';
+import { parseInstant } from '../live/time';
 
 /** The DLQ page's filters; an empty string means "any". */
 export interface DlqFilter {
@@ -30,14 +31,13 @@ export function dlqQuery(f: DlqFilter, limit = DLQ_PAGE_LIMIT): string {
  */
 export function filterEntries(entries: DlqEntry[], f: DlqFilter): DlqEntry[] {
   const t = (e: DlqEntry) => {
-    const v = Date.parse(e.parked_at);
+    const v = parseInstant(e.parked_at);
     return Number.isNaN(v) ? -Infinity : v;
   };
   return entries
     .filter((e) => (!f.connector || e.connector === f.connector) && (!f.state || e.state === f.state) && (!f.errorClass || e.error_class === f.errorClass))
-    .map((e, i) => ({ e, i }))
-    .sort((a, b) => t(b.e) - t(a.e) || a.i - b.i)
-    .map((x) => x.e);
+    // Newest first, ties by id: the server's order of equal times changes between polls, the page's must not.
+    .sort((a, b) => t(b) - t(a) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** Whether an entry can be replayed or discarded: the server allows both only for pending and dead entries. */

@@ -5,6 +5,7 @@ import { chaosMarkers, markerFromEvent } from './markers';
 import { initialLive, liveReducer } from './reducer';
 import { connectEvents } from './sse';
 import { SeriesStore } from './store';
+import { timelineMarkers, type RunTimeline } from './timeline';
 import type { ActiveRun, FarmStatus, LiveState, Marker, MeshEvent, MetricsSnapshot } from './types';
 
 /** Everything the live views read. */
@@ -108,11 +109,25 @@ export function LiveProvider(props: { children: ReactNode; store?: SeriesStore }
   useEffect(() => {
     let stop = false;
     const ctl = new AbortController();
+    let prefilled: string | null = null;
+    // A reload during a run: what the stream sent before this page opened comes from the run's recorded timeline.
+    const prefill = async (id: string) => {
+      prefilled = id;
+      try {
+        const t = await getJson<RunTimeline>(`/api/runs/${encodeURIComponent(id)}/timeline`, ctl.signal);
+        if (stop) return;
+        store.prefill(t.metrics);
+        store.addMarkers(timelineMarkers(t.events));
+      } catch {
+        /* the live stream goes on regardless; the Runs page shows the timeline once the run is over */
+      }
+    };
     const poll = async () => {
       try {
         const r = await getJson<RunsAnswer>('/api/runs', ctl.signal);
         const running = r.runs.find((x) => x.state === 'running');
         let run: ActiveRun | null = null;
+        if (running && prefilled !== running.id) void prefill(running.id);
         if (running) {
           const detail = await getJson<RunAnswer>(`/api/runs/${encodeURIComponent(running.id)}`, ctl.signal);
           run = { id: running.id, scenario: running.scenario, phase: detail.phase ?? null, chaos: null };
@@ -129,7 +144,7 @@ export function LiveProvider(props: { children: ReactNode; store?: SeriesStore }
       ctl.abort();
       clearInterval(t);
     };
-  }, []);
+  }, [store]);
 
   const value = useMemo(() => ({ live, store, farm, farmError }), [live, store, farm, farmError]);
   return <LiveContext.Provider value={value}>{props.children}</LiveContext.Provider>;

@@ -8,7 +8,7 @@ const T = parseInstant(AT);
 
 describe('markerFromEvent', () => {
   test('breaker transition', () => {
-    expect(markerFromEvent({ type: 'circuit_transition', at: AT, connector: 'stripe_mock', from: 'closed', to: 'open' })).toEqual({
+    expect(markerFromEvent({ type: 'circuit_transition', at: AT, connector: 'stripe_mock', from: 'closed', to: 'open' })).toMatchObject({
       t: T,
       kind: 'circuit',
       connector: 'stripe_mock',
@@ -26,7 +26,7 @@ describe('markerFromEvent', () => {
     expect(m).toMatchObject({ kind: 'drift', connector: 'salesforce_mock', label: 'salesforce_mock drift: renamed account_name → name' });
   });
   test('scenario phases from run events, global', () => {
-    expect(markerFromEvent({ type: 'run', at: AT, run: 'hell-1', scenario: 'hell', what: 'phase', phase: 'storm', chaos: 'storm' })).toEqual({
+    expect(markerFromEvent({ type: 'run', at: AT, run: 'hell-1', scenario: 'hell', what: 'phase', phase: 'storm', chaos: 'storm' })).toMatchObject({
       t: T,
       kind: 'phase',
       connector: null,
@@ -52,20 +52,20 @@ describe('chaosMarkers', () => {
 
   test('the first status: every history entry, at its own time', () => {
     const ms = chaosMarkers(null, farm({ a: 'hell' }, [h1]), 999);
-    expect(ms).toEqual([{ t: parseInstant(h1.at), kind: 'chaos', connector: null, label: 'chaos hell on all services' }]);
+    expect(ms).toMatchObject([{ t: parseInstant(h1.at), kind: 'chaos', connector: null, label: 'chaos hell on all services' }]);
   });
 
   test('a new history entry explains the level change: one marker, not two', () => {
     const prev = farm({ stripe_mock: 'hell', github_mock: 'hell' }, [h1]);
     const cur = farm({ stripe_mock: 'storm', github_mock: 'hell' }, [h1, h2]);
     const ms = chaosMarkers(prev, cur, 2000);
-    expect(ms).toEqual([{ t: parseInstant(h2.at), kind: 'chaos', connector: 'stripe_mock', label: 'chaos storm on stripe_mock for 60s' }]);
+    expect(ms).toMatchObject([{ t: parseInstant(h2.at), kind: 'chaos', connector: 'stripe_mock', label: 'chaos storm on stripe_mock for 60s' }]);
   });
 
   test('a timed level running out (no history entry) is found by the diff, grouped', () => {
     const prev = farm({ a: 'storm', b: 'storm', c: 'hell' }, [h1]);
     const cur = farm({ a: 'calm', b: 'calm', c: 'hell' }, [h1]);
-    expect(chaosMarkers(prev, cur, 2000)).toEqual([{ t: 2000, kind: 'chaos', connector: null, label: 'chaos storm → calm on a, b' }]);
+    expect(chaosMarkers(prev, cur, 2000)).toMatchObject([{ t: 2000, kind: 'chaos', connector: null, label: 'chaos storm → calm on a, b' }]);
   });
 
   test('nothing changed: no marker', () => {
@@ -80,10 +80,23 @@ describe('chaosMarkers', () => {
 
 describe('mergeMarkers / markersFor', () => {
   const m = (t: number, label: string, connector: string | null = null): Marker => ({ t, kind: 'circuit', connector, label });
-  test('time order, duplicates dropped, capped to the newest', () => {
-    const list = mergeMarkers([m(1, 'a'), m(5, 'b')], [m(3, 'c'), m(5, 'b'), m(0, 'd')], 3);
-    expect(list.map((x) => x.label)).toEqual(['a', 'c', 'b']);
-    expect(list.map((x) => x.t)).toEqual([1, 3, 5]);
+  const tok = (t: number, label: string): Marker => ({ t, kind: 'token', connector: null, label });
+  test('time order, duplicates dropped; token refreshes capped to the newest, the story markers never dropped', () => {
+    const list = mergeMarkers([m(1, 'a'), tok(2, 't1'), m(5, 'b')], [m(3, 'c'), m(5, 'b'), m(0, 'd'), tok(4, 't2'), tok(6, 't3')], 2);
+    expect(list.map((x) => x.label)).toEqual(['d', 'a', 'c', 't2', 'b', 't3']);
+    expect(list.map((x) => x.t)).toEqual([0, 1, 3, 4, 5, 6]);
+  });
+  test('a flood of token refreshes does not push out the run start or a drift marker', () => {
+    let list: Marker[] = [{ t: 0, kind: 'phase', connector: null, label: 'run started' }, { t: 1, kind: 'drift', connector: 'x', label: 'drift' }];
+    for (let i = 0; i < 50; i++) list = mergeMarkers(list, Array.from({ length: 100 }, (_, k) => tok(2 + i + k / 100, `t${i}-${k}`)), 1000);
+    expect(list.filter((x) => x.kind === 'token')).toHaveLength(1000);
+    expect(list.slice(0, 2).map((x) => x.label)).toEqual(['run started', 'drift']);
+  });
+  test('the server chaos event and a breaker event carry their level and state', () => {
+    expect(markerFromEvent({ type: 'chaos', at: '2026-01-01T00:00:00Z', level: 'calm', services: [], reason: 'run x ended: the farm is back to calm' }))
+      .toMatchObject({ kind: 'chaos', level: 'calm', connector: null, label: 'run x ended: the farm is back to calm' });
+    expect(markerFromEvent({ type: 'circuit_transition', at: '2026-01-01T00:00:00Z', connector: 'c', from: 'CLOSED', to: 'HALF_OPEN' }))
+      .toMatchObject({ kind: 'circuit', to: 'half_open' });
   });
   test('unchanged list when nothing new is added', () => {
     const l = [m(1, 'a')];

@@ -34,7 +34,21 @@ export function markerFromEvent(e: MeshEvent): Marker | null {
   const c = str(e.connector);
   switch (e.type) {
     case 'circuit_transition':
-      return { t, kind: 'circuit', connector: c, label: `${c ?? '?'} breaker ${str(e.from) ?? '?'} → ${str(e.to) ?? '?'}` };
+      return {
+        t,
+        kind: 'circuit',
+        connector: c,
+        label: `${c ?? '?'} breaker ${str(e.from) ?? '?'} → ${str(e.to) ?? '?'}`,
+        to: str(e.to)?.toLowerCase().replace(/[-\s]/g, '_') ?? null,
+      };
+    case 'chaos': {
+      // The server's own chaos marks (a run's chaos history, the calm at its end); the farm poll gives the live ones.
+      const services = Array.isArray(e.services) ? (e.services as unknown[]).filter((x): x is string => typeof x === 'string') : [];
+      const level = str(e.level) ?? '?';
+      const who = services.length > 0 ? services.join(', ') : 'all services';
+      const label = str(e.reason) ?? `chaos ${level} on ${who}${typeof e.duration_s === 'number' ? ` for ${e.duration_s}s` : ''}`;
+      return { t, kind: 'chaos', connector: services.length === 1 ? services[0] : null, label, level };
+    }
     case 'token_refreshed':
       return { t, kind: 'token', connector: c, label: `${c ?? '?'} token refreshed${str(e.trigger) ? ` (${e.trigger})` : ''}` };
     case 'token_refresh_failed':
@@ -58,7 +72,7 @@ export function markerFromEvent(e: MeshEvent): Marker | null {
       else if (what === 'finished') label = `run ${run} finished${str(e.state) ? ` (${e.state})` : ''}`;
       else label = `run ${run} phase ${phase ?? '?'}`;
       if (chaos && what !== 'finished') label += ` [chaos ${chaos}]`;
-      return { t, kind: 'phase', connector: null, label };
+      return { t, kind: 'phase', connector: null, label, phase: what === 'finished' ? null : (phase ?? what), level: chaos };
     }
     default:
       return null;
@@ -89,7 +103,7 @@ export function chaosMarkers(prev: FarmStatus | null, cur: FarmStatus, now: numb
     const t = parseInstant(h.at);
     if (!Number.isFinite(t)) continue;
     const services = h.services ?? [];
-    out.push({ t, kind: 'chaos', connector: services.length === 1 ? services[0] : null, label: historyLabel(h) });
+    out.push({ t, kind: 'chaos', connector: services.length === 1 ? services[0] : null, label: historyLabel(h), level: h.level });
   }
   if (!prev) return out;
 
@@ -112,12 +126,20 @@ export function chaosMarkers(prev: FarmStatus | null, cur: FarmStatus, now: numb
       kind: 'chaos',
       connector: services.length === 1 ? services[0] : null,
       label: `chaos ${from} → ${to} on ${services.join(', ')}`,
+      level: to,
     });
   }
   return out;
 }
 
-/** Merges new markers into a time-ordered list, dropping exact duplicates and keeping the newest `cap`; the same list when nothing is new. */
+/** At most this many markers of the kinds that tell the story (run, chaos, breaker, drift): a safety net, never reached in practice. */
+export const STORY_CAP = 20_000;
+
+/**
+ * Merges new markers into a time-ordered list, dropping exact duplicates; the same list when nothing is new. Token
+ * refreshes (dozens a second under chaos; their density is drawn from the series) keep only the newest `cap`; the
+ * other kinds are never dropped (up to {@link STORY_CAP}), so a run's start, chaos and drift stay on the charts.
+ */
 export function mergeMarkers(list: Marker[], add: Marker[], cap = 1000): Marker[] {
   if (add.length === 0) return list;
   const keys = new Set(list.map((m) => `${m.t}|${m.kind}|${m.label}`));
@@ -130,7 +152,27 @@ export function mergeMarkers(list: Marker[], add: Marker[], cap = 1000): Marker[
   }
   if (merged.length === list.length) return list;
   merged.sort((a, b) => a.t - b.t);
-  return merged.length > cap ? merged.slice(merged.length - cap) : merged;
+  let tokens = 0;
+  let story = 0;
+  for (const m of merged) {
+    if (m.kind === 'token') tokens++;
+    else story++;
+  }
+  if (tokens <= cap && story <= STORY_CAP) return merged;
+  // Drop the oldest of whichever kind is over its cap, keeping time order.
+  let dropTokens = Math.max(0, tokens - cap);
+  let dropStory = Math.max(0, story - STORY_CAP);
+  return merged.filter((m) => {
+    if (m.kind === 'token' && dropTokens > 0) {
+      dropTokens--;
+      return false;
+    }
+    if (m.kind !== 'token' && dropStory > 0) {
+      dropStory--;
+      return false;
+    }
+    return true;
+  });
 }
 
 /**

@@ -19,6 +19,7 @@ export const EVENT_TYPES = [
   'entry_discarded',
   'drift_detected',
   'run',
+  'chaos',
 ] as const;
 
 /** What the connection reports to its owner. */

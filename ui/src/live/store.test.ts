@@ -82,3 +82,29 @@ describe('SeriesStore', () => {
     expect(told).toBe(1);
   });
 });
+
+describe('SeriesStore.prefill (a reload during a run)', () => {
+  const snap = (sec: number, calls: number) => ({
+    at: new Date(Date.UTC(2026, 0, 1, 0, 0, sec)).toISOString(),
+    overall: { calls, succeeded: calls, failed: 0, failures: {}, attempts: calls, attempt_failures: {}, retries: 0, rate_limited: 0,
+      effective_success_rate: 1, actual_success_rate: 1, latency: { p50_ms: 1, p95_ms: 2, p99_ms: 3, max_ms: 4 }, events: {} },
+    connectors: {},
+    dlq: { pending: 0 },
+  });
+  test('puts the recorded seconds before the streamed ones, without counting any twice', () => {
+    const s = new SeriesStore();
+    s.ingest(snap(10, 100));
+    s.ingest(snap(11, 110));
+    const added = s.prefill([snap(7, 40), snap(8, 60), snap(9, 90), snap(10, 100), snap(11, 110)]);
+    expect(added).toBe(3);
+    const t0 = Date.UTC(2026, 0, 1) / 1000;
+    expect(s.t.map((t) => t - t0)).toEqual([7, 8, 9, 10, 11]);
+    expect(s.column('overall:calls')).toEqual([null, 20, 30, null, 10]);
+  });
+  test('into an empty store: the whole timeline, and the stream goes on from its last snapshot', () => {
+    const s = new SeriesStore();
+    expect(s.prefill([snap(1, 0), snap(2, 5)])).toBe(2);
+    s.ingest(snap(3, 15));
+    expect(s.column('overall:calls')).toEqual([null, 5, 10]);
+  });
+});

@@ -58,6 +58,39 @@ export class SeriesStore {
     return true;
   }
 
+  /**
+   * Puts recorded seconds (a run's timeline so far, fetched after a reload) in front of what the stream brought:
+   * only the snapshots older than the first row held are used, so nothing is counted twice.
+   */
+  prefill(snapshots: readonly MetricsSnapshot[]): number {
+    const first = this.times.length > 0 ? this.times[0] : Infinity;
+    const rows: { t: number; values: Record<string, number | null> }[] = [];
+    let prev: MetricsSnapshot | null = null;
+    let last: MetricsSnapshot | null = null;
+    for (const s of snapshots) {
+      const row = snapshotRow(prev, s);
+      if (!row) continue;
+      prev = s;
+      if (row.t >= first) break;
+      rows.push(row);
+      last = s;
+    }
+    if (rows.length === 0) return 0;
+    if (this.times.length === 0) this.prev = last;
+    const n = this.times.length;
+    const names = new Set<string>([...this.columns.keys()]);
+    for (const r of rows) for (const k of Object.keys(r.values)) names.add(k);
+    for (const name of names) {
+      const head = rows.map((r) => r.values[name] ?? null);
+      const tail = this.columns.get(name) ?? new Array<number | null>(n).fill(null);
+      this.columns.set(name, head.concat(tail));
+    }
+    this.times = rows.map((r) => r.t).concat(this.times);
+    if (this.times.length > this.budget) this.compact();
+    this.bump();
+    return rows.length;
+  }
+
   /** Adds markers (deduplicated, time-ordered). */
   addMarkers(add: Marker[]): void {
     if (add.length === 0) return;

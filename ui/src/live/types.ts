@@ -123,6 +123,12 @@ export interface Marker {
   kind: MarkerKind;
   connector: string | null;
   label: string;
+  /** Chaos markers: the level from then on; phase markers: the phase's chaos level, when it sets one. */
+  level?: string | null;
+  /** Phase markers: the phase from then on (null after the run finished). */
+  phase?: string | null;
+  /** Breaker markers: the state it went to (closed, half_open, open). */
+  to?: string | null;
 }
 
 /** The farm's `GET /admin/status` (the fields the UI reads). */

@@ -2,12 +2,18 @@
 import type { RunReport } from '../api/types';
 import { compareReports, formatDiff, formatSide, type CompareRow } from './compare';
 
+const HOLLOW = 'looks better only because this side lost or duplicated writes';
+
+function cls(row: CompareRow, side: 'a' | 'b'): string {
+  return row.winner === side ? 'better' : row.hollow === side ? 'hollow' : '';
+}
+
 function Cells(props: { row: CompareRow }) {
   const { row } = props;
   return (
     <>
-      <td className={`num ${row.winner === 'a' ? 'better' : ''}`}>{formatSide(row, 'a')}</td>
-      <td className={`num ${row.winner === 'b' ? 'better' : ''}`}>{formatSide(row, 'b')}</td>
+      <td className={`num ${cls(row, 'a')}`} title={row.hollow === 'a' ? HOLLOW : undefined}>{formatSide(row, 'a')}{row.hollow === 'a' ? ' ⚠' : ''}</td>
+      <td className={`num ${cls(row, 'b')}`} title={row.hollow === 'b' ? HOLLOW : undefined}>{formatSide(row, 'b')}{row.hollow === 'b' ? ' ⚠' : ''}</td>
       <td className={`num ${row.winner === 'b' ? 'better' : row.winner === 'a' ? 'worse' : ''}`}>{formatDiff(row.unit, row.diff)}</td>
     </>
   );
@@ -28,6 +34,11 @@ export function CompareTable(props: { a: RunReport; b: RunReport; labelA: string
   );
   return (
     <div className="pages-table-wrap" data-testid={props.testId}>
+      {c.warnings.map((w) => (
+        <p key={w} className="warn-note" role="note" data-testid="compare-warning">
+          ⚠ {w}
+        </p>
+      ))}
       <table className="pages-table compare-table">
         {c.thresholds.length > 0 && (
           <tbody>
@@ -35,11 +46,11 @@ export function CompareTable(props: { a: RunReport; b: RunReport; labelA: string
             {c.thresholds.map((t, i) => (
               <tr key={t.expr} data-testid={`compare-threshold-${i}`}>
                 <td><code>{t.expr}</code></td>
-                <td className={`num ${t.winner === 'a' ? 'better' : ''}`}>
+                <td className={`num ${cls(t, 'a')}`} title={t.hollow === 'a' ? HOLLOW : undefined}>
                   <span className={t.passA ? 'pass-mark' : 'fail-mark'}>{mark(t.passA)}</span>
                   {t.passA === null ? '—' : formatSide(t, 'a')}
                 </td>
-                <td className={`num ${t.winner === 'b' ? 'better' : ''}`}>
+                <td className={`num ${cls(t, 'b')}`} title={t.hollow === 'b' ? HOLLOW : undefined}>
                   <span className={t.passB ? 'pass-mark' : 'fail-mark'}>{mark(t.passB)}</span>
                   {t.passB === null ? '—' : formatSide(t, 'b')}
                 </td>
@@ -48,24 +59,23 @@ export function CompareTable(props: { a: RunReport; b: RunReport; labelA: string
             ))}
           </tbody>
         )}
-        <tbody>
-          {head('totals')}
-          {c.totals.map((r) => (
-            <tr key={r.key}>
-              <td>{r.key}</td>
-              <Cells row={r} />
-            </tr>
-          ))}
-        </tbody>
-        <tbody>
-          {head('latency')}
-          {c.latency.map((r) => (
-            <tr key={r.key}>
-              <td>{r.key}</td>
-              <Cells row={r} />
-            </tr>
-          ))}
-        </tbody>
+        {(
+          [
+            ['what was kept', c.outcome],
+            ['latency', c.latency],
+            ['the rest', c.totals],
+          ] as const
+        ).map(([title, rows]) => (
+          <tbody key={title}>
+            {head(title)}
+            {rows.map((r) => (
+              <tr key={r.key} data-testid={`compare-row-${r.key}`}>
+                <td>{r.key}</td>
+                <Cells row={r} />
+              </tr>
+            ))}
+          </tbody>
+        ))}
       </table>
     </div>
   );

@@ -7,6 +7,7 @@ import { usePoll } from '../api/usePoll';
 import { CompareTable } from './CompareTable';
 import { ConnectorFiguresTable, ThresholdTable, TotalsView } from './ReportView';
 import { RunProgress } from './RunProgress';
+import { RunTimelineView } from './RunTimelineView';
 import { reportBaselines, runDurationSeconds } from './runList';
 import { StateBadge } from './StateBadge';
 
@@ -48,6 +49,8 @@ export function RunDetailView(props: { id: string; onClose(): void }) {
           )}
           {run.error && <ErrorNote error={new Error(`run error: ${run.error}`)} testId="run-error" />}
           {run.state === 'running' && run.live && <RunProgress live={run.live} testId="run-live" />}
+          <h4>Timeline</h4>
+          <RunTimelineView id={run.id} running={run.state === 'running'} />
           {report && (
             <>
               <p>

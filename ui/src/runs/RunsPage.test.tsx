@@ -4,6 +4,9 @@ import { fakeServer } from '../api/fakeServer';
 import type { RunReport } from '../api/types';
 import { RunsPage } from './RunsPage';
 
+// The recorded timeline draws with uPlot (canvas, matchMedia): its own tests and the browser tests cover it.
+vi.mock('./RunTimelineView', () => ({ RunTimelineView: (p: { id: string }) => <div data-testid="run-timeline-stub">{p.id}</div> }));
+
 const report = (over: Partial<RunReport> = {}): RunReport => ({
   scenario: 'hell',
   seed: 42,

@@ -24,7 +24,7 @@ export function RunsPage(props: { selectedId: string | null; onSelect(id: string
       <section className="panel">
         <h2>Runs</h2>
         <ErrorNote error={poll.error} testId="runs-error" />
-        {poll.data && runs.length === 0 && <p className="muted">No runs yet: start a scenario from Chaos or a workflow from Workflows.</p>}
+        {poll.data && runs.length === 0 && <p className="muted">No runs yet: start a scenario from the chaos panel on the Live tab, or a workflow from the Workflows tab.</p>}
         {runs.length > 0 && (
           <PagesTable label="run history" columns={['compare', 'run', 'scenario', 'state', 'started', num('duration'), 'verdict']}>
             {runs.map((r) => {

@@ -43,16 +43,42 @@ describe('compareReports', () => {
   it('knows which side is better: lower latency, higher success, neither for load offered', () => {
     const a = report({});
     const b = report({
-      totals: { ...report({}).totals, success_rate: 0.95, logical_ops: 2000, lost: 3 },
+      totals: { ...report({}).totals, success_rate: 0.95, logical_ops: 2000, retries: 100 },
       latency_ms: { p50: 90, p95: 600, p99: 1000, max: 2000 },
     });
     const c = compareReports(a, b);
-    const t = (k: string) => c.totals.find((r) => r.key === k)!;
+    const t = (k: string) => [...c.outcome, ...c.totals].find((r) => r.key === k)!;
     expect(t('success_rate').winner).toBe('b');
     expect(t('success_rate').diff).toBeCloseTo(0.05);
-    expect(t('lost').winner).toBe('a');
+    expect(t('lost').winner).toBeNull();
     expect(t('logical_ops').winner).toBeNull();
+    expect(t('retries').winner).toBe('b');
     expect(c.latency.map((r) => r.winner)).toEqual(['b', 'a', null, null]);
+    expect(c.warnings).toEqual([]);
+  });
+
+  it('orders by what matters (lost, duplicates, success, then latency) and never crowns a side that lost writes', () => {
+    const mesh = report({ latency_ms: { p50: 300, p95: 900, p99: 1500, max: 3000 } });
+    const naive = report({
+      totals: { ...report({}).totals, lost: 1145, success_rate: 0.95, retries: 0 },
+      latency_ms: { p50: 40, p95: 100, p99: 200, max: 400 },
+    });
+    const c = compareReports(mesh, naive);
+    expect(c.outcome.map((r) => r.key)).toEqual(['lost', 'duplicates', 'success_rate']);
+    expect(c.losesWrites).toBe('b');
+    expect(c.outcome[0].winner).toBe('a');
+    // Faster, fewer retries, higher success: all bought by losing writes, so none is a win (and none is green).
+    for (const r of [c.outcome[2], ...c.latency, c.totals.find((x) => x.key === 'retries')!]) {
+      expect(r.winner).toBeNull();
+      expect(r.hollow).toBe('b');
+    }
+    expect(c.warnings.join(' ')).toContain('lost 1,145');
+  });
+
+  it('warns when the runs lasted differently or ran other scenarios', () => {
+    const c = compareReports(report({ duration_s: 60 }), report({ duration_s: 30, scenario: 'storm' }));
+    expect(c.warnings[0]).toContain('60 s and 30 s');
+    expect(c.warnings[1]).toContain('hell and storm');
   });
 
   it('treats a null threshold value as missing, not zero', () => {

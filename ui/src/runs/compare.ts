@@ -16,6 +16,8 @@ export interface CompareRow {
   diff: number | null;
   /** Which side is better, or null when equal, neutral or unknown. */
   winner: 'a' | 'b' | null;
+  /** The side that looks better here but lost or duplicated writes the other kept: no win (never shown green). */
+  hollow?: 'a' | 'b' | null;
 }
 
 /** One threshold compared by its expression; a side is null when that run did not have it. */
@@ -25,24 +27,34 @@ export interface ThresholdCompareRow extends CompareRow {
   passB: boolean | null;
 }
 
-/** Everything the compare view shows. */
+/** Everything the compare view shows, in the order that matters: what was lost, then latency, then the rest. */
 export interface ReportComparison {
   thresholds: ThresholdCompareRow[];
-  totals: CompareRow[];
+  /** Lost, duplicates, success rate. */
+  outcome: CompareRow[];
   latency: CompareRow[];
+  /** Everything else (retries, DLQ, counts, offered load). */
+  totals: CompareRow[];
+  /** What makes the comparison unfair (durations or scenarios that differ, a side that lost writes). */
+  warnings: string[];
+  /** The side that lost or duplicated more writes, if one did. */
+  losesWrites: 'a' | 'b' | null;
 }
 
-const TOTALS: { key: keyof ReportTotals; better: Better }[] = [
-  { key: 'logical_ops', better: 'neutral' },
-  { key: 'succeeded', better: 'higher' },
-  { key: 'failed', better: 'lower' },
-  { key: 'success_rate', better: 'higher' },
-  { key: 'retry_success_rate', better: 'higher' },
-  { key: 'req_per_s', better: 'neutral' },
-  { key: 'retries', better: 'lower' },
-  { key: 'dlq_pending', better: 'lower' },
+const OUTCOME: { key: keyof ReportTotals; better: Better }[] = [
   { key: 'lost', better: 'lower' },
   { key: 'duplicates', better: 'lower' },
+  { key: 'success_rate', better: 'higher' },
+];
+
+const TOTALS: { key: keyof ReportTotals; better: Better }[] = [
+  { key: 'retry_success_rate', better: 'higher' },
+  { key: 'dlq_pending', better: 'lower' },
+  { key: 'retries', better: 'lower' },
+  { key: 'succeeded', better: 'higher' },
+  { key: 'failed', better: 'lower' },
+  { key: 'logical_ops', better: 'neutral' },
+  { key: 'req_per_s', better: 'neutral' },
 ];
 
 const LATENCY: (keyof ReportLatency)[] = ['p50', 'p95', 'p99', 'max'];
@@ -80,9 +92,34 @@ export function compareReports(a: RunReport, b: RunReport): ReportComparison {
     const y = tb.get(expr);
     return { ...row(expr, unitOf(metric), betterFor(metric), x?.value, y?.value), expr, passA: x ? x.pass : null, passB: y ? y.pass : null };
   });
+  const outcome = OUTCOME.map(({ key, better }) => row(key, unitOf(key), better, a.totals?.[key], b.totals?.[key]));
   const totals = TOTALS.map(({ key, better }) => row(key, unitOf(key), better, a.totals?.[key], b.totals?.[key]));
   const latency = LATENCY.map((k) => row(`${k}_ms`, 'ms', 'lower', a.latency_ms?.[k], b.latency_ms?.[k]));
-  return { thresholds, totals, latency };
+
+  // A side that lost or duplicated writes the other kept wins nothing: fast answers and few retries are cheap when
+  // writes are dropped. Its "better" cells lose their colour and say why.
+  const harm = (r: RunReport) => (num(r.totals?.lost) ?? 0) + (num(r.totals?.duplicates) ?? 0);
+  const losesWrites = harm(a) > harm(b) ? 'a' : harm(b) > harm(a) ? 'b' : null;
+  if (losesWrites) {
+    for (const r of [...thresholds, ...outcome.slice(2), ...latency, ...totals]) {
+      if (r.winner === losesWrites) {
+        r.winner = null;
+        r.hollow = losesWrites;
+      }
+    }
+  }
+  const warnings: string[] = [];
+  const da = num(a.duration_s);
+  const db = num(b.duration_s);
+  if (da != null && db != null && Math.abs(da - db) > 0.02 * Math.max(da, db)) {
+    warnings.push(`The runs lasted ${Math.round(da)} s and ${Math.round(db)} s: counts (operations, retries, failures) are not comparable; compare rates and percentiles.`);
+  }
+  if (a.scenario && b.scenario && a.scenario !== b.scenario) warnings.push(`Different scenarios (${a.scenario} and ${b.scenario}): the load and the chaos differ.`);
+  if (losesWrites) {
+    const who = losesWrites === 'a' ? a : b;
+    warnings.push(`One side lost ${formatCount(num(who.totals?.lost) ?? 0)} and duplicated ${formatCount(num(who.totals?.duplicates) ?? 0)} writes: where it looks better it is not a win.`);
+  }
+  return { thresholds, outcome, latency, totals, warnings, losesWrites };
 }
 
 /**

@@ -74,7 +74,16 @@ export function Topology(props: TopologyProps) {
     const at = (id: string) => laid.pos.get(id) ?? { x: 0, y: 0 };
     const ordered = [...graph.nodes].sort((a, b) => at(a.id).x - at(b.id).x || at(a.id).y - at(b.id).y);
     return ordered.map((n) => {
-      const base = { id: n.id, type: n.kind, position: laid.pos.get(n.id) ?? { x: 0, y: 0 }, width: n.width, height: n.height };
+      // `measured` given each second: without it React Flow takes a node with new data for a new node, drops its
+      // handle bounds and hides its edges until it has measured it again (24 → 0 → 24 edges under load).
+      const base = {
+        id: n.id,
+        type: n.kind,
+        position: laid.pos.get(n.id) ?? { x: 0, y: 0 },
+        width: n.width,
+        height: n.height,
+        measured: { width: n.width, height: n.height },
+      };
       if (n.kind === 'workflow') {
         const w = workflows.find((x) => x.name === n.ref);
         return { ...base, data: { name: n.ref, description: w?.description ?? '', active: activeRun != null } };

@@ -5,15 +5,17 @@ describe('glyphRadius', () => {
   test('no traffic, unknown or nonsense: the smallest', () => {
     for (const v of [null, 0, -5, NaN, Infinity]) expect(glyphRadius(v)).toBe(MIN_R);
   });
-  test('grows with the rate, on a log scale', () => {
+  test('grows with the rate: the area (above the smallest) in proportion to it', () => {
     const r1 = glyphRadius(1);
     const r10 = glyphRadius(10);
     const r100 = glyphRadius(100);
     expect(r1).toBeGreaterThan(MIN_R);
     expect(r10).toBeGreaterThan(r1);
     expect(r100).toBeGreaterThan(r10);
-    // log: each decade adds about the same
-    expect(r100 - r10).toBeCloseTo(glyphRadius(1000) - r100, 0);
+    const area = (rps: number) => glyphRadius(rps) ** 2 - MIN_R ** 2;
+    expect(area(87) / area(42)).toBeCloseTo(87 / 42, 6);
+    // 42 and 87 req/s do not look alike (a log scale gave them ~2 px apart).
+    expect(glyphRadius(87) - glyphRadius(42)).toBeGreaterThan(4);
   });
   test('bounded at the top', () => {
     expect(glyphRadius(MAX_RPS)).toBeCloseTo(MAX_R, 6);

@@ -4,15 +4,18 @@
  */
 
 /** Smallest and largest glyph radius (px) and the rate that reaches the largest. */
-export const MIN_R = 10;
+export const MIN_R = 8;
 export const MAX_R = 28;
-export const MAX_RPS = 1000;
+export const MAX_RPS = 200;
 
-/** Radius for a request rate: MIN_R at 0 (or unknown), growing with log10(1 + rps), MAX_R at MAX_RPS and beyond. */
+/**
+ * Radius for a request rate: the circle's area grows in proportion to the rate (r ∝ √rps), from MIN_R at 0 (or
+ * unknown) to MAX_R at MAX_RPS and beyond, so twice the rate looks twice as big (a log scale made 42 and 87 req/s alike).
+ */
 export function glyphRadius(rps: number | null): number {
   if (rps == null || !Number.isFinite(rps) || rps <= 0) return MIN_R;
-  const f = Math.min(1, Math.log10(1 + rps) / Math.log10(1 + MAX_RPS));
-  return MIN_R + (MAX_R - MIN_R) * f;
+  const f = Math.sqrt(Math.min(1, rps / MAX_RPS));
+  return Math.sqrt(MIN_R * MIN_R + (MAX_R * MAX_R - MIN_R * MIN_R) * f * f);
 }
 
 /** Hue for an error percentage: 120 (green) at 0 %, 60 (yellow) at 10 %, 0 (red) at 30 % and above. */

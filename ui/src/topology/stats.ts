@@ -42,7 +42,8 @@ export function nodeStats(src: ColumnSource, scope: string, rows = 5): NodeStats
   return {
     reqPerS: seen === 0 ? null : sumA / seen,
     errorPct: sumA > 0 ? Math.min(100, (100 * sumE) / sumA) : null,
-    p99: lastValue(src.column(col(scope, 'p99')).slice(from)),
+    // No attempt in the window: the mesh's last p99 is old news, not the latency now.
+    p99: sumA > 0 ? lastValue(src.column(col(scope, 'p99')).slice(from)) : null,
     circuit: lastValue(src.column(col(scope, 'circuit')).slice(from)),
   };
 }

@@ -119,19 +119,24 @@ final class RunCommand implements Callable<Integer> {
             Progress progress = new Progress(out, System.console() != null);
             out.printf("gauntlet run %s  seed %d  %s  farm %s%n", scenario.name(), scenario.seed(), human(scenario.duration()), farm);
             RunReport report;
-            if (aamUrl != null) {
-                report = runner.run(scenario, Targets.aam(aamUrl, http), progress, stop::get);
-            } else {
-                try (Mesh mesh = Mesh.builder().build()) {
-                    report = runner.run(scenario, Targets.mesh(mesh, connectors), progress, stop::get);
+            try {
+                if (aamUrl != null) {
+                    report = runner.run(scenario, Targets.aam(aamUrl, http), progress, stop::get);
+                } else {
+                    try (Mesh mesh = Mesh.builder().build()) {
+                        report = runner.run(scenario, Targets.mesh(mesh, connectors), progress, stop::get);
+                    }
                 }
-            }
-            progress.done();
-            for (String baseline : baselines) {
-                if (stop.get()) break;
-                out.println("baseline " + baseline + ": the same workload through the " + baseline + " client, same seed");
-                report = report.withBaseline(runner.run(scenario, Targets.baseline(baseline, connectors, http), progress, stop::get));
                 progress.done();
+                for (String baseline : baselines) {
+                    if (stop.get()) break;
+                    out.println("baseline " + baseline + ": the same workload through the " + baseline + " client, same seed");
+                    report = report.withBaseline(runner.run(scenario, Targets.baseline(baseline, connectors, http), progress, stop::get));
+                    progress.done();
+                }
+            } finally {
+                // A farm that outlives the run is turned back to calm, however the run ended: no storm left blowing.
+                if (ownFarm == null) calm(farm, http, out);
             }
             out.print(Summary.render(report, true));
             var files = ReportWriter.write(report, reportDir);
@@ -145,6 +150,15 @@ final class RunCommand implements Callable<Integer> {
             } catch (IllegalStateException shuttingDown) {
                 // Ctrl-C: the hook is running; nothing to remove.
             }
+        }
+    }
+
+    private static void calm(String farm, HttpClient http, java.io.PrintWriter out) {
+        try {
+            new FarmControl(farm, http).calm();
+            out.println("farm " + farm + " back to calm");
+        } catch (RuntimeException e) {
+            out.println("could not turn the farm back to calm: " + e.getMessage());
         }
     }
 

@@ -54,6 +54,19 @@ class RunCommandTest {
     }
 
     @Test
+    void shouldTurnAFarmGivenByUrlBackToCalmWhenTheRunEnds() throws Exception {
+        try (var farm = dev.gauntlet.farm.FarmServer.start(dev.gauntlet.farm.FarmConfig.builder().host("127.0.0.1").port(0).build())) {
+            CliRun r = run("run", "mild", "--duration", "2s", "--farm-url", farm.url(), "--report-dir", dir.resolve("calm").toString());
+            assertThat(r.out()).as(r.out() + r.err()).contains("back to calm");
+            var status = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(farm.url() + "/admin/chaos")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            JsonNode services = new ObjectMapper().readTree(status.body()).path("services");
+            assertThat(services.size()).isPositive();
+            services.forEach(level -> assertThat(level.asText()).isEqualTo("calm"));
+        }
+    }
+
+    @Test
     void shouldExitOneWhenAThresholdFails() throws Exception {
         Path reports = dir.resolve("failing");
         CliRun r = run("run", scenario("  - \"p99_ms < 0.001\"\n").toString(), "--duration", "3s", "--report-dir", reports.toString());

@@ -1,5 +1,6 @@
 package dev.gauntlet.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.gauntlet.harness.connectors.ConnectorsFile;
 import dev.gauntlet.harness.workflow.Workflows;
 import dev.gauntlet.mesh.Connector;
@@ -18,11 +19,16 @@ import io.javalin.http.HttpResponseException;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,10 +84,10 @@ public final class AamServer implements AutoCloseable {
                 config.token(), List.of(config.farmUrl()));
         this.edge = new Edge(config.host(), config.token());
         this.recent = new RecentEvents(mesh.events());
-        this.connectors = new ConnectorRoutes(mesh, initial, recent, store);
+        this.connectors = new ConnectorRoutes(mesh, initial, recent, store, this::farmServices);
         this.events = new EventStream(mesh.events(), this::liveSnapshot);
         this.runs = new Runs(mesh, connectors::entries, workflows, config.farmUrl(), http, config.dataDir(), config.clock(),
-                run -> events.send("run", run));
+                run -> events.send(String.valueOf(run.get("type")), run), this::liveSnapshot);
         this.proxy = new ProxyRoutes(mesh, recent, edge);
         this.prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new MeshMetricsBinder(mesh.metrics()).bindTo(prometheus);
@@ -223,6 +229,23 @@ public final class AamServer implements AutoCloseable {
         out.put("process", dev.gauntlet.mesh.metrics.ProcessFigures.now());
         if (!store.ok()) ctx.header("Retry-After", Long.toString(store.retryAfterSeconds()));
         Json.reply(ctx, store.ok() ? 200 : 503, out);
+    }
+
+    /** The farm's service ids ({@code GET /admin/status}), or empty when the farm does not answer as expected. */
+    private Optional<List<String>> farmServices() {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(config.farmUrl() + "/admin/status"))
+                    .timeout(Duration.ofSeconds(3)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) return Optional.empty();
+            List<String> ids = new ArrayList<>();
+            for (JsonNode s : Json.MAPPER.readTree(r.body()).path("services")) ids.add(s.path("id").asText());
+            return ids.isEmpty() ? Optional.empty() : Optional.of(ids);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
     }
 
     /**

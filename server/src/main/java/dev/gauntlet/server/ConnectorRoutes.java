@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -36,12 +38,19 @@ final class ConnectorRoutes {
     private final ConnectorRepository stored;
     private final java.util.Set<String> fromFile = new java.util.HashSet<>();
     private final Map<String, String> shadowed = new java.util.TreeMap<>();
+    private final Supplier<Optional<List<String>>> farmServices;
 
-    /** @param stored where API-created connectors are kept; null keeps them in memory only */
-    ConnectorRoutes(Mesh mesh, List<ConnectorsFile.Entry> initial, RecentEvents recent, ConnectorRepository stored) {
+    /**
+     * @param stored       where API-created connectors are kept; null keeps them in memory only
+     * @param farmServices the farm's service ids, empty when the farm cannot be asked (a connector's {@code service} is
+     *                     then taken as given)
+     */
+    ConnectorRoutes(Mesh mesh, List<ConnectorsFile.Entry> initial, RecentEvents recent, ConnectorRepository stored,
+                    Supplier<Optional<List<String>>> farmServices) {
         this.mesh = mesh;
         this.recent = recent;
         this.stored = stored;
+        this.farmServices = farmServices;
         for (ConnectorsFile.Entry e : initial) {
             try {
                 put(e);
@@ -142,6 +151,7 @@ final class ConnectorRoutes {
     private void create(Context ctx) {
         Body body = Json.body(ctx);
         ConnectorsFile.Entry e = parse(body);
+        checkService(body, e);
         synchronized (this) {
             if (entries.containsKey(e.spec().id())) {
                 throw ApiError.conflict("exists", "a connector '" + e.spec().id() + "' exists already; PUT /connectors/" + e.spec().id() + " replaces it");
@@ -166,6 +176,7 @@ final class ConnectorRoutes {
             throw ApiError.badRequest("id", "id in the body (" + body.node().get("id") + ") must match the path's '" + id + "'");
         }
         ConnectorsFile.Entry e = parse(body);
+        checkService(body, e);
         synchronized (this) {
             existing(id);
             put(e);
@@ -203,6 +214,18 @@ final class ConnectorRoutes {
         ConnectorsFile.Entry e = entries.get(id);
         if (e == null) throw ApiError.notFound("connector", id, entries.keySet());
         return e;
+    }
+
+    /**
+     * Refuses a {@code service} the farm does not have (a typo such as {@code stripe_mok} would pass here and end the
+     * next run in an error with no report). Only a service given explicitly is checked: without one the connector's id
+     * stands for it, and a connector may call something other than the farm.
+     */
+    private void checkService(Body body, ConnectorsFile.Entry e) {
+        if (!body.has("service")) return;
+        Optional<List<String>> known = farmServices.get();
+        if (known.isEmpty() || known.get().contains(e.service())) return;
+        throw ApiError.badRequest("service", "service '" + e.service() + "' is not a service of the farm; known: " + known.get());
     }
 
     /** The body as a connector; a refusal names the field the parser blamed. */

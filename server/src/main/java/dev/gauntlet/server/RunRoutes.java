@@ -48,6 +48,9 @@ final class RunRoutes {
                 "{\"id\",\"state\",\"phase\",\"live\",\"report\",…}", this::one);
         api.add(HandlerType.POST, "/runs/{id}/stop", "Stop a run and keep why (its report is still written)",
                 "optional {\"reason\":\"halted from the UI\"}", "202 {\"id\",\"state\",\"stop_reason\"}", this::stop);
+        api.get("/runs/{id}/timeline", "A run's recorded timeline (so far, while it runs): each second's metrics snapshot and its events",
+                "{\"id\",\"state\",\"started\",\"finished\",\"metrics\":[{\"at\",\"overall\",\"connectors\",\"dlq\"}],\"events\":[{\"type\",\"at\",…}],"
+                        + "\"complete\",\"dropped\":{type:n}}", ctx -> Json.reply(ctx, 200, runs.timeline(runs.get(ctx.pathParam("id")))));
         api.get("/runs/{id}/{file}", "A finished run's report: report.json, junit.xml or report.html", "the file", this::report);
     }
 

@@ -64,6 +64,8 @@ final class Runs {
         volatile String stopReason;
         volatile Boolean passed;
         volatile Path reportDir;
+        /** The timeline being recorded (null once the run is over: it is then read from its file). */
+        volatile RunTimeline timeline;
 
         Run(String id, String scenario, Instant started, Scenario plan) {
             this.id = id;
@@ -124,14 +126,18 @@ final class Runs {
     private final Path runsDir;
     private final InstantSource clock;
     private final Consumer<Map<String, Object>> events;
+    private final Supplier<Object> snapshot;
     private final Map<String, Run> runs = new LinkedHashMap<>();
     private final AtomicReference<Run> active = new AtomicReference<>();
     private final AtomicLong sequence = new AtomicLong();
     private final List<Thread> threads = new ArrayList<>();
 
-    /** @param events receives each run's {@code run} events (started, phase, finished) for the event stream */
+    /**
+     * @param events   receives each run's {@code run} events (started, phase, finished) for the event stream
+     * @param snapshot the event stream's once-a-second {@code metrics} payload, recorded in each run's timeline
+     */
     Runs(Mesh mesh, Supplier<List<ConnectorsFile.Entry>> connectors, Workflows workflows, String farmUrl, HttpClient http, Path dataDir,
-         InstantSource clock, Consumer<Map<String, Object>> events) {
+         InstantSource clock, Consumer<Map<String, Object>> events, Supplier<Object> snapshot) {
         this.mesh = mesh;
         this.connectors = connectors;
         this.workflows = workflows;
@@ -140,6 +146,7 @@ final class Runs {
         this.runsDir = dataDir.resolve("runs");
         this.clock = clock;
         this.events = Objects.requireNonNull(events, "events");
+        this.snapshot = Objects.requireNonNull(snapshot, "snapshot");
         loadEarlierRuns();
     }
 
@@ -165,6 +172,7 @@ final class Runs {
         runs.put(id, run);
         active.set(run);
         save(run);
+        run.timeline = new RunTimeline(run.reportDir);
         announce(run, "started", null);
         List<ConnectorsFile.Entry> entries = connectors.get();
         threads.removeIf(t -> !t.isAlive());
@@ -184,8 +192,17 @@ final class Runs {
                 announce(run, "phase", phase.name());
             }
         };
+        FarmControl farm = new FarmControl(farmUrl, http);
+        RunTimeline timeline = run.timeline;
+        Runnable unsubscribe = mesh.events().subscribe(e -> {
+            if (RunTimeline.keeps(e.type())) timeline.event(Json.event(e));
+        });
+        Thread recorder = Thread.ofVirtual().name("aam-run-timeline-" + run.id).start(() -> recordSeconds(timeline));
+        // The run shows as running until everything below is done (farm calm, timeline closed, report complete), so a
+        // client that sees it over finds all of that in place.
+        State outcome = State.error;
         try {
-            var runner = new ScenarioRunner(workflows, new FarmControl(farmUrl, http), resetFarm);
+            var runner = new ScenarioRunner(workflows, farm, resetFarm);
             RunReport report = runner.run(scenario, Targets.mesh(mesh, entries), listener, run.stop::get);
             for (String baseline : baselines) {
                 if (run.stop.get()) break;
@@ -194,18 +211,104 @@ final class Runs {
             run.report = report;
             run.passed = report.passed();
             ReportWriter.write(report, run.reportDir);
-            run.state = run.stop.get() ? State.stopped : report.passed() ? State.passed : State.failed;
-            LOG.info("run {} ({}) {}; reports in {}", run.id, run.scenario, run.state, run.reportDir);
+            outcome = run.stop.get() ? State.stopped : report.passed() ? State.passed : State.failed;
+            LOG.info("run {} ({}) {}; reports in {}", run.id, run.scenario, outcome, run.reportDir);
         } catch (IOException | RuntimeException e) {
             run.error = e.getMessage() == null ? e.toString() : e.getMessage();
-            run.state = State.error;
+            outcome = State.error;
             LOG.warn("run {} ({}) failed: {}", run.id, run.scenario, run.error);
         } finally {
+            recorder.interrupt();
+            recordChaos(run, farm);
+            calm(run, farm);
             run.finished = clock.instant();
+            Map<String, Object> finished = runEvent(run, "finished", null, outcome);
+            timeline.event(finished);
+            unsubscribe.run();
+            try {
+                recorder.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            timeline.close();
+            run.timeline = null;
+            ReportTimeline.embed(run.reportDir);
+            run.state = outcome;
             save(run);
             active.compareAndSet(run, null);
-            announce(run, "finished", null);
+            publish(run, finished);
         }
+    }
+
+    /** Records the metrics snapshot once a second into the run's timeline until interrupted. */
+    private void recordSeconds(RunTimeline timeline) {
+        long next = System.nanoTime();
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                timeline.metrics(snapshot.get());
+            } catch (RuntimeException e) {
+                LOG.debug("timeline snapshot failed: {}", e.toString());
+            }
+            next += 1_000_000_000L;
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                try {
+                    Thread.sleep(java.time.Duration.ofNanos(wait));
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Copies the farm's chaos changes made during the run (by its phases or by hand) into its timeline. */
+    private void recordChaos(Run run, FarmControl farm) {
+        try {
+            JsonNode history = farm.chaosStatus().path("history");
+            Instant from = run.started.minusSeconds(2);
+            for (JsonNode h : history) {
+                Instant at = Instant.parse(h.path("at").asText());
+                if (at.isBefore(from)) continue;
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("type", "chaos");
+                e.put("at", at.toString());
+                e.put("level", h.path("level").asText());
+                e.put("services", Json.MAPPER.convertValue(h.path("services"), List.class));
+                e.put("duration_s", h.path("duration_s").isNumber() ? h.path("duration_s").numberValue() : null);
+                run.timeline.event(e);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("run {}: cannot read the farm's chaos history: {}", run.id, e.getMessage());
+        }
+    }
+
+    /** Turns the farm back to calm when a run ends, however it ends, and marks it on the run's timeline. */
+    private void calm(Run run, FarmControl farm) {
+        try {
+            farm.calm();
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("type", "chaos");
+            e.put("at", clock.instant().toString());
+            e.put("level", "calm");
+            e.put("services", List.of());
+            e.put("reason", "run " + run.id + " ended: the farm is back to calm");
+            run.timeline.event(e);
+            events.accept(e);
+        } catch (RuntimeException e) {
+            LOG.warn("run {}: cannot turn the farm back to calm: {}", run.id, e.getMessage());
+        }
+    }
+
+    /** A run's timeline: recorded so far while it runs, from its file once it is over. */
+    Map<String, Object> timeline(Run run) {
+        RunTimeline live = run.timeline;
+        if (live != null) live.flush();
+        Map<String, Object> out = new LinkedHashMap<>(run.summary());
+        Map<String, Object> t = run.reportDir == null ? Map.of("metrics", List.of(), "events", List.of(), "complete", true)
+                : RunTimeline.read(run.reportDir);
+        out.putAll(t);
+        if (live != null) out.put("dropped", live.dropped());
+        return out;
     }
 
     /** Asks a running run to stop, keeping why (shown with the run and kept in its {@code run.json}). */
@@ -216,7 +319,23 @@ final class Runs {
         save(run);
     }
 
+    /** Records a run event in the run's timeline and sends it to the event stream. */
     private void announce(Run run, String what, String phase) {
+        Map<String, Object> e = runEvent(run, what, phase, run.state);
+        RunTimeline t = run.timeline;
+        if (t != null) t.event(e);
+        publish(run, e);
+    }
+
+    private void publish(Run run, Map<String, Object> e) {
+        try {
+            events.accept(e);
+        } catch (RuntimeException ex) {
+            LOG.warn("run event for {} not sent: {}", run.id, ex.toString());
+        }
+    }
+
+    private Map<String, Object> runEvent(Run run, String what, String phase, State state) {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("type", "run");
         e.put("at", clock.instant().toString());
@@ -225,13 +344,9 @@ final class Runs {
         e.put("what", what);
         e.put("phase", phase);
         e.put("chaos", chaosOf(run.plan, phase));
-        e.put("state", run.state.name());
+        e.put("state", state.name());
         e.put("stop_reason", run.stopReason);
-        try {
-            events.accept(e);
-        } catch (RuntimeException ex) {
-            LOG.warn("run event for {} not sent: {}", run.id, ex.toString());
-        }
+        return e;
     }
 
     private static String chaosOf(Scenario plan, String phase) {

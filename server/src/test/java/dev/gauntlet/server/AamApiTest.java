@@ -109,6 +109,12 @@ class AamApiTest {
         assertRefused(limit, 400, null);
         assertThat(json(limit).path("message").asText()).contains("initial_rps");
         assertRefused(f.send("POST", "/connectors", "not json"), 400, "body");
+        // A farm service with a typo: refused at once, naming the field and what the farm has.
+        HttpResponse<String> typo = f.send("POST", "/connectors", "{\"id\":\"x\",\"base_url\":\"" + f.farm.url()
+                + "/api/stripe\",\"flavor\":\"stripe\",\"service\":\"stripe_mok\"}");
+        assertRefused(typo, 400, "service");
+        assertThat(json(typo).path("message").asText()).contains("stripe_mok").contains("stripe_mock");
+        assertRefused(f.send("PUT", "/connectors/stripe_mock", "{\"base_url\":\"" + f.farm.url() + "/api/stripe\",\"service\":\"nope\"}"), 400, "service");
         assertRefused(f.send("PUT", "/connectors/nope", "{}"), 404, null);
         assertRefused(f.send("DELETE", "/connectors/nope", null), 404, null);
     }

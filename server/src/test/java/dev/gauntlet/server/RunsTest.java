@@ -77,6 +77,46 @@ class RunsTest {
     }
 
     @Test
+    void shouldRecordTheRunsTimelineServeItWhileRunningAndAfterAndCalmTheFarmAtTheEnd() throws Exception {
+        HttpResponse<String> started = f.send("POST", "/workflows/run",
+                "{\"workflow\":\"idempotent_write\",\"connectors\":[\"stripe_mock\"],\"rate\":5,\"duration\":\"3s\",\"chaos\":\"storm\"}");
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        String id = json(started).path("id").asText();
+        // While it runs: the timeline so far (what a reloaded Live view fills its charts from).
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                .until(() -> json(f.get("/runs/" + id + "/timeline")).path("metrics").size() >= 2);
+        JsonNode soFar = json(f.get("/runs/" + id + "/timeline"));
+        assertThat(soFar.path("state").asText()).isEqualTo("running");
+        assertThat(soFar.path("metrics").get(0).path("connectors").has("stripe_mock")).isTrue();
+        assertThat(soFar.path("events").findValuesAsText("what")).contains("started");
+
+        JsonNode done = awaitDone(id);
+        assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("passed");
+        JsonNode t = json(f.get("/runs/" + id + "/timeline"));
+        assertThat(t.path("complete").asBoolean()).isTrue();
+        assertThat(t.path("metrics").size()).isBetween(3, 30);
+        assertThat(t.path("metrics").get(0).has("dlq")).isTrue();
+        assertThat(t.path("events").findValuesAsText("what")).contains("started", "phase", "finished");
+        // The storm the run set, then the calm the run's end put back, both on the timeline.
+        assertThat(t.path("events").findValuesAsText("level")).contains("storm", "calm");
+        assertThat(t.path("events").findValuesAsText("reason")).anyMatch(r -> r.contains("back to calm"));
+        assertThat(f.farm.url()).isNotBlank();
+        HttpResponse<String> chaos = f.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(f.farm.url() + "/admin/chaos")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(json(chaos).path("services").path("stripe_mock").asText()).isEqualTo("calm");
+        Path dir = data.resolve("runs").resolve(id);
+        assertThat(dir.resolve(RunTimeline.FILE)).exists();
+        // The report: the timeline inside when the UI (its report viewer) was built, else the static charts.
+        String html = f.get("/runs/" + id + "/report.html").body();
+        if (ReportTimeline.class.getClassLoader().getResource(ReportTimeline.VIEWER_JS) != null) {
+            assertThat(html).contains("id=\"gauntlet-timeline-data\"").doesNotContain(ReportTimeline.SLOT);
+        } else {
+            assertThat(html).contains("id=\"static-charts\"");
+        }
+        assertThat(f.get("/runs/nope-1/timeline").statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void shouldKeepTheHistoryAcrossARestartOnTheSameDataFolder(@TempDir Path other) throws Exception {
         String id;
         try (AamFixture first = new AamFixture(other)) {

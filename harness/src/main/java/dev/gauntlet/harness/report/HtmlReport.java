@@ -22,7 +22,7 @@ public final class HtmlReport {
 
         sb.append("<h2>Thresholds</h2><table><tr><th class=\"l\">threshold</th><th>measured</th><th>verdict</th></tr>\n");
         for (ThresholdResult t : r.thresholds()) {
-            sb.append("<tr><td class=\"l\">").append(JUnitXml.esc(t.expr())).append("</td><td>").append(JUnitXml.esc(JUnitXml.value(t.value())))
+            sb.append("<tr><td class=\"l\">").append(JUnitXml.esc(t.expr())).append("</td><td>").append(JUnitXml.esc(readable(t.value())))
                     .append("</td><td class=\"").append(t.pass() ? "pass\">✓ pass" : "fail\">✗ fail").append("</td></tr>\n");
         }
         sb.append("</table>\n");
@@ -42,21 +42,26 @@ public final class HtmlReport {
         sb.append("</table>\n");
 
         sb.append("<h2>Connectors</h2><table><tr><th class=\"l\">connector</th><th>logical ops</th><th>success</th><th>req/s</th><th>retries</th>"
-                + "<th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>DLQ pending</th><th>lost</th><th>duplicates</th><th class=\"l\">failures by class</th></tr>\n");
+                + "<th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>DLQ pending</th><th>lost</th><th>duplicates</th></tr>\n");
         r.connectors().forEach((id, c) -> sb.append("<tr><td class=\"l\">").append(JUnitXml.esc(id)).append("</td><td>").append(c.logicalOps())
                 .append("</td><td>").append(pct(c.successRate())).append("</td><td>").append(fmt(c.reqPerS())).append("</td><td>").append(c.retries())
                 .append("</td><td>").append(fmt(c.latencyMs().p50())).append("</td><td>").append(fmt(c.latencyMs().p95())).append("</td><td>")
                 .append(fmt(c.latencyMs().p99())).append("</td><td>").append(c.dlqPending()).append("</td><td>").append(c.lost()).append("</td><td>")
-                .append(c.duplicates()).append("</td><td class=\"l\">").append(JUnitXml.esc(String.valueOf(c.failures()))).append("</td></tr>\n"));
+                .append(c.duplicates()).append("</td></tr>\n"));
         sb.append("</table>\n");
+        failures(sb, r);
+        resources(sb, r.resources());
 
         List<RunReport.SeriesPoint> s = r.series() == null ? List.of() : r.series();
-        sb.append("<h2>Over time</h2><div class=\"charts\">\n");
+        // The server puts the recorded timeline here (the control room's charts and markers); the static charts below
+        // are what a report without one shows, and what the timeline's page hides once it has drawn.
+        sb.append("<!--gauntlet-timeline-->\n");
+        sb.append("<div id=\"static-charts\"><h2>Over time</h2><div class=\"charts\">\n");
         chart(sb, "logical ops per second", s, RunReport.SeriesPoint::reqPerS, "#1f77b4");
         chart(sb, "success rate (%)", s, p -> p.successRate() * 100, "#2ca02c");
         chart(sb, "p99 latency (ms)", s, RunReport.SeriesPoint::p99Ms, "#d62728");
         chart(sb, "DLQ depth", s, p -> p.dlqDepth(), "#9467bd");
-        sb.append("</div>\n</body></html>\n");
+        sb.append("</div></div>\n</body></html>\n");
         return sb.toString();
     }
 
@@ -91,12 +96,63 @@ public final class HtmlReport {
         sb.append("</svg></figure>\n");
     }
 
+    /** Failed operations per connector and error class, one column per class seen. */
+    static void failures(StringBuilder sb, RunReport r) {
+        var classes = new java.util.TreeSet<String>();
+        r.connectors().values().forEach(c -> { if (c.failures() != null) classes.addAll(c.failures().keySet()); });
+        sb.append("<h2>Failures by class</h2>");
+        if (classes.isEmpty()) {
+            sb.append("<p>No operation failed.</p>\n");
+            return;
+        }
+        sb.append("<table class=\"failures\"><tr><th class=\"l\">connector</th>");
+        classes.forEach(k -> sb.append("<th>").append(JUnitXml.esc(k)).append("</th>"));
+        sb.append("<th>total</th></tr>\n");
+        r.connectors().forEach((id, c) -> {
+            sb.append("<tr><td class=\"l\">").append(JUnitXml.esc(id)).append("</td>");
+            long total = 0;
+            for (String k : classes) {
+                Number n = c.failures() == null ? null : c.failures().get(k);
+                long v = n == null ? 0 : n.longValue();
+                total += v;
+                sb.append("<td>").append(v == 0 ? "–" : String.format(Locale.ROOT, "%,d", v)).append("</td>");
+            }
+            sb.append("<td>").append(String.format(Locale.ROOT, "%,d", total)).append("</td></tr>\n");
+        });
+        sb.append("</table>\n");
+    }
+
+    /** What the run cost the machine: CPU per operation over every process it could see, then each process. */
+    static void resources(StringBuilder sb, Resources res) {
+        if (res == null || res.processes().isEmpty()) return;
+        sb.append("<h2>Resources</h2><p>").append(readable(res.cpuS())).append(" CPU seconds, ")
+                .append(readable(res.cpuMsPerOp())).append(" ms of CPU per operation</p>\n");
+        sb.append("<table><tr><th class=\"l\">process</th><th>pid</th><th>CPU s</th><th>peak RSS MB</th></tr>\n");
+        for (Resources.Process p : res.processes()) {
+            sb.append("<tr><td class=\"l\">").append(JUnitXml.esc(p.role())).append("</td><td>").append(p.pid()).append("</td><td>")
+                    .append(readable(p.cpuS())).append("</td><td>").append(p.peakRssBytes() < 0 ? "–" : String.format(Locale.ROOT, "%,d", p.peakRssBytes() >> 20))
+                    .append("</td></tr>\n");
+        }
+        sb.append("</table>\n");
+    }
+
+    /** A measured value as a person reads it: 30,340 · 245.6 · 0.9923 (never 3.034e+04); "not measured" for NaN. */
+    static String readable(double v) {
+        if (Double.isNaN(v)) return "not measured";
+        if (Double.isInfinite(v)) return v > 0 ? "∞" : "-∞";
+        double a = Math.abs(v);
+        if (v == Math.rint(v) && a < 1e15) return String.format(Locale.ROOT, "%,d", (long) v);
+        if (a >= 100) return String.format(Locale.ROOT, "%,.0f", v);
+        if (a >= 1) return String.format(Locale.ROOT, "%.2f", v);
+        return String.format(Locale.ROOT, "%.4f", v).replaceAll("0+$", "");
+    }
+
     private static String pct(double rate) {
         return Double.isNaN(rate) ? "–" : String.format(Locale.ROOT, "%.2f %%", rate * 100);
     }
 
     private static String fmt(double v) {
         if (Double.isNaN(v)) return "–";
-        return v >= 100 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.1f", v);
+        return v >= 100 ? String.format(Locale.ROOT, "%,.0f", v) : String.format(Locale.ROOT, "%.1f", v);
     }
 }

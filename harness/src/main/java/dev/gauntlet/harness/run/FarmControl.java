@@ -1,5 +1,6 @@
 package dev.gauntlet.harness.run;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gauntlet.harness.check.FarmLedger;
 import dev.gauntlet.harness.check.GroundTruth;
@@ -53,6 +54,26 @@ public final class FarmControl {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
+        }
+    }
+
+    /** Turns every service back to calm (a run's end: the storm must not outlive it). */
+    public void calm() {
+        chaos("calm", List.of());
+    }
+
+    /** {@code GET /admin/chaos}: the levels now and the history of changes ({@code at}, {@code level}, {@code services}). */
+    public JsonNode chaosStatus() {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/admin/chaos")).timeout(Duration.ofSeconds(10)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) throw new IllegalStateException("farm " + url + "/admin/chaos answered " + r.statusCode() + ": " + r.body());
+            return JSON.readTree(r.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot reach the farm at " + url + "/admin/chaos: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted calling the farm", e);
         }
     }
 

@@ -62,6 +62,7 @@ class ReportWriterTest {
         assertThat(j.get("baseline").has("baselines")).isFalse();
         assertThat(j.get("baselines").get("naive")).isEqualTo(j.get("baseline"));
         assertThat(j.at("/resources/cpu_ms_per_op").asDouble()).isEqualTo(30.5);
+        assertThat(Files.readString(dir.resolve("report.html"))).contains("<h2>Resources</h2>", "<td class=\"l\">runner+farm</td><td>4242</td><td>30.50</td><td>700</td>");
         assertThat(j.at("/resources/processes/0/role").asText()).isEqualTo("runner+farm");
         assertThat(j.at("/resources/processes/0/peak_rss_bytes").asLong()).isEqualTo(700L << 20);
     }
@@ -144,6 +145,23 @@ class ReportWriterTest {
         String html = Files.readString(dir.resolve("report.html"));
         assertThat(html).contains("<svg", "polyline", "✗ fail", "stripe_mock", "<th>mesh</th>");
         assertThat(html).doesNotContain("<script", "src=\"http", "href=\"http", "Beside the baselines");
+    }
+
+    @Test
+    void shouldPrintNumbersAPersonReadsAndFailuresAsATable() throws Exception {
+        var lat = new RunReport.Latency(12, 40, 30_340, 41_000);
+        var stripe = new RunReport.ConnectorFigures(1000, 948, 52, 120, 0.948, 0.85, 16.7, lat, 3, 0, 0,
+                Map.of("network_error", 52L, "timeout", 7L), 0, 0);
+        RunReport r = new RunReport("hell", 42, 60, "2026-11-29T12:00:00Z", false, null, "mesh",
+                List.of(new ThresholdResult("p99_ms < 2000", 30_340.5, false), new ThresholdResult("success_rate > 0.99", 0.94812, false)),
+                sample().totals(), lat, Map.of("stripe_mock", stripe), List.of(), null, null);
+        ReportWriter.write(r, dir);
+        String html = Files.readString(dir.resolve("report.html"));
+        assertThat(html).contains("30,341", "0.9481", "<h2>Failures by class</h2>", "<th>network_error</th>", "<td>52</td>", "<td>59</td>")
+                .doesNotContain("e+0", "{network_error=").contains("<!--gauntlet-timeline-->");
+        assertThat(HtmlReport.readable(1234567)).isEqualTo("1,234,567");
+        assertThat(HtmlReport.readable(12.345)).isEqualTo("12.35");
+        assertThat(HtmlReport.readable(Double.NaN)).isEqualTo("not measured");
     }
 
     @Test

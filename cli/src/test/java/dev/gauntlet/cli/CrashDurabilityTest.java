@@ -86,17 +86,8 @@ class CrashDurabilityTest {
                 awaitHealthy(http, aamUrl);
                 RunTarget target = Targets.aam(aamUrl, http);
                 var intents = new ConcurrentLinkedQueue<IntendedWrite>();
-                var workflow = new IdempotentWrite();
-                var threads = new ArrayList<Thread>();
                 AtomicLong done = new AtomicLong();
-                for (String connector : CONNECTORS) {
-                    var ctx = new WorkflowContext(target.apis().get(connector), target.serviceOf(connector), "crash", intents::add);
-                    threads.add(Thread.ofVirtual().start(() -> OpenLoad.run(new LoadPlan(10, Duration.ofSeconds(6), PER_CONNECTOR, 200),
-                            (seq, due) -> {
-                                workflow.iterate(ctx, seq);
-                                done.incrementAndGet();
-                            }, () -> false, 120_000)));
-                }
+                List<Thread> threads = writeToAll(target, "crash", intents, done);
                 // Kill -9 while writes of every connector are in flight, then start again on the same data folder and port.
                 await().atMost(Duration.ofSeconds(30)).until(() -> done.get() >= 60);
                 first.destroyForcibly().waitFor();
@@ -146,6 +137,25 @@ class CrashDurabilityTest {
                 if (second != null) second.destroyForcibly().waitFor();
             }
         }
+    }
+
+    /**
+     * Starts the idempotent_write workflow on every connector of {@code target}, {@link #PER_CONNECTOR} writes each at
+     * 10 a second (one thread per connector); each write's intent goes to {@code intents}, each finished one counts in
+     * {@code done}.
+     */
+    static List<Thread> writeToAll(RunTarget target, String runId, java.util.Queue<IntendedWrite> intents, AtomicLong done) {
+        var workflow = new IdempotentWrite();
+        var threads = new ArrayList<Thread>();
+        for (String connector : CONNECTORS) {
+            var ctx = new WorkflowContext(target.apis().get(connector), target.serviceOf(connector), runId, intents::add);
+            threads.add(Thread.ofVirtual().start(() -> OpenLoad.run(new LoadPlan(10, Duration.ofSeconds(6), PER_CONNECTOR, 200),
+                    (seq, due) -> {
+                        workflow.iterate(ctx, seq);
+                        done.incrementAndGet();
+                    }, () -> false, 120_000)));
+        }
+        return threads;
     }
 
     /** What a failed run leaves to look at: the DLQ entries and ledger rows of the doubled writes, and the AAM's logs. */

@@ -6,13 +6,9 @@ import static org.awaitility.Awaitility.await;
 import dev.gauntlet.harness.check.CheckResult;
 import dev.gauntlet.harness.check.Checker;
 import dev.gauntlet.harness.check.IntendedWrite;
-import dev.gauntlet.harness.load.LoadPlan;
-import dev.gauntlet.harness.load.OpenLoad;
 import dev.gauntlet.harness.run.FarmControl;
 import dev.gauntlet.harness.run.RunTarget;
 import dev.gauntlet.harness.run.Targets;
-import dev.gauntlet.harness.workflow.WorkflowContext;
-import dev.gauntlet.harness.workflow.builtin.IdempotentWrite;
 import dev.gauntlet.server.AamConfig;
 import dev.gauntlet.server.AamServer;
 import java.io.IOException;
@@ -23,7 +19,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -55,7 +50,7 @@ class FarmCrashTest {
                 http.send(HttpRequest.newBuilder(URI.create(url + "/admin/status")).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
     }
 
-    static final int PER_CONNECTOR = 60;
+    static final int PER_CONNECTOR = CrashDurabilityTest.PER_CONNECTOR;
 
     @Test
     void shouldStillReconcileEveryWriteWhenTheFarmIsKilledMidRunAndRestartedOnItsDataFolder() throws Exception {
@@ -72,17 +67,8 @@ class FarmCrashTest {
                 String aamUrl = "http://127.0.0.1:" + aam.port();
                 RunTarget target = Targets.aam(aamUrl, http);
                 var intents = new ConcurrentLinkedQueue<IntendedWrite>();
-                var workflow = new IdempotentWrite();
-                var threads = new ArrayList<Thread>();
                 AtomicLong done = new AtomicLong();
-                for (String connector : CrashDurabilityTest.CONNECTORS) {
-                    var ctx = new WorkflowContext(target.apis().get(connector), target.serviceOf(connector), "farmcrash", intents::add);
-                    threads.add(Thread.ofVirtual().start(() -> OpenLoad.run(new LoadPlan(10, Duration.ofSeconds(6), PER_CONNECTOR, 200),
-                            (seq, due) -> {
-                                workflow.iterate(ctx, seq);
-                                done.incrementAndGet();
-                            }, () -> false, 120_000)));
-                }
+                List<Thread> threads = CrashDurabilityTest.writeToAll(target, "farmcrash", intents, done);
                 await().atMost(Duration.ofSeconds(30)).until(() -> done.get() >= 60);
                 long ledgerBefore = ledgerTotal(http, farmUrl);
                 first.destroyForcibly().waitFor();

@@ -96,6 +96,20 @@ class UpstreamUrlsTest {
     }
 
     @Test
+    void shouldFindAUrlSpelledOnlyWithEscapedSlashesAndSkipTheParseWhenNoneCanBeThere() {
+        byte[] escaped = utf8("{\"next\":\"http:\\/\\/127.0.0.1:8001\\/api\\/github\\/b\"}");
+        assertThat(new String(VIA_PATH.body("application/json", escaped), StandardCharsets.UTF_8))
+                .isEqualTo("{\"next\":\"http://127.0.0.1:8002/proxy/github_mock/b\"}");
+        UpstreamUrls atRoot = new UpstreamUrls(URI.create("http://127.0.0.1:8001"), URI.create("http://127.0.0.1:8002/proxy/x"));
+        byte[] plain = utf8("{\"url\":\"/v1/x\",\"name\":\"a\"}");
+        assertThat(atRoot.body("application/json", plain)).isSameAs(plain);
+        assertThat(new String(atRoot.body("application/json", utf8("{\"u\":\"http://127.0.0.1:8001/v1/x\"}")), StandardCharsets.UTF_8))
+                .isEqualTo("{\"u\":\"http://127.0.0.1:8002/proxy/x/v1/x\"}");
+        assertThat(UpstreamUrls.indexOf(utf8("abcabd"), utf8("abd"))).isEqualTo(3);
+        assertThat(UpstreamUrls.indexOf(utf8("ab"), utf8("abd"))).isEqualTo(-1);
+    }
+
+    @Test
     void shouldLeaveBodiesThatAreNotJsonUntouched() {
         byte[] html = utf8("<a href=\"http://127.0.0.1:8001/api/github/x\">next</a>");
         assertThat(VIA_PATH.body("text/html", html)).isSameAs(html);

@@ -72,10 +72,10 @@ public final class TransportStage implements Stage {
             // queue behind a slow upstream only grows (an open-model load keeps arriving), every waiter times out in the
             // end, and each timed-out waiter makes the lock clean its queue - under overload that cleaning took a
             // tenth of the runner's CPU (JFR: AbstractQueuedSynchronizer.cleanQueue).
-            if (waiting.incrementAndGet() > spec.limit().maxInFlight()) {
+            if (waiting.incrementAndGet() > WAITERS_PER_LANE * spec.limit().maxInFlight()) {
                 waiting.decrementAndGet();
                 return Outcome.Failure.of(ErrorClass.rate_limit, "throttled by the mesh: all " + spec.limit().maxInFlight()
-                        + " connections of " + spec.id() + " are busy and as many calls already wait for one");
+                        + " connections of " + spec.id() + " are busy and " + WAITERS_PER_LANE * spec.limit().maxInFlight() + " calls already wait for one");
             }
             try {
                 // Waiting for a slot is the mesh's own throttling (like waiting for a token): nothing was sent.
@@ -96,6 +96,13 @@ public final class TransportStage implements Stage {
             inFlight.release();
         }
     }
+
+    /**
+     * How many calls may wait per lane of the bulkhead before one is refused at once. One per lane refused ~1 % of a mild
+     * run's calls during its first seconds, when the JIT makes every answer slow: 110 calls a second that take 1-4 s each
+     * need up to ~400 places, not 64. Eight per lane hold a cold start and still bound the queue under overload.
+     */
+    static final int WAITERS_PER_LANE = 8;
 
     /** Reads so far and hedges sent: hedging stays within {@link #HEDGE_SHARE} of reads (plus a few to start). */
     private final java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();

@@ -92,13 +92,16 @@ class BulkheadTest {
             Thread first = Thread.ofVirtual().start(() -> transport.handle(slow, null));
             await().atMost(Duration.ofSeconds(5)).until(() -> arrived.get() == 1);
 
-            var waiter = new Exchange(spec, mesh.context(), dev.gauntlet.mesh.MeshRequest.get("/slow"));
-            waiter.deadline(java.time.Instant.now().plusSeconds(5));
-            java.util.concurrent.atomic.AtomicReference<Outcome> waited = new java.util.concurrent.atomic.AtomicReference<>();
-            Thread second = Thread.ofVirtual().start(() -> waited.set(transport.handle(waiter, null)));
-            // The second call is parked on the lane: its thread waits on the semaphore.
-            await().atMost(Duration.ofSeconds(5)).until(() -> second.getState() == Thread.State.WAITING
-                    || second.getState() == Thread.State.TIMED_WAITING);
+            // As many calls as the queue holds (WAITERS_PER_LANE for the one lane) are parked on it: their threads wait.
+            var waited = new java.util.concurrent.ConcurrentLinkedQueue<Outcome>();
+            var waiters = new java.util.ArrayList<Thread>();
+            for (int i = 0; i < TransportStage.WAITERS_PER_LANE; i++) {
+                var waiter = new Exchange(spec, mesh.context(), dev.gauntlet.mesh.MeshRequest.get("/slow"));
+                waiter.deadline(java.time.Instant.now().plusSeconds(5));
+                waiters.add(Thread.ofVirtual().start(() -> waited.add(transport.handle(waiter, null))));
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> waiters.stream().allMatch(t -> t.getState() == Thread.State.WAITING
+                    || t.getState() == Thread.State.TIMED_WAITING));
 
             var third = new Exchange(spec, mesh.context(), dev.gauntlet.mesh.MeshRequest.get("/slow"));
             third.deadline(java.time.Instant.now().plusSeconds(5));
@@ -106,7 +109,7 @@ class BulkheadTest {
             Outcome refused = transport.handle(third, null);
             assertThat(refused).isInstanceOfSatisfying(Outcome.Failure.class, f -> {
                 assertThat(f.errorClass()).isEqualTo(ErrorClass.rate_limit);
-                assertThat(f.message()).contains("as many calls already wait");
+                assertThat(f.message()).contains(TransportStage.WAITERS_PER_LANE + " calls already wait");
             });
             assertThat(Duration.ofNanos(System.nanoTime() - started)).as("refused at once, not after its deadline")
                     .isLessThan(Duration.ofSeconds(4));
@@ -114,10 +117,10 @@ class BulkheadTest {
 
             release.countDown();
             first.join(Duration.ofSeconds(5));
-            second.join(Duration.ofSeconds(5));
-            assertThat(waited.get()).as("the waiting call got the lane once it was free")
-                    .isInstanceOf(Outcome.Success.class);
-            assertThat(arrived.get()).isEqualTo(2);
+            for (Thread t : waiters) t.join(Duration.ofSeconds(10));
+            assertThat(waited).as("each waiting call got the lane once it was free").hasSize(TransportStage.WAITERS_PER_LANE)
+                    .allMatch(o -> o instanceof Outcome.Success);
+            assertThat(arrived.get()).isEqualTo(1 + TransportStage.WAITERS_PER_LANE);
         } finally {
             server.stop(0);
         }

@@ -71,11 +71,32 @@ public final class RequestInput {
             return ctx.bodyAsBytes();
         } catch (HttpResponseException e) {
             // Javalin's own cap (the server's maxRequestSize) on a body whose length was not announced (chunked).
-            if (e.getStatus() == 413) throw new TooLarge(e.getMessage());
+            if (e.getStatus() == 413) {
+                drainRest(ctx);
+                throw new TooLarge(e.getMessage());
+            }
             throw e;
         } catch (Exception e) {
             // Jetty's EofException and other IOExceptions arrive undeclared (Javalin is Kotlin).
             throw unreadable(e);
+        }
+    }
+
+    /** After a body over the cap, at most this much more of it is read and dropped before the 413 goes out. */
+    private static final long DRAIN_LIMIT = 16L * 1024 * 1024;
+
+    /**
+     * Reads (a bounded amount of) what the client still sends of a body refused for its size: answering while unread
+     * bytes wait makes the close a TCP reset, which can destroy the 413 before the client reads it ("header parser
+     * received no bytes" from the JDK client). A longer body gets the answer and a closed connection.
+     */
+    private static void drainRest(Context ctx) {
+        try (var in = ctx.req().getInputStream()) {
+            byte[] buf = new byte[64 * 1024];
+            long left = DRAIN_LIMIT;
+            for (int n; left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0; ) left -= n;
+        } catch (Exception gone) {
+            // The client stopped sending or the stream is closed: the 413 is still written for the case it reads.
         }
     }
 

@@ -47,6 +47,7 @@ class HostileFuzzTest {
             "_id", "$oid", "$set", "tags", "text", "Name", "Id", "attributes", "records", "allOrNone", "q"};
     private static final String[] STRINGS = {"", "x", "storms", "nope_service", "boom", "%uD800", "\u0000", "\uD800", "😀",
             "((a{1000}){1000}){1000}", "^(x+x+)+y$", "*_*_*_*Q", "1e999", "SELECT Id FROM", "cus_x", "a".repeat(600)};
+    private static final JunkJson JUNK = new JunkJson(KEYS, STRINGS, 5);
 
     @Test
     void shouldAnswerEveryGeneratedRequestBelow500AndQuickly() {
@@ -152,7 +153,7 @@ class HostileFuzzTest {
             case 5 -> form(random);
             case 6 -> "\u0000\u0001\u00ff binary \r\n";
             case 7 -> "\"" + "s".repeat(5000) + "\"";
-            default -> json(random, 0).toString();
+            default -> JUNK.value(random);
         };
         return text.getBytes(type != null && type.contains("json") ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
     }
@@ -173,46 +174,7 @@ class HostileFuzzTest {
         return sb.toString();
     }
 
-    /** A random JSON value over the keys and strings the vendors' handlers look at. */
-    private static StringBuilder json(Random random, int depth) {
-        StringBuilder sb = new StringBuilder();
-        int kind = depth > 5 ? 4 + random.nextInt(4) : random.nextInt(8);
-        switch (kind) {
-            case 0, 1, 2 -> {
-                sb.append('{');
-                int n = random.nextInt(6);
-                for (int i = 0; i < n; i++) {
-                    if (i > 0) sb.append(',');
-                    sb.append('"').append(pick(random, KEYS)).append("\":").append(json(random, depth + 1));
-                }
-                sb.append('}');
-            }
-            case 3 -> {
-                sb.append('[');
-                int n = random.nextInt(4);
-                for (int i = 0; i < n; i++) {
-                    if (i > 0) sb.append(',');
-                    sb.append(json(random, depth + 1));
-                }
-                sb.append(']');
-            }
-            case 4 -> sb.append('"').append(escape(pick(random, STRINGS))).append('"');
-            case 5 -> sb.append(pick(random, new String[] {"0", "-1", "1.5", "1e308", "-1e400", "99999999999999999999999", "1".repeat(1200)}));
-            case 6 -> sb.append(random.nextBoolean());
-            default -> sb.append("null");
-        }
-        return sb;
-    }
 
-    private static String escape(String s) {
-        StringBuilder sb = new StringBuilder();
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') sb.append('\\').append(c);
-            else if (c < 0x20 || Character.isSurrogate(c)) sb.append(String.format("\\u%04x", (int) c));
-            else sb.append(c);
-        }
-        return sb.toString();
-    }
 
     private static String serviceOf(TestFarm farm, String path) {
         ServiceRuntime svc = farm.farm().forPath(path);

@@ -4,6 +4,7 @@ import static dev.gauntlet.server.AamFixture.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gauntlet.farm.JunkJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,6 +52,7 @@ class HostileAamTest {
             "body", "document", "filter", "series", "points", "external_id"};
     private static final String[] STRINGS = {"", "x", "storms", "nope", "boom", "%uD800", "\u0000", "\uD800", "😀", "1e999", "-1s", "99999d",
             "http://", "ftp://x", "naive,ghost", "a".repeat(600), "PT1S", "stripe", "oauth2"};
+    private static final JunkJson JUNK = new JunkJson(KEYS, STRINGS, 4);
 
     @TempDir
     static Path data;
@@ -177,51 +179,12 @@ class HostileAamTest {
             case 4 -> "name=x&metadata" + "[a]".repeat(random.nextInt(200)) + "=y";
             case 5 -> "\u0000\u0001\u00ff binary \r\n";
             case 6 -> "\"" + "s".repeat(5000) + "\"";
-            default -> randomJson(random, 0).toString();
+            default -> JUNK.value(random);
         };
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** A random JSON value over the keys the AAM's and the vendors' handlers read. */
-    private static StringBuilder randomJson(Random random, int depth) {
-        StringBuilder sb = new StringBuilder();
-        int kind = depth > 4 ? 4 + random.nextInt(4) : random.nextInt(8);
-        switch (kind) {
-            case 0, 1, 2 -> {
-                sb.append('{');
-                int n = random.nextInt(6);
-                for (int i = 0; i < n; i++) {
-                    if (i > 0) sb.append(',');
-                    sb.append('"').append(pick(random, KEYS)).append("\":").append(randomJson(random, depth + 1));
-                }
-                sb.append('}');
-            }
-            case 3 -> {
-                sb.append('[');
-                int n = random.nextInt(4);
-                for (int i = 0; i < n; i++) {
-                    if (i > 0) sb.append(',');
-                    sb.append(randomJson(random, depth + 1));
-                }
-                sb.append(']');
-            }
-            case 4 -> sb.append('"').append(escape(pick(random, STRINGS))).append('"');
-            case 5 -> sb.append(pick(random, new String[] {"0", "-1", "1.5", "1e308", "-1e400", "99999999999999999999999", "1".repeat(1200)}));
-            case 6 -> sb.append(random.nextBoolean());
-            default -> sb.append("null");
-        }
-        return sb;
-    }
 
-    private static String escape(String s) {
-        StringBuilder sb = new StringBuilder();
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') sb.append('\\').append(c);
-            else if (c < 0x20 || Character.isSurrogate(c)) sb.append(String.format("\\u%04x", (int) c));
-            else sb.append(c);
-        }
-        return sb.toString();
-    }
 
     record Answer(int status, String head, String body) {}
 

@@ -230,7 +230,7 @@ public final class AamServer implements AutoCloseable {
         Map<String, String> shadowed = connectors.shadowed();
         if (!shadowed.isEmpty()) out.put("stored_connectors_not_restored", shadowed);
         // What this process has cost so far: a run through the proxy reads it at its start and end (report resources).
-        out.put("process", dev.gauntlet.mesh.metrics.ProcessFigures.now());
+        out.put("process", dev.gauntlet.http.ProcessFigures.now());
         if (!store.ok()) ctx.header("Retry-After", Long.toString(store.retryAfterSeconds()));
         Json.reply(ctx, store.ok() ? 200 : 503, out);
     }

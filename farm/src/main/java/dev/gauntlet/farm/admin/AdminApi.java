@@ -124,7 +124,7 @@ public final class AdminApi {
         List<Ledger.Entry> dups = farm.ledger().entries(null, true);
         out.put("ledger", Map.of("commits", farm.ledger().totalCommits(), "duplicates", dups.size()));
         out.put("ground_truth", groundTruth());
-        out.put("process", ProcessFigures.now());
+        out.put("process", dev.gauntlet.http.ProcessFigures.now());
         return out;
     }
 

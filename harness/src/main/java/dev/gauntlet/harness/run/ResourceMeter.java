@@ -47,7 +47,7 @@ final class ResourceMeter {
 
     /** The runner's own process (which holds the mesh when it runs in-process, and the farm when that is embedded). */
     static Source self() {
-        return new Source("runner", () -> Figure.of(JSON.valueToTree(dev.gauntlet.mesh.metrics.ProcessFigures.now())));
+        return new Source("runner", () -> Figure.of(JSON.valueToTree(dev.gauntlet.http.ProcessFigures.now())));
     }
 
     /** What each process cost since {@link #start}, for {@code ops} logical operations. */

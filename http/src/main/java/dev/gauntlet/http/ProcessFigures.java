@@ -1,4 +1,4 @@
-package dev.gauntlet.farm.admin;
+package dev.gauntlet.http;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -8,15 +8,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What this process has cost so far, for a run to put beside its own: CPU seconds (user + system), resident memory now
- * and at its peak (Linux /proc; -1 elsewhere), heap in use. A run reads them from {@code GET /admin/status} at its
- * start and end, so a farm on another machine is measured too. (The mesh has the same few lines for the AAM: the farm
- * depends on no module of the project, by design.)
+ * What this process has cost so far: CPU seconds (user + system), resident memory now and at its peak (Linux /proc;
+ * -1 elsewhere), heap in use. A run reads its own at its start and end, a farm's from {@code GET /admin/status} and an
+ * AAM's from {@code GET /health}, so servers on other machines are measured too.
  */
-final class ProcessFigures {
+public final class ProcessFigures {
     private ProcessFigures() {}
 
-    static Map<String, Object> now() {
+    public static Map<String, Object> now() {
         var m = new LinkedHashMap<String, Object>();
         m.put("pid", ProcessHandle.current().pid());
         m.put("cpu_s", cpuSeconds());

@@ -23,8 +23,6 @@ import dev.gauntlet.farm.limit.LimitDecision;
 import dev.gauntlet.farm.limit.SecondaryLimiter;
 import dev.gauntlet.farm.spec.AuthSpec;
 import io.javalin.http.Context;
-import java.io.IOException;
-import java.io.OutputStream;
 
 /**
  * What happens to every request a service receives, in this order:
@@ -89,7 +87,7 @@ final class ServicePipeline {
         if (declared > svc.spec().maxBodyBytes()) {
             // Read the refused body before answering: a client still sending it would otherwise meet a closed
             // connection instead of the 413 (seen as "header parser received no bytes" from the JDK client).
-            drain(ctx, declared);
+            dev.gauntlet.http.UnreadBody.drain(ctx.req(), RequestInput.DRAIN_LIMIT);
             tooLarge(svc, declared).writeTo(ctx);
             return;
         }
@@ -414,17 +412,6 @@ final class ServicePipeline {
         return svc.flavor().error(FarmError.of(ErrorKind.NOT_FOUND, "Unrecognized request URL (" + method + ": " + path + ")."));
     }
 
-    /** Bodies up to this size are read and dropped before a 413; bigger ones get the answer and a closed connection. */
-    private static final long DRAIN_LIMIT = 16L * 1024 * 1024;
-
-    private static void drain(Context ctx, long declared) {
-        if (declared > DRAIN_LIMIT) return;
-        try (var in = ctx.req().getInputStream()) {
-            in.transferTo(OutputStream.nullOutputStream());
-        } catch (IOException e) {
-            // The client gave up sending; the 413 is still written for the case it reads.
-        }
-    }
 
     /** The vendor's 413; {@code size} -1 when the body was cut off unread (chunked, over the server's own cap). */
     private static Reply tooLarge(ServiceRuntime svc, long size) {

@@ -19,12 +19,20 @@ public final class UnreadBody {
 
     /** Drains the rest of the request's body, at most {@link #LIMIT} bytes; never throws. */
     public static void drain(HttpServletRequest request) {
+        drain(request, LIMIT);
+    }
+
+    /**
+     * Drains the rest of the request's body, at most {@code limit} bytes; nothing when it announced a longer one (a
+     * chunked body announces none and is read up to the limit). Never throws.
+     */
+    public static void drain(HttpServletRequest request, long limit) {
         long declared = request.getContentLengthLong();
-        if (declared == 0 || declared > LIMIT) return;
+        if (declared == 0 || declared > limit) return;
         try {
             InputStream in = request.getInputStream();
             byte[] buf = new byte[16 * 1024];
-            long left = LIMIT;
+            long left = limit;
             for (int n; left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0; ) left -= n;
         } catch (Exception gone) {
             // The client stopped sending, or the stream was read another way: nothing to drain.

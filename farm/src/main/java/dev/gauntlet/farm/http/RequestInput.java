@@ -72,7 +72,7 @@ public final class RequestInput {
         } catch (HttpResponseException e) {
             // Javalin's own cap (the server's maxRequestSize) on a body whose length was not announced (chunked).
             if (e.getStatus() == 413) {
-                drainRest(ctx);
+                dev.gauntlet.http.UnreadBody.drain(ctx.req(), DRAIN_LIMIT);
                 throw new TooLarge(e.getMessage());
             }
             throw e;
@@ -82,23 +82,12 @@ public final class RequestInput {
         }
     }
 
-    /** After a body over the cap, at most this much more of it is read and dropped before the 413 goes out. */
-    private static final long DRAIN_LIMIT = 16L * 1024 * 1024;
-
     /**
-     * Reads (a bounded amount of) what the client still sends of a body refused for its size: answering while unread
-     * bytes wait makes the close a TCP reset, which can destroy the 413 before the client reads it ("header parser
-     * received no bytes" from the JDK client). A longer body gets the answer and a closed connection.
+     * Bodies up to this size are read and dropped before a 413 (declared too long, or found over the cap while read):
+     * answering while unread bytes wait makes the close a TCP reset, which can destroy the 413 before the client reads
+     * it. Longer ones get the answer and a closed connection.
      */
-    private static void drainRest(Context ctx) {
-        try (var in = ctx.req().getInputStream()) {
-            byte[] buf = new byte[64 * 1024];
-            long left = DRAIN_LIMIT;
-            for (int n; left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0; ) left -= n;
-        } catch (Exception gone) {
-            // The client stopped sending or the stream is closed: the 413 is still written for the case it reads.
-        }
-    }
+    public static final long DRAIN_LIMIT = 16L * 1024 * 1024;
 
     /** A body over the server's own size limit, found while reading it (a chunked body announces no length). */
     public static final class TooLarge extends RuntimeException {

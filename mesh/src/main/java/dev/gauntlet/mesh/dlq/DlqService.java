@@ -78,9 +78,18 @@ public final class DlqService implements DeadLetters {
         if (exchange.replayOf() != null) {
             Optional<DlqEntry> replayed = repo.entry(exchange.replayOf());
             if (replayed.isPresent()) {
-                replayFailed(replayed.get(), exchange.attempts(), failure.errorClass(), failure.message(), unknownOutcome,
+                DlqEntry entry = replayed.get();
+                String key = exchange.idempotencyKey();
+                if (key != null && entry.idempotencyKey() != null && !key.equals(entry.idempotencyKey())) {
+                    // The replay's key was spent on an answer the upstream saved (Stripe's keyed 500): the retry stage
+                    // read the write back, did not find it and moved to a fresh key, but had no attempt left to send it.
+                    // The next replay must go under that key - with the old one it gets the saved 500 for ever (a
+                    // crash test once replayed such an entry 29 times, and the DLQ never drained).
+                    entry = entry.withKey(key, now);
+                }
+                replayFailed(entry, exchange.attempts(), failure.errorClass(), failure.message(), unknownOutcome,
                         failure.inProgress(), config, now);
-                return replayed.get().id();
+                return entry.id();
             }
             // The entry is gone (pruned by hand, another store): park afresh rather than lose the write.
         }

@@ -119,6 +119,54 @@ class DlqFarmTest {
         assertThat(entry.path("idempotency_key").asText()).isEqualTo(key);
     }
 
+    /**
+     * A keyed write left in flight by a crash whose first send got a 500 the upstream saved under its key (Stripe
+     * saves keyed 500s, marked Stripe-Should-Retry: false): replayed with that key it gets the same 500 for ever. The
+     * replay reads it back and, not there, sends it under a fresh key - once - and the DLQ drains. (A full
+     * CrashDurabilityTest run once left such an entry pending, replayed 29 times with its spent key.)
+     */
+    @Test
+    void shouldCommitOnceWhenAWriteLeftInFlightByACrashHadItsFirstAnswerSavedAsA500() throws Exception {
+        FakeTime time = new FakeTime();
+        String op = "crash-500-" + System.nanoTime();
+        String key = IdempotencyKeys.derive("stripe_mock", new MeshRequest("POST", "/v1/customers", null, null, null, op, null));
+        byte[] form = dev.gauntlet.mesh.Forms.encode(JSON.valueToTree(customer(op))).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        // The crashed process's only send: the farm fails it and saves the 500 under the key.
+        farm.chaos("{\"level\":\"all_errors\",\"services\":[\"stripe_mock\"]}");
+        try (var http = java.net.http.HttpClient.newHttpClient()) {
+            var send = java.net.http.HttpRequest.newBuilder(java.net.URI.create(farm.serviceUrl("stripe_mock") + "/v1/customers"))
+                    .header("Authorization", KEY).header("Idempotency-Key", key).header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(form)).build();
+            java.net.http.HttpResponse<String> sent = null;
+            // The injected server error is a 500, 502 or 503; only a 500 is saved under the key (bounded: 200 sends).
+            for (int i = 0; i < 200 && (sent == null || sent.statusCode() != 500); i++) {
+                sent = http.send(send, java.net.http.HttpResponse.BodyHandlers.ofString());
+            }
+            assertThat(sent.statusCode()).isEqualTo(500);
+            assertThat(sent.headers().firstValue("Stripe-Should-Retry")).hasValue("false");
+        }
+        farm.chaos("{\"level\":\"calm\"}");
+        try (Mesh mesh = Mesh.builder().clock(time).sleeper(time).store(SqliteStore.open(dataDir)).background(false).build()) {
+            mesh.context().store().recordIntent(new Intent(key, "stripe_mock", "default", "POST", "/v1/customers",
+                    Map.of("Idempotency-Key", key, "Content-Type", "application/x-www-form-urlencoded"), form,
+                    "application/x-www-form-urlencoded", op, IntentState.in_flight, time.instant(), time.instant()));
+        }
+        time.advance(Duration.ofMinutes(5));
+
+        try (Mesh mesh = Mesh.builder().clock(time).sleeper(time).store(SqliteStore.open(dataDir)).background(false).build()) {
+            mesh.register(stripe().dlq(new DlqConfig(100, Duration.ofSeconds(1), 30, Duration.ZERO, Duration.ofSeconds(10))).build());
+            DlqEntry recovered = mesh.deadLetters().list().getFirst();
+            assertThat(recovered.idempotencyKey()).isEqualTo(key);
+            for (int pass = 0; pass < 5 && mesh.deadLetters().stats().pending() > 0; pass++) {
+                mesh.replayer().replayDue();
+                time.advance(Duration.ofSeconds(15));
+            }
+            DlqEntry after = mesh.deadLetters().entry(recovered.id()).orElseThrow();
+            assertThat(after.state()).as(after.toString()).isEqualTo(DlqState.succeeded);
+        }
+        assertThat(commits("stripe_mock", op)).as("sent again under a fresh key, once").isEqualTo(1);
+    }
+
     @Test
     void shouldDrainParkedWritesInTheBackgroundWhenTheUpstreamRecovers() throws Exception {
         farm.chaos("{\"level\":\"all_errors\",\"services\":[\"stripe_mock\"]}");

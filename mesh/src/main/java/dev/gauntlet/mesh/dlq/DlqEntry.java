@@ -51,6 +51,12 @@ public record DlqEntry(String id, String connector, String tenant, String method
         return attempts.isEmpty() ? createdAt : attempts.getFirst().at();
     }
 
+    /** When the write was last sent (its newest attempt), else when it was parked: what a read-back's wait counts from. */
+    public Instant lastSentAt() {
+        Instant last = attempts.isEmpty() ? createdAt : attempts.getLast().at();
+        return last.isAfter(createdAt) ? last : createdAt;
+    }
+
     /** A copy after a replay or a state change. */
     public DlqEntry with(List<Attempt> newAttempts, ErrorClass newClass, String newError, DlqState newState, boolean unknown,
                          int newReplays, Instant next, Instant at) {

@@ -144,7 +144,10 @@ public final class DlqService implements DeadLetters {
         }
         Instant at = clock.instant();
         DlqConfig config = c.spec().dlq();
-        Instant conclusiveAt = e.createdAt().plus(config.settleAfter(e.errorClass()));
+        // Counted from the last send, not from the parking: a replay that timed out may still be carried out upstream
+        // (a crash run read a Datadog point back too early after its replay timed out, found nothing, replayed it, and
+        // the late send landed too - two commits).
+        Instant conclusiveAt = e.lastSentAt().plus(config.settleAfter(e.errorClass()));
         switch (found) {
             case ReadBack.Unknown unknown -> {
                 // The read failed this time: asked again later, the gaps growing with the entry's age (half of it, from

@@ -20,7 +20,9 @@ import dev.gauntlet.mesh.idempotency.Intent;
 import dev.gauntlet.mesh.idempotency.IntentState;
 import dev.gauntlet.mesh.retry.RetryConfig;
 import dev.gauntlet.mesh.store.SqliteStore;
+import dev.gauntlet.mesh.classify.ErrorClass;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -229,6 +231,46 @@ class DlqFarmTest {
             assertThat(mesh.context().store().intent(key).orElseThrow().state()).as("its first intent says committed").isEqualTo(IntentState.succeeded);
         }
         assertThat(commits("datadog_mock", op)).as("found upstream: never sent a second time").isEqualTo(1);
+    }
+
+    /**
+     * A replay that timed out may still be carried out upstream (the farm works on a request up to its processing
+     * deadline): a read-back that misses it is conclusive only {@code dlq.in_flight_for} after that last send, not
+     * after the entry was first parked. Counted from the parking, a crash run read back a Datadog point too early,
+     * replayed it, and the late first send landed too (two commits).
+     */
+    @Test
+    void shouldNotTakeAMissedReadBackAsFinalUntilInFlightForAfterTheLastSendTimedOut() throws Exception {
+        FakeTime time = new FakeTime();
+        String op = "late-dd-" + System.nanoTime();
+        byte[] body = JSON.writeValueAsBytes(Map.of("series", List.of(Map.of("metric", "gauntlet.ops", "type", 1,
+                "points", List.of(Map.of("timestamp", System.currentTimeMillis() / 1000, "value", 1)), "tags", List.of("op_id:" + op)))));
+        var datadog = ConnectorSpec.builder("datadog_mock", farm.serviceUrl("datadog_mock")).flavor("datadog")
+                .header("DD-API-KEY", "dd-gauntlet-api-key").dlq(new DlqConfig(100, Duration.ofSeconds(1), 30, Duration.ZERO, Duration.ofSeconds(10)));
+        try (Mesh mesh = Mesh.builder().clock(time).sleeper(time).store(SqliteStore.open(dataDir)).background(false).build()) {
+            mesh.register(datadog.build());
+            Instant parked = time.instant();
+            time.advance(Duration.ofMinutes(5));
+            // Parked five minutes ago; its last replay was sent just now and timed out.
+            var replay = new dev.gauntlet.mesh.Attempt(2, time.instant(), 2000, 0, ErrorClass.timeout, "attempt timed out");
+            String id = "dlq_late_" + System.nanoTime();
+            mesh.deadLetters().repository().insertEntry(new DlqEntry(id, "datadog_mock", "default", "POST", "/api/v2/series",
+                    Map.of(), body, "application/json", "key-" + op, op, List.of(replay), ErrorClass.timeout, "attempt timed out",
+                    DlqEntry.SCHEMA_VERSION, DlqState.pending, true, 1, time.instant(), parked, time.instant()));
+
+            mesh.replayer().replayDue();
+            DlqEntry young = mesh.deadLetters().entry(id).orElseThrow();
+            assertThat(young.unknownOutcome()).as("not there yet, but the timed-out send may still land: " + young).isTrue();
+            assertThat(young.nextReplayAt()).isEqualTo(replay.at().plus(Duration.ofSeconds(10)));
+
+            assertThat(commits("datadog_mock", op)).as("not sent again meanwhile").isZero();
+
+            time.advance(Duration.ofSeconds(11)); // in_flight_for after the last send: a miss is conclusive now
+            mesh.replayer().replayDue();
+            DlqEntry sent = mesh.deadLetters().entry(id).orElseThrow();
+            assertThat(sent.state()).as("not there, so sent again: " + sent).isEqualTo(DlqState.succeeded);
+        }
+        assertThat(commits("datadog_mock", op)).isEqualTo(1);
     }
 
     static int commits(String service, String opId) throws Exception {

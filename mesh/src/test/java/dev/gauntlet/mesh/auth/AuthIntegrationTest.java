@@ -70,7 +70,7 @@ class AuthIntegrationTest {
                 .auth(AuthConfig.OAuth2.clientCredentials(AuthFarm.salesforceTokenUrl(farm), "gauntlet", "gauntlet-secret").withDefaultTtl(assumedTtl))
                 // Room for a hundred callers at once: a throttled caller's wait would move the shared fake clock past
                 // the token's expiry, and this test is about refresh, not throttling.
-                .limit(new dev.gauntlet.mesh.limit.LimitConfig(1_000, 1, 10_000, 1_000))
+                .limit(dev.gauntlet.mesh.limit.LimitConfig.builder().initialRps(1_000).maxRps(10_000).burst(1_000).build())
                 .build());
     }
 

@@ -266,7 +266,7 @@ class AuthStageTest {
 
     @Test
     void shouldInjectTheApiKeyOnEveryAttemptAndTakeItOffAfterwards() {
-        var spec = spec(new AuthConfig.ApiKey("X-API-Key", "Key ", "k-123"));
+        var spec = spec(AuthConfig.ApiKey.builder().header("X-API-Key").prefix("Key ").key("k-123").build());
         var stage = new AuthStage(spec, context);
         var above = new Above();
         var upstream = new Upstream(n -> OK);

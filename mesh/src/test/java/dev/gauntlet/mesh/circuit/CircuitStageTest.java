@@ -37,7 +37,7 @@ class CircuitStageTest {
         events.subscribe(published::add);
     }
 
-    static final CircuitConfig CONFIG = new CircuitConfig(50, 10, 5, Duration.ofSeconds(5), 2);
+    static final CircuitConfig CONFIG = CircuitConfig.builder().failureRatePercent(50).windowCalls(10).minimumCalls(5).openFor(Duration.ofSeconds(5)).halfOpenCalls(2).build();
 
     /** Answers what {@code answer} says for the request; counts attempts. */
     static final class Upstream implements Stage {

@@ -53,9 +53,9 @@ class OutcomeCheckTest {
 
     static ConnectorSpec datadog(Duration readBackAfter) {
         return ConnectorSpec.builder("datadog_mock", farm.serviceUrl("datadog_mock")).flavor("datadog")
-                .auth(new AuthConfig.ApiKey("DD-API-KEY", "", "dd-gauntlet-api-key"))
-                .idempotency(new IdempotencyConfig("Idempotency-Key", false))
-                .dlq(new DlqConfig(20, Duration.ofMillis(500), 10, readBackAfter)).build();
+                .auth(AuthConfig.ApiKey.builder().header("DD-API-KEY").key("dd-gauntlet-api-key").build())
+                .idempotency(IdempotencyConfig.builder().enabled(false).build())
+                .dlq(DlqConfig.builder().replayRps(20).baseDelay(Duration.ofMillis(500)).maxReplays(10).readBackAfter(readBackAfter).build()).build();
     }
 
     static byte[] series(String op, long ts) {
@@ -165,8 +165,8 @@ class OutcomeCheckTest {
         }
         try (Mesh mesh = Mesh.builder().clock(time).background(false).build()) {
             mesh.register(ConnectorSpec.builder("datadog_mock", closedPort).flavor("datadog")
-                    .auth(new AuthConfig.ApiKey("DD-API-KEY", "", "dd-gauntlet-api-key"))
-                    .idempotency(new IdempotencyConfig("Idempotency-Key", false)).build());
+                    .auth(AuthConfig.ApiKey.builder().header("DD-API-KEY").key("dd-gauntlet-api-key").build())
+                    .idempotency(IdempotencyConfig.builder().enabled(false).build()).build());
             DlqRepository repo = mesh.deadLetters().repository();
             Instant parked = time.instant();
             repo.insertEntry(unknown("dlq-down", "datadog_mock", "down", series("down", 1_700_000_000L), parked));
@@ -186,7 +186,7 @@ class OutcomeCheckTest {
         FakeTime time = new FakeTime();
         try (Mesh mesh = Mesh.builder().clock(time).background(false).build()) {
             mesh.register(ConnectorSpec.builder("things", farm.serviceUrl("stripe_mock")).flavor("stripe")
-                    .auth(new AuthConfig.ApiKey("Authorization", "Bearer ", "sk_test_gauntlet_4eC39HqLyjWDarjtT1zdp7dc")).build());
+                    .auth(AuthConfig.ApiKey.bearer("sk_test_gauntlet_4eC39HqLyjWDarjtT1zdp7dc")).build());
             DlqRepository repo = mesh.deadLetters().repository();
             repo.insertEntry(unknown("dlq-stripe", "things", "s-1", series("s-1", 1), time.instant()));
 

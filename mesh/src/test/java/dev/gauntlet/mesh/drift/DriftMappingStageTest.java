@@ -230,7 +230,7 @@ class DriftMappingStageTest {
 
     @Test
     void shouldPreferTheExplicitMappingWhenConfigNamesTheField() {
-        var drift = new DriftConfig(true, Map.of("name", "company"), 0.7);
+        var drift = DriftConfig.builder().mappings(Map.of("name", "company")).build();
         var run = new Run(spec(drift), new Upstream(() -> account(BEFORE, 3)));
         for (int i = 0; i < 5; i++) run.get("/sobjects/Account/001A00000000000003");
         run.upstream.body = () -> account(AFTER, 3);
@@ -245,7 +245,7 @@ class DriftMappingStageTest {
 
     @Test
     void shouldApplyExplicitMappingsWhenLearningIsOff() {
-        var run = new Run(spec(new DriftConfig(false, Map.of("name", "account_name"), 0.7)), new Upstream(() -> account(AFTER, 4)));
+        var run = new Run(spec(DriftConfig.builder().learn(false).mappings(Map.of("name", "account_name")).build()), new Upstream(() -> account(AFTER, 4)));
 
         JsonNode json = Connector.json(run.get("/sobjects/Account/001A00000000000004"));
 

@@ -64,7 +64,7 @@ class RateLimitStageTest {
 
     @Test
     void shouldWaitWhatTheBucketSaysWhenItIsEmpty() {
-        var spec = spec(new LimitConfig(10, 10, 10, 2));
+        var spec = spec(LimitConfig.builder().initialRps(10).minRps(10).maxRps(10).burst(2).build());
         Ok upstream = new Ok();
         Pipeline p = new Pipeline(List.of(new RateLimitStage(spec, context), upstream));
 
@@ -77,7 +77,7 @@ class RateLimitStageTest {
 
     @Test
     void shouldRefuseWithRateLimitWithoutCallingTheUpstreamWhenTheWaitPassesTheDeadline() {
-        var spec = spec(new LimitConfig(1, 1, 1, 1));
+        var spec = spec(LimitConfig.builder().initialRps(1).maxRps(1).burst(1).build());
         Ok upstream = new Ok();
         Pipeline p = new Pipeline(List.of(new RateLimitStage(spec, context), upstream));
         call(p, spec, MeshRequest.get("/x"), null);
@@ -96,7 +96,7 @@ class RateLimitStageTest {
 
     @Test
     void shouldKeepABucketPerTenantWhenTenantsShareAConnector() {
-        var spec = spec(new LimitConfig(1, 1, 1, 1));
+        var spec = spec(LimitConfig.builder().initialRps(1).maxRps(1).burst(1).build());
         Ok upstream = new Ok();
         RateLimitStage stage = new RateLimitStage(spec, context);
         Pipeline p = new Pipeline(List.of(stage, upstream));
@@ -114,7 +114,7 @@ class RateLimitStageTest {
 
     @Test
     void shouldLearnTheLimitFromRemainingCountsAndStayJustBelowIt() {
-        var spec = spec(new LimitConfig(400, 1, 5000, 10));
+        var spec = spec(LimitConfig.builder().initialRps(400).maxRps(5000).burst(10).build());
         SimulatedUpstream upstream = new SimulatedUpstream(time, 200, 10, true, Duration.ofMillis(1));
         RateLimitStage stage = new RateLimitStage(spec, context);
         Pipeline p = new Pipeline(List.of(stage, upstream));
@@ -150,7 +150,7 @@ class RateLimitStageTest {
 
     @Test
     void shouldFindTheLimitFromThroughputWhenTheUpstreamSendsNoCounts() {
-        var spec = spec(new LimitConfig(400, 1, 5000, 10));
+        var spec = spec(LimitConfig.builder().initialRps(400).maxRps(5000).burst(10).build());
         SimulatedUpstream upstream = new SimulatedUpstream(time, 200, 10, false, Duration.ofMillis(1));
         Pipeline p = new Pipeline(List.of(new RateLimitStage(spec, context), upstream));
         Instant start = time.instant();
@@ -164,7 +164,7 @@ class RateLimitStageTest {
 
     @Test
     void shouldNeverLeaveMinAndMaxWhenTheUpstreamRefusesEverything() {
-        var spec = spec(new LimitConfig(20, 5, 40, 5));
+        var spec = spec(LimitConfig.builder().initialRps(20).minRps(5).maxRps(40).burst(5).build());
         SimulatedUpstream upstream = new SimulatedUpstream(time, 0.000001, 1, false, Duration.ofMillis(1));
         RateLimitStage stage = new RateLimitStage(spec, context);
         Pipeline p = new Pipeline(List.of(stage, upstream));

@@ -39,8 +39,8 @@ class BulkheadTest {
         server.start();
         try (Mesh mesh = Mesh.builder().build()) {
             var spec = ConnectorSpec.builder("one_lane", "http://127.0.0.1:" + server.getAddress().getPort())
-                    .limit(new LimitConfig(100, 1, 100, 100, 1))
-                    .timeouts(new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5))).build();
+                    .limit(LimitConfig.builder().initialRps(100).maxRps(100).burst(100).maxInFlight(1).build())
+                    .timeouts(Timeouts.builder().attempt(Duration.ofSeconds(5)).total(Duration.ofSeconds(5)).build()).build();
             var transport = new TransportStage(spec, mesh.context());
             var slow = new Exchange(spec, mesh.context(), dev.gauntlet.mesh.MeshRequest.get("/slow"));
             slow.deadline(java.time.Instant.now().plusSeconds(5));
@@ -84,8 +84,8 @@ class BulkheadTest {
         server.start();
         try (Mesh mesh = Mesh.builder().build()) {
             var spec = ConnectorSpec.builder("one_lane", "http://127.0.0.1:" + server.getAddress().getPort())
-                    .limit(new LimitConfig(100, 1, 100, 100, 1))
-                    .timeouts(new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5))).build();
+                    .limit(LimitConfig.builder().initialRps(100).maxRps(100).burst(100).maxInFlight(1).build())
+                    .timeouts(Timeouts.builder().attempt(Duration.ofSeconds(5)).total(Duration.ofSeconds(5)).build()).build();
             var transport = new TransportStage(spec, mesh.context());
             var slow = new Exchange(spec, mesh.context(), dev.gauntlet.mesh.MeshRequest.get("/slow"));
             slow.deadline(java.time.Instant.now().plusSeconds(5));

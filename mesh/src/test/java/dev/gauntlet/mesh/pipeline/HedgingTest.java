@@ -55,7 +55,7 @@ class HedgingTest {
 
     private ConnectorSpec spec() {
         return ConnectorSpec.builder("hedged", "http://127.0.0.1:" + server.getAddress().getPort())
-                .timeouts(new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofMillis(50))).build();
+                .timeouts(Timeouts.builder().attempt(Duration.ofSeconds(5)).total(Duration.ofSeconds(10)).hedgeAfter(Duration.ofMillis(50)).build()).build();
     }
 
     @Test

@@ -48,7 +48,7 @@ class AuthStageTest {
     final List<MeshEvent> published = new CopyOnWriteArrayList<>();
     final MemoryStore store = new MemoryStore();
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    final MeshContext context = new MeshContext(time, time, events, store, http, new MemoryDeadLetters(time));
+    final MeshContext context = new MeshContext(time, events, store, http, new MemoryDeadLetters(time));
 
     {
         events.subscribe(published::add);

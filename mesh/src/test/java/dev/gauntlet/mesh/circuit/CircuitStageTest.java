@@ -31,7 +31,7 @@ class CircuitStageTest {
     final FakeTime time = new FakeTime();
     final EventBus events = new EventBus();
     final List<MeshEvent> published = new ArrayList<>();
-    final MeshContext context = new MeshContext(time, time, events, new MemoryStore(), null, new MemoryDeadLetters(time));
+    final MeshContext context = new MeshContext(time, events, new MemoryStore(), null, new MemoryDeadLetters(time));
 
     {
         events.subscribe(published::add);

@@ -83,7 +83,7 @@ class DlqFarmTest {
         FakeTime time = new FakeTime();
         String op = "crash-" + System.nanoTime();
         String key;
-        try (Mesh mesh = Mesh.builder().clock(time).sleeper(time).store(SqliteStore.open(dataDir)).background(false).build()) {
+        try (Mesh mesh = Mesh.builder().time(time).store(SqliteStore.open(dataDir)).background(false).build()) {
             Connector c = mesh.register(stripe().build());
             MeshResponse first = c.post("/v1/customers", customer(op), op);
             assertThat(first.status()).isEqualTo(200);
@@ -98,7 +98,7 @@ class DlqFarmTest {
 
         // The next process opens the store: the stale intent goes to the DLQ with its key, and is replayed.
         List<MeshEvent> events = new CopyOnWriteArrayList<>();
-        try (Mesh mesh = Mesh.builder().clock(time).sleeper(time).store(SqliteStore.open(dataDir)).background(false).build()) {
+        try (Mesh mesh = Mesh.builder().time(time).store(SqliteStore.open(dataDir)).background(false).build()) {
             mesh.events().subscribe(events::add);
             mesh.register(stripe().build());
             DlqEntry recovered = mesh.deadLetters().list().getFirst();
@@ -154,7 +154,7 @@ class DlqFarmTest {
         var datadog = ConnectorSpec.builder("datadog_mock", farm.serviceUrl("datadog_mock")).flavor("datadog")
                 .header("DD-API-KEY", "dd-gauntlet-api-key").dlq(DlqConfig.builder().replayRps(100).baseDelay(Duration.ofSeconds(1)).maxReplays(3).readBackAfter(Duration.ZERO).inFlightFor(Duration.ofSeconds(10)).build());
         String key = IdempotencyKeys.derive("datadog_mock", new MeshRequest("POST", "/api/v2/series", null, null, null, op, null));
-        try (Mesh mesh = Mesh.builder().clock(time).sleeper(time).store(SqliteStore.open(dataDir)).background(false).build()) {
+        try (Mesh mesh = Mesh.builder().time(time).store(SqliteStore.open(dataDir)).background(false).build()) {
             Connector c = mesh.register(datadog.build());
             assertThat(c.post("/api/v2/series", body, op).status()).isEqualTo(202);
             // The process "dies" after Datadog committed the point but before the intent was completed: no key exists
@@ -163,7 +163,7 @@ class DlqFarmTest {
         }
         time.advance(Duration.ofMinutes(5));
 
-        try (Mesh mesh = Mesh.builder().clock(time).sleeper(time).store(SqliteStore.open(dataDir)).background(false).build()) {
+        try (Mesh mesh = Mesh.builder().time(time).store(SqliteStore.open(dataDir)).background(false).build()) {
             mesh.register(datadog.build()); // after the recovery at build, as a server registers its connectors
             DlqEntry recovered = mesh.deadLetters().list().getFirst();
             assertThat(recovered.opId()).isEqualTo(op);

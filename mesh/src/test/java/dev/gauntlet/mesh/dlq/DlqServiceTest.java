@@ -59,7 +59,7 @@ class DlqServiceTest {
     }
 
     Mesh open() {
-        Mesh m = Mesh.builder().clock(time).sleeper(time).store(SqliteStore.open(dir)).background(false).replayParallelism(1).build();
+        Mesh m = Mesh.builder().time(time).store(SqliteStore.open(dir)).background(false).replayParallelism(1).build();
         m.events().subscribe(events::add);
         return m;
     }

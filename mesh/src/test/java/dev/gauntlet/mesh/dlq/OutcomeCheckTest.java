@@ -80,7 +80,7 @@ class OutcomeCheckTest {
     @Test
     void shouldSettleACommittedWriteWithoutSendingItAgainAndReplayOneThatWasNot() throws Exception {
         FakeTime time = new FakeTime();
-        try (Mesh mesh = Mesh.builder().clock(time).background(false).build()) {
+        try (Mesh mesh = Mesh.builder().time(time).background(false).build()) {
             Connector dd = mesh.register(datadog());
             List<MeshEvent> events = new CopyOnWriteArrayList<>();
             mesh.events().subscribe(events::add);
@@ -111,7 +111,7 @@ class OutcomeCheckTest {
     @Test
     void shouldWaitForReadBackAfterBeforeTakingNotFoundAsNotCommitted() throws Exception {
         FakeTime time = new FakeTime();
-        try (Mesh mesh = Mesh.builder().clock(time).background(false).build()) {
+        try (Mesh mesh = Mesh.builder().time(time).background(false).build()) {
             mesh.register(datadog(DlqConfig.READ_BACK_AFTER));
             DlqRepository repo = mesh.deadLetters().repository();
             Instant parked = time.instant();
@@ -135,7 +135,7 @@ class OutcomeCheckTest {
     @Test
     void shouldLeaveToAPersonWhatTheReadCannotTell() throws Exception {
         FakeTime time = new FakeTime();
-        try (Mesh mesh = Mesh.builder().clock(time).background(false).build()) {
+        try (Mesh mesh = Mesh.builder().time(time).background(false).build()) {
             mesh.register(datadog());
             DlqRepository repo = mesh.deadLetters().repository();
             // No op_id tag in the body: the read would not know which point is this write's.
@@ -163,7 +163,7 @@ class OutcomeCheckTest {
         try (var s = new java.net.ServerSocket(0)) {
             closedPort = "http://127.0.0.1:" + s.getLocalPort();
         }
-        try (Mesh mesh = Mesh.builder().clock(time).background(false).build()) {
+        try (Mesh mesh = Mesh.builder().time(time).background(false).build()) {
             mesh.register(ConnectorSpec.builder("datadog_mock", closedPort).flavor("datadog")
                     .auth(AuthConfig.ApiKey.builder().header("DD-API-KEY").key("dd-gauntlet-api-key").build())
                     .idempotency(IdempotencyConfig.builder().enabled(false).build()).build());
@@ -184,7 +184,7 @@ class OutcomeCheckTest {
     @Test
     void shouldNotReadBackForVendorsWithoutAWayToTell() {
         FakeTime time = new FakeTime();
-        try (Mesh mesh = Mesh.builder().clock(time).background(false).build()) {
+        try (Mesh mesh = Mesh.builder().time(time).background(false).build()) {
             mesh.register(ConnectorSpec.builder("things", farm.serviceUrl("stripe_mock")).flavor("stripe")
                     .auth(AuthConfig.ApiKey.bearer("sk_test_gauntlet_4eC39HqLyjWDarjtT1zdp7dc")).build());
             DlqRepository repo = mesh.deadLetters().repository();

@@ -33,7 +33,7 @@ class DriftMappingStageTest {
     final EventBus events = new EventBus();
     final List<DriftDetected> drifts = new ArrayList<>();
     final MemoryStore store = new MemoryStore();
-    final MeshContext context = new MeshContext(time, time, events, store, null, new MemoryDeadLetters(time));
+    final MeshContext context = new MeshContext(time, events, store, null, new MemoryDeadLetters(time));
 
     {
         events.subscribe(e -> {

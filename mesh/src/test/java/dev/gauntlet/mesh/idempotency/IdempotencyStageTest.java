@@ -30,7 +30,7 @@ class IdempotencyStageTest {
 
     final FakeTime time = new FakeTime();
     final MemoryStore store = new MemoryStore();
-    final MeshContext context = new MeshContext(time, time, new EventBus(), store, null, new MemoryDeadLetters(time));
+    final MeshContext context = new MeshContext(time, new EventBus(), store, null, new MemoryDeadLetters(time));
     final ConnectorSpec spec = ConnectorSpec.builder("shop", "http://upstream.test").flavor("stripe").build();
 
     static final Outcome OK = new Outcome.Success(new MeshResponse(200, null, null, null, null, false));

@@ -30,7 +30,7 @@ class RateLimitStageTest {
     final FakeTime time = new FakeTime();
     final EventBus events = new EventBus();
     final List<MeshEvent> published = new ArrayList<>();
-    final MeshContext context = new MeshContext(time, time, events, new MemoryStore(), null, new MemoryDeadLetters(time));
+    final MeshContext context = new MeshContext(time, events, new MemoryStore(), null, new MemoryDeadLetters(time));
 
     {
         events.subscribe(published::add);

@@ -33,7 +33,7 @@ class MeshMetricsTest {
     final FakeTime time = new FakeTime();
     final EventBus events = new EventBus();
     final MemoryStore store = new MemoryStore();
-    final MeshContext context = new MeshContext(time, time, events, store, null, new MemoryDeadLetters(time));
+    final MeshContext context = new MeshContext(time, events, store, null, new MemoryDeadLetters(time));
     final MeshMetrics metrics = context.metrics();
 
     record Circuit(Instant at, String connector, String to) implements MeshEvent {

@@ -9,6 +9,7 @@ import dev.gauntlet.mesh.Attempt;
 import dev.gauntlet.mesh.Connector;
 import dev.gauntlet.mesh.ConnectorSpec;
 import dev.gauntlet.mesh.FarmFixture;
+import dev.gauntlet.mesh.FakeTime;
 import dev.gauntlet.mesh.Mesh;
 import dev.gauntlet.mesh.MeshException;
 import dev.gauntlet.mesh.circuit.CircuitConfig;
@@ -89,8 +90,9 @@ class RetryIntegrationTest {
     @Test
     void shouldWaitTheVendorsResetWhenDatadogSays429() {
         farm.chaos("{\"level\":\"all_errors\",\"services\":[\"datadog_mock\"]}");
-        List<Duration> sleeps = new CopyOnWriteArrayList<>();
-        try (Mesh mesh = Mesh.builder().sleeper(sleeps::add).build()) {
+        FakeTime time = new FakeTime();
+        List<Duration> sleeps = time.sleeps;
+        try (Mesh mesh = Mesh.builder().time(time).build()) {
             Connector dd = mesh.register(ConnectorSpec.builder("datadog_mock", farm.serviceUrl("datadog_mock")).flavor("datadog")
                     .header("DD-API-KEY", "dd-gauntlet-api-key")
                     .retry(RetryConfig.builder().maxAttempts(3).baseDelay(Duration.ofMillis(1)).maxDelay(Duration.ofMillis(5)).budgetRatio(0.1).build()).build());

@@ -41,7 +41,7 @@ class RetryStageTest {
     final MemoryDeadLetters dlq = new MemoryDeadLetters(time);
     final EventBus events = new EventBus();
     final List<MeshEvent> published = new ArrayList<>();
-    final MeshContext context = new MeshContext(time, time, events, new MemoryStore(), null, dlq);
+    final MeshContext context = new MeshContext(time, events, new MemoryStore(), null, dlq);
 
     /** What a read-back through the connector's pipeline answers; by default none is expected. */
     Reader reader = request -> {

@@ -11,8 +11,9 @@ import java.net.http.HttpClient;
 import java.time.InstantSource;
 
 /**
- * What every connector of one mesh shares: time (injected: clock, durations and every wait), the event bus, the store and the one
- * JDK HttpClient (never a client per call), the dead-letter queue, the live metrics, and the writes in flight in this process.
+ * What every connector of one mesh shares: time (injected: the clock, durations and every wait), the event bus, the
+ * store and the one JDK HttpClient (never a client per call), the dead-letter queue, the live metrics, and the writes
+ * in flight in this process.
  */
 public record MeshContext(TimeSource time, EventBus events, Store store, HttpClient http, DeadLetters deadLetters,
                           MeshMetrics metrics, InFlightWrites inFlight) {

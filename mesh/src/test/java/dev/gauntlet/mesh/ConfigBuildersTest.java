@@ -24,11 +24,14 @@ class ConfigBuildersTest {
         assertThat(LimitConfig.DEFAULT).isEqualTo(new LimitConfig(50, 1, 1000, 50, 64, 100));
         assertThat(RetryConfig.DEFAULT).isEqualTo(new RetryConfig(4, Duration.ofMillis(50), Duration.ofSeconds(5), 0.1, 3, 20, null));
         assertThat(CircuitConfig.DEFAULT).isEqualTo(new CircuitConfig(80, 50, 20, Duration.ofSeconds(5), 5));
-        assertThat(Timeouts.DEFAULT).isEqualTo(new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(30), null, false, Duration.ofMillis(250)));
-        assertThat(DlqConfig.DEFAULT).isEqualTo(new DlqConfig(20, Duration.ofMillis(500), 10, Duration.ofMinutes(2), Duration.ofMinutes(2)));
+        assertThat(Timeouts.DEFAULT)
+                .isEqualTo(new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(30), null, false, Duration.ofMillis(250)));
+        assertThat(DlqConfig.DEFAULT)
+                .isEqualTo(new DlqConfig(20, Duration.ofMillis(500), 10, Duration.ofMinutes(2), Duration.ofMinutes(2)));
         assertThat(DriftConfig.DEFAULT).isEqualTo(new DriftConfig(true, Map.of(), 0.7));
         assertThat(IdempotencyConfig.DEFAULT).isEqualTo(new IdempotencyConfig("Idempotency-Key", true, List.of(), null));
-        assertThat(Retention.DEFAULT).isEqualTo(new Retention(Duration.ofDays(7), 100_000, Duration.ofDays(1), 1_000_000, Duration.ofDays(7),
+        assertThat(Retention.DEFAULT)
+                .isEqualTo(new Retention(Duration.ofDays(7), 100_000, Duration.ofDays(1), 1_000_000, Duration.ofDays(7),
                 100_000, 100_000));
         assertThat(AuthConfig.OAuth2.builder().tokenUrl("http://a.test/t").clientId("c").clientSecret("s").build())
                 .isEqualTo(AuthConfig.OAuth2.clientCredentials("http://a.test/t", "c", "s"))
@@ -64,12 +67,14 @@ class ConfigBuildersTest {
         assertThatThrownBy(() -> Timeouts.builder().total(Duration.ofSeconds(1)).build())
                 .hasMessage("timeouts.total must be ≥ attempt, was PT1S < PT5S");
         assertThatThrownBy(() -> DlqConfig.builder().replayRps(-1).build()).hasMessage("dlq.replay_rps must be > 0, was -1.0");
-        assertThatThrownBy(() -> DriftConfig.builder().threshold(2).build()).hasMessage("drift.threshold must be between 0.0 and 1.0, was 2.0");
+        assertThatThrownBy(() -> DriftConfig.builder().threshold(2).build())
+                .hasMessage("drift.threshold must be between 0.0 and 1.0, was 2.0");
         assertThatThrownBy(() -> IdempotencyConfig.builder().readPaths(List.of("find")).build())
                 .hasMessage("idempotency.read_paths entries must start with '/', was 'find'");
         assertThatThrownBy(() -> Retention.builder().eventRows(0).build()).hasMessage("retention.event_rows must be ≥ 1, was 0");
         assertThatThrownBy(() -> AuthConfig.ApiKey.builder().header("X-Key").build()).hasMessage("auth.key is required, was missing");
-        assertThatThrownBy(() -> AuthConfig.OAuth2.builder().tokenUrl("http://a.test/t").clientId("c").clientSecret("s").sessions(65).build())
+        assertThatThrownBy(() -> AuthConfig.OAuth2.builder().tokenUrl("http://a.test/t").clientId("c").clientSecret("s")
+                .sessions(65).build())
                 .hasMessage("auth.sessions must be 1 to 64, was 65");
     }
 }

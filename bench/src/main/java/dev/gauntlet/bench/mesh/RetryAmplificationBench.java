@@ -80,7 +80,8 @@ public final class RetryAmplificationBench {
             send(admin, farm.url() + "/admin/chaos", "{\"level\":\"outage\"}");
             run(farm, admin, "defaults (retry budget + circuit)", CircuitConfig.DEFAULT);
             // minimumCalls beyond the run: the breaker never judges, only the retry budget limits retries.
-            run(farm, admin, "retry budget alone (circuit never opens)", CircuitConfig.builder().failureRatePercent(100).windowCalls(100_000).minimumCalls(100_000).openFor(Duration.ofSeconds(5)).halfOpenCalls(5).build());
+            run(farm, admin, "retry budget alone (circuit never opens)", CircuitConfig.builder().failureRatePercent(100)
+                    .windowCalls(100_000).minimumCalls(100_000).openFor(Duration.ofSeconds(5)).halfOpenCalls(5).build());
         }
     }
 

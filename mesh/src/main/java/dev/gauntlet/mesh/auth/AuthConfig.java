@@ -113,8 +113,9 @@ public sealed interface AuthConfig permits AuthConfig.None, AuthConfig.ApiKey, A
 
         /** A builder holding this config's values, to change a few. */
         public Builder toBuilder() {
-            return builder().tokenUrl(tokenUrl).grant(grant).clientId(clientId).clientSecret(clientSecret).refreshMargin(refreshMargin)
-                    .rotatingRefresh(rotatingRefresh).defaultTtl(defaultTtl).tokenHeaders(tokenHeaders).jsonBody(jsonBody).sessions(sessions);
+            return builder().tokenUrl(tokenUrl).grant(grant).clientId(clientId).clientSecret(clientSecret)
+                    .refreshMargin(refreshMargin).rotatingRefresh(rotatingRefresh).defaultTtl(defaultTtl).tokenHeaders(tokenHeaders)
+                    .jsonBody(jsonBody).sessions(sessions);
         }
 
         public OAuth2 withRefreshMargin(Duration margin) {
@@ -160,8 +161,8 @@ public sealed interface AuthConfig permits AuthConfig.None, AuthConfig.ApiKey, A
             public Builder sessions(int v) { this.sessions = v; return this; }
 
             public OAuth2 build() {
-                return new OAuth2(tokenUrl, grant, clientId, clientSecret, refreshMargin, rotatingRefresh, defaultTtl, tokenHeaders, jsonBody,
-                        sessions);
+                return new OAuth2(tokenUrl, grant, clientId, clientSecret, refreshMargin, rotatingRefresh, defaultTtl, tokenHeaders,
+                        jsonBody, sessions);
             }
         }
 

@@ -43,7 +43,8 @@ public record DlqConfig(double replayRps, Duration baseDelay, int maxReplays, Du
 
     /** A builder holding this config's values, to change a few. */
     public Builder toBuilder() {
-        return builder().replayRps(replayRps).baseDelay(baseDelay).maxReplays(maxReplays).readBackAfter(readBackAfter).inFlightFor(inFlightFor);
+        return builder().replayRps(replayRps).baseDelay(baseDelay).maxReplays(maxReplays).readBackAfter(readBackAfter)
+                .inFlightFor(inFlightFor);
     }
 
     /** Named settings over the defaults; {@link #build()} refuses bad values, naming the field and the value. */

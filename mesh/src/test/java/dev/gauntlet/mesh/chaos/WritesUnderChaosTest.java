@@ -52,13 +52,15 @@ class WritesUnderChaosTest {
 
     static Map<String, ConnectorSpec> connectors() {
         var fast = Timeouts.builder().attempt(Duration.ofSeconds(3)).total(Duration.ofSeconds(15)).build();
-        var retry = RetryConfig.builder().maxAttempts(4).baseDelay(Duration.ofMillis(20)).maxDelay(Duration.ofMillis(300)).budgetRatio(0.5).build();
+        var retry = RetryConfig.builder().maxAttempts(4).baseDelay(Duration.ofMillis(20)).maxDelay(Duration.ofMillis(300))
+                .budgetRatio(0.5).build();
         return Map.of(
                 "stripe_mock", ConnectorSpec.builder("stripe_mock", farm.serviceUrl("stripe_mock")).flavor("stripe")
                         .auth(AuthConfig.ApiKey.bearer("sk_test_gauntlet_4eC39HqLyjWDarjtT1zdp7dc"))
                         .timeouts(fast).retry(retry).build(),
                 "mongodb_mock", ConnectorSpec.builder("mongodb_mock", farm.serviceUrl("mongodb_mock")).flavor("mongodb")
-                        .auth(AuthConfig.ApiKey.builder().header("apiKey").key("mdb-gauntlet-key").build()).timeouts(fast).retry(retry).build(),
+                        .auth(AuthConfig.ApiKey.builder().header("apiKey").key("mdb-gauntlet-key").build()).timeouts(fast)
+                                .retry(retry).build(),
                 "datadog_mock", ConnectorSpec.builder("datadog_mock", farm.serviceUrl("datadog_mock")).flavor("datadog")
                         .auth(AuthConfig.ApiKey.builder().header("DD-API-KEY").key("dd-gauntlet-api-key").build())
                         .idempotency(IdempotencyConfig.builder().enabled(false).build()).timeouts(fast).retry(retry).build());

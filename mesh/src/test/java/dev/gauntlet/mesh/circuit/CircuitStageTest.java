@@ -37,7 +37,8 @@ class CircuitStageTest {
         events.subscribe(published::add);
     }
 
-    static final CircuitConfig CONFIG = CircuitConfig.builder().failureRatePercent(50).windowCalls(10).minimumCalls(5).openFor(Duration.ofSeconds(5)).halfOpenCalls(2).build();
+    static final CircuitConfig CONFIG = CircuitConfig.builder().failureRatePercent(50).windowCalls(10).minimumCalls(5)
+            .openFor(Duration.ofSeconds(5)).halfOpenCalls(2).build();
 
     /** Answers what {@code answer} says for the request; counts attempts. */
     static final class Upstream implements Stage {

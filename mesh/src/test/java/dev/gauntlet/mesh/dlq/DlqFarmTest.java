@@ -63,7 +63,8 @@ class DlqFarmTest {
 
     ConnectorSpec.Builder stripe() {
         return ConnectorSpec.builder("stripe_mock", farm.serviceUrl("stripe_mock")).flavor("stripe").header("Authorization", KEY)
-                .retry(RetryConfig.builder().maxAttempts(1).baseDelay(Duration.ofMillis(1)).maxDelay(Duration.ofMillis(1)).budgetRatio(0.1).build());
+                .retry(RetryConfig.builder().maxAttempts(1).baseDelay(Duration.ofMillis(1)).maxDelay(Duration.ofMillis(1))
+                        .budgetRatio(0.1).build());
     }
 
     static Map<String, Object> customer(String opId) {
@@ -127,7 +128,8 @@ class DlqFarmTest {
             // The farm shows a commit at once: a read-back that misses a write is final at once (read_back_after 0).
             // Stripe saves a keyed 500 and marks it Stripe-Should-Retry: false; those writes are read back and sent
             // again under a fresh key, the others replayed with theirs.
-            Connector c = mesh.register(stripe().dlq(DlqConfig.builder().replayRps(200).baseDelay(Duration.ofMillis(300)).maxReplays(50).readBackAfter(Duration.ZERO).build()).build());
+            Connector c = mesh.register(stripe().dlq(DlqConfig.builder().replayRps(200).baseDelay(Duration.ofMillis(300))
+                    .maxReplays(50).readBackAfter(Duration.ZERO).build()).build());
             var ids = new ArrayList<String>();
             for (int i = 0; i < 20; i++) {
                 try {
@@ -152,7 +154,8 @@ class DlqFarmTest {
         var body = Map.of("series", List.of(Map.of("metric", "gauntlet.ops", "type", 1,
                 "points", List.of(Map.of("timestamp", System.currentTimeMillis() / 1000, "value", 1)), "tags", List.of("op_id:" + op))));
         var datadog = ConnectorSpec.builder("datadog_mock", farm.serviceUrl("datadog_mock")).flavor("datadog")
-                .header("DD-API-KEY", "dd-gauntlet-api-key").dlq(DlqConfig.builder().replayRps(100).baseDelay(Duration.ofSeconds(1)).maxReplays(3).readBackAfter(Duration.ZERO).inFlightFor(Duration.ofSeconds(10)).build());
+                .header("DD-API-KEY", "dd-gauntlet-api-key").dlq(DlqConfig.builder().replayRps(100).baseDelay(Duration.ofSeconds(1))
+                        .maxReplays(3).readBackAfter(Duration.ZERO).inFlightFor(Duration.ofSeconds(10)).build());
         String key = IdempotencyKeys.derive("datadog_mock", new MeshRequest("POST", "/api/v2/series", null, null, null, op, null));
         try (Mesh mesh = Mesh.builder().time(time).store(SqliteStore.open(dataDir)).background(false).build()) {
             Connector c = mesh.register(datadog.build());

@@ -66,7 +66,8 @@ class DlqServiceTest {
 
     Connector down(DlqConfig dlq, boolean keyed) {
         return mesh.register(ConnectorSpec.builder("shop", downUrl)
-                .retry(RetryConfig.builder().maxAttempts(1).baseDelay(Duration.ofMillis(10)).maxDelay(Duration.ofMillis(10)).budgetRatio(0.1).build())
+                .retry(RetryConfig.builder().maxAttempts(1).baseDelay(Duration.ofMillis(10)).maxDelay(Duration.ofMillis(10))
+                        .budgetRatio(0.1).build())
                 .idempotency(IdempotencyConfig.builder().enabled(keyed).build())
                 .dlq(dlq).build());
     }

@@ -55,7 +55,8 @@ class OutcomeCheckTest {
         return ConnectorSpec.builder("datadog_mock", farm.serviceUrl("datadog_mock")).flavor("datadog")
                 .auth(AuthConfig.ApiKey.builder().header("DD-API-KEY").key("dd-gauntlet-api-key").build())
                 .idempotency(IdempotencyConfig.builder().enabled(false).build())
-                .dlq(DlqConfig.builder().replayRps(20).baseDelay(Duration.ofMillis(500)).maxReplays(10).readBackAfter(readBackAfter).build()).build();
+                .dlq(DlqConfig.builder().replayRps(20).baseDelay(Duration.ofMillis(500)).maxReplays(10).readBackAfter(readBackAfter)
+                        .build()).build();
     }
 
     static byte[] series(String op, long ts) {

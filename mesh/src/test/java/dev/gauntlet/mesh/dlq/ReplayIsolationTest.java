@@ -59,9 +59,11 @@ class ReplayIsolationTest {
         return ConnectorSpec.builder("mongodb_mock", farm.serviceUrl("mongodb_mock")).flavor("mongodb")
                 .auth(AuthConfig.ApiKey.builder().header("apiKey").key("mdb-gauntlet-key").build())
                 .timeouts(Timeouts.builder().attempt(Duration.ofSeconds(3)).total(Duration.ofSeconds(10)).build())
-                .retry(RetryConfig.builder().maxAttempts(2).baseDelay(Duration.ofMillis(5)).maxDelay(Duration.ofMillis(20)).budgetRatio(0.5).build())
+                .retry(RetryConfig.builder().maxAttempts(2).baseDelay(Duration.ofMillis(5)).maxDelay(Duration.ofMillis(20))
+                        .budgetRatio(0.5).build())
                 // Opens easily, so that replays sharing it would surely refuse the reads.
-                .circuit(CircuitConfig.builder().failureRatePercent(50).windowCalls(10).minimumCalls(5).openFor(Duration.ofMillis(50)).halfOpenCalls(10).build())
+                .circuit(CircuitConfig.builder().failureRatePercent(50).windowCalls(10).minimumCalls(5)
+                        .openFor(Duration.ofMillis(50)).halfOpenCalls(10).build())
                 .dlq(DlqConfig.builder().replayRps(500).baseDelay(Duration.ofMillis(10)).maxReplays(2).readBackAfter(Duration.ZERO).build())
                 .build();
     }
@@ -152,8 +154,10 @@ class ReplayIsolationTest {
         try (Mesh mesh = Mesh.builder().store(SqliteStore.open(dataDir)).background(false).build()) {
             String url = "http://127.0.0.1:" + upstream.getAddress().getPort() + "/api";
             Connector c = mesh.register(ConnectorSpec.builder("shop", url).flavor("stripe")
-                    .retry(RetryConfig.builder().maxAttempts(1).baseDelay(Duration.ofMillis(1)).maxDelay(Duration.ofMillis(1)).budgetRatio(0.5).build())
-                    .dlq(DlqConfig.builder().replayRps(100).baseDelay(Duration.ofMillis(10)).maxReplays(1).readBackAfter(Duration.ZERO).build()).build());
+                    .retry(RetryConfig.builder().maxAttempts(1).baseDelay(Duration.ofMillis(1)).maxDelay(Duration.ofMillis(1))
+                            .budgetRatio(0.5).build())
+                    .dlq(DlqConfig.builder().replayRps(100).baseDelay(Duration.ofMillis(10)).maxReplays(1)
+                            .readBackAfter(Duration.ZERO).build()).build());
             Instant now = Instant.now();
             mesh.deadLetters().repository().insertEntry(new DlqEntry("dlq_busy", "shop", "default", "POST", "/v1/customers", Map.of(),
                     "name=a".getBytes(StandardCharsets.UTF_8), "application/x-www-form-urlencoded", "key-busy", "op-busy", List.of(),

@@ -37,7 +37,8 @@ class ReplayerWorkersTest {
             var hang = Timeouts.builder().attempt(Duration.ofSeconds(4)).total(Duration.ofSeconds(4)).build();
             for (String id : List.of("silent_a", "silent_b", "silent_c")) {
                 mesh.register(ConnectorSpec.builder(id, "http://127.0.0.1:" + silent.getLocalPort()).timeouts(hang)
-                        .retry(RetryConfig.builder().maxAttempts(1).baseDelay(Duration.ofMillis(10)).maxDelay(Duration.ofMillis(10)).budgetRatio(0.1).build()).build());
+                        .retry(RetryConfig.builder().maxAttempts(1).baseDelay(Duration.ofMillis(10)).maxDelay(Duration.ofMillis(10))
+                                .budgetRatio(0.1).build()).build());
             }
             Connector stripe = mesh.register(ConnectorSpec.builder("stripe", farm.serviceUrl("stripe_mock")).flavor("stripe")
                     .auth(AuthConfig.ApiKey.bearer("sk_test_gauntlet_4eC39HqLyjWDarjtT1zdp7dc")).build());

@@ -248,7 +248,8 @@ class DriftMappingStageTest {
 
     @Test
     void shouldApplyExplicitMappingsWhenLearningIsOff() {
-        var run = new Run(spec(DriftConfig.builder().learn(false).mappings(Map.of("name", "account_name")).build()), new Upstream(() -> account(AFTER, 4)));
+        var run = new Run(spec(DriftConfig.builder().learn(false).mappings(Map.of("name", "account_name"))
+                .build()), new Upstream(() -> account(AFTER, 4)));
 
         JsonNode json = Connector.json(run.get("/sobjects/Account/001A00000000000004"));
 

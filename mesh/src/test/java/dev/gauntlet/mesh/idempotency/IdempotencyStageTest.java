@@ -152,7 +152,8 @@ class IdempotencyStageTest {
 
     @Test
     void shouldUseTheVendorsHeaderNameWhenTheConnectorSaysAnother() {
-        var s = ConnectorSpec.builder("shop", "http://upstream.test").idempotency(IdempotencyConfig.builder().header("X-Request-Key").build()).build();
+        var s = ConnectorSpec.builder("shop", "http://upstream.test").idempotency(IdempotencyConfig.builder()
+                .header("X-Request-Key").build()).build();
         Transport t = new Transport(ex -> OK);
 
         Exchange ex = run(s, post("op-1", "name=a"), t);
@@ -163,7 +164,8 @@ class IdempotencyStageTest {
 
     @Test
     void shouldSendNoKeyButStillRecordTheIntentWhenKeysAreOffAndGiveReadsNeither() {
-        var off = ConnectorSpec.builder("shop", "http://upstream.test").idempotency(IdempotencyConfig.builder().enabled(false).build()).build();
+        var off = ConnectorSpec.builder("shop", "http://upstream.test").idempotency(IdempotencyConfig.builder().enabled(false)
+                .build()).build();
         Transport t = new Transport(ex -> OK);
 
         Exchange write = run(off, post("op-1", "name=a"), t);

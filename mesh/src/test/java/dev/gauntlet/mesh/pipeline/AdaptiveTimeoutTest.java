@@ -37,7 +37,8 @@ class AdaptiveTimeoutTest {
     static ConnectorSpec stripe(boolean adaptive) {
         return ConnectorSpec.builder("stripe_adaptive", farm.serviceUrl("stripe_mock")).flavor("stripe")
                 .auth(AuthConfig.ApiKey.bearer("sk_test_gauntlet_4eC39HqLyjWDarjtT1zdp7dc"))
-                .timeouts(Timeouts.builder().attempt(Duration.ofSeconds(20)).total(Duration.ofSeconds(60)).adaptive(adaptive).attemptFloor(Duration.ofMillis(250)).build())
+                .timeouts(Timeouts.builder().attempt(Duration.ofSeconds(20)).total(Duration.ofSeconds(60)).adaptive(adaptive)
+                        .attemptFloor(Duration.ofMillis(250)).build())
                 .build();
     }
 

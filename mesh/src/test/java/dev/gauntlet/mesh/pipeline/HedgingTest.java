@@ -61,7 +61,8 @@ class HedgingTest {
 
     private ConnectorSpec spec() {
         return ConnectorSpec.builder("hedged", "http://127.0.0.1:" + server.getAddress().getPort())
-                .timeouts(Timeouts.builder().attempt(Duration.ofSeconds(5)).total(Duration.ofSeconds(10)).hedgeAfter(Duration.ofMillis(50)).build()).build();
+                .timeouts(Timeouts.builder().attempt(Duration.ofSeconds(5)).total(Duration.ofSeconds(10))
+                        .hedgeAfter(Duration.ofMillis(50)).build()).build();
     }
 
     @Test

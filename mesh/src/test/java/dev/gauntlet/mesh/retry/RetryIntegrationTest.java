@@ -58,7 +58,8 @@ class RetryIntegrationTest {
             Connector stripe = mesh.register(ConnectorSpec.builder("stripe_mock", farm.serviceUrl("stripe_mock")).flavor("stripe")
                     .header("Authorization", "Bearer sk_test_gauntlet_4eC39HqLyjWDarjtT1zdp7dc")
                     // Real sleeps, tiny delays: the default budget (10 % + 3 per success), as a connector would run.
-                    .retry(RetryConfig.builder().maxAttempts(6).baseDelay(Duration.ofMillis(1)).maxDelay(Duration.ofMillis(5)).budgetRatio(0.1).build())
+                    .retry(RetryConfig.builder().maxAttempts(6).baseDelay(Duration.ofMillis(1)).maxDelay(Duration.ofMillis(5))
+                            .budgetRatio(0.1).build())
                     // Half the attempts failing is the default breaker's threshold: it would open, and this test is
                     // about retries, so the breaker only opens when every attempt fails.
                     .circuit(CircuitConfig.builder().failureRatePercent(100).build()).build());
@@ -95,7 +96,8 @@ class RetryIntegrationTest {
         try (Mesh mesh = Mesh.builder().time(time).build()) {
             Connector dd = mesh.register(ConnectorSpec.builder("datadog_mock", farm.serviceUrl("datadog_mock")).flavor("datadog")
                     .header("DD-API-KEY", "dd-gauntlet-api-key")
-                    .retry(RetryConfig.builder().maxAttempts(3).baseDelay(Duration.ofMillis(1)).maxDelay(Duration.ofMillis(5)).budgetRatio(0.1).build()).build());
+                    .retry(RetryConfig.builder().maxAttempts(3).baseDelay(Duration.ofMillis(1)).maxDelay(Duration.ofMillis(5))
+                            .budgetRatio(0.1).build()).build());
             RetryStage stage = (RetryStage) dd.pipeline().stages().stream().filter(s -> s.name().equals("retry")).findFirst().orElseThrow();
             stage.budget().onSuccess(); // earned, as a connector that has been up a while has
 

@@ -61,7 +61,8 @@ class RetryStageTest {
 
     static ConnectorSpec spec(int maxAttempts, Duration total) {
         return ConnectorSpec.builder("shop", "http://upstream.test").flavor("stripe")
-                .retry(RetryConfig.builder().maxAttempts(maxAttempts).baseDelay(Duration.ofMillis(100)).maxDelay(Duration.ofSeconds(2)).budgetRatio(0.1).build())
+                .retry(RetryConfig.builder().maxAttempts(maxAttempts).baseDelay(Duration.ofMillis(100))
+                        .maxDelay(Duration.ofSeconds(2)).budgetRatio(0.1).build())
                 .timeouts(Timeouts.builder().attempt(Duration.ofSeconds(1)).total(total).build()).build();
     }
 
@@ -347,8 +348,10 @@ class RetryStageTest {
     static ConnectorSpec plainStripe(Duration readBackAfter) {
         return ConnectorSpec.builder("shop", "http://upstream.test").flavor("stripe")
                 .idempotency(dev.gauntlet.mesh.idempotency.IdempotencyConfig.builder().enabled(false).build())
-                .dlq(DlqConfig.builder().replayRps(20).baseDelay(Duration.ofMillis(500)).maxReplays(10).readBackAfter(readBackAfter).build())
-                .retry(RetryConfig.builder().maxAttempts(4).baseDelay(Duration.ofMillis(100)).maxDelay(Duration.ofSeconds(2)).budgetRatio(0.1).build())
+                .dlq(DlqConfig.builder().replayRps(20).baseDelay(Duration.ofMillis(500)).maxReplays(10).readBackAfter(readBackAfter)
+                        .build())
+                .retry(RetryConfig.builder().maxAttempts(4).baseDelay(Duration.ofMillis(100)).maxDelay(Duration.ofSeconds(2))
+                        .budgetRatio(0.1).build())
                 .timeouts(Timeouts.builder().attempt(Duration.ofSeconds(1)).total(Duration.ofSeconds(30)).build()).build();
     }
 
@@ -440,7 +443,8 @@ class RetryStageTest {
     @Test
     void shouldRetryANaturallyIdempotentWriteAsItIsWhenAnAmbiguousFailureStrikes() {
         var spec = ConnectorSpec.builder("sf", "http://upstream.test").flavor("salesforce")
-                .retry(RetryConfig.builder().maxAttempts(4).baseDelay(Duration.ofMillis(100)).maxDelay(Duration.ofSeconds(2)).budgetRatio(0.1).build()).build();
+                .retry(RetryConfig.builder().maxAttempts(4).baseDelay(Duration.ofMillis(100)).maxDelay(Duration.ofSeconds(2))
+                        .budgetRatio(0.1).build()).build();
         var upsert = new MeshRequest("PATCH", "/services/data/v59.0/sobjects/Account/External_Id__c/op-1", null, "{}".getBytes(),
                 "application/json", "op-1", null);
         Scripted upstream = new Scripted(n -> n == 1 ? fail(ErrorClass.timeout) : OK);
@@ -471,8 +475,10 @@ class RetryStageTest {
     @Test
     void shouldReadASavedFailureBackAndSendItAgainUnderAFreshKeyWhenItDidNotLand() {
         var spec = ConnectorSpec.builder("shop", "http://upstream.test").flavor("stripe")
-                .dlq(DlqConfig.builder().replayRps(20).baseDelay(Duration.ofMillis(500)).maxReplays(10).readBackAfter(Duration.ZERO).build())
-                .retry(RetryConfig.builder().maxAttempts(4).baseDelay(Duration.ofMillis(100)).maxDelay(Duration.ofSeconds(2)).budgetRatio(0.1).build()).build();
+                .dlq(DlqConfig.builder().replayRps(20).baseDelay(Duration.ofMillis(500)).maxReplays(10).readBackAfter(Duration.ZERO)
+                        .build())
+                .retry(RetryConfig.builder().maxAttempts(4).baseDelay(Duration.ofMillis(100)).maxDelay(Duration.ofSeconds(2))
+                        .budgetRatio(0.1).build()).build();
         reader = request -> list("op-other");
         MeshResponse saved = new MeshResponse(500, Map.of("Stripe-Should-Retry", List.of("false")), "{}".getBytes(), null, null, false);
         List<String> keys = new ArrayList<>();
@@ -504,7 +510,8 @@ class RetryStageTest {
     @Test
     void shouldGiveAReadUpAtOnceWhenTheUpstreamAsksForALongerWaitThanTheConnectorAllowsButLetAWriteWait() {
         var spec = ConnectorSpec.builder("shop", "http://upstream.test").flavor("stripe")
-                .retry(RetryConfig.builder().maxAttempts(4).baseDelay(Duration.ofMillis(50)).maxDelay(Duration.ofSeconds(2)).budgetRatio(0.1).budgetPerSuccess(3).budgetCap(20).maxWait(Duration.ofMillis(200)).build()).build();
+                .retry(RetryConfig.builder().maxAttempts(4).baseDelay(Duration.ofMillis(50)).maxDelay(Duration.ofSeconds(2))
+                        .budgetRatio(0.1).budgetPerSuccess(3).budgetCap(20).maxWait(Duration.ofMillis(200)).build()).build();
         Outcome.Failure limited = new Outcome.Failure(ErrorClass.rate_limit, 429, "HTTP 429", Duration.ofSeconds(1), null);
         Scripted reads = new Scripted(n -> n == 1 ? limited : OK);
         RetryStage stage = retry(spec);

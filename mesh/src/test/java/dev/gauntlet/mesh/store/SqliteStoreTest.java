@@ -292,7 +292,8 @@ class SqliteStoreTest {
     @ParameterizedTest
     @MethodSource("stores")
     void shouldPruneOldAndSurplusHistoryWhenRetentionSaysSo(Named kind) {
-        var retention = Retention.builder().eventAge(Duration.ofHours(1)).eventRows(3).rollupAge(Duration.ofMinutes(10)).rollupRows(1000).finishedAge(Duration.ofDays(1)).build();
+        var retention = Retention.builder().eventAge(Duration.ofHours(1)).eventRows(3).rollupAge(Duration.ofMinutes(10))
+                .rollupRows(1000).finishedAge(Duration.ofDays(1)).build();
         Store s = kind.name().equals("sqlite") ? SqliteStore.open(dir.resolve("p"), retention) : new MemoryStore(retention);
         try (s) {
             Instant now = T0.plus(Duration.ofDays(2));

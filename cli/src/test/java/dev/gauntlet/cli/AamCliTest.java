@@ -165,10 +165,24 @@ class AamCliTest {
         }
     }
 
+    /** A DLQ that refuses every call with 503, as a server whose DLQ is down answers. */
+    static final DlqBackend UNAVAILABLE = new DlqBackend() {
+        private dev.gauntlet.server.ApiError unavailable() {
+            return new dev.gauntlet.server.ApiError(503, "dlq_unavailable", null, "the durable DLQ is not wired into this server yet");
+        }
+
+        @Override public List<Entry> list(Filter filter) { throw unavailable(); }
+        @Override public Optional<Entry> get(String id) { throw unavailable(); }
+        @Override public Optional<Replay> replay(String id) { throw unavailable(); }
+        @Override public List<Replay> replayAll(String connector) { throw unavailable(); }
+        @Override public boolean discard(String id) { throw unavailable(); }
+        @Override public Map<String, Object> stats() { throw unavailable(); }
+    };
+
     @Test
     void shouldExitOneWithTheServersMessageWhenTheDlqIsUnavailableOrUnreachable() {
         try (AamServer aam = AamServer.start(AamConfig.builder().port(0).dataDir(dir).farmUrl("http://127.0.0.1:9").build(),
-                dev.gauntlet.server.DlqBackend.UNAVAILABLE)) {
+                UNAVAILABLE)) {
             CliRun r = run("dlq", "ls", "--aam-url", aam.url());
             assertThat(r.exit()).isEqualTo(1);
             assertThat(r.err()).contains("not wired", "503");

@@ -85,6 +85,15 @@ public record ConnectorSpec(String id, URI baseUrl, String flavor, List<String> 
         return new Builder(id, baseUrl);
     }
 
+    /** A builder holding this spec's values, to change a few. */
+    public Builder toBuilder() {
+        Builder b = builder(id, baseUrl.toString()).flavor(flavor).tenants(tenants).auth(auth).limit(limit).retry(retry).circuit(circuit)
+                .timeouts(timeouts).idempotency(idempotency).drift(drift).dlq(dlq).staleReads(staleReads);
+        headers.forEach(b::header);
+        errorRules.forEach(b::errorRule);
+        return b;
+    }
+
     /** Builder with defaults for everything but id and base URL. */
     public static final class Builder {
         private final String id;

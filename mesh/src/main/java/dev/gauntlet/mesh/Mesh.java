@@ -9,11 +9,10 @@ import dev.gauntlet.mesh.metrics.MeshMetrics;
 import dev.gauntlet.mesh.metrics.MetricsRoller;
 import dev.gauntlet.mesh.store.MemoryStore;
 import dev.gauntlet.mesh.store.Store;
-import dev.gauntlet.mesh.time.Sleeper;
+import dev.gauntlet.mesh.time.TimeSource;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -23,7 +22,7 @@ import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The registry of named connectors sharing one clock, store, event bus and HTTP client. */
+/** The registry of named connectors sharing one time source, store, event bus and HTTP client. */
 public final class Mesh implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Mesh.class);
 
@@ -192,14 +191,13 @@ public final class Mesh implements AutoCloseable {
     }
 
     /**
-     * Defaults: system clock, real sleeps, an in-memory store and DLQ, one HttpClient on virtual threads. With a durable
+     * Defaults: real time ({@link TimeSource#SYSTEM}), an in-memory store and DLQ, one HttpClient on virtual threads. With a durable
      * store (SQLite) the DLQ lives in it, writes left in flight by a stopped process are recovered into it at build, and
      * the replayer, metric roll-ups and housekeeping (retention, recovery) run in the background on real time unless
      * {@link #background(boolean)} says no.
      */
     public static final class Builder {
-        private InstantSource clock = InstantSource.system();
-        private Sleeper sleeper = Sleeper.SYSTEM;
+        private TimeSource time = TimeSource.SYSTEM;
         private Store store;
         private DeadLetters deadLetters;
         private Duration connectTimeout = Duration.ofSeconds(2);
@@ -211,18 +209,19 @@ public final class Mesh implements AutoCloseable {
         private Duration housekeepingEvery = Duration.ofMinutes(1);
         private EgressPolicy egress = EgressPolicy.OPEN;
 
-        public Builder clock(InstantSource clock) { this.clock = clock; return this; }
-        public Builder sleeper(Sleeper sleeper) { this.sleeper = sleeper; return this; }
+        /** The clock, the duration counter and every wait of the mesh (a test's fake moves them all). */
+        public Builder time(TimeSource time) { this.time = java.util.Objects.requireNonNull(time, "time"); return this; }
         public Builder store(Store store) { this.store = store; return this; }
         /** Replaces where the pipeline parks writes (the DLQ API still reads the store). */
         public Builder deadLetters(DeadLetters deadLetters) { this.deadLetters = deadLetters; return this; }
+        /** The TCP connect timeout of the one HTTP client every connector shares (2 s). */
         public Builder connectTimeout(Duration d) { this.connectTimeout = Checks.positive("connect_timeout", d); return this; }
         /** Replaces the HTTP client (benchmarks with an in-memory transport, tests). */
         public Builder http(HttpClient http) { this.http = http; return this; }
         /**
-         * Whether the DLQ replayer, metric roll-ups and housekeeping run in the background; default: on real time (the
-         * system sleeper). Turn it
-         * off with a fake sleeper (it would spin through fake time) and drive {@code replayer().replayDue()} instead.
+         * Whether the DLQ replayer, metric roll-ups and housekeeping run in the background; default: on real time
+         * ({@link TimeSource#SYSTEM}). Turn it
+         * off with fake time (it would spin through fake time) and drive {@code replayer().replayDue()} instead.
          */
         public Builder background(boolean on) { this.background = on; return this; }
         /** Replays of one batch in flight at once. */
@@ -242,19 +241,19 @@ public final class Mesh implements AutoCloseable {
             Store s = store == null ? new MemoryStore() : store;
             EventBus events = new EventBus();
             Map<String, Connector> registry = new ConcurrentHashMap<>();
-            DlqService dlq = deadLetters instanceof DlqService given ? given : new DlqService(s, s, clock, events, registry::get);
-            MeshContext context = new MeshContext(clock, sleeper, events, s, client, deadLetters == null ? dlq : deadLetters);
-            Replayer replayer = new Replayer(dlq, () -> registry.values(), clock, sleeper, replayParallelism);
+            DlqService dlq = deadLetters instanceof DlqService given ? given : new DlqService(s, s, time, events, registry::get);
+            MeshContext context = new MeshContext(time, events, s, client, deadLetters == null ? dlq : deadLetters);
+            Replayer replayer = new Replayer(dlq, () -> registry.values(), time, time, replayParallelism);
             boolean durable = s.durable();
             if (durable) {
                 // What a stopped process left: in-flight writes go to the DLQ with their key, half-done claims back to pending.
-                Instant cutoff = clock.instant().minus(staleIntentAge);
+                Instant cutoff = time.instant().minus(staleIntentAge);
                 dlq.releaseClaims(cutoff);
                 int moved = dlq.recoverInFlight(cutoff);
                 if (moved > 0) LOG.info("recovered {} writes left in flight into the DLQ", moved);
             }
-            // Background loops need real time: with a fake sleeper they would spin the fake clock forward.
-            boolean loops = background != null ? background : sleeper == Sleeper.SYSTEM;
+            // Background loops need real time: with fake time they would spin the fake clock forward.
+            boolean loops = background != null ? background : time == TimeSource.SYSTEM;
             Mesh mesh = new Mesh(context, registry, dlq, replayer, loops, staleIntentAge, housekeepingEvery);
             mesh.egress = egress;
             return mesh;

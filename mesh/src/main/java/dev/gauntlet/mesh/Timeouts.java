@@ -5,7 +5,6 @@ import java.time.Duration;
 /**
  * When the mesh stops waiting.
  *
- * @param connect    TCP connect timeout (set on the shared client)
  * @param attempt    one attempt's time to a full answer
  * @param total      the logical call's budget across every retry
  * @param hedgeAfter for reads: when no answer has come this long, a second identical request is sent and the first
@@ -18,13 +17,11 @@ import java.time.Duration;
  *                   writes (a plain write cut early would become an unknown outcome)
  * @param attemptFloor the shortest adaptive attempt timeout (250 ms by default)
  */
-public record Timeouts(Duration connect, Duration attempt, Duration total, Duration hedgeAfter, boolean adaptive, Duration attemptFloor) {
-    /** The shortest an adaptive attempt timeout gets by default (declared first: DEFAULT's construction reads it). */
+public record Timeouts(Duration attempt, Duration total, Duration hedgeAfter, boolean adaptive, Duration attemptFloor) {
+    /** The shortest an adaptive attempt timeout gets by default (declared first: the builder behind DEFAULT reads it). */
     public static final Duration ATTEMPT_FLOOR = Duration.ofMillis(250);
-    public static final Timeouts DEFAULT = new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(30));
 
     public Timeouts {
-        Checks.positive("timeouts.connect", connect);
         Checks.positive("timeouts.attempt", attempt);
         Checks.positive("timeouts.total", total);
         if (total.compareTo(attempt) < 0) throw new IllegalArgumentException("timeouts.total must be ≥ attempt, was " + total + " < " + attempt);
@@ -41,12 +38,40 @@ public record Timeouts(Duration connect, Duration attempt, Duration total, Durat
         }
     }
 
-    public Timeouts(Duration connect, Duration attempt, Duration total, Duration hedgeAfter) {
-        this(connect, attempt, total, hedgeAfter, false, null);
+    /** The defaults (5 s an attempt, 30 s a call, no hedging, fixed attempt timeouts): {@link Builder}'s. */
+    public static final Timeouts DEFAULT = builder().build();
+
+    public static Builder builder() {
+        return new Builder();
     }
 
-    /** Without hedging. */
-    public Timeouts(Duration connect, Duration attempt, Duration total) {
-        this(connect, attempt, total, null);
+    /** A builder holding this config's values, to change a few. */
+    public Builder toBuilder() {
+        return builder().attempt(attempt).total(total).hedgeAfter(hedgeAfter).adaptive(adaptive).attemptFloor(attemptFloor);
+    }
+
+    /**
+     * Named settings over the defaults; {@link #build()} refuses bad values, naming the field and the value. The TCP
+     * connect timeout is the mesh's ({@code Mesh.builder().connectTimeout}): connectors share one HTTP client.
+     */
+    public static final class Builder {
+        private Duration attempt = Duration.ofSeconds(5);
+        private Duration total = Duration.ofSeconds(30);
+        private Duration hedgeAfter;
+        private boolean adaptive;
+        private Duration attemptFloor = ATTEMPT_FLOOR;
+
+        private Builder() {}
+
+        public Builder attempt(Duration v) { this.attempt = v; return this; }
+        public Builder total(Duration v) { this.total = v; return this; }
+        /** null: never hedge (or, with {@link #adaptive}, after the upstream's recent p95). */
+        public Builder hedgeAfter(Duration v) { this.hedgeAfter = v; return this; }
+        public Builder adaptive(boolean v) { this.adaptive = v; return this; }
+        public Builder attemptFloor(Duration v) { this.attemptFloor = v; return this; }
+
+        public Timeouts build() {
+            return new Timeouts(attempt, total, hedgeAfter, adaptive, attemptFloor);
+        }
     }
 }

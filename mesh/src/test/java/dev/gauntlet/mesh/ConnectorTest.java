@@ -69,7 +69,8 @@ class ConnectorTest {
         // Say this upstream's 404 means "not replicated yet": a server error worth retrying.
         Connector c = mesh.register(ConnectorSpec.builder("stripe_lagging", farm.serviceUrl("stripe_mock")).flavor("stripe")
                 .header("Authorization", "Bearer sk_test_gauntlet_4eC39HqLyjWDarjtT1zdp7dc")
-                .retry(new dev.gauntlet.mesh.retry.RetryConfig(2, java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(2), 1.0))
+                .retry(dev.gauntlet.mesh.retry.RetryConfig.builder().maxAttempts(2).baseDelay(java.time.Duration.ofMillis(1))
+                        .maxDelay(java.time.Duration.ofMillis(2)).budgetRatio(1.0).build())
                 .errorRule(dev.gauntlet.mesh.classify.Rule.status("replica lag", 404, ErrorClass.server_error).whenBody("resource_missing"))
                 .build());
         assertThatThrownBy(() -> c.get("/v1/customers/cus_nope"))
@@ -84,8 +85,10 @@ class ConnectorTest {
         assertThatThrownBy(() -> ConnectorSpec.builder("Bad Id", "http://x").build()).hasMessageContaining("id must be");
         assertThatThrownBy(() -> ConnectorSpec.builder("ok", "ftp://x").build()).hasMessageContaining("base_url must be an http(s) URL");
         assertThatThrownBy(() -> ConnectorSpec.builder("ok", "http://x").flavor("soap").build()).hasMessageContaining("flavor must be one of");
-        assertThatThrownBy(() -> new dev.gauntlet.mesh.limit.LimitConfig(10, 20, 100, 5)).hasMessage("limit.initial_rps must be between min_rps and max_rps, was 10.0");
-        assertThatThrownBy(() -> new dev.gauntlet.mesh.retry.RetryConfig(0, java.time.Duration.ofMillis(1), java.time.Duration.ofSeconds(1), 0.1))
+        assertThatThrownBy(() -> dev.gauntlet.mesh.limit.LimitConfig.builder().initialRps(10).minRps(20).maxRps(100).burst(5)
+                .build()).hasMessage("limit.initial_rps must be between min_rps and max_rps, was 10.0");
+        assertThatThrownBy(() -> dev.gauntlet.mesh.retry.RetryConfig.builder().maxAttempts(0)
+                .baseDelay(java.time.Duration.ofMillis(1)).maxDelay(java.time.Duration.ofSeconds(1)).budgetRatio(0.1).build())
                 .hasMessage("retry.max_attempts must be ≥ 1, was 0");
     }
 }

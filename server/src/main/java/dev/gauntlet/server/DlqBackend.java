@@ -5,10 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/**
- * What the DLQ endpoints need from the mesh's dead-letter queue. Until the durable DLQ is wired, {@link #UNAVAILABLE}
- * answers every call with 503 {@code dlq_unavailable}.
- */
+/** What the DLQ endpoints need from the mesh's dead-letter queue. */
 public interface DlqBackend {
 
     /**
@@ -70,18 +67,4 @@ public interface DlqBackend {
 
     /** Depth and counts for the list header (e.g. pending, by connector). */
     Map<String, Object> stats();
-
-    /** No DLQ wired: every call is refused with 503. */
-    DlqBackend UNAVAILABLE = new DlqBackend() {
-        private ApiError unavailable() {
-            return new ApiError(503, "dlq_unavailable", null, "the durable DLQ is not wired into this server yet");
-        }
-
-        @Override public List<Entry> list(Filter filter) { throw unavailable(); }
-        @Override public Optional<Entry> get(String id) { throw unavailable(); }
-        @Override public Optional<Replay> replay(String id) { throw unavailable(); }
-        @Override public List<Replay> replayAll(String connector) { throw unavailable(); }
-        @Override public boolean discard(String id) { throw unavailable(); }
-        @Override public Map<String, Object> stats() { throw unavailable(); }
-    };
 }

@@ -89,9 +89,9 @@ public final class DlqDrainBench {
         if (farm.farm().service("dlq_bench") == null) throw new IllegalStateException("service did not load: " + farm.farm().loadErrors());
         ConnectorSpec spec = ConnectorSpec.builder("dlq_bench", farm.url() + "/api/dlqbench")
                 .header("X-API-Key", KEY)
-                .limit(new LimitConfig(10_000_000, 1, 10_000_000, 10_000_000))
+                .limit(LimitConfig.builder().initialRps(10_000_000).maxRps(10_000_000).burst(10_000_000).build())
                 // The replay rate is set above the target so the drain measures the replayer and store, not the bucket.
-                .dlq(new DlqConfig(5_000, Duration.ofMillis(100), 10))
+                .dlq(DlqConfig.builder().replayRps(5_000).baseDelay(Duration.ofMillis(100)).maxReplays(10).build())
                 .build();
         // A first, untimed round warms the JIT, the connections and the file; the second is measured.
         round("warm-up", WARMUP, "w", spec, farm, data.resolve("warmup"));

@@ -67,7 +67,7 @@ public final class LimiterGoodputBench {
                 if (e instanceof LimitLearned l) System.out.printf(Locale.ROOT, "  limit learned: %.1f rps (%s)%n", l.limitRps(), l.source());
             });
             Connector c = mesh.register(ConnectorSpec.builder("limited", farm.url() + "/api/limited")
-                    .header("X-API-Key", "k-1").limit(new LimitConfig(2 * R, 1, 100 * R, 10)).build());
+                    .header("X-API-Key", "k-1").limit(LimitConfig.builder().initialRps(2 * R).maxRps(100 * R).burst(10).build()).build());
             ConcurrentLinkedQueue<Seen> seen = new ConcurrentLinkedQueue<>();
             long t0 = System.nanoTime();
             Instant wall0 = Instant.now();

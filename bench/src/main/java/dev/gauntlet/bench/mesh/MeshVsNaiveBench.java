@@ -99,7 +99,7 @@ public final class MeshVsNaiveBench {
      * {@code -Dfarm=in-process}: one JVM, as measured before 2026-12-02's second run.
      */
     static final boolean FARM_IN_PROCESS = System.getProperty("farm", "process").equals("in-process");
-    static final LimitConfig UNLIMITED = new LimitConfig(100_000, 1, 100_000, 100_000);
+    static final LimitConfig UNLIMITED = LimitConfig.builder().initialRps(100_000).maxRps(100_000).burst(100_000).build();
     private static final Pattern RATE_LIMIT = Pattern.compile("(?m)^rate_limit:.*$");
 
     private static final AtomicLong RUNS = new AtomicLong();
@@ -568,13 +568,10 @@ public final class MeshVsNaiveBench {
     }
 
     static ConnectorSpec withoutIdempotency(ConnectorSpec s) {
-        var off = new IdempotencyConfig(s.idempotency().header(), false, s.idempotency().readPaths());
-        return new ConnectorSpec(s.id(), s.baseUrl(), s.flavor(), s.tenants(), s.headers(), s.auth(), s.limit(), s.retry(), s.circuit(), s.timeouts(),
-                off, s.drift(), s.dlq(), s.staleReads(), s.errorRules());
+        return s.toBuilder().idempotency(s.idempotency().toBuilder().enabled(false).build()).build();
     }
 
     static ConnectorSpec withLimit(ConnectorSpec s, LimitConfig limit) {
-        return new ConnectorSpec(s.id(), s.baseUrl(), s.flavor(), s.tenants(), s.headers(), s.auth(), limit, s.retry(), s.circuit(), s.timeouts(),
-                s.idempotency(), s.drift(), s.dlq(), s.staleReads(), s.errorRules());
+        return s.toBuilder().limit(limit).build();
     }
 }

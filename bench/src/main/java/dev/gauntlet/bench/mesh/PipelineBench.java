@@ -57,7 +57,7 @@ public class PipelineBench {
         connector = mesh.register(ConnectorSpec.builder("bench", "http://127.0.0.1:1/api/bench")
                 .header("X-API-Key", "k")
                 // A limit far above what one JMH thread reaches, so the bucket never makes a call wait.
-                .limit(new LimitConfig(10_000_000, 1, 10_000_000, 10_000_000))
+                .limit(LimitConfig.builder().initialRps(10_000_000).maxRps(10_000_000).burst(10_000_000).build())
                 .build());
     }
 

@@ -80,7 +80,8 @@ public final class RetryAmplificationBench {
             send(admin, farm.url() + "/admin/chaos", "{\"level\":\"outage\"}");
             run(farm, admin, "defaults (retry budget + circuit)", CircuitConfig.DEFAULT);
             // minimumCalls beyond the run: the breaker never judges, only the retry budget limits retries.
-            run(farm, admin, "retry budget alone (circuit never opens)", new CircuitConfig(100, 100_000, 100_000, Duration.ofSeconds(5), 5));
+            run(farm, admin, "retry budget alone (circuit never opens)", CircuitConfig.builder().failureRatePercent(100)
+                    .windowCalls(100_000).minimumCalls(100_000).openFor(Duration.ofSeconds(5)).halfOpenCalls(5).build());
         }
     }
 
@@ -95,7 +96,7 @@ public final class RetryAmplificationBench {
              var workers = Executors.newVirtualThreadPerTaskExecutor()) {
             // The limiter high enough not to shape this load: the point is what retries and the breaker add.
             Connector c = mesh.register(ConnectorSpec.builder("down", farm.url() + "/api/down").header("X-API-Key", "k-1")
-                    .limit(new LimitConfig(1000, 1, 5000, 200)).circuit(circuit).build());
+                    .limit(LimitConfig.builder().initialRps(1000).maxRps(5000).burst(200).build()).circuit(circuit).build());
             AtomicLong fired = new AtomicLong();
             long start = System.nanoTime();
             scheduler.scheduleAtFixedRate(() -> {

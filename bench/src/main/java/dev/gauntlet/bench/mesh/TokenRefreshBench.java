@@ -70,7 +70,7 @@ public final class TokenRefreshBench {
             Connector sf = mesh.register(ConnectorSpec.builder("sf_bench", base).flavor("salesforce")
                     .auth(AuthConfig.OAuth2.clientCredentials(base + "/services/oauth2/token", "gauntlet", "gauntlet-secret").withDefaultTtl(assumedTtl))
                     // A limit far above what the threads reach: this measures tokens, not throttling.
-                    .limit(new LimitConfig(10_000_000, 1, 10_000_000, 10_000_000))
+                    .limit(LimitConfig.builder().initialRps(10_000_000).maxRps(10_000_000).burst(10_000_000).build())
                     .build());
             LongAdder ok = new LongAdder();
             LongAdder authExpired = new LongAdder();

@@ -194,7 +194,8 @@ class ExactlyOnceTest {
         admin("POST", "/admin/faults/script", "{\"service\":\"stripe_mock\",\"type\":\"server_error\",\"status\":500,\"method\":\"POST\",\"path\":\"/v1/customers\"}");
         // As against the real Stripe: a miss is final only after read_back_after (here 1 s), so the live call parks it.
         var spec = dev.gauntlet.mesh.ConnectorSpec.builder(c.spec().id(), c.spec().baseUrl().toString()).flavor("stripe").auth(c.spec().auth())
-                .dlq(new dev.gauntlet.mesh.dlq.DlqConfig(20, java.time.Duration.ofMillis(200), 10, java.time.Duration.ofSeconds(1))).build();
+                .dlq(dev.gauntlet.mesh.dlq.DlqConfig.builder().replayRps(20).baseDelay(java.time.Duration.ofMillis(200))
+                        .maxReplays(10).readBackAfter(java.time.Duration.ofSeconds(1)).build()).build();
         try (Mesh mesh = Mesh.builder().background(false).build()) {
             ApiResult r = send(new MeshApi(mesh.register(spec)), create, opId);
 

@@ -76,6 +76,9 @@ class ConnectorsFileTest {
         assertThatThrownBy(() -> parse("    limits: {}")).hasMessageContaining("connectors[0] (x): unknown field 'limits', expected one of");
         assertThatThrownBy(() -> parse("    retry: { max_atempts: 3 }")).hasMessageContaining("(x): retry.max_atempts").hasMessageContaining("Unrecognized field");
         assertThatThrownBy(() -> parse("    timeouts: { attempt: soon }")).hasMessageContaining("a duration must look like 500ms");
+        // Removed: it was never read (the connect timeout is the mesh's one HTTP client's); a file naming it is told so.
+        assertThatThrownBy(() -> parse("    timeouts: { connect: 2s }")).hasMessageContaining("(x): timeouts.connect")
+                .hasMessageContaining("Unrecognized field");
         assertThatThrownBy(() -> parse("    auth: { type: kerberos }")).hasMessageContaining("auth.type must be none, api_key or oauth2, was 'kerberos'");
         assertThatThrownBy(() -> parse("    auth: { type: api_key, header: X-Key, key: ${env:GAUNTLET_SURELY_UNSET} }"))
                 .hasMessage("t.yaml: ${env:GAUNTLET_SURELY_UNSET} is not set in the environment");

@@ -23,6 +23,32 @@ public sealed interface AuthConfig permits AuthConfig.None, AuthConfig.ApiKey, A
             Checks.text("auth.key", key);
         }
 
+        /** {@code Authorization: Bearer <key>}. */
+        public static ApiKey bearer(String key) {
+            return builder().header("Authorization").prefix("Bearer ").key(key).build();
+        }
+
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** Named settings; {@link #build()} refuses a missing header or key, naming the field. */
+        public static final class Builder {
+            private String header;
+            private String prefix = "";
+            private String key;
+
+            private Builder() {}
+
+            public Builder header(String v) { this.header = v; return this; }
+            public Builder prefix(String v) { this.prefix = v; return this; }
+            public Builder key(String v) { this.key = v; return this; }
+
+            public ApiKey build() {
+                return new ApiKey(header, prefix, key);
+            }
+        }
+
         /** The key stays out of logs, events and status pages. */
         @Override
         public String toString() {
@@ -66,8 +92,9 @@ public sealed interface AuthConfig permits AuthConfig.None, AuthConfig.ApiKey, A
             }
         }
 
+        /** The client-credentials grant with every other setting at its default. */
         public static OAuth2 clientCredentials(String tokenUrl, String clientId, String clientSecret) {
-            return new OAuth2(tokenUrl, null, clientId, clientSecret, null, false, null, null, false, 1);
+            return builder().tokenUrl(tokenUrl).clientId(clientId).clientSecret(clientSecret).build();
         }
 
         /**
@@ -76,19 +103,67 @@ public sealed interface AuthConfig permits AuthConfig.None, AuthConfig.ApiKey, A
          * single-use refresh tokens.
          */
         public static OAuth2 gotrue(String tokenUrl, String email, String password, String anonKey) {
-            return new OAuth2(tokenUrl, "password", email, password, null, true, null, Map.of("apikey", Checks.text("auth.anon_key", anonKey)), true, 1);
+            return builder().tokenUrl(tokenUrl).grant("password").clientId(email).clientSecret(password).rotatingRefresh(true)
+                    .tokenHeaders(Map.of("apikey", Checks.text("auth.anon_key", anonKey))).jsonBody(true).build();
+        }
+
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** A builder holding this config's values, to change a few. */
+        public Builder toBuilder() {
+            return builder().tokenUrl(tokenUrl).grant(grant).clientId(clientId).clientSecret(clientSecret)
+                    .refreshMargin(refreshMargin).rotatingRefresh(rotatingRefresh).defaultTtl(defaultTtl).tokenHeaders(tokenHeaders)
+                    .jsonBody(jsonBody).sessions(sessions);
         }
 
         public OAuth2 withRefreshMargin(Duration margin) {
-            return new OAuth2(tokenUrl, grant, clientId, clientSecret, margin, rotatingRefresh, defaultTtl, tokenHeaders, jsonBody, sessions);
+            return toBuilder().refreshMargin(margin).build();
         }
 
         public OAuth2 withDefaultTtl(Duration ttl) {
-            return new OAuth2(tokenUrl, grant, clientId, clientSecret, refreshMargin, rotatingRefresh, ttl, tokenHeaders, jsonBody, sessions);
+            return toBuilder().defaultTtl(ttl).build();
         }
 
         public OAuth2 withSessions(int n) {
-            return new OAuth2(tokenUrl, grant, clientId, clientSecret, refreshMargin, rotatingRefresh, defaultTtl, tokenHeaders, jsonBody, n);
+            return toBuilder().sessions(n).build();
+        }
+
+        /**
+         * Named settings; a setting left unset takes the default the record's constructor gives it (grant
+         * client_credentials, a 10 s refresh margin, a 2 minute default TTL, one session). {@link #build()} refuses
+         * bad values, naming the field and the value.
+         */
+        public static final class Builder {
+            private String tokenUrl;
+            private String grant;
+            private String clientId;
+            private String clientSecret;
+            private Duration refreshMargin;
+            private boolean rotatingRefresh;
+            private Duration defaultTtl;
+            private Map<String, String> tokenHeaders;
+            private boolean jsonBody;
+            private Integer sessions;
+
+            private Builder() {}
+
+            public Builder tokenUrl(String v) { this.tokenUrl = v; return this; }
+            public Builder grant(String v) { this.grant = v; return this; }
+            public Builder clientId(String v) { this.clientId = v; return this; }
+            public Builder clientSecret(String v) { this.clientSecret = v; return this; }
+            public Builder refreshMargin(Duration v) { this.refreshMargin = v; return this; }
+            public Builder rotatingRefresh(boolean v) { this.rotatingRefresh = v; return this; }
+            public Builder defaultTtl(Duration v) { this.defaultTtl = v; return this; }
+            public Builder tokenHeaders(Map<String, String> v) { this.tokenHeaders = v; return this; }
+            public Builder jsonBody(boolean v) { this.jsonBody = v; return this; }
+            public Builder sessions(int v) { this.sessions = v; return this; }
+
+            public OAuth2 build() {
+                return new OAuth2(tokenUrl, grant, clientId, clientSecret, refreshMargin, rotatingRefresh, defaultTtl, tokenHeaders,
+                        jsonBody, sessions);
+            }
         }
 
         /** Secrets stay out of logs, events and status pages. */

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -172,7 +171,7 @@ public final class OAuthTokens {
                 if (done != null) return done;
                 throw new TimeoutException();
             }
-            return running.get(left.toMillis() + 1, TimeUnit.MILLISECONDS);
+            return context.time().await(running, left);
         } catch (TimeoutException e) {
             return new TokenState.Failed(ErrorClass.timeout, 0, "the call's deadline passed while waiting for the token refresh in flight", null);
         } catch (InterruptedException e) {
@@ -214,7 +213,7 @@ public final class OAuthTokens {
             }
             timeout = min(timeout, left);
         }
-        long start = System.nanoTime();
+        long start = context.time().nanoTime();
         String held = slot.refreshToken;
         String grant = held != null ? TokenEndpoint.REFRESH_GRANT : config.grant();
         TokenEndpoint.Answer answer = null;
@@ -251,7 +250,7 @@ public final class OAuthTokens {
         if (answer == null) {
             return new TokenState.Failed(ErrorClass.timeout, 0, "the call's deadline passed before the token could be refreshed", null);
         }
-        long micros = (System.nanoTime() - start) / 1_000;
+        long micros = (context.time().nanoTime() - start) / 1_000;
         return switch (answer) {
             case TokenEndpoint.Granted g -> {
                 keepRefreshToken(slot, held, g.refreshToken(), grant);

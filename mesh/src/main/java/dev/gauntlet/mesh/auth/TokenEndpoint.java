@@ -67,7 +67,7 @@ public final class TokenEndpoint {
      * client that fetches a token once does. The access token, or an exception saying why there is none.
      */
     public static String fetchOnce(AuthConfig.OAuth2 config, HttpClient http, Duration timeout) {
-        Answer a = new TokenEndpoint(config, http, java.time.InstantSource.system()).primary(timeout);
+        Answer a = new TokenEndpoint(config, http, dev.gauntlet.mesh.time.TimeSource.SYSTEM).primary(timeout);
         if (a instanceof Granted g) return g.accessToken();
         TokenState.Failed f = (TokenState.Failed) a;
         throw new IllegalStateException("token endpoint " + config.tokenUrl() + ": " + f.errorClass() + ": " + f.message());

@@ -23,7 +23,6 @@ public record DlqConfig(double replayRps, Duration baseDelay, int maxReplays, Du
      * minutes), and a read-back before that could miss a write that then lands.
      */
     public static final Duration IN_FLIGHT_FOR = Duration.ofMinutes(2);
-    public static final DlqConfig DEFAULT = new DlqConfig(20, Duration.ofMillis(500), 10, READ_BACK_AFTER, IN_FLIGHT_FOR);
 
     public DlqConfig {
         Checks.positive("dlq.replay_rps", replayRps);
@@ -35,13 +34,38 @@ public record DlqConfig(double replayRps, Duration baseDelay, int maxReplays, Du
         if (inFlightFor.isNegative()) throw new IllegalArgumentException("dlq.in_flight_for must be ≥ 0, was " + inFlightFor);
     }
 
-    public DlqConfig(double replayRps, Duration baseDelay, int maxReplays, Duration readBackAfter) {
-        this(replayRps, baseDelay, maxReplays, readBackAfter, IN_FLIGHT_FOR);
+    /** The defaults (20 replays a second, 500 ms backoff, 10 replays, read-backs after 2 minutes): {@link Builder}'s. */
+    public static final DlqConfig DEFAULT = builder().build();
+
+    public static Builder builder() {
+        return new Builder();
     }
 
-    /** With the default {@link #READ_BACK_AFTER}. */
-    public DlqConfig(double replayRps, Duration baseDelay, int maxReplays) {
-        this(replayRps, baseDelay, maxReplays, READ_BACK_AFTER, IN_FLIGHT_FOR);
+    /** A builder holding this config's values, to change a few. */
+    public Builder toBuilder() {
+        return builder().replayRps(replayRps).baseDelay(baseDelay).maxReplays(maxReplays).readBackAfter(readBackAfter)
+                .inFlightFor(inFlightFor);
+    }
+
+    /** Named settings over the defaults; {@link #build()} refuses bad values, naming the field and the value. */
+    public static final class Builder {
+        private double replayRps = 20;
+        private Duration baseDelay = Duration.ofMillis(500);
+        private int maxReplays = 10;
+        private Duration readBackAfter = READ_BACK_AFTER;
+        private Duration inFlightFor = IN_FLIGHT_FOR;
+
+        private Builder() {}
+
+        public Builder replayRps(double v) { this.replayRps = v; return this; }
+        public Builder baseDelay(Duration v) { this.baseDelay = v; return this; }
+        public Builder maxReplays(int v) { this.maxReplays = v; return this; }
+        public Builder readBackAfter(Duration v) { this.readBackAfter = v; return this; }
+        public Builder inFlightFor(Duration v) { this.inFlightFor = v; return this; }
+
+        public DlqConfig build() {
+            return new DlqConfig(replayRps, baseDelay, maxReplays, readBackAfter, inFlightFor);
+        }
     }
 
     /**

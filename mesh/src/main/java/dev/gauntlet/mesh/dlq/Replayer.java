@@ -209,6 +209,7 @@ public final class Replayer implements AutoCloseable {
         all.add(loop);
         try {
             // Not interrupted at once: an interrupted replay would look like a failed one. The passes end by themselves.
+            // Real time on purpose: a bound on how long close() waits for real threads to end, whatever the mesh's time.
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             for (Thread t : all) t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
             for (Thread t : all) {

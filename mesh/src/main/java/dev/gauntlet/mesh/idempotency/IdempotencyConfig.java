@@ -19,9 +19,6 @@ import java.util.List;
  *                  column); null: the vendor's default
  */
 public record IdempotencyConfig(String header, boolean enabled, List<String> readPaths, String opIdField) {
-    /** A generic REST upstream's defaults: keys in Idempotency-Key. */
-    public static final IdempotencyConfig DEFAULT = new IdempotencyConfig("Idempotency-Key", true);
-
     public IdempotencyConfig {
         Checks.text("idempotency.header", header);
         if (opIdField != null && opIdField.isBlank()) throw new IllegalArgumentException("idempotency.op_id_field must not be blank");
@@ -31,18 +28,43 @@ public record IdempotencyConfig(String header, boolean enabled, List<String> rea
         }
     }
 
-    public IdempotencyConfig(String header, boolean enabled) {
-        this(header, enabled, List.of(), null);
+    /** A generic REST upstream's defaults (keys in Idempotency-Key, no read paths): {@link Builder}'s. */
+    public static final IdempotencyConfig DEFAULT = builder().build();
+
+    public static Builder builder() {
+        return new Builder();
     }
 
-    public IdempotencyConfig(String header, boolean enabled, List<String> readPaths) {
-        this(header, enabled, readPaths, null);
+    /** A builder holding this config's values, to change a few. */
+    public Builder toBuilder() {
+        return builder().header(header).enabled(enabled).readPaths(readPaths).opIdField(opIdField);
+    }
+
+    /** Named settings over the defaults; {@link #build()} refuses bad values, naming the field and the value. */
+    public static final class Builder {
+        private String header = "Idempotency-Key";
+        private boolean enabled = true;
+        private List<String> readPaths = List.of();
+        private String opIdField;
+
+        private Builder() {}
+
+        public Builder header(String v) { this.header = v; return this; }
+        public Builder enabled(boolean v) { this.enabled = v; return this; }
+        public Builder readPaths(List<String> v) { this.readPaths = v; return this; }
+        /** null: the vendor's default. */
+        public Builder opIdField(String v) { this.opIdField = v; return this; }
+
+        public IdempotencyConfig build() {
+            return new IdempotencyConfig(header, enabled, readPaths, opIdField);
+        }
     }
 
     /** A vendor's defaults: its key header when it has one (keys on), its read paths. */
     public static IdempotencyConfig forVendor(Vendor vendor) {
         String h = vendor.idempotencyHeader();
-        return new IdempotencyConfig(h == null ? "Idempotency-Key" : h, h != null, vendor.readPaths(), null);
+        Builder b = builder().enabled(h != null).readPaths(vendor.readPaths());
+        return (h == null ? b : b.header(h)).build();
     }
 
     /** Whether the call changes state upstream: not GET, HEAD or OPTIONS, and not one of the {@link #readPaths}. */

@@ -16,8 +16,6 @@ public record LimitConfig(double initialRps, double minRps, double maxRps, int b
      * one SSE snapshot from 15 KB to 2.9 MB. 100 is far above any tenant list we ship and keeps a snapshot small.
      */
     public static final int DEFAULT_MAX_TENANTS = 100;
-    public static final LimitConfig DEFAULT = new LimitConfig(50, 1, 1000, 50);
-
     public LimitConfig {
         Checks.positive("limit.initial_rps", initialRps);
         Checks.positive("limit.min_rps", minRps);
@@ -31,11 +29,38 @@ public record LimitConfig(double initialRps, double minRps, double maxRps, int b
         Checks.atLeast("limit.max_tenants", 1, maxTenants);
     }
 
-    public LimitConfig(double initialRps, double minRps, double maxRps, int burst, int maxInFlight) {
-        this(initialRps, minRps, maxRps, burst, maxInFlight, DEFAULT_MAX_TENANTS);
+    /** The defaults (50 rps between 1 and 1,000, a burst of 50, 64 in flight, 100 tenants): {@link Builder}'s. */
+    public static final LimitConfig DEFAULT = builder().build();
+
+    public static Builder builder() {
+        return new Builder();
     }
 
-    public LimitConfig(double initialRps, double minRps, double maxRps, int burst) {
-        this(initialRps, minRps, maxRps, burst, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_TENANTS);
+    /** A builder holding this config's values, to change a few. */
+    public Builder toBuilder() {
+        return builder().initialRps(initialRps).minRps(minRps).maxRps(maxRps).burst(burst).maxInFlight(maxInFlight).maxTenants(maxTenants);
+    }
+
+    /** Named settings over the defaults; {@link #build()} refuses bad values, naming the field and the value. */
+    public static final class Builder {
+        private double initialRps = 50;
+        private double minRps = 1;
+        private double maxRps = 1000;
+        private int burst = 50;
+        private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+        private int maxTenants = DEFAULT_MAX_TENANTS;
+
+        private Builder() {}
+
+        public Builder initialRps(double v) { this.initialRps = v; return this; }
+        public Builder minRps(double v) { this.minRps = v; return this; }
+        public Builder maxRps(double v) { this.maxRps = v; return this; }
+        public Builder burst(int v) { this.burst = v; return this; }
+        public Builder maxInFlight(int v) { this.maxInFlight = v; return this; }
+        public Builder maxTenants(int v) { this.maxTenants = v; return this; }
+
+        public LimitConfig build() {
+            return new LimitConfig(initialRps, minRps, maxRps, burst, maxInFlight, maxTenants);
+        }
     }
 }

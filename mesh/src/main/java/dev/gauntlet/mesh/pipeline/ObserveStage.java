@@ -16,8 +16,11 @@ public final class ObserveStage implements Stage {
     /** Calls that entered the pipeline and have no outcome yet (a run waits for them before its checker reads the ledger). */
     private final java.util.concurrent.atomic.LongAdder inFlight = new java.util.concurrent.atomic.LongAdder();
 
+    private final dev.gauntlet.mesh.time.TimeSource time;
+
     public ObserveStage(ConnectorSpec spec, MeshContext context) {
         this.metrics = context.metrics().connector(spec.id());
+        this.time = context.time();
     }
 
     @Override
@@ -27,13 +30,13 @@ public final class ObserveStage implements Stage {
 
     @Override
     public Outcome handle(Exchange exchange, Chain next) {
-        // Latency by the monotonic nanosecond counter, as the transport times attempts: the injected clock gives
-        // instants (and allocates one per read), and a fake clock would make every call last zero.
-        long start = System.nanoTime();
+        // Latency by the time source's monotonic counter, as the transport times attempts: the clock gives instants
+        // (and allocates one per read).
+        long start = time.nanoTime();
         inFlight.increment();
         try {
             Outcome outcome = next.proceed(exchange);
-            metrics.record(exchange.attempts(), outcome, System.nanoTime() - start);
+            metrics.record(exchange.attempts(), outcome, time.nanoTime() - start);
             return outcome;
         } finally {
             inFlight.decrement();

@@ -79,7 +79,7 @@ public final class TransportStage implements Stage {
             }
             try {
                 // Waiting for a slot is the mesh's own throttling (like waiting for a token): nothing was sent.
-                if (!inFlight.tryAcquire(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                if (!context.time().acquire(inFlight, timeout)) {
                     return Outcome.Failure.of(ErrorClass.rate_limit, "throttled by the mesh: all " + spec.limit().maxInFlight()
                             + " connections of " + spec.id() + " stayed busy for " + timeout.toMillis() + " ms");
                 }
@@ -122,7 +122,7 @@ public final class TransportStage implements Stage {
         long n = reads.incrementAndGet();
         var first = context.http().sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
         try {
-            return first.get(after.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+            return context.time().await(first, after);
         } catch (java.util.concurrent.TimeoutException slow) {
             if (hedges.get() + 1 > n * HEDGE_SHARE + 5 || !inFlight.tryAcquire()) return await(first);
             hedges.incrementAndGet();
@@ -212,7 +212,7 @@ public final class TransportStage implements Stage {
 
     private Outcome send(Exchange exchange, HttpRequest request) {
         Instant at = context.clock().instant();
-        long start = System.nanoTime();
+        long start = context.time().nanoTime();
         int number = Math.max(1, exchange.attemptNumber());
         java.time.Duration hedgeAfter = hedgeAfter();
         boolean hedging = hedgeAfter != null && !exchange.isWrite();
@@ -225,7 +225,7 @@ public final class TransportStage implements Stage {
             Classifier.Verdict v = classifier.judge(response, context.clock().instant());
             String message = v.isSuccess() ? (hedged[0] ? "hedged" : null)
                     : "HTTP " + r.statusCode() + (v.rule() == null ? "" : " (" + v.rule() + ")") + (hedged[0] ? ", hedged" : "");
-            long micros = (System.nanoTime() - start) / 1_000;
+            long micros = (context.time().nanoTime() - start) / 1_000;
             latency.record(micros);
             exchange.record(new Attempt(number, at, micros / 1_000, r.statusCode(), v.errorClass(), message));
             if (v.isSuccess()) return new Outcome.Success(response);
@@ -233,11 +233,11 @@ public final class TransportStage implements Stage {
         } catch (IOException e) {
             ErrorClass failure = classifier.classify(e);
             String message = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-            exchange.record(new Attempt(number, at, (System.nanoTime() - start) / 1_000_000, 0, failure, message));
+            exchange.record(new Attempt(number, at, (context.time().nanoTime() - start) / 1_000_000, 0, failure, message));
             return new Outcome.Failure(failure, 0, message, null, null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            exchange.record(new Attempt(number, at, (System.nanoTime() - start) / 1_000_000, 0, ErrorClass.timeout, "interrupted"));
+            exchange.record(new Attempt(number, at, (context.time().nanoTime() - start) / 1_000_000, 0, ErrorClass.timeout, "interrupted"));
             return Outcome.Failure.of(ErrorClass.timeout, "interrupted");
         }
     }

@@ -19,8 +19,6 @@ public record RetryConfig(int maxAttempts, Duration baseDelay, Duration maxDelay
     /** At most 20 retries saved up: the burst an outage's onset can add on top of the ratio. */
     public static final double DEFAULT_CAP = 20;
 
-    public static final RetryConfig DEFAULT = new RetryConfig(4, Duration.ofMillis(50), Duration.ofSeconds(5), 0.1);
-
     public RetryConfig {
         Checks.atLeast("retry.max_attempts", 1, maxAttempts);
         Checks.positive("retry.base_delay", baseDelay);
@@ -32,12 +30,42 @@ public record RetryConfig(int maxAttempts, Duration baseDelay, Duration maxDelay
         if (maxWait != null) Checks.positive("retry.max_wait", maxWait);
     }
 
-    public RetryConfig(int maxAttempts, Duration baseDelay, Duration maxDelay, double budgetRatio, double budgetPerSuccess, double budgetCap) {
-        this(maxAttempts, baseDelay, maxDelay, budgetRatio, budgetPerSuccess, budgetCap, null);
+    /** The defaults (4 attempts, 50 ms to 5 s backoff, 10 % budget): {@link Builder}'s. */
+    public static final RetryConfig DEFAULT = builder().build();
+
+    public static Builder builder() {
+        return new Builder();
     }
 
-    /** With the default budget earnings and cap. */
-    public RetryConfig(int maxAttempts, Duration baseDelay, Duration maxDelay, double budgetRatio) {
-        this(maxAttempts, baseDelay, maxDelay, budgetRatio, DEFAULT_PER_SUCCESS, DEFAULT_CAP, null);
+    /** A builder holding this config's values, to change a few. */
+    public Builder toBuilder() {
+        return builder().maxAttempts(maxAttempts).baseDelay(baseDelay).maxDelay(maxDelay).budgetRatio(budgetRatio)
+                .budgetPerSuccess(budgetPerSuccess).budgetCap(budgetCap).maxWait(maxWait);
+    }
+
+    /** Named settings over the defaults; {@link #build()} refuses bad values, naming the field and the value. */
+    public static final class Builder {
+        private int maxAttempts = 4;
+        private Duration baseDelay = Duration.ofMillis(50);
+        private Duration maxDelay = Duration.ofSeconds(5);
+        private double budgetRatio = 0.1;
+        private double budgetPerSuccess = DEFAULT_PER_SUCCESS;
+        private double budgetCap = DEFAULT_CAP;
+        private Duration maxWait;
+
+        private Builder() {}
+
+        public Builder maxAttempts(int v) { this.maxAttempts = v; return this; }
+        public Builder baseDelay(Duration v) { this.baseDelay = v; return this; }
+        public Builder maxDelay(Duration v) { this.maxDelay = v; return this; }
+        public Builder budgetRatio(double v) { this.budgetRatio = v; return this; }
+        public Builder budgetPerSuccess(double v) { this.budgetPerSuccess = v; return this; }
+        public Builder budgetCap(double v) { this.budgetCap = v; return this; }
+        /** null: no bound but the call's deadline. */
+        public Builder maxWait(Duration v) { this.maxWait = v; return this; }
+
+        public RetryConfig build() {
+            return new RetryConfig(maxAttempts, baseDelay, maxDelay, budgetRatio, budgetPerSuccess, budgetCap, maxWait);
+        }
     }
 }

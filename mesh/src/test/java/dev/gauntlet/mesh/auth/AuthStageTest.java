@@ -48,7 +48,7 @@ class AuthStageTest {
     final List<MeshEvent> published = new CopyOnWriteArrayList<>();
     final MemoryStore store = new MemoryStore();
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    final MeshContext context = new MeshContext(time, time, events, store, http, new MemoryDeadLetters(time));
+    final MeshContext context = new MeshContext(time, events, store, http, new MemoryDeadLetters(time));
 
     {
         events.subscribe(published::add);
@@ -266,7 +266,7 @@ class AuthStageTest {
 
     @Test
     void shouldInjectTheApiKeyOnEveryAttemptAndTakeItOffAfterwards() {
-        var spec = spec(new AuthConfig.ApiKey("X-API-Key", "Key ", "k-123"));
+        var spec = spec(AuthConfig.ApiKey.builder().header("X-API-Key").prefix("Key ").key("k-123").build());
         var stage = new AuthStage(spec, context);
         var above = new Above();
         var upstream = new Upstream(n -> OK);

@@ -53,7 +53,7 @@ class TokenRetryTest {
     private MeshException.CallFailed callWith(int failures) {
         failFirst = failures;
         String base = "http://127.0.0.1:" + server.getAddress().getPort();
-        try (Mesh mesh = Mesh.builder().clock(time).sleeper(time).build()) {
+        try (Mesh mesh = Mesh.builder().time(time).build()) {
             var c = mesh.register(ConnectorSpec.builder("api", base)
                     .auth(AuthConfig.OAuth2.clientCredentials(base + "/token", "id", "secret")).build());
             try {

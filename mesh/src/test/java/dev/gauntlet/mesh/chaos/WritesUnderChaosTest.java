@@ -51,17 +51,19 @@ class WritesUnderChaosTest {
     }
 
     static Map<String, ConnectorSpec> connectors() {
-        var fast = new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(15));
-        var retry = new RetryConfig(4, Duration.ofMillis(20), Duration.ofMillis(300), 0.5);
+        var fast = Timeouts.builder().attempt(Duration.ofSeconds(3)).total(Duration.ofSeconds(15)).build();
+        var retry = RetryConfig.builder().maxAttempts(4).baseDelay(Duration.ofMillis(20)).maxDelay(Duration.ofMillis(300))
+                .budgetRatio(0.5).build();
         return Map.of(
                 "stripe_mock", ConnectorSpec.builder("stripe_mock", farm.serviceUrl("stripe_mock")).flavor("stripe")
-                        .auth(new AuthConfig.ApiKey("Authorization", "Bearer ", "sk_test_gauntlet_4eC39HqLyjWDarjtT1zdp7dc"))
+                        .auth(AuthConfig.ApiKey.bearer("sk_test_gauntlet_4eC39HqLyjWDarjtT1zdp7dc"))
                         .timeouts(fast).retry(retry).build(),
                 "mongodb_mock", ConnectorSpec.builder("mongodb_mock", farm.serviceUrl("mongodb_mock")).flavor("mongodb")
-                        .auth(new AuthConfig.ApiKey("apiKey", "", "mdb-gauntlet-key")).timeouts(fast).retry(retry).build(),
+                        .auth(AuthConfig.ApiKey.builder().header("apiKey").key("mdb-gauntlet-key").build()).timeouts(fast)
+                                .retry(retry).build(),
                 "datadog_mock", ConnectorSpec.builder("datadog_mock", farm.serviceUrl("datadog_mock")).flavor("datadog")
-                        .auth(new AuthConfig.ApiKey("DD-API-KEY", "", "dd-gauntlet-api-key"))
-                        .idempotency(new IdempotencyConfig("Idempotency-Key", false)).timeouts(fast).retry(retry).build());
+                        .auth(AuthConfig.ApiKey.builder().header("DD-API-KEY").key("dd-gauntlet-api-key").build())
+                        .idempotency(IdempotencyConfig.builder().enabled(false).build()).timeouts(fast).retry(retry).build());
     }
 
     static Object body(String service, String op) {

@@ -31,13 +31,14 @@ class CircuitStageTest {
     final FakeTime time = new FakeTime();
     final EventBus events = new EventBus();
     final List<MeshEvent> published = new ArrayList<>();
-    final MeshContext context = new MeshContext(time, time, events, new MemoryStore(), null, new MemoryDeadLetters(time));
+    final MeshContext context = new MeshContext(time, events, new MemoryStore(), null, new MemoryDeadLetters(time));
 
     {
         events.subscribe(published::add);
     }
 
-    static final CircuitConfig CONFIG = new CircuitConfig(50, 10, 5, Duration.ofSeconds(5), 2);
+    static final CircuitConfig CONFIG = CircuitConfig.builder().failureRatePercent(50).windowCalls(10).minimumCalls(5)
+            .openFor(Duration.ofSeconds(5)).halfOpenCalls(2).build();
 
     /** Answers what {@code answer} says for the request; counts attempts. */
     static final class Upstream implements Stage {

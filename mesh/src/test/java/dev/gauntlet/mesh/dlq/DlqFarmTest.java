@@ -65,7 +65,8 @@ class DlqFarmTest {
 
     ConnectorSpec.Builder stripe() {
         return ConnectorSpec.builder("stripe_mock", farm.serviceUrl("stripe_mock")).flavor("stripe").header("Authorization", KEY)
-                .retry(new RetryConfig(1, Duration.ofMillis(1), Duration.ofMillis(1), 0.1));
+                .retry(RetryConfig.builder().maxAttempts(1).baseDelay(Duration.ofMillis(1)).maxDelay(Duration.ofMillis(1))
+                        .budgetRatio(0.1).build());
     }
 
     static Map<String, Object> customer(String opId) {
@@ -85,7 +86,7 @@ class DlqFarmTest {
         FakeTime time = new FakeTime();
         String op = "crash-" + System.nanoTime();
         String key;
-        try (Mesh mesh = Mesh.builder().clock(time).sleeper(time).store(SqliteStore.open(dataDir)).background(false).build()) {
+        try (Mesh mesh = Mesh.builder().time(time).store(SqliteStore.open(dataDir)).background(false).build()) {
             Connector c = mesh.register(stripe().build());
             MeshResponse first = c.post("/v1/customers", customer(op), op);
             assertThat(first.status()).isEqualTo(200);
@@ -100,7 +101,7 @@ class DlqFarmTest {
 
         // The next process opens the store: the stale intent goes to the DLQ with its key, and is replayed.
         List<MeshEvent> events = new CopyOnWriteArrayList<>();
-        try (Mesh mesh = Mesh.builder().clock(time).sleeper(time).store(SqliteStore.open(dataDir)).background(false).build()) {
+        try (Mesh mesh = Mesh.builder().time(time).store(SqliteStore.open(dataDir)).background(false).build()) {
             mesh.events().subscribe(events::add);
             mesh.register(stripe().build());
             DlqEntry recovered = mesh.deadLetters().list().getFirst();
@@ -177,7 +178,8 @@ class DlqFarmTest {
             // The farm shows a commit at once: a read-back that misses a write is final at once (read_back_after 0).
             // Stripe saves a keyed 500 and marks it Stripe-Should-Retry: false; those writes are read back and sent
             // again under a fresh key, the others replayed with theirs.
-            Connector c = mesh.register(stripe().dlq(new DlqConfig(200, Duration.ofMillis(300), 50, Duration.ZERO)).build());
+            Connector c = mesh.register(stripe().dlq(DlqConfig.builder().replayRps(200).baseDelay(Duration.ofMillis(300))
+                    .maxReplays(50).readBackAfter(Duration.ZERO).build()).build());
             var ids = new ArrayList<String>();
             for (int i = 0; i < 20; i++) {
                 try {
@@ -202,9 +204,10 @@ class DlqFarmTest {
         var body = Map.of("series", List.of(Map.of("metric", "gauntlet.ops", "type", 1,
                 "points", List.of(Map.of("timestamp", System.currentTimeMillis() / 1000, "value", 1)), "tags", List.of("op_id:" + op))));
         var datadog = ConnectorSpec.builder("datadog_mock", farm.serviceUrl("datadog_mock")).flavor("datadog")
-                .header("DD-API-KEY", "dd-gauntlet-api-key").dlq(new DlqConfig(100, Duration.ofSeconds(1), 3, Duration.ZERO, Duration.ofSeconds(10)));
+                .header("DD-API-KEY", "dd-gauntlet-api-key").dlq(DlqConfig.builder().replayRps(100).baseDelay(Duration.ofSeconds(1))
+                        .maxReplays(3).readBackAfter(Duration.ZERO).inFlightFor(Duration.ofSeconds(10)).build());
         String key = IdempotencyKeys.derive("datadog_mock", new MeshRequest("POST", "/api/v2/series", null, null, null, op, null));
-        try (Mesh mesh = Mesh.builder().clock(time).sleeper(time).store(SqliteStore.open(dataDir)).background(false).build()) {
+        try (Mesh mesh = Mesh.builder().time(time).store(SqliteStore.open(dataDir)).background(false).build()) {
             Connector c = mesh.register(datadog.build());
             assertThat(c.post("/api/v2/series", body, op).status()).isEqualTo(202);
             // The process "dies" after Datadog committed the point but before the intent was completed: no key exists
@@ -213,7 +216,7 @@ class DlqFarmTest {
         }
         time.advance(Duration.ofMinutes(5));
 
-        try (Mesh mesh = Mesh.builder().clock(time).sleeper(time).store(SqliteStore.open(dataDir)).background(false).build()) {
+        try (Mesh mesh = Mesh.builder().time(time).store(SqliteStore.open(dataDir)).background(false).build()) {
             mesh.register(datadog.build()); // after the recovery at build, as a server registers its connectors
             DlqEntry recovered = mesh.deadLetters().list().getFirst();
             assertThat(recovered.opId()).isEqualTo(op);

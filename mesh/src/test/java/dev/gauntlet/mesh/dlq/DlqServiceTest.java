@@ -59,15 +59,16 @@ class DlqServiceTest {
     }
 
     Mesh open() {
-        Mesh m = Mesh.builder().clock(time).sleeper(time).store(SqliteStore.open(dir)).background(false).replayParallelism(1).build();
+        Mesh m = Mesh.builder().time(time).store(SqliteStore.open(dir)).background(false).replayParallelism(1).build();
         m.events().subscribe(events::add);
         return m;
     }
 
     Connector down(DlqConfig dlq, boolean keyed) {
         return mesh.register(ConnectorSpec.builder("shop", downUrl)
-                .retry(new RetryConfig(1, Duration.ofMillis(10), Duration.ofMillis(10), 0.1))
-                .idempotency(new IdempotencyConfig("Idempotency-Key", keyed))
+                .retry(RetryConfig.builder().maxAttempts(1).baseDelay(Duration.ofMillis(10)).maxDelay(Duration.ofMillis(10))
+                        .budgetRatio(0.1).build())
+                .idempotency(IdempotencyConfig.builder().enabled(keyed).build())
                 .dlq(dlq).build());
     }
 
@@ -111,7 +112,7 @@ class DlqServiceTest {
 
     @Test
     void shouldBackOffBetweenReplaysAndDeclareTheEntryDeadAfterTheMaximum() {
-        Connector c = down(new DlqConfig(100, Duration.ofSeconds(1), 3), true);
+        Connector c = down(DlqConfig.builder().replayRps(100).baseDelay(Duration.ofSeconds(1)).maxReplays(3).build(), true);
         String id = park(c, "op-1");
         String key = mesh.deadLetters().entry(id).orElseThrow().idempotencyKey();
 
@@ -150,7 +151,7 @@ class DlqServiceTest {
 
     @Test
     void shouldLeaveAnUnknownOutcomeToAPersonWhoMayReplayOrDiscardIt() {
-        Connector c = down(new DlqConfig(100, Duration.ofSeconds(1), 3), false);
+        Connector c = down(DlqConfig.builder().replayRps(100).baseDelay(Duration.ofSeconds(1)).maxReplays(3).build(), false);
         String id = park(c, "op-1");
         assertThat(mesh.deadLetters().entry(id).orElseThrow().unknownOutcome()).isTrue();
 
@@ -174,7 +175,7 @@ class DlqServiceTest {
 
     @Test
     void shouldNotCountAReplayWhenTheBreakerRefusedIt() {
-        Connector c = down(new DlqConfig(100, Duration.ofSeconds(1), 2), true);
+        Connector c = down(DlqConfig.builder().replayRps(100).baseDelay(Duration.ofSeconds(1)).maxReplays(2).build(), true);
         String id = park(c, "op-1");
         DlqService dlq = mesh.deadLetters();
         Exchange replay = new Exchange(c.spec(), mesh.context(), write("op-1"));
@@ -194,7 +195,7 @@ class DlqServiceTest {
 
     @Test
     void shouldReplayNoFasterThanTheReplayRateWhenManyEntriesAreDue() {
-        Connector c = down(new DlqConfig(2, Duration.ofSeconds(1), 10), true);
+        Connector c = down(DlqConfig.builder().replayRps(2).baseDelay(Duration.ofSeconds(1)).maxReplays(10).build(), true);
         for (int i = 0; i < 5; i++) park(c, "op-" + i);
         time.advance(Duration.ofSeconds(1));
 

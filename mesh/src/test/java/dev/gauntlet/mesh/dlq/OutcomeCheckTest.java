@@ -53,9 +53,10 @@ class OutcomeCheckTest {
 
     static ConnectorSpec datadog(Duration readBackAfter) {
         return ConnectorSpec.builder("datadog_mock", farm.serviceUrl("datadog_mock")).flavor("datadog")
-                .auth(new AuthConfig.ApiKey("DD-API-KEY", "", "dd-gauntlet-api-key"))
-                .idempotency(new IdempotencyConfig("Idempotency-Key", false))
-                .dlq(new DlqConfig(20, Duration.ofMillis(500), 10, readBackAfter)).build();
+                .auth(AuthConfig.ApiKey.builder().header("DD-API-KEY").key("dd-gauntlet-api-key").build())
+                .idempotency(IdempotencyConfig.builder().enabled(false).build())
+                .dlq(DlqConfig.builder().replayRps(20).baseDelay(Duration.ofMillis(500)).maxReplays(10).readBackAfter(readBackAfter)
+                        .build()).build();
     }
 
     static byte[] series(String op, long ts) {
@@ -80,7 +81,7 @@ class OutcomeCheckTest {
     @Test
     void shouldSettleACommittedWriteWithoutSendingItAgainAndReplayOneThatWasNot() throws Exception {
         FakeTime time = new FakeTime();
-        try (Mesh mesh = Mesh.builder().clock(time).background(false).build()) {
+        try (Mesh mesh = Mesh.builder().time(time).background(false).build()) {
             Connector dd = mesh.register(datadog());
             List<MeshEvent> events = new CopyOnWriteArrayList<>();
             mesh.events().subscribe(events::add);
@@ -111,7 +112,7 @@ class OutcomeCheckTest {
     @Test
     void shouldWaitForReadBackAfterBeforeTakingNotFoundAsNotCommitted() throws Exception {
         FakeTime time = new FakeTime();
-        try (Mesh mesh = Mesh.builder().clock(time).background(false).build()) {
+        try (Mesh mesh = Mesh.builder().time(time).background(false).build()) {
             mesh.register(datadog(DlqConfig.READ_BACK_AFTER));
             DlqRepository repo = mesh.deadLetters().repository();
             Instant parked = time.instant();
@@ -135,7 +136,7 @@ class OutcomeCheckTest {
     @Test
     void shouldLeaveToAPersonWhatTheReadCannotTell() throws Exception {
         FakeTime time = new FakeTime();
-        try (Mesh mesh = Mesh.builder().clock(time).background(false).build()) {
+        try (Mesh mesh = Mesh.builder().time(time).background(false).build()) {
             mesh.register(datadog());
             DlqRepository repo = mesh.deadLetters().repository();
             // No op_id tag in the body: the read would not know which point is this write's.
@@ -163,10 +164,10 @@ class OutcomeCheckTest {
         try (var s = new java.net.ServerSocket(0)) {
             closedPort = "http://127.0.0.1:" + s.getLocalPort();
         }
-        try (Mesh mesh = Mesh.builder().clock(time).background(false).build()) {
+        try (Mesh mesh = Mesh.builder().time(time).background(false).build()) {
             mesh.register(ConnectorSpec.builder("datadog_mock", closedPort).flavor("datadog")
-                    .auth(new AuthConfig.ApiKey("DD-API-KEY", "", "dd-gauntlet-api-key"))
-                    .idempotency(new IdempotencyConfig("Idempotency-Key", false)).build());
+                    .auth(AuthConfig.ApiKey.builder().header("DD-API-KEY").key("dd-gauntlet-api-key").build())
+                    .idempotency(IdempotencyConfig.builder().enabled(false).build()).build());
             DlqRepository repo = mesh.deadLetters().repository();
             Instant parked = time.instant();
             repo.insertEntry(unknown("dlq-down", "datadog_mock", "down", series("down", 1_700_000_000L), parked));
@@ -184,9 +185,9 @@ class OutcomeCheckTest {
     @Test
     void shouldNotReadBackForVendorsWithoutAWayToTell() {
         FakeTime time = new FakeTime();
-        try (Mesh mesh = Mesh.builder().clock(time).background(false).build()) {
+        try (Mesh mesh = Mesh.builder().time(time).background(false).build()) {
             mesh.register(ConnectorSpec.builder("things", farm.serviceUrl("stripe_mock")).flavor("stripe")
-                    .auth(new AuthConfig.ApiKey("Authorization", "Bearer ", "sk_test_gauntlet_4eC39HqLyjWDarjtT1zdp7dc")).build());
+                    .auth(AuthConfig.ApiKey.bearer("sk_test_gauntlet_4eC39HqLyjWDarjtT1zdp7dc")).build());
             DlqRepository repo = mesh.deadLetters().repository();
             repo.insertEntry(unknown("dlq-stripe", "things", "s-1", series("s-1", 1), time.instant()));
 

@@ -57,12 +57,14 @@ class ReplayIsolationTest {
 
     ConnectorSpec mongo() {
         return ConnectorSpec.builder("mongodb_mock", farm.serviceUrl("mongodb_mock")).flavor("mongodb")
-                .auth(new AuthConfig.ApiKey("apiKey", "", "mdb-gauntlet-key"))
-                .timeouts(new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(10)))
-                .retry(new RetryConfig(2, Duration.ofMillis(5), Duration.ofMillis(20), 0.5))
+                .auth(AuthConfig.ApiKey.builder().header("apiKey").key("mdb-gauntlet-key").build())
+                .timeouts(Timeouts.builder().attempt(Duration.ofSeconds(3)).total(Duration.ofSeconds(10)).build())
+                .retry(RetryConfig.builder().maxAttempts(2).baseDelay(Duration.ofMillis(5)).maxDelay(Duration.ofMillis(20))
+                        .budgetRatio(0.5).build())
                 // Opens easily, so that replays sharing it would surely refuse the reads.
-                .circuit(new CircuitConfig(50, 10, 5, Duration.ofMillis(50), 10))
-                .dlq(new DlqConfig(500, Duration.ofMillis(10), 2, Duration.ZERO))
+                .circuit(CircuitConfig.builder().failureRatePercent(50).windowCalls(10).minimumCalls(5)
+                        .openFor(Duration.ofMillis(50)).halfOpenCalls(10).build())
+                .dlq(DlqConfig.builder().replayRps(500).baseDelay(Duration.ofMillis(10)).maxReplays(2).readBackAfter(Duration.ZERO).build())
                 .build();
     }
 
@@ -152,8 +154,10 @@ class ReplayIsolationTest {
         try (Mesh mesh = Mesh.builder().store(SqliteStore.open(dataDir)).background(false).build()) {
             String url = "http://127.0.0.1:" + upstream.getAddress().getPort() + "/api";
             Connector c = mesh.register(ConnectorSpec.builder("shop", url).flavor("stripe")
-                    .retry(new RetryConfig(1, Duration.ofMillis(1), Duration.ofMillis(1), 0.5))
-                    .dlq(new DlqConfig(100, Duration.ofMillis(10), 1, Duration.ZERO)).build());
+                    .retry(RetryConfig.builder().maxAttempts(1).baseDelay(Duration.ofMillis(1)).maxDelay(Duration.ofMillis(1))
+                            .budgetRatio(0.5).build())
+                    .dlq(DlqConfig.builder().replayRps(100).baseDelay(Duration.ofMillis(10)).maxReplays(1)
+                            .readBackAfter(Duration.ZERO).build()).build());
             Instant now = Instant.now();
             mesh.deadLetters().repository().insertEntry(new DlqEntry("dlq_busy", "shop", "default", "POST", "/v1/customers", Map.of(),
                     "name=a".getBytes(StandardCharsets.UTF_8), "application/x-www-form-urlencoded", "key-busy", "op-busy", List.of(),

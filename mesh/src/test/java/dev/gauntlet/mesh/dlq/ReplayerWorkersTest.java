@@ -34,13 +34,14 @@ class ReplayerWorkersTest {
              ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
              Mesh mesh = Mesh.builder().build()) {
             // Accepts connections (the kernel does) and never answers: each replay there hangs until its 4 s timeout.
-            var hang = new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(4), Duration.ofSeconds(4));
+            var hang = Timeouts.builder().attempt(Duration.ofSeconds(4)).total(Duration.ofSeconds(4)).build();
             for (String id : List.of("silent_a", "silent_b", "silent_c")) {
                 mesh.register(ConnectorSpec.builder(id, "http://127.0.0.1:" + silent.getLocalPort()).timeouts(hang)
-                        .retry(new RetryConfig(1, Duration.ofMillis(10), Duration.ofMillis(10), 0.1)).build());
+                        .retry(RetryConfig.builder().maxAttempts(1).baseDelay(Duration.ofMillis(10)).maxDelay(Duration.ofMillis(10))
+                                .budgetRatio(0.1).build()).build());
             }
             Connector stripe = mesh.register(ConnectorSpec.builder("stripe", farm.serviceUrl("stripe_mock")).flavor("stripe")
-                    .auth(new AuthConfig.ApiKey("Authorization", "Bearer ", "sk_test_gauntlet_4eC39HqLyjWDarjtT1zdp7dc")).build());
+                    .auth(AuthConfig.ApiKey.bearer("sk_test_gauntlet_4eC39HqLyjWDarjtT1zdp7dc")).build());
             List<String> order = mesh.connectors().stream().map(Connector::id).toList();
             assertThat(order.indexOf("stripe")).as("a single loop would meet a silent connector before stripe: %s", order)
                     .isGreaterThan(order.indexOf("silent_a"));

@@ -30,7 +30,7 @@ class IdempotencyStageTest {
 
     final FakeTime time = new FakeTime();
     final MemoryStore store = new MemoryStore();
-    final MeshContext context = new MeshContext(time, time, new EventBus(), store, null, new MemoryDeadLetters(time));
+    final MeshContext context = new MeshContext(time, new EventBus(), store, null, new MemoryDeadLetters(time));
     final ConnectorSpec spec = ConnectorSpec.builder("shop", "http://upstream.test").flavor("stripe").build();
 
     static final Outcome OK = new Outcome.Success(new MeshResponse(200, null, null, null, null, false));
@@ -152,7 +152,8 @@ class IdempotencyStageTest {
 
     @Test
     void shouldUseTheVendorsHeaderNameWhenTheConnectorSaysAnother() {
-        var s = ConnectorSpec.builder("shop", "http://upstream.test").idempotency(new IdempotencyConfig("X-Request-Key", true)).build();
+        var s = ConnectorSpec.builder("shop", "http://upstream.test").idempotency(IdempotencyConfig.builder()
+                .header("X-Request-Key").build()).build();
         Transport t = new Transport(ex -> OK);
 
         Exchange ex = run(s, post("op-1", "name=a"), t);
@@ -163,7 +164,8 @@ class IdempotencyStageTest {
 
     @Test
     void shouldSendNoKeyButStillRecordTheIntentWhenKeysAreOffAndGiveReadsNeither() {
-        var off = ConnectorSpec.builder("shop", "http://upstream.test").idempotency(new IdempotencyConfig("Idempotency-Key", false)).build();
+        var off = ConnectorSpec.builder("shop", "http://upstream.test").idempotency(IdempotencyConfig.builder().enabled(false)
+                .build()).build();
         Transport t = new Transport(ex -> OK);
 
         Exchange write = run(off, post("op-1", "name=a"), t);
@@ -194,7 +196,7 @@ class IdempotencyStageTest {
     @Test
     void shouldRefuseKeysForAVendorThatHonoursNone() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConnectorSpec.builder("gh", "http://upstream.test").flavor("github")
-                        .idempotency(new IdempotencyConfig("Idempotency-Key", true)).build())
+                        .idempotency(IdempotencyConfig.DEFAULT).build())
                 .hasMessageContaining("idempotency.enabled: github honours no idempotency key");
     }
 

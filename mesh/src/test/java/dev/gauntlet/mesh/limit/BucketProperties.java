@@ -24,7 +24,8 @@ class BucketProperties {
             @ForAll @Size(min = 1, max = 400) List<@LongRange(min = 0, max = 50_000) Long> gapsMicros) {
         FakeTime time = new FakeTime();
         // min = max = rate: the controller may not move it, so the bound is the configured one.
-        TenantLimiter limiter = new TenantLimiter("api", "default", new LimitConfig(rate, rate, rate, burst), time, new EventBus());
+        TenantLimiter limiter = new TenantLimiter("api", "default", LimitConfig.builder().initialRps(rate).minRps(rate).maxRps(rate)
+                .burst(burst).build(), time, new EventBus());
         List<Long> passed = new ArrayList<>();
         long t = 0;
         for (long gap : gapsMicros) {

@@ -69,7 +69,7 @@ class LimitCircuitIntegrationTest {
     void shouldKeep429sUnderOnePercentWhenTheUpstreamLimitIsUnknown() throws Exception {
         try (Mesh mesh = Mesh.builder().build()) {
             Connector c = mesh.register(ConnectorSpec.builder("limited", farm.serviceUrl("limited_mock"))
-                    .header("X-API-Key", "k-1").limit(new LimitConfig(400, 1, 4000, 10)).build());
+                    .header("X-API-Key", "k-1").limit(LimitConfig.builder().initialRps(400).maxRps(4000).burst(10).build()).build());
             Instant start = Instant.now();
             Instant learned = start.plusSeconds(4);
             Instant end = start.plusSeconds(8);

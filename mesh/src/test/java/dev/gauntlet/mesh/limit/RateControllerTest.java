@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 /** The controller's reading of 429s it did not cause. */
 class RateControllerTest {
 
-    static final LimitConfig CONFIG = new LimitConfig(40, 1, 1000, 40);
+    static final LimitConfig CONFIG = LimitConfig.builder().initialRps(40).maxRps(1000).burst(40).build();
     static final long MS = 1_000_000L;
 
     /** Four windows of 20 answers each, every third refused saying the bucket is dry, the others carrying {@code quota}. */

@@ -33,8 +33,10 @@ class MeshMetricsTest {
     final FakeTime time = new FakeTime();
     final EventBus events = new EventBus();
     final MemoryStore store = new MemoryStore();
-    final MeshContext context = new MeshContext(time, time, events, store, null, new MemoryDeadLetters(time));
+    final MeshContext context = new MeshContext(time, events, store, null, new MemoryDeadLetters(time));
     final MeshMetrics metrics = context.metrics();
+    /** The latency histogram's resolution around a few milliseconds (0.3 % at most; 1 ms reads back as 1.003). */
+    static final org.assertj.core.data.Offset<Double> HISTOGRAM = org.assertj.core.data.Offset.offset(0.01);
 
     record Circuit(Instant at, String connector, String to) implements MeshEvent {
         @Override
@@ -43,8 +45,11 @@ class MeshMetricsTest {
         }
     }
 
-    /** Plays retry + upstream: each call makes the attempts the script gives (null class = success), then answers the last. */
-    static final class Upstream implements Stage {
+    /**
+     * Plays retry + upstream: each call makes the attempts the script gives (null class = success), then answers the
+     * last; each attempt takes 1 ms of the fake clock, so a call's latency is its number of attempts in milliseconds.
+     */
+    final class Upstream implements Stage {
         final IntFunction<List<Attempt>> script;
         int call;
 
@@ -61,6 +66,7 @@ class MeshMetricsTest {
         public Outcome handle(Exchange exchange, Chain next) {
             List<Attempt> tries = script.apply(call++);
             tries.forEach(exchange::record);
+            time.advance(Duration.ofMillis(tries.size()));
             Attempt last = tries.isEmpty() ? null : tries.getLast();
             if (last != null && last.succeeded()) return new Outcome.Success(new MeshResponse(200, null, null, null, null, false));
             ErrorClass c = last == null ? ErrorClass.circuit_open : last.errorClass();
@@ -113,8 +119,13 @@ class MeshMetricsTest {
         assertThat(s.rateLimited()).isEqualTo(20);
         assertThat(s.effectiveSuccessRate()).isEqualTo(0.8);
         assertThat(s.actualSuccessRate()).isCloseTo(80.0 / 130, org.assertj.core.data.Offset.offset(1e-9));
+        // Per ten calls: one short-circuited (0 ms), six of one attempt (1 ms), two of two, one of three - read back
+        // within the histogram's resolution (ConnectorMetrics.DIGITS significant digits).
         assertThat(s.latency().count()).isEqualTo(100);
-        assertThat(s.latency().maxMs()).isGreaterThanOrEqualTo(s.latency().p99Ms()).isGreaterThanOrEqualTo(s.latency().p50Ms());
+        assertThat(s.latency().p50Ms()).isCloseTo(1.0, HISTOGRAM);
+        assertThat(s.latency().p95Ms()).isCloseTo(3.0, HISTOGRAM);
+        assertThat(s.latency().maxMs()).isCloseTo(3.0, HISTOGRAM);
+        assertThat(s.latency().meanMs()).isCloseTo(1.3, HISTOGRAM);
     }
 
     @Test
@@ -166,7 +177,8 @@ class MeshMetricsTest {
         List<MetricRollup> saved = store.rollups("crm", t0, t0.plusSeconds(10));
         assertThat(saved).extracting(MetricRollup::second).containsExactly(t0, t0.plusSeconds(1));
         assertThat(saved).extracting(MetricRollup::calls).containsExactly(10L, 20L);
-        assertThat(saved.get(1).p50Ms()).isGreaterThanOrEqualTo(0);
+        assertThat(saved.get(1).p50Ms()).as("the second's calls: 1 ms for most (one attempt each)").isCloseTo(1.0, HISTOGRAM);
+        assertThat(saved.get(1).p99Ms()).as("the slowest: three attempts").isCloseTo(3.0, HISTOGRAM);
     }
 
     @Test

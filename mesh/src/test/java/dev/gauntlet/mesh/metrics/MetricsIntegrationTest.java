@@ -50,7 +50,8 @@ class MetricsIntegrationTest {
         try (Mesh mesh = Mesh.builder().store(store).build()) {
             Connector stripe = mesh.register(ConnectorSpec.builder("stripe_mock", farm.serviceUrl("stripe_mock")).flavor("stripe")
                     .header("Authorization", "Bearer sk_test_gauntlet_4eC39HqLyjWDarjtT1zdp7dc")
-                    .retry(new RetryConfig(6, Duration.ofMillis(1), Duration.ofMillis(5), 0.1)).build());
+                    .retry(RetryConfig.builder().maxAttempts(6).baseDelay(Duration.ofMillis(1)).maxDelay(Duration.ofMillis(5))
+                            .budgetRatio(0.1).build()).build());
             new MeshMetricsBinder(mesh.metrics()).bindTo(registry);
             int failed = 0;
             for (int i = 0; i < 60; i++) {

@@ -36,8 +36,9 @@ class AdaptiveTimeoutTest {
 
     static ConnectorSpec stripe(boolean adaptive) {
         return ConnectorSpec.builder("stripe_adaptive", farm.serviceUrl("stripe_mock")).flavor("stripe")
-                .auth(new AuthConfig.ApiKey("Authorization", "Bearer ", "sk_test_gauntlet_4eC39HqLyjWDarjtT1zdp7dc"))
-                .timeouts(new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(20), Duration.ofSeconds(60), null, adaptive, Duration.ofMillis(250)))
+                .auth(AuthConfig.ApiKey.bearer("sk_test_gauntlet_4eC39HqLyjWDarjtT1zdp7dc"))
+                .timeouts(Timeouts.builder().attempt(Duration.ofSeconds(20)).total(Duration.ofSeconds(60)).adaptive(adaptive)
+                        .attemptFloor(Duration.ofMillis(250)).build())
                 .build();
     }
 

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.gauntlet.mesh.ConnectorSpec;
+import dev.gauntlet.mesh.FakeTime;
 import dev.gauntlet.mesh.Mesh;
 import dev.gauntlet.mesh.Timeouts;
 import dev.gauntlet.mesh.classify.ErrorClass;
@@ -16,7 +17,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** The transport's bulkhead: at most limit.max_in_flight attempts of a connector on the wire. */
+/**
+ * The transport's bulkhead: at most limit.max_in_flight attempts of a connector on the wire. The waits for a lane run
+ * on fake time: a deadline passes when the test moves the clock, never by real time.
+ */
 class BulkheadTest {
 
     @Test
@@ -37,22 +41,31 @@ class BulkheadTest {
             ex.close();
         });
         server.start();
-        try (Mesh mesh = Mesh.builder().build()) {
+        FakeTime time = new FakeTime();
+        try (Mesh mesh = Mesh.builder().time(time).build()) {
             var spec = ConnectorSpec.builder("one_lane", "http://127.0.0.1:" + server.getAddress().getPort())
-                    .limit(new LimitConfig(100, 1, 100, 100, 1))
-                    .timeouts(new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5))).build();
+                    .limit(LimitConfig.builder().initialRps(100).maxRps(100).burst(100).maxInFlight(1).build())
+                    .timeouts(Timeouts.builder().attempt(Duration.ofSeconds(5)).total(Duration.ofSeconds(5)).build()).build();
             var transport = new TransportStage(spec, mesh.context());
             var slow = new Exchange(spec, mesh.context(), dev.gauntlet.mesh.MeshRequest.get("/slow"));
-            slow.deadline(java.time.Instant.now().plusSeconds(5));
+            slow.deadline(time.instant().plusSeconds(5));
             Thread first = Thread.ofVirtual().start(() -> transport.handle(slow, null));
             await().atMost(Duration.ofSeconds(5)).until(() -> arrived.get() == 1);
 
             var waiting = new Exchange(spec, mesh.context(), dev.gauntlet.mesh.MeshRequest.get("/slow"));
-            waiting.deadline(java.time.Instant.now().plusMillis(200));
-            Outcome o = transport.handle(waiting, null);
+            waiting.deadline(time.instant().plusMillis(200));
+            var outcome = new java.util.concurrent.atomic.AtomicReference<Outcome>();
+            Thread second = Thread.ofVirtual().start(() -> outcome.set(transport.handle(waiting, null)));
+            await().atMost(Duration.ofSeconds(5)).until(() -> second.getState() == Thread.State.TIMED_WAITING);
+            // The lane stays busy; the call gives up only once its deadline has passed on the clock, not before.
+            time.advance(Duration.ofMillis(199));
+            assertThat(second.join(Duration.ofMillis(50))).as("still waiting for a lane 1 ms before its deadline").isFalse();
+            time.advance(Duration.ofMillis(1));
+            assertThat(second.join(Duration.ofSeconds(5))).isTrue();
+            Outcome o = outcome.get();
             assertThat(o).isInstanceOfSatisfying(Outcome.Failure.class, f -> {
                 assertThat(f.errorClass()).as("the mesh's own throttling, nothing sent").isEqualTo(ErrorClass.rate_limit);
-                assertThat(f.message()).contains("all 1 connections of one_lane stayed busy");
+                assertThat(f.message()).contains("all 1 connections of one_lane stayed busy for 200 ms");
             });
             assertThat(waiting.attempts()).as("nothing was sent").isEmpty();
             assertThat(arrived.get()).as("the second call never reached the upstream").isEqualTo(1);
@@ -82,13 +95,14 @@ class BulkheadTest {
             ex.close();
         });
         server.start();
-        try (Mesh mesh = Mesh.builder().build()) {
+        FakeTime time = new FakeTime();
+        try (Mesh mesh = Mesh.builder().time(time).build()) {
             var spec = ConnectorSpec.builder("one_lane", "http://127.0.0.1:" + server.getAddress().getPort())
-                    .limit(new LimitConfig(100, 1, 100, 100, 1))
-                    .timeouts(new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5))).build();
+                    .limit(LimitConfig.builder().initialRps(100).maxRps(100).burst(100).maxInFlight(1).build())
+                    .timeouts(Timeouts.builder().attempt(Duration.ofSeconds(5)).total(Duration.ofSeconds(5)).build()).build();
             var transport = new TransportStage(spec, mesh.context());
             var slow = new Exchange(spec, mesh.context(), dev.gauntlet.mesh.MeshRequest.get("/slow"));
-            slow.deadline(java.time.Instant.now().plusSeconds(5));
+            slow.deadline(time.instant().plusSeconds(5));
             Thread first = Thread.ofVirtual().start(() -> transport.handle(slow, null));
             await().atMost(Duration.ofSeconds(5)).until(() -> arrived.get() == 1);
 
@@ -97,22 +111,22 @@ class BulkheadTest {
             var waiters = new java.util.ArrayList<Thread>();
             for (int i = 0; i < TransportStage.WAITERS_PER_LANE; i++) {
                 var waiter = new Exchange(spec, mesh.context(), dev.gauntlet.mesh.MeshRequest.get("/slow"));
-                waiter.deadline(java.time.Instant.now().plusSeconds(5));
+                waiter.deadline(time.instant().plusSeconds(5));
                 waiters.add(Thread.ofVirtual().start(() -> waited.add(transport.handle(waiter, null))));
             }
             await().atMost(Duration.ofSeconds(5)).until(() -> waiters.stream().allMatch(t -> t.getState() == Thread.State.WAITING
                     || t.getState() == Thread.State.TIMED_WAITING));
 
             var third = new Exchange(spec, mesh.context(), dev.gauntlet.mesh.MeshRequest.get("/slow"));
-            third.deadline(java.time.Instant.now().plusSeconds(5));
-            long started = System.nanoTime();
+            third.deadline(time.instant().plusSeconds(5));
+            Duration before = time.slept();
             Outcome refused = transport.handle(third, null);
             assertThat(refused).isInstanceOfSatisfying(Outcome.Failure.class, f -> {
                 assertThat(f.errorClass()).isEqualTo(ErrorClass.rate_limit);
                 assertThat(f.message()).contains(TransportStage.WAITERS_PER_LANE + " calls already wait");
             });
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("refused at once, not after its deadline")
-                    .isLessThan(Duration.ofSeconds(4));
+            // The clock never moves in this test: a call that waited for its deadline would never have come back.
+            assertThat(time.slept()).as("refused at once, not after waiting").isEqualTo(before);
             assertThat(third.attempts()).isEmpty();
 
             release.countDown();

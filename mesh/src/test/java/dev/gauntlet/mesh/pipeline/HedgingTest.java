@@ -1,9 +1,11 @@
 package dev.gauntlet.mesh.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.gauntlet.mesh.ConnectorSpec;
+import dev.gauntlet.mesh.FakeTime;
 import dev.gauntlet.mesh.Mesh;
 import dev.gauntlet.mesh.MeshResponse;
 import dev.gauntlet.mesh.Timeouts;
@@ -17,14 +19,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** A slow read is hedged: a second request after hedge_after, the first answer wins; writes are never hedged. */
+/**
+ * A slow read is hedged: a second request after hedge_after, the first answer wins; writes are never hedged. The hedge
+ * delay runs on fake time: the second request goes out when the test moves the clock, not after real milliseconds.
+ */
 class HedgingTest {
 
     HttpServer server;
     final AtomicInteger requests = new AtomicInteger();
     final CountDownLatch slowRelease = new CountDownLatch(1);
-    /** How long the first request takes to answer: the upstream's simulated slowness. */
-    volatile long slowMs = 3_000;
+    /** How long the first request takes to answer (real time, as a safety net: the tests release it or hedge it). */
+    volatile long slowMs = 30_000;
+    final FakeTime time = new FakeTime();
 
     @BeforeEach
     void start() throws Exception {
@@ -55,18 +61,25 @@ class HedgingTest {
 
     private ConnectorSpec spec() {
         return ConnectorSpec.builder("hedged", "http://127.0.0.1:" + server.getAddress().getPort())
-                .timeouts(new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofMillis(50))).build();
+                .timeouts(Timeouts.builder().attempt(Duration.ofSeconds(5)).total(Duration.ofSeconds(10))
+                        .hedgeAfter(Duration.ofMillis(50)).build()).build();
     }
 
     @Test
-    void shouldAnswerASlowReadFromTheHedgedRequest() {
-        try (Mesh mesh = Mesh.builder().build()) {
+    void shouldAnswerASlowReadFromTheHedgedRequest() throws Exception {
+        try (Mesh mesh = Mesh.builder().time(time).build()) {
             var c = mesh.register(spec());
-            long start = System.nanoTime();
-            MeshResponse r = c.get("/item");
-            long ms = (System.nanoTime() - start) / 1_000_000;
+            var answer = new java.util.concurrent.atomic.AtomicReference<MeshResponse>();
+            Thread caller = Thread.ofVirtual().start(() -> answer.set(c.get("/item")));
+            await().atMost(Duration.ofSeconds(5)).until(() -> requests.get() == 1 && caller.getState() == Thread.State.TIMED_WAITING);
+            time.advance(Duration.ofMillis(49));
+            assertThat(caller.join(Duration.ofMillis(50))).as("no hedge before hedge_after").isFalse();
+            assertThat(requests.get()).isEqualTo(1);
+            time.advance(Duration.ofMillis(1));
+            // The first request is still held (30 s): only the hedge can answer.
+            assertThat(caller.join(Duration.ofSeconds(10))).as("answered by the hedge").isTrue();
+            MeshResponse r = answer.get();
             assertThat(r.status()).isEqualTo(200);
-            assertThat(ms).as("answered by the hedge, not after the slow one's 3 s").isLessThan(2_000);
             assertThat(requests.get()).isEqualTo(2);
             assertThat(r.attempts()).singleElement().satisfies(a -> assertThat(a.message()).isEqualTo("hedged"));
             assertThat(c.status().get("transport")).containsEntry("hedges", 1L).containsEntry("hedges_won", 1L);
@@ -74,11 +87,16 @@ class HedgingTest {
     }
 
     @Test
-    void shouldNeverHedgeAWrite() {
-        try (Mesh mesh = Mesh.builder().build()) {
+    void shouldNeverHedgeAWrite() throws Exception {
+        try (Mesh mesh = Mesh.builder().time(time).build()) {
             var c = mesh.register(spec());
-            slowMs = 300; // well past hedge_after (50 ms)
-            MeshResponse r = c.post("/item", Map.of("name", "x"), "op-1");
+            var answer = new java.util.concurrent.atomic.AtomicReference<MeshResponse>();
+            Thread caller = Thread.ofVirtual().start(() -> answer.set(c.post("/item", Map.of("name", "x"), "op-1")));
+            await().atMost(Duration.ofSeconds(5)).until(() -> requests.get() == 1);
+            time.advance(Duration.ofSeconds(1)); // well past hedge_after (50 ms)
+            slowRelease.countDown();
+            assertThat(caller.join(Duration.ofSeconds(10))).isTrue();
+            MeshResponse r = answer.get();
             assertThat(r.status()).isEqualTo(200);
             assertThat(requests.get()).as("one request: a write's copy would meet it in the idempotency slot").isEqualTo(1);
         }

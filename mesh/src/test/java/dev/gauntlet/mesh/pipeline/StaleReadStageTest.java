@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class StaleReadStageTest {
 
     final FakeTime time = new FakeTime();
-    final MeshContext context = new MeshContext(time, time, new EventBus(), new MemoryStore(), null, new MemoryDeadLetters(time));
+    final MeshContext context = new MeshContext(time, new EventBus(), new MemoryStore(), null, new MemoryDeadLetters(time));
     Function<MeshRequest, Outcome> upstream = r -> ok("good " + r.path());
     int sent;
 

@@ -9,6 +9,7 @@ import dev.gauntlet.mesh.Attempt;
 import dev.gauntlet.mesh.Connector;
 import dev.gauntlet.mesh.ConnectorSpec;
 import dev.gauntlet.mesh.FarmFixture;
+import dev.gauntlet.mesh.FakeTime;
 import dev.gauntlet.mesh.Mesh;
 import dev.gauntlet.mesh.MeshException;
 import dev.gauntlet.mesh.circuit.CircuitConfig;
@@ -57,10 +58,11 @@ class RetryIntegrationTest {
             Connector stripe = mesh.register(ConnectorSpec.builder("stripe_mock", farm.serviceUrl("stripe_mock")).flavor("stripe")
                     .header("Authorization", "Bearer sk_test_gauntlet_4eC39HqLyjWDarjtT1zdp7dc")
                     // Real sleeps, tiny delays: the default budget (10 % + 3 per success), as a connector would run.
-                    .retry(new RetryConfig(6, Duration.ofMillis(1), Duration.ofMillis(5), 0.1))
+                    .retry(RetryConfig.builder().maxAttempts(6).baseDelay(Duration.ofMillis(1)).maxDelay(Duration.ofMillis(5))
+                            .budgetRatio(0.1).build())
                     // Half the attempts failing is the default breaker's threshold: it would open, and this test is
                     // about retries, so the breaker only opens when every attempt fails.
-                    .circuit(new CircuitConfig(100, 50, 20, Duration.ofSeconds(5), 5)).build());
+                    .circuit(CircuitConfig.builder().failureRatePercent(100).build()).build());
             List<Attempt> attempts = new ArrayList<>();
             int ok = 0;
             for (int i = 0; i < 200; i++) {
@@ -89,11 +91,13 @@ class RetryIntegrationTest {
     @Test
     void shouldWaitTheVendorsResetWhenDatadogSays429() {
         farm.chaos("{\"level\":\"all_errors\",\"services\":[\"datadog_mock\"]}");
-        List<Duration> sleeps = new CopyOnWriteArrayList<>();
-        try (Mesh mesh = Mesh.builder().sleeper(sleeps::add).build()) {
+        FakeTime time = new FakeTime();
+        List<Duration> sleeps = time.sleeps;
+        try (Mesh mesh = Mesh.builder().time(time).build()) {
             Connector dd = mesh.register(ConnectorSpec.builder("datadog_mock", farm.serviceUrl("datadog_mock")).flavor("datadog")
                     .header("DD-API-KEY", "dd-gauntlet-api-key")
-                    .retry(new RetryConfig(3, Duration.ofMillis(1), Duration.ofMillis(5), 0.1)).build());
+                    .retry(RetryConfig.builder().maxAttempts(3).baseDelay(Duration.ofMillis(1)).maxDelay(Duration.ofMillis(5))
+                            .budgetRatio(0.1).build()).build());
             RetryStage stage = (RetryStage) dd.pipeline().stages().stream().filter(s -> s.name().equals("retry")).findFirst().orElseThrow();
             stage.budget().onSuccess(); // earned, as a connector that has been up a while has
 

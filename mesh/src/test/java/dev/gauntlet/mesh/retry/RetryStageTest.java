@@ -41,7 +41,7 @@ class RetryStageTest {
     final MemoryDeadLetters dlq = new MemoryDeadLetters(time);
     final EventBus events = new EventBus();
     final List<MeshEvent> published = new ArrayList<>();
-    final MeshContext context = new MeshContext(time, time, events, new MemoryStore(), null, dlq);
+    final MeshContext context = new MeshContext(time, events, new MemoryStore(), null, dlq);
 
     /** What a read-back through the connector's pipeline answers; by default none is expected. */
     Reader reader = request -> {
@@ -61,8 +61,9 @@ class RetryStageTest {
 
     static ConnectorSpec spec(int maxAttempts, Duration total) {
         return ConnectorSpec.builder("shop", "http://upstream.test").flavor("stripe")
-                .retry(new RetryConfig(maxAttempts, Duration.ofMillis(100), Duration.ofSeconds(2), 0.1))
-                .timeouts(new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(1), total)).build();
+                .retry(RetryConfig.builder().maxAttempts(maxAttempts).baseDelay(Duration.ofMillis(100))
+                        .maxDelay(Duration.ofSeconds(2)).budgetRatio(0.1).build())
+                .timeouts(Timeouts.builder().attempt(Duration.ofSeconds(1)).total(total).build()).build();
     }
 
     /** Plays the upstream: the outcome of attempt n; records the attempt number the exchange carried. */
@@ -132,9 +133,8 @@ class RetryStageTest {
 
         assertThat(o.isSuccess()).isTrue();
         assertThat(upstream.attemptNumbers).containsExactly(1, 2, 3);
-        assertThat(time.sleeps).hasSize(2);
-        assertThat(time.sleeps.get(0)).isBetween(Duration.ZERO, Duration.ofMillis(100));
-        assertThat(time.sleeps.get(1)).isBetween(Duration.ZERO, Duration.ofMillis(200));
+        // Full jitter drawn from the seeded random (42): the first wait from [0, 100 ms], the second from [0, 200 ms].
+        assertThat(time.sleeps).containsExactly(Duration.ofNanos(80_350_727), Duration.ofNanos(88_880_952));
         assertThat(published).filteredOn(RetryScheduled.class::isInstance).hasSize(2)
                 .first().satisfies(e -> assertThat(((RetryScheduled) e).errorClass()).isEqualTo(ErrorClass.server_error));
         assertThat(stage.status()).containsEntry("retries", 2L).containsEntry("first_attempts", 1L);
@@ -347,10 +347,12 @@ class RetryStageTest {
     /** A Stripe customer create without keys: a plain write the vendor can read back by its metadata[op_id]. */
     static ConnectorSpec plainStripe(Duration readBackAfter) {
         return ConnectorSpec.builder("shop", "http://upstream.test").flavor("stripe")
-                .idempotency(new dev.gauntlet.mesh.idempotency.IdempotencyConfig("Idempotency-Key", false))
-                .dlq(new DlqConfig(20, Duration.ofMillis(500), 10, readBackAfter))
-                .retry(new RetryConfig(4, Duration.ofMillis(100), Duration.ofSeconds(2), 0.1))
-                .timeouts(new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(30))).build();
+                .idempotency(dev.gauntlet.mesh.idempotency.IdempotencyConfig.builder().enabled(false).build())
+                .dlq(DlqConfig.builder().replayRps(20).baseDelay(Duration.ofMillis(500)).maxReplays(10).readBackAfter(readBackAfter)
+                        .build())
+                .retry(RetryConfig.builder().maxAttempts(4).baseDelay(Duration.ofMillis(100)).maxDelay(Duration.ofSeconds(2))
+                        .budgetRatio(0.1).build())
+                .timeouts(Timeouts.builder().attempt(Duration.ofSeconds(1)).total(Duration.ofSeconds(30)).build()).build();
     }
 
     static MeshRequest customer(String opId) {
@@ -441,7 +443,8 @@ class RetryStageTest {
     @Test
     void shouldRetryANaturallyIdempotentWriteAsItIsWhenAnAmbiguousFailureStrikes() {
         var spec = ConnectorSpec.builder("sf", "http://upstream.test").flavor("salesforce")
-                .retry(new RetryConfig(4, Duration.ofMillis(100), Duration.ofSeconds(2), 0.1)).build();
+                .retry(RetryConfig.builder().maxAttempts(4).baseDelay(Duration.ofMillis(100)).maxDelay(Duration.ofSeconds(2))
+                        .budgetRatio(0.1).build()).build();
         var upsert = new MeshRequest("PATCH", "/services/data/v59.0/sobjects/Account/External_Id__c/op-1", null, "{}".getBytes(),
                 "application/json", "op-1", null);
         Scripted upstream = new Scripted(n -> n == 1 ? fail(ErrorClass.timeout) : OK);
@@ -472,8 +475,10 @@ class RetryStageTest {
     @Test
     void shouldReadASavedFailureBackAndSendItAgainUnderAFreshKeyWhenItDidNotLand() {
         var spec = ConnectorSpec.builder("shop", "http://upstream.test").flavor("stripe")
-                .dlq(new DlqConfig(20, Duration.ofMillis(500), 10, Duration.ZERO))
-                .retry(new RetryConfig(4, Duration.ofMillis(100), Duration.ofSeconds(2), 0.1)).build();
+                .dlq(DlqConfig.builder().replayRps(20).baseDelay(Duration.ofMillis(500)).maxReplays(10).readBackAfter(Duration.ZERO)
+                        .build())
+                .retry(RetryConfig.builder().maxAttempts(4).baseDelay(Duration.ofMillis(100)).maxDelay(Duration.ofSeconds(2))
+                        .budgetRatio(0.1).build()).build();
         reader = request -> list("op-other");
         MeshResponse saved = new MeshResponse(500, Map.of("Stripe-Should-Retry", List.of("false")), "{}".getBytes(), null, null, false);
         List<String> keys = new ArrayList<>();
@@ -505,7 +510,8 @@ class RetryStageTest {
     @Test
     void shouldGiveAReadUpAtOnceWhenTheUpstreamAsksForALongerWaitThanTheConnectorAllowsButLetAWriteWait() {
         var spec = ConnectorSpec.builder("shop", "http://upstream.test").flavor("stripe")
-                .retry(new RetryConfig(4, Duration.ofMillis(50), Duration.ofSeconds(2), 0.1, 3, 20, Duration.ofMillis(200))).build();
+                .retry(RetryConfig.builder().maxAttempts(4).baseDelay(Duration.ofMillis(50)).maxDelay(Duration.ofSeconds(2))
+                        .budgetRatio(0.1).budgetPerSuccess(3).budgetCap(20).maxWait(Duration.ofMillis(200)).build()).build();
         Outcome.Failure limited = new Outcome.Failure(ErrorClass.rate_limit, 429, "HTTP 429", Duration.ofSeconds(1), null);
         Scripted reads = new Scripted(n -> n == 1 ? limited : OK);
         RetryStage stage = retry(spec);

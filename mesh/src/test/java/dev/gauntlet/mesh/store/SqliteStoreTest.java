@@ -292,7 +292,8 @@ class SqliteStoreTest {
     @ParameterizedTest
     @MethodSource("stores")
     void shouldPruneOldAndSurplusHistoryWhenRetentionSaysSo(Named kind) {
-        var retention = new Retention(Duration.ofHours(1), 3, Duration.ofMinutes(10), 1000, Duration.ofDays(1));
+        var retention = Retention.builder().eventAge(Duration.ofHours(1)).eventRows(3).rollupAge(Duration.ofMinutes(10))
+                .rollupRows(1000).finishedAge(Duration.ofDays(1)).build();
         Store s = kind.name().equals("sqlite") ? SqliteStore.open(dir.resolve("p"), retention) : new MemoryStore(retention);
         try (s) {
             Instant now = T0.plus(Duration.ofDays(2));
@@ -347,7 +348,7 @@ class SqliteStoreTest {
     @ParameterizedTest
     @MethodSource("stores")
     void shouldKeepTheNewestFinishedEntriesAndIntentsWithinTheirRowCaps(Named kind) {
-        var retention = new Retention(Duration.ofDays(7), 100_000, Duration.ofDays(1), 1_000_000, Duration.ofDays(7), 3, 4);
+        var retention = Retention.builder().finishedRows(3).intentRows(4).build();
         Store s = kind.name().equals("sqlite") ? SqliteStore.open(dir.resolve("caps"), retention) : new MemoryStore(retention);
         try (s) {
             for (int i = 0; i < 6; i++) {
@@ -377,7 +378,7 @@ class SqliteStoreTest {
 
     @Test
     void shouldPruneABigBacklogInBatchesDownToTheCaps() {
-        var retention = new Retention(Duration.ofDays(7), 1_000, Duration.ofDays(1), 1_000_000, Duration.ofDays(7), 100_000, 500);
+        var retention = Retention.builder().eventRows(1_000).intentRows(500).build();
         try (SqliteStore s = SqliteStore.open(dir.resolve("big"), retention)) {
             int n = SqliteStore.PRUNE_BATCH * 2 + 123;
             for (int i = 0; i < n; i++) {

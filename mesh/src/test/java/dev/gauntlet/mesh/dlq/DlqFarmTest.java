@@ -149,15 +149,16 @@ class DlqFarmTest {
             assertThat(sent.headers().firstValue("Stripe-Should-Retry")).hasValue("false");
         }
         farm.chaos("{\"level\":\"calm\"}");
-        try (Mesh mesh = Mesh.builder().clock(time).sleeper(time).store(SqliteStore.open(dataDir)).background(false).build()) {
+        try (Mesh mesh = Mesh.builder().time(time).store(SqliteStore.open(dataDir)).background(false).build()) {
             mesh.context().store().recordIntent(new Intent(key, "stripe_mock", "default", "POST", "/v1/customers",
                     Map.of("Idempotency-Key", key, "Content-Type", "application/x-www-form-urlencoded"), form,
                     "application/x-www-form-urlencoded", op, IntentState.in_flight, time.instant(), time.instant()));
         }
         time.advance(Duration.ofMinutes(5));
 
-        try (Mesh mesh = Mesh.builder().clock(time).sleeper(time).store(SqliteStore.open(dataDir)).background(false).build()) {
-            mesh.register(stripe().dlq(new DlqConfig(100, Duration.ofSeconds(1), 30, Duration.ZERO, Duration.ofSeconds(10))).build());
+        try (Mesh mesh = Mesh.builder().time(time).store(SqliteStore.open(dataDir)).background(false).build()) {
+            mesh.register(stripe().dlq(DlqConfig.builder().replayRps(100).baseDelay(Duration.ofSeconds(1)).maxReplays(30).readBackAfter(Duration.ZERO)
+                        .inFlightFor(Duration.ofSeconds(10)).build()).build());
             DlqEntry recovered = mesh.deadLetters().list().getFirst();
             assertThat(recovered.idempotencyKey()).isEqualTo(key);
             for (int pass = 0; pass < 5 && mesh.deadLetters().stats().pending() > 0; pass++) {
@@ -249,8 +250,9 @@ class DlqFarmTest {
         byte[] body = JSON.writeValueAsBytes(Map.of("series", List.of(Map.of("metric", "gauntlet.ops", "type", 1,
                 "points", List.of(Map.of("timestamp", System.currentTimeMillis() / 1000, "value", 1)), "tags", List.of("op_id:" + op)))));
         var datadog = ConnectorSpec.builder("datadog_mock", farm.serviceUrl("datadog_mock")).flavor("datadog")
-                .header("DD-API-KEY", "dd-gauntlet-api-key").dlq(new DlqConfig(100, Duration.ofSeconds(1), 30, Duration.ZERO, Duration.ofSeconds(10)));
-        try (Mesh mesh = Mesh.builder().clock(time).sleeper(time).store(SqliteStore.open(dataDir)).background(false).build()) {
+                .header("DD-API-KEY", "dd-gauntlet-api-key").dlq(DlqConfig.builder().replayRps(100).baseDelay(Duration.ofSeconds(1)).maxReplays(30).readBackAfter(Duration.ZERO)
+                        .inFlightFor(Duration.ofSeconds(10)).build());
+        try (Mesh mesh = Mesh.builder().time(time).store(SqliteStore.open(dataDir)).background(false).build()) {
             mesh.register(datadog.build());
             Instant parked = time.instant();
             time.advance(Duration.ofMinutes(5));

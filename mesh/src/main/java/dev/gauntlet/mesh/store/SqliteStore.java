@@ -42,9 +42,15 @@ public final class SqliteStore implements Store {
         this.intents = new SqliteIntents(db);
         this.schemas = new SqliteSchemas(db);
         this.retention = new SqliteRetention(db, retention);
-        this.writeBehind = new WriteBehind(new SqliteEvents(db), new SqliteRollups(db), db.clock(), writes).start();
-        this.events = writeBehind.eventLog();
-        this.rollups = writeBehind.rollupRepository();
+        if (writes == null) {
+            this.writeBehind = null;
+            this.events = new SqliteEvents(db);
+            this.rollups = new SqliteRollups(db);
+        } else {
+            this.writeBehind = new WriteBehind(new SqliteEvents(db), new SqliteRollups(db), db.clock(), writes).start();
+            this.events = writeBehind.eventLog();
+            this.rollups = writeBehind.rollupRepository();
+        }
     }
 
     /** Opens (creating when needed) {@code mesh.db} in {@code dataDir} with the default retention, migrated to the latest schema. */
@@ -66,7 +72,10 @@ public final class SqliteStore implements Store {
         return openFile(file, retention, clock, WriteBehind.Settings.DEFAULT);
     }
 
-    /** @param writes how events and roll-ups are queued and batched */
+    /**
+     * @param writes how events and roll-ups are queued and batched; null writes each at once on the caller's thread (the
+     *               store before the write-behind queue: kept to measure one against the other)
+     */
     public static SqliteStore openFile(Path file, Retention retention, InstantSource clock, WriteBehind.Settings writes) {
         Connection c = null;
         try {
@@ -142,7 +151,7 @@ public final class SqliteStore implements Store {
      */
     @Override
     public long prune(Instant now) {
-        writeBehind.flush();
+        if (writeBehind != null) writeBehind.flush();
         return retention.prune(now);
     }
 
@@ -153,14 +162,14 @@ public final class SqliteStore implements Store {
 
     @Override
     public WriteBehind.Stats writeBehind() {
-        return writeBehind.stats();
+        return writeBehind == null ? null : writeBehind.stats();
     }
 
     /** Writes what waits in the queue, then closes the connection. */
     @Override
     public void close() {
         try {
-            writeBehind.close();
+            if (writeBehind != null) writeBehind.close();
         } finally {
             db.close();
         }

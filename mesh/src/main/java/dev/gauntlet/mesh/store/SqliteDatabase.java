@@ -190,11 +190,15 @@ final class SqliteDatabase implements AutoCloseable {
         }
     }
 
-    /** Several statements as one write transaction. */
+    /**
+     * Several statements as one write transaction. Autocommit is switched back in {@code finally} even when beginning
+     * failed: the driver marks the connection as in a transaction before its BEGIN IMMEDIATE meets another process's
+     * lock, and the next transaction then ran without one and failed on commit ("no transaction is active").
+     */
     <T> T transaction(Work<T> work) {
         return write(() -> {
-            db.setAutoCommit(false);
             try {
+                db.setAutoCommit(false);
                 T t = work.run();
                 db.commit();
                 return t;

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.gauntlet.mesh.idempotency.Intent;
 import dev.gauntlet.mesh.idempotency.IntentState;
+import dev.gauntlet.mesh.metrics.MetricRollup;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -113,6 +114,25 @@ class StoreDegradationTest {
                 s.intents().completeIntent("after", IntentState.succeeded, Instant.now());
                 assertThat(s.intents().intent("after")).get().extracting(Intent::state).isEqualTo(IntentState.succeeded);
             }
+        }
+    }
+
+    @Test
+    void shouldWriteBatchesAgainOnceAnotherProcessLetsGoOfTheLock() throws Exception {
+        Instant t0 = Instant.parse("2025-06-01T12:00:00Z");
+        var before = new MetricRollup("a", t0, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1);
+        var after = new MetricRollup("a", t0.plusSeconds(1), 2, 2, 2, 0, 0, 0, 1, 1, 1, 1);
+        try (SqliteStore s = SqliteStore.open(dir)) {
+            try (CompetingLock lock = CompetingLock.take(dir.resolve(SqliteStore.FILE_NAME))) {
+                s.rollups().saveRollups(List.of(before));
+                assertThat(s.rollups().rollups("a", t0, t0.plusSeconds(10))).as("the batch met the lock").isEmpty();
+                assertThat(s.writeBehind().failed()).isEqualTo(1);
+            }
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> s.health().ok());
+            // The batch after the lock is one transaction like the one refused: it must not run outside one.
+            s.rollups().saveRollups(List.of(after));
+            assertThat(s.rollups().rollups("a", t0, t0.plusSeconds(10))).containsExactly(after);
+            assertThat(s.writeBehind().failed()).isEqualTo(1);
         }
     }
 }

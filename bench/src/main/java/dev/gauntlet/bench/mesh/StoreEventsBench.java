@@ -46,14 +46,15 @@ public final class StoreEventsBench {
         List<Result> results = new ArrayList<>();
         for (int round = 0; round < 2; round++) {
             // The default queue (10k) drops what a flood publishes beyond it; one as big as the run shows the writer's rate.
-            var big = new WriteBehind.Settings(n * threads, WriteBehind.Settings.DEFAULT.batchSize(), WriteBehind.Settings.DEFAULT.maxDelay());
+            var defaults = WriteBehind.Settings.DEFAULT;
+            var big = new WriteBehind.Settings(n * threads, defaults.batchSize(), defaults.maxDelay());
             List<Result> round_ = List.of(run("sync", null, n, threads), run("behind 10k", WriteBehind.Settings.DEFAULT, n, threads),
                     run("behind " + n * threads / 1000 + "k", big, n, threads));
             if (round == 1) results.addAll(round_);
         }
         System.out.printf("%d threads x %d events, SQLite store in a temp folder%n", threads, n);
-        System.out.printf("%-13s %10s %10s %9s %12s %12s %12s %14s%n", "mode", "published", "written", "dropped", "p50 publish", "p99 publish",
-                "mean publish", "written/s");
+        System.out.printf("%-13s %10s %10s %9s %12s %12s %12s %14s%n", "mode", "published", "written", "dropped", "p50 publish",
+                "p99 publish", "mean publish", "written/s");
         for (Result r : results) {
             System.out.printf("%-13s %10d %10d %9d %9.1f µs %9.1f µs %9.1f µs %14.0f%n", r.mode(), r.published(), r.written(), r.dropped(),
                     r.callerNanos().getValueAtPercentile(50) / 1e3, r.callerNanos().getValueAtPercentile(99) / 1e3,
@@ -100,7 +101,8 @@ public final class StoreEventsBench {
             double seconds = (System.nanoTime() - t0) / 1e9;
             long written;
             long dropped;
-            try (SqliteStore reopened = SqliteStore.openFile(dir.resolve(SqliteStore.FILE_NAME), Retention.DEFAULT, InstantSource.system(), null)) {
+            Path file = dir.resolve(SqliteStore.FILE_NAME);
+            try (SqliteStore reopened = SqliteStore.openFile(file, Retention.DEFAULT, InstantSource.system(), null)) {
                 written = reopened.events().recentEvents(null, Integer.MAX_VALUE).stream().filter(e -> e.type().equals("tick")).count();
             }
             dropped = (long) n * threads - written;

@@ -109,8 +109,10 @@ public final class MemoryStore implements Store {
     @Override
     public long prune(Instant now) {
         Instant finishedCut = now.minus(retention.finishedAge());
-        return events.prune(now.minus(retention.eventAge()), retention.eventRows()) + rollups.prune(now.minus(retention.rollupAge()), retention.rollupRows())
-                + dlq.prune(finishedCut, retention.finishedRows()) + intents.prune(finishedCut);
+        return events.prune(now.minus(retention.eventAge()), retention.eventRows())
+                + rollups.prune(now.minus(retention.rollupAge()), retention.rollupRows())
+                + dlq.prune(finishedCut, retention.finishedRows())
+                + intents.prune(finishedCut);
     }
 
     @Override

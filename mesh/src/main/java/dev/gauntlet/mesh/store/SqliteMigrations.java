@@ -38,9 +38,8 @@ final class SqliteMigrations {
         if (legacy > LATEST) throw newer(file, legacy);
         var ds = new SQLiteDataSource(new SQLiteConfig(SqliteDatabase.settings(busyMs)));
         ds.setUrl(SqliteDatabase.url(file));
-        var config = Flyway.configure(SqliteMigrations.class.getClassLoader()).dataSource(ds).locations(LOCATION)
-                // A schema newer than this code is refused below with its version, not skipped silently.
-                .ignoreMigrationPatterns("*:missing").validateOnMigrate(true).cleanDisabled(true);
+        // Flyway skips a migration newer than the code by default ("*:future"): refused below with its version instead.
+        var config = Flyway.configure(SqliteMigrations.class.getClassLoader()).dataSource(ds).locations(LOCATION).cleanDisabled(true);
         if (legacy > 0) config = config.baselineOnMigrate(true).baselineVersion(Integer.toString(legacy))
                 .baselineDescription("schema_version " + legacy + " (before Flyway)");
         Flyway flyway = config.load();
@@ -56,10 +55,13 @@ final class SqliteMigrations {
         }
         int resolved = 0;
         for (MigrationInfo i : flyway.info().all()) {
-            if (i.getState().isResolved() && i.getVersion() != null) resolved = Math.max(resolved, Integer.parseInt(i.getVersion().getVersion()));
+            if (i.getState().isResolved() && i.getVersion() != null) {
+                resolved = Math.max(resolved, Integer.parseInt(i.getVersion().getVersion()));
+            }
         }
         if (resolved != LATEST) {
-            throw new IllegalStateException("the newest migration in " + LOCATION + " is V" + resolved + ", SqliteMigrations.LATEST says " + LATEST);
+            throw new IllegalStateException("the newest migration in " + LOCATION + " is V" + resolved
+                    + ", SqliteMigrations.LATEST says " + LATEST);
         }
     }
 
@@ -72,7 +74,8 @@ final class SqliteMigrations {
     static int currentVersion(Connection c) throws SQLException {
         if (!hasTable(c, "flyway_schema_history")) return 0;
         try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(CAST(version AS INTEGER)), 0) FROM flyway_schema_history WHERE success = 1")) {
+             ResultSet rs = s.executeQuery(
+                     "SELECT COALESCE(MAX(CAST(version AS INTEGER)), 0) FROM flyway_schema_history WHERE success = 1")) {
             return rs.next() ? rs.getInt(1) : 0;
         }
     }

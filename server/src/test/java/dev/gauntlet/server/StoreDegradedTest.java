@@ -59,6 +59,8 @@ class StoreDegradedTest {
             assertThat(healthy.path("write_behind").path("capacity").asInt()).isEqualTo(WriteBehind.Settings.DEFAULT.capacity());
             assertThat(healthy.path("write_behind").path("dropped_events").isIntegralNumber()).isTrue();
             assertThat(healthy.path("write_behind").path("failed").isIntegralNumber()).isTrue();
+            assertThat(f.get("/prometheus").body()).contains("mesh_store_write_behind_dropped_total{kind=\"event\"}",
+                    "mesh_store_write_behind_dropped_total{kind=\"rollup\"}", "mesh_store_write_behind_failed_total", "mesh_store_write_behind_queued");
             // A parked entry, for an API route that writes (discarding it).
             f.send("POST", "/connectors", """
                     {"id":"nowhere","base_url":"http://127.0.0.1:1/api","retry":{"max_attempts":1}}""");

@@ -140,7 +140,12 @@ public final class WriteBehind implements AutoCloseable {
     /** Queues an item without ever waiting; false (and counted) when the queue is full or closed. */
     boolean offer(Object item) {
         if (closed || !queue.offer(new Queued(item, clock.millis()))) {
-            (item instanceof MeshEvent ? droppedEvents : droppedRollups).incrementAndGet();
+            long n = (item instanceof MeshEvent ? droppedEvents : droppedRollups).incrementAndGet();
+            // Said once, then every 10,000th: /health and /prometheus carry the count.
+            if (n == 1 || n % 10_000 == 0) {
+                LOG.warn("store write-behind queue {}: {} {} dropped so far", closed ? "closed" : "full (" + settings.capacity() + ")", n,
+                        item instanceof MeshEvent ? "events" : "roll-ups");
+            }
             return false;
         }
         // A full batch is written now, not after the delay (the writer parks until the oldest is due otherwise).

@@ -141,9 +141,10 @@ public final class WriteBehind implements AutoCloseable {
     boolean offer(Object item) {
         if (closed || !queue.offer(new Queued(item, clock.millis()))) {
             long n = (item instanceof MeshEvent ? droppedEvents : droppedRollups).incrementAndGet();
-            // Said once, then every 10,000th: /health and /prometheus carry the count.
-            if (n == 1 || n % 10_000 == 0) {
-                LOG.warn("store write-behind queue {}: {} {} dropped so far", closed ? "closed" : "full (" + settings.capacity() + ")", n,
+            // A full queue is said once, then every 10,000th time (/health and /prometheus carry the count); an event
+            // published while the mesh shuts down is no news.
+            if (!closed && (n == 1 || n % 10_000 == 0)) {
+                LOG.warn("store write-behind queue full ({}): {} {} dropped so far", settings.capacity(), n,
                         item instanceof MeshEvent ? "events" : "roll-ups");
             }
             return false;

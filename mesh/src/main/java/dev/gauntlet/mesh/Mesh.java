@@ -50,7 +50,7 @@ public final class Mesh implements AutoCloseable {
         // Events are kept in the store's log, and the metrics read each connector's stages.
         context.events().subscribe(event -> {
             try {
-                context.store().appendEvent(event);
+                context.store().events().appendEvent(event);
             } catch (dev.gauntlet.mesh.store.StoreUnavailable degraded) {
                 // History only: while the store takes no writes (full disk, lock) events are not kept, and not logged
                 // one by one either (the store logged that it is degraded, and /health says so).
@@ -60,7 +60,7 @@ public final class Mesh implements AutoCloseable {
             Connector c = connectors.get(id);
             return c == null ? Map.of() : c.status();
         });
-        this.roller = new MetricsRoller(context.metrics(), context.store(), context.clock(), context.sleeper());
+        this.roller = new MetricsRoller(context.metrics(), context.store().rollups(), context.clock(), context.sleeper());
         if (background) {
             roller.start();
             replayer.start();
@@ -241,7 +241,7 @@ public final class Mesh implements AutoCloseable {
             Store s = store == null ? new MemoryStore() : store;
             EventBus events = new EventBus();
             Map<String, Connector> registry = new ConcurrentHashMap<>();
-            DlqService dlq = deadLetters instanceof DlqService given ? given : new DlqService(s, s, time, events, registry::get);
+            DlqService dlq = deadLetters instanceof DlqService given ? given : new DlqService(s.dlq(), s.intents(), time, events, registry::get);
             MeshContext context = new MeshContext(time, events, s, client, deadLetters == null ? dlq : deadLetters);
             Replayer replayer = new Replayer(dlq, () -> registry.values(), time, time, replayParallelism);
             boolean durable = s.durable();

@@ -12,6 +12,9 @@ import dev.gauntlet.mesh.store.SqliteStore;
 import dev.gauntlet.mesh.store.StoreHealth;
 import dev.gauntlet.mesh.store.StoreUnavailable;
 import dev.gauntlet.mesh.store.Store;
+import dev.gauntlet.mesh.store.WriteBehind;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -84,13 +87,27 @@ public final class AamServer implements AutoCloseable {
                 config.token(), List.of(config.farmUrl()));
         this.edge = new Edge(config.host(), config.token());
         this.recent = new RecentEvents(mesh.events());
-        this.connectors = new ConnectorRoutes(mesh, initial, recent, store, this::farmServices);
+        this.connectors = new ConnectorRoutes(mesh, initial, recent, store.connectors(), this::farmServices);
         this.events = new EventStream(mesh.events(), this::liveSnapshot);
         this.runs = new Runs(mesh, connectors::entries, workflows, config.farmUrl(), http, config.dataDir(), config.clock(),
                 run -> events.send(String.valueOf(run.get("type")), run), this::liveSnapshot);
         this.proxy = new ProxyRoutes(mesh, recent, edge);
         this.prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new MeshMetricsBinder(mesh.metrics()).bindTo(prometheus);
+        bindWriteBehind(store);
+    }
+
+    /** The store's write-behind queue as metrics: waiting, dropped when full (by kind), refused by the store. */
+    private void bindWriteBehind(Store store) {
+        if (store.writeBehind() == null) return;
+        Gauge.builder("mesh.store.write_behind.queued", store, s -> s.writeBehind().queued())
+                .description("events and roll-ups waiting to be written").register(prometheus);
+        FunctionCounter.builder("mesh.store.write_behind.dropped", store, s -> s.writeBehind().droppedEvents()).tag("kind", "event")
+                .description("events and roll-ups dropped because the write-behind queue was full").register(prometheus);
+        FunctionCounter.builder("mesh.store.write_behind.dropped", store, s -> s.writeBehind().droppedRollups()).tag("kind", "rollup")
+                .description("events and roll-ups dropped because the write-behind queue was full").register(prometheus);
+        FunctionCounter.builder("mesh.store.write_behind.failed", store, s -> s.writeBehind().failed())
+                .description("events and roll-ups the store refused (full disk, lock)").register(prometheus);
     }
 
     /** Starts with the mesh's own DLQ behind the DLQ endpoints. */
@@ -126,7 +143,7 @@ public final class AamServer implements AutoCloseable {
             // Before any route: Host, the access token, and no state changed by a web page (Edge).
             cfg.routes.before(ctx -> refuse(ctx, edge.api(ctx)));
             Endpoints api = new Endpoints(cfg.routes);
-            api.get("/health", "Liveness and a one-line summary", "{\"status\":\"ok|degraded\",\"store\":{\"status\",\"reason\",\"since\",\"retry_after_s\",\"message\"},\"connectors\":N,\"farm\":url,\"proxy_ports\":{connector:port},\"process\":{pid,cpu_s,rss_bytes,peak_rss_bytes,heap_used_bytes}}", this::health);
+            api.get("/health", "Liveness and a one-line summary", "{\"status\":\"ok|degraded\",\"store\":{\"status\",\"reason\",\"since\",\"retry_after_s\",\"message\",\"write_behind\":{queued,capacity,written,dropped_events,dropped_rollups,failed}},\"connectors\":N,\"farm\":url,\"proxy_ports\":{connector:port},\"process\":{pid,cpu_s,rss_bytes,peak_rss_bytes,heap_used_bytes}}", this::health);
             api.get("/metrics", "The mesh's live metrics per connector and overall", "{\"at\",\"overall\",\"connectors\":{…}}",
                     ctx -> Json.reply(ctx, 200, mesh.metrics().snapshot()));
             connectors.register(api);
@@ -221,6 +238,18 @@ public final class AamServer implements AutoCloseable {
             s.put("since", store.since() == null ? null : store.since().toString());
             s.put("retry_after_s", store.retryAfterSeconds());
             s.put("message", store.message());
+        }
+        WriteBehind.Stats q = mesh.context().store().writeBehind();
+        if (q != null) {
+            // Events and roll-ups are written behind the callers: what waits, and what was lost (queue full, store refused).
+            Map<String, Object> w = new LinkedHashMap<>();
+            w.put("queued", q.queued());
+            w.put("capacity", q.capacity());
+            w.put("written", q.written());
+            w.put("dropped_events", q.droppedEvents());
+            w.put("dropped_rollups", q.droppedRollups());
+            w.put("failed", q.failed());
+            s.put("write_behind", w);
         }
         out.put("store", s);
         out.put("connectors", connectors.size());

@@ -116,7 +116,7 @@ class DlqReplayJobTest {
                 for (int i = 0; i < 5; i++) {
                     String op = "job-" + i + "-" + System.nanoTime();
                     // Not due for an hour: only the job sends them.
-                    store.insertEntry(new DlqEntry("dlq_job_" + i, "stripe_mock", "default", "POST", "/v1/customers", Map.of(),
+                    store.dlq().insertEntry(new DlqEntry("dlq_job_" + i, "stripe_mock", "default", "POST", "/v1/customers", Map.of(),
                             ("name=Ada&metadata[op_id]=" + op).getBytes(StandardCharsets.UTF_8), "application/x-www-form-urlencoded",
                             "key-" + op, op, List.of(), null, "parked", DlqEntry.SCHEMA_VERSION, DlqState.pending, false, 0,
                             now.plus(Duration.ofHours(1)), now, now));

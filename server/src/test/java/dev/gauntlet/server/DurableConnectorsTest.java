@@ -79,12 +79,12 @@ class DurableConnectorsTest {
         String op = "durable-" + System.nanoTime();
         Instant now = Instant.now();
         try (SqliteStore store = SqliteStore.open(data)) {
-            store.insertEntry(new DlqEntry("dlq_durable", "extra_stripe", "default", "POST", "/v1/customers", Map.of(),
+            store.dlq().insertEntry(new DlqEntry("dlq_durable", "extra_stripe", "default", "POST", "/v1/customers", Map.of(),
                     ("name=Ada&metadata[op_id]=" + op).getBytes(StandardCharsets.UTF_8), "application/x-www-form-urlencoded",
                     "key-" + op, op, List.of(), null, "parked", DlqEntry.SCHEMA_VERSION, DlqState.pending, false, 0,
                     now.plus(Duration.ofHours(1)), now, now));
             // And one that clashes with the connectors file (the built-in stripe_mock): the file wins.
-            store.saveConnector("stripe_mock", connector("stripe_mock", 7).replace("/api/stripe", "/api/elsewhere"));
+            store.connectors().saveConnector("stripe_mock", connector("stripe_mock", 7).replace("/api/stripe", "/api/elsewhere"));
         }
 
         aam = startAam();

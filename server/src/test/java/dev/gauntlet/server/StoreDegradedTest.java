@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gauntlet.mesh.store.WriteBehind;
 import dev.gauntlet.mesh.store.CompetingLock;
 import dev.gauntlet.mesh.store.SqliteStore;
 import dev.gauntlet.mesh.store.TmpfsMount;
@@ -52,7 +53,14 @@ class StoreDegradedTest {
     @Test
     void shouldAnswer503WithRetryAfterWithin1sWhileAnotherProcessLocksTheStoreAndRecoverWithin5s() throws Exception {
         try (AamFixture f = new AamFixture(data, b -> b.allowEgress("loopback"))) {
-            assertThat(json(f.get("/health")).path("store").path("status").asText()).isEqualTo("ok");
+            JsonNode healthy = json(f.get("/health")).path("store");
+            assertThat(healthy.path("status").asText()).isEqualTo("ok");
+            // Events and roll-ups are written behind the callers: the queue and what it lost are shown.
+            assertThat(healthy.path("write_behind").path("capacity").asInt()).isEqualTo(WriteBehind.Settings.DEFAULT.capacity());
+            assertThat(healthy.path("write_behind").path("dropped_events").isIntegralNumber()).isTrue();
+            assertThat(healthy.path("write_behind").path("failed").isIntegralNumber()).isTrue();
+            assertThat(f.get("/prometheus").body()).contains("mesh_store_write_behind_dropped_total{kind=\"event\"}",
+                    "mesh_store_write_behind_dropped_total{kind=\"rollup\"}", "mesh_store_write_behind_failed_total", "mesh_store_write_behind_queued");
             // A parked entry, for an API route that writes (discarding it).
             f.send("POST", "/connectors", """
                     {"id":"nowhere","base_url":"http://127.0.0.1:1/api","retry":{"max_attempts":1}}""");

@@ -303,7 +303,7 @@ public final class OAuthTokens {
 
     private void save(String tenant, String value) {
         try {
-            context.store().saveCredential(connector, tenant, REFRESH_TOKEN, value);
+            context.store().credentials().saveCredential(connector, tenant, REFRESH_TOKEN, value);
         } catch (RuntimeException e) {
             // The token is still good for this process; only a restart would lose it (and fall back to the primary grant).
             LOG.warn("{}/{}: could not save the refresh token to the vault: {}", connector, tenant, e.toString());
@@ -313,7 +313,7 @@ public final class OAuthTokens {
     private String loadRefreshToken(String tenant) {
         if (context.store() == null) return null;
         try {
-            return context.store().loadCredential(connector, tenant, REFRESH_TOKEN).filter(v -> !v.isBlank()).orElse(null);
+            return context.store().credentials().loadCredential(connector, tenant, REFRESH_TOKEN).filter(v -> !v.isBlank()).orElse(null);
         } catch (RuntimeException e) {
             LOG.warn("{}/{}: could not load the refresh token from the vault: {}", connector, tenant, e.toString());
             return null;

@@ -12,7 +12,7 @@ public final class DriftMappingStage implements Stage {
     private final SchemaDrift drift;
 
     public DriftMappingStage(ConnectorSpec spec, MeshContext context) {
-        this.drift = new SchemaDrift(spec.id(), spec.drift(), context.store(), context.events(), context.clock());
+        this.drift = new SchemaDrift(spec.id(), spec.drift(), context.store().schemas(), context.events(), context.clock());
     }
 
     @Override

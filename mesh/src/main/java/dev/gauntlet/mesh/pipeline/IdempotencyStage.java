@@ -110,12 +110,12 @@ public final class IdempotencyStage implements Stage {
      */
     private Outcome send(Exchange exchange, MeshRequest req, String key, Chain next) {
         Instant now = context.clock().instant();
-        context.store().recordIntent(new Intent(key, connector, req.tenant(), req.method(), req.path(), Secrets.strip(req.headers()),
+        context.store().intents().recordIntent(new Intent(key, connector, req.tenant(), req.method(), req.path(), Secrets.strip(req.headers()),
                 req.body(), req.contentType(), req.opId(), IntentState.in_flight, now, now));
         Outcome outcome = next.proceed(exchange);
         IntentState end = outcome.isSuccess() ? IntentState.succeeded : exchange.dlqId() != null ? IntentState.parked : IntentState.failed;
         try {
-            context.store().completeIntent(key, end, context.clock().instant());
+            context.store().intents().completeIntent(key, end, context.clock().instant());
         } catch (dev.gauntlet.mesh.store.StoreUnavailable degraded) {
             // The call is over and its answer stands; the intent stays in flight, so the same write sent again is
             // read back or parked (never resent blindly), and recovery parks it if nobody asks.
@@ -138,14 +138,14 @@ public final class IdempotencyStage implements Stage {
      * when the read does not find it. Null: send it.
      */
     private Outcome sentBefore(Exchange exchange, String key, WriteForm form) {
-        Optional<Intent> prior = context.store().intent(key);
+        Optional<Intent> prior = context.store().intents().intent(key);
         if (prior.isEmpty()) return null;
         switch (prior.get().state()) {
             case in_flight -> {
                 return leftInFlight(exchange, key, form, prior.get());
             }
             case parked -> {
-                Optional<DlqEntry> waiting = context.store().openEntry(connector, key);
+                Optional<DlqEntry> waiting = context.store().dlq().openEntry(connector, key);
                 if (waiting.isEmpty()) return null; // settled meanwhile (discarded, dead): a person or the caller decides
                 return asEntry(exchange, waiting.get());
             }
@@ -178,7 +178,7 @@ public final class IdempotencyStage implements Stage {
      * back and settle. Never sent again blindly.
      */
     private Outcome leftInFlight(Exchange exchange, String key, WriteForm form, Intent intent) {
-        Optional<DlqEntry> waiting = context.store().openEntry(connector, key);
+        Optional<DlqEntry> waiting = context.store().dlq().openEntry(connector, key);
         if (waiting.isPresent()) return asEntry(exchange, waiting.get());
         if (form != WriteForm.PLAIN) return null;
         repeated.incrementAndGet();
@@ -190,7 +190,7 @@ public final class IdempotencyStage implements Stage {
         if (readBack.applies(ref) && conclusive) {
             switch (readBack.readBack(ref, reader)) {
                 case ReadBack.Found found -> {
-                    context.store().completeIntent(key, IntentState.succeeded, context.clock().instant());
+                    context.store().intents().completeIntent(key, IntentState.succeeded, context.clock().instant());
                     return new Outcome.Success(found.answer());
                 }
                 case ReadBack.Missing missing -> {
@@ -202,7 +202,7 @@ public final class IdempotencyStage implements Stage {
         Outcome.Failure parked = new Outcome.Failure(ErrorClass.timeout, 0, why, null, null);
         String id = context.deadLetters().park(exchange, parked, true);
         exchange.deadLettered(id, true);
-        context.store().completeIntent(key, IntentState.parked, context.clock().instant());
+        context.store().intents().completeIntent(key, IntentState.parked, context.clock().instant());
         leftParked.incrementAndGet();
         return new Outcome.Failure(ErrorClass.timeout, 0, why + "; parked as " + id + " to be read back, not sent again", null, null);
     }

@@ -9,12 +9,33 @@ import dev.gauntlet.mesh.metrics.RollupRepository;
 import java.time.Instant;
 
 /**
- * The mesh's durable state behind one interface: an embedded SQLite file by default, PostgreSQL when one machine is
- * not enough. Each package declares the slice it needs (credentials, schemas, DLQ, intents, …) as its own interface;
- * a store implements them all.
+ * The mesh's durable state as one repository per slice: an embedded SQLite file by default, in memory for tests,
+ * PostgreSQL when one machine is not enough. Each package declares the slice it needs (credentials, schemas, DLQ,
+ * intents, …) as its own interface; a store hands out one repository for each, so another store can be written
+ * repository by repository.
  */
-public interface Store extends CredentialVault, SchemaRepository, EventLog, RollupRepository, IntentRepository, DlqRepository,
-        ConnectorRepository, AutoCloseable {
+public interface Store extends AutoCloseable {
+
+    /** Connector definitions the AAM server keeps. */
+    ConnectorRepository connectors();
+
+    /** Rotated secrets (refresh tokens): written at once. */
+    CredentialVault credentials();
+
+    /** The dead-letter queue: written at once (a parked write survives a crash). */
+    DlqRepository dlq();
+
+    /** Write intents: written at once, before anything goes upstream. */
+    IntentRepository intents();
+
+    /** Published events: a durable store may write them in batches off the caller's thread ({@link WriteBehind}). */
+    EventLog events();
+
+    /** Per-second metric roll-ups: like events, may be written in batches. */
+    RollupRepository rollups();
+
+    /** Learned response schemas. */
+    SchemaRepository schemas();
 
     /** Drops what retention no longer keeps (old events and roll-ups, rows beyond the caps, long-finished entries); returns rows removed. */
     default long prune(Instant now) {
@@ -27,6 +48,11 @@ public interface Store extends CredentialVault, SchemaRepository, EventLog, Roll
      */
     default StoreHealth health() {
         return StoreHealth.OK;
+    }
+
+    /** What the queue of events and roll-ups did (dropped when full, refused by the store); null when they are written at once. */
+    default WriteBehind.Stats writeBehind() {
+        return null;
     }
 
     /** Whether what it holds survives the process (a real store starts the DLQ replayer by default). */

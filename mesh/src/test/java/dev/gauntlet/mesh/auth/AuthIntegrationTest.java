@@ -164,7 +164,7 @@ class AuthIntegrationTest {
         try (Mesh mesh = mesh(store, events)) {
             // What the vault holds when each new token is handed out, i.e. before the refresh token can be used.
             mesh.events().subscribe(e -> {
-                if (e instanceof TokenRefreshed) vaultAtEachRefresh.add(store.loadCredential("supa", "default", OAuthTokens.REFRESH_TOKEN).orElse(""));
+                if (e instanceof TokenRefreshed) vaultAtEachRefresh.add(store.credentials().loadCredential("supa", "default", OAuthTokens.REFRESH_TOKEN).orElse(""));
             });
             Connector supa = supabase(mesh);
             for (int i = 0; i < 8; i++) {
@@ -194,7 +194,7 @@ class AuthIntegrationTest {
     @Test
     void shouldFallBackToThePasswordGrantWhenTheSavedRefreshTokenIsRefused() {
         MemoryStore store = new MemoryStore();
-        store.saveCredential("supa", "default", OAuthTokens.REFRESH_TOKEN, "spent-or-unknown");
+        store.credentials().saveCredential("supa", "default", OAuthTokens.REFRESH_TOKEN, "spent-or-unknown");
         List<MeshEvent> events = new CopyOnWriteArrayList<>();
         try (Mesh mesh = mesh(store, events)) {
             assertThat(supabase(mesh).get(SB_PATH).status()).isEqualTo(200);
@@ -204,7 +204,7 @@ class AuthIntegrationTest {
             assertThat(e.errorClass()).isEqualTo(ErrorClass.invalid_creds);
         });
         assertThat(of(events, TokenRefreshed.class)).singleElement().satisfies(e -> assertThat(e.grant()).isEqualTo("password"));
-        assertThat(store.loadCredential("supa", "default", OAuthTokens.REFRESH_TOKEN)).get().isNotEqualTo("spent-or-unknown");
+        assertThat(store.credentials().loadCredential("supa", "default", OAuthTokens.REFRESH_TOKEN)).get().isNotEqualTo("spent-or-unknown");
     }
 
     @Test

@@ -93,9 +93,9 @@ class DlqFarmTest {
             // The process "dies" after the upstream committed but before the intent was completed.
             // With an opId the key is derived from the operation alone (not the form body).
             key = IdempotencyKeys.derive("stripe_mock", new MeshRequest("POST", "/v1/customers", null, null, null, op, null));
-            Intent done = mesh.context().store().intent(key).orElseThrow();
+            Intent done = mesh.context().store().intents().intent(key).orElseThrow();
             assertThat(done.state()).isEqualTo(IntentState.succeeded);
-            mesh.context().store().recordIntent(done);
+            mesh.context().store().intents().recordIntent(done);
         }
         time.advance(Duration.ofMinutes(5));
 
@@ -107,14 +107,14 @@ class DlqFarmTest {
             DlqEntry recovered = mesh.deadLetters().list().getFirst();
             assertThat(recovered.idempotencyKey()).isEqualTo(key);
             assertThat(recovered.state()).isEqualTo(DlqState.pending);
-            assertThat(mesh.context().store().intent(key).orElseThrow().state()).isEqualTo(IntentState.parked);
+            assertThat(mesh.context().store().intents().intent(key).orElseThrow().state()).isEqualTo(IntentState.parked);
 
             assertThat(mesh.replayer().replayDue()).isEqualTo(1);
 
             DlqEntry after = mesh.deadLetters().entry(recovered.id()).orElseThrow();
             assertThat(after.state()).isEqualTo(DlqState.succeeded);
             assertThat(events).filteredOn(ReplaySucceeded.class::isInstance).hasSize(1);
-            assertThat(mesh.context().store().intent(key).orElseThrow().state()).isEqualTo(IntentState.succeeded);
+            assertThat(mesh.context().store().intents().intent(key).orElseThrow().state()).isEqualTo(IntentState.succeeded);
         }
         JsonNode entry = ledger(op);
         assertThat(entry).isNotNull();
@@ -150,7 +150,7 @@ class DlqFarmTest {
         }
         farm.chaos("{\"level\":\"calm\"}");
         try (Mesh mesh = Mesh.builder().time(time).store(SqliteStore.open(dataDir)).background(false).build()) {
-            mesh.context().store().recordIntent(new Intent(key, "stripe_mock", "default", "POST", "/v1/customers",
+            mesh.context().store().intents().recordIntent(new Intent(key, "stripe_mock", "default", "POST", "/v1/customers",
                     Map.of("Idempotency-Key", key, "Content-Type", "application/x-www-form-urlencoded"), form,
                     "application/x-www-form-urlencoded", op, IntentState.in_flight, time.instant(), time.instant()));
         }
@@ -213,7 +213,7 @@ class DlqFarmTest {
             assertThat(c.post("/api/v2/series", body, op).status()).isEqualTo(202);
             // The process "dies" after Datadog committed the point but before the intent was completed: no key exists
             // upstream, so replaying it as it is would submit the point twice.
-            mesh.context().store().recordIntent(mesh.context().store().intent(key).orElseThrow());
+            mesh.context().store().intents().recordIntent(mesh.context().store().intents().intent(key).orElseThrow());
         }
         time.advance(Duration.ofMinutes(5));
 
@@ -232,7 +232,7 @@ class DlqFarmTest {
             DlqEntry after = mesh.deadLetters().entry(recovered.id()).orElseThrow();
             assertThat(after.state()).as(after.lastError()).isEqualTo(DlqState.succeeded);
             assertThat(after.lastError()).contains("read back");
-            assertThat(mesh.context().store().intent(key).orElseThrow().state()).as("its first intent says committed").isEqualTo(IntentState.succeeded);
+            assertThat(mesh.context().store().intents().intent(key).orElseThrow().state()).as("its first intent says committed").isEqualTo(IntentState.succeeded);
         }
         assertThat(commits("datadog_mock", op)).as("found upstream: never sent a second time").isEqualTo(1);
     }

@@ -17,7 +17,7 @@ public final class MemoryDeadLetters implements DeadLetters {
 
     public MemoryDeadLetters(InstantSource clock) {
         MemoryStore store = new MemoryStore();
-        this.service = new DlqService(store, store, clock, new EventBus(), id -> null);
+        this.service = new DlqService(store.dlq(), store.intents(), clock, new EventBus(), id -> null);
     }
 
     @Override

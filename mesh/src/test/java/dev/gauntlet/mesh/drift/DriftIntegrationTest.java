@@ -83,7 +83,7 @@ class DriftIntegrationTest {
                 assertThat(d.mapped()).isTrue();
             });
             assertThat(sf.status().get("drift-mapping")).containsEntry("mappings", 1).containsEntry("drifts", 1L);
-            assertThat(mesh.context().store().loadSchemas("salesforce_mock").get("GET " + ACCOUNTS + "/{id}").at("/mappings/Name__c").asText())
+            assertThat(mesh.context().store().schemas().loadSchemas("salesforce_mock").get("GET " + ACCOUNTS + "/{id}").at("/mappings/Name__c").asText())
                     .isEqualTo("Account_Name__c");
             assertThat(new String(sf.get(ACCOUNTS + "/" + id).body(), StandardCharsets.UTF_8)).doesNotContain("Account_Name__c");
         }

@@ -285,7 +285,7 @@ class DriftMappingStageTest {
         for (int i = 0; i < 3; i++) before.get("/sobjects/Account/001A00000000000005");
         before.upstream.body = () -> account(AFTER, 5);
         before.get("/sobjects/Account/001A00000000000005");
-        assertThat(store.loadSchemas("crm")).containsKey("GET /sobjects/Account/{id}");
+        assertThat(store.schemas().loadSchemas("crm")).containsKey("GET /sobjects/Account/{id}");
 
         var after = new Run(spec(DriftConfig.DEFAULT), new Upstream(() -> account(AFTER, 6)));
         JsonNode json = Connector.json(after.get("/sobjects/Account/001A00000000000006"));

@@ -53,7 +53,7 @@ class IdempotencyStageTest {
         @Override
         public Outcome handle(Exchange exchange, Chain next) {
             sent.add(exchange.request());
-            intentsSeen.add(exchange.idempotencyKey() == null ? null : store.intent(exchange.idempotencyKey()).orElse(null));
+            intentsSeen.add(exchange.idempotencyKey() == null ? null : store.intents().intent(exchange.idempotencyKey()).orElse(null));
             return answer.apply(exchange);
         }
     }
@@ -88,7 +88,7 @@ class IdempotencyStageTest {
             assertThat(new String(i.body(), StandardCharsets.UTF_8)).isEqualTo("name=a");
             assertThat(i.headers()).as("no secrets in the store").containsKey("X-Trace").doesNotContainKey("Authorization");
         });
-        assertThat(store.intent(ex.idempotencyKey())).get().extracting(Intent::state).isEqualTo(IntentState.succeeded);
+        assertThat(store.intents().intent(ex.idempotencyKey())).get().extracting(Intent::state).isEqualTo(IntentState.succeeded);
     }
 
     @Test
@@ -173,7 +173,7 @@ class IdempotencyStageTest {
 
         assertThat(write.writeForm()).isEqualTo(WriteForm.PLAIN);
         assertThat(write.idempotencyKey()).as("the intent's name").isNotNull();
-        assertThat(store.intent(write.idempotencyKey())).get().extracting(Intent::state).isEqualTo(IntentState.succeeded);
+        assertThat(store.intents().intent(write.idempotencyKey())).get().extracting(Intent::state).isEqualTo(IntentState.succeeded);
         assertThat(read.idempotencyKey()).isNull();
         assertThat(read.writeForm()).isNull();
         assertThat(t.sent).allSatisfy(r -> assertThat(r.header("Idempotency-Key")).isNull());
@@ -208,8 +208,8 @@ class IdempotencyStageTest {
             return Outcome.Failure.of(ErrorClass.server_error, "503");
         }));
 
-        assertThat(store.intent(refused.idempotencyKey())).get().extracting(Intent::state).isEqualTo(IntentState.failed);
-        assertThat(store.intent(parked.idempotencyKey())).get().extracting(Intent::state).isEqualTo(IntentState.parked);
+        assertThat(store.intents().intent(refused.idempotencyKey())).get().extracting(Intent::state).isEqualTo(IntentState.failed);
+        assertThat(store.intents().intent(parked.idempotencyKey())).get().extracting(Intent::state).isEqualTo(IntentState.parked);
     }
 
     // --- the same write sent again while an earlier send is not settled is never sent twice
@@ -242,13 +242,13 @@ class IdempotencyStageTest {
     @Test
     void shouldAnswerAWriteSentAgainWhileItWaitsInTheDlqFromItsEntryWithoutSendingIt() {
         Exchange parked = run(GITHUB, issue("op-7"), new Transport(ex -> {
-            store.insertEntry(new dev.gauntlet.mesh.dlq.DlqEntry("dlq_7", "gh", "default", "POST", "/repos/o/r/issues", Map.of(),
+            store.dlq().insertEntry(new dev.gauntlet.mesh.dlq.DlqEntry("dlq_7", "gh", "default", "POST", "/repos/o/r/issues", Map.of(),
                     new byte[0], "application/json", ex.idempotencyKey(), "op-7", List.of(), ErrorClass.network_error, "reset",
                     1, dev.gauntlet.mesh.dlq.DlqState.pending, true, 0, time.instant(), time.instant(), time.instant()));
             ex.deadLettered("dlq_7", true);
             return Outcome.Failure.of(ErrorClass.network_error, "reset");
         }));
-        assertThat(store.intent(parked.idempotencyKey())).get().extracting(Intent::state).isEqualTo(IntentState.parked);
+        assertThat(store.intents().intent(parked.idempotencyKey())).get().extracting(Intent::state).isEqualTo(IntentState.parked);
         Transport t = new Transport(ex -> OK);
 
         Exchange again = run(GITHUB, issue("op-7"), t);
@@ -286,7 +286,7 @@ class IdempotencyStageTest {
     void leftInFlightByAStoppedProcess(ConnectorSpec s, MeshRequest request) {
         Exchange probe = new Exchange(s, context, request);
         String key = request.header("Idempotency-Key") != null ? request.header("Idempotency-Key") : IdempotencyKeys.derive(s.id(), request);
-        store.recordIntent(new Intent(key, s.id(), request.tenant(), request.method(), request.path(), Map.of(), request.body(),
+        store.intents().recordIntent(new Intent(key, s.id(), request.tenant(), request.method(), request.path(), Map.of(), request.body(),
                 request.contentType(), request.opId(), IntentState.in_flight, time.instant(), time.instant()));
         assertThat(probe.idempotencyKey()).isNull();
     }
@@ -312,7 +312,7 @@ class IdempotencyStageTest {
             assertThat(p.unknownOutcome()).isTrue();
             assertThat(p.idempotencyKey()).isEqualTo(again.idempotencyKey());
         });
-        assertThat(store.intent(again.idempotencyKey())).get().extracting(Intent::state).isEqualTo(IntentState.parked);
+        assertThat(store.intents().intent(again.idempotencyKey())).get().extracting(Intent::state).isEqualTo(IntentState.parked);
         assertThat(last).isInstanceOf(Outcome.Failure.class);
     }
 
@@ -328,7 +328,7 @@ class IdempotencyStageTest {
 
         assertThat(t.sent).as("committed before the crash: answered from the read").isEmpty();
         assertThat(last).isInstanceOfSatisfying(Outcome.Success.class, s -> assertThat(new String(s.response().body())).contains("\"number\":7"));
-        assertThat(store.intent(again.idempotencyKey())).get().extracting(Intent::state).isEqualTo(IntentState.succeeded);
+        assertThat(store.intents().intent(again.idempotencyKey())).get().extracting(Intent::state).isEqualTo(IntentState.succeeded);
     }
 
     @Test
@@ -351,7 +351,7 @@ class IdempotencyStageTest {
         Exchange again = run(spec, post("op-k", "name=a"), t);
 
         assertThat(t.sent).singleElement().satisfies(r -> assertThat(r.header("Idempotency-Key")).isEqualTo(again.idempotencyKey()));
-        assertThat(store.intent(again.idempotencyKey())).get().extracting(Intent::state).isEqualTo(IntentState.succeeded);
+        assertThat(store.intents().intent(again.idempotencyKey())).get().extracting(Intent::state).isEqualTo(IntentState.succeeded);
     }
 
     @Test

@@ -151,7 +151,7 @@ class MeshMetricsTest {
 
     @Test
     void shouldSaveOneRollupPerConnectorAndSecondWhenTheClockMoves() {
-        MetricsRoller roller = new MetricsRoller(metrics, store, time, time);
+        MetricsRoller roller = new MetricsRoller(metrics, store.rollups(), time, time);
         Pipeline crm = pipeline("crm", new Upstream(MeshMetricsTest::mixed));
         Instant t0 = time.instant();
         roller.rollUp(t0); // the interval starts here
@@ -174,7 +174,7 @@ class MeshMetricsTest {
             assertThat(r.retries()).isEqualTo(4);
             assertThat(r.rateLimited()).isEqualTo(2);
         });
-        List<MetricRollup> saved = store.rollups("crm", t0, t0.plusSeconds(10));
+        List<MetricRollup> saved = store.rollups().rollups("crm", t0, t0.plusSeconds(10));
         assertThat(saved).extracting(MetricRollup::second).containsExactly(t0, t0.plusSeconds(1));
         assertThat(saved).extracting(MetricRollup::calls).containsExactly(10L, 20L);
         assertThat(saved.get(1).p50Ms()).as("the second's calls: 1 ms for most (one attempt each)").isCloseTo(1.0, HISTOGRAM);

@@ -76,14 +76,14 @@ class MetricsIntegrationTest {
             assertThat(s.events().get("retry_scheduled")).isEqualTo(s.retries());
             assertThat(s.stages()).containsKeys("observe", "retry", "drift-mapping");
             assertThat(mesh.metrics().snapshot().overall().calls()).isEqualTo(60);
-            assertThat(store.recentEvents("stripe_mock", 1000)).extracting(StoredEvent::type).contains("retry_scheduled");
+            assertThat(store.events().recentEvents("stripe_mock", 1000)).extracting(StoredEvent::type).contains("retry_scheduled");
             assertThat(registry.get("mesh.attempts").tag("connector", "stripe_mock").functionCounter().count()).isEqualTo(s.attempts());
             assertThat(mesh.roller().running()).as("the mesh rolls up on real time").isTrue();
         } finally {
             farm.chaos("{\"level\":\"calm\",\"services\":[\"stripe_mock\"]}");
         }
         // Closing the mesh rolls up the last partial second: every call is in some second's row.
-        var rows = store.rollups("stripe_mock", started.minusSeconds(5), Instant.now().plusSeconds(5));
+        var rows = store.rollups().rollups("stripe_mock", started.minusSeconds(5), Instant.now().plusSeconds(5));
         assertThat(rows).isNotEmpty();
         assertThat(rows.stream().mapToLong(MetricRollup::calls).sum()).isEqualTo(60);
         assertThat(rows).extracting(MetricRollup::second).doesNotHaveDuplicates();

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.gauntlet.mesh.idempotency.Intent;
 import dev.gauntlet.mesh.idempotency.IntentState;
+import dev.gauntlet.mesh.metrics.MetricRollup;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,10 +39,10 @@ class StoreDegradationTest {
     @Test
     void shouldRefuseWritesWithin1sWhenAnotherProcessHoldsTheLockAndRecoverOnceItLetsGo() throws Exception {
         try (SqliteStore s = SqliteStore.open(dir)) {
-            s.saveConnector("a", "{}");
+            s.connectors().saveConnector("a", "{}");
             try (CompetingLock lock = CompetingLock.take(dir.resolve(SqliteStore.FILE_NAME))) {
                 long t0 = System.nanoTime();
-                assertThatThrownBy(() -> s.recordIntent(intent("k1", 10))).isInstanceOfSatisfying(StoreUnavailable.class, u -> {
+                assertThatThrownBy(() -> s.intents().recordIntent(intent("k1", 10))).isInstanceOfSatisfying(StoreUnavailable.class, u -> {
                     assertThat(u.reason()).isEqualTo(StoreUnavailable.Reason.locked);
                     assertThat(u.retryAfterSeconds()).isEqualTo(1);
                     assertThat(u.getMessage()).contains("mesh store").doesNotContain(dir.toString());
@@ -56,7 +57,7 @@ class StoreDegradationTest {
                         String k = "many" + i;
                         all.add(pool.submit((Callable<Object>) () -> {
                             try {
-                                s.recordIntent(intent(k, 10));
+                                s.intents().recordIntent(intent(k, 10));
                                 return "written";
                             } catch (StoreUnavailable u) {
                                 return u.reason();
@@ -70,13 +71,13 @@ class StoreDegradationTest {
                 StoreHealth h = s.health();
                 assertThat(h.ok()).isFalse();
                 assertThat(h.reason()).isEqualTo(StoreUnavailable.Reason.locked);
-                assertThat(s.loadConnector("a")).as("reads go on (WAL)").contains("{}");
+                assertThat(s.connectors().loadConnector("a")).as("reads go on (WAL)").contains("{}");
             }
             long released = System.nanoTime();
             await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> s.health().ok());
             assertThat(Duration.ofNanos(System.nanoTime() - released)).isLessThan(Duration.ofSeconds(5));
-            s.recordIntent(intent("k2", 10));
-            assertThat(s.intent("k2")).isPresent();
+            s.intents().recordIntent(intent("k2", 10));
+            assertThat(s.intents().intent("k2")).isPresent();
         }
     }
 
@@ -84,13 +85,13 @@ class StoreDegradationTest {
     void shouldRefuseWritesWhenTheDiskIsFullAndRecoverWithin5sOfSpaceFreed() throws Exception {
         try (TmpfsMount fs = TmpfsMount.mount("4m")) {
             try (SqliteStore s = SqliteStore.open(fs.dir().resolve("data"))) {
-                s.recordIntent(intent("before", 100));
+                s.intents().recordIntent(intent("before", 100));
                 fs.fill("filler");
 
                 StoreUnavailable full = null;
                 for (int i = 0; i < 500 && full == null; i++) {
                     try {
-                        s.recordIntent(intent("big" + i, 32 * 1024));
+                        s.intents().recordIntent(intent("big" + i, 32 * 1024));
                     } catch (StoreUnavailable u) {
                         full = u;
                     }
@@ -100,19 +101,38 @@ class StoreDegradationTest {
                 assertThat(full.getMessage()).doesNotContain(fs.dir().toString());
                 assertThat(s.health().reason()).isEqualTo(StoreUnavailable.Reason.full);
                 long t0 = System.nanoTime();
-                assertThatThrownBy(() -> s.recordIntent(intent("refused", 10))).isInstanceOf(StoreUnavailable.class);
+                assertThatThrownBy(() -> s.intents().recordIntent(intent("refused", 10))).isInstanceOf(StoreUnavailable.class);
                 assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("refused at once").isLessThan(Duration.ofMillis(200));
-                assertThat(s.intent("before")).as("reads go on").isPresent();
+                assertThat(s.intents().intent("before")).as("reads go on").isPresent();
 
                 Files.delete(fs.dir().resolve("filler"));
                 long freed = System.nanoTime();
                 await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> s.health().ok());
                 assertThat(Duration.ofNanos(System.nanoTime() - freed)).isLessThan(Duration.ofSeconds(5));
                 // The same statements work again (no "statement is not executing" after the failure).
-                s.recordIntent(intent("after", 32 * 1024));
-                s.completeIntent("after", IntentState.succeeded, Instant.now());
-                assertThat(s.intent("after")).get().extracting(Intent::state).isEqualTo(IntentState.succeeded);
+                s.intents().recordIntent(intent("after", 32 * 1024));
+                s.intents().completeIntent("after", IntentState.succeeded, Instant.now());
+                assertThat(s.intents().intent("after")).get().extracting(Intent::state).isEqualTo(IntentState.succeeded);
             }
+        }
+    }
+
+    @Test
+    void shouldWriteBatchesAgainOnceAnotherProcessLetsGoOfTheLock() throws Exception {
+        Instant t0 = Instant.parse("2025-06-01T12:00:00Z");
+        var before = new MetricRollup("a", t0, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1);
+        var after = new MetricRollup("a", t0.plusSeconds(1), 2, 2, 2, 0, 0, 0, 1, 1, 1, 1);
+        try (SqliteStore s = SqliteStore.open(dir)) {
+            try (CompetingLock lock = CompetingLock.take(dir.resolve(SqliteStore.FILE_NAME))) {
+                s.rollups().saveRollups(List.of(before));
+                assertThat(s.rollups().rollups("a", t0, t0.plusSeconds(10))).as("the batch met the lock").isEmpty();
+                assertThat(s.writeBehind().failed()).isEqualTo(1);
+            }
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> s.health().ok());
+            // The batch after the lock is one transaction like the one refused: it must not run outside one.
+            s.rollups().saveRollups(List.of(after));
+            assertThat(s.rollups().rollups("a", t0, t0.plusSeconds(10))).containsExactly(after);
+            assertThat(s.writeBehind().failed()).isEqualTo(1);
         }
     }
 }

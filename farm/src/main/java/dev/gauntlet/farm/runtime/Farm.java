@@ -1,16 +1,17 @@
-package dev.gauntlet.farm;
+package dev.gauntlet.farm.runtime;
 
 import dev.gauntlet.farm.chaos.ChaosCatalog;
 import dev.gauntlet.farm.chaos.ChaosControl;
 import dev.gauntlet.farm.chaos.FaultPlanner;
 import dev.gauntlet.farm.chaos.FaultScript;
-import dev.gauntlet.farm.flavor.Flavor;
-import dev.gauntlet.farm.flavor.Flavors;
 import dev.gauntlet.farm.ledger.FaultLog;
 import dev.gauntlet.farm.ledger.Ledger;
 import dev.gauntlet.farm.spec.ServiceSpec;
 import dev.gauntlet.farm.spec.SpecError;
 import dev.gauntlet.farm.spec.SpecLoader;
+import dev.gauntlet.farm.vendor.FarmParts;
+import dev.gauntlet.farm.vendor.Vendor;
+import dev.gauntlet.farm.vendor.Vendors;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -25,9 +26,9 @@ import java.util.stream.Collectors;
 
 /**
  * The farm's model without HTTP: services, the chaos dial, the fault planner and the two ground-truth logs.
- * {@link FarmServer} puts it on the wire.
+ * {@link dev.gauntlet.farm.FarmServer} puts it on the wire.
  */
-public final class Farm {
+public final class Farm implements FarmParts {
 
     private volatile long seed;
     private final InstantSource clock;
@@ -59,7 +60,7 @@ public final class Farm {
 
     /** A loader that knows this farm's flavours and error profiles. */
     public SpecLoader loader() {
-        return new SpecLoader(Flavors::isKnown, chaos.catalog().profiles().keySet());
+        return new SpecLoader(Vendors::isKnown, chaos.catalog().profiles().keySet());
     }
 
     /** Starts serving a service, or reloads the one with the same id (see {@link ServiceReload}). Returns it. */
@@ -82,7 +83,7 @@ public final class Farm {
             runtime = create(spec, source);
         } else {
             ServiceReload plan = ServiceReload.between(old.spec(), spec, clock.instant());
-            runtime = old.reloaded(spec, Flavors.get(spec.flavor()), source, chaos.catalog().profile(spec.errorProfile()), seed, clock, plan);
+            runtime = old.reloaded(spec, Vendors.get(spec.flavor()), source, chaos.catalog().profile(spec.errorProfile()), seed, clock, plan);
         }
         services.put(spec.id(), runtime);
         if (replacing != null && !replacing.equals(spec.id())) remove(replacing);
@@ -155,8 +156,8 @@ public final class Farm {
     }
 
     private ServiceRuntime create(ServiceSpec spec, String source) {
-        Flavor flavor = Flavors.get(spec.flavor());
-        return new ServiceRuntime(spec, flavor, source, chaos.catalog().profile(spec.errorProfile()), seed, clock);
+        Vendor vendor = Vendors.get(spec.flavor());
+        return new ServiceRuntime(spec, vendor, source, chaos.catalog().profile(spec.errorProfile()), seed, clock);
     }
 
     public ServiceRuntime service(String id) {
@@ -225,7 +226,8 @@ public final class Farm {
         }
     }
 
-    void stop() {
+    /** Ends every injected wait at once ({@link #pause} returns false); the server calls it when it closes. */
+    public void stop() {
         stopping.countDown();
     }
 

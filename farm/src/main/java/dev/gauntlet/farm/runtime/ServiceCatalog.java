@@ -1,4 +1,4 @@
-package dev.gauntlet.farm;
+package dev.gauntlet.farm.runtime;
 
 import dev.gauntlet.farm.spec.ServiceSpec;
 import dev.gauntlet.farm.spec.SpecError;
@@ -10,10 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.HashMap;
-import java.util.TreeSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

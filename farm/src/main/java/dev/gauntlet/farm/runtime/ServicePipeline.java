@@ -1,27 +1,27 @@
-package dev.gauntlet.farm;
+package dev.gauntlet.farm.runtime;
 
 import dev.gauntlet.farm.auth.TokenStore;
 import dev.gauntlet.farm.chaos.ChaosLevel;
 import dev.gauntlet.farm.chaos.Fault;
 import dev.gauntlet.farm.chaos.FaultType;
 import dev.gauntlet.farm.data.ResourceStore;
-import dev.gauntlet.farm.flavor.Credential;
-import dev.gauntlet.farm.flavor.ErrorKind;
-import dev.gauntlet.farm.flavor.FarmError;
-import dev.gauntlet.farm.flavor.Flavor;
 import dev.gauntlet.farm.http.BadInput;
-import dev.gauntlet.farm.http.Call;
 import dev.gauntlet.farm.http.FarmRequest;
 import dev.gauntlet.farm.http.Reply;
 import dev.gauntlet.farm.http.RequestInput;
-import dev.gauntlet.farm.http.Route;
-import dev.gauntlet.farm.http.RouteTable;
 import dev.gauntlet.farm.http.SocketFaults;
 import dev.gauntlet.farm.idempotency.IdempotencyFingerprint;
 import dev.gauntlet.farm.idempotency.IdempotencyStore;
 import dev.gauntlet.farm.limit.LimitDecision;
 import dev.gauntlet.farm.limit.SecondaryLimiter;
 import dev.gauntlet.farm.spec.AuthSpec;
+import dev.gauntlet.farm.vendor.Call;
+import dev.gauntlet.farm.vendor.Credential;
+import dev.gauntlet.farm.vendor.ErrorKind;
+import dev.gauntlet.farm.vendor.FarmError;
+import dev.gauntlet.farm.vendor.Route;
+import dev.gauntlet.farm.vendor.RouteTable;
+import dev.gauntlet.farm.vendor.Vendor;
 import io.javalin.http.Context;
 
 /**
@@ -31,7 +31,7 @@ import io.javalin.http.Context;
  * latency → answer or socket fault after the commit.
  * Flavours only shape the answers; this class is the one place the order is written down.
  */
-final class ServicePipeline {
+public final class ServicePipeline {
 
     private static final byte[] NO_BODY = new byte[0];
     /** The request attribute holding its secondary-limit permit until the answer is written. */
@@ -47,7 +47,7 @@ final class ServicePipeline {
      */
     private final long deadlineNanos;
 
-    ServicePipeline(Farm farm, java.time.Duration processingDeadline) {
+    public ServicePipeline(Farm farm, java.time.Duration processingDeadline) {
         this.farm = farm;
         this.deadlineNanos = processingDeadline.toNanos();
     }
@@ -55,13 +55,13 @@ final class ServicePipeline {
     /**
      * @param ownPort whether the request came in on the service's own port (its URLs then have no base path)
      */
-    void handle(Context ctx, ServiceRuntime svc, String path, boolean ownPort) {
+    public void handle(Context ctx, ServiceRuntime svc, String path, boolean ownPort) {
         try {
             serve(ctx, svc, path, ownPort);
         } catch (BadInput e) {
             // The request itself could not be read (a malformed %-escape in its path or query, an unknown charset, a
             // body cut off mid-transfer): the vendor's 400, as for any other bad input.
-            svc.flavor().error(FarmError.badInput(e.field(), e.getMessage())).writeTo(ctx);
+            svc.vendor().error(FarmError.badInput(e.field(), e.getMessage())).writeTo(ctx);
         } catch (RequestInput.TooLarge e) {
             tooLarge(svc, -1).writeTo(ctx);
         } finally {
@@ -72,7 +72,7 @@ final class ServicePipeline {
     }
 
     private void serve(Context ctx, ServiceRuntime svc, String path, boolean ownPort) {
-        Flavor flavor = svc.flavor();
+        Vendor vendor = svc.vendor();
         // HEAD is GET without a body (RFC 9110); Jetty drops the body, the route is the GET one.
         String method = ctx.method().name().equals("HEAD") ? "GET" : ctx.method().name();
         RouteTable.Match match = svc.routes().match(method, path);
@@ -104,7 +104,7 @@ final class ServicePipeline {
 
         Auth auth = route.authenticated() ? authenticate(svc, request) : Auth.ANONYMOUS;
         if (auth.error() != null) {
-            flavor.error(auth.error()).writeTo(ctx);
+            vendor.error(auth.error()).writeTo(ctx);
             return;
         }
 
@@ -113,7 +113,7 @@ final class ServicePipeline {
         // A fault scripted for this very request (POST /admin/faults/script) comes before the dial's draw.
         Fault scripted = farm.script().take(svc.id(), method, path);
         Fault fault = usable(scripted != null ? scripted : farm.planner().decide(svc.id(), auth.client(), ordinal, level, svc.profile()), route, auth);
-        if (scripted == null) fault = lockTimeoutOrNot(flavor, svc.id(), auth.client(), ordinal, fault);
+        if (scripted == null) fault = lockTimeoutOrNot(vendor, svc.id(), auth.client(), ordinal, fault);
         if (fault.strikesBefore()) {
             logFault(svc, auth, ordinal, fault, method, path);
             strike(ctx, fault, null);
@@ -125,7 +125,7 @@ final class ServicePipeline {
         // the key (Stripe), it strikes behind the idempotency step. 502/503/504 come from in front of the endpoint
         // (gateway, overload, timeout) and strike before the key is looked at, as every other HTTP fault does.
         Reply executionError = key != null && fault.is(FaultType.server_error) && fault.status() == 500
-                ? flavor.savedExecutionError(FarmError.server(500)) : null;
+                ? vendor.savedExecutionError(FarmError.server(500)) : null;
 
         // The vendor's own limit is checked first, as real APIs do: a client over its limit gets the 429 and no
         // injected HTTP fault (only a network fault can still break the 429 on its way back). A token endpoint is the
@@ -144,8 +144,8 @@ final class ServicePipeline {
         long answerDelay = fault.delayMs();
         if (refusal != null && !refusal.allowed()) {
             svc.countRateLimited();
-            reply = flavor.error(FarmError.limited(refusal));
-            flavor.limitHeaders(limit, reply);
+            reply = vendor.error(FarmError.limited(refusal));
+            vendor.limitHeaders(limit, reply);
             if (!fault.isNone() && !fault.type().isNetwork()) fault = Fault.NONE;
         } else if (fault.replacesAnswer() && executionError == null) {
             logFault(svc, auth, ordinal, fault, method, path);
@@ -166,11 +166,11 @@ final class ServicePipeline {
             // The ledger records the key header as sent (a stand-in op id), whether or not key semantics apply.
             String sentKey = svc.idempotency() == null ? null : request.header(svc.spec().idempotency().header());
             try {
-                reply = execute(handler, new Call(request, svc, farm, auth.client(), sentKey), key, processing);
+                reply = execute(svc, handler, new Call(request, svc, farm, auth.client(), sentKey), key, processing);
             } catch (TooLate late) {
-                reply = flavor.error(FarmError.server(503));
+                reply = vendor.error(FarmError.server(503));
             }
-            if (limit != null) flavor.limitHeaders(limit, reply);
+            if (limit != null) vendor.limitHeaders(limit, reply);
         }
 
         if (fault.type() != null && fault.type().isNetwork()) {
@@ -198,20 +198,20 @@ final class ServicePipeline {
     }
 
     /** Runs the handler, under idempotency-key semantics when the request carries a key that applies ({@link #keyOf}). */
-    private Reply execute(Route.RouteHandler handler, Call call, String key, long processingMs) {
-        IdempotencyStore<Reply> store = call.service().idempotency();
+    private Reply execute(ServiceRuntime svc, Route.RouteHandler handler, Call call, String key, long processingMs) {
+        IdempotencyStore<Reply> store = svc.idempotency();
         if (key == null) {
             farm.pause(processingMs);
             return run(handler, call);
         }
-        Flavor flavor = call.service().flavor();
-        String headerName = call.service().spec().idempotency().header();
+        Vendor vendor = svc.vendor();
+        String headerName = svc.spec().idempotency().header();
         return switch (store.begin(call.client(), key, IdempotencyFingerprint.of(call.request()))) {
             case IdempotencyStore.Replay<Reply> r -> r.answer().copy().header("Idempotent-Replayed", "true");
-            case IdempotencyStore.Mismatch<Reply> m -> flavor.error(new FarmError(ErrorKind.IDEMPOTENCY_MISMATCH,
+            case IdempotencyStore.Mismatch<Reply> m -> vendor.error(new FarmError(ErrorKind.IDEMPOTENCY_MISMATCH,
                     "Keys for idempotent requests can only be used with the same parameters they were first used with. "
                             + "Try using a key other than '" + key + "' if you meant to execute a different request.", 400, headerName, null, null));
-            case IdempotencyStore.InFlight<Reply> f -> flavor.error(new FarmError(ErrorKind.IDEMPOTENCY_IN_FLIGHT,
+            case IdempotencyStore.InFlight<Reply> f -> vendor.error(new FarmError(ErrorKind.IDEMPOTENCY_IN_FLIGHT,
                     "There is currently another in-progress request using this idempotency key (that probably means you "
                             + "submitted twice, and the other request is still going through): " + key + ". Please try again later.", 409, headerName, null, null));
             case IdempotencyStore.Proceed<Reply> p -> {
@@ -242,12 +242,12 @@ final class ServicePipeline {
 
     /**
      * Turns the flavour's share of injected rate limits into object-lock timeouts (Stripe: a quarter, see
-     * {@code StripeFlavor.lockTimeoutShare}); the choice is a draw of its own from the request's numbers, so it is as
+     * {@code StripeVendor.lockTimeoutShare}); the choice is a draw of its own from the request's numbers, so it is as
      * reproducible as the planner's, and the fault log names the kind the client met.
      */
-    private Fault lockTimeoutOrNot(Flavor flavor, String service, String client, long ordinal, Fault fault) {
-        if (!fault.is(FaultType.rate_limit) || flavor.lockTimeoutShare() <= 0) return fault;
-        if (farm.planner().draw(service, client, ordinal, LOCK_TIMEOUT_SALT) >= flavor.lockTimeoutShare()) return fault;
+    private Fault lockTimeoutOrNot(Vendor vendor, String service, String client, long ordinal, Fault fault) {
+        if (!fault.is(FaultType.rate_limit) || vendor.lockTimeoutShare() <= 0) return fault;
+        if (farm.planner().draw(service, client, ordinal, LOCK_TIMEOUT_SALT) >= vendor.lockTimeoutShare()) return fault;
         return new Fault(FaultType.lock_timeout, 0, false, fault.delayMs());
     }
 
@@ -296,33 +296,33 @@ final class ServicePipeline {
 
     /** The answer an HTTP-level fault gives instead of the real one; the bucket's state still shows in its headers. */
     private Reply faultAnswer(ServiceRuntime svc, Fault fault, Auth auth, ChaosLevel level, LimitDecision bucket) {
-        Flavor flavor = svc.flavor();
+        Vendor vendor = svc.vendor();
         return switch (fault.type()) {
             case server_error -> {
-                Reply r = flavor.error(FarmError.server(fault.status()));
-                flavor.limitHeaders(bucket, r);
+                Reply r = vendor.error(FarmError.server(fault.status()));
+                vendor.limitHeaders(bucket, r);
                 yield r;
             }
             case rate_limit -> {
                 long capacity = Math.max(1, Math.round(svc.spec().rateLimit().capacity() * level.rateLimitFactor()));
                 LimitDecision limit = new LimitDecision(false, capacity, 0, 1000, farm.clock().millis() / 1000 + 1, true);
-                Reply r = flavor.error(FarmError.limited(limit));
+                Reply r = vendor.error(FarmError.limited(limit));
                 // A vendor's second limit (GitHub's secondary limits) leaves the primary count as it is; elsewhere an
                 // injected limit looks like the bucket running dry.
-                flavor.limitHeaders(flavor.secondaryLimits() ? bucket : limit, r);
+                vendor.limitHeaders(vendor.secondaryLimits() ? bucket : limit, r);
                 yield r;
             }
             case lock_timeout -> {
                 // Contention on one object, not the client's budget: the bucket's headers stay as they are.
                 LimitDecision wait = new LimitDecision(false, bucket.limit(), bucket.remaining(), 1000, farm.clock().millis() / 1000 + 1, true);
-                Reply r = flavor.error(FarmError.limited(wait).withCode(FaultType.lock_timeout.name()));
-                flavor.limitHeaders(bucket, r);
+                Reply r = vendor.error(FarmError.limited(wait).withCode(FaultType.lock_timeout.name()));
+                vendor.limitHeaders(bucket, r);
                 yield r;
             }
             case auth_revoke -> {
                 svc.tokens().revoke(auth.token());
-                Reply r = flavor.error(FarmError.of(ErrorKind.AUTH_EXPIRED, "Session expired or invalid"));
-                flavor.limitHeaders(bucket, r);
+                Reply r = vendor.error(FarmError.of(ErrorKind.AUTH_EXPIRED, "Session expired or invalid"));
+                vendor.limitHeaders(bucket, r);
                 yield r;
             }
             default -> throw new IllegalStateException("not an answer-replacing fault: " + fault.type());
@@ -366,7 +366,7 @@ final class ServicePipeline {
 
     private static Auth authenticate(ServiceRuntime svc, FarmRequest request) {
         AuthSpec spec = svc.spec().auth();
-        Credential c = svc.flavor().credential(request);
+        Credential c = svc.vendor().credential(request);
         switch (spec.type()) {
             case none -> {
                 return Auth.ANONYMOUS;
@@ -405,18 +405,18 @@ final class ServicePipeline {
     private static Reply unknownRoute(ServiceRuntime svc, String method, String path) {
         var allowed = svc.routes().allowed(path);
         if (!allowed.isEmpty()) {
-            return svc.flavor().error(FarmError.of(ErrorKind.METHOD_NOT_ALLOWED,
+            return svc.vendor().error(FarmError.of(ErrorKind.METHOD_NOT_ALLOWED,
                     "HTTP method " + method + " is not allowed for " + path + "; allowed: " + String.join(", ", allowed)))
                     .header("Allow", String.join(", ", allowed));
         }
-        return svc.flavor().error(FarmError.of(ErrorKind.NOT_FOUND, "Unrecognized request URL (" + method + ": " + path + ")."));
+        return svc.vendor().error(FarmError.of(ErrorKind.NOT_FOUND, "Unrecognized request URL (" + method + ": " + path + ")."));
     }
 
 
     /** The vendor's 413; {@code size} -1 when the body was cut off unread (chunked, over the server's own cap). */
     private static Reply tooLarge(ServiceRuntime svc, long size) {
         String what = size < 0 ? "Request body" : "Request body of " + size + " bytes";
-        return svc.flavor().error(new FarmError(ErrorKind.PAYLOAD_TOO_LARGE,
+        return svc.vendor().error(new FarmError(ErrorKind.PAYLOAD_TOO_LARGE,
                 what + " is over the limit of " + svc.spec().maxBodyBytes() + " bytes", 413, null, null, null));
     }
 }

@@ -1,4 +1,4 @@
-package dev.gauntlet.farm;
+package dev.gauntlet.farm.runtime;
 
 import dev.gauntlet.farm.spec.ResourceSpec;
 import dev.gauntlet.farm.spec.ServiceSpec;

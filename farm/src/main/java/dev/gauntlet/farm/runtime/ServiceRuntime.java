@@ -1,18 +1,19 @@
-package dev.gauntlet.farm;
+package dev.gauntlet.farm.runtime;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gauntlet.farm.auth.TokenStore;
 import dev.gauntlet.farm.chaos.ErrorProfile;
 import dev.gauntlet.farm.data.ResourceStore;
 import dev.gauntlet.farm.drift.DriftEngine;
-import dev.gauntlet.farm.flavor.Flavor;
 import dev.gauntlet.farm.http.Reply;
-import dev.gauntlet.farm.http.RouteTable;
 import dev.gauntlet.farm.idempotency.IdempotencyStore;
 import dev.gauntlet.farm.limit.ClientLimiter;
 import dev.gauntlet.farm.limit.SecondaryLimiter;
 import dev.gauntlet.farm.spec.ResourceSpec;
 import dev.gauntlet.farm.spec.ServiceSpec;
+import dev.gauntlet.farm.vendor.RouteTable;
+import dev.gauntlet.farm.vendor.Service;
+import dev.gauntlet.farm.vendor.Vendor;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
@@ -22,10 +23,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /** One running service: its spec, flavour, records, tokens, limiter, drift state, idempotency keys and counters. */
-public final class ServiceRuntime {
+public final class ServiceRuntime implements Service {
 
     private final ServiceSpec spec;
-    private final Flavor flavor;
+    private final Vendor vendor;
     private final String source;
     private final ErrorProfile profile;
     private final Map<String, ResourceStore> stores = new LinkedHashMap<>();
@@ -42,8 +43,8 @@ public final class ServiceRuntime {
     private final ServiceReload lastReload;
 
     /** A service started afresh: records generated from the seed, no keys, tokens or counts. */
-    ServiceRuntime(ServiceSpec spec, Flavor flavor, String source, ErrorProfile profile, long seed, InstantSource clock) {
-        this(spec, flavor, source, profile, seed, clock, null, null);
+    ServiceRuntime(ServiceSpec spec, Vendor vendor, String source, ErrorProfile profile, long seed, InstantSource clock) {
+        this(spec, vendor, source, profile, seed, clock, null, null);
     }
 
     /**
@@ -51,24 +52,24 @@ public final class ServiceRuntime {
      * state is handed over as the same objects (not copies), so a request still running on the old runtime writes
      * where the new one reads.
      */
-    private ServiceRuntime(ServiceSpec spec, Flavor flavor, String source, ErrorProfile profile, long seed, InstantSource clock,
+    private ServiceRuntime(ServiceSpec spec, Vendor vendor, String source, ErrorProfile profile, long seed, InstantSource clock,
                            ServiceRuntime previous, ServiceReload reload) {
         this.spec = spec;
-        this.flavor = flavor;
+        this.vendor = vendor;
         this.source = source;
         this.profile = profile;
         this.lastReload = reload;
         long serviceSeed = seed * 1_000_003L + spec.id().hashCode();
         for (ResourceSpec r : spec.resources()) {
             boolean keep = reload != null && reload.kept().contains(r.name());
-            stores.put(r.name(), keep ? previous.stores.get(r.name()) : new ResourceStore(r, serviceSeed, flavor.ids()));
+            stores.put(r.name(), keep ? previous.stores.get(r.name()) : new ResourceStore(r, serviceSeed, vendor.ids()));
         }
         this.limiter = reload != null && reload.keepsLimits() ? previous.limiter : new ClientLimiter(spec.rateLimit(), clock);
         this.secondaryLimits = reload != null && reload.keepsLimits() ? previous.secondaryLimits
                 : new SecondaryLimiter(spec.secondaryLimits(), clock);
         this.tokens = reload != null && reload.keepsTokens() ? previous.tokens
                 : new TokenStore(clock, Duration.ofSeconds(spec.auth().tokenTtlS()), Duration.ofSeconds(spec.auth().refreshTokenTtlS()),
-                        spec.auth().rotateRefreshTokens(), reuseInterval(spec), flavor::tokenFormat);
+                        spec.auth().rotateRefreshTokens(), reuseInterval(spec), vendor::tokenFormat);
         this.drift = reload != null && reload.keepsDrift() ? previous.drift : new DriftEngine(spec.drift(), clock);
         this.idempotency = reload != null && reload.keepsKeys() ? previous.idempotency
                 : spec.idempotency() == null ? null
@@ -78,18 +79,18 @@ public final class ServiceRuntime {
         this.rateLimited = counted ? previous.rateLimited : new LongAdder();
         this.calls = counted ? previous.calls : new AtomicLong();
         this.ordinals = counted ? previous.ordinals : new ConcurrentHashMap<>();
-        flavor.routes(this, routes);
+        vendor.routes(this, routes);
     }
 
     /** This service as {@code spec} declares it, keeping what {@code reload} says (see {@link ServiceReload}). */
-    ServiceRuntime reloaded(ServiceSpec spec, Flavor flavor, String source, ErrorProfile profile, long seed, InstantSource clock,
+    ServiceRuntime reloaded(ServiceSpec spec, Vendor vendor, String source, ErrorProfile profile, long seed, InstantSource clock,
                             ServiceReload reload) {
-        return new ServiceRuntime(spec, flavor, source, profile, seed, clock, this, reload);
+        return new ServiceRuntime(spec, vendor, source, profile, seed, clock, this, reload);
     }
 
     public String id() { return spec.id(); }
     public ServiceSpec spec() { return spec; }
-    public Flavor flavor() { return flavor; }
+    public Vendor vendor() { return vendor; }
     /** Where the spec came from: "built-in" or the file path. */
     public String source() { return source; }
     public ErrorProfile profile() { return profile; }

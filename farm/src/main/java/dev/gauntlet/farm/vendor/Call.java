@@ -1,12 +1,10 @@
-package dev.gauntlet.farm.http;
+package dev.gauntlet.farm.vendor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gauntlet.farm.Farm;
-import dev.gauntlet.farm.ServiceRuntime;
 import dev.gauntlet.farm.data.ResourceStore;
-import dev.gauntlet.farm.flavor.ErrorKind;
-import dev.gauntlet.farm.flavor.FarmError;
+import dev.gauntlet.farm.http.FarmRequest;
+import dev.gauntlet.farm.http.Reply;
 import dev.gauntlet.farm.ledger.Ledger;
 import dev.gauntlet.farm.spec.LedgerSpec;
 import java.util.regex.Matcher;
@@ -14,12 +12,12 @@ import java.util.regex.Matcher;
 /** What a route handler gets: the request, its service, the authenticated client and the farm's shared parts. */
 public final class Call {
     private final FarmRequest request;
-    private final ServiceRuntime service;
-    private final Farm farm;
+    private final Service service;
+    private final FarmParts farm;
     private final String client;
     private final String idempotencyKey;
 
-    public Call(FarmRequest request, ServiceRuntime service, Farm farm, String client, String idempotencyKey) {
+    public Call(FarmRequest request, Service service, FarmParts farm, String client, String idempotencyKey) {
         this.request = request;
         this.service = service;
         this.farm = farm;
@@ -28,8 +26,8 @@ public final class Call {
     }
 
     public FarmRequest request() { return request; }
-    public ServiceRuntime service() { return service; }
-    public Farm farm() { return farm; }
+    public Service service() { return service; }
+    public FarmParts farm() { return farm; }
     /** The authenticated client (OAuth client id or masked API key), or "anonymous". */
     public String client() { return client; }
 
@@ -94,7 +92,7 @@ public final class Call {
     }
 
     public Reply error(FarmError error) {
-        return service.flavor().error(error);
+        return service.vendor().error(error);
     }
 
     public Reply error(ErrorKind kind, String message) {

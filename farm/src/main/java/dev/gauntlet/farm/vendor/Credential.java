@@ -1,4 +1,4 @@
-package dev.gauntlet.farm.flavor;
+package dev.gauntlet.farm.vendor;
 
 /**
  * What a request presents, as the vendor's clients send it.

@@ -1,4 +1,4 @@
-package dev.gauntlet.farm.flavor;
+package dev.gauntlet.farm.vendor;
 
 /** The situations every vendor answers with an error; each flavour maps them to its own status and envelope. */
 public enum ErrorKind {

@@ -1,4 +1,4 @@
-package dev.gauntlet.farm.flavor;
+package dev.gauntlet.farm.vendor;
 
 import dev.gauntlet.farm.data.ResourceStore;
 import dev.gauntlet.farm.limit.LimitDecision;

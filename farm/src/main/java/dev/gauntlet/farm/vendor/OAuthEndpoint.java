@@ -1,12 +1,8 @@
-package dev.gauntlet.farm.auth;
+package dev.gauntlet.farm.vendor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gauntlet.farm.ServiceRuntime;
-import dev.gauntlet.farm.flavor.Credential;
-import dev.gauntlet.farm.flavor.ErrorKind;
-import dev.gauntlet.farm.flavor.FarmError;
-import dev.gauntlet.farm.flavor.Flavor;
+import dev.gauntlet.farm.auth.TokenStore;
 import dev.gauntlet.farm.http.FarmRequest;
 import dev.gauntlet.farm.http.Reply;
 import dev.gauntlet.farm.spec.AuthSpec;
@@ -49,33 +45,33 @@ public final class OAuthEndpoint {
     }
 
     /** Runs a token request against a service and renders the answer in its flavour. */
-    public static Reply handle(ServiceRuntime service, ObjectNode params, FarmRequest request) {
-        Flavor flavor = service.flavor();
+    public static Reply handle(Service service, ObjectNode params, FarmRequest request) {
+        Vendor vendor = service.vendor();
         AuthSpec auth = service.spec().auth();
         if (!auth.usesTokens()) {
-            return flavor.tokenError(new FarmError(ErrorKind.BAD_REQUEST, "service " + service.id() + " does not issue tokens (auth.type is " + auth.type() + ")", 400, "grant_type", null, "unsupported_grant_type"));
+            return vendor.tokenError(new FarmError(ErrorKind.BAD_REQUEST, "service " + service.id() + " does not issue tokens (auth.type is " + auth.type() + ")", 400, "grant_type", null, "unsupported_grant_type"));
         }
         String grant = text(params, "grant_type");
         if (grant == null) {
-            return flavor.tokenError(new FarmError(ErrorKind.BAD_REQUEST, "grant_type is required: client_credentials or refresh_token", 400, "grant_type", null, "invalid_request"));
+            return vendor.tokenError(new FarmError(ErrorKind.BAD_REQUEST, "grant_type is required: client_credentials or refresh_token", 400, "grant_type", null, "invalid_request"));
         }
         switch (grant) {
             case "client_credentials", "password" -> {
                 String id = text(params, "client_id");
                 String secret = text(params, "client_secret");
                 if (id == null || secret == null) {
-                    return flavor.tokenError(new FarmError(ErrorKind.AUTH_MISSING, "client_id and client_secret are required (form fields or HTTP Basic)", 401, "client_id", null, "invalid_client"));
+                    return vendor.tokenError(new FarmError(ErrorKind.AUTH_MISSING, "client_id and client_secret are required (form fields or HTTP Basic)", 401, "client_id", null, "invalid_client"));
                 }
                 boolean ok = auth.clients().stream().anyMatch(c -> c.id().equals(id) && constantTimeEquals(c.secret(), secret));
                 if (!ok) {
-                    return flavor.tokenError(new FarmError(ErrorKind.AUTH_INVALID, "invalid client credentials", 401, "client_secret", null, "invalid_client"));
+                    return vendor.tokenError(new FarmError(ErrorKind.AUTH_INVALID, "invalid client credentials", 401, "client_secret", null, "invalid_client"));
                 }
-                return flavor.tokenReply(service, service.tokens().issue(id, auth.type() == AuthSpec.Type.oauth2_refresh_token), request);
+                return vendor.tokenReply(service, service.tokens().issue(id, auth.type() == AuthSpec.Type.oauth2_refresh_token), request);
             }
             case "refresh_token" -> {
                 String rt = text(params, "refresh_token");
                 if (rt == null) {
-                    return flavor.tokenError(new FarmError(ErrorKind.BAD_REQUEST, "refresh_token is required for grant_type refresh_token", 400, "refresh_token", null, "invalid_request"));
+                    return vendor.tokenError(new FarmError(ErrorKind.BAD_REQUEST, "refresh_token is required for grant_type refresh_token", 400, "refresh_token", null, "invalid_request"));
                 }
                 TokenStore.Refreshed r = service.tokens().refresh(rt);
                 if (r.failure() != null) {
@@ -88,12 +84,12 @@ public final class OAuthEndpoint {
                         case ALREADY_USED -> "refresh_token_already_used";
                         case EXPIRED, UNKNOWN -> "refresh_token_not_found";
                     };
-                    return flavor.tokenError(new FarmError(ErrorKind.INVALID_GRANT, message, 400, "refresh_token", null, code));
+                    return vendor.tokenError(new FarmError(ErrorKind.INVALID_GRANT, message, 400, "refresh_token", null, code));
                 }
-                return flavor.tokenReply(service, r.issued(), request);
+                return vendor.tokenReply(service, r.issued(), request);
             }
             default -> {
-                return flavor.tokenError(new FarmError(ErrorKind.BAD_REQUEST, "grant_type '" + grant + "' is not supported; use client_credentials or refresh_token", 400, "grant_type", null, "unsupported_grant_type"));
+                return vendor.tokenError(new FarmError(ErrorKind.BAD_REQUEST, "grant_type '" + grant + "' is not supported; use client_credentials or refresh_token", 400, "grant_type", null, "unsupported_grant_type"));
             }
         }
     }
@@ -108,18 +104,19 @@ public final class OAuthEndpoint {
      *
      * @param origin the farm's origin as the client reached it, for answers that carry URLs (Salesforce's instance_url)
      */
-    public static Reply farmWide(List<ServiceRuntime> services, ObjectNode params, FarmRequest request, String origin) {
-        ServiceRuntime named = null;
+    public static Reply farmWide(List<? extends Service> running, ObjectNode params, FarmRequest request, String origin) {
+        List<Service> services = List.copyOf(running);
+        Service named = null;
         String id = text(params, "service") != null ? text(params, "service") : text(params, "audience");
         if (id != null) {
             named = services.stream().filter(s -> s.id().equals(id)).findFirst().orElse(null);
             if (named == null) {
-                return oauthError(400, "invalid_request", "unknown service '" + id + "'; known: " + services.stream().map(ServiceRuntime::id).toList());
+                return oauthError(400, "invalid_request", "unknown service '" + id + "'; known: " + services.stream().map(Service::id).toList());
             }
         }
         String resource = text(params, "resource");
         if (resource != null) {
-            ServiceRuntime target;
+            Service target;
             try {
                 target = byResource(services, resource);
             } catch (IllegalArgumentException e) {
@@ -135,12 +132,12 @@ public final class OAuthEndpoint {
         if ("refresh_token".equals(text(params, "grant_type"))) {
             String rt = text(params, "refresh_token");
             if (rt == null) return oauthError(400, "invalid_request", "refresh_token is required for grant_type refresh_token");
-            ServiceRuntime issuer = services.stream().filter(s -> s.tokens().knowsRefreshToken(rt)).findFirst().orElse(null);
+            Service issuer = services.stream().filter(s -> s.tokens().knowsRefreshToken(rt)).findFirst().orElse(null);
             if (issuer != null) return handleAt(issuer, params, request, origin);
             return oauthError(400, "invalid_grant", "Invalid Refresh Token: Refresh Token Not Found");
         }
         String client = text(params, "client_id");
-        List<ServiceRuntime> owners = services.stream().filter(s -> s.spec().auth().usesTokens()
+        List<Service> owners = services.stream().filter(s -> s.spec().auth().usesTokens()
                 && s.spec().auth().clients().stream().anyMatch(c -> c.id().equals(client))).toList();
         if (owners.isEmpty()) {
             return oauthError(401, "invalid_client", client == null ? "client_id and client_secret are required (form fields or HTTP Basic)"
@@ -154,7 +151,7 @@ public final class OAuthEndpoint {
                     "grant_type must be client_credentials (or refresh_token with a refresh token), was " + (grant == null ? "missing" : "'" + grant + "'"));
         }
         String secret = text(params, "client_secret");
-        List<ServiceRuntime> matching = owners.stream().filter(s -> s.spec().auth().clients().stream()
+        List<Service> matching = owners.stream().filter(s -> s.spec().auth().clients().stream()
                 .anyMatch(c -> c.id().equals(client) && secret != null && constantTimeEquals(c.secret(), secret))).toList();
         if (matching.isEmpty()) return oauthError(401, "invalid_client", "invalid client credentials");
         if (matching.size() == 1) return handleAt(matching.getFirst(), params, request, origin);
@@ -162,16 +159,16 @@ public final class OAuthEndpoint {
     }
 
     /** One access token for several services, registered in each of their stores. */
-    private static Reply shared(List<ServiceRuntime> services, String client) {
+    private static Reply shared(List<Service> services, String client) {
         Duration ttl = services.stream().map(s -> s.tokens().ttl()).min(Duration::compareTo).orElseThrow();
         String value = "farm_" + TokenStore.randomHex();
-        for (ServiceRuntime s : services) s.tokens().accept(value, client, ttl);
+        for (Service s : services) s.tokens().accept(value, client, ttl);
         var body = new LinkedHashMap<String, Object>();
         body.put("access_token", value);
         body.put("token_type", "Bearer");
         body.put("expires_in", ttl.toSeconds());
         // Not an RFC 6749 field (section 5.1 allows more): the services that accept the token.
-        body.put("services", services.stream().map(ServiceRuntime::id).toList());
+        body.put("services", services.stream().map(Service::id).toList());
         return Reply.json(200, body).header("Cache-Control", "no-store");
     }
 
@@ -180,7 +177,7 @@ public final class OAuthEndpoint {
      * (section 2); its path is the service's base path on the farm (the host is not compared: the farm may sit
      * behind a proxy).
      */
-    private static ServiceRuntime byResource(List<ServiceRuntime> services, String resource) {
+    private static Service byResource(List<Service> services, String resource) {
         URI uri;
         try {
             uri = new URI(resource);
@@ -196,7 +193,7 @@ public final class OAuthEndpoint {
                         + services.stream().map(s -> s.spec().basePath()).toList()));
     }
 
-    private static Reply handleAt(ServiceRuntime service, ObjectNode params, FarmRequest request, String origin) {
+    private static Reply handleAt(Service service, ObjectNode params, FarmRequest request, String origin) {
         request.serviceUrl(origin + service.spec().basePath());
         return handle(service, params, request);
     }

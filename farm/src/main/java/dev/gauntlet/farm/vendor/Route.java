@@ -1,4 +1,7 @@
-package dev.gauntlet.farm.http;
+package dev.gauntlet.farm.vendor;
+
+import dev.gauntlet.farm.http.PathTemplate;
+import dev.gauntlet.farm.http.Reply;
 
 /**
  * One endpoint of a service.

@@ -1,4 +1,4 @@
-package dev.gauntlet.farm.http;
+package dev.gauntlet.farm.vendor;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

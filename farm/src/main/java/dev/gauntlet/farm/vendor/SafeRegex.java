@@ -1,4 +1,4 @@
-package dev.gauntlet.farm.flavor;
+package dev.gauntlet.farm.vendor;
 
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * and no lookaround; a pattern that uses them is refused as invalid (the vendor's error for a bad pattern), the one
  * way this differs from the vendors' own engines.
  */
-final class SafeRegex {
+public final class SafeRegex {
 
     /**
      * The largest compiled program accepted (RE2 instructions): matching costs program size × text length, and a
@@ -34,7 +34,7 @@ final class SafeRegex {
     private SafeRegex() {}
 
     /** A pattern that cannot be used, with the reason in the engine's words. */
-    static final class Invalid extends RuntimeException {
+    public static final class Invalid extends RuntimeException {
         Invalid(String message) {
             super(message);
         }
@@ -46,7 +46,7 @@ final class SafeRegex {
      * @param flags {@link Pattern#CASE_INSENSITIVE}, {@link Pattern#DOTALL}, {@link Pattern#MULTILINE}
      * @throws Invalid when the pattern is malformed, uses what RE2 lacks, or compiles too large
      */
-    static Pattern compile(String regex, int flags) {
+    public static Pattern compile(String regex, int flags) {
         String key = flags + ":" + regex;
         Pattern cached = CACHE.get(key);
         if (cached != null) return cached;
@@ -182,7 +182,7 @@ final class SafeRegex {
      *
      * @throws Invalid for a pattern ending in the escape character, as PostgreSQL refuses it
      */
-    static String likeToRegex(String like) {
+    public static String likeToRegex(String like) {
         StringBuilder re = new StringBuilder(like.length() + 8);
         StringBuilder literal = new StringBuilder();
         for (int i = 0; i < like.length(); i++) {

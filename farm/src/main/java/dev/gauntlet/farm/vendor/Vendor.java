@@ -1,11 +1,9 @@
-package dev.gauntlet.farm.flavor;
+package dev.gauntlet.farm.vendor;
 
-import dev.gauntlet.farm.ServiceRuntime;
 import dev.gauntlet.farm.auth.TokenStore;
 import dev.gauntlet.farm.data.ResourceStore;
 import dev.gauntlet.farm.http.FarmRequest;
 import dev.gauntlet.farm.http.Reply;
-import dev.gauntlet.farm.http.RouteTable;
 import dev.gauntlet.farm.limit.LimitDecision;
 
 /**
@@ -13,7 +11,7 @@ import dev.gauntlet.farm.limit.LimitDecision;
  * envelopes and rate-limit headers. The pipeline (auth, chaos, limits, idempotency, ledger) is shared; a flavour only
  * says how things look on the wire.
  */
-public interface Flavor {
+public interface Vendor {
 
     /** The name services use in {@code flavor:}. */
     String name();
@@ -53,7 +51,7 @@ public interface Flavor {
     }
 
     /** Registers every route of the service: resources, and any token endpoint of the vendor's own. */
-    void routes(ServiceRuntime service, RouteTable table);
+    void routes(Service service, RouteTable table);
 
     /** Mints record ids in the vendor's style. */
     ResourceStore.IdMinter ids();
@@ -64,7 +62,7 @@ public interface Flavor {
     }
 
     /** The token endpoint's success body (RFC 6749 by default); the request gives the host for vendor fields like instance_url. */
-    default Reply tokenReply(ServiceRuntime service, TokenStore.Issued issued, FarmRequest request) {
+    default Reply tokenReply(Service service, TokenStore.Issued issued, FarmRequest request) {
         var body = new java.util.LinkedHashMap<String, Object>();
         body.put("access_token", issued.access().value());
         body.put("token_type", "Bearer");

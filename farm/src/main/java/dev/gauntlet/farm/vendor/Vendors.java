@@ -1,27 +1,32 @@
-package dev.gauntlet.farm.flavor;
+package dev.gauntlet.farm.vendor;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.Set;
 
-/** The registry of vendor flavours by name. Flavours are stateless; all state lives in the service runtime. */
-public final class Flavors {
-    private Flavors() {}
+/**
+ * The registry of vendors by name, found through {@link ServiceLoader} (the built-ins are listed in
+ * {@code META-INF/services/dev.gauntlet.farm.vendor.Vendor}, in the order error messages name them; a jar on the class
+ * path can add its own). Vendors are stateless; all state lives in the service runtime.
+ */
+public final class Vendors {
+    private Vendors() {}
 
-    private static final Map<String, Flavor> ALL = new LinkedHashMap<>();
+    // Looked up through the service file rather than named here, so this package never imports its subpackages.
+    private static final Map<String, Vendor> ALL = load();
 
-    static {
-        register(new RestFlavor());
-        register(new SalesforceFlavor());
-        register(new StripeFlavor());
-        register(new GitHubFlavor());
-        register(new SupabaseFlavor());
-        register(new MongoFlavor());
-        register(new DatadogFlavor());
-    }
-
-    private static void register(Flavor flavor) {
-        ALL.put(flavor.name(), flavor);
+    private static Map<String, Vendor> load() {
+        Map<String, Vendor> all = new LinkedHashMap<>();
+        for (Vendor vendor : ServiceLoader.load(Vendor.class, Vendor.class.getClassLoader())) {
+            Vendor before = all.putIfAbsent(vendor.name(), vendor);
+            if (before != null) {
+                throw new IllegalStateException("two vendors are named '" + vendor.name() + "': "
+                        + before.getClass().getName() + " and " + vendor.getClass().getName());
+            }
+        }
+        return Collections.unmodifiableMap(all);
     }
 
     public static boolean isKnown(String name) {
@@ -32,9 +37,9 @@ public final class Flavors {
         return ALL.keySet();
     }
 
-    public static Flavor get(String name) {
-        Flavor f = ALL.get(name);
-        if (f == null) throw new IllegalArgumentException("flavor must be one of " + ALL.keySet() + ", was '" + name + "'");
-        return f;
+    public static Vendor get(String name) {
+        Vendor v = ALL.get(name);
+        if (v == null) throw new IllegalArgumentException("flavor must be one of " + ALL.keySet() + ", was '" + name + "'");
+        return v;
     }
 }

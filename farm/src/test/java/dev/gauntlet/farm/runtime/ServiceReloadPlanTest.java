@@ -1,4 +1,4 @@
-package dev.gauntlet.farm;
+package dev.gauntlet.farm.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

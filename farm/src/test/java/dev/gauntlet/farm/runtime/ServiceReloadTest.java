@@ -1,9 +1,12 @@
-package dev.gauntlet.farm;
+package dev.gauntlet.farm.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gauntlet.farm.FakeClock;
+import dev.gauntlet.farm.FarmConfig;
+import dev.gauntlet.farm.TestFarm;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.gauntlet.farm.flavor;
+package dev.gauntlet.farm.vendor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.gauntlet.farm.flavor;
+package dev.gauntlet.farm.vendor.datadog;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gauntlet.farm.data.ResourceStore;
-import dev.gauntlet.farm.http.Call;
 import dev.gauntlet.farm.http.Reply;
 import dev.gauntlet.farm.spec.RateLimitSpec;
+import dev.gauntlet.farm.vendor.Call;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -28,7 +28,7 @@ import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
 
 /** Datadog's metrics endpoints: series submission (v2 and v1), timeseries query, active metrics, metadata, validate. */
-final class DatadogHandlers {
+final class DatadogRoutes {
 
     static final String METRICS = "metrics";
     static final String SERIES = "series";
@@ -219,7 +219,7 @@ final class DatadogHandlers {
         try {
             reply = body.get();
         } catch (Refusal e) {
-            reply = DatadogFlavor.errors(e.status, e.messages.toArray(String[]::new));
+            reply = DatadogVendor.errors(e.status, e.messages.toArray(String[]::new));
         }
         return finish(call, reply, limitName);
     }

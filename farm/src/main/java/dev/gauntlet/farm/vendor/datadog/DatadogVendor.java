@@ -1,14 +1,17 @@
-package dev.gauntlet.farm.flavor;
+package dev.gauntlet.farm.vendor.datadog;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.gauntlet.farm.ServiceRuntime;
 import dev.gauntlet.farm.data.ResourceStore;
 import dev.gauntlet.farm.http.FarmRequest;
 import dev.gauntlet.farm.http.PathTemplate;
 import dev.gauntlet.farm.http.Reply;
-import dev.gauntlet.farm.http.Route;
-import dev.gauntlet.farm.http.RouteTable;
 import dev.gauntlet.farm.limit.LimitDecision;
+import dev.gauntlet.farm.vendor.Credential;
+import dev.gauntlet.farm.vendor.FarmError;
+import dev.gauntlet.farm.vendor.Route;
+import dev.gauntlet.farm.vendor.RouteTable;
+import dev.gauntlet.farm.vendor.Service;
+import dev.gauntlet.farm.vendor.Vendor;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +25,7 @@ import java.util.Map;
  * {@code metric}) and {@code series} (submitted timeseries, kept for queries). Drift rules on {@code metrics} change
  * metadata answers; rules on {@code series} change the series objects of query answers.
  */
-public final class DatadogFlavor implements Flavor {
+public final class DatadogVendor implements Vendor {
 
     // Real metric names for the seeded metadata records, so queries and lists look like an actual account's.
     static final List<String> METRIC_NAMES = List.of(
@@ -96,7 +99,7 @@ public final class DatadogFlavor implements Flavor {
      */
     @Override
     public void limitHeaders(LimitDecision limit, Reply reply) {
-        long period = DatadogHandlers.longHeader(reply, "X-RateLimit-Period", 0);
+        long period = DatadogRoutes.longHeader(reply, "X-RateLimit-Period", 0);
         long reset;
         if (!limit.allowed()) {
             reset = limit.retryAfterSeconds();
@@ -116,7 +119,7 @@ public final class DatadogFlavor implements Flavor {
     @Override
     public ResourceStore.IdMinter ids() {
         return (resource, seq, random) -> {
-            if (resource.name().equals(DatadogHandlers.METRICS)) {
+            if (resource.name().equals(DatadogRoutes.METRICS)) {
                 int i = (int) seq - 1;
                 return JsonNodeFactory.instance.textNode(i < METRIC_NAMES.size() ? METRIC_NAMES.get(i) : "gauntlet.custom.metric_" + seq);
             }
@@ -125,10 +128,10 @@ public final class DatadogFlavor implements Flavor {
     }
 
     @Override
-    public void routes(ServiceRuntime service, RouteTable table) {
-        DatadogHandlers h = new DatadogHandlers();
-        String series = DatadogHandlers.SERIES;
-        String metrics = DatadogHandlers.METRICS;
+    public void routes(Service service, RouteTable table) {
+        DatadogRoutes h = new DatadogRoutes();
+        String series = DatadogRoutes.SERIES;
+        String metrics = DatadogRoutes.METRICS;
         table.add(new Route("POST", new PathTemplate("/api/v2/series"), "submit metrics (v2)", series, true, true, h::submitV2));
         table.add(new Route("POST", new PathTemplate("/api/v1/series"), "submit metrics (v1)", series, true, true, h::submitV1));
         table.add(new Route("GET", new PathTemplate("/api/v1/query"), "query timeseries points", series, true, false, h::query));

@@ -1,22 +1,26 @@
-package dev.gauntlet.farm.flavor;
+package dev.gauntlet.farm.vendor.github;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gauntlet.farm.ServiceRuntime;
-import dev.gauntlet.farm.auth.OAuthEndpoint;
 import dev.gauntlet.farm.auth.TokenStore;
 import dev.gauntlet.farm.data.ResourceStore;
 import dev.gauntlet.farm.http.BadInput;
-import dev.gauntlet.farm.http.Call;
 import dev.gauntlet.farm.http.FarmRequest;
 import dev.gauntlet.farm.http.PathTemplate;
 import dev.gauntlet.farm.http.Reply;
-import dev.gauntlet.farm.http.Route;
-import dev.gauntlet.farm.http.RouteTable;
 import dev.gauntlet.farm.limit.LimitDecision;
 import dev.gauntlet.farm.spec.ResourceSpec;
 import dev.gauntlet.farm.spec.ResourceSpec.Operation;
+import dev.gauntlet.farm.vendor.Call;
+import dev.gauntlet.farm.vendor.Credential;
+import dev.gauntlet.farm.vendor.ErrorKind;
+import dev.gauntlet.farm.vendor.FarmError;
+import dev.gauntlet.farm.vendor.OAuthEndpoint;
+import dev.gauntlet.farm.vendor.Route;
+import dev.gauntlet.farm.vendor.RouteTable;
+import dev.gauntlet.farm.vendor.Service;
+import dev.gauntlet.farm.vendor.Vendor;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -45,7 +49,7 @@ import java.util.zip.CRC32;
  * {@code secondary_limits}), and errors as {@code {"message","documentation_url","status"}}. No idempotency keys: a
  * retried create opens a second issue, so integrations mark their issues (the ledger's {@code op_id_patterns}).
  */
-public final class GitHubFlavor implements Flavor {
+public final class GitHubVendor implements Vendor {
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     static final String DOCS = "https://docs.github.com/rest";
@@ -208,7 +212,7 @@ public final class GitHubFlavor implements Flavor {
      * ask for JSON. {@code expires_in} is sent as GitHub Apps do for expiring user tokens, because farm tokens expire.
      */
     @Override
-    public Reply tokenReply(ServiceRuntime service, TokenStore.Issued issued, FarmRequest request) {
+    public Reply tokenReply(Service service, TokenStore.Issued issued, FarmRequest request) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("access_token", issued.access().value());
         body.put("expires_in", issued.ttlSeconds());
@@ -288,7 +292,7 @@ public final class GitHubFlavor implements Flavor {
     }
 
     @Override
-    public void routes(ServiceRuntime service, RouteTable table) {
+    public void routes(Service service, RouteTable table) {
         table.add(new Route("POST", new PathTemplate("/login/oauth/access_token"), Route.TOKEN, null, false, false, this::accessToken));
         for (ResourceSpec r : service.spec().resources()) {
             String base = r.path();

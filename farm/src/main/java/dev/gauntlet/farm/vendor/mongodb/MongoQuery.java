@@ -1,9 +1,10 @@
-package dev.gauntlet.farm.flavor;
+package dev.gauntlet.farm.vendor.mongodb;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gauntlet.farm.vendor.SafeRegex;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,19 +1,22 @@
-package dev.gauntlet.farm.flavor;
+package dev.gauntlet.farm.vendor.mongodb;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gauntlet.farm.ServiceRuntime;
 import dev.gauntlet.farm.data.ResourceStore;
 import dev.gauntlet.farm.http.BadInput;
-import dev.gauntlet.farm.http.Call;
 import dev.gauntlet.farm.http.FarmRequest;
 import dev.gauntlet.farm.http.PathTemplate;
 import dev.gauntlet.farm.http.Reply;
-import dev.gauntlet.farm.http.Route;
-import dev.gauntlet.farm.http.RouteTable;
 import dev.gauntlet.farm.spec.ResourceSpec;
+import dev.gauntlet.farm.vendor.Call;
+import dev.gauntlet.farm.vendor.Credential;
+import dev.gauntlet.farm.vendor.FarmError;
+import dev.gauntlet.farm.vendor.Route;
+import dev.gauntlet.farm.vendor.RouteTable;
+import dev.gauntlet.farm.vendor.Service;
+import dev.gauntlet.farm.vendor.Vendor;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -31,7 +34,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * with {@code "upsert": true} on a unique field ({@code resources[].unique}, a unique index). Reference:
  * mongodb.com/docs/api/doc/atlas-data-api-v1 (deprecated September 2024, end of life September 30, 2025).
  */
-public final class MongoFlavor implements Flavor {
+public final class MongoVendor implements Vendor {
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     /** Actions that only read. */
@@ -147,7 +150,7 @@ public final class MongoFlavor implements Flavor {
     }
 
     @Override
-    public void routes(ServiceRuntime service, RouteTable table) {
+    public void routes(Service service, RouteTable table) {
         Set<String> paths = new LinkedHashSet<>();
         for (ResourceSpec r : service.spec().resources()) paths.add(r.path());
         for (String path : paths) {
@@ -161,7 +164,7 @@ public final class MongoFlavor implements Flavor {
 
     // ---- actions ----
 
-    private static Reply action(Call call, ServiceRuntime service, String path, String action) {
+    private static Reply action(Call call, Service service, String path, String action) {
         JsonNode body;
         try {
             body = call.request().json();

@@ -1,19 +1,23 @@
-package dev.gauntlet.farm.flavor;
+package dev.gauntlet.farm.vendor.rest;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gauntlet.farm.ServiceRuntime;
-import dev.gauntlet.farm.auth.OAuthEndpoint;
 import dev.gauntlet.farm.data.ResourceStore;
-import dev.gauntlet.farm.http.Call;
 import dev.gauntlet.farm.http.FarmRequest;
 import dev.gauntlet.farm.http.PathTemplate;
 import dev.gauntlet.farm.http.Reply;
-import dev.gauntlet.farm.http.Route;
-import dev.gauntlet.farm.http.RouteTable;
 import dev.gauntlet.farm.limit.LimitDecision;
 import dev.gauntlet.farm.spec.ResourceSpec;
 import dev.gauntlet.farm.spec.ResourceSpec.Operation;
+import dev.gauntlet.farm.vendor.Call;
+import dev.gauntlet.farm.vendor.Credential;
+import dev.gauntlet.farm.vendor.ErrorKind;
+import dev.gauntlet.farm.vendor.FarmError;
+import dev.gauntlet.farm.vendor.OAuthEndpoint;
+import dev.gauntlet.farm.vendor.Route;
+import dev.gauntlet.farm.vendor.RouteTable;
+import dev.gauntlet.farm.vendor.Service;
+import dev.gauntlet.farm.vendor.Vendor;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +27,7 @@ import java.util.Map;
  * {@code GET /things?page=&per_page=}, {@code GET /things/{id}}, {@code POST /things}, {@code PATCH|PUT /things/{id}},
  * {@code DELETE /things/{id}}; errors {@code {"error":{"code","message","field"}}}; IETF-draft rate-limit headers.
  */
-public class RestFlavor implements Flavor {
+public class RestVendor implements Vendor {
 
     @Override
     public String name() {
@@ -97,7 +101,7 @@ public class RestFlavor implements Flavor {
     }
 
     @Override
-    public void routes(ServiceRuntime service, RouteTable table) {
+    public void routes(Service service, RouteTable table) {
         table.add(new Route("POST", new PathTemplate("/oauth/token"), Route.TOKEN, null, false, false,
                 call -> OAuthEndpoint.handle(call.service(), OAuthEndpoint.params(call.request()), call.request())));
         for (ResourceSpec r : service.spec().resources()) {

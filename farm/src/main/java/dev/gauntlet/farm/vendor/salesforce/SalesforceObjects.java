@@ -1,10 +1,10 @@
-package dev.gauntlet.farm.flavor;
+package dev.gauntlet.farm.vendor.salesforce;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gauntlet.farm.drift.DriftEngine;
-import dev.gauntlet.farm.http.Call;
 import dev.gauntlet.farm.spec.ResourceSpec;
+import dev.gauntlet.farm.vendor.Call;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -22,7 +22,7 @@ import java.util.Set;
  * {@code unique} fields (External ID + Unique) and the service's {@code ledger.op_id_fields} that the resource
  * declares (External ID, not unique): the fields a client names its logical writes with.
  */
-final class SalesforceSchema {
+final class SalesforceObjects {
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
@@ -33,14 +33,14 @@ final class SalesforceSchema {
     private final Map<String, String> shownName;
     private final Set<String> externalIds;
 
-    private SalesforceSchema(ResourceSpec resource, Map<String, String> byLowerName, Map<String, String> shownName, Set<String> externalIds) {
+    private SalesforceObjects(ResourceSpec resource, Map<String, String> byLowerName, Map<String, String> shownName, Set<String> externalIds) {
         this.resource = resource;
         this.byLowerName = byLowerName;
         this.shownName = shownName;
         this.externalIds = externalIds;
     }
 
-    static SalesforceSchema of(Call call, ResourceSpec r) {
+    static SalesforceObjects of(Call call, ResourceSpec r) {
         Map<String, String> byLower = new LinkedHashMap<>();
         Map<String, String> shown = new LinkedHashMap<>();
         byLower.put(r.idField().toLowerCase(Locale.ROOT), r.idField());
@@ -62,7 +62,7 @@ final class SalesforceSchema {
         for (String path : call.service().spec().ledger().opIdFields()) {
             if (r.fields().containsKey(path)) external.add(path);
         }
-        return new SalesforceSchema(r, byLower, shown, external);
+        return new SalesforceObjects(r, byLower, shown, external);
     }
 
     /** The stored API name a field name (any case, old or drifted) stands for, or null when the object has none. */
@@ -93,7 +93,7 @@ final class SalesforceSchema {
             if (e.getKey().equals("attributes")) continue;
             String field = resolve(e.getKey());
             if (field == null) {
-                throw new SalesforceSoql.Invalid("INVALID_FIELD", "No such column '" + e.getKey() + "' on sobject of type " + resource.name());
+                throw new SalesforceQuery.Invalid("INVALID_FIELD", "No such column '" + e.getKey() + "' on sobject of type " + resource.name());
             }
             out.set(field, e.getValue());
         }

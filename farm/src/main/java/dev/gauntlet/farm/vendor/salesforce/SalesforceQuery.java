@@ -1,4 +1,4 @@
-package dev.gauntlet.farm.flavor;
+package dev.gauntlet.farm.vendor.salesforce;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * @param orderBy       field to sort by, or null
  * @param limit         LIMIT, or null
  */
-record SalesforceSoql(String text, List<String> fields, List<Integer> fieldColumns, String object, int objectColumn,
+record SalesforceQuery(String text, List<String> fields, List<Integer> fieldColumns, String object, int objectColumn,
                       List<Condition> where, String orderBy, int orderColumn, boolean descending, Integer limit, int offset,
                       boolean count) {
 
@@ -47,7 +47,7 @@ record SalesforceSoql(String text, List<String> fields, List<Integer> fieldColum
             "\\s*([A-Za-z_][A-Za-z0-9_.]*)\\s*(!=|=)\\s*('(?:[^'\\\\]|\\\\.)*'|[^\\s']+)\\s*");
     private static final Pattern AND = Pattern.compile("(?i)AND\\s+");
 
-    static SalesforceSoql parse(String q) {
+    static SalesforceQuery parse(String q) {
         if (q == null || q.isBlank()) throw new Invalid("MALFORMED_QUERY", "A query string has to be specified");
         String text = q.replace('\n', ' ').replace('\r', ' ').replace('\t', ' ');
         Matcher m = QUERY.matcher(text);
@@ -74,7 +74,7 @@ record SalesforceSoql(String text, List<String> fields, List<Integer> fieldColum
 
         List<Condition> where = new ArrayList<>();
         if (m.group(3) != null) where = conditions(text, m.group(3), m.start(3));
-        return new SalesforceSoql(text, List.copyOf(fields), List.copyOf(columns), m.group(2), m.start(2), where,
+        return new SalesforceQuery(text, List.copyOf(fields), List.copyOf(columns), m.group(2), m.start(2), where,
                 m.group(4), m.group(4) == null ? -1 : m.start(4), "DESC".equalsIgnoreCase(m.group(5)),
                 m.group(6) == null ? null : Integer.valueOf(m.group(6)),
                 m.group(7) == null ? 0 : Integer.parseInt(m.group(7)), count);

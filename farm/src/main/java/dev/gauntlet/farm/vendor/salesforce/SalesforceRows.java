@@ -1,16 +1,16 @@
-package dev.gauntlet.farm.flavor;
+package dev.gauntlet.farm.vendor.salesforce;
 
-import static dev.gauntlet.farm.flavor.SalesforceFlavor.sfError;
+import static dev.gauntlet.farm.vendor.salesforce.SalesforceVendor.sfError;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gauntlet.farm.data.ResourceStore;
 import dev.gauntlet.farm.http.BadInput;
-import dev.gauntlet.farm.http.Call;
 import dev.gauntlet.farm.http.Reply;
 import dev.gauntlet.farm.spec.ResourceSpec;
 import dev.gauntlet.farm.spec.ResourceSpec.Operation;
+import dev.gauntlet.farm.vendor.Call;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +19,7 @@ import java.util.Map;
 /**
  * Salesforce's sObject resources over one resource's records: basic info, describe, rows by id (get, create,
  * update, delete) and rows by External ID (get, upsert). Bodies are checked against the object's fields as
- * {@link SalesforceSchema} resolves them; nothing is stored when a check fails.
+ * {@link SalesforceObjects} resolves them; nothing is stored when a check fails.
  */
 final class SalesforceRows {
 
@@ -62,7 +62,7 @@ final class SalesforceRows {
         d.put("createable", r.offers(Operation.create));
         d.put("custom", r.name().endsWith("__c"));
         d.put("deletable", r.offers(Operation.delete));
-        d.put("keyPrefix", SalesforceFlavor.keyPrefix(r.name()));
+        d.put("keyPrefix", SalesforceVendor.keyPrefix(r.name()));
         d.put("label", r.name());
         d.put("labelPlural", r.name() + "s");
         d.put("name", r.name());
@@ -79,20 +79,20 @@ final class SalesforceRows {
 
     static Reply describe(Call call, ResourceSpec r) {
         Map<String, Object> body = objectDescribe(r);
-        body.put("fields", SalesforceSchema.of(call, r).describeFields());
+        body.put("fields", SalesforceObjects.of(call, r).describeFields());
         return Reply.json(200, body);
     }
 
     // ---------------------------------------------------------------- rows by id
 
     static Reply get(Call call, ResourceSpec r) {
-        String id = SalesforceFlavor.normalizeId(call.request().pathParam("id"));
+        String id = SalesforceVendor.normalizeId(call.request().pathParam("id"));
         ObjectNode stored = call.store(r.name()).get(id);
         if (stored == null) return noRow(id);
         String wanted = call.request().query("fields");
         if (wanted == null || wanted.isBlank()) return Reply.json(200, row(call, r, stored));
         // ?fields=a,b narrows the row, as the sObject Rows resource documents.
-        SalesforceSchema schema = SalesforceSchema.of(call, r);
+        SalesforceObjects schema = SalesforceObjects.of(call, r);
         ObjectNode out = F.objectNode();
         out.set("attributes", attributes(r, id));
         for (String raw : wanted.split(",")) {
@@ -107,8 +107,8 @@ final class SalesforceRows {
     static Reply create(Call call, ResourceSpec r) {
         ObjectNode fields;
         try {
-            fields = SalesforceSchema.of(call, r).writable(body(call));
-        } catch (SalesforceSoql.Invalid e) {
+            fields = SalesforceObjects.of(call, r).writable(body(call));
+        } catch (SalesforceQuery.Invalid e) {
             return sfError(400, e.errorCode, e.getMessage());
         }
         // A taken unique External ID makes the store refuse (nothing stored); the pipeline renders it DUPLICATE_VALUE.
@@ -119,11 +119,11 @@ final class SalesforceRows {
     }
 
     static Reply update(Call call, ResourceSpec r) {
-        String id = SalesforceFlavor.normalizeId(call.request().pathParam("id"));
+        String id = SalesforceVendor.normalizeId(call.request().pathParam("id"));
         ObjectNode fields;
         try {
-            fields = SalesforceSchema.of(call, r).writable(body(call));
-        } catch (SalesforceSoql.Invalid e) {
+            fields = SalesforceObjects.of(call, r).writable(body(call));
+        } catch (SalesforceQuery.Invalid e) {
             return sfError(400, e.errorCode, e.getMessage());
         }
         if (call.store(r.name()).update(id, fields) == null) return noRow(id);
@@ -132,7 +132,7 @@ final class SalesforceRows {
     }
 
     static Reply delete(Call call, ResourceSpec r) {
-        String id = SalesforceFlavor.normalizeId(call.request().pathParam("id"));
+        String id = SalesforceVendor.normalizeId(call.request().pathParam("id"));
         if (call.store(r.name()).delete(id) == null) return noRow(id);
         JsonNode body = null;
         try {
@@ -151,7 +151,7 @@ final class SalesforceRows {
      * does not exist" (REST API "Status Codes and Error Responses", 404).
      */
     private static Reply noRow(String id) {
-        return SalesforceFlavor.isIdShaped(id) ? SalesforceFlavor.notFound() : noExternalIdField(id);
+        return SalesforceVendor.isIdShaped(id) ? SalesforceVendor.notFound() : noExternalIdField(id);
     }
 
     /** REST API "Upsert Records Using sObject Rows by External ID": a field that is not an External ID is a 404. */
@@ -164,7 +164,7 @@ final class SalesforceRows {
         try {
             return call.request().jsonObject();
         } catch (BadInput e) {
-            throw new SalesforceSoql.Invalid("JSON_PARSER_ERROR", e.getMessage());
+            throw new SalesforceQuery.Invalid("JSON_PARSER_ERROR", e.getMessage());
         }
     }
 
@@ -183,10 +183,10 @@ final class SalesforceRows {
     /** {@code GET …/sobjects/Account/External_Id__c/{value}}: the one row with that value (REST API "sObject Rows by External ID"). */
     static Reply getByExternalId(Call call, ResourceSpec r) {
         String name = call.request().pathParam("field");
-        String field = SalesforceSchema.of(call, r).externalId(name);
+        String field = SalesforceObjects.of(call, r).externalId(name);
         if (field == null) return noExternalIdField(name);
         List<ObjectNode> matches = matching(call.store(r.name()), field, call.request().pathParam("value"));
-        if (matches.isEmpty()) return SalesforceFlavor.notFound();
+        if (matches.isEmpty()) return SalesforceVendor.notFound();
         if (matches.size() > 1) return multipleChoices(r, matches);
         return Reply.json(200, row(call, r, matches.getFirst()));
     }
@@ -201,7 +201,7 @@ final class SalesforceRows {
      * step, so a retried upsert always finds the commit that made its record (reapplied, never a second commit).
      */
     static Reply upsert(Call call, ResourceSpec r) {
-        SalesforceSchema schema = SalesforceSchema.of(call, r);
+        SalesforceObjects schema = SalesforceObjects.of(call, r);
         String name = call.request().pathParam("field");
         String value = call.request().pathParam("value");
         String field = schema.externalId(name);
@@ -209,7 +209,7 @@ final class SalesforceRows {
         ObjectNode fields;
         try {
             fields = schema.writable(body(call));
-        } catch (SalesforceSoql.Invalid e) {
+        } catch (SalesforceQuery.Invalid e) {
             return sfError(400, e.errorCode, e.getMessage());
         }
         Reply refused = refusedUpsertBody(r, fields, field, value);
@@ -249,13 +249,13 @@ final class SalesforceRows {
      */
     private static Reply refusedUpsertBody(ResourceSpec r, ObjectNode fields, String field, String value) {
         if (fields.has(r.idField())) {
-            return SalesforceFlavor.dmlError(400, "INVALID_FIELD_FOR_INSERT_UPDATE", "Unable to create/update fields: " + r.idField()
+            return SalesforceVendor.dmlError(400, "INVALID_FIELD_FOR_INSERT_UPDATE", "Unable to create/update fields: " + r.idField()
                     + ". Please check the security settings of this field and verify that it is read/write for your profile or permission set.",
                     List.of(r.idField()));
         }
         JsonNode inBody = fields.get(field);
         if (inBody != null && !(inBody.isValueNode() && inBody.asText().equals(value))) {
-            return SalesforceFlavor.dmlError(400, "INVALID_FIELD", "The value of " + field + " in the request body (" + inBody
+            return SalesforceVendor.dmlError(400, "INVALID_FIELD", "The value of " + field + " in the request body (" + inBody
                     + ") differs from the value in the URL ('" + value + "')", List.of(field));
         }
         return null;

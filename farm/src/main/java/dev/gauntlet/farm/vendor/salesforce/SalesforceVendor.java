@@ -1,22 +1,26 @@
-package dev.gauntlet.farm.flavor;
+package dev.gauntlet.farm.vendor.salesforce;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gauntlet.farm.ServiceRuntime;
-import dev.gauntlet.farm.auth.OAuthEndpoint;
 import dev.gauntlet.farm.auth.TokenStore;
 import dev.gauntlet.farm.data.ResourceStore;
-import dev.gauntlet.farm.http.Call;
 import dev.gauntlet.farm.http.FarmRequest;
 import dev.gauntlet.farm.http.PathTemplate;
 import dev.gauntlet.farm.http.Reply;
-import dev.gauntlet.farm.http.Route;
-import dev.gauntlet.farm.http.RouteTable;
 import dev.gauntlet.farm.limit.LimitDecision;
 import dev.gauntlet.farm.spec.ResourceSpec;
 import dev.gauntlet.farm.spec.ResourceSpec.Operation;
+import dev.gauntlet.farm.vendor.Call;
+import dev.gauntlet.farm.vendor.Credential;
+import dev.gauntlet.farm.vendor.ErrorKind;
+import dev.gauntlet.farm.vendor.FarmError;
+import dev.gauntlet.farm.vendor.OAuthEndpoint;
+import dev.gauntlet.farm.vendor.Route;
+import dev.gauntlet.farm.vendor.RouteTable;
+import dev.gauntlet.farm.vendor.Service;
+import dev.gauntlet.farm.vendor.Vendor;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -39,7 +43,7 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code [{"message","errorCode"[,"fields"]}]}, {@code Sforce-Limit-Info} on every counted answer and no idempotency
  * keys (Salesforce has none; its idempotent write is the upsert).
  */
-public final class SalesforceFlavor implements Flavor {
+public final class SalesforceVendor implements Vendor {
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final Pattern DATA_PREFIX = Pattern.compile("^(.*)/sobjects/[^/]+$");
@@ -154,7 +158,7 @@ public final class SalesforceFlavor implements Flavor {
      * OAuth 2.0 Client Credentials Flow docs: access_token, instance_url, id, token_type, issued_at (epoch ms), signature.
      */
     @Override
-    public Reply tokenReply(ServiceRuntime service, TokenStore.Issued issued, FarmRequest request) {
+    public Reply tokenReply(Service service, TokenStore.Issued issued, FarmRequest request) {
         String instance = request.serviceUrl();
         String clientId = issued.access().clientId();
         String id = instance + "/id/" + orgId(clientId) + "/" + sfId("005", Math.abs((long) clientId.hashCode()) % 1_000_000L + 1);
@@ -263,7 +267,7 @@ public final class SalesforceFlavor implements Flavor {
         return sfId("00D", Math.abs((long) clientId.hashCode()) % 1_000_000L + 1);
     }
 
-    private static String signature(ServiceRuntime service, String clientId, String payload) {
+    private static String signature(Service service, String clientId, String payload) {
         // Salesforce signs id + issued_at with the connected app's consumer secret (HMAC-SHA256, Base64).
         String secret = service.spec().auth().clients().stream().filter(c -> c.id().equals(clientId))
                 .map(c -> c.secret()).findFirst().orElse(clientId);
@@ -280,7 +284,7 @@ public final class SalesforceFlavor implements Flavor {
     // ---------------------------------------------------------------- routes
 
     @Override
-    public void routes(ServiceRuntime service, RouteTable table) {
+    public void routes(Service service, RouteTable table) {
         table.add(new Route("POST", new PathTemplate("/services/oauth2/token"), Route.TOKEN, null, false, false,
                 call -> OAuthEndpoint.handle(call.service(), OAuthEndpoint.params(call.request()), call.request())));
         Set<String> prefixes = new LinkedHashSet<>();
@@ -324,9 +328,9 @@ public final class SalesforceFlavor implements Flavor {
         FarmRequest req = call.request();
         String q = req.query("q");
         try {
-            SalesforceSoql soql = SalesforceSoql.parse(q);
+            SalesforceQuery soql = SalesforceQuery.parse(q);
             return batch(call, prefix, soql, batchSize(call, soql, req), 0);
-        } catch (SalesforceSoql.Invalid e) {
+        } catch (SalesforceQuery.Invalid e) {
             return sfError(400, e.errorCode, e.getMessage());
         }
     }
@@ -344,8 +348,8 @@ public final class SalesforceFlavor implements Flavor {
             if (parts.length != 3) throw new IllegalArgumentException("parts");
             int size = Integer.parseInt(parts[0]);
             int offset = Integer.parseInt(parts[1]);
-            return batch(call, prefix, SalesforceSoql.parse(parts[2]), size, offset);
-        } catch (SalesforceSoql.Invalid e) {
+            return batch(call, prefix, SalesforceQuery.parse(parts[2]), size, offset);
+        } catch (SalesforceQuery.Invalid e) {
             return sfError(400, e.errorCode, e.getMessage());
         } catch (IllegalArgumentException e) {
             return sfError(400, "INVALID_QUERY_LOCATOR", "invalid query locator");
@@ -353,7 +357,7 @@ public final class SalesforceFlavor implements Flavor {
     }
 
     /** Batch size: the resource's page size, or the Sforce-Query-Options batchSize clamped as Salesforce does. */
-    private static int batchSize(Call call, SalesforceSoql soql, FarmRequest req) {
+    private static int batchSize(Call call, SalesforceQuery soql, FarmRequest req) {
         ResourceSpec r = resourceFor(call, soql);
         int pageSize = r == null ? 2000 : r.pagination().pageSize();
         int max = r == null ? 2000 : r.pagination().maxPageSize();
@@ -365,22 +369,22 @@ public final class SalesforceFlavor implements Flavor {
         return (int) Math.max(Math.min(MIN_BATCH, pageSize), Math.min(max, wanted));
     }
 
-    private static ResourceSpec resourceFor(Call call, SalesforceSoql soql) {
+    private static ResourceSpec resourceFor(Call call, SalesforceQuery soql) {
         for (ResourceSpec r : call.service().spec().resources()) {
             if (r.name().equalsIgnoreCase(soql.object())) return r;
         }
         return null;
     }
 
-    private Reply batch(Call call, String prefix, SalesforceSoql soql, int size, int offset) {
+    private Reply batch(Call call, String prefix, SalesforceQuery soql, int size, int offset) {
         ResourceSpec r = resourceFor(call, soql);
         if (r == null) {
-            return sfError(400, "INVALID_TYPE", SalesforceSoql.located(soql.text(), soql.objectColumn(), "sObject type '" + soql.object()
+            return sfError(400, "INVALID_TYPE", SalesforceQuery.located(soql.text(), soql.objectColumn(), "sObject type '" + soql.object()
                     + "' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. "
                     + "Please reference your WSDL or the describe call for the appropriate names."));
         }
         // Fields resolve as in bodies: any case, and after a rename drift both the new name and the old one.
-        SalesforceSchema known = SalesforceSchema.of(call, r);
+        SalesforceObjects known = SalesforceObjects.of(call, r);
         List<String> select = new ArrayList<>();
         for (int i = 0; i < soql.fields().size(); i++) {
             String actual = known.resolve(soql.fields().get(i));
@@ -388,7 +392,7 @@ public final class SalesforceFlavor implements Flavor {
             if (!select.contains(actual)) select.add(actual);
         }
         List<Resolved> where = new ArrayList<>();
-        for (SalesforceSoql.Condition c : soql.where()) {
+        for (SalesforceQuery.Condition c : soql.where()) {
             String actual = known.resolve(c.field());
             if (actual == null) return noSuchColumn(soql, c.field(), c.column(), r);
             where.add(new Resolved(actual, c));
@@ -411,7 +415,7 @@ public final class SalesforceFlavor implements Flavor {
             }
             if (orderBy != null) {
                 String key = orderBy;
-                Comparator<ObjectNode> cmp = Comparator.comparing(n -> n.get(key), SalesforceFlavor::compareValues);
+                Comparator<ObjectNode> cmp = Comparator.comparing(n -> n.get(key), SalesforceVendor::compareValues);
                 matches.sort(soql.descending() ? cmp.reversed() : cmp);
             }
         }
@@ -449,14 +453,14 @@ public final class SalesforceFlavor implements Flavor {
         return "01g" + Base64.getUrlEncoder().withoutPadding().encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "-" + offset;
     }
 
-    private static Reply noSuchColumn(SalesforceSoql soql, String field, int column, ResourceSpec r) {
-        return sfError(400, "INVALID_FIELD", SalesforceSoql.located(soql.text(), column, "No such column '" + field + "' on entity '"
+    private static Reply noSuchColumn(SalesforceQuery soql, String field, int column, ResourceSpec r) {
+        return sfError(400, "INVALID_FIELD", SalesforceQuery.located(soql.text(), column, "No such column '" + field + "' on entity '"
                 + r.name() + "'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. "
                 + "Please reference your WSDL or the describe call for the appropriate names."));
     }
 
     /** A WHERE condition bound to the field's API name. */
-    private record Resolved(String field, SalesforceSoql.Condition condition) {
+    private record Resolved(String field, SalesforceQuery.Condition condition) {
         boolean test(ObjectNode row) {
             JsonNode v = row.get(field);
             boolean equal;

@@ -1,4 +1,4 @@
-package dev.gauntlet.farm.flavor;
+package dev.gauntlet.farm.vendor.stripe;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -90,7 +90,7 @@ final class StripeObjects {
     static long created(ObjectNode record, String idField) {
         JsonNode c = record.get("created");
         if (c != null && c.canConvertToLong()) return c.asLong();
-        long seq = StripeFlavor.seqOf(record.path(idField).asText());
+        long seq = StripeVendor.seqOf(record.path(idField).asText());
         return SEED_EPOCH + Math.max(0, seq) * 3600;
     }
 

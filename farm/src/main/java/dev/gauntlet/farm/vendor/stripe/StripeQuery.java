@@ -1,4 +1,4 @@
-package dev.gauntlet.farm.flavor;
+package dev.gauntlet.farm.vendor.stripe;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,7 +14,7 @@ import java.util.Map;
  * numeric fields, a leading {@code -} to negate, combined by spaces or {@code AND}, or by {@code OR} (never both in one
  * query), at most ten clauses. Matches are case-insensitive. No parentheses, as at Stripe.
  */
-final class StripeSearch {
+final class StripeQuery {
 
     /** How a query field matches: exactly (token), also by substring (text), by number, or as a metadata key. */
     enum Kind { TOKEN, TEXT, NUMBER, METADATA }
@@ -64,7 +64,7 @@ final class StripeSearch {
     private static final Map<String, Kind> PAYMENT_INTENT = Map.of("amount", Kind.NUMBER, "created", Kind.NUMBER,
             "currency", Kind.TOKEN, "customer", Kind.TOKEN, "metadata", Kind.METADATA, "status", Kind.TOKEN);
 
-    private StripeSearch() {}
+    private StripeQuery() {}
 
     /** The query fields of a resource, or null when Stripe has no search for it here. */
     static Map<String, Kind> fields(String resource) {

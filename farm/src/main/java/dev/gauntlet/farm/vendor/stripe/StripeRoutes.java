@@ -1,13 +1,15 @@
-package dev.gauntlet.farm.flavor;
+package dev.gauntlet.farm.vendor.stripe;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gauntlet.farm.http.Call;
 import dev.gauntlet.farm.http.FarmRequest;
 import dev.gauntlet.farm.http.Reply;
 import dev.gauntlet.farm.spec.ResourceSpec;
+import dev.gauntlet.farm.vendor.Call;
+import dev.gauntlet.farm.vendor.ErrorKind;
+import dev.gauntlet.farm.vendor.FarmError;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -24,7 +26,7 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /** Stripe's endpoints for one resource: list, search, create, retrieve, update, delete, and confirm/cancel for payment intents. */
-final class StripeHandlers {
+final class StripeRoutes {
 
     /** A request Stripe refuses; caught at the top of each handler and answered in Stripe's envelope. */
     private static final class Refusal extends RuntimeException {
@@ -74,7 +76,7 @@ final class StripeHandlers {
     // One lock per object id: Stripe serialises writes to one object and times out the one that waits too long.
     private final Map<String, Semaphore> locks = new ConcurrentHashMap<>();
 
-    StripeHandlers(ResourceSpec r) {
+    StripeRoutes(ResourceSpec r) {
         this.r = r;
         this.resource = r.name();
     }
@@ -140,15 +142,15 @@ final class StripeHandlers {
             }
             String text = req.query("query");
             if (text == null || text.isBlank()) throw invalid("query", "parameter_missing", "Missing required param: query.");
-            StripeSearch.Query query;
+            StripeQuery.Query query;
             try {
-                query = StripeSearch.parse(resource, text);
+                query = StripeQuery.parse(resource, text);
             } catch (IllegalArgumentException e) {
                 throw invalid("query", null, e.getMessage());
             }
             int limit = limit(req.query("limit"));
             long indexedBefore = call.farm().clock().millis() - option(call, "search_lag_ms", DEFAULT_SEARCH_LAG_MS);
-            var fields = StripeSearch.fields(resource);
+            var fields = StripeQuery.fields(resource);
             List<Listed> hits = newestFirst(call, n -> n.path(StripeObjects.WRITTEN_AT).asLong(Long.MIN_VALUE) <= indexedBefore
                     && query.matches(StripeObjects.render(resource, n, r.idField()), fields));
             String page = req.query("page");
@@ -321,7 +323,7 @@ final class StripeHandlers {
             Thread.currentThread().interrupt();
             held = false;
         }
-        if (!held) throw new Refusal(ErrorKind.RATE_LIMITED, null, StripeFlavor.LOCK_TIMEOUT, "lock wait over");
+        if (!held) throw new Refusal(ErrorKind.RATE_LIMITED, null, StripeVendor.LOCK_TIMEOUT, "lock wait over");
         try {
             return change.get();
         } finally {
@@ -338,7 +340,7 @@ final class StripeHandlers {
         String key = call.request().header("Idempotency-Key");
         // Stripe echoes the key of a POST, so a client can log which key produced which object.
         if (key != null && call.request().method().equals("POST")) reply.header("Idempotency-Key", key);
-        return StripeFlavor.requestId(reply);
+        return StripeVendor.requestId(reply);
     }
 
     private String id(Call call) {
@@ -364,7 +366,7 @@ final class StripeHandlers {
     }
 
     private Listed listed(ObjectNode n) {
-        return new Listed(n, StripeObjects.created(n, r.idField()), StripeFlavor.seqOf(n.path(r.idField()).asText()));
+        return new Listed(n, StripeObjects.created(n, r.idField()), StripeVendor.seqOf(n.path(r.idField()).asText()));
     }
 
     /** The object a cursor names, wherever it sits (a cursor need not pass the list's filters, nor still be listed). */
@@ -633,7 +635,7 @@ final class StripeHandlers {
         patch.putNull("last_payment_error");
         patch.put("status", capture.equals("manual") ? "requires_capture" : "succeeded");
         String id = current.path("id").asText("pi_");
-        patch.put("latest_charge", "ch_" + (id.length() > 3 ? id.substring(3) : StripeFlavor.random(14)));
+        patch.put("latest_charge", "ch_" + (id.length() > 3 ? id.substring(3) : StripeVendor.random(14)));
         return null;
     }
 
@@ -646,6 +648,6 @@ final class StripeHandlers {
         inner.put("message", "Your card was declined.");
         inner.put("payment_intent", show(call, record));
         inner.put("type", "card_error");
-        return StripeFlavor.requestId(Reply.json(402, Map.of("error", inner)));
+        return StripeVendor.requestId(Reply.json(402, Map.of("error", inner)));
     }
 }

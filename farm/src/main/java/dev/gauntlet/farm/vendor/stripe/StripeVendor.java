@@ -1,16 +1,20 @@
-package dev.gauntlet.farm.flavor;
+package dev.gauntlet.farm.vendor.stripe;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.gauntlet.farm.ServiceRuntime;
 import dev.gauntlet.farm.data.ResourceStore;
 import dev.gauntlet.farm.http.FarmRequest;
 import dev.gauntlet.farm.http.PathTemplate;
 import dev.gauntlet.farm.http.Reply;
-import dev.gauntlet.farm.http.Route;
-import dev.gauntlet.farm.http.RouteTable;
 import dev.gauntlet.farm.limit.LimitDecision;
 import dev.gauntlet.farm.spec.ResourceSpec;
 import dev.gauntlet.farm.spec.ResourceSpec.Operation;
+import dev.gauntlet.farm.vendor.Credential;
+import dev.gauntlet.farm.vendor.ErrorKind;
+import dev.gauntlet.farm.vendor.FarmError;
+import dev.gauntlet.farm.vendor.Route;
+import dev.gauntlet.farm.vendor.RouteTable;
+import dev.gauntlet.farm.vendor.Service;
+import dev.gauntlet.farm.vendor.Vendor;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -27,7 +31,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * before it answers 429 {@code lock_timeout}. {@code search_lag_ms} (default 2000), how long a write takes to show in
  * the Search API.
  */
-public final class StripeFlavor implements Flavor {
+public final class StripeVendor implements Vendor {
 
     static final String ALNUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     private static final long SEQ_SPACE = 62L * 62 * 62 * 62;
@@ -226,15 +230,15 @@ public final class StripeFlavor implements Flavor {
     }
 
     @Override
-    public void routes(ServiceRuntime service, RouteTable table) {
+    public void routes(Service service, RouteTable table) {
         for (ResourceSpec r : service.spec().resources()) {
             String base = r.path();
             String item = base + "/{id}";
             String res = r.name();
-            StripeHandlers h = new StripeHandlers(r);
+            StripeRoutes h = new StripeRoutes(r);
             if (r.offers(Operation.list)) table.add(new Route("GET", new PathTemplate(base), "list " + res, res, true, false, h::list));
             // Search before retrieve, so that "search" is not read as an id (docs.stripe.com/api/customers/search).
-            if (r.offers(Operation.list) && StripeSearch.fields(res) != null) {
+            if (r.offers(Operation.list) && StripeQuery.fields(res) != null) {
                 table.add(new Route("GET", new PathTemplate(base + "/search"), "search " + res, res, true, false, h::search));
             }
             if (r.offers(Operation.create)) table.add(new Route("POST", new PathTemplate(base), "create " + res, res, true, true, h::create));

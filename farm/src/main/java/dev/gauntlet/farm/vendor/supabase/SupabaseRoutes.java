@@ -1,16 +1,17 @@
-package dev.gauntlet.farm.flavor;
+package dev.gauntlet.farm.vendor.supabase;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gauntlet.farm.ServiceRuntime;
 import dev.gauntlet.farm.data.ResourceStore;
 import dev.gauntlet.farm.http.BadInput;
-import dev.gauntlet.farm.http.Call;
 import dev.gauntlet.farm.http.FarmRequest;
 import dev.gauntlet.farm.http.Reply;
 import dev.gauntlet.farm.spec.ResourceSpec;
+import dev.gauntlet.farm.vendor.Call;
+import dev.gauntlet.farm.vendor.SafeRegex;
+import dev.gauntlet.farm.vendor.Service;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -27,8 +28,8 @@ import java.util.Set;
  * {@code Prefer: return=…, count=…}, and PostgREST's error codes. Reference: docs.postgrest.org (v12), api.html and
  * references/errors.html.
  */
-final class SupabaseRest {
-    private SupabaseRest() {}
+final class SupabaseRoutes {
+    private SupabaseRoutes() {}
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     /** Query parameters PostgREST reserves; every other one is a filter. */
@@ -52,7 +53,7 @@ final class SupabaseRest {
         }
 
         Reply reply() {
-            return SupabaseFlavor.postgrest(status, code, getMessage(), details, hint);
+            return SupabaseVendor.postgrest(status, code, getMessage(), details, hint);
         }
     }
 
@@ -363,13 +364,13 @@ final class SupabaseRest {
     }
 
     /** A table the service does not have: PostgREST 12 passes Postgres's 42P01; a known table with another verb is 405. */
-    static Reply unknownTable(Call call, ServiceRuntime service) {
+    static Reply unknownTable(Call call, Service service) {
         String table = call.request().pathParam("table");
         boolean known = service.spec().resources().stream().anyMatch(r -> r.path().equals("/rest/v1/" + table));
         if (known) {
-            return SupabaseFlavor.postgrest(405, "PGRST117", "Unsupported HTTP method: " + call.request().method(), null, null);
+            return SupabaseVendor.postgrest(405, "PGRST117", "Unsupported HTTP method: " + call.request().method(), null, null);
         }
-        return SupabaseFlavor.postgrest(404, "42P01", "relation \"public." + table + "\" does not exist", null, null);
+        return SupabaseVendor.postgrest(404, "42P01", "relation \"public." + table + "\" does not exist", null, null);
     }
 
     // ---- request parsing ----

@@ -1,22 +1,26 @@
-package dev.gauntlet.farm.flavor;
+package dev.gauntlet.farm.vendor.supabase;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gauntlet.farm.ServiceRuntime;
-import dev.gauntlet.farm.auth.OAuthEndpoint;
 import dev.gauntlet.farm.auth.TokenStore;
 import dev.gauntlet.farm.data.ResourceStore;
 import dev.gauntlet.farm.http.BadInput;
-import dev.gauntlet.farm.http.Call;
 import dev.gauntlet.farm.http.FarmRequest;
 import dev.gauntlet.farm.http.PathTemplate;
 import dev.gauntlet.farm.http.Reply;
-import dev.gauntlet.farm.http.Route;
-import dev.gauntlet.farm.http.RouteTable;
 import dev.gauntlet.farm.spec.AuthSpec;
 import dev.gauntlet.farm.spec.ResourceSpec;
 import dev.gauntlet.farm.spec.ResourceSpec.Operation;
+import dev.gauntlet.farm.vendor.Call;
+import dev.gauntlet.farm.vendor.Credential;
+import dev.gauntlet.farm.vendor.ErrorKind;
+import dev.gauntlet.farm.vendor.FarmError;
+import dev.gauntlet.farm.vendor.OAuthEndpoint;
+import dev.gauntlet.farm.vendor.Route;
+import dev.gauntlet.farm.vendor.RouteTable;
+import dev.gauntlet.farm.vendor.Service;
+import dev.gauntlet.farm.vendor.Vendor;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -30,7 +34,7 @@ import java.util.UUID;
  * part answers. The project's JWT secret and ref are the service options {@code jwt_secret} and {@code project_ref};
  * its anon and service_role keys are JWTs signed with that secret, listed in {@code auth.api_keys}.
  */
-public final class SupabaseFlavor implements Flavor {
+public final class SupabaseVendor implements Vendor {
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
@@ -62,7 +66,7 @@ public final class SupabaseFlavor implements Flavor {
 
     /** GoTrue's session body: access_token is a signed JWT that carries the stored value as its session_id claim. */
     @Override
-    public Reply tokenReply(ServiceRuntime service, TokenStore.Issued issued, FarmRequest request) {
+    public Reply tokenReply(Service service, TokenStore.Issued issued, FarmRequest request) {
         TokenStore.AccessToken access = issued.access();
         long iat = access.issuedAt().getEpochSecond();
         long exp = access.expiresAt().getEpochSecond();
@@ -174,7 +178,7 @@ public final class SupabaseFlavor implements Flavor {
             case IDEMPOTENCY_MISMATCH -> postgrest(400, "idempotency_key_mismatch", error.message(), null, null);
             case IDEMPOTENCY_IN_FLIGHT -> postgrest(409, "idempotency_key_in_use", error.message(), null, null);
             case INVALID_GRANT -> tokenError(error);
-            case CONFLICT -> SupabaseRest.uniqueViolation(error.duplicate().resource(), error.duplicate().field(), error.duplicate().value()).reply();
+            case CONFLICT -> SupabaseRoutes.uniqueViolation(error.duplicate().resource(), error.duplicate().field(), error.duplicate().value()).reply();
         };
     }
 
@@ -218,13 +222,13 @@ public final class SupabaseFlavor implements Flavor {
      * PostgREST's routes.
      */
     @Override
-    public void routes(ServiceRuntime service, RouteTable table) {
+    public void routes(Service service, RouteTable table) {
         SupabaseJwt jwt = jwt(service);
         checkApiKeys(service, jwt);
         service.tokens().vendorCheck((token, now) -> verify(service, jwt, token, now));
         // Not `authenticated`: GoTrue wants only the apikey here, checked in the handler; the bearer check would refuse.
         table.add(new Route("POST", new PathTemplate("/auth/v1/token"), Route.TOKEN, null, false, false,
-                SupabaseFlavor::token));
+                SupabaseVendor::token));
         // GoTrue judges the bearer itself and answers in its own envelope, not PostgREST's.
         table.add(new Route("GET", new PathTemplate("/auth/v1/user"), "GoTrue current user", null, false, false,
                 call -> currentUser(call, jwt)));
@@ -232,22 +236,22 @@ public final class SupabaseFlavor implements Flavor {
             PathTemplate path = new PathTemplate(r.path());
             String res = r.name();
             if (r.offers(Operation.list) || r.offers(Operation.get)) {
-                table.add(new Route("GET", path, "select " + res, res, true, false, call -> SupabaseRest.select(call, r)));
-                table.add(new Route("HEAD", path, "count " + res, res, true, false, call -> SupabaseRest.select(call, r)));
+                table.add(new Route("GET", path, "select " + res, res, true, false, call -> SupabaseRoutes.select(call, r)));
+                table.add(new Route("HEAD", path, "count " + res, res, true, false, call -> SupabaseRoutes.select(call, r)));
             }
-            if (r.offers(Operation.create)) table.add(new Route("POST", path, "insert or upsert " + res, res, true, true, call -> SupabaseRest.insert(call, r)));
-            if (r.offers(Operation.update)) table.add(new Route("PATCH", path, "update " + res, res, true, true, call -> SupabaseRest.update(call, r)));
-            if (r.offers(Operation.delete)) table.add(new Route("DELETE", path, "delete " + res, res, true, true, call -> SupabaseRest.delete(call, r)));
+            if (r.offers(Operation.create)) table.add(new Route("POST", path, "insert or upsert " + res, res, true, true, call -> SupabaseRoutes.insert(call, r)));
+            if (r.offers(Operation.update)) table.add(new Route("PATCH", path, "update " + res, res, true, true, call -> SupabaseRoutes.update(call, r)));
+            if (r.offers(Operation.delete)) table.add(new Route("DELETE", path, "delete " + res, res, true, true, call -> SupabaseRoutes.delete(call, r)));
         }
         // Any other table under /rest/v1 exists only to say it does not, after the credentials are checked (as PostgREST).
         for (String method : new String[] {"GET", "HEAD", "POST", "PATCH", "PUT", "DELETE"}) {
             table.add(new Route(method, new PathTemplate("/rest/v1/{table}"), method + " unknown table", null, true, false,
-                    call -> SupabaseRest.unknownTable(call, service)));
+                    call -> SupabaseRoutes.unknownTable(call, service)));
         }
     }
 
     /** The project's JWT signer: options {@code jwt_secret}, by default the local Supabase stack's. */
-    static SupabaseJwt jwt(ServiceRuntime service) {
+    static SupabaseJwt jwt(Service service) {
         return new SupabaseJwt(service.spec().option("jwt_secret", SupabaseJwt.DEFAULT_SECRET));
     }
 
@@ -255,7 +259,7 @@ public final class SupabaseFlavor implements Flavor {
      * A Supabase project's API keys are JWTs signed with its secret for the {@code anon} or {@code service_role} role
      * (supabase.com/docs/guides/api/api-keys): a key that is not is refused at start, naming the keys that would be.
      */
-    private static void checkApiKeys(ServiceRuntime service, SupabaseJwt jwt) {
+    private static void checkApiKeys(Service service, SupabaseJwt jwt) {
         List<String> keys = service.spec().auth().apiKeys();
         String ref = service.spec().option("project_ref", SupabaseJwt.DEFAULT_REF);
         String expected = " For options.jwt_secret and options.project_ref '" + ref + "' the anon key is "
@@ -279,7 +283,7 @@ public final class SupabaseFlavor implements Flavor {
      * its {@code exp} (docs.postgrest.org, "Authentication"). A GoTrue access token is judged by the store under its
      * {@code session_id}, so chaos can revoke it; the role keys and JWTs signed elsewhere with the secret cannot be.
      */
-    private static TokenStore.Check verify(ServiceRuntime service, SupabaseJwt jwt, String token, Instant now) {
+    private static TokenStore.Check verify(Service service, SupabaseJwt jwt, String token, Instant now) {
         ObjectNode claims = jwt.verify(token);
         if (claims == null) return TokenStore.Check.UNKNOWN;
         String session = claims.path("session_id").asText(null);
@@ -299,7 +303,7 @@ public final class SupabaseFlavor implements Flavor {
 
     /** The API gateway's key check, for routes that check their own bearer: null when the apikey is one of the project's. */
     private static Reply gatewayRefusal(Call call) {
-        String key = call.service().flavor().credential(call.request()).apiKey();
+        String key = call.service().vendor().credential(call.request()).apiKey();
         if (key == null) return call.error(ErrorKind.AUTH_MISSING, "No API key found in request");
         if (!call.service().spec().auth().apiKeys().contains(key)) return call.error(ErrorKind.AUTH_INVALID, "Invalid API key");
         return null;
@@ -314,7 +318,7 @@ public final class SupabaseFlavor implements Flavor {
         try {
             body = req.json();
         } catch (BadInput e) {
-            return gotrueVersioned(req, call.service().flavor().tokenError(new FarmError(ErrorKind.BAD_REQUEST,
+            return gotrueVersioned(req, call.service().vendor().tokenError(new FarmError(ErrorKind.BAD_REQUEST,
                     "Could not parse request body as JSON: " + e.getMessage(), 400, null, null, "bad_json")));
         }
         ObjectNode params = F.objectNode();
@@ -336,7 +340,7 @@ public final class SupabaseFlavor implements Flavor {
         Reply refused = gatewayRefusal(call);
         if (refused != null) return refused;
         FarmRequest req = call.request();
-        String token = call.service().flavor().credential(req).bearer();
+        String token = call.service().vendor().credential(req).bearer();
         ObjectNode claims = token == null ? null : jwt.verify(token);
         Reply answer;
         if (claims == null) {
@@ -384,7 +388,7 @@ public final class SupabaseFlavor implements Flavor {
         return UUID.nameUUIDFromBytes(("supabase-user:" + clientId).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
-    private static String issuer(ServiceRuntime service, FarmRequest request) {
+    private static String issuer(Service service, FarmRequest request) {
         String host = request == null ? null : request.header("Host");
         return (host == null ? "http://127.0.0.1" : "http://" + host) + service.spec().basePath() + "/auth/v1";
     }

@@ -1,10 +1,10 @@
-package dev.gauntlet.farm.flavor;
+package dev.gauntlet.farm.vendor.datadog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.gauntlet.farm.FarmConfig;
 import dev.gauntlet.farm.BuiltInFarmTest;
+import dev.gauntlet.farm.FarmConfig;
 import dev.gauntlet.farm.TestFarm;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,7 +22,7 @@ import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 
 /** The Datadog flavour over real loopback HTTP: series submission, the ledger, limits, errors, compression and drift. */
-class DatadogFlavorTest extends BuiltInFarmTest {
+class DatadogVendorTest extends BuiltInFarmTest {
 
     private static final String KEY = "dd-gauntlet-api-key";
     private static final String BASE = "/api/datadog";
@@ -322,7 +322,7 @@ class DatadogFlavorTest extends BuiltInFarmTest {
     }
 
     private static byte[] readResource(String name) {
-        try (var in = DatadogFlavorTest.class.getResourceAsStream(name)) {
+        try (var in = DatadogVendorTest.class.getResourceAsStream(name)) {
             return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,4 +1,4 @@
-package dev.gauntlet.farm.flavor;
+package dev.gauntlet.farm.vendor.github;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The GitHub flavour over real loopback HTTP: OAuth, issues without idempotency keys (the op id marker in the body),
  * the issue listing's parameters and Link pagination, the primary and secondary rate limits, errors.
  */
-class GitHubFlavorTest {
+class GitHubVendorTest {
 
     private static final String BASE = "/api/github";
     private static final String ISSUES = BASE + "/repos/gauntlet/demo/issues";

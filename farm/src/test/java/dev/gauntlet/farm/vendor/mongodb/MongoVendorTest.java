@@ -1,11 +1,11 @@
-package dev.gauntlet.farm.flavor;
+package dev.gauntlet.farm.vendor.mongodb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.gauntlet.farm.FarmConfig;
 import dev.gauntlet.farm.BuiltInFarmTest;
+import dev.gauntlet.farm.FarmConfig;
 import dev.gauntlet.farm.TestFarm;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -20,7 +20,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The MongoDB Atlas Data API flavour over real loopback HTTP. */
-class MongoFlavorTest extends BuiltInFarmTest {
+class MongoVendorTest extends BuiltInFarmTest {
 
     private static final String ACTION = "/api/mongodb/app/data-gauntlet/endpoint/data/v1/action/";
     private static final String KEY = "mdb-gauntlet-key";
@@ -245,7 +245,7 @@ class MongoFlavorTest extends BuiltInFarmTest {
     void shouldFailTheClientAtTheSocketWhenTheNetworkIsFlaky() {
         farm.close();
         TestFarm.write(dir.resolve("services"), "mongodb_mock.yaml",
-                SupabaseFlavorTest.builtInYaml("mongodb_mock.yaml").replace("error_profile: network_flakiness", "error_profile: only_reset"));
+                TestFarm.builtInYaml("mongodb_mock.yaml").replace("error_profile: network_flakiness", "error_profile: only_reset"));
         farm = TestFarm.start(FarmConfig.builder().builtIns(false).servicesDir(dir.resolve("services")).chaosFile(TestFarm.chaosWithOnly(dir)));
         farm.chaos("{\"level\":\"all_network\"}");
         HttpRequest request = farm.request(ACTION + "find").header("apiKey", KEY).header("Content-Type", "application/json")
@@ -426,7 +426,7 @@ class MongoFlavorTest extends BuiltInFarmTest {
     void shouldKeepOneDocumentWhenConcurrentUpsertsFilterOnAFieldWithoutAUniqueIndex() throws Exception {
         // A big collection makes each upsert's scan long, so unguarded find-then-insert steps would overlap.
         farm.close();
-        TestFarm.write(dir.resolve("services"), "mongodb_mock.yaml", SupabaseFlavorTest.builtInYaml("mongodb_mock.yaml")
+        TestFarm.write(dir.resolve("services"), "mongodb_mock.yaml", TestFarm.builtInYaml("mongodb_mock.yaml")
                 .replace("count: 200", "count: 100000"));
         farm = TestFarm.start(FarmConfig.builder().builtIns(false).servicesDir(dir.resolve("services")));
 

@@ -1,6 +1,6 @@
-package dev.gauntlet.farm.flavor;
+package dev.gauntlet.farm.vendor.salesforce;
 
-import static dev.gauntlet.farm.flavor.SalesforceTestClient.ACCOUNTS;
+import static dev.gauntlet.farm.vendor.salesforce.SalesforceTestClient.ACCOUNTS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

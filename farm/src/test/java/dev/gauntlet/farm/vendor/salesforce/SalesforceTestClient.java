@@ -1,4 +1,4 @@
-package dev.gauntlet.farm.flavor;
+package dev.gauntlet.farm.vendor.salesforce;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gauntlet.farm.TestFarm;

@@ -1,7 +1,7 @@
-package dev.gauntlet.farm.flavor;
+package dev.gauntlet.farm.vendor.salesforce;
 
-import static dev.gauntlet.farm.flavor.SalesforceTestClient.ACCOUNTS;
-import static dev.gauntlet.farm.flavor.SalesforceTestClient.CONTACTS;
+import static dev.gauntlet.farm.vendor.salesforce.SalesforceTestClient.ACCOUNTS;
+import static dev.gauntlet.farm.vendor.salesforce.SalesforceTestClient.CONTACTS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

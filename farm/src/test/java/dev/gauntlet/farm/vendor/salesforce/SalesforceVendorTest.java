@@ -1,7 +1,7 @@
-package dev.gauntlet.farm.flavor;
+package dev.gauntlet.farm.vendor.salesforce;
 
-import static dev.gauntlet.farm.flavor.SalesforceTestClient.ACCOUNTS;
-import static dev.gauntlet.farm.flavor.SalesforceTestClient.CONTACTS;
+import static dev.gauntlet.farm.vendor.salesforce.SalesforceTestClient.ACCOUNTS;
+import static dev.gauntlet.farm.vendor.salesforce.SalesforceTestClient.CONTACTS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,7 +17,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The Salesforce flavour over real loopback HTTP: OAuth, standard fields, sObject rows, SOQL batches, errors, drift. */
-class SalesforceFlavorTest extends BuiltInFarmTest {
+class SalesforceVendorTest extends BuiltInFarmTest {
 
     private static final String BASE = "/api/salesforce";
 

@@ -1,4 +1,4 @@
-package dev.gauntlet.farm.flavor;
+package dev.gauntlet.farm.vendor.stripe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
 /** The Search Query Language subset, clause by clause, against a rendered customer. */
-class StripeSearchTest {
+class StripeQueryTest {
 
     private static final ObjectNode ADA;
 
@@ -23,7 +23,7 @@ class StripeSearchTest {
     }
 
     private static boolean matches(String query) {
-        return StripeSearch.parse(StripeObjects.CUSTOMER, query).matches(ADA, StripeSearch.fields(StripeObjects.CUSTOMER));
+        return StripeQuery.parse(StripeObjects.CUSTOMER, query).matches(ADA, StripeQuery.fields(StripeObjects.CUSTOMER));
     }
 
     @Test

@@ -1,11 +1,11 @@
-package dev.gauntlet.farm.flavor;
+package dev.gauntlet.farm.vendor.stripe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.gauntlet.farm.FarmConfig;
 import dev.gauntlet.farm.BuiltInFarmTest;
+import dev.gauntlet.farm.FarmConfig;
 import dev.gauntlet.farm.TestFarm;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -21,7 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /** The Stripe flavour over real loopback HTTP: form bodies, objects, lists, errors, idempotency and the ledger. */
-class StripeFlavorTest extends BuiltInFarmTest {
+class StripeVendorTest extends BuiltInFarmTest {
 
     private static final String KEY = "sk_test_gauntlet_4eC39HqLyjWDarjtT1zdp7dc";
     private static final String[] AUTH = {"Authorization", "Bearer " + KEY};
@@ -334,16 +334,16 @@ class StripeFlavorTest extends BuiltInFarmTest {
     @Test
     void shouldReadTheSequenceBackFromAnIdWhenSeededCreatedTimesAreDerived() {
         var spec = new dev.gauntlet.farm.spec.ResourceSpec("customer", "/v1/customers", null, null, 0, null, null, null);
-        var minter = new StripeFlavor().ids();
+        var minter = new StripeVendor().ids();
         for (long seq : new long[] {1, 2, 61, 62, 300, 3_844, 1_000_000}) {
             String id = minter.mint(spec, seq, new java.util.SplittableRandom(seq)).asText();
             assertThat(id).matches("cus_[0-9A-Za-z]{14}");
-            assertThat(StripeFlavor.seqOf(id)).isEqualTo(seq);
+            assertThat(StripeVendor.seqOf(id)).isEqualTo(seq);
         }
     }
 
     private static byte[] readResource(String name) {
-        try (var in = StripeFlavorTest.class.getResourceAsStream(name)) {
+        try (var in = StripeVendorTest.class.getResourceAsStream(name)) {
             return in.readAllBytes();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -1,4 +1,4 @@
-package dev.gauntlet.farm.flavor;
+package dev.gauntlet.farm.vendor.stripe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -68,7 +68,7 @@ class StripeWriteSemanticsTest {
     }
 
     private HttpResponse<String> form(String path, String body, String... extraHeaders) {
-        return StripeFlavorTest.form(farm, path, body, extraHeaders);
+        return StripeVendorTest.form(farm, path, body, extraHeaders);
     }
 
     private CompletableFuture<HttpResponse<String>> formAsync(String path, String body) {

@@ -1,15 +1,12 @@
-package dev.gauntlet.farm.flavor;
+package dev.gauntlet.farm.vendor.supabase;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.gauntlet.farm.FarmConfig;
 import dev.gauntlet.farm.BuiltInFarmTest;
 import dev.gauntlet.farm.FakeClock;
+import dev.gauntlet.farm.FarmConfig;
 import dev.gauntlet.farm.TestFarm;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +20,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 /** The Supabase flavour over real loopback HTTP: the apikey gateway and role keys, GoTrue tokens and PostgREST tables. */
-class SupabaseFlavorTest extends BuiltInFarmTest {
+class SupabaseVendorTest extends BuiltInFarmTest {
 
     private static final String BASE = "/api/supabase";
     /** The built-in project's anon key (docs/farm.md prints it). */
@@ -100,7 +97,7 @@ class SupabaseFlavorTest extends BuiltInFarmTest {
     void shouldNeverRevokeTheAnonKeyWhenChaosRevokesTokens() {
         farm.close();
         TestFarm.write(dir.resolve("services"), "supabase_mock.yaml",
-                builtInYaml("supabase_mock.yaml").replace("error_profile: token_rotation", "error_profile: only_auth_revoke"));
+                TestFarm.builtInYaml("supabase_mock.yaml").replace("error_profile: token_rotation", "error_profile: only_auth_revoke"));
         farm = TestFarm.start(FarmConfig.builder().builtIns(false).servicesDir(dir.resolve("services")).chaosFile(TestFarm.chaosWithOnly(dir)));
         farm.chaos("{\"level\":\"all_errors\"}");
 
@@ -113,7 +110,7 @@ class SupabaseFlavorTest extends BuiltInFarmTest {
     @Test
     void shouldRefuseTheServiceWhenAnApiKeyIsNotSignedWithTheProjectSecret() {
         farm.close();
-        TestFarm.write(dir.resolve("services"), "supabase_mock.yaml", builtInYaml("supabase_mock.yaml")
+        TestFarm.write(dir.resolve("services"), "supabase_mock.yaml", TestFarm.builtInYaml("supabase_mock.yaml")
                 .replace("jwt_secret: super-secret-jwt-token-with-at-least-32-characters-long", "jwt_secret: a-different-secret-of-at-least-32-characters"));
         farm = TestFarm.start(FarmConfig.builder().builtIns(false).servicesDir(dir.resolve("services")));
 
@@ -182,7 +179,7 @@ class SupabaseFlavorTest extends BuiltInFarmTest {
     @Test
     void shouldIssueTokensForTheTtlTheYamlSetsWhenTokenTtlIsConfigured() {
         farm.close();
-        TestFarm.write(dir.resolve("services"), "supabase_mock.yaml", builtInYaml("supabase_mock.yaml").replace("token_ttl_s: 3600", "token_ttl_s: 600"));
+        TestFarm.write(dir.resolve("services"), "supabase_mock.yaml", TestFarm.builtInYaml("supabase_mock.yaml").replace("token_ttl_s: 3600", "token_ttl_s: 600"));
         farm = TestFarm.start(FarmConfig.builder().builtIns(false).servicesDir(dir.resolve("services")));
 
         JsonNode session = TestFarm.json(passwordGrant(farm, "gauntlet", "gauntlet-secret"));
@@ -326,7 +323,7 @@ class SupabaseFlavorTest extends BuiltInFarmTest {
     void shouldRecoverWithARefreshWhenChaosRevokesTheAccessToken() {
         farm.close();
         TestFarm.write(dir.resolve("services"), "supabase_mock.yaml",
-                builtInYaml("supabase_mock.yaml").replace("error_profile: token_rotation", "error_profile: only_auth_revoke"));
+                TestFarm.builtInYaml("supabase_mock.yaml").replace("error_profile: token_rotation", "error_profile: only_auth_revoke"));
         farm = TestFarm.start(FarmConfig.builder().builtIns(false).servicesDir(dir.resolve("services")).chaosFile(TestFarm.chaosWithOnly(dir)));
         JsonNode session = TestFarm.json(passwordGrant(farm, "gauntlet", "gauntlet-secret"));
         farm.chaos("{\"level\":\"all_errors\"}");
@@ -649,7 +646,7 @@ class SupabaseFlavorTest extends BuiltInFarmTest {
     void shouldAnswerInThePostgrestEnvelopeWhenChaosInjectsAServerError() {
         farm.close();
         TestFarm.write(dir.resolve("services"), "supabase_mock.yaml",
-                builtInYaml("supabase_mock.yaml").replace("error_profile: token_rotation", "error_profile: only_server_error"));
+                TestFarm.builtInYaml("supabase_mock.yaml").replace("error_profile: token_rotation", "error_profile: only_server_error"));
         farm = TestFarm.start(FarmConfig.builder().builtIns(false).servicesDir(dir.resolve("services")).chaosFile(TestFarm.chaosWithOnly(dir)));
         String token = accessToken(farm);
         farm.chaos("{\"level\":\"all_errors\"}");
@@ -693,13 +690,5 @@ class SupabaseFlavorTest extends BuiltInFarmTest {
         if (body != null) b.header("Content-Type", "application/json");
         for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
         return farm.send(b);
-    }
-
-    static String builtInYaml(String name) {
-        try (InputStream in = SupabaseFlavorTest.class.getResourceAsStream("/services/" + name)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

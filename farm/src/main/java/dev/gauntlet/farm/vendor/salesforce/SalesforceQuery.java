@@ -1,5 +1,7 @@
 package dev.gauntlet.farm.vendor.salesforce;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -8,7 +10,8 @@ import java.util.regex.Pattern;
 /**
  * The subset of SOQL the farm answers: {@code SELECT f1, f2 | COUNT() FROM Object [WHERE a = 'x' [AND b != 1 …]]
  * [ORDER BY f [ASC|DESC]] [LIMIT n] [OFFSET n]}. Parsing only checks syntax (MALFORMED_QUERY); whether the object and
- * the fields exist is the flavour's check, since only it knows the resources.
+ * the fields exist is {@link SalesforceRoutes}' check, since only it knows the resources; what WHERE and ORDER BY
+ * mean for a row is here ({@link Resolved}, {@link #compareValues}).
  *
  * @param fields        selected field names as written (empty for COUNT())
  * @param fieldColumns  0-based position of each selected field in the query text, for Salesforce-style error carets
@@ -126,5 +129,37 @@ record SalesforceQuery(String text, List<String> fields, List<Integer> fieldColu
     static String located(String text, int index, String reason) {
         int i = Math.max(0, Math.min(index, text.length()));
         return "\n" + text + "\n" + " ".repeat(i) + "^\nERROR at Row:1:Column:" + (i + 1) + "\n" + reason;
+    }
+
+    /** A WHERE condition bound to the field's API name. */
+    record Resolved(String field, SalesforceQuery.Condition condition) {
+        boolean test(ObjectNode row) {
+            JsonNode v = row.get(field);
+            boolean equal;
+            if (condition.literal() == null) {
+                equal = v == null || v.isNull();
+            } else if (v == null || v.isNull()) {
+                equal = false;
+            } else if (v.isNumber() && !condition.quoted()) {
+                try {
+                    equal = v.decimalValue().compareTo(new java.math.BigDecimal(condition.literal())) == 0;
+                } catch (NumberFormatException e) {
+                    equal = false;
+                }
+            } else {
+                // SOQL compares text case-insensitively with = and !=.
+                equal = v.asText().equalsIgnoreCase(condition.literal());
+            }
+            return condition.negated() != equal;
+        }
+    }
+
+    /** SOQL's ORDER BY: nulls first, numbers by value, text case-insensitively. */
+    static int compareValues(JsonNode a, JsonNode b) {
+        boolean an = a == null || a.isNull();
+        boolean bn = b == null || b.isNull();
+        if (an || bn) return an == bn ? 0 : an ? -1 : 1;
+        if (a.isNumber() && b.isNumber()) return a.decimalValue().compareTo(b.decimalValue());
+        return a.asText().compareToIgnoreCase(b.asText());
     }
 }

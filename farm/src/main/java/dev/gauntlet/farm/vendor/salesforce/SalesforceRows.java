@@ -1,6 +1,6 @@
 package dev.gauntlet.farm.vendor.salesforce;
 
-import static dev.gauntlet.farm.vendor.salesforce.SalesforceVendor.sfError;
+import static dev.gauntlet.farm.vendor.salesforce.SalesforceErrors.sfError;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -62,7 +62,7 @@ final class SalesforceRows {
         d.put("createable", r.offers(Operation.create));
         d.put("custom", r.name().endsWith("__c"));
         d.put("deletable", r.offers(Operation.delete));
-        d.put("keyPrefix", SalesforceVendor.keyPrefix(r.name()));
+        d.put("keyPrefix", SalesforceIds.keyPrefix(r.name()));
         d.put("label", r.name());
         d.put("labelPlural", r.name() + "s");
         d.put("name", r.name());
@@ -86,7 +86,7 @@ final class SalesforceRows {
     // ---------------------------------------------------------------- rows by id
 
     static Reply get(Call call, ResourceSpec r) {
-        String id = SalesforceVendor.normalizeId(call.request().pathParam("id"));
+        String id = SalesforceIds.normalizeId(call.request().pathParam("id"));
         ObjectNode stored = call.store(r.name()).get(id);
         if (stored == null) return noRow(id);
         String wanted = call.request().query("fields");
@@ -119,7 +119,7 @@ final class SalesforceRows {
     }
 
     static Reply update(Call call, ResourceSpec r) {
-        String id = SalesforceVendor.normalizeId(call.request().pathParam("id"));
+        String id = SalesforceIds.normalizeId(call.request().pathParam("id"));
         ObjectNode fields;
         try {
             fields = SalesforceObjects.of(call, r).writable(body(call));
@@ -132,7 +132,7 @@ final class SalesforceRows {
     }
 
     static Reply delete(Call call, ResourceSpec r) {
-        String id = SalesforceVendor.normalizeId(call.request().pathParam("id"));
+        String id = SalesforceIds.normalizeId(call.request().pathParam("id"));
         if (call.store(r.name()).delete(id) == null) return noRow(id);
         JsonNode body = null;
         try {
@@ -151,7 +151,7 @@ final class SalesforceRows {
      * does not exist" (REST API "Status Codes and Error Responses", 404).
      */
     private static Reply noRow(String id) {
-        return SalesforceVendor.isIdShaped(id) ? SalesforceVendor.notFound() : noExternalIdField(id);
+        return SalesforceIds.isIdShaped(id) ? SalesforceErrors.notFound() : noExternalIdField(id);
     }
 
     /** REST API "Upsert Records Using sObject Rows by External ID": a field that is not an External ID is a 404. */
@@ -186,7 +186,7 @@ final class SalesforceRows {
         String field = SalesforceObjects.of(call, r).externalId(name);
         if (field == null) return noExternalIdField(name);
         List<ObjectNode> matches = matching(call.store(r.name()), field, call.request().pathParam("value"));
-        if (matches.isEmpty()) return SalesforceVendor.notFound();
+        if (matches.isEmpty()) return SalesforceErrors.notFound();
         if (matches.size() > 1) return multipleChoices(r, matches);
         return Reply.json(200, row(call, r, matches.getFirst()));
     }
@@ -249,13 +249,13 @@ final class SalesforceRows {
      */
     private static Reply refusedUpsertBody(ResourceSpec r, ObjectNode fields, String field, String value) {
         if (fields.has(r.idField())) {
-            return SalesforceVendor.dmlError(400, "INVALID_FIELD_FOR_INSERT_UPDATE", "Unable to create/update fields: " + r.idField()
+            return SalesforceErrors.dmlError(400, "INVALID_FIELD_FOR_INSERT_UPDATE", "Unable to create/update fields: " + r.idField()
                     + ". Please check the security settings of this field and verify that it is read/write for your profile or permission set.",
                     List.of(r.idField()));
         }
         JsonNode inBody = fields.get(field);
         if (inBody != null && !(inBody.isValueNode() && inBody.asText().equals(value))) {
-            return SalesforceVendor.dmlError(400, "INVALID_FIELD", "The value of " + field + " in the request body (" + inBody
+            return SalesforceErrors.dmlError(400, "INVALID_FIELD", "The value of " + field + " in the request body (" + inBody
                     + ") differs from the value in the URL ('" + value + "')", List.of(field));
         }
         return null;

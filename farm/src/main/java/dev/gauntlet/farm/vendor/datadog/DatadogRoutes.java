@@ -6,9 +6,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gauntlet.farm.data.ResourceStore;
+import dev.gauntlet.farm.http.PathTemplate;
 import dev.gauntlet.farm.http.Reply;
 import dev.gauntlet.farm.spec.RateLimitSpec;
 import dev.gauntlet.farm.vendor.Call;
+import dev.gauntlet.farm.vendor.Route;
+import dev.gauntlet.farm.vendor.RouteTable;
+import dev.gauntlet.farm.vendor.Service;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -27,11 +31,24 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
 
-/** Datadog's metrics endpoints: series submission (v2 and v1), timeseries query, active metrics, metadata, validate. */
+/** Datadog's routes ({@link #register}) and metrics endpoints: series submission (v2 and v1), timeseries query, active metrics, metadata, validate. */
 final class DatadogRoutes {
 
     static final String METRICS = "metrics";
     static final String SERIES = "series";
+
+    /** Registers the metrics endpoints: series (v2, v1), query, active metrics, metadata and validate. */
+    static void register(Service service, RouteTable table) {
+        DatadogRoutes h = new DatadogRoutes();
+        String series = SERIES;
+        String metrics = METRICS;
+        table.add(new Route("POST", new PathTemplate("/api/v2/series"), "submit metrics (v2)", series, true, true, h::submitV2));
+        table.add(new Route("POST", new PathTemplate("/api/v1/series"), "submit metrics (v1)", series, true, true, h::submitV1));
+        table.add(new Route("GET", new PathTemplate("/api/v1/query"), "query timeseries points", series, true, false, h::query));
+        table.add(new Route("GET", new PathTemplate("/api/v1/metrics"), "get active metrics list", metrics, true, false, h::activeMetrics));
+        table.add(new Route("GET", new PathTemplate("/api/v1/metrics/{metric_name}"), "get metric metadata", metrics, true, false, h::metadata));
+        table.add(new Route("GET", new PathTemplate("/api/v1/validate"), "validate API key", null, true, false, h::validate));
+    }
 
     // docs.datadoghq.com/api/latest/metrics/#submit-metrics: "Compressed payloads must have a decompressed size of
     // less than 5 megabytes (5242880 bytes)" (the 512,000-byte limit on the wire is the service's max_body_bytes).

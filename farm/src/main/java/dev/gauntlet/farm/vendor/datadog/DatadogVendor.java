@@ -3,12 +3,10 @@ package dev.gauntlet.farm.vendor.datadog;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.gauntlet.farm.data.ResourceStore;
 import dev.gauntlet.farm.http.FarmRequest;
-import dev.gauntlet.farm.http.PathTemplate;
 import dev.gauntlet.farm.http.Reply;
 import dev.gauntlet.farm.limit.LimitDecision;
 import dev.gauntlet.farm.vendor.Credential;
 import dev.gauntlet.farm.vendor.FarmError;
-import dev.gauntlet.farm.vendor.Route;
 import dev.gauntlet.farm.vendor.RouteTable;
 import dev.gauntlet.farm.vendor.Service;
 import dev.gauntlet.farm.vendor.Vendor;
@@ -129,14 +127,6 @@ public final class DatadogVendor implements Vendor {
 
     @Override
     public void routes(Service service, RouteTable table) {
-        DatadogRoutes h = new DatadogRoutes();
-        String series = DatadogRoutes.SERIES;
-        String metrics = DatadogRoutes.METRICS;
-        table.add(new Route("POST", new PathTemplate("/api/v2/series"), "submit metrics (v2)", series, true, true, h::submitV2));
-        table.add(new Route("POST", new PathTemplate("/api/v1/series"), "submit metrics (v1)", series, true, true, h::submitV1));
-        table.add(new Route("GET", new PathTemplate("/api/v1/query"), "query timeseries points", series, true, false, h::query));
-        table.add(new Route("GET", new PathTemplate("/api/v1/metrics"), "get active metrics list", metrics, true, false, h::activeMetrics));
-        table.add(new Route("GET", new PathTemplate("/api/v1/metrics/{metric_name}"), "get metric metadata", metrics, true, false, h::metadata));
-        table.add(new Route("GET", new PathTemplate("/api/v1/validate"), "validate API key", null, true, false, h::validate));
+        DatadogRoutes.register(service, table);
     }
 }

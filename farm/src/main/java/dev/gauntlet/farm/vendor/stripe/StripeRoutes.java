@@ -5,11 +5,16 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gauntlet.farm.http.FarmRequest;
+import dev.gauntlet.farm.http.PathTemplate;
 import dev.gauntlet.farm.http.Reply;
 import dev.gauntlet.farm.spec.ResourceSpec;
+import dev.gauntlet.farm.spec.ResourceSpec.Operation;
 import dev.gauntlet.farm.vendor.Call;
 import dev.gauntlet.farm.vendor.ErrorKind;
 import dev.gauntlet.farm.vendor.FarmError;
+import dev.gauntlet.farm.vendor.Route;
+import dev.gauntlet.farm.vendor.RouteTable;
+import dev.gauntlet.farm.vendor.Service;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -25,7 +30,10 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
-/** Stripe's endpoints for one resource: list, search, create, retrieve, update, delete, and confirm/cancel for payment intents. */
+/**
+ * Stripe's routes ({@link #register}) and the endpoints of one resource: list, search, create, retrieve, update, delete,
+ * and confirm/cancel for payment intents.
+ */
 final class StripeRoutes {
 
     /** A request Stripe refuses; caught at the top of each handler and answered in Stripe's envelope. */
@@ -75,6 +83,31 @@ final class StripeRoutes {
     private final String resource;
     // One lock per object id: Stripe serialises writes to one object and times out the one that waits too long.
     private final Map<String, Semaphore> locks = new ConcurrentHashMap<>();
+
+    /** Registers each resource's endpoints: list, search, create, retrieve, update, and delete or confirm/cancel. */
+    static void register(Service service, RouteTable table) {
+        for (ResourceSpec r : service.spec().resources()) {
+            String base = r.path();
+            String item = base + "/{id}";
+            String res = r.name();
+            StripeRoutes h = new StripeRoutes(r);
+            if (r.offers(Operation.list)) table.add(new Route("GET", new PathTemplate(base), "list " + res, res, true, false, h::list));
+            // Search before retrieve, so that "search" is not read as an id (docs.stripe.com/api/customers/search).
+            if (r.offers(Operation.list) && StripeQuery.fields(res) != null) {
+                table.add(new Route("GET", new PathTemplate(base + "/search"), "search " + res, res, true, false, h::search));
+            }
+            if (r.offers(Operation.create)) table.add(new Route("POST", new PathTemplate(base), "create " + res, res, true, true, h::create));
+            if (r.offers(Operation.get)) table.add(new Route("GET", new PathTemplate(item), "retrieve " + res, res, true, false, h::retrieve));
+            if (r.offers(Operation.update)) table.add(new Route("POST", new PathTemplate(item), "update " + res, res, true, true, h::update));
+            if (res.equals(StripeObjects.PAYMENT_INTENT)) {
+                // Payment intents are never deleted, only canceled (docs.stripe.com/api/payment_intents).
+                table.add(new Route("POST", new PathTemplate(item + "/confirm"), "confirm " + res, res, true, true, h::confirm));
+                table.add(new Route("POST", new PathTemplate(item + "/cancel"), "cancel " + res, res, true, true, h::cancel));
+            } else if (r.offers(Operation.delete)) {
+                table.add(new Route("DELETE", new PathTemplate(item), "delete " + res, res, true, true, h::delete));
+            }
+        }
+    }
 
     StripeRoutes(ResourceSpec r) {
         this.r = r;

@@ -3,15 +3,11 @@ package dev.gauntlet.farm.vendor.stripe;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.gauntlet.farm.data.ResourceStore;
 import dev.gauntlet.farm.http.FarmRequest;
-import dev.gauntlet.farm.http.PathTemplate;
 import dev.gauntlet.farm.http.Reply;
 import dev.gauntlet.farm.limit.LimitDecision;
-import dev.gauntlet.farm.spec.ResourceSpec;
-import dev.gauntlet.farm.spec.ResourceSpec.Operation;
 import dev.gauntlet.farm.vendor.Credential;
 import dev.gauntlet.farm.vendor.ErrorKind;
 import dev.gauntlet.farm.vendor.FarmError;
-import dev.gauntlet.farm.vendor.Route;
 import dev.gauntlet.farm.vendor.RouteTable;
 import dev.gauntlet.farm.vendor.Service;
 import dev.gauntlet.farm.vendor.Vendor;
@@ -231,26 +227,6 @@ public final class StripeVendor implements Vendor {
 
     @Override
     public void routes(Service service, RouteTable table) {
-        for (ResourceSpec r : service.spec().resources()) {
-            String base = r.path();
-            String item = base + "/{id}";
-            String res = r.name();
-            StripeRoutes h = new StripeRoutes(r);
-            if (r.offers(Operation.list)) table.add(new Route("GET", new PathTemplate(base), "list " + res, res, true, false, h::list));
-            // Search before retrieve, so that "search" is not read as an id (docs.stripe.com/api/customers/search).
-            if (r.offers(Operation.list) && StripeQuery.fields(res) != null) {
-                table.add(new Route("GET", new PathTemplate(base + "/search"), "search " + res, res, true, false, h::search));
-            }
-            if (r.offers(Operation.create)) table.add(new Route("POST", new PathTemplate(base), "create " + res, res, true, true, h::create));
-            if (r.offers(Operation.get)) table.add(new Route("GET", new PathTemplate(item), "retrieve " + res, res, true, false, h::retrieve));
-            if (r.offers(Operation.update)) table.add(new Route("POST", new PathTemplate(item), "update " + res, res, true, true, h::update));
-            if (res.equals(StripeObjects.PAYMENT_INTENT)) {
-                // Payment intents are never deleted, only canceled (docs.stripe.com/api/payment_intents).
-                table.add(new Route("POST", new PathTemplate(item + "/confirm"), "confirm " + res, res, true, true, h::confirm));
-                table.add(new Route("POST", new PathTemplate(item + "/cancel"), "cancel " + res, res, true, true, h::cancel));
-            } else if (r.offers(Operation.delete)) {
-                table.add(new Route("DELETE", new PathTemplate(item), "delete " + res, res, true, true, h::delete));
-            }
-        }
+        StripeRoutes.register(service, table);
     }
 }

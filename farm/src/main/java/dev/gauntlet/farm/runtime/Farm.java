@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
 
 /**
  * The farm's model without HTTP: services, the chaos dial, the fault planner and the two ground-truth logs.
- * {@link dev.gauntlet.farm.FarmServer} puts it on the wire.
+ * The server (the root package's {@code FarmServer}) puts it on the wire.
  */
 public final class Farm implements FarmParts {
 

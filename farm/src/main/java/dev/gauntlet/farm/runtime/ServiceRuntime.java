@@ -22,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
-/** One running service: its spec, flavour, records, tokens, limiter, drift state, idempotency keys and counters. */
+/** One running service: its spec, vendor, records, tokens, limiter, drift state, idempotency keys and counters. */
 public final class ServiceRuntime implements Service {
 
     private final ServiceSpec spec;

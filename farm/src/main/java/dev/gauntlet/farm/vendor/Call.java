@@ -47,7 +47,7 @@ public final class Call {
         return commitWithOpId(resource, operation, opIdOf(body), recordId);
     }
 
-    /** As {@link #commit} with an operation id the flavour found itself (e.g. in Datadog tags). */
+    /** As {@link #commit} with an operation id the vendor found itself (e.g. in Datadog tags). */
     public Ledger.Entry commitWithOpId(String resource, String operation, String opId, String recordId) {
         return farm.ledger().commit(service.id(), resource, operation, opId, idempotencyKey, recordId, farm.clock().instant());
     }

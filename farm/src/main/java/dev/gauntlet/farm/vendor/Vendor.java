@@ -8,8 +8,10 @@ import dev.gauntlet.farm.limit.LimitDecision;
 
 /**
  * A vendor's behaviour: where its clients put credentials, its routes and body encodings, its success shapes, error
- * envelopes and rate-limit headers. The pipeline (auth, chaos, limits, idempotency, ledger) is shared; a flavour only
- * says how things look on the wire.
+ * envelopes and rate-limit headers. The pipeline (auth, chaos, limits, idempotency, ledger) is shared; a vendor only
+ * says how things look on the wire. The built-ins live one package each under this one ({@code vendor.salesforce}, …)
+ * and are found by {@link Vendors} through {@link java.util.ServiceLoader}; an implementation needs a public no-argument
+ * constructor and keeps no state (a service's state is its {@link Service}).
  */
 public interface Vendor {
 

@@ -34,10 +34,9 @@ final class SupabaseAuth {
 
     /**
      * Checks the project's keys (each must be a JWT signed with the project's secret for the anon or service_role
-     * role), teaches the token store to accept any JWT signed with that secret, and registers GoTrue's and
-     * PostgREST's routes.
+     * role), teaches the token store to accept any JWT signed with that secret, and registers GoTrue's token and user
+     * endpoints.
      */
-    /** Wires the project's JWTs into the token check and registers GoTrue's token and user endpoints. */
     static void register(Service service, RouteTable table) {
         SupabaseJwt jwt = jwt(service);
         checkApiKeys(service, jwt);

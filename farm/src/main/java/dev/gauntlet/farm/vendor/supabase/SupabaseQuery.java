@@ -29,10 +29,9 @@ final class SupabaseQuery {
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
-    /** Query parameters PostgREST reserves; every other one is a filter. */
     /** The filter operators the farm's PostgREST evaluates (PostgREST's operators table: match is ~, imatch ~*). */
     private static final Set<String> OPERATORS = Set.of("eq", "neq", "gt", "gte", "lt", "lte", "in", "is", "like", "ilike", "match", "imatch");
-
+    /** Query parameters PostgREST reserves; every other one is a filter. */
     private static final Set<String> RESERVED = Set.of("select", "order", "limit", "offset", "on_conflict", "columns", "apikey");
 
     /** One horizontal filter: column, operator, operand, optionally negated with {@code not.}. */

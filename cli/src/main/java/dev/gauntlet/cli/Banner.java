@@ -1,7 +1,7 @@
 package dev.gauntlet.cli;
 
 import dev.gauntlet.farm.FarmServer;
-import dev.gauntlet.farm.ServiceRuntime;
+import dev.gauntlet.farm.runtime.ServiceRuntime;
 import dev.gauntlet.server.AamServer;
 import dev.gauntlet.server.UiServer;
 

@@ -1,13 +1,18 @@
 package dev.gauntlet.farm;
 
 import dev.gauntlet.farm.admin.AdminApi;
+import dev.gauntlet.farm.admin.AdminHost;
 import dev.gauntlet.farm.chaos.ChaosCatalog;
-import dev.gauntlet.http.BrowserGuard;
-import dev.gauntlet.http.Refusal;
 import dev.gauntlet.farm.http.JsonErrorHandler;
-import dev.gauntlet.http.Listeners;
 import dev.gauntlet.farm.http.Reply;
 import dev.gauntlet.farm.ledger.Journal;
+import dev.gauntlet.farm.runtime.Farm;
+import dev.gauntlet.farm.runtime.ServiceCatalog;
+import dev.gauntlet.farm.runtime.ServicePipeline;
+import dev.gauntlet.farm.runtime.ServiceRuntime;
+import dev.gauntlet.http.BrowserGuard;
+import dev.gauntlet.http.Listeners;
+import dev.gauntlet.http.Refusal;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -27,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * every service under its base path, and extra connectors for services that answer at the root of a port of their
  * own.
  */
-public final class FarmServer implements AutoCloseable {
+public final class FarmServer implements AutoCloseable, AdminHost {
 
     private static final Logger LOG = LoggerFactory.getLogger(FarmServer.class);
     private static final HandlerType[] METHODS = {HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH,
@@ -189,11 +194,13 @@ public final class FarmServer implements AutoCloseable {
     }
 
     /** What the start restored from the data folder (counts), or null without one. */
+    @Override
     public Map<String, Integer> restored() {
         return restored;
     }
 
     /** The data folder the ground truth is kept in, or null (memory only). */
+    @Override
     public java.nio.file.Path dataDir() {
         return config.dataDir();
     }
@@ -223,7 +230,7 @@ public final class FarmServer implements AutoCloseable {
     private Reply refusedByJetty(int status, String path, String reason) {
         if (status == 400 && path != null) {
             ServiceRuntime svc = farm.forPath(path);
-            if (svc != null) return svc.flavor().error(dev.gauntlet.farm.flavor.FarmError.badInput(null, "Bad request: " + reason));
+            if (svc != null) return svc.vendor().error(dev.gauntlet.farm.vendor.FarmError.badInput(null, "Bad request: " + reason));
         }
         return JsonErrorHandler.farmError(status, reason);
     }
@@ -273,12 +280,14 @@ public final class FarmServer implements AutoCloseable {
         return app.port();
     }
 
+    @Override
     public String url() {
         String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
         return "http://" + host + ":" + port();
     }
 
     /** The port a service answers on at the root, or -1 when it has none. */
+    @Override
     public int servicePort(String serviceId) {
         ServerConnector c = connectors.get(serviceId);
         return c == null ? -1 : c.getLocalPort();
@@ -294,6 +303,7 @@ public final class FarmServer implements AutoCloseable {
     }
 
     /** Re-reads the services folder now instead of waiting for the next scan. */
+    @Override
     public void rescanNow() {
         rescan();
     }

@@ -3,6 +3,7 @@ package dev.gauntlet.farm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gauntlet.farm.runtime.ServiceRuntime;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

@@ -3,7 +3,8 @@ package dev.gauntlet.farm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.gauntlet.farm.http.Route;
+import dev.gauntlet.farm.runtime.ServiceRuntime;
+import dev.gauntlet.farm.vendor.Route;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gauntlet.farm.runtime.ServiceRuntime;
 import dev.gauntlet.http.Listeners;
 import java.nio.file.Files;
 import java.nio.file.Path;

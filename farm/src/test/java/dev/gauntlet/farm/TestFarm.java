@@ -2,6 +2,8 @@ package dev.gauntlet.farm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gauntlet.farm.runtime.Farm;
+import dev.gauntlet.farm.runtime.ServiceRuntime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -190,5 +192,14 @@ public final class TestFarm implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+    }
+
+    /** The text of a built-in service file ({@code services/<name>} on the class path), to write changed copies of. */
+    public static String builtInYaml(String name) {
+        try (java.io.InputStream in = TestFarm.class.getResourceAsStream("/services/" + name)) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

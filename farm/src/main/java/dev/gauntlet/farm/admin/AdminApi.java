@@ -2,25 +2,24 @@ package dev.gauntlet.farm.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gauntlet.farm.Farm;
-import dev.gauntlet.farm.FarmServer;
-import dev.gauntlet.farm.ServiceReload;
-import dev.gauntlet.farm.ServiceRuntime;
-import dev.gauntlet.farm.auth.OAuthEndpoint;
 import dev.gauntlet.farm.chaos.ChaosControl;
 import dev.gauntlet.farm.chaos.FaultType;
 import dev.gauntlet.farm.drift.DriftEngine;
 import dev.gauntlet.farm.http.BadInput;
-import dev.gauntlet.http.BrowserGuard;
-import dev.gauntlet.http.Refusal;
 import dev.gauntlet.farm.http.FarmRequest;
 import dev.gauntlet.farm.http.Reply;
 import dev.gauntlet.farm.http.RequestInput;
 import dev.gauntlet.farm.ledger.FaultLog;
 import dev.gauntlet.farm.ledger.Ledger;
-import dev.gauntlet.farm.spec.RateLimitSpec;
+import dev.gauntlet.farm.runtime.Farm;
+import dev.gauntlet.farm.runtime.ServiceReload;
+import dev.gauntlet.farm.runtime.ServiceRuntime;
 import dev.gauntlet.farm.spec.DriftRule;
+import dev.gauntlet.farm.spec.RateLimitSpec;
 import dev.gauntlet.farm.spec.SpecError;
+import dev.gauntlet.farm.vendor.OAuthEndpoint;
+import dev.gauntlet.http.BrowserGuard;
+import dev.gauntlet.http.Refusal;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Duration;
@@ -37,10 +36,10 @@ import java.util.Map;
 public final class AdminApi {
 
     private final Farm farm;
-    private final FarmServer server;
+    private final AdminHost server;
     private final BrowserGuard guard;
 
-    public AdminApi(Farm farm, FarmServer server, BrowserGuard guard) {
+    public AdminApi(Farm farm, AdminHost server, BrowserGuard guard) {
         this.farm = farm;
         this.server = server;
         this.guard = guard;

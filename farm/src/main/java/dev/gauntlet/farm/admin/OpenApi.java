@@ -1,8 +1,8 @@
 package dev.gauntlet.farm.admin;
 
-import dev.gauntlet.farm.Farm;
-import dev.gauntlet.farm.ServiceRuntime;
-import dev.gauntlet.farm.http.Route;
+import dev.gauntlet.farm.runtime.Farm;
+import dev.gauntlet.farm.runtime.ServiceRuntime;
+import dev.gauntlet.farm.vendor.Route;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -9,7 +9,7 @@ public enum FaultType {
     /**
      * An object's lock held too long by another request (Stripe's 429 {@code lock_timeout}, which its SDKs retry). The
      * planner draws it only when a profile lists it; the pipeline turns a flavour's share of {@code rate_limit} faults
-     * into it ({@code Flavor.lockTimeoutShare}), so the fault log says which of the two 429s a client met.
+     * into it ({@code Vendor.lockTimeoutShare}), so the fault log says which of the two 429s a client met.
      */
     lock_timeout(false),
     /** The access token is revoked before its TTL; the request gets the vendor's expired-session answer. */

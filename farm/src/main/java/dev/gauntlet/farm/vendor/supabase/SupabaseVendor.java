@@ -1,0 +1,114 @@
+package dev.gauntlet.farm.vendor.supabase;
+
+import static dev.gauntlet.farm.vendor.supabase.SupabaseAuth.appMetadata;
+import static dev.gauntlet.farm.vendor.supabase.SupabaseAuth.issuer;
+import static dev.gauntlet.farm.vendor.supabase.SupabaseAuth.jwt;
+import static dev.gauntlet.farm.vendor.supabase.SupabaseAuth.user;
+import static dev.gauntlet.farm.vendor.supabase.SupabaseAuth.userId;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gauntlet.farm.auth.TokenStore;
+import dev.gauntlet.farm.data.ResourceStore;
+import dev.gauntlet.farm.http.FarmRequest;
+import dev.gauntlet.farm.http.Reply;
+import dev.gauntlet.farm.vendor.Credential;
+import dev.gauntlet.farm.vendor.FarmError;
+import dev.gauntlet.farm.vendor.RouteTable;
+import dev.gauntlet.farm.vendor.Service;
+import dev.gauntlet.farm.vendor.Vendor;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Supabase: the API gateway's {@code apikey} check, GoTrue tokens under {@code /auth/v1} (JWT access tokens, rotating
+ * refresh tokens with reuse detection) and PostgREST tables under {@code /rest/v1}; errors in the envelope of whichever
+ * part answers. The project's JWT secret and ref are the service options {@code jwt_secret} and {@code project_ref};
+ * its anon and service_role keys are JWTs signed with that secret, listed in {@code auth.api_keys}.
+ */
+public final class SupabaseVendor implements Vendor {
+
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+    @Override
+    public String name() {
+        return "supabase";
+    }
+
+    /**
+     * The key comes in the {@code apikey} header or query parameter, a JWT in {@code Authorization: Bearer}. Without
+     * an Authorization header the gateway forwards the apikey in its place, so the request runs as the key's role (the
+     * {@code LUA_AUTH_EXPR} of supabase/supabase docker/volumes/api/kong-entrypoint.sh: the Authorization header if
+     * present, else the apikey). The bearer is judged by the token store, and by {@code verify} for JWTs it did not issue.
+     */
+    @Override
+    public Credential credential(FarmRequest request) {
+        String key = request.header("apikey");
+        if (key == null) key = request.query("apikey");
+        String jwt = Credential.bearerOf(request.header("Authorization"));
+        return new Credential(jwt != null ? jwt : key, key);
+    }
+
+    @Override
+    public Reply error(FarmError error) {
+        return SupabaseErrors.of(error);
+    }
+
+    @Override
+    public void routes(Service service, RouteTable table) {
+        SupabaseAuth.register(service, table);
+        SupabaseRoutes.register(service, table);
+    }
+
+    @Override
+    public Reply tokenError(FarmError error) {
+        return SupabaseErrors.tokenError(error);
+    }
+
+    /** GoTrue's session ids are UUIDs; the store's random 32 hex digits become one, and that is the stored token value. */
+    @Override
+    public String tokenFormat(String hex) {
+        String h = (hex + "00000000000000000000000000000000").substring(0, 32);
+        return h.substring(0, 8) + "-" + h.substring(8, 12) + "-" + h.substring(12, 16) + "-" + h.substring(16, 20) + "-" + h.substring(20);
+    }
+
+    /** GoTrue's session body: access_token is a signed JWT that carries the stored value as its session_id claim. */
+    @Override
+    public Reply tokenReply(Service service, TokenStore.Issued issued, FarmRequest request) {
+        TokenStore.AccessToken access = issued.access();
+        long iat = access.issuedAt().getEpochSecond();
+        long exp = access.expiresAt().getEpochSecond();
+        String userId = userId(access.clientId());
+        ObjectNode claims = F.objectNode();
+        claims.put("aud", "authenticated");
+        claims.put("exp", exp);
+        claims.put("iat", iat);
+        claims.put("iss", issuer(service, request));
+        claims.put("sub", userId);
+        claims.put("email", access.clientId());
+        claims.put("phone", "");
+        claims.set("app_metadata", appMetadata());
+        claims.set("user_metadata", F.objectNode());
+        claims.put("role", "authenticated");
+        claims.put("aal", "aal1");
+        claims.set("amr", F.arrayNode().add(F.objectNode().put("method", "password").put("timestamp", iat)));
+        claims.put("session_id", access.value());
+        claims.put("is_anonymous", false);
+
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("access_token", jwt(service).sign(claims));
+        body.put("token_type", "bearer");
+        body.put("expires_in", issued.ttlSeconds());
+        body.put("expires_at", exp);
+        if (issued.refresh() != null) body.put("refresh_token", issued.refresh().value());
+        body.put("user", user(access.clientId(), access.issuedAt().toString()));
+        return Reply.json(200, body).header("Cache-Control", "no-store");
+    }
+
+    /** Primary keys of the usual {@code id bigint generated by default as identity} column. */
+    @Override
+    public ResourceStore.IdMinter ids() {
+        return (resource, seq, random) -> F.numberNode(seq);
+    }
+
+}

@@ -1,6 +1,5 @@
-package dev.gauntlet.mesh.dlq;
+package dev.gauntlet.mesh.event;
 
-import dev.gauntlet.mesh.event.MeshEvent;
 import java.time.Instant;
 
 /** An unkeyed write of unknown outcome was read back: {@code committed} (done, not sent again) or not (replayed as usual). */

@@ -1,6 +1,5 @@
-package dev.gauntlet.mesh.dlq;
+package dev.gauntlet.mesh.event;
 
-import dev.gauntlet.mesh.event.MeshEvent;
 import java.time.Instant;
 
 /** A replay failed; {@code counted} is false when the breaker was open (nothing was sent). {@code nextReplayAt} null when the entry is now dead. */

@@ -1,6 +1,5 @@
-package dev.gauntlet.mesh.dlq;
+package dev.gauntlet.mesh.event;
 
-import dev.gauntlet.mesh.event.MeshEvent;
 import java.time.Instant;
 
 /** A replay of a DLQ entry went through; {@code status} is the upstream's answer. */

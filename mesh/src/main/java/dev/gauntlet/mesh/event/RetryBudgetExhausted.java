@@ -1,6 +1,5 @@
-package dev.gauntlet.mesh.retry;
+package dev.gauntlet.mesh.event;
 
-import dev.gauntlet.mesh.event.MeshEvent;
 import java.time.Instant;
 
 /** The connector's retry budget ran dry: failures are returned (or parked) without retrying until it refills. */

@@ -1,6 +1,5 @@
-package dev.gauntlet.mesh.vendor;
+package dev.gauntlet.mesh.event;
 
-import dev.gauntlet.mesh.event.MeshEvent;
 import java.time.Instant;
 
 /** A plain write whose answer was lost was read back before anything was sent again: {@code found}, {@code missing} or {@code unknown}. */

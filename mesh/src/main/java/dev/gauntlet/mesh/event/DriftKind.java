@@ -1,4 +1,4 @@
-package dev.gauntlet.mesh.drift;
+package dev.gauntlet.mesh.event;
 
 /** What changed in an endpoint's response schema. */
 public enum DriftKind {

@@ -1,6 +1,5 @@
-package dev.gauntlet.mesh.dlq;
+package dev.gauntlet.mesh.event;
 
-import dev.gauntlet.mesh.event.MeshEvent;
 import java.time.Instant;
 
 /** An entry will not be replayed automatically any more: {@code reason} is max_replays or refused. */

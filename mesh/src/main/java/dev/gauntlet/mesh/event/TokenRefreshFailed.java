@@ -1,7 +1,6 @@
-package dev.gauntlet.mesh.auth;
+package dev.gauntlet.mesh.event;
 
 import dev.gauntlet.mesh.classify.ErrorClass;
-import dev.gauntlet.mesh.event.MeshEvent;
 import java.time.Instant;
 
 /**

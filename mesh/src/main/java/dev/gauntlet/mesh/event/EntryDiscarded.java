@@ -1,6 +1,5 @@
-package dev.gauntlet.mesh.dlq;
+package dev.gauntlet.mesh.event;
 
-import dev.gauntlet.mesh.event.MeshEvent;
 import java.time.Instant;
 
 /** A person discarded an entry: it will never be sent. */

@@ -5,7 +5,7 @@ import java.time.Instant;
 /** The breaker of a connector's tenant changed state (closed, open, half_open, forced_open, …). */
 public record CircuitTransition(Instant at, String connector, String tenant, String from, String to) implements MeshEvent {
     @Override
-    public String type() {
-        return "circuit_transition";
+    public EventType eventType() {
+        return EventType.circuit_transition;
     }
 }

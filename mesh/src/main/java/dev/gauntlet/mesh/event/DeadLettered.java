@@ -5,7 +5,7 @@ import java.time.Instant;
 /** A write was parked in the DLQ. */
 public record DeadLettered(Instant at, String connector, String id, dev.gauntlet.mesh.classify.ErrorClass errorClass, boolean unknownOutcome) implements MeshEvent {
     @Override
-    public String type() {
-        return "dead_lettered";
+    public EventType eventType() {
+        return EventType.dead_lettered;
     }
 }

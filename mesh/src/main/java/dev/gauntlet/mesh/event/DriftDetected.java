@@ -14,7 +14,7 @@ import java.time.Instant;
 public record DriftDetected(Instant at, String connector, String endpoint, DriftKind kind, String before, String after,
                             double confidence, boolean mapped) implements MeshEvent {
     @Override
-    public String type() {
-        return "drift_detected";
+    public EventType eventType() {
+        return EventType.drift_detected;
     }
 }

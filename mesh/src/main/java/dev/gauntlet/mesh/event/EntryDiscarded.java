@@ -5,7 +5,7 @@ import java.time.Instant;
 /** A person discarded an entry: it will never be sent. */
 public record EntryDiscarded(Instant at, String connector, String id) implements MeshEvent {
     @Override
-    public String type() {
-        return "entry_discarded";
+    public EventType eventType() {
+        return EventType.entry_discarded;
     }
 }

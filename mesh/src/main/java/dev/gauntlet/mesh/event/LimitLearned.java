@@ -10,7 +10,7 @@ import java.time.Instant;
  */
 public record LimitLearned(Instant at, String connector, String tenant, double limitRps, String source) implements MeshEvent {
     @Override
-    public String type() {
-        return "limit_learned";
+    public EventType eventType() {
+        return EventType.limit_learned;
     }
 }

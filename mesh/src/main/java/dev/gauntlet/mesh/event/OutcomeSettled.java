@@ -5,7 +5,7 @@ import java.time.Instant;
 /** An unkeyed write of unknown outcome was read back: {@code committed} (done, not sent again) or not (replayed as usual). */
 public record OutcomeSettled(Instant at, String connector, String id, boolean committed) implements MeshEvent {
     @Override
-    public String type() {
-        return "outcome_settled";
+    public EventType eventType() {
+        return EventType.outcome_settled;
     }
 }

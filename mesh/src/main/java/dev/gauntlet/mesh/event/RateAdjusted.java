@@ -10,7 +10,7 @@ import java.time.Instant;
  */
 public record RateAdjusted(Instant at, String connector, String tenant, double oldRps, double newRps, String reason) implements MeshEvent {
     @Override
-    public String type() {
-        return "rate_adjusted";
+    public EventType eventType() {
+        return EventType.rate_adjusted;
     }
 }

@@ -8,7 +8,7 @@ import java.time.Instant;
  */
 public record ReplayCircuitTransition(Instant at, String connector, String tenant, String from, String to) implements MeshEvent {
     @Override
-    public String type() {
-        return "replay_circuit_transition";
+    public EventType eventType() {
+        return EventType.replay_circuit_transition;
     }
 }

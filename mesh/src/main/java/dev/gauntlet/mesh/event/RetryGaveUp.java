@@ -9,7 +9,7 @@ import java.time.Instant;
  */
 public record RetryGaveUp(Instant at, String connector, int attempts, ErrorClass errorClass, String reason, String dlqId) implements MeshEvent {
     @Override
-    public String type() {
-        return "retry_gave_up";
+    public EventType eventType() {
+        return EventType.retry_gave_up;
     }
 }

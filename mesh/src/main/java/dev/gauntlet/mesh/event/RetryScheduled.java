@@ -6,7 +6,7 @@ import java.time.Instant;
 /** A failed attempt will be retried after {@code delayMs}. */
 public record RetryScheduled(Instant at, String connector, int attempt, ErrorClass errorClass, long delayMs) implements MeshEvent {
     @Override
-    public String type() {
-        return "retry_scheduled";
+    public EventType eventType() {
+        return EventType.retry_scheduled;
     }
 }

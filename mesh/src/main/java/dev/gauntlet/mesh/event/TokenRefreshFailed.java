@@ -12,7 +12,7 @@ import java.time.Instant;
 public record TokenRefreshFailed(Instant at, String connector, String tenant, RefreshTrigger trigger, String grant,
                                  ErrorClass errorClass, int status, String message) implements MeshEvent {
     @Override
-    public String type() {
-        return "token_refresh_failed";
+    public EventType eventType() {
+        return EventType.token_refresh_failed;
     }
 }

@@ -12,7 +12,7 @@ import java.time.Instant;
 public record TokenRefreshed(Instant at, String connector, String tenant, long latencyMs, long ttlMs, long marginMs,
                              RefreshTrigger trigger, String grant) implements MeshEvent {
     @Override
-    public String type() {
-        return "token_refreshed";
+    public EventType eventType() {
+        return EventType.token_refreshed;
     }
 }

@@ -1,6 +1,9 @@
 package dev.gauntlet.server;
 
+import dev.gauntlet.mesh.Attempt;
 import dev.gauntlet.mesh.classify.ErrorClass;
+import dev.gauntlet.mesh.dlq.DlqEntry;
+import dev.gauntlet.mesh.dlq.DlqFilter;
 import dev.gauntlet.mesh.dlq.DlqState;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -60,9 +63,11 @@ final class DlqRoutes {
     }
 
     private void list(Context ctx) {
-        var filter = new DlqBackend.Filter(connector(ctx), oneOf(ctx, "state", STATES), oneOf(ctx, "error_class", CLASSES), limit(ctx));
+        String state = oneOf(ctx, "state", STATES), errorClass = oneOf(ctx, "error_class", CLASSES);
+        var filter = new DlqFilter(connector(ctx), state == null ? null : DlqState.valueOf(state),
+                errorClass == null ? null : ErrorClass.valueOf(errorClass), limit(ctx));
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("entries", dlq.list(filter));
+        out.put("entries", dlq.list(filter).stream().map(DlqRoutes::view).toList());
         out.put("stats", dlq.stats());
         Json.reply(ctx, 200, out);
     }
@@ -85,10 +90,42 @@ final class DlqRoutes {
 
     private void one(Context ctx) {
         String id = ctx.pathParam("id");
-        DlqBackend.Entry entry = dlq.get(id).orElseThrow(() -> ApiError.notFound("DLQ entry", id, null));
-        Map<String, Object> out = Json.fields(entry);
-        out.put("history", dlq.history(id));
+        DlqEntry entry = dlq.get(id).orElseThrow(() -> ApiError.notFound("DLQ entry", id, null));
+        Map<String, Object> out = view(entry);
+        out.put("history", entry.attempts().stream().map(DlqRoutes::attempt).toList());
         Json.reply(ctx, 200, out);
+    }
+
+    /**
+     * A parked write as the API lists it: what it was, why it waits, and its state - not its headers and body, which
+     * the list has no use for and which may be large.
+     */
+    static Map<String, Object> view(DlqEntry e) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", e.id());
+        out.put("connector", e.connector());
+        out.put("method", e.method());
+        out.put("path", e.path());
+        out.put("op_id", e.opId());
+        out.put("error_class", e.errorClass() == null ? null : e.errorClass().name());
+        out.put("attempts", e.attempts().size());
+        out.put("unknown_outcome", e.unknownOutcome());
+        out.put("parked_at", e.createdAt() == null ? null : e.createdAt().toString());
+        out.put("state", e.state().name());
+        out.put("last_error", e.lastError());
+        return out;
+    }
+
+    /** One attempt of an entry's history (the live call's, then each replay's). */
+    private static Map<String, Object> attempt(Attempt a) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("number", a.number());
+        out.put("at", a.at() == null ? null : a.at().toString());
+        out.put("duration_ms", a.durationMs());
+        out.put("status", a.status());
+        out.put("error_class", a.errorClass() == null ? null : a.errorClass().name());
+        out.put("message", a.message());
+        return out;
     }
 
     private void replay(Context ctx) {

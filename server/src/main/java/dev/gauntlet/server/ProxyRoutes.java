@@ -38,9 +38,7 @@ final class ProxyRoutes {
     static final HandlerType[] METHODS = {HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH,
             HandlerType.DELETE, HandlerType.HEAD, HandlerType.OPTIONS};
     /** Headers of one hop (RFC 9110 §7.6.1), those the JDK client sets itself, and encodings we would have to undo. */
-    private static final Set<String> HOP = Set.of("host", "connection", "content-length", "transfer-encoding", "keep-alive", "te",
-            "trailer", "upgrade", "proxy-connection", "proxy-authenticate", "proxy-authorization", "expect", "accept-encoding",
-            "http2-settings", "content-type");
+    private static final Set<String> HOP = HopHeaders.and("accept-encoding", "content-type");
     /**
      * How the caller reached the AAM (RFC 7239 and its X- forerunners): that is not the upstream's business, and an
      * upstream that builds its URLs from them (as the farm does) would name an origin the proxy cannot recognise.

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,13 +60,7 @@ class OpenApiSchemasTest {
 
     @Test
     void shouldDescribeTheAnswersAsTheyAreSent() {
-        HttpResponse<String> created = f.send("POST", "/connectors", """
-                {"id":"nowhere","base_url":"http://127.0.0.1:1/api","retry":{"max_attempts":1}}""");
-        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        HttpResponse<String> parked = f.send(HttpRequest.newBuilder(f.uri("/proxy/nowhere/items")).header("Content-Type", "application/json")
-                .header("X-Gauntlet-Op-Id", "op-schema-1").POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"x\"}")));
-        assertThat(parked.statusCode()).as(parked.body()).isEqualTo(202);
-        String id = json(parked).path("dlq_id").asText();
+        String id = f.parkedWrite("nowhere", "op-schema-1");
 
         JsonNode metrics = json(f.get("/metrics"));
         assertThat(fieldsOf(metrics)).isEqualTo(schemaFields(answerSchema("/metrics", "get")));

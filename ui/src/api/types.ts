@@ -317,7 +317,7 @@ export interface RunDetail extends RunSummary {
 
 // ---------- AAM: DLQ ----------
 
-/** A DLQ entry's state. */
+/** A DLQ entry's state (DlqState; server test UiListsTest checks this). */
 export type DlqState = 'pending' | 'replaying' | 'succeeded' | 'dead' | 'discarded';
 
 /** One parked write. */

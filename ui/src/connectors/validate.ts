@@ -1,7 +1,7 @@
 /** The "New connector" form: client-side validation (the server's rules, said before the round trip) and its body. */
 import type { NewConnector } from '../api/types';
 
-/** Flavors the AAM knows (ConnectorSpec); `rest` is a plain REST upstream. */
+/** Flavors the AAM knows: its built-in vendors (Vendors.names(); server test UiListsTest checks this); `rest` is a plain REST upstream. */
 export const FLAVORS = ['rest', 'salesforce', 'stripe', 'github', 'supabase', 'mongodb', 'datadog'] as const;
 
 /** Auth types the form offers. */

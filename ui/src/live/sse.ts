@@ -3,7 +3,7 @@ import type { MeshEvent, MetricsSnapshot } from './types';
 
 /**
  * Every typed event the AAM sends besides `metrics` (EventSource needs a listener per event name): the mesh's
- * `EventType` enum, in its order, then the server's own `run` and `chaos` (server test UiEventTypesTest checks this).
+ * `EventType` enum, in its order, then the server's own `run` and `chaos` (server test UiListsTest checks this).
  */
 export const EVENT_TYPES = [
   'circuit_transition',

@@ -88,6 +88,11 @@ export interface Connector {
   [section: string]: unknown;
 }
 
+/** `GET /vendors`: the flavours a connector may name. */
+export interface VendorList {
+  vendors: string[];
+}
+
 /** The body of `POST /connectors`: what the "New connector" form sends (other sections keep the mesh's defaults). */
 export interface NewConnector {
   id: string;

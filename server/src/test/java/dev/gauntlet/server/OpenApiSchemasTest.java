@@ -4,6 +4,7 @@ import static dev.gauntlet.server.AamFixture.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gauntlet.mesh.vendor.Vendors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +40,8 @@ class OpenApiSchemasTest {
             "DlqEntry", "EntryView",
             "DlqEntryDetail", "EntryDetail",
             "DlqAttempt", "Attempt",
-            "ReplayOutcome", "Replay");
+            "ReplayOutcome", "Replay",
+            "VendorList", "VendorList");
 
     @TempDir
     static Path data;
@@ -73,6 +75,9 @@ class OpenApiSchemasTest {
         JsonNode one = json(f.get("/dlq/" + id));
         assertThat(fieldsOf(one)).isEqualTo(schemaFields(answerSchema("/dlq/{id}", "get")));
         assertThat(fieldsOf(one.path("history").get(0))).isEqualTo(schemaFields("Attempt"));
+        JsonNode vendors = json(f.get("/vendors"));
+        assertThat(fieldsOf(vendors)).isEqualTo(schemaFields(answerSchema("/vendors", "get")));
+        assertThat(texts(vendors.path("vendors"))).isEqualTo(Vendors.names());
         JsonNode replay = json(f.send("POST", "/dlq/" + id + "/replay", null));
         assertThat(fieldsOf(replay)).isEqualTo(schemaFields(answerSchema("/dlq/{id}/replay", "post")));
     }
@@ -100,6 +105,12 @@ class OpenApiSchemasTest {
         assertThat(schema.isObject()).as("schema " + component).isTrue();
         Set<String> out = new LinkedHashSet<>();
         schema.path("properties").fieldNames().forEachRemaining(out::add);
+        return out;
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
         return out;
     }
 

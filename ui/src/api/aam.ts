@@ -15,6 +15,7 @@ import type {
   RunDetail,
   RunSummary,
   ScenarioRunRequest,
+  VendorList,
   WorkflowRunRequest,
 } from './types';
 
@@ -22,6 +23,9 @@ const enc = encodeURIComponent;
 
 /** `GET /metrics`: the cumulative snapshot, overall and per connector. */
 export const getMetrics = (signal?: AbortSignal) => getJson<MetricsSnapshot>('/api/metrics', signal);
+
+/** `GET /vendors`: the flavours a connector may name (the built-ins, then those plug-in jars add). */
+export const getVendors = async (signal?: AbortSignal) => (await getJson<VendorList>('/api/vendors', signal)).vendors;
 
 /** `GET /connectors`: every connector, secrets redacted. */
 export const listConnectors = async (signal?: AbortSignal) =>

@@ -1,4 +1,8 @@
-/** The JSON shapes of the AAM (`/api/...`) and the farm (`/farm/...`) the pages read, as the servers send them. */
+/**
+ * The JSON shapes of the AAM (`/api/...`) and the farm (`/farm/...`) the pages read, as the servers send them. Those
+ * the AAM's OpenAPI document describes from its Java records are checked against it (server OpenApiSchemasTest:
+ * metrics, DLQ): a field added or renamed on one side fails that test until the other side follows.
+ */
 
 // ---------- AAM: metrics ----------
 
@@ -9,6 +13,7 @@ export interface MetricsLatency {
   p95_ms: number;
   p99_ms: number;
   max_ms: number;
+  mean_ms?: number;
 }
 
 /** One connector's (or the overall) cumulative counters since the AAM started. */
@@ -30,6 +35,8 @@ export interface MetricsFigures {
   actual_success_rate: number;
   latency: MetricsLatency;
   events: Record<string, number>;
+  /** Each stage's live status, by stage name. */
+  stages?: Record<string, Record<string, unknown>>;
 }
 
 /** `GET /metrics`. */
@@ -79,6 +86,11 @@ export interface Connector {
   limit: ConnectorLimit;
   stale_reads?: boolean;
   [section: string]: unknown;
+}
+
+/** `GET /vendors`: the flavours a connector may name. */
+export interface VendorList {
+  vendors: string[];
 }
 
 /** The body of `POST /connectors`: what the "New connector" form sends (other sections keep the mesh's defaults). */
@@ -310,7 +322,7 @@ export interface RunDetail extends RunSummary {
 
 // ---------- AAM: DLQ ----------
 
-/** A DLQ entry's state. */
+/** A DLQ entry's state (DlqState; server test UiListsTest checks this). */
 export type DlqState = 'pending' | 'replaying' | 'succeeded' | 'dead' | 'discarded';
 
 /** One parked write. */
@@ -329,9 +341,21 @@ export interface DlqEntry {
   last_error: string | null;
 }
 
-/** `GET /dlq/{id}`: the entry and (when the server has it) its history of events. */
+/** One attempt of a parked write: the live call's, then each replay's. */
+export interface DlqAttempt {
+  number: number;
+  at: string | null;
+  duration_ms: number;
+  /** 0 when no answer came back. */
+  status: number;
+  /** Null when the attempt succeeded. */
+  error_class: string | null;
+  message: string | null;
+}
+
+/** `GET /dlq/{id}`: the entry and (when the server has it) its attempts, oldest first. */
 export interface DlqEntryDetail extends DlqEntry {
-  history?: MeshEvent[];
+  history?: DlqAttempt[];
 }
 
 /** `GET /dlq` → `stats`. */

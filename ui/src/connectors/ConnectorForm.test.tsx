@@ -37,6 +37,20 @@ describe('ConnectorForm', () => {
     expect(err.closest('label')?.contains(screen.getByTestId('connector-form-header'))).toBe(true);
   });
 
+  it("offers a plug-in vendor the AAM reports (GET /vendors) and sends it as the flavor", async () => {
+    const calls = fakeServer({ 'POST /api/connectors': { status: 201, body: { id: 'my_acme' } } });
+    render(<ConnectorForm existing={[]} flavors={['rest', 'stripe', 'acme']} onCreated={() => {}} />);
+    const options = Array.from(screen.getByTestId('connector-form-flavor').querySelectorAll('option')).map((o) => o.value);
+    expect(options).toEqual(['rest', 'stripe', 'acme']);
+    fill('id', 'my_acme');
+    fill('flavor', 'acme');
+    fill('base_url', 'http://h/api/acme');
+    fill('key', 'k');
+    await act(async () => fireEvent.click(screen.getByTestId('connector-form-submit')));
+    await waitFor(() => expect(calls).toHaveLength(1));
+    expect((calls[0].body as { flavor: string }).flavor).toBe('acme');
+  });
+
   it('posts the connector and reports the new id', async () => {
     const calls = fakeServer({ 'POST /api/connectors': { status: 201, body: { id: 'my_api' } } });
     const created: string[] = [];

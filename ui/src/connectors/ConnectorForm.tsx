@@ -12,7 +12,14 @@ type Field = keyof ConnectorFormState;
 const serverFieldOf = (e: unknown): Field | null => (e instanceof ApiError ? (e.status === 409 ? 'id' : formFieldOf(e.field)) : null);
 
 /** Creates a connector with `POST /api/connectors`; `existing` are the ids in use, `onCreated` gets the new id. */
-export function ConnectorForm(props: { existing: string[]; farmServices?: readonly string[] | null; onCreated(id: string): void }) {
+/** @param flavors the AAM's vendors (`GET /vendors`); the built-ins until it has answered */
+export function ConnectorForm(props: {
+  existing: string[];
+  farmServices?: readonly string[] | null;
+  flavors?: readonly string[] | null;
+  onCreated(id: string): void;
+}) {
+  const flavors = props.flavors ?? FLAVORS;
   const [form, setForm] = useState<ConnectorFormState>(EMPTY_FORM);
   const action = useAction<string, Field>({ fieldOf: serverFieldOf });
   const { busy, errors, setErrors, result: created } = action;
@@ -20,7 +27,7 @@ export function ConnectorForm(props: { existing: string[]; farmServices?: readon
 
   const submit = (ev: FormEvent) => {
     ev.preventDefault();
-    const r = validateConnector(form, props.existing, props.farmServices ?? null);
+    const r = validateConnector(form, props.existing, props.farmServices ?? null, flavors);
     if (!r.ok) return action.invalid(r.errors);
     void action.run(async () => {
       const c = await createConnector(r.body);
@@ -90,7 +97,7 @@ export function ConnectorForm(props: { existing: string[]; farmServices?: readon
       <h3>New connector</h3>
       <div className="connector-form-grid">
         {input('id', 'id', { placeholder: 'my_stripe' })}
-        {select('flavor', 'flavor', FLAVORS)}
+        {select('flavor', 'flavor', flavors)}
         {input('base_url', 'base URL', { placeholder: 'http://127.0.0.1:8001/api/stripe' })}
         {input('service', 'farm service (optional, default: the id)', { placeholder: 'stripe_mock' })}
       </div>

@@ -1,5 +1,5 @@
 /** The Connectors tab: every connector with its live stage state, one in detail, and a form to add one. */
-import { getMetrics } from '../api/aam';
+import { getMetrics, getVendors } from '../api/aam';
 import { ErrorNote } from '../api/ErrorNote';
 import { getFarmStatus } from '../api/farm';
 import { usePoll } from '../api/usePoll';
@@ -16,6 +16,8 @@ export function ConnectorsPage(props: { selectedId: string | null; onSelect(id: 
   const metrics = usePoll(getMetrics, 2000, 'metrics');
   // The farm's services: the form refuses a farm service the farm does not have (the server does too).
   const farm = usePoll(getFarmStatus, 10_000, 'farm-status');
+  // The flavours the form offers: the built-ins and any vendor a plug-in jar adds to the AAM.
+  const vendors = usePoll(getVendors, 60_000, 'vendors');
   const rows = list.data ?? [];
   const selected = rows.find((r) => r.connector.id === props.selectedId) ?? null;
   return (
@@ -47,6 +49,7 @@ export function ConnectorsPage(props: { selectedId: string | null; onSelect(id: 
       <ConnectorForm
         existing={rows.map((r) => r.connector.id)}
         farmServices={farm.data ? farm.data.services.map((s) => s.id) : null}
+        flavors={vendors.data}
         onCreated={(id) => {
           list.refresh();
           props.onSelect(id);

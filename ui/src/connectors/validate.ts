@@ -1,7 +1,10 @@
 /** The "New connector" form: client-side validation (the server's rules, said before the round trip) and its body. */
 import type { NewConnector } from '../api/types';
 
-/** Flavors the AAM knows (ConnectorSpec); `rest` is a plain REST upstream. */
+/**
+ * Flavors the AAM knows for certain: its built-in vendors (Vendors.names(); server test UiListsTest checks this), until
+ * `GET /vendors` has answered with those plug-in jars add; `rest` is a plain REST upstream.
+ */
 export const FLAVORS = ['rest', 'salesforce', 'stripe', 'github', 'supabase', 'mongodb', 'datadog'] as const;
 
 /** Auth types the form offers. */
@@ -76,13 +79,14 @@ export function validateConnector(
   f: ConnectorFormState,
   existing: string[],
   farmServices: readonly string[] | null = null,
+  flavors: readonly string[] = FLAVORS,
 ): { ok: true; body: NewConnector } | { ok: false; errors: Partial<Record<keyof ConnectorFormState, string>> } {
   const e: Partial<Record<keyof ConnectorFormState, string>> = {};
   const id = f.id.trim();
   if (!id) e.id = 'required';
   else if (!ID.test(id)) e.id = "lower-case letters, digits and '_', starting with a letter";
   else if (existing.includes(id)) e.id = `a connector '${id}' exists already`;
-  if (!(FLAVORS as readonly string[]).includes(f.flavor)) e.flavor = `one of ${FLAVORS.join(', ')}`;
+  if (!flavors.includes(f.flavor)) e.flavor = `one of ${flavors.join(', ')}`;
   const base = f.base_url.trim();
   if (!base) e.base_url = 'required';
   else if (!isHttpUrl(base)) e.base_url = 'an http(s) URL, e.g. http://127.0.0.1:8001/api/stripe';

@@ -1,9 +1,13 @@
 /** The one SSE connection of the app to the AAM's `/events`, reconnecting on its own. */
 import type { MeshEvent, MetricsSnapshot } from './types';
 
-/** Every typed event the AAM sends besides `metrics` (EventSource needs a listener per event name). */
+/**
+ * Every typed event the AAM sends besides `metrics` (EventSource needs a listener per event name): the mesh's
+ * `EventType` enum, in its order, then the server's own `run` and `chaos` (server test UiListsTest checks this).
+ */
 export const EVENT_TYPES = [
   'circuit_transition',
+  'replay_circuit_transition',
   'rate_adjusted',
   'limit_learned',
   'token_refreshed',
@@ -17,6 +21,7 @@ export const EVENT_TYPES = [
   'replay_failed',
   'entry_dead',
   'entry_discarded',
+  'write_read_back',
   'drift_detected',
   'run',
   'chaos',

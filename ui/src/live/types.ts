@@ -1,6 +1,6 @@
 /** Shapes of the AAM's live data (the `/events` SSE stream and `/metrics`) and the app-wide live state. */
 
-/** The mesh's error classes, in the order the charts stack them. */
+/** The mesh's error classes (ErrorClass; server test UiListsTest checks this), in the order the charts stack them. */
 export const ERROR_CLASSES = [
   'server_error',
   'network_error',

@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gauntlet.server.AamConfig;
 import dev.gauntlet.server.AamServer;
+import dev.gauntlet.mesh.Attempt;
+import dev.gauntlet.mesh.classify.ErrorClass;
+import dev.gauntlet.mesh.dlq.DlqEntry;
+import dev.gauntlet.mesh.dlq.DlqFilter;
+import dev.gauntlet.mesh.dlq.DlqState;
 import dev.gauntlet.server.DlqBackend;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,11 +35,17 @@ class AamCliTest {
 
     /** A DLQ with one entry that replays fine. */
     private static final DlqBackend ONE = new DlqBackend() {
-        private final Entry e = new Entry("dlq-1", "stripe_mock", "POST", "/v1/customers", "op-1", "network_error", 4, true,
-                Instant.parse("2026-01-01T00:00:00Z"), "pending", "connection reset");
+        private final DlqEntry e = entry(Instant.parse("2026-01-01T00:00:00Z"));
 
-        @Override public List<Entry> list(Filter filter) { return filter.connector() == null || filter.connector().equals("stripe_mock") ? List.of(e) : List.of(); }
-        @Override public Optional<Entry> get(String id) { return id.equals(e.id()) ? Optional.of(e) : Optional.empty(); }
+        private static DlqEntry entry(Instant at) {
+            var attempt = new Attempt(1, at, 30, 0, ErrorClass.network_error, "connection reset");
+            return new DlqEntry("dlq-1", "stripe_mock", "default", "POST", "/v1/customers", Map.of(), new byte[0], null, "key-1", "op-1",
+                    List.of(attempt, attempt, attempt, attempt), ErrorClass.network_error, "connection reset", DlqEntry.SCHEMA_VERSION,
+                    DlqState.pending, true, 0, at, at, at);
+        }
+
+        @Override public List<DlqEntry> list(DlqFilter filter) { return filter.connector() == null || filter.connector().equals("stripe_mock") ? List.of(e) : List.of(); }
+        @Override public Optional<DlqEntry> get(String id) { return id.equals(e.id()) ? Optional.of(e) : Optional.empty(); }
         @Override public Optional<Replay> replay(String id) { return get(id).map(x -> new Replay(id, "succeeded", 200, "committed")); }
         @Override public List<Replay> replayAll(String connector) { return List.of(new Replay("dlq-1", "succeeded", 200, "committed")); }
         @Override public boolean discard(String id) { return false; }
@@ -171,8 +182,8 @@ class AamCliTest {
             return new dev.gauntlet.server.ApiError(503, "dlq_unavailable", null, "the durable DLQ is not wired into this server yet");
         }
 
-        @Override public List<Entry> list(Filter filter) { throw unavailable(); }
-        @Override public Optional<Entry> get(String id) { throw unavailable(); }
+        @Override public List<dev.gauntlet.mesh.dlq.DlqEntry> list(dev.gauntlet.mesh.dlq.DlqFilter filter) { throw unavailable(); }
+        @Override public Optional<dev.gauntlet.mesh.dlq.DlqEntry> get(String id) { throw unavailable(); }
         @Override public Optional<Replay> replay(String id) { throw unavailable(); }
         @Override public List<Replay> replayAll(String connector) { throw unavailable(); }
         @Override public boolean discard(String id) { throw unavailable(); }

@@ -22,8 +22,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A named upstream behind the mesh pipeline. Calls are synchronous and meant for virtual threads; failures are thrown
- * at this edge as {@link MeshException} subclasses carrying the class and every attempt.
+ * A named upstream behind the mesh pipeline. Calls are synchronous and meant for virtual threads. {@link #execute}
+ * returns how a call ended as a {@link CallResult}; the conveniences ({@link #call}, {@link #get}, {@link #post}, …)
+ * throw its failures as {@link MeshException} subclasses carrying the class and every attempt.
  */
 public final class Connector {
 
@@ -110,16 +111,27 @@ public final class Connector {
         return out;
     }
 
-    /** Runs one logical call through the pipeline. */
-    public MeshResponse call(MeshRequest request) {
+    /**
+     * Runs one logical call through the pipeline and says how it ended: the answer, a failure the mesh will not try
+     * again, or a write parked in the DLQ - each with every attempt.
+     *
+     * @throws MeshException.TenantLimitExceeded when the tenant is new and {@code limit.max_tenants} is reached
+     * @throws dev.gauntlet.mesh.store.StoreUnavailable when the store cannot record a write's intent: nothing was sent
+     * @throws IllegalArgumentException when the JDK client refuses a header name or value of the request
+     */
+    public CallResult execute(MeshRequest request) {
         admit(request.tenant());
-        return run(new Exchange(spec, context, request));
+        return run(pipeline, new Exchange(spec, context, request));
+    }
+
+    /** Runs one logical call through the pipeline; a failure is thrown (see {@link CallResult#orThrow()}). */
+    public MeshResponse call(MeshRequest request) {
+        return execute(request).orThrow();
     }
 
     /**
-     * Lets a call of this tenant in, or refuses it past {@code limit.max_tenants} distinct tenants (callers that run
-     * {@link #pipeline()} themselves, like the proxy, ask first). Replays are not capped: their tenants were let in
-     * when the write was first sent.
+     * Lets a call of this tenant in, or refuses it past {@code limit.max_tenants} distinct tenants ({@link #execute}
+     * asks first). Replays are not capped: their tenants were let in when the write was first sent.
      *
      * @throws MeshException.TenantLimitExceeded when the tenant is new and the cap is reached
      */
@@ -135,7 +147,7 @@ public final class Connector {
         Exchange exchange = new Exchange(spec, context, request);
         exchange.idempotencyKey(idempotencyKey);
         exchange.replayOf(dlqId);
-        return run(replayPipeline, exchange);
+        return run(replayPipeline, exchange).orThrow();
     }
 
     /** The pipeline replays take (tests, status). */
@@ -143,18 +155,14 @@ public final class Connector {
         return replayPipeline;
     }
 
-    private MeshResponse run(Exchange exchange) {
-        return run(pipeline, exchange);
-    }
-
-    private MeshResponse run(Pipeline through, Exchange exchange) {
+    private CallResult run(Pipeline through, Exchange exchange) {
         Outcome outcome = through.run(exchange);
+        List<Attempt> attempts = exchange.attempts();
         return switch (outcome) {
-            case Outcome.Success s -> s.response().withAttempts(exchange.attempts());
+            case Outcome.Success s -> new CallResult.Ok(spec.id(), s.response().withAttempts(attempts), attempts);
             case Outcome.Failure f when exchange.dlqId() != null ->
-                    throw new MeshException.DeadLettered(spec.id(), f.errorClass(), exchange.attempts(), exchange.dlqId(), exchange.unknownOutcome());
-            case Outcome.Failure f ->
-                    throw new MeshException.CallFailed(spec.id(), f.errorClass(), exchange.attempts(), f.errorClass() + ": " + f.message(), f.status());
+                    new CallResult.Parked(spec.id(), f.errorClass(), f.message(), exchange.dlqId(), exchange.unknownOutcome(), attempts);
+            case Outcome.Failure f -> new CallResult.Failed(spec.id(), f.errorClass(), f.status(), f.message(), f.response(), attempts);
         };
     }
 

@@ -65,6 +65,45 @@ class ConnectorTest {
     }
 
     @Test
+    void shouldSayHowACallEndedAsAValue() {
+        CallResult ok = stripe().execute(MeshRequest.get("/v1/customers?limit=1"));
+        assertThat(ok).isInstanceOfSatisfying(CallResult.Ok.class, o -> {
+            assertThat(o.response().status()).isEqualTo(200);
+            assertThat(o.response().attempts()).isEqualTo(o.attempts()).singleElement().satisfies(a -> assertThat(a.succeeded()).isTrue());
+        });
+
+        CallResult failed = stripe().execute(MeshRequest.get("/v1/customers/cus_nope"));
+        assertThat(failed).isInstanceOfSatisfying(CallResult.Failed.class, f -> {
+            assertThat(f.errorClass()).isEqualTo(ErrorClass.client_error);
+            assertThat(f.status()).isEqualTo(404);
+            assertThat(f.response()).as("the upstream's own answer").isNotNull();
+            assertThat(new String(f.response().body(), java.nio.charset.StandardCharsets.UTF_8)).contains("resource_missing");
+            assertThat(f.attempts()).singleElement().satisfies(a -> assertThat(a.status()).isEqualTo(404));
+            assertThat(f.connector()).isEqualTo("stripe_mock");
+        });
+        assertThatThrownBy(failed::orThrow).isInstanceOf(MeshException.CallFailed.class);
+    }
+
+    @Test
+    void shouldReturnAParkedWriteWithItsDlqId() {
+        // Nothing listens on port 1: every attempt is a network error, and the keyed write is parked, not lost.
+        Connector down = mesh.register(ConnectorSpec.builder("stripe_down", "http://127.0.0.1:1").flavor("stripe")
+                .header("Authorization", "Bearer sk_test_gauntlet_4eC39HqLyjWDarjtT1zdp7dc")
+                .retry(dev.gauntlet.mesh.retry.RetryConfig.builder().maxAttempts(2).baseDelay(java.time.Duration.ofMillis(1))
+                        .maxDelay(java.time.Duration.ofMillis(2)).budgetRatio(1.0).build())
+                .build());
+        CallResult parked = down.execute(new MeshRequest("POST", "/v1/customers", Map.of(), "name=Ada".getBytes(),
+                "application/x-www-form-urlencoded", "op-parked-1", null));
+        assertThat(parked).isInstanceOfSatisfying(CallResult.Parked.class, p -> {
+            assertThat(p.errorClass()).isEqualTo(ErrorClass.network_error);
+            assertThat(p.dlqId()).isNotBlank();
+            assertThat(p.attempts()).hasSize(2).allSatisfy(a -> assertThat(a.errorClass()).isEqualTo(ErrorClass.network_error));
+            assertThatThrownBy(parked::orThrow).isInstanceOfSatisfying(MeshException.DeadLettered.class,
+                    e -> assertThat(e.dlqId()).isEqualTo(p.dlqId()));
+        });
+    }
+
+    @Test
     void shouldClassifyWithTheConnectorsOwnRulesBeforeTheFlavours() {
         // Say this upstream's 404 means "not replicated yet": a server error worth retrying.
         Connector c = mesh.register(ConnectorSpec.builder("stripe_lagging", farm.serviceUrl("stripe_mock")).flavor("stripe")

@@ -145,7 +145,7 @@ public final class AamServer implements AutoCloseable {
             Endpoints api = new Endpoints(cfg.routes);
             api.get("/health", "Liveness and a one-line summary", "{\"status\":\"ok|degraded\",\"store\":{\"status\",\"reason\",\"since\",\"retry_after_s\",\"message\",\"write_behind\":{queued,capacity,written,dropped_events,dropped_rollups,failed}},\"connectors\":N,\"farm\":url,\"proxy_ports\":{connector:port},\"process\":{pid,cpu_s,rss_bytes,peak_rss_bytes,heap_used_bytes}}", this::health);
             api.get("/metrics", "The mesh's live metrics per connector and overall", "{\"at\",\"overall\",\"connectors\":{…}}",
-                    ctx -> Json.reply(ctx, 200, mesh.metrics().snapshot()));
+                    dev.gauntlet.mesh.metrics.MetricsSnapshot.class, ctx -> Json.reply(ctx, 200, mesh.metrics().snapshot()));
             connectors.register(api);
             new RunRoutes(runs, connectors::entries, config.scenariosDir()).register(api);
             api.get("/drift", "Per connector: the drift-mapping stage's state and recent drift_detected events",

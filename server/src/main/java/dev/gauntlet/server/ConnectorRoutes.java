@@ -5,6 +5,7 @@ import dev.gauntlet.harness.connectors.ConnectorsFile;
 import dev.gauntlet.mesh.Connector;
 import dev.gauntlet.mesh.Mesh;
 import dev.gauntlet.mesh.store.ConnectorRepository;
+import dev.gauntlet.mesh.vendor.Vendors;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.util.ArrayList;
@@ -106,7 +107,12 @@ final class ConnectorRoutes {
         }
     }
 
+    /** {@code GET /vendors}: the flavours a connector may name, the built-ins first, then any a jar on the class path adds. */
+    record VendorList(List<String> vendors) {}
+
     void register(Endpoints api) {
+        api.get("/vendors", "The vendors a connector may name in flavor: the built-ins, then those plug-in jars add",
+                "{\"vendors\":[name]}", VendorList.class, ctx -> Json.reply(ctx, 200, new VendorList(Vendors.names())));
         api.get("/connectors", "List the connectors (secrets redacted)", "{\"connectors\":[connector]}", this::list);
         api.add(HandlerType.POST, "/connectors", "Add a connector (an object as in connectors.yaml); 409 when the id exists",
                 "a connector as in connectors.yaml: id, base_url, flavor, auth, limit, retry, …", "201 the connector (redacted)", this::create);

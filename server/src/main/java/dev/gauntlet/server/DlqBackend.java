@@ -1,21 +1,16 @@
 package dev.gauntlet.server;
 
-import java.time.Instant;
+import dev.gauntlet.mesh.dlq.DlqEntry;
+import dev.gauntlet.mesh.dlq.DlqFilter;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** What the DLQ endpoints need from the mesh's dead-letter queue. */
+/**
+ * What the DLQ endpoints need from the mesh's dead-letter queue, in the mesh's own types ({@link DlqEntry},
+ * {@link DlqFilter}); {@link DlqRoutes} decides how an entry is shown.
+ */
 public interface DlqBackend {
-
-    /**
-     * A parked write as the API shows it.
-     *
-     * @param state          e.g. pending, replaying, done, discarded
-     * @param unknownOutcome an ambiguous failure of a write without a key: it may have been committed
-     */
-    record Entry(String id, String connector, String method, String path, String opId, String errorClass, int attempts,
-                 boolean unknownOutcome, Instant parkedAt, String state, String lastError) {}
 
     /**
      * The result of replaying one entry.
@@ -24,26 +19,10 @@ public interface DlqBackend {
      */
     record Replay(String id, String outcome, int status, String message) {}
 
-    /**
-     * Which entries a listing shows; each of {@code connector}, {@code state} and {@code errorClass} is null for any.
-     *
-     * @param limit at most this many, newest first
-     */
-    record Filter(String connector, String state, String errorClass, int limit) {
-        public static Filter of(String connector, int limit) {
-            return new Filter(connector, null, null, limit);
-        }
-    }
-
     /** The entries the filter selects, newest first. */
-    List<Entry> list(Filter filter);
+    List<DlqEntry> list(DlqFilter filter);
 
-    /** Every attempt of an entry, oldest first (the live call's, then each replay's); empty when not known. */
-    default List<Map<String, Object>> history(String id) {
-        return List.of();
-    }
-
-    Optional<Entry> get(String id);
+    Optional<DlqEntry> get(String id);
 
     /** Replays one entry now; empty when there is no such entry. */
     Optional<Replay> replay(String id);

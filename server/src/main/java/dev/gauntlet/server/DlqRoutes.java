@@ -1,9 +1,14 @@
 package dev.gauntlet.server;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import dev.gauntlet.mesh.Attempt;
 import dev.gauntlet.mesh.classify.ErrorClass;
+import dev.gauntlet.mesh.dlq.DlqEntry;
+import dev.gauntlet.mesh.dlq.DlqFilter;
 import dev.gauntlet.mesh.dlq.DlqState;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,11 +35,11 @@ final class DlqRoutes {
                 "{\"id\",\"connector\",\"state\":\"running|finished|failed\",\"total\",\"done\",\"succeeded\",\"failed\",\"skipped\","
                         + "\"started_at\",\"finished_at\",\"error\",\"location\",\"results\":[{\"id\",\"outcome\",\"status\",\"message\"}]}", this::job);
         api.get("/dlq", "Parked writes, newest first, with counts; filters ?connector=ID, ?state=" + STATES + ", ?error_class="
-                + CLASSES + ", ?limit=N (1-100000, default 1000)", "{\"entries\":[…],\"stats\":{…}}", this::list);
+                + CLASSES + ", ?limit=N (1-100000, default 1000)", "{\"entries\":[…],\"stats\":{…}}", Listing.class, this::list);
         api.get("/dlq/{id}", "One parked write and its attempt history (the live call's, then each replay's)",
-                "the entry and \"history\":[{\"number\",\"at\",\"duration_ms\",\"status\",\"error_class\",\"message\"}]", this::one);
+                "the entry and \"history\":[{\"number\",\"at\",\"duration_ms\",\"status\",\"error_class\",\"message\"}]", EntryDetail.class, this::one);
         api.add(HandlerType.POST, "/dlq/{id}/replay", "Replay one parked write now, with the key it was first sent with", null,
-                "{\"id\",\"outcome\",\"status\",\"message\"}", this::replay);
+                "{\"id\",\"outcome\",\"status\",\"message\"}", DlqBackend.Replay.class, this::replay);
         api.add(HandlerType.POST, "/dlq/replay", "Start replaying every pending and dead write (?connector=ID for one connector) in the"
                         + " background: 202 with the job and a Location to follow; while a job of the same filter runs, that job is the answer",
                 null, "202 {\"id\",\"connector\",\"state\":\"running\",\"total\",\"done\",\"succeeded\",\"failed\",\"skipped\",\"location\"}", this::replayAll);
@@ -60,11 +65,10 @@ final class DlqRoutes {
     }
 
     private void list(Context ctx) {
-        var filter = new DlqBackend.Filter(connector(ctx), oneOf(ctx, "state", STATES), oneOf(ctx, "error_class", CLASSES), limit(ctx));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("entries", dlq.list(filter));
-        out.put("stats", dlq.stats());
-        Json.reply(ctx, 200, out);
+        String state = oneOf(ctx, "state", STATES), errorClass = oneOf(ctx, "error_class", CLASSES);
+        var filter = new DlqFilter(connector(ctx), state == null ? null : DlqState.valueOf(state),
+                errorClass == null ? null : ErrorClass.valueOf(errorClass), limit(ctx));
+        Json.reply(ctx, 200, new Listing(dlq.list(filter).stream().map(EntryView::of).toList(), dlq.stats()));
     }
 
     /** How many entries a listing shows: a checker reading every held op id asks for all of them. */
@@ -85,11 +89,30 @@ final class DlqRoutes {
 
     private void one(Context ctx) {
         String id = ctx.pathParam("id");
-        DlqBackend.Entry entry = dlq.get(id).orElseThrow(() -> ApiError.notFound("DLQ entry", id, null));
-        Map<String, Object> out = Json.fields(entry);
-        out.put("history", dlq.history(id));
-        Json.reply(ctx, 200, out);
+        DlqEntry entry = dlq.get(id).orElseThrow(() -> ApiError.notFound("DLQ entry", id, null));
+        Json.reply(ctx, 200, new EntryDetail(EntryView.of(entry), entry.attempts()));
     }
+
+    /**
+     * A parked write as the API lists it: what it was, why it waits, and its state - not its headers and body, which
+     * the list has no use for and which may be large.
+     *
+     * @param errorClass null once the entry was replayed successfully
+     * @param attempts   how many attempts it has had (the live call's and every replay's)
+     */
+    record EntryView(String id, String connector, String method, String path, String opId, ErrorClass errorClass, int attempts,
+                     boolean unknownOutcome, Instant parkedAt, DlqState state, String lastError) {
+        static EntryView of(DlqEntry e) {
+            return new EntryView(e.id(), e.connector(), e.method(), e.path(), e.opId(), e.errorClass(), e.attempts().size(),
+                    e.unknownOutcome(), e.createdAt(), e.state(), e.lastError());
+        }
+    }
+
+    /** {@code GET /dlq/{id}}: the entry and every attempt (the live call's, then each replay's), oldest first. */
+    record EntryDetail(@JsonUnwrapped EntryView entry, List<Attempt> history) {}
+
+    /** {@code GET /dlq}: the entries the filters select, newest first, and the counts of the whole queue. */
+    record Listing(List<EntryView> entries, Map<String, Object> stats) {}
 
     private void replay(Context ctx) {
         String id = ctx.pathParam("id");

@@ -15,9 +15,11 @@ final class Endpoints {
     /**
      * One route as documented.
      *
-     * @param body a description of the JSON request body, or null when it takes none
+     * @param body     a description of the JSON request body, or null when it takes none
+     * @param response the Java type its success answer is written from (its schema goes into the OpenAPI document),
+     *                 or null when the answer is put together by hand and only {@code answers} describes it
      */
-    record Endpoint(String method, String path, String summary, String body, String answers) {}
+    record Endpoint(String method, String path, String summary, String body, String answers, java.lang.reflect.Type response) {}
 
     private final RoutesConfig routes;
     private final List<Endpoint> all = new ArrayList<>();
@@ -27,12 +29,21 @@ final class Endpoints {
     }
 
     void get(String path, String summary, String answers, Handler handler) {
-        add(HandlerType.GET, path, summary, null, answers, handler);
+        add(HandlerType.GET, path, summary, null, answers, null, handler);
+    }
+
+    /** A GET whose answer is written from {@code response} (a record): the OpenAPI document shows its schema. */
+    void get(String path, String summary, String answers, java.lang.reflect.Type response, Handler handler) {
+        add(HandlerType.GET, path, summary, null, answers, response, handler);
     }
 
     void add(HandlerType method, String path, String summary, String body, String answers, Handler handler) {
+        add(method, path, summary, body, answers, null, handler);
+    }
+
+    void add(HandlerType method, String path, String summary, String body, String answers, java.lang.reflect.Type response, Handler handler) {
         routes.addHttpHandler(method, path, handler);
-        all.add(new Endpoint(method.name(), path, summary, body, answers));
+        all.add(new Endpoint(method.name(), path, summary, body, answers, response));
     }
 
     /**
@@ -49,7 +60,7 @@ final class Endpoints {
             }
             stream.handle(ctx);
         });
-        all.add(new Endpoint("GET", path, summary, null, "text/event-stream"));
+        all.add(new Endpoint("GET", path, summary, null, "text/event-stream", null));
     }
 
     List<Endpoint> all() {

@@ -1,8 +1,6 @@
 package dev.gauntlet.server;
 
-import dev.gauntlet.mesh.Attempt;
 import dev.gauntlet.mesh.Mesh;
-import dev.gauntlet.mesh.classify.ErrorClass;
 import dev.gauntlet.mesh.dlq.DlqEntry;
 import dev.gauntlet.mesh.dlq.DlqFilter;
 import dev.gauntlet.mesh.dlq.DlqService;
@@ -27,31 +25,13 @@ final class MeshDlq implements DlqBackend {
     }
 
     @Override
-    public List<Entry> list(Filter filter) {
-        DlqState state = filter.state() == null ? null : DlqState.valueOf(filter.state());
-        ErrorClass errorClass = filter.errorClass() == null ? null : ErrorClass.valueOf(filter.errorClass());
-        return dlq.list(new DlqFilter(filter.connector(), state, errorClass, filter.limit())).stream().map(MeshDlq::entry).toList();
+    public List<DlqEntry> list(DlqFilter filter) {
+        return dlq.list(filter);
     }
 
     @Override
-    public List<Map<String, Object>> history(String id) {
-        return dlq.entry(id).map(e -> e.attempts().stream().map(MeshDlq::attempt).toList()).orElse(List.of());
-    }
-
-    private static Map<String, Object> attempt(Attempt a) {
-        var out = new LinkedHashMap<String, Object>();
-        out.put("number", a.number());
-        out.put("at", a.at() == null ? null : a.at().toString());
-        out.put("duration_ms", a.durationMs());
-        out.put("status", a.status());
-        out.put("error_class", a.errorClass() == null ? null : a.errorClass().name());
-        out.put("message", a.message());
-        return out;
-    }
-
-    @Override
-    public Optional<Entry> get(String id) {
-        return dlq.entry(id).map(MeshDlq::entry);
+    public Optional<DlqEntry> get(String id) {
+        return dlq.entry(id);
     }
 
     @Override
@@ -117,11 +97,6 @@ final class MeshDlq implements DlqBackend {
         out.put("failed", s.failed());
         out.put("oldest_pending_age_s", s.oldestPendingAge().toMillis() / 1000.0);
         return out;
-    }
-
-    private static Entry entry(DlqEntry e) {
-        return new Entry(e.id(), e.connector(), e.method(), e.path(), e.opId(), e.errorClass() == null ? null : e.errorClass().name(),
-                e.attempts().size(), e.unknownOutcome(), e.createdAt(), e.state().name(), e.lastError());
     }
 
     private static Replay replay(DlqEntry after) {

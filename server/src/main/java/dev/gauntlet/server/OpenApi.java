@@ -16,6 +16,7 @@ final class OpenApi {
     private OpenApi() {}
 
     static Map<String, Object> document(List<Endpoints.Endpoint> endpoints, String url) {
+        JsonSchemas schemas = new JsonSchemas(Json.MAPPER);
         Map<String, Object> paths = new LinkedHashMap<>();
         for (Endpoints.Endpoint e : endpoints) {
             String path = PARAM.matcher(e.path()).replaceAll(m -> "{" + (m.group(1) != null ? m.group(1) : m.group(2)) + "}");
@@ -39,7 +40,8 @@ final class OpenApi {
             }
             String type = e.answers().contains("/") ? e.answers() : "application/json";
             Map<String, Object> responses = new LinkedHashMap<>();
-            responses.put("2XX", Map.of("description", e.answers(), "content", Map.of(type, Map.of("schema", Map.of()))));
+            Map<String, Object> schema = e.response() == null ? Map.of() : schemas.of(e.response());
+            responses.put("2XX", Map.of("description", e.answers(), "content", Map.of(type, Map.of("schema", schema))));
             responses.put("4XX", Map.of("description", "refused: {\"error\",\"field\",\"message\"} (400 names the field; 404 unknown id; 409 conflict)",
                     "content", Map.of("application/json", Map.of("schema", Map.of("$ref", "#/components/schemas/Error")))));
             op.put("responses", responses);
@@ -51,9 +53,11 @@ final class OpenApi {
                 "description", "Connectors, runs, metrics, events and the egress proxy of the mesh."));
         doc.put("servers", List.of(Map.of("url", url)));
         doc.put("paths", paths);
-        doc.put("components", Map.of("schemas", Map.of("Error", Map.of("type", "object", "required", List.of("error", "message"),
+        Map<String, Object> components = new LinkedHashMap<>(schemas.components());
+        components.put("Error", Map.of("type", "object", "required", List.of("error", "message"),
                 "properties", Map.of("error", Map.of("type", "string"), "field", Map.of("type", List.of("string", "null")),
-                        "message", Map.of("type", "string"))))));
+                        "message", Map.of("type", "string"))));
+        doc.put("components", Map.of("schemas", components));
         return doc;
     }
 }

@@ -2,14 +2,13 @@ package dev.gauntlet.server;
 
 import dev.gauntlet.mesh.Secrets;
 import dev.gauntlet.mesh.Attempt;
+import dev.gauntlet.mesh.CallResult;
 import dev.gauntlet.mesh.Connector;
 import dev.gauntlet.mesh.MeshException;
 import dev.gauntlet.mesh.Mesh;
 import dev.gauntlet.mesh.MeshRequest;
 import dev.gauntlet.mesh.MeshResponse;
 import dev.gauntlet.mesh.classify.ErrorClass;
-import dev.gauntlet.mesh.pipeline.Exchange;
-import dev.gauntlet.mesh.pipeline.Outcome;
 import dev.gauntlet.mesh.store.StoreUnavailable;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -39,9 +38,7 @@ final class ProxyRoutes {
     static final HandlerType[] METHODS = {HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH,
             HandlerType.DELETE, HandlerType.HEAD, HandlerType.OPTIONS};
     /** Headers of one hop (RFC 9110 §7.6.1), those the JDK client sets itself, and encodings we would have to undo. */
-    private static final Set<String> HOP = Set.of("host", "connection", "content-length", "transfer-encoding", "keep-alive", "te",
-            "trailer", "upgrade", "proxy-connection", "proxy-authenticate", "proxy-authorization", "expect", "accept-encoding",
-            "http2-settings", "content-type");
+    private static final Set<String> HOP = HopHeaders.and("accept-encoding", "content-type");
     /**
      * How the caller reached the AAM (RFC 7239 and its X- forerunners): that is not the upstream's business, and an
      * upstream that builds its URLs from them (as the farm does) would name an origin the proxy cannot recognise.
@@ -100,8 +97,9 @@ final class ProxyRoutes {
             return;
         }
         MeshRequest request = request(ctx, mount);
+        CallResult result;
         try {
-            connector.admit(request.tenant());
+            result = connector.execute(request);
         } catch (MeshException.TenantLimitExceeded refused) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("error", "too_many_tenants");
@@ -112,23 +110,18 @@ final class ProxyRoutes {
                     + ", or raise limit.max_tenants for the connector");
             Json.reply(ctx, 429, out);
             return;
-        }
-        Exchange exchange = new Exchange(connector.spec(), mesh.context(), request);
-        Outcome outcome;
-        try {
-            outcome = connector.pipeline().run(exchange);
         } catch (IllegalArgumentException e) {
             // The JDK client refuses some header names and values the caller may send.
             throw ApiError.badRequest("headers", "the request cannot be forwarded: " + e.getMessage());
         } catch (StoreUnavailable e) {
             // The write's intent could not be recorded (full disk, lock): nothing was sent upstream. Ask again later.
-            ctx.header(ATTEMPTS, Integer.toString(exchange.attempts().size()));
+            ctx.header(ATTEMPTS, "0");
             ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
             if (meshAware(ctx)) {
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("error_class", "store_unavailable");
                 out.put("message", e.getMessage());
-                out.put("attempts", exchange.attempts().size());
+                out.put("attempts", 0);
                 out.put("retry_after_s", e.retryAfterSeconds());
                 Json.reply(ctx, 503, out);
             } else {
@@ -136,21 +129,21 @@ final class ProxyRoutes {
             }
             return;
         }
-        List<Attempt> attempts = exchange.attempts();
+        List<Attempt> attempts = result.attempts();
         ctx.header(ATTEMPTS, Integer.toString(attempts.size()));
         UpstreamUrls urls = urls(ctx, connector, mount);
-        switch (outcome) {
-            case Outcome.Success s -> answer(ctx, s.response(), urls);
-            case Outcome.Failure f when exchange.dlqId() != null -> {
-                remember(id, request, f, attempts);
-                ctx.header(DLQ_ID, exchange.dlqId());
-                ctx.header(UNKNOWN_OUTCOME, Boolean.toString(exchange.unknownOutcome()));
+        switch (result) {
+            case CallResult.Ok ok -> answer(ctx, ok.response(), urls);
+            case CallResult.Parked p -> {
+                remember(id, request, p.errorClass(), attempts.isEmpty() ? 0 : attempts.getLast().status(), p.message(), attempts);
+                ctx.header(DLQ_ID, p.dlqId());
+                ctx.header(UNKNOWN_OUTCOME, Boolean.toString(p.unknownOutcome()));
                 if (meshAware(ctx)) {
                     Map<String, Object> out = new LinkedHashMap<>();
-                    out.put("dlq_id", exchange.dlqId());
-                    out.put("unknown_outcome", exchange.unknownOutcome());
-                    out.put("error_class", f.errorClass().name());
-                    out.put("message", f.message());
+                    out.put("dlq_id", p.dlqId());
+                    out.put("unknown_outcome", p.unknownOutcome());
+                    out.put("error_class", p.errorClass().name());
+                    out.put("message", p.message());
                     out.put("attempts", attempts.size());
                     Json.reply(ctx, 202, out);
                     return;
@@ -159,10 +152,10 @@ final class ProxyRoutes {
                 // (stripe-java returned a Customer without an id). It gets a failure in its vendor's envelope that
                 // says not to send the write again; sent again anyway, the same write is answered from its DLQ entry.
                 vendorError(ctx, connector, 503, "parked", "The write was not completed now; it waits in the mesh's dead-letter queue as "
-                        + exchange.dlqId() + " and the mesh will complete it: do not send it again (" + f.errorClass() + ": " + f.message() + ")", false);
+                        + p.dlqId() + " and the mesh will complete it: do not send it again (" + p.errorClass() + ": " + p.message() + ")", false);
             }
-            case Outcome.Failure f -> {
-                remember(id, request, f, attempts);
+            case CallResult.Failed f -> {
+                remember(id, request, f.errorClass(), f.status(), f.message(), attempts);
                 if (f.response() != null) {
                     answer(ctx, f.response(), urls);
                     return;
@@ -271,15 +264,15 @@ final class ProxyRoutes {
         return new UpstreamUrls(connector.spec().baseUrl(), URI.create(scheme + "://" + host + mount));
     }
 
-    private void remember(String connector, MeshRequest request, Outcome.Failure f, List<Attempt> attempts) {
+    private void remember(String connector, MeshRequest request, ErrorClass errorClass, int status, String message, List<Attempt> attempts) {
         Map<String, Object> what = new LinkedHashMap<>();
         what.put("type", "proxy_call_failed");
         what.put("at", attempts.isEmpty() ? null : attempts.getLast().at());
         what.put("method", request.method());
         what.put("path", request.path().contains("?") ? request.path().substring(0, request.path().indexOf('?')) : request.path());
-        what.put("error_class", f.errorClass().name());
-        what.put("status", f.status());
-        what.put("message", f.message());
+        what.put("error_class", errorClass.name());
+        what.put("status", status);
+        what.put("message", message);
         what.put("attempts", attempts.size());
         recent.failure(connector, what);
     }

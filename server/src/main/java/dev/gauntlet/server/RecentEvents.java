@@ -1,6 +1,7 @@
 package dev.gauntlet.server;
 
 import dev.gauntlet.mesh.event.EventBus;
+import dev.gauntlet.mesh.event.EventType;
 import dev.gauntlet.mesh.event.MeshEvent;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ final class RecentEvents {
 
     private void onEvent(MeshEvent e) {
         if (e.connector() == null) return;
-        if (e.type().equals("drift_detected")) {
+        if (e.eventType() == EventType.drift_detected) {
             add(drift, e.connector(), Json.event(e));
         } else if (isFailure(e.type())) {
             add(failures, e.connector(), Json.event(e));

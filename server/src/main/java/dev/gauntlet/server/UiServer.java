@@ -36,8 +36,7 @@ public final class UiServer implements AutoCloseable {
     private static final HandlerType[] METHODS = {HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH,
             HandlerType.DELETE, HandlerType.HEAD, HandlerType.OPTIONS};
     /** Headers of one hop (RFC 9110 §7.6.1) and those the JDK client sets itself. */
-    private static final Set<String> HOP = Set.of("host", "connection", "content-length", "transfer-encoding", "keep-alive", "te",
-            "trailer", "upgrade", "proxy-connection", "proxy-authenticate", "proxy-authorization", "expect", "http2-settings");
+    private static final Set<String> HOP = HopHeaders.NAMES;
     private static final Map<String, String> TYPES = Map.of("html", "text/html; charset=utf-8", "js", "text/javascript; charset=utf-8",
             "css", "text/css; charset=utf-8", "svg", "image/svg+xml", "png", "image/png", "ico", "image/x-icon", "json", "application/json",
             "woff2", "font/woff2", "map", "application/json");

@@ -205,13 +205,7 @@ class AamApiTest {
 
     @Test
     void shouldListShowReplayAndDiscardWhatTheDlqHolds() {
-        HttpResponse<String> created = f.send("POST", "/connectors", """
-                {"id":"dead_end","base_url":"http://127.0.0.1:1/api","retry":{"max_attempts":1}}""");
-        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        HttpResponse<String> write = f.send(HttpRequest.newBuilder(f.uri("/proxy/dead_end/items")).header("Content-Type", "application/json")
-                .header("X-Gauntlet-Op-Id", "op-dlq-1").POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"x\"}")));
-        assertThat(write.statusCode()).as(write.body()).isEqualTo(202);
-        String id = json(write).path("dlq_id").asText();
+        String id = f.parkedWrite("dead_end", "op-dlq-1");
 
         JsonNode list = json(f.get("/dlq?connector=dead_end"));
         assertThat(list.toString()).contains(id);

@@ -1,5 +1,7 @@
 package dev.gauntlet.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gauntlet.farm.FarmConfig;
@@ -63,6 +65,20 @@ final class AamFixture implements AutoCloseable {
         } catch (IOException e) {
             throw new AssertionError("not JSON (" + r.statusCode() + "): " + r.body(), e);
         }
+    }
+
+    /**
+     * Adds connector {@code id} to an upstream nobody listens on (a closed loopback port, one attempt) and sends a write
+     * through its proxy, which the mesh parks in the DLQ: returns the entry's id. The AAM must allow loopback egress.
+     */
+    String parkedWrite(String id, String opId) {
+        HttpResponse<String> created = send("POST", "/connectors", """
+                {"id":"%s","base_url":"http://127.0.0.1:1/api","retry":{"max_attempts":1}}""".formatted(id));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        HttpResponse<String> write = send(HttpRequest.newBuilder(uri("/proxy/" + id + "/items")).header("Content-Type", "application/json")
+                .header("X-Gauntlet-Op-Id", opId).POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"x\"}")));
+        assertThat(write.statusCode()).as(write.body()).isEqualTo(202);
+        return json(write).path("dlq_id").asText();
     }
 
     /** The farm's ledger of one service, straight from its admin API. */

@@ -1,5 +1,6 @@
 package dev.gauntlet.server;
 
+import dev.gauntlet.mesh.dlq.DlqFilter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -38,8 +39,8 @@ class DlqReplayJobTest {
     static final class Gated implements DlqBackend {
         final CountDownLatch go = new CountDownLatch(1);
 
-        @Override public List<Entry> list(Filter filter) { return List.of(); }
-        @Override public Optional<Entry> get(String id) { return Optional.empty(); }
+        @Override public List<DlqEntry> list(DlqFilter filter) { return List.of(); }
+        @Override public Optional<DlqEntry> get(String id) { return Optional.empty(); }
         @Override public Optional<Replay> replay(String id) { return Optional.empty(); }
         @Override public List<Replay> replayAll(String connector) { throw new UnsupportedOperationException(); }
         @Override public boolean discard(String id) { return false; }

@@ -54,9 +54,11 @@ class EventStreamTest {
             String metrics = lines.get(lines.indexOf("event: metrics") + 1);
             assertThat(metrics).startsWith("data: {").contains("\"overall\"", "\"connectors\"");
             // Each connector's stages (bucket, learned rate, circuit, token expiry) and the DLQ counts come with it.
+            // A snapshot taken after the calls above: one from before them has no learned rate yet (seen under load).
             await().atMost(Duration.ofSeconds(5)).until(() -> lines.stream().anyMatch(l -> l.startsWith("data: {\"at\"")
-                    && l.contains("\"token_expires_at\":\"20")));
-            String live = lines.stream().filter(l -> l.startsWith("data: {\"at\"")).reduce((a, b) -> b).orElseThrow();
+                    && l.contains("\"token_expires_at\":\"20") && l.contains("\"learned_limit_rps\"")));
+            String live = lines.stream().filter(l -> l.startsWith("data: {\"at\"") && l.contains("\"learned_limit_rps\""))
+                    .reduce((a, b) -> b).orElseThrow();
             assertThat(live).contains("\"rate-limit\":{", "\"learned_limit_rps\"", "\"circuit\":{\"state\":\"closed\"", "\"dlq\":{\"pending\":0");
 
             // A run's start, its phase and its end are on the same stream.

@@ -1,5 +1,7 @@
 package dev.gauntlet.server;
 
+import dev.gauntlet.mesh.dlq.DlqFilter;
+import dev.gauntlet.mesh.dlq.DlqEntry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,8 +24,8 @@ class GuardAndConfigTest {
 
     /** A DLQ that fails in a way no handler expects. */
     private static final DlqBackend BROKEN = new DlqBackend() {
-        @Override public List<Entry> list(Filter filter) { throw new IllegalStateException("disk on fire"); }
-        @Override public Optional<Entry> get(String id) { return Optional.empty(); }
+        @Override public List<DlqEntry> list(DlqFilter filter) { throw new IllegalStateException("disk on fire"); }
+        @Override public Optional<DlqEntry> get(String id) { return Optional.empty(); }
         @Override public Optional<Replay> replay(String id) { return Optional.of(new Replay(id, "succeeded", 200, "ok")); }
         @Override public List<Replay> replayAll(String connector) { return List.of(); }
         @Override public boolean discard(String id) { return false; }

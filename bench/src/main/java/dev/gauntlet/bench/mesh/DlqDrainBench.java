@@ -10,7 +10,7 @@ import dev.gauntlet.mesh.MeshRequest;
 import dev.gauntlet.mesh.classify.ErrorClass;
 import dev.gauntlet.mesh.dlq.DlqConfig;
 import dev.gauntlet.mesh.dlq.DlqStats;
-import dev.gauntlet.mesh.dlq.ReplaySucceeded;
+import dev.gauntlet.mesh.event.ReplaySucceeded;
 import dev.gauntlet.mesh.idempotency.IdempotencyKeys;
 import dev.gauntlet.mesh.limit.LimitConfig;
 import dev.gauntlet.mesh.pipeline.Exchange;

@@ -1,5 +1,8 @@
 package dev.gauntlet.mesh.auth;
 
+import dev.gauntlet.mesh.event.TokenRefreshed;
+import dev.gauntlet.mesh.event.TokenRefreshFailed;
+import dev.gauntlet.mesh.event.RefreshTrigger;
 import dev.gauntlet.mesh.MeshContext;
 import dev.gauntlet.mesh.classify.ErrorClass;
 import dev.gauntlet.mesh.event.MeshEvent;

@@ -1,5 +1,6 @@
 package dev.gauntlet.mesh.auth;
 
+import dev.gauntlet.mesh.event.RefreshTrigger;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;

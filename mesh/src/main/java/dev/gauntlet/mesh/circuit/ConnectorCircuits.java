@@ -1,5 +1,7 @@
 package dev.gauntlet.mesh.circuit;
 
+import dev.gauntlet.mesh.event.ReplayCircuitTransition;
+import dev.gauntlet.mesh.event.CircuitTransition;
 import dev.gauntlet.mesh.MeshContext;
 import dev.gauntlet.mesh.classify.ErrorClass;
 import dev.gauntlet.mesh.pipeline.Outcome;

@@ -1,5 +1,11 @@
 package dev.gauntlet.mesh.dlq;
 
+import dev.gauntlet.mesh.event.ReplayFailed;
+import dev.gauntlet.mesh.event.EntryDiscarded;
+import dev.gauntlet.mesh.event.OutcomeSettled;
+import dev.gauntlet.mesh.event.ReplaySucceeded;
+import dev.gauntlet.mesh.event.DeadLettered;
+import dev.gauntlet.mesh.event.EntryDead;
 import dev.gauntlet.mesh.Attempt;
 import dev.gauntlet.mesh.Connector;
 import dev.gauntlet.mesh.MeshException;

@@ -1,5 +1,6 @@
 package dev.gauntlet.mesh.drift;
 
+import dev.gauntlet.mesh.event.DriftKind;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,5 +1,6 @@
 package dev.gauntlet.mesh.drift;
 
+import dev.gauntlet.mesh.event.DriftDetected;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -4,13 +4,21 @@ import java.time.Instant;
 
 /**
  * A typed event: one record type per state change (token refreshed, rate adjusted, circuit opened, dead-lettered,
- * drift detected, call completed, …). Each package defines its own records; the UI, CLI and metrics subscribe.
+ * drift detected, …), each named by one {@link EventType}. Sealed: the records live in this package, so a switch over
+ * events is checked for completeness and the UI's list of types has one source. The UI, CLI, store and metrics subscribe.
  */
-public interface MeshEvent {
+public sealed interface MeshEvent permits CircuitTransition, ReplayCircuitTransition, RateAdjusted, LimitLearned, TokenRefreshed,
+        TokenRefreshFailed, RetryScheduled, RetryGaveUp, RetryBudgetExhausted, DeadLettered, ReplaySucceeded, OutcomeSettled,
+        ReplayFailed, EntryDead, EntryDiscarded, WriteReadBack, DriftDetected {
     Instant at();
 
     String connector();
 
-    /** Short type name for the event stream, e.g. "circuit_transition". */
-    String type();
+    /** What kind of event this is. */
+    EventType eventType();
+
+    /** The type's wire name for the event stream, the store and reports, e.g. "circuit_transition". */
+    default String type() {
+        return eventType().name();
+    }
 }

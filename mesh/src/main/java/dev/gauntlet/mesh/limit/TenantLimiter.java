@@ -1,5 +1,7 @@
 package dev.gauntlet.mesh.limit;
 
+import dev.gauntlet.mesh.event.RateAdjusted;
+import dev.gauntlet.mesh.event.LimitLearned;
 import dev.gauntlet.mesh.event.EventBus;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;

@@ -11,13 +11,18 @@ import java.util.ServiceLoader;
  */
 public final class Vendors {
 
+    private static final String BUILT_IN_PACKAGE = "dev.gauntlet.mesh.vendor.builtin";
     private static final Map<String, Vendor> BY_NAME = load();
 
     private Vendors() {}
 
     private static Map<String, Vendor> load() {
         var out = new LinkedHashMap<String, Vendor>();
-        for (Vendor v : ServiceLoader.load(Vendor.class, Vendors.class.getClassLoader())) {
+        // The built-ins first whatever the class-path order (a plug-in jar may come before the mesh's own).
+        List<Vendor> found = new java.util.ArrayList<>();
+        ServiceLoader.load(Vendor.class, Vendors.class.getClassLoader()).forEach(found::add);
+        found.sort(java.util.Comparator.comparing(v -> !v.getClass().getPackageName().equals(BUILT_IN_PACKAGE)));
+        for (Vendor v : found) {
             Vendor before = out.putIfAbsent(v.name(), v);
             if (before != null && before.getClass() != v.getClass()) {
                 throw new IllegalStateException("two vendors are named '" + v.name() + "': " + before.getClass().getName()
@@ -39,7 +44,7 @@ public final class Vendors {
         return name != null && BY_NAME.containsKey(name);
     }
 
-    /** Every vendor's name, in class-path order: the built-ins first (this module's service file lists them). */
+    /** Every vendor's name: the built-ins in the order this module's service file lists them, then the plug-ins'. */
     public static List<String> names() {
         return List.copyOf(BY_NAME.keySet());
     }

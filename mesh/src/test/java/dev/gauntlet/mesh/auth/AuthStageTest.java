@@ -1,5 +1,8 @@
 package dev.gauntlet.mesh.auth;
 
+import dev.gauntlet.mesh.event.TokenRefreshed;
+import dev.gauntlet.mesh.event.TokenRefreshFailed;
+import dev.gauntlet.mesh.event.RefreshTrigger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gauntlet.mesh.ConnectorSpec;

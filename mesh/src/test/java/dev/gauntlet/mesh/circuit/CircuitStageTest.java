@@ -1,5 +1,6 @@
 package dev.gauntlet.mesh.circuit;
 
+import dev.gauntlet.mesh.event.CircuitTransition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gauntlet.mesh.ConnectorSpec;

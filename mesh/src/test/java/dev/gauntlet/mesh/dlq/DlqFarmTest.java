@@ -1,5 +1,7 @@
 package dev.gauntlet.mesh.dlq;
 
+import dev.gauntlet.mesh.event.ReplaySucceeded;
+import dev.gauntlet.mesh.event.DeadLettered;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -1,5 +1,9 @@
 package dev.gauntlet.mesh.dlq;
 
+import dev.gauntlet.mesh.event.ReplayFailed;
+import dev.gauntlet.mesh.event.EntryDiscarded;
+import dev.gauntlet.mesh.event.DeadLettered;
+import dev.gauntlet.mesh.event.EntryDead;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package dev.gauntlet.mesh.dlq;
 
+import dev.gauntlet.mesh.event.OutcomeSettled;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,5 +1,7 @@
 package dev.gauntlet.mesh.drift;
 
+import dev.gauntlet.mesh.event.DriftDetected;
+import dev.gauntlet.mesh.event.DriftKind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

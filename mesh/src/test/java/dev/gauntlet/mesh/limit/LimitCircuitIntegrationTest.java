@@ -12,7 +12,7 @@ import dev.gauntlet.mesh.FarmFixture;
 import dev.gauntlet.mesh.Mesh;
 import dev.gauntlet.mesh.MeshException;
 import dev.gauntlet.mesh.MeshResponse;
-import dev.gauntlet.mesh.circuit.CircuitTransition;
+import dev.gauntlet.mesh.event.CircuitTransition;
 import dev.gauntlet.mesh.classify.ErrorClass;
 import dev.gauntlet.mesh.event.MeshEvent;
 import java.nio.file.Path;

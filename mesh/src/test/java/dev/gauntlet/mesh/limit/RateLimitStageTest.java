@@ -1,5 +1,7 @@
 package dev.gauntlet.mesh.limit;
 
+import dev.gauntlet.mesh.event.RateAdjusted;
+import dev.gauntlet.mesh.event.LimitLearned;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gauntlet.mesh.ConnectorSpec;

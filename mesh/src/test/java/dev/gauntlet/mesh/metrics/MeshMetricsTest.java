@@ -11,7 +11,7 @@ import dev.gauntlet.mesh.MeshResponse;
 import dev.gauntlet.mesh.classify.ErrorClass;
 import dev.gauntlet.mesh.dlq.MemoryDeadLetters;
 import dev.gauntlet.mesh.event.EventBus;
-import dev.gauntlet.mesh.event.MeshEvent;
+import dev.gauntlet.mesh.event.CircuitTransition;
 import dev.gauntlet.mesh.pipeline.Chain;
 import dev.gauntlet.mesh.pipeline.Exchange;
 import dev.gauntlet.mesh.pipeline.ObserveStage;
@@ -38,11 +38,9 @@ class MeshMetricsTest {
     /** The latency histogram's resolution around a few milliseconds (0.3 % at most; 1 ms reads back as 1.003). */
     static final org.assertj.core.data.Offset<Double> HISTOGRAM = org.assertj.core.data.Offset.offset(0.01);
 
-    record Circuit(Instant at, String connector, String to) implements MeshEvent {
-        @Override
-        public String type() {
-            return "circuit_transition";
-        }
+    /** A breaker of the connector's default tenant moved to {@code to}. */
+    static CircuitTransition circuit(Instant at, String connector, String to) {
+        return new CircuitTransition(at, connector, "default", "CLOSED", to);
     }
 
     /**
@@ -132,9 +130,9 @@ class MeshMetricsTest {
     void shouldSumConnectorsIntoTheOverallViewAndCountEventsByType() {
         run("crm", pipeline("crm", new Upstream(MeshMetricsTest::mixed)), 10);
         run("shop", pipeline("shop", new Upstream(i -> List.of(ok(1)))), 5);
-        events.publish(new Circuit(time.instant(), "crm", "OPEN"));
-        events.publish(new Circuit(time.instant(), "crm", "HALF_OPEN"));
-        events.publish(new Circuit(time.instant(), "shop", "OPEN"));
+        events.publish(circuit(time.instant(), "crm", "OPEN"));
+        events.publish(circuit(time.instant(), "crm", "HALF_OPEN"));
+        events.publish(circuit(time.instant(), "shop", "OPEN"));
         metrics.statusSource(id -> Map.of("circuit", Map.of("state", id.equals("crm") ? "OPEN" : "CLOSED")));
 
         MetricsSnapshot snap = metrics.snapshot();
@@ -190,7 +188,7 @@ class MeshMetricsTest {
         new MeshMetricsBinder(metrics).bindTo(registry);
 
         run("crm", crm, 20);
-        events.publish(new Circuit(time.instant(), "crm", "OPEN"));
+        events.publish(circuit(time.instant(), "crm", "OPEN"));
         run("later", pipeline("later", new Upstream(i -> List.of(ok(1)))), 3);
 
         assertThat(registry.get("mesh.calls").tag("connector", "crm").functionCounter().count()).isEqualTo(20);

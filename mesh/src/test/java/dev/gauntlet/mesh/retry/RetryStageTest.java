@@ -1,5 +1,8 @@
 package dev.gauntlet.mesh.retry;
 
+import dev.gauntlet.mesh.event.RetryBudgetExhausted;
+import dev.gauntlet.mesh.event.RetryGaveUp;
+import dev.gauntlet.mesh.event.RetryScheduled;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gauntlet.mesh.Attempt;
@@ -23,7 +26,7 @@ import dev.gauntlet.mesh.pipeline.Stage;
 import dev.gauntlet.mesh.store.MemoryStore;
 import dev.gauntlet.mesh.vendor.Reader;
 import dev.gauntlet.mesh.vendor.WriteForm;
-import dev.gauntlet.mesh.vendor.WriteReadBack;
+import dev.gauntlet.mesh.event.WriteReadBack;
 import dev.gauntlet.mesh.dlq.DlqConfig;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;

@@ -10,6 +10,7 @@ import dev.gauntlet.mesh.dlq.DlqEntry;
 import dev.gauntlet.mesh.dlq.DlqFilter;
 import dev.gauntlet.mesh.dlq.DlqState;
 import dev.gauntlet.mesh.event.MeshEvent;
+import dev.gauntlet.mesh.event.ReplaySucceeded;
 import dev.gauntlet.mesh.idempotency.Intent;
 import dev.gauntlet.mesh.idempotency.IntentState;
 import dev.gauntlet.mesh.metrics.MetricRollup;
@@ -53,11 +54,9 @@ class SqliteStoreTest {
         return n.open().apply(dir.resolve(UUID.randomUUID().toString()));
     }
 
-    record Happened(Instant at, String connector, int n) implements MeshEvent {
-        @Override
-        public String type() {
-            return "happened";
-        }
+    /** The n-th event of a connector: a replay that succeeded after n replays (n shows in its JSON as "replays"). */
+    static MeshEvent happened(Instant at, String connector, int n) {
+        return new ReplaySucceeded(at, connector, "dlq-" + n, n, 200);
     }
 
     static DlqEntry entry(String id, String connector, Instant created, Instant next) {
@@ -200,16 +199,16 @@ class SqliteStoreTest {
     @MethodSource("stores")
     void shouldRoundTripEventsAndRollups(Named kind) {
         try (Store s = open(kind)) {
-            s.events().appendEvent(new Happened(T0, "a", 1));
-            s.events().appendEvent(new Happened(T0.plusSeconds(1), "b", 2));
-            s.events().appendEvent(new Happened(T0.plusSeconds(2), "a", 3));
+            s.events().appendEvent(happened(T0, "a", 1));
+            s.events().appendEvent(happened(T0.plusSeconds(1), "b", 2));
+            s.events().appendEvent(happened(T0.plusSeconds(2), "a", 3));
             var r1 = new MetricRollup("a", T0, 10, 12, 9, 1, 2, 1, 1.5, 4.0, 9.0, 12.0);
             var r2 = new MetricRollup("a", T0.plusSeconds(1), 5, 5, 5, 0, 0, 0, 1, 2, 3, 4);
             s.rollups().saveRollups(List.of(r2, r1));
 
-            assertThat(s.events().recentEvents(null, 10)).extracting(e -> e.json()).first().asString().contains("\"n\":3");
+            assertThat(s.events().recentEvents(null, 10)).extracting(e -> e.json()).first().asString().contains("\"replays\":3");
             assertThat(s.events().recentEvents("a", 10)).hasSize(2).first().satisfies(e -> {
-                assertThat(e.type()).isEqualTo("happened");
+                assertThat(e.type()).isEqualTo("replay_succeeded");
                 assertThat(e.at()).isEqualTo(T0.plusSeconds(2));
             });
             assertThat(s.events().recentEvents(null, 1)).hasSize(1);
@@ -347,8 +346,8 @@ class SqliteStoreTest {
         Store s = kind.name().equals("sqlite") ? SqliteStore.open(dir.resolve("p"), retention) : new MemoryStore(retention);
         try (s) {
             Instant now = T0.plus(Duration.ofDays(2));
-            s.events().appendEvent(new Happened(now.minus(Duration.ofHours(2)), "a", 0)); // too old
-            for (int i = 1; i <= 4; i++) s.events().appendEvent(new Happened(now.minusSeconds(10 - i), "a", i)); // one beyond the cap
+            s.events().appendEvent(happened(now.minus(Duration.ofHours(2)), "a", 0)); // too old
+            for (int i = 1; i <= 4; i++) s.events().appendEvent(happened(now.minusSeconds(10 - i), "a", i)); // one beyond the cap
             s.rollups().saveRollups(List.of(new MetricRollup("a", now.minus(Duration.ofMinutes(11)), 1, 1, 1, 0, 0, 0, 1, 1, 1, 1),
                     new MetricRollup("a", now.minus(Duration.ofMinutes(1)), 1, 1, 1, 0, 0, 0, 1, 1, 1, 1)));
             DlqEntry old = entry("old", "a", T0, T0);
@@ -358,7 +357,7 @@ class SqliteStoreTest {
             long removed = s.prune(now);
 
             assertThat(s.events().recentEvents(null, 100)).extracting(e -> e.json()).hasSize(3)
-                    .allSatisfy(j -> assertThat(j).doesNotContain("\"n\":0").doesNotContain("\"n\":1"));
+                    .allSatisfy(j -> assertThat(j).doesNotContain("\"replays\":0").doesNotContain("\"replays\":1"));
             assertThat(s.rollups().rollups(null, T0, now.plusSeconds(1))).hasSize(1);
             assertThat(s.dlq().entries(DlqFilter.ALL)).as("pending entries are never pruned").extracting(DlqEntry::id).containsExactly("pending");
             assertThat(removed).isEqualTo(2 + 1 + 1);
@@ -432,7 +431,7 @@ class SqliteStoreTest {
         try (SqliteStore s = SqliteStore.open(dir.resolve("big"), retention)) {
             int n = SqliteRetention.PRUNE_BATCH * 2 + 123;
             for (int i = 0; i < n; i++) {
-                s.events().appendEvent(new Happened(T0.plusMillis(i), "a", i));
+                s.events().appendEvent(happened(T0.plusMillis(i), "a", i));
                 s.intents().recordIntent(new Intent("k" + i, "a", "default", "POST", "/x", Map.of(), new byte[0], null, "op" + i, IntentState.in_flight, T0, T0));
                 s.intents().completeIntent("k" + i, IntentState.succeeded, T0.plusMillis(i));
             }

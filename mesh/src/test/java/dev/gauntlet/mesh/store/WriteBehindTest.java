@@ -27,12 +27,6 @@ class WriteBehindTest {
 
     static final Instant T0 = Instant.parse("2025-06-01T12:00:00Z");
 
-    record Happened(Instant at, String connector, int n) implements MeshEvent {
-        @Override
-        public String type() {
-            return "happened";
-        }
-    }
 
     /** An event log that keeps each batch it was given (and can be made to refuse or to hang). */
     static final class Batches implements EventLog {
@@ -78,8 +72,8 @@ class WriteBehindTest {
         var time = new FakeTime();
         var sink = new Batches();
         var w = new WriteBehind(sink, new MemoryStore().rollups(), time, settings(100, 3, Duration.ofMillis(200)));
-        w.eventLog().appendEvent(new Happened(T0, "a", 1));
-        w.eventLog().appendEvent(new Happened(T0, "a", 2));
+        w.eventLog().appendEvent(SqliteStoreTest.happened(T0, "a", 1));
+        w.eventLog().appendEvent(SqliteStoreTest.happened(T0, "a", 2));
 
         assertThat(w.flushIfDue()).as("2 of 3, none due").isZero();
         time.advance(Duration.ofMillis(199));
@@ -88,7 +82,7 @@ class WriteBehindTest {
         assertThat(w.flushIfDue()).as("the oldest is due").isEqualTo(2);
         assertThat(sink.batches).hasSize(1);
 
-        for (int i = 0; i < 3; i++) w.eventLog().appendEvent(new Happened(T0, "a", i));
+        for (int i = 0; i < 3; i++) w.eventLog().appendEvent(SqliteStoreTest.happened(T0, "a", i));
         assertThat(w.flushIfDue()).as("a full batch, at once").isEqualTo(3);
         assertThat(sink.batches).hasSize(2);
         assertThat(w.stats().written()).isEqualTo(5);
@@ -100,7 +94,7 @@ class WriteBehindTest {
         var sink = new Batches();
         var rollups = new MemoryStore().rollups();
         var w = new WriteBehind(sink, rollups, time, settings(4, 2, Duration.ofMillis(200)));
-        for (int i = 0; i < 10; i++) w.eventLog().appendEvent(new Happened(T0, "a", i));
+        for (int i = 0; i < 10; i++) w.eventLog().appendEvent(SqliteStoreTest.happened(T0, "a", i));
         w.rollupRepository().saveRollups(List.of(new MetricRollup("a", T0, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1)));
 
         WriteBehind.Stats s = w.stats();
@@ -108,7 +102,7 @@ class WriteBehindTest {
         assertThat(s.droppedEvents()).as("the newest are dropped, the queued kept").isEqualTo(6);
         assertThat(s.droppedRollups()).isEqualTo(1);
         assertThat(w.flush()).isEqualTo(4);
-        assertThat(sink.batches).flatExtracting(b -> b).extracting(e -> ((Happened) e).n()).containsExactly(0, 1, 2, 3);
+        assertThat(sink.batches).flatExtracting(b -> b).extracting(e -> ((dev.gauntlet.mesh.event.ReplaySucceeded) e).replays()).containsExactly(0, 1, 2, 3);
     }
 
     @Test
@@ -119,7 +113,7 @@ class WriteBehindTest {
         try {
             // The writer takes a batch and hangs in it (a disk that does not answer); publishers go on, dropping beyond 100.
             assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
-                for (int i = 0; i < 10_000; i++) w.eventLog().appendEvent(new Happened(T0, "a", i));
+                for (int i = 0; i < 10_000; i++) w.eventLog().appendEvent(SqliteStoreTest.happened(T0, "a", i));
             });
             assertThat(w.stats().dropped()).isGreaterThanOrEqualTo(10_000 - 100 - 10);
             assertThat(w.stats().queued()).isLessThanOrEqualTo(100);
@@ -135,8 +129,8 @@ class WriteBehindTest {
         // The injected clock never moves: only a full batch can be written.
         var w = new WriteBehind(sink, new MemoryStore().rollups(), new FakeTime(), settings(1000, 50, Duration.ofMillis(200))).start();
         try {
-            for (int i = 0; i < 49; i++) w.eventLog().appendEvent(new Happened(T0, "a", i));
-            w.eventLog().appendEvent(new Happened(T0, "a", 49));
+            for (int i = 0; i < 49; i++) w.eventLog().appendEvent(SqliteStoreTest.happened(T0, "a", i));
+            w.eventLog().appendEvent(SqliteStoreTest.happened(T0, "a", 49));
             await().atMost(Duration.ofSeconds(5)).until(() -> sink.written() == 50);
             assertThat(sink.batches).hasSize(1);
         } finally {
@@ -149,7 +143,7 @@ class WriteBehindTest {
         var sink = new Batches();
         var w = new WriteBehind(sink, new MemoryStore().rollups(), new FakeTime(), settings(100, 10, Duration.ofMillis(200)));
         sink.refuse = new StoreUnavailable(StoreUnavailable.Reason.full, Duration.ofSeconds(5), "store unavailable: full", null);
-        for (int i = 0; i < 3; i++) w.eventLog().appendEvent(new Happened(T0, "a", i));
+        for (int i = 0; i < 3; i++) w.eventLog().appendEvent(SqliteStoreTest.happened(T0, "a", i));
         assertThat(w.flush()).isZero();
         assertThat(w.stats().failed()).isEqualTo(3);
         assertThat(w.stats().queued()).isZero();
@@ -159,7 +153,7 @@ class WriteBehindTest {
     void shouldLetAReaderSeeWhatWasQueuedBeforeIt() {
         var sink = new Batches();
         var w = new WriteBehind(sink, new MemoryStore().rollups(), new FakeTime(), settings(100, 10, Duration.ofHours(1)));
-        w.eventLog().appendEvent(new Happened(T0, "a", 1));
+        w.eventLog().appendEvent(SqliteStoreTest.happened(T0, "a", 1));
         assertThat(w.eventLog().recentEvents(null, 10)).hasSize(1);
         var r = new MetricRollup("a", T0, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1);
         w.rollupRepository().saveRollups(List.of(r));
@@ -170,7 +164,7 @@ class WriteBehindTest {
     void shouldWriteEverythingQueuedWhenTheStoreCloses() {
         int n = 5_000;
         try (SqliteStore s = SqliteStore.open(dir)) {
-            for (int i = 0; i < n; i++) s.events().appendEvent(new Happened(T0.plusMillis(i), "a", i));
+            for (int i = 0; i < n; i++) s.events().appendEvent(SqliteStoreTest.happened(T0.plusMillis(i), "a", i));
         }
         try (SqliteStore s = SqliteStore.open(dir)) {
             assertThat(s.events().recentEvents("a", 10 * n)).hasSize(n);

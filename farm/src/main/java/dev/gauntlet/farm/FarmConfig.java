@@ -33,7 +33,7 @@ public record FarmConfig(String host, int port, long seed, Path servicesDir, Map
             throw new IllegalArgumentException("processing_deadline must be positive, was " + processingDeadline);
         }
         servicePorts = Map.copyOf(servicePorts);
-        token = Objects.requireNonNull(token, "token");
+        Objects.requireNonNull(token, "token");
         AccessToken.requireBeyondLoopback("farm", host, token);
     }
 

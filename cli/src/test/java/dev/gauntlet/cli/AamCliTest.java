@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gauntlet.server.AamConfig;
 import dev.gauntlet.server.AamServer;
-import dev.gauntlet.mesh.Attempt;
-import dev.gauntlet.mesh.classify.ErrorClass;
+import dev.gauntlet.mesh.call.Attempt;
+import dev.gauntlet.mesh.call.ErrorClass;
 import dev.gauntlet.mesh.dlq.DlqEntry;
 import dev.gauntlet.mesh.dlq.DlqFilter;
 import dev.gauntlet.mesh.dlq.DlqState;

@@ -1,6 +1,9 @@
 package dev.gauntlet.mesh;
 
-import dev.gauntlet.mesh.classify.ErrorClass;
+import dev.gauntlet.mesh.call.Attempt;
+import dev.gauntlet.mesh.call.MeshException;
+import dev.gauntlet.mesh.call.MeshResponse;
+import dev.gauntlet.mesh.call.ErrorClass;
 import java.util.List;
 
 /**

@@ -1,5 +1,6 @@
 package dev.gauntlet.mesh;
 
+import dev.gauntlet.mesh.call.Timeouts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

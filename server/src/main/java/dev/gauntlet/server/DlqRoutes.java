@@ -1,8 +1,8 @@
 package dev.gauntlet.server;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
-import dev.gauntlet.mesh.Attempt;
-import dev.gauntlet.mesh.classify.ErrorClass;
+import dev.gauntlet.mesh.call.Attempt;
+import dev.gauntlet.mesh.call.ErrorClass;
 import dev.gauntlet.mesh.dlq.DlqEntry;
 import dev.gauntlet.mesh.dlq.DlqFilter;
 import dev.gauntlet.mesh.dlq.DlqState;

@@ -3,7 +3,7 @@ package dev.gauntlet.server;
 import dev.gauntlet.mesh.Mesh;
 import dev.gauntlet.mesh.dlq.DlqEntry;
 import dev.gauntlet.mesh.dlq.DlqFilter;
-import dev.gauntlet.mesh.dlq.DlqService;
+import dev.gauntlet.mesh.internal.dlq.DlqService;
 import dev.gauntlet.mesh.dlq.DlqState;
 import dev.gauntlet.mesh.dlq.DlqStats;
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package dev.gauntlet.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gauntlet.mesh.classify.ErrorClass;
+import dev.gauntlet.mesh.call.ErrorClass;
 import dev.gauntlet.mesh.dlq.DlqState;
 import dev.gauntlet.mesh.event.EventType;
 import dev.gauntlet.mesh.vendor.Vendors;

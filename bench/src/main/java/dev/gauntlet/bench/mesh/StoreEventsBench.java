@@ -4,8 +4,8 @@ import dev.gauntlet.mesh.Mesh;
 import dev.gauntlet.mesh.event.EventBus;
 import dev.gauntlet.mesh.event.MeshEvent;
 import dev.gauntlet.mesh.store.Retention;
-import dev.gauntlet.mesh.store.SqliteStore;
-import dev.gauntlet.mesh.store.WriteBehind;
+import dev.gauntlet.mesh.internal.store.SqliteStore;
+import dev.gauntlet.mesh.internal.store.WriteBehind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -74,7 +74,7 @@ public final class StoreEventsBench {
                         try {
                             start.await();
                             for (int i = 0; i < n; i++) {
-                                var e = new dev.gauntlet.mesh.event.RetryScheduled(Instant.now(), connector, i, dev.gauntlet.mesh.classify.ErrorClass.server_error, 100); // a small event, as most are
+                                var e = new dev.gauntlet.mesh.event.RetryScheduled(Instant.now(), connector, i, dev.gauntlet.mesh.call.ErrorClass.server_error, 100); // a small event, as most are
                                 long a = System.nanoTime();
                                 bus.publish(e);
                                 mine.recordValue(System.nanoTime() - a);

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gauntlet.mesh.classify.Classifier;
-import dev.gauntlet.mesh.classify.ErrorClass;
-import dev.gauntlet.mesh.retry.RetryAfter;
+import dev.gauntlet.mesh.call.ErrorClass;
+import dev.gauntlet.mesh.classify.RetryAfter;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -157,7 +157,7 @@ public final class TokenEndpoint {
         if (status >= 500) return new TokenState.Failed(ErrorClass.server_error, status, message, null);
         // A vendor's rate-limit signal on its token endpoint (Salesforce's 403 REQUEST_LIMIT_EXCEEDED, GitHub's 403 with
         // x-ratelimit-remaining 0) says "later", not "never": it must not be taken for refused credentials.
-        var answer = new dev.gauntlet.mesh.MeshResponse(status, headerMap(header), body, null, null, false);
+        var answer = new dev.gauntlet.mesh.call.MeshResponse(status, headerMap(header), body, null, null, false);
         Classifier.Verdict verdict = vendor.judge(answer, clock.instant());
         if (verdict.errorClass() == ErrorClass.rate_limit) return new TokenState.Failed(ErrorClass.rate_limit, status, message, verdict.retryAfter());
         // 400/401/403 from a token endpoint (invalid_client, invalid_grant, a spent refresh token, wrong password,

@@ -1,6 +1,6 @@
 package dev.gauntlet.mesh.idempotency;
 
-import dev.gauntlet.mesh.MeshRequest;
+import dev.gauntlet.mesh.call.MeshRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,6 +1,7 @@
 package dev.gauntlet.mesh.metrics;
 
-import dev.gauntlet.mesh.classify.ErrorClass;
+import dev.gauntlet.mesh.internal.metrics.MetricsRoller;
+import dev.gauntlet.mesh.call.ErrorClass;
 import dev.gauntlet.mesh.event.EventBus;
 import dev.gauntlet.mesh.event.MeshEvent;
 import java.time.InstantSource;

@@ -1,5 +1,6 @@
 package dev.gauntlet.mesh.store;
 
+import dev.gauntlet.mesh.internal.store.WriteBehind;
 import dev.gauntlet.mesh.auth.CredentialVault;
 import dev.gauntlet.mesh.dlq.DlqRepository;
 import dev.gauntlet.mesh.drift.SchemaRepository;

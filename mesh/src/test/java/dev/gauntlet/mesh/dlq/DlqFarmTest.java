@@ -13,16 +13,16 @@ import dev.gauntlet.mesh.ConnectorSpec;
 import dev.gauntlet.mesh.FakeTime;
 import dev.gauntlet.mesh.FarmFixture;
 import dev.gauntlet.mesh.Mesh;
-import dev.gauntlet.mesh.MeshException;
-import dev.gauntlet.mesh.MeshResponse;
+import dev.gauntlet.mesh.call.MeshException;
+import dev.gauntlet.mesh.call.MeshResponse;
 import dev.gauntlet.mesh.event.MeshEvent;
-import dev.gauntlet.mesh.MeshRequest;
+import dev.gauntlet.mesh.call.MeshRequest;
 import dev.gauntlet.mesh.idempotency.IdempotencyKeys;
 import dev.gauntlet.mesh.idempotency.Intent;
 import dev.gauntlet.mesh.idempotency.IntentState;
 import dev.gauntlet.mesh.retry.RetryConfig;
-import dev.gauntlet.mesh.store.SqliteStore;
-import dev.gauntlet.mesh.classify.ErrorClass;
+import dev.gauntlet.mesh.internal.store.SqliteStore;
+import dev.gauntlet.mesh.call.ErrorClass;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.Duration;
@@ -259,7 +259,7 @@ class DlqFarmTest {
             Instant parked = time.instant();
             time.advance(Duration.ofMinutes(5));
             // Parked five minutes ago; its last replay was sent just now and timed out.
-            var replay = new dev.gauntlet.mesh.Attempt(2, time.instant(), 2000, 0, ErrorClass.timeout, "attempt timed out");
+            var replay = new dev.gauntlet.mesh.call.Attempt(2, time.instant(), 2000, 0, ErrorClass.timeout, "attempt timed out");
             String id = "dlq_late_" + System.nanoTime();
             mesh.deadLetters().repository().insertEntry(new DlqEntry(id, "datadog_mock", "default", "POST", "/api/v2/series",
                     Map.of(), body, "application/json", "key-" + op, op, List.of(replay), ErrorClass.timeout, "attempt timed out",

@@ -1,13 +1,13 @@
 package dev.gauntlet.examples.acme;
 
-import dev.gauntlet.mesh.MeshRequest;
+import dev.gauntlet.mesh.call.MeshRequest;
 import dev.gauntlet.mesh.classify.CommonRules;
-import dev.gauntlet.mesh.classify.ErrorClass;
+import dev.gauntlet.mesh.call.ErrorClass;
 import dev.gauntlet.mesh.classify.Rule;
 import dev.gauntlet.mesh.classify.WaitHeader;
 import dev.gauntlet.mesh.vendor.BodyEncoding;
 import dev.gauntlet.mesh.vendor.Vendor;
-import dev.gauntlet.mesh.vendor.WriteForm;
+import dev.gauntlet.mesh.call.WriteForm;
 import java.util.List;
 
 /**

@@ -1,0 +1,144 @@
+package dev.gauntlet.mesh.internal.transport;
+
+import dev.gauntlet.mesh.pipeline.Exchange;
+import dev.gauntlet.mesh.pipeline.Outcome;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.gauntlet.mesh.ConnectorSpec;
+import dev.gauntlet.mesh.FakeTime;
+import dev.gauntlet.mesh.Mesh;
+import dev.gauntlet.mesh.call.Timeouts;
+import dev.gauntlet.mesh.call.ErrorClass;
+import dev.gauntlet.mesh.limit.LimitConfig;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The transport's bulkhead: at most limit.max_in_flight attempts of a connector on the wire. The waits for a lane run
+ * on fake time: a deadline passes when the test moves the clock, never by real time.
+ */
+class BulkheadTest {
+
+    @Test
+    void shouldMakeACallWaitForAFreeConnectionAndGiveUpAtItsDeadline() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger arrived = new AtomicInteger();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/slow", ex -> {
+            arrived.incrementAndGet();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ex.sendResponseHeaders(200, 2);
+            ex.getResponseBody().write("{}".getBytes());
+            ex.close();
+        });
+        server.start();
+        FakeTime time = new FakeTime();
+        try (Mesh mesh = Mesh.builder().time(time).build()) {
+            var spec = ConnectorSpec.builder("one_lane", "http://127.0.0.1:" + server.getAddress().getPort())
+                    .limit(LimitConfig.builder().initialRps(100).maxRps(100).burst(100).maxInFlight(1).build())
+                    .timeouts(Timeouts.builder().attempt(Duration.ofSeconds(5)).total(Duration.ofSeconds(5)).build()).build();
+            var transport = new TransportStage(spec, mesh.context());
+            var slow = new Exchange(spec, mesh.context(), dev.gauntlet.mesh.call.MeshRequest.get("/slow"));
+            slow.deadline(time.instant().plusSeconds(5));
+            Thread first = Thread.ofVirtual().start(() -> transport.handle(slow, null));
+            await().atMost(Duration.ofSeconds(5)).until(() -> arrived.get() == 1);
+
+            var waiting = new Exchange(spec, mesh.context(), dev.gauntlet.mesh.call.MeshRequest.get("/slow"));
+            waiting.deadline(time.instant().plusMillis(200));
+            var outcome = new java.util.concurrent.atomic.AtomicReference<Outcome>();
+            Thread second = Thread.ofVirtual().start(() -> outcome.set(transport.handle(waiting, null)));
+            await().atMost(Duration.ofSeconds(5)).until(() -> second.getState() == Thread.State.TIMED_WAITING);
+            // The lane stays busy; the call gives up only once its deadline has passed on the clock, not before.
+            time.advance(Duration.ofMillis(199));
+            assertThat(second.join(Duration.ofMillis(50))).as("still waiting for a lane 1 ms before its deadline").isFalse();
+            time.advance(Duration.ofMillis(1));
+            assertThat(second.join(Duration.ofSeconds(5))).isTrue();
+            Outcome o = outcome.get();
+            assertThat(o).isInstanceOfSatisfying(Outcome.Failure.class, f -> {
+                assertThat(f.errorClass()).as("the mesh's own throttling, nothing sent").isEqualTo(ErrorClass.rate_limit);
+                assertThat(f.message()).contains("all 1 connections of one_lane stayed busy for 200 ms");
+            });
+            assertThat(waiting.attempts()).as("nothing was sent").isEmpty();
+            assertThat(arrived.get()).as("the second call never reached the upstream").isEqualTo(1);
+            release.countDown();
+            first.join(Duration.ofSeconds(5));
+            assertThat(slow.attempts()).singleElement().satisfies(a -> assertThat(a.status()).isEqualTo(200));
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void shouldRefuseACallAtOnceWhenAsManyCallsAlreadyWaitAsThereAreLanes() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger arrived = new AtomicInteger();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/slow", ex -> {
+            arrived.incrementAndGet();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ex.sendResponseHeaders(200, 2);
+            ex.getResponseBody().write("{}".getBytes());
+            ex.close();
+        });
+        server.start();
+        FakeTime time = new FakeTime();
+        try (Mesh mesh = Mesh.builder().time(time).build()) {
+            var spec = ConnectorSpec.builder("one_lane", "http://127.0.0.1:" + server.getAddress().getPort())
+                    .limit(LimitConfig.builder().initialRps(100).maxRps(100).burst(100).maxInFlight(1).build())
+                    .timeouts(Timeouts.builder().attempt(Duration.ofSeconds(5)).total(Duration.ofSeconds(5)).build()).build();
+            var transport = new TransportStage(spec, mesh.context());
+            var slow = new Exchange(spec, mesh.context(), dev.gauntlet.mesh.call.MeshRequest.get("/slow"));
+            slow.deadline(time.instant().plusSeconds(5));
+            Thread first = Thread.ofVirtual().start(() -> transport.handle(slow, null));
+            await().atMost(Duration.ofSeconds(5)).until(() -> arrived.get() == 1);
+
+            // As many calls as the queue holds (WAITERS_PER_LANE for the one lane) are parked on it: their threads wait.
+            var waited = new java.util.concurrent.ConcurrentLinkedQueue<Outcome>();
+            var waiters = new java.util.ArrayList<Thread>();
+            for (int i = 0; i < TransportStage.WAITERS_PER_LANE; i++) {
+                var waiter = new Exchange(spec, mesh.context(), dev.gauntlet.mesh.call.MeshRequest.get("/slow"));
+                waiter.deadline(time.instant().plusSeconds(5));
+                waiters.add(Thread.ofVirtual().start(() -> waited.add(transport.handle(waiter, null))));
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> waiters.stream().allMatch(t -> t.getState() == Thread.State.WAITING
+                    || t.getState() == Thread.State.TIMED_WAITING));
+
+            var third = new Exchange(spec, mesh.context(), dev.gauntlet.mesh.call.MeshRequest.get("/slow"));
+            third.deadline(time.instant().plusSeconds(5));
+            Duration before = time.slept();
+            Outcome refused = transport.handle(third, null);
+            assertThat(refused).isInstanceOfSatisfying(Outcome.Failure.class, f -> {
+                assertThat(f.errorClass()).isEqualTo(ErrorClass.rate_limit);
+                assertThat(f.message()).contains(TransportStage.WAITERS_PER_LANE + " calls already wait");
+            });
+            // The clock never moves in this test: a call that waited for its deadline would never have come back.
+            assertThat(time.slept()).as("refused at once, not after waiting").isEqualTo(before);
+            assertThat(third.attempts()).isEmpty();
+
+            release.countDown();
+            first.join(Duration.ofSeconds(5));
+            for (Thread t : waiters) t.join(Duration.ofSeconds(10));
+            assertThat(waited).as("each waiting call got the lane once it was free").hasSize(TransportStage.WAITERS_PER_LANE)
+                    .allMatch(o -> o instanceof Outcome.Success);
+            assertThat(arrived.get()).isEqualTo(1 + TransportStage.WAITERS_PER_LANE);
+        } finally {
+            server.stop(0);
+        }
+    }
+}

@@ -1,20 +1,23 @@
 package dev.gauntlet.mesh;
 
+import dev.gauntlet.mesh.call.MeshException;
+import dev.gauntlet.mesh.call.MeshRequest;
+import dev.gauntlet.mesh.call.MeshResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.gauntlet.mesh.pipeline.AuthStage;
-import dev.gauntlet.mesh.pipeline.CircuitStage;
-import dev.gauntlet.mesh.pipeline.DeadlineStage;
-import dev.gauntlet.mesh.pipeline.DriftMappingStage;
+import dev.gauntlet.mesh.internal.auth.AuthStage;
+import dev.gauntlet.mesh.internal.circuit.CircuitStage;
+import dev.gauntlet.mesh.internal.transport.DeadlineStage;
+import dev.gauntlet.mesh.internal.drift.DriftMappingStage;
 import dev.gauntlet.mesh.pipeline.Exchange;
-import dev.gauntlet.mesh.pipeline.IdempotencyStage;
-import dev.gauntlet.mesh.pipeline.ObserveStage;
+import dev.gauntlet.mesh.internal.idempotency.IdempotencyStage;
+import dev.gauntlet.mesh.internal.metrics.ObserveStage;
 import dev.gauntlet.mesh.pipeline.Outcome;
 import dev.gauntlet.mesh.pipeline.Pipeline;
-import dev.gauntlet.mesh.pipeline.RateLimitStage;
-import dev.gauntlet.mesh.pipeline.RetryStage;
-import dev.gauntlet.mesh.pipeline.StaleReadStage;
-import dev.gauntlet.mesh.pipeline.TransportStage;
+import dev.gauntlet.mesh.internal.limit.RateLimitStage;
+import dev.gauntlet.mesh.internal.retry.RetryStage;
+import dev.gauntlet.mesh.internal.circuit.StaleReadStage;
+import dev.gauntlet.mesh.internal.transport.TransportStage;
 import dev.gauntlet.mesh.vendor.BodyEncoding;
 import dev.gauntlet.mesh.vendor.Reader;
 import java.nio.charset.StandardCharsets;
@@ -33,12 +36,12 @@ public final class Connector {
     private final MeshContext context;
     private final Pipeline pipeline;
     private final Pipeline replayPipeline;
-    private final dev.gauntlet.mesh.limit.TenantCap tenants;
+    private final dev.gauntlet.mesh.internal.limit.TenantCap tenants;
 
     Connector(ConnectorSpec spec, MeshContext context) {
         this.spec = spec;
         this.context = context;
-        this.tenants = new dev.gauntlet.mesh.limit.TenantCap(spec.limit().maxTenants(), spec.tenants());
+        this.tenants = new dev.gauntlet.mesh.internal.limit.TenantCap(spec.limit().maxTenants(), spec.tenants());
         // The retry stage reads plain writes back through this connector's own pipeline (its credentials and limits).
         this.pipeline = standardPipeline(spec, context, this::call);
         this.replayPipeline = replayPipeline(pipeline, spec, context, this::call);

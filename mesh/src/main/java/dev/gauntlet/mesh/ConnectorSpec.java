@@ -1,5 +1,7 @@
 package dev.gauntlet.mesh;
 
+import dev.gauntlet.mesh.call.Checks;
+import dev.gauntlet.mesh.call.Timeouts;
 import dev.gauntlet.mesh.auth.AuthConfig;
 import dev.gauntlet.mesh.circuit.CircuitConfig;
 import dev.gauntlet.mesh.classify.Rule;

@@ -1,13 +1,15 @@
 package dev.gauntlet.mesh;
 
+import dev.gauntlet.mesh.call.Checks;
+import dev.gauntlet.mesh.call.Secrets;
 import dev.gauntlet.mesh.egress.EgressPolicy;
-import dev.gauntlet.mesh.dlq.DeadLetters;
-import dev.gauntlet.mesh.dlq.DlqService;
-import dev.gauntlet.mesh.dlq.Replayer;
+import dev.gauntlet.mesh.internal.dlq.DeadLetters;
+import dev.gauntlet.mesh.internal.dlq.DlqService;
+import dev.gauntlet.mesh.internal.dlq.Replayer;
 import dev.gauntlet.mesh.event.EventBus;
 import dev.gauntlet.mesh.metrics.MeshMetrics;
-import dev.gauntlet.mesh.metrics.MetricsRoller;
-import dev.gauntlet.mesh.store.MemoryStore;
+import dev.gauntlet.mesh.internal.metrics.MetricsRoller;
+import dev.gauntlet.mesh.internal.store.MemoryStore;
 import dev.gauntlet.mesh.store.Store;
 import dev.gauntlet.mesh.time.Sleeper;
 import java.net.http.HttpClient;

@@ -1,8 +1,8 @@
 package dev.gauntlet.mesh;
 
-import dev.gauntlet.mesh.dlq.DeadLetters;
+import dev.gauntlet.mesh.internal.dlq.DeadLetters;
 import dev.gauntlet.mesh.event.EventBus;
-import dev.gauntlet.mesh.idempotency.InFlightWrites;
+import dev.gauntlet.mesh.internal.idempotency.InFlightWrites;
 import dev.gauntlet.mesh.metrics.MeshMetrics;
 import dev.gauntlet.mesh.store.Store;
 import dev.gauntlet.mesh.time.Sleeper;

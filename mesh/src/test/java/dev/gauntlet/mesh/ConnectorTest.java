@@ -1,9 +1,11 @@
 package dev.gauntlet.mesh;
 
+import dev.gauntlet.mesh.call.MeshException;
+import dev.gauntlet.mesh.call.MeshResponse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gauntlet.mesh.classify.ErrorClass;
+import dev.gauntlet.mesh.call.ErrorClass;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,6 +1,6 @@
 package dev.gauntlet.server;
 
-import dev.gauntlet.mesh.classify.ErrorClass;
+import dev.gauntlet.mesh.call.ErrorClass;
 import dev.gauntlet.mesh.dlq.DlqState;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;

@@ -27,12 +27,12 @@ public final class Json {
     private Json() {}
 
     /**
-     * The value as JSON, every configured secret value masked ({@link dev.gauntlet.mesh.Secrets#mask}): API answers,
+     * The value as JSON, every configured secret value masked ({@link dev.gauntlet.mesh.call.Secrets#mask}): API answers,
      * recent errors, DLQ entries and the event stream are all written here.
      */
     public static String write(Object value) {
         try {
-            return dev.gauntlet.mesh.Secrets.mask(MAPPER.writeValueAsString(value));
+            return dev.gauntlet.mesh.call.Secrets.mask(MAPPER.writeValueAsString(value));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("cannot write the answer as JSON: " + e.getOriginalMessage(), e);
         }

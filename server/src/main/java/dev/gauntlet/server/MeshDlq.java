@@ -1,11 +1,11 @@
 package dev.gauntlet.server;
 
-import dev.gauntlet.mesh.Attempt;
+import dev.gauntlet.mesh.call.Attempt;
 import dev.gauntlet.mesh.Mesh;
-import dev.gauntlet.mesh.classify.ErrorClass;
+import dev.gauntlet.mesh.call.ErrorClass;
 import dev.gauntlet.mesh.dlq.DlqEntry;
 import dev.gauntlet.mesh.dlq.DlqFilter;
-import dev.gauntlet.mesh.dlq.DlqService;
+import dev.gauntlet.mesh.internal.dlq.DlqService;
 import dev.gauntlet.mesh.dlq.DlqState;
 import dev.gauntlet.mesh.dlq.DlqStats;
 import java.util.ArrayList;

@@ -1,13 +1,13 @@
 package dev.gauntlet.server;
 
-import dev.gauntlet.mesh.Secrets;
-import dev.gauntlet.mesh.Attempt;
+import dev.gauntlet.mesh.call.Secrets;
+import dev.gauntlet.mesh.call.Attempt;
 import dev.gauntlet.mesh.Connector;
-import dev.gauntlet.mesh.MeshException;
+import dev.gauntlet.mesh.call.MeshException;
 import dev.gauntlet.mesh.Mesh;
-import dev.gauntlet.mesh.MeshRequest;
-import dev.gauntlet.mesh.MeshResponse;
-import dev.gauntlet.mesh.classify.ErrorClass;
+import dev.gauntlet.mesh.call.MeshRequest;
+import dev.gauntlet.mesh.call.MeshResponse;
+import dev.gauntlet.mesh.call.ErrorClass;
 import dev.gauntlet.mesh.pipeline.Exchange;
 import dev.gauntlet.mesh.pipeline.Outcome;
 import dev.gauntlet.mesh.store.StoreUnavailable;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gauntlet.mesh.dlq.DlqEntry;
 import dev.gauntlet.mesh.dlq.DlqState;
-import dev.gauntlet.mesh.store.SqliteStore;
+import dev.gauntlet.mesh.internal.store.SqliteStore;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -8,7 +8,7 @@ import dev.gauntlet.farm.FarmConfig;
 import dev.gauntlet.farm.FarmServer;
 import dev.gauntlet.mesh.dlq.DlqEntry;
 import dev.gauntlet.mesh.dlq.DlqState;
-import dev.gauntlet.mesh.store.SqliteStore;
+import dev.gauntlet.mesh.internal.store.SqliteStore;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gauntlet.mesh.store.CompetingLock;
-import dev.gauntlet.mesh.store.SqliteStore;
+import dev.gauntlet.mesh.internal.store.SqliteStore;
 import dev.gauntlet.mesh.store.TmpfsMount;
 import java.net.URI;
 import java.net.http.HttpRequest;

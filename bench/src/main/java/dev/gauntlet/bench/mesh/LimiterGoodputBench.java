@@ -2,11 +2,11 @@ package dev.gauntlet.bench.mesh;
 
 import dev.gauntlet.farm.FarmConfig;
 import dev.gauntlet.farm.FarmServer;
-import dev.gauntlet.mesh.Attempt;
+import dev.gauntlet.mesh.call.Attempt;
 import dev.gauntlet.mesh.Connector;
 import dev.gauntlet.mesh.ConnectorSpec;
 import dev.gauntlet.mesh.Mesh;
-import dev.gauntlet.mesh.MeshException;
+import dev.gauntlet.mesh.call.MeshException;
 import dev.gauntlet.mesh.limit.LimitConfig;
 import dev.gauntlet.mesh.limit.LimitLearned;
 import dev.gauntlet.mesh.limit.RateAdjusted;

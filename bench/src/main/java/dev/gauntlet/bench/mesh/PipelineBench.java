@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gauntlet.mesh.Connector;
 import dev.gauntlet.mesh.ConnectorSpec;
 import dev.gauntlet.mesh.Mesh;
-import dev.gauntlet.mesh.MeshResponse;
+import dev.gauntlet.mesh.call.MeshResponse;
 import dev.gauntlet.mesh.limit.LimitConfig;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -6,7 +6,7 @@ import dev.gauntlet.farm.FarmServer;
 import dev.gauntlet.mesh.Connector;
 import dev.gauntlet.mesh.ConnectorSpec;
 import dev.gauntlet.mesh.Mesh;
-import dev.gauntlet.mesh.MeshException;
+import dev.gauntlet.mesh.call.MeshException;
 import dev.gauntlet.mesh.circuit.CircuitConfig;
 import dev.gauntlet.mesh.limit.LimitConfig;
 import java.net.URI;

@@ -6,7 +6,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxy;
-import dev.gauntlet.mesh.Secrets;
+import dev.gauntlet.mesh.call.Secrets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

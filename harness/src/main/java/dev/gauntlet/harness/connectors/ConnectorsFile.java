@@ -1,6 +1,6 @@
 package dev.gauntlet.harness.connectors;
 
-import dev.gauntlet.mesh.Secrets;
+import dev.gauntlet.mesh.call.Secrets;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.gauntlet.mesh.ConnectorSpec;
-import dev.gauntlet.mesh.Timeouts;
+import dev.gauntlet.mesh.call.Timeouts;
 import dev.gauntlet.mesh.auth.AuthConfig;
 import dev.gauntlet.mesh.circuit.CircuitConfig;
 import dev.gauntlet.mesh.dlq.DlqConfig;

@@ -2,9 +2,9 @@ package dev.gauntlet.harness.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gauntlet.mesh.Connector;
-import dev.gauntlet.mesh.MeshException;
-import dev.gauntlet.mesh.MeshRequest;
-import dev.gauntlet.mesh.MeshResponse;
+import dev.gauntlet.mesh.call.MeshException;
+import dev.gauntlet.mesh.call.MeshRequest;
+import dev.gauntlet.mesh.call.MeshResponse;
 import java.util.Map;
 
 /** Workflows' calls through a mesh connector. */

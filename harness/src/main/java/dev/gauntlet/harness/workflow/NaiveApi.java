@@ -7,7 +7,7 @@ import dev.gauntlet.mesh.Forms;
 import dev.gauntlet.mesh.vendor.BodyEncoding;
 import dev.gauntlet.mesh.auth.AuthConfig;
 import dev.gauntlet.mesh.auth.TokenEndpoint;
-import dev.gauntlet.mesh.retry.RetryAfter;
+import dev.gauntlet.mesh.classify.RetryAfter;
 import dev.gauntlet.mesh.time.Sleeper;
 import java.io.IOException;
 import java.net.http.HttpClient;

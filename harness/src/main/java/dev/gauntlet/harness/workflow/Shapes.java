@@ -1,7 +1,7 @@
 package dev.gauntlet.harness.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.gauntlet.mesh.vendor.builtin.GitHubVendor;
+import dev.gauntlet.mesh.internal.vendor.GitHubVendor;
 import java.util.List;
 import java.util.Map;
 

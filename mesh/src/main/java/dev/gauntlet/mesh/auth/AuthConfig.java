@@ -1,6 +1,6 @@
 package dev.gauntlet.mesh.auth;
 
-import dev.gauntlet.mesh.Checks;
+import dev.gauntlet.mesh.call.Checks;
 import java.time.Duration;
 import java.util.Map;
 

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gauntlet.mesh.classify.Classifier;
-import dev.gauntlet.mesh.classify.ErrorClass;
-import dev.gauntlet.mesh.retry.RetryAfter;
+import dev.gauntlet.mesh.call.ErrorClass;
+import dev.gauntlet.mesh.classify.RetryAfter;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -25,12 +25,12 @@ import java.util.StringJoiner;
  */
 public final class TokenEndpoint {
 
-    static final String REFRESH_GRANT = "refresh_token";
+    public static final String REFRESH_GRANT = "refresh_token";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Classifier IO = Classifier.common();
 
     /** What a token request gave. */
-    sealed interface Answer permits Granted, TokenState.Failed {}
+    public sealed interface Answer permits Granted, TokenState.Failed {}
 
     /**
      * A token response.
@@ -38,7 +38,7 @@ public final class TokenEndpoint {
      * @param refreshToken null when none was issued
      * @param expiresIn    null when the answer had no (usable) expires_in, e.g. Salesforce
      */
-    record Granted(String accessToken, String refreshToken, Duration expiresIn) implements Answer {
+    public record Granted(String accessToken, String refreshToken, Duration expiresIn) implements Answer {
         @Override
         public String toString() {
             return "Granted[expiresIn=" + expiresIn + ", refreshToken=" + (refreshToken == null ? "none" : "***") + "]";
@@ -50,12 +50,12 @@ public final class TokenEndpoint {
     private final InstantSource clock;
     private final Classifier vendor;
 
-    TokenEndpoint(AuthConfig.OAuth2 config, HttpClient http, InstantSource clock) {
+    public TokenEndpoint(AuthConfig.OAuth2 config, HttpClient http, InstantSource clock) {
         this(config, http, clock, IO);
     }
 
     /** With the connector's classifier, so a vendor's own rate-limit or outage answer is told from a refusal. */
-    TokenEndpoint(AuthConfig.OAuth2 config, HttpClient http, InstantSource clock, Classifier vendor) {
+    public TokenEndpoint(AuthConfig.OAuth2 config, HttpClient http, InstantSource clock, Classifier vendor) {
         this.config = config;
         this.http = http;
         this.clock = clock;
@@ -74,7 +74,7 @@ public final class TokenEndpoint {
     }
 
     /** The configured grant: client_credentials, or password (client id/secret as username or email and password). */
-    Answer primary(Duration timeout) {
+    public Answer primary(Duration timeout) {
         var fields = new LinkedHashMap<String, String>();
         if (config.grant().equals("password") && config.jsonBody()) {
             // GoTrue's password grant body: {"email","password"}.
@@ -92,7 +92,7 @@ public final class TokenEndpoint {
     }
 
     /** RFC 6749 §6: exchange a refresh token (GoTrue: {"refresh_token"} only; forms also carry the client). */
-    Answer refresh(String refreshToken, Duration timeout) {
+    public Answer refresh(String refreshToken, Duration timeout) {
         var fields = new LinkedHashMap<String, String>();
         fields.put("refresh_token", refreshToken);
         if (!config.jsonBody()) {
@@ -157,7 +157,7 @@ public final class TokenEndpoint {
         if (status >= 500) return new TokenState.Failed(ErrorClass.server_error, status, message, null);
         // A vendor's rate-limit signal on its token endpoint (Salesforce's 403 REQUEST_LIMIT_EXCEEDED, GitHub's 403 with
         // x-ratelimit-remaining 0) says "later", not "never": it must not be taken for refused credentials.
-        var answer = new dev.gauntlet.mesh.MeshResponse(status, headerMap(header), body, null, null, false);
+        var answer = new dev.gauntlet.mesh.call.MeshResponse(status, headerMap(header), body, null, null, false);
         Classifier.Verdict verdict = vendor.judge(answer, clock.instant());
         if (verdict.errorClass() == ErrorClass.rate_limit) return new TokenState.Failed(ErrorClass.rate_limit, status, message, verdict.retryAfter());
         // 400/401/403 from a token endpoint (invalid_client, invalid_grant, a spent refresh token, wrong password,

@@ -1,6 +1,7 @@
 package dev.gauntlet.mesh.auth;
 
-import dev.gauntlet.mesh.classify.ErrorClass;
+import dev.gauntlet.mesh.internal.auth.RefreshTrigger;
+import dev.gauntlet.mesh.call.ErrorClass;
 import dev.gauntlet.mesh.event.MeshEvent;
 import java.time.Instant;
 

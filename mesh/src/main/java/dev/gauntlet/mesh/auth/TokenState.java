@@ -1,6 +1,6 @@
 package dev.gauntlet.mesh.auth;
 
-import dev.gauntlet.mesh.classify.ErrorClass;
+import dev.gauntlet.mesh.call.ErrorClass;
 import java.time.Duration;
 import java.time.Instant;
 

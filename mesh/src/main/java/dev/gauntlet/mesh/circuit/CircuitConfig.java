@@ -1,6 +1,6 @@
 package dev.gauntlet.mesh.circuit;
 
-import dev.gauntlet.mesh.Checks;
+import dev.gauntlet.mesh.call.Checks;
 import java.time.Duration;
 
 /**

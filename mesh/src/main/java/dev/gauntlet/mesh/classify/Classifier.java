@@ -1,7 +1,8 @@
 package dev.gauntlet.mesh.classify;
 
-import dev.gauntlet.mesh.MeshResponse;
-import dev.gauntlet.mesh.retry.RetryAfter;
+import dev.gauntlet.mesh.call.ErrorClass;
+import dev.gauntlet.mesh.call.MeshResponse;
+import dev.gauntlet.mesh.classify.RetryAfter;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpTimeoutException;

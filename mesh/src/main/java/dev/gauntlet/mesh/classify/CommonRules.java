@@ -1,11 +1,11 @@
 package dev.gauntlet.mesh.classify;
 
-import static dev.gauntlet.mesh.classify.ErrorClass.auth_expired;
-import static dev.gauntlet.mesh.classify.ErrorClass.client_error;
-import static dev.gauntlet.mesh.classify.ErrorClass.invalid_creds;
-import static dev.gauntlet.mesh.classify.ErrorClass.rate_limit;
-import static dev.gauntlet.mesh.classify.ErrorClass.server_error;
-import static dev.gauntlet.mesh.classify.ErrorClass.timeout;
+import static dev.gauntlet.mesh.call.ErrorClass.auth_expired;
+import static dev.gauntlet.mesh.call.ErrorClass.client_error;
+import static dev.gauntlet.mesh.call.ErrorClass.invalid_creds;
+import static dev.gauntlet.mesh.call.ErrorClass.rate_limit;
+import static dev.gauntlet.mesh.call.ErrorClass.server_error;
+import static dev.gauntlet.mesh.call.ErrorClass.timeout;
 
 import dev.gauntlet.mesh.classify.WaitHeader.Format;
 import java.util.List;

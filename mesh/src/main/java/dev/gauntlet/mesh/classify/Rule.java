@@ -1,5 +1,6 @@
 package dev.gauntlet.mesh.classify;
 
+import dev.gauntlet.mesh.call.ErrorClass;
 import java.util.Locale;
 import java.util.Objects;
 

@@ -1,6 +1,6 @@
 package dev.gauntlet.mesh.dlq;
 
-import dev.gauntlet.mesh.Checks;
+import dev.gauntlet.mesh.call.Checks;
 import java.time.Duration;
 
 /**
@@ -48,8 +48,8 @@ public record DlqConfig(double replayRps, Duration baseDelay, int maxReplays, Du
      * How old an entry parked after {@code failure} must be before a read-back that does not find it is conclusive.
      * A timeout, or no failure at all (null: in flight when the process stopped), may still be carried out upstream.
      */
-    public Duration settleAfter(dev.gauntlet.mesh.classify.ErrorClass failure) {
-        if (failure != null && failure != dev.gauntlet.mesh.classify.ErrorClass.timeout) return readBackAfter;
+    public Duration settleAfter(dev.gauntlet.mesh.call.ErrorClass failure) {
+        if (failure != null && failure != dev.gauntlet.mesh.call.ErrorClass.timeout) return readBackAfter;
         return inFlightFor.compareTo(readBackAfter) > 0 ? inFlightFor : readBackAfter;
     }
 }

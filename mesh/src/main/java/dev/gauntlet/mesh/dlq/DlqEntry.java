@@ -1,8 +1,8 @@
 package dev.gauntlet.mesh.dlq;
 
-import dev.gauntlet.mesh.Attempt;
-import dev.gauntlet.mesh.MeshRequest;
-import dev.gauntlet.mesh.classify.ErrorClass;
+import dev.gauntlet.mesh.call.Attempt;
+import dev.gauntlet.mesh.call.MeshRequest;
+import dev.gauntlet.mesh.call.ErrorClass;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +11,7 @@ import java.util.Objects;
 /**
  * A parked write with everything needed to replay and to understand it.
  *
- * @param headers        the request's headers, secrets removed ({@link dev.gauntlet.mesh.Secrets})
+ * @param headers        the request's headers, secrets removed ({@link dev.gauntlet.mesh.call.Secrets})
  * @param attempts       every attempt: the live call's, then each replay's
  * @param errorClass     the failure that parked it or failed its last replay; null when recovered from a crash mid-call
  * @param schemaVersion  the version of this entry's stored form ({@link #SCHEMA_VERSION}), so later code can read old entries

@@ -1,6 +1,6 @@
 package dev.gauntlet.mesh.dlq;
 
-import dev.gauntlet.mesh.classify.ErrorClass;
+import dev.gauntlet.mesh.call.ErrorClass;
 
 /**
  * Which entries to list: {@code connector}, {@code state} and {@code errorClass} null for any; newest first, at most
@@ -10,7 +10,7 @@ public record DlqFilter(String connector, DlqState state, ErrorClass errorClass,
     public static final DlqFilter ALL = new DlqFilter(null, null, 1000);
 
     public DlqFilter {
-        dev.gauntlet.mesh.Checks.atLeast("dlq.filter.limit", 1, limit);
+        dev.gauntlet.mesh.call.Checks.atLeast("dlq.filter.limit", 1, limit);
     }
 
     /** Any error class. */

@@ -1,6 +1,6 @@
 package dev.gauntlet.mesh.drift;
 
-import dev.gauntlet.mesh.Checks;
+import dev.gauntlet.mesh.call.Checks;
 import java.util.Map;
 
 /**

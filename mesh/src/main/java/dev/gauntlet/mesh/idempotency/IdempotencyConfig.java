@@ -1,7 +1,7 @@
 package dev.gauntlet.mesh.idempotency;
 
-import dev.gauntlet.mesh.Checks;
-import dev.gauntlet.mesh.MeshRequest;
+import dev.gauntlet.mesh.call.Checks;
+import dev.gauntlet.mesh.call.MeshRequest;
 import dev.gauntlet.mesh.vendor.Vendor;
 import java.util.List;
 

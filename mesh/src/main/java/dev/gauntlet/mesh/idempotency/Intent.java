@@ -7,7 +7,7 @@ import java.util.Objects;
 /**
  * A keyed write as recorded before its first attempt: enough to replay it after a crash with the same key.
  *
- * @param headers the request's headers with secrets removed (see {@link dev.gauntlet.mesh.Secrets})
+ * @param headers the request's headers with secrets removed (see {@link dev.gauntlet.mesh.call.Secrets})
  */
 public record Intent(String key, String connector, String tenant, String method, String path, Map<String, String> headers,
                      byte[] body, String contentType, String opId, IntentState state, Instant createdAt, Instant updatedAt) {

@@ -1,6 +1,6 @@
 package dev.gauntlet.mesh.limit;
 
-import dev.gauntlet.mesh.Checks;
+import dev.gauntlet.mesh.call.Checks;
 
 /**
  * The adaptive token bucket of a connector (one per tenant): starts at {@code initialRps}, never leaves

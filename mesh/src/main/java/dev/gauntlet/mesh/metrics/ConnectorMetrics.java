@@ -1,7 +1,7 @@
 package dev.gauntlet.mesh.metrics;
 
-import dev.gauntlet.mesh.Attempt;
-import dev.gauntlet.mesh.classify.ErrorClass;
+import dev.gauntlet.mesh.call.Attempt;
+import dev.gauntlet.mesh.call.ErrorClass;
 import dev.gauntlet.mesh.pipeline.Outcome;
 import java.time.Instant;
 import java.util.EnumMap;

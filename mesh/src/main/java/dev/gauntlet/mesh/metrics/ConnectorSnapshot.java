@@ -1,6 +1,6 @@
 package dev.gauntlet.mesh.metrics;
 
-import dev.gauntlet.mesh.classify.ErrorClass;
+import dev.gauntlet.mesh.call.ErrorClass;
 import java.util.Map;
 
 /**

@@ -1,6 +1,7 @@
 package dev.gauntlet.mesh.metrics;
 
-import dev.gauntlet.mesh.classify.ErrorClass;
+import dev.gauntlet.mesh.internal.metrics.MetricsRoller;
+import dev.gauntlet.mesh.call.ErrorClass;
 import dev.gauntlet.mesh.event.EventBus;
 import dev.gauntlet.mesh.event.MeshEvent;
 import java.time.InstantSource;
@@ -133,7 +134,7 @@ public final class MeshMetrics {
     }
 
     /** Roll-up rows of every connector that did something since the last roll-up. */
-    List<MetricRollup> rollUp(java.time.Instant second) {
+    public List<MetricRollup> rollUp(java.time.Instant second) {
         List<MetricRollup> rows = new ArrayList<>();
         for (ConnectorMetrics m : connectors.values()) {
             if (m.connector().equals(MetricsSnapshot.OVERALL)) continue;

@@ -1,9 +1,9 @@
 package dev.gauntlet.mesh.pipeline;
 
-import dev.gauntlet.mesh.Attempt;
+import dev.gauntlet.mesh.call.Attempt;
 import dev.gauntlet.mesh.ConnectorSpec;
 import dev.gauntlet.mesh.MeshContext;
-import dev.gauntlet.mesh.MeshRequest;
+import dev.gauntlet.mesh.call.MeshRequest;
 import dev.gauntlet.mesh.vendor.WriteForm;
 import java.time.Instant;
 import java.util.ArrayList;

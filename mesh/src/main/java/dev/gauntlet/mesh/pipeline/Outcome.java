@@ -1,7 +1,7 @@
 package dev.gauntlet.mesh.pipeline;
 
-import dev.gauntlet.mesh.MeshResponse;
-import dev.gauntlet.mesh.classify.ErrorClass;
+import dev.gauntlet.mesh.call.MeshResponse;
+import dev.gauntlet.mesh.call.ErrorClass;
 import java.time.Duration;
 
 /** What one pass down the chain produced: a response, or a classified failure. Decisions are values, not exceptions. */

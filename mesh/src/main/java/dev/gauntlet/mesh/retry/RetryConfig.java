@@ -1,6 +1,7 @@
 package dev.gauntlet.mesh.retry;
 
-import dev.gauntlet.mesh.Checks;
+import dev.gauntlet.mesh.internal.retry.RetryBudget;
+import dev.gauntlet.mesh.call.Checks;
 import java.time.Duration;
 
 /**

@@ -1,6 +1,6 @@
 package dev.gauntlet.mesh.retry;
 
-import dev.gauntlet.mesh.classify.ErrorClass;
+import dev.gauntlet.mesh.call.ErrorClass;
 import dev.gauntlet.mesh.event.MeshEvent;
 import java.time.Instant;
 

@@ -1,6 +1,6 @@
 package dev.gauntlet.mesh.vendor;
 
-import dev.gauntlet.mesh.MeshResponse;
+import dev.gauntlet.mesh.call.MeshResponse;
 
 /** What a read-back found out about a write of unknown outcome. Decisions are values. */
 public sealed interface ReadBack permits ReadBack.Found, ReadBack.Missing, ReadBack.Unknown {

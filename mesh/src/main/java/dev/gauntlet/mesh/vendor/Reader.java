@@ -1,8 +1,8 @@
 package dev.gauntlet.mesh.vendor;
 
-import dev.gauntlet.mesh.MeshException;
-import dev.gauntlet.mesh.MeshRequest;
-import dev.gauntlet.mesh.MeshResponse;
+import dev.gauntlet.mesh.call.MeshException;
+import dev.gauntlet.mesh.call.MeshRequest;
+import dev.gauntlet.mesh.call.MeshResponse;
 
 /** Sends a read through the connector's pipeline (credentials, limits, retries) for a read-back. */
 @FunctionalInterface

@@ -1,7 +1,7 @@
 package dev.gauntlet.mesh.vendor;
 
-import dev.gauntlet.mesh.MeshRequest;
-import dev.gauntlet.mesh.MeshResponse;
+import dev.gauntlet.mesh.call.MeshRequest;
+import dev.gauntlet.mesh.call.MeshResponse;
 import dev.gauntlet.mesh.classify.Classifier;
 import dev.gauntlet.mesh.classify.CommonRules;
 import dev.gauntlet.mesh.classify.Rule;

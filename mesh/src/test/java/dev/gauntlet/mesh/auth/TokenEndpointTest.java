@@ -3,7 +3,7 @@ package dev.gauntlet.mesh.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gauntlet.mesh.FakeTime;
-import dev.gauntlet.mesh.classify.ErrorClass;
+import dev.gauntlet.mesh.call.ErrorClass;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;

@@ -1,17 +1,18 @@
 package dev.gauntlet.mesh.classify;
 
-import static dev.gauntlet.mesh.classify.ErrorClass.auth_expired;
-import static dev.gauntlet.mesh.classify.ErrorClass.client_error;
-import static dev.gauntlet.mesh.classify.ErrorClass.invalid_creds;
-import static dev.gauntlet.mesh.classify.ErrorClass.network_error;
-import static dev.gauntlet.mesh.classify.ErrorClass.rate_limit;
-import static dev.gauntlet.mesh.classify.ErrorClass.server_error;
-import static dev.gauntlet.mesh.classify.ErrorClass.timeout;
+import dev.gauntlet.mesh.call.ErrorClass;
+import static dev.gauntlet.mesh.call.ErrorClass.auth_expired;
+import static dev.gauntlet.mesh.call.ErrorClass.client_error;
+import static dev.gauntlet.mesh.call.ErrorClass.invalid_creds;
+import static dev.gauntlet.mesh.call.ErrorClass.network_error;
+import static dev.gauntlet.mesh.call.ErrorClass.rate_limit;
+import static dev.gauntlet.mesh.call.ErrorClass.server_error;
+import static dev.gauntlet.mesh.call.ErrorClass.timeout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gauntlet.mesh.ConnectorSpec;
-import dev.gauntlet.mesh.MeshResponse;
+import dev.gauntlet.mesh.call.MeshResponse;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;

@@ -10,7 +10,7 @@ import dev.gauntlet.mesh.FakeTime;
 import dev.gauntlet.mesh.FarmFixture;
 import dev.gauntlet.mesh.Mesh;
 import dev.gauntlet.mesh.auth.AuthConfig;
-import dev.gauntlet.mesh.classify.ErrorClass;
+import dev.gauntlet.mesh.call.ErrorClass;
 import dev.gauntlet.mesh.event.MeshEvent;
 import dev.gauntlet.mesh.idempotency.IdempotencyConfig;
 import java.nio.charset.StandardCharsets;

@@ -8,7 +8,7 @@ import dev.gauntlet.mesh.Connector;
 import dev.gauntlet.mesh.ConnectorSpec;
 import dev.gauntlet.mesh.FarmFixture;
 import dev.gauntlet.mesh.Mesh;
-import dev.gauntlet.mesh.MeshResponse;
+import dev.gauntlet.mesh.call.MeshResponse;
 import dev.gauntlet.mesh.event.MeshEvent;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,24 +1,25 @@
 package dev.gauntlet.mesh.metrics;
 
+import dev.gauntlet.mesh.internal.metrics.MetricsRoller;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gauntlet.mesh.Attempt;
+import dev.gauntlet.mesh.call.Attempt;
 import dev.gauntlet.mesh.ConnectorSpec;
 import dev.gauntlet.mesh.FakeTime;
 import dev.gauntlet.mesh.MeshContext;
-import dev.gauntlet.mesh.MeshRequest;
-import dev.gauntlet.mesh.MeshResponse;
-import dev.gauntlet.mesh.classify.ErrorClass;
-import dev.gauntlet.mesh.dlq.MemoryDeadLetters;
+import dev.gauntlet.mesh.call.MeshRequest;
+import dev.gauntlet.mesh.call.MeshResponse;
+import dev.gauntlet.mesh.call.ErrorClass;
+import dev.gauntlet.mesh.internal.dlq.MemoryDeadLetters;
 import dev.gauntlet.mesh.event.EventBus;
 import dev.gauntlet.mesh.event.MeshEvent;
 import dev.gauntlet.mesh.pipeline.Chain;
 import dev.gauntlet.mesh.pipeline.Exchange;
-import dev.gauntlet.mesh.pipeline.ObserveStage;
+import dev.gauntlet.mesh.internal.metrics.ObserveStage;
 import dev.gauntlet.mesh.pipeline.Outcome;
 import dev.gauntlet.mesh.pipeline.Pipeline;
 import dev.gauntlet.mesh.pipeline.Stage;
-import dev.gauntlet.mesh.store.MemoryStore;
+import dev.gauntlet.mesh.internal.store.MemoryStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;

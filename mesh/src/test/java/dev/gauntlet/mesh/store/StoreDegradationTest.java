@@ -1,5 +1,6 @@
 package dev.gauntlet.mesh.store;
 
+import dev.gauntlet.mesh.internal.store.SqliteStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;

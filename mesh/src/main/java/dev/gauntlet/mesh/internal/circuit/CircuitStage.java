@@ -1,0 +1,70 @@
+package dev.gauntlet.mesh.internal.circuit;
+
+import dev.gauntlet.mesh.pipeline.Chain;
+import dev.gauntlet.mesh.pipeline.Exchange;
+import dev.gauntlet.mesh.pipeline.Outcome;
+import dev.gauntlet.mesh.pipeline.Stage;
+import dev.gauntlet.mesh.ConnectorSpec;
+import dev.gauntlet.mesh.MeshContext;
+import dev.gauntlet.mesh.call.MeshRequest;
+import dev.gauntlet.mesh.internal.circuit.ConnectorCircuits;
+import dev.gauntlet.mesh.call.ErrorClass;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Short-circuits calls while the breaker of the connector and tenant is open (Resilience4j) with circuit_open and no
+ * attempt (a read may then be answered stale, see {@link StaleReadStage}).
+ */
+public final class CircuitStage implements Stage {
+
+    private final String connector;
+    private final MeshContext context;
+    private final ConnectorCircuits circuits;
+
+    public CircuitStage(ConnectorSpec spec, MeshContext context) {
+        this(spec, context, new ConnectorCircuits(spec.id(), spec.circuit(), context));
+    }
+
+    /** The stage of a connector's DLQ replays: breakers of their own ({@link ConnectorCircuits#forReplays}). */
+    public static CircuitStage forReplays(ConnectorSpec spec, MeshContext context) {
+        return new CircuitStage(spec, context, ConnectorCircuits.forReplays(spec.id(), spec.circuit(), context));
+    }
+
+    private CircuitStage(ConnectorSpec spec, MeshContext context, ConnectorCircuits circuits) {
+        this.connector = spec.id();
+        this.context = context;
+        this.circuits = circuits;
+    }
+
+    @Override
+    public String name() {
+        return "circuit";
+    }
+
+    @Override
+    public Outcome handle(Exchange exchange, Chain next) {
+        MeshRequest request = exchange.request();
+        CircuitBreaker breaker = circuits.tenant(request.tenant());
+        if (!breaker.tryAcquirePermission()) {
+            return Outcome.Failure.of(ErrorClass.circuit_open, "circuit of " + connector + "/" + request.tenant()
+                    + " is " + breaker.getState().name().toLowerCase(java.util.Locale.ROOT) + " (failure rate "
+                    + breaker.getMetrics().getFailureRate() + " %); no attempt made");
+        }
+        long start = context.clock().millis();
+        Outcome outcome = next.proceed(exchange);
+        circuits.record(breaker, outcome, context.clock().millis() - start);
+        return outcome;
+    }
+
+    @Override
+    public Map<String, Object> status() {
+        return new LinkedHashMap<String, Object>(circuits.status());
+    }
+
+    /** The connector's breakers (tests, status API). */
+    public ConnectorCircuits circuits() {
+        return circuits;
+    }
+}

@@ -1,0 +1,61 @@
+package dev.gauntlet.mesh.internal.metrics;
+
+import dev.gauntlet.mesh.pipeline.Chain;
+import dev.gauntlet.mesh.pipeline.Exchange;
+import dev.gauntlet.mesh.pipeline.Outcome;
+import dev.gauntlet.mesh.pipeline.Stage;
+import dev.gauntlet.mesh.ConnectorSpec;
+import dev.gauntlet.mesh.MeshContext;
+import dev.gauntlet.mesh.metrics.ConnectorMetrics;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Times every logical call and counts it with its attempts (effective vs actual) and outcome class, lock-free (see
+ * {@link ConnectorMetrics}); the connector's share of the mesh's {@code MeshMetrics}.
+ */
+public final class ObserveStage implements Stage {
+
+    private final ConnectorMetrics metrics;
+    /** Calls that entered the pipeline and have no outcome yet (a run waits for them before its checker reads the ledger). */
+    private final java.util.concurrent.atomic.LongAdder inFlight = new java.util.concurrent.atomic.LongAdder();
+
+    public ObserveStage(ConnectorSpec spec, MeshContext context) {
+        this.metrics = context.metrics().connector(spec.id());
+    }
+
+    @Override
+    public String name() {
+        return "observe";
+    }
+
+    @Override
+    public Outcome handle(Exchange exchange, Chain next) {
+        // Latency by the monotonic nanosecond counter, as the transport times attempts: the injected clock gives
+        // instants (and allocates one per read), and a fake clock would make every call last zero.
+        long start = System.nanoTime();
+        inFlight.increment();
+        try {
+            Outcome outcome = next.proceed(exchange);
+            metrics.record(exchange.attempts(), outcome, System.nanoTime() - start);
+            return outcome;
+        } finally {
+            inFlight.decrement();
+        }
+    }
+
+    /** Calls, attempts and outcomes so far. */
+    @Override
+    public Map<String, Object> status() {
+        var s = metrics.snapshot(Map.of());
+        var out = new LinkedHashMap<String, Object>();
+        out.put("calls", s.calls());
+        out.put("in_flight", inFlight.sum());
+        out.put("succeeded", s.succeeded());
+        out.put("failed", s.failed());
+        out.put("attempts", s.attempts());
+        out.put("retries", s.retries());
+        out.put("p99_ms", s.latency().p99Ms());
+        return out;
+    }
+}

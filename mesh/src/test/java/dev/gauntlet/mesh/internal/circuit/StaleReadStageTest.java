@@ -1,0 +1,115 @@
+package dev.gauntlet.mesh.internal.circuit;
+
+import dev.gauntlet.mesh.pipeline.Chain;
+import dev.gauntlet.mesh.pipeline.Exchange;
+import dev.gauntlet.mesh.pipeline.Outcome;
+import dev.gauntlet.mesh.pipeline.Pipeline;
+import dev.gauntlet.mesh.pipeline.Stage;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gauntlet.mesh.ConnectorSpec;
+import dev.gauntlet.mesh.FakeTime;
+import dev.gauntlet.mesh.MeshContext;
+import dev.gauntlet.mesh.call.MeshRequest;
+import dev.gauntlet.mesh.call.MeshResponse;
+import dev.gauntlet.mesh.call.ErrorClass;
+import dev.gauntlet.mesh.internal.dlq.MemoryDeadLetters;
+import dev.gauntlet.mesh.event.EventBus;
+import dev.gauntlet.mesh.internal.store.MemoryStore;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/** A read the mesh gave up on because the upstream is unavailable is answered from its last good answer, marked stale. */
+class StaleReadStageTest {
+
+    final FakeTime time = new FakeTime();
+    final MeshContext context = new MeshContext(time, time, new EventBus(), new MemoryStore(), null, new MemoryDeadLetters(time));
+    Function<MeshRequest, Outcome> upstream = r -> ok("good " + r.path());
+    int sent;
+
+    static Outcome ok(String body) {
+        return new Outcome.Success(new MeshResponse(200, null, body.getBytes(StandardCharsets.UTF_8), null, null, false));
+    }
+
+    Outcome call(boolean staleReads, MeshRequest request) {
+        ConnectorSpec spec = ConnectorSpec.builder("api", "http://upstream.test").staleReads(staleReads).build();
+        Stage answer = new Stage() {
+            @Override
+            public String name() {
+                return "upstream";
+            }
+
+            @Override
+            public Outcome handle(Exchange exchange, Chain next) {
+                sent++;
+                return upstream.apply(exchange.request());
+            }
+        };
+        return pipeline(spec, answer).run(new Exchange(spec, context, request));
+    }
+
+    StaleReadStage stage;
+
+    Pipeline pipeline(ConnectorSpec spec, Stage answer) {
+        if (stage == null) stage = new StaleReadStage(spec);
+        return new Pipeline(List.of(stage, answer));
+    }
+
+    @Test
+    void shouldAnswerAReadStaleWhenTheUpstreamIsUnavailableAndFreshOtherwise() {
+        assertThat(call(true, MeshRequest.get("/a")).isSuccess()).isTrue();
+        for (ErrorClass unavailable : List.of(ErrorClass.circuit_open, ErrorClass.rate_limit, ErrorClass.server_error,
+                ErrorClass.network_error, ErrorClass.timeout)) {
+            upstream = r -> Outcome.Failure.of(unavailable, unavailable.name());
+            assertThat(call(true, MeshRequest.get("/a"))).as(unavailable.name()).isInstanceOfSatisfying(Outcome.Success.class, s -> {
+                assertThat(s.response().stale()).isTrue();
+                assertThat(new String(s.response().body(), StandardCharsets.UTF_8)).isEqualTo("good /a");
+            });
+        }
+        assertThat(stage.status()).containsEntry("stale_answers", 5L).containsEntry("stale_entries", 1);
+    }
+
+    @Test
+    void shouldNeverHideARefusalOfTheRequestItselfBehindAnOldAnswer() {
+        call(true, MeshRequest.get("/a"));
+        for (ErrorClass refusal : List.of(ErrorClass.client_error, ErrorClass.invalid_creds, ErrorClass.auth_expired)) {
+            upstream = r -> Outcome.Failure.of(refusal, refusal.name());
+            assertThat(call(true, MeshRequest.get("/a")).isSuccess()).as(refusal.name()).isFalse();
+        }
+    }
+
+    @Test
+    void shouldAnswerNothingStaleForAPathNeverAnsweredWellOrForAWriteOrWhenOff() {
+        call(true, MeshRequest.get("/a"));
+        upstream = r -> Outcome.Failure.of(ErrorClass.server_error, "503");
+        assertThat(call(true, MeshRequest.get("/b")).isSuccess()).isFalse();
+        assertThat(call(true, new MeshRequest("POST", "/a", null, "{}".getBytes(), "application/json", "op", null)).isSuccess()).isFalse();
+        stage = null;
+        assertThat(call(false, MeshRequest.get("/a")).isSuccess()).isFalse();
+    }
+
+    @Test
+    void shouldKeepAReadSentAsAPostApartByItsBody() {
+        ConnectorSpec mongo = ConnectorSpec.builder("m", "http://upstream.test").flavor("mongodb").staleReads(true).build();
+        stage = new StaleReadStage(mongo);
+        MeshRequest findA = new MeshRequest("POST", "/action/find", null, "{\"filter\":{\"a\":1}}".getBytes(), "application/json", null, null);
+        MeshRequest findB = new MeshRequest("POST", "/action/find", null, "{\"filter\":{\"b\":1}}".getBytes(), "application/json", null, null);
+        Stage up = new Stage() {
+            @Override
+            public String name() {
+                return "upstream";
+            }
+
+            @Override
+            public Outcome handle(Exchange exchange, Chain next) {
+                return upstream.apply(exchange.request());
+            }
+        };
+        new Pipeline(List.of(stage, up)).run(new Exchange(mongo, context, findA));
+        upstream = r -> Outcome.Failure.of(ErrorClass.timeout, "slow");
+        assertThat(new Pipeline(List.of(stage, up)).run(new Exchange(mongo, context, findA)).isSuccess()).isTrue();
+        assertThat(new Pipeline(List.of(stage, up)).run(new Exchange(mongo, context, findB)).isSuccess()).as("another filter").isFalse();
+    }
+}

@@ -8,20 +8,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gauntlet.mesh.internal.auth.AuthStage;
 import dev.gauntlet.mesh.internal.circuit.CircuitStage;
 import dev.gauntlet.mesh.internal.transport.DeadlineStage;
-import dev.gauntlet.mesh.internal.drift.DriftMappingStage;
 import dev.gauntlet.mesh.pipeline.Exchange;
-import dev.gauntlet.mesh.internal.idempotency.IdempotencyStage;
-import dev.gauntlet.mesh.internal.metrics.ObserveStage;
 import dev.gauntlet.mesh.pipeline.Outcome;
 import dev.gauntlet.mesh.pipeline.Pipeline;
-import dev.gauntlet.mesh.internal.limit.RateLimitStage;
 import dev.gauntlet.mesh.internal.retry.RetryStage;
 import dev.gauntlet.mesh.internal.circuit.StaleReadStage;
-import dev.gauntlet.mesh.internal.transport.TransportStage;
+import dev.gauntlet.mesh.dlq.DlqConfig;
+import dev.gauntlet.mesh.idempotency.IdempotencyConfig;
+import dev.gauntlet.mesh.internal.dlq.ReplayTarget;
 import dev.gauntlet.mesh.vendor.BodyEncoding;
+import dev.gauntlet.mesh.vendor.Vendor;
 import dev.gauntlet.mesh.vendor.Reader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.Map;
 
 /**
@@ -37,6 +37,7 @@ public final class Connector {
     private final Pipeline pipeline;
     private final Pipeline replayPipeline;
     private final dev.gauntlet.mesh.internal.limit.TenantCap tenants;
+    private final ReplayTarget replayTarget;
 
     Connector(ConnectorSpec spec, MeshContext context) {
         this.spec = spec;
@@ -45,6 +46,19 @@ public final class Connector {
         // The retry stage reads plain writes back through this connector's own pipeline (its credentials and limits).
         this.pipeline = standardPipeline(spec, context, this::call);
         this.replayPipeline = replayPipeline(pipeline, spec, context, this::call);
+        this.replayTarget = new ReplayTarget() {
+            @Override public String id() { return spec.id(); }
+            @Override public DlqConfig dlq() { return spec.dlq(); }
+            @Override public IdempotencyConfig idempotency() { return spec.idempotency(); }
+            @Override public Vendor vendor() { return spec.vendor(); }
+            @Override public MeshResponse call(MeshRequest request) { return Connector.this.call(request); }
+            @Override public MeshResponse replay(MeshRequest request, String key, String dlqId) { return Connector.this.replay(request, key, dlqId); }
+        };
+    }
+
+    /** This connector as the DLQ sees it. */
+    ReplayTarget replayTarget() {
+        return replayTarget;
     }
 
     /**
@@ -55,8 +69,8 @@ public final class Connector {
      */
     static Pipeline replayPipeline(Pipeline live, ConnectorSpec spec, MeshContext context, Reader reader) {
         return new Pipeline(live.stages().stream().map(s -> switch (s) {
-            case CircuitStage c -> CircuitStage.forReplays(spec, context);
-            case RetryStage r -> new RetryStage(spec, context, reader);
+            case CircuitStage c -> Stages.circuit(spec, context, true);
+            case RetryStage r -> Stages.retry(spec, context, reader, ThreadLocalRandom.current());
             default -> s;
         }).toList());
     }
@@ -67,16 +81,17 @@ public final class Connector {
      */
     static Pipeline standardPipeline(ConnectorSpec spec, MeshContext context, Reader reader) {
         return new Pipeline(List.of(
-                new ObserveStage(spec, context),
-                new IdempotencyStage(spec, context, reader),
-                new DeadlineStage(spec, context),
-                new StaleReadStage(spec),
-                new RetryStage(spec, context, reader),
-                new CircuitStage(spec, context),
-                new RateLimitStage(spec, context),
-                new AuthStage(spec, context),
-                new DriftMappingStage(spec, context),
-                new TransportStage(spec, context)));
+                Stages.observe(spec, context),
+                Stages.idempotency(spec, context, reader),
+                new DeadlineStage(spec.timeouts().total()),
+                new StaleReadStage(spec.staleReads()),
+                // ThreadLocalRandom.current() is safe to share: its methods use the calling thread's own state.
+                Stages.retry(spec, context, reader, ThreadLocalRandom.current()),
+                Stages.circuit(spec, context, false),
+                Stages.rateLimit(spec, context),
+                Stages.auth(spec, context),
+                Stages.drift(spec, context),
+                Stages.transport(spec, context)));
     }
 
     public String id() {
@@ -116,7 +131,12 @@ public final class Connector {
     /** Runs one logical call through the pipeline. */
     public MeshResponse call(MeshRequest request) {
         admit(request.tenant());
-        return run(new Exchange(spec, context, request));
+        return run(exchange(request));
+    }
+
+    /** A new exchange for a call of this connector (for callers that run {@link #pipeline()} themselves, like the proxy). */
+    public Exchange exchange(MeshRequest request) {
+        return new Exchange(request, context.clock().instant(), spec.idempotency().isWrite(request));
     }
 
     /**
@@ -135,7 +155,7 @@ public final class Connector {
      * can tell it from a new write; a failure updates entry {@code dlqId} rather than parking a new one.
      */
     public MeshResponse replay(MeshRequest request, String idempotencyKey, String dlqId) {
-        Exchange exchange = new Exchange(spec, context, request);
+        Exchange exchange = exchange(request);
         exchange.idempotencyKey(idempotencyKey);
         exchange.replayOf(dlqId);
         return run(replayPipeline, exchange);

@@ -113,7 +113,7 @@ final class ProxyRoutes {
             Json.reply(ctx, 429, out);
             return;
         }
-        Exchange exchange = new Exchange(connector.spec(), mesh.context(), request);
+        Exchange exchange = connector.exchange(request);
         Outcome outcome;
         try {
             outcome = connector.pipeline().run(exchange);

@@ -1,6 +1,6 @@
 package dev.gauntlet.mesh.auth;
 
-import dev.gauntlet.mesh.internal.auth.RefreshTrigger;
+import dev.gauntlet.mesh.auth.RefreshTrigger;
 import dev.gauntlet.mesh.event.MeshEvent;
 import java.time.Instant;
 

@@ -15,7 +15,7 @@ import dev.gauntlet.mesh.call.MeshException;
 import dev.gauntlet.mesh.call.MeshResponse;
 import dev.gauntlet.mesh.event.MeshEvent;
 import dev.gauntlet.mesh.call.MeshRequest;
-import dev.gauntlet.mesh.internal.idempotency.IdempotencyKeys;
+import dev.gauntlet.mesh.idempotency.IdempotencyKeys;
 import dev.gauntlet.mesh.idempotency.Intent;
 import dev.gauntlet.mesh.idempotency.IntentState;
 import dev.gauntlet.mesh.retry.RetryConfig;

@@ -4,8 +4,6 @@ import dev.gauntlet.mesh.pipeline.Chain;
 import dev.gauntlet.mesh.pipeline.Exchange;
 import dev.gauntlet.mesh.pipeline.Outcome;
 import dev.gauntlet.mesh.pipeline.Stage;
-import dev.gauntlet.mesh.ConnectorSpec;
-import dev.gauntlet.mesh.MeshContext;
 import dev.gauntlet.mesh.internal.auth.Authenticator;
 import java.util.Map;
 
@@ -17,8 +15,8 @@ public final class AuthStage implements Stage {
 
     private final Authenticator authenticator;
 
-    public AuthStage(ConnectorSpec spec, MeshContext context) {
-        this.authenticator = Authenticator.of(spec, context);
+    public AuthStage(Authenticator authenticator) {
+        this.authenticator = authenticator;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.gauntlet.mesh.internal.auth;
 
+import dev.gauntlet.mesh.auth.RefreshTrigger;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;

@@ -4,7 +4,6 @@ import dev.gauntlet.mesh.pipeline.Chain;
 import dev.gauntlet.mesh.pipeline.Exchange;
 import dev.gauntlet.mesh.pipeline.Outcome;
 import dev.gauntlet.mesh.pipeline.Stage;
-import dev.gauntlet.mesh.ConnectorSpec;
 import dev.gauntlet.mesh.call.MeshRequest;
 import dev.gauntlet.mesh.call.MeshResponse;
 import dev.gauntlet.mesh.internal.circuit.StaleResponses;
@@ -35,8 +34,9 @@ public final class StaleReadStage implements Stage {
     private final StaleResponses stale;
     private final LongAdder staleAnswers = new LongAdder();
 
-    public StaleReadStage(ConnectorSpec spec) {
-        this.on = spec.staleReads();
+    /** @param on the connector's {@code stale_reads} */
+    public StaleReadStage(boolean on) {
+        this.on = on;
         this.stale = on ? new StaleResponses(STALE_ENTRIES) : null;
     }
 

@@ -5,8 +5,6 @@ import dev.gauntlet.mesh.pipeline.Exchange;
 import dev.gauntlet.mesh.pipeline.Outcome;
 import dev.gauntlet.mesh.pipeline.Stage;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.gauntlet.mesh.ConnectorSpec;
-import dev.gauntlet.mesh.MeshContext;
 import dev.gauntlet.mesh.internal.drift.SchemaDrift;
 import java.util.Map;
 
@@ -15,8 +13,8 @@ public final class DriftMappingStage implements Stage {
 
     private final SchemaDrift drift;
 
-    public DriftMappingStage(ConnectorSpec spec, MeshContext context) {
-        this.drift = new SchemaDrift(spec.id(), spec.drift(), context.store(), context.events(), context.clock());
+    public DriftMappingStage(SchemaDrift drift) {
+        this.drift = drift;
     }
 
     @Override

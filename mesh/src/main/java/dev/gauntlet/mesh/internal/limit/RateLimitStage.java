@@ -4,8 +4,6 @@ import dev.gauntlet.mesh.pipeline.Chain;
 import dev.gauntlet.mesh.pipeline.Exchange;
 import dev.gauntlet.mesh.pipeline.Outcome;
 import dev.gauntlet.mesh.pipeline.Stage;
-import dev.gauntlet.mesh.ConnectorSpec;
-import dev.gauntlet.mesh.MeshContext;
 import dev.gauntlet.mesh.call.ErrorClass;
 import dev.gauntlet.mesh.internal.limit.ConnectorLimits;
 import dev.gauntlet.mesh.internal.limit.TenantLimiter;
@@ -20,8 +18,8 @@ public final class RateLimitStage implements Stage {
 
     private final ConnectorLimits limits;
 
-    public RateLimitStage(ConnectorSpec spec, MeshContext context) {
-        this.limits = new ConnectorLimits(spec.id(), spec.limit(), context);
+    public RateLimitStage(ConnectorLimits limits) {
+        this.limits = limits;
     }
 
     @Override

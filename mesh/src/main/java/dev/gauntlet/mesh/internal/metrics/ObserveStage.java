@@ -4,8 +4,6 @@ import dev.gauntlet.mesh.pipeline.Chain;
 import dev.gauntlet.mesh.pipeline.Exchange;
 import dev.gauntlet.mesh.pipeline.Outcome;
 import dev.gauntlet.mesh.pipeline.Stage;
-import dev.gauntlet.mesh.ConnectorSpec;
-import dev.gauntlet.mesh.MeshContext;
 import dev.gauntlet.mesh.metrics.ConnectorMetrics;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,8 +18,9 @@ public final class ObserveStage implements Stage {
     /** Calls that entered the pipeline and have no outcome yet (a run waits for them before its checker reads the ledger). */
     private final java.util.concurrent.atomic.LongAdder inFlight = new java.util.concurrent.atomic.LongAdder();
 
-    public ObserveStage(ConnectorSpec spec, MeshContext context) {
-        this.metrics = context.metrics().connector(spec.id());
+    /** @param metrics the connector's share of the mesh's metrics */
+    public ObserveStage(ConnectorMetrics metrics) {
+        this.metrics = metrics;
     }
 
     @Override

@@ -215,7 +215,7 @@ public final class MemoryStore implements Store {
         DlqEntry newest = null;
         for (DlqEntry e : dlq.values()) {
             if (!e.connector().equals(connector) || e.idempotencyKey() == null
-                    || !key.equals(dev.gauntlet.mesh.internal.idempotency.IdempotencyKeys.original(e.idempotencyKey())) && !key.equals(e.idempotencyKey())) continue;
+                    || !key.equals(dev.gauntlet.mesh.idempotency.IdempotencyKeys.original(e.idempotencyKey())) && !key.equals(e.idempotencyKey())) continue;
             if (e.state() != DlqState.pending && e.state() != DlqState.replaying) continue;
             if (newest == null || e.createdAt().isAfter(newest.createdAt())) newest = e;
         }

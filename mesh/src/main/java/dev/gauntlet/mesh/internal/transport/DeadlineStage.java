@@ -4,8 +4,6 @@ import dev.gauntlet.mesh.pipeline.Chain;
 import dev.gauntlet.mesh.pipeline.Exchange;
 import dev.gauntlet.mesh.pipeline.Outcome;
 import dev.gauntlet.mesh.pipeline.Stage;
-import dev.gauntlet.mesh.ConnectorSpec;
-import dev.gauntlet.mesh.MeshContext;
 import java.time.Duration;
 
 /** Sets the logical call's total time budget (timeouts.total from its start) unless one is set; retries never outlive it. */
@@ -13,8 +11,9 @@ public final class DeadlineStage implements Stage {
 
     private final Duration total;
 
-    public DeadlineStage(ConnectorSpec spec, MeshContext context) {
-        this.total = spec.timeouts().total();
+    /** @param total the connector's {@code timeouts.total} */
+    public DeadlineStage(Duration total) {
+        this.total = total;
     }
 
     @Override

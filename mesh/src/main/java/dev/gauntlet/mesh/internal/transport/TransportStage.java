@@ -5,8 +5,6 @@ import dev.gauntlet.mesh.pipeline.Exchange;
 import dev.gauntlet.mesh.pipeline.Outcome;
 import dev.gauntlet.mesh.pipeline.Stage;
 import dev.gauntlet.mesh.call.Attempt;
-import dev.gauntlet.mesh.ConnectorSpec;
-import dev.gauntlet.mesh.MeshContext;
 import dev.gauntlet.mesh.call.Timeouts;
 import dev.gauntlet.mesh.internal.transport.LatencyWindow;
 import dev.gauntlet.mesh.vendor.WriteForm;
@@ -15,6 +13,10 @@ import dev.gauntlet.mesh.call.MeshResponse;
 import dev.gauntlet.mesh.classify.Classifier;
 import dev.gauntlet.mesh.call.ErrorClass;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.InstantSource;
+import java.util.function.Function;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
@@ -27,8 +29,13 @@ import java.util.Map;
  */
 public final class TransportStage implements Stage {
 
-    private final ConnectorSpec spec;
-    private final MeshContext context;
+    private final String connector;
+    private final Function<String, URI> resolve;
+    private final Map<String, String> headers;
+    private final Timeouts timeouts;
+    private final int maxInFlight;
+    private final HttpClient http;
+    private final InstantSource clock;
     private final Classifier classifier;
     /**
      * The bulkhead: an open-model load against a slow upstream would otherwise put every waiting call on a connection
@@ -41,12 +48,25 @@ public final class TransportStage implements Stage {
     /** The upstream's recent answer times, for adaptive timeouts and hedging. */
     private final LatencyWindow latency;
 
-    public TransportStage(ConnectorSpec spec, MeshContext context) {
-        this.spec = spec;
-        this.context = context;
-        this.classifier = spec.vendor().classifier().withOverrides(spec.errorRules());
-        this.inFlight = new java.util.concurrent.Semaphore(spec.limit().maxInFlight());
-        this.latency = new LatencyWindow(context.clock());
+    /**
+     * @param resolve     the connector's base URL joined with a request's path
+     * @param headers     the connector's own headers, sent on every attempt
+     * @param maxInFlight the connector's {@code limit.max_in_flight}: the bulkhead's lanes
+     * @param classifier  the vendor's rules with the connector's overrides
+     * @param http        the mesh's one HTTP client
+     */
+    public TransportStage(String connector, Function<String, URI> resolve, Map<String, String> headers, Timeouts timeouts,
+                          int maxInFlight, Classifier classifier, HttpClient http, InstantSource clock) {
+        this.connector = connector;
+        this.resolve = resolve;
+        this.headers = headers;
+        this.timeouts = timeouts;
+        this.maxInFlight = maxInFlight;
+        this.classifier = classifier;
+        this.http = http;
+        this.clock = clock;
+        this.inFlight = new java.util.concurrent.Semaphore(maxInFlight);
+        this.latency = new LatencyWindow(clock);
     }
 
     @Override
@@ -60,14 +80,14 @@ public final class TransportStage implements Stage {
         java.time.Duration timeout = attemptTimeout(exchange);
         if (exchange.deadline() != null) {
             // An attempt never outlives the logical call's budget.
-            java.time.Duration left = java.time.Duration.between(context.clock().instant(), exchange.deadline());
+            java.time.Duration left = java.time.Duration.between(clock.instant(), exchange.deadline());
             if (left.isNegative() || left.isZero()) {
                 return Outcome.Failure.of(ErrorClass.timeout, "the call's time budget ran out before this attempt");
             }
             if (left.compareTo(timeout) < 0) timeout = left;
         }
-        HttpRequest.Builder b = HttpRequest.newBuilder(spec.resolve(req.path())).timeout(timeout);
-        spec.headers().forEach(b::header);
+        HttpRequest.Builder b = HttpRequest.newBuilder(resolve.apply(req.path())).timeout(timeout);
+        headers.forEach(b::header);
         req.headers().forEach(b::header);
         if (req.contentType() != null) b.header("Content-Type", req.contentType());
         b.method(req.method(), req.body().length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(req.body()));
@@ -76,16 +96,16 @@ public final class TransportStage implements Stage {
             // queue behind a slow upstream only grows (an open-model load keeps arriving), every waiter times out in the
             // end, and each timed-out waiter makes the lock clean its queue - under overload that cleaning took a
             // tenth of the runner's CPU (JFR: AbstractQueuedSynchronizer.cleanQueue).
-            if (waiting.incrementAndGet() > WAITERS_PER_LANE * spec.limit().maxInFlight()) {
+            if (waiting.incrementAndGet() > WAITERS_PER_LANE * maxInFlight) {
                 waiting.decrementAndGet();
-                return Outcome.Failure.of(ErrorClass.rate_limit, "throttled by the mesh: all " + spec.limit().maxInFlight()
-                        + " connections of " + spec.id() + " are busy and " + WAITERS_PER_LANE * spec.limit().maxInFlight() + " calls already wait for one");
+                return Outcome.Failure.of(ErrorClass.rate_limit, "throttled by the mesh: all " + maxInFlight
+                        + " connections of " + connector + " are busy and " + WAITERS_PER_LANE * maxInFlight + " calls already wait for one");
             }
             try {
                 // Waiting for a slot is the mesh's own throttling (like waiting for a token): nothing was sent.
                 if (!inFlight.tryAcquire(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS)) {
-                    return Outcome.Failure.of(ErrorClass.rate_limit, "throttled by the mesh: all " + spec.limit().maxInFlight()
-                            + " connections of " + spec.id() + " stayed busy for " + timeout.toMillis() + " ms");
+                    return Outcome.Failure.of(ErrorClass.rate_limit, "throttled by the mesh: all " + maxInFlight
+                            + " connections of " + connector + " stayed busy for " + timeout.toMillis() + " ms");
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -124,7 +144,7 @@ public final class TransportStage implements Stage {
     private HttpResponse<byte[]> sendHedged(HttpRequest request, java.time.Duration after, boolean[] hedged)
             throws IOException, InterruptedException {
         long n = reads.incrementAndGet();
-        var first = context.http().sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+        var first = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
         try {
             return first.get(after.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
         } catch (java.util.concurrent.TimeoutException slow) {
@@ -132,7 +152,7 @@ public final class TransportStage implements Stage {
             hedges.incrementAndGet();
             hedged[0] = true;
             try {
-                var second = context.http().sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+                var second = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
                 var winner = new java.util.concurrent.CompletableFuture<HttpResponse<byte[]>>();
                 var failures = new java.util.concurrent.atomic.AtomicInteger();
                 java.util.function.BiConsumer<HttpResponse<byte[]>, Throwable> settle = (r, t) -> {
@@ -179,7 +199,7 @@ public final class TransportStage implements Stage {
      * not seconds. A plain write keeps the full limit: cut early, it would become a write of unknown outcome.
      */
     private java.time.Duration attemptTimeout(Exchange exchange) {
-        Timeouts t = spec.timeouts();
+        Timeouts t = timeouts;
         if (!t.adaptive() || exchange.isWrite() && exchange.writeForm() == WriteForm.PLAIN) return t.attempt();
         long p99 = latency.p99Millis();
         if (p99 < 0) return t.attempt();
@@ -189,7 +209,7 @@ public final class TransportStage implements Stage {
 
     /** When a read is hedged: {@code timeouts.hedge_after}, or with {@code timeouts.adaptive} the upstream's recent p95; null: never. */
     private java.time.Duration hedgeAfter() {
-        Timeouts t = spec.timeouts();
+        Timeouts t = timeouts;
         if (t.hedgeAfter() != null || !t.adaptive()) return t.hedgeAfter();
         long p95 = latency.p95Millis();
         // An upstream answering in a millisecond or two is not worth a second request: hedging its noise only adds load.
@@ -201,9 +221,9 @@ public final class TransportStage implements Stage {
         var s = new java.util.LinkedHashMap<String, Object>();
         s.put("p95_ms", latency.p95Millis());
         s.put("p99_ms", latency.p99Millis());
-        s.put("attempt_timeout_ms", spec.timeouts().adaptive() && latency.p99Millis() >= 0
-                ? Math.max(spec.timeouts().attemptFloor().toMillis(), Math.min(spec.timeouts().attempt().toMillis(), 4 * latency.p99Millis()))
-                : spec.timeouts().attempt().toMillis());
+        s.put("attempt_timeout_ms", timeouts.adaptive() && latency.p99Millis() >= 0
+                ? Math.max(timeouts.attemptFloor().toMillis(), Math.min(timeouts.attempt().toMillis(), 4 * latency.p99Millis()))
+                : timeouts.attempt().toMillis());
         java.time.Duration hedge = hedgeAfter();
         if (hedge != null) {
             s.put("hedge_after_ms", hedge.toMillis());
@@ -215,7 +235,7 @@ public final class TransportStage implements Stage {
     }
 
     private Outcome send(Exchange exchange, HttpRequest request) {
-        Instant at = context.clock().instant();
+        Instant at = clock.instant();
         long start = System.nanoTime();
         int number = Math.max(1, exchange.attemptNumber());
         java.time.Duration hedgeAfter = hedgeAfter();
@@ -224,9 +244,9 @@ public final class TransportStage implements Stage {
         boolean[] hedged = hedging ? new boolean[1] : NOT_HEDGED;
         try {
             HttpResponse<byte[]> r = hedging ? sendHedged(request, hedgeAfter, hedged)
-                    : context.http().send(request, HttpResponse.BodyHandlers.ofByteArray());
+                    : http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             MeshResponse response = new MeshResponse(r.statusCode(), r.headers().map(), r.body(), null, null, false);
-            Classifier.Verdict v = classifier.judge(response, context.clock().instant());
+            Classifier.Verdict v = classifier.judge(response, clock.instant());
             String message = v.isSuccess() ? (hedged[0] ? "hedged" : null)
                     : "HTTP " + r.statusCode() + (v.rule() == null ? "" : " (" + v.rule() + ")") + (hedged[0] ? ", hedged" : "");
             long micros = (System.nanoTime() - start) / 1_000;

@@ -5,7 +5,7 @@ import dev.gauntlet.mesh.auth.TokenRefreshFailed;
 import dev.gauntlet.mesh.auth.TokenRefreshed;
 import dev.gauntlet.mesh.internal.auth.AuthFarm;
 import dev.gauntlet.mesh.internal.auth.OAuthTokens;
-import dev.gauntlet.mesh.internal.auth.RefreshTrigger;
+import dev.gauntlet.mesh.auth.RefreshTrigger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;

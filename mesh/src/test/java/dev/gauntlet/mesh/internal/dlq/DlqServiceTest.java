@@ -1,5 +1,6 @@
 package dev.gauntlet.mesh.internal.dlq;
 
+import dev.gauntlet.mesh.TestStages;
 import dev.gauntlet.mesh.dlq.DeadLettered;
 import dev.gauntlet.mesh.dlq.DlqConfig;
 import dev.gauntlet.mesh.dlq.DlqEntry;
@@ -186,11 +187,11 @@ class DlqServiceTest {
         Connector c = down(new DlqConfig(100, Duration.ofSeconds(1), 2), true);
         String id = park(c, "op-1");
         DlqService dlq = mesh.deadLetters();
-        Exchange replay = new Exchange(c.spec(), mesh.context(), write("op-1"));
+        Exchange replay = TestStages.exchange(c.spec(), mesh.context(), write("op-1"));
         replay.replayOf(id);
 
         for (int i = 0; i < 5; i++) {
-            assertThat(dlq.park(replay, Outcome.Failure.of(ErrorClass.circuit_open, "open"), false)).isEqualTo(id);
+            assertThat(dlq.park(c.id(), c.spec().dlq(), replay, Outcome.Failure.of(ErrorClass.circuit_open, "open"), false)).isEqualTo(id);
         }
 
         DlqEntry e = dlq.entry(id).orElseThrow();
@@ -238,10 +239,10 @@ class DlqServiceTest {
             for (int i = 0; i < 50; i++) {
                 int n = i;
                 pool.submit(() -> {
-                    Exchange ex = new Exchange(c.spec(), mesh.context(), write("op-" + n));
+                    Exchange ex = TestStages.exchange(c.spec(), mesh.context(), write("op-" + n));
                     ex.idempotencyKey("key-" + n);
                     start.await();
-                    ids.add(mesh.deadLetters().park(ex, Outcome.Failure.of(ErrorClass.server_error, "503"), false));
+                    ids.add(mesh.deadLetters().park(c.id(), c.spec().dlq(), ex, Outcome.Failure.of(ErrorClass.server_error, "503"), false));
                     return null;
                 });
             }

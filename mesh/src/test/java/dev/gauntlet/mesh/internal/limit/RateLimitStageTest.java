@@ -1,5 +1,6 @@
 package dev.gauntlet.mesh.internal.limit;
 
+import dev.gauntlet.mesh.TestStages;
 import dev.gauntlet.mesh.limit.LimitConfig;
 import dev.gauntlet.mesh.limit.LimitLearned;
 import dev.gauntlet.mesh.limit.RateAdjusted;
@@ -61,7 +62,7 @@ class RateLimitStageTest {
     }
 
     Outcome call(Pipeline p, ConnectorSpec spec, MeshRequest request, Instant deadline) {
-        Exchange ex = new Exchange(spec, context, request);
+        Exchange ex = TestStages.exchange(spec, context, request);
         ex.deadline(deadline);
         return p.run(ex);
     }
@@ -70,7 +71,7 @@ class RateLimitStageTest {
     void shouldWaitWhatTheBucketSaysWhenItIsEmpty() {
         var spec = spec(new LimitConfig(10, 10, 10, 2));
         Ok upstream = new Ok();
-        Pipeline p = new Pipeline(List.of(new RateLimitStage(spec, context), upstream));
+        Pipeline p = new Pipeline(List.of(TestStages.rateLimit(spec, context), upstream));
 
         for (int i = 0; i < 3; i++) assertThat(call(p, spec, MeshRequest.get("/x"), null).isSuccess()).isTrue();
 
@@ -83,7 +84,7 @@ class RateLimitStageTest {
     void shouldRefuseWithRateLimitWithoutCallingTheUpstreamWhenTheWaitPassesTheDeadline() {
         var spec = spec(new LimitConfig(1, 1, 1, 1));
         Ok upstream = new Ok();
-        Pipeline p = new Pipeline(List.of(new RateLimitStage(spec, context), upstream));
+        Pipeline p = new Pipeline(List.of(TestStages.rateLimit(spec, context), upstream));
         call(p, spec, MeshRequest.get("/x"), null);
 
         Outcome o = call(p, spec, MeshRequest.get("/x"), time.instant().plusMillis(500));
@@ -102,7 +103,7 @@ class RateLimitStageTest {
     void shouldKeepABucketPerTenantWhenTenantsShareAConnector() {
         var spec = spec(new LimitConfig(1, 1, 1, 1));
         Ok upstream = new Ok();
-        RateLimitStage stage = new RateLimitStage(spec, context);
+        RateLimitStage stage = TestStages.rateLimit(spec, context);
         Pipeline p = new Pipeline(List.of(stage, upstream));
         for (String t : List.of("a", "b", "c")) {
             call(p, spec, new MeshRequest("GET", "/x", null, null, null, null, t), null);
@@ -120,7 +121,7 @@ class RateLimitStageTest {
     void shouldLearnTheLimitFromRemainingCountsAndStayJustBelowIt() {
         var spec = spec(new LimitConfig(400, 1, 5000, 10));
         SimulatedUpstream upstream = new SimulatedUpstream(time, 200, 10, true, Duration.ofMillis(1));
-        RateLimitStage stage = new RateLimitStage(spec, context);
+        RateLimitStage stage = TestStages.rateLimit(spec, context);
         Pipeline p = new Pipeline(List.of(stage, upstream));
         Instant start = time.instant();
 
@@ -156,7 +157,7 @@ class RateLimitStageTest {
     void shouldFindTheLimitFromThroughputWhenTheUpstreamSendsNoCounts() {
         var spec = spec(new LimitConfig(400, 1, 5000, 10));
         SimulatedUpstream upstream = new SimulatedUpstream(time, 200, 10, false, Duration.ofMillis(1));
-        Pipeline p = new Pipeline(List.of(new RateLimitStage(spec, context), upstream));
+        Pipeline p = new Pipeline(List.of(TestStages.rateLimit(spec, context), upstream));
         Instant start = time.instant();
 
         drive(p, spec, start.plusSeconds(30));
@@ -170,7 +171,7 @@ class RateLimitStageTest {
     void shouldNeverLeaveMinAndMaxWhenTheUpstreamRefusesEverything() {
         var spec = spec(new LimitConfig(20, 5, 40, 5));
         SimulatedUpstream upstream = new SimulatedUpstream(time, 0.000001, 1, false, Duration.ofMillis(1));
-        RateLimitStage stage = new RateLimitStage(spec, context);
+        RateLimitStage stage = TestStages.rateLimit(spec, context);
         Pipeline p = new Pipeline(List.of(stage, upstream));
 
         drive(p, spec, time.instant().plusSeconds(10));

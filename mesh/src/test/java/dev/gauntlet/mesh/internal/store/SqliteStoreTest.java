@@ -410,8 +410,8 @@ class SqliteStoreTest {
             assertThat(s.openEntry("shop", "key-10")).isEmpty();
             assertThat(s.openEntry("shop", "key")).isEmpty();
         }
-        assertThat(dev.gauntlet.mesh.internal.idempotency.IdempotencyKeys.original("k~r12")).isEqualTo("k");
-        assertThat(dev.gauntlet.mesh.internal.idempotency.IdempotencyKeys.original("k~rx")).isEqualTo("k~rx");
-        assertThat(dev.gauntlet.mesh.internal.idempotency.IdempotencyKeys.original("k")).isEqualTo("k");
+        assertThat(dev.gauntlet.mesh.idempotency.IdempotencyKeys.original("k~r12")).isEqualTo("k");
+        assertThat(dev.gauntlet.mesh.idempotency.IdempotencyKeys.original("k~rx")).isEqualTo("k~rx");
+        assertThat(dev.gauntlet.mesh.idempotency.IdempotencyKeys.original("k")).isEqualTo("k");
     }
 }

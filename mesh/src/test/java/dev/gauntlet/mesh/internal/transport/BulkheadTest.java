@@ -1,5 +1,6 @@
 package dev.gauntlet.mesh.internal.transport;
 
+import dev.gauntlet.mesh.TestStages;
 import dev.gauntlet.mesh.pipeline.Exchange;
 import dev.gauntlet.mesh.pipeline.Outcome;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,13 +44,13 @@ class BulkheadTest {
             var spec = ConnectorSpec.builder("one_lane", "http://127.0.0.1:" + server.getAddress().getPort())
                     .limit(new LimitConfig(100, 1, 100, 100, 1))
                     .timeouts(new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5))).build();
-            var transport = new TransportStage(spec, mesh.context());
-            var slow = new Exchange(spec, mesh.context(), dev.gauntlet.mesh.call.MeshRequest.get("/slow"));
+            var transport = TestStages.transport(spec, mesh.context());
+            var slow = TestStages.exchange(spec, mesh.context(), dev.gauntlet.mesh.call.MeshRequest.get("/slow"));
             slow.deadline(java.time.Instant.now().plusSeconds(5));
             Thread first = Thread.ofVirtual().start(() -> transport.handle(slow, null));
             await().atMost(Duration.ofSeconds(5)).until(() -> arrived.get() == 1);
 
-            var waiting = new Exchange(spec, mesh.context(), dev.gauntlet.mesh.call.MeshRequest.get("/slow"));
+            var waiting = TestStages.exchange(spec, mesh.context(), dev.gauntlet.mesh.call.MeshRequest.get("/slow"));
             waiting.deadline(java.time.Instant.now().plusMillis(200));
             Outcome o = transport.handle(waiting, null);
             assertThat(o).isInstanceOfSatisfying(Outcome.Failure.class, f -> {
@@ -88,8 +89,8 @@ class BulkheadTest {
             var spec = ConnectorSpec.builder("one_lane", "http://127.0.0.1:" + server.getAddress().getPort())
                     .limit(new LimitConfig(100, 1, 100, 100, 1))
                     .timeouts(new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5))).build();
-            var transport = new TransportStage(spec, mesh.context());
-            var slow = new Exchange(spec, mesh.context(), dev.gauntlet.mesh.call.MeshRequest.get("/slow"));
+            var transport = TestStages.transport(spec, mesh.context());
+            var slow = TestStages.exchange(spec, mesh.context(), dev.gauntlet.mesh.call.MeshRequest.get("/slow"));
             slow.deadline(java.time.Instant.now().plusSeconds(5));
             Thread first = Thread.ofVirtual().start(() -> transport.handle(slow, null));
             await().atMost(Duration.ofSeconds(5)).until(() -> arrived.get() == 1);
@@ -98,14 +99,14 @@ class BulkheadTest {
             var waited = new java.util.concurrent.ConcurrentLinkedQueue<Outcome>();
             var waiters = new java.util.ArrayList<Thread>();
             for (int i = 0; i < TransportStage.WAITERS_PER_LANE; i++) {
-                var waiter = new Exchange(spec, mesh.context(), dev.gauntlet.mesh.call.MeshRequest.get("/slow"));
+                var waiter = TestStages.exchange(spec, mesh.context(), dev.gauntlet.mesh.call.MeshRequest.get("/slow"));
                 waiter.deadline(java.time.Instant.now().plusSeconds(5));
                 waiters.add(Thread.ofVirtual().start(() -> waited.add(transport.handle(waiter, null))));
             }
             await().atMost(Duration.ofSeconds(5)).until(() -> waiters.stream().allMatch(t -> t.getState() == Thread.State.WAITING
                     || t.getState() == Thread.State.TIMED_WAITING));
 
-            var third = new Exchange(spec, mesh.context(), dev.gauntlet.mesh.call.MeshRequest.get("/slow"));
+            var third = TestStages.exchange(spec, mesh.context(), dev.gauntlet.mesh.call.MeshRequest.get("/slow"));
             third.deadline(java.time.Instant.now().plusSeconds(5));
             long started = System.nanoTime();
             Outcome refused = transport.handle(third, null);

@@ -1,4 +1,4 @@
-package dev.gauntlet.mesh.internal.idempotency;
+package dev.gauntlet.mesh.idempotency;
 
 import dev.gauntlet.mesh.call.MeshRequest;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.gauntlet.mesh.internal.auth;
+package dev.gauntlet.mesh.auth;
 
 /** Why a token was fetched: the first one, ahead of expiry (or after it lapsed unused), or after the upstream said auth_expired. */
 public enum RefreshTrigger {

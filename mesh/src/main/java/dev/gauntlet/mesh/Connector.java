@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gauntlet.mesh.internal.auth.AuthStage;
 import dev.gauntlet.mesh.internal.circuit.CircuitStage;
+import dev.gauntlet.mesh.internal.transport.BulkheadStage;
 import dev.gauntlet.mesh.internal.transport.DeadlineStage;
+import dev.gauntlet.mesh.internal.transport.TransportStage;
 import dev.gauntlet.mesh.pipeline.Exchange;
 import dev.gauntlet.mesh.pipeline.Outcome;
 import dev.gauntlet.mesh.pipeline.Pipeline;
@@ -80,6 +82,7 @@ public final class Connector {
      * transport; the answer flows back up (so drift mapping sees the answer first, and observe sees it last).
      */
     static Pipeline standardPipeline(ConnectorSpec spec, MeshContext context, Reader reader) {
+        TransportStage transport = Stages.transport(spec, context);
         return new Pipeline(List.of(
                 Stages.observe(spec, context),
                 Stages.idempotency(spec, context, reader),
@@ -91,7 +94,8 @@ public final class Connector {
                 Stages.rateLimit(spec, context),
                 Stages.auth(spec, context),
                 Stages.drift(spec, context),
-                Stages.transport(spec, context)));
+                new BulkheadStage(transport.lanes(), transport),
+                transport));
     }
 
     public String id() {

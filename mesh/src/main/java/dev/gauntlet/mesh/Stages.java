@@ -12,6 +12,7 @@ import dev.gauntlet.mesh.internal.limit.ConnectorLimits;
 import dev.gauntlet.mesh.internal.limit.RateLimitStage;
 import dev.gauntlet.mesh.internal.metrics.ObserveStage;
 import dev.gauntlet.mesh.internal.retry.RetryStage;
+import dev.gauntlet.mesh.internal.transport.Lanes;
 import dev.gauntlet.mesh.internal.transport.TransportStage;
 import dev.gauntlet.mesh.vendor.Reader;
 import java.util.random.RandomGenerator;
@@ -60,7 +61,7 @@ final class Stages {
     }
 
     static TransportStage transport(ConnectorSpec spec, MeshContext context) {
-        return new TransportStage(spec.id(), spec::resolve, spec.headers(), spec.timeouts(), spec.limit().maxInFlight(),
+        return new TransportStage(spec.id(), spec::resolve, spec.headers(), spec.timeouts(), new Lanes(spec.id(), spec.limit().maxInFlight()),
                 spec.vendor().classifier().withOverrides(spec.errorRules()), context.http(), context.clock());
     }
 }

@@ -9,10 +9,13 @@ import dev.gauntlet.mesh.internal.idempotency.IdempotencyStage;
 import dev.gauntlet.mesh.internal.limit.RateLimitStage;
 import dev.gauntlet.mesh.internal.metrics.ObserveStage;
 import dev.gauntlet.mesh.internal.retry.RetryStage;
+import dev.gauntlet.mesh.internal.transport.BulkheadStage;
 import dev.gauntlet.mesh.internal.transport.DeadlineStage;
 import dev.gauntlet.mesh.internal.transport.TransportStage;
 import dev.gauntlet.mesh.pipeline.Exchange;
+import dev.gauntlet.mesh.pipeline.Pipeline;
 import dev.gauntlet.mesh.vendor.Reader;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 
@@ -67,5 +70,11 @@ public final class TestStages {
 
     public static TransportStage transport(ConnectorSpec spec, MeshContext context) {
         return Stages.transport(spec, context);
+    }
+
+    /** The bulkhead and the transport below it, as the standard pipeline ends. */
+    public static Pipeline bulkheadAndTransport(ConnectorSpec spec, MeshContext context) {
+        TransportStage transport = Stages.transport(spec, context);
+        return new Pipeline(List.of(new BulkheadStage(transport.lanes(), transport), transport));
     }
 }

@@ -33,39 +33,31 @@ public final class TransportStage implements Stage {
     private final Function<String, URI> resolve;
     private final Map<String, String> headers;
     private final Timeouts timeouts;
-    private final int maxInFlight;
     private final HttpClient http;
     private final InstantSource clock;
     private final Classifier classifier;
-    /**
-     * The bulkhead: an open-model load against a slow upstream would otherwise put every waiting call on a connection
-     * of its own - hundreds of sockets opened at once, each costing CPU the answers need - and slow everything down
-     * further. Attempts beyond it wait for a slot, never past the call's deadline.
-     */
-    private final java.util.concurrent.Semaphore inFlight;
-    /** Calls waiting for a lane now; at most as many as there are lanes. */
-    private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
+    /** The connector's lanes: the bulkhead above takes one per attempt; a hedge's second request takes another. */
+    private final Lanes lanes;
     /** The upstream's recent answer times, for adaptive timeouts and hedging. */
     private final LatencyWindow latency;
 
     /**
      * @param resolve     the connector's base URL joined with a request's path
      * @param headers     the connector's own headers, sent on every attempt
-     * @param maxInFlight the connector's {@code limit.max_in_flight}: the bulkhead's lanes
+     * @param lanes       the connector's {@code limit.max_in_flight} lanes, shared with the {@link BulkheadStage} above
      * @param classifier  the vendor's rules with the connector's overrides
      * @param http        the mesh's one HTTP client
      */
     public TransportStage(String connector, Function<String, URI> resolve, Map<String, String> headers, Timeouts timeouts,
-                          int maxInFlight, Classifier classifier, HttpClient http, InstantSource clock) {
+                          Lanes lanes, Classifier classifier, HttpClient http, InstantSource clock) {
         this.connector = connector;
         this.resolve = resolve;
         this.headers = headers;
         this.timeouts = timeouts;
-        this.maxInFlight = maxInFlight;
+        this.lanes = lanes;
         this.classifier = classifier;
         this.http = http;
         this.clock = clock;
-        this.inFlight = new java.util.concurrent.Semaphore(maxInFlight);
         this.latency = new LatencyWindow(clock);
     }
 
@@ -77,56 +69,35 @@ public final class TransportStage implements Stage {
     @Override
     public Outcome handle(Exchange exchange, Chain next) {
         MeshRequest req = exchange.request();
-        java.time.Duration timeout = attemptTimeout(exchange);
-        if (exchange.deadline() != null) {
-            // An attempt never outlives the logical call's budget.
-            java.time.Duration left = java.time.Duration.between(clock.instant(), exchange.deadline());
-            if (left.isNegative() || left.isZero()) {
-                return Outcome.Failure.of(ErrorClass.timeout, "the call's time budget ran out before this attempt");
-            }
-            if (left.compareTo(timeout) < 0) timeout = left;
-        }
+        java.time.Duration timeout = attemptBudget(exchange);
+        if (timeout == null) return budgetSpent();
         HttpRequest.Builder b = HttpRequest.newBuilder(resolve.apply(req.path())).timeout(timeout);
         headers.forEach(b::header);
         req.headers().forEach(b::header);
         if (req.contentType() != null) b.header("Content-Type", req.contentType());
         b.method(req.method(), req.body().length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(req.body()));
-        if (!inFlight.tryAcquire()) {
-            // The wait queue is bounded: past as many waiters as there are lanes a call is refused at once. An unbounded
-            // queue behind a slow upstream only grows (an open-model load keeps arriving), every waiter times out in the
-            // end, and each timed-out waiter makes the lock clean its queue - under overload that cleaning took a
-            // tenth of the runner's CPU (JFR: AbstractQueuedSynchronizer.cleanQueue).
-            if (waiting.incrementAndGet() > WAITERS_PER_LANE * maxInFlight) {
-                waiting.decrementAndGet();
-                return Outcome.Failure.of(ErrorClass.rate_limit, "throttled by the mesh: all " + maxInFlight
-                        + " connections of " + connector + " are busy and " + WAITERS_PER_LANE * maxInFlight + " calls already wait for one");
-            }
-            try {
-                // Waiting for a slot is the mesh's own throttling (like waiting for a token): nothing was sent.
-                if (!inFlight.tryAcquire(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS)) {
-                    return Outcome.Failure.of(ErrorClass.rate_limit, "throttled by the mesh: all " + maxInFlight
-                            + " connections of " + connector + " stayed busy for " + timeout.toMillis() + " ms");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return Outcome.Failure.of(ErrorClass.timeout, "interrupted while waiting for a free connection");
-            } finally {
-                waiting.decrementAndGet();
-            }
-        }
-        try {
-            return send(exchange, b.build());
-        } finally {
-            inFlight.release();
-        }
+        return send(exchange, b.build());
     }
 
-    /**
-     * How many calls may wait per lane of the bulkhead before one is refused at once. One per lane refused ~1 % of a mild
-     * run's calls during its first seconds, when the JIT makes every answer slow: 110 calls a second that take 1-4 s each
-     * need up to ~400 places, not 64. Eight per lane hold a cold start and still bound the queue under overload.
-     */
-    static final int WAITERS_PER_LANE = 8;
+    /** The lanes this transport's hedges share with the bulkhead above it. */
+    public Lanes lanes() {
+        return lanes;
+    }
+
+    /** This attempt's time limit capped by what is left of the call's budget (an attempt never outlives it); null: none left. */
+    java.time.Duration attemptBudget(Exchange exchange) {
+        java.time.Duration timeout = attemptTimeout(exchange);
+        if (exchange.deadline() != null) {
+            java.time.Duration left = java.time.Duration.between(clock.instant(), exchange.deadline());
+            if (left.isNegative() || left.isZero()) return null;
+            if (left.compareTo(timeout) < 0) timeout = left;
+        }
+        return timeout;
+    }
+
+    static Outcome.Failure budgetSpent() {
+        return Outcome.Failure.of(ErrorClass.timeout, "the call's time budget ran out before this attempt");
+    }
 
     /** Reads so far and hedges sent: hedging stays within {@link #HEDGE_SHARE} of reads (plus a few to start). */
     private final java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
@@ -148,7 +119,7 @@ public final class TransportStage implements Stage {
         try {
             return first.get(after.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
         } catch (java.util.concurrent.TimeoutException slow) {
-            if (hedges.get() + 1 > n * HEDGE_SHARE + 5 || !inFlight.tryAcquire()) return await(first);
+            if (hedges.get() + 1 > n * HEDGE_SHARE + 5 || !lanes.tryAcquire()) return await(first);
             hedges.incrementAndGet();
             hedged[0] = true;
             try {
@@ -170,7 +141,7 @@ public final class TransportStage implements Stage {
                     second.cancel(true);
                 }
             } finally {
-                inFlight.release();
+                lanes.release();
             }
         } catch (java.util.concurrent.ExecutionException e) {
             throw unwrap(e);

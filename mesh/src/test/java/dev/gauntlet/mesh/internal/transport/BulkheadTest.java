@@ -44,15 +44,15 @@ class BulkheadTest {
             var spec = ConnectorSpec.builder("one_lane", "http://127.0.0.1:" + server.getAddress().getPort())
                     .limit(new LimitConfig(100, 1, 100, 100, 1))
                     .timeouts(new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5))).build();
-            var transport = TestStages.transport(spec, mesh.context());
+            var transport = TestStages.bulkheadAndTransport(spec, mesh.context());
             var slow = TestStages.exchange(spec, mesh.context(), dev.gauntlet.mesh.call.MeshRequest.get("/slow"));
             slow.deadline(java.time.Instant.now().plusSeconds(5));
-            Thread first = Thread.ofVirtual().start(() -> transport.handle(slow, null));
+            Thread first = Thread.ofVirtual().start(() -> transport.run(slow));
             await().atMost(Duration.ofSeconds(5)).until(() -> arrived.get() == 1);
 
             var waiting = TestStages.exchange(spec, mesh.context(), dev.gauntlet.mesh.call.MeshRequest.get("/slow"));
             waiting.deadline(java.time.Instant.now().plusMillis(200));
-            Outcome o = transport.handle(waiting, null);
+            Outcome o = transport.run(waiting);
             assertThat(o).isInstanceOfSatisfying(Outcome.Failure.class, f -> {
                 assertThat(f.errorClass()).as("the mesh's own throttling, nothing sent").isEqualTo(ErrorClass.rate_limit);
                 assertThat(f.message()).contains("all 1 connections of one_lane stayed busy");
@@ -89,19 +89,19 @@ class BulkheadTest {
             var spec = ConnectorSpec.builder("one_lane", "http://127.0.0.1:" + server.getAddress().getPort())
                     .limit(new LimitConfig(100, 1, 100, 100, 1))
                     .timeouts(new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5))).build();
-            var transport = TestStages.transport(spec, mesh.context());
+            var transport = TestStages.bulkheadAndTransport(spec, mesh.context());
             var slow = TestStages.exchange(spec, mesh.context(), dev.gauntlet.mesh.call.MeshRequest.get("/slow"));
             slow.deadline(java.time.Instant.now().plusSeconds(5));
-            Thread first = Thread.ofVirtual().start(() -> transport.handle(slow, null));
+            Thread first = Thread.ofVirtual().start(() -> transport.run(slow));
             await().atMost(Duration.ofSeconds(5)).until(() -> arrived.get() == 1);
 
             // As many calls as the queue holds (WAITERS_PER_LANE for the one lane) are parked on it: their threads wait.
             var waited = new java.util.concurrent.ConcurrentLinkedQueue<Outcome>();
             var waiters = new java.util.ArrayList<Thread>();
-            for (int i = 0; i < TransportStage.WAITERS_PER_LANE; i++) {
+            for (int i = 0; i < Lanes.WAITERS_PER_LANE; i++) {
                 var waiter = TestStages.exchange(spec, mesh.context(), dev.gauntlet.mesh.call.MeshRequest.get("/slow"));
                 waiter.deadline(java.time.Instant.now().plusSeconds(5));
-                waiters.add(Thread.ofVirtual().start(() -> waited.add(transport.handle(waiter, null))));
+                waiters.add(Thread.ofVirtual().start(() -> waited.add(transport.run(waiter))));
             }
             await().atMost(Duration.ofSeconds(5)).until(() -> waiters.stream().allMatch(t -> t.getState() == Thread.State.WAITING
                     || t.getState() == Thread.State.TIMED_WAITING));
@@ -109,10 +109,10 @@ class BulkheadTest {
             var third = TestStages.exchange(spec, mesh.context(), dev.gauntlet.mesh.call.MeshRequest.get("/slow"));
             third.deadline(java.time.Instant.now().plusSeconds(5));
             long started = System.nanoTime();
-            Outcome refused = transport.handle(third, null);
+            Outcome refused = transport.run(third);
             assertThat(refused).isInstanceOfSatisfying(Outcome.Failure.class, f -> {
                 assertThat(f.errorClass()).isEqualTo(ErrorClass.rate_limit);
-                assertThat(f.message()).contains(TransportStage.WAITERS_PER_LANE + " calls already wait");
+                assertThat(f.message()).contains(Lanes.WAITERS_PER_LANE + " calls already wait");
             });
             assertThat(Duration.ofNanos(System.nanoTime() - started)).as("refused at once, not after its deadline")
                     .isLessThan(Duration.ofSeconds(4));
@@ -121,9 +121,9 @@ class BulkheadTest {
             release.countDown();
             first.join(Duration.ofSeconds(5));
             for (Thread t : waiters) t.join(Duration.ofSeconds(10));
-            assertThat(waited).as("each waiting call got the lane once it was free").hasSize(TransportStage.WAITERS_PER_LANE)
+            assertThat(waited).as("each waiting call got the lane once it was free").hasSize(Lanes.WAITERS_PER_LANE)
                     .allMatch(o -> o instanceof Outcome.Success);
-            assertThat(arrived.get()).isEqualTo(1 + TransportStage.WAITERS_PER_LANE);
+            assertThat(arrived.get()).isEqualTo(1 + Lanes.WAITERS_PER_LANE);
         } finally {
             server.stop(0);
         }

@@ -2,7 +2,7 @@ package dev.gauntlet.mesh.pipeline;
 
 import dev.gauntlet.mesh.call.Attempt;
 import dev.gauntlet.mesh.call.MeshRequest;
-import dev.gauntlet.mesh.vendor.WriteForm;
+import dev.gauntlet.mesh.call.WriteForm;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

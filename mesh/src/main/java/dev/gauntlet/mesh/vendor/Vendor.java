@@ -1,5 +1,6 @@
 package dev.gauntlet.mesh.vendor;
 
+import dev.gauntlet.mesh.call.WriteForm;
 import dev.gauntlet.mesh.call.MeshRequest;
 import dev.gauntlet.mesh.call.MeshResponse;
 import dev.gauntlet.mesh.classify.Classifier;

@@ -164,7 +164,7 @@ public sealed interface Authenticator permits Authenticator.Anonymous, Authentic
          * a keyed or naturally idempotent write (and a read) keeps the real class and is simply retried.
          */
         private static Outcome failure(TokenState.Failed f, Exchange exchange) {
-            boolean plainWrite = exchange.writeForm() == dev.gauntlet.mesh.vendor.WriteForm.PLAIN;
+            boolean plainWrite = exchange.writeForm() == dev.gauntlet.mesh.call.WriteForm.PLAIN;
             ErrorClass c = plainWrite && f.errorClass().isAmbiguous() ? ErrorClass.auth_expired : f.errorClass();
             return new Outcome.Failure(c, f.status(), f.message(), f.retryAfter(), null);
         }

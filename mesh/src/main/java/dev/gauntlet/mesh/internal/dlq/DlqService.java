@@ -377,7 +377,7 @@ public final class DlqService implements DeadLetterQueue, DeadLetters {
     }
 
     private static boolean plain(ReplayTarget c, DlqEntry e) {
-        return c.vendor().writeForm(e.toRequest(), c.idempotency().enabled()) == dev.gauntlet.mesh.vendor.WriteForm.PLAIN;
+        return c.vendor().writeForm(e.toRequest(), c.idempotency().enabled()) == dev.gauntlet.mesh.call.WriteForm.PLAIN;
     }
 
     /**

@@ -22,7 +22,7 @@ import dev.gauntlet.mesh.vendor.Reader;
 import dev.gauntlet.mesh.vendor.Vendor;
 import dev.gauntlet.mesh.vendor.WriteRef;
 import java.util.Optional;
-import dev.gauntlet.mesh.vendor.WriteForm;
+import dev.gauntlet.mesh.call.WriteForm;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;

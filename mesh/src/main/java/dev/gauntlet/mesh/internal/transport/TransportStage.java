@@ -7,7 +7,7 @@ import dev.gauntlet.mesh.pipeline.Stage;
 import dev.gauntlet.mesh.call.Attempt;
 import dev.gauntlet.mesh.call.Timeouts;
 import dev.gauntlet.mesh.internal.transport.LatencyWindow;
-import dev.gauntlet.mesh.vendor.WriteForm;
+import dev.gauntlet.mesh.call.WriteForm;
 import dev.gauntlet.mesh.call.MeshRequest;
 import dev.gauntlet.mesh.call.MeshResponse;
 import dev.gauntlet.mesh.classify.Classifier;

@@ -9,7 +9,7 @@ import dev.gauntlet.mesh.vendor.OutcomeCheck;
 import dev.gauntlet.mesh.vendor.ReadBack;
 import dev.gauntlet.mesh.vendor.Reader;
 import dev.gauntlet.mesh.vendor.Vendor;
-import dev.gauntlet.mesh.vendor.WriteForm;
+import dev.gauntlet.mesh.call.WriteForm;
 import dev.gauntlet.mesh.vendor.WriteRef;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -7,7 +7,7 @@ import dev.gauntlet.mesh.classify.CommonRules;
 import dev.gauntlet.mesh.classify.Rule;
 import dev.gauntlet.mesh.classify.WaitHeader;
 import dev.gauntlet.mesh.vendor.Vendor;
-import dev.gauntlet.mesh.vendor.WriteForm;
+import dev.gauntlet.mesh.call.WriteForm;
 import java.util.List;
 
 /**

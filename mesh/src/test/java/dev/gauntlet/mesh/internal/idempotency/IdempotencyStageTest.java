@@ -27,7 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import dev.gauntlet.mesh.vendor.WriteForm;
+import dev.gauntlet.mesh.call.WriteForm;
 import org.junit.jupiter.api.Test;
 
 /** The idempotency stage in front of a stage that plays the transport and looks at the store when it runs. */

@@ -28,7 +28,7 @@ import dev.gauntlet.mesh.internal.retry.RetryStage;
 import dev.gauntlet.mesh.pipeline.Stage;
 import dev.gauntlet.mesh.internal.store.MemoryStore;
 import dev.gauntlet.mesh.vendor.Reader;
-import dev.gauntlet.mesh.vendor.WriteForm;
+import dev.gauntlet.mesh.call.WriteForm;
 import dev.gauntlet.mesh.vendor.WriteReadBack;
 import dev.gauntlet.mesh.dlq.DlqConfig;
 import java.nio.charset.StandardCharsets;

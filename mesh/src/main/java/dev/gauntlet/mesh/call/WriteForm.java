@@ -1,4 +1,4 @@
-package dev.gauntlet.mesh.vendor;
+package dev.gauntlet.mesh.call;
 
 /** How a write can be sent again after an ambiguous failure without being carried out twice, decided by its vendor. */
 public enum WriteForm {

@@ -1,5 +1,6 @@
 package dev.gauntlet.mesh;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The mesh's layers (docs/mesh.md, "Layers"): no import cycle between any two of its packages, the root included;
- * the machinery under {@code internal} never imports the facade; the exported packages - read from the module
+ * the pipeline a leaf that knows only the values of a call; the machinery under {@code internal} never imports the facade; the exported packages - read from the module
  * descriptor, the one list of them - never import the machinery, so a user's view of them is whole.
  */
 class LayersTest {
@@ -25,6 +26,13 @@ class LayersTest {
     void shouldHaveNoImportCycleBetweenAnyTwoPackagesRootIncluded() {
         // "(**)" captures the whole package name after dev.gauntlet: each package is a slice of its own, the root too.
         slices().matching("dev.gauntlet.(**)").should().beFreeOfCycles().check(MESH);
+    }
+
+    @Test
+    void shouldKeepThePipelineALeafThatKnowsOnlyTheValuesOfACall() {
+        classes().that().resideInAPackage("dev.gauntlet.mesh.pipeline")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("dev.gauntlet.mesh.pipeline", "dev.gauntlet.mesh.call", "java..")
+                .check(MESH);
     }
 
     @Test

@@ -8,21 +8,27 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gauntlet.mesh.internal.auth.AuthStage;
 import dev.gauntlet.mesh.internal.circuit.CircuitStage;
-import dev.gauntlet.mesh.internal.transport.DeadlineStage;
+import dev.gauntlet.mesh.dlq.DlqConfig;
+import dev.gauntlet.mesh.idempotency.IdempotencyConfig;
+import dev.gauntlet.mesh.internal.circuit.StaleReadStage;
+import dev.gauntlet.mesh.internal.dlq.ReplayTarget;
 import dev.gauntlet.mesh.internal.drift.DriftMappingStage;
-import dev.gauntlet.mesh.pipeline.Exchange;
 import dev.gauntlet.mesh.internal.idempotency.IdempotencyStage;
+import dev.gauntlet.mesh.internal.limit.RateLimitStage;
 import dev.gauntlet.mesh.internal.metrics.ObserveStage;
+import dev.gauntlet.mesh.internal.retry.RetryStage;
+import dev.gauntlet.mesh.internal.transport.BulkheadStage;
+import dev.gauntlet.mesh.internal.transport.DeadlineStage;
+import dev.gauntlet.mesh.internal.transport.TransportStage;
+import dev.gauntlet.mesh.pipeline.Exchange;
 import dev.gauntlet.mesh.pipeline.Outcome;
 import dev.gauntlet.mesh.pipeline.Pipeline;
-import dev.gauntlet.mesh.internal.limit.RateLimitStage;
-import dev.gauntlet.mesh.internal.retry.RetryStage;
-import dev.gauntlet.mesh.internal.circuit.StaleReadStage;
-import dev.gauntlet.mesh.internal.transport.TransportStage;
 import dev.gauntlet.mesh.vendor.BodyEncoding;
+import dev.gauntlet.mesh.vendor.Vendor;
 import dev.gauntlet.mesh.vendor.Reader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.Map;
 
 /**
@@ -39,6 +45,7 @@ public final class Connector {
     private final Pipeline pipeline;
     private final Pipeline replayPipeline;
     private final dev.gauntlet.mesh.internal.limit.TenantCap tenants;
+    private final ReplayTarget replayTarget;
 
     Connector(ConnectorSpec spec, MeshContext context) {
         this.spec = spec;
@@ -47,6 +54,19 @@ public final class Connector {
         // The retry stage reads plain writes back through this connector's own pipeline (its credentials and limits).
         this.pipeline = standardPipeline(spec, context, this::call);
         this.replayPipeline = replayPipeline(pipeline, spec, context, this::call);
+        this.replayTarget = new ReplayTarget() {
+            @Override public String id() { return spec.id(); }
+            @Override public DlqConfig dlq() { return spec.dlq(); }
+            @Override public IdempotencyConfig idempotency() { return spec.idempotency(); }
+            @Override public Vendor vendor() { return spec.vendor(); }
+            @Override public MeshResponse call(MeshRequest request) { return Connector.this.call(request); }
+            @Override public MeshResponse replay(MeshRequest request, String key, String dlqId) { return Connector.this.replay(request, key, dlqId); }
+        };
+    }
+
+    /** This connector as the DLQ sees it. */
+    ReplayTarget replayTarget() {
+        return replayTarget;
     }
 
     /**
@@ -57,8 +77,8 @@ public final class Connector {
      */
     static Pipeline replayPipeline(Pipeline live, ConnectorSpec spec, MeshContext context, Reader reader) {
         return new Pipeline(live.stages().stream().map(s -> switch (s) {
-            case CircuitStage c -> CircuitStage.forReplays(spec, context);
-            case RetryStage r -> new RetryStage(spec, context, reader);
+            case CircuitStage c -> Stages.circuit(spec, context, true);
+            case RetryStage r -> Stages.retry(spec, context, reader, ThreadLocalRandom.current());
             default -> s;
         }).toList());
     }
@@ -68,17 +88,20 @@ public final class Connector {
      * transport; the answer flows back up (so drift mapping sees the answer first, and observe sees it last).
      */
     static Pipeline standardPipeline(ConnectorSpec spec, MeshContext context, Reader reader) {
+        TransportStage transport = Stages.transport(spec, context);
         return new Pipeline(List.of(
-                new ObserveStage(spec, context),
-                new IdempotencyStage(spec, context, reader),
-                new DeadlineStage(spec, context),
-                new StaleReadStage(spec),
-                new RetryStage(spec, context, reader),
-                new CircuitStage(spec, context),
-                new RateLimitStage(spec, context),
-                new AuthStage(spec, context),
-                new DriftMappingStage(spec, context),
-                new TransportStage(spec, context)));
+                Stages.observe(spec, context),
+                Stages.idempotency(spec, context, reader),
+                new DeadlineStage(spec.timeouts().total()),
+                new StaleReadStage(spec.staleReads()),
+                // ThreadLocalRandom.current() is safe to share: its methods use the calling thread's own state.
+                Stages.retry(spec, context, reader, ThreadLocalRandom.current()),
+                Stages.circuit(spec, context, false),
+                Stages.rateLimit(spec, context),
+                Stages.auth(spec, context),
+                Stages.drift(spec, context),
+                new BulkheadStage(transport.lanes(), transport),
+                transport));
     }
 
     public String id() {
@@ -125,12 +148,17 @@ public final class Connector {
      */
     public CallResult execute(MeshRequest request) {
         admit(request.tenant());
-        return run(pipeline, new Exchange(spec, context, request));
+        return run(pipeline, exchange(request));
     }
 
     /** Runs one logical call through the pipeline; a failure is thrown (see {@link CallResult#orThrow()}). */
     public MeshResponse call(MeshRequest request) {
         return execute(request).orThrow();
+    }
+
+    /** A new exchange for a call of this connector. */
+    Exchange exchange(MeshRequest request) {
+        return new Exchange(request, context.clock().instant(), spec.idempotency().isWrite(request));
     }
 
     /**
@@ -148,7 +176,7 @@ public final class Connector {
      * can tell it from a new write; a failure updates entry {@code dlqId} rather than parking a new one.
      */
     public MeshResponse replay(MeshRequest request, String idempotencyKey, String dlqId) {
-        Exchange exchange = new Exchange(spec, context, request);
+        Exchange exchange = exchange(request);
         exchange.idempotencyKey(idempotencyKey);
         exchange.replayOf(dlqId);
         return run(replayPipeline, exchange).orThrow();

@@ -1,5 +1,6 @@
 package dev.gauntlet.mesh;
 
+import dev.gauntlet.mesh.call.Secrets;
 import dev.gauntlet.mesh.call.Checks;
 import dev.gauntlet.mesh.call.Timeouts;
 import dev.gauntlet.mesh.auth.AuthConfig;
@@ -143,5 +144,23 @@ public record ConnectorSpec(String id, URI baseUrl, String flavor, List<String> 
             return new ConnectorSpec(id, baseUrl, flavor, tenants, headers, auth, limit, retry, circuit, timeouts,
                     idempotency, drift, dlq, staleReads, errorRules);
         }
+    }
+
+    /** The secret values this connector is configured with: keys, client secrets, passwords and secret query values in its URLs, its own headers' values. */
+    public java.util.Set<String> secretValues() {
+        var out = new java.util.LinkedHashSet<String>();
+        Secrets.collect(baseUrl().toString(), headers(), out);
+        switch (auth()) {
+            case AuthConfig.None n -> { }
+            case AuthConfig.ApiKey k -> {
+                Secrets.collect(k.key(), out);
+                Secrets.collect(k.prefix() + k.key(), out);
+            }
+            case AuthConfig.OAuth2 o -> {
+                Secrets.collect(o.clientSecret(), out);
+                Secrets.collect(o.tokenUrl(), o.tokenHeaders(), out);
+            }
+        }
+        return out;
     }
 }

@@ -4,6 +4,7 @@ import dev.gauntlet.mesh.call.Checks;
 import dev.gauntlet.mesh.call.Secrets;
 import dev.gauntlet.mesh.egress.EgressPolicy;
 import dev.gauntlet.mesh.internal.dlq.DeadLetters;
+import dev.gauntlet.mesh.dlq.DeadLetterQueue;
 import dev.gauntlet.mesh.internal.dlq.DlqService;
 import dev.gauntlet.mesh.internal.dlq.Replayer;
 import dev.gauntlet.mesh.event.EventBus;
@@ -95,6 +96,11 @@ public final class Mesh implements AutoCloseable {
     }
 
     /** The dead-letter queue: list, replay, discard, stats. */
+    public DeadLetterQueue dlq() {
+        return dlq;
+    }
+
+    /** The DLQ's machinery (parking, settling, recovery): for the mesh's own tests and benchmarks, not exported. */
     public DlqService deadLetters() {
         return dlq;
     }
@@ -143,7 +149,7 @@ public final class Mesh implements AutoCloseable {
             egress.check("auth.token_url", java.net.URI.create(oauth.tokenUrl()));
         }
         Connector c = new Connector(spec, context);
-        Secrets.register(c, Secrets.valuesOf(spec));
+        Secrets.register(c, spec.secretValues());
         Connector replaced = connectors.put(spec.id(), c);
         if (replaced != null) Secrets.unregister(replaced);
         context.metrics().registered(spec.id());
@@ -243,9 +249,12 @@ public final class Mesh implements AutoCloseable {
             Store s = store == null ? new MemoryStore() : store;
             EventBus events = new EventBus();
             Map<String, Connector> registry = new ConcurrentHashMap<>();
-            DlqService dlq = deadLetters instanceof DlqService given ? given : new DlqService(s.dlq(), s.intents(), time, events, registry::get);
+            DlqService dlq = deadLetters instanceof DlqService given ? given : new DlqService(s.dlq(), s.intents(), time, events, id -> {
+                Connector c = registry.get(id);
+                return c == null ? null : c.replayTarget();
+            });
             MeshContext context = new MeshContext(time, events, s, client, deadLetters == null ? dlq : deadLetters);
-            Replayer replayer = new Replayer(dlq, () -> registry.values(), time, time, replayParallelism);
+            Replayer replayer = new Replayer(dlq, () -> registry.values().stream().map(Connector::replayTarget).toList(), time, time, replayParallelism);
             boolean durable = s.durable();
             if (durable) {
                 // What a stopped process left: in-flight writes go to the DLQ with their key, half-done claims back to pending.

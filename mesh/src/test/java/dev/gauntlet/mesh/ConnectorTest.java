@@ -38,7 +38,7 @@ class ConnectorTest {
     @Test
     void shouldRunTheStagesInTheDocumentedOrder() {
         assertThat(stripe().pipeline().names()).containsExactly(
-                "observe", "idempotency", "deadline", "stale-reads", "retry", "circuit", "rate-limit", "auth", "drift-mapping", "transport");
+                "observe", "idempotency", "deadline", "stale-reads", "retry", "circuit", "rate-limit", "auth", "drift-mapping", "bulkhead", "transport");
     }
 
     @Test

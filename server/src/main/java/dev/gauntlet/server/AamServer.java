@@ -6,9 +6,10 @@ import dev.gauntlet.harness.workflow.Workflows;
 import dev.gauntlet.mesh.Connector;
 import dev.gauntlet.mesh.Mesh;
 import dev.gauntlet.mesh.metrics.MeshMetricsBinder;
+import dev.gauntlet.mesh.Stores;
 import dev.gauntlet.mesh.internal.store.MemoryStore;
-import dev.gauntlet.mesh.store.Retention;
 import dev.gauntlet.mesh.internal.store.SqliteStore;
+import dev.gauntlet.mesh.store.Retention;
 import dev.gauntlet.mesh.store.StoreHealth;
 import dev.gauntlet.mesh.store.StoreUnavailable;
 import dev.gauntlet.mesh.store.Store;
@@ -77,8 +78,8 @@ public final class AamServer implements AutoCloseable {
         }
         // The store holds the DLQ, write intents, tokens, learned schemas, events and roll-ups: with SQLite (the
         // default, in the data folder) a restarted AAM finds its DLQ and recovers writes a killed one left in flight.
-        Store store = config.store().inMemory() ? new MemoryStore()
-                : SqliteStore.openFile(config.store().sqlite(), Retention.DEFAULT, java.time.InstantSource.system());
+        Store store = config.store().inMemory() ? Stores.memory()
+                : Stores.sqliteFile(config.store().sqlite(), Retention.DEFAULT, java.time.InstantSource.system());
         this.mesh = Mesh.builder().store(store).staleIntentAge(config.recoverAfter()).egress(config.egress()).build();
         this.dlq = dlq != null ? dlq : new MeshDlq(mesh);
         // The runs' client: it carries the access token to the farm (and nowhere else) when one is set.

@@ -1,6 +1,9 @@
 package dev.gauntlet.server;
 
 import dev.gauntlet.mesh.Mesh;
+import dev.gauntlet.mesh.call.Attempt;
+import dev.gauntlet.mesh.call.ErrorClass;
+import dev.gauntlet.mesh.dlq.DeadLetterQueue;
 import dev.gauntlet.mesh.dlq.DlqEntry;
 import dev.gauntlet.mesh.dlq.DlqFilter;
 import dev.gauntlet.mesh.internal.dlq.DlqService;
@@ -18,10 +21,10 @@ final class MeshDlq implements DlqBackend {
     /** A manual "replay all" goes through at most this many entries per request; call again for the rest. */
     static final int REPLAY_ALL_MAX = 1_000;
 
-    private final DlqService dlq;
+    private final DeadLetterQueue dlq;
 
     MeshDlq(Mesh mesh) {
-        this.dlq = mesh.deadLetters();
+        this.dlq = mesh.dlq();
     }
 
     @Override

@@ -9,6 +9,8 @@ import dev.gauntlet.mesh.Mesh;
 import dev.gauntlet.mesh.call.MeshRequest;
 import dev.gauntlet.mesh.call.MeshResponse;
 import dev.gauntlet.mesh.call.ErrorClass;
+import dev.gauntlet.mesh.pipeline.Exchange;
+import dev.gauntlet.mesh.pipeline.Outcome;
 import dev.gauntlet.mesh.store.StoreUnavailable;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;

@@ -106,9 +106,9 @@ public final class DlqDrainBench {
                 MeshRequest req = new MeshRequest("POST", "/items", Map.of(), ("{\"name\":\"n" + i + "\",\"op_id\":\"" + op + "\"}")
                         .getBytes(StandardCharsets.UTF_8), "application/json", op, null);
                 String key = IdempotencyKeys.derive(spec.id(), req);
-                Exchange ex = new Exchange(spec, mesh.context(), req.withHeader("Idempotency-Key", key));
+                Exchange ex = new Exchange(req.withHeader("Idempotency-Key", key), mesh.context().clock().instant(), true);
                 ex.idempotencyKey(key);
-                mesh.deadLetters().park(ex, Outcome.Failure.of(ErrorClass.circuit_open, "breaker open"), false);
+                mesh.deadLetters().park(spec.id(), spec.dlq(), ex, Outcome.Failure.of(ErrorClass.circuit_open, "breaker open"), false);
             }
             double parkMs = (System.nanoTime() - parkStart) / 1e6;
             System.out.printf("[%s] parked %,d entries in %.0f ms (%,.0f entries/s)%n", name, n, parkMs, n / parkMs * 1000);

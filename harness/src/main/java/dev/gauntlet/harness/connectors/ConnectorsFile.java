@@ -257,7 +257,7 @@ public final class ConnectorsFile {
         }
         out.put("stale_reads", s.staleReads());
         // By value too: a custom header (X-Custom-Sig), a password in base_url, a ?client_secret= in token_url.
-        return maskValues(out, Secrets.valuesOf(s));
+        return maskValues(out, s.secretValues());
     }
 
     @SuppressWarnings("unchecked")

@@ -35,7 +35,7 @@ public final class MeshProbes {
         /** Pending, replaying and dead entries: each one still needs the DLQ (or a person) to finish it. */
         @Override
         public long dlqBacklog() {
-            DlqStats s = mesh.deadLetters().stats();
+            DlqStats s = mesh.dlq().stats();
             return s.pending() + s.replaying() + s.dead();
         }
 
@@ -62,7 +62,7 @@ public final class MeshProbes {
         /** p99 of parked-to-replayed time over the entries the DLQ replayed successfully. */
         @Override
         public double dlqDelayMs() {
-            List<DlqEntry> done = mesh.deadLetters().list(new DlqFilter(null, DlqState.succeeded, 100_000));
+            List<DlqEntry> done = mesh.dlq().list(new DlqFilter(null, DlqState.succeeded, 100_000));
             if (done.isEmpty()) return Double.NaN;
             long[] ms = done.stream().mapToLong(e -> Duration.between(e.createdAt(), e.updatedAt()).toMillis()).sorted().toArray();
             return ms[(int) Math.min(ms.length - 1, Math.ceil(ms.length * 0.99) - 1)];
@@ -81,7 +81,7 @@ public final class MeshProbes {
         public Set<String> pendingOpIds(String service) {
             var out = new HashSet<String>();
             for (DlqState state : List.of(DlqState.pending, DlqState.replaying, DlqState.dead)) {
-                for (DlqEntry e : mesh.deadLetters().list(new DlqFilter(null, state, 100_000))) {
+                for (DlqEntry e : mesh.dlq().list(new DlqFilter(null, state, 100_000))) {
                     if (e.opId() != null && service.equals(services.getOrDefault(e.connector(), e.connector()))) out.add(e.opId());
                 }
             }

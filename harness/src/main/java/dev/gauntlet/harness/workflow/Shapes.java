@@ -2,6 +2,7 @@ package dev.gauntlet.harness.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gauntlet.mesh.internal.vendor.GitHubVendor;
+import dev.gauntlet.mesh.vendor.Vendors;
 import java.util.List;
 import java.util.Map;
 
@@ -52,7 +53,7 @@ public final class Shapes {
                     Map.of("Name", "Gauntlet " + opId, "Industry", "Testing"));
             case "stripe" -> new Write("POST", "/v1/customers", Map.of(), Map.of("name", "Gauntlet " + opId, "metadata", Map.of("op_id", opId)));
             case "github" -> new Write("POST", "/repos/gauntlet/demo/issues", Map.of(),
-                    Map.of("title", "Gauntlet " + opId, "body", "written by the gauntlet\n\n" + GitHubVendor.marker(opId)));
+                    Map.of("title", "Gauntlet " + opId, "body", "written by the gauntlet\n\n" + Vendors.get("github").opIdMarker(opId)));
             case "supabase" -> new Write("POST", "/rest/v1/accounts?on_conflict=external_id",
                     Map.of("Prefer", "resolution=merge-duplicates,return=representation"),
                     Map.of("name", "Gauntlet " + opId, "industry", "Testing", "external_id", opId));

@@ -25,12 +25,12 @@ import java.util.StringJoiner;
  */
 public final class TokenEndpoint {
 
-    static final String REFRESH_GRANT = "refresh_token";
+    public static final String REFRESH_GRANT = "refresh_token";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Classifier IO = Classifier.common();
 
     /** What a token request gave. */
-    sealed interface Answer permits Granted, TokenState.Failed {}
+    public sealed interface Answer permits Granted, TokenState.Failed {}
 
     /**
      * A token response.
@@ -38,7 +38,7 @@ public final class TokenEndpoint {
      * @param refreshToken null when none was issued
      * @param expiresIn    null when the answer had no (usable) expires_in, e.g. Salesforce
      */
-    record Granted(String accessToken, String refreshToken, Duration expiresIn) implements Answer {
+    public record Granted(String accessToken, String refreshToken, Duration expiresIn) implements Answer {
         @Override
         public String toString() {
             return "Granted[expiresIn=" + expiresIn + ", refreshToken=" + (refreshToken == null ? "none" : "***") + "]";
@@ -50,12 +50,12 @@ public final class TokenEndpoint {
     private final InstantSource clock;
     private final Classifier vendor;
 
-    TokenEndpoint(AuthConfig.OAuth2 config, HttpClient http, InstantSource clock) {
+    public TokenEndpoint(AuthConfig.OAuth2 config, HttpClient http, InstantSource clock) {
         this(config, http, clock, IO);
     }
 
     /** With the connector's classifier, so a vendor's own rate-limit or outage answer is told from a refusal. */
-    TokenEndpoint(AuthConfig.OAuth2 config, HttpClient http, InstantSource clock, Classifier vendor) {
+    public TokenEndpoint(AuthConfig.OAuth2 config, HttpClient http, InstantSource clock, Classifier vendor) {
         this.config = config;
         this.http = http;
         this.clock = clock;
@@ -74,7 +74,7 @@ public final class TokenEndpoint {
     }
 
     /** The configured grant: client_credentials, or password (client id/secret as username or email and password). */
-    Answer primary(Duration timeout) {
+    public Answer primary(Duration timeout) {
         var fields = new LinkedHashMap<String, String>();
         if (config.grant().equals("password") && config.jsonBody()) {
             // GoTrue's password grant body: {"email","password"}.
@@ -92,7 +92,7 @@ public final class TokenEndpoint {
     }
 
     /** RFC 6749 §6: exchange a refresh token (GoTrue: {"refresh_token"} only; forms also carry the client). */
-    Answer refresh(String refreshToken, Duration timeout) {
+    public Answer refresh(String refreshToken, Duration timeout) {
         var fields = new LinkedHashMap<String, String>();
         fields.put("refresh_token", refreshToken);
         if (!config.jsonBody()) {

@@ -97,28 +97,20 @@ public final class Secrets {
         return out;
     }
 
-    /** The secret values a connector is configured with: keys, client secrets, passwords and secret query values in its URLs, its own headers' values. */
-    public static Set<String> valuesOf(ConnectorSpec spec) {
-        var out = new LinkedHashSet<String>();
-        fromUrl(spec.baseUrl().toString(), out);
-        spec.headers().forEach((name, value) -> {
+    /**
+     * The secret values in a URL (its user info, secret-like query values) and in header values (all but plain headers
+     * such as Accept), added to {@code out}: what a connector's base URL, token URL and headers hold.
+     */
+    public static void collect(String url, java.util.Map<String, String> headers, Set<String> out) {
+        fromUrl(url, out);
+        headers.forEach((name, value) -> {
             if (!PLAIN_HEADERS.contains(name.toLowerCase(Locale.ROOT))) add(out, value);
         });
-        switch (spec.auth()) {
-            case AuthConfig.None n -> { }
-            case AuthConfig.ApiKey k -> {
-                add(out, k.key());
-                add(out, k.prefix() + k.key());
-            }
-            case AuthConfig.OAuth2 o -> {
-                add(out, o.clientSecret());
-                fromUrl(o.tokenUrl(), out);
-                o.tokenHeaders().forEach((name, value) -> {
-                    if (!PLAIN_HEADERS.contains(name.toLowerCase(Locale.ROOT))) add(out, value);
-                });
-            }
-        }
-        return out;
+    }
+
+    /** Adds {@code value} to {@code out} when it is long enough to be masked safely. */
+    public static void collect(String value, Set<String> out) {
+        add(out, value);
     }
 
     /** The password of a URL's user info (and the user info whole), and the values of its secret-like query parameters. */

@@ -134,7 +134,7 @@ public final class MeshMetrics {
     }
 
     /** Roll-up rows of every connector that did something since the last roll-up. */
-    List<MetricRollup> rollUp(java.time.Instant second) {
+    public List<MetricRollup> rollUp(java.time.Instant second) {
         List<MetricRollup> rows = new ArrayList<>();
         for (ConnectorMetrics m : connectors.values()) {
             if (m.connector().equals(MetricsSnapshot.OVERALL)) continue;

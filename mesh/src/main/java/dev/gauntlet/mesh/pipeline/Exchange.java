@@ -11,12 +11,12 @@ import java.util.List;
 
 /**
  * One logical call on its way through the stages: the request (stages may replace it, e.g. to add the idempotency
- * key or the credential), the time budget, the attempts made so far, and the connector and shared context.
+ * key or the credential), the time budget and the attempts made so far. It knows nothing of the connector: each stage
+ * was built with what it needs of that.
  */
 public final class Exchange {
-    private final ConnectorSpec connector;
-    private final MeshContext context;
     private final Instant startedAt;
+    private final boolean write;
     private final List<Attempt> attempts = new ArrayList<>(2);
     private MeshRequest request;
     private Instant deadline;
@@ -27,20 +27,21 @@ public final class Exchange {
     private String replayOf;
     private WriteForm writeForm;
 
-    public Exchange(ConnectorSpec connector, MeshContext context, MeshRequest request) {
-        this.connector = connector;
-        this.context = context;
+    /**
+     * @param write whether the call is a write (the connector's idempotency config decides for POSTs that only read);
+     *              stages replace headers, never the method or path, so it is decided once
+     */
+    public Exchange(MeshRequest request, Instant startedAt, boolean write) {
         this.request = request;
-        this.startedAt = context.clock().instant();
+        this.startedAt = startedAt;
+        this.write = write;
     }
 
-    public ConnectorSpec connector() { return connector; }
-    public MeshContext context() { return context; }
     public Instant startedAt() { return startedAt; }
     public MeshRequest request() { return request; }
 
-    /** Whether this call is a write (the connector's idempotency config decides for POSTs that only read). */
-    public boolean isWrite() { return connector.idempotency().isWrite(request); }
+    /** Whether this call is a write. */
+    public boolean isWrite() { return write; }
     public void request(MeshRequest replaced) { this.request = replaced; }
 
     /** When the logical call's time budget ends, or null for none. Retries never outlive it. */

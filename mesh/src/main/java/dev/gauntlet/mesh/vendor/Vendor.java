@@ -52,6 +52,14 @@ public interface Vendor {
     }
 
     /**
+     * What a write's {@link #opIdField} holds so its read-back finds it by op id: the op id itself, or for a free-text
+     * field a marker inside the text (GitHub's issue body).
+     */
+    default String opIdMarker(String opId) {
+        return opId;
+    }
+
+    /**
      * How this write is protected from being carried out twice.
      *
      * @param keyed whether the connector sends idempotency keys (the vendor honours them and they are not switched off)

@@ -31,7 +31,7 @@ class SecretsTest {
                 .auth(dev.gauntlet.mesh.auth.AuthConfig.OAuth2.clientCredentials(
                         "https://login.example.com/token?client_secret=secret-in-token-url", "client-id", "client-secret-value"))
                 .build();
-        assertThat(Secrets.valuesOf(spec)).contains("pa55w0rd-base", "sig-in-base-url", "custom-sig-value", "secret-in-token-url",
+        assertThat(spec.secretValues()).contains("pa55w0rd-base", "sig-in-base-url", "custom-sig-value", "secret-in-token-url",
                 "client-secret-value").doesNotContain("application/json", "2", "client-id");
     }
 
@@ -56,7 +56,7 @@ class SecretsTest {
     @Test
     void shouldLeaveValuesTooShortToBeSecretsAlone() {
         Object owner = new Object();
-        Secrets.register(owner, Secrets.valuesOf(ConnectorSpec.builder("short", "http://api.example.com").header("X-Sig", "ab").build()));
+        Secrets.register(owner, ConnectorSpec.builder("short", "http://api.example.com").header("X-Sig", "ab").build().secretValues());
         try {
             assertThat(Secrets.mask("ab abc abcd")).isEqualTo("ab abc abcd");
         } finally {

@@ -1,5 +1,6 @@
 package dev.gauntlet.mesh.metrics;
 
+import dev.gauntlet.mesh.TestStages;
 import dev.gauntlet.mesh.internal.metrics.MetricsRoller;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -83,12 +84,12 @@ class MeshMetricsTest {
 
     Pipeline pipeline(String id, Upstream upstream) {
         ConnectorSpec spec = ConnectorSpec.builder(id, "http://upstream.test").build();
-        return new Pipeline(List.of(new ObserveStage(spec, context), upstream));
+        return new Pipeline(List.of(TestStages.observe(spec, context), upstream));
     }
 
     void run(String id, Pipeline p, int calls) {
         ConnectorSpec spec = ConnectorSpec.builder(id, "http://upstream.test").build();
-        for (int i = 0; i < calls; i++) p.run(new Exchange(spec, context, MeshRequest.get("/x")));
+        for (int i = 0; i < calls; i++) p.run(TestStages.exchange(spec, context, MeshRequest.get("/x")));
     }
 
     /** Ten calls: 6 clean, 2 after a 429 then success, 1 that gave up after 3 server errors, 1 short-circuited. */

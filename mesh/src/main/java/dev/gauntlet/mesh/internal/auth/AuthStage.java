@@ -17,8 +17,8 @@ public final class AuthStage implements Stage {
 
     private final Authenticator authenticator;
 
-    public AuthStage(ConnectorSpec spec, MeshContext context) {
-        this.authenticator = Authenticator.of(spec, context);
+    public AuthStage(Authenticator authenticator) {
+        this.authenticator = authenticator;
     }
 
     @Override

@@ -27,14 +27,17 @@ public sealed interface Authenticator permits Authenticator.Anonymous, Authentic
     /** Fetches in the background what the first calls would otherwise wait for (OAuth tokens); nothing for the others. */
     default void prefetch(List<String> tenants) {}
 
-    /** The authenticator for a connector's {@link AuthConfig}. */
-    static Authenticator of(ConnectorSpec spec, MeshContext context) {
-        return switch (spec.auth()) {
+    /**
+     * The authenticator for a connector's {@link AuthConfig}.
+     *
+     * @param firstTenant the tenant a call without one is sent as
+     * @param tokens      makes the OAuth token cache (called only for OAuth2)
+     */
+    static Authenticator of(AuthConfig auth, String firstTenant, java.util.function.Function<AuthConfig.OAuth2, OAuthTokens> tokens) {
+        return switch (auth) {
             case AuthConfig.None n -> new Anonymous();
             case AuthConfig.ApiKey k -> new StaticKey(k);
-            case AuthConfig.OAuth2 o -> new OAuth(new OAuthTokens(spec.id(), o, context, spec.timeouts().attempt(),
-                    spec.vendor().classifier().withOverrides(spec.errorRules())), spec.tenants().getFirst(),
-                    o.sessions());
+            case AuthConfig.OAuth2 o -> new OAuth(tokens.apply(o), firstTenant, o.sessions());
         };
     }
 

@@ -1,12 +1,17 @@
 package dev.gauntlet.mesh.internal.auth;
 
+import dev.gauntlet.mesh.MeshContext;
 import dev.gauntlet.mesh.auth.AuthConfig;
+import dev.gauntlet.mesh.auth.CredentialVault;
 import dev.gauntlet.mesh.auth.TokenEndpoint;
 import dev.gauntlet.mesh.auth.TokenState;
-import dev.gauntlet.mesh.event.TokenRefreshed;
-import dev.gauntlet.mesh.event.TokenRefreshFailed;
+import dev.gauntlet.mesh.event.EventBus;
 import dev.gauntlet.mesh.event.RefreshTrigger;
-import dev.gauntlet.mesh.MeshContext;
+import dev.gauntlet.mesh.event.TokenRefreshFailed;
+import dev.gauntlet.mesh.event.TokenRefreshed;
+import dev.gauntlet.mesh.time.Sleeper;
+import java.net.http.HttpClient;
+import java.time.InstantSource;
 import dev.gauntlet.mesh.call.ErrorClass;
 import dev.gauntlet.mesh.event.MeshEvent;
 import java.time.Duration;
@@ -38,7 +43,11 @@ public final class OAuthTokens {
 
     private final String connector;
     private final AuthConfig.OAuth2 config;
-    private final MeshContext context;
+    private final dev.gauntlet.mesh.time.TimeSource clock;
+    private final Sleeper sleeper;
+    private final EventBus events;
+    /** Where refresh tokens are kept across restarts; null: nowhere. */
+    private final CredentialVault vault;
     private final Duration requestTimeout;
     /** Tries of one token request when the endpoint fails transiently, and the pause between them. */
     static final int TOKEN_TRIES = 3;
@@ -70,18 +79,22 @@ public final class OAuthTokens {
     /**
      * @param requestTimeout a token request's own time limit (the connector's attempt timeout); never past the call's deadline
      */
-    public OAuthTokens(String connector, AuthConfig.OAuth2 config, MeshContext context, Duration requestTimeout) {
-        this(connector, config, context, requestTimeout, dev.gauntlet.mesh.classify.Classifier.common());
+    public OAuthTokens(String connector, AuthConfig.OAuth2 config, HttpClient http, dev.gauntlet.mesh.time.TimeSource clock, Sleeper sleeper,
+                       EventBus events, CredentialVault vault, Duration requestTimeout) {
+        this(connector, config, http, clock, sleeper, events, vault, requestTimeout, dev.gauntlet.mesh.classify.Classifier.common());
     }
 
     /** @param vendor the connector's classifier: tells the vendor's rate-limit answers on the token endpoint from refusals */
-    public OAuthTokens(String connector, AuthConfig.OAuth2 config, MeshContext context, Duration requestTimeout,
-                       dev.gauntlet.mesh.classify.Classifier vendor) {
+    public OAuthTokens(String connector, AuthConfig.OAuth2 config, HttpClient http, dev.gauntlet.mesh.time.TimeSource clock, Sleeper sleeper,
+                       EventBus events, CredentialVault vault, Duration requestTimeout, dev.gauntlet.mesh.classify.Classifier vendor) {
         this.connector = connector;
         this.config = config;
-        this.context = context;
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.events = events;
+        this.vault = vault;
         this.requestTimeout = requestTimeout;
-        this.endpoint = new TokenEndpoint(config, context.http(), context.clock(), vendor);
+        this.endpoint = new TokenEndpoint(config, http, clock, vendor);
     }
 
     public RefreshMetrics metrics() {
@@ -107,7 +120,7 @@ public final class OAuthTokens {
     public TokenState acquire(String tenant, Instant deadline) {
         Slot slot = slot(tenant);
         TokenState.Token t = slot.token;
-        Instant now = context.clock().instant();
+        Instant now = clock.instant();
         if (t != null && now.isBefore(t.refreshAt())) return t;
         if (t != null && now.isBefore(t.expiresAt())) {
             // A failed proactive refresh is not retried by every call: the token still works for a while.
@@ -124,7 +137,7 @@ public final class OAuthTokens {
             Thread.ofVirtual().name("mesh-token-refresh-" + connector).start(() -> {
                 TokenState r = fetch(slot, mine, RefreshTrigger.proactive, t.expiresAt());
                 if (!(r instanceof TokenState.Token)) {
-                    Instant failedAt = context.clock().instant();
+                    Instant failedAt = clock.instant();
                     slot.proactiveRetryAt = failedAt.plus(min(PROACTIVE_RETRY, Duration.between(failedAt, t.expiresAt()).dividedBy(2)));
                 }
             });
@@ -166,18 +179,18 @@ public final class OAuthTokens {
 
     /** A token newer than generation {@code stale} that is still valid by our clock. */
     private boolean newer(TokenState.Token t, long stale) {
-        return t != null && t.generation() != stale && context.clock().instant().isBefore(t.expiresAt());
+        return t != null && t.generation() != stale && clock.instant().isBefore(t.expiresAt());
     }
 
     private TokenState await(CompletableFuture<TokenState> running, Instant deadline) {
-        Duration left = deadline == null ? requestTimeout.multipliedBy(2) : Duration.between(context.clock().instant(), deadline);
+        Duration left = deadline == null ? requestTimeout.multipliedBy(2) : Duration.between(clock.instant(), deadline);
         try {
             if (left.isNegative() || left.isZero()) {
                 TokenState done = running.getNow(null);
                 if (done != null) return done;
                 throw new TimeoutException();
             }
-            return context.time().await(running, left);
+            return clock.await(running, left);
         } catch (TimeoutException e) {
             return new TokenState.Failed(ErrorClass.timeout, 0, "the call's deadline passed while waiting for the token refresh in flight", null);
         } catch (InterruptedException e) {
@@ -210,7 +223,7 @@ public final class OAuthTokens {
     }
 
     private TokenState request(Slot slot, RefreshTrigger trigger, Instant deadline) {
-        Instant sentAt = context.clock().instant();
+        Instant sentAt = clock.instant();
         Duration timeout = requestTimeout;
         if (deadline != null) {
             Duration left = Duration.between(sentAt, deadline);
@@ -219,14 +232,14 @@ public final class OAuthTokens {
             }
             timeout = min(timeout, left);
         }
-        long start = context.time().nanoTime();
+        long start = clock.nanoTime();
         String held = slot.refreshToken;
         String grant = held != null ? TokenEndpoint.REFRESH_GRANT : config.grant();
         TokenEndpoint.Answer answer = null;
         // A token endpoint fails like any upstream (5xx, 429, resets, hangs); every caller of this credential waits on
         // this one request, so a transient failure is retried here, briefly, within the call's deadline.
         for (int attempt = 1; ; attempt++) {
-            sentAt = context.clock().instant();
+            sentAt = clock.instant();
             Duration tryTimeout = min(timeout, TOKEN_TRY_TIMEOUT);
             if (deadline != null) tryTimeout = min(tryTimeout, Duration.between(sentAt, deadline));
             if (tryTimeout.isNegative() || tryTimeout.isZero()) break;
@@ -237,17 +250,17 @@ public final class OAuthTokens {
                 // The refresh token is spent, expired or revoked (or a lost answer already rotated it): forget it and
                 // start a new session with the primary grant.
                 metrics.refreshTokenRefused.increment();
-                publish(new TokenRefreshFailed(context.clock().instant(), connector, slot.tenant, trigger, grant, f.errorClass(), f.status(), f.message()));
+                publish(new TokenRefreshFailed(clock.instant(), connector, slot.tenant, trigger, grant, f.errorClass(), f.status(), f.message()));
                 forgetRefreshToken(slot, held);
                 grant = config.grant();
-                sentAt = context.clock().instant();
+                sentAt = clock.instant();
                 answer = endpoint.primary(tryTimeout);
             }
             if (!(answer instanceof TokenState.Failed f) || !TRANSIENT.contains(f.errorClass()) || attempt >= TOKEN_TRIES) break;
             Duration wait = f.retryAfter() != null ? f.retryAfter() : TOKEN_BACKOFF.multipliedBy(attempt);
-            if (deadline != null && !context.clock().instant().plus(wait).isBefore(deadline)) break;
+            if (deadline != null && !clock.instant().plus(wait).isBefore(deadline)) break;
             try {
-                context.sleeper().sleep(wait);
+                sleeper.sleep(wait);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -256,19 +269,19 @@ public final class OAuthTokens {
         if (answer == null) {
             return new TokenState.Failed(ErrorClass.timeout, 0, "the call's deadline passed before the token could be refreshed", null);
         }
-        long micros = (context.time().nanoTime() - start) / 1_000;
+        long micros = (clock.nanoTime() - start) / 1_000;
         return switch (answer) {
             case TokenEndpoint.Granted g -> {
                 keepRefreshToken(slot, held, g.refreshToken(), grant);
                 TokenState.Token t = token(g, sentAt);
                 metrics.success(trigger, micros);
-                publish(new TokenRefreshed(context.clock().instant(), connector, slot.tenant, micros / 1_000, t.ttl().toMillis(),
+                publish(new TokenRefreshed(clock.instant(), connector, slot.tenant, micros / 1_000, t.ttl().toMillis(),
                         Duration.between(t.refreshAt(), t.expiresAt()).toMillis(), trigger, grant));
                 yield t;
             }
             case TokenState.Failed f -> {
                 metrics.failure(micros);
-                publish(new TokenRefreshFailed(context.clock().instant(), connector, slot.tenant, trigger, grant, f.errorClass(), f.status(), f.message()));
+                publish(new TokenRefreshFailed(clock.instant(), connector, slot.tenant, trigger, grant, f.errorClass(), f.status(), f.message()));
                 yield f;
             }
         };
@@ -309,7 +322,7 @@ public final class OAuthTokens {
 
     private void save(String tenant, String value) {
         try {
-            context.store().credentials().saveCredential(connector, tenant, REFRESH_TOKEN, value);
+            vault.saveCredential(connector, tenant, REFRESH_TOKEN, value);
         } catch (RuntimeException e) {
             // The token is still good for this process; only a restart would lose it (and fall back to the primary grant).
             LOG.warn("{}/{}: could not save the refresh token to the vault: {}", connector, tenant, e.toString());
@@ -317,9 +330,9 @@ public final class OAuthTokens {
     }
 
     private String loadRefreshToken(String tenant) {
-        if (context.store() == null) return null;
+        if (vault == null) return null;
         try {
-            return context.store().credentials().loadCredential(connector, tenant, REFRESH_TOKEN).filter(v -> !v.isBlank()).orElse(null);
+            return vault.loadCredential(connector, tenant, REFRESH_TOKEN).filter(v -> !v.isBlank()).orElse(null);
         } catch (RuntimeException e) {
             LOG.warn("{}/{}: could not load the refresh token from the vault: {}", connector, tenant, e.toString());
             return null;
@@ -327,7 +340,7 @@ public final class OAuthTokens {
     }
 
     private void publish(MeshEvent e) {
-        context.events().publish(e);
+        events.publish(e);
     }
 
     private static Duration min(Duration a, Duration b) {

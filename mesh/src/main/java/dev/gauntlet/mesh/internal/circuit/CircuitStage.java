@@ -10,6 +10,7 @@ import dev.gauntlet.mesh.call.MeshRequest;
 import dev.gauntlet.mesh.internal.circuit.ConnectorCircuits;
 import dev.gauntlet.mesh.call.ErrorClass;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -20,21 +21,13 @@ import java.util.Map;
 public final class CircuitStage implements Stage {
 
     private final String connector;
-    private final MeshContext context;
+    private final InstantSource clock;
     private final ConnectorCircuits circuits;
 
-    public CircuitStage(ConnectorSpec spec, MeshContext context) {
-        this(spec, context, new ConnectorCircuits(spec.id(), spec.circuit(), context));
-    }
-
-    /** The stage of a connector's DLQ replays: breakers of their own ({@link ConnectorCircuits#forReplays}). */
-    public static CircuitStage forReplays(ConnectorSpec spec, MeshContext context) {
-        return new CircuitStage(spec, context, ConnectorCircuits.forReplays(spec.id(), spec.circuit(), context));
-    }
-
-    private CircuitStage(ConnectorSpec spec, MeshContext context, ConnectorCircuits circuits) {
-        this.connector = spec.id();
-        this.context = context;
+    /** @param circuits the connector's breakers (a replay pipeline has its own: {@link ConnectorCircuits#forReplays}) */
+    public CircuitStage(String connector, ConnectorCircuits circuits, InstantSource clock) {
+        this.connector = connector;
+        this.clock = clock;
         this.circuits = circuits;
     }
 
@@ -52,9 +45,9 @@ public final class CircuitStage implements Stage {
                     + " is " + breaker.getState().name().toLowerCase(java.util.Locale.ROOT) + " (failure rate "
                     + breaker.getMetrics().getFailureRate() + " %); no attempt made");
         }
-        long start = context.clock().millis();
+        long start = clock.millis();
         Outcome outcome = next.proceed(exchange);
-        circuits.record(breaker, outcome, context.clock().millis() - start);
+        circuits.record(breaker, outcome, clock.millis() - start);
         return outcome;
     }
 

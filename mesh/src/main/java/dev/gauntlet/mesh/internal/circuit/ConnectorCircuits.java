@@ -1,9 +1,11 @@
 package dev.gauntlet.mesh.internal.circuit;
 
 import dev.gauntlet.mesh.circuit.CircuitConfig;
-import dev.gauntlet.mesh.event.ReplayCircuitTransition;
-import dev.gauntlet.mesh.event.CircuitTransition;
 import dev.gauntlet.mesh.MeshContext;
+import dev.gauntlet.mesh.event.CircuitTransition;
+import dev.gauntlet.mesh.event.EventBus;
+import dev.gauntlet.mesh.event.ReplayCircuitTransition;
+import java.time.InstantSource;
 import dev.gauntlet.mesh.call.ErrorClass;
 import dev.gauntlet.mesh.pipeline.Outcome;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -39,27 +41,29 @@ public final class ConnectorCircuits {
     public static final int TENANTS_SHOWN = 20;
 
     private final String connector;
-    private final MeshContext context;
+    private final InstantSource clock;
+    private final EventBus events;
     private final CircuitConfig config;
     private final CircuitBreakerConfig breakerConfig;
     private final Map<String, CircuitBreaker> tenants = new ConcurrentHashMap<>();
     private final boolean replays;
 
-    public ConnectorCircuits(String connector, CircuitConfig config, MeshContext context) {
-        this(connector, config, context, false);
+    public ConnectorCircuits(String connector, CircuitConfig config, InstantSource clock, EventBus events) {
+        this(connector, config, clock, events, false);
     }
 
     /** The breakers of a connector's DLQ replays: same settings, own state, transitions as {@link ReplayCircuitTransition}. */
-    public static ConnectorCircuits forReplays(String connector, CircuitConfig config, MeshContext context) {
-        return new ConnectorCircuits(connector, config, context, true);
+    public static ConnectorCircuits forReplays(String connector, CircuitConfig config, InstantSource clock, EventBus events) {
+        return new ConnectorCircuits(connector, config, clock, events, true);
     }
 
-    private ConnectorCircuits(String connector, CircuitConfig config, MeshContext context, boolean replays) {
+    private ConnectorCircuits(String connector, CircuitConfig config, InstantSource instants, EventBus events, boolean replays) {
         this.replays = replays;
         this.connector = connector;
-        this.context = context;
+        this.clock = instants;
+        this.events = events;
         this.config = config;
-        Clock clock = context.clock().withZone(ZoneOffset.UTC);
+        Clock clock = instants.withZone(ZoneOffset.UTC);
         this.breakerConfig = CircuitBreakerConfig.custom()
                 .slidingWindow(config.windowCalls(), Math.min(config.minimumCalls(), config.windowCalls()),
                         CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
@@ -88,8 +92,8 @@ public final class ConnectorCircuits {
         b.getEventPublisher().onStateTransition(e -> {
             String from = name(e.getStateTransition().getFromState());
             String to = name(e.getStateTransition().getToState());
-            var at = context.clock().instant();
-            context.events().publish(replays ? new ReplayCircuitTransition(at, connector, tenant, from, to)
+            var at = clock.instant();
+            events.publish(replays ? new ReplayCircuitTransition(at, connector, tenant, from, to)
                     : new CircuitTransition(at, connector, tenant, from, to));
         });
         return b;
@@ -123,7 +127,7 @@ public final class ConnectorCircuits {
     private void holdOpen(CircuitBreaker breaker, Outcome.Failure f) {
         if (f.response() == null || f.retryAfter() == null || f.retryAfter().compareTo(config.openFor()) <= 0) return;
         try {
-            breaker.transitionToOpenStateUntil(context.clock().instant().plus(f.retryAfter()));
+            breaker.transitionToOpenStateUntil(clock.instant().plus(f.retryAfter()));
         } catch (io.github.resilience4j.circuitbreaker.IllegalStateTransitionException e) {
             // Another thread moved the breaker to a state it cannot leave this way (forced open, disabled): keep that.
         }

@@ -35,8 +35,9 @@ public final class StaleReadStage implements Stage {
     private final StaleResponses stale;
     private final LongAdder staleAnswers = new LongAdder();
 
-    public StaleReadStage(ConnectorSpec spec) {
-        this.on = spec.staleReads();
+    /** @param on the connector's {@code stale_reads} */
+    public StaleReadStage(boolean on) {
+        this.on = on;
         this.stale = on ? new StaleResponses(STALE_ENTRIES) : null;
     }
 

@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The last good answer to each (tenant, path) read, least recently used evicted beyond a bound, for stale reads. */
-public final class StaleResponses {
+final class StaleResponses {
 
     private record Key(String tenant, String path) {}
 

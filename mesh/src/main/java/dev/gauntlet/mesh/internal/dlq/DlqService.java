@@ -1,19 +1,21 @@
 package dev.gauntlet.mesh.internal.dlq;
 
+import dev.gauntlet.mesh.dlq.DeadLetterQueue;
+import dev.gauntlet.mesh.event.DeadLettered;
 import dev.gauntlet.mesh.dlq.DlqConfig;
 import dev.gauntlet.mesh.dlq.DlqEntry;
 import dev.gauntlet.mesh.dlq.DlqFilter;
 import dev.gauntlet.mesh.dlq.DlqRepository;
 import dev.gauntlet.mesh.dlq.DlqState;
 import dev.gauntlet.mesh.dlq.DlqStats;
-import dev.gauntlet.mesh.event.ReplayFailed;
-import dev.gauntlet.mesh.event.EntryDiscarded;
-import dev.gauntlet.mesh.event.OutcomeSettled;
-import dev.gauntlet.mesh.event.ReplaySucceeded;
+import dev.gauntlet.mesh.Connector;
+import dev.gauntlet.mesh.call.Attempt;
 import dev.gauntlet.mesh.event.DeadLettered;
 import dev.gauntlet.mesh.event.EntryDead;
-import dev.gauntlet.mesh.call.Attempt;
-import dev.gauntlet.mesh.Connector;
+import dev.gauntlet.mesh.event.EntryDiscarded;
+import dev.gauntlet.mesh.event.OutcomeSettled;
+import dev.gauntlet.mesh.event.ReplayFailed;
+import dev.gauntlet.mesh.event.ReplaySucceeded;
 import dev.gauntlet.mesh.call.MeshException;
 import dev.gauntlet.mesh.call.MeshResponse;
 import dev.gauntlet.mesh.call.Secrets;
@@ -47,7 +49,7 @@ import java.util.function.Function;
  * them through their connector with the key they were first sent with, discards, lists and counts. The
  * {@link Replayer} drives the automatic replays.
  */
-public final class DlqService implements DeadLetters {
+public final class DlqService implements DeadLetterQueue, DeadLetters {
 
     /** A replay refused by an open breaker is tried again this soon (or after baseDelay if shorter): nothing was sent. */
     static final Duration CIRCUIT_RECHECK = Duration.ofMillis(250);
@@ -62,7 +64,7 @@ public final class DlqService implements DeadLetters {
     private final IntentRepository intents;
     private final InstantSource clock;
     private final EventBus events;
-    private final Function<String, Connector> connectors;
+    private final Function<String, ReplayTarget> connectors;
     private final AtomicLong processed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
 
@@ -71,7 +73,7 @@ public final class DlqService implements DeadLetters {
      * @param connectors the registered connector by id, or null when it is not registered
      */
     public DlqService(DlqRepository repo, IntentRepository intents, InstantSource clock, EventBus events,
-                      Function<String, Connector> connectors) {
+                      Function<String, ReplayTarget> connectors) {
         this.repo = repo;
         this.intents = intents;
         this.clock = clock;
@@ -84,9 +86,8 @@ public final class DlqService implements DeadLetters {
     }
 
     @Override
-    public String park(Exchange exchange, Outcome.Failure failure, boolean unknownOutcome) {
+    public String park(String connector, DlqConfig config, Exchange exchange, Outcome.Failure failure, boolean unknownOutcome) {
         Instant now = clock.instant();
-        DlqConfig config = exchange.connector().dlq();
         if (exchange.replayOf() != null) {
             Optional<DlqEntry> replayed = repo.entry(exchange.replayOf());
             if (replayed.isPresent()) {
@@ -107,12 +108,12 @@ public final class DlqService implements DeadLetters {
         }
         var req = exchange.request();
         String id = newId();
-        repo.insertEntry(new DlqEntry(id, exchange.connector().id(), req.tenant(), req.method(), req.path(), Secrets.strip(req.headers()),
+        repo.insertEntry(new DlqEntry(id, connector, req.tenant(), req.method(), req.path(), Secrets.strip(req.headers()),
                 req.body(), req.contentType(), exchange.idempotencyKey(), req.opId(), exchange.attempts(), failure.errorClass(),
                 failure.message(), DlqEntry.SCHEMA_VERSION, DlqState.pending, unknownOutcome, 0,
                 failure.errorClass() == ErrorClass.circuit_open ? now.plus(min(config.baseDelay(), CIRCUIT_RECHECK)) : now.plus(config.baseDelay()),
                 now, now));
-        events.publish(new DeadLettered(now, exchange.connector().id(), id, failure.errorClass(), unknownOutcome));
+        events.publish(new DeadLettered(now, connector, id, failure.errorClass(), unknownOutcome));
         return id;
     }
 
@@ -125,8 +126,8 @@ public final class DlqService implements DeadLetters {
      * half the entry's age ({@code dlq.base_delay} to an hour); one whose body the read cannot find waits for a person.
      * At most {@code limit} reads, side by side; returns how many entries were claimed.
      */
-    public int settleUnknown(Connector c, int limit) {
-        OutcomeCheck check = c.spec().vendor().outcomeCheck(c.spec().idempotency().opIdField());
+    public int settleUnknown(ReplayTarget c, int limit) {
+        OutcomeCheck check = c.vendor().outcomeCheck(c.idempotency().opIdField());
         if (check == OutcomeCheck.NONE || limit <= 0) return 0;
         // Claimed as a replay is, so a person's replay or discard of the same entry meanwhile cannot race the read.
         List<DlqEntry> claimed = repo.claimDue(c.id(), clock.instant(), limit, true);
@@ -140,7 +141,7 @@ public final class DlqService implements DeadLetters {
         return claimed.size();
     }
 
-    private void settle(OutcomeCheck check, Connector c, DlqEntry e) {
+    private void settle(OutcomeCheck check, ReplayTarget c, DlqEntry e) {
         WriteRef ref = new WriteRef(e.tenant(), e.method(), e.path(), e.body(), e.contentType(), e.opId(), e.firstSentAt());
         if (!check.applies(ref)) {
             // Nothing to read back by (no op id where the read looks, another endpoint): a person decides; no replay is scheduled.
@@ -155,7 +156,7 @@ public final class DlqService implements DeadLetters {
             found = new ReadBack.Unknown(String.valueOf(bug));
         }
         Instant at = clock.instant();
-        DlqConfig config = c.spec().dlq();
+        DlqConfig config = c.dlq();
         // Counted from the last send, not from the parking: a replay that timed out may still be carried out upstream
         // (a crash run read a Datadog point back too early after its replay timed out, found nothing, replayed it, and
         // the late send landed too - two commits).
@@ -246,7 +247,7 @@ public final class DlqService implements DeadLetters {
 
     /** @param automatic the replayer's own replay (a person's replay by hand is theirs to decide) */
     private DlqEntry replayClaimed(DlqEntry e, boolean automatic) {
-        Connector c = connectors.apply(e.connector());
+        ReplayTarget c = connectors.apply(e.connector());
         Instant now = clock.instant();
         if (c == null) {
             // Not registered in this mesh (yet): put it back untouched so a mesh that knows the connector can replay it.
@@ -275,7 +276,7 @@ public final class DlqService implements DeadLetters {
             if (!parked.dlqId().equals(e.id())) LOG.warn("replay of {} was parked as {}", e.id(), parked.dlqId());
         } catch (MeshException.CallFailed refused) {
             if (refused.inProgress()) {
-                replayFailed(e, refused.attempts(), refused.errorClass(), refused.getMessage(), false, true, c.spec().dlq(), clock.instant());
+                replayFailed(e, refused.attempts(), refused.errorClass(), refused.getMessage(), false, true, c.dlq(), clock.instant());
                 return repo.entry(e.id()).orElse(e);
             }
             if (Thread.currentThread().isInterrupted()) {
@@ -294,7 +295,7 @@ public final class DlqService implements DeadLetters {
             events.publish(new EntryDead(at, e.connector(), e.id(), e.replays() + 1, "refused"));
         } catch (RuntimeException bug) {
             LOG.warn("replay of {} failed unexpectedly", e.id(), bug);
-            replayFailed(e, List.of(), ErrorClass.network_error, String.valueOf(bug), false, false, c.spec().dlq(), clock.instant());
+            replayFailed(e, List.of(), ErrorClass.network_error, String.valueOf(bug), false, false, c.dlq(), clock.instant());
         }
         return repo.entry(e.id()).orElse(e);
     }
@@ -308,6 +309,7 @@ public final class DlqService implements DeadLetters {
      * @throws IllegalArgumentException when there is no such entry, or its connector is not registered
      * @throws IllegalStateException    when it is succeeded, discarded, or being replayed now
      */
+    @Override
     public DlqEntry replay(String id) {
         DlqEntry e = entryOrThrow(id);
         if (connectors.apply(e.connector()) == null) {
@@ -321,6 +323,7 @@ public final class DlqService implements DeadLetters {
     }
 
     /** Discards a pending or dead entry: it will never be sent. False when it is in another state. */
+    @Override
     public boolean discard(String id) {
         DlqEntry e = entryOrThrow(id);
         Instant now = clock.instant();
@@ -329,18 +332,22 @@ public final class DlqService implements DeadLetters {
         return true;
     }
 
+    @Override
     public Optional<DlqEntry> entry(String id) {
         return repo.entry(id);
     }
 
+    @Override
     public List<DlqEntry> list(DlqFilter filter) {
         return repo.entries(filter);
     }
 
+    @Override
     public List<DlqEntry> list() {
         return repo.entries(DlqFilter.ALL);
     }
 
+    @Override
     public DlqStats stats() {
         Map<DlqState, Long> n = repo.countEntries();
         Duration age = repo.oldestPending().map(t -> Duration.between(t, clock.instant())).filter(d -> !d.isNegative()).orElse(Duration.ZERO);
@@ -379,12 +386,12 @@ public final class DlqService implements DeadLetters {
 
     /** A plain write of a registered connector; unregistered: not known here (the replay checks again once it is). */
     private boolean plain(DlqEntry e) {
-        Connector c = connectors.apply(e.connector());
+        ReplayTarget c = connectors.apply(e.connector());
         return c != null && plain(c, e);
     }
 
-    private static boolean plain(Connector c, DlqEntry e) {
-        return c.spec().vendor().writeForm(e.toRequest(), c.spec().idempotency().enabled()) == dev.gauntlet.mesh.call.WriteForm.PLAIN;
+    private static boolean plain(ReplayTarget c, DlqEntry e) {
+        return c.vendor().writeForm(e.toRequest(), c.idempotency().enabled()) == dev.gauntlet.mesh.call.WriteForm.PLAIN;
     }
 
     /**

@@ -37,7 +37,7 @@ public final class Replayer implements AutoCloseable {
     static final int BATCH = 200;
 
     private final DlqService dlq;
-    private final Supplier<Collection<Connector>> connectors;
+    private final Supplier<Collection<ReplayTarget>> connectors;
     private final InstantSource clock;
     private final Sleeper sleeper;
     private final int parallelism;
@@ -51,7 +51,7 @@ public final class Replayer implements AutoCloseable {
     /**
      * @param parallelism replays of one batch in flight at once (1 sends them one after another, in claim order)
      */
-    public Replayer(DlqService dlq, Supplier<Collection<Connector>> connectors, InstantSource clock, Sleeper sleeper, int parallelism) {
+    public Replayer(DlqService dlq, Supplier<Collection<ReplayTarget>> connectors, InstantSource clock, Sleeper sleeper, int parallelism) {
         this.dlq = dlq;
         this.connectors = connectors;
         this.clock = clock;
@@ -62,12 +62,12 @@ public final class Replayer implements AutoCloseable {
     /** One pass: for each connector, claims as many due entries as its replay rate allows now and replays them. Returns how many were replayed. */
     public int replayDue() {
         int done = 0;
-        for (Connector c : connectors.get()) done += replayDue(c);
+        for (ReplayTarget c : connectors.get()) done += replayDue(c);
         return done;
     }
 
     /** One connector's pass: reads back unknown outcomes it can, then replays its due entries. Returns the work done. */
-    int replayDue(Connector c) {
+    int replayDue(ReplayTarget c) {
         Bucket bucket = limiter(c).bucket();
         int n = (int) Math.min(BATCH, bucket.getAvailableTokens());
         if (n <= 0) return 0;
@@ -83,7 +83,7 @@ public final class Replayer implements AutoCloseable {
         return reads + replayBatch(c, bucket, claimed);
     }
 
-    private int replayBatch(Connector c, Bucket bucket, List<DlqEntry> claimed) {
+    private int replayBatch(ReplayTarget c, Bucket bucket, List<DlqEntry> claimed) {
         // The first goes alone as a probe: when the breaker is still open, the rest go back untouched instead of each
         // being refused in turn.
         if (!bucket.tryConsume(1)) {
@@ -127,8 +127,8 @@ public final class Replayer implements AutoCloseable {
         for (DlqEntry e : entries) dlq.repository().transition(e.id(), Set.of(DlqState.replaying), DlqState.pending, clock.instant());
     }
 
-    private Limiter limiter(Connector c) {
-        DlqConfig config = c.spec().dlq();
+    private Limiter limiter(ReplayTarget c) {
+        DlqConfig config = c.dlq();
         Limiter l = limiters.get(c.id());
         if (l != null && l.config().equals(config)) return l;
         // A re-registered connector with another rate gets a fresh bucket.
@@ -167,7 +167,7 @@ public final class Replayer implements AutoCloseable {
      */
     private void run() {
         while (running) {
-            for (Connector c : connectors.get()) {
+            for (ReplayTarget c : connectors.get()) {
                 workers.compute(c.id(), (id, t) -> t != null && t.isAlive() ? t
                         : Thread.ofVirtual().name("mesh-dlq-replayer-" + id).start(() -> work(id)));
             }
@@ -182,8 +182,8 @@ public final class Replayer implements AutoCloseable {
     /** One connector's loop: passes back to back while there is work, a poll interval apart when there is none. */
     private void work(String connectorId) {
         while (running) {
-            Connector c = null;
-            for (Connector each : connectors.get()) if (each.id().equals(connectorId)) c = each;
+            ReplayTarget c = null;
+            for (ReplayTarget each : connectors.get()) if (each.id().equals(connectorId)) c = each;
             if (c == null) return; // removed: a new worker starts if it comes back
             int n = 0;
             try {

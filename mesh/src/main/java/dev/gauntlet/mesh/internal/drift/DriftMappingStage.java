@@ -15,8 +15,8 @@ public final class DriftMappingStage implements Stage {
 
     private final SchemaDrift drift;
 
-    public DriftMappingStage(ConnectorSpec spec, MeshContext context) {
-        this.drift = new SchemaDrift(spec.id(), spec.drift(), context.store().schemas(), context.events(), context.clock());
+    public DriftMappingStage(SchemaDrift drift) {
+        this.drift = drift;
     }
 
     @Override

@@ -11,7 +11,7 @@ import java.util.Set;
  * Tells a renamed field from an unrelated removal and addition: type, name similarity, overlap of recent values and
  * one-to-one pairing (a removed and an added field seen together) each add to a confidence between 0 and 1.
  */
-public final class RenameDetector {
+final class RenameDetector {
     private RenameDetector() {}
 
     /** Weights of the four signals; they sum to 1. Type and values are evidence, the name the strongest hint. */

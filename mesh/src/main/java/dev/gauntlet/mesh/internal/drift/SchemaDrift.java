@@ -1,10 +1,10 @@
 package dev.gauntlet.mesh.internal.drift;
 
 import dev.gauntlet.mesh.drift.DriftConfig;
-import dev.gauntlet.mesh.internal.drift.EndpointSchema;
 import dev.gauntlet.mesh.drift.FieldType;
 import dev.gauntlet.mesh.drift.SchemaRepository;
 import dev.gauntlet.mesh.event.DriftDetected;
+import dev.gauntlet.mesh.internal.drift.EndpointSchema;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

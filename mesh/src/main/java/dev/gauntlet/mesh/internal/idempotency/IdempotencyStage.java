@@ -6,6 +6,10 @@ import dev.gauntlet.mesh.pipeline.Outcome;
 import dev.gauntlet.mesh.pipeline.Stage;
 import dev.gauntlet.mesh.ConnectorSpec;
 import dev.gauntlet.mesh.MeshContext;
+import dev.gauntlet.mesh.dlq.DlqRepository;
+import dev.gauntlet.mesh.idempotency.IntentRepository;
+import dev.gauntlet.mesh.internal.dlq.DeadLetters;
+import java.time.InstantSource;
 import dev.gauntlet.mesh.call.MeshRequest;
 import dev.gauntlet.mesh.idempotency.IdempotencyConfig;
 import dev.gauntlet.mesh.idempotency.IdempotencyKeys;
@@ -37,7 +41,11 @@ public final class IdempotencyStage implements Stage {
 
     private final String connector;
     private final IdempotencyConfig config;
-    private final MeshContext context;
+    private final InFlightWrites inFlight;
+    private final IntentRepository intents;
+    private final DlqRepository entries;
+    private final DeadLetters deadLetters;
+    private final InstantSource clock;
     private final Vendor vendor;
     private final AtomicLong keyed = new AtomicLong();
     private final AtomicLong natural = new AtomicLong();
@@ -52,15 +60,26 @@ public final class IdempotencyStage implements Stage {
     private final OutcomeCheck readBack;
     private final Reader reader;
 
-    /** @param reader sends a read-back through the connector's own pipeline */
-    public IdempotencyStage(ConnectorSpec spec, MeshContext context, Reader reader) {
-        this.connector = spec.id();
-        this.config = spec.idempotency();
-        this.vendor = spec.vendor();
-        this.context = context;
+    /**
+     * Many parts, because exactly-once is where they meet: the connector's idempotency, DLQ and vendor settings, the
+     * writes in flight in this process, the intents and DLQ entries in the store, the DLQ to park in, and the clock.
+     *
+     * @param reader sends a read-back through the connector's own pipeline
+     */
+    public IdempotencyStage(String connector, IdempotencyConfig config, dev.gauntlet.mesh.dlq.DlqConfig dlq, Vendor vendor,
+                            InFlightWrites inFlight, IntentRepository intents, DlqRepository entries, DeadLetters deadLetters,
+                            InstantSource clock, Reader reader) {
+        this.connector = connector;
+        this.config = config;
+        this.vendor = vendor;
+        this.inFlight = inFlight;
+        this.intents = intents;
+        this.entries = entries;
+        this.deadLetters = deadLetters;
+        this.clock = clock;
         this.readBack = vendor.outcomeCheck(config.opIdField());
         this.reader = reader;
-        this.dlq = spec.dlq();
+        this.dlq = dlq;
     }
 
     @Override
@@ -95,7 +114,7 @@ public final class IdempotencyStage implements Stage {
 
         if (exchange.replayOf() != null) return send(exchange, req, key, next); // a DLQ replay: the replayer has settled what it may send
         // The same write twice at once in this process: the second is not sent (ask again once the first has ended).
-        if (!context.inFlight().begin(key)) {
+        if (!inFlight.begin(key)) {
             repeated.incrementAndGet();
             return inProgress(key);
         }
@@ -104,7 +123,7 @@ public final class IdempotencyStage implements Stage {
             if (settled != null) return settled;
             return send(exchange, req, key, next);
         } finally {
-            context.inFlight().end(key);
+            inFlight.end(key);
         }
     }
 
@@ -113,13 +132,13 @@ public final class IdempotencyStage implements Stage {
      * {@link dev.gauntlet.mesh.store.StoreUnavailable} and nothing is sent), sends, and records how it ended.
      */
     private Outcome send(Exchange exchange, MeshRequest req, String key, Chain next) {
-        Instant now = context.clock().instant();
-        context.store().intents().recordIntent(new Intent(key, connector, req.tenant(), req.method(), req.path(), Secrets.strip(req.headers()),
+        Instant now = clock.instant();
+        intents.recordIntent(new Intent(key, connector, req.tenant(), req.method(), req.path(), Secrets.strip(req.headers()),
                 req.body(), req.contentType(), req.opId(), IntentState.in_flight, now, now));
         Outcome outcome = next.proceed(exchange);
         IntentState end = outcome.isSuccess() ? IntentState.succeeded : exchange.dlqId() != null ? IntentState.parked : IntentState.failed;
         try {
-            context.store().intents().completeIntent(key, end, context.clock().instant());
+            intents.completeIntent(key, end, clock.instant());
         } catch (dev.gauntlet.mesh.store.StoreUnavailable degraded) {
             // The call is over and its answer stands; the intent stays in flight, so the same write sent again is
             // read back or parked (never resent blindly), and recovery parks it if nobody asks.
@@ -142,14 +161,14 @@ public final class IdempotencyStage implements Stage {
      * when the read does not find it. Null: send it.
      */
     private Outcome sentBefore(Exchange exchange, String key, WriteForm form) {
-        Optional<Intent> prior = context.store().intents().intent(key);
+        Optional<Intent> prior = intents.intent(key);
         if (prior.isEmpty()) return null;
         switch (prior.get().state()) {
             case in_flight -> {
                 return leftInFlight(exchange, key, form, prior.get());
             }
             case parked -> {
-                Optional<DlqEntry> waiting = context.store().dlq().openEntry(connector, key);
+                Optional<DlqEntry> waiting = entries.openEntry(connector, key);
                 if (waiting.isEmpty()) return null; // settled meanwhile (discarded, dead): a person or the caller decides
                 return asEntry(exchange, waiting.get());
             }
@@ -182,19 +201,19 @@ public final class IdempotencyStage implements Stage {
      * back and settle. Never sent again blindly.
      */
     private Outcome leftInFlight(Exchange exchange, String key, WriteForm form, Intent intent) {
-        Optional<DlqEntry> waiting = context.store().dlq().openEntry(connector, key);
+        Optional<DlqEntry> waiting = entries.openEntry(connector, key);
         if (waiting.isPresent()) return asEntry(exchange, waiting.get());
         if (form != WriteForm.PLAIN) return null;
         repeated.incrementAndGet();
         MeshRequest req = exchange.request();
         WriteRef ref = new WriteRef(req.tenant(), req.method(), req.path(), req.body(), req.contentType(), req.opId(), intent.createdAt());
-        Instant now = context.clock().instant();
+        Instant now = clock.instant();
         boolean conclusive = !now.isBefore(intent.updatedAt().plus(dlq.settleAfter(ErrorClass.timeout)));
         String why = "in flight when the mesh stopped (since " + intent.updatedAt() + "); whether the upstream committed it is unknown";
         if (readBack.applies(ref) && conclusive) {
             switch (readBack.readBack(ref, reader)) {
                 case ReadBack.Found found -> {
-                    context.store().intents().completeIntent(key, IntentState.succeeded, context.clock().instant());
+                    intents.completeIntent(key, IntentState.succeeded, clock.instant());
                     return new Outcome.Success(found.answer());
                 }
                 case ReadBack.Missing missing -> {
@@ -204,9 +223,9 @@ public final class IdempotencyStage implements Stage {
             }
         }
         Outcome.Failure parked = new Outcome.Failure(ErrorClass.timeout, 0, why, null, null);
-        String id = context.deadLetters().park(exchange, parked, true);
+        String id = deadLetters.park(connector, dlq, exchange, parked, true);
         exchange.deadLettered(id, true);
-        context.store().intents().completeIntent(key, IntentState.parked, context.clock().instant());
+        intents.completeIntent(key, IntentState.parked, clock.instant());
         leftParked.incrementAndGet();
         return new Outcome.Failure(ErrorClass.timeout, 0, why + "; parked as " + id + " to be read back, not sent again", null, null);
     }

@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 
 /** Bucket4j's time taken from the mesh's injected clock, so buckets run on a fake clock in tests. */
-public record ClockTimeMeter(InstantSource clock) implements TimeMeter {
+record ClockTimeMeter(InstantSource clock) implements TimeMeter {
 
     @Override
     public long currentTimeNanos() {

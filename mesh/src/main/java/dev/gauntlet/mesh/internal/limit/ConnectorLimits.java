@@ -2,6 +2,9 @@ package dev.gauntlet.mesh.internal.limit;
 
 import dev.gauntlet.mesh.limit.LimitConfig;
 import dev.gauntlet.mesh.MeshContext;
+import dev.gauntlet.mesh.event.EventBus;
+import dev.gauntlet.mesh.time.Sleeper;
+import java.time.InstantSource;
 import dev.gauntlet.mesh.call.MeshResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,20 +22,24 @@ public final class ConnectorLimits {
 
     private final String connector;
     private final LimitConfig config;
-    private final MeshContext context;
+    private final InstantSource clock;
+    private final Sleeper sleeper;
+    private final EventBus events;
     private final Map<String, TenantLimiter> tenants = new ConcurrentHashMap<>();
     private final LongAdder waits = new LongAdder();
     private final LongAdder refused = new LongAdder();
 
-    public ConnectorLimits(String connector, LimitConfig config, MeshContext context) {
+    public ConnectorLimits(String connector, LimitConfig config, InstantSource clock, Sleeper sleeper, EventBus events) {
         this.connector = connector;
         this.config = config;
-        this.context = context;
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.events = events;
     }
 
     public TenantLimiter tenant(String tenant) {
         TenantLimiter l = tenants.get(tenant);
-        return l != null ? l : tenants.computeIfAbsent(tenant, t -> new TenantLimiter(connector, t, config, context.clock(), context.events()));
+        return l != null ? l : tenants.computeIfAbsent(tenant, t -> new TenantLimiter(connector, t, config, clock, events));
     }
 
     /**
@@ -52,12 +59,12 @@ public final class ConnectorLimits {
             // At least 1 µs: a wait of 0 would spin without letting the clock move.
             Duration wait = Duration.ofNanos(Math.max(1_000, p.waitNanos()));
             // Waking at the deadline would leave no time for the call itself: refuse now, the upstream untouched.
-            if (deadline != null && !context.clock().instant().plus(wait).isBefore(deadline)) {
+            if (deadline != null && !clock.instant().plus(wait).isBefore(deadline)) {
                 refused.increment();
                 return wait;
             }
             // Another caller may take the token we waited for: ask again (the next probe says the new wait).
-            context.sleeper().sleep(wait);
+            sleeper.sleep(wait);
         }
     }
 

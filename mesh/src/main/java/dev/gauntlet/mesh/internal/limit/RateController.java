@@ -16,7 +16,7 @@ import dev.gauntlet.mesh.limit.LimitConfig;
  * when a tenth of the answers or more were refused. Without counts, refusals that cuts do not lessen are learned as the
  * upstream's noise (a share it refuses whatever the rate) and no longer cut the rate.
  */
-public final class RateController {
+final class RateController {
 
     /** Long enough for ~50 answers at 200 rps (a usable sample), short enough to react within a second. */
     public static final long WINDOW_NANOS = 250_000_000L;

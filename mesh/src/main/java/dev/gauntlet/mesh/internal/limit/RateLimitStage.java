@@ -20,8 +20,8 @@ public final class RateLimitStage implements Stage {
 
     private final ConnectorLimits limits;
 
-    public RateLimitStage(ConnectorSpec spec, MeshContext context) {
-        this.limits = new ConnectorLimits(spec.id(), spec.limit(), context);
+    public RateLimitStage(ConnectorLimits limits) {
+        this.limits = limits;
     }
 
     @Override

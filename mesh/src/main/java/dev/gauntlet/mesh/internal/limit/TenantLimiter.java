@@ -1,8 +1,8 @@
 package dev.gauntlet.mesh.internal.limit;
 
 import dev.gauntlet.mesh.limit.LimitConfig;
-import dev.gauntlet.mesh.event.RateAdjusted;
 import dev.gauntlet.mesh.event.LimitLearned;
+import dev.gauntlet.mesh.event.RateAdjusted;
 import dev.gauntlet.mesh.event.EventBus;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
@@ -16,7 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The adaptive token bucket of one connector and tenant: a Bucket4j bucket whose refill rate a {@link RateController} sets. */
-public final class TenantLimiter {
+final class TenantLimiter {
 
 
     private final String connector;

@@ -14,7 +14,7 @@ import java.util.Map;
  * @param limit     the bucket's size (capacity, or calls per period)
  * @param remaining calls left in the bucket
  */
-public record UpstreamQuota(long limit, long remaining) {
+record UpstreamQuota(long limit, long remaining) {
 
     public static final UpstreamQuota NONE = new UpstreamQuota(-1, -1);
 

@@ -22,9 +22,13 @@ public final class ObserveStage implements Stage {
 
     private final dev.gauntlet.mesh.time.TimeSource time;
 
-    public ObserveStage(ConnectorSpec spec, MeshContext context) {
-        this.metrics = context.metrics().connector(spec.id());
-        this.time = context.time();
+    /**
+     * @param metrics the connector's share of the mesh's metrics
+     * @param time    what calls are timed by
+     */
+    public ObserveStage(ConnectorMetrics metrics, dev.gauntlet.mesh.time.TimeSource time) {
+        this.metrics = metrics;
+        this.time = time;
     }
 
     @Override

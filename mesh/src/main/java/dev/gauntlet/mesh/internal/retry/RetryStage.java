@@ -6,6 +6,12 @@ import dev.gauntlet.mesh.pipeline.Outcome;
 import dev.gauntlet.mesh.pipeline.Stage;
 import dev.gauntlet.mesh.ConnectorSpec;
 import dev.gauntlet.mesh.MeshContext;
+import dev.gauntlet.mesh.dlq.DlqConfig;
+import dev.gauntlet.mesh.event.EventBus;
+import dev.gauntlet.mesh.idempotency.IdempotencyConfig;
+import dev.gauntlet.mesh.internal.dlq.DeadLetters;
+import dev.gauntlet.mesh.time.Sleeper;
+import java.time.InstantSource;
 import dev.gauntlet.mesh.call.MeshRequest;
 import dev.gauntlet.mesh.idempotency.IdempotencyKeys;
 import dev.gauntlet.mesh.vendor.OutcomeCheck;
@@ -28,7 +34,6 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
@@ -60,7 +65,11 @@ public final class RetryStage implements Stage {
             ErrorClass.invalid_creds);
 
     private final String connector;
-    private final MeshContext context;
+    private final InstantSource clock;
+    private final Sleeper sleeper;
+    private final EventBus events;
+    private final DeadLetters deadLetters;
+    private final DlqConfig dlq;
     private final Vendor vendor;
     private final OutcomeCheck readBack;
     private final Reader reader;
@@ -77,23 +86,28 @@ public final class RetryStage implements Stage {
     private final AtomicLong readBackUnknown = new AtomicLong();
 
     /**
+     * Many parts, because this stage both retries and settles the writes it gives up on (read back, or parked in the
+     * DLQ): the connector's retry, idempotency and DLQ settings and vendor, time, the events, and the DLQ itself.
+     *
      * @param reader sends a read-back through the connector's own pipeline
+     * @param random the jitter's random source ({@code ThreadLocalRandom.current()} is safe to share: its methods use
+     *               the calling thread's own state)
      */
-    public RetryStage(ConnectorSpec spec, MeshContext context, Reader reader) {
-        // ThreadLocalRandom.current() is safe to share: its methods use the calling thread's own state.
-        this(spec, context, reader, ThreadLocalRandom.current());
-    }
-
-    /** With the jitter's random source injected (tests). */
-    public RetryStage(ConnectorSpec spec, MeshContext context, Reader reader, RandomGenerator random) {
-        this.connector = spec.id();
-        this.context = context;
-        this.vendor = spec.vendor();
-        this.readBack = vendor.outcomeCheck(spec.idempotency().opIdField());
+    public RetryStage(String connector, RetryConfig config, Vendor vendor, IdempotencyConfig idempotency, DlqConfig dlq,
+                      DeadLetters deadLetters, EventBus events, InstantSource clock, Sleeper sleeper, Reader reader,
+                      RandomGenerator random) {
+        this.connector = connector;
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.events = events;
+        this.deadLetters = deadLetters;
+        this.dlq = dlq;
+        this.vendor = vendor;
+        this.readBack = vendor.outcomeCheck(idempotency.opIdField());
         this.reader = reader;
-        this.readBackAfter = spec.dlq().readBackAfter();
-        this.keyHeader = spec.idempotency().header();
-        this.config = spec.retry();
+        this.readBackAfter = dlq.readBackAfter();
+        this.keyHeader = idempotency.header();
+        this.config = config;
         this.backoff = Backoff.of(config, random);
         this.budget = RetryBudget.of(config);
     }
@@ -132,7 +146,7 @@ public final class RetryStage implements Stage {
             }
             if (n >= config.maxAttempts()) return giveUp(exchange, f, n, "max_attempts", write, false);
 
-            Instant now = context.clock().instant();
+            Instant now = clock.instant();
             Duration delay = backoff.delay(n);
             if (f.retryAfter() != null && f.retryAfter().compareTo(delay) > 0) delay = f.retryAfter();
             // A read is not held longer than the connector allows: the upstream asked for a long wait, so the read is
@@ -151,14 +165,14 @@ public final class RetryStage implements Stage {
             if (deadline != null && !now.plus(delay).isBefore(deadline)) return giveUp(exchange, f, n, "deadline", write, false);
             if (!budget.tryRetry()) {
                 if (budgetEmpty.compareAndSet(false, true)) {
-                    context.events().publish(new RetryBudgetExhausted(now, connector, budget.firstAttempts(), budget.retries()));
+                    events.publish(new RetryBudgetExhausted(now, connector, budget.firstAttempts(), budget.retries()));
                 }
                 return giveUp(exchange, f, n, "budget", write, false);
             }
             budgetEmpty.set(false);
-            context.events().publish(new RetryScheduled(now, connector, n, c, delay.toMillis()));
+            events.publish(new RetryScheduled(now, connector, n, c, delay.toMillis()));
             try {
-                context.sleeper().sleep(delay);
+                sleeper.sleep(delay);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return giveUp(exchange, f, n, "interrupted", write, false);
@@ -181,7 +195,7 @@ public final class RetryStage implements Stage {
         String reason = freshKey ? "answer_saved" : "ambiguous_write";
         if (!readBack.applies(ref)) return giveUp(exchange, f, n, reason, true, true);
         ReadBack found = readBack.readBack(ref, reader);
-        context.events().publish(new WriteReadBack(context.clock().instant(), connector, req.opId(), switch (found) {
+        events.publish(new WriteReadBack(clock.instant(), connector, req.opId(), switch (found) {
             case ReadBack.Found x -> "found";
             case ReadBack.Missing x -> "missing";
             case ReadBack.Unknown x -> "unknown";
@@ -217,11 +231,11 @@ public final class RetryStage implements Stage {
         gaveUp.incrementAndGet();
         String id = null;
         if (park) {
-            id = context.deadLetters().park(exchange, f, unknown);
+            id = deadLetters.park(connector, dlq, exchange, f, unknown);
             exchange.deadLettered(id, unknown);
             parked.incrementAndGet();
         }
-        context.events().publish(new RetryGaveUp(context.clock().instant(), connector, attempts, f.errorClass(), reason, id));
+        events.publish(new RetryGaveUp(clock.instant(), connector, attempts, f.errorClass(), reason, id));
         return f;
     }
 

@@ -13,8 +13,9 @@ public final class DeadlineStage implements Stage {
 
     private final Duration total;
 
-    public DeadlineStage(ConnectorSpec spec, MeshContext context) {
-        this.total = spec.timeouts().total();
+    /** @param total the connector's {@code timeouts.total} */
+    public DeadlineStage(Duration total) {
+        this.total = total;
     }
 
     @Override

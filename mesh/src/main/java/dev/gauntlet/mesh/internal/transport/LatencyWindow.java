@@ -10,7 +10,7 @@ import org.HdrHistogram.Recorder;
  * one odd answer. Quantiles are recomputed at most every {@link #REFRESH_MS} and read lock-free in between: the
  * hot path pays one {@link Recorder#recordValue} per answer and one volatile read per question.
  */
-public final class LatencyWindow {
+final class LatencyWindow {
 
     /** Seconds of history a quantile looks at. */
     static final int SLOTS = 10;

@@ -15,6 +15,10 @@ import dev.gauntlet.mesh.call.MeshResponse;
 import dev.gauntlet.mesh.classify.Classifier;
 import dev.gauntlet.mesh.call.ErrorClass;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.InstantSource;
+import java.util.function.Function;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
@@ -27,26 +31,36 @@ import java.util.Map;
  */
 public final class TransportStage implements Stage {
 
-    private final ConnectorSpec spec;
-    private final MeshContext context;
+    private final String connector;
+    private final Function<String, URI> resolve;
+    private final Map<String, String> headers;
+    private final Timeouts timeouts;
+    private final HttpClient http;
+    private final dev.gauntlet.mesh.time.TimeSource clock;
     private final Classifier classifier;
-    /**
-     * The bulkhead: an open-model load against a slow upstream would otherwise put every waiting call on a connection
-     * of its own - hundreds of sockets opened at once, each costing CPU the answers need - and slow everything down
-     * further. Attempts beyond it wait for a slot, never past the call's deadline.
-     */
-    private final java.util.concurrent.Semaphore inFlight;
-    /** Calls waiting for a lane now; at most as many as there are lanes. */
-    private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
+    /** The connector's lanes: the bulkhead above takes one per attempt; a hedge's second request takes another. */
+    private final Lanes lanes;
     /** The upstream's recent answer times, for adaptive timeouts and hedging. */
     private final LatencyWindow latency;
 
-    public TransportStage(ConnectorSpec spec, MeshContext context) {
-        this.spec = spec;
-        this.context = context;
-        this.classifier = spec.vendor().classifier().withOverrides(spec.errorRules());
-        this.inFlight = new java.util.concurrent.Semaphore(spec.limit().maxInFlight());
-        this.latency = new LatencyWindow(context.clock());
+    /**
+     * @param resolve     the connector's base URL joined with a request's path
+     * @param headers     the connector's own headers, sent on every attempt
+     * @param lanes       the connector's {@code limit.max_in_flight} lanes, shared with the {@link BulkheadStage} above
+     * @param classifier  the vendor's rules with the connector's overrides
+     * @param http        the mesh's one HTTP client
+     */
+    public TransportStage(String connector, Function<String, URI> resolve, Map<String, String> headers, Timeouts timeouts,
+                          Lanes lanes, Classifier classifier, HttpClient http, dev.gauntlet.mesh.time.TimeSource clock) {
+        this.connector = connector;
+        this.resolve = resolve;
+        this.headers = headers;
+        this.timeouts = timeouts;
+        this.lanes = lanes;
+        this.classifier = classifier;
+        this.http = http;
+        this.clock = clock;
+        this.latency = new LatencyWindow(clock);
     }
 
     @Override
@@ -57,56 +71,35 @@ public final class TransportStage implements Stage {
     @Override
     public Outcome handle(Exchange exchange, Chain next) {
         MeshRequest req = exchange.request();
-        java.time.Duration timeout = attemptTimeout(exchange);
-        if (exchange.deadline() != null) {
-            // An attempt never outlives the logical call's budget.
-            java.time.Duration left = java.time.Duration.between(context.clock().instant(), exchange.deadline());
-            if (left.isNegative() || left.isZero()) {
-                return Outcome.Failure.of(ErrorClass.timeout, "the call's time budget ran out before this attempt");
-            }
-            if (left.compareTo(timeout) < 0) timeout = left;
-        }
-        HttpRequest.Builder b = HttpRequest.newBuilder(spec.resolve(req.path())).timeout(timeout);
-        spec.headers().forEach(b::header);
+        java.time.Duration timeout = attemptBudget(exchange);
+        if (timeout == null) return budgetSpent();
+        HttpRequest.Builder b = HttpRequest.newBuilder(resolve.apply(req.path())).timeout(timeout);
+        headers.forEach(b::header);
         req.headers().forEach(b::header);
         if (req.contentType() != null) b.header("Content-Type", req.contentType());
         b.method(req.method(), req.body().length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(req.body()));
-        if (!inFlight.tryAcquire()) {
-            // The wait queue is bounded: past as many waiters as there are lanes a call is refused at once. An unbounded
-            // queue behind a slow upstream only grows (an open-model load keeps arriving), every waiter times out in the
-            // end, and each timed-out waiter makes the lock clean its queue - under overload that cleaning took a
-            // tenth of the runner's CPU (JFR: AbstractQueuedSynchronizer.cleanQueue).
-            if (waiting.incrementAndGet() > WAITERS_PER_LANE * spec.limit().maxInFlight()) {
-                waiting.decrementAndGet();
-                return Outcome.Failure.of(ErrorClass.rate_limit, "throttled by the mesh: all " + spec.limit().maxInFlight()
-                        + " connections of " + spec.id() + " are busy and " + WAITERS_PER_LANE * spec.limit().maxInFlight() + " calls already wait for one");
-            }
-            try {
-                // Waiting for a slot is the mesh's own throttling (like waiting for a token): nothing was sent.
-                if (!context.time().acquire(inFlight, timeout)) {
-                    return Outcome.Failure.of(ErrorClass.rate_limit, "throttled by the mesh: all " + spec.limit().maxInFlight()
-                            + " connections of " + spec.id() + " stayed busy for " + timeout.toMillis() + " ms");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return Outcome.Failure.of(ErrorClass.timeout, "interrupted while waiting for a free connection");
-            } finally {
-                waiting.decrementAndGet();
-            }
-        }
-        try {
-            return send(exchange, b.build());
-        } finally {
-            inFlight.release();
-        }
+        return send(exchange, b.build());
     }
 
-    /**
-     * How many calls may wait per lane of the bulkhead before one is refused at once. One per lane refused ~1 % of a mild
-     * run's calls during its first seconds, when the JIT makes every answer slow: 110 calls a second that take 1-4 s each
-     * need up to ~400 places, not 64. Eight per lane hold a cold start and still bound the queue under overload.
-     */
-    static final int WAITERS_PER_LANE = 8;
+    /** The lanes this transport's hedges share with the bulkhead above it. */
+    public Lanes lanes() {
+        return lanes;
+    }
+
+    /** This attempt's time limit capped by what is left of the call's budget (an attempt never outlives it); null: none left. */
+    java.time.Duration attemptBudget(Exchange exchange) {
+        java.time.Duration timeout = attemptTimeout(exchange);
+        if (exchange.deadline() != null) {
+            java.time.Duration left = java.time.Duration.between(clock.instant(), exchange.deadline());
+            if (left.isNegative() || left.isZero()) return null;
+            if (left.compareTo(timeout) < 0) timeout = left;
+        }
+        return timeout;
+    }
+
+    static Outcome.Failure budgetSpent() {
+        return Outcome.Failure.of(ErrorClass.timeout, "the call's time budget ran out before this attempt");
+    }
 
     /** Reads so far and hedges sent: hedging stays within {@link #HEDGE_SHARE} of reads (plus a few to start). */
     private final java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
@@ -124,15 +117,15 @@ public final class TransportStage implements Stage {
     private HttpResponse<byte[]> sendHedged(HttpRequest request, java.time.Duration after, boolean[] hedged)
             throws IOException, InterruptedException {
         long n = reads.incrementAndGet();
-        var first = context.http().sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+        var first = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
         try {
-            return context.time().await(first, after);
+            return clock.await(first, after);
         } catch (java.util.concurrent.TimeoutException slow) {
-            if (hedges.get() + 1 > n * HEDGE_SHARE + 5 || !inFlight.tryAcquire()) return await(first);
+            if (hedges.get() + 1 > n * HEDGE_SHARE + 5 || !lanes.tryAcquire()) return await(first);
             hedges.incrementAndGet();
             hedged[0] = true;
             try {
-                var second = context.http().sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+                var second = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
                 var winner = new java.util.concurrent.CompletableFuture<HttpResponse<byte[]>>();
                 var failures = new java.util.concurrent.atomic.AtomicInteger();
                 java.util.function.BiConsumer<HttpResponse<byte[]>, Throwable> settle = (r, t) -> {
@@ -150,7 +143,7 @@ public final class TransportStage implements Stage {
                     second.cancel(true);
                 }
             } finally {
-                inFlight.release();
+                lanes.release();
             }
         } catch (java.util.concurrent.ExecutionException e) {
             throw unwrap(e);
@@ -179,7 +172,7 @@ public final class TransportStage implements Stage {
      * not seconds. A plain write keeps the full limit: cut early, it would become a write of unknown outcome.
      */
     private java.time.Duration attemptTimeout(Exchange exchange) {
-        Timeouts t = spec.timeouts();
+        Timeouts t = timeouts;
         if (!t.adaptive() || exchange.isWrite() && exchange.writeForm() == WriteForm.PLAIN) return t.attempt();
         long p99 = latency.p99Millis();
         if (p99 < 0) return t.attempt();
@@ -189,7 +182,7 @@ public final class TransportStage implements Stage {
 
     /** When a read is hedged: {@code timeouts.hedge_after}, or with {@code timeouts.adaptive} the upstream's recent p95; null: never. */
     private java.time.Duration hedgeAfter() {
-        Timeouts t = spec.timeouts();
+        Timeouts t = timeouts;
         if (t.hedgeAfter() != null || !t.adaptive()) return t.hedgeAfter();
         long p95 = latency.p95Millis();
         // An upstream answering in a millisecond or two is not worth a second request: hedging its noise only adds load.
@@ -201,9 +194,9 @@ public final class TransportStage implements Stage {
         var s = new java.util.LinkedHashMap<String, Object>();
         s.put("p95_ms", latency.p95Millis());
         s.put("p99_ms", latency.p99Millis());
-        s.put("attempt_timeout_ms", spec.timeouts().adaptive() && latency.p99Millis() >= 0
-                ? Math.max(spec.timeouts().attemptFloor().toMillis(), Math.min(spec.timeouts().attempt().toMillis(), 4 * latency.p99Millis()))
-                : spec.timeouts().attempt().toMillis());
+        s.put("attempt_timeout_ms", timeouts.adaptive() && latency.p99Millis() >= 0
+                ? Math.max(timeouts.attemptFloor().toMillis(), Math.min(timeouts.attempt().toMillis(), 4 * latency.p99Millis()))
+                : timeouts.attempt().toMillis());
         java.time.Duration hedge = hedgeAfter();
         if (hedge != null) {
             s.put("hedge_after_ms", hedge.toMillis());
@@ -215,8 +208,8 @@ public final class TransportStage implements Stage {
     }
 
     private Outcome send(Exchange exchange, HttpRequest request) {
-        Instant at = context.clock().instant();
-        long start = context.time().nanoTime();
+        Instant at = clock.instant();
+        long start = clock.nanoTime();
         int number = Math.max(1, exchange.attemptNumber());
         java.time.Duration hedgeAfter = hedgeAfter();
         boolean hedging = hedgeAfter != null && !exchange.isWrite();
@@ -224,12 +217,12 @@ public final class TransportStage implements Stage {
         boolean[] hedged = hedging ? new boolean[1] : NOT_HEDGED;
         try {
             HttpResponse<byte[]> r = hedging ? sendHedged(request, hedgeAfter, hedged)
-                    : context.http().send(request, HttpResponse.BodyHandlers.ofByteArray());
+                    : http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             MeshResponse response = new MeshResponse(r.statusCode(), r.headers().map(), r.body(), null, null, false);
-            Classifier.Verdict v = classifier.judge(response, context.clock().instant());
+            Classifier.Verdict v = classifier.judge(response, clock.instant());
             String message = v.isSuccess() ? (hedged[0] ? "hedged" : null)
                     : "HTTP " + r.statusCode() + (v.rule() == null ? "" : " (" + v.rule() + ")") + (hedged[0] ? ", hedged" : "");
-            long micros = (context.time().nanoTime() - start) / 1_000;
+            long micros = (clock.nanoTime() - start) / 1_000;
             latency.record(micros);
             exchange.record(new Attempt(number, at, micros / 1_000, r.statusCode(), v.errorClass(), message));
             if (v.isSuccess()) return new Outcome.Success(response);
@@ -237,11 +230,11 @@ public final class TransportStage implements Stage {
         } catch (IOException e) {
             ErrorClass failure = classifier.classify(e);
             String message = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-            exchange.record(new Attempt(number, at, (context.time().nanoTime() - start) / 1_000_000, 0, failure, message));
+            exchange.record(new Attempt(number, at, (clock.nanoTime() - start) / 1_000_000, 0, failure, message));
             return new Outcome.Failure(failure, 0, message, null, null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            exchange.record(new Attempt(number, at, (context.time().nanoTime() - start) / 1_000_000, 0, ErrorClass.timeout, "interrupted"));
+            exchange.record(new Attempt(number, at, (clock.nanoTime() - start) / 1_000_000, 0, ErrorClass.timeout, "interrupted"));
             return Outcome.Failure.of(ErrorClass.timeout, "interrupted");
         }
     }

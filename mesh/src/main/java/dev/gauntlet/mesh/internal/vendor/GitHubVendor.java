@@ -63,6 +63,11 @@ public final class GitHubVendor implements Vendor {
     }
 
     @Override
+    public String opIdMarker(String opId) {
+        return marker(opId);
+    }
+
+    @Override
     public WriteForm writeForm(MeshRequest write, boolean keyed) {
         return write.method().equals("POST") ? WriteForm.PLAIN : WriteForm.NATURAL;
     }

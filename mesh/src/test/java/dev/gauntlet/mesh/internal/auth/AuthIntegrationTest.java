@@ -1,11 +1,11 @@
 package dev.gauntlet.mesh.internal.auth;
 
 import dev.gauntlet.mesh.auth.AuthConfig;
+import dev.gauntlet.mesh.event.RefreshTrigger;
+import dev.gauntlet.mesh.event.TokenRefreshFailed;
+import dev.gauntlet.mesh.event.TokenRefreshed;
 import dev.gauntlet.mesh.internal.auth.AuthFarm;
 import dev.gauntlet.mesh.internal.auth.OAuthTokens;
-import dev.gauntlet.mesh.event.TokenRefreshed;
-import dev.gauntlet.mesh.event.TokenRefreshFailed;
-import dev.gauntlet.mesh.event.RefreshTrigger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,13 +1,14 @@
 package dev.gauntlet.mesh.internal.auth;
 
+import dev.gauntlet.mesh.TestStages;
 import dev.gauntlet.mesh.auth.AuthConfig;
-import dev.gauntlet.mesh.internal.auth.AuthFarm;
 import dev.gauntlet.mesh.auth.TokenState;
+import dev.gauntlet.mesh.event.RefreshTrigger;
+import dev.gauntlet.mesh.event.TokenRefreshFailed;
+import dev.gauntlet.mesh.event.TokenRefreshed;
+import dev.gauntlet.mesh.internal.auth.AuthFarm;
 import dev.gauntlet.mesh.internal.auth.Authenticator;
 import dev.gauntlet.mesh.internal.auth.OAuthTokens;
-import dev.gauntlet.mesh.event.TokenRefreshed;
-import dev.gauntlet.mesh.event.TokenRefreshFailed;
-import dev.gauntlet.mesh.event.RefreshTrigger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gauntlet.mesh.ConnectorSpec;
@@ -130,10 +131,10 @@ class AuthStageTest {
     record Run(Outcome outcome, Exchange exchange) {}
 
     Run call(ConnectorSpec spec, AuthStage auth, Above above, Upstream upstream, MeshRequest request) {
-        Exchange ex = new Exchange(spec, context, request);
+        Exchange ex = TestStages.exchange(spec, context, request);
         // As the idempotency stage leaves it: a write carries its vendor's write form (a Salesforce POST is plain).
         if (ex.isWrite()) ex.writeForm(spec.vendor().writeForm(request, spec.idempotency().enabled()));
-        Outcome o = new Pipeline(List.of(new DeadlineStage(spec, context), above, auth, upstream)).run(ex);
+        Outcome o = new Pipeline(List.of(TestStages.deadline(spec, context), above, auth, upstream)).run(ex);
         return new Run(o, ex);
     }
 
@@ -153,7 +154,7 @@ class AuthStageTest {
     void shouldClampTheMarginBelowTheTtlWhenTheIssuedTtlIsShort() {
         // Salesforce's answer has no expires_in: the default TTL (4 s) is used, and a 30 s margin would refresh on every call.
         var spec = spec(salesforce(Duration.ofSeconds(4), Duration.ofSeconds(30)));
-        var stage = new AuthStage(spec, context);
+        var stage = TestStages.auth(spec, context);
         var upstream = new Upstream(n -> OK);
 
         for (int i = 0; i < 5; i++) assertThat(get(spec, stage, upstream).outcome().isSuccess()).isTrue();
@@ -174,7 +175,7 @@ class AuthStageTest {
     @Test
     void shouldRefreshProactivelyAtExpiryMinusTheMarginWhenTimePasses() {
         var spec = spec(salesforce(Duration.ofSeconds(60), Duration.ofSeconds(10)));
-        var stage = new AuthStage(spec, context);
+        var stage = TestStages.auth(spec, context);
         var upstream = new Upstream(n -> OK);
 
         get(spec, stage, upstream);
@@ -200,7 +201,7 @@ class AuthStageTest {
     @Test
     void shouldRefreshOnceAndRetryAtOnceWhenTheUpstreamSaysAuthExpired() {
         var spec = spec(salesforce(Duration.ofMinutes(10), Duration.ofSeconds(10)));
-        var stage = new AuthStage(spec, context);
+        var stage = TestStages.auth(spec, context);
         var upstream = new Upstream(n -> n == 1 ? EXPIRED : OK);
         long before = AuthFarm.tokensIssued(farm, "salesforce_mock");
 
@@ -217,7 +218,7 @@ class AuthStageTest {
     @Test
     void shouldAnswerAuthExpiredWithoutLoopingWhenTheFreshTokenIsRefusedToo() {
         var spec = spec(salesforce(Duration.ofMinutes(10), Duration.ofSeconds(10)));
-        var stage = new AuthStage(spec, context);
+        var stage = TestStages.auth(spec, context);
         var upstream = new Upstream(n -> EXPIRED);
         long before = AuthFarm.tokensIssued(farm, "salesforce_mock");
 
@@ -236,7 +237,7 @@ class AuthStageTest {
     @Test
     void shouldNotRefreshAgainWhenTheRefusedTokenIsNoLongerTheNewest() {
         var spec = spec(salesforce(Duration.ofMinutes(10), Duration.ofSeconds(10)));
-        var stage = new AuthStage(spec, context);
+        var stage = TestStages.auth(spec, context);
         OAuthTokens tokens = tokens(stage);
         TokenState.Token first = (TokenState.Token) tokens.acquire("default", null);
         long before = AuthFarm.tokensIssued(farm, "salesforce_mock");
@@ -253,7 +254,7 @@ class AuthStageTest {
     @Test
     void shouldLeaveNoSecretOnTheExchangeWhenTheAttemptsAreOver() {
         var spec = spec(salesforce(Duration.ofMinutes(10), Duration.ofSeconds(10)));
-        var stage = new AuthStage(spec, context);
+        var stage = TestStages.auth(spec, context);
         var above = new Above();
         var upstream = new Upstream(n -> n == 1 ? EXPIRED : n == 2 ? OK : EXPIRED);
         MeshRequest write = new MeshRequest("POST", "/services/data/v59.0/sobjects/Account", java.util.Map.of("X-Trace", "t1"),
@@ -275,7 +276,7 @@ class AuthStageTest {
     @Test
     void shouldInjectTheApiKeyOnEveryAttemptAndTakeItOffAfterwards() {
         var spec = spec(AuthConfig.ApiKey.builder().header("X-API-Key").prefix("Key ").key("k-123").build());
-        var stage = new AuthStage(spec, context);
+        var stage = TestStages.auth(spec, context);
         var above = new Above();
         var upstream = new Upstream(n -> OK);
 
@@ -291,7 +292,7 @@ class AuthStageTest {
     @Test
     void shouldAnswerInvalidCredsAndNeverCallUpstreamWhenTheTokenEndpointRefusesTheClient() {
         var spec = spec(AuthConfig.OAuth2.clientCredentials(AuthFarm.salesforceTokenUrl(farm), "gauntlet", "wrong-secret"));
-        var stage = new AuthStage(spec, context);
+        var stage = TestStages.auth(spec, context);
         var upstream = new Upstream(n -> OK);
 
         Run r = get(spec, stage, upstream);
@@ -309,7 +310,7 @@ class AuthStageTest {
     void shouldFailClassifiedNotThrowWhenTheTokenEndpointIsUnreachable() {
         // Port 1 on loopback: nothing listens, the connection is refused at once.
         var spec = spec(AuthConfig.OAuth2.clientCredentials("http://127.0.0.1:1/oauth2/token", "gauntlet", "gauntlet-secret"));
-        var stage = new AuthStage(spec, context);
+        var stage = TestStages.auth(spec, context);
         var upstream = new Upstream(n -> OK);
 
         Run read = get(spec, stage, upstream);

@@ -1,8 +1,9 @@
 package dev.gauntlet.mesh.internal.circuit;
 
+import dev.gauntlet.mesh.TestStages;
 import dev.gauntlet.mesh.circuit.CircuitConfig;
-import dev.gauntlet.mesh.internal.circuit.StaleResponses;
 import dev.gauntlet.mesh.event.CircuitTransition;
+import dev.gauntlet.mesh.internal.circuit.StaleResponses;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gauntlet.mesh.ConnectorSpec;
@@ -83,12 +84,12 @@ class CircuitStageTest {
     Pipeline pipeline(boolean staleReads) {
         ConnectorSpec spec = ConnectorSpec.builder("api", "http://upstream.test").circuit(CONFIG).staleReads(staleReads).build();
         // Stale answers are the stale-read stage's, above the breaker (the retry stage would sit between them).
-        return new Pipeline(List.of(new dev.gauntlet.mesh.internal.circuit.StaleReadStage(spec), new CircuitStage(spec, context), upstream));
+        return new Pipeline(List.of(TestStages.staleReads(spec), TestStages.circuit(spec, context), upstream));
     }
 
     Outcome call(Pipeline p, MeshRequest r) {
         ConnectorSpec spec = ConnectorSpec.builder("api", "http://upstream.test").build();
-        return p.run(new Exchange(spec, context, r));
+        return p.run(TestStages.exchange(spec, context, r));
     }
 
     Outcome get(Pipeline p, String path) {

@@ -1,5 +1,6 @@
 package dev.gauntlet.mesh.internal.circuit;
 
+import dev.gauntlet.mesh.TestStages;
 import dev.gauntlet.mesh.pipeline.Chain;
 import dev.gauntlet.mesh.pipeline.Exchange;
 import dev.gauntlet.mesh.pipeline.Outcome;
@@ -47,13 +48,13 @@ class StaleReadStageTest {
                 return upstream.apply(exchange.request());
             }
         };
-        return pipeline(spec, answer).run(new Exchange(spec, context, request));
+        return pipeline(spec, answer).run(TestStages.exchange(spec, context, request));
     }
 
     StaleReadStage stage;
 
     Pipeline pipeline(ConnectorSpec spec, Stage answer) {
-        if (stage == null) stage = new StaleReadStage(spec);
+        if (stage == null) stage = TestStages.staleReads(spec);
         return new Pipeline(List.of(stage, answer));
     }
 
@@ -93,7 +94,7 @@ class StaleReadStageTest {
     @Test
     void shouldKeepAReadSentAsAPostApartByItsBody() {
         ConnectorSpec mongo = ConnectorSpec.builder("m", "http://upstream.test").flavor("mongodb").staleReads(true).build();
-        stage = new StaleReadStage(mongo);
+        stage = TestStages.staleReads(mongo);
         MeshRequest findA = new MeshRequest("POST", "/action/find", null, "{\"filter\":{\"a\":1}}".getBytes(), "application/json", null, null);
         MeshRequest findB = new MeshRequest("POST", "/action/find", null, "{\"filter\":{\"b\":1}}".getBytes(), "application/json", null, null);
         Stage up = new Stage() {
@@ -107,9 +108,9 @@ class StaleReadStageTest {
                 return upstream.apply(exchange.request());
             }
         };
-        new Pipeline(List.of(stage, up)).run(new Exchange(mongo, context, findA));
+        new Pipeline(List.of(stage, up)).run(TestStages.exchange(mongo, context, findA));
         upstream = r -> Outcome.Failure.of(ErrorClass.timeout, "slow");
-        assertThat(new Pipeline(List.of(stage, up)).run(new Exchange(mongo, context, findA)).isSuccess()).isTrue();
-        assertThat(new Pipeline(List.of(stage, up)).run(new Exchange(mongo, context, findB)).isSuccess()).as("another filter").isFalse();
+        assertThat(new Pipeline(List.of(stage, up)).run(TestStages.exchange(mongo, context, findA)).isSuccess()).isTrue();
+        assertThat(new Pipeline(List.of(stage, up)).run(TestStages.exchange(mongo, context, findB)).isSuccess()).as("another filter").isFalse();
     }
 }

@@ -1,14 +1,16 @@
 package dev.gauntlet.mesh.internal.dlq;
 
+import dev.gauntlet.mesh.TestStages;
+import dev.gauntlet.mesh.event.DeadLettered;
 import dev.gauntlet.mesh.dlq.DlqConfig;
 import dev.gauntlet.mesh.dlq.DlqEntry;
 import dev.gauntlet.mesh.dlq.DlqFilter;
 import dev.gauntlet.mesh.dlq.DlqState;
 import dev.gauntlet.mesh.dlq.DlqStats;
-import dev.gauntlet.mesh.event.ReplayFailed;
-import dev.gauntlet.mesh.event.EntryDiscarded;
 import dev.gauntlet.mesh.event.DeadLettered;
 import dev.gauntlet.mesh.event.EntryDead;
+import dev.gauntlet.mesh.event.EntryDiscarded;
+import dev.gauntlet.mesh.event.ReplayFailed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -187,11 +189,11 @@ class DlqServiceTest {
         Connector c = down(DlqConfig.builder().replayRps(100).baseDelay(Duration.ofSeconds(1)).maxReplays(2).build(), true);
         String id = park(c, "op-1");
         DlqService dlq = mesh.deadLetters();
-        Exchange replay = new Exchange(c.spec(), mesh.context(), write("op-1"));
+        Exchange replay = TestStages.exchange(c.spec(), mesh.context(), write("op-1"));
         replay.replayOf(id);
 
         for (int i = 0; i < 5; i++) {
-            assertThat(dlq.park(replay, Outcome.Failure.of(ErrorClass.circuit_open, "open"), false)).isEqualTo(id);
+            assertThat(dlq.park(c.id(), c.spec().dlq(), replay, Outcome.Failure.of(ErrorClass.circuit_open, "open"), false)).isEqualTo(id);
         }
 
         DlqEntry e = dlq.entry(id).orElseThrow();
@@ -239,10 +241,10 @@ class DlqServiceTest {
             for (int i = 0; i < 50; i++) {
                 int n = i;
                 pool.submit(() -> {
-                    Exchange ex = new Exchange(c.spec(), mesh.context(), write("op-" + n));
+                    Exchange ex = TestStages.exchange(c.spec(), mesh.context(), write("op-" + n));
                     ex.idempotencyKey("key-" + n);
                     start.await();
-                    ids.add(mesh.deadLetters().park(ex, Outcome.Failure.of(ErrorClass.server_error, "503"), false));
+                    ids.add(mesh.deadLetters().park(c.id(), c.spec().dlq(), ex, Outcome.Failure.of(ErrorClass.server_error, "503"), false));
                     return null;
                 });
             }

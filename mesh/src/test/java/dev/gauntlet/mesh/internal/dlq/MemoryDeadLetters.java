@@ -1,5 +1,6 @@
 package dev.gauntlet.mesh.internal.dlq;
 
+import dev.gauntlet.mesh.dlq.DlqConfig;
 import dev.gauntlet.mesh.event.EventBus;
 import dev.gauntlet.mesh.pipeline.Exchange;
 import dev.gauntlet.mesh.pipeline.Outcome;
@@ -21,8 +22,8 @@ public final class MemoryDeadLetters implements DeadLetters {
     }
 
     @Override
-    public String park(Exchange exchange, Outcome.Failure failure, boolean unknownOutcome) {
-        return service.park(exchange, failure, unknownOutcome);
+    public String park(String connector, DlqConfig config, Exchange exchange, Outcome.Failure failure, boolean unknownOutcome) {
+        return service.park(connector, config, exchange, failure, unknownOutcome);
     }
 
     public DlqService service() {

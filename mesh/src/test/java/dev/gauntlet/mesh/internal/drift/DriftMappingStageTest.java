@@ -1,11 +1,12 @@
 package dev.gauntlet.mesh.internal.drift;
 
+import dev.gauntlet.mesh.TestStages;
 import dev.gauntlet.mesh.drift.DriftConfig;
 import dev.gauntlet.mesh.drift.FieldType;
-import dev.gauntlet.mesh.internal.drift.Endpoints;
-import dev.gauntlet.mesh.internal.drift.Shapes;
 import dev.gauntlet.mesh.event.DriftDetected;
 import dev.gauntlet.mesh.event.DriftKind;
+import dev.gauntlet.mesh.internal.drift.Endpoints;
+import dev.gauntlet.mesh.internal.drift.Shapes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -84,7 +85,7 @@ class DriftMappingStageTest {
 
         Run(ConnectorSpec spec, Upstream upstream) {
             this.spec = spec;
-            this.stage = new DriftMappingStage(spec, context);
+            this.stage = TestStages.drift(spec, context);
             this.upstream = upstream;
             this.pipeline = new Pipeline(List.of(stage, upstream));
         }
@@ -98,7 +99,7 @@ class DriftMappingStageTest {
         }
 
         MeshResponse call(MeshRequest request) {
-            Outcome o = pipeline.run(new Exchange(spec, context, request));
+            Outcome o = pipeline.run(TestStages.exchange(spec, context, request));
             return o instanceof Outcome.Success s ? s.response() : ((Outcome.Failure) o).response();
         }
     }

@@ -1,5 +1,6 @@
 package dev.gauntlet.mesh.internal.idempotency;
 
+import dev.gauntlet.mesh.TestStages;
 import dev.gauntlet.mesh.idempotency.IdempotencyConfig;
 import dev.gauntlet.mesh.idempotency.IdempotencyKeys;
 import dev.gauntlet.mesh.idempotency.Intent;
@@ -69,8 +70,8 @@ class IdempotencyStageTest {
     Outcome last;
 
     Exchange run(ConnectorSpec s, MeshRequest request, Transport transport) {
-        Exchange ex = new Exchange(s, context, request);
-        last = new Pipeline(List.of(new IdempotencyStage(s, context, r -> reader.read(r)), transport)).run(ex);
+        Exchange ex = TestStages.exchange(s, context, request);
+        last = new Pipeline(List.of(TestStages.idempotency(s, context, r -> reader.read(r)), transport)).run(ex);
         return ex;
     }
 
@@ -145,11 +146,11 @@ class IdempotencyStageTest {
     @Test
     void shouldUseThePresetKeyWhenAReplayCarriesTheFirstOne() {
         Transport t = new Transport(ex -> OK);
-        Exchange ex = new Exchange(spec, context, post("op-1", "name=a"));
+        Exchange ex = TestStages.exchange(spec, context, post("op-1", "name=a"));
         ex.idempotencyKey("first-key");
         ex.replayOf("dlq_1");
 
-        new Pipeline(List.of(new IdempotencyStage(spec, context, r -> reader.read(r)), t)).run(ex);
+        new Pipeline(List.of(TestStages.idempotency(spec, context, r -> reader.read(r)), t)).run(ex);
 
         assertThat(t.sent.getFirst().header("Idempotency-Key")).isEqualTo("first-key");
     }
@@ -231,8 +232,8 @@ class IdempotencyStageTest {
         var second = new java.util.concurrent.atomic.AtomicReference<Outcome>();
         // While the first send is on the wire, the caller sends the same write again.
         run(GITHUB, issue("op-9"), new Transport(ex -> {
-            Exchange again = new Exchange(GITHUB, context, issue("op-9"));
-            second.set(new Pipeline(List.of(new IdempotencyStage(GITHUB, context, r -> reader.read(r)), inner)).run(again));
+            Exchange again = TestStages.exchange(GITHUB, context, issue("op-9"));
+            second.set(new Pipeline(List.of(TestStages.idempotency(GITHUB, context, r -> reader.read(r)), inner)).run(again));
             return OK;
         }));
 
@@ -288,7 +289,7 @@ class IdempotencyStageTest {
 
     /** What a process killed mid-call leaves: the write's intent in flight in the store, and no call of this process sending it. */
     void leftInFlightByAStoppedProcess(ConnectorSpec s, MeshRequest request) {
-        Exchange probe = new Exchange(s, context, request);
+        Exchange probe = TestStages.exchange(s, context, request);
         String key = request.header("Idempotency-Key") != null ? request.header("Idempotency-Key") : IdempotencyKeys.derive(s.id(), request);
         store.intents().recordIntent(new Intent(key, s.id(), request.tenant(), request.method(), request.path(), Map.of(), request.body(),
                 request.contentType(), request.opId(), IntentState.in_flight, time.instant(), time.instant()));

@@ -1,9 +1,10 @@
 package dev.gauntlet.mesh.internal.limit;
 
-import dev.gauntlet.mesh.limit.LimitConfig;
-import dev.gauntlet.mesh.internal.limit.SimulatedUpstream;
-import dev.gauntlet.mesh.event.RateAdjusted;
+import dev.gauntlet.mesh.TestStages;
 import dev.gauntlet.mesh.event.LimitLearned;
+import dev.gauntlet.mesh.event.RateAdjusted;
+import dev.gauntlet.mesh.internal.limit.SimulatedUpstream;
+import dev.gauntlet.mesh.limit.LimitConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gauntlet.mesh.ConnectorSpec;
@@ -61,7 +62,7 @@ class RateLimitStageTest {
     }
 
     Outcome call(Pipeline p, ConnectorSpec spec, MeshRequest request, Instant deadline) {
-        Exchange ex = new Exchange(spec, context, request);
+        Exchange ex = TestStages.exchange(spec, context, request);
         ex.deadline(deadline);
         return p.run(ex);
     }
@@ -70,7 +71,7 @@ class RateLimitStageTest {
     void shouldWaitWhatTheBucketSaysWhenItIsEmpty() {
         var spec = spec(LimitConfig.builder().initialRps(10).minRps(10).maxRps(10).burst(2).build());
         Ok upstream = new Ok();
-        Pipeline p = new Pipeline(List.of(new RateLimitStage(spec, context), upstream));
+        Pipeline p = new Pipeline(List.of(TestStages.rateLimit(spec, context), upstream));
 
         for (int i = 0; i < 3; i++) assertThat(call(p, spec, MeshRequest.get("/x"), null).isSuccess()).isTrue();
 
@@ -82,7 +83,7 @@ class RateLimitStageTest {
     void shouldRefuseWithRateLimitWithoutCallingTheUpstreamWhenTheWaitPassesTheDeadline() {
         var spec = spec(LimitConfig.builder().initialRps(1).maxRps(1).burst(1).build());
         Ok upstream = new Ok();
-        Pipeline p = new Pipeline(List.of(new RateLimitStage(spec, context), upstream));
+        Pipeline p = new Pipeline(List.of(TestStages.rateLimit(spec, context), upstream));
         call(p, spec, MeshRequest.get("/x"), null);
 
         Outcome o = call(p, spec, MeshRequest.get("/x"), time.instant().plusMillis(500));
@@ -101,7 +102,7 @@ class RateLimitStageTest {
     void shouldKeepABucketPerTenantWhenTenantsShareAConnector() {
         var spec = spec(LimitConfig.builder().initialRps(1).maxRps(1).burst(1).build());
         Ok upstream = new Ok();
-        RateLimitStage stage = new RateLimitStage(spec, context);
+        RateLimitStage stage = TestStages.rateLimit(spec, context);
         Pipeline p = new Pipeline(List.of(stage, upstream));
         for (String t : List.of("a", "b", "c")) {
             call(p, spec, new MeshRequest("GET", "/x", null, null, null, null, t), null);
@@ -119,7 +120,7 @@ class RateLimitStageTest {
     void shouldLearnTheLimitFromRemainingCountsAndStayJustBelowIt() {
         var spec = spec(LimitConfig.builder().initialRps(400).maxRps(5000).burst(10).build());
         SimulatedUpstream upstream = new SimulatedUpstream(time, 200, 10, true, Duration.ofMillis(1));
-        RateLimitStage stage = new RateLimitStage(spec, context);
+        RateLimitStage stage = TestStages.rateLimit(spec, context);
         Pipeline p = new Pipeline(List.of(stage, upstream));
         Instant start = time.instant();
 
@@ -158,7 +159,7 @@ class RateLimitStageTest {
     void shouldFindTheLimitFromThroughputWhenTheUpstreamSendsNoCounts() {
         var spec = spec(LimitConfig.builder().initialRps(400).maxRps(5000).burst(10).build());
         SimulatedUpstream upstream = new SimulatedUpstream(time, 200, 10, false, Duration.ofMillis(1));
-        Pipeline p = new Pipeline(List.of(new RateLimitStage(spec, context), upstream));
+        Pipeline p = new Pipeline(List.of(TestStages.rateLimit(spec, context), upstream));
         Instant start = time.instant();
 
         drive(p, spec, start.plusSeconds(30));
@@ -172,7 +173,7 @@ class RateLimitStageTest {
     void shouldNeverLeaveMinAndMaxWhenTheUpstreamRefusesEverything() {
         var spec = spec(LimitConfig.builder().initialRps(20).minRps(5).maxRps(40).burst(5).build());
         SimulatedUpstream upstream = new SimulatedUpstream(time, 0.000001, 1, false, Duration.ofMillis(1));
-        RateLimitStage stage = new RateLimitStage(spec, context);
+        RateLimitStage stage = TestStages.rateLimit(spec, context);
         Pipeline p = new Pipeline(List.of(stage, upstream));
 
         drive(p, spec, time.instant().plusSeconds(10));

@@ -1,10 +1,11 @@
 package dev.gauntlet.mesh.internal.retry;
 
-import dev.gauntlet.mesh.retry.RetryConfig;
-import dev.gauntlet.mesh.internal.retry.RetryBudget;
+import dev.gauntlet.mesh.TestStages;
 import dev.gauntlet.mesh.event.RetryBudgetExhausted;
 import dev.gauntlet.mesh.event.RetryGaveUp;
 import dev.gauntlet.mesh.event.RetryScheduled;
+import dev.gauntlet.mesh.internal.retry.RetryBudget;
+import dev.gauntlet.mesh.retry.RetryConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gauntlet.mesh.call.Attempt;
@@ -101,7 +102,7 @@ class RetryStageTest {
     }
 
     RetryStage retry(ConnectorSpec spec) {
-        return new RetryStage(spec, context, request -> {
+        return TestStages.retry(spec, context, request -> {
             reads.add(request);
             return reader.read(request);
         }, new SplittableRandom(42));
@@ -109,13 +110,13 @@ class RetryStageTest {
 
     /** An exchange as the idempotency stage leaves it: a write carries its vendor's write form. */
     Exchange exchange(ConnectorSpec spec, MeshRequest request) {
-        Exchange ex = new Exchange(spec, context, request);
+        Exchange ex = TestStages.exchange(spec, context, request);
         if (ex.isWrite()) ex.writeForm(spec.vendor().writeForm(request, spec.idempotency().enabled()));
         return ex;
     }
 
     Outcome run(ConnectorSpec spec, RetryStage stage, Scripted upstream, Exchange exchange) {
-        return new Pipeline(List.of(new DeadlineStage(spec, context), stage, upstream)).run(exchange);
+        return new Pipeline(List.of(TestStages.deadline(spec, context), stage, upstream)).run(exchange);
     }
 
     Outcome read(ConnectorSpec spec, Scripted upstream) {
@@ -505,7 +506,7 @@ class RetryStageTest {
         Exchange ex = exchange(spec, customer("op-7").withHeader("Idempotency-Key", "idem-7"));
         ex.idempotencyKey("idem-7");
 
-        assertThat(new Pipeline(List.of(new DeadlineStage(spec, context), stage, keysSent, upstream)).run(ex).isSuccess()).isTrue();
+        assertThat(new Pipeline(List.of(TestStages.deadline(spec, context), stage, keysSent, upstream)).run(ex).isSuccess()).isTrue();
         assertThat(keys).as("the spent key replays the saved 500 for 24 h").containsExactly("idem-7", "idem-7~r1");
         assertThat(ex.idempotencyKey()).isEqualTo("idem-7~r1");
         assertThat(reads).hasSize(1);

@@ -1,6 +1,5 @@
 package dev.gauntlet.mesh.internal.store;
 
-import dev.gauntlet.mesh.store.LegacyStore;
 import dev.gauntlet.mesh.store.Retention;
 import dev.gauntlet.mesh.store.Store;
 import dev.gauntlet.mesh.store.StoreException;

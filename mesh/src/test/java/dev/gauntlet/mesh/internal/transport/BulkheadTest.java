@@ -1,5 +1,6 @@
 package dev.gauntlet.mesh.internal.transport;
 
+import dev.gauntlet.mesh.TestStages;
 import dev.gauntlet.mesh.pipeline.Exchange;
 import dev.gauntlet.mesh.pipeline.Outcome;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,16 +49,16 @@ class BulkheadTest {
             var spec = ConnectorSpec.builder("one_lane", "http://127.0.0.1:" + server.getAddress().getPort())
                     .limit(LimitConfig.builder().initialRps(100).maxRps(100).burst(100).maxInFlight(1).build())
                     .timeouts(Timeouts.builder().attempt(Duration.ofSeconds(5)).total(Duration.ofSeconds(5)).build()).build();
-            var transport = new TransportStage(spec, mesh.context());
-            var slow = new Exchange(spec, mesh.context(), dev.gauntlet.mesh.call.MeshRequest.get("/slow"));
+            var transport = TestStages.bulkheadAndTransport(spec, mesh.context());
+            var slow = TestStages.exchange(spec, mesh.context(), dev.gauntlet.mesh.call.MeshRequest.get("/slow"));
             slow.deadline(time.instant().plusSeconds(5));
-            Thread first = Thread.ofVirtual().start(() -> transport.handle(slow, null));
+            Thread first = Thread.ofVirtual().start(() -> transport.run(slow));
             await().atMost(Duration.ofSeconds(5)).until(() -> arrived.get() == 1);
 
-            var waiting = new Exchange(spec, mesh.context(), dev.gauntlet.mesh.call.MeshRequest.get("/slow"));
+            var waiting = TestStages.exchange(spec, mesh.context(), dev.gauntlet.mesh.call.MeshRequest.get("/slow"));
             waiting.deadline(time.instant().plusMillis(200));
             var outcome = new java.util.concurrent.atomic.AtomicReference<Outcome>();
-            Thread second = Thread.ofVirtual().start(() -> outcome.set(transport.handle(waiting, null)));
+            Thread second = Thread.ofVirtual().start(() -> outcome.set(transport.run(waiting)));
             await().atMost(Duration.ofSeconds(5)).until(() -> second.getState() == Thread.State.TIMED_WAITING);
             // The lane stays busy; the call gives up only once its deadline has passed on the clock, not before.
             time.advance(Duration.ofMillis(199));
@@ -102,30 +103,30 @@ class BulkheadTest {
             var spec = ConnectorSpec.builder("one_lane", "http://127.0.0.1:" + server.getAddress().getPort())
                     .limit(LimitConfig.builder().initialRps(100).maxRps(100).burst(100).maxInFlight(1).build())
                     .timeouts(Timeouts.builder().attempt(Duration.ofSeconds(5)).total(Duration.ofSeconds(5)).build()).build();
-            var transport = new TransportStage(spec, mesh.context());
-            var slow = new Exchange(spec, mesh.context(), dev.gauntlet.mesh.call.MeshRequest.get("/slow"));
+            var transport = TestStages.bulkheadAndTransport(spec, mesh.context());
+            var slow = TestStages.exchange(spec, mesh.context(), dev.gauntlet.mesh.call.MeshRequest.get("/slow"));
             slow.deadline(time.instant().plusSeconds(5));
-            Thread first = Thread.ofVirtual().start(() -> transport.handle(slow, null));
+            Thread first = Thread.ofVirtual().start(() -> transport.run(slow));
             await().atMost(Duration.ofSeconds(5)).until(() -> arrived.get() == 1);
 
             // As many calls as the queue holds (WAITERS_PER_LANE for the one lane) are parked on it: their threads wait.
             var waited = new java.util.concurrent.ConcurrentLinkedQueue<Outcome>();
             var waiters = new java.util.ArrayList<Thread>();
-            for (int i = 0; i < TransportStage.WAITERS_PER_LANE; i++) {
-                var waiter = new Exchange(spec, mesh.context(), dev.gauntlet.mesh.call.MeshRequest.get("/slow"));
+            for (int i = 0; i < Lanes.WAITERS_PER_LANE; i++) {
+                var waiter = TestStages.exchange(spec, mesh.context(), dev.gauntlet.mesh.call.MeshRequest.get("/slow"));
                 waiter.deadline(time.instant().plusSeconds(5));
-                waiters.add(Thread.ofVirtual().start(() -> waited.add(transport.handle(waiter, null))));
+                waiters.add(Thread.ofVirtual().start(() -> waited.add(transport.run(waiter))));
             }
             await().atMost(Duration.ofSeconds(5)).until(() -> waiters.stream().allMatch(t -> t.getState() == Thread.State.WAITING
                     || t.getState() == Thread.State.TIMED_WAITING));
 
-            var third = new Exchange(spec, mesh.context(), dev.gauntlet.mesh.call.MeshRequest.get("/slow"));
+            var third = TestStages.exchange(spec, mesh.context(), dev.gauntlet.mesh.call.MeshRequest.get("/slow"));
             third.deadline(time.instant().plusSeconds(5));
             Duration before = time.slept();
-            Outcome refused = transport.handle(third, null);
+            Outcome refused = transport.run(third);
             assertThat(refused).isInstanceOfSatisfying(Outcome.Failure.class, f -> {
                 assertThat(f.errorClass()).isEqualTo(ErrorClass.rate_limit);
-                assertThat(f.message()).contains(TransportStage.WAITERS_PER_LANE + " calls already wait");
+                assertThat(f.message()).contains(Lanes.WAITERS_PER_LANE + " calls already wait");
             });
             // The clock never moves in this test: a call that waited for its deadline would never have come back.
             assertThat(time.slept()).as("refused at once, not after waiting").isEqualTo(before);
@@ -134,9 +135,9 @@ class BulkheadTest {
             release.countDown();
             first.join(Duration.ofSeconds(5));
             for (Thread t : waiters) t.join(Duration.ofSeconds(10));
-            assertThat(waited).as("each waiting call got the lane once it was free").hasSize(TransportStage.WAITERS_PER_LANE)
+            assertThat(waited).as("each waiting call got the lane once it was free").hasSize(Lanes.WAITERS_PER_LANE)
                     .allMatch(o -> o instanceof Outcome.Success);
-            assertThat(arrived.get()).isEqualTo(1 + TransportStage.WAITERS_PER_LANE);
+            assertThat(arrived.get()).isEqualTo(1 + Lanes.WAITERS_PER_LANE);
         } finally {
             server.stop(0);
         }

@@ -1,4 +1,4 @@
-package dev.gauntlet.mesh.store;
+package dev.gauntlet.mesh.internal.store;
 
 import java.io.IOException;
 import java.io.InputStream;

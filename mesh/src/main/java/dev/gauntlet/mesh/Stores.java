@@ -1,0 +1,32 @@
+package dev.gauntlet.mesh;
+
+import dev.gauntlet.mesh.internal.store.MemoryStore;
+import dev.gauntlet.mesh.internal.store.SqliteStore;
+import dev.gauntlet.mesh.store.Retention;
+import dev.gauntlet.mesh.store.Store;
+import java.nio.file.Path;
+import java.time.InstantSource;
+
+/** The stores the mesh ships: SQLite on disk (durable) and one in memory. Their classes are internal; this is their API. */
+public final class Stores {
+
+    /** The SQLite store's file name in its data folder. */
+    public static final String SQLITE_FILE_NAME = SqliteStore.FILE_NAME;
+
+    private Stores() {}
+
+    /** A SQLite store in {@code dataDir}/{@value #SQLITE_FILE_NAME} (made when missing) with the default retention. */
+    public static Store sqlite(Path dataDir) {
+        return SqliteStore.open(dataDir);
+    }
+
+    /** A SQLite store in the given file, pruned by {@code retention} on {@code clock}'s time. */
+    public static Store sqliteFile(Path file, Retention retention, InstantSource clock) {
+        return SqliteStore.openFile(file, retention, clock);
+    }
+
+    /** A store in memory (nothing survives the process), with the default retention. */
+    public static Store memory() {
+        return new MemoryStore();
+    }
+}

@@ -1,5 +1,6 @@
 package dev.gauntlet.server;
 
+import dev.gauntlet.mesh.store.WriteBehindStats;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gauntlet.harness.connectors.ConnectorsFile;
 import dev.gauntlet.harness.workflow.Workflows;
@@ -240,7 +241,7 @@ public final class AamServer implements AutoCloseable {
             s.put("retry_after_s", store.retryAfterSeconds());
             s.put("message", store.message());
         }
-        WriteBehind.Stats q = mesh.context().store().writeBehind();
+        WriteBehindStats q = mesh.context().store().writeBehind();
         if (q != null) {
             // Events and roll-ups are written behind the callers: what waits, and what was lost (queue full, store refused).
             Map<String, Object> w = new LinkedHashMap<>();

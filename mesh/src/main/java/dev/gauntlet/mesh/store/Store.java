@@ -1,6 +1,5 @@
 package dev.gauntlet.mesh.store;
 
-import dev.gauntlet.mesh.internal.store.WriteBehind;
 import dev.gauntlet.mesh.auth.CredentialVault;
 import dev.gauntlet.mesh.dlq.DlqRepository;
 import dev.gauntlet.mesh.drift.SchemaRepository;
@@ -52,7 +51,7 @@ public interface Store extends AutoCloseable {
     }
 
     /** What the queue of events and roll-ups did (dropped when full, refused by the store); null when they are written at once. */
-    default WriteBehind.Stats writeBehind() {
+    default WriteBehindStats writeBehind() {
         return null;
     }
 

@@ -1,5 +1,6 @@
 package dev.gauntlet.mesh.internal.store;
 
+import dev.gauntlet.mesh.store.WriteBehindStats;
 import dev.gauntlet.mesh.store.ConnectorRepository;
 import dev.gauntlet.mesh.store.Retention;
 import dev.gauntlet.mesh.store.Store;
@@ -166,7 +167,7 @@ public final class SqliteStore implements Store {
     }
 
     @Override
-    public WriteBehind.Stats writeBehind() {
+    public WriteBehindStats writeBehind() {
         return writeBehind == null ? null : writeBehind.stats();
     }
 

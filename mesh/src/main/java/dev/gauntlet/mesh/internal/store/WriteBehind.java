@@ -1,5 +1,6 @@
 package dev.gauntlet.mesh.internal.store;
 
+import dev.gauntlet.mesh.store.WriteBehindStats;
 import dev.gauntlet.mesh.store.StoreUnavailable;
 import dev.gauntlet.mesh.call.Checks;
 import dev.gauntlet.mesh.event.EventLog;
@@ -54,21 +55,6 @@ public final class WriteBehind implements AutoCloseable {
             if (batchSize > capacity) {
                 throw new IllegalArgumentException("write_behind.batch_size must be at most capacity (" + capacity + "), was " + batchSize);
             }
-        }
-    }
-
-    /**
-     * What the queue did since it started.
-     *
-     * @param queued         items waiting now
-     * @param written        items written
-     * @param droppedEvents  events dropped because the queue was full
-     * @param droppedRollups roll-ups dropped because the queue was full
-     * @param failed         items of batches the store refused
-     */
-    public record Stats(int queued, int capacity, long written, long droppedEvents, long droppedRollups, long failed) {
-        public long dropped() {
-            return droppedEvents + droppedRollups;
         }
     }
 
@@ -230,8 +216,8 @@ public final class WriteBehind implements AutoCloseable {
         }
     }
 
-    public Stats stats() {
-        return new Stats(queue.size(), settings.capacity(), written.get(), droppedEvents.get(), droppedRollups.get(), failed.get());
+    public WriteBehindStats stats() {
+        return new WriteBehindStats(queue.size(), settings.capacity(), written.get(), droppedEvents.get(), droppedRollups.get(), failed.get());
     }
 
     /** Stops the writer and writes what is left (items offered after this are dropped and counted). */

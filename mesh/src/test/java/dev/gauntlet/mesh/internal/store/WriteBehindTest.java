@@ -1,5 +1,6 @@
 package dev.gauntlet.mesh.internal.store;
 
+import dev.gauntlet.mesh.store.WriteBehindStats;
 import dev.gauntlet.mesh.store.StoreUnavailable;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -98,7 +99,7 @@ class WriteBehindTest {
         for (int i = 0; i < 10; i++) w.eventLog().appendEvent(SqliteStoreTest.happened(T0, "a", i));
         w.rollupRepository().saveRollups(List.of(new MetricRollup("a", T0, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1)));
 
-        WriteBehind.Stats s = w.stats();
+        WriteBehindStats s = w.stats();
         assertThat(s.queued()).isEqualTo(4);
         assertThat(s.droppedEvents()).as("the newest are dropped, the queued kept").isEqualTo(6);
         assertThat(s.droppedRollups()).isEqualTo(1);

@@ -8,6 +8,7 @@ import type { ThresholdResult } from '../api/types';
 import { MarkerLegend } from './MarkerLegend';
 import { baselineLinesFor, thresholdLinesFor, type BaselineSeries, type Overlay } from './overlay';
 import { VerdictStrip } from './VerdictStrip';
+import { BaselinePicker } from './BaselinePicker';
 import { LanesChart } from './LanesChart';
 import { SecondDrawer } from './SecondDrawer';
 import type { Zoom } from './plot';
@@ -32,6 +33,10 @@ export interface ChartGridProps {
   thresholdsLive?: boolean;
   /** Baselines drawn as faint lines (overall charts). */
   baselines?: BaselineSeries[] | null;
+  /** When the run shown started (epoch s): where a baseline's second 0 goes (default: the first second shown). */
+  baselineStart?: number | null;
+  /** The run shown, left out of the earlier runs one can pick as a baseline. */
+  runId?: string | null;
 }
 
 const RECENT_MARKERS = 12;
@@ -59,8 +64,11 @@ export function ChartGrid(props: ChartGridProps) {
   const specs = useMemo(() => chartSpecs(scope, idsKey === '' ? [] : idsKey.split(',')), [scope, idsKey]);
 
   const t = store.t;
-  const start = t.length > 0 ? t[0] : NaN;
-  const { thresholds, baselines } = props;
+  const start = props.baselineStart ?? (t.length > 0 ? t[0] : NaN);
+  const { thresholds } = props;
+  const [earlier, setEarlier] = useState<BaselineSeries | null>(null);
+  const given = props.baselines;
+  const baselines = useMemo(() => [...(given ?? []), ...(earlier ? [earlier] : [])], [given, earlier]);
   const overlays = useMemo(() => {
     const out = new Map<string, Overlay>();
     for (const s of specs) {
@@ -107,6 +115,7 @@ export function ChartGrid(props: ChartGridProps) {
             </option>
           ))}
         </select>
+        <BaselinePicker exclude={props.runId ?? null} onPick={setEarlier} />
         {zoom && (
           <button type="button" className="btn" data-testid="charts-zoom-reset" onClick={() => setZoom(null)}>
             Reset zoom
@@ -119,7 +128,7 @@ export function ChartGrid(props: ChartGridProps) {
         </span>
       </div>
       {thresholds && thresholds.length > 0 && <VerdictStrip thresholds={thresholds} live={props.thresholdsLive ?? false} />}
-      {baselines && baselines.length > 0 && (
+      {baselines.length > 0 && (
         <p className="muted" data-testid="charts-baselines">
           Faint lines: {baselines.map((b) => b.name).join(', ')} (ops/s on throughput, p99 on latency; overall view)
         </p>

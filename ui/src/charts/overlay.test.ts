@@ -39,3 +39,13 @@ describe('baselineLinesFor', () => {
     expect(baselineLinesFor('throughput', null, naive, NaN)).toEqual([]);
   });
 });
+
+describe('runAsBaseline', () => {
+  it('takes an earlier run’s per-second series, or nothing when its report has none', async () => {
+    const { runAsBaseline } = await import('./overlay');
+    const series = [{ t: 1, req_per_s: 100, p99_ms: 40 }];
+    expect(runAsBaseline('mild-1', { series })).toEqual({ name: 'mild-1', points: series });
+    expect(runAsBaseline('old-1', {})).toBeNull();
+    expect(runAsBaseline('none', null)).toBeNull();
+  });
+});

@@ -37,6 +37,12 @@ export interface BaselineSeries {
   points: { t: number; req_per_s: number; p99_ms: number }[];
 }
 
+/** An earlier run as a baseline: its report's per-second series (null when it has none). */
+export function runAsBaseline(id: string, report: { series?: BaselineSeries['points'] | null } | null | undefined): BaselineSeries | null {
+  const points = report?.series ?? [];
+  return points.length === 0 ? null : { name: id, points };
+}
+
 // Which metric a chart can show a limit of, and the unit of its y axis.
 const CHART_METRICS: Partial<Record<ChartName, { metrics: string[]; unit: string }>> = {
   latency: { metrics: ['p50_ms', 'p95_ms', 'p99_ms', 'max_ms'], unit: 'ms' },

@@ -45,6 +45,7 @@ export function LiveView() {
   );
   const run = usePoll(loadRun, 2000, `run-${runId ?? ''}`);
   const thresholds = runId != null && run.data?.state === 'running' ? (run.data.live?.thresholds ?? null) : null;
+  const runStart = runId != null && run.data?.started ? Date.parse(run.data.started) / 1000 : null;
   const list: TopoConnector[] = connectors.data?.connectors ?? NONE;
   const chartConnectors: ChartConnector[] = useMemo(() => list.map((c) => ({ id: c.id, service: c.service ?? null })), [list]);
   const open = useCallback((id: string) => {
@@ -73,7 +74,14 @@ export function LiveView() {
           <ChaosPanel />
         </aside>
       </div>
-      <ChartGrid store={store} connectors={chartConnectors} thresholds={thresholds} thresholdsLive />
+      <ChartGrid
+        store={store}
+        connectors={chartConnectors}
+        thresholds={thresholds}
+        thresholdsLive
+        runId={runId}
+        baselineStart={runStart}
+      />
     </div>
   );
 }

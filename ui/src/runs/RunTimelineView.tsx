@@ -67,6 +67,7 @@ export function RunTimelineView(props: {
         thresholds={report?.thresholds ?? (props.running ? (props.liveThresholds ?? null) : null)}
         thresholdsLive={!report && props.running}
         baselines={baselines}
+        runId={props.id}
       />
     </div>
   );

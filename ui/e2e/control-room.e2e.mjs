@@ -98,8 +98,6 @@ describe('control room, end to end', { concurrency: 1 }, () => {
     await byId('chaos-level-stripe_mock').filter({ hasText: 'hell' }).waitFor({ timeout: 40_000 });
     const chart = byId('chart-throughput');
     await chart.waitFor({ timeout: 15_000 });
-    // A chart out of view skips its redraws until it is in view again: look at it.
-    await chart.scrollIntoViewIfNeeded();
     const points = async () => Number(await chart.getAttribute('data-points'));
     const first = await points();
     await page.waitForFunction((n) => Number(document.querySelector('[data-testid="chart-throughput"]')?.getAttribute('data-points')) >= n + 3,
@@ -175,7 +173,6 @@ describe('control room, end to end', { concurrency: 1 }, () => {
     const before = await points();
     await page.reload();
     await byId('chart-throughput').waitFor({ timeout: 15_000 });
-    await byId('chart-throughput').scrollIntoViewIfNeeded();
     await page.waitForFunction((n) => Number(document.querySelector('[data-testid="chart-throughput"]')?.getAttribute('data-points')) >= n - 2,
       before, { timeout: 6_000 });
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart-lanes"]')?.getAttribute('data-story-markers')) >= 2, null,

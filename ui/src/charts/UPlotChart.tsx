@@ -43,10 +43,6 @@ export function UPlotChart(props: UPlotChartProps) {
   onZoomRef.current = props.onZoom;
   const onPickRef = useRef(props.onPick);
   onPickRef.current = props.onPick;
-  // A chart scrolled out of view skips the per-second redraw (most of the ten are below the fold), and catches up
-  // with the latest data as soon as it comes into view.
-  const visible = useRef(true);
-  const stale = useRef(false);
   const overlay = props.overlay ?? NO_OVERLAY;
   const overlayRef = useRef(overlay);
   overlayRef.current = overlay;
@@ -67,16 +63,7 @@ export function UPlotChart(props: UPlotChartProps) {
       if (Math.abs(w - u.width) > 1) u.setSize({ width: w, height: HEIGHT });
     });
     ro.observe(el);
-    const io =
-      typeof IntersectionObserver === 'undefined'
-        ? null
-        : new IntersectionObserver((entries) => {
-            visible.current = entries.some((e) => e.isIntersecting);
-            if (visible.current && stale.current) update.current();
-          });
-    io?.observe(box.current!);
     return () => {
-      io?.disconnect();
       ro.disconnect();
       u.destroy();
       chart.current = null;
@@ -84,21 +71,15 @@ export function UPlotChart(props: UPlotChartProps) {
     // `from`, `version` and `zoom` are applied by the effect below, without recreating the chart.
   }, [spec, store]);
 
-  // Every store change (a second's row, a marker) or zoom: new data in place (now if in view, else once it is).
-  const update = useRef(() => {});
-  update.current = () => {
+  // Every store change (a second's row, a marker) or zoom: new data in place.
+  useEffect(() => {
     const u = chart.current;
     if (!u) return;
-    stale.current = false;
     const data = chartData(store, spec, from);
     raw.current = data;
     u.setData(data.plotted as uPlot.AlignedData, zoom == null);
     applyZoom(u, zoom);
     box.current?.setAttribute('data-points', String(data.plotted[0].length));
-  };
-  useEffect(() => {
-    if (visible.current) update.current();
-    else stale.current = true;
   }, [version, from, markerIds, spec, store, zoom]);
 
   // New verdicts (each poll during a run) redraw the lines without new data.

@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { browserPath, freePort, startGauntlet } from './gauntlet-process.mjs';
@@ -79,6 +79,8 @@ describe('control room, end to end', { concurrency: 1 }, () => {
   });
 
   test('runs the hell scenario from the chaos panel: charts, lanes, one tooltip, drag to zoom, a reload keeps the timeline', async () => {
+    // The frame budget is measured at 1440x900 (a laptop's screen); the rest of the file checks 1280x720 too.
+    await page.setViewportSize({ width: 1440, height: 900 });
     // Long tasks (over 50 ms) on the main thread while hell runs: counted from here, printed at the halt.
     await page.evaluate(() => {
       window.__longTasks = [];
@@ -101,6 +103,15 @@ describe('control room, end to end', { concurrency: 1 }, () => {
     await page.waitForFunction((n) => Number(document.querySelector('[data-testid="chart-throughput"]')?.getAttribute('data-points')) >= n + 3,
       first, { timeout: 20_000 });
     assert.ok((await points()) > first);
+    // The verdict live: a chip per threshold of hell, passing or failing on the run so far (lost and duplicates wait
+    // for the checker), and the run-wide latency limits drawn on the overall latency chart.
+    const strip = byId('verdict-strip');
+    await strip.waitFor({ timeout: 10_000 });
+    const states = await strip.locator('[data-state]').evaluateAll((cs) => cs.map((c) => c.dataset.state));
+    assert.equal(states.length, 8, `hell's eight thresholds in the strip: ${states}`);
+    assert.ok(states.filter((s) => s === 'pending').length >= 2, `lost and duplicates pending: ${states}`);
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart-latency"]')?.getAttribute('data-thresholds')) === 2, null,
+      { timeout: 5_000 });
     // The lanes hold the run's start and its hell phase.
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart-lanes"]')?.getAttribute('data-story-markers')) >= 2, null,
       { timeout: 10_000 });
@@ -170,6 +181,24 @@ describe('control room, end to end', { concurrency: 1 }, () => {
       window.__longTasks = [];
       new PerformanceObserver((l) => l.getEntries().forEach((e) => window.__longTasks.push(Math.round(e.duration)))).observe({ type: 'longtask', buffered: false });
     });
+    // The frame budget: 20 s of hell on the Live page at 1440x900 with only the event stream and the polls driving it
+    // (no clicks: the steps above and below open tabs and drawers on purpose). Longer would not fit the suite's time.
+    const steady = await page.evaluate(async (ms) => {
+      const tasks = [];
+      const obs = new PerformanceObserver((l) => l.getEntries().forEach((e) => tasks.push(Math.round(e.duration))));
+      obs.observe({ type: 'longtask', buffered: false });
+      await new Promise((ok) => setTimeout(ok, ms));
+      obs.disconnect();
+      return tasks;
+    }, 20_000);
+    const worstSteady = steady.length === 0 ? 0 : Math.max(...steady);
+    // The browser, the AAM, the farm and the load share this machine: when it is oversubscribed (load average over 1.5
+    // per core, e.g. several builds at once) a long task measures the scheduler, not the page, and is printed only.
+    const load = loadavg()[0] / cpus().length;
+    console.log(`long tasks over 50 ms in 20 s of hell on the Live page at 1440x900: ${steady.length}, worst ${worstSteady} ms `
+      + `${JSON.stringify(steady)} (load average ${load.toFixed(1)} per core)`);
+    if (load <= 1.5) assert.equal(steady.length, 0, `no long task over 50 ms in 20 s of hell: ${steady.length}, worst ${worstSteady} ms`);
+    else console.log(`frame budget not judged: the machine is oversubscribed (load average ${load.toFixed(1)} per core > 1.5)`);
   });
 
   test('shows DLQ entries as they are parked and replays one', async () => {
@@ -225,7 +254,10 @@ describe('control room, end to end', { concurrency: 1 }, () => {
     const farm = await fetch(`${gauntlet.farmUrl}/admin/chaos`).then((r) => r.json());
     assert.ok(Object.values(farm.services).every((l) => l === 'calm'), `every service calm: ${JSON.stringify(farm.services)}`);
     const longTasks = await page.evaluate(() => window.__longTasks ?? []);
-    console.log(`long tasks over 50 ms during the hell run (after the reload): ${longTasks.length} ${JSON.stringify(longTasks)}`);
+    const worst = longTasks.length === 0 ? 0 : Math.max(...longTasks);
+    // Printed, not asserted: this span includes the test's own steps (the DLQ tab with hundreds of rows, a replay).
+    console.log(`long tasks over 50 ms from the reload to the halt, the DLQ steps included: ${longTasks.length}, worst ${worst} ms ${JSON.stringify(longTasks)}`);
+    await page.setViewportSize({ width: 1280, height: 720 });
     await shot('05-halted');
   });
 
@@ -275,6 +307,8 @@ describe('control room, end to end', { concurrency: 1 }, () => {
       assert.equal(Number(await root.getAttribute('data-story-markers')), story);
       assert.equal(Number(await root.getAttribute('data-seconds')), timeline.metrics.length);
       assert.equal(await offline.locator('#gauntlet-timeline [data-testid^="chart-"]').count(), 11);
+      // hell's run-wide p50 and p99 limits drawn on the overall latency chart, as on the Runs page.
+      assert.equal(await offline.getByTestId('chart-latency').getAttribute('data-thresholds'), '2');
       assert.equal(Number(await offline.getByTestId('chart-throughput').getAttribute('data-points')), timeline.metrics.length);
       await offline.locator('#gauntlet-timeline').scrollIntoViewIfNeeded();
       await offline.screenshot({ path: join(OUT, '08-report-from-file.png') });
@@ -342,6 +376,9 @@ describe('control room, end to end', { concurrency: 1 }, () => {
     await byId(`run-row-${id}`).getByRole('button', { name: id }).click();
     const table = byId('run-baseline-naive');
     await table.waitFor({ timeout: 15_000 });
+    // The naive client's seconds as faint lines on the replayed throughput and latency charts.
+    await byId('charts-baselines').filter({ hasText: 'naive' }).waitFor({ timeout: 15_000 });
+    assert.equal(await byId('run-timeline').getByTestId('chart-throughput').getAttribute('data-baselines'), '1');
     const keys = await table.locator('[data-testid^="compare-row-"]').evaluateAll((rs) => rs.map((r) => r.dataset.testid.slice('compare-row-'.length)));
     assert.deepEqual(keys.slice(0, 4), ['lost', 'duplicates', 'success_rate', 'p50_ms'], `order: ${keys}`);
     // The naive client never shows green on a row where it lost writes the mesh kept.

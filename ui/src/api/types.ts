@@ -241,6 +241,8 @@ export interface RunLive {
   p99_ms: number;
   dlq_depth: number;
   open_circuits: number;
+  /** The scenario's thresholds on the run so far (lost and duplicates: null until the checker has run). */
+  thresholds?: ThresholdResult[];
 }
 
 /** One threshold of a report. */
@@ -304,6 +306,8 @@ export interface RunReport {
   totals: ReportTotals;
   latency_ms: ReportLatency;
   connectors: Record<string, ReportConnector>;
+  /** One point a second (`t` from the run's start): what a baseline's faint lines are drawn from. */
+  series?: { t: number; req_per_s: number; success_rate: number; p99_ms: number }[];
   /** The first baseline (`--compare`), kept for readers of one baseline. */
   baseline?: RunReport | null;
   /** Every baseline by name (`naive`, `naive-retry`, …) in the order they ran. */

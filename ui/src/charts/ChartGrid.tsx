@@ -4,7 +4,11 @@ import { lowerBound } from '../live/downsample';
 import { markersFor } from '../live/markers';
 import type { SeriesStore } from '../live/store';
 import { useStoreVersion } from '../live/useSeries';
+import type { ThresholdResult } from '../api/types';
 import { MarkerLegend } from './MarkerLegend';
+import { baselineLinesFor, thresholdLinesFor, type BaselineSeries, type Overlay } from './overlay';
+import { VerdictStrip } from './VerdictStrip';
+import { BaselinePicker } from './BaselinePicker';
 import { LanesChart } from './LanesChart';
 import { SecondDrawer } from './SecondDrawer';
 import type { Zoom } from './plot';
@@ -23,6 +27,16 @@ export interface ChartGridProps {
   connectors: ChartConnector[];
   /** The window shown at first, in seconds (null: everything; default 5 minutes). */
   initialWindow?: number | null;
+  /** The run's thresholds (live: on the run so far; replayed: the report's): lines on their charts and a strip. */
+  thresholds?: ThresholdResult[] | null;
+  /** Whether the thresholds are the run so far (live) or its final verdict. */
+  thresholdsLive?: boolean;
+  /** Baselines drawn as faint lines (overall charts). */
+  baselines?: BaselineSeries[] | null;
+  /** When the run shown started (epoch s): where a baseline's second 0 goes (default: the first second shown). */
+  baselineStart?: number | null;
+  /** The run shown, left out of the earlier runs one can pick as a baseline. */
+  runId?: string | null;
 }
 
 const RECENT_MARKERS = 12;
@@ -50,6 +64,21 @@ export function ChartGrid(props: ChartGridProps) {
   const specs = useMemo(() => chartSpecs(scope, idsKey === '' ? [] : idsKey.split(',')), [scope, idsKey]);
 
   const t = store.t;
+  const start = props.baselineStart ?? (t.length > 0 ? t[0] : NaN);
+  const { thresholds } = props;
+  const [earlier, setEarlier] = useState<BaselineSeries | null>(null);
+  const given = props.baselines;
+  const baselines = useMemo(() => [...(given ?? []), ...(earlier ? [earlier] : [])], [given, earlier]);
+  const overlays = useMemo(() => {
+    const out = new Map<string, Overlay>();
+    for (const s of specs) {
+      out.set(s.name, {
+        thresholds: thresholdLinesFor(s.name, scope, thresholds ?? []),
+        baselines: baselineLinesFor(s.name, scope, baselines ?? [], start),
+      });
+    }
+    return out;
+  }, [specs, scope, thresholds, baselines, start]);
   const last = t.length > 0 ? t[t.length - 1] : 0;
   const from = windowS == null ? -Infinity : last - windowS;
   const markerIds = useMemo(() => {
@@ -86,6 +115,7 @@ export function ChartGrid(props: ChartGridProps) {
             </option>
           ))}
         </select>
+        <BaselinePicker exclude={props.runId ?? null} onPick={setEarlier} />
         {zoom && (
           <button type="button" className="btn" data-testid="charts-zoom-reset" onClick={() => setZoom(null)}>
             Reset zoom
@@ -97,11 +127,17 @@ export function ChartGrid(props: ChartGridProps) {
             : `${t.length} points kept (older ones folded, spikes kept) · click a second for what happened in it · drag to zoom, double-click to reset`}
         </span>
       </div>
+      {thresholds && thresholds.length > 0 && <VerdictStrip thresholds={thresholds} live={props.thresholdsLive ?? false} />}
+      {baselines.length > 0 && (
+        <p className="muted" data-testid="charts-baselines">
+          Faint lines: {baselines.map((b) => b.name).join(', ')} (ops/s on throughput, p99 on latency; overall view)
+        </p>
+      )}
       <MarkerLegend recent={recent} />
       <LanesChart store={store} version={version} from={from} scope={scope} markerIds={markerIds} zoom={zoom} onZoom={setZoom} onPick={pick} />
       <div className="chart-grid">
         {specs.map((s) => (
-          <UPlotChart key={s.name} spec={s} store={store} version={version} from={from} markerIds={markerIds} zoom={zoom} onZoom={setZoom} onPick={pick} />
+          <UPlotChart key={s.name} spec={s} overlay={overlays.get(s.name)} store={store} version={version} from={from} markerIds={markerIds} zoom={zoom} onZoom={setZoom} onPick={pick} />
         ))}
       </div>
       {picked != null && <SecondDrawer t={picked} connectors={drawerConnectors} store={store} onClose={closeDrawer} />}

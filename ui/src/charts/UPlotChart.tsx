@@ -5,6 +5,7 @@ import 'uplot/dist/uPlot.min.css';
 import { markersFor } from '../live/markers';
 import type { SeriesStore } from '../live/store';
 import { markersPlugin } from './markersPlugin';
+import { NO_OVERLAY, overlayPlugin, type Overlay } from './overlay';
 import { applyZoom, chartOptions, HEIGHT, zoomPlugin, type Zoom } from './plot';
 import { chartData, type ChartData, type ChartSpec } from './specs';
 
@@ -25,6 +26,8 @@ export interface UPlotChartProps {
   onZoom(zoom: Zoom): void;
   /** A click on a second (opens the drawer of what happened in it). */
   onPick?(t: number): void;
+  /** Threshold lines and faint baseline lines drawn over the series. */
+  overlay?: Overlay;
 }
 
 /** A chart container with `data-testid="chart-<name>"` and `data-points` = the x points it holds. */
@@ -40,13 +43,16 @@ export function UPlotChart(props: UPlotChartProps) {
   onZoomRef.current = props.onZoom;
   const onPickRef = useRef(props.onPick);
   onPickRef.current = props.onPick;
+  const overlay = props.overlay ?? NO_OVERLAY;
+  const overlayRef = useRef(overlay);
+  overlayRef.current = overlay;
 
   // Create once per spec (a new connector selection gives a new spec), destroy on unmount.
   useEffect(() => {
     const el = plotEl.current!;
     const data = chartData(store, spec, from);
     raw.current = data;
-    const plugins = [markersPlugin(() => markersFor(store.markers, markerIdsRef.current)), zoomPlugin({ onZoom: (z) => onZoomRef.current(z), onPick: (t) => onPickRef.current?.(t) })];
+    const plugins = [overlayPlugin(() => overlayRef.current), markersPlugin(() => markersFor(store.markers, markerIdsRef.current)), zoomPlugin({ onZoom: (z) => onZoomRef.current(z), onPick: (t) => onPickRef.current?.(t) })];
     box.current?.setAttribute('data-points', String(data.plotted[0].length));
     const u = new uPlot(chartOptions(spec, Math.max(200, el.clientWidth), raw, plugins), data.plotted as uPlot.AlignedData, el);
     u.root.querySelector('canvas')?.setAttribute('aria-label', spec.title);
@@ -75,6 +81,13 @@ export function UPlotChart(props: UPlotChartProps) {
     applyZoom(u, zoom);
     box.current?.setAttribute('data-points', String(data.plotted[0].length));
   }, [version, from, markerIds, spec, store, zoom]);
+
+  // New verdicts (each poll during a run) redraw the lines without new data.
+  useEffect(() => {
+    box.current?.setAttribute('data-thresholds', String(overlay.thresholds.length));
+    box.current?.setAttribute('data-baselines', String(overlay.baselines.length));
+    chart.current?.redraw(false, false);
+  }, [overlay]);
 
   return (
     <figure className="chart panel" data-testid={`chart-${spec.name}`} ref={box}>

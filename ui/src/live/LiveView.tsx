@@ -1,6 +1,7 @@
 /** The Live tab: the topology on top, the chaos panel beside it, and the charts on one timeline below. */
 import { memo, useCallback, useMemo } from 'react';
 import { ApiError, getJson } from '../api/http';
+import type { RunDetail } from '../api/types';
 import { usePoll } from '../api/usePoll';
 import { ChartGrid as ChartGridView, type ChartConnector } from '../charts/ChartGrid';
 import { ChaosPanel } from '../chaos/ChaosPanel';
@@ -36,6 +37,15 @@ export function LiveView() {
   // Connectors can be added on the Connectors tab: poll them; workflows come with the server, load them once.
   const connectors = usePoll(loadConnectors, 5000, 'connectors');
   const workflows = usePoll(loadWorkflows, 0, 'workflows');
+  // The verdict live: the run in progress's thresholds on the run so far (the harness evaluates the report's own).
+  const runId = live.activeRun?.id ?? null;
+  const loadRun = useMemo(
+    () => (runId == null ? null : (signal: AbortSignal) => getJson<RunDetail>(`/api/runs/${encodeURIComponent(runId)}`, signal)),
+    [runId],
+  );
+  const run = usePoll(loadRun, 2000, `run-${runId ?? ''}`);
+  const thresholds = runId != null && run.data?.state === 'running' ? (run.data.live?.thresholds ?? null) : null;
+  const runStart = runId != null && run.data?.started ? Date.parse(run.data.started) / 1000 : null;
   const list: TopoConnector[] = connectors.data?.connectors ?? NONE;
   const chartConnectors: ChartConnector[] = useMemo(() => list.map((c) => ({ id: c.id, service: c.service ?? null })), [list]);
   const open = useCallback((id: string) => {
@@ -64,7 +74,14 @@ export function LiveView() {
           <ChaosPanel />
         </aside>
       </div>
-      <ChartGrid store={store} connectors={chartConnectors} />
+      <ChartGrid
+        store={store}
+        connectors={chartConnectors}
+        thresholds={thresholds}
+        thresholdsLive
+        runId={runId}
+        baselineStart={runStart}
+      />
     </div>
   );
 }

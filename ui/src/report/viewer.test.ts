@@ -19,3 +19,22 @@ describe('the report viewer reads the recorded timeline', () => {
     expect(t.events.map((e) => e.type)).toEqual(['run']);
   });
 });
+
+describe('the report viewer reads the report overlay', () => {
+  test('thresholds and each baseline series; nothing when the block is missing or broken', async () => {
+    const { readOverlay } = await import('./viewer');
+    const o = readOverlay(
+      JSON.stringify({
+        thresholds: [{ expr: 'p99_ms < 2000', value: 1500, pass: true }],
+        baselines: { naive: [{ t: 1, req_per_s: 30, success_rate: 0.9, p99_ms: 800 }], 'naive-retry': null },
+      }),
+    );
+    expect(o.thresholds.map((t) => t.expr)).toEqual(['p99_ms < 2000']);
+    expect(o.baselines).toEqual([
+      { name: 'naive', points: [{ t: 1, req_per_s: 30, success_rate: 0.9, p99_ms: 800 }] },
+      { name: 'naive-retry', points: [] },
+    ]);
+    expect(readOverlay(null)).toEqual({ thresholds: [], baselines: [] });
+    expect(readOverlay('{"thr')).toEqual({ thresholds: [], baselines: [] });
+  });
+});

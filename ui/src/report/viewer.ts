@@ -7,6 +7,8 @@ import 'uplot/dist/uPlot.min.css';
 import './viewer.css';
 import { LANES_HEIGHT, lanesOptions } from '../charts/lanes';
 import { markersPlugin } from '../charts/markersPlugin';
+import { baselineLinesFor, overlayPlugin, thresholdLinesFor, type BaselineSeries } from '../charts/overlay';
+import type { ThresholdResult } from '../api/types';
 import { applyZoom, chartOptions, zoomPlugin, type Zoom } from '../charts/plot';
 import { chartData, chartSpecs, type ChartData } from '../charts/specs';
 import { MARKER_COLORS } from '../live/markers';
@@ -48,8 +50,27 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
   return e;
 }
 
+/** What the report puts beside the timeline: its thresholds (lines) and each baseline's series (faint lines). */
+export interface ReportOverlay {
+  thresholds: ThresholdResult[];
+  baselines: BaselineSeries[];
+}
+
+/** Reads the report's overlay block (`gauntlet-report-overlay`); none when it is missing or unreadable. */
+export function readOverlay(text: string | null | undefined): ReportOverlay {
+  try {
+    const o = JSON.parse(text ?? '') as { thresholds?: ThresholdResult[]; baselines?: Record<string, BaselineSeries['points'] | null> };
+    return {
+      thresholds: o.thresholds ?? [],
+      baselines: Object.entries(o.baselines ?? {}).map(([name, points]) => ({ name, points: points ?? [] })),
+    };
+  } catch {
+    return { thresholds: [], baselines: [] };
+  }
+}
+
 /** Draws the lanes and charts of `scope` into `grid`; returns a function that destroys them. */
-function draw(grid: HTMLElement, store: SeriesStore, ids: string[], scope: string | null): () => void {
+function draw(grid: HTMLElement, store: SeriesStore, ids: string[], scope: string | null, extra: ReportOverlay): () => void {
   grid.textContent = '';
   const plots: { u: uPlot; refit(): void }[] = [];
   let zoom: Zoom = null;
@@ -87,7 +108,14 @@ function draw(grid: HTMLElement, store: SeriesStore, ids: string[], scope: strin
     box.setAttribute('data-points', String(data.plotted[0].length));
     const raw: { current: ChartData | null } = { current: data };
     const w = Math.max(300, Math.floor(charts.clientWidth / 2) - 24);
-    const u = new uPlot(chartOptions(spec, w, raw, [markersPlugin(markers), zoomPlugin({ onZoom: setZoom })]), data.plotted as uPlot.AlignedData, plot);
+    const overlay = {
+      thresholds: thresholdLinesFor(spec.name, scope, extra.thresholds),
+      baselines: baselineLinesFor(spec.name, scope, extra.baselines, t.length > 0 ? t[0] : NaN),
+    };
+    box.setAttribute('data-thresholds', String(overlay.thresholds.length));
+    box.setAttribute('data-baselines', String(overlay.baselines.length));
+    const plugins = [overlayPlugin(() => overlay), markersPlugin(markers), zoomPlugin({ onZoom: setZoom })];
+    const u = new uPlot(chartOptions(spec, w, raw, plugins), data.plotted as uPlot.AlignedData, plot);
     u.root.querySelector('canvas')?.setAttribute('aria-label', spec.title);
     plots.push({ u, refit: () => u.setData(data.plotted as uPlot.AlignedData, true) });
   }
@@ -146,10 +174,14 @@ async function main(): Promise<void> {
   root.setAttribute('data-seconds', String(parsed.metrics.length));
   root.setAttribute('data-story-markers', String(store.markers.filter((m) => m.kind !== 'token').length));
   root.appendChild(markerTable(store));
-  let destroy = draw(grid, store, ids, null);
+  const extra = readOverlay(document.getElementById('gauntlet-report-overlay')?.textContent);
+  if (extra.baselines.length > 0) {
+    root.appendChild(el('p', { class: 'muted' }, `Faint lines: ${extra.baselines.map((b) => b.name).join(', ')} (ops/s on throughput, p99 on latency; overall view)`));
+  }
+  let destroy = draw(grid, store, ids, null, extra);
   select.addEventListener('change', () => {
     destroy();
-    destroy = draw(grid, store, ids, select.value || null);
+    destroy = draw(grid, store, ids, select.value || null, extra);
   });
   document.getElementById('static-charts')?.setAttribute('hidden', '');
 }

@@ -51,7 +51,7 @@ export function TotalsView(props: { report: RunReport }) {
         {s('failed', formatCount(t.failed), t.failed > 0)}
         {s('success', formatPct(t.success_rate))}
         {s('retry success', formatPct(t.retry_success_rate))}
-        {t.req_per_s !== undefined && s('throughput', formatRps(t.req_per_s))}
+        {t.req_per_s !== undefined && s('achieved (succeeded/s)', formatRps(t.req_per_s))}
         {s('retries', formatCount(t.retries))}
         {s('DLQ pending', formatCount(t.dlq_pending))}
         {s('lost', formatCount(t.lost), t.lost > 0)}
@@ -69,7 +69,7 @@ export function TotalsView(props: { report: RunReport }) {
 
 const FIGURE_COLUMNS = [
   'connector',
-  ...['ops', 'failed', 'success', 'retry success', 'req/s', 'p50', 'p99', 'DLQ', 'lost', 'dups'].map(num),
+  ...['ops', 'failed', 'success', 'retry success', 'achieved req/s', 'p50', 'p99', 'DLQ', 'lost', 'dups'].map(num),
   'failures',
 ];
 

@@ -50,7 +50,7 @@ export function RunDetailView(props: { id: string; onClose(): void }) {
           {run.error && <ErrorNote error={new Error(`run error: ${run.error}`)} testId="run-error" />}
           {run.state === 'running' && run.live && <RunProgress live={run.live} testId="run-live" />}
           <h4>Timeline</h4>
-          <RunTimelineView id={run.id} running={run.state === 'running'} />
+          <RunTimelineView id={run.id} running={run.state === 'running'} report={report} liveThresholds={run.live?.thresholds ?? null} />
           {report && (
             <>
               <p>

@@ -34,7 +34,8 @@ export function WorkflowNodeView(props: NodeProps<WorkflowNode>) {
 export function ConnectorNodeView(props: NodeProps<ConnectorNode>) {
   const { id, stats, flavor, onOpen } = props.data;
   const ring = ringStyle(stats.circuit);
-  const rps = formatValue(stats.reqPerS, 'req/s');
+  // Achieved (answered without error), not attempted: the glyph's size is the attempts sent.
+  const rps = `${formatValue(stats.okPerS, '')} ok/s`;
   const err = stats.errorPct == null ? 'no traffic' : `${formatValue(stats.errorPct, '%')} errors`;
   const p99 = `p99 ${formatValue(stats.p99, 'ms')}`;
   return (

@@ -19,6 +19,7 @@ test('rate is the mean of the window, error % the failed share of attempts', () 
   );
   const st = nodeStats(s, 'a', 5);
   expect(st.reqPerS).toBe(10);
+  expect(st.okPerS).toBeCloseTo(9.4, 6); // 47 of 50 attempts answered without error, over 5 s
   expect(st.errorPct).toBeCloseTo(6, 6); // 3 of 50
   expect(st.p99).toBe(9); // the latest known
   expect(st.circuit).toBe(1);
@@ -31,7 +32,7 @@ test('no traffic: rate 0, error % unknown (not 0 %)', () => {
 });
 
 test('an empty store: everything unknown', () => {
-  expect(nodeStats(src({}, 0), 'a')).toEqual({ reqPerS: null, errorPct: null, p99: null, circuit: null });
+  expect(nodeStats(src({}, 0), 'a')).toEqual({ reqPerS: null, okPerS: null, errorPct: null, p99: null, circuit: null });
 });
 
 test('error % is capped at 100', () => {

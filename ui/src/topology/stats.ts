@@ -7,6 +7,11 @@ import type { ColumnSource } from '../charts/specs';
 export interface NodeStats {
   /** Attempts per second sent upstream (mean over the window); null before the first rate. */
   reqPerS: number | null;
+  /**
+   * Achieved: attempts answered without error per second (mean over the window), what the node writes as its req/s; a
+   * connector starved by its bucket or an open circuit shows the few that got through, not what was offered to it.
+   */
+  okPerS: number | null;
   /** Failed attempts / attempts in %, over the window; null without traffic. */
   errorPct: number | null;
   /** The latest p99 (ms) of the mesh's recent window. */
@@ -41,6 +46,7 @@ export function nodeStats(src: ColumnSource, scope: string, rows = 5): NodeStats
   }
   return {
     reqPerS: seen === 0 ? null : sumA / seen,
+    okPerS: seen === 0 ? null : Math.max(0, sumA - sumE) / seen,
     errorPct: sumA > 0 ? Math.min(100, (100 * sumE) / sumA) : null,
     // No attempt in the window: the mesh's last p99 is old news, not the latency now.
     p99: sumA > 0 ? lastValue(src.column(col(scope, 'p99')).slice(from)) : null,

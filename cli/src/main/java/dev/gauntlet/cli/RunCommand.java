@@ -13,6 +13,7 @@ import dev.gauntlet.harness.scenario.Scenario;
 import dev.gauntlet.harness.scenario.ScenarioLoader;
 import dev.gauntlet.harness.workflow.Workflows;
 import dev.gauntlet.mesh.Mesh;
+import dev.gauntlet.server.TimelineRecording;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -119,12 +120,14 @@ final class RunCommand implements Callable<Integer> {
             Progress progress = new Progress(out, System.console() != null);
             out.printf("gauntlet run %s  seed %d  %s  farm %s%n", scenario.name(), scenario.seed(), human(scenario.duration()), farm);
             RunReport report;
+            boolean timelineRecorded = false;
             try {
                 if (aamUrl != null) {
                     report = runner.run(scenario, Targets.aam(aamUrl, http), progress, stop::get);
                 } else {
                     try (Mesh mesh = Mesh.builder().build()) {
-                        report = runner.run(scenario, Targets.mesh(mesh, connectors), progress, stop::get);
+                        report = recorded(runner, scenario, mesh, connectors, farm, http, stop, progress);
+                        timelineRecorded = true;
                     }
                 }
                 progress.done();
@@ -140,6 +143,10 @@ final class RunCommand implements Callable<Integer> {
             }
             out.print(Summary.render(report, true));
             var files = ReportWriter.write(report, reportDir);
+            // The same charts and markers as the control room's Runs page, in report.html (opened from a file, no server).
+            if (timelineRecorded && !TimelineRecording.embedInReport(reportDir)) {
+                out.println("report.html has no timeline (built without the UI): its static charts only");
+            }
             out.println("reports: " + files.stream().map(Path::toString).toList());
             out.flush();
             return report.passed() ? 0 : 1;
@@ -150,6 +157,44 @@ final class RunCommand implements Callable<Integer> {
             } catch (IllegalStateException shuttingDown) {
                 // Ctrl-C: the hook is running; nothing to remove.
             }
+        }
+    }
+
+    /**
+     * Runs the mesh's part of a scenario while recording its timeline into the report folder, as the AAM does for its
+     * runs: the mesh's events, its metrics each second, the run's phases, and the farm's chaos changes.
+     */
+    private RunReport recorded(ScenarioRunner runner, Scenario scenario, Mesh mesh, List<ConnectorsFile.Entry> connectors, String farm,
+                               HttpClient http, AtomicBoolean stop, Progress progress) {
+        java.time.Instant started = java.time.Instant.now();
+        String id = scenario.name() + "-cli";
+        RunReport report = null;
+        TimelineRecording timeline = TimelineRecording.start(mesh, reportDir);
+        try {
+            timeline.event(TimelineRecording.runEvent(started, id, scenario.name(), "started", null, null, "running", null));
+            report = runner.run(scenario, Targets.mesh(mesh, connectors), new ScenarioRunner.Listener() {
+                @Override
+                public void second(ScenarioRunner.Live live) {
+                    progress.second(live);
+                }
+
+                @Override
+                public void phaseStarted(Scenario.Phase phase) {
+                    timeline.event(TimelineRecording.runEvent(java.time.Instant.now(), id, scenario.name(), "phase", phase.name(),
+                            phase.chaos() == null ? null : phase.chaos().level(), "running", null));
+                }
+            }, stop::get);
+            return report;
+        } finally {
+            timeline.stopSeconds();
+            try {
+                TimelineRecording.chaosHistory(new FarmControl(farm, http), started).forEach(timeline::event);
+            } catch (RuntimeException e) {
+                spec.commandLine().getOut().println("the timeline has no chaos marks: cannot read the farm's chaos history (" + e.getMessage() + ")");
+            }
+            String state = stop.get() ? "stopped" : report == null ? "error" : report.passed() ? "passed" : "failed";
+            timeline.event(TimelineRecording.runEvent(java.time.Instant.now(), id, scenario.name(), "finished", null, null, state, null));
+            timeline.close();
         }
     }
 

@@ -51,6 +51,19 @@ class RunCommandTest {
         assertThat(json.at("/totals/logical_ops").asLong()).isBetween(230L, 270L);
         assertThat(Files.readString(reports.resolve("junit.xml"))).contains("tests=\"3\"", "failures=\"0\"");
         assertThat(Files.readString(reports.resolve("report.html"))).contains("<svg");
+        // The run's timeline, recorded as the AAM records its runs: a metrics line each second, the phase, the end.
+        var lines = new java.util.ArrayList<JsonNode>();
+        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                new java.util.zip.GZIPInputStream(Files.newInputStream(reports.resolve("timeline.ndjson.gz"))), java.nio.charset.StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; ) lines.add(new ObjectMapper().readTree(line));
+        }
+        assertThat(lines.stream().filter(l -> l.has("metrics")).count())
+                .as(lines.toString().substring(0, Math.min(600, lines.toString().length()))).isGreaterThanOrEqualTo(8);
+        assertThat(lines.toString()).contains("\"what\":\"phase\"", "\"phase\":\"calm\"", "\"what\":\"finished\"", "\"state\":\"passed\"");
+        // report.html carries it when the UI's report viewer was built; without it (-Dskip.ui) the run says so.
+        String html = Files.readString(reports.resolve("report.html"));
+        if (html.contains("id=\"gauntlet-timeline-data\"")) assertThat(html).doesNotContain("<!--gauntlet-timeline-->");
+        else assertThat(r.out()).contains("report.html has no timeline");
     }
 
     @Test

@@ -288,13 +288,7 @@ public final class AamServer implements AutoCloseable {
      * circuit, token) and the DLQ counts.
      */
     private Object liveSnapshot() {
-        Map<String, Object> out = Json.fields(mesh.metrics().snapshot());
-        try {
-            out.put("dlq", dlq.stats());
-        } catch (ApiError unavailable) {
-            out.put("dlq", null); // a server without a DLQ still streams its metrics
-        }
-        return out;
+        return TimelineRecording.snapshotOf(mesh, dlq).get();
     }
 
     private void drift(Context ctx) {

@@ -1,11 +1,14 @@
 package dev.gauntlet.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +43,7 @@ final class ReportTimeline {
             String data = Base64.getEncoder().encodeToString(Files.readAllBytes(timeline));
             String block = "<section id=\"gauntlet-timeline\" aria-label=\"timeline\"></section>\n"
                     + "<script type=\"application/octet-stream\" id=\"gauntlet-timeline-data\" data-encoding=\"gzip+base64\">" + data + "</script>\n"
+                    + "<script type=\"application/json\" id=\"gauntlet-report-overlay\">" + overlay(dir).replace("</", "<\\/") + "</script>\n"
                     + (css == null ? "" : "<style>" + css.replace("</", "<\\/") + "</style>\n")
                     // A script's text ends at the first "</script": the bundle is minified JavaScript, where "</" only
                     // occurs inside strings, so "<\/" means the same to the script and nothing to the HTML parser.
@@ -49,6 +53,25 @@ final class ReportTimeline {
         } catch (IOException e) {
             LOG.warn("cannot add the timeline to {}: {}", html, e.getMessage());
             return false;
+        }
+    }
+
+    /**
+     * The report's thresholds and each baseline's per-second series (from report.json), drawn over the charts as
+     * threshold lines and faint baseline lines; {@code {}} when report.json is missing or unreadable.
+     */
+    static String overlay(Path dir) {
+        try {
+            JsonNode report = Json.MAPPER.readTree(dir.resolve("report.json").toFile());
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("thresholds", report.path("thresholds"));
+            Map<String, Object> baselines = new LinkedHashMap<>();
+            report.path("baselines").properties().forEach(e -> baselines.put(e.getKey(), e.getValue().path("series")));
+            out.put("baselines", baselines);
+            return Json.write(out);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("report {} has no thresholds or baselines for its charts: {}", dir, e.getMessage());
+            return "{}";
         }
     }
 

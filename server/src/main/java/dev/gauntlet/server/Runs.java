@@ -194,10 +194,7 @@ final class Runs {
         };
         FarmControl farm = new FarmControl(farmUrl, http);
         RunTimeline timeline = run.timeline;
-        Runnable unsubscribe = mesh.events().subscribe(e -> {
-            if (RunTimeline.keeps(e.type())) timeline.event(Json.event(e));
-        });
-        Thread recorder = Thread.ofVirtual().name("aam-run-timeline-" + run.id).start(() -> recordSeconds(timeline));
+        TimelineRecording recording = new TimelineRecording(mesh, timeline, snapshot);
         // The run shows as running until everything below is done (farm calm, timeline closed, report complete), so a
         // client that sees it over finds all of that in place.
         State outcome = State.error;
@@ -218,19 +215,13 @@ final class Runs {
             outcome = State.error;
             LOG.warn("run {} ({}) failed: {}", run.id, run.scenario, run.error);
         } finally {
-            recorder.interrupt();
+            recording.stopSeconds();
             recordChaos(run, farm);
             calm(run, farm);
             run.finished = clock.instant();
             Map<String, Object> finished = runEvent(run, "finished", null, outcome);
             timeline.event(finished);
-            unsubscribe.run();
-            try {
-                recorder.join(2_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            timeline.close();
+            recording.close();
             run.timeline = null;
             ReportTimeline.embed(run.reportDir);
             run.state = outcome;
@@ -240,43 +231,10 @@ final class Runs {
         }
     }
 
-    /** Records the metrics snapshot once a second into the run's timeline until interrupted. */
-    private void recordSeconds(RunTimeline timeline) {
-        long next = System.nanoTime();
-        while (!Thread.currentThread().isInterrupted()) {
-            try {
-                timeline.metrics(snapshot.get());
-            } catch (RuntimeException e) {
-                LOG.debug("timeline snapshot failed: {}", e.toString());
-            }
-            next += 1_000_000_000L;
-            long wait = next - System.nanoTime();
-            if (wait > 0) {
-                try {
-                    Thread.sleep(java.time.Duration.ofNanos(wait));
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
-    }
-
     /** Copies the farm's chaos changes made during the run (by its phases or by hand) into its timeline. */
     private void recordChaos(Run run, FarmControl farm) {
         try {
-            JsonNode history = farm.chaosStatus().path("history");
-            Instant from = run.started.minusSeconds(2);
-            for (JsonNode h : history) {
-                Instant at = Instant.parse(h.path("at").asText());
-                if (at.isBefore(from)) continue;
-                Map<String, Object> e = new LinkedHashMap<>();
-                e.put("type", "chaos");
-                e.put("at", at.toString());
-                e.put("level", h.path("level").asText());
-                e.put("services", Json.MAPPER.convertValue(h.path("services"), List.class));
-                e.put("duration_s", h.path("duration_s").isNumber() ? h.path("duration_s").numberValue() : null);
-                run.timeline.event(e);
-            }
+            TimelineRecording.chaosHistory(farm, run.started).forEach(run.timeline::event);
         } catch (RuntimeException e) {
             LOG.warn("run {}: cannot read the farm's chaos history: {}", run.id, e.getMessage());
         }
@@ -286,12 +244,7 @@ final class Runs {
     private void calm(Run run, FarmControl farm) {
         try {
             farm.calm();
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("type", "chaos");
-            e.put("at", clock.instant().toString());
-            e.put("level", "calm");
-            e.put("services", List.of());
-            e.put("reason", "run " + run.id + " ended: the farm is back to calm");
+            Map<String, Object> e = TimelineRecording.calmEvent(clock.instant(), "run " + run.id + " ended: the farm is back to calm");
             run.timeline.event(e);
             events.accept(e);
         } catch (RuntimeException e) {
@@ -336,17 +289,8 @@ final class Runs {
     }
 
     private Map<String, Object> runEvent(Run run, String what, String phase, State state) {
-        Map<String, Object> e = new LinkedHashMap<>();
-        e.put("type", "run");
-        e.put("at", clock.instant().toString());
-        e.put("run", run.id);
-        e.put("scenario", run.scenario);
-        e.put("what", what);
-        e.put("phase", phase);
-        e.put("chaos", chaosOf(run.plan, phase));
-        e.put("state", state.name());
-        e.put("stop_reason", run.stopReason);
-        return e;
+        return TimelineRecording.runEvent(clock.instant(), run.id, run.scenario, what, phase, chaosOf(run.plan, phase), state.name(),
+                run.stopReason);
     }
 
     private static String chaosOf(Scenario plan, String phase) {

@@ -21,7 +21,7 @@ enum ComparedFigure {
     LOGICAL_OPS("logical_ops", "logical ops", Unit.COUNT, r -> r.totals().logicalOps()),
     SUCCEEDED("succeeded", "succeeded", Unit.COUNT, r -> r.totals().succeeded()),
     FAILED("failed", "failed", Unit.COUNT, r -> r.totals().failed()),
-    REQ_PER_S("req_per_s", "req/s", Unit.DECIMAL, r -> r.totals().reqPerS()),
+    REQ_PER_S("req_per_s", "achieved req/s", Unit.DECIMAL, r -> r.totals().reqPerS()),
     RETRIES("retries", "retries", Unit.COUNT, r -> r.totals().retries()),
     RETRY_SUCCESS_RATE("retry_success_rate", "retry success", Unit.PERCENT, r -> r.totals().retrySuccessRate()),
     DLQ_PENDING("dlq_pending", "DLQ pending", Unit.COUNT, r -> r.totals().dlqPending());

@@ -41,7 +41,7 @@ public final class HtmlReport {
         }
         sb.append("</table>\n");
 
-        sb.append("<h2>Connectors</h2><table><tr><th class=\"l\">connector</th><th>logical ops</th><th>success</th><th>req/s</th><th>retries</th>"
+        sb.append("<h2>Connectors</h2><table><tr><th class=\"l\">connector</th><th>logical ops</th><th>success</th><th title=\"operations that succeeded per second (achieved, not offered)\">achieved req/s</th><th>retries</th>"
                 + "<th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>DLQ pending</th><th>lost</th><th>duplicates</th></tr>\n");
         r.connectors().forEach((id, c) -> sb.append("<tr><td class=\"l\">").append(JUnitXml.esc(id)).append("</td><td>").append(c.logicalOps())
                 .append("</td><td>").append(pct(c.successRate())).append("</td><td>").append(fmt(c.reqPerS())).append("</td><td>").append(c.retries())

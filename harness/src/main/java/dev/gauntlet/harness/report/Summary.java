@@ -15,7 +15,7 @@ public final class Summary {
         var sb = new StringBuilder();
         var t = r.totals();
         sb.append(String.format(Locale.ROOT, "scenario %s  seed %d  %.0f s  %s%n", r.scenario(), r.seed(), r.durationS(), r.passed() ? "PASSED" : "FAILED"));
-        sb.append(String.format(Locale.ROOT, "  logical ops %,d  succeeded %,d  failed %,d  success %.2f %%  %.1f req/s%n",
+        sb.append(String.format(Locale.ROOT, "  logical ops %,d  succeeded %,d  failed %,d  success %.2f %%  %.1f req/s achieved%n",
                 t.logicalOps(), t.succeeded(), t.failed(), t.successRate() * 100, t.reqPerS()));
         sb.append(String.format(Locale.ROOT, "  retries %,d  retry success %.1f %%  DLQ pending %,d  lost %d  duplicates %d%n",
                 t.retries(), t.retrySuccessRate() * 100, t.dlqPending(), t.lost(), t.duplicates()));

@@ -40,9 +40,19 @@ public final class ScenarioRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(ScenarioRunner.class);
 
-    /** One second of a live run, for progress lines, {@code GET /runs/{id}} and the UI. */
+    /**
+     * One second of a live run, for progress lines, {@code GET /runs/{id}} and the UI.
+     *
+     * @param thresholds the scenario's thresholds evaluated on the run so far, by the same {@link Threshold#evaluate}
+     *                   the report uses (what only the checker knows after the run, lost and duplicates, is NaN: not
+     *                   measured yet)
+     */
     public record Live(double elapsedS, double totalS, String phase, long ops, double reqPerS, double successRate, double p99Ms,
-                       long dlqDepth, long openCircuits) {}
+                       long dlqDepth, long openCircuits, List<ThresholdResult> thresholds) {
+        public Live {
+            thresholds = List.copyOf(thresholds);
+        }
+    }
 
     /** Receives a {@link Live} each second, and each phase as it starts (after its chaos is set). */
     @FunctionalInterface
@@ -226,16 +236,17 @@ public final class ScenarioRunner {
             long open = target.probe().openCircuits();
             double successRate = dOps == 0 ? 1.0 : (double) dOk / dOps;
             series.add(new RunReport.SeriesPoint(Math.round(t * 10) / 10.0, dOps, successRate, p99, dlq, open, phase.get()));
+            Figures soFar = new Figures(recorder, null, target, t);
             try {
-                listener.second(new Live(t, totalS, phase.get(), ops, dOps, successRate, p99, dlq, open));
+                List<ThresholdResult> verdict = scenario.thresholds().stream().map(th -> th.evaluate(soFar)).toList();
+                listener.second(new Live(t, totalS, phase.get(), ops, dOk, successRate, p99, dlq, open, verdict));
             } catch (RuntimeException e) {
                 LOG.warn("progress listener failed: {}", e.toString());
             }
             // Halt conditions are checked on the run so far, once it has had a few seconds to say anything.
             if (t >= 5 && !scenario.halt().isEmpty() && halted.get() == null) {
-                Figures live = new Figures(recorder, null, target, t);
                 for (Threshold h : scenario.halt()) {
-                    ThresholdResult r = h.evaluate(live);
+                    ThresholdResult r = h.evaluate(soFar);
                     if (r.pass()) {
                         halted.set("halt condition '" + h.expr() + "' held at " + Math.round(t) + " s (measured " + r.value() + ")");
                         LOG.warn("{}: stopping the run", halted.get());
@@ -297,7 +308,10 @@ public final class ScenarioRunner {
                 case "p95_ms" -> lat.p95();
                 case "p99_ms" -> lat.p99();
                 case "max_ms" -> lat.max();
-                case "req_per_s" -> ops / seconds;
+                // Achieved, not offered: operations that succeeded per second. Under an open load every operation
+                // completes (a circuit or an empty bucket fails it at once), so ops / seconds is the offered rate and
+                // would let a connector starved to a few successes a second pass "req_per_s >= 20".
+                case "req_per_s" -> ok / seconds;
                 case "logical_ops" -> ops;
                 case "succeeded" -> ok;
                 case "failed" -> failed;

@@ -74,6 +74,12 @@ class ScenarioRunnerTest {
                     "p99_ms < 1=false");
             assertThat(r.passed()).as("a failed threshold fails the run").isFalse();
             assertThat(seconds).as("a progress line each second of a 2 s run (the last may fall after its end)").isNotEmpty();
+            // The verdict live: every threshold of the scenario each second, from the report's own evaluation; what
+            // only the checker knows after the run (lost, duplicates) is not measured yet.
+            assertThat(seconds.getFirst().thresholds()).extracting(t -> t.expr()).containsExactlyElementsOf(
+                    s.thresholds().stream().map(t -> t.expr()).toList());
+            assertThat(seconds.getFirst().thresholds().get(1).value()).as("lost during the run").isNaN();
+            assertThat(seconds.getFirst().thresholds().getFirst().value()).as("success rate so far").isBetween(0.99, 1.0);
             assertThat(r.series()).isNotEmpty();
             // Mesh, farm and load share this process: it is counted once, under both roles.
             assertThat(r.resources().processes()).extracting(p -> p.role()).containsExactly("runner+farm");

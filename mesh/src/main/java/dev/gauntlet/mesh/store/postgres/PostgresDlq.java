@@ -133,8 +133,10 @@ final class PostgresDlq implements DlqRepository {
                 return p.executeUpdate();
             }
         });
-        if (token != null && (n == 0 || e.state() != DlqState.replaying)) held.remove(e.id(), token);
+        // A lost claim keeps its (stale) token here: whatever else the outlived replay tries on the entry is refused too,
+        // until this node claims it again (a fresh token).
         if (token != null && n == 0) throw new ClaimLost(e.id());
+        if (token != null && e.state() != DlqState.replaying) held.remove(e.id(), token);
     }
 
     @Override
@@ -210,7 +212,7 @@ final class PostgresDlq implements DlqRepository {
                 return p.executeUpdate() > 0;
             }
         });
-        if (token != null) held.remove(id, token);
+        if (moved && token != null) held.remove(id, token);
         if (moved && fresh != null) held.put(id, fresh);
         return moved;
     }

@@ -3,7 +3,6 @@ package dev.gauntlet.mesh.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gauntlet.mesh.Attempt;
 import dev.gauntlet.mesh.classify.ErrorClass;
 import dev.gauntlet.mesh.dlq.DlqEntry;
@@ -12,24 +11,17 @@ import dev.gauntlet.mesh.dlq.DlqState;
 import dev.gauntlet.mesh.event.MeshEvent;
 import dev.gauntlet.mesh.idempotency.Intent;
 import dev.gauntlet.mesh.idempotency.IntentState;
-import dev.gauntlet.mesh.metrics.MetricRollup;
 import java.nio.file.Path;
 import java.sql.DriverManager;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
-import java.util.function.Function;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every store slice round-trips in SQLite and in memory alike; SQLite's migrations, retention and refusal of newer files. */
+/** What only SQLite does: its migrations (from a fresh file, from the old runner, refusing newer files), file permissions, reopening, batched pruning (the contract every store keeps: {@link StoreContract}). */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SqliteStoreTest {
 

@@ -1,15 +1,10 @@
 package dev.gauntlet.mesh.store.postgres;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.gauntlet.mesh.store.StoreException;
 import dev.gauntlet.mesh.store.StoreHealth;
+import dev.gauntlet.mesh.store.StoreOutage;
 import dev.gauntlet.mesh.store.StoreUnavailable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,10 +17,6 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The connection pool (HikariCP) every repository of a {@link PostgresStore} shares, and the degraded state: a server
@@ -35,10 +26,6 @@ import org.slf4j.LoggerFactory;
  * upstream).
  */
 final class PostgresDatabase implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(PostgresDatabase.class);
-
-    /** A write refused while degraded lets one through as a probe this often (as SQLite's store). */
-    static final long PROBE_EVERY_MS = 250;
     /**
      * How long a caller waits for a pooled connection (and the driver for a new one): short, so a server that is down
      * is answered 503 within a second or two instead of holding every call.
@@ -50,12 +37,6 @@ final class PostgresDatabase implements AutoCloseable {
     static final Duration RETRY_LOCKED = Duration.ofSeconds(1);
     static final Duration RETRY_FULL = Duration.ofSeconds(5);
 
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    /** Request headers as the DLQ and the intents keep them (JSON object). */
-    static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {};
-
     /** Statements run on one borrowed connection. */
     @FunctionalInterface
     interface Work<T> {
@@ -65,14 +46,14 @@ final class PostgresDatabase implements AutoCloseable {
     private final PostgresUrl url;
     private final InstantSource clock;
     private final HikariDataSource pool;
-    private volatile StoreUnavailable down;
-    private volatile Instant downSince;
-    private final AtomicLong nextProbeAt = new AtomicLong();
+    /** Whether the store takes writes (refused at once while not, but for a probe every {@link StoreOutage#PROBE_EVERY_MS}). */
+    private final StoreOutage outage;
     private volatile boolean closed;
 
     PostgresDatabase(PostgresUrl url, InstantSource clock, int poolSize) {
         this.url = url;
         this.clock = clock;
+        this.outage = new StoreOutage(url.safe(), clock);
         this.pool = new HikariDataSource(config(url, poolSize));
     }
 
@@ -113,7 +94,7 @@ final class PostgresDatabase implements AutoCloseable {
         return run(work, false, false);
     }
 
-    /** Statements that write (autocommit); refused at once while degraded, but for a probe every {@link #PROBE_EVERY_MS}. */
+    /** Statements that write (autocommit); refused at once while degraded, but for a probe now and then. */
     <T> T write(Work<T> work) {
         return run(work, true, false);
     }
@@ -125,8 +106,8 @@ final class PostgresDatabase implements AutoCloseable {
 
     private <T> T run(Work<T> work, boolean writes, boolean transaction) {
         if (closed) throw new StoreException("the store " + url.safe() + " is closed");
-        StoreUnavailable d = down;
-        if (writes && d != null && !probeDue()) throw refusal(d);
+        StoreUnavailable d = outage.current();
+        if (writes && d != null && !outage.probeDue()) throw StoreOutage.refusal(d);
         try (Connection c = pool.getConnection()) {
             T t;
             if (transaction) {
@@ -143,7 +124,7 @@ final class PostgresDatabase implements AutoCloseable {
             } else {
                 t = work.run(c);
             }
-            if (writes && down != null) recovered();
+            if (writes && outage.current() != null) outage.recovered();
             return t;
         } catch (SQLException e) {
             throw failed(e, writes);
@@ -156,23 +137,6 @@ final class PostgresDatabase implements AutoCloseable {
         } catch (SQLException broken) {
             // the connection is gone: the pool drops it
         }
-    }
-
-    private boolean probeDue() {
-        long now = clock.millis();
-        long next = nextProbeAt.get();
-        return now >= next && nextProbeAt.compareAndSet(next, now + PROBE_EVERY_MS);
-    }
-
-    private static StoreUnavailable refusal(StoreUnavailable d) {
-        return new StoreUnavailable(d.reason(), d.retryAfter(), d.getMessage(), null);
-    }
-
-    private void recovered() {
-        StoreUnavailable was = down;
-        down = null;
-        downSince = null;
-        if (was != null) LOG.info("store {}: takes writes again (was {})", url.safe(), was.reason());
     }
 
     /** A failure that makes the store unavailable degrades it (when it was a write); anything else is a plain StoreException. */
@@ -191,14 +155,7 @@ final class PostgresDatabase implements AutoCloseable {
         };
         var u = new StoreUnavailable(reason, retry, "store unavailable: " + what + "; it recovers by itself when that is over - retry after "
                 + retry.toSeconds() + " s", e);
-        if (writes) {
-            if (down == null) {
-                downSince = clock.instant();
-                LOG.warn("store {}: degraded, writes refused ({}): {}", url.safe(), reason, e.getMessage());
-            }
-            down = u;
-            nextProbeAt.set(clock.millis() + PROBE_EVERY_MS);
-        }
+        if (writes) outage.degraded(u, e.getMessage());
         return u;
     }
 
@@ -230,7 +187,7 @@ final class PostgresDatabase implements AutoCloseable {
 
     /** The store's state; while degraded, a probe write when one is due, so it recovers without traffic. */
     StoreHealth health() {
-        if (down != null && !closed) {
+        if (outage.current() != null && !closed) {
             try {
                 write(c -> {
                     try (PreparedStatement p = c.prepareStatement(
@@ -243,9 +200,7 @@ final class PostgresDatabase implements AutoCloseable {
                 // reported below
             }
         }
-        StoreUnavailable d = down;
-        if (d == null) return StoreHealth.OK;
-        return new StoreHealth(false, d.reason(), downSince, d.retryAfterSeconds(), d.getMessage());
+        return outage.health();
     }
 
     /** One number read by a query (0 when it returns no row or null). */
@@ -279,25 +234,5 @@ final class PostgresDatabase implements AutoCloseable {
     static Instant instant(ResultSet rs, int column) throws SQLException {
         OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
         return t == null ? null : t.toInstant();
-    }
-
-    static String json(Object o) {
-        try {
-            return JSON.writeValueAsString(o);
-        } catch (JsonProcessingException e) {
-            throw new StoreException("cannot write " + o.getClass().getSimpleName() + " as JSON: " + e.getOriginalMessage(), e);
-        }
-    }
-
-    static <T> T parse(String json, TypeReference<T> type) {
-        try {
-            return JSON.readValue(json, type);
-        } catch (JsonProcessingException e) {
-            throw new StoreException("stored JSON is unreadable: " + e.getOriginalMessage(), e);
-        }
-    }
-
-    static ObjectMapper mapper() {
-        return JSON;
     }
 }

@@ -1,9 +1,9 @@
 package dev.gauntlet.mesh.store.postgres;
 
-import static dev.gauntlet.mesh.store.postgres.PostgresDatabase.HEADERS;
+import static dev.gauntlet.mesh.store.StoreJson.HEADERS;
 import static dev.gauntlet.mesh.store.postgres.PostgresDatabase.instant;
-import static dev.gauntlet.mesh.store.postgres.PostgresDatabase.json;
-import static dev.gauntlet.mesh.store.postgres.PostgresDatabase.parse;
+import static dev.gauntlet.mesh.store.StoreJson.json;
+import static dev.gauntlet.mesh.store.StoreJson.parse;
 import static dev.gauntlet.mesh.store.postgres.PostgresDatabase.setInstant;
 
 import dev.gauntlet.mesh.idempotency.Intent;

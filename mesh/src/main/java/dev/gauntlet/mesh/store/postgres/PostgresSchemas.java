@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gauntlet.mesh.drift.SchemaRepository;
 import dev.gauntlet.mesh.store.StoreException;
+import dev.gauntlet.mesh.store.StoreJson;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.LinkedHashMap;
@@ -28,7 +29,7 @@ final class PostgresSchemas implements SchemaRepository {
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {
                         try {
-                            out.put(rs.getString(1), PostgresDatabase.mapper().readTree(rs.getString(2)));
+                            out.put(rs.getString(1), StoreJson.mapper().readTree(rs.getString(2)));
                         } catch (JsonProcessingException e) {
                             throw new StoreException("stored schema of " + connector + " " + rs.getString(1) + " is unreadable", e);
                         }
@@ -46,7 +47,7 @@ final class PostgresSchemas implements SchemaRepository {
                     + "ON CONFLICT (connector, endpoint) DO UPDATE SET schema_json = excluded.schema_json, updated_at = excluded.updated_at")) {
                 p.setString(1, connector);
                 p.setString(2, endpoint);
-                p.setString(3, PostgresDatabase.json(schema));
+                p.setString(3, StoreJson.json(schema));
                 setInstant(p, 4, db.clock().instant());
                 return p.executeUpdate();
             }

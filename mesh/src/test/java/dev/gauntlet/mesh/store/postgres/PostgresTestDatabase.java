@@ -13,11 +13,11 @@ import java.util.UUID;
  * named with a random suffix, created by the test class and dropped after it; each store a test opens gets a schema
  * of its own in it, so tests run twice or side by side never meet.
  */
-final class PostgresTestDatabase implements AutoCloseable {
-    static final String SERVER = System.getenv().getOrDefault("GAUNTLET_PG_URL", "postgresql://127.0.0.1:5432/test?user=postgres");
-    final PostgresUrl url;
+public final class PostgresTestDatabase implements AutoCloseable {
+    public static final String SERVER = System.getenv().getOrDefault("GAUNTLET_PG_URL", "postgresql://127.0.0.1:5432/test?user=postgres");
+    public final PostgresUrl url;
 
-    PostgresTestDatabase(String prefix) {
+    public PostgresTestDatabase(String prefix) {
         PostgresUrl admin = PostgresUrl.parse(SERVER);
         String name = prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         exec(admin, "CREATE DATABASE " + name);
@@ -25,7 +25,7 @@ final class PostgresTestDatabase implements AutoCloseable {
     }
 
     /** A fresh schema in the database, and the URL whose connections work in it. */
-    PostgresUrl freshSchema() {
+    public PostgresUrl freshSchema() {
         String schema = "s_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
         exec(url, "CREATE SCHEMA " + schema);
         var params = new LinkedHashMap<>(url.params());

@@ -42,7 +42,7 @@ public final class DlqClaimBench {
         try (PostgresStore store = PostgresStore.open(url, Retention.DEFAULT, InstantSource.system(), WriteBehind.Settings.DEFAULT);
              Connection c = DriverManager.getConnection(url.jdbcUrl())) {
             System.out.printf("claimDue(connector, now, %d) with %,d pending entries, PostgreSQL %s%n", BATCH, PENDING, version(c));
-            System.out.printf("%12s %10s %10s %10s %10s %12s%n", "settled", "p50 ms", "p90 ms", "p99 ms", "max ms", "table MB");
+            System.out.printf("%12s %10s %10s %10s %10s %12s %14s%n", "settled", "p50 ms", "p90 ms", "p99 ms", "max ms", "table MB", "dlq_queue kB");
             insert(c, "pending", PENDING, "p");
             long settled = 0;
             for (long target : List.of(0L, 10_000L, 100_000L, largest)) {
@@ -62,8 +62,9 @@ public final class DlqClaimBench {
                     if (i >= WARMUP) h.recordValue(took);
                 }
                 reset(c);
-                System.out.printf("%,12d %10.2f %10.2f %10.2f %10.2f %12.0f%n", settled, h.getValueAtPercentile(50) / 1e6,
-                        h.getValueAtPercentile(90) / 1e6, h.getValueAtPercentile(99) / 1e6, h.getMaxValue() / 1e6, tableMb(c));
+                System.out.printf("%,12d %10.2f %10.2f %10.2f %10.2f %12.0f %14.0f%n", settled, h.getValueAtPercentile(50) / 1e6,
+                        h.getValueAtPercentile(90) / 1e6, h.getValueAtPercentile(99) / 1e6, h.getMaxValue() / 1e6,
+                        size(c, "pg_total_relation_size('dlq_entries')") / 1e6, size(c, "pg_relation_size('dlq_queue')") / 1e3);
             }
             System.out.println("plan of the claim's inner SELECT at " + String.format("%,d", settled) + " settled:");
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) SELECT id FROM dlq_entries "
@@ -97,10 +98,11 @@ public final class DlqClaimBench {
         }
     }
 
-    static double tableMb(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_total_relation_size('dlq_entries')")) {
+    /** Bytes, as a size function of PostgreSQL's tells them. */
+    static double size(Connection c, String function) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT " + function)) {
             rs.next();
-            return rs.getLong(1) / 1e6;
+            return rs.getLong(1);
         }
     }
 

@@ -17,6 +17,8 @@ module dev.gauntlet.mesh {
     requires org.slf4j;
     requires org.xerial.sqlitejdbc;
     requires flyway.core;
+    requires com.zaxxer.hikari;
+    requires org.postgresql.jdbc;
 
     exports dev.gauntlet.mesh;
     exports dev.gauntlet.mesh.call;

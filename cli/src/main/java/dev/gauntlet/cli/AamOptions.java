@@ -25,7 +25,7 @@ final class AamOptions {
     @Option(names = "--workflows", paramLabel = "DIR", description = "Folder of YAML step workflows.")
     Path workflows;
 
-    @Option(names = "--store", paramLabel = "URL", description = "Where the mesh keeps its state: sqlite:PATH or memory (default: sqlite in the data folder). PostgreSQL is not supported yet.")
+    @Option(names = "--store", paramLabel = "URL", description = "Where the mesh keeps its state: sqlite:PATH, postgresql://HOST:PORT/DB?user=U (shared by several AAM nodes) or memory (default: sqlite in the data folder).")
     String store;
 
     @Option(names = "--recover-after", paramLabel = "DURATION", defaultValue = "2m",

@@ -64,10 +64,10 @@ class AamCliTest {
     }
 
     @Test
-    void shouldRefuseStoresAndLimitsThatAreNotSupportedYet() {
-        CliRun pg = run("aam", "--port", "0", "--store", "postgresql://db/gauntlet");
+    void shouldRefuseABadStoreUrlAndLimitsThatAreNotSupportedYet() {
+        CliRun pg = run("aam", "--port", "0", "--store", "postgresql://127.0.0.1:5432/");
         assertThat(pg.exit()).isEqualTo(2);
-        assertThat(pg.err()).contains("not supported yet");
+        assertThat(pg.err()).contains("database name is required");
         CliRun redis = run("aam", "--port", "0", "--limits", "redis://localhost:6379");
         assertThat(redis.exit()).isEqualTo(2);
         assertThat(redis.err()).contains("not supported yet");

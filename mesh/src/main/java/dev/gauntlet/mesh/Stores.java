@@ -25,6 +25,17 @@ public final class Stores {
         return SqliteStore.openFile(file, retention, clock);
     }
 
+    /**
+     * A PostgreSQL store, shared by every AAM node that opens the same database (DLQ claims, connectors, tokens), pruned
+     * by {@code retention} on {@code clock}'s time; events and roll-ups are written behind the callers' threads.
+     *
+     * @throws dev.gauntlet.mesh.store.StoreException when the server cannot be reached or its schema is newer than this code
+     */
+    public static Store postgres(dev.gauntlet.mesh.store.PostgresUrl url, Retention retention, InstantSource clock) {
+        return dev.gauntlet.mesh.internal.store.postgres.PostgresStore.open(url, retention, clock,
+                dev.gauntlet.mesh.internal.store.WriteBehind.Settings.DEFAULT);
+    }
+
     /** A store in memory (nothing survives the process), with the default retention. */
     public static Store memory() {
         return new MemoryStore();

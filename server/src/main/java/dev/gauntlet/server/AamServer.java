@@ -8,13 +8,10 @@ import dev.gauntlet.mesh.Connector;
 import dev.gauntlet.mesh.Mesh;
 import dev.gauntlet.mesh.metrics.MeshMetricsBinder;
 import dev.gauntlet.mesh.Stores;
-import dev.gauntlet.mesh.internal.store.MemoryStore;
-import dev.gauntlet.mesh.internal.store.SqliteStore;
 import dev.gauntlet.mesh.store.Retention;
 import dev.gauntlet.mesh.store.StoreHealth;
 import dev.gauntlet.mesh.store.StoreUnavailable;
 import dev.gauntlet.mesh.store.Store;
-import dev.gauntlet.mesh.internal.store.WriteBehind;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.javalin.Javalin;
@@ -79,8 +76,12 @@ public final class AamServer implements AutoCloseable {
         }
         // The store holds the DLQ, write intents, tokens, learned schemas, events and roll-ups: with SQLite (the
         // default, in the data folder) a restarted AAM finds its DLQ and recovers writes a killed one left in flight.
-        Store store = config.store().inMemory() ? Stores.memory()
-                : Stores.sqliteFile(config.store().sqlite(), Retention.DEFAULT, java.time.InstantSource.system());
+        // With PostgreSQL, several AAM nodes share it (DLQ claims, connectors, tokens); a server it cannot reach now fails the start.
+        Store store = switch (config.store().kind()) {
+            case "postgresql" -> Stores.postgres(config.store().postgres(), Retention.DEFAULT, java.time.InstantSource.system());
+            case "sqlite" -> Stores.sqliteFile(config.store().sqlite(), Retention.DEFAULT, java.time.InstantSource.system());
+            default -> Stores.memory();
+        };
         this.mesh = Mesh.builder().store(store).staleIntentAge(config.recoverAfter()).egress(config.egress()).build();
         this.dlq = dlq != null ? dlq : new MeshDlq(mesh);
         // The runs' client: it carries the access token to the farm (and nowhere else) when one is set.
@@ -145,7 +146,7 @@ public final class AamServer implements AutoCloseable {
             // Before any route: Host, the access token, and no state changed by a web page (Edge).
             cfg.routes.before(ctx -> refuse(ctx, edge.api(ctx)));
             Endpoints api = new Endpoints(cfg.routes);
-            api.get("/health", "Liveness and a one-line summary", "{\"status\":\"ok|degraded\",\"store\":{\"status\",\"reason\",\"since\",\"retry_after_s\",\"message\",\"write_behind\":{queued,capacity,written,dropped_events,dropped_rollups,failed}},\"connectors\":N,\"farm\":url,\"proxy_ports\":{connector:port},\"process\":{pid,cpu_s,rss_bytes,peak_rss_bytes,heap_used_bytes}}", this::health);
+            api.get("/health", "Liveness and a one-line summary", "{\"status\":\"ok|degraded\",\"store\":{\"status\",\"kind\":\"sqlite|postgresql|memory\",\"url\",\"reason\",\"since\",\"retry_after_s\",\"message\",\"write_behind\":{queued,capacity,written,dropped_events,dropped_rollups,failed}},\"connectors\":N,\"farm\":url,\"proxy_ports\":{connector:port},\"process\":{pid,cpu_s,rss_bytes,peak_rss_bytes,heap_used_bytes}}", this::health);
             api.get("/metrics", "The mesh's live metrics per connector and overall", "{\"at\",\"overall\",\"connectors\":{…}}",
                     dev.gauntlet.mesh.metrics.MetricsSnapshot.class, ctx -> Json.reply(ctx, 200, mesh.metrics().snapshot()));
             connectors.register(api);
@@ -235,6 +236,8 @@ public final class AamServer implements AutoCloseable {
         out.put("status", store.status());
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("status", store.status());
+        s.put("kind", config.store().kind());
+        if (config.store().postgres() != null) s.put("url", config.store().safe());
         if (!store.ok()) {
             s.put("reason", store.reason().name());
             s.put("since", store.since() == null ? null : store.since().toString());

@@ -1,8 +1,9 @@
 package dev.gauntlet.server;
 
+import dev.gauntlet.mesh.store.PostgresUrl;
 import java.nio.file.Path;
 
-/** Reads {@code --store} and {@code --limits}: today an SQLite file or nothing, and local buckets; others say so clearly. */
+/** Reads {@code --store} and {@code --limits}: an SQLite file, PostgreSQL or memory, and local buckets; others say so clearly. */
 public final class StorageUrls {
 
     private StorageUrls() {}
@@ -10,11 +11,28 @@ public final class StorageUrls {
     /**
      * Where the mesh keeps its state.
      *
-     * @param sqlite the SQLite file, or null for memory only
+     * @param url    as given ({@code none} for memory); a PostgreSQL URL may carry a password: show {@link #safe()}
+     * @param sqlite the SQLite file, or null for PostgreSQL or memory only
      */
     public record Store(String url, Path sqlite) {
+        /** The PostgreSQL database, or null when the store is not one. */
+        public PostgresUrl postgres() {
+            return PostgresUrl.isPostgres(url) ? PostgresUrl.parse(url) : null;
+        }
+
         public boolean inMemory() {
-            return sqlite == null;
+            return sqlite == null && postgres() == null;
+        }
+
+        /** {@code sqlite}, {@code postgresql} or {@code memory}: what /health shows. */
+        public String kind() {
+            return sqlite != null ? "sqlite" : postgres() != null ? "postgresql" : "memory";
+        }
+
+        /** The URL without a password (for /health and logs). */
+        public String safe() {
+            PostgresUrl pg = postgres();
+            return pg != null ? pg.safe() : url;
         }
     }
 
@@ -22,8 +40,9 @@ public final class StorageUrls {
     public record Limits(String url) {}
 
     /**
-     * {@code none} or {@code memory} (in memory), {@code sqlite:PATH} (a file); null means the default, which the
-     * config resolves to {@code sqlite:<data>/mesh.db}. PostgreSQL and others: not supported yet.
+     * {@code none} or {@code memory} (in memory), {@code sqlite:PATH} (a file), {@code postgresql://HOST[:PORT]/DB?user=U}
+     * (also {@code postgres://}, {@code jdbc:postgresql://}, {@code user:password@HOST}; read by {@link PostgresUrl}); null
+     * means the default, which the config resolves to {@code sqlite:<data>/mesh.db}.
      */
     public static Store store(String url) {
         if (url == null || url.isBlank()) return null;
@@ -35,9 +54,14 @@ public final class StorageUrls {
             return new Store(url, Path.of(path));
         }
         if (url.startsWith("postgresql:") || url.startsWith("postgres:") || url.startsWith("jdbc:postgresql:")) {
-            throw new IllegalArgumentException("--store " + url + ": PostgreSQL is not supported yet; use sqlite:PATH or none");
+            try {
+                PostgresUrl.parse(url);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--store " + url + ": " + e.getMessage(), e);
+            }
+            return new Store(url, null);
         }
-        throw new IllegalArgumentException("--store must be sqlite:PATH or none, was '" + url + "'");
+        throw new IllegalArgumentException("--store must be sqlite:PATH, postgresql://HOST:PORT/DB?user=U or none, was '" + url + "'");
     }
 
     /** {@code null}, {@code local} or {@code none}; {@code redis://…} is not supported yet. */

@@ -60,12 +60,15 @@ class GuardAndConfigTest {
     }
 
     @Test
-    void shouldAcceptSqliteOrNoStoreAndSayOthersAreNotSupportedYet() {
+    void shouldAcceptSqlitePostgresOrNoStoreAndSayOthersAreNotSupportedYet() {
         assertThat(StorageUrls.store(null)).as("the default: the config puts SQLite in the data folder").isNull();
         assertThat(StorageUrls.store("memory").inMemory()).isTrue();
         assertThat(AamConfig.builder().dataDir(Path.of("d")).build().store().sqlite()).isEqualTo(Path.of("d/mesh.db"));
         assertThat(StorageUrls.store("sqlite:data/g.db").sqlite()).isEqualTo(Path.of("data/g.db"));
-        assertThatThrownBy(() -> StorageUrls.store("postgresql://db/g")).hasMessageContaining("not supported yet");
+        assertThat(StorageUrls.store("postgresql://db/g?user=postgres").postgres().database()).isEqualTo("g");
+        assertThat(StorageUrls.store("postgresql://db/g").kind()).isEqualTo("postgresql");
+        assertThat(StorageUrls.store("postgres://u:pw@db/g").safe()).isEqualTo("postgresql://db:5432/g?user=u");
+        assertThatThrownBy(() -> StorageUrls.store("postgresql://db/")).hasMessageContaining("database name is required");
         assertThatThrownBy(() -> StorageUrls.store("mysql://x")).hasMessageContaining("sqlite:PATH");
         assertThatThrownBy(() -> StorageUrls.store("sqlite:")).hasMessageContaining("file path");
         assertThat(StorageUrls.limits(null).url()).isEqualTo("local");

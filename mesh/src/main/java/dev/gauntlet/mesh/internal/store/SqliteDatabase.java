@@ -1,14 +1,11 @@
 package dev.gauntlet.mesh.internal.store;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.gauntlet.mesh.store.StoreException;
 import dev.gauntlet.mesh.store.StoreHealth;
 import dev.gauntlet.mesh.store.StoreUnavailable;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
@@ -29,7 +26,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +48,7 @@ final class SqliteDatabase implements AutoCloseable {
     /** While opening and migrating: two processes opening one fresh file wait for each other's migration. */
     static final int OPEN_BUSY_TIMEOUT_MS = 5_000;
     /** A degraded store lets one write through (a probe) this often; the others are refused at once. */
-    static final long PROBE_EVERY_MS = 250;
+    static final long PROBE_EVERY_MS = StoreOutage.PROBE_EVERY_MS;
     /** Retry-After per reason: a lock is usually short; freeing a disk takes a person. */
     static final Duration RETRY_LOCKED = Duration.ofSeconds(1);
     static final Duration RETRY_FULL = Duration.ofSeconds(5);
@@ -60,11 +56,8 @@ final class SqliteDatabase implements AutoCloseable {
     private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
 
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     /** Request headers as the DLQ and the intents keep them (JSON object). */
-    static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {};
+    static final TypeReference<Map<String, String>> HEADERS = StoreJson.HEADERS;
 
     /** Statements run on the connection (with the lock held). */
     @FunctionalInterface
@@ -77,10 +70,8 @@ final class SqliteDatabase implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     /** Replaced after an I/O error broke it (null until reopened). Read and written with the lock held. */
     private Connection db;
-    /** Null while the store takes writes; else why not (refused at once, but for a probe every {@link #PROBE_EVERY_MS}). */
-    private volatile StoreUnavailable down;
-    private volatile Instant downSince;
-    private final AtomicLong nextProbeAt = new AtomicLong();
+    /** Whether the store takes writes (refused at once while not, but for a probe every {@link #PROBE_EVERY_MS}). */
+    private final StoreOutage outage;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private volatile boolean closed;
 
@@ -88,6 +79,7 @@ final class SqliteDatabase implements AutoCloseable {
         this.file = file;
         this.clock = clock;
         this.db = db;
+        this.outage = new StoreOutage(file.getFileName().toString(), clock);
     }
 
     Path file() {
@@ -172,19 +164,19 @@ final class SqliteDatabase implements AutoCloseable {
     }
 
     private <T> T run(Work<T> work, boolean writes) {
-        StoreUnavailable d = down;
-        boolean probe = writes && d != null && probeDue();
-        if (writes && d != null && !probe) throw refusal(d);
+        StoreUnavailable d = outage.current();
+        boolean probe = writes && d != null && outage.probeDue();
+        if (writes && d != null && !probe) throw StoreOutage.refusal(d);
         lock.lock();
         try {
             if (closed) throw new StoreException("the store " + file.getFileName() + " is closed");
             // Degraded while this write waited for the lock (behind the write that found out): refused at once too,
             // not each after its own busy timeout in turn.
-            d = down;
-            if (writes && d != null && !probe) throw refusal(d);
+            d = outage.current();
+            if (writes && d != null && !probe) throw StoreOutage.refusal(d);
             if (db == null) reopen();
             T t = work.run();
-            if (writes && down != null) recovered();
+            if (writes && outage.current() != null) outage.recovered();
             return t;
         } catch (SQLException e) {
             throw failed(e, writes);
@@ -222,24 +214,6 @@ final class SqliteDatabase implements AutoCloseable {
         });
     }
 
-    private boolean probeDue() {
-        long now = clock.millis();
-        long next = nextProbeAt.get();
-        return now >= next && nextProbeAt.compareAndSet(next, now + PROBE_EVERY_MS);
-    }
-
-    /** The same reason for a write refused without trying: a fresh exception (its own stack), the same message. */
-    private static StoreUnavailable refusal(StoreUnavailable d) {
-        return new StoreUnavailable(d.reason(), d.retryAfter(), d.getMessage(), null);
-    }
-
-    private void recovered() {
-        StoreUnavailable was = down;
-        down = null;
-        downSince = null;
-        if (was != null) LOG.info("store {}: takes writes again (was {})", file.getFileName(), was.reason());
-    }
-
     /**
      * What a failed statement means: a full disk, a lock or an I/O error make the store degraded (and the statements
      * are dropped - one that failed mid-step answered "statement is not executing" ever after; after an I/O error the
@@ -265,14 +239,7 @@ final class SqliteDatabase implements AutoCloseable {
         var u = new StoreUnavailable(reason, retry, "store unavailable: " + what + "; it recovers by itself when that is over - retry after "
                 + retry.toSeconds() + " s", e);
         // Only a write makes the store degraded: a read that met a lock says nothing of writes (and is not refused).
-        if (writes) {
-            if (down == null) {
-                downSince = clock.instant();
-                LOG.warn("store {}: degraded, writes refused ({}): {}", file.getFileName(), reason, e.getMessage());
-            }
-            down = u;
-            nextProbeAt.set(clock.millis() + PROBE_EVERY_MS);
-        }
+        if (writes) outage.degraded(u, e.getMessage());
         return u;
     }
 
@@ -314,8 +281,7 @@ final class SqliteDatabase implements AutoCloseable {
 
     /** The store's state; while degraded, a probe (a one-row write) when one is due, so it recovers without traffic. */
     StoreHealth health() {
-        StoreUnavailable d = down;
-        if (d != null && !closed) {
+        if (outage.current() != null && !closed) {
             try {
                 write(() -> {
                     PreparedStatement p = ps("INSERT INTO store_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at");
@@ -326,9 +292,7 @@ final class SqliteDatabase implements AutoCloseable {
                 // reported below
             }
         }
-        d = down;
-        if (d == null) return StoreHealth.OK;
-        return new StoreHealth(false, d.reason(), downSince, d.retryAfterSeconds(), d.getMessage());
+        return outage.health();
     }
 
     /** A prepared statement kept for the connection's life (called with the lock held, inside {@link Work}). */
@@ -390,22 +354,14 @@ final class SqliteDatabase implements AutoCloseable {
     }
 
     static String json(Object o) {
-        try {
-            return JSON.writeValueAsString(o);
-        } catch (JsonProcessingException e) {
-            throw new StoreException("cannot write " + o.getClass().getSimpleName() + " as JSON: " + e.getOriginalMessage(), e);
-        }
+        return StoreJson.json(o);
     }
 
     static <T> T parse(String json, TypeReference<T> type) {
-        try {
-            return JSON.readValue(json, type);
-        } catch (JsonProcessingException e) {
-            throw new StoreException("stored JSON is unreadable: " + e.getOriginalMessage(), e);
-        }
+        return StoreJson.parse(json, type);
     }
 
     static ObjectMapper mapper() {
-        return JSON;
+        return StoreJson.mapper();
     }
 }

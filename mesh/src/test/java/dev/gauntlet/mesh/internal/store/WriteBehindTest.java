@@ -74,8 +74,8 @@ class WriteBehindTest {
         var time = new FakeTime();
         var sink = new Batches();
         var w = new WriteBehind(sink, new MemoryStore().rollups(), time, settings(100, 3, Duration.ofMillis(200)));
-        w.eventLog().appendEvent(SqliteStoreTest.happened(T0, "a", 1));
-        w.eventLog().appendEvent(SqliteStoreTest.happened(T0, "a", 2));
+        w.eventLog().appendEvent(dev.gauntlet.mesh.store.StoreContract.happened(T0, "a", 1));
+        w.eventLog().appendEvent(dev.gauntlet.mesh.store.StoreContract.happened(T0, "a", 2));
 
         assertThat(w.flushIfDue()).as("2 of 3, none due").isZero();
         time.advance(Duration.ofMillis(199));
@@ -84,7 +84,7 @@ class WriteBehindTest {
         assertThat(w.flushIfDue()).as("the oldest is due").isEqualTo(2);
         assertThat(sink.batches).hasSize(1);
 
-        for (int i = 0; i < 3; i++) w.eventLog().appendEvent(SqliteStoreTest.happened(T0, "a", i));
+        for (int i = 0; i < 3; i++) w.eventLog().appendEvent(dev.gauntlet.mesh.store.StoreContract.happened(T0, "a", i));
         assertThat(w.flushIfDue()).as("a full batch, at once").isEqualTo(3);
         assertThat(sink.batches).hasSize(2);
         assertThat(w.stats().written()).isEqualTo(5);
@@ -96,7 +96,7 @@ class WriteBehindTest {
         var sink = new Batches();
         var rollups = new MemoryStore().rollups();
         var w = new WriteBehind(sink, rollups, time, settings(4, 2, Duration.ofMillis(200)));
-        for (int i = 0; i < 10; i++) w.eventLog().appendEvent(SqliteStoreTest.happened(T0, "a", i));
+        for (int i = 0; i < 10; i++) w.eventLog().appendEvent(dev.gauntlet.mesh.store.StoreContract.happened(T0, "a", i));
         w.rollupRepository().saveRollups(List.of(new MetricRollup("a", T0, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1)));
 
         WriteBehindStats s = w.stats();
@@ -115,7 +115,7 @@ class WriteBehindTest {
         try {
             // The writer takes a batch and hangs in it (a disk that does not answer); publishers go on, dropping beyond 100.
             assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
-                for (int i = 0; i < 10_000; i++) w.eventLog().appendEvent(SqliteStoreTest.happened(T0, "a", i));
+                for (int i = 0; i < 10_000; i++) w.eventLog().appendEvent(dev.gauntlet.mesh.store.StoreContract.happened(T0, "a", i));
             });
             assertThat(w.stats().dropped()).isGreaterThanOrEqualTo(10_000 - 100 - 10);
             assertThat(w.stats().queued()).isLessThanOrEqualTo(100);
@@ -131,8 +131,8 @@ class WriteBehindTest {
         // The injected clock never moves: only a full batch can be written.
         var w = new WriteBehind(sink, new MemoryStore().rollups(), new FakeTime(), settings(1000, 50, Duration.ofMillis(200))).start();
         try {
-            for (int i = 0; i < 49; i++) w.eventLog().appendEvent(SqliteStoreTest.happened(T0, "a", i));
-            w.eventLog().appendEvent(SqliteStoreTest.happened(T0, "a", 49));
+            for (int i = 0; i < 49; i++) w.eventLog().appendEvent(dev.gauntlet.mesh.store.StoreContract.happened(T0, "a", i));
+            w.eventLog().appendEvent(dev.gauntlet.mesh.store.StoreContract.happened(T0, "a", 49));
             await().atMost(Duration.ofSeconds(5)).until(() -> sink.written() == 50);
             assertThat(sink.batches).hasSize(1);
         } finally {
@@ -145,7 +145,7 @@ class WriteBehindTest {
         var sink = new Batches();
         var w = new WriteBehind(sink, new MemoryStore().rollups(), new FakeTime(), settings(100, 10, Duration.ofMillis(200)));
         sink.refuse = new StoreUnavailable(StoreUnavailable.Reason.full, Duration.ofSeconds(5), "store unavailable: full", null);
-        for (int i = 0; i < 3; i++) w.eventLog().appendEvent(SqliteStoreTest.happened(T0, "a", i));
+        for (int i = 0; i < 3; i++) w.eventLog().appendEvent(dev.gauntlet.mesh.store.StoreContract.happened(T0, "a", i));
         assertThat(w.flush()).isZero();
         assertThat(w.stats().failed()).isEqualTo(3);
         assertThat(w.stats().queued()).isZero();
@@ -155,7 +155,7 @@ class WriteBehindTest {
     void shouldLetAReaderSeeWhatWasQueuedBeforeIt() {
         var sink = new Batches();
         var w = new WriteBehind(sink, new MemoryStore().rollups(), new FakeTime(), settings(100, 10, Duration.ofHours(1)));
-        w.eventLog().appendEvent(SqliteStoreTest.happened(T0, "a", 1));
+        w.eventLog().appendEvent(dev.gauntlet.mesh.store.StoreContract.happened(T0, "a", 1));
         assertThat(w.eventLog().recentEvents(null, 10)).hasSize(1);
         var r = new MetricRollup("a", T0, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1);
         w.rollupRepository().saveRollups(List.of(r));
@@ -166,7 +166,7 @@ class WriteBehindTest {
     void shouldWriteEverythingQueuedWhenTheStoreCloses() {
         int n = 5_000;
         try (SqliteStore s = SqliteStore.open(dir)) {
-            for (int i = 0; i < n; i++) s.events().appendEvent(SqliteStoreTest.happened(T0.plusMillis(i), "a", i));
+            for (int i = 0; i < n; i++) s.events().appendEvent(dev.gauntlet.mesh.store.StoreContract.happened(T0.plusMillis(i), "a", i));
         }
         try (SqliteStore s = SqliteStore.open(dir)) {
             assertThat(s.events().recentEvents("a", 10 * n)).hasSize(n);

@@ -39,6 +39,7 @@ module dev.gauntlet.mesh {
     exports dev.gauntlet.mesh.vendor;
 
     uses dev.gauntlet.mesh.vendor.Vendor;
+
     provides dev.gauntlet.mesh.vendor.Vendor with
             dev.gauntlet.mesh.internal.vendor.RestVendor,
             dev.gauntlet.mesh.internal.vendor.SalesforceVendor,

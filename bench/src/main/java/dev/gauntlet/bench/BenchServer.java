@@ -43,6 +43,7 @@ public final class BenchServer {
 
     /** The one record every throughput test fetches, and the key that unlocks it (see bench/services/bench_rest.yaml). */
     public static final String PATH = "/api/bench/items/item_1";
+
     public static final String API_KEY = "bench_key_7f3a9c1e5b2d4680";
     public static final String SERVICE = "bench_rest";
 
@@ -66,7 +67,9 @@ public final class BenchServer {
 
     private static void farm(Map<String, String> opt, String level) throws Exception {
         Path services = servicesDir(opt);
-        Path chaos = opt.containsKey("chaos") ? Path.of(opt.get("chaos")) : (level == null ? null : resourceFile("bench/chaos/bench-levels.yaml"));
+        Path chaos = opt.containsKey("chaos")
+                ? Path.of(opt.get("chaos"))
+                : (level == null ? null : resourceFile("bench/chaos/bench-levels.yaml"));
         FarmConfig config = FarmConfig.builder()
                 .host("127.0.0.1")
                 .port(port(opt))
@@ -78,13 +81,19 @@ public final class BenchServer {
         FarmServer server = FarmServer.start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
         if (server.farm().service(SERVICE) == null) {
-            throw new IllegalStateException("service " + SERVICE + " did not load from " + services + ": " + server.farm().loadErrors());
+            throw new IllegalStateException("service " + SERVICE + " did not load from " + services + ": "
+                    + server.farm().loadErrors());
         }
         if (level != null) {
-            HttpResponse<String> r = client().send(HttpRequest.newBuilder(URI.create(server.url() + "/admin/chaos"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"level\":\"" + level + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) throw new IllegalStateException("POST /admin/chaos level " + level + " answered " + r.statusCode() + ": " + r.body());
+            HttpResponse<String> r = client().send(
+                            HttpRequest.newBuilder(URI.create(server.url() + "/admin/chaos"))
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString("{\"level\":\"" + level + "\"}"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200)
+                throw new IllegalStateException(
+                        "POST /admin/chaos level " + level + " answered " + r.statusCode() + ": " + r.body());
         }
         ready(server.url(), level == null ? "farm calm" : "farm at chaos level " + level);
     }
@@ -95,10 +104,16 @@ public final class BenchServer {
         WireMockServer wm = new WireMockServer(options().port(port(opt)).bindAddress("127.0.0.1"));
         wm.start();
         Runtime.getRuntime().addShutdownHook(new Thread(wm::stop));
-        ResponseDefinitionBuilder answer = aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(body);
+        ResponseDefinitionBuilder answer = aResponse()
+                .withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody(body);
         if (delayMs > 0) answer = answer.withFixedDelay(delayMs);
-        wm.stubFor(get(urlEqualTo(PATH)).withHeader("X-API-Key", equalTo(API_KEY)).willReturn(answer));
-        ready("http://127.0.0.1:" + wm.port(), "wiremock " + body.length + "-byte stub" + (delayMs > 0 ? ", fixed delay " + delayMs + " ms" : ""));
+        wm.stubFor(
+                get(urlEqualTo(PATH)).withHeader("X-API-Key", equalTo(API_KEY)).willReturn(answer));
+        ready(
+                "http://127.0.0.1:" + wm.port(),
+                "wiremock " + body.length + "-byte stub" + (delayMs > 0 ? ", fixed delay " + delayMs + " ms" : ""));
     }
 
     private static void bare(Map<String, String> opt, int delayMs) throws Exception {
@@ -115,25 +130,39 @@ public final class BenchServer {
         });
         app.start();
         Runtime.getRuntime().addShutdownHook(new Thread(app::stop));
-        ready("http://127.0.0.1:" + app.port(), "bare Javalin route, " + body.length + "-byte constant body"
-                + (delayMs > 0 ? ", sleeps " + delayMs + " ms" : ""));
+        ready(
+                "http://127.0.0.1:" + app.port(),
+                "bare Javalin route, " + body.length + "-byte constant body"
+                        + (delayMs > 0 ? ", sleeps " + delayMs + " ms" : ""));
     }
 
     /** The exact bytes the farm answers for {@link #PATH}, from a farm started here on a free port and stopped again. */
     static byte[] farmRecord(Path services) throws Exception {
-        FarmConfig config = FarmConfig.builder().host("127.0.0.1").port(0).builtIns(false).servicesDir(services).build();
+        FarmConfig config = FarmConfig.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .builtIns(false)
+                .servicesDir(services)
+                .build();
         try (FarmServer farm = FarmServer.start(config)) {
-            HttpResponse<byte[]> r = client().send(HttpRequest.newBuilder(URI.create(farm.url() + PATH)).header("X-API-Key", API_KEY).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> r = client().send(
+                            HttpRequest.newBuilder(URI.create(farm.url() + PATH))
+                                    .header("X-API-Key", API_KEY)
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofByteArray());
             if (r.statusCode() != 200) {
-                throw new IllegalStateException("the farm answered " + r.statusCode() + " for " + PATH + ": " + new String(r.body(), StandardCharsets.UTF_8));
+                throw new IllegalStateException("the farm answered " + r.statusCode() + " for " + PATH + ": "
+                        + new String(r.body(), StandardCharsets.UTF_8));
             }
             return r.body();
         }
     }
 
     private static HttpClient client() {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
     }
 
     private static void ready(String url, String what) throws InterruptedException {
@@ -162,7 +191,8 @@ public final class BenchServer {
 
     private static InputStream resource(String name) {
         InputStream in = BenchServer.class.getClassLoader().getResourceAsStream(name);
-        if (in == null) throw new UncheckedIOException(new IOException("resource " + name + " is missing from the bench jar"));
+        if (in == null)
+            throw new UncheckedIOException(new IOException("resource " + name + " is missing from the bench jar"));
         return in;
     }
 
@@ -175,7 +205,8 @@ public final class BenchServer {
     static Map<String, String> parseOptions(String[] args) {
         Map<String, String> out = new LinkedHashMap<>();
         for (int i = 1; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) usage("expected --name value, got '" + args[i] + "'");
+            if (!args[i].startsWith("--") || i + 1 >= args.length)
+                usage("expected --name value, got '" + args[i] + "'");
             String name = args[i].substring(2);
             String value = args[++i];
             out.merge(name, value, (a, b) -> a + "\n" + b);

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Fires N requests at once with the JDK HttpClient over HTTP/1.1 (so N connections: the client opens a new connection
@@ -32,12 +33,14 @@ final class Burst {
         long limitMs = Long.parseLong(opt.getOrDefault("limit-ms", "2200"));
         Duration timeout = Duration.ofSeconds(Long.parseLong(opt.getOrDefault("timeout-s", "30")));
         if (n < 1 || n > 20_000) throw new IllegalArgumentException("--n must be between 1 and 20000, was " + n);
-        if (rounds < 1 || rounds > 10) throw new IllegalArgumentException("--rounds must be between 1 and 10, was " + rounds);
+        if (rounds < 1 || rounds > 10)
+            throw new IllegalArgumentException("--rounds must be between 1 and 10, was " + rounds);
         String clientKind = opt.getOrDefault("client", "raw");
         if (clientKind.equals("raw")) {
             return RawBurst.run(url, n, rounds, limitMs, timeout.toMillis(), opt.get("header"));
         }
-        if (!clientKind.equals("jdk")) throw new IllegalArgumentException("--client must be raw or jdk, was '" + clientKind + "'");
+        if (!clientKind.equals("jdk"))
+            throw new IllegalArgumentException("--client must be raw or jdk, was '" + clientKind + "'");
 
         HttpRequest.Builder rb = HttpRequest.newBuilder(url).timeout(timeout).GET();
         String headers = opt.get("header");
@@ -52,8 +55,11 @@ final class Burst {
 
         boolean pass = false;
         try (ExecutorService callbacks = Executors.newVirtualThreadPerTaskExecutor();
-             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                     .connectTimeout(Duration.ofSeconds(10)).executor(callbacks).build()) {
+                HttpClient client = HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(10))
+                        .executor(callbacks)
+                        .build()) {
             for (int round = 1; round <= rounds; round++) {
                 long[] sentAt = new long[n];
                 long[] doneAt = new long[n];
@@ -74,7 +80,7 @@ final class Burst {
                 long lastSend = System.nanoTime();
                 try {
                     CompletableFuture.allOf(all).get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
-                } catch (java.util.concurrent.TimeoutException e) {
+                } catch (TimeoutException e) {
                     System.out.println("round " + round + ": not all answers within the timeout");
                 }
                 long lastDone = t0;
@@ -95,12 +101,23 @@ final class Burst {
                 Arrays.sort(lat);
                 double wallMs = (lastDone - t0) / 1e6;
                 boolean roundPass = ok == n && wallMs <= limitMs;
-                System.out.printf("round %d: n=%d ok=%d non200=%d errors=%d unanswered=%d sends_spread_ms=%.1f wall_ms=%.1f "
+                System.out.printf(
+                        "round %d: n=%d ok=%d non200=%d errors=%d unanswered=%d sends_spread_ms=%.1f wall_ms=%.1f "
                                 + "latency_ms min=%.1f p50=%.1f p99=%.1f max=%s  %s (limit %d ms)%n",
-                        round, n, ok, other, failed, missing, (lastSend - t0) / 1e6, wallMs,
-                        ms(lat[0]), ms(lat[n / 2]), ms(lat[Math.min(n - 1, (int) Math.ceil(n * 0.99) - 1)]),
+                        round,
+                        n,
+                        ok,
+                        other,
+                        failed,
+                        missing,
+                        (lastSend - t0) / 1e6,
+                        wallMs,
+                        ms(lat[0]),
+                        ms(lat[n / 2]),
+                        ms(lat[Math.min(n - 1, (int) Math.ceil(n * 0.99) - 1)]),
                         missing > 0 ? "none" : String.format("%.1f", ms(lat[n - 1])),
-                        roundPass ? "PASS" : "MISS", limitMs);
+                        roundPass ? "PASS" : "MISS",
+                        limitMs);
                 pass = roundPass;
             }
         }

@@ -48,7 +48,8 @@ final class RawBurst {
             status = Integer.parseInt(head.substring(9, 12));
             int body = 0;
             for (String line : head.split("\r\n")) {
-                if (line.regionMatches(true, 0, "Content-Length:", 0, 15)) body = Integer.parseInt(line.substring(15).trim());
+                if (line.regionMatches(true, 0, "Content-Length:", 0, 15))
+                    body = Integer.parseInt(line.substring(15).trim());
             }
             return len - headerEnd >= body;
         }
@@ -57,8 +58,9 @@ final class RawBurst {
     static int run(URI url, int n, int rounds, long limitMs, long timeoutMs, String headers) throws IOException {
         String host = url.getHost();
         int port = url.getPort();
-        byte[] request = ("GET " + url.getRawPath() + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery()) + " HTTP/1.1\r\n"
-                + "Host: " + host + ":" + port + "\r\n" + (headers == null ? "" : headers.replace("\n", "\r\n") + "\r\n") + "\r\n")
+        byte[] request = ("GET " + url.getRawPath() + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery())
+                        + " HTTP/1.1\r\n" + "Host: " + host + ":" + port + "\r\n"
+                        + (headers == null ? "" : headers.replace("\n", "\r\n") + "\r\n") + "\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1);
         boolean pass = false;
         try (Selector selector = Selector.open()) {
@@ -117,11 +119,21 @@ final class RawBurst {
                 Arrays.sort(lat);
                 double wallMs = (last - t0) / 1e6;
                 boolean roundPass = ok == n && wallMs <= limitMs;
-                System.out.printf("round %d (raw client): n=%d ok=%d unanswered_or_failed=%d sends_spread_ms=%.1f wall_ms=%.1f "
+                System.out.printf(
+                        "round %d (raw client): n=%d ok=%d unanswered_or_failed=%d sends_spread_ms=%.1f wall_ms=%.1f "
                                 + "latency_ms min=%.1f p50=%.1f p99=%.1f max=%.1f  %s (limit %d ms)%n",
-                        round, n, ok, n - ok, (lastSend - t0) / 1e6, wallMs, lat[0] / 1e6, lat[n / 2] / 1e6,
-                        lat[Math.min(n - 1, (int) Math.ceil(n * 0.99) - 1)] / 1e6, lat[n - 1] == Long.MAX_VALUE ? Double.NaN : lat[n - 1] / 1e6,
-                        roundPass ? "PASS" : "MISS", limitMs);
+                        round,
+                        n,
+                        ok,
+                        n - ok,
+                        (lastSend - t0) / 1e6,
+                        wallMs,
+                        lat[0] / 1e6,
+                        lat[n / 2] / 1e6,
+                        lat[Math.min(n - 1, (int) Math.ceil(n * 0.99) - 1)] / 1e6,
+                        lat[n - 1] == Long.MAX_VALUE ? Double.NaN : lat[n - 1] / 1e6,
+                        roundPass ? "PASS" : "MISS",
+                        limitMs);
                 pass = roundPass;
             }
             for (Conn c : conns) c.channel.close();

@@ -11,15 +11,22 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code gauntlet aam}: the AAM server (connectors, runs, metrics, events, the egress proxy) in front of a farm. */
-@Command(name = "aam", mixinStandardHelpOptions = true,
-        description = {"Run the AAM server: the mesh's API, event stream, Prometheus scrape and egress proxy (/proxy/{connector}/…).",
-                "Its connectors point at the farm at --farm-url. Stop with Ctrl-C."})
+@Command(
+        name = "aam",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the AAM server: the mesh's API, event stream, Prometheus scrape and egress proxy (/proxy/{connector}/…).",
+            "Its connectors point at the farm at --farm-url. Stop with Ctrl-C."
+        })
 final class AamCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}; the proxy injects credentials, keep it local).")
+    @Option(
+            names = "--host",
+            defaultValue = "127.0.0.1",
+            description = "Address to bind (default: ${DEFAULT-VALUE}; the proxy injects credentials, keep it local).")
     String host;
 
     @Option(names = "--port", defaultValue = "8002", description = "Port (default: ${DEFAULT-VALUE}).")
@@ -28,7 +35,10 @@ final class AamCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     TokenOption token;
 
-    @Option(names = "--farm-url", defaultValue = AamConfig.DEFAULT_FARM_URL, description = "The API Farm (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--farm-url",
+            defaultValue = AamConfig.DEFAULT_FARM_URL,
+            description = "The API Farm (default: ${DEFAULT-VALUE}).")
     String farmUrl;
 
     @ArgGroup(exclusive = false, heading = "AAM options:%n")

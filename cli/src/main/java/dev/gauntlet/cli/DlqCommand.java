@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,8 +20,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code gauntlet dlq}: the dead-letter queue of a running AAM server, over its HTTP API. */
-@Command(name = "dlq", mixinStandardHelpOptions = true,
-        description = "Inspect and replay the writes the mesh parked in its dead-letter queue (talks to a running AAM server).",
+@Command(
+        name = "dlq",
+        mixinStandardHelpOptions = true,
+        description =
+                "Inspect and replay the writes the mesh parked in its dead-letter queue (talks to a running AAM server).",
         subcommands = {DlqCommand.Ls.class, DlqCommand.Replay.class})
 final class DlqCommand implements Runnable {
 
@@ -36,7 +40,10 @@ final class DlqCommand implements Runnable {
 
     /** Options every dlq sub-command takes. */
     static class Target {
-        @Option(names = "--aam-url", defaultValue = "http://127.0.0.1:" + AamConfig.DEFAULT_PORT, description = "The AAM server (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--aam-url",
+                defaultValue = "http://127.0.0.1:" + AamConfig.DEFAULT_PORT,
+                description = "The AAM server (default: ${DEFAULT-VALUE}).")
         String aamUrl;
 
         @Option(names = "--connector", paramLabel = "ID", description = "Only this connector's entries.")
@@ -55,13 +62,22 @@ final class DlqCommand implements Runnable {
         /** The answer's JSON, or exit 1 with the server's own message. */
         JsonNode call(String method, String path) {
             String base = aamUrl.endsWith("/") ? aamUrl.substring(0, aamUrl.length() - 1) : aamUrl;
-            try (HttpClient http = dev.gauntlet.http.TokenClient.wrap(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(),
-                    token.get(spec), java.util.List.of(base))) {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
-                        .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            try (HttpClient http = dev.gauntlet.http.TokenClient.wrap(
+                    HttpClient.newBuilder()
+                            .connectTimeout(Duration.ofSeconds(5))
+                            .build(),
+                    token.get(spec),
+                    List.of(base))) {
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(URI.create(base + path))
+                                .timeout(Duration.ofSeconds(60))
+                                .method(method, HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 JsonNode body = r.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(r.body());
                 if (r.statusCode() >= 400) {
-                    throw new Failed(body.path("message").asText(r.body()) + " (HTTP " + r.statusCode() + ", " + body.path("error").asText("error") + ")");
+                    throw new Failed(body.path("message").asText(r.body()) + " (HTTP " + r.statusCode() + ", "
+                            + body.path("error").asText("error") + ")");
                 }
                 return body;
             } catch (IOException e) {
@@ -105,9 +121,17 @@ final class DlqCommand implements Runnable {
                 String fmt = "%-24s %-16s %-7s %-32s %-14s %8s %-8s %-20s%n";
                 out.printf(fmt, "ID", "CONNECTOR", "METHOD", "PATH", "ERROR CLASS", "ATTEMPTS", "STATE", "PARKED AT");
                 for (JsonNode e : entries) {
-                    out.printf(fmt, e.path("id").asText(), e.path("connector").asText(), e.path("method").asText(),
-                            cut(e.path("path").asText(), 32), e.path("error_class").asText() + (e.path("unknown_outcome").asBoolean() ? "?" : ""),
-                            e.path("attempts").asText(), e.path("state").asText(), e.path("parked_at").asText());
+                    out.printf(
+                            fmt,
+                            e.path("id").asText(),
+                            e.path("connector").asText(),
+                            e.path("method").asText(),
+                            cut(e.path("path").asText(), 32),
+                            e.path("error_class").asText()
+                                    + (e.path("unknown_outcome").asBoolean() ? "?" : ""),
+                            e.path("attempts").asText(),
+                            e.path("state").asText(),
+                            e.path("parked_at").asText());
                 }
                 out.println(entries.size() + " entr" + (entries.size() == 1 ? "y" : "ies") + " (? = outcome unknown)");
             }
@@ -117,30 +141,44 @@ final class DlqCommand implements Runnable {
     }
 
     /** {@code gauntlet dlq replay ID|--all}. */
-    @Command(name = "replay", mixinStandardHelpOptions = true, description = "Replay one parked write now, or all of them (--all, optionally of one --connector).")
+    @Command(
+            name = "replay",
+            mixinStandardHelpOptions = true,
+            description = "Replay one parked write now, or all of them (--all, optionally of one --connector).")
     static final class Replay extends Target implements Callable<Integer> {
         @Parameters(index = "0", arity = "0..1", paramLabel = "ID", description = "The entry to replay.")
         String id;
 
-        @Option(names = "--all", description = "Replay every pending and dead entry: the server runs it as a background job; this follows it to the end.")
+        @Option(
+                names = "--all",
+                description =
+                        "Replay every pending and dead entry: the server runs it as a background job; this follows it to the end.")
         boolean all;
 
-        @Option(names = "--no-wait", description = "With --all: print the job's id and where to follow it, and return at once.")
+        @Option(
+                names = "--no-wait",
+                description = "With --all: print the job's id and where to follow it, and return at once.")
         boolean noWait;
 
         @Override
         public Integer call() {
-            if ((id == null) == !all) throw new CommandLine.ParameterException(spec.commandLine(), "give either an ID or --all");
-            if (id != null && connector != null) throw new CommandLine.ParameterException(spec.commandLine(), "--connector goes with --all, not with an ID");
-            if (noWait && !all) throw new CommandLine.ParameterException(spec.commandLine(), "--no-wait goes with --all");
+            if ((id == null) == !all)
+                throw new CommandLine.ParameterException(spec.commandLine(), "give either an ID or --all");
+            if (id != null && connector != null)
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), "--connector goes with --all, not with an ID");
+            if (noWait && !all)
+                throw new CommandLine.ParameterException(spec.commandLine(), "--no-wait goes with --all");
             PrintWriter out = spec.commandLine().getOut();
             try {
                 if (id != null) {
                     line(out, call("POST", "/dlq/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/replay"));
                 } else {
                     JsonNode job = call("POST", "/dlq/replay" + query());
-                    String location = job.path("location").asText("/dlq/replays/" + job.path("id").asText());
-                    if (!job.path("started").asBoolean(true)) out.println("a replay of the same entries is running already: following it");
+                    String location = job.path("location")
+                            .asText("/dlq/replays/" + job.path("id").asText());
+                    if (!job.path("started").asBoolean(true))
+                        out.println("a replay of the same entries is running already: following it");
                     if (noWait) {
                         out.println("replay job " + job.path("id").asText() + " started; follow it at GET " + location);
                         out.flush();
@@ -152,18 +190,22 @@ final class DlqCommand implements Runnable {
                             Thread.sleep(POLL_MS);
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
-                            throw new Failed("interrupted; the replay job " + job.path("id").asText() + " goes on on the server");
+                            throw new Failed("interrupted; the replay job "
+                                    + job.path("id").asText() + " goes on on the server");
                         }
                         job = call("GET", location);
                     }
                     JsonNode replayed = job.path("results");
                     replayed.forEach(r -> line(out, r));
                     if (job.path("state").asText().equals("failed")) {
-                        throw new Failed("the replay job " + job.path("id").asText() + " failed after " + job.path("done").asInt() + " entries: "
+                        throw new Failed("the replay job " + job.path("id").asText() + " failed after "
+                                + job.path("done").asInt() + " entries: "
                                 + job.path("error").asText());
                     }
-                    out.println(replayed.size() + " replayed (" + job.path("succeeded").asInt() + " succeeded, " + job.path("failed").asInt()
-                            + " failed, " + job.path("skipped").asInt() + " skipped)");
+                    out.println(replayed.size() + " replayed ("
+                            + job.path("succeeded").asInt() + " succeeded, "
+                            + job.path("failed").asInt() + " failed, "
+                            + job.path("skipped").asInt() + " skipped)");
                 }
             } catch (Failed e) {
                 return fail(e);
@@ -176,7 +218,12 @@ final class DlqCommand implements Runnable {
         static final long POLL_MS = 200;
 
         private static void line(PrintWriter out, JsonNode r) {
-            out.printf("%-24s %-10s %4s  %s%n", r.path("id").asText(), r.path("outcome").asText(), r.path("status").asText(), r.path("message").asText());
+            out.printf(
+                    "%-24s %-10s %4s  %s%n",
+                    r.path("id").asText(),
+                    r.path("outcome").asText(),
+                    r.path("status").asText(),
+                    r.path("message").asText());
         }
     }
 

@@ -9,12 +9,20 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = GauntletCli.Version.class,
         description = {
-                "AAM Gauntlet: prove that API integrations survive chaos without losing or duplicating a write.",
-                "",
-                "Commands that run the whole suite (`./gauntlet test`) live in the launcher script."
+            "AAM Gauntlet: prove that API integrations survive chaos without losing or duplicating a write.",
+            "",
+            "Commands that run the whole suite (`./gauntlet test`) live in the launcher script."
         },
-        subcommands = {UpCommand.class, FarmCommand.class, AamCommand.class, UiCommand.class, RunCommand.class, ListCommand.class, DlqCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {
+            UpCommand.class,
+            FarmCommand.class,
+            AamCommand.class,
+            UiCommand.class,
+            RunCommand.class,
+            ListCommand.class,
+            DlqCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class GauntletCli implements Runnable {
 
     @CommandLine.Spec
@@ -31,7 +39,8 @@ public final class GauntletCli implements Runnable {
 
     /** The configured command line, shared by main and the tests. */
     public static CommandLine commandLine() {
-        return new CommandLine(new GauntletCli()).setCaseInsensitiveEnumValuesAllowed(true)
+        return new CommandLine(new GauntletCli())
+                .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler(GauntletCli::failed);
     }
 

@@ -14,9 +14,17 @@ import dev.gauntlet.harness.scenario.ScenarioLoader;
 import dev.gauntlet.harness.workflow.Workflows;
 import dev.gauntlet.mesh.Mesh;
 import dev.gauntlet.server.TimelineRecording;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -30,34 +38,55 @@ import picocli.CommandLine.Parameters;
  * {@code gauntlet run SCENARIO}: runs a scenario under chaos, proves against the farm's ledger that nothing was lost
  * or duplicated, writes report.json, junit.xml and report.html, and exits 0 only when every threshold holds.
  */
-@Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run a scenario and gate on its thresholds (exit 0 only when every one holds, 1 when one fails).",
-                "With no URLs the farm and the mesh run in this process.",
-                "Built-in scenarios: mild, storm, hell, token_expiry, rate_limit, schema_drift, network_chaos_dlq, multi_service_stress;",
-                "or NAME from --scenarios DIR, or a path to a .yaml file."})
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run a scenario and gate on its thresholds (exit 0 only when every one holds, 1 when one fails).",
+            "With no URLs the farm and the mesh run in this process.",
+            "Built-in scenarios: mild, storm, hell, token_expiry, rate_limit, schema_drift, network_chaos_dlq, multi_service_stress;",
+            "or NAME from --scenarios DIR, or a path to a .yaml file."
+        })
 final class RunCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "SCENARIO", description = "Scenario name or YAML file.")
     String scenarioName;
 
-    @Option(names = "--duration", description = "Total length; the scenario's phases are scaled to it (e.g. 10s, 2m). Default: the scenario's own.")
+    @Option(
+            names = "--duration",
+            description =
+                    "Total length; the scenario's phases are scaled to it (e.g. 10s, 2m). Default: the scenario's own.")
     String duration;
 
-    @Option(names = "--seed", description = "Chaos seed (default: the scenario's). The same seed gives the same faults.")
+    @Option(
+            names = "--seed",
+            description = "Chaos seed (default: the scenario's). The same seed gives the same faults.")
     Long seed;
 
-    @Option(names = "--compare", paramLabel = "BASELINE[,BASELINE…]",
-            description = {"Also run the same workload through baseline clients, one after the other on the same seed: naive (one attempt),",
-                    "naive-retry (hand-written retries, no idempotency key), naive-keyed (one attempt with an idempotency key)."})
+    @Option(
+            names = "--compare",
+            paramLabel = "BASELINE[,BASELINE…]",
+            description = {
+                "Also run the same workload through baseline clients, one after the other on the same seed: naive (one attempt),",
+                "naive-retry (hand-written retries, no idempotency key), naive-keyed (one attempt with an idempotency key)."
+            })
     String compare;
 
-    @Option(names = "--report-dir", defaultValue = "gauntlet-report", description = "Where report.json, junit.xml and report.html go (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--report-dir",
+            defaultValue = "gauntlet-report",
+            description = "Where report.json, junit.xml and report.html go (default: ${DEFAULT-VALUE}).")
     Path reportDir;
 
-    @Option(names = "--farm-url", description = "Use a running farm (default: the AAM's farm with --aam-url, else one started in this process).")
+    @Option(
+            names = "--farm-url",
+            description =
+                    "Use a running farm (default: the AAM's farm with --aam-url, else one started in this process).")
     String farmUrl;
 
-    @Option(names = "--aam-url", description = "Send the load through a running AAM's egress proxy (default: a mesh in this process).")
+    @Option(
+            names = "--aam-url",
+            description = "Send the load through a running AAM's egress proxy (default: a mesh in this process).")
     String aamUrl;
 
     @Option(names = "--connectors", description = "A connectors.yaml (default: the six built-in connectors).")
@@ -72,7 +101,9 @@ final class RunCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     TokenOption token;
 
-    @Option(names = "--no-reset", description = "Do not reset the farm before the run (a shared farm); the run is then not reproducible.")
+    @Option(
+            names = "--no-reset",
+            description = "Do not reset the farm before the run (a shared farm); the run is then not reproducible.")
     boolean noReset;
 
     @CommandLine.Spec
@@ -92,13 +123,21 @@ final class RunCommand implements Callable<Integer> {
         try {
             if (compare != null) baselines = Targets.baselines(compare);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--compare " + compare + ": " + e.getMessage());
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--compare " + compare + ": " + e.getMessage());
         }
         Workflows workflows = Workflows.discover(workflowsDir);
         var access = token.get(spec);
-        HttpClient probe = dev.gauntlet.http.TokenClient.wrap(HttpClient.newHttpClient(), access, java.util.Arrays.asList(aamUrl, farmUrl));
+        HttpClient probe =
+                dev.gauntlet.http.TokenClient.wrap(HttpClient.newHttpClient(), access, Arrays.asList(aamUrl, farmUrl));
         if (farmUrl == null && aamUrl != null) farmUrl = farmOf(aamUrl, probe);
-        FarmServer ownFarm = farmUrl == null ? FarmServer.start(FarmConfig.builder().host("127.0.0.1").port(0).seed(scenario.seed()).build()) : null;
+        FarmServer ownFarm = farmUrl == null
+                ? FarmServer.start(FarmConfig.builder()
+                        .host("127.0.0.1")
+                        .port(0)
+                        .seed(scenario.seed())
+                        .build())
+                : null;
         String farm = farmUrl != null ? farmUrl : ownFarm.url();
         if (ownFarm == null) requireFarm(farm, probe);
         AtomicBoolean stop = new AtomicBoolean();
@@ -106,19 +145,29 @@ final class RunCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         // The token (when set) goes to the AAM and the farm given, and to no other host.
         try (HttpClient http = dev.gauntlet.http.TokenClient.wrap(
-                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build(),
-                access, java.util.Arrays.asList(aamUrl, farm))) {
+                HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .build(),
+                access,
+                Arrays.asList(aamUrl, farm))) {
             List<ConnectorsFile.Entry> connectors;
             try {
-                connectors = connectorsFile == null ? ConnectorsFile.builtIn(farm) : ConnectorsFile.load(connectorsFile, farm);
-            } catch (IllegalArgumentException | java.io.IOException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--connectors " + connectorsFile + ": "
-                        + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage()));
+                connectors = connectorsFile == null
+                        ? ConnectorsFile.builtIn(farm)
+                        : ConnectorsFile.load(connectorsFile, farm);
+            } catch (IllegalArgumentException | IOException e) {
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "--connectors " + connectorsFile + ": "
+                                + (e instanceof NoSuchFileException ? "no such file" : e.getMessage()));
             }
             var runner = new ScenarioRunner(workflows, new FarmControl(farm, http), !noReset);
-            java.io.PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = spec.commandLine().getOut();
             Progress progress = new Progress(out, System.console() != null);
-            out.printf("gauntlet run %s  seed %d  %s  farm %s%n", scenario.name(), scenario.seed(), human(scenario.duration()), farm);
+            out.printf(
+                    "gauntlet run %s  seed %d  %s  farm %s%n",
+                    scenario.name(), scenario.seed(), human(scenario.duration()), farm);
             RunReport report;
             boolean timelineRecorded = false;
             try {
@@ -133,8 +182,10 @@ final class RunCommand implements Callable<Integer> {
                 progress.done();
                 for (String baseline : baselines) {
                     if (stop.get()) break;
-                    out.println("baseline " + baseline + ": the same workload through the " + baseline + " client, same seed");
-                    report = report.withBaseline(runner.run(scenario, Targets.baseline(baseline, connectors, http), progress, stop::get));
+                    out.println("baseline " + baseline + ": the same workload through the " + baseline
+                            + " client, same seed");
+                    report = report.withBaseline(
+                            runner.run(scenario, Targets.baseline(baseline, connectors, http), progress, stop::get));
                     progress.done();
                 }
             } finally {
@@ -143,7 +194,8 @@ final class RunCommand implements Callable<Integer> {
             }
             out.print(Summary.render(report, true));
             var files = ReportWriter.write(report, reportDir);
-            // The same charts and markers as the control room's Runs page, in report.html (opened from a file, no server).
+            // The same charts and markers as the control room's Runs page, in report.html (opened from a file, no
+            // server).
             if (timelineRecorded && !TimelineRecording.embedInReport(reportDir)) {
                 out.println("report.html has no timeline (built without the UI): its static charts only");
             }
@@ -164,41 +216,65 @@ final class RunCommand implements Callable<Integer> {
      * Runs the mesh's part of a scenario while recording its timeline into the report folder, as the AAM does for its
      * runs: the mesh's events, its metrics each second, the run's phases, and the farm's chaos changes.
      */
-    private RunReport recorded(ScenarioRunner runner, Scenario scenario, Mesh mesh, List<ConnectorsFile.Entry> connectors, String farm,
-                               HttpClient http, AtomicBoolean stop, Progress progress) {
-        java.time.Instant started = java.time.Instant.now();
+    private RunReport recorded(
+            ScenarioRunner runner,
+            Scenario scenario,
+            Mesh mesh,
+            List<ConnectorsFile.Entry> connectors,
+            String farm,
+            HttpClient http,
+            AtomicBoolean stop,
+            Progress progress) {
+        Instant started = Instant.now();
         String id = scenario.name() + "-cli";
         RunReport report = null;
         TimelineRecording timeline = TimelineRecording.start(mesh, reportDir);
         try {
-            timeline.event(TimelineRecording.runEvent(started, id, scenario.name(), "started", null, null, "running", null));
-            report = runner.run(scenario, Targets.mesh(mesh, connectors), new ScenarioRunner.Listener() {
-                @Override
-                public void second(ScenarioRunner.Live live) {
-                    progress.second(live);
-                }
+            timeline.event(
+                    TimelineRecording.runEvent(started, id, scenario.name(), "started", null, null, "running", null));
+            report = runner.run(
+                    scenario,
+                    Targets.mesh(mesh, connectors),
+                    new ScenarioRunner.Listener() {
+                        @Override
+                        public void second(ScenarioRunner.Live live) {
+                            progress.second(live);
+                        }
 
-                @Override
-                public void phaseStarted(Scenario.Phase phase) {
-                    timeline.event(TimelineRecording.runEvent(java.time.Instant.now(), id, scenario.name(), "phase", phase.name(),
-                            phase.chaos() == null ? null : phase.chaos().level(), "running", null));
-                }
-            }, stop::get);
+                        @Override
+                        public void phaseStarted(Scenario.Phase phase) {
+                            timeline.event(TimelineRecording.runEvent(
+                                    Instant.now(),
+                                    id,
+                                    scenario.name(),
+                                    "phase",
+                                    phase.name(),
+                                    phase.chaos() == null ? null : phase.chaos().level(),
+                                    "running",
+                                    null));
+                        }
+                    },
+                    stop::get);
             return report;
         } finally {
             timeline.stopSeconds();
             try {
-                TimelineRecording.chaosHistory(new FarmControl(farm, http), started).forEach(timeline::event);
+                TimelineRecording.chaosHistory(new FarmControl(farm, http), started)
+                        .forEach(timeline::event);
             } catch (RuntimeException e) {
-                spec.commandLine().getOut().println("the timeline has no chaos marks: cannot read the farm's chaos history (" + e.getMessage() + ")");
+                spec.commandLine()
+                        .getOut()
+                        .println("the timeline has no chaos marks: cannot read the farm's chaos history ("
+                                + e.getMessage() + ")");
             }
             String state = stop.get() ? "stopped" : report == null ? "error" : report.passed() ? "passed" : "failed";
-            timeline.event(TimelineRecording.runEvent(java.time.Instant.now(), id, scenario.name(), "finished", null, null, state, null));
+            timeline.event(TimelineRecording.runEvent(
+                    Instant.now(), id, scenario.name(), "finished", null, null, state, null));
             timeline.close();
         }
     }
 
-    private static void calm(String farm, HttpClient http, java.io.PrintWriter out) {
+    private static void calm(String farm, HttpClient http, PrintWriter out) {
         try {
             new FarmControl(farm, http).calm();
             out.println("farm " + farm + " back to calm");
@@ -210,26 +286,38 @@ final class RunCommand implements Callable<Integer> {
     /** A usage error, before any load, when the farm the run would reset and check against does not answer. */
     private void requireFarm(String farm, HttpClient http) {
         try {
-            var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(farm.replaceAll("/$", "") + "/admin/status"))
-                    .timeout(Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
-            if (r.statusCode() != 200) throw new java.io.IOException("GET /admin/status answered " + r.statusCode());
-        } catch (java.io.IOException | InterruptedException | IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--farm-url " + farm + ": cannot reach the farm ("
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
+            var r = http.send(
+                    HttpRequest.newBuilder(URI.create(farm.replaceAll("/$", "") + "/admin/status"))
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
+            if (r.statusCode() != 200) throw new IOException("GET /admin/status answered " + r.statusCode());
+        } catch (IOException | InterruptedException | IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--farm-url " + farm + ": cannot reach the farm ("
+                            + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
         }
     }
 
     /** The farm a running AAM points at, from its {@code GET /health}. */
     private String farmOf(String aam, HttpClient http) {
         try {
-            var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(aam.replaceAll("/$", "") + "/health")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
-            String farm = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path("farm").asText(null);
+            var r = http.send(
+                    HttpRequest.newBuilder(URI.create(aam.replaceAll("/$", "") + "/health"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            String farm = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(r.body())
+                    .path("farm")
+                    .asText(null);
             // 503 is an AAM whose store is degraded for now (full disk, lock): it answers, and says which farm it uses.
-            if ((r.statusCode() != 200 && r.statusCode() != 503) || farm == null) throw new java.io.IOException("answered " + r.statusCode());
+            if ((r.statusCode() != 200 && r.statusCode() != 503) || farm == null)
+                throw new IOException("answered " + r.statusCode());
             return farm;
-        } catch (java.io.IOException | InterruptedException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--aam-url " + aam + ": cannot reach the AAM (" + e.getMessage() + ")");
+        } catch (IOException | InterruptedException e) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--aam-url " + aam + ": cannot reach the AAM (" + e.getMessage() + ")");
         }
     }
 
@@ -239,19 +327,28 @@ final class RunCommand implements Callable<Integer> {
 
     /** A live line on a terminal (rewritten in place each second), plain lines every 5 s otherwise (CI logs). */
     static final class Progress implements ScenarioRunner.Listener {
-        private final java.io.PrintWriter out;
+        private final PrintWriter out;
         private final boolean terminal;
         private int seconds;
 
-        Progress(java.io.PrintWriter out, boolean terminal) {
+        Progress(PrintWriter out, boolean terminal) {
             this.out = out;
             this.terminal = terminal;
         }
 
         @Override
         public void second(ScenarioRunner.Live l) {
-            String line = String.format(Locale.ROOT, "[%4.0f/%.0f s] %-10s %6.0f req/s  success %6.2f %%  p99 %7.1f ms  DLQ %d  open circuits %d",
-                    l.elapsedS(), l.totalS(), l.phase(), l.reqPerS(), l.successRate() * 100, l.p99Ms(), l.dlqDepth(), l.openCircuits());
+            String line = String.format(
+                    Locale.ROOT,
+                    "[%4.0f/%.0f s] %-10s %6.0f req/s  success %6.2f %%  p99 %7.1f ms  DLQ %d  open circuits %d",
+                    l.elapsedS(),
+                    l.totalS(),
+                    l.phase(),
+                    l.reqPerS(),
+                    l.successRate() * 100,
+                    l.p99Ms(),
+                    l.dlqDepth(),
+                    l.openCircuits());
             if (terminal) {
                 out.print("\r" + line);
                 out.flush();

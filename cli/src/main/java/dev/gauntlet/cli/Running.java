@@ -8,16 +8,19 @@ final class Running {
 
     static int untilInterrupted(AutoCloseable... parts) {
         CountDownLatch done = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            for (int i = parts.length - 1; i >= 0; i--) {
-                try {
-                    parts[i].close();
-                } catch (Exception e) {
-                    System.err.println("error while stopping: " + e);
-                }
-            }
-            done.countDown();
-        }, "gauntlet-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            for (int i = parts.length - 1; i >= 0; i--) {
+                                try {
+                                    parts[i].close();
+                                } catch (Exception e) {
+                                    System.err.println("error while stopping: " + e);
+                                }
+                            }
+                            done.countDown();
+                        },
+                        "gauntlet-shutdown"));
         try {
             done.await();
         } catch (InterruptedException e) {

@@ -16,15 +16,19 @@ import dev.gauntlet.harness.run.Targets;
 import dev.gauntlet.harness.workflow.WorkflowContext;
 import dev.gauntlet.harness.workflow.builtin.IdempotentWrite;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -58,23 +62,47 @@ class CrashDurabilityTest {
      */
     Process startAam(int port, String farmUrl) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.gauntlet.cli.GauntletCli", "aam",
-                "--port", Integer.toString(port), "--farm-url", farmUrl, "--data", data.toString(), "--recover-after", "1s")
-                .redirectErrorStream(true).redirectOutput(data.resolve("aam-" + System.nanoTime() + ".log").toFile()).start();
+        return new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "dev.gauntlet.cli.GauntletCli",
+                        "aam",
+                        "--port",
+                        Integer.toString(port),
+                        "--farm-url",
+                        farmUrl,
+                        "--data",
+                        data.toString(),
+                        "--recover-after",
+                        "1s")
+                .redirectErrorStream(true)
+                .redirectOutput(
+                        data.resolve("aam-" + System.nanoTime() + ".log").toFile())
+                .start();
     }
 
     static void awaitHealthy(HttpClient http, String url) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() ->
-                http.send(HttpRequest.newBuilder(URI.create(url + "/health")).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
+                .until(() -> http.send(
+                                        HttpRequest.newBuilder(URI.create(url + "/health"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .statusCode()
+                        == 200);
     }
 
-    static final List<String> CONNECTORS = List.of("salesforce_mock", "mongodb_mock", "stripe_mock", "github_mock", "supabase_mock", "datadog_mock");
+    static final List<String> CONNECTORS =
+            List.of("salesforce_mock", "mongodb_mock", "stripe_mock", "github_mock", "supabase_mock", "datadog_mock");
     static final int PER_CONNECTOR = 60;
 
     @Test
     void shouldLoseAndDuplicateNothingForAnyConnectorWhenTheAamIsKilledMidRunAndRestarted() throws Exception {
-        try (FarmServer farm = FarmServer.start(FarmConfig.builder().host("127.0.0.1").port(0).build());
-             HttpClient http = HttpClient.newHttpClient()) {
+        try (FarmServer farm = FarmServer.start(
+                        FarmConfig.builder().host("127.0.0.1").port(0).build());
+                HttpClient http = HttpClient.newHttpClient()) {
             FarmControl control = new FarmControl(farm.url(), http);
             control.chaos("hell", List.of("mongodb_mock", "stripe_mock", "datadog_mock"));
             control.chaos("storm", List.of("salesforce_mock", "github_mock", "supabase_mock"));
@@ -88,7 +116,8 @@ class CrashDurabilityTest {
                 var intents = new ConcurrentLinkedQueue<IntendedWrite>();
                 AtomicLong done = new AtomicLong();
                 List<Thread> threads = writeToAll(target, "crash", intents, done);
-                // Kill -9 while writes of every connector are in flight, then start again on the same data folder and port.
+                // Kill -9 while writes of every connector are in flight, then start again on the same data folder and
+                // port.
                 await().atMost(Duration.ofSeconds(30)).until(() -> done.get() >= 60);
                 first.destroyForcibly().waitFor();
                 second = startAam(port, farm.url());
@@ -98,13 +127,24 @@ class CrashDurabilityTest {
                 control.chaos("calm", List.of());
                 var probe = Targets.aam(aamUrl, http).probe();
                 try {
-                    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> probe.dlqBacklog() == 0);
+                    await().atMost(Duration.ofSeconds(60))
+                            .pollInterval(Duration.ofMillis(500))
+                            .until(() -> probe.dlqBacklog() == 0);
                 } catch (org.awaitility.core.ConditionTimeoutException e) {
-                    System.out.println("DLQ not drained: " + http.send(HttpRequest.newBuilder(URI.create(aamUrl + "/dlq?state=pending&limit=20")).build(),
-                            HttpResponse.BodyHandlers.ofString()).body());
-                    try (var logs = java.nio.file.Files.list(data)) {
-                        for (Path f : logs.filter(f -> f.getFileName().toString().startsWith("aam-")).toList()) {
-                            java.nio.file.Files.copy(f, Path.of("/tmp", "crash-" + f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    System.out.println("DLQ not drained: "
+                            + http.send(
+                                            HttpRequest.newBuilder(URI.create(aamUrl + "/dlq?state=pending&limit=20"))
+                                                    .build(),
+                                            HttpResponse.BodyHandlers.ofString())
+                                    .body());
+                    try (var logs = Files.list(data)) {
+                        for (Path f : logs.filter(
+                                        f -> f.getFileName().toString().startsWith("aam-"))
+                                .toList()) {
+                            Files.copy(
+                                    f,
+                                    Path.of("/tmp", "crash-" + f.getFileName()),
+                                    StandardCopyOption.REPLACE_EXISTING);
                         }
                     }
                     throw e;
@@ -116,21 +156,28 @@ class CrashDurabilityTest {
                 assertThat(check.duplicates()).as(check.toString()).isZero();
                 assertThat(check.committed()).as(check.toString()).isEqualTo(CONNECTORS.size() * PER_CONNECTOR);
                 for (String keyless : List.of("github_mock", "datadog_mock")) {
-                    assertThat(check.services().get(target.serviceOf(keyless)).committed()).as(keyless).isEqualTo(PER_CONNECTOR);
+                    assertThat(check.services().get(target.serviceOf(keyless)).committed())
+                            .as(keyless)
+                            .isEqualTo(PER_CONNECTOR);
                 }
                 // What the restart found and how each keyless write left in flight was settled.
                 System.out.println("crash check: " + check);
-                HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create(aamUrl + "/connectors/datadog_mock/status")).build(),
+                HttpResponse<String> status = http.send(
+                        HttpRequest.newBuilder(URI.create(aamUrl + "/connectors/datadog_mock/status"))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 System.out.println("datadog_mock after the restart: " + status.body());
-                try (var logs = java.nio.file.Files.list(data)) {
-                    logs.filter(f -> f.getFileName().toString().startsWith("aam-")).forEach(f -> {
-                        try {
-                            java.nio.file.Files.readAllLines(f).stream().filter(l -> l.contains("recovered")).forEach(System.out::println);
-                        } catch (IOException e) {
-                            throw new java.io.UncheckedIOException(e);
-                        }
-                    });
+                try (var logs = Files.list(data)) {
+                    logs.filter(f -> f.getFileName().toString().startsWith("aam-"))
+                            .forEach(f -> {
+                                try {
+                                    Files.readAllLines(f).stream()
+                                            .filter(l -> l.contains("recovered"))
+                                            .forEach(System.out::println);
+                                } catch (IOException e) {
+                                    throw new UncheckedIOException(e);
+                                }
+                            });
                 }
             } finally {
                 first.destroyForcibly();
@@ -144,40 +191,60 @@ class CrashDurabilityTest {
      * 10 a second (one thread per connector); each write's intent goes to {@code intents}, each finished one counts in
      * {@code done}.
      */
-    static List<Thread> writeToAll(RunTarget target, String runId, java.util.Queue<IntendedWrite> intents, AtomicLong done) {
+    static List<Thread> writeToAll(RunTarget target, String runId, Queue<IntendedWrite> intents, AtomicLong done) {
         var workflow = new IdempotentWrite();
         var threads = new ArrayList<Thread>();
         for (String connector : CONNECTORS) {
-            var ctx = new WorkflowContext(target.apis().get(connector), target.serviceOf(connector), runId, intents::add);
-            threads.add(Thread.ofVirtual().start(() -> OpenLoad.run(new LoadPlan(10, Duration.ofSeconds(6), PER_CONNECTOR, 200),
-                    (seq, due) -> {
-                        workflow.iterate(ctx, seq);
-                        done.incrementAndGet();
-                    }, () -> false, 120_000)));
+            var ctx =
+                    new WorkflowContext(target.apis().get(connector), target.serviceOf(connector), runId, intents::add);
+            threads.add(Thread.ofVirtual()
+                    .start(() -> OpenLoad.run(
+                            new LoadPlan(10, Duration.ofSeconds(6), PER_CONNECTOR, 200),
+                            (seq, due) -> {
+                                workflow.iterate(ctx, seq);
+                                done.incrementAndGet();
+                            },
+                            () -> false,
+                            120_000)));
         }
         return threads;
     }
 
     /** What a failed run leaves to look at: the DLQ entries and ledger rows of the doubled writes, and the AAM's logs. */
     private void diagnose(HttpClient http, String farmUrl, String aamUrl, CheckResult check) throws Exception {
-        for (String sample : check.samples().getOrDefault("duplicate", List.of()).stream().limit(4).toList()) {
+        for (String sample : check.samples().getOrDefault("duplicate", List.of()).stream()
+                .limit(4)
+                .toList()) {
             String service = sample.substring(0, sample.indexOf('/'));
             String op = sample.substring(sample.indexOf('/') + 1, sample.indexOf(' '));
-            String dlq = http.send(HttpRequest.newBuilder(URI.create(aamUrl + "/dlq?connector=" + service + "&limit=100000")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            for (var e : new com.fasterxml.jackson.databind.ObjectMapper().readTree(dlq).path("entries")) {
+            String dlq = http.send(
+                            HttpRequest.newBuilder(URI.create(aamUrl + "/dlq?connector=" + service + "&limit=100000"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            for (var e : new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(dlq)
+                    .path("entries")) {
                 if (op.equals(e.path("op_id").asText())) System.out.println("DLQ " + op + ": " + e);
             }
-            String ledger = http.send(HttpRequest.newBuilder(URI.create(farmUrl + "/admin/ledger?service=" + service)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            for (var e : new com.fasterxml.jackson.databind.ObjectMapper().readTree(ledger).path("entries")) {
+            String ledger = http.send(
+                            HttpRequest.newBuilder(URI.create(farmUrl + "/admin/ledger?service=" + service))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            for (var e : new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(ledger)
+                    .path("entries")) {
                 if (op.equals(e.path("op_id").asText())) System.out.println("LEDGER " + op + ": " + e);
             }
         }
-        try (var logs = java.nio.file.Files.list(data)) {
-            for (Path f : logs.filter(f -> f.getFileName().toString().startsWith("aam-")).toList()) {
-                java.nio.file.Files.copy(f, Path.of(System.getProperty("java.io.tmpdir"), "crash-" + f.getFileName()),
-                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        try (var logs = Files.list(data)) {
+            for (Path f : logs.filter(f -> f.getFileName().toString().startsWith("aam-"))
+                    .toList()) {
+                Files.copy(
+                        f,
+                        Path.of(System.getProperty("java.io.tmpdir"), "crash-" + f.getFileName()),
+                        StandardCopyOption.REPLACE_EXISTING);
             }
         }
     }

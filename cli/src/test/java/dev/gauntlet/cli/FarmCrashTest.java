@@ -40,14 +40,32 @@ class FarmCrashTest {
 
     Process startFarm(int port) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.gauntlet.cli.GauntletCli", "farm",
-                "--port", Integer.toString(port), "--data", dir.resolve("farm").toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("farm-" + System.nanoTime() + ".log").toFile()).start();
+        return new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "dev.gauntlet.cli.GauntletCli",
+                        "farm",
+                        "--port",
+                        Integer.toString(port),
+                        "--data",
+                        dir.resolve("farm").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(
+                        dir.resolve("farm-" + System.nanoTime() + ".log").toFile())
+                .start();
     }
 
     static void awaitUp(HttpClient http, String url) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() ->
-                http.send(HttpRequest.newBuilder(URI.create(url + "/admin/status")).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
+                .until(() -> http.send(
+                                        HttpRequest.newBuilder(URI.create(url + "/admin/status"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .statusCode()
+                        == 200);
     }
 
     static final int PER_CONNECTOR = CrashDurabilityTest.PER_CONNECTOR;
@@ -63,7 +81,11 @@ class FarmCrashTest {
             awaitUp(http, farmUrl);
             FarmControl control = new FarmControl(farmUrl, http);
             control.chaos("storm", List.of());
-            try (AamServer aam = AamServer.start(AamConfig.builder().port(0).farmUrl(farmUrl).dataDir(dir.resolve("aam")).build())) {
+            try (AamServer aam = AamServer.start(AamConfig.builder()
+                    .port(0)
+                    .farmUrl(farmUrl)
+                    .dataDir(dir.resolve("aam"))
+                    .build())) {
                 String aamUrl = "http://127.0.0.1:" + aam.port();
                 RunTarget target = Targets.aam(aamUrl, http);
                 var intents = new ConcurrentLinkedQueue<IntendedWrite>();
@@ -74,19 +96,31 @@ class FarmCrashTest {
                 first.destroyForcibly().waitFor();
                 second = startFarm(port);
                 awaitUp(http, farmUrl);
-                String status = http.send(HttpRequest.newBuilder(URI.create(farmUrl + "/admin/status")).build(), HttpResponse.BodyHandlers.ofString()).body();
-                assertThat(status).as("the restarted farm says what it restored").contains("ledger_entries");
-                assertThat(ledgerTotal(http, farmUrl)).as("the ledger written before the kill is back").isGreaterThanOrEqualTo(ledgerBefore);
+                String status = http.send(
+                                HttpRequest.newBuilder(URI.create(farmUrl + "/admin/status"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body();
+                assertThat(status)
+                        .as("the restarted farm says what it restored")
+                        .contains("ledger_entries");
+                assertThat(ledgerTotal(http, farmUrl))
+                        .as("the ledger written before the kill is back")
+                        .isGreaterThanOrEqualTo(ledgerBefore);
                 for (Thread t : threads) t.join(Duration.ofSeconds(120));
 
                 control.chaos("calm", List.of());
                 var probe = target.probe();
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> probe.dlqBacklog() == 0);
+                await().atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(500))
+                        .until(() -> probe.dlqBacklog() == 0);
                 CheckResult check = new Checker(control.ledger(), probe).check(List.copyOf(intents));
                 System.out.println("farm crash check: " + check);
                 assertThat(intents).hasSize(CrashDurabilityTest.CONNECTORS.size() * PER_CONNECTOR);
                 assertThat(check.lost()).as(check.toString()).isZero();
-                assertThat(check.committed()).as(check.toString()).isEqualTo(CrashDurabilityTest.CONNECTORS.size() * PER_CONNECTOR);
+                assertThat(check.committed())
+                        .as(check.toString())
+                        .isEqualTo(CrashDurabilityTest.CONNECTORS.size() * PER_CONNECTOR);
             }
         } finally {
             first.destroyForcibly();
@@ -95,7 +129,14 @@ class FarmCrashTest {
     }
 
     private static long ledgerTotal(HttpClient http, String farmUrl) throws Exception {
-        String body = http.send(HttpRequest.newBuilder(URI.create(farmUrl + "/admin/ledger?limit=1")).build(), HttpResponse.BodyHandlers.ofString()).body();
-        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).path("total").asLong(-1);
+        String body = http.send(
+                        HttpRequest.newBuilder(URI.create(farmUrl + "/admin/ledger?limit=1"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        return new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(body)
+                .path("total")
+                .asLong(-1);
     }
 }

@@ -29,9 +29,20 @@ class FarmRestartTest {
 
     Process startFarm(int port) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.gauntlet.cli.GauntletCli", "farm",
-                "--port", Integer.toString(port), "--data", data.toString())
-                .redirectErrorStream(true).redirectOutput(data.resolve("farm-" + System.nanoTime() + ".log").toFile()).start();
+        return new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "dev.gauntlet.cli.GauntletCli",
+                        "farm",
+                        "--port",
+                        Integer.toString(port),
+                        "--data",
+                        data.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(
+                        data.resolve("farm-" + System.nanoTime() + ".log").toFile())
+                .start();
     }
 
     @Test
@@ -45,10 +56,14 @@ class FarmRestartTest {
                 awaitUp(http, url);
                 int answered = 0;
                 for (int i = 0; i < 200; i++) {
-                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/api/stripe/v1/customers"))
-                            .header("Authorization", "Bearer sk_test_gauntlet_4eC39HqLyjWDarjtT1zdp7dc")
-                            .header("Content-Type", "application/x-www-form-urlencoded")
-                            .POST(HttpRequest.BodyPublishers.ofString("name=n" + i + "&metadata[op_id]=op-kill-" + i)).build(), HttpResponse.BodyHandlers.ofString());
+                    HttpResponse<String> r = http.send(
+                            HttpRequest.newBuilder(URI.create(url + "/api/stripe/v1/customers"))
+                                    .header("Authorization", "Bearer sk_test_gauntlet_4eC39HqLyjWDarjtT1zdp7dc")
+                                    .header("Content-Type", "application/x-www-form-urlencoded")
+                                    .POST(HttpRequest.BodyPublishers.ofString(
+                                            "name=n" + i + "&metadata[op_id]=op-kill-" + i))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
                     if (r.statusCode() == 200) answered++;
                 }
                 assertThat(answered).isEqualTo(200);
@@ -56,12 +71,20 @@ class FarmRestartTest {
 
                 second = startFarm(port);
                 awaitUp(http, url);
-                JsonNode ledger = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(url + "/admin/ledger?service=stripe_mock")).build(),
-                        HttpResponse.BodyHandlers.ofString()).body());
+                JsonNode ledger = JSON.readTree(http.send(
+                                HttpRequest.newBuilder(URI.create(url + "/admin/ledger?service=stripe_mock"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body());
                 assertThat(ledger.path("total").asInt()).isEqualTo(200);
                 assertThat(ledger.path("duplicates").asInt()).isZero();
-                JsonNode status = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(url + "/admin/status")).build(), HttpResponse.BodyHandlers.ofString()).body());
-                assertThat(status.at("/ground_truth/restored/ledger_entries").asInt()).isEqualTo(200);
+                JsonNode status = JSON.readTree(http.send(
+                                HttpRequest.newBuilder(URI.create(url + "/admin/status"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body());
+                assertThat(status.at("/ground_truth/restored/ledger_entries").asInt())
+                        .isEqualTo(200);
             } finally {
                 first.destroyForcibly();
                 if (second != null) second.destroyForcibly().waitFor();
@@ -72,16 +95,35 @@ class FarmRestartTest {
     @Test
     void shouldGiveTheFarmItsDataFolderFromFarmAndFromUp() {
         CommandLine cli = GauntletCli.commandLine();
-        FarmCommand farm = (FarmCommand) cli.parseArgs("farm", "--data", data.toString()).subcommand().commandSpec().userObject();
+        FarmCommand farm = (FarmCommand) cli.parseArgs("farm", "--data", data.toString())
+                .subcommand()
+                .commandSpec()
+                .userObject();
         assertThat(farm.data).isEqualTo(data);
-        assertThat(farm.farm.options.toConfig(farm.spec, "127.0.0.1", 0, farm.data).build().dataDir()).isEqualTo(data);
-        FarmCommand memory = (FarmCommand) GauntletCli.commandLine().parseArgs("farm").subcommand().commandSpec().userObject();
+        assertThat(farm.farm
+                        .options
+                        .toConfig(farm.spec, "127.0.0.1", 0, farm.data)
+                        .build()
+                        .dataDir())
+                .isEqualTo(data);
+        FarmCommand memory = (FarmCommand) GauntletCli.commandLine()
+                .parseArgs("farm")
+                .subcommand()
+                .commandSpec()
+                .userObject();
         assertThat(memory.data).isNull();
         assertThat(CliRun.of("farm", "--help").out()).contains("--data");
     }
 
     private static void awaitUp(HttpClient http, String url) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() ->
-                http.send(HttpRequest.newBuilder(URI.create(url + "/admin/status")).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
+                .until(() -> http.send(
+                                        HttpRequest.newBuilder(URI.create(url + "/admin/status"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .statusCode()
+                        == 200);
     }
 }

@@ -34,7 +34,8 @@ class GauntletCliTest {
 
     @Test
     void shouldRefuseAServicesFolderThatDoesNotExist() {
-        CliRun r = run("farm", "--port", "0", "--services", dir.resolve("missing").toString());
+        CliRun r =
+                run("farm", "--port", "0", "--services", dir.resolve("missing").toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("--services must be an existing folder");
     }
@@ -49,9 +50,12 @@ class GauntletCliTest {
     @Test
     void shouldParseRepeatedServicePorts() {
         CommandLine cli = GauntletCli.commandLine();
-        CommandLine.ParseResult parsed = cli.parseArgs("farm", "--service-port", "stripe_mock=12111", "--service-port", "github_mock=0", "--seed", "9");
+        CommandLine.ParseResult parsed = cli.parseArgs(
+                "farm", "--service-port", "stripe_mock=12111", "--service-port", "github_mock=0", "--seed", "9");
         FarmCommand farm = (FarmCommand) parsed.subcommand().commandSpec().userObject();
-        assertThat(farm.farm.options.servicePorts).containsEntry("stripe_mock", 12111).containsEntry("github_mock", 0);
+        assertThat(farm.farm.options.servicePorts)
+                .containsEntry("stripe_mock", 12111)
+                .containsEntry("github_mock", 0);
         assertThat(farm.farm.options.seed).isEqualTo(9);
     }
 }

@@ -11,8 +11,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ImportCyclesTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev.gauntlet.http", "dev.gauntlet.farm", "dev.gauntlet.mesh", "dev.gauntlet.harness",
-            "dev.gauntlet.server", "dev.gauntlet.cli"})
+    @ValueSource(
+            strings = {
+                "dev.gauntlet.http",
+                "dev.gauntlet.farm",
+                "dev.gauntlet.mesh",
+                "dev.gauntlet.harness",
+                "dev.gauntlet.server",
+                "dev.gauntlet.cli"
+            })
     void shouldHaveNoImportCycleInTheModule(String root) {
         ImportCycles.assertNone(root);
     }

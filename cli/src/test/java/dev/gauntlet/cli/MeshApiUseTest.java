@@ -23,7 +23,8 @@ class MeshApiUseTest {
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("dev.gauntlet.server", "dev.gauntlet.harness", "dev.gauntlet.cli");
         Set<String> exported = MeshModule.exportedPackages();
-        DescribedPredicate<JavaClass> notExported = DescribedPredicate.describe("a mesh class outside the exported packages " + exported,
+        DescribedPredicate<JavaClass> notExported = DescribedPredicate.describe(
+                "a mesh class outside the exported packages " + exported,
                 c -> c.getPackageName().startsWith("dev.gauntlet.mesh") && !exported.contains(c.getPackageName()));
         noClasses().should().dependOnClassesThat(notExported).check(users);
     }

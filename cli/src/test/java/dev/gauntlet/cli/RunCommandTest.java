@@ -4,8 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,21 +55,25 @@ class RunCommandTest {
         CliRun r = run("run", scenario("").toString(), "--report-dir", reports.toString());
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("PASSED", "✓ lost == 0", "✓ duplicates == 0");
-        JsonNode json = new ObjectMapper().readTree(reports.resolve("report.json").toFile());
+        JsonNode json =
+                new ObjectMapper().readTree(reports.resolve("report.json").toFile());
         assertThat(json.get("scenario").asText()).isEqualTo("ten");
         assertThat(json.get("seed").asLong()).isEqualTo(11);
         assertThat(json.at("/totals/logical_ops").asLong()).isBetween(230L, 270L);
         assertThat(Files.readString(reports.resolve("junit.xml"))).contains("tests=\"3\"", "failures=\"0\"");
         assertThat(Files.readString(reports.resolve("report.html"))).contains("<svg");
         // The run's timeline, recorded as the AAM records its runs: a metrics line each second, the phase, the end.
-        var lines = new java.util.ArrayList<JsonNode>();
-        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(
-                new java.util.zip.GZIPInputStream(Files.newInputStream(reports.resolve("timeline.ndjson.gz"))), java.nio.charset.StandardCharsets.UTF_8))) {
+        var lines = new ArrayList<JsonNode>();
+        try (var in = new BufferedReader(new InputStreamReader(
+                new GZIPInputStream(Files.newInputStream(reports.resolve("timeline.ndjson.gz"))),
+                StandardCharsets.UTF_8))) {
             for (String line; (line = in.readLine()) != null; ) lines.add(new ObjectMapper().readTree(line));
         }
         assertThat(lines.stream().filter(l -> l.has("metrics")).count())
-                .as(lines.toString().substring(0, Math.min(600, lines.toString().length()))).isGreaterThanOrEqualTo(8);
-        assertThat(lines.toString()).contains("\"what\":\"phase\"", "\"phase\":\"calm\"", "\"what\":\"finished\"", "\"state\":\"passed\"");
+                .as(lines.toString().substring(0, Math.min(600, lines.toString().length())))
+                .isGreaterThanOrEqualTo(8);
+        assertThat(lines.toString())
+                .contains("\"what\":\"phase\"", "\"phase\":\"calm\"", "\"what\":\"finished\"", "\"state\":\"passed\"");
         // report.html carries it when the UI's report viewer was built; without it (-Dskip.ui) the run says so.
         String html = Files.readString(reports.resolve("report.html"));
         if (html.contains("id=\"gauntlet-timeline-data\"")) assertThat(html).doesNotContain("<!--gauntlet-timeline-->");
@@ -68,11 +82,23 @@ class RunCommandTest {
 
     @Test
     void shouldTurnAFarmGivenByUrlBackToCalmWhenTheRunEnds() throws Exception {
-        try (var farm = dev.gauntlet.farm.FarmServer.start(dev.gauntlet.farm.FarmConfig.builder().host("127.0.0.1").port(0).build())) {
-            CliRun r = run("run", "mild", "--duration", "2s", "--farm-url", farm.url(), "--report-dir", dir.resolve("calm").toString());
+        try (var farm = dev.gauntlet.farm.FarmServer.start(
+                dev.gauntlet.farm.FarmConfig.builder().host("127.0.0.1").port(0).build())) {
+            CliRun r = run(
+                    "run",
+                    "mild",
+                    "--duration",
+                    "2s",
+                    "--farm-url",
+                    farm.url(),
+                    "--report-dir",
+                    dir.resolve("calm").toString());
             assertThat(r.out()).as(r.out() + r.err()).contains("back to calm");
-            var status = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(farm.url() + "/admin/chaos")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            var status = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(farm.url() + "/admin/chaos"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             JsonNode services = new ObjectMapper().readTree(status.body()).path("services");
             assertThat(services.size()).isPositive();
             services.forEach(level -> assertThat(level.asText()).isEqualTo("calm"));
@@ -82,7 +108,13 @@ class RunCommandTest {
     @Test
     void shouldExitOneWhenAThresholdFails() throws Exception {
         Path reports = dir.resolve("failing");
-        CliRun r = run("run", scenario("  - \"p99_ms < 0.001\"\n").toString(), "--duration", "3s", "--report-dir", reports.toString());
+        CliRun r = run(
+                "run",
+                scenario("  - \"p99_ms < 0.001\"\n").toString(),
+                "--duration",
+                "3s",
+                "--report-dir",
+                reports.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).contains("FAILED", "✗ p99_ms < 0.001");
         assertThat(Files.readString(reports.resolve("junit.xml"))).contains("failures=\"1\"");
@@ -91,29 +123,52 @@ class RunCommandTest {
     @Test
     void shouldRunEveryBaselineAfterTheMeshAndReportThemSideBySide() throws Exception {
         Path reports = dir.resolve("compared");
-        CliRun r = run("run", scenario("").toString(), "--duration", "2s", "--compare", "naive,naive-retry", "--report-dir", reports.toString());
+        CliRun r = run(
+                "run",
+                scenario("").toString(),
+                "--duration",
+                "2s",
+                "--compare",
+                "naive,naive-retry",
+                "--report-dir",
+                reports.toString());
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("baseline naive: ", "baseline naive-retry: ", "beside the baselines");
         assertThat(r.out().indexOf("baseline naive: ")).isLessThan(r.out().indexOf("baseline naive-retry: "));
-        String header = r.out().lines().dropWhile(l -> !l.contains("beside the baselines")).skip(1).findFirst().orElseThrow();
+        String header = r.out()
+                .lines()
+                .dropWhile(l -> !l.contains("beside the baselines"))
+                .skip(1)
+                .findFirst()
+                .orElseThrow();
         assertThat(header.strip().split("\\s+")).containsExactly("mesh", "naive", "naive-retry");
 
-        JsonNode json = new ObjectMapper().readTree(reports.resolve("report.json").toFile());
+        JsonNode json =
+                new ObjectMapper().readTree(reports.resolve("report.json").toFile());
         assertThat(json.get("target").asText()).isEqualTo("mesh");
-        assertThat(json.get("baselines").properties()).extracting(java.util.Map.Entry::getKey).containsExactly("naive", "naive-retry");
+        assertThat(json.get("baselines").properties())
+                .extracting(Map.Entry::getKey)
+                .containsExactly("naive", "naive-retry");
         assertThat(json.at("/baselines/naive-retry/target").asText()).isEqualTo("naive-retry");
-        assertThat(json.at("/baselines/naive-retry/seed").asLong()).as("same seed").isEqualTo(11);
-        assertThat(json.at("/baselines/naive-retry/totals/logical_ops").asLong()).as("same workload").isBetween(40L, 60L);
+        assertThat(json.at("/baselines/naive-retry/seed").asLong())
+                .as("same seed")
+                .isEqualTo(11);
+        assertThat(json.at("/baselines/naive-retry/totals/logical_ops").asLong())
+                .as("same workload")
+                .isBetween(40L, 60L);
         assertThat(json.get("baseline")).isEqualTo(json.at("/baselines/naive"));
-        assertThat(Files.readString(reports.resolve("junit.xml"))).contains("gauntlet.ten.baseline.naive\"", "gauntlet.ten.baseline.naive-retry\"");
-        assertThat(Files.readString(reports.resolve("report.html"))).contains("<th>mesh</th><th>naive</th><th>naive-retry</th>");
+        assertThat(Files.readString(reports.resolve("junit.xml")))
+                .contains("gauntlet.ten.baseline.naive\"", "gauntlet.ten.baseline.naive-retry\"");
+        assertThat(Files.readString(reports.resolve("report.html")))
+                .contains("<th>mesh</th><th>naive</th><th>naive-retry</th>");
     }
 
     @Test
     void shouldRefuseAnUnknownBaselineNamingTheAcceptedOnes() {
         CliRun r = run("run", "mild", "--duration", "1s", "--compare", "naive,smart");
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).contains("--compare naive,smart: unknown baseline 'smart'; accepted: naive, naive-retry, naive-keyed");
+        assertThat(r.err())
+                .contains("--compare naive,smart: unknown baseline 'smart'; accepted: naive, naive-retry, naive-keyed");
         CliRun twice = run("run", "mild", "--duration", "1s", "--compare", "naive,naive");
         assertThat(twice.exit()).isEqualTo(2);
         assertThat(twice.err()).contains("baseline 'naive' is named twice");
@@ -130,7 +185,9 @@ class RunCommandTest {
     void shouldRefuseAFarmOrAamThatDoesNotAnswerBeforeAnyLoad() {
         CliRun farm = run("run", "mild", "--duration", "1s", "--farm-url", "http://127.0.0.1:9");
         assertThat(farm.exit()).isEqualTo(2);
-        assertThat(farm.err()).contains("--farm-url http://127.0.0.1:9: cannot reach the farm").doesNotContain("\tat ");
+        assertThat(farm.err())
+                .contains("--farm-url http://127.0.0.1:9: cannot reach the farm")
+                .doesNotContain("\tat ");
         CliRun aam = run("run", "mild", "--duration", "1s", "--aam-url", "http://127.0.0.1:9");
         assertThat(aam.exit()).isEqualTo(2);
         assertThat(aam.err()).contains("--aam-url http://127.0.0.1:9: cannot reach the AAM");
@@ -138,11 +195,17 @@ class RunCommandTest {
 
     @Test
     void shouldRefuseAMissingOrBrokenConnectorsFileNamingTheField() throws Exception {
-        CliRun missing = run("run", "mild", "--duration", "1s", "--connectors", dir.resolve("nope.yaml").toString());
+        CliRun missing = run(
+                "run",
+                "mild",
+                "--duration",
+                "1s",
+                "--connectors",
+                dir.resolve("nope.yaml").toString());
         assertThat(missing.exit()).isEqualTo(2);
         assertThat(missing.err()).contains("--connectors", "nope.yaml: no such file");
-        java.nio.file.Path broken = java.nio.file.Files.writeString(dir.resolve("broken.yaml"),
-                "connectors:\n  - { id: x, base_url: 'http://h', limit: { burst: 0 } }\n");
+        Path broken = Files.writeString(
+                dir.resolve("broken.yaml"), "connectors:\n  - { id: x, base_url: 'http://h', limit: { burst: 0 } }\n");
         CliRun bad = run("run", "mild", "--duration", "1s", "--connectors", broken.toString());
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err()).contains("connectors[0] (x): limit.burst must be ≥ 1, was 0");
@@ -151,8 +214,9 @@ class RunCommandTest {
     @Test
     void shouldSayInOneLineWhyACommandFailedAtRunTime() {
         // The report folder is a file: the run cannot write its reports.
-        java.nio.file.Path notAFolder = dir.resolve("taken");
-        org.assertj.core.api.Assertions.assertThatCode(() -> java.nio.file.Files.writeString(notAFolder, "x")).doesNotThrowAnyException();
+        Path notAFolder = dir.resolve("taken");
+        org.assertj.core.api.Assertions.assertThatCode(() -> Files.writeString(notAFolder, "x"))
+                .doesNotThrowAnyException();
         CliRun r = run("run", "schema_drift", "--duration", "1s", "--report-dir", notAFolder.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).startsWith("gauntlet run: ").doesNotContain("\tat ");

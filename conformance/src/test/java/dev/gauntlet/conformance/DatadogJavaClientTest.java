@@ -39,7 +39,6 @@ class DatadogJavaClientTest extends VendorClientTest {
     static final String SERVICE = "datadog_mock";
     static final String KEY = "dd-gauntlet-api-key";
 
-
     /** Where the client is pointed: Datadog's {@code name} server variable (host, port and any path) and its key. */
     record Target(String label, String name, String apiKey) {
         @Override
@@ -70,7 +69,8 @@ class DatadogJavaClientTest extends VendorClientTest {
         ApiClient client = new ApiClient();
         client.setServerIndex(1);
         client.setServerVariables(Map.of("name", target.name(), "protocol", "http"));
-        // The farm checks the API key only; Datadog's read endpoints also need an application key, which is sent as set.
+        // The farm checks the API key only; Datadog's read endpoints also need an application key, which is sent as
+        // set.
         client.configureApiKeys(Map.of("apiKeyAuth", target.apiKey(), "appKeyAuth", "dummy-application-key"));
         client.enableRetry(retry);
         client.setConnectTimeout(5_000);
@@ -80,8 +80,12 @@ class DatadogJavaClientTest extends VendorClientTest {
 
     private static MetricPayload gauge(String metric, String opId, double value) {
         long now = Instant.now().getEpochSecond();
-        return new MetricPayload().series(List.of(new MetricSeries().metric(metric).type(MetricIntakeType.GAUGE)
-                .points(List.of(new MetricPoint().timestamp(now).value(value))).tags(List.of("env:conformance", "op_id:" + opId))));
+        return new MetricPayload()
+                .series(List.of(new MetricSeries()
+                        .metric(metric)
+                        .type(MetricIntakeType.GAUGE)
+                        .points(List.of(new MetricPoint().timestamp(now).value(value)))
+                        .tags(List.of("env:conformance", "op_id:" + opId))));
     }
 
     @Order(1)
@@ -101,8 +105,11 @@ class DatadogJavaClientTest extends VendorClientTest {
 
         long now = Instant.now().getEpochSecond();
         MetricsQueryResponse query = v1.queryMetrics(now - 600, now + 60, "avg:" + metric + "{env:conformance}");
-        assertThat(query.getSeries()).extracting(MetricsQueryMetadata::getMetric).contains(metric);
-        assertThat(query.getSeries().getFirst().getPointlist()).anySatisfy(p -> assertThat(p.get(1)).isEqualTo(42.5));
+        assertThat(query.getSeries())
+                .extracting(MetricsQueryMetadata::getMetric)
+                .contains(metric);
+        assertThat(query.getSeries().getFirst().getPointlist())
+                .anySatisfy(p -> assertThat(p.get(1)).isEqualTo(42.5));
 
         assertThat(v1.listActiveMetrics(now - 3_600).getMetrics()).isNotEmpty().contains(metric);
 
@@ -116,10 +123,13 @@ class DatadogJavaClientTest extends VendorClientTest {
     @Test
     void shouldRetryA503AsTheClientsRetryConfigSays() throws ApiException {
         String opId = "conf-dd-503-" + UUID.randomUUID();
-        rig.script(Map.of("service", SERVICE, "type", "server_error", "status", 503, "method", "POST", "path", "/api/v2/series"));
+        rig.script(Map.of(
+                "service", SERVICE, "type", "server_error", "status", 503, "method", "POST", "path", "/api/v2/series"));
         long before = rig.requests(SERVICE);
 
-        new com.datadog.api.client.v2.api.MetricsApi(client(targets().findFirst().orElseThrow(), true)).submitMetrics(gauge("conformance.retry", opId, 1));
+        new com.datadog.api.client.v2.api.MetricsApi(
+                        client(targets().findFirst().orElseThrow(), true))
+                .submitMetrics(gauge("conformance.retry", opId, 1));
 
         assertThat(rig.requests(SERVICE) - before).isEqualTo(2);
         assertCommits(opId, 1);
@@ -132,7 +142,9 @@ class DatadogJavaClientTest extends VendorClientTest {
         rig.script(Map.of("service", SERVICE, "type", "rate_limit", "method", "POST", "path", "/api/v2/series"));
         long before = rig.requests(SERVICE);
 
-        new com.datadog.api.client.v2.api.MetricsApi(client(targets().findFirst().orElseThrow(), true)).submitMetrics(gauge("conformance.retry", opId, 1));
+        new com.datadog.api.client.v2.api.MetricsApi(
+                        client(targets().findFirst().orElseThrow(), true))
+                .submitMetrics(gauge("conformance.retry", opId, 1));
 
         assertThat(rig.requests(SERVICE) - before).isEqualTo(2);
         assertCommits(opId, 1);
@@ -147,10 +159,12 @@ class DatadogJavaClientTest extends VendorClientTest {
     @Test
     void shouldSubmitTwiceWhenTheJdkResendsAPostWhoseConnectionClosedAfterTheCommit() throws ApiException {
         String opId = "conf-dd-close-" + UUID.randomUUID();
-        rig.script(Map.of("service", SERVICE, "type", "close", "after_commit", true, "method", "POST", "path", "/api/v2/series"));
+        rig.script(Map.of(
+                "service", SERVICE, "type", "close", "after_commit", true, "method", "POST", "path", "/api/v2/series"));
         long before = rig.requests(SERVICE);
 
-        IntakePayloadAccepted accepted = new com.datadog.api.client.v2.api.MetricsApi(client(targets().findFirst().orElseThrow(), true))
+        IntakePayloadAccepted accepted = new com.datadog.api.client.v2.api.MetricsApi(
+                        client(targets().findFirst().orElseThrow(), true))
                 .submitMetrics(gauge("conformance.close", opId, 1));
 
         assertThat(accepted.getErrors()).isEmpty();
@@ -168,7 +182,8 @@ class DatadogJavaClientTest extends VendorClientTest {
         String run = "conf-dd-storm-" + UUID.randomUUID().toString().substring(0, 8);
         int writes = 10;
         long mark = rig.faultMark(SERVICE);
-        var v2 = new com.datadog.api.client.v2.api.MetricsApi(client(targets().findFirst().orElseThrow(), true));
+        var v2 = new com.datadog.api.client.v2.api.MetricsApi(
+                client(targets().findFirst().orElseThrow(), true));
         int succeeded = 0;
         int failed = 0;
         rig.chaos(SERVICE, "storm");
@@ -178,16 +193,18 @@ class DatadogJavaClientTest extends VendorClientTest {
                     v2.submitMetrics(gauge("conformance.storm", run + "-" + i, i));
                     succeeded++;
                 } catch (ApiException | RuntimeException e) {
-                    failed++;  // a socket fault: the client's retry covers answers (429, 5xx) only
+                    failed++; // a socket fault: the client's retry covers answers (429, 5xx) only
                 }
             }
         } finally {
             rig.chaos(SERVICE, "calm");
         }
         List<JsonNode> ledger = rig.ledgerEntries(SERVICE, run);
-        long duplicates = ledger.stream().filter(e -> e.path("commits").asInt() > 1).count();
-        Rig.report(String.format("datadog-api-client-java at storm (reported, Datadog has no idempotency key): %d submissions, %d succeeded, "
-                + "%d failed at the client; the ledger holds %d of them, %d committed more than once; faults met: %s",
+        long duplicates =
+                ledger.stream().filter(e -> e.path("commits").asInt() > 1).count();
+        Rig.report(String.format(
+                "datadog-api-client-java at storm (reported, Datadog has no idempotency key): %d submissions, %d succeeded, "
+                        + "%d failed at the client; the ledger holds %d of them, %d committed more than once; faults met: %s",
                 writes, succeeded, failed, ledger.size(), duplicates, rig.faultsSince(SERVICE, mark)));
         assertThat(succeeded + failed).isEqualTo(writes);
     }

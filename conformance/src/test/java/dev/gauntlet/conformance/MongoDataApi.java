@@ -35,7 +35,11 @@ final class MongoDataApi implements AutoCloseable {
         body.put("database", "gauntlet");
         body.put("collection", collection);
         body.putAll(rest);
-        JsonHttp.Answer a = http.send("POST", endpoint + "/action/" + action, Map.of("apiKey", apiKey, "Content-Type", "application/json"), body);
+        JsonHttp.Answer a = http.send(
+                "POST",
+                endpoint + "/action/" + action,
+                Map.of("apiKey", apiKey, "Content-Type", "application/json"),
+                body);
         if (!a.ok()) throw new DataApiError(a);
         return a.json();
     }

@@ -23,7 +23,6 @@ class MongoDataApiTest extends VendorClientTest {
     static final String KEY = "mdb-gauntlet-key";
     static final String APP = "/app/data-gauntlet/endpoint/data/v1";
 
-
     record Target(String name, String endpoint, String apiKey) {
         @Override
         public String toString() {
@@ -48,20 +47,30 @@ class MongoDataApiTest extends VendorClientTest {
     @MethodSource("targets")
     void shouldRunTheDocumentedActionsWhenOnlyTheUrlChanges(Target target) throws IOException {
         try (MongoDataApi mongo = new MongoDataApi(target.endpoint(), target.apiKey(), Duration.ofSeconds(5))) {
-            JsonNode found = mongo.action("find", "accounts", Map.of("filter", Map.of("revenue", Map.of("$gte", 0)),
-                    "sort", Map.of("revenue", -1), "limit", 5));
+            JsonNode found = mongo.action(
+                    "find",
+                    "accounts",
+                    Map.of("filter", Map.of("revenue", Map.of("$gte", 0)), "sort", Map.of("revenue", -1), "limit", 5));
             assertThat(found.path("documents")).hasSize(5);
             double first = found.path("documents").get(0).path("revenue").asDouble();
-            assertThat(found.path("documents").get(4).path("revenue").asDouble()).isLessThanOrEqualTo(first);
+            assertThat(found.path("documents").get(4).path("revenue").asDouble())
+                    .isLessThanOrEqualTo(first);
 
             String ext = "conf-mdb-" + UUID.randomUUID();
-            JsonNode inserted = mongo.action("insertOne", "accounts", Map.of("document", Map.of("name", "Conformance", "external_id", ext)));
+            JsonNode inserted = mongo.action(
+                    "insertOne", "accounts", Map.of("document", Map.of("name", "Conformance", "external_id", ext)));
             assertThat(inserted.path("insertedId").asText()).isNotBlank();
             JsonNode one = mongo.action("findOne", "accounts", Map.of("filter", Map.of("external_id", ext)));
             assertThat(one.path("document").path("name").asText()).isEqualTo("Conformance");
 
             String upserted = "conf-mdb-upsert-" + UUID.randomUUID();
-            Map<String, Object> upsert = Map.of("filter", Map.of("external_id", upserted), "update", Map.of("$set", Map.of("name", "Upserted")), "upsert", true);
+            Map<String, Object> upsert = Map.of(
+                    "filter",
+                    Map.of("external_id", upserted),
+                    "update",
+                    Map.of("$set", Map.of("name", "Upserted")),
+                    "upsert",
+                    true);
             JsonNode created = mongo.action("updateOne", "accounts", upsert);
             assertThat(created.path("matchedCount").asInt()).isZero();
             assertThat(created.path("upsertedId").asText()).isNotBlank();
@@ -71,7 +80,10 @@ class MongoDataApiTest extends VendorClientTest {
 
             JsonNode deleted = mongo.action("deleteOne", "accounts", Map.of("filter", Map.of("external_id", ext)));
             assertThat(deleted.path("deletedCount").asInt()).isEqualTo(1);
-            assertThat(mongo.action("findOne", "accounts", Map.of("filter", Map.of("external_id", ext))).path("document").isNull()).isTrue();
+            assertThat(mongo.action("findOne", "accounts", Map.of("filter", Map.of("external_id", ext)))
+                            .path("document")
+                            .isNull())
+                    .isTrue();
             assertCommits(upserted, 1);
         }
     }
@@ -84,29 +96,41 @@ class MongoDataApiTest extends VendorClientTest {
         long mark = rig.faultMark(SERVICE);
         int resends = 0;
         rig.chaos(SERVICE, "storm");
-        // Short: the farm answers in milliseconds, so a hung or slowed answer is given up soon and the upsert sent again.
-        try (MongoDataApi mongo = new MongoDataApi(targets().findFirst().orElseThrow().endpoint(), KEY, Duration.ofSeconds(2))) {
+        // Short: the farm answers in milliseconds, so a hung or slowed answer is given up soon and the upsert sent
+        // again.
+        try (MongoDataApi mongo =
+                new MongoDataApi(targets().findFirst().orElseThrow().endpoint(), KEY, Duration.ofSeconds(2))) {
             for (int i = 0; i < writes; i++) resends += upsertUntilDone(mongo, run + "-" + i);
         } finally {
             rig.chaos(SERVICE, "calm");
         }
         assertEachCommittedOnce(run, writes);
-        Rig.report(String.format("mongodb data api (documented calls) at storm: %d updateOne upserts on external_id, each committed once "
-                + "(asserted) after %d resends by the application; faults met: %s", writes, resends, rig.faultsSince(SERVICE, mark)));
+        Rig.report(String.format(
+                "mongodb data api (documented calls) at storm: %d updateOne upserts on external_id, each committed once "
+                        + "(asserted) after %d resends by the application; faults met: %s",
+                writes, resends, rig.faultsSince(SERVICE, mark)));
     }
 
     private static int upsertUntilDone(MongoDataApi mongo, String ext) throws Exception {
         IOException last = null;
         for (int attempt = 0; attempt < 10; attempt++) {
             try {
-                mongo.action("updateOne", "accounts", Map.of("filter", Map.of("external_id", ext),
-                        "update", Map.of("$set", Map.of("name", "Storm " + ext)), "upsert", true));
+                mongo.action(
+                        "updateOne",
+                        "accounts",
+                        Map.of(
+                                "filter",
+                                Map.of("external_id", ext),
+                                "update",
+                                Map.of("$set", Map.of("name", "Storm " + ext)),
+                                "upsert",
+                                true));
                 return attempt;
             } catch (MongoDataApi.DataApiError e) {
                 last = e;
                 if (e.status < 500 && e.status != 429) throw e;
             } catch (IOException e) {
-                last = e;  // reset, closed, cut short or timed out: the upsert is safe to send again
+                last = e; // reset, closed, cut short or timed out: the upsert is safe to send again
             }
             Thread.sleep(20L * (attempt + 1));
         }

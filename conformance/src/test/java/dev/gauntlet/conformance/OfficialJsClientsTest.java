@@ -31,18 +31,24 @@ class OfficialJsClientsTest {
 
     /** Bounds on the child processes: an install from the registry, and the whole node:test run. */
     static final Duration INSTALL = Duration.ofMinutes(3);
+
     static final Duration RUN = Duration.ofMinutes(3);
 
     @TempDir
     static Path data;
+
     Rig rig;
     Path js;
 
     @BeforeAll
     void start() {
-        assumeThat(Boolean.getBoolean("skip.js")).as("-Dskip.ui=true (or -Dskip.js=true) skips the JavaScript clients: no Node.js needed").isFalse();
+        assumeThat(Boolean.getBoolean("skip.js"))
+                .as("-Dskip.ui=true (or -Dskip.js=true) skips the JavaScript clients: no Node.js needed")
+                .isFalse();
         js = Path.of(System.getProperty("conformance.js.dir", "js")).toAbsolutePath();
-        assertThat(js.resolve("package-lock.json")).as("the conformance suite's npm packages").exists();
+        assertThat(js.resolve("package-lock.json"))
+                .as("the conformance suite's npm packages")
+                .exists();
         rig = new Rig(data);
     }
 
@@ -53,7 +59,9 @@ class OfficialJsClientsTest {
 
     @Test
     void shouldPassEveryNodeTestOfTheOfficialJavaScriptClients() throws Exception {
-        assertThat(run(List.of("node", "scripts/ensure-deps.mjs"), Map.of(), INSTALL)).as("npm ci of conformance/js").isZero();
+        assertThat(run(List.of("node", "scripts/ensure-deps.mjs"), Map.of(), INSTALL))
+                .as("npm ci of conformance/js")
+                .isZero();
 
         Map<String, String> env = new LinkedHashMap<>();
         env.put("GAUNTLET_FARM_URL", rig.farm.url());
@@ -63,22 +71,37 @@ class OfficialJsClientsTest {
         env.put("GAUNTLET_SERVICE_PORTS", Rig.JSON.writeValueAsString(ports));
         env.put("GAUNTLET_CONFORMANCE_REPORT", Rig.reportFile().toString());
 
-        assertThat(run(List.of("node", "--disable-warning=ExperimentalWarning", "--test", "--test-concurrency=2", "--test-reporter=spec"), env, RUN)).as("node --test in conformance/js").isZero();
+        assertThat(run(
+                        List.of(
+                                "node",
+                                "--disable-warning=ExperimentalWarning",
+                                "--test",
+                                "--test-concurrency=2",
+                                "--test-reporter=spec"),
+                        env,
+                        RUN))
+                .as("node --test in conformance/js")
+                .isZero();
     }
 
     /** Runs a command in conformance/js, streaming its output line by line; its exit code, or a failure past the bound. */
-    private int run(List<String> command, Map<String, String> env, Duration bound) throws IOException, InterruptedException {
+    private int run(List<String> command, Map<String, String> env, Duration bound)
+            throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command).directory(js.toFile()).redirectErrorStream(true);
         pb.environment().putAll(env);
         Process p;
         try {
             p = pb.start();
         } catch (IOException e) {
-            throw new AssertionError("cannot run " + command.getFirst() + ": the JavaScript clients need Node.js 20+ and npm on the PATH "
-                    + "(or build with -Dskip.ui=true to skip them with the UI)", e);
+            throw new AssertionError(
+                    "cannot run " + command.getFirst()
+                            + ": the JavaScript clients need Node.js 20+ and npm on the PATH "
+                            + "(or build with -Dskip.ui=true to skip them with the UI)",
+                    e);
         }
         Thread pump = Thread.ofVirtual().start(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader r =
+                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) System.out.println("js | " + line);
             } catch (IOException ignored) {
                 // the process went away; its exit code says how

@@ -30,20 +30,29 @@ import java.util.TreeMap;
 final class Rig implements AutoCloseable {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    static final List<String> SERVICES = List.of("salesforce_mock", "mongodb_mock", "stripe_mock", "github_mock", "supabase_mock", "datadog_mock");
+    static final List<String> SERVICES =
+            List.of("salesforce_mock", "mongodb_mock", "stripe_mock", "github_mock", "supabase_mock", "datadog_mock");
 
     private static boolean reportStarted;
 
     final FarmServer farm;
     final AamServer aam;
-    private final HttpClient admin = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient admin = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     Rig(Path data) {
         FarmConfig.Builder farmConfig = FarmConfig.builder().host("127.0.0.1").port(0);
         for (String s : SERVICES) farmConfig.servicePort(s, 0);
         this.farm = FarmServer.start(farmConfig.build());
-        this.aam = AamServer.start(AamConfig.builder().host("127.0.0.1").port(0).farmUrl(farm.url()).dataDir(data)
-                .proxyPort("stripe_mock", 0).build());
+        this.aam = AamServer.start(AamConfig.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .farmUrl(farm.url())
+                .dataDir(data)
+                .proxyPort("stripe_mock", 0)
+                .build());
     }
 
     /** The farm's own URL of a service: its base path on the farm's port, e.g. http://127.0.0.1:p/api/stripe. */
@@ -77,12 +86,14 @@ final class Rig implements AutoCloseable {
     }
 
     void clearScript() {
-        adminSend(HttpRequest.newBuilder(URI.create(farm.url() + "/admin/faults/script")).DELETE());
+        adminSend(HttpRequest.newBuilder(URI.create(farm.url() + "/admin/faults/script"))
+                .DELETE());
     }
 
     /** The farm's ledger for one service: every committed write with its op id and commit count. */
     JsonNode ledger(String service) {
-        return adminSend(HttpRequest.newBuilder(URI.create(farm.url() + "/admin/ledger?service=" + service)).GET());
+        return adminSend(HttpRequest.newBuilder(URI.create(farm.url() + "/admin/ledger?service=" + service))
+                .GET());
     }
 
     /** The ledger entries whose op id starts with a prefix (each test names its writes' op ids with one). */
@@ -96,7 +107,9 @@ final class Rig implements AutoCloseable {
 
     /** How many requests a service has received (GET /admin/status), to count a client's attempts exactly. */
     long requests(String service) {
-        for (JsonNode s : adminSend(HttpRequest.newBuilder(URI.create(farm.url() + "/admin/status")).GET()).path("services")) {
+        for (JsonNode s : adminSend(HttpRequest.newBuilder(URI.create(farm.url() + "/admin/status"))
+                        .GET())
+                .path("services")) {
             if (s.path("id").asText().equals(service)) return s.path("requests").asLong();
         }
         throw new AssertionError("no service " + service + " in the farm's status");
@@ -105,7 +118,8 @@ final class Rig implements AutoCloseable {
     /** Where a service's fault log ends now: the sequence number of its newest entry (0 while it is empty). */
     long faultMark(String service) {
         long mark = 0;
-        for (JsonNode e : faultsAfter(service, 0)) mark = Math.max(mark, e.path("seq").asLong());
+        for (JsonNode e : faultsAfter(service, 0))
+            mark = Math.max(mark, e.path("seq").asLong());
         return mark;
     }
 
@@ -113,13 +127,18 @@ final class Rig implements AutoCloseable {
     Map<String, Integer> faultsSince(String service, long mark) {
         Map<String, Integer> out = new TreeMap<>();
         for (JsonNode e : faultsAfter(service, mark)) {
-            out.merge(e.path("type").asText() + (e.path("after_commit").asBoolean() ? " after commit" : ""), 1, Integer::sum);
+            out.merge(
+                    e.path("type").asText() + (e.path("after_commit").asBoolean() ? " after commit" : ""),
+                    1,
+                    Integer::sum);
         }
         return out;
     }
 
     private JsonNode faultsAfter(String service, long mark) {
-        return adminSend(HttpRequest.newBuilder(URI.create(farm.url() + "/admin/faults?service=" + service + "&after=" + mark + "&limit=100000")).GET())
+        return adminSend(HttpRequest.newBuilder(URI.create(
+                                farm.url() + "/admin/faults?service=" + service + "&after=" + mark + "&limit=100000"))
+                        .GET())
                 .path("entries");
     }
 
@@ -130,7 +149,8 @@ final class Rig implements AutoCloseable {
     static synchronized void report(String line) {
         System.out.println("conformance: " + line);
         try {
-            Files.writeString(reportFile(), line + System.lineSeparator(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    reportFile(), line + System.lineSeparator(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -138,7 +158,8 @@ final class Rig implements AutoCloseable {
 
     /** The report file, emptied the first time this test run asks for it (the JavaScript clients append to it too). */
     static synchronized Path reportFile() {
-        Path file = Path.of(System.getProperty("conformance.report", "target/conformance-report.txt")).toAbsolutePath();
+        Path file = Path.of(System.getProperty("conformance.report", "target/conformance-report.txt"))
+                .toAbsolutePath();
         if (!reportStarted) {
             try {
                 Files.createDirectories(file.getParent());
@@ -153,7 +174,8 @@ final class Rig implements AutoCloseable {
 
     JsonNode adminPost(String path, Object body) {
         try {
-            return adminSend(HttpRequest.newBuilder(URI.create(farm.url() + path)).header("Content-Type", "application/json")
+            return adminSend(HttpRequest.newBuilder(URI.create(farm.url() + path))
+                    .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -162,8 +184,11 @@ final class Rig implements AutoCloseable {
 
     private JsonNode adminSend(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> r = admin.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() >= 300) throw new AssertionError("farm admin " + r.request().uri() + " answered " + r.statusCode() + ": " + r.body());
+            HttpResponse<String> r =
+                    admin.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() >= 300)
+                throw new AssertionError(
+                        "farm admin " + r.request().uri() + " answered " + r.statusCode() + ": " + r.body());
             return JSON.readTree(r.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

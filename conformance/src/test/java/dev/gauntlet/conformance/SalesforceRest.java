@@ -1,5 +1,6 @@
 package dev.gauntlet.conformance;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -7,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Salesforce's documented REST API calls with the JDK's HttpClient. Salesforce publishes no official client library
@@ -34,8 +34,13 @@ final class SalesforceRest implements AutoCloseable {
 
     /** OAuth 2.0 Client Credentials Flow: {@code POST <my domain>/services/oauth2/token}. */
     void login(String loginUrl, String clientId, String clientSecret) throws IOException {
-        String form = "grant_type=client_credentials&client_id=" + enc(clientId) + "&client_secret=" + enc(clientSecret);
-        JsonHttp.Answer a = http.send("POST", loginUrl + "/services/oauth2/token", Map.of("Content-Type", "application/x-www-form-urlencoded"), form);
+        String form =
+                "grant_type=client_credentials&client_id=" + enc(clientId) + "&client_secret=" + enc(clientSecret);
+        JsonHttp.Answer a = http.send(
+                "POST",
+                loginUrl + "/services/oauth2/token",
+                Map.of("Content-Type", "application/x-www-form-urlencoded"),
+                form);
         if (!a.ok()) throw new SalesforceError(a);
         instanceUrl = a.json().path("instance_url").asText();
         accessToken = a.json().path("access_token").asText();
@@ -48,7 +53,8 @@ final class SalesforceRest implements AutoCloseable {
     /** Every record of a SOQL query: the first batch, then each {@code nextRecordsUrl} on the instance until done. */
     List<JsonNode> queryAll(String soql, int batchSize) throws IOException {
         List<JsonNode> records = new ArrayList<>();
-        Map<String, String> headers = Map.of("Authorization", "Bearer " + accessToken, "Sforce-Query-Options", "batchSize=" + batchSize);
+        Map<String, String> headers =
+                Map.of("Authorization", "Bearer " + accessToken, "Sforce-Query-Options", "batchSize=" + batchSize);
         JsonHttp.Answer a = http.send("GET", instanceUrl + VERSION + "/query?q=" + enc(soql), headers, null);
         while (true) {
             if (!a.ok()) throw new SalesforceError(a);
@@ -79,7 +85,8 @@ final class SalesforceRest implements AutoCloseable {
     }
 
     private JsonHttp.Answer call(String method, String path, Object body) throws IOException {
-        JsonHttp.Answer a = http.send(method, instanceUrl + path, Map.of("Authorization", "Bearer " + accessToken), body);
+        JsonHttp.Answer a =
+                http.send(method, instanceUrl + path, Map.of("Authorization", "Bearer " + accessToken), body);
         if (!a.ok()) throw new SalesforceError(a);
         return a;
     }

@@ -21,7 +21,6 @@ class SalesforceRestTest extends VendorClientTest {
 
     static final String SERVICE = "salesforce_mock";
 
-
     /** How a client reaches Salesforce: it logs in at a login URL, or (behind the proxy) is handed an instance. */
     record Target(String name, String loginUrl, String proxiedInstance) {
         @Override
@@ -55,10 +54,15 @@ class SalesforceRestTest extends VendorClientTest {
         try (SalesforceRest sf = target.connect()) {
             List<JsonNode> accounts = sf.queryAll("SELECT Id, Name FROM Account", 200);
             assertThat(accounts).as("every batch through nextRecordsUrl").hasSizeGreaterThanOrEqualTo(1_000);
-            assertThat(accounts.stream().map(a -> a.path("Id").asText()).distinct().count()).isEqualTo(accounts.size());
+            assertThat(accounts.stream()
+                            .map(a -> a.path("Id").asText())
+                            .distinct()
+                            .count())
+                    .isEqualTo(accounts.size());
 
             String run = UUID.randomUUID().toString();
-            String id = sf.create("Account", Map.of("Name", "Conformance " + run, "External_Id__c", "conf-sf-create-" + run));
+            String id = sf.create(
+                    "Account", Map.of("Name", "Conformance " + run, "External_Id__c", "conf-sf-create-" + run));
             assertThat(id).startsWith("001");
             assertThat(sf.get("Account", id).path("Name").asText()).isEqualTo("Conformance " + run);
             sf.update("Account", id, Map.of("Name", "Conformance updated"));
@@ -71,10 +75,13 @@ class SalesforceRestTest extends VendorClientTest {
             JsonHttp.Answer again = sf.upsert("Account", "External_Id__c", ext, Map.of("Name", "Upserted again"));
             assertThat(again.status()).isEqualTo(200);
             assertThat(again.json().path("created").asBoolean()).isFalse();
-            assertThat(again.json().path("id").asText()).isEqualTo(first.json().path("id").asText());
+            assertThat(again.json().path("id").asText())
+                    .isEqualTo(first.json().path("id").asText());
         }
-        assertThat(rig.ledgerEntries(SERVICE, "conf-sf-upsert-")).isNotEmpty()
-                .allSatisfy(e -> assertThat(e.path("commits").asInt()).as(e.toString()).isEqualTo(1));
+        assertThat(rig.ledgerEntries(SERVICE, "conf-sf-upsert-"))
+                .isNotEmpty()
+                .allSatisfy(e ->
+                        assertThat(e.path("commits").asInt()).as(e.toString()).isEqualTo(1));
     }
 
     /**
@@ -95,8 +102,10 @@ class SalesforceRestTest extends VendorClientTest {
             rig.chaos(SERVICE, "calm");
         }
         assertEachCommittedOnce(run, writes);
-        Rig.report(String.format("salesforce REST (documented calls) at storm: %d upserts by External_Id__c, each committed once (asserted) "
-                + "after %d resends by the application; faults met: %s", writes, resends, rig.faultsSince(SERVICE, mark)));
+        Rig.report(String.format(
+                "salesforce REST (documented calls) at storm: %d upserts by External_Id__c, each committed once (asserted) "
+                        + "after %d resends by the application; faults met: %s",
+                writes, resends, rig.faultsSince(SERVICE, mark)));
     }
 
     /** One upsert, resent after any failure (at most 10 times); a login first and after a 401. Returns the resends. */
@@ -112,7 +121,7 @@ class SalesforceRestTest extends VendorClientTest {
                 if (e.status == 401) sf.login(target.loginUrl(), "gauntlet", "gauntlet-secret");
                 else if (e.status < 500 && !"REQUEST_LIMIT_EXCEEDED".equals(e.errorCode)) throw e;
             } catch (IOException e) {
-                last = e;  // reset, closed, cut short or timed out: the upsert is safe to send again
+                last = e; // reset, closed, cut short or timed out: the upsert is safe to send again
             }
             Thread.sleep(20L * (attempt + 1));
         }

@@ -15,6 +15,7 @@ abstract class VendorClientTest {
 
     @TempDir
     Path data;
+
     Rig rig;
 
     /** The farm service (and the AAM connector) this class's client talks to. */
@@ -38,13 +39,17 @@ abstract class VendorClientTest {
 
     /** The ledger holds one entry for this op id, committed this many times (more than once is a duplicate). */
     void assertCommits(String opId, int commits) {
-        assertThat(rig.ledgerEntries(service(), opId)).singleElement()
-                .satisfies(e -> assertThat(e.path("commits").asInt()).as(e.toString()).isEqualTo(commits));
+        assertThat(rig.ledgerEntries(service(), opId))
+                .singleElement()
+                .satisfies(e ->
+                        assertThat(e.path("commits").asInt()).as(e.toString()).isEqualTo(commits));
     }
 
     /** The ledger holds exactly this many writes under an op id prefix, each committed once: no loss, no duplicate. */
     void assertEachCommittedOnce(String opIdPrefix, int writes) {
-        assertThat(rig.ledgerEntries(service(), opIdPrefix)).hasSize(writes)
-                .allSatisfy(e -> assertThat(e.path("commits").asInt()).as(e.toString()).isEqualTo(1));
+        assertThat(rig.ledgerEntries(service(), opIdPrefix))
+                .hasSize(writes)
+                .allSatisfy(e ->
+                        assertThat(e.path("commits").asInt()).as(e.toString()).isEqualTo(1));
     }
 }

@@ -21,9 +21,19 @@ import java.util.Optional;
  * @param processingDeadline how long after its arrival a write may still begin executing (8 s); later it is refused
  *                      with a 503 and never committed, so a client may read a timed-out write back after this bound
  */
-public record FarmConfig(String host, int port, long seed, Path servicesDir, Map<String, Integer> servicePorts,
-                         Path chaosFile, InstantSource clock, Duration watchInterval, boolean builtIns, Path dataDir,
-                         Optional<AccessToken> token, Duration processingDeadline) {
+public record FarmConfig(
+        String host,
+        int port,
+        long seed,
+        Path servicesDir,
+        Map<String, Integer> servicePorts,
+        Path chaosFile,
+        InstantSource clock,
+        Duration watchInterval,
+        boolean builtIns,
+        Path dataDir,
+        Optional<AccessToken> token,
+        Duration processingDeadline) {
 
     /** The default {@link #processingDeadline}: hell's longest processing (5 s) with room to spare. */
     public static final Duration PROCESSING_DEADLINE = Duration.ofSeconds(8);
@@ -57,7 +67,8 @@ public record FarmConfig(String host, int port, long seed, Path servicesDir, Map
         private Optional<AccessToken> token = Optional.empty();
 
         public Builder host(String host) {
-            if (host == null || host.isBlank()) throw new IllegalArgumentException("host must not be blank, was '" + host + "'");
+            if (host == null || host.isBlank())
+                throw new IllegalArgumentException("host must not be blank, was '" + host + "'");
             this.host = host;
             return this;
         }
@@ -88,12 +99,13 @@ public record FarmConfig(String host, int port, long seed, Path servicesDir, Map
         }
 
         public Builder clock(InstantSource clock) {
-            this.clock = java.util.Objects.requireNonNull(clock, "clock");
+            this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
         public Builder watchInterval(Duration interval) {
-            if (interval.isNegative() || interval.isZero()) throw new IllegalArgumentException("watch interval must be > 0, was " + interval);
+            if (interval.isNegative() || interval.isZero())
+                throw new IllegalArgumentException("watch interval must be > 0, was " + interval);
             this.watchInterval = interval;
             return this;
         }
@@ -123,11 +135,24 @@ public record FarmConfig(String host, int port, long seed, Path servicesDir, Map
         }
 
         public FarmConfig build() {
-            return new FarmConfig(host, port, seed, servicesDir, servicePorts, chaosFile, clock, watchInterval, builtIns, dataDir, token, processingDeadline);
+            return new FarmConfig(
+                    host,
+                    port,
+                    seed,
+                    servicesDir,
+                    servicePorts,
+                    chaosFile,
+                    clock,
+                    watchInterval,
+                    builtIns,
+                    dataDir,
+                    token,
+                    processingDeadline);
         }
 
         private static int checkPort(String what, int port) {
-            if (port < 0 || port > 65535) throw new IllegalArgumentException(what + " must be between 0 and 65535, was " + port);
+            if (port < 0 || port > 65535)
+                throw new IllegalArgumentException(what + " must be between 0 and 65535, was " + port);
             return port;
         }
     }

@@ -16,7 +16,16 @@ import dev.gauntlet.http.Refusal;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -35,8 +44,15 @@ import org.slf4j.LoggerFactory;
 public final class FarmServer implements AutoCloseable, AdminHost {
 
     private static final Logger LOG = LoggerFactory.getLogger(FarmServer.class);
-    private static final HandlerType[] METHODS = {HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH,
-            HandlerType.DELETE, HandlerType.HEAD, HandlerType.OPTIONS};
+    private static final HandlerType[] METHODS = {
+        HandlerType.GET,
+        HandlerType.POST,
+        HandlerType.PUT,
+        HandlerType.PATCH,
+        HandlerType.DELETE,
+        HandlerType.HEAD,
+        HandlerType.OPTIONS
+    };
 
     private final FarmConfig config;
     private final Farm farm;
@@ -47,12 +63,13 @@ public final class FarmServer implements AutoCloseable, AdminHost {
     private final ScheduledExecutorService watcher;
     private final BrowserGuard guard;
     private volatile Map<String, Integer> restored;
-    private java.nio.channels.FileLock dataLock;
+    private FileLock dataLock;
     private Javalin app;
 
     private FarmServer(FarmConfig config) {
         this.config = config;
-        ChaosCatalog chaos = config.chaosFile() == null ? ChaosCatalog.builtIn() : ChaosCatalog.load(config.chaosFile());
+        ChaosCatalog chaos =
+                config.chaosFile() == null ? ChaosCatalog.builtIn() : ChaosCatalog.load(config.chaosFile());
         this.farm = new Farm(config.seed(), config.clock(), chaos);
         this.catalog = new ServiceCatalog(farm, config.servicesDir());
         this.pipeline = new ServicePipeline(farm, config.processingDeadline());
@@ -83,7 +100,8 @@ public final class FarmServer implements AutoCloseable, AdminHost {
         if (config.dataDir() != null) restoreGroundTruth(config.dataDir());
         for (String id : config.servicePorts().keySet()) {
             if (farm.service(id) == null) {
-                throw new IllegalArgumentException("--service-port names '" + id + "', which is not a loaded service; loaded: "
+                throw new IllegalArgumentException("--service-port names '" + id
+                        + "', which is not a loaded service; loaded: "
                         + farm.services().stream().map(ServiceRuntime::id).toList());
             }
         }
@@ -113,16 +131,29 @@ public final class FarmServer implements AutoCloseable, AdminHost {
                 if (!dispatch(ctx)) admin.index(ctx);
             });
             // A wildcard, not a named parameter: Javalin URL-decodes named parameters itself (URLDecoder, which throws
-            // on %uD800); the farm decodes paths strictly where it routes them (PathTemplate, a 400 in the vendor's envelope).
+            // on %uD800); the farm decodes paths strictly where it routes them (PathTemplate, a 400 in the vendor's
+            // envelope).
             for (HandlerType method : METHODS) {
                 cfg.routes.addHttpHandler(method, "/*", this::route);
             }
             // The last line of defence: an exception from the farm's own code (a bug, never the client's input) is a
             // 500 that says so, with the stack trace in the log.
             cfg.routes.exception(Exception.class, (e, ctx) -> {
-                LOG.error("farm bug: unexpected {} on {} {} (query '{}'): answered 500", e.getClass().getName(), ctx.method(),
-                        ctx.req().getRequestURI(), ctx.req().getQueryString(), e);
-                Reply.json(500, Map.of("error", "internal_error", "message", "The farm failed on this request (a bug in the farm, logged): " + e)).writeTo(ctx);
+                LOG.error(
+                        "farm bug: unexpected {} on {} {} (query '{}'): answered 500",
+                        e.getClass().getName(),
+                        ctx.method(),
+                        ctx.req().getRequestURI(),
+                        ctx.req().getQueryString(),
+                        e);
+                Reply.json(
+                                500,
+                                Map.of(
+                                        "error",
+                                        "internal_error",
+                                        "message",
+                                        "The farm failed on this request (a bug in the farm, logged): " + e))
+                        .writeTo(ctx);
             });
         });
         app.start();
@@ -130,7 +161,11 @@ public final class FarmServer implements AutoCloseable, AdminHost {
         long every = config.watchInterval().toMillis();
         watcher.scheduleWithFixedDelay(this::rescan, every, every, TimeUnit.MILLISECONDS);
         if (config.dataDir() != null) watcher.scheduleWithFixedDelay(this::syncGroundTruth, 1, 1, TimeUnit.SECONDS);
-        LOG.info("API Farm listening on {} with {} services (seed {})", url(), farm.services().size(), config.seed());
+        LOG.info(
+                "API Farm listening on {} with {} services (seed {})",
+                url(),
+                farm.services().size(),
+                config.seed());
     }
 
     /** The ledger's file under the data folder. */
@@ -143,7 +178,7 @@ public final class FarmServer implements AutoCloseable, AdminHost {
      * they come back from the seed, so when anything was restored the fault log says, per resource, that the restart
      * reset its records (the same entry a reload's reset makes).
      */
-    private void restoreGroundTruth(java.nio.file.Path dir) {
+    private void restoreGroundTruth(Path dir) {
         lockDataDir(dir);
         Journal ledger = Journal.open(dir.resolve(LEDGER_FILE));
         Journal faults = Journal.open(dir.resolve(FAULTS_FILE));
@@ -154,7 +189,10 @@ public final class FarmServer implements AutoCloseable, AdminHost {
             String reason = "farm restarted: records regenerated from seed " + config.seed() + "; ledger (" + entries
                     + " entries) and fault log restored from " + dir;
             for (ServiceRuntime s : farm.services()) {
-                for (String resource : s.stores().keySet()) farm.faults().recordReloadReset(s.id(), resource, reason, config.clock().instant());
+                for (String resource : s.stores().keySet())
+                    farm.faults()
+                            .recordReloadReset(
+                                    s.id(), resource, reason, config.clock().instant());
             }
         }
         LOG.info("ground truth kept in {}: {} ledger entries and {} fault log entries restored", dir, entries, logged);
@@ -164,25 +202,25 @@ public final class FarmServer implements AutoCloseable, AdminHost {
      * Takes the data folder for this farm alone: two farms appending to (and compacting) the same files would lose each
      * other's lines.
      */
-    private void lockDataDir(java.nio.file.Path dir) {
+    private void lockDataDir(Path dir) {
         try {
-            java.nio.file.Files.createDirectories(dir);
-            var channel = java.nio.channels.FileChannel.open(dir.resolve("farm.lock"), java.nio.file.StandardOpenOption.CREATE,
-                    java.nio.file.StandardOpenOption.WRITE);
-            java.nio.channels.FileLock lock;
+            Files.createDirectories(dir);
+            var channel =
+                    FileChannel.open(dir.resolve("farm.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock;
             try {
                 lock = channel.tryLock();
-            } catch (java.nio.channels.OverlappingFileLockException e) {
+            } catch (OverlappingFileLockException e) {
                 lock = null;
             }
             if (lock == null) {
                 channel.close();
-                throw new IllegalArgumentException("--data " + dir + " is in use by another farm (" + dir.resolve("farm.lock")
-                        + " is locked); give each farm a folder of its own");
+                throw new IllegalArgumentException("--data " + dir + " is in use by another farm ("
+                        + dir.resolve("farm.lock") + " is locked); give each farm a folder of its own");
             }
             dataLock = lock;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot use --data " + dir + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot use --data " + dir + ": " + e.getMessage(), e);
         }
     }
 
@@ -201,7 +239,7 @@ public final class FarmServer implements AutoCloseable, AdminHost {
 
     /** The data folder the ground truth is kept in, or null (memory only). */
     @Override
-    public java.nio.file.Path dataDir() {
+    public Path dataDir() {
         return config.dataDir();
     }
 
@@ -216,10 +254,17 @@ public final class FarmServer implements AutoCloseable, AdminHost {
 
     private void route(Context ctx) {
         if (!dispatch(ctx)) {
-            Reply.json(404, Map.of(
-                    "error", "not_found",
-                    "message", "No service answers at " + ctx.path() + "; base paths: "
-                            + farm.services().stream().map(s -> s.spec().basePath()).toList() + " (see GET /admin/status)")).writeTo(ctx);
+            Reply.json(
+                            404,
+                            Map.of(
+                                    "error",
+                                    "not_found",
+                                    "message",
+                                    "No service answers at " + ctx.path() + "; base paths: "
+                                            + farm.services().stream()
+                                                    .map(s -> s.spec().basePath())
+                                                    .toList() + " (see GET /admin/status)"))
+                    .writeTo(ctx);
         }
     }
 
@@ -230,7 +275,8 @@ public final class FarmServer implements AutoCloseable, AdminHost {
     private Reply refusedByJetty(int status, String path, String reason) {
         if (status == 400 && path != null) {
             ServiceRuntime svc = farm.forPath(path);
-            if (svc != null) return svc.vendor().error(dev.gauntlet.farm.vendor.FarmError.badInput(null, "Bad request: " + reason));
+            if (svc != null)
+                return svc.vendor().error(dev.gauntlet.farm.vendor.FarmError.badInput(null, "Bad request: " + reason));
         }
         return JsonErrorHandler.farmError(status, reason);
     }
@@ -295,7 +341,7 @@ public final class FarmServer implements AutoCloseable, AdminHost {
 
     /** Each listening port with the listen backlog asked of the kernel for it (tests). */
     Map<Integer, Integer> listenBacklogs() {
-        var out = new java.util.TreeMap<Integer, Integer>();
+        var out = new TreeMap<Integer, Integer>();
         for (var c : app.jettyServer().server().getConnectors()) {
             if (c instanceof ServerConnector sc) out.put(sc.getLocalPort(), sc.getAcceptQueueSize());
         }
@@ -321,7 +367,7 @@ public final class FarmServer implements AutoCloseable, AdminHost {
         if (dataLock != null) {
             try {
                 dataLock.channel().close();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 LOG.warn("cannot release {}: {}", config.dataDir(), e.toString());
             }
         }

@@ -6,9 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.gauntlet.farm.admin.AdminApi;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * No web page can drive the farm: every state-changing admin route refuses a text/plain POST, a form POST, another
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 class AdminGuardTest extends BuiltInFarmTest {
 
-    static final java.util.List<String> ROUTES = AdminApi.STATE_CHANGING;
+    static final List<String> ROUTES = AdminApi.STATE_CHANGING;
 
     @ParameterizedTest
     @FieldSource("ROUTES")
@@ -58,35 +59,59 @@ class AdminGuardTest extends BuiltInFarmTest {
     void shouldLeaveTheFarmUnchangedAfterRefusals() {
         send("POST /admin/chaos", "text/plain", "{\"level\":\"storm\"}");
         send("POST /admin/chaos", "application/json", "{\"level\":\"storm\"}", "Origin", "https://evil.example");
-        assertThat(TestFarm.json(farm.get("/admin/chaos")).path("level").asText()).isEqualTo("calm");
+        assertThat(TestFarm.json(farm.get("/admin/chaos")).path("level").asText())
+                .isEqualTo("calm");
     }
 
     @Test
     void shouldAcceptJsonFromALocalProgramAndFromThisServersPages() {
-        assertThat(send("POST /admin/chaos", "application/json", "{\"level\":\"mild\"}").statusCode()).isEqualTo(200);
-        assertThat(send("POST /admin/chaos", "application/json", "{\"level\":\"calm\"}", "Origin", "http://localhost:3000",
-                "Sec-Fetch-Site", "same-site").statusCode()).isEqualTo(200);
-        assertThat(farm.send(farm.request("/admin/reset").POST(HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(200);
-        assertThat(farm.send(farm.request("/admin/faults/script").DELETE()).statusCode()).isEqualTo(200);
+        assertThat(send("POST /admin/chaos", "application/json", "{\"level\":\"mild\"}")
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(send(
+                                "POST /admin/chaos",
+                                "application/json",
+                                "{\"level\":\"calm\"}",
+                                "Origin",
+                                "http://localhost:3000",
+                                "Sec-Fetch-Site",
+                                "same-site")
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(farm.send(farm.request("/admin/reset").POST(HttpRequest.BodyPublishers.noBody()))
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(farm.send(farm.request("/admin/faults/script").DELETE()).statusCode())
+                .isEqualTo(200);
     }
 
     @Test
     void shouldLetVendorRoutesTakeAnyOriginButNotAForeignHost() {
-        HttpResponse<String> sdk = farm.postForm("/api/stripe/v1/customers", "name=Ada", "Authorization", "Bearer sk_test_gauntlet_4eC39HqLyjWDarjtT1zdp7dc",
-                "Origin", "https://shop.example", "Sec-Fetch-Site", "cross-site");
+        HttpResponse<String> sdk = farm.postForm(
+                "/api/stripe/v1/customers",
+                "name=Ada",
+                "Authorization",
+                "Bearer sk_test_gauntlet_4eC39HqLyjWDarjtT1zdp7dc",
+                "Origin",
+                "https://shop.example",
+                "Sec-Fetch-Site",
+                "cross-site");
         assertThat(sdk.statusCode()).isEqualTo(200);
 
         TestFarm.RawAnswer rebound = farm.raw("GET /api/stripe/v1/customers HTTP/1.1\r\nHost: evil.example\r\n"
                 + "Authorization: Bearer sk_test_gauntlet_4eC39HqLyjWDarjtT1zdp7dc\r\nConnection: close\r\n\r\n");
         assertThat(rebound.status()).isEqualTo(403);
         assertThat(rebound.json().path("field").asText()).isEqualTo("Host");
-        TestFarm.RawAnswer readBack = farm.raw("GET /admin/ledger HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n");
+        TestFarm.RawAnswer readBack =
+                farm.raw("GET /admin/ledger HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n");
         assertThat(readBack.status()).isEqualTo(403);
     }
 
     private HttpResponse<String> send(String route, String contentType, String body, String... headers) {
         String[] mp = route.split(" ");
-        HttpRequest.Builder b = farm.request(mp[1]).method(mp[0], HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", contentType);
+        HttpRequest.Builder b = farm.request(mp[1])
+                .method(mp[0], HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", contentType);
         for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
         return farm.send(b);
     }

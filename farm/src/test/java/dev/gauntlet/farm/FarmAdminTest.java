@@ -3,9 +3,13 @@ package dev.gauntlet.farm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,12 +58,27 @@ class FarmAdminTest {
         assertThat(status.at("/chaos/level").asText()).isEqualTo("calm");
         assertThat(status.get("services")).hasSize(8);
         for (JsonNode s : status.get("services")) {
-            assertThat(s.has("id") && s.has("chaos_level") && s.has("requests") && s.has("faults") && s.has("rate_limited")
-                    && s.has("tokens_issued") && s.has("drift")).as(s.toString()).isTrue();
+            assertThat(s.has("id")
+                            && s.has("chaos_level")
+                            && s.has("requests")
+                            && s.has("faults")
+                            && s.has("rate_limited")
+                            && s.has("tokens_issued")
+                            && s.has("drift"))
+                    .as(s.toString())
+                    .isTrue();
         }
-        assertThat(status.findValuesAsText("id")).contains("salesforce_mock", "mongodb_mock", "stripe_mock", "github_mock", "supabase_mock", "datadog_mock");
+        assertThat(status.findValuesAsText("id"))
+                .contains(
+                        "salesforce_mock",
+                        "mongodb_mock",
+                        "stripe_mock",
+                        "github_mock",
+                        "supabase_mock",
+                        "datadog_mock");
         // What the farm's process has cost so far, for a run's resources.
-        assertThat(status.at("/process/pid").asLong()).isEqualTo(ProcessHandle.current().pid());
+        assertThat(status.at("/process/pid").asLong())
+                .isEqualTo(ProcessHandle.current().pid());
         assertThat(status.at("/process/cpu_s").asDouble()).isPositive();
         assertThat(status.at("/process/heap_used_bytes").asLong()).isPositive();
     }
@@ -80,7 +99,7 @@ class FarmAdminTest {
         assertBadRequest(farm.postJson("/admin/drift", "{\"service\":\"things\",\"rule\":0}"), "service");
     }
 
-    private static void assertBadRequest(java.net.http.HttpResponse<String> r, String field) {
+    private static void assertBadRequest(HttpResponse<String> r, String field) {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
         assertThat(TestFarm.json(r).get("field").asText()).isEqualTo(field);
         assertThat(TestFarm.json(r).get("message").asText()).isNotBlank();
@@ -88,38 +107,56 @@ class FarmAdminTest {
 
     @Test
     void shouldAnswerRateLimitsWithTheTimeToWait() {
-        for (int i = 0; i < 3; i++) assertThat(farm.get("/api/things/things/thing_1", "X-API-Key", "k-1").statusCode()).isEqualTo(200);
+        for (int i = 0; i < 3; i++)
+            assertThat(farm.get("/api/things/things/thing_1", "X-API-Key", "k-1")
+                            .statusCode())
+                    .isEqualTo(200);
         var limited = farm.get("/api/things/things/thing_1", "X-API-Key", "k-1");
         assertThat(limited.statusCode()).isEqualTo(429);
         assertThat(limited.headers().firstValue("Retry-After")).hasValue("1");
         assertThat(limited.headers().firstValue("X-RateLimit-Remaining")).hasValue("0");
         assertThat(TestFarm.json(farm.get("/admin/status")).findParents("id").stream()
-                .filter(n -> n.get("id").asText().equals("things")).findFirst().orElseThrow().get("rate_limited").asInt()).isEqualTo(1);
+                        .filter(n -> n.get("id").asText().equals("things"))
+                        .findFirst()
+                        .orElseThrow()
+                        .get("rate_limited")
+                        .asInt())
+                .isEqualTo(1);
         clock.advance(Duration.ofSeconds(1));
-        assertThat(farm.get("/api/things/things/thing_1", "X-API-Key", "k-1").statusCode()).isEqualTo(200);
+        assertThat(farm.get("/api/things/things/thing_1", "X-API-Key", "k-1").statusCode())
+                .isEqualTo(200);
     }
 
     @Test
     void shouldAnswerBadRequestsInTheServiceEnvelopeAndNever500() {
         var noKey = farm.get("/api/things/things/thing_1");
         assertThat(noKey.statusCode()).isEqualTo(401);
-        assertThat(farm.get("/api/things/things/thing_1", "X-API-Key", "wrong").statusCode()).isEqualTo(401);
+        assertThat(farm.get("/api/things/things/thing_1", "X-API-Key", "wrong").statusCode())
+                .isEqualTo(401);
         var malformed = farm.postJson("/api/things/things", "{\"title\": ", "X-API-Key", "k-1");
         assertThat(malformed.statusCode()).isEqualTo(400);
         assertThat(TestFarm.json(malformed).at("/error/message").asText()).contains("not valid JSON");
-        var wrongMethod = farm.send(farm.request("/api/things/things/thing_1").header("X-API-Key", "k-1").POST(HttpRequest.BodyPublishers.ofString("{}")));
+        var wrongMethod = farm.send(farm.request("/api/things/things/thing_1")
+                .header("X-API-Key", "k-1")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")));
         assertThat(wrongMethod.statusCode()).isEqualTo(405);
-        assertThat(wrongMethod.headers().firstValue("Allow")).hasValueSatisfying(a -> assertThat(a).contains("GET", "PATCH", "DELETE"));
-        assertThat(farm.get("/api/things/nowhere", "X-API-Key", "k-1").statusCode()).isEqualTo(404);
+        assertThat(wrongMethod.headers().firstValue("Allow"))
+                .hasValueSatisfying(a -> assertThat(a).contains("GET", "PATCH", "DELETE"));
+        assertThat(farm.get("/api/things/nowhere", "X-API-Key", "k-1").statusCode())
+                .isEqualTo(404);
         clock.advance(Duration.ofSeconds(10)); // the bucket holds 3; refill before the next requests
-        var head = farm.send(farm.request("/api/things/things/thing_1").header("X-API-Key", "k-1").method("HEAD", HttpRequest.BodyPublishers.noBody()));
+        var head = farm.send(farm.request("/api/things/things/thing_1")
+                .header("X-API-Key", "k-1")
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()));
         assertThat(head.statusCode()).isEqualTo(200);
         assertThat(head.body()).isEmpty();
-        assertThat(farm.get("/api/things/things/ghost", "X-API-Key", "k-1").statusCode()).isEqualTo(404);
+        assertThat(farm.get("/api/things/things/ghost", "X-API-Key", "k-1").statusCode())
+                .isEqualTo(404);
         var outside = farm.get("/no/such/service");
         assertThat(outside.statusCode()).isEqualTo(404);
         assertThat(TestFarm.json(outside).get("message").asText()).contains("/api/things");
-        var tooBig = farm.postJson("/api/things/things", "{\"title\":\"" + "x".repeat(2000) + "\"}", "X-API-Key", "k-1");
+        var tooBig =
+                farm.postJson("/api/things/things", "{\"title\":\"" + "x".repeat(2000) + "\"}", "X-API-Key", "k-1");
         assertThat(tooBig.statusCode()).isEqualTo(413);
         var badPage = farm.get("/api/things/things?per_page=abc", "X-API-Key", "k-1");
         assertThat(badPage.statusCode()).isEqualTo(400);
@@ -131,10 +168,13 @@ class FarmAdminTest {
         var wrong = farm.postForm("/oauth2/token", "grant_type=client_credentials&client_id=app&client_secret=nope");
         assertThat(wrong.statusCode()).isEqualTo(401);
         assertThat(TestFarm.json(wrong).get("error").asText()).isEqualTo("invalid_client");
-        JsonNode issued = TestFarm.json(farm.postForm("/oauth2/token", "grant_type=client_credentials&client_id=app&client_secret=s3cret"));
+        JsonNode issued = TestFarm.json(
+                farm.postForm("/oauth2/token", "grant_type=client_credentials&client_id=app&client_secret=s3cret"));
         String token = issued.get("access_token").asText();
         assertThat(issued.get("expires_in").asInt()).isEqualTo(60);
-        assertThat(farm.get("/api/oauthy/things/thing_1", "Authorization", "Bearer " + token).statusCode()).isEqualTo(200);
+        assertThat(farm.get("/api/oauthy/things/thing_1", "Authorization", "Bearer " + token)
+                        .statusCode())
+                .isEqualTo(200);
         clock.advance(Duration.ofSeconds(60));
         var expired = farm.get("/api/oauthy/things/thing_1", "Authorization", "Bearer " + token);
         assertThat(expired.statusCode()).isEqualTo(401);
@@ -148,13 +188,20 @@ class FarmAdminTest {
         assertThat(reused.statusCode()).isEqualTo(400);
         assertThat(TestFarm.json(reused).get("error").asText()).isEqualTo("refresh_token_already_used");
         assertThat(TestFarm.json(farm.get("/admin/status")).findParents("id").stream()
-                .filter(n -> n.get("id").asText().equals("oauthy")).findFirst().orElseThrow().get("tokens_issued").asInt()).isEqualTo(2);
+                        .filter(n -> n.get("id").asText().equals("oauthy"))
+                        .findFirst()
+                        .orElseThrow()
+                        .get("tokens_issued")
+                        .asInt())
+                .isEqualTo(2);
     }
 
     @Test
     void shouldFireADriftRuleOnDemandAndShowItInStatus() {
         String token = farm.token("oauthy", "app", "s3cret");
-        assertThat(TestFarm.json(farm.get("/api/oauthy/things/thing_1", "Authorization", "Bearer " + token)).has("title")).isTrue();
+        assertThat(TestFarm.json(farm.get("/api/oauthy/things/thing_1", "Authorization", "Bearer " + token))
+                        .has("title"))
+                .isTrue();
         var fired = farm.postJson("/admin/drift", "{\"service\":\"oauthy\",\"rule\":0}");
         assertThat(fired.statusCode()).isEqualTo(200);
         JsonNode record = TestFarm.json(farm.get("/api/oauthy/things/thing_1", "Authorization", "Bearer " + token));
@@ -167,31 +214,47 @@ class FarmAdminTest {
     void shouldGzipLargeAnswersWhenTheClientAcceptsIt() throws Exception {
         String token = farm.token("oauthy", "app", "s3cret");
         var plain = farm.get("/api/oauthy/things?per_page=100", "Authorization", "Bearer " + token);
-        var zipped = farm.http.send(farm.request("/api/oauthy/things?per_page=100").header("Authorization", "Bearer " + token)
-                .header("Accept-Encoding", "gzip").GET().build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        var zipped = farm.http.send(
+                farm.request("/api/oauthy/things?per_page=100")
+                        .header("Authorization", "Bearer " + token)
+                        .header("Accept-Encoding", "gzip")
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         assertThat(plain.body().length()).isGreaterThan(1500);
         assertThat(plain.headers().firstValue("Content-Encoding")).isEmpty();
         assertThat(zipped.headers().firstValue("Content-Encoding")).hasValue("gzip");
-        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(zipped.body()))) {
-            assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(plain.body());
+        try (var in = new GZIPInputStream(new ByteArrayInputStream(zipped.body()))) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(plain.body());
         }
     }
 
     @Test
     void shouldStartOverOnReset() {
         farm.postJson("/api/things/things", "{\"external_id\":\"op-1\"}", "X-API-Key", "k-1");
-        assertThat(TestFarm.json(farm.get("/admin/ledger")).get("total").asInt()).isEqualTo(1);
+        assertThat(TestFarm.json(farm.get("/admin/ledger")).get("total").asInt())
+                .isEqualTo(1);
         assertThat(farm.postJson("/admin/reset", "").statusCode()).isEqualTo(200);
-        assertThat(TestFarm.json(farm.get("/admin/ledger")).get("total").asInt()).isZero();
-        assertThat(TestFarm.json(farm.get("/admin/status")).at("/services/0/requests").asInt()).isZero();
+        assertThat(TestFarm.json(farm.get("/admin/ledger")).get("total").asInt())
+                .isZero();
+        assertThat(TestFarm.json(farm.get("/admin/status"))
+                        .at("/services/0/requests")
+                        .asInt())
+                .isZero();
     }
 
     @Test
     void shouldStartOverUnderAnotherSeedOnReset() {
-        String before = farm.get("/api/things/things/thing_1", "X-API-Key", "k-1").body();
-        assertThat(TestFarm.json(farm.postJson("/admin/reset", "{\"seed\": 7}")).get("seed").asLong()).isEqualTo(7);
-        assertThat(TestFarm.json(farm.get("/admin/status")).get("seed").asLong()).isEqualTo(7);
-        String after = farm.get("/api/things/things/thing_1", "X-API-Key", "k-1").body();
+        String before =
+                farm.get("/api/things/things/thing_1", "X-API-Key", "k-1").body();
+        assertThat(TestFarm.json(farm.postJson("/admin/reset", "{\"seed\": 7}"))
+                        .get("seed")
+                        .asLong())
+                .isEqualTo(7);
+        assertThat(TestFarm.json(farm.get("/admin/status")).get("seed").asLong())
+                .isEqualTo(7);
+        String after =
+                farm.get("/api/things/things/thing_1", "X-API-Key", "k-1").body();
         assertThat(after).as("records are regenerated from the new seed").isNotEqualTo(before);
         farm.postJson("/admin/reset", "{\"seed\": 42}");
         var refused = farm.postJson("/admin/reset", "{\"seed\": \"soon\"}");
@@ -205,6 +268,7 @@ class FarmAdminTest {
         assertThat(doc.get("openapi").asText()).startsWith("3.1");
         assertThat(doc.get("paths").has("/admin/chaos")).isTrue();
         assertThat(doc.get("paths").has("/api/things/things/{id}")).isTrue();
-        assertThat(doc.at("/paths/~1api~1things~1things/post/x-gauntlet-write").asBoolean()).isTrue();
+        assertThat(doc.at("/paths/~1api~1things~1things/post/x-gauntlet-write").asBoolean())
+                .isTrue();
     }
 }

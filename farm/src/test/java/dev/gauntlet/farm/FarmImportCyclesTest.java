@@ -17,7 +17,8 @@ class FarmImportCyclesTest {
     @Test
     void aCycleThroughTheRootPackageIsFound() {
         var fixture = new ClassFileImporter().importPackages("dev.gauntlet.farm.cyclefixture");
-        assertThatThrownBy(() -> ImportCycles.rule("dev.gauntlet.farm.cyclefixture").check(fixture))
+        assertThatThrownBy(() ->
+                        ImportCycles.rule("dev.gauntlet.farm.cyclefixture").check(fixture))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("Cycle detected: Slice dev.gauntlet.farm.cyclefixture -> ")
                 .hasMessageContaining("Slice dev.gauntlet.farm.cyclefixture.below");

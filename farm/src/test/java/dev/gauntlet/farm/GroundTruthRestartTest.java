@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,8 @@ class GroundTruthRestartTest {
 
     private static final String STRIPE_KEY = "sk_test_gauntlet_4eC39HqLyjWDarjtT1zdp7dc";
     private static final String MONGO = "/api/mongodb/app/data-gauntlet/endpoint/data/v1/action/";
-    private static final String TARGET = "\"dataSource\":\"mongodb-atlas\",\"database\":\"gauntlet\",\"collection\":\"accounts\"";
+    private static final String TARGET =
+            "\"dataSource\":\"mongodb-atlas\",\"database\":\"gauntlet\",\"collection\":\"accounts\"";
 
     @TempDir
     Path data;
@@ -38,25 +40,36 @@ class GroundTruthRestartTest {
             ledgerBefore = TestFarm.json(farm.get("/admin/ledger"));
             faultsBefore = TestFarm.json(farm.get("/admin/faults"));
             assertThat(faultsBefore.path("total").asLong()).isEqualTo(1);
-            assertThat(TestFarm.json(farm.get("/admin/status")).at("/ground_truth/kept").asText()).isEqualTo("disk");
+            assertThat(TestFarm.json(farm.get("/admin/status"))
+                            .at("/ground_truth/kept")
+                            .asText())
+                    .isEqualTo("disk");
         }
         try (TestFarm again = start()) {
             JsonNode ledgerAfter = TestFarm.json(again.get("/admin/ledger"));
             assertThat(ledgerAfter).isEqualTo(ledgerBefore);
             JsonNode faultsAfter = TestFarm.json(again.get("/admin/faults"));
-            assertThat(faultsAfter.path("total").asLong()).as("the count of injected faults").isEqualTo(1);
-            assertThat(faultsAfter.path("entries").get(0)).isEqualTo(faultsBefore.path("entries").get(0));
+            assertThat(faultsAfter.path("total").asLong())
+                    .as("the count of injected faults")
+                    .isEqualTo(1);
+            assertThat(faultsAfter.path("entries").get(0))
+                    .isEqualTo(faultsBefore.path("entries").get(0));
             // The restart is in the log, as a reset of every resource's records (they come back from the seed).
             assertThat(faultsAfter.path("entries")).anySatisfy(e -> {
                 assertThat(e.path("type").asText()).isEqualTo("reload_reset");
                 assertThat(e.path("reason").asText()).startsWith("farm restarted");
             });
             JsonNode status = TestFarm.json(again.get("/admin/status"));
-            assertThat(status.at("/ground_truth/restored/ledger_entries").asInt()).isEqualTo(ledgerBefore.path("total").asInt());
-            assertThat(status.at("/ledger/commits").asLong()).isEqualTo(ledgerBefore.path("entries").findValues("commits").stream().mapToLong(JsonNode::asLong).sum());
+            assertThat(status.at("/ground_truth/restored/ledger_entries").asInt())
+                    .isEqualTo(ledgerBefore.path("total").asInt());
+            assertThat(status.at("/ledger/commits").asLong())
+                    .isEqualTo(ledgerBefore.path("entries").findValues("commits").stream()
+                            .mapToLong(JsonNode::asLong)
+                            .sum());
             // Commits go on from the restored entries: op-a committed again (under a fresh key) is now a duplicate.
             assertThat(stripeCreate(again, "op-a").statusCode()).isEqualTo(200);
-            JsonNode dups = TestFarm.json(again.get("/admin/ledger?duplicates=true")).path("entries");
+            JsonNode dups =
+                    TestFarm.json(again.get("/admin/ledger?duplicates=true")).path("entries");
             assertThat(dups).hasSize(1);
             assertThat(dups.get(0).path("op_id").asText()).isEqualTo("op-a");
             assertThat(dups.get(0).path("commits").asInt()).isEqualTo(2);
@@ -80,12 +93,15 @@ class GroundTruthRestartTest {
     @Test
     void shouldRefuseASecondFarmOnTheSameDataFolder() {
         try (TestFarm first = start()) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(this::start).isInstanceOf(IllegalArgumentException.class)
+            org.assertj.core.api.Assertions.assertThatThrownBy(this::start)
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("in use by another farm");
             assertThat(first.get("/admin/status").statusCode()).isEqualTo(200);
         }
         try (TestFarm after = start()) {
-            assertThat(after.get("/admin/status").statusCode()).as("the folder is free again once the first farm stopped").isEqualTo(200);
+            assertThat(after.get("/admin/status").statusCode())
+                    .as("the folder is free again once the first farm stopped")
+                    .isEqualTo(200);
         }
     }
 
@@ -96,9 +112,13 @@ class GroundTruthRestartTest {
             assertThat(farm.postJson("/admin/reset", "").statusCode()).isEqualTo(200);
         }
         try (TestFarm again = start()) {
-            assertThat(TestFarm.json(again.get("/admin/ledger")).path("total").asInt()).isZero();
-            assertThat(TestFarm.json(again.get("/admin/faults")).path("total").asInt()).isZero();
-            assertThat(TestFarm.json(again.get("/admin/faults")).path("entries")).as("no restart note after a reset: nothing was restored").isEmpty();
+            assertThat(TestFarm.json(again.get("/admin/ledger")).path("total").asInt())
+                    .isZero();
+            assertThat(TestFarm.json(again.get("/admin/faults")).path("total").asInt())
+                    .isZero();
+            assertThat(TestFarm.json(again.get("/admin/faults")).path("entries"))
+                    .as("no restart note after a reset: nothing was restored")
+                    .isEmpty();
         }
     }
 
@@ -107,7 +127,8 @@ class GroundTruthRestartTest {
         try (TestFarm farm = start()) {
             assertThat(stripeCreate(farm, "op-torn-1").statusCode()).isEqualTo(200);
         }
-        Files.writeString(data.resolve(FarmServer.LEDGER_FILE), "{\"e\":\"commit\",\"s\":\"stripe_mo", StandardOpenOption.APPEND);
+        Files.writeString(
+                data.resolve(FarmServer.LEDGER_FILE), "{\"e\":\"commit\",\"s\":\"stripe_mo", StandardOpenOption.APPEND);
         try (TestFarm again = start()) {
             JsonNode ledger = TestFarm.json(again.get("/admin/ledger"));
             assertThat(ledger.path("total").asInt()).isEqualTo(1);
@@ -119,17 +140,25 @@ class GroundTruthRestartTest {
     void shouldKeepTheCountsOfFaultsTheLogNoLongerHoldsAfterCompaction() {
         try (TestFarm farm = start()) {
             for (int i = 0; i < 3; i++) {
-                farm.postJson("/admin/faults/script", "{\"service\":\"stripe_mock\",\"type\":\"server_error\",\"status\":503}");
-                assertThat(farm.get("/api/stripe/v1/customers?limit=1", "Authorization", "Bearer " + STRIPE_KEY).statusCode()).isEqualTo(503);
+                farm.postJson(
+                        "/admin/faults/script",
+                        "{\"service\":\"stripe_mock\",\"type\":\"server_error\",\"status\":503}");
+                assertThat(farm.get("/api/stripe/v1/customers?limit=1", "Authorization", "Bearer " + STRIPE_KEY)
+                                .statusCode())
+                        .isEqualTo(503);
             }
         }
         // Two restarts: the second reads the file the first compacted.
         try (TestFarm again = start()) {
-            assertThat(TestFarm.json(again.get("/admin/status")).at("/services").findValues("faults_total").stream().mapToLong(JsonNode::asLong).sum()).isEqualTo(3);
+            assertThat(TestFarm.json(again.get("/admin/status")).at("/services").findValues("faults_total").stream()
+                            .mapToLong(JsonNode::asLong)
+                            .sum())
+                    .isEqualTo(3);
         }
         try (TestFarm third = start()) {
             JsonNode stripe = null;
-            for (JsonNode s : TestFarm.json(third.get("/admin/status")).path("services")) if (s.path("id").asText().equals("stripe_mock")) stripe = s;
+            for (JsonNode s : TestFarm.json(third.get("/admin/status")).path("services"))
+                if (s.path("id").asText().equals("stripe_mock")) stripe = s;
             assertThat(stripe.at("/faults/server_error").asLong()).isEqualTo(3);
         }
     }
@@ -138,19 +167,33 @@ class GroundTruthRestartTest {
     private static void writes(TestFarm farm) {
         assertThat(stripeCreate(farm, "op-a").statusCode()).isEqualTo(200);
         for (int i = 0; i < 2; i++) {
-            HttpResponse<String> upsert = farm.postJson(MONGO + "updateOne", "{" + TARGET + ",\"filter\":{\"external_id\":\"op-m\"},"
-                    + "\"update\":{\"$set\":{\"name\":\"Ada\",\"external_id\":\"op-m\"}},\"upsert\":true}", "apiKey", "mdb-gauntlet-key");
+            HttpResponse<String> upsert = farm.postJson(
+                    MONGO + "updateOne",
+                    "{" + TARGET + ",\"filter\":{\"external_id\":\"op-m\"},"
+                            + "\"update\":{\"$set\":{\"name\":\"Ada\",\"external_id\":\"op-m\"}},\"upsert\":true}",
+                    "apiKey",
+                    "mdb-gauntlet-key");
             assertThat(upsert.statusCode()).as(upsert.body()).isEqualTo(200);
         }
         farm.postJson("/admin/faults/script", "{\"service\":\"stripe_mock\",\"type\":\"server_error\",\"status\":503}");
-        assertThat(farm.get("/api/stripe/v1/customers?limit=1", "Authorization", "Bearer " + STRIPE_KEY).statusCode()).isEqualTo(503);
+        assertThat(farm.get("/api/stripe/v1/customers?limit=1", "Authorization", "Bearer " + STRIPE_KEY)
+                        .statusCode())
+                .isEqualTo(503);
         JsonNode ledger = TestFarm.json(farm.get("/admin/ledger"));
-        assertThat(ledger.path("entries").findValues("reapplied").stream().mapToInt(JsonNode::asInt).sum()).isEqualTo(1);
+        assertThat(ledger.path("entries").findValues("reapplied").stream()
+                        .mapToInt(JsonNode::asInt)
+                        .sum())
+                .isEqualTo(1);
     }
 
     private static HttpResponse<String> stripeCreate(TestFarm farm, String opId) {
-        return farm.postForm("/api/stripe/v1/customers", "name=Ada&metadata[op_id]=" + opId, "Authorization", "Bearer " + STRIPE_KEY,
-                "Idempotency-Key", "key-" + opId + "-" + System.nanoTime());
+        return farm.postForm(
+                "/api/stripe/v1/customers",
+                "name=Ada&metadata[op_id]=" + opId,
+                "Authorization",
+                "Bearer " + STRIPE_KEY,
+                "Idempotency-Key",
+                "key-" + opId + "-" + System.nanoTime());
     }
 
     private static void copyFolder(Path from, Path to) {
@@ -160,7 +203,7 @@ class GroundTruthRestartTest {
                 for (Path f : files.toList()) Files.copy(f, to.resolve(f.getFileName()));
             }
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 }

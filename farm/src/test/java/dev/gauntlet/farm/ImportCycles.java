@@ -30,7 +30,9 @@ public final class ImportCycles {
 
     /** The production classes at and under {@code root} (test classes left out: tests may reach across packages). */
     public static JavaClasses mainClasses(String root) {
-        return new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages(root);
+        return new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages(root);
     }
 
     /** One slice per package at or under {@code root}; classes elsewhere (the JDK, libraries) belong to none. */
@@ -40,7 +42,9 @@ public final class ImportCycles {
             public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
                 String pkg = javaClass.getPackageName();
                 // The root package is a slice like the others: a cycle through it is a cycle too.
-                return pkg.equals(root) || pkg.startsWith(root + ".") ? SliceIdentifier.of(pkg) : SliceIdentifier.ignore();
+                return pkg.equals(root) || pkg.startsWith(root + ".")
+                        ? SliceIdentifier.of(pkg)
+                        : SliceIdentifier.ignore();
             }
 
             @Override

@@ -9,7 +9,9 @@ import java.util.Random;
  */
 public final class JunkJson {
 
-    private static final String[] NUMBERS = {"0", "-1", "1.5", "1e308", "-1e400", "99999999999999999999999", "1".repeat(1200)};
+    private static final String[] NUMBERS = {
+        "0", "-1", "1.5", "1e308", "-1e400", "99999999999999999999999", "1".repeat(1200)
+    };
 
     private final String[] keys;
     private final String[] strings;

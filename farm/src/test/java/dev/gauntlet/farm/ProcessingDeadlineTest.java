@@ -36,12 +36,22 @@ class ProcessingDeadlineTest {
     }
 
     private static void slowNextWrite(String service, long ms) {
-        assertThat(farm.postJson("/admin/faults/script", "{\"service\":\"" + service + "\",\"type\":\"slow\",\"method\":\"POST\",\"delay_ms\":" + ms + "}")
-                .statusCode()).isEqualTo(201);
+        assertThat(farm.postJson(
+                                "/admin/faults/script",
+                                "{\"service\":\"" + service + "\",\"type\":\"slow\",\"method\":\"POST\",\"delay_ms\":"
+                                        + ms + "}")
+                        .statusCode())
+                .isEqualTo(201);
     }
 
     private static HttpResponse<String> createCustomer(String op, String key) {
-        return farm.postForm("/api/stripe/v1/customers", "name=Ada&metadata%5Bop_id%5D=" + op, "Authorization", "Bearer " + KEY, "Idempotency-Key", key);
+        return farm.postForm(
+                "/api/stripe/v1/customers",
+                "name=Ada&metadata%5Bop_id%5D=" + op,
+                "Authorization",
+                "Bearer " + KEY,
+                "Idempotency-Key",
+                key);
     }
 
     @Test
@@ -49,40 +59,53 @@ class ProcessingDeadlineTest {
         slowNextWrite("stripe_mock", 600);
         HttpResponse<String> late = createCustomer("op-late", "key-1");
         assertThat(late.statusCode()).isEqualTo(503);
-        assertThat(TestFarm.json(late).at("/error/type").asText()).as("Stripe's envelope").isEqualTo("api_error");
-        assertThat(TestFarm.json(farm.get("/admin/ledger?service=stripe_mock")).path("entries")).isEmpty();
-        JsonNode faults = TestFarm.json(farm.get("/admin/faults?service=stripe_mock")).path("entries");
+        assertThat(TestFarm.json(late).at("/error/type").asText())
+                .as("Stripe's envelope")
+                .isEqualTo("api_error");
+        assertThat(TestFarm.json(farm.get("/admin/ledger?service=stripe_mock")).path("entries"))
+                .isEmpty();
+        JsonNode faults =
+                TestFarm.json(farm.get("/admin/faults?service=stripe_mock")).path("entries");
         assertThat(faults).extracting(f -> f.path("type").asText()).contains("slow", "overloaded");
 
         // The key was not spent on the refusal: the same request again is carried out, once.
         assertThat(createCustomer("op-late", "key-1").statusCode()).isEqualTo(200);
-        assertThat(TestFarm.json(farm.get("/admin/ledger?service=stripe_mock")).path("entries")).hasSize(1);
+        assertThat(TestFarm.json(farm.get("/admin/ledger?service=stripe_mock")).path("entries"))
+                .hasSize(1);
     }
 
     @Test
     void shouldCarryOutAWriteThatBeginsInTime() {
         slowNextWrite("stripe_mock", 50);
         assertThat(createCustomer("op-quick", "key-2").statusCode()).isEqualTo(200);
-        assertThat(TestFarm.json(farm.get("/admin/ledger?service=stripe_mock")).path("entries")).hasSize(1);
+        assertThat(TestFarm.json(farm.get("/admin/ledger?service=stripe_mock")).path("entries"))
+                .hasSize(1);
     }
 
     @Test
     void shouldNotHoldReadsToTheDeadline() {
-        assertThat(farm.postJson("/admin/faults/script", "{\"service\":\"stripe_mock\",\"type\":\"slow\",\"method\":\"GET\",\"delay_ms\":600}")
-                .statusCode()).isEqualTo(201);
-        assertThat(farm.get("/api/stripe/v1/customers", "Authorization", "Bearer " + KEY).statusCode()).isEqualTo(200);
+        assertThat(farm.postJson(
+                                "/admin/faults/script",
+                                "{\"service\":\"stripe_mock\",\"type\":\"slow\",\"method\":\"GET\",\"delay_ms\":600}")
+                        .statusCode())
+                .isEqualTo(201);
+        assertThat(farm.get("/api/stripe/v1/customers", "Authorization", "Bearer " + KEY)
+                        .statusCode())
+                .isEqualTo(200);
     }
 
     @Test
     void shouldRefuseToScriptTheFarmsOwnRefusal() {
-        HttpResponse<String> r = farm.postJson("/admin/faults/script", "{\"service\":\"stripe_mock\",\"type\":\"overloaded\"}");
+        HttpResponse<String> r =
+                farm.postJson("/admin/faults/script", "{\"service\":\"stripe_mock\",\"type\":\"overloaded\"}");
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(TestFarm.json(r).path("field").asText()).isEqualTo("type");
     }
 
     @Test
     void shouldRefuseANonPositiveDeadline() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> FarmConfig.builder().processingDeadline(Duration.ZERO).build())
+        org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+                        FarmConfig.builder().processingDeadline(Duration.ZERO).build())
                 .hasMessageContaining("processing_deadline");
     }
 }

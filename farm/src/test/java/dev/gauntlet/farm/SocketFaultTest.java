@@ -10,10 +10,10 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** Socket-level faults reach a real JDK HttpClient as the failures a real network produces. */
 class SocketFaultTest {
@@ -31,7 +31,9 @@ class SocketFaultTest {
                 resources:
                   - { name: thing, path: /things, fields: { title: sentence }, count: 5 }
                 """.formatted(profile));
-        TestFarm farm = TestFarm.start(FarmConfig.builder().builtIns(false).servicesDir(dir.resolve("services"))
+        TestFarm farm = TestFarm.start(FarmConfig.builder()
+                .builtIns(false)
+                .servicesDir(dir.resolve("services"))
                 .chaosFile(TestFarm.chaosWithOnly(dir)));
         farm.chaos("{\"level\":\"all_network\"}");
         return farm;
@@ -41,8 +43,13 @@ class SocketFaultTest {
     @ValueSource(strings = {"only_reset", "only_close", "only_truncate"})
     void shouldFailTheClientAtTheSocketWhenANetworkFaultIsInjected(String profile) {
         try (TestFarm farm = farmWithProfile(profile)) {
-            HttpRequest request = farm.request("/api/things/things/thing_1").header("X-API-Key", "k-123").timeout(Duration.ofSeconds(5)).GET().build();
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpRequest request = farm.request("/api/things/things/thing_1")
+                    .header("X-API-Key", "k-123")
+                    .timeout(Duration.ofSeconds(5))
+                    .GET()
+                    .build();
+            HttpClient client =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             assertThatThrownBy(() -> client.send(request, HttpResponse.BodyHandlers.ofString()))
                     .isInstanceOf(IOException.class)
                     .isNotInstanceOf(HttpTimeoutException.class);
@@ -54,8 +61,13 @@ class SocketFaultTest {
     @Test
     void shouldLetTheClientTimeOutWhenTheResponseNeverComes() {
         try (TestFarm farm = farmWithProfile("only_timeout")) {
-            HttpRequest request = farm.request("/api/things/things/thing_1").header("X-API-Key", "k-123").timeout(Duration.ofMillis(500)).GET().build();
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpRequest request = farm.request("/api/things/things/thing_1")
+                    .header("X-API-Key", "k-123")
+                    .timeout(Duration.ofMillis(500))
+                    .GET()
+                    .build();
+            HttpClient client =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             assertThatThrownBy(() -> client.send(request, HttpResponse.BodyHandlers.ofString()))
                     .isInstanceOf(HttpTimeoutException.class);
         }

@@ -5,14 +5,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gauntlet.farm.runtime.Farm;
 import dev.gauntlet.farm.runtime.ServiceRuntime;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 /** A farm on a free loopback port for tests, with a JDK HttpClient and small helpers to script it. */
 public final class TestFarm implements AutoCloseable {
@@ -20,10 +24,12 @@ public final class TestFarm implements AutoCloseable {
     public static final ObjectMapper JSON = new ObjectMapper();
 
     /** The built-in supabase_mock's anon key (a JWT for the anon role, docs/farm.md). */
-    public static final String SUPABASE_ANON = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZSIsInJlZiI6ImdhdW50bGV0ZmFybXN1cGFiYXNlIiwicm9sZSI6ImFub24iLCJpYXQiOjE3MzU2ODk2MDAsImV4cCI6MjA1MTI2NTYwMH0.-w48Aq2RPFe7n01nPi29ChDymSPFVHkMhDJzo_0UdR4";
+    public static final String SUPABASE_ANON =
+            "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZSIsInJlZiI6ImdhdW50bGV0ZmFybXN1cGFiYXNlIiwicm9sZSI6ImFub24iLCJpYXQiOjE3MzU2ODk2MDAsImV4cCI6MjA1MTI2NTYwMH0.-w48Aq2RPFe7n01nPi29ChDymSPFVHkMhDJzo_0UdR4";
 
     public final FarmServer server;
-    public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    public final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private TestFarm(FarmServer server) {
         this.server = server;
@@ -91,21 +97,32 @@ public final class TestFarm implements AutoCloseable {
 
     /** An OAuth access token from the farm-wide endpoint. */
     public String token(String service, String clientId, String secret) {
-        var r = postForm("/oauth2/token", "grant_type=client_credentials&client_id=" + clientId + "&client_secret=" + secret + "&service=" + service);
+        var r = postForm(
+                "/oauth2/token",
+                "grant_type=client_credentials&client_id=" + clientId + "&client_secret=" + secret + "&service="
+                        + service);
         if (r.statusCode() != 200) throw new AssertionError("token request failed: " + r.statusCode() + " " + r.body());
         return json(r).get("access_token").asText();
     }
 
     /** Working credentials for a built-in service, as headers (OAuth services get a fresh token). */
-    public java.util.Map<String, String> credentials(String serviceId) {
+    public Map<String, String> credentials(String serviceId) {
         ServiceRuntime svc = farm().service(serviceId);
         return switch (serviceId) {
-            case "salesforce_mock", "github_mock" -> java.util.Map.of("Authorization", "Bearer " + token(serviceId, "gauntlet", "gauntlet-secret"));
-            case "supabase_mock" -> java.util.Map.of("Authorization", "Bearer " + token(serviceId, "gauntlet", "gauntlet-secret"), "apikey", SUPABASE_ANON);
-            case "stripe_mock" -> java.util.Map.of("Authorization", "Bearer " + svc.spec().auth().apiKeys().getFirst());
-            case "mongodb_mock" -> java.util.Map.of("apiKey", svc.spec().auth().apiKeys().getFirst());
-            case "datadog_mock" -> java.util.Map.of("DD-API-KEY", svc.spec().auth().apiKeys().getFirst());
-            default -> java.util.Map.of();
+            case "salesforce_mock", "github_mock" ->
+                Map.of("Authorization", "Bearer " + token(serviceId, "gauntlet", "gauntlet-secret"));
+            case "supabase_mock" ->
+                Map.of(
+                        "Authorization",
+                        "Bearer " + token(serviceId, "gauntlet", "gauntlet-secret"),
+                        "apikey",
+                        SUPABASE_ANON);
+            case "stripe_mock" ->
+                Map.of("Authorization", "Bearer " + svc.spec().auth().apiKeys().getFirst());
+            case "mongodb_mock" -> Map.of("apiKey", svc.spec().auth().apiKeys().getFirst());
+            case "datadog_mock" ->
+                Map.of("DD-API-KEY", svc.spec().auth().apiKeys().getFirst());
+            default -> Map.of();
         };
     }
 
@@ -119,12 +136,12 @@ public final class TestFarm implements AutoCloseable {
      * broken chunking, foreign Host headers) and returns the answer's status line, headers and body as text.
      */
     public RawAnswer raw(String request) {
-        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port())) {
+        try (Socket s = new Socket("127.0.0.1", port())) {
             s.setSoTimeout(10_000);
-            s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             s.getOutputStream().flush();
             s.shutdownOutput();
-            String text = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            String text = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             return RawAnswer.parse(text);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -196,8 +213,8 @@ public final class TestFarm implements AutoCloseable {
 
     /** The text of a built-in service file ({@code services/<name>} on the class path), to write changed copies of. */
     public static String builtInYaml(String name) {
-        try (java.io.InputStream in = TestFarm.class.getResourceAsStream("/services/" + name)) {
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        try (InputStream in = TestFarm.class.getResourceAsStream("/services/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -23,13 +23,17 @@ class UniqueWritesTest {
                   - { name: order, path: /orders, fields: { title: sentence, external_id: uuid }, count: 2, unique: [external_id] }
                 """);
         try (TestFarm farm = TestFarm.start(FarmConfig.builder().servicesDir(dir))) {
-            var first = farm.postJson("/api/orders/orders", "{\"title\":\"a\",\"external_id\":\"op-1\"}", "X-API-Key", "k-1");
-            var second = farm.postJson("/api/orders/orders", "{\"title\":\"b\",\"external_id\":\"op-1\"}", "X-API-Key", "k-1");
+            var first = farm.postJson(
+                    "/api/orders/orders", "{\"title\":\"a\",\"external_id\":\"op-1\"}", "X-API-Key", "k-1");
+            var second = farm.postJson(
+                    "/api/orders/orders", "{\"title\":\"b\",\"external_id\":\"op-1\"}", "X-API-Key", "k-1");
             assertThat(first.statusCode()).isEqualTo(201);
             assertThat(second.statusCode()).isEqualTo(409);
             assertThat(second.body()).contains("external_id").contains("op-1");
             JsonNode ledger = TestFarm.json(farm.get("/admin/ledger?service=orders"));
-            assertThat(ledger.path("entries")).singleElement().satisfies(e -> assertThat(e.path("commits").asInt()).isEqualTo(1));
+            assertThat(ledger.path("entries"))
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.path("commits").asInt()).isEqualTo(1));
             assertThat(farm.farm().service("orders").store("order").size()).isEqualTo(3);
         }
     }

@@ -42,7 +42,9 @@ public final class AccessToken {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c <= ' ' || c > '~') {
-                throw new IllegalArgumentException("token must be visible ASCII without spaces (it travels in a header); character " + (i + 1) + " is not");
+                throw new IllegalArgumentException(
+                        "token must be visible ASCII without spaces (it travels in a header); character " + (i + 1)
+                                + " is not");
             }
         }
         return new AccessToken(value);
@@ -67,8 +69,9 @@ public final class AccessToken {
      */
     public static void requireBeyondLoopback(String server, String bindHost, Optional<AccessToken> token) {
         if (token.isEmpty() && !BrowserGuard.isLoopback(bindHost)) {
-            throw new IllegalArgumentException("the " + server + " would listen on " + bindHost + ", beyond this machine, without a token: "
-                    + "give --token (or set " + ENV + ") with at least " + MIN_LENGTH + " characters, or bind 127.0.0.1");
+            throw new IllegalArgumentException("the " + server + " would listen on " + bindHost
+                    + ", beyond this machine, without a token: " + "give --token (or set " + ENV + ") with at least "
+                    + MIN_LENGTH + " characters, or bind 127.0.0.1");
         }
     }
 
@@ -87,11 +90,16 @@ public final class AccessToken {
         String given = header.apply(HEADER);
         if (given == null && bearerAllowed) {
             String auth = header.apply("Authorization");
-            if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) given = auth.substring(7).trim();
+            if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7))
+                given = auth.substring(7).trim();
         }
         if (given == null || given.isEmpty()) {
-            return new Refusal(401, HEADER, "this server requires its access token: send it in " + HEADER
-                    + (bearerAllowed ? " (or Authorization: Bearer)" : "") + "; it is the value of " + ENV + " where the server was started");
+            return new Refusal(
+                    401,
+                    HEADER,
+                    "this server requires its access token: send it in " + HEADER
+                            + (bearerAllowed ? " (or Authorization: Bearer)" : "") + "; it is the value of " + ENV
+                            + " where the server was started");
         }
         // Compared in constant time: how long a wrong guess took must not tell how much of it was right.
         if (!MessageDigest.isEqual(bytes, given.getBytes(StandardCharsets.US_ASCII))) {

@@ -1,8 +1,11 @@
 package dev.gauntlet.http;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Locale;
@@ -65,8 +68,10 @@ public final class BrowserGuard {
         if (hostHeader == null || hostHeader.isEmpty()) return null;
         String host = withoutPort(hostHeader);
         if (hosts.contains(host)) return null;
-        return Refusal.forbidden("Host", "Host '" + hostHeader + "' is not a name of this server (accepted: " + hosts
-                + " with any port); a page whose name resolves here (DNS rebinding) is refused");
+        return Refusal.forbidden(
+                "Host",
+                "Host '" + hostHeader + "' is not a name of this server (accepted: " + hosts
+                        + " with any port); a page whose name resolves here (DNS rebinding) is refused");
     }
 
     /**
@@ -92,14 +97,18 @@ public final class BrowserGuard {
         if (host != null) return host;
         String site = header.apply("Sec-Fetch-Site");
         if (site != null && site.trim().equalsIgnoreCase("cross-site")) {
-            return Refusal.forbidden("Sec-Fetch-Site", "Sec-Fetch-Site: cross-site: a page of another site may not change this server's state");
+            return Refusal.forbidden(
+                    "Sec-Fetch-Site",
+                    "Sec-Fetch-Site: cross-site: a page of another site may not change this server's state");
         }
         String origin = header.apply("Origin");
         if (origin != null && !origin.isEmpty()) {
             String originHost = originHost(origin);
             if (originHost == null || !hosts.contains(originHost)) {
-                return Refusal.forbidden("Origin", "Origin '" + origin + "' is another site; only pages of this server ("
-                        + hosts + ") may change its state");
+                return Refusal.forbidden(
+                        "Origin",
+                        "Origin '" + origin + "' is another site; only pages of this server (" + hosts
+                                + ") may change its state");
             }
         }
         return null;
@@ -111,12 +120,19 @@ public final class BrowserGuard {
      */
     public static Refusal checkContentType(String type, long bodyLength, Set<String> accepted) {
         if (type == null || type.isBlank()) {
-            if (bodyLength > 0) return Refusal.forbidden("Content-Type", "a body without Content-Type is refused; send " + String.join(" or ", accepted));
+            if (bodyLength > 0)
+                return Refusal.forbidden(
+                        "Content-Type",
+                        "a body without Content-Type is refused; send " + String.join(" or ", accepted));
             return null;
         }
         if (!accepted.contains(mediaType(type))) {
-            return Refusal.forbidden("Content-Type", "Content-Type '" + type + "' is refused: this endpoint takes " + String.join(" or ", accepted)
-                    + (accepted.contains("application/json") ? " (text/plain, form and multipart bodies are what any web page can send)" : ""));
+            return Refusal.forbidden(
+                    "Content-Type",
+                    "Content-Type '" + type + "' is refused: this endpoint takes " + String.join(" or ", accepted)
+                            + (accepted.contains("application/json")
+                                    ? " (text/plain, form and multipart bodies are what any web page can send)"
+                                    : ""));
         }
         return null;
     }
@@ -133,7 +149,7 @@ public final class BrowserGuard {
             URI uri = new URI(origin.trim());
             if (uri.getScheme() == null || uri.getHost() == null) return null;
             return normalise(uri.getHost());
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             return null;
         }
     }
@@ -172,7 +188,7 @@ public final class BrowserGuard {
             InetAddress local = InetAddress.getLocalHost();
             out.add(normalise(local.getHostName()));
             out.add(normalise(local.getCanonicalHostName()));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // No resolvable host name: the interface addresses below still name the machine.
         }
         try {
@@ -183,7 +199,7 @@ public final class BrowserGuard {
                     out.add(normalise(zone < 0 ? text : text.substring(0, zone)));
                 }
             }
-        } catch (java.net.SocketException e) {
+        } catch (SocketException e) {
             // Interfaces unreadable: loopback names still apply.
         }
         return out;

@@ -44,7 +44,8 @@ public final class HeaderDeadline extends AbstractLifeCycle {
     }
 
     HeaderDeadline(AbstractConnector connector, Duration limit, LongSupplier nanoTime) {
-        if (limit.isNegative() || limit.isZero()) throw new IllegalArgumentException("header deadline must be > 0, was " + limit);
+        if (limit.isNegative() || limit.isZero())
+            throw new IllegalArgumentException("header deadline must be > 0, was " + limit);
         this.connector = connector;
         this.limitNanos = limit.toNanos();
         this.nanoTime = nanoTime;

@@ -18,16 +18,29 @@ public final class InputFault {
     public static Refusal of(Throwable thrown) {
         for (Throwable e = thrown; e != null; e = e.getCause() == e ? null : e.getCause()) {
             if (e instanceof IllegalCharsetNameException || e instanceof UnsupportedCharsetException) {
-                return new Refusal(400, "Content-Type", "unsupported charset in Content-Type: send the body as UTF-8 (charset=utf-8)");
+                return new Refusal(
+                        400,
+                        "Content-Type",
+                        "unsupported charset in Content-Type: send the body as UTF-8 (charset=utf-8)");
             }
-            if (e instanceof IllegalArgumentException && e.getMessage() != null && e.getMessage().startsWith("URLDecoder:")) {
-                return new Refusal(400, "path", "malformed percent-escape in the request's path: " + e.getMessage().substring("URLDecoder: ".length())
-                        + "; escapes are % and two hexadecimal digits of UTF-8");
+            if (e instanceof IllegalArgumentException
+                    && e.getMessage() != null
+                    && e.getMessage().startsWith("URLDecoder:")) {
+                return new Refusal(
+                        400,
+                        "path",
+                        "malformed percent-escape in the request's path: "
+                                + e.getMessage().substring("URLDecoder: ".length())
+                                + "; escapes are % and two hexadecimal digits of UTF-8");
             }
-            // Jetty's EofException / HttpEofException (IOExceptions, undeclared through Kotlin) while the body was read.
+            // Jetty's EofException / HttpEofException (IOExceptions, undeclared through Kotlin) while the body was
+            // read.
             if (e instanceof IOException) {
-                return new Refusal(400, "body", "request body could not be read (" + e.getClass().getSimpleName()
-                        + "): a malformed chunked encoding, or fewer bytes than Content-Length");
+                return new Refusal(
+                        400,
+                        "body",
+                        "request body could not be read (" + e.getClass().getSimpleName()
+                                + "): a malformed chunked encoding, or fewer bytes than Content-Length");
             }
         }
         return null;

@@ -30,7 +30,8 @@ public final class Listeners {
     }
 
     /** As {@link #connector(Server, HttpConfiguration, String, int)} with a header deadline of {@code headerDeadline}. */
-    public static ServerConnector connector(Server server, HttpConfiguration http, String host, int port, Duration headerDeadline) {
+    public static ServerConnector connector(
+            Server server, HttpConfiguration http, String host, int port, Duration headerDeadline) {
         var connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(host);
         connector.setPort(port);

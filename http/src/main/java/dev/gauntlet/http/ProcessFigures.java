@@ -40,7 +40,8 @@ public final class ProcessFigures {
     private static long statusKb(String name) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith(name)) return Long.parseLong(line.substring(name.length()).trim().split("\\s+")[0]);
+                if (line.startsWith(name))
+                    return Long.parseLong(line.substring(name.length()).trim().split("\\s+")[0]);
             }
         } catch (IOException | RuntimeException noProc) {
             return -1;

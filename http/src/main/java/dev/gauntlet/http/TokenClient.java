@@ -40,13 +40,20 @@ public final class TokenClient extends HttpClient {
      */
     public static HttpClient wrap(HttpClient http, Optional<AccessToken> token, List<String> serverUrls) {
         if (token.isEmpty()) return http;
-        return new TokenClient(http, token.get(), serverUrls.stream().filter(u -> u != null && !u.isBlank()).map(URI::create).toList());
+        return new TokenClient(
+                http,
+                token.get(),
+                serverUrls.stream()
+                        .filter(u -> u != null && !u.isBlank())
+                        .map(URI::create)
+                        .toList());
     }
 
     /** Whether {@code uri} is one of the servers the token is for. */
     boolean isForServer(URI uri) {
         for (URI s : servers) {
-            if (s.getScheme().equalsIgnoreCase(uri.getScheme()) && s.getHost().toLowerCase(Locale.ROOT).equals(uri.getHost().toLowerCase(Locale.ROOT))
+            if (s.getScheme().equalsIgnoreCase(uri.getScheme())
+                    && s.getHost().toLowerCase(Locale.ROOT).equals(uri.getHost().toLowerCase(Locale.ROOT))
                     && port(s) == port(uri)) {
                 return true;
             }
@@ -61,11 +68,13 @@ public final class TokenClient extends HttpClient {
     private HttpRequest signed(HttpRequest request) {
         if (!isForServer(request.uri())) return request;
         return HttpRequest.newBuilder(request, (name, value) -> !name.equalsIgnoreCase(AccessToken.HEADER))
-                .header(AccessToken.HEADER, token.value()).build();
+                .header(AccessToken.HEADER, token.value())
+                .build();
     }
 
     @Override
-    public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) throws IOException, InterruptedException {
+    public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler)
+            throws IOException, InterruptedException {
         return delegate.send(signed(request), handler);
     }
 
@@ -75,8 +84,8 @@ public final class TokenClient extends HttpClient {
     }
 
     @Override
-    public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<T> handler,
-                                                            HttpResponse.PushPromiseHandler<T> push) {
+    public <T> CompletableFuture<HttpResponse<T>> sendAsync(
+            HttpRequest request, HttpResponse.BodyHandler<T> handler, HttpResponse.PushPromiseHandler<T> push) {
         return delegate.sendAsync(signed(request), handler, push);
     }
 

@@ -12,7 +12,15 @@ class BrowserGuardTest {
 
     @Test
     void shouldAcceptLoopbackNamesWithAnyPortWhenBoundToLoopback() {
-        for (String host : new String[] {"localhost", "localhost:8001", "LOCALHOST:1", "127.0.0.1:8001", "[::1]:8001", "[0:0:0:0:0:0:0:1]", "localhost."}) {
+        for (String host : new String[] {
+            "localhost",
+            "localhost:8001",
+            "LOCALHOST:1",
+            "127.0.0.1:8001",
+            "[::1]:8001",
+            "[0:0:0:0:0:0:0:1]",
+            "localhost."
+        }) {
             assertThat(loopback.checkHost(host)).as(host).isNull();
         }
         assertThat(loopback.checkHost(null)).isNull();
@@ -20,7 +28,8 @@ class BrowserGuardTest {
 
     @Test
     void shouldRefuseAForeignHostNamingTheHeader() {
-        for (String host : new String[] {"evil.example", "evil.example:8001", "127.0.0.2", "localhost.evil.example", "[::2]"}) {
+        for (String host :
+                new String[] {"evil.example", "evil.example:8001", "127.0.0.2", "localhost.evil.example", "[::2]"}) {
             Refusal r = loopback.checkHost(host);
             assertThat(r).as(host).isNotNull();
             assertThat(r.field()).isEqualTo("Host");
@@ -45,34 +54,73 @@ class BrowserGuardTest {
 
     @Test
     void shouldRefuseCrossSiteStateChanges() {
-        assertThat(change(Map.of("Origin", "https://evil.example", "Content-Type", "application/json"), 2).field()).isEqualTo("Origin");
-        assertThat(change(Map.of("Origin", "null", "Content-Type", "application/json"), 2).field()).isEqualTo("Origin");
-        assertThat(change(Map.of("Sec-Fetch-Site", "cross-site", "Content-Type", "application/json"), 2).field()).isEqualTo("Sec-Fetch-Site");
-        assertThat(change(Map.of("Host", "evil.example", "Content-Type", "application/json"), 2).field()).isEqualTo("Host");
+        assertThat(change(Map.of("Origin", "https://evil.example", "Content-Type", "application/json"), 2)
+                        .field())
+                .isEqualTo("Origin");
+        assertThat(change(Map.of("Origin", "null", "Content-Type", "application/json"), 2)
+                        .field())
+                .isEqualTo("Origin");
+        assertThat(change(Map.of("Sec-Fetch-Site", "cross-site", "Content-Type", "application/json"), 2)
+                        .field())
+                .isEqualTo("Sec-Fetch-Site");
+        assertThat(change(Map.of("Host", "evil.example", "Content-Type", "application/json"), 2)
+                        .field())
+                .isEqualTo("Host");
     }
 
     @Test
     void shouldRefuseBodiesAPageCanSendWithoutAsking() {
-        for (String type : new String[] {"text/plain", "text/plain;charset=UTF-8", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"}) {
+        for (String type : new String[] {
+            "text/plain",
+            "text/plain;charset=UTF-8",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=x"
+        }) {
             Refusal r = change(Map.of("Content-Type", type), 2);
             assertThat(r).as(type).isNotNull();
             assertThat(r.field()).isEqualTo("Content-Type");
         }
-        assertThat(change(Map.of("Content-Type", "text/plain"), 0)).as("even empty").isNotNull();
+        assertThat(change(Map.of("Content-Type", "text/plain"), 0))
+                .as("even empty")
+                .isNotNull();
         assertThat(change(Map.of(), 2)).as("a body without a type").isNotNull();
     }
 
     @Test
     void shouldLetLocalProgramsAndPagesOfThisServerChangeState() {
         assertThat(change(Map.of("Content-Type", "application/json"), 2)).isNull();
-        assertThat(change(Map.of("Content-Type", "Application/JSON; charset=utf-8"), 2)).isNull();
+        assertThat(change(Map.of("Content-Type", "Application/JSON; charset=utf-8"), 2))
+                .isNull();
         assertThat(change(Map.of(), 0)).isNull();
-        assertThat(change(Map.of("Origin", "http://localhost:3000", "Sec-Fetch-Site", "same-site", "Content-Type", "application/json"), 2)).isNull();
-        assertThat(change(Map.of("Origin", "http://127.0.0.1:8001", "Sec-Fetch-Site", "same-origin", "Content-Type", "application/json"), 2)).isNull();
+        assertThat(change(
+                        Map.of(
+                                "Origin",
+                                "http://localhost:3000",
+                                "Sec-Fetch-Site",
+                                "same-site",
+                                "Content-Type",
+                                "application/json"),
+                        2))
+                .isNull();
+        assertThat(change(
+                        Map.of(
+                                "Origin",
+                                "http://127.0.0.1:8001",
+                                "Sec-Fetch-Site",
+                                "same-origin",
+                                "Content-Type",
+                                "application/json"),
+                        2))
+                .isNull();
     }
 
     private Refusal change(Map<String, String> headers, long bodyLength) {
-        return loopback.checkStateChange(name -> headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                .map(Map.Entry::getValue).findFirst().orElse(null), bodyLength);
+        return loopback.checkStateChange(
+                name -> headers.entrySet().stream()
+                        .filter(e -> e.getKey().equalsIgnoreCase(name))
+                        .map(Map.Entry::getValue)
+                        .findFirst()
+                        .orElse(null),
+                bodyLength);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.javalin.Javalin;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -24,13 +25,14 @@ class HeaderDeadlineTest {
     @BeforeEach
     void start() {
         app = Javalin.create(cfg -> {
-            cfg.startup.showJavalinBanner = false;
-            cfg.jetty.addConnector((server, http) -> {
-                connector = Listeners.connector(server, http, "127.0.0.1", 0, Duration.ofMillis(1500));
-                return connector;
-            });
-            cfg.routes.get("/", ctx -> ctx.result("ok"));
-        }).start();
+                    cfg.startup.showJavalinBanner = false;
+                    cfg.jetty.addConnector((server, http) -> {
+                        connector = Listeners.connector(server, http, "127.0.0.1", 0, Duration.ofMillis(1500));
+                        return connector;
+                    });
+                    cfg.routes.get("/", ctx -> ctx.result("ok"));
+                })
+                .start();
     }
 
     @AfterEach
@@ -48,17 +50,19 @@ class HeaderDeadlineTest {
             InputStream in = s.getInputStream();
             long started = System.nanoTime();
             // One more header byte now and then: Jetty's idle timeout alone would never fire.
-            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(400)).until(() -> {
-                try {
-                    out.write('a');
-                    out.flush();
-                    return in.read() < 0;
-                } catch (SocketTimeoutException stillOpen) {
-                    return false;
-                } catch (java.io.IOException reset) {
-                    return true;
-                }
-            });
+            await().atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(400))
+                    .until(() -> {
+                        try {
+                            out.write('a');
+                            out.flush();
+                            return in.read() < 0;
+                        } catch (SocketTimeoutException stillOpen) {
+                            return false;
+                        } catch (IOException reset) {
+                            return true;
+                        }
+                    });
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(1400));
         }
         assertThat(Listeners.headerDeadline(connector).closed()).isEqualTo(1);
@@ -74,8 +78,11 @@ class HeaderDeadlineTest {
             out.flush();
             assertThat(readAnswer(in)).startsWith("HTTP/1.1 200");
             // Idle for longer than the header deadline (but nothing of a request sent): still served.
-            await().pollDelay(Duration.ofMillis(3000)).atMost(Duration.ofSeconds(5)).until(() -> true);
-            out.write("GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            await().pollDelay(Duration.ofMillis(3000))
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> true);
+            out.write("GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             assertThat(readAnswer(in)).startsWith("HTTP/1.1 200");
         }
@@ -83,7 +90,7 @@ class HeaderDeadlineTest {
     }
 
     /** Reads one small answer (headers and the two-byte body). */
-    private static String readAnswer(InputStream in) throws java.io.IOException {
+    private static String readAnswer(InputStream in) throws IOException {
         StringBuilder b = new StringBuilder();
         while (!b.toString().endsWith("\r\n\r\nok")) {
             int c = in.read();

@@ -13,18 +13,27 @@ class InputFaultTest {
     @Test
     void shouldNameThePartOfAMalformedRequest() {
         Exception escape = catching(() -> URLDecoder.decode("%uD800", StandardCharsets.UTF_8));
-        assertThat(InputFault.of(escape)).extracting(Refusal::status, Refusal::field).containsExactly(400, "path");
-        assertThat(InputFault.of(catching(() -> Charset.forName("ebcdic")))).extracting(Refusal::field).isEqualTo("Content-Type");
-        assertThat(InputFault.of(catching(() -> Charset.forName("")))).extracting(Refusal::field).isEqualTo("Content-Type");
-        assertThat(InputFault.of(new RuntimeException(new EOFException("early EOF")))).extracting(Refusal::status, Refusal::field, Refusal::error)
+        assertThat(InputFault.of(escape))
+                .extracting(Refusal::status, Refusal::field)
+                .containsExactly(400, "path");
+        assertThat(InputFault.of(catching(() -> Charset.forName("ebcdic"))))
+                .extracting(Refusal::field)
+                .isEqualTo("Content-Type");
+        assertThat(InputFault.of(catching(() -> Charset.forName(""))))
+                .extracting(Refusal::field)
+                .isEqualTo("Content-Type");
+        assertThat(InputFault.of(new RuntimeException(new EOFException("early EOF"))))
+                .extracting(Refusal::status, Refusal::field, Refusal::error)
                 .containsExactly(400, "body", "bad_request");
     }
 
     @Test
     void shouldLeaveTheServersOwnFaultsAlone() {
         assertThat(InputFault.of(new NullPointerException())).isNull();
-        assertThat(InputFault.of(new IllegalArgumentException("limit must be positive"))).isNull();
-        assertThat(InputFault.of(new IllegalStateException("boom", new IllegalStateException()))).isNull();
+        assertThat(InputFault.of(new IllegalArgumentException("limit must be positive")))
+                .isNull();
+        assertThat(InputFault.of(new IllegalStateException("boom", new IllegalStateException())))
+                .isNull();
     }
 
     private static Exception catching(Runnable r) {

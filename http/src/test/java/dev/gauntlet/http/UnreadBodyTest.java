@@ -15,14 +15,18 @@ class UnreadBodyTest {
     @Test
     void shouldAnswerEveryRequestWhoseBodyTheRouteDidNotRead() throws Exception {
         Javalin app = Javalin.create(cfg -> {
-            cfg.routes.post("/action", ctx -> ctx.result("done"));
-            cfg.routes.after(ctx -> UnreadBody.drain(ctx.req()));
-        }).start("127.0.0.1", 0);
+                    cfg.routes.post("/action", ctx -> ctx.result("done"));
+                    cfg.routes.after(ctx -> UnreadBody.drain(ctx.req()));
+                })
+                .start("127.0.0.1", 0);
         try (HttpClient http = HttpClient.newHttpClient()) {
             byte[] body = "x".repeat(200_000).getBytes();
             for (int i = 0; i < 50; i++) {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/action"))
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/action"))
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 assertThat(r.statusCode()).isEqualTo(200);
                 assertThat(r.body()).isEqualTo("done");
             }

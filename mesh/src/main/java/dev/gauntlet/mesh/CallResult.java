@@ -1,9 +1,9 @@
 package dev.gauntlet.mesh;
 
 import dev.gauntlet.mesh.call.Attempt;
+import dev.gauntlet.mesh.call.ErrorClass;
 import dev.gauntlet.mesh.call.MeshException;
 import dev.gauntlet.mesh.call.MeshResponse;
-import dev.gauntlet.mesh.call.ErrorClass;
 import java.util.List;
 
 /**
@@ -32,7 +32,13 @@ public sealed interface CallResult permits CallResult.Ok, CallResult.Failed, Cal
      * @param status   the HTTP status of the final failure (the upstream's, or the mesh's own 409), 0 when none came
      * @param response the upstream's answer when there was one (4xx/5xx), else null
      */
-    record Failed(String connector, ErrorClass errorClass, int status, String message, MeshResponse response, List<Attempt> attempts)
+    record Failed(
+            String connector,
+            ErrorClass errorClass,
+            int status,
+            String message,
+            MeshResponse response,
+            List<Attempt> attempts)
             implements CallResult {
         public Failed {
             attempts = List.copyOf(attempts);
@@ -50,7 +56,13 @@ public sealed interface CallResult permits CallResult.Ok, CallResult.Failed, Cal
      *
      * @param unknownOutcome an ambiguous failure (network, timeout) of a write without a key: it may have been committed
      */
-    record Parked(String connector, ErrorClass errorClass, String message, String dlqId, boolean unknownOutcome, List<Attempt> attempts)
+    record Parked(
+            String connector,
+            ErrorClass errorClass,
+            String message,
+            String dlqId,
+            boolean unknownOutcome,
+            List<Attempt> attempts)
             implements CallResult {
         public Parked {
             attempts = List.copyOf(attempts);
@@ -69,9 +81,12 @@ public sealed interface CallResult permits CallResult.Ok, CallResult.Failed, Cal
     default MeshResponse orThrow() {
         return switch (this) {
             case Ok o -> o.response();
-            case Parked p -> throw new MeshException.DeadLettered(p.connector(), p.errorClass(), p.attempts(), p.dlqId(), p.unknownOutcome());
-            case Failed f -> throw new MeshException.CallFailed(f.connector(), f.errorClass(), f.attempts(),
-                    f.errorClass() + ": " + f.message(), f.status());
+            case Parked p ->
+                throw new MeshException.DeadLettered(
+                        p.connector(), p.errorClass(), p.attempts(), p.dlqId(), p.unknownOutcome());
+            case Failed f ->
+                throw new MeshException.CallFailed(
+                        f.connector(), f.errorClass(), f.attempts(), f.errorClass() + ": " + f.message(), f.status());
         };
     }
 }

@@ -1,21 +1,17 @@
 package dev.gauntlet.mesh;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gauntlet.mesh.call.Attempt;
 import dev.gauntlet.mesh.call.MeshException;
 import dev.gauntlet.mesh.call.MeshRequest;
 import dev.gauntlet.mesh.call.MeshResponse;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.gauntlet.mesh.internal.auth.AuthStage;
-import dev.gauntlet.mesh.internal.circuit.CircuitStage;
 import dev.gauntlet.mesh.dlq.DlqConfig;
 import dev.gauntlet.mesh.idempotency.IdempotencyConfig;
+import dev.gauntlet.mesh.internal.auth.AuthStage;
+import dev.gauntlet.mesh.internal.circuit.CircuitStage;
 import dev.gauntlet.mesh.internal.circuit.StaleReadStage;
 import dev.gauntlet.mesh.internal.dlq.ReplayTarget;
-import dev.gauntlet.mesh.internal.drift.DriftMappingStage;
-import dev.gauntlet.mesh.internal.idempotency.IdempotencyStage;
-import dev.gauntlet.mesh.internal.limit.RateLimitStage;
-import dev.gauntlet.mesh.internal.metrics.ObserveStage;
 import dev.gauntlet.mesh.internal.retry.RetryStage;
 import dev.gauntlet.mesh.internal.transport.BulkheadStage;
 import dev.gauntlet.mesh.internal.transport.DeadlineStage;
@@ -24,12 +20,14 @@ import dev.gauntlet.mesh.pipeline.Exchange;
 import dev.gauntlet.mesh.pipeline.Outcome;
 import dev.gauntlet.mesh.pipeline.Pipeline;
 import dev.gauntlet.mesh.vendor.BodyEncoding;
-import dev.gauntlet.mesh.vendor.Vendor;
 import dev.gauntlet.mesh.vendor.Reader;
+import dev.gauntlet.mesh.vendor.Vendor;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A named upstream behind the mesh pipeline. Calls are synchronous and meant for virtual threads. {@link #execute}
@@ -50,17 +48,41 @@ public final class Connector {
     Connector(ConnectorSpec spec, MeshContext context) {
         this.spec = spec;
         this.context = context;
-        this.tenants = new dev.gauntlet.mesh.internal.limit.TenantCap(spec.limit().maxTenants(), spec.tenants());
+        this.tenants =
+                new dev.gauntlet.mesh.internal.limit.TenantCap(spec.limit().maxTenants(), spec.tenants());
         // The retry stage reads plain writes back through this connector's own pipeline (its credentials and limits).
         this.pipeline = standardPipeline(spec, context, this::call);
         this.replayPipeline = replayPipeline(pipeline, spec, context, this::call);
         this.replayTarget = new ReplayTarget() {
-            @Override public String id() { return spec.id(); }
-            @Override public DlqConfig dlq() { return spec.dlq(); }
-            @Override public IdempotencyConfig idempotency() { return spec.idempotency(); }
-            @Override public Vendor vendor() { return spec.vendor(); }
-            @Override public MeshResponse call(MeshRequest request) { return Connector.this.call(request); }
-            @Override public MeshResponse replay(MeshRequest request, String key, String dlqId) { return Connector.this.replay(request, key, dlqId); }
+            @Override
+            public String id() {
+                return spec.id();
+            }
+
+            @Override
+            public DlqConfig dlq() {
+                return spec.dlq();
+            }
+
+            @Override
+            public IdempotencyConfig idempotency() {
+                return spec.idempotency();
+            }
+
+            @Override
+            public Vendor vendor() {
+                return spec.vendor();
+            }
+
+            @Override
+            public MeshResponse call(MeshRequest request) {
+                return Connector.this.call(request);
+            }
+
+            @Override
+            public MeshResponse replay(MeshRequest request, String key, String dlqId) {
+                return Connector.this.replay(request, key, dlqId);
+            }
         };
     }
 
@@ -76,11 +98,13 @@ public final class Connector {
      * 35 of 45 valid reads on a calm upstream were refused 503.
      */
     static Pipeline replayPipeline(Pipeline live, ConnectorSpec spec, MeshContext context, Reader reader) {
-        return new Pipeline(live.stages().stream().map(s -> switch (s) {
-            case CircuitStage c -> Stages.circuit(spec, context, true);
-            case RetryStage r -> Stages.retry(spec, context, reader, ThreadLocalRandom.current());
-            default -> s;
-        }).toList());
+        return new Pipeline(live.stages().stream()
+                .map(s -> switch (s) {
+                    case CircuitStage c -> Stages.circuit(spec, context, true);
+                    case RetryStage r -> Stages.retry(spec, context, reader, ThreadLocalRandom.current());
+                    default -> s;
+                })
+                .toList());
     }
 
     /**
@@ -125,12 +149,12 @@ public final class Connector {
 
     /** Every stage's view of its state, by stage name (bucket level and rate, circuit state, token expiry, …). */
     public Map<String, Map<String, Object>> status() {
-        var out = new java.util.LinkedHashMap<String, Map<String, Object>>();
+        var out = new LinkedHashMap<String, Map<String, Object>>();
         for (var stage : pipeline.stages()) {
             Map<String, Object> s = stage.status();
             if (!s.isEmpty()) out.put(stage.name(), s);
         }
-        var replays = new java.util.LinkedHashMap<String, Object>();
+        var replays = new LinkedHashMap<String, Object>();
         for (var stage : replayPipeline.stages()) {
             if (stage instanceof CircuitStage || stage instanceof RetryStage) replays.put(stage.name(), stage.status());
         }
@@ -158,7 +182,8 @@ public final class Connector {
 
     /** A new exchange for a call of this connector. */
     Exchange exchange(MeshRequest request) {
-        return new Exchange(request, context.clock().instant(), spec.idempotency().isWrite(request));
+        return new Exchange(
+                request, context.clock().instant(), spec.idempotency().isWrite(request));
     }
 
     /**
@@ -192,9 +217,12 @@ public final class Connector {
         List<Attempt> attempts = exchange.attempts();
         return switch (outcome) {
             case Outcome.Success s -> new CallResult.Ok(spec.id(), s.response().withAttempts(attempts), attempts);
-            case Outcome.Failure f when exchange.dlqId() != null ->
-                    new CallResult.Parked(spec.id(), f.errorClass(), f.message(), exchange.dlqId(), exchange.unknownOutcome(), attempts);
-            case Outcome.Failure f -> new CallResult.Failed(spec.id(), f.errorClass(), f.status(), f.message(), f.response(), attempts);
+            case Outcome.Failure f
+            when exchange.dlqId() != null ->
+                new CallResult.Parked(
+                        spec.id(), f.errorClass(), f.message(), exchange.dlqId(), exchange.unknownOutcome(), attempts);
+            case Outcome.Failure f ->
+                new CallResult.Failed(spec.id(), f.errorClass(), f.status(), f.message(), f.response(), attempts);
         };
     }
 
@@ -252,8 +280,9 @@ public final class Connector {
         if (response.mapped() != null) return response.mapped();
         try {
             return JSON.readTree(response.body());
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("answer is not JSON: " + new String(response.body(), StandardCharsets.UTF_8), e);
+        } catch (IOException e) {
+            throw new IllegalStateException(
+                    "answer is not JSON: " + new String(response.body(), StandardCharsets.UTF_8), e);
         }
     }
 }

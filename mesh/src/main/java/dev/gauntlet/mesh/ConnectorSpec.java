@@ -1,9 +1,9 @@
 package dev.gauntlet.mesh;
 
-import dev.gauntlet.mesh.call.Secrets;
-import dev.gauntlet.mesh.call.Checks;
-import dev.gauntlet.mesh.call.Timeouts;
 import dev.gauntlet.mesh.auth.AuthConfig;
+import dev.gauntlet.mesh.call.Checks;
+import dev.gauntlet.mesh.call.Secrets;
+import dev.gauntlet.mesh.call.Timeouts;
 import dev.gauntlet.mesh.circuit.CircuitConfig;
 import dev.gauntlet.mesh.classify.Rule;
 import dev.gauntlet.mesh.dlq.DlqConfig;
@@ -14,10 +14,13 @@ import dev.gauntlet.mesh.retry.RetryConfig;
 import dev.gauntlet.mesh.vendor.Vendor;
 import dev.gauntlet.mesh.vendor.Vendors;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -31,16 +34,30 @@ import java.util.regex.Pattern;
  * @param staleReads answer reads from the last good response (marked stale) while the circuit is open
  * @param errorRules classification rules tried before the flavour's own (per-connector overrides)
  */
-public record ConnectorSpec(String id, URI baseUrl, String flavor, List<String> tenants, Map<String, String> headers,
-                            AuthConfig auth, LimitConfig limit, RetryConfig retry, CircuitConfig circuit, Timeouts timeouts,
-                            IdempotencyConfig idempotency, DriftConfig drift, DlqConfig dlq, boolean staleReads,
-                            List<Rule> errorRules) {
+public record ConnectorSpec(
+        String id,
+        URI baseUrl,
+        String flavor,
+        List<String> tenants,
+        Map<String, String> headers,
+        AuthConfig auth,
+        LimitConfig limit,
+        RetryConfig retry,
+        CircuitConfig circuit,
+        Timeouts timeouts,
+        IdempotencyConfig idempotency,
+        DriftConfig drift,
+        DlqConfig dlq,
+        boolean staleReads,
+        List<Rule> errorRules) {
 
     private static final Pattern ID = Pattern.compile("[a-z][a-z0-9_]{0,62}");
 
     public ConnectorSpec {
         Objects.requireNonNull(id, "id");
-        if (!ID.matcher(id).matches()) throw new IllegalArgumentException("id must be lower-case letters, digits and '_' starting with a letter, was '" + id + "'");
+        if (!ID.matcher(id).matches())
+            throw new IllegalArgumentException(
+                    "id must be lower-case letters, digits and '_' starting with a letter, was '" + id + "'");
         Objects.requireNonNull(baseUrl, "base_url");
         if (!"http".equals(baseUrl.getScheme()) && !"https".equals(baseUrl.getScheme())) {
             throw new IllegalArgumentException("base_url must be an http(s) URL, was '" + baseUrl + "'");
@@ -55,9 +72,10 @@ public record ConnectorSpec(String id, URI baseUrl, String flavor, List<String> 
         Objects.requireNonNull(timeouts, "timeouts");
         if (idempotency == null) idempotency = IdempotencyConfig.forVendor(vendor);
         if (idempotency.enabled() && vendor.idempotencyHeader() == null) {
-            throw new IllegalArgumentException("idempotency.enabled: " + flavor + " honours no idempotency key (one sent is ignored, so a "
-                    + "retried write would be carried out twice); its writes are kept exactly once by its own idempotent forms and by "
-                    + "reading a write back before sending it again - leave enabled out or set it to false");
+            throw new IllegalArgumentException(
+                    "idempotency.enabled: " + flavor + " honours no idempotency key (one sent is ignored, so a "
+                            + "retried write would be carried out twice); its writes are kept exactly once by its own idempotent forms and by "
+                            + "reading a write back before sending it again - leave enabled out or set it to false");
         }
         Objects.requireNonNull(drift, "drift");
         Objects.requireNonNull(dlq, "dlq");
@@ -78,8 +96,10 @@ public record ConnectorSpec(String id, URI baseUrl, String flavor, List<String> 
     public URI resolve(String path) {
         String base = baseUrl.toString();
         URI out = URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) + path : base + path);
-        if (!java.util.Objects.equals(out.getRawAuthority(), baseUrl.getRawAuthority()) || !java.util.Objects.equals(out.getScheme(), baseUrl.getScheme())) {
-            throw new IllegalArgumentException("path '" + path + "' would leave " + id + "'s host " + baseUrl.getRawAuthority());
+        if (!Objects.equals(out.getRawAuthority(), baseUrl.getRawAuthority())
+                || !Objects.equals(out.getScheme(), baseUrl.getScheme())) {
+            throw new IllegalArgumentException(
+                    "path '" + path + "' would leave " + id + "'s host " + baseUrl.getRawAuthority());
         }
         return out;
     }
@@ -90,8 +110,18 @@ public record ConnectorSpec(String id, URI baseUrl, String flavor, List<String> 
 
     /** A builder holding this spec's values, to change a few. */
     public Builder toBuilder() {
-        Builder b = builder(id, baseUrl.toString()).flavor(flavor).tenants(tenants).auth(auth).limit(limit).retry(retry).circuit(circuit)
-                .timeouts(timeouts).idempotency(idempotency).drift(drift).dlq(dlq).staleReads(staleReads);
+        Builder b = builder(id, baseUrl.toString())
+                .flavor(flavor)
+                .tenants(tenants)
+                .auth(auth)
+                .limit(limit)
+                .retry(retry)
+                .circuit(circuit)
+                .timeouts(timeouts)
+                .idempotency(idempotency)
+                .drift(drift)
+                .dlq(dlq)
+                .staleReads(staleReads);
         headers.forEach(b::header);
         errorRules.forEach(b::errorRule);
         return b;
@@ -111,47 +141,113 @@ public record ConnectorSpec(String id, URI baseUrl, String flavor, List<String> 
         private Timeouts timeouts = Timeouts.DEFAULT;
         /** null: the vendor's defaults ({@link IdempotencyConfig#forVendor}). */
         private IdempotencyConfig idempotency;
+
         private DriftConfig drift = DriftConfig.DEFAULT;
         private DlqConfig dlq = DlqConfig.DEFAULT;
         private boolean staleReads;
-        private final java.util.ArrayList<Rule> errorRules = new java.util.ArrayList<>();
+        private final ArrayList<Rule> errorRules = new ArrayList<>();
 
         private Builder(String id, String baseUrl) {
             this.id = id;
             try {
                 this.baseUrl = URI.create(Checks.text("base_url", baseUrl));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("base_url must be a URL, was '" + baseUrl + "': " + e.getMessage(), e);
+                throw new IllegalArgumentException(
+                        "base_url must be a URL, was '" + baseUrl + "': " + e.getMessage(), e);
             }
         }
 
-        public Builder flavor(String flavor) { this.flavor = flavor; return this; }
-        public Builder tenants(List<String> tenants) { this.tenants = tenants; return this; }
-        public Builder header(String name, String value) { this.headers.put(Checks.text("header name", name), value); return this; }
-        public Builder auth(AuthConfig auth) { this.auth = auth; return this; }
-        public Builder limit(LimitConfig limit) { this.limit = limit; return this; }
-        public Builder retry(RetryConfig retry) { this.retry = retry; return this; }
-        public Builder circuit(CircuitConfig circuit) { this.circuit = circuit; return this; }
-        public Builder timeouts(Timeouts timeouts) { this.timeouts = timeouts; return this; }
-        public Builder idempotency(IdempotencyConfig idempotency) { this.idempotency = idempotency; return this; }
-        public Builder drift(DriftConfig drift) { this.drift = drift; return this; }
-        public Builder dlq(DlqConfig dlq) { this.dlq = dlq; return this; }
-        public Builder staleReads(boolean staleReads) { this.staleReads = staleReads; return this; }
+        public Builder flavor(String flavor) {
+            this.flavor = flavor;
+            return this;
+        }
+
+        public Builder tenants(List<String> tenants) {
+            this.tenants = tenants;
+            return this;
+        }
+
+        public Builder header(String name, String value) {
+            this.headers.put(Checks.text("header name", name), value);
+            return this;
+        }
+
+        public Builder auth(AuthConfig auth) {
+            this.auth = auth;
+            return this;
+        }
+
+        public Builder limit(LimitConfig limit) {
+            this.limit = limit;
+            return this;
+        }
+
+        public Builder retry(RetryConfig retry) {
+            this.retry = retry;
+            return this;
+        }
+
+        public Builder circuit(CircuitConfig circuit) {
+            this.circuit = circuit;
+            return this;
+        }
+
+        public Builder timeouts(Timeouts timeouts) {
+            this.timeouts = timeouts;
+            return this;
+        }
+
+        public Builder idempotency(IdempotencyConfig idempotency) {
+            this.idempotency = idempotency;
+            return this;
+        }
+
+        public Builder drift(DriftConfig drift) {
+            this.drift = drift;
+            return this;
+        }
+
+        public Builder dlq(DlqConfig dlq) {
+            this.dlq = dlq;
+            return this;
+        }
+
+        public Builder staleReads(boolean staleReads) {
+            this.staleReads = staleReads;
+            return this;
+        }
         /** A classification rule tried before the flavour's own; rules added first are tried first. */
-        public Builder errorRule(Rule rule) { this.errorRules.add(Objects.requireNonNull(rule, "error rule")); return this; }
+        public Builder errorRule(Rule rule) {
+            this.errorRules.add(Objects.requireNonNull(rule, "error rule"));
+            return this;
+        }
 
         public ConnectorSpec build() {
-            return new ConnectorSpec(id, baseUrl, flavor, tenants, headers, auth, limit, retry, circuit, timeouts,
-                    idempotency, drift, dlq, staleReads, errorRules);
+            return new ConnectorSpec(
+                    id,
+                    baseUrl,
+                    flavor,
+                    tenants,
+                    headers,
+                    auth,
+                    limit,
+                    retry,
+                    circuit,
+                    timeouts,
+                    idempotency,
+                    drift,
+                    dlq,
+                    staleReads,
+                    errorRules);
         }
     }
 
     /** The secret values this connector is configured with: keys, client secrets, passwords and secret query values in its URLs, its own headers' values. */
-    public java.util.Set<String> secretValues() {
-        var out = new java.util.LinkedHashSet<String>();
+    public Set<String> secretValues() {
+        var out = new LinkedHashSet<String>();
         Secrets.collect(baseUrl().toString(), headers(), out);
         switch (auth()) {
-            case AuthConfig.None n -> { }
+            case AuthConfig.None n -> {}
             case AuthConfig.ApiKey k -> {
                 Secrets.collect(k.key(), out);
                 Secrets.collect(k.prefix() + k.key(), out);

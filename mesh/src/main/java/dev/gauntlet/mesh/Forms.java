@@ -21,7 +21,8 @@ public final class Forms {
         } else if (value.isArray()) {
             for (int i = 0; i < value.size(); i++) add(out, key + "[" + i + "]", value.get(i));
         } else if (!value.isNull()) {
-            out.add(URLEncoder.encode(key, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(value.asText(), StandardCharsets.UTF_8));
+            out.add(URLEncoder.encode(key, StandardCharsets.UTF_8) + "="
+                    + URLEncoder.encode(value.asText(), StandardCharsets.UTF_8));
         }
     }
 }

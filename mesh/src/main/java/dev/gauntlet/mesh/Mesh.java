@@ -2,17 +2,18 @@ package dev.gauntlet.mesh;
 
 import dev.gauntlet.mesh.call.Checks;
 import dev.gauntlet.mesh.call.Secrets;
-import dev.gauntlet.mesh.egress.EgressPolicy;
-import dev.gauntlet.mesh.internal.dlq.DeadLetters;
 import dev.gauntlet.mesh.dlq.DeadLetterQueue;
+import dev.gauntlet.mesh.egress.EgressPolicy;
+import dev.gauntlet.mesh.event.EventBus;
+import dev.gauntlet.mesh.internal.dlq.DeadLetters;
 import dev.gauntlet.mesh.internal.dlq.DlqService;
 import dev.gauntlet.mesh.internal.dlq.Replayer;
-import dev.gauntlet.mesh.event.EventBus;
-import dev.gauntlet.mesh.metrics.MeshMetrics;
 import dev.gauntlet.mesh.internal.metrics.MetricsRoller;
 import dev.gauntlet.mesh.internal.store.MemoryStore;
+import dev.gauntlet.mesh.metrics.MeshMetrics;
 import dev.gauntlet.mesh.store.Store;
 import dev.gauntlet.mesh.time.TimeSource;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -42,8 +44,14 @@ public final class Mesh implements AutoCloseable {
     /** Where connectors may send requests and credentials; set once by the builder. */
     private EgressPolicy egress = EgressPolicy.OPEN;
 
-    private Mesh(MeshContext context, Map<String, Connector> connectors, DlqService dlq, Replayer replayer, boolean background,
-                 Duration staleIntentAge, Duration housekeepingEvery) {
+    private Mesh(
+            MeshContext context,
+            Map<String, Connector> connectors,
+            DlqService dlq,
+            Replayer replayer,
+            boolean background,
+            Duration staleIntentAge,
+            Duration housekeepingEvery) {
         this.context = context;
         this.connectors = connectors;
         this.dlq = dlq;
@@ -63,7 +71,8 @@ public final class Mesh implements AutoCloseable {
             Connector c = connectors.get(id);
             return c == null ? Map.of() : c.status();
         });
-        this.roller = new MetricsRoller(context.metrics(), context.store().rollups(), context.clock(), context.sleeper());
+        this.roller =
+                new MetricsRoller(context.metrics(), context.store().rollups(), context.clock(), context.sleeper());
         if (background) {
             roller.start();
             replayer.start();
@@ -146,7 +155,7 @@ public final class Mesh implements AutoCloseable {
     public Connector register(ConnectorSpec spec) {
         egress.check("base_url", spec.baseUrl());
         if (spec.auth() instanceof dev.gauntlet.mesh.auth.AuthConfig.OAuth2 oauth) {
-            egress.check("auth.token_url", java.net.URI.create(oauth.tokenUrl()));
+            egress.check("auth.token_url", URI.create(oauth.tokenUrl()));
         }
         Connector c = new Connector(spec, context);
         Secrets.register(c, spec.secretValues());
@@ -164,7 +173,8 @@ public final class Mesh implements AutoCloseable {
 
     public Connector connector(String id) {
         Connector c = connectors.get(id);
-        if (c == null) throw new IllegalArgumentException("no connector '" + id + "'; registered: " + connectors.keySet());
+        if (c == null)
+            throw new IllegalArgumentException("no connector '" + id + "'; registered: " + connectors.keySet());
         return c;
     }
 
@@ -214,50 +224,95 @@ public final class Mesh implements AutoCloseable {
         private int replayParallelism = 8;
         /** Longer than the default call budget (30 s), so a live call on another node is never taken for a crashed one. */
         private Duration staleIntentAge = Duration.ofMinutes(2);
+
         private Duration housekeepingEvery = Duration.ofMinutes(1);
         private EgressPolicy egress = EgressPolicy.OPEN;
 
         /** The clock, the duration counter and every wait of the mesh (a test's fake moves them all). */
-        public Builder time(TimeSource time) { this.time = java.util.Objects.requireNonNull(time, "time"); return this; }
-        public Builder store(Store store) { this.store = store; return this; }
+        public Builder time(TimeSource time) {
+            this.time = Objects.requireNonNull(time, "time");
+            return this;
+        }
+
+        public Builder store(Store store) {
+            this.store = store;
+            return this;
+        }
         /** Replaces where the pipeline parks writes (the DLQ API still reads the store). */
-        public Builder deadLetters(DeadLetters deadLetters) { this.deadLetters = deadLetters; return this; }
+        public Builder deadLetters(DeadLetters deadLetters) {
+            this.deadLetters = deadLetters;
+            return this;
+        }
         /** The TCP connect timeout of the one HTTP client every connector shares (2 s). */
-        public Builder connectTimeout(Duration d) { this.connectTimeout = Checks.positive("connect_timeout", d); return this; }
+        public Builder connectTimeout(Duration d) {
+            this.connectTimeout = Checks.positive("connect_timeout", d);
+            return this;
+        }
         /** Replaces the HTTP client (benchmarks with an in-memory transport, tests). */
-        public Builder http(HttpClient http) { this.http = http; return this; }
+        public Builder http(HttpClient http) {
+            this.http = http;
+            return this;
+        }
         /**
          * Whether the DLQ replayer, metric roll-ups and housekeeping run in the background; default: on real time
          * ({@link TimeSource#SYSTEM}). Turn it
          * off with fake time (it would spin through fake time) and drive {@code replayer().replayDue()} instead.
          */
-        public Builder background(boolean on) { this.background = on; return this; }
+        public Builder background(boolean on) {
+            this.background = on;
+            return this;
+        }
         /** Replays of one batch in flight at once. */
-        public Builder replayParallelism(int n) { this.replayParallelism = (int) Checks.atLeast("replay_parallelism", 1, n); return this; }
+        public Builder replayParallelism(int n) {
+            this.replayParallelism = (int) Checks.atLeast("replay_parallelism", 1, n);
+            return this;
+        }
         /** How long a write may stay in flight before it is taken for one a stopped process left behind. */
-        public Builder staleIntentAge(Duration d) { this.staleIntentAge = Checks.positive("stale_intent_age", d); return this; }
+        public Builder staleIntentAge(Duration d) {
+            this.staleIntentAge = Checks.positive("stale_intent_age", d);
+            return this;
+        }
         /** Where connectors may send requests and credentials (default: {@link EgressPolicy#OPEN}, any http(s) URL). */
-        public Builder egress(EgressPolicy policy) { this.egress = java.util.Objects.requireNonNull(policy, "egress"); return this; }
-        public Builder housekeepingEvery(Duration d) { this.housekeepingEvery = Checks.positive("housekeeping_every", d); return this; }
+        public Builder egress(EgressPolicy policy) {
+            this.egress = Objects.requireNonNull(policy, "egress");
+            return this;
+        }
+
+        public Builder housekeepingEvery(Duration d) {
+            this.housekeepingEvery = Checks.positive("housekeeping_every", d);
+            return this;
+        }
 
         public Mesh build() {
-            HttpClient client = http != null ? http : HttpClient.newBuilder()
-                    .version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(connectTimeout)
-                    .executor(Executors.newVirtualThreadPerTaskExecutor())
-                    .build();
+            HttpClient client = http != null
+                    ? http
+                    : HttpClient.newBuilder()
+                            .version(HttpClient.Version.HTTP_1_1)
+                            .connectTimeout(connectTimeout)
+                            .executor(Executors.newVirtualThreadPerTaskExecutor())
+                            .build();
             Store s = store == null ? new MemoryStore() : store;
             EventBus events = new EventBus();
             Map<String, Connector> registry = new ConcurrentHashMap<>();
-            DlqService dlq = deadLetters instanceof DlqService given ? given : new DlqService(s.dlq(), s.intents(), time, events, id -> {
-                Connector c = registry.get(id);
-                return c == null ? null : c.replayTarget();
-            });
+            DlqService dlq = deadLetters instanceof DlqService given
+                    ? given
+                    : new DlqService(s.dlq(), s.intents(), time, events, id -> {
+                        Connector c = registry.get(id);
+                        return c == null ? null : c.replayTarget();
+                    });
             MeshContext context = new MeshContext(time, events, s, client, deadLetters == null ? dlq : deadLetters);
-            Replayer replayer = new Replayer(dlq, () -> registry.values().stream().map(Connector::replayTarget).toList(), time, time, replayParallelism);
+            Replayer replayer = new Replayer(
+                    dlq,
+                    () -> registry.values().stream()
+                            .map(Connector::replayTarget)
+                            .toList(),
+                    time,
+                    time,
+                    replayParallelism);
             boolean durable = s.durable();
             if (durable) {
-                // What a stopped process left: in-flight writes go to the DLQ with their key, half-done claims back to pending.
+                // What a stopped process left: in-flight writes go to the DLQ with their key, half-done claims back to
+                // pending.
                 Instant cutoff = time.instant().minus(staleIntentAge);
                 dlq.releaseClaims(cutoff);
                 int moved = dlq.recoverInFlight(cutoff);

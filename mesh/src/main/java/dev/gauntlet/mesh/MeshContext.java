@@ -1,7 +1,7 @@
 package dev.gauntlet.mesh;
 
-import dev.gauntlet.mesh.internal.dlq.DeadLetters;
 import dev.gauntlet.mesh.event.EventBus;
+import dev.gauntlet.mesh.internal.dlq.DeadLetters;
 import dev.gauntlet.mesh.internal.idempotency.InFlightWrites;
 import dev.gauntlet.mesh.metrics.MeshMetrics;
 import dev.gauntlet.mesh.store.Store;
@@ -15,8 +15,14 @@ import java.time.InstantSource;
  * store and the one JDK HttpClient (never a client per call), the dead-letter queue, the live metrics, and the writes
  * in flight in this process.
  */
-public record MeshContext(TimeSource time, EventBus events, Store store, HttpClient http, DeadLetters deadLetters,
-                          MeshMetrics metrics, InFlightWrites inFlight) {
+public record MeshContext(
+        TimeSource time,
+        EventBus events,
+        Store store,
+        HttpClient http,
+        DeadLetters deadLetters,
+        MeshMetrics metrics,
+        InFlightWrites inFlight) {
 
     /** With fresh metrics counting this context's events. */
     public MeshContext(TimeSource time, EventBus events, Store store, HttpClient http, DeadLetters deadLetters) {
@@ -24,7 +30,13 @@ public record MeshContext(TimeSource time, EventBus events, Store store, HttpCli
     }
 
     /** With no write in flight yet in this process. */
-    public MeshContext(TimeSource time, EventBus events, Store store, HttpClient http, DeadLetters deadLetters, MeshMetrics metrics) {
+    public MeshContext(
+            TimeSource time,
+            EventBus events,
+            Store store,
+            HttpClient http,
+            DeadLetters deadLetters,
+            MeshMetrics metrics) {
         this(time, events, store, http, deadLetters, metrics, new InFlightWrites());
     }
 

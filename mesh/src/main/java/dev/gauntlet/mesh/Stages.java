@@ -30,38 +30,77 @@ final class Stages {
     }
 
     static IdempotencyStage idempotency(ConnectorSpec spec, MeshContext context, Reader reader) {
-        return new IdempotencyStage(spec.id(), spec.idempotency(), spec.dlq(), spec.vendor(), context.inFlight(), context.store().intents(),
-                context.store().dlq(), context.deadLetters(), context.clock(), reader);
+        return new IdempotencyStage(
+                spec.id(),
+                spec.idempotency(),
+                spec.dlq(),
+                spec.vendor(),
+                context.inFlight(),
+                context.store().intents(),
+                context.store().dlq(),
+                context.deadLetters(),
+                context.clock(),
+                reader);
     }
 
     static RetryStage retry(ConnectorSpec spec, MeshContext context, Reader reader, RandomGenerator random) {
-        return new RetryStage(spec.id(), spec.retry(), spec.vendor(), spec.idempotency(), spec.dlq(), context.deadLetters(),
-                context.events(), context.clock(), context.sleeper(), reader, random);
+        return new RetryStage(
+                spec.id(),
+                spec.retry(),
+                spec.vendor(),
+                spec.idempotency(),
+                spec.dlq(),
+                context.deadLetters(),
+                context.events(),
+                context.clock(),
+                context.sleeper(),
+                reader,
+                random);
     }
 
     /** @param replays the breakers of the connector's DLQ replays, apart from the live ones ({@link ConnectorCircuits#forReplays}) */
     static CircuitStage circuit(ConnectorSpec spec, MeshContext context, boolean replays) {
-        ConnectorCircuits circuits = replays ? ConnectorCircuits.forReplays(spec.id(), spec.circuit(), context.clock(), context.events())
+        ConnectorCircuits circuits = replays
+                ? ConnectorCircuits.forReplays(spec.id(), spec.circuit(), context.clock(), context.events())
                 : new ConnectorCircuits(spec.id(), spec.circuit(), context.clock(), context.events());
         return new CircuitStage(spec.id(), circuits, context.clock());
     }
 
     static RateLimitStage rateLimit(ConnectorSpec spec, MeshContext context) {
-        return new RateLimitStage(new ConnectorLimits(spec.id(), spec.limit(), context.clock(), context.sleeper(), context.events()));
+        return new RateLimitStage(
+                new ConnectorLimits(spec.id(), spec.limit(), context.clock(), context.sleeper(), context.events()));
     }
 
     static AuthStage auth(ConnectorSpec spec, MeshContext context) {
-        return new AuthStage(Authenticator.of(spec.auth(), spec.tenants().getFirst(), oauth -> new OAuthTokens(spec.id(), oauth,
-                context.http(), context.time(), context.time(), context.events(), context.store().credentials(), spec.timeouts().attempt(),
-                spec.vendor().classifier().withOverrides(spec.errorRules()))));
+        return new AuthStage(Authenticator.of(
+                spec.auth(),
+                spec.tenants().getFirst(),
+                oauth -> new OAuthTokens(
+                        spec.id(),
+                        oauth,
+                        context.http(),
+                        context.time(),
+                        context.time(),
+                        context.events(),
+                        context.store().credentials(),
+                        spec.timeouts().attempt(),
+                        spec.vendor().classifier().withOverrides(spec.errorRules()))));
     }
 
     static DriftMappingStage drift(ConnectorSpec spec, MeshContext context) {
-        return new DriftMappingStage(new SchemaDrift(spec.id(), spec.drift(), context.store().schemas(), context.events(), context.clock()));
+        return new DriftMappingStage(
+                new SchemaDrift(spec.id(), spec.drift(), context.store().schemas(), context.events(), context.clock()));
     }
 
     static TransportStage transport(ConnectorSpec spec, MeshContext context) {
-        return new TransportStage(spec.id(), spec::resolve, spec.headers(), spec.timeouts(), new Lanes(spec.id(), spec.limit().maxInFlight(), context.time()),
-                spec.vendor().classifier().withOverrides(spec.errorRules()), context.http(), context.time());
+        return new TransportStage(
+                spec.id(),
+                spec::resolve,
+                spec.headers(),
+                spec.timeouts(),
+                new Lanes(spec.id(), spec.limit().maxInFlight(), context.time()),
+                spec.vendor().classifier().withOverrides(spec.errorRules()),
+                context.http(),
+                context.time());
     }
 }

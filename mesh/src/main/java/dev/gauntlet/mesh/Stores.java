@@ -32,8 +32,8 @@ public final class Stores {
      * @throws dev.gauntlet.mesh.store.StoreException when the server cannot be reached or its schema is newer than this code
      */
     public static Store postgres(dev.gauntlet.mesh.store.PostgresUrl url, Retention retention, InstantSource clock) {
-        return dev.gauntlet.mesh.internal.store.postgres.PostgresStore.open(url, retention, clock,
-                dev.gauntlet.mesh.internal.store.WriteBehind.Settings.DEFAULT);
+        return dev.gauntlet.mesh.internal.store.postgres.PostgresStore.open(
+                url, retention, clock, dev.gauntlet.mesh.internal.store.WriteBehind.Settings.DEFAULT);
     }
 
     /** A store in memory (nothing survives the process), with the default retention. */

@@ -1,12 +1,14 @@
 package dev.gauntlet.mesh;
 
-import dev.gauntlet.mesh.call.MeshException;
-import dev.gauntlet.mesh.call.MeshRequest;
-import dev.gauntlet.mesh.call.MeshResponse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gauntlet.mesh.call.ErrorClass;
+import dev.gauntlet.mesh.call.MeshException;
+import dev.gauntlet.mesh.call.MeshRequest;
+import dev.gauntlet.mesh.call.MeshResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,14 +33,27 @@ class ConnectorTest {
     }
 
     private Connector stripe() {
-        return mesh.register(ConnectorSpec.builder("stripe_mock", farm.serviceUrl("stripe_mock")).flavor("stripe")
-                .header("Authorization", "Bearer sk_test_gauntlet_4eC39HqLyjWDarjtT1zdp7dc").build());
+        return mesh.register(ConnectorSpec.builder("stripe_mock", farm.serviceUrl("stripe_mock"))
+                .flavor("stripe")
+                .header("Authorization", "Bearer sk_test_gauntlet_4eC39HqLyjWDarjtT1zdp7dc")
+                .build());
     }
 
     @Test
     void shouldRunTheStagesInTheDocumentedOrder() {
-        assertThat(stripe().pipeline().names()).containsExactly(
-                "observe", "idempotency", "deadline", "stale-reads", "retry", "circuit", "rate-limit", "auth", "drift-mapping", "bulkhead", "transport");
+        assertThat(stripe().pipeline().names())
+                .containsExactly(
+                        "observe",
+                        "idempotency",
+                        "deadline",
+                        "stale-reads",
+                        "retry",
+                        "circuit",
+                        "rate-limit",
+                        "auth",
+                        "drift-mapping",
+                        "bulkhead",
+                        "transport");
     }
 
     @Test
@@ -46,12 +61,15 @@ class ConnectorTest {
         MeshResponse r = stripe().get("/v1/customers?limit=2");
         assertThat(r.status()).isEqualTo(200);
         assertThat(Connector.json(r).get("data")).hasSize(2);
-        assertThat(r.attempts()).singleElement().satisfies(a -> assertThat(a.succeeded()).isTrue());
+        assertThat(r.attempts())
+                .singleElement()
+                .satisfies(a -> assertThat(a.succeeded()).isTrue());
     }
 
     @Test
     void shouldFormEncodeWritesForStripe() {
-        MeshResponse r = stripe().post("/v1/customers", Map.of("name", "Ada", "metadata", Map.of("op_id", "op-c1")), "op-c1");
+        MeshResponse r =
+                stripe().post("/v1/customers", Map.of("name", "Ada", "metadata", Map.of("op_id", "op-c1")), "op-c1");
         assertThat(r.status()).isEqualTo(200);
         assertThat(Connector.json(r).at("/metadata/op_id").asText()).isEqualTo("op-c1");
         assertThat(farm.get("/admin/ledger?service=stripe_mock")).contains("\"op_id\":\"op-c1\"");
@@ -62,7 +80,9 @@ class ConnectorTest {
         assertThatThrownBy(() -> stripe().get("/v1/customers/cus_nope"))
                 .isInstanceOfSatisfying(MeshException.CallFailed.class, e -> {
                     assertThat(e.errorClass()).isEqualTo(ErrorClass.client_error);
-                    assertThat(e.attempts()).singleElement().satisfies(a -> assertThat(a.status()).isEqualTo(404));
+                    assertThat(e.attempts())
+                            .singleElement()
+                            .satisfies(a -> assertThat(a.status()).isEqualTo(404));
                     assertThat(e.connector()).isEqualTo("stripe_mock");
                 });
     }
@@ -72,7 +92,10 @@ class ConnectorTest {
         CallResult ok = stripe().execute(MeshRequest.get("/v1/customers?limit=1"));
         assertThat(ok).isInstanceOfSatisfying(CallResult.Ok.class, o -> {
             assertThat(o.response().status()).isEqualTo(200);
-            assertThat(o.response().attempts()).isEqualTo(o.attempts()).singleElement().satisfies(a -> assertThat(a.succeeded()).isTrue());
+            assertThat(o.response().attempts())
+                    .isEqualTo(o.attempts())
+                    .singleElement()
+                    .satisfies(a -> assertThat(a.succeeded()).isTrue());
         });
 
         CallResult failed = stripe().execute(MeshRequest.get("/v1/customers/cus_nope"));
@@ -80,8 +103,10 @@ class ConnectorTest {
             assertThat(f.errorClass()).isEqualTo(ErrorClass.client_error);
             assertThat(f.status()).isEqualTo(404);
             assertThat(f.response()).as("the upstream's own answer").isNotNull();
-            assertThat(new String(f.response().body(), java.nio.charset.StandardCharsets.UTF_8)).contains("resource_missing");
-            assertThat(f.attempts()).singleElement().satisfies(a -> assertThat(a.status()).isEqualTo(404));
+            assertThat(new String(f.response().body(), StandardCharsets.UTF_8)).contains("resource_missing");
+            assertThat(f.attempts())
+                    .singleElement()
+                    .satisfies(a -> assertThat(a.status()).isEqualTo(404));
             assertThat(f.connector()).isEqualTo("stripe_mock");
         });
         assertThatThrownBy(failed::orThrow).isInstanceOf(MeshException.CallFailed.class);
@@ -90,47 +115,83 @@ class ConnectorTest {
     @Test
     void shouldReturnAParkedWriteWithItsDlqId() {
         // Nothing listens on port 1: every attempt is a network error, and the keyed write is parked, not lost.
-        Connector down = mesh.register(ConnectorSpec.builder("stripe_down", "http://127.0.0.1:1").flavor("stripe")
+        Connector down = mesh.register(ConnectorSpec.builder("stripe_down", "http://127.0.0.1:1")
+                .flavor("stripe")
                 .header("Authorization", "Bearer sk_test_gauntlet_4eC39HqLyjWDarjtT1zdp7dc")
-                .retry(dev.gauntlet.mesh.retry.RetryConfig.builder().maxAttempts(2).baseDelay(java.time.Duration.ofMillis(1))
-                        .maxDelay(java.time.Duration.ofMillis(2)).budgetRatio(1.0).build())
+                .retry(dev.gauntlet.mesh.retry.RetryConfig.builder()
+                        .maxAttempts(2)
+                        .baseDelay(Duration.ofMillis(1))
+                        .maxDelay(Duration.ofMillis(2))
+                        .budgetRatio(1.0)
+                        .build())
                 .build());
-        CallResult parked = down.execute(new MeshRequest("POST", "/v1/customers", Map.of(), "name=Ada".getBytes(),
-                "application/x-www-form-urlencoded", "op-parked-1", null));
+        CallResult parked = down.execute(new MeshRequest(
+                "POST",
+                "/v1/customers",
+                Map.of(),
+                "name=Ada".getBytes(),
+                "application/x-www-form-urlencoded",
+                "op-parked-1",
+                null));
         assertThat(parked).isInstanceOfSatisfying(CallResult.Parked.class, p -> {
             assertThat(p.errorClass()).isEqualTo(ErrorClass.network_error);
             assertThat(p.dlqId()).isNotBlank();
-            assertThat(p.attempts()).hasSize(2).allSatisfy(a -> assertThat(a.errorClass()).isEqualTo(ErrorClass.network_error));
-            assertThatThrownBy(parked::orThrow).isInstanceOfSatisfying(MeshException.DeadLettered.class,
-                    e -> assertThat(e.dlqId()).isEqualTo(p.dlqId()));
+            assertThat(p.attempts())
+                    .hasSize(2)
+                    .allSatisfy(a -> assertThat(a.errorClass()).isEqualTo(ErrorClass.network_error));
+            assertThatThrownBy(parked::orThrow)
+                    .isInstanceOfSatisfying(
+                            MeshException.DeadLettered.class,
+                            e -> assertThat(e.dlqId()).isEqualTo(p.dlqId()));
         });
     }
 
     @Test
     void shouldClassifyWithTheConnectorsOwnRulesBeforeTheFlavours() {
         // Say this upstream's 404 means "not replicated yet": a server error worth retrying.
-        Connector c = mesh.register(ConnectorSpec.builder("stripe_lagging", farm.serviceUrl("stripe_mock")).flavor("stripe")
+        Connector c = mesh.register(ConnectorSpec.builder("stripe_lagging", farm.serviceUrl("stripe_mock"))
+                .flavor("stripe")
                 .header("Authorization", "Bearer sk_test_gauntlet_4eC39HqLyjWDarjtT1zdp7dc")
-                .retry(dev.gauntlet.mesh.retry.RetryConfig.builder().maxAttempts(2).baseDelay(java.time.Duration.ofMillis(1))
-                        .maxDelay(java.time.Duration.ofMillis(2)).budgetRatio(1.0).build())
-                .errorRule(dev.gauntlet.mesh.classify.Rule.status("replica lag", 404, ErrorClass.server_error).whenBody("resource_missing"))
+                .retry(dev.gauntlet.mesh.retry.RetryConfig.builder()
+                        .maxAttempts(2)
+                        .baseDelay(Duration.ofMillis(1))
+                        .maxDelay(Duration.ofMillis(2))
+                        .budgetRatio(1.0)
+                        .build())
+                .errorRule(dev.gauntlet.mesh.classify.Rule.status("replica lag", 404, ErrorClass.server_error)
+                        .whenBody("resource_missing"))
                 .build());
         assertThatThrownBy(() -> c.get("/v1/customers/cus_nope"))
                 .isInstanceOfSatisfying(MeshException.CallFailed.class, e -> {
                     assertThat(e.errorClass()).isEqualTo(ErrorClass.server_error);
-                    assertThat(e.attempts()).hasSize(2).allSatisfy(a -> assertThat(a.message()).contains("replica lag"));
+                    assertThat(e.attempts())
+                            .hasSize(2)
+                            .allSatisfy(a -> assertThat(a.message()).contains("replica lag"));
                 });
     }
 
     @Test
     void shouldRefuseBadSpecsNamingTheField() {
-        assertThatThrownBy(() -> ConnectorSpec.builder("Bad Id", "http://x").build()).hasMessageContaining("id must be");
-        assertThatThrownBy(() -> ConnectorSpec.builder("ok", "ftp://x").build()).hasMessageContaining("base_url must be an http(s) URL");
-        assertThatThrownBy(() -> ConnectorSpec.builder("ok", "http://x").flavor("soap").build()).hasMessageContaining("flavor must be one of");
-        assertThatThrownBy(() -> dev.gauntlet.mesh.limit.LimitConfig.builder().initialRps(10).minRps(20).maxRps(100).burst(5)
-                .build()).hasMessage("limit.initial_rps must be between min_rps and max_rps, was 10.0");
-        assertThatThrownBy(() -> dev.gauntlet.mesh.retry.RetryConfig.builder().maxAttempts(0)
-                .baseDelay(java.time.Duration.ofMillis(1)).maxDelay(java.time.Duration.ofSeconds(1)).budgetRatio(0.1).build())
+        assertThatThrownBy(() -> ConnectorSpec.builder("Bad Id", "http://x").build())
+                .hasMessageContaining("id must be");
+        assertThatThrownBy(() -> ConnectorSpec.builder("ok", "ftp://x").build())
+                .hasMessageContaining("base_url must be an http(s) URL");
+        assertThatThrownBy(() ->
+                        ConnectorSpec.builder("ok", "http://x").flavor("soap").build())
+                .hasMessageContaining("flavor must be one of");
+        assertThatThrownBy(() -> dev.gauntlet.mesh.limit.LimitConfig.builder()
+                        .initialRps(10)
+                        .minRps(20)
+                        .maxRps(100)
+                        .burst(5)
+                        .build())
+                .hasMessage("limit.initial_rps must be between min_rps and max_rps, was 10.0");
+        assertThatThrownBy(() -> dev.gauntlet.mesh.retry.RetryConfig.builder()
+                        .maxAttempts(0)
+                        .baseDelay(Duration.ofMillis(1))
+                        .maxDelay(Duration.ofSeconds(1))
+                        .budgetRatio(0.1)
+                        .build())
                 .hasMessage("retry.max_attempts must be ≥ 1, was 0");
     }
 }

@@ -59,7 +59,8 @@ public final class FakeTime implements TimeSource {
     }
 
     @Override
-    public <T> T await(Future<T> future, Duration timeout) throws InterruptedException, ExecutionException, TimeoutException {
+    public <T> T await(Future<T> future, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
         Instant deadline = instant().plus(timeout);
         while (!future.isDone()) {
             if (!instant().isBefore(deadline)) throw new TimeoutException("fake time passed " + timeout);

@@ -10,6 +10,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** The real API Farm in-process on a free loopback port, scripted through its admin API, for mesh tests. */
 public final class FarmFixture implements AutoCloseable {
@@ -45,18 +48,22 @@ public final class FarmFixture implements AutoCloseable {
     }
 
     public String get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(server.url() + path)).GET().build());
+        return send(
+                HttpRequest.newBuilder(URI.create(server.url() + path)).GET().build());
     }
 
     public String post(String path, String json) {
-        return send(HttpRequest.newBuilder(URI.create(server.url() + path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+        return send(HttpRequest.newBuilder(URI.create(server.url() + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build());
     }
 
     private String send(HttpRequest request) {
         try {
             HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() >= 400) throw new AssertionError(request.uri() + " → " + r.statusCode() + " " + r.body());
+            if (r.statusCode() >= 400)
+                throw new AssertionError(request.uri() + " → " + r.statusCode() + " " + r.body());
             return r.body();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -67,19 +74,36 @@ public final class FarmFixture implements AutoCloseable {
     }
 
     /** The built-in services' error profiles: a chaos file must define each one. */
-    static final java.util.List<String> PROFILES = java.util.List.of("server_errors", "schema_drift", "mostly_ok",
-            "aggressive_limits", "network_flakiness", "rate_limits", "token_rotation");
+    static final List<String> PROFILES = List.of(
+            "server_errors",
+            "schema_drift",
+            "mostly_ok",
+            "aggressive_limits",
+            "network_flakiness",
+            "rate_limits",
+            "token_rotation");
 
     /**
      * A chaos file for a test: the four standard levels inject nothing, {@code levels} adds levels by name and error
      * rate, and every built-in profile injects only {@code fault}, except those {@code overrides} names.
      */
-    public static String chaos(java.util.Map<String, Double> levels, String fault, java.util.Map<String, String> overrides) {
+    public static String chaos(Map<String, Double> levels, String fault, Map<String, String> overrides) {
         var sb = new StringBuilder("levels:\n");
-        for (String l : java.util.List.of("calm", "mild", "storm", "hell")) sb.append("  ").append(l).append(": { error_rate: 0, network_rate: 0 }\n");
-        new java.util.TreeMap<>(levels).forEach((l, rate) -> sb.append("  ").append(l).append(": { error_rate: ").append(rate).append(", network_rate: 0 }\n"));
+        for (String l : List.of("calm", "mild", "storm", "hell"))
+            sb.append("  ").append(l).append(": { error_rate: 0, network_rate: 0 }\n");
+        new TreeMap<>(levels)
+                .forEach((l, rate) -> sb.append("  ")
+                        .append(l)
+                        .append(": { error_rate: ")
+                        .append(rate)
+                        .append(", network_rate: 0 }\n"));
         sb.append("profiles:\n");
-        for (String p : PROFILES) sb.append("  ").append(p).append(": { errors: { ").append(overrides.getOrDefault(p, fault)).append(": 1 } }\n");
+        for (String p : PROFILES)
+            sb.append("  ")
+                    .append(p)
+                    .append(": { errors: { ")
+                    .append(overrides.getOrDefault(p, fault))
+                    .append(": 1 } }\n");
         return sb.toString();
     }
 

@@ -30,29 +30,44 @@ class LayersTest {
 
     @Test
     void shouldKeepThePipelineALeafThatKnowsOnlyTheValuesOfACall() {
-        classes().that().resideInAPackage("dev.gauntlet.mesh.pipeline")
-                .should().onlyDependOnClassesThat().resideInAnyPackage("dev.gauntlet.mesh.pipeline", "dev.gauntlet.mesh.call", "java..")
+        classes()
+                .that()
+                .resideInAPackage("dev.gauntlet.mesh.pipeline")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage("dev.gauntlet.mesh.pipeline", "dev.gauntlet.mesh.call", "java..")
                 .check(MESH);
     }
 
     @Test
     void shouldKeepTheMachineryFromImportingTheFacade() {
-        noClasses().that().resideInAPackage("dev.gauntlet.mesh.internal..")
-                .should().dependOnClassesThat().resideInAPackage("dev.gauntlet.mesh")
+        noClasses()
+                .that()
+                .resideInAPackage("dev.gauntlet.mesh.internal..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.gauntlet.mesh")
                 .check(MESH);
     }
 
     @Test
     void shouldKeepTheExportedPackagesFromImportingTheMachinery() {
         Set<String> exported = MeshModule.exportedPackages();
-        noClasses().that().resideInAnyPackage(exported.toArray(String[]::new)).and().resideOutsideOfPackage("dev.gauntlet.mesh")
-                .should().dependOnClassesThat().resideInAPackage("dev.gauntlet.mesh.internal..")
+        noClasses()
+                .that()
+                .resideInAnyPackage(exported.toArray(String[]::new))
+                .and()
+                .resideOutsideOfPackage("dev.gauntlet.mesh")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.gauntlet.mesh.internal..")
                 .check(MESH);
     }
 
     @Test
     void shouldExportNoInternalPackage() {
-        assertThat(MeshModule.exportedPackages()).contains("dev.gauntlet.mesh", "dev.gauntlet.mesh.call", "dev.gauntlet.mesh.vendor")
+        assertThat(MeshModule.exportedPackages())
+                .contains("dev.gauntlet.mesh", "dev.gauntlet.mesh.call", "dev.gauntlet.mesh.vendor")
                 .noneMatch(p -> p.contains(".internal"));
     }
 }

@@ -22,14 +22,19 @@ public final class MeshModule {
     /** The packages {@code module dev.gauntlet.mesh} exports, read from the module-info.class next to {@link Mesh}. */
     public static Set<String> exportedPackages() {
         try {
-            Path where = Path.of(URI.create(Mesh.class.getProtectionDomain().getCodeSource().getLocation().toString()));
+            Path where = Path.of(URI.create(Mesh.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toString()));
             ModuleDescriptor d;
             if (Files.isDirectory(where)) {
                 try (InputStream in = Files.newInputStream(where.resolve("module-info.class"))) {
                     d = ModuleDescriptor.read(in);
                 }
             } else {
-                try (JarFile jar = new JarFile(where.toFile()); InputStream in = jar.getInputStream(jar.getEntry("module-info.class"))) {
+                try (JarFile jar = new JarFile(where.toFile());
+                        InputStream in = jar.getInputStream(jar.getEntry("module-info.class"))) {
                     d = ModuleDescriptor.read(in);
                 }
             }

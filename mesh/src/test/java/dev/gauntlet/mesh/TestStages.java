@@ -25,7 +25,8 @@ public final class TestStages {
     private TestStages() {}
 
     public static Exchange exchange(ConnectorSpec spec, MeshContext context, MeshRequest request) {
-        return new Exchange(request, context.clock().instant(), spec.idempotency().isWrite(request));
+        return new Exchange(
+                request, context.clock().instant(), spec.idempotency().isWrite(request));
     }
 
     public static ObserveStage observe(ConnectorSpec spec, MeshContext context) {

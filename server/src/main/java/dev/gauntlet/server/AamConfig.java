@@ -3,7 +3,9 @@ package dev.gauntlet.server;
 import dev.gauntlet.http.AccessToken;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -32,17 +34,30 @@ import java.util.Optional;
  * @param token         the access token every route but {@code GET /health} requires, also sent to the farm; empty:
  *                      none (refused when bound beyond loopback)
  */
-public record AamConfig(String host, int port, String farmUrl, Path connectorsFile, Path dataDir, Path scenariosDir,
-                        Path workflowsDir, StorageUrls.Store store, StorageUrls.Limits limits, InstantSource clock,
-                        java.time.Duration recoverAfter, Map<String, Integer> proxyPorts, List<String> egressAllow,
-                        Optional<AccessToken> token) {
+public record AamConfig(
+        String host,
+        int port,
+        String farmUrl,
+        Path connectorsFile,
+        Path dataDir,
+        Path scenariosDir,
+        Path workflowsDir,
+        StorageUrls.Store store,
+        StorageUrls.Limits limits,
+        InstantSource clock,
+        Duration recoverAfter,
+        Map<String, Integer> proxyPorts,
+        List<String> egressAllow,
+        Optional<AccessToken> token) {
 
     public static final int DEFAULT_PORT = 8002;
     public static final String DEFAULT_FARM_URL = "http://127.0.0.1:8001";
 
     public AamConfig {
-        if (host == null || host.isBlank()) throw new IllegalArgumentException("host must be an address to bind, was '" + host + "'");
-        if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
+        if (host == null || host.isBlank())
+            throw new IllegalArgumentException("host must be an address to bind, was '" + host + "'");
+        if (port < 0 || port > 65535)
+            throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
         Objects.requireNonNull(farmUrl, "farm_url");
         URI u;
         try {
@@ -51,18 +66,22 @@ public record AamConfig(String host, int port, String farmUrl, Path connectorsFi
             throw new IllegalArgumentException("farm_url must be an http(s) URL, was '" + farmUrl + "'", e);
         }
         if (u.getScheme() == null || !u.getScheme().startsWith("http") || u.getHost() == null) {
-            throw new IllegalArgumentException("farm_url must be an http(s) URL like http://127.0.0.1:8001, was '" + farmUrl + "'");
+            throw new IllegalArgumentException(
+                    "farm_url must be an http(s) URL like http://127.0.0.1:8001, was '" + farmUrl + "'");
         }
         farmUrl = farmUrl.endsWith("/") ? farmUrl.substring(0, farmUrl.length() - 1) : farmUrl;
         dataDir = dataDir == null ? Path.of("data") : dataDir;
         // Embedded default: one SQLite file in the data folder, so the DLQ and write intents survive a restart.
-        store = store == null ? new StorageUrls.Store("sqlite:" + dataDir.resolve("mesh.db"), dataDir.resolve("mesh.db")) : store;
+        store = store == null
+                ? new StorageUrls.Store("sqlite:" + dataDir.resolve("mesh.db"), dataDir.resolve("mesh.db"))
+                : store;
         limits = limits == null ? StorageUrls.limits(null) : limits;
         clock = clock == null ? InstantSource.system() : clock;
         // Longer than a call's default budget (30 s), so a write still running on another node is not taken for one a
         // killed process left behind; a single node may shorten it to settle a crash sooner.
-        recoverAfter = recoverAfter == null ? java.time.Duration.ofMinutes(2) : recoverAfter;
-        if (recoverAfter.isNegative() || recoverAfter.isZero()) throw new IllegalArgumentException("recover_after must be > 0, was " + recoverAfter);
+        recoverAfter = recoverAfter == null ? Duration.ofMinutes(2) : recoverAfter;
+        if (recoverAfter.isNegative() || recoverAfter.isZero())
+            throw new IllegalArgumentException("recover_after must be > 0, was " + recoverAfter);
         proxyPorts = proxyPorts(proxyPorts, port);
         egressAllow = egressAllow == null ? List.of() : List.copyOf(egressAllow);
         egress(farmUrl, egressAllow); // each allowance checked now, naming the one at fault
@@ -78,10 +97,14 @@ public record AamConfig(String host, int port, String farmUrl, Path connectorsFi
         for (var e : given == null ? Map.<String, Integer>of().entrySet() : given.entrySet()) {
             String id = e.getKey();
             Integer p = e.getValue();
-            if (id == null || id.isBlank()) throw new IllegalArgumentException("proxy port: the connector id must not be blank, was '" + id + "'");
-            if (p == null || p < 0 || p > 65535) throw new IllegalArgumentException("proxy port of " + id + " must be between 0 and 65535, was " + p);
+            if (id == null || id.isBlank())
+                throw new IllegalArgumentException("proxy port: the connector id must not be blank, was '" + id + "'");
+            if (p == null || p < 0 || p > 65535)
+                throw new IllegalArgumentException("proxy port of " + id + " must be between 0 and 65535, was " + p);
             String other = p == 0 ? null : taken.putIfAbsent(p, id);
-            if (other != null) throw new IllegalArgumentException("proxy port of " + id + " is " + p + ", which " + other + " already listens on");
+            if (other != null)
+                throw new IllegalArgumentException(
+                        "proxy port of " + id + " is " + p + ", which " + other + " already listens on");
             out.put(id, p);
         }
         return Collections.unmodifiableMap(out);
@@ -119,35 +142,99 @@ public record AamConfig(String host, int port, String farmUrl, Path connectorsFi
         private StorageUrls.Store store;
         private StorageUrls.Limits limits;
         private InstantSource clock;
-        private java.time.Duration recoverAfter;
+        private Duration recoverAfter;
         private final Map<String, Integer> proxyPorts = new LinkedHashMap<>();
         private Optional<AccessToken> token = Optional.empty();
-        private final List<String> egressAllow = new java.util.ArrayList<>();
+        private final List<String> egressAllow = new ArrayList<>();
 
-        public Builder host(String v) { this.host = v; return this; }
-        public Builder port(int v) { this.port = v; return this; }
-        public Builder farmUrl(String v) { this.farmUrl = v; return this; }
-        public Builder connectorsFile(Path v) { this.connectorsFile = v; return this; }
-        public Builder dataDir(Path v) { this.dataDir = v; return this; }
-        public Builder scenariosDir(Path v) { this.scenariosDir = v; return this; }
-        public Builder workflowsDir(Path v) { this.workflowsDir = v; return this; }
-        public Builder store(StorageUrls.Store v) { this.store = v; return this; }
-        public Builder limits(StorageUrls.Limits v) { this.limits = v; return this; }
-        public Builder clock(InstantSource v) { this.clock = v; return this; }
+        public Builder host(String v) {
+            this.host = v;
+            return this;
+        }
+
+        public Builder port(int v) {
+            this.port = v;
+            return this;
+        }
+
+        public Builder farmUrl(String v) {
+            this.farmUrl = v;
+            return this;
+        }
+
+        public Builder connectorsFile(Path v) {
+            this.connectorsFile = v;
+            return this;
+        }
+
+        public Builder dataDir(Path v) {
+            this.dataDir = v;
+            return this;
+        }
+
+        public Builder scenariosDir(Path v) {
+            this.scenariosDir = v;
+            return this;
+        }
+
+        public Builder workflowsDir(Path v) {
+            this.workflowsDir = v;
+            return this;
+        }
+
+        public Builder store(StorageUrls.Store v) {
+            this.store = v;
+            return this;
+        }
+
+        public Builder limits(StorageUrls.Limits v) {
+            this.limits = v;
+            return this;
+        }
+
+        public Builder clock(InstantSource v) {
+            this.clock = v;
+            return this;
+        }
         /** How old a write left in flight must be before it is recovered into the DLQ (at start and every minute). */
-        public Builder recoverAfter(java.time.Duration v) { this.recoverAfter = v; return this; }
+        public Builder recoverAfter(Duration v) {
+            this.recoverAfter = v;
+            return this;
+        }
         /** A port of its own where the connector's proxy answers at the root (0 = any free port); repeatable. */
-        public Builder proxyPort(String connector, int port) { this.proxyPorts.put(connector, port); return this; }
+        public Builder proxyPort(String connector, int port) {
+            this.proxyPorts.put(connector, port);
+            return this;
+        }
 
         /** The access token every route but GET /health requires (also sent to the farm); none by default. */
-        public Builder token(Optional<AccessToken> v) { this.token = Objects.requireNonNull(v, "token"); return this; }
+        public Builder token(Optional<AccessToken> v) {
+            this.token = Objects.requireNonNull(v, "token");
+            return this;
+        }
 
         /** An egress allowance: loopback, link-local, private, a CIDR range or a host name; repeatable. */
-        public Builder allowEgress(String v) { this.egressAllow.add(v); return this; }
+        public Builder allowEgress(String v) {
+            this.egressAllow.add(v);
+            return this;
+        }
 
         public AamConfig build() {
-            return new AamConfig(host, port, farmUrl, connectorsFile, dataDir, scenariosDir, workflowsDir, store, limits, clock, recoverAfter,
-                    proxyPorts, egressAllow, token);
+            return new AamConfig(
+                    host,
+                    port,
+                    farmUrl,
+                    connectorsFile,
+                    dataDir,
+                    scenariosDir,
+                    workflowsDir,
+                    store,
+                    limits,
+                    clock,
+                    recoverAfter,
+                    proxyPorts,
+                    egressAllow,
+                    token);
         }
     }
 }

@@ -1,23 +1,23 @@
 package dev.gauntlet.server;
 
-import dev.gauntlet.mesh.store.WriteBehindStats;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gauntlet.harness.connectors.ConnectorsFile;
 import dev.gauntlet.harness.workflow.Workflows;
 import dev.gauntlet.mesh.Connector;
 import dev.gauntlet.mesh.Mesh;
-import dev.gauntlet.mesh.metrics.MeshMetricsBinder;
 import dev.gauntlet.mesh.Stores;
+import dev.gauntlet.mesh.metrics.MeshMetricsBinder;
 import dev.gauntlet.mesh.store.Retention;
+import dev.gauntlet.mesh.store.Store;
 import dev.gauntlet.mesh.store.StoreHealth;
 import dev.gauntlet.mesh.store.StoreUnavailable;
-import dev.gauntlet.mesh.store.Store;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
+import dev.gauntlet.mesh.store.WriteBehindStats;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -26,6 +26,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,35 +66,54 @@ public final class AamServer implements AutoCloseable {
         List<String> loaded = initial.stream().map(e -> e.spec().id()).toList();
         for (String id : config.proxyPorts().keySet()) {
             if (!loaded.contains(id)) {
-                throw new IllegalArgumentException("--proxy-port names '" + id + "', which is not a loaded connector; loaded: " + loaded);
+                throw new IllegalArgumentException(
+                        "--proxy-port names '" + id + "', which is not a loaded connector; loaded: " + loaded);
             }
         }
         Workflows workflows;
         try {
             workflows = Workflows.discover(config.workflowsDir());
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read the workflows folder " + config.workflowsDir() + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "cannot read the workflows folder " + config.workflowsDir() + ": " + e.getMessage(), e);
         }
         // The store holds the DLQ, write intents, tokens, learned schemas, events and roll-ups: with SQLite (the
         // default, in the data folder) a restarted AAM finds its DLQ and recovers writes a killed one left in flight.
-        // With PostgreSQL, several AAM nodes share it (DLQ claims, connectors, tokens); a server it cannot reach now fails the start.
+        // With PostgreSQL, several AAM nodes share it (DLQ claims, connectors, tokens); a server it cannot reach now
+        // fails the start.
         Store store = switch (config.store().kind()) {
-            case "postgresql" -> Stores.postgres(config.store().postgres(), Retention.DEFAULT, java.time.InstantSource.system());
-            case "sqlite" -> Stores.sqliteFile(config.store().sqlite(), Retention.DEFAULT, java.time.InstantSource.system());
+            case "postgresql" -> Stores.postgres(config.store().postgres(), Retention.DEFAULT, InstantSource.system());
+            case "sqlite" -> Stores.sqliteFile(config.store().sqlite(), Retention.DEFAULT, InstantSource.system());
             default -> Stores.memory();
         };
-        this.mesh = Mesh.builder().store(store).staleIntentAge(config.recoverAfter()).egress(config.egress()).build();
+        this.mesh = Mesh.builder()
+                .store(store)
+                .staleIntentAge(config.recoverAfter())
+                .egress(config.egress())
+                .build();
         this.dlq = dlq != null ? dlq : new MeshDlq(mesh);
         // The runs' client: it carries the access token to the farm (and nowhere else) when one is set.
         this.http = dev.gauntlet.http.TokenClient.wrap(
-                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build(),
-                config.token(), List.of(config.farmUrl()));
+                HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .build(),
+                config.token(),
+                List.of(config.farmUrl()));
         this.edge = new Edge(config.host(), config.token());
         this.recent = new RecentEvents(mesh.events());
         this.connectors = new ConnectorRoutes(mesh, initial, recent, store.connectors(), this::farmServices);
         this.events = new EventStream(mesh.events(), this::liveSnapshot);
-        this.runs = new Runs(mesh, connectors::entries, workflows, config.farmUrl(), http, config.dataDir(), config.clock(),
-                run -> events.send(String.valueOf(run.get("type")), run), this::liveSnapshot);
+        this.runs = new Runs(
+                mesh,
+                connectors::entries,
+                workflows,
+                config.farmUrl(),
+                http,
+                config.dataDir(),
+                config.clock(),
+                run -> events.send(String.valueOf(run.get("type")), run),
+                this::liveSnapshot);
         this.proxy = new ProxyRoutes(mesh, recent, edge);
         this.prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new MeshMetricsBinder(mesh.metrics()).bindTo(prometheus);
@@ -103,14 +123,32 @@ public final class AamServer implements AutoCloseable {
     /** The store's write-behind queue as metrics: waiting, dropped when full (by kind), refused by the store. */
     private void bindWriteBehind(Store store) {
         if (store.writeBehind() == null) return;
-        Gauge.builder("mesh.store.write_behind.queued", store, s -> s.writeBehind().queued())
-                .description("events and roll-ups waiting to be written").register(prometheus);
-        FunctionCounter.builder("mesh.store.write_behind.dropped", store, s -> s.writeBehind().droppedEvents()).tag("kind", "event")
-                .description("events and roll-ups dropped because the write-behind queue was full").register(prometheus);
-        FunctionCounter.builder("mesh.store.write_behind.dropped", store, s -> s.writeBehind().droppedRollups()).tag("kind", "rollup")
-                .description("events and roll-ups dropped because the write-behind queue was full").register(prometheus);
-        FunctionCounter.builder("mesh.store.write_behind.failed", store, s -> s.writeBehind().failed())
-                .description("events and roll-ups the store refused (full disk, lock)").register(prometheus);
+        Gauge.builder(
+                        "mesh.store.write_behind.queued",
+                        store,
+                        s -> s.writeBehind().queued())
+                .description("events and roll-ups waiting to be written")
+                .register(prometheus);
+        FunctionCounter.builder(
+                        "mesh.store.write_behind.dropped",
+                        store,
+                        s -> s.writeBehind().droppedEvents())
+                .tag("kind", "event")
+                .description("events and roll-ups dropped because the write-behind queue was full")
+                .register(prometheus);
+        FunctionCounter.builder(
+                        "mesh.store.write_behind.dropped",
+                        store,
+                        s -> s.writeBehind().droppedRollups())
+                .tag("kind", "rollup")
+                .description("events and roll-ups dropped because the write-behind queue was full")
+                .register(prometheus);
+        FunctionCounter.builder(
+                        "mesh.store.write_behind.failed",
+                        store,
+                        s -> s.writeBehind().failed())
+                .description("events and roll-ups the store refused (full disk, lock)")
+                .register(prometheus);
     }
 
     /** Starts with the mesh's own DLQ behind the DLQ endpoints. */
@@ -135,7 +173,8 @@ public final class AamServer implements AutoCloseable {
         try {
             return ConnectorsFile.load(config.connectorsFile(), config.farmUrl());
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read the connectors file " + config.connectorsFile() + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "cannot read the connectors file " + config.connectorsFile() + ": " + e.getMessage(), e);
         }
     }
 
@@ -146,25 +185,51 @@ public final class AamServer implements AutoCloseable {
             // Before any route: Host, the access token, and no state changed by a web page (Edge).
             cfg.routes.before(ctx -> refuse(ctx, edge.api(ctx)));
             Endpoints api = new Endpoints(cfg.routes);
-            api.get("/health", "Liveness and a one-line summary", "{\"status\":\"ok|degraded\",\"store\":{\"status\",\"kind\":\"sqlite|postgresql|memory\",\"url\",\"reason\",\"since\",\"retry_after_s\",\"message\",\"write_behind\":{queued,capacity,written,dropped_events,dropped_rollups,failed}},\"connectors\":N,\"farm\":url,\"proxy_ports\":{connector:port},\"process\":{pid,cpu_s,rss_bytes,peak_rss_bytes,heap_used_bytes}}", this::health);
-            api.get("/metrics", "The mesh's live metrics per connector and overall", "{\"at\",\"overall\",\"connectors\":{…}}",
-                    dev.gauntlet.mesh.metrics.MetricsSnapshot.class, ctx -> Json.reply(ctx, 200, mesh.metrics().snapshot()));
+            api.get(
+                    "/health",
+                    "Liveness and a one-line summary",
+                    "{\"status\":\"ok|degraded\",\"store\":{\"status\",\"kind\":\"sqlite|postgresql|memory\",\"url\",\"reason\",\"since\",\"retry_after_s\",\"message\",\"write_behind\":{queued,capacity,written,dropped_events,dropped_rollups,failed}},\"connectors\":N,\"farm\":url,\"proxy_ports\":{connector:port},\"process\":{pid,cpu_s,rss_bytes,peak_rss_bytes,heap_used_bytes}}",
+                    this::health);
+            api.get(
+                    "/metrics",
+                    "The mesh's live metrics per connector and overall",
+                    "{\"at\",\"overall\",\"connectors\":{…}}",
+                    dev.gauntlet.mesh.metrics.MetricsSnapshot.class,
+                    ctx -> Json.reply(ctx, 200, mesh.metrics().snapshot()));
             connectors.register(api);
             new RunRoutes(runs, connectors::entries, config.scenariosDir()).register(api);
-            api.get("/drift", "Per connector: the drift-mapping stage's state and recent drift_detected events",
-                    "{\"connectors\":{id:{\"stage\",\"recent\"}}}", this::drift);
+            api.get(
+                    "/drift",
+                    "Per connector: the drift-mapping stage's state and recent drift_detected events",
+                    "{\"connectors\":{id:{\"stage\",\"recent\"}}}",
+                    this::drift);
             new DlqRoutes(dlq, connectors::ids, config.clock()).register(api);
-            api.sse("/events", "Server-Sent Events: every mesh event (event: its type), run events, and each second a metrics "
-                    + "event (the /metrics snapshot plus the DLQ counts); send Accept: text/event-stream", events::serve);
-            api.get("/prometheus", "Prometheus scrape of the mesh's meters", "text/plain; version=0.0.4",
-                    ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(prometheus.scrape()));
-            api.get("/openapi.json", "This document", "the OpenAPI 3.1 document", ctx -> Json.reply(ctx, 200, OpenApi.document(endpoints, url())));
+            api.sse(
+                    "/events",
+                    "Server-Sent Events: every mesh event (event: its type), run events, and each second a metrics "
+                            + "event (the /metrics snapshot plus the DLQ counts); send Accept: text/event-stream",
+                    events::serve);
+            api.get(
+                    "/prometheus",
+                    "Prometheus scrape of the mesh's meters",
+                    "text/plain; version=0.0.4",
+                    ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                            .result(prometheus.scrape()));
+            api.get(
+                    "/openapi.json",
+                    "This document",
+                    "the OpenAPI 3.1 document",
+                    ctx -> Json.reply(ctx, 200, OpenApi.document(endpoints, url())));
             proxy.register(api);
             endpoints = api.all();
         });
         app.start();
         proxyPorts = ProxyPorts.start(config.host(), config.proxyPorts(), proxy, edge);
-        LOG.info("AAM listening on {} with {} connectors (farm {}){}", url(), connectors.size(), config.farmUrl(),
+        LOG.info(
+                "AAM listening on {} with {} connectors (farm {}){}",
+                url(),
+                connectors.size(),
+                config.farmUrl(),
                 proxyPorts.ports().isEmpty() ? "" : "; proxy ports " + proxyPorts.ports());
     }
 
@@ -177,9 +242,12 @@ public final class AamServer implements AutoCloseable {
         // connection cannot reset it away (JunkBodyTest saw "header parser received no bytes" once in a full run).
         cfg.routes.after(ctx -> dev.gauntlet.http.UnreadBody.drain(ctx.req()));
         cfg.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.error(), e.field(), e.getMessage()));
-        // A full disk or a lock on the store: the AAM is fine and asks to be asked again (never a 500, never the file path).
+        // A full disk or a lock on the store: the AAM is fine and asks to be asked again (never a 500, never the file
+        // path).
         cfg.routes.exception(StoreUnavailable.class, (e, ctx) -> storeUnavailable(ctx, e));
-        cfg.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), "http_" + e.getStatus(), null, e.getMessage()));
+        cfg.routes.exception(
+                HttpResponseException.class,
+                (e, ctx) -> error(ctx, e.getStatus(), "http_" + e.getStatus(), null, e.getMessage()));
         cfg.routes.exception(Exception.class, (e, ctx) -> {
             dev.gauntlet.http.Refusal input = dev.gauntlet.http.InputFault.of(e);
             if (input != null) {
@@ -246,7 +314,8 @@ public final class AamServer implements AutoCloseable {
         }
         WriteBehindStats q = mesh.context().store().writeBehind();
         if (q != null) {
-            // Events and roll-ups are written behind the callers: what waits, and what was lost (queue full, store refused).
+            // Events and roll-ups are written behind the callers: what waits, and what was lost (queue full, store
+            // refused).
             Map<String, Object> w = new LinkedHashMap<>();
             w.put("queued", q.queued());
             w.put("capacity", q.capacity());
@@ -260,7 +329,8 @@ public final class AamServer implements AutoCloseable {
         out.put("connectors", connectors.size());
         out.put("farm", config.farmUrl());
         out.put("proxy_ports", proxyPorts());
-        // Connectors created through the API before a restart that were not restored (the file's won, or they no longer load).
+        // Connectors created through the API before a restart that were not restored (the file's won, or they no longer
+        // load).
         Map<String, String> shadowed = connectors.shadowed();
         if (!shadowed.isEmpty()) out.put("stored_connectors_not_restored", shadowed);
         // What this process has cost so far: a run through the proxy reads it at its start and end (report resources).
@@ -272,11 +342,16 @@ public final class AamServer implements AutoCloseable {
     /** The farm's service ids ({@code GET /admin/status}), or empty when the farm does not answer as expected. */
     private Optional<List<String>> farmServices() {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(config.farmUrl() + "/admin/status"))
-                    .timeout(Duration.ofSeconds(3)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create(config.farmUrl() + "/admin/status"))
+                            .timeout(Duration.ofSeconds(3))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) return Optional.empty();
             List<String> ids = new ArrayList<>();
-            for (JsonNode s : Json.MAPPER.readTree(r.body()).path("services")) ids.add(s.path("id").asText());
+            for (JsonNode s : Json.MAPPER.readTree(r.body()).path("services"))
+                ids.add(s.path("id").asText());
             return ids.isEmpty() ? Optional.empty() : Optional.of(ids);
         } catch (IOException | RuntimeException e) {
             return Optional.empty();

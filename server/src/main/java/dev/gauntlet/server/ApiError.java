@@ -23,7 +23,8 @@ public final class ApiError extends RuntimeException {
     }
 
     public static ApiError notFound(String what, String id, Object known) {
-        return new ApiError(404, "not_found", null, "no " + what + " '" + id + "'" + (known == null ? "" : "; known: " + known));
+        return new ApiError(
+                404, "not_found", null, "no " + what + " '" + id + "'" + (known == null ? "" : "; known: " + known));
     }
 
     public static ApiError conflict(String error, String message) {

@@ -27,7 +27,8 @@ public record Body(JsonNode node) {
     public String text(String field) {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) throw ApiError.badRequest(field, field + " is required (text)");
-        if (!v.isTextual() || v.asText().isBlank()) throw ApiError.badRequest(field, field + " must be non-empty text, was " + v);
+        if (!v.isTextual() || v.asText().isBlank())
+            throw ApiError.badRequest(field, field + " must be non-empty text, was " + v);
         return v.asText();
     }
 
@@ -49,14 +50,16 @@ public record Body(JsonNode node) {
         JsonNode v = node.get(field);
         if (!v.isNumber()) throw ApiError.badRequest(field, field + " must be a number, was " + v);
         double d = v.asDouble();
-        if (!(d >= min && d <= max)) throw ApiError.badRequest(field, field + " must be between " + min + " and " + max + ", was " + v);
+        if (!(d >= min && d <= max))
+            throw ApiError.badRequest(field, field + " must be between " + min + " and " + max + ", was " + v);
         return d;
     }
 
     public Long integer(String field) {
         if (!has(field)) return null;
         JsonNode v = node.get(field);
-        if (!v.isIntegralNumber() || !v.canConvertToLong()) throw ApiError.badRequest(field, field + " must be a whole number, was " + v);
+        if (!v.isIntegralNumber() || !v.canConvertToLong())
+            throw ApiError.badRequest(field, field + " must be a whole number, was " + v);
         return v.asLong();
     }
 
@@ -71,7 +74,8 @@ public record Body(JsonNode node) {
     public Duration duration(String field, Duration fallback, Duration max) {
         if (!has(field)) return fallback;
         JsonNode v = node.get(field);
-        if (!v.isTextual() && !v.isNumber()) throw ApiError.badRequest(field, field + " must be a duration like 30s, 2m or 500ms, was " + v);
+        if (!v.isTextual() && !v.isNumber())
+            throw ApiError.badRequest(field, field + " must be a duration like 30s, 2m or 500ms, was " + v);
         Duration d;
         try {
             d = ScenarioLoader.duration(v, field);
@@ -88,10 +92,15 @@ public record Body(JsonNode node) {
     public List<String> names(String field) {
         if (!has(field)) return List.of();
         JsonNode v = node.get(field);
-        if (!v.isArray()) throw ApiError.badRequest(field, field + " must be a list of names, was " + v.getNodeType().name().toLowerCase());
+        if (!v.isArray())
+            throw ApiError.badRequest(
+                    field,
+                    field + " must be a list of names, was "
+                            + v.getNodeType().name().toLowerCase());
         var out = new ArrayList<String>();
         for (JsonNode x : v) {
-            if (!x.isTextual() || x.asText().isBlank()) throw ApiError.badRequest(field, field + " must be a list of names, had " + x);
+            if (!x.isTextual() || x.asText().isBlank())
+                throw ApiError.badRequest(field, field + " must be a list of names, had " + x);
             out.add(x.asText());
         }
         return out;

@@ -9,10 +9,13 @@ import dev.gauntlet.mesh.vendor.Vendors;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,15 +33,27 @@ final class ConnectorRoutes {
     private static final Pattern LEADING_FIELD = Pattern.compile("^([a-z_]+(?:\\.[a-z_]+)*)[ :]");
     private static final Pattern UNKNOWN_FIELD = Pattern.compile("unknown field '([^']+)'");
 
-    private static final List<String> SECTIONS = List.of("id", "flavor", "service", "tenants", "headers", "auth", "limit", "retry",
-            "circuit", "timeouts", "idempotency", "drift", "dlq");
+    private static final List<String> SECTIONS = List.of(
+            "id",
+            "flavor",
+            "service",
+            "tenants",
+            "headers",
+            "auth",
+            "limit",
+            "retry",
+            "circuit",
+            "timeouts",
+            "idempotency",
+            "drift",
+            "dlq");
 
     private final Mesh mesh;
     private final Map<String, ConnectorsFile.Entry> entries = new LinkedHashMap<>();
     private final RecentEvents recent;
     private final ConnectorRepository stored;
-    private final java.util.Set<String> fromFile = new java.util.HashSet<>();
-    private final Map<String, String> shadowed = new java.util.TreeMap<>();
+    private final Set<String> fromFile = new HashSet<>();
+    private final Map<String, String> shadowed = new TreeMap<>();
     private final Supplier<Optional<List<String>>> farmServices;
 
     /**
@@ -46,8 +61,12 @@ final class ConnectorRoutes {
      * @param farmServices the farm's service ids, empty when the farm cannot be asked (a connector's {@code service} is
      *                     then taken as given)
      */
-    ConnectorRoutes(Mesh mesh, List<ConnectorsFile.Entry> initial, RecentEvents recent, ConnectorRepository stored,
-                    Supplier<Optional<List<String>>> farmServices) {
+    ConnectorRoutes(
+            Mesh mesh,
+            List<ConnectorsFile.Entry> initial,
+            RecentEvents recent,
+            ConnectorRepository stored,
+            Supplier<Optional<List<String>>> farmServices) {
         this.mesh = mesh;
         this.recent = recent;
         this.stored = stored;
@@ -79,7 +98,9 @@ final class ConnectorRoutes {
         all.forEach((id, json) -> {
             if (fromFile.contains(id)) {
                 shadowed.put(id, "the connectors file defines '" + id + "' too; the file's is used");
-                LOG.warn("stored connector '{}' not restored: the connectors file defines it too, and the file wins", id);
+                LOG.warn(
+                        "stored connector '{}' not restored: the connectors file defines it too, and the file wins",
+                        id);
                 return;
             }
             try {
@@ -102,8 +123,12 @@ final class ConnectorRoutes {
         try {
             stored.saveConnector(id, node.toString());
         } catch (RuntimeException e) {
-            throw new ApiError(503, "store_unavailable", null, "connector '" + id + "' is registered but could not be saved (it will be"
-                    + " gone after a restart): " + e.getMessage());
+            throw new ApiError(
+                    503,
+                    "store_unavailable",
+                    null,
+                    "connector '" + id + "' is registered but could not be saved (it will be"
+                            + " gone after a restart): " + e.getMessage());
         }
     }
 
@@ -111,17 +136,34 @@ final class ConnectorRoutes {
     record VendorList(List<String> vendors) {}
 
     void register(Endpoints api) {
-        api.get("/vendors", "The vendors a connector may name in flavor: the built-ins, then those plug-in jars add",
-                "{\"vendors\":[name]}", VendorList.class, ctx -> Json.reply(ctx, 200, new VendorList(Vendors.names())));
+        api.get(
+                "/vendors",
+                "The vendors a connector may name in flavor: the built-ins, then those plug-in jars add",
+                "{\"vendors\":[name]}",
+                VendorList.class,
+                ctx -> Json.reply(ctx, 200, new VendorList(Vendors.names())));
         api.get("/connectors", "List the connectors (secrets redacted)", "{\"connectors\":[connector]}", this::list);
-        api.add(HandlerType.POST, "/connectors", "Add a connector (an object as in connectors.yaml); 409 when the id exists",
-                "a connector as in connectors.yaml: id, base_url, flavor, auth, limit, retry, …", "201 the connector (redacted)", this::create);
+        api.add(
+                HandlerType.POST,
+                "/connectors",
+                "Add a connector (an object as in connectors.yaml); 409 when the id exists",
+                "a connector as in connectors.yaml: id, base_url, flavor, auth, limit, retry, …",
+                "201 the connector (redacted)",
+                this::create);
         api.get("/connectors/{id}", "One connector (secrets redacted)", "the connector", this::one);
-        api.add(HandlerType.PUT, "/connectors/{id}", "Replace a connector", "a connector as in connectors.yaml (id optional, must match)",
-                "the connector (redacted)", this::replace);
+        api.add(
+                HandlerType.PUT,
+                "/connectors/{id}",
+                "Replace a connector",
+                "a connector as in connectors.yaml (id optional, must match)",
+                "the connector (redacted)",
+                this::replace);
         api.add(HandlerType.DELETE, "/connectors/{id}", "Remove a connector", null, "{\"deleted\":id}", this::delete);
-        api.get("/connectors/{id}/status", "A connector's live state: every stage's status and its recent errors",
-                "{\"id\",\"stages\":{…},\"recent_errors\":[…]}", this::status);
+        api.get(
+                "/connectors/{id}/status",
+                "A connector's live state: every stage's status and its recent errors",
+                "{\"id\",\"stages\":{…},\"recent_errors\":[…]}",
+                this::status);
     }
 
     synchronized int size() {
@@ -160,7 +202,10 @@ final class ConnectorRoutes {
         checkService(body, e);
         synchronized (this) {
             if (entries.containsKey(e.spec().id())) {
-                throw ApiError.conflict("exists", "a connector '" + e.spec().id() + "' exists already; PUT /connectors/" + e.spec().id() + " replaces it");
+                throw ApiError.conflict(
+                        "exists",
+                        "a connector '" + e.spec().id() + "' exists already; PUT /connectors/"
+                                + e.spec().id() + " replaces it");
             }
             put(e);
             save(e.spec().id(), body.node());
@@ -179,7 +224,8 @@ final class ConnectorRoutes {
         if (!body.has("id")) {
             ((ObjectNode) body.node()).put("id", id);
         } else if (!id.equals(body.node().get("id").asText())) {
-            throw ApiError.badRequest("id", "id in the body (" + body.node().get("id") + ") must match the path's '" + id + "'");
+            throw ApiError.badRequest(
+                    "id", "id in the body (" + body.node().get("id") + ") must match the path's '" + id + "'");
         }
         ConnectorsFile.Entry e = parse(body);
         checkService(body, e);
@@ -231,7 +277,8 @@ final class ConnectorRoutes {
         if (!body.has("service")) return;
         Optional<List<String>> known = farmServices.get();
         if (known.isEmpty() || known.get().contains(e.service())) return;
-        throw ApiError.badRequest("service", "service '" + e.service() + "' is not a service of the farm; known: " + known.get());
+        throw ApiError.badRequest(
+                "service", "service '" + e.service() + "' is not a service of the farm; known: " + known.get());
     }
 
     /** The body as a connector; a refusal names the field the parser blamed. */

@@ -5,6 +5,8 @@ import dev.gauntlet.mesh.dlq.DlqFilter;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * What the DLQ endpoints need from the mesh's dead-letter queue, in the mesh's own types ({@link DlqEntry},
@@ -34,7 +36,7 @@ public interface DlqBackend {
      * {@link #replayAll(String)} with progress, for a background job: {@code total} is told how many entries it will go
      * through as soon as that is known, {@code each} every result as it comes.
      */
-    default List<Replay> replayAll(String connector, java.util.function.IntConsumer total, java.util.function.Consumer<Replay> each) {
+    default List<Replay> replayAll(String connector, IntConsumer total, Consumer<Replay> each) {
         List<Replay> all = replayAll(connector);
         total.accept(all.size());
         all.forEach(each);

@@ -9,8 +9,8 @@ import dev.gauntlet.mesh.dlq.DlqState;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -22,7 +22,7 @@ final class DlqRoutes {
     private final Supplier<List<String>> connectorIds;
     private final ReplayJobs jobs;
 
-    DlqRoutes(DlqBackend dlq, Supplier<List<String>> connectorIds, java.time.InstantSource clock) {
+    DlqRoutes(DlqBackend dlq, Supplier<List<String>> connectorIds, InstantSource clock) {
         this.dlq = dlq;
         this.connectorIds = connectorIds;
         this.jobs = new ReplayJobs(dlq, clock);
@@ -30,49 +30,93 @@ final class DlqRoutes {
 
     void register(Endpoints api) {
         // Before /dlq/{id}, which would take "replays" for an entry id.
-        api.get("/dlq/replays", "Replay-all jobs, newest first (the newest " + ReplayJobs.KEEP + ")", "{\"jobs\":[job]}", this::jobs);
-        api.get("/dlq/replays/{job}", "A replay-all job's progress; once no longer running (finished, failed) also each entry's result",
+        api.get(
+                "/dlq/replays",
+                "Replay-all jobs, newest first (the newest " + ReplayJobs.KEEP + ")",
+                "{\"jobs\":[job]}",
+                this::jobs);
+        api.get(
+                "/dlq/replays/{job}",
+                "A replay-all job's progress; once no longer running (finished, failed) also each entry's result",
                 "{\"id\",\"connector\",\"state\":\"running|finished|failed\",\"total\",\"done\",\"succeeded\",\"failed\",\"skipped\","
-                        + "\"started_at\",\"finished_at\",\"error\",\"location\",\"results\":[{\"id\",\"outcome\",\"status\",\"message\"}]}", this::job);
-        api.get("/dlq", "Parked writes, newest first, with counts; filters ?connector=ID, ?state=" + STATES + ", ?error_class="
-                + CLASSES + ", ?limit=N (1-100000, default 1000)", "{\"entries\":[…],\"stats\":{…}}", Listing.class, this::list);
-        api.get("/dlq/{id}", "One parked write and its attempt history (the live call's, then each replay's)",
-                "the entry and \"history\":[{\"number\",\"at\",\"duration_ms\",\"status\",\"error_class\",\"message\"}]", EntryDetail.class, this::one);
-        api.add(HandlerType.POST, "/dlq/{id}/replay", "Replay one parked write now, with the key it was first sent with", null,
-                "{\"id\",\"outcome\",\"status\",\"message\"}", DlqBackend.Replay.class, this::replay);
-        api.add(HandlerType.POST, "/dlq/replay", "Start replaying every pending and dead write (?connector=ID for one connector) in the"
+                        + "\"started_at\",\"finished_at\",\"error\",\"location\",\"results\":[{\"id\",\"outcome\",\"status\",\"message\"}]}",
+                this::job);
+        api.get(
+                "/dlq",
+                "Parked writes, newest first, with counts; filters ?connector=ID, ?state=" + STATES + ", ?error_class="
+                        + CLASSES + ", ?limit=N (1-100000, default 1000)",
+                "{\"entries\":[…],\"stats\":{…}}",
+                Listing.class,
+                this::list);
+        api.get(
+                "/dlq/{id}",
+                "One parked write and its attempt history (the live call's, then each replay's)",
+                "the entry and \"history\":[{\"number\",\"at\",\"duration_ms\",\"status\",\"error_class\",\"message\"}]",
+                EntryDetail.class,
+                this::one);
+        api.add(
+                HandlerType.POST,
+                "/dlq/{id}/replay",
+                "Replay one parked write now, with the key it was first sent with",
+                null,
+                "{\"id\",\"outcome\",\"status\",\"message\"}",
+                DlqBackend.Replay.class,
+                this::replay);
+        api.add(
+                HandlerType.POST,
+                "/dlq/replay",
+                "Start replaying every pending and dead write (?connector=ID for one connector) in the"
                         + " background: 202 with the job and a Location to follow; while a job of the same filter runs, that job is the answer",
-                null, "202 {\"id\",\"connector\",\"state\":\"running\",\"total\",\"done\",\"succeeded\",\"failed\",\"skipped\",\"location\"}", this::replayAll);
-        api.add(HandlerType.DELETE, "/dlq/{id}", "Discard a parked write without replaying it", null, "{\"discarded\":id}", this::discard);
+                null,
+                "202 {\"id\",\"connector\",\"state\":\"running\",\"total\",\"done\",\"succeeded\",\"failed\",\"skipped\",\"location\"}",
+                this::replayAll);
+        api.add(
+                HandlerType.DELETE,
+                "/dlq/{id}",
+                "Discard a parked write without replaying it",
+                null,
+                "{\"discarded\":id}",
+                this::discard);
     }
 
     private String connector(Context ctx) {
         String c = ctx.queryParam("connector");
         if (c == null || c.isBlank()) return null;
         List<String> known = connectorIds.get();
-        if (!known.contains(c)) throw ApiError.badRequest("connector", "unknown connector '" + c + "'; known: " + known);
+        if (!known.contains(c))
+            throw ApiError.badRequest("connector", "unknown connector '" + c + "'; known: " + known);
         return c;
     }
 
-    static final List<String> STATES = Arrays.stream(DlqState.values()).map(Enum::name).toList();
-    static final List<String> CLASSES = Arrays.stream(ErrorClass.values()).map(Enum::name).toList();
+    static final List<String> STATES =
+            Arrays.stream(DlqState.values()).map(Enum::name).toList();
+    static final List<String> CLASSES =
+            Arrays.stream(ErrorClass.values()).map(Enum::name).toList();
 
     private static String oneOf(Context ctx, String param, List<String> allowed) {
         String v = ctx.queryParam(param);
         if (v == null || v.isBlank()) return null;
-        if (!allowed.contains(v)) throw ApiError.badRequest(param, param + " must be one of " + allowed + ", was '" + v + "'");
+        if (!allowed.contains(v))
+            throw ApiError.badRequest(param, param + " must be one of " + allowed + ", was '" + v + "'");
         return v;
     }
 
     private void list(Context ctx) {
         String state = oneOf(ctx, "state", STATES), errorClass = oneOf(ctx, "error_class", CLASSES);
-        var filter = new DlqFilter(connector(ctx), state == null ? null : DlqState.valueOf(state),
-                errorClass == null ? null : ErrorClass.valueOf(errorClass), limit(ctx));
-        Json.reply(ctx, 200, new Listing(dlq.list(filter).stream().map(EntryView::of).toList(), dlq.stats()));
+        var filter = new DlqFilter(
+                connector(ctx),
+                state == null ? null : DlqState.valueOf(state),
+                errorClass == null ? null : ErrorClass.valueOf(errorClass),
+                limit(ctx));
+        Json.reply(
+                ctx,
+                200,
+                new Listing(dlq.list(filter).stream().map(EntryView::of).toList(), dlq.stats()));
     }
 
     /** How many entries a listing shows: a checker reading every held op id asks for all of them. */
     static final int DEFAULT_LIMIT = 1_000;
+
     static final int MAX_LIMIT = 100_000;
 
     private static int limit(Context ctx) {
@@ -100,11 +144,31 @@ final class DlqRoutes {
      * @param errorClass null once the entry was replayed successfully
      * @param attempts   how many attempts it has had (the live call's and every replay's)
      */
-    record EntryView(String id, String connector, String method, String path, String opId, ErrorClass errorClass, int attempts,
-                     boolean unknownOutcome, Instant parkedAt, DlqState state, String lastError) {
+    record EntryView(
+            String id,
+            String connector,
+            String method,
+            String path,
+            String opId,
+            ErrorClass errorClass,
+            int attempts,
+            boolean unknownOutcome,
+            Instant parkedAt,
+            DlqState state,
+            String lastError) {
         static EntryView of(DlqEntry e) {
-            return new EntryView(e.id(), e.connector(), e.method(), e.path(), e.opId(), e.errorClass(), e.attempts().size(),
-                    e.unknownOutcome(), e.createdAt(), e.state(), e.lastError());
+            return new EntryView(
+                    e.id(),
+                    e.connector(),
+                    e.method(),
+                    e.path(),
+                    e.opId(),
+                    e.errorClass(),
+                    e.attempts().size(),
+                    e.unknownOutcome(),
+                    e.createdAt(),
+                    e.state(),
+                    e.lastError());
         }
     }
 
@@ -135,7 +199,12 @@ final class DlqRoutes {
 
     private void job(Context ctx) {
         String id = ctx.pathParam("job");
-        Json.reply(ctx, 200, jobs.get(id).orElseThrow(() -> ApiError.notFound("replay job", id, null)).view());
+        Json.reply(
+                ctx,
+                200,
+                jobs.get(id)
+                        .orElseThrow(() -> ApiError.notFound("replay job", id, null))
+                        .view());
     }
 
     private void discard(Context ctx) {

@@ -17,7 +17,8 @@ import java.util.Set;
 final class Edge {
 
     /** Methods that change state; GET, HEAD and OPTIONS only read. */
-    private static final Set<HandlerType> CHANGING = Set.of(HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE);
+    private static final Set<HandlerType> CHANGING =
+            Set.of(HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE);
     /**
      * Bodies a page may send cross-site without the browser asking the server first (a CORS "simple request",
      * fetch.spec.whatwg.org) that no vendor behind the proxy takes; the third, a form, is a vendor's own body.
@@ -68,8 +69,11 @@ final class Edge {
         if (type == null) return null;
         String media = type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
         if (!PAGE_ONLY_TYPES.contains(media)) return null;
-        return new Refusal(403, "Content-Type", "Content-Type '" + type + "' is refused on the proxy: the vendors take JSON (or forms), "
-                + "and text/plain and multipart bodies are what any web page can send");
+        return new Refusal(
+                403,
+                "Content-Type",
+                "Content-Type '" + type + "' is refused on the proxy: the vendors take JSON (or forms), "
+                        + "and text/plain and multipart bodies are what any web page can send");
     }
 
     /** The body's length; a chunked body (no Content-Length) counts as one. */

@@ -5,8 +5,10 @@ import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.sse.SseClient;
 import io.javalin.http.sse.SseHandler;
+import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 /** Registers routes with Javalin and remembers them, so the OpenAPI document lists exactly what is served. */
@@ -19,7 +21,7 @@ final class Endpoints {
      * @param response the Java type its success answer is written from (its schema goes into the OpenAPI document),
      *                 or null when the answer is put together by hand and only {@code answers} describes it
      */
-    record Endpoint(String method, String path, String summary, String body, String answers, java.lang.reflect.Type response) {}
+    record Endpoint(String method, String path, String summary, String body, String answers, Type response) {}
 
     private final RoutesConfig routes;
     private final List<Endpoint> all = new ArrayList<>();
@@ -33,7 +35,7 @@ final class Endpoints {
     }
 
     /** A GET whose answer is written from {@code response} (a record): the OpenAPI document shows its schema. */
-    void get(String path, String summary, String answers, java.lang.reflect.Type response, Handler handler) {
+    void get(String path, String summary, String answers, Type response, Handler handler) {
         add(HandlerType.GET, path, summary, null, answers, response, handler);
     }
 
@@ -41,7 +43,14 @@ final class Endpoints {
         add(method, path, summary, body, answers, null, handler);
     }
 
-    void add(HandlerType method, String path, String summary, String body, String answers, java.lang.reflect.Type response, Handler handler) {
+    void add(
+            HandlerType method,
+            String path,
+            String summary,
+            String body,
+            String answers,
+            Type response,
+            Handler handler) {
         routes.addHttpHandler(method, path, handler);
         all.add(new Endpoint(method.name(), path, summary, body, answers, response));
     }
@@ -54,9 +63,14 @@ final class Endpoints {
         SseHandler stream = new SseHandler(client);
         routes.addHttpHandler(HandlerType.GET, path, ctx -> {
             String accept = ctx.header("Accept");
-            if (accept == null || !accept.toLowerCase(java.util.Locale.ROOT).contains("text/event-stream")) {
-                throw new ApiError(406, "not_acceptable", "Accept", path + " is a stream of Server-Sent Events: send Accept: text/event-stream "
-                        + "(e.g. curl -N -H 'Accept: text/event-stream' …), was " + (accept == null ? "absent" : "'" + accept + "'"));
+            if (accept == null || !accept.toLowerCase(Locale.ROOT).contains("text/event-stream")) {
+                throw new ApiError(
+                        406,
+                        "not_acceptable",
+                        "Accept",
+                        path + " is a stream of Server-Sent Events: send Accept: text/event-stream "
+                                + "(e.g. curl -N -H 'Accept: text/event-stream' …), was "
+                                + (accept == null ? "absent" : "'" + accept + "'"));
             }
             stream.handle(ctx);
         });

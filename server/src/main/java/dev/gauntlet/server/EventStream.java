@@ -51,16 +51,21 @@ final class EventStream implements AutoCloseable {
 
     EventStream(EventBus bus, Supplier<Object> metrics) {
         this.unsubscribe = bus.subscribe(this::publish);
-        this.ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("aam-events-metrics").factory());
-        ticker.scheduleAtFixedRate(() -> {
-            if (clients.isEmpty()) return;
-            try {
-                Item item = new Item("metrics", metrics.get());
-                clients.forEach(c -> c.offer(item));
-            } catch (RuntimeException e) {
-                LOG.warn("metrics snapshot for the event stream failed: {}", e.toString());
-            }
-        }, 1, 1, TimeUnit.SECONDS);
+        this.ticker = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofVirtual().name("aam-events-metrics").factory());
+        ticker.scheduleAtFixedRate(
+                () -> {
+                    if (clients.isEmpty()) return;
+                    try {
+                        Item item = new Item("metrics", metrics.get());
+                        clients.forEach(c -> c.offer(item));
+                    } catch (RuntimeException e) {
+                        LOG.warn("metrics snapshot for the event stream failed: {}", e.toString());
+                    }
+                },
+                1,
+                1,
+                TimeUnit.SECONDS);
     }
 
     private void publish(MeshEvent e) {

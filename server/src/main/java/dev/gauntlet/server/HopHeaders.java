@@ -12,8 +12,20 @@ import java.util.stream.Stream;
 final class HopHeaders {
 
     /** Lower-case names. */
-    static final Set<String> NAMES = Set.of("host", "connection", "content-length", "transfer-encoding", "keep-alive", "te",
-            "trailer", "upgrade", "proxy-connection", "proxy-authenticate", "proxy-authorization", "expect", "http2-settings");
+    static final Set<String> NAMES = Set.of(
+            "host",
+            "connection",
+            "content-length",
+            "transfer-encoding",
+            "keep-alive",
+            "te",
+            "trailer",
+            "upgrade",
+            "proxy-connection",
+            "proxy-authenticate",
+            "proxy-authorization",
+            "expect",
+            "http2-settings");
 
     private HopHeaders() {}
 

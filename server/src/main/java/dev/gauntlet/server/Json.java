@@ -15,7 +15,8 @@ import java.util.Map;
 public final class Json {
 
     /** The mapper every answer is written with. */
-    public static final ObjectMapper MAPPER = ReportWriter.JSON.copy()
+    public static final ObjectMapper MAPPER = ReportWriter.JSON
+            .copy()
             .disable(SerializationFeature.INDENT_OUTPUT)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -55,7 +56,8 @@ public final class Json {
         return MAPPER.convertValue(value, MAP);
     }
 
-    private static final com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>> MAP = new com.fasterxml.jackson.core.type.TypeReference<>() {};
+    private static final com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>> MAP =
+            new com.fasterxml.jackson.core.type.TypeReference<>() {};
 
     /** The request body as a JSON object; 400 naming {@code body} when it is empty, not JSON, or not an object. */
     public static Body body(Context ctx) {
@@ -65,11 +67,20 @@ public final class Json {
         try {
             node = READER.readTree(bytes);
         } catch (IOException e) {
-            throw ApiError.badRequest("body", "expected a JSON object, the body is not valid JSON: "
-                    + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+            throw ApiError.badRequest(
+                    "body",
+                    "expected a JSON object, the body is not valid JSON: "
+                            + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                                    ? j.getOriginalMessage()
+                                    : e.getMessage()));
         }
         if (node == null || !node.isObject()) {
-            throw ApiError.badRequest("body", "expected a JSON object, was " + (node == null ? "nothing" : node.getNodeType().name().toLowerCase()));
+            throw ApiError.badRequest(
+                    "body",
+                    "expected a JSON object, was "
+                            + (node == null
+                                    ? "nothing"
+                                    : node.getNodeType().name().toLowerCase()));
         }
         return new Body(node);
     }

@@ -45,15 +45,30 @@ final class JsonSchemas {
         Class<?> raw = t.getRawClass();
         if (raw == String.class || raw == char.class || raw == Character.class) return Map.of("type", "string");
         if (raw == boolean.class || raw == Boolean.class) return Map.of("type", "boolean");
-        if (raw == int.class || raw == long.class || raw == short.class || raw == Integer.class || raw == Long.class || raw == Short.class) {
+        if (raw == int.class
+                || raw == long.class
+                || raw == short.class
+                || raw == Integer.class
+                || raw == Long.class
+                || raw == Short.class) {
             return Map.of("type", "integer");
         }
-        if (raw == double.class || raw == float.class || Number.class.isAssignableFrom(raw)) return Map.of("type", "number");
-        if (raw == Instant.class || Temporal.class.isAssignableFrom(raw)) return Map.of("type", "string", "format", "date-time");
+        if (raw == double.class || raw == float.class || Number.class.isAssignableFrom(raw))
+            return Map.of("type", "number");
+        if (raw == Instant.class || Temporal.class.isAssignableFrom(raw))
+            return Map.of("type", "string", "format", "date-time");
         // Written as ISO-8601 durations (the mapper's WRITE_DURATIONS_AS_TIMESTAMPS is off).
         if (raw == Duration.class) return Map.of("type", "string", "format", "duration");
-        if (raw.isEnum()) return Map.of("type", "string", "enum", Arrays.stream(raw.getEnumConstants()).map(e -> ((Enum<?>) e).name()).toList());
-        if (t.isArrayType() || t.isCollectionLikeType()) return Map.of("type", "array", "items", of(t.getContentType()));
+        if (raw.isEnum())
+            return Map.of(
+                    "type",
+                    "string",
+                    "enum",
+                    Arrays.stream(raw.getEnumConstants())
+                            .map(e -> ((Enum<?>) e).name())
+                            .toList());
+        if (t.isArrayType() || t.isCollectionLikeType())
+            return Map.of("type", "array", "items", of(t.getContentType()));
         if (t.isMapLikeType()) return Map.of("type", "object", "additionalProperties", of(t.getContentType()));
         if (t.isReferenceType()) return of(t.getReferencedType()); // Optional<T>: absent is null
         if (raw == Object.class || JsonNode.class.isAssignableFrom(raw) || raw.isInterface()) return Map.of();
@@ -78,7 +93,8 @@ final class JsonSchemas {
 
     /** The properties the mapper writes for a type, a {@code @JsonUnwrapped} one's flattened into it. */
     private void properties(JavaType t, Map<String, Object> properties, List<String> required) {
-        for (BeanPropertyDefinition p : mapper.getSerializationConfig().introspect(t).findProperties()) {
+        for (BeanPropertyDefinition p :
+                mapper.getSerializationConfig().introspect(t).findProperties()) {
             if (!p.couldSerialize()) continue;
             JavaType type = p.getPrimaryType();
             if (p.getPrimaryMember() != null && p.getPrimaryMember().hasAnnotation(JsonUnwrapped.class)) {
@@ -87,7 +103,8 @@ final class JsonSchemas {
             }
             // Every property is written, null too (the mapper drops none); only an int, long or boolean is never null
             // (a double nobody measured, NaN, is written as null).
-            boolean nullable = !type.isPrimitive() || type.getRawClass() == double.class || type.getRawClass() == float.class;
+            boolean nullable =
+                    !type.isPrimitive() || type.getRawClass() == double.class || type.getRawClass() == float.class;
             properties.put(p.getName(), nullable ? nullable(of(type)) : of(type));
             required.add(p.getName());
         }

@@ -1,12 +1,9 @@
 package dev.gauntlet.server;
 
 import dev.gauntlet.mesh.Mesh;
-import dev.gauntlet.mesh.call.Attempt;
-import dev.gauntlet.mesh.call.ErrorClass;
 import dev.gauntlet.mesh.dlq.DeadLetterQueue;
 import dev.gauntlet.mesh.dlq.DlqEntry;
 import dev.gauntlet.mesh.dlq.DlqFilter;
-import dev.gauntlet.mesh.internal.dlq.DlqService;
 import dev.gauntlet.mesh.dlq.DlqState;
 import dev.gauntlet.mesh.dlq.DlqStats;
 import java.util.ArrayList;
@@ -14,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /** The DLQ endpoints over the mesh's own durable dead-letter queue. */
 final class MeshDlq implements DlqBackend {
@@ -51,11 +50,11 @@ final class MeshDlq implements DlqBackend {
 
     @Override
     public List<Replay> replayAll(String connector) {
-        return replayAll(connector, n -> { }, r -> { });
+        return replayAll(connector, n -> {}, r -> {});
     }
 
     @Override
-    public List<Replay> replayAll(String connector, java.util.function.IntConsumer total, java.util.function.Consumer<Replay> each) {
+    public List<Replay> replayAll(String connector, IntConsumer total, Consumer<Replay> each) {
         // The entries first, so progress has a total; those the replayer settles meanwhile are skipped below.
         var ids = new ArrayList<String>();
         for (DlqState state : List.of(DlqState.pending, DlqState.dead)) {
@@ -82,8 +81,14 @@ final class MeshDlq implements DlqBackend {
     @Override
     public boolean discard(String id) {
         if (dlq.entry(id).isEmpty()) return false;
-        if (!dlq.discard(id)) throw new ApiError(409, "not_discardable", "id", "DLQ entry " + id + " is "
-                + dlq.entry(id).map(DlqEntry::state).orElse(null) + "; only pending or dead entries can be discarded");
+        if (!dlq.discard(id))
+            throw new ApiError(
+                    409,
+                    "not_discardable",
+                    "id",
+                    "DLQ entry " + id + " is "
+                            + dlq.entry(id).map(DlqEntry::state).orElse(null)
+                            + "; only pending or dead entries can be discarded");
         return true;
     }
 

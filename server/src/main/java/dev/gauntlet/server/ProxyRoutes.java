@@ -1,16 +1,14 @@
 package dev.gauntlet.server;
 
-import dev.gauntlet.mesh.call.Secrets;
-import dev.gauntlet.mesh.call.Attempt;
 import dev.gauntlet.mesh.CallResult;
 import dev.gauntlet.mesh.Connector;
-import dev.gauntlet.mesh.call.MeshException;
 import dev.gauntlet.mesh.Mesh;
+import dev.gauntlet.mesh.call.Attempt;
+import dev.gauntlet.mesh.call.ErrorClass;
+import dev.gauntlet.mesh.call.MeshException;
 import dev.gauntlet.mesh.call.MeshRequest;
 import dev.gauntlet.mesh.call.MeshResponse;
-import dev.gauntlet.mesh.call.ErrorClass;
-import dev.gauntlet.mesh.pipeline.Exchange;
-import dev.gauntlet.mesh.pipeline.Outcome;
+import dev.gauntlet.mesh.call.Secrets;
 import dev.gauntlet.mesh.store.StoreUnavailable;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -37,15 +35,23 @@ final class ProxyRoutes {
     static final String ATTEMPTS = "X-Gauntlet-Attempts";
     static final String DLQ_ID = "X-Gauntlet-Dlq-Id";
     static final String UNKNOWN_OUTCOME = "X-Gauntlet-Unknown-Outcome";
-    static final HandlerType[] METHODS = {HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH,
-            HandlerType.DELETE, HandlerType.HEAD, HandlerType.OPTIONS};
+    static final HandlerType[] METHODS = {
+        HandlerType.GET,
+        HandlerType.POST,
+        HandlerType.PUT,
+        HandlerType.PATCH,
+        HandlerType.DELETE,
+        HandlerType.HEAD,
+        HandlerType.OPTIONS
+    };
     /** Headers of one hop (RFC 9110 §7.6.1), those the JDK client sets itself, and encodings we would have to undo. */
     private static final Set<String> HOP = HopHeaders.and("accept-encoding", "content-type");
     /**
      * How the caller reached the AAM (RFC 7239 and its X- forerunners): that is not the upstream's business, and an
      * upstream that builds its URLs from them (as the farm does) would name an origin the proxy cannot recognise.
      */
-    private static final Set<String> CALLERS_VIEW = Set.of("forwarded", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port");
+    private static final Set<String> CALLERS_VIEW =
+            Set.of("forwarded", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port");
 
     /** host[:port] as RFC 3986 allows it in a Host header: a name, an IPv4 address or a bracketed IPv6 one. */
     private static final Pattern HOST = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9._~-]+)(:[0-9]{1,5})?");
@@ -64,12 +70,25 @@ final class ProxyRoutes {
         for (HandlerType m : METHODS) {
             String summary = "Egress proxy: " + m.name() + " the rest of the path through the connector's pipeline "
                     + "(auth injected, limits, retries, idempotency, DLQ); X-Gauntlet-Op-Id names a write, X-Gauntlet-Tenant its tenant";
-            String body = m == HandlerType.GET || m == HandlerType.HEAD || m == HandlerType.OPTIONS ? null : "any body, forwarded as is";
-            api.add(m, "/proxy/{connector}/<path>", summary, body,
+            String body = m == HandlerType.GET || m == HandlerType.HEAD || m == HandlerType.OPTIONS
+                    ? null
+                    : "any body, forwarded as is";
+            api.add(
+                    m,
+                    "/proxy/{connector}/<path>",
+                    summary,
+                    body,
                     "the upstream's answer; a parked write: 202 {dlq_id,unknown_outcome,error_class} to a caller that sends "
                             + "X-Gauntlet-Op-Id, else 503 in the vendor's error envelope (do not resend); X-Gauntlet-Dlq-Id either way; "
-                            + "503 with Retry-After (store_unavailable) when the store cannot record the write now: nothing was sent", this::handle);
-            api.add(m, "/proxy/{connector}", summary + " (the connector's root)", body, "the upstream's answer", this::handle);
+                            + "503 with Retry-After (store_unavailable) when the store cannot record the write now: nothing was sent",
+                    this::handle);
+            api.add(
+                    m,
+                    "/proxy/{connector}",
+                    summary + " (the connector's root)",
+                    body,
+                    "the upstream's answer",
+                    this::handle);
         }
     }
 
@@ -90,7 +109,10 @@ final class ProxyRoutes {
         try {
             connector = mesh.connector(id);
         } catch (IllegalArgumentException e) {
-            throw ApiError.notFound("connector", id, mesh.connectors().stream().map(Connector::id).toList());
+            throw ApiError.notFound(
+                    "connector",
+                    id,
+                    mesh.connectors().stream().map(Connector::id).toList());
         }
         // A write the stored credentials would sign must not come from a web page (see Edge).
         var refusal = edge.proxy(ctx);
@@ -108,8 +130,10 @@ final class ProxyRoutes {
             out.put("field", TENANT);
             out.put("limit", "limit.max_tenants");
             out.put("max_tenants", refused.max());
-            out.put("message", refused.getMessage() + "; send a tenant it already serves in " + TENANT
-                    + ", or raise limit.max_tenants for the connector");
+            out.put(
+                    "message",
+                    refused.getMessage() + "; send a tenant it already serves in " + TENANT
+                            + ", or raise limit.max_tenants for the connector");
             Json.reply(ctx, 429, out);
             return;
         } catch (IllegalArgumentException e) {
@@ -137,7 +161,13 @@ final class ProxyRoutes {
         switch (result) {
             case CallResult.Ok ok -> answer(ctx, ok.response(), urls);
             case CallResult.Parked p -> {
-                remember(id, request, p.errorClass(), attempts.isEmpty() ? 0 : attempts.getLast().status(), p.message(), attempts);
+                remember(
+                        id,
+                        request,
+                        p.errorClass(),
+                        attempts.isEmpty() ? 0 : attempts.getLast().status(),
+                        p.message(),
+                        attempts);
                 ctx.header(DLQ_ID, p.dlqId());
                 ctx.header(UNKNOWN_OUTCOME, Boolean.toString(p.unknownOutcome()));
                 if (meshAware(ctx)) {
@@ -153,8 +183,15 @@ final class ProxyRoutes {
                 // A vendor's client knows no "accepted, completed later": a 2xx would read as the object it asked for
                 // (stripe-java returned a Customer without an id). It gets a failure in its vendor's envelope that
                 // says not to send the write again; sent again anyway, the same write is answered from its DLQ entry.
-                vendorError(ctx, connector, 503, "parked", "The write was not completed now; it waits in the mesh's dead-letter queue as "
-                        + p.dlqId() + " and the mesh will complete it: do not send it again (" + p.errorClass() + ": " + p.message() + ")", false);
+                vendorError(
+                        ctx,
+                        connector,
+                        503,
+                        "parked",
+                        "The write was not completed now; it waits in the mesh's dead-letter queue as " + p.dlqId()
+                                + " and the mesh will complete it: do not send it again (" + p.errorClass() + ": "
+                                + p.message() + ")",
+                        false);
             }
             case CallResult.Failed f -> {
                 remember(id, request, f.errorClass(), f.status(), f.message(), attempts);
@@ -163,12 +200,24 @@ final class ProxyRoutes {
                     return;
                 }
                 int last = attempts.isEmpty() ? 0 : attempts.getLast().status();
-                int status = last > 0 ? last : f.status() > 0 ? f.status()
-                        : f.errorClass() == ErrorClass.timeout ? 504 : f.errorClass() == ErrorClass.circuit_open ? 503 : 502;
+                int status = last > 0
+                        ? last
+                        : f.status() > 0
+                                ? f.status()
+                                : f.errorClass() == ErrorClass.timeout
+                                        ? 504
+                                        : f.errorClass() == ErrorClass.circuit_open ? 503 : 502;
                 if (!meshAware(ctx)) {
-                    vendorError(ctx, connector, status, f.errorClass().name(), f.errorClass() + ": " + f.message()
-                                    + " (after " + attempts.size() + " attempts through the mesh)",
-                            status == 409 || f.errorClass() != ErrorClass.client_error && f.errorClass() != ErrorClass.invalid_creds);
+                    vendorError(
+                            ctx,
+                            connector,
+                            status,
+                            f.errorClass().name(),
+                            f.errorClass() + ": " + f.message() + " (after " + attempts.size()
+                                    + " attempts through the mesh)",
+                            status == 409
+                                    || f.errorClass() != ErrorClass.client_error
+                                            && f.errorClass() != ErrorClass.invalid_creds);
                     return;
                 }
                 Map<String, Object> out = new LinkedHashMap<>();
@@ -191,7 +240,8 @@ final class ProxyRoutes {
     }
 
     /** An answer of the mesh's own in the connector's vendor's error envelope, with the vendor's retry signal. */
-    private static void vendorError(Context ctx, Connector connector, int status, String code, String message, boolean retry) {
+    private static void vendorError(
+            Context ctx, Connector connector, int status, String code, String message, boolean retry) {
         var vendor = connector.spec().vendor();
         vendor.errorHeaders(retry).forEach(ctx::header);
         ctx.status(status);
@@ -209,7 +259,10 @@ final class ProxyRoutes {
         for (String name : Collections.list(ctx.req().getHeaderNames())) {
             String lower = name.toLowerCase(Locale.ROOT);
             // The mesh injects the credentials: whatever the caller sent as a secret is not forwarded.
-            if (HOP.contains(lower) || CALLERS_VIEW.contains(lower) || Secrets.isSecretHeader(lower) || lower.startsWith("x-gauntlet-")) continue;
+            if (HOP.contains(lower)
+                    || CALLERS_VIEW.contains(lower)
+                    || Secrets.isSecretHeader(lower)
+                    || lower.startsWith("x-gauntlet-")) continue;
             headers.put(name, String.join(", ", Collections.list(ctx.req().getHeaders(name))));
         }
         String method = ctx.method().name();
@@ -218,7 +271,13 @@ final class ProxyRoutes {
         String type = body.length == 0 ? null : ctx.header("Content-Type");
         String opId = ctx.header(OP_ID);
         String tenant = ctx.header(TENANT);
-        return new MeshRequest(method, rest, headers, body, type, opId == null || opId.isBlank() ? null : opId,
+        return new MeshRequest(
+                method,
+                rest,
+                headers,
+                body,
+                type,
+                opId == null || opId.isBlank() ? null : opId,
                 tenant == null || tenant.isBlank() ? null : tenant);
     }
 
@@ -233,7 +292,11 @@ final class ProxyRoutes {
         if (mapped) body = Json.write(r.mapped()).getBytes(StandardCharsets.UTF_8);
         for (var h : r.headers().entrySet()) {
             String lower = h.getKey().toLowerCase(Locale.ROOT);
-            if (HOP.contains(lower) || lower.equals("content-encoding") || lower.startsWith(":") || lower.equals("date") || lower.equals("server")) continue;
+            if (HOP.contains(lower)
+                    || lower.equals("content-encoding")
+                    || lower.startsWith(":")
+                    || lower.equals("date")
+                    || lower.equals("server")) continue;
             // An upstream that echoes a request header (X-Custom-Sig, the key itself) does not show it to the caller.
             for (String v : h.getValue()) ctx.res().addHeader(h.getKey(), Secrets.mask(urls.header(h.getKey(), v)));
         }
@@ -258,20 +321,33 @@ final class ProxyRoutes {
     /** The connector's base URL and where this caller reaches its proxy: the Host it used, then the mount. */
     private static UpstreamUrls urls(Context ctx, Connector connector, String mount) {
         String host = ctx.header("Host");
-        // A Host header that is not a plain host[:port] (absent under HTTP/1.0) gives way to the listener's own address.
-        if (host == null || !HOST.matcher(host).matches()) host = ServerUrl.of(ctx.req().getLocalAddr(), ctx.req().getLocalPort()).substring("http://".length());
+        // A Host header that is not a plain host[:port] (absent under HTTP/1.0) gives way to the listener's own
+        // address.
+        if (host == null || !HOST.matcher(host).matches())
+            host = ServerUrl.of(ctx.req().getLocalAddr(), ctx.req().getLocalPort())
+                    .substring("http://".length());
         String proto = ctx.header("X-Forwarded-Proto");
         // Behind a TLS-terminating reverse proxy the caller's scheme is https, as the farm reads it too.
         String scheme = "https".equalsIgnoreCase(proto) ? "https" : "http";
         return new UpstreamUrls(connector.spec().baseUrl(), URI.create(scheme + "://" + host + mount));
     }
 
-    private void remember(String connector, MeshRequest request, ErrorClass errorClass, int status, String message, List<Attempt> attempts) {
+    private void remember(
+            String connector,
+            MeshRequest request,
+            ErrorClass errorClass,
+            int status,
+            String message,
+            List<Attempt> attempts) {
         Map<String, Object> what = new LinkedHashMap<>();
         what.put("type", "proxy_call_failed");
         what.put("at", attempts.isEmpty() ? null : attempts.getLast().at());
         what.put("method", request.method());
-        what.put("path", request.path().contains("?") ? request.path().substring(0, request.path().indexOf('?')) : request.path());
+        what.put(
+                "path",
+                request.path().contains("?")
+                        ? request.path().substring(0, request.path().indexOf('?'))
+                        : request.path());
         what.put("error_class", errorClass.name());
         what.put("status", status);
         what.put("message", message);

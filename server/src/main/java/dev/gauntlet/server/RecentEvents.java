@@ -37,8 +37,12 @@ final class RecentEvents {
 
     /** Event types that tell of something going wrong (a give-up, a refused refresh, an open circuit, a parked write). */
     static boolean isFailure(String type) {
-        return type.contains("fail") || type.contains("gave_up") || type.contains("exhausted") || type.contains("dead_letter")
-                || type.contains("open") || type.contains("error");
+        return type.contains("fail")
+                || type.contains("gave_up")
+                || type.contains("exhausted")
+                || type.contains("dead_letter")
+                || type.contains("open")
+                || type.contains("error");
     }
 
     void failure(String connector, Map<String, Object> what) {

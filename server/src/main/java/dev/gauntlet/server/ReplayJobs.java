@@ -91,7 +91,10 @@ final class ReplayJobs {
         String filter = connector == null ? "*" : connector;
         Job running = runningByFilter.get(filter);
         if (running != null && running.running()) return new Started(running, false);
-        Job job = new Job("replay_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE), connector, clock.instant());
+        Job job = new Job(
+                "replay_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE),
+                connector,
+                clock.instant());
         jobs.put(job.id, job);
         runningByFilter.put(filter, job);
         prune();

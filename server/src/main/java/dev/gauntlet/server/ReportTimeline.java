@@ -42,8 +42,10 @@ final class ReportTimeline {
             if (!page.contains(SLOT)) return false;
             String data = Base64.getEncoder().encodeToString(Files.readAllBytes(timeline));
             String block = "<section id=\"gauntlet-timeline\" aria-label=\"timeline\"></section>\n"
-                    + "<script type=\"application/octet-stream\" id=\"gauntlet-timeline-data\" data-encoding=\"gzip+base64\">" + data + "</script>\n"
-                    + "<script type=\"application/json\" id=\"gauntlet-report-overlay\">" + overlay(dir).replace("</", "<\\/") + "</script>\n"
+                    + "<script type=\"application/octet-stream\" id=\"gauntlet-timeline-data\" data-encoding=\"gzip+base64\">"
+                    + data + "</script>\n"
+                    + "<script type=\"application/json\" id=\"gauntlet-report-overlay\">"
+                    + overlay(dir).replace("</", "<\\/") + "</script>\n"
                     + (css == null ? "" : "<style>" + css.replace("</", "<\\/") + "</style>\n")
                     // A script's text ends at the first "</script": the bundle is minified JavaScript, where "</" only
                     // occurs inside strings, so "<\/" means the same to the script and nothing to the HTML parser.
@@ -66,7 +68,9 @@ final class ReportTimeline {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("thresholds", report.path("thresholds"));
             Map<String, Object> baselines = new LinkedHashMap<>();
-            report.path("baselines").properties().forEach(e -> baselines.put(e.getKey(), e.getValue().path("series")));
+            report.path("baselines")
+                    .properties()
+                    .forEach(e -> baselines.put(e.getKey(), e.getValue().path("series")));
             out.put("baselines", baselines);
             return Json.write(out);
         } catch (IOException | RuntimeException e) {

@@ -34,24 +34,58 @@ final class RunRoutes {
     }
 
     void register(Endpoints api) {
-        api.get("/workflows", "The workflows a run can use", "{\"workflows\":[{\"name\",\"description\"}]}", this::workflows);
-        api.add(HandlerType.POST, "/workflows/run", "Run one workflow as a one-phase scenario",
+        api.get(
+                "/workflows",
+                "The workflows a run can use",
+                "{\"workflows\":[{\"name\",\"description\"}]}",
+                this::workflows);
+        api.add(
+                HandlerType.POST,
+                "/workflows/run",
+                "Run one workflow as a one-phase scenario",
                 "{\"workflow\",\"connectors\":[…],\"rate\":10,\"duration\":\"30s\",\"chaos\":\"storm\",\"seed\":42,\"reset\":true}",
-                "202 {\"id\"}; 409 while another run is running", this::runWorkflow);
-        api.get("/scenarios", "The built-in scenarios", "{\"scenarios\":[{\"name\",\"description\"}]}", this::scenarios);
-        api.add(HandlerType.POST, "/scenarios/run", "Run a scenario against this mesh and its farm",
+                "202 {\"id\"}; 409 while another run is running",
+                this::runWorkflow);
+        api.get(
+                "/scenarios",
+                "The built-in scenarios",
+                "{\"scenarios\":[{\"name\",\"description\"}]}",
+                this::scenarios);
+        api.add(
+                HandlerType.POST,
+                "/scenarios/run",
+                "Run a scenario against this mesh and its farm",
                 "{\"scenario\":\"hell\",\"duration\":\"60s\",\"seed\":42,\"compare\":\"naive,naive-retry\" (or [\"naive\",\"naive-retry\"]),\"reset\":true}",
-                "202 {\"id\"}; 409 while another run is running", this::runScenario);
-        api.get("/runs", "Every run, oldest first, kept across restarts in the data folder",
-                "{\"runs\":[{\"id\",\"scenario\",\"state\",\"started\",\"finished\",\"passed\",\"stop_reason\"}]}", this::list);
-        api.get("/runs/{id}", "A run: live progress while it runs, its report.json once done",
-                "{\"id\",\"state\",\"phase\",\"live\",\"report\",…}", this::one);
-        api.add(HandlerType.POST, "/runs/{id}/stop", "Stop a run and keep why (its report is still written)",
-                "optional {\"reason\":\"halted from the UI\"}", "202 {\"id\",\"state\",\"stop_reason\"}", this::stop);
-        api.get("/runs/{id}/timeline", "A run's recorded timeline (so far, while it runs): each second's metrics snapshot and its events",
+                "202 {\"id\"}; 409 while another run is running",
+                this::runScenario);
+        api.get(
+                "/runs",
+                "Every run, oldest first, kept across restarts in the data folder",
+                "{\"runs\":[{\"id\",\"scenario\",\"state\",\"started\",\"finished\",\"passed\",\"stop_reason\"}]}",
+                this::list);
+        api.get(
+                "/runs/{id}",
+                "A run: live progress while it runs, its report.json once done",
+                "{\"id\",\"state\",\"phase\",\"live\",\"report\",…}",
+                this::one);
+        api.add(
+                HandlerType.POST,
+                "/runs/{id}/stop",
+                "Stop a run and keep why (its report is still written)",
+                "optional {\"reason\":\"halted from the UI\"}",
+                "202 {\"id\",\"state\",\"stop_reason\"}",
+                this::stop);
+        api.get(
+                "/runs/{id}/timeline",
+                "A run's recorded timeline (so far, while it runs): each second's metrics snapshot and its events",
                 "{\"id\",\"state\",\"started\",\"finished\",\"metrics\":[{\"at\",\"overall\",\"connectors\",\"dlq\"}],\"events\":[{\"type\",\"at\",…}],"
-                        + "\"complete\",\"dropped\":{type:n}}", ctx -> Json.reply(ctx, 200, runs.timeline(runs.get(ctx.pathParam("id")))));
-        api.get("/runs/{id}/{file}", "A finished run's report: report.json, junit.xml or report.html", "the file", this::report);
+                        + "\"complete\",\"dropped\":{type:n}}",
+                ctx -> Json.reply(ctx, 200, runs.timeline(runs.get(ctx.pathParam("id")))));
+        api.get(
+                "/runs/{id}/{file}",
+                "A finished run's report: report.json, junit.xml or report.html",
+                "the file",
+                this::report);
     }
 
     private void workflows(Context ctx) {
@@ -68,10 +102,14 @@ final class RunRoutes {
     }
 
     private void runWorkflow(Context ctx) {
-        Body b = Json.body(ctx).only("workflow", "connectors", "rate", "duration", "chaos", "seed", "reset", "max_in_flight");
+        Body b = Json.body(ctx)
+                .only("workflow", "connectors", "rate", "duration", "chaos", "seed", "reset", "max_in_flight");
         String workflow = b.name("workflow");
         if (!runs.workflows().has(workflow)) {
-            throw ApiError.badRequest("workflow", "unknown workflow '" + workflow + "'; known: " + runs.workflows().names());
+            throw ApiError.badRequest(
+                    "workflow",
+                    "unknown workflow '" + workflow + "'; known: "
+                            + runs.workflows().names());
         }
         List<String> ids = b.names("connectors");
         double rate = b.number("rate", 10, 0.001, 10_000);
@@ -81,12 +119,21 @@ final class RunRoutes {
         Boolean reset = b.bool("reset");
         Long maxInFlight = b.integer("max_in_flight");
         if (maxInFlight != null && (maxInFlight < 1 || maxInFlight > 100_000)) {
-            throw ApiError.badRequest("max_in_flight", "max_in_flight must be between 1 and 100000, was " + maxInFlight);
+            throw ApiError.badRequest(
+                    "max_in_flight", "max_in_flight must be between 1 and 100000, was " + maxInFlight);
         }
-        var load = new Scenario.Load(workflow, rate, ids, maxInFlight == null ? 1_000 : maxInFlight.intValue(), Map.of());
-        var phase = new Scenario.Phase("run", duration, chaos == null ? null : new Scenario.Chaos(chaos, List.of()), List.of(load));
-        Scenario scenario = new Scenario("workflow_" + workflow, "workflow " + workflow + " at " + rate + "/s", seed == null ? 42 : seed,
-                List.of(phase), List.of(), List.of(), null);
+        var load =
+                new Scenario.Load(workflow, rate, ids, maxInFlight == null ? 1_000 : maxInFlight.intValue(), Map.of());
+        var phase = new Scenario.Phase(
+                "run", duration, chaos == null ? null : new Scenario.Chaos(chaos, List.of()), List.of(load));
+        Scenario scenario = new Scenario(
+                "workflow_" + workflow,
+                "workflow " + workflow + " at " + rate + "/s",
+                seed == null ? 42 : seed,
+                List.of(phase),
+                List.of(),
+                List.of(),
+                null);
         checkRunnable(scenario, "connectors");
         accepted(ctx, runs.start(scenario, List.of(), reset == null || reset));
     }
@@ -116,8 +163,10 @@ final class RunRoutes {
         if (!b.has("compare")) return List.of();
         JsonNode v = b.node().get("compare");
         if (!v.isTextual() && !v.isArray()) {
-            throw ApiError.badRequest("compare", "compare must be baseline names, comma-separated text or a list (" + String.join(", ", Targets.BASELINES)
-                    + "), was " + v);
+            throw ApiError.badRequest(
+                    "compare",
+                    "compare must be baseline names, comma-separated text or a list ("
+                            + String.join(", ", Targets.BASELINES) + "), was " + v);
         }
         try {
             return v.isTextual() ? Targets.baselines(v.asText()) : Targets.baselines(b.names("compare"));
@@ -129,11 +178,15 @@ final class RunRoutes {
     /** Refuses, before anything starts, a scenario naming connectors this server does not have. */
     private void checkRunnable(Scenario scenario, String field) {
         Map<String, String> flavors = new LinkedHashMap<>();
-        for (ConnectorsFile.Entry e : connectors.get()) flavors.put(e.spec().id(), e.spec().flavor());
+        for (ConnectorsFile.Entry e : connectors.get())
+            flavors.put(e.spec().id(), e.spec().flavor());
         for (Scenario.Phase p : scenario.phases()) {
             for (Scenario.Load l : p.loads()) {
                 if (!runs.workflows().has(l.workflow())) {
-                    throw ApiError.badRequest(field, "phase " + p.name() + ": unknown workflow '" + l.workflow() + "'; known: " + runs.workflows().names());
+                    throw ApiError.badRequest(
+                            field,
+                            "phase " + p.name() + ": unknown workflow '" + l.workflow() + "'; known: "
+                                    + runs.workflows().names());
                 }
                 Workflow wf = runs.workflows().create(l.workflow());
                 boolean any = false;
@@ -146,7 +199,9 @@ final class RunRoutes {
                         any |= wf.supports(flavors.get(c));
                     }
                 }
-                if (!any) throw ApiError.badRequest(field, "workflow " + l.workflow() + " supports none of the connectors " + l.connectors());
+                if (!any)
+                    throw ApiError.badRequest(
+                            field, "workflow " + l.workflow() + " supports none of the connectors " + l.connectors());
             }
         }
     }
@@ -176,7 +231,8 @@ final class RunRoutes {
             String given = b.text("reason", null);
             if (given != null) {
                 if (given.isBlank() || given.length() > MAX_REASON) {
-                    throw ApiError.badRequest("reason", "reason must be 1 to " + MAX_REASON + " characters, was " + given.length());
+                    throw ApiError.badRequest(
+                            "reason", "reason must be 1 to " + MAX_REASON + " characters, was " + given.length());
                 }
                 reason = given.strip();
             }
@@ -197,14 +253,23 @@ final class RunRoutes {
         }
         Path path = r.reportDir == null ? null : r.reportDir.resolve(file);
         if (path == null || !Files.isRegularFile(path)) {
-            throw new ApiError(404, "no_report", "file", "run " + r.id + " is " + r.state + " and has no " + file
-                    + (r.state == Runs.State.running ? " yet" : ""));
+            throw new ApiError(
+                    404,
+                    "no_report",
+                    "file",
+                    "run " + r.id + " is " + r.state + " and has no " + file
+                            + (r.state == Runs.State.running ? " yet" : ""));
         }
-        String type = file.endsWith(".json") ? "application/json" : file.endsWith(".xml") ? "application/xml" : "text/html; charset=utf-8";
+        String type = file.endsWith(".json")
+                ? "application/json"
+                : file.endsWith(".xml") ? "application/xml" : "text/html; charset=utf-8";
         try {
-            ctx.contentType(type).header("Content-Disposition", "inline; filename=\"" + r.id + "-" + file + "\"").result(Files.readAllBytes(path));
+            ctx.contentType(type)
+                    .header("Content-Disposition", "inline; filename=\"" + r.id + "-" + file + "\"")
+                    .result(Files.readAllBytes(path));
         } catch (IOException e) {
-            throw new ApiError(404, "no_report", "file", "cannot read " + file + " of run " + r.id + ": " + e.getMessage());
+            throw new ApiError(
+                    404, "no_report", "file", "cannot read " + file + " of run " + r.id + ": " + e.getMessage());
         }
     }
 }

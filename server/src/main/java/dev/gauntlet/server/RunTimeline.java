@@ -2,6 +2,8 @@ package dev.gauntlet.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -38,8 +40,8 @@ final class RunTimeline implements AutoCloseable {
     /** Event types kept whatever their number (up to {@link #MAX_MARKERS}): the few that mark a moment. */
     static final Set<String> MARKERS = Set.of("run", "chaos", "circuit_transition", "drift_detected");
     /** Event types kept up to {@link #MAX_FREQUENT} each: many a second under chaos. */
-    static final Set<String> FREQUENT = Set.of("token_refreshed", "token_refresh_failed", "dead_lettered", "retry_gave_up",
-            "retry_budget_exhausted");
+    static final Set<String> FREQUENT = Set.of(
+            "token_refreshed", "token_refresh_failed", "dead_lettered", "retry_gave_up", "retry_budget_exhausted");
 
     private final Path file;
     private OutputStream out;
@@ -54,7 +56,8 @@ final class RunTimeline implements AutoCloseable {
         this.file = dir.resolve(FILE);
         try {
             Files.createDirectories(dir);
-            // syncFlush: flush() pushes what was written into the file, so the timeline so far can be read during the run.
+            // syncFlush: flush() pushes what was written into the file, so the timeline so far can be read during the
+            // run.
             this.out = new GZIPOutputStream(Files.newOutputStream(file), 8192, true);
         } catch (IOException e) {
             LOG.warn("cannot record the timeline in {}: {}", file, e.getMessage());
@@ -153,9 +156,10 @@ final class RunTimeline implements AutoCloseable {
         JsonNode dropped = null;
         boolean truncated = false;
         if (Files.isRegularFile(f)) {
-            // Inflate what is there first: a file still being written has no gzip trailer, and the inflater fails at its
+            // Inflate what is there first: a file still being written has no gzip trailer, and the inflater fails at
+            // its
             // end; the lines before that are the timeline so far (a reader on top would lose what it had buffered).
-            var text = new java.io.ByteArrayOutputStream();
+            var text = new ByteArrayOutputStream();
             try (var in = new GZIPInputStream(Files.newInputStream(f))) {
                 in.transferTo(text);
             } catch (EOFException stillOpen) {
@@ -164,7 +168,8 @@ final class RunTimeline implements AutoCloseable {
                 LOG.warn("cannot read the timeline {} to its end: {}", f, e.getMessage());
                 truncated = true;
             }
-            try (var lines = new BufferedReader(new InputStreamReader(new java.io.ByteArrayInputStream(text.toByteArray()), StandardCharsets.UTF_8))) {
+            try (var lines = new BufferedReader(
+                    new InputStreamReader(new ByteArrayInputStream(text.toByteArray()), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = lines.readLine()) != null) {
                     if (line.isBlank()) continue;

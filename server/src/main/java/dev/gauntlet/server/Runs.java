@@ -47,7 +47,13 @@ final class Runs {
     static final List<String> REPORT_FILES = List.of("report.json", "junit.xml", "report.html");
 
     /** Where a run is. */
-    enum State { running, passed, failed, stopped, error }
+    enum State {
+        running,
+        passed,
+        failed,
+        stopped,
+        error
+    }
 
     /** One run and what is known of it so far. */
     static final class Run {
@@ -136,8 +142,16 @@ final class Runs {
      * @param events   receives each run's {@code run} events (started, phase, finished) for the event stream
      * @param snapshot the event stream's once-a-second {@code metrics} payload, recorded in each run's timeline
      */
-    Runs(Mesh mesh, Supplier<List<ConnectorsFile.Entry>> connectors, Workflows workflows, String farmUrl, HttpClient http, Path dataDir,
-         InstantSource clock, Consumer<Map<String, Object>> events, Supplier<Object> snapshot) {
+    Runs(
+            Mesh mesh,
+            Supplier<List<ConnectorsFile.Entry>> connectors,
+            Workflows workflows,
+            String farmUrl,
+            HttpClient http,
+            Path dataDir,
+            InstantSource clock,
+            Consumer<Map<String, Object>> events,
+            Supplier<Object> snapshot) {
         this.mesh = mesh;
         this.connectors = connectors;
         this.workflows = workflows;
@@ -162,8 +176,10 @@ final class Runs {
     synchronized Run start(Scenario scenario, List<String> baselines, boolean resetFarm) {
         Run current = active.get();
         if (current != null) {
-            throw ApiError.conflict("run_in_progress", "run " + current.id + " (" + current.scenario + ") is still running; one run at a time: "
-                    + "POST /runs/" + current.id + "/stop to end it");
+            throw ApiError.conflict(
+                    "run_in_progress",
+                    "run " + current.id + " (" + current.scenario + ") is still running; one run at a time: "
+                            + "POST /runs/" + current.id + "/stop to end it");
         }
         String id = scenario.name().replaceAll("[^A-Za-z0-9_-]", "_") + "-" + sequence.incrementAndGet();
         while (runs.containsKey(id)) id = id + "x";
@@ -176,11 +192,14 @@ final class Runs {
         announce(run, "started", null);
         List<ConnectorsFile.Entry> entries = connectors.get();
         threads.removeIf(t -> !t.isAlive());
-        threads.add(Thread.ofVirtual().name("aam-run-" + id).start(() -> execute(run, scenario, entries, List.copyOf(baselines), resetFarm)));
+        threads.add(Thread.ofVirtual()
+                .name("aam-run-" + id)
+                .start(() -> execute(run, scenario, entries, List.copyOf(baselines), resetFarm)));
         return run;
     }
 
-    private void execute(Run run, Scenario scenario, List<ConnectorsFile.Entry> entries, List<String> baselines, boolean resetFarm) {
+    private void execute(
+            Run run, Scenario scenario, List<ConnectorsFile.Entry> entries, List<String> baselines, boolean resetFarm) {
         ScenarioRunner.Listener listener = new ScenarioRunner.Listener() {
             @Override
             public void second(ScenarioRunner.Live live) {
@@ -203,7 +222,8 @@ final class Runs {
             RunReport report = runner.run(scenario, Targets.mesh(mesh, entries), listener, run.stop::get);
             for (String baseline : baselines) {
                 if (run.stop.get()) break;
-                report = report.withBaseline(runner.run(scenario, Targets.baseline(baseline, entries, http), listener, run.stop::get));
+                report = report.withBaseline(
+                        runner.run(scenario, Targets.baseline(baseline, entries, http), listener, run.stop::get));
             }
             run.report = report;
             run.passed = report.passed();
@@ -244,7 +264,8 @@ final class Runs {
     private void calm(Run run, FarmControl farm) {
         try {
             farm.calm();
-            Map<String, Object> e = TimelineRecording.calmEvent(clock.instant(), "run " + run.id + " ended: the farm is back to calm");
+            Map<String, Object> e =
+                    TimelineRecording.calmEvent(clock.instant(), "run " + run.id + " ended: the farm is back to calm");
             run.timeline.event(e);
             events.accept(e);
         } catch (RuntimeException e) {
@@ -257,7 +278,8 @@ final class Runs {
         RunTimeline live = run.timeline;
         if (live != null) live.flush();
         Map<String, Object> out = new LinkedHashMap<>(run.summary());
-        Map<String, Object> t = run.reportDir == null ? Map.of("metrics", List.of(), "events", List.of(), "complete", true)
+        Map<String, Object> t = run.reportDir == null
+                ? Map.of("metrics", List.of(), "events", List.of(), "complete", true)
                 : RunTimeline.read(run.reportDir);
         out.putAll(t);
         if (live != null) out.put("dropped", live.dropped());
@@ -266,7 +288,8 @@ final class Runs {
 
     /** Asks a running run to stop, keeping why (shown with the run and kept in its {@code run.json}). */
     void stop(Run run, String reason) {
-        if (run.state != State.running) throw ApiError.conflict("not_running", "run " + run.id + " is " + run.state + " already");
+        if (run.state != State.running)
+            throw ApiError.conflict("not_running", "run " + run.id + " is " + run.state + " already");
         run.stopReason = reason;
         run.stop.set(true);
         save(run);
@@ -289,14 +312,22 @@ final class Runs {
     }
 
     private Map<String, Object> runEvent(Run run, String what, String phase, State state) {
-        return TimelineRecording.runEvent(clock.instant(), run.id, run.scenario, what, phase, chaosOf(run.plan, phase), state.name(),
+        return TimelineRecording.runEvent(
+                clock.instant(),
+                run.id,
+                run.scenario,
+                what,
+                phase,
+                chaosOf(run.plan, phase),
+                state.name(),
                 run.stopReason);
     }
 
     private static String chaosOf(Scenario plan, String phase) {
         if (plan == null || phase == null) return null;
         for (Scenario.Phase p : plan.phases()) {
-            if (p.name().equals(phase)) return p.chaos() == null ? null : p.chaos().level();
+            if (p.name().equals(phase))
+                return p.chaos() == null ? null : p.chaos().level();
         }
         return null;
     }
@@ -307,7 +338,11 @@ final class Runs {
             Files.createDirectories(run.reportDir);
             Path tmp = run.reportDir.resolve(RUN_FILE + ".tmp");
             Json.MAPPER.writeValue(tmp.toFile(), run.record());
-            Files.move(tmp, run.reportDir.resolve(RUN_FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(
+                    tmp,
+                    run.reportDir.resolve(RUN_FILE),
+                    StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             LOG.warn("cannot keep run {} in {}: {}", run.id, run.reportDir, e.getMessage());
         }
@@ -344,7 +379,11 @@ final class Runs {
 
     private Run load(Path dir, JsonNode j) {
         String id = j.path("id").asText(dir.getFileName().toString());
-        Run r = new Run(id, j.path("scenario").asText("?"), Instant.parse(j.path("started").asText()), null);
+        Run r = new Run(
+                id,
+                j.path("scenario").asText("?"),
+                Instant.parse(j.path("started").asText()),
+                null);
         r.reportDir = dir;
         r.state = State.valueOf(j.path("state").asText(State.error.name()));
         r.finished = j.hasNonNull("finished") ? Instant.parse(j.get("finished").asText()) : null;

@@ -50,7 +50,9 @@ public final class StorageUrls {
         if (url.startsWith("sqlite:")) {
             String path = url.substring("sqlite:".length());
             if (path.startsWith("//")) path = path.substring(2);
-            if (path.isBlank()) throw new IllegalArgumentException("--store sqlite:PATH needs a file path, e.g. sqlite:data/gauntlet.db, was '" + url + "'");
+            if (path.isBlank())
+                throw new IllegalArgumentException(
+                        "--store sqlite:PATH needs a file path, e.g. sqlite:data/gauntlet.db, was '" + url + "'");
             return new Store(url, Path.of(path));
         }
         if (url.startsWith("postgresql:") || url.startsWith("postgres:") || url.startsWith("jdbc:postgresql:")) {
@@ -61,15 +63,18 @@ public final class StorageUrls {
             }
             return new Store(url, null);
         }
-        throw new IllegalArgumentException("--store must be sqlite:PATH, postgresql://HOST:PORT/DB?user=U or none, was '" + url + "'");
+        throw new IllegalArgumentException(
+                "--store must be sqlite:PATH, postgresql://HOST:PORT/DB?user=U or none, was '" + url + "'");
     }
 
     /** {@code null}, {@code local} or {@code none}; {@code redis://…} is not supported yet. */
     public static Limits limits(String url) {
         if (url == null || url.isBlank() || url.equals("local") || url.equals("none")) return new Limits("local");
         if (url.startsWith("redis://") || url.startsWith("rediss://")) {
-            throw new IllegalArgumentException("--limits " + url + ": Redis-backed limits are not supported yet; leave --limits out (buckets in this process)");
+            throw new IllegalArgumentException("--limits " + url
+                    + ": Redis-backed limits are not supported yet; leave --limits out (buckets in this process)");
         }
-        throw new IllegalArgumentException("--limits must be local (or redis://HOST:PORT once supported), was '" + url + "'");
+        throw new IllegalArgumentException(
+                "--limits must be local (or redis://HOST:PORT once supported), was '" + url + "'");
     }
 }

@@ -54,8 +54,15 @@ public final class TimelineRecording implements AutoCloseable {
     }
 
     /** A {@code run} event (started, phase, finished) as the timeline and the event stream carry it. */
-    public static Map<String, Object> runEvent(Instant at, String run, String scenario, String what, String phase, String chaos,
-                                               String state, String stopReason) {
+    public static Map<String, Object> runEvent(
+            Instant at,
+            String run,
+            String scenario,
+            String what,
+            String phase,
+            String chaos,
+            String state,
+            String stopReason) {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("type", "run");
         e.put("at", at.toString());
@@ -81,7 +88,9 @@ public final class TimelineRecording implements AutoCloseable {
             e.put("at", at.toString());
             e.put("level", h.path("level").asText());
             e.put("services", Json.MAPPER.convertValue(h.path("services"), List.class));
-            e.put("duration_s", h.path("duration_s").isNumber() ? h.path("duration_s").numberValue() : null);
+            e.put(
+                    "duration_s",
+                    h.path("duration_s").isNumber() ? h.path("duration_s").numberValue() : null);
             out.add(e);
         }
         return out;

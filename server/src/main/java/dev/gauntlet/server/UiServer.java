@@ -33,13 +33,38 @@ public final class UiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UiServer.class);
     /** Where the {@code ui} module puts the bundle inside its jar. */
     static final String BUNDLE = "gauntlet-ui/";
-    private static final HandlerType[] METHODS = {HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH,
-            HandlerType.DELETE, HandlerType.HEAD, HandlerType.OPTIONS};
+
+    private static final HandlerType[] METHODS = {
+        HandlerType.GET,
+        HandlerType.POST,
+        HandlerType.PUT,
+        HandlerType.PATCH,
+        HandlerType.DELETE,
+        HandlerType.HEAD,
+        HandlerType.OPTIONS
+    };
     /** Headers of one hop (RFC 9110 §7.6.1) and those the JDK client sets itself. */
     private static final Set<String> HOP = HopHeaders.NAMES;
-    private static final Map<String, String> TYPES = Map.of("html", "text/html; charset=utf-8", "js", "text/javascript; charset=utf-8",
-            "css", "text/css; charset=utf-8", "svg", "image/svg+xml", "png", "image/png", "ico", "image/x-icon", "json", "application/json",
-            "woff2", "font/woff2", "map", "application/json");
+
+    private static final Map<String, String> TYPES = Map.of(
+            "html",
+            "text/html; charset=utf-8",
+            "js",
+            "text/javascript; charset=utf-8",
+            "css",
+            "text/css; charset=utf-8",
+            "svg",
+            "image/svg+xml",
+            "png",
+            "image/png",
+            "ico",
+            "image/x-icon",
+            "json",
+            "application/json",
+            "woff2",
+            "font/woff2",
+            "map",
+            "application/json");
 
     /**
      * Where the UI listens and what it proxies to.
@@ -65,7 +90,8 @@ public final class UiServer implements AutoCloseable {
         private static String trimmed(String what, String url) {
             Objects.requireNonNull(url, what);
             URI u = URI.create(url);
-            if (u.getScheme() == null || u.getHost() == null) throw new IllegalArgumentException(what + " must be an http URL, was '" + url + "'");
+            if (u.getScheme() == null || u.getHost() == null)
+                throw new IllegalArgumentException(what + " must be an http URL, was '" + url + "'");
             return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         }
     }
@@ -73,8 +99,14 @@ public final class UiServer implements AutoCloseable {
     /** The cookie that carries the access token after the first visit with {@code ?token=}. */
     static final String COOKIE = "gauntlet_token";
     /** Headers of the browser that stop at the UI: it checked them, and it speaks for the page to the AAM and the farm. */
-    private static final Set<String> BROWSER_ONLY = Set.of("cookie", "origin", "sec-fetch-site", "sec-fetch-mode", "sec-fetch-dest",
-            "sec-fetch-user", AccessToken.HEADER.toLowerCase(Locale.ROOT));
+    private static final Set<String> BROWSER_ONLY = Set.of(
+            "cookie",
+            "origin",
+            "sec-fetch-site",
+            "sec-fetch-mode",
+            "sec-fetch-dest",
+            "sec-fetch-user",
+            AccessToken.HEADER.toLowerCase(Locale.ROOT));
 
     private final Config config;
     private final BrowserGuard guard;
@@ -85,7 +117,10 @@ public final class UiServer implements AutoCloseable {
     private UiServer(Config config) {
         this.config = config;
         this.guard = BrowserGuard.forBinding(config.host());
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
     }
 
     /** Starts serving; fails when the port is taken. */
@@ -122,17 +157,25 @@ public final class UiServer implements AutoCloseable {
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 dev.gauntlet.http.Refusal input = dev.gauntlet.http.InputFault.of(e);
                 if (input != null) {
-                    ctx.status(input.status()).contentType("application/json").result("{\"error\":\"" + input.error() + "\",\"field\":"
-                            + Json.write(input.field()) + ",\"message\":" + Json.write(input.message()) + "}");
+                    ctx.status(input.status())
+                            .contentType("application/json")
+                            .result("{\"error\":\"" + input.error() + "\",\"field\":" + Json.write(input.field())
+                                    + ",\"message\":" + Json.write(input.message()) + "}");
                     return;
                 }
                 LOG.warn("UI server failed on {} {}: {}", ctx.method(), ctx.path(), e.toString());
-                ctx.status(502).contentType("application/json").result("{\"error\":\"ui_server\",\"field\":null,\"message\":"
-                        + Json.write(e.toString()) + "}");
+                ctx.status(502)
+                        .contentType("application/json")
+                        .result("{\"error\":\"ui_server\",\"field\":null,\"message\":" + Json.write(e.toString())
+                                + "}");
             });
         });
         app.start();
-        LOG.info("UI listening on {} (AAM {}, farm {}){}", url(), config.aamUrl(), config.farmUrl(),
+        LOG.info(
+                "UI listening on {} (AAM {}, farm {}){}",
+                url(),
+                config.aamUrl(),
+                config.farmUrl(),
                 bundled() ? "" : " - the UI bundle is not built: run ./gauntlet build");
     }
 
@@ -148,19 +191,27 @@ public final class UiServer implements AutoCloseable {
             if (refusal == REDIRECTED) return;
         }
         boolean proxied = ctx.path().startsWith("/api") || ctx.path().startsWith("/farm/");
-        if (refusal == null && proxied && ctx.method() != HandlerType.GET && ctx.method() != HandlerType.HEAD && ctx.method() != HandlerType.OPTIONS) {
+        if (refusal == null
+                && proxied
+                && ctx.method() != HandlerType.GET
+                && ctx.method() != HandlerType.HEAD
+                && ctx.method() != HandlerType.OPTIONS) {
             refusal = guard.checkStateChange(ctx::header, Edge.bodyLength(ctx));
         }
         if (refusal == null) return;
         boolean page = ctx.method() == HandlerType.GET && !proxied;
         ctx.status(refusal.status());
         if (page) {
-            ctx.contentType("text/plain; charset=utf-8").result(refusal.status() == 401
-                    ? "This control room needs its access token: open the address printed when it started (" + url() + "/?token=…)."
-                    : refusal.message());
+            ctx.contentType("text/plain; charset=utf-8")
+                    .result(
+                            refusal.status() == 401
+                                    ? "This control room needs its access token: open the address printed when it started ("
+                                            + url() + "/?token=…)."
+                                    : refusal.message());
         } else {
-            ctx.contentType("application/json").result("{\"error\":" + Json.write(refusal.error()) + ",\"field\":" + Json.write(refusal.field())
-                    + ",\"message\":" + Json.write(refusal.message()) + "}");
+            ctx.contentType("application/json")
+                    .result("{\"error\":" + Json.write(refusal.error()) + ",\"field\":" + Json.write(refusal.field())
+                            + ",\"message\":" + Json.write(refusal.message()) + "}");
         }
         ctx.skipRemainingHandlers();
     }
@@ -171,7 +222,8 @@ public final class UiServer implements AutoCloseable {
      */
     private Refusal token(Context ctx, AccessToken token) {
         String cookie = ctx.cookie(COOKIE);
-        Refusal r = token.check(name -> name.equals(AccessToken.HEADER) && ctx.header(name) == null ? cookie : ctx.header(name), false);
+        Refusal r = token.check(
+                name -> name.equals(AccessToken.HEADER) && ctx.header(name) == null ? cookie : ctx.header(name), false);
         if (r == null) return null;
         String query = ctx.queryParam("token");
         if (query != null && ctx.method() == HandlerType.GET) {
@@ -208,8 +260,10 @@ public final class UiServer implements AutoCloseable {
         }
         if (in == null) {
             if (path.equals("index.html")) {
-                ctx.status(503).contentType("text/plain; charset=utf-8")
-                        .result("The control-room UI was not built into this jar. Build it with ./gauntlet build (needs Node.js 20 and npm).");
+                ctx.status(503)
+                        .contentType("text/plain; charset=utf-8")
+                        .result(
+                                "The control-room UI was not built into this jar. Build it with ./gauntlet build (needs Node.js 20 and npm).");
             } else {
                 ctx.status(404).result("not found");
             }
@@ -230,8 +284,12 @@ public final class UiServer implements AutoCloseable {
         String query = ctx.queryString();
         URI uri = URI.create(target + (rest.isEmpty() ? "/" : rest) + (query == null ? "" : "?" + query));
         byte[] body = ctx.bodyAsBytes();
-        HttpRequest.Builder req = HttpRequest.newBuilder(uri).method(ctx.method().name(),
-                body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        HttpRequest.Builder req = HttpRequest.newBuilder(uri)
+                .method(
+                        ctx.method().name(),
+                        body.length == 0
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
         for (String name : Collections.list(ctx.req().getHeaderNames())) {
             String lower = name.toLowerCase(Locale.ROOT);
             if (HOP.contains(lower) || BROWSER_ONLY.contains(lower)) continue;
@@ -243,8 +301,12 @@ public final class UiServer implements AutoCloseable {
             res = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
             String which = prefix.equals("/api") ? "AAM" : "farm";
-            ctx.status(502).contentType("application/json").result("{\"error\":\"upstream_unreachable\",\"field\":null,\"message\":"
-                    + Json.write("the UI server cannot reach the " + which + " at " + target + ": " + e.getMessage()) + "}");
+            ctx.status(502)
+                    .contentType("application/json")
+                    .result("{\"error\":\"upstream_unreachable\",\"field\":null,\"message\":"
+                            + Json.write(
+                                    "the UI server cannot reach the " + which + " at " + target + ": " + e.getMessage())
+                            + "}");
             return;
         }
         ctx.status(res.statusCode());

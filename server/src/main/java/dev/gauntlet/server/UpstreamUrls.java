@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -30,6 +31,7 @@ final class UpstreamUrls {
     private final List<String> origins;
     /** The base URL's path without a trailing slash; empty for a base URL at the host's root. */
     private final String upstreamPath;
+
     private final String proxyOrigin;
     private final String proxyPath;
     /** What every rewritable value contains: the base path, or "://" for a base URL at the host's root. */
@@ -52,7 +54,7 @@ final class UpstreamUrls {
         this.upstreamPath = trimmed(upstream.getRawPath());
         this.proxyOrigin = proxy.getScheme() + "://" + proxy.getRawAuthority();
         this.proxyPath = trimmed(proxy.getRawPath());
-        this.needle = (upstreamPath.isEmpty() ? "://" : upstreamPath).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        this.needle = (upstreamPath.isEmpty() ? "://" : upstreamPath).getBytes(StandardCharsets.UTF_8);
     }
 
     private static List<String> origins(URI u) {
@@ -99,14 +101,19 @@ final class UpstreamUrls {
         if (v == null) return null;
         for (String origin : origins) {
             // Scheme and host are case-insensitive (RFC 3986 §6.2.2.1); the path is not.
-            if (v.regionMatches(true, 0, origin, 0, origin.length()) && boundary(v, origin.length())
-                    && v.startsWith(upstreamPath, origin.length()) && boundary(v, origin.length() + upstreamPath.length())) {
+            if (v.regionMatches(true, 0, origin, 0, origin.length())
+                    && boundary(v, origin.length())
+                    && v.startsWith(upstreamPath, origin.length())
+                    && boundary(v, origin.length() + upstreamPath.length())) {
                 return proxyOrigin + proxyPath + v.substring(origin.length() + upstreamPath.length());
             }
         }
         // Root-relative: only under a base path of its own. At the host's root every "/..." string would match,
         // including data that merely looks like a path; there the proxy's own port serves the same paths unchanged.
-        if (!upstreamPath.isEmpty() && v.startsWith(upstreamPath) && !v.startsWith("//") && boundary(v, upstreamPath.length())) {
+        if (!upstreamPath.isEmpty()
+                && v.startsWith(upstreamPath)
+                && !v.startsWith("//")
+                && boundary(v, upstreamPath.length())) {
             String rewritten = proxyPath + v.substring(upstreamPath.length());
             return rewritten.startsWith("/") ? rewritten : "/" + rewritten;
         }
@@ -179,7 +186,8 @@ final class UpstreamUrls {
     static boolean isJson(String contentType) {
         if (contentType == null) return false;
         int semi = contentType.indexOf(';');
-        String type = (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+        String type =
+                (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
         return type.endsWith("/json") || type.endsWith("+json");
     }
 }

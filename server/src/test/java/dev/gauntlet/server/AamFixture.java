@@ -23,7 +23,10 @@ final class AamFixture implements AutoCloseable {
 
     final FarmServer farm;
     final AamServer aam;
-    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     AamFixture(Path data) {
         this(data, UnaryOperator.identity());
@@ -31,8 +34,11 @@ final class AamFixture implements AutoCloseable {
 
     /** @param aamConfig adds to the AAM's config (free port, the farm, the data folder already set) */
     AamFixture(Path data, UnaryOperator<AamConfig.Builder> aamConfig) {
-        this.farm = FarmServer.start(FarmConfig.builder().host("127.0.0.1").port(0).build());
-        this.aam = AamServer.start(aamConfig.apply(AamConfig.builder().port(0).farmUrl(farm.url()).dataDir(data)).build());
+        this.farm =
+                FarmServer.start(FarmConfig.builder().host("127.0.0.1").port(0).build());
+        this.aam = AamServer.start(aamConfig
+                .apply(AamConfig.builder().port(0).farmUrl(farm.url()).dataDir(data))
+                .build());
     }
 
     HttpResponse<String> get(String path) {
@@ -40,8 +46,13 @@ final class AamFixture implements AutoCloseable {
     }
 
     HttpResponse<String> send(String method, String path, String body) {
-        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
+        return send(HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/json")
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(body)));
     }
 
     HttpResponse<String> send(HttpRequest.Builder request) {
@@ -75,8 +86,10 @@ final class AamFixture implements AutoCloseable {
         HttpResponse<String> created = send("POST", "/connectors", """
                 {"id":"%s","base_url":"http://127.0.0.1:1/api","retry":{"max_attempts":1}}""".formatted(id));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        HttpResponse<String> write = send(HttpRequest.newBuilder(uri("/proxy/" + id + "/items")).header("Content-Type", "application/json")
-                .header("X-Gauntlet-Op-Id", opId).POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"x\"}")));
+        HttpResponse<String> write = send(HttpRequest.newBuilder(uri("/proxy/" + id + "/items"))
+                .header("Content-Type", "application/json")
+                .header("X-Gauntlet-Op-Id", opId)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"x\"}")));
         assertThat(write.statusCode()).as(write.body()).isEqualTo(202);
         return json(write).path("dlq_id").asText();
     }
@@ -84,7 +97,9 @@ final class AamFixture implements AutoCloseable {
     /** The farm's ledger of one service, straight from its admin API. */
     JsonNode ledger(String service) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(farm.url() + "/admin/ledger?service=" + service)).build(),
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create(farm.url() + "/admin/ledger?service=" + service))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             return JSON.readTree(r.body());
         } catch (IOException e) {

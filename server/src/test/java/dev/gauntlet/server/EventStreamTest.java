@@ -26,7 +26,10 @@ class EventStreamTest {
         try (AamFixture f = new AamFixture(data)) {
             List<String> lines = new CopyOnWriteArrayList<>();
             CompletableFuture<HttpResponse<Stream<String>>> stream = f.http.sendAsync(
-                    HttpRequest.newBuilder(f.uri("/events")).header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines());
+                    HttpRequest.newBuilder(f.uri("/events"))
+                            .header("Accept", "text/event-stream")
+                            .build(),
+                    HttpResponse.BodyHandlers.ofLines());
             HttpResponse<Stream<String>> response = stream.get();
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
@@ -43,30 +46,56 @@ class EventStreamTest {
             // The connectors fetched their tokens at start; a call the farm answers with a 503 first makes the mesh
             // schedule a retry (with the retry budget a first good call earned): a retry_scheduled event.
             f.get("/proxy/salesforce_mock/services/data/v59.0/query?q=SELECT+Id+FROM+Account+LIMIT+1");
-            f.http.send(HttpRequest.newBuilder(URI.create(f.farm.url() + "/admin/faults/script"))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"service\":\"salesforce_mock\",\"type\":\"server_error\",\"status\":503,\"method\":\"GET\"}"))
-                    .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+            f.http.send(
+                    HttpRequest.newBuilder(URI.create(f.farm.url() + "/admin/faults/script"))
+                            .POST(
+                                    HttpRequest.BodyPublishers.ofString(
+                                            "{\"service\":\"salesforce_mock\",\"type\":\"server_error\",\"status\":503,\"method\":\"GET\"}"))
+                            .header("Content-Type", "application/json")
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             f.get("/proxy/salesforce_mock/services/data/v59.0/query?q=SELECT+Id+FROM+Account+LIMIT+1");
 
-            await().atMost(Duration.ofSeconds(5)).until(() -> lines.contains("event: metrics") && lines.contains("event: retry_scheduled"));
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> lines.contains("event: metrics") && lines.contains("event: retry_scheduled"));
             int at = lines.indexOf("event: retry_scheduled");
-            assertThat(lines.get(at + 1)).startsWith("data: {").contains("\"type\":\"retry_scheduled\"", "\"connector\":\"salesforce_mock\"");
+            assertThat(lines.get(at + 1))
+                    .startsWith("data: {")
+                    .contains("\"type\":\"retry_scheduled\"", "\"connector\":\"salesforce_mock\"");
             String metrics = lines.get(lines.indexOf("event: metrics") + 1);
             assertThat(metrics).startsWith("data: {").contains("\"overall\"", "\"connectors\"");
             // Each connector's stages (bucket, learned rate, circuit, token expiry) and the DLQ counts come with it.
             // A snapshot taken after the calls above: one from before them has no learned rate yet (seen under load).
-            await().atMost(Duration.ofSeconds(5)).until(() -> lines.stream().anyMatch(l -> l.startsWith("data: {\"at\"")
-                    && l.contains("\"token_expires_at\":\"20") && l.contains("\"learned_limit_rps\"")));
-            String live = lines.stream().filter(l -> l.startsWith("data: {\"at\"") && l.contains("\"learned_limit_rps\""))
-                    .reduce((a, b) -> b).orElseThrow();
-            assertThat(live).contains("\"rate-limit\":{", "\"learned_limit_rps\"", "\"circuit\":{\"state\":\"closed\"", "\"dlq\":{\"pending\":0");
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> lines.stream()
+                            .anyMatch(l -> l.startsWith("data: {\"at\"")
+                                    && l.contains("\"token_expires_at\":\"20")
+                                    && l.contains("\"learned_limit_rps\"")));
+            String live = lines.stream()
+                    .filter(l -> l.startsWith("data: {\"at\"") && l.contains("\"learned_limit_rps\""))
+                    .reduce((a, b) -> b)
+                    .orElseThrow();
+            assertThat(live)
+                    .contains(
+                            "\"rate-limit\":{",
+                            "\"learned_limit_rps\"",
+                            "\"circuit\":{\"state\":\"closed\"",
+                            "\"dlq\":{\"pending\":0");
 
             // A run's start, its phase and its end are on the same stream.
-            f.send("POST", "/workflows/run", "{\"workflow\":\"high_volume_read\",\"connectors\":[\"github_mock\"],\"rate\":5,\"duration\":\"1s\",\"chaos\":\"mild\"}");
-            await().atMost(Duration.ofSeconds(20)).until(() -> lines.stream().anyMatch(l -> l.contains("\"what\":\"finished\"")));
-            List<String> run = lines.stream().filter(l -> l.startsWith("data: {\"type\":\"run\"")).toList();
+            f.send(
+                    "POST",
+                    "/workflows/run",
+                    "{\"workflow\":\"high_volume_read\",\"connectors\":[\"github_mock\"],\"rate\":5,\"duration\":\"1s\",\"chaos\":\"mild\"}");
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> lines.stream().anyMatch(l -> l.contains("\"what\":\"finished\"")));
+            List<String> run = lines.stream()
+                    .filter(l -> l.startsWith("data: {\"type\":\"run\""))
+                    .toList();
             assertThat(run.getFirst()).contains("\"what\":\"started\"", "\"scenario\":\"workflow_high_volume_read\"");
-            assertThat(run).anySatisfy(l -> assertThat(l).contains("\"what\":\"phase\"", "\"phase\":\"run\"", "\"chaos\":\"mild\""));
+            assertThat(run)
+                    .anySatisfy(l ->
+                            assertThat(l).contains("\"what\":\"phase\"", "\"phase\":\"run\"", "\"chaos\":\"mild\""));
             assertThat(run.getLast()).contains("\"what\":\"finished\"", "\"state\":\"passed\"");
 
             reader.interrupt();

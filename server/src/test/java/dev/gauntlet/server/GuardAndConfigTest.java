@@ -1,11 +1,11 @@
 package dev.gauntlet.server;
 
-import dev.gauntlet.mesh.dlq.DlqFilter;
-import dev.gauntlet.mesh.dlq.DlqEntry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gauntlet.mesh.dlq.DlqEntry;
+import dev.gauntlet.mesh.dlq.DlqFilter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,31 +20,67 @@ import org.junit.jupiter.api.Test;
 class GuardAndConfigTest {
 
     @org.junit.jupiter.api.io.TempDir
-    java.nio.file.Path dir;
+    Path dir;
 
     /** A DLQ that fails in a way no handler expects. */
     private static final DlqBackend BROKEN = new DlqBackend() {
-        @Override public List<DlqEntry> list(DlqFilter filter) { throw new IllegalStateException("disk on fire"); }
-        @Override public Optional<DlqEntry> get(String id) { return Optional.empty(); }
-        @Override public Optional<Replay> replay(String id) { return Optional.of(new Replay(id, "succeeded", 200, "ok")); }
-        @Override public List<Replay> replayAll(String connector) { return List.of(); }
-        @Override public boolean discard(String id) { return false; }
-        @Override public Map<String, Object> stats() { return Map.of(); }
+        @Override
+        public List<DlqEntry> list(DlqFilter filter) {
+            throw new IllegalStateException("disk on fire");
+        }
+
+        @Override
+        public Optional<DlqEntry> get(String id) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<Replay> replay(String id) {
+            return Optional.of(new Replay(id, "succeeded", 200, "ok"));
+        }
+
+        @Override
+        public List<Replay> replayAll(String connector) {
+            return List.of();
+        }
+
+        @Override
+        public boolean discard(String id) {
+            return false;
+        }
+
+        @Override
+        public Map<String, Object> stats() {
+            return Map.of();
+        }
     };
 
     @Test
     void shouldMapAnUnexpectedFailureToA500WithAMessageAndWireAGivenDlq() throws Exception {
-        try (AamServer aam = AamServer.start(AamConfig.builder().port(0).dataDir(dir).farmUrl("http://127.0.0.1:9").build(), BROKEN);
-             HttpClient http = HttpClient.newHttpClient()) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(aam.url() + "/dlq")).build(), HttpResponse.BodyHandlers.ofString());
+        try (AamServer aam = AamServer.start(
+                        AamConfig.builder()
+                                .port(0)
+                                .dataDir(dir)
+                                .farmUrl("http://127.0.0.1:9")
+                                .build(),
+                        BROKEN);
+                HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create(aam.url() + "/dlq")).build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(500);
             var body = new ObjectMapper().readTree(r.body());
             assertThat(body.path("error").asText()).isEqualTo("internal_error");
             assertThat(body.path("message").asText()).contains("disk on fire");
-            HttpResponse<String> missing = http.send(HttpRequest.newBuilder(URI.create(aam.url() + "/dlq/d-1")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> missing = http.send(
+                    HttpRequest.newBuilder(URI.create(aam.url() + "/dlq/d-1")).build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(missing.statusCode()).isEqualTo(404);
-            HttpResponse<String> replay = http.send(HttpRequest.newBuilder(URI.create(aam.url() + "/dlq/d-1/replay"))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> replay = http.send(
+                    HttpRequest.newBuilder(URI.create(aam.url() + "/dlq/d-1/replay"))
+                            .POST(HttpRequest.BodyPublishers.noBody())
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(replay.statusCode()).isEqualTo(200);
             assertThat(replay.body()).contains("\"outcome\":\"succeeded\"");
         }
@@ -52,8 +88,11 @@ class GuardAndConfigTest {
 
     @Test
     void shouldRefuseABadConfigNamingTheField() {
-        assertThatThrownBy(() -> AamConfig.builder().port(70000).build()).hasMessageContaining("port").hasMessageContaining("70000");
-        assertThatThrownBy(() -> AamConfig.builder().farmUrl("farm:8001").build()).hasMessageContaining("farm_url");
+        assertThatThrownBy(() -> AamConfig.builder().port(70000).build())
+                .hasMessageContaining("port")
+                .hasMessageContaining("70000");
+        assertThatThrownBy(() -> AamConfig.builder().farmUrl("farm:8001").build())
+                .hasMessageContaining("farm_url");
         assertThat(AamConfig.builder().farmUrl("http://h:1/").build().farmUrl()).isEqualTo("http://h:1");
         assertThat(AamConfig.builder().build().host()).isEqualTo("127.0.0.1");
         assertThat(AamConfig.builder().build().port()).isEqualTo(8002);
@@ -61,17 +100,25 @@ class GuardAndConfigTest {
 
     @Test
     void shouldAcceptSqlitePostgresOrNoStoreAndSayOthersAreNotSupportedYet() {
-        assertThat(StorageUrls.store(null)).as("the default: the config puts SQLite in the data folder").isNull();
+        assertThat(StorageUrls.store(null))
+                .as("the default: the config puts SQLite in the data folder")
+                .isNull();
         assertThat(StorageUrls.store("memory").inMemory()).isTrue();
-        assertThat(AamConfig.builder().dataDir(Path.of("d")).build().store().sqlite()).isEqualTo(Path.of("d/mesh.db"));
+        assertThat(AamConfig.builder().dataDir(Path.of("d")).build().store().sqlite())
+                .isEqualTo(Path.of("d/mesh.db"));
         assertThat(StorageUrls.store("sqlite:data/g.db").sqlite()).isEqualTo(Path.of("data/g.db"));
-        assertThat(StorageUrls.store("postgresql://db/g?user=postgres").postgres().database()).isEqualTo("g");
+        assertThat(StorageUrls.store("postgresql://db/g?user=postgres")
+                        .postgres()
+                        .database())
+                .isEqualTo("g");
         assertThat(StorageUrls.store("postgresql://db/g").kind()).isEqualTo("postgresql");
         assertThat(StorageUrls.store("postgres://u:pw@db/g").safe()).isEqualTo("postgresql://db:5432/g?user=u");
-        assertThatThrownBy(() -> StorageUrls.store("postgresql://db/")).hasMessageContaining("database name is required");
+        assertThatThrownBy(() -> StorageUrls.store("postgresql://db/"))
+                .hasMessageContaining("database name is required");
         assertThatThrownBy(() -> StorageUrls.store("mysql://x")).hasMessageContaining("sqlite:PATH");
         assertThatThrownBy(() -> StorageUrls.store("sqlite:")).hasMessageContaining("file path");
         assertThat(StorageUrls.limits(null).url()).isEqualTo("local");
-        assertThatThrownBy(() -> StorageUrls.limits("redis://localhost:6379")).hasMessageContaining("not supported yet");
+        assertThatThrownBy(() -> StorageUrls.limits("redis://localhost:6379"))
+                .hasMessageContaining("not supported yet");
     }
 }

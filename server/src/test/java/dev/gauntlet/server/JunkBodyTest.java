@@ -25,6 +25,7 @@ class JunkBodyTest {
 
     @TempDir
     static Path data;
+
     AamFixture f;
 
     @BeforeAll
@@ -39,15 +40,37 @@ class JunkBodyTest {
 
     private static List<byte[]> junk() {
         var out = new ArrayList<byte[]>();
-        for (String s : List.of("", "{", "}", "[]", "null", "42", "\"text\"", "true", "{\"a\":1}", "{\"id\":null}", "{\"id\":42}",
-                "{\"id\":\"x\",\"base_url\":42}", "{\"id\":\"x\",\"base_url\":\"::not a url\"}", "{\"id\":\"x\",\"base_url\":\"http://h\",\"limit\":7}",
-                "{\"id\":\"x\",\"base_url\":\"http://h\",\"limit\":{\"initial_rps\":\"fast\"}}", "{\"id\":\"x\",\"base_url\":\"http://h\",\"retry\":{\"base_delay\":\"soon\"}}",
-                "{\"id\":\"x\",\"base_url\":\"http://h\",\"tenants\":{\"a\":1}}", "{\"id\":\"x\",\"base_url\":\"http://h\",\"auth\":{\"type\":\"oauth2\"}}",
-                "{\"scenario\":[],\"workflow\":{}}", "{\"scenario\":\"mild\",\"duration\":-5}", "{\"scenario\":\"mild\",\"seed\":\"x\"}",
-                "{\"scenario\":\"mild\",\"duration\":1e400}", "{\"workflow\":\"idempotent_write\",\"rate\":1e400}",
-                "{\"workflow\":\"idempotent_write\",\"rate\":\"NaN\"}", "{\"workflow\":\"idempotent_write\",\"max_in_flight\":0}",
-                "{\"workflow\":\"idempotent_write\",\"connectors\":[1,2]}", "{\"workflow\":\"idempotent_write\",\"chaos\":\"../x\"}",
-                "[".repeat(5000), "{\"a\":" + "[".repeat(3000) + "]".repeat(3000) + "}", "\"" + "x".repeat(100_000) + "\"")) {
+        for (String s : List.of(
+                "",
+                "{",
+                "}",
+                "[]",
+                "null",
+                "42",
+                "\"text\"",
+                "true",
+                "{\"a\":1}",
+                "{\"id\":null}",
+                "{\"id\":42}",
+                "{\"id\":\"x\",\"base_url\":42}",
+                "{\"id\":\"x\",\"base_url\":\"::not a url\"}",
+                "{\"id\":\"x\",\"base_url\":\"http://h\",\"limit\":7}",
+                "{\"id\":\"x\",\"base_url\":\"http://h\",\"limit\":{\"initial_rps\":\"fast\"}}",
+                "{\"id\":\"x\",\"base_url\":\"http://h\",\"retry\":{\"base_delay\":\"soon\"}}",
+                "{\"id\":\"x\",\"base_url\":\"http://h\",\"tenants\":{\"a\":1}}",
+                "{\"id\":\"x\",\"base_url\":\"http://h\",\"auth\":{\"type\":\"oauth2\"}}",
+                "{\"scenario\":[],\"workflow\":{}}",
+                "{\"scenario\":\"mild\",\"duration\":-5}",
+                "{\"scenario\":\"mild\",\"seed\":\"x\"}",
+                "{\"scenario\":\"mild\",\"duration\":1e400}",
+                "{\"workflow\":\"idempotent_write\",\"rate\":1e400}",
+                "{\"workflow\":\"idempotent_write\",\"rate\":\"NaN\"}",
+                "{\"workflow\":\"idempotent_write\",\"max_in_flight\":0}",
+                "{\"workflow\":\"idempotent_write\",\"connectors\":[1,2]}",
+                "{\"workflow\":\"idempotent_write\",\"chaos\":\"../x\"}",
+                "[".repeat(5000),
+                "{\"a\":" + "[".repeat(3000) + "]".repeat(3000) + "}",
+                "\"" + "x".repeat(100_000) + "\"")) {
             out.add(s.getBytes(StandardCharsets.UTF_8));
         }
         Random r = new Random(7);
@@ -70,22 +93,27 @@ class JunkBodyTest {
                 if (!p.getValue().has(method)) continue;
                 String path = p.getKey().replace("{id}", "stripe_mock");
                 for (byte[] body : junk()) {
-                    HttpResponse<String> r = f.send(HttpRequest.newBuilder(f.uri(path)).header("Content-Type", "application/json")
+                    HttpResponse<String> r = f.send(HttpRequest.newBuilder(f.uri(path))
+                            .header("Content-Type", "application/json")
                             .method(method.toUpperCase(), HttpRequest.BodyPublishers.ofByteArray(body)));
-                    String what = method + " " + path + " <- " + new String(body, 0, Math.min(body.length, 60), StandardCharsets.UTF_8);
+                    String what = method + " " + path + " <- "
+                            + new String(body, 0, Math.min(body.length, 60), StandardCharsets.UTF_8);
                     if (path.endsWith("/replay") || path.endsWith("/stop")) {
                         // These take no body: junk in it is ignored, and the action answers for itself (never a 5xx).
                         assertThat(r.statusCode()).as(what + " -> " + r.body()).isBetween(200, 499);
                     } else {
                         assertThat(r.statusCode()).as(what + " -> " + r.body()).isBetween(400, 499);
                     }
-                    if (r.statusCode() >= 400) assertThat(json(r).path("message").asText()).as(what).isNotBlank();
+                    if (r.statusCode() >= 400)
+                        assertThat(json(r).path("message").asText()).as(what).isNotBlank();
                     tried++;
                 }
             }
         }
         assertThat(tried).isGreaterThan(150);
-        assertThat(json(f.get("/runs")).path("runs").size()).as("no junk started a run").isZero();
+        assertThat(json(f.get("/runs")).path("runs").size())
+                .as("no junk started a run")
+                .isZero();
         assertThat(json(f.get("/connectors/stripe_mock")).path("id").asText()).isEqualTo("stripe_mock");
     }
 }

@@ -94,7 +94,14 @@ class OpenApiSchemasTest {
 
     /** The name of the component the 2XX answer of a route refers to. */
     private String answerSchema(String path, String method) {
-        JsonNode schema = doc.path("paths").path(path).path(method).path("responses").path("2XX").path("content").path("application/json").path("schema");
+        JsonNode schema = doc.path("paths")
+                .path(path)
+                .path(method)
+                .path("responses")
+                .path("2XX")
+                .path("content")
+                .path("application/json")
+                .path("schema");
         String ref = schema.path("$ref").asText();
         assertThat(ref).as(path + " has a generated schema").startsWith("#/components/schemas/");
         return ref.substring("#/components/schemas/".length());
@@ -121,7 +128,8 @@ class OpenApiSchemasTest {
         return out;
     }
 
-    private static final Pattern INTERFACE = Pattern.compile("export interface (\\w+)(?: extends (\\w+))? \\{\\n(.*?)\\n}", Pattern.DOTALL);
+    private static final Pattern INTERFACE =
+            Pattern.compile("export interface (\\w+)(?: extends (\\w+))? \\{\\n(.*?)\\n}", Pattern.DOTALL);
     /** A field at the interface's top level (two spaces in), not an index signature. */
     private static final Pattern FIELD = Pattern.compile("^  ([a-z_0-9]+)\\??:", Pattern.MULTILINE);
 

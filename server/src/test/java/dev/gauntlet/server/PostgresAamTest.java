@@ -29,14 +29,18 @@ class PostgresAamTest {
 
     @TempDir
     Path data;
+
     String database;
     FarmServer farm;
-    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeEach
     void start() throws Exception {
-        database = "gauntlet_aam_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (var c = DriverManager.getConnection(SERVER); var s = c.createStatement()) {
+        database =
+                "gauntlet_aam_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (var c = DriverManager.getConnection(SERVER);
+                var s = c.createStatement()) {
             s.execute("CREATE DATABASE " + database);
         }
         farm = FarmServer.start(FarmConfig.builder().host("127.0.0.1").port(0).build());
@@ -46,38 +50,54 @@ class PostgresAamTest {
     void stop() throws Exception {
         farm.close();
         http.close();
-        try (var c = DriverManager.getConnection(SERVER); var s = c.createStatement()) {
+        try (var c = DriverManager.getConnection(SERVER);
+                var s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
         }
     }
 
     AamServer node(String name) {
         String url = "postgresql://127.0.0.1:5432/" + database + "?user=postgres&password=unused-secret";
-        return AamServer.start(AamConfig.builder().port(0).farmUrl(farm.url()).dataDir(data.resolve(name)).store(StorageUrls.store(url)).build());
+        return AamServer.start(AamConfig.builder()
+                .port(0)
+                .farmUrl(farm.url())
+                .dataDir(data.resolve(name))
+                .store(StorageUrls.store(url))
+                .build());
     }
 
     HttpResponse<String> send(AamServer aam, String method, String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(aam.url() + path)).header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(aam.url() + path))
+                        .header("Content-Type", "application/json")
+                        .method(
+                                method,
+                                body == null
+                                        ? HttpRequest.BodyPublishers.noBody()
+                                        : HttpRequest.BodyPublishers.ofString(body))
+                        .timeout(Duration.ofSeconds(20))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
     void shouldShareConnectorsBetweenTwoNodesAndNameTheStoreInHealth() throws Exception {
         String spec = """
                 {"id":"shared_stripe","base_url":"%s/api/stripe","flavor":"stripe",
-                 "auth":{"type":"api_key","header":"Authorization","prefix":"Bearer ","key":"sk_test_gauntlet_4eC39HqLyjWDarjtT1zdp7dc"}}"""
-                .formatted(farm.url());
+                 "auth":{"type":"api_key","header":"Authorization","prefix":"Bearer ","key":"sk_test_gauntlet_4eC39HqLyjWDarjtT1zdp7dc"}}""".formatted(farm.url());
         try (AamServer a = node("a")) {
             assertThat(send(a, "POST", "/connectors", spec).statusCode()).isEqualTo(201);
             try (AamServer b = node("b")) {
-                assertThat(send(b, "GET", "/connectors/shared_stripe", null).statusCode()).as("created on the other node").isEqualTo(200);
+                assertThat(send(b, "GET", "/connectors/shared_stripe", null).statusCode())
+                        .as("created on the other node")
+                        .isEqualTo(200);
                 HttpResponse<String> health = send(b, "GET", "/health", null);
                 assertThat(health.statusCode()).isEqualTo(200);
                 JsonNode store = JSON.readTree(health.body()).get("store");
                 assertThat(store.get("kind").asText()).isEqualTo("postgresql");
                 assertThat(store.get("status").asText()).isEqualTo("ok");
-                assertThat(store.get("url").asText()).isEqualTo("postgresql://127.0.0.1:5432/" + database + "?user=postgres");
+                assertThat(store.get("url").asText())
+                        .isEqualTo("postgresql://127.0.0.1:5432/" + database + "?user=postgres");
                 assertThat(health.body()).doesNotContain("unused-secret");
             }
         }

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,9 +35,13 @@ class ProxyDropInTest {
 
     @TempDir
     static Path data;
+
     AamFixture f;
     /** A client of its own: nothing in it knows a credential, a cookie or the farm. */
-    final HttpClient plain = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    final HttpClient plain = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     @BeforeAll
     void start() {
@@ -46,7 +51,11 @@ class ProxyDropInTest {
     /** The farm is shared by the class's tests: a fault one test scripted and did not use up must not reach another. */
     @org.junit.jupiter.api.AfterEach
     void dropScriptedFaults() throws Exception {
-        f.http.send(HttpRequest.newBuilder(URI.create(f.farm.url() + "/admin/faults/script")).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        f.http.send(
+                HttpRequest.newBuilder(URI.create(f.farm.url() + "/admin/faults/script"))
+                        .DELETE()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @AfterAll
@@ -68,7 +77,10 @@ class ProxyDropInTest {
     }
 
     private static String next(HttpResponse<String> r) {
-        String link = r.headers().firstValue("Link").orElseThrow(() -> new AssertionError("no Link header: " + r.headers().map()));
+        String link = r.headers()
+                .firstValue("Link")
+                .orElseThrow(() ->
+                        new AssertionError("no Link header: " + r.headers().map()));
         Matcher m = NEXT.matcher(link);
         assertThat(m.find()).as(link).isTrue();
         return m.group(1);
@@ -86,8 +98,12 @@ class ProxyDropInTest {
         HttpResponse<String> first = f.get(issues + "?per_page=5");
         assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
         String next = next(first);
-        assertThat(next).startsWith(f.aam.url() + issues + "?").contains("page=2", "per_page=5").doesNotContain(f.farm.url());
-        assertThat(json(first).get(0).path("url").asText()).as("the issue's own url leads through the proxy too")
+        assertThat(next)
+                .startsWith(f.aam.url() + issues + "?")
+                .contains("page=2", "per_page=5")
+                .doesNotContain(f.farm.url());
+        assertThat(json(first).get(0).path("url").asText())
+                .as("the issue's own url leads through the proxy too")
                 .startsWith(f.aam.url() + issues + "/");
 
         HttpResponse<String> second = plainGet(URI.create(next));
@@ -95,19 +111,26 @@ class ProxyDropInTest {
         List<Long> ten = numbers(f.get(issues + "?per_page=10"));
         assertThat(numbers(first)).isEqualTo(ten.subList(0, 5));
         assertThat(numbers(second)).as("page 2 holds the next issues").isEqualTo(ten.subList(5, 10));
-        assertThat(second.headers().firstValue("Link").orElse("")).contains(f.aam.url() + issues).doesNotContain(f.farm.url());
+        assertThat(second.headers().firstValue("Link").orElse(""))
+                .contains(f.aam.url() + issues)
+                .doesNotContain(f.farm.url());
 
-        HttpResponse<String> around = plainGet(URI.create(f.farm.url() + "/api/github/repos/gauntlet/demo/issues?per_page=5&page=2"));
-        assertThat(around.statusCode()).as("the same page straight from the upstream needs the credentials the mesh holds").isEqualTo(401);
+        HttpResponse<String> around =
+                plainGet(URI.create(f.farm.url() + "/api/github/repos/gauntlet/demo/issues?per_page=5&page=2"));
+        assertThat(around.statusCode())
+                .as("the same page straight from the upstream needs the credentials the mesh holds")
+                .isEqualTo(401);
     }
 
     @Test
     void shouldBuildTheProxysUrlsWithTheSchemeAReverseProxyInFrontOfTheAamReports() {
-        HttpResponse<String> r = f.send(HttpRequest.newBuilder(f.uri("/proxy/github_mock/repos/gauntlet/demo/issues?per_page=5"))
-                .header("X-Forwarded-Proto", "https"));
+        HttpResponse<String> r =
+                f.send(HttpRequest.newBuilder(f.uri("/proxy/github_mock/repos/gauntlet/demo/issues?per_page=5"))
+                        .header("X-Forwarded-Proto", "https"));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         String authority = f.aam.url().substring("http://".length());
-        assertThat(next(r)).as("the caller's scheme, and the upstream never sees how the caller came in")
+        assertThat(next(r))
+                .as("the caller's scheme, and the upstream never sees how the caller came in")
                 .startsWith("https://" + authority + "/proxy/github_mock/repos/gauntlet/demo/issues?");
     }
 
@@ -116,16 +139,18 @@ class ProxyDropInTest {
         HttpResponse<String> r = f.get("/proxy/github_mock/repos/gauntlet/demo/issues?per_page=3");
         assertThat(r.statusCode()).isEqualTo(200);
         long length = r.headers().firstValueAsLong("Content-Length").orElse(-1);
-        assertThat(length).isEqualTo(r.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+        assertThat(length).isEqualTo(r.body().getBytes(StandardCharsets.UTF_8).length);
         assertThat(r.body()).contains(f.aam.url() + "/proxy/github_mock/").doesNotContain(f.farm.url() + "/api/github");
     }
 
     @Test
     void shouldFollowASalesforceNextRecordsUrlThroughTheProxy() {
         // A client that logs in through the proxy is handed an instance_url on the proxy, not the upstream's.
-        HttpResponse<String> login = f.send(HttpRequest.newBuilder(f.uri("/proxy/salesforce_mock/services/oauth2/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&client_id=gauntlet&client_secret=gauntlet-secret")));
+        HttpResponse<String> login =
+                f.send(HttpRequest.newBuilder(f.uri("/proxy/salesforce_mock/services/oauth2/token"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "grant_type=client_credentials&client_id=gauntlet&client_secret=gauntlet-secret")));
         assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
         String instance = json(login).path("instance_url").asText();
         assertThat(instance).isEqualTo(f.aam.url() + "/proxy/salesforce_mock");
@@ -136,18 +161,28 @@ class ProxyDropInTest {
         JsonNode page1 = json(first);
         assertThat(page1.path("done").asBoolean()).isFalse();
         String nextRecordsUrl = page1.path("nextRecordsUrl").asText();
-        assertThat(nextRecordsUrl).contains("/query/").doesNotContain(f.farm.url()).doesNotStartWith("/api/salesforce");
+        assertThat(nextRecordsUrl)
+                .contains("/query/")
+                .doesNotContain(f.farm.url())
+                .doesNotStartWith("/api/salesforce");
 
         // Salesforce's nextRecordsUrl is a path on the instance (a client prefixes instance_url, here the proxy's);
         // one the upstream gave from its host's root already leads to the proxy's own path once rewritten.
-        URI follow = URI.create(nextRecordsUrl.startsWith("/proxy/salesforce_mock/") ? f.aam.url() + nextRecordsUrl : instance + nextRecordsUrl);
+        URI follow = URI.create(
+                nextRecordsUrl.startsWith("/proxy/salesforce_mock/")
+                        ? f.aam.url() + nextRecordsUrl
+                        : instance + nextRecordsUrl);
         HttpResponse<String> second = plainGet(follow);
         assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
         JsonNode page2 = json(second);
         assertThat(page2.path("records").size()).isPositive();
-        String lastOfFirst = page1.path("records").get(page1.path("records").size() - 1).path("Id").asText();
+        String lastOfFirst = page1.path("records")
+                .get(page1.path("records").size() - 1)
+                .path("Id")
+                .asText();
         assertThat(page2.path("records").findValuesAsText("Id")).doesNotContain(lastOfFirst);
-        assertThat(page2.path("totalSize").asInt()).isEqualTo(page1.path("totalSize").asInt());
+        assertThat(page2.path("totalSize").asInt())
+                .isEqualTo(page1.path("totalSize").asInt());
     }
 
     @Test
@@ -168,13 +203,19 @@ class ProxyDropInTest {
         assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
         assertThat(json(list).path("object").asText()).isEqualTo("list");
         assertThat(json(list).path("data").findValuesAsText("id")).containsExactly(id);
-        assertThat(json(list).path("url").asText()).as("Stripe's url is a path on the API's root: the port's root here").isEqualTo("/v1/customers");
+        assertThat(json(list).path("url").asText())
+                .as("Stripe's url is a path on the API's root: the port's root here")
+                .isEqualTo("/v1/customers");
     }
 
     private void script(String body) {
         try {
-            HttpResponse<String> r = f.http.send(HttpRequest.newBuilder(URI.create(f.farm.url() + "/admin/faults/script"))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = f.http.send(
+                    HttpRequest.newBuilder(URI.create(f.farm.url() + "/admin/faults/script"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -185,15 +226,18 @@ class ProxyDropInTest {
     void shouldAnswerAVendorClientsParkedWriteAsTheVendorsErrorAndNeverSendItTwice() {
         String root = f.aam.proxyPortUrl("stripe_mock");
         // Every send of the next four meets a reset before the farm carries it out: the mesh gives up and parks it.
-        script("{\"service\":\"stripe_mock\",\"type\":\"reset\",\"method\":\"POST\",\"path\":\"/v1/customers\",\"count\":4}");
+        script(
+                "{\"service\":\"stripe_mock\",\"type\":\"reset\",\"method\":\"POST\",\"path\":\"/v1/customers\",\"count\":4}");
         String body = "name=Parked&metadata%5Bop_id%5D=dropin-parked-" + UUID.randomUUID();
         HttpRequest.Builder create = HttpRequest.newBuilder(URI.create(root + "/v1/customers"))
-                .header("Content-Type", "application/x-www-form-urlencoded").header("Idempotency-Key", "client-key-" + UUID.randomUUID())
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Idempotency-Key", "client-key-" + UUID.randomUUID())
                 .POST(HttpRequest.BodyPublishers.ofString(body));
 
         HttpResponse<String> parked = plainSend(create);
 
-        // stripe-java read the proxy's old 202 as a Customer without an id; Stripe's envelope and signal make it an error.
+        // stripe-java read the proxy's old 202 as a Customer without an id; Stripe's envelope and signal make it an
+        // error.
         assertThat(parked.statusCode()).as(parked.body()).isEqualTo(503);
         assertThat(json(parked).path("error").path("type").asText()).isEqualTo("api_error");
         assertThat(json(parked).path("error").path("message").asText()).contains("do not send it again");
@@ -214,8 +258,10 @@ class ProxyDropInTest {
 
     @Test
     void shouldAnswerAReadTheMeshGaveUpOnInTheVendorsEnvelope() {
-        script("{\"service\":\"github_mock\",\"type\":\"reset\",\"method\":\"GET\",\"path\":\"/repos/gauntlet/demo/issues/1\",\"count\":10}");
-        HttpResponse<String> r = plainGet(URI.create(f.aam.proxyPortUrl("github_mock") + "/repos/gauntlet/demo/issues/1"));
+        script(
+                "{\"service\":\"github_mock\",\"type\":\"reset\",\"method\":\"GET\",\"path\":\"/repos/gauntlet/demo/issues/1\",\"count\":10}");
+        HttpResponse<String> r =
+                plainGet(URI.create(f.aam.proxyPortUrl("github_mock") + "/repos/gauntlet/demo/issues/1"));
         assertThat(r.statusCode()).as(r.body()).isIn(502, 503, 504);
         assertThat(json(r).path("message").asText()).as("GitHub's error body").contains("network_error");
         assertThat(json(r).has("documentation_url")).isTrue();
@@ -225,7 +271,9 @@ class ProxyDropInTest {
     void shouldSendEveryPathOnAConnectorsPortToTheConnectorNotToTheAamApi() {
         HttpResponse<String> r = plainGet(URI.create(f.aam.proxyPortUrl("stripe_mock") + "/health"));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(404);
-        assertThat(json(r).path("error").path("type").asText()).as("Stripe's own error envelope").isEqualTo("invalid_request_error");
+        assertThat(json(r).path("error").path("type").asText())
+                .as("Stripe's own error envelope")
+                .isEqualTo("invalid_request_error");
     }
 
     @Test
@@ -243,25 +291,51 @@ class ProxyDropInTest {
     @Test
     void shouldShowTheProxyPortsInHealthAndListenWithTheServersBacklog() {
         JsonNode health = json(f.get("/health"));
-        assertThat(health.path("proxy_ports").path("stripe_mock").asInt()).isEqualTo(f.aam.proxyPorts().get("stripe_mock")).isPositive();
-        assertThat(health.path("proxy_ports").path("github_mock").asInt()).isEqualTo(f.aam.proxyPorts().get("github_mock")).isPositive();
-        assertThat(f.aam.proxyPortBacklogs()).hasSize(2).allSatisfy((port, backlog) -> assertThat(backlog).isEqualTo(dev.gauntlet.http.Listeners.ACCEPT_QUEUE));
+        assertThat(health.path("proxy_ports").path("stripe_mock").asInt())
+                .isEqualTo(f.aam.proxyPorts().get("stripe_mock"))
+                .isPositive();
+        assertThat(health.path("proxy_ports").path("github_mock").asInt())
+                .isEqualTo(f.aam.proxyPorts().get("github_mock"))
+                .isPositive();
+        assertThat(f.aam.proxyPortBacklogs())
+                .hasSize(2)
+                .allSatisfy((port, backlog) -> assertThat(backlog).isEqualTo(dev.gauntlet.http.Listeners.ACCEPT_QUEUE));
     }
 
     @Test
     void shouldRefuseAProxyPortForAConnectorThatIsNotLoaded() {
-        AamConfig config = AamConfig.builder().port(0).farmUrl(f.farm.url()).dataDir(data.resolve("refused")).proxyPort("nope", 0).build();
-        assertThatThrownBy(() -> AamServer.start(config)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'nope'").hasMessageContaining("stripe_mock").hasMessageContaining("--proxy-port");
+        AamConfig config = AamConfig.builder()
+                .port(0)
+                .farmUrl(f.farm.url())
+                .dataDir(data.resolve("refused"))
+                .proxyPort("nope", 0)
+                .build();
+        assertThatThrownBy(() -> AamServer.start(config))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'nope'")
+                .hasMessageContaining("stripe_mock")
+                .hasMessageContaining("--proxy-port");
     }
 
     @Test
     void shouldRefuseAProxyPortOutOfRangeOrGivenTwice() {
-        assertThatThrownBy(() -> AamConfig.builder().proxyPort("stripe_mock", 70_000).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stripe_mock").hasMessageContaining("70000");
-        assertThatThrownBy(() -> AamConfig.builder().proxyPort("stripe_mock", 12112).proxyPort("github_mock", 12112).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("12112").hasMessageContaining("stripe_mock");
-        assertThatThrownBy(() -> AamConfig.builder().port(8002).proxyPort("stripe_mock", 8002).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("AAM server");
+        assertThatThrownBy(() ->
+                        AamConfig.builder().proxyPort("stripe_mock", 70_000).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("stripe_mock")
+                .hasMessageContaining("70000");
+        assertThatThrownBy(() -> AamConfig.builder()
+                        .proxyPort("stripe_mock", 12112)
+                        .proxyPort("github_mock", 12112)
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("12112")
+                .hasMessageContaining("stripe_mock");
+        assertThatThrownBy(() -> AamConfig.builder()
+                        .port(8002)
+                        .proxyPort("stripe_mock", 8002)
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("AAM server");
     }
 }

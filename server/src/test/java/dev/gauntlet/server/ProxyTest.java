@@ -20,6 +20,7 @@ class ProxyTest {
 
     @TempDir
     static Path data;
+
     AamFixture f;
 
     @BeforeAll
@@ -44,7 +45,8 @@ class ProxyTest {
 
     private long commits(String service, String opId) {
         long n = 0;
-        for (JsonNode e : f.ledger(service).path("entries")) if (e.path("op_id").asText().equals(opId)) n += e.path("commits").asLong();
+        for (JsonNode e : f.ledger(service).path("entries"))
+            if (e.path("op_id").asText().equals(opId)) n += e.path("commits").asLong();
         return n;
     }
 
@@ -56,16 +58,21 @@ class ProxyTest {
         assertThat(json(first).path("id").asText()).startsWith("cus_");
         HttpResponse<String> again = stripeCharge("op-proxy-1");
         assertThat(again.statusCode()).isEqualTo(200);
-        assertThat(json(again).path("id").asText()).isEqualTo(json(first).path("id").asText());
+        assertThat(json(again).path("id").asText())
+                .isEqualTo(json(first).path("id").asText());
         assertThat(commits("stripe_mock", "op-proxy-1")).isEqualTo(1);
     }
 
     @Test
     void shouldReadASalesforceRecordWithTheTokenTheMeshFetched() throws Exception {
         String q = "/services/data/v59.0/query?q=SELECT+Id,+Name+FROM+Account+ORDER+BY+Id+LIMIT+2";
-        HttpResponse<String> direct = f.http.send(HttpRequest.newBuilder(URI.create(f.farm.url() + "/api/salesforce" + q)).build(),
+        HttpResponse<String> direct = f.http.send(
+                HttpRequest.newBuilder(URI.create(f.farm.url() + "/api/salesforce" + q))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertThat(direct.statusCode()).as("without credentials the farm refuses").isEqualTo(401);
+        assertThat(direct.statusCode())
+                .as("without credentials the farm refuses")
+                .isEqualTo(401);
 
         HttpResponse<String> viaMesh = f.get("/proxy/salesforce_mock" + q);
         assertThat(viaMesh.statusCode()).as(viaMesh.body()).isEqualTo(200);
@@ -95,7 +102,9 @@ class ProxyTest {
         HttpResponse<String> created = f.send("POST", "/connectors", body);
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         // A caller that knows the mesh (it names its calls with X-Gauntlet-Op-Id) gets the mesh's own answer.
-        HttpResponse<String> r = f.send(HttpRequest.newBuilder(f.uri("/proxy/nowhere/items")).header("X-Gauntlet-Op-Id", "op-read-1").GET());
+        HttpResponse<String> r = f.send(HttpRequest.newBuilder(f.uri("/proxy/nowhere/items"))
+                .header("X-Gauntlet-Op-Id", "op-read-1")
+                .GET());
         assertThat(r.statusCode()).as(r.body()).isIn(502, 503, 504);
         assertThat(json(r).path("error_class").asText()).isIn("network_error", "timeout", "circuit_open");
         assertThat(json(r).has("attempts")).isTrue();
@@ -104,10 +113,15 @@ class ProxyTest {
         assertThat(plain.statusCode()).isIn(502, 503, 504);
         assertThat(json(plain).path("error").path("code").asText()).isIn("network_error", "timeout", "circuit_open");
         assertThat(r.headers().firstValue("X-Gauntlet-Attempts")).isPresent();
-        assertThat(json(f.get("/connectors/nowhere/status")).path("recent_errors").size()).isPositive();
+        assertThat(json(f.get("/connectors/nowhere/status"))
+                        .path("recent_errors")
+                        .size())
+                .isPositive();
 
-        HttpResponse<String> write = f.send(HttpRequest.newBuilder(f.uri("/proxy/nowhere/items")).header("Content-Type", "application/json")
-                .header("X-Gauntlet-Op-Id", "op-parked-1").POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"x\"}")));
+        HttpResponse<String> write = f.send(HttpRequest.newBuilder(f.uri("/proxy/nowhere/items"))
+                .header("Content-Type", "application/json")
+                .header("X-Gauntlet-Op-Id", "op-parked-1")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"x\"}")));
         assertThat(write.statusCode()).as(write.body()).isEqualTo(202);
         assertThat(json(write).path("dlq_id").asText()).isNotBlank();
         assertThat(json(write).path("error_class").asText()).isEqualTo("network_error");

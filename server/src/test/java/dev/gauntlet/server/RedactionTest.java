@@ -31,6 +31,7 @@ class RedactionTest {
 
     @TempDir
     static Path data;
+
     static AamFixture f;
     static HttpServer upstream;
     static String upstreamUrl;
@@ -46,7 +47,8 @@ class RedactionTest {
             exchange.getResponseHeaders().add("X-Echo-Key", "key was " + key);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             boolean fail = exchange.getRequestURI().getPath().contains("fail");
-            byte[] body = ("{\"message\":\"signature " + sig + " and key " + key + " rejected\"}").getBytes(StandardCharsets.UTF_8);
+            byte[] body = ("{\"message\":\"signature " + sig + " and key " + key + " rejected\"}")
+                    .getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(fail ? 400 : 200, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
@@ -60,8 +62,7 @@ class RedactionTest {
         assertThat(f.send("POST", "/connectors", echo).statusCode()).isEqualTo(201);
         String odd = """
                 {"id":"odd","base_url":"http://127.0.0.1:%2$d/api?access_token=%1$s","flavor":"rest",
-                 "auth":{"type":"oauth2","token_url":"%3$s/token?client_secret=%4$s","client_id":"cid","client_secret":"plain-client-secret-1"}}"""
-                .formatted(BASE_PASSWORD, upstream.getAddress().getPort(), upstreamUrl, TOKEN_URL_SECRET);
+                 "auth":{"type":"oauth2","token_url":"%3$s/token?client_secret=%4$s","client_id":"cid","client_secret":"plain-client-secret-1"}}""".formatted(BASE_PASSWORD, upstream.getAddress().getPort(), upstreamUrl, TOKEN_URL_SECRET);
         // A password in base_url itself is refused at creation (the egress policy): none can be shown.
         HttpResponse<String> created = f.send("POST", "/connectors", odd);
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
@@ -96,9 +97,13 @@ class RedactionTest {
 
     @Test
     void shouldMaskSecretsInDlqEntriesAndRecentErrors() {
-        // A caller that sends the connector's own signature in a header of another name, and a write the upstream refuses.
-        HttpResponse<String> refused = f.send(HttpRequest.newBuilder(f.uri("/proxy/echo/fail")).header("Content-Type", "application/json")
-                .header("X-Gauntlet-Op-Id", "op-redact-1").header("X-Trace", SIG).POST(HttpRequest.BodyPublishers.ofString("{\"a\":1}")));
+        // A caller that sends the connector's own signature in a header of another name, and a write the upstream
+        // refuses.
+        HttpResponse<String> refused = f.send(HttpRequest.newBuilder(f.uri("/proxy/echo/fail"))
+                .header("Content-Type", "application/json")
+                .header("X-Gauntlet-Op-Id", "op-redact-1")
+                .header("X-Trace", SIG)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"a\":1}")));
         assertClean("the proxy's refusal", refused.body());
         refused.headers().map().forEach((k, v) -> assertClean("header " + k, String.join(",", v)));
         assertClean("recent errors", f.get("/connectors/echo/status").body());
@@ -108,15 +113,20 @@ class RedactionTest {
                 {"id":"echo_down","base_url":"http://127.0.0.1:1/api","flavor":"rest","headers":{"X-Custom-Sig":"%s"},
                  "auth":{"type":"api_key","header":"X-Api-Key","key":"%s"},"retry":{"max_attempts":1}}""".formatted(SIG, KEY);
         assertThat(f.send("POST", "/connectors", down).statusCode()).isEqualTo(201);
-        HttpResponse<String> parked = f.send(HttpRequest.newBuilder(f.uri("/proxy/echo_down/things")).header("Content-Type", "application/json")
-                .header("X-Gauntlet-Op-Id", "op-redact-2").header("X-Trace", SIG).header("Idempotency-Key", "k-redact-2")
+        HttpResponse<String> parked = f.send(HttpRequest.newBuilder(f.uri("/proxy/echo_down/things"))
+                .header("Content-Type", "application/json")
+                .header("X-Gauntlet-Op-Id", "op-redact-2")
+                .header("X-Trace", SIG)
+                .header("Idempotency-Key", "k-redact-2")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"a\":1}")));
         assertThat(parked.statusCode()).as(parked.body()).isEqualTo(202);
         String id = json(parked).path("dlq_id").asText();
         String entry = f.get("/dlq/" + id).body();
         assertClean("DLQ entry", entry);
         JsonNode headers = json(f.get("/dlq/" + id)).path("headers");
-        assertThat(headers.has("X-Trace")).as("a header carrying a secret value is not kept").isFalse();
+        assertThat(headers.has("X-Trace"))
+                .as("a header carrying a secret value is not kept")
+                .isFalse();
         assertClean("DLQ list", f.get("/dlq?connector=echo_down").body());
         assertClean("recent errors", f.get("/connectors/echo_down/status").body());
     }

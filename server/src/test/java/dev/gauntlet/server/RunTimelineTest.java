@@ -34,14 +34,16 @@ class RunTimelineTest {
     @Test
     void shouldCapTheFrequentKindsButNeverTheMarkersThatTellTheStoryAndSaySo() {
         RunTimeline t = new RunTimeline(dir);
-        for (int i = 0; i < RunTimeline.MAX_FREQUENT + 50; i++) t.event(Map.of("type", "token_refreshed", "at", "2026-01-01T00:00:01Z"));
+        for (int i = 0; i < RunTimeline.MAX_FREQUENT + 50; i++)
+            t.event(Map.of("type", "token_refreshed", "at", "2026-01-01T00:00:01Z"));
         t.event(Map.of("type", "drift_detected", "at", "2026-01-01T00:00:02Z"));
         t.close();
         Map<String, Object> read = RunTimeline.read(dir);
         List<?> events = (List<?>) read.get("events");
         assertThat(events).hasSize(RunTimeline.MAX_FREQUENT + 1);
         assertThat(((JsonNode) events.getLast()).path("type").asText()).isEqualTo("drift_detected");
-        assertThat(((JsonNode) read.get("dropped")).path("token_refreshed").asLong()).isEqualTo(50);
+        assertThat(((JsonNode) read.get("dropped")).path("token_refreshed").asLong())
+                .isEqualTo(50);
     }
 
     @Test

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,6 +24,7 @@ class RunsTest {
 
     @TempDir
     static Path data;
+
     AamFixture f;
 
     @BeforeAll
@@ -34,20 +38,24 @@ class RunsTest {
     }
 
     private JsonNode awaitDone(String id) {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> !json(f.get("/runs/" + id)).path("state").asText().equals("running"));
         return json(f.get("/runs/" + id));
     }
 
     @Test
     void shouldRunAWorkflowToTheEndAndServeAndWriteItsReport() throws Exception {
-        HttpResponse<String> started = f.send("POST", "/workflows/run",
+        HttpResponse<String> started = f.send(
+                "POST",
+                "/workflows/run",
                 "{\"workflow\":\"idempotent_write\",\"connectors\":[\"stripe_mock\"],\"rate\":5,\"duration\":\"2s\",\"chaos\":\"calm\"}");
         assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
         String id = json(started).path("id").asText();
         assertThat(id).isNotBlank();
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> json(f.get("/runs/" + id)).path("live").has("ops"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> json(f.get("/runs/" + id)).path("live").has("ops"));
         JsonNode live = json(f.get("/runs/" + id));
         assertThat(live.path("phase").asText()).isEqualTo("run");
 
@@ -71,23 +79,32 @@ class RunsTest {
         assertThat(html.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
         assertThat(html.body()).contains("<html").contains("workflow_idempotent_write");
         assertThat(f.get("/runs/" + id + "/junit.xml").body()).contains("<testsuite");
-        assertThat(json(f.get("/runs/" + id + "/report.json")).path("totals").path("lost").asLong()).isZero();
+        assertThat(json(f.get("/runs/" + id + "/report.json"))
+                        .path("totals")
+                        .path("lost")
+                        .asLong())
+                .isZero();
         assertThat(f.get("/runs/" + id + "/secrets.txt").statusCode()).isEqualTo(404);
         assertThat(f.get("/runs/" + id + "/..%2Frun.json").statusCode()).isEqualTo(404);
     }
 
     @Test
     void shouldRecordTheRunsTimelineServeItWhileRunningAndAfterAndCalmTheFarmAtTheEnd() throws Exception {
-        HttpResponse<String> started = f.send("POST", "/workflows/run",
+        HttpResponse<String> started = f.send(
+                "POST",
+                "/workflows/run",
                 "{\"workflow\":\"idempotent_write\",\"connectors\":[\"stripe_mock\"],\"rate\":5,\"duration\":\"3s\",\"chaos\":\"storm\"}");
         assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
         String id = json(started).path("id").asText();
         // While it runs: the timeline so far (what a reloaded Live view fills its charts from).
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
-                .until(() -> json(f.get("/runs/" + id + "/timeline")).path("metrics").size() >= 2);
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() ->
+                        json(f.get("/runs/" + id + "/timeline")).path("metrics").size() >= 2);
         JsonNode soFar = json(f.get("/runs/" + id + "/timeline"));
         assertThat(soFar.path("state").asText()).isEqualTo("running");
-        assertThat(soFar.path("metrics").get(0).path("connectors").has("stripe_mock")).isTrue();
+        assertThat(soFar.path("metrics").get(0).path("connectors").has("stripe_mock"))
+                .isTrue();
         assertThat(soFar.path("events").findValuesAsText("what")).contains("started");
 
         JsonNode done = awaitDone(id);
@@ -101,7 +118,9 @@ class RunsTest {
         assertThat(t.path("events").findValuesAsText("level")).contains("storm", "calm");
         assertThat(t.path("events").findValuesAsText("reason")).anyMatch(r -> r.contains("back to calm"));
         assertThat(f.farm.url()).isNotBlank();
-        HttpResponse<String> chaos = f.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(f.farm.url() + "/admin/chaos")).build(),
+        HttpResponse<String> chaos = f.http.send(
+                HttpRequest.newBuilder(URI.create(f.farm.url() + "/admin/chaos"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(json(chaos).path("services").path("stripe_mock").asText()).isEqualTo("calm");
         Path dir = data.resolve("runs").resolve(id);
@@ -120,10 +139,16 @@ class RunsTest {
     void shouldKeepTheHistoryAcrossARestartOnTheSameDataFolder(@TempDir Path other) throws Exception {
         String id;
         try (AamFixture first = new AamFixture(other)) {
-            HttpResponse<String> started = first.send("POST", "/workflows/run",
+            HttpResponse<String> started = first.send(
+                    "POST",
+                    "/workflows/run",
                     "{\"workflow\":\"high_volume_read\",\"connectors\":[\"github_mock\"],\"rate\":5,\"duration\":\"1s\",\"chaos\":\"calm\"}");
             id = json(started).path("id").asText();
-            await().atMost(Duration.ofSeconds(30)).until(() -> !json(first.get("/runs/" + id)).path("state").asText().equals("running"));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> !json(first.get("/runs/" + id))
+                            .path("state")
+                            .asText()
+                            .equals("running"));
         }
         // A run the previous server was still running when it died: kept, but shown as an error, never as running.
         Path crashed = other.resolve("runs").resolve("hell-7");
@@ -150,17 +175,25 @@ class RunsTest {
             assertThat(second.get("/runs/hell-7/report.html").statusCode()).isEqualTo(404);
 
             // New runs continue the numbering instead of reusing an id.
-            HttpResponse<String> next = second.send("POST", "/workflows/run",
+            HttpResponse<String> next = second.send(
+                    "POST",
+                    "/workflows/run",
                     "{\"workflow\":\"high_volume_read\",\"connectors\":[\"github_mock\"],\"rate\":5,\"duration\":\"1s\"}");
             String nextId = json(next).path("id").asText();
             assertThat(nextId).isNotIn(id, "hell-7");
-            await().atMost(Duration.ofSeconds(30)).until(() -> !json(second.get("/runs/" + nextId)).path("state").asText().equals("running"));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> !json(second.get("/runs/" + nextId))
+                            .path("state")
+                            .asText()
+                            .equals("running"));
         }
     }
 
     @Test
     void shouldRunEachBaselineAfterTheMeshAndKeepThemAllInTheReport() {
-        HttpResponse<String> started = f.send("POST", "/scenarios/run",
+        HttpResponse<String> started = f.send(
+                "POST",
+                "/scenarios/run",
                 "{\"scenario\":\"schema_drift\",\"duration\":\"2s\",\"seed\":5,\"compare\":[\"naive\",\"naive-retry\"]}");
         assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
         String id = json(started).path("id").asText();
@@ -173,13 +206,20 @@ class RunsTest {
         assertThat(done.path("state").asText()).as(done.toString()).isIn("passed", "failed");
         JsonNode report = done.path("report");
         assertThat(report.path("target").asText()).isEqualTo("mesh");
-        assertThat(report.path("baselines").properties()).extracting(java.util.Map.Entry::getKey).containsExactly("naive", "naive-retry");
+        assertThat(report.path("baselines").properties())
+                .extracting(Map.Entry::getKey)
+                .containsExactly("naive", "naive-retry");
         assertThat(report.at("/baselines/naive-retry/target").asText()).isEqualTo("naive-retry");
         assertThat(report.at("/baselines/naive-retry/seed").asLong()).isEqualTo(5);
-        assertThat(report.at("/baselines/naive-retry/totals/logical_ops").asLong()).isPositive();
-        assertThat(report.at("/baseline/target").asText()).as("baseline keeps the first").isEqualTo("naive");
-        assertThat(f.get("/runs/" + id + "/junit.xml").body()).contains("gauntlet.schema_drift.baseline.naive\"", "gauntlet.schema_drift.baseline.naive-retry\"");
-        assertThat(f.get("/runs/" + id + "/report.html").body()).contains("<th>mesh</th><th>naive</th><th>naive-retry</th>");
+        assertThat(report.at("/baselines/naive-retry/totals/logical_ops").asLong())
+                .isPositive();
+        assertThat(report.at("/baseline/target").asText())
+                .as("baseline keeps the first")
+                .isEqualTo("naive");
+        assertThat(f.get("/runs/" + id + "/junit.xml").body())
+                .contains("gauntlet.schema_drift.baseline.naive\"", "gauntlet.schema_drift.baseline.naive-retry\"");
+        assertThat(f.get("/runs/" + id + "/report.html").body())
+                .contains("<th>mesh</th><th>naive</th><th>naive-retry</th>");
     }
 
     private static void assertRefused(HttpResponse<String> r, int status, String field) {
@@ -189,7 +229,8 @@ class RunsTest {
 
     @Test
     void shouldAllowOneRunAtATimeAndStopItOnRequest() {
-        HttpResponse<String> first = f.send("POST", "/scenarios/run", "{\"scenario\":\"mild\",\"duration\":\"60s\",\"seed\":7}");
+        HttpResponse<String> first =
+                f.send("POST", "/scenarios/run", "{\"scenario\":\"mild\",\"duration\":\"60s\",\"seed\":7}");
         assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
         String id = json(first).path("id").asText();
 
@@ -199,7 +240,8 @@ class RunsTest {
 
         assertRefused(f.send("POST", "/runs/" + id + "/stop", "{\"reason\":42}"), 400, "reason");
         assertRefused(f.send("POST", "/runs/" + id + "/stop", "{\"why\":\"x\"}"), 400, "why");
-        HttpResponse<String> stopped = f.send("POST", "/runs/" + id + "/stop", "{\"reason\":\"storm got out of hand\"}");
+        HttpResponse<String> stopped =
+                f.send("POST", "/runs/" + id + "/stop", "{\"reason\":\"storm got out of hand\"}");
         assertThat(stopped.statusCode()).as(stopped.body()).isEqualTo(202);
         JsonNode done = awaitDone(id);
         assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("stopped");

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gauntlet.mesh.internal.store.SqliteStore;
 import dev.gauntlet.mesh.internal.store.WriteBehind;
 import dev.gauntlet.mesh.store.CompetingLock;
-import dev.gauntlet.mesh.internal.store.SqliteStore;
 import dev.gauntlet.mesh.store.TmpfsMount;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -39,14 +39,20 @@ class StoreDegradedTest {
 
     private static long commits(AamFixture f, String service, String opId) {
         long n = 0;
-        for (JsonNode e : f.ledger(service).path("entries")) if (e.path("op_id").asText().equals(opId)) n += e.path("commits").asLong();
+        for (JsonNode e : f.ledger(service).path("entries"))
+            if (e.path("op_id").asText().equals(opId)) n += e.path("commits").asLong();
         return n;
     }
 
     /** How many requests the farm's Stripe has received: the counting upstream. */
     private static long stripeRequests(AamFixture f) throws Exception {
-        HttpResponse<String> r = f.http.send(HttpRequest.newBuilder(URI.create(f.farm.url() + "/admin/status")).build(), HttpResponse.BodyHandlers.ofString());
-        for (JsonNode s : json(r).path("services")) if (s.path("id").asText().equals("stripe_mock")) return s.path("requests").asLong();
+        HttpResponse<String> r = f.http.send(
+                HttpRequest.newBuilder(URI.create(f.farm.url() + "/admin/status"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        for (JsonNode s : json(r).path("services"))
+            if (s.path("id").asText().equals("stripe_mock"))
+                return s.path("requests").asLong();
         throw new AssertionError("no stripe_mock in " + r.body());
     }
 
@@ -56,16 +62,25 @@ class StoreDegradedTest {
             JsonNode healthy = json(f.get("/health")).path("store");
             assertThat(healthy.path("status").asText()).isEqualTo("ok");
             // Events and roll-ups are written behind the callers: the queue and what it lost are shown.
-            assertThat(healthy.path("write_behind").path("capacity").asInt()).isEqualTo(WriteBehind.Settings.DEFAULT.capacity());
-            assertThat(healthy.path("write_behind").path("dropped_events").isIntegralNumber()).isTrue();
-            assertThat(healthy.path("write_behind").path("failed").isIntegralNumber()).isTrue();
-            assertThat(f.get("/prometheus").body()).contains("mesh_store_write_behind_dropped_total{kind=\"event\"}",
-                    "mesh_store_write_behind_dropped_total{kind=\"rollup\"}", "mesh_store_write_behind_failed_total", "mesh_store_write_behind_queued");
+            assertThat(healthy.path("write_behind").path("capacity").asInt())
+                    .isEqualTo(WriteBehind.Settings.DEFAULT.capacity());
+            assertThat(healthy.path("write_behind").path("dropped_events").isIntegralNumber())
+                    .isTrue();
+            assertThat(healthy.path("write_behind").path("failed").isIntegralNumber())
+                    .isTrue();
+            assertThat(f.get("/prometheus").body())
+                    .contains(
+                            "mesh_store_write_behind_dropped_total{kind=\"event\"}",
+                            "mesh_store_write_behind_dropped_total{kind=\"rollup\"}",
+                            "mesh_store_write_behind_failed_total",
+                            "mesh_store_write_behind_queued");
             // A parked entry, for an API route that writes (discarding it).
             f.send("POST", "/connectors", """
                     {"id":"nowhere","base_url":"http://127.0.0.1:1/api","retry":{"max_attempts":1}}""");
-            HttpResponse<String> parked = f.send(HttpRequest.newBuilder(f.uri("/proxy/nowhere/items")).header("Content-Type", "application/json")
-                    .header("X-Gauntlet-Op-Id", "op-parked").POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"x\"}")));
+            HttpResponse<String> parked = f.send(HttpRequest.newBuilder(f.uri("/proxy/nowhere/items"))
+                    .header("Content-Type", "application/json")
+                    .header("X-Gauntlet-Op-Id", "op-parked")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"x\"}")));
             String dlqId = json(parked).path("dlq_id").asText();
             assertThat(dlqId).as(parked.body()).isNotBlank();
             long before = stripeRequests(f);
@@ -73,11 +88,16 @@ class StoreDegradedTest {
             try (CompetingLock lock = CompetingLock.take(data.resolve(SqliteStore.FILE_NAME))) {
                 long t0 = System.nanoTime();
                 HttpResponse<String> w = stripeCreate(f, "op-locked", "Locked", true);
-                assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("answered within a second").isLessThan(Duration.ofSeconds(1));
+                assertThat(Duration.ofNanos(System.nanoTime() - t0))
+                        .as("answered within a second")
+                        .isLessThan(Duration.ofSeconds(1));
                 assertThat(w.statusCode()).as(w.body()).isEqualTo(503);
                 assertThat(w.headers().firstValue("Retry-After")).contains("1");
                 assertThat(json(w).path("error_class").asText()).isEqualTo("store_unavailable");
-                assertThat(w.body()).contains("store").doesNotContain(data.toString()).doesNotContain("mesh.db");
+                assertThat(w.body())
+                        .contains("store")
+                        .doesNotContain(data.toString())
+                        .doesNotContain("mesh.db");
 
                 // A vendor's client used as-is: Stripe's envelope, its retry signal, Retry-After.
                 HttpResponse<String> v = stripeCreate(f, "op-locked-vendor", "Vendor", false);
@@ -99,12 +119,17 @@ class StoreDegradedTest {
                 assertThat(json(discard).path("error").asText()).isEqualTo("store_unavailable");
                 assertThat(json(discard).path("store").path("reason").asText()).isEqualTo("locked");
 
-                assertThat(stripeRequests(f)).as("no write went upstream without its intent").isEqualTo(before);
+                assertThat(stripeRequests(f))
+                        .as("no write went upstream without its intent")
+                        .isEqualTo(before);
             }
             long released = System.nanoTime();
-            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).until(() -> f.get("/health").statusCode() == 200);
+            await().atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> f.get("/health").statusCode() == 200);
             assertThat(Duration.ofNanos(System.nanoTime() - released)).isLessThan(Duration.ofSeconds(5));
-            assertThat(json(f.get("/health")).path("store").path("status").asText()).isEqualTo("ok");
+            assertThat(json(f.get("/health")).path("store").path("status").asText())
+                    .isEqualTo("ok");
 
             HttpResponse<String> again = stripeCreate(f, "op-locked", "Locked", true);
             assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
@@ -140,11 +165,15 @@ class StoreDegradedTest {
                 HttpResponse<String> health = f.get("/health");
                 assertThat(health.statusCode()).isEqualTo(503);
                 assertThat(json(health).path("store").path("reason").asText()).isEqualTo("full");
-                assertThat(commits(f, "stripe_mock", refusedOp)).as("refused before anything was sent").isZero();
+                assertThat(commits(f, "stripe_mock", refusedOp))
+                        .as("refused before anything was sent")
+                        .isZero();
 
                 Files.delete(fs.dir().resolve("filler"));
                 long freed = System.nanoTime();
-                await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).until(() -> f.get("/health").statusCode() == 200);
+                await().atMost(Duration.ofSeconds(5))
+                        .pollInterval(Duration.ofMillis(100))
+                        .until(() -> f.get("/health").statusCode() == 200);
                 assertThat(Duration.ofNanos(System.nanoTime() - freed)).isLessThan(Duration.ofSeconds(5));
                 HttpResponse<String> again = stripeCreate(f, refusedOp, "Again", true);
                 assertThat(again.statusCode()).as(again.body()).isEqualTo(200);

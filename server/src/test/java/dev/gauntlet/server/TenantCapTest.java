@@ -17,6 +17,7 @@ class TenantCapTest {
 
     @TempDir
     static Path data;
+
     static AamFixture f;
 
     @BeforeAll
@@ -37,14 +38,17 @@ class TenantCapTest {
     }
 
     HttpResponse<String> read(String connector, String tenant) {
-        HttpRequest.Builder r = HttpRequest.newBuilder(f.uri("/proxy/" + connector + "/v1/customers?limit=1")).GET();
+        HttpRequest.Builder r = HttpRequest.newBuilder(f.uri("/proxy/" + connector + "/v1/customers?limit=1"))
+                .GET();
         if (tenant != null) r.header("X-Gauntlet-Tenant", tenant);
         return f.send(r);
     }
 
     @Test
     void shouldRefuseANewTenantPastTheCapNamingTheLimitAndTheHeader() {
-        assertThat(f.send("POST", "/connectors", connector("capped", "{\"max_tenants\":3}")).statusCode()).isEqualTo(201);
+        assertThat(f.send("POST", "/connectors", connector("capped", "{\"max_tenants\":3}"))
+                        .statusCode())
+                .isEqualTo(201);
         // "default" (the configured tenant) is one of the three.
         assertThat(read("capped", "acme").statusCode()).isEqualTo(200);
         assertThat(read("capped", "globex").statusCode()).isEqualTo(200);
@@ -67,7 +71,9 @@ class TenantCapTest {
 
     @Test
     void shouldKeepMetricsBoundedWhenCallersInventTenants() {
-        assertThat(f.send("POST", "/connectors", connector("flooded", "{\"max_tenants\":30}")).statusCode()).isEqualTo(201);
+        assertThat(f.send("POST", "/connectors", connector("flooded", "{\"max_tenants\":30}"))
+                        .statusCode())
+                .isEqualTo(201);
         int refused = 0;
         for (int i = 0; i < 200; i++) if (read("flooded", "t-" + i).statusCode() == 429) refused++;
         assertThat(refused).isEqualTo(200 - 29);

@@ -29,13 +29,16 @@ class UiListsTest {
 
     @Test
     void shouldListEveryEventTypeTheAamSendsInTheEnumsOrder() throws IOException {
-        List<String> expected = Stream.concat(Arrays.stream(EventType.values()).map(Enum::name), SERVER_EVENT_TYPES.stream()).toList();
+        List<String> expected = Stream.concat(
+                        Arrays.stream(EventType.values()).map(Enum::name), SERVER_EVENT_TYPES.stream())
+                .toList();
         assertThat(constList("live/sse.ts", "EVENT_TYPES")).isEqualTo(expected);
     }
 
     @Test
     void shouldStackEveryErrorClass() throws IOException {
-        assertThat(constList("live/types.ts", "ERROR_CLASSES")).as("in the charts' own order")
+        assertThat(constList("live/types.ts", "ERROR_CLASSES"))
+                .as("in the charts' own order")
                 .containsExactlyInAnyOrderElementsOf(names(ErrorClass.values()));
     }
 

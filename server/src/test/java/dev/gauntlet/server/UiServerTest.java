@@ -26,6 +26,7 @@ class UiServerTest {
 
     @TempDir
     static Path data;
+
     AamFixture f;
     UiServer ui;
 
@@ -42,15 +43,22 @@ class UiServerTest {
     }
 
     private HttpResponse<String> send(String method, String path, String body) {
-        return f.send(HttpRequest.newBuilder(URI.create(ui.url() + path)).header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
+        return f.send(HttpRequest.newBuilder(URI.create(ui.url() + path))
+                .header("Content-Type", "application/json")
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(body)));
     }
 
     @Test
     void shouldServeTheBundleAndAnswerEveryAppRouteWithIndexHtml() {
         assertThat(ui.listenBacklog()).isEqualTo(dev.gauntlet.http.Listeners.ACCEPT_QUEUE);
         // The build puts the ui module's bundle on this module's test classpath.
-        assertThat(UiServer.bundled()).as("the ui module's bundle is on the classpath").isTrue();
+        assertThat(UiServer.bundled())
+                .as("the ui module's bundle is on the classpath")
+                .isTrue();
         HttpResponse<String> index = send("GET", "/", null);
         assertThat(index.statusCode()).isEqualTo(200);
         assertThat(index.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
@@ -68,23 +76,34 @@ class UiServerTest {
 
     @Test
     void shouldProxyTheAamAndTheFarmWithTheirStatusAndErrors() {
-        assertThat(json(send("GET", "/api/health", null)).path("status").asText()).isEqualTo("ok");
+        assertThat(json(send("GET", "/api/health", null)).path("status").asText())
+                .isEqualTo("ok");
         assertThat(json(send("GET", "/api/dlq?limit=1", null)).has("stats")).isTrue();
         HttpResponse<String> bad = send("POST", "/api/connectors", "{\"id\":\"Bad Id\"}");
         assertThat(bad.statusCode()).as(bad.body()).isEqualTo(400);
         assertThat(json(bad).path("field").asText()).isNotBlank();
-        HttpResponse<String> chaos = send("POST", "/farm/admin/chaos", "{\"level\":\"mild\",\"services\":[\"stripe_mock\"]}");
+        HttpResponse<String> chaos =
+                send("POST", "/farm/admin/chaos", "{\"level\":\"mild\",\"services\":[\"stripe_mock\"]}");
         assertThat(chaos.statusCode()).as(chaos.body()).isEqualTo(200);
-        assertThat(json(send("GET", "/farm/admin/status", null)).path("chaos").path("services").path("stripe_mock").asText()).isEqualTo("mild");
+        assertThat(json(send("GET", "/farm/admin/status", null))
+                        .path("chaos")
+                        .path("services")
+                        .path("stripe_mock")
+                        .asText())
+                .isEqualTo("mild");
         send("POST", "/farm/admin/chaos", "{\"level\":\"calm\"}");
     }
 
     @Test
     void shouldStreamTheEventStreamThroughTheProxyAsItComes() throws Exception {
         List<String> lines = new CopyOnWriteArrayList<>();
-        HttpClient browser = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        HttpResponse<Stream<String>> response = browser.send(HttpRequest.newBuilder(URI.create(ui.url() + "/api/events"))
-                .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines());
+        HttpClient browser =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<Stream<String>> response = browser.send(
+                HttpRequest.newBuilder(URI.create(ui.url() + "/api/events"))
+                        .header("Accept", "text/event-stream")
+                        .build(),
+                HttpResponse.BodyHandlers.ofLines());
         assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
         Thread reader = Thread.ofVirtual().start(() -> {
             try (Stream<String> s = response.body()) {
@@ -95,7 +114,11 @@ class UiServerTest {
         });
         try {
             // Metrics come once a second: two of them prove the stream is relayed as it comes, not buffered to the end.
-            await().atMost(Duration.ofSeconds(5)).until(() -> lines.stream().filter(l -> l.equals("event: metrics")).count() >= 2);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> lines.stream()
+                                    .filter(l -> l.equals("event: metrics"))
+                                    .count()
+                            >= 2);
             assertThat(f.aam.events().clients()).isEqualTo(1);
         } finally {
             reader.interrupt();
@@ -108,7 +131,8 @@ class UiServerTest {
 
     @Test
     void shouldAnswer502NamingTheAamWhenItIsDown() {
-        try (UiServer orphan = UiServer.start(new UiServer.Config("127.0.0.1", 0, "http://127.0.0.1:9", f.farm.url()))) {
+        try (UiServer orphan =
+                UiServer.start(new UiServer.Config("127.0.0.1", 0, "http://127.0.0.1:9", f.farm.url()))) {
             HttpResponse<String> r = f.send(HttpRequest.newBuilder(URI.create(orphan.url() + "/api/health")));
             assertThat(r.statusCode()).isEqualTo(502);
             assertThat(json(r).path("message").asText()).contains("cannot reach the AAM at http://127.0.0.1:9");
@@ -117,7 +141,9 @@ class UiServerTest {
 
     @Test
     void shouldRefuseConfigsThatCannotWork() {
-        assertThatThrownBy(() -> new UiServer.Config("127.0.0.1", 70_000, "http://a:1", "http://b:2")).hasMessageContaining("ui port");
-        assertThatThrownBy(() -> new UiServer.Config("127.0.0.1", 0, "localhost:8002", "http://b:2")).hasMessageContaining("aam url");
+        assertThatThrownBy(() -> new UiServer.Config("127.0.0.1", 70_000, "http://a:1", "http://b:2"))
+                .hasMessageContaining("ui port");
+        assertThatThrownBy(() -> new UiServer.Config("127.0.0.1", 0, "localhost:8002", "http://b:2"))
+                .hasMessageContaining("aam url");
     }
 }

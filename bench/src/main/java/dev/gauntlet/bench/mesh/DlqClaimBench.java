@@ -1,10 +1,10 @@
 package dev.gauntlet.bench.mesh;
 
 import dev.gauntlet.mesh.dlq.DlqEntry;
-import dev.gauntlet.mesh.store.Retention;
 import dev.gauntlet.mesh.internal.store.WriteBehind;
 import dev.gauntlet.mesh.internal.store.postgres.PostgresStore;
 import dev.gauntlet.mesh.store.PostgresUrl;
+import dev.gauntlet.mesh.store.Retention;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -34,15 +34,23 @@ public final class DlqClaimBench {
 
     public static void main(String[] args) throws Exception {
         long largest = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000;
-        if (largest < 0 || largest > 20_000_000) throw new IllegalArgumentException("largest settled in 0..20000000, was " + largest);
-        PostgresUrl admin = PostgresUrl.parse(System.getenv().getOrDefault("GAUNTLET_PG_URL", "postgresql://127.0.0.1:5432/test?user=postgres"));
-        String name = "gauntlet_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        if (largest < 0 || largest > 20_000_000)
+            throw new IllegalArgumentException("largest settled in 0..20000000, was " + largest);
+        PostgresUrl admin = PostgresUrl.parse(
+                System.getenv().getOrDefault("GAUNTLET_PG_URL", "postgresql://127.0.0.1:5432/test?user=postgres"));
+        String name = "gauntlet_bench_"
+                + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         exec(admin, "CREATE DATABASE " + name);
         PostgresUrl url = admin.withDatabase(name);
-        try (PostgresStore store = PostgresStore.open(url, Retention.DEFAULT, InstantSource.system(), WriteBehind.Settings.DEFAULT);
-             Connection c = DriverManager.getConnection(url.jdbcUrl())) {
-            System.out.printf("claimDue(connector, now, %d) with %,d pending entries, PostgreSQL %s%n", BATCH, PENDING, version(c));
-            System.out.printf("%12s %10s %10s %10s %10s %12s %14s%n", "settled", "p50 ms", "p90 ms", "p99 ms", "max ms", "table MB", "dlq_queue kB");
+        try (PostgresStore store = PostgresStore.open(
+                        url, Retention.DEFAULT, InstantSource.system(), WriteBehind.Settings.DEFAULT);
+                Connection c = DriverManager.getConnection(url.jdbcUrl())) {
+            System.out.printf(
+                    "claimDue(connector, now, %d) with %,d pending entries, PostgreSQL %s%n",
+                    BATCH, PENDING, version(c));
+            System.out.printf(
+                    "%12s %10s %10s %10s %10s %12s %14s%n",
+                    "settled", "p50 ms", "p90 ms", "p99 ms", "max ms", "table MB", "dlq_queue kB");
             insert(c, "pending", PENDING, "p");
             long settled = 0;
             for (long target : List.of(0L, 10_000L, 100_000L, largest)) {
@@ -58,18 +66,26 @@ public final class DlqClaimBench {
                     long t0 = System.nanoTime();
                     List<DlqEntry> got = store.dlq().claimDue("shop", NOW, BATCH);
                     long took = System.nanoTime() - t0;
-                    if (got.size() != BATCH) throw new IllegalStateException("claimed " + got.size() + ", expected " + BATCH);
+                    if (got.size() != BATCH)
+                        throw new IllegalStateException("claimed " + got.size() + ", expected " + BATCH);
                     if (i >= WARMUP) h.recordValue(took);
                 }
                 reset(c);
-                System.out.printf("%,12d %10.2f %10.2f %10.2f %10.2f %12.0f %14.0f%n", settled, h.getValueAtPercentile(50) / 1e6,
-                        h.getValueAtPercentile(90) / 1e6, h.getValueAtPercentile(99) / 1e6, h.getMaxValue() / 1e6,
-                        size(c, "pg_total_relation_size('dlq_entries')") / 1e6, size(c, "pg_relation_size('dlq_queue')") / 1e3);
+                System.out.printf(
+                        "%,12d %10.2f %10.2f %10.2f %10.2f %12.0f %14.0f%n",
+                        settled,
+                        h.getValueAtPercentile(50) / 1e6,
+                        h.getValueAtPercentile(90) / 1e6,
+                        h.getValueAtPercentile(99) / 1e6,
+                        h.getMaxValue() / 1e6,
+                        size(c, "pg_total_relation_size('dlq_entries')") / 1e6,
+                        size(c, "pg_relation_size('dlq_queue')") / 1e3);
             }
             System.out.println("plan of the claim's inner SELECT at " + String.format("%,d", settled) + " settled:");
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) SELECT id FROM dlq_entries "
-                    + "WHERE state = 'pending' AND unknown_outcome = false AND next_replay_at <= now() AND connector = 'shop' "
-                    + "ORDER BY next_replay_at, seq LIMIT 10 FOR UPDATE SKIP LOCKED")) {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) SELECT id FROM dlq_entries "
+                            + "WHERE state = 'pending' AND unknown_outcome = false AND next_replay_at <= now() AND connector = 'shop' "
+                            + "ORDER BY next_replay_at, seq LIMIT 10 FOR UPDATE SKIP LOCKED")) {
                 while (rs.next()) System.out.println("  " + rs.getString(1));
             }
         } finally {
@@ -81,13 +97,17 @@ public final class DlqClaimBench {
     static void insert(Connection c, String kind, long n, String prefix) throws SQLException {
         String state = kind.equals("pending") ? "'pending'" : "(ARRAY['succeeded','discarded','dead'])[1 + g % 3]";
         try (Statement s = c.createStatement()) {
-            s.execute("INSERT INTO dlq_entries (id, connector, tenant, method, path, headers_json, body, content_type, idem_key, op_id, attempts_json, "
-                    + "error_class, last_error, schema_version, state, unknown_outcome, replays, next_replay_at, created_at, updated_at) "
-                    + "SELECT '" + prefix + "' || g, 'shop', 'default', 'POST', '/v1/customers', '{\"X-Trace\":\"t\"}'::jsonb, "
-                    + "convert_to('name=a&n=' || g, 'UTF8'), 'application/x-www-form-urlencoded', 'key-" + prefix + "' || g, 'op-" + prefix + "' || g, "
-                    + "'[]'::jsonb, 'server_error', 'HTTP 503', 1, " + state + ", false, 1, "
-                    + (kind.equals("pending") ? "timestamptz '2026-12-07 11:00:00+00'" : "NULL") + ", now() - interval '1 day', now() "
-                    + "FROM generate_series(1, " + n + ") g");
+            s.execute(
+                    "INSERT INTO dlq_entries (id, connector, tenant, method, path, headers_json, body, content_type, idem_key, op_id, attempts_json, "
+                            + "error_class, last_error, schema_version, state, unknown_outcome, replays, next_replay_at, created_at, updated_at) "
+                            + "SELECT '" + prefix
+                            + "' || g, 'shop', 'default', 'POST', '/v1/customers', '{\"X-Trace\":\"t\"}'::jsonb, "
+                            + "convert_to('name=a&n=' || g, 'UTF8'), 'application/x-www-form-urlencoded', 'key-"
+                            + prefix + "' || g, 'op-" + prefix + "' || g, "
+                            + "'[]'::jsonb, 'server_error', 'HTTP 503', 1, " + state + ", false, 1, "
+                            + (kind.equals("pending") ? "timestamptz '2026-12-07 11:00:00+00'" : "NULL")
+                            + ", now() - interval '1 day', now() "
+                            + "FROM generate_series(1, " + n + ") g");
         }
     }
 
@@ -100,21 +120,24 @@ public final class DlqClaimBench {
 
     /** Bytes, as a size function of PostgreSQL's tells them. */
     static double size(Connection c, String function) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT " + function)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT " + function)) {
             rs.next();
             return rs.getLong(1);
         }
     }
 
     static String version(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW server_version")) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SHOW server_version")) {
             rs.next();
             return rs.getString(1);
         }
     }
 
     static void exec(PostgresUrl on, String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(on.jdbcUrl()); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(on.jdbcUrl());
+                Statement s = c.createStatement()) {
             s.execute(sql);
         }
     }

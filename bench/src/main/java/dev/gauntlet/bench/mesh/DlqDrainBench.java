@@ -6,16 +6,16 @@ import dev.gauntlet.farm.FarmConfig;
 import dev.gauntlet.farm.FarmServer;
 import dev.gauntlet.mesh.ConnectorSpec;
 import dev.gauntlet.mesh.Mesh;
-import dev.gauntlet.mesh.call.MeshRequest;
 import dev.gauntlet.mesh.call.ErrorClass;
+import dev.gauntlet.mesh.call.MeshRequest;
 import dev.gauntlet.mesh.dlq.DlqConfig;
 import dev.gauntlet.mesh.dlq.DlqStats;
 import dev.gauntlet.mesh.event.ReplaySucceeded;
 import dev.gauntlet.mesh.idempotency.IdempotencyKeys;
+import dev.gauntlet.mesh.internal.store.SqliteStore;
 import dev.gauntlet.mesh.limit.LimitConfig;
 import dev.gauntlet.mesh.pipeline.Exchange;
 import dev.gauntlet.mesh.pipeline.Outcome;
-import dev.gauntlet.mesh.internal.store.SqliteStore;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -58,6 +58,7 @@ public final class DlqDrainBench {
             ledger: { op_id_fields: [op_id] }
             idempotency: { header: Idempotency-Key }
             """.formatted(KEY);
+
     private static final Duration LIMIT = Duration.ofSeconds(120);
 
     private static int parallelism;
@@ -73,8 +74,13 @@ public final class DlqDrainBench {
         Path tmp = Files.createTempDirectory("dlq-drain-bench");
         Path services = Files.createDirectories(tmp.resolve("services"));
         Files.writeString(services.resolve("dlq_bench.yaml"), SERVICE);
-        FarmServer farm = FarmServer.start(FarmConfig.builder().host("127.0.0.1").port(0).builtIns(false).servicesDir(services)
-                .watchInterval(Duration.ofSeconds(60)).build());
+        FarmServer farm = FarmServer.start(FarmConfig.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .builtIns(false)
+                .servicesDir(services)
+                .watchInterval(Duration.ofSeconds(60))
+                .build());
         try {
             run(n, farm, tmp.resolve("data"));
         } finally {
@@ -86,32 +92,62 @@ public final class DlqDrainBench {
     }
 
     private static void run(int n, FarmServer farm, Path data) throws Exception {
-        if (farm.farm().service("dlq_bench") == null) throw new IllegalStateException("service did not load: " + farm.farm().loadErrors());
+        if (farm.farm().service("dlq_bench") == null)
+            throw new IllegalStateException(
+                    "service did not load: " + farm.farm().loadErrors());
         ConnectorSpec spec = ConnectorSpec.builder("dlq_bench", farm.url() + "/api/dlqbench")
                 .header("X-API-Key", KEY)
-                .limit(LimitConfig.builder().initialRps(10_000_000).maxRps(10_000_000).burst(10_000_000).build())
+                .limit(LimitConfig.builder()
+                        .initialRps(10_000_000)
+                        .maxRps(10_000_000)
+                        .burst(10_000_000)
+                        .build())
                 // The replay rate is set above the target so the drain measures the replayer and store, not the bucket.
-                .dlq(DlqConfig.builder().replayRps(5_000).baseDelay(Duration.ofMillis(100)).maxReplays(10).build())
+                .dlq(DlqConfig.builder()
+                        .replayRps(5_000)
+                        .baseDelay(Duration.ofMillis(100))
+                        .maxReplays(10)
+                        .build())
                 .build();
         // A first, untimed round warms the JIT, the connections and the file; the second is measured.
         round("warm-up", WARMUP, "w", spec, farm, data.resolve("warmup"));
         round("measured", n, "m", spec, farm, data.resolve("measured"));
     }
 
-    private static void round(String name, int n, String prefix, ConnectorSpec spec, FarmServer farm, Path data) throws Exception {
-        try (Mesh mesh = Mesh.builder().store(SqliteStore.open(data)).replayParallelism(parallelism).build()) {
+    private static void round(String name, int n, String prefix, ConnectorSpec spec, FarmServer farm, Path data)
+            throws Exception {
+        try (Mesh mesh = Mesh.builder()
+                .store(SqliteStore.open(data))
+                .replayParallelism(parallelism)
+                .build()) {
             long parkStart = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 String op = prefix + "-op-" + i;
-                MeshRequest req = new MeshRequest("POST", "/items", Map.of(), ("{\"name\":\"n" + i + "\",\"op_id\":\"" + op + "\"}")
-                        .getBytes(StandardCharsets.UTF_8), "application/json", op, null);
+                MeshRequest req = new MeshRequest(
+                        "POST",
+                        "/items",
+                        Map.of(),
+                        ("{\"name\":\"n" + i + "\",\"op_id\":\"" + op + "\"}").getBytes(StandardCharsets.UTF_8),
+                        "application/json",
+                        op,
+                        null);
                 String key = IdempotencyKeys.derive(spec.id(), req);
-                Exchange ex = new Exchange(req.withHeader("Idempotency-Key", key), mesh.context().clock().instant(), true);
+                Exchange ex = new Exchange(
+                        req.withHeader("Idempotency-Key", key),
+                        mesh.context().clock().instant(),
+                        true);
                 ex.idempotencyKey(key);
-                mesh.deadLetters().park(spec.id(), spec.dlq(), ex, Outcome.Failure.of(ErrorClass.circuit_open, "breaker open"), false);
+                mesh.deadLetters()
+                        .park(
+                                spec.id(),
+                                spec.dlq(),
+                                ex,
+                                Outcome.Failure.of(ErrorClass.circuit_open, "breaker open"),
+                                false);
             }
             double parkMs = (System.nanoTime() - parkStart) / 1e6;
-            System.out.printf("[%s] parked %,d entries in %.0f ms (%,.0f entries/s)%n", name, n, parkMs, n / parkMs * 1000);
+            System.out.printf(
+                    "[%s] parked %,d entries in %.0f ms (%,.0f entries/s)%n", name, n, parkMs, n / parkMs * 1000);
             // Wait until every entry is due (an open breaker's recheck), so the drain measures replaying, not waiting.
             Thread.sleep(400);
 
@@ -129,17 +165,23 @@ public final class DlqDrainBench {
             }
             long end = System.nanoTime();
             double drainMs = (end - allow) / 1e6;
-            System.out.printf("[%s] first replay %.0f ms after the circuit allowed%n", name, (first.get() - allow) / 1e6);
-            System.out.printf("[%s] drained %,d of %,d in %.0f ms: %,.0f entries/s (target >= 500); failed %d, dead %d, pending %d%n",
+            System.out.printf(
+                    "[%s] first replay %.0f ms after the circuit allowed%n", name, (first.get() - allow) / 1e6);
+            System.out.printf(
+                    "[%s] drained %,d of %,d in %.0f ms: %,.0f entries/s (target >= 500); failed %d, dead %d, pending %d%n",
                     name, s.succeeded(), n, drainMs, s.succeeded() / drainMs * 1000, s.failed(), s.dead(), s.pending());
         }
-        JsonNode ledger = new ObjectMapper().readTree(get(farm.url() + "/admin/ledger?service=dlq_bench&duplicates=true"));
-        System.out.printf("[%s] farm ledger: %d operations committed twice or more%n", name, ledger.path("entries").size());
+        JsonNode ledger =
+                new ObjectMapper().readTree(get(farm.url() + "/admin/ledger?service=dlq_bench&duplicates=true"));
+        System.out.printf(
+                "[%s] farm ledger: %d operations committed twice or more%n",
+                name, ledger.path("entries").size());
     }
 
     private static String get(String url) throws Exception {
         try (HttpClient c = HttpClient.newHttpClient()) {
-            return c.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+            return c.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString())
+                    .body();
         }
     }
 }

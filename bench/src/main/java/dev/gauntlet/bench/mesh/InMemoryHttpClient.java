@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.Authenticator;
 import java.net.CookieHandler;
 import java.net.ProxySelector;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
@@ -19,6 +20,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
 
 /**
  * An HttpClient that answers every request at once with a fixed 200 JSON body, so a benchmark of the mesh pipeline
@@ -26,8 +28,15 @@ import javax.net.ssl.SSLParameters;
  */
 public final class InMemoryHttpClient extends HttpClient {
 
-    private static final HttpHeaders HEADERS = HttpHeaders.of(Map.of("Content-Type", List.of("application/json"),
-            "X-RateLimit-Limit", List.of("1000000"), "X-RateLimit-Remaining", List.of("999999")), (a, b) -> true);
+    private static final HttpHeaders HEADERS = HttpHeaders.of(
+            Map.of(
+                    "Content-Type",
+                    List.of("application/json"),
+                    "X-RateLimit-Limit",
+                    List.of("1000000"),
+                    "X-RateLimit-Remaining",
+                    List.of("999999")),
+            (a, b) -> true);
     private final byte[] body;
 
     public InMemoryHttpClient(String json) {
@@ -38,13 +47,27 @@ public final class InMemoryHttpClient extends HttpClient {
     @SuppressWarnings("unchecked")
     public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) throws IOException {
         HttpResponse.BodySubscriber<T> subscriber = handler.apply(new HttpResponse.ResponseInfo() {
-            @Override public int statusCode() { return 200; }
-            @Override public HttpHeaders headers() { return HEADERS; }
-            @Override public Version version() { return Version.HTTP_1_1; }
+            @Override
+            public int statusCode() {
+                return 200;
+            }
+
+            @Override
+            public HttpHeaders headers() {
+                return HEADERS;
+            }
+
+            @Override
+            public Version version() {
+                return Version.HTTP_1_1;
+            }
         });
         subscriber.onSubscribe(new Flow.Subscription() {
-            @Override public void request(long n) {}
-            @Override public void cancel() {}
+            @Override
+            public void request(long n) {}
+
+            @Override
+            public void cancel() {}
         });
         subscriber.onNext(List.of(ByteBuffer.wrap(body)));
         subscriber.onComplete();
@@ -53,12 +76,35 @@ public final class InMemoryHttpClient extends HttpClient {
     }
 
     private record Response<T>(HttpRequest request, T body) implements HttpResponse<T> {
-        @Override public int statusCode() { return 200; }
-        @Override public Optional<HttpResponse<T>> previousResponse() { return Optional.empty(); }
-        @Override public HttpHeaders headers() { return HEADERS; }
-        @Override public Optional<javax.net.ssl.SSLSession> sslSession() { return Optional.empty(); }
-        @Override public java.net.URI uri() { return request.uri(); }
-        @Override public Version version() { return Version.HTTP_1_1; }
+        @Override
+        public int statusCode() {
+            return 200;
+        }
+
+        @Override
+        public Optional<HttpResponse<T>> previousResponse() {
+            return Optional.empty();
+        }
+
+        @Override
+        public HttpHeaders headers() {
+            return HEADERS;
+        }
+
+        @Override
+        public Optional<SSLSession> sslSession() {
+            return Optional.empty();
+        }
+
+        @Override
+        public URI uri() {
+            return request.uri();
+        }
+
+        @Override
+        public Version version() {
+            return Version.HTTP_1_1;
+        }
     }
 
     @Override
@@ -71,18 +117,53 @@ public final class InMemoryHttpClient extends HttpClient {
     }
 
     @Override
-    public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<T> handler,
-                                                            HttpResponse.PushPromiseHandler<T> push) {
+    public <T> CompletableFuture<HttpResponse<T>> sendAsync(
+            HttpRequest request, HttpResponse.BodyHandler<T> handler, HttpResponse.PushPromiseHandler<T> push) {
         return sendAsync(request, handler);
     }
 
-    @Override public Optional<CookieHandler> cookieHandler() { return Optional.empty(); }
-    @Override public Optional<Duration> connectTimeout() { return Optional.empty(); }
-    @Override public Redirect followRedirects() { return Redirect.NEVER; }
-    @Override public Optional<ProxySelector> proxy() { return Optional.empty(); }
-    @Override public SSLContext sslContext() { return null; }
-    @Override public SSLParameters sslParameters() { return new SSLParameters(); }
-    @Override public Optional<Authenticator> authenticator() { return Optional.empty(); }
-    @Override public Version version() { return Version.HTTP_1_1; }
-    @Override public Optional<Executor> executor() { return Optional.empty(); }
+    @Override
+    public Optional<CookieHandler> cookieHandler() {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<Duration> connectTimeout() {
+        return Optional.empty();
+    }
+
+    @Override
+    public Redirect followRedirects() {
+        return Redirect.NEVER;
+    }
+
+    @Override
+    public Optional<ProxySelector> proxy() {
+        return Optional.empty();
+    }
+
+    @Override
+    public SSLContext sslContext() {
+        return null;
+    }
+
+    @Override
+    public SSLParameters sslParameters() {
+        return new SSLParameters();
+    }
+
+    @Override
+    public Optional<Authenticator> authenticator() {
+        return Optional.empty();
+    }
+
+    @Override
+    public Version version() {
+        return Version.HTTP_1_1;
+    }
+
+    @Override
+    public Optional<Executor> executor() {
+        return Optional.empty();
+    }
 }

@@ -6,10 +6,11 @@ import dev.gauntlet.mesh.ConnectorSpec;
 import dev.gauntlet.mesh.Mesh;
 import dev.gauntlet.mesh.call.MeshResponse;
 import dev.gauntlet.mesh.limit.LimitConfig;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -40,9 +41,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class PipelineBench {
 
-    private static final String BODY = "{\"id\":\"item_1\",\"title\":\"Summit raven granite.\",\"external_id\":\"6f1c\"}";
+    private static final String BODY =
+            "{\"id\":\"item_1\",\"title\":\"Summit raven granite.\",\"external_id\":\"6f1c\"}";
 
-    private static final Map<String, Object> WRITE_BODY = Map.of("title", "Summit raven granite.", "external_id", "6f1c");
+    private static final Map<String, Object> WRITE_BODY =
+            Map.of("title", "Summit raven granite.", "external_id", "6f1c");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private long ops;
@@ -57,7 +60,11 @@ public class PipelineBench {
         connector = mesh.register(ConnectorSpec.builder("bench", "http://127.0.0.1:1/api/bench")
                 .header("X-API-Key", "k")
                 // A limit far above what one JMH thread reaches, so the bucket never makes a call wait.
-                .limit(LimitConfig.builder().initialRps(10_000_000).maxRps(10_000_000).burst(10_000_000).build())
+                .limit(LimitConfig.builder()
+                        .initialRps(10_000_000)
+                        .maxRps(10_000_000)
+                        .burst(10_000_000)
+                        .build())
                 .build());
     }
 
@@ -75,7 +82,10 @@ public class PipelineBench {
     @Benchmark
     public HttpResponse<byte[]> transportOnly() throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:1/api/bench" + "/items/item_1"))
-                .timeout(java.time.Duration.ofSeconds(5)).header("X-API-Key", "k").GET().build();
+                .timeout(Duration.ofSeconds(5))
+                .header("X-API-Key", "k")
+                .GET()
+                .build();
         return bare.send(request, HttpResponse.BodyHandlers.ofByteArray());
     }
 
@@ -90,8 +100,12 @@ public class PipelineBench {
     public HttpResponse<byte[]> keyedWriteTransportOnly() throws Exception {
         byte[] body = JSON.writeValueAsBytes(WRITE_BODY);
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:1/api/bench" + "/items"))
-                .timeout(java.time.Duration.ofSeconds(5)).header("X-API-Key", "k").header("Content-Type", "application/json")
-                .header("Idempotency-Key", "op_" + ops++).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+                .timeout(Duration.ofSeconds(5))
+                .header("X-API-Key", "k")
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", "op_" + ops++)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
         return bare.send(request, HttpResponse.BodyHandlers.ofByteArray());
     }
 }

@@ -74,14 +74,28 @@ public final class RetryAmplificationBench {
         Path chaos = Files.writeString(dir.resolve("chaos.yaml"), CHAOS);
         Files.createDirectories(dir.resolve("services"));
         Files.move(dir.resolve("down.yaml"), dir.resolve("services/down.yaml"));
-        try (FarmServer farm = FarmServer.start(FarmConfig.builder().host("127.0.0.1").port(0).builtIns(false)
-                .servicesDir(dir.resolve("services")).chaosFile(chaos).build());
-             HttpClient admin = HttpClient.newHttpClient()) {
+        try (FarmServer farm = FarmServer.start(FarmConfig.builder()
+                        .host("127.0.0.1")
+                        .port(0)
+                        .builtIns(false)
+                        .servicesDir(dir.resolve("services"))
+                        .chaosFile(chaos)
+                        .build());
+                HttpClient admin = HttpClient.newHttpClient()) {
             send(admin, farm.url() + "/admin/chaos", "{\"level\":\"outage\"}");
             run(farm, admin, "defaults (retry budget + circuit)", CircuitConfig.DEFAULT);
             // minimumCalls beyond the run: the breaker never judges, only the retry budget limits retries.
-            run(farm, admin, "retry budget alone (circuit never opens)", CircuitConfig.builder().failureRatePercent(100)
-                    .windowCalls(100_000).minimumCalls(100_000).openFor(Duration.ofSeconds(5)).halfOpenCalls(5).build());
+            run(
+                    farm,
+                    admin,
+                    "retry budget alone (circuit never opens)",
+                    CircuitConfig.builder()
+                            .failureRatePercent(100)
+                            .windowCalls(100_000)
+                            .minimumCalls(100_000)
+                            .openFor(Duration.ofSeconds(5))
+                            .halfOpenCalls(5)
+                            .build());
         }
     }
 
@@ -92,45 +106,77 @@ public final class RetryAmplificationBench {
         int calls = RATE * SECONDS;
         CountDownLatch done = new CountDownLatch(calls);
         try (Mesh mesh = Mesh.builder().build();
-             var scheduler = Executors.newSingleThreadScheduledExecutor();
-             var workers = Executors.newVirtualThreadPerTaskExecutor()) {
+                var scheduler = Executors.newSingleThreadScheduledExecutor();
+                var workers = Executors.newVirtualThreadPerTaskExecutor()) {
             // The limiter high enough not to shape this load: the point is what retries and the breaker add.
-            Connector c = mesh.register(ConnectorSpec.builder("down", farm.url() + "/api/down").header("X-API-Key", "k-1")
-                    .limit(LimitConfig.builder().initialRps(1000).maxRps(5000).burst(200).build()).circuit(circuit).build());
+            Connector c = mesh.register(ConnectorSpec.builder("down", farm.url() + "/api/down")
+                    .header("X-API-Key", "k-1")
+                    .limit(LimitConfig.builder()
+                            .initialRps(1000)
+                            .maxRps(5000)
+                            .burst(200)
+                            .build())
+                    .circuit(circuit)
+                    .build());
             AtomicLong fired = new AtomicLong();
             long start = System.nanoTime();
-            scheduler.scheduleAtFixedRate(() -> {
-                if (fired.getAndIncrement() >= calls) return;
-                workers.submit(() -> {
-                    try {
-                        meshAttempts.addAndGet(c.get("/things?per_page=1").attempts().size());
-                        outcomes.computeIfAbsent("ok", k -> new AtomicLong()).incrementAndGet();
-                    } catch (MeshException e) {
-                        meshAttempts.addAndGet(e.attempts().size());
-                        outcomes.computeIfAbsent(e.errorClass().name(), k -> new AtomicLong()).incrementAndGet();
-                    } finally {
-                        done.countDown();
-                    }
-                });
-            }, 0, 1_000_000 / RATE, TimeUnit.MICROSECONDS);
-            if (!done.await(SECONDS + 40, TimeUnit.SECONDS)) System.out.println("  (some calls still running at the time limit)");
+            scheduler.scheduleAtFixedRate(
+                    () -> {
+                        if (fired.getAndIncrement() >= calls) return;
+                        workers.submit(() -> {
+                            try {
+                                meshAttempts.addAndGet(
+                                        c.get("/things?per_page=1").attempts().size());
+                                outcomes.computeIfAbsent("ok", k -> new AtomicLong())
+                                        .incrementAndGet();
+                            } catch (MeshException e) {
+                                meshAttempts.addAndGet(e.attempts().size());
+                                outcomes.computeIfAbsent(e.errorClass().name(), k -> new AtomicLong())
+                                        .incrementAndGet();
+                            } finally {
+                                done.countDown();
+                            }
+                        });
+                    },
+                    0,
+                    1_000_000 / RATE,
+                    TimeUnit.MICROSECONDS);
+            if (!done.await(SECONDS + 40, TimeUnit.SECONDS))
+                System.out.println("  (some calls still running at the time limit)");
             long tookMs = (System.nanoTime() - start) / 1_000_000;
             long reached = faults(admin, farm) - faultsBefore;
-            System.out.printf(Locale.ROOT, "%s: %d calls offered at %d/s in %d ms; attempts reaching the farm %d (mesh counted %d) = %.3f per call%n",
-                    label, calls, RATE, tookMs, reached, meshAttempts.get(), (double) reached / calls);
-            System.out.println("  outcomes " + new TreeMap<>(outcomes) + "; retry " + c.status().get("retry") + "; circuit " + c.status().get("circuit"));
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s: %d calls offered at %d/s in %d ms; attempts reaching the farm %d (mesh counted %d) = %.3f per call%n",
+                    label,
+                    calls,
+                    RATE,
+                    tookMs,
+                    reached,
+                    meshAttempts.get(),
+                    (double) reached / calls);
+            System.out.println("  outcomes " + new TreeMap<>(outcomes) + "; retry "
+                    + c.status().get("retry") + "; circuit " + c.status().get("circuit"));
         }
     }
 
     static long faults(HttpClient admin, FarmServer farm) throws Exception {
-        String body = admin.send(HttpRequest.newBuilder(URI.create(farm.url() + "/admin/faults?service=down_mock&type=server_error&limit=1")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String body = admin.send(
+                        HttpRequest.newBuilder(URI.create(
+                                        farm.url() + "/admin/faults?service=down_mock&type=server_error&limit=1"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
         return JSON.readTree(body).get("total").asLong();
     }
 
     static void send(HttpClient admin, String url, String json) throws Exception {
-        HttpResponse<String> r = admin.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = admin.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() >= 400) throw new IllegalStateException(url + " → " + r.statusCode() + " " + r.body());
     }
 }

@@ -5,13 +5,13 @@ import dev.gauntlet.farm.FarmServer;
 import dev.gauntlet.mesh.Connector;
 import dev.gauntlet.mesh.ConnectorSpec;
 import dev.gauntlet.mesh.Mesh;
-import dev.gauntlet.mesh.call.MeshException;
 import dev.gauntlet.mesh.auth.AuthConfig;
+import dev.gauntlet.mesh.call.ErrorClass;
+import dev.gauntlet.mesh.call.MeshException;
+import dev.gauntlet.mesh.internal.auth.AuthStage;
 import dev.gauntlet.mesh.internal.auth.Authenticator;
 import dev.gauntlet.mesh.internal.auth.RefreshMetrics;
-import dev.gauntlet.mesh.call.ErrorClass;
 import dev.gauntlet.mesh.limit.LimitConfig;
-import dev.gauntlet.mesh.internal.auth.AuthStage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -49,13 +49,33 @@ public final class TokenRefreshBench {
         Path dir = Files.createTempDirectory("token-bench");
         Files.writeString(dir.resolve("salesforce_mock.yaml"), salesforce());
         int failed = 0;
-        try (FarmServer farm = FarmServer.start(FarmConfig.builder().host("127.0.0.1").port(0).servicesDir(dir).build())) {
+        try (FarmServer farm = FarmServer.start(
+                FarmConfig.builder().host("127.0.0.1").port(0).servicesDir(dir).build())) {
             String base = farm.url() + "/api/salesforce";
-            // Knowing the TTL, the mesh refreshes every TTL − margin (the 10 s default margin clamped to TTL / 2 = 1 s).
+            // Knowing the TTL, the mesh refreshes every TTL − margin (the 10 s default margin clamped to TTL / 2 = 1
+            // s).
             // The JIT compiles the pipeline and the token path in a first round; its figures are printed, not judged.
-            round("warm-up (not measured: JIT, first connections)", base, Duration.ofSeconds(TTL_S), Duration.ofSeconds(TTL_S).dividedBy(2), seconds, threads);
-            failed += round("proactive (mesh assumes the true 2 s TTL)", base, Duration.ofSeconds(TTL_S), Duration.ofSeconds(TTL_S).dividedBy(2), seconds, threads);
-            failed += round("reactive (mesh assumes 10 min; expiry learnt from 401)", base, Duration.ofMinutes(10), Duration.ofSeconds(TTL_S), seconds, threads);
+            round(
+                    "warm-up (not measured: JIT, first connections)",
+                    base,
+                    Duration.ofSeconds(TTL_S),
+                    Duration.ofSeconds(TTL_S).dividedBy(2),
+                    seconds,
+                    threads);
+            failed += round(
+                    "proactive (mesh assumes the true 2 s TTL)",
+                    base,
+                    Duration.ofSeconds(TTL_S),
+                    Duration.ofSeconds(TTL_S).dividedBy(2),
+                    seconds,
+                    threads);
+            failed += round(
+                    "reactive (mesh assumes 10 min; expiry learnt from 401)",
+                    base,
+                    Duration.ofMinutes(10),
+                    Duration.ofSeconds(TTL_S),
+                    seconds,
+                    threads);
         } finally {
             try (var files = Files.list(dir)) {
                 for (Path p : files.toList()) Files.deleteIfExists(p);
@@ -65,12 +85,21 @@ public final class TokenRefreshBench {
         System.exit(failed == 0 ? 0 : 1);
     }
 
-    private static int round(String name, String base, Duration assumedTtl, Duration refreshEvery, long seconds, int threads) throws Exception {
+    private static int round(
+            String name, String base, Duration assumedTtl, Duration refreshEvery, long seconds, int threads)
+            throws Exception {
         try (Mesh mesh = Mesh.builder().build()) {
-            Connector sf = mesh.register(ConnectorSpec.builder("sf_bench", base).flavor("salesforce")
-                    .auth(AuthConfig.OAuth2.clientCredentials(base + "/services/oauth2/token", "gauntlet", "gauntlet-secret").withDefaultTtl(assumedTtl))
+            Connector sf = mesh.register(ConnectorSpec.builder("sf_bench", base)
+                    .flavor("salesforce")
+                    .auth(AuthConfig.OAuth2.clientCredentials(
+                                    base + "/services/oauth2/token", "gauntlet", "gauntlet-secret")
+                            .withDefaultTtl(assumedTtl))
                     // A limit far above what the threads reach: this measures tokens, not throttling.
-                    .limit(LimitConfig.builder().initialRps(10_000_000).maxRps(10_000_000).burst(10_000_000).build())
+                    .limit(LimitConfig.builder()
+                            .initialRps(10_000_000)
+                            .maxRps(10_000_000)
+                            .burst(10_000_000)
+                            .build())
                     .build());
             LongAdder ok = new LongAdder();
             LongAdder authExpired = new LongAdder();
@@ -96,16 +125,34 @@ public final class TokenRefreshBench {
                 for (Future<?> w : workers) w.get();
             }
             double elapsed = (System.nanoTime() - start) / 1e9;
-            AuthStage stage = (AuthStage) sf.pipeline().stages().stream().filter(s -> s.name().equals("auth")).findFirst().orElseThrow();
-            RefreshMetrics m = ((Authenticator.OAuth) stage.authenticator()).tokens().metrics();
+            AuthStage stage = (AuthStage) sf.pipeline().stages().stream()
+                    .filter(s -> s.name().equals("auth"))
+                    .findFirst()
+                    .orElseThrow();
+            RefreshMetrics m =
+                    ((Authenticator.OAuth) stage.authenticator()).tokens().metrics();
             Histogram h = m.latencies();
             System.out.printf("round: %s%n", name);
-            System.out.printf("  calls ok %d, auth_expired surfaced %d, other failures %d, in %.1f s with %d virtual threads (%.0f calls/s)%n",
+            System.out.printf(
+                    "  calls ok %d, auth_expired surfaced %d, other failures %d, in %.1f s with %d virtual threads (%.0f calls/s)%n",
                     ok.sum(), authExpired.sum(), otherFailures.sum(), elapsed, threads, ok.sum() / elapsed);
-            System.out.printf("  token TTL %d s → expected ≈ %.0f refreshes (1 + one per %d ms); refreshes %d (proactive %d, reactive %d), failures %d, callers that waited %d, 401s met %d%n",
-                    TTL_S, 1 + Math.floor(elapsed * 1000 / refreshEvery.toMillis()), refreshEvery.toMillis(), m.refreshes(), m.proactiveRefreshes(), m.reactiveRefreshes(), m.failures(), m.waits(), m.authExpiredSeen());
-            System.out.printf("  refresh latency ms: p50 %.2f, p99 %.2f, max %.2f (n=%d)%n",
-                    h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0, h.getTotalCount());
+            System.out.printf(
+                    "  token TTL %d s → expected ≈ %.0f refreshes (1 + one per %d ms); refreshes %d (proactive %d, reactive %d), failures %d, callers that waited %d, 401s met %d%n",
+                    TTL_S,
+                    1 + Math.floor(elapsed * 1000 / refreshEvery.toMillis()),
+                    refreshEvery.toMillis(),
+                    m.refreshes(),
+                    m.proactiveRefreshes(),
+                    m.reactiveRefreshes(),
+                    m.failures(),
+                    m.waits(),
+                    m.authExpiredSeen());
+            System.out.printf(
+                    "  refresh latency ms: p50 %.2f, p99 %.2f, max %.2f (n=%d)%n",
+                    h.getValueAtPercentile(50) / 1000.0,
+                    h.getValueAtPercentile(99) / 1000.0,
+                    h.getMaxValue() / 1000.0,
+                    h.getTotalCount());
             return authExpired.sum() == 0 ? 0 : 1;
         }
     }
@@ -116,8 +163,10 @@ public final class TokenRefreshBench {
             if (in == null) throw new IllegalStateException("built-in salesforce_mock.yaml missing from the farm jar");
             String yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8)
                     .replaceFirst("token_ttl_s: \\d+", "token_ttl_s: " + TTL_S)
-                    .replaceFirst("rate_limit: \\{[^}]*}", "rate_limit: { max_rps: 1000000, burst: 1000000, per: client }");
-            if (!yaml.contains("token_ttl_s: " + TTL_S)) throw new IllegalStateException("salesforce_mock.yaml changed shape");
+                    .replaceFirst(
+                            "rate_limit: \\{[^}]*}", "rate_limit: { max_rps: 1000000, burst: 1000000, per: client }");
+            if (!yaml.contains("token_ttl_s: " + TTL_S))
+                throw new IllegalStateException("salesforce_mock.yaml changed shape");
             return yaml;
         }
     }

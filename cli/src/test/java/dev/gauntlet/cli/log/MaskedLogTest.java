@@ -19,8 +19,13 @@ class MaskedLogTest {
         Secrets.register(owner, List.of("planted-log-secret-99"));
         try {
             LoggerContext context = new LoggerContext();
-            var event = new LoggingEvent("x", context.getLogger("test"), Level.WARN, "calling {} failed",
-                    new IllegalStateException("refused: key planted-log-secret-99"), new Object[] {"https://h/t?client_secret=planted-log-secret-99"});
+            var event = new LoggingEvent(
+                    "x",
+                    context.getLogger("test"),
+                    Level.WARN,
+                    "calling {} failed",
+                    new IllegalStateException("refused: key planted-log-secret-99"),
+                    new Object[] {"https://h/t?client_secret=planted-log-secret-99"});
             MaskedMessage msg = new MaskedMessage();
             assertThat(msg.convert(event)).isEqualTo("calling https://h/t?client_secret=*** failed");
             MaskedThrowable ex = new MaskedThrowable();

@@ -25,9 +25,12 @@ import io.javalin.http.Context;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The farm's own API: status, the chaos dial, reset, the fault log, the ledger, drift triggers, the farm-wide OAuth
@@ -49,28 +52,59 @@ public final class AdminApi {
         routes.get("/admin/status", ctx -> reading(ctx, q -> Reply.json(200, status())));
         routes.get("/admin/chaos", ctx -> reading(ctx, q -> Reply.json(200, chaos())));
         routes.post("/admin/chaos", ctx -> changing(ctx, q -> setChaos(q.jsonObject())));
-        routes.post("/admin/reset", ctx -> changing(ctx, q -> reset(q.body().length == 0 || isBlank(q.body()) ? null : q.jsonObject())));
+        routes.post(
+                "/admin/reset",
+                ctx -> changing(ctx, q -> reset(q.body().length == 0 || isBlank(q.body()) ? null : q.jsonObject())));
         routes.get("/admin/faults", ctx -> reading(ctx, this::faults));
-        routes.get("/admin/faults/script", ctx -> reading(ctx, q -> Reply.json(200, Map.of("pending", farm.script().pending().stream().map(AdminApi::scripted).toList()))));
+        routes.get(
+                "/admin/faults/script",
+                ctx -> reading(
+                        ctx,
+                        q -> Reply.json(
+                                200,
+                                Map.of(
+                                        "pending",
+                                        farm.script().pending().stream()
+                                                .map(AdminApi::scripted)
+                                                .toList()))));
         routes.post("/admin/faults/script", ctx -> changing(ctx, q -> script(q.jsonObject())));
-        routes.delete("/admin/faults/script", ctx -> changing(ctx, q -> {
-            farm.script().clear();
-            return Reply.json(200, Map.of("pending", List.of()));
-        }));
+        routes.delete(
+                "/admin/faults/script",
+                ctx -> changing(ctx, q -> {
+                    farm.script().clear();
+                    return Reply.json(200, Map.of("pending", List.of()));
+                }));
         routes.get("/admin/ledger", ctx -> reading(ctx, this::ledger));
-        routes.get("/admin/drift", ctx -> reading(ctx, q -> Reply.json(200, Map.of("services", farm.services().stream().map(s -> Map.of("id", s.id(), "drift", drift(s))).toList()))));
+        routes.get(
+                "/admin/drift",
+                ctx -> reading(
+                        ctx,
+                        q -> Reply.json(
+                                200,
+                                Map.of(
+                                        "services",
+                                        farm.services().stream()
+                                                .map(s -> Map.of("id", s.id(), "drift", drift(s)))
+                                                .toList()))));
         routes.post("/admin/drift", ctx -> changing(ctx, q -> fireDrift(q.jsonObject())));
-        routes.post("/admin/services/reload", ctx -> changing(ctx, q -> {
-            server.rescanNow();
-            return Reply.json(200, status());
-        }));
+        routes.post(
+                "/admin/services/reload",
+                ctx -> changing(ctx, q -> {
+                    server.rescanNow();
+                    return Reply.json(200, status());
+                }));
         routes.post("/oauth2/token", this::token);
         routes.get("/openapi.json", ctx -> reading(ctx, q -> Reply.json(200, OpenApi.document(farm, server.url()))));
     }
 
     /** The admin routes that change the farm's state, which {@link BrowserGuard#checkStateChange} keeps from web pages. */
-    public static final List<String> STATE_CHANGING = List.of("POST /admin/chaos", "POST /admin/reset", "POST /admin/faults/script",
-            "DELETE /admin/faults/script", "POST /admin/drift", "POST /admin/services/reload");
+    public static final List<String> STATE_CHANGING = List.of(
+            "POST /admin/chaos",
+            "POST /admin/reset",
+            "POST /admin/faults/script",
+            "DELETE /admin/faults/script",
+            "POST /admin/drift",
+            "POST /admin/services/reload");
 
     /** GET / on the main port: where to go next. */
     public void index(Context ctx) {
@@ -79,7 +113,11 @@ public final class AdminApi {
         body.put("name", "Gauntlet API Farm");
         body.put("status", "/admin/status");
         body.put("openapi", "/openapi.json");
-        body.put("services", farm.services().stream().map(s -> Map.of("id", s.id(), "base_path", s.spec().basePath())).toList());
+        body.put(
+                "services",
+                farm.services().stream()
+                        .map(s -> Map.of("id", s.id(), "base_path", s.spec().basePath()))
+                        .toList());
         json(ctx, 200, body);
     }
 
@@ -105,7 +143,10 @@ public final class AdminApi {
             m.put("faults", farm.faults().counts(s.id()));
             m.put("faults_total", farm.faults().total(s.id()));
             m.put("rate_limited", s.rateLimited());
-            m.put("rate_limit", rateLimit(s.spec().rateLimit(), farm.chaos().levelFor(s.id()).rateLimitFactor()));
+            m.put(
+                    "rate_limit",
+                    rateLimit(
+                            s.spec().rateLimit(), farm.chaos().levelFor(s.id()).rateLimitFactor()));
             m.put("tokens_issued", s.tokens().issuedCount());
             m.put("tokens_refreshed", s.tokens().refreshedCount());
             m.put("drift", drift(s));
@@ -116,7 +157,8 @@ public final class AdminApi {
             services.add(m);
         }
         out.put("services", services);
-        List<Map<String, Object>> errors = farm.loadErrors().stream().map(AdminApi::error).toList();
+        List<Map<String, Object>> errors =
+                farm.loadErrors().stream().map(AdminApi::error).toList();
         out.put("service_errors", errors);
         // The first name of the same list, kept for clients written against it.
         out.put("errors", errors);
@@ -149,7 +191,11 @@ public final class AdminApi {
         var m = new LinkedHashMap<String, Object>();
         m.put("at", r.at().toString());
         m.put("kept", r.kept());
-        m.put("reset", r.reset().stream().map(x -> Map.of("resource", x.resource(), "reason", x.reason())).toList());
+        m.put(
+                "reset",
+                r.reset().stream()
+                        .map(x -> Map.of("resource", x.resource(), "reason", x.reason()))
+                        .toList());
         m.put("added", r.added());
         m.put("idempotency_keys", r.keepsKeys() ? "kept" : "reset");
         m.put("tokens", r.keepsTokens() ? "kept" : "reset");
@@ -175,7 +221,11 @@ public final class AdminApi {
             m.put("index", st.index());
             m.put("name", r.name());
             m.put("resource", r.resource());
-            m.put("trigger", r.afterCalls() != null ? "after_calls:" + r.afterCalls() : r.afterS() != null ? "after_s:" + r.afterS() : "manual");
+            m.put(
+                    "trigger",
+                    r.afterCalls() != null
+                            ? "after_calls:" + r.afterCalls()
+                            : r.afterS() != null ? "after_s:" + r.afterS() : "manual");
             m.put("active", st.active());
             m.put("fired_at", st.firedAt() == null ? null : st.firedAt().toString());
             if (!r.rename().isEmpty()) m.put("rename", r.rename());
@@ -195,32 +245,51 @@ public final class AdminApi {
         var per = new LinkedHashMap<String, String>();
         farm.services().forEach(s -> per.put(s.id(), c.levelFor(s.id()).name()));
         m.put("services", per);
-        m.put("history", c.history().stream().map(h -> {
-            var e = new LinkedHashMap<String, Object>();
-            e.put("at", h.at().toString());
-            e.put("level", h.level());
-            e.put("services", h.services());
-            e.put("duration_s", h.durationS());
-            return e;
-        }).toList());
+        m.put(
+                "history",
+                c.history().stream()
+                        .map(h -> {
+                            var e = new LinkedHashMap<String, Object>();
+                            e.put("at", h.at().toString());
+                            e.put("level", h.level());
+                            e.put("services", h.services());
+                            e.put("duration_s", h.durationS());
+                            return e;
+                        })
+                        .toList());
         return m;
     }
 
     private Reply setChaos(ObjectNode body) {
         JsonNode level = body.get("level");
         if (level == null || !level.isTextual()) {
-            throw new BadInput("level", "level is required: one of " + farm.chaos().catalog().levels().keySet());
+            throw new BadInput(
+                    "level",
+                    "level is required: one of "
+                            + farm.chaos().catalog().levels().keySet());
         }
         if (!farm.chaos().catalog().levels().containsKey(level.asText())) {
-            throw new BadInput("level", "level must be one of " + farm.chaos().catalog().levels().keySet() + ", was '" + level.asText() + "'");
+            throw new BadInput(
+                    "level",
+                    "level must be one of " + farm.chaos().catalog().levels().keySet() + ", was '" + level.asText()
+                            + "'");
         }
         List<String> services = new ArrayList<>();
         JsonNode list = body.get("services");
         if (list != null && !list.isNull()) {
-            if (!list.isArray()) throw new BadInput("services", "services must be an array of service ids, was " + list.getNodeType().name().toLowerCase());
+            if (!list.isArray())
+                throw new BadInput(
+                        "services",
+                        "services must be an array of service ids, was "
+                                + list.getNodeType().name().toLowerCase());
             for (JsonNode id : list) {
                 if (!id.isTextual() || farm.service(id.asText()) == null) {
-                    throw new BadInput("services", "services lists unknown service " + id + "; known: " + farm.services().stream().map(ServiceRuntime::id).toList());
+                    throw new BadInput(
+                            "services",
+                            "services lists unknown service " + id + "; known: "
+                                    + farm.services().stream()
+                                            .map(ServiceRuntime::id)
+                                            .toList());
                 }
                 services.add(id.asText());
             }
@@ -228,12 +297,21 @@ public final class AdminApi {
         Duration duration = null;
         JsonNode d = body.get("duration_s");
         if (d != null && !d.isNull()) {
-            if (!d.isNumber() || d.asDouble() <= 0) throw new BadInput("duration_s", "duration_s must be a number > 0, was " + d);
+            if (!d.isNumber() || d.asDouble() <= 0)
+                throw new BadInput("duration_s", "duration_s must be a number > 0, was " + d);
             duration = Duration.ofMillis(Math.round(d.asDouble() * 1000));
         }
         ChaosControl.Change change = farm.chaos().set(level.asText(), services, duration);
         var out = new LinkedHashMap<String, Object>(chaos());
-        out.put("applied", Map.of("level", change.level(), "services", change.services(), "duration_s", change.durationS() == null ? "until changed" : change.durationS()));
+        out.put(
+                "applied",
+                Map.of(
+                        "level",
+                        change.level(),
+                        "services",
+                        change.services(),
+                        "duration_s",
+                        change.durationS() == null ? "until changed" : change.durationS()));
         return Reply.json(200, out);
     }
 
@@ -245,43 +323,67 @@ public final class AdminApi {
     private Reply script(ObjectNode body) {
         String service = text(body, "service", true);
         if (farm.service(service) == null) {
-            throw new BadInput("service", "service must be one of " + farm.services().stream().map(ServiceRuntime::id).toList() + ", was '" + service + "'");
+            throw new BadInput(
+                    "service",
+                    "service must be one of "
+                            + farm.services().stream().map(ServiceRuntime::id).toList() + ", was '" + service + "'");
         }
         String typeName = text(body, "type", true);
         FaultType type;
         try {
             type = FaultType.valueOf(typeName);
         } catch (IllegalArgumentException e) {
-            throw new BadInput("type", "type must be one of " + java.util.Arrays.toString(FaultType.values()) + ", was '" + typeName + "'");
+            throw new BadInput(
+                    "type", "type must be one of " + Arrays.toString(FaultType.values()) + ", was '" + typeName + "'");
         }
         if (type == FaultType.overloaded) {
-            throw new BadInput("type", "overloaded is the farm's own refusal of a write it could not begin in time, not a fault to script");
+            throw new BadInput(
+                    "type",
+                    "overloaded is the farm's own refusal of a write it could not begin in time, not a fault to script");
         }
         String method = text(body, "method", false);
-        if (method != null && !List.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD").contains(method.toUpperCase(java.util.Locale.ROOT))) {
+        if (method != null
+                && !List.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD")
+                        .contains(method.toUpperCase(Locale.ROOT))) {
             throw new BadInput("method", "method must be GET, POST, PUT, PATCH, DELETE or HEAD, was '" + method + "'");
         }
         String path = text(body, "path", false);
-        if (path != null && !path.startsWith("/")) throw new BadInput("path", "path must start with '/' (a path below the service's base path), was '" + path + "'");
+        if (path != null && !path.startsWith("/"))
+            throw new BadInput(
+                    "path", "path must start with '/' (a path below the service's base path), was '" + path + "'");
         int count = integer(body, "count", 1, 1, 10_000);
         long delay = integer(body, "delay_ms", 0, 0, 600_000);
         int status = 0;
         if (type == FaultType.server_error) {
             status = integer(body, "status", 500, 500, 599);
-            if (!List.of(500, 502, 503, 504).contains(status)) throw new BadInput("status", "status must be 500, 502, 503 or 504, was " + status);
+            if (!List.of(500, 502, 503, 504).contains(status))
+                throw new BadInput("status", "status must be 500, 502, 503 or 504, was " + status);
         } else if (body.has("status")) {
             throw new BadInput("status", "status applies to type server_error only");
         }
         JsonNode ac = body.get("after_commit");
-        if (ac != null && !ac.isBoolean()) throw new BadInput("after_commit", "after_commit must be true or false, was " + ac);
+        if (ac != null && !ac.isBoolean())
+            throw new BadInput("after_commit", "after_commit must be true or false, was " + ac);
         boolean afterCommit = type == FaultType.truncate || (ac != null && ac.asBoolean());
-        if (ac != null && ac.asBoolean() && !(type == FaultType.reset || type == FaultType.close || type == FaultType.timeout || type == FaultType.truncate)) {
+        if (ac != null
+                && ac.asBoolean()
+                && !(type == FaultType.reset
+                        || type == FaultType.close
+                        || type == FaultType.timeout
+                        || type == FaultType.truncate)) {
             throw new BadInput("after_commit", "after_commit applies to reset, close, timeout and truncate only");
         }
-        if (type == FaultType.timeout && delay == 0) delay = farm.service(service).profile().hangMs();
-        if (type == FaultType.slow && delay == 0) delay = farm.service(service).profile().slowMs();
-        var entry = farm.script().add(service, method == null ? null : method.toUpperCase(java.util.Locale.ROOT), path,
-                new dev.gauntlet.farm.chaos.Fault(type, status, afterCommit, delay), count);
+        if (type == FaultType.timeout && delay == 0)
+            delay = farm.service(service).profile().hangMs();
+        if (type == FaultType.slow && delay == 0)
+            delay = farm.service(service).profile().slowMs();
+        var entry = farm.script()
+                .add(
+                        service,
+                        method == null ? null : method.toUpperCase(Locale.ROOT),
+                        path,
+                        new dev.gauntlet.farm.chaos.Fault(type, status, afterCommit, delay),
+                        count);
         return Reply.json(201, scripted(entry));
     }
 
@@ -305,7 +407,8 @@ public final class AdminApi {
             if (required) throw new BadInput(field, field + " is required");
             return null;
         }
-        if (!v.isTextual() || v.asText().isBlank()) throw new BadInput(field, field + " must be a non-empty string, was " + v);
+        if (!v.isTextual() || v.asText().isBlank())
+            throw new BadInput(field, field + " must be a non-empty string, was " + v);
         return v.asText();
     }
 
@@ -330,26 +433,34 @@ public final class AdminApi {
         int limit = q.queryInt("limit", 1000, 1, 100_000);
         long after = q.queryInt("after", 0, 0, Integer.MAX_VALUE);
         List<FaultLog.Entry> entries = farm.faults().entries(service, q.query("client"), type, after, limit);
-        long total = service != null ? farm.faults().total(service) : farm.services().stream().mapToLong(s -> farm.faults().total(s.id())).sum();
+        long total = service != null
+                ? farm.faults().total(service)
+                : farm.services().stream()
+                        .mapToLong(s -> farm.faults().total(s.id()))
+                        .sum();
         var out = new LinkedHashMap<String, Object>();
         out.put("total", total);
         out.put("returned", entries.size());
-        out.put("entries", entries.stream().map(e -> {
-            var m = new LinkedHashMap<String, Object>();
-            m.put("seq", e.seq());
-            m.put("service", e.service());
-            m.put("client", e.client());
-            m.put("ordinal", e.ordinal());
-            m.put("type", e.typeName());
-            if (e.status() != 0) m.put("status", e.status());
-            if (e.resource() != null) m.put("resource", e.resource());
-            if (e.reason() != null) m.put("reason", e.reason());
-            m.put("after_commit", e.afterCommit());
-            m.put("method", e.method());
-            m.put("path", e.path());
-            m.put("at", e.at().toString());
-            return m;
-        }).toList());
+        out.put(
+                "entries",
+                entries.stream()
+                        .map(e -> {
+                            var m = new LinkedHashMap<String, Object>();
+                            m.put("seq", e.seq());
+                            m.put("service", e.service());
+                            m.put("client", e.client());
+                            m.put("ordinal", e.ordinal());
+                            m.put("type", e.typeName());
+                            if (e.status() != 0) m.put("status", e.status());
+                            if (e.resource() != null) m.put("resource", e.resource());
+                            if (e.reason() != null) m.put("reason", e.reason());
+                            m.put("after_commit", e.afterCommit());
+                            m.put("method", e.method());
+                            m.put("path", e.path());
+                            m.put("at", e.at().toString());
+                            return m;
+                        })
+                        .toList());
         return Reply.json(200, out);
     }
 
@@ -361,7 +472,15 @@ public final class AdminApi {
         }
         if (seed == null) farm.reset();
         else farm.reset(seed.asLong());
-        return Reply.json(200, Map.of("reset", true, "seed", farm.seed(), "at", farm.clock().instant().toString()));
+        return Reply.json(
+                200,
+                Map.of(
+                        "reset",
+                        true,
+                        "seed",
+                        farm.seed(),
+                        "at",
+                        farm.clock().instant().toString()));
     }
 
     private Reply ledger(FarmRequest q) {
@@ -374,20 +493,24 @@ public final class AdminApi {
         var out = new LinkedHashMap<String, Object>();
         out.put("total", entries.size());
         out.put("duplicates", entries.stream().filter(e -> e.commits() > 1).count());
-        out.put("entries", entries.stream().map(e -> {
-            var m = new LinkedHashMap<String, Object>();
-            m.put("service", e.service);
-            m.put("resource", e.resource);
-            m.put("op_id", e.opId);
-            m.put("idempotency_key", e.idempotencyKey());
-            m.put("commits", e.commits());
-            m.put("reapplied", e.reapplied());
-            m.put("first_at", e.firstAt.toString());
-            m.put("last_at", e.lastAt().toString());
-            m.put("operation", e.operation);
-            m.put("record_id", e.recordId());
-            return m;
-        }).toList());
+        out.put(
+                "entries",
+                entries.stream()
+                        .map(e -> {
+                            var m = new LinkedHashMap<String, Object>();
+                            m.put("service", e.service);
+                            m.put("resource", e.resource);
+                            m.put("op_id", e.opId);
+                            m.put("idempotency_key", e.idempotencyKey());
+                            m.put("commits", e.commits());
+                            m.put("reapplied", e.reapplied());
+                            m.put("first_at", e.firstAt.toString());
+                            m.put("last_at", e.lastAt().toString());
+                            m.put("operation", e.operation);
+                            m.put("record_id", e.recordId());
+                            return m;
+                        })
+                        .toList());
         return Reply.json(200, out);
     }
 
@@ -409,9 +532,14 @@ public final class AdminApi {
 
     private Reply fireDrift(ObjectNode body) {
         JsonNode id = body.get("service");
-        if (id == null || !id.isTextual()) throw new BadInput("service", "service is required: the id of a service with drift rules");
+        if (id == null || !id.isTextual())
+            throw new BadInput("service", "service is required: the id of a service with drift rules");
         ServiceRuntime s = farm.service(id.asText());
-        if (s == null) throw new BadInput("service", "unknown service '" + id.asText() + "'; known: " + farm.services().stream().map(ServiceRuntime::id).toList());
+        if (s == null)
+            throw new BadInput(
+                    "service",
+                    "unknown service '" + id.asText() + "'; known: "
+                            + farm.services().stream().map(ServiceRuntime::id).toList());
         JsonNode rule = body.get("rule");
         int count = s.drift().states().size();
         if (count == 0) throw new BadInput("service", "service " + s.id() + " has no drift rules");
@@ -437,19 +565,23 @@ public final class AdminApi {
             send(ctx, Reply.json(400, Map.of("error", "invalid_request", "error_description", e.getMessage())));
             return;
         }
-        String origin = FarmRequest.origin(ctx.header("Host"), ctx.header("X-Forwarded-Proto"), ctx.req().getLocalAddr() + ":" + ctx.port());
+        String origin = FarmRequest.origin(
+                ctx.header("Host"), ctx.header("X-Forwarded-Proto"), ctx.req().getLocalAddr() + ":" + ctx.port());
         send(ctx, OAuthEndpoint.farmWide(farm.services(), params, req, origin));
     }
 
     private String knownService(String id) {
         if (id != null && farm.service(id) == null) {
-            throw new BadInput("service", "unknown service '" + id + "'; known: " + farm.services().stream().map(ServiceRuntime::id).toList());
+            throw new BadInput(
+                    "service",
+                    "unknown service '" + id + "'; known: "
+                            + farm.services().stream().map(ServiceRuntime::id).toList());
         }
         return id;
     }
 
     /** A read-only admin request: a BadInput (a malformed query) becomes a 400 naming the field. */
-    private static void reading(Context ctx, java.util.function.Function<FarmRequest, Reply> action) {
+    private static void reading(Context ctx, Function<FarmRequest, Reply> action) {
         Reply reply;
         try {
             reply = action.apply(RequestInput.of(ctx, ctx.method().name(), ctx.path(), RequestInput.body(ctx)));
@@ -469,12 +601,14 @@ public final class AdminApi {
      * A state-changing admin request: refused 403 when a web page could have sent it ({@link BrowserGuard}: another
      * site's Origin, Sec-Fetch-Site: cross-site, a body that is not JSON), else as {@link #reading}.
      */
-    private void changing(Context ctx, java.util.function.Function<FarmRequest, Reply> action) {
+    private void changing(Context ctx, Function<FarmRequest, Reply> action) {
         Reply reply;
         try {
             byte[] body = RequestInput.body(ctx);
             Refusal refusal = guard.checkStateChange(ctx::header, body.length);
-            reply = refusal != null ? refused(refusal) : action.apply(RequestInput.of(ctx, ctx.method().name(), ctx.path(), body));
+            reply = refusal != null
+                    ? refused(refusal)
+                    : action.apply(RequestInput.of(ctx, ctx.method().name(), ctx.path(), body));
         } catch (BadInput e) {
             reply = badRequest(e);
         } catch (RequestInput.TooLarge e) {

@@ -19,7 +19,8 @@ import java.util.function.Function;
 public final class TokenStore {
 
     /** An access token and whom it belongs to. */
-    public record AccessToken(String value, String clientId, Instant issuedAt, Instant expiresAt, AtomicBoolean revoked) {}
+    public record AccessToken(
+            String value, String clientId, Instant issuedAt, Instant expiresAt, AtomicBoolean revoked) {}
 
     /** A refresh token as handed out. */
     public record RefreshToken(String value, String clientId, Instant expiresAt) {}
@@ -28,7 +29,12 @@ public final class TokenStore {
     public record Issued(AccessToken access, RefreshToken refresh, long ttlSeconds) {}
 
     /** The verdict on a presented access token. */
-    public enum Verdict { VALID, EXPIRED, REVOKED, UNKNOWN }
+    public enum Verdict {
+        VALID,
+        EXPIRED,
+        REVOKED,
+        UNKNOWN
+    }
 
     /**
      * A check's verdict and, when the credential is known, its client.
@@ -41,7 +47,11 @@ public final class TokenStore {
     }
 
     /** Why a refresh token was refused. */
-    public enum RefreshFailure { UNKNOWN, ALREADY_USED, EXPIRED }
+    public enum RefreshFailure {
+        UNKNOWN,
+        ALREADY_USED,
+        EXPIRED
+    }
 
     /** A refresh outcome: tokens, or why not. */
     public record Refreshed(Issued issued, RefreshFailure failure) {}
@@ -84,7 +94,8 @@ public final class TokenStore {
     /**
      * @param format turns random hex into the vendor's token shape (prefixes, JWT, …)
      */
-    public TokenStore(InstantSource clock, Duration ttl, Duration refreshTtl, boolean rotate, Function<String, String> format) {
+    public TokenStore(
+            InstantSource clock, Duration ttl, Duration refreshTtl, boolean rotate, Function<String, String> format) {
         this(clock, ttl, refreshTtl, rotate, null, format);
     }
 
@@ -93,10 +104,16 @@ public final class TokenStore {
      *                      {@link #refresh}); null for plain single use
      * @param format        turns random hex into the vendor's token shape (prefixes, JWT, …)
      */
-    public TokenStore(InstantSource clock, Duration ttl, Duration refreshTtl, boolean rotate, Duration reuseInterval,
-                      Function<String, String> format) {
+    public TokenStore(
+            InstantSource clock,
+            Duration ttl,
+            Duration refreshTtl,
+            boolean rotate,
+            Duration reuseInterval,
+            Function<String, String> format) {
         if (reuseInterval != null && (reuseInterval.isNegative() || !rotate)) {
-            throw new IllegalArgumentException("reuseInterval needs rotation and must be ≥ 0, was " + reuseInterval + " (rotate " + rotate + ")");
+            throw new IllegalArgumentException(
+                    "reuseInterval needs rotation and must be ≥ 0, was " + reuseInterval + " (rotate " + rotate + ")");
         }
         this.clock = clock;
         this.ttl = ttl;
@@ -163,7 +180,8 @@ public final class TokenStore {
         AccessToken token = value == null ? null : access.get(value);
         if (token == null) return Check.UNKNOWN;
         if (token.revoked().get()) return new Check(Verdict.REVOKED, token.clientId(), token.value());
-        if (!clock.instant().isBefore(token.expiresAt())) return new Check(Verdict.EXPIRED, token.clientId(), token.value());
+        if (!clock.instant().isBefore(token.expiresAt()))
+            return new Check(Verdict.EXPIRED, token.clientId(), token.value());
         return new Check(Verdict.VALID, token.clientId(), token.value());
     }
 
@@ -204,7 +222,8 @@ public final class TokenStore {
             if (session.terminated) return new Refreshed(null, RefreshFailure.ALREADY_USED);
             Held active = session.newest;
             if (active.spentAt == null && value.equals(active.parent)) return granted(active.token);
-            if (!now.isAfter(held.spentAt.plus(reuseInterval))) return granted(newRefresh(held.token.clientId(), session, held).token);
+            if (!now.isAfter(held.spentAt.plus(reuseInterval)))
+                return granted(newRefresh(held.token.clientId(), session, held).token);
             session.terminated = true;
             return new Refreshed(null, RefreshFailure.ALREADY_USED);
         }
@@ -237,7 +256,8 @@ public final class TokenStore {
 
     /** A refresh token of {@code session}, its newest; the caller holds the session's lock. */
     private Held newRefresh(String clientId, Session session, Held parent) {
-        RefreshToken rt = new RefreshToken(randomHex(), clientId, clock.instant().plus(refreshTtl));
+        RefreshToken rt =
+                new RefreshToken(randomHex(), clientId, clock.instant().plus(refreshTtl));
         Held held = new Held(rt, session, parent == null ? null : parent.token.value());
         session.newest = held;
         refresh.put(rt.value(), held);

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,14 +20,15 @@ public record ChaosCatalog(Map<String, ChaosLevel> levels, Map<String, ErrorProf
     public ChaosCatalog {
         for (String required : REQUIRED_LEVELS) {
             if (!levels.containsKey(required)) {
-                throw new IllegalArgumentException("chaos levels must define '" + required + "'; found " + levels.keySet());
+                throw new IllegalArgumentException(
+                        "chaos levels must define '" + required + "'; found " + levels.keySet());
             }
         }
         if (levels.get("calm").isQuiet() == false) {
             throw new IllegalArgumentException("calm must inject nothing (error_rate 0, network_rate 0, latency 0)");
         }
-        levels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(levels));
-        profiles = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(profiles));
+        levels = Collections.unmodifiableMap(new LinkedHashMap<>(levels));
+        profiles = Collections.unmodifiableMap(new LinkedHashMap<>(profiles));
     }
 
     public ChaosLevel level(String name) {
@@ -39,7 +41,9 @@ public record ChaosCatalog(Map<String, ChaosLevel> levels, Map<String, ErrorProf
 
     public ErrorProfile profile(String name) {
         ErrorProfile p = profiles.get(name);
-        if (p == null) throw new IllegalArgumentException("error profile must be one of " + profiles.keySet() + ", was '" + name + "'");
+        if (p == null)
+            throw new IllegalArgumentException(
+                    "error profile must be one of " + profiles.keySet() + ", was '" + name + "'");
         return p;
     }
 
@@ -66,7 +70,10 @@ public record ChaosCatalog(Map<String, ChaosLevel> levels, Map<String, ErrorProf
         var levels = new LinkedHashMap<String, ChaosLevel>();
         raw.levels().forEach((k, v) -> levels.put(k, v.withName(k)));
         var profiles = new LinkedHashMap<String, ErrorProfile>();
-        raw.profiles().forEach((k, v) -> profiles.put(k, new ErrorProfile(k, v.errors(), v.network(), v.networkMultiplier(), v.slowMs(), v.hangMs())));
+        raw.profiles()
+                .forEach((k, v) -> profiles.put(
+                        k,
+                        new ErrorProfile(k, v.errors(), v.network(), v.networkMultiplier(), v.slowMs(), v.hangMs())));
         try {
             return new ChaosCatalog(levels, profiles);
         } catch (IllegalArgumentException e) {
@@ -81,12 +88,23 @@ public record ChaosCatalog(Map<String, ChaosLevel> levels, Map<String, ErrorProf
         }
     }
 
-    record LevelRaw(Double errorRate, Double rateLimitFactor, String network, Double networkRate, ChaosLevel.Latency latencyMs, String description) {
+    record LevelRaw(
+            Double errorRate,
+            Double rateLimitFactor,
+            String network,
+            Double networkRate,
+            ChaosLevel.Latency latencyMs,
+            String description) {
         ChaosLevel withName(String name) {
             return new ChaosLevel(name, errorRate, rateLimitFactor, network, networkRate, latencyMs);
         }
     }
 
-    record ProfileRaw(Map<FaultType, Double> errors, Map<FaultType, Double> network, Double networkMultiplier,
-                      Long slowMs, Long hangMs, @JsonProperty("description") String description) {}
+    record ProfileRaw(
+            Map<FaultType, Double> errors,
+            Map<FaultType, Double> network,
+            Double networkMultiplier,
+            Long slowMs,
+            Long hangMs,
+            @JsonProperty("description") String description) {}
 }

@@ -71,7 +71,10 @@ public final class ChaosControl {
                 overrides.put(id, new Setting(level, until, until == null ? null : before));
             }
         }
-        Change change = new Change(now, levelName, services == null ? List.of() : List.copyOf(services),
+        Change change = new Change(
+                now,
+                levelName,
+                services == null ? List.of() : List.copyOf(services),
                 duration == null ? null : duration.toSeconds());
         history.add(change);
         if (history.size() > 1000) history.removeFirst();

@@ -11,7 +11,8 @@ import dev.gauntlet.farm.spec.Check;
  * @param networkRate      share of requests that get a socket-level fault (reset, close, truncate, hang)
  * @param latencyMs        lognormal latency added to every response
  */
-public record ChaosLevel(String name, Double errorRate, Double rateLimitFactor, String network, Double networkRate, Latency latencyMs) {
+public record ChaosLevel(
+        String name, Double errorRate, Double rateLimitFactor, String network, Double networkRate, Latency latencyMs) {
 
     public ChaosLevel {
         Check.text("name", name);
@@ -20,7 +21,8 @@ public record ChaosLevel(String name, Double errorRate, Double rateLimitFactor, 
         network = network == null ? "none" : network;
         networkRate = Check.share(name + ".network_rate", networkRate == null ? 0 : networkRate);
         if (errorRate + networkRate > 1) {
-            throw new IllegalArgumentException(name + ": error_rate + network_rate must be ≤ 1, was " + (errorRate + networkRate));
+            throw new IllegalArgumentException(
+                    name + ": error_rate + network_rate must be ≤ 1, was " + (errorRate + networkRate));
         }
         latencyMs = latencyMs == null ? Latency.NONE : latencyMs;
     }
@@ -46,7 +48,8 @@ public record ChaosLevel(String name, Double errorRate, Double rateLimitFactor, 
             sigma = sigma == null ? 0 : sigma;
             max = max == null ? 10_000 : max;
             if (median < 0 || sigma < 0 || max < 0) {
-                throw new IllegalArgumentException("latency_ms median, sigma and max must be ≥ 0, were " + median + ", " + sigma + ", " + max);
+                throw new IllegalArgumentException(
+                        "latency_ms median, sigma and max must be ≥ 0, were " + median + ", " + sigma + ", " + max);
             }
         }
     }

@@ -28,7 +28,9 @@ public record Fault(FaultType type, int status, boolean afterCommit, long delayM
 
     /** HTTP faults are answered instead of the request; nothing is committed. */
     public boolean replacesAnswer() {
-        return type == FaultType.server_error || type == FaultType.rate_limit || type == FaultType.lock_timeout
+        return type == FaultType.server_error
+                || type == FaultType.rate_limit
+                || type == FaultType.lock_timeout
                 || type == FaultType.auth_revoke;
     }
 }

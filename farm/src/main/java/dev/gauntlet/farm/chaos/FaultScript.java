@@ -23,7 +23,8 @@ public final class FaultScript {
      */
     public record Entry(String id, String service, String method, String pathPrefix, Fault fault, int remaining) {
         boolean matches(String service, String method, String path) {
-            return this.service.equals(service) && (this.method == null || this.method.equalsIgnoreCase(method))
+            return this.service.equals(service)
+                    && (this.method == null || this.method.equalsIgnoreCase(method))
                     && (pathPrefix == null || path.startsWith(pathPrefix));
         }
     }
@@ -55,7 +56,10 @@ public final class FaultScript {
                 if (e.remaining() <= 1) {
                     entries.remove(i);
                     size = entries.size();
-                } else entries.set(i, new Entry(e.id(), e.service(), e.method(), e.pathPrefix(), e.fault(), e.remaining() - 1));
+                } else
+                    entries.set(
+                            i,
+                            new Entry(e.id(), e.service(), e.method(), e.pathPrefix(), e.fault(), e.remaining() - 1));
                 return e.fault();
             }
             return null;

@@ -7,19 +7,80 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.SplittableRandom;
+import java.util.UUID;
 
 /** Makes plausible field values from a seeded random source, so the same seed gives the same records. */
 public final class FieldGenerator {
     private FieldGenerator() {}
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
-    private static final String[] FIRST = {"Ada", "Grace", "Alan", "Barbara", "Edsger", "Frances", "Ken", "Radia", "Linus", "Margaret", "Tony", "Donald", "Leslie", "Shafi", "Niklaus", "Anita"};
-    private static final String[] LAST = {"Lovelace", "Hopper", "Turing", "Liskov", "Dijkstra", "Allen", "Thompson", "Perlman", "Torvalds", "Hamilton", "Hoare", "Knuth", "Lamport", "Goldwasser", "Wirth", "Borg"};
-    private static final String[] COMPANY_A = {"Acme", "Globex", "Initech", "Umbrella", "Stark", "Wayne", "Tyrell", "Cyberdyne", "Hooli", "Soylent", "Vandelay", "Wonka", "Aperture", "Oscorp", "Nakatomi", "Massive"};
-    private static final String[] COMPANY_B = {"Corp", "Industries", "Systems", "Labs", "Holdings", "Dynamics", "Group", "Partners"};
-    private static final String[] WORDS = {"alpha", "bravo", "cobalt", "delta", "ember", "falcon", "granite", "harbor", "indigo", "juniper", "kestrel", "lumen", "meadow", "nimbus", "onyx", "prairie", "quartz", "raven", "summit", "tundra"};
-    private static final String[] INDUSTRY = {"Technology", "Finance", "Healthcare", "Retail", "Energy", "Manufacturing", "Media", "Education"};
-    private static final String[] CITY = {"Lisbon", "Oslo", "Austin", "Nairobi", "Osaka", "Lyon", "Toronto", "Tallinn", "Cape Town", "Melbourne"};
+    private static final String[] FIRST = {
+        "Ada",
+        "Grace",
+        "Alan",
+        "Barbara",
+        "Edsger",
+        "Frances",
+        "Ken",
+        "Radia",
+        "Linus",
+        "Margaret",
+        "Tony",
+        "Donald",
+        "Leslie",
+        "Shafi",
+        "Niklaus",
+        "Anita"
+    };
+    private static final String[] LAST = {
+        "Lovelace",
+        "Hopper",
+        "Turing",
+        "Liskov",
+        "Dijkstra",
+        "Allen",
+        "Thompson",
+        "Perlman",
+        "Torvalds",
+        "Hamilton",
+        "Hoare",
+        "Knuth",
+        "Lamport",
+        "Goldwasser",
+        "Wirth",
+        "Borg"
+    };
+    private static final String[] COMPANY_A = {
+        "Acme",
+        "Globex",
+        "Initech",
+        "Umbrella",
+        "Stark",
+        "Wayne",
+        "Tyrell",
+        "Cyberdyne",
+        "Hooli",
+        "Soylent",
+        "Vandelay",
+        "Wonka",
+        "Aperture",
+        "Oscorp",
+        "Nakatomi",
+        "Massive"
+    };
+    private static final String[] COMPANY_B = {
+        "Corp", "Industries", "Systems", "Labs", "Holdings", "Dynamics", "Group", "Partners"
+    };
+    private static final String[] WORDS = {
+        "alpha", "bravo", "cobalt", "delta", "ember", "falcon", "granite", "harbor", "indigo", "juniper", "kestrel",
+        "lumen", "meadow", "nimbus", "onyx", "prairie", "quartz", "raven", "summit", "tundra"
+    };
+    private static final String[] INDUSTRY = {
+        "Technology", "Finance", "Healthcare", "Retail", "Energy", "Manufacturing", "Media", "Education"
+    };
+    private static final String[] CITY = {
+        "Lisbon", "Oslo", "Austin", "Nairobi", "Osaka", "Lyon", "Toronto", "Tallinn", "Cape Town", "Melbourne"
+    };
     private static final String[] COUNTRY = {"PT", "NO", "US", "KE", "JP", "FR", "CA", "EE", "ZA", "AU"};
     private static final String[] STATUS = {"active", "pending", "closed", "open", "archived"};
 
@@ -36,20 +97,23 @@ public final class FieldGenerator {
     public static JsonNode generate(String kind, String fieldName, SplittableRandom r, long seq) {
         return switch (kind) {
             case "id" -> F.numberNode(seq);
-            case "uuid" -> F.textNode(new java.util.UUID(r.nextLong(), r.nextLong()).toString());
+            case "uuid" -> F.textNode(new UUID(r.nextLong(), r.nextLong()).toString());
             case "company" -> F.textNode(pick(r, COMPANY_A) + " " + pick(r, COMPANY_B));
             case "name" -> F.textNode(pick(r, FIRST) + " " + pick(r, LAST));
             case "first_name" -> F.textNode(pick(r, FIRST));
             case "last_name" -> F.textNode(pick(r, LAST));
-            case "email" -> F.textNode(pick(r, FIRST).toLowerCase() + "." + pick(r, LAST).toLowerCase() + seq + "@example.com");
-            case "word" -> F.textNode(fieldName.toLowerCase().contains("industry") ? pick(r, INDUSTRY) : pick(r, WORDS));
+            case "email" ->
+                F.textNode(pick(r, FIRST).toLowerCase() + "." + pick(r, LAST).toLowerCase() + seq + "@example.com");
+            case "word" ->
+                F.textNode(fieldName.toLowerCase().contains("industry") ? pick(r, INDUSTRY) : pick(r, WORDS));
             case "sentence" -> F.textNode(capital(pick(r, WORDS)) + " " + pick(r, WORDS) + " " + pick(r, WORDS) + ".");
             case "money" -> F.numberNode(Math.round(r.nextDouble() * 10_000_000) / 100.0);
             case "int" -> F.numberNode(r.nextInt(0, 10_000));
             case "float" -> F.numberNode(Math.round(r.nextDouble() * 1_000_000) / 1000.0);
             case "bool" -> F.booleanNode(r.nextBoolean());
             case "timestamp" -> F.textNode(pastInstant(r).toString());
-            case "date" -> F.textNode(LocalDate.ofInstant(pastInstant(r), ZoneOffset.UTC).toString());
+            case "date" ->
+                F.textNode(LocalDate.ofInstant(pastInstant(r), ZoneOffset.UTC).toString());
             case "url" -> F.textNode("https://" + pick(r, WORDS) + ".example.com/" + pick(r, WORDS));
             case "phone" -> F.textNode(String.format("+1-555-%03d-%04d", r.nextInt(1000), r.nextInt(10_000)));
             case "city" -> F.textNode(pick(r, CITY));

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -30,18 +31,29 @@ public final class ResourceStore {
         private final String existingId;
 
         UniqueViolation(String resource, String field, String value, String existingId) {
-            super("duplicate value for unique field " + field + " of " + resource + ": '" + value + "' is already used by record " + existingId);
+            super("duplicate value for unique field " + field + " of " + resource + ": '" + value
+                    + "' is already used by record " + existingId);
             this.resource = resource;
             this.field = field;
             this.value = value;
             this.existingId = existingId;
         }
 
-        public String resource() { return resource; }
-        public String field() { return field; }
-        public String value() { return value; }
+        public String resource() {
+            return resource;
+        }
+
+        public String field() {
+            return field;
+        }
+
+        public String value() {
+            return value;
+        }
         /** The id of the record that holds the value. */
-        public String existingId() { return existingId; }
+        public String existingId() {
+            return existingId;
+        }
     }
 
     /** What {@link #upsert} did: the record as it is now, and whether it was created (false: an existing one was updated). */
@@ -121,7 +133,9 @@ public final class ResourceStore {
     /** The record whose unique {@code field} holds {@code value}, or null. */
     public ObjectNode findUnique(String field, String value) {
         Map<String, String> index = uniqueIndex.get(field);
-        if (index == null) throw new IllegalArgumentException(spec.name() + "." + field + " is not a unique field; unique: " + spec.unique());
+        if (index == null)
+            throw new IllegalArgumentException(
+                    spec.name() + "." + field + " is not a unique field; unique: " + spec.unique());
         String id = value == null ? null : index.get(value);
         return id == null ? null : get(id);
     }
@@ -144,9 +158,10 @@ public final class ResourceStore {
      * with {@code fields} and {@code field = value} - atomically, so two upserts of one value never make two records.
      */
     public Upserted upsert(String field, String value, ObjectNode fields) {
-        java.util.Objects.requireNonNull(value, "upsert value");
+        Objects.requireNonNull(value, "upsert value");
         if (!uniqueIndex.containsKey(field)) {
-            throw new IllegalArgumentException(spec.name() + "." + field + " is not a unique field; unique: " + spec.unique());
+            throw new IllegalArgumentException(
+                    spec.name() + "." + field + " is not a unique field; unique: " + spec.unique());
         }
         synchronized (this) {
             String id = uniqueIndex.get(field).get(value);
@@ -246,7 +261,8 @@ public final class ResourceStore {
             String value = uniqueValue(fields.get(u.getKey()));
             if (value == null) continue;
             String holder = u.getValue().get(value);
-            if (holder != null && !holder.equals(self)) throw new UniqueViolation(spec.name(), u.getKey(), value, holder);
+            if (holder != null && !holder.equals(self))
+                throw new UniqueViolation(spec.name(), u.getKey(), value, holder);
         }
     }
 
@@ -267,7 +283,9 @@ public final class ResourceStore {
 
     /** A unique field's indexed form: its text; null (absent, JSON null) is not indexed, as in SQL. */
     private static String uniqueValue(JsonNode node) {
-        return node == null || node.isNull() || node.isMissingNode() ? null : node.isValueNode() ? node.asText() : node.toString();
+        return node == null || node.isNull() || node.isMissingNode()
+                ? null
+                : node.isValueNode() ? node.asText() : node.toString();
     }
 
     /** Back to the records the seed generates. */

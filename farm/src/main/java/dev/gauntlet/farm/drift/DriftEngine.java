@@ -103,7 +103,9 @@ public final class DriftEngine {
             if (node.has(e.getKey())) {
                 // Keep the field's position so the rename is the only difference a client sees.
                 Map<String, JsonNode> ordered = new LinkedHashMap<>();
-                node.properties().forEach(p -> ordered.put(p.getKey().equals(e.getKey()) ? e.getValue() : p.getKey(), p.getValue()));
+                node.properties()
+                        .forEach(p ->
+                                ordered.put(p.getKey().equals(e.getKey()) ? e.getValue() : p.getKey(), p.getValue()));
                 node.removeAll();
                 ordered.forEach(node::set);
             }
@@ -125,7 +127,9 @@ public final class DriftEngine {
             case "string" -> f.textNode(v.isTextual() ? v.textValue() : v.toString());
             case "number" -> f.numberNode(v.asDouble());
             case "int" -> f.numberNode(v.asLong());
-            case "bool" -> f.booleanNode(v.isBoolean() ? v.booleanValue() : v.asText().equalsIgnoreCase("true") || v.asDouble() != 0);
+            case "bool" ->
+                f.booleanNode(
+                        v.isBoolean() ? v.booleanValue() : v.asText().equalsIgnoreCase("true") || v.asDouble() != 0);
             case "object" -> f.objectNode().set("value", v);
             default -> v;
         };

@@ -5,10 +5,12 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * What a route handler may know of a request: method, path below the service root, query, headers and the body,
@@ -22,11 +24,16 @@ public final class FarmRequest {
     private final byte[] body;
     private final String contentType;
     private Map<String, String> pathParams = Map.of();
-    private java.util.function.Supplier<String> serviceUrl = () -> "";
+    private Supplier<String> serviceUrl = () -> "";
     private JsonNode parsed;
 
-    public FarmRequest(String method, String path, Map<String, List<String>> query, Function<String, String> headers,
-                       byte[] body, String contentType) {
+    public FarmRequest(
+            String method,
+            String path,
+            Map<String, List<String>> query,
+            Function<String, String> headers,
+            byte[] body,
+            String contentType) {
         this.method = method;
         this.path = path;
         this.query = query;
@@ -35,11 +42,25 @@ public final class FarmRequest {
         this.contentType = contentType == null ? "" : contentType.toLowerCase();
     }
 
-    public String method() { return method; }
-    public String path() { return path; }
-    public byte[] body() { return body; }
-    public String contentType() { return contentType; }
-    public Map<String, List<String>> queryMap() { return query; }
+    public String method() {
+        return method;
+    }
+
+    public String path() {
+        return path;
+    }
+
+    public byte[] body() {
+        return body;
+    }
+
+    public String contentType() {
+        return contentType;
+    }
+
+    public Map<String, List<String>> queryMap() {
+        return query;
+    }
 
     public String header(String name) {
         return headers.apply(name);
@@ -56,7 +77,8 @@ public final class FarmRequest {
         if (v == null || v.isEmpty()) return fallback;
         try {
             int n = Integer.parseInt(v.trim());
-            if (n < min || n > max) throw new BadInput(name, name + " must be between " + min + " and " + max + ", was " + n);
+            if (n < min || n > max)
+                throw new BadInput(name, name + " must be between " + min + " and " + max + ", was " + n);
             return n;
         } catch (NumberFormatException e) {
             throw new BadInput(name, name + " must be an integer, was '" + v + "'");
@@ -77,7 +99,7 @@ public final class FarmRequest {
     }
 
     /** Sets the service URL to be worked out only if a flavour asks (most answers never need it). */
-    public void serviceUrl(java.util.function.Supplier<String> url) {
+    public void serviceUrl(Supplier<String> url) {
         this.serviceUrl = url;
     }
 
@@ -113,9 +135,11 @@ public final class FarmRequest {
             throw new BadInput(null, "request body is over a limit of the JSON parser: " + e.getOriginalMessage());
         } catch (JsonProcessingException e) {
             var at = e.getLocation();
-            throw new BadInput(null, "request body is not valid JSON: " + e.getOriginalMessage()
-                    + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()));
-        } catch (java.io.IOException e) {
+            throw new BadInput(
+                    null,
+                    "request body is not valid JSON: " + e.getOriginalMessage()
+                            + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()));
+        } catch (IOException e) {
             throw new BadInput(null, "request body cannot be read: " + e.getMessage());
         }
     }
@@ -123,7 +147,11 @@ public final class FarmRequest {
     /** The body as JSON that must be an object. */
     public ObjectNode jsonObject() {
         JsonNode node = json();
-        if (!node.isObject()) throw new BadInput(null, "request body must be a JSON object, was " + node.getNodeType().name().toLowerCase());
+        if (!node.isObject())
+            throw new BadInput(
+                    null,
+                    "request body must be a JSON object, was "
+                            + node.getNodeType().name().toLowerCase());
         return (ObjectNode) node;
     }
 
@@ -170,8 +198,9 @@ public final class FarmRequest {
         int depth = 0;
         for (int i = open; i < key.length(); i++) {
             if (key.charAt(i) == '[' && ++depth > MAX_FORM_DEPTH) {
-                throw new BadInput(key.substring(0, open), "form key '" + abbreviate(key) + "' nests more than "
-                        + MAX_FORM_DEPTH + " levels deep");
+                throw new BadInput(
+                        key.substring(0, open),
+                        "form key '" + abbreviate(key) + "' nests more than " + MAX_FORM_DEPTH + " levels deep");
             }
         }
         ObjectNode node = root;
@@ -179,7 +208,8 @@ public final class FarmRequest {
         int pos = open;
         while (true) {
             int close = key.indexOf(']', pos);
-            if (key.charAt(pos) != '[' || close < 0) throw new BadInput(key.substring(0, open), "malformed form key '" + abbreviate(key) + "'");
+            if (key.charAt(pos) != '[' || close < 0)
+                throw new BadInput(key.substring(0, open), "malformed form key '" + abbreviate(key) + "'");
             String next = key.substring(pos + 1, close);
             pos = close + 1;
             JsonNode child = node.get(head);

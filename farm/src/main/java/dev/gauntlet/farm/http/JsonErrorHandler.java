@@ -1,6 +1,7 @@
 package dev.gauntlet.farm.http;
 
 import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -29,13 +30,14 @@ public final class JsonErrorHandler extends ErrorHandler {
     }
 
     @Override
-    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
-                                    Callback callback) {
+    protected void generateResponse(
+            Request request, Response response, int code, String message, Throwable cause, Callback callback) {
         String path = request.getHttpURI() == null ? null : request.getHttpURI().getPath();
         Reply reply = answer(code, path, message);
         response.setStatus(reply.status());
         reply.headers().forEach((name, value) -> response.getHeaders().put(name, value));
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType() == null ? "application/json" : reply.contentType());
+        response.getHeaders()
+                .put(HttpHeader.CONTENT_TYPE, reply.contentType() == null ? "application/json" : reply.contentType());
         response.getHeaders().put(ERROR_CACHE_CONTROL);
         response.write(true, ByteBuffer.wrap(reply.body()), callback);
     }
@@ -60,7 +62,7 @@ public final class JsonErrorHandler extends ErrorHandler {
     /** The farm's own JSON for a status Jetty chose. */
     public static Reply farmError(int status, String message) {
         String reason = message == null || message.isBlank() ? "the request could not be read" : message;
-        var body = new java.util.LinkedHashMap<String, Object>();
+        var body = new LinkedHashMap<String, Object>();
         body.put("error", status == 400 ? "bad_request" : "http_" + status);
         body.put("field", null);
         body.put("message", reason);

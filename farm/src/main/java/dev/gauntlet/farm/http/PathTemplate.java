@@ -10,10 +10,12 @@ public final class PathTemplate {
     private final boolean tail;
 
     public PathTemplate(String text) {
-        if (!text.startsWith("/")) throw new IllegalArgumentException("path template must start with '/', was '" + text + "'");
+        if (!text.startsWith("/"))
+            throw new IllegalArgumentException("path template must start with '/', was '" + text + "'");
         this.text = text;
         String trimmed = text.length() > 1 && text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
-        this.segments = trimmed.equals("/") ? new String[0] : trimmed.substring(1).split("/");
+        this.segments =
+                trimmed.equals("/") ? new String[0] : trimmed.substring(1).split("/");
         this.tail = segments.length > 0 && segments[segments.length - 1].endsWith("...}");
     }
 

@@ -1,5 +1,6 @@
 package dev.gauntlet.farm.http;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -29,7 +30,7 @@ public final class Percent {
      */
     public static String decode(String s, boolean plusIsSpace, String field) {
         if (s.indexOf('%') < 0) return plusIsSpace && s.indexOf('+') >= 0 ? s.replace('+', ' ') : s;
-        var bytes = new java.io.ByteArrayOutputStream(s.length());
+        var bytes = new ByteArrayOutputStream(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c == '%') {
@@ -37,8 +38,10 @@ public final class Percent {
                 int lo = hi < 0 ? -1 : Character.digit(s.charAt(i + 2), 16);
                 if (lo < 0) {
                     String near = s.substring(i, Math.min(s.length(), i + 6));
-                    throw new BadInput(field, "invalid %-encoding in " + field + ": '" + near
-                            + "' is not % followed by two hex digits (RFC 3986 section 2.1)");
+                    throw new BadInput(
+                            field,
+                            "invalid %-encoding in " + field + ": '" + near
+                                    + "' is not % followed by two hex digits (RFC 3986 section 2.1)");
                 }
                 bytes.write(hi << 4 | lo);
                 i += 2;
@@ -54,7 +57,8 @@ public final class Percent {
             }
         }
         try {
-            CharBuffer out = StandardCharsets.UTF_8.newDecoder()
+            CharBuffer out = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes.toByteArray()));
@@ -80,7 +84,8 @@ public final class Percent {
                 int eq = raw.indexOf('=', start);
                 if (eq < 0 || eq > amp) eq = amp;
                 String name = decode(raw.substring(start, eq), true, "query");
-                String value = eq == amp ? "" : decode(raw.substring(eq + 1, amp), true, name.isEmpty() ? "query" : name);
+                String value =
+                        eq == amp ? "" : decode(raw.substring(eq + 1, amp), true, name.isEmpty() ? "query" : name);
                 out.computeIfAbsent(name, k -> new ArrayList<>(1)).add(value);
             }
             start = amp + 1;

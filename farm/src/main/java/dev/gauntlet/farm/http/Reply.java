@@ -3,9 +3,13 @@ package dev.gauntlet.farm.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.zip.GZIPOutputStream;
 
 /** An answer as a value: status, headers and body bytes. Flavours build them; the pipeline decides how they go out. */
 public record Reply(int status, Map<String, String> headers, byte[] body, String contentType) {
@@ -41,6 +45,7 @@ public record Reply(int status, Map<String, String> headers, byte[] body, String
                     .maxNestingDepth(MAX_JSON_DEPTH + 100)
                     .build())
             .build());
+
     private static final int GZIP_MIN_BYTES = 1500;
     private static final byte[] EMPTY = new byte[0];
 
@@ -58,7 +63,8 @@ public record Reply(int status, Map<String, String> headers, byte[] body, String
     }
 
     public static Reply text(int status, String body) {
-        return new Reply(status, new LinkedHashMap<>(), body.getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8");
+        return new Reply(
+                status, new LinkedHashMap<>(), body.getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8");
     }
 
     public static Reply empty(int status) {
@@ -91,7 +97,10 @@ public record Reply(int status, Map<String, String> headers, byte[] body, String
         if (contentType != null) res.setContentType(contentType);
         byte[] out = body;
         String accept = ctx.header("Accept-Encoding");
-        if (out.length >= GZIP_MIN_BYTES && accept != null && accept.contains("gzip") && !headers.containsKey("Content-Encoding")) {
+        if (out.length >= GZIP_MIN_BYTES
+                && accept != null
+                && accept.contains("gzip")
+                && !headers.containsKey("Content-Encoding")) {
             out = gzip(out);
             res.setHeader("Content-Encoding", "gzip");
             res.addHeader("Vary", "Accept-Encoding");
@@ -100,17 +109,17 @@ public record Reply(int status, Map<String, String> headers, byte[] body, String
         if (out.length == 0 || ctx.method() == io.javalin.http.HandlerType.HEAD) return;
         try {
             res.getOutputStream().write(out);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // The client went away; there is nobody left to answer.
         }
     }
 
     private static byte[] gzip(byte[] data) {
-        var buf = new java.io.ByteArrayOutputStream(data.length / 4 + 64);
-        try (var gz = new java.util.zip.GZIPOutputStream(buf)) {
+        var buf = new ByteArrayOutputStream(data.length / 4 + 64);
+        try (var gz = new GZIPOutputStream(buf)) {
             gz.write(data);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("gzip into memory cannot fail", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("gzip into memory cannot fail", e);
         }
         return buf.toByteArray();
     }
@@ -118,7 +127,7 @@ public record Reply(int status, Map<String, String> headers, byte[] body, String
     public JsonNode bodyJson() {
         try {
             return JSON.readTree(body);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("reply body is not JSON", e);
         }
     }

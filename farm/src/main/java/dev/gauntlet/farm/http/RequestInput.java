@@ -36,8 +36,10 @@ public final class RequestInput {
         if (ct == null) return null;
         String charset = parameter(ct, "charset");
         if (charset != null && !supported(charset)) {
-            throw new BadInput("Content-Type", "unsupported charset '" + charset + "' in Content-Type '" + ct
-                    + "'; send the body as UTF-8 (charset=utf-8)");
+            throw new BadInput(
+                    "Content-Type",
+                    "unsupported charset '" + charset + "' in Content-Type '" + ct
+                            + "'; send the body as UTF-8 (charset=utf-8)");
         }
         return ct;
     }
@@ -98,7 +100,9 @@ public final class RequestInput {
 
     private static BadInput unreadable(Exception e) {
         String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return new BadInput(null, "request body could not be read: " + why
-                + " (a malformed chunked encoding, or fewer bytes than Content-Length)");
+        return new BadInput(
+                null,
+                "request body could not be read: " + why
+                        + " (a malformed chunked encoding, or fewer bytes than Content-Length)");
     }
 }

@@ -45,8 +45,13 @@ public final class SocketFaults {
     public static void truncate(Context ctx, Reply reply) {
         EndPoint ep = endPoint(ctx);
         byte[] body = reply.body().length > 1 ? reply.body() : "{\"truncated\":true}".getBytes(StandardCharsets.UTF_8);
-        var head = new StringBuilder("HTTP/1.1 ").append(reply.status()).append(' ').append(reason(reply.status())).append("\r\n");
-        if (reply.contentType() != null) head.append("Content-Type: ").append(reply.contentType()).append("\r\n");
+        var head = new StringBuilder("HTTP/1.1 ")
+                .append(reply.status())
+                .append(' ')
+                .append(reason(reply.status()))
+                .append("\r\n");
+        if (reply.contentType() != null)
+            head.append("Content-Type: ").append(reply.contentType()).append("\r\n");
         for (Map.Entry<String, String> h : reply.headers().entrySet()) {
             head.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
         }
@@ -73,7 +78,10 @@ public final class SocketFaults {
     }
 
     private static EndPoint endPoint(Context ctx) {
-        return ServletContextRequest.getServletContextRequest(ctx.req()).getConnectionMetaData().getConnection().getEndPoint();
+        return ServletContextRequest.getServletContextRequest(ctx.req())
+                .getConnectionMetaData()
+                .getConnection()
+                .getEndPoint();
     }
 
     private static String reason(int status) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -55,8 +56,8 @@ public final class IdempotencyStore<R> {
         String slotKey = client + '\u0000' + key;
         Instant now = clock.instant();
         Slot<R> fresh = new Slot<>(fingerprint, now);
-        Slot<R> existing = slots.compute(slotKey, (k, old) ->
-                old == null || !now.isBefore(old.createdAt.plus(ttl)) ? fresh : old);
+        Slot<R> existing =
+                slots.compute(slotKey, (k, old) -> old == null || !now.isBefore(old.createdAt.plus(ttl)) ? fresh : old);
         if (existing == fresh) return new Proceed<>(slotKey);
         if (!existing.fingerprint.equals(fingerprint)) return new Mismatch<>(existing.fingerprint);
         R answer = existing.answer;
@@ -82,7 +83,7 @@ public final class IdempotencyStore<R> {
     }
 
     /** Forgets these keys for every client (their answers name records that no longer exist); returns how many went. */
-    public int forget(java.util.Set<String> keys) {
+    public int forget(Set<String> keys) {
         int before = slots.size();
         slots.keySet().removeIf(slot -> keys.contains(slot.substring(slot.indexOf('\u0000') + 1)));
         return before - slots.size();

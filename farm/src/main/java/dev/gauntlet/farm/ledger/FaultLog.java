@@ -3,9 +3,10 @@ package dev.gauntlet.farm.ledger;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gauntlet.farm.chaos.FaultType;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,8 +31,19 @@ public final class FaultLog {
      * @param resource     the resource a {@value #RELOAD_RESET} reset, else null
      * @param reason       why it was reset, else null
      */
-    public record Entry(long seq, String service, String client, long ordinal, FaultType type, int status,
-                        boolean afterCommit, String method, String path, Instant at, String resource, String reason) {
+    public record Entry(
+            long seq,
+            String service,
+            String client,
+            long ordinal,
+            FaultType type,
+            int status,
+            boolean afterCommit,
+            String method,
+            String path,
+            Instant at,
+            String resource,
+            String reason) {
 
         /** The type as the log shows it: the fault type's name or {@value #RELOAD_RESET}. */
         public String typeName() {
@@ -49,11 +61,20 @@ public final class FaultLog {
         this.recent = new ArrayDeque<>(Math.min(capacity, 4096));
     }
 
-    public void record(String service, String client, long ordinal, FaultType type, int status, boolean afterCommit,
-                       String method, String path, Instant at) {
+    public void record(
+            String service,
+            String client,
+            long ordinal,
+            FaultType type,
+            int status,
+            boolean afterCommit,
+            String method,
+            String path,
+            Instant at) {
         synchronized (this) {
             count(service, type).increment();
-            Entry e = new Entry(++seq, service, client, ordinal, type, status, afterCommit, method, path, at, null, null);
+            Entry e =
+                    new Entry(++seq, service, client, ordinal, type, status, afterCommit, method, path, at, null, null);
             append(e);
             journal("fault", e);
         }
@@ -61,10 +82,11 @@ public final class FaultLog {
 
     private LongAdder count(String service, FaultType type) {
         return counts.computeIfAbsent(service, s -> {
-            var m = new EnumMap<FaultType, LongAdder>(FaultType.class);
-            for (FaultType t : FaultType.values()) m.put(t, new LongAdder());
-            return m;
-        }).get(type);
+                    var m = new EnumMap<FaultType, LongAdder>(FaultType.class);
+                    for (FaultType t : FaultType.values()) m.put(t, new LongAdder());
+                    return m;
+                })
+                .get(type);
     }
 
     /** Says that a reload reset a resource's records (and the ledger entries and keys that went with them). */
@@ -81,9 +103,10 @@ public final class FaultLog {
 
     /** Counts by type for a service (every type present, zeros included). */
     public Map<String, Long> counts(String service) {
-        var out = new java.util.LinkedHashMap<String, Long>();
+        var out = new LinkedHashMap<String, Long>();
         var m = counts.get(service);
-        for (FaultType t : FaultType.values()) out.put(t.name(), m == null ? 0 : m.get(t).sum());
+        for (FaultType t : FaultType.values())
+            out.put(t.name(), m == null ? 0 : m.get(t).sum());
         return out;
     }
 
@@ -143,18 +166,31 @@ public final class FaultLog {
 
     private void replay(JsonNode line) {
         switch (line.path("e").asText()) {
-            case "counts" -> line.path("counts").properties().forEach(c -> {
-                FaultType type = FaultType.valueOf(c.getKey());
-                count(line.path("s").asText(), type).add(c.getValue().asLong());
-            });
+            case "counts" ->
+                line.path("counts").properties().forEach(c -> {
+                    FaultType type = FaultType.valueOf(c.getKey());
+                    count(line.path("s").asText(), type).add(c.getValue().asLong());
+                });
             case "fault", "kept" -> {
                 String typeName = line.path("t").asText();
                 FaultType type = typeName.equals(RELOAD_RESET) ? null : FaultType.valueOf(typeName);
-                Entry e = new Entry(line.path("seq").asLong(), line.path("s").asText(), line.path("c").asText(), line.path("n").asLong(), type,
-                        line.path("st").asInt(), line.path("ac").asBoolean(), text(line, "m"), text(line, "p"),
-                        Instant.parse(line.path("at").asText()), text(line, "r"), text(line, "why"));
-                // A "fault" line is one event (counted); a "kept" line is an entry of a compacted log (its count is in "counts").
-                if (type != null && line.path("e").asText().equals("fault")) count(e.service(), type).increment();
+                Entry e = new Entry(
+                        line.path("seq").asLong(),
+                        line.path("s").asText(),
+                        line.path("c").asText(),
+                        line.path("n").asLong(),
+                        type,
+                        line.path("st").asInt(),
+                        line.path("ac").asBoolean(),
+                        text(line, "m"),
+                        text(line, "p"),
+                        Instant.parse(line.path("at").asText()),
+                        text(line, "r"),
+                        text(line, "why"));
+                // A "fault" line is one event (counted); a "kept" line is an entry of a compacted log (its count is in
+                // "counts").
+                if (type != null && line.path("e").asText().equals("fault"))
+                    count(e.service(), type).increment();
                 append(e);
                 seq = Math.max(seq, e.seq());
             }
@@ -172,10 +208,10 @@ public final class FaultLog {
     private List<Map<String, Object>> snapshot() {
         List<Map<String, Object>> out = new ArrayList<>(recent.size() + counts.size());
         counts.forEach((service, byType) -> {
-            var m = new java.util.LinkedHashMap<String, Object>();
+            var m = new LinkedHashMap<String, Object>();
             m.put("e", "counts");
             m.put("s", service);
-            var c = new java.util.LinkedHashMap<String, Long>();
+            var c = new LinkedHashMap<String, Long>();
             byType.forEach((t, n) -> {
                 if (n.sum() > 0) c.put(t.name(), n.sum());
             });
@@ -187,7 +223,7 @@ public final class FaultLog {
     }
 
     private static Map<String, Object> line(String kind, Entry e) {
-        var m = new java.util.LinkedHashMap<String, Object>();
+        var m = new LinkedHashMap<String, Object>();
         m.put("e", kind);
         m.put("seq", e.seq());
         m.put("s", e.service());

@@ -3,12 +3,14 @@ package dev.gauntlet.farm.ledger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -81,10 +83,14 @@ public final class Journal implements AutoCloseable {
                 try {
                     out.add(JSON.readTree(line));
                 } catch (IOException e) {
-                    LOG.warn("{} line {} is not a whole event (torn by a crash?), skipped: {}", file, number, e.getMessage());
+                    LOG.warn(
+                            "{} line {} is not a whole event (torn by a crash?), skipped: {}",
+                            file,
+                            number,
+                            e.getMessage());
                 }
             }
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             return out;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
@@ -96,20 +102,25 @@ public final class Journal implements AutoCloseable {
     public synchronized void append(Map<String, Object> event) {
         try {
             byte[] json = JSON.writeValueAsBytes(event);
-            ByteBuffer buf = ByteBuffer.allocate(json.length + 1).put(json).put((byte) '\n').flip();
+            ByteBuffer buf = ByteBuffer.allocate(json.length + 1)
+                    .put(json)
+                    .put((byte) '\n')
+                    .flip();
             while (buf.hasRemaining()) channel.write(buf);
             lines.incrementAndGet();
             dirty = true;
         } catch (IOException e) {
-            if (failures.getAndIncrement() % 1000 == 0) LOG.error("cannot append to {} ({} failures so far): {}", file, failures.get(), e.toString());
+            if (failures.getAndIncrement() % 1000 == 0)
+                LOG.error("cannot append to {} ({} failures so far): {}", file, failures.get(), e.toString());
         }
     }
 
     /** Replaces the whole file with these events (a compaction, or empty for a reset), atomically. */
     public synchronized void rewrite(List<Map<String, Object>> events) {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            var buf = new java.io.ByteArrayOutputStream(64 * 1024);
+        try (FileChannel out = FileChannel.open(
+                tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            var buf = new ByteArrayOutputStream(64 * 1024);
             for (Map<String, Object> e : events) {
                 buf.write(JSON.writeValueAsBytes(e));
                 buf.write('\n');

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,12 +41,25 @@ public final class Ledger {
             this.lastAt = at;
         }
 
-        public String idempotencyKey() { return idempotencyKey; }
-        public String recordId() { return recordId; }
-        public Instant lastAt() { return lastAt; }
-        public int commits() { return commits.get(); }
+        public String idempotencyKey() {
+            return idempotencyKey;
+        }
+
+        public String recordId() {
+            return recordId;
+        }
+
+        public Instant lastAt() {
+            return lastAt;
+        }
+
+        public int commits() {
+            return commits.get();
+        }
         /** Times an idempotent form of this operation (an upsert) found its record already there and made nothing new. */
-        public int reapplied() { return reapplied.get(); }
+        public int reapplied() {
+            return reapplied.get();
+        }
     }
 
     /** An operation id names one logical write of one kind: a create and a later update of op-1 are two operations. */
@@ -65,16 +79,37 @@ public final class Ledger {
      *
      * @param opId           the caller's operation id; null means the write cannot be matched to others and counts alone
      */
-    public synchronized Entry commit(String service, String resource, String operation, String opId, String idempotencyKey, String recordId, Instant at) {
+    public synchronized Entry commit(
+            String service,
+            String resource,
+            String operation,
+            String opId,
+            String idempotencyKey,
+            String recordId,
+            Instant at) {
         Entry e = doCommit(service, resource, operation, opId, idempotencyKey, recordId, at);
-        // The id as resolved (an op id made up for a write without one), so that replaying the line finds the same entry.
+        // The id as resolved (an op id made up for a write without one), so that replaying the line finds the same
+        // entry.
         journal(event("commit", service, resource, operation, e.opId, idempotencyKey, recordId, at));
         return e;
     }
 
-    private Entry doCommit(String service, String resource, String operation, String opId, String idempotencyKey, String recordId, Instant at) {
-        String id = opId != null ? opId : idempotencyKey != null ? "key:" + idempotencyKey : "record:" + resource + ":" + recordId + ":" + operation + ":" + at.toEpochMilli() + ":" + commits.sum();
-        Entry e = entries.computeIfAbsent(new Key(service, resource, operation, id), k -> new Entry(service, resource, id, operation, at));
+    private Entry doCommit(
+            String service,
+            String resource,
+            String operation,
+            String opId,
+            String idempotencyKey,
+            String recordId,
+            Instant at) {
+        String id = opId != null
+                ? opId
+                : idempotencyKey != null
+                        ? "key:" + idempotencyKey
+                        : "record:" + resource + ":" + recordId + ":" + operation + ":" + at.toEpochMilli() + ":"
+                                + commits.sum();
+        Entry e = entries.computeIfAbsent(
+                new Key(service, resource, operation, id), k -> new Entry(service, resource, id, operation, at));
         e.commits.incrementAndGet();
         firstByOp.putIfAbsent(new OpKey(service, resource, id), e);
         if (idempotencyKey != null) e.idempotencyKey = idempotencyKey;
@@ -89,14 +124,29 @@ public final class Ledger {
      * this operation made it, that entry counts one more {@code reapplied} and no new commit; otherwise (the record
      * was there before, made by someone else) it is this operation's first effect, committed as {@code operation}.
      */
-    public synchronized Entry reapply(String service, String resource, String operation, String opId, String idempotencyKey, String recordId, Instant at) {
+    public synchronized Entry reapply(
+            String service,
+            String resource,
+            String operation,
+            String opId,
+            String idempotencyKey,
+            String recordId,
+            Instant at) {
         boolean known = opId != null && firstByOp.containsKey(new OpKey(service, resource, opId));
         Entry e = doReapply(service, resource, operation, opId, idempotencyKey, recordId, at);
-        journal(event(known ? "reapply" : "commit", service, resource, operation, e.opId, idempotencyKey, recordId, at));
+        journal(event(
+                known ? "reapply" : "commit", service, resource, operation, e.opId, idempotencyKey, recordId, at));
         return e;
     }
 
-    private Entry doReapply(String service, String resource, String operation, String opId, String idempotencyKey, String recordId, Instant at) {
+    private Entry doReapply(
+            String service,
+            String resource,
+            String operation,
+            String opId,
+            String idempotencyKey,
+            String recordId,
+            Instant at) {
         Entry first = opId == null ? null : firstByOp.get(new OpKey(service, resource, opId));
         if (first != null) {
             first.reapplied.incrementAndGet();
@@ -128,7 +178,7 @@ public final class Ledger {
      */
     public synchronized List<Entry> drop(String service, String resource) {
         List<Entry> dropped = doDrop(service, resource);
-        var e = new java.util.LinkedHashMap<String, Object>();
+        var e = new LinkedHashMap<String, Object>();
         e.put("e", "drop");
         e.put("s", service);
         e.put("r", resource);
@@ -143,7 +193,9 @@ public final class Ledger {
             if (match) dropped.add(e);
             return match;
         });
-        firstByOp.values().removeIf(e -> e.service.equals(service) && (resource == null || e.resource.equals(resource)));
+        firstByOp
+                .values()
+                .removeIf(e -> e.service.equals(service) && (resource == null || e.resource.equals(resource)));
         dropped.forEach(e -> commits.add(-e.commits()));
         return dropped;
     }
@@ -213,8 +265,15 @@ public final class Ledger {
     private List<Map<String, Object>> snapshot() {
         List<Map<String, Object>> out = new ArrayList<>(entries.size());
         for (Entry entry : entries(null, false)) {
-            Map<String, Object> m = event("entry", entry.service, entry.resource, entry.operation, entry.opId, entry.idempotencyKey(),
-                    entry.recordId(), entry.firstAt);
+            Map<String, Object> m = event(
+                    "entry",
+                    entry.service,
+                    entry.resource,
+                    entry.operation,
+                    entry.opId,
+                    entry.idempotencyKey(),
+                    entry.recordId(),
+                    entry.firstAt);
             m.put("commits", entry.commits());
             m.put("reapplied", entry.reapplied());
             m.put("last", entry.lastAt().toString());
@@ -224,9 +283,16 @@ public final class Ledger {
         return out;
     }
 
-    private static Map<String, Object> event(String kind, String service, String resource, String operation, String opId,
-                                             String key, String recordId, Instant at) {
-        var m = new java.util.LinkedHashMap<String, Object>();
+    private static Map<String, Object> event(
+            String kind,
+            String service,
+            String resource,
+            String operation,
+            String opId,
+            String key,
+            String recordId,
+            Instant at) {
+        var m = new LinkedHashMap<String, Object>();
         m.put("e", kind);
         m.put("s", service);
         m.put("r", resource);

@@ -2,8 +2,8 @@ package dev.gauntlet.farm.limit;
 
 import dev.gauntlet.farm.spec.RateLimitSpec;
 import io.github.bucket4j.Bandwidth;
-import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.TokensInheritanceStrategy;
@@ -65,7 +65,12 @@ public final class ClientLimiter {
         long capacity = capacity(factor);
         if (slot.window != null) {
             RollingWindow.Decision d = slot.window.tryAcquire(clock.millis(), capacity);
-            return new LimitDecision(d.allowed(), capacity, d.remaining(), d.waitMillis(), (clock.millis() + d.emptyInMillis() + 999) / 1000);
+            return new LimitDecision(
+                    d.allowed(),
+                    capacity,
+                    d.remaining(),
+                    d.waitMillis(),
+                    (clock.millis() + d.emptyInMillis() + 999) / 1000);
         }
         reconfigure(slot, factor);
         ConsumptionProbe probe = slot.bucket.tryConsumeAndReturnRemaining(1);
@@ -78,8 +83,12 @@ public final class ClientLimiter {
             fullInMillis = (probe.getNanosToWaitForReset() + 999_999) / 1_000_000;
         }
         long resetEpochS = (clock.millis() + fullInMillis + 999) / 1000;
-        return new LimitDecision(probe.isConsumed(), capacity, probe.getRemainingTokens(),
-                probe.isConsumed() ? 0 : (probe.getNanosToWaitForRefill() + 999_999) / 1_000_000, resetEpochS);
+        return new LimitDecision(
+                probe.isConsumed(),
+                capacity,
+                probe.getRemainingTokens(),
+                probe.isConsumed() ? 0 : (probe.getNanosToWaitForRefill() + 999_999) / 1_000_000,
+                resetEpochS);
     }
 
     public void clear() {
@@ -87,15 +96,25 @@ public final class ClientLimiter {
     }
 
     private Slot newSlot(double factor) {
-        if (spec.kind().equals("rolling_window")) return new Slot(null, new RollingWindow(spec.windowS() * 1000), factor);
-        return new Slot(Bucket.builder().withCustomTimePrecision(meter).addLimit(bandwidth(factor)).build(), null, factor);
+        if (spec.kind().equals("rolling_window"))
+            return new Slot(null, new RollingWindow(spec.windowS() * 1000), factor);
+        return new Slot(
+                Bucket.builder()
+                        .withCustomTimePrecision(meter)
+                        .addLimit(bandwidth(factor))
+                        .build(),
+                null,
+                factor);
     }
 
     private void reconfigure(Slot slot, double factor) {
         if (slot.factor == factor) return;
         synchronized (slot) {
             if (slot.factor != factor) {
-                slot.bucket.replaceConfiguration(BucketConfiguration.builder().addLimit(bandwidth(factor)).build(),
+                slot.bucket.replaceConfiguration(
+                        BucketConfiguration.builder()
+                                .addLimit(bandwidth(factor))
+                                .build(),
                         TokensInheritanceStrategy.PROPORTIONALLY);
                 slot.factor = factor;
             }
@@ -111,7 +130,10 @@ public final class ClientLimiter {
             // Bucket4j's interval refill puts the whole limit back at once every window: a fixed window whose clock
             // starts with the client's first request, like GitHub's per-user hour.
             long limit = capacity(factor);
-            return Bandwidth.builder().capacity(limit).refillIntervally(limit, Duration.ofSeconds(spec.windowS())).build();
+            return Bandwidth.builder()
+                    .capacity(limit)
+                    .refillIntervally(limit, Duration.ofSeconds(spec.windowS()))
+                    .build();
         }
         double rate = spec.maxRps() * factor;
         // Bucket4j refills whole tokens per period; pick the shortest period that keeps a fractional rate exact
@@ -121,6 +143,9 @@ public final class ClientLimiter {
             periodS *= 10;
         }
         long tokens = Math.max(1, Math.round(rate * periodS));
-        return Bandwidth.builder().capacity(capacity(factor)).refillGreedy(tokens, Duration.ofSeconds(periodS)).build();
+        return Bandwidth.builder()
+                .capacity(capacity(factor))
+                .refillGreedy(tokens, Duration.ofSeconds(periodS))
+                .build();
     }
 }

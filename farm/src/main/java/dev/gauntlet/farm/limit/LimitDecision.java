@@ -10,7 +10,8 @@ package dev.gauntlet.farm.limit;
  * @param injected       refused by a chaos fault or a secondary limit rather than by the client's primary limit
  *                       (GitHub answers both as a secondary limit)
  */
-public record LimitDecision(boolean allowed, long limit, long remaining, long waitMillis, long resetEpochS, boolean injected) {
+public record LimitDecision(
+        boolean allowed, long limit, long remaining, long waitMillis, long resetEpochS, boolean injected) {
 
     /** A decision of the client's bucket. */
     public LimitDecision(boolean allowed, long limit, long remaining, long waitMillis, long resetEpochS) {

@@ -111,14 +111,17 @@ public final class SecondaryLimiter {
                     continue;
                 }
                 count.decrementAndGet();
-                // A place frees when another request's answer is written; a second is the vendor's shortest retry-after.
+                // A place frees when another request's answer is written; a second is the vendor's shortest
+                // retry-after.
                 waitMillis = 1000;
             } else {
-                waitMillis = windows.computeIfAbsent(key, k -> new Window()).tryAdd(now, spec.windowS() * 1000, capacity, cost);
+                waitMillis = windows.computeIfAbsent(key, k -> new Window())
+                        .tryAdd(now, spec.windowS() * 1000, capacity, cost);
                 if (waitMillis == 0) continue;
             }
             held.forEach(AtomicLong::decrementAndGet);
-            LimitDecision refusal = new LimitDecision(false, capacity, 0, waitMillis, (now + waitMillis + 999) / 1000, true);
+            LimitDecision refusal =
+                    new LimitDecision(false, capacity, 0, waitMillis, (now + waitMillis + 999) / 1000, true);
             return new Permit(refusal, spec.name(), List.of());
         }
         return held.isEmpty() ? Permit.NONE : new Permit(null, null, List.copyOf(held));

@@ -49,14 +49,33 @@ public final class Farm implements FarmParts {
         this.planner = new FaultPlanner(seed);
     }
 
-    public long seed() { return seed; }
-    public InstantSource clock() { return clock; }
-    public ChaosControl chaos() { return chaos; }
-    public FaultPlanner planner() { return planner; }
-    public Ledger ledger() { return ledger; }
-    public FaultLog faults() { return faults; }
+    public long seed() {
+        return seed;
+    }
+
+    public InstantSource clock() {
+        return clock;
+    }
+
+    public ChaosControl chaos() {
+        return chaos;
+    }
+
+    public FaultPlanner planner() {
+        return planner;
+    }
+
+    public Ledger ledger() {
+        return ledger;
+    }
+
+    public FaultLog faults() {
+        return faults;
+    }
     /** Faults scripted for the next matching requests ({@code POST /admin/faults/script}). */
-    public FaultScript script() { return script; }
+    public FaultScript script() {
+        return script;
+    }
 
     /** A loader that knows this farm's flavours and error profiles. */
     public SpecLoader loader() {
@@ -83,7 +102,14 @@ public final class Farm implements FarmParts {
             runtime = create(spec, source);
         } else {
             ServiceReload plan = ServiceReload.between(old.spec(), spec, clock.instant());
-            runtime = old.reloaded(spec, Vendors.get(spec.flavor()), source, chaos.catalog().profile(spec.errorProfile()), seed, clock, plan);
+            runtime = old.reloaded(
+                    spec,
+                    Vendors.get(spec.flavor()),
+                    source,
+                    chaos.catalog().profile(spec.errorProfile()),
+                    seed,
+                    clock,
+                    plan);
         }
         services.put(spec.id(), runtime);
         if (replacing != null && !replacing.equals(spec.id())) remove(replacing);
@@ -122,7 +148,9 @@ public final class Farm implements FarmParts {
     /** A source as a reader knows it: the file's name, or "built-in". */
     static String sourceName(ServiceRuntime s) {
         String source = s.source();
-        return source.equals("built-in") ? source : Path.of(source).getFileName().toString();
+        return source.equals("built-in")
+                ? source
+                : Path.of(source).getFileName().toString();
     }
 
     /**
@@ -148,8 +176,11 @@ public final class Farm implements FarmParts {
         for (ServiceReload.Reset reset : plan.reset()) {
             List<Ledger.Entry> dropped = ledger.drop(runtime.id(), reset.resource());
             if (runtime.idempotency() != null && plan.keepsKeys()) {
-                runtime.idempotency().forget(dropped.stream().map(Ledger.Entry::idempotencyKey)
-                        .filter(Objects::nonNull).collect(Collectors.toSet()));
+                runtime.idempotency()
+                        .forget(dropped.stream()
+                                .map(Ledger.Entry::idempotencyKey)
+                                .filter(Objects::nonNull)
+                                .collect(Collectors.toSet()));
             }
             faults.recordReloadReset(runtime.id(), reset.resource(), reset.reason(), plan.at());
         }
@@ -186,7 +217,8 @@ public final class Farm implements FarmParts {
     public ServiceRuntime forPath(String path) {
         for (ServiceRuntime s : byPrefix) {
             String base = s.spec().basePath();
-            if (path.startsWith(base) && (path.length() == base.length() || path.charAt(base.length()) == '/')) return s;
+            if (path.startsWith(base) && (path.length() == base.length() || path.charAt(base.length()) == '/'))
+                return s;
         }
         return null;
     }
@@ -233,7 +265,9 @@ public final class Farm implements FarmParts {
 
     private void reindex() {
         byPrefix = services.values().stream()
-                .sorted(Comparator.comparingInt((ServiceRuntime s) -> s.spec().basePath().length()).reversed())
+                .sorted(Comparator.comparingInt(
+                                (ServiceRuntime s) -> s.spec().basePath().length())
+                        .reversed())
                 .toArray(ServiceRuntime[]::new);
     }
 }

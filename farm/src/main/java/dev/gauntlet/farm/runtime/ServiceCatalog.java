@@ -29,8 +29,12 @@ public final class ServiceCatalog {
 
     /** The built-in service files, in the jar under /services. */
     public static final List<String> BUILT_INS = List.of(
-            "salesforce_mock.yaml", "mongodb_mock.yaml", "stripe_mock.yaml",
-            "github_mock.yaml", "supabase_mock.yaml", "datadog_mock.yaml");
+            "salesforce_mock.yaml",
+            "mongodb_mock.yaml",
+            "stripe_mock.yaml",
+            "github_mock.yaml",
+            "supabase_mock.yaml",
+            "datadog_mock.yaml");
 
     private static final Logger LOG = LoggerFactory.getLogger(ServiceCatalog.class);
 
@@ -42,6 +46,7 @@ public final class ServiceCatalog {
     private final Map<Path, String> serviceOfFile = new HashMap<>();
     /** Files refused because another file holds their id or base path: tried again when the services change. */
     private final Set<Path> refused = new TreeSet<>();
+
     private final Map<String, ServiceSpec> builtInSpecs = new HashMap<>();
 
     public ServiceCatalog(Farm farm, Path dir) {
@@ -61,7 +66,8 @@ public final class ServiceCatalog {
                         builtInSpecs.put(ok.spec().id(), ok.spec());
                     }
                     // A broken built-in is a bug in this project, not a user error: fail loudly.
-                    case SpecLoader.Failed f -> throw new IllegalStateException("built-in service is invalid: " + f.error());
+                    case SpecLoader.Failed f ->
+                        throw new IllegalStateException("built-in service is invalid: " + f.error());
                 }
             } catch (IOException e) {
                 throw new IllegalStateException("cannot read built-in service " + name, e);
@@ -138,13 +144,20 @@ public final class ServiceCatalog {
                 }
                 serviceOfFile.put(file, spec.id());
                 // A file that named a built-in's id and now names another gives the built-in back.
-                if (previous != null && !previous.equals(spec.id()) && builtInSpecs.containsKey(previous)) stopOrRestore(previous);
+                if (previous != null && !previous.equals(spec.id()) && builtInSpecs.containsKey(previous))
+                    stopOrRestore(previous);
                 farm.clearError(file.toString());
                 ServiceReload reload = farm.service(spec.id()).lastReload();
                 if (reload == null || previous == null) {
                     LOG.info("service {} loaded from {}", spec.id(), name);
                 } else {
-                    LOG.info("service {} reloaded from {}: kept {}, reset {}, added {}", spec.id(), name, reload.kept(), reload.reset(), reload.added());
+                    LOG.info(
+                            "service {} reloaded from {}: kept {}, reset {}, added {}",
+                            spec.id(),
+                            name,
+                            reload.kept(),
+                            reload.reset(),
+                            reload.added());
                 }
                 yield true;
             }
@@ -163,14 +176,21 @@ public final class ServiceCatalog {
         String name = file.getFileName().toString();
         for (var e : serviceOfFile.entrySet()) {
             if (e.getValue().equals(spec.id()) && !e.getKey().equals(file)) {
-                return new SpecError(name, ok.lines().of("/id"), "id", "service id '" + spec.id() + "' is already served from "
-                        + e.getKey().getFileName() + "; this file is refused while that one serves it (the file loaded first keeps its id)");
+                return new SpecError(
+                        name,
+                        ok.lines().of("/id"),
+                        "id",
+                        "service id '" + spec.id() + "' is already served from "
+                                + e.getKey().getFileName()
+                                + "; this file is refused while that one serves it (the file loaded first keeps its id)");
             }
         }
         String basePath = farm.basePathClash(spec, previous);
         if (basePath == null) return null;
         // Without a base_path key the default /api/<id> clashed: point at the id that made it.
-        int line = ok.lines().of("/base_path") > 0 ? ok.lines().of("/base_path") : ok.lines().of("/id");
+        int line = ok.lines().of("/base_path") > 0
+                ? ok.lines().of("/base_path")
+                : ok.lines().of("/id");
         return new SpecError(name, line, "base_path", basePath + "; this file is refused while that one serves it");
     }
 

@@ -23,6 +23,7 @@ import dev.gauntlet.farm.vendor.Route;
 import dev.gauntlet.farm.vendor.RouteTable;
 import dev.gauntlet.farm.vendor.Vendor;
 import io.javalin.http.Context;
+import java.time.Duration;
 
 /**
  * What happens to every request a service receives, in this order:
@@ -47,7 +48,7 @@ public final class ServicePipeline {
      */
     private final long deadlineNanos;
 
-    public ServicePipeline(Farm farm, java.time.Duration processingDeadline) {
+    public ServicePipeline(Farm farm, Duration processingDeadline) {
         this.farm = farm;
         this.deadlineNanos = processingDeadline.toNanos();
     }
@@ -74,7 +75,8 @@ public final class ServicePipeline {
     private void serve(Context ctx, ServiceRuntime svc, String path, boolean ownPort) {
         Vendor vendor = svc.vendor();
         // HEAD is GET without a body (RFC 9110); Jetty drops the body, the route is the GET one.
-        String method = ctx.method().name().equals("HEAD") ? "GET" : ctx.method().name();
+        String method =
+                ctx.method().name().equals("HEAD") ? "GET" : ctx.method().name();
         RouteTable.Match match = svc.routes().match(method, path);
         if (match == null) {
             unknownRoute(svc, method, path).writeTo(ctx);
@@ -99,7 +101,10 @@ public final class ServicePipeline {
         }
         FarmRequest request = RequestInput.of(ctx, method, path, body);
         request.pathParams(match.params());
-        request.serviceUrl(() -> FarmRequest.origin(ctx.header("Host"), ctx.header("X-Forwarded-Proto"), ctx.req().getLocalAddr() + ":" + ctx.port())
+        request.serviceUrl(() -> FarmRequest.origin(
+                        ctx.header("Host"),
+                        ctx.header("X-Forwarded-Proto"),
+                        ctx.req().getLocalAddr() + ":" + ctx.port())
                 + (ownPort ? "" : svc.spec().basePath()));
 
         Auth auth = route.authenticated() ? authenticate(svc, request) : Auth.ANONYMOUS;
@@ -112,7 +117,12 @@ public final class ServicePipeline {
         ChaosLevel level = farm.chaos().levelFor(svc.id());
         // A fault scripted for this very request (POST /admin/faults/script) comes before the dial's draw.
         Fault scripted = farm.script().take(svc.id(), method, path);
-        Fault fault = usable(scripted != null ? scripted : farm.planner().decide(svc.id(), auth.client(), ordinal, level, svc.profile()), route, auth);
+        Fault fault = usable(
+                scripted != null
+                        ? scripted
+                        : farm.planner().decide(svc.id(), auth.client(), ordinal, level, svc.profile()),
+                route,
+                auth);
         if (scripted == null) fault = lockTimeoutOrNot(vendor, svc.id(), auth.client(), ordinal, fault);
         if (fault.strikesBefore()) {
             logFault(svc, auth, ordinal, fault, method, path);
@@ -125,18 +135,22 @@ public final class ServicePipeline {
         // the key (Stripe), it strikes behind the idempotency step. 502/503/504 come from in front of the endpoint
         // (gateway, overload, timeout) and strike before the key is looked at, as every other HTTP fault does.
         Reply executionError = key != null && fault.is(FaultType.server_error) && fault.status() == 500
-                ? vendor.savedExecutionError(FarmError.server(500)) : null;
+                ? vendor.savedExecutionError(FarmError.server(500))
+                : null;
 
         // The vendor's own limit is checked first, as real APIs do: a client over its limit gets the 429 and no
         // injected HTTP fault (only a network fault can still break the 429 on its way back). A token endpoint is the
-        // vendor's login service, outside the API's request allocation (Salesforce counts API calls, not logins; GitHub's
+        // vendor's login service, outside the API's request allocation (Salesforce counts API calls, not logins;
+        // GitHub's
         // OAuth endpoint is github.com, not api.github.com): it neither spends the limit nor reports it.
-        LimitDecision limit = route.issuesTokens() ? null : svc.limiter().tryAcquire(auth.client(), level.rateLimitFactor());
+        LimitDecision limit =
+                route.issuesTokens() ? null : svc.limiter().tryAcquire(auth.client(), level.rateLimitFactor());
         // Then the vendor's secondary limits (GitHub's concurrency, points and content-creation limits): their refusal
         // is answered as such, with the primary limit's headers as they are.
         LimitDecision refusal = limit;
         if (limit != null && limit.allowed() && !svc.secondaryLimits().isEmpty()) {
-            SecondaryLimiter.Permit second = svc.secondaryLimits().tryAcquire(auth.client(), route.operation(), method, level.rateLimitFactor());
+            SecondaryLimiter.Permit second =
+                    svc.secondaryLimits().tryAcquire(auth.client(), route.operation(), method, level.rateLimitFactor());
             ctx.attribute(HELD, second);
             if (second.refusal() != null) refusal = second.refusal();
         }
@@ -157,14 +171,23 @@ public final class ServicePipeline {
             answerDelay -= processing;
             Fault struck = fault;
             // The injected 500 strikes (and goes into the fault log) only when the request gets as far as executing.
-            Route.RouteHandler handler = executionError == null ? route.handler() : call -> {
-                logFault(svc, auth, ordinal, struck, method, path);
-                return executionError.copy();
-            };
-            if (route.write()) handler = withinDeadline(handler, arrivedNanos(ctx), deadlineNanos, () -> logFault(svc, auth, ordinal,
-                    new Fault(FaultType.overloaded, 503, false, 0), method, path));
+            Route.RouteHandler handler = executionError == null
+                    ? route.handler()
+                    : call -> {
+                        logFault(svc, auth, ordinal, struck, method, path);
+                        return executionError.copy();
+                    };
+            if (route.write())
+                handler = withinDeadline(
+                        handler,
+                        arrivedNanos(ctx),
+                        deadlineNanos,
+                        () -> logFault(
+                                svc, auth, ordinal, new Fault(FaultType.overloaded, 503, false, 0), method, path));
             // The ledger records the key header as sent (a stand-in op id), whether or not key semantics apply.
-            String sentKey = svc.idempotency() == null ? null : request.header(svc.spec().idempotency().header());
+            String sentKey = svc.idempotency() == null
+                    ? null
+                    : request.header(svc.spec().idempotency().header());
             try {
                 reply = execute(svc, handler, new Call(request, svc, farm, auth.client(), sentKey), key, processing);
             } catch (TooLate late) {
@@ -208,12 +231,26 @@ public final class ServicePipeline {
         String headerName = svc.spec().idempotency().header();
         return switch (store.begin(call.client(), key, IdempotencyFingerprint.of(call.request()))) {
             case IdempotencyStore.Replay<Reply> r -> r.answer().copy().header("Idempotent-Replayed", "true");
-            case IdempotencyStore.Mismatch<Reply> m -> vendor.error(new FarmError(ErrorKind.IDEMPOTENCY_MISMATCH,
-                    "Keys for idempotent requests can only be used with the same parameters they were first used with. "
-                            + "Try using a key other than '" + key + "' if you meant to execute a different request.", 400, headerName, null, null));
-            case IdempotencyStore.InFlight<Reply> f -> vendor.error(new FarmError(ErrorKind.IDEMPOTENCY_IN_FLIGHT,
-                    "There is currently another in-progress request using this idempotency key (that probably means you "
-                            + "submitted twice, and the other request is still going through): " + key + ". Please try again later.", 409, headerName, null, null));
+            case IdempotencyStore.Mismatch<Reply> m ->
+                vendor.error(new FarmError(
+                        ErrorKind.IDEMPOTENCY_MISMATCH,
+                        "Keys for idempotent requests can only be used with the same parameters they were first used with. "
+                                + "Try using a key other than '" + key
+                                + "' if you meant to execute a different request.",
+                        400,
+                        headerName,
+                        null,
+                        null));
+            case IdempotencyStore.InFlight<Reply> f ->
+                vendor.error(new FarmError(
+                        ErrorKind.IDEMPOTENCY_IN_FLIGHT,
+                        "There is currently another in-progress request using this idempotency key (that probably means you "
+                                + "submitted twice, and the other request is still going through): " + key
+                                + ". Please try again later.",
+                        409,
+                        headerName,
+                        null,
+                        null));
             case IdempotencyStore.Proceed<Reply> p -> {
                 Reply out = null;
                 try {
@@ -262,7 +299,8 @@ public final class ServicePipeline {
     }
 
     /** The handler, refused (logged, {@link TooLate}) when it would begin past the request's processing deadline. */
-    private static Route.RouteHandler withinDeadline(Route.RouteHandler handler, long arrivedNanos, long deadlineNanos, Runnable logRefusal) {
+    private static Route.RouteHandler withinDeadline(
+            Route.RouteHandler handler, long arrivedNanos, long deadlineNanos, Runnable logRefusal) {
         return call -> {
             if (System.nanoTime() - arrivedNanos > deadlineNanos) {
                 logRefusal.run();
@@ -290,8 +328,17 @@ public final class ServicePipeline {
     }
 
     private void logFault(ServiceRuntime svc, Auth auth, long ordinal, Fault fault, String method, String path) {
-        farm.faults().record(svc.id(), auth.client(), ordinal, fault.type(), fault.status(), fault.afterCommit(),
-                method, path, farm.clock().instant());
+        farm.faults()
+                .record(
+                        svc.id(),
+                        auth.client(),
+                        ordinal,
+                        fault.type(),
+                        fault.status(),
+                        fault.afterCommit(),
+                        method,
+                        path,
+                        farm.clock().instant());
     }
 
     /** The answer an HTTP-level fault gives instead of the real one; the bucket's state still shows in its headers. */
@@ -305,7 +352,8 @@ public final class ServicePipeline {
             }
             case rate_limit -> {
                 long capacity = Math.max(1, Math.round(svc.spec().rateLimit().capacity() * level.rateLimitFactor()));
-                LimitDecision limit = new LimitDecision(false, capacity, 0, 1000, farm.clock().millis() / 1000 + 1, true);
+                LimitDecision limit =
+                        new LimitDecision(false, capacity, 0, 1000, farm.clock().millis() / 1000 + 1, true);
                 Reply r = vendor.error(FarmError.limited(limit));
                 // A vendor's second limit (GitHub's secondary limits) leaves the primary count as it is; elsewhere an
                 // injected limit looks like the bucket running dry.
@@ -314,7 +362,13 @@ public final class ServicePipeline {
             }
             case lock_timeout -> {
                 // Contention on one object, not the client's budget: the bucket's headers stay as they are.
-                LimitDecision wait = new LimitDecision(false, bucket.limit(), bucket.remaining(), 1000, farm.clock().millis() / 1000 + 1, true);
+                LimitDecision wait = new LimitDecision(
+                        false,
+                        bucket.limit(),
+                        bucket.remaining(),
+                        1000,
+                        farm.clock().millis() / 1000 + 1,
+                        true);
                 Reply r = vendor.error(FarmError.limited(wait).withCode(FaultType.lock_timeout.name()));
                 vendor.limitHeaders(bucket, r);
                 yield r;
@@ -339,7 +393,9 @@ public final class ServicePipeline {
         // not its HTTP errors, rate limits and slow answers - at hell those would stand between every client and
         // every call half the time, which no vendor's login service does.
         if (route.issuesTokens() && fault.type() != null && !fault.type().isNetwork()) {
-            return fault.delayMs() == 0 || fault.is(FaultType.slow) ? Fault.NONE : new Fault(null, 0, false, fault.delayMs());
+            return fault.delayMs() == 0 || fault.is(FaultType.slow)
+                    ? Fault.NONE
+                    : new Fault(null, 0, false, fault.delayMs());
         }
         return fault;
     }
@@ -374,15 +430,18 @@ public final class ServicePipeline {
             case api_key -> {
                 String key = c.apiKey() != null ? c.apiKey() : c.bearer();
                 if (key == null) return Auth.fail(ErrorKind.AUTH_MISSING, "No API key provided.");
-                if (!spec.apiKeys().contains(key)) return Auth.fail(ErrorKind.AUTH_INVALID, "Invalid API key provided: " + mask(key));
+                if (!spec.apiKeys().contains(key))
+                    return Auth.fail(ErrorKind.AUTH_INVALID, "Invalid API key provided: " + mask(key));
                 return new Auth(mask(key), null, null);
             }
             default -> {
                 if (!spec.apiKeys().isEmpty()) {
                     if (c.apiKey() == null) return Auth.fail(ErrorKind.AUTH_MISSING, "No API key found in request");
-                    if (!spec.apiKeys().contains(c.apiKey())) return Auth.fail(ErrorKind.AUTH_INVALID, "Invalid API key");
+                    if (!spec.apiKeys().contains(c.apiKey()))
+                        return Auth.fail(ErrorKind.AUTH_INVALID, "Invalid API key");
                 }
-                if (c.bearer() == null) return Auth.fail(ErrorKind.AUTH_MISSING, "No access token in the Authorization header");
+                if (c.bearer() == null)
+                    return Auth.fail(ErrorKind.AUTH_MISSING, "No access token in the Authorization header");
                 TokenStore.Check check = svc.tokens().check(c.bearer());
                 return switch (check.verdict()) {
                     // The stored token is what chaos can revoke; a credential the store did not issue (a vendor's
@@ -405,18 +464,27 @@ public final class ServicePipeline {
     private static Reply unknownRoute(ServiceRuntime svc, String method, String path) {
         var allowed = svc.routes().allowed(path);
         if (!allowed.isEmpty()) {
-            return svc.vendor().error(FarmError.of(ErrorKind.METHOD_NOT_ALLOWED,
-                    "HTTP method " + method + " is not allowed for " + path + "; allowed: " + String.join(", ", allowed)))
+            return svc.vendor()
+                    .error(FarmError.of(
+                            ErrorKind.METHOD_NOT_ALLOWED,
+                            "HTTP method " + method + " is not allowed for " + path + "; allowed: "
+                                    + String.join(", ", allowed)))
                     .header("Allow", String.join(", ", allowed));
         }
-        return svc.vendor().error(FarmError.of(ErrorKind.NOT_FOUND, "Unrecognized request URL (" + method + ": " + path + ")."));
+        return svc.vendor()
+                .error(FarmError.of(ErrorKind.NOT_FOUND, "Unrecognized request URL (" + method + ": " + path + ")."));
     }
-
 
     /** The vendor's 413; {@code size} -1 when the body was cut off unread (chunked, over the server's own cap). */
     private static Reply tooLarge(ServiceRuntime svc, long size) {
         String what = size < 0 ? "Request body" : "Request body of " + size + " bytes";
-        return svc.vendor().error(new FarmError(ErrorKind.PAYLOAD_TOO_LARGE,
-                what + " is over the limit of " + svc.spec().maxBodyBytes() + " bytes", 413, null, null, null));
+        return svc.vendor()
+                .error(new FarmError(
+                        ErrorKind.PAYLOAD_TOO_LARGE,
+                        what + " is over the limit of " + svc.spec().maxBodyBytes() + " bytes",
+                        413,
+                        null,
+                        null,
+                        null));
     }
 }

@@ -6,6 +6,7 @@ import java.lang.reflect.RecordComponent;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -39,8 +40,15 @@ import java.util.Objects;
  * @param keepsLimits the rate-limit buckets stay as they are
  * @param keepsDrift  drift rules that fired stay fired
  */
-public record ServiceReload(Instant at, List<String> kept, List<Reset> reset, List<String> added,
-                            boolean keepsKeys, boolean keepsTokens, boolean keepsLimits, boolean keepsDrift) {
+public record ServiceReload(
+        Instant at,
+        List<String> kept,
+        List<Reset> reset,
+        List<String> added,
+        boolean keepsKeys,
+        boolean keepsTokens,
+        boolean keepsLimits,
+        boolean keepsDrift) {
 
     /** A resource that starts over, and why. */
     public record Reset(String resource, String reason) {}
@@ -54,7 +62,8 @@ public record ServiceReload(Instant at, List<String> kept, List<Reset> reset, Li
     /** The plan for replacing {@code before} with {@code after} (the same service id). */
     public static ServiceReload between(ServiceSpec before, ServiceSpec after, Instant at) {
         if (!before.id().equals(after.id())) {
-            throw new IllegalArgumentException("a reload keeps the service id, was " + before.id() + " → " + after.id());
+            throw new IllegalArgumentException(
+                    "a reload keeps the service id, was " + before.id() + " → " + after.id());
         }
         String serviceWide = serviceWideChange(before, after);
         var kept = new ArrayList<String>();
@@ -76,7 +85,11 @@ public record ServiceReload(Instant at, List<String> kept, List<Reset> reset, Li
             if (find(after, was.name()) == null) reset.add(new Reset(was.name(), "removed from the file"));
         }
         boolean sameFlavor = before.flavor().equals(after.flavor());
-        return new ServiceReload(at, kept, reset, added,
+        return new ServiceReload(
+                at,
+                kept,
+                reset,
+                added,
                 sameFlavor && Objects.equals(before.idempotency(), after.idempotency()),
                 // A token's shape is the flavour's, and who may hold one is the auth block's.
                 sameFlavor && before.auth().equals(after.auth()),
@@ -86,7 +99,8 @@ public record ServiceReload(Instant at, List<String> kept, List<Reset> reset, Li
 
     /** The reason every resource starts over, or null when no service-wide setting that shapes them changed. */
     private static String serviceWideChange(ServiceSpec before, ServiceSpec after) {
-        if (!before.flavor().equals(after.flavor())) return "flavor changed: " + before.flavor() + " → " + after.flavor();
+        if (!before.flavor().equals(after.flavor()))
+            return "flavor changed: " + before.flavor() + " → " + after.flavor();
         if (!Objects.equals(before.idempotency(), after.idempotency())) return "idempotency changed";
         if (!before.ledger().equals(after.ledger())) return "ledger changed";
         return null;
@@ -97,7 +111,8 @@ public record ServiceReload(Instant at, List<String> kept, List<Reset> reset, Li
         var out = new ArrayList<String>();
         for (RecordComponent c : ResourceSpec.class.getRecordComponents()) {
             try {
-                if (!Objects.equals(c.getAccessor().invoke(was), c.getAccessor().invoke(now))) out.add(snakeCase(c.getName()));
+                if (!Objects.equals(c.getAccessor().invoke(was), c.getAccessor().invoke(now)))
+                    out.add(snakeCase(c.getName()));
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException("record accessor of " + c.getName() + " is public", e);
             }
@@ -106,10 +121,13 @@ public record ServiceReload(Instant at, List<String> kept, List<Reset> reset, Li
     }
 
     private static String snakeCase(String name) {
-        return name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+        return name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
     }
 
     private static ResourceSpec find(ServiceSpec spec, String name) {
-        return spec.resources().stream().filter(r -> r.name().equals(name)).findFirst().orElse(null);
+        return spec.resources().stream()
+                .filter(r -> r.name().equals(name))
+                .findFirst()
+                .orElse(null);
     }
 }

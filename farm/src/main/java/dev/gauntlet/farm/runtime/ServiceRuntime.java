@@ -43,7 +43,8 @@ public final class ServiceRuntime implements Service {
     private final ServiceReload lastReload;
 
     /** A service started afresh: records generated from the seed, no keys, tokens or counts. */
-    ServiceRuntime(ServiceSpec spec, Vendor vendor, String source, ErrorProfile profile, long seed, InstantSource clock) {
+    ServiceRuntime(
+            ServiceSpec spec, Vendor vendor, String source, ErrorProfile profile, long seed, InstantSource clock) {
         this(spec, vendor, source, profile, seed, clock, null, null);
     }
 
@@ -52,8 +53,15 @@ public final class ServiceRuntime implements Service {
      * state is handed over as the same objects (not copies), so a request still running on the old runtime writes
      * where the new one reads.
      */
-    private ServiceRuntime(ServiceSpec spec, Vendor vendor, String source, ErrorProfile profile, long seed, InstantSource clock,
-                           ServiceRuntime previous, ServiceReload reload) {
+    private ServiceRuntime(
+            ServiceSpec spec,
+            Vendor vendor,
+            String source,
+            ErrorProfile profile,
+            long seed,
+            InstantSource clock,
+            ServiceRuntime previous,
+            ServiceReload reload) {
         this.spec = spec;
         this.vendor = vendor;
         this.source = source;
@@ -62,18 +70,30 @@ public final class ServiceRuntime implements Service {
         long serviceSeed = seed * 1_000_003L + spec.id().hashCode();
         for (ResourceSpec r : spec.resources()) {
             boolean keep = reload != null && reload.kept().contains(r.name());
-            stores.put(r.name(), keep ? previous.stores.get(r.name()) : new ResourceStore(r, serviceSeed, vendor.ids()));
+            stores.put(
+                    r.name(), keep ? previous.stores.get(r.name()) : new ResourceStore(r, serviceSeed, vendor.ids()));
         }
-        this.limiter = reload != null && reload.keepsLimits() ? previous.limiter : new ClientLimiter(spec.rateLimit(), clock);
-        this.secondaryLimits = reload != null && reload.keepsLimits() ? previous.secondaryLimits
+        this.limiter =
+                reload != null && reload.keepsLimits() ? previous.limiter : new ClientLimiter(spec.rateLimit(), clock);
+        this.secondaryLimits = reload != null && reload.keepsLimits()
+                ? previous.secondaryLimits
                 : new SecondaryLimiter(spec.secondaryLimits(), clock);
-        this.tokens = reload != null && reload.keepsTokens() ? previous.tokens
-                : new TokenStore(clock, Duration.ofSeconds(spec.auth().tokenTtlS()), Duration.ofSeconds(spec.auth().refreshTokenTtlS()),
-                        spec.auth().rotateRefreshTokens(), reuseInterval(spec), vendor::tokenFormat);
+        this.tokens = reload != null && reload.keepsTokens()
+                ? previous.tokens
+                : new TokenStore(
+                        clock,
+                        Duration.ofSeconds(spec.auth().tokenTtlS()),
+                        Duration.ofSeconds(spec.auth().refreshTokenTtlS()),
+                        spec.auth().rotateRefreshTokens(),
+                        reuseInterval(spec),
+                        vendor::tokenFormat);
         this.drift = reload != null && reload.keepsDrift() ? previous.drift : new DriftEngine(spec.drift(), clock);
-        this.idempotency = reload != null && reload.keepsKeys() ? previous.idempotency
-                : spec.idempotency() == null ? null
-                : new IdempotencyStore<>(clock, Duration.ofSeconds(spec.idempotency().ttlS()));
+        this.idempotency = reload != null && reload.keepsKeys()
+                ? previous.idempotency
+                : spec.idempotency() == null
+                        ? null
+                        : new IdempotencyStore<>(
+                                clock, Duration.ofSeconds(spec.idempotency().ttlS()));
         boolean counted = previous != null;
         this.requests = counted ? previous.requests : new LongAdder();
         this.rateLimited = counted ? previous.rateLimited : new LongAdder();
@@ -83,31 +103,69 @@ public final class ServiceRuntime implements Service {
     }
 
     /** This service as {@code spec} declares it, keeping what {@code reload} says (see {@link ServiceReload}). */
-    ServiceRuntime reloaded(ServiceSpec spec, Vendor vendor, String source, ErrorProfile profile, long seed, InstantSource clock,
-                            ServiceReload reload) {
+    ServiceRuntime reloaded(
+            ServiceSpec spec,
+            Vendor vendor,
+            String source,
+            ErrorProfile profile,
+            long seed,
+            InstantSource clock,
+            ServiceReload reload) {
         return new ServiceRuntime(spec, vendor, source, profile, seed, clock, this, reload);
     }
 
-    public String id() { return spec.id(); }
-    public ServiceSpec spec() { return spec; }
-    public Vendor vendor() { return vendor; }
+    public String id() {
+        return spec.id();
+    }
+
+    public ServiceSpec spec() {
+        return spec;
+    }
+
+    public Vendor vendor() {
+        return vendor;
+    }
     /** Where the spec came from: "built-in" or the file path. */
-    public String source() { return source; }
-    public ErrorProfile profile() { return profile; }
-    public ClientLimiter limiter() { return limiter; }
+    public String source() {
+        return source;
+    }
+
+    public ErrorProfile profile() {
+        return profile;
+    }
+
+    public ClientLimiter limiter() {
+        return limiter;
+    }
     /** The vendor's limits beside the primary one (GitHub's secondary rate limits); empty for most services. */
-    public SecondaryLimiter secondaryLimits() { return secondaryLimits; }
-    public TokenStore tokens() { return tokens; }
-    public DriftEngine drift() { return drift; }
-    public RouteTable routes() { return routes; }
+    public SecondaryLimiter secondaryLimits() {
+        return secondaryLimits;
+    }
+
+    public TokenStore tokens() {
+        return tokens;
+    }
+
+    public DriftEngine drift() {
+        return drift;
+    }
+
+    public RouteTable routes() {
+        return routes;
+    }
     /** Idempotency-key store, or null when the service does not declare idempotency. */
-    public IdempotencyStore<Reply> idempotency() { return idempotency; }
+    public IdempotencyStore<Reply> idempotency() {
+        return idempotency;
+    }
     /** What the last reload of this service's file kept and reset, or null when it has not been reloaded. */
-    public ServiceReload lastReload() { return lastReload; }
+    public ServiceReload lastReload() {
+        return lastReload;
+    }
 
     public ResourceStore store(String resource) {
         ResourceStore s = stores.get(resource);
-        if (s == null) throw new IllegalArgumentException("service " + spec.id() + " has no resource '" + resource + "'");
+        if (s == null)
+            throw new IllegalArgumentException("service " + spec.id() + " has no resource '" + resource + "'");
         return s;
     }
 
@@ -135,8 +193,13 @@ public final class ServiceRuntime implements Service {
         rateLimited.increment();
     }
 
-    public long requests() { return requests.sum(); }
-    public long rateLimited() { return rateLimited.sum(); }
+    public long requests() {
+        return requests.sum();
+    }
+
+    public long rateLimited() {
+        return rateLimited.sum();
+    }
 
     void reset() {
         requests.reset();

@@ -27,7 +27,12 @@ public record AuthSpec(
         Long refreshTokenReuseIntervalS) {
 
     /** The auth schemes a service can use. */
-    public enum Type { none, api_key, oauth2_client_credentials, oauth2_refresh_token }
+    public enum Type {
+        none,
+        api_key,
+        oauth2_client_credentials,
+        oauth2_refresh_token
+    }
 
     public static final AuthSpec NONE = new AuthSpec(Type.none, null, null, null, null, null, null);
 
@@ -37,7 +42,8 @@ public record AuthSpec(
         clients = clients == null ? List.of() : List.copyOf(clients);
         apiKeys = apiKeys == null ? List.of() : List.copyOf(apiKeys);
         rotateRefreshTokens = rotateRefreshTokens == null ? type == Type.oauth2_refresh_token : rotateRefreshTokens;
-        refreshTokenTtlS = Check.atLeast("auth.refresh_token_ttl_s", 1, refreshTokenTtlS == null ? 86_400 : refreshTokenTtlS);
+        refreshTokenTtlS =
+                Check.atLeast("auth.refresh_token_ttl_s", 1, refreshTokenTtlS == null ? 86_400 : refreshTokenTtlS);
         if (refreshTokenReuseIntervalS != null) {
             Check.atLeast("auth.refresh_token_reuse_interval_s", 0, refreshTokenReuseIntervalS);
             if (!rotateRefreshTokens) {
@@ -49,7 +55,8 @@ public record AuthSpec(
             throw new IllegalArgumentException("auth.api_keys must list at least one key when auth.type is api_key");
         }
         if ((type == Type.oauth2_client_credentials || type == Type.oauth2_refresh_token) && clients.isEmpty()) {
-            throw new IllegalArgumentException("auth.clients must list at least one {id, secret} when auth.type is " + type);
+            throw new IllegalArgumentException(
+                    "auth.clients must list at least one {id, secret} when auth.type is " + type);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.gauntlet.farm.spec;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -37,7 +38,8 @@ public record DriftRule(
         manual = manual != null && manual;
         int triggers = (afterCalls != null ? 1 : 0) + (afterS != null ? 1 : 0) + (manual ? 1 : 0);
         if (triggers != 1) {
-            throw new IllegalArgumentException("drift rule needs exactly one trigger of after_calls, after_s or manual: true, had " + triggers);
+            throw new IllegalArgumentException(
+                    "drift rule needs exactly one trigger of after_calls, after_s or manual: true, had " + triggers);
         }
         if (afterCalls != null) Check.atLeast("drift.after_calls", 0, afterCalls);
         if (afterS != null) Check.atLeast("drift.after_s", 0, afterS);
@@ -46,12 +48,14 @@ public record DriftRule(
         }
         for (var e : add.entrySet()) {
             if (!FieldKind.isKnown(e.getValue())) {
-                throw new IllegalArgumentException("drift.add." + e.getKey() + " has unknown generator '" + e.getValue() + "'; expected one of " + FieldKind.NAMES);
+                throw new IllegalArgumentException("drift.add." + e.getKey() + " has unknown generator '" + e.getValue()
+                        + "'; expected one of " + FieldKind.NAMES);
             }
         }
         for (var e : retype.entrySet()) {
             if (!TYPES.contains(e.getValue())) {
-                throw new IllegalArgumentException("drift.retype." + e.getKey() + " must be one of " + TYPES + ", was '" + e.getValue() + "'");
+                throw new IllegalArgumentException(
+                        "drift.retype." + e.getKey() + " must be one of " + TYPES + ", was '" + e.getValue() + "'");
             }
         }
         if (name == null || name.isBlank()) {
@@ -59,8 +63,9 @@ public record DriftRule(
         }
     }
 
-    private static String describe(Map<String, String> rename, List<String> remove, Map<String, String> add, Map<String, String> retype) {
-        var parts = new java.util.ArrayList<String>();
+    private static String describe(
+            Map<String, String> rename, List<String> remove, Map<String, String> add, Map<String, String> retype) {
+        var parts = new ArrayList<String>();
         rename.forEach((a, b) -> parts.add("rename " + a + "→" + b));
         remove.forEach(f -> parts.add("remove " + f));
         add.keySet().forEach(f -> parts.add("add " + f));

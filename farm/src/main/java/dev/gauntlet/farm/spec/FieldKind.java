@@ -7,8 +7,26 @@ public final class FieldKind {
     private FieldKind() {}
 
     public static final List<String> NAMES = List.of(
-            "id", "uuid", "company", "name", "first_name", "last_name", "email", "word", "sentence", "money",
-            "int", "bool", "timestamp", "date", "url", "phone", "city", "country", "status", "float");
+            "id",
+            "uuid",
+            "company",
+            "name",
+            "first_name",
+            "last_name",
+            "email",
+            "word",
+            "sentence",
+            "money",
+            "int",
+            "bool",
+            "timestamp",
+            "date",
+            "url",
+            "phone",
+            "city",
+            "country",
+            "status",
+            "float");
 
     public static boolean isKnown(String kind) {
         return kind != null && NAMES.contains(kind);

@@ -26,9 +26,10 @@ public record LedgerSpec(List<String> opIdFields, List<OpIdPattern> opIdPatterns
 
     /** Accepts {@code op_id_field: x} as a one-element list. */
     @JsonCreator
-    public static LedgerSpec of(@JsonProperty("op_id_field") String field,
-                                @JsonProperty("op_id_fields") List<String> fields,
-                                @JsonProperty("op_id_patterns") List<OpIdPattern> patterns) {
+    public static LedgerSpec of(
+            @JsonProperty("op_id_field") String field,
+            @JsonProperty("op_id_fields") List<String> fields,
+            @JsonProperty("op_id_patterns") List<OpIdPattern> patterns) {
         if (field != null && fields != null) {
             throw new IllegalArgumentException("ledger takes op_id_field or op_id_fields, not both");
         }
@@ -46,11 +47,13 @@ public record LedgerSpec(List<String> opIdFields, List<OpIdPattern> opIdPatterns
 
         public OpIdPattern {
             Check.text("ledger.op_id_patterns[].field", field);
-            if (regex == null) throw new IllegalArgumentException("ledger.op_id_patterns[].regex is required, was missing");
+            if (regex == null)
+                throw new IllegalArgumentException("ledger.op_id_patterns[].regex is required, was missing");
             int groups = regex.matcher("").groupCount();
             if (groups != 1) {
-                throw new IllegalArgumentException("ledger.op_id_patterns[].regex must have exactly one capture group (the op id), has "
-                        + groups + ": '" + regex.pattern() + "'");
+                throw new IllegalArgumentException(
+                        "ledger.op_id_patterns[].regex must have exactly one capture group (the op id), has " + groups
+                                + ": '" + regex.pattern() + "'");
             }
         }
 
@@ -60,8 +63,8 @@ public record LedgerSpec(List<String> opIdFields, List<OpIdPattern> opIdPatterns
             try {
                 return new OpIdPattern(field, Pattern.compile(regex));
             } catch (PatternSyntaxException e) {
-                throw new IllegalArgumentException("ledger.op_id_patterns[].regex does not compile: " + e.getDescription()
-                        + " near index " + e.getIndex() + " of '" + regex + "'");
+                throw new IllegalArgumentException("ledger.op_id_patterns[].regex does not compile: "
+                        + e.getDescription() + " near index " + e.getIndex() + " of '" + regex + "'");
             }
         }
     }

@@ -1,5 +1,7 @@
 package dev.gauntlet.farm.spec;
 
+import java.util.List;
+
 /**
  * The service's normal request limit, in the form the vendor defines it:
  * <ul>
@@ -18,28 +20,31 @@ package dev.gauntlet.farm.spec;
 public record RateLimitSpec(String kind, Double maxRps, Integer burst, Long limit, Long windowS, String per) {
 
     /** The limit kinds a service can declare. */
-    public static final java.util.List<String> KINDS = java.util.List.of("bucket", "fixed_window", "rolling_window");
+    public static final List<String> KINDS = List.of("bucket", "fixed_window", "rolling_window");
 
     public static final RateLimitSpec DEFAULT = bucket(100.0, 200, "client");
 
     public RateLimitSpec {
         kind = kind == null ? "bucket" : kind;
-        if (!KINDS.contains(kind)) throw new IllegalArgumentException("rate_limit.kind must be one of " + KINDS + ", was '" + kind + "'");
+        if (!KINDS.contains(kind))
+            throw new IllegalArgumentException("rate_limit.kind must be one of " + KINDS + ", was '" + kind + "'");
         per = per == null ? "client" : per;
         if (!per.equals("client") && !per.equals("service")) {
             throw new IllegalArgumentException("rate_limit.per must be 'client' or 'service', was '" + per + "'");
         }
         if (kind.equals("bucket")) {
             if (limit != null || windowS != null) {
-                throw new IllegalArgumentException("rate_limit.limit and rate_limit.window_s belong to kind fixed_window or rolling_window; "
-                        + "a bucket takes max_rps and burst");
+                throw new IllegalArgumentException(
+                        "rate_limit.limit and rate_limit.window_s belong to kind fixed_window or rolling_window; "
+                                + "a bucket takes max_rps and burst");
             }
             maxRps = Check.positive("rate_limit.max_rps", maxRps == null ? 100.0 : maxRps);
-            burst = (int) Check.atLeast("rate_limit.burst", 1, burst == null ? Math.max(1, (int) Math.ceil(maxRps)) : burst);
+            burst = (int)
+                    Check.atLeast("rate_limit.burst", 1, burst == null ? Math.max(1, (int) Math.ceil(maxRps)) : burst);
         } else {
             if (maxRps != null || burst != null) {
-                throw new IllegalArgumentException("rate_limit.max_rps and rate_limit.burst belong to kind bucket; a " + kind
-                        + " takes limit and window_s");
+                throw new IllegalArgumentException("rate_limit.max_rps and rate_limit.burst belong to kind bucket; a "
+                        + kind + " takes limit and window_s");
             }
             if (limit == null) throw new IllegalArgumentException("rate_limit.limit is required for kind " + kind);
             if (windowS == null) throw new IllegalArgumentException("rate_limit.window_s is required for kind " + kind);

@@ -1,5 +1,7 @@
 package dev.gauntlet.farm.spec;
 
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +32,13 @@ public record ResourceSpec(
         List<String> unique) {
 
     /** The operations a resource can offer. */
-    public enum Operation { list, get, create, update, delete }
+    public enum Operation {
+        list,
+        get,
+        create,
+        update,
+        delete
+    }
 
     public ResourceSpec {
         Check.text("resources[].name", name);
@@ -39,11 +47,11 @@ public record ResourceSpec(
         fields = fields == null ? new LinkedHashMap<>() : new LinkedHashMap<>(fields);
         for (var e : fields.entrySet()) {
             if (!FieldKind.isKnown(e.getValue())) {
-                throw new IllegalArgumentException("resources[" + name + "].fields." + e.getKey() + " has unknown generator '"
-                        + e.getValue() + "'; expected one of " + FieldKind.NAMES);
+                throw new IllegalArgumentException("resources[" + name + "].fields." + e.getKey()
+                        + " has unknown generator '" + e.getValue() + "'; expected one of " + FieldKind.NAMES);
             }
         }
-        fields = java.util.Collections.unmodifiableMap(fields);
+        fields = Collections.unmodifiableMap(fields);
         count = (int) Check.atLeast("resources[" + name + "].count", 0, count == null ? 100 : count);
         idField = idField == null ? "id" : idField;
         pagination = pagination == null ? PaginationSpec.DEFAULT : pagination;
@@ -51,15 +59,16 @@ public record ResourceSpec(
         for (String u : unique) {
             Check.text("resources[" + name + "].unique[]", u);
             if (u.equals(idField)) {
-                throw new IllegalArgumentException("resources[" + name + "].unique names the id field '" + u + "', which is unique already");
+                throw new IllegalArgumentException(
+                        "resources[" + name + "].unique names the id field '" + u + "', which is unique already");
             }
             String generator = fields.get(u);
             if (generator != null && !generator.equals("uuid") && !generator.equals("id")) {
-                throw new IllegalArgumentException("resources[" + name + "].unique field '" + u + "' is generated as '" + generator
-                        + "', which repeats values; generate it as uuid or id (or leave it out of fields)");
+                throw new IllegalArgumentException("resources[" + name + "].unique field '" + u + "' is generated as '"
+                        + generator + "', which repeats values; generate it as uuid or id (or leave it out of fields)");
             }
         }
-        if (unique.size() != new java.util.HashSet<>(unique).size()) {
+        if (unique.size() != new HashSet<>(unique).size()) {
             throw new IllegalArgumentException("resources[" + name + "].unique lists a field twice: " + unique);
         }
     }
@@ -74,7 +83,8 @@ public record ResourceSpec(
 
         public PaginationSpec {
             pageSize = (int) Check.atLeast("pagination.page_size", 1, pageSize == null ? 30 : pageSize);
-            maxPageSize = (int) Check.atLeast("pagination.max_page_size", pageSize, maxPageSize == null ? Math.max(100, pageSize) : maxPageSize);
+            maxPageSize = (int) Check.atLeast(
+                    "pagination.max_page_size", pageSize, maxPageSize == null ? Math.max(100, pageSize) : maxPageSize);
         }
     }
 }

@@ -26,30 +26,41 @@ import java.util.TreeSet;
  * @param per     {@code client} (one count per API key or OAuth client, the default) or {@code endpoint} (one per client
  *                and route, as GitHub counts points "to a single endpoint")
  */
-public record SecondaryLimitSpec(String name, String kind, Long limit, Long windowS, List<String> methods,
-                                 Map<String, Integer> points, String per) {
+public record SecondaryLimitSpec(
+        String name,
+        String kind,
+        Long limit,
+        Long windowS,
+        List<String> methods,
+        Map<String, Integer> points,
+        String per) {
 
     /** The kinds a secondary limit can have. */
     public static final List<String> KINDS = List.of("window", "concurrent");
+
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE");
 
     public SecondaryLimitSpec {
         Check.text("secondary_limits[].name", name);
         String at = "secondary_limits[" + name + "]";
         kind = kind == null ? "window" : kind;
-        if (!KINDS.contains(kind)) throw new IllegalArgumentException(at + ".kind must be one of " + KINDS + ", was '" + kind + "'");
+        if (!KINDS.contains(kind))
+            throw new IllegalArgumentException(at + ".kind must be one of " + KINDS + ", was '" + kind + "'");
         if (limit == null) throw new IllegalArgumentException(at + ".limit is required");
         limit = Check.atLeast(at + ".limit", 1, limit);
         per = per == null ? "client" : per;
         if (!per.equals("client") && !per.equals("endpoint")) {
             throw new IllegalArgumentException(at + ".per must be 'client' or 'endpoint', was '" + per + "'");
         }
-        methods = methods == null ? List.of() : methods.stream().map(m -> method(at + ".methods", m)).toList();
+        methods = methods == null
+                ? List.of()
+                : methods.stream().map(m -> method(at + ".methods", m)).toList();
         TreeMap<String, Integer> costs = new TreeMap<>();
         if (points != null) {
             for (var e : points.entrySet()) {
                 String key = e.getKey().equals("default") ? "default" : method(at + ".points", e.getKey());
-                if (e.getValue() == null) throw new IllegalArgumentException(at + ".points." + e.getKey() + " is required, was missing");
+                if (e.getValue() == null)
+                    throw new IllegalArgumentException(at + ".points." + e.getKey() + " is required, was missing");
                 costs.put(key, (int) Check.atLeast(at + ".points." + e.getKey(), 1, e.getValue()));
             }
         }
@@ -58,15 +69,20 @@ public record SecondaryLimitSpec(String name, String kind, Long limit, Long wind
             if (windowS == null) throw new IllegalArgumentException(at + ".window_s is required for kind window");
             windowS = Check.atLeast(at + ".window_s", 1, windowS);
         } else {
-            if (windowS != null) throw new IllegalArgumentException(at + ".window_s belongs to kind window; a concurrent limit has none");
-            if (!points.isEmpty()) throw new IllegalArgumentException(at + ".points belong to kind window; a concurrent limit counts requests");
+            if (windowS != null)
+                throw new IllegalArgumentException(
+                        at + ".window_s belongs to kind window; a concurrent limit has none");
+            if (!points.isEmpty())
+                throw new IllegalArgumentException(
+                        at + ".points belong to kind window; a concurrent limit counts requests");
         }
     }
 
     private static String method(String field, String value) {
         String m = value == null ? "" : value.toUpperCase(Locale.ROOT);
         if (!METHODS.contains(m)) {
-            throw new IllegalArgumentException(field + " must name HTTP methods " + new TreeSet<>(METHODS) + ", was '" + value + "'");
+            throw new IllegalArgumentException(
+                    field + " must name HTTP methods " + new TreeSet<>(METHODS) + ", was '" + value + "'");
         }
         return m;
     }

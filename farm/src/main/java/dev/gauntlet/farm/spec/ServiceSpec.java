@@ -40,7 +40,8 @@ public record ServiceSpec(
     public ServiceSpec {
         Check.text("id", id);
         if (!ID.matcher(id).matches()) {
-            throw new IllegalArgumentException("id must be lower-case letters, digits and '_' starting with a letter, was '" + id + "'");
+            throw new IllegalArgumentException(
+                    "id must be lower-case letters, digits and '_' starting with a letter, was '" + id + "'");
         }
         flavor = flavor == null ? "rest" : flavor;
         basePath = Check.path("base_path", basePath == null ? "/api/" + id : basePath);
@@ -64,15 +65,18 @@ public record ServiceSpec(
         for (int i = 0; i < drift.size(); i++) {
             String target = drift.get(i).resource();
             if (target != null && resources.stream().noneMatch(r -> r.name().equals(target))) {
-                throw new IllegalArgumentException("drift[" + i + "].resource names '" + target
-                        + "', which is not one of the resources " + resources.stream().map(ResourceSpec::name).toList());
+                throw new IllegalArgumentException(
+                        "drift[" + i + "].resource names '" + target + "', which is not one of the resources "
+                                + resources.stream().map(ResourceSpec::name).toList());
             }
         }
     }
 
     /** The resource of that name, or an exception naming the known ones. */
     public ResourceSpec resource(String name) {
-        return resources.stream().filter(r -> r.name().equals(name)).findFirst()
+        return resources.stream()
+                .filter(r -> r.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("service " + id + " has no resource '" + name + "'"));
     }
 

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /** Reads YAML into spec records and turns every mistake into a {@link SpecError} with file, line and field. */
 public final class SpecLoader {
@@ -74,7 +76,9 @@ public final class SpecLoader {
             var out = new HashMap<String, Integer>();
             try (JsonParser p = YAML.getFactory().createParser(yaml)) {
                 for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
-                    out.putIfAbsent(p.getParsingContext().pathAsPointer().toString(), p.currentTokenLocation().getLineNr());
+                    out.putIfAbsent(
+                            p.getParsingContext().pathAsPointer().toString(),
+                            p.currentTokenLocation().getLineNr());
                 }
             } catch (IOException e) {
                 // Only called on a file that was just parsed; lines are a nicety for messages, never a reason to fail.
@@ -108,25 +112,39 @@ public final class SpecLoader {
         try {
             ServiceSpec spec = YAML.readValue(bytes, ServiceSpec.class);
             if (spec == null) {
-                return new Failed(new SpecError(name, 1, "", "file is empty; expected a service with id, flavor and resources"));
+                return new Failed(
+                        new SpecError(name, 1, "", "file is empty; expected a service with id, flavor and resources"));
             }
             Lines lines = Lines.of(bytes);
             if (!knownFlavor.test(spec.flavor())) {
-                return new Failed(new SpecError(name, lines.of("/flavor"), "flavor", "unknown flavor '" + spec.flavor() + "'"));
+                return new Failed(
+                        new SpecError(name, lines.of("/flavor"), "flavor", "unknown flavor '" + spec.flavor() + "'"));
             }
             if (!knownProfiles.contains(spec.errorProfile())) {
-                return new Failed(new SpecError(name, lines.of("/error_profile"), "error_profile",
+                return new Failed(new SpecError(
+                        name,
+                        lines.of("/error_profile"),
+                        "error_profile",
                         "unknown error profile '" + spec.errorProfile() + "'; expected one of " + knownProfiles));
             }
             SpecError drift = unknownDriftField(name, spec, lines);
             return drift != null ? new Failed(drift) : new Ok(spec, lines);
         } catch (JsonMappingException e) {
             SpecError error = describe(name, e);
-            return new Failed(error.line() > 0 ? refineLine(error, new String(bytes, java.nio.charset.StandardCharsets.UTF_8)) : error);
+            return new Failed(error.line() > 0 ? refineLine(error, new String(bytes, StandardCharsets.UTF_8)) : error);
         } catch (JsonProcessingException e) {
             int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
             if (e instanceof JsonParseException p && isDuplicateKey(p)) return new Failed(duplicateKey(name, p));
-            return new Failed(new SpecError(name, line, "", "not valid YAML: " + e.getOriginalMessage().lines().findFirst().orElse("").trim()));
+            return new Failed(new SpecError(
+                    name,
+                    line,
+                    "",
+                    "not valid YAML: "
+                            + e.getOriginalMessage()
+                                    .lines()
+                                    .findFirst()
+                                    .orElse("")
+                                    .trim()));
         } catch (IOException e) {
             return new Failed(new SpecError(name, 0, "", "cannot read: " + e.getMessage()));
         }
@@ -145,7 +163,8 @@ public final class SpecLoader {
         });
         for (int i = 0; i < spec.drift().size(); i++) {
             DriftRule rule = spec.drift().get(i);
-            List<ResourceSpec> targets = rule.resource() == null ? spec.resources() : List.of(spec.resource(rule.resource()));
+            List<ResourceSpec> targets =
+                    rule.resource() == null ? spec.resources() : List.of(spec.resource(rule.resource()));
             var known = new LinkedHashSet<String>();
             for (ResourceSpec r : targets) {
                 known.add(r.idField());
@@ -162,7 +181,10 @@ public final class SpecLoader {
                     if (known.contains(field)) continue;
                     boolean list = change.getKey().equals("remove");
                     String pointer = "/drift/" + i + "/" + change.getKey() + "/" + (list ? j : escape(field));
-                    return new SpecError(file, lines.of(pointer), "drift[" + i + "]." + change.getKey() + (list ? "[" + j + "]" : "." + field),
+                    return new SpecError(
+                            file,
+                            lines.of(pointer),
+                            "drift[" + i + "]." + change.getKey() + (list ? "[" + j + "]" : "." + field),
                             "drift[" + i + "] " + verb(change.getKey()) + " field '" + field + "', which " + where
                                     + " does not declare; its fields: " + known);
                 }
@@ -193,8 +215,13 @@ public final class SpecLoader {
         int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
         String key = e.getOriginalMessage().substring(17, e.getOriginalMessage().lastIndexOf('\''));
         String field = key;
-        if (e.getProcessor() instanceof JsonParser p) field = dotted(p.getParsingContext().pathAsPointer().toString());
-        return new SpecError(file, line, field, "duplicate key '" + key + "': YAML would keep only the last of the two, so give it once");
+        if (e.getProcessor() instanceof JsonParser p)
+            field = dotted(p.getParsingContext().pathAsPointer().toString());
+        return new SpecError(
+                file,
+                line,
+                field,
+                "duplicate key '" + key + "': YAML would keep only the last of the two, so give it once");
     }
 
     /** {@code /resources/0/fields/t} → {@code resources[0].fields.t}. */
@@ -202,8 +229,11 @@ public final class SpecLoader {
         var sb = new StringBuilder();
         for (String part : pointer.split("/")) {
             if (part.isEmpty()) continue;
-            if (part.chars().allMatch(Character::isDigit)) sb.append('[').append(part).append(']');
-            else sb.append(sb.isEmpty() ? "" : ".").append(part.replace("~1", "/").replace("~0", "~"));
+            if (part.chars().allMatch(Character::isDigit))
+                sb.append('[').append(part).append(']');
+            else
+                sb.append(sb.isEmpty() ? "" : ".")
+                        .append(part.replace("~1", "/").replace("~0", "~"));
         }
         return sb.toString();
     }
@@ -215,7 +245,8 @@ public final class SpecLoader {
         } catch (JsonMappingException e) {
             throw new IllegalArgumentException(describe(name, e).toString(), e);
         } catch (JsonParseException e) {
-            throw new IllegalArgumentException(isDuplicateKey(e) ? duplicateKey(name, e).toString() : name + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    isDuplicateKey(e) ? duplicateKey(name, e).toString() : name + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
         }
@@ -229,7 +260,16 @@ public final class SpecLoader {
         if (syntax != null && isDuplicateKey(syntax)) return duplicateKey(file, syntax);
         if (syntax != null) {
             int at = syntax.getLocation() == null ? line : syntax.getLocation().getLineNr();
-            return new SpecError(file, at, field, "not valid YAML: " + syntax.getOriginalMessage().lines().findFirst().orElse("").trim());
+            return new SpecError(
+                    file,
+                    at,
+                    field,
+                    "not valid YAML: "
+                            + syntax.getOriginalMessage()
+                                    .lines()
+                                    .findFirst()
+                                    .orElse("")
+                                    .trim());
         }
         if (e instanceof UnrecognizedPropertyException u) {
             message = "unknown field '" + u.getPropertyName() + "'; expected one of " + u.getKnownPropertyIds();
@@ -261,10 +301,11 @@ public final class SpecLoader {
                 : error.message().split("[ ]", 2)[0].replaceAll("\\[[^]]*]", "");
         key = key.substring(key.lastIndexOf('.') + 1);
         if (key.isEmpty() || !key.matches("[A-Za-z0-9_$]+")) return error;
-        java.util.regex.Pattern named = java.util.regex.Pattern.compile("(^|[\\s{,-])" + java.util.regex.Pattern.quote(key) + "\\s*:");
+        Pattern named = Pattern.compile("(^|[\\s{,-])" + Pattern.quote(key) + "\\s*:");
         String[] lines = text.split("\n", -1);
         for (int i = Math.min(error.line(), lines.length) - 1; i >= 0; i--) {
-            if (named.matcher(lines[i]).find()) return new SpecError(error.file(), i + 1, error.field(), error.message());
+            if (named.matcher(lines[i]).find())
+                return new SpecError(error.file(), i + 1, error.field(), error.message());
         }
         return error;
     }

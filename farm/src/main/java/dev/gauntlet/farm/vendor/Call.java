@@ -25,11 +25,21 @@ public final class Call {
         this.idempotencyKey = idempotencyKey;
     }
 
-    public FarmRequest request() { return request; }
-    public Service service() { return service; }
-    public FarmParts farm() { return farm; }
+    public FarmRequest request() {
+        return request;
+    }
+
+    public Service service() {
+        return service;
+    }
+
+    public FarmParts farm() {
+        return farm;
+    }
     /** The authenticated client (OAuth client id or masked API key), or "anonymous". */
-    public String client() { return client; }
+    public String client() {
+        return client;
+    }
 
     public ResourceStore store(String resource) {
         return service.store(resource);
@@ -49,7 +59,15 @@ public final class Call {
 
     /** As {@link #commit} with an operation id the vendor found itself (e.g. in Datadog tags). */
     public Ledger.Entry commitWithOpId(String resource, String operation, String opId, String recordId) {
-        return farm.ledger().commit(service.id(), resource, operation, opId, idempotencyKey, recordId, farm.clock().instant());
+        return farm.ledger()
+                .commit(
+                        service.id(),
+                        resource,
+                        operation,
+                        opId,
+                        idempotencyKey,
+                        recordId,
+                        farm.clock().instant());
     }
 
     /**
@@ -58,9 +76,18 @@ public final class Call {
      * as a duplicate.
      */
     public Ledger.Entry upserted(String resource, String opId, ResourceStore.Upserted result) {
-        String recordId = result.record().path(service.store(resource).idField()).asText();
+        String recordId =
+                result.record().path(service.store(resource).idField()).asText();
         if (result.created()) return commitWithOpId(resource, "create", opId, recordId);
-        return farm.ledger().reapply(service.id(), resource, "upsert", opId, idempotencyKey, recordId, farm.clock().instant());
+        return farm.ledger()
+                .reapply(
+                        service.id(),
+                        resource,
+                        "upsert",
+                        opId,
+                        idempotencyKey,
+                        recordId,
+                        farm.clock().instant());
     }
 
     /**
@@ -72,7 +99,10 @@ public final class Call {
         LedgerSpec ledger = service.spec().ledger();
         for (String path : ledger.opIdFields()) {
             JsonNode node = at(body, path);
-            if (node != null && !node.isNull() && !node.isContainerNode() && !node.asText().isEmpty()) return node.asText();
+            if (node != null
+                    && !node.isNull()
+                    && !node.isContainerNode()
+                    && !node.asText().isEmpty()) return node.asText();
         }
         for (LedgerSpec.OpIdPattern p : ledger.opIdPatterns()) {
             JsonNode text = at(body, p.field());

@@ -1,5 +1,8 @@
 package dev.gauntlet.farm.vendor;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
 /**
  * What a request presents, as the vendor's clients send it.
  *
@@ -31,7 +34,8 @@ public record Credential(String bearer, String apiKey) {
     public static String basicUserOf(String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) return null;
         try {
-            String decoded = new String(java.util.Base64.getDecoder().decode(authorization.substring(6).trim()), java.nio.charset.StandardCharsets.UTF_8);
+            String decoded = new String(
+                    Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
             int colon = decoded.indexOf(':');
             return colon < 0 ? decoded : decoded.substring(0, colon);
         } catch (IllegalArgumentException e) {

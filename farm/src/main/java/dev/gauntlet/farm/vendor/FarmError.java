@@ -12,7 +12,14 @@ import dev.gauntlet.farm.limit.LimitDecision;
  * @param code    a vendor error code chosen by the caller (e.g. refresh_token_already_used), or null
  * @param duplicate for CONFLICT: the unique value that is taken and the record that holds it, else null
  */
-public record FarmError(ErrorKind kind, String message, int status, String field, LimitDecision limit, String code, Duplicate duplicate) {
+public record FarmError(
+        ErrorKind kind,
+        String message,
+        int status,
+        String field,
+        LimitDecision limit,
+        String code,
+        Duplicate duplicate) {
 
     /** A unique value a write tried to use twice: vendors name the field, the value and the record holding it. */
     public record Duplicate(String resource, String field, String value, String existingId) {}
@@ -23,7 +30,13 @@ public record FarmError(ErrorKind kind, String message, int status, String field
 
     /** A write refused by a unique index. */
     public static FarmError conflict(ResourceStore.UniqueViolation v) {
-        return new FarmError(ErrorKind.CONFLICT, v.getMessage(), 409, v.field(), null, null,
+        return new FarmError(
+                ErrorKind.CONFLICT,
+                v.getMessage(),
+                409,
+                v.field(),
+                null,
+                null,
                 new Duplicate(v.resource(), v.field(), v.value(), v.existingId()));
     }
 
@@ -32,11 +45,23 @@ public record FarmError(ErrorKind kind, String message, int status, String field
     }
 
     public static FarmError server(int status) {
-        return new FarmError(ErrorKind.SERVER_ERROR, "An unexpected error occurred (injected by the farm).", status, null, null, null);
+        return new FarmError(
+                ErrorKind.SERVER_ERROR,
+                "An unexpected error occurred (injected by the farm).",
+                status,
+                null,
+                null,
+                null);
     }
 
     public static FarmError limited(LimitDecision limit) {
-        return new FarmError(ErrorKind.RATE_LIMITED, "Rate limit exceeded; retry after " + limit.retryAfterSeconds() + " s.", 429, null, limit, null);
+        return new FarmError(
+                ErrorKind.RATE_LIMITED,
+                "Rate limit exceeded; retry after " + limit.retryAfterSeconds() + " s.",
+                429,
+                null,
+                limit,
+                null);
     }
 
     public static FarmError badInput(String field, String message) {

@@ -13,8 +13,14 @@ import dev.gauntlet.farm.http.Reply;
  * @param authenticated whether the service's credential check applies
  * @param write         whether it changes state (idempotency keys and the ledger apply)
  */
-public record Route(String method, PathTemplate template, String operation, String resource, boolean authenticated,
-                    boolean write, RouteHandler handler) {
+public record Route(
+        String method,
+        PathTemplate template,
+        String operation,
+        String resource,
+        boolean authenticated,
+        boolean write,
+        RouteHandler handler) {
 
     /** The operation of a token endpoint (OAuth, GoTrue): chaos spares it the HTTP-level faults of the API it guards. */
     public static final String TOKEN = "token";

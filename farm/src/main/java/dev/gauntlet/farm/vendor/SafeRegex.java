@@ -29,6 +29,7 @@ public final class SafeRegex {
 
     /** Patterns compiled lately (a list filter meets every row with the same pattern); cleared when it fills. */
     private static final Map<String, Pattern> CACHE = new ConcurrentHashMap<>();
+
     private static final int CACHE_SIZE = 512;
 
     private SafeRegex() {}
@@ -50,10 +51,13 @@ public final class SafeRegex {
         String key = flags + ":" + regex;
         Pattern cached = CACHE.get(key);
         if (cached != null) return cached;
-        if (regex.length() > MAX_LENGTH) throw new Invalid("Regular expression is too long (" + regex.length() + " characters, over " + MAX_LENGTH + ")");
+        if (regex.length() > MAX_LENGTH)
+            throw new Invalid(
+                    "Regular expression is too long (" + regex.length() + " characters, over " + MAX_LENGTH + ")");
         long estimate = estimatedSize(regex);
         if (estimate > MAX_PROGRAM) {
-            throw new Invalid("pattern too large: its repetitions expand to about " + estimate + " instructions, over " + MAX_PROGRAM);
+            throw new Invalid("pattern too large: its repetitions expand to about " + estimate + " instructions, over "
+                    + MAX_PROGRAM);
         }
         Pattern p;
         try {
@@ -62,7 +66,8 @@ public final class SafeRegex {
             throw new Invalid(e.getDescription() + (e.getPattern() == null ? "" : " in '" + e.getPattern() + "'"));
         }
         if (p.programSize() > MAX_PROGRAM) {
-            throw new Invalid("pattern too large: it compiles to " + p.programSize() + " instructions, over " + MAX_PROGRAM);
+            throw new Invalid(
+                    "pattern too large: it compiles to " + p.programSize() + " instructions, over " + MAX_PROGRAM);
         }
         if (CACHE.size() >= CACHE_SIZE) CACHE.clear();
         CACHE.put(key, p);
@@ -103,7 +108,9 @@ public final class SafeRegex {
                         int stop = end < 0 ? n : end;
                         atom = Math.max(1, stop - (i + 2));
                         i = end < 0 ? n : end + 1;
-                    } else if (i + 2 < n && (regex.charAt(i + 1) == 'p' || regex.charAt(i + 1) == 'P') && regex.charAt(i + 2) == '{') {
+                    } else if (i + 2 < n
+                            && (regex.charAt(i + 1) == 'p' || regex.charAt(i + 1) == 'P')
+                            && regex.charAt(i + 2) == '{') {
                         int close = regex.indexOf('}', i + 3);
                         i = close < 0 ? n : close;
                     } else {
@@ -153,7 +160,11 @@ public final class SafeRegex {
         int comma = inside.indexOf(',');
         String lo = comma < 0 ? inside : inside.substring(0, comma);
         String hi = comma < 0 ? lo : inside.substring(comma + 1);
-        if (lo.isEmpty() || lo.length() > 9 || hi.length() > 9 || !lo.chars().allMatch(Character::isDigit) || !hi.chars().allMatch(Character::isDigit)) return -1;
+        if (lo.isEmpty()
+                || lo.length() > 9
+                || hi.length() > 9
+                || !lo.chars().allMatch(Character::isDigit)
+                || !hi.chars().allMatch(Character::isDigit)) return -1;
         long bound = hi.isEmpty() ? Long.parseLong(lo) + 1 : Math.max(Long.parseLong(lo), Long.parseLong(hi));
         return Math.max(1, bound);
     }

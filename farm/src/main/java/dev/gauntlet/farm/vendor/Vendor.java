@@ -5,6 +5,7 @@ import dev.gauntlet.farm.data.ResourceStore;
 import dev.gauntlet.farm.http.FarmRequest;
 import dev.gauntlet.farm.http.Reply;
 import dev.gauntlet.farm.limit.LimitDecision;
+import java.util.LinkedHashMap;
 
 /**
  * A vendor's behaviour: where its clients put credentials, its routes and body encodings, its success shapes, error
@@ -65,7 +66,7 @@ public interface Vendor {
 
     /** The token endpoint's success body (RFC 6749 by default); the request gives the host for vendor fields like instance_url. */
     default Reply tokenReply(Service service, TokenStore.Issued issued, FarmRequest request) {
-        var body = new java.util.LinkedHashMap<String, Object>();
+        var body = new LinkedHashMap<String, Object>();
         body.put("access_token", issued.access().value());
         body.put("token_type", "Bearer");
         body.put("expires_in", issued.ttlSeconds());
@@ -75,12 +76,14 @@ public interface Vendor {
 
     /** The token endpoint's error body (RFC 6749 section 5.2 by default). */
     default Reply tokenError(FarmError error) {
-        var body = new java.util.LinkedHashMap<String, Object>();
-        String code = error.code() != null ? error.code() : switch (error.kind()) {
-            case AUTH_INVALID, AUTH_MISSING -> "invalid_client";
-            case INVALID_GRANT -> "invalid_grant";
-            default -> "invalid_request";
-        };
+        var body = new LinkedHashMap<String, Object>();
+        String code = error.code() != null
+                ? error.code()
+                : switch (error.kind()) {
+                    case AUTH_INVALID, AUTH_MISSING -> "invalid_client";
+                    case INVALID_GRANT -> "invalid_grant";
+                    default -> "invalid_request";
+                };
         body.put("error", code);
         body.put("error_description", error.message());
         int status = error.kind() == ErrorKind.AUTH_INVALID || error.kind() == ErrorKind.AUTH_MISSING ? 401 : 400;

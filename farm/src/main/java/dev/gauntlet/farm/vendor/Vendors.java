@@ -23,7 +23,8 @@ public final class Vendors {
             Vendor before = all.putIfAbsent(vendor.name(), vendor);
             if (before != null) {
                 throw new IllegalStateException("two vendors are named '" + vendor.name() + "': "
-                        + before.getClass().getName() + " and " + vendor.getClass().getName());
+                        + before.getClass().getName() + " and "
+                        + vendor.getClass().getName());
             }
         }
         return Collections.unmodifiableMap(all);
@@ -39,7 +40,8 @@ public final class Vendors {
 
     public static Vendor get(String name) {
         Vendor v = ALL.get(name);
-        if (v == null) throw new IllegalArgumentException("flavor must be one of " + ALL.keySet() + ", was '" + name + "'");
+        if (v == null)
+            throw new IllegalArgumentException("flavor must be one of " + ALL.keySet() + ", was '" + name + "'");
         return v;
     }
 }

@@ -45,7 +45,8 @@ class TokenStoreTest {
         TokenStore.Issued first = tokens.issue("client", true);
         TokenStore.Refreshed second = tokens.refresh(first.refresh().value());
         assertThat(second.failure()).isNull();
-        assertThat(second.issued().refresh().value()).isNotEqualTo(first.refresh().value());
+        assertThat(second.issued().refresh().value())
+                .isNotEqualTo(first.refresh().value());
         assertThat(tokens.refresh(first.refresh().value()).failure()).isEqualTo(TokenStore.RefreshFailure.ALREADY_USED);
         assertThat(tokens.refresh(second.issued().refresh().value()).failure()).isNull();
         assertThat(tokens.refreshedCount()).isEqualTo(2);
@@ -55,7 +56,8 @@ class TokenStoreTest {
     void shouldKeepTheRefreshTokenWhenNotRotating() {
         TokenStore tokens = store(false);
         TokenStore.Issued first = tokens.issue("client", true);
-        assertThat(tokens.refresh(first.refresh().value()).issued().refresh().value()).isEqualTo(first.refresh().value());
+        assertThat(tokens.refresh(first.refresh().value()).issued().refresh().value())
+                .isEqualTo(first.refresh().value());
         assertThat(tokens.refresh(first.refresh().value()).failure()).isNull();
     }
 
@@ -68,7 +70,13 @@ class TokenStoreTest {
     }
 
     private TokenStore gotrue() {
-        return new TokenStore(clock, Duration.ofSeconds(3600), Duration.ofDays(30), true, Duration.ofSeconds(10), hex -> "tok_" + hex);
+        return new TokenStore(
+                clock,
+                Duration.ofSeconds(3600),
+                Duration.ofDays(30),
+                true,
+                Duration.ofSeconds(10),
+                hex -> "tok_" + hex);
     }
 
     @Test
@@ -111,14 +119,20 @@ class TokenStoreTest {
 
         assertThat(tokens.refresh(first).failure()).isEqualTo(TokenStore.RefreshFailure.ALREADY_USED);
         assertThat(tokens.refresh(third.refresh().value()).failure()).isEqualTo(TokenStore.RefreshFailure.ALREADY_USED);
-        assertThat(tokens.refresh(second).failure()).as("the parent rule ends with the session").isEqualTo(TokenStore.RefreshFailure.ALREADY_USED);
-        assertThat(tokens.check(third.access().value()).verdict()).as("access tokens run until they expire").isEqualTo(TokenStore.Verdict.VALID);
+        assertThat(tokens.refresh(second).failure())
+                .as("the parent rule ends with the session")
+                .isEqualTo(TokenStore.RefreshFailure.ALREADY_USED);
+        assertThat(tokens.check(third.access().value()).verdict())
+                .as("access tokens run until they expire")
+                .isEqualTo(TokenStore.Verdict.VALID);
     }
 
     @Test
     void shouldAskTheVendorCheckOnlyAboutCredentialsItDidNotIssue() {
         TokenStore tokens = store(false);
-        tokens.vendorCheck((value, now) -> value.equals("role-key") ? new TokenStore.Check(TokenStore.Verdict.VALID, "anon", null) : TokenStore.Check.UNKNOWN);
+        tokens.vendorCheck((value, now) -> value.equals("role-key")
+                ? new TokenStore.Check(TokenStore.Verdict.VALID, "anon", null)
+                : TokenStore.Check.UNKNOWN);
         String issued = tokens.issue("client", false).access().value();
 
         assertThat(tokens.check("role-key")).isEqualTo(new TokenStore.Check(TokenStore.Verdict.VALID, "anon", null));

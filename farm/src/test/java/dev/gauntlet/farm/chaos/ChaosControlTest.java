@@ -57,7 +57,8 @@ class ChaosControlTest {
     @Test
     void shouldRefuseAnUnknownLevelNamingTheKnownOnes() {
         assertThatThrownBy(() -> chaos.set("apocalypse", List.of(), null))
-                .hasMessageContaining("apocalypse").hasMessageContaining("storm");
+                .hasMessageContaining("apocalypse")
+                .hasMessageContaining("storm");
     }
 
     @Test

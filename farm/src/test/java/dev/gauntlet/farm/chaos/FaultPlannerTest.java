@@ -65,7 +65,8 @@ class FaultPlannerTest {
             errors++;
         }
         assertWithin(counts.get(FaultType.rate_limit), errors, profile.errors().get(FaultType.rate_limit));
-        assertWithin(counts.get(FaultType.server_error), errors, profile.errors().get(FaultType.server_error));
+        assertWithin(
+                counts.get(FaultType.server_error), errors, profile.errors().get(FaultType.server_error));
     }
 
     @Test
@@ -79,13 +80,15 @@ class FaultPlannerTest {
         }
         delays.sort(Long::compare);
         long median = delays.get(delays.size() / 2);
-        assertThat(median).isBetween((long) (hell.latencyMs().median() * 0.85), (long) (hell.latencyMs().median() * 1.15));
+        assertThat(median).isBetween((long) (hell.latencyMs().median() * 0.85), (long)
+                (hell.latencyMs().median() * 1.15));
     }
 
     private List<Fault> run(FaultPlanner planner, String level) {
         List<Fault> out = new ArrayList<>();
         for (int i = 1; i <= 500; i++) {
-            out.add(planner.decide("stripe_mock", "sk_test…abcd", i, catalog.level(level), catalog.profile("server_errors")));
+            out.add(planner.decide(
+                    "stripe_mock", "sk_test…abcd", i, catalog.level(level), catalog.profile("server_errors")));
         }
         return out;
     }
@@ -94,7 +97,8 @@ class FaultPlannerTest {
     private static void assertWithin(int observed, int n, double p) {
         double mean = n * p;
         double sd = Math.sqrt(n * p * (1 - p));
-        assertThat((double) observed).as("observed %d of %d, expected share %.3f", observed, n, p)
+        assertThat((double) observed)
+                .as("observed %d of %d, expected share %.3f", observed, n, p)
                 .isBetween(mean - 5 * sd - 1, mean + 5 * sd + 1);
     }
 }

@@ -16,7 +16,8 @@ class FieldGeneratorTest {
     private static List<String> generate(String kind, long seed) {
         var r = new SplittableRandom(seed);
         var out = new ArrayList<String>();
-        for (int i = 0; i < 5_000; i++) out.add(FieldGenerator.generate(kind, "created_at", r, i).asText());
+        for (int i = 0; i < 5_000; i++)
+            out.add(FieldGenerator.generate(kind, "created_at", r, i).asText());
         return out;
     }
 
@@ -25,13 +26,20 @@ class FieldGeneratorTest {
         Instant farmStart = new FakeClock().instant();
         Instant earliest = FieldGenerator.TIME_EPOCH.minus(FieldGenerator.TIME_WINDOW);
         assertThat(FieldGenerator.TIME_EPOCH).isEqualTo("2026-01-01T00:00:00Z");
-        assertThat(generate("timestamp", 42)).map(Instant::parse).allSatisfy(t -> assertThat(t)
-                .isBefore(FieldGenerator.TIME_EPOCH).isBeforeOrEqualTo(farmStart).isAfterOrEqualTo(earliest))
+        assertThat(generate("timestamp", 42))
+                .map(Instant::parse)
+                .allSatisfy(t -> assertThat(t)
+                        .isBefore(FieldGenerator.TIME_EPOCH)
+                        .isBeforeOrEqualTo(farmStart)
+                        .isAfterOrEqualTo(earliest))
                 // Spread over the window, not bunched at one end.
                 .anySatisfy(t -> assertThat(t).isBefore(earliest.plus(FieldGenerator.TIME_WINDOW.dividedBy(10))))
-                .anySatisfy(t -> assertThat(t).isAfter(FieldGenerator.TIME_EPOCH.minus(FieldGenerator.TIME_WINDOW.dividedBy(10))));
-        assertThat(generate("date", 42)).map(LocalDate::parse).allSatisfy(d -> assertThat(d)
-                .isBefore(LocalDate.of(2026, 1, 1)).isAfterOrEqualTo(LocalDate.of(2024, 1, 1)));
+                .anySatisfy(t -> assertThat(t)
+                        .isAfter(FieldGenerator.TIME_EPOCH.minus(FieldGenerator.TIME_WINDOW.dividedBy(10))));
+        assertThat(generate("date", 42))
+                .map(LocalDate::parse)
+                .allSatisfy(d ->
+                        assertThat(d).isBefore(LocalDate.of(2026, 1, 1)).isAfterOrEqualTo(LocalDate.of(2024, 1, 1)));
     }
 
     @Test

@@ -15,8 +15,15 @@ import org.junit.jupiter.api.Test;
 
 class ResourceStoreTest {
 
-    private static final ResourceSpec ACCOUNTS = new ResourceSpec("accounts", "/accounts", null,
-            Map.of("name", "company", "external_id", "uuid"), 20, null, null, List.of("external_id"));
+    private static final ResourceSpec ACCOUNTS = new ResourceSpec(
+            "accounts",
+            "/accounts",
+            null,
+            Map.of("name", "company", "external_id", "uuid"),
+            20,
+            null,
+            null,
+            List.of("external_id"));
 
     private static ResourceStore store() {
         return new ResourceStore(ACCOUNTS, 42, (r, seq, random) -> JsonNodeFactory.instance.textNode("acc_" + seq));
@@ -65,12 +72,14 @@ class ResourceStoreTest {
         store.create(fields("Ada", "op-1"));
         ObjectNode other = store.create(fields("Grace", "op-2"));
         String id = other.path("id").asText();
-        assertThatThrownBy(() -> store.update(id, fields("Grace", "op-1"))).isInstanceOf(ResourceStore.UniqueViolation.class);
+        assertThatThrownBy(() -> store.update(id, fields("Grace", "op-1")))
+                .isInstanceOf(ResourceStore.UniqueViolation.class);
         assertThat(store.get(id).path("external_id").asText()).isEqualTo("op-2");
         // Its own value is not a clash, and a changed value frees the old one.
         store.update(id, fields("Grace H.", "op-3"));
         assertThat(store.findUnique("external_id", "op-2")).isNull();
-        assertThat(store.findUnique("external_id", "op-3").path("name").asText()).isEqualTo("Grace H.");
+        assertThat(store.findUnique("external_id", "op-3").path("name").asText())
+                .isEqualTo("Grace H.");
     }
 
     @Test
@@ -106,7 +115,8 @@ class ResourceStoreTest {
                 int n = i;
                 pool.submit(() -> {
                     start.await();
-                    if (store.upsert("external_id", "op-race", fields("T" + n, null)).created()) created.incrementAndGet();
+                    if (store.upsert("external_id", "op-race", fields("T" + n, null))
+                            .created()) created.incrementAndGet();
                     return null;
                 });
             }
@@ -124,7 +134,8 @@ class ResourceStoreTest {
 
     @Test
     void shouldRefuseAUniqueFieldWhoseGeneratorRepeatsValues() {
-        assertThatThrownBy(() -> new ResourceSpec("accounts", null, null, Map.of("industry", "word"), 10, null, null, List.of("industry")))
+        assertThatThrownBy(() -> new ResourceSpec(
+                        "accounts", null, null, Map.of("industry", "word"), 10, null, null, List.of("industry")))
                 .hasMessageContaining("resources[accounts].unique field 'industry' is generated as 'word'");
         assertThatThrownBy(() -> new ResourceSpec("accounts", null, null, Map.of(), 10, "id", null, List.of("id")))
                 .hasMessageContaining("names the id field");

@@ -23,7 +23,10 @@ class DriftEngineTest {
 
     @Test
     void shouldRenameAFieldInPlaceAfterNCalls() throws Exception {
-        DriftEngine drift = new DriftEngine(List.of(new DriftRule(null, "Account", 50L, null, null, Map.of("account_name", "name"), null, null, null)), clock);
+        DriftEngine drift = new DriftEngine(
+                List.of(new DriftRule(
+                        null, "Account", 50L, null, null, Map.of("account_name", "name"), null, null, null)),
+                clock);
         drift.onRequest(50);
         assertThat(drift.apply("Account", record()).has("account_name")).isTrue();
         drift.onRequest(51);
@@ -35,7 +38,10 @@ class DriftEngineTest {
 
     @Test
     void shouldLeaveOtherResourcesAlone() throws Exception {
-        DriftEngine drift = new DriftEngine(List.of(new DriftRule(null, "Account", 0L, null, null, Map.of("account_name", "name"), null, null, null)), clock);
+        DriftEngine drift = new DriftEngine(
+                List.of(new DriftRule(
+                        null, "Account", 0L, null, null, Map.of("account_name", "name"), null, null, null)),
+                clock);
         drift.onRequest(1);
         ObjectNode original = record();
         assertThat(drift.apply("Contact", original)).isSameAs(original);
@@ -43,7 +49,8 @@ class DriftEngineTest {
 
     @Test
     void shouldFireAfterTheConfiguredSeconds() throws Exception {
-        DriftEngine drift = new DriftEngine(List.of(new DriftRule(null, null, null, 120L, null, null, List.of("revenue"), null, null)), clock);
+        DriftEngine drift = new DriftEngine(
+                List.of(new DriftRule(null, null, null, 120L, null, null, List.of("revenue"), null, null)), clock);
         clock.advance(Duration.ofSeconds(119));
         drift.onRequest(1);
         assertThat(drift.activeCount()).isZero();
@@ -54,7 +61,18 @@ class DriftEngineTest {
 
     @Test
     void shouldFireAManualRuleOnlyOnDemand() throws Exception {
-        DriftEngine drift = new DriftEngine(List.of(new DriftRule("typed", null, null, null, true, null, null, Map.of("region", "country"), Map.of("rank", "int", "revenue", "string"))), clock);
+        DriftEngine drift = new DriftEngine(
+                List.of(new DriftRule(
+                        "typed",
+                        null,
+                        null,
+                        null,
+                        true,
+                        null,
+                        null,
+                        Map.of("region", "country"),
+                        Map.of("rank", "int", "revenue", "string"))),
+                clock);
         drift.onRequest(1_000_000);
         assertThat(drift.activeCount()).isZero();
         assertThat(drift.fire(0)).isTrue();
@@ -75,7 +93,9 @@ class DriftEngineTest {
 
     @Test
     void shouldStartOverWhenReset() throws Exception {
-        DriftEngine drift = new DriftEngine(List.of(new DriftRule(null, null, 0L, null, null, Map.of("account_name", "name"), null, null, null)), clock);
+        DriftEngine drift = new DriftEngine(
+                List.of(new DriftRule(null, null, 0L, null, null, Map.of("account_name", "name"), null, null, null)),
+                clock);
         drift.onRequest(1);
         drift.reset();
         assertThat(drift.apply("Account", record()).has("account_name")).isTrue();

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 class IdempotencyFingerprintTest {
 
     private static String of(String method, String path, String contentType, String body) {
-        return IdempotencyFingerprint.of(new FarmRequest(method, path, Map.of(), h -> null, body.getBytes(StandardCharsets.UTF_8), contentType));
+        return IdempotencyFingerprint.of(
+                new FarmRequest(method, path, Map.of(), h -> null, body.getBytes(StandardCharsets.UTF_8), contentType));
     }
 
     private static String form(String body) {
@@ -26,14 +27,16 @@ class IdempotencyFingerprintTest {
     @Test
     void shouldDifferWhenAValueTheEndpointOrTheOrderOfAnArrayDiffers() {
         assertThat(form("a=1")).isNotEqualTo(form("a=2"));
-        assertThat(form("a=1")).isNotEqualTo(of("POST", "/v1/payment_intents", "application/x-www-form-urlencoded", "a=1"));
+        assertThat(form("a=1"))
+                .isNotEqualTo(of("POST", "/v1/payment_intents", "application/x-www-form-urlencoded", "a=1"));
         assertThat(form("expand[]=a&expand[]=b")).isNotEqualTo(form("expand[]=b&expand[]=a"));
         assertThat(form("a=1&b=")).isNotEqualTo(form("a=1"));
     }
 
     @Test
     void shouldCompareOtherBodiesByteForByte() {
-        assertThat(of("POST", "/x", "application/json", "{\"a\":1,\"b\":2}")).isNotEqualTo(of("POST", "/x", "application/json", "{\"b\":2,\"a\":1}"));
+        assertThat(of("POST", "/x", "application/json", "{\"a\":1,\"b\":2}"))
+                .isNotEqualTo(of("POST", "/x", "application/json", "{\"b\":2,\"a\":1}"));
         assertThat(form("a=%zz")).isNotEqualTo(form("a=%zy"));
     }
 }

@@ -36,7 +36,9 @@ class JournalTest {
         fromCompaction.attach(Journal.open(dir.resolve("l.jsonl")));
         assertThat(describe(fromCompaction)).isEqualTo(describe(ledger));
         fromCompaction.reapply("s", "r", "upsert", "op-1", null, "rec-1", at.plusSeconds(5));
-        assertThat(fromCompaction.entries("s", true).getFirst().reapplied()).as("op-1's first commit is still found").isEqualTo(2);
+        assertThat(fromCompaction.entries("s", true).getFirst().reapplied())
+                .as("op-1's first commit is still found")
+                .isEqualTo(2);
     }
 
     @Test
@@ -52,7 +54,9 @@ class JournalTest {
         }
         double inMemory = time(memory, n, at, "m");
         double onDisk = time(disk, n, at, "d");
-        System.out.printf("ledger commit: %.2f µs in memory, %.2f µs with the journal (+%.2f µs)%n", inMemory, onDisk, onDisk - inMemory);
+        System.out.printf(
+                "ledger commit: %.2f µs in memory, %.2f µs with the journal (+%.2f µs)%n",
+                inMemory, onDisk, onDisk - inMemory);
         assertThat(Files.size(dir.resolve("cost.jsonl"))).isPositive();
         // Loose: the machine is shared; the figure itself is printed (docs/farm.md quotes it).
         assertThat(onDisk).isLessThan(500);
@@ -60,16 +64,34 @@ class JournalTest {
 
     private static double time(Ledger ledger, int n, Instant at, String prefix) {
         long t0 = System.nanoTime();
-        for (int i = 0; i < n; i++) ledger.commit("stripe_mock", "customer", "create", prefix + "-op-" + i, "key-" + i, "cus_" + i, at);
+        for (int i = 0; i < n; i++)
+            ledger.commit("stripe_mock", "customer", "create", prefix + "-op-" + i, "key-" + i, "cus_" + i, at);
         return (System.nanoTime() - t0) / 1000.0 / n;
     }
 
     private static String describe(Ledger ledger) {
         StringBuilder sb = new StringBuilder();
         for (Ledger.Entry e : ledger.entries(null, false)) {
-            sb.append(e.service).append('/').append(e.resource).append('/').append(e.operation).append('/').append(e.opId).append(' ')
-                    .append(e.commits()).append('+').append(e.reapplied()).append(' ').append(e.idempotencyKey()).append(' ')
-                    .append(e.recordId()).append(' ').append(e.firstAt).append(' ').append(e.lastAt()).append('\n');
+            sb.append(e.service)
+                    .append('/')
+                    .append(e.resource)
+                    .append('/')
+                    .append(e.operation)
+                    .append('/')
+                    .append(e.opId)
+                    .append(' ')
+                    .append(e.commits())
+                    .append('+')
+                    .append(e.reapplied())
+                    .append(' ')
+                    .append(e.idempotencyKey())
+                    .append(' ')
+                    .append(e.recordId())
+                    .append(' ')
+                    .append(e.firstAt)
+                    .append(' ')
+                    .append(e.lastAt())
+                    .append('\n');
         }
         return sb.toString();
     }

@@ -14,7 +14,9 @@ class LedgerTest {
         Ledger ledger = new Ledger();
         ledger.commit("svc", "accounts", "create", "op-1", null, "a1", T);
         ledger.commit("svc", "accounts", "create", "op-1", null, "a2", T);
-        assertThat(ledger.entries("svc", true)).singleElement().satisfies(e -> assertThat(e.commits()).isEqualTo(2));
+        assertThat(ledger.entries("svc", true))
+                .singleElement()
+                .satisfies(e -> assertThat(e.commits()).isEqualTo(2));
     }
 
     @Test
@@ -47,6 +49,8 @@ class LedgerTest {
         Ledger ledger = new Ledger();
         ledger.commit("svc", "accounts", "create", "op-1", null, "a1", T);
         ledger.reapply("svc", "contacts", "upsert", "op-1", null, "c1", T);
-        assertThat(ledger.entries("svc", false)).hasSize(2).allSatisfy(e -> assertThat(e.reapplied()).isZero());
+        assertThat(ledger.entries("svc", false))
+                .hasSize(2)
+                .allSatisfy(e -> assertThat(e.reapplied()).isZero());
     }
 }

@@ -14,7 +14,8 @@ class ClientLimiterTest {
     @Test
     void shouldAllowTheBurstThenRefuseWithTheTimeToWait() {
         ClientLimiter limiter = new ClientLimiter(RateLimitSpec.bucket(10.0, 5, "client"), clock);
-        for (int i = 0; i < 5; i++) assertThat(limiter.tryAcquire("a", 1.0).allowed()).isTrue();
+        for (int i = 0; i < 5; i++)
+            assertThat(limiter.tryAcquire("a", 1.0).allowed()).isTrue();
         LimitDecision refused = limiter.tryAcquire("a", 1.0);
         assertThat(refused.allowed()).isFalse();
         assertThat(refused.remaining()).isZero();
@@ -76,13 +77,16 @@ class ClientLimiterTest {
     void shouldResetAFixedWindowAllAtOnceWhenTheWindowEnds() {
         ClientLimiter limiter = new ClientLimiter(RateLimitSpec.window("fixed_window", 3, 10, "client"), clock);
         long startS = clock.millis() / 1000;
-        for (int i = 0; i < 3; i++) assertThat(limiter.tryAcquire("a", 1.0).allowed()).isTrue();
+        for (int i = 0; i < 3; i++)
+            assertThat(limiter.tryAcquire("a", 1.0).allowed()).isTrue();
         LimitDecision refused = limiter.tryAcquire("a", 1.0);
         assertThat(refused.allowed()).isFalse();
         assertThat(refused.remaining()).isZero();
         assertThat(refused.resetEpochS()).isEqualTo(startS + 10);
         clock.advance(Duration.ofSeconds(9));
-        assertThat(limiter.tryAcquire("a", 1.0).allowed()).as("nothing comes back before the window ends").isFalse();
+        assertThat(limiter.tryAcquire("a", 1.0).allowed())
+                .as("nothing comes back before the window ends")
+                .isFalse();
         clock.advance(Duration.ofSeconds(1));
         LimitDecision fresh = limiter.tryAcquire("a", 1.0);
         assertThat(fresh.allowed()).isTrue();
@@ -101,9 +105,11 @@ class ClientLimiterTest {
     void shouldGiveARollingWindowBackAsTheOldestRequestsAgeOut() {
         ClientLimiter limiter = new ClientLimiter(RateLimitSpec.window("rolling_window", 60, 60, "service"), clock);
         // 30 requests now, 30 more half a window later: the allocation is spent.
-        for (int i = 0; i < 30; i++) assertThat(limiter.tryAcquire("a", 1.0).allowed()).isTrue();
+        for (int i = 0; i < 30; i++)
+            assertThat(limiter.tryAcquire("a", 1.0).allowed()).isTrue();
         clock.advance(Duration.ofSeconds(30));
-        for (int i = 0; i < 30; i++) assertThat(limiter.tryAcquire("b", 1.0).allowed()).isTrue();
+        for (int i = 0; i < 30; i++)
+            assertThat(limiter.tryAcquire("b", 1.0).allowed()).isTrue();
         LimitDecision spent = limiter.tryAcquire("a", 1.0);
         assertThat(spent.allowed()).isFalse();
         assertThat(spent.waitMillis()).isBetween(29_000L, 31_000L);
@@ -116,11 +122,14 @@ class ClientLimiterTest {
 
     @Test
     void shouldRefuseAWindowSpecWithBucketSettings() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new RateLimitSpec("fixed_window", 10.0, null, 100L, 60L, "client"))
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> new RateLimitSpec("fixed_window", 10.0, null, 100L, 60L, "client"))
                 .hasMessageContaining("rate_limit.max_rps and rate_limit.burst belong to kind bucket");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new RateLimitSpec("rolling_window", null, null, 100L, null, "client"))
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> new RateLimitSpec("rolling_window", null, null, 100L, null, "client"))
                 .hasMessageContaining("rate_limit.window_s is required");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new RateLimitSpec("hourly", null, null, 100L, 60L, "client"))
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> new RateLimitSpec("hourly", null, null, 100L, 60L, "client"))
                 .hasMessageContaining("rate_limit.kind must be one of");
     }
 }

@@ -13,7 +13,8 @@ class SecondaryLimiterTest {
 
     private final FakeClock clock = new FakeClock();
 
-    private static SecondaryLimitSpec window(String name, long limit, long windowS, List<String> methods, Map<String, Integer> points, String per) {
+    private static SecondaryLimitSpec window(
+            String name, long limit, long windowS, List<String> methods, Map<String, Integer> points, String per) {
         return new SecondaryLimitSpec(name, "window", limit, windowS, methods, points, per);
     }
 
@@ -23,9 +24,11 @@ class SecondaryLimiterTest {
 
     @Test
     void shouldChargePointsByMethodAndRefuseUntilTheWindowResets() {
-        var limiter = new SecondaryLimiter(List.of(window("points", 10, 60, null, Map.of("GET", 1, "default", 5), "client")), clock);
+        var limiter = new SecondaryLimiter(
+                List.of(window("points", 10, 60, null, Map.of("GET", 1, "default", 5), "client")), clock);
         assertThat(limiter.tryAcquire("a", "create", "POST", 1.0).refusal()).isNull();
-        for (int i = 0; i < 5; i++) assertThat(limiter.tryAcquire("a", "list", "GET", 1.0).refusal()).isNull();
+        for (int i = 0; i < 5; i++)
+            assertThat(limiter.tryAcquire("a", "list", "GET", 1.0).refusal()).isNull();
 
         clock.advance(Duration.ofSeconds(20));
         var refused = limiter.tryAcquire("a", "list", "GET", 1.0);
@@ -34,7 +37,9 @@ class SecondaryLimiterTest {
 
         assertThat(refused.refusal()).isNotNull();
         assertThat(refused.refusedBy()).isEqualTo("points");
-        assertThat(refused.refusal().injected()).as("answered as a secondary limit").isTrue();
+        assertThat(refused.refusal().injected())
+                .as("answered as a secondary limit")
+                .isTrue();
         assertThat(refused.refusal().waitMillis()).isEqualTo(40_000);
         assertThat(refused.refusal().retryAfterSeconds()).isEqualTo(40);
         assertThat(refused.refusal().limit()).isEqualTo(10);
@@ -43,17 +48,23 @@ class SecondaryLimiterTest {
 
     @Test
     void shouldCountOnlyTheNamedMethodsAndKeepEndpointsApartWhenAsked() {
-        var limiter = new SecondaryLimiter(List.of(
-                window("content", 1, 1, List.of("post"), null, "client"),
-                window("per_endpoint", 2, 1, null, null, "endpoint")), clock);
+        var limiter = new SecondaryLimiter(
+                List.of(
+                        window("content", 1, 1, List.of("post"), null, "client"),
+                        window("per_endpoint", 2, 1, null, null, "endpoint")),
+                clock);
 
         assertThat(limiter.tryAcquire("a", "list", "GET", 1.0).refusal()).isNull();
         assertThat(limiter.tryAcquire("a", "list", "GET", 1.0).refusal()).isNull();
         assertThat(limiter.tryAcquire("a", "list", "GET", 1.0).refusedBy()).isEqualTo("per_endpoint");
-        assertThat(limiter.tryAcquire("a", "get", "GET", 1.0).refusal()).as("another endpoint").isNull();
+        assertThat(limiter.tryAcquire("a", "get", "GET", 1.0).refusal())
+                .as("another endpoint")
+                .isNull();
         assertThat(limiter.tryAcquire("a", "create", "POST", 1.0).refusal()).isNull();
         assertThat(limiter.tryAcquire("a", "create", "POST", 1.0).refusedBy()).isEqualTo("content");
-        assertThat(limiter.tryAcquire("b", "create", "POST", 1.0).refusal()).as("another client").isNull();
+        assertThat(limiter.tryAcquire("b", "create", "POST", 1.0).refusal())
+                .as("another client")
+                .isNull();
     }
 
     @Test
@@ -71,25 +82,31 @@ class SecondaryLimiterTest {
         first.release();
         third.release();
         assertThat(limiter.tryAcquire("a", "list", "GET", 1.0).refusal()).isNull();
-        assertThat(limiter.tryAcquire("a", "list", "GET", 1.0).refusal()).as("a second release gives nothing back").isNotNull();
+        assertThat(limiter.tryAcquire("a", "list", "GET", 1.0).refusal())
+                .as("a second release gives nothing back")
+                .isNotNull();
     }
 
     @Test
     void shouldGiveBackConcurrencyPlacesWhenALaterLimitRefuses() {
-        var limiter = new SecondaryLimiter(List.of(concurrent(1), window("content", 1, 60, List.of("POST"), null, "client")), clock);
+        var limiter = new SecondaryLimiter(
+                List.of(concurrent(1), window("content", 1, 60, List.of("POST"), null, "client")), clock);
         limiter.tryAcquire("a", "create", "POST", 1.0).release();
 
         var refusedByContent = limiter.tryAcquire("a", "create", "POST", 1.0);
         var read = limiter.tryAcquire("a", "list", "GET", 1.0);
 
         assertThat(refusedByContent.refusedBy()).isEqualTo("content");
-        assertThat(read.refusal()).as("the refused request kept no concurrency place").isNull();
+        assertThat(read.refusal())
+                .as("the refused request kept no concurrency place")
+                .isNull();
     }
 
     @Test
     void shouldScaleEveryLimitWithTheChaosFactor() {
         var limiter = new SecondaryLimiter(List.of(window("points", 10, 60, null, null, "client")), clock);
-        for (int i = 0; i < 5; i++) assertThat(limiter.tryAcquire("a", "list", "GET", 0.5).refusal()).isNull();
+        for (int i = 0; i < 5; i++)
+            assertThat(limiter.tryAcquire("a", "list", "GET", 0.5).refusal()).isNull();
         var refused = limiter.tryAcquire("a", "list", "GET", 0.5);
 
         assertThat(refused.refusal()).isNotNull();

@@ -41,7 +41,9 @@ class ServiceReloadPlanTest {
     @Test
     void shouldKeepEverythingWhenOnlyWireSettingsChange() {
         ServiceReload r = plan(BASE.replace("description: v1", "description: v2")
-                .replace("error_profile: mostly_ok", "error_profile: server_errors\nrate_limit: { max_rps: 5 }\nbase_path: /api/shop2\nmax_body_bytes: 10")
+                        .replace(
+                                "error_profile: mostly_ok",
+                                "error_profile: server_errors\nrate_limit: { max_rps: 5 }\nbase_path: /api/shop2\nmax_body_bytes: 10")
                 + "drift: [ { resource: item, manual: true, remove: [title] } ]\noptions: { write_latency_ms: '5' }\n");
         assertThat(r.kept()).containsExactly("item", "note");
         assertThat(r.reset()).isEmpty();
@@ -53,17 +55,22 @@ class ServiceReloadPlanTest {
 
     @Test
     void shouldResetOnlyTheResourceWhoseSpecChangedNamingWhatChanged() {
-        ServiceReload r = plan(BASE.replace("fields: { title: sentence }, count: 3", "fields: { title: word }, count: 4, operations: [list, get]"));
+        ServiceReload r = plan(BASE.replace(
+                "fields: { title: sentence }, count: 3", "fields: { title: word }, count: 4, operations: [list, get]"));
         assertThat(r.kept()).containsExactly("note");
-        assertThat(r.reset()).containsExactly(new ServiceReload.Reset("item", "schema changed: operations, fields, count"));
-        assertThat(r.keepsKeys()).as("the store stays; the reset resource's keys are taken out of it").isTrue();
+        assertThat(r.reset())
+                .containsExactly(new ServiceReload.Reset("item", "schema changed: operations, fields, count"));
+        assertThat(r.keepsKeys())
+                .as("the store stays; the reset resource's keys are taken out of it")
+                .isTrue();
     }
 
     @Test
     void shouldCountPaginationAndIdFieldAsSchema() {
         assertThat(plan(BASE.replace("count: 2 }", "count: 2, id_field: key }")).reset())
                 .containsExactly(new ServiceReload.Reset("note", "schema changed: id_field"));
-        assertThat(plan(BASE.replace("count: 2 }", "count: 2, pagination: { page_size: 5 } }")).reset())
+        assertThat(plan(BASE.replace("count: 2 }", "count: 2, pagination: { page_size: 5 } }"))
+                        .reset())
                 .containsExactly(new ServiceReload.Reset("note", "schema changed: pagination"));
     }
 
@@ -71,11 +78,15 @@ class ServiceReloadPlanTest {
     void shouldResetEveryResourceWhenTheFlavorOrLedgerChangesAndSayWhichAreNewOrGone() {
         ServiceReload flavor = plan(BASE.replace("flavor: rest", "flavor: stripe"));
         assertThat(flavor.kept()).isEmpty();
-        assertThat(flavor.reset()).extracting(ServiceReload.Reset::reason).containsOnly("flavor changed: rest → stripe");
+        assertThat(flavor.reset())
+                .extracting(ServiceReload.Reset::reason)
+                .containsOnly("flavor changed: rest → stripe");
         assertThat(flavor.keepsKeys()).isFalse();
         assertThat(flavor.keepsTokens()).isFalse();
 
-        assertThat(plan(BASE + "ledger: { op_id_field: ref }\n").reset()).extracting(ServiceReload.Reset::reason).containsOnly("ledger changed");
+        assertThat(plan(BASE + "ledger: { op_id_field: ref }\n").reset())
+                .extracting(ServiceReload.Reset::reason)
+                .containsOnly("ledger changed");
 
         ServiceReload renamed = plan(BASE.replace("name: note, path: /notes", "name: memo, path: /memos"));
         assertThat(renamed.kept()).containsExactly("item");

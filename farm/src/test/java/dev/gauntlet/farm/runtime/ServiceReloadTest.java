@@ -8,6 +8,7 @@ import dev.gauntlet.farm.FakeClock;
 import dev.gauntlet.farm.FarmConfig;
 import dev.gauntlet.farm.TestFarm;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -45,7 +46,11 @@ class ServiceReloadTest {
     @BeforeEach
     void start() {
         TestFarm.write(dir, "shop.yaml", shop("our shop", "title: sentence"));
-        farm = TestFarm.start(FarmConfig.builder().builtIns(false).servicesDir(dir).clock(clock).watchInterval(Duration.ofMillis(50)));
+        farm = TestFarm.start(FarmConfig.builder()
+                .builtIns(false)
+                .servicesDir(dir)
+                .clock(clock)
+                .watchInterval(Duration.ofMillis(50)));
     }
 
     @AfterEach
@@ -54,8 +59,13 @@ class ServiceReloadTest {
     }
 
     private HttpResponse<String> create(String resource, String key, String opId) {
-        return farm.postJson("/api/shop/" + resource, "{\"title\":\"t\",\"external_id\":\"" + opId + "\"}",
-                "X-API-Key", "k-1", "Idempotency-Key", key);
+        return farm.postJson(
+                "/api/shop/" + resource,
+                "{\"title\":\"t\",\"external_id\":\"" + opId + "\"}",
+                "X-API-Key",
+                "k-1",
+                "Idempotency-Key",
+                key);
     }
 
     private JsonNode shopStatus() {
@@ -68,7 +78,8 @@ class ServiceReloadTest {
 
     private void reloadTo(String text) {
         TestFarm.write(dir, "shop.yaml", text);
-        await().atMost(Duration.ofSeconds(10)).until(() -> !shopStatus().get("last_reload").isNull());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !shopStatus().get("last_reload").isNull());
     }
 
     @Test
@@ -80,22 +91,30 @@ class ServiceReloadTest {
         reloadTo(shop("our shop, now with a longer description", "title: sentence"));
 
         JsonNode reload = shopStatus().get("last_reload");
-        assertThat(reload.get("at").asText()).as("the farm's clock").isEqualTo(clock.instant().toString());
+        assertThat(reload.get("at").asText())
+                .as("the farm's clock")
+                .isEqualTo(clock.instant().toString());
         assertThat(reload.get("kept")).extracting(JsonNode::asText).containsExactly("item", "note");
         assertThat(reload.get("reset")).isEmpty();
         assertThat(reload.get("idempotency_keys").asText()).isEqualTo("kept");
         assertThat(shopStatus().get("requests").asLong()).as("counters stay").isEqualTo(1);
-        assertThat(farm.get("/api/shop/items/" + id, "X-API-Key", "k-1").statusCode()).as("the created record stays").isEqualTo(200);
+        assertThat(farm.get("/api/shop/items/" + id, "X-API-Key", "k-1").statusCode())
+                .as("the created record stays")
+                .isEqualTo(200);
 
         HttpResponse<String> retry = create("items", "k1", "op-1");
         assertThat(retry.statusCode()).isEqualTo(201);
-        assertThat(retry.headers().firstValue("Idempotent-Replayed")).as("the stored answer").hasValue("true");
+        assertThat(retry.headers().firstValue("Idempotent-Replayed"))
+                .as("the stored answer")
+                .hasValue("true");
         assertThat(retry.body()).isEqualTo(first.body());
         JsonNode ledger = ledger();
         assertThat(ledger.get("total").asInt()).isEqualTo(1);
         assertThat(ledger.at("/entries/0/commits").asInt()).isEqualTo(1);
         assertThat(ledger.get("duplicates").asInt()).isZero();
-        assertThat(TestFarm.json(farm.get("/admin/faults?service=shop&type=reload_reset")).get("entries")).isEmpty();
+        assertThat(TestFarm.json(farm.get("/admin/faults?service=shop&type=reload_reset"))
+                        .get("entries"))
+                .isEmpty();
     }
 
     @Test
@@ -110,41 +129,64 @@ class ServiceReloadTest {
         assertThat(reload.get("kept")).extracting(JsonNode::asText).containsExactly("note");
         assertThat(reload.at("/reset/0/resource").asText()).isEqualTo("item");
         assertThat(reload.at("/reset/0/reason").asText()).isEqualTo("schema changed: fields");
-        assertThat(farm.get("/api/shop/items/" + item, "X-API-Key", "k-1").statusCode()).as("records start over").isEqualTo(404);
-        assertThat(TestFarm.json(farm.get("/api/shop/items/item_1", "X-API-Key", "k-1")).has("price")).as("generated under the new schema").isTrue();
-        assertThat(ledger().get("entries")).extracting(e -> e.get("resource").asText()).containsExactly("note");
+        assertThat(farm.get("/api/shop/items/" + item, "X-API-Key", "k-1").statusCode())
+                .as("records start over")
+                .isEqualTo(404);
+        assertThat(TestFarm.json(farm.get("/api/shop/items/item_1", "X-API-Key", "k-1"))
+                        .has("price"))
+                .as("generated under the new schema")
+                .isTrue();
+        assertThat(ledger().get("entries"))
+                .extracting(e -> e.get("resource").asText())
+                .containsExactly("note");
 
-        JsonNode logged = TestFarm.json(farm.get("/admin/faults?service=shop&type=reload_reset")).get("entries");
+        JsonNode logged = TestFarm.json(farm.get("/admin/faults?service=shop&type=reload_reset"))
+                .get("entries");
         assertThat(logged).hasSize(1);
         assertThat(logged.get(0).get("resource").asText()).isEqualTo("item");
         assertThat(logged.get(0).get("reason").asText()).isEqualTo("schema changed: fields");
         assertThat(logged.get(0).get("at").asText()).isEqualTo(clock.instant().toString());
-        assertThat(TestFarm.json(farm.get("/admin/faults?service=shop")).get("total").asLong()).as("not an injected fault").isZero();
+        assertThat(TestFarm.json(farm.get("/admin/faults?service=shop"))
+                        .get("total")
+                        .asLong())
+                .as("not an injected fault")
+                .isZero();
 
-        // The reset item's key went with its record: the retry is carried out afresh, and is the one commit the ledger knows.
+        // The reset item's key went with its record: the retry is carried out afresh, and is the one commit the ledger
+        // knows.
         HttpResponse<String> again = create("items", "k1", "op-1");
         assertThat(again.statusCode()).isEqualTo(201);
         assertThat(again.headers().firstValue("Idempotent-Replayed")).isEmpty();
         // The kept note's key still replays its stored answer.
         HttpResponse<String> noteRetry = create("notes", "k2", "op-2");
         assertThat(noteRetry.headers().firstValue("Idempotent-Replayed")).hasValue("true");
-        assertThat(farm.get("/api/shop/notes/" + noteId, "X-API-Key", "k-1").statusCode()).isEqualTo(200);
+        assertThat(farm.get("/api/shop/notes/" + noteId, "X-API-Key", "k-1").statusCode())
+                .isEqualTo(200);
         JsonNode ledger = ledger();
-        assertThat(ledger.get("entries")).extracting(e -> e.get("op_id").asText() + "=" + e.get("commits").asInt())
+        assertThat(ledger.get("entries"))
+                .extracting(
+                        e -> e.get("op_id").asText() + "=" + e.get("commits").asInt())
                 .containsExactlyInAnyOrder("op-1=1", "op-2=1");
-        assertThat(TestFarm.json(farm.get("/admin/status")).at("/ledger/commits").asLong()).isEqualTo(2);
+        assertThat(TestFarm.json(farm.get("/admin/status"))
+                        .at("/ledger/commits")
+                        .asLong())
+                .isEqualTo(2);
     }
 
     @Test
     void shouldResetEveryResourceWhenTheIdempotencySettingChanges() {
         create("items", "k1", "op-1");
 
-        reloadTo(shop("our shop", "title: sentence").replace("idempotency: { header: Idempotency-Key }",
-                "idempotency: { header: Idempotency-Key, ttl_s: 60 }"));
+        reloadTo(shop("our shop", "title: sentence")
+                .replace(
+                        "idempotency: { header: Idempotency-Key }",
+                        "idempotency: { header: Idempotency-Key, ttl_s: 60 }"));
 
         JsonNode reload = shopStatus().get("last_reload");
         assertThat(reload.get("kept")).isEmpty();
-        assertThat(reload.get("reset")).extracting(r -> r.get("resource").asText() + ": " + r.get("reason").asText())
+        assertThat(reload.get("reset"))
+                .extracting(
+                        r -> r.get("resource").asText() + ": " + r.get("reason").asText())
                 .containsExactly("item: idempotency changed", "note: idempotency changed");
         assertThat(reload.get("idempotency_keys").asText()).isEqualTo("reset");
         assertThat(ledger().get("total").asInt()).isZero();
@@ -154,11 +196,12 @@ class ServiceReloadTest {
     void shouldDropTheLedgerEntriesOfAServiceWhoseFileIsDeleted() throws Exception {
         create("items", "k1", "op-1");
 
-        java.nio.file.Files.delete(dir.resolve("shop.yaml"));
+        Files.delete(dir.resolve("shop.yaml"));
         await().atMost(Duration.ofSeconds(10)).until(() -> farm.farm().service("shop") == null);
 
         assertThat(farm.farm().ledger().entries("shop", false)).isEmpty();
         assertThat(farm.farm().faults().entries("shop", null, "reload_reset", 0, 10))
-                .extracting(e -> e.resource() + ": " + e.reason()).containsExactly("item: service removed", "note: service removed");
+                .extracting(e -> e.resource() + ": " + e.reason())
+                .containsExactly("item: service removed", "note: service removed");
     }
 }

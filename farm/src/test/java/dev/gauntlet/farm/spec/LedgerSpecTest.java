@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 /** The ledger block and the secondary limits of a service YAML: what loads, and what is refused with the field named. */
 class LedgerSpecTest {
 
-    private final SpecLoader loader = new SpecLoader(f -> Set.of("rest", "github").contains(f), Set.of("mostly_ok"));
+    private final SpecLoader loader =
+            new SpecLoader(f -> Set.of("rest", "github").contains(f), Set.of("mostly_ok"));
 
     private SpecLoader.Loaded load(String extra) {
         String yaml = """
@@ -37,12 +38,18 @@ class LedgerSpecTest {
 
     @Test
     void shouldReadOpIdPatternsAndDropTheDefaultFieldsWhenOnlyPatternsAreGiven() {
-        LedgerSpec ledger = spec("ledger: { op_id_patterns: [{ field: body, regex: '<!-- op_id: (\\S+) -->' }] }").ledger();
+        LedgerSpec ledger = spec("ledger: { op_id_patterns: [{ field: body, regex: '<!-- op_id: (\\S+) -->' }] }")
+                .ledger();
 
         assertThat(ledger.opIdFields()).isEmpty();
         assertThat(ledger.opIdPatterns()).singleElement().satisfies(p -> {
             assertThat(p.field()).isEqualTo("body");
-            assertThat(p.regex().matcher("text\n<!-- op_id: op-9 -->").results().map(m -> m.group(1)).toList()).containsExactly("op-9");
+            assertThat(p.regex()
+                            .matcher("text\n<!-- op_id: op-9 -->")
+                            .results()
+                            .map(m -> m.group(1))
+                            .toList())
+                    .containsExactly("op-9");
         });
         assertThat(spec("ledger: { op_id_field: ref }").ledger().opIdFields()).containsExactly("ref");
         assertThat(spec("").ledger().opIdFields()).containsExactly("external_id", "op_id");
@@ -53,7 +60,9 @@ class LedgerSpecTest {
         SpecError none = error("ledger: { op_id_patterns: [{ field: body, regex: 'op_id: \\S+' }] }");
         SpecError two = error("ledger: { op_id_patterns: [{ field: body, regex: '(op)_id: (\\S+)' }] }");
 
-        assertThat(none.message()).isEqualTo("ledger.op_id_patterns[].regex must have exactly one capture group (the op id), has 0: 'op_id: \\S+'");
+        assertThat(none.message())
+                .isEqualTo(
+                        "ledger.op_id_patterns[].regex must have exactly one capture group (the op id), has 0: 'op_id: \\S+'");
         assertThat(none.field()).startsWith("ledger.op_id_patterns");
         assertThat(two.message()).contains("exactly one capture group").contains("has 2");
     }
@@ -92,23 +101,31 @@ class LedgerSpecTest {
 
     @Test
     void shouldRefuseSecondaryLimitsThatCannotWork() {
-        assertThat(error("secondary_limits: [{ name: a, kind: burst, limit: 1 }]").message())
+        assertThat(error("secondary_limits: [{ name: a, kind: burst, limit: 1 }]")
+                        .message())
                 .isEqualTo("secondary_limits[a].kind must be one of [window, concurrent], was 'burst'");
         assertThat(error("secondary_limits: [{ name: a, limit: 1 }]").message())
                 .isEqualTo("secondary_limits[a].window_s is required for kind window");
-        assertThat(error("secondary_limits: [{ name: a, kind: concurrent, limit: 1, window_s: 1 }]").message())
+        assertThat(error("secondary_limits: [{ name: a, kind: concurrent, limit: 1, window_s: 1 }]")
+                        .message())
                 .isEqualTo("secondary_limits[a].window_s belongs to kind window; a concurrent limit has none");
-        assertThat(error("secondary_limits: [{ name: a, limit: 0, window_s: 1 }]").message())
+        assertThat(error("secondary_limits: [{ name: a, limit: 0, window_s: 1 }]")
+                        .message())
                 .isEqualTo("secondary_limits[a].limit must be ≥ 1, was 0");
-        assertThat(error("secondary_limits: [{ name: a, limit: 1, window_s: 1, methods: [FETCH] }]").message())
-                .startsWith("secondary_limits[a].methods must name HTTP methods").endsWith("was 'FETCH'");
-        assertThat(error("secondary_limits: [{ name: a, limit: 1, window_s: 1, points: { GET: 0 } }]").message())
+        assertThat(error("secondary_limits: [{ name: a, limit: 1, window_s: 1, methods: [FETCH] }]")
+                        .message())
+                .startsWith("secondary_limits[a].methods must name HTTP methods")
+                .endsWith("was 'FETCH'");
+        assertThat(error("secondary_limits: [{ name: a, limit: 1, window_s: 1, points: { GET: 0 } }]")
+                        .message())
                 .isEqualTo("secondary_limits[a].points.GET must be ≥ 1, was 0");
-        assertThat(error("secondary_limits: [{ name: a, limit: 1, window_s: 1, per: user }]").message())
+        assertThat(error("secondary_limits: [{ name: a, limit: 1, window_s: 1, per: user }]")
+                        .message())
                 .isEqualTo("secondary_limits[a].per must be 'client' or 'endpoint', was 'user'");
         assertThat(error("secondary_limits: [{ limit: 1, window_s: 1 }]").message())
                 .isEqualTo("secondary_limits[].name is required, was missing");
-        assertThat(error("secondary_limits: [{ name: a, limit: 1, window_s: 1 }, { name: a, limit: 2, window_s: 1 }]").message())
+        assertThat(error("secondary_limits: [{ name: a, limit: 1, window_s: 1 }, { name: a, limit: 2, window_s: 1 }]")
+                        .message())
                 .isEqualTo("secondary_limits names must be unique, were [a, a]");
     }
 }

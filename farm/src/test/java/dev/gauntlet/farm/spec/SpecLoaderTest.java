@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 class SpecLoaderTest {
 
-    private final SpecLoader loader = new SpecLoader(f -> Set.of("rest", "stripe").contains(f), Set.of("mostly_ok"));
+    private final SpecLoader loader =
+            new SpecLoader(f -> Set.of("rest", "stripe").contains(f), Set.of("mostly_ok"));
 
     private SpecLoader.Loaded load(String yaml) {
         return loader.load("svc.yaml", new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
@@ -100,7 +101,9 @@ class SpecLoaderTest {
     @Test
     void shouldRefuseAnUnknownFlavorAndProfile() {
         assertThat(error(GOOD.replace("rest", "soap")).field()).isEqualTo("flavor");
-        assertThat(error(GOOD + "error_profile: doom\n").message()).contains("unknown error profile 'doom'").contains("mostly_ok");
+        assertThat(error(GOOD + "error_profile: doom\n").message())
+                .contains("unknown error profile 'doom'")
+                .contains("mostly_ok");
     }
 
     @Test
@@ -136,17 +139,23 @@ class SpecLoaderTest {
         assertThat(e.line()).isEqualTo(7);
         assertThat(e.field()).isEqualTo("resources[0].count");
         assertThat(e.message()).startsWith("duplicate key 'count'");
-        assertThat(error("id: things\nid: others\nresources: [ { name: thing } ]\n").line()).isEqualTo(2);
-        assertThat(error(GOOD.replace("fields: { title: sentence }", "fields: { title: sentence, title: word }")).field())
+        assertThat(error("id: things\nid: others\nresources: [ { name: thing } ]\n")
+                        .line())
+                .isEqualTo(2);
+        assertThat(error(GOOD.replace("fields: { title: sentence }", "fields: { title: sentence, title: word }"))
+                        .field())
                 .isEqualTo("resources[0].fields.title");
     }
 
     @Test
     void shouldRefuseDriftNamingAFieldTheResourceDoesNotDeclare() {
-        SpecError renamed = error(GOOD + "drift:\n  - { resource: thing, after_calls: 1, rename: { titel: heading } }\n");
+        SpecError renamed =
+                error(GOOD + "drift:\n  - { resource: thing, after_calls: 1, rename: { titel: heading } }\n");
         assertThat(renamed.line()).isEqualTo(7);
         assertThat(renamed.field()).isEqualTo("drift[0].rename.titel");
-        assertThat(renamed.message()).isEqualTo("drift[0] renames field 'titel', which resource thing does not declare; its fields: [id, title, heading]");
+        assertThat(renamed.message())
+                .isEqualTo(
+                        "drift[0] renames field 'titel', which resource thing does not declare; its fields: [id, title, heading]");
 
         SpecError removed = error(GOOD + """
                 drift:
@@ -193,8 +202,9 @@ class SpecLoaderTest {
                   - name: thing
                 """);
         assertThat(e.field()).isEqualTo("auth");
-        assertThat(e.message()).isEqualTo("auth.refresh_token_reuse_interval_s (10) needs rotating refresh tokens; "
-                + "set auth.rotate_refresh_tokens: true or remove it");
+        assertThat(e.message())
+                .isEqualTo("auth.refresh_token_reuse_interval_s (10) needs rotating refresh tokens; "
+                        + "set auth.rotate_refresh_tokens: true or remove it");
         assertThat(error("""
                 id: things
                 auth: { type: oauth2_refresh_token, clients: [{ id: a, secret: b }], refresh_token_reuse_interval_s: -1 }

@@ -25,27 +25,41 @@ class SafeRegexTest {
 
     @Test
     void shouldRefuseALikePatternEndingInTheEscapeCharacter() {
-        assertThatThrownBy(() -> SafeRegex.likeToRegex("abc\\")).isInstanceOf(SafeRegex.Invalid.class)
+        assertThatThrownBy(() -> SafeRegex.likeToRegex("abc\\"))
+                .isInstanceOf(SafeRegex.Invalid.class)
                 .hasMessage("LIKE pattern must not end with escape character");
     }
 
     @Test
     void shouldRefusePatternsThatExpandPastTheProgramLimitBeforeCompilingThem() {
         long start = System.nanoTime();
-        assertThatThrownBy(() -> SafeRegex.compile("((a{1000}){1000}){1000}", 0)).isInstanceOf(SafeRegex.Invalid.class)
+        assertThatThrownBy(() -> SafeRegex.compile("((a{1000}){1000}){1000}", 0))
+                .isInstanceOf(SafeRegex.Invalid.class)
                 .hasMessageContaining("pattern too large");
         assertThatThrownBy(() -> SafeRegex.compile("(a{1000}){1000}", 0)).isInstanceOf(SafeRegex.Invalid.class);
-        assertThatThrownBy(() -> SafeRegex.compile("(".repeat(1001) + ")".repeat(1001), 0)).isInstanceOf(SafeRegex.Invalid.class)
+        assertThatThrownBy(() -> SafeRegex.compile("(".repeat(1001) + ")".repeat(1001), 0))
+                .isInstanceOf(SafeRegex.Invalid.class)
                 .hasMessageContaining("nested more than 1000");
-        assertThatThrownBy(() -> SafeRegex.compile("a".repeat(SafeRegex.MAX_LENGTH + 1), 0)).isInstanceOf(SafeRegex.Invalid.class)
+        assertThatThrownBy(() -> SafeRegex.compile("a".repeat(SafeRegex.MAX_LENGTH + 1), 0))
+                .isInstanceOf(SafeRegex.Invalid.class)
                 .hasMessageContaining("too long");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
     }
 
     @Test
     void shouldEstimateAtLeastTheCompiledProgramSize() {
-        for (String p : new String[] {"a{100}", "(ab){50}c{3,7}", "[a-z]{20}(x|y){10,}", "\\d{3}-\\d{4}", "(?i)abc{2}", "\\Q{1000}\\E", "\\p{Greek}{5}"}) {
-            assertThat(SafeRegex.estimatedSize(p)).as(p).isGreaterThanOrEqualTo(Pattern.compile(p).programSize() / 2);
+        for (String p : new String[] {
+            "a{100}",
+            "(ab){50}c{3,7}",
+            "[a-z]{20}(x|y){10,}",
+            "\\d{3}-\\d{4}",
+            "(?i)abc{2}",
+            "\\Q{1000}\\E",
+            "\\p{Greek}{5}"
+        }) {
+            assertThat(SafeRegex.estimatedSize(p))
+                    .as(p)
+                    .isGreaterThanOrEqualTo(Pattern.compile(p).programSize() / 2);
         }
     }
 
@@ -58,8 +72,13 @@ class SafeRegexTest {
     @Test
     void shouldMatchABacktrackingBombInLinearTime() {
         long start = System.nanoTime();
-        assertThat(SafeRegex.compile("^(x+x+)+y$", 0).matcher("x".repeat(50_000)).find()).isFalse();
-        assertThat(SafeRegex.compile(SafeRegex.likeToRegex("*_".repeat(12) + "Q"), Pattern.DOTALL).matches("x".repeat(50_000))).isFalse();
+        assertThat(SafeRegex.compile("^(x+x+)+y$", 0)
+                        .matcher("x".repeat(50_000))
+                        .find())
+                .isFalse();
+        assertThat(SafeRegex.compile(SafeRegex.likeToRegex("*_".repeat(12) + "Q"), Pattern.DOTALL)
+                        .matches("x".repeat(50_000)))
+                .isFalse();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
     }
 

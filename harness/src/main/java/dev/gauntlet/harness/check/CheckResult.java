@@ -11,8 +11,14 @@ import java.util.Map;
  * @param pending     intended writes not committed but waiting in the DLQ (not lost: a replay will carry them)
  * @param samples     up to 20 op ids per kind ("lost", "duplicate") to start an investigation from
  */
-public record CheckResult(long intended, long committed, long pending, long lost, long duplicates,
-                          Map<String, Service> services, Map<String, List<String>> samples) {
+public record CheckResult(
+        long intended,
+        long committed,
+        long pending,
+        long lost,
+        long duplicates,
+        Map<String, Service> services,
+        Map<String, List<String>> samples) {
 
     /** One service's share of the figures. */
     public record Service(long intended, long committed, long pending, long lost, long duplicates) {}

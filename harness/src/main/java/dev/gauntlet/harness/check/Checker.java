@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,7 +28,8 @@ public final class Checker {
 
     public CheckResult check(Collection<IntendedWrite> intended) {
         Map<String, List<String>> byService = new TreeMap<>();
-        for (IntendedWrite w : intended) byService.computeIfAbsent(w.service(), s -> new ArrayList<>()).add(w.opId());
+        for (IntendedWrite w : intended)
+            byService.computeIfAbsent(w.service(), s -> new ArrayList<>()).add(w.opId());
 
         var services = new LinkedHashMap<String, CheckResult.Service>();
         var lostSample = new ArrayList<String>();
@@ -46,7 +48,7 @@ public final class Checker {
                 if (le.opId() != null) commits.merge(le.opId(), le.commits(), Integer::sum);
             }
             long committed = 0, waiting = 0, lost = 0, dups = 0;
-            for (String op : new java.util.LinkedHashSet<>(e.getValue())) {
+            for (String op : new LinkedHashSet<>(e.getValue())) {
                 int n = commits.getOrDefault(op, 0);
                 if (n > 0) committed++;
                 if (n > 1) {
@@ -67,7 +69,13 @@ public final class Checker {
             tLost += lost;
             tDup += dups;
         }
-        return new CheckResult(tIntended, tCommitted, tPending, tLost, tDup, services,
+        return new CheckResult(
+                tIntended,
+                tCommitted,
+                tPending,
+                tLost,
+                tDup,
+                services,
                 Map.of("lost", List.copyOf(lostSample), "duplicate", List.copyOf(dupSample)));
     }
 }

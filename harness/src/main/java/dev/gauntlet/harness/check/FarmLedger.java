@@ -30,16 +30,26 @@ public final class FarmLedger implements GroundTruth {
     public List<LedgerEntry> ledger(String service) {
         URI uri = URI.create(farmUrl + "/admin/ledger?service=" + URLEncoder.encode(service, StandardCharsets.UTF_8));
         try {
-            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build(),
+            HttpResponse<byte[]> r = http.send(
+                    HttpRequest.newBuilder(uri)
+                            .timeout(Duration.ofSeconds(30))
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             if (r.statusCode() != 200) {
-                throw new IllegalStateException("farm ledger " + uri + " answered " + r.statusCode() + ": " + new String(r.body(), StandardCharsets.UTF_8));
+                throw new IllegalStateException("farm ledger " + uri + " answered " + r.statusCode() + ": "
+                        + new String(r.body(), StandardCharsets.UTF_8));
             }
             var out = new ArrayList<LedgerEntry>();
             for (JsonNode e : JSON.readTree(r.body()).path("entries")) {
-                out.add(new LedgerEntry(e.path("service").asText(), e.path("resource").asText(),
+                out.add(new LedgerEntry(
+                        e.path("service").asText(),
+                        e.path("resource").asText(),
                         e.path("op_id").isNull() ? null : e.path("op_id").asText(null),
-                        e.path("idempotency_key").isNull() ? null : e.path("idempotency_key").asText(null), e.path("commits").asInt()));
+                        e.path("idempotency_key").isNull()
+                                ? null
+                                : e.path("idempotency_key").asText(null),
+                        e.path("commits").asInt()));
             }
             return out;
         } catch (IOException e) {

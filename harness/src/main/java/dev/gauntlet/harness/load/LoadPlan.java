@@ -23,6 +23,10 @@ public record LoadPlan(double ratePerSecond, Duration duration, long maxOps, int
 
     /** rate × duration operations, at most 10,000 in flight. */
     public static LoadPlan of(double ratePerSecond, Duration duration) {
-        return new LoadPlan(ratePerSecond, duration, Math.max(1, (long) Math.ceil(ratePerSecond * duration.toNanos() / 1e9)), 10_000);
+        return new LoadPlan(
+                ratePerSecond,
+                duration,
+                Math.max(1, (long) Math.ceil(ratePerSecond * duration.toNanos() / 1e9)),
+                10_000);
     }
 }

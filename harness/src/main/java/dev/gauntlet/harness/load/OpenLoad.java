@@ -73,7 +73,10 @@ public final class OpenLoad {
             pool.shutdown();
             try {
                 if (!pool.awaitTermination(drainTimeoutMs, TimeUnit.MILLISECONDS)) {
-                    LOG.warn("{} operations still running {} ms after the last start; not waiting for them", inFlight.get(), drainTimeoutMs);
+                    LOG.warn(
+                            "{} operations still running {} ms after the last start; not waiting for them",
+                            inFlight.get(),
+                            drainTimeoutMs);
                     pool.shutdownNow();
                 }
             } catch (InterruptedException e) {

@@ -23,18 +23,25 @@ enum ComparedFigure {
     FAILED("failed", "failed", Unit.COUNT, r -> r.totals().failed()),
     REQ_PER_S("req_per_s", "achieved req/s", Unit.DECIMAL, r -> r.totals().reqPerS()),
     RETRIES("retries", "retries", Unit.COUNT, r -> r.totals().retries()),
-    RETRY_SUCCESS_RATE("retry_success_rate", "retry success", Unit.PERCENT, r -> r.totals().retrySuccessRate()),
+    RETRY_SUCCESS_RATE(
+            "retry_success_rate", "retry success", Unit.PERCENT, r -> r.totals().retrySuccessRate()),
     DLQ_PENDING("dlq_pending", "DLQ pending", Unit.COUNT, r -> r.totals().dlqPending());
 
     /** The terminal summary's rows: the ones the brief comparison needs, in the same order. */
-    static final List<ComparedFigure> SUMMARY = List.of(LOST, DUPLICATES, SUCCESS_RATE, P50_MS, P95_MS, P99_MS, RETRIES);
+    static final List<ComparedFigure> SUMMARY =
+            List.of(LOST, DUPLICATES, SUCCESS_RATE, P50_MS, P95_MS, P99_MS, RETRIES);
 
-    private enum Unit { COUNT, PERCENT, DECIMAL }
+    private enum Unit {
+        COUNT,
+        PERCENT,
+        DECIMAL
+    }
 
     /** The metric's name as report.json and thresholds spell it. */
     final String key;
     /** The row's label for a person. */
     final String label;
+
     private final Unit unit;
     private final ToDoubleFunction<RunReport> read;
 

@@ -15,22 +15,45 @@ public final class JUnitXml {
     public static String render(RunReport r) {
         var sb = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         String suite = "gauntlet." + r.scenario();
-        sb.append("<testsuites name=\"").append(esc(suite)).append("\" tests=\"").append(r.thresholds().size())
-                .append("\" failures=\"").append(r.failedThresholds()).append("\" errors=\"0\" time=\"").append(seconds(r)).append("\">\n");
-        sb.append("  <testsuite name=\"").append(esc(suite)).append("\" tests=\"").append(r.thresholds().size())
-                .append("\" failures=\"").append(r.failedThresholds()).append("\" errors=\"0\" time=\"").append(seconds(r))
-                .append("\" timestamp=\"").append(esc(r.startedAt())).append("\">\n");
+        sb.append("<testsuites name=\"")
+                .append(esc(suite))
+                .append("\" tests=\"")
+                .append(r.thresholds().size())
+                .append("\" failures=\"")
+                .append(r.failedThresholds())
+                .append("\" errors=\"0\" time=\"")
+                .append(seconds(r))
+                .append("\">\n");
+        sb.append("  <testsuite name=\"")
+                .append(esc(suite))
+                .append("\" tests=\"")
+                .append(r.thresholds().size())
+                .append("\" failures=\"")
+                .append(r.failedThresholds())
+                .append("\" errors=\"0\" time=\"")
+                .append(seconds(r))
+                .append("\" timestamp=\"")
+                .append(esc(r.startedAt()))
+                .append("\">\n");
         sb.append("    <properties>\n");
         property(sb, "seed", String.valueOf(r.seed()));
         property(sb, "logical_ops", String.valueOf(r.totals().logicalOps()));
         sb.append("    </properties>\n");
         for (ThresholdResult t : r.thresholds()) {
-            sb.append("    <testcase classname=\"").append(esc(suite)).append(".thresholds\" name=\"").append(esc(t.expr())).append("\" time=\"0\"");
+            sb.append("    <testcase classname=\"")
+                    .append(esc(suite))
+                    .append(".thresholds\" name=\"")
+                    .append(esc(t.expr()))
+                    .append("\" time=\"0\"");
             if (t.pass()) {
                 sb.append("/>\n");
             } else {
                 String msg = "measured " + value(t.value()) + ", needed " + t.expr();
-                sb.append(">\n      <failure message=\"").append(esc(msg)).append("\" type=\"threshold\">").append(esc(msg)).append("</failure>\n    </testcase>\n");
+                sb.append(">\n      <failure message=\"")
+                        .append(esc(msg))
+                        .append("\" type=\"threshold\">")
+                        .append(esc(msg))
+                        .append("</failure>\n    </testcase>\n");
             }
         }
         sb.append("    <system-out>").append(esc(Summary.render(r, false))).append("</system-out>\n");
@@ -41,20 +64,31 @@ public final class JUnitXml {
 
     /** A baseline: informational only, so no test case (nothing to fail), its figures as properties. */
     private static void baseline(StringBuilder sb, String suite, String name, RunReport b) {
-        sb.append("  <testsuite name=\"").append(esc(suite)).append("\" tests=\"0\" failures=\"0\" errors=\"0\" skipped=\"0\" time=\"")
-                .append(seconds(b)).append("\" timestamp=\"").append(esc(b.startedAt())).append("\">\n");
+        sb.append("  <testsuite name=\"")
+                .append(esc(suite))
+                .append("\" tests=\"0\" failures=\"0\" errors=\"0\" skipped=\"0\" time=\"")
+                .append(seconds(b))
+                .append("\" timestamp=\"")
+                .append(esc(b.startedAt()))
+                .append("\">\n");
         sb.append("    <properties>\n");
         property(sb, "baseline", name);
         property(sb, "seed", String.valueOf(b.seed()));
         for (ComparedFigure f : ComparedFigure.values()) property(sb, f.key, value(f.of(b)));
         sb.append("    </properties>\n");
-        sb.append("    <system-out>").append(esc("baseline " + name + " (informational, never fails the build)\n" + Summary.render(b, false)))
+        sb.append("    <system-out>")
+                .append(esc(
+                        "baseline " + name + " (informational, never fails the build)\n" + Summary.render(b, false)))
                 .append("</system-out>\n");
         sb.append("  </testsuite>\n");
     }
 
     private static void property(StringBuilder sb, String name, String value) {
-        sb.append("      <property name=\"").append(esc(name)).append("\" value=\"").append(esc(value)).append("\"/>\n");
+        sb.append("      <property name=\"")
+                .append(esc(name))
+                .append("\" value=\"")
+                .append(esc(value))
+                .append("\"/>\n");
     }
 
     private static String seconds(RunReport r) {

@@ -1,12 +1,12 @@
 package dev.gauntlet.harness.report;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,19 +20,21 @@ public final class ReportWriter {
     public static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(SerializationFeature.INDENT_OUTPUT)
-            .registerModule(new SimpleModule().addSerializer(Double.class, new JsonSerializer<>() {
-                @Override
-                public void serialize(Double v, JsonGenerator g, SerializerProvider p) throws IOException {
-                    if (v.isNaN() || v.isInfinite()) g.writeNull();
-                    else g.writeNumber(v);
-                }
-            }).addSerializer(double.class, new JsonSerializer<>() {
-                @Override
-                public void serialize(Double v, JsonGenerator g, SerializerProvider p) throws IOException {
-                    if (v.isNaN() || v.isInfinite()) g.writeNull();
-                    else g.writeNumber(v);
-                }
-            }));
+            .registerModule(new SimpleModule()
+                    .addSerializer(Double.class, new JsonSerializer<>() {
+                        @Override
+                        public void serialize(Double v, JsonGenerator g, SerializerProvider p) throws IOException {
+                            if (v.isNaN() || v.isInfinite()) g.writeNull();
+                            else g.writeNumber(v);
+                        }
+                    })
+                    .addSerializer(double.class, new JsonSerializer<>() {
+                        @Override
+                        public void serialize(Double v, JsonGenerator g, SerializerProvider p) throws IOException {
+                            if (v.isNaN() || v.isInfinite()) g.writeNull();
+                            else g.writeNumber(v);
+                        }
+                    }));
 
     private ReportWriter() {}
 

@@ -20,18 +20,38 @@ import java.util.Map;
  *                  order they ran; empty without {@code --compare} (and then left out of the JSON)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record RunReport(String scenario, long seed, double durationS, String startedAt, boolean passed, String halted,
-                        String target, List<ThresholdResult> thresholds, Totals totals, Latency latencyMs,
-                        Map<String, ConnectorFigures> connectors, List<SeriesPoint> series, Resources resources,
-                        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, RunReport> baselines) {
+public record RunReport(
+        String scenario,
+        long seed,
+        double durationS,
+        String startedAt,
+        boolean passed,
+        String halted,
+        String target,
+        List<ThresholdResult> thresholds,
+        Totals totals,
+        Latency latencyMs,
+        Map<String, ConnectorFigures> connectors,
+        List<SeriesPoint> series,
+        Resources resources,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, RunReport> baselines) {
 
     public RunReport {
         baselines = baselines == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(baselines));
     }
 
     /** The run's totals; lost and duplicates come from the checker (farm ledger + DLQ), not the mesh's counters. */
-    public record Totals(long logicalOps, long succeeded, long failed, long dlqPending, long lost, long duplicates,
-                         long retries, double successRate, double retrySuccessRate, double reqPerS) {}
+    public record Totals(
+            long logicalOps,
+            long succeeded,
+            long failed,
+            long dlqPending,
+            long lost,
+            long duplicates,
+            long retries,
+            double successRate,
+            double retrySuccessRate,
+            double reqPerS) {}
 
     /** Latency of logical calls from their intended start (no coordinated omission), milliseconds. */
     public record Latency(double p50, double p95, double p99, double max) {
@@ -39,12 +59,31 @@ public record RunReport(String scenario, long seed, double durationS, String sta
     }
 
     /** One connector's figures. */
-    public record ConnectorFigures(long logicalOps, long succeeded, long failed, long retries, double successRate,
-                                   double retrySuccessRate, double reqPerS, Latency latencyMs, long dlqPending, long lost,
-                                   long duplicates, Map<String, Long> failures, long correctValues, long incorrectValues) {}
+    public record ConnectorFigures(
+            long logicalOps,
+            long succeeded,
+            long failed,
+            long retries,
+            double successRate,
+            double retrySuccessRate,
+            double reqPerS,
+            Latency latencyMs,
+            long dlqPending,
+            long lost,
+            long duplicates,
+            Map<String, Long> failures,
+            long correctValues,
+            long incorrectValues) {}
 
     /** One second of the run. */
-    public record SeriesPoint(double t, double reqPerS, double successRate, double p99Ms, long dlqDepth, long openCircuits, String phase) {}
+    public record SeriesPoint(
+            double t,
+            double reqPerS,
+            double successRate,
+            double p99Ms,
+            long dlqDepth,
+            long openCircuits,
+            String phase) {}
 
     /**
      * The first baseline, or null: {@code baseline} in report.json, as it was before several baselines could run
@@ -57,10 +96,25 @@ public record RunReport(String scenario, long seed, double durationS, String sta
 
     /** The same report with one more baseline's run beside it, under the name of what it went through. */
     public RunReport withBaseline(RunReport run) {
-        if (baselines.containsKey(run.target())) throw new IllegalArgumentException("baseline '" + run.target() + "' is in the report already");
+        if (baselines.containsKey(run.target()))
+            throw new IllegalArgumentException("baseline '" + run.target() + "' is in the report already");
         var all = new LinkedHashMap<>(baselines);
         all.put(run.target(), run);
-        return new RunReport(scenario, seed, durationS, startedAt, passed, halted, target, thresholds, totals, latencyMs, connectors, series, resources, all);
+        return new RunReport(
+                scenario,
+                seed,
+                durationS,
+                startedAt,
+                passed,
+                halted,
+                target,
+                thresholds,
+                totals,
+                latencyMs,
+                connectors,
+                series,
+                resources,
+                all);
     }
 
     public long failedThresholds() {

@@ -14,18 +14,47 @@ public final class Summary {
     public static String render(RunReport r, boolean withBaseline) {
         var sb = new StringBuilder();
         var t = r.totals();
-        sb.append(String.format(Locale.ROOT, "scenario %s  seed %d  %.0f s  %s%n", r.scenario(), r.seed(), r.durationS(), r.passed() ? "PASSED" : "FAILED"));
-        sb.append(String.format(Locale.ROOT, "  logical ops %,d  succeeded %,d  failed %,d  success %.2f %%  %.1f req/s achieved%n",
-                t.logicalOps(), t.succeeded(), t.failed(), t.successRate() * 100, t.reqPerS()));
-        sb.append(String.format(Locale.ROOT, "  retries %,d  retry success %.1f %%  DLQ pending %,d  lost %d  duplicates %d%n",
-                t.retries(), t.retrySuccessRate() * 100, t.dlqPending(), t.lost(), t.duplicates()));
+        sb.append(String.format(
+                Locale.ROOT,
+                "scenario %s  seed %d  %.0f s  %s%n",
+                r.scenario(),
+                r.seed(),
+                r.durationS(),
+                r.passed() ? "PASSED" : "FAILED"));
+        sb.append(String.format(
+                Locale.ROOT,
+                "  logical ops %,d  succeeded %,d  failed %,d  success %.2f %%  %.1f req/s achieved%n",
+                t.logicalOps(),
+                t.succeeded(),
+                t.failed(),
+                t.successRate() * 100,
+                t.reqPerS()));
+        sb.append(String.format(
+                Locale.ROOT,
+                "  retries %,d  retry success %.1f %%  DLQ pending %,d  lost %d  duplicates %d%n",
+                t.retries(),
+                t.retrySuccessRate() * 100,
+                t.dlqPending(),
+                t.lost(),
+                t.duplicates()));
         var l = r.latencyMs();
-        sb.append(String.format(Locale.ROOT, "  latency ms  p50 %.1f  p95 %.1f  p99 %.1f  max %.1f%n", l.p50(), l.p95(), l.p99(), l.max()));
+        sb.append(String.format(
+                Locale.ROOT,
+                "  latency ms  p50 %.1f  p95 %.1f  p99 %.1f  max %.1f%n",
+                l.p50(),
+                l.p95(),
+                l.p99(),
+                l.max()));
         resources(sb, r.resources());
         if (withBaseline && !r.baselines().isEmpty()) baselines(sb, r);
         sb.append("  thresholds:\n");
         for (ThresholdResult th : r.thresholds()) {
-            sb.append("    ").append(th.pass() ? "✓ " : "✗ ").append(th.expr()).append("   (measured ").append(JUnitXml.value(th.value())).append(")\n");
+            sb.append("    ")
+                    .append(th.pass() ? "✓ " : "✗ ")
+                    .append(th.expr())
+                    .append("   (measured ")
+                    .append(JUnitXml.value(th.value()))
+                    .append(")\n");
         }
         return sb.toString();
     }
@@ -36,7 +65,8 @@ public final class Summary {
         sb.append(String.format(Locale.ROOT, "  CPU %.1f s  %.3f ms per operation:", res.cpuS(), res.cpuMsPerOp()));
         for (Resources.Process p : res.processes()) {
             sb.append(String.format(Locale.ROOT, "  %s %.1f s", p.role(), p.cpuS()));
-            if (p.peakRssBytes() > 0) sb.append(String.format(Locale.ROOT, " (peak RSS %d MB)", p.peakRssBytes() >> 20));
+            if (p.peakRssBytes() > 0)
+                sb.append(String.format(Locale.ROOT, " (peak RSS %d MB)", p.peakRssBytes() >> 20));
         }
         sb.append('\n');
     }
@@ -50,7 +80,8 @@ public final class Summary {
         sb.append('\n');
         for (ComparedFigure f : ComparedFigure.SUMMARY) {
             sb.append(String.format(Locale.ROOT, "    %-12s", f.label));
-            columns.forEach((name, run) -> sb.append(String.format(Locale.ROOT, " %" + width(name) + "s", f.format(run))));
+            columns.forEach(
+                    (name, run) -> sb.append(String.format(Locale.ROOT, " %" + width(name) + "s", f.format(run))));
             sb.append('\n');
         }
     }

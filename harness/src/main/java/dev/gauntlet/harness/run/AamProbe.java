@@ -18,6 +18,7 @@ final class AamProbe implements MeshProbe {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The AAM's largest DLQ page. */
     static final int MAX_ENTRIES = 100_000;
+
     private final String aam;
     private final HttpClient http;
     private final Map<String, String> services;
@@ -30,7 +31,11 @@ final class AamProbe implements MeshProbe {
 
     JsonNode get(String path) {
         try {
-            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(aam + path)).timeout(Duration.ofSeconds(10)).GET().build(),
+            HttpResponse<byte[]> r = http.send(
+                    HttpRequest.newBuilder(URI.create(aam + path))
+                            .timeout(Duration.ofSeconds(10))
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
         } catch (IOException e) {
@@ -46,7 +51,9 @@ final class AamProbe implements MeshProbe {
         JsonNode s = get("/dlq?limit=1"); // the counts; one entry, not a page, each second
         if (s == null) return 0;
         JsonNode st = s.path("stats");
-        return st.path("pending").asLong() + st.path("replaying").asLong() + st.path("dead").asLong();
+        return st.path("pending").asLong()
+                + st.path("replaying").asLong()
+                + st.path("dead").asLong();
     }
 
     @Override
@@ -54,7 +61,9 @@ final class AamProbe implements MeshProbe {
         long calls = 0;
         for (String id : services.keySet()) {
             JsonNode st = get("/connectors/" + id + "/status");
-            calls += st == null ? 0 : st.path("stages").path("observe").path("in_flight").asLong();
+            calls += st == null
+                    ? 0
+                    : st.path("stages").path("observe").path("in_flight").asLong();
         }
         return calls;
     }
@@ -64,7 +73,9 @@ final class AamProbe implements MeshProbe {
         long open = 0;
         for (String id : services.keySet()) {
             JsonNode st = get("/connectors/" + id + "/status");
-            if (st != null && MeshProbes.isOpen(st.path("stages").path("circuit").path("state").asText(null))) open++;
+            if (st != null
+                    && MeshProbes.isOpen(
+                            st.path("stages").path("circuit").path("state").asText(null))) open++;
         }
         return open;
     }
@@ -75,7 +86,8 @@ final class AamProbe implements MeshProbe {
         for (String id : services.keySet()) {
             JsonNode st = get("/connectors/" + id + "/status");
             JsonNode p99 = st == null ? null : st.findValue("refresh_p99_ms");
-            if (p99 != null && p99.isNumber() && (Double.isNaN(worst) || p99.asDouble() > worst)) worst = p99.asDouble();
+            if (p99 != null && p99.isNumber() && (Double.isNaN(worst) || p99.asDouble() > worst))
+                worst = p99.asDouble();
         }
         return worst;
     }
@@ -107,7 +119,8 @@ final class AamProbe implements MeshProbe {
             String state = e.path("state").asText();
             boolean held = state.equals("pending") || state.equals("replaying") || state.equals("dead");
             String conn = e.path("connector").asText();
-            if (held && e.hasNonNull("op_id") && service.equals(services.getOrDefault(conn, conn))) out.add(e.get("op_id").asText());
+            if (held && e.hasNonNull("op_id") && service.equals(services.getOrDefault(conn, conn)))
+                out.add(e.get("op_id").asText());
         }
         return out;
     }

@@ -46,7 +46,11 @@ public final class FarmControl {
     /** What the farm's process has cost so far ({@code process} of {@code /admin/status}); null when it cannot be read. */
     public com.fasterxml.jackson.databind.JsonNode process() {
         try {
-            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(url + "/admin/status")).timeout(Duration.ofSeconds(10)).GET().build(),
+            HttpResponse<byte[]> r = http.send(
+                    HttpRequest.newBuilder(URI.create(url + "/admin/status"))
+                            .timeout(Duration.ofSeconds(10))
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             return r.statusCode() == 200 ? JSON.readTree(r.body()).get("process") : null;
         } catch (IOException e) {
@@ -65,9 +69,15 @@ public final class FarmControl {
     /** {@code GET /admin/chaos}: the levels now and the history of changes ({@code at}, {@code level}, {@code services}). */
     public JsonNode chaosStatus() {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/admin/chaos")).timeout(Duration.ofSeconds(10)).GET().build(),
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create(url + "/admin/chaos"))
+                            .timeout(Duration.ofSeconds(10))
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) throw new IllegalStateException("farm " + url + "/admin/chaos answered " + r.statusCode() + ": " + r.body());
+            if (r.statusCode() != 200)
+                throw new IllegalStateException(
+                        "farm " + url + "/admin/chaos answered " + r.statusCode() + ": " + r.body());
             return JSON.readTree(r.body());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot reach the farm at " + url + "/admin/chaos: " + e.getMessage(), e);
@@ -83,10 +93,15 @@ public final class FarmControl {
 
     private void post(String path, Object body) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(10))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build(),
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create(url + path))
+                            .timeout(Duration.ofSeconds(10))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) throw new IllegalStateException("farm " + url + path + " answered " + r.statusCode() + ": " + r.body());
+            if (r.statusCode() != 200)
+                throw new IllegalStateException("farm " + url + path + " answered " + r.statusCode() + ": " + r.body());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot reach the farm at " + url + path + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {

@@ -39,11 +39,34 @@ public interface MeshProbe extends PendingWrites {
     }
 
     MeshProbe NONE = new MeshProbe() {
-        @Override public long dlqBacklog() { return 0; }
-        @Override public long openCircuits() { return 0; }
-        @Override public double tokenRefreshP99Ms() { return Double.NaN; }
-        @Override public double dlqDelayMs() { return Double.NaN; }
-        @Override public long authExpiredSurfaced() { return 0; }
-        @Override public Set<String> pendingOpIds(String service) { return Set.of(); }
+        @Override
+        public long dlqBacklog() {
+            return 0;
+        }
+
+        @Override
+        public long openCircuits() {
+            return 0;
+        }
+
+        @Override
+        public double tokenRefreshP99Ms() {
+            return Double.NaN;
+        }
+
+        @Override
+        public double dlqDelayMs() {
+            return Double.NaN;
+        }
+
+        @Override
+        public long authExpiredSurfaced() {
+            return 0;
+        }
+
+        @Override
+        public Set<String> pendingOpIds(String service) {
+            return Set.of();
+        }
     };
 }

@@ -54,7 +54,8 @@ public final class MeshProbes {
             double worst = Double.NaN;
             for (Connector c : mesh.connectors()) {
                 Object p99 = c.status().getOrDefault("auth", Map.of()).get("refresh_p99_ms");
-                if (p99 instanceof Number n && (Double.isNaN(worst) || n.doubleValue() > worst)) worst = n.doubleValue();
+                if (p99 instanceof Number n && (Double.isNaN(worst) || n.doubleValue() > worst))
+                    worst = n.doubleValue();
             }
             return worst;
         }
@@ -64,7 +65,11 @@ public final class MeshProbes {
         public double dlqDelayMs() {
             List<DlqEntry> done = mesh.dlq().list(new DlqFilter(null, DlqState.succeeded, 100_000));
             if (done.isEmpty()) return Double.NaN;
-            long[] ms = done.stream().mapToLong(e -> Duration.between(e.createdAt(), e.updatedAt()).toMillis()).sorted().toArray();
+            long[] ms = done.stream()
+                    .mapToLong(
+                            e -> Duration.between(e.createdAt(), e.updatedAt()).toMillis())
+                    .sorted()
+                    .toArray();
             return ms[(int) Math.min(ms.length - 1, Math.ceil(ms.length * 0.99) - 1)];
         }
 
@@ -82,7 +87,8 @@ public final class MeshProbes {
             var out = new HashSet<String>();
             for (DlqState state : List.of(DlqState.pending, DlqState.replaying, DlqState.dead)) {
                 for (DlqEntry e : mesh.dlq().list(new DlqFilter(null, state, 100_000))) {
-                    if (e.opId() != null && service.equals(services.getOrDefault(e.connector(), e.connector()))) out.add(e.opId());
+                    if (e.opId() != null && service.equals(services.getOrDefault(e.connector(), e.connector())))
+                        out.add(e.opId());
                 }
             }
             return out;

@@ -23,9 +23,16 @@ final class ResourceMeter {
     /** What one process reports of itself, read from the {@code process} object of a status answer. */
     record Figure(long pid, double cpuS, long peakRssBytes) {
         static Optional<Figure> of(JsonNode process) {
-            if (process == null || !process.hasNonNull("pid") || !process.path("cpu_s").isNumber()) return Optional.empty();
+            if (process == null
+                    || !process.hasNonNull("pid")
+                    || !process.path("cpu_s").isNumber()) return Optional.empty();
             double cpu = process.path("cpu_s").asDouble();
-            return cpu < 0 ? Optional.empty() : Optional.of(new Figure(process.path("pid").asLong(), cpu, process.path("peak_rss_bytes").asLong(-1)));
+            return cpu < 0
+                    ? Optional.empty()
+                    : Optional.of(new Figure(
+                            process.path("pid").asLong(),
+                            cpu,
+                            process.path("peak_rss_bytes").asLong(-1)));
         }
     }
 
@@ -58,7 +65,9 @@ final class ResourceMeter {
             if (end.isEmpty()) continue;
             Figure e = end.get();
             Figure b = atStart.get(s.role()).filter(f -> f.pid() == e.pid()).orElse(new Figure(e.pid(), 0, -1));
-            byPid.merge(e.pid(), new Resources.Process(s.role(), e.pid(), Math.max(0, e.cpuS() - b.cpuS()), e.peakRssBytes()),
+            byPid.merge(
+                    e.pid(),
+                    new Resources.Process(s.role(), e.pid(), Math.max(0, e.cpuS() - b.cpuS()), e.peakRssBytes()),
                     (a, x) -> new Resources.Process(a.role() + "+" + x.role(), a.pid(), a.cpuS(), a.peakRssBytes()));
         }
         List<Resources.Process> processes = new ArrayList<>(byPid.values());

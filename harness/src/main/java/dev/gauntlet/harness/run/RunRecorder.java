@@ -35,13 +35,33 @@ public final class RunRecorder {
         final Recorder interval = new Recorder(MAX_MICROS, 3);
         final Histogram total = new Histogram(MAX_MICROS, 3);
 
-        public long ops() { return ops.sum(); }
-        public long succeeded() { return succeeded.sum(); }
-        public long failed() { return failed.sum(); }
-        public long retries() { return retries.sum(); }
-        public long deadLettered() { return deadLettered.sum(); }
-        public long correct() { return correct.sum(); }
-        public long incorrect() { return incorrect.sum(); }
+        public long ops() {
+            return ops.sum();
+        }
+
+        public long succeeded() {
+            return succeeded.sum();
+        }
+
+        public long failed() {
+            return failed.sum();
+        }
+
+        public long retries() {
+            return retries.sum();
+        }
+
+        public long deadLettered() {
+            return deadLettered.sum();
+        }
+
+        public long correct() {
+            return correct.sum();
+        }
+
+        public long incorrect() {
+            return incorrect.sum();
+        }
 
         /** Operations that needed a retry and then succeeded, over those that needed one; NaN when none did. */
         public double retrySuccessRate() {
@@ -118,8 +138,11 @@ public final class RunRecorder {
             }
         }
         if (h.getTotalCount() == 0) return RunReport.Latency.NONE;
-        return new RunReport.Latency(h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(95) / 1000.0,
-                h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0);
+        return new RunReport.Latency(
+                h.getValueAtPercentile(50) / 1000.0,
+                h.getValueAtPercentile(95) / 1000.0,
+                h.getValueAtPercentile(99) / 1000.0,
+                h.getMaxValue() / 1000.0);
     }
 
     public double elapsedSeconds(long nowNanos) {

@@ -47,8 +47,17 @@ public final class ScenarioRunner {
      *                   the report uses (what only the checker knows after the run, lost and duplicates, is NaN: not
      *                   measured yet)
      */
-    public record Live(double elapsedS, double totalS, String phase, long ops, double reqPerS, double successRate, double p99Ms,
-                       long dlqDepth, long openCircuits, List<ThresholdResult> thresholds) {
+    public record Live(
+            double elapsedS,
+            double totalS,
+            String phase,
+            long ops,
+            double reqPerS,
+            double successRate,
+            double p99Ms,
+            long dlqDepth,
+            long openCircuits,
+            List<ThresholdResult> thresholds) {
         public Live {
             thresholds = List.copyOf(thresholds);
         }
@@ -83,31 +92,48 @@ public final class ScenarioRunner {
         String runId = scenario.name() + "-" + Long.toString(System.nanoTime() & 0xFFFFFFL, 36);
         if (resetFarm) farm.reset(scenario.seed());
         Instant startedAt = Instant.now();
-        ResourceMeter meter = ResourceMeter.start(List.of(ResourceMeter.self(),
+        ResourceMeter meter = ResourceMeter.start(List.of(
+                ResourceMeter.self(),
                 new ResourceMeter.Source("farm", () -> ResourceMeter.Figure.of(farm.process())),
-                new ResourceMeter.Source("aam", () -> ResourceMeter.Figure.of(target.probe().process()))));
+                new ResourceMeter.Source(
+                        "aam", () -> ResourceMeter.Figure.of(target.probe().process()))));
         long t0 = System.nanoTime();
         RunRecorder recorder = new RunRecorder(t0);
         var intents = new ConcurrentLinkedQueue<IntendedWrite>();
         var series = new CopyOnWriteArrayList<RunReport.SeriesPoint>();
-        AtomicReference<String> phaseName = new AtomicReference<>(scenario.phases().getFirst().name());
+        AtomicReference<String> phaseName =
+                new AtomicReference<>(scenario.phases().getFirst().name());
         AtomicReference<String> halted = new AtomicReference<>();
         AtomicBoolean stop = new AtomicBoolean();
         BooleanSupplier stopping = () -> stop.get() || stopRequested.getAsBoolean();
         double totalS = scenario.duration().toNanos() / 1e9;
 
-        // Workflow instances live for the whole run (their cursors and learned ids carry across phases), one per connector.
+        // Workflow instances live for the whole run (their cursors and learned ids carry across phases), one per
+        // connector.
         Map<String, Workflow> instances = new HashMap<>();
         Map<String, AtomicLong> sequences = new HashMap<>();
 
-        Thread ticker = Thread.ofVirtual().name("run-ticker").start(() -> tick(scenario, target, recorder, series, phaseName, halted, stop,
-                stopRequested, listener, t0, totalS));
+        Thread ticker = Thread.ofVirtual()
+                .name("run-ticker")
+                .start(() -> tick(
+                        scenario,
+                        target,
+                        recorder,
+                        series,
+                        phaseName,
+                        halted,
+                        stop,
+                        stopRequested,
+                        listener,
+                        t0,
+                        totalS));
         long loadNanos = 0;
         try {
             for (Scenario.Phase phase : scenario.phases()) {
                 if (stopping.getAsBoolean()) break;
                 phaseName.set(phase.name());
-                if (phase.chaos() != null) farm.chaos(phase.chaos().level(), phase.chaos().services());
+                if (phase.chaos() != null)
+                    farm.chaos(phase.chaos().level(), phase.chaos().services());
                 try {
                     listener.phaseStarted(phase);
                 } catch (RuntimeException e) {
@@ -122,12 +148,22 @@ public final class ScenarioRunner {
                         AtomicLong seq = sequences.computeIfAbsent(key, k -> new AtomicLong());
                         Api api = target.apis().get(connector);
                         var ctx = new WorkflowContext(api, target.serviceOf(connector), runId, intents::add);
-                        var plan = new LoadPlan(load.rate(), phase.duration(), Math.max(1, (long) Math.ceil(load.rate() * phase.duration().toNanos() / 1e9)),
+                        var plan = new LoadPlan(
+                                load.rate(),
+                                phase.duration(),
+                                Math.max(1, (long)
+                                        Math.ceil(load.rate() * phase.duration().toNanos() / 1e9)),
                                 load.maxInFlight());
-                        threads.add(Thread.ofVirtual().name("load-" + key).start(() -> OpenLoad.run(plan, (i, due) -> {
-                            ApiResult r = wf.iterate(ctx, seq.getAndIncrement());
-                            recorder.record(connector, r, due, System.nanoTime());
-                        }, stopping, 60_000)));
+                        threads.add(Thread.ofVirtual()
+                                .name("load-" + key)
+                                .start(() -> OpenLoad.run(
+                                        plan,
+                                        (i, due) -> {
+                                            ApiResult r = wf.iterate(ctx, seq.getAndIncrement());
+                                            recorder.record(connector, r, due, System.nanoTime());
+                                        },
+                                        stopping,
+                                        60_000)));
                     }
                 }
                 for (Thread t : threads) t.join();
@@ -151,15 +187,30 @@ public final class ScenarioRunner {
         recorder.rollSecond();
 
         // Measured before the checker reads the ledger: the run's cost, not the proof's.
-        var resources = meter.stop(recorder.connectors().stream().mapToLong(c -> recorder.figures(c).ops()).sum());
+        var resources = meter.stop(recorder.connectors().stream()
+                .mapToLong(c -> recorder.figures(c).ops())
+                .sum());
         CheckResult check = new Checker(farm.ledger(), target.probe()).check(List.copyOf(intents));
         double loadS = Math.max(1e-3, loadNanos / 1e9);
         Figures figures = new Figures(recorder, check, target, loadS);
         var results = new ArrayList<ThresholdResult>();
         for (Threshold t : scenario.thresholds()) results.add(t.evaluate(figures));
         boolean passed = halted.get() == null && results.stream().allMatch(ThresholdResult::pass);
-        return new RunReport(scenario.name(), scenario.seed(), loadS, startedAt.toString(), passed, halted.get(), target.label(),
-                results, figures.totals(), recorder.latency(null), figures.perConnector(), List.copyOf(series), resources, Map.of());
+        return new RunReport(
+                scenario.name(),
+                scenario.seed(),
+                loadS,
+                startedAt.toString(),
+                passed,
+                halted.get(),
+                target.label(),
+                results,
+                figures.totals(),
+                recorder.latency(null),
+                figures.perConnector(),
+                List.copyOf(series),
+                resources,
+                Map.of());
     }
 
     /** Refuses a scenario naming a workflow or connector that does not exist, before any load starts. */
@@ -167,18 +218,18 @@ public final class ScenarioRunner {
         for (Scenario.Phase p : scenario.phases()) {
             for (Scenario.Load l : p.loads()) {
                 if (!workflows.has(l.workflow())) {
-                    throw new IllegalArgumentException("scenario " + scenario.name() + ", phase " + p.name() + ": unknown workflow '" + l.workflow()
-                            + "'; known: " + workflows.names());
+                    throw new IllegalArgumentException("scenario " + scenario.name() + ", phase " + p.name()
+                            + ": unknown workflow '" + l.workflow() + "'; known: " + workflows.names());
                 }
                 for (String c : l.connectors()) {
                     if (!c.equals("*") && !target.apis().containsKey(c)) {
-                        throw new IllegalArgumentException("scenario " + scenario.name() + ", phase " + p.name() + ": unknown connector '" + c
-                                + "'; known: " + target.connectorIds());
+                        throw new IllegalArgumentException("scenario " + scenario.name() + ", phase " + p.name()
+                                + ": unknown connector '" + c + "'; known: " + target.connectorIds());
                     }
                 }
                 if (connectorsFor(l, target).isEmpty()) {
-                    throw new IllegalArgumentException("scenario " + scenario.name() + ", phase " + p.name() + ": workflow " + l.workflow()
-                            + " supports none of the connectors " + l.connectors());
+                    throw new IllegalArgumentException("scenario " + scenario.name() + ", phase " + p.name()
+                            + ": workflow " + l.workflow() + " supports none of the connectors " + l.connectors());
                 }
             }
         }
@@ -201,14 +252,25 @@ public final class ScenarioRunner {
      */
     private static void settle(Duration max, MeshProbe probe, BooleanSupplier stop) throws InterruptedException {
         long deadline = System.nanoTime() + max.toNanos();
-        while ((probe.dlqBacklog() > 0 || probe.callsInFlight() > 0) && System.nanoTime() < deadline && !stop.getAsBoolean()) {
+        while ((probe.dlqBacklog() > 0 || probe.callsInFlight() > 0)
+                && System.nanoTime() < deadline
+                && !stop.getAsBoolean()) {
             Thread.sleep(200);
         }
     }
 
-    private static void tick(Scenario scenario, RunTarget target, RunRecorder recorder, List<RunReport.SeriesPoint> series,
-                             AtomicReference<String> phase, AtomicReference<String> halted, AtomicBoolean stop, BooleanSupplier stopRequested,
-                             Listener listener, long t0, double totalS) {
+    private static void tick(
+            Scenario scenario,
+            RunTarget target,
+            RunRecorder recorder,
+            List<RunReport.SeriesPoint> series,
+            AtomicReference<String> phase,
+            AtomicReference<String> halted,
+            AtomicBoolean stop,
+            BooleanSupplier stopRequested,
+            Listener listener,
+            long t0,
+            double totalS) {
         long lastOps = 0, lastOk = 0;
         long next = t0 + 1_000_000_000L;
         while (!stop.get()) {
@@ -235,10 +297,13 @@ public final class ScenarioRunner {
             long dlq = target.probe().dlqBacklog();
             long open = target.probe().openCircuits();
             double successRate = dOps == 0 ? 1.0 : (double) dOk / dOps;
-            series.add(new RunReport.SeriesPoint(Math.round(t * 10) / 10.0, dOps, successRate, p99, dlq, open, phase.get()));
+            series.add(new RunReport.SeriesPoint(
+                    Math.round(t * 10) / 10.0, dOps, successRate, p99, dlq, open, phase.get()));
             Figures soFar = new Figures(recorder, null, target, t);
             try {
-                List<ThresholdResult> verdict = scenario.thresholds().stream().map(th -> th.evaluate(soFar)).toList();
+                List<ThresholdResult> verdict = scenario.thresholds().stream()
+                        .map(th -> th.evaluate(soFar))
+                        .toList();
                 listener.second(new Live(t, totalS, phase.get(), ops, dOk, successRate, p99, dlq, open, verdict));
             } catch (RuntimeException e) {
                 LOG.warn("progress listener failed: {}", e.toString());
@@ -248,7 +313,8 @@ public final class ScenarioRunner {
                 for (Threshold h : scenario.halt()) {
                     ThresholdResult r = h.evaluate(soFar);
                     if (r.pass()) {
-                        halted.set("halt condition '" + h.expr() + "' held at " + Math.round(t) + " s (measured " + r.value() + ")");
+                        halted.set("halt condition '" + h.expr() + "' held at " + Math.round(t) + " s (measured "
+                                + r.value() + ")");
                         LOG.warn("{}: stopping the run", halted.get());
                         stop.set(true);
                         break;
@@ -280,7 +346,8 @@ public final class ScenarioRunner {
 
         @Override
         public double value(String metric, String connector) {
-            List<RunRecorder.Figures> fs = connector == null ? recorder.connectors().stream().map(recorder::figures).toList()
+            List<RunRecorder.Figures> fs = connector == null
+                    ? recorder.connectors().stream().map(recorder::figures).toList()
                     : recorder.connectors().contains(connector) ? List.of(recorder.figures(connector)) : List.of();
             if (fs.isEmpty()) return Double.NaN;
             long ops = 0, ok = 0, failed = 0, retries = 0, correct = 0, incorrect = 0, rateLimited = 0, authExpired = 0;
@@ -298,7 +365,8 @@ public final class ScenarioRunner {
                 retriedOk += f.retriedSucceeded.sum();
             }
             RunReport.Latency lat = recorder.latency(connector);
-            CheckResult.Service svc = check == null || connector == null ? null : check.services().get(target.serviceOf(connector));
+            CheckResult.Service svc =
+                    check == null || connector == null ? null : check.services().get(target.serviceOf(connector));
             return switch (metric) {
                 case "success_rate" -> ops == 0 ? Double.NaN : (double) ok / ops;
                 case "error_rate" -> ops == 0 ? Double.NaN : (double) failed / ops;
@@ -316,8 +384,12 @@ public final class ScenarioRunner {
                 case "succeeded" -> ok;
                 case "failed" -> failed;
                 case "retries" -> retries;
-                case "lost" -> check == null ? Double.NaN : connector == null ? check.lost() : svc == null ? 0 : svc.lost();
-                case "duplicates" -> check == null ? Double.NaN : connector == null ? check.duplicates() : svc == null ? 0 : svc.duplicates();
+                case "lost" ->
+                    check == null ? Double.NaN : connector == null ? check.lost() : svc == null ? 0 : svc.lost();
+                case "duplicates" ->
+                    check == null
+                            ? Double.NaN
+                            : connector == null ? check.duplicates() : svc == null ? 0 : svc.duplicates();
                 case "dlq_backlog" -> connector == null ? target.probe().dlqBacklog() : Double.NaN;
                 case "dlq_delay_ms" -> target.probe().dlqDelayMs();
                 case "rate_limited_share" -> ops == 0 ? Double.NaN : (double) rateLimited / ops;
@@ -329,9 +401,17 @@ public final class ScenarioRunner {
         }
 
         RunReport.Totals totals() {
-            return new RunReport.Totals((long) value("logical_ops", null), (long) value("succeeded", null), (long) value("failed", null),
-                    check.pending(), check.lost(), check.duplicates(), (long) value("retries", null), nz(value("success_rate", null)),
-                    value("retry_success_rate", null), value("req_per_s", null));
+            return new RunReport.Totals(
+                    (long) value("logical_ops", null),
+                    (long) value("succeeded", null),
+                    (long) value("failed", null),
+                    check.pending(),
+                    check.lost(),
+                    check.duplicates(),
+                    (long) value("retries", null),
+                    nz(value("success_rate", null)),
+                    value("retry_success_rate", null),
+                    value("req_per_s", null));
         }
 
         Map<String, RunReport.ConnectorFigures> perConnector() {
@@ -339,9 +419,23 @@ public final class ScenarioRunner {
             for (String c : recorder.connectors()) {
                 RunRecorder.Figures f = recorder.figures(c);
                 CheckResult.Service svc = check.services().get(target.serviceOf(c));
-                out.put(c, new RunReport.ConnectorFigures(f.ops(), f.succeeded(), f.failed(), f.retries(), nz(value("success_rate", c)),
-                        value("retry_success_rate", c), value("req_per_s", c), recorder.latency(c), svc == null ? 0 : svc.pending(),
-                        svc == null ? 0 : svc.lost(), svc == null ? 0 : svc.duplicates(), f.failuresByClass(), f.correct(), f.incorrect()));
+                out.put(
+                        c,
+                        new RunReport.ConnectorFigures(
+                                f.ops(),
+                                f.succeeded(),
+                                f.failed(),
+                                f.retries(),
+                                nz(value("success_rate", c)),
+                                value("retry_success_rate", c),
+                                value("req_per_s", c),
+                                recorder.latency(c),
+                                svc == null ? 0 : svc.pending(),
+                                svc == null ? 0 : svc.lost(),
+                                svc == null ? 0 : svc.duplicates(),
+                                f.failuresByClass(),
+                                f.correct(),
+                                f.incorrect()));
             }
             return out;
         }

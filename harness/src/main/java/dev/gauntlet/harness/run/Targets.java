@@ -7,9 +7,12 @@ import dev.gauntlet.harness.workflow.MeshApi;
 import dev.gauntlet.harness.workflow.NaiveApi;
 import dev.gauntlet.mesh.Mesh;
 import java.net.http.HttpClient;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Builds what a run can go through: the mesh's connectors, a running AAM, or one of the baseline clients on the same
@@ -24,7 +27,9 @@ public final class Targets {
         var apis = new LinkedHashMap<String, Api>();
         var services = new LinkedHashMap<String, String>();
         for (ConnectorsFile.Entry e : connectors) {
-            var registered = mesh.connectors().stream().filter(c -> c.id().equals(e.spec().id())).findFirst()
+            var registered = mesh.connectors().stream()
+                    .filter(c -> c.id().equals(e.spec().id()))
+                    .findFirst()
                     .orElseGet(() -> mesh.register(e.spec()));
             apis.put(e.spec().id(), new MeshApi(registered));
             services.put(e.spec().id(), e.service());
@@ -39,11 +44,15 @@ public final class Targets {
     public static RunTarget aam(String aamUrl, HttpClient http) {
         var apis = new LinkedHashMap<String, Api>();
         var services = new LinkedHashMap<String, String>();
-        JsonNode list = new AamProbe(aamUrl, http, java.util.Map.of()).get("/connectors");
-        if (list == null) throw new IllegalArgumentException("cannot read the AAM's connectors at " + aamUrl + "/connectors");
+        JsonNode list = new AamProbe(aamUrl, http, Map.of()).get("/connectors");
+        if (list == null)
+            throw new IllegalArgumentException("cannot read the AAM's connectors at " + aamUrl + "/connectors");
         for (JsonNode c : list.path("connectors")) {
             String id = c.path("id").asText();
-            apis.put(id, new dev.gauntlet.harness.workflow.ProxyApi(aamUrl, id, c.path("flavor").asText("rest"), http, java.time.Duration.ofSeconds(60)));
+            apis.put(
+                    id,
+                    new dev.gauntlet.harness.workflow.ProxyApi(
+                            aamUrl, id, c.path("flavor").asText("rest"), http, Duration.ofSeconds(60)));
             services.put(id, c.path("service").asText(id));
         }
         return new RunTarget("aam", apis, services, new AamProbe(aamUrl, http, services));
@@ -63,13 +72,15 @@ public final class Targets {
 
     /** As {@link #baselines(String)}, from a list of names (surrounding blanks ignored). */
     public static List<String> baselines(List<String> names) {
-        if (names.isEmpty()) throw new IllegalArgumentException("names no baseline; accepted: " + String.join(", ", BASELINES));
+        if (names.isEmpty())
+            throw new IllegalArgumentException("names no baseline; accepted: " + String.join(", ", BASELINES));
         var out = new ArrayList<String>();
         for (String raw : names) {
             String name = raw.strip();
             if (!BASELINES.contains(name)) {
-                throw new IllegalArgumentException((name.isEmpty() ? "an empty baseline name" : "unknown baseline '" + name + "'")
-                        + "; accepted: " + String.join(", ", BASELINES) + " (several comma-separated, e.g. naive,naive-retry)");
+                throw new IllegalArgumentException(
+                        (name.isEmpty() ? "an empty baseline name" : "unknown baseline '" + name + "'") + "; accepted: "
+                                + String.join(", ", BASELINES) + " (several comma-separated, e.g. naive,naive-retry)");
             }
             if (out.contains(name)) throw new IllegalArgumentException("baseline '" + name + "' is named twice");
             out.add(name);
@@ -83,7 +94,8 @@ public final class Targets {
             case "naive" -> naive(connectors, http);
             case "naive-retry" -> naiveRetry(connectors, http);
             case "naive-keyed" -> naiveKeyed(connectors, http);
-            default -> throw new IllegalArgumentException("baseline must be one of " + BASELINES + ", was '" + name + "'");
+            default ->
+                throw new IllegalArgumentException("baseline must be one of " + BASELINES + ", was '" + name + "'");
         };
     }
 
@@ -105,7 +117,8 @@ public final class Targets {
         return naive("naive-retry", connectors, e -> NaiveApi.retrying(e.spec(), http));
     }
 
-    private static RunTarget naive(String label, List<ConnectorsFile.Entry> connectors, java.util.function.Function<ConnectorsFile.Entry, Api> api) {
+    private static RunTarget naive(
+            String label, List<ConnectorsFile.Entry> connectors, Function<ConnectorsFile.Entry, Api> api) {
         var apis = new LinkedHashMap<String, Api>();
         var services = new LinkedHashMap<String, String>();
         for (ConnectorsFile.Entry e : connectors) {

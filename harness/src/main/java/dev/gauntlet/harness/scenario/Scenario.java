@@ -13,13 +13,20 @@ import java.util.Objects;
  *
  * @param settle  after the load, how long the run waits at most for the DLQ to drain before the checker counts
  */
-public record Scenario(String name, String description, long seed, List<Phase> phases, List<Threshold> thresholds,
-                       List<Threshold> halt, Duration settle) {
+public record Scenario(
+        String name,
+        String description,
+        long seed,
+        List<Phase> phases,
+        List<Threshold> thresholds,
+        List<Threshold> halt,
+        Duration settle) {
 
     public Scenario {
         Objects.requireNonNull(name, "name");
         description = description == null ? "" : description;
-        if (phases == null || phases.isEmpty()) throw new IllegalArgumentException("phases must list at least one phase");
+        if (phases == null || phases.isEmpty())
+            throw new IllegalArgumentException("phases must list at least one phase");
         phases = List.copyOf(phases);
         thresholds = thresholds == null ? List.of() : List.copyOf(thresholds);
         halt = halt == null ? List.of() : List.copyOf(halt);
@@ -56,12 +63,17 @@ public record Scenario(String name, String description, long seed, List<Phase> p
      * @param maxInFlight operations running at once per connector before new arrivals are dropped
      * @param params extra parameters the workflow reads (reserved for user workflows)
      */
-    public record Load(String workflow, double rate, List<String> connectors, int maxInFlight, Map<String, String> params) {
+    public record Load(
+            String workflow, double rate, List<String> connectors, int maxInFlight, Map<String, String> params) {
         public Load {
             Objects.requireNonNull(workflow, "workflow");
-            if (!(rate > 0) || rate > 10_000) throw new IllegalArgumentException("workflow '" + workflow + "': rate must be > 0 and ≤ 10000 per second, was " + rate);
+            if (!(rate > 0) || rate > 10_000)
+                throw new IllegalArgumentException(
+                        "workflow '" + workflow + "': rate must be > 0 and ≤ 10000 per second, was " + rate);
             connectors = connectors == null || connectors.isEmpty() ? List.of("*") : List.copyOf(connectors);
-            if (maxInFlight < 1) throw new IllegalArgumentException("workflow '" + workflow + "': max_in_flight must be ≥ 1, was " + maxInFlight);
+            if (maxInFlight < 1)
+                throw new IllegalArgumentException(
+                        "workflow '" + workflow + "': max_in_flight must be ≥ 1, was " + maxInFlight);
             params = params == null ? Map.of() : Map.copyOf(params);
         }
     }

@@ -26,8 +26,15 @@ import java.util.regex.Pattern;
 public final class ScenarioLoader {
 
     /** The built-in scenarios, in the order {@code gauntlet list} shows them. */
-    public static final List<String> BUILT_IN = List.of("mild", "storm", "hell", "token_expiry", "rate_limit", "schema_drift",
-            "network_chaos_dlq", "multi_service_stress");
+    public static final List<String> BUILT_IN = List.of(
+            "mild",
+            "storm",
+            "hell",
+            "token_expiry",
+            "rate_limit",
+            "schema_drift",
+            "network_chaos_dlq",
+            "multi_service_stress");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
@@ -56,7 +63,8 @@ public final class ScenarioLoader {
 
     public static Scenario builtIn(String name) {
         try (InputStream in = ScenarioLoader.class.getResourceAsStream("/gauntlet/scenarios/" + name + ".yaml")) {
-            if (in == null) throw new IllegalArgumentException("unknown scenario '" + name + "'; built in: " + BUILT_IN);
+            if (in == null)
+                throw new IllegalArgumentException("unknown scenario '" + name + "'; built in: " + BUILT_IN);
             return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), name + ".yaml (built in)");
         } catch (IOException e) {
             throw new IllegalStateException("cannot read built-in scenario " + name + ": " + e.getMessage(), e);
@@ -72,7 +80,8 @@ public final class ScenarioLoader {
         try {
             root = YAML.readTree(yaml);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            String line = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+            String line =
+                    e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
             throw new IllegalArgumentException(source + ": not valid YAML" + line + ": " + e.getOriginalMessage(), e);
         }
         try {
@@ -83,26 +92,36 @@ public final class ScenarioLoader {
     }
 
     private static Scenario scenario(JsonNode root) {
-        if (root == null || !root.isObject()) throw new IllegalArgumentException("a scenario must be a mapping with name and phases");
+        if (root == null || !root.isObject())
+            throw new IllegalArgumentException("a scenario must be a mapping with name and phases");
         only(root, "", "name", "description", "seed", "settle", "phases", "thresholds", "halt");
         String name = text(root, "name", "name");
         long seed = root.has("seed") ? integer(root.get("seed"), "seed") : 42;
         var phases = new ArrayList<Scenario.Phase>();
         JsonNode ps = root.get("phases");
-        if (ps == null || !ps.isArray() || ps.isEmpty()) throw new IllegalArgumentException("phases must be a list of at least one phase");
+        if (ps == null || !ps.isArray() || ps.isEmpty())
+            throw new IllegalArgumentException("phases must be a list of at least one phase");
         for (int i = 0; i < ps.size(); i++) phases.add(phase(ps.get(i), "phases[" + i + "]"));
-        return new Scenario(name, root.path("description").asText(""), seed, phases, thresholds(root.get("thresholds"), "thresholds"),
-                thresholds(root.get("halt"), "halt"), root.has("settle") ? duration(root.get("settle"), "settle") : null);
+        return new Scenario(
+                name,
+                root.path("description").asText(""),
+                seed,
+                phases,
+                thresholds(root.get("thresholds"), "thresholds"),
+                thresholds(root.get("halt"), "halt"),
+                root.has("settle") ? duration(root.get("settle"), "settle") : null);
     }
 
     private static Scenario.Phase phase(JsonNode p, String at) {
-        if (!p.isObject()) throw new IllegalArgumentException(at + " must be a mapping with name, duration, chaos and workflows");
+        if (!p.isObject())
+            throw new IllegalArgumentException(at + " must be a mapping with name, duration, chaos and workflows");
         only(p, at, "name", "duration", "chaos", "workflows");
         Scenario.Chaos chaos = null;
         if (p.has("chaos")) {
             JsonNode c = p.get("chaos");
             only(c, at + ".chaos", "level", "services");
-            chaos = new Scenario.Chaos(text(c, "level", at + ".chaos.level"), strings(c.get("services"), at + ".chaos.services"));
+            chaos = new Scenario.Chaos(
+                    text(c, "level", at + ".chaos.level"), strings(c.get("services"), at + ".chaos.services"));
         }
         var loads = new ArrayList<Scenario.Load>();
         JsonNode ws = p.get("workflows");
@@ -113,19 +132,31 @@ public final class ScenarioLoader {
                 JsonNode w = ws.get(i);
                 only(w, wat, "workflow", "rate", "connectors", "max_in_flight", "params");
                 JsonNode rate = w.get("rate");
-                if (rate == null || !rate.isNumber()) throw new IllegalArgumentException(wat + ".rate is required: operations per second per connector, a number");
+                if (rate == null || !rate.isNumber())
+                    throw new IllegalArgumentException(
+                            wat + ".rate is required: operations per second per connector, a number");
                 var params = new LinkedHashMap<String, String>();
-                w.path("params").fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
+                w.path("params")
+                        .fields()
+                        .forEachRemaining(
+                                e -> params.put(e.getKey(), e.getValue().asText()));
                 try {
-                    loads.add(new Scenario.Load(text(w, "workflow", wat + ".workflow"), rate.asDouble(), strings(w.get("connectors"), wat + ".connectors"),
-                            w.has("max_in_flight") ? (int) integer(w.get("max_in_flight"), wat + ".max_in_flight") : 1_000, params));
+                    loads.add(new Scenario.Load(
+                            text(w, "workflow", wat + ".workflow"),
+                            rate.asDouble(),
+                            strings(w.get("connectors"), wat + ".connectors"),
+                            w.has("max_in_flight")
+                                    ? (int) integer(w.get("max_in_flight"), wat + ".max_in_flight")
+                                    : 1_000,
+                            params));
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException(wat + ": " + e.getMessage(), e);
                 }
             }
         }
         try {
-            return new Scenario.Phase(text(p, "name", at + ".name"), duration(p.get("duration"), at + ".duration"), chaos, loads);
+            return new Scenario.Phase(
+                    text(p, "name", at + ".name"), duration(p.get("duration"), at + ".duration"), chaos, loads);
         } catch (IllegalArgumentException e) {
             throw e.getMessage().startsWith(at) ? e : new IllegalArgumentException(at + ": " + e.getMessage(), e);
         }
@@ -133,7 +164,8 @@ public final class ScenarioLoader {
 
     private static List<Threshold> thresholds(JsonNode list, String at) {
         if (list == null || list.isNull()) return List.of();
-        if (!list.isArray()) throw new IllegalArgumentException(at + " must be a list of expressions like 'p99_ms < 2000'");
+        if (!list.isArray())
+            throw new IllegalArgumentException(at + " must be a list of expressions like 'p99_ms < 2000'");
         var out = new ArrayList<Threshold>();
         for (int i = 0; i < list.size(); i++) {
             try {
@@ -147,7 +179,8 @@ public final class ScenarioLoader {
 
     /** Durations as 500ms, 30s, 2m, 1h, ISO-8601, or a number of seconds. */
     public static Duration duration(JsonNode v, String at) {
-        if (v == null || v.isNull()) throw new IllegalArgumentException(at + " is required: a duration like 30s, 2m or 500ms");
+        if (v == null || v.isNull())
+            throw new IllegalArgumentException(at + " is required: a duration like 30s, 2m or 500ms");
         if (v.isNumber()) return Duration.ofMillis((long) (v.asDouble() * 1000));
         return parseDuration(v.asText(), at);
     }
@@ -156,12 +189,13 @@ public final class ScenarioLoader {
         Matcher m = DURATION.matcher(text.trim());
         if (m.matches()) {
             double n = Double.parseDouble(m.group(1));
-            double ms = n * switch (m.group(2)) {
-                case "ms" -> 1;
-                case "s" -> 1_000;
-                case "m" -> 60_000;
-                default -> 3_600_000;
-            };
+            double ms = n
+                    * switch (m.group(2)) {
+                        case "ms" -> 1;
+                        case "s" -> 1_000;
+                        case "m" -> 60_000;
+                        default -> 3_600_000;
+                    };
             return Duration.ofMillis((long) ms);
         }
         try {
@@ -172,22 +206,27 @@ public final class ScenarioLoader {
     }
 
     private static void only(JsonNode node, String at, String... allowed) {
-        if (!node.isObject()) throw new IllegalArgumentException((at.isEmpty() ? "the scenario" : at) + " must be a mapping");
+        if (!node.isObject())
+            throw new IllegalArgumentException((at.isEmpty() ? "the scenario" : at) + " must be a mapping");
         List<String> ok = List.of(allowed);
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String f = it.next();
-            if (!ok.contains(f)) throw new IllegalArgumentException("unknown field '" + (at.isEmpty() ? "" : at + ".") + f + "', expected one of " + ok);
+            if (!ok.contains(f))
+                throw new IllegalArgumentException(
+                        "unknown field '" + (at.isEmpty() ? "" : at + ".") + f + "', expected one of " + ok);
         }
     }
 
     private static String text(JsonNode node, String field, String at) {
         JsonNode v = node.get(field);
-        if (v == null || !v.isTextual() || v.asText().isBlank()) throw new IllegalArgumentException(at + " is required (text)");
+        if (v == null || !v.isTextual() || v.asText().isBlank())
+            throw new IllegalArgumentException(at + " is required (text)");
         return v.asText();
     }
 
     private static long integer(JsonNode v, String at) {
-        if (!v.canConvertToLong() || !v.isIntegralNumber()) throw new IllegalArgumentException(at + " must be a whole number, was " + v);
+        if (!v.canConvertToLong() || !v.isIntegralNumber())
+            throw new IllegalArgumentException(at + " must be a whole number, was " + v);
         return v.asLong();
     }
 

@@ -17,7 +17,12 @@ public record Threshold(String expr, String metric, String connector, Op op, dou
 
     /** Comparison operators, longest spelling first so "<=" is not read as "<". */
     public enum Op {
-        LE("<="), GE(">="), EQ("=="), NE("!="), LT("<"), GT(">");
+        LE("<="),
+        GE(">="),
+        EQ("=="),
+        NE("!="),
+        LT("<"),
+        GT(">");
 
         final String symbol;
 
@@ -50,9 +55,26 @@ public record Threshold(String expr, String metric, String connector, Op op, dou
 
     /** Every metric a threshold may name, with what it means (shown when a name is wrong). */
     public static final List<String> METRICS = List.of(
-            "success_rate", "error_rate", "retry_success_rate", "p50_ms", "p95_ms", "p99_ms", "max_ms", "req_per_s",
-            "logical_ops", "succeeded", "failed", "retries", "lost", "duplicates", "dlq_backlog", "dlq_delay_ms",
-            "rate_limited_share", "token_refresh_p99_ms", "auth_expired_surfaced", "correct_rate");
+            "success_rate",
+            "error_rate",
+            "retry_success_rate",
+            "p50_ms",
+            "p95_ms",
+            "p99_ms",
+            "max_ms",
+            "req_per_s",
+            "logical_ops",
+            "succeeded",
+            "failed",
+            "retries",
+            "lost",
+            "duplicates",
+            "dlq_backlog",
+            "dlq_delay_ms",
+            "rate_limited_share",
+            "token_refresh_p99_ms",
+            "auth_expired_surfaced",
+            "correct_rate");
 
     private static final Pattern SYNTAX = Pattern.compile(
             "\\s*([a-z_0-9]+)\\s*(?:\\{\\s*connector\\s*=\\s*([a-z_0-9*]+)\\s*})?\\s*(<=|>=|==|!=|<|>)\\s*(-?[0-9]+(?:\\.[0-9]+)?)\\s*(%?)\\s*");
@@ -61,17 +83,20 @@ public record Threshold(String expr, String metric, String connector, Op op, dou
         Objects.requireNonNull(expr, "expr");
         Objects.requireNonNull(op, "op");
         if (!METRICS.contains(metric)) {
-            throw new IllegalArgumentException("threshold '" + expr + "': unknown metric '" + metric + "', expected one of " + METRICS);
+            throw new IllegalArgumentException(
+                    "threshold '" + expr + "': unknown metric '" + metric + "', expected one of " + METRICS);
         }
     }
 
     /** Parses one threshold; the message names the expression and what was expected. */
     public static Threshold parse(String expr) {
-        if (expr == null || expr.isBlank()) throw new IllegalArgumentException("threshold must be an expression like 'p99_ms < 2000', was empty");
+        if (expr == null || expr.isBlank())
+            throw new IllegalArgumentException("threshold must be an expression like 'p99_ms < 2000', was empty");
         Matcher m = SYNTAX.matcher(expr.toLowerCase(Locale.ROOT));
         if (!m.matches()) {
-            throw new IllegalArgumentException("threshold '" + expr + "' must look like 'metric op number' or "
-                    + "'metric{connector=ID} op number' (op one of < <= > >= == !=), e.g. 'p99_ms{connector=stripe_mock} < 2000'");
+            throw new IllegalArgumentException(
+                    "threshold '" + expr + "' must look like 'metric op number' or "
+                            + "'metric{connector=ID} op number' (op one of < <= > >= == !=), e.g. 'p99_ms{connector=stripe_mock} < 2000'");
         }
         Op op = null;
         for (Op o : Op.values()) if (o.symbol.equals(m.group(3))) op = o;

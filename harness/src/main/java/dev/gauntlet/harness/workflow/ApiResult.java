@@ -10,8 +10,15 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param deadLettered the write is parked in the DLQ (not lost: a replay will carry it)
  * @param correct      for workflows that check a value (drift_sensitive): whether it was right; null otherwise
  */
-public record ApiResult(String connector, int status, JsonNode json, String errorClass, int attempts, boolean deadLettered,
-                        boolean stale, Boolean correct) {
+public record ApiResult(
+        String connector,
+        int status,
+        JsonNode json,
+        String errorClass,
+        int attempts,
+        boolean deadLettered,
+        boolean stale,
+        Boolean correct) {
 
     public boolean ok() {
         return errorClass == null;

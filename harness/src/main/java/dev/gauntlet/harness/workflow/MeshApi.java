@@ -33,13 +33,39 @@ public final class MeshApi implements Api {
                 case "GET" -> connector.call(new MeshRequest("GET", path, headers, null, null, null, null));
                 case "POST", "PUT", "PATCH" -> connector.write(method, path, headers, body, opId);
                 case "DELETE" -> connector.call(new MeshRequest("DELETE", path, headers, null, null, opId, null));
-                default -> throw new IllegalArgumentException("method must be GET, POST, PUT, PATCH or DELETE, was '" + method + "'");
+                default ->
+                    throw new IllegalArgumentException(
+                            "method must be GET, POST, PUT, PATCH or DELETE, was '" + method + "'");
             };
-            return new ApiResult(connector.id(), r.status(), json(r), null, Math.max(1, r.attempts().size()), false, r.stale(), null);
+            return new ApiResult(
+                    connector.id(),
+                    r.status(),
+                    json(r),
+                    null,
+                    Math.max(1, r.attempts().size()),
+                    false,
+                    r.stale(),
+                    null);
         } catch (MeshException.DeadLettered e) {
-            return new ApiResult(connector.id(), lastStatus(e), null, e.errorClass().name(), Math.max(1, e.attempts().size()), true, false, null);
+            return new ApiResult(
+                    connector.id(),
+                    lastStatus(e),
+                    null,
+                    e.errorClass().name(),
+                    Math.max(1, e.attempts().size()),
+                    true,
+                    false,
+                    null);
         } catch (MeshException e) {
-            return new ApiResult(connector.id(), lastStatus(e), null, e.errorClass().name(), Math.max(1, e.attempts().size()), false, false, null);
+            return new ApiResult(
+                    connector.id(),
+                    lastStatus(e),
+                    null,
+                    e.errorClass().name(),
+                    Math.max(1, e.attempts().size()),
+                    false,
+                    false,
+                    null);
         }
     }
 

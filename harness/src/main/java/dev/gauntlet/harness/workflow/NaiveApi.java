@@ -4,19 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gauntlet.mesh.ConnectorSpec;
 import dev.gauntlet.mesh.Forms;
-import dev.gauntlet.mesh.vendor.BodyEncoding;
 import dev.gauntlet.mesh.auth.AuthConfig;
 import dev.gauntlet.mesh.auth.TokenEndpoint;
 import dev.gauntlet.mesh.classify.RetryAfter;
 import dev.gauntlet.mesh.time.Sleeper;
+import dev.gauntlet.mesh.vendor.BodyEncoding;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
-import java.util.Map;
 import java.time.InstantSource;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -57,11 +57,13 @@ public final class NaiveApi implements Api {
         public static final Retries HAND_WRITTEN = new Retries(4, Duration.ofMillis(100), Duration.ofSeconds(2));
 
         public Retries {
-            if (maxAttempts < 1) throw new IllegalArgumentException("retries.max_attempts must be ≥ 1, was " + maxAttempts);
+            if (maxAttempts < 1)
+                throw new IllegalArgumentException("retries.max_attempts must be ≥ 1, was " + maxAttempts);
             Objects.requireNonNull(backoff, "retries.backoff");
             Objects.requireNonNull(maxRetryAfter, "retries.max_retry_after");
             if (backoff.isNegative()) throw new IllegalArgumentException("retries.backoff must be ≥ 0, was " + backoff);
-            if (maxRetryAfter.isNegative()) throw new IllegalArgumentException("retries.max_retry_after must be ≥ 0, was " + maxRetryAfter);
+            if (maxRetryAfter.isNegative())
+                throw new IllegalArgumentException("retries.max_retry_after must be ≥ 0, was " + maxRetryAfter);
         }
     }
 
@@ -77,7 +79,13 @@ public final class NaiveApi implements Api {
         this(spec, http, false, Retries.NONE, Sleeper.SYSTEM, InstantSource.system());
     }
 
-    private NaiveApi(ConnectorSpec spec, HttpClient http, boolean sendsKeys, Retries retries, Sleeper sleeper, InstantSource clock) {
+    private NaiveApi(
+            ConnectorSpec spec,
+            HttpClient http,
+            boolean sendsKeys,
+            Retries retries,
+            Sleeper sleeper,
+            InstantSource clock) {
         this.spec = Objects.requireNonNull(spec, "spec");
         this.http = Objects.requireNonNull(http, "http");
         this.sendsKeys = sendsKeys;
@@ -100,7 +108,8 @@ public final class NaiveApi implements Api {
     }
 
     /** As {@link #retrying(ConnectorSpec, HttpClient)} with its loop, its waits and its clock (for Retry-After dates) given. */
-    public static NaiveApi retrying(ConnectorSpec spec, HttpClient http, Retries retries, Sleeper sleeper, InstantSource clock) {
+    public static NaiveApi retrying(
+            ConnectorSpec spec, HttpClient http, Retries retries, Sleeper sleeper, InstantSource clock) {
         return new NaiveApi(spec, http, false, retries, sleeper, clock);
     }
 
@@ -124,7 +133,9 @@ public final class NaiveApi implements Api {
         boolean tokenFetchedAgain = false;
         for (int attempt = 1; ; attempt++) {
             Attempt a = attempt(method, path, headers, body, opId);
-            if (a.failure() == null || attempt >= retries.maxAttempts() || Thread.currentThread().isInterrupted()) return result(a, attempt);
+            if (a.failure() == null
+                    || attempt >= retries.maxAttempts()
+                    || Thread.currentThread().isInterrupted()) return result(a, attempt);
             Duration wait;
             if (a.status() == 401 && spec.auth() instanceof AuthConfig.OAuth2 && !tokenFetchedAgain) {
                 // What hand-written code does on a 401: fetch a new token and try again at once - once, since a
@@ -168,11 +179,12 @@ public final class NaiveApi implements Api {
     private Attempt attempt(String method, String path, Map<String, String> headers, Object body, String opId) {
         String bearer = null;
         try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(spec.resolve(path)).timeout(spec.timeouts().attempt());
+            HttpRequest.Builder b = HttpRequest.newBuilder(spec.resolve(path))
+                    .timeout(spec.timeouts().attempt());
             spec.headers().forEach(b::header);
             headers.forEach(b::header);
             switch (spec.auth()) {
-                case AuthConfig.None none -> { }
+                case AuthConfig.None none -> {}
                 case AuthConfig.ApiKey k -> b.header(k.header(), k.prefix() + k.key());
                 case AuthConfig.OAuth2 o -> {
                     bearer = token(o);
@@ -180,7 +192,10 @@ public final class NaiveApi implements Api {
                 }
             }
             // The mesh's own rule: a POST that only reads (MongoDB's find) carries no key.
-            if (sendsKeys && opId != null && spec.idempotency().enabled() && spec.idempotency().isWrite(method, path)) {
+            if (sendsKeys
+                    && opId != null
+                    && spec.idempotency().enabled()
+                    && spec.idempotency().isWrite(method, path)) {
                 b.header(spec.idempotency().header(), opId);
             }
             if (body == null) {
@@ -195,8 +210,15 @@ public final class NaiveApi implements Api {
             HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
             int s = r.statusCode();
             // The naive client knows only success and failure; the class is a rough status bucket for the report.
-            String failure = s < 400 ? null : s == 429 ? "rate_limit" : s == 401 ? "auth_expired" : s >= 500 ? "server_error" : "client_error";
-            return new Attempt(s, parse(r.body()), failure, bearer, r.headers().firstValue("Retry-After").orElse(null));
+            String failure = s < 400
+                    ? null
+                    : s == 429 ? "rate_limit" : s == 401 ? "auth_expired" : s >= 500 ? "server_error" : "client_error";
+            return new Attempt(
+                    s,
+                    parse(r.body()),
+                    failure,
+                    bearer,
+                    r.headers().firstValue("Retry-After").orElse(null));
         } catch (HttpTimeoutException e) {
             return failed("timeout", bearer);
         } catch (IOException e) {
@@ -219,7 +241,8 @@ public final class NaiveApi implements Api {
         String t = token;
         if (t != null) return t;
         synchronized (this) {
-            if (token == null) token = TokenEndpoint.fetchOnce(o, http, spec.timeouts().attempt());
+            if (token == null)
+                token = TokenEndpoint.fetchOnce(o, http, spec.timeouts().attempt());
             return token;
         }
     }

@@ -12,8 +12,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Workflows' calls through a running AAM's egress proxy ({@code /proxy/{connector}/…}), as any HTTP client would make
@@ -83,7 +83,8 @@ public final class ProxyApi implements Api {
                 return new ApiResult(connector, 0, null, "timeout", 1, false, false, null);
             } catch (IOException unreachable) {
                 // The AAM is down or restarting: the same op id makes sending again safe (same key upstream).
-                if (System.nanoTime() > deadline) return new ApiResult(connector, 0, null, "network_error", 1, false, false, null);
+                if (System.nanoTime() > deadline)
+                    return new ApiResult(connector, 0, null, "network_error", 1, false, false, null);
                 try {
                     Thread.sleep(200);
                 } catch (InterruptedException e) {
@@ -100,26 +101,34 @@ public final class ProxyApi implements Api {
     /** Milliseconds to wait before sending again when the AAM's store refused the write for now; -1 otherwise. */
     private static long storeUnavailableWait(HttpResponse<byte[]> r, ApiResult result) {
         if (r.statusCode() != 503 || !"store_unavailable".equals(result.errorClass())) return -1;
-        long s = r.headers().firstValue("Retry-After").map(v -> {
-            try {
-                return Long.parseLong(v.trim());
-            } catch (NumberFormatException notSeconds) {
-                return 1L;
-            }
-        }).orElse(1L);
+        long s = r.headers()
+                .firstValue("Retry-After")
+                .map(v -> {
+                    try {
+                        return Long.parseLong(v.trim());
+                    } catch (NumberFormatException notSeconds) {
+                        return 1L;
+                    }
+                })
+                .orElse(1L);
         return Math.min(Math.max(s, 0), 10) * 1000;
     }
 
     private ApiResult result(HttpResponse<byte[]> r) {
         JsonNode json = parse(r.body());
-        int attempts = r.headers().firstValue("X-Gauntlet-Attempts").map(Integer::parseInt).orElse(1);
+        int attempts = r.headers()
+                .firstValue("X-Gauntlet-Attempts")
+                .map(Integer::parseInt)
+                .orElse(1);
         int s = r.statusCode();
         // The proxy's own "parked" answer, told from an upstream's 202 (Datadog answers 202 too) by its dlq_id.
         if (s == 202 && json != null && json.hasNonNull("dlq_id")) {
-            return new ApiResult(connector, s, json, json.path("error_class").asText("server_error"), attempts, true, false, null);
+            return new ApiResult(
+                    connector, s, json, json.path("error_class").asText("server_error"), attempts, true, false, null);
         }
         if (s < 400) return new ApiResult(connector, s, json, null, attempts, false, false, null);
-        String cls = json != null && json.hasNonNull("error_class") ? json.get("error_class").asText()
+        String cls = json != null && json.hasNonNull("error_class")
+                ? json.get("error_class").asText()
                 : s == 429 ? "rate_limit" : s >= 500 ? "server_error" : "client_error";
         return new ApiResult(connector, s, json, cls.toLowerCase(Locale.ROOT), attempts, false, false, null);
     }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -45,7 +46,8 @@ public final class StepWorkflow implements Workflow {
     public static StepWorkflow parse(String yaml, String source) {
         try {
             JsonNode root = YAML.readTree(yaml);
-            if (root == null || !root.isObject()) throw new IllegalArgumentException("a workflow must be a mapping with name and steps");
+            if (root == null || !root.isObject())
+                throw new IllegalArgumentException("a workflow must be a mapping with name and steps");
             only(root, "", List.of("name", "description", "flavors", "steps"));
             JsonNode n = root.get("name");
             if (n == null || !n.isTextual() || !n.asText().matches("[a-z][a-z0-9_]{0,62}")) {
@@ -54,19 +56,25 @@ public final class StepWorkflow implements Workflow {
             var flavors = new ArrayList<String>();
             root.path("flavors").forEach(f -> flavors.add(f.asText()));
             JsonNode ss = root.get("steps");
-            if (ss == null || !ss.isArray() || ss.isEmpty()) throw new IllegalArgumentException("steps must be a list of at least one request");
+            if (ss == null || !ss.isArray() || ss.isEmpty())
+                throw new IllegalArgumentException("steps must be a list of at least one request");
             var steps = new ArrayList<Step>();
             for (int i = 0; i < ss.size(); i++) {
                 JsonNode s = ss.get(i);
                 String at = "steps[" + i + "]";
                 only(s, at, List.of("method", "path", "body", "write"));
-                String method = s.path("method").asText("GET").toUpperCase(java.util.Locale.ROOT);
-                if (!METHODS.contains(method)) throw new IllegalArgumentException(at + ".method must be one of " + METHODS + ", was '" + method + "'");
+                String method = s.path("method").asText("GET").toUpperCase(Locale.ROOT);
+                if (!METHODS.contains(method))
+                    throw new IllegalArgumentException(
+                            at + ".method must be one of " + METHODS + ", was '" + method + "'");
                 String path = s.path("path").asText("");
-                if (!path.startsWith("/")) throw new IllegalArgumentException(at + ".path is required and must start with '/', was '" + path + "'");
+                if (!path.startsWith("/"))
+                    throw new IllegalArgumentException(
+                            at + ".path is required and must start with '/', was '" + path + "'");
                 steps.add(new Step(method, path, s.get("body"), s.path("write").asBoolean(!method.equals("GET"))));
             }
-            return new StepWorkflow(n.asText(), root.path("description").asText("steps from " + source), flavors, steps);
+            return new StepWorkflow(
+                    n.asText(), root.path("description").asText("steps from " + source), flavors, steps);
         } catch (IOException e) {
             throw new IllegalArgumentException(source + ": not valid YAML: " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
@@ -75,10 +83,13 @@ public final class StepWorkflow implements Workflow {
     }
 
     private static void only(JsonNode node, String at, List<String> allowed) {
-        if (!node.isObject()) throw new IllegalArgumentException((at.isEmpty() ? "the workflow" : at) + " must be a mapping");
+        if (!node.isObject())
+            throw new IllegalArgumentException((at.isEmpty() ? "the workflow" : at) + " must be a mapping");
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String f = it.next();
-            if (!allowed.contains(f)) throw new IllegalArgumentException("unknown field '" + (at.isEmpty() ? "" : at + ".") + f + "', expected one of " + allowed);
+            if (!allowed.contains(f))
+                throw new IllegalArgumentException(
+                        "unknown field '" + (at.isEmpty() ? "" : at + ".") + f + "', expected one of " + allowed);
         }
     }
 

@@ -24,7 +24,8 @@ public final class Workflows {
     /** Java workflows on the class path, then {@code *.yaml} step workflows in {@code folder} (may be null). */
     public static Workflows discover(Path folder) throws IOException {
         Workflows w = new Workflows();
-        for (ServiceLoader.Provider<Workflow> p : ServiceLoader.load(Workflow.class).stream().toList()) {
+        for (ServiceLoader.Provider<Workflow> p :
+                ServiceLoader.load(Workflow.class).stream().toList()) {
             Workflow sample = p.get();
             w.add(sample.name(), sample.description(), p::get);
         }
@@ -55,7 +56,9 @@ public final class Workflows {
 
     public Workflow create(String name) {
         Supplier<Workflow> f = byName.get(name);
-        if (f == null) throw new IllegalArgumentException("unknown workflow '" + name + "'; known: " + List.copyOf(byName.keySet()));
+        if (f == null)
+            throw new IllegalArgumentException(
+                    "unknown workflow '" + name + "'; known: " + List.copyOf(byName.keySet()));
         return f.get();
     }
 

@@ -16,10 +16,12 @@ import dev.gauntlet.mesh.Mesh;
 import dev.gauntlet.mesh.dlq.DlqEntry;
 import dev.gauntlet.mesh.dlq.DlqState;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -59,14 +61,20 @@ class ExactlyOnceTest {
     }
 
     static ConnectorsFile.Entry connector(String service) {
-        return connectors.stream().filter(c -> c.service().equals(service)).findFirst().orElseThrow();
+        return connectors.stream()
+                .filter(c -> c.service().equals(service))
+                .findFirst()
+                .orElseThrow();
     }
 
     /** The next matching request of {@code service} gets its answer cut after the farm carried it out. */
     static void cutNextAnswer(String service, String method, String path) {
         String pathOnly = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
-        admin("POST", "/admin/faults/script", "{\"service\":\"" + service + "\",\"type\":\"truncate\",\"method\":\"" + method
-                + "\",\"path\":\"" + pathOnly + "\",\"count\":1}");
+        admin(
+                "POST",
+                "/admin/faults/script",
+                "{\"service\":\"" + service + "\",\"type\":\"truncate\",\"method\":\"" + method + "\",\"path\":\""
+                        + pathOnly + "\",\"count\":1}");
     }
 
     /** One read of the vendor's main list (MongoDB's is a POST that only reads). */
@@ -81,7 +89,11 @@ class ExactlyOnceTest {
 
     /** Commits of one op id in the farm's ledger, over every resource and kind of write. */
     static int commits(String service, String opId) {
-        return new FarmLedger(farm.url(), http).ledger(service).stream().filter(e -> opId.equals(e.opId())).mapToInt(LedgerEntry::commits).sum();
+        return new FarmLedger(farm.url(), http)
+                .ledger(service).stream()
+                        .filter(e -> opId.equals(e.opId()))
+                        .mapToInt(LedgerEntry::commits)
+                        .sum();
     }
 
     static long truncations(String service) {
@@ -90,7 +102,9 @@ class ExactlyOnceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"salesforce_mock", "stripe_mock", "github_mock", "supabase_mock", "mongodb_mock", "datadog_mock"})
+    @ValueSource(
+            strings = {"salesforce_mock", "stripe_mock", "github_mock", "supabase_mock", "mongodb_mock", "datadog_mock"
+            })
     void shouldLeaveExactlyOneRecordThroughTheMeshWhenACommittedCreatesAnswerIsCut(String service) {
         ConnectorsFile.Entry c = connector(service);
         String opId = "once-" + service;
@@ -103,25 +117,48 @@ class ExactlyOnceTest {
             ApiResult r = send(api, create, opId);
 
             assertThat(r.ok()).as(service + ": " + r).isTrue();
-            assertThat(truncations(service)).as("the answer was cut after the commit").isEqualTo(1);
-            assertThat(commits(service, opId)).as(service + ": the mesh's retry path (key, upsert or read-back)").isEqualTo(1);
+            assertThat(truncations(service))
+                    .as("the answer was cut after the commit")
+                    .isEqualTo(1);
+            assertThat(commits(service, opId))
+                    .as(service + ": the mesh's retry path (key, upsert or read-back)")
+                    .isEqualTo(1);
         }
     }
 
     /** A plain create on a resource the schema does not protect (no unique column), as hand-written code sends it. */
     static Shapes.Write plainUnprotected(String flavor, String opId) {
         return switch (flavor) {
-            case "salesforce" -> new Shapes.Write("POST", "/services/data/v59.0/sobjects/Contact", Map.of(),
-                    Map.of("LastName", "Gauntlet", "External_Id__c", opId));
-            case "supabase" -> new Shapes.Write("POST", "/rest/v1/events", Map.of(), Map.of("kind", "gauntlet", "external_id", opId));
-            case "mongodb" -> new Shapes.Write("POST", Shapes.MONGO_ACTIONS + "insertOne", Map.of(), Map.of("dataSource", "Cluster0",
-                    "database", "gauntlet", "collection", "events", "document", Map.of("kind", "gauntlet", "external_id", opId)));
+            case "salesforce" ->
+                new Shapes.Write(
+                        "POST",
+                        "/services/data/v59.0/sobjects/Contact",
+                        Map.of(),
+                        Map.of("LastName", "Gauntlet", "External_Id__c", opId));
+            case "supabase" ->
+                new Shapes.Write("POST", "/rest/v1/events", Map.of(), Map.of("kind", "gauntlet", "external_id", opId));
+            case "mongodb" ->
+                new Shapes.Write(
+                        "POST",
+                        Shapes.MONGO_ACTIONS + "insertOne",
+                        Map.of(),
+                        Map.of(
+                                "dataSource",
+                                "Cluster0",
+                                "database",
+                                "gauntlet",
+                                "collection",
+                                "events",
+                                "document",
+                                Map.of("kind", "gauntlet", "external_id", opId)));
             default -> Shapes.plainCreate(flavor, opId, 1_800_000_000L);
         };
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"salesforce_mock", "stripe_mock", "github_mock", "supabase_mock", "mongodb_mock", "datadog_mock"})
+    @ValueSource(
+            strings = {"salesforce_mock", "stripe_mock", "github_mock", "supabase_mock", "mongodb_mock", "datadog_mock"
+            })
     void shouldLeaveTwoRecordsWithTheHandWrittenRetryingClientWhereNothingStopsIt(String service) {
         ConnectorsFile.Entry c = connector(service);
         String opId = "twice-" + service;
@@ -132,7 +169,9 @@ class ExactlyOnceTest {
 
         assertThat(r.ok()).as(service + ": " + r).isTrue();
         assertThat(r.attempts()).isEqualTo(2);
-        assertThat(commits(service, opId)).as(service + ": the blind retry committed it again").isEqualTo(2);
+        assertThat(commits(service, opId))
+                .as(service + ": the blind retry committed it again")
+                .isEqualTo(2);
     }
 
     @ParameterizedTest
@@ -145,7 +184,9 @@ class ExactlyOnceTest {
 
         ApiResult r = send(NaiveApi.retrying(c.spec(), http), create, opId);
 
-        assertThat(r.ok()).as(service + ": the retry met the unique column: " + r).isFalse();
+        assertThat(r.ok())
+                .as(service + ": the retry met the unique column: " + r)
+                .isFalse();
         assertThat(r.status()).isBetween(400, 499);
         assertThat(commits(service, opId)).as("it landed once all the same").isEqualTo(1);
     }
@@ -169,21 +210,30 @@ class ExactlyOnceTest {
         ConnectorsFile.Entry c = connector("stripe_mock");
         String opId = "saved-500";
         Shapes.Write create = Shapes.create("stripe", opId, 1_800_000_000L);
-        admin("POST", "/admin/faults/script", "{\"service\":\"stripe_mock\",\"type\":\"server_error\",\"status\":500,\"method\":\"POST\",\"path\":\"/v1/customers\"}");
+        admin(
+                "POST",
+                "/admin/faults/script",
+                "{\"service\":\"stripe_mock\",\"type\":\"server_error\",\"status\":500,\"method\":\"POST\",\"path\":\"/v1/customers\"}");
         try (Mesh mesh = Mesh.builder().background(false).build()) {
             MeshApi api = new MeshApi(mesh.register(c.spec()));
             assertThat(warm(api, "stripe").ok()).isTrue();
 
             ApiResult r = send(api, create, opId);
 
-            assertThat(r.ok()).as("read back, missing, sent again under a fresh key: " + r).isTrue();
+            assertThat(r.ok())
+                    .as("read back, missing, sent again under a fresh key: " + r)
+                    .isTrue();
             assertThat(r.attempts()).isEqualTo(2);
             assertThat(mesh.deadLetters().list()).isEmpty();
         }
-        JsonNode entry = admin("GET", "/admin/ledger?service=stripe_mock", null).path("entries").get(0);
+        JsonNode entry = admin("GET", "/admin/ledger?service=stripe_mock", null)
+                .path("entries")
+                .get(0);
         assertThat(entry.path("op_id").asText()).isEqualTo(opId);
         assertThat(entry.path("commits").asInt()).isEqualTo(1);
-        assertThat(entry.path("idempotency_key").asText()).as("the first key is spent on the saved 500").endsWith("~r1");
+        assertThat(entry.path("idempotency_key").asText())
+                .as("the first key is spent on the saved 500")
+                .endsWith("~r1");
     }
 
     @org.junit.jupiter.api.Test
@@ -191,11 +241,22 @@ class ExactlyOnceTest {
         ConnectorsFile.Entry c = connector("stripe_mock");
         String opId = "saved-500-later";
         Shapes.Write create = Shapes.create("stripe", opId, 1_800_000_000L);
-        admin("POST", "/admin/faults/script", "{\"service\":\"stripe_mock\",\"type\":\"server_error\",\"status\":500,\"method\":\"POST\",\"path\":\"/v1/customers\"}");
+        admin(
+                "POST",
+                "/admin/faults/script",
+                "{\"service\":\"stripe_mock\",\"type\":\"server_error\",\"status\":500,\"method\":\"POST\",\"path\":\"/v1/customers\"}");
         // As against the real Stripe: a miss is final only after read_back_after (here 1 s), so the live call parks it.
-        var spec = dev.gauntlet.mesh.ConnectorSpec.builder(c.spec().id(), c.spec().baseUrl().toString()).flavor("stripe").auth(c.spec().auth())
-                .dlq(dev.gauntlet.mesh.dlq.DlqConfig.builder().replayRps(20).baseDelay(java.time.Duration.ofMillis(200))
-                        .maxReplays(10).readBackAfter(java.time.Duration.ofSeconds(1)).build()).build();
+        var spec = dev.gauntlet.mesh.ConnectorSpec.builder(
+                        c.spec().id(), c.spec().baseUrl().toString())
+                .flavor("stripe")
+                .auth(c.spec().auth())
+                .dlq(dev.gauntlet.mesh.dlq.DlqConfig.builder()
+                        .replayRps(20)
+                        .baseDelay(Duration.ofMillis(200))
+                        .maxReplays(10)
+                        .readBackAfter(Duration.ofSeconds(1))
+                        .build())
+                .build();
         try (Mesh mesh = Mesh.builder().background(false).build()) {
             ApiResult r = send(new MeshApi(mesh.register(spec)), create, opId);
 
@@ -204,14 +265,18 @@ class ExactlyOnceTest {
             DlqEntry parked = mesh.deadLetters().list().getFirst();
             assertThat(parked.unknownOutcome()).isTrue();
 
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).pollInterval(java.time.Duration.ofMillis(100))
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(100))
                     .until(() -> {
                         mesh.replayer().replayDue();
                         return mesh.deadLetters().stats().succeeded() == 1;
                     });
             DlqEntry settled = mesh.deadLetters().entry(parked.id()).orElseThrow();
             assertThat(settled.state()).isEqualTo(DlqState.succeeded);
-            assertThat(settled.idempotencyKey()).as("the spent key replays the 500 for 24 h").isEqualTo(parked.idempotencyKey() + "~r1");
+            assertThat(settled.idempotencyKey())
+                    .as("the spent key replays the 500 for 24 h")
+                    .isEqualTo(parked.idempotencyKey() + "~r1");
         }
         assertThat(commits("stripe_mock", opId)).isEqualTo(1);
     }
@@ -219,13 +284,16 @@ class ExactlyOnceTest {
     static JsonNode admin(String method, String path, String body) {
         try {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(farm.url() + path));
-            b = body == null ? b.method(method, HttpRequest.BodyPublishers.noBody())
-                    : b.method(method, HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json");
+            b = body == null
+                    ? b.method(method, HttpRequest.BodyPublishers.noBody())
+                    : b.method(method, HttpRequest.BodyPublishers.ofString(body))
+                            .header("Content-Type", "application/json");
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() >= 300) throw new IllegalStateException(method + " " + path + " answered " + r.statusCode() + ": " + r.body());
+            if (r.statusCode() >= 300)
+                throw new IllegalStateException(method + " " + path + " answered " + r.statusCode() + ": " + r.body());
             return r.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(r.body());
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

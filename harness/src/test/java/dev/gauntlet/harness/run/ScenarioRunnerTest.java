@@ -29,7 +29,9 @@ class ScenarioRunnerTest {
     static void start() {
         farm = FarmServer.start(FarmConfig.builder().host("127.0.0.1").port(0).build());
         connectors = ConnectorsFile.builtIn(farm.url()).stream()
-                .filter(e -> List.of("stripe_mock", "mongodb_mock").contains(e.spec().id())).toList();
+                .filter(e ->
+                        List.of("stripe_mock", "mongodb_mock").contains(e.spec().id()))
+                .toList();
     }
 
     @AfterAll
@@ -69,22 +71,37 @@ class ScenarioRunnerTest {
             assertThat(r.totals().lost()).isZero();
             assertThat(r.totals().duplicates()).isZero();
             assertThat(r.connectors().get("stripe_mock").logicalOps()).isBetween(55L, 65L);
-            assertThat(r.thresholds()).extracting(t -> t.expr() + "=" + t.pass()).containsExactly(
-                    "success_rate > 0.99=true", "lost == 0=true", "duplicates == 0=true", "req_per_s{connector=stripe_mock} >= 25=true",
-                    "p99_ms < 1=false");
+            assertThat(r.thresholds())
+                    .extracting(t -> t.expr() + "=" + t.pass())
+                    .containsExactly(
+                            "success_rate > 0.99=true",
+                            "lost == 0=true",
+                            "duplicates == 0=true",
+                            "req_per_s{connector=stripe_mock} >= 25=true",
+                            "p99_ms < 1=false");
             assertThat(r.passed()).as("a failed threshold fails the run").isFalse();
-            assertThat(seconds).as("a progress line each second of a 2 s run (the last may fall after its end)").isNotEmpty();
+            assertThat(seconds)
+                    .as("a progress line each second of a 2 s run (the last may fall after its end)")
+                    .isNotEmpty();
             // The verdict live: every threshold of the scenario each second, from the report's own evaluation; what
             // only the checker knows after the run (lost, duplicates) is not measured yet.
-            assertThat(seconds.getFirst().thresholds()).extracting(t -> t.expr()).containsExactlyElementsOf(
-                    s.thresholds().stream().map(t -> t.expr()).toList());
-            assertThat(seconds.getFirst().thresholds().get(1).value()).as("lost during the run").isNaN();
-            assertThat(seconds.getFirst().thresholds().getFirst().value()).as("success rate so far").isBetween(0.99, 1.0);
+            assertThat(seconds.getFirst().thresholds())
+                    .extracting(t -> t.expr())
+                    .containsExactlyElementsOf(
+                            s.thresholds().stream().map(t -> t.expr()).toList());
+            assertThat(seconds.getFirst().thresholds().get(1).value())
+                    .as("lost during the run")
+                    .isNaN();
+            assertThat(seconds.getFirst().thresholds().getFirst().value())
+                    .as("success rate so far")
+                    .isBetween(0.99, 1.0);
             assertThat(r.series()).isNotEmpty();
             // Mesh, farm and load share this process: it is counted once, under both roles.
             assertThat(r.resources().processes()).extracting(p -> p.role()).containsExactly("runner+farm");
             assertThat(r.resources().cpuS()).isPositive();
-            assertThat(r.resources().cpuMsPerOp()).isEqualTo(Math.round(r.resources().cpuS() * 1000 / r.totals().logicalOps() * 1e4) / 1e4);
+            assertThat(r.resources().cpuMsPerOp())
+                    .isEqualTo(
+                            Math.round(r.resources().cpuS() * 1000 / r.totals().logicalOps() * 1e4) / 1e4);
         }
     }
 
@@ -105,19 +122,25 @@ class ScenarioRunnerTest {
                 .run(s, Targets.baseline("naive-retry", connectors, http), ScenarioRunner.Listener.NONE, () -> false);
         assertThat(r.target()).isEqualTo("naive-retry");
         assertThat(r.totals().logicalOps()).isBetween(90L, 110L);
-        assertThat(r.totals().succeeded()).as("calm: nothing to retry").isEqualTo(r.totals().logicalOps());
+        assertThat(r.totals().succeeded())
+                .as("calm: nothing to retry")
+                .isEqualTo(r.totals().logicalOps());
         assertThat(r.totals().retries()).isZero();
         assertThat(r.totals().duplicates()).isZero();
     }
 
     @Test
     void shouldRefuseUnknownWorkflowsAndConnectorsBeforeAnyLoad() {
-        Scenario bad = ScenarioLoader.parse(SCENARIO.replace("workflow: idempotent_write", "workflow: nope"), "bad.yaml");
+        Scenario bad =
+                ScenarioLoader.parse(SCENARIO.replace("workflow: idempotent_write", "workflow: nope"), "bad.yaml");
         var runner = new ScenarioRunner(Workflows.builtIn(), new FarmControl(farm.url(), http), true);
-        assertThatThrownBy(() -> runner.run(bad, Targets.naive(connectors, http), ScenarioRunner.Listener.NONE, () -> false))
+        assertThatThrownBy(() ->
+                        runner.run(bad, Targets.naive(connectors, http), ScenarioRunner.Listener.NONE, () -> false))
                 .hasMessageContaining("unknown workflow 'nope'");
-        Scenario bad2 = ScenarioLoader.parse(SCENARIO.replace("connectors: [stripe_mock]", "connectors: [ghost]"), "bad.yaml");
-        assertThatThrownBy(() -> runner.run(bad2, Targets.naive(connectors, http), ScenarioRunner.Listener.NONE, () -> false))
+        Scenario bad2 =
+                ScenarioLoader.parse(SCENARIO.replace("connectors: [stripe_mock]", "connectors: [ghost]"), "bad.yaml");
+        assertThatThrownBy(() ->
+                        runner.run(bad2, Targets.naive(connectors, http), ScenarioRunner.Listener.NONE, () -> false))
                 .hasMessageContaining("unknown connector 'ghost'");
     }
 }

@@ -15,16 +15,19 @@ class TargetsTest {
     void shouldReadCommaSeparatedBaselinesInTheirOrder() {
         assertThat(Targets.baselines("naive")).containsExactly("naive");
         assertThat(Targets.baselines("naive-retry, naive")).containsExactly("naive-retry", "naive");
-        assertThat(Targets.baselines(List.of("naive", "naive-retry", "naive-keyed"))).containsExactly("naive", "naive-retry", "naive-keyed");
+        assertThat(Targets.baselines(List.of("naive", "naive-retry", "naive-keyed")))
+                .containsExactly("naive", "naive-retry", "naive-keyed");
     }
 
     @Test
     void shouldRefuseAnUnknownEmptyOrRepeatedBaselineNamingTheAcceptedOnes() {
         assertThatThrownBy(() -> Targets.baselines("naive,smart"))
                 .hasMessageStartingWith("unknown baseline 'smart'; accepted: naive, naive-retry, naive-keyed");
-        assertThatThrownBy(() -> Targets.baselines("naive,")).hasMessageStartingWith("an empty baseline name; accepted: naive, naive-retry");
+        assertThatThrownBy(() -> Targets.baselines("naive,"))
+                .hasMessageStartingWith("an empty baseline name; accepted: naive, naive-retry");
         assertThatThrownBy(() -> Targets.baselines("")).hasMessageStartingWith("an empty baseline name");
-        assertThatThrownBy(() -> Targets.baselines(List.of())).hasMessageStartingWith("names no baseline; accepted: naive");
+        assertThatThrownBy(() -> Targets.baselines(List.of()))
+                .hasMessageStartingWith("names no baseline; accepted: naive");
         assertThatThrownBy(() -> Targets.baselines("naive,naive")).hasMessage("baseline 'naive' is named twice");
     }
 
@@ -38,7 +41,8 @@ class TargetsTest {
                 assertThat(t.connectorIds()).hasSize(6);
                 assertThat(t.probe()).isSameAs(MeshProbe.NONE);
             }
-            assertThatThrownBy(() -> Targets.baseline("mesh", connectors, http)).hasMessageContaining("baseline must be one of");
+            assertThatThrownBy(() -> Targets.baseline("mesh", connectors, http))
+                    .hasMessageContaining("baseline must be one of");
         }
     }
 }

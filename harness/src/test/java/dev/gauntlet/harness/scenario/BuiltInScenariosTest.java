@@ -12,7 +12,9 @@ import dev.gauntlet.harness.run.Targets;
 import dev.gauntlet.harness.workflow.Workflows;
 import dev.gauntlet.mesh.Mesh;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,7 +29,7 @@ class BuiltInScenariosTest {
 
     static FarmServer farm;
     static HttpClient http = HttpClient.newHttpClient();
-    static java.util.List<ConnectorsFile.Entry> connectors;
+    static List<ConnectorsFile.Entry> connectors;
 
     @BeforeAll
     static void start() throws Exception {
@@ -36,9 +38,12 @@ class BuiltInScenariosTest {
         // phase ends (hell keeps some waiting on Retry-After and the limiter) finish quickly.
         String yaml;
         try (var in = ConnectorsFile.class.getResourceAsStream("/gauntlet/connectors.yaml")) {
-            yaml = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        connectors = ConnectorsFile.parse(yaml.replace("timeouts: { adaptive: true }", "timeouts: { adaptive: true, total: 5s }"), farm.url(), "test");
+        connectors = ConnectorsFile.parse(
+                yaml.replace("timeouts: { adaptive: true }", "timeouts: { adaptive: true, total: 5s }"),
+                farm.url(),
+                "test");
     }
 
     @AfterAll
@@ -47,14 +52,15 @@ class BuiltInScenariosTest {
         http.close();
     }
 
-    static java.util.List<String> scenarios() {
+    static List<String> scenarios() {
         return ScenarioLoader.BUILT_IN;
     }
 
     @ParameterizedTest
     @MethodSource("scenarios")
     void shouldRunLoseNothingAndJudgeEveryThreshold(String name) {
-        Scenario s = ScenarioLoader.builtIn(name).scaledTo(Duration.ofSeconds(2)).withSettle(Duration.ofSeconds(2));
+        Scenario s =
+                ScenarioLoader.builtIn(name).scaledTo(Duration.ofSeconds(2)).withSettle(Duration.ofSeconds(2));
         try (Mesh mesh = Mesh.builder().build()) {
             RunReport r = new ScenarioRunner(Workflows.builtIn(), new FarmControl(farm.url(), http), true)
                     .run(s, Targets.mesh(mesh, connectors), ScenarioRunner.Listener.NONE, () -> false);

@@ -30,7 +30,8 @@ class ThresholdTest {
 
     @Test
     void shouldEvaluateGlobalThresholds() {
-        assertThat(Threshold.parse("success_rate > 0.99").evaluate(RUN)).isEqualTo(new ThresholdResult("success_rate > 0.99", 0.995, true));
+        assertThat(Threshold.parse("success_rate > 0.99").evaluate(RUN))
+                .isEqualTo(new ThresholdResult("success_rate > 0.99", 0.995, true));
         assertThat(Threshold.parse("success_rate > 99.9%").evaluate(RUN).pass()).isFalse();
         assertThat(Threshold.parse("lost == 0").evaluate(RUN).pass()).isTrue();
         assertThat(Threshold.parse("p99_ms<=1500").evaluate(RUN).pass()).isTrue();
@@ -39,17 +40,24 @@ class ThresholdTest {
 
     @Test
     void shouldEvaluateOneConnectorOrTheWorstOfAll() {
-        assertThat(Threshold.parse("p99_ms{connector=github_mock} < 2000").evaluate(RUN).pass()).isTrue();
-        assertThat(Threshold.parse("p99_ms{connector=stripe_mock} < 2000").evaluate(RUN)).satisfies(r -> {
-            assertThat(r.pass()).isFalse();
-            assertThat(r.value()).isEqualTo(2500.0);
-        });
-        assertThat(Threshold.parse("p99_ms{connector=*} < 2000").evaluate(RUN).value()).isEqualTo(2500.0);
-        assertThat(Threshold.parse("req_per_s{connector=*} >= 100").evaluate(RUN)).satisfies(r -> {
-            assertThat(r.value()).isEqualTo(80.0);
-            assertThat(r.pass()).isFalse();
-        });
-        assertThat(Threshold.parse("duplicates{connector=*} == 0").evaluate(RUN).pass()).isFalse();
+        assertThat(Threshold.parse("p99_ms{connector=github_mock} < 2000")
+                        .evaluate(RUN)
+                        .pass())
+                .isTrue();
+        assertThat(Threshold.parse("p99_ms{connector=stripe_mock} < 2000").evaluate(RUN))
+                .satisfies(r -> {
+                    assertThat(r.pass()).isFalse();
+                    assertThat(r.value()).isEqualTo(2500.0);
+                });
+        assertThat(Threshold.parse("p99_ms{connector=*} < 2000").evaluate(RUN).value())
+                .isEqualTo(2500.0);
+        assertThat(Threshold.parse("req_per_s{connector=*} >= 100").evaluate(RUN))
+                .satisfies(r -> {
+                    assertThat(r.value()).isEqualTo(80.0);
+                    assertThat(r.pass()).isFalse();
+                });
+        assertThat(Threshold.parse("duplicates{connector=*} == 0").evaluate(RUN).pass())
+                .isFalse();
     }
 
     @Test
@@ -57,13 +65,19 @@ class ThresholdTest {
         ThresholdResult r = Threshold.parse("dlq_backlog < 100").evaluate(RUN);
         assertThat(r.pass()).isFalse();
         assertThat(r.value()).isNaN();
-        assertThat(Threshold.parse("p99_ms{connector=nobody} < 100").evaluate(RUN).pass()).isFalse();
+        assertThat(Threshold.parse("p99_ms{connector=nobody} < 100")
+                        .evaluate(RUN)
+                        .pass())
+                .isFalse();
     }
 
     @Test
     void shouldNameTheExpressionAndWhatWasExpected() {
-        assertThatThrownBy(() -> Threshold.parse("p99 < 10")).hasMessageContaining("unknown metric 'p99'").hasMessageContaining("p99_ms");
-        assertThatThrownBy(() -> Threshold.parse("p99_ms is small")).hasMessageContaining("'p99_ms is small' must look like");
+        assertThatThrownBy(() -> Threshold.parse("p99 < 10"))
+                .hasMessageContaining("unknown metric 'p99'")
+                .hasMessageContaining("p99_ms");
+        assertThatThrownBy(() -> Threshold.parse("p99_ms is small"))
+                .hasMessageContaining("'p99_ms is small' must look like");
         assertThatThrownBy(() -> Threshold.parse(" ")).hasMessageContaining("was empty");
     }
 }

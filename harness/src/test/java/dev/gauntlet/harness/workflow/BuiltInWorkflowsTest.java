@@ -46,7 +46,9 @@ class BuiltInWorkflowsTest {
             for (long seq = 0; seq < 3; seq++) {
                 ApiResult r = wf.iterate(ctx, seq);
                 assertThat(r.ok()).as(c.spec().id() + " page " + seq + ": " + r).isTrue();
-                assertThat(Shapes.records(r.json())).as(c.spec().id() + " records in " + r.json()).isPositive();
+                assertThat(Shapes.records(r.json()))
+                        .as(c.spec().id() + " records in " + r.json())
+                        .isPositive();
             }
         }
     }
@@ -59,7 +61,9 @@ class BuiltInWorkflowsTest {
             var ctx = new WorkflowContext(new NaiveApi(c.spec(), http), c.service(), "r2", intended::add);
             for (long seq = 0; seq < 3; seq++) {
                 ApiResult r = wf.iterate(ctx, seq);
-                assertThat(r.ok()).as(c.spec().id() + " write " + seq + ": " + r).isTrue();
+                assertThat(r.ok())
+                        .as(c.spec().id() + " write " + seq + ": " + r)
+                        .isTrue();
             }
         }
         assertThat(intended).hasSize(18);
@@ -72,19 +76,26 @@ class BuiltInWorkflowsTest {
     void shouldCommitARepeatedWriteOnceOnlyWhereTheVendorHonoursTheKeyTheNaiveClientSends() {
         for (boolean keyed : new boolean[] {true, false}) {
             List<IntendedWrite> intended = new CopyOnWriteArrayList<>();
-            for (var c : connectors.stream().filter(e -> List.of("stripe_mock", "github_mock").contains(e.service())).toList()) {
+            for (var c : connectors.stream()
+                    .filter(e -> List.of("stripe_mock", "github_mock").contains(e.service()))
+                    .toList()) {
                 Api api = keyed ? NaiveApi.keyed(c.spec(), http) : new NaiveApi(c.spec(), http);
                 String opId = "r4-" + keyed + "-" + c.service();
                 Shapes.Write create = Shapes.create(api.flavor(), opId, 1_800_000_000L);
                 intended.add(new IntendedWrite(c.service(), opId));
                 // The caller's own retry of the same operation: only a key the vendor honours (Stripe's; GitHub has
                 // none) lets the upstream tell it from a new write.
-                for (int i = 0; i < 2; i++) assertThat(api.call(create.method(), create.path(), create.headers(), create.body(), opId).ok()).isTrue();
+                for (int i = 0; i < 2; i++)
+                    assertThat(api.call(create.method(), create.path(), create.headers(), create.body(), opId)
+                                    .ok())
+                            .isTrue();
             }
             var check = new Checker(new FarmLedger(farm.url(), http), PendingWrites.NONE).check(intended);
             assertThat(check.committed()).as(check.toString()).isEqualTo(2);
             assertThat(check.duplicates()).as("keyed " + keyed + ": " + check).isEqualTo(keyed ? 1 : 2);
-            assertThat(check.services().get("github_mock").duplicates()).as("GitHub ignores keys: " + check).isEqualTo(1);
+            assertThat(check.services().get("github_mock").duplicates())
+                    .as("GitHub ignores keys: " + check)
+                    .isEqualTo(1);
         }
     }
 

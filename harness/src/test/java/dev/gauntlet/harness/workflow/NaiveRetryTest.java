@@ -28,6 +28,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -46,13 +47,16 @@ class NaiveRetryTest {
 
     @TempDir
     static Path dir;
+
     static FarmServer farm;
     static FarmControl control;
-    static HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    static HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     static Map<String, ConnectorSpec> specs;
 
     /** The waits the loop asked for, instantly; {@link #onWait} runs at each (the test's hand on the farm between attempts). */
     final List<Duration> waits = new CopyOnWriteArrayList<>();
+
     Runnable onWait = () -> {};
     final Sleeper sleeper = d -> {
         waits.add(d);
@@ -61,12 +65,21 @@ class NaiveRetryTest {
 
     @BeforeAll
     static void start() throws IOException {
-        // The farm wants its four named levels in any chaos file. Each service's error profile decides what a chaos level injects there: socket cuts or 5xx, 429s, revoked tokens.
+        // The farm wants its four named levels in any chaos file. Each service's error profile decides what a chaos
+        // level injects there: socket cuts or 5xx, 429s, revoked tokens.
         Path services = Files.createDirectories(dir.resolve("services"));
-        Files.writeString(services.resolve("things.yaml"), service("things", "cut_or_fail", "{ type: api_key, api_keys: [k-1] }"));
-        Files.writeString(services.resolve("limited.yaml"), service("limited", "only_rate_limit", "{ type: api_key, api_keys: [k-1] }"));
-        Files.writeString(services.resolve("sessions.yaml"), service("sessions", "only_auth_revoke",
-                "{ type: oauth2_client_credentials, clients: [{ id: tiny, secret: tiny-secret }] }"));
+        Files.writeString(
+                services.resolve("things.yaml"),
+                service("things", "cut_or_fail", "{ type: api_key, api_keys: [k-1] }"));
+        Files.writeString(
+                services.resolve("limited.yaml"),
+                service("limited", "only_rate_limit", "{ type: api_key, api_keys: [k-1] }"));
+        Files.writeString(
+                services.resolve("sessions.yaml"),
+                service(
+                        "sessions",
+                        "only_auth_revoke",
+                        "{ type: oauth2_client_credentials, clients: [{ id: tiny, secret: tiny-secret }] }"));
         Path chaos = Files.writeString(dir.resolve("chaos.yaml"), """
                 levels:
                   calm: { error_rate: 0, network_rate: 0 }
@@ -80,9 +93,15 @@ class NaiveRetryTest {
                   only_rate_limit: { errors: { rate_limit: 1 } }
                   only_auth_revoke: { errors: { auth_revoke: 1 } }
                 """);
-        farm = FarmServer.start(FarmConfig.builder().host("127.0.0.1").port(0).builtIns(false).servicesDir(services).chaosFile(chaos).build());
+        farm = FarmServer.start(FarmConfig.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .builtIns(false)
+                .servicesDir(services)
+                .chaosFile(chaos)
+                .build());
         control = new FarmControl(farm.url(), http);
-        specs = new java.util.HashMap<>();
+        specs = new HashMap<>();
         for (ConnectorsFile.Entry e : ConnectorsFile.parse("""
                 connectors:
                   - { id: things, base_url: "${farm_url}/api/things", flavor: rest, auth: { type: api_key, header: X-API-Key, key: k-1 } }
@@ -122,7 +141,8 @@ class NaiveRetryTest {
     }
 
     private NaiveApi retrying(String connector) {
-        return NaiveApi.retrying(specs.get(connector), http, NaiveApi.Retries.HAND_WRITTEN, sleeper, InstantSource.system());
+        return NaiveApi.retrying(
+                specs.get(connector), http, NaiveApi.Retries.HAND_WRITTEN, sleeper, InstantSource.system());
     }
 
     private static ApiResult write(Api api, String opId) {
@@ -130,7 +150,10 @@ class NaiveRetryTest {
     }
 
     private static int commits(String service, String opId) {
-        return control.ledger().ledger(service).stream().filter(e -> e.opId().equals(opId)).mapToInt(LedgerEntry::commits).sum();
+        return control.ledger().ledger(service).stream()
+                .filter(e -> e.opId().equals(opId))
+                .mapToInt(LedgerEntry::commits)
+                .sum();
     }
 
     @Test
@@ -143,7 +166,9 @@ class NaiveRetryTest {
         assertThat(r.status()).isEqualTo(201);
         assertThat(r.attempts()).isEqualTo(2);
         assertThat(waits).containsExactly(Duration.ofMillis(100));
-        assertThat(commits("things", "op-dup")).as("but the write was committed twice").isEqualTo(2);
+        assertThat(commits("things", "op-dup"))
+                .as("but the write was committed twice")
+                .isEqualTo(2);
     }
 
     @Test
@@ -165,7 +190,9 @@ class NaiveRetryTest {
         assertThat(r.errorClass()).isEqualTo("server_error");
         assertThat(r.status()).isBetween(500, 504);
         assertThat(r.attempts()).isEqualTo(4);
-        assertThat(commits("things", "op-5xx")).as("a 5xx answered instead of the request: nothing committed").isZero();
+        assertThat(commits("things", "op-5xx"))
+                .as("a 5xx answered instead of the request: nothing committed")
+                .isZero();
     }
 
     @Test
@@ -195,7 +222,9 @@ class NaiveRetryTest {
         ApiResult r = api.get("/things");
         assertThat(r.status()).isEqualTo(401);
         assertThat(r.errorClass()).isEqualTo("auth_expired");
-        assertThat(r.attempts()).as("one more attempt with a new token, not four").isEqualTo(2);
+        assertThat(r.attempts())
+                .as("one more attempt with a new token, not four")
+                .isEqualTo(2);
         assertThat(waits).containsExactly(Duration.ZERO);
         assertThat(tokensIssued("sessions")).isEqualTo(2);
 
@@ -213,13 +242,18 @@ class NaiveRetryTest {
         ApiResult r = write(new NaiveApi(specs.get("things"), http), "op-once");
         assertThat(r.errorClass()).isEqualTo("network_error");
         assertThat(r.attempts()).isEqualTo(1);
-        assertThat(commits("things", "op-once")).as("committed, its answer lost, never resent").isEqualTo(1);
+        assertThat(commits("things", "op-once"))
+                .as("committed, its answer lost, never resent")
+                .isEqualTo(1);
     }
 
     private static long tokensIssued(String service) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(farm.url() + "/admin/status")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(farm.url() + "/admin/status")).build(),
+                HttpResponse.BodyHandlers.ofString());
         for (JsonNode s : new ObjectMapper().readTree(r.body()).path("services")) {
-            if (s.path("id").asText().equals(service)) return s.path("tokens_issued").asLong();
+            if (s.path("id").asText().equals(service))
+                return s.path("tokens_issued").asLong();
         }
         throw new AssertionError("no service " + service + " in " + r.body());
     }
@@ -228,9 +262,13 @@ class NaiveRetryTest {
     @Test
     void shouldRetryA408AndFallBackToTheFixedBackoffWhenRetryAfterIsLongOrADate() throws Exception {
         Instant now = Instant.parse("2026-12-01T10:00:00Z");
-        String inOneSecond = DateTimeFormatter.RFC_1123_DATE_TIME.format(now.plusSeconds(1).atOffset(ZoneOffset.UTC));
-        Deque<String[]> script = new ArrayDeque<>(List.of(new String[] {"408", null}, new String[] {"429", "30"},
-                new String[] {"429", inOneSecond}, new String[] {"200", null}));
+        String inOneSecond =
+                DateTimeFormatter.RFC_1123_DATE_TIME.format(now.plusSeconds(1).atOffset(ZoneOffset.UTC));
+        Deque<String[]> script = new ArrayDeque<>(List.of(
+                new String[] {"408", null},
+                new String[] {"429", "30"},
+                new String[] {"429", inOneSecond},
+                new String[] {"200", null}));
         AtomicInteger requests = new AtomicInteger();
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", ex -> {
@@ -245,14 +283,21 @@ class NaiveRetryTest {
         });
         server.start();
         try {
-            ConnectorSpec spec = ConnectorsFile.parse("connectors:\n  - { id: scripted, base_url: 'http://127.0.0.1:" + server.getAddress().getPort()
-                    + "', flavor: rest }\n", "", "scripted").getFirst().spec();
-            NaiveApi api = NaiveApi.retrying(spec, http, NaiveApi.Retries.HAND_WRITTEN, sleeper, InstantSource.fixed(now));
+            ConnectorSpec spec = ConnectorsFile.parse(
+                            "connectors:\n  - { id: scripted, base_url: 'http://127.0.0.1:"
+                                    + server.getAddress().getPort() + "', flavor: rest }\n",
+                            "",
+                            "scripted")
+                    .getFirst()
+                    .spec();
+            NaiveApi api =
+                    NaiveApi.retrying(spec, http, NaiveApi.Retries.HAND_WRITTEN, sleeper, InstantSource.fixed(now));
             ApiResult r = api.get("/x");
             assertThat(r.ok()).isTrue();
             assertThat(r.attempts()).isEqualTo(4);
             assertThat(requests.get()).isEqualTo(4);
-            // 408: the fixed backoff; Retry-After 30 s: longer than a hand-written loop waits, the fixed backoff; a date 1 s ahead: 1 s.
+            // 408: the fixed backoff; Retry-After 30 s: longer than a hand-written loop waits, the fixed backoff; a
+            // date 1 s ahead: 1 s.
             assertThat(waits).containsExactly(Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofSeconds(1));
         } finally {
             server.stop(0);
@@ -261,7 +306,9 @@ class NaiveRetryTest {
 
     @Test
     void shouldRefuseALoopWithoutAnAttempt() {
-        assertThatThrownBy(() -> new NaiveApi.Retries(0, Duration.ZERO, Duration.ZERO)).hasMessage("retries.max_attempts must be ≥ 1, was 0");
-        assertThatThrownBy(() -> new NaiveApi.Retries(2, Duration.ofMillis(-1), Duration.ZERO)).hasMessageContaining("retries.backoff must be ≥ 0");
+        assertThatThrownBy(() -> new NaiveApi.Retries(0, Duration.ZERO, Duration.ZERO))
+                .hasMessage("retries.max_attempts must be ≥ 1, was 0");
+        assertThatThrownBy(() -> new NaiveApi.Retries(2, Duration.ofMillis(-1), Duration.ZERO))
+                .hasMessageContaining("retries.backoff must be ≥ 0");
     }
 }

@@ -25,8 +25,10 @@ class ProxyApiTest {
             opIds.add(ex.getRequestHeaders().getFirst("X-Gauntlet-Op-Id"));
             ex.getRequestBody().readAllBytes();
             boolean first = calls.incrementAndGet() == 1;
-            byte[] body = (first ? "{\"error_class\":\"store_unavailable\",\"message\":\"store unavailable\",\"attempts\":0}"
-                    : "{\"id\":\"rec_1\"}").getBytes(StandardCharsets.UTF_8);
+            byte[] body = (first
+                            ? "{\"error_class\":\"store_unavailable\",\"message\":\"store unavailable\",\"attempts\":0}"
+                            : "{\"id\":\"rec_1\"}")
+                    .getBytes(StandardCharsets.UTF_8);
             if (first) ex.getResponseHeaders().add("Retry-After", "1");
             ex.getResponseHeaders().add("Content-Type", "application/json");
             ex.sendResponseHeaders(first ? 503 : 201, body.length);
@@ -35,7 +37,12 @@ class ProxyApiTest {
         });
         aam.start();
         try (HttpClient http = HttpClient.newHttpClient()) {
-            var api = new ProxyApi("http://127.0.0.1:" + aam.getAddress().getPort(), "github_mock", "github", http, Duration.ofSeconds(10));
+            var api = new ProxyApi(
+                    "http://127.0.0.1:" + aam.getAddress().getPort(),
+                    "github_mock",
+                    "github",
+                    http,
+                    Duration.ofSeconds(10));
 
             long t0 = System.nanoTime();
             ApiResult r = api.call("POST", "/repos/o/r/issues", Map.of(), Map.of("title", "t"), "op-1");
@@ -43,7 +50,9 @@ class ProxyApiTest {
             assertThat(r.ok()).as(String.valueOf(r)).isTrue();
             assertThat(r.status()).isEqualTo(201);
             assertThat(opIds).isEqualTo(List.of("op-1", "op-1"));
-            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("waited for Retry-After").isGreaterThanOrEqualTo(Duration.ofMillis(900));
+            assertThat(Duration.ofNanos(System.nanoTime() - t0))
+                    .as("waited for Retry-After")
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(900));
         } finally {
             aam.stop(0);
         }
@@ -64,7 +73,12 @@ class ProxyApiTest {
         });
         aam.start();
         try (HttpClient http = HttpClient.newHttpClient()) {
-            var api = new ProxyApi("http://127.0.0.1:" + aam.getAddress().getPort(), "github_mock", "github", http, Duration.ofSeconds(1));
+            var api = new ProxyApi(
+                    "http://127.0.0.1:" + aam.getAddress().getPort(),
+                    "github_mock",
+                    "github",
+                    http,
+                    Duration.ofSeconds(1));
 
             ApiResult r = api.call("POST", "/repos/o/r/issues", Map.of(), Map.of("title", "t"), "op-2");
 

@@ -40,9 +40,20 @@ public sealed interface AuthConfig permits AuthConfig.None, AuthConfig.ApiKey, A
 
             private Builder() {}
 
-            public Builder header(String v) { this.header = v; return this; }
-            public Builder prefix(String v) { this.prefix = v; return this; }
-            public Builder key(String v) { this.key = v; return this; }
+            public Builder header(String v) {
+                this.header = v;
+                return this;
+            }
+
+            public Builder prefix(String v) {
+                this.prefix = v;
+                return this;
+            }
+
+            public Builder key(String v) {
+                this.key = v;
+                return this;
+            }
 
             public ApiKey build() {
                 return new ApiKey(header, prefix, key);
@@ -70,20 +81,32 @@ public sealed interface AuthConfig permits AuthConfig.None, AuthConfig.ApiKey, A
      *                          turn (1 by default): a vendor that revokes the token a request presented then cuts off
      *                          only the calls of that session, not every call in flight (1 to 64)
      */
-    record OAuth2(String tokenUrl, String grant, String clientId, String clientSecret, Duration refreshMargin,
-                  boolean rotatingRefresh, Duration defaultTtl, Map<String, String> tokenHeaders, boolean jsonBody,
-                  Integer sessions) implements AuthConfig {
+    record OAuth2(
+            String tokenUrl,
+            String grant,
+            String clientId,
+            String clientSecret,
+            Duration refreshMargin,
+            boolean rotatingRefresh,
+            Duration defaultTtl,
+            Map<String, String> tokenHeaders,
+            boolean jsonBody,
+            Integer sessions)
+            implements AuthConfig {
         public static final int MAX_SESSIONS = 64;
 
         public OAuth2 {
             Checks.httpUrl("auth.token_url", tokenUrl);
             grant = grant == null ? "client_credentials" : grant;
             if (!grant.equals("client_credentials") && !grant.equals("password")) {
-                throw new IllegalArgumentException("auth.grant must be client_credentials or password, was '" + grant + "'");
+                throw new IllegalArgumentException(
+                        "auth.grant must be client_credentials or password, was '" + grant + "'");
             }
             Checks.text("auth.client_id", clientId);
             Checks.text("auth.client_secret", clientSecret);
-            refreshMargin = refreshMargin == null ? Duration.ofSeconds(10) : Checks.positive("auth.refresh_margin", refreshMargin);
+            refreshMargin = refreshMargin == null
+                    ? Duration.ofSeconds(10)
+                    : Checks.positive("auth.refresh_margin", refreshMargin);
             defaultTtl = defaultTtl == null ? Duration.ofMinutes(2) : Checks.positive("auth.default_ttl", defaultTtl);
             tokenHeaders = tokenHeaders == null ? Map.of() : Map.copyOf(tokenHeaders);
             sessions = sessions == null ? 1 : sessions;
@@ -94,7 +117,11 @@ public sealed interface AuthConfig permits AuthConfig.None, AuthConfig.ApiKey, A
 
         /** The client-credentials grant with every other setting at its default. */
         public static OAuth2 clientCredentials(String tokenUrl, String clientId, String clientSecret) {
-            return builder().tokenUrl(tokenUrl).clientId(clientId).clientSecret(clientSecret).build();
+            return builder()
+                    .tokenUrl(tokenUrl)
+                    .clientId(clientId)
+                    .clientSecret(clientSecret)
+                    .build();
         }
 
         /**
@@ -103,8 +130,15 @@ public sealed interface AuthConfig permits AuthConfig.None, AuthConfig.ApiKey, A
          * single-use refresh tokens.
          */
         public static OAuth2 gotrue(String tokenUrl, String email, String password, String anonKey) {
-            return builder().tokenUrl(tokenUrl).grant("password").clientId(email).clientSecret(password).rotatingRefresh(true)
-                    .tokenHeaders(Map.of("apikey", Checks.text("auth.anon_key", anonKey))).jsonBody(true).build();
+            return builder()
+                    .tokenUrl(tokenUrl)
+                    .grant("password")
+                    .clientId(email)
+                    .clientSecret(password)
+                    .rotatingRefresh(true)
+                    .tokenHeaders(Map.of("apikey", Checks.text("auth.anon_key", anonKey)))
+                    .jsonBody(true)
+                    .build();
         }
 
         public static Builder builder() {
@@ -113,9 +147,17 @@ public sealed interface AuthConfig permits AuthConfig.None, AuthConfig.ApiKey, A
 
         /** A builder holding this config's values, to change a few. */
         public Builder toBuilder() {
-            return builder().tokenUrl(tokenUrl).grant(grant).clientId(clientId).clientSecret(clientSecret)
-                    .refreshMargin(refreshMargin).rotatingRefresh(rotatingRefresh).defaultTtl(defaultTtl).tokenHeaders(tokenHeaders)
-                    .jsonBody(jsonBody).sessions(sessions);
+            return builder()
+                    .tokenUrl(tokenUrl)
+                    .grant(grant)
+                    .clientId(clientId)
+                    .clientSecret(clientSecret)
+                    .refreshMargin(refreshMargin)
+                    .rotatingRefresh(rotatingRefresh)
+                    .defaultTtl(defaultTtl)
+                    .tokenHeaders(tokenHeaders)
+                    .jsonBody(jsonBody)
+                    .sessions(sessions);
         }
 
         public OAuth2 withRefreshMargin(Duration margin) {
@@ -149,28 +191,78 @@ public sealed interface AuthConfig permits AuthConfig.None, AuthConfig.ApiKey, A
 
             private Builder() {}
 
-            public Builder tokenUrl(String v) { this.tokenUrl = v; return this; }
-            public Builder grant(String v) { this.grant = v; return this; }
-            public Builder clientId(String v) { this.clientId = v; return this; }
-            public Builder clientSecret(String v) { this.clientSecret = v; return this; }
-            public Builder refreshMargin(Duration v) { this.refreshMargin = v; return this; }
-            public Builder rotatingRefresh(boolean v) { this.rotatingRefresh = v; return this; }
-            public Builder defaultTtl(Duration v) { this.defaultTtl = v; return this; }
-            public Builder tokenHeaders(Map<String, String> v) { this.tokenHeaders = v; return this; }
-            public Builder jsonBody(boolean v) { this.jsonBody = v; return this; }
-            public Builder sessions(int v) { this.sessions = v; return this; }
+            public Builder tokenUrl(String v) {
+                this.tokenUrl = v;
+                return this;
+            }
+
+            public Builder grant(String v) {
+                this.grant = v;
+                return this;
+            }
+
+            public Builder clientId(String v) {
+                this.clientId = v;
+                return this;
+            }
+
+            public Builder clientSecret(String v) {
+                this.clientSecret = v;
+                return this;
+            }
+
+            public Builder refreshMargin(Duration v) {
+                this.refreshMargin = v;
+                return this;
+            }
+
+            public Builder rotatingRefresh(boolean v) {
+                this.rotatingRefresh = v;
+                return this;
+            }
+
+            public Builder defaultTtl(Duration v) {
+                this.defaultTtl = v;
+                return this;
+            }
+
+            public Builder tokenHeaders(Map<String, String> v) {
+                this.tokenHeaders = v;
+                return this;
+            }
+
+            public Builder jsonBody(boolean v) {
+                this.jsonBody = v;
+                return this;
+            }
+
+            public Builder sessions(int v) {
+                this.sessions = v;
+                return this;
+            }
 
             public OAuth2 build() {
-                return new OAuth2(tokenUrl, grant, clientId, clientSecret, refreshMargin, rotatingRefresh, defaultTtl, tokenHeaders,
-                        jsonBody, sessions);
+                return new OAuth2(
+                        tokenUrl,
+                        grant,
+                        clientId,
+                        clientSecret,
+                        refreshMargin,
+                        rotatingRefresh,
+                        defaultTtl,
+                        tokenHeaders,
+                        jsonBody,
+                        sessions);
             }
         }
 
         /** Secrets stay out of logs, events and status pages. */
         @Override
         public String toString() {
-            return "OAuth2[tokenUrl=" + tokenUrl + ", grant=" + grant + ", clientId=" + clientId + ", clientSecret=***, refreshMargin="
-                    + refreshMargin + ", rotatingRefresh=" + rotatingRefresh + ", defaultTtl=" + defaultTtl + ", tokenHeaders="
+            return "OAuth2[tokenUrl=" + tokenUrl + ", grant=" + grant + ", clientId=" + clientId
+                    + ", clientSecret=***, refreshMargin="
+                    + refreshMargin + ", rotatingRefresh=" + rotatingRefresh + ", defaultTtl=" + defaultTtl
+                    + ", tokenHeaders="
                     + tokenHeaders.keySet() + ", jsonBody=" + jsonBody + ", sessions=" + sessions + "]";
         }
     }

@@ -3,8 +3,8 @@ package dev.gauntlet.mesh.auth;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gauntlet.mesh.classify.Classifier;
 import dev.gauntlet.mesh.call.ErrorClass;
+import dev.gauntlet.mesh.classify.Classifier;
 import dev.gauntlet.mesh.classify.RetryAfter;
 import java.io.IOException;
 import java.net.URI;
@@ -15,9 +15,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.function.Function;
 
 /**
  * One OAuth 2.0 token endpoint: builds the token request of a grant (form per RFC 6749 §4.4 / §6, or GoTrue's JSON
@@ -70,7 +73,8 @@ public final class TokenEndpoint {
         Answer a = new TokenEndpoint(config, http, dev.gauntlet.mesh.time.TimeSource.SYSTEM).primary(timeout);
         if (a instanceof Granted g) return g.accessToken();
         TokenState.Failed f = (TokenState.Failed) a;
-        throw new IllegalStateException("token endpoint " + config.tokenUrl() + ": " + f.errorClass() + ": " + f.message());
+        throw new IllegalStateException(
+                "token endpoint " + config.tokenUrl() + ": " + f.errorClass() + ": " + f.message());
     }
 
     /** The configured grant: client_credentials, or password (client id/secret as username or email and password). */
@@ -103,12 +107,15 @@ public final class TokenEndpoint {
     }
 
     private Answer send(String grant, Map<String, String> fields, Duration timeout) {
-        if (http == null) return new TokenState.Failed(ErrorClass.network_error, 0, "no HTTP client to reach the token endpoint", null);
+        if (http == null)
+            return new TokenState.Failed(
+                    ErrorClass.network_error, 0, "no HTTP client to reach the token endpoint", null);
         HttpRequest.Builder b;
         try {
             b = HttpRequest.newBuilder(uri(grant)).timeout(timeout);
         } catch (IllegalArgumentException e) {
-            return new TokenState.Failed(ErrorClass.invalid_creds, 0, "auth.token_url is not a usable URL: " + e.getMessage(), null);
+            return new TokenState.Failed(
+                    ErrorClass.invalid_creds, 0, "auth.token_url is not a usable URL: " + e.getMessage(), null);
         }
         config.tokenHeaders().forEach(b::header);
         b.header("Accept", "application/json");
@@ -120,28 +127,42 @@ public final class TokenEndpoint {
             StringJoiner form = new StringJoiner("&");
             form.add("grant_type=" + enc(grant));
             fields.forEach((k, v) -> form.add(enc(k) + "=" + enc(v)));
-            b.header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form.toString()));
+            b.header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form.toString()));
         }
         HttpResponse<byte[]> r;
         try {
             r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            return new TokenState.Failed(IO.classify(e), 0, "token endpoint unreachable: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), null);
+            return new TokenState.Failed(
+                    IO.classify(e),
+                    0,
+                    "token endpoint unreachable: " + e.getClass().getSimpleName()
+                            + (e.getMessage() == null ? "" : ": " + e.getMessage()),
+                    null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new TokenState.Failed(ErrorClass.timeout, 0, "interrupted while waiting for the token endpoint", null);
+            return new TokenState.Failed(
+                    ErrorClass.timeout, 0, "interrupted while waiting for the token endpoint", null);
         }
-        return read(grant, r.statusCode(), r.body(), name -> r.headers().firstValue(name).orElse(null));
+        return read(
+                grant,
+                r.statusCode(),
+                r.body(),
+                name -> r.headers().firstValue(name).orElse(null));
     }
 
     /** Reads a token answer; package-visible for tests of the shapes vendors send. */
-    Answer read(String grant, int status, byte[] body, java.util.function.Function<String, String> header) {
+    Answer read(String grant, int status, byte[] body, Function<String, String> header) {
         JsonNode json = parse(body);
         if (status >= 200 && status < 300) {
             String access = text(json, "access_token");
             if (access == null) {
-                return new TokenState.Failed(ErrorClass.server_error, status, "token endpoint answered " + status + " without an access_token", null);
+                return new TokenState.Failed(
+                        ErrorClass.server_error,
+                        status,
+                        "token endpoint answered " + status + " without an access_token",
+                        null);
             }
             return new Granted(access, text(json, "refresh_token"), expiresIn(json));
         }
@@ -151,27 +172,36 @@ public final class TokenEndpoint {
                 + (description == null ? "" : ": " + description);
         if (status == 429) {
             String ra = header.apply("Retry-After");
-            Duration wait = ra == null ? null : RetryAfter.parse(ra, clock.instant()).orElse(null);
+            Duration wait =
+                    ra == null ? null : RetryAfter.parse(ra, clock.instant()).orElse(null);
             return new TokenState.Failed(ErrorClass.rate_limit, status, message, wait);
         }
         if (status >= 500) return new TokenState.Failed(ErrorClass.server_error, status, message, null);
-        // A vendor's rate-limit signal on its token endpoint (Salesforce's 403 REQUEST_LIMIT_EXCEEDED, GitHub's 403 with
+        // A vendor's rate-limit signal on its token endpoint (Salesforce's 403 REQUEST_LIMIT_EXCEEDED, GitHub's 403
+        // with
         // x-ratelimit-remaining 0) says "later", not "never": it must not be taken for refused credentials.
         var answer = new dev.gauntlet.mesh.call.MeshResponse(status, headerMap(header), body, null, null, false);
         Classifier.Verdict verdict = vendor.judge(answer, clock.instant());
-        if (verdict.errorClass() == ErrorClass.rate_limit) return new TokenState.Failed(ErrorClass.rate_limit, status, message, verdict.retryAfter());
+        if (verdict.errorClass() == ErrorClass.rate_limit)
+            return new TokenState.Failed(ErrorClass.rate_limit, status, message, verdict.retryAfter());
         // 400/401/403 from a token endpoint (invalid_client, invalid_grant, a spent refresh token, wrong password,
         // unsupported grant) all mean the same thing: this credential will not be accepted again as it is.
-        if (status == 400 || status == 401 || status == 403) return new TokenState.Failed(ErrorClass.invalid_creds, status, message, null);
+        if (status == 400 || status == 401 || status == 403)
+            return new TokenState.Failed(ErrorClass.invalid_creds, status, message, null);
         return new TokenState.Failed(ErrorClass.client_error, status, message, null);
     }
 
     /** The few headers the vendor rules read, as the map a MeshResponse carries. */
-    private static java.util.Map<String, java.util.List<String>> headerMap(java.util.function.Function<String, String> header) {
-        var out = new java.util.HashMap<String, java.util.List<String>>();
-        for (String name : java.util.List.of("Retry-After", "x-ratelimit-remaining", "x-ratelimit-reset", "X-RateLimit-Reset", "X-RateLimit-Remaining")) {
+    private static Map<String, List<String>> headerMap(Function<String, String> header) {
+        var out = new HashMap<String, List<String>>();
+        for (String name : List.of(
+                "Retry-After",
+                "x-ratelimit-remaining",
+                "x-ratelimit-reset",
+                "X-RateLimit-Reset",
+                "X-RateLimit-Remaining")) {
             String v = header.apply(name);
-            if (v != null) out.put(name, java.util.List.of(v));
+            if (v != null) out.put(name, List.of(v));
         }
         return out;
     }
@@ -179,7 +209,8 @@ public final class TokenEndpoint {
     private URI uri(String grant) {
         String url = config.tokenUrl();
         // GoTrue takes the grant in the query string; a URL that already names one is left alone.
-        if (config.jsonBody() && !url.contains("grant_type=")) url = url + (url.contains("?") ? "&" : "?") + "grant_type=" + enc(grant);
+        if (config.jsonBody() && !url.contains("grant_type="))
+            url = url + (url.contains("?") ? "&" : "?") + "grant_type=" + enc(grant);
         return URI.create(url);
     }
 

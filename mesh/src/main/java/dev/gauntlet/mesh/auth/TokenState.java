@@ -15,12 +15,20 @@ public sealed interface TokenState permits TokenState.Token, TokenState.Failed {
      * @param generation  counts up per (connector, tenant) with every new token; a 401 on generation g only refreshes
      *                    when g is still the newest
      */
-    record Token(String value, String headerValue, Instant issuedAt, Instant expiresAt, Instant refreshAt, long generation,
-                 Duration ttl) implements TokenState {
+    record Token(
+            String value,
+            String headerValue,
+            Instant issuedAt,
+            Instant expiresAt,
+            Instant refreshAt,
+            long generation,
+            Duration ttl)
+            implements TokenState {
         /** Not part of toString: the value is a secret. */
         @Override
         public String toString() {
-            return "Token[generation=" + generation + ", issuedAt=" + issuedAt + ", expiresAt=" + expiresAt + ", refreshAt=" + refreshAt + "]";
+            return "Token[generation=" + generation + ", issuedAt=" + issuedAt + ", expiresAt=" + expiresAt
+                    + ", refreshAt=" + refreshAt + "]";
         }
     }
 
@@ -29,5 +37,6 @@ public sealed interface TokenState permits TokenState.Token, TokenState.Failed {
      *
      * @param retryAfter the token endpoint's Retry-After, or null
      */
-    record Failed(ErrorClass errorClass, int status, String message, Duration retryAfter) implements TokenState, TokenEndpoint.Answer {}
+    record Failed(ErrorClass errorClass, int status, String message, Duration retryAfter)
+            implements TokenState, TokenEndpoint.Answer {}
 }

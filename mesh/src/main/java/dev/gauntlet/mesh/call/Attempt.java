@@ -1,6 +1,5 @@
 package dev.gauntlet.mesh.call;
 
-import dev.gauntlet.mesh.call.ErrorClass;
 import java.time.Instant;
 
 /**

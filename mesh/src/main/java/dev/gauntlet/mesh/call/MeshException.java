@@ -1,6 +1,5 @@
 package dev.gauntlet.mesh.call;
 
-import dev.gauntlet.mesh.call.ErrorClass;
 import java.util.List;
 
 /** The one unchecked root of the mesh's public exceptions; subclasses say what happened and carry the context. */
@@ -16,9 +15,17 @@ public class MeshException extends RuntimeException {
         this.attempts = List.copyOf(attempts);
     }
 
-    public String connector() { return connector; }
-    public ErrorClass errorClass() { return errorClass; }
-    public List<Attempt> attempts() { return attempts; }
+    public String connector() {
+        return connector;
+    }
+
+    public ErrorClass errorClass() {
+        return errorClass;
+    }
+
+    public List<Attempt> attempts() {
+        return attempts;
+    }
 
     /** The call failed and will not be tried again by the mesh (reads, unretryable errors, exhausted retries). */
     public static final class CallFailed extends MeshException {
@@ -34,7 +41,9 @@ public class MeshException extends RuntimeException {
             this.status = status;
         }
 
-        public int status() { return status; }
+        public int status() {
+            return status;
+        }
 
         /** Another send of the same write is in progress (see {@link dev.gauntlet.mesh.pipeline.Outcome.Failure#inProgress}). */
         public boolean inProgress() {
@@ -47,15 +56,24 @@ public class MeshException extends RuntimeException {
         private final String dlqId;
         private final boolean unknownOutcome;
 
-        public DeadLettered(String connector, ErrorClass errorClass, List<Attempt> attempts, String dlqId, boolean unknownOutcome) {
-            super(connector, errorClass, attempts, (unknownOutcome ? "outcome unknown, " : "") + "parked in the DLQ as " + dlqId);
+        public DeadLettered(
+                String connector, ErrorClass errorClass, List<Attempt> attempts, String dlqId, boolean unknownOutcome) {
+            super(
+                    connector,
+                    errorClass,
+                    attempts,
+                    (unknownOutcome ? "outcome unknown, " : "") + "parked in the DLQ as " + dlqId);
             this.dlqId = dlqId;
             this.unknownOutcome = unknownOutcome;
         }
 
-        public String dlqId() { return dlqId; }
+        public String dlqId() {
+            return dlqId;
+        }
         /** An ambiguous failure (network, timeout) of a write without a key: it may or may not have been committed. */
-        public boolean unknownOutcome() { return unknownOutcome; }
+        public boolean unknownOutcome() {
+            return unknownOutcome;
+        }
     }
 
     /**
@@ -67,13 +85,22 @@ public class MeshException extends RuntimeException {
         private final int max;
 
         public TenantLimitExceeded(String connector, String tenant, int max) {
-            super(connector, ErrorClass.client_error, List.of(), "tenant '" + tenant + "' refused: the connector serves its limit of "
-                    + max + " distinct tenants already (limit.max_tenants)");
+            super(
+                    connector,
+                    ErrorClass.client_error,
+                    List.of(),
+                    "tenant '" + tenant + "' refused: the connector serves its limit of " + max
+                            + " distinct tenants already (limit.max_tenants)");
             this.tenant = tenant;
             this.max = max;
         }
 
-        public String tenant() { return tenant; }
-        public int max() { return max; }
+        public String tenant() {
+            return tenant;
+        }
+
+        public int max() {
+            return max;
+        }
     }
 }

@@ -11,8 +11,14 @@ import java.util.Objects;
  * @param tenant   whose quota and credentials the call uses ("default" when the connector has one tenant)
  * @param opId     the caller's logical operation id for a write, or null
  */
-public record MeshRequest(String method, String path, Map<String, String> headers, byte[] body, String contentType,
-                          String opId, String tenant) {
+public record MeshRequest(
+        String method,
+        String path,
+        Map<String, String> headers,
+        byte[] body,
+        String contentType,
+        String opId,
+        String tenant) {
 
     private static final byte[] NO_BODY = new byte[0];
 
@@ -48,7 +54,8 @@ public record MeshRequest(String method, String path, Map<String, String> header
     /** With {@code name} set to {@code value}, replacing any header of that name in whatever case (one copy). */
     public MeshRequest replacingHeader(String name, String value) {
         // Most writes carry no header of their own: the key alone, without a map copied into another.
-        if (headers.isEmpty()) return new MeshRequest(method, path, Map.of(name, value), body, contentType, opId, tenant);
+        if (headers.isEmpty())
+            return new MeshRequest(method, path, Map.of(name, value), body, contentType, opId, tenant);
         var h = new LinkedHashMap<String, String>(headers.size() + 2);
         headers.forEach((k, v) -> {
             if (!k.equalsIgnoreCase(name)) h.put(k, v);

@@ -11,8 +11,13 @@ import java.util.Map;
  * @param mapped  the body as JSON after drift mapping, or null when it is not JSON
  * @param stale   answered from the last good response because the circuit is open
  */
-public record MeshResponse(int status, Map<String, List<String>> headers, byte[] body, JsonNode mapped,
-                           List<Attempt> attempts, boolean stale) {
+public record MeshResponse(
+        int status,
+        Map<String, List<String>> headers,
+        byte[] body,
+        JsonNode mapped,
+        List<Attempt> attempts,
+        boolean stale) {
 
     public MeshResponse {
         headers = headers == null ? Map.of() : headers;
@@ -22,7 +27,8 @@ public record MeshResponse(int status, Map<String, List<String>> headers, byte[]
 
     public String header(String name) {
         for (var e : headers.entrySet()) {
-            if (e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) return e.getValue().getFirst();
+            if (e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty())
+                return e.getValue().getFirst();
         }
         return null;
     }

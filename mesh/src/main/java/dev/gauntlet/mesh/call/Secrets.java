@@ -1,8 +1,7 @@
 package dev.gauntlet.mesh.call;
 
-import dev.gauntlet.mesh.ConnectorSpec;
-import dev.gauntlet.mesh.auth.AuthConfig;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -33,25 +32,49 @@ public final class Secrets {
     public static final int MIN_MASKED_LENGTH = 6;
 
     /** The headers vendors take credentials in (Stripe/GitHub/Salesforce Authorization, Supabase apikey, Datadog's two keys, …). */
-    private static final Set<String> NAMES = Set.of("authorization", "proxy-authorization", "apikey", "api-key",
-            "dd-api-key", "dd-application-key", "x-api-key", "cookie", "set-cookie");
+    private static final Set<String> NAMES = Set.of(
+            "authorization",
+            "proxy-authorization",
+            "apikey",
+            "api-key",
+            "dd-api-key",
+            "dd-application-key",
+            "x-api-key",
+            "cookie",
+            "set-cookie");
     /** Substrings too: vendors spell their key headers many ways (X-Goog-Api-Key, X-Api-Key-Id, Private-Token, …). */
     private static final String[] PARTS = {"secret", "token", "api-key", "apikey", "api_key", "password"};
     /** Query parameters whose value is a credential ({@code client_secret}, {@code access_token}, {@code sig}, {@code key}, …). */
-    private static final String[] QUERY_PARTS = {"secret", "token", "key", "password", "passwd", "pwd", "sig", "auth", "credential", "session"};
+    private static final String[] QUERY_PARTS = {
+        "secret", "token", "key", "password", "passwd", "pwd", "sig", "auth", "credential", "session"
+    };
     /**
      * Configured headers whose values are plain protocol words, not secrets ("application/json" masked everywhere would
      * wreck every answer). Any other header a connector is configured with is taken for a secret by value.
      */
-    private static final Set<String> PLAIN_HEADERS = Set.of("accept", "accept-encoding", "accept-language", "content-type", "prefer",
-            "user-agent", "cache-control", "connection", "x-requested-with", "accept-profile", "content-profile", "notion-version",
-            "stripe-version", "x-github-api-version", "sforce-call-options");
+    private static final Set<String> PLAIN_HEADERS = Set.of(
+            "accept",
+            "accept-encoding",
+            "accept-language",
+            "content-type",
+            "prefer",
+            "user-agent",
+            "cache-control",
+            "connection",
+            "x-requested-with",
+            "accept-profile",
+            "content-profile",
+            "notion-version",
+            "stripe-version",
+            "x-github-api-version",
+            "sforce-call-options");
 
     /**
      * The answer per header name as spelled, so a keyed write's headers (the same few names on every call) are not
      * lower-cased and searched each time; bounded, names beyond it are judged afresh.
      */
     private static final int KNOWN_MAX = 1_024;
+
     private static final Map<String, Boolean> KNOWN = new ConcurrentHashMap<>();
 
     /** Registered values per owner (a registered connector). */
@@ -101,7 +124,7 @@ public final class Secrets {
      * The secret values in a URL (its user info, secret-like query values) and in header values (all but plain headers
      * such as Accept), added to {@code out}: what a connector's base URL, token URL and headers hold.
      */
-    public static void collect(String url, java.util.Map<String, String> headers, Set<String> out) {
+    public static void collect(String url, Map<String, String> headers, Set<String> out) {
         fromUrl(url, out);
         headers.forEach((name, value) -> {
             if (!PLAIN_HEADERS.contains(name.toLowerCase(Locale.ROOT))) add(out, value);
@@ -139,7 +162,7 @@ public final class Secrets {
             for (String part : QUERY_PARTS) {
                 if (name.contains(part)) {
                     add(out, pair.substring(eq + 1));
-                    add(out, java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                    add(out, URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
                     break;
                 }
             }

@@ -1,6 +1,5 @@
 package dev.gauntlet.mesh.call;
 
-import dev.gauntlet.mesh.Mesh;
 import java.time.Duration;
 
 /**
@@ -25,17 +24,20 @@ public record Timeouts(Duration attempt, Duration total, Duration hedgeAfter, bo
     public Timeouts {
         Checks.positive("timeouts.attempt", attempt);
         Checks.positive("timeouts.total", total);
-        if (total.compareTo(attempt) < 0) throw new IllegalArgumentException("timeouts.total must be ≥ attempt, was " + total + " < " + attempt);
+        if (total.compareTo(attempt) < 0)
+            throw new IllegalArgumentException("timeouts.total must be ≥ attempt, was " + total + " < " + attempt);
         if (hedgeAfter != null) {
             Checks.positive("timeouts.hedge_after", hedgeAfter);
             if (hedgeAfter.compareTo(attempt) >= 0) {
-                throw new IllegalArgumentException("timeouts.hedge_after must be shorter than attempt, was " + hedgeAfter + " ≥ " + attempt);
+                throw new IllegalArgumentException(
+                        "timeouts.hedge_after must be shorter than attempt, was " + hedgeAfter + " ≥ " + attempt);
             }
         }
         if (attemptFloor == null) attemptFloor = ATTEMPT_FLOOR;
         Checks.positive("timeouts.attempt_floor", attemptFloor);
         if (adaptive && attemptFloor.compareTo(attempt) > 0) {
-            throw new IllegalArgumentException("timeouts.attempt_floor must be ≤ attempt, was " + attemptFloor + " > " + attempt);
+            throw new IllegalArgumentException(
+                    "timeouts.attempt_floor must be ≤ attempt, was " + attemptFloor + " > " + attempt);
         }
     }
 
@@ -48,7 +50,12 @@ public record Timeouts(Duration attempt, Duration total, Duration hedgeAfter, bo
 
     /** A builder holding this config's values, to change a few. */
     public Builder toBuilder() {
-        return builder().attempt(attempt).total(total).hedgeAfter(hedgeAfter).adaptive(adaptive).attemptFloor(attemptFloor);
+        return builder()
+                .attempt(attempt)
+                .total(total)
+                .hedgeAfter(hedgeAfter)
+                .adaptive(adaptive)
+                .attemptFloor(attemptFloor);
     }
 
     /**
@@ -64,12 +71,30 @@ public record Timeouts(Duration attempt, Duration total, Duration hedgeAfter, bo
 
         private Builder() {}
 
-        public Builder attempt(Duration v) { this.attempt = v; return this; }
-        public Builder total(Duration v) { this.total = v; return this; }
+        public Builder attempt(Duration v) {
+            this.attempt = v;
+            return this;
+        }
+
+        public Builder total(Duration v) {
+            this.total = v;
+            return this;
+        }
         /** null: never hedge (or, with {@link #adaptive}, after the upstream's recent p95). */
-        public Builder hedgeAfter(Duration v) { this.hedgeAfter = v; return this; }
-        public Builder adaptive(boolean v) { this.adaptive = v; return this; }
-        public Builder attemptFloor(Duration v) { this.attemptFloor = v; return this; }
+        public Builder hedgeAfter(Duration v) {
+            this.hedgeAfter = v;
+            return this;
+        }
+
+        public Builder adaptive(boolean v) {
+            this.adaptive = v;
+            return this;
+        }
+
+        public Builder attemptFloor(Duration v) {
+            this.attemptFloor = v;
+            return this;
+        }
 
         public Timeouts build() {
             return new Timeouts(attempt, total, hedgeAfter, adaptive, attemptFloor);

@@ -8,7 +8,8 @@ import java.time.Duration;
  * least {@code minimumCalls}) reaches {@code failureRatePercent}; stays open {@code openFor}, then lets
  * {@code halfOpenCalls} probes through.
  */
-public record CircuitConfig(float failureRatePercent, int windowCalls, int minimumCalls, Duration openFor, int halfOpenCalls) {
+public record CircuitConfig(
+        float failureRatePercent, int windowCalls, int minimumCalls, Duration openFor, int halfOpenCalls) {
     public CircuitConfig {
         Checks.between("circuit.failure_rate_percent", 1, 100, failureRatePercent);
         Checks.atLeast("circuit.window_calls", 1, windowCalls);
@@ -26,7 +27,11 @@ public record CircuitConfig(float failureRatePercent, int windowCalls, int minim
 
     /** A builder holding this config's values, to change a few. */
     public Builder toBuilder() {
-        return builder().failureRatePercent(failureRatePercent).windowCalls(windowCalls).minimumCalls(minimumCalls).openFor(openFor)
+        return builder()
+                .failureRatePercent(failureRatePercent)
+                .windowCalls(windowCalls)
+                .minimumCalls(minimumCalls)
+                .openFor(openFor)
                 .halfOpenCalls(halfOpenCalls);
     }
 
@@ -35,6 +40,7 @@ public record CircuitConfig(float failureRatePercent, int windowCalls, int minim
         /** Opens at 80 %: an upstream failing half its calls is degraded, not down - retries still get most work through,
          *  and opening on it would turn a degraded upstream into an outage (hell fails about half of all attempts). */
         private float failureRatePercent = 80;
+
         private int windowCalls = 50;
         private int minimumCalls = 20;
         private Duration openFor = Duration.ofSeconds(5);
@@ -42,11 +48,30 @@ public record CircuitConfig(float failureRatePercent, int windowCalls, int minim
 
         private Builder() {}
 
-        public Builder failureRatePercent(float v) { this.failureRatePercent = v; return this; }
-        public Builder windowCalls(int v) { this.windowCalls = v; return this; }
-        public Builder minimumCalls(int v) { this.minimumCalls = v; return this; }
-        public Builder openFor(Duration v) { this.openFor = v; return this; }
-        public Builder halfOpenCalls(int v) { this.halfOpenCalls = v; return this; }
+        public Builder failureRatePercent(float v) {
+            this.failureRatePercent = v;
+            return this;
+        }
+
+        public Builder windowCalls(int v) {
+            this.windowCalls = v;
+            return this;
+        }
+
+        public Builder minimumCalls(int v) {
+            this.minimumCalls = v;
+            return this;
+        }
+
+        public Builder openFor(Duration v) {
+            this.openFor = v;
+            return this;
+        }
+
+        public Builder halfOpenCalls(int v) {
+            this.halfOpenCalls = v;
+            return this;
+        }
 
         public CircuitConfig build() {
             return new CircuitConfig(failureRatePercent, windowCalls, minimumCalls, openFor, halfOpenCalls);

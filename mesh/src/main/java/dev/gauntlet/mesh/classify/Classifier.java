@@ -2,7 +2,6 @@ package dev.gauntlet.mesh.classify;
 
 import dev.gauntlet.mesh.call.ErrorClass;
 import dev.gauntlet.mesh.call.MeshResponse;
-import dev.gauntlet.mesh.classify.RetryAfter;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpTimeoutException;
@@ -98,7 +97,8 @@ public final class Classifier {
         Optional<Rule> rule = rule(response);
         if (rule.isEmpty()) return new Verdict(null, null, null);
         ErrorClass c = rule.get().errorClass();
-        String by = CommonRules.DEFAULTS.contains(rule.get()) ? null : rule.get().name();
+        String by =
+                CommonRules.DEFAULTS.contains(rule.get()) ? null : rule.get().name();
         return new Verdict(c, retryAfter(response, c, now), by);
     }
 

@@ -25,7 +25,8 @@ public final class CommonRules {
             // A key whose first request is still running: the retry gets the first answer replayed once it is done, and
             // surfacing it as a client error would report a write that may still commit as failed.
             Rule.status("idempotency key in use", 409, server_error).whenBody("idempotency_key_in_use"),
-            Rule.status("idempotency key in flight", 409, server_error).whenBody("in-progress request using this idempotency key"));
+            Rule.status("idempotency key in flight", 409, server_error)
+                    .whenBody("in-progress request using this idempotency key"));
 
     /** By status alone, last: together they cover every status from 400 to 599, so classification is total. */
     public static final List<Rule> DEFAULTS = List.of(

@@ -33,7 +33,8 @@ public final class RetryAfter {
         if (v.isEmpty()) return Optional.empty();
         if (Character.isDigit(v.charAt(0))) return seconds(v);
         try {
-            Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            Instant at =
+                    ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
             return Optional.of(between(now, at));
         } catch (DateTimeException | ArithmeticException e) {
             return Optional.empty();
@@ -60,7 +61,10 @@ public final class RetryAfter {
         String v = value.trim();
         if (!SECONDS.matcher(v).matches()) return -1;
         // At most 15 integer digits, so the milliseconds fit in a long.
-        return new BigDecimal(v).movePointRight(3).setScale(0, RoundingMode.CEILING).longValueExact();
+        return new BigDecimal(v)
+                .movePointRight(3)
+                .setScale(0, RoundingMode.CEILING)
+                .longValueExact();
     }
 
     private static Duration between(Instant now, Instant at) {

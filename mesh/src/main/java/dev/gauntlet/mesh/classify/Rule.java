@@ -3,6 +3,7 @@ package dev.gauntlet.mesh.classify;
 import dev.gauntlet.mesh.call.ErrorClass;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * One classification rule as data: an answer whose status is in {@code [minStatus, maxStatus]}, which carries
@@ -14,18 +15,28 @@ import java.util.Objects;
  * @param headerValue  the value that header must have (trimmed, case-insensitive), or null for any value
  * @param bodyContains text the body must contain (case-insensitive; only the first 8 KB are read), or null
  */
-public record Rule(String name, int minStatus, int maxStatus, String header, String headerValue, String bodyContains,
-                   ErrorClass errorClass) {
+public record Rule(
+        String name,
+        int minStatus,
+        int maxStatus,
+        String header,
+        String headerValue,
+        String bodyContains,
+        ErrorClass errorClass) {
 
     public Rule {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(errorClass, "errorClass");
         if (minStatus < 100 || maxStatus > 599 || minStatus > maxStatus) {
-            throw new IllegalArgumentException("rule '" + name + "': status range must be within 100..599, was " + minStatus + ".." + maxStatus);
+            throw new IllegalArgumentException(
+                    "rule '" + name + "': status range must be within 100..599, was " + minStatus + ".." + maxStatus);
         }
         // A rule may never turn a success into a failure: classification of < 400 is fixed (success).
-        if (minStatus < 400) throw new IllegalArgumentException("rule '" + name + "': rules classify failures (status ≥ 400), was " + minStatus);
-        if (headerValue != null && header == null) throw new IllegalArgumentException("rule '" + name + "': header_value needs a header");
+        if (minStatus < 400)
+            throw new IllegalArgumentException(
+                    "rule '" + name + "': rules classify failures (status ≥ 400), was " + minStatus);
+        if (headerValue != null && header == null)
+            throw new IllegalArgumentException("rule '" + name + "': header_value needs a header");
         bodyContains = bodyContains == null ? null : bodyContains.toLowerCase(Locale.ROOT);
     }
 
@@ -52,7 +63,7 @@ public record Rule(String name, int minStatus, int maxStatus, String header, Str
         return bodyContains != null;
     }
 
-    boolean matches(int status, java.util.function.Function<String, String> headers, String lowerBody) {
+    boolean matches(int status, Function<String, String> headers, String lowerBody) {
         if (status < minStatus || status > maxStatus) return false;
         if (header != null) {
             String v = headers.apply(header);

@@ -11,7 +11,8 @@ import java.time.Duration;
  * asked again then. {@code inFlightFor}: after a timeout (the mesh stopped waiting, the upstream may not have), how
  * long the upstream may still carry the request out; a timed-out write is read back no sooner than that.
  */
-public record DlqConfig(double replayRps, Duration baseDelay, int maxReplays, Duration readBackAfter, Duration inFlightFor) {
+public record DlqConfig(
+        double replayRps, Duration baseDelay, int maxReplays, Duration readBackAfter, Duration inFlightFor) {
     /**
      * Two minutes: Datadog documents no bound on how soon a submitted point can be queried, and advises treating the
      * newest minute of a series as possibly incomplete; a replay sent too early would submit the point twice.
@@ -29,9 +30,11 @@ public record DlqConfig(double replayRps, Duration baseDelay, int maxReplays, Du
         Checks.positive("dlq.base_delay", baseDelay);
         Checks.atLeast("dlq.max_replays", 1, maxReplays);
         if (readBackAfter == null) readBackAfter = READ_BACK_AFTER;
-        if (readBackAfter.isNegative()) throw new IllegalArgumentException("dlq.read_back_after must be ≥ 0, was " + readBackAfter);
+        if (readBackAfter.isNegative())
+            throw new IllegalArgumentException("dlq.read_back_after must be ≥ 0, was " + readBackAfter);
         if (inFlightFor == null) inFlightFor = IN_FLIGHT_FOR;
-        if (inFlightFor.isNegative()) throw new IllegalArgumentException("dlq.in_flight_for must be ≥ 0, was " + inFlightFor);
+        if (inFlightFor.isNegative())
+            throw new IllegalArgumentException("dlq.in_flight_for must be ≥ 0, was " + inFlightFor);
     }
 
     /** The defaults (20 replays a second, 500 ms backoff, 10 replays, read-backs after 2 minutes): {@link Builder}'s. */
@@ -43,7 +46,11 @@ public record DlqConfig(double replayRps, Duration baseDelay, int maxReplays, Du
 
     /** A builder holding this config's values, to change a few. */
     public Builder toBuilder() {
-        return builder().replayRps(replayRps).baseDelay(baseDelay).maxReplays(maxReplays).readBackAfter(readBackAfter)
+        return builder()
+                .replayRps(replayRps)
+                .baseDelay(baseDelay)
+                .maxReplays(maxReplays)
+                .readBackAfter(readBackAfter)
                 .inFlightFor(inFlightFor);
     }
 
@@ -57,11 +64,30 @@ public record DlqConfig(double replayRps, Duration baseDelay, int maxReplays, Du
 
         private Builder() {}
 
-        public Builder replayRps(double v) { this.replayRps = v; return this; }
-        public Builder baseDelay(Duration v) { this.baseDelay = v; return this; }
-        public Builder maxReplays(int v) { this.maxReplays = v; return this; }
-        public Builder readBackAfter(Duration v) { this.readBackAfter = v; return this; }
-        public Builder inFlightFor(Duration v) { this.inFlightFor = v; return this; }
+        public Builder replayRps(double v) {
+            this.replayRps = v;
+            return this;
+        }
+
+        public Builder baseDelay(Duration v) {
+            this.baseDelay = v;
+            return this;
+        }
+
+        public Builder maxReplays(int v) {
+            this.maxReplays = v;
+            return this;
+        }
+
+        public Builder readBackAfter(Duration v) {
+            this.readBackAfter = v;
+            return this;
+        }
+
+        public Builder inFlightFor(Duration v) {
+            this.inFlightFor = v;
+            return this;
+        }
 
         public DlqConfig build() {
             return new DlqConfig(replayRps, baseDelay, maxReplays, readBackAfter, inFlightFor);

@@ -1,8 +1,8 @@
 package dev.gauntlet.mesh.dlq;
 
 import dev.gauntlet.mesh.call.Attempt;
-import dev.gauntlet.mesh.call.MeshRequest;
 import dev.gauntlet.mesh.call.ErrorClass;
+import dev.gauntlet.mesh.call.MeshRequest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -19,10 +19,27 @@ import java.util.Objects;
  *                       (then replayed only when it is not there), else a person decides
  * @param replays        replays that reached the upstream (a replay short-circuited by an open breaker does not count)
  */
-public record DlqEntry(String id, String connector, String tenant, String method, String path, Map<String, String> headers,
-                       byte[] body, String contentType, String idempotencyKey, String opId, List<Attempt> attempts,
-                       ErrorClass errorClass, String lastError, int schemaVersion, DlqState state, boolean unknownOutcome,
-                       int replays, Instant nextReplayAt, Instant createdAt, Instant updatedAt) {
+public record DlqEntry(
+        String id,
+        String connector,
+        String tenant,
+        String method,
+        String path,
+        Map<String, String> headers,
+        byte[] body,
+        String contentType,
+        String idempotencyKey,
+        String opId,
+        List<Attempt> attempts,
+        ErrorClass errorClass,
+        String lastError,
+        int schemaVersion,
+        DlqState state,
+        boolean unknownOutcome,
+        int replays,
+        Instant nextReplayAt,
+        Instant createdAt,
+        Instant updatedAt) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -42,8 +59,27 @@ public record DlqEntry(String id, String connector, String tenant, String method
 
     /** The same entry to be sent under a new key (its old one is spent on an answer the upstream saved). */
     public DlqEntry withKey(String key, Instant at) {
-        return new DlqEntry(id, connector, tenant, method, path, headers, body, contentType, key, opId, attempts,
-                errorClass, lastError, schemaVersion, state, unknownOutcome, replays, nextReplayAt, createdAt, at);
+        return new DlqEntry(
+                id,
+                connector,
+                tenant,
+                method,
+                path,
+                headers,
+                body,
+                contentType,
+                key,
+                opId,
+                attempts,
+                errorClass,
+                lastError,
+                schemaVersion,
+                state,
+                unknownOutcome,
+                replays,
+                nextReplayAt,
+                createdAt,
+                at);
     }
 
     /** When the write was first sent: its first attempt, else when it was parked. */
@@ -58,9 +94,35 @@ public record DlqEntry(String id, String connector, String tenant, String method
     }
 
     /** A copy after a replay or a state change. */
-    public DlqEntry with(List<Attempt> newAttempts, ErrorClass newClass, String newError, DlqState newState, boolean unknown,
-                         int newReplays, Instant next, Instant at) {
-        return new DlqEntry(id, connector, tenant, method, path, headers, body, contentType, idempotencyKey, opId, newAttempts,
-                newClass, newError, schemaVersion, newState, unknown, newReplays, next, createdAt, at);
+    public DlqEntry with(
+            List<Attempt> newAttempts,
+            ErrorClass newClass,
+            String newError,
+            DlqState newState,
+            boolean unknown,
+            int newReplays,
+            Instant next,
+            Instant at) {
+        return new DlqEntry(
+                id,
+                connector,
+                tenant,
+                method,
+                path,
+                headers,
+                body,
+                contentType,
+                idempotencyKey,
+                opId,
+                newAttempts,
+                newClass,
+                newError,
+                schemaVersion,
+                newState,
+                unknown,
+                newReplays,
+                next,
+                createdAt,
+                at);
     }
 }

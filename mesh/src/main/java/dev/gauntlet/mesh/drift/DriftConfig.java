@@ -35,9 +35,20 @@ public record DriftConfig(boolean learn, Map<String, String> mappings, double th
 
         private Builder() {}
 
-        public Builder learn(boolean v) { this.learn = v; return this; }
-        public Builder mappings(Map<String, String> v) { this.mappings = v; return this; }
-        public Builder threshold(double v) { this.threshold = v; return this; }
+        public Builder learn(boolean v) {
+            this.learn = v;
+            return this;
+        }
+
+        public Builder mappings(Map<String, String> v) {
+            this.mappings = v;
+            return this;
+        }
+
+        public Builder threshold(double v) {
+            this.threshold = v;
+            return this;
+        }
 
         public DriftConfig build() {
             return new DriftConfig(learn, mappings, threshold);

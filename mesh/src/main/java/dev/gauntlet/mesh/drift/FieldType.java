@@ -5,7 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /** The JSON type of a field's value, as schema learning compares them (integers and decimals are both numbers). */
 public enum FieldType {
-    string, number, bool, object, array, nul;
+    string,
+    number,
+    bool,
+    object,
+    array,
+    nul;
 
     /** The type of a value token (the token that starts it, for objects and arrays). */
     public static FieldType of(JsonToken t) {

@@ -83,8 +83,10 @@ public final class EgressPolicy {
             throw new IllegalArgumentException(field + " must be an http(s) URL, was '" + url + "'");
         }
         String host = url.getHost();
-        if (host == null || host.isBlank()) throw new IllegalArgumentException(field + " must name a host, was '" + url + "'");
-        if (url.getRawUserInfo() != null) throw new IllegalArgumentException(field + " must not carry a user name or password in the URL");
+        if (host == null || host.isBlank())
+            throw new IllegalArgumentException(field + " must name a host, was '" + url + "'");
+        if (url.getRawUserInfo() != null)
+            throw new IllegalArgumentException(field + " must not carry a user name or password in the URL");
         if (open) return;
         String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
         if (hosts.contains(bare.toLowerCase(Locale.ROOT))) return;
@@ -92,17 +94,22 @@ public final class EgressPolicy {
         try {
             addresses = InetAddress.getAllByName(bare);
         } catch (UnknownHostException e) {
-            throw new IllegalArgumentException(field + " host '" + host + "' does not resolve; the egress policy must know where a connector's "
-                    + "credentials would go (allow it by name with --allow-egress " + host + ")");
+            throw new IllegalArgumentException(
+                    field + " host '" + host + "' does not resolve; the egress policy must know where a connector's "
+                            + "credentials would go (allow it by name with --allow-egress " + host + ")");
         }
         int port = url.getPort() >= 0 ? url.getPort() : scheme.equals("https") ? 443 : 80;
         for (InetAddress a : addresses) {
             if (allowed(scheme, port, a)) continue;
             Range range = rangeOf(a);
-            String how = range == null ? "" : " (allow " + range.name().replace('_', '-') + " addresses with --allow-egress "
-                    + range.name().replace('_', '-') + ", or this range, e.g. " + a.getHostAddress() + "/32, or the host by name)";
+            String how = range == null
+                    ? ""
+                    : " (allow " + range.name().replace('_', '-') + " addresses with --allow-egress "
+                            + range.name().replace('_', '-') + ", or this range, e.g. " + a.getHostAddress()
+                            + "/32, or the host by name)";
             throw new IllegalArgumentException(field + " '" + url + "' leads to " + a.getHostAddress() + ", a "
-                    + (range == null ? "multicast" : range.name().replace('_', ' ')) + " address the egress policy does not allow: "
+                    + (range == null ? "multicast" : range.name().replace('_', ' '))
+                    + " address the egress policy does not allow: "
                     + "a connector's credentials would go there" + how + "; allowed: " + describe());
         }
     }
@@ -163,11 +170,17 @@ public final class EgressPolicy {
                 throw new IllegalArgumentException("egress origin must be an http(s) URL, was '" + url + "'", e);
             }
             String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-            if (!scheme.startsWith("http") || u.getHost() == null) throw new IllegalArgumentException("egress origin must be an http(s) URL, was '" + url + "'");
-            String host = u.getHost().startsWith("[") ? u.getHost().substring(1, u.getHost().length() - 1) : u.getHost();
+            if (!scheme.startsWith("http") || u.getHost() == null)
+                throw new IllegalArgumentException("egress origin must be an http(s) URL, was '" + url + "'");
+            String host = u.getHost().startsWith("[")
+                    ? u.getHost().substring(1, u.getHost().length() - 1)
+                    : u.getHost();
             try {
-                origins.add(new Origin(scheme, u.getPort() >= 0 ? u.getPort() : scheme.equals("https") ? 443 : 80,
-                        Set.of(InetAddress.getAllByName(host)), scheme + "://" + u.getRawAuthority()));
+                origins.add(new Origin(
+                        scheme,
+                        u.getPort() >= 0 ? u.getPort() : scheme.equals("https") ? 443 : 80,
+                        Set.of(InetAddress.getAllByName(host)),
+                        scheme + "://" + u.getRawAuthority()));
             } catch (UnknownHostException e) {
                 throw new IllegalArgumentException("egress origin '" + url + "' does not resolve", e);
             }
@@ -186,11 +199,16 @@ public final class EgressPolicy {
                 case "loopback" -> ranges.add(Range.loopback);
                 case "link-local" -> ranges.add(Range.link_local);
                 case "private" -> ranges.add(Range.private_network);
-                case "" -> throw new IllegalArgumentException("egress allowance must not be blank: loopback, link-local, private, a CIDR or a host name");
+                case "" ->
+                    throw new IllegalArgumentException(
+                            "egress allowance must not be blank: loopback, link-local, private, a CIDR or a host name");
                 default -> {
                     if (e.contains("/")) cidrs.add(cidr(e));
-                    else if (e.matches("[a-z0-9.:\\[\\]-]+")) hosts.add(e.startsWith("[") ? e.substring(1, e.length() - 1) : e);
-                    else throw new IllegalArgumentException("egress allowance '" + entry + "' is not loopback, link-local, private, a CIDR or a host name");
+                    else if (e.matches("[a-z0-9.:\\[\\]-]+"))
+                        hosts.add(e.startsWith("[") ? e.substring(1, e.length() - 1) : e);
+                    else
+                        throw new IllegalArgumentException("egress allowance '" + entry
+                                + "' is not loopback, link-local, private, a CIDR or a host name");
                 }
             }
             return this;
@@ -204,7 +222,8 @@ public final class EgressPolicy {
                 if (bits < 0 || bits > network.getAddress().length * 8) throw new NumberFormatException();
                 return new Cidr(network.getAddress(), bits, text);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("egress allowance '" + text + "' is not a CIDR range like 10.1.0.0/16 or fd00::/8");
+                throw new IllegalArgumentException(
+                        "egress allowance '" + text + "' is not a CIDR range like 10.1.0.0/16 or fd00::/8");
             }
         }
 

@@ -11,8 +11,16 @@ import java.time.Instant;
  * @param confidence 0..1: how sure the detector is (1 for added, removed and retyped fields)
  * @param mapped     whether answers are now mapped back to {@code before}
  */
-public record DriftDetected(Instant at, String connector, String endpoint, DriftKind kind, String before, String after,
-                            double confidence, boolean mapped) implements MeshEvent {
+public record DriftDetected(
+        Instant at,
+        String connector,
+        String endpoint,
+        DriftKind kind,
+        String before,
+        String after,
+        double confidence,
+        boolean mapped)
+        implements MeshEvent {
     @Override
     public EventType eventType() {
         return EventType.drift_detected;

@@ -2,5 +2,8 @@ package dev.gauntlet.mesh.event;
 
 /** What changed in an endpoint's response schema. */
 public enum DriftKind {
-    added, removed, renamed, retyped
+    added,
+    removed,
+    renamed,
+    retyped
 }

@@ -8,7 +8,8 @@ import java.time.Instant;
  * @param source headers (from X-RateLimit-Remaining style counts while the upstream bucket drained) or throughput
  *               (accepted calls per second in a window that saw 429s, for vendors that send no counts)
  */
-public record LimitLearned(Instant at, String connector, String tenant, double limitRps, String source) implements MeshEvent {
+public record LimitLearned(Instant at, String connector, String tenant, double limitRps, String source)
+        implements MeshEvent {
     @Override
     public EventType eventType() {
         return EventType.limit_learned;

@@ -7,9 +7,24 @@ import java.time.Instant;
  * drift detected, …), each named by one {@link EventType}. Sealed: the records live in this package, so a switch over
  * events is checked for completeness and the UI's list of types has one source. The UI, CLI, store and metrics subscribe.
  */
-public sealed interface MeshEvent permits CircuitTransition, ReplayCircuitTransition, RateAdjusted, LimitLearned, TokenRefreshed,
-        TokenRefreshFailed, RetryScheduled, RetryGaveUp, RetryBudgetExhausted, DeadLettered, ReplaySucceeded, OutcomeSettled,
-        ReplayFailed, EntryDead, EntryDiscarded, WriteReadBack, DriftDetected {
+public sealed interface MeshEvent
+        permits CircuitTransition,
+                ReplayCircuitTransition,
+                RateAdjusted,
+                LimitLearned,
+                TokenRefreshed,
+                TokenRefreshFailed,
+                RetryScheduled,
+                RetryGaveUp,
+                RetryBudgetExhausted,
+                DeadLettered,
+                ReplaySucceeded,
+                OutcomeSettled,
+                ReplayFailed,
+                EntryDead,
+                EntryDiscarded,
+                WriteReadBack,
+                DriftDetected {
     Instant at();
 
     String connector();

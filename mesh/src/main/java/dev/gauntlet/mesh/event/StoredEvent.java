@@ -9,7 +9,8 @@ import java.time.Instant;
 /** An event as the store keeps it: its type name and its fields as a JSON object. */
 public record StoredEvent(long id, Instant at, String connector, String type, String json) {
 
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     /** An event's fields as the JSON every store keeps; an event that cannot be written says so instead of failing. */

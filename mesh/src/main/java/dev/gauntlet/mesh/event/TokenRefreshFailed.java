@@ -9,8 +9,16 @@ import java.time.Instant;
  *
  * @param status the token endpoint's HTTP status, 0 when none came back
  */
-public record TokenRefreshFailed(Instant at, String connector, String tenant, RefreshTrigger trigger, String grant,
-                                 ErrorClass errorClass, int status, String message) implements MeshEvent {
+public record TokenRefreshFailed(
+        Instant at,
+        String connector,
+        String tenant,
+        RefreshTrigger trigger,
+        String grant,
+        ErrorClass errorClass,
+        int status,
+        String message)
+        implements MeshEvent {
     @Override
     public EventType eventType() {
         return EventType.token_refresh_failed;

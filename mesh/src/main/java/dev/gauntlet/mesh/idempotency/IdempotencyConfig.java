@@ -21,10 +21,13 @@ import java.util.List;
 public record IdempotencyConfig(String header, boolean enabled, List<String> readPaths, String opIdField) {
     public IdempotencyConfig {
         Checks.text("idempotency.header", header);
-        if (opIdField != null && opIdField.isBlank()) throw new IllegalArgumentException("idempotency.op_id_field must not be blank");
+        if (opIdField != null && opIdField.isBlank())
+            throw new IllegalArgumentException("idempotency.op_id_field must not be blank");
         readPaths = readPaths == null ? List.of() : List.copyOf(readPaths);
         for (String p : readPaths) {
-            if (p == null || !p.startsWith("/")) throw new IllegalArgumentException("idempotency.read_paths entries must start with '/', was '" + p + "'");
+            if (p == null || !p.startsWith("/"))
+                throw new IllegalArgumentException(
+                        "idempotency.read_paths entries must start with '/', was '" + p + "'");
         }
     }
 
@@ -49,11 +52,25 @@ public record IdempotencyConfig(String header, boolean enabled, List<String> rea
 
         private Builder() {}
 
-        public Builder header(String v) { this.header = v; return this; }
-        public Builder enabled(boolean v) { this.enabled = v; return this; }
-        public Builder readPaths(List<String> v) { this.readPaths = v; return this; }
+        public Builder header(String v) {
+            this.header = v;
+            return this;
+        }
+
+        public Builder enabled(boolean v) {
+            this.enabled = v;
+            return this;
+        }
+
+        public Builder readPaths(List<String> v) {
+            this.readPaths = v;
+            return this;
+        }
         /** null: the vendor's default. */
-        public Builder opIdField(String v) { this.opIdField = v; return this; }
+        public Builder opIdField(String v) {
+            this.opIdField = v;
+            return this;
+        }
 
         public IdempotencyConfig build() {
             return new IdempotencyConfig(header, enabled, readPaths, opIdField);

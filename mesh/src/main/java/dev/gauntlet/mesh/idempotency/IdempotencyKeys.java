@@ -21,8 +21,13 @@ public final class IdempotencyKeys {
 
     /** "mesh_" and 32 hex digits (128 bits of the digest: collisions are out of reach, and vendors cap key length at 255). */
     public static String derive(String connector, MeshRequest request) {
-        byte[][] fields = {utf8(connector), utf8(request.tenant()), utf8(request.method()), utf8(request.path()),
-                request.opId() == null ? null : utf8(request.opId())};
+        byte[][] fields = {
+            utf8(connector),
+            utf8(request.tenant()),
+            utf8(request.method()),
+            utf8(request.path()),
+            request.opId() == null ? null : utf8(request.opId())
+        };
         int size = 1;
         for (byte[] f : fields) if (f != null) size += 4 + f.length;
         // One buffer and one update: a digest update per length byte (4 per field) was a good part of the key's cost.

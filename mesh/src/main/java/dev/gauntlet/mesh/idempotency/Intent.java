@@ -9,8 +9,19 @@ import java.util.Objects;
  *
  * @param headers the request's headers with secrets removed (see {@link dev.gauntlet.mesh.call.Secrets})
  */
-public record Intent(String key, String connector, String tenant, String method, String path, Map<String, String> headers,
-                     byte[] body, String contentType, String opId, IntentState state, Instant createdAt, Instant updatedAt) {
+public record Intent(
+        String key,
+        String connector,
+        String tenant,
+        String method,
+        String path,
+        Map<String, String> headers,
+        byte[] body,
+        String contentType,
+        String opId,
+        IntentState state,
+        Instant createdAt,
+        Instant updatedAt) {
     public Intent {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(connector, "connector");

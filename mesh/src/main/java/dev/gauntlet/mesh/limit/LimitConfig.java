@@ -16,13 +16,16 @@ public record LimitConfig(double initialRps, double minRps, double maxRps, int b
      * one SSE snapshot from 15 KB to 2.9 MB. 100 is far above any tenant list we ship and keeps a snapshot small.
      */
     public static final int DEFAULT_MAX_TENANTS = 100;
+
     public LimitConfig {
         Checks.positive("limit.initial_rps", initialRps);
         Checks.positive("limit.min_rps", minRps);
         Checks.positive("limit.max_rps", maxRps);
-        if (minRps > maxRps) throw new IllegalArgumentException("limit.min_rps must be ≤ max_rps, was " + minRps + " > " + maxRps);
+        if (minRps > maxRps)
+            throw new IllegalArgumentException("limit.min_rps must be ≤ max_rps, was " + minRps + " > " + maxRps);
         if (initialRps < minRps || initialRps > maxRps) {
-            throw new IllegalArgumentException("limit.initial_rps must be between min_rps and max_rps, was " + initialRps);
+            throw new IllegalArgumentException(
+                    "limit.initial_rps must be between min_rps and max_rps, was " + initialRps);
         }
         Checks.atLeast("limit.burst", 1, burst);
         Checks.atLeast("limit.max_in_flight", 1, maxInFlight);
@@ -38,7 +41,13 @@ public record LimitConfig(double initialRps, double minRps, double maxRps, int b
 
     /** A builder holding this config's values, to change a few. */
     public Builder toBuilder() {
-        return builder().initialRps(initialRps).minRps(minRps).maxRps(maxRps).burst(burst).maxInFlight(maxInFlight).maxTenants(maxTenants);
+        return builder()
+                .initialRps(initialRps)
+                .minRps(minRps)
+                .maxRps(maxRps)
+                .burst(burst)
+                .maxInFlight(maxInFlight)
+                .maxTenants(maxTenants);
     }
 
     /** Named settings over the defaults; {@link #build()} refuses bad values, naming the field and the value. */
@@ -52,12 +61,35 @@ public record LimitConfig(double initialRps, double minRps, double maxRps, int b
 
         private Builder() {}
 
-        public Builder initialRps(double v) { this.initialRps = v; return this; }
-        public Builder minRps(double v) { this.minRps = v; return this; }
-        public Builder maxRps(double v) { this.maxRps = v; return this; }
-        public Builder burst(int v) { this.burst = v; return this; }
-        public Builder maxInFlight(int v) { this.maxInFlight = v; return this; }
-        public Builder maxTenants(int v) { this.maxTenants = v; return this; }
+        public Builder initialRps(double v) {
+            this.initialRps = v;
+            return this;
+        }
+
+        public Builder minRps(double v) {
+            this.minRps = v;
+            return this;
+        }
+
+        public Builder maxRps(double v) {
+            this.maxRps = v;
+            return this;
+        }
+
+        public Builder burst(int v) {
+            this.burst = v;
+            return this;
+        }
+
+        public Builder maxInFlight(int v) {
+            this.maxInFlight = v;
+            return this;
+        }
+
+        public Builder maxTenants(int v) {
+            this.maxTenants = v;
+            return this;
+        }
 
         public LimitConfig build() {
             return new LimitConfig(initialRps, minRps, maxRps, burst, maxInFlight, maxTenants);

@@ -7,6 +7,8 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -130,12 +132,28 @@ public final class ConnectorMetrics {
     /** The figures since the last roll-up, labelled {@code second}; null when nothing happened. */
     synchronized MetricRollup rollUp(Instant second) {
         drain();
-        long c = calls.sum(), a = attempts.sum(), s = succeeded.sum(), f = failed(), r = retries.sum(), l = rateLimited.sum();
+        long c = calls.sum(),
+                a = attempts.sum(),
+                s = succeeded.sum(),
+                f = failed(),
+                r = retries.sum(),
+                l = rateLimited.sum();
         MetricRollup row = null;
         if (c != rolledCalls || a != rolledAttempts) {
             Latency lat = Latency.of(sinceRollup);
-            row = new MetricRollup(connector, second, c - rolledCalls, a - rolledAttempts, s - rolledSucceeded, f - rolledFailed,
-                    r - rolledRetries, l - rolledRateLimited, lat.p50Ms(), lat.p95Ms(), lat.p99Ms(), lat.maxMs());
+            row = new MetricRollup(
+                    connector,
+                    second,
+                    c - rolledCalls,
+                    a - rolledAttempts,
+                    s - rolledSucceeded,
+                    f - rolledFailed,
+                    r - rolledRetries,
+                    l - rolledRateLimited,
+                    lat.p50Ms(),
+                    lat.p95Ms(),
+                    lat.p99Ms(),
+                    lat.maxMs());
         }
         sinceRollup.reset();
         rolledCalls = c;
@@ -149,23 +167,39 @@ public final class ConnectorMetrics {
 
     /** The live figures, with the stages' status given. */
     public ConnectorSnapshot snapshot(Map<String, Map<String, Object>> stages) {
-        Map<ErrorClass, Long> failures = new EnumMap<>(ErrorClass.class), attemptFailures = new EnumMap<>(ErrorClass.class);
+        Map<ErrorClass, Long> failures = new EnumMap<>(ErrorClass.class),
+                attemptFailures = new EnumMap<>(ErrorClass.class);
         for (ErrorClass c : CLASSES) {
             failures.put(c, failed[c.ordinal()].sum());
             attemptFailures.put(c, attemptsFailed[c.ordinal()].sum());
         }
-        Map<String, Long> ev = new java.util.TreeMap<>();
+        Map<String, Long> ev = new TreeMap<>();
         events.forEach((k, v) -> ev.put(k, v.sum()));
         long c = calls.sum(), s = succeeded.sum(), a = attempts.sum(), as = attemptsSucceeded.sum();
-        return new ConnectorSnapshot(connector, c, s, failed(), failures, a, as, attemptFailures, retries.sum(), rateLimited.sum(),
-                stale.sum(), rate(s, c), rate(as, a), latency(), ev, stages);
+        return new ConnectorSnapshot(
+                connector,
+                c,
+                s,
+                failed(),
+                failures,
+                a,
+                as,
+                attemptFailures,
+                retries.sum(),
+                rateLimited.sum(),
+                stale.sum(),
+                rate(s, c),
+                rate(as, a),
+                latency(),
+                ev,
+                stages);
     }
 
     static double rate(long part, long whole) {
         return whole == 0 ? 1.0 : (double) part / whole;
     }
 
-    java.util.Set<String> eventTypes() {
+    Set<String> eventTypes() {
         return events.keySet();
     }
 }

@@ -18,10 +18,23 @@ import java.util.Map;
  * @param events                published events by type ("token_refreshed", "circuit_transition", "drift_detected", …)
  * @param stages                each stage's live status (bucket level and rate, circuit state, …), by stage name
  */
-public record ConnectorSnapshot(String connector, long calls, long succeeded, long failed, Map<ErrorClass, Long> failures,
-                                long attempts, long attemptsSucceeded, Map<ErrorClass, Long> attemptFailures, long retries,
-                                long rateLimited, long stale, double effectiveSuccessRate, double actualSuccessRate,
-                                Latency latency, Map<String, Long> events, Map<String, Map<String, Object>> stages) {
+public record ConnectorSnapshot(
+        String connector,
+        long calls,
+        long succeeded,
+        long failed,
+        Map<ErrorClass, Long> failures,
+        long attempts,
+        long attemptsSucceeded,
+        Map<ErrorClass, Long> attemptFailures,
+        long retries,
+        long rateLimited,
+        long stale,
+        double effectiveSuccessRate,
+        double actualSuccessRate,
+        Latency latency,
+        Map<String, Long> events,
+        Map<String, Map<String, Object>> stages) {
     public ConnectorSnapshot {
         failures = Map.copyOf(failures);
         attemptFailures = Map.copyOf(attemptFailures);

@@ -9,7 +9,12 @@ public record Latency(long count, double p50Ms, double p95Ms, double p99Ms, doub
     /** From a histogram of microseconds. */
     static Latency of(Histogram micros) {
         if (micros.getTotalCount() == 0) return NONE;
-        return new Latency(micros.getTotalCount(), micros.getValueAtPercentile(50) / 1000.0, micros.getValueAtPercentile(95) / 1000.0,
-                micros.getValueAtPercentile(99) / 1000.0, micros.getMaxValue() / 1000.0, micros.getMean() / 1000.0);
+        return new Latency(
+                micros.getTotalCount(),
+                micros.getValueAtPercentile(50) / 1000.0,
+                micros.getValueAtPercentile(95) / 1000.0,
+                micros.getValueAtPercentile(99) / 1000.0,
+                micros.getMaxValue() / 1000.0,
+                micros.getMean() / 1000.0);
     }
 }

@@ -1,12 +1,14 @@
 package dev.gauntlet.mesh.metrics;
 
-import dev.gauntlet.mesh.internal.metrics.MetricsRoller;
 import dev.gauntlet.mesh.call.ErrorClass;
 import dev.gauntlet.mesh.event.EventBus;
 import dev.gauntlet.mesh.event.MeshEvent;
+import dev.gauntlet.mesh.internal.metrics.MetricsRoller;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +50,8 @@ public final class MeshMetrics {
     public ConnectorMetrics connector(String id) {
         ConnectorMetrics m = connectors.get(id);
         if (m != null) return m;
-        ConnectorMetrics fresh = new ConnectorMetrics(id, type -> eventTypeListeners.forEach(l -> l.accept(connectors.get(id), type)));
+        ConnectorMetrics fresh =
+                new ConnectorMetrics(id, type -> eventTypeListeners.forEach(l -> l.accept(connectors.get(id), type)));
         m = connectors.putIfAbsent(id, fresh);
         if (m != null) return m;
         connectorListeners.forEach(l -> l.accept(fresh));
@@ -109,7 +112,8 @@ public final class MeshMetrics {
 
     private ConnectorSnapshot overall(Collection<ConnectorSnapshot> each) {
         long calls = 0, ok = 0, failed = 0, attempts = 0, attemptsOk = 0, retries = 0, limited = 0, stale = 0;
-        Map<ErrorClass, Long> failures = new EnumMap<>(ErrorClass.class), attemptFailures = new EnumMap<>(ErrorClass.class);
+        Map<ErrorClass, Long> failures = new EnumMap<>(ErrorClass.class),
+                attemptFailures = new EnumMap<>(ErrorClass.class);
         Map<String, Long> events = new TreeMap<>();
         for (ConnectorSnapshot s : each) {
             calls += s.calls();
@@ -125,23 +129,38 @@ public final class MeshMetrics {
             s.events().forEach((k, v) -> events.merge(k, v, Long::sum));
         }
         ConnectorMetrics unattributed = connectors.get(MetricsSnapshot.OVERALL);
-        if (unattributed != null) unattributed.eventTypes().forEach(t -> events.merge(t, unattributed.events(t), Long::sum));
+        if (unattributed != null)
+            unattributed.eventTypes().forEach(t -> events.merge(t, unattributed.events(t), Long::sum));
         Histogram merged = new Histogram(ConnectorMetrics.MAX_MICROS, ConnectorMetrics.DIGITS);
         for (ConnectorMetrics m : connectors.values()) m.addLatencyTo(merged);
-        return new ConnectorSnapshot(MetricsSnapshot.OVERALL, calls, ok, failed, failures, attempts, attemptsOk, attemptFailures,
-                retries, limited, stale, ConnectorMetrics.rate(ok, calls), ConnectorMetrics.rate(attemptsOk, attempts),
-                Latency.of(merged), events, Map.of());
+        return new ConnectorSnapshot(
+                MetricsSnapshot.OVERALL,
+                calls,
+                ok,
+                failed,
+                failures,
+                attempts,
+                attemptsOk,
+                attemptFailures,
+                retries,
+                limited,
+                stale,
+                ConnectorMetrics.rate(ok, calls),
+                ConnectorMetrics.rate(attemptsOk, attempts),
+                Latency.of(merged),
+                events,
+                Map.of());
     }
 
     /** Roll-up rows of every connector that did something since the last roll-up. */
-    public List<MetricRollup> rollUp(java.time.Instant second) {
+    public List<MetricRollup> rollUp(Instant second) {
         List<MetricRollup> rows = new ArrayList<>();
         for (ConnectorMetrics m : connectors.values()) {
             if (m.connector().equals(MetricsSnapshot.OVERALL)) continue;
             MetricRollup r = m.rollUp(second);
             if (r != null) rows.add(r);
         }
-        rows.sort(java.util.Comparator.comparing(MetricRollup::connector));
+        rows.sort(Comparator.comparing(MetricRollup::connector));
         return rows;
     }
 }

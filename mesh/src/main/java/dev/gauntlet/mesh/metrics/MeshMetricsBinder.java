@@ -45,7 +45,13 @@ public final class MeshMetricsBinder implements MeterBinder {
         if (c.connector().equals(MetricsSnapshot.OVERALL)) return;
         Tags tags = Tags.of("connector", c.connector());
         counter(r, "mesh.calls", "logical calls", tags, c, x -> x.calls.sum());
-        counter(r, "mesh.calls.succeeded", "logical calls that succeeded (after retries)", tags, c, x -> x.succeeded.sum());
+        counter(
+                r,
+                "mesh.calls.succeeded",
+                "logical calls that succeeded (after retries)",
+                tags,
+                c,
+                x -> x.succeeded.sum());
         counter(r, "mesh.attempts", "attempts at the upstream", tags, c, x -> x.attempts.sum());
         counter(r, "mesh.attempts.succeeded", "attempts that succeeded", tags, c, x -> x.attemptsSucceeded.sum());
         counter(r, "mesh.retries", "attempts beyond the first of each call", tags, c, x -> x.retries.sum());
@@ -53,22 +59,53 @@ public final class MeshMetricsBinder implements MeterBinder {
         counter(r, "mesh.calls.stale", "calls answered from the last good response", tags, c, x -> x.stale.sum());
         for (ErrorClass e : ErrorClass.values()) {
             LongAdder failed = c.failed[e.ordinal()], attempt = c.attemptsFailed[e.ordinal()];
-            counter(r, "mesh.calls.failed", "logical calls that failed, by final class", tags.and("class", e.name()), failed, LongAdder::sum);
-            counter(r, "mesh.attempts.failed", "failed attempts by class", tags.and("class", e.name()), attempt, LongAdder::sum);
+            counter(
+                    r,
+                    "mesh.calls.failed",
+                    "logical calls that failed, by final class",
+                    tags.and("class", e.name()),
+                    failed,
+                    LongAdder::sum);
+            counter(
+                    r,
+                    "mesh.attempts.failed",
+                    "failed attempts by class",
+                    tags.and("class", e.name()),
+                    attempt,
+                    LongAdder::sum);
         }
-        FunctionTimer.builder("mesh.call.latency", c, x -> x.calls.sum(), x -> x.latencyNanos.sum(), TimeUnit.NANOSECONDS)
-                .description("logical call latency").tags(tags).register(r);
+        FunctionTimer.builder(
+                        "mesh.call.latency", c, x -> x.calls.sum(), x -> x.latencyNanos.sum(), TimeUnit.NANOSECONDS)
+                .description("logical call latency")
+                .tags(tags)
+                .register(r);
         gauge(r, "mesh.call.latency.p50", tags, c, x -> x.latency().p50Ms());
         gauge(r, "mesh.call.latency.p95", tags, c, x -> x.latency().p95Ms());
         gauge(r, "mesh.call.latency.p99", tags, c, x -> x.latency().p99Ms());
         gauge(r, "mesh.call.latency.max", tags, c, x -> x.latency().maxMs());
-        gauge(r, "mesh.success.rate", tags.and("kind", "effective"), c, x -> ConnectorMetrics.rate(x.succeeded.sum(), x.calls.sum()));
-        gauge(r, "mesh.success.rate", tags.and("kind", "actual"), c, x -> ConnectorMetrics.rate(x.attemptsSucceeded.sum(), x.attempts.sum()));
+        gauge(
+                r,
+                "mesh.success.rate",
+                tags.and("kind", "effective"),
+                c,
+                x -> ConnectorMetrics.rate(x.succeeded.sum(), x.calls.sum()));
+        gauge(
+                r,
+                "mesh.success.rate",
+                tags.and("kind", "actual"),
+                c,
+                x -> ConnectorMetrics.rate(x.attemptsSucceeded.sum(), x.attempts.sum()));
     }
 
     private static void bindEvent(MeterRegistry r, ConnectorMetrics c, String type) {
         if (c == null || c.connector().equals(MetricsSnapshot.OVERALL)) return;
-        counter(r, "mesh.events", "published events by type", Tags.of("connector", c.connector(), "type", type), c, x -> x.events(type));
+        counter(
+                r,
+                "mesh.events",
+                "published events by type",
+                Tags.of("connector", c.connector(), "type", type),
+                c,
+                x -> x.events(type));
     }
 
     /** A gauge per numeric (or boolean) entry of each stage's status, read from the connector at each scrape. */
@@ -77,8 +114,15 @@ public final class MeshMetricsBinder implements MeterBinder {
             for (var e : stage.getValue().entrySet()) {
                 if (!(e.getValue() instanceof Number) && !(e.getValue() instanceof Boolean)) continue;
                 String s = stage.getKey(), key = e.getKey();
-                Gauge.builder("mesh.stage", metrics, m -> numeric(m.status(connector).getOrDefault(s, Map.of()).get(key)))
-                        .description("a stage's live status entry").tags(Tags.of("connector", connector, "stage", s, "key", key)).register(r);
+                Gauge.builder(
+                                "mesh.stage",
+                                metrics,
+                                m -> numeric(m.status(connector)
+                                        .getOrDefault(s, Map.of())
+                                        .get(key)))
+                        .description("a stage's live status entry")
+                        .tags(Tags.of("connector", connector, "stage", s, "key", key))
+                        .register(r);
             }
         }
     }
@@ -89,11 +133,16 @@ public final class MeshMetricsBinder implements MeterBinder {
         return Double.NaN;
     }
 
-    private static <T> void counter(MeterRegistry r, String name, String description, Tags tags, T obj, ToDoubleFunction<T> f) {
-        FunctionCounter.builder(name, obj, f).description(description).tags(tags).register(r);
+    private static <T> void counter(
+            MeterRegistry r, String name, String description, Tags tags, T obj, ToDoubleFunction<T> f) {
+        FunctionCounter.builder(name, obj, f)
+                .description(description)
+                .tags(tags)
+                .register(r);
     }
 
-    private static void gauge(MeterRegistry r, String name, Tags tags, ConnectorMetrics c, ToDoubleFunction<ConnectorMetrics> f) {
+    private static void gauge(
+            MeterRegistry r, String name, Tags tags, ConnectorMetrics c, ToDoubleFunction<ConnectorMetrics> f) {
         Gauge.builder(name, c, f).tags(tags).register(r);
     }
 }

@@ -1,8 +1,6 @@
 package dev.gauntlet.mesh.pipeline;
 
 import dev.gauntlet.mesh.call.Attempt;
-import dev.gauntlet.mesh.ConnectorSpec;
-import dev.gauntlet.mesh.MeshContext;
 import dev.gauntlet.mesh.call.MeshRequest;
 import dev.gauntlet.mesh.call.WriteForm;
 import java.time.Instant;
@@ -37,38 +35,87 @@ public final class Exchange {
         this.write = write;
     }
 
-    public Instant startedAt() { return startedAt; }
-    public MeshRequest request() { return request; }
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    public MeshRequest request() {
+        return request;
+    }
 
     /** Whether this call is a write. */
-    public boolean isWrite() { return write; }
-    public void request(MeshRequest replaced) { this.request = replaced; }
+    public boolean isWrite() {
+        return write;
+    }
+
+    public void request(MeshRequest replaced) {
+        this.request = replaced;
+    }
 
     /** When the logical call's time budget ends, or null for none. Retries never outlive it. */
-    public Instant deadline() { return deadline; }
-    public void deadline(Instant at) { this.deadline = at; }
+    public Instant deadline() {
+        return deadline;
+    }
+
+    public void deadline(Instant at) {
+        this.deadline = at;
+    }
 
     /** The key every attempt and every replay of this write carries, or null for reads. */
-    public String idempotencyKey() { return idempotencyKey; }
-    public void idempotencyKey(String key) { this.idempotencyKey = key; }
+    public String idempotencyKey() {
+        return idempotencyKey;
+    }
+
+    public void idempotencyKey(String key) {
+        this.idempotencyKey = key;
+    }
 
     /** 1 for the first attempt; the retry stage counts up. */
-    public int attemptNumber() { return attemptNumber; }
-    public void attemptNumber(int n) { this.attemptNumber = n; }
+    public int attemptNumber() {
+        return attemptNumber;
+    }
+
+    public void attemptNumber(int n) {
+        this.attemptNumber = n;
+    }
 
     /** Set when the write was parked in the DLQ: the edge then throws {@code MeshException.DeadLettered}. */
-    public String dlqId() { return dlqId; }
-    public boolean unknownOutcome() { return unknownOutcome; }
-    public void deadLettered(String id, boolean unknown) { this.dlqId = id; this.unknownOutcome = unknown; }
+    public String dlqId() {
+        return dlqId;
+    }
+
+    public boolean unknownOutcome() {
+        return unknownOutcome;
+    }
+
+    public void deadLettered(String id, boolean unknown) {
+        this.dlqId = id;
+        this.unknownOutcome = unknown;
+    }
 
     /** The DLQ entry this call replays, or null for a live call: a failed replay updates that entry instead of parking a new one. */
-    public String replayOf() { return replayOf; }
-    public void replayOf(String dlqId) { this.replayOf = dlqId; }
+    public String replayOf() {
+        return replayOf;
+    }
+
+    public void replayOf(String dlqId) {
+        this.replayOf = dlqId;
+    }
 
     /** How this write is kept exactly once (set by the idempotency stage), or null for reads. */
-    public WriteForm writeForm() { return writeForm; }
-    public void writeForm(WriteForm form) { this.writeForm = form; }
+    public WriteForm writeForm() {
+        return writeForm;
+    }
 
-    public List<Attempt> attempts() { return attempts; }
-    public void record(Attempt attempt) { attempts.add(attempt); }
+    public void writeForm(WriteForm form) {
+        this.writeForm = form;
+    }
+
+    public List<Attempt> attempts() {
+        return attempts;
+    }
+
+    public void record(Attempt attempt) {
+        attempts.add(attempt);
+    }
 }

@@ -1,7 +1,7 @@
 package dev.gauntlet.mesh.pipeline;
 
-import dev.gauntlet.mesh.call.MeshResponse;
 import dev.gauntlet.mesh.call.ErrorClass;
+import dev.gauntlet.mesh.call.MeshResponse;
 import java.time.Duration;
 
 /** What one pass down the chain produced: a response, or a classified failure. Decisions are values, not exceptions. */
@@ -16,7 +16,8 @@ public sealed interface Outcome permits Outcome.Success, Outcome.Failure {
      * @param retryAfter the upstream's wait (Retry-After or reset header), or null when it said none
      * @param response   the upstream's answer when there was one (4xx/5xx), else null
      */
-    record Failure(ErrorClass errorClass, int status, String message, Duration retryAfter, MeshResponse response) implements Outcome {
+    record Failure(ErrorClass errorClass, int status, String message, Duration retryAfter, MeshResponse response)
+            implements Outcome {
         public static Failure of(ErrorClass errorClass, String message) {
             return new Failure(errorClass, 0, message, null, null);
         }

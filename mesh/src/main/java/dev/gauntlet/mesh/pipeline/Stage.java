@@ -1,5 +1,7 @@
 package dev.gauntlet.mesh.pipeline;
 
+import java.util.Map;
+
 /**
  * One step of the mesh pipeline, one file each. A stage either answers itself or passes the exchange on with
  * {@code next.proceed(exchange)} — once, or several times (retry) — and may look at what comes back.
@@ -12,7 +14,7 @@ public interface Stage {
     Outcome handle(Exchange exchange, Chain next);
 
     /** What this stage shows of its state (bucket, breaker, token expiry, …) for the connector's status; empty by default. */
-    default java.util.Map<String, Object> status() {
-        return java.util.Map.of();
+    default Map<String, Object> status() {
+        return Map.of();
     }
 }

@@ -1,7 +1,7 @@
 package dev.gauntlet.mesh.retry;
 
-import dev.gauntlet.mesh.internal.retry.RetryBudget;
 import dev.gauntlet.mesh.call.Checks;
+import dev.gauntlet.mesh.internal.retry.RetryBudget;
 import java.time.Duration;
 
 /**
@@ -13,8 +13,14 @@ import java.time.Duration;
  * (a Retry-After, a reset) gives the read up at once - answered stale where stale reads are on - instead of holding
  * its caller; a write waits as long as its deadline allows, and is parked when that is not enough.
  */
-public record RetryConfig(int maxAttempts, Duration baseDelay, Duration maxDelay, double budgetRatio,
-                          double budgetPerSuccess, double budgetCap, Duration maxWait) {
+public record RetryConfig(
+        int maxAttempts,
+        Duration baseDelay,
+        Duration maxDelay,
+        double budgetRatio,
+        double budgetPerSuccess,
+        double budgetCap,
+        Duration maxWait) {
     /** 3 retries per success: unthrottled while one attempt in four succeeds (see {@link RetryBudget}). */
     public static final double DEFAULT_PER_SUCCESS = 3;
     /** At most 20 retries saved up: the burst an outage's onset can add on top of the ratio. */
@@ -24,7 +30,9 @@ public record RetryConfig(int maxAttempts, Duration baseDelay, Duration maxDelay
         Checks.atLeast("retry.max_attempts", 1, maxAttempts);
         Checks.positive("retry.base_delay", baseDelay);
         Checks.positive("retry.max_delay", maxDelay);
-        if (maxDelay.compareTo(baseDelay) < 0) throw new IllegalArgumentException("retry.max_delay must be ≥ base_delay, was " + maxDelay + " < " + baseDelay);
+        if (maxDelay.compareTo(baseDelay) < 0)
+            throw new IllegalArgumentException(
+                    "retry.max_delay must be ≥ base_delay, was " + maxDelay + " < " + baseDelay);
         Checks.between("retry.budget_ratio", 0, 10, budgetRatio);
         Checks.between("retry.budget_per_success", 0, 10, budgetPerSuccess);
         Checks.between("retry.budget_cap", 1, 1_000_000, budgetCap);
@@ -40,8 +48,14 @@ public record RetryConfig(int maxAttempts, Duration baseDelay, Duration maxDelay
 
     /** A builder holding this config's values, to change a few. */
     public Builder toBuilder() {
-        return builder().maxAttempts(maxAttempts).baseDelay(baseDelay).maxDelay(maxDelay).budgetRatio(budgetRatio)
-                .budgetPerSuccess(budgetPerSuccess).budgetCap(budgetCap).maxWait(maxWait);
+        return builder()
+                .maxAttempts(maxAttempts)
+                .baseDelay(baseDelay)
+                .maxDelay(maxDelay)
+                .budgetRatio(budgetRatio)
+                .budgetPerSuccess(budgetPerSuccess)
+                .budgetCap(budgetCap)
+                .maxWait(maxWait);
     }
 
     /** Named settings over the defaults; {@link #build()} refuses bad values, naming the field and the value. */
@@ -56,14 +70,40 @@ public record RetryConfig(int maxAttempts, Duration baseDelay, Duration maxDelay
 
         private Builder() {}
 
-        public Builder maxAttempts(int v) { this.maxAttempts = v; return this; }
-        public Builder baseDelay(Duration v) { this.baseDelay = v; return this; }
-        public Builder maxDelay(Duration v) { this.maxDelay = v; return this; }
-        public Builder budgetRatio(double v) { this.budgetRatio = v; return this; }
-        public Builder budgetPerSuccess(double v) { this.budgetPerSuccess = v; return this; }
-        public Builder budgetCap(double v) { this.budgetCap = v; return this; }
+        public Builder maxAttempts(int v) {
+            this.maxAttempts = v;
+            return this;
+        }
+
+        public Builder baseDelay(Duration v) {
+            this.baseDelay = v;
+            return this;
+        }
+
+        public Builder maxDelay(Duration v) {
+            this.maxDelay = v;
+            return this;
+        }
+
+        public Builder budgetRatio(double v) {
+            this.budgetRatio = v;
+            return this;
+        }
+
+        public Builder budgetPerSuccess(double v) {
+            this.budgetPerSuccess = v;
+            return this;
+        }
+
+        public Builder budgetCap(double v) {
+            this.budgetCap = v;
+            return this;
+        }
         /** null: no bound but the call's deadline. */
-        public Builder maxWait(Duration v) { this.maxWait = v; return this; }
+        public Builder maxWait(Duration v) {
+            this.maxWait = v;
+            return this;
+        }
 
         public RetryConfig build() {
             return new RetryConfig(maxAttempts, baseDelay, maxDelay, budgetRatio, budgetPerSuccess, budgetCap, maxWait);

@@ -21,23 +21,30 @@ import java.util.Map;
 public record PostgresUrl(String host, int port, String database, Map<String, String> params) {
 
     public PostgresUrl {
-        if (host == null || host.isBlank()) throw new IllegalArgumentException("PostgreSQL URL: host is required, e.g. postgresql://127.0.0.1:5432/DB");
-        if (port <= 0 || port > 65_535) throw new IllegalArgumentException("PostgreSQL URL: port must be 1-65535, was " + port);
+        if (host == null || host.isBlank())
+            throw new IllegalArgumentException("PostgreSQL URL: host is required, e.g. postgresql://127.0.0.1:5432/DB");
+        if (port <= 0 || port > 65_535)
+            throw new IllegalArgumentException("PostgreSQL URL: port must be 1-65535, was " + port);
         if (database == null || database.isBlank() || database.contains("/")) {
-            throw new IllegalArgumentException("PostgreSQL URL: a database name is required after the host, e.g. postgresql://127.0.0.1:5432/gauntlet, was '"
-                    + database + "'");
+            throw new IllegalArgumentException(
+                    "PostgreSQL URL: a database name is required after the host, e.g. postgresql://127.0.0.1:5432/gauntlet, was '"
+                            + database + "'");
         }
         params = Map.copyOf(params == null ? Map.of() : params);
     }
 
     /** Whether {@code url} names PostgreSQL (by its scheme). */
     public static boolean isPostgres(String url) {
-        return url != null && (url.startsWith("postgresql://") || url.startsWith("postgres://") || url.startsWith("jdbc:postgresql://"));
+        return url != null
+                && (url.startsWith("postgresql://")
+                        || url.startsWith("postgres://")
+                        || url.startsWith("jdbc:postgresql://"));
     }
 
     /** Reads a URL of one of the forms above; refuses anything else naming what is wrong. */
     public static PostgresUrl parse(String url) {
-        if (!isPostgres(url)) throw new IllegalArgumentException("a PostgreSQL URL starts with postgresql://, was '" + url + "'");
+        if (!isPostgres(url))
+            throw new IllegalArgumentException("a PostgreSQL URL starts with postgresql://, was '" + url + "'");
         String rest = url.startsWith("jdbc:") ? url.substring("jdbc:".length()) : url;
         URI u;
         try {
@@ -71,7 +78,10 @@ public record PostgresUrl(String host, int port, String database, Map<String, St
 
     /** The JDBC URL, parameters included (the password too: never log it, use {@link #safe()}). */
     public String jdbcUrl() {
-        var sb = new StringBuilder("jdbc:postgresql://").append(hostPort()).append('/').append(encode(database));
+        var sb = new StringBuilder("jdbc:postgresql://")
+                .append(hostPort())
+                .append('/')
+                .append(encode(database));
         char sep = '?';
         for (var e : params.entrySet()) {
             sb.append(sep).append(encode(e.getKey())).append('=').append(encode(e.getValue()));
@@ -82,7 +92,10 @@ public record PostgresUrl(String host, int port, String database, Map<String, St
 
     /** The URL without its password, for logs, health and messages. */
     public String safe() {
-        var sb = new StringBuilder("postgresql://").append(hostPort()).append('/').append(database);
+        var sb = new StringBuilder("postgresql://")
+                .append(hostPort())
+                .append('/')
+                .append(database);
         String user = params.get("user");
         if (user != null) sb.append("?user=").append(user);
         return sb.toString();

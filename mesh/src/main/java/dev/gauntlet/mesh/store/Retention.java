@@ -9,8 +9,14 @@ import java.time.Duration;
  * {@code finishedAge} or beyond {@code finishedRows} / {@code intentRows} (the newest are kept). Pending, replaying
  * and dead entries and intents still in flight are never pruned: they are work not done.
  */
-public record Retention(Duration eventAge, long eventRows, Duration rollupAge, long rollupRows, Duration finishedAge,
-                        long finishedRows, long intentRows) {
+public record Retention(
+        Duration eventAge,
+        long eventRows,
+        Duration rollupAge,
+        long rollupRows,
+        Duration finishedAge,
+        long finishedRows,
+        long intentRows) {
     public Retention {
         Checks.positive("retention.event_age", eventAge);
         Checks.atLeast("retention.event_rows", 1, eventRows);
@@ -34,8 +40,14 @@ public record Retention(Duration eventAge, long eventRows, Duration rollupAge, l
 
     /** A builder holding this config's values, to change a few. */
     public Builder toBuilder() {
-        return builder().eventAge(eventAge).eventRows(eventRows).rollupAge(rollupAge).rollupRows(rollupRows).finishedAge(finishedAge)
-                .finishedRows(finishedRows).intentRows(intentRows);
+        return builder()
+                .eventAge(eventAge)
+                .eventRows(eventRows)
+                .rollupAge(rollupAge)
+                .rollupRows(rollupRows)
+                .finishedAge(finishedAge)
+                .finishedRows(finishedRows)
+                .intentRows(intentRows);
     }
 
     /** Named settings over the defaults; {@link #build()} refuses bad values, naming the field and the value. */
@@ -50,13 +62,40 @@ public record Retention(Duration eventAge, long eventRows, Duration rollupAge, l
 
         private Builder() {}
 
-        public Builder eventAge(Duration v) { this.eventAge = v; return this; }
-        public Builder eventRows(long v) { this.eventRows = v; return this; }
-        public Builder rollupAge(Duration v) { this.rollupAge = v; return this; }
-        public Builder rollupRows(long v) { this.rollupRows = v; return this; }
-        public Builder finishedAge(Duration v) { this.finishedAge = v; return this; }
-        public Builder finishedRows(long v) { this.finishedRows = v; return this; }
-        public Builder intentRows(long v) { this.intentRows = v; return this; }
+        public Builder eventAge(Duration v) {
+            this.eventAge = v;
+            return this;
+        }
+
+        public Builder eventRows(long v) {
+            this.eventRows = v;
+            return this;
+        }
+
+        public Builder rollupAge(Duration v) {
+            this.rollupAge = v;
+            return this;
+        }
+
+        public Builder rollupRows(long v) {
+            this.rollupRows = v;
+            return this;
+        }
+
+        public Builder finishedAge(Duration v) {
+            this.finishedAge = v;
+            return this;
+        }
+
+        public Builder finishedRows(long v) {
+            this.finishedRows = v;
+            return this;
+        }
+
+        public Builder intentRows(long v) {
+            this.intentRows = v;
+            return this;
+        }
 
         public Retention build() {
             return new Retention(eventAge, eventRows, rollupAge, rollupRows, finishedAge, finishedRows, intentRows);

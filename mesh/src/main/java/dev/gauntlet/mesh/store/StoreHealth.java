@@ -10,7 +10,8 @@ import java.time.Instant;
  * @param since   when it became degraded; null when ok
  * @param message what the last failure said (no file path); null when ok
  */
-public record StoreHealth(boolean ok, StoreUnavailable.Reason reason, Instant since, long retryAfterSeconds, String message) {
+public record StoreHealth(
+        boolean ok, StoreUnavailable.Reason reason, Instant since, long retryAfterSeconds, String message) {
     public static final StoreHealth OK = new StoreHealth(true, null, null, 0, null);
 
     public String status() {

@@ -9,9 +9,9 @@ package dev.gauntlet.mesh.store;
  * @param droppedRollups roll-ups dropped because the queue was full
  * @param failed         items of batches the store refused
  */
-public record WriteBehindStats(int queued, int capacity, long written, long droppedEvents, long droppedRollups, long failed) {
+public record WriteBehindStats(
+        int queued, int capacity, long written, long droppedEvents, long droppedRollups, long failed) {
     public long dropped() {
         return droppedEvents + droppedRollups;
     }
 }
-

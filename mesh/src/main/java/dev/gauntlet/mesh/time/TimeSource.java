@@ -2,6 +2,7 @@ package dev.gauntlet.mesh.time;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
@@ -13,7 +14,7 @@ import java.util.concurrent.TimeoutException;
  * a bulkhead lane, a hedge's delay, a token refresh in flight). Injected through {@code Mesh.builder().time(…)}, so a
  * test drives all of them with one fake and asserts no wall-clock duration.
  */
-public interface TimeSource extends java.time.InstantSource, Sleeper {
+public interface TimeSource extends InstantSource, Sleeper {
 
     /** Monotonic nanoseconds, for measuring how long something took (only differences mean anything). */
     long nanoTime();
@@ -52,7 +53,8 @@ public interface TimeSource extends java.time.InstantSource, Sleeper {
         }
 
         @Override
-        public <T> T await(Future<T> future, Duration timeout) throws InterruptedException, ExecutionException, TimeoutException {
+        public <T> T await(Future<T> future, Duration timeout)
+                throws InterruptedException, ExecutionException, TimeoutException {
             return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         }
 

@@ -1,13 +1,14 @@
 package dev.gauntlet.mesh.vendor;
 
-import dev.gauntlet.mesh.call.WriteForm;
 import dev.gauntlet.mesh.call.MeshRequest;
 import dev.gauntlet.mesh.call.MeshResponse;
+import dev.gauntlet.mesh.call.WriteForm;
 import dev.gauntlet.mesh.classify.Classifier;
 import dev.gauntlet.mesh.classify.CommonRules;
 import dev.gauntlet.mesh.classify.Rule;
 import dev.gauntlet.mesh.classify.WaitHeader;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the mesh knows of one upstream API, as a plug-in: how its answers are classified and how it asks callers to
@@ -87,12 +88,12 @@ public interface Vendor {
      * one, is set in {@link #errorHeaders}).
      */
     default byte[] errorBody(int status, String code, String message) {
-        return json(java.util.Map.of("error", java.util.Map.of("code", code, "message", message)));
+        return json(Map.of("error", Map.of("code", code, "message", message)));
     }
 
     /** Headers that go with {@link #errorBody}: the vendor's own retry signal (Stripe's Stripe-Should-Retry). */
-    default java.util.Map<String, String> errorHeaders(boolean retry) {
-        return java.util.Map.of();
+    default Map<String, String> errorHeaders(boolean retry) {
+        return Map.of();
     }
 
     /** A JSON body (for {@link #errorBody} implementations). */

@@ -1,5 +1,8 @@
 package dev.gauntlet.mesh.vendor;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,18 +22,19 @@ public final class Vendors {
     private static Map<String, Vendor> load() {
         var out = new LinkedHashMap<String, Vendor>();
         // The built-ins first whatever the class-path order (a plug-in jar may come before the mesh's own).
-        List<Vendor> found = new java.util.ArrayList<>();
+        List<Vendor> found = new ArrayList<>();
         ServiceLoader.load(Vendor.class, Vendors.class.getClassLoader()).forEach(found::add);
-        found.sort(java.util.Comparator.comparing(v -> !v.getClass().getPackageName().equals(BUILT_IN_PACKAGE)));
+        found.sort(Comparator.comparing(v -> !v.getClass().getPackageName().equals(BUILT_IN_PACKAGE)));
         for (Vendor v : found) {
             Vendor before = out.putIfAbsent(v.name(), v);
             if (before != null && before.getClass() != v.getClass()) {
-                throw new IllegalStateException("two vendors are named '" + v.name() + "': " + before.getClass().getName()
-                        + " and " + v.getClass().getName());
+                throw new IllegalStateException("two vendors are named '" + v.name() + "': "
+                        + before.getClass().getName() + " and " + v.getClass().getName());
             }
         }
-        if (!out.containsKey("rest")) throw new IllegalStateException("the built-in vendors are missing from the class path (no 'rest')");
-        return java.util.Collections.unmodifiableMap(out);
+        if (!out.containsKey("rest"))
+            throw new IllegalStateException("the built-in vendors are missing from the class path (no 'rest')");
+        return Collections.unmodifiableMap(out);
     }
 
     /** The vendor of this name. */

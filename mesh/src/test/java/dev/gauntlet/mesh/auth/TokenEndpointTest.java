@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
 class TokenEndpointTest {
 
     final TokenEndpoint endpoint = new TokenEndpoint(
-            AuthConfig.OAuth2.clientCredentials("http://auth.test/oauth2/token", "client", "s3cret"), null, new FakeTime());
+            AuthConfig.OAuth2.clientCredentials("http://auth.test/oauth2/token", "client", "s3cret"),
+            null,
+            new FakeTime());
 
     TokenEndpoint.Answer read(int status, String body, Map<String, String> headers) {
         return endpoint.read("client_credentials", status, body.getBytes(StandardCharsets.UTF_8), headers::get);
@@ -21,7 +23,10 @@ class TokenEndpointTest {
 
     @Test
     void shouldLeaveTheTtlUnsaidWhenSalesforceSendsNoExpiresIn() {
-        assertThat(read(200, "{\"access_token\":\"00D!x\",\"instance_url\":\"http://x\",\"token_type\":\"Bearer\",\"issued_at\":\"1\"}", Map.of()))
+        assertThat(read(
+                        200,
+                        "{\"access_token\":\"00D!x\",\"instance_url\":\"http://x\",\"token_type\":\"Bearer\",\"issued_at\":\"1\"}",
+                        Map.of()))
                 .isEqualTo(new TokenEndpoint.Granted("00D!x", null, null));
     }
 
@@ -32,44 +37,73 @@ class TokenEndpointTest {
         assertThat(read(200, "{\"access_token\":\"t\",\"expires_in\":\"3600\"}", Map.of()))
                 .isEqualTo(new TokenEndpoint.Granted("t", null, Duration.ofHours(1)));
         assertThat(read(200, "{\"access_token\":\"t\",\"expires_in\":0}", Map.of()))
-                .as("a zero TTL is no TTL").isEqualTo(new TokenEndpoint.Granted("t", null, null));
+                .as("a zero TTL is no TTL")
+                .isEqualTo(new TokenEndpoint.Granted("t", null, null));
     }
 
     @Test
     void shouldClassifyTokenEndpointFailuresWhenItRefusesOrBreaks() {
-        assertThat(read(400, "{\"error\":\"invalid_client\",\"error_description\":\"invalid client credentials\"}", Map.of()))
+        assertThat(read(
+                        400,
+                        "{\"error\":\"invalid_client\",\"error_description\":\"invalid client credentials\"}",
+                        Map.of()))
                 .isInstanceOfSatisfying(TokenState.Failed.class, f -> {
                     assertThat(f.errorClass()).isEqualTo(ErrorClass.invalid_creds);
                     assertThat(f.message()).contains("invalid_client").doesNotContain("s3cret");
                 });
-        assertThat(read(400, "{\"code\":400,\"error_code\":\"refresh_token_already_used\",\"msg\":\"Invalid Refresh Token: Already Used\"}", Map.of()))
-                .isInstanceOfSatisfying(TokenState.Failed.class, f -> assertThat(f.errorClass()).isEqualTo(ErrorClass.invalid_creds));
+        assertThat(read(
+                        400,
+                        "{\"code\":400,\"error_code\":\"refresh_token_already_used\",\"msg\":\"Invalid Refresh Token: Already Used\"}",
+                        Map.of()))
+                .isInstanceOfSatisfying(
+                        TokenState.Failed.class, f -> assertThat(f.errorClass()).isEqualTo(ErrorClass.invalid_creds));
         assertThat(read(503, "<html>down</html>", Map.of()))
-                .isInstanceOfSatisfying(TokenState.Failed.class, f -> assertThat(f.errorClass()).isEqualTo(ErrorClass.server_error));
+                .isInstanceOfSatisfying(
+                        TokenState.Failed.class, f -> assertThat(f.errorClass()).isEqualTo(ErrorClass.server_error));
         assertThat(read(429, "{}", Map.of("Retry-After", "3")))
-                .isEqualTo(new TokenState.Failed(ErrorClass.rate_limit, 429, "token endpoint (client_credentials) HTTP 429", Duration.ofSeconds(3)));
+                .isEqualTo(new TokenState.Failed(
+                        ErrorClass.rate_limit,
+                        429,
+                        "token endpoint (client_credentials) HTTP 429",
+                        Duration.ofSeconds(3)));
         assertThat(read(200, "{\"token_type\":\"Bearer\"}", Map.of()))
-                .isInstanceOfSatisfying(TokenState.Failed.class, f -> assertThat(f.errorClass()).isEqualTo(ErrorClass.server_error));
+                .isInstanceOfSatisfying(
+                        TokenState.Failed.class, f -> assertThat(f.errorClass()).isEqualTo(ErrorClass.server_error));
     }
 
     @Test
     void shouldTakeAVendorsRateLimitOnTheTokenEndpointForRateLimitNotRefusedCredentials() {
-        var salesforce = new TokenEndpoint(AuthConfig.OAuth2.clientCredentials("http://sf.test/services/oauth2/token", "client", "s3cret"),
-                null, new FakeTime(), dev.gauntlet.mesh.vendor.Vendors.get("salesforce").classifier());
-        var limited = salesforce.read("client_credentials", 403,
-                "[{\"message\":\"TotalRequests Limit exceeded.\",\"errorCode\":\"REQUEST_LIMIT_EXCEEDED\"}]".getBytes(StandardCharsets.UTF_8),
+        var salesforce = new TokenEndpoint(
+                AuthConfig.OAuth2.clientCredentials("http://sf.test/services/oauth2/token", "client", "s3cret"),
+                null,
+                new FakeTime(),
+                dev.gauntlet.mesh.vendor.Vendors.get("salesforce").classifier());
+        var limited = salesforce.read(
+                "client_credentials",
+                403,
+                "[{\"message\":\"TotalRequests Limit exceeded.\",\"errorCode\":\"REQUEST_LIMIT_EXCEEDED\"}]"
+                        .getBytes(StandardCharsets.UTF_8),
                 Map.of("Retry-After", "2")::get);
         assertThat(limited).isInstanceOfSatisfying(TokenState.Failed.class, f -> {
             assertThat(f.errorClass()).isEqualTo(ErrorClass.rate_limit);
             assertThat(f.retryAfter()).isEqualTo(Duration.ofSeconds(2));
         });
-        var refused = salesforce.read("client_credentials", 400, "{\"error\":\"invalid_client\"}".getBytes(StandardCharsets.UTF_8), Map.<String, String>of()::get);
-        assertThat(refused).isInstanceOfSatisfying(TokenState.Failed.class, f -> assertThat(f.errorClass()).isEqualTo(ErrorClass.invalid_creds));
+        var refused = salesforce.read(
+                "client_credentials",
+                400,
+                "{\"error\":\"invalid_client\"}".getBytes(StandardCharsets.UTF_8),
+                Map.<String, String>of()::get);
+        assertThat(refused)
+                .isInstanceOfSatisfying(
+                        TokenState.Failed.class, f -> assertThat(f.errorClass()).isEqualTo(ErrorClass.invalid_creds));
     }
 
     @Test
     void shouldKeepSecretsOutOfToStringWhenConfigsAndTokensAreLogged() {
-        assertThat(AuthConfig.OAuth2.clientCredentials("http://auth.test/t", "client", "s3cret").toString()).doesNotContain("s3cret");
-        assertThat(new TokenEndpoint.Granted("access-value", "refresh-value", null).toString()).doesNotContain("access-value", "refresh-value");
+        assertThat(AuthConfig.OAuth2.clientCredentials("http://auth.test/t", "client", "s3cret")
+                        .toString())
+                .doesNotContain("s3cret");
+        assertThat(new TokenEndpoint.Granted("access-value", "refresh-value", null).toString())
+                .doesNotContain("access-value", "refresh-value");
     }
 }

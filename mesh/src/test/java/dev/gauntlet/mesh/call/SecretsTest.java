@@ -1,8 +1,8 @@
 package dev.gauntlet.mesh.call;
 
-import dev.gauntlet.mesh.ConnectorSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gauntlet.mesh.ConnectorSpec;
 import java.util.LinkedHashMap;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -13,8 +13,19 @@ class SecretsTest {
     @Test
     void shouldStripEveryCredentialHeaderWhateverItsCase() {
         var h = new LinkedHashMap<String, String>();
-        for (String name : List.of("Authorization", "apikey", "API-KEY", "DD-API-KEY", "dd-application-key", "X-API-Key", "Cookie",
-                "X-Client-Secret", "X-Refresh-Token", "Private-Token", "X-Goog-Api-Key", "Proxy-Authorization")) {
+        for (String name : List.of(
+                "Authorization",
+                "apikey",
+                "API-KEY",
+                "DD-API-KEY",
+                "dd-application-key",
+                "X-API-Key",
+                "Cookie",
+                "X-Client-Secret",
+                "X-Refresh-Token",
+                "Private-Token",
+                "X-Goog-Api-Key",
+                "Proxy-Authorization")) {
             h.put(name, "s3cr3t");
         }
         h.put("Idempotency-Key", "mesh_1");
@@ -26,13 +37,23 @@ class SecretsTest {
 
     @Test
     void shouldFindEveryConfiguredSecretValueWhateverItsName() {
-        ConnectorSpec spec = ConnectorSpec.builder("odd", "http://svc:pa55w0rd-base@api.example.com/v1?sig=sig-in-base-url&page=2")
-                .header("X-Custom-Sig", "custom-sig-value").header("Accept", "application/json")
+        ConnectorSpec spec = ConnectorSpec.builder(
+                        "odd", "http://svc:pa55w0rd-base@api.example.com/v1?sig=sig-in-base-url&page=2")
+                .header("X-Custom-Sig", "custom-sig-value")
+                .header("Accept", "application/json")
                 .auth(dev.gauntlet.mesh.auth.AuthConfig.OAuth2.clientCredentials(
-                        "https://login.example.com/token?client_secret=secret-in-token-url", "client-id", "client-secret-value"))
+                        "https://login.example.com/token?client_secret=secret-in-token-url",
+                        "client-id",
+                        "client-secret-value"))
                 .build();
-        assertThat(spec.secretValues()).contains("pa55w0rd-base", "sig-in-base-url", "custom-sig-value", "secret-in-token-url",
-                "client-secret-value").doesNotContain("application/json", "2", "client-id");
+        assertThat(spec.secretValues())
+                .contains(
+                        "pa55w0rd-base",
+                        "sig-in-base-url",
+                        "custom-sig-value",
+                        "secret-in-token-url",
+                        "client-secret-value")
+                .doesNotContain("application/json", "2", "client-id");
     }
 
     @Test
@@ -40,7 +61,8 @@ class SecretsTest {
         Object owner = new Object();
         Secrets.register(owner, List.of("custom-sig-value", "pa55 w0rd"));
         try {
-            assertThat(Secrets.mask("upstream said: custom-sig-value was wrong")).isEqualTo("upstream said: *** was wrong");
+            assertThat(Secrets.mask("upstream said: custom-sig-value was wrong"))
+                    .isEqualTo("upstream said: *** was wrong");
             assertThat(Secrets.mask("GET /x?p=pa55+w0rd")).as("URL-encoded too").isEqualTo("GET /x?p=***");
             assertThat(Secrets.mask("nothing here")).isEqualTo("nothing here");
             var h = new LinkedHashMap<String, String>();
@@ -56,7 +78,12 @@ class SecretsTest {
     @Test
     void shouldLeaveValuesTooShortToBeSecretsAlone() {
         Object owner = new Object();
-        Secrets.register(owner, ConnectorSpec.builder("short", "http://api.example.com").header("X-Sig", "ab").build().secretValues());
+        Secrets.register(
+                owner,
+                ConnectorSpec.builder("short", "http://api.example.com")
+                        .header("X-Sig", "ab")
+                        .build()
+                        .secretValues());
         try {
             assertThat(Secrets.mask("ab abc abcd")).isEqualTo("ab abc abcd");
         } finally {

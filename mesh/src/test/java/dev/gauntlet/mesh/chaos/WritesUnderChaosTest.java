@@ -8,9 +8,9 @@ import dev.gauntlet.mesh.Connector;
 import dev.gauntlet.mesh.ConnectorSpec;
 import dev.gauntlet.mesh.FarmFixture;
 import dev.gauntlet.mesh.Mesh;
+import dev.gauntlet.mesh.auth.AuthConfig;
 import dev.gauntlet.mesh.call.MeshException;
 import dev.gauntlet.mesh.call.Timeouts;
-import dev.gauntlet.mesh.auth.AuthConfig;
 import dev.gauntlet.mesh.dlq.DlqEntry;
 import dev.gauntlet.mesh.dlq.DlqFilter;
 import dev.gauntlet.mesh.dlq.DlqState;
@@ -51,28 +51,74 @@ class WritesUnderChaosTest {
     }
 
     static Map<String, ConnectorSpec> connectors() {
-        var fast = Timeouts.builder().attempt(Duration.ofSeconds(3)).total(Duration.ofSeconds(15)).build();
-        var retry = RetryConfig.builder().maxAttempts(4).baseDelay(Duration.ofMillis(20)).maxDelay(Duration.ofMillis(300))
-                .budgetRatio(0.5).build();
+        var fast = Timeouts.builder()
+                .attempt(Duration.ofSeconds(3))
+                .total(Duration.ofSeconds(15))
+                .build();
+        var retry = RetryConfig.builder()
+                .maxAttempts(4)
+                .baseDelay(Duration.ofMillis(20))
+                .maxDelay(Duration.ofMillis(300))
+                .budgetRatio(0.5)
+                .build();
         return Map.of(
-                "stripe_mock", ConnectorSpec.builder("stripe_mock", farm.serviceUrl("stripe_mock")).flavor("stripe")
-                        .auth(AuthConfig.ApiKey.bearer("sk_test_gauntlet_4eC39HqLyjWDarjtT1zdp7dc"))
-                        .timeouts(fast).retry(retry).build(),
-                "mongodb_mock", ConnectorSpec.builder("mongodb_mock", farm.serviceUrl("mongodb_mock")).flavor("mongodb")
-                        .auth(AuthConfig.ApiKey.builder().header("apiKey").key("mdb-gauntlet-key").build()).timeouts(fast)
-                                .retry(retry).build(),
-                "datadog_mock", ConnectorSpec.builder("datadog_mock", farm.serviceUrl("datadog_mock")).flavor("datadog")
-                        .auth(AuthConfig.ApiKey.builder().header("DD-API-KEY").key("dd-gauntlet-api-key").build())
-                        .idempotency(IdempotencyConfig.builder().enabled(false).build()).timeouts(fast).retry(retry).build());
+                "stripe_mock",
+                        ConnectorSpec.builder("stripe_mock", farm.serviceUrl("stripe_mock"))
+                                .flavor("stripe")
+                                .auth(AuthConfig.ApiKey.bearer("sk_test_gauntlet_4eC39HqLyjWDarjtT1zdp7dc"))
+                                .timeouts(fast)
+                                .retry(retry)
+                                .build(),
+                "mongodb_mock",
+                        ConnectorSpec.builder("mongodb_mock", farm.serviceUrl("mongodb_mock"))
+                                .flavor("mongodb")
+                                .auth(AuthConfig.ApiKey.builder()
+                                        .header("apiKey")
+                                        .key("mdb-gauntlet-key")
+                                        .build())
+                                .timeouts(fast)
+                                .retry(retry)
+                                .build(),
+                "datadog_mock",
+                        ConnectorSpec.builder("datadog_mock", farm.serviceUrl("datadog_mock"))
+                                .flavor("datadog")
+                                .auth(AuthConfig.ApiKey.builder()
+                                        .header("DD-API-KEY")
+                                        .key("dd-gauntlet-api-key")
+                                        .build())
+                                .idempotency(IdempotencyConfig.builder()
+                                        .enabled(false)
+                                        .build())
+                                .timeouts(fast)
+                                .retry(retry)
+                                .build());
     }
 
     static Object body(String service, String op) {
         return switch (service) {
             case "stripe_mock" -> Map.of("name", "Ada " + op, "metadata", Map.of("op_id", op));
-            case "mongodb_mock" -> Map.of("dataSource", "Cluster0", "database", "gauntlet", "collection", "accounts",
-                    "document", Map.of("name", "Ada " + op, "external_id", op));
-            default -> Map.of("series", List.of(Map.of("metric", "gauntlet.ops", "type", 1,
-                    "points", List.of(Map.of("timestamp", 1_700_000_000L, "value", 1)), "tags", List.of("op_id:" + op))));
+            case "mongodb_mock" ->
+                Map.of(
+                        "dataSource",
+                        "Cluster0",
+                        "database",
+                        "gauntlet",
+                        "collection",
+                        "accounts",
+                        "document",
+                        Map.of("name", "Ada " + op, "external_id", op));
+            default ->
+                Map.of(
+                        "series",
+                        List.of(Map.of(
+                                "metric",
+                                "gauntlet.ops",
+                                "type",
+                                1,
+                                "points",
+                                List.of(Map.of("timestamp", 1_700_000_000L, "value", 1)),
+                                "tags",
+                                List.of("op_id:" + op))));
         };
     }
 
@@ -90,7 +136,7 @@ class WritesUnderChaosTest {
         farm.post("/admin/reset", "{}");
         farm.chaos("{\"level\":\"" + level + "\"}");
         try (Mesh mesh = Mesh.builder().background(false).build();
-             var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             Map<String, Connector> cs = new HashMap<>();
             connectors().forEach((id, spec) -> cs.put(id, mesh.register(spec)));
             var futures = new ArrayList<Future<?>>();
@@ -117,8 +163,10 @@ class WritesUnderChaosTest {
             for (var e : intended.entrySet()) {
                 String service = e.getKey();
                 Map<String, Integer> commits = new HashMap<>();
-                for (JsonNode entry : JSON.readTree(farm.get("/admin/ledger?service=" + service)).path("entries")) {
-                    commits.merge(entry.path("op_id").asText(), entry.path("commits").asInt(), Integer::sum);
+                for (JsonNode entry : JSON.readTree(farm.get("/admin/ledger?service=" + service))
+                        .path("entries")) {
+                    commits.merge(
+                            entry.path("op_id").asText(), entry.path("commits").asInt(), Integer::sum);
                 }
                 Set<String> held = new HashSet<>();
                 for (DlqEntry d : mesh.deadLetters().list(new DlqFilter(service, null, 10_000))) {
@@ -126,19 +174,28 @@ class WritesUnderChaosTest {
                 }
                 for (String op : e.getValue()) {
                     int n = commits.getOrDefault(op, 0);
-                    assertThat(n).as(level + " " + op + " committed at most once").isLessThanOrEqualTo(1);
-                    assertThat(n == 1 || held.contains(op)).as(level + " " + op + " committed or held in the DLQ").isTrue();
+                    assertThat(n)
+                            .as(level + " " + op + " committed at most once")
+                            .isLessThanOrEqualTo(1);
+                    assertThat(n == 1 || held.contains(op))
+                            .as(level + " " + op + " committed or held in the DLQ")
+                            .isTrue();
                 }
-                if (level.equals("calm")) assertThat(held).as("calm: nothing parked").isEmpty();
+                if (level.equals("calm"))
+                    assertThat(held).as("calm: nothing parked").isEmpty();
             }
             // What the DLQ holds is finished once the farm is calm: replayed with its key, still committed once.
             mesh.replayer().replayDue();
             for (String service : intended.keySet()) {
                 Map<String, Integer> commits = new HashMap<>();
-                for (JsonNode entry : JSON.readTree(farm.get("/admin/ledger?service=" + service)).path("entries")) {
-                    commits.merge(entry.path("op_id").asText(), entry.path("commits").asInt(), Integer::sum);
+                for (JsonNode entry : JSON.readTree(farm.get("/admin/ledger?service=" + service))
+                        .path("entries")) {
+                    commits.merge(
+                            entry.path("op_id").asText(), entry.path("commits").asInt(), Integer::sum);
                 }
-                assertThat(commits.values()).as(level + " " + service + ": no duplicate after replay").allMatch(n -> n == 1);
+                assertThat(commits.values())
+                        .as(level + " " + service + ": no duplicate after replay")
+                        .allMatch(n -> n == 1);
             }
         }
     }

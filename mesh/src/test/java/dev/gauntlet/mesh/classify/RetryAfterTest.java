@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Optional;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -34,14 +35,18 @@ class RetryAfterTest {
 
     @Test
     void shouldReadResetsAsEpochOrDeltaWhenTheVendorSaysSo() {
-        assertThat(RetryAfter.untilEpochSecond(Long.toString(NOW.getEpochSecond() + 42), NOW)).contains(Duration.ofSeconds(42));
-        assertThat(RetryAfter.untilEpochSecond(Long.toString(NOW.getEpochSecond() - 42), NOW)).contains(Duration.ZERO);
+        assertThat(RetryAfter.untilEpochSecond(Long.toString(NOW.getEpochSecond() + 42), NOW))
+                .contains(Duration.ofSeconds(42));
+        assertThat(RetryAfter.untilEpochSecond(Long.toString(NOW.getEpochSecond() - 42), NOW))
+                .contains(Duration.ZERO);
         assertThat(RetryAfter.seconds("17")).contains(Duration.ofSeconds(17));
     }
 
     @Test
     void shouldBeEmptyWhenTheValueIsGarbage() {
-        for (String v : new String[] {null, "", "  ", "-3", "soon", "3s", "1e3", "Sun, 32 Jun 2025 12:00:00 GMT", "0x10", "∞"}) {
+        for (String v :
+                new String[] {null, "", "  ", "-3", "soon", "3s", "1e3", "Sun, 32 Jun 2025 12:00:00 GMT", "0x10", "∞"
+                }) {
             assertThat(RetryAfter.parse(v, NOW)).as(String.valueOf(v)).isEmpty();
         }
     }
@@ -53,10 +58,15 @@ class RetryAfterTest {
     }
 
     @Property
-    void shouldNeverThrowNorBeNegativeWhateverTheValue(@ForAll("values") String value, @ForAll @LongRange(min = 0, max = 4_000_000_000L) long nowS) {
+    void shouldNeverThrowNorBeNegativeWhateverTheValue(
+            @ForAll("values") String value, @ForAll @LongRange(min = 0, max = 4_000_000_000L) long nowS) {
         Instant now = Instant.ofEpochSecond(nowS);
-        for (var d : new java.util.Optional[] {RetryAfter.parse(value, now), RetryAfter.seconds(value), RetryAfter.untilEpochSecond(value, now)}) {
-            d.ifPresent(x -> assertThat((Duration) x).isGreaterThanOrEqualTo(Duration.ZERO).isLessThanOrEqualTo(RetryAfter.MAX));
+        for (var d : new Optional[] {
+            RetryAfter.parse(value, now), RetryAfter.seconds(value), RetryAfter.untilEpochSecond(value, now)
+        }) {
+            d.ifPresent(x -> assertThat((Duration) x)
+                    .isGreaterThanOrEqualTo(Duration.ZERO)
+                    .isLessThanOrEqualTo(RetryAfter.MAX));
         }
     }
 
@@ -66,20 +76,26 @@ class RetryAfterTest {
     }
 
     @Property
-    void shouldWaitUntilTheDateWhenTheValueIsAnHttpDate(@ForAll @LongRange(min = -10_000_000, max = 80_000) long offset) {
-        String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(NOW.plusSeconds(offset).atOffset(ZoneOffset.UTC));
+    void shouldWaitUntilTheDateWhenTheValueIsAnHttpDate(
+            @ForAll @LongRange(min = -10_000_000, max = 80_000) long offset) {
+        String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                NOW.plusSeconds(offset).atOffset(ZoneOffset.UTC));
         assertThat(RetryAfter.parse(date, NOW)).contains(Duration.ofSeconds(Math.max(0, offset)));
     }
 
     @Property
-    void shouldWaitUntilTheResetWhenTheValueIsAnEpochSecond(@ForAll @LongRange(min = -10_000_000, max = 80_000) long offset) {
-        assertThat(RetryAfter.untilEpochSecond(Long.toString(NOW.getEpochSecond() + offset), NOW)).contains(Duration.ofSeconds(Math.max(0, offset)));
+    void shouldWaitUntilTheResetWhenTheValueIsAnEpochSecond(
+            @ForAll @LongRange(min = -10_000_000, max = 80_000) long offset) {
+        assertThat(RetryAfter.untilEpochSecond(Long.toString(NOW.getEpochSecond() + offset), NOW))
+                .contains(Duration.ofSeconds(Math.max(0, offset)));
     }
 
     @Provide
     Arbitrary<String> values() {
-        Arbitrary<String> dates = Arbitraries.longs().between(-5_000_000_000L, 5_000_000_000L)
-                .map(s -> DateTimeFormatter.RFC_1123_DATE_TIME.format(Instant.ofEpochSecond(s).atOffset(ZoneOffset.UTC)));
+        Arbitrary<String> dates = Arbitraries.longs()
+                .between(-5_000_000_000L, 5_000_000_000L)
+                .map(s -> DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                        Instant.ofEpochSecond(s).atOffset(ZoneOffset.UTC)));
         return Arbitraries.oneOf(
                 Arbitraries.strings().ofMaxLength(40),
                 Arbitraries.strings().withChars("0123456789.-+ eE").ofMaxLength(25),

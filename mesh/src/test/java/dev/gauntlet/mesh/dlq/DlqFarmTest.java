@@ -1,7 +1,5 @@
 package dev.gauntlet.mesh.dlq;
 
-import dev.gauntlet.mesh.event.ReplaySucceeded;
-import dev.gauntlet.mesh.event.DeadLettered;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,19 +11,25 @@ import dev.gauntlet.mesh.ConnectorSpec;
 import dev.gauntlet.mesh.FakeTime;
 import dev.gauntlet.mesh.FarmFixture;
 import dev.gauntlet.mesh.Mesh;
+import dev.gauntlet.mesh.call.ErrorClass;
 import dev.gauntlet.mesh.call.MeshException;
+import dev.gauntlet.mesh.call.MeshRequest;
 import dev.gauntlet.mesh.call.MeshResponse;
 import dev.gauntlet.mesh.event.MeshEvent;
-import dev.gauntlet.mesh.call.MeshRequest;
+import dev.gauntlet.mesh.event.ReplaySucceeded;
 import dev.gauntlet.mesh.idempotency.IdempotencyKeys;
 import dev.gauntlet.mesh.idempotency.Intent;
 import dev.gauntlet.mesh.idempotency.IntentState;
-import dev.gauntlet.mesh.retry.RetryConfig;
 import dev.gauntlet.mesh.internal.store.SqliteStore;
-import dev.gauntlet.mesh.call.ErrorClass;
+import dev.gauntlet.mesh.retry.RetryConfig;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,14 +44,17 @@ import org.junit.jupiter.api.io.TempDir;
 class DlqFarmTest {
 
     /** Every profile made to inject server errors only, and a level that injects them always. */
-    static final String CHAOS = FarmFixture.chaos(java.util.Map.of("all_errors", 1.0), "server_error", java.util.Map.of());
+    static final String CHAOS = FarmFixture.chaos(Map.of("all_errors", 1.0), "server_error", Map.of());
+
     static final String KEY = "Bearer sk_test_gauntlet_4eC39HqLyjWDarjtT1zdp7dc";
     static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     static Path chaosDir;
+
     @TempDir
     Path dataDir;
+
     static FarmFixture farm;
 
     @BeforeAll
@@ -66,9 +73,15 @@ class DlqFarmTest {
     }
 
     ConnectorSpec.Builder stripe() {
-        return ConnectorSpec.builder("stripe_mock", farm.serviceUrl("stripe_mock")).flavor("stripe").header("Authorization", KEY)
-                .retry(RetryConfig.builder().maxAttempts(1).baseDelay(Duration.ofMillis(1)).maxDelay(Duration.ofMillis(1))
-                        .budgetRatio(0.1).build());
+        return ConnectorSpec.builder("stripe_mock", farm.serviceUrl("stripe_mock"))
+                .flavor("stripe")
+                .header("Authorization", KEY)
+                .retry(RetryConfig.builder()
+                        .maxAttempts(1)
+                        .baseDelay(Duration.ofMillis(1))
+                        .maxDelay(Duration.ofMillis(1))
+                        .budgetRatio(0.1)
+                        .build());
     }
 
     static Map<String, Object> customer(String opId) {
@@ -77,7 +90,8 @@ class DlqFarmTest {
 
     /** The farm's ledger entry for an operation id. */
     static JsonNode ledger(String opId) throws Exception {
-        for (JsonNode e : JSON.readTree(farm.get("/admin/ledger?service=stripe_mock")).path("entries")) {
+        for (JsonNode e :
+                JSON.readTree(farm.get("/admin/ledger?service=stripe_mock")).path("entries")) {
             if (opId.equals(e.path("op_id").asText())) return e;
         }
         return null;
@@ -88,13 +102,18 @@ class DlqFarmTest {
         FakeTime time = new FakeTime();
         String op = "crash-" + System.nanoTime();
         String key;
-        try (Mesh mesh = Mesh.builder().time(time).store(SqliteStore.open(dataDir)).background(false).build()) {
+        try (Mesh mesh = Mesh.builder()
+                .time(time)
+                .store(SqliteStore.open(dataDir))
+                .background(false)
+                .build()) {
             Connector c = mesh.register(stripe().build());
             MeshResponse first = c.post("/v1/customers", customer(op), op);
             assertThat(first.status()).isEqualTo(200);
             // The process "dies" after the upstream committed but before the intent was completed.
             // With an opId the key is derived from the operation alone (not the form body).
-            key = IdempotencyKeys.derive("stripe_mock", new MeshRequest("POST", "/v1/customers", null, null, null, op, null));
+            key = IdempotencyKeys.derive(
+                    "stripe_mock", new MeshRequest("POST", "/v1/customers", null, null, null, op, null));
             Intent done = mesh.context().store().intents().intent(key).orElseThrow();
             assertThat(done.state()).isEqualTo(IntentState.succeeded);
             mesh.context().store().intents().recordIntent(done);
@@ -103,24 +122,42 @@ class DlqFarmTest {
 
         // The next process opens the store: the stale intent goes to the DLQ with its key, and is replayed.
         List<MeshEvent> events = new CopyOnWriteArrayList<>();
-        try (Mesh mesh = Mesh.builder().time(time).store(SqliteStore.open(dataDir)).background(false).build()) {
+        try (Mesh mesh = Mesh.builder()
+                .time(time)
+                .store(SqliteStore.open(dataDir))
+                .background(false)
+                .build()) {
             mesh.events().subscribe(events::add);
             mesh.register(stripe().build());
             DlqEntry recovered = mesh.deadLetters().list().getFirst();
             assertThat(recovered.idempotencyKey()).isEqualTo(key);
             assertThat(recovered.state()).isEqualTo(DlqState.pending);
-            assertThat(mesh.context().store().intents().intent(key).orElseThrow().state()).isEqualTo(IntentState.parked);
+            assertThat(mesh.context()
+                            .store()
+                            .intents()
+                            .intent(key)
+                            .orElseThrow()
+                            .state())
+                    .isEqualTo(IntentState.parked);
 
             assertThat(mesh.replayer().replayDue()).isEqualTo(1);
 
             DlqEntry after = mesh.deadLetters().entry(recovered.id()).orElseThrow();
             assertThat(after.state()).isEqualTo(DlqState.succeeded);
             assertThat(events).filteredOn(ReplaySucceeded.class::isInstance).hasSize(1);
-            assertThat(mesh.context().store().intents().intent(key).orElseThrow().state()).isEqualTo(IntentState.succeeded);
+            assertThat(mesh.context()
+                            .store()
+                            .intents()
+                            .intent(key)
+                            .orElseThrow()
+                            .state())
+                    .isEqualTo(IntentState.succeeded);
         }
         JsonNode entry = ledger(op);
         assertThat(entry).isNotNull();
-        assertThat(entry.path("commits").asInt()).as("the replay was answered from the first commit").isEqualTo(1);
+        assertThat(entry.path("commits").asInt())
+                .as("the replay was answered from the first commit")
+                .isEqualTo(1);
         assertThat(entry.path("idempotency_key").asText()).isEqualTo(key);
     }
 
@@ -134,33 +171,65 @@ class DlqFarmTest {
     void shouldCommitOnceWhenAWriteLeftInFlightByACrashHadItsFirstAnswerSavedAsA500() throws Exception {
         FakeTime time = new FakeTime();
         String op = "crash-500-" + System.nanoTime();
-        String key = IdempotencyKeys.derive("stripe_mock", new MeshRequest("POST", "/v1/customers", null, null, null, op, null));
-        byte[] form = dev.gauntlet.mesh.Forms.encode(JSON.valueToTree(customer(op))).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String key = IdempotencyKeys.derive(
+                "stripe_mock", new MeshRequest("POST", "/v1/customers", null, null, null, op, null));
+        byte[] form =
+                dev.gauntlet.mesh.Forms.encode(JSON.valueToTree(customer(op))).getBytes(StandardCharsets.UTF_8);
         // The crashed process's only send: the farm fails it and saves the 500 under the key.
         farm.chaos("{\"level\":\"all_errors\",\"services\":[\"stripe_mock\"]}");
-        try (var http = java.net.http.HttpClient.newHttpClient()) {
-            var send = java.net.http.HttpRequest.newBuilder(java.net.URI.create(farm.serviceUrl("stripe_mock") + "/v1/customers"))
-                    .header("Authorization", KEY).header("Idempotency-Key", key).header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(form)).build();
-            java.net.http.HttpResponse<String> sent = null;
+        try (var http = HttpClient.newHttpClient()) {
+            var send = HttpRequest.newBuilder(URI.create(farm.serviceUrl("stripe_mock") + "/v1/customers"))
+                    .header("Authorization", KEY)
+                    .header("Idempotency-Key", key)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(form))
+                    .build();
+            HttpResponse<String> sent = null;
             // The injected server error is a 500, 502 or 503; only a 500 is saved under the key (bounded: 200 sends).
             for (int i = 0; i < 200 && (sent == null || sent.statusCode() != 500); i++) {
-                sent = http.send(send, java.net.http.HttpResponse.BodyHandlers.ofString());
+                sent = http.send(send, HttpResponse.BodyHandlers.ofString());
             }
             assertThat(sent.statusCode()).isEqualTo(500);
             assertThat(sent.headers().firstValue("Stripe-Should-Retry")).hasValue("false");
         }
         farm.chaos("{\"level\":\"calm\"}");
-        try (Mesh mesh = Mesh.builder().time(time).store(SqliteStore.open(dataDir)).background(false).build()) {
-            mesh.context().store().intents().recordIntent(new Intent(key, "stripe_mock", "default", "POST", "/v1/customers",
-                    Map.of("Idempotency-Key", key, "Content-Type", "application/x-www-form-urlencoded"), form,
-                    "application/x-www-form-urlencoded", op, IntentState.in_flight, time.instant(), time.instant()));
+        try (Mesh mesh = Mesh.builder()
+                .time(time)
+                .store(SqliteStore.open(dataDir))
+                .background(false)
+                .build()) {
+            mesh.context()
+                    .store()
+                    .intents()
+                    .recordIntent(new Intent(
+                            key,
+                            "stripe_mock",
+                            "default",
+                            "POST",
+                            "/v1/customers",
+                            Map.of("Idempotency-Key", key, "Content-Type", "application/x-www-form-urlencoded"),
+                            form,
+                            "application/x-www-form-urlencoded",
+                            op,
+                            IntentState.in_flight,
+                            time.instant(),
+                            time.instant()));
         }
         time.advance(Duration.ofMinutes(5));
 
-        try (Mesh mesh = Mesh.builder().time(time).store(SqliteStore.open(dataDir)).background(false).build()) {
-            mesh.register(stripe().dlq(DlqConfig.builder().replayRps(100).baseDelay(Duration.ofSeconds(1)).maxReplays(30).readBackAfter(Duration.ZERO)
-                        .inFlightFor(Duration.ofSeconds(10)).build()).build());
+        try (Mesh mesh = Mesh.builder()
+                .time(time)
+                .store(SqliteStore.open(dataDir))
+                .background(false)
+                .build()) {
+            mesh.register(stripe().dlq(DlqConfig.builder()
+                            .replayRps(100)
+                            .baseDelay(Duration.ofSeconds(1))
+                            .maxReplays(30)
+                            .readBackAfter(Duration.ZERO)
+                            .inFlightFor(Duration.ofSeconds(10))
+                            .build())
+                    .build());
             DlqEntry recovered = mesh.deadLetters().list().getFirst();
             assertThat(recovered.idempotencyKey()).isEqualTo(key);
             for (int pass = 0; pass < 5 && mesh.deadLetters().stats().pending() > 0; pass++) {
@@ -170,7 +239,9 @@ class DlqFarmTest {
             DlqEntry after = mesh.deadLetters().entry(recovered.id()).orElseThrow();
             assertThat(after.state()).as(after.toString()).isEqualTo(DlqState.succeeded);
         }
-        assertThat(commits("stripe_mock", op)).as("sent again under a fresh key, once").isEqualTo(1);
+        assertThat(commits("stripe_mock", op))
+                .as("sent again under a fresh key, once")
+                .isEqualTo(1);
     }
 
     @Test
@@ -181,8 +252,13 @@ class DlqFarmTest {
             // The farm shows a commit at once: a read-back that misses a write is final at once (read_back_after 0).
             // Stripe saves a keyed 500 and marks it Stripe-Should-Retry: false; those writes are read back and sent
             // again under a fresh key, the others replayed with theirs.
-            Connector c = mesh.register(stripe().dlq(DlqConfig.builder().replayRps(200).baseDelay(Duration.ofMillis(300))
-                    .maxReplays(50).readBackAfter(Duration.ZERO).build()).build());
+            Connector c = mesh.register(stripe().dlq(DlqConfig.builder()
+                            .replayRps(200)
+                            .baseDelay(Duration.ofMillis(300))
+                            .maxReplays(50)
+                            .readBackAfter(Duration.ZERO)
+                            .build())
+                    .build());
             var ids = new ArrayList<String>();
             for (int i = 0; i < 20; i++) {
                 try {
@@ -194,38 +270,70 @@ class DlqFarmTest {
             assertThat(ids).hasSize(20);
             farm.chaos("{\"level\":\"calm\"}");
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> mesh.deadLetters().stats().succeeded() == 20);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> mesh.deadLetters().stats().succeeded() == 20);
             assertThat(mesh.deadLetters().stats().pending()).isZero();
         }
-        for (int i = 0; i < 20; i++) assertThat(ledger(run + "-" + i).path("commits").asInt()).isEqualTo(1);
+        for (int i = 0; i < 20; i++)
+            assertThat(ledger(run + "-" + i).path("commits").asInt()).isEqualTo(1);
     }
 
     @Test
     void shouldReadBackAndNotResendAKeylessWriteLeftInFlightByACrashWhenRecoveredAtStart() throws Exception {
         FakeTime time = new FakeTime();
         String op = "crash-dd-" + System.nanoTime();
-        var body = Map.of("series", List.of(Map.of("metric", "gauntlet.ops", "type", 1,
-                "points", List.of(Map.of("timestamp", System.currentTimeMillis() / 1000, "value", 1)), "tags", List.of("op_id:" + op))));
-        var datadog = ConnectorSpec.builder("datadog_mock", farm.serviceUrl("datadog_mock")).flavor("datadog")
-                .header("DD-API-KEY", "dd-gauntlet-api-key").dlq(DlqConfig.builder().replayRps(100).baseDelay(Duration.ofSeconds(1))
-                        .maxReplays(3).readBackAfter(Duration.ZERO).inFlightFor(Duration.ofSeconds(10)).build());
-        String key = IdempotencyKeys.derive("datadog_mock", new MeshRequest("POST", "/api/v2/series", null, null, null, op, null));
-        try (Mesh mesh = Mesh.builder().time(time).store(SqliteStore.open(dataDir)).background(false).build()) {
+        var body = Map.of(
+                "series",
+                List.of(Map.of(
+                        "metric",
+                        "gauntlet.ops",
+                        "type",
+                        1,
+                        "points",
+                        List.of(Map.of("timestamp", System.currentTimeMillis() / 1000, "value", 1)),
+                        "tags",
+                        List.of("op_id:" + op))));
+        var datadog = ConnectorSpec.builder("datadog_mock", farm.serviceUrl("datadog_mock"))
+                .flavor("datadog")
+                .header("DD-API-KEY", "dd-gauntlet-api-key")
+                .dlq(DlqConfig.builder()
+                        .replayRps(100)
+                        .baseDelay(Duration.ofSeconds(1))
+                        .maxReplays(3)
+                        .readBackAfter(Duration.ZERO)
+                        .inFlightFor(Duration.ofSeconds(10))
+                        .build());
+        String key = IdempotencyKeys.derive(
+                "datadog_mock", new MeshRequest("POST", "/api/v2/series", null, null, null, op, null));
+        try (Mesh mesh = Mesh.builder()
+                .time(time)
+                .store(SqliteStore.open(dataDir))
+                .background(false)
+                .build()) {
             Connector c = mesh.register(datadog.build());
             assertThat(c.post("/api/v2/series", body, op).status()).isEqualTo(202);
             // The process "dies" after Datadog committed the point but before the intent was completed: no key exists
             // upstream, so replaying it as it is would submit the point twice.
-            mesh.context().store().intents().recordIntent(mesh.context().store().intents().intent(key).orElseThrow());
+            mesh.context()
+                    .store()
+                    .intents()
+                    .recordIntent(mesh.context().store().intents().intent(key).orElseThrow());
         }
         time.advance(Duration.ofMinutes(5));
 
-        try (Mesh mesh = Mesh.builder().time(time).store(SqliteStore.open(dataDir)).background(false).build()) {
+        try (Mesh mesh = Mesh.builder()
+                .time(time)
+                .store(SqliteStore.open(dataDir))
+                .background(false)
+                .build()) {
             mesh.register(datadog.build()); // after the recovery at build, as a server registers its connectors
             DlqEntry recovered = mesh.deadLetters().list().getFirst();
             assertThat(recovered.opId()).isEqualTo(op);
 
             mesh.replayer().replayDue();
-            assertThat(mesh.deadLetters().entry(recovered.id()).orElseThrow().unknownOutcome()).as("read back first, not replayed").isTrue();
+            assertThat(mesh.deadLetters().entry(recovered.id()).orElseThrow().unknownOutcome())
+                    .as("read back first, not replayed")
+                    .isTrue();
             assertThat(commits("datadog_mock", op)).isEqualTo(1);
 
             time.advance(Duration.ofSeconds(11)); // dlq.in_flight_for: the read is conclusive now
@@ -234,9 +342,18 @@ class DlqFarmTest {
             DlqEntry after = mesh.deadLetters().entry(recovered.id()).orElseThrow();
             assertThat(after.state()).as(after.lastError()).isEqualTo(DlqState.succeeded);
             assertThat(after.lastError()).contains("read back");
-            assertThat(mesh.context().store().intents().intent(key).orElseThrow().state()).as("its first intent says committed").isEqualTo(IntentState.succeeded);
+            assertThat(mesh.context()
+                            .store()
+                            .intents()
+                            .intent(key)
+                            .orElseThrow()
+                            .state())
+                    .as("its first intent says committed")
+                    .isEqualTo(IntentState.succeeded);
         }
-        assertThat(commits("datadog_mock", op)).as("found upstream: never sent a second time").isEqualTo(1);
+        assertThat(commits("datadog_mock", op))
+                .as("found upstream: never sent a second time")
+                .isEqualTo(1);
     }
 
     /**
@@ -249,28 +366,73 @@ class DlqFarmTest {
     void shouldNotTakeAMissedReadBackAsFinalUntilInFlightForAfterTheLastSendTimedOut() throws Exception {
         FakeTime time = new FakeTime();
         String op = "late-dd-" + System.nanoTime();
-        byte[] body = JSON.writeValueAsBytes(Map.of("series", List.of(Map.of("metric", "gauntlet.ops", "type", 1,
-                "points", List.of(Map.of("timestamp", System.currentTimeMillis() / 1000, "value", 1)), "tags", List.of("op_id:" + op)))));
-        var datadog = ConnectorSpec.builder("datadog_mock", farm.serviceUrl("datadog_mock")).flavor("datadog")
-                .header("DD-API-KEY", "dd-gauntlet-api-key").dlq(DlqConfig.builder().replayRps(100).baseDelay(Duration.ofSeconds(1)).maxReplays(30).readBackAfter(Duration.ZERO)
-                        .inFlightFor(Duration.ofSeconds(10)).build());
-        try (Mesh mesh = Mesh.builder().time(time).store(SqliteStore.open(dataDir)).background(false).build()) {
+        byte[] body = JSON.writeValueAsBytes(Map.of(
+                "series",
+                List.of(Map.of(
+                        "metric",
+                        "gauntlet.ops",
+                        "type",
+                        1,
+                        "points",
+                        List.of(Map.of("timestamp", System.currentTimeMillis() / 1000, "value", 1)),
+                        "tags",
+                        List.of("op_id:" + op)))));
+        var datadog = ConnectorSpec.builder("datadog_mock", farm.serviceUrl("datadog_mock"))
+                .flavor("datadog")
+                .header("DD-API-KEY", "dd-gauntlet-api-key")
+                .dlq(DlqConfig.builder()
+                        .replayRps(100)
+                        .baseDelay(Duration.ofSeconds(1))
+                        .maxReplays(30)
+                        .readBackAfter(Duration.ZERO)
+                        .inFlightFor(Duration.ofSeconds(10))
+                        .build());
+        try (Mesh mesh = Mesh.builder()
+                .time(time)
+                .store(SqliteStore.open(dataDir))
+                .background(false)
+                .build()) {
             mesh.register(datadog.build());
             Instant parked = time.instant();
             time.advance(Duration.ofMinutes(5));
             // Parked five minutes ago; its last replay was sent just now and timed out.
-            var replay = new dev.gauntlet.mesh.call.Attempt(2, time.instant(), 2000, 0, ErrorClass.timeout, "attempt timed out");
+            var replay = new dev.gauntlet.mesh.call.Attempt(
+                    2, time.instant(), 2000, 0, ErrorClass.timeout, "attempt timed out");
             String id = "dlq_late_" + System.nanoTime();
-            mesh.deadLetters().repository().insertEntry(new DlqEntry(id, "datadog_mock", "default", "POST", "/api/v2/series",
-                    Map.of(), body, "application/json", "key-" + op, op, List.of(replay), ErrorClass.timeout, "attempt timed out",
-                    DlqEntry.SCHEMA_VERSION, DlqState.pending, true, 1, time.instant(), parked, time.instant()));
+            mesh.deadLetters()
+                    .repository()
+                    .insertEntry(new DlqEntry(
+                            id,
+                            "datadog_mock",
+                            "default",
+                            "POST",
+                            "/api/v2/series",
+                            Map.of(),
+                            body,
+                            "application/json",
+                            "key-" + op,
+                            op,
+                            List.of(replay),
+                            ErrorClass.timeout,
+                            "attempt timed out",
+                            DlqEntry.SCHEMA_VERSION,
+                            DlqState.pending,
+                            true,
+                            1,
+                            time.instant(),
+                            parked,
+                            time.instant()));
 
             mesh.replayer().replayDue();
             DlqEntry young = mesh.deadLetters().entry(id).orElseThrow();
-            assertThat(young.unknownOutcome()).as("not there yet, but the timed-out send may still land: " + young).isTrue();
+            assertThat(young.unknownOutcome())
+                    .as("not there yet, but the timed-out send may still land: " + young)
+                    .isTrue();
             assertThat(young.nextReplayAt()).isEqualTo(replay.at().plus(Duration.ofSeconds(10)));
 
-            assertThat(commits("datadog_mock", op)).as("not sent again meanwhile").isZero();
+            assertThat(commits("datadog_mock", op))
+                    .as("not sent again meanwhile")
+                    .isZero();
 
             time.advance(Duration.ofSeconds(11)); // in_flight_for after the last send: a miss is conclusive now
             mesh.replayer().replayDue();
@@ -282,7 +444,8 @@ class DlqFarmTest {
 
     static int commits(String service, String opId) throws Exception {
         int n = 0;
-        for (JsonNode e : JSON.readTree(farm.get("/admin/ledger?service=" + service)).path("entries")) {
+        for (JsonNode e :
+                JSON.readTree(farm.get("/admin/ledger?service=" + service)).path("entries")) {
             if (opId.equals(e.path("op_id").asText())) n += e.path("commits").asInt();
         }
         return n;

@@ -9,11 +9,11 @@ import dev.gauntlet.mesh.FarmFixture;
 import dev.gauntlet.mesh.Mesh;
 import dev.gauntlet.mesh.call.MeshException;
 import dev.gauntlet.mesh.event.ReplaySucceeded;
-import dev.gauntlet.mesh.store.Retention;
 import dev.gauntlet.mesh.internal.store.WriteBehind;
 import dev.gauntlet.mesh.internal.store.postgres.PostgresStore;
 import dev.gauntlet.mesh.internal.store.postgres.PostgresTestDatabase;
 import dev.gauntlet.mesh.store.PostgresUrl;
+import dev.gauntlet.mesh.store.Retention;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -32,12 +32,14 @@ import org.junit.jupiter.api.io.TempDir;
 class PostgresDlqFarmTest {
     @TempDir
     static Path chaosDir;
+
     static FarmFixture farm;
     static PostgresTestDatabase database;
 
     @BeforeAll
     static void start() {
-        farm = FarmFixture.start(FarmConfig.builder().chaosFile(FarmFixture.write(chaosDir, "chaos.yaml", DlqFarmTest.CHAOS)));
+        farm = FarmFixture.start(
+                FarmConfig.builder().chaosFile(FarmFixture.write(chaosDir, "chaos.yaml", DlqFarmTest.CHAOS)));
         database = new PostgresTestDatabase("gauntlet_dlqfarm");
         DlqFarmTest.farm = farm; // its helpers (stripe(), ledger()) read this farm
     }
@@ -56,17 +58,26 @@ class PostgresDlqFarmTest {
         String run = "pgdrain-" + System.nanoTime();
         int n = 30;
         List<ReplaySucceeded> succeeded = new CopyOnWriteArrayList<>();
-        var dlq = DlqConfig.builder().replayRps(200).baseDelay(Duration.ofMillis(300)).maxReplays(50).readBackAfter(Duration.ZERO).build();
+        var dlq = DlqConfig.builder()
+                .replayRps(200)
+                .baseDelay(Duration.ofMillis(300))
+                .maxReplays(50)
+                .readBackAfter(Duration.ZERO)
+                .build();
         var nodes = new ArrayList<Mesh>();
         try {
             for (int i = 0; i < 3; i++) {
-                Mesh mesh = Mesh.builder().store(PostgresStore.open(url, Retention.DEFAULT, InstantSource.system(), WriteBehind.Settings.DEFAULT)).build();
+                Mesh mesh = Mesh.builder()
+                        .store(PostgresStore.open(
+                                url, Retention.DEFAULT, InstantSource.system(), WriteBehind.Settings.DEFAULT))
+                        .build();
                 mesh.events().subscribe(e -> {
                     if (e instanceof ReplaySucceeded r) succeeded.add(r);
                 });
                 nodes.add(mesh);
             }
-            Connector first = nodes.getFirst().register(new DlqFarmTest().stripe().dlq(dlq).build());
+            Connector first = nodes.getFirst()
+                    .register(new DlqFarmTest().stripe().dlq(dlq).build());
             var parked = new ArrayList<String>();
             for (int i = 0; i < n; i++) {
                 try {
@@ -76,16 +87,24 @@ class PostgresDlqFarmTest {
                 }
             }
             assertThat(parked).hasSize(n);
-            for (Mesh other : nodes.subList(1, 3)) other.register(new DlqFarmTest().stripe().dlq(dlq).build());
+            for (Mesh other : nodes.subList(1, 3))
+                other.register(new DlqFarmTest().stripe().dlq(dlq).build());
             farm.chaos("{\"level\":\"calm\"}");
 
-            await().atMost(Duration.ofSeconds(30)).until(() -> nodes.getFirst().deadLetters().stats().succeeded() == n);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> nodes.getFirst().deadLetters().stats().succeeded() == n);
             assertThat(nodes.getFirst().deadLetters().stats().pending()).isZero();
-            assertThat(succeeded).extracting(ReplaySucceeded::id).as("each entry replayed to success by one node, once")
-                    .doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(parked);
+            assertThat(succeeded)
+                    .extracting(ReplaySucceeded::id)
+                    .as("each entry replayed to success by one node, once")
+                    .doesNotHaveDuplicates()
+                    .containsExactlyInAnyOrderElementsOf(parked);
         } finally {
             for (Mesh m : nodes) m.close();
         }
-        for (int i = 0; i < n; i++) assertThat(DlqFarmTest.ledger(run + "-" + i).path("commits").asInt()).as(run + "-" + i).isEqualTo(1);
+        for (int i = 0; i < n; i++)
+            assertThat(DlqFarmTest.ledger(run + "-" + i).path("commits").asInt())
+                    .as(run + "-" + i)
+                    .isEqualTo(1);
     }
 }

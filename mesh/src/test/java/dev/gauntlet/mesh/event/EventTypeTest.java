@@ -14,9 +14,12 @@ class EventTypeTest {
     @Test
     void shouldNameEveryEventRecordExactlyOnce() {
         Set<Class<?>> permitted = Set.of(MeshEvent.class.getPermittedSubclasses());
-        Set<Class<?>> typed = Arrays.stream(EventType.values()).map(EventType::record).collect(Collectors.toSet());
-        assertThat(typed).as("every permitted record has a type, and no type names a class twice")
-                .hasSize(EventType.values().length).isEqualTo(permitted);
+        Set<Class<?>> typed =
+                Arrays.stream(EventType.values()).map(EventType::record).collect(Collectors.toSet());
+        assertThat(typed)
+                .as("every permitted record has a type, and no type names a class twice")
+                .hasSize(EventType.values().length)
+                .isEqualTo(permitted);
     }
 
     @Test

@@ -1,26 +1,25 @@
 package dev.gauntlet.mesh.metrics;
 
-import dev.gauntlet.mesh.TestStages;
-import dev.gauntlet.mesh.internal.metrics.MetricsRoller;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gauntlet.mesh.call.Attempt;
 import dev.gauntlet.mesh.ConnectorSpec;
 import dev.gauntlet.mesh.FakeTime;
 import dev.gauntlet.mesh.MeshContext;
+import dev.gauntlet.mesh.TestStages;
+import dev.gauntlet.mesh.call.Attempt;
+import dev.gauntlet.mesh.call.ErrorClass;
 import dev.gauntlet.mesh.call.MeshRequest;
 import dev.gauntlet.mesh.call.MeshResponse;
-import dev.gauntlet.mesh.call.ErrorClass;
-import dev.gauntlet.mesh.internal.dlq.MemoryDeadLetters;
-import dev.gauntlet.mesh.event.EventBus;
 import dev.gauntlet.mesh.event.CircuitTransition;
+import dev.gauntlet.mesh.event.EventBus;
+import dev.gauntlet.mesh.internal.dlq.MemoryDeadLetters;
+import dev.gauntlet.mesh.internal.metrics.MetricsRoller;
+import dev.gauntlet.mesh.internal.store.MemoryStore;
 import dev.gauntlet.mesh.pipeline.Chain;
 import dev.gauntlet.mesh.pipeline.Exchange;
-import dev.gauntlet.mesh.internal.metrics.ObserveStage;
 import dev.gauntlet.mesh.pipeline.Outcome;
 import dev.gauntlet.mesh.pipeline.Pipeline;
 import dev.gauntlet.mesh.pipeline.Stage;
-import dev.gauntlet.mesh.internal.store.MemoryStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,7 +67,8 @@ class MeshMetricsTest {
             tries.forEach(exchange::record);
             time.advance(Duration.ofMillis(tries.size()));
             Attempt last = tries.isEmpty() ? null : tries.getLast();
-            if (last != null && last.succeeded()) return new Outcome.Success(new MeshResponse(200, null, null, null, null, false));
+            if (last != null && last.succeeded())
+                return new Outcome.Success(new MeshResponse(200, null, null, null, null, false));
             ErrorClass c = last == null ? ErrorClass.circuit_open : last.errorClass();
             return new Outcome.Failure(c, last == null ? 0 : last.status(), c.name(), null, null);
         }
@@ -96,7 +96,11 @@ class MeshMetricsTest {
     static List<Attempt> mixed(int i) {
         return switch (i % 10) {
             case 6, 7 -> List.of(fail(1, ErrorClass.rate_limit, 429), ok(2));
-            case 8 -> List.of(fail(1, ErrorClass.server_error, 503), fail(2, ErrorClass.server_error, 500), fail(3, ErrorClass.server_error, 502));
+            case 8 ->
+                List.of(
+                        fail(1, ErrorClass.server_error, 503),
+                        fail(2, ErrorClass.server_error, 500),
+                        fail(3, ErrorClass.server_error, 502));
             case 9 -> List.of();
             default -> List.of(ok(1));
         };
@@ -110,11 +114,15 @@ class MeshMetricsTest {
         assertThat(s.calls()).isEqualTo(100);
         assertThat(s.succeeded()).isEqualTo(80);
         assertThat(s.failed()).isEqualTo(20);
-        assertThat(s.failures()).containsEntry(ErrorClass.server_error, 10L).containsEntry(ErrorClass.circuit_open, 10L)
+        assertThat(s.failures())
+                .containsEntry(ErrorClass.server_error, 10L)
+                .containsEntry(ErrorClass.circuit_open, 10L)
                 .containsEntry(ErrorClass.rate_limit, 0L);
         assertThat(s.attempts()).isEqualTo(60 + 40 + 30);
         assertThat(s.attemptsSucceeded()).isEqualTo(80);
-        assertThat(s.attemptFailures()).containsEntry(ErrorClass.rate_limit, 20L).containsEntry(ErrorClass.server_error, 30L);
+        assertThat(s.attemptFailures())
+                .containsEntry(ErrorClass.rate_limit, 20L)
+                .containsEntry(ErrorClass.server_error, 30L);
         assertThat(s.retries()).isEqualTo(20 + 20);
         assertThat(s.rateLimited()).isEqualTo(20);
         assertThat(s.effectiveSuccessRate()).isEqualTo(0.8);
@@ -163,7 +171,9 @@ class MeshMetricsTest {
         time.advance(Duration.ofSeconds(1));
         roller.rollUp(time.instant());
         time.advance(Duration.ofSeconds(1));
-        assertThat(roller.rollUp(time.instant())).as("an idle second writes nothing").isEmpty();
+        assertThat(roller.rollUp(time.instant()))
+                .as("an idle second writes nothing")
+                .isEmpty();
 
         assertThat(first).singleElement().satisfies(r -> {
             assertThat(r.second()).isEqualTo(t0);
@@ -177,7 +187,9 @@ class MeshMetricsTest {
         List<MetricRollup> saved = store.rollups().rollups("crm", t0, t0.plusSeconds(10));
         assertThat(saved).extracting(MetricRollup::second).containsExactly(t0, t0.plusSeconds(1));
         assertThat(saved).extracting(MetricRollup::calls).containsExactly(10L, 20L);
-        assertThat(saved.get(1).p50Ms()).as("the second's calls: 1 ms for most (one attempt each)").isCloseTo(1.0, HISTOGRAM);
+        assertThat(saved.get(1).p50Ms())
+                .as("the second's calls: 1 ms for most (one attempt each)")
+                .isCloseTo(1.0, HISTOGRAM);
         assertThat(saved.get(1).p99Ms()).as("the slowest: three attempts").isCloseTo(3.0, HISTOGRAM);
     }
 
@@ -193,16 +205,59 @@ class MeshMetricsTest {
         events.publish(circuit(time.instant(), "crm", "OPEN"));
         run("later", pipeline("later", new Upstream(i -> List.of(ok(1)))), 3);
 
-        assertThat(registry.get("mesh.calls").tag("connector", "crm").functionCounter().count()).isEqualTo(20);
-        assertThat(registry.get("mesh.attempts").tag("connector", "crm").functionCounter().count()).isEqualTo(26);
-        assertThat(registry.get("mesh.calls.failed").tags("connector", "crm", "class", "server_error").functionCounter().count()).isEqualTo(2);
-        assertThat(registry.get("mesh.rate_limited").tag("connector", "crm").functionCounter().count()).isEqualTo(4);
-        assertThat(registry.get("mesh.retries").tag("connector", "crm").functionCounter().count()).isEqualTo(8);
-        assertThat(registry.get("mesh.call.latency").tag("connector", "crm").functionTimer().count()).isEqualTo(20);
-        assertThat(registry.get("mesh.success.rate").tags("connector", "crm", "kind", "effective").gauge().value()).isEqualTo(0.8);
-        assertThat(registry.get("mesh.events").tags("connector", "crm", "type", "circuit_transition").functionCounter().count()).isEqualTo(1);
-        assertThat(registry.get("mesh.stage").tags("connector", "crm", "stage", "rate-limit", "key", "rate").gauge().value()).isEqualTo(12.5);
-        assertThat(registry.find("mesh.stage").tags("key", "mode").gauges()).as("text entries are no gauges").isEmpty();
-        assertThat(registry.get("mesh.calls").tag("connector", "later").functionCounter().count()).as("a connector seen after binding").isEqualTo(3);
+        assertThat(registry.get("mesh.calls")
+                        .tag("connector", "crm")
+                        .functionCounter()
+                        .count())
+                .isEqualTo(20);
+        assertThat(registry.get("mesh.attempts")
+                        .tag("connector", "crm")
+                        .functionCounter()
+                        .count())
+                .isEqualTo(26);
+        assertThat(registry.get("mesh.calls.failed")
+                        .tags("connector", "crm", "class", "server_error")
+                        .functionCounter()
+                        .count())
+                .isEqualTo(2);
+        assertThat(registry.get("mesh.rate_limited")
+                        .tag("connector", "crm")
+                        .functionCounter()
+                        .count())
+                .isEqualTo(4);
+        assertThat(registry.get("mesh.retries")
+                        .tag("connector", "crm")
+                        .functionCounter()
+                        .count())
+                .isEqualTo(8);
+        assertThat(registry.get("mesh.call.latency")
+                        .tag("connector", "crm")
+                        .functionTimer()
+                        .count())
+                .isEqualTo(20);
+        assertThat(registry.get("mesh.success.rate")
+                        .tags("connector", "crm", "kind", "effective")
+                        .gauge()
+                        .value())
+                .isEqualTo(0.8);
+        assertThat(registry.get("mesh.events")
+                        .tags("connector", "crm", "type", "circuit_transition")
+                        .functionCounter()
+                        .count())
+                .isEqualTo(1);
+        assertThat(registry.get("mesh.stage")
+                        .tags("connector", "crm", "stage", "rate-limit", "key", "rate")
+                        .gauge()
+                        .value())
+                .isEqualTo(12.5);
+        assertThat(registry.find("mesh.stage").tags("key", "mode").gauges())
+                .as("text entries are no gauges")
+                .isEmpty();
+        assertThat(registry.get("mesh.calls")
+                        .tag("connector", "later")
+                        .functionCounter()
+                        .count())
+                .as("a connector seen after binding")
+                .isEqualTo(3);
     }
 }

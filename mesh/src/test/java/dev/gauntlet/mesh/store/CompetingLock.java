@@ -32,15 +32,24 @@ public final class CompetingLock implements AutoCloseable {
 
     /** Starts the other process and returns once the file's write lock is held by it. */
     public static CompetingLock take(Path db) throws IOException {
-        ProcessBuilder pb = sqlite3() != null ? new ProcessBuilder(sqlite3(), db.toString())
-                : new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), CompetingLock.class.getName(), db.toString());
-        Process p = pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        ProcessBuilder pb = sqlite3() != null
+                ? new ProcessBuilder(sqlite3(), db.toString())
+                : new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        CompetingLock.class.getName(),
+                        db.toString());
+        Process p = pb.redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         CompetingLock lock = new CompetingLock(p);
         lock.stdin.write("PRAGMA busy_timeout=5000;\nBEGIN EXCLUSIVE;\n".getBytes(StandardCharsets.UTF_8));
         lock.stdin.flush();
         try {
-            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> lockedNow(db) || !p.isAlive());
+            await().atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> lockedNow(db) || !p.isAlive());
         } catch (RuntimeException e) {
             lock.close();
             throw e;
@@ -60,7 +69,8 @@ public final class CompetingLock implements AutoCloseable {
 
     /** Whether another connection holds the write lock now: a write transaction cannot begin without waiting. */
     public static boolean lockedNow(Path db) {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+                Statement s = c.createStatement()) {
             s.execute("PRAGMA busy_timeout=0");
             s.execute("BEGIN IMMEDIATE");
             s.execute("ROLLBACK");
@@ -80,7 +90,8 @@ public final class CompetingLock implements AutoCloseable {
             // ended already
         }
         try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            if (!process.waitFor(10, TimeUnit.SECONDS))
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
@@ -89,8 +100,9 @@ public final class CompetingLock implements AutoCloseable {
 
     /** The child JVM: runs the statements it reads until {@code ROLLBACK;} or the end of its input. */
     public static void main(String[] args) throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + args[0]); Statement s = c.createStatement();
-             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + args[0]);
+                Statement s = c.createStatement();
+                BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 String sql = line.strip();
                 if (sql.isEmpty() || sql.startsWith(".")) continue;

@@ -36,10 +36,28 @@ public abstract class StoreContract {
     }
 
     public static DlqEntry entry(String id, String connector, Instant created, Instant next) {
-        return new DlqEntry(id, connector, "default", "POST", "/v1/customers", Map.of("X-Trace", "t"), "name=a".getBytes(),
-                "application/x-www-form-urlencoded", "key-" + id, "op-" + id,
-                List.of(new dev.gauntlet.mesh.call.Attempt(1, created, 12, 503, dev.gauntlet.mesh.call.ErrorClass.server_error, "HTTP 503")),
-                dev.gauntlet.mesh.call.ErrorClass.server_error, "HTTP 503", DlqEntry.SCHEMA_VERSION, DlqState.pending, false, 0, next, created, created);
+        return new DlqEntry(
+                id,
+                connector,
+                "default",
+                "POST",
+                "/v1/customers",
+                Map.of("X-Trace", "t"),
+                "name=a".getBytes(),
+                "application/x-www-form-urlencoded",
+                "key-" + id,
+                "op-" + id,
+                List.of(new dev.gauntlet.mesh.call.Attempt(
+                        1, created, 12, 503, dev.gauntlet.mesh.call.ErrorClass.server_error, "HTTP 503")),
+                dev.gauntlet.mesh.call.ErrorClass.server_error,
+                "HTTP 503",
+                DlqEntry.SCHEMA_VERSION,
+                DlqState.pending,
+                false,
+                0,
+                next,
+                created,
+                created);
     }
 
     /** The n-th event of a connector: a replay that succeeded after n replays (n shows in its JSON as "replays"). */
@@ -57,8 +75,10 @@ public abstract class StoreContract {
             s.connectors().saveConnector("b", "{\"id\":\"b\"}");
             s.connectors().saveConnector("a", "{\"id\":\"a\"}");
 
-            assertThat(s.credentials().loadCredential("sf", "default", "refresh_token")).contains("r2");
-            assertThat(s.credentials().loadCredential("sf", "other", "refresh_token")).isEmpty();
+            assertThat(s.credentials().loadCredential("sf", "default", "refresh_token"))
+                    .contains("r2");
+            assertThat(s.credentials().loadCredential("sf", "other", "refresh_token"))
+                    .isEmpty();
             assertThat(s.schemas().loadSchemas("sf")).containsExactly(Map.entry("GET /accounts", schema));
             assertThat(s.connectors().loadConnectors().keySet()).containsExactly("a", "b");
             assertThat(s.connectors().deleteConnector("a")).isTrue();
@@ -77,24 +97,53 @@ public abstract class StoreContract {
             var r2 = new MetricRollup("a", T0.plusSeconds(1), 5, 5, 5, 0, 0, 0, 1, 2, 3, 4);
             s.rollups().saveRollups(List.of(r2, r1));
 
-            assertThat(s.events().recentEvents(null, 10)).extracting(e -> e.json()).first().asString().contains("\"replays\":3");
+            assertThat(s.events().recentEvents(null, 10))
+                    .extracting(e -> e.json())
+                    .first()
+                    .asString()
+                    .contains("\"replays\":3");
             assertThat(s.events().recentEvents("a", 10)).hasSize(2).first().satisfies(e -> {
                 assertThat(e.type()).isEqualTo("replay_succeeded");
                 assertThat(e.at()).isEqualTo(T0.plusSeconds(2));
             });
             assertThat(s.events().recentEvents(null, 1)).hasSize(1);
             assertThat(s.rollups().rollups("a", T0, T0.plusSeconds(2))).containsExactly(r1, r2);
-            assertThat(s.rollups().rollups(null, T0.plusSeconds(1), T0.plusSeconds(2))).containsExactly(r2);
+            assertThat(s.rollups().rollups(null, T0.plusSeconds(1), T0.plusSeconds(2)))
+                    .containsExactly(r2);
         }
     }
 
     @Test
     void shouldRoundTripIntentsAndFindTheStaleOnes() {
         try (Store s = open()) {
-            var i = new Intent("k1", "shop", "default", "POST", "/v1/customers", Map.of("X-Trace", "t"), "a=1".getBytes(), "text/plain",
-                    "op-1", IntentState.in_flight, T0, T0);
+            var i = new Intent(
+                    "k1",
+                    "shop",
+                    "default",
+                    "POST",
+                    "/v1/customers",
+                    Map.of("X-Trace", "t"),
+                    "a=1".getBytes(),
+                    "text/plain",
+                    "op-1",
+                    IntentState.in_flight,
+                    T0,
+                    T0);
             s.intents().recordIntent(i);
-            s.intents().recordIntent(new Intent("k2", "shop", "default", "POST", "/x", null, null, null, null, IntentState.in_flight, T0.plusSeconds(60), T0.plusSeconds(60)));
+            s.intents()
+                    .recordIntent(new Intent(
+                            "k2",
+                            "shop",
+                            "default",
+                            "POST",
+                            "/x",
+                            null,
+                            null,
+                            null,
+                            null,
+                            IntentState.in_flight,
+                            T0.plusSeconds(60),
+                            T0.plusSeconds(60)));
 
             assertThat(s.intents().intent("k1")).get().satisfies(r -> {
                 assertThat(r.body()).isEqualTo("a=1".getBytes());
@@ -102,12 +151,29 @@ public abstract class StoreContract {
                 assertThat(r.opId()).isEqualTo("op-1");
                 assertThat(r.state()).isEqualTo(IntentState.in_flight);
             });
-            assertThat(s.intents().staleIntents(T0.plusSeconds(30), 10)).extracting(Intent::key).containsExactly("k1");
-            assertThat(s.intents().completeIntent("k1", IntentState.succeeded, T0.plusSeconds(1))).isTrue();
-            assertThat(s.intents().completeIntent("nope", IntentState.succeeded, T0)).isFalse();
+            assertThat(s.intents().staleIntents(T0.plusSeconds(30), 10))
+                    .extracting(Intent::key)
+                    .containsExactly("k1");
+            assertThat(s.intents().completeIntent("k1", IntentState.succeeded, T0.plusSeconds(1)))
+                    .isTrue();
+            assertThat(s.intents().completeIntent("nope", IntentState.succeeded, T0))
+                    .isFalse();
             assertThat(s.intents().staleIntents(T0.plusSeconds(30), 10)).isEmpty();
             // A replay records the same key again: back in flight, first creation time kept.
-            s.intents().recordIntent(new Intent("k1", "shop", "default", "POST", "/v1/customers", null, null, null, null, IntentState.in_flight, T0.plusSeconds(90), T0.plusSeconds(90)));
+            s.intents()
+                    .recordIntent(new Intent(
+                            "k1",
+                            "shop",
+                            "default",
+                            "POST",
+                            "/v1/customers",
+                            null,
+                            null,
+                            null,
+                            null,
+                            IntentState.in_flight,
+                            T0.plusSeconds(90),
+                            T0.plusSeconds(90)));
             assertThat(s.intents().intent("k1")).get().satisfies(r -> {
                 assertThat(r.state()).isEqualTo(IntentState.in_flight);
                 assertThat(r.createdAt()).isEqualTo(T0);
@@ -121,15 +187,44 @@ public abstract class StoreContract {
         try (Store s = open()) {
             s.dlq().insertEntry(entry("a", "shop", T0, T0));
             DlqEntry done = entry("b", "shop", T0, T0);
-            s.dlq().insertEntry(new DlqEntry("b", "shop", "default", "POST", "/v1/customers", Map.of(), new byte[0], null, "key-x", "op-x",
-                    List.of(), ErrorClass.server_error, "503", DlqEntry.SCHEMA_VERSION, DlqState.succeeded, false, 1, null, T0, T0));
+            s.dlq()
+                    .insertEntry(new DlqEntry(
+                            "b",
+                            "shop",
+                            "default",
+                            "POST",
+                            "/v1/customers",
+                            Map.of(),
+                            new byte[0],
+                            null,
+                            "key-x",
+                            "op-x",
+                            List.of(),
+                            ErrorClass.server_error,
+                            "503",
+                            DlqEntry.SCHEMA_VERSION,
+                            DlqState.succeeded,
+                            false,
+                            1,
+                            null,
+                            T0,
+                            T0));
             s.dlq().insertEntry(entry("c", "crm", T0, T0));
 
-            assertThat(s.dlq().openEntry("shop", "key-a")).get().extracting(DlqEntry::id).isEqualTo("a");
-            assertThat(s.dlq().openEntry("crm", "key-a")).as("another connector's key").isEmpty();
-            assertThat(s.dlq().openEntry("shop", "key-x")).as("succeeded: settled, not open").isEmpty();
-            s.dlq().transition("a", java.util.Set.of(DlqState.pending), DlqState.replaying, T0);
-            assertThat(s.dlq().openEntry("shop", "key-a")).as("being replayed is still open").isPresent();
+            assertThat(s.dlq().openEntry("shop", "key-a"))
+                    .get()
+                    .extracting(DlqEntry::id)
+                    .isEqualTo("a");
+            assertThat(s.dlq().openEntry("crm", "key-a"))
+                    .as("another connector's key")
+                    .isEmpty();
+            assertThat(s.dlq().openEntry("shop", "key-x"))
+                    .as("succeeded: settled, not open")
+                    .isEmpty();
+            s.dlq().transition("a", Set.of(DlqState.pending), DlqState.replaying, T0);
+            assertThat(s.dlq().openEntry("shop", "key-a"))
+                    .as("being replayed is still open")
+                    .isPresent();
             assertThat(done.id()).isEqualTo("b");
         }
     }
@@ -140,15 +235,32 @@ public abstract class StoreContract {
             s.dlq().insertEntry(entry("plain", "shop", T0, T0));
             for (String id : List.of("unknown-due", "unknown-later")) {
                 DlqEntry e = entry(id, "shop", T0, id.endsWith("later") ? T0.plusSeconds(30) : T0);
-                s.dlq().insertEntry(e.with(e.attempts(), ErrorClass.network_error, "reset", DlqState.pending, true, 0, e.nextReplayAt(), T0));
+                s.dlq()
+                        .insertEntry(e.with(
+                                e.attempts(),
+                                ErrorClass.network_error,
+                                "reset",
+                                DlqState.pending,
+                                true,
+                                0,
+                                e.nextReplayAt(),
+                                T0));
             }
             DlqEntry elsewhere = entry("unknown-crm", "crm", T0, T0);
-            s.dlq().insertEntry(elsewhere.with(elsewhere.attempts(), ErrorClass.timeout, "slow", DlqState.pending, true, 0, T0, T0));
+            s.dlq()
+                    .insertEntry(elsewhere.with(
+                            elsewhere.attempts(), ErrorClass.timeout, "slow", DlqState.pending, true, 0, T0, T0));
 
-            assertThat(s.dlq().claimDue("shop", T0.plusSeconds(1), 10, true)).as("due, of this connector, of unknown outcome")
-                    .extracting(DlqEntry::id).containsExactly("unknown-due");
-            assertThat(s.dlq().claimDue("shop", T0.plusSeconds(1), 10, true)).as("claimed once").isEmpty();
-            assertThat(s.dlq().claimDue("shop", T0.plusSeconds(1), 10)).extracting(DlqEntry::id).containsExactly("plain");
+            assertThat(s.dlq().claimDue("shop", T0.plusSeconds(1), 10, true))
+                    .as("due, of this connector, of unknown outcome")
+                    .extracting(DlqEntry::id)
+                    .containsExactly("unknown-due");
+            assertThat(s.dlq().claimDue("shop", T0.plusSeconds(1), 10, true))
+                    .as("claimed once")
+                    .isEmpty();
+            assertThat(s.dlq().claimDue("shop", T0.plusSeconds(1), 10))
+                    .extracting(DlqEntry::id)
+                    .containsExactly("plain");
             assertThat(s.dlq().entry("unknown-due").orElseThrow().state()).isEqualTo(DlqState.replaying);
             assertThat(s.dlq().entry("unknown-later").orElseThrow().state()).isEqualTo(DlqState.pending);
         }
@@ -161,59 +273,107 @@ public abstract class StoreContract {
             s.dlq().insertEntry(entry("e2", "shop", T0.plusSeconds(1), T0.plusSeconds(5)));
             s.dlq().insertEntry(entry("e3", "crm", T0.plusSeconds(2), T0.plusSeconds(1)));
             DlqEntry unknown = entry("e4", "shop", T0.plusSeconds(3), T0);
-            s.dlq().insertEntry(unknown.with(unknown.attempts(), ErrorClass.network_error, "reset", DlqState.pending, true, 0, T0, T0.plusSeconds(3)));
+            s.dlq()
+                    .insertEntry(unknown.with(
+                            unknown.attempts(),
+                            ErrorClass.network_error,
+                            "reset",
+                            DlqState.pending,
+                            true,
+                            0,
+                            T0,
+                            T0.plusSeconds(3)));
 
-            assertThat(s.dlq().entry("e1")).get().usingRecursiveComparison().isEqualTo(entry("e1", "shop", T0, T0.plusSeconds(1)));
+            assertThat(s.dlq().entry("e1"))
+                    .get()
+                    .usingRecursiveComparison()
+                    .isEqualTo(entry("e1", "shop", T0, T0.plusSeconds(1)));
             assertThat(s.dlq().entries(DlqFilter.ALL)).extracting(DlqEntry::id).containsExactly("e4", "e3", "e2", "e1");
-            assertThat(s.dlq().entries(new DlqFilter("shop", null, 2))).extracting(DlqEntry::id).containsExactly("e4", "e2");
-            assertThat(s.dlq().entries(new DlqFilter(null, null, ErrorClass.network_error, 10))).extracting(DlqEntry::id).containsExactly("e4");
-            assertThat(s.dlq().entries(new DlqFilter("shop", DlqState.pending, ErrorClass.server_error, 10))).extracting(DlqEntry::id)
+            assertThat(s.dlq().entries(new DlqFilter("shop", null, 2)))
+                    .extracting(DlqEntry::id)
+                    .containsExactly("e4", "e2");
+            assertThat(s.dlq().entries(new DlqFilter(null, null, ErrorClass.network_error, 10)))
+                    .extracting(DlqEntry::id)
+                    .containsExactly("e4");
+            assertThat(s.dlq().entries(new DlqFilter("shop", DlqState.pending, ErrorClass.server_error, 10)))
+                    .extracting(DlqEntry::id)
                     .containsExactly("e2", "e1");
             assertThat(s.dlq().oldestPending()).contains(T0);
 
             List<DlqEntry> claimed = s.dlq().claimDue("shop", T0.plusSeconds(2), 10);
-            assertThat(claimed).as("due, of this connector, not of unknown outcome").extracting(DlqEntry::id).containsExactly("e1");
+            assertThat(claimed)
+                    .as("due, of this connector, not of unknown outcome")
+                    .extracting(DlqEntry::id)
+                    .containsExactly("e1");
             assertThat(claimed.getFirst().state()).isEqualTo(DlqState.replaying);
-            assertThat(s.dlq().claimDue("shop", T0.plusSeconds(2), 10)).as("a claimed entry is not claimed twice").isEmpty();
-            assertThat(s.dlq().claimDue(null, T0.plusSeconds(10), 1)).extracting(DlqEntry::id).containsExactly("e3");
-            assertThat(s.dlq().countEntries()).containsEntry(DlqState.pending, 2L).containsEntry(DlqState.replaying, 2L).containsEntry(DlqState.dead, 0L);
+            assertThat(s.dlq().claimDue("shop", T0.plusSeconds(2), 10))
+                    .as("a claimed entry is not claimed twice")
+                    .isEmpty();
+            assertThat(s.dlq().claimDue(null, T0.plusSeconds(10), 1))
+                    .extracting(DlqEntry::id)
+                    .containsExactly("e3");
+            assertThat(s.dlq().countEntries())
+                    .containsEntry(DlqState.pending, 2L)
+                    .containsEntry(DlqState.replaying, 2L)
+                    .containsEntry(DlqState.dead, 0L);
 
             DlqEntry e1 = s.dlq().entry("e1").orElseThrow();
-            s.dlq().updateEntry(e1.with(List.of(), ErrorClass.timeout, "slow", DlqState.dead, false, 3, null, T0.plusSeconds(9)));
+            s.dlq()
+                    .updateEntry(e1.with(
+                            List.of(), ErrorClass.timeout, "slow", DlqState.dead, false, 3, null, T0.plusSeconds(9)));
             assertThat(s.dlq().entry("e1")).get().satisfies(e -> {
                 assertThat(e.state()).isEqualTo(DlqState.dead);
                 assertThat(e.replays()).isEqualTo(3);
                 assertThat(e.nextReplayAt()).isNull();
                 assertThat(e.errorClass()).isEqualTo(ErrorClass.timeout);
             });
-            assertThat(s.dlq().transition("e1", Set.of(DlqState.pending), DlqState.discarded, T0)).as("not pending").isFalse();
-            assertThat(s.dlq().transition("e1", Set.of(DlqState.pending, DlqState.dead), DlqState.discarded, T0)).isTrue();
-            assertThat(s.dlq().releaseClaims(T0.plusSeconds(60), T0.plusSeconds(60))).as("e3's claim").isEqualTo(1);
+            assertThat(s.dlq().transition("e1", Set.of(DlqState.pending), DlqState.discarded, T0))
+                    .as("not pending")
+                    .isFalse();
+            assertThat(s.dlq().transition("e1", Set.of(DlqState.pending, DlqState.dead), DlqState.discarded, T0))
+                    .isTrue();
+            assertThat(s.dlq().releaseClaims(T0.plusSeconds(60), T0.plusSeconds(60)))
+                    .as("e3's claim")
+                    .isEqualTo(1);
             assertThat(s.dlq().entry("e3")).get().extracting(DlqEntry::state).isEqualTo(DlqState.pending);
         }
     }
 
     @Test
     void shouldPruneOldAndSurplusHistoryWhenRetentionSaysSo() {
-        var retention = Retention.builder().eventAge(Duration.ofHours(1)).eventRows(3).rollupAge(Duration.ofMinutes(10))
-                .rollupRows(1000).finishedAge(Duration.ofDays(1)).build();
+        var retention = Retention.builder()
+                .eventAge(Duration.ofHours(1))
+                .eventRows(3)
+                .rollupAge(Duration.ofMinutes(10))
+                .rollupRows(1000)
+                .finishedAge(Duration.ofDays(1))
+                .build();
         Store s = open(retention);
         try (s) {
             Instant now = T0.plus(Duration.ofDays(2));
             s.events().appendEvent(happened(now.minus(Duration.ofHours(2)), "a", 0)); // too old
-            for (int i = 1; i <= 4; i++) s.events().appendEvent(happened(now.minusSeconds(10 - i), "a", i)); // one beyond the cap
-            s.rollups().saveRollups(List.of(new MetricRollup("a", now.minus(Duration.ofMinutes(11)), 1, 1, 1, 0, 0, 0, 1, 1, 1, 1),
-                    new MetricRollup("a", now.minus(Duration.ofMinutes(1)), 1, 1, 1, 0, 0, 0, 1, 1, 1, 1)));
+            for (int i = 1; i <= 4; i++)
+                s.events().appendEvent(happened(now.minusSeconds(10 - i), "a", i)); // one beyond the cap
+            s.rollups()
+                    .saveRollups(List.of(
+                            new MetricRollup("a", now.minus(Duration.ofMinutes(11)), 1, 1, 1, 0, 0, 0, 1, 1, 1, 1),
+                            new MetricRollup("a", now.minus(Duration.ofMinutes(1)), 1, 1, 1, 0, 0, 0, 1, 1, 1, 1)));
             DlqEntry old = entry("old", "a", T0, T0);
             s.dlq().insertEntry(old.with(old.attempts(), null, null, DlqState.succeeded, false, 1, null, T0));
             s.dlq().insertEntry(entry("pending", "a", T0, T0));
 
             long removed = s.prune(now);
 
-            assertThat(s.events().recentEvents(null, 100)).extracting(e -> e.json()).hasSize(3)
-                    .allSatisfy(j -> assertThat(j).doesNotContain("\"replays\":0").doesNotContain("\"replays\":1"));
+            assertThat(s.events().recentEvents(null, 100))
+                    .extracting(e -> e.json())
+                    .hasSize(3)
+                    .allSatisfy(
+                            j -> assertThat(j).doesNotContain("\"replays\":0").doesNotContain("\"replays\":1"));
             assertThat(s.rollups().rollups(null, T0, now.plusSeconds(1))).hasSize(1);
-            assertThat(s.dlq().entries(DlqFilter.ALL)).as("pending entries are never pruned").extracting(DlqEntry::id).containsExactly("pending");
+            assertThat(s.dlq().entries(DlqFilter.ALL))
+                    .as("pending entries are never pruned")
+                    .extracting(DlqEntry::id)
+                    .containsExactly("pending");
             assertThat(removed).isEqualTo(2 + 1 + 1);
         }
     }
@@ -225,26 +385,67 @@ public abstract class StoreContract {
         try (s) {
             for (int i = 0; i < 6; i++) {
                 DlqEntry e = entry("done" + i, "a", T0, T0);
-                s.dlq().insertEntry(e.with(e.attempts(), null, null, i % 2 == 0 ? DlqState.succeeded : DlqState.discarded, false, 1, null, T0.plusSeconds(i)));
+                s.dlq()
+                        .insertEntry(e.with(
+                                e.attempts(),
+                                null,
+                                null,
+                                i % 2 == 0 ? DlqState.succeeded : DlqState.discarded,
+                                false,
+                                1,
+                                null,
+                                T0.plusSeconds(i)));
             }
             s.dlq().insertEntry(entry("pending", "a", T0, T0));
             DlqEntry dead = entry("dead", "a", T0, T0);
             s.dlq().insertEntry(dead.with(dead.attempts(), null, null, DlqState.dead, false, 10, null, T0));
             for (int i = 0; i < 7; i++) {
-                s.intents().recordIntent(new Intent("k" + i, "a", "default", "POST", "/x", Map.of(), new byte[0], null, "op" + i, IntentState.in_flight, T0, T0));
+                s.intents()
+                        .recordIntent(new Intent(
+                                "k" + i,
+                                "a",
+                                "default",
+                                "POST",
+                                "/x",
+                                Map.of(),
+                                new byte[0],
+                                null,
+                                "op" + i,
+                                IntentState.in_flight,
+                                T0,
+                                T0));
                 s.intents().completeIntent("k" + i, IntentState.succeeded, T0.plusSeconds(i));
             }
-            s.intents().recordIntent(new Intent("flying", "a", "default", "POST", "/x", Map.of(), new byte[0], null, "opf", IntentState.in_flight, T0, T0));
+            s.intents()
+                    .recordIntent(new Intent(
+                            "flying",
+                            "a",
+                            "default",
+                            "POST",
+                            "/x",
+                            Map.of(),
+                            new byte[0],
+                            null,
+                            "opf",
+                            IntentState.in_flight,
+                            T0,
+                            T0));
 
             s.prune(T0.plusSeconds(60));
 
-            assertThat(s.dlq().entries(DlqFilter.ALL)).extracting(DlqEntry::id).as("the 3 newest finished, and work not done")
+            assertThat(s.dlq().entries(DlqFilter.ALL))
+                    .extracting(DlqEntry::id)
+                    .as("the 3 newest finished, and work not done")
                     .containsExactlyInAnyOrder("done5", "done4", "done3", "pending", "dead");
             if (prunesIntentsByCap()) { // the memory store keeps its own bounded generations of intents
-                for (int i = 0; i < 3; i++) assertThat(s.intents().intent("k" + i)).as("k" + i).isEmpty();
-                for (int i = 3; i < 7; i++) assertThat(s.intents().intent("k" + i)).as("k" + i).isPresent();
+                for (int i = 0; i < 3; i++)
+                    assertThat(s.intents().intent("k" + i)).as("k" + i).isEmpty();
+                for (int i = 3; i < 7; i++)
+                    assertThat(s.intents().intent("k" + i)).as("k" + i).isPresent();
             }
-            assertThat(s.intents().intent("flying")).as("an intent in flight is never pruned").isPresent();
+            assertThat(s.intents().intent("flying"))
+                    .as("an intent in flight is never pruned")
+                    .isPresent();
         }
     }
 
@@ -253,13 +454,21 @@ public abstract class StoreContract {
         try (Store s = open()) {
             DlqEntry e = entry("e1", "shop", T0, T0).withKey("key-1~r2", T0);
             s.dlq().insertEntry(e);
-            assertThat(s.dlq().openEntry("shop", "key-1")).get().extracting(DlqEntry::id).isEqualTo("e1");
-            assertThat(s.dlq().openEntry("shop", "key-1~r2")).get().extracting(DlqEntry::id).isEqualTo("e1");
+            assertThat(s.dlq().openEntry("shop", "key-1"))
+                    .get()
+                    .extracting(DlqEntry::id)
+                    .isEqualTo("e1");
+            assertThat(s.dlq().openEntry("shop", "key-1~r2"))
+                    .get()
+                    .extracting(DlqEntry::id)
+                    .isEqualTo("e1");
             assertThat(s.dlq().openEntry("shop", "key-10")).isEmpty();
             assertThat(s.dlq().openEntry("shop", "key")).isEmpty();
         }
-        assertThat(dev.gauntlet.mesh.idempotency.IdempotencyKeys.original("k~r12")).isEqualTo("k");
-        assertThat(dev.gauntlet.mesh.idempotency.IdempotencyKeys.original("k~rx")).isEqualTo("k~rx");
+        assertThat(dev.gauntlet.mesh.idempotency.IdempotencyKeys.original("k~r12"))
+                .isEqualTo("k");
+        assertThat(dev.gauntlet.mesh.idempotency.IdempotencyKeys.original("k~rx"))
+                .isEqualTo("k~rx");
         assertThat(dev.gauntlet.mesh.idempotency.IdempotencyKeys.original("k")).isEqualTo("k");
     }
 }

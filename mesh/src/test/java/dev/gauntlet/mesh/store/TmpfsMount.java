@@ -23,8 +23,10 @@ public final class TmpfsMount implements AutoCloseable {
         int code;
         String out;
         try {
-            Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + size + ",mode=0700", "tmpfs", dir.toString())
-                    .redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(
+                            "mount", "-t", "tmpfs", "-o", "size=" + size + ",mode=0700", "tmpfs", dir.toString())
+                    .redirectErrorStream(true)
+                    .start();
             out = new String(p.getInputStream().readAllBytes());
             code = p.waitFor(20, TimeUnit.SECONDS) ? p.exitValue() : -1;
         } catch (IOException noMount) {
@@ -32,7 +34,8 @@ public final class TmpfsMount implements AutoCloseable {
             out = noMount.toString();
         }
         if (code != 0) Files.deleteIfExists(dir);
-        Assumptions.assumeTrue(code == 0, "a full disk needs a small tmpfs, and mounting one is not permitted here: " + out.strip());
+        Assumptions.assumeTrue(
+                code == 0, "a full disk needs a small tmpfs, and mounting one is not permitted here: " + out.strip());
         return new TmpfsMount(dir);
     }
 
@@ -61,7 +64,9 @@ public final class TmpfsMount implements AutoCloseable {
 
     @Override
     public void close() throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("umount", "-l", dir.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("umount", "-l", dir.toString())
+                .redirectErrorStream(true)
+                .start();
         p.getInputStream().readAllBytes();
         p.waitFor(20, TimeUnit.SECONDS);
         Files.deleteIfExists(dir);

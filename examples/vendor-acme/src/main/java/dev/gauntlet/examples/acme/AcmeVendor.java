@@ -1,13 +1,13 @@
 package dev.gauntlet.examples.acme;
 
-import dev.gauntlet.mesh.call.MeshRequest;
-import dev.gauntlet.mesh.classify.CommonRules;
 import dev.gauntlet.mesh.call.ErrorClass;
+import dev.gauntlet.mesh.call.MeshRequest;
+import dev.gauntlet.mesh.call.WriteForm;
+import dev.gauntlet.mesh.classify.CommonRules;
 import dev.gauntlet.mesh.classify.Rule;
 import dev.gauntlet.mesh.classify.WaitHeader;
 import dev.gauntlet.mesh.vendor.BodyEncoding;
 import dev.gauntlet.mesh.vendor.Vendor;
-import dev.gauntlet.mesh.call.WriteForm;
 import java.util.List;
 
 /**
@@ -38,7 +38,8 @@ public final class AcmeVendor implements Vendor {
     /** Retry-After first; Acme's bucket also says when it is full again, as an epoch second. */
     @Override
     public List<WaitHeader> waitHeaders() {
-        return List.of(CommonRules.RETRY_AFTER, new WaitHeader("X-RateLimit-Reset", WaitHeader.Format.EPOCH_SECONDS, true));
+        return List.of(
+                CommonRules.RETRY_AFTER, new WaitHeader("X-RateLimit-Reset", WaitHeader.Format.EPOCH_SECONDS, true));
     }
 
     @Override

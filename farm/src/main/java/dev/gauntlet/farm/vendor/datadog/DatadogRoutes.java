@@ -42,12 +42,30 @@ final class DatadogRoutes {
         DatadogRoutes h = new DatadogRoutes();
         String series = SERIES;
         String metrics = METRICS;
-        table.add(new Route("POST", new PathTemplate("/api/v2/series"), "submit metrics (v2)", series, true, true, h::submitV2));
-        table.add(new Route("POST", new PathTemplate("/api/v1/series"), "submit metrics (v1)", series, true, true, h::submitV1));
-        table.add(new Route("GET", new PathTemplate("/api/v1/query"), "query timeseries points", series, true, false, h::query));
-        table.add(new Route("GET", new PathTemplate("/api/v1/metrics"), "get active metrics list", metrics, true, false, h::activeMetrics));
-        table.add(new Route("GET", new PathTemplate("/api/v1/metrics/{metric_name}"), "get metric metadata", metrics, true, false, h::metadata));
-        table.add(new Route("GET", new PathTemplate("/api/v1/validate"), "validate API key", null, true, false, h::validate));
+        table.add(new Route(
+                "POST", new PathTemplate("/api/v2/series"), "submit metrics (v2)", series, true, true, h::submitV2));
+        table.add(new Route(
+                "POST", new PathTemplate("/api/v1/series"), "submit metrics (v1)", series, true, true, h::submitV1));
+        table.add(new Route(
+                "GET", new PathTemplate("/api/v1/query"), "query timeseries points", series, true, false, h::query));
+        table.add(new Route(
+                "GET",
+                new PathTemplate("/api/v1/metrics"),
+                "get active metrics list",
+                metrics,
+                true,
+                false,
+                h::activeMetrics));
+        table.add(new Route(
+                "GET",
+                new PathTemplate("/api/v1/metrics/{metric_name}"),
+                "get metric metadata",
+                metrics,
+                true,
+                false,
+                h::metadata));
+        table.add(new Route(
+                "GET", new PathTemplate("/api/v1/validate"), "validate API key", null, true, false, h::validate));
     }
 
     // docs.datadoghq.com/api/latest/metrics/#submit-metrics: "Compressed payloads must have a decompressed size of
@@ -55,14 +73,31 @@ final class DatadogRoutes {
     private static final int MAX_DECOMPRESSED = 5_242_880;
     // Submitted series kept for queries; the oldest go first so a long load test does not grow the farm without bound.
     private static final int KEEP_SERIES = 10_000;
-    // A query as the v1 query API takes it: [aggr:]metric{scope}[ by {tags}] (docs.datadoghq.com/metrics/#querying-metrics).
+    // A query as the v1 query API takes it: [aggr:]metric{scope}[ by {tags}]
+    // (docs.datadoghq.com/metrics/#querying-metrics).
     private static final Pattern QUERY = Pattern.compile(
             "^\\s*(?:(avg|sum|min|max):)?([A-Za-z][A-Za-z0-9_.]*)\\s*\\{([^}]*)}\\s*(?:by\\s*\\{([^}]*)})?\\s*$");
     private static final Set<String> V1_TYPES = Set.of("", "gauge", "count", "rate");
     private static final Set<String> META_TYPES = Set.of("gauge", "count", "rate", "distribution");
-    private static final Map<String, String> INTEGRATIONS = Map.of("system", "system", "docker", "docker",
-            "kubernetes", "kubernetes", "nginx", "nginx", "postgresql", "postgres", "redis", "redisdb", "jvm", "java",
-            "aws", "amazon_web_services", "trace", "apm");
+    private static final Map<String, String> INTEGRATIONS = Map.of(
+            "system",
+            "system",
+            "docker",
+            "docker",
+            "kubernetes",
+            "kubernetes",
+            "nginx",
+            "nginx",
+            "postgresql",
+            "postgres",
+            "redis",
+            "redisdb",
+            "jvm",
+            "java",
+            "aws",
+            "amazon_web_services",
+            "trace",
+            "apm");
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     /** A request Datadog refuses, with its status and messages. */
@@ -125,7 +160,9 @@ final class DatadogRoutes {
             if (query == null || query.isBlank()) throw new Refusal(400, "Missing required parameter 'query'");
             if (from > to) throw new Refusal(400, "The 'from' parameter must be before the 'to' parameter");
             Matcher m = QUERY.matcher(query);
-            if (!m.matches()) throw new Refusal(400, "Error parsing query: unable to parse " + query + ": Rule 'scope_expr' didn't match");
+            if (!m.matches())
+                throw new Refusal(
+                        400, "Error parsing query: unable to parse " + query + ": Rule 'scope_expr' didn't match");
             String aggr = m.group(1) == null ? "avg" : m.group(1);
             String metric = m.group(2);
             List<String> scope = tags(m.group(3));
@@ -146,7 +183,9 @@ final class DatadogRoutes {
                     var points = groups.computeIfAbsent(group, g -> new TreeMap<>());
                     for (JsonNode p : s.path("points")) {
                         long ts = p.path("timestamp").asLong();
-                        if (ts >= from && ts <= to) points.computeIfAbsent(ts, t -> new ArrayList<>()).add(p.path("value").asDouble());
+                        if (ts >= from && ts <= to)
+                            points.computeIfAbsent(ts, t -> new ArrayList<>())
+                                    .add(p.path("value").asDouble());
                     }
                 }
             }
@@ -161,7 +200,8 @@ final class DatadogRoutes {
                 long step = Math.max(60, (to - from + 299) / 300);
                 long now = call.farm().clock().instant().getEpochSecond();
                 TreeMap<Long, Double> points = generated(metric, from, Math.min(to, now), step);
-                if (!points.isEmpty()) out.add(call.present(SERIES, seriesObject(metric, aggr, scope, by, List.of(), points, step)));
+                if (!points.isEmpty())
+                    out.add(call.present(SERIES, seriesObject(metric, aggr, scope, by, List.of(), points, step)));
             }
             ObjectNode body = F.objectNode();
             body.put("status", "ok");
@@ -186,7 +226,10 @@ final class DatadogRoutes {
             long from = epoch(call, "from");
             Set<String> names = new LinkedHashSet<>();
             ResourceStore metrics = call.service().stores().get(METRICS);
-            if (metrics != null) metrics.page(0, Integer.MAX_VALUE).records().forEach(r -> names.add(r.path("metric").asText()));
+            if (metrics != null)
+                metrics.page(0, Integer.MAX_VALUE)
+                        .records()
+                        .forEach(r -> names.add(r.path("metric").asText()));
             ResourceStore store = call.service().stores().get(SERIES);
             if (store != null) {
                 for (ObjectNode s : store.page(0, Integer.MAX_VALUE).records()) {
@@ -296,11 +339,16 @@ final class DatadogRoutes {
                     yield inflate(() -> new InflaterInputStream(new ByteArrayInputStream(raw)), "deflate");
                 } catch (Refusal e) {
                     if (e.status != 400) throw e;
-                    yield inflate(() -> new InflaterInputStream(new ByteArrayInputStream(raw), new Inflater(true)), "deflate");
+                    yield inflate(
+                            () -> new InflaterInputStream(new ByteArrayInputStream(raw), new Inflater(true)),
+                            "deflate");
                 }
             }
-            default -> throw new Refusal(415, "Unsupported Content-Encoding: " + encoding
-                    + " (the API Farm decodes gzip and deflate; zstd1 is not available here)");
+            default ->
+                throw new Refusal(
+                        415,
+                        "Unsupported Content-Encoding: " + encoding
+                                + " (the API Farm decodes gzip and deflate; zstd1 is not available here)");
         };
     }
 
@@ -328,7 +376,8 @@ final class DatadogRoutes {
     private static JsonNode json(byte[] body) {
         try {
             JsonNode node = body.length == 0 ? null : Reply.JSON.readTree(body);
-            if (node == null || node.isMissingNode()) throw new Refusal(400, "Payload is not in the expected format: unexpected end of JSON input");
+            if (node == null || node.isMissingNode())
+                throw new Refusal(400, "Payload is not in the expected format: unexpected end of JSON input");
             return node;
         } catch (JsonProcessingException e) {
             // Datadog's wording for a body it cannot parse (kamon-io/Kamon#719, javamelody#701).
@@ -341,7 +390,9 @@ final class DatadogRoutes {
     private static JsonNode seriesArray(JsonNode root) {
         JsonNode series = root.isObject() ? root.get("series") : null;
         if (series == null || !series.isArray()) {
-            throw new Refusal(400, "Payload is not in the expected format: 'series' is required and must be an array of timeseries");
+            throw new Refusal(
+                    400,
+                    "Payload is not in the expected format: 'series' is required and must be an array of timeseries");
         }
         return series;
     }
@@ -365,19 +416,27 @@ final class DatadogRoutes {
         } else {
             for (int j = 0; j < points.size(); j++) {
                 JsonNode p = points.get(j);
-                // The schema says int64 seconds; a whole number sent as 1.7E9 is taken too, as JSON does not tell them apart.
-                if (!p.isObject() || !p.path("timestamp").isNumber() || !p.path("value").isNumber()) {
-                    errors.add(at + ".points[" + j + "] must be an object with a numeric timestamp and a numeric value");
+                // The schema says int64 seconds; a whole number sent as 1.7E9 is taken too, as JSON does not tell them
+                // apart.
+                if (!p.isObject()
+                        || !p.path("timestamp").isNumber()
+                        || !p.path("value").isNumber()) {
+                    errors.add(
+                            at + ".points[" + j + "] must be an object with a numeric timestamp and a numeric value");
                 } else {
-                    kept.addObject().put("timestamp", p.get("timestamp").asLong()).put("value", p.get("value").asDouble());
+                    kept.addObject()
+                            .put("timestamp", p.get("timestamp").asLong())
+                            .put("value", p.get("value").asDouble());
                 }
             }
         }
         ArrayNode tags = stringArray(item.get("tags"), at + ".tags", errors);
         JsonNode resources = item.get("resources");
-        if (resources != null && !resources.isNull() && !resources.isArray()) errors.add(at + ".resources must be an array of {name, type}");
+        if (resources != null && !resources.isNull() && !resources.isArray())
+            errors.add(at + ".resources must be an array of {name, type}");
         JsonNode interval = item.get("interval");
-        if (interval != null && !interval.isNull() && !interval.isIntegralNumber()) errors.add(at + ".interval must be an integer");
+        if (interval != null && !interval.isNull() && !interval.isIntegralNumber())
+            errors.add(at + ".interval must be an integer");
         if (errors.size() > before) return null;
         ObjectNode record = F.objectNode();
         record.put("metric", metric);
@@ -407,10 +466,15 @@ final class DatadogRoutes {
         } else {
             for (int j = 0; j < points.size(); j++) {
                 JsonNode p = points.get(j);
-                if (!p.isArray() || p.size() != 2 || !p.get(0).isNumber() || !p.get(1).isNumber()) {
+                if (!p.isArray()
+                        || p.size() != 2
+                        || !p.get(0).isNumber()
+                        || !p.get(1).isNumber()) {
                     errors.add(at + ".points[" + j + "] must be [timestamp, value]");
                 } else {
-                    kept.addObject().put("timestamp", p.get(0).asLong()).put("value", p.get(1).asDouble());
+                    kept.addObject()
+                            .put("timestamp", p.get(0).asLong())
+                            .put("value", p.get(1).asDouble());
                 }
             }
         }
@@ -418,17 +482,21 @@ final class DatadogRoutes {
         if (errors.size() > before) return null;
         ObjectNode record = F.objectNode();
         record.put("metric", metric);
-        record.put("type", switch (type) {
-            case "count" -> 1;
-            case "rate" -> 2;
-            case "gauge" -> 3;
-            default -> 0;
-        });
+        record.put(
+                "type",
+                switch (type) {
+                    case "count" -> 1;
+                    case "rate" -> 2;
+                    case "gauge" -> 3;
+                    default -> 0;
+                });
         record.set("points", kept);
         record.set("tags", tags);
         ArrayNode resources = record.putArray("resources");
-        if (item.hasNonNull("host")) resources.addObject().put("name", item.get("host").asText()).put("type", "host");
-        if (item.path("interval").isIntegralNumber()) record.put("interval", item.get("interval").asLong());
+        if (item.hasNonNull("host"))
+            resources.addObject().put("name", item.get("host").asText()).put("type", "host");
+        if (item.path("interval").isIntegralNumber())
+            record.put("interval", item.get("interval").asLong());
         return record;
     }
 
@@ -438,7 +506,8 @@ final class DatadogRoutes {
             errors.add(at + ".metric is required");
             return null;
         }
-        // Datadog caps metric names at 200 characters (docs.datadoghq.com/metrics/custom_metrics/#naming-custom-metrics).
+        // Datadog caps metric names at 200 characters
+        // (docs.datadoghq.com/metrics/custom_metrics/#naming-custom-metrics).
         if (metric.asText().length() > 200) errors.add(at + ".metric must be at most 200 characters");
         return metric.asText();
     }
@@ -485,7 +554,8 @@ final class DatadogRoutes {
         Set<String> tags = new LinkedHashSet<>();
         series.path("tags").forEach(t -> tags.add(t.asText()));
         series.path("resources").forEach(r -> {
-            if ("host".equals(r.path("type").asText())) tags.add("host:" + r.path("name").asText());
+            if ("host".equals(r.path("type").asText()))
+                tags.add("host:" + r.path("name").asText());
         });
         return tags;
     }
@@ -499,12 +569,21 @@ final class DatadogRoutes {
 
     private static TreeMap<Long, Double> aggregate(TreeMap<Long, List<Double>> points, String aggr) {
         TreeMap<Long, Double> out = new TreeMap<>();
-        points.forEach((ts, values) -> out.put(ts, switch (aggr) {
-            case "sum" -> values.stream().mapToDouble(Double::doubleValue).sum();
-            case "min" -> values.stream().mapToDouble(Double::doubleValue).min().orElse(0);
-            case "max" -> values.stream().mapToDouble(Double::doubleValue).max().orElse(0);
-            default -> values.stream().mapToDouble(Double::doubleValue).average().orElse(0);
-        }));
+        points.forEach((ts, values) -> out.put(
+                ts,
+                switch (aggr) {
+                    case "sum" ->
+                        values.stream().mapToDouble(Double::doubleValue).sum();
+                    case "min" ->
+                        values.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+                    case "max" ->
+                        values.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+                    default ->
+                        values.stream()
+                                .mapToDouble(Double::doubleValue)
+                                .average()
+                                .orElse(0);
+                }));
         return out;
     }
 
@@ -520,8 +599,14 @@ final class DatadogRoutes {
     }
 
     /** One series of a query answer, shaped like the v1 query API's (pointlist timestamps in milliseconds). */
-    private static ObjectNode seriesObject(String metric, String aggr, List<String> scope, List<String> by, List<String> group,
-                                           TreeMap<Long, Double> points, long interval) {
+    private static ObjectNode seriesObject(
+            String metric,
+            String aggr,
+            List<String> scope,
+            List<String> by,
+            List<String> group,
+            TreeMap<Long, Double> points,
+            long interval) {
         List<String> scopeTags = new ArrayList<>(scope);
         scopeTags.addAll(group);
         String scopeText = scopeTags.isEmpty() ? "*" : String.join(",", scopeTags);
@@ -553,7 +638,9 @@ final class DatadogRoutes {
         String type;
         if (seeded != null) {
             String stored = seeded.path("type").asText("");
-            type = META_TYPES.contains(stored) ? stored : List.of("gauge", "count", "rate").get(h % 3);
+            type = META_TYPES.contains(stored)
+                    ? stored
+                    : List.of("gauge", "count", "rate").get(h % 3);
         } else {
             type = switch (submitted.path("type").asInt()) {
                 case 1 -> "count";
@@ -563,17 +650,23 @@ final class DatadogRoutes {
         }
         String[] parts = name.split("\\.");
         ObjectNode m = F.objectNode();
-        if (seeded != null && seeded.hasNonNull("description")) m.put("description", seeded.get("description").asText());
+        if (seeded != null && seeded.hasNonNull("description"))
+            m.put("description", seeded.get("description").asText());
         else m.putNull("description");
         String integration = INTEGRATIONS.get(parts[0]);
         if (integration == null) m.putNull("integration");
         else m.put("integration", integration);
         m.putNull("per_unit");
-        m.put("short_name", parts.length >= 2 ? parts[parts.length - 2].replace('_', ' ') + " " + parts[parts.length - 1].replace('_', ' ') : name);
+        m.put(
+                "short_name",
+                parts.length >= 2
+                        ? parts[parts.length - 2].replace('_', ' ') + " " + parts[parts.length - 1].replace('_', ' ')
+                        : name);
         m.put("statsd_interval", 10);
         m.put("type", type);
         String unit = unitOf(name);
-        if (submitted != null && submitted.hasNonNull("unit")) unit = submitted.get("unit").asText();
+        if (submitted != null && submitted.hasNonNull("unit"))
+            unit = submitted.get("unit").asText();
         if (unit == null) m.putNull("unit");
         else m.put("unit", unit);
         return m;
@@ -581,8 +674,13 @@ final class DatadogRoutes {
 
     private static String unitOf(String name) {
         if (name.contains("cpu") || name.endsWith("in_use")) return "percent";
-        if (name.contains("mem") || name.contains("bytes") || name.contains("disk") || name.contains("heap") || name.contains("swap")) return "byte";
-        if (name.contains("latency") || name.contains("duration") || name.contains("_time") || name.contains("uptime")) return "second";
+        if (name.contains("mem")
+                || name.contains("bytes")
+                || name.contains("disk")
+                || name.contains("heap")
+                || name.contains("swap")) return "byte";
+        if (name.contains("latency") || name.contains("duration") || name.contains("_time") || name.contains("uptime"))
+            return "second";
         if (name.contains("connections") || name.contains("clients")) return "connection";
         if (name.contains("request") || name.contains("hits")) return "request";
         return null;

@@ -27,17 +27,54 @@ public final class DatadogVendor implements Vendor {
 
     // Real metric names for the seeded metadata records, so queries and lists look like an actual account's.
     static final List<String> METRIC_NAMES = List.of(
-            "system.cpu.user", "system.cpu.system", "system.cpu.idle", "system.cpu.iowait", "system.load.1", "system.load.5",
-            "system.load.15", "system.mem.used", "system.mem.free", "system.mem.usable", "system.disk.used", "system.disk.free",
-            "system.disk.in_use", "system.net.bytes_rcvd", "system.net.bytes_sent", "system.io.r_s", "system.io.w_s",
-            "system.swap.used", "system.uptime", "system.processes.number", "docker.cpu.usage", "docker.mem.rss",
-            "kubernetes.cpu.usage.total", "kubernetes.memory.usage", "kubernetes.pods.running", "nginx.net.request_per_s",
-            "nginx.net.connections", "postgresql.connections", "postgresql.rows_fetched", "postgresql.deadlocks",
-            "redis.net.clients", "redis.mem.used", "redis.keys", "jvm.heap_memory", "jvm.gc.major_collection_time",
-            "jvm.thread_count", "trace.http.request.hits", "trace.http.request.errors", "trace.http.request.duration",
-            "aws.ec2.cpuutilization", "aws.rds.cpuutilization", "aws.elb.request_count",
-            "aws.sqs.approximate_number_of_messages_visible", "http.requests.count", "app.checkout.latency",
-            "app.orders.created", "app.payments.failed", "app.queue.depth");
+            "system.cpu.user",
+            "system.cpu.system",
+            "system.cpu.idle",
+            "system.cpu.iowait",
+            "system.load.1",
+            "system.load.5",
+            "system.load.15",
+            "system.mem.used",
+            "system.mem.free",
+            "system.mem.usable",
+            "system.disk.used",
+            "system.disk.free",
+            "system.disk.in_use",
+            "system.net.bytes_rcvd",
+            "system.net.bytes_sent",
+            "system.io.r_s",
+            "system.io.w_s",
+            "system.swap.used",
+            "system.uptime",
+            "system.processes.number",
+            "docker.cpu.usage",
+            "docker.mem.rss",
+            "kubernetes.cpu.usage.total",
+            "kubernetes.memory.usage",
+            "kubernetes.pods.running",
+            "nginx.net.request_per_s",
+            "nginx.net.connections",
+            "postgresql.connections",
+            "postgresql.rows_fetched",
+            "postgresql.deadlocks",
+            "redis.net.clients",
+            "redis.mem.used",
+            "redis.keys",
+            "jvm.heap_memory",
+            "jvm.gc.major_collection_time",
+            "jvm.thread_count",
+            "trace.http.request.hits",
+            "trace.http.request.errors",
+            "trace.http.request.duration",
+            "aws.ec2.cpuutilization",
+            "aws.rds.cpuutilization",
+            "aws.elb.request_count",
+            "aws.sqs.approximate_number_of_messages_visible",
+            "http.requests.count",
+            "app.checkout.latency",
+            "app.orders.created",
+            "app.payments.failed",
+            "app.queue.depth");
 
     @Override
     public String name() {
@@ -55,7 +92,8 @@ public final class DatadogVendor implements Vendor {
     @Override
     public Reply error(FarmError error) {
         return switch (error.kind()) {
-            // Datadog answers a missing or wrong key with 403 and this body (DataDog/datadogpy#724, dbader/node-datadog-metrics#115).
+            // Datadog answers a missing or wrong key with 403 and this body (DataDog/datadogpy#724,
+            // dbader/node-datadog-metrics#115).
             case AUTH_MISSING, AUTH_INVALID, AUTH_EXPIRED -> {
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("status", "error");
@@ -69,12 +107,14 @@ public final class DatadogVendor implements Vendor {
             case RATE_LIMITED -> errors(429, "Too many requests");
             case SERVER_ERROR -> {
                 int status = error.status() == 0 ? 500 : error.status();
-                yield errors(status, switch (status) {
-                    case 502 -> "Bad Gateway";
-                    case 503 -> "Service Unavailable";
-                    case 504 -> "Gateway Timeout";
-                    default -> "Internal Server Error";
-                });
+                yield errors(
+                        status,
+                        switch (status) {
+                            case 502 -> "Bad Gateway";
+                            case 503 -> "Service Unavailable";
+                            case 504 -> "Gateway Timeout";
+                            default -> "Internal Server Error";
+                        });
             }
             case BAD_REQUEST, INVALID_GRANT, IDEMPOTENCY_MISMATCH -> errors(400, error.message());
             // The pipeline's "Unrecognized request URL" is Stripe's wording; Datadog just says Not found.
@@ -119,7 +159,8 @@ public final class DatadogVendor implements Vendor {
         return (resource, seq, random) -> {
             if (resource.name().equals(DatadogRoutes.METRICS)) {
                 int i = (int) seq - 1;
-                return JsonNodeFactory.instance.textNode(i < METRIC_NAMES.size() ? METRIC_NAMES.get(i) : "gauntlet.custom.metric_" + seq);
+                return JsonNodeFactory.instance.textNode(
+                        i < METRIC_NAMES.size() ? METRIC_NAMES.get(i) : "gauntlet.custom.metric_" + seq);
             }
             return JsonNodeFactory.instance.textNode(resource.name() + "_" + seq);
         };

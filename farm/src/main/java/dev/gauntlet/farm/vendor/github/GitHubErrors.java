@@ -6,6 +6,7 @@ import dev.gauntlet.farm.vendor.FarmError;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** GitHub's error answers: {@code {"message","documentation_url","status"}}, 422 validation errors and its rate-limit refusals. */
 final class GitHubErrors {
@@ -17,7 +18,8 @@ final class GitHubErrors {
     /** The answer to an error: GitHub's {@code {message, documentation_url, status}}, with its rate-limit answers. */
     static Reply of(FarmError error) {
         return switch (error.kind()) {
-            // GitHub: 401 {"message":"Bad credentials",...} for a wrong or expired token; "Requires authentication" without one.
+            // GitHub: 401 {"message":"Bad credentials",...} for a wrong or expired token; "Requires authentication"
+            // without one.
             case AUTH_MISSING -> ghError(401, "Requires authentication", DOCS);
             case AUTH_INVALID, AUTH_EXPIRED -> ghError(401, "Bad credentials", DOCS);
             case RATE_LIMITED -> rateLimited(error.limit());
@@ -26,14 +28,16 @@ final class GitHubErrors {
                 String message = switch (status) {
                     case 503 -> "Service Unavailable";
                     // GitHub's answer when a request runs past its time budget.
-                    case 502, 504 -> "We couldn't respond to your request in time. Sorry about that. Please try resubmitting your request and contact us if the problem persists.";
+                    case 502, 504 ->
+                        "We couldn't respond to your request in time. Sorry about that. Please try resubmitting your request and contact us if the problem persists.";
                     default -> "Server Error";
                 };
                 yield ghError(status, message, DOCS);
             }
-            case BAD_REQUEST, INVALID_GRANT -> error.field() == null
-                    ? ghError(400, "Problems parsing JSON", DOCS)
-                    : validationFailed(null, error.field(), "invalid", DOCS);
+            case BAD_REQUEST, INVALID_GRANT ->
+                error.field() == null
+                        ? ghError(400, "Problems parsing JSON", DOCS)
+                        : validationFailed(null, error.field(), "invalid", DOCS);
             // GitHub's router answers a method a path does not take with 404, not 405.
             case NOT_FOUND, METHOD_NOT_ALLOWED -> ghError(404, "Not Found", DOCS);
             case PAYLOAD_TOO_LARGE -> ghError(413, "Payload too large: " + error.message(), DOCS);
@@ -56,22 +60,33 @@ final class GitHubErrors {
         String requestId = requestId();
         Reply reply;
         if (limit != null && isSecondary(limit)) {
-            reply = ghError(403, "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. "
-                    + "If you reach out to GitHub Support for help, please include the request ID " + requestId + ".",
-                    RATE_DOCS + "#about-secondary-rate-limits")
+            reply = ghError(
+                            403,
+                            "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. "
+                                    + "If you reach out to GitHub Support for help, please include the request ID "
+                                    + requestId + ".",
+                            RATE_DOCS + "#about-secondary-rate-limits")
                     .header("retry-after", limit.retryAfterSeconds());
         } else {
-            reply = ghError(403, "API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include "
-                    + "the request ID " + requestId + ".", RATE_DOCS + "#about-the-primary-rate-limits");
+            reply = ghError(
+                    403,
+                    "API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include "
+                            + "the request ID " + requestId + ".",
+                    RATE_DOCS + "#about-the-primary-rate-limits");
         }
         return reply.header("x-github-request-id", requestId);
     }
 
     /** GitHub's request ids look like {@code C0A1:3D5A:1A4F6B2:1B2C3D4:6571A2B3}: five hex groups. */
     private static String requestId() {
-        var r = java.util.concurrent.ThreadLocalRandom.current();
-        return String.format("%04X:%04X:%07X:%07X:%08X", r.nextInt(0x10000), r.nextInt(0x10000), r.nextInt(0x10000000),
-                r.nextInt(0x10000000), r.nextLong(0x100000000L));
+        var r = ThreadLocalRandom.current();
+        return String.format(
+                "%04X:%04X:%07X:%07X:%08X",
+                r.nextInt(0x10000),
+                r.nextInt(0x10000),
+                r.nextInt(0x10000000),
+                r.nextInt(0x10000000),
+                r.nextLong(0x100000000L));
     }
 
     /**

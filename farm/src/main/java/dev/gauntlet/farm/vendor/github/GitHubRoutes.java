@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** GitHub's routes: its token path and each repository collection's issues (listing filters, paging, writes). */
 final class GitHubRoutes {
@@ -48,19 +49,35 @@ final class GitHubRoutes {
 
     /** Registers GitHub's token path and each resource's list, create, get, update and delete. */
     static void register(Service service, RouteTable table) {
-        table.add(new Route("POST", new PathTemplate("/login/oauth/access_token"), Route.TOKEN, null, false, false, GitHubRoutes::accessToken));
+        table.add(new Route(
+                "POST",
+                new PathTemplate("/login/oauth/access_token"),
+                Route.TOKEN,
+                null,
+                false,
+                false,
+                GitHubRoutes::accessToken));
         for (ResourceSpec r : service.spec().resources()) {
             String base = r.path();
             String item = base + "/{number}";
             String res = r.name();
-            if (r.offers(Operation.list)) table.add(new Route("GET", new PathTemplate(base), "list " + res, res, true, false, call -> list(call, r)));
-            if (r.offers(Operation.create)) table.add(new Route("POST", new PathTemplate(base), "create " + res, res, true, true, call -> create(call, r)));
-            if (r.offers(Operation.get)) table.add(new Route("GET", new PathTemplate(item), "get " + res, res, true, false, call -> get(call, r)));
-            if (r.offers(Operation.update)) table.add(new Route("PATCH", new PathTemplate(item), "update " + res, res, true, true, call -> update(call, r)));
-            if (r.offers(Operation.delete)) table.add(new Route("DELETE", new PathTemplate(item), "delete " + res, res, true, true, call -> delete(call, r)));
+            if (r.offers(Operation.list))
+                table.add(new Route(
+                        "GET", new PathTemplate(base), "list " + res, res, true, false, call -> list(call, r)));
+            if (r.offers(Operation.create))
+                table.add(new Route(
+                        "POST", new PathTemplate(base), "create " + res, res, true, true, call -> create(call, r)));
+            if (r.offers(Operation.get))
+                table.add(
+                        new Route("GET", new PathTemplate(item), "get " + res, res, true, false, call -> get(call, r)));
+            if (r.offers(Operation.update))
+                table.add(new Route(
+                        "PATCH", new PathTemplate(item), "update " + res, res, true, true, call -> update(call, r)));
+            if (r.offers(Operation.delete))
+                table.add(new Route(
+                        "DELETE", new PathTemplate(item), "delete " + res, res, true, true, call -> delete(call, r)));
         }
     }
-
 
     /** "issues" → "Issue", the resource name GitHub puts in validation errors. */
     static String singular(String name) {
@@ -69,14 +86,28 @@ final class GitHubRoutes {
     }
 
     private static String docsFor(ResourceSpec r, String operation) {
-        return DOCS + "/issues/issues#" + operation + "-an-" + singular(r.name()).toLowerCase();
+        return DOCS + "/issues/issues#" + operation + "-an-"
+                + singular(r.name()).toLowerCase();
     }
 
     /** Fields GitHub computes itself; a body that names them changes nothing. */
-    private static final Set<String> READ_ONLY = Set.of("number", "id", "node_id", "url", "html_url", "repository_url",
-            "created_at", "updated_at", "closed_at", "state", "state_reason", "comments", "locked");
+    private static final Set<String> READ_ONLY = Set.of(
+            "number",
+            "id",
+            "node_id",
+            "url",
+            "html_url",
+            "repository_url",
+            "created_at",
+            "updated_at",
+            "closed_at",
+            "state",
+            "state_reason",
+            "comments",
+            "locked");
     /** Seeded issues were created in number order over this stretch of the past (reproducible, before any farm clock). */
     private static final Instant SEEDED_FROM = Instant.parse("2025-01-01T00:00:00Z");
+
     private static final Duration SEEDED_SPAN = Duration.ofDays(330);
 
     /** The record as GitHub shows an issue: url, ids, number, the stored fields, and the defaults GitHub always sends. */
@@ -91,9 +122,16 @@ final class GitHubRoutes {
             out.put("html_url", "https://github.com" + r.path().substring("/repos".length()) + "/" + number);
         }
         // A stable global id and a GraphQL node id derived from it, as GitHub issues carry both.
-        long id = 1_000_000_000L + Math.abs((long) (call.service().id() + r.name()).hashCode() % 1_000_000L) * 10_000L + number;
+        long id = 1_000_000_000L
+                + Math.abs((long) (call.service().id() + r.name()).hashCode() % 1_000_000L) * 10_000L
+                + number;
         out.put("id", id);
-        out.put("node_id", "I_kwDO" + Base64.getUrlEncoder().withoutPadding().encodeToString(("Issue" + id).getBytes(StandardCharsets.UTF_8)));
+        out.put(
+                "node_id",
+                "I_kwDO"
+                        + Base64.getUrlEncoder()
+                                .withoutPadding()
+                                .encodeToString(("Issue" + id).getBytes(StandardCharsets.UTF_8)));
         out.put("number", number);
         stored.properties().forEach(e -> {
             if (!e.getKey().equals(r.idField())) out.set(e.getKey(), e.getValue());
@@ -123,7 +161,8 @@ final class GitHubRoutes {
         if (created == null) {
             long number = stored.path(r.idField()).asLong();
             long step = SEEDED_SPAN.toSeconds() / Math.max(1, r.count());
-            long mix = Long.hashCode(call.farm().seed() * 1_000_003L + number) * 31L + call.service().id().hashCode();
+            long mix = Long.hashCode(call.farm().seed() * 1_000_003L + number) * 31L
+                    + call.service().id().hashCode();
             long jitter = Math.floorMod(mix, Math.max(1, step));
             created = SEEDED_FROM.plusSeconds((number - 1) * step + jitter);
         }
@@ -136,7 +175,8 @@ final class GitHubRoutes {
      * request was 39 % of the farm's CPU in a storm soak (JFR); written issues share few distinct seconds. A pure
      * function of the text, so shared by every farm in the process; cleared when it grows past {@code PARSED_MAX}.
      */
-    private static final java.util.Map<String, Instant> PARSED = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, Instant> PARSED = new ConcurrentHashMap<>();
+
     private static final int PARSED_MAX = 65_536;
 
     private static Instant instant(JsonNode v) {
@@ -185,17 +225,24 @@ final class GitHubRoutes {
     private static Reply list(Call call, ResourceSpec r) {
         FarmRequest req = call.request();
         // GitHub clamps per_page to 100 and treats page < 1 as page 1 rather than failing.
-        int perPage = Math.max(1, Math.min(Math.min(MAX_PER_PAGE, r.pagination().maxPageSize()), intParam(req, "per_page", r.pagination().pageSize())));
+        int perPage = Math.max(
+                1,
+                Math.min(
+                        Math.min(MAX_PER_PAGE, r.pagination().maxPageSize()),
+                        intParam(req, "per_page", r.pagination().pageSize())));
         int page = Math.max(1, intParam(req, "page", 1));
         String resource = singular(r.name());
         // A value outside an enum (empty included) is a 422 naming it: measured for state on api.github.com; sort,
         // direction and since are refused the same way here.
         String state = req.query("state") == null ? "open" : req.query("state");
-        if (!Set.of("open", "closed", "all").contains(state)) return validationFailed(state, resource, "state", "invalid", LIST_DOCS);
+        if (!Set.of("open", "closed", "all").contains(state))
+            return validationFailed(state, resource, "state", "invalid", LIST_DOCS);
         String sort = req.query("sort") == null ? "created" : req.query("sort");
-        if (!Set.of("created", "updated", "comments").contains(sort)) return validationFailed(sort, resource, "sort", "invalid", LIST_DOCS);
+        if (!Set.of("created", "updated", "comments").contains(sort))
+            return validationFailed(sort, resource, "sort", "invalid", LIST_DOCS);
         String direction = req.query("direction") == null ? "desc" : req.query("direction");
-        if (!Set.of("asc", "desc").contains(direction)) return validationFailed(direction, resource, "direction", "invalid", LIST_DOCS);
+        if (!Set.of("asc", "desc").contains(direction))
+            return validationFailed(direction, resource, "direction", "invalid", LIST_DOCS);
         Instant since = null;
         if (req.query("since") != null) {
             since = since(req.query("since"));
@@ -208,7 +255,8 @@ final class GitHubRoutes {
             if (!state.equals("all") && !s.equals(state)) continue;
             Times t = times(call, r, n);
             if (since != null && t.updated().isBefore(since)) continue;
-            matches.add(new Listed(n, n.path(r.idField()).asLong(), t, n.path("comments").asLong(0)));
+            matches.add(new Listed(
+                    n, n.path(r.idField()).asLong(), t, n.path("comments").asLong(0)));
         }
         Comparator<Listed> order = switch (sort) {
             case "updated" -> Comparator.comparing((Listed l) -> l.times().updated());
@@ -221,7 +269,9 @@ final class GitHubRoutes {
         int last = Math.max(1, (matches.size() + perPage - 1) / perPage);
         int from = Math.min(matches.size(), (page - 1) * perPage);
         int to = Math.min(matches.size(), from + perPage);
-        List<ObjectNode> body = matches.subList(from, to).stream().map(l -> present(call, r, l.stored())).toList();
+        List<ObjectNode> body = matches.subList(from, to).stream()
+                .map(l -> present(call, r, l.stored()))
+                .toList();
         Reply reply = Reply.json(200, body);
         String link = link(req.serviceUrl() + r.path(), req, page, last);
         if (!link.isEmpty()) reply.header("Link", link);
@@ -246,7 +296,11 @@ final class GitHubRoutes {
         StringBuilder keep = new StringBuilder();
         req.queryMap().forEach((k, values) -> {
             if (k.equals("page")) return;
-            for (String v : values) keep.append(URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)).append('&');
+            for (String v : values)
+                keep.append(URLEncoder.encode(k, StandardCharsets.UTF_8))
+                        .append('=')
+                        .append(URLEncoder.encode(v, StandardCharsets.UTF_8))
+                        .append('&');
         });
         StringJoiner out = new StringJoiner(", ");
         if (page > 1) out.add("<" + url + "?" + keep + "page=" + Math.min(page - 1, last) + ">; rel=\"prev\"");
@@ -260,8 +314,12 @@ final class GitHubRoutes {
 
     private static ObjectNode stored(Call call, ResourceSpec r) {
         String number = call.request().pathParam("number");
-        // Numbers only: "/issues/abc" is a path GitHub does not have, nor is a number past a long ("/issues/99999999999999999999").
-        if (number == null || number.isEmpty() || number.length() > 18 || !number.chars().allMatch(c -> c >= '0' && c <= '9')) return null;
+        // Numbers only: "/issues/abc" is a path GitHub does not have, nor is a number past a long
+        // ("/issues/99999999999999999999").
+        if (number == null
+                || number.isEmpty()
+                || number.length() > 18
+                || !number.chars().allMatch(c -> c >= '0' && c <= '9')) return null;
         return call.store(r.name()).get(Long.toString(Long.parseLong(number)));
     }
 
@@ -286,7 +344,8 @@ final class GitHubRoutes {
     private static ObjectNode writable(ResourceSpec r, ObjectNode body) {
         ObjectNode out = F.objectNode();
         body.properties().forEach(e -> {
-            if (r.fields().containsKey(e.getKey()) && !READ_ONLY.contains(e.getKey())) out.set(e.getKey(), e.getValue());
+            if (r.fields().containsKey(e.getKey()) && !READ_ONLY.contains(e.getKey()))
+                out.set(e.getKey(), e.getValue());
         });
         return out;
     }
@@ -296,14 +355,18 @@ final class GitHubRoutes {
         String resource = singular(r.name());
         JsonNode title = fields.get("title");
         if (r.fields().containsKey("title") && (creating || fields.has("title"))) {
-            if (title == null || title.isNull() || (title.isValueNode() && title.asText().isBlank())) {
+            if (title == null
+                    || title.isNull()
+                    || (title.isValueNode() && title.asText().isBlank())) {
                 return validationFailed(resource, "title", "missing_field", docsFor(r, operation));
             }
-            if (!title.isTextual() && !title.isIntegralNumber()) return validationFailed(resource, "title", "invalid", docsFor(r, operation));
+            if (!title.isTextual() && !title.isIntegralNumber())
+                return validationFailed(resource, "title", "invalid", docsFor(r, operation));
             fields.put("title", title.asText());
         }
         JsonNode text = fields.get("body");
-        if (text != null && !text.isNull() && !text.isTextual()) return validationFailed(resource, "body", "invalid", docsFor(r, operation));
+        if (text != null && !text.isNull() && !text.isTextual())
+            return validationFailed(resource, "body", "invalid", docsFor(r, operation));
         return null;
     }
 
@@ -324,7 +387,8 @@ final class GitHubRoutes {
         fields.put("updated_at", now);
         ObjectNode created = call.store(r.name()).create(fields);
         String number = created.path(r.idField()).asText();
-        // No idempotency keys at GitHub: a retried create is a second issue, and the ledger finds the op id in the body.
+        // No idempotency keys at GitHub: a retried create is a second issue, and the ledger finds the op id in the
+        // body.
         call.commit(r.name(), "create", body, number);
         ObjectNode shown = present(call, r, created);
         return Reply.json(201, shown).header("Location", shown.path("url").asText());
@@ -344,16 +408,23 @@ final class GitHubRoutes {
         if (refused != null) return refused;
         if (body.has("state")) {
             String s = body.get("state").asText();
-            if (!s.equals("open") && !s.equals("closed")) return validationFailed(singular(r.name()), "state", "invalid", docsFor(r, "update"));
+            if (!s.equals("open") && !s.equals("closed"))
+                return validationFailed(singular(r.name()), "state", "invalid", docsFor(r, "update"));
             JsonNode reason = body.get("state_reason");
-            if (reason != null && !reason.isNull() && !Set.of("completed", "not_planned", "reopened").contains(reason.asText())) {
+            if (reason != null
+                    && !reason.isNull()
+                    && !Set.of("completed", "not_planned", "reopened").contains(reason.asText())) {
                 return validationFailed(singular(r.name()), "state_reason", "invalid", docsFor(r, "update"));
             }
             boolean wasClosed = "closed".equals(existing.path("state").asText());
             patch.put("state", s);
-            patch.put("closed_at", s.equals("closed") ? (wasClosed ? existing.path("closed_at").asText(now(call)) : now(call)) : null);
+            patch.put(
+                    "closed_at",
+                    s.equals("closed") ? (wasClosed ? existing.path("closed_at").asText(now(call)) : now(call)) : null);
             // "state_reason": completed unless told otherwise on close, reopened when a closed issue opens again.
-            String why = s.equals("closed") ? (reason == null || reason.isNull() ? "completed" : reason.asText()) : wasClosed ? "reopened" : null;
+            String why = s.equals("closed")
+                    ? (reason == null || reason.isNull() ? "completed" : reason.asText())
+                    : wasClosed ? "reopened" : null;
             patch.put("state_reason", why);
         }
         patch.put("updated_at", now(call));
@@ -391,7 +462,8 @@ final class GitHubRoutes {
         } catch (BadInput e) {
             return ghError(400, "Problems parsing JSON", DOCS);
         }
-        if (!params.hasNonNull("grant_type")) params.put("grant_type", params.hasNonNull("refresh_token") ? "refresh_token" : "client_credentials");
+        if (!params.hasNonNull("grant_type"))
+            params.put("grant_type", params.hasNonNull("refresh_token") ? "refresh_token" : "client_credentials");
         Reply json = OAuthEndpoint.handle(call.service(), params, req);
         boolean oauthError = json.status() == 400 || json.status() == 401;
         if (json.status() != 200 && !oauthError) return json;
@@ -402,9 +474,16 @@ final class GitHubRoutes {
         }
         // Form encoding with keys in alphabetical order, as GitHub writes access_token=…&scope=…&token_type=bearer.
         Map<String, String> fields = new TreeMap<>();
-        json.bodyJson().properties().forEach(e -> fields.put(e.getKey(), e.getValue().asText()));
+        json.bodyJson()
+                .properties()
+                .forEach(e -> fields.put(e.getKey(), e.getValue().asText()));
         StringJoiner form = new StringJoiner("&");
-        fields.forEach((k, v) -> form.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(v, StandardCharsets.UTF_8)));
-        return new Reply(status, json.headers(), form.toString().getBytes(StandardCharsets.UTF_8), "application/x-www-form-urlencoded; charset=utf-8");
+        fields.forEach((k, v) -> form.add(
+                URLEncoder.encode(k, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        return new Reply(
+                status,
+                json.headers(),
+                form.toString().getBytes(StandardCharsets.UTF_8),
+                "application/x-www-form-urlencoded; charset=utf-8");
     }
 }

@@ -45,7 +45,6 @@ public final class GitHubVendor implements Vendor {
         return GitHubErrors.of(error);
     }
 
-
     @Override
     public boolean secondaryLimits() {
         return true;
@@ -127,8 +126,12 @@ public final class GitHubVendor implements Vendor {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", code);
         body.put("error_description", description);
-        body.put("error_uri", "https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors/" + anchor);
-        return Reply.json(error.kind() == ErrorKind.AUTH_MISSING || error.kind() == ErrorKind.AUTH_INVALID ? 401 : 400, body);
+        body.put(
+                "error_uri",
+                "https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors/"
+                        + anchor);
+        return Reply.json(
+                error.kind() == ErrorKind.AUTH_MISSING || error.kind() == ErrorKind.AUTH_INVALID ? 401 : 400, body);
     }
 
     /** Issues are numbered 1, 2, 3… per repository. */

@@ -22,9 +22,13 @@ final class MongoErrors {
             // An unknown key: "invalid session: error finding user for endpoint" (ErrorUserNotFound), 401.
             case AUTH_INVALID -> body(401, "invalid session: error finding user for endpoint", "InvalidSession");
             case AUTH_EXPIRED -> body(401, "invalid session: access token expired", "InvalidSession");
-            case RATE_LIMITED -> body(429, error.message(), "TooManyRequests")
-                    .header("Retry-After", error.limit() == null ? 1 : error.limit().retryAfterSeconds());
-            case SERVER_ERROR -> body(error.status() == 0 ? 500 : error.status(), error.message(), "InternalServerError");
+            case RATE_LIMITED ->
+                body(429, error.message(), "TooManyRequests")
+                        .header(
+                                "Retry-After",
+                                error.limit() == null ? 1 : error.limit().retryAfterSeconds());
+            case SERVER_ERROR ->
+                body(error.status() == 0 ? 500 : error.status(), error.message(), "InternalServerError");
             case BAD_REQUEST -> body(400, error.message(), error.code() != null ? error.code() : "InvalidParameter");
             case NOT_FOUND -> body(404, error.message(), "NotFound");
             case METHOD_NOT_ALLOWED -> body(405, error.message(), "MethodNotAllowed");
@@ -33,8 +37,13 @@ final class MongoErrors {
             case IDEMPOTENCY_IN_FLIGHT -> body(409, error.message(), "Conflict");
             case INVALID_GRANT -> body(401, error.message(), "InvalidSession");
             // The actions catch refused writes themselves (they know the database); this is the fallback.
-            case CONFLICT -> duplicateKey("Failed to write document", null, error.duplicate().resource(),
-                    error.duplicate().field(), error.duplicate().value());
+            case CONFLICT ->
+                duplicateKey(
+                        "Failed to write document",
+                        null,
+                        error.duplicate().resource(),
+                        error.duplicate().field(),
+                        error.duplicate().value());
         };
     }
 
@@ -47,8 +56,10 @@ final class MongoErrors {
         ObjectNode b = F.objectNode();
         b.put("error", message);
         b.put("error_code", code);
-        b.put("link", "https://services.cloud.mongodb.com/groups/000000000000000000000000/apps/000000000000000000000000/logs?co_id="
-                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()) + "00000000");
+        b.put(
+                "link",
+                "https://services.cloud.mongodb.com/groups/000000000000000000000000/apps/000000000000000000000000/logs?co_id="
+                        + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()) + "00000000");
         return b;
     }
 
@@ -61,8 +72,11 @@ final class MongoErrors {
      */
     static ObjectNode duplicateKeyNode(String what, String database, String collection, String field, String value) {
         String namespace = database == null ? collection : database + "." + collection;
-        return errorNode(what + ": FunctionError: (DuplicateKey) E11000 duplicate key error collection: " + namespace + " index: "
-                + field + "_1 dup key: { " + field + ": " + (value == null ? "null" : "\"" + value + "\"") + " }", "DuplicateKey");
+        return errorNode(
+                what + ": FunctionError: (DuplicateKey) E11000 duplicate key error collection: " + namespace
+                        + " index: " + field + "_1 dup key: { " + field + ": "
+                        + (value == null ? "null" : "\"" + value + "\"") + " }",
+                "DuplicateKey");
     }
 
     static Reply duplicateKey(String what, String database, String collection, String field, String value) {
@@ -81,7 +95,8 @@ final class MongoErrors {
 
     /** The field and value a refused write repeated; the value is null when the document lacked the field. */
     static FarmError.Duplicate duplicateOf(RuntimeException e) {
-        if (e instanceof ResourceStore.UniqueViolation v) return new FarmError.Duplicate(v.resource(), v.field(), v.value(), v.existingId());
+        if (e instanceof ResourceStore.UniqueViolation v)
+            return new FarmError.Duplicate(v.resource(), v.field(), v.value(), v.existingId());
         return new FarmError.Duplicate(null, ((MissingUniqueValue) e).field, null, null);
     }
 
@@ -104,6 +119,7 @@ final class MongoErrors {
      * write to another one is refused, naming it.
      */
     static Reply unknownCollectionWrite(String collection) {
-        return bad("collection '" + collection + "' does not exist on this farm service; it serves only the collections declared in its YAML");
+        return bad("collection '" + collection
+                + "' does not exist on this farm service; it serves only the collections declared in its YAML");
     }
 }

@@ -7,12 +7,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gauntlet.farm.vendor.SafeRegex;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntPredicate;
 
 /**
  * The part of MongoDB's query language the farm's Data API understands: Extended JSON values, query filters
@@ -23,7 +25,8 @@ final class MongoQuery {
     private MongoQuery() {}
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
-    private static final Set<String> EJSON_WRAPPERS = Set.of("$oid", "$date", "$numberInt", "$numberLong", "$numberDouble", "$numberDecimal");
+    private static final Set<String> EJSON_WRAPPERS =
+            Set.of("$oid", "$date", "$numberInt", "$numberLong", "$numberDouble", "$numberDecimal");
 
     /** A request the query language refuses; rendered as the Data API's 400. */
     static final class QueryError extends RuntimeException {
@@ -38,7 +41,7 @@ final class MongoQuery {
     static JsonNode plain(JsonNode v) {
         try {
             return unwrap(v);
-        } catch (NumberFormatException | java.time.format.DateTimeParseException e) {
+        } catch (NumberFormatException | DateTimeParseException e) {
             throw new QueryError("invalid Extended JSON value " + v + ": " + e.getMessage());
         }
     }
@@ -61,9 +64,12 @@ final class MongoQuery {
                     }
                     case "$date" -> {
                         JsonNode d = unwrap(inner);
-                        return F.textNode(d.isNumber() ? Instant.ofEpochMilli(d.asLong()).toString() : Instant.parse(d.asText()).toString());
+                        return F.textNode(
+                                d.isNumber()
+                                        ? Instant.ofEpochMilli(d.asLong()).toString()
+                                        : Instant.parse(d.asText()).toString());
                     }
-                    default -> { }
+                    default -> {}
                 }
             }
             ObjectNode out = F.objectNode();
@@ -157,7 +163,9 @@ final class MongoQuery {
                 | (options.contains("m") ? com.google.re2j.Pattern.MULTILINE : 0)
                 | (options.contains("s") ? com.google.re2j.Pattern.DOTALL : 0);
         try {
-            return SafeRegex.compile(pattern.asText(), flags).matcher(value.asText()).find();
+            return SafeRegex.compile(pattern.asText(), flags)
+                    .matcher(value.asText())
+                    .find();
         } catch (SafeRegex.Invalid e) {
             throw new QueryError("(BadValue) Regular expression is invalid: " + e.getMessage());
         }
@@ -180,7 +188,7 @@ final class MongoQuery {
     }
 
     /** Comparison operators only compare values of the same type bracket (numbers with numbers, strings with strings). */
-    private static boolean ordered(JsonNode value, JsonNode arg, java.util.function.IntPredicate test) {
+    private static boolean ordered(JsonNode value, JsonNode arg, IntPredicate test) {
         Integer c = compare(value, arg);
         return c != null && test.test(c);
     }
@@ -224,7 +232,8 @@ final class MongoQuery {
         for (var e : sort.properties()) {
             String field = e.getKey();
             int dir = plain(e.getValue()).asInt();
-            if (dir != 1 && dir != -1) throw new QueryError("(BadValue) bad sort specification: " + field + " must be 1 or -1");
+            if (dir != 1 && dir != -1)
+                throw new QueryError("(BadValue) bad sort specification: " + field + " must be 1 or -1");
             Comparator<ObjectNode> one = (x, y) -> {
                 JsonNode a = get(x, field);
                 JsonNode b = get(y, field);
@@ -266,8 +275,8 @@ final class MongoQuery {
             }
             if (inclusion == null) inclusion = on;
             else if (inclusion != on) {
-                throw new QueryError("Cannot do " + (on ? "inclusion" : "exclusion") + " on field " + e.getKey() + " in "
-                        + (inclusion ? "inclusion" : "exclusion") + " projection");
+                throw new QueryError("Cannot do " + (on ? "inclusion" : "exclusion") + " on field " + e.getKey()
+                        + " in " + (inclusion ? "inclusion" : "exclusion") + " projection");
             }
         }
         ObjectNode out = F.objectNode();
@@ -297,17 +306,21 @@ final class MongoQuery {
      * merges top-level fields and cannot remove one, so $unset and the array operators are refused rather than faked.
      */
     static ObjectNode changes(ObjectNode doc, JsonNode update, boolean inserting, String idField) {
-        if (update == null || !update.isObject() || update.isEmpty()) throw new QueryError("update must be a non-empty object");
+        if (update == null || !update.isObject() || update.isEmpty())
+            throw new QueryError("update must be a non-empty object");
         ObjectNode next = doc.deepCopy();
         for (var e : update.properties()) {
             String op = e.getKey();
             if (!op.startsWith("$")) throw new QueryError("Update document requires atomic operators");
             JsonNode args = e.getValue();
-            if (!args.isObject()) throw new QueryError("Modifiers operate on fields but we found type " + args.getNodeType().name().toLowerCase() + " instead");
+            if (!args.isObject())
+                throw new QueryError("Modifiers operate on fields but we found type "
+                        + args.getNodeType().name().toLowerCase() + " instead");
             for (var f : args.properties()) {
                 String path = f.getKey();
                 if (path.equals(idField) || path.startsWith(idField + ".")) {
-                    throw new QueryError("Performing an update on the path '" + idField + "' would modify the immutable field '" + idField + "'");
+                    throw new QueryError("Performing an update on the path '" + idField
+                            + "' would modify the immutable field '" + idField + "'");
                 }
                 JsonNode value = plain(f.getValue());
                 switch (op) {
@@ -316,15 +329,27 @@ final class MongoQuery {
                         if (inserting) set(next, path, value);
                     }
                     case "$inc" -> {
-                        if (!value.isNumber()) throw new QueryError("Cannot increment with non-numeric argument: {" + path + ": " + value + "}");
+                        if (!value.isNumber())
+                            throw new QueryError(
+                                    "Cannot increment with non-numeric argument: {" + path + ": " + value + "}");
                         JsonNode old = get(next, path);
                         if (old != null && !old.isNull() && !old.isNumber()) {
-                            throw new QueryError("Cannot apply $inc to a value of non-numeric type. {_id: " + doc.path(idField) + "} has the field '" + path + "' of non-numeric type " + old.getNodeType().name().toLowerCase());
+                            throw new QueryError("Cannot apply $inc to a value of non-numeric type. {_id: "
+                                    + doc.path(idField) + "} has the field '" + path + "' of non-numeric type "
+                                    + old.getNodeType().name().toLowerCase());
                         }
-                        BigDecimal sum = (old == null || old.isNull() ? BigDecimal.ZERO : old.decimalValue()).add(value.decimalValue());
-                        set(next, path, old != null && old.isIntegralNumber() && value.isIntegralNumber() ? F.numberNode(sum.longValue()) : F.numberNode(sum));
+                        BigDecimal sum = (old == null || old.isNull() ? BigDecimal.ZERO : old.decimalValue())
+                                .add(value.decimalValue());
+                        set(
+                                next,
+                                path,
+                                old != null && old.isIntegralNumber() && value.isIntegralNumber()
+                                        ? F.numberNode(sum.longValue())
+                                        : F.numberNode(sum));
                     }
-                    default -> throw new QueryError("the farm's Data API supports $set, $inc and $setOnInsert; " + op + " is not supported");
+                    default ->
+                        throw new QueryError("the farm's Data API supports $set, $inc and $setOnInsert; " + op
+                                + " is not supported");
                 }
             }
         }

@@ -29,6 +29,7 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /** The Data API's actions ({@code POST …/action/<name>}): find, findOne, aggregate, insert, update, replace and delete. */
 final class MongoRoutes {
@@ -37,8 +38,18 @@ final class MongoRoutes {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     /** Actions that only read. */
     private static final Set<String> READS = Set.of("find", "findOne", "aggregate");
-    private static final List<String> ACTIONS = List.of("find", "findOne", "insertOne", "insertMany", "updateOne", "updateMany",
-            "replaceOne", "deleteOne", "deleteMany", "aggregate");
+
+    private static final List<String> ACTIONS = List.of(
+            "find",
+            "findOne",
+            "insertOne",
+            "insertMany",
+            "updateOne",
+            "updateMany",
+            "replaceOne",
+            "deleteOne",
+            "deleteMany",
+            "aggregate");
 
     /** Registers every action under each distinct resource path (collections share their path). */
     static void register(Service service, RouteTable table) {
@@ -47,7 +58,13 @@ final class MongoRoutes {
         for (String path : paths) {
             String base = path.equals("/") ? "" : path;
             for (String action : ACTIONS) {
-                table.add(new Route("POST", new PathTemplate(base + "/action/" + action), action, null, true, !READS.contains(action),
+                table.add(new Route(
+                        "POST",
+                        new PathTemplate(base + "/action/" + action),
+                        action,
+                        null,
+                        true,
+                        !READS.contains(action),
                         call -> action(call, service, path, action)));
             }
         }
@@ -69,7 +86,9 @@ final class MongoRoutes {
         }
         String collection = body.get("collection").asText();
         ResourceSpec r = service.spec().resources().stream()
-                .filter(x -> x.path().equals(path) && x.name().equals(collection)).findFirst().orElse(null);
+                .filter(x -> x.path().equals(path) && x.name().equals(collection))
+                .findFirst()
+                .orElse(null);
         boolean ejson = wantsEjson(call.request());
         try {
             return switch (action) {
@@ -107,7 +126,9 @@ final class MongoRoutes {
         List<ObjectNode> docs;
         if ((filter == null || filter.isEmpty()) && order == null) {
             // The common walk pages straight out of the store instead of scanning it.
-            docs = call.store(r.name()).page(skip, limit).records().stream().map(d -> call.present(r.name(), d)).toList();
+            docs = call.store(r.name()).page(skip, limit).records().stream()
+                    .map(d -> call.present(r.name(), d))
+                    .toList();
         } else {
             List<ObjectNode> all = MongoQuery.sorted(matching(call, r, filter), order);
             docs = skip >= all.size() ? List.of() : all.subList(skip, Math.min(all.size(), skip + limit));
@@ -119,32 +140,55 @@ final class MongoRoutes {
     private static Reply findOne(Call call, ResourceSpec r, JsonNode body, boolean ejson) {
         ObjectNode doc = r == null ? null : first(call, r, body.get("filter"), body.get("sort"));
         ObjectNode out = F.objectNode();
-        out.set("document", doc == null ? F.nullNode() : wire(MongoQuery.project(doc, body.get("projection"), r.idField()), r, ejson));
+        out.set(
+                "document",
+                doc == null
+                        ? F.nullNode()
+                        : wire(MongoQuery.project(doc, body.get("projection"), r.idField()), r, ejson));
         return Reply.json(200, out);
     }
 
     /** A small aggregation subset: $match, $sort, $skip, $limit, $project and $count, in pipeline order. */
     private static Reply aggregate(Call call, ResourceSpec r, JsonNode body, boolean ejson) {
         JsonNode pipeline = body.get("pipeline");
-        if (pipeline == null || !pipeline.isArray()) return bad("invalid parameter: 'pipeline' is required and must be an array");
+        if (pipeline == null || !pipeline.isArray())
+            return bad("invalid parameter: 'pipeline' is required and must be an array");
         List<ObjectNode> docs = r == null ? new ArrayList<>() : matching(call, r, null);
         String idField = r == null ? "_id" : r.idField();
         for (JsonNode stage : pipeline) {
-            if (!stage.isObject() || stage.size() != 1) return bad("(Location40323) A pipeline stage specification object must contain exactly one field.");
+            if (!stage.isObject() || stage.size() != 1)
+                return bad("(Location40323) A pipeline stage specification object must contain exactly one field.");
             String name = stage.fieldNames().next();
             JsonNode arg = stage.get(name);
             switch (name) {
-                case "$match" -> docs = docs.stream().filter(d -> MongoQuery.matches(d, arg)).collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+                case "$match" ->
+                    docs = docs.stream()
+                            .filter(d -> MongoQuery.matches(d, arg))
+                            .collect(Collectors.toCollection(ArrayList::new));
                 case "$sort" -> docs = new ArrayList<>(MongoQuery.sorted(docs, MongoQuery.sort(arg)));
-                case "$skip" -> docs = new ArrayList<>(docs.subList(Math.min(docs.size(), Math.max(0, MongoQuery.plain(arg).asInt())), docs.size()));
-                case "$limit" -> docs = new ArrayList<>(docs.subList(0, Math.min(docs.size(), Math.max(0, MongoQuery.plain(arg).asInt()))));
-                case "$project" -> docs = docs.stream().map(d -> MongoQuery.project(d, arg, idField)).collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+                case "$skip" ->
+                    docs = new ArrayList<>(docs.subList(
+                            Math.min(
+                                    docs.size(),
+                                    Math.max(0, MongoQuery.plain(arg).asInt())),
+                            docs.size()));
+                case "$limit" ->
+                    docs = new ArrayList<>(docs.subList(
+                            0,
+                            Math.min(
+                                    docs.size(),
+                                    Math.max(0, MongoQuery.plain(arg).asInt()))));
+                case "$project" ->
+                    docs = docs.stream()
+                            .map(d -> MongoQuery.project(d, arg, idField))
+                            .collect(Collectors.toCollection(ArrayList::new));
                 case "$count" -> {
                     ObjectNode c = F.objectNode().put(arg.asText(), docs.size());
                     docs = docs.isEmpty() ? new ArrayList<>() : new ArrayList<>(List.of(c));
                 }
                 default -> {
-                    return bad("the farm's Data API supports $match, $sort, $skip, $limit, $project and $count; " + name + " is not supported");
+                    return bad("the farm's Data API supports $match, $sort, $skip, $limit, $project and $count; " + name
+                            + " is not supported");
                 }
             }
         }
@@ -155,9 +199,11 @@ final class MongoRoutes {
 
     private static Reply insertOne(Call call, ResourceSpec r, JsonNode body, String collection, boolean ejson) {
         JsonNode doc = body.get("document");
-        if (doc == null || !doc.isObject()) return bad("invalid parameter: 'document' is required and must be an object");
+        if (doc == null || !doc.isObject())
+            return bad("invalid parameter: 'document' is required and must be an object");
         if (r == null) return unknownCollectionWrite(collection);
-        // No idempotency keys in the Data API: a retried insertOne is a second document, unless a unique index refuses it.
+        // No idempotency keys in the Data API: a retried insertOne is a second document, unless a unique index refuses
+        // it.
         ObjectNode created = insert(call.store(r.name()), r, (ObjectNode) MongoQuery.plain(doc));
         String id = created.path(r.idField()).asText();
         call.commitWithOpId(r.name(), "create", call.opIdOf(body), id);
@@ -171,8 +217,10 @@ final class MongoRoutes {
      */
     private static Reply insertMany(Call call, ResourceSpec r, JsonNode body, String collection, boolean ejson) {
         JsonNode docs = body.get("documents");
-        if (docs == null || !docs.isArray() || docs.isEmpty()) return bad("invalid parameter: 'documents' is required and must be a non-empty array");
-        for (JsonNode d : docs) if (!d.isObject()) return bad("invalid parameter: every element of 'documents' must be an object");
+        if (docs == null || !docs.isArray() || docs.isEmpty())
+            return bad("invalid parameter: 'documents' is required and must be a non-empty array");
+        for (JsonNode d : docs)
+            if (!d.isObject()) return bad("invalid parameter: every element of 'documents' must be an object");
         if (r == null) return unknownCollectionWrite(collection);
         ArrayNode ids = F.arrayNode();
         for (JsonNode d : docs) {
@@ -181,7 +229,8 @@ final class MongoRoutes {
                 created = insert(call.store(r.name()), r, (ObjectNode) MongoQuery.plain(d));
             } catch (ResourceStore.UniqueViolation | MissingUniqueValue e) {
                 FarmError.Duplicate dup = duplicateOf(e);
-                ObjectNode error = duplicateKeyNode(failed("insertMany"), body.get("database").asText(), collection, dup.field(), dup.value());
+                ObjectNode error = duplicateKeyNode(
+                        failed("insertMany"), body.get("database").asText(), collection, dup.field(), dup.value());
                 error.set("insertedIds", ids);
                 return Reply.json(409, error);
             }
@@ -234,7 +283,8 @@ final class MongoRoutes {
     }
 
     /** The documents an upsert looks at: the unique key's one record, or the filter's matches (the first for a ...One). */
-    private static List<ObjectNode> upsertTargets(Call call, ResourceSpec r, JsonNode filter, UniqueKey key, boolean many) {
+    private static List<ObjectNode> upsertTargets(
+            Call call, ResourceSpec r, JsonNode filter, UniqueKey key, boolean many) {
         if (key != null) {
             ObjectNode found = call.store(r.name()).findUnique(key.field(), key.value());
             return found == null ? List.of() : List.of(call.present(r.name(), found));
@@ -260,11 +310,14 @@ final class MongoRoutes {
         return Reply.json(200, out);
     }
 
-    private static Reply update(Call call, ResourceSpec r, JsonNode body, String collection, boolean many, boolean ejson) {
+    private static Reply update(
+            Call call, ResourceSpec r, JsonNode body, String collection, boolean many, boolean ejson) {
         JsonNode filter = body.get("filter");
         JsonNode update = body.get("update");
-        if (filter == null || !filter.isObject()) return bad("invalid parameter: 'filter' is required and must be an object");
-        if (update == null || !update.isObject()) return bad("invalid parameter: 'update' is required and must be an object");
+        if (filter == null || !filter.isObject())
+            return bad("invalid parameter: 'filter' is required and must be an object");
+        if (update == null || !update.isObject())
+            return bad("invalid parameter: 'update' is required and must be an object");
         if (body.path("upsert").asBoolean(false)) {
             if (r == null) return unknownCollectionWrite(collection);
             return upsertUpdate(call, r, filter, update, many, ejson);
@@ -303,7 +356,8 @@ final class MongoRoutes {
      * promises that only when the filter's fields have a unique index ("Upsert with Duplicate Values"); without one,
      * concurrent upserts can insert duplicates there, which the farm does not reproduce.
      */
-    private static Reply upsertUpdate(Call call, ResourceSpec r, JsonNode filter, JsonNode update, boolean many, boolean ejson) {
+    private static Reply upsertUpdate(
+            Call call, ResourceSpec r, JsonNode filter, JsonNode update, boolean many, boolean ejson) {
         UniqueKey key = uniqueKey(r, filter);
         ResourceStore store = call.store(r.name());
         synchronized (store) {
@@ -320,10 +374,13 @@ final class MongoRoutes {
                 ObjectNode patch = MongoQuery.changes(doc, update, false, r.idField());
                 ObjectNode now = doc;
                 if (!patch.isEmpty()) {
-                    now = key != null ? store.upsert(key.field(), key.value(), patch).record() : store.update(doc.path(r.idField()).asText(), patch);
+                    now = key != null
+                            ? store.upsert(key.field(), key.value(), patch).record()
+                            : store.update(doc.path(r.idField()).asText(), patch);
                     modified++;
                 }
-                // A retried upsert that finds the record its first attempt made is reapplied in the ledger, not committed again.
+                // A retried upsert that finds the record its first attempt made is reapplied in the ledger, not
+                // committed again.
                 call.upserted(r.name(), call.opIdOf(now), new ResourceStore.Upserted(now, false));
             }
             ObjectNode out = F.objectNode();
@@ -341,22 +398,27 @@ final class MongoRoutes {
     private static Reply replaceOne(Call call, ResourceSpec r, JsonNode body, String collection, boolean ejson) {
         JsonNode filter = body.get("filter");
         JsonNode given = body.get("replacement");
-        if (filter == null || !filter.isObject()) return bad("invalid parameter: 'filter' is required and must be an object");
-        if (given == null || !given.isObject()) return bad("invalid parameter: 'replacement' is required and must be an object");
+        if (filter == null || !filter.isObject())
+            return bad("invalid parameter: 'filter' is required and must be an object");
+        if (given == null || !given.isObject())
+            return bad("invalid parameter: 'replacement' is required and must be an object");
         ObjectNode replacement = (ObjectNode) MongoQuery.plain(given);
         for (String field : (Iterable<String>) replacement::fieldNames) {
             if (field.startsWith("$")) return bad("Replacement document must not contain atomic operators");
         }
         boolean upsert = body.path("upsert").asBoolean(false);
         if (r == null) {
-            return upsert ? unknownCollectionWrite(collection) : Reply.json(200, F.objectNode().put("matchedCount", 0).put("modifiedCount", 0));
+            return upsert
+                    ? unknownCollectionWrite(collection)
+                    : Reply.json(200, F.objectNode().put("matchedCount", 0).put("modifiedCount", 0));
         }
         UniqueKey key = uniqueKey(r, filter);
         ResourceStore store = call.store(r.name());
         synchronized (store) {
             List<ObjectNode> targets = upsertTargets(call, r, filter, key, false);
             if (targets.isEmpty()) {
-                if (!upsert) return Reply.json(200, F.objectNode().put("matchedCount", 0).put("modifiedCount", 0));
+                if (!upsert)
+                    return Reply.json(200, F.objectNode().put("matchedCount", 0).put("modifiedCount", 0));
                 // The farm mints ids, so a replacement's own _id is not kept on insert.
                 replacement.remove(r.idField());
                 return upsertedAnswer(call, r, insertUpserted(call, r, key, replacement), ejson);
@@ -365,8 +427,8 @@ final class MongoRoutes {
             String id = target.path(r.idField()).asText();
             JsonNode newId = replacement.remove(r.idField());
             if (newId != null && !newId.asText().equals(id)) {
-                return bad("After applying the update, the (immutable) field '" + r.idField() + "' was found to have been altered to "
-                        + r.idField() + ": \"" + newId.asText() + "\"");
+                return bad("After applying the update, the (immutable) field '" + r.idField()
+                        + "' was found to have been altered to " + r.idField() + ": \"" + newId.asText() + "\"");
             }
             ObjectNode current = target.deepCopy();
             current.remove(r.idField());
@@ -380,7 +442,8 @@ final class MongoRoutes {
 
     private static Reply delete(Call call, ResourceSpec r, JsonNode body, boolean many) {
         JsonNode filter = body.get("filter");
-        if (filter == null || !filter.isObject()) return bad("invalid parameter: 'filter' is required and must be an object");
+        if (filter == null || !filter.isObject())
+            return bad("invalid parameter: 'filter' is required and must be an object");
         int deleted = 0;
         if (r != null) {
             List<ObjectNode> targets = many ? matching(call, r, filter) : optional(first(call, r, filter, null));
@@ -438,7 +501,8 @@ final class MongoRoutes {
         JsonNode v = body.get(field);
         if (v == null || v.isNull()) return fallback;
         JsonNode p = MongoQuery.plain(v);
-        if (!p.isNumber() || p.asLong() < 0) throw new MongoQuery.QueryError("invalid parameter: '" + field + "' must be a non-negative number");
+        if (!p.isNumber() || p.asLong() < 0)
+            throw new MongoQuery.QueryError("invalid parameter: '" + field + "' must be a non-negative number");
         return (int) Math.min(Integer.MAX_VALUE, p.asLong());
     }
 

@@ -37,6 +37,7 @@ public final class MongoVendor implements Vendor {
         if (key == null) key = request.header("api-key");
         return new Credential(null, key);
     }
+
     @Override
     public Reply error(FarmError error) {
         return MongoErrors.of(error);
@@ -52,6 +53,7 @@ public final class MongoVendor implements Vendor {
             return F.textNode(hex);
         };
     }
+
     @Override
     public void routes(Service service, RouteTable table) {
         MongoRoutes.register(service, table);

@@ -50,7 +50,9 @@ public class RestVendor implements Vendor {
         if (error.field() != null) inner.put("field", error.field());
         Reply reply = Reply.json(status, Map.of("error", inner));
         if (error.limit() != null) reply.header("Retry-After", error.limit().retryAfterSeconds());
-        if (error.kind() == ErrorKind.AUTH_EXPIRED || error.kind() == ErrorKind.AUTH_INVALID || error.kind() == ErrorKind.AUTH_MISSING) {
+        if (error.kind() == ErrorKind.AUTH_EXPIRED
+                || error.kind() == ErrorKind.AUTH_INVALID
+                || error.kind() == ErrorKind.AUTH_MISSING) {
             reply.header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
         }
         return reply;
@@ -97,35 +99,54 @@ public class RestVendor implements Vendor {
 
     @Override
     public ResourceStore.IdMinter ids() {
-        return (resource, seq, random) -> JsonNodeFactory.instance.textNode(resource.name().toLowerCase() + "_" + seq);
+        return (resource, seq, random) ->
+                JsonNodeFactory.instance.textNode(resource.name().toLowerCase() + "_" + seq);
     }
 
     @Override
     public void routes(Service service, RouteTable table) {
-        table.add(new Route("POST", new PathTemplate("/oauth/token"), Route.TOKEN, null, false, false,
+        table.add(new Route(
+                "POST",
+                new PathTemplate("/oauth/token"),
+                Route.TOKEN,
+                null,
+                false,
+                false,
                 call -> OAuthEndpoint.handle(call.service(), OAuthEndpoint.params(call.request()), call.request())));
         for (ResourceSpec r : service.spec().resources()) {
             String base = r.path();
             String item = base + "/{id}";
             String res = r.name();
-            if (r.offers(Operation.list)) table.add(new Route("GET", new PathTemplate(base), "list " + res, res, true, false, call -> list(call, r)));
-            if (r.offers(Operation.create)) table.add(new Route("POST", new PathTemplate(base), "create " + res, res, true, true, call -> create(call, r)));
-            if (r.offers(Operation.get)) table.add(new Route("GET", new PathTemplate(item), "get " + res, res, true, false, call -> get(call, r)));
+            if (r.offers(Operation.list))
+                table.add(new Route(
+                        "GET", new PathTemplate(base), "list " + res, res, true, false, call -> list(call, r)));
+            if (r.offers(Operation.create))
+                table.add(new Route(
+                        "POST", new PathTemplate(base), "create " + res, res, true, true, call -> create(call, r)));
+            if (r.offers(Operation.get))
+                table.add(
+                        new Route("GET", new PathTemplate(item), "get " + res, res, true, false, call -> get(call, r)));
             if (r.offers(Operation.update)) {
-                table.add(new Route("PATCH", new PathTemplate(item), "update " + res, res, true, true, call -> update(call, r)));
-                table.add(new Route("PUT", new PathTemplate(item), "replace " + res, res, true, true, call -> update(call, r)));
+                table.add(new Route(
+                        "PATCH", new PathTemplate(item), "update " + res, res, true, true, call -> update(call, r)));
+                table.add(new Route(
+                        "PUT", new PathTemplate(item), "replace " + res, res, true, true, call -> update(call, r)));
             }
-            if (r.offers(Operation.delete)) table.add(new Route("DELETE", new PathTemplate(item), "delete " + res, res, true, true, call -> delete(call, r)));
+            if (r.offers(Operation.delete))
+                table.add(new Route(
+                        "DELETE", new PathTemplate(item), "delete " + res, res, true, true, call -> delete(call, r)));
         }
     }
 
     private static Reply list(Call call, ResourceSpec r) {
         FarmRequest req = call.request();
-        int perPage = req.queryInt("per_page", r.pagination().pageSize(), 1, r.pagination().maxPageSize());
+        int perPage = req.queryInt(
+                "per_page", r.pagination().pageSize(), 1, r.pagination().maxPageSize());
         int page = req.queryInt("page", 1, 1, Integer.MAX_VALUE);
         ResourceStore store = call.store(r.name());
         ResourceStore.Page p = store.page((page - 1) * perPage, perPage);
-        List<ObjectNode> data = p.records().stream().map(n -> call.present(r.name(), n)).toList();
+        List<ObjectNode> data =
+                p.records().stream().map(n -> call.present(r.name(), n)).toList();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("data", data);
         body.put("page", page);
@@ -135,7 +156,10 @@ public class RestVendor implements Vendor {
         body.put("has_more", more);
         Reply reply = Reply.json(200, body);
         if (more) {
-            reply.header("Link", "<" + call.service().spec().basePath() + r.path() + "?page=" + (page + 1) + "&per_page=" + perPage + ">; rel=\"next\"");
+            reply.header(
+                    "Link",
+                    "<" + call.service().spec().basePath() + r.path() + "?page=" + (page + 1) + "&per_page=" + perPage
+                            + ">; rel=\"next\"");
         }
         return reply;
     }
@@ -151,7 +175,8 @@ public class RestVendor implements Vendor {
         ObjectNode created = call.store(r.name()).create(fields);
         String id = created.path(r.idField()).asText();
         call.commit(r.name(), "create", fields, id);
-        return Reply.json(201, call.present(r.name(), created)).header("Location", call.service().spec().basePath() + r.path() + "/" + id);
+        return Reply.json(201, call.present(r.name(), created))
+                .header("Location", call.service().spec().basePath() + r.path() + "/" + id);
     }
 
     private static Reply update(Call call, ResourceSpec r) {

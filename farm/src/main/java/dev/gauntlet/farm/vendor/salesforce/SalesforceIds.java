@@ -11,8 +11,26 @@ final class SalesforceIds {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     // Standard key prefixes, from the Salesforce "Standard Field Record ID Prefix Decoder" knowledge article.
     private static final Map<String, String> KEY_PREFIXES = Map.of(
-            "Account", "001", "Contact", "003", "User", "005", "Opportunity", "006", "Lead", "00Q",
-            "Case", "500", "Task", "00T", "Event", "00U", "Campaign", "701", "Product2", "01t");
+            "Account",
+            "001",
+            "Contact",
+            "003",
+            "User",
+            "005",
+            "Opportunity",
+            "006",
+            "Lead",
+            "00Q",
+            "Case",
+            "500",
+            "Task",
+            "00T",
+            "Event",
+            "00U",
+            "Campaign",
+            "701",
+            "Product2",
+            "01t");
     private static final String BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
     /** Mints 18-character ids with each object's key prefix. */
@@ -64,6 +82,8 @@ final class SalesforceIds {
 
     /** Whether the text has the shape of a record id: 15 or 18 base-62 characters. */
     static boolean isIdShaped(String id) {
-        return id != null && (id.length() == 15 || id.length() == 18) && id.chars().allMatch(c -> BASE62.indexOf(c) >= 0);
+        return id != null
+                && (id.length() == 15 || id.length() == 18)
+                && id.chars().allMatch(c -> BASE62.indexOf(c) >= 0);
     }
 }

@@ -7,6 +7,7 @@ import dev.gauntlet.farm.vendor.ErrorKind;
 import dev.gauntlet.farm.vendor.FarmError;
 import dev.gauntlet.farm.vendor.Service;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,7 +25,8 @@ final class SalesforceOAuth {
     static Reply tokenReply(Service service, TokenStore.Issued issued, FarmRequest request) {
         String instance = request.serviceUrl();
         String clientId = issued.access().clientId();
-        String id = instance + "/id/" + orgId(clientId) + "/" + SalesforceIds.sfId("005", Math.abs((long) clientId.hashCode()) % 1_000_000L + 1);
+        String id = instance + "/id/" + orgId(clientId) + "/"
+                + SalesforceIds.sfId("005", Math.abs((long) clientId.hashCode()) % 1_000_000L + 1);
         String issuedAt = Long.toString(issued.access().issuedAt().toEpochMilli());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("access_token", issued.access().value());
@@ -43,7 +45,8 @@ final class SalesforceOAuth {
      * (seen in restforce and forrest issue reports), a missing or unknown grant {@code unsupported_grant_type}.
      */
     static Reply tokenError(FarmError error) {
-        if (error.kind() == ErrorKind.SERVER_ERROR || error.kind() == ErrorKind.RATE_LIMITED) return SalesforceErrors.of(error);
+        if (error.kind() == ErrorKind.SERVER_ERROR || error.kind() == ErrorKind.RATE_LIMITED)
+            return SalesforceErrors.of(error);
         String code;
         String description;
         switch (error.kind()) {
@@ -77,13 +80,16 @@ final class SalesforceOAuth {
 
     private static String signature(Service service, String clientId, String payload) {
         // Salesforce signs id + issued_at with the connected app's consumer secret (HMAC-SHA256, Base64).
-        String secret = service.spec().auth().clients().stream().filter(c -> c.id().equals(clientId))
-                .map(c -> c.secret()).findFirst().orElse(clientId);
+        String secret = service.spec().auth().clients().stream()
+                .filter(c -> c.id().equals(clientId))
+                .map(c -> c.secret())
+                .findFirst()
+                .orElse(clientId);
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
             return Base64.getEncoder().encodeToString(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
         }
     }

@@ -31,9 +31,14 @@ final class SalesforceObjects {
     private final Map<String, String> byLowerName;
     /** Stored API name to the name answers show it under now (a rename drift changes it). */
     private final Map<String, String> shownName;
+
     private final Set<String> externalIds;
 
-    private SalesforceObjects(ResourceSpec resource, Map<String, String> byLowerName, Map<String, String> shownName, Set<String> externalIds) {
+    private SalesforceObjects(
+            ResourceSpec resource,
+            Map<String, String> byLowerName,
+            Map<String, String> shownName,
+            Set<String> externalIds) {
         this.resource = resource;
         this.byLowerName = byLowerName;
         this.shownName = shownName;
@@ -50,7 +55,9 @@ final class SalesforceObjects {
             shown.put(f, f);
         }
         for (DriftEngine.RuleState state : call.service().drift().states()) {
-            if (!state.active() || (state.rule().resource() != null && !state.rule().resource().equals(r.name()))) continue;
+            if (!state.active()
+                    || (state.rule().resource() != null
+                            && !state.rule().resource().equals(r.name()))) continue;
             state.rule().rename().forEach((from, to) -> {
                 String stored = byLower.get(from.toLowerCase(Locale.ROOT));
                 if (stored == null) return;
@@ -93,7 +100,8 @@ final class SalesforceObjects {
             if (e.getKey().equals("attributes")) continue;
             String field = resolve(e.getKey());
             if (field == null) {
-                throw new SalesforceQuery.Invalid("INVALID_FIELD", "No such column '" + e.getKey() + "' on sobject of type " + resource.name());
+                throw new SalesforceQuery.Invalid(
+                        "INVALID_FIELD", "No such column '" + e.getKey() + "' on sobject of type " + resource.name());
             }
             out.set(field, e.getValue());
         }

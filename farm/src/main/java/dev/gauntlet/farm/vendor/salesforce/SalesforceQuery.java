@@ -2,6 +2,7 @@ package dev.gauntlet.farm.vendor.salesforce;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -21,9 +22,19 @@ import java.util.regex.Pattern;
  * @param orderBy       field to sort by, or null
  * @param limit         LIMIT, or null
  */
-record SalesforceQuery(String text, List<String> fields, List<Integer> fieldColumns, String object, int objectColumn,
-                      List<Condition> where, String orderBy, int orderColumn, boolean descending, Integer limit, int offset,
-                      boolean count) {
+record SalesforceQuery(
+        String text,
+        List<String> fields,
+        List<Integer> fieldColumns,
+        String object,
+        int objectColumn,
+        List<Condition> where,
+        String orderBy,
+        int orderColumn,
+        boolean descending,
+        Integer limit,
+        int offset,
+        boolean count) {
 
     /** {@code field = literal} or {@code field != literal}; a null literal means SOQL {@code null}. */
     record Condition(String field, int column, boolean negated, String literal, boolean quoted) {}
@@ -38,16 +49,15 @@ record SalesforceQuery(String text, List<String> fields, List<Integer> fieldColu
         }
     }
 
-    private static final Pattern QUERY = Pattern.compile(
-            "(?is)^\\s*SELECT\\s+(.+?)\\s+FROM\\s+([A-Za-z_][A-Za-z0-9_]*)"
-                    + "(?:\\s+WHERE\\s+(.+?))?"
-                    + "(?:\\s+ORDER\\s+BY\\s+([A-Za-z_][A-Za-z0-9_.]*)(?:\\s+(ASC|DESC))?)?"
-                    + "(?:\\s+LIMIT\\s+(\\d{1,9}))?"
-                    + "(?:\\s+OFFSET\\s+(\\d{1,9}))?\\s*$");
+    private static final Pattern QUERY = Pattern.compile("(?is)^\\s*SELECT\\s+(.+?)\\s+FROM\\s+([A-Za-z_][A-Za-z0-9_]*)"
+            + "(?:\\s+WHERE\\s+(.+?))?"
+            + "(?:\\s+ORDER\\s+BY\\s+([A-Za-z_][A-Za-z0-9_.]*)(?:\\s+(ASC|DESC))?)?"
+            + "(?:\\s+LIMIT\\s+(\\d{1,9}))?"
+            + "(?:\\s+OFFSET\\s+(\\d{1,9}))?\\s*$");
     private static final Pattern FIELD = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
     private static final Pattern COUNT = Pattern.compile("(?i)COUNT\\(\\s*\\)");
-    private static final Pattern CONDITION = Pattern.compile(
-            "\\s*([A-Za-z_][A-Za-z0-9_.]*)\\s*(!=|=)\\s*('(?:[^'\\\\]|\\\\.)*'|[^\\s']+)\\s*");
+    private static final Pattern CONDITION =
+            Pattern.compile("\\s*([A-Za-z_][A-Za-z0-9_.]*)\\s*(!=|=)\\s*('(?:[^'\\\\]|\\\\.)*'|[^\\s']+)\\s*");
     private static final Pattern AND = Pattern.compile("(?i)AND\\s+");
 
     static SalesforceQuery parse(String q) {
@@ -67,7 +77,9 @@ record SalesforceQuery(String text, List<String> fields, List<Integer> fieldColu
             if (COUNT.matcher(name).matches() && list.trim().equals(name)) {
                 count = true;
             } else if (!FIELD.matcher(name).matches()) {
-                throw new Invalid("MALFORMED_QUERY", located(text, column, "unexpected token: '" + (name.isEmpty() ? "," : name) + "'"));
+                throw new Invalid(
+                        "MALFORMED_QUERY",
+                        located(text, column, "unexpected token: '" + (name.isEmpty() ? "," : name) + "'"));
             } else {
                 fields.add(name);
                 columns.add(column);
@@ -77,10 +89,19 @@ record SalesforceQuery(String text, List<String> fields, List<Integer> fieldColu
 
         List<Condition> where = new ArrayList<>();
         if (m.group(3) != null) where = conditions(text, m.group(3), m.start(3));
-        return new SalesforceQuery(text, List.copyOf(fields), List.copyOf(columns), m.group(2), m.start(2), where,
-                m.group(4), m.group(4) == null ? -1 : m.start(4), "DESC".equalsIgnoreCase(m.group(5)),
+        return new SalesforceQuery(
+                text,
+                List.copyOf(fields),
+                List.copyOf(columns),
+                m.group(2),
+                m.start(2),
+                where,
+                m.group(4),
+                m.group(4) == null ? -1 : m.start(4),
+                "DESC".equalsIgnoreCase(m.group(5)),
                 m.group(6) == null ? null : Integer.valueOf(m.group(6)),
-                m.group(7) == null ? 0 : Integer.parseInt(m.group(7)), count);
+                m.group(7) == null ? 0 : Integer.parseInt(m.group(7)),
+                count);
     }
 
     private static List<Condition> conditions(String text, String clause, int base) {
@@ -88,17 +109,24 @@ record SalesforceQuery(String text, List<String> fields, List<Integer> fieldColu
         int pos = 0;
         while (true) {
             Matcher c = CONDITION.matcher(clause).region(pos, clause.length());
-            if (!c.lookingAt()) throw new Invalid("MALFORMED_QUERY", located(text, base + pos, "unexpected token: '" + firstToken(clause.substring(pos)) + "'"));
+            if (!c.lookingAt())
+                throw new Invalid(
+                        "MALFORMED_QUERY",
+                        located(text, base + pos, "unexpected token: '" + firstToken(clause.substring(pos)) + "'"));
             String raw = c.group(3);
             boolean quoted = raw.startsWith("'");
-            String literal = quoted ? raw.substring(1, raw.length() - 1).replaceAll("\\\\(.)", "$1")
+            String literal = quoted
+                    ? raw.substring(1, raw.length() - 1).replaceAll("\\\\(.)", "$1")
                     : raw.equalsIgnoreCase("null") ? null : raw;
             out.add(new Condition(c.group(1), base + c.start(1), c.group(2).equals("!="), literal, quoted));
             pos = c.end();
             if (pos >= clause.length()) return out;
             Matcher a = AND.matcher(clause).region(pos, clause.length());
             // Only AND of (in)equalities is understood; OR, LIKE, IN and friends are refused rather than misread.
-            if (!a.lookingAt()) throw new Invalid("MALFORMED_QUERY", located(text, base + pos, "unexpected token: '" + firstToken(clause.substring(pos)) + "'"));
+            if (!a.lookingAt())
+                throw new Invalid(
+                        "MALFORMED_QUERY",
+                        located(text, base + pos, "unexpected token: '" + firstToken(clause.substring(pos)) + "'"));
             pos = a.end();
         }
     }
@@ -107,10 +135,13 @@ record SalesforceQuery(String text, List<String> fields, List<Integer> fieldColu
         String trimmed = text.stripLeading();
         int lead = text.length() - trimmed.length();
         String first = firstToken(trimmed);
-        if (!first.equalsIgnoreCase("SELECT")) return new Invalid("MALFORMED_QUERY", located(text, lead, "unexpected token: '" + first + "'"));
+        if (!first.equalsIgnoreCase("SELECT"))
+            return new Invalid("MALFORMED_QUERY", located(text, lead, "unexpected token: '" + first + "'"));
         int from = indexOfWord(text, "FROM");
         if (from < 0) return new Invalid("MALFORMED_QUERY", located(text, text.length(), "unexpected token: '<EOF>'"));
-        return new Invalid("MALFORMED_QUERY", located(text, from, "unexpected token near '" + firstToken(text.substring(from)) + "'"));
+        return new Invalid(
+                "MALFORMED_QUERY",
+                located(text, from, "unexpected token near '" + firstToken(text.substring(from)) + "'"));
     }
 
     private static int indexOfWord(String text, String word) {
@@ -142,7 +173,7 @@ record SalesforceQuery(String text, List<String> fields, List<Integer> fieldColu
                 equal = false;
             } else if (v.isNumber() && !condition.quoted()) {
                 try {
-                    equal = v.decimalValue().compareTo(new java.math.BigDecimal(condition.literal())) == 0;
+                    equal = v.decimalValue().compareTo(new BigDecimal(condition.literal())) == 0;
                 } catch (NumberFormatException e) {
                     equal = false;
                 }

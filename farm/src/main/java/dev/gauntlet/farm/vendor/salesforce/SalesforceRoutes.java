@@ -37,38 +37,116 @@ final class SalesforceRoutes {
     private static final Pattern DATA_PREFIX = Pattern.compile("^(.*)/sobjects/[^/]+$");
     private static final String DEFAULT_PREFIX = "/services/data/v59.0";
     private static final Pattern BATCH_SIZE = Pattern.compile("(?i)batchSize\\s*=\\s*(\\d{1,9})");
-    // Query Options Header (REST API Developer Guide): "The default is 2,000; the minimum is 200, and the maximum is 2,000."
+    // Query Options Header (REST API Developer Guide): "The default is 2,000; the minimum is 200, and the maximum is
+    // 2,000."
     private static final int MIN_BATCH = 200;
 
     /** Registers the token endpoint, each resource's sObject routes and the SOQL endpoints of each API version. */
     static void register(Service service, RouteTable table) {
-        table.add(new Route("POST", new PathTemplate("/services/oauth2/token"), Route.TOKEN, null, false, false,
+        table.add(new Route(
+                "POST",
+                new PathTemplate("/services/oauth2/token"),
+                Route.TOKEN,
+                null,
+                false,
+                false,
                 call -> OAuthEndpoint.handle(call.service(), OAuthEndpoint.params(call.request()), call.request())));
         Set<String> prefixes = new LinkedHashSet<>();
         for (ResourceSpec r : service.spec().resources()) {
             prefixes.add(dataPrefix(r));
             String base = r.path();
             String res = r.name();
-            table.add(new Route("GET", new PathTemplate(base), "describe " + res, res, true, false, call -> SalesforceRows.basicInfo(call, r)));
-            table.add(new Route("GET", new PathTemplate(base + "/describe"), "describe " + res, res, true, false, call -> SalesforceRows.describe(call, r)));
-            if (r.offers(Operation.create)) table.add(new Route("POST", new PathTemplate(base), "create " + res, res, true, true, call -> SalesforceRows.create(call, r)));
+            table.add(new Route(
+                    "GET",
+                    new PathTemplate(base),
+                    "describe " + res,
+                    res,
+                    true,
+                    false,
+                    call -> SalesforceRows.basicInfo(call, r)));
+            table.add(new Route(
+                    "GET",
+                    new PathTemplate(base + "/describe"),
+                    "describe " + res,
+                    res,
+                    true,
+                    false,
+                    call -> SalesforceRows.describe(call, r)));
+            if (r.offers(Operation.create))
+                table.add(new Route(
+                        "POST",
+                        new PathTemplate(base),
+                        "create " + res,
+                        res,
+                        true,
+                        true,
+                        call -> SalesforceRows.create(call, r)));
             if (r.offers(Operation.get)) {
-                table.add(new Route("GET", new PathTemplate(base + "/{id}"), "get " + res, res, true, false, call -> SalesforceRows.get(call, r)));
-                table.add(new Route("GET", new PathTemplate(base + "/{field}/{value}"), "get " + res + " by external id", res, true, false,
+                table.add(new Route(
+                        "GET",
+                        new PathTemplate(base + "/{id}"),
+                        "get " + res,
+                        res,
+                        true,
+                        false,
+                        call -> SalesforceRows.get(call, r)));
+                table.add(new Route(
+                        "GET",
+                        new PathTemplate(base + "/{field}/{value}"),
+                        "get " + res + " by external id",
+                        res,
+                        true,
+                        false,
                         call -> SalesforceRows.getByExternalId(call, r)));
             }
-            if (r.offers(Operation.update)) table.add(new Route("PATCH", new PathTemplate(base + "/{id}"), "update " + res, res, true, true, call -> SalesforceRows.update(call, r)));
+            if (r.offers(Operation.update))
+                table.add(new Route(
+                        "PATCH",
+                        new PathTemplate(base + "/{id}"),
+                        "update " + res,
+                        res,
+                        true,
+                        true,
+                        call -> SalesforceRows.update(call, r)));
             // An upsert creates or updates, so it is offered where both are.
             if (r.offers(Operation.create) && r.offers(Operation.update)) {
-                table.add(new Route("PATCH", new PathTemplate(base + "/{field}/{value}"), "upsert " + res + " by external id", res, true, true,
+                table.add(new Route(
+                        "PATCH",
+                        new PathTemplate(base + "/{field}/{value}"),
+                        "upsert " + res + " by external id",
+                        res,
+                        true,
+                        true,
                         call -> SalesforceRows.upsert(call, r)));
             }
-            if (r.offers(Operation.delete)) table.add(new Route("DELETE", new PathTemplate(base + "/{id}"), "delete " + res, res, true, true, call -> SalesforceRows.delete(call, r)));
+            if (r.offers(Operation.delete))
+                table.add(new Route(
+                        "DELETE",
+                        new PathTemplate(base + "/{id}"),
+                        "delete " + res,
+                        res,
+                        true,
+                        true,
+                        call -> SalesforceRows.delete(call, r)));
         }
         for (String prefix : prefixes) {
             for (String verb : List.of("query", "queryAll")) {
-                table.add(new Route("GET", new PathTemplate(prefix + "/" + verb), "SOQL " + verb, null, true, false, call -> query(call, prefix)));
-                table.add(new Route("GET", new PathTemplate(prefix + "/" + verb + "/{locator}"), "SOQL " + verb + " more", null, true, false, call -> queryMore(call, prefix)));
+                table.add(new Route(
+                        "GET",
+                        new PathTemplate(prefix + "/" + verb),
+                        "SOQL " + verb,
+                        null,
+                        true,
+                        false,
+                        call -> query(call, prefix)));
+                table.add(new Route(
+                        "GET",
+                        new PathTemplate(prefix + "/" + verb + "/{locator}"),
+                        "SOQL " + verb + " more",
+                        null,
+                        true,
+                        false,
+                        call -> queryMore(call, prefix)));
             }
         }
     }
@@ -99,7 +177,9 @@ final class SalesforceRoutes {
         try {
             int dash = locator.lastIndexOf('-');
             if (!locator.startsWith("01g") || dash < 4) throw new IllegalArgumentException("shape");
-            String[] parts = new String(Base64.getUrlDecoder().decode(locator.substring(3, dash)), StandardCharsets.UTF_8).split("\\|", 3);
+            String[] parts = new String(
+                            Base64.getUrlDecoder().decode(locator.substring(3, dash)), StandardCharsets.UTF_8)
+                    .split("\\|", 3);
             if (parts.length != 3) throw new IllegalArgumentException("parts");
             int size = Integer.parseInt(parts[0]);
             int offset = Integer.parseInt(parts[1]);
@@ -134,16 +214,24 @@ final class SalesforceRoutes {
     private static Reply batch(Call call, String prefix, SalesforceQuery soql, int size, int offset) {
         ResourceSpec r = resourceFor(call, soql);
         if (r == null) {
-            return SalesforceErrors.sfError(400, "INVALID_TYPE", SalesforceQuery.located(soql.text(), soql.objectColumn(), "sObject type '" + soql.object()
-                    + "' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. "
-                    + "Please reference your WSDL or the describe call for the appropriate names."));
+            return SalesforceErrors.sfError(
+                    400,
+                    "INVALID_TYPE",
+                    SalesforceQuery.located(
+                            soql.text(),
+                            soql.objectColumn(),
+                            "sObject type '" + soql.object()
+                                    + "' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. "
+                                    + "Please reference your WSDL or the describe call for the appropriate names."));
         }
         // Fields resolve as in bodies: any case, and after a rename drift both the new name and the old one.
         SalesforceObjects known = SalesforceObjects.of(call, r);
         List<String> select = new ArrayList<>();
         for (int i = 0; i < soql.fields().size(); i++) {
             String actual = known.resolve(soql.fields().get(i));
-            if (actual == null) return noSuchColumn(soql, soql.fields().get(i), soql.fieldColumns().get(i), r);
+            if (actual == null)
+                return noSuchColumn(
+                        soql, soql.fields().get(i), soql.fieldColumns().get(i), r);
             if (!select.contains(actual)) select.add(actual);
         }
         List<SalesforceQuery.Resolved> where = new ArrayList<>();
@@ -186,12 +274,15 @@ final class SalesforceRoutes {
         }
         int take = Math.max(0, Math.min(size, total - offset));
         int from = soql.offset() + offset;
-        List<ObjectNode> rows = matches == null ? store.page(from, take).records()
+        List<ObjectNode> rows = matches == null
+                ? store.page(from, take).records()
                 : matches.subList(Math.min(from, matches.size()), Math.min(from + take, matches.size()));
         ArrayNode records = F.arrayNode();
         for (ObjectNode n : rows) {
             ObjectNode out = F.objectNode();
-            out.set("attributes", SalesforceRows.attributes(r, n.path(r.idField()).asText()));
+            out.set(
+                    "attributes",
+                    SalesforceRows.attributes(r, n.path(r.idField()).asText()));
             for (String f : select) out.set(f, n.has(f) ? n.get(f) : F.nullNode());
             records.add(call.present(r.name(), out));
         }
@@ -205,12 +296,20 @@ final class SalesforceRoutes {
 
     private static String locator(int size, int offset, String q) {
         String payload = size + "|" + offset + "|" + q;
-        return "01g" + Base64.getUrlEncoder().withoutPadding().encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "-" + offset;
+        return "01g" + Base64.getUrlEncoder().withoutPadding().encodeToString(payload.getBytes(StandardCharsets.UTF_8))
+                + "-" + offset;
     }
 
     private static Reply noSuchColumn(SalesforceQuery soql, String field, int column, ResourceSpec r) {
-        return SalesforceErrors.sfError(400, "INVALID_FIELD", SalesforceQuery.located(soql.text(), column, "No such column '" + field + "' on entity '"
-                + r.name() + "'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. "
-                + "Please reference your WSDL or the describe call for the appropriate names."));
+        return SalesforceErrors.sfError(
+                400,
+                "INVALID_FIELD",
+                SalesforceQuery.located(
+                        soql.text(),
+                        column,
+                        "No such column '" + field + "' on entity '"
+                                + r.name()
+                                + "'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. "
+                                + "Please reference your WSDL or the describe call for the appropriate names."));
     }
 }

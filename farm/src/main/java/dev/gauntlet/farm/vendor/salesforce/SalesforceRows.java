@@ -51,7 +51,9 @@ final class SalesforceRows {
     static Reply basicInfo(Call call, ResourceSpec r) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("objectDescribe", objectDescribe(r));
-        List<ObjectNode> recent = call.store(r.name()).page(0, 5).records().stream().map(n -> row(call, r, n)).toList();
+        List<ObjectNode> recent = call.store(r.name()).page(0, 5).records().stream()
+                .map(n -> row(call, r, n))
+                .toList();
         body.put("recentItems", recent);
         return Reply.json(200, body);
     }
@@ -98,7 +100,8 @@ final class SalesforceRows {
         for (String raw : wanted.split(",")) {
             String name = raw.trim();
             String actual = schema.resolve(name);
-            if (actual == null) return sfError(400, "INVALID_FIELD", "No such column '" + name + "' on sobject of type " + r.name());
+            if (actual == null)
+                return sfError(400, "INVALID_FIELD", "No such column '" + name + "' on sobject of type " + r.name());
             out.set(actual, stored.path(actual).isMissingNode() ? F.nullNode() : stored.get(actual));
         }
         return Reply.json(200, call.present(r.name(), out));
@@ -185,7 +188,8 @@ final class SalesforceRows {
         String name = call.request().pathParam("field");
         String field = SalesforceObjects.of(call, r).externalId(name);
         if (field == null) return noExternalIdField(name);
-        List<ObjectNode> matches = matching(call.store(r.name()), field, call.request().pathParam("value"));
+        List<ObjectNode> matches =
+                matching(call.store(r.name()), field, call.request().pathParam("value"));
         if (matches.isEmpty()) return SalesforceErrors.notFound();
         if (matches.size() > 1) return multipleChoices(r, matches);
         return Reply.json(200, row(call, r, matches.getFirst()));
@@ -224,7 +228,9 @@ final class SalesforceRows {
             } else {
                 List<ObjectNode> matches = matching(store, field, value);
                 if (matches.size() > 1) return multipleChoices(r, matches);
-                ObjectNode updated = matches.isEmpty() ? null : store.update(matches.getFirst().path(r.idField()).asText(), fields);
+                ObjectNode updated = matches.isEmpty()
+                        ? null
+                        : store.update(matches.getFirst().path(r.idField()).asText(), fields);
                 if (updated != null) {
                     result = new ResourceStore.Upserted(updated, false);
                 } else {
@@ -249,14 +255,21 @@ final class SalesforceRows {
      */
     private static Reply refusedUpsertBody(ResourceSpec r, ObjectNode fields, String field, String value) {
         if (fields.has(r.idField())) {
-            return SalesforceErrors.dmlError(400, "INVALID_FIELD_FOR_INSERT_UPDATE", "Unable to create/update fields: " + r.idField()
-                    + ". Please check the security settings of this field and verify that it is read/write for your profile or permission set.",
+            return SalesforceErrors.dmlError(
+                    400,
+                    "INVALID_FIELD_FOR_INSERT_UPDATE",
+                    "Unable to create/update fields: " + r.idField()
+                            + ". Please check the security settings of this field and verify that it is read/write for your profile or permission set.",
                     List.of(r.idField()));
         }
         JsonNode inBody = fields.get(field);
         if (inBody != null && !(inBody.isValueNode() && inBody.asText().equals(value))) {
-            return SalesforceErrors.dmlError(400, "INVALID_FIELD", "The value of " + field + " in the request body (" + inBody
-                    + ") differs from the value in the URL ('" + value + "')", List.of(field));
+            return SalesforceErrors.dmlError(
+                    400,
+                    "INVALID_FIELD",
+                    "The value of " + field + " in the request body (" + inBody
+                            + ") differs from the value in the URL ('" + value + "')",
+                    List.of(field));
         }
         return null;
     }
@@ -280,6 +293,10 @@ final class SalesforceRows {
      * contains the list of matching records." (REST API "Status Codes and Error Responses").
      */
     private static Reply multipleChoices(ResourceSpec r, List<ObjectNode> matches) {
-        return Reply.json(300, matches.stream().map(n -> recordUrl(r, n.path(r.idField()).asText())).toList());
+        return Reply.json(
+                300,
+                matches.stream()
+                        .map(n -> recordUrl(r, n.path(r.idField()).asText()))
+                        .toList());
     }
 }

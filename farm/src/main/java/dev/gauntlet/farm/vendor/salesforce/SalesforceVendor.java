@@ -52,7 +52,9 @@ public final class SalesforceVendor implements Vendor {
      */
     @Override
     public void limitHeaders(LimitDecision limit, Reply reply) {
-        reply.header("Sforce-Limit-Info", "api-usage=" + Math.max(0, limit.limit() - limit.remaining()) + "/" + limit.limit());
+        reply.header(
+                "Sforce-Limit-Info",
+                "api-usage=" + Math.max(0, limit.limit() - limit.remaining()) + "/" + limit.limit());
     }
 
     @Override

@@ -18,6 +18,7 @@ final class StripeObjects {
 
     /** Fields the farm keeps on a record for itself, never shown: the tombstone flag and the last write's time (ms). */
     static final String DELETED = "deleted";
+
     static final String WRITTEN_AT = "_written_at";
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -25,39 +26,134 @@ final class StripeObjects {
     private static final long SEED_EPOCH = 1_704_067_200L;
 
     private static final Map<String, String> PREFIXES = Map.of(
-            CUSTOMER, "cus", PAYMENT_INTENT, "pi", "charge", "ch", "refund", "re", "invoice", "in",
-            "subscription", "sub", "product", "prod", "price", "price", "payment_method", "pm", "setup_intent", "seti");
+            CUSTOMER,
+            "cus",
+            PAYMENT_INTENT,
+            "pi",
+            "charge",
+            "ch",
+            "refund",
+            "re",
+            "invoice",
+            "in",
+            "subscription",
+            "sub",
+            "product",
+            "prod",
+            "price",
+            "price",
+            "payment_method",
+            "pm",
+            "setup_intent",
+            "seti");
 
     // The country generator's codes, read as the currency of that country.
     private static final Map<String, String> CURRENCY_OF = Map.of(
             "PT", "eur", "NO", "nok", "US", "usd", "KE", "kes", "JP", "jpy", "FR", "eur", "CA", "cad", "EE", "eur",
             "ZA", "zar", "AU", "aud");
 
-    static final Set<String> PI_STATUSES = Set.of("requires_payment_method", "requires_confirmation", "requires_action",
-            "processing", "requires_capture", "canceled", "succeeded");
+    static final Set<String> PI_STATUSES = Set.of(
+            "requires_payment_method",
+            "requires_confirmation",
+            "requires_action",
+            "processing",
+            "requires_capture",
+            "canceled",
+            "succeeded");
 
     // The generic status generator's values, read as payment-intent statuses.
     private static final Map<String, String> PI_STATUS_OF = Map.of(
-            "active", "succeeded", "pending", "requires_payment_method", "closed", "canceled", "open",
-            "requires_confirmation", "archived", "succeeded");
+            "active",
+            "succeeded",
+            "pending",
+            "requires_payment_method",
+            "closed",
+            "canceled",
+            "open",
+            "requires_confirmation",
+            "archived",
+            "succeeded");
 
     /** Parameters Stripe accepts on create and update (docs.stripe.com/api/customers/create, …/payment_intents/create). */
-    static final Set<String> CUSTOMER_PARAMS = Set.of("address", "balance", "cash_balance", "coupon", "description", "email",
-            "expand", "invoice_prefix", "invoice_settings", "metadata", "name", "next_invoice_sequence", "payment_method",
-            "phone", "preferred_locales", "promotion_code", "shipping", "source", "tax", "tax_exempt", "tax_id_data",
-            "test_clock", "default_source");
-    static final Set<String> PAYMENT_INTENT_PARAMS = Set.of("amount", "currency", "application_fee_amount",
-            "automatic_payment_methods", "capture_method", "confirm", "confirmation_method", "confirmation_token", "customer",
-            "description", "error_on_requires_action", "expand", "mandate", "mandate_data", "metadata", "off_session",
-            "on_behalf_of", "payment_method", "payment_method_configuration", "payment_method_data", "payment_method_options",
-            "payment_method_types", "radar_options", "receipt_email", "return_url", "setup_future_usage", "shipping",
-            "statement_descriptor", "statement_descriptor_suffix", "transfer_data", "transfer_group", "use_stripe_sdk");
-    static final Set<String> CONFIRM_PARAMS = Set.of("capture_method", "confirmation_token", "error_on_requires_action",
-            "expand", "mandate", "mandate_data", "off_session", "payment_method", "payment_method_data",
-            "payment_method_options", "payment_method_types", "radar_options", "receipt_email", "return_url",
-            "setup_future_usage", "shipping", "use_stripe_sdk");
+    static final Set<String> CUSTOMER_PARAMS = Set.of(
+            "address",
+            "balance",
+            "cash_balance",
+            "coupon",
+            "description",
+            "email",
+            "expand",
+            "invoice_prefix",
+            "invoice_settings",
+            "metadata",
+            "name",
+            "next_invoice_sequence",
+            "payment_method",
+            "phone",
+            "preferred_locales",
+            "promotion_code",
+            "shipping",
+            "source",
+            "tax",
+            "tax_exempt",
+            "tax_id_data",
+            "test_clock",
+            "default_source");
+
+    static final Set<String> PAYMENT_INTENT_PARAMS = Set.of(
+            "amount",
+            "currency",
+            "application_fee_amount",
+            "automatic_payment_methods",
+            "capture_method",
+            "confirm",
+            "confirmation_method",
+            "confirmation_token",
+            "customer",
+            "description",
+            "error_on_requires_action",
+            "expand",
+            "mandate",
+            "mandate_data",
+            "metadata",
+            "off_session",
+            "on_behalf_of",
+            "payment_method",
+            "payment_method_configuration",
+            "payment_method_data",
+            "payment_method_options",
+            "payment_method_types",
+            "radar_options",
+            "receipt_email",
+            "return_url",
+            "setup_future_usage",
+            "shipping",
+            "statement_descriptor",
+            "statement_descriptor_suffix",
+            "transfer_data",
+            "transfer_group",
+            "use_stripe_sdk");
+    static final Set<String> CONFIRM_PARAMS = Set.of(
+            "capture_method",
+            "confirmation_token",
+            "error_on_requires_action",
+            "expand",
+            "mandate",
+            "mandate_data",
+            "off_session",
+            "payment_method",
+            "payment_method_data",
+            "payment_method_options",
+            "payment_method_types",
+            "radar_options",
+            "receipt_email",
+            "return_url",
+            "setup_future_usage",
+            "shipping",
+            "use_stripe_sdk");
     static final Set<String> CANCEL_PARAMS = Set.of("cancellation_reason", "expand");
-    static final Set<String> CANCELLATION_REASONS = Set.of("duplicate", "fraudulent", "requested_by_customer", "abandoned");
+    static final Set<String> CANCELLATION_REASONS =
+            Set.of("duplicate", "fraudulent", "requested_by_customer", "abandoned");
 
     /**
      * The filters a list of this resource takes besides limit, starting_after, ending_before, created and expand
@@ -127,8 +223,13 @@ final class StripeObjects {
         // Whatever else the caller stored shows as given (Stripe echoes every accepted parameter).
         record.properties().forEach(e -> {
             String k = e.getKey();
-            if (k.equals(idField) || k.equals(DELETED) || k.equals(WRITTEN_AT) || k.equals("created") || k.equals("object")) return;
-            if (resource.equals(PAYMENT_INTENT) && (k.equals("currency") || k.equals("status") || k.equals("amount"))) return;
+            if (k.equals(idField)
+                    || k.equals(DELETED)
+                    || k.equals(WRITTEN_AT)
+                    || k.equals("created")
+                    || k.equals("object")) return;
+            if (resource.equals(PAYMENT_INTENT) && (k.equals("currency") || k.equals("status") || k.equals("amount")))
+                return;
             out.set(k, e.getValue());
         });
         return out;

@@ -17,7 +17,12 @@ import java.util.Map;
 final class StripeQuery {
 
     /** How a query field matches: exactly (token), also by substring (text), by number, or as a metadata key. */
-    enum Kind { TOKEN, TEXT, NUMBER, METADATA }
+    enum Kind {
+        TOKEN,
+        TEXT,
+        NUMBER,
+        METADATA
+    }
 
     /** One clause; {@code key} is the metadata key, {@code value} null for {@code :null}. */
     record Clause(String field, String key, String op, String value, boolean negated) {}
@@ -58,11 +63,32 @@ final class StripeQuery {
     private static final int MAX_CLAUSES = 10;
     private static final int MIN_SUBSTRING = 3;
 
-    // Query fields for Customers and for PaymentIntents (docs.stripe.com/search#query-fields-for-customers, …-paymentintents).
-    private static final Map<String, Kind> CUSTOMER = Map.of("created", Kind.NUMBER, "email", Kind.TEXT,
-            "metadata", Kind.METADATA, "name", Kind.TEXT, "phone", Kind.TEXT);
-    private static final Map<String, Kind> PAYMENT_INTENT = Map.of("amount", Kind.NUMBER, "created", Kind.NUMBER,
-            "currency", Kind.TOKEN, "customer", Kind.TOKEN, "metadata", Kind.METADATA, "status", Kind.TOKEN);
+    // Query fields for Customers and for PaymentIntents (docs.stripe.com/search#query-fields-for-customers,
+    // …-paymentintents).
+    private static final Map<String, Kind> CUSTOMER = Map.of(
+            "created",
+            Kind.NUMBER,
+            "email",
+            Kind.TEXT,
+            "metadata",
+            Kind.METADATA,
+            "name",
+            Kind.TEXT,
+            "phone",
+            Kind.TEXT);
+    private static final Map<String, Kind> PAYMENT_INTENT = Map.of(
+            "amount",
+            Kind.NUMBER,
+            "created",
+            Kind.NUMBER,
+            "currency",
+            Kind.TOKEN,
+            "customer",
+            Kind.TOKEN,
+            "metadata",
+            Kind.METADATA,
+            "status",
+            Kind.TOKEN);
 
     private StripeQuery() {}
 
@@ -87,7 +113,8 @@ final class StripeQuery {
                 String word = p.keyword();
                 if (word != null) {
                     if (joiner != null && !joiner.equals(word)) {
-                        throw new IllegalArgumentException("AND and OR operators are mutually exclusive; use one of them in a query.");
+                        throw new IllegalArgumentException(
+                                "AND and OR operators are mutually exclusive; use one of them in a query.");
                     }
                     joiner = word;
                     p.skipSpace();
@@ -110,8 +137,9 @@ final class StripeQuery {
         if (kind == null) {
             String plural = resource.equals(StripeObjects.PAYMENT_INTENT) ? "payment_intents" : resource + "s";
             String anchor = resource.equals(StripeObjects.PAYMENT_INTENT) ? "paymentintents" : resource + "s";
-            throw new IllegalArgumentException("Field `" + field + "` is an unsupported search field for resource `" + plural
-                    + "`. See https://stripe.com/docs/search#query-fields-for-" + anchor + " for a list of supported fields.");
+            throw new IllegalArgumentException("Field `" + field + "` is an unsupported search field for resource `"
+                    + plural + "`. See https://stripe.com/docs/search#query-fields-for-" + anchor
+                    + " for a list of supported fields.");
         }
         String key = null;
         if (kind == Kind.METADATA) {
@@ -129,7 +157,8 @@ final class StripeQuery {
             if (value.equals("null") && kind == Kind.METADATA && op.equals(":")) value = null;
             else if (kind != Kind.NUMBER) throw p.error("string values must be in quotes, as in " + field + ":'value'");
         }
-        if (op.equals("~") && kind != Kind.TEXT) throw p.error("the substring operator ~ is not supported for " + field);
+        if (op.equals("~") && kind != Kind.TEXT)
+            throw p.error("the substring operator ~ is not supported for " + field);
         if (op.equals("~") && value.length() < MIN_SUBSTRING) {
             throw p.error("a substring query needs at least " + MIN_SUBSTRING + " characters");
         }
@@ -171,7 +200,9 @@ final class StripeQuery {
         String keyword() {
             for (String w : new String[] {"AND", "OR"}) {
                 int end = i + w.length();
-                if (end < s.length() && s.regionMatches(true, i, w, 0, w.length()) && Character.isWhitespace(s.charAt(end))) {
+                if (end < s.length()
+                        && s.regionMatches(true, i, w, 0, w.length())
+                        && Character.isWhitespace(s.charAt(end))) {
                     i = end;
                     return w;
                 }
@@ -181,7 +212,8 @@ final class StripeQuery {
 
         String word() {
             int start = i;
-            while (i < s.length() && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_' || s.charAt(i) == '.')) i++;
+            while (i < s.length()
+                    && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_' || s.charAt(i) == '.')) i++;
             if (start == i) throw error("expected a field name");
             return s.substring(start, i);
         }

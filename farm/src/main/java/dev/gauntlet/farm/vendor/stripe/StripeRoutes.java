@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -48,12 +49,14 @@ final class StripeRoutes {
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final Pattern CURRENCY = Pattern.compile("[a-zA-Z]{3}");
-    private static final Set<String> NUMERIC = Set.of("amount", "balance", "application_fee_amount", "next_invoice_sequence");
+    private static final Set<String> NUMERIC =
+            Set.of("amount", "balance", "application_fee_amount", "next_invoice_sequence");
     private static final Set<String> PAGING_PARAMS = Set.of("limit", "starting_after", "ending_before");
     private static final Set<String> SEARCH_PARAMS = Set.of("query", "limit", "page");
     /** Newest first, as Stripe lists: by created, then (same second) by creation order. */
-    private static final Comparator<Listed> NEWEST_FIRST =
-            Comparator.comparingLong(Listed::created).thenComparingLong(Listed::seq).reversed();
+    private static final Comparator<Listed> NEWEST_FIRST = Comparator.comparingLong(Listed::created)
+            .thenComparingLong(Listed::seq)
+            .reversed();
     // Stripe documents neither its lock wait nor its search delay; these are short enough for tests and runs and long
     // enough that a client leaning on either meets the failure (docs.stripe.com/rate-limits#object-lock-timeouts,
     // docs.stripe.com/search#data-freshness: "under 1 minute").
@@ -65,9 +68,10 @@ final class StripeRoutes {
             "pm_card_visa_chargeDeclined", "generic_decline",
             "pm_card_chargeDeclinedInsufficientFunds", "insufficient_funds",
             "pm_card_chargeDeclinedFraudulent", "fraudulent");
-    private static final Set<String> CONFIRMABLE = Set.of("requires_payment_method", "requires_confirmation", "requires_action");
-    private static final Set<String> CANCELABLE = Set.of("requires_payment_method", "requires_capture", "requires_confirmation",
-            "requires_action", "processing");
+    private static final Set<String> CONFIRMABLE =
+            Set.of("requires_payment_method", "requires_confirmation", "requires_action");
+    private static final Set<String> CANCELABLE = Set.of(
+            "requires_payment_method", "requires_capture", "requires_confirmation", "requires_action", "processing");
 
     /** A listed record with the keys it is ordered by. */
     private record Listed(ObjectNode record, long created, long seq) {}
@@ -91,18 +95,25 @@ final class StripeRoutes {
             String item = base + "/{id}";
             String res = r.name();
             StripeRoutes h = new StripeRoutes(r);
-            if (r.offers(Operation.list)) table.add(new Route("GET", new PathTemplate(base), "list " + res, res, true, false, h::list));
+            if (r.offers(Operation.list))
+                table.add(new Route("GET", new PathTemplate(base), "list " + res, res, true, false, h::list));
             // Search before retrieve, so that "search" is not read as an id (docs.stripe.com/api/customers/search).
             if (r.offers(Operation.list) && StripeQuery.fields(res) != null) {
-                table.add(new Route("GET", new PathTemplate(base + "/search"), "search " + res, res, true, false, h::search));
+                table.add(new Route(
+                        "GET", new PathTemplate(base + "/search"), "search " + res, res, true, false, h::search));
             }
-            if (r.offers(Operation.create)) table.add(new Route("POST", new PathTemplate(base), "create " + res, res, true, true, h::create));
-            if (r.offers(Operation.get)) table.add(new Route("GET", new PathTemplate(item), "retrieve " + res, res, true, false, h::retrieve));
-            if (r.offers(Operation.update)) table.add(new Route("POST", new PathTemplate(item), "update " + res, res, true, true, h::update));
+            if (r.offers(Operation.create))
+                table.add(new Route("POST", new PathTemplate(base), "create " + res, res, true, true, h::create));
+            if (r.offers(Operation.get))
+                table.add(new Route("GET", new PathTemplate(item), "retrieve " + res, res, true, false, h::retrieve));
+            if (r.offers(Operation.update))
+                table.add(new Route("POST", new PathTemplate(item), "update " + res, res, true, true, h::update));
             if (res.equals(StripeObjects.PAYMENT_INTENT)) {
                 // Payment intents are never deleted, only canceled (docs.stripe.com/api/payment_intents).
-                table.add(new Route("POST", new PathTemplate(item + "/confirm"), "confirm " + res, res, true, true, h::confirm));
-                table.add(new Route("POST", new PathTemplate(item + "/cancel"), "cancel " + res, res, true, true, h::cancel));
+                table.add(new Route(
+                        "POST", new PathTemplate(item + "/confirm"), "confirm " + res, res, true, true, h::confirm));
+                table.add(new Route(
+                        "POST", new PathTemplate(item + "/cancel"), "cancel " + res, res, true, true, h::cancel));
             } else if (r.offers(Operation.delete)) {
                 table.add(new Route("DELETE", new PathTemplate(item), "delete " + res, res, true, true, h::delete));
             }
@@ -121,7 +132,10 @@ final class StripeRoutes {
             FarmRequest req = call.request();
             Set<String> filters = StripeObjects.listFilters(resource);
             for (String key : req.queryMap().keySet()) {
-                if (!PAGING_PARAMS.contains(key) && !filters.contains(key) && !key.startsWith("expand") && !isCreated(key)) {
+                if (!PAGING_PARAMS.contains(key)
+                        && !filters.contains(key)
+                        && !key.startsWith("expand")
+                        && !isCreated(key)) {
                     throw unknown(key);
                 }
             }
@@ -129,14 +143,18 @@ final class StripeRoutes {
             String after = req.query("starting_after");
             String before = req.query("ending_before");
             if (after != null && before != null) {
-                throw invalid(null, null, "You may only specify one of these parameters: ending_before, starting_after.");
+                throw invalid(
+                        null, null, "You may only specify one of these parameters: ending_before, starting_after.");
             }
             CreatedWindow window = createdWindow(req);
             String email = req.query("email");
             String customer = req.query("customer");
-            List<Listed> all = newestFirst(call, n -> window.contains(StripeObjects.created(n, r.idField()))
-                    && (email == null || email.equals(n.path("email").asText(null)))
-                    && (customer == null || customer.equals(n.path("customer").asText(null))));
+            List<Listed> all = newestFirst(
+                    call,
+                    n -> window.contains(StripeObjects.created(n, r.idField()))
+                            && (email == null || email.equals(n.path("email").asText(null)))
+                            && (customer == null
+                                    || customer.equals(n.path("customer").asText(null))));
             int from;
             int to;
             boolean more;
@@ -174,7 +192,8 @@ final class StripeRoutes {
                 if (!SEARCH_PARAMS.contains(key) && !key.startsWith("expand")) throw unknown(key);
             }
             String text = req.query("query");
-            if (text == null || text.isBlank()) throw invalid("query", "parameter_missing", "Missing required param: query.");
+            if (text == null || text.isBlank())
+                throw invalid("query", "parameter_missing", "Missing required param: query.");
             StripeQuery.Query query;
             try {
                 query = StripeQuery.parse(resource, text);
@@ -184,8 +203,10 @@ final class StripeRoutes {
             int limit = limit(req.query("limit"));
             long indexedBefore = call.farm().clock().millis() - option(call, "search_lag_ms", DEFAULT_SEARCH_LAG_MS);
             var fields = StripeQuery.fields(resource);
-            List<Listed> hits = newestFirst(call, n -> n.path(StripeObjects.WRITTEN_AT).asLong(Long.MIN_VALUE) <= indexedBefore
-                    && query.matches(StripeObjects.render(resource, n, r.idField()), fields));
+            List<Listed> hits = newestFirst(
+                    call,
+                    n -> n.path(StripeObjects.WRITTEN_AT).asLong(Long.MIN_VALUE) <= indexedBefore
+                            && query.matches(StripeObjects.render(resource, n, r.idField()), fields));
             String page = req.query("page");
             int from = page == null ? 0 : firstOlder(hits, pageCursor(call, page));
             int to = Math.min(hits.size(), from + limit);
@@ -204,7 +225,8 @@ final class StripeRoutes {
 
     Reply retrieve(Call call) {
         return guard(call, () -> {
-            // A deleted customer is still retrievable, as {"id","object","deleted":true} (docs.stripe.com/api/customers/retrieve).
+            // A deleted customer is still retrievable, as {"id","object","deleted":true}
+            // (docs.stripe.com/api/customers/retrieve).
             ObjectNode n = existing(call, true);
             return ok(call, show(call, n));
         });
@@ -216,12 +238,15 @@ final class StripeRoutes {
             ObjectNode record = stored(params, F.objectNode());
             record.put("created", call.farm().clock().instant().getEpochSecond());
             record.put(StripeObjects.WRITTEN_AT, call.farm().clock().millis());
-            boolean confirm = resource.equals(StripeObjects.PAYMENT_INTENT) && "true".equals(params.path("confirm").asText());
+            boolean confirm = resource.equals(StripeObjects.PAYMENT_INTENT)
+                    && "true".equals(params.path("confirm").asText());
             String decline = null;
             if (resource.equals(StripeObjects.PAYMENT_INTENT)) {
                 record.put("amount", amount(params, true));
                 record.put("currency", currency(params, true));
-                record.put("status", record.hasNonNull("payment_method") ? "requires_confirmation" : "requires_payment_method");
+                record.put(
+                        "status",
+                        record.hasNonNull("payment_method") ? "requires_confirmation" : "requires_payment_method");
                 if (confirm) decline = confirmInto(record, record, params);
             }
             pauseForWrite(call);
@@ -234,73 +259,103 @@ final class StripeRoutes {
     }
 
     Reply update(Call call) {
-        return guard(call, () -> locked(call, () -> {
-            ObjectNode current = existing(call, false);
-            ObjectNode params = params(call, StripeObjects.params(resource));
-            params.remove("confirm");
-            ObjectNode patch = stored(params, current);
-            if (resource.equals(StripeObjects.PAYMENT_INTENT)) {
-                String status = StripeObjects.status(current);
-                if (status.equals("succeeded") || status.equals("canceled")) throw unexpectedState("update", status);
-                if (params.has("amount")) patch.put("amount", amount(params, true));
-                if (params.has("currency")) patch.put("currency", currency(params, true));
-            }
-            return write(call, "update", current, patch, params);
-        }));
+        return guard(
+                call,
+                () -> locked(call, () -> {
+                    ObjectNode current = existing(call, false);
+                    ObjectNode params = params(call, StripeObjects.params(resource));
+                    params.remove("confirm");
+                    ObjectNode patch = stored(params, current);
+                    if (resource.equals(StripeObjects.PAYMENT_INTENT)) {
+                        String status = StripeObjects.status(current);
+                        if (status.equals("succeeded") || status.equals("canceled"))
+                            throw unexpectedState("update", status);
+                        if (params.has("amount")) patch.put("amount", amount(params, true));
+                        if (params.has("currency")) patch.put("currency", currency(params, true));
+                    }
+                    return write(call, "update", current, patch, params);
+                }));
     }
 
     Reply delete(Call call) {
-        return guard(call, () -> locked(call, () -> {
-            ObjectNode current = existing(call, false);
-            ObjectNode patch = written(call, F.objectNode().put(StripeObjects.DELETED, true));
-            pauseForWrite(call);
-            // Deleted objects stay as tombstones: retrieve answers deleted:true, lists skip them, a second delete is a 404.
-            ObjectNode updated = call.store(resource).update(current.path(r.idField()).asText(), patch);
-            if (updated == null) throw missing(id(call), "id");
-            call.commit(resource, "delete", call.request().isForm() ? call.request().form() : null, id(call));
-            return ok(call, StripeObjects.render(resource, updated, r.idField()));
-        }));
+        return guard(
+                call,
+                () -> locked(call, () -> {
+                    ObjectNode current = existing(call, false);
+                    ObjectNode patch = written(call, F.objectNode().put(StripeObjects.DELETED, true));
+                    pauseForWrite(call);
+                    // Deleted objects stay as tombstones: retrieve answers deleted:true, lists skip them, a second
+                    // delete is a 404.
+                    ObjectNode updated = call.store(resource)
+                            .update(current.path(r.idField()).asText(), patch);
+                    if (updated == null) throw missing(id(call), "id");
+                    call.commit(
+                            resource,
+                            "delete",
+                            call.request().isForm() ? call.request().form() : null,
+                            id(call));
+                    return ok(call, StripeObjects.render(resource, updated, r.idField()));
+                }));
     }
 
     Reply confirm(Call call) {
-        return guard(call, () -> locked(call, () -> {
-            ObjectNode current = existing(call, false);
-            ObjectNode params = params(call, StripeObjects.CONFIRM_PARAMS);
-            ObjectNode patch = written(call, stored(params, current));
-            String decline = confirmInto(current, patch, params);
-            pauseForWrite(call);
-            ObjectNode updated = call.store(resource).update(id(call), patch);
-            if (updated == null) throw missing(id(call), "id");
-            // A decline moves no money: the intent goes back to requires_payment_method and nothing is committed.
-            if (decline != null) return declined(call, updated, decline);
-            call.commit(resource, "confirm", params, id(call));
-            return ok(call, show(call, updated));
-        }));
+        return guard(
+                call,
+                () -> locked(call, () -> {
+                    ObjectNode current = existing(call, false);
+                    ObjectNode params = params(call, StripeObjects.CONFIRM_PARAMS);
+                    ObjectNode patch = written(call, stored(params, current));
+                    String decline = confirmInto(current, patch, params);
+                    pauseForWrite(call);
+                    ObjectNode updated = call.store(resource).update(id(call), patch);
+                    if (updated == null) throw missing(id(call), "id");
+                    // A decline moves no money: the intent goes back to requires_payment_method and nothing is
+                    // committed.
+                    if (decline != null) return declined(call, updated, decline);
+                    call.commit(resource, "confirm", params, id(call));
+                    return ok(call, show(call, updated));
+                }));
     }
 
     Reply cancel(Call call) {
-        return guard(call, () -> locked(call, () -> {
-            ObjectNode current = existing(call, false);
-            ObjectNode params = params(call, StripeObjects.CANCEL_PARAMS);
-            String status = StripeObjects.status(current);
-            if (!CANCELABLE.contains(status)) {
-                throw new Refusal(ErrorKind.BAD_REQUEST, null, "payment_intent_unexpected_state",
-                        "You cannot cancel this PaymentIntent because it has a status of " + status + ". Only a PaymentIntent with one "
-                                + "of the following statuses may be canceled: " + String.join(", ", "requires_payment_method",
-                                "requires_capture", "requires_confirmation", "requires_action", "processing") + ".");
-            }
-            String reason = params.path("cancellation_reason").asText(null);
-            if (reason != null && !StripeObjects.CANCELLATION_REASONS.contains(reason)) {
-                throw invalid("cancellation_reason", null, "Invalid cancellation_reason: must be one of duplicate, fraudulent, "
-                        + "requested_by_customer, or abandoned");
-            }
-            ObjectNode patch = F.objectNode();
-            patch.put("status", "canceled");
-            patch.put("canceled_at", call.farm().clock().instant().getEpochSecond());
-            if (reason == null) patch.putNull("cancellation_reason");
-            else patch.put("cancellation_reason", reason);
-            return write(call, "cancel", current, patch, params);
-        }));
+        return guard(
+                call,
+                () -> locked(call, () -> {
+                    ObjectNode current = existing(call, false);
+                    ObjectNode params = params(call, StripeObjects.CANCEL_PARAMS);
+                    String status = StripeObjects.status(current);
+                    if (!CANCELABLE.contains(status)) {
+                        throw new Refusal(
+                                ErrorKind.BAD_REQUEST,
+                                null,
+                                "payment_intent_unexpected_state",
+                                "You cannot cancel this PaymentIntent because it has a status of " + status
+                                        + ". Only a PaymentIntent with one "
+                                        + "of the following statuses may be canceled: "
+                                        + String.join(
+                                                ", ",
+                                                "requires_payment_method",
+                                                "requires_capture",
+                                                "requires_confirmation",
+                                                "requires_action",
+                                                "processing")
+                                        + ".");
+                    }
+                    String reason = params.path("cancellation_reason").asText(null);
+                    if (reason != null && !StripeObjects.CANCELLATION_REASONS.contains(reason)) {
+                        throw invalid(
+                                "cancellation_reason",
+                                null,
+                                "Invalid cancellation_reason: must be one of duplicate, fraudulent, "
+                                        + "requested_by_customer, or abandoned");
+                    }
+                    ObjectNode patch = F.objectNode();
+                    patch.put("status", "canceled");
+                    patch.put("canceled_at", call.farm().clock().instant().getEpochSecond());
+                    if (reason == null) patch.putNull("cancellation_reason");
+                    else patch.put("cancellation_reason", reason);
+                    return write(call, "cancel", current, patch, params);
+                }));
     }
 
     // ---- shared steps ----
@@ -330,7 +385,8 @@ final class StripeRoutes {
     /** A service option in milliseconds; a malformed or negative one counts as the default rather than failing requests. */
     private static long option(Call call, String name, long fallback) {
         try {
-            long ms = Long.parseLong(call.service().spec().option(name, Long.toString(fallback)).trim());
+            long ms = Long.parseLong(
+                    call.service().spec().option(name, Long.toString(fallback)).trim());
             return ms < 0 ? fallback : ms;
         } catch (NumberFormatException e) {
             return fallback;
@@ -399,7 +455,10 @@ final class StripeRoutes {
     }
 
     private Listed listed(ObjectNode n) {
-        return new Listed(n, StripeObjects.created(n, r.idField()), StripeVendor.seqOf(n.path(r.idField()).asText()));
+        return new Listed(
+                n,
+                StripeObjects.created(n, r.idField()),
+                StripeVendor.seqOf(n.path(r.idField()).asText()));
     }
 
     /** The object a cursor names, wherever it sits (a cursor need not pass the list's filters, nor still be listed). */
@@ -423,7 +482,9 @@ final class StripeRoutes {
 
     /** A search page token: the last id of the page before, opaque to clients as Stripe's next_page is. */
     private String pageToken(Listed last) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(last.record().path(r.idField()).asText().getBytes(StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(last.record().path(r.idField()).asText().getBytes(StandardCharsets.UTF_8));
     }
 
     private Listed pageCursor(Call call, String token) {
@@ -433,7 +494,8 @@ final class StripeRoutes {
         } catch (IllegalArgumentException e) {
             // Not a token of ours: refused below like one that names no record.
         }
-        if (n == null) throw invalid("page", null, "Invalid page: " + token + ". Use the next_page value of a previous search.");
+        if (n == null)
+            throw invalid("page", null, "Invalid page: " + token + ". Use the next_page value of a previous search.");
         return listed(n);
     }
 
@@ -451,7 +513,8 @@ final class StripeRoutes {
         for (var e : req.queryMap().entrySet()) {
             String key = e.getKey();
             if (!isCreated(key)) continue;
-            if (!Set.of("created", "created[gt]", "created[gte]", "created[lt]", "created[lte]").contains(key)) throw unknown(key);
+            if (!Set.of("created", "created[gt]", "created[gte]", "created[lt]", "created[lte]")
+                    .contains(key)) throw unknown(key);
             long t = integer(key, e.getValue().isEmpty() ? "" : e.getValue().getFirst());
             switch (key) {
                 case "created[gt]" -> from = Math.max(from, t + 1);
@@ -480,7 +543,10 @@ final class StripeRoutes {
     }
 
     private static Refusal unexpectedState(String action, String status) {
-        return new Refusal(ErrorKind.BAD_REQUEST, null, "payment_intent_unexpected_state",
+        return new Refusal(
+                ErrorKind.BAD_REQUEST,
+                null,
+                "payment_intent_unexpected_state",
                 "You cannot " + action + " this PaymentIntent because it has a status of " + status + ".");
     }
 
@@ -492,8 +558,10 @@ final class StripeRoutes {
         } catch (NumberFormatException e) {
             throw invalid("limit", "parameter_invalid_integer", "Invalid integer: " + value);
         }
-        if (n < 1) throw invalid("limit", "parameter_invalid_integer", "This value must be greater than or equal to 1.");
-        if (n > 100) throw invalid("limit", "parameter_invalid_integer", "This value must be less than or equal to 100.");
+        if (n < 1)
+            throw invalid("limit", "parameter_invalid_integer", "This value must be greater than or equal to 1.");
+        if (n > 100)
+            throw invalid("limit", "parameter_invalid_integer", "This value must be less than or equal to 100.");
         return (int) n;
     }
 
@@ -505,8 +573,11 @@ final class StripeRoutes {
         FarmRequest req = call.request();
         if (req.body().length > 0 && !req.isForm()) {
             String ct = req.header("Content-Type");
-            throw invalid(null, null, "Invalid request: unsupported Content-Type " + (ct == null ? "" : ct)
-                    + ". If error persists and you need assistance, please contact support@stripe.com.");
+            throw invalid(
+                    null,
+                    null,
+                    "Invalid request: unsupported Content-Type " + (ct == null ? "" : ct)
+                            + ". If error persists and you need assistance, please contact support@stripe.com.");
         }
         ObjectNode form = req.body().length == 0 ? F.objectNode() : req.form();
         ObjectNode out = F.objectNode();
@@ -533,17 +604,24 @@ final class StripeRoutes {
      */
     private static void metadataPair(String key, JsonNode value) {
         if (key.length() > METADATA_KEY_CHARS) {
-            throw invalid("metadata", null, "Invalid key: " + key + " must be a string under " + METADATA_KEY_CHARS + " characters");
+            throw invalid(
+                    "metadata",
+                    null,
+                    "Invalid key: " + key + " must be a string under " + METADATA_KEY_CHARS + " characters");
         }
         if (!value.isTextual() || value.asText().length() > METADATA_VALUE_CHARS) {
             String shown = value.isTextual() ? value.asText() : value.toString();
             if (shown.length() > 1000) shown = shown.substring(0, 1000) + "…";
-            throw invalid("metadata", null, "Invalid val: " + shown + " must be a string under " + METADATA_VALUE_CHARS + " characters");
+            throw invalid(
+                    "metadata",
+                    null,
+                    "Invalid val: " + shown + " must be a string under " + METADATA_VALUE_CHARS + " characters");
         }
     }
 
     /** Stripe's metadata limits (docs.stripe.com/api/metadata). */
     static final int METADATA_KEYS = 50;
+
     static final int METADATA_KEY_CHARS = 40;
     static final int METADATA_VALUE_CHARS = 500;
 
@@ -558,17 +636,21 @@ final class StripeRoutes {
     private static JsonNode arrays(String param, JsonNode node) {
         if (!(node instanceof ObjectNode o) || o.isEmpty()) return node;
         boolean indexed = true;
-        for (var e : o.properties()) indexed &= !e.getKey().isEmpty() && e.getKey().chars().allMatch(c -> c >= '0' && c <= '9');
+        for (var e : o.properties())
+            indexed &= !e.getKey().isEmpty() && e.getKey().chars().allMatch(c -> c >= '0' && c <= '9');
         if (!indexed) {
             ObjectNode copy = F.objectNode();
             o.properties().forEach(e -> copy.set(e.getKey(), arrays(param, e.getValue())));
             return copy;
         }
-        Map<Integer, JsonNode> sorted = new java.util.TreeMap<>();
+        Map<Integer, JsonNode> sorted = new TreeMap<>();
         o.properties().forEach(e -> {
             String digits = e.getKey();
             if (digits.length() > 3 || Integer.parseInt(digits) > MAX_ARRAY_INDEX) {
-                throw invalid(param, null, "Invalid array index " + digits + " in " + param + ": indices go from 0 to " + MAX_ARRAY_INDEX);
+                throw invalid(
+                        param,
+                        null,
+                        "Invalid array index " + digits + " in " + param + ": indices go from 0 to " + MAX_ARRAY_INDEX);
             }
             sorted.put(Integer.parseInt(digits), arrays(param, e.getValue()));
         });
@@ -593,14 +675,18 @@ final class StripeRoutes {
         if (md != null) {
             ObjectNode merged = current.path("metadata") instanceof ObjectNode o ? o.deepCopy() : F.objectNode();
             if (md.isTextual()) merged.removeAll();
-            else md.properties().forEach(e -> {
-                if (e.getValue().asText().isEmpty()) merged.remove(e.getKey());
-                else merged.put(e.getKey(), e.getValue().asText());
-            });
+            else
+                md.properties().forEach(e -> {
+                    if (e.getValue().asText().isEmpty()) merged.remove(e.getKey());
+                    else merged.put(e.getKey(), e.getValue().asText());
+                });
             // The wording of a refusal Stripe gave a client that set 51 keys (FlowFuse/flowfuse#1948).
             if (merged.size() > METADATA_KEYS) {
-                throw invalid("metadata", null, "Metadata can have up to " + METADATA_KEYS + " keys, but you've set " + merged.size()
-                        + ". Email us at support+metadata@stripe.com for more information.");
+                throw invalid(
+                        "metadata",
+                        null,
+                        "Metadata can have up to " + METADATA_KEYS + " keys, but you've set " + merged.size()
+                                + ". Email us at support+metadata@stripe.com for more information.");
             }
             out.set("metadata", merged);
         }
@@ -633,7 +719,10 @@ final class StripeRoutes {
             throw invalid("currency", "parameter_missing", "Missing required param: currency.");
         }
         if (!CURRENCY.matcher(c.asText()).matches()) {
-            throw invalid("currency", null, "Invalid currency: " + c.asText() + ". Stripe currently supports three-letter ISO currency codes.");
+            throw invalid(
+                    "currency",
+                    null,
+                    "Invalid currency: " + c.asText() + ". Stripe currently supports three-letter ISO currency codes.");
         }
         return c.asText().toLowerCase();
     }
@@ -648,11 +737,15 @@ final class StripeRoutes {
         String pm = params.path("payment_method").asText(null);
         if (pm == null) pm = current.path("payment_method").asText(null);
         if (pm == null || pm.isEmpty()) {
-            throw new Refusal(ErrorKind.BAD_REQUEST, null, "payment_intent_unexpected_state",
+            throw new Refusal(
+                    ErrorKind.BAD_REQUEST,
+                    null,
+                    "payment_intent_unexpected_state",
                     "You cannot confirm this PaymentIntent because it's missing a payment method. You can either update the "
                             + "PaymentIntent with a payment method and then confirm it again, or confirm it again directly with a payment method.");
         }
-        String capture = params.path("capture_method").asText(current.path("capture_method").asText("automatic"));
+        String capture = params.path("capture_method")
+                .asText(current.path("capture_method").asText("automatic"));
         patch.put("payment_method", pm);
         String decline = DECLINES.get(pm);
         if (decline != null) {

@@ -11,6 +11,7 @@ import dev.gauntlet.farm.vendor.FarmError;
 import dev.gauntlet.farm.vendor.RouteTable;
 import dev.gauntlet.farm.vendor.Service;
 import dev.gauntlet.farm.vendor.Vendor;
+import java.math.BigInteger;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -33,20 +34,25 @@ public final class StripeVendor implements Vendor {
     private static final long SEQ_SPACE = 62L * 62 * 62 * 62;
     // 7919 is prime and shares no factor with 62^4 = 2^4·31^4, so it has an inverse and the scramble is a bijection.
     private static final long SCRAMBLE = 7919;
-    private static final long UNSCRAMBLE = java.math.BigInteger.valueOf(SCRAMBLE).modInverse(java.math.BigInteger.valueOf(SEQ_SPACE)).longValue();
+    private static final long UNSCRAMBLE = BigInteger.valueOf(SCRAMBLE)
+            .modInverse(BigInteger.valueOf(SEQ_SPACE))
+            .longValue();
 
     // Message texts as Stripe sends them (seen in stripe-node#1694 and gadelkareem/skeleton#20).
-    private static final String NO_KEY = "You did not provide an API key. You need to provide your API key in the Authorization header, "
-            + "using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication "
-            + "for details, or we can help at https://support.stripe.com/.";
+    private static final String NO_KEY =
+            "You did not provide an API key. You need to provide your API key in the Authorization header, "
+                    + "using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication "
+                    + "for details, or we can help at https://support.stripe.com/.";
     // docs.stripe.com/rate-limits: 429 with code rate_limit; the type stays invalid_request_error.
-    private static final String RATE_LIMITED = "Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.";
+    private static final String RATE_LIMITED =
+            "Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.";
     /** The code of Stripe's 429 for contention on one object (docs.stripe.com/error-codes#lock-timeout). */
     static final String LOCK_TIMEOUT = "lock_timeout";
     // The message of a real lock_timeout answer, as quoted with its 429 body in a public issue report.
-    private static final String LOCKED = "This object cannot be accessed right now because another API request or Stripe process is "
-            + "currently accessing it. If you see this error intermittently, retry the request. If you see this error frequently "
-            + "and are making multiple concurrent requests to a single object, make your requests serially or at a lower rate.";
+    private static final String LOCKED =
+            "This object cannot be accessed right now because another API request or Stripe process is "
+                    + "currently accessing it. If you see this error intermittently, retry the request. If you see this error frequently "
+                    + "and are making multiple concurrent requests to a single object, make your requests serially or at a lower rate.";
     /**
      * One in four injected rate-limit faults is a lock timeout. Stripe publishes no ratio; a quarter keeps the common
      * 429 (which the SDKs do not retry) the usual one while a run still meets enough of the one they do retry.
@@ -112,7 +118,8 @@ public final class StripeVendor implements Vendor {
                 param = null;
             }
             case IDEMPOTENCY_IN_FLIGHT -> {
-                // stripe-go ErrorCodeIdempotencyKeyInUse; Stripe answers 409 Conflict, which its SDKs retry. Stripe's text
+                // stripe-go ErrorCodeIdempotencyKeyInUse; Stripe answers 409 Conflict, which its SDKs retry. Stripe's
+                // text
                 // says "Idempotent Key" (seen in a stripe-go request log of a real 409, 2018).
                 status = 409;
                 code = "idempotency_key_in_use";
@@ -123,7 +130,8 @@ public final class StripeVendor implements Vendor {
         }
         Reply reply = Reply.json(status, Map.of("error", envelope(type, code, message, param)));
         requestId(reply);
-        if (error.limit() != null && !locked) reply.header("Retry-After", error.limit().retryAfterSeconds());
+        if (error.limit() != null && !locked)
+            reply.header("Retry-After", error.limit().retryAfterSeconds());
         if (status == 401) reply.header("WWW-Authenticate", "Basic realm=\"Stripe\"");
         // Stripe's SDKs read Stripe-Should-Retry before their own rules (stripe-java HttpClient.shouldRetry: "advise us
         // to retry (eg; in cases of lock timeouts)"): a conflict and a lock timeout are worth retrying. A plain rate

@@ -41,11 +41,18 @@ final class SupabaseAuth {
         SupabaseJwt jwt = jwt(service);
         checkApiKeys(service, jwt);
         service.tokens().vendorCheck((token, now) -> verify(service, jwt, token, now));
-        // Not `authenticated`: GoTrue wants only the apikey here, checked in the handler; the bearer check would refuse.
-        table.add(new Route("POST", new PathTemplate("/auth/v1/token"), Route.TOKEN, null, false, false,
-                SupabaseAuth::token));
+        // Not `authenticated`: GoTrue wants only the apikey here, checked in the handler; the bearer check would
+        // refuse.
+        table.add(new Route(
+                "POST", new PathTemplate("/auth/v1/token"), Route.TOKEN, null, false, false, SupabaseAuth::token));
         // GoTrue judges the bearer itself and answers in its own envelope, not PostgREST's.
-        table.add(new Route("GET", new PathTemplate("/auth/v1/user"), "GoTrue current user", null, false, false,
+        table.add(new Route(
+                "GET",
+                new PathTemplate("/auth/v1/user"),
+                "GoTrue current user",
+                null,
+                false,
+                false,
                 call -> currentUser(call, jwt)));
     }
 
@@ -64,14 +71,17 @@ final class SupabaseAuth {
         String expected = " For options.jwt_secret and options.project_ref '" + ref + "' the anon key is "
                 + jwt.roleKey(ref, "anon") + " and the service_role key is " + jwt.roleKey(ref, "service_role") + ".";
         if (keys.isEmpty()) {
-            throw new IllegalArgumentException("auth.api_keys must list the project's anon key (and its service_role key)." + expected);
+            throw new IllegalArgumentException(
+                    "auth.api_keys must list the project's anon key (and its service_role key)." + expected);
         }
         for (int i = 0; i < keys.size(); i++) {
             ObjectNode claims = jwt.verify(keys.get(i));
             String role = claims == null ? null : claims.path("role").asText(null);
             if (!"anon".equals(role) && !"service_role".equals(role)) {
                 throw new IllegalArgumentException("auth.api_keys[" + i + "] is not "
-                        + (claims == null ? "a JWT signed with options.jwt_secret" : "a key for the anon or service_role role (role " + role + ")")
+                        + (claims == null
+                                ? "a JWT signed with options.jwt_secret"
+                                : "a key for the anon or service_role role (role " + role + ")")
                         + "." + expected);
             }
         }
@@ -90,7 +100,9 @@ final class SupabaseAuth {
             TokenStore.Check issued = service.tokens().checkIssued(session);
             if (issued.verdict() != TokenStore.Verdict.UNKNOWN) return issued;
         }
-        String client = claims.hasNonNull("sub") ? claims.get("sub").asText() : claims.path("role").asText("anon");
+        String client = claims.hasNonNull("sub")
+                ? claims.get("sub").asText()
+                : claims.path("role").asText("anon");
         boolean expired = expired(claims, now);
         return new TokenStore.Check(expired ? TokenStore.Verdict.EXPIRED : TokenStore.Verdict.VALID, client, null);
     }
@@ -104,7 +116,8 @@ final class SupabaseAuth {
     static Reply gatewayRefusal(Call call) {
         String key = call.service().vendor().credential(call.request()).apiKey();
         if (key == null) return call.error(ErrorKind.AUTH_MISSING, "No API key found in request");
-        if (!call.service().spec().auth().apiKeys().contains(key)) return call.error(ErrorKind.AUTH_INVALID, "Invalid API key");
+        if (!call.service().spec().auth().apiKeys().contains(key))
+            return call.error(ErrorKind.AUTH_INVALID, "Invalid API key");
         return null;
     }
 
@@ -117,16 +130,29 @@ final class SupabaseAuth {
         try {
             body = req.json();
         } catch (BadInput e) {
-            return gotrueVersioned(req, call.service().vendor().tokenError(new FarmError(ErrorKind.BAD_REQUEST,
-                    "Could not parse request body as JSON: " + e.getMessage(), 400, null, null, "bad_json")));
+            return gotrueVersioned(
+                    req,
+                    call.service()
+                            .vendor()
+                            .tokenError(new FarmError(
+                                    ErrorKind.BAD_REQUEST,
+                                    "Could not parse request body as JSON: " + e.getMessage(),
+                                    400,
+                                    null,
+                                    null,
+                                    "bad_json")));
         }
         ObjectNode params = F.objectNode();
-        String grant = req.query("grant_type") != null ? req.query("grant_type") : body.path("grant_type").asText(null);
+        String grant = req.query("grant_type") != null
+                ? req.query("grant_type")
+                : body.path("grant_type").asText(null);
         if (grant != null) params.put("grant_type", grant);
         // GoTrue's password grant: the farm's OAuth client id and secret play the user's email and password.
         if (body.hasNonNull("email")) params.put("client_id", body.get("email").asText());
-        if (body.hasNonNull("password")) params.put("client_secret", body.get("password").asText());
-        if (body.hasNonNull("refresh_token")) params.put("refresh_token", body.get("refresh_token").asText());
+        if (body.hasNonNull("password"))
+            params.put("client_secret", body.get("password").asText());
+        if (body.hasNonNull("refresh_token"))
+            params.put("refresh_token", body.get("refresh_token").asText());
         return gotrueVersioned(req, OAuthEndpoint.handle(call.service(), params, req));
     }
 
@@ -143,21 +169,31 @@ final class SupabaseAuth {
         ObjectNode claims = token == null ? null : jwt.verify(token);
         Reply answer;
         if (claims == null) {
-            answer = gotrue(403, "bad_jwt", token != null && token.chars().filter(ch -> ch == '.').count() != 2
-                    ? "invalid JWT: unable to parse or verify signature, token is malformed: token contains an invalid number of segments"
-                    : "invalid JWT: unable to parse or verify signature, token signature is invalid: signature is invalid");
+            answer = gotrue(
+                    403,
+                    "bad_jwt",
+                    token != null && token.chars().filter(ch -> ch == '.').count() != 2
+                            ? "invalid JWT: unable to parse or verify signature, token is malformed: token contains an invalid number of segments"
+                            : "invalid JWT: unable to parse or verify signature, token signature is invalid: signature is invalid");
         } else if (expired(claims, call.farm().clock().instant())) {
-            answer = gotrue(403, "bad_jwt", "invalid JWT: unable to parse or verify signature, token has invalid claims: token is expired");
+            answer = gotrue(
+                    403,
+                    "bad_jwt",
+                    "invalid JWT: unable to parse or verify signature, token has invalid claims: token is expired");
         } else if (!claims.hasNonNull("sub") || claims.get("sub").asText().isEmpty()) {
             answer = gotrue(403, "bad_jwt", "invalid claim: missing sub claim");
         } else {
             String sub = claims.get("sub").asText();
-            String email = call.service().spec().auth().clients().stream().map(AuthSpec.ClientSpec::id)
-                    .filter(id -> userId(id).equals(sub)).findFirst().orElse(null);
+            String email = call.service().spec().auth().clients().stream()
+                    .map(AuthSpec.ClientSpec::id)
+                    .filter(id -> userId(id).equals(sub))
+                    .findFirst()
+                    .orElse(null);
             String session = claims.path("session_id").asText(null);
             if (email == null) {
                 answer = gotrue(403, "user_not_found", "User from sub claim in JWT does not exist");
-            } else if (session != null && call.service().tokens().checkIssued(session).verdict() != TokenStore.Verdict.VALID) {
+            } else if (session != null
+                    && call.service().tokens().checkIssued(session).verdict() != TokenStore.Verdict.VALID) {
                 answer = gotrue(403, "session_not_found", "Session from session_id claim in JWT does not exist");
             } else {
                 answer = Reply.json(200, user(email, null));
@@ -179,17 +215,20 @@ final class SupabaseAuth {
         ObjectNode body = F.objectNode();
         body.put("code", old.path("error_code").asText());
         body.put("message", old.path("msg").asText());
-        Reply out = new Reply(reply.status(), reply.headers(), body.toString().getBytes(StandardCharsets.UTF_8), "application/json");
+        Reply out = new Reply(
+                reply.status(), reply.headers(), body.toString().getBytes(StandardCharsets.UTF_8), "application/json");
         return out;
     }
 
     static String userId(String clientId) {
-        return UUID.nameUUIDFromBytes(("supabase-user:" + clientId).getBytes(StandardCharsets.UTF_8)).toString();
+        return UUID.nameUUIDFromBytes(("supabase-user:" + clientId).getBytes(StandardCharsets.UTF_8))
+                .toString();
     }
 
     static String issuer(Service service, FarmRequest request) {
         String host = request == null ? null : request.header("Host");
-        return (host == null ? "http://127.0.0.1" : "http://" + host) + service.spec().basePath() + "/auth/v1";
+        return (host == null ? "http://127.0.0.1" : "http://" + host)
+                + service.spec().basePath() + "/auth/v1";
     }
 
     static ObjectNode appMetadata() {

@@ -27,29 +27,57 @@ final class SupabaseErrors {
     static Reply of(FarmError error) {
         return switch (error.kind()) {
             // The API gateway (Kong) answers before PostgREST or GoTrue see the request.
-            case AUTH_MISSING -> error.message().startsWith("No API key")
-                    ? gateway(401, "No API key found in request", "No `apikey` request header or url param was found.")
-                    // Not reached while the gateway forwards the apikey as the bearer; PostgREST's answer when anon is off.
-                    : postgrest(401, "PGRST302", "Anonymous access is disabled", null, null).header("WWW-Authenticate", "Bearer");
-            case AUTH_INVALID -> error.message().startsWith("Invalid API key")
-                    ? gateway(401, "Invalid API key", "Double check your Supabase `anon` or `service_role` API key.")
-                    : postgrest(401, "PGRST301", "JWSError JWSInvalidSignature", null, null)
-                            .header("WWW-Authenticate", "Bearer error=\"invalid_token\", error_description=\"JWSError JWSInvalidSignature\"");
+            case AUTH_MISSING ->
+                error.message().startsWith("No API key")
+                        ? gateway(
+                                401,
+                                "No API key found in request",
+                                "No `apikey` request header or url param was found.")
+                        // Not reached while the gateway forwards the apikey as the bearer; PostgREST's answer when anon
+                        // is off.
+                        : postgrest(401, "PGRST302", "Anonymous access is disabled", null, null)
+                                .header("WWW-Authenticate", "Bearer");
+            case AUTH_INVALID ->
+                error.message().startsWith("Invalid API key")
+                        ? gateway(
+                                401, "Invalid API key", "Double check your Supabase `anon` or `service_role` API key.")
+                        : postgrest(401, "PGRST301", "JWSError JWSInvalidSignature", null, null)
+                                .header(
+                                        "WWW-Authenticate",
+                                        "Bearer error=\"invalid_token\", error_description=\"JWSError JWSInvalidSignature\"");
             // PostgREST 12 (what Supabase runs) answers an expired JWT with PGRST301 "JWT expired"; PostgREST 13 moved
-            // JWT claim failures to PGRST303. Seen in the wild: rafaelwendel/phpsupabase#15. Revoked tokens look the same.
-            case AUTH_EXPIRED -> postgrest(401, "PGRST301", "JWT expired", null, null)
-                    .header("WWW-Authenticate", "Bearer error=\"invalid_token\", error_description=\"JWT expired\"");
-            case RATE_LIMITED -> postgrest(429, "429", "Too Many Requests", error.message(), "Wait for the time in Retry-After before retrying.")
-                    .header("Retry-After", error.limit() == null ? 1 : error.limit().retryAfterSeconds());
+            // JWT claim failures to PGRST303. Seen in the wild: rafaelwendel/phpsupabase#15. Revoked tokens look the
+            // same.
+            case AUTH_EXPIRED ->
+                postgrest(401, "PGRST301", "JWT expired", null, null)
+                        .header(
+                                "WWW-Authenticate",
+                                "Bearer error=\"invalid_token\", error_description=\"JWT expired\"");
+            case RATE_LIMITED ->
+                postgrest(
+                                429,
+                                "429",
+                                "Too Many Requests",
+                                error.message(),
+                                "Wait for the time in Retry-After before retrying.")
+                        .header(
+                                "Retry-After",
+                                error.limit() == null ? 1 : error.limit().retryAfterSeconds());
             case SERVER_ERROR -> serverError(error.status() == 0 ? 500 : error.status());
-            case BAD_REQUEST -> postgrest(400, error.code() != null ? error.code() : "PGRST100", error.message(), null, null);
+            case BAD_REQUEST ->
+                postgrest(400, error.code() != null ? error.code() : "PGRST100", error.message(), null, null);
             case NOT_FOUND -> gateway(404, "no Route matched with those values", null);
             case METHOD_NOT_ALLOWED -> postgrest(405, "PGRST117", "Unsupported HTTP method", error.message(), null);
             case PAYLOAD_TOO_LARGE -> gateway(413, "Request size limit exceeded", null);
             case IDEMPOTENCY_MISMATCH -> postgrest(400, "idempotency_key_mismatch", error.message(), null, null);
             case IDEMPOTENCY_IN_FLIGHT -> postgrest(409, "idempotency_key_in_use", error.message(), null, null);
             case INVALID_GRANT -> tokenError(error);
-            case CONFLICT -> uniqueViolation(error.duplicate().resource(), error.duplicate().field(), error.duplicate().value()).reply();
+            case CONFLICT ->
+                uniqueViolation(
+                                error.duplicate().resource(),
+                                error.duplicate().field(),
+                                error.duplicate().value())
+                        .reply();
         };
     }
 
@@ -117,8 +145,11 @@ final class SupabaseErrors {
             }
             default -> {
                 status = 400;
-                errorCode = error.code() != null && !error.code().startsWith("invalid_") && !error.code().startsWith("unsupported_")
-                        ? error.code() : "validation_failed";
+                errorCode = error.code() != null
+                                && !error.code().startsWith("invalid_")
+                                && !error.code().startsWith("unsupported_")
+                        ? error.code()
+                        : "validation_failed";
             }
         }
         Reply reply = gotrue(status, errorCode, msg);
@@ -159,7 +190,11 @@ final class SupabaseErrors {
     }
 
     static PgError duplicate(String constraint, String column, String value) {
-        return new PgError(409, "23505", "duplicate key value violates unique constraint \"" + constraint + "\"",
-                "Key (" + column + ")=(" + value + ") already exists.", null);
+        return new PgError(
+                409,
+                "23505",
+                "duplicate key value violates unique constraint \"" + constraint + "\"",
+                "Key (" + column + ")=(" + value + ") already exists.",
+                null);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gauntlet.farm.http.Reply;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
@@ -32,13 +33,15 @@ final class SupabaseJwt {
 
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
-    private static final String HEADER = B64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+    private static final String HEADER =
+            B64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
 
     private final SecretKeySpec key;
 
     /** @param secret the project's JWT secret; Supabase wants at least 32 characters */
     SupabaseJwt(String secret) {
-        // Self-hosted Supabase refuses shorter secrets (supabase.com/docs/guides/self-hosting/docker, "Generate API keys").
+        // Self-hosted Supabase refuses shorter secrets (supabase.com/docs/guides/self-hosting/docker, "Generate API
+        // keys").
         if (secret == null || secret.length() < 32) {
             throw new IllegalArgumentException("options.jwt_secret must be at least 32 characters long, was "
                     + (secret == null ? "missing" : secret.length() + " characters"));
@@ -78,7 +81,7 @@ final class SupabaseJwt {
             if (!MessageDigest.isEqual(given, hmac(input))) return null;
             JsonNode claims = Reply.JSON.readTree(B64D.decode(token.substring(first + 1, last)));
             return claims instanceof ObjectNode o ? o : null;
-        } catch (IllegalArgumentException | java.io.IOException e) {
+        } catch (IllegalArgumentException | IOException e) {
             return null;
         }
     }

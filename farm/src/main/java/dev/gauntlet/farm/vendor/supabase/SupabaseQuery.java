@@ -30,9 +30,11 @@ final class SupabaseQuery {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     /** The filter operators the farm's PostgREST evaluates (PostgREST's operators table: match is ~, imatch ~*). */
-    private static final Set<String> OPERATORS = Set.of("eq", "neq", "gt", "gte", "lt", "lte", "in", "is", "like", "ilike", "match", "imatch");
+    private static final Set<String> OPERATORS =
+            Set.of("eq", "neq", "gt", "gte", "lt", "lte", "in", "is", "like", "ilike", "match", "imatch");
     /** Query parameters PostgREST reserves; every other one is a filter. */
-    private static final Set<String> RESERVED = Set.of("select", "order", "limit", "offset", "on_conflict", "columns", "apikey");
+    private static final Set<String> RESERVED =
+            Set.of("select", "order", "limit", "offset", "on_conflict", "columns", "apikey");
 
     /** One horizontal filter: column, operator, operand, optionally negated with {@code not.}. */
     record Filter(String column, String op, String value, boolean negated) {}
@@ -50,8 +52,14 @@ final class SupabaseQuery {
             int paren = s.indexOf('(');
             if (paren >= 0) {
                 String rel = s.substring(s.indexOf(':') + 1, paren);
-                throw new PgError(400, "PGRST200", "Could not find a relationship between '" + r.name() + "' and '" + rel + "' in the schema cache",
-                        "Searched for a foreign key relationship between '" + r.name() + "' and '" + rel + "' in the schema 'public', but no matches were found.", null);
+                throw new PgError(
+                        400,
+                        "PGRST200",
+                        "Could not find a relationship between '" + r.name() + "' and '" + rel
+                                + "' in the schema cache",
+                        "Searched for a foreign key relationship between '" + r.name() + "' and '" + rel
+                                + "' in the schema 'public', but no matches were found.",
+                        null);
             }
             String alias = null;
             int colon = s.indexOf(':');
@@ -85,8 +93,12 @@ final class SupabaseQuery {
             String col = e.getKey();
             if (RESERVED.contains(col)) continue;
             if (col.equals("or") || col.equals("and") || col.equals("not.or") || col.equals("not.and")) {
-                throw new PgError(400, "PGRST100", "\"failed to parse logic tree (" + e.getValue().getFirst() + ")\"",
-                        "the farm's PostgREST supports plain column filters only", null);
+                throw new PgError(
+                        400,
+                        "PGRST100",
+                        "\"failed to parse logic tree (" + e.getValue().getFirst() + ")\"",
+                        "the farm's PostgREST supports plain column filters only",
+                        null);
             }
             if (!columns.contains(col)) throw noColumn(r, col);
             for (String raw : e.getValue()) {
@@ -98,13 +110,21 @@ final class SupabaseQuery {
                 }
                 int dot = v.indexOf('.');
                 if (dot <= 0) {
-                    throw new PgError(400, "PGRST100", "\"failed to parse filter (" + raw + ")\" (line 1, column 1)",
-                            "unexpected \"" + raw + "\" expecting operator (eq, gt, ...)", null);
+                    throw new PgError(
+                            400,
+                            "PGRST100",
+                            "\"failed to parse filter (" + raw + ")\" (line 1, column 1)",
+                            "unexpected \"" + raw + "\" expecting operator (eq, gt, ...)",
+                            null);
                 }
                 String op = v.substring(0, dot);
                 if (!OPERATORS.contains(op)) {
-                    throw new PgError(400, "PGRST100", "\"failed to parse filter (" + raw + ")\" (line 1, column " + (dot + 1) + ")",
-                            "unexpected \"" + op + "\" expecting operator (eq, gt, ...)", null);
+                    throw new PgError(
+                            400,
+                            "PGRST100",
+                            "\"failed to parse filter (" + raw + ")\" (line 1, column " + (dot + 1) + ")",
+                            "unexpected \"" + op + "\" expecting operator (eq, gt, ...)",
+                            null);
                 }
                 out.add(new Filter(col, op, v.substring(dot + 1), neg));
             }
@@ -150,7 +170,13 @@ final class SupabaseQuery {
                     case "null" -> isNull;
                     case "true" -> !isNull && value.isBoolean() && value.booleanValue();
                     case "false" -> !isNull && value.isBoolean() && !value.booleanValue();
-                    default -> throw new PgError(400, "PGRST100", "\"failed to parse filter (is." + v + ")\"", "is. takes null, true, false or unknown", null);
+                    default ->
+                        throw new PgError(
+                                400,
+                                "PGRST100",
+                                "\"failed to parse filter (is." + v + ")\"",
+                                "is. takes null, true, false or unknown",
+                                null);
                 };
             }
             case "in" -> {
@@ -158,7 +184,8 @@ final class SupabaseQuery {
                 String list = v.startsWith("(") && v.endsWith(")") ? v.substring(1, v.length() - 1) : v;
                 for (String item : list.split(",")) {
                     String it = item.trim();
-                    if (it.length() >= 2 && it.startsWith("\"") && it.endsWith("\"")) it = it.substring(1, it.length() - 1);
+                    if (it.length() >= 2 && it.startsWith("\"") && it.endsWith("\""))
+                        it = it.substring(1, it.length() - 1);
                     if (compare(value, it, f) == 0) return true;
                 }
                 return false;
@@ -169,11 +196,18 @@ final class SupabaseQuery {
                 boolean like = f.op().endsWith("like");
                 int flags = f.op().startsWith("i") ? com.google.re2j.Pattern.CASE_INSENSITIVE : 0;
                 try {
-                    if (like) return SafeRegex.compile(SafeRegex.likeToRegex(v), flags | com.google.re2j.Pattern.DOTALL).matches(value.asText());
+                    if (like)
+                        return SafeRegex.compile(SafeRegex.likeToRegex(v), flags | com.google.re2j.Pattern.DOTALL)
+                                .matches(value.asText());
                     return SafeRegex.compile(v, flags).matcher(value.asText()).find();
                 } catch (SafeRegex.Invalid e) {
                     // PostgreSQL's codes: 22025 invalid_escape_sequence (LIKE), 2201B invalid_regular_expression.
-                    throw new PgError(400, like ? "22025" : "2201B", like ? e.getMessage() : "invalid regular expression: " + e.getMessage(), null, null);
+                    throw new PgError(
+                            400,
+                            like ? "22025" : "2201B",
+                            like ? e.getMessage() : "invalid regular expression: " + e.getMessage(),
+                            null,
+                            null);
                 }
             }
             default -> {
@@ -198,12 +232,19 @@ final class SupabaseQuery {
             try {
                 return value.decimalValue().compareTo(new BigDecimal(operand));
             } catch (NumberFormatException e) {
-                throw new PgError(400, "22P02", "invalid input syntax for type " + (value.isIntegralNumber() ? "bigint" : "numeric") + ": \"" + operand + "\"", null, null);
+                throw new PgError(
+                        400,
+                        "22P02",
+                        "invalid input syntax for type " + (value.isIntegralNumber() ? "bigint" : "numeric") + ": \""
+                                + operand + "\"",
+                        null,
+                        null);
             }
         }
         if (value.isBoolean()) {
             if (!operand.equalsIgnoreCase("true") && !operand.equalsIgnoreCase("false")) {
-                throw new PgError(400, "22P02", "invalid input syntax for type boolean: \"" + operand + "\"", null, null);
+                throw new PgError(
+                        400, "22P02", "invalid input syntax for type boolean: \"" + operand + "\"", null, null);
             }
             return Boolean.compare(value.booleanValue(), Boolean.parseBoolean(operand));
         }
@@ -222,7 +263,9 @@ final class SupabaseQuery {
                 boolean yn = y == null || y.isNull();
                 // Postgres puts NULLs last ascending and first descending.
                 if (xn || yn) return xn && yn ? 0 : (xn ? (asc ? 1 : -1) : (asc ? -1 : 1));
-                int cmp = x.isNumber() && y.isNumber() ? x.decimalValue().compareTo(y.decimalValue()) : x.asText().compareTo(y.asText());
+                int cmp = x.isNumber() && y.isNumber()
+                        ? x.decimalValue().compareTo(y.decimalValue())
+                        : x.asText().compareTo(y.asText());
                 return asc ? cmp : -cmp;
             };
             c = c == null ? one : c.thenComparing(one);

@@ -26,6 +26,7 @@ import dev.gauntlet.farm.vendor.RouteTable;
 import dev.gauntlet.farm.vendor.Service;
 import dev.gauntlet.farm.vendor.supabase.SupabaseErrors.PgError;
 import dev.gauntlet.farm.vendor.supabase.SupabaseQuery.Filter;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -54,13 +55,23 @@ final class SupabaseRoutes {
                 table.add(new Route("GET", path, "select " + res, res, true, false, call -> select(call, r)));
                 table.add(new Route("HEAD", path, "count " + res, res, true, false, call -> select(call, r)));
             }
-            if (r.offers(Operation.create)) table.add(new Route("POST", path, "insert or upsert " + res, res, true, true, call -> insert(call, r)));
-            if (r.offers(Operation.update)) table.add(new Route("PATCH", path, "update " + res, res, true, true, call -> update(call, r)));
-            if (r.offers(Operation.delete)) table.add(new Route("DELETE", path, "delete " + res, res, true, true, call -> delete(call, r)));
+            if (r.offers(Operation.create))
+                table.add(new Route("POST", path, "insert or upsert " + res, res, true, true, call -> insert(call, r)));
+            if (r.offers(Operation.update))
+                table.add(new Route("PATCH", path, "update " + res, res, true, true, call -> update(call, r)));
+            if (r.offers(Operation.delete))
+                table.add(new Route("DELETE", path, "delete " + res, res, true, true, call -> delete(call, r)));
         }
-        // Any other table under /rest/v1 exists only to say it does not, after the credentials are checked (as PostgREST).
+        // Any other table under /rest/v1 exists only to say it does not, after the credentials are checked (as
+        // PostgREST).
         for (String method : new String[] {"GET", "HEAD", "POST", "PATCH", "PUT", "DELETE"}) {
-            table.add(new Route(method, new PathTemplate("/rest/v1/{table}"), method + " unknown table", null, true, false,
+            table.add(new Route(
+                    method,
+                    new PathTemplate("/rest/v1/{table}"),
+                    method + " unknown table",
+                    null,
+                    true,
+                    false,
                     call -> unknownTable(call, service)));
         }
     }
@@ -85,7 +96,9 @@ final class SupabaseRoutes {
             if (filters.isEmpty() && order.isEmpty()) {
                 // The common case pages straight out of the store instead of scanning it.
                 ResourceStore.Page page = store.page(offset, limit);
-                rows = page.records().stream().map(n -> call.present(r.name(), n)).toList();
+                rows = page.records().stream()
+                        .map(n -> call.present(r.name(), n))
+                        .toList();
                 total = page.total();
             } else {
                 List<ObjectNode> matched = matching(call, r, filters);
@@ -95,18 +108,24 @@ final class SupabaseRoutes {
             }
             boolean counted = prefer.count != null;
             if (counted && offset > 0 && offset >= total) {
-                throw new PgError(416, "PGRST103", "Requested range not satisfiable",
-                        "An offset of " + offset + " was requested, but there are only " + total + " rows.", null);
+                throw new PgError(
+                        416,
+                        "PGRST103",
+                        "Requested range not satisfiable",
+                        "An offset of " + offset + " was requested, but there are only " + total + " rows.",
+                        null);
             }
             ArrayNode out = F.arrayNode();
             rows.forEach(row -> out.add(project(row, select)));
-            String contentRange = (rows.isEmpty() ? "*" : offset + "-" + (offset + rows.size() - 1)) + "/" + (counted ? String.valueOf(total) : "*");
+            String contentRange = (rows.isEmpty() ? "*" : offset + "-" + (offset + rows.size() - 1)) + "/"
+                    + (counted ? String.valueOf(total) : "*");
             // PostgREST answers 206 only when it knows the total and the answer is a part of it.
             int status = counted && rows.size() < total ? 206 : 200;
             Reply reply = singular(req, out, status);
             reply.header("Content-Range", contentRange);
             if (counted) reply.header("Preference-Applied", "count=" + prefer.count);
-            if (req.method().equals("HEAD")) return new Reply(reply.status(), reply.headers(), null, reply.contentType());
+            if (req.method().equals("HEAD"))
+                return new Reply(reply.status(), reply.headers(), null, reply.contentType());
             return reply;
         } catch (PgError e) {
             return e.reply();
@@ -126,8 +145,14 @@ final class SupabaseRoutes {
             Set<String> columns = columns(call, r);
             List<ObjectNode> rows = payload(req, prefer, columns, r);
             List<String> select = selectList(req.query("select"), columns, r);
-            Written written = prefer.resolution() == null ? insertRows(call, r, rows)
-                    : upsertRows(call, r, rows, conflictColumn(req.query("on_conflict"), columns, r), prefer.resolution().equals("ignore-duplicates"));
+            Written written = prefer.resolution() == null
+                    ? insertRows(call, r, rows)
+                    : upsertRows(
+                            call,
+                            r,
+                            rows,
+                            conflictColumn(req.query("on_conflict"), columns, r),
+                            prefer.resolution().equals("ignore-duplicates"));
             ArrayNode out = F.arrayNode();
             for (ObjectNode row : written.rows()) out.add(project(call.present(r.name(), row), select));
             // PostgREST answers 200 to an upsert that merged without creating anything, else 201 (Response.hs,
@@ -158,7 +183,11 @@ final class SupabaseRoutes {
             throw uniqueViolation(r.name(), race.field(), race.value());
         }
         for (int i = 0; i < rows.size(); i++) {
-            call.commitWithOpId(r.name(), "create", call.opIdOf(rows.get(i)), created.get(i).path(r.idField()).asText());
+            call.commitWithOpId(
+                    r.name(),
+                    "create",
+                    call.opIdOf(rows.get(i)),
+                    created.get(i).path(r.idField()).asText());
         }
         return new Written(created, created.size());
     }
@@ -174,7 +203,10 @@ final class SupabaseRoutes {
             }
             for (String u : r.unique()) {
                 String v = keyOf(row, u);
-                if (v != null && (store.findUnique(u, v) != null || !seen.computeIfAbsent(u, k -> new HashSet<>()).add(v))) {
+                if (v != null
+                        && (store.findUnique(u, v) != null
+                                || !seen.computeIfAbsent(u, k -> new HashSet<>())
+                                        .add(v))) {
                     throw uniqueViolation(r.name(), u, v);
                 }
             }
@@ -195,7 +227,11 @@ final class SupabaseRoutes {
                 String v = keyOf(row, on);
                 // Postgres will not update one row twice in one statement; PostgREST passes its 21000 on as a 500.
                 if (v != null && !seen.add(v)) {
-                    throw new PgError(500, "21000", "ON CONFLICT DO UPDATE command cannot affect row a second time", null,
+                    throw new PgError(
+                            500,
+                            "21000",
+                            "ON CONFLICT DO UPDATE command cannot affect row a second time",
+                            null,
                             "Ensure that no rows proposed for insertion within the same command have duplicate constrained values.");
                 }
             }
@@ -217,7 +253,9 @@ final class SupabaseRoutes {
                 done = new ResourceStore.Upserted(store.create(row), true);
             } else if (byId) {
                 ObjectNode updated = store.update(v, row);
-                done = updated != null ? new ResourceStore.Upserted(updated, false) : new ResourceStore.Upserted(store.create(row), true);
+                done = updated != null
+                        ? new ResourceStore.Upserted(updated, false)
+                        : new ResourceStore.Upserted(store.create(row), true);
             } else {
                 done = store.upsert(on, v, row);
             }
@@ -238,11 +276,19 @@ final class SupabaseRoutes {
         List<String> target = new ArrayList<>();
         for (String c : onConflict.split(",")) {
             String col = c.trim();
-            if (!columns.contains(col)) throw new PgError(400, "42703", "column \"" + col + "\" does not exist", null, null);
+            if (!columns.contains(col))
+                throw new PgError(400, "42703", "column \"" + col + "\" does not exist", null, null);
             target.add(col);
         }
-        if (target.size() == 1 && (target.getFirst().equals(r.idField()) || r.unique().contains(target.getFirst()))) return target.getFirst();
-        throw new PgError(400, "42P10", "there is no unique or exclusion constraint matching the ON CONFLICT specification", null, null);
+        if (target.size() == 1
+                && (target.getFirst().equals(r.idField()) || r.unique().contains(target.getFirst())))
+            return target.getFirst();
+        throw new PgError(
+                400,
+                "42P10",
+                "there is no unique or exclusion constraint matching the ON CONFLICT specification",
+                null,
+                null);
     }
 
     /** A write's key value as the unique index holds it (text), or null when absent or NULL. */
@@ -271,8 +317,11 @@ final class SupabaseRoutes {
             List<String> cols = new ArrayList<>();
             for (String c : listed.split(",")) {
                 String col = c.trim();
-                if (col.length() >= 2 && col.startsWith("\"") && col.endsWith("\"")) col = col.substring(1, col.length() - 1);
-                if (col.isEmpty()) throw new PgError(400, "PGRST100", "\"failed to parse columns parameter (" + listed + ")\"", null, null);
+                if (col.length() >= 2 && col.startsWith("\"") && col.endsWith("\""))
+                    col = col.substring(1, col.length() - 1);
+                if (col.isEmpty())
+                    throw new PgError(
+                            400, "PGRST100", "\"failed to parse columns parameter (" + listed + ")\"", null, null);
                 if (!columns.contains(col)) throw unknownColumn(r, col);
                 cols.add(col);
             }
@@ -290,7 +339,8 @@ final class SupabaseRoutes {
         Set<String> firstKeys = input.isEmpty() ? Set.of() : keys(input.getFirst());
         for (ObjectNode row : input) {
             // PostgREST builds one INSERT from the first object's keys; a bulk insert must agree on them.
-            if (!keys(row).equals(firstKeys)) throw new PgError(400, "PGRST102", "All object keys must match", null, null);
+            if (!keys(row).equals(firstKeys))
+                throw new PgError(400, "PGRST102", "All object keys must match", null, null);
         }
         for (String k : firstKeys) {
             if (!columns.contains(k)) throw unknownColumn(r, k);
@@ -299,7 +349,12 @@ final class SupabaseRoutes {
     }
 
     private static PgError unknownColumn(ResourceSpec r, String column) {
-        return new PgError(400, "PGRST204", "Could not find the '" + column + "' column of '" + r.name() + "' in the schema cache", null, null);
+        return new PgError(
+                400,
+                "PGRST204",
+                "Could not find the '" + column + "' column of '" + r.name() + "' in the schema cache",
+                null,
+                null);
     }
 
     /** PATCH with filters: the same patch on every matching row. */
@@ -358,9 +413,15 @@ final class SupabaseRoutes {
     /** A table the service does not have: PostgREST 12 passes Postgres's 42P01; a known table with another verb is 405. */
     static Reply unknownTable(Call call, Service service) {
         String table = call.request().pathParam("table");
-        boolean known = service.spec().resources().stream().anyMatch(r -> r.path().equals("/rest/v1/" + table));
+        boolean known =
+                service.spec().resources().stream().anyMatch(r -> r.path().equals("/rest/v1/" + table));
         if (known) {
-            return SupabaseErrors.postgrest(405, "PGRST117", "Unsupported HTTP method: " + call.request().method(), null, null);
+            return SupabaseErrors.postgrest(
+                    405,
+                    "PGRST117",
+                    "Unsupported HTTP method: " + call.request().method(),
+                    null,
+                    null);
         }
         return SupabaseErrors.postgrest(404, "42P01", "relation \"public." + table + "\" does not exist", null, null);
     }
@@ -380,10 +441,17 @@ final class SupabaseRoutes {
             if (header != null) {
                 for (String part : header.split(",")) {
                     String p = part.trim();
-                    if (ret == null && Set.of("return=representation", "return=minimal", "return=headers-only").contains(p)) ret = p.substring(7);
-                    else if (count == null && Set.of("count=exact", "count=planned", "count=estimated").contains(p)) count = p.substring(6);
-                    else if (resolution == null && Set.of("resolution=merge-duplicates", "resolution=ignore-duplicates").contains(p)) resolution = p.substring(11);
-                    else if (missing == null && Set.of("missing=default", "missing=null").contains(p)) missing = p.substring(8);
+                    if (ret == null
+                            && Set.of("return=representation", "return=minimal", "return=headers-only")
+                                    .contains(p)) ret = p.substring(7);
+                    else if (count == null
+                            && Set.of("count=exact", "count=planned", "count=estimated")
+                                    .contains(p)) count = p.substring(6);
+                    else if (resolution == null
+                            && Set.of("resolution=merge-duplicates", "resolution=ignore-duplicates")
+                                    .contains(p)) resolution = p.substring(11);
+                    else if (missing == null
+                            && Set.of("missing=default", "missing=null").contains(p)) missing = p.substring(8);
                 }
             }
             return new Prefer(ret, count, resolution, missing);
@@ -420,7 +488,8 @@ final class SupabaseRoutes {
         cols.add(r.idField());
         cols.addAll(r.fields().keySet());
         ResourceStore.Page sample = call.store(r.name()).page(0, 1);
-        if (!sample.records().isEmpty()) call.present(r.name(), sample.records().getFirst()).fieldNames().forEachRemaining(cols::add);
+        if (!sample.records().isEmpty())
+            call.present(r.name(), sample.records().getFirst()).fieldNames().forEachRemaining(cols::add);
         return cols;
     }
 
@@ -438,7 +507,13 @@ final class SupabaseRoutes {
                 String last = h.substring(dash + 1).trim();
                 if (!last.isEmpty()) {
                     long l = Long.parseLong(last);
-                    if (l < offset) throw new PgError(416, "PGRST103", "Requested range not satisfiable", "The lower boundary must be lower than or equal to the upper boundary in the Range header.", null);
+                    if (l < offset)
+                        throw new PgError(
+                                416,
+                                "PGRST103",
+                                "Requested range not satisfiable",
+                                "The lower boundary must be lower than or equal to the upper boundary in the Range header.",
+                                null);
                     limit = l - offset + 1;
                 }
             } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
@@ -453,9 +528,15 @@ final class SupabaseRoutes {
             if (lim != null) limit = Long.parseLong(lim.trim());
             if (off != null) offset = Long.parseLong(off.trim());
         } catch (NumberFormatException e) {
-            throw new PgError(400, "PGRST100", "\"failed to parse limit/offset\"", "limit and offset must be integers, were '" + lim + "' and '" + off + "'", null);
+            throw new PgError(
+                    400,
+                    "PGRST100",
+                    "\"failed to parse limit/offset\"",
+                    "limit and offset must be integers, were '" + lim + "' and '" + off + "'",
+                    null);
         }
-        if (limit < 0 || offset < 0) throw new PgError(400, "PGRST100", "\"limit and offset must not be negative\"", null, null);
+        if (limit < 0 || offset < 0)
+            throw new PgError(400, "PGRST100", "\"limit and offset must not be negative\"", null, null);
         // Callers page with ints; nothing past Integer.MAX_VALUE can exist in the store anyway.
         return new long[] {Math.min(offset, Integer.MAX_VALUE), Math.min(limit, Integer.MAX_VALUE)};
     }
@@ -467,14 +548,22 @@ final class SupabaseRoutes {
         String accept = req.header("Accept");
         if (accept != null && accept.contains("vnd.pgrst.object")) {
             if (rows.size() != 1) {
-                throw new PgError(406, "PGRST116", "JSON object requested, multiple (or no) rows returned",
-                        "The result contains " + rows.size() + " rows", null);
+                throw new PgError(
+                        406,
+                        "PGRST116",
+                        "JSON object requested, multiple (or no) rows returned",
+                        "The result contains " + rows.size() + " rows",
+                        null);
             }
             // One object is a 200 where the array would be a partial 206; a write keeps its 201.
-            return new Reply(status == 206 ? 200 : status, null, rows.get(0).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            return new Reply(
+                    status == 206 ? 200 : status,
+                    null,
+                    rows.get(0).toString().getBytes(StandardCharsets.UTF_8),
                     "application/vnd.pgrst.object+json; charset=utf-8");
         }
-        return new Reply(status, null, rows.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8), "application/json; charset=utf-8");
+        return new Reply(
+                status, null, rows.toString().getBytes(StandardCharsets.UTF_8), "application/json; charset=utf-8");
     }
 
     /** An update or delete answers 204 unless {@code Prefer: return=representation} asks for the rows (200). */

@@ -69,7 +69,8 @@ public final class SupabaseVendor implements Vendor {
     @Override
     public String tokenFormat(String hex) {
         String h = (hex + "00000000000000000000000000000000").substring(0, 32);
-        return h.substring(0, 8) + "-" + h.substring(8, 12) + "-" + h.substring(12, 16) + "-" + h.substring(16, 20) + "-" + h.substring(20);
+        return h.substring(0, 8) + "-" + h.substring(8, 12) + "-" + h.substring(12, 16) + "-" + h.substring(16, 20)
+                + "-" + h.substring(20);
     }
 
     /** GoTrue's session body: access_token is a signed JWT that carries the stored value as its session_id claim. */
@@ -91,7 +92,9 @@ public final class SupabaseVendor implements Vendor {
         claims.set("user_metadata", F.objectNode());
         claims.put("role", "authenticated");
         claims.put("aal", "aal1");
-        claims.set("amr", F.arrayNode().add(F.objectNode().put("method", "password").put("timestamp", iat)));
+        claims.set(
+                "amr",
+                F.arrayNode().add(F.objectNode().put("method", "password").put("timestamp", iat)));
         claims.put("session_id", access.value());
         claims.put("is_anonymous", false);
 
@@ -110,5 +113,4 @@ public final class SupabaseVendor implements Vendor {
     public ResourceStore.IdMinter ids() {
         return (resource, seq, random) -> F.numberNode(seq);
     }
-
 }

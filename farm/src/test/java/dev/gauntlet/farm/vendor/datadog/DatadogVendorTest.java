@@ -12,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,9 +33,10 @@ class DatadogVendorTest extends BuiltInFarmTest {
     private static String series(String metric, String opId, long ts, double value, String... tags) {
         StringBuilder t = new StringBuilder();
         if (opId != null) t.append("\"op_id:").append(opId).append('"');
-        for (String tag : tags) t.append(t.isEmpty() ? "" : ",").append('"').append(tag).append('"');
-        return "{\"metric\":\"" + metric + "\",\"type\":3,\"points\":[{\"timestamp\":" + ts + ",\"value\":" + value + "}],"
-                + "\"resources\":[{\"name\":\"web-1\",\"type\":\"host\"}],\"tags\":[" + t + "]}";
+        for (String tag : tags)
+            t.append(t.isEmpty() ? "" : ",").append('"').append(tag).append('"');
+        return "{\"metric\":\"" + metric + "\",\"type\":3,\"points\":[{\"timestamp\":" + ts + ",\"value\":" + value
+                + "}]," + "\"resources\":[{\"name\":\"web-1\",\"type\":\"host\"}],\"tags\":[" + t + "]}";
     }
 
     private HttpResponse<String> submit(String body, String... extraHeaders) {
@@ -46,7 +46,9 @@ class DatadogVendorTest extends BuiltInFarmTest {
     }
 
     private HttpResponse<String> submitBytes(byte[] body, String encoding) {
-        var b = farm.request(BASE + "/api/v2/series").header("DD-API-KEY", KEY).header("Content-Type", "application/json")
+        var b = farm.request(BASE + "/api/v2/series")
+                .header("DD-API-KEY", KEY)
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (encoding != null) b.header("Content-Encoding", encoding);
         return farm.send(b);
@@ -57,8 +59,11 @@ class DatadogVendorTest extends BuiltInFarmTest {
     }
 
     private JsonNode query(String q, long from, long to) {
-        var r = farm.get(BASE + "/api/v1/query?from=" + from + "&to=" + to + "&query=" + q.replace("{", "%7B").replace("}", "%7D")
-                .replace(" ", "%20"), "DD-API-KEY", KEY);
+        var r = farm.get(
+                BASE + "/api/v1/query?from=" + from + "&to=" + to + "&query="
+                        + q.replace("{", "%7B").replace("}", "%7D").replace(" ", "%20"),
+                "DD-API-KEY",
+                KEY);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return TestFarm.json(r);
     }
@@ -66,8 +71,8 @@ class DatadogVendorTest extends BuiltInFarmTest {
     @Test
     void shouldAnswer202AndCommitEachSeriesWithItsOpIdTag() {
         long ts = now();
-        var r = submit("{\"series\":[" + series("app.orders.created", "op-1", ts, 1) + "," + series("app.orders.created", "op-2", ts, 2)
-                + "," + series("app.queue.depth", null, ts, 7) + "]}");
+        var r = submit("{\"series\":[" + series("app.orders.created", "op-1", ts, 1) + ","
+                + series("app.orders.created", "op-2", ts, 2) + "," + series("app.queue.depth", null, ts, 7) + "]}");
 
         assertThat(r.statusCode()).isEqualTo(202);
         assertThat(r.body()).isEqualTo("{\"errors\":[]}");
@@ -149,12 +154,14 @@ class DatadogVendorTest extends BuiltInFarmTest {
     void shouldAnswer400WhenTheJsonIsMalformedOrASeriesIsIncomplete() {
         var malformed = submit("{\"series\":[{\"metric\":");
         assertThat(malformed.statusCode()).isEqualTo(400);
-        assertThat(TestFarm.json(malformed).get("errors").get(0).asText()).startsWith("Payload is not in the expected format");
+        assertThat(TestFarm.json(malformed).get("errors").get(0).asText())
+                .startsWith("Payload is not in the expected format");
 
         var noSeries = submit("{\"metrics\":[]}");
         assertThat(noSeries.statusCode()).isEqualTo(400);
 
-        var incomplete = submit("{\"series\":[{\"metric\":\"\",\"points\":[]}," + series("ok.metric", "op-ok", now(), 1) + "]}");
+        var incomplete =
+                submit("{\"series\":[{\"metric\":\"\",\"points\":[]}," + series("ok.metric", "op-ok", now(), 1) + "]}");
         assertThat(incomplete.statusCode()).isEqualTo(400);
         JsonNode errors = TestFarm.json(incomplete).get("errors");
         assertThat(errors.toString()).contains("series[0].metric is required").contains("series[0].points");
@@ -165,8 +172,10 @@ class DatadogVendorTest extends BuiltInFarmTest {
     @Test
     void shouldAcceptGzipAndDeflateBodiesAndRefuseACorruptOne() {
         long ts = now();
-        byte[] plain = ("{\"series\":[" + series("app.orders.created", "op-gz", ts, 1) + "]}").getBytes(StandardCharsets.UTF_8);
-        byte[] plain2 = ("{\"series\":[" + series("app.orders.created", "op-zlib", ts, 1) + "]}").getBytes(StandardCharsets.UTF_8);
+        byte[] plain = ("{\"series\":[" + series("app.orders.created", "op-gz", ts, 1) + "]}")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] plain2 = ("{\"series\":[" + series("app.orders.created", "op-zlib", ts, 1) + "]}")
+                .getBytes(StandardCharsets.UTF_8);
 
         assertThat(submitBytes(gzip(plain), "gzip").statusCode()).isEqualTo(202);
         assertThat(submitBytes(deflate(plain2), "deflate").statusCode()).isEqualTo(202);
@@ -259,13 +268,17 @@ class DatadogVendorTest extends BuiltInFarmTest {
                   - { name: series, path: /api/v2/series, count: 0 }
                 """);
         farm = TestFarm.start(FarmConfig.builder().builtIns(false).servicesDir(dir.resolve("services")));
-        assertThat(farm.get("/api/dd_tiny/api/v1/validate", "DD-API-KEY", "tiny-key").statusCode()).isEqualTo(200);
+        assertThat(farm.get("/api/dd_tiny/api/v1/validate", "DD-API-KEY", "tiny-key")
+                        .statusCode())
+                .isEqualTo(200);
         var limited = farm.get("/api/dd_tiny/api/v1/validate", "DD-API-KEY", "tiny-key");
 
         assertThat(limited.statusCode()).isEqualTo(429);
         assertThat(limited.body()).isEqualTo("{\"errors\":[\"Too many requests\"]}");
         assertThat(limited.headers().firstValue("X-RateLimit-Remaining")).hasValue("0");
-        assertThat(Long.parseLong(limited.headers().firstValue("X-RateLimit-Reset").orElseThrow())).isPositive();
+        assertThat(Long.parseLong(
+                        limited.headers().firstValue("X-RateLimit-Reset").orElseThrow()))
+                .isPositive();
         assertThat(limited.headers().firstValue("X-RateLimit-Period")).isPresent();
     }
 
@@ -275,29 +288,43 @@ class DatadogVendorTest extends BuiltInFarmTest {
         String yaml = new String(readResource("/services/datadog_mock.yaml"), StandardCharsets.UTF_8)
                 .replace("error_profile: schema_drift", "error_profile: only_server_error");
         TestFarm.write(dir.resolve("services"), "datadog_mock.yaml", yaml);
-        farm = TestFarm.start(FarmConfig.builder().builtIns(false).servicesDir(dir.resolve("services")).chaosFile(TestFarm.chaosWithOnly(dir)));
+        farm = TestFarm.start(FarmConfig.builder()
+                .builtIns(false)
+                .servicesDir(dir.resolve("services"))
+                .chaosFile(TestFarm.chaosWithOnly(dir)));
         farm.chaos("{\"level\":\"all_errors\"}");
 
         var r = submit("{\"series\":[" + series("app.orders.created", "op-x", now(), 1) + "]}");
 
         assertThat(r.statusCode()).isBetween(500, 504);
-        assertThat(TestFarm.json(r).get("errors").get(0).asText()).isIn("Internal Server Error", "Bad Gateway", "Service Unavailable", "Gateway Timeout");
+        assertThat(TestFarm.json(r).get("errors").get(0).asText())
+                .isIn("Internal Server Error", "Bad Gateway", "Service Unavailable", "Gateway Timeout");
         assertThat(ledger().get("total").asInt()).isZero();
     }
 
     @Test
     void shouldAcceptTheV1SeriesFormat() {
         long ts = now();
-        var r = submit("{\"series\":[{\"metric\":\"legacy.metric\",\"points\":[[" + ts + ",5.5]],\"type\":\"count\",\"host\":\"h1\","
-                + "\"tags\":[\"op_id:op-v1\"]}]}");
+        var r = submit("{\"series\":[{\"metric\":\"legacy.metric\",\"points\":[[" + ts
+                + ",5.5]],\"type\":\"count\",\"host\":\"h1\"," + "\"tags\":[\"op_id:op-v1\"]}]}");
         // The v2 path refuses the v1 point shape...
         assertThat(r.statusCode()).isEqualTo(400);
         // ...and the v1 path takes it.
-        var v1 = farm.postJson(BASE + "/api/v1/series", "{\"series\":[{\"metric\":\"legacy.metric\",\"points\":[[" + ts + ",5.5]],"
-                + "\"type\":\"count\",\"host\":\"h1\",\"tags\":[\"op_id:op-v1\"]}]}", "DD-API-KEY", KEY);
+        var v1 = farm.postJson(
+                BASE + "/api/v1/series",
+                "{\"series\":[{\"metric\":\"legacy.metric\",\"points\":[[" + ts + ",5.5]],"
+                        + "\"type\":\"count\",\"host\":\"h1\",\"tags\":[\"op_id:op-v1\"]}]}",
+                "DD-API-KEY",
+                KEY);
         assertThat(v1.statusCode()).isEqualTo(202);
         assertThat(v1.body()).isEqualTo("{\"status\":\"ok\"}");
-        assertThat(query("avg:legacy.metric{host:h1}", ts - 5, ts + 5).get("series").get(0).get("pointlist").get(0).get(1).asDouble())
+        assertThat(query("avg:legacy.metric{host:h1}", ts - 5, ts + 5)
+                        .get("series")
+                        .get(0)
+                        .get("pointlist")
+                        .get(0)
+                        .get(1)
+                        .asDouble())
                 .isEqualTo(5.5);
     }
 

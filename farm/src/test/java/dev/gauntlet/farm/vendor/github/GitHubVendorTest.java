@@ -66,7 +66,9 @@ class GitHubVendorTest {
 
     private HttpResponse<String> get(String pathOrUrl, String token) {
         URI uri = URI.create(pathOrUrl.startsWith("http") ? pathOrUrl : farm.url(pathOrUrl));
-        return farm.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token).GET());
+        return farm.send(HttpRequest.newBuilder(uri)
+                .header("Authorization", "Bearer " + token)
+                .GET());
     }
 
     private HttpResponse<String> post(String path, String json, String token) {
@@ -74,7 +76,8 @@ class GitHubVendorTest {
     }
 
     private HttpResponse<String> patch(String path, String json, String token) {
-        return farm.send(farm.request(path).header("Authorization", "Bearer " + token)
+        return farm.send(farm.request(path)
+                .header("Authorization", "Bearer " + token)
                 .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
     }
 
@@ -98,7 +101,8 @@ class GitHubVendorTest {
     }
 
     private static long header(HttpResponse<?> r, String name) {
-        return Long.parseLong(r.headers().firstValue(name).orElseThrow(() -> new AssertionError("no " + name + " header")));
+        return Long.parseLong(
+                r.headers().firstValue(name).orElseThrow(() -> new AssertionError("no " + name + " header")));
     }
 
     /** A service like github_mock with other limits, in a folder of its own, on the fake clock. */
@@ -113,7 +117,10 @@ class GitHubVendorTest {
                   - { name: issues, path: /repos/o/r/issues, id_field: number, fields: { title: sentence, body: sentence }, count: 5 }
                 ledger: { op_id_patterns: [{ field: body, regex: '<!-- op_id: (\\S+) -->' }] }
                 """.formatted(limits));
-        var config = FarmConfig.builder().builtIns(false).servicesDir(dir.resolve("services")).clock(clock);
+        var config = FarmConfig.builder()
+                .builtIns(false)
+                .servicesDir(dir.resolve("services"))
+                .clock(clock);
         if (chaosFile != null) config.chaosFile(chaosFile);
         return farm = TestFarm.start(config);
     }
@@ -136,14 +143,19 @@ class GitHubVendorTest {
             last = r;
             pages++;
             for (JsonNode issue : TestFarm.json(r)) {
-                assertThat(numbers.add(issue.get("number").asLong())).as("issue seen twice").isTrue();
+                assertThat(numbers.add(issue.get("number").asLong()))
+                        .as("issue seen twice")
+                        .isTrue();
                 assertThat(issue.get("state").asText()).isEqualTo("open");
-                assertThat(issue.get("url").asText()).isEqualTo(farm.url(ISSUES + "/" + issue.get("number").asLong()));
+                assertThat(issue.get("url").asText())
+                        .isEqualTo(farm.url(ISSUES + "/" + issue.get("number").asLong()));
             }
             next = links(r).get("next");
         }
 
-        assertThat(numbers).hasSize(farm.farm().service("github_mock").store("issues").size()).hasSize(500);
+        assertThat(numbers)
+                .hasSize(farm.farm().service("github_mock").store("issues").size())
+                .hasSize(500);
         assertThat(pages).isEqualTo(5);
         assertThat(links(first)).containsOnlyKeys("next", "last");
         assertThat(links(first).get("last")).isEqualTo(farm.url(ISSUES + "?per_page=100&page=5"));
@@ -173,33 +185,45 @@ class GitHubVendorTest {
         assertThat(numbers(oldest)).containsExactly(1L, 2L, 3L);
         JsonNode first = TestFarm.json(oldest).get(0);
         JsonNode second = TestFarm.json(oldest).get(1);
-        assertThat(Instant.parse(first.get("created_at").asText())).isBefore(Instant.parse(second.get("created_at").asText()))
+        assertThat(Instant.parse(first.get("created_at").asText()))
+                .isBefore(Instant.parse(second.get("created_at").asText()))
                 .isBefore(Instant.parse("2026-01-01T00:00:00Z"));
         assertThat(first.get("updated_at")).isEqualTo(first.get("created_at"));
-        assertThat(links(oldest).get("next")).contains("direction=asc").contains("per_page=3").endsWith("page=2");
+        assertThat(links(oldest).get("next"))
+                .contains("direction=asc")
+                .contains("per_page=3")
+                .endsWith("page=2");
     }
 
     @Test
     void shouldFilterByStateSortByUpdateAndKeepOnlyIssuesUpdatedSinceWhenAsked() {
         builtIns();
         String token = token();
-        long a = TestFarm.json(post(ISSUES, issue("First", "op-a"), token)).get("number").asLong();
+        long a = TestFarm.json(post(ISSUES, issue("First", "op-a"), token))
+                .get("number")
+                .asLong();
         clock.advance(Duration.ofMinutes(1));
         Instant betweenCreates = clock.instant();
-        long b = TestFarm.json(post(ISSUES, issue("Second", "op-b"), token)).get("number").asLong();
+        long b = TestFarm.json(post(ISSUES, issue("Second", "op-b"), token))
+                .get("number")
+                .asLong();
         clock.advance(Duration.ofMinutes(1));
         // Closing the first issue makes it the most recently updated one.
-        assertThat(patch(ISSUES + "/" + a, "{\"state\":\"closed\"}", token).statusCode()).isEqualTo(200);
+        assertThat(patch(ISSUES + "/" + a, "{\"state\":\"closed\"}", token).statusCode())
+                .isEqualTo(200);
 
         var open = get(ISSUES + "?sort=updated&per_page=2", token);
         var closed = get(ISSUES + "?state=closed", token);
         var all = get(ISSUES + "?state=all&sort=updated&per_page=2", token);
-        var since = get(ISSUES + "?state=all&since=" + URLEncoder.encode(betweenCreates.toString(), StandardCharsets.UTF_8), token);
+        var since = get(
+                ISSUES + "?state=all&since=" + URLEncoder.encode(betweenCreates.toString(), StandardCharsets.UTF_8),
+                token);
         var createdAsc = get(ISSUES + "?state=all&sort=created&direction=asc&since=" + betweenCreates, token);
 
         assertThat(numbers(open)).containsExactly(b, 500L);
         assertThat(numbers(closed)).containsExactly(a);
-        assertThat(TestFarm.json(closed).get(0).get("closed_at").asText()).isEqualTo(clock.instant().toString());
+        assertThat(TestFarm.json(closed).get(0).get("closed_at").asText())
+                .isEqualTo(clock.instant().toString());
         assertThat(TestFarm.json(closed).get(0).get("state_reason").asText()).isEqualTo("completed");
         assertThat(numbers(all)).containsExactly(a, b);
         assertThat(links(all)).containsKeys("next", "last");
@@ -233,7 +257,8 @@ class GitHubVendorTest {
     void shouldOpenTwoIssuesAndLedgerTwoCommitsWhenTheSameCreateIsSentTwice() {
         builtIns();
         String token = token();
-        String create = "{\"title\":\"Flaky test\",\"external_id\":\"ignored\",\"body\":\"Seen in CI.\\n<!-- op_id: op-gh-7 -->\"}";
+        String create =
+                "{\"title\":\"Flaky test\",\"external_id\":\"ignored\",\"body\":\"Seen in CI.\\n<!-- op_id: op-gh-7 -->\"}";
 
         var first = farm.postJson(ISSUES, create, "Authorization", "Bearer " + token, "Idempotency-Key", "k-7");
         var again = farm.postJson(ISSUES, create, "Authorization", "Bearer " + token, "Idempotency-Key", "k-7");
@@ -241,11 +266,14 @@ class GitHubVendorTest {
         assertThat(first.statusCode()).isEqualTo(201);
         assertThat(again.statusCode()).isEqualTo(201);
         assertThat(again.headers().firstValue("Idempotent-Replayed")).isEmpty();
-        assertThat(TestFarm.json(again).get("number").asLong()).isEqualTo(TestFarm.json(first).get("number").asLong() + 1);
+        assertThat(TestFarm.json(again).get("number").asLong())
+                .isEqualTo(TestFarm.json(first).get("number").asLong() + 1);
         // GitHub ignores body parameters it does not know: the issue stores no external_id.
         assertThat(TestFarm.json(first).has("external_id")).isFalse();
-        assertThat(TestFarm.json(first).get("created_at").asText()).isEqualTo(clock.instant().toString());
-        JsonNode ledger = TestFarm.json(farm.get("/admin/ledger?service=github_mock")).get("entries");
+        assertThat(TestFarm.json(first).get("created_at").asText())
+                .isEqualTo(clock.instant().toString());
+        JsonNode ledger =
+                TestFarm.json(farm.get("/admin/ledger?service=github_mock")).get("entries");
         assertThat(ledger).singleElement().satisfies(e -> {
             assertThat(e.get("op_id").asText()).isEqualTo("op-gh-7");
             assertThat(e.get("commits").asInt()).isEqualTo(2);
@@ -270,18 +298,23 @@ class GitHubVendorTest {
         assertThat(created.headers().firstValue("Location")).hasValue(farm.url(ISSUES + "/501"));
 
         clock.advance(Duration.ofMinutes(2));
-        var closed = patch(ISSUES + "/" + number, "{\"state\":\"closed\",\"state_reason\":\"not_planned\",\"labels\":[\"x\"]}", token);
+        var closed = patch(
+                ISSUES + "/" + number,
+                "{\"state\":\"closed\",\"state_reason\":\"not_planned\",\"labels\":[\"x\"]}",
+                token);
         clock.advance(Duration.ofMinutes(2));
         var reopened = patch(ISSUES + "/" + number, "{\"state\":\"open\"}", token);
 
         assertThat(closed.statusCode()).isEqualTo(200);
         assertThat(TestFarm.json(closed).get("state").asText()).isEqualTo("closed");
         assertThat(TestFarm.json(closed).get("state_reason").asText()).isEqualTo("not_planned");
-        assertThat(TestFarm.json(closed).get("closed_at").asText()).isEqualTo(TestFarm.json(closed).get("updated_at").asText());
+        assertThat(TestFarm.json(closed).get("closed_at").asText())
+                .isEqualTo(TestFarm.json(closed).get("updated_at").asText());
         assertThat(TestFarm.json(closed).get("labels")).isEmpty();
         assertThat(TestFarm.json(reopened).get("state_reason").asText()).isEqualTo("reopened");
         assertThat(TestFarm.json(reopened).get("closed_at").isNull()).isTrue();
-        assertThat(TestFarm.json(reopened).get("updated_at").asText()).isEqualTo(clock.instant().toString());
+        assertThat(TestFarm.json(reopened).get("updated_at").asText())
+                .isEqualTo(clock.instant().toString());
         assertThat(TestFarm.json(reopened).get("created_at")).isEqualTo(issue.get("created_at"));
         JsonNode ledger = TestFarm.json(farm.get("/admin/ledger?service=github_mock"));
         assertThat(ledger.get("total").asInt()).isEqualTo(3);
@@ -328,7 +361,8 @@ class GitHubVendorTest {
         }
         assertThat(header(b, "x-ratelimit-remaining")).isEqualTo(header(a, "x-ratelimit-remaining") - 1);
         assertThat(header(b, "x-ratelimit-used")).isEqualTo(header(a, "x-ratelimit-used") + 1);
-        assertThat(header(a, "x-ratelimit-used") + header(a, "x-ratelimit-remaining")).isEqualTo(5000);
+        assertThat(header(a, "x-ratelimit-used") + header(a, "x-ratelimit-remaining"))
+                .isEqualTo(5000);
     }
 
     @Test
@@ -347,13 +381,17 @@ class GitHubVendorTest {
 
         assertThat(limited.statusCode()).isEqualTo(403);
         JsonNode body = TestFarm.json(limited);
-        assertThat(body.get("message").asText()).startsWith("API rate limit exceeded for user ID 1.")
-                .endsWith("please include the request ID " + limited.headers().firstValue("x-github-request-id").orElseThrow() + ".");
+        assertThat(body.get("message").asText())
+                .startsWith("API rate limit exceeded for user ID 1.")
+                .endsWith("please include the request ID "
+                        + limited.headers().firstValue("x-github-request-id").orElseThrow() + ".");
         assertThat(body.get("documentation_url").asText()).contains("rate-limits-for-the-rest-api");
         assertThat(limited.headers().firstValue("x-ratelimit-remaining")).hasValue("0");
         assertThat(limited.headers().firstValue("x-ratelimit-used")).hasValue("2");
         assertThat(header(limited, "x-ratelimit-reset")).isEqualTo(start + 10);
-        assertThat(limited.headers().firstValue("retry-after")).as("GitHub's primary limit says when, not how long").isEmpty();
+        assertThat(limited.headers().firstValue("retry-after"))
+                .as("GitHub's primary limit says when, not how long")
+                .isEmpty();
         assertThat(stillLimited.statusCode()).isEqualTo(403);
         assertThat(reset.statusCode()).isEqualTo(200);
         assertThat(reset.headers().firstValue("x-ratelimit-remaining")).hasValue("1");
@@ -382,11 +420,14 @@ class GitHubVendorTest {
         assertThat(otherEndpoint.statusCode()).isEqualTo(200);
         assertThat(sixth.statusCode()).isEqualTo(200);
         assertThat(limited.statusCode()).isEqualTo(403);
-        assertThat(TestFarm.json(limited).get("message").asText()).startsWith("You have exceeded a secondary rate limit.")
+        assertThat(TestFarm.json(limited).get("message").asText())
+                .startsWith("You have exceeded a secondary rate limit.")
                 .contains("please include the request ID");
         assertThat(TestFarm.json(limited).get("documentation_url").asText()).endsWith("#about-secondary-rate-limits");
         assertThat(limited.headers().firstValue("retry-after")).hasValue("1");
-        assertThat(header(limited, "x-ratelimit-remaining")).as("the primary count is not spent").isPositive();
+        assertThat(header(limited, "x-ratelimit-remaining"))
+                .as("the primary count is not spent")
+                .isPositive();
         assertThat(limited.headers().firstValue("x-ratelimit-limit")).hasValue("100");
         assertThat(nextSecond.statusCode()).isEqualTo(201);
         assertThat(farm.farm().service("gh_tiny").store("issues").size()).isEqualTo(7);
@@ -418,8 +459,13 @@ class GitHubVendorTest {
         assertThat(perHour.statusCode()).isEqualTo(403);
         assertThat(perHour.headers().firstValue("retry-after")).hasValue("8");
         assertThat(header(perHour, "x-ratelimit-remaining")).isPositive();
-        assertThat(TestFarm.json(farm.get("/admin/status")).at("/services/0/rate_limited").asInt()).isEqualTo(2);
-        assertThat(farm.farm().ledger().entries("gh_tiny", false)).extracting(e -> e.opId).containsExactlyInAnyOrder("op-a", "op-b", "op-c");
+        assertThat(TestFarm.json(farm.get("/admin/status"))
+                        .at("/services/0/rate_limited")
+                        .asInt())
+                .isEqualTo(2);
+        assertThat(farm.farm().ledger().entries("gh_tiny", false))
+                .extracting(e -> e.opId)
+                .containsExactlyInAnyOrder("op-a", "op-b", "op-c");
     }
 
     @Test
@@ -427,18 +473,24 @@ class GitHubVendorTest {
         builtIns();
         String token = token();
         var limits = farm.farm().service("github_mock").spec().secondaryLimits();
-        assertThat(limits).extracting(SecondaryLimitSpec::name, SecondaryLimitSpec::limit)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("concurrent_requests", 100L),
+        assertThat(limits)
+                .extracting(SecondaryLimitSpec::name, SecondaryLimitSpec::limit)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("concurrent_requests", 100L),
                         org.assertj.core.groups.Tuple.tuple("rest_points_per_minute", 900L),
                         org.assertj.core.groups.Tuple.tuple("content_per_minute", 200L),
                         org.assertj.core.groups.Tuple.tuple("content_per_hour", 1000L));
 
-        // A create costs 5 of the 900 points a "minute" (1 s on the fake clock, which stands still): the 181st is refused.
-        for (int i = 0; i < 180; i++) assertThat(post(ISSUES, issue("n" + i, "op-" + i), token).statusCode()).isEqualTo(201);
+        // A create costs 5 of the 900 points a "minute" (1 s on the fake clock, which stands still): the 181st is
+        // refused.
+        for (int i = 0; i < 180; i++)
+            assertThat(post(ISSUES, issue("n" + i, "op-" + i), token).statusCode())
+                    .isEqualTo(201);
         var refused = post(ISSUES, issue("n180", "op-180"), token);
 
         assertThat(refused.statusCode()).isEqualTo(403);
-        assertThat(TestFarm.json(refused).get("message").asText()).startsWith("You have exceeded a secondary rate limit");
+        assertThat(TestFarm.json(refused).get("message").asText())
+                .startsWith("You have exceeded a secondary rate limit");
         assertThat(header(refused, "x-ratelimit-remaining")).isEqualTo(5000 - 181);
     }
 
@@ -454,21 +506,29 @@ class GitHubVendorTest {
                 """, chaos);
         String token = tinyToken();
         farm.chaos("{\"level\":\"all_errors\"}");
-        HttpRequest read = HttpRequest.newBuilder(URI.create(farm.url(TINY_ISSUES + "/1"))).header("Authorization", "Bearer " + token)
-                .timeout(Duration.ofSeconds(10)).GET().build();
+        HttpRequest read = HttpRequest.newBuilder(URI.create(farm.url(TINY_ISSUES + "/1")))
+                .header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofSeconds(10))
+                .GET()
+                .build();
 
         CompletableFuture<HttpResponse<String>> slow = farm.http.sendAsync(read, HttpResponse.BodyHandlers.ofString());
         // The slow fault is logged once the request holds its place, while it is being slowly processed.
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> farm.farm().faults().total("gh_tiny") == 1);
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> farm.farm().faults().total("gh_tiny") == 1);
         var second = farm.send(HttpRequest.newBuilder(read, (n, v) -> true));
         var first = slow.get();
         var afterwards = farm.send(HttpRequest.newBuilder(read, (n, v) -> true));
 
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat(second.statusCode()).isEqualTo(403);
-        assertThat(TestFarm.json(second).get("message").asText()).startsWith("You have exceeded a secondary rate limit");
+        assertThat(TestFarm.json(second).get("message").asText())
+                .startsWith("You have exceeded a secondary rate limit");
         assertThat(second.headers().firstValue("retry-after")).hasValue("1");
-        assertThat(afterwards.statusCode()).as("the first request's place was given back").isEqualTo(200);
+        assertThat(afterwards.statusCode())
+                .as("the first request's place was given back")
+                .isEqualTo(200);
     }
 
     @Test
@@ -479,14 +539,24 @@ class GitHubVendorTest {
                 """, null);
         String token = tinyToken();
         // The next read's answer never comes (the network holds it for 30 s): GitHub is done with it all the same.
-        assertThat(farm.postJson("/admin/faults/script", "{\"service\":\"gh_tiny\",\"type\":\"timeout\",\"after_commit\":true,\"delay_ms\":30000}")
-                .statusCode()).isEqualTo(201);
-        HttpRequest read = HttpRequest.newBuilder(URI.create(farm.url(TINY_ISSUES + "/1"))).header("Authorization", "Bearer " + token)
-                .timeout(Duration.ofSeconds(10)).GET().build();
+        assertThat(farm.postJson(
+                                "/admin/faults/script",
+                                "{\"service\":\"gh_tiny\",\"type\":\"timeout\",\"after_commit\":true,\"delay_ms\":30000}")
+                        .statusCode())
+                .isEqualTo(201);
+        HttpRequest read = HttpRequest.newBuilder(URI.create(farm.url(TINY_ISSUES + "/1")))
+                .header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofSeconds(10))
+                .GET()
+                .build();
         CompletableFuture<HttpResponse<String>> hung = farm.http.sendAsync(read, HttpResponse.BodyHandlers.ofString());
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> farm.farm().faults().total("gh_tiny") == 1);
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> farm.farm().faults().total("gh_tiny") == 1);
 
-        assertThat(farm.send(HttpRequest.newBuilder(read, (n, v) -> true)).statusCode()).as("the hung request holds no place").isEqualTo(200);
+        assertThat(farm.send(HttpRequest.newBuilder(read, (n, v) -> true)).statusCode())
+                .as("the hung request holds no place")
+                .isEqualTo(200);
         hung.cancel(true);
     }
 
@@ -503,7 +573,8 @@ class GitHubVendorTest {
         assertThat(r.headers().firstValue("retry-after")).hasValue("1");
         assertThat(r.headers().firstValue("x-ratelimit-resource")).hasValue("core");
         assertThat(r.headers().firstValue("x-ratelimit-remaining").map(Long::parseLong))
-                .as("a secondary limit leaves the primary count as it is").hasValueSatisfying(n -> assertThat(n).isPositive());
+                .as("a secondary limit leaves the primary count as it is")
+                .hasValueSatisfying(n -> assertThat(n).isPositive());
     }
 
     // ---------------------------------------------------------------- errors and OAuth
@@ -530,7 +601,9 @@ class GitHubVendorTest {
     @Test
     void shouldAnswerNotFoundWhenAnIssueIsDeletedSinceGitHubCannotDeleteIssues() {
         builtIns();
-        var r = farm.send(farm.request(ISSUES + "/1").header("Authorization", "Bearer " + token()).DELETE());
+        var r = farm.send(farm.request(ISSUES + "/1")
+                .header("Authorization", "Bearer " + token())
+                .DELETE());
 
         assertThat(r.statusCode()).isEqualTo(404);
         assertThat(TestFarm.json(r).get("message").asText()).isEqualTo("Not Found");
@@ -552,7 +625,8 @@ class GitHubVendorTest {
 
         var form = farm.postForm(BASE + "/login/oauth/access_token", params);
         assertThat(form.statusCode()).isEqualTo(200);
-        assertThat(form.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/x-www-form-urlencoded"));
+        assertThat(form.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("application/x-www-form-urlencoded"));
         assertThat(form.body()).matches("access_token=gho_[A-Za-z0-9]{36}&expires_in=300&scope=repo&token_type=bearer");
 
         var json = farm.postForm(BASE + "/login/oauth/access_token", params, "Accept", "application/json");
@@ -566,7 +640,11 @@ class GitHubVendorTest {
     @Test
     void shouldAnswerIncorrectClientCredentialsWith200WhenTheSecretIsWrong() {
         builtIns();
-        var r = farm.postJson(BASE + "/login/oauth/access_token", "{\"client_id\":\"gauntlet\",\"client_secret\":\"nope\"}", "Accept", "application/json");
+        var r = farm.postJson(
+                BASE + "/login/oauth/access_token",
+                "{\"client_id\":\"gauntlet\",\"client_secret\":\"nope\"}",
+                "Accept",
+                "application/json");
 
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(TestFarm.json(r).get("error").asText()).isEqualTo("incorrect_client_credentials");

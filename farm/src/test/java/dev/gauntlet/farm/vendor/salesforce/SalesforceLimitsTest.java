@@ -52,8 +52,13 @@ class SalesforceLimitsTest {
             HttpResponse<String> refused = sf.get(ACCOUNTS);
 
             assertThat(refused.statusCode()).isEqualTo(403);
-            assertThat(TestFarm.json(refused)).isEqualTo(TestFarm.JSON.createArrayNode().add(TestFarm.JSON.createObjectNode()
-                    .put("message", "TotalRequests Limit exceeded.").put("errorCode", "REQUEST_LIMIT_EXCEEDED")));
+            assertThat(TestFarm.json(refused))
+                    .isEqualTo(TestFarm.JSON
+                            .createArrayNode()
+                            .add(TestFarm.JSON
+                                    .createObjectNode()
+                                    .put("message", "TotalRequests Limit exceeded.")
+                                    .put("errorCode", "REQUEST_LIMIT_EXCEEDED")));
             assertThat(refused.headers().firstValue("Retry-After")).isEmpty();
             assertThat(usage(refused)).isEqualTo("api-usage=3/3");
 
@@ -77,7 +82,8 @@ class SalesforceLimitsTest {
 
     @Test
     void shouldAnswerTheConcurrentRequestLimitAndKeepTheDailyCountWhenChaosInjectsARateLimit() {
-        try (TestFarm farm = farm(1000, "only_rate_limit", FarmConfig.builder().chaosFile(TestFarm.chaosWithOnly(dir)))) {
+        try (TestFarm farm =
+                farm(1000, "only_rate_limit", FarmConfig.builder().chaosFile(TestFarm.chaosWithOnly(dir)))) {
             SalesforceTestClient sf = client(farm);
             assertThat(usage(sf.get(ACCOUNTS))).isEqualTo("api-usage=1/1000");
             farm.chaos("{\"level\":\"all_errors\",\"services\":[\"sf_tiny\"]}");
@@ -89,9 +95,13 @@ class SalesforceLimitsTest {
             assertThat(error.get("errorCode").asText()).isEqualTo("REQUEST_LIMIT_EXCEEDED");
             assertThat(error.get("message").asText()).isEqualTo("ConcurrentPerOrgLongTxn Limit exceeded.");
             assertThat(r.headers().firstValue("Retry-After")).isEmpty();
-            assertThat(usage(r)).as("the org's daily count, not a spent allocation").isEqualTo("api-usage=2/1000");
+            assertThat(usage(r))
+                    .as("the org's daily count, not a spent allocation")
+                    .isEqualTo("api-usage=2/1000");
             JsonNode faults = TestFarm.json(farm.get("/admin/faults?service=sf_tiny"));
-            assertThat(faults.get("entries")).singleElement().satisfies(f -> assertThat(f.get("type").asText()).isEqualTo("rate_limit"));
+            assertThat(faults.get("entries"))
+                    .singleElement()
+                    .satisfies(f -> assertThat(f.get("type").asText()).isEqualTo("rate_limit"));
         }
     }
 

@@ -56,7 +56,8 @@ final class SalesforceTestClient {
 
     /** The ledger entries of this service for one operation id. */
     JsonNode ledger(String opId) {
-        JsonNode all = TestFarm.json(farm.get("/admin/ledger?service=" + service)).get("entries");
+        JsonNode all =
+                TestFarm.json(farm.get("/admin/ledger?service=" + service)).get("entries");
         var out = TestFarm.JSON.createArrayNode();
         all.forEach(e -> {
             if (e.get("op_id").asText().equals(opId)) out.add(e);
@@ -69,7 +70,9 @@ final class SalesforceTestClient {
     }
 
     private HttpRequest.Builder request(String path, String... headers) {
-        HttpRequest.Builder b = farm.request(base + path).header("Authorization", "Bearer " + token).header("Content-Type", "application/json");
+        HttpRequest.Builder b = farm.request(base + path)
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json");
         for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
         return b;
     }

@@ -68,10 +68,14 @@ class SalesforceUpsertTest extends BuiltInFarmTest {
             start.countDown();
             List<Integer> statuses = new ArrayList<>();
             for (var a : answers) statuses.add(a.get().statusCode());
-            assertThat(statuses).containsOnly(200, 201).filteredOn(s -> s == 201).hasSize(1);
+            assertThat(statuses)
+                    .containsOnly(200, 201)
+                    .filteredOn(s -> s == 201)
+                    .hasSize(1);
         }
 
-        assertThat(sf.records("SELECT Id FROM Account WHERE External_Id__c = 'op-race'")).hasSize(1);
+        assertThat(sf.records("SELECT Id FROM Account WHERE External_Id__c = 'op-race'"))
+                .hasSize(1);
         assertThat(sf.stored("Account")).isEqualTo(1001);
         assertThat(sf.ledger("op-race")).singleElement().satisfies(e -> {
             assertThat(e.get("commits").asInt()).isEqualTo(1);
@@ -81,8 +85,12 @@ class SalesforceUpsertTest extends BuiltInFarmTest {
 
     @Test
     void shouldAnswerDuplicateValueAndStoreNothingWhenAPlainCreateReusesAnExternalId() {
-        String id = sf.records("SELECT Id, External_Id__c FROM Account LIMIT 1").get(0).get("Id").asText();
-        String taken = TestFarm.json(sf.get(ACCOUNTS + "/" + id)).get("External_Id__c").asText();
+        String id = sf.records("SELECT Id, External_Id__c FROM Account LIMIT 1")
+                .get(0)
+                .get("Id")
+                .asText();
+        String taken =
+                TestFarm.json(sf.get(ACCOUNTS + "/" + id)).get("External_Id__c").asText();
 
         var r = sf.post(ACCOUNTS, "{\"Name\":\"Copycat\",\"External_Id__c\":\"" + taken + "\"}");
 
@@ -99,14 +107,20 @@ class SalesforceUpsertTest extends BuiltInFarmTest {
 
     @Test
     void shouldAnswerMultipleChoicesAndWriteNothingWhenTwoContactsShareTheExternalId() {
-        String one = TestFarm.json(sf.post(CONTACTS, "{\"LastName\":\"One\",\"External_Id__c\":\"shared-1\"}")).get("id").asText();
-        String two = TestFarm.json(sf.post(CONTACTS, "{\"LastName\":\"Two\",\"External_Id__c\":\"shared-1\"}")).get("id").asText();
+        String one = TestFarm.json(sf.post(CONTACTS, "{\"LastName\":\"One\",\"External_Id__c\":\"shared-1\"}"))
+                .get("id")
+                .asText();
+        String two = TestFarm.json(sf.post(CONTACTS, "{\"LastName\":\"Two\",\"External_Id__c\":\"shared-1\"}"))
+                .get("id")
+                .asText();
 
         var r = sf.patch(CONTACTS + "/External_Id__c/shared-1", "{\"LastName\":\"Both\"}");
 
         assertThat(r.statusCode()).isEqualTo(300);
-        assertThat(TestFarm.JSON.convertValue(TestFarm.json(r), List.class)).containsExactlyInAnyOrder(CONTACTS + "/" + one, CONTACTS + "/" + two);
-        assertThat(TestFarm.json(sf.get(CONTACTS + "/" + one)).get("LastName").asText()).isEqualTo("One");
+        assertThat(TestFarm.JSON.convertValue(TestFarm.json(r), List.class))
+                .containsExactlyInAnyOrder(CONTACTS + "/" + one, CONTACTS + "/" + two);
+        assertThat(TestFarm.json(sf.get(CONTACTS + "/" + one)).get("LastName").asText())
+                .isEqualTo("One");
         assertThat(sf.get(CONTACTS + "/External_Id__c/shared-1").statusCode()).isEqualTo(300);
         assertThat(sf.stored("Contact")).isEqualTo(502);
     }
@@ -118,11 +132,14 @@ class SalesforceUpsertTest extends BuiltInFarmTest {
 
         assertThat(created.statusCode()).isEqualTo(201);
         assertThat(updated.statusCode()).isEqualTo(200);
-        assertThat(TestFarm.json(updated).get("id").asText()).isEqualTo(TestFarm.json(created).get("id").asText());
+        assertThat(TestFarm.json(updated).get("id").asText())
+                .isEqualTo(TestFarm.json(created).get("id").asText());
         JsonNode row = TestFarm.json(sf.get(CONTACTS + "/External_Id__c/c-op-1"));
         assertThat(row.get("FirstName").asText()).isEqualTo("Ada");
         assertThat(row.get("LastName").asText()).isEqualTo("Lovelace");
-        assertThat(sf.ledger("c-op-1")).singleElement().satisfies(e -> assertThat(e.get("reapplied").asInt()).isEqualTo(1));
+        assertThat(sf.ledger("c-op-1"))
+                .singleElement()
+                .satisfies(e -> assertThat(e.get("reapplied").asInt()).isEqualTo(1));
     }
 
     @Test
@@ -142,20 +159,26 @@ class SalesforceUpsertTest extends BuiltInFarmTest {
 
     @Test
     void shouldRefuseAnUpsertBodyThatNamesTheRecordAnotherWay() {
-        var otherValue = sf.patch(ACCOUNTS + "/External_Id__c/op-body-1", "{\"Name\":\"X\",\"External_Id__c\":\"op-body-2\"}");
+        var otherValue =
+                sf.patch(ACCOUNTS + "/External_Id__c/op-body-1", "{\"Name\":\"X\",\"External_Id__c\":\"op-body-2\"}");
         var withId = sf.patch(ACCOUNTS + "/External_Id__c/op-body-1", "{\"Name\":\"X\",\"Id\":\"001Gx0000000001AAA\"}");
         var undeclared = sf.patch(ACCOUNTS + "/External_Id__c/op-body-1", "{\"Name\":\"X\",\"Bogus__x\":1}");
-        var sameValue = sf.patch(ACCOUNTS + "/external_id__c/op-body-1", "{\"Name\":\"X\",\"external_id__c\":\"op-body-1\"}");
+        var sameValue =
+                sf.patch(ACCOUNTS + "/external_id__c/op-body-1", "{\"Name\":\"X\",\"external_id__c\":\"op-body-1\"}");
 
         assertThat(otherValue.statusCode()).isEqualTo(400);
         assertThat(TestFarm.json(otherValue).get(0).get("errorCode").asText()).isEqualTo("INVALID_FIELD");
-        assertThat(TestFarm.json(otherValue).get(0).get("fields").get(0).asText()).isEqualTo("External_Id__c");
+        assertThat(TestFarm.json(otherValue).get(0).get("fields").get(0).asText())
+                .isEqualTo("External_Id__c");
         assertThat(withId.statusCode()).isEqualTo(400);
         assertThat(TestFarm.json(withId).get(0).get("errorCode").asText()).isEqualTo("INVALID_FIELD_FOR_INSERT_UPDATE");
         assertThat(undeclared.statusCode()).isEqualTo(400);
-        assertThat(TestFarm.json(undeclared).get(0).get("message").asText()).isEqualTo("No such column 'Bogus__x' on sobject of type Account");
+        assertThat(TestFarm.json(undeclared).get(0).get("message").asText())
+                .isEqualTo("No such column 'Bogus__x' on sobject of type Account");
         assertThat(sf.ledger("op-body-2")).isEmpty();
-        assertThat(sameValue.statusCode()).as("the URL's own value in the body, any case, is the same record").isEqualTo(201);
+        assertThat(sameValue.statusCode())
+                .as("the URL's own value in the body, any case, is the same record")
+                .isEqualTo(201);
         assertThat(sf.stored("Account")).isEqualTo(1001);
     }
 }

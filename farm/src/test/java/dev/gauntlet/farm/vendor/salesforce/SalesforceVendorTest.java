@@ -27,7 +27,9 @@ class SalesforceVendorTest extends BuiltInFarmTest {
 
     @Test
     void shouldIssueTokenWithInstanceUrlAndNoExpiresInWhenClientCredentialsArePosted() {
-        var r = farm.postForm(BASE + "/services/oauth2/token", "grant_type=client_credentials&client_id=gauntlet&client_secret=gauntlet-secret");
+        var r = farm.postForm(
+                BASE + "/services/oauth2/token",
+                "grant_type=client_credentials&client_id=gauntlet&client_secret=gauntlet-secret");
 
         assertThat(r.statusCode()).isEqualTo(200);
         JsonNode body = TestFarm.json(r);
@@ -38,14 +40,18 @@ class SalesforceVendorTest extends BuiltInFarmTest {
         assertThat(body.get("signature").asText()).isNotBlank();
         assertThat(body.get("id").asText()).startsWith(farm.url(BASE) + "/id/00D");
         // The token works against the API at instance_url.
-        var rows = farm.send(HttpRequest.newBuilder(URI.create(body.get("instance_url").asText() + ACCOUNTS))
-                .header("Authorization", "Bearer " + body.get("access_token").asText()).GET());
+        var rows = farm.send(HttpRequest.newBuilder(
+                        URI.create(body.get("instance_url").asText() + ACCOUNTS))
+                .header("Authorization", "Bearer " + body.get("access_token").asText())
+                .GET());
         assertThat(rows.statusCode()).isEqualTo(200);
     }
 
     @Test
     void shouldAnswerTheSameShapeWhenTheFarmWideTokenEndpointIsUsed() {
-        var r = farm.postForm("/oauth2/token", "grant_type=client_credentials&client_id=gauntlet&client_secret=gauntlet-secret&service=salesforce_mock");
+        var r = farm.postForm(
+                "/oauth2/token",
+                "grant_type=client_credentials&client_id=gauntlet&client_secret=gauntlet-secret&service=salesforce_mock");
 
         assertThat(r.statusCode()).isEqualTo(200);
         JsonNode body = TestFarm.json(r);
@@ -55,7 +61,8 @@ class SalesforceVendorTest extends BuiltInFarmTest {
 
     @Test
     void shouldRefuseWithInvalidClientWhenTheSecretIsWrong() {
-        var r = farm.postForm(BASE + "/services/oauth2/token", "grant_type=client_credentials&client_id=gauntlet&client_secret=nope");
+        var r = farm.postForm(
+                BASE + "/services/oauth2/token", "grant_type=client_credentials&client_id=gauntlet&client_secret=nope");
 
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(TestFarm.json(r).get("error").asText()).isEqualTo("invalid_client");
@@ -114,7 +121,9 @@ class SalesforceVendorTest extends BuiltInFarmTest {
             for (JsonNode rec : page.get("records")) {
                 assertThat(rec.get("attributes").get("type").asText()).isEqualTo("Account");
                 assertThat(rec.has("Name")).isTrue();
-                assertThat(ids.add(rec.get("Id").asText())).as("record seen twice").isTrue();
+                assertThat(ids.add(rec.get("Id").asText()))
+                        .as("record seen twice")
+                        .isTrue();
             }
             if (page.get("done").asBoolean()) {
                 assertThat(page.has("nextRecordsUrl")).isFalse();
@@ -132,12 +141,17 @@ class SalesforceVendorTest extends BuiltInFarmTest {
 
     @Test
     void shouldUseTheRequestedBatchSizeWhenQueryOptionsHeaderIsSent() {
-        var r = sf().get(SalesforceTestClient.DATA + "/query?q=SELECT+Id+FROM+Contact", "Sforce-Query-Options", "batchSize=250");
+        var r = sf().get(
+                        SalesforceTestClient.DATA + "/query?q=SELECT+Id+FROM+Contact",
+                        "Sforce-Query-Options",
+                        "batchSize=250");
 
         JsonNode body = TestFarm.json(r);
         assertThat(body.get("totalSize").asInt()).isEqualTo(500);
         assertThat(body.get("records")).hasSize(250);
-        assertThat(body.get("nextRecordsUrl").asText()).startsWith("/services/data/v59.0/query/01g").endsWith("-250");
+        assertThat(body.get("nextRecordsUrl").asText())
+                .startsWith("/services/data/v59.0/query/01g")
+                .endsWith("-250");
     }
 
     @Test
@@ -150,7 +164,8 @@ class SalesforceVendorTest extends BuiltInFarmTest {
 
         assertThat(records).hasSize(1);
         JsonNode rec = records.get(0);
-        assertThat(rec.get("Id").asText()).isEqualTo(TestFarm.json(created).get("id").asText());
+        assertThat(rec.get("Id").asText())
+                .isEqualTo(TestFarm.json(created).get("id").asText());
         assertThat(rec.get("Name").asText()).isEqualTo("Zeta Unique Ltd");
         assertThat(rec.has("Industry")).isFalse();
         JsonNode row = TestFarm.json(sf.get(ACCOUNTS + "/" + rec.get("Id").asText()));
@@ -165,7 +180,8 @@ class SalesforceVendorTest extends BuiltInFarmTest {
         var field = sf.query("SELECT Id, Nope FROM Account");
         assertThat(field.statusCode()).isEqualTo(400);
         assertThat(TestFarm.json(field).get(0).get("errorCode").asText()).isEqualTo("INVALID_FIELD");
-        assertThat(TestFarm.json(field).get(0).get("message").asText()).contains("No such column 'Nope' on entity 'Account'");
+        assertThat(TestFarm.json(field).get(0).get("message").asText())
+                .contains("No such column 'Nope' on entity 'Account'");
 
         var type = sf.query("SELECT Id FROM Widget");
         assertThat(type.statusCode()).isEqualTo(400);
@@ -179,25 +195,31 @@ class SalesforceVendorTest extends BuiltInFarmTest {
     @Test
     void shouldRefuseAnUndeclaredFieldAndStoreNothingWhenCreatingUpdatingOrQuerying() throws Exception {
         SalesforceTestClient sf = sf();
-        String id = sf.records("SELECT Id FROM Account LIMIT 1").get(0).get("Id").asText();
+        String id =
+                sf.records("SELECT Id FROM Account LIMIT 1").get(0).get("Id").asText();
         JsonNode before = TestFarm.json(sf.get(ACCOUNTS + "/" + id));
 
         var created = sf.post(ACCOUNTS, "{\"Name\":\"Bogus Co\",\"Bogus__x\":1}");
         var updated = sf.patch(ACCOUNTS + "/" + id, "{\"Name\":\"Renamed\",\"Bogus__x\":1}");
         var queried = sf.query("SELECT Id, Bogus__x FROM Account");
 
-        String expected = "[{\"message\":\"No such column 'Bogus__x' on sobject of type Account\",\"errorCode\":\"INVALID_FIELD\"}]";
+        String expected =
+                "[{\"message\":\"No such column 'Bogus__x' on sobject of type Account\",\"errorCode\":\"INVALID_FIELD\"}]";
         assertThat(created.statusCode()).isEqualTo(400);
         assertThat(TestFarm.json(created)).isEqualTo(TestFarm.JSON.readTree(expected));
         assertThat(updated.statusCode()).isEqualTo(400);
         assertThat(TestFarm.json(updated)).isEqualTo(TestFarm.JSON.readTree(expected));
         assertThat(queried.statusCode()).isEqualTo(400);
         assertThat(TestFarm.json(queried).get(0).get("errorCode").asText()).isEqualTo("INVALID_FIELD");
-        assertThat(TestFarm.json(queried).get(0).get("message").asText()).contains("No such column 'Bogus__x' on entity 'Account'");
+        assertThat(TestFarm.json(queried).get(0).get("message").asText())
+                .contains("No such column 'Bogus__x' on entity 'Account'");
 
         assertThat(sf.stored("Account")).isEqualTo(1000);
         assertThat(TestFarm.json(sf.get(ACCOUNTS + "/" + id))).isEqualTo(before);
-        assertThat(TestFarm.json(farm.get("/admin/ledger?service=salesforce_mock")).get("total").asInt()).isZero();
+        assertThat(TestFarm.json(farm.get("/admin/ledger?service=salesforce_mock"))
+                        .get("total")
+                        .asInt())
+                .isZero();
         // Salesforce sends its limit header on errors too.
         assertThat(created.headers().firstValue("Sforce-Limit-Info")).isPresent();
     }
@@ -227,15 +249,20 @@ class SalesforceVendorTest extends BuiltInFarmTest {
         // The 15-character form of the id names the same row.
         assertThat(sf.get(ACCOUNTS + "/" + id.substring(0, 15)).statusCode()).isEqualTo(200);
 
-        assertThat(sf.patch(ACCOUNTS + "/" + id, "{\"Industry\":\"Media\"}").statusCode()).isEqualTo(204);
-        assertThat(TestFarm.json(sf.get(ACCOUNTS + "/" + id)).get("Industry").asText()).isEqualTo("Media");
+        assertThat(sf.patch(ACCOUNTS + "/" + id, "{\"Industry\":\"Media\"}").statusCode())
+                .isEqualTo(204);
+        assertThat(TestFarm.json(sf.get(ACCOUNTS + "/" + id)).get("Industry").asText())
+                .isEqualTo("Media");
 
-        var deleted = farm.send(farm.request(BASE + ACCOUNTS + "/" + id).header("Authorization", "Bearer " + sf.token).DELETE());
+        var deleted = farm.send(farm.request(BASE + ACCOUNTS + "/" + id)
+                .header("Authorization", "Bearer " + sf.token)
+                .DELETE());
         assertThat(deleted.statusCode()).isEqualTo(204);
         var gone = sf.get(ACCOUNTS + "/" + id);
         assertThat(gone.statusCode()).isEqualTo(404);
         assertThat(TestFarm.json(gone).get(0).get("errorCode").asText()).isEqualTo("NOT_FOUND");
-        assertThat(TestFarm.json(gone).get(0).get("message").asText()).isEqualTo("The requested resource does not exist");
+        assertThat(TestFarm.json(gone).get(0).get("message").asText())
+                .isEqualTo("The requested resource does not exist");
     }
 
     @Test
@@ -244,7 +271,8 @@ class SalesforceVendorTest extends BuiltInFarmTest {
 
         assertThat(r.statusCode()).isEqualTo(404);
         assertThat(TestFarm.json(r).get(0).get("errorCode").asText()).isEqualTo("NOT_FOUND");
-        assertThat(TestFarm.json(r).get(0).get("message").asText()).isEqualTo("Provided external ID field does not exist or is not accessible: not-an-id");
+        assertThat(TestFarm.json(r).get(0).get("message").asText())
+                .isEqualTo("Provided external ID field does not exist or is not accessible: not-an-id");
     }
 
     @Test
@@ -258,9 +286,12 @@ class SalesforceVendorTest extends BuiltInFarmTest {
         assertThat(first.statusCode()).isEqualTo(201);
         assertThat(second.statusCode()).isEqualTo(201);
         assertThat(second.headers().firstValue("Idempotent-Replayed")).isEmpty();
-        assertThat(TestFarm.json(second).get("id").asText()).isNotEqualTo(TestFarm.json(first).get("id").asText());
+        assertThat(TestFarm.json(second).get("id").asText())
+                .isNotEqualTo(TestFarm.json(first).get("id").asText());
         assertThat(sf.stored("Contact")).isEqualTo(502);
-        assertThat(sf.ledger("op-keyed-1")).singleElement().satisfies(e -> assertThat(e.get("commits").asInt()).isEqualTo(2));
+        assertThat(sf.ledger("op-keyed-1"))
+                .singleElement()
+                .satisfies(e -> assertThat(e.get("commits").asInt()).isEqualTo(2));
     }
 
     @Test
@@ -270,8 +301,16 @@ class SalesforceVendorTest extends BuiltInFarmTest {
         JsonNode account = TestFarm.json(sf.get(ACCOUNTS + "/describe")).get("fields");
         JsonNode contact = TestFarm.json(sf.get(CONTACTS + "/describe")).get("fields");
 
-        assertThat(account.findValuesAsText("name")).containsExactly("Id", "Name", "Industry", "AnnualRevenue", "BillingCity", "Phone",
-                "Account_Name__c", "External_Id__c");
+        assertThat(account.findValuesAsText("name"))
+                .containsExactly(
+                        "Id",
+                        "Name",
+                        "Industry",
+                        "AnnualRevenue",
+                        "BillingCity",
+                        "Phone",
+                        "Account_Name__c",
+                        "External_Id__c");
         JsonNode accountExt = field(account, "External_Id__c");
         assertThat(accountExt.get("externalId").asBoolean()).isTrue();
         assertThat(accountExt.get("unique").asBoolean()).isTrue();
@@ -290,40 +329,56 @@ class SalesforceVendorTest extends BuiltInFarmTest {
 
     @Test
     void shouldMintContactIdsWithTheContactKeyPrefixWhenContactsAreRead() {
-        assertThat(sf().records("SELECT Id FROM Contact LIMIT 1").get(0).get("Id").asText()).hasSize(18).startsWith("003");
+        assertThat(sf().records("SELECT Id FROM Contact LIMIT 1")
+                        .get(0)
+                        .get("Id")
+                        .asText())
+                .hasSize(18)
+                .startsWith("003");
     }
 
     @Test
     void shouldRenameTheCustomFieldWhenMoreThanFiftyCallsHavePassed() {
         SalesforceTestClient sf = sf();
-        String id = sf.records("SELECT Id FROM Account LIMIT 1").get(0).get("Id").asText();
+        String id =
+                sf.records("SELECT Id FROM Account LIMIT 1").get(0).get("Id").asText();
         JsonNode before = TestFarm.json(sf.get(ACCOUNTS + "/" + id));
         assertThat(before.has("Account_Name__c")).isTrue();
 
         for (int i = 0; i < 50; i++) sf.get(ACCOUNTS + "/" + id);
         JsonNode after = TestFarm.json(sf.get(ACCOUNTS + "/" + id));
-        JsonNode queried = sf.records("SELECT Id, Account_Name__c FROM Account LIMIT 1").get(0);
+        JsonNode queried =
+                sf.records("SELECT Id, Account_Name__c FROM Account LIMIT 1").get(0);
         JsonNode adapted = sf.records("SELECT Id, Name__c FROM Account LIMIT 1").get(0);
         JsonNode described = TestFarm.json(sf.get(ACCOUNTS + "/describe")).get("fields");
 
         assertThat(after.has("Account_Name__c")).isFalse();
-        assertThat(after.get("Name__c").asText()).isEqualTo(before.get("Account_Name__c").asText());
-        assertThat(after.get("Name").asText()).as("standard fields keep their names").isEqualTo(before.get("Name").asText());
+        assertThat(after.get("Name__c").asText())
+                .isEqualTo(before.get("Account_Name__c").asText());
+        assertThat(after.get("Name").asText())
+                .as("standard fields keep their names")
+                .isEqualTo(before.get("Name").asText());
         assertThat(queried.has("Account_Name__c")).isFalse();
-        assertThat(queried.get("Name__c").asText()).isEqualTo(before.get("Account_Name__c").asText());
-        assertThat(adapted.get("Name__c").asText()).isEqualTo(before.get("Account_Name__c").asText());
+        assertThat(queried.get("Name__c").asText())
+                .isEqualTo(before.get("Account_Name__c").asText());
+        assertThat(adapted.get("Name__c").asText())
+                .isEqualTo(before.get("Account_Name__c").asText());
         assertThat(described.findValuesAsText("name")).contains("Name__c").doesNotContain("Account_Name__c");
         // A client that adapted writes the new name; it lands in the same field.
-        assertThat(sf.patch(ACCOUNTS + "/" + id, "{\"Name__c\":\"Adapted\"}").statusCode()).isEqualTo(204);
-        assertThat(TestFarm.json(sf.get(ACCOUNTS + "/" + id)).get("Name__c").asText()).isEqualTo("Adapted");
+        assertThat(sf.patch(ACCOUNTS + "/" + id, "{\"Name__c\":\"Adapted\"}").statusCode())
+                .isEqualTo(204);
+        assertThat(TestFarm.json(sf.get(ACCOUNTS + "/" + id)).get("Name__c").asText())
+                .isEqualTo("Adapted");
     }
 
     @Test
     void shouldCarrySforceLimitInfoWhenAnAuthenticatedCallIsAnswered() {
         var r = sf().get(ACCOUNTS);
 
-        assertThat(r.headers().firstValue("Sforce-Limit-Info")).hasValueSatisfying(v -> assertThat(v).matches("api-usage=\\d+/30000"));
-        assertThat(TestFarm.json(r).get("objectDescribe").get("keyPrefix").asText()).isEqualTo("001");
+        assertThat(r.headers().firstValue("Sforce-Limit-Info"))
+                .hasValueSatisfying(v -> assertThat(v).matches("api-usage=\\d+/30000"));
+        assertThat(TestFarm.json(r).get("objectDescribe").get("keyPrefix").asText())
+                .isEqualTo("001");
         assertThat(TestFarm.json(r).get("recentItems")).isNotEmpty();
     }
 
@@ -337,7 +392,8 @@ class SalesforceVendorTest extends BuiltInFarmTest {
 
     @Test
     void shouldAnswerMethodNotAllowedInTheErrorArrayWhenTheMethodIsWrong() {
-        var r = farm.send(farm.request(BASE + ACCOUNTS).header("Authorization", "Bearer " + sf().token)
+        var r = farm.send(farm.request(BASE + ACCOUNTS)
+                .header("Authorization", "Bearer " + sf().token)
                 .method("PUT", HttpRequest.BodyPublishers.ofString("{}")));
 
         assertThat(r.statusCode()).isEqualTo(405);

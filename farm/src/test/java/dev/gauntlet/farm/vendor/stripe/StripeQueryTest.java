@@ -23,24 +23,30 @@ class StripeQueryTest {
     }
 
     private static boolean matches(String query) {
-        return StripeQuery.parse(StripeObjects.CUSTOMER, query).matches(ADA, StripeQuery.fields(StripeObjects.CUSTOMER));
+        return StripeQuery.parse(StripeObjects.CUSTOMER, query)
+                .matches(ADA, StripeQuery.fields(StripeObjects.CUSTOMER));
     }
 
     @Test
     void shouldMatchClausesJoinedBySpacesAndOrOr() {
-        assertThat(matches("metadata['op_id']:'op-1' email:\"ADA@example.com\"")).isTrue();
+        assertThat(matches("metadata['op_id']:'op-1' email:\"ADA@example.com\""))
+                .isTrue();
         assertThat(matches("metadata[\"op_id\"]:'op-1' and name:'nobody'")).isFalse();
         assertThat(matches("name:'nobody' OR name~'love'")).isTrue();
         assertThat(matches("-email:'ada@example.com'")).isFalse();
         assertThat(matches("created>=1700000000 AND created<1700000001")).isTrue();
         assertThat(matches("metadata['missing']:null -metadata['op_id']:null")).isTrue();
-        assertThat(matches("metadata['team']:'it\\'s'")).as("a backslash escapes a quote").isTrue();
+        assertThat(matches("metadata['team']:'it\\'s'"))
+                .as("a backslash escapes a quote")
+                .isTrue();
     }
 
     @Test
     void shouldRefuseWhatStripeRefusesWithTheReason() {
-        assertThatThrownBy(() -> matches("nickname:'x'")).hasMessageContaining("unsupported search field for resource `customers`");
-        assertThatThrownBy(() -> matches("name:'a' AND email:'b' OR phone:'c'")).hasMessageContaining("mutually exclusive");
+        assertThatThrownBy(() -> matches("nickname:'x'"))
+                .hasMessageContaining("unsupported search field for resource `customers`");
+        assertThatThrownBy(() -> matches("name:'a' AND email:'b' OR phone:'c'"))
+                .hasMessageContaining("mutually exclusive");
         assertThatThrownBy(() -> matches("name:Ada")).hasMessageContaining("in quotes");
         assertThatThrownBy(() -> matches("name~'ad'")).hasMessageContaining("at least 3");
         assertThatThrownBy(() -> matches("name>'a'")).hasMessageContaining("numeric");

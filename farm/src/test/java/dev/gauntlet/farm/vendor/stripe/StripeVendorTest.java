@@ -7,16 +7,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.gauntlet.farm.BuiltInFarmTest;
 import dev.gauntlet.farm.FarmConfig;
 import dev.gauntlet.farm.TestFarm;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -50,7 +52,11 @@ class StripeVendorTest extends BuiltInFarmTest {
 
     @Test
     void shouldRecordOpIdAndKeyInLedgerWhenFormCreateCarriesMetadataOpId() {
-        var r = form("/customers", "name=Ada+Lovelace&email=ada%40example.com&metadata[op_id]=op-cus-1", "Idempotency-Key", "key-cus-1");
+        var r = form(
+                "/customers",
+                "name=Ada+Lovelace&email=ada%40example.com&metadata[op_id]=op-cus-1",
+                "Idempotency-Key",
+                "key-cus-1");
 
         assertThat(r.statusCode()).isEqualTo(200);
         JsonNode cus = TestFarm.json(r);
@@ -61,7 +67,8 @@ class StripeVendorTest extends BuiltInFarmTest {
         assertThat(cus.get("name").asText()).isEqualTo("Ada Lovelace");
         assertThat(cus.get("email").asText()).isEqualTo("ada@example.com");
         assertThat(cus.get("metadata").get("op_id").asText()).isEqualTo("op-cus-1");
-        assertThat(r.headers().firstValue("Request-Id")).hasValueSatisfying(v -> assertThat(v).matches("req_[0-9A-Za-z]{14}"));
+        assertThat(r.headers().firstValue("Request-Id"))
+                .hasValueSatisfying(v -> assertThat(v).matches("req_[0-9A-Za-z]{14}"));
 
         JsonNode entry = ledgerEntry("op-cus-1");
         assertThat(entry.get("resource").asText()).isEqualTo("customer");
@@ -85,7 +92,8 @@ class StripeVendorTest extends BuiltInFarmTest {
         assertThat(second.body()).isEqualTo(first.body());
         assertThat(second.headers().firstValue("Idempotent-Replayed")).hasValue("true");
         assertThat(first.headers().firstValue("Idempotent-Replayed")).isEmpty();
-        assertThat(second.headers().firstValue("Original-Request")).isEqualTo(first.headers().firstValue("Request-Id"));
+        assertThat(second.headers().firstValue("Original-Request"))
+                .isEqualTo(first.headers().firstValue("Request-Id"));
         assertThat(ledgerEntry("op-pi-replay").get("commits").asInt()).isEqualTo(1);
     }
 
@@ -105,16 +113,26 @@ class StripeVendorTest extends BuiltInFarmTest {
     void shouldAnswer409WhenTheKeyIsReusedWhileTheFirstRequestStillRuns() throws Exception {
         farm.close();
         // A copy of the service whose writes take 1.5 s before they commit, so the first request is still in flight.
-        String yaml = new String(getClass().getResourceAsStream("/services/stripe_mock.yaml").readAllBytes(), StandardCharsets.UTF_8)
+        String yaml = new String(
+                        getClass()
+                                .getResourceAsStream("/services/stripe_mock.yaml")
+                                .readAllBytes(),
+                        StandardCharsets.UTF_8)
                 + "\noptions: { write_latency_ms: \"1500\" }\n";
         TestFarm.write(dir.resolve("services"), "stripe_mock.yaml", yaml);
         farm = TestFarm.start(FarmConfig.builder().builtIns(false).servicesDir(dir.resolve("services")));
 
-        HttpRequest request = farm.request(BASE + "/customers").header("Authorization", "Bearer " + KEY)
-                .header("Content-Type", "application/x-www-form-urlencoded").header("Idempotency-Key", "key-concurrent")
-                .POST(HttpRequest.BodyPublishers.ofString("name=Slow&metadata[op_id]=op-slow")).timeout(Duration.ofSeconds(10)).build();
-        CompletableFuture<HttpResponse<String>> first = farm.http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
-        await().atMost(Duration.ofSeconds(5)).until(() -> farm.farm().service("stripe_mock").idempotency().size() == 1);
+        HttpRequest request = farm.request(BASE + "/customers")
+                .header("Authorization", "Bearer " + KEY)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Idempotency-Key", "key-concurrent")
+                .POST(HttpRequest.BodyPublishers.ofString("name=Slow&metadata[op_id]=op-slow"))
+                .timeout(Duration.ofSeconds(10))
+                .build();
+        CompletableFuture<HttpResponse<String>> first =
+                farm.http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> farm.farm().service("stripe_mock").idempotency().size() == 1);
 
         var second = form("/customers", "name=Slow&metadata[op_id]=op-slow", "Idempotency-Key", "key-concurrent");
 
@@ -157,8 +175,14 @@ class StripeVendorTest extends BuiltInFarmTest {
     void shouldGiveTenNewestWhenNoLimitAndWalkBackWithEndingBefore() {
         JsonNode first = TestFarm.json(farm.get(BASE + "/customers", AUTH));
         assertThat(first.get("data")).hasSize(10);
-        JsonNode second = TestFarm.json(farm.get(BASE + "/customers?starting_after=" + first.get("data").get(9).get("id").asText(), AUTH));
-        JsonNode back = TestFarm.json(farm.get(BASE + "/customers?ending_before=" + second.get("data").get(0).get("id").asText(), AUTH));
+        JsonNode second = TestFarm.json(farm.get(
+                BASE + "/customers?starting_after="
+                        + first.get("data").get(9).get("id").asText(),
+                AUTH));
+        JsonNode back = TestFarm.json(farm.get(
+                BASE + "/customers?ending_before="
+                        + second.get("data").get(0).get("id").asText(),
+                AUTH));
 
         assertThat(back.get("data")).isEqualTo(first.get("data"));
         assertThat(back.get("has_more").asBoolean()).isFalse();
@@ -188,28 +212,33 @@ class StripeVendorTest extends BuiltInFarmTest {
         assertThat(json.statusCode()).isEqualTo(400);
         JsonNode error = TestFarm.json(json).get("error");
         assertThat(error.get("type").asText()).isEqualTo("invalid_request_error");
-        assertThat(error.get("message").asText()).startsWith("Invalid request: unsupported Content-Type application/json");
+        assertThat(error.get("message").asText())
+                .startsWith("Invalid request: unsupported Content-Type application/json");
     }
 
     @Test
     void shouldAnswer401InStripesWordsWhenTheKeyIsMissingOrInvalid() {
         var missing = farm.get(BASE + "/customers");
         assertThat(missing.statusCode()).isEqualTo(401);
-        assertThat(TestFarm.json(missing).get("error").get("message").asText()).startsWith("You did not provide an API key.");
+        assertThat(TestFarm.json(missing).get("error").get("message").asText())
+                .startsWith("You did not provide an API key.");
         assertThat(missing.headers().firstValue("Request-Id")).isPresent();
 
         var invalid = farm.get(BASE + "/customers", "Authorization", "Bearer sk_test_wrongwrongwrongwrong1234");
         assertThat(invalid.statusCode()).isEqualTo(401);
         JsonNode error = TestFarm.json(invalid).get("error");
         assertThat(error.get("type").asText()).isEqualTo("invalid_request_error");
-        assertThat(error.get("message").asText()).startsWith("Invalid API Key provided: sk_test_****").endsWith("1234");
+        assertThat(error.get("message").asText())
+                .startsWith("Invalid API Key provided: sk_test_****")
+                .endsWith("1234");
         assertThat(error.get("message").asText()).doesNotContain("wrongwrong");
     }
 
     @Test
     void shouldAcceptTheKeyAsBasicAuthUserName() {
         String basic = "Basic " + Base64.getEncoder().encodeToString((KEY + ":").getBytes(StandardCharsets.UTF_8));
-        assertThat(farm.get(BASE + "/customers?limit=1", "Authorization", basic).statusCode()).isEqualTo(200);
+        assertThat(farm.get(BASE + "/customers?limit=1", "Authorization", basic).statusCode())
+                .isEqualTo(200);
     }
 
     @Test
@@ -226,12 +255,15 @@ class StripeVendorTest extends BuiltInFarmTest {
                 """);
         farm = TestFarm.start(FarmConfig.builder().builtIns(false).servicesDir(dir.resolve("services")));
         List<HttpResponse<String>> answers = new ArrayList<>();
-        for (int i = 0; i < 3; i++) answers.add(farm.get("/api/stripe_tiny/v1/customers", "Authorization", "Bearer sk_test_tiny"));
+        for (int i = 0; i < 3; i++)
+            answers.add(farm.get("/api/stripe_tiny/v1/customers", "Authorization", "Bearer sk_test_tiny"));
 
-        assertThat(answers.subList(0, 2)).allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(200));
+        assertThat(answers.subList(0, 2))
+                .allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(200));
         var limited = answers.get(2);
         assertThat(limited.statusCode()).isEqualTo(429);
-        assertThat(limited.headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isPositive());
+        assertThat(limited.headers().firstValue("Retry-After"))
+                .hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isPositive());
         JsonNode error = TestFarm.json(limited).get("error");
         assertThat(error.get("code").asText()).isEqualTo("rate_limit");
         assertThat(error.get("type").asText()).isEqualTo("invalid_request_error");
@@ -243,7 +275,10 @@ class StripeVendorTest extends BuiltInFarmTest {
         String yaml = new String(readResource("/services/stripe_mock.yaml"), StandardCharsets.UTF_8)
                 .replace("error_profile: server_errors", "error_profile: only_server_error");
         TestFarm.write(dir.resolve("services"), "stripe_mock.yaml", yaml);
-        farm = TestFarm.start(FarmConfig.builder().builtIns(false).servicesDir(dir.resolve("services")).chaosFile(TestFarm.chaosWithOnly(dir)));
+        farm = TestFarm.start(FarmConfig.builder()
+                .builtIns(false)
+                .servicesDir(dir.resolve("services"))
+                .chaosFile(TestFarm.chaosWithOnly(dir)));
         farm.chaos("{\"level\":\"all_errors\"}");
 
         var r = form("/customers", "name=Ada&metadata[op_id]=op-never");
@@ -251,7 +286,10 @@ class StripeVendorTest extends BuiltInFarmTest {
         assertThat(r.statusCode()).isBetween(500, 504);
         assertThat(TestFarm.json(r).get("error").get("type").asText()).isEqualTo("api_error");
         assertThat(r.headers().firstValue("Request-Id")).isPresent();
-        assertThat(TestFarm.json(farm.get("/admin/ledger?service=stripe_mock")).get("total").asInt()).isZero();
+        assertThat(TestFarm.json(farm.get("/admin/ledger?service=stripe_mock"))
+                        .get("total")
+                        .asInt())
+                .isZero();
     }
 
     @Test
@@ -265,7 +303,8 @@ class StripeVendorTest extends BuiltInFarmTest {
 
         var noMethod = form("/payment_intents/" + id + "/confirm", "");
         assertThat(noMethod.statusCode()).isEqualTo(400);
-        assertThat(TestFarm.json(noMethod).get("error").get("code").asText()).isEqualTo("payment_intent_unexpected_state");
+        assertThat(TestFarm.json(noMethod).get("error").get("code").asText())
+                .isEqualTo("payment_intent_unexpected_state");
 
         JsonNode confirmed = TestFarm.json(form("/payment_intents/" + id + "/confirm", "payment_method=pm_card_visa"));
         assertThat(confirmed.get("status").asText()).isEqualTo("succeeded");
@@ -278,7 +317,9 @@ class StripeVendorTest extends BuiltInFarmTest {
 
     @Test
     void shouldCancelAPaymentIntentAndDeclineATestCard() {
-        String id = TestFarm.json(form("/payment_intents", "amount=500&currency=usd")).get("id").asText();
+        String id = TestFarm.json(form("/payment_intents", "amount=500&currency=usd"))
+                .get("id")
+                .asText();
         var declined = form("/payment_intents/" + id + "/confirm", "payment_method=pm_card_chargeDeclined");
         assertThat(declined.statusCode()).isEqualTo(402);
         JsonNode error = TestFarm.json(declined).get("error");
@@ -295,15 +336,23 @@ class StripeVendorTest extends BuiltInFarmTest {
     @Test
     void shouldShowADeletedCustomerAsAStubAndLeaveItOutOfLists() {
         String id = TestFarm.json(form("/customers", "name=Gone")).get("id").asText();
-        var deleted = farm.send(farm.request(BASE + "/customers/" + id).header(AUTH[0], AUTH[1]).DELETE());
+        var deleted = farm.send(
+                farm.request(BASE + "/customers/" + id).header(AUTH[0], AUTH[1]).DELETE());
         assertThat(deleted.statusCode()).isEqualTo(200);
-        assertThat(TestFarm.json(deleted).toString()).isEqualTo("{\"id\":\"" + id + "\",\"object\":\"customer\",\"deleted\":true}");
+        assertThat(TestFarm.json(deleted).toString())
+                .isEqualTo("{\"id\":\"" + id + "\",\"object\":\"customer\",\"deleted\":true}");
 
-        assertThat(TestFarm.json(farm.get(BASE + "/customers/" + id, AUTH)).get("deleted").asBoolean()).isTrue();
+        assertThat(TestFarm.json(farm.get(BASE + "/customers/" + id, AUTH))
+                        .get("deleted")
+                        .asBoolean())
+                .isTrue();
         Set<String> listed = new HashSet<>();
-        TestFarm.json(farm.get(BASE + "/customers?limit=5", AUTH)).get("data").forEach(c -> listed.add(c.get("id").asText()));
+        TestFarm.json(farm.get(BASE + "/customers?limit=5", AUTH))
+                .get("data")
+                .forEach(c -> listed.add(c.get("id").asText()));
         assertThat(listed).doesNotContain(id);
-        var again = farm.send(farm.request(BASE + "/customers/" + id).header(AUTH[0], AUTH[1]).DELETE());
+        var again = farm.send(
+                farm.request(BASE + "/customers/" + id).header(AUTH[0], AUTH[1]).DELETE());
         assertThat(again.statusCode()).isEqualTo(404);
     }
 
@@ -316,8 +365,11 @@ class StripeVendorTest extends BuiltInFarmTest {
         assertThat(error.get("param").asText()).isEqualTo("id");
         assertThat(error.get("message").asText()).isEqualTo("No such customer: 'cus_doesnotexist00'");
 
-        String id = TestFarm.json(form("/customers", "name=Ada&metadata[a]=1&metadata[b]=2")).get("id").asText();
-        JsonNode updated = TestFarm.json(form("/customers/" + id, "email=ada%40example.com&metadata[a]=&metadata[c]=3"));
+        String id = TestFarm.json(form("/customers", "name=Ada&metadata[a]=1&metadata[b]=2"))
+                .get("id")
+                .asText();
+        JsonNode updated =
+                TestFarm.json(form("/customers/" + id, "email=ada%40example.com&metadata[a]=&metadata[c]=3"));
         assertThat(updated.get("email").asText()).isEqualTo("ada@example.com");
         assertThat(updated.get("name").asText()).isEqualTo("Ada");
         assertThat(updated.get("metadata").toString()).isEqualTo("{\"b\":\"2\",\"c\":\"3\"}");
@@ -325,7 +377,9 @@ class StripeVendorTest extends BuiltInFarmTest {
 
     @Test
     void shouldAnswer405ForAMethodTheResourceDoesNotHave() {
-        var r = farm.send(farm.request(BASE + "/payment_intents").header(AUTH[0], AUTH[1]).PUT(HttpRequest.BodyPublishers.noBody()));
+        var r = farm.send(farm.request(BASE + "/payment_intents")
+                .header(AUTH[0], AUTH[1])
+                .PUT(HttpRequest.BodyPublishers.noBody()));
         assertThat(r.statusCode()).isEqualTo(405);
         assertThat(TestFarm.json(r).get("error").get("type").asText()).isEqualTo("invalid_request_error");
         assertThat(r.headers().firstValue("Request-Id")).isPresent();
@@ -333,10 +387,11 @@ class StripeVendorTest extends BuiltInFarmTest {
 
     @Test
     void shouldReadTheSequenceBackFromAnIdWhenSeededCreatedTimesAreDerived() {
-        var spec = new dev.gauntlet.farm.spec.ResourceSpec("customer", "/v1/customers", null, null, 0, null, null, null);
+        var spec =
+                new dev.gauntlet.farm.spec.ResourceSpec("customer", "/v1/customers", null, null, 0, null, null, null);
         var minter = new StripeVendor().ids();
         for (long seq : new long[] {1, 2, 61, 62, 300, 3_844, 1_000_000}) {
-            String id = minter.mint(spec, seq, new java.util.SplittableRandom(seq)).asText();
+            String id = minter.mint(spec, seq, new SplittableRandom(seq)).asText();
             assertThat(id).matches("cus_[0-9A-Za-z]{14}");
             assertThat(StripeVendor.seqOf(id)).isEqualTo(seq);
         }
@@ -345,8 +400,8 @@ class StripeVendorTest extends BuiltInFarmTest {
     private static byte[] readResource(String name) {
         try (var in = StripeVendorTest.class.getResourceAsStream(name)) {
             return in.readAllBytes();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -55,8 +55,11 @@ class StripeWriteSemanticsTest {
         yaml = yaml.replace("error_profile: server_errors", "error_profile: mostly_ok");
         if (options != null) yaml += "\noptions: { " + options + " }\n";
         TestFarm.write(dir.resolve("services"), "stripe_mock.yaml", yaml);
-        farm = TestFarm.start(FarmConfig.builder().builtIns(false).servicesDir(dir.resolve("services"))
-                .chaosFile(TestFarm.chaosWithOnly(dir)).clock(clock));
+        farm = TestFarm.start(FarmConfig.builder()
+                .builtIns(false)
+                .servicesDir(dir.resolve("services"))
+                .chaosFile(TestFarm.chaosWithOnly(dir))
+                .clock(clock));
     }
 
     private static String builtInYaml() {
@@ -72,9 +75,12 @@ class StripeWriteSemanticsTest {
     }
 
     private CompletableFuture<HttpResponse<String>> formAsync(String path, String body) {
-        HttpRequest request = farm.request(BASE + path).header(AUTH[0], AUTH[1])
+        HttpRequest request = farm.request(BASE + path)
+                .header(AUTH[0], AUTH[1])
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(10)).build();
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .timeout(Duration.ofSeconds(10))
+                .build();
         return farm.http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
     }
 
@@ -119,7 +125,9 @@ class StripeWriteSemanticsTest {
                 savedKey = "key-" + i + "|op-" + i;
             } else if (r.statusCode() == 503 && unavailableKey == null) {
                 unavailableKey = "key-" + i + "|op-" + i;
-                assertThat(r.headers().firstValue("Stripe-Should-Retry")).as("a 503 is retried by the SDKs").isEmpty();
+                assertThat(r.headers().firstValue("Stripe-Should-Retry"))
+                        .as("a 503 is retried by the SDKs")
+                        .isEmpty();
             }
         }
         assertThat(saved).as("a 500 within 60 requests").isNotNull();
@@ -134,7 +142,8 @@ class StripeWriteSemanticsTest {
         assertThat(replay.body()).isEqualTo(saved.body());
         assertThat(replay.headers().firstValue("Idempotent-Replayed")).hasValue("true");
         assertThat(replay.headers().firstValue("Stripe-Should-Retry")).hasValue("false");
-        assertThat(replay.headers().firstValue("Original-Request")).isEqualTo(saved.headers().firstValue("Request-Id"));
+        assertThat(replay.headers().firstValue("Original-Request"))
+                .isEqualTo(saved.headers().firstValue("Request-Id"));
 
         String[] u = unavailableKey.split("\\|");
         var retried = form("/customers", "name=Ada&metadata[op_id]=" + u[1], "Idempotency-Key", u[0]);
@@ -142,7 +151,9 @@ class StripeWriteSemanticsTest {
         assertThat(retried.headers().firstValue("Idempotent-Replayed")).isEmpty();
 
         JsonNode ledger = ledger();
-        assertThat(ledger.get("total").asInt()).as("only the 503's retry committed").isEqualTo(1);
+        assertThat(ledger.get("total").asInt())
+                .as("only the 503's retry committed")
+                .isEqualTo(1);
         assertThat(ledger.at("/entries/0/op_id").asText()).isEqualTo(u[1]);
         assertThat(ledger.at("/entries/0/commits").asInt()).isEqualTo(1);
     }
@@ -165,7 +176,8 @@ class StripeWriteSemanticsTest {
         start(null);
         var invalid = form("/payment_intents", "currency=usd&metadata[op_id]=op-v", "Idempotency-Key", "key-v");
         assertThat(invalid.statusCode()).isEqualTo(400);
-        var corrected = form("/payment_intents", "amount=500&currency=usd&metadata[op_id]=op-v", "Idempotency-Key", "key-v");
+        var corrected =
+                form("/payment_intents", "amount=500&currency=usd&metadata[op_id]=op-v", "Idempotency-Key", "key-v");
         assertThat(corrected.statusCode()).isEqualTo(200);
     }
 
@@ -174,8 +186,13 @@ class StripeWriteSemanticsTest {
     @Test
     void shouldTreatAReorderedOrDifferentlyEncodedFormAsTheSameParameters() {
         start(null);
-        var first = form("/customers", "name=Ada+L&email=ada%40example.com&metadata[op_id]=op-r", "Idempotency-Key", "key-r");
-        var reordered = form("/customers", "metadata%5Bop_id%5D=op-r&email=ada@example.com&name=Ada%20L", "Idempotency-Key", "key-r");
+        var first = form(
+                "/customers", "name=Ada+L&email=ada%40example.com&metadata[op_id]=op-r", "Idempotency-Key", "key-r");
+        var reordered = form(
+                "/customers",
+                "metadata%5Bop_id%5D=op-r&email=ada@example.com&name=Ada%20L",
+                "Idempotency-Key",
+                "key-r");
 
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat(reordered.statusCode()).isEqualTo(200);
@@ -194,26 +211,37 @@ class StripeWriteSemanticsTest {
         JsonNode error = TestFarm.json(other).get("error");
         assertThat(error.get("type").asText()).isEqualTo("idempotency_error");
         assertThat(error.has("code")).isFalse();
-        assertThat(error.get("message").asText()).isEqualTo("Keys for idempotent requests can only be used with the same parameters "
-                + "they were first used with. Try using a key other than 'key-m' if you meant to execute a different request.");
-        assertThat(otherPath.statusCode()).as("another endpoint is another request").isEqualTo(400);
+        assertThat(error.get("message").asText())
+                .isEqualTo(
+                        "Keys for idempotent requests can only be used with the same parameters "
+                                + "they were first used with. Try using a key other than 'key-m' if you meant to execute a different request.");
+        assertThat(otherPath.statusCode())
+                .as("another endpoint is another request")
+                .isEqualTo(400);
     }
 
     @Test
     void shouldAnswerStripes409WordsWhileTheFirstRequestRuns() throws Exception {
         start("write_latency_ms: \"1500\"");
-        var first = farm.http.sendAsync(farm.request(BASE + "/customers").header(AUTH[0], AUTH[1])
-                .header("Content-Type", "application/x-www-form-urlencoded").header("Idempotency-Key", "key-busy")
-                .POST(HttpRequest.BodyPublishers.ofString("name=Slow")).build(), HttpResponse.BodyHandlers.ofString());
-        await().atMost(Duration.ofSeconds(5)).until(() -> farm.farm().service("stripe_mock").idempotency().size() == 1);
+        var first = farm.http.sendAsync(
+                farm.request(BASE + "/customers")
+                        .header(AUTH[0], AUTH[1])
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .header("Idempotency-Key", "key-busy")
+                        .POST(HttpRequest.BodyPublishers.ofString("name=Slow"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> farm.farm().service("stripe_mock").idempotency().size() == 1);
 
         var second = form("/customers", "name=Slow", "Idempotency-Key", "key-busy");
 
         assertThat(second.statusCode()).isEqualTo(409);
         assertThat(errorCode(second)).isEqualTo("idempotency_key_in_use");
-        assertThat(TestFarm.json(second).at("/error/message").asText()).isEqualTo("There is currently another in-progress request "
-                + "using this Idempotent Key (that probably means you submitted twice, and the other request is still going "
-                + "through): key-busy. Please try again later.");
+        assertThat(TestFarm.json(second).at("/error/message").asText())
+                .isEqualTo("There is currently another in-progress request "
+                        + "using this Idempotent Key (that probably means you submitted twice, and the other request is still going "
+                        + "through): key-busy. Please try again later.");
         assertThat(second.headers().firstValue("Stripe-Should-Retry")).hasValue("true");
         assertThat(first.get().statusCode()).isEqualTo(200);
     }
@@ -224,20 +252,31 @@ class StripeWriteSemanticsTest {
         String body = "name=Ada&metadata[op_id]=op-ttl";
         form("/customers", body, "Idempotency-Key", "key-ttl");
         clock.advance(Duration.ofMinutes(59));
-        assertThat(form("/customers", body, "Idempotency-Key", "key-ttl").headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(form("/customers", body, "Idempotency-Key", "key-ttl")
+                        .headers()
+                        .firstValue("Idempotent-Replayed"))
+                .hasValue("true");
         clock.advance(Duration.ofMinutes(1));
         var late = form("/customers", body, "Idempotency-Key", "key-ttl");
 
         assertThat(late.headers().firstValue("Idempotent-Replayed")).isEmpty();
-        assertThat(ledger().at("/entries/0/commits").asInt()).as("a key past its TTL is a new request").isEqualTo(2);
+        assertThat(ledger().at("/entries/0/commits").asInt())
+                .as("a key past its TTL is a new request")
+                .isEqualTo(2);
     }
 
     @Test
     void shouldIgnoreTheKeyOfADeleteAsStripeDoes() {
         start(null);
         String id = TestFarm.json(form("/customers", "name=Gone")).get("id").asText();
-        var first = farm.send(farm.request(BASE + "/customers/" + id).header(AUTH[0], AUTH[1]).header("Idempotency-Key", "key-del").DELETE());
-        var second = farm.send(farm.request(BASE + "/customers/" + id).header(AUTH[0], AUTH[1]).header("Idempotency-Key", "key-del").DELETE());
+        var first = farm.send(farm.request(BASE + "/customers/" + id)
+                .header(AUTH[0], AUTH[1])
+                .header("Idempotency-Key", "key-del")
+                .DELETE());
+        var second = farm.send(farm.request(BASE + "/customers/" + id)
+                .header(AUTH[0], AUTH[1])
+                .header("Idempotency-Key", "key-del")
+                .DELETE());
 
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat(second.statusCode()).as("not a replay: the customer is gone").isEqualTo(404);
@@ -259,12 +298,16 @@ class StripeWriteSemanticsTest {
                 assertThat(r.headers().firstValue("Stripe-Should-Retry")).hasValue("true");
                 assertThat(r.headers().firstValue("Retry-After")).isEmpty();
                 assertThat(TestFarm.json(r).at("/error/message").asText())
-                        .startsWith("This object cannot be accessed right now because another API request or Stripe process");
-                assertThat(TestFarm.json(r).at("/error/doc_url").asText()).isEqualTo("https://stripe.com/docs/error-codes/lock-timeout");
+                        .startsWith(
+                                "This object cannot be accessed right now because another API request or Stripe process");
+                assertThat(TestFarm.json(r).at("/error/doc_url").asText())
+                        .isEqualTo("https://stripe.com/docs/error-codes/lock-timeout");
             } else {
                 limited++;
                 assertThat(errorCode(r)).isEqualTo("rate_limit");
-                assertThat(r.headers().firstValue("Stripe-Should-Retry")).as("the SDKs do not retry a plain 429").isEmpty();
+                assertThat(r.headers().firstValue("Stripe-Should-Retry"))
+                        .as("the SDKs do not retry a plain 429")
+                        .isEmpty();
             }
         }
         assertThat(locked).isBetween(12, 38);
@@ -278,31 +321,45 @@ class StripeWriteSemanticsTest {
         String id = TestFarm.json(form("/customers", "name=Ada")).get("id").asText();
 
         var a = formAsync("/customers/" + id, "metadata[a]=1");
-        var b = farm.http.sendAsync(farm.request(BASE + "/customers/" + id).header(AUTH[0], AUTH[1])
-                .header("Content-Type", "application/x-www-form-urlencoded").header("Idempotency-Key", "key-b")
-                .POST(HttpRequest.BodyPublishers.ofString("metadata[b]=2")).build(), HttpResponse.BodyHandlers.ofString());
+        var b = farm.http.sendAsync(
+                farm.request(BASE + "/customers/" + id)
+                        .header(AUTH[0], AUTH[1])
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .header("Idempotency-Key", "key-b")
+                        .POST(HttpRequest.BodyPublishers.ofString("metadata[b]=2"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         List<HttpResponse<String>> both = List.of(a.get(), b.get());
 
         assertThat(both).extracting(HttpResponse::statusCode).containsExactlyInAnyOrder(200, 429);
-        var timedOut = both.stream().filter(r -> r.statusCode() == 429).findFirst().orElseThrow();
+        var timedOut =
+                both.stream().filter(r -> r.statusCode() == 429).findFirst().orElseThrow();
         assertThat(errorCode(timedOut)).isEqualTo("lock_timeout");
         assertThat(timedOut.headers().firstValue("Stripe-Should-Retry")).hasValue("true");
-        assertThat(ledger().get("entries")).filteredOn(e -> e.get("operation").asText().equals("update")).hasSize(1);
+        assertThat(ledger().get("entries"))
+                .filteredOn(e -> e.get("operation").asText().equals("update"))
+                .hasSize(1);
         if (timedOut == both.get(1)) {
             // A request that lost the lock race never began executing: its key is free for the retry.
-            assertThat(form("/customers/" + id, "metadata[b]=2", "Idempotency-Key", "key-b").headers().firstValue("Idempotent-Replayed")).isEmpty();
+            assertThat(form("/customers/" + id, "metadata[b]=2", "Idempotency-Key", "key-b")
+                            .headers()
+                            .firstValue("Idempotent-Replayed"))
+                    .isEmpty();
         }
     }
 
     @Test
     void shouldTimeOutOneOfAConfirmAndACancelOfOnePaymentIntentAtOnce() throws Exception {
         start("write_latency_ms: \"1500\"");
-        String id = TestFarm.json(form("/payment_intents", "amount=700&currency=usd")).get("id").asText();
+        String id = TestFarm.json(form("/payment_intents", "amount=700&currency=usd"))
+                .get("id")
+                .asText();
 
         var confirm = formAsync("/payment_intents/" + id + "/confirm", "payment_method=pm_card_visa");
         var cancel = formAsync("/payment_intents/" + id + "/cancel", "cancellation_reason=abandoned");
 
-        assertThat(List.of(confirm.get().statusCode(), cancel.get().statusCode())).containsExactlyInAnyOrder(200, 429);
+        assertThat(List.of(confirm.get().statusCode(), cancel.get().statusCode()))
+                .containsExactlyInAnyOrder(200, 429);
         String status = get("/payment_intents/" + id).get("status").asText();
         assertThat(status).isIn("succeeded", "canceled");
     }
@@ -322,13 +379,18 @@ class StripeWriteSemanticsTest {
         String d = TestFarm.json(form("/customers", "name=D")).get("id").asText();
         long t3 = t2 + 10;
 
-        assertThat(ids(get("/customers?limit=4"))).as("newest first; same second: last created first").containsExactly(d, c, b, a);
+        assertThat(ids(get("/customers?limit=4")))
+                .as("newest first; same second: last created first")
+                .containsExactly(d, c, b, a);
         assertThat(get("/customers/" + b).get("created").asLong()).isEqualTo(t2);
         assertThat(ids(get("/customers?created[gte]=" + t2))).containsExactly(d, c, b);
         assertThat(ids(get("/customers?created[gt]=" + t2))).containsExactly(d);
         assertThat(ids(get("/customers?created=" + t2))).containsExactly(c, b);
-        assertThat(ids(get("/customers?created[gte]=" + t1 + "&created[lt]=" + t3))).containsExactly(c, b, a);
-        assertThat(ids(get("/customers?created[lte]=" + t1 + "&limit=2"))).first().isEqualTo(a);
+        assertThat(ids(get("/customers?created[gte]=" + t1 + "&created[lt]=" + t3)))
+                .containsExactly(c, b, a);
+        assertThat(ids(get("/customers?created[lte]=" + t1 + "&limit=2")))
+                .first()
+                .isEqualTo(a);
 
         JsonNode page = get("/customers?created[gte]=" + t1 + "&limit=2");
         assertThat(ids(page)).containsExactly(d, c);
@@ -373,20 +435,26 @@ class StripeWriteSemanticsTest {
     @Test
     void shouldFindByMetadataOnlyOnceTheSearchIndexCaughtUp() {
         start(null);
-        String id = TestFarm.json(form("/customers", "name=Ada&email=ada%40example.com&metadata[op_id]=op-s")).get("id").asText();
-        String query = "/customers/search?query=" + URLEncoder.encode("metadata['op_id']:'op-s' AND email:\"ADA@example.com\"", StandardCharsets.UTF_8);
+        String id = TestFarm.json(form("/customers", "name=Ada&email=ada%40example.com&metadata[op_id]=op-s"))
+                .get("id")
+                .asText();
+        String query = "/customers/search?query="
+                + URLEncoder.encode("metadata['op_id']:'op-s' AND email:\"ADA@example.com\"", StandardCharsets.UTF_8);
 
         JsonNode early = get(query);
         assertThat(early.get("object").asText()).isEqualTo("search_result");
         assertThat(early.get("data")).as("search lags behind writes").isEmpty();
-        assertThat(ids(get("/customers?created=" + clock.instant().getEpochSecond()))).as("the list does not").containsExactly(id);
+        assertThat(ids(get("/customers?created=" + clock.instant().getEpochSecond())))
+                .as("the list does not")
+                .containsExactly(id);
 
         clock.advance(Duration.ofSeconds(2));
         JsonNode found = get(query);
         assertThat(ids(found)).containsExactly(id);
         assertThat(found.get("url").asText()).isEqualTo("/v1/customers/search");
         assertThat(found.get("next_page").isNull()).isTrue();
-        assertThat(ids(get("/customers/search?query=" + URLEncoder.encode("-metadata['op_id']:null name~'ada'", StandardCharsets.UTF_8))))
+        assertThat(ids(get("/customers/search?query="
+                        + URLEncoder.encode("-metadata['op_id']:null name~'ada'", StandardCharsets.UTF_8))))
                 .containsExactly(id);
     }
 
@@ -395,7 +463,8 @@ class StripeWriteSemanticsTest {
         start(null);
         for (int i = 0; i < 3; i++) form("/payment_intents", "amount=4242&currency=usd&metadata[batch]=b1");
         clock.advance(Duration.ofSeconds(5));
-        String query = "/payment_intents/search?limit=2&query=" + URLEncoder.encode("amount>=4242 AND metadata['batch']:'b1'", StandardCharsets.UTF_8);
+        String query = "/payment_intents/search?limit=2&query="
+                + URLEncoder.encode("amount>=4242 AND metadata['batch']:'b1'", StandardCharsets.UTF_8);
 
         JsonNode first = get(query);
         assertThat(first.get("data")).hasSize(2);
@@ -404,11 +473,15 @@ class StripeWriteSemanticsTest {
         assertThat(second.get("data")).hasSize(1);
         assertThat(second.get("has_more").asBoolean()).isFalse();
 
-        var unsupported = farm.get(BASE + "/customers/search?query=" + URLEncoder.encode("nickname:'x'", StandardCharsets.UTF_8), AUTH);
+        var unsupported = farm.get(
+                BASE + "/customers/search?query=" + URLEncoder.encode("nickname:'x'", StandardCharsets.UTF_8), AUTH);
         assertThat(unsupported.statusCode()).isEqualTo(400);
         assertThat(TestFarm.json(unsupported).at("/error/param").asText()).isEqualTo("query");
         assertThat(TestFarm.json(unsupported).at("/error/message").asText()).contains("unsupported search field");
-        var mixed = farm.get(BASE + "/customers/search?query=" + URLEncoder.encode("name:'a' AND email:'b' OR phone:'c'", StandardCharsets.UTF_8), AUTH);
+        var mixed = farm.get(
+                BASE + "/customers/search?query="
+                        + URLEncoder.encode("name:'a' AND email:'b' OR phone:'c'", StandardCharsets.UTF_8),
+                AUTH);
         assertThat(mixed.statusCode()).isEqualTo(400);
         var missing = farm.get(BASE + "/customers/search", AUTH);
         assertThat(missing.statusCode()).isEqualTo(400);

@@ -6,6 +6,7 @@ import dev.gauntlet.harness.workflow.Workflow;
 import dev.gauntlet.harness.workflow.WorkflowContext;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -17,13 +18,15 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class DriftSensitive implements Workflow {
 
     static final String QUERY = "/services/data/v59.0/query?q="
-            + URLEncoder.encode("SELECT Id, Account_Name__c FROM Account ORDER BY Id LIMIT 50", StandardCharsets.UTF_8).replace("+", "%20");
+            + URLEncoder.encode("SELECT Id, Account_Name__c FROM Account ORDER BY Id LIMIT 50", StandardCharsets.UTF_8)
+                    .replace("+", "%20");
     static final String RECORD = "/services/data/v59.0/sobjects/Account/";
     /** The custom field the workflow was written against. */
     static final String FIELD = "Account_Name__c";
 
     /** Record id → the Account_Name__c first seen for it. */
     private final Map<String, String> known = new ConcurrentHashMap<>();
+
     private volatile String[] ids;
 
     @Override
@@ -48,7 +51,7 @@ public final class DriftSensitive implements Workflow {
             // First learn which accounts exist (and their names, before any drift) from one query.
             ApiResult q = ctx.api().get(QUERY);
             if (!q.ok() || q.json() == null) return q;
-            var found = new java.util.ArrayList<String>();
+            var found = new ArrayList<String>();
             for (JsonNode r : q.json().path("records")) {
                 String id = r.path("Id").asText(null);
                 String value = r.path(FIELD).asText(null);

@@ -4,9 +4,7 @@ import dev.gauntlet.mesh.pipeline.Chain;
 import dev.gauntlet.mesh.pipeline.Exchange;
 import dev.gauntlet.mesh.pipeline.Outcome;
 import dev.gauntlet.mesh.pipeline.Stage;
-import dev.gauntlet.mesh.ConnectorSpec;
-import dev.gauntlet.mesh.MeshContext;
-import dev.gauntlet.mesh.internal.auth.Authenticator;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -37,7 +35,7 @@ public final class AuthStage implements Stage {
     }
 
     /** Starts fetching what the first calls would wait for (OAuth tokens), in the background. */
-    public void prefetch(java.util.List<String> tenants) {
+    public void prefetch(List<String> tenants) {
         authenticator.prefetch(tenants);
     }
 

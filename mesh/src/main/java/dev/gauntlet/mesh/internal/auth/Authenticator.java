@@ -2,10 +2,8 @@ package dev.gauntlet.mesh.internal.auth;
 
 import dev.gauntlet.mesh.auth.AuthConfig;
 import dev.gauntlet.mesh.auth.TokenState;
-import dev.gauntlet.mesh.ConnectorSpec;
-import dev.gauntlet.mesh.MeshContext;
-import dev.gauntlet.mesh.call.MeshRequest;
 import dev.gauntlet.mesh.call.ErrorClass;
+import dev.gauntlet.mesh.call.MeshRequest;
 import dev.gauntlet.mesh.pipeline.Chain;
 import dev.gauntlet.mesh.pipeline.Exchange;
 import dev.gauntlet.mesh.pipeline.Outcome;
@@ -13,6 +11,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * Puts a connector's credential on each attempt and takes it off again afterwards, so the stages above (retry, DLQ,
@@ -33,7 +33,7 @@ public sealed interface Authenticator permits Authenticator.Anonymous, Authentic
      * @param firstTenant the tenant a call without one is sent as
      * @param tokens      makes the OAuth token cache (called only for OAuth2)
      */
-    static Authenticator of(AuthConfig auth, String firstTenant, java.util.function.Function<AuthConfig.OAuth2, OAuthTokens> tokens) {
+    static Authenticator of(AuthConfig auth, String firstTenant, Function<AuthConfig.OAuth2, OAuthTokens> tokens) {
         return switch (auth) {
             case AuthConfig.None n -> new Anonymous();
             case AuthConfig.ApiKey k -> new StaticKey(k);
@@ -95,7 +95,7 @@ public sealed interface Authenticator permits Authenticator.Anonymous, Authentic
         private final OAuthTokens tokens;
         private final String firstTenant;
         private final int sessions;
-        private final java.util.concurrent.atomic.AtomicLong turns = new java.util.concurrent.atomic.AtomicLong();
+        private final AtomicLong turns = new AtomicLong();
 
         OAuth(OAuthTokens tokens, String firstTenant, int sessions) {
             this.tokens = tokens;
@@ -146,15 +146,20 @@ public sealed interface Authenticator permits Authenticator.Anonymous, Authentic
             TokenState again = tokens.refreshAfterRejection(tenant, token.generation(), deadline);
             if (!(again instanceof TokenState.Token fresh)) return failure((TokenState.Failed) again, exchange);
             Outcome second = attempt(exchange, next, original, HEADER, fresh.headerValue());
-            if (second instanceof Outcome.Failure f2 && (f2.errorClass() == ErrorClass.auth_expired || f2.status() == 401)) {
+            if (second instanceof Outcome.Failure f2
+                    && (f2.errorClass() == ErrorClass.auth_expired || f2.status() == 401)) {
                 // Refused again with a token minted for this very retry. The token endpoint has just accepted the
                 // credentials, so they are not what is wrong: the shared token was revoked again (by a revocation
                 // that struck another caller, or twice in a row). No second refresh here - the stage retries once -
                 // but auth_expired, which the retry stage may try again later with its backoff and budget; the next
                 // 401 then refreshes. Refused credentials show up where they are checked: at the token endpoint.
                 tokens.metrics().refusedAfterRefresh.increment();
-                return new Outcome.Failure(ErrorClass.auth_expired, f2.status(),
-                        "refused again with a freshly refreshed token (revoked meanwhile): " + f2.message(), null, f2.response());
+                return new Outcome.Failure(
+                        ErrorClass.auth_expired,
+                        f2.status(),
+                        "refused again with a freshly refreshed token (revoked meanwhile): " + f2.message(),
+                        null,
+                        f2.response());
             }
             return second;
         }

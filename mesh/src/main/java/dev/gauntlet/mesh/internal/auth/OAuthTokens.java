@@ -1,22 +1,22 @@
 package dev.gauntlet.mesh.internal.auth;
 
-import dev.gauntlet.mesh.MeshContext;
 import dev.gauntlet.mesh.auth.AuthConfig;
 import dev.gauntlet.mesh.auth.CredentialVault;
 import dev.gauntlet.mesh.auth.TokenEndpoint;
 import dev.gauntlet.mesh.auth.TokenState;
+import dev.gauntlet.mesh.call.ErrorClass;
 import dev.gauntlet.mesh.event.EventBus;
+import dev.gauntlet.mesh.event.MeshEvent;
 import dev.gauntlet.mesh.event.RefreshTrigger;
 import dev.gauntlet.mesh.event.TokenRefreshFailed;
 import dev.gauntlet.mesh.event.TokenRefreshed;
 import dev.gauntlet.mesh.time.Sleeper;
 import java.net.http.HttpClient;
-import java.time.InstantSource;
-import dev.gauntlet.mesh.call.ErrorClass;
-import dev.gauntlet.mesh.event.MeshEvent;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -37,6 +37,7 @@ public final class OAuthTokens {
 
     /** The vault entry under which a (connector, tenant)'s refresh token is kept. */
     public static final String REFRESH_TOKEN = "refresh_token";
+
     private static final Logger LOG = LoggerFactory.getLogger(OAuthTokens.class);
     /** After a failed proactive refresh, callers keep the still-valid token and the next try waits at most this long. */
     private static final Duration PROACTIVE_RETRY = Duration.ofSeconds(1);
@@ -48,14 +49,17 @@ public final class OAuthTokens {
     private final EventBus events;
     /** Where refresh tokens are kept across restarts; null: nowhere. */
     private final CredentialVault vault;
+
     private final Duration requestTimeout;
     /** Tries of one token request when the endpoint fails transiently, and the pause between them. */
     static final int TOKEN_TRIES = 3;
+
     static final Duration TOKEN_BACKOFF = Duration.ofMillis(100);
     /** One try's time limit: a token endpoint that takes longer is hanging, and every caller of the credential waits. */
     static final Duration TOKEN_TRY_TIMEOUT = Duration.ofSeconds(2);
-    private static final java.util.Set<ErrorClass> TRANSIENT = java.util.EnumSet.of(ErrorClass.network_error, ErrorClass.timeout,
-            ErrorClass.server_error, ErrorClass.rate_limit);
+
+    private static final Set<ErrorClass> TRANSIENT =
+            EnumSet.of(ErrorClass.network_error, ErrorClass.timeout, ErrorClass.server_error, ErrorClass.rate_limit);
     private final TokenEndpoint endpoint;
     private final RefreshMetrics metrics = new RefreshMetrics();
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
@@ -67,6 +71,7 @@ public final class OAuthTokens {
         volatile TokenState.Token token;
         /** null when none is held; loaded from the vault when the slot is made. */
         volatile String refreshToken;
+
         volatile Instant proactiveRetryAt = Instant.MIN;
         final AtomicReference<CompletableFuture<TokenState>> inFlight = new AtomicReference<>();
 
@@ -79,14 +84,38 @@ public final class OAuthTokens {
     /**
      * @param requestTimeout a token request's own time limit (the connector's attempt timeout); never past the call's deadline
      */
-    public OAuthTokens(String connector, AuthConfig.OAuth2 config, HttpClient http, dev.gauntlet.mesh.time.TimeSource clock, Sleeper sleeper,
-                       EventBus events, CredentialVault vault, Duration requestTimeout) {
-        this(connector, config, http, clock, sleeper, events, vault, requestTimeout, dev.gauntlet.mesh.classify.Classifier.common());
+    public OAuthTokens(
+            String connector,
+            AuthConfig.OAuth2 config,
+            HttpClient http,
+            dev.gauntlet.mesh.time.TimeSource clock,
+            Sleeper sleeper,
+            EventBus events,
+            CredentialVault vault,
+            Duration requestTimeout) {
+        this(
+                connector,
+                config,
+                http,
+                clock,
+                sleeper,
+                events,
+                vault,
+                requestTimeout,
+                dev.gauntlet.mesh.classify.Classifier.common());
     }
 
     /** @param vendor the connector's classifier: tells the vendor's rate-limit answers on the token endpoint from refusals */
-    public OAuthTokens(String connector, AuthConfig.OAuth2 config, HttpClient http, dev.gauntlet.mesh.time.TimeSource clock, Sleeper sleeper,
-                       EventBus events, CredentialVault vault, Duration requestTimeout, dev.gauntlet.mesh.classify.Classifier vendor) {
+    public OAuthTokens(
+            String connector,
+            AuthConfig.OAuth2 config,
+            HttpClient http,
+            dev.gauntlet.mesh.time.TimeSource clock,
+            Sleeper sleeper,
+            EventBus events,
+            CredentialVault vault,
+            Duration requestTimeout,
+            dev.gauntlet.mesh.classify.Classifier vendor) {
         this.connector = connector;
         this.config = config;
         this.clock = clock;
@@ -138,12 +167,18 @@ public final class OAuthTokens {
                 TokenState r = fetch(slot, mine, RefreshTrigger.proactive, t.expiresAt());
                 if (!(r instanceof TokenState.Token)) {
                     Instant failedAt = clock.instant();
-                    slot.proactiveRetryAt = failedAt.plus(min(PROACTIVE_RETRY, Duration.between(failedAt, t.expiresAt()).dividedBy(2)));
+                    slot.proactiveRetryAt = failedAt.plus(min(
+                            PROACTIVE_RETRY,
+                            Duration.between(failedAt, t.expiresAt()).dividedBy(2)));
                 }
             });
             return t;
         }
-        return refresh(slot, t == null ? 0 : t.generation(), t == null ? RefreshTrigger.initial : RefreshTrigger.proactive, deadline);
+        return refresh(
+                slot,
+                t == null ? 0 : t.generation(),
+                t == null ? RefreshTrigger.initial : RefreshTrigger.proactive,
+                deadline);
     }
 
     /**
@@ -192,10 +227,15 @@ public final class OAuthTokens {
             }
             return clock.await(running, left);
         } catch (TimeoutException e) {
-            return new TokenState.Failed(ErrorClass.timeout, 0, "the call's deadline passed while waiting for the token refresh in flight", null);
+            return new TokenState.Failed(
+                    ErrorClass.timeout,
+                    0,
+                    "the call's deadline passed while waiting for the token refresh in flight",
+                    null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new TokenState.Failed(ErrorClass.timeout, 0, "interrupted while waiting for the token refresh in flight", null);
+            return new TokenState.Failed(
+                    ErrorClass.timeout, 0, "interrupted while waiting for the token refresh in flight", null);
         } catch (ExecutionException e) {
             // fetch() completes normally on every path; this is only a safety net.
             return new TokenState.Failed(ErrorClass.server_error, 0, "token refresh failed: " + e.getCause(), null);
@@ -228,7 +268,8 @@ public final class OAuthTokens {
         if (deadline != null) {
             Duration left = Duration.between(sentAt, deadline);
             if (left.isNegative() || left.isZero()) {
-                return new TokenState.Failed(ErrorClass.timeout, 0, "the call's deadline passed before the token could be refreshed", null);
+                return new TokenState.Failed(
+                        ErrorClass.timeout, 0, "the call's deadline passed before the token could be refreshed", null);
             }
             timeout = min(timeout, left);
         }
@@ -250,13 +291,23 @@ public final class OAuthTokens {
                 // The refresh token is spent, expired or revoked (or a lost answer already rotated it): forget it and
                 // start a new session with the primary grant.
                 metrics.refreshTokenRefused.increment();
-                publish(new TokenRefreshFailed(clock.instant(), connector, slot.tenant, trigger, grant, f.errorClass(), f.status(), f.message()));
+                publish(new TokenRefreshFailed(
+                        clock.instant(),
+                        connector,
+                        slot.tenant,
+                        trigger,
+                        grant,
+                        f.errorClass(),
+                        f.status(),
+                        f.message()));
                 forgetRefreshToken(slot, held);
                 grant = config.grant();
                 sentAt = clock.instant();
                 answer = endpoint.primary(tryTimeout);
             }
-            if (!(answer instanceof TokenState.Failed f) || !TRANSIENT.contains(f.errorClass()) || attempt >= TOKEN_TRIES) break;
+            if (!(answer instanceof TokenState.Failed f)
+                    || !TRANSIENT.contains(f.errorClass())
+                    || attempt >= TOKEN_TRIES) break;
             Duration wait = f.retryAfter() != null ? f.retryAfter() : TOKEN_BACKOFF.multipliedBy(attempt);
             if (deadline != null && !clock.instant().plus(wait).isBefore(deadline)) break;
             try {
@@ -267,7 +318,8 @@ public final class OAuthTokens {
             }
         }
         if (answer == null) {
-            return new TokenState.Failed(ErrorClass.timeout, 0, "the call's deadline passed before the token could be refreshed", null);
+            return new TokenState.Failed(
+                    ErrorClass.timeout, 0, "the call's deadline passed before the token could be refreshed", null);
         }
         long micros = (clock.nanoTime() - start) / 1_000;
         return switch (answer) {
@@ -275,13 +327,28 @@ public final class OAuthTokens {
                 keepRefreshToken(slot, held, g.refreshToken(), grant);
                 TokenState.Token t = token(g, sentAt);
                 metrics.success(trigger, micros);
-                publish(new TokenRefreshed(clock.instant(), connector, slot.tenant, micros / 1_000, t.ttl().toMillis(),
-                        Duration.between(t.refreshAt(), t.expiresAt()).toMillis(), trigger, grant));
+                publish(new TokenRefreshed(
+                        clock.instant(),
+                        connector,
+                        slot.tenant,
+                        micros / 1_000,
+                        t.ttl().toMillis(),
+                        Duration.between(t.refreshAt(), t.expiresAt()).toMillis(),
+                        trigger,
+                        grant));
                 yield t;
             }
             case TokenState.Failed f -> {
                 metrics.failure(micros);
-                publish(new TokenRefreshFailed(clock.instant(), connector, slot.tenant, trigger, grant, f.errorClass(), f.status(), f.message()));
+                publish(new TokenRefreshFailed(
+                        clock.instant(),
+                        connector,
+                        slot.tenant,
+                        trigger,
+                        grant,
+                        f.errorClass(),
+                        f.status(),
+                        f.message()));
                 yield f;
             }
         };
@@ -295,8 +362,14 @@ public final class OAuthTokens {
         Duration ttl = g.expiresIn() != null ? g.expiresIn() : config.defaultTtl();
         Duration margin = effectiveMargin(config.refreshMargin(), ttl);
         Instant expires = sentAt.plus(ttl);
-        return new TokenState.Token(g.accessToken(), "Bearer " + g.accessToken(), sentAt, expires, expires.minus(margin),
-                generations.incrementAndGet(), ttl);
+        return new TokenState.Token(
+                g.accessToken(),
+                "Bearer " + g.accessToken(),
+                sentAt,
+                expires,
+                expires.minus(margin),
+                generations.incrementAndGet(),
+                ttl);
     }
 
     /** The refresh margin actually used for a token of this TTL: the configured one, at most half the TTL. */
@@ -324,7 +397,8 @@ public final class OAuthTokens {
         try {
             vault.saveCredential(connector, tenant, REFRESH_TOKEN, value);
         } catch (RuntimeException e) {
-            // The token is still good for this process; only a restart would lose it (and fall back to the primary grant).
+            // The token is still good for this process; only a restart would lose it (and fall back to the primary
+            // grant).
             LOG.warn("{}/{}: could not save the refresh token to the vault: {}", connector, tenant, e.toString());
         }
     }
@@ -332,7 +406,9 @@ public final class OAuthTokens {
     private String loadRefreshToken(String tenant) {
         if (vault == null) return null;
         try {
-            return vault.loadCredential(connector, tenant, REFRESH_TOKEN).filter(v -> !v.isBlank()).orElse(null);
+            return vault.loadCredential(connector, tenant, REFRESH_TOKEN)
+                    .filter(v -> !v.isBlank())
+                    .orElse(null);
         } catch (RuntimeException e) {
             LOG.warn("{}/{}: could not load the refresh token from the vault: {}", connector, tenant, e.toString());
             return null;

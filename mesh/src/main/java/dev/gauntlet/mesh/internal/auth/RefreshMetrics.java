@@ -39,16 +39,35 @@ public final class RefreshMetrics {
         return total.copy();
     }
 
-    public long refreshes() { return refreshes.sum(); }
-    public long proactiveRefreshes() { return proactive.sum(); }
-    public long reactiveRefreshes() { return reactive.sum(); }
-    public long failures() { return failures.sum(); }
+    public long refreshes() {
+        return refreshes.sum();
+    }
+
+    public long proactiveRefreshes() {
+        return proactive.sum();
+    }
+
+    public long reactiveRefreshes() {
+        return reactive.sum();
+    }
+
+    public long failures() {
+        return failures.sum();
+    }
     /** Held refresh tokens the endpoint refused (spent or expired), each followed by the primary grant. */
-    public long refreshTokenRefused() { return refreshTokenRefused.sum(); }
+    public long refreshTokenRefused() {
+        return refreshTokenRefused.sum();
+    }
     /** Attempts that came back auth_expired (before the stage's own retry). */
-    public long authExpiredSeen() { return authExpiredSeen.sum(); }
+    public long authExpiredSeen() {
+        return authExpiredSeen.sum();
+    }
     /** Calls refused again right after a refresh and answered as invalid_creds. */
-    public long refusedAfterRefresh() { return refusedAfterRefresh.sum(); }
+    public long refusedAfterRefresh() {
+        return refusedAfterRefresh.sum();
+    }
     /** Callers that waited for another caller's token request instead of sending their own. */
-    public long waits() { return waits.sum(); }
+    public long waits() {
+        return waits.sum();
+    }
 }

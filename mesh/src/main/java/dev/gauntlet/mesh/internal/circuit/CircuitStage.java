@@ -1,17 +1,15 @@
 package dev.gauntlet.mesh.internal.circuit;
 
+import dev.gauntlet.mesh.call.ErrorClass;
+import dev.gauntlet.mesh.call.MeshRequest;
 import dev.gauntlet.mesh.pipeline.Chain;
 import dev.gauntlet.mesh.pipeline.Exchange;
 import dev.gauntlet.mesh.pipeline.Outcome;
 import dev.gauntlet.mesh.pipeline.Stage;
-import dev.gauntlet.mesh.ConnectorSpec;
-import dev.gauntlet.mesh.MeshContext;
-import dev.gauntlet.mesh.call.MeshRequest;
-import dev.gauntlet.mesh.internal.circuit.ConnectorCircuits;
-import dev.gauntlet.mesh.call.ErrorClass;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -41,9 +39,11 @@ public final class CircuitStage implements Stage {
         MeshRequest request = exchange.request();
         CircuitBreaker breaker = circuits.tenant(request.tenant());
         if (!breaker.tryAcquirePermission()) {
-            return Outcome.Failure.of(ErrorClass.circuit_open, "circuit of " + connector + "/" + request.tenant()
-                    + " is " + breaker.getState().name().toLowerCase(java.util.Locale.ROOT) + " (failure rate "
-                    + breaker.getMetrics().getFailureRate() + " %); no attempt made");
+            return Outcome.Failure.of(
+                    ErrorClass.circuit_open,
+                    "circuit of " + connector + "/" + request.tenant()
+                            + " is " + breaker.getState().name().toLowerCase(Locale.ROOT) + " (failure rate "
+                            + breaker.getMetrics().getFailureRate() + " %); no attempt made");
         }
         long start = clock.millis();
         Outcome outcome = next.proceed(exchange);

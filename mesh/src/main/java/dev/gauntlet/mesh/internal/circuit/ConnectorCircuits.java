@@ -1,16 +1,15 @@
 package dev.gauntlet.mesh.internal.circuit;
 
+import dev.gauntlet.mesh.call.ErrorClass;
 import dev.gauntlet.mesh.circuit.CircuitConfig;
-import dev.gauntlet.mesh.MeshContext;
 import dev.gauntlet.mesh.event.CircuitTransition;
 import dev.gauntlet.mesh.event.EventBus;
 import dev.gauntlet.mesh.event.ReplayCircuitTransition;
-import java.time.InstantSource;
-import dev.gauntlet.mesh.call.ErrorClass;
 import dev.gauntlet.mesh.pipeline.Outcome;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Clock;
+import java.time.InstantSource;
 import java.time.ZoneOffset;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -35,7 +34,8 @@ public final class ConnectorCircuits {
      * counting it would turn throttling into an open circuit that fails (and dead-letters) every call of the tenant.
      * A 429 whose Retry-After outlasts openFor still holds the circuit open until then (see {@link #holdOpen}).
      */
-    public static final Set<ErrorClass> FAILURES = EnumSet.of(ErrorClass.server_error, ErrorClass.network_error, ErrorClass.timeout);
+    public static final Set<ErrorClass> FAILURES =
+            EnumSet.of(ErrorClass.server_error, ErrorClass.network_error, ErrorClass.timeout);
 
     /** Tenants detailed in a status; the rest are counted ({@code tenants_total}). */
     public static final int TENANTS_SHOWN = 20;
@@ -53,11 +53,13 @@ public final class ConnectorCircuits {
     }
 
     /** The breakers of a connector's DLQ replays: same settings, own state, transitions as {@link ReplayCircuitTransition}. */
-    public static ConnectorCircuits forReplays(String connector, CircuitConfig config, InstantSource clock, EventBus events) {
+    public static ConnectorCircuits forReplays(
+            String connector, CircuitConfig config, InstantSource clock, EventBus events) {
         return new ConnectorCircuits(connector, config, clock, events, true);
     }
 
-    private ConnectorCircuits(String connector, CircuitConfig config, InstantSource instants, EventBus events, boolean replays) {
+    private ConnectorCircuits(
+            String connector, CircuitConfig config, InstantSource instants, EventBus events, boolean replays) {
         this.replays = replays;
         this.connector = connector;
         this.clock = instants;
@@ -65,12 +67,15 @@ public final class ConnectorCircuits {
         this.config = config;
         Clock clock = instants.withZone(ZoneOffset.UTC);
         this.breakerConfig = CircuitBreakerConfig.custom()
-                .slidingWindow(config.windowCalls(), Math.min(config.minimumCalls(), config.windowCalls()),
+                .slidingWindow(
+                        config.windowCalls(),
+                        Math.min(config.minimumCalls(), config.windowCalls()),
                         CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .failureRateThreshold(config.failureRatePercent())
                 .waitDurationInOpenState(config.openFor())
                 .permittedNumberOfCallsInHalfOpenState(config.halfOpenCalls())
-                // Half-open on the next call after openFor, not from a timer thread: nothing runs behind the clock's back.
+                // Half-open on the next call after openFor, not from a timer thread: nothing runs behind the clock's
+                // back.
                 .automaticTransitionFromOpenToHalfOpenEnabled(false)
                 .recordResult(r -> r instanceof Outcome.Failure f && FAILURES.contains(f.errorClass()))
                 .clock(clock)
@@ -93,8 +98,10 @@ public final class ConnectorCircuits {
             String from = name(e.getStateTransition().getFromState());
             String to = name(e.getStateTransition().getToState());
             var at = clock.instant();
-            events.publish(replays ? new ReplayCircuitTransition(at, connector, tenant, from, to)
-                    : new CircuitTransition(at, connector, tenant, from, to));
+            events.publish(
+                    replays
+                            ? new ReplayCircuitTransition(at, connector, tenant, from, to)
+                            : new CircuitTransition(at, connector, tenant, from, to));
         });
         return b;
     }
@@ -136,7 +143,8 @@ public final class ConnectorCircuits {
     public Map<String, Object> status() {
         var s = new LinkedHashMap<String, Object>();
         CircuitBreaker main = tenants.get("default");
-        if (main == null && tenants.size() == 1) main = tenants.values().iterator().next();
+        if (main == null && tenants.size() == 1)
+            main = tenants.values().iterator().next();
         if (main != null) s.putAll(status(main));
         else s.put("state", "closed");
         if (tenants.size() > 1) {

@@ -1,14 +1,13 @@
 package dev.gauntlet.mesh.internal.circuit;
 
+import dev.gauntlet.mesh.call.ErrorClass;
+import dev.gauntlet.mesh.call.MeshRequest;
+import dev.gauntlet.mesh.call.MeshResponse;
 import dev.gauntlet.mesh.pipeline.Chain;
 import dev.gauntlet.mesh.pipeline.Exchange;
 import dev.gauntlet.mesh.pipeline.Outcome;
 import dev.gauntlet.mesh.pipeline.Stage;
-import dev.gauntlet.mesh.ConnectorSpec;
-import dev.gauntlet.mesh.call.MeshRequest;
-import dev.gauntlet.mesh.call.MeshResponse;
-import dev.gauntlet.mesh.internal.circuit.StaleResponses;
-import dev.gauntlet.mesh.call.ErrorClass;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,8 +27,12 @@ public final class StaleReadStage implements Stage {
     public static final int STALE_ENTRIES = 1_000;
 
     /** Failures that say the upstream could not answer now, not that the request is wrong. */
-    private static final Set<ErrorClass> UNAVAILABLE = EnumSet.of(ErrorClass.circuit_open, ErrorClass.rate_limit,
-            ErrorClass.server_error, ErrorClass.network_error, ErrorClass.timeout);
+    private static final Set<ErrorClass> UNAVAILABLE = EnumSet.of(
+            ErrorClass.circuit_open,
+            ErrorClass.rate_limit,
+            ErrorClass.server_error,
+            ErrorClass.network_error,
+            ErrorClass.timeout);
 
     private final boolean on;
     private final StaleResponses stale;
@@ -53,15 +56,18 @@ public final class StaleReadStage implements Stage {
         String key = key(request);
         Outcome outcome = next.proceed(exchange);
         switch (outcome) {
-            case Outcome.Success s when s.response().status() < 300 && !s.response().stale() -> stale.remember(request.tenant(), key, s.response());
-            case Outcome.Failure f when UNAVAILABLE.contains(f.errorClass()) -> {
+            case Outcome.Success s
+            when s.response().status() < 300 && !s.response().stale() ->
+                stale.remember(request.tenant(), key, s.response());
+            case Outcome.Failure f
+            when UNAVAILABLE.contains(f.errorClass()) -> {
                 MeshResponse last = stale.last(request.tenant(), key);
                 if (last != null) {
                     staleAnswers.increment();
                     return new Outcome.Success(last.asStale());
                 }
             }
-            default -> { }
+            default -> {}
         }
         return outcome;
     }
@@ -69,7 +75,7 @@ public final class StaleReadStage implements Stage {
     /** A read's identity: its path, and for a read sent as a POST (MongoDB's find) its body too. */
     private static String key(MeshRequest r) {
         if (r.method().equals("GET")) return r.path();
-        return r.method() + " " + r.path() + " " + java.util.Arrays.hashCode(r.body()) + ":" + r.body().length;
+        return r.method() + " " + r.path() + " " + Arrays.hashCode(r.body()) + ":" + r.body().length;
     }
 
     @Override

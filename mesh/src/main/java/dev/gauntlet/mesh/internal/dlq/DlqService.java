@@ -1,31 +1,33 @@
 package dev.gauntlet.mesh.internal.dlq;
 
+import dev.gauntlet.mesh.call.Attempt;
+import dev.gauntlet.mesh.call.ErrorClass;
+import dev.gauntlet.mesh.call.MeshException;
+import dev.gauntlet.mesh.call.MeshResponse;
+import dev.gauntlet.mesh.call.Secrets;
 import dev.gauntlet.mesh.dlq.DeadLetterQueue;
-import dev.gauntlet.mesh.event.DeadLettered;
 import dev.gauntlet.mesh.dlq.DlqConfig;
 import dev.gauntlet.mesh.dlq.DlqEntry;
 import dev.gauntlet.mesh.dlq.DlqFilter;
 import dev.gauntlet.mesh.dlq.DlqRepository;
 import dev.gauntlet.mesh.dlq.DlqState;
 import dev.gauntlet.mesh.dlq.DlqStats;
-import dev.gauntlet.mesh.Connector;
-import dev.gauntlet.mesh.call.Attempt;
 import dev.gauntlet.mesh.event.DeadLettered;
 import dev.gauntlet.mesh.event.EntryDead;
 import dev.gauntlet.mesh.event.EntryDiscarded;
+import dev.gauntlet.mesh.event.EventBus;
 import dev.gauntlet.mesh.event.OutcomeSettled;
 import dev.gauntlet.mesh.event.ReplayFailed;
 import dev.gauntlet.mesh.event.ReplaySucceeded;
-import dev.gauntlet.mesh.call.MeshException;
-import dev.gauntlet.mesh.call.MeshResponse;
-import dev.gauntlet.mesh.call.Secrets;
-import dev.gauntlet.mesh.call.ErrorClass;
-import dev.gauntlet.mesh.event.EventBus;
+import dev.gauntlet.mesh.idempotency.IdempotencyKeys;
 import dev.gauntlet.mesh.idempotency.Intent;
 import dev.gauntlet.mesh.idempotency.IntentRepository;
 import dev.gauntlet.mesh.idempotency.IntentState;
 import dev.gauntlet.mesh.pipeline.Exchange;
 import dev.gauntlet.mesh.pipeline.Outcome;
+import dev.gauntlet.mesh.vendor.OutcomeCheck;
+import dev.gauntlet.mesh.vendor.ReadBack;
+import dev.gauntlet.mesh.vendor.WriteRef;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -35,11 +37,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import dev.gauntlet.mesh.idempotency.IdempotencyKeys;
-import dev.gauntlet.mesh.vendor.OutcomeCheck;
-import dev.gauntlet.mesh.vendor.ReadBack;
-import dev.gauntlet.mesh.vendor.WriteRef;
 import java.util.Set;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -57,6 +56,7 @@ public final class DlqService implements DeadLetterQueue, DeadLetters {
     static final Duration MAX_BACKOFF = Duration.ofHours(1);
     /** Attempts kept per entry; the oldest go first (an entry replayed ten times with six attempts each stays readable). */
     static final int MAX_ATTEMPTS_KEPT = 200;
+
     private static final Set<DlqState> REPLAYABLE = EnumSet.of(DlqState.pending, DlqState.dead);
     private static final HexFormat HEX = HexFormat.of();
 
@@ -72,8 +72,12 @@ public final class DlqService implements DeadLetterQueue, DeadLetters {
      * @param intents    where write intents are kept (for {@link #recoverInFlight}); may be null when there are none
      * @param connectors the registered connector by id, or null when it is not registered
      */
-    public DlqService(DlqRepository repo, IntentRepository intents, InstantSource clock, EventBus events,
-                      Function<String, ReplayTarget> connectors) {
+    public DlqService(
+            DlqRepository repo,
+            IntentRepository intents,
+            InstantSource clock,
+            EventBus events,
+            Function<String, ReplayTarget> connectors) {
         this.repo = repo;
         this.intents = intents;
         this.clock = clock;
@@ -86,7 +90,8 @@ public final class DlqService implements DeadLetterQueue, DeadLetters {
     }
 
     @Override
-    public String park(String connector, DlqConfig config, Exchange exchange, Outcome.Failure failure, boolean unknownOutcome) {
+    public String park(
+            String connector, DlqConfig config, Exchange exchange, Outcome.Failure failure, boolean unknownOutcome) {
         Instant now = clock.instant();
         if (exchange.replayOf() != null) {
             Optional<DlqEntry> replayed = repo.entry(exchange.replayOf());
@@ -95,24 +100,50 @@ public final class DlqService implements DeadLetterQueue, DeadLetters {
                 String key = exchange.idempotencyKey();
                 if (key != null && entry.idempotencyKey() != null && !key.equals(entry.idempotencyKey())) {
                     // The replay's key was spent on an answer the upstream saved (Stripe's keyed 500): the retry stage
-                    // read the write back, did not find it and moved to a fresh key, but had no attempt left to send it.
+                    // read the write back, did not find it and moved to a fresh key, but had no attempt left to send
+                    // it.
                     // The next replay must go under that key - with the old one it gets the saved 500 for ever (a
                     // crash test once replayed such an entry 29 times, and the DLQ never drained).
                     entry = entry.withKey(key, now);
                 }
-                replayFailed(entry, exchange.attempts(), failure.errorClass(), failure.message(), unknownOutcome,
-                        failure.inProgress(), config, now);
+                replayFailed(
+                        entry,
+                        exchange.attempts(),
+                        failure.errorClass(),
+                        failure.message(),
+                        unknownOutcome,
+                        failure.inProgress(),
+                        config,
+                        now);
                 return entry.id();
             }
             // The entry is gone (pruned by hand, another store): park afresh rather than lose the write.
         }
         var req = exchange.request();
         String id = newId();
-        repo.insertEntry(new DlqEntry(id, connector, req.tenant(), req.method(), req.path(), Secrets.strip(req.headers()),
-                req.body(), req.contentType(), exchange.idempotencyKey(), req.opId(), exchange.attempts(), failure.errorClass(),
-                failure.message(), DlqEntry.SCHEMA_VERSION, DlqState.pending, unknownOutcome, 0,
-                failure.errorClass() == ErrorClass.circuit_open ? now.plus(min(config.baseDelay(), CIRCUIT_RECHECK)) : now.plus(config.baseDelay()),
-                now, now));
+        repo.insertEntry(new DlqEntry(
+                id,
+                connector,
+                req.tenant(),
+                req.method(),
+                req.path(),
+                Secrets.strip(req.headers()),
+                req.body(),
+                req.contentType(),
+                exchange.idempotencyKey(),
+                req.opId(),
+                exchange.attempts(),
+                failure.errorClass(),
+                failure.message(),
+                DlqEntry.SCHEMA_VERSION,
+                DlqState.pending,
+                unknownOutcome,
+                0,
+                failure.errorClass() == ErrorClass.circuit_open
+                        ? now.plus(min(config.baseDelay(), CIRCUIT_RECHECK))
+                        : now.plus(config.baseDelay()),
+                now,
+                now));
         events.publish(new DeadLettered(now, connector, id, failure.errorClass(), unknownOutcome));
         return id;
     }
@@ -135,17 +166,27 @@ public final class DlqService implements DeadLetterQueue, DeadLetters {
         // Side by side: each read goes through the connector's whole pipeline, and against a struggling upstream one
         // can take seconds (retries, Retry-After, a hang until the attempt timeout); one after another they held up
         // the replay pass of every connector.
-        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (DlqEntry e : claimed) pool.submit(() -> settle(check, c, e));
         }
         return claimed.size();
     }
 
     private void settle(OutcomeCheck check, ReplayTarget c, DlqEntry e) {
-        WriteRef ref = new WriteRef(e.tenant(), e.method(), e.path(), e.body(), e.contentType(), e.opId(), e.firstSentAt());
+        WriteRef ref =
+                new WriteRef(e.tenant(), e.method(), e.path(), e.body(), e.contentType(), e.opId(), e.firstSentAt());
         if (!check.applies(ref)) {
-            // Nothing to read back by (no op id where the read looks, another endpoint): a person decides; no replay is scheduled.
-            repo.updateEntry(e.with(e.attempts(), e.errorClass(), e.lastError(), DlqState.pending, true, e.replays(), null, clock.instant()));
+            // Nothing to read back by (no op id where the read looks, another endpoint): a person decides; no replay is
+            // scheduled.
+            repo.updateEntry(e.with(
+                    e.attempts(),
+                    e.errorClass(),
+                    e.lastError(),
+                    DlqState.pending,
+                    true,
+                    e.replays(),
+                    null,
+                    clock.instant()));
             return;
         }
         ReadBack found;
@@ -165,22 +206,56 @@ public final class DlqService implements DeadLetterQueue, DeadLetters {
             case ReadBack.Unknown unknown -> {
                 // The read failed this time: asked again later, the gaps growing with the entry's age (half of it, from
                 // base_delay up to an hour), so an upstream that stays down is not read every half second.
-                Duration wait = max(config.baseDelay(), min(Duration.between(e.createdAt(), at).dividedBy(2), Duration.ofHours(1)));
-                repo.updateEntry(e.with(e.attempts(), e.errorClass(), e.lastError(), DlqState.pending, true, e.replays(), at.plus(wait), at));
+                Duration wait = max(
+                        config.baseDelay(),
+                        min(Duration.between(e.createdAt(), at).dividedBy(2), Duration.ofHours(1)));
+                repo.updateEntry(e.with(
+                        e.attempts(),
+                        e.errorClass(),
+                        e.lastError(),
+                        DlqState.pending,
+                        true,
+                        e.replays(),
+                        at.plus(wait),
+                        at));
             }
             case ReadBack.Found ok -> {
-                repo.updateEntry(e.with(e.attempts(), null, "committed: read back from the upstream, not sent again", DlqState.succeeded,
-                        false, e.replays(), null, at));
+                repo.updateEntry(e.with(
+                        e.attempts(),
+                        null,
+                        "committed: read back from the upstream, not sent again",
+                        DlqState.succeeded,
+                        false,
+                        e.replays(),
+                        null,
+                        at));
                 committed(e, at);
                 events.publish(new OutcomeSettled(at, e.connector(), e.id(), true));
             }
             // Not found yet, but young enough that the upstream may not show it yet: asked again once old enough.
-            case ReadBack.Missing missing when at.isBefore(conclusiveAt) ->
-                    repo.updateEntry(e.with(e.attempts(), e.errorClass(), e.lastError(), DlqState.pending, true, e.replays(), conclusiveAt, at));
+            case ReadBack.Missing missing
+            when at.isBefore(conclusiveAt) ->
+                repo.updateEntry(e.with(
+                        e.attempts(),
+                        e.errorClass(),
+                        e.lastError(),
+                        DlqState.pending,
+                        true,
+                        e.replays(),
+                        conclusiveAt,
+                        at));
             case ReadBack.Missing missing -> {
-                DlqEntry again = e.idempotencyKey() == null ? e : e.withKey(IdempotencyKeys.next(e.idempotencyKey()), at);
-                repo.updateEntry(again.with(e.attempts(), e.errorClass(), "not committed (read back from the upstream): " + e.lastError(),
-                        DlqState.pending, false, e.replays(), at, at));
+                DlqEntry again =
+                        e.idempotencyKey() == null ? e : e.withKey(IdempotencyKeys.next(e.idempotencyKey()), at);
+                repo.updateEntry(again.with(
+                        e.attempts(),
+                        e.errorClass(),
+                        "not committed (read back from the upstream): " + e.lastError(),
+                        DlqState.pending,
+                        false,
+                        e.replays(),
+                        at,
+                        at));
                 events.publish(new OutcomeSettled(at, e.connector(), e.id(), false));
             }
         }
@@ -199,15 +274,23 @@ public final class DlqService implements DeadLetterQueue, DeadLetters {
      * Counts a failed replay (unless the breaker refused it, or another send of the same write was in progress),
      * schedules the next with backoff, or declares it dead.
      */
-    private void replayFailed(DlqEntry e, List<Attempt> attempts, ErrorClass c, String message, boolean unknown, boolean inProgress,
-                              DlqConfig config, Instant now) {
+    private void replayFailed(
+            DlqEntry e,
+            List<Attempt> attempts,
+            ErrorClass c,
+            String message,
+            boolean unknown,
+            boolean inProgress,
+            DlqConfig config,
+            Instant now) {
         List<Attempt> all = append(e.attempts(), attempts);
         boolean unknownNow = e.unknownOutcome() || unknown;
         if (inProgress) {
             // 409 "in progress": a send with this key is still being carried out (the live caller's, or the upstream's
             // own). Not a verdict on the write: it stays pending, uncounted, and is asked again after base_delay.
             Instant next = now.plus(config.baseDelay());
-            repo.updateEntry(e.with(all, e.errorClass(), e.lastError(), DlqState.pending, unknownNow, e.replays(), next, now));
+            repo.updateEntry(
+                    e.with(all, e.errorClass(), e.lastError(), DlqState.pending, unknownNow, e.replays(), next, now));
             events.publish(new ReplayFailed(now, e.connector(), e.id(), c, e.replays(), false, next));
             return;
         }
@@ -250,14 +333,16 @@ public final class DlqService implements DeadLetterQueue, DeadLetters {
         ReplayTarget c = connectors.apply(e.connector());
         Instant now = clock.instant();
         if (c == null) {
-            // Not registered in this mesh (yet): put it back untouched so a mesh that knows the connector can replay it.
+            // Not registered in this mesh (yet): put it back untouched so a mesh that knows the connector can replay
+            // it.
             repo.transition(e.id(), Set.of(DlqState.replaying), DlqState.pending, now);
             return repo.entry(e.id()).orElse(e);
         }
         if (automatic && !e.unknownOutcome() && recovered(e) && plain(c, e)) {
             // Recovered from a crash before its connector was registered here: a plain write that may have been
             // committed. Read back first (settleUnknown), never replayed as it is.
-            DlqEntry unknown = e.with(e.attempts(), e.errorClass(), e.lastError(), DlqState.pending, true, e.replays(), now, now);
+            DlqEntry unknown =
+                    e.with(e.attempts(), e.errorClass(), e.lastError(), DlqState.pending, true, e.replays(), now, now);
             repo.updateEntry(unknown);
             return unknown;
         }
@@ -265,8 +350,15 @@ public final class DlqService implements DeadLetterQueue, DeadLetters {
         try {
             MeshResponse r = c.replay(e.toRequest(), e.idempotencyKey(), e.id());
             Instant at = clock.instant();
-            DlqEntry done = e.with(append(e.attempts(), r.attempts()), null, null, DlqState.succeeded, e.unknownOutcome(),
-                    e.replays() + 1, null, at);
+            DlqEntry done = e.with(
+                    append(e.attempts(), r.attempts()),
+                    null,
+                    null,
+                    DlqState.succeeded,
+                    e.unknownOutcome(),
+                    e.replays() + 1,
+                    null,
+                    at);
             repo.updateEntry(done);
             committed(e, at);
             events.publish(new ReplaySucceeded(at, e.connector(), e.id(), e.replays() + 1, r.status()));
@@ -276,26 +368,57 @@ public final class DlqService implements DeadLetterQueue, DeadLetters {
             if (!parked.dlqId().equals(e.id())) LOG.warn("replay of {} was parked as {}", e.id(), parked.dlqId());
         } catch (MeshException.CallFailed refused) {
             if (refused.inProgress()) {
-                replayFailed(e, refused.attempts(), refused.errorClass(), refused.getMessage(), false, true, c.dlq(), clock.instant());
+                replayFailed(
+                        e,
+                        refused.attempts(),
+                        refused.errorClass(),
+                        refused.getMessage(),
+                        false,
+                        true,
+                        c.dlq(),
+                        clock.instant());
                 return repo.entry(e.id()).orElse(e);
             }
             if (Thread.currentThread().isInterrupted()) {
                 // The replayer is being stopped mid-call: not the upstream's verdict. Try again later.
-                repo.updateEntry(e.with(append(e.attempts(), refused.attempts()), e.errorClass(), e.lastError(), DlqState.pending,
-                        e.unknownOutcome(), e.replays(), clock.instant(), clock.instant()));
+                repo.updateEntry(e.with(
+                        append(e.attempts(), refused.attempts()),
+                        e.errorClass(),
+                        e.lastError(),
+                        DlqState.pending,
+                        e.unknownOutcome(),
+                        e.replays(),
+                        clock.instant(),
+                        clock.instant()));
                 return repo.entry(e.id()).orElse(e);
             }
             // Not parked by the pipeline: the upstream refused it (client error, bad credentials); sending it again
             // unchanged would be refused again. A person can fix and replay it by hand.
             failed.incrementAndGet();
             Instant at = clock.instant();
-            repo.updateEntry(e.with(append(e.attempts(), refused.attempts()), refused.errorClass(), refused.getMessage(),
-                    DlqState.dead, e.unknownOutcome(), e.replays() + 1, null, at));
-            events.publish(new ReplayFailed(at, e.connector(), e.id(), refused.errorClass(), e.replays() + 1, true, null));
+            repo.updateEntry(e.with(
+                    append(e.attempts(), refused.attempts()),
+                    refused.errorClass(),
+                    refused.getMessage(),
+                    DlqState.dead,
+                    e.unknownOutcome(),
+                    e.replays() + 1,
+                    null,
+                    at));
+            events.publish(
+                    new ReplayFailed(at, e.connector(), e.id(), refused.errorClass(), e.replays() + 1, true, null));
             events.publish(new EntryDead(at, e.connector(), e.id(), e.replays() + 1, "refused"));
         } catch (RuntimeException bug) {
             LOG.warn("replay of {} failed unexpectedly", e.id(), bug);
-            replayFailed(e, List.of(), ErrorClass.network_error, String.valueOf(bug), false, false, c.dlq(), clock.instant());
+            replayFailed(
+                    e,
+                    List.of(),
+                    ErrorClass.network_error,
+                    String.valueOf(bug),
+                    false,
+                    false,
+                    c.dlq(),
+                    clock.instant());
         }
         return repo.entry(e.id()).orElse(e);
     }
@@ -313,10 +436,12 @@ public final class DlqService implements DeadLetterQueue, DeadLetters {
     public DlqEntry replay(String id) {
         DlqEntry e = entryOrThrow(id);
         if (connectors.apply(e.connector()) == null) {
-            throw new IllegalArgumentException("DLQ entry " + id + " belongs to connector '" + e.connector() + "', which is not registered");
+            throw new IllegalArgumentException(
+                    "DLQ entry " + id + " belongs to connector '" + e.connector() + "', which is not registered");
         }
         if (!repo.transition(id, REPLAYABLE, DlqState.replaying, clock.instant())) {
-            throw new IllegalStateException("DLQ entry " + id + " is " + repo.entry(id).map(DlqEntry::state).orElse(null)
+            throw new IllegalStateException("DLQ entry " + id + " is "
+                    + repo.entry(id).map(DlqEntry::state).orElse(null)
                     + "; only pending or dead entries can be replayed");
         }
         return replayClaimed(repo.entry(id).orElseThrow(), false);
@@ -350,10 +475,19 @@ public final class DlqService implements DeadLetterQueue, DeadLetters {
     @Override
     public DlqStats stats() {
         Map<DlqState, Long> n = repo.countEntries();
-        Duration age = repo.oldestPending().map(t -> Duration.between(t, clock.instant())).filter(d -> !d.isNegative()).orElse(Duration.ZERO);
-        return new DlqStats(n.getOrDefault(DlqState.pending, 0L), n.getOrDefault(DlqState.replaying, 0L),
-                n.getOrDefault(DlqState.succeeded, 0L), n.getOrDefault(DlqState.dead, 0L), n.getOrDefault(DlqState.discarded, 0L),
-                processed.get(), failed.get(), age);
+        Duration age = repo.oldestPending()
+                .map(t -> Duration.between(t, clock.instant()))
+                .filter(d -> !d.isNegative())
+                .orElse(Duration.ZERO);
+        return new DlqStats(
+                n.getOrDefault(DlqState.pending, 0L),
+                n.getOrDefault(DlqState.replaying, 0L),
+                n.getOrDefault(DlqState.succeeded, 0L),
+                n.getOrDefault(DlqState.dead, 0L),
+                n.getOrDefault(DlqState.discarded, 0L),
+                processed.get(),
+                failed.get(),
+                age);
     }
 
     /**
@@ -363,18 +497,40 @@ public final class DlqService implements DeadLetterQueue, DeadLetters {
     public int recoverInFlight(Instant olderThan) {
         if (intents == null) return 0;
         int moved = 0;
-        for (List<Intent> batch = intents.staleIntents(olderThan, 500); !batch.isEmpty(); batch = intents.staleIntents(olderThan, 500)) {
+        for (List<Intent> batch = intents.staleIntents(olderThan, 500);
+                !batch.isEmpty();
+                batch = intents.staleIntents(olderThan, 500)) {
             for (Intent i : batch) {
                 Instant now = clock.instant();
                 String id = newId();
-                DlqEntry e = new DlqEntry(id, i.connector(), i.tenant(), i.method(), i.path(), i.headers(), i.body(), i.contentType(),
-                        i.key(), i.opId(), List.of(), null, RECOVERED + i.updatedAt() + " when the mesh stopped; outcome not recorded",
-                        DlqEntry.SCHEMA_VERSION, DlqState.pending, false, 0, now, now, now);
-                // A plain write (no key, no upsert: GitHub, Datadog) may have been committed: replayed as it is it would
+                DlqEntry e = new DlqEntry(
+                        id,
+                        i.connector(),
+                        i.tenant(),
+                        i.method(),
+                        i.path(),
+                        i.headers(),
+                        i.body(),
+                        i.contentType(),
+                        i.key(),
+                        i.opId(),
+                        List.of(),
+                        null,
+                        RECOVERED + i.updatedAt() + " when the mesh stopped; outcome not recorded",
+                        DlqEntry.SCHEMA_VERSION,
+                        DlqState.pending,
+                        false,
+                        0,
+                        now,
+                        now,
+                        now);
+                // A plain write (no key, no upsert: GitHub, Datadog) may have been committed: replayed as it is it
+                // would
                 // be committed twice. It is of unknown outcome, to be read back first; keyed and upsert writes are
                 // replayed with their key. A connector not registered yet (recovery at start) is checked at replay.
                 boolean unknown = plain(e);
-                if (unknown) e = e.with(e.attempts(), e.errorClass(), e.lastError(), DlqState.pending, true, 0, now, now);
+                if (unknown)
+                    e = e.with(e.attempts(), e.errorClass(), e.lastError(), DlqState.pending, true, 0, now, now);
                 repo.insertEntry(e);
                 intents.completeIntent(i.key(), IntentState.parked, now);
                 events.publish(new DeadLettered(now, i.connector(), id, null, unknown));
@@ -399,7 +555,10 @@ public final class DlqService implements DeadLetterQueue, DeadLetters {
      * back that did not find it rewrites them, and the entry is then replayed as any other).
      */
     private static boolean recovered(DlqEntry e) {
-        return e.errorClass() == null && e.attempts().isEmpty() && e.lastError() != null && e.lastError().startsWith(RECOVERED);
+        return e.errorClass() == null
+                && e.attempts().isEmpty()
+                && e.lastError() != null
+                && e.lastError().startsWith(RECOVERED);
     }
 
     /** How crash recovery's entries begin their last_error. */

@@ -1,10 +1,9 @@
 package dev.gauntlet.mesh.internal.dlq;
 
+import dev.gauntlet.mesh.call.ErrorClass;
 import dev.gauntlet.mesh.dlq.DlqConfig;
 import dev.gauntlet.mesh.dlq.DlqEntry;
 import dev.gauntlet.mesh.dlq.DlqState;
-import dev.gauntlet.mesh.Connector;
-import dev.gauntlet.mesh.call.ErrorClass;
 import dev.gauntlet.mesh.time.Sleeper;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.TimeMeter;
@@ -51,7 +50,12 @@ public final class Replayer implements AutoCloseable {
     /**
      * @param parallelism replays of one batch in flight at once (1 sends them one after another, in claim order)
      */
-    public Replayer(DlqService dlq, Supplier<Collection<ReplayTarget>> connectors, InstantSource clock, Sleeper sleeper, int parallelism) {
+    public Replayer(
+            DlqService dlq,
+            Supplier<Collection<ReplayTarget>> connectors,
+            InstantSource clock,
+            Sleeper sleeper,
+            int parallelism) {
         this.dlq = dlq;
         this.connectors = connectors;
         this.clock = clock;
@@ -124,7 +128,8 @@ public final class Replayer implements AutoCloseable {
     }
 
     private void release(List<DlqEntry> entries) {
-        for (DlqEntry e : entries) dlq.repository().transition(e.id(), Set.of(DlqState.replaying), DlqState.pending, clock.instant());
+        for (DlqEntry e : entries)
+            dlq.repository().transition(e.id(), Set.of(DlqState.replaying), DlqState.pending, clock.instant());
     }
 
     private Limiter limiter(ReplayTarget c) {
@@ -146,8 +151,10 @@ public final class Replayer implements AutoCloseable {
                 return true;
             }
         };
-        Bucket bucket = Bucket.builder().addLimit(b -> b.capacity(capacity).refillGreedy(capacity, period))
-                .withCustomTimePrecision(meter).build();
+        Bucket bucket = Bucket.builder()
+                .addLimit(b -> b.capacity(capacity).refillGreedy(capacity, period))
+                .withCustomTimePrecision(meter)
+                .build();
         l = new Limiter(config, bucket);
         limiters.put(c.id(), l);
         return l;
@@ -168,8 +175,13 @@ public final class Replayer implements AutoCloseable {
     private void run() {
         while (running) {
             for (ReplayTarget c : connectors.get()) {
-                workers.compute(c.id(), (id, t) -> t != null && t.isAlive() ? t
-                        : Thread.ofVirtual().name("mesh-dlq-replayer-" + id).start(() -> work(id)));
+                workers.compute(
+                        c.id(),
+                        (id, t) -> t != null && t.isAlive()
+                                ? t
+                                : Thread.ofVirtual()
+                                        .name("mesh-dlq-replayer-" + id)
+                                        .start(() -> work(id)));
             }
             try {
                 sleeper.sleep(POLL);
@@ -211,8 +223,10 @@ public final class Replayer implements AutoCloseable {
         List<Thread> all = new ArrayList<>(workers.values());
         all.add(loop);
         try {
-            // Not interrupted at once: an interrupted replay would look like a failed one. The passes end by themselves.
-            // Real time on purpose: a bound on how long close() waits for real threads to end, whatever the mesh's time.
+            // Not interrupted at once: an interrupted replay would look like a failed one. The passes end by
+            // themselves.
+            // Real time on purpose: a bound on how long close() waits for real threads to end, whatever the mesh's
+            // time.
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             for (Thread t : all) t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
             for (Thread t : all) {

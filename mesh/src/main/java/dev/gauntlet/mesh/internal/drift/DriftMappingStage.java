@@ -1,13 +1,10 @@
 package dev.gauntlet.mesh.internal.drift;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.gauntlet.mesh.pipeline.Chain;
 import dev.gauntlet.mesh.pipeline.Exchange;
 import dev.gauntlet.mesh.pipeline.Outcome;
 import dev.gauntlet.mesh.pipeline.Stage;
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.gauntlet.mesh.ConnectorSpec;
-import dev.gauntlet.mesh.MeshContext;
-import dev.gauntlet.mesh.internal.drift.SchemaDrift;
 import java.util.Map;
 
 /** Learns each endpoint's response schema and maps drifted fields back to the names workflows know (see {@link SchemaDrift}). */
@@ -29,7 +26,8 @@ public final class DriftMappingStage implements Stage {
         Outcome outcome = next.proceed(exchange);
         // Only answers the workflow will read are learned: an error body is no schema of the endpoint.
         if (!(outcome instanceof Outcome.Success s) || !drift.active()) return outcome;
-        JsonNode mapped = drift.observe(exchange.request().method(), exchange.request().path(), s.response());
+        JsonNode mapped =
+                drift.observe(exchange.request().method(), exchange.request().path(), s.response());
         return mapped == null ? outcome : new Outcome.Success(s.response().withMapped(mapped));
     }
 

@@ -1,21 +1,20 @@
 package dev.gauntlet.mesh.internal.drift;
 
-import dev.gauntlet.mesh.drift.FieldType;
-import dev.gauntlet.mesh.internal.drift.LearnedField;
-import dev.gauntlet.mesh.internal.drift.RenameDetector;
-import dev.gauntlet.mesh.internal.drift.Shapes;
-import dev.gauntlet.mesh.event.DriftKind;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gauntlet.mesh.drift.FieldType;
+import dev.gauntlet.mesh.event.DriftKind;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -37,6 +36,7 @@ final class EndpointSchema {
     volatile long[] known = new long[0];
     /** Learned upstream → known names; immutable, replaced on change. */
     volatile Map<String, String> mappings = Map.of();
+
     final AtomicLong calls = new AtomicLong();
 
     EndpointSchema(String endpoint) {
@@ -67,7 +67,8 @@ final class EndpointSchema {
      * Compares an answer of unseen shape with the schema, learns it, and says what changed. {@code explicit} mappings
      * (from config) are applied before comparing, so a field they cover never counts as drift.
      */
-    synchronized List<Change> learn(JsonNode root, List<ObjectNode> records, Map<String, String> explicit, double threshold) {
+    synchronized List<Change> learn(
+            JsonNode root, List<ObjectNode> records, Map<String, String> explicit, double threshold) {
         Map<String, FieldType> observed = new LinkedHashMap<>();
         Map<String, Set<String>> values = new HashMap<>();
         Map<String, String> learnedMap = mappings;
@@ -81,7 +82,8 @@ final class EndpointSchema {
                 if (was == null || was == FieldType.nul) observed.put(name, t);
                 if (keepValues) {
                     String v = LearnedField.text(e.getValue());
-                    if (v != null) values.computeIfAbsent(name, x -> new LinkedHashSet<>()).add(v);
+                    if (v != null)
+                        values.computeIfAbsent(name, x -> new LinkedHashSet<>()).add(v);
                 }
             }
         }
@@ -97,13 +99,18 @@ final class EndpointSchema {
         return changes;
     }
 
-    private void diff(Map<String, FieldType> observed, Map<String, Set<String>> values, double threshold, List<Change> changes) {
+    private void diff(
+            Map<String, FieldType> observed, Map<String, Set<String>> values, double threshold, List<Change> changes) {
         List<RenameDetector.Field> removed = new ArrayList<>(), added = new ArrayList<>();
         for (var e : fields.entrySet()) {
-            if (!observed.containsKey(e.getKey())) removed.add(new RenameDetector.Field(e.getKey(), e.getValue().type, e.getValue().samples()));
+            if (!observed.containsKey(e.getKey()))
+                removed.add(new RenameDetector.Field(
+                        e.getKey(), e.getValue().type, e.getValue().samples()));
         }
         for (var e : observed.entrySet()) {
-            if (!fields.containsKey(e.getKey())) added.add(new RenameDetector.Field(e.getKey(), e.getValue(), values.getOrDefault(e.getKey(), Set.of())));
+            if (!fields.containsKey(e.getKey()))
+                added.add(
+                        new RenameDetector.Field(e.getKey(), e.getValue(), values.getOrDefault(e.getKey(), Set.of())));
         }
         for (var e : observed.entrySet()) {
             LearnedField f = fields.get(e.getKey());
@@ -111,11 +118,12 @@ final class EndpointSchema {
             if (f.type == FieldType.nul) {
                 f.type = e.getValue(); // a field first seen as null learns its type: no drift
             } else if (f.type != e.getValue()) {
-                changes.add(new Change(DriftKind.retyped, e.getKey() + ": " + f.type, e.getKey() + ": " + e.getValue(), 1, false));
+                changes.add(new Change(
+                        DriftKind.retyped, e.getKey() + ": " + f.type, e.getKey() + ": " + e.getValue(), 1, false));
                 f.type = e.getValue();
             }
         }
-        Set<String> pairedFrom = new java.util.HashSet<>(), pairedTo = new java.util.HashSet<>();
+        Set<String> pairedFrom = new HashSet<>(), pairedTo = new HashSet<>();
         Map<String, String> newMappings = new LinkedHashMap<>(mappings);
         for (RenameDetector.Rename r : RenameDetector.pair(removed, added)) {
             pairedFrom.add(r.from());
@@ -161,7 +169,7 @@ final class EndpointSchema {
     }
 
     private void remember(JsonNode root, List<ObjectNode> records) {
-        Set<Long> add = new java.util.TreeSet<>();
+        Set<Long> add = new TreeSet<>();
         add.add(Shapes.rootHash(root));
         for (ObjectNode r : records) add.add(Shapes.hash(r));
         long[] k = known.length + add.size() > MAX_SHAPES ? new long[0] : known;
@@ -200,15 +208,20 @@ final class EndpointSchema {
     static EndpointSchema fromJson(String endpoint, JsonNode json) {
         EndpointSchema s = new EndpointSchema(endpoint);
         json.path("fields").properties().forEach(e -> {
-            LearnedField lf = new LearnedField(FieldType.parse(e.getValue().path("type").asText()));
+            LearnedField lf =
+                    new LearnedField(FieldType.parse(e.getValue().path("type").asText()));
             e.getValue().path("samples").forEach(lf::sample);
             s.fields.put(e.getKey(), lf);
         });
         s.learned = !s.fields.isEmpty();
         Map<String, String> m = new LinkedHashMap<>();
-        json.path("mappings").properties().forEach(e -> m.put(e.getKey(), e.getValue().asText()));
+        json.path("mappings")
+                .properties()
+                .forEach(e -> m.put(e.getKey(), e.getValue().asText()));
         s.mappings = Map.copyOf(m);
-        json.path("confidence").properties().forEach(e -> s.confidence.put(e.getKey(), e.getValue().asDouble()));
+        json.path("confidence")
+                .properties()
+                .forEach(e -> s.confidence.put(e.getKey(), e.getValue().asDouble()));
         return s;
     }
 }

@@ -1,5 +1,7 @@
 package dev.gauntlet.mesh.internal.drift;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -13,12 +15,15 @@ public final class Endpoints {
     private Endpoints() {}
 
     /** Parameters whose value decides which fields come back: two different selects are two different schemas. */
-    private static final Set<String> SHAPE_PARAMS = Set.of("q", "select", "fields", "expand", "expand[]", "projection", "include");
+    private static final Set<String> SHAPE_PARAMS =
+            Set.of("q", "select", "fields", "expand", "expand[]", "projection", "include");
 
     public static String of(String method, String path) {
         int q = path.indexOf('?');
         String p = q < 0 ? path : path.substring(0, q);
-        StringBuilder out = new StringBuilder(method.length() + path.length() + 8).append(method).append(' ');
+        StringBuilder out = new StringBuilder(method.length() + path.length() + 8)
+                .append(method)
+                .append(' ');
         int start = 1;
         if (p.isEmpty() || p.equals("/")) out.append('/');
         while (start <= p.length() && p.length() > 1) {
@@ -39,9 +44,9 @@ public final class Endpoints {
             if (pair.isEmpty()) continue;
             int eq = pair.indexOf('=');
             String name = eq < 0 ? pair : pair.substring(0, eq);
-            String decodedName = java.net.URLDecoder.decode(name, java.nio.charset.StandardCharsets.UTF_8);
+            String decodedName = URLDecoder.decode(name, StandardCharsets.UTF_8);
             if (eq >= 0 && SHAPE_PARAMS.contains(decodedName)) {
-                String value = java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
+                String value = URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
                 params.add(decodedName + "=" + blankLiterals(value));
             } else {
                 params.add(decodedName);
@@ -62,7 +67,8 @@ public final class Endpoints {
                 int close = v.indexOf(c, i + 1);
                 b.append('?');
                 i = close < 0 ? v.length() : close + 1;
-            } else if (Character.isDigit(c) && (i == 0 || !Character.isLetterOrDigit(v.charAt(i - 1)) && v.charAt(i - 1) != '_')) {
+            } else if (Character.isDigit(c)
+                    && (i == 0 || !Character.isLetterOrDigit(v.charAt(i - 1)) && v.charAt(i - 1) != '_')) {
                 while (i < v.length() && (Character.isDigit(v.charAt(i)) || v.charAt(i) == '.')) i++;
                 b.append('?');
             } else {
@@ -91,7 +97,13 @@ public final class Endpoints {
                 continue;
             }
             allDigits = false;
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '.' || c == ':' || c == '~' || c == '%';
+            boolean ok = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || c == '-'
+                    || c == '.'
+                    || c == ':'
+                    || c == '~'
+                    || c == '%';
             if (c == '_') {
                 if (underscore < 0) underscore = i;
                 ok = true;

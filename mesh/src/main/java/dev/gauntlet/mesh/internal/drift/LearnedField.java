@@ -1,7 +1,7 @@
 package dev.gauntlet.mesh.internal.drift;
 
-import dev.gauntlet.mesh.drift.FieldType;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gauntlet.mesh.drift.FieldType;
 import java.util.ArrayList;
 import java.util.List;
 

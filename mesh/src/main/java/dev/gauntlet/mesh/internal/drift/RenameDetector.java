@@ -28,7 +28,14 @@ final class RenameDetector {
     }
 
     /** A rename with its confidence and the signals behind it. */
-    public record Rename(String from, String to, double confidence, double typeScore, double nameScore, double valueScore, boolean mutualBest) {}
+    public record Rename(
+            String from,
+            String to,
+            double confidence,
+            double typeScore,
+            double nameScore,
+            double valueScore,
+            boolean mutualBest) {}
 
     /**
      * Pairs removed with added fields one-to-one, the most similar pairs first; a pair both of whose fields chose
@@ -45,14 +52,20 @@ final class RenameDetector {
             int bi = -1, bj = -1;
             for (int i = 0; i < r; i++) {
                 if (usedR[i]) continue;
-                for (int j = 0; j < a; j++) if (!usedA[j] && (bi < 0 || base[i][j] > base[bi][bj])) { bi = i; bj = j; }
+                for (int j = 0; j < a; j++)
+                    if (!usedA[j] && (bi < 0 || base[i][j] > base[bi][bj])) {
+                        bi = i;
+                        bj = j;
+                    }
             }
             if (bi < 0) break;
             usedR[bi] = true;
             usedA[bj] = true;
             boolean mutual = isBest(base, bi, bj, r, a);
             Field from = removed.get(bi), to = added.get(bj);
-            double t = typeScore(from.type(), to.type()), n = nameSimilarity(from.name(), to.name()), v = valueScore(from, to);
+            double t = typeScore(from.type(), to.type()),
+                    n = nameSimilarity(from.name(), to.name()),
+                    v = valueScore(from, to);
             double confidence = Math.min(1, base[bi][bj] + (mutual ? PAIRING : 0));
             if (confidence >= FLOOR) out.add(new Rename(from.name(), to.name(), confidence, t, n, v, mutual));
         }
@@ -72,14 +85,17 @@ final class RenameDetector {
     }
 
     static double baseScore(Field from, Field to) {
-        return TYPE * typeScore(from.type(), to.type()) + NAME * nameSimilarity(from.name(), to.name()) + VALUES * valueScore(from, to);
+        return TYPE * typeScore(from.type(), to.type())
+                + NAME * nameSimilarity(from.name(), to.name())
+                + VALUES * valueScore(from, to);
     }
 
     static double typeScore(FieldType a, FieldType b) {
         if (a == b) return 1;
         if (a == FieldType.nul || b == FieldType.nul) return 0.5;
         // A number that became a string (or back) may be a rename and a retype at once: weak, not nothing.
-        if ((a == FieldType.number && b == FieldType.string) || (a == FieldType.string && b == FieldType.number)) return 0.3;
+        if ((a == FieldType.number && b == FieldType.string) || (a == FieldType.string && b == FieldType.number))
+            return 0.3;
         return 0;
     }
 
@@ -169,5 +185,4 @@ final class RenameDetector {
         chars = Math.max(1, chars);
         return new double[] {len / values.size(), letters / chars, digits / chars, spaces / chars};
     }
-
 }

@@ -1,14 +1,13 @@
 package dev.gauntlet.mesh.internal.drift;
 
-import dev.gauntlet.mesh.drift.DriftConfig;
-import dev.gauntlet.mesh.drift.FieldType;
-import dev.gauntlet.mesh.drift.SchemaRepository;
-import dev.gauntlet.mesh.event.DriftDetected;
-import dev.gauntlet.mesh.internal.drift.EndpointSchema;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gauntlet.mesh.call.MeshResponse;
+import dev.gauntlet.mesh.drift.DriftConfig;
+import dev.gauntlet.mesh.drift.FieldType;
+import dev.gauntlet.mesh.drift.SchemaRepository;
+import dev.gauntlet.mesh.event.DriftDetected;
 import dev.gauntlet.mesh.event.EventBus;
 import java.io.IOException;
 import java.time.InstantSource;
@@ -49,9 +48,11 @@ public final class SchemaDrift {
      * repeat their paths too, and naming the endpoint from scratch was a measurable share of a keyed write's CPU.
      */
     private final Map<String, Map<String, EndpointSchema>> byPath = new ConcurrentHashMap<>();
+
     private final AtomicLong drifts = new AtomicLong();
 
-    public SchemaDrift(String connector, DriftConfig config, SchemaRepository repository, EventBus events, InstantSource clock) {
+    public SchemaDrift(
+            String connector, DriftConfig config, SchemaRepository repository, EventBus events, InstantSource clock) {
         this.connector = connector;
         this.config = config;
         this.repository = repository;
@@ -59,7 +60,9 @@ public final class SchemaDrift {
         this.clock = clock;
         if (config.learn() && repository != null) {
             try {
-                repository.loadSchemas(connector).forEach((endpoint, json) -> endpoints.put(endpoint, EndpointSchema.fromJson(endpoint, json)));
+                repository
+                        .loadSchemas(connector)
+                        .forEach((endpoint, json) -> endpoints.put(endpoint, EndpointSchema.fromJson(endpoint, json)));
             } catch (RuntimeException e) {
                 LOG.warn("could not load learned schemas of {}: {}", connector, e.toString());
             }
@@ -116,7 +119,8 @@ public final class SchemaDrift {
             var at = clock.instant();
             for (EndpointSchema.Change c : changes) {
                 drifts.incrementAndGet();
-                events.publish(new DriftDetected(at, connector, schema.endpoint, c.kind(), c.before(), c.after(), c.confidence(), c.mapped()));
+                events.publish(new DriftDetected(
+                        at, connector, schema.endpoint, c.kind(), c.before(), c.after(), c.confidence(), c.mapped()));
             }
         }
         if ((first && schema.isLearned()) || !changes.isEmpty()) save(schema);

@@ -12,6 +12,7 @@ final class ShapeScanner {
     private final byte[] b;
     /** Stop at the first record of a list: what is read up to there is checked, the rest of the answer is not. */
     private final boolean leadOnly;
+
     private int i;
     private int keyStart, keyEnd, keyHash;
 

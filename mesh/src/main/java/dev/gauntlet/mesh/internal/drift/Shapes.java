@@ -1,9 +1,10 @@
 package dev.gauntlet.mesh.internal.drift;
 
-import dev.gauntlet.mesh.drift.FieldType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gauntlet.mesh.drift.FieldType;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -94,7 +95,7 @@ public final class Shapes {
     }
 
     static boolean contains(long[] sorted, long h) {
-        return java.util.Arrays.binarySearch(sorted, h) >= 0;
+        return Arrays.binarySearch(sorted, h) >= 0;
     }
 
     static final long SEED = 0x9E3779B97F4A7C15L;

@@ -1,33 +1,31 @@
 package dev.gauntlet.mesh.internal.idempotency;
 
+import dev.gauntlet.mesh.call.ErrorClass;
+import dev.gauntlet.mesh.call.MeshRequest;
+import dev.gauntlet.mesh.call.Secrets;
+import dev.gauntlet.mesh.call.WriteForm;
+import dev.gauntlet.mesh.dlq.DlqEntry;
+import dev.gauntlet.mesh.dlq.DlqRepository;
+import dev.gauntlet.mesh.idempotency.IdempotencyConfig;
+import dev.gauntlet.mesh.idempotency.IdempotencyKeys;
+import dev.gauntlet.mesh.idempotency.Intent;
+import dev.gauntlet.mesh.idempotency.IntentRepository;
+import dev.gauntlet.mesh.idempotency.IntentState;
+import dev.gauntlet.mesh.internal.dlq.DeadLetters;
 import dev.gauntlet.mesh.pipeline.Chain;
 import dev.gauntlet.mesh.pipeline.Exchange;
 import dev.gauntlet.mesh.pipeline.Outcome;
 import dev.gauntlet.mesh.pipeline.Stage;
-import dev.gauntlet.mesh.ConnectorSpec;
-import dev.gauntlet.mesh.MeshContext;
-import dev.gauntlet.mesh.dlq.DlqRepository;
-import dev.gauntlet.mesh.idempotency.IntentRepository;
-import dev.gauntlet.mesh.internal.dlq.DeadLetters;
-import java.time.InstantSource;
-import dev.gauntlet.mesh.call.MeshRequest;
-import dev.gauntlet.mesh.idempotency.IdempotencyConfig;
-import dev.gauntlet.mesh.idempotency.IdempotencyKeys;
-import dev.gauntlet.mesh.idempotency.Intent;
-import dev.gauntlet.mesh.idempotency.IntentState;
-import dev.gauntlet.mesh.call.Secrets;
-import dev.gauntlet.mesh.call.ErrorClass;
-import dev.gauntlet.mesh.dlq.DlqEntry;
 import dev.gauntlet.mesh.vendor.OutcomeCheck;
 import dev.gauntlet.mesh.vendor.ReadBack;
 import dev.gauntlet.mesh.vendor.Reader;
 import dev.gauntlet.mesh.vendor.Vendor;
 import dev.gauntlet.mesh.vendor.WriteRef;
-import java.util.Optional;
-import dev.gauntlet.mesh.call.WriteForm;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -56,6 +54,7 @@ public final class IdempotencyStage implements Stage {
     private final AtomicLong leftParked = new AtomicLong();
     /** Calls whose end could not be recorded (the store became unavailable during the call). */
     private final AtomicLong unrecorded = new AtomicLong();
+
     private final dev.gauntlet.mesh.dlq.DlqConfig dlq;
     private final OutcomeCheck readBack;
     private final Reader reader;
@@ -66,9 +65,17 @@ public final class IdempotencyStage implements Stage {
      *
      * @param reader sends a read-back through the connector's own pipeline
      */
-    public IdempotencyStage(String connector, IdempotencyConfig config, dev.gauntlet.mesh.dlq.DlqConfig dlq, Vendor vendor,
-                            InFlightWrites inFlight, IntentRepository intents, DlqRepository entries, DeadLetters deadLetters,
-                            InstantSource clock, Reader reader) {
+    public IdempotencyStage(
+            String connector,
+            IdempotencyConfig config,
+            dev.gauntlet.mesh.dlq.DlqConfig dlq,
+            Vendor vendor,
+            InFlightWrites inFlight,
+            IntentRepository intents,
+            DlqRepository entries,
+            DeadLetters deadLetters,
+            InstantSource clock,
+            Reader reader) {
         this.connector = connector;
         this.config = config;
         this.vendor = vendor;
@@ -94,13 +101,14 @@ public final class IdempotencyStage implements Stage {
         WriteForm form = vendor.writeForm(req, config.enabled());
         exchange.writeForm(form);
         (switch (form) {
-            case KEYED -> keyed;
-            case NATURAL -> natural;
-            case PLAIN -> plain;
-        }).incrementAndGet();
+                    case KEYED -> keyed;
+                    case NATURAL -> natural;
+                    case PLAIN -> plain;
+                })
+                .incrementAndGet();
 
-        String given = config.enabled() ? req.header(config.header()) : null;  // the caller's own key
-        String key = exchange.idempotencyKey();                                  // preset by Connector.replay
+        String given = config.enabled() ? req.header(config.header()) : null; // the caller's own key
+        String key = exchange.idempotencyKey(); // preset by Connector.replay
         if (key == null) key = given;
         if (key == null) {
             key = IdempotencyKeys.derive(connector, req);
@@ -112,7 +120,8 @@ public final class IdempotencyStage implements Stage {
             exchange.request(req);
         }
 
-        if (exchange.replayOf() != null) return send(exchange, req, key, next); // a DLQ replay: the replayer has settled what it may send
+        if (exchange.replayOf() != null)
+            return send(exchange, req, key, next); // a DLQ replay: the replayer has settled what it may send
         // The same write twice at once in this process: the second is not sent (ask again once the first has ended).
         if (!inFlight.begin(key)) {
             repeated.incrementAndGet();
@@ -133,10 +142,23 @@ public final class IdempotencyStage implements Stage {
      */
     private Outcome send(Exchange exchange, MeshRequest req, String key, Chain next) {
         Instant now = clock.instant();
-        intents.recordIntent(new Intent(key, connector, req.tenant(), req.method(), req.path(), Secrets.strip(req.headers()),
-                req.body(), req.contentType(), req.opId(), IntentState.in_flight, now, now));
+        intents.recordIntent(new Intent(
+                key,
+                connector,
+                req.tenant(),
+                req.method(),
+                req.path(),
+                Secrets.strip(req.headers()),
+                req.body(),
+                req.contentType(),
+                req.opId(),
+                IntentState.in_flight,
+                now,
+                now));
         Outcome outcome = next.proceed(exchange);
-        IntentState end = outcome.isSuccess() ? IntentState.succeeded : exchange.dlqId() != null ? IntentState.parked : IntentState.failed;
+        IntentState end = outcome.isSuccess()
+                ? IntentState.succeeded
+                : exchange.dlqId() != null ? IntentState.parked : IntentState.failed;
         try {
             intents.completeIntent(key, end, clock.instant());
         } catch (dev.gauntlet.mesh.store.StoreUnavailable degraded) {
@@ -148,8 +170,13 @@ public final class IdempotencyStage implements Stage {
     }
 
     private static Outcome inProgress(String key) {
-        return new Outcome.Failure(ErrorClass.server_error, 409, "a send of this write (key " + key
-                + ") is in progress; it is not sent twice - ask again once it has ended", null, null);
+        return new Outcome.Failure(
+                ErrorClass.server_error,
+                409,
+                "a send of this write (key " + key
+                        + ") is in progress; it is not sent twice - ask again once it has ended",
+                null,
+                null);
     }
 
     /**
@@ -169,22 +196,38 @@ public final class IdempotencyStage implements Stage {
             }
             case parked -> {
                 Optional<DlqEntry> waiting = entries.openEntry(connector, key);
-                if (waiting.isEmpty()) return null; // settled meanwhile (discarded, dead): a person or the caller decides
+                if (waiting.isEmpty())
+                    return null; // settled meanwhile (discarded, dead): a person or the caller decides
                 return asEntry(exchange, waiting.get());
             }
             case succeeded -> {
-                if (form != WriteForm.PLAIN) return null; // keyed or idempotent by nature: sending it again does no harm
+                if (form != WriteForm.PLAIN)
+                    return null; // keyed or idempotent by nature: sending it again does no harm
                 MeshRequest req = exchange.request();
-                WriteRef ref = new WriteRef(req.tenant(), req.method(), req.path(), req.body(), req.contentType(), req.opId(), prior.get().createdAt());
+                WriteRef ref = new WriteRef(
+                        req.tenant(),
+                        req.method(),
+                        req.path(),
+                        req.body(),
+                        req.contentType(),
+                        req.opId(),
+                        prior.get().createdAt());
                 // Nothing to read it back by (no op id where the read looks): two identical writes the caller did not
                 // name apart, sent as before.
                 if (!readBack.applies(ref)) return null;
                 repeated.incrementAndGet();
-                if (readBack.readBack(ref, reader) instanceof ReadBack.Found found) return new Outcome.Success(found.answer());
+                if (readBack.readBack(ref, reader) instanceof ReadBack.Found found)
+                    return new Outcome.Success(found.answer());
                 // Committed once already, but not found (not queryable yet) or the read failed: sent again it would be
                 // committed twice. The caller gets a refusal it can read (409), not a second record.
-                return new Outcome.Failure(ErrorClass.client_error, 409, "this write (key " + key + ") was committed at "
-                        + prior.get().updatedAt() + "; its answer could not be read back now, and it is not sent twice", null, null);
+                return new Outcome.Failure(
+                        ErrorClass.client_error,
+                        409,
+                        "this write (key " + key + ") was committed at "
+                                + prior.get().updatedAt()
+                                + "; its answer could not be read back now, and it is not sent twice",
+                        null,
+                        null);
             }
             default -> {
                 return null;
@@ -206,10 +249,12 @@ public final class IdempotencyStage implements Stage {
         if (form != WriteForm.PLAIN) return null;
         repeated.incrementAndGet();
         MeshRequest req = exchange.request();
-        WriteRef ref = new WriteRef(req.tenant(), req.method(), req.path(), req.body(), req.contentType(), req.opId(), intent.createdAt());
+        WriteRef ref = new WriteRef(
+                req.tenant(), req.method(), req.path(), req.body(), req.contentType(), req.opId(), intent.createdAt());
         Instant now = clock.instant();
         boolean conclusive = !now.isBefore(intent.updatedAt().plus(dlq.settleAfter(ErrorClass.timeout)));
-        String why = "in flight when the mesh stopped (since " + intent.updatedAt() + "); whether the upstream committed it is unknown";
+        String why = "in flight when the mesh stopped (since " + intent.updatedAt()
+                + "); whether the upstream committed it is unknown";
         if (readBack.applies(ref) && conclusive) {
             switch (readBack.readBack(ref, reader)) {
                 case ReadBack.Found found -> {
@@ -227,15 +272,21 @@ public final class IdempotencyStage implements Stage {
         exchange.deadLettered(id, true);
         intents.completeIntent(key, IntentState.parked, clock.instant());
         leftParked.incrementAndGet();
-        return new Outcome.Failure(ErrorClass.timeout, 0, why + "; parked as " + id + " to be read back, not sent again", null, null);
+        return new Outcome.Failure(
+                ErrorClass.timeout, 0, why + "; parked as " + id + " to be read back, not sent again", null, null);
     }
 
     /** The same write already waits in the DLQ: answered as that entry (the mesh will complete it). */
     private Outcome asEntry(Exchange exchange, DlqEntry e) {
         repeated.incrementAndGet();
         exchange.deadLettered(e.id(), e.unknownOutcome());
-        return new Outcome.Failure(e.errorClass() == null ? ErrorClass.server_error : e.errorClass(), 0,
-                "this write already waits in the DLQ as " + e.id() + "; the mesh will complete it, so it is not sent again", null, null);
+        return new Outcome.Failure(
+                e.errorClass() == null ? ErrorClass.server_error : e.errorClass(),
+                0,
+                "this write already waits in the DLQ as " + e.id()
+                        + "; the mesh will complete it, so it is not sent again",
+                null,
+                null);
     }
 
     @Override

@@ -1,13 +1,12 @@
 package dev.gauntlet.mesh.internal.limit;
 
-import dev.gauntlet.mesh.limit.LimitConfig;
-import dev.gauntlet.mesh.MeshContext;
-import dev.gauntlet.mesh.event.EventBus;
-import dev.gauntlet.mesh.time.Sleeper;
-import java.time.InstantSource;
 import dev.gauntlet.mesh.call.MeshResponse;
+import dev.gauntlet.mesh.event.EventBus;
+import dev.gauntlet.mesh.limit.LimitConfig;
+import dev.gauntlet.mesh.time.Sleeper;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -29,7 +28,8 @@ public final class ConnectorLimits {
     private final LongAdder waits = new LongAdder();
     private final LongAdder refused = new LongAdder();
 
-    public ConnectorLimits(String connector, LimitConfig config, InstantSource clock, Sleeper sleeper, EventBus events) {
+    public ConnectorLimits(
+            String connector, LimitConfig config, InstantSource clock, Sleeper sleeper, EventBus events) {
         this.connector = connector;
         this.config = config;
         this.clock = clock;
@@ -39,7 +39,9 @@ public final class ConnectorLimits {
 
     public TenantLimiter tenant(String tenant) {
         TenantLimiter l = tenants.get(tenant);
-        return l != null ? l : tenants.computeIfAbsent(tenant, t -> new TenantLimiter(connector, t, config, clock, events));
+        return l != null
+                ? l
+                : tenants.computeIfAbsent(tenant, t -> new TenantLimiter(connector, t, config, clock, events));
     }
 
     /**
@@ -76,7 +78,8 @@ public final class ConnectorLimits {
     public Map<String, Object> status() {
         var s = new LinkedHashMap<String, Object>();
         TenantLimiter main = tenants.get("default");
-        if (main == null && tenants.size() == 1) main = tenants.values().iterator().next();
+        if (main == null && tenants.size() == 1)
+            main = tenants.values().iterator().next();
         if (main != null) s.putAll(main.status());
         else {
             s.put("rate_rps", config.initialRps());

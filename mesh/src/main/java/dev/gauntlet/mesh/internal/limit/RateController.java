@@ -20,6 +20,7 @@ final class RateController {
 
     /** Long enough for ~50 answers at 200 rps (a usable sample), short enough to react within a second. */
     public static final long WINDOW_NANOS = 250_000_000L;
+
     static final double DECREASE = 0.5;
     static final double TARGET = 0.95;
     static final double GENTLE = 0.9;
@@ -79,10 +80,12 @@ final class RateController {
     private double noiseShare;
     /** Where the current series of cuts began (NaN: none) and the refused share then. */
     private double episodeRate = Double.NaN;
+
     private double episodeShare;
     private int windowsSinceCut;
     /** Answers and refusals met since the series of cuts took the rate below {@link #EPISODE_DEPTH} of its start. */
     private int deepAnswers;
+
     private int deepRefused;
     private String learnedSourceSoFar;
 
@@ -156,7 +159,8 @@ final class RateController {
         // against an upstream that refuses a fixed share whatever the rate.
         // "Many" needs a sample: at 20 calls a second a window holds five answers, and one stray 429 is not a fifth.
         boolean many = limited >= MANY_AT_LEAST && limited * 10 >= limited + accepted;
-        boolean countsShowRoom = firstAt >= 0 && quotaLimit > 0 && maxRemaining * 10 > quotaLimit && maxRemaining > accepted + limited;
+        boolean countsShowRoom =
+                firstAt >= 0 && quotaLimit > 0 && maxRemaining * 10 > quotaLimit && maxRemaining > accepted + limited;
         if (limited + accepted > 0) shareEwma = 0.7 * shareEwma + 0.3 * limited / (limited + accepted);
         noiseShare *= NOISE_DECAY;
         String restored = null;
@@ -171,7 +175,11 @@ final class RateController {
             deepRefused += limited;
         }
         double deepShare = deepAnswers == 0 ? 0 : (double) deepRefused / deepAnswers;
-        if (deep && deepAnswers >= DEEP_SAMPLE && deepRefused > 0 && deepShare >= HELPLESS * episodeShare && deepShare <= MAX_NOISE_SHARE) {
+        if (deep
+                && deepAnswers >= DEEP_SAMPLE
+                && deepRefused > 0
+                && deepShare >= HELPLESS * episodeShare
+                && deepShare <= MAX_NOISE_SHARE) {
             noiseShare = Math.max(noiseShare, deepShare);
             if ("throughput".equals(learnedSourceSoFar)) learned = Double.NaN;
             restored = "noise_floor";
@@ -189,12 +197,17 @@ final class RateController {
             // taken by us or is still in the count.
             sample = (acceptedSinceFirst + lastRemaining - firstRemaining) * 1e9 / span;
             source = "headers";
-        } else if (many && limited + accepted >= THROUGHPUT_SAMPLE && accepted > 0 && firstAt < 0 && elapsed >= WINDOW_NANOS / 2) {
+        } else if (many
+                && limited + accepted >= THROUGHPUT_SAMPLE
+                && accepted > 0
+                && firstAt < 0
+                && elapsed >= WINDOW_NANOS / 2) {
             // No counts: in a window that saw 429s what the upstream accepted is about its rate (a burst may inflate it
             // once; the next window corrects it) - given a sample: a window of a handful of answers (hell's 20 calls a
             // second) turns one stray 429 into a "many" and its accepted count into a limit, which ratcheted the
             // learned limit down under random 429s (Stripe 59 -> 25 -> 9 rps in 20 s of hell). Small windows cut
-            // gently instead, and the noise rule above stops that when it does not lessen the refusals. With counts that never showed a drained bucket, the 429s were bursts
+            // gently instead, and the noise rule above stops that when it does not lessen the refusals. With counts
+            // that never showed a drained bucket, the 429s were bursts
             // colliding, not the rate: they say nothing of the limit.
             sample = accepted * 1e9 / elapsed;
             source = "throughput";
@@ -207,7 +220,8 @@ final class RateController {
             if (Double.isNaN(learned) || far || (limited > 0 && sample < learned)) learned = sample;
             else learned = 0.5 * learned + 0.5 * sample;
         }
-        boolean learnedChanged = !Double.isNaN(learned) && (Double.isNaN(oldLearned) || Math.abs(learned - oldLearned) > 0.05 * oldLearned);
+        boolean learnedChanged = !Double.isNaN(learned)
+                && (Double.isNaN(oldLearned) || Math.abs(learned - oldLearned) > 0.05 * oldLearned);
         String learnedSource = learnedChanged ? source : null;
         if (sample > 0) learnedSourceSoFar = source;
 
@@ -226,14 +240,16 @@ final class RateController {
             // A tenth of the answers or more refused is no collision of bursts: the limit fell well below us.
             // A few refused with nothing learned: step down gently too; halving on every stray 429 would sink the
             // rate against an upstream that refuses a small share at any rate.
-            rate = many ? (knows && rate > target ? Math.min(target, rate * DECREASE) : rate * DECREASE)
+            rate = many
+                    ? (knows && rate > target ? Math.min(target, rate * DECREASE) : rate * DECREASE)
                     : knows && rate > target ? target : rate * GENTLE;
             reason = "rate_limited";
         } else if (source != null && rate > target) {
             rate = target;
             reason = "learned_limit";
         } else if (waited > 0) {
-            // Nothing learned yet: grow by a tenth per window (doubling in under 2 s) until the upstream says where it ends.
+            // Nothing learned yet: grow by a tenth per window (doubling in under 2 s) until the upstream says where it
+            // ends.
             if (!knows) rate += Math.max(1, rate * SLOW_START);
             else if (rate < target) rate = Math.min(target, rate + Math.max(1, learned * CATCH_UP));
             else if (firstAt >= 0 && span > 0 && lastRemaining < firstRemaining) {
@@ -242,7 +258,8 @@ final class RateController {
             } else {
                 // Above the target with no sign of the limit: probe, doubling the step every second it stays quiet
                 // (0.5 % of the limit per window at first, at most a tenth of the rate), so a limit that was raised
-                // (or learned too low without counts) is found in seconds, while a correct one costs a few 429s a cycle.
+                // (or learned too low without counts) is found in seconds, while a correct one costs a few 429s a
+                // cycle.
                 cleanWindows++;
                 double step = learned * PROBE * (1 << Math.min(cleanWindows / 4, 5));
                 rate += Math.max(0.1, Math.min(step, rate * CATCH_UP));

@@ -1,14 +1,10 @@
 package dev.gauntlet.mesh.internal.limit;
 
+import dev.gauntlet.mesh.call.ErrorClass;
 import dev.gauntlet.mesh.pipeline.Chain;
 import dev.gauntlet.mesh.pipeline.Exchange;
 import dev.gauntlet.mesh.pipeline.Outcome;
 import dev.gauntlet.mesh.pipeline.Stage;
-import dev.gauntlet.mesh.ConnectorSpec;
-import dev.gauntlet.mesh.MeshContext;
-import dev.gauntlet.mesh.call.ErrorClass;
-import dev.gauntlet.mesh.internal.limit.ConnectorLimits;
-import dev.gauntlet.mesh.internal.limit.TenantLimiter;
 import java.time.Duration;
 import java.util.Map;
 
@@ -40,15 +36,22 @@ public final class RateLimitStage implements Stage {
             return Outcome.Failure.of(ErrorClass.timeout, "interrupted while waiting for a rate-limit token");
         }
         if (refused != null) {
-            return new Outcome.Failure(ErrorClass.rate_limit, 0, "throttled by the mesh: the next token (in " + refused.toMillis()
-                    + " ms at " + Math.round(limiter.rate()) + " rps) comes after the call's deadline", refused, null);
+            return new Outcome.Failure(
+                    ErrorClass.rate_limit,
+                    0,
+                    "throttled by the mesh: the next token (in " + refused.toMillis() + " ms at "
+                            + Math.round(limiter.rate()) + " rps) comes after the call's deadline",
+                    refused,
+                    null);
         }
         Outcome outcome = next.proceed(exchange);
         switch (outcome) {
             case Outcome.Success s -> ConnectorLimits.onAnswer(limiter, false, s.response());
             // Only answers tell us about the upstream's bucket; a socket error or timeout says nothing of it.
-            case Outcome.Failure f when f.response() != null -> ConnectorLimits.onAnswer(limiter, f.errorClass() == ErrorClass.rate_limit, f.response());
-            case Outcome.Failure f -> { }
+            case Outcome.Failure f
+            when f.response() != null ->
+                ConnectorLimits.onAnswer(limiter, f.errorClass() == ErrorClass.rate_limit, f.response());
+            case Outcome.Failure f -> {}
         }
         return outcome;
     }

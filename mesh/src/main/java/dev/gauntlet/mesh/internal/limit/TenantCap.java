@@ -1,5 +1,6 @@
 package dev.gauntlet.mesh.internal.limit;
 
+import java.util.Collection;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -14,7 +15,7 @@ public final class TenantCap {
     private final Set<String> configured;
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
 
-    public TenantCap(int max, java.util.Collection<String> configured) {
+    public TenantCap(int max, Collection<String> configured) {
         this.max = max;
         this.configured = Set.copyOf(configured);
         seen.addAll(configured);

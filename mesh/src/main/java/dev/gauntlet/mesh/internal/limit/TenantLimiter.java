@@ -1,9 +1,9 @@
 package dev.gauntlet.mesh.internal.limit;
 
-import dev.gauntlet.mesh.limit.LimitConfig;
+import dev.gauntlet.mesh.event.EventBus;
 import dev.gauntlet.mesh.event.LimitLearned;
 import dev.gauntlet.mesh.event.RateAdjusted;
-import dev.gauntlet.mesh.event.EventBus;
+import dev.gauntlet.mesh.limit.LimitConfig;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
@@ -17,7 +17,6 @@ import java.util.Map;
 
 /** The adaptive token bucket of one connector and tenant: a Bucket4j bucket whose refill rate a {@link RateController} sets. */
 final class TenantLimiter {
-
 
     private final String connector;
     private final String tenant;
@@ -40,10 +39,13 @@ final class TenantLimiter {
         this.events = events;
         this.rate = config.initialRps();
         // SYNCHRONIZED rather than the default lock-free bucket: the lock-free one copies its state on every consume
-        // (about 140 bytes a call, measured with JFR), and one connector's bucket is never contended enough to need CAS.
-        this.bucket = Bucket.builder().withCustomTimePrecision(meter)
+        // (about 140 bytes a call, measured with JFR), and one connector's bucket is never contended enough to need
+        // CAS.
+        this.bucket = Bucket.builder()
+                .withCustomTimePrecision(meter)
                 .withSynchronizationStrategy(io.github.bucket4j.local.SynchronizationStrategy.SYNCHRONIZED)
-                .addLimit(bandwidth(config.burst(), rate)).build();
+                .addLimit(bandwidth(config.burst(), rate))
+                .build();
         this.controller = new RateController(config, meter.currentTimeNanos());
     }
 
@@ -52,7 +54,10 @@ final class TenantLimiter {
         // (Several tokens per period that do not divide it leave Bucket4j 8.14 answering "wait 0 ns" for a token it
         // then refuses, for ever.)
         long periodNanos = Math.max(1, Math.round(1e9 / rps));
-        return Bandwidth.builder().capacity(burst).refillGreedy(1, Duration.ofNanos(periodNanos)).build();
+        return Bandwidth.builder()
+                .capacity(burst)
+                .refillGreedy(1, Duration.ofNanos(periodNanos))
+                .build();
     }
 
     /** Takes a token if one is free; otherwise says how long until one is (and tells the controller callers wait). */
@@ -89,8 +94,12 @@ final class TenantLimiter {
             // large as its whole bucket meets a half-empty one and earns 429s while the average rate is fine.
             long upstream = upstreamBurst;
             int burst = upstream > 0 ? (int) Math.max(1, Math.min(config.burst(), upstream / 2)) : config.burst();
-            // AS_IS: tokens already earned at the old rate stay (at most the burst), so a change never bursts nor stalls.
-            bucket.replaceConfiguration(BucketConfiguration.builder().addLimit(bandwidth(burst, d.newRate())).build(),
+            // AS_IS: tokens already earned at the old rate stay (at most the burst), so a change never bursts nor
+            // stalls.
+            bucket.replaceConfiguration(
+                    BucketConfiguration.builder()
+                            .addLimit(bandwidth(burst, d.newRate()))
+                            .build(),
                     TokensInheritanceStrategy.AS_IS);
             events.publish(new RateAdjusted(clock.instant(), connector, tenant, d.oldRate(), d.newRate(), d.reason()));
         }

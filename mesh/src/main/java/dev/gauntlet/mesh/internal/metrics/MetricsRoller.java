@@ -38,14 +38,17 @@ public final class MetricsRoller implements AutoCloseable {
      * before {@code now} the first time), so a roller ticking on whole seconds labels each second with itself.
      */
     public synchronized List<MetricRollup> rollUp(Instant now) {
-        Instant second = last != null ? last.truncatedTo(ChronoUnit.SECONDS) : now.truncatedTo(ChronoUnit.SECONDS).minusSeconds(1);
+        Instant second = last != null
+                ? last.truncatedTo(ChronoUnit.SECONDS)
+                : now.truncatedTo(ChronoUnit.SECONDS).minusSeconds(1);
         last = now;
         List<MetricRollup> rows = metrics.rollUp(second);
         if (!rows.isEmpty()) {
             try {
                 repository.saveRollups(rows);
             } catch (dev.gauntlet.mesh.store.StoreUnavailable degraded) {
-                // Once a second while the store takes no writes: the store said so once, /health says so; not logged each time.
+                // Once a second while the store takes no writes: the store said so once, /health says so; not logged
+                // each time.
                 LOG.debug("metric roll-ups not saved while the store is unavailable: {}", degraded.getMessage());
             } catch (RuntimeException e) {
                 LOG.warn("could not save {} metric roll-ups: {}", rows.size(), e.toString());
@@ -65,7 +68,8 @@ public final class MetricsRoller implements AutoCloseable {
         while (!Thread.currentThread().isInterrupted()) {
             Instant now = clock.instant();
             try {
-                sleeper.sleep(Duration.between(now, now.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1)));
+                sleeper.sleep(Duration.between(
+                        now, now.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1)));
             } catch (InterruptedException e) {
                 return;
             }

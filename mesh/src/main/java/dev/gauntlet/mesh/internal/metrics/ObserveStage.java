@@ -1,14 +1,13 @@
 package dev.gauntlet.mesh.internal.metrics;
 
+import dev.gauntlet.mesh.metrics.ConnectorMetrics;
 import dev.gauntlet.mesh.pipeline.Chain;
 import dev.gauntlet.mesh.pipeline.Exchange;
 import dev.gauntlet.mesh.pipeline.Outcome;
 import dev.gauntlet.mesh.pipeline.Stage;
-import dev.gauntlet.mesh.ConnectorSpec;
-import dev.gauntlet.mesh.MeshContext;
-import dev.gauntlet.mesh.metrics.ConnectorMetrics;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Times every logical call and counts it with its attempts (effective vs actual) and outcome class, lock-free (see
@@ -18,7 +17,7 @@ public final class ObserveStage implements Stage {
 
     private final ConnectorMetrics metrics;
     /** Calls that entered the pipeline and have no outcome yet (a run waits for them before its checker reads the ledger). */
-    private final java.util.concurrent.atomic.LongAdder inFlight = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder inFlight = new LongAdder();
 
     private final dev.gauntlet.mesh.time.TimeSource time;
 

@@ -1,7 +1,7 @@
 package dev.gauntlet.mesh.internal.retry;
 
-import dev.gauntlet.mesh.retry.RetryConfig;
 import dev.gauntlet.mesh.call.Checks;
+import dev.gauntlet.mesh.retry.RetryConfig;
 import java.time.Duration;
 import java.util.random.RandomGenerator;
 
@@ -19,7 +19,8 @@ public final class Backoff {
     public Backoff(Duration base, Duration max, RandomGenerator random) {
         this.baseNanos = Checks.positive("backoff.base", base).toNanos();
         this.maxNanos = Checks.positive("backoff.max", max).toNanos();
-        if (maxNanos < baseNanos) throw new IllegalArgumentException("backoff.max must be ≥ base, was " + max + " < " + base);
+        if (maxNanos < baseNanos)
+            throw new IllegalArgumentException("backoff.max must be ≥ base, was " + max + " < " + base);
         this.random = random;
     }
 

@@ -1,7 +1,7 @@
 package dev.gauntlet.mesh.internal.retry;
 
-import dev.gauntlet.mesh.retry.RetryConfig;
 import dev.gauntlet.mesh.call.Checks;
+import dev.gauntlet.mesh.retry.RetryConfig;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**

@@ -1,35 +1,31 @@
 package dev.gauntlet.mesh.internal.retry;
 
+import dev.gauntlet.mesh.call.ErrorClass;
+import dev.gauntlet.mesh.call.MeshRequest;
+import dev.gauntlet.mesh.call.WriteForm;
+import dev.gauntlet.mesh.dlq.DlqConfig;
+import dev.gauntlet.mesh.event.EventBus;
+import dev.gauntlet.mesh.event.RetryBudgetExhausted;
+import dev.gauntlet.mesh.event.RetryGaveUp;
+import dev.gauntlet.mesh.event.RetryScheduled;
+import dev.gauntlet.mesh.event.WriteReadBack;
+import dev.gauntlet.mesh.idempotency.IdempotencyConfig;
+import dev.gauntlet.mesh.idempotency.IdempotencyKeys;
+import dev.gauntlet.mesh.internal.dlq.DeadLetters;
 import dev.gauntlet.mesh.pipeline.Chain;
 import dev.gauntlet.mesh.pipeline.Exchange;
 import dev.gauntlet.mesh.pipeline.Outcome;
 import dev.gauntlet.mesh.pipeline.Stage;
-import dev.gauntlet.mesh.ConnectorSpec;
-import dev.gauntlet.mesh.MeshContext;
-import dev.gauntlet.mesh.dlq.DlqConfig;
-import dev.gauntlet.mesh.event.EventBus;
-import dev.gauntlet.mesh.idempotency.IdempotencyConfig;
-import dev.gauntlet.mesh.internal.dlq.DeadLetters;
+import dev.gauntlet.mesh.retry.RetryConfig;
 import dev.gauntlet.mesh.time.Sleeper;
-import java.time.InstantSource;
-import dev.gauntlet.mesh.call.MeshRequest;
-import dev.gauntlet.mesh.idempotency.IdempotencyKeys;
 import dev.gauntlet.mesh.vendor.OutcomeCheck;
 import dev.gauntlet.mesh.vendor.ReadBack;
 import dev.gauntlet.mesh.vendor.Reader;
 import dev.gauntlet.mesh.vendor.Vendor;
-import dev.gauntlet.mesh.call.WriteForm;
-import dev.gauntlet.mesh.event.WriteReadBack;
 import dev.gauntlet.mesh.vendor.WriteRef;
-import dev.gauntlet.mesh.call.ErrorClass;
-import dev.gauntlet.mesh.internal.retry.Backoff;
-import dev.gauntlet.mesh.internal.retry.RetryBudget;
-import dev.gauntlet.mesh.event.RetryBudgetExhausted;
-import dev.gauntlet.mesh.retry.RetryConfig;
-import dev.gauntlet.mesh.event.RetryGaveUp;
-import dev.gauntlet.mesh.event.RetryScheduled;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -52,8 +48,12 @@ public final class RetryStage implements Stage {
      * auth_expired reaches us only when the auth stage's own refresh-and-retry met a second refusal (a token revoked
      * again, a token endpoint that failed): transient, so retried with backoff and budget like the others.
      */
-    private static final Set<ErrorClass> RETRYABLE = EnumSet.of(ErrorClass.rate_limit, ErrorClass.network_error,
-            ErrorClass.server_error, ErrorClass.timeout, ErrorClass.auth_expired);
+    private static final Set<ErrorClass> RETRYABLE = EnumSet.of(
+            ErrorClass.rate_limit,
+            ErrorClass.network_error,
+            ErrorClass.server_error,
+            ErrorClass.timeout,
+            ErrorClass.auth_expired);
 
     /**
      * Final failures of a write that are still worth replaying later: the breaker was open (nothing was sent), the
@@ -61,8 +61,8 @@ public final class RetryStage implements Stage {
      * revocation a fresh token can be refused once more): the upstream refused the request before acting on it, and
      * dropping the write would lose it. client_error is not parked: the same request would be refused again.
      */
-    private static final Set<ErrorClass> PARK_WHEN_FINAL = EnumSet.of(ErrorClass.circuit_open, ErrorClass.auth_expired,
-            ErrorClass.invalid_creds);
+    private static final Set<ErrorClass> PARK_WHEN_FINAL =
+            EnumSet.of(ErrorClass.circuit_open, ErrorClass.auth_expired, ErrorClass.invalid_creds);
 
     private final String connector;
     private final InstantSource clock;
@@ -93,9 +93,18 @@ public final class RetryStage implements Stage {
      * @param random the jitter's random source ({@code ThreadLocalRandom.current()} is safe to share: its methods use
      *               the calling thread's own state)
      */
-    public RetryStage(String connector, RetryConfig config, Vendor vendor, IdempotencyConfig idempotency, DlqConfig dlq,
-                      DeadLetters deadLetters, EventBus events, InstantSource clock, Sleeper sleeper, Reader reader,
-                      RandomGenerator random) {
+    public RetryStage(
+            String connector,
+            RetryConfig config,
+            Vendor vendor,
+            IdempotencyConfig idempotency,
+            DlqConfig dlq,
+            DeadLetters deadLetters,
+            EventBus events,
+            InstantSource clock,
+            Sleeper sleeper,
+            Reader reader,
+            RandomGenerator random) {
         this.connector = connector;
         this.clock = clock;
         this.sleeper = sleeper;
@@ -133,14 +142,18 @@ public final class RetryStage implements Stage {
                 // The upstream saved this answer for the request (Stripe: a keyed result, 500s included): the same key
                 // would get it again. For a keyed write the outcome is indeterminate - a read-back settles it, and a
                 // fresh key sends it again only when it is not there; anything else simply failed.
-                if (!write || exchange.writeForm() != WriteForm.KEYED) return giveUp(exchange, f, n, "unretryable", false, false);
+                if (!write || exchange.writeForm() != WriteForm.KEYED)
+                    return giveUp(exchange, f, n, "unretryable", false, false);
                 Outcome settled = readBackFirst(exchange, f, n, true);
                 if (settled != null) return settled;
             }
-            if (!RETRYABLE.contains(c)) return giveUp(exchange, f, n, "unretryable", write && PARK_WHEN_FINAL.contains(c), false);
+            if (!RETRYABLE.contains(c))
+                return giveUp(exchange, f, n, "unretryable", write && PARK_WHEN_FINAL.contains(c), false);
             if (write && exchange.writeForm() == WriteForm.PLAIN && c.isAmbiguous()) {
-                // The upstream may have carried the write out, and sending it again could do it twice: read it back first.
-                Outcome settled = f.errorClass() == ErrorClass.network_error ? readBackFirst(exchange, f, n, false)
+                // The upstream may have carried the write out, and sending it again could do it twice: read it back
+                // first.
+                Outcome settled = f.errorClass() == ErrorClass.network_error
+                        ? readBackFirst(exchange, f, n, false)
                         : giveUp(exchange, f, n, "ambiguous_write", true, true);
                 if (settled != null) return settled;
             }
@@ -157,12 +170,17 @@ public final class RetryStage implements Stage {
             Instant deadline = exchange.deadline();
             if (deadline != null && !now.isBefore(deadline)) {
                 // The time budget is what ran out, not the upstream's patience: say so.
-                Outcome.Failure late = new Outcome.Failure(ErrorClass.timeout, f.status(),
-                        "deadline passed after " + n + " attempts; last: " + c + ": " + f.message(), f.retryAfter(), f.response());
+                Outcome.Failure late = new Outcome.Failure(
+                        ErrorClass.timeout,
+                        f.status(),
+                        "deadline passed after " + n + " attempts; last: " + c + ": " + f.message(),
+                        f.retryAfter(),
+                        f.response());
                 return giveUp(exchange, late, n, "deadline", write, false);
             }
             // Waking up at or after the deadline would leave no time for the attempt: give up now with what we know.
-            if (deadline != null && !now.plus(delay).isBefore(deadline)) return giveUp(exchange, f, n, "deadline", write, false);
+            if (deadline != null && !now.plus(delay).isBefore(deadline))
+                return giveUp(exchange, f, n, "deadline", write, false);
             if (!budget.tryRetry()) {
                 if (budgetEmpty.compareAndSet(false, true)) {
                     events.publish(new RetryBudgetExhausted(now, connector, budget.firstAttempts(), budget.retries()));
@@ -191,22 +209,34 @@ public final class RetryStage implements Stage {
      */
     private Outcome readBackFirst(Exchange exchange, Outcome.Failure f, int n, boolean freshKey) {
         MeshRequest req = exchange.request();
-        WriteRef ref = new WriteRef(req.tenant(), req.method(), req.path(), req.body(), req.contentType(), req.opId(), exchange.startedAt());
+        WriteRef ref = new WriteRef(
+                req.tenant(),
+                req.method(),
+                req.path(),
+                req.body(),
+                req.contentType(),
+                req.opId(),
+                exchange.startedAt());
         String reason = freshKey ? "answer_saved" : "ambiguous_write";
         if (!readBack.applies(ref)) return giveUp(exchange, f, n, reason, true, true);
         ReadBack found = readBack.readBack(ref, reader);
-        events.publish(new WriteReadBack(clock.instant(), connector, req.opId(), switch (found) {
-            case ReadBack.Found x -> "found";
-            case ReadBack.Missing x -> "missing";
-            case ReadBack.Unknown x -> "unknown";
-        }));
+        events.publish(new WriteReadBack(
+                clock.instant(),
+                connector,
+                req.opId(),
+                switch (found) {
+                    case ReadBack.Found x -> "found";
+                    case ReadBack.Missing x -> "missing";
+                    case ReadBack.Unknown x -> "unknown";
+                }));
         return switch (found) {
             case ReadBack.Found ok -> {
                 readBackFound.incrementAndGet();
                 budget.onSuccess();
                 yield new Outcome.Success(ok.answer());
             }
-            case ReadBack.Missing missing when readBackAfter.isZero() -> {
+            case ReadBack.Missing missing
+            when readBackAfter.isZero() -> {
                 readBackMissing.incrementAndGet();
                 if (freshKey) {
                     String next = IdempotencyKeys.next(exchange.idempotencyKey());
@@ -221,13 +251,24 @@ public final class RetryStage implements Stage {
             }
             case ReadBack.Unknown unknown -> {
                 readBackUnknown.incrementAndGet();
-                yield giveUp(exchange, new Outcome.Failure(f.errorClass(), f.status(), f.message() + "; read-back: " + unknown.why(),
-                        f.retryAfter(), f.response()), n, reason, true, true);
+                yield giveUp(
+                        exchange,
+                        new Outcome.Failure(
+                                f.errorClass(),
+                                f.status(),
+                                f.message() + "; read-back: " + unknown.why(),
+                                f.retryAfter(),
+                                f.response()),
+                        n,
+                        reason,
+                        true,
+                        true);
             }
         };
     }
 
-    private Outcome giveUp(Exchange exchange, Outcome.Failure f, int attempts, String reason, boolean park, boolean unknown) {
+    private Outcome giveUp(
+            Exchange exchange, Outcome.Failure f, int attempts, String reason, boolean park, boolean unknown) {
         gaveUp.incrementAndGet();
         String id = null;
         if (park) {

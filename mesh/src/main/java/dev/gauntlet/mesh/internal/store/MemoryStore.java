@@ -1,8 +1,5 @@
 package dev.gauntlet.mesh.internal.store;
 
-import dev.gauntlet.mesh.store.ConnectorRepository;
-import dev.gauntlet.mesh.store.Retention;
-import dev.gauntlet.mesh.store.Store;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gauntlet.mesh.auth.CredentialVault;
 import dev.gauntlet.mesh.dlq.DlqEntry;
@@ -19,6 +16,9 @@ import dev.gauntlet.mesh.idempotency.IntentRepository;
 import dev.gauntlet.mesh.idempotency.IntentState;
 import dev.gauntlet.mesh.metrics.MetricRollup;
 import dev.gauntlet.mesh.metrics.RollupRepository;
+import dev.gauntlet.mesh.store.ConnectorRepository;
+import dev.gauntlet.mesh.store.Retention;
+import dev.gauntlet.mesh.store.Store;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -44,6 +44,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class MemoryStore implements Store {
     /** Bounded like the durable stores' retention, so a long run in memory does not grow without end. */
     private static final int KEEP_EVENTS = 10_000;
+
     private static final int KEEP_ROLLUPS = 100_000;
     /**
      * Finished intents are kept for inspection only (nothing replays them, and nothing in memory outlives a restart to
@@ -164,7 +165,8 @@ public final class MemoryStore implements Store {
 
         @Override
         public void appendEvent(MeshEvent event) {
-            // Kept as the event itself and written as JSON only when read (rarely: the UI's and the API's recent events):
+            // Kept as the event itself and written as JSON only when read (rarely: the UI's and the API's recent
+            // events):
             // every call path that publishes one pays a deque insert, not a serialisation under the store's lock.
             events.addFirst(new Kept(eventSeq.incrementAndGet(), event));
             if (eventCount.incrementAndGet() > KEEP_EVENTS && events.pollLast() != null) eventCount.decrementAndGet();
@@ -189,8 +191,10 @@ public final class MemoryStore implements Store {
 
         synchronized long prune(Instant cut, long rows) {
             long n = 0;
-            for (Kept oldest = events.peekLast(); oldest != null && (eventCount.get() > rows || oldest.event().at().isBefore(cut));
-                 oldest = events.peekLast()) {
+            for (Kept oldest = events.peekLast();
+                    oldest != null
+                            && (eventCount.get() > rows || oldest.event().at().isBefore(cut));
+                    oldest = events.peekLast()) {
                 if (events.removeLastOccurrence(oldest)) eventCount.decrementAndGet();
                 n++;
             }
@@ -212,7 +216,9 @@ public final class MemoryStore implements Store {
         public synchronized List<MetricRollup> rollups(String connector, Instant from, Instant to) {
             var out = new ArrayList<MetricRollup>();
             for (MetricRollup r : rollups) {
-                if ((connector == null || connector.equals(r.connector())) && !r.second().isBefore(from) && r.second().isBefore(to)) out.add(r);
+                if ((connector == null || connector.equals(r.connector()))
+                        && !r.second().isBefore(from)
+                        && r.second().isBefore(to)) out.add(r);
             }
             out.sort(Comparator.comparing(MetricRollup::second));
             return out;
@@ -230,6 +236,7 @@ public final class MemoryStore implements Store {
     private static final class Intents implements IntentRepository {
         /** Concurrent rather than under a lock: every keyed write records and completes one. */
         private final Map<String, Intent> inFlight = new ConcurrentHashMap<>();
+
         private volatile Map<String, Intent> finished = generation();
         private volatile Map<String, Intent> finishedBefore = generation();
         private final AtomicInteger finishedCount = new AtomicInteger();
@@ -256,10 +263,11 @@ public final class MemoryStore implements Store {
                 return true;
             }
             Intent i = inFlight.remove(key);
-            if (i == null) i = finishedIntent(key);  // finished before: its end changes (e.g. parked, then failed)
+            if (i == null) i = finishedIntent(key); // finished before: its end changes (e.g. parked, then failed)
             if (i == null) return false;
             Map<String, Intent> newest = finished;
-            if (newest.put(key, with(i, state, i.createdAt(), at)) == null && finishedCount.incrementAndGet() >= KEEP_FINISHED_INTENTS / 2) {
+            if (newest.put(key, with(i, state, i.createdAt(), at)) == null
+                    && finishedCount.incrementAndGet() >= KEEP_FINISHED_INTENTS / 2) {
                 dropOldFinished();
             }
             return true;
@@ -267,7 +275,7 @@ public final class MemoryStore implements Store {
 
         /** The newer generation of finished intents is full: it becomes the older one, and the older one is dropped whole. */
         private synchronized void dropOldFinished() {
-            if (finishedCount.get() < KEEP_FINISHED_INTENTS / 2) return;  // another thread just did
+            if (finishedCount.get() < KEEP_FINISHED_INTENTS / 2) return; // another thread just did
             finishedBefore = finished;
             finished = generation();
             finishedCount.set(0);
@@ -284,8 +292,19 @@ public final class MemoryStore implements Store {
         }
 
         private static Intent with(Intent i, IntentState state, Instant createdAt, Instant updatedAt) {
-            return new Intent(i.key(), i.connector(), i.tenant(), i.method(), i.path(), i.headers(), i.body(), i.contentType(), i.opId(),
-                    state, createdAt, updatedAt);
+            return new Intent(
+                    i.key(),
+                    i.connector(),
+                    i.tenant(),
+                    i.method(),
+                    i.path(),
+                    i.headers(),
+                    i.body(),
+                    i.contentType(),
+                    i.opId(),
+                    state,
+                    createdAt,
+                    updatedAt);
         }
 
         @Override
@@ -296,8 +315,12 @@ public final class MemoryStore implements Store {
 
         @Override
         public List<Intent> staleIntents(Instant olderThan, int limit) {
-            return inFlight.values().stream().filter(i -> i.state() == IntentState.in_flight && i.updatedAt().isBefore(olderThan))
-                    .sorted(Comparator.comparing(Intent::updatedAt)).limit(limit).toList();
+            return inFlight.values().stream()
+                    .filter(i ->
+                            i.state() == IntentState.in_flight && i.updatedAt().isBefore(olderThan))
+                    .sorted(Comparator.comparing(Intent::updatedAt))
+                    .limit(limit)
+                    .toList();
         }
 
         long prune(Instant cut) {
@@ -318,7 +341,8 @@ public final class MemoryStore implements Store {
 
         @Override
         public synchronized void insertEntry(DlqEntry entry) {
-            if (dlq.putIfAbsent(entry.id(), entry) != null) throw new IllegalArgumentException("DLQ entry " + entry.id() + " exists");
+            if (dlq.putIfAbsent(entry.id(), entry) != null)
+                throw new IllegalArgumentException("DLQ entry " + entry.id() + " exists");
         }
 
         @Override
@@ -335,8 +359,10 @@ public final class MemoryStore implements Store {
         public synchronized Optional<DlqEntry> openEntry(String connector, String key) {
             DlqEntry newest = null;
             for (DlqEntry e : dlq.values()) {
-                if (!e.connector().equals(connector) || e.idempotencyKey() == null
-                        || !key.equals(IdempotencyKeys.original(e.idempotencyKey())) && !key.equals(e.idempotencyKey())) continue;
+                if (!e.connector().equals(connector)
+                        || e.idempotencyKey() == null
+                        || !key.equals(IdempotencyKeys.original(e.idempotencyKey())) && !key.equals(e.idempotencyKey()))
+                    continue;
                 if (e.state() != DlqState.pending && e.state() != DlqState.replaying) continue;
                 if (newest == null || e.createdAt().isAfter(newest.createdAt())) newest = e;
             }
@@ -345,12 +371,26 @@ public final class MemoryStore implements Store {
 
         @Override
         public synchronized List<DlqEntry> claimDue(String connector, Instant now, int limit, boolean unknownOutcome) {
-            var due = dlq.values().stream().filter(e -> e.state() == DlqState.pending && e.unknownOutcome() == unknownOutcome
-                            && (connector == null || connector.equals(e.connector())) && e.nextReplayAt() != null && !e.nextReplayAt().isAfter(now))
-                    .sorted(Comparator.comparing(DlqEntry::nextReplayAt)).limit(limit).toList();
+            var due = dlq.values().stream()
+                    .filter(e -> e.state() == DlqState.pending
+                            && e.unknownOutcome() == unknownOutcome
+                            && (connector == null || connector.equals(e.connector()))
+                            && e.nextReplayAt() != null
+                            && !e.nextReplayAt().isAfter(now))
+                    .sorted(Comparator.comparing(DlqEntry::nextReplayAt))
+                    .limit(limit)
+                    .toList();
             var out = new ArrayList<DlqEntry>(due.size());
             for (DlqEntry e : due) {
-                DlqEntry claimed = e.with(e.attempts(), e.errorClass(), e.lastError(), DlqState.replaying, e.unknownOutcome(), e.replays(), e.nextReplayAt(), now);
+                DlqEntry claimed = e.with(
+                        e.attempts(),
+                        e.errorClass(),
+                        e.lastError(),
+                        DlqState.replaying,
+                        e.unknownOutcome(),
+                        e.replays(),
+                        e.nextReplayAt(),
+                        now);
                 dlq.put(e.id(), claimed);
                 out.add(claimed);
             }
@@ -361,8 +401,17 @@ public final class MemoryStore implements Store {
         public synchronized boolean transition(String id, Set<DlqState> from, DlqState to, Instant at) {
             DlqEntry e = dlq.get(id);
             if (e == null || !from.contains(e.state())) return false;
-            dlq.put(id, e.with(e.attempts(), e.errorClass(), e.lastError(), to, e.unknownOutcome(), e.replays(),
-                    to == DlqState.pending && e.nextReplayAt() == null ? at : e.nextReplayAt(), at));
+            dlq.put(
+                    id,
+                    e.with(
+                            e.attempts(),
+                            e.errorClass(),
+                            e.lastError(),
+                            to,
+                            e.unknownOutcome(),
+                            e.replays(),
+                            to == DlqState.pending && e.nextReplayAt() == null ? at : e.nextReplayAt(),
+                            at));
             return true;
         }
 
@@ -370,7 +419,9 @@ public final class MemoryStore implements Store {
         public synchronized int releaseClaims(Instant olderThan, Instant at) {
             int n = 0;
             for (DlqEntry e : List.copyOf(dlq.values())) {
-                if (e.state() == DlqState.replaying && e.updatedAt().isBefore(olderThan) && transition(e.id(), Set.of(DlqState.replaying), DlqState.pending, at)) n++;
+                if (e.state() == DlqState.replaying
+                        && e.updatedAt().isBefore(olderThan)
+                        && transition(e.id(), Set.of(DlqState.replaying), DlqState.pending, at)) n++;
             }
             return n;
         }
@@ -379,7 +430,8 @@ public final class MemoryStore implements Store {
         public synchronized List<DlqEntry> entries(DlqFilter f) {
             var out = new ArrayList<DlqEntry>();
             for (DlqEntry e : dlq.values()) {
-                if ((f.connector() == null || f.connector().equals(e.connector())) && (f.state() == null || f.state() == e.state())
+                if ((f.connector() == null || f.connector().equals(e.connector()))
+                        && (f.state() == null || f.state() == e.state())
                         && (f.errorClass() == null || f.errorClass() == e.errorClass())) out.add(e);
             }
             // Newest first; parked in the same instant, the later-parked first.
@@ -398,7 +450,10 @@ public final class MemoryStore implements Store {
 
         @Override
         public synchronized Optional<Instant> oldestPending() {
-            return dlq.values().stream().filter(e -> e.state() == DlqState.pending).map(DlqEntry::createdAt).min(Instant::compareTo);
+            return dlq.values().stream()
+                    .filter(e -> e.state() == DlqState.pending)
+                    .map(DlqEntry::createdAt)
+                    .min(Instant::compareTo);
         }
 
         synchronized long prune(Instant cut, long rows) {
@@ -407,8 +462,12 @@ public final class MemoryStore implements Store {
             long over = dlq.values().stream().filter(Dlq::finished).count() - rows;
             if (over > 0) {
                 // Beyond the cap: the finished entries finished longest ago go.
-                var oldest = dlq.values().stream().filter(Dlq::finished).sorted(Comparator.comparing(DlqEntry::updatedAt))
-                        .limit(over).map(DlqEntry::id).toList();
+                var oldest = dlq.values().stream()
+                        .filter(Dlq::finished)
+                        .sorted(Comparator.comparing(DlqEntry::updatedAt))
+                        .limit(over)
+                        .map(DlqEntry::id)
+                        .toList();
                 oldest.forEach(dlq::remove);
             }
             return d - dlq.size();

@@ -18,8 +18,9 @@ final class SqliteConnectors implements ConnectorRepository {
     @Override
     public void saveConnector(String id, String specJson) {
         db.write(() -> {
-            PreparedStatement p = db.ps("INSERT INTO connectors (id, spec_json, updated_at) VALUES (?, ?, ?) "
-                    + "ON CONFLICT (id) DO UPDATE SET spec_json = excluded.spec_json, updated_at = excluded.updated_at");
+            PreparedStatement p = db.ps(
+                    "INSERT INTO connectors (id, spec_json, updated_at) VALUES (?, ?, ?) "
+                            + "ON CONFLICT (id) DO UPDATE SET spec_json = excluded.spec_json, updated_at = excluded.updated_at");
             p.setString(1, id);
             p.setString(2, specJson);
             p.setLong(3, db.clock().millis());
@@ -42,7 +43,8 @@ final class SqliteConnectors implements ConnectorRepository {
     public Map<String, String> loadConnectors() {
         return db.read(() -> {
             var out = new LinkedHashMap<String, String>();
-            try (ResultSet rs = db.ps("SELECT id, spec_json FROM connectors ORDER BY id").executeQuery()) {
+            try (ResultSet rs =
+                    db.ps("SELECT id, spec_json FROM connectors ORDER BY id").executeQuery()) {
                 while (rs.next()) out.put(rs.getString(1), rs.getString(2));
             }
             return out;

@@ -16,7 +16,8 @@ final class SqliteCredentials implements CredentialVault {
     @Override
     public Optional<String> loadCredential(String connector, String tenant, String name) {
         return db.read(() -> {
-            PreparedStatement p = db.ps("SELECT value FROM credentials WHERE connector = ? AND tenant = ? AND name = ?");
+            PreparedStatement p =
+                    db.ps("SELECT value FROM credentials WHERE connector = ? AND tenant = ? AND name = ?");
             p.setString(1, connector);
             p.setString(2, tenant);
             p.setString(3, name);
@@ -29,8 +30,9 @@ final class SqliteCredentials implements CredentialVault {
     @Override
     public void saveCredential(String connector, String tenant, String name, String value) {
         db.write(() -> {
-            PreparedStatement p = db.ps("INSERT INTO credentials (connector, tenant, name, value, updated_at) VALUES (?, ?, ?, ?, ?) "
-                    + "ON CONFLICT (connector, tenant, name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at");
+            PreparedStatement p = db.ps(
+                    "INSERT INTO credentials (connector, tenant, name, value, updated_at) VALUES (?, ?, ?, ?, ?) "
+                            + "ON CONFLICT (connector, tenant, name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at");
             p.setString(1, connector);
             p.setString(2, tenant);
             p.setString(3, name);

@@ -1,11 +1,10 @@
 package dev.gauntlet.mesh.internal.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gauntlet.mesh.store.StoreException;
 import dev.gauntlet.mesh.store.StoreHealth;
 import dev.gauntlet.mesh.store.StoreUnavailable;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
@@ -51,6 +50,7 @@ final class SqliteDatabase implements AutoCloseable {
     static final long PROBE_EVERY_MS = StoreOutage.PROBE_EVERY_MS;
     /** Retry-After per reason: a lock is usually short; freeing a disk takes a person. */
     static final Duration RETRY_LOCKED = Duration.ofSeconds(1);
+
     static final Duration RETRY_FULL = Duration.ofSeconds(5);
     static final Duration RETRY_IO = Duration.ofSeconds(2);
     private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
@@ -72,6 +72,7 @@ final class SqliteDatabase implements AutoCloseable {
     private Connection db;
     /** Whether the store takes writes (refused at once while not, but for a probe every {@link #PROBE_EVERY_MS}). */
     private final StoreOutage outage;
+
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private volatile boolean closed;
 
@@ -111,7 +112,7 @@ final class SqliteDatabase implements AutoCloseable {
                 // another process created it this instant: tightened below
             }
         }
-        for (String suffix : new String[]{"", "-wal", "-shm"}) {
+        for (String suffix : new String[] {"", "-wal", "-shm"}) {
             Path f = abs.resolveSibling(abs.getFileName() + suffix);
             try {
                 if (Files.exists(f) && !Files.getPosixFilePermissions(f).equals(OWNER_ONLY_FILE)) {
@@ -236,8 +237,12 @@ final class SqliteDatabase implements AutoCloseable {
             case locked -> "another process holds the mesh store's lock";
             case io -> "the mesh store cannot read or write its file";
         };
-        var u = new StoreUnavailable(reason, retry, "store unavailable: " + what + "; it recovers by itself when that is over - retry after "
-                + retry.toSeconds() + " s", e);
+        var u = new StoreUnavailable(
+                reason,
+                retry,
+                "store unavailable: " + what + "; it recovers by itself when that is over - retry after "
+                        + retry.toSeconds() + " s",
+                e);
         // Only a write makes the store degraded: a read that met a lock says nothing of writes (and is not refused).
         if (writes) outage.degraded(u, e.getMessage());
         return u;
@@ -248,9 +253,15 @@ final class SqliteDatabase implements AutoCloseable {
         int code = e.getErrorCode() & 0xff; // the primary result code of an extended one
         String m = String.valueOf(e.getMessage());
         if (code == 13 || m.contains("SQLITE_FULL")) return StoreUnavailable.Reason.full;
-        if (code == 5 || code == 6 || m.contains("SQLITE_BUSY") || m.contains("SQLITE_LOCKED")) return StoreUnavailable.Reason.locked;
-        if (code == 10 || code == 14 || code == 15 || m.contains("SQLITE_IOERR") || m.contains("SQLITE_CANTOPEN")
-                || m.contains("statement is not executing") || m.contains("database connection closed")) {
+        if (code == 5 || code == 6 || m.contains("SQLITE_BUSY") || m.contains("SQLITE_LOCKED"))
+            return StoreUnavailable.Reason.locked;
+        if (code == 10
+                || code == 14
+                || code == 15
+                || m.contains("SQLITE_IOERR")
+                || m.contains("SQLITE_CANTOPEN")
+                || m.contains("statement is not executing")
+                || m.contains("database connection closed")) {
             return StoreUnavailable.Reason.io;
         }
         return null;
@@ -284,7 +295,8 @@ final class SqliteDatabase implements AutoCloseable {
         if (outage.current() != null && !closed) {
             try {
                 write(() -> {
-                    PreparedStatement p = ps("INSERT INTO store_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at");
+                    PreparedStatement p = ps(
+                            "INSERT INTO store_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at");
                     p.setLong(1, clock.millis());
                     return p.executeUpdate();
                 });

@@ -1,9 +1,9 @@
 package dev.gauntlet.mesh.internal.store;
 
+import static dev.gauntlet.mesh.internal.store.SqliteDatabase.HEADERS;
 import static dev.gauntlet.mesh.internal.store.SqliteDatabase.instant;
 import static dev.gauntlet.mesh.internal.store.SqliteDatabase.json;
 import static dev.gauntlet.mesh.internal.store.SqliteDatabase.ms;
-import static dev.gauntlet.mesh.internal.store.SqliteDatabase.HEADERS;
 import static dev.gauntlet.mesh.internal.store.SqliteDatabase.parse;
 import static dev.gauntlet.mesh.internal.store.SqliteDatabase.setInstant;
 
@@ -32,8 +32,9 @@ import java.util.Set;
  */
 final class SqliteDlq implements DlqRepository {
     private static final TypeReference<List<Attempt>> ATTEMPTS = new TypeReference<>() {};
-    private static final String DLQ_COLUMNS = "id, connector, tenant, method, path, headers_json, body, content_type, idem_key, op_id, "
-            + "attempts_json, error_class, last_error, schema_version, state, unknown_outcome, replays, next_replay_at, created_at, updated_at";
+    private static final String DLQ_COLUMNS =
+            "id, connector, tenant, method, path, headers_json, body, content_type, idem_key, op_id, "
+                    + "attempts_json, error_class, last_error, schema_version, state, unknown_outcome, replays, next_replay_at, created_at, updated_at";
     private final SqliteDatabase db;
     /** The last seq given (read at open; written with the database lock held). */
     private long dlqSeq;
@@ -46,7 +47,8 @@ final class SqliteDlq implements DlqRepository {
     @Override
     public void insertEntry(DlqEntry e) {
         db.write(() -> {
-            PreparedStatement p = db.ps("INSERT INTO dlq_entries (" + DLQ_COLUMNS + ", seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            PreparedStatement p = db.ps("INSERT INTO dlq_entries (" + DLQ_COLUMNS
+                    + ", seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
             p.setString(1, e.id());
             p.setString(2, e.connector());
             p.setString(3, e.tenant());
@@ -86,8 +88,9 @@ final class SqliteDlq implements DlqRepository {
     @Override
     public void updateEntry(DlqEntry e) {
         db.write(() -> {
-            PreparedStatement p = db.ps("UPDATE dlq_entries SET attempts_json = ?, error_class = ?, last_error = ?, state = ?, unknown_outcome = ?, "
-                    + "replays = ?, next_replay_at = ?, updated_at = ?, idem_key = ? WHERE id = ?");
+            PreparedStatement p = db.ps(
+                    "UPDATE dlq_entries SET attempts_json = ?, error_class = ?, last_error = ?, state = ?, unknown_outcome = ?, "
+                            + "replays = ?, next_replay_at = ?, updated_at = ?, idem_key = ? WHERE id = ?");
             p.setString(1, json(e.attempts()));
             p.setString(2, e.errorClass() == null ? null : e.errorClass().name());
             p.setString(3, e.lastError());
@@ -105,8 +108,10 @@ final class SqliteDlq implements DlqRepository {
     @Override
     public Optional<DlqEntry> openEntry(String connector, String key) {
         return db.read(() -> {
-            // The key itself, or the key's family after a spent key was replaced (key~r1, key~r2: a range on the index).
-            PreparedStatement p = db.ps("SELECT " + DLQ_COLUMNS + " FROM dlq_entries WHERE connector = ? AND (idem_key = ? OR (idem_key >= ? AND idem_key < ?)) "
+            // The key itself, or the key's family after a spent key was replaced (key~r1, key~r2: a range on the
+            // index).
+            PreparedStatement p = db.ps("SELECT " + DLQ_COLUMNS
+                    + " FROM dlq_entries WHERE connector = ? AND (idem_key = ? OR (idem_key >= ? AND idem_key < ?)) "
                     + "AND state IN ('pending', 'replaying') ORDER BY seq DESC LIMIT 1");
             p.setString(1, connector);
             p.setString(2, key);
@@ -122,9 +127,11 @@ final class SqliteDlq implements DlqRepository {
     public List<DlqEntry> claimDue(String connector, Instant now, int limit, boolean unknownOutcome) {
         // One statement claims the batch; on PostgreSQL the inner SELECT takes FOR UPDATE SKIP LOCKED.
         return db.write(() -> {
-            String due = "SELECT id FROM dlq_entries WHERE state = 'pending' AND unknown_outcome = " + (unknownOutcome ? 1 : 0) + " AND next_replay_at <= ?"
+            String due = "SELECT id FROM dlq_entries WHERE state = 'pending' AND unknown_outcome = "
+                    + (unknownOutcome ? 1 : 0) + " AND next_replay_at <= ?"
                     + (connector == null ? "" : " AND connector = ?") + " ORDER BY next_replay_at, seq LIMIT ?";
-            PreparedStatement p = db.ps("UPDATE dlq_entries SET state = 'replaying', updated_at = ? WHERE id IN (" + due + ") RETURNING " + DLQ_COLUMNS);
+            PreparedStatement p = db.ps("UPDATE dlq_entries SET state = 'replaying', updated_at = ? WHERE id IN (" + due
+                    + ") RETURNING " + DLQ_COLUMNS);
             int i = 1;
             p.setLong(i++, ms(now));
             p.setLong(i++, ms(now));
@@ -145,10 +152,12 @@ final class SqliteDlq implements DlqRepository {
         if (from.isEmpty()) return false;
         return db.write(() -> {
             StringBuilder in = new StringBuilder();
-            for (DlqState s : from) in.append(in.isEmpty() ? "'" : ", '").append(s.name()).append('\'');
+            for (DlqState s : from)
+                in.append(in.isEmpty() ? "'" : ", '").append(s.name()).append('\'');
             // Going back to pending with no replay scheduled (a dead entry) makes it due now.
             PreparedStatement p = db.ps("UPDATE dlq_entries SET state = ?, updated_at = ?, next_replay_at = "
-                    + (to == DlqState.pending ? "COALESCE(next_replay_at, ?)" : "next_replay_at") + " WHERE id = ? AND state IN (" + in + ")");
+                    + (to == DlqState.pending ? "COALESCE(next_replay_at, ?)" : "next_replay_at")
+                    + " WHERE id = ? AND state IN (" + in + ")");
             int i = 1;
             p.setString(i++, to.name());
             p.setLong(i++, ms(at));
@@ -161,8 +170,9 @@ final class SqliteDlq implements DlqRepository {
     @Override
     public int releaseClaims(Instant olderThan, Instant at) {
         return db.write(() -> {
-            PreparedStatement p = db.ps("UPDATE dlq_entries SET state = 'pending', updated_at = ?, next_replay_at = COALESCE(next_replay_at, ?) "
-                    + "WHERE state = 'replaying' AND updated_at < ?");
+            PreparedStatement p = db.ps(
+                    "UPDATE dlq_entries SET state = 'pending', updated_at = ?, next_replay_at = COALESCE(next_replay_at, ?) "
+                            + "WHERE state = 'replaying' AND updated_at < ?");
             p.setLong(1, ms(at));
             p.setLong(2, ms(at));
             p.setLong(3, ms(olderThan));
@@ -197,7 +207,8 @@ final class SqliteDlq implements DlqRepository {
         return db.read(() -> {
             var n = new EnumMap<DlqState, Long>(DlqState.class);
             for (DlqState s : DlqState.values()) n.put(s, 0L);
-            try (ResultSet rs = db.ps("SELECT state, COUNT(*) FROM dlq_entries GROUP BY state").executeQuery()) {
+            try (ResultSet rs = db.ps("SELECT state, COUNT(*) FROM dlq_entries GROUP BY state")
+                    .executeQuery()) {
                 while (rs.next()) n.put(DlqState.valueOf(rs.getString(1)), rs.getLong(2));
             }
             return n;
@@ -207,7 +218,8 @@ final class SqliteDlq implements DlqRepository {
     @Override
     public Optional<Instant> oldestPending() {
         return db.read(() -> {
-            try (ResultSet rs = db.ps("SELECT MIN(created_at) FROM dlq_entries WHERE state = 'pending'").executeQuery()) {
+            try (ResultSet rs = db.ps("SELECT MIN(created_at) FROM dlq_entries WHERE state = 'pending'")
+                    .executeQuery()) {
                 if (!rs.next()) return Optional.empty();
                 long v = rs.getLong(1);
                 return rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(v));
@@ -217,11 +229,26 @@ final class SqliteDlq implements DlqRepository {
 
     private static DlqEntry entry(ResultSet rs) throws SQLException {
         String c = rs.getString("error_class");
-        return new DlqEntry(rs.getString("id"), rs.getString("connector"), rs.getString("tenant"), rs.getString("method"), rs.getString("path"),
-                parse(rs.getString("headers_json"), HEADERS), rs.getBytes("body"), rs.getString("content_type"), rs.getString("idem_key"),
-                rs.getString("op_id"), parse(rs.getString("attempts_json"), ATTEMPTS), c == null ? null : ErrorClass.valueOf(c),
-                rs.getString("last_error"), rs.getInt("schema_version"), DlqState.valueOf(rs.getString("state")),
-                rs.getInt("unknown_outcome") != 0, rs.getInt("replays"), instant(rs, "next_replay_at"), instant(rs, "created_at"),
+        return new DlqEntry(
+                rs.getString("id"),
+                rs.getString("connector"),
+                rs.getString("tenant"),
+                rs.getString("method"),
+                rs.getString("path"),
+                parse(rs.getString("headers_json"), HEADERS),
+                rs.getBytes("body"),
+                rs.getString("content_type"),
+                rs.getString("idem_key"),
+                rs.getString("op_id"),
+                parse(rs.getString("attempts_json"), ATTEMPTS),
+                c == null ? null : ErrorClass.valueOf(c),
+                rs.getString("last_error"),
+                rs.getInt("schema_version"),
+                DlqState.valueOf(rs.getString("state")),
+                rs.getInt("unknown_outcome") != 0,
+                rs.getInt("replays"),
+                instant(rs, "next_replay_at"),
+                instant(rs, "created_at"),
                 instant(rs, "updated_at"));
     }
 }

@@ -53,14 +53,20 @@ final class SqliteEvents implements EventLog {
                 p = db.ps("SELECT id, at, connector, type, json FROM events ORDER BY id DESC LIMIT ?");
                 p.setInt(1, limit);
             } else {
-                p = db.ps("SELECT id, at, connector, type, json FROM events WHERE connector = ? ORDER BY id DESC LIMIT ?");
+                p = db.ps(
+                        "SELECT id, at, connector, type, json FROM events WHERE connector = ? ORDER BY id DESC LIMIT ?");
                 p.setString(1, connector);
                 p.setInt(2, limit);
             }
             var out = new ArrayList<StoredEvent>();
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new StoredEvent(rs.getLong("id"), instant(rs, "at"), rs.getString("connector"), rs.getString("type"), rs.getString("json")));
+                    out.add(new StoredEvent(
+                            rs.getLong("id"),
+                            instant(rs, "at"),
+                            rs.getString("connector"),
+                            rs.getString("type"),
+                            rs.getString("json")));
                 }
             }
             return out;

@@ -1,9 +1,9 @@
 package dev.gauntlet.mesh.internal.store;
 
+import static dev.gauntlet.mesh.internal.store.SqliteDatabase.HEADERS;
 import static dev.gauntlet.mesh.internal.store.SqliteDatabase.instant;
 import static dev.gauntlet.mesh.internal.store.SqliteDatabase.json;
 import static dev.gauntlet.mesh.internal.store.SqliteDatabase.ms;
-import static dev.gauntlet.mesh.internal.store.SqliteDatabase.HEADERS;
 import static dev.gauntlet.mesh.internal.store.SqliteDatabase.parse;
 
 import dev.gauntlet.mesh.idempotency.Intent;
@@ -15,7 +15,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /** Write intents in SQLite (table {@code intents}): written at once, on the caller's thread (exactly-once needs them). */
@@ -30,9 +29,10 @@ final class SqliteIntents implements IntentRepository {
     public void recordIntent(Intent i) {
         db.write(() -> {
             // A second write with the key (a replay) goes back in flight and keeps its first creation time.
-            PreparedStatement p = db.ps("INSERT INTO intents (idem_key, connector, tenant, method, path, headers_json, body, content_type, op_id, "
-                    + "state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idem_key) DO UPDATE SET "
-                    + "state = excluded.state, updated_at = excluded.updated_at");
+            PreparedStatement p = db.ps(
+                    "INSERT INTO intents (idem_key, connector, tenant, method, path, headers_json, body, content_type, op_id, "
+                            + "state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idem_key) DO UPDATE SET "
+                            + "state = excluded.state, updated_at = excluded.updated_at");
             p.setString(1, i.key());
             p.setString(2, i.connector());
             p.setString(3, i.tenant());
@@ -74,7 +74,8 @@ final class SqliteIntents implements IntentRepository {
     @Override
     public List<Intent> staleIntents(Instant olderThan, int limit) {
         return db.read(() -> {
-            PreparedStatement p = db.ps("SELECT * FROM intents WHERE state = 'in_flight' AND updated_at < ? ORDER BY updated_at LIMIT ?");
+            PreparedStatement p = db.ps(
+                    "SELECT * FROM intents WHERE state = 'in_flight' AND updated_at < ? ORDER BY updated_at LIMIT ?");
             p.setLong(1, ms(olderThan));
             p.setInt(2, limit);
             var out = new ArrayList<Intent>();
@@ -86,8 +87,18 @@ final class SqliteIntents implements IntentRepository {
     }
 
     private static Intent intent(ResultSet rs) throws SQLException {
-        return new Intent(rs.getString("idem_key"), rs.getString("connector"), rs.getString("tenant"), rs.getString("method"),
-                rs.getString("path"), parse(rs.getString("headers_json"), HEADERS), rs.getBytes("body"), rs.getString("content_type"),
-                rs.getString("op_id"), IntentState.valueOf(rs.getString("state")), instant(rs, "created_at"), instant(rs, "updated_at"));
+        return new Intent(
+                rs.getString("idem_key"),
+                rs.getString("connector"),
+                rs.getString("tenant"),
+                rs.getString("method"),
+                rs.getString("path"),
+                parse(rs.getString("headers_json"), HEADERS),
+                rs.getBytes("body"),
+                rs.getString("content_type"),
+                rs.getString("op_id"),
+                IntentState.valueOf(rs.getString("state")),
+                instant(rs, "created_at"),
+                instant(rs, "updated_at"));
     }
 }

@@ -34,19 +34,26 @@ final class SqliteMigrations {
         try (Connection c = SqliteDatabase.connect(file, busyMs)) {
             legacy = hasTable(c, "flyway_schema_history") ? 0 : legacyVersion(c);
         } catch (SQLException e) {
-            throw new StoreException("cannot read the schema version of the store at " + file + ": " + e.getMessage(), e);
+            throw new StoreException(
+                    "cannot read the schema version of the store at " + file + ": " + e.getMessage(), e);
         }
         if (legacy > LATEST) throw newer(file, legacy);
         var ds = new SQLiteDataSource(new SQLiteConfig(SqliteDatabase.settings(busyMs)));
         ds.setUrl(SqliteDatabase.url(file));
         // Flyway skips a migration newer than the code by default ("*:future"): refused below with its version instead.
-        var config = Flyway.configure(SqliteMigrations.class.getClassLoader()).dataSource(ds).locations(LOCATION).cleanDisabled(true);
-        if (legacy > 0) config = config.baselineOnMigrate(true).baselineVersion(Integer.toString(legacy))
-                .baselineDescription("schema_version " + legacy + " (before Flyway)");
+        var config = Flyway.configure(SqliteMigrations.class.getClassLoader())
+                .dataSource(ds)
+                .locations(LOCATION)
+                .cleanDisabled(true);
+        if (legacy > 0)
+            config = config.baselineOnMigrate(true)
+                    .baselineVersion(Integer.toString(legacy))
+                    .baselineDescription("schema_version " + legacy + " (before Flyway)");
         Flyway flyway = config.load();
         try {
             for (MigrationInfo applied : flyway.info().applied()) {
-                if (applied.getState() == MigrationState.FUTURE_SUCCESS || applied.getState() == MigrationState.FUTURE_FAILED) {
+                if (applied.getState() == MigrationState.FUTURE_SUCCESS
+                        || applied.getState() == MigrationState.FUTURE_FAILED) {
                     throw newer(file, Integer.parseInt(applied.getVersion().getVersion()));
                 }
             }
@@ -67,23 +74,24 @@ final class SqliteMigrations {
     }
 
     private static StoreException newer(Path file, int version) {
-        return new StoreException("the store at " + file + " has schema version " + version + ", newer than this mesh knows (" + LATEST
-                + "); run a newer mesh or point it at another data folder");
+        return new StoreException("the store at " + file + " has schema version " + version
+                + ", newer than this mesh knows (" + LATEST + "); run a newer mesh or point it at another data folder");
     }
 
     /** The version Flyway applied last (or the baseline it took), 0 for a file it never migrated. */
     static int currentVersion(Connection c) throws SQLException {
         if (!hasTable(c, "flyway_schema_history")) return 0;
         try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(
-                     "SELECT COALESCE(MAX(CAST(version AS INTEGER)), 0) FROM flyway_schema_history WHERE success = 1")) {
+                ResultSet rs = s.executeQuery(
+                        "SELECT COALESCE(MAX(CAST(version AS INTEGER)), 0) FROM flyway_schema_history WHERE success = 1")) {
             return rs.next() ? rs.getInt(1) : 0;
         }
     }
 
     private static int legacyVersion(Connection c) throws SQLException {
         if (!hasTable(c, LEGACY_TABLE)) return 0;
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM " + LEGACY_TABLE)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM " + LEGACY_TABLE)) {
             return rs.next() ? rs.getInt(1) : 0;
         }
     }

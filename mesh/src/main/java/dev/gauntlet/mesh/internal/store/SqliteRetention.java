@@ -1,8 +1,8 @@
 package dev.gauntlet.mesh.internal.store;
 
-import dev.gauntlet.mesh.store.Retention;
 import static dev.gauntlet.mesh.internal.store.SqliteDatabase.ms;
 
+import dev.gauntlet.mesh.store.Retention;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
@@ -11,6 +11,7 @@ import java.time.Instant;
 final class SqliteRetention {
     /** Rows one pruning statement deletes: a big prune goes in short write transactions, never holding the lock long. */
     static final int PRUNE_BATCH = 2_000;
+
     private final SqliteDatabase db;
     private final Retention retention;
 
@@ -31,16 +32,20 @@ final class SqliteRetention {
         long maxEvent = db.scalar("SELECT COALESCE(MAX(id), 0) FROM events");
         n += pruneBatches("events", "id", "id <= ?", maxEvent - retention.eventRows());
         n += pruneBatches("rollups", "rowid", "second < ?", ms(now.minus(retention.rollupAge())));
-        Long rollupCut = cutoff("SELECT second FROM rollups ORDER BY second DESC LIMIT 1 OFFSET ?", retention.rollupRows());
+        Long rollupCut =
+                cutoff("SELECT second FROM rollups ORDER BY second DESC LIMIT 1 OFFSET ?", retention.rollupRows());
         if (rollupCut != null) n += pruneBatches("rollups", "rowid", "second < ?", rollupCut);
         String finished = "state IN ('succeeded', 'discarded')";
-        n += pruneBatches("dlq_entries", "id", finished + " AND updated_at < ?", ms(now.minus(retention.finishedAge())));
-        Long entryCut = cutoff("SELECT updated_at FROM dlq_entries WHERE " + finished + " ORDER BY updated_at DESC LIMIT 1 OFFSET ?",
+        n += pruneBatches(
+                "dlq_entries", "id", finished + " AND updated_at < ?", ms(now.minus(retention.finishedAge())));
+        Long entryCut = cutoff(
+                "SELECT updated_at FROM dlq_entries WHERE " + finished + " ORDER BY updated_at DESC LIMIT 1 OFFSET ?",
                 retention.finishedRows());
         if (entryCut != null) n += pruneBatches("dlq_entries", "id", finished + " AND updated_at < ?", entryCut);
         String done = "state IN ('succeeded', 'failed', 'parked')";
         n += pruneBatches("intents", "idem_key", done + " AND updated_at < ?", ms(now.minus(retention.finishedAge())));
-        Long intentCut = cutoff("SELECT updated_at FROM intents WHERE " + done + " ORDER BY updated_at DESC LIMIT 1 OFFSET ?",
+        Long intentCut = cutoff(
+                "SELECT updated_at FROM intents WHERE " + done + " ORDER BY updated_at DESC LIMIT 1 OFFSET ?",
                 retention.intentRows());
         if (intentCut != null) n += pruneBatches("intents", "idem_key", done + " AND updated_at < ?", intentCut);
         return n;
@@ -62,7 +67,8 @@ final class SqliteRetention {
 
     /** Deletes the rows matching {@code where} (one ? parameter), {@link #PRUNE_BATCH} at a time, each batch its own write. */
     private long pruneBatches(String table, String key, String where, long arg) {
-        String sql = "DELETE FROM " + table + " WHERE " + key + " IN (SELECT " + key + " FROM " + table + " WHERE " + where + " LIMIT " + PRUNE_BATCH + ")";
+        String sql = "DELETE FROM " + table + " WHERE " + key + " IN (SELECT " + key + " FROM " + table + " WHERE "
+                + where + " LIMIT " + PRUNE_BATCH + ")";
         long total = 0;
         while (true) {
             int n = db.write(() -> {

@@ -22,11 +22,12 @@ final class SqliteRollups implements RollupRepository {
     public void saveRollups(List<MetricRollup> batch) {
         if (batch.isEmpty()) return;
         db.transaction(() -> {
-            PreparedStatement p = db.ps("INSERT INTO rollups (connector, second, calls, attempts, succeeded, failed, retries, rate_limited, "
-                    + "p50_ms, p95_ms, p99_ms, max_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (connector, second) DO UPDATE SET "
-                    + "calls = excluded.calls, attempts = excluded.attempts, succeeded = excluded.succeeded, failed = excluded.failed, "
-                    + "retries = excluded.retries, rate_limited = excluded.rate_limited, p50_ms = excluded.p50_ms, p95_ms = excluded.p95_ms, "
-                    + "p99_ms = excluded.p99_ms, max_ms = excluded.max_ms");
+            PreparedStatement p = db.ps(
+                    "INSERT INTO rollups (connector, second, calls, attempts, succeeded, failed, retries, rate_limited, "
+                            + "p50_ms, p95_ms, p99_ms, max_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (connector, second) DO UPDATE SET "
+                            + "calls = excluded.calls, attempts = excluded.attempts, succeeded = excluded.succeeded, failed = excluded.failed, "
+                            + "retries = excluded.retries, rate_limited = excluded.rate_limited, p50_ms = excluded.p50_ms, p95_ms = excluded.p95_ms, "
+                            + "p99_ms = excluded.p99_ms, max_ms = excluded.max_ms");
             for (MetricRollup r : batch) {
                 p.setString(1, r.connector());
                 p.setLong(2, ms(r.second()));
@@ -50,7 +51,8 @@ final class SqliteRollups implements RollupRepository {
     public List<MetricRollup> rollups(String connector, Instant from, Instant to) {
         return db.read(() -> {
             PreparedStatement p;
-            String cols = "SELECT connector, second, calls, attempts, succeeded, failed, retries, rate_limited, p50_ms, p95_ms, p99_ms, max_ms FROM rollups ";
+            String cols =
+                    "SELECT connector, second, calls, attempts, succeeded, failed, retries, rate_limited, p50_ms, p95_ms, p99_ms, max_ms FROM rollups ";
             if (connector == null) {
                 p = db.ps(cols + "WHERE second >= ? AND second < ? ORDER BY second, connector");
                 p.setLong(1, ms(from));
@@ -64,8 +66,19 @@ final class SqliteRollups implements RollupRepository {
             var out = new ArrayList<MetricRollup>();
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new MetricRollup(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getLong(3), rs.getLong(4), rs.getLong(5),
-                            rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getDouble(9), rs.getDouble(10), rs.getDouble(11), rs.getDouble(12)));
+                    out.add(new MetricRollup(
+                            rs.getString(1),
+                            Instant.ofEpochMilli(rs.getLong(2)),
+                            rs.getLong(3),
+                            rs.getLong(4),
+                            rs.getLong(5),
+                            rs.getLong(6),
+                            rs.getLong(7),
+                            rs.getLong(8),
+                            rs.getDouble(9),
+                            rs.getDouble(10),
+                            rs.getDouble(11),
+                            rs.getDouble(12)));
                 }
             }
             return out;

@@ -1,9 +1,9 @@
 package dev.gauntlet.mesh.internal.store;
 
-import dev.gauntlet.mesh.store.StoreException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gauntlet.mesh.drift.SchemaRepository;
+import dev.gauntlet.mesh.store.StoreException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.LinkedHashMap;
@@ -20,7 +20,8 @@ final class SqliteSchemas implements SchemaRepository {
     @Override
     public Map<String, JsonNode> loadSchemas(String connector) {
         return db.read(() -> {
-            PreparedStatement p = db.ps("SELECT endpoint, schema_json FROM schemas WHERE connector = ? ORDER BY endpoint");
+            PreparedStatement p =
+                    db.ps("SELECT endpoint, schema_json FROM schemas WHERE connector = ? ORDER BY endpoint");
             p.setString(1, connector);
             var out = new LinkedHashMap<String, JsonNode>();
             try (ResultSet rs = p.executeQuery()) {
@@ -28,7 +29,8 @@ final class SqliteSchemas implements SchemaRepository {
                     try {
                         out.put(rs.getString(1), SqliteDatabase.mapper().readTree(rs.getString(2)));
                     } catch (JsonProcessingException e) {
-                        throw new StoreException("stored schema of " + connector + " " + rs.getString(1) + " is unreadable", e);
+                        throw new StoreException(
+                                "stored schema of " + connector + " " + rs.getString(1) + " is unreadable", e);
                     }
                 }
             }
@@ -39,8 +41,9 @@ final class SqliteSchemas implements SchemaRepository {
     @Override
     public void saveSchema(String connector, String endpoint, JsonNode schema) {
         db.write(() -> {
-            PreparedStatement p = db.ps("INSERT INTO schemas (connector, endpoint, schema_json, updated_at) VALUES (?, ?, ?, ?) "
-                    + "ON CONFLICT (connector, endpoint) DO UPDATE SET schema_json = excluded.schema_json, updated_at = excluded.updated_at");
+            PreparedStatement p = db.ps(
+                    "INSERT INTO schemas (connector, endpoint, schema_json, updated_at) VALUES (?, ?, ?, ?) "
+                            + "ON CONFLICT (connector, endpoint) DO UPDATE SET schema_json = excluded.schema_json, updated_at = excluded.updated_at");
             p.setString(1, connector);
             p.setString(2, endpoint);
             p.setString(3, SqliteDatabase.json(schema));

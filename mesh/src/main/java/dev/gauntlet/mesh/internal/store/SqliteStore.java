@@ -1,17 +1,17 @@
 package dev.gauntlet.mesh.internal.store;
 
-import dev.gauntlet.mesh.store.WriteBehindStats;
-import dev.gauntlet.mesh.store.ConnectorRepository;
-import dev.gauntlet.mesh.store.Retention;
-import dev.gauntlet.mesh.store.Store;
-import dev.gauntlet.mesh.store.StoreException;
-import dev.gauntlet.mesh.store.StoreHealth;
 import dev.gauntlet.mesh.auth.CredentialVault;
 import dev.gauntlet.mesh.dlq.DlqRepository;
 import dev.gauntlet.mesh.drift.SchemaRepository;
 import dev.gauntlet.mesh.event.EventLog;
 import dev.gauntlet.mesh.idempotency.IntentRepository;
 import dev.gauntlet.mesh.metrics.RollupRepository;
+import dev.gauntlet.mesh.store.ConnectorRepository;
+import dev.gauntlet.mesh.store.Retention;
+import dev.gauntlet.mesh.store.Store;
+import dev.gauntlet.mesh.store.StoreException;
+import dev.gauntlet.mesh.store.StoreHealth;
+import dev.gauntlet.mesh.store.WriteBehindStats;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -82,7 +82,8 @@ public final class SqliteStore implements Store {
      * @param writes how events and roll-ups are queued and batched; null writes each at once on the caller's thread (the
      *               store before the write-behind queue: kept to measure one against the other)
      */
-    public static SqliteStore openFile(Path file, Retention retention, InstantSource clock, WriteBehind.Settings writes) {
+    public static SqliteStore openFile(
+            Path file, Retention retention, InstantSource clock, WriteBehind.Settings writes) {
         Connection c = null;
         try {
             SqliteDatabase.ownerOnly(file);
@@ -107,7 +108,8 @@ public final class SqliteStore implements Store {
         try (Connection c = SqliteDatabase.connect(db.file(), SqliteDatabase.BUSY_TIMEOUT_MS)) {
             return SqliteMigrations.currentVersion(c);
         } catch (SQLException e) {
-            throw new StoreException("cannot read the schema version of " + db.file().getFileName() + ": " + e.getMessage(), e);
+            throw new StoreException(
+                    "cannot read the schema version of " + db.file().getFileName() + ": " + e.getMessage(), e);
         }
     }
 

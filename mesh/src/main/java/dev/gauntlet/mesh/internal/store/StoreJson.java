@@ -1,17 +1,18 @@
 package dev.gauntlet.mesh.internal.store;
 
-import dev.gauntlet.mesh.store.StoreException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.gauntlet.mesh.store.StoreException;
 import java.util.Map;
 
 /** JSON columns as every store writes and reads them (headers, attempts, schemas): one mapper, errors as {@link StoreException}. */
 public final class StoreJson {
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     /** Request headers as the DLQ and the intents keep them (JSON object). */
@@ -23,7 +24,8 @@ public final class StoreJson {
         try {
             return JSON.writeValueAsString(o);
         } catch (JsonProcessingException e) {
-            throw new StoreException("cannot write " + o.getClass().getSimpleName() + " as JSON: " + e.getOriginalMessage(), e);
+            throw new StoreException(
+                    "cannot write " + o.getClass().getSimpleName() + " as JSON: " + e.getOriginalMessage(), e);
         }
     }
 

@@ -1,13 +1,13 @@
 package dev.gauntlet.mesh.internal.store;
 
-import dev.gauntlet.mesh.store.WriteBehindStats;
-import dev.gauntlet.mesh.store.StoreUnavailable;
 import dev.gauntlet.mesh.call.Checks;
 import dev.gauntlet.mesh.event.EventLog;
 import dev.gauntlet.mesh.event.MeshEvent;
 import dev.gauntlet.mesh.event.StoredEvent;
 import dev.gauntlet.mesh.metrics.MetricRollup;
 import dev.gauntlet.mesh.metrics.RollupRepository;
+import dev.gauntlet.mesh.store.StoreUnavailable;
+import dev.gauntlet.mesh.store.WriteBehindStats;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -53,7 +53,8 @@ public final class WriteBehind implements AutoCloseable {
             Checks.atLeast("write_behind.batch_size", 1, batchSize);
             Checks.positive("write_behind.max_delay", maxDelay);
             if (batchSize > capacity) {
-                throw new IllegalArgumentException("write_behind.batch_size must be at most capacity (" + capacity + "), was " + batchSize);
+                throw new IllegalArgumentException(
+                        "write_behind.batch_size must be at most capacity (" + capacity + "), was " + batchSize);
             }
         }
     }
@@ -68,6 +69,7 @@ public final class WriteBehind implements AutoCloseable {
     private final ArrayBlockingQueue<Queued> queue;
     /** One batch written at a time: by the writer, a reader flushing first, or close. */
     private final ReentrantLock flushing = new ReentrantLock();
+
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong droppedEvents = new AtomicLong();
     private final AtomicLong droppedRollups = new AtomicLong();
@@ -131,7 +133,10 @@ public final class WriteBehind implements AutoCloseable {
             // A full queue is said once, then every 10,000th time (/health and /prometheus carry the count); an event
             // published while the mesh shuts down is no news.
             if (!closed && (n == 1 || n % 10_000 == 0)) {
-                LOG.warn("store write-behind queue full ({}): {} {} dropped so far", settings.capacity(), n,
+                LOG.warn(
+                        "store write-behind queue full ({}): {} {} dropped so far",
+                        settings.capacity(),
+                        n,
                         item instanceof MeshEvent ? "events" : "roll-ups");
             }
             return false;
@@ -148,7 +153,8 @@ public final class WriteBehind implements AutoCloseable {
     int flushIfDue() {
         Queued oldest = queue.peek();
         if (oldest == null) return 0;
-        if (queue.size() < settings.batchSize() && clock.millis() - oldest.at() < settings.maxDelay().toMillis()) return 0;
+        if (queue.size() < settings.batchSize()
+                && clock.millis() - oldest.at() < settings.maxDelay().toMillis()) return 0;
         return flush();
     }
 
@@ -190,7 +196,10 @@ public final class WriteBehind implements AutoCloseable {
         } catch (StoreUnavailable degraded) {
             // History only: while the store takes no writes (full disk, lock) they are not kept; /health says so.
             failed.addAndGet(items.size());
-            LOG.debug("{} events or roll-ups not written while the store is unavailable: {}", items.size(), degraded.getMessage());
+            LOG.debug(
+                    "{} events or roll-ups not written while the store is unavailable: {}",
+                    items.size(),
+                    degraded.getMessage());
         } catch (RuntimeException e) {
             failed.addAndGet(items.size());
             LOG.warn("{} events or roll-ups could not be written", items.size(), e);
@@ -217,7 +226,13 @@ public final class WriteBehind implements AutoCloseable {
     }
 
     public WriteBehindStats stats() {
-        return new WriteBehindStats(queue.size(), settings.capacity(), written.get(), droppedEvents.get(), droppedRollups.get(), failed.get());
+        return new WriteBehindStats(
+                queue.size(),
+                settings.capacity(),
+                written.get(),
+                droppedEvents.get(),
+                droppedRollups.get(),
+                failed.get());
     }
 
     /** Stops the writer and writes what is left (items offered after this are dropped and counted). */

@@ -4,8 +4,6 @@ import dev.gauntlet.mesh.pipeline.Chain;
 import dev.gauntlet.mesh.pipeline.Exchange;
 import dev.gauntlet.mesh.pipeline.Outcome;
 import dev.gauntlet.mesh.pipeline.Stage;
-import dev.gauntlet.mesh.ConnectorSpec;
-import dev.gauntlet.mesh.MeshContext;
 import java.time.Duration;
 
 /** Sets the logical call's total time budget (timeouts.total from its start) unless one is set; retries never outlive it. */

@@ -44,14 +44,18 @@ public final class Lanes {
         // tenth of the runner's CPU (JFR: AbstractQueuedSynchronizer.cleanQueue).
         if (waiting.incrementAndGet() > WAITERS_PER_LANE * max) {
             waiting.decrementAndGet();
-            return Outcome.Failure.of(ErrorClass.rate_limit, "throttled by the mesh: all " + max
-                    + " connections of " + connector + " are busy and " + WAITERS_PER_LANE * max + " calls already wait for one");
+            return Outcome.Failure.of(
+                    ErrorClass.rate_limit,
+                    "throttled by the mesh: all " + max + " connections of " + connector + " are busy and "
+                            + WAITERS_PER_LANE * max + " calls already wait for one");
         }
         try {
             // Waiting for a slot is the mesh's own throttling (like waiting for a token): nothing was sent.
             if (!time.acquire(free, timeout)) {
-                return Outcome.Failure.of(ErrorClass.rate_limit, "throttled by the mesh: all " + max
-                        + " connections of " + connector + " stayed busy for " + timeout.toMillis() + " ms");
+                return Outcome.Failure.of(
+                        ErrorClass.rate_limit,
+                        "throttled by the mesh: all " + max + " connections of " + connector + " stayed busy for "
+                                + timeout.toMillis() + " ms");
             }
             return null;
         } catch (InterruptedException e) {

@@ -18,6 +18,7 @@ final class LatencyWindow {
     static final long REFRESH_MS = 250;
     /** Answers a quantile needs before it is trusted; fewer, and {@link #quantileMillis} says "unknown" (-1). */
     static final long MIN_COUNT = 50;
+
     private static final long MAX_MICROS = 3_600_000_000L;
 
     private final InstantSource clock;
@@ -85,7 +86,8 @@ final class LatencyWindow {
         Histogram all = new Histogram(MAX_MICROS, 2);
         for (Histogram h : slots) if (h != null) all.add(h);
         long n = all.getTotalCount();
-        Snapshot fresh = n < MIN_COUNT ? new Snapshot(now, -1, -1, n)
+        Snapshot fresh = n < MIN_COUNT
+                ? new Snapshot(now, -1, -1, n)
                 : new Snapshot(now, all.getValueAtPercentile(95), all.getValueAtPercentile(99), n);
         snapshot = fresh;
         return fresh;

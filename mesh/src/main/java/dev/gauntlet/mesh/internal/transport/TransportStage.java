@@ -1,28 +1,32 @@
 package dev.gauntlet.mesh.internal.transport;
 
+import dev.gauntlet.mesh.call.Attempt;
+import dev.gauntlet.mesh.call.ErrorClass;
+import dev.gauntlet.mesh.call.MeshRequest;
+import dev.gauntlet.mesh.call.MeshResponse;
+import dev.gauntlet.mesh.call.Timeouts;
+import dev.gauntlet.mesh.call.WriteForm;
+import dev.gauntlet.mesh.classify.Classifier;
 import dev.gauntlet.mesh.pipeline.Chain;
 import dev.gauntlet.mesh.pipeline.Exchange;
 import dev.gauntlet.mesh.pipeline.Outcome;
 import dev.gauntlet.mesh.pipeline.Stage;
-import dev.gauntlet.mesh.call.Attempt;
-import dev.gauntlet.mesh.ConnectorSpec;
-import dev.gauntlet.mesh.MeshContext;
-import dev.gauntlet.mesh.call.Timeouts;
-import dev.gauntlet.mesh.internal.transport.LatencyWindow;
-import dev.gauntlet.mesh.call.WriteForm;
-import dev.gauntlet.mesh.call.MeshRequest;
-import dev.gauntlet.mesh.call.MeshResponse;
-import dev.gauntlet.mesh.classify.Classifier;
-import dev.gauntlet.mesh.call.ErrorClass;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.time.InstantSource;
-import java.util.function.Function;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * The last stage: one HTTP attempt with the mesh's shared JDK HttpClient and the attempt timeout, classified.
@@ -50,8 +54,15 @@ public final class TransportStage implements Stage {
      * @param classifier  the vendor's rules with the connector's overrides
      * @param http        the mesh's one HTTP client
      */
-    public TransportStage(String connector, Function<String, URI> resolve, Map<String, String> headers, Timeouts timeouts,
-                          Lanes lanes, Classifier classifier, HttpClient http, dev.gauntlet.mesh.time.TimeSource clock) {
+    public TransportStage(
+            String connector,
+            Function<String, URI> resolve,
+            Map<String, String> headers,
+            Timeouts timeouts,
+            Lanes lanes,
+            Classifier classifier,
+            HttpClient http,
+            dev.gauntlet.mesh.time.TimeSource clock) {
         this.connector = connector;
         this.resolve = resolve;
         this.headers = headers;
@@ -71,13 +82,18 @@ public final class TransportStage implements Stage {
     @Override
     public Outcome handle(Exchange exchange, Chain next) {
         MeshRequest req = exchange.request();
-        java.time.Duration timeout = attemptBudget(exchange);
+        Duration timeout = attemptBudget(exchange);
         if (timeout == null) return budgetSpent();
-        HttpRequest.Builder b = HttpRequest.newBuilder(resolve.apply(req.path())).timeout(timeout);
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(resolve.apply(req.path())).timeout(timeout);
         headers.forEach(b::header);
         req.headers().forEach(b::header);
         if (req.contentType() != null) b.header("Content-Type", req.contentType());
-        b.method(req.method(), req.body().length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(req.body()));
+        b.method(
+                req.method(),
+                req.body().length == 0
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(req.body()));
         return send(exchange, b.build());
     }
 
@@ -87,10 +103,10 @@ public final class TransportStage implements Stage {
     }
 
     /** This attempt's time limit capped by what is left of the call's budget (an attempt never outlives it); null: none left. */
-    java.time.Duration attemptBudget(Exchange exchange) {
-        java.time.Duration timeout = attemptTimeout(exchange);
+    Duration attemptBudget(Exchange exchange) {
+        Duration timeout = attemptTimeout(exchange);
         if (exchange.deadline() != null) {
-            java.time.Duration left = java.time.Duration.between(clock.instant(), exchange.deadline());
+            Duration left = Duration.between(clock.instant(), exchange.deadline());
             if (left.isNegative() || left.isZero()) return null;
             if (left.compareTo(timeout) < 0) timeout = left;
         }
@@ -102,9 +118,10 @@ public final class TransportStage implements Stage {
     }
 
     /** Reads so far and hedges sent: hedging stays within {@link #HEDGE_SHARE} of reads (plus a few to start). */
-    private final java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong hedges = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong hedgesWon = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong reads = new AtomicLong();
+
+    private final AtomicLong hedges = new AtomicLong();
+    private final AtomicLong hedgesWon = new AtomicLong();
     static final double HEDGE_SHARE = 0.1;
     private static final boolean[] NOT_HEDGED = new boolean[1];
 
@@ -114,21 +131,21 @@ public final class TransportStage implements Stage {
      * answer is then no slower than the hedge delay plus a normal one. Only reads: a write's second copy would meet
      * the first in the upstream's idempotency slot. Bounded by a share of reads and by the bulkhead's free lanes.
      */
-    private HttpResponse<byte[]> sendHedged(HttpRequest request, java.time.Duration after, boolean[] hedged)
+    private HttpResponse<byte[]> sendHedged(HttpRequest request, Duration after, boolean[] hedged)
             throws IOException, InterruptedException {
         long n = reads.incrementAndGet();
         var first = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
         try {
             return clock.await(first, after);
-        } catch (java.util.concurrent.TimeoutException slow) {
+        } catch (TimeoutException slow) {
             if (hedges.get() + 1 > n * HEDGE_SHARE + 5 || !lanes.tryAcquire()) return await(first);
             hedges.incrementAndGet();
             hedged[0] = true;
             try {
                 var second = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
-                var winner = new java.util.concurrent.CompletableFuture<HttpResponse<byte[]>>();
-                var failures = new java.util.concurrent.atomic.AtomicInteger();
-                java.util.function.BiConsumer<HttpResponse<byte[]>, Throwable> settle = (r, t) -> {
+                var winner = new CompletableFuture<HttpResponse<byte[]>>();
+                var failures = new AtomicInteger();
+                BiConsumer<HttpResponse<byte[]>, Throwable> settle = (r, t) -> {
                     if (t == null) winner.complete(r);
                     else if (failures.incrementAndGet() == 2) winner.completeExceptionally(t);
                 };
@@ -136,7 +153,8 @@ public final class TransportStage implements Stage {
                 second.whenComplete(settle);
                 try {
                     HttpResponse<byte[]> r = await(winner);
-                    if (second.isDone() && !second.isCompletedExceptionally() && second.getNow(null) == r) hedgesWon.incrementAndGet();
+                    if (second.isDone() && !second.isCompletedExceptionally() && second.getNow(null) == r)
+                        hedgesWon.incrementAndGet();
                     return r;
                 } finally {
                     first.cancel(true);
@@ -145,21 +163,21 @@ public final class TransportStage implements Stage {
             } finally {
                 lanes.release();
             }
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw unwrap(e);
         }
     }
 
-    private static HttpResponse<byte[]> await(java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> f)
+    private static HttpResponse<byte[]> await(CompletableFuture<HttpResponse<byte[]>> f)
             throws IOException, InterruptedException {
         try {
             return f.get();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw unwrap(e);
         }
     }
 
-    private static IOException unwrap(java.util.concurrent.ExecutionException e) {
+    private static IOException unwrap(ExecutionException e) {
         Throwable c = e.getCause();
         if (c instanceof IOException io) return io;
         return new IOException(c == null ? e.toString() : c.toString(), c);
@@ -171,33 +189,38 @@ public final class TransportStage implements Stage {
      * again (reads, keyed and naturally idempotent writes) - a hang then costs a few multiples of the upstream's normal,
      * not seconds. A plain write keeps the full limit: cut early, it would become a write of unknown outcome.
      */
-    private java.time.Duration attemptTimeout(Exchange exchange) {
+    private Duration attemptTimeout(Exchange exchange) {
         Timeouts t = timeouts;
         if (!t.adaptive() || exchange.isWrite() && exchange.writeForm() == WriteForm.PLAIN) return t.attempt();
         long p99 = latency.p99Millis();
         if (p99 < 0) return t.attempt();
         long ms = Math.max(t.attemptFloor().toMillis(), Math.min(t.attempt().toMillis(), 4 * p99));
-        return java.time.Duration.ofMillis(ms);
+        return Duration.ofMillis(ms);
     }
 
     /** When a read is hedged: {@code timeouts.hedge_after}, or with {@code timeouts.adaptive} the upstream's recent p95; null: never. */
-    private java.time.Duration hedgeAfter() {
+    private Duration hedgeAfter() {
         Timeouts t = timeouts;
         if (t.hedgeAfter() != null || !t.adaptive()) return t.hedgeAfter();
         long p95 = latency.p95Millis();
-        // An upstream answering in a millisecond or two is not worth a second request: hedging its noise only adds load.
-        return p95 < 0 ? null : java.time.Duration.ofMillis(Math.max(5, p95));
+        // An upstream answering in a millisecond or two is not worth a second request: hedging its noise only adds
+        // load.
+        return p95 < 0 ? null : Duration.ofMillis(Math.max(5, p95));
     }
 
     @Override
     public Map<String, Object> status() {
-        var s = new java.util.LinkedHashMap<String, Object>();
+        var s = new LinkedHashMap<String, Object>();
         s.put("p95_ms", latency.p95Millis());
         s.put("p99_ms", latency.p99Millis());
-        s.put("attempt_timeout_ms", timeouts.adaptive() && latency.p99Millis() >= 0
-                ? Math.max(timeouts.attemptFloor().toMillis(), Math.min(timeouts.attempt().toMillis(), 4 * latency.p99Millis()))
-                : timeouts.attempt().toMillis());
-        java.time.Duration hedge = hedgeAfter();
+        s.put(
+                "attempt_timeout_ms",
+                timeouts.adaptive() && latency.p99Millis() >= 0
+                        ? Math.max(
+                                timeouts.attemptFloor().toMillis(),
+                                Math.min(timeouts.attempt().toMillis(), 4 * latency.p99Millis()))
+                        : timeouts.attempt().toMillis());
+        Duration hedge = hedgeAfter();
         if (hedge != null) {
             s.put("hedge_after_ms", hedge.toMillis());
             s.put("reads", reads.get());
@@ -211,17 +234,20 @@ public final class TransportStage implements Stage {
         Instant at = clock.instant();
         long start = clock.nanoTime();
         int number = Math.max(1, exchange.attemptNumber());
-        java.time.Duration hedgeAfter = hedgeAfter();
+        Duration hedgeAfter = hedgeAfter();
         boolean hedging = hedgeAfter != null && !exchange.isWrite();
         // A flag the hedged send sets; unhedged calls share one that is never written (no allocation per call).
         boolean[] hedged = hedging ? new boolean[1] : NOT_HEDGED;
         try {
-            HttpResponse<byte[]> r = hedging ? sendHedged(request, hedgeAfter, hedged)
+            HttpResponse<byte[]> r = hedging
+                    ? sendHedged(request, hedgeAfter, hedged)
                     : http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             MeshResponse response = new MeshResponse(r.statusCode(), r.headers().map(), r.body(), null, null, false);
             Classifier.Verdict v = classifier.judge(response, clock.instant());
-            String message = v.isSuccess() ? (hedged[0] ? "hedged" : null)
-                    : "HTTP " + r.statusCode() + (v.rule() == null ? "" : " (" + v.rule() + ")") + (hedged[0] ? ", hedged" : "");
+            String message = v.isSuccess()
+                    ? (hedged[0] ? "hedged" : null)
+                    : "HTTP " + r.statusCode() + (v.rule() == null ? "" : " (" + v.rule() + ")")
+                            + (hedged[0] ? ", hedged" : "");
             long micros = (clock.nanoTime() - start) / 1_000;
             latency.record(micros);
             exchange.record(new Attempt(number, at, micros / 1_000, r.statusCode(), v.errorClass(), message));
@@ -234,7 +260,8 @@ public final class TransportStage implements Stage {
             return new Outcome.Failure(failure, 0, message, null, null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            exchange.record(new Attempt(number, at, (clock.nanoTime() - start) / 1_000_000, 0, ErrorClass.timeout, "interrupted"));
+            exchange.record(new Attempt(
+                    number, at, (clock.nanoTime() - start) / 1_000_000, 0, ErrorClass.timeout, "interrupted"));
             return Outcome.Failure.of(ErrorClass.timeout, "interrupted");
         }
     }

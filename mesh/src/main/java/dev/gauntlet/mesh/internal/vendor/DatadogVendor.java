@@ -4,6 +4,7 @@ import static dev.gauntlet.mesh.call.ErrorClass.invalid_creds;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gauntlet.mesh.call.MeshRequest;
+import dev.gauntlet.mesh.call.WriteForm;
 import dev.gauntlet.mesh.classify.CommonRules;
 import dev.gauntlet.mesh.classify.Rule;
 import dev.gauntlet.mesh.classify.WaitHeader;
@@ -11,9 +12,9 @@ import dev.gauntlet.mesh.vendor.OutcomeCheck;
 import dev.gauntlet.mesh.vendor.ReadBack;
 import dev.gauntlet.mesh.vendor.Reader;
 import dev.gauntlet.mesh.vendor.Vendor;
-import dev.gauntlet.mesh.call.WriteForm;
 import dev.gauntlet.mesh.vendor.WriteRef;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Datadog's metrics API. No idempotency keys (a resubmitted point is counted twice), but a submitted point can be read
@@ -36,7 +37,8 @@ public final class DatadogVendor implements Vendor {
     /** docs.datadoghq.com/api/latest/rate-limits: X-RateLimit-Reset is the seconds until the period resets. */
     @Override
     public List<WaitHeader> waitHeaders() {
-        return List.of(CommonRules.RETRY_AFTER, new WaitHeader("X-RateLimit-Reset", WaitHeader.Format.DELTA_SECONDS, true));
+        return List.of(
+                CommonRules.RETRY_AFTER, new WaitHeader("X-RateLimit-Reset", WaitHeader.Format.DELTA_SECONDS, true));
     }
 
     @Override
@@ -62,14 +64,18 @@ public final class DatadogVendor implements Vendor {
             if (s == null) return new ReadBack.Unknown("the body has no series tagged op_id:" + write.opId());
             long ts = s.path("points").path(0).path("timestamp").asLong();
             String query = ReadBacks.enc(s.path("metric").asText() + "{op_id:" + write.opId() + "}");
-            var read = ReadBacks.get(reader, write.tenant(), "/api/v1/query?from=" + ts + "&to=" + ts + "&query=" + query);
+            var read =
+                    ReadBacks.get(reader, write.tenant(), "/api/v1/query?from=" + ts + "&to=" + ts + "&query=" + query);
             if (read instanceof ReadBacks.Failed f) return f.why();
             JsonNode answer = ((ReadBacks.Json) read).body();
             if (!answer.path("series").isArray()) return new ReadBack.Unknown("the query's answer has no series");
             for (JsonNode series : answer.path("series")) {
                 for (JsonNode point : series.path("pointlist")) {
                     // The v2 submission answers 202 {"errors":[]}: that is what a found point stands in for.
-                    if (point.path(0).asLong() == ts * 1000) return new ReadBack.Found(ReadBacks.found(202, ReadBacks.JSON.createObjectNode().set("errors", ReadBacks.JSON.createArrayNode())));
+                    if (point.path(0).asLong() == ts * 1000)
+                        return new ReadBack.Found(ReadBacks.found(
+                                202,
+                                ReadBacks.JSON.createObjectNode().set("errors", ReadBacks.JSON.createArrayNode())));
                 }
             }
             return ReadBack.MISSING;
@@ -95,6 +101,6 @@ public final class DatadogVendor implements Vendor {
     /** Datadog's error body: {"errors":[…]}. */
     @Override
     public byte[] errorBody(int status, String code, String message) {
-        return Vendor.json(java.util.Map.of("errors", java.util.List.of(message)));
+        return Vendor.json(Map.of("errors", List.of(message)));
     }
 }

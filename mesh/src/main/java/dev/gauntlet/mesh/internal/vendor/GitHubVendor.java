@@ -4,6 +4,7 @@ import static dev.gauntlet.mesh.call.ErrorClass.rate_limit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gauntlet.mesh.call.MeshRequest;
+import dev.gauntlet.mesh.call.WriteForm;
 import dev.gauntlet.mesh.classify.CommonRules;
 import dev.gauntlet.mesh.classify.Rule;
 import dev.gauntlet.mesh.classify.WaitHeader;
@@ -11,10 +12,11 @@ import dev.gauntlet.mesh.vendor.OutcomeCheck;
 import dev.gauntlet.mesh.vendor.ReadBack;
 import dev.gauntlet.mesh.vendor.Reader;
 import dev.gauntlet.mesh.vendor.Vendor;
-import dev.gauntlet.mesh.call.WriteForm;
 import dev.gauntlet.mesh.vendor.WriteRef;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -48,7 +50,8 @@ public final class GitHubVendor implements Vendor {
 
     @Override
     public List<WaitHeader> waitHeaders() {
-        return List.of(CommonRules.RETRY_AFTER, new WaitHeader("x-ratelimit-reset", WaitHeader.Format.EPOCH_SECONDS, true));
+        return List.of(
+                CommonRules.RETRY_AFTER, new WaitHeader("x-ratelimit-reset", WaitHeader.Format.EPOCH_SECONDS, true));
     }
 
     /** The issue's text field the marker goes in. */
@@ -78,7 +81,9 @@ public final class GitHubVendor implements Vendor {
         return new OutcomeCheck() {
             @Override
             public boolean applies(WriteRef w) {
-                if (!w.method().equals("POST") || !ISSUES.matcher(ReadBacks.pathOnly(w.path())).matches() || !ReadBacks.plain(w.opId())) return false;
+                if (!w.method().equals("POST")
+                        || !ISSUES.matcher(ReadBacks.pathOnly(w.path())).matches()
+                        || !ReadBacks.plain(w.opId())) return false;
                 JsonNode body = ReadBacks.json(w.body());
                 return body != null && body.path(field).asText("").contains(marker(w.opId()));
             }
@@ -86,8 +91,9 @@ public final class GitHubVendor implements Vendor {
             @Override
             public ReadBack readBack(WriteRef w, Reader reader) {
                 Instant from = ReadBacks.lookFrom(w);
-                String base = ReadBacks.pathOnly(w.path()).replaceAll("/$", "") + "?state=all&sort=created&direction=desc&per_page=" + PER_PAGE
-                        + "&since=" + ReadBacks.enc(from.toString());
+                String base = ReadBacks.pathOnly(w.path()).replaceAll("/$", "")
+                        + "?state=all&sort=created&direction=desc&per_page=" + PER_PAGE + "&since="
+                        + ReadBacks.enc(from.toString());
                 String mark = marker(w.opId());
                 for (int page = 1; page <= ReadBacks.MAX_PAGES; page++) {
                     var read = ReadBacks.get(reader, w.tenant(), base + "&page=" + page);
@@ -95,12 +101,16 @@ public final class GitHubVendor implements Vendor {
                     JsonNode issues = ((ReadBacks.Json) read).body();
                     if (!issues.isArray()) return new ReadBack.Unknown("the issue list's answer is not a list");
                     for (JsonNode issue : issues) {
-                        if (issue.path(field).asText("").contains(mark)) return new ReadBack.Found(ReadBacks.found(201, issue));
+                        if (issue.path(field).asText("").contains(mark))
+                            return new ReadBack.Found(ReadBacks.found(201, issue));
                     }
-                    // Newest first: a page that ends before the write was sent, or a short page, is the last worth reading.
-                    if (issues.size() < PER_PAGE || createdBefore(issues.get(issues.size() - 1), from)) return ReadBack.MISSING;
+                    // Newest first: a page that ends before the write was sent, or a short page, is the last worth
+                    // reading.
+                    if (issues.size() < PER_PAGE || createdBefore(issues.get(issues.size() - 1), from))
+                        return ReadBack.MISSING;
                 }
-                return new ReadBack.Unknown("more than " + ReadBacks.MAX_PAGES * PER_PAGE + " issues created since the write");
+                return new ReadBack.Unknown(
+                        "more than " + ReadBacks.MAX_PAGES * PER_PAGE + " issues created since the write");
             }
         };
     }
@@ -108,7 +118,7 @@ public final class GitHubVendor implements Vendor {
     private static boolean createdBefore(JsonNode issue, Instant from) {
         try {
             return Instant.parse(issue.path("created_at").asText()).isBefore(from);
-        } catch (java.time.format.DateTimeParseException noDate) {
+        } catch (DateTimeParseException noDate) {
             return false;
         }
     }
@@ -116,6 +126,6 @@ public final class GitHubVendor implements Vendor {
     /** GitHub's error body: {"message","documentation_url"}. */
     @Override
     public byte[] errorBody(int status, String code, String message) {
-        return Vendor.json(java.util.Map.of("message", message, "documentation_url", "https://docs.github.com/rest"));
+        return Vendor.json(Map.of("message", message, "documentation_url", "https://docs.github.com/rest"));
     }
 }

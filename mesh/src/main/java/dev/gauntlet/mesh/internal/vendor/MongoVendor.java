@@ -4,12 +4,12 @@ import static dev.gauntlet.mesh.call.ErrorClass.invalid_creds;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gauntlet.mesh.call.MeshRequest;
+import dev.gauntlet.mesh.call.WriteForm;
 import dev.gauntlet.mesh.classify.Rule;
 import dev.gauntlet.mesh.vendor.OutcomeCheck;
 import dev.gauntlet.mesh.vendor.ReadBack;
 import dev.gauntlet.mesh.vendor.Reader;
 import dev.gauntlet.mesh.vendor.Vendor;
-import dev.gauntlet.mesh.call.WriteForm;
 import dev.gauntlet.mesh.vendor.WriteRef;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +27,7 @@ public final class MongoVendor implements Vendor {
 
     /** Update operators whose second application changes nothing more ($inc, $push, … would add again). */
     private static final Set<String> SETTING = Set.of("$set", "$unset", "$setOnInsert");
+
     private static final Pattern FIELD = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]{0,99}");
 
     @Override
@@ -58,7 +59,8 @@ public final class MongoVendor implements Vendor {
         JsonNode body = ReadBacks.json(write.body());
         return switch (action) {
             case "replaceOne", "deleteMany" -> WriteForm.NATURAL;
-            case "updateOne", "updateMany" -> body != null && onlySets(body.path("update")) ? WriteForm.NATURAL : WriteForm.PLAIN;
+            case "updateOne", "updateMany" ->
+                body != null && onlySets(body.path("update")) ? WriteForm.NATURAL : WriteForm.PLAIN;
             // deleteOne by _id deletes that document or nothing; by anything else a second send may delete another one.
             case "deleteOne" -> body != null && body.path("filter").has("_id") ? WriteForm.NATURAL : WriteForm.PLAIN;
             default -> WriteForm.PLAIN;
@@ -78,9 +80,14 @@ public final class MongoVendor implements Vendor {
         return new OutcomeCheck() {
             @Override
             public boolean applies(WriteRef w) {
-                if (!w.method().equals("POST") || !ReadBacks.pathOnly(w.path()).endsWith("/action/insertOne") || w.opId() == null) return false;
+                if (!w.method().equals("POST")
+                        || !ReadBacks.pathOnly(w.path()).endsWith("/action/insertOne")
+                        || w.opId() == null) return false;
                 JsonNode body = ReadBacks.json(w.body());
-                return body != null && w.opId().equals(ReadBacks.at(body.path("document"), field).asText(null));
+                return body != null
+                        && w.opId()
+                                .equals(ReadBacks.at(body.path("document"), field)
+                                        .asText(null));
             }
 
             @Override
@@ -88,16 +95,19 @@ public final class MongoVendor implements Vendor {
                 JsonNode body = ReadBacks.json(w.body());
                 if (body == null) return new ReadBack.Unknown("the insert's body is not JSON");
                 Map<String, Object> find = new LinkedHashMap<>();
-                for (String k : List.of("dataSource", "database", "collection")) find.put(k, body.path(k).asText());
+                for (String k : List.of("dataSource", "database", "collection"))
+                    find.put(k, body.path(k).asText());
                 find.put("filter", Map.of(field, w.opId()));
                 String path = ReadBacks.pathOnly(w.path());
-                var read = ReadBacks.postJson(reader, w.tenant(), path.substring(0, path.lastIndexOf('/')) + "/findOne", find);
+                var read = ReadBacks.postJson(
+                        reader, w.tenant(), path.substring(0, path.lastIndexOf('/')) + "/findOne", find);
                 if (read instanceof ReadBacks.Failed f) return f.why();
                 JsonNode answer = ((ReadBacks.Json) read).body();
                 if (!answer.has("document")) return new ReadBack.Unknown("the findOne answer has no document field");
                 JsonNode doc = answer.path("document");
                 if (doc.isNull() || doc.isMissingNode()) return ReadBack.MISSING;
-                return new ReadBack.Found(ReadBacks.found(201, ReadBacks.JSON.createObjectNode().set("insertedId", doc.path("_id"))));
+                return new ReadBack.Found(
+                        ReadBacks.found(201, ReadBacks.JSON.createObjectNode().set("insertedId", doc.path("_id"))));
             }
         };
     }
@@ -105,6 +115,6 @@ public final class MongoVendor implements Vendor {
     /** The Data API's error body: {"error","error_code"}. */
     @Override
     public byte[] errorBody(int status, String code, String message) {
-        return Vendor.json(java.util.Map.of("error", message, "error_code", code));
+        return Vendor.json(Map.of("error", message, "error_code", code));
     }
 }

@@ -99,7 +99,8 @@ final class ReadBacks {
             return new Failed(new ReadBack.Unknown("the read failed: " + failed.getMessage()));
         }
         JsonNode body = r.mapped() != null ? r.mapped() : json(r.body());
-        if (body == null) return new Failed(new ReadBack.Unknown("the read's answer is not JSON (HTTP " + r.status() + ")"));
+        if (body == null)
+            return new Failed(new ReadBack.Unknown("the read's answer is not JSON (HTTP " + r.status() + ")"));
         return new Json(body, r);
     }
 
@@ -111,7 +112,12 @@ final class ReadBacks {
         } catch (IOException e) {
             body = new byte[0];
         }
-        return new MeshResponse(status, Map.of("Content-Type", List.of("application/json"), "X-Gauntlet-Read-Back", List.of("true")),
-                body, null, null, false);
+        return new MeshResponse(
+                status,
+                Map.of("Content-Type", List.of("application/json"), "X-Gauntlet-Read-Back", List.of("true")),
+                body,
+                null,
+                null,
+                false);
     }
 }

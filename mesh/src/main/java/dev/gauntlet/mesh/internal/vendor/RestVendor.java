@@ -3,11 +3,11 @@ package dev.gauntlet.mesh.internal.vendor;
 import static dev.gauntlet.mesh.call.ErrorClass.invalid_creds;
 
 import dev.gauntlet.mesh.call.MeshRequest;
+import dev.gauntlet.mesh.call.WriteForm;
 import dev.gauntlet.mesh.classify.CommonRules;
 import dev.gauntlet.mesh.classify.Rule;
 import dev.gauntlet.mesh.classify.WaitHeader;
 import dev.gauntlet.mesh.vendor.Vendor;
-import dev.gauntlet.mesh.call.WriteForm;
 import java.util.List;
 
 /**
@@ -25,13 +25,15 @@ public final class RestVendor implements Vendor {
     /** The generic REST flavour's codes: invalid_credentials is a refused key. */
     @Override
     public List<Rule> rules() {
-        return List.of(Rule.status("rest invalid_credentials", 401, invalid_creds).whenBody("invalid_credentials"));
+        return List.of(
+                Rule.status("rest invalid_credentials", 401, invalid_creds).whenBody("invalid_credentials"));
     }
 
     /** The IETF-draft style headers carry the reset as an epoch second. */
     @Override
     public List<WaitHeader> waitHeaders() {
-        return List.of(CommonRules.RETRY_AFTER, new WaitHeader("X-RateLimit-Reset", WaitHeader.Format.EPOCH_SECONDS, true));
+        return List.of(
+                CommonRules.RETRY_AFTER, new WaitHeader("X-RateLimit-Reset", WaitHeader.Format.EPOCH_SECONDS, true));
     }
 
     @Override

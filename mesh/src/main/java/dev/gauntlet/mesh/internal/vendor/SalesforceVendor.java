@@ -5,14 +5,16 @@ import static dev.gauntlet.mesh.call.ErrorClass.rate_limit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gauntlet.mesh.call.MeshRequest;
+import dev.gauntlet.mesh.call.WriteForm;
 import dev.gauntlet.mesh.classify.Rule;
 import dev.gauntlet.mesh.vendor.OutcomeCheck;
 import dev.gauntlet.mesh.vendor.ReadBack;
 import dev.gauntlet.mesh.vendor.Reader;
 import dev.gauntlet.mesh.vendor.Vendor;
-import dev.gauntlet.mesh.call.WriteForm;
 import dev.gauntlet.mesh.vendor.WriteRef;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -39,7 +41,8 @@ public final class SalesforceVendor implements Vendor {
     public List<Rule> rules() {
         return List.of(
                 Rule.status("salesforce INVALID_SESSION_ID", 401, auth_expired).whenBody("INVALID_SESSION_ID"),
-                Rule.status("salesforce REQUEST_LIMIT_EXCEEDED", 403, rate_limit).whenBody("REQUEST_LIMIT_EXCEEDED"));
+                Rule.status("salesforce REQUEST_LIMIT_EXCEEDED", 403, rate_limit)
+                        .whenBody("REQUEST_LIMIT_EXCEEDED"));
     }
 
     /** The external id field integrations mark their records with. */
@@ -61,7 +64,9 @@ public final class SalesforceVendor implements Vendor {
         return new OutcomeCheck() {
             @Override
             public boolean applies(WriteRef w) {
-                if (!w.method().equals("POST") || !CREATE.matcher(ReadBacks.pathOnly(w.path())).matches() || !ReadBacks.plain(w.opId())) return false;
+                if (!w.method().equals("POST")
+                        || !CREATE.matcher(ReadBacks.pathOnly(w.path())).matches()
+                        || !ReadBacks.plain(w.opId())) return false;
                 JsonNode body = ReadBacks.json(w.body());
                 return body != null && w.opId().equals(body.path(field).asText(null));
             }
@@ -78,7 +83,10 @@ public final class SalesforceVendor implements Vendor {
                 JsonNode records = answer.path("records");
                 if (!records.isArray()) return new ReadBack.Unknown("the query's answer has no records");
                 if (records.isEmpty()) return ReadBack.MISSING;
-                var created = ReadBacks.JSON.createObjectNode().put("id", records.get(0).path("Id").asText()).put("success", true);
+                var created = ReadBacks.JSON
+                        .createObjectNode()
+                        .put("id", records.get(0).path("Id").asText())
+                        .put("success", true);
                 created.set("errors", ReadBacks.JSON.createArrayNode());
                 return new ReadBack.Found(ReadBacks.found(201, created));
             }
@@ -88,6 +96,6 @@ public final class SalesforceVendor implements Vendor {
     /** Salesforce's error list (REST API "Status Codes and Error Responses"): [{"message","errorCode"}]. */
     @Override
     public byte[] errorBody(int status, String code, String message) {
-        return Vendor.json(java.util.List.of(java.util.Map.of("message", message, "errorCode", code.toUpperCase(java.util.Locale.ROOT))));
+        return Vendor.json(List.of(Map.of("message", message, "errorCode", code.toUpperCase(Locale.ROOT))));
     }
 }

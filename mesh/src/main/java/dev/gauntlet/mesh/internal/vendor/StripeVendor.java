@@ -6,17 +6,18 @@ import static dev.gauntlet.mesh.call.ErrorClass.server_error;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gauntlet.mesh.call.MeshRequest;
 import dev.gauntlet.mesh.call.MeshResponse;
+import dev.gauntlet.mesh.call.WriteForm;
 import dev.gauntlet.mesh.classify.Rule;
 import dev.gauntlet.mesh.vendor.BodyEncoding;
 import dev.gauntlet.mesh.vendor.OutcomeCheck;
 import dev.gauntlet.mesh.vendor.ReadBack;
 import dev.gauntlet.mesh.vendor.Reader;
 import dev.gauntlet.mesh.vendor.Vendor;
-import dev.gauntlet.mesh.call.WriteForm;
 import dev.gauntlet.mesh.vendor.WriteRef;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -44,7 +45,8 @@ public final class StripeVendor implements Vendor {
      */
     @Override
     public List<Rule> rules() {
-        return List.of(Rule.status("stripe key refused", 401, invalid_creds),
+        return List.of(
+                Rule.status("stripe key refused", 401, invalid_creds),
                 Rule.status("stripe should retry", 409, server_error).whenHeader("Stripe-Should-Retry", "true"));
     }
 
@@ -65,7 +67,8 @@ public final class StripeVendor implements Vendor {
 
     @Override
     public WriteForm writeForm(MeshRequest write, boolean keyed) {
-        // "Sending idempotency keys in GET and DELETE requests has no effect ... these requests are idempotent by definition."
+        // "Sending idempotency keys in GET and DELETE requests has no effect ... these requests are idempotent by
+        // definition."
         if (write.method().equals("DELETE")) return WriteForm.NATURAL;
         return keyed ? WriteForm.KEYED : WriteForm.PLAIN;
     }
@@ -83,26 +86,34 @@ public final class StripeVendor implements Vendor {
         return new OutcomeCheck() {
             @Override
             public boolean applies(WriteRef w) {
-                return w.method().equals("POST") && READABLE.contains(ReadBacks.pathOnly(w.path())) && ReadBacks.plain(w.opId())
+                return w.method().equals("POST")
+                        && READABLE.contains(ReadBacks.pathOnly(w.path()))
+                        && ReadBacks.plain(w.opId())
                         && w.opId().equals(formValue(w.body(), formKey));
             }
 
             @Override
             public ReadBack readBack(WriteRef w, Reader reader) {
-                String base = ReadBacks.pathOnly(w.path()) + "?limit=100&created%5Bgte%5D=" + ReadBacks.lookFrom(w).getEpochSecond();
+                String base = ReadBacks.pathOnly(w.path()) + "?limit=100&created%5Bgte%5D="
+                        + ReadBacks.lookFrom(w).getEpochSecond();
                 String after = null;
                 for (int page = 0; page < ReadBacks.MAX_PAGES; page++) {
-                    var read = ReadBacks.get(reader, w.tenant(), after == null ? base : base + "&starting_after=" + ReadBacks.enc(after));
+                    var read = ReadBacks.get(
+                            reader,
+                            w.tenant(),
+                            after == null ? base : base + "&starting_after=" + ReadBacks.enc(after));
                     if (read instanceof ReadBacks.Failed f) return f.why();
                     JsonNode list = ((ReadBacks.Json) read).body();
                     if (!list.path("data").isArray()) return new ReadBack.Unknown("the list's answer has no data");
                     for (JsonNode o : list.path("data")) {
-                        if (w.opId().equals(ReadBacks.at(o, jsonPath).asText(null))) return new ReadBack.Found(ReadBacks.found(200, o));
+                        if (w.opId().equals(ReadBacks.at(o, jsonPath).asText(null)))
+                            return new ReadBack.Found(ReadBacks.found(200, o));
                         after = o.path("id").asText(null);
                     }
                     if (!list.path("has_more").asBoolean(false) || after == null) return ReadBack.MISSING;
                 }
-                return new ReadBack.Unknown("more than " + ReadBacks.MAX_PAGES + " pages of objects created since the write");
+                return new ReadBack.Unknown(
+                        "more than " + ReadBacks.MAX_PAGES + " pages of objects created since the write");
             }
         };
     }
@@ -130,12 +141,12 @@ public final class StripeVendor implements Vendor {
     /** Stripe's error envelope (docs.stripe.com/api/errors): {"error":{"type","code","message"}}. */
     @Override
     public byte[] errorBody(int status, String code, String message) {
-        return Vendor.json(java.util.Map.of("error", java.util.Map.of("type", "api_error", "code", code, "message", message)));
+        return Vendor.json(Map.of("error", Map.of("type", "api_error", "code", code, "message", message)));
     }
 
     /** Stripe's own retry signal, which its libraries read before their own rules. */
     @Override
-    public java.util.Map<String, String> errorHeaders(boolean retry) {
-        return java.util.Map.of("Stripe-Should-Retry", Boolean.toString(retry));
+    public Map<String, String> errorHeaders(boolean retry) {
+        return Map.of("Stripe-Should-Retry", Boolean.toString(retry));
     }
 }

@@ -5,13 +5,14 @@ import static dev.gauntlet.mesh.call.ErrorClass.invalid_creds;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gauntlet.mesh.call.MeshRequest;
+import dev.gauntlet.mesh.call.WriteForm;
 import dev.gauntlet.mesh.classify.Rule;
 import dev.gauntlet.mesh.vendor.OutcomeCheck;
 import dev.gauntlet.mesh.vendor.ReadBack;
 import dev.gauntlet.mesh.vendor.Reader;
 import dev.gauntlet.mesh.vendor.Vendor;
-import dev.gauntlet.mesh.call.WriteForm;
 import dev.gauntlet.mesh.vendor.WriteRef;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -54,7 +55,8 @@ public final class SupabaseVendor implements Vendor {
     public WriteForm writeForm(MeshRequest write, boolean keyed) {
         if (!write.method().equals("POST")) return WriteForm.NATURAL;
         String prefer = write.header("Prefer");
-        // resolution=merge-duplicates updates the row a conflict finds; ignore-duplicates leaves it: both are safe to send again.
+        // resolution=merge-duplicates updates the row a conflict finds; ignore-duplicates leaves it: both are safe to
+        // send again.
         if (prefer != null && prefer.toLowerCase(Locale.ROOT).contains("resolution=")) return WriteForm.NATURAL;
         return WriteForm.PLAIN;
     }
@@ -66,16 +68,21 @@ public final class SupabaseVendor implements Vendor {
         return new OutcomeCheck() {
             @Override
             public boolean applies(WriteRef w) {
-                if (!w.method().equals("POST") || !TABLE.matcher(ReadBacks.pathOnly(w.path())).matches() || !ReadBacks.plain(w.opId())) return false;
+                if (!w.method().equals("POST")
+                        || !TABLE.matcher(ReadBacks.pathOnly(w.path())).matches()
+                        || !ReadBacks.plain(w.opId())) return false;
                 JsonNode body = ReadBacks.json(w.body());
                 // One row per insert: a bulk insert is several writes, which one op id cannot name.
-                return body != null && body.isObject() && w.opId().equals(body.path(column).asText(null));
+                return body != null
+                        && body.isObject()
+                        && w.opId().equals(body.path(column).asText(null));
             }
 
             @Override
             public ReadBack readBack(WriteRef w, Reader reader) {
                 String table = ReadBacks.pathOnly(w.path()).replaceAll("/$", "");
-                var read = ReadBacks.get(reader, w.tenant(), table + "?select=*&" + column + "=eq." + ReadBacks.enc(w.opId()));
+                var read = ReadBacks.get(
+                        reader, w.tenant(), table + "?select=*&" + column + "=eq." + ReadBacks.enc(w.opId()));
                 if (read instanceof ReadBacks.Failed f) return f.why();
                 JsonNode rows = ((ReadBacks.Json) read).body();
                 if (!rows.isArray()) return new ReadBack.Unknown("the select's answer is not a list of rows");
@@ -87,7 +94,7 @@ public final class SupabaseVendor implements Vendor {
     /** PostgREST's error body: {"code","details","hint","message"}. */
     @Override
     public byte[] errorBody(int status, String code, String message) {
-        var m = new java.util.LinkedHashMap<String, Object>();
+        var m = new LinkedHashMap<String, Object>();
         m.put("code", code);
         m.put("details", null);
         m.put("hint", null);

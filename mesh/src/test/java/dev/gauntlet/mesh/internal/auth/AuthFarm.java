@@ -32,7 +32,8 @@ final class AuthFarm {
     static String shortLived(String service, long ttlSeconds) {
         String yaml = builtIn(service);
         yaml = yaml.replaceFirst("token_ttl_s: \\d+", "token_ttl_s: " + ttlSeconds);
-        yaml = yaml.replaceFirst("rate_limit: \\{[^}]*}", "rate_limit: { max_rps: 100000, burst: 100000, per: client }");
+        yaml = yaml.replaceFirst(
+                "rate_limit: \\{[^}]*}", "rate_limit: { max_rps: 100000, burst: 100000, per: client }");
         if (!yaml.contains("token_ttl_s: " + ttlSeconds) || !yaml.contains("max_rps: 100000")) {
             throw new IllegalStateException("the built-in " + service + " YAML changed shape; fix AuthFarm");
         }

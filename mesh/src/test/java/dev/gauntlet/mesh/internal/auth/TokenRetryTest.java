@@ -1,15 +1,14 @@
 package dev.gauntlet.mesh.internal.auth;
 
-import dev.gauntlet.mesh.auth.AuthConfig;
-import dev.gauntlet.mesh.internal.auth.OAuthTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.gauntlet.mesh.ConnectorSpec;
 import dev.gauntlet.mesh.FakeTime;
 import dev.gauntlet.mesh.Mesh;
-import dev.gauntlet.mesh.call.MeshException;
+import dev.gauntlet.mesh.auth.AuthConfig;
 import dev.gauntlet.mesh.call.ErrorClass;
+import dev.gauntlet.mesh.call.MeshException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,7 +29,8 @@ class TokenRetryTest {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/token", ex -> {
             int n = tokenCalls.incrementAndGet();
-            byte[] body = n <= failFirst ? "{\"error\":\"temporarily_unavailable\"}".getBytes(StandardCharsets.UTF_8)
+            byte[] body = n <= failFirst
+                    ? "{\"error\":\"temporarily_unavailable\"}".getBytes(StandardCharsets.UTF_8)
                     : ("{\"access_token\":\"t" + n + "\",\"expires_in\":600}").getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().add("Content-Type", "application/json");
             ex.sendResponseHeaders(n <= failFirst ? 503 : 200, body.length);
@@ -38,7 +38,8 @@ class TokenRetryTest {
             ex.close();
         });
         server.createContext("/data", ex -> {
-            boolean ok = String.valueOf(ex.getRequestHeaders().getFirst("Authorization")).startsWith("Bearer t");
+            boolean ok = String.valueOf(ex.getRequestHeaders().getFirst("Authorization"))
+                    .startsWith("Bearer t");
             byte[] body = (ok ? "{\"ok\":true}" : "{\"error\":\"no token\"}").getBytes(StandardCharsets.UTF_8);
             ex.sendResponseHeaders(ok ? 200 : 401, body.length);
             ex.getResponseBody().write(body);
@@ -57,7 +58,8 @@ class TokenRetryTest {
         String base = "http://127.0.0.1:" + server.getAddress().getPort();
         try (Mesh mesh = Mesh.builder().time(time).build()) {
             var c = mesh.register(ConnectorSpec.builder("api", base)
-                    .auth(AuthConfig.OAuth2.clientCredentials(base + "/token", "id", "secret")).build());
+                    .auth(AuthConfig.OAuth2.clientCredentials(base + "/token", "id", "secret"))
+                    .build());
             try {
                 assertThat(c.get("/data").status()).isEqualTo(200);
                 return null;

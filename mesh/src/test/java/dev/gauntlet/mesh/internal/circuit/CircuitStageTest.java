@@ -1,27 +1,25 @@
 package dev.gauntlet.mesh.internal.circuit;
 
-import dev.gauntlet.mesh.TestStages;
-import dev.gauntlet.mesh.circuit.CircuitConfig;
-import dev.gauntlet.mesh.event.CircuitTransition;
-import dev.gauntlet.mesh.internal.circuit.StaleResponses;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gauntlet.mesh.ConnectorSpec;
 import dev.gauntlet.mesh.FakeTime;
 import dev.gauntlet.mesh.MeshContext;
+import dev.gauntlet.mesh.TestStages;
+import dev.gauntlet.mesh.call.ErrorClass;
 import dev.gauntlet.mesh.call.MeshRequest;
 import dev.gauntlet.mesh.call.MeshResponse;
-import dev.gauntlet.mesh.call.ErrorClass;
-import dev.gauntlet.mesh.internal.dlq.MemoryDeadLetters;
+import dev.gauntlet.mesh.circuit.CircuitConfig;
+import dev.gauntlet.mesh.event.CircuitTransition;
 import dev.gauntlet.mesh.event.EventBus;
 import dev.gauntlet.mesh.event.MeshEvent;
+import dev.gauntlet.mesh.internal.dlq.MemoryDeadLetters;
+import dev.gauntlet.mesh.internal.store.MemoryStore;
 import dev.gauntlet.mesh.pipeline.Chain;
-import dev.gauntlet.mesh.internal.circuit.CircuitStage;
 import dev.gauntlet.mesh.pipeline.Exchange;
 import dev.gauntlet.mesh.pipeline.Outcome;
 import dev.gauntlet.mesh.pipeline.Pipeline;
 import dev.gauntlet.mesh.pipeline.Stage;
-import dev.gauntlet.mesh.internal.store.MemoryStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,8 +39,13 @@ class CircuitStageTest {
         events.subscribe(published::add);
     }
 
-    static final CircuitConfig CONFIG = CircuitConfig.builder().failureRatePercent(50).windowCalls(10).minimumCalls(5)
-            .openFor(Duration.ofSeconds(5)).halfOpenCalls(2).build();
+    static final CircuitConfig CONFIG = CircuitConfig.builder()
+            .failureRatePercent(50)
+            .windowCalls(10)
+            .minimumCalls(5)
+            .openFor(Duration.ofSeconds(5))
+            .halfOpenCalls(2)
+            .build();
 
     /** Answers what {@code answer} says for the request; counts attempts. */
     static final class Upstream implements Stage {
@@ -62,7 +65,8 @@ class CircuitStageTest {
     }
 
     static Outcome ok(String body) {
-        return new Outcome.Success(new MeshResponse(200, null, body.getBytes(StandardCharsets.UTF_8), null, null, false));
+        return new Outcome.Success(
+                new MeshResponse(200, null, body.getBytes(StandardCharsets.UTF_8), null, null, false));
     }
 
     static Outcome fail(ErrorClass c) {
@@ -76,19 +80,28 @@ class CircuitStageTest {
             case client_error -> 404;
             default -> 0;
         };
-        return new Outcome.Failure(c, status, c.name(), retryAfter, status == 0 ? null : new MeshResponse(status, null, null, null, null, false));
+        return new Outcome.Failure(
+                c,
+                status,
+                c.name(),
+                retryAfter,
+                status == 0 ? null : new MeshResponse(status, null, null, null, null, false));
     }
 
     final Upstream upstream = new Upstream();
 
     Pipeline pipeline(boolean staleReads) {
-        ConnectorSpec spec = ConnectorSpec.builder("api", "http://upstream.test").circuit(CONFIG).staleReads(staleReads).build();
+        ConnectorSpec spec = ConnectorSpec.builder("api", "http://upstream.test")
+                .circuit(CONFIG)
+                .staleReads(staleReads)
+                .build();
         // Stale answers are the stale-read stage's, above the breaker (the retry stage would sit between them).
         return new Pipeline(List.of(TestStages.staleReads(spec), TestStages.circuit(spec, context), upstream));
     }
 
     Outcome call(Pipeline p, MeshRequest r) {
-        ConnectorSpec spec = ConnectorSpec.builder("api", "http://upstream.test").build();
+        ConnectorSpec spec =
+                ConnectorSpec.builder("api", "http://upstream.test").build();
         return p.run(TestStages.exchange(spec, context, r));
     }
 
@@ -101,8 +114,11 @@ class CircuitStageTest {
     }
 
     List<String> transitions() {
-        return published.stream().filter(CircuitTransition.class::isInstance).map(e -> (CircuitTransition) e)
-                .map(t -> t.from() + "->" + t.to()).toList();
+        return published.stream()
+                .filter(CircuitTransition.class::isInstance)
+                .map(e -> (CircuitTransition) e)
+                .map(t -> t.from() + "->" + t.to())
+                .toList();
     }
 
     @Test
@@ -117,8 +133,11 @@ class CircuitStageTest {
         assertThat(((Outcome.Failure) o).message()).contains("api/default").contains("open");
         assertThat(upstream.calls).isEqualTo(5);
         assertThat(transitions()).containsExactly("closed->open");
-        assertThat(p.stages().get(1).status()).containsEntry("state", "open").containsEntry("not_permitted_calls", 1L)
-                .containsEntry("buffered_calls", 5).containsEntry("failure_rate", 100.0f);
+        assertThat(p.stages().get(1).status())
+                .containsEntry("state", "open")
+                .containsEntry("not_permitted_calls", 1L)
+                .containsEntry("buffered_calls", 5)
+                .containsEntry("failure_rate", 100.0f);
     }
 
     @Test
@@ -160,7 +179,9 @@ class CircuitStageTest {
         assertThat(transitions()).containsExactly("closed->open");
 
         time.advance(Duration.ofSeconds(30));
-        assertThat(classOf(get(p, "/x"))).as("openFor (5 s) is long past, the upstream's 60 s are not").isEqualTo(ErrorClass.circuit_open);
+        assertThat(classOf(get(p, "/x")))
+                .as("openFor (5 s) is long past, the upstream's 60 s are not")
+                .isEqualTo(ErrorClass.circuit_open);
         time.advance(Duration.ofSeconds(31));
         upstream.answer = r -> ok("back");
         assertThat(get(p, "/x").isSuccess()).isTrue();
@@ -197,7 +218,9 @@ class CircuitStageTest {
         });
         assertThat(classOf(b)).as("never answered well: nothing to serve").isEqualTo(ErrorClass.circuit_open);
         assertThat(classOf(write)).isEqualTo(ErrorClass.circuit_open);
-        assertThat(upstream.calls - attempts).as("only the other tenant's breaker is closed").isEqualTo(1);
+        assertThat(upstream.calls - attempts)
+                .as("only the other tenant's breaker is closed")
+                .isEqualTo(1);
         assertThat(otherTenant.isSuccess()).isFalse();
         assertThat(p.stages().getFirst().status()).containsEntry("stale_answers", 1L);
         assertThat(p.stages().get(1).status()).containsKey("tenants");

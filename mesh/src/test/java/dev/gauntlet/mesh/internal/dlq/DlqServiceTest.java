@@ -1,7 +1,16 @@
 package dev.gauntlet.mesh.internal.dlq;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gauntlet.mesh.Connector;
+import dev.gauntlet.mesh.ConnectorSpec;
+import dev.gauntlet.mesh.FakeTime;
+import dev.gauntlet.mesh.Mesh;
 import dev.gauntlet.mesh.TestStages;
-import dev.gauntlet.mesh.event.DeadLettered;
+import dev.gauntlet.mesh.call.ErrorClass;
+import dev.gauntlet.mesh.call.MeshException;
+import dev.gauntlet.mesh.call.MeshRequest;
 import dev.gauntlet.mesh.dlq.DlqConfig;
 import dev.gauntlet.mesh.dlq.DlqEntry;
 import dev.gauntlet.mesh.dlq.DlqFilter;
@@ -10,23 +19,13 @@ import dev.gauntlet.mesh.dlq.DlqStats;
 import dev.gauntlet.mesh.event.DeadLettered;
 import dev.gauntlet.mesh.event.EntryDead;
 import dev.gauntlet.mesh.event.EntryDiscarded;
-import dev.gauntlet.mesh.event.ReplayFailed;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import dev.gauntlet.mesh.Connector;
-import dev.gauntlet.mesh.ConnectorSpec;
-import dev.gauntlet.mesh.FakeTime;
-import dev.gauntlet.mesh.Mesh;
-import dev.gauntlet.mesh.call.MeshException;
-import dev.gauntlet.mesh.call.MeshRequest;
-import dev.gauntlet.mesh.call.ErrorClass;
 import dev.gauntlet.mesh.event.MeshEvent;
+import dev.gauntlet.mesh.event.ReplayFailed;
 import dev.gauntlet.mesh.idempotency.IdempotencyConfig;
+import dev.gauntlet.mesh.internal.store.SqliteStore;
 import dev.gauntlet.mesh.pipeline.Exchange;
 import dev.gauntlet.mesh.pipeline.Outcome;
 import dev.gauntlet.mesh.retry.RetryConfig;
-import dev.gauntlet.mesh.internal.store.SqliteStore;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -51,6 +50,7 @@ class DlqServiceTest {
 
     @TempDir
     Path dir;
+
     final FakeTime time = new FakeTime();
     final List<MeshEvent> events = new CopyOnWriteArrayList<>();
     String downUrl;
@@ -70,22 +70,38 @@ class DlqServiceTest {
     }
 
     Mesh open() {
-        Mesh m = Mesh.builder().time(time).store(SqliteStore.open(dir)).background(false).replayParallelism(1).build();
+        Mesh m = Mesh.builder()
+                .time(time)
+                .store(SqliteStore.open(dir))
+                .background(false)
+                .replayParallelism(1)
+                .build();
         m.events().subscribe(events::add);
         return m;
     }
 
     Connector down(DlqConfig dlq, boolean keyed) {
         return mesh.register(ConnectorSpec.builder("shop", downUrl)
-                .retry(RetryConfig.builder().maxAttempts(1).baseDelay(Duration.ofMillis(10)).maxDelay(Duration.ofMillis(10))
-                        .budgetRatio(0.1).build())
+                .retry(RetryConfig.builder()
+                        .maxAttempts(1)
+                        .baseDelay(Duration.ofMillis(10))
+                        .maxDelay(Duration.ofMillis(10))
+                        .budgetRatio(0.1)
+                        .build())
                 .idempotency(IdempotencyConfig.builder().enabled(keyed).build())
-                .dlq(dlq).build());
+                .dlq(dlq)
+                .build());
     }
 
     static MeshRequest write(String opId) {
-        return new MeshRequest("POST", "/v1/customers", Map.of("Authorization", "Bearer sk_live_secret", "X-Client-Token", "t",
-                "X-Trace", "trace-1"), "{\"name\":\"a\"}".getBytes(), "application/json", opId, null);
+        return new MeshRequest(
+                "POST",
+                "/v1/customers",
+                Map.of("Authorization", "Bearer sk_live_secret", "X-Client-Token", "t", "X-Trace", "trace-1"),
+                "{\"name\":\"a\"}".getBytes(),
+                "application/json",
+                opId,
+                null);
     }
 
     String park(Connector c, String opId) {
@@ -107,23 +123,35 @@ class DlqServiceTest {
         assertThat(e.connector()).isEqualTo("shop");
         assertThat(e.method()).isEqualTo("POST");
         assertThat(e.path()).isEqualTo("/v1/customers");
-        assertThat(e.headers()).containsEntry("X-Trace", "trace-1").doesNotContainKeys("Authorization", "X-Client-Token")
+        assertThat(e.headers())
+                .containsEntry("X-Trace", "trace-1")
+                .doesNotContainKeys("Authorization", "X-Client-Token")
                 .containsEntry("Idempotency-Key", e.idempotencyKey());
         assertThat(e.idempotencyKey()).startsWith("mesh_");
         assertThat(e.opId()).isEqualTo("op-1");
         assertThat(e.contentType()).isEqualTo("application/json");
-        assertThat(e.attempts()).singleElement().satisfies(a -> assertThat(a.errorClass()).isEqualTo(ErrorClass.network_error));
+        assertThat(e.attempts())
+                .singleElement()
+                .satisfies(a -> assertThat(a.errorClass()).isEqualTo(ErrorClass.network_error));
         assertThat(e.state()).isEqualTo(DlqState.pending);
         assertThat(e.unknownOutcome()).isFalse();
         assertThat(e.nextReplayAt()).isEqualTo(time.instant().plus(DlqConfig.DEFAULT.baseDelay()));
         assertThat(e.schemaVersion()).isEqualTo(DlqEntry.SCHEMA_VERSION);
-        assertThat(events).filteredOn(DeadLettered.class::isInstance).singleElement()
+        assertThat(events)
+                .filteredOn(DeadLettered.class::isInstance)
+                .singleElement()
                 .satisfies(ev -> assertThat(((DeadLettered) ev).id()).isEqualTo(id));
     }
 
     @Test
     void shouldBackOffBetweenReplaysAndDeclareTheEntryDeadAfterTheMaximum() {
-        Connector c = down(DlqConfig.builder().replayRps(100).baseDelay(Duration.ofSeconds(1)).maxReplays(3).build(), true);
+        Connector c = down(
+                DlqConfig.builder()
+                        .replayRps(100)
+                        .baseDelay(Duration.ofSeconds(1))
+                        .maxReplays(3)
+                        .build(),
+                true);
         String id = park(c, "op-1");
         String key = mesh.deadLetters().entry(id).orElseThrow().idempotencyKey();
 
@@ -139,7 +167,9 @@ class DlqServiceTest {
         });
         time.advance(Duration.ofSeconds(1));
         assertThat(mesh.replayer().replayDue()).isEqualTo(1);
-        assertThat(mesh.deadLetters().entry(id).orElseThrow().nextReplayAt()).as("doubled").isEqualTo(time.instant().plusSeconds(2));
+        assertThat(mesh.deadLetters().entry(id).orElseThrow().nextReplayAt())
+                .as("doubled")
+                .isEqualTo(time.instant().plusSeconds(2));
         time.advance(Duration.ofSeconds(1));
         assertThat(mesh.replayer().replayDue()).isZero();
         time.advance(Duration.ofSeconds(1));
@@ -148,12 +178,18 @@ class DlqServiceTest {
         DlqEntry dead = mesh.deadLetters().entry(id).orElseThrow();
         assertThat(dead.state()).isEqualTo(DlqState.dead);
         assertThat(dead.replays()).isEqualTo(3);
-        assertThat(dead.attempts()).hasSize(4).allSatisfy(a -> assertThat(a.errorClass()).isEqualTo(ErrorClass.network_error));
+        assertThat(dead.attempts())
+                .hasSize(4)
+                .allSatisfy(a -> assertThat(a.errorClass()).isEqualTo(ErrorClass.network_error));
         assertThat(events).filteredOn(ReplayFailed.class::isInstance).hasSize(3);
-        assertThat(events).filteredOn(EntryDead.class::isInstance).singleElement()
+        assertThat(events)
+                .filteredOn(EntryDead.class::isInstance)
+                .singleElement()
                 .satisfies(ev -> assertThat(((EntryDead) ev).reason()).isEqualTo("max_replays"));
         time.advance(Duration.ofHours(1));
-        assertThat(mesh.replayer().replayDue()).as("dead entries wait for a person").isZero();
+        assertThat(mesh.replayer().replayDue())
+                .as("dead entries wait for a person")
+                .isZero();
         DlqStats stats = mesh.deadLetters().stats();
         assertThat(stats.dead()).isEqualTo(1);
         assertThat(stats.processed()).isEqualTo(3);
@@ -162,12 +198,20 @@ class DlqServiceTest {
 
     @Test
     void shouldLeaveAnUnknownOutcomeToAPersonWhoMayReplayOrDiscardIt() {
-        Connector c = down(DlqConfig.builder().replayRps(100).baseDelay(Duration.ofSeconds(1)).maxReplays(3).build(), false);
+        Connector c = down(
+                DlqConfig.builder()
+                        .replayRps(100)
+                        .baseDelay(Duration.ofSeconds(1))
+                        .maxReplays(3)
+                        .build(),
+                false);
         String id = park(c, "op-1");
         assertThat(mesh.deadLetters().entry(id).orElseThrow().unknownOutcome()).isTrue();
 
         time.advance(Duration.ofMinutes(10));
-        assertThat(mesh.replayer().replayDue()).as("never replayed automatically").isZero();
+        assertThat(mesh.replayer().replayDue())
+                .as("never replayed automatically")
+                .isZero();
         assertThat(mesh.deadLetters().entry(id).orElseThrow().state()).isEqualTo(DlqState.pending);
 
         DlqEntry after = mesh.deadLetters().replay(id);
@@ -179,34 +223,54 @@ class DlqServiceTest {
         assertThat(mesh.deadLetters().entry(id).orElseThrow().state()).isEqualTo(DlqState.discarded);
         assertThat(events).filteredOn(EntryDiscarded.class::isInstance).hasSize(1);
         assertThat(mesh.deadLetters().discard(id)).isFalse();
-        assertThatThrownBy(() -> mesh.deadLetters().replay(id)).isInstanceOf(IllegalStateException.class).hasMessageContaining("discarded");
+        assertThatThrownBy(() -> mesh.deadLetters().replay(id))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("discarded");
         assertThatThrownBy(() -> mesh.deadLetters().replay("dlq_nope")).isInstanceOf(IllegalArgumentException.class);
         assertThat(mesh.deadLetters().stats().discarded()).isEqualTo(1);
     }
 
     @Test
     void shouldNotCountAReplayWhenTheBreakerRefusedIt() {
-        Connector c = down(DlqConfig.builder().replayRps(100).baseDelay(Duration.ofSeconds(1)).maxReplays(2).build(), true);
+        Connector c = down(
+                DlqConfig.builder()
+                        .replayRps(100)
+                        .baseDelay(Duration.ofSeconds(1))
+                        .maxReplays(2)
+                        .build(),
+                true);
         String id = park(c, "op-1");
         DlqService dlq = mesh.deadLetters();
         Exchange replay = TestStages.exchange(c.spec(), mesh.context(), write("op-1"));
         replay.replayOf(id);
 
         for (int i = 0; i < 5; i++) {
-            assertThat(dlq.park(c.id(), c.spec().dlq(), replay, Outcome.Failure.of(ErrorClass.circuit_open, "open"), false)).isEqualTo(id);
+            assertThat(dlq.park(
+                            c.id(), c.spec().dlq(), replay, Outcome.Failure.of(ErrorClass.circuit_open, "open"), false))
+                    .isEqualTo(id);
         }
 
         DlqEntry e = dlq.entry(id).orElseThrow();
         assertThat(e.replays()).isZero();
         assertThat(e.state()).isEqualTo(DlqState.pending);
-        assertThat(e.nextReplayAt()).as("soon: nothing was sent").isEqualTo(time.instant().plus(DlqService.CIRCUIT_RECHECK));
+        assertThat(e.nextReplayAt())
+                .as("soon: nothing was sent")
+                .isEqualTo(time.instant().plus(DlqService.CIRCUIT_RECHECK));
         assertThat(dlq.list()).as("updated, not parked again").hasSize(1);
-        assertThat(events).filteredOn(ReplayFailed.class::isInstance).allSatisfy(ev -> assertThat(((ReplayFailed) ev).counted()).isFalse());
+        assertThat(events)
+                .filteredOn(ReplayFailed.class::isInstance)
+                .allSatisfy(ev -> assertThat(((ReplayFailed) ev).counted()).isFalse());
     }
 
     @Test
     void shouldReplayNoFasterThanTheReplayRateWhenManyEntriesAreDue() {
-        Connector c = down(DlqConfig.builder().replayRps(2).baseDelay(Duration.ofSeconds(1)).maxReplays(10).build(), true);
+        Connector c = down(
+                DlqConfig.builder()
+                        .replayRps(2)
+                        .baseDelay(Duration.ofSeconds(1))
+                        .maxReplays(10)
+                        .build(),
+                true);
         for (int i = 0; i < 5; i++) park(c, "op-" + i);
         time.advance(Duration.ofSeconds(1));
 
@@ -216,7 +280,9 @@ class DlqServiceTest {
         assertThat(mesh.replayer().replayDue()).isEqualTo(1);
         time.advance(Duration.ofSeconds(1));
         assertThat(mesh.replayer().replayDue()).isEqualTo(2);
-        assertThat(mesh.deadLetters().stats().replaying()).as("nothing left claimed").isZero();
+        assertThat(mesh.deadLetters().stats().replaying())
+                .as("nothing left claimed")
+                .isZero();
     }
 
     @Test
@@ -228,7 +294,10 @@ class DlqServiceTest {
 
         mesh = open();
 
-        assertThat(mesh.deadLetters().list()).singleElement().usingRecursiveComparison().isEqualTo(before);
+        assertThat(mesh.deadLetters().list())
+                .singleElement()
+                .usingRecursiveComparison()
+                .isEqualTo(before);
         assertThat(mesh.deadLetters().stats().pending()).isEqualTo(1);
     }
 
@@ -244,7 +313,13 @@ class DlqServiceTest {
                     Exchange ex = TestStages.exchange(c.spec(), mesh.context(), write("op-" + n));
                     ex.idempotencyKey("key-" + n);
                     start.await();
-                    ids.add(mesh.deadLetters().park(c.id(), c.spec().dlq(), ex, Outcome.Failure.of(ErrorClass.server_error, "503"), false));
+                    ids.add(mesh.deadLetters()
+                            .park(
+                                    c.id(),
+                                    c.spec().dlq(),
+                                    ex,
+                                    Outcome.Failure.of(ErrorClass.server_error, "503"),
+                                    false));
                     return null;
                 });
             }
@@ -269,6 +344,7 @@ class DlqServiceTest {
         time.advance(Duration.ofSeconds(10));
 
         assertThat(mesh.deadLetters().stats().oldestPendingAge()).isEqualTo(Duration.ofSeconds(40));
-        assertThat(mesh.deadLetters().list(new DlqFilter("shop", DlqState.pending, 1))).hasSize(1);
+        assertThat(mesh.deadLetters().list(new DlqFilter("shop", DlqState.pending, 1)))
+                .hasSize(1);
     }
 }

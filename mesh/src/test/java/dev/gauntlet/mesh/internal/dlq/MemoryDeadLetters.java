@@ -2,9 +2,9 @@ package dev.gauntlet.mesh.internal.dlq;
 
 import dev.gauntlet.mesh.dlq.DlqConfig;
 import dev.gauntlet.mesh.event.EventBus;
+import dev.gauntlet.mesh.internal.store.MemoryStore;
 import dev.gauntlet.mesh.pipeline.Exchange;
 import dev.gauntlet.mesh.pipeline.Outcome;
-import dev.gauntlet.mesh.internal.store.MemoryStore;
 import java.time.InstantSource;
 import java.util.List;
 
@@ -12,7 +12,14 @@ import java.util.List;
 public final class MemoryDeadLetters implements DeadLetters {
 
     /** What was parked, in short. */
-    public record Parked(String id, String connector, String method, String path, String idempotencyKey, String errorClass, boolean unknownOutcome) {}
+    public record Parked(
+            String id,
+            String connector,
+            String method,
+            String path,
+            String idempotencyKey,
+            String errorClass,
+            boolean unknownOutcome) {}
 
     private final DlqService service;
 
@@ -22,7 +29,8 @@ public final class MemoryDeadLetters implements DeadLetters {
     }
 
     @Override
-    public String park(String connector, DlqConfig config, Exchange exchange, Outcome.Failure failure, boolean unknownOutcome) {
+    public String park(
+            String connector, DlqConfig config, Exchange exchange, Outcome.Failure failure, boolean unknownOutcome) {
         return service.park(connector, config, exchange, failure, unknownOutcome);
     }
 
@@ -33,8 +41,14 @@ public final class MemoryDeadLetters implements DeadLetters {
     /** Every entry, in the order parked. */
     public List<Parked> parked() {
         return service.list().reversed().stream()
-                .map(e -> new Parked(e.id(), e.connector(), e.method(), e.path(), e.idempotencyKey(),
-                        e.errorClass() == null ? null : e.errorClass().name(), e.unknownOutcome()))
+                .map(e -> new Parked(
+                        e.id(),
+                        e.connector(),
+                        e.method(),
+                        e.path(),
+                        e.idempotencyKey(),
+                        e.errorClass() == null ? null : e.errorClass().name(),
+                        e.unknownOutcome()))
                 .toList();
     }
 }

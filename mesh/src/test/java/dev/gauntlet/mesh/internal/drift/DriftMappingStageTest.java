@@ -1,12 +1,5 @@
 package dev.gauntlet.mesh.internal.drift;
 
-import dev.gauntlet.mesh.TestStages;
-import dev.gauntlet.mesh.drift.DriftConfig;
-import dev.gauntlet.mesh.drift.FieldType;
-import dev.gauntlet.mesh.event.DriftDetected;
-import dev.gauntlet.mesh.event.DriftKind;
-import dev.gauntlet.mesh.internal.drift.Endpoints;
-import dev.gauntlet.mesh.internal.drift.Shapes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,18 +7,22 @@ import dev.gauntlet.mesh.Connector;
 import dev.gauntlet.mesh.ConnectorSpec;
 import dev.gauntlet.mesh.FakeTime;
 import dev.gauntlet.mesh.MeshContext;
+import dev.gauntlet.mesh.TestStages;
+import dev.gauntlet.mesh.call.ErrorClass;
 import dev.gauntlet.mesh.call.MeshRequest;
 import dev.gauntlet.mesh.call.MeshResponse;
-import dev.gauntlet.mesh.call.ErrorClass;
-import dev.gauntlet.mesh.internal.dlq.MemoryDeadLetters;
+import dev.gauntlet.mesh.drift.DriftConfig;
+import dev.gauntlet.mesh.drift.FieldType;
+import dev.gauntlet.mesh.event.DriftDetected;
+import dev.gauntlet.mesh.event.DriftKind;
 import dev.gauntlet.mesh.event.EventBus;
+import dev.gauntlet.mesh.internal.dlq.MemoryDeadLetters;
+import dev.gauntlet.mesh.internal.store.MemoryStore;
 import dev.gauntlet.mesh.pipeline.Chain;
-import dev.gauntlet.mesh.internal.drift.DriftMappingStage;
 import dev.gauntlet.mesh.pipeline.Exchange;
 import dev.gauntlet.mesh.pipeline.Outcome;
 import dev.gauntlet.mesh.pipeline.Pipeline;
 import dev.gauntlet.mesh.pipeline.Stage;
-import dev.gauntlet.mesh.internal.store.MemoryStore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,17 +62,30 @@ class DriftMappingStageTest {
 
         @Override
         public Outcome handle(Exchange exchange, Chain next) {
-            var r = new MeshResponse(status, Map.of("Content-Type", List.of(contentType)), body.get().getBytes(StandardCharsets.UTF_8), null, null, false);
-            return status < 400 ? new Outcome.Success(r) : new Outcome.Failure(ErrorClass.client_error, status, "HTTP " + status, null, r);
+            var r = new MeshResponse(
+                    status,
+                    Map.of("Content-Type", List.of(contentType)),
+                    body.get().getBytes(StandardCharsets.UTF_8),
+                    null,
+                    null,
+                    false);
+            return status < 400
+                    ? new Outcome.Success(r)
+                    : new Outcome.Failure(ErrorClass.client_error, status, "HTTP " + status, null, r);
         }
     }
 
     static ConnectorSpec spec(DriftConfig drift) {
-        return ConnectorSpec.builder("crm", "http://upstream.test").flavor("salesforce").drift(drift).build();
+        return ConnectorSpec.builder("crm", "http://upstream.test")
+                .flavor("salesforce")
+                .drift(drift)
+                .build();
     }
 
-    static final String BEFORE = "{\"attributes\":{\"type\":\"Account\"},\"Id\":\"001A%s\",\"account_name\":\"%s\",\"industry\":\"mining\",\"AnnualRevenue\":1200.5}";
-    static final String AFTER = "{\"attributes\":{\"type\":\"Account\"},\"Id\":\"001A%s\",\"name\":\"%s\",\"industry\":\"mining\",\"AnnualRevenue\":1200.5}";
+    static final String BEFORE =
+            "{\"attributes\":{\"type\":\"Account\"},\"Id\":\"001A%s\",\"account_name\":\"%s\",\"industry\":\"mining\",\"AnnualRevenue\":1200.5}";
+    static final String AFTER =
+            "{\"attributes\":{\"type\":\"Account\"},\"Id\":\"001A%s\",\"name\":\"%s\",\"industry\":\"mining\",\"AnnualRevenue\":1200.5}";
 
     final class Run {
         final ConnectorSpec spec;
@@ -95,7 +105,8 @@ class DriftMappingStageTest {
         }
 
         MeshResponse post(String path) {
-            return call(new MeshRequest("POST", path, null, "{}".getBytes(StandardCharsets.UTF_8), "application/json", null, null));
+            return call(new MeshRequest(
+                    "POST", path, null, "{}".getBytes(StandardCharsets.UTF_8), "application/json", null, null));
         }
 
         MeshResponse call(MeshRequest request) {
@@ -119,7 +130,9 @@ class DriftMappingStageTest {
         JsonNode json = Connector.json(r);
         assertThat(json.path("account_name").asText()).isEqualTo("Company 7");
         assertThat(json.has("name")).isFalse();
-        assertThat(new String(r.body(), StandardCharsets.UTF_8)).as("the raw body is untouched").contains("\"name\"");
+        assertThat(new String(r.body(), StandardCharsets.UTF_8))
+                .as("the raw body is untouched")
+                .contains("\"name\"");
         assertThat(drifts).singleElement().satisfies(d -> {
             assertThat(d.kind()).isEqualTo(DriftKind.renamed);
             assertThat(d.endpoint()).isEqualTo("GET /sobjects/Account/{id}");
@@ -132,15 +145,22 @@ class DriftMappingStageTest {
         // Later answers (another record, same endpoint) are mapped too, and no new drift is reported.
         run.upstream.body = () -> account(AFTER, 8);
         for (int i = 0; i < 40; i++) {
-            assertThat(Connector.json(run.get("/sobjects/Account/001A00000000000008")).path("account_name").asText()).isEqualTo("Company 8");
+            assertThat(Connector.json(run.get("/sobjects/Account/001A00000000000008"))
+                            .path("account_name")
+                            .asText())
+                    .isEqualTo("Company 8");
         }
         assertThat(drifts).hasSize(1);
-        assertThat(run.stage.status()).containsEntry("endpoints", 1L).containsEntry("drifts", 1L).containsEntry("mappings", 1);
+        assertThat(run.stage.status())
+                .containsEntry("endpoints", 1L)
+                .containsEntry("drifts", 1L)
+                .containsEntry("mappings", 1);
     }
 
     @Test
     void shouldDetectARenameInAWritesAnswerWhenItsEndpointIsLongKnown() {
-        // Write answers (and MongoDB's POST finds) look their endpoint up by method and raw path, as GETs do: the answer
+        // Write answers (and MongoDB's POST finds) look their endpoint up by method and raw path, as GETs do: the
+        // answer
         // after hundreds of unsampled ones is still scanned, and its drift found and mapped at once.
         var run = new Run(spec(DriftConfig.DEFAULT), new Upstream(() -> account(BEFORE, 5)));
         run.get("/sobjects/Account");
@@ -157,7 +177,9 @@ class DriftMappingStageTest {
             assertThat(d.after()).isEqualTo("name");
             assertThat(d.mapped()).isTrue();
         });
-        assertThat(run.stage.drift().mappings("GET /sobjects/Account")).as("the GET of the same path is another endpoint").isEmpty();
+        assertThat(run.stage.drift().mappings("GET /sobjects/Account"))
+                .as("the GET of the same path is another endpoint")
+                .isEmpty();
     }
 
     static String page(int renamedFrom) {
@@ -180,7 +202,9 @@ class DriftMappingStageTest {
             assertThat(d.after()).isEqualTo("name");
             assertThat(d.mapped()).isTrue();
         });
-        assertThat(Shapes.records(json)).hasSize(20).allSatisfy(r -> assertThat(r.has("account_name")).isTrue());
+        assertThat(Shapes.records(json))
+                .hasSize(20)
+                .allSatisfy(r -> assertThat(r.has("account_name")).isTrue());
     }
 
     @Test
@@ -203,7 +227,8 @@ class DriftMappingStageTest {
 
     @Test
     void shouldRecordButNotMapWhenTheNewFieldIsUnrelated() {
-        var run = new Run(spec(DriftConfig.DEFAULT), new Upstream(() -> "{\"id\":1,\"industry\":\"mining\",\"size\":3}"));
+        var run =
+                new Run(spec(DriftConfig.DEFAULT), new Upstream(() -> "{\"id\":1,\"industry\":\"mining\",\"size\":3}"));
         run.get("/things/1");
         run.upstream.body = () -> "{\"id\":1,\"colour\":\"teal\",\"size\":3}";
 
@@ -212,7 +237,8 @@ class DriftMappingStageTest {
         assertThat(json.path("colour").asText()).isEqualTo("teal");
         assertThat(json.has("industry")).isFalse();
         assertThat(drifts).singleElement().satisfies(d -> {
-            // One field out, one in, both strings: paired as a rename, but too unlike to be trusted (recorded, not mapped).
+            // One field out, one in, both strings: paired as a rename, but too unlike to be trusted (recorded, not
+            // mapped).
             assertThat(d.kind()).isEqualTo(DriftKind.renamed);
             assertThat(d.before()).isEqualTo("industry");
             assertThat(d.after()).isEqualTo("colour");
@@ -230,12 +256,20 @@ class DriftMappingStageTest {
 
         run.get("/orders/1");
 
-        assertThat(drifts).extracting(DriftDetected::kind).containsExactlyInAnyOrder(DriftKind.retyped, DriftKind.removed, DriftKind.added);
-        assertThat(drifts).filteredOn(d -> d.kind() == DriftKind.retyped).singleElement().satisfies(d -> {
-            assertThat(d.before()).isEqualTo("amount: number");
-            assertThat(d.after()).isEqualTo("amount: string");
-        });
-        assertThat(run.stage.drift().schema("GET /orders/{id}")).containsEntry("amount", FieldType.string).containsKey("priority").doesNotContainKey("note");
+        assertThat(drifts)
+                .extracting(DriftDetected::kind)
+                .containsExactlyInAnyOrder(DriftKind.retyped, DriftKind.removed, DriftKind.added);
+        assertThat(drifts)
+                .filteredOn(d -> d.kind() == DriftKind.retyped)
+                .singleElement()
+                .satisfies(d -> {
+                    assertThat(d.before()).isEqualTo("amount: number");
+                    assertThat(d.after()).isEqualTo("amount: string");
+                });
+        assertThat(run.stage.drift().schema("GET /orders/{id}"))
+                .containsEntry("amount", FieldType.string)
+                .containsKey("priority")
+                .doesNotContainKey("note");
     }
 
     @Test
@@ -249,14 +283,20 @@ class DriftMappingStageTest {
 
         assertThat(json.path("company").asText()).isEqualTo("Company 3");
         assertThat(json.has("account_name")).isFalse();
-        assertThat(run.stage.drift().mappings("GET /sobjects/Account/{id}")).as("nothing learned over the explicit one").isEmpty();
+        assertThat(run.stage.drift().mappings("GET /sobjects/Account/{id}"))
+                .as("nothing learned over the explicit one")
+                .isEmpty();
         assertThat(run.stage.status()).containsEntry("mappings", 1);
     }
 
     @Test
     void shouldApplyExplicitMappingsWhenLearningIsOff() {
-        var run = new Run(spec(DriftConfig.builder().learn(false).mappings(Map.of("name", "account_name"))
-                .build()), new Upstream(() -> account(AFTER, 4)));
+        var run = new Run(
+                spec(DriftConfig.builder()
+                        .learn(false)
+                        .mappings(Map.of("name", "account_name"))
+                        .build()),
+                new Upstream(() -> account(AFTER, 4)));
 
         JsonNode json = Connector.json(run.get("/sobjects/Account/001A00000000000004"));
 
@@ -269,12 +309,16 @@ class DriftMappingStageTest {
     void shouldMapRecordsInsideTheVendorsEnvelopes() {
         String rec = "{\"Id\":\"%s\",\"%s\":\"Company %s\"}";
         for (String[] c : new String[][] {
-                {"{\"totalSize\":2,\"done\":true,\"records\":[%s,%s]}", "/query?q=SELECT+Id+FROM+Account"},
-                {"{\"object\":\"list\",\"data\":[%s,%s],\"has_more\":false}", "/v1/customers?limit=2"},
-                {"{\"documents\":[%s,%s]}", "/action/find"},
-                {"[%s,%s]", "/rest/v1/accounts?select=*"}}) {
+            {"{\"totalSize\":2,\"done\":true,\"records\":[%s,%s]}", "/query?q=SELECT+Id+FROM+Account"},
+            {"{\"object\":\"list\",\"data\":[%s,%s],\"has_more\":false}", "/v1/customers?limit=2"},
+            {"{\"documents\":[%s,%s]}", "/action/find"},
+            {"[%s,%s]", "/rest/v1/accounts?select=*"}
+        }) {
             drifts.clear();
-            var run = new Run(spec(DriftConfig.DEFAULT), new Upstream(() -> c[0].formatted(rec.formatted("a1", "account_name", 1), rec.formatted("a2", "account_name", 2))));
+            var run = new Run(
+                    spec(DriftConfig.DEFAULT),
+                    new Upstream(() -> c[0].formatted(
+                            rec.formatted("a1", "account_name", 1), rec.formatted("a2", "account_name", 2))));
             run.get(c[1]);
             run.upstream.body = () -> c[0].formatted(rec.formatted("a1", "name", 1), rec.formatted("a2", "name", 2));
 
@@ -282,7 +326,10 @@ class DriftMappingStageTest {
 
             assertThat(json.findValues("account_name")).as(c[1]).hasSize(2);
             assertThat(json.findValues("name")).as(c[1]).isEmpty();
-            assertThat(drifts).as(c[1]).singleElement().satisfies(d -> assertThat(d.mapped()).isTrue());
+            assertThat(drifts)
+                    .as(c[1])
+                    .singleElement()
+                    .satisfies(d -> assertThat(d.mapped()).isTrue());
         }
     }
 
@@ -306,7 +353,9 @@ class DriftMappingStageTest {
         var run = new Run(spec(DriftConfig.DEFAULT), new Upstream(() -> account(BEFORE, 9)));
         for (int i = 0; i < 20; i++) run.get("/sobjects/Account/001A00000000000009");
 
-        assertThat(run.get("/sobjects/Account/001A00000000000009").mapped()).as("the 21st call: recognised by streaming").isNull();
+        assertThat(run.get("/sobjects/Account/001A00000000000009").mapped())
+                .as("the 21st call: recognised by streaming")
+                .isNull();
         assertThat(drifts).isEmpty();
     }
 
@@ -328,9 +377,12 @@ class DriftMappingStageTest {
     void shouldNameEndpointsWithoutIdsAndQueryValues() {
         assertThat(Endpoints.of("GET", "/services/data/v59.0/sobjects/Account/001000000000001AAA"))
                 .isEqualTo("GET /services/data/v59.0/sobjects/Account/{id}");
-        assertThat(Endpoints.of("GET", "/v1/customers/cus_NffrFeUfNV2Hib?limit=3&expand[]=sources")).isEqualTo("GET /v1/customers/{id}?expand[]=sources&limit");
-        assertThat(Endpoints.of("GET", "/repos/gauntlet/api/issues/42")).isEqualTo("GET /repos/gauntlet/api/issues/{id}");
-        assertThat(Endpoints.of("GET", "/services/data/v59.0/query?q=SELECT+Id,Name+FROM+Account+WHERE+Id='001x'+LIMIT+5"))
+        assertThat(Endpoints.of("GET", "/v1/customers/cus_NffrFeUfNV2Hib?limit=3&expand[]=sources"))
+                .isEqualTo("GET /v1/customers/{id}?expand[]=sources&limit");
+        assertThat(Endpoints.of("GET", "/repos/gauntlet/api/issues/42"))
+                .isEqualTo("GET /repos/gauntlet/api/issues/{id}");
+        assertThat(Endpoints.of(
+                        "GET", "/services/data/v59.0/query?q=SELECT+Id,Name+FROM+Account+WHERE+Id='001x'+LIMIT+5"))
                 .isEqualTo("GET /services/data/v59.0/query?q=SELECT Id,Name FROM Account WHERE Id=? LIMIT ?");
         assertThat(Endpoints.of("POST", "/v1/payment_intents")).isEqualTo("POST /v1/payment_intents");
         assertThat(Endpoints.of("GET", "/")).isEqualTo("GET /");

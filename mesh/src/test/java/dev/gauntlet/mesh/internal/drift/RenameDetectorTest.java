@@ -1,9 +1,9 @@
 package dev.gauntlet.mesh.internal.drift;
 
-import dev.gauntlet.mesh.drift.DriftConfig;
-import dev.gauntlet.mesh.drift.FieldType;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gauntlet.mesh.drift.DriftConfig;
+import dev.gauntlet.mesh.drift.FieldType;
 import dev.gauntlet.mesh.internal.drift.RenameDetector.Field;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -37,13 +37,15 @@ class RenameDetectorTest {
                 List.of(f("color", FieldType.string, "teal", "orange", "mauve")));
 
         assertThat(renames).allSatisfy(r -> assertThat(r.confidence()).isLessThan(DriftConfig.DEFAULT.threshold()));
-        assertThat(RenameDetector.confidence(f("industry", FieldType.string, "mining"), f("color", FieldType.string, "teal")))
+        assertThat(RenameDetector.confidence(
+                        f("industry", FieldType.string, "mining"), f("color", FieldType.string, "teal")))
                 .isLessThan(0.6);
     }
 
     @Test
     void shouldScoreLowWhenOnlyTheValuesOfTwoFlagsOverlap() {
-        double c = RenameDetector.confidence(f("is_active", FieldType.bool, "true", "false"), f("deleted", FieldType.bool, "true", "false"));
+        double c = RenameDetector.confidence(
+                f("is_active", FieldType.bool, "true", "false"), f("deleted", FieldType.bool, "true", "false"));
 
         assertThat(c).isLessThan(0.7);
     }
@@ -51,8 +53,12 @@ class RenameDetectorTest {
     @Test
     void shouldPairTwoSimultaneousRenamesOneToOne() {
         var renames = RenameDetector.pair(
-                List.of(f("account_name", FieldType.string, "Acme Corp", "Globex"), f("BillingCity", FieldType.string, "Paris", "Oslo")),
-                List.of(f("city", FieldType.string, "Oslo", "Paris"), f("name", FieldType.string, "Acme Corp", "Globex")));
+                List.of(
+                        f("account_name", FieldType.string, "Acme Corp", "Globex"),
+                        f("BillingCity", FieldType.string, "Paris", "Oslo")),
+                List.of(
+                        f("city", FieldType.string, "Oslo", "Paris"),
+                        f("name", FieldType.string, "Acme Corp", "Globex")));
 
         assertThat(renames).hasSize(2);
         assertThat(renames).anySatisfy(r -> {
@@ -70,7 +76,9 @@ class RenameDetectorTest {
     @Test
     void shouldLeaveTheThirdFieldUnpairedWhenTwoWentAndOneCame() {
         var renames = RenameDetector.pair(
-                List.of(f("account_name", FieldType.string, "Acme Corp"), f("AnnualRevenue", FieldType.number, "1200.5")),
+                List.of(
+                        f("account_name", FieldType.string, "Acme Corp"),
+                        f("AnnualRevenue", FieldType.number, "1200.5")),
                 List.of(f("name", FieldType.string, "Acme Corp")));
 
         assertThat(renames).singleElement().satisfies(r -> assertThat(r.from()).isEqualTo("account_name"));
@@ -85,8 +93,10 @@ class RenameDetectorTest {
 
     @Test
     void shouldLowerTheConfidenceWhenTheTypeChangedToo() {
-        double same = RenameDetector.confidence(f("amount", FieldType.number, "12"), f("amount_due", FieldType.number, "12"));
-        double retyped = RenameDetector.confidence(f("amount", FieldType.number, "12"), f("amount_due", FieldType.bool, "true"));
+        double same =
+                RenameDetector.confidence(f("amount", FieldType.number, "12"), f("amount_due", FieldType.number, "12"));
+        double retyped =
+                RenameDetector.confidence(f("amount", FieldType.number, "12"), f("amount_due", FieldType.bool, "true"));
 
         assertThat(retyped).isLessThan(same - 0.2);
     }

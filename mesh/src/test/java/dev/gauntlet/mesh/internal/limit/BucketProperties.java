@@ -1,10 +1,10 @@
 package dev.gauntlet.mesh.internal.limit;
 
-import dev.gauntlet.mesh.limit.LimitConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gauntlet.mesh.FakeTime;
 import dev.gauntlet.mesh.event.EventBus;
+import dev.gauntlet.mesh.limit.LimitConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +25,17 @@ class BucketProperties {
             @ForAll @Size(min = 1, max = 400) List<@LongRange(min = 0, max = 50_000) Long> gapsMicros) {
         FakeTime time = new FakeTime();
         // min = max = rate: the controller may not move it, so the bound is the configured one.
-        TenantLimiter limiter = new TenantLimiter("api", "default", LimitConfig.builder().initialRps(rate).minRps(rate).maxRps(rate)
-                .burst(burst).build(), time, new EventBus());
+        TenantLimiter limiter = new TenantLimiter(
+                "api",
+                "default",
+                LimitConfig.builder()
+                        .initialRps(rate)
+                        .minRps(rate)
+                        .maxRps(rate)
+                        .burst(burst)
+                        .build(),
+                time,
+                new EventBus());
         List<Long> passed = new ArrayList<>();
         long t = 0;
         for (long gap : gapsMicros) {
@@ -39,7 +48,9 @@ class BucketProperties {
                 double seconds = (passed.get(j) - passed.get(i)) / 1e9;
                 // A rate is held as one token per whole nanosecond: allow that rounding, nothing more.
                 double allowed = rate * seconds * (1 + 1e-6) + burst;
-                assertThat((double) (j - i + 1)).as("calls in [%d, %d] ns", passed.get(i), passed.get(j)).isLessThanOrEqualTo(allowed + 1e-9);
+                assertThat((double) (j - i + 1))
+                        .as("calls in [%d, %d] ns", passed.get(i), passed.get(j))
+                        .isLessThanOrEqualTo(allowed + 1e-9);
             }
         }
     }

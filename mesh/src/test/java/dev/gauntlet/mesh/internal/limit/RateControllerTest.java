@@ -1,14 +1,15 @@
 package dev.gauntlet.mesh.internal.limit;
 
-import dev.gauntlet.mesh.limit.LimitConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gauntlet.mesh.limit.LimitConfig;
 import org.junit.jupiter.api.Test;
 
 /** The controller's reading of 429s it did not cause. */
 class RateControllerTest {
 
-    static final LimitConfig CONFIG = LimitConfig.builder().initialRps(40).maxRps(1000).burst(40).build();
+    static final LimitConfig CONFIG =
+            LimitConfig.builder().initialRps(40).maxRps(1000).burst(40).build();
     static final long MS = 1_000_000L;
 
     /** Four windows of 20 answers each, every third refused saying the bucket is dry, the others carrying {@code quota}. */
@@ -85,8 +86,12 @@ class RateControllerTest {
             }
             lowest = Math.min(lowest, c.rate());
         }
-        assertThat(c.rate()).as("back near where it began, not ratcheted to the minimum").isGreaterThanOrEqualTo(CONFIG.initialRps() * 0.7);
-        assertThat(lowest).as("it did cut at first: it cannot know before it tried").isLessThan(CONFIG.initialRps());
+        assertThat(c.rate())
+                .as("back near where it began, not ratcheted to the minimum")
+                .isGreaterThanOrEqualTo(CONFIG.initialRps() * 0.7);
+        assertThat(lowest)
+                .as("it did cut at first: it cannot know before it tried")
+                .isLessThan(CONFIG.initialRps());
     }
 
     @Test

@@ -1,28 +1,26 @@
 package dev.gauntlet.mesh.internal.limit;
 
-import dev.gauntlet.mesh.TestStages;
-import dev.gauntlet.mesh.event.LimitLearned;
-import dev.gauntlet.mesh.event.RateAdjusted;
-import dev.gauntlet.mesh.internal.limit.SimulatedUpstream;
-import dev.gauntlet.mesh.limit.LimitConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gauntlet.mesh.ConnectorSpec;
 import dev.gauntlet.mesh.FakeTime;
 import dev.gauntlet.mesh.MeshContext;
+import dev.gauntlet.mesh.TestStages;
+import dev.gauntlet.mesh.call.ErrorClass;
 import dev.gauntlet.mesh.call.MeshRequest;
 import dev.gauntlet.mesh.call.MeshResponse;
-import dev.gauntlet.mesh.call.ErrorClass;
-import dev.gauntlet.mesh.internal.dlq.MemoryDeadLetters;
 import dev.gauntlet.mesh.event.EventBus;
+import dev.gauntlet.mesh.event.LimitLearned;
 import dev.gauntlet.mesh.event.MeshEvent;
+import dev.gauntlet.mesh.event.RateAdjusted;
+import dev.gauntlet.mesh.internal.dlq.MemoryDeadLetters;
+import dev.gauntlet.mesh.internal.store.MemoryStore;
+import dev.gauntlet.mesh.limit.LimitConfig;
 import dev.gauntlet.mesh.pipeline.Chain;
 import dev.gauntlet.mesh.pipeline.Exchange;
 import dev.gauntlet.mesh.pipeline.Outcome;
 import dev.gauntlet.mesh.pipeline.Pipeline;
-import dev.gauntlet.mesh.internal.limit.RateLimitStage;
 import dev.gauntlet.mesh.pipeline.Stage;
-import dev.gauntlet.mesh.internal.store.MemoryStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -69,14 +67,22 @@ class RateLimitStageTest {
 
     @Test
     void shouldWaitWhatTheBucketSaysWhenItIsEmpty() {
-        var spec = spec(LimitConfig.builder().initialRps(10).minRps(10).maxRps(10).burst(2).build());
+        var spec = spec(LimitConfig.builder()
+                .initialRps(10)
+                .minRps(10)
+                .maxRps(10)
+                .burst(2)
+                .build());
         Ok upstream = new Ok();
         Pipeline p = new Pipeline(List.of(TestStages.rateLimit(spec, context), upstream));
 
-        for (int i = 0; i < 3; i++) assertThat(call(p, spec, MeshRequest.get("/x"), null).isSuccess()).isTrue();
+        for (int i = 0; i < 3; i++)
+            assertThat(call(p, spec, MeshRequest.get("/x"), null).isSuccess()).isTrue();
 
         assertThat(upstream.calls).isEqualTo(3);
-        assertThat(time.sleeps).as("two tokens of burst, then one every 100 ms").containsExactly(Duration.ofMillis(100));
+        assertThat(time.sleeps)
+                .as("two tokens of burst, then one every 100 ms")
+                .containsExactly(Duration.ofMillis(100));
     }
 
     @Test
@@ -118,7 +124,8 @@ class RateLimitStageTest {
 
     @Test
     void shouldLearnTheLimitFromRemainingCountsAndStayJustBelowIt() {
-        var spec = spec(LimitConfig.builder().initialRps(400).maxRps(5000).burst(10).build());
+        var spec = spec(
+                LimitConfig.builder().initialRps(400).maxRps(5000).burst(10).build());
         SimulatedUpstream upstream = new SimulatedUpstream(time, 200, 10, true, Duration.ofMillis(1));
         RateLimitStage stage = TestStages.rateLimit(spec, context);
         Pipeline p = new Pipeline(List.of(stage, upstream));
@@ -131,7 +138,9 @@ class RateLimitStageTest {
         assertThat(settled[1]).as("429 share of attempts").isLessThan(0.01);
         assertThat(stage.limits().tenant("default").learned()).isBetween(190.0, 210.0);
         assertThat(published).filteredOn(LimitLearned.class::isInstance).isNotEmpty();
-        assertThat(published).filteredOn(RateAdjusted.class::isInstance).extracting(e -> ((RateAdjusted) e).reason())
+        assertThat(published)
+                .filteredOn(RateAdjusted.class::isInstance)
+                .extracting(e -> ((RateAdjusted) e).reason())
                 .contains("rate_limited");
 
         // The upstream halves its limit: back under 1 % of 429s per 250 ms window within 2 s.
@@ -152,12 +161,15 @@ class RateLimitStageTest {
         // (was: anywhere in [min_rps, max_rps], which no rate can fail).
         double learned = stage.limits().tenant("default").learned();
         assertThat(learned).isBetween(95.0, 105.0);
-        assertThat(stage.limits().tenant("default").rate()).isBetween(95.0, 100.0).isLessThanOrEqualTo(learned);
+        assertThat(stage.limits().tenant("default").rate())
+                .isBetween(95.0, 100.0)
+                .isLessThanOrEqualTo(learned);
     }
 
     @Test
     void shouldFindTheLimitFromThroughputWhenTheUpstreamSendsNoCounts() {
-        var spec = spec(LimitConfig.builder().initialRps(400).maxRps(5000).burst(10).build());
+        var spec = spec(
+                LimitConfig.builder().initialRps(400).maxRps(5000).burst(10).build());
         SimulatedUpstream upstream = new SimulatedUpstream(time, 200, 10, false, Duration.ofMillis(1));
         Pipeline p = new Pipeline(List.of(TestStages.rateLimit(spec, context), upstream));
         Instant start = time.instant();
@@ -171,14 +183,21 @@ class RateLimitStageTest {
 
     @Test
     void shouldNeverLeaveMinAndMaxWhenTheUpstreamRefusesEverything() {
-        var spec = spec(LimitConfig.builder().initialRps(20).minRps(5).maxRps(40).burst(5).build());
+        var spec = spec(LimitConfig.builder()
+                .initialRps(20)
+                .minRps(5)
+                .maxRps(40)
+                .burst(5)
+                .build());
         SimulatedUpstream upstream = new SimulatedUpstream(time, 0.000001, 1, false, Duration.ofMillis(1));
         RateLimitStage stage = TestStages.rateLimit(spec, context);
         Pipeline p = new Pipeline(List.of(stage, upstream));
 
         drive(p, spec, time.instant().plusSeconds(10));
 
-        assertThat(published).filteredOn(RateAdjusted.class::isInstance).isNotEmpty()
+        assertThat(published)
+                .filteredOn(RateAdjusted.class::isInstance)
+                .isNotEmpty()
                 .allSatisfy(e -> assertThat(((RateAdjusted) e).newRps()).isBetween(5.0, 40.0));
         assertThat(stage.limits().tenant("default").rate()).isEqualTo(5.0);
         assertThat(stage.status()).containsKeys("tokens", "rate_rps", "learned_limit_rps");

@@ -1,8 +1,8 @@
 package dev.gauntlet.mesh.internal.limit;
 
 import dev.gauntlet.mesh.FakeTime;
-import dev.gauntlet.mesh.call.MeshResponse;
 import dev.gauntlet.mesh.call.ErrorClass;
+import dev.gauntlet.mesh.call.MeshResponse;
 import dev.gauntlet.mesh.pipeline.Chain;
 import dev.gauntlet.mesh.pipeline.Exchange;
 import dev.gauntlet.mesh.pipeline.Outcome;
@@ -56,10 +56,16 @@ final class SimulatedUpstream implements Stage {
         calls.add(new Call(now, !ok));
         time.advance(latency);
         Map<String, List<String>> headers = sendsCounts
-                ? Map.of("X-RateLimit-Limit", List.of(Integer.toString(burst)), "X-RateLimit-Remaining", List.of(Long.toString((long) tokens)))
+                ? Map.of(
+                        "X-RateLimit-Limit",
+                        List.of(Integer.toString(burst)),
+                        "X-RateLimit-Remaining",
+                        List.of(Long.toString((long) tokens)))
                 : Map.of();
         MeshResponse r = new MeshResponse(ok ? 200 : 429, headers, null, null, null, false);
-        return ok ? new Outcome.Success(r) : new Outcome.Failure(ErrorClass.rate_limit, 429, "HTTP 429", Duration.ofSeconds(1), r);
+        return ok
+                ? new Outcome.Success(r)
+                : new Outcome.Failure(ErrorClass.rate_limit, 429, "HTTP 429", Duration.ofSeconds(1), r);
     }
 
     /** Accepted calls per second and 429 share of attempts in [from, to). */

@@ -29,7 +29,8 @@ class BackoffTest {
         long low = 0, high = 0;
         for (int i = 0; i < 1000; i++) {
             long ms = b.delay(1).toMillis();
-            if (ms < 50) low++; else high++;
+            if (ms < 50) low++;
+            else high++;
         }
         // Full jitter is uniform: both halves get a fair share (binomial, 1000 draws: ±5 sd is ±80).
         assertThat(low).isBetween(420L, 580L);
@@ -43,8 +44,11 @@ class BackoffTest {
     }
 
     @Property
-    void shouldAlwaysDrawWithinZeroAndTheCap(@ForAll @LongRange(min = 1, max = 10_000) long baseMs, @ForAll @LongRange(min = 0, max = 100_000) long extraMs,
-                                            @ForAll @IntRange(min = 1, max = 200) int attempt, @ForAll long seed) {
+    void shouldAlwaysDrawWithinZeroAndTheCap(
+            @ForAll @LongRange(min = 1, max = 10_000) long baseMs,
+            @ForAll @LongRange(min = 0, max = 100_000) long extraMs,
+            @ForAll @IntRange(min = 1, max = 200) int attempt,
+            @ForAll long seed) {
         Duration base = Duration.ofMillis(baseMs);
         Duration max = base.plusMillis(extraMs);
         Backoff b = new Backoff(base, max, new SplittableRandom(seed));

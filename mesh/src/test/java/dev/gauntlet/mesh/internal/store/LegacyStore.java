@@ -15,19 +15,23 @@ import java.util.List;
  * the old scripts (kept as test resources in {@code legacy-sqlite/}) applied up to a version.
  */
 final class LegacyStore {
-    static final List<String> MIGRATIONS = List.of("V1__init.sql", "V2__dlq_by_key.sql", "V3__store_probe_and_retention.sql");
+    static final List<String> MIGRATIONS =
+            List.of("V1__init.sql", "V2__dlq_by_key.sql", "V3__store_probe_and_retention.sql");
 
     private LegacyStore() {}
 
     static void create(Path file, int upTo) throws IOException, SQLException {
         Files.createDirectories(file.toAbsolutePath().getParent());
-        try (var c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath()); var s = c.createStatement()) {
+        try (var c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+                var s = c.createStatement()) {
             s.execute("PRAGMA journal_mode=WAL");
-            s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
+            s.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
             for (int v = 1; v <= upTo; v++) {
                 String name = MIGRATIONS.get(v - 1);
                 for (String statement : statements(resource("legacy-sqlite/" + name))) s.execute(statement);
-                s.execute("INSERT INTO schema_version (version, name, applied_at) VALUES (" + v + ", '" + name + "', 0)");
+                s.execute(
+                        "INSERT INTO schema_version (version, name, applied_at) VALUES (" + v + ", '" + name + "', 0)");
             }
         }
     }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** The in-memory store's intents: every write records and completes one, so they must stay cheap and bounded. */
@@ -19,8 +20,19 @@ class MemoryStoreTest {
     static final Instant T0 = Instant.parse("2026-11-01T00:00:00Z");
 
     static Intent intent(String key, Instant at) {
-        return new Intent(key, "shop", "default", "POST", "/v1/customers", Map.of("Idempotency-Key", key),
-                "name=Ada".getBytes(StandardCharsets.UTF_8), "application/x-www-form-urlencoded", "op-" + key, IntentState.in_flight, at, at);
+        return new Intent(
+                key,
+                "shop",
+                "default",
+                "POST",
+                "/v1/customers",
+                Map.of("Idempotency-Key", key),
+                "name=Ada".getBytes(StandardCharsets.UTF_8),
+                "application/x-www-form-urlencoded",
+                "op-" + key,
+                IntentState.in_flight,
+                at,
+                at);
     }
 
     @Test
@@ -29,16 +41,29 @@ class MemoryStoreTest {
         int finished = MemoryStore.KEEP_FINISHED_INTENTS + 500;
         for (int i = 0; i < finished; i++) {
             store.intents().recordIntent(intent("done-" + i, T0));
-            assertThat(store.intents().completeIntent("done-" + i, IntentState.succeeded, T0.plusMillis(i))).isTrue();
+            assertThat(store.intents().completeIntent("done-" + i, IntentState.succeeded, T0.plusMillis(i)))
+                    .isTrue();
         }
         for (int i = 0; i < 100; i++) store.intents().recordIntent(intent("open-" + i, T0));
 
-        assertThat(store.intents().intent("done-0")).as("the oldest finished one is forgotten").isEmpty();
-        assertThat(store.intents().intent("done-" + (finished - 1))).get().extracting(Intent::state).isEqualTo(IntentState.succeeded);
-        assertThat(store.intents().intent("done-" + (finished - MemoryStore.KEEP_FINISHED_INTENTS / 2))).as("the newest half are kept").isPresent();
-        long kept = java.util.stream.IntStream.range(0, finished).filter(i -> store.intents().intent("done-" + i).isPresent()).count();
-        assertThat(kept).as("never more than the bound").isBetween((long) MemoryStore.KEEP_FINISHED_INTENTS / 2, (long) MemoryStore.KEEP_FINISHED_INTENTS);
-        assertThat(store.intents().staleIntents(T0.plusSeconds(1), 1_000)).as("in-flight intents are never dropped").hasSize(100);
+        assertThat(store.intents().intent("done-0"))
+                .as("the oldest finished one is forgotten")
+                .isEmpty();
+        assertThat(store.intents().intent("done-" + (finished - 1)))
+                .get()
+                .extracting(Intent::state)
+                .isEqualTo(IntentState.succeeded);
+        assertThat(store.intents().intent("done-" + (finished - MemoryStore.KEEP_FINISHED_INTENTS / 2)))
+                .as("the newest half are kept")
+                .isPresent();
+        long kept = IntStream.range(0, finished)
+                .filter(i -> store.intents().intent("done-" + i).isPresent())
+                .count();
+        assertThat(kept).as("never more than the bound").isBetween((long) MemoryStore.KEEP_FINISHED_INTENTS / 2, (long)
+                MemoryStore.KEEP_FINISHED_INTENTS);
+        assertThat(store.intents().staleIntents(T0.plusSeconds(1), 1_000))
+                .as("in-flight intents are never dropped")
+                .hasSize(100);
     }
 
     @Test
@@ -70,14 +95,24 @@ class MemoryStoreTest {
                     for (int i = 0; i < 500; i++) {
                         String key = thread + "-" + i;
                         store.intents().recordIntent(intent(key, T0));
-                        store.intents().completeIntent(key, i % 2 == 0 ? IntentState.succeeded : IntentState.parked, T0.plusSeconds(1));
+                        store.intents()
+                                .completeIntent(
+                                        key,
+                                        i % 2 == 0 ? IntentState.succeeded : IntentState.parked,
+                                        T0.plusSeconds(1));
                     }
                 }));
             }
             for (Future<?> f : done) f.get();
         }
         assertThat(store.intents().staleIntents(T0.plusSeconds(60), 10_000)).isEmpty();
-        assertThat(store.intents().intent("7-499")).get().extracting(Intent::state).isEqualTo(IntentState.parked);
-        assertThat(store.intents().intent("3-498")).get().extracting(Intent::state).isEqualTo(IntentState.succeeded);
+        assertThat(store.intents().intent("7-499"))
+                .get()
+                .extracting(Intent::state)
+                .isEqualTo(IntentState.parked);
+        assertThat(store.intents().intent("3-498"))
+                .get()
+                .extracting(Intent::state)
+                .isEqualTo(IntentState.succeeded);
     }
 }

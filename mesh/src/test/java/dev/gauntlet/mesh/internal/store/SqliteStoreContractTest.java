@@ -3,7 +3,6 @@ package dev.gauntlet.mesh.internal.store;
 import dev.gauntlet.mesh.store.Retention;
 import dev.gauntlet.mesh.store.Store;
 import dev.gauntlet.mesh.store.StoreContract;
-
 import java.nio.file.Path;
 import java.util.UUID;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,7 +1,5 @@
 package dev.gauntlet.mesh.internal.store;
 
-import dev.gauntlet.mesh.store.WriteBehindStats;
-import dev.gauntlet.mesh.store.StoreUnavailable;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -12,6 +10,8 @@ import dev.gauntlet.mesh.event.EventLog;
 import dev.gauntlet.mesh.event.MeshEvent;
 import dev.gauntlet.mesh.event.StoredEvent;
 import dev.gauntlet.mesh.metrics.MetricRollup;
+import dev.gauntlet.mesh.store.StoreUnavailable;
+import dev.gauntlet.mesh.store.WriteBehindStats;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +28,6 @@ class WriteBehindTest {
     Path dir;
 
     static final Instant T0 = Instant.parse("2025-06-01T12:00:00Z");
-
 
     /** An event log that keeps each batch it was given (and can be made to refuse or to hang). */
     static final class Batches implements EventLog {
@@ -57,7 +56,10 @@ class WriteBehindTest {
 
         @Override
         public List<StoredEvent> recentEvents(String connector, int limit) {
-            return batches.stream().flatMap(List::stream).map(e -> new StoredEvent(0, e.at(), e.connector(), e.type(), "{}")).toList();
+            return batches.stream()
+                    .flatMap(List::stream)
+                    .map(e -> new StoredEvent(0, e.at(), e.connector(), e.type(), "{}"))
+                    .toList();
         }
 
         int written() {
@@ -84,7 +86,8 @@ class WriteBehindTest {
         assertThat(w.flushIfDue()).as("the oldest is due").isEqualTo(2);
         assertThat(sink.batches).hasSize(1);
 
-        for (int i = 0; i < 3; i++) w.eventLog().appendEvent(dev.gauntlet.mesh.store.StoreContract.happened(T0, "a", i));
+        for (int i = 0; i < 3; i++)
+            w.eventLog().appendEvent(dev.gauntlet.mesh.store.StoreContract.happened(T0, "a", i));
         assertThat(w.flushIfDue()).as("a full batch, at once").isEqualTo(3);
         assertThat(sink.batches).hasSize(2);
         assertThat(w.stats().written()).isEqualTo(5);
@@ -96,26 +99,36 @@ class WriteBehindTest {
         var sink = new Batches();
         var rollups = new MemoryStore().rollups();
         var w = new WriteBehind(sink, rollups, time, settings(4, 2, Duration.ofMillis(200)));
-        for (int i = 0; i < 10; i++) w.eventLog().appendEvent(dev.gauntlet.mesh.store.StoreContract.happened(T0, "a", i));
+        for (int i = 0; i < 10; i++)
+            w.eventLog().appendEvent(dev.gauntlet.mesh.store.StoreContract.happened(T0, "a", i));
         w.rollupRepository().saveRollups(List.of(new MetricRollup("a", T0, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1)));
 
         WriteBehindStats s = w.stats();
         assertThat(s.queued()).isEqualTo(4);
-        assertThat(s.droppedEvents()).as("the newest are dropped, the queued kept").isEqualTo(6);
+        assertThat(s.droppedEvents())
+                .as("the newest are dropped, the queued kept")
+                .isEqualTo(6);
         assertThat(s.droppedRollups()).isEqualTo(1);
         assertThat(w.flush()).isEqualTo(4);
-        assertThat(sink.batches).flatExtracting(b -> b).extracting(e -> ((dev.gauntlet.mesh.event.ReplaySucceeded) e).replays()).containsExactly(0, 1, 2, 3);
+        assertThat(sink.batches)
+                .flatExtracting(b -> b)
+                .extracting(e -> ((dev.gauntlet.mesh.event.ReplaySucceeded) e).replays())
+                .containsExactly(0, 1, 2, 3);
     }
 
     @Test
     void shouldNeverMakeACallerWaitWhenTheWriterIsStuck() {
         var sink = new Batches();
         sink.hang = new CountDownLatch(1);
-        var w = new WriteBehind(sink, new MemoryStore().rollups(), new FakeTime(), settings(100, 10, Duration.ofMillis(200))).start();
+        var w = new WriteBehind(
+                        sink, new MemoryStore().rollups(), new FakeTime(), settings(100, 10, Duration.ofMillis(200)))
+                .start();
         try {
-            // The writer takes a batch and hangs in it (a disk that does not answer); publishers go on, dropping beyond 100.
+            // The writer takes a batch and hangs in it (a disk that does not answer); publishers go on, dropping beyond
+            // 100.
             assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
-                for (int i = 0; i < 10_000; i++) w.eventLog().appendEvent(dev.gauntlet.mesh.store.StoreContract.happened(T0, "a", i));
+                for (int i = 0; i < 10_000; i++)
+                    w.eventLog().appendEvent(dev.gauntlet.mesh.store.StoreContract.happened(T0, "a", i));
             });
             assertThat(w.stats().dropped()).isGreaterThanOrEqualTo(10_000 - 100 - 10);
             assertThat(w.stats().queued()).isLessThanOrEqualTo(100);
@@ -129,9 +142,12 @@ class WriteBehindTest {
     void shouldWakeTheWriterForAFullBatchWithoutWaitingForTheDelay() {
         var sink = new Batches();
         // The injected clock never moves: only a full batch can be written.
-        var w = new WriteBehind(sink, new MemoryStore().rollups(), new FakeTime(), settings(1000, 50, Duration.ofMillis(200))).start();
+        var w = new WriteBehind(
+                        sink, new MemoryStore().rollups(), new FakeTime(), settings(1000, 50, Duration.ofMillis(200)))
+                .start();
         try {
-            for (int i = 0; i < 49; i++) w.eventLog().appendEvent(dev.gauntlet.mesh.store.StoreContract.happened(T0, "a", i));
+            for (int i = 0; i < 49; i++)
+                w.eventLog().appendEvent(dev.gauntlet.mesh.store.StoreContract.happened(T0, "a", i));
             w.eventLog().appendEvent(dev.gauntlet.mesh.store.StoreContract.happened(T0, "a", 49));
             await().atMost(Duration.ofSeconds(5)).until(() -> sink.written() == 50);
             assertThat(sink.batches).hasSize(1);
@@ -143,9 +159,12 @@ class WriteBehindTest {
     @Test
     void shouldCountABatchTheStoreRefusesAsFailed() {
         var sink = new Batches();
-        var w = new WriteBehind(sink, new MemoryStore().rollups(), new FakeTime(), settings(100, 10, Duration.ofMillis(200)));
-        sink.refuse = new StoreUnavailable(StoreUnavailable.Reason.full, Duration.ofSeconds(5), "store unavailable: full", null);
-        for (int i = 0; i < 3; i++) w.eventLog().appendEvent(dev.gauntlet.mesh.store.StoreContract.happened(T0, "a", i));
+        var w = new WriteBehind(
+                sink, new MemoryStore().rollups(), new FakeTime(), settings(100, 10, Duration.ofMillis(200)));
+        sink.refuse = new StoreUnavailable(
+                StoreUnavailable.Reason.full, Duration.ofSeconds(5), "store unavailable: full", null);
+        for (int i = 0; i < 3; i++)
+            w.eventLog().appendEvent(dev.gauntlet.mesh.store.StoreContract.happened(T0, "a", i));
         assertThat(w.flush()).isZero();
         assertThat(w.stats().failed()).isEqualTo(3);
         assertThat(w.stats().queued()).isZero();
@@ -154,7 +173,8 @@ class WriteBehindTest {
     @Test
     void shouldLetAReaderSeeWhatWasQueuedBeforeIt() {
         var sink = new Batches();
-        var w = new WriteBehind(sink, new MemoryStore().rollups(), new FakeTime(), settings(100, 10, Duration.ofHours(1)));
+        var w = new WriteBehind(
+                sink, new MemoryStore().rollups(), new FakeTime(), settings(100, 10, Duration.ofHours(1)));
         w.eventLog().appendEvent(dev.gauntlet.mesh.store.StoreContract.happened(T0, "a", 1));
         assertThat(w.eventLog().recentEvents(null, 10)).hasSize(1);
         var r = new MetricRollup("a", T0, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1);
@@ -166,7 +186,8 @@ class WriteBehindTest {
     void shouldWriteEverythingQueuedWhenTheStoreCloses() {
         int n = 5_000;
         try (SqliteStore s = SqliteStore.open(dir)) {
-            for (int i = 0; i < n; i++) s.events().appendEvent(dev.gauntlet.mesh.store.StoreContract.happened(T0.plusMillis(i), "a", i));
+            for (int i = 0; i < n; i++)
+                s.events().appendEvent(dev.gauntlet.mesh.store.StoreContract.happened(T0.plusMillis(i), "a", i));
         }
         try (SqliteStore s = SqliteStore.open(dir)) {
             assertThat(s.events().recentEvents("a", 10 * n)).hasSize(n);
@@ -178,7 +199,9 @@ class WriteBehindTest {
     void shouldRejectSettingsNamingTheField() {
         assertThatThrownBy(() -> settings(0, 1, Duration.ofMillis(1))).hasMessageContaining("write_behind.capacity");
         assertThatThrownBy(() -> settings(10, 0, Duration.ofMillis(1))).hasMessageContaining("write_behind.batch_size");
-        assertThatThrownBy(() -> settings(10, 11, Duration.ofMillis(1))).hasMessageContaining("write_behind.batch_size").hasMessageContaining("11");
+        assertThatThrownBy(() -> settings(10, 11, Duration.ofMillis(1)))
+                .hasMessageContaining("write_behind.batch_size")
+                .hasMessageContaining("11");
         assertThatThrownBy(() -> settings(10, 1, Duration.ZERO)).hasMessageContaining("write_behind.max_delay");
     }
 }

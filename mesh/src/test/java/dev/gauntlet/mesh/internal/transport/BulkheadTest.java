@@ -1,8 +1,5 @@
 package dev.gauntlet.mesh.internal.transport;
 
-import dev.gauntlet.mesh.TestStages;
-import dev.gauntlet.mesh.pipeline.Exchange;
-import dev.gauntlet.mesh.pipeline.Outcome;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,14 +7,20 @@ import com.sun.net.httpserver.HttpServer;
 import dev.gauntlet.mesh.ConnectorSpec;
 import dev.gauntlet.mesh.FakeTime;
 import dev.gauntlet.mesh.Mesh;
-import dev.gauntlet.mesh.call.Timeouts;
+import dev.gauntlet.mesh.TestStages;
 import dev.gauntlet.mesh.call.ErrorClass;
+import dev.gauntlet.mesh.call.Timeouts;
 import dev.gauntlet.mesh.limit.LimitConfig;
+import dev.gauntlet.mesh.pipeline.Outcome;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,7 +34,7 @@ class BulkheadTest {
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger arrived = new AtomicInteger();
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/slow", ex -> {
             arrived.incrementAndGet();
             try {
@@ -46,9 +49,20 @@ class BulkheadTest {
         server.start();
         FakeTime time = new FakeTime();
         try (Mesh mesh = Mesh.builder().time(time).build()) {
-            var spec = ConnectorSpec.builder("one_lane", "http://127.0.0.1:" + server.getAddress().getPort())
-                    .limit(LimitConfig.builder().initialRps(100).maxRps(100).burst(100).maxInFlight(1).build())
-                    .timeouts(Timeouts.builder().attempt(Duration.ofSeconds(5)).total(Duration.ofSeconds(5)).build()).build();
+            var spec = ConnectorSpec.builder(
+                            "one_lane",
+                            "http://127.0.0.1:" + server.getAddress().getPort())
+                    .limit(LimitConfig.builder()
+                            .initialRps(100)
+                            .maxRps(100)
+                            .burst(100)
+                            .maxInFlight(1)
+                            .build())
+                    .timeouts(Timeouts.builder()
+                            .attempt(Duration.ofSeconds(5))
+                            .total(Duration.ofSeconds(5))
+                            .build())
+                    .build();
             var transport = TestStages.bulkheadAndTransport(spec, mesh.context());
             var slow = TestStages.exchange(spec, mesh.context(), dev.gauntlet.mesh.call.MeshRequest.get("/slow"));
             slow.deadline(time.instant().plusSeconds(5));
@@ -57,24 +71,32 @@ class BulkheadTest {
 
             var waiting = TestStages.exchange(spec, mesh.context(), dev.gauntlet.mesh.call.MeshRequest.get("/slow"));
             waiting.deadline(time.instant().plusMillis(200));
-            var outcome = new java.util.concurrent.atomic.AtomicReference<Outcome>();
+            var outcome = new AtomicReference<Outcome>();
             Thread second = Thread.ofVirtual().start(() -> outcome.set(transport.run(waiting)));
             await().atMost(Duration.ofSeconds(5)).until(() -> second.getState() == Thread.State.TIMED_WAITING);
             // The lane stays busy; the call gives up only once its deadline has passed on the clock, not before.
             time.advance(Duration.ofMillis(199));
-            assertThat(second.join(Duration.ofMillis(50))).as("still waiting for a lane 1 ms before its deadline").isFalse();
+            assertThat(second.join(Duration.ofMillis(50)))
+                    .as("still waiting for a lane 1 ms before its deadline")
+                    .isFalse();
             time.advance(Duration.ofMillis(1));
             assertThat(second.join(Duration.ofSeconds(5))).isTrue();
             Outcome o = outcome.get();
             assertThat(o).isInstanceOfSatisfying(Outcome.Failure.class, f -> {
-                assertThat(f.errorClass()).as("the mesh's own throttling, nothing sent").isEqualTo(ErrorClass.rate_limit);
+                assertThat(f.errorClass())
+                        .as("the mesh's own throttling, nothing sent")
+                        .isEqualTo(ErrorClass.rate_limit);
                 assertThat(f.message()).contains("all 1 connections of one_lane stayed busy for 200 ms");
             });
             assertThat(waiting.attempts()).as("nothing was sent").isEmpty();
-            assertThat(arrived.get()).as("the second call never reached the upstream").isEqualTo(1);
+            assertThat(arrived.get())
+                    .as("the second call never reached the upstream")
+                    .isEqualTo(1);
             release.countDown();
             first.join(Duration.ofSeconds(5));
-            assertThat(slow.attempts()).singleElement().satisfies(a -> assertThat(a.status()).isEqualTo(200));
+            assertThat(slow.attempts())
+                    .singleElement()
+                    .satisfies(a -> assertThat(a.status()).isEqualTo(200));
         } finally {
             server.stop(0);
         }
@@ -85,7 +107,7 @@ class BulkheadTest {
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger arrived = new AtomicInteger();
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/slow", ex -> {
             arrived.incrementAndGet();
             try {
@@ -100,25 +122,39 @@ class BulkheadTest {
         server.start();
         FakeTime time = new FakeTime();
         try (Mesh mesh = Mesh.builder().time(time).build()) {
-            var spec = ConnectorSpec.builder("one_lane", "http://127.0.0.1:" + server.getAddress().getPort())
-                    .limit(LimitConfig.builder().initialRps(100).maxRps(100).burst(100).maxInFlight(1).build())
-                    .timeouts(Timeouts.builder().attempt(Duration.ofSeconds(5)).total(Duration.ofSeconds(5)).build()).build();
+            var spec = ConnectorSpec.builder(
+                            "one_lane",
+                            "http://127.0.0.1:" + server.getAddress().getPort())
+                    .limit(LimitConfig.builder()
+                            .initialRps(100)
+                            .maxRps(100)
+                            .burst(100)
+                            .maxInFlight(1)
+                            .build())
+                    .timeouts(Timeouts.builder()
+                            .attempt(Duration.ofSeconds(5))
+                            .total(Duration.ofSeconds(5))
+                            .build())
+                    .build();
             var transport = TestStages.bulkheadAndTransport(spec, mesh.context());
             var slow = TestStages.exchange(spec, mesh.context(), dev.gauntlet.mesh.call.MeshRequest.get("/slow"));
             slow.deadline(time.instant().plusSeconds(5));
             Thread first = Thread.ofVirtual().start(() -> transport.run(slow));
             await().atMost(Duration.ofSeconds(5)).until(() -> arrived.get() == 1);
 
-            // As many calls as the queue holds (WAITERS_PER_LANE for the one lane) are parked on it: their threads wait.
-            var waited = new java.util.concurrent.ConcurrentLinkedQueue<Outcome>();
-            var waiters = new java.util.ArrayList<Thread>();
+            // As many calls as the queue holds (WAITERS_PER_LANE for the one lane) are parked on it: their threads
+            // wait.
+            var waited = new ConcurrentLinkedQueue<Outcome>();
+            var waiters = new ArrayList<Thread>();
             for (int i = 0; i < Lanes.WAITERS_PER_LANE; i++) {
                 var waiter = TestStages.exchange(spec, mesh.context(), dev.gauntlet.mesh.call.MeshRequest.get("/slow"));
                 waiter.deadline(time.instant().plusSeconds(5));
                 waiters.add(Thread.ofVirtual().start(() -> waited.add(transport.run(waiter))));
             }
-            await().atMost(Duration.ofSeconds(5)).until(() -> waiters.stream().allMatch(t -> t.getState() == Thread.State.WAITING
-                    || t.getState() == Thread.State.TIMED_WAITING));
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> waiters.stream()
+                            .allMatch(t -> t.getState() == Thread.State.WAITING
+                                    || t.getState() == Thread.State.TIMED_WAITING));
 
             var third = TestStages.exchange(spec, mesh.context(), dev.gauntlet.mesh.call.MeshRequest.get("/slow"));
             third.deadline(time.instant().plusSeconds(5));
@@ -135,7 +171,9 @@ class BulkheadTest {
             release.countDown();
             first.join(Duration.ofSeconds(5));
             for (Thread t : waiters) t.join(Duration.ofSeconds(10));
-            assertThat(waited).as("each waiting call got the lane once it was free").hasSize(Lanes.WAITERS_PER_LANE)
+            assertThat(waited)
+                    .as("each waiting call got the lane once it was free")
+                    .hasSize(Lanes.WAITERS_PER_LANE)
                     .allMatch(o -> o instanceof Outcome.Success);
             assertThat(arrived.get()).isEqualTo(1 + Lanes.WAITERS_PER_LANE);
         } finally {

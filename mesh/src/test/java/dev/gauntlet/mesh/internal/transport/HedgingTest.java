@@ -13,8 +13,10 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,12 +32,13 @@ class HedgingTest {
     final CountDownLatch slowRelease = new CountDownLatch(1);
     /** How long the first request takes to answer (real time, as a safety net: the tests release it or hedge it). */
     volatile long slowMs = 30_000;
+
     final FakeTime time = new FakeTime();
 
     @BeforeEach
     void start() throws Exception {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/item", ex -> {
             // The first request is slow (slowMs, or until released); later ones answer at once.
             if (requests.incrementAndGet() == 1) {
@@ -60,28 +63,40 @@ class HedgingTest {
     }
 
     private ConnectorSpec spec() {
-        return ConnectorSpec.builder("hedged", "http://127.0.0.1:" + server.getAddress().getPort())
-                .timeouts(Timeouts.builder().attempt(Duration.ofSeconds(5)).total(Duration.ofSeconds(10))
-                        .hedgeAfter(Duration.ofMillis(50)).build()).build();
+        return ConnectorSpec.builder(
+                        "hedged", "http://127.0.0.1:" + server.getAddress().getPort())
+                .timeouts(Timeouts.builder()
+                        .attempt(Duration.ofSeconds(5))
+                        .total(Duration.ofSeconds(10))
+                        .hedgeAfter(Duration.ofMillis(50))
+                        .build())
+                .build();
     }
 
     @Test
     void shouldAnswerASlowReadFromTheHedgedRequest() throws Exception {
         try (Mesh mesh = Mesh.builder().time(time).build()) {
             var c = mesh.register(spec());
-            var answer = new java.util.concurrent.atomic.AtomicReference<MeshResponse>();
+            var answer = new AtomicReference<MeshResponse>();
             Thread caller = Thread.ofVirtual().start(() -> answer.set(c.get("/item")));
-            await().atMost(Duration.ofSeconds(5)).until(() -> requests.get() == 1 && caller.getState() == Thread.State.TIMED_WAITING);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> requests.get() == 1 && caller.getState() == Thread.State.TIMED_WAITING);
             time.advance(Duration.ofMillis(49));
-            assertThat(caller.join(Duration.ofMillis(50))).as("no hedge before hedge_after").isFalse();
+            assertThat(caller.join(Duration.ofMillis(50)))
+                    .as("no hedge before hedge_after")
+                    .isFalse();
             assertThat(requests.get()).isEqualTo(1);
             time.advance(Duration.ofMillis(1));
             // The first request is still held (30 s): only the hedge can answer.
-            assertThat(caller.join(Duration.ofSeconds(10))).as("answered by the hedge").isTrue();
+            assertThat(caller.join(Duration.ofSeconds(10)))
+                    .as("answered by the hedge")
+                    .isTrue();
             MeshResponse r = answer.get();
             assertThat(r.status()).isEqualTo(200);
             assertThat(requests.get()).isEqualTo(2);
-            assertThat(r.attempts()).singleElement().satisfies(a -> assertThat(a.message()).isEqualTo("hedged"));
+            assertThat(r.attempts())
+                    .singleElement()
+                    .satisfies(a -> assertThat(a.message()).isEqualTo("hedged"));
             assertThat(c.status().get("transport")).containsEntry("hedges", 1L).containsEntry("hedges_won", 1L);
         }
     }
@@ -90,7 +105,7 @@ class HedgingTest {
     void shouldNeverHedgeAWrite() throws Exception {
         try (Mesh mesh = Mesh.builder().time(time).build()) {
             var c = mesh.register(spec());
-            var answer = new java.util.concurrent.atomic.AtomicReference<MeshResponse>();
+            var answer = new AtomicReference<MeshResponse>();
             Thread caller = Thread.ofVirtual().start(() -> answer.set(c.post("/item", Map.of("name", "x"), "op-1")));
             await().atMost(Duration.ofSeconds(5)).until(() -> requests.get() == 1);
             time.advance(Duration.ofSeconds(1)); // well past hedge_after (50 ms)
@@ -98,7 +113,9 @@ class HedgingTest {
             assertThat(caller.join(Duration.ofSeconds(10))).isTrue();
             MeshResponse r = answer.get();
             assertThat(r.status()).isEqualTo(200);
-            assertThat(requests.get()).as("one request: a write's copy would meet it in the idempotency slot").isEqualTo(1);
+            assertThat(requests.get())
+                    .as("one request: a write's copy would meet it in the idempotency slot")
+                    .isEqualTo(1);
         }
     }
 }

@@ -20,8 +20,9 @@ final class PostgresConnectors implements ConnectorRepository {
     @Override
     public void saveConnector(String id, String specJson) {
         db.write(c -> {
-            try (PreparedStatement p = c.prepareStatement("INSERT INTO connectors (id, spec_json, updated_at) VALUES (?, ?, ?) "
-                    + "ON CONFLICT (id) DO UPDATE SET spec_json = excluded.spec_json, updated_at = excluded.updated_at")) {
+            try (PreparedStatement p = c.prepareStatement(
+                    "INSERT INTO connectors (id, spec_json, updated_at) VALUES (?, ?, ?) "
+                            + "ON CONFLICT (id) DO UPDATE SET spec_json = excluded.spec_json, updated_at = excluded.updated_at")) {
                 p.setString(1, id);
                 p.setString(2, specJson);
                 setInstant(p, 3, db.clock().instant());
@@ -46,7 +47,8 @@ final class PostgresConnectors implements ConnectorRepository {
     public Map<String, String> loadConnectors() {
         return db.read(c -> {
             var out = new LinkedHashMap<String, String>();
-            try (PreparedStatement p = c.prepareStatement("SELECT id, spec_json FROM connectors ORDER BY id"); ResultSet rs = p.executeQuery()) {
+            try (PreparedStatement p = c.prepareStatement("SELECT id, spec_json FROM connectors ORDER BY id");
+                    ResultSet rs = p.executeQuery()) {
                 while (rs.next()) out.put(rs.getString(1), rs.getString(2));
             }
             return out;

@@ -18,7 +18,8 @@ final class PostgresCredentials implements CredentialVault {
     @Override
     public Optional<String> loadCredential(String connector, String tenant, String name) {
         return db.read(c -> {
-            try (PreparedStatement p = c.prepareStatement("SELECT value FROM credentials WHERE connector = ? AND tenant = ? AND name = ?")) {
+            try (PreparedStatement p = c.prepareStatement(
+                    "SELECT value FROM credentials WHERE connector = ? AND tenant = ? AND name = ?")) {
                 p.setString(1, connector);
                 p.setString(2, tenant);
                 p.setString(3, name);
@@ -32,9 +33,10 @@ final class PostgresCredentials implements CredentialVault {
     @Override
     public void saveCredential(String connector, String tenant, String name, String value) {
         db.write(c -> {
-            try (PreparedStatement p = c.prepareStatement("INSERT INTO credentials (connector, tenant, name, value, updated_at) VALUES (?, ?, ?, ?, ?) "
-                    + "ON CONFLICT (connector, tenant, name) DO UPDATE SET value = excluded.value, version = credentials.version + 1, "
-                    + "updated_at = excluded.updated_at")) {
+            try (PreparedStatement p = c.prepareStatement(
+                    "INSERT INTO credentials (connector, tenant, name, value, updated_at) VALUES (?, ?, ?, ?, ?) "
+                            + "ON CONFLICT (connector, tenant, name) DO UPDATE SET value = excluded.value, version = credentials.version + 1, "
+                            + "updated_at = excluded.updated_at")) {
                 p.setString(1, connector);
                 p.setString(2, tenant);
                 p.setString(3, name);

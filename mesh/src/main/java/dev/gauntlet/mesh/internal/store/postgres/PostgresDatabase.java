@@ -1,11 +1,11 @@
 package dev.gauntlet.mesh.internal.store.postgres;
 
-import dev.gauntlet.mesh.store.PostgresUrl;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.gauntlet.mesh.internal.store.StoreOutage;
+import dev.gauntlet.mesh.store.PostgresUrl;
 import dev.gauntlet.mesh.store.StoreException;
 import dev.gauntlet.mesh.store.StoreHealth;
-import dev.gauntlet.mesh.internal.store.StoreOutage;
 import dev.gauntlet.mesh.store.StoreUnavailable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -34,6 +34,7 @@ final class PostgresDatabase implements AutoCloseable {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
     /** A statement that waits on a row lock this long is cancelled and reported as locked. */
     static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(5);
+
     static final Duration RETRY_DOWN = Duration.ofSeconds(2);
     static final Duration RETRY_LOCKED = Duration.ofSeconds(1);
     static final Duration RETRY_FULL = Duration.ofSeconds(5);
@@ -49,6 +50,7 @@ final class PostgresDatabase implements AutoCloseable {
     private final HikariDataSource pool;
     /** Whether the store takes writes (refused at once while not, but for a probe every {@link StoreOutage#PROBE_EVERY_MS}). */
     private final StoreOutage outage;
+
     private volatile boolean closed;
 
     PostgresDatabase(PostgresUrl url, InstantSource clock, int poolSize) {
@@ -154,8 +156,12 @@ final class PostgresDatabase implements AutoCloseable {
             case locked -> "a lock in the mesh store's PostgreSQL database was held past the statement timeout";
             case io -> "the mesh store's PostgreSQL server cannot be reached";
         };
-        var u = new StoreUnavailable(reason, retry, "store unavailable: " + what + "; it recovers by itself when that is over - retry after "
-                + retry.toSeconds() + " s", e);
+        var u = new StoreUnavailable(
+                reason,
+                retry,
+                "store unavailable: " + what + "; it recovers by itself when that is over - retry after "
+                        + retry.toSeconds() + " s",
+                e);
         if (writes) outage.degraded(u, e.getMessage());
         return u;
     }
@@ -171,7 +177,10 @@ final class PostgresDatabase implements AutoCloseable {
             if (!(t instanceof SQLException s)) continue;
             String state = s.getSQLState();
             if (state != null) {
-                if (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")
+                if (state.startsWith("08")
+                        || state.equals("57P01")
+                        || state.equals("57P02")
+                        || state.equals("57P03")
                         || state.equals("53300")) {
                     return StoreUnavailable.Reason.io;
                 }
@@ -181,7 +190,8 @@ final class PostgresDatabase implements AutoCloseable {
                 }
             }
         }
-        // HikariCP's "connection is not available, request timed out" carries no SQLSTATE when the server never answered.
+        // HikariCP's "connection is not available, request timed out" carries no SQLSTATE when the server never
+        // answered.
         if (e instanceof SQLTransientConnectionException) return StoreUnavailable.Reason.io;
         return null;
     }
@@ -207,7 +217,8 @@ final class PostgresDatabase implements AutoCloseable {
     /** One number read by a query (0 when it returns no row or null). */
     long scalar(String sql) {
         return read(c -> {
-            try (PreparedStatement p = c.prepareStatement(sql); ResultSet rs = p.executeQuery()) {
+            try (PreparedStatement p = c.prepareStatement(sql);
+                    ResultSet rs = p.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : 0L;
             }
         });

@@ -1,9 +1,9 @@
 package dev.gauntlet.mesh.internal.store.postgres;
 
 import static dev.gauntlet.mesh.internal.store.StoreJson.HEADERS;
-import static dev.gauntlet.mesh.internal.store.postgres.PostgresDatabase.instant;
 import static dev.gauntlet.mesh.internal.store.StoreJson.json;
 import static dev.gauntlet.mesh.internal.store.StoreJson.parse;
+import static dev.gauntlet.mesh.internal.store.postgres.PostgresDatabase.instant;
 import static dev.gauntlet.mesh.internal.store.postgres.PostgresDatabase.setInstant;
 
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -51,25 +51,47 @@ final class PostgresDlq implements DlqRepository {
 
     /** The columns an entry is read from, each with the table's alias {@code t} (JSON read back as text). */
     private static String columns(String t) {
-        return String.join(", ", t + "id", t + "connector", t + "tenant", t + "method", t + "path", t + "headers_json::text AS headers_json",
-                t + "body", t + "content_type", t + "idem_key", t + "op_id", t + "attempts_json::text AS attempts_json", t + "error_class",
-                t + "last_error", t + "schema_version", t + "state", t + "unknown_outcome", t + "replays", t + "next_replay_at", t + "created_at",
+        return String.join(
+                ", ",
+                t + "id",
+                t + "connector",
+                t + "tenant",
+                t + "method",
+                t + "path",
+                t + "headers_json::text AS headers_json",
+                t + "body",
+                t + "content_type",
+                t + "idem_key",
+                t + "op_id",
+                t + "attempts_json::text AS attempts_json",
+                t + "error_class",
+                t + "last_error",
+                t + "schema_version",
+                t + "state",
+                t + "unknown_outcome",
+                t + "replays",
+                t + "next_replay_at",
+                t + "created_at",
                 t + "updated_at");
     }
 
     /** A change refused because this node's claim on the entry was released or taken over (its lease ran out). */
     static final class ClaimLost extends StoreException {
         ClaimLost(String id) {
-            super("DLQ entry " + id + ": this node's claim ran out and was released or taken by another node; its result is not recorded", null);
+            super(
+                    "DLQ entry " + id
+                            + ": this node's claim ran out and was released or taken by another node; its result is not recorded",
+                    null);
         }
     }
 
     @Override
     public void insertEntry(DlqEntry e) {
         db.write(c -> {
-            try (PreparedStatement p = c.prepareStatement("INSERT INTO dlq_entries (id, connector, tenant, method, path, headers_json, body, "
-                    + "content_type, idem_key, op_id, attempts_json, error_class, last_error, schema_version, state, unknown_outcome, replays, "
-                    + "next_replay_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement p = c.prepareStatement(
+                    "INSERT INTO dlq_entries (id, connector, tenant, method, path, headers_json, body, "
+                            + "content_type, idem_key, op_id, attempts_json, error_class, last_error, schema_version, state, unknown_outcome, replays, "
+                            + "next_replay_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 p.setString(1, e.id());
                 p.setString(2, e.connector());
                 p.setString(3, e.tenant());
@@ -115,9 +137,11 @@ final class PostgresDlq implements DlqRepository {
     public void updateEntry(DlqEntry e) {
         UUID token = held.get(e.id());
         int n = db.write(c -> {
-            try (PreparedStatement p = c.prepareStatement("UPDATE dlq_entries SET attempts_json = CAST(? AS jsonb), error_class = ?, last_error = ?, "
-                    + "state = ?, unknown_outcome = ?, replays = ?, next_replay_at = ?, updated_at = ?, idem_key = ?, "
-                    + "claim_token = CASE WHEN ? = 'replaying' THEN claim_token END WHERE id = ?" + (token == null ? "" : " AND claim_token = ?"))) {
+            try (PreparedStatement p = c.prepareStatement(
+                    "UPDATE dlq_entries SET attempts_json = CAST(? AS jsonb), error_class = ?, last_error = ?, "
+                            + "state = ?, unknown_outcome = ?, replays = ?, next_replay_at = ?, updated_at = ?, idem_key = ?, "
+                            + "claim_token = CASE WHEN ? = 'replaying' THEN claim_token END WHERE id = ?"
+                            + (token == null ? "" : " AND claim_token = ?"))) {
                 p.setString(1, json(e.attempts()));
                 p.setString(2, e.errorClass() == null ? null : e.errorClass().name());
                 p.setString(3, e.lastError());
@@ -133,7 +157,8 @@ final class PostgresDlq implements DlqRepository {
                 return p.executeUpdate();
             }
         });
-        // A lost claim keeps its (stale) token here: whatever else the outlived replay tries on the entry is refused too,
+        // A lost claim keeps its (stale) token here: whatever else the outlived replay tries on the entry is refused
+        // too,
         // until this node claims it again (a fresh token).
         if (token != null && n == 0) throw new ClaimLost(e.id());
         if (token != null && e.state() != DlqState.replaying) held.remove(e.id(), token);
@@ -143,8 +168,9 @@ final class PostgresDlq implements DlqRepository {
     public Optional<DlqEntry> openEntry(String connector, String key) {
         return db.read(c -> {
             // The key itself, or the key's family after a spent key was replaced (key~r1, key~r2: a range, byte order).
-            try (PreparedStatement p = c.prepareStatement("SELECT " + COLUMNS + " FROM dlq_entries WHERE connector = ? "
-                    + "AND (idem_key = ? OR (idem_key >= ? AND idem_key < ?)) AND state IN ('pending', 'replaying') ORDER BY seq DESC LIMIT 1")) {
+            try (PreparedStatement p = c.prepareStatement(
+                    "SELECT " + COLUMNS + " FROM dlq_entries WHERE connector = ? "
+                            + "AND (idem_key = ? OR (idem_key >= ? AND idem_key < ?)) AND state IN ('pending', 'replaying') ORDER BY seq DESC LIMIT 1")) {
                 p.setString(1, connector);
                 p.setString(2, key);
                 p.setString(3, key + "~r");
@@ -160,10 +186,13 @@ final class PostgresDlq implements DlqRepository {
     public List<DlqEntry> claimDue(String connector, Instant now, int limit, boolean unknownOutcome) {
         UUID token = UUID.randomUUID();
         List<DlqEntry> out = db.write(c -> {
-            String due = "SELECT id FROM dlq_entries WHERE state = 'pending' AND unknown_outcome = ? AND next_replay_at <= ?"
-                    + (connector == null ? "" : " AND connector = ?") + " ORDER BY next_replay_at, seq LIMIT ? FOR UPDATE SKIP LOCKED";
-            try (PreparedStatement p = c.prepareStatement("WITH due AS (" + due + ") UPDATE dlq_entries d SET state = 'replaying', updated_at = ?, "
-                    + "claim_token = ? FROM due WHERE d.id = due.id RETURNING " + columns("d."))) {
+            String due =
+                    "SELECT id FROM dlq_entries WHERE state = 'pending' AND unknown_outcome = ? AND next_replay_at <= ?"
+                            + (connector == null ? "" : " AND connector = ?")
+                            + " ORDER BY next_replay_at, seq LIMIT ? FOR UPDATE SKIP LOCKED";
+            try (PreparedStatement p = c.prepareStatement(
+                    "WITH due AS (" + due + ") UPDATE dlq_entries d SET state = 'replaying', updated_at = ?, "
+                            + "claim_token = ? FROM due WHERE d.id = due.id RETURNING " + columns("d."))) {
                 int i = 1;
                 p.setBoolean(i++, unknownOutcome);
                 setInstant(p, i++, now);
@@ -195,10 +224,12 @@ final class PostgresDlq implements DlqRepository {
         UUID fresh = to == DlqState.replaying ? UUID.randomUUID() : null;
         boolean moved = db.write(c -> {
             StringBuilder in = new StringBuilder();
-            for (DlqState s : from) in.append(in.isEmpty() ? "'" : ", '").append(s.name()).append('\'');
+            for (DlqState s : from)
+                in.append(in.isEmpty() ? "'" : ", '").append(s.name()).append('\'');
             // Going back to pending with no replay scheduled (a dead entry) makes it due now.
             String sql = "UPDATE dlq_entries SET state = ?, updated_at = ?, claim_token = ?, next_replay_at = "
-                    + (to == DlqState.pending ? "COALESCE(next_replay_at, ?)" : "next_replay_at") + " WHERE id = ? AND state IN (" + in + ")"
+                    + (to == DlqState.pending ? "COALESCE(next_replay_at, ?)" : "next_replay_at")
+                    + " WHERE id = ? AND state IN (" + in + ")"
                     // this node's claim, when it holds one: not one another node took after this one's lease ran out
                     + (token == null ? "" : " AND (state <> 'replaying' OR claim_token = ?)");
             try (PreparedStatement p = c.prepareStatement(sql)) {
@@ -220,8 +251,9 @@ final class PostgresDlq implements DlqRepository {
     @Override
     public int releaseClaims(Instant olderThan, Instant at) {
         return db.write(c -> {
-            try (PreparedStatement p = c.prepareStatement("UPDATE dlq_entries SET state = 'pending', updated_at = ?, claim_token = NULL, "
-                    + "next_replay_at = COALESCE(next_replay_at, ?) WHERE state = 'replaying' AND updated_at < ?")) {
+            try (PreparedStatement p = c.prepareStatement(
+                    "UPDATE dlq_entries SET state = 'pending', updated_at = ?, claim_token = NULL, "
+                            + "next_replay_at = COALESCE(next_replay_at, ?) WHERE state = 'replaying' AND updated_at < ?")) {
                 setInstant(p, 1, at);
                 setInstant(p, 2, at);
                 setInstant(p, 3, olderThan);
@@ -258,7 +290,8 @@ final class PostgresDlq implements DlqRepository {
         return db.read(c -> {
             var n = new EnumMap<DlqState, Long>(DlqState.class);
             for (DlqState s : DlqState.values()) n.put(s, 0L);
-            try (PreparedStatement p = c.prepareStatement("SELECT state, COUNT(*) FROM dlq_entries GROUP BY state"); ResultSet rs = p.executeQuery()) {
+            try (PreparedStatement p = c.prepareStatement("SELECT state, COUNT(*) FROM dlq_entries GROUP BY state");
+                    ResultSet rs = p.executeQuery()) {
                 while (rs.next()) n.put(DlqState.valueOf(rs.getString(1)), rs.getLong(2));
             }
             return n;
@@ -268,7 +301,9 @@ final class PostgresDlq implements DlqRepository {
     @Override
     public Optional<Instant> oldestPending() {
         return db.read(c -> {
-            try (PreparedStatement p = c.prepareStatement("SELECT MIN(created_at) FROM dlq_entries WHERE state = 'pending'"); ResultSet rs = p.executeQuery()) {
+            try (PreparedStatement p =
+                            c.prepareStatement("SELECT MIN(created_at) FROM dlq_entries WHERE state = 'pending'");
+                    ResultSet rs = p.executeQuery()) {
                 return rs.next() ? Optional.ofNullable(instant(rs, 1)) : Optional.empty();
             }
         });
@@ -276,11 +311,26 @@ final class PostgresDlq implements DlqRepository {
 
     private static DlqEntry entry(ResultSet rs) throws SQLException {
         String c = rs.getString("error_class");
-        return new DlqEntry(rs.getString("id"), rs.getString("connector"), rs.getString("tenant"), rs.getString("method"), rs.getString("path"),
-                parse(rs.getString("headers_json"), HEADERS), rs.getBytes("body"), rs.getString("content_type"), rs.getString("idem_key"),
-                rs.getString("op_id"), parse(rs.getString("attempts_json"), ATTEMPTS), c == null ? null : ErrorClass.valueOf(c),
-                rs.getString("last_error"), rs.getInt("schema_version"), DlqState.valueOf(rs.getString("state")),
-                rs.getBoolean("unknown_outcome"), rs.getInt("replays"), instant(rs, "next_replay_at"), instant(rs, "created_at"),
+        return new DlqEntry(
+                rs.getString("id"),
+                rs.getString("connector"),
+                rs.getString("tenant"),
+                rs.getString("method"),
+                rs.getString("path"),
+                parse(rs.getString("headers_json"), HEADERS),
+                rs.getBytes("body"),
+                rs.getString("content_type"),
+                rs.getString("idem_key"),
+                rs.getString("op_id"),
+                parse(rs.getString("attempts_json"), ATTEMPTS),
+                c == null ? null : ErrorClass.valueOf(c),
+                rs.getString("last_error"),
+                rs.getInt("schema_version"),
+                DlqState.valueOf(rs.getString("state")),
+                rs.getBoolean("unknown_outcome"),
+                rs.getInt("replays"),
+                instant(rs, "next_replay_at"),
+                instant(rs, "created_at"),
                 instant(rs, "updated_at"));
     }
 }

@@ -30,7 +30,8 @@ final class PostgresEvents implements EventLog {
         var json = new ArrayList<String>(batch.size());
         for (MeshEvent e : batch) json.add(StoredEvent.json(e));
         db.transaction(c -> {
-            try (PreparedStatement p = c.prepareStatement("INSERT INTO events (at, connector, type, json) VALUES (?, ?, ?, ?)")) {
+            try (PreparedStatement p =
+                    c.prepareStatement("INSERT INTO events (at, connector, type, json) VALUES (?, ?, ?, ?)")) {
                 for (int i = 0; i < batch.size(); i++) {
                     MeshEvent e = batch.get(i);
                     setInstant(p, 1, e.at());
@@ -47,7 +48,8 @@ final class PostgresEvents implements EventLog {
     @Override
     public List<StoredEvent> recentEvents(String connector, int limit) {
         return db.read(c -> {
-            String sql = connector == null ? "SELECT id, at, connector, type, json FROM events ORDER BY id DESC LIMIT ?"
+            String sql = connector == null
+                    ? "SELECT id, at, connector, type, json FROM events ORDER BY id DESC LIMIT ?"
                     : "SELECT id, at, connector, type, json FROM events WHERE connector = ? ORDER BY id DESC LIMIT ?";
             try (PreparedStatement p = c.prepareStatement(sql)) {
                 int i = 1;
@@ -56,7 +58,12 @@ final class PostgresEvents implements EventLog {
                 var out = new ArrayList<StoredEvent>();
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new StoredEvent(rs.getLong("id"), instant(rs, "at"), rs.getString("connector"), rs.getString("type"), rs.getString("json")));
+                        out.add(new StoredEvent(
+                                rs.getLong("id"),
+                                instant(rs, "at"),
+                                rs.getString("connector"),
+                                rs.getString("type"),
+                                rs.getString("json")));
                     }
                 }
                 return out;

@@ -22,12 +22,18 @@ final class PostgresMigrations {
 
     /** Migrates the database; returns the version it is at afterwards. */
     static int migrate(DataSource ds, PostgresUrl url) {
-        Flyway flyway = Flyway.configure(PostgresMigrations.class.getClassLoader()).dataSource(ds).locations(LOCATION).cleanDisabled(true).load();
+        Flyway flyway = Flyway.configure(PostgresMigrations.class.getClassLoader())
+                .dataSource(ds)
+                .locations(LOCATION)
+                .cleanDisabled(true)
+                .load();
         try {
             for (MigrationInfo applied : flyway.info().applied()) {
-                if (applied.getState() == MigrationState.FUTURE_SUCCESS || applied.getState() == MigrationState.FUTURE_FAILED) {
-                    throw new StoreException("the store " + url.safe() + " has schema version " + applied.getVersion() + ", newer than this mesh knows ("
-                            + LATEST + "); run a newer mesh or point it at another database");
+                if (applied.getState() == MigrationState.FUTURE_SUCCESS
+                        || applied.getState() == MigrationState.FUTURE_FAILED) {
+                    throw new StoreException("the store " + url.safe() + " has schema version " + applied.getVersion()
+                            + ", newer than this mesh knows (" + LATEST
+                            + "); run a newer mesh or point it at another database");
                 }
             }
             flyway.migrate();
@@ -35,6 +41,8 @@ final class PostgresMigrations {
             throw new StoreException("migrating the store " + url.safe() + " failed: " + e.getMessage(), e);
         }
         MigrationInfo current = flyway.info().current();
-        return current == null || current.getVersion() == null ? 0 : Integer.parseInt(current.getVersion().getVersion());
+        return current == null || current.getVersion() == null
+                ? 0
+                : Integer.parseInt(current.getVersion().getVersion());
     }
 }

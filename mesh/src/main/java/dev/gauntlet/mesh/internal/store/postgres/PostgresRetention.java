@@ -6,6 +6,7 @@ import static dev.gauntlet.mesh.internal.store.postgres.PostgresDatabase.setInst
 import dev.gauntlet.mesh.store.Retention;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 
 /**
@@ -32,14 +33,17 @@ final class PostgresRetention {
         long maxEvent = db.scalar("SELECT COALESCE(MAX(id), 0) FROM events");
         n += pruneBatches("events", "id", "id <= ?", p -> p.setLong(1, maxEvent - retention.eventRows()));
         n += pruneBefore("rollups", "ctid", "second < ?", now.minus(retention.rollupAge()));
-        Instant rollupCut = cutoff("SELECT second FROM rollups ORDER BY second DESC LIMIT 1 OFFSET ?", retention.rollupRows());
+        Instant rollupCut =
+                cutoff("SELECT second FROM rollups ORDER BY second DESC LIMIT 1 OFFSET ?", retention.rollupRows());
         if (rollupCut != null) n += pruneBefore("rollups", "ctid", "second < ?", rollupCut);
         n += pruneBefore("dlq_entries", "id", FINISHED + " AND updated_at < ?", now.minus(retention.finishedAge()));
-        Instant entryCut = cutoff("SELECT updated_at FROM dlq_entries WHERE " + FINISHED + " ORDER BY updated_at DESC LIMIT 1 OFFSET ?",
+        Instant entryCut = cutoff(
+                "SELECT updated_at FROM dlq_entries WHERE " + FINISHED + " ORDER BY updated_at DESC LIMIT 1 OFFSET ?",
                 retention.finishedRows());
         if (entryCut != null) n += pruneBefore("dlq_entries", "id", FINISHED + " AND updated_at < ?", entryCut);
         n += pruneBefore("intents", "idem_key", DONE + " AND updated_at < ?", now.minus(retention.finishedAge()));
-        Instant intentCut = cutoff("SELECT updated_at FROM intents WHERE " + DONE + " ORDER BY updated_at DESC LIMIT 1 OFFSET ?",
+        Instant intentCut = cutoff(
+                "SELECT updated_at FROM intents WHERE " + DONE + " ORDER BY updated_at DESC LIMIT 1 OFFSET ?",
                 retention.intentRows());
         if (intentCut != null) n += pruneBefore("intents", "idem_key", DONE + " AND updated_at < ?", intentCut);
         return n;
@@ -64,12 +68,13 @@ final class PostgresRetention {
     /** Binds the one parameter of a pruning condition. */
     @FunctionalInterface
     private interface Bind {
-        void to(PreparedStatement p) throws java.sql.SQLException;
+        void to(PreparedStatement p) throws SQLException;
     }
 
     /** Deletes the rows matching {@code where}, {@link #PRUNE_BATCH} at a time, each batch its own statement. */
     private long pruneBatches(String table, String key, String where, Bind bind) {
-        String sql = "DELETE FROM " + table + " WHERE " + key + " IN (SELECT " + key + " FROM " + table + " WHERE " + where + " LIMIT " + PRUNE_BATCH + ")";
+        String sql = "DELETE FROM " + table + " WHERE " + key + " IN (SELECT " + key + " FROM " + table + " WHERE "
+                + where + " LIMIT " + PRUNE_BATCH + ")";
         long total = 0;
         while (true) {
             int n = db.write(c -> {

@@ -23,11 +23,12 @@ final class PostgresRollups implements RollupRepository {
     public void saveRollups(List<MetricRollup> batch) {
         if (batch.isEmpty()) return;
         db.transaction(c -> {
-            try (PreparedStatement p = c.prepareStatement("INSERT INTO rollups (connector, second, calls, attempts, succeeded, failed, retries, "
-                    + "rate_limited, p50_ms, p95_ms, p99_ms, max_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (connector, second) DO UPDATE SET "
-                    + "calls = excluded.calls, attempts = excluded.attempts, succeeded = excluded.succeeded, failed = excluded.failed, "
-                    + "retries = excluded.retries, rate_limited = excluded.rate_limited, p50_ms = excluded.p50_ms, p95_ms = excluded.p95_ms, "
-                    + "p99_ms = excluded.p99_ms, max_ms = excluded.max_ms")) {
+            try (PreparedStatement p = c.prepareStatement(
+                    "INSERT INTO rollups (connector, second, calls, attempts, succeeded, failed, retries, "
+                            + "rate_limited, p50_ms, p95_ms, p99_ms, max_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (connector, second) DO UPDATE SET "
+                            + "calls = excluded.calls, attempts = excluded.attempts, succeeded = excluded.succeeded, failed = excluded.failed, "
+                            + "retries = excluded.retries, rate_limited = excluded.rate_limited, p50_ms = excluded.p50_ms, p95_ms = excluded.p95_ms, "
+                            + "p99_ms = excluded.p99_ms, max_ms = excluded.max_ms")) {
                 for (MetricRollup r : batch) {
                     p.setString(1, r.connector());
                     setInstant(p, 2, r.second());
@@ -51,8 +52,10 @@ final class PostgresRollups implements RollupRepository {
     @Override
     public List<MetricRollup> rollups(String connector, Instant from, Instant to) {
         return db.read(c -> {
-            String cols = "SELECT connector, second, calls, attempts, succeeded, failed, retries, rate_limited, p50_ms, p95_ms, p99_ms, max_ms FROM rollups ";
-            String sql = connector == null ? cols + "WHERE second >= ? AND second < ? ORDER BY second, connector"
+            String cols =
+                    "SELECT connector, second, calls, attempts, succeeded, failed, retries, rate_limited, p50_ms, p95_ms, p99_ms, max_ms FROM rollups ";
+            String sql = connector == null
+                    ? cols + "WHERE second >= ? AND second < ? ORDER BY second, connector"
                     : cols + "WHERE connector = ? AND second >= ? AND second < ? ORDER BY second";
             try (PreparedStatement p = c.prepareStatement(sql)) {
                 int i = 1;
@@ -62,8 +65,19 @@ final class PostgresRollups implements RollupRepository {
                 var out = new ArrayList<MetricRollup>();
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new MetricRollup(rs.getString(1), instant(rs, 2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
-                                rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getDouble(9), rs.getDouble(10), rs.getDouble(11), rs.getDouble(12)));
+                        out.add(new MetricRollup(
+                                rs.getString(1),
+                                instant(rs, 2),
+                                rs.getLong(3),
+                                rs.getLong(4),
+                                rs.getLong(5),
+                                rs.getLong(6),
+                                rs.getLong(7),
+                                rs.getLong(8),
+                                rs.getDouble(9),
+                                rs.getDouble(10),
+                                rs.getDouble(11),
+                                rs.getDouble(12)));
                     }
                 }
                 return out;

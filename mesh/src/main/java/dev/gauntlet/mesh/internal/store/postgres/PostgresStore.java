@@ -1,18 +1,18 @@
 package dev.gauntlet.mesh.internal.store.postgres;
 
-import dev.gauntlet.mesh.store.PostgresUrl;
 import dev.gauntlet.mesh.auth.CredentialVault;
 import dev.gauntlet.mesh.dlq.DlqRepository;
 import dev.gauntlet.mesh.drift.SchemaRepository;
 import dev.gauntlet.mesh.event.EventLog;
 import dev.gauntlet.mesh.idempotency.IntentRepository;
+import dev.gauntlet.mesh.internal.store.WriteBehind;
 import dev.gauntlet.mesh.metrics.RollupRepository;
 import dev.gauntlet.mesh.store.ConnectorRepository;
+import dev.gauntlet.mesh.store.PostgresUrl;
 import dev.gauntlet.mesh.store.Retention;
 import dev.gauntlet.mesh.store.Store;
 import dev.gauntlet.mesh.store.StoreException;
 import dev.gauntlet.mesh.store.StoreHealth;
-import dev.gauntlet.mesh.internal.store.WriteBehind;
 import java.time.Instant;
 import java.time.InstantSource;
 
@@ -54,7 +54,8 @@ public final class PostgresStore implements Store {
             this.events = new PostgresEvents(db);
             this.rollups = new PostgresRollups(db);
         } else {
-            this.writeBehind = new WriteBehind(new PostgresEvents(db), new PostgresRollups(db), db.clock(), writes).start();
+            this.writeBehind =
+                    new WriteBehind(new PostgresEvents(db), new PostgresRollups(db), db.clock(), writes).start();
             this.events = writeBehind.eventLog();
             this.rollups = writeBehind.rollupRepository();
         }
@@ -71,7 +72,8 @@ public final class PostgresStore implements Store {
      *
      * @param writes how events and roll-ups are queued; null writes each at once on the caller's thread
      */
-    public static PostgresStore open(PostgresUrl url, Retention retention, InstantSource clock, WriteBehind.Settings writes) {
+    public static PostgresStore open(
+            PostgresUrl url, Retention retention, InstantSource clock, WriteBehind.Settings writes) {
         var db = new PostgresDatabase(url, clock, DEFAULT_POOL_SIZE);
         try {
             int version = PostgresMigrations.migrate(db.dataSource(), url);

@@ -1,9 +1,9 @@
 package dev.gauntlet.mesh.internal.store.postgres;
 
+import dev.gauntlet.mesh.internal.store.WriteBehind;
 import dev.gauntlet.mesh.store.Retention;
 import dev.gauntlet.mesh.store.Store;
 import dev.gauntlet.mesh.store.StoreContract;
-import dev.gauntlet.mesh.internal.store.WriteBehind;
 import java.time.InstantSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,6 +31,7 @@ class PostgresStoreContractTest extends StoreContract {
 
     @Override
     protected Store open(Retention retention) {
-        return PostgresStore.open(database.freshSchema(), retention, InstantSource.system(), WriteBehind.Settings.DEFAULT);
+        return PostgresStore.open(
+                database.freshSchema(), retention, InstantSource.system(), WriteBehind.Settings.DEFAULT);
     }
 }

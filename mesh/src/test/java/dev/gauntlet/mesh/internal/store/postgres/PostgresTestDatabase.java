@@ -15,19 +15,22 @@ import java.util.UUID;
  * of its own in it, so tests run twice or side by side never meet.
  */
 public final class PostgresTestDatabase implements AutoCloseable {
-    public static final String SERVER = System.getenv().getOrDefault("GAUNTLET_PG_URL", "postgresql://127.0.0.1:5432/test?user=postgres");
+    public static final String SERVER =
+            System.getenv().getOrDefault("GAUNTLET_PG_URL", "postgresql://127.0.0.1:5432/test?user=postgres");
     public final PostgresUrl url;
 
     public PostgresTestDatabase(String prefix) {
         PostgresUrl admin = PostgresUrl.parse(SERVER);
-        String name = prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String name =
+                prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         exec(admin, "CREATE DATABASE " + name);
         this.url = admin.withDatabase(name);
     }
 
     /** A fresh schema in the database, and the URL whose connections work in it. */
     public PostgresUrl freshSchema() {
-        String schema = "s_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
+        String schema = "s_"
+                + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
         exec(url, "CREATE SCHEMA " + schema);
         var params = new LinkedHashMap<>(url.params());
         params.put("currentSchema", schema);
@@ -35,7 +38,8 @@ public final class PostgresTestDatabase implements AutoCloseable {
     }
 
     static void exec(PostgresUrl on, String sql) {
-        try (Connection c = DriverManager.getConnection(on.jdbcUrl()); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(on.jdbcUrl());
+                Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException(sql + " on " + on.safe() + ": " + e.getMessage(), e);

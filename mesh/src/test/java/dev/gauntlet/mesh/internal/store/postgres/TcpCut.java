@@ -67,7 +67,8 @@ final class TcpCut implements AutoCloseable {
 
     private static void pipe(Socket from, Socket to) {
         Thread.ofVirtual().start(() -> {
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+            try (InputStream in = from.getInputStream();
+                    OutputStream out = to.getOutputStream()) {
                 in.transferTo(out);
             } catch (IOException dropped) {
                 // cut, or the other side closed

@@ -202,7 +202,7 @@ final class MongoRoutes {
         synchronized (store) {
             for (String field : r.unique()) {
                 if (!isMissing(doc.get(field))) continue;
-                for (ObjectNode other : store.page(0, Integer.MAX_VALUE).records()) {
+                for (ObjectNode other : store.all()) {
                     if (isMissing(other.get(field))) throw new MissingUniqueValue(field);
                 }
             }
@@ -406,7 +406,7 @@ final class MongoRoutes {
             if (d != null) out.add(call.present(r.name(), d));
             return out;
         }
-        for (ObjectNode raw : call.store(r.name()).page(0, Integer.MAX_VALUE).records()) {
+        for (ObjectNode raw : call.store(r.name()).all()) {
             ObjectNode d = call.present(r.name(), raw);
             if (MongoQuery.matches(d, filter)) out.add(d);
         }

@@ -115,7 +115,10 @@ public final class ResourceStore {
     /** A record's place in an ordered index: its key, then its creation sequence. */
     private record Slot(JsonNode key, long seq) {}
 
-    /** One ordered index: its slots and the key each record was indexed under (to find the slot again on a write). */
+    /**
+     * One ordered index. A write finds a record's old slot by taking the key again from the record as it was stored, so
+     * a key must depend on the record only (records are replaced, never changed in place).
+     */
     private record Index(Ordering ordering, ConcurrentSkipListSet<Slot> slots) {
         static Index of(Ordering o) {
             // The ordering's comparator sees a missing key as null: where nulls go is the vendor's rule.

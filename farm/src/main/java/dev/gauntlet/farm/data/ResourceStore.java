@@ -28,7 +28,7 @@ import java.util.function.Function;
  * {@link UniqueViolation}, and {@link #upsert} finds-or-creates by such a field atomically (the vendors' native
  * idempotent write forms rest on this).
  *
- * <p>Every read costs O(log n + page), whatever the store holds: the count is kept (never counted), an offset is
+ * <p>Every read costs O(log n + page), whatever the store holds: the count is kept, an offset is
  * found through {@link SeqRanks} (a Fenwick tree over creation order), and other orders are {@link Ordering ordered
  * indexes}, built on first use and kept by every write. Writes are serialised on the store so the indexes never
  * disagree with the records; reads take no lock but the rank tree's short one.
@@ -140,7 +140,7 @@ public final class ResourceStore {
     private final ConcurrentSkipListMap<Long, ObjectNode> bySeq = new ConcurrentSkipListMap<>();
     private final Map<String, Long> seqById = new ConcurrentHashMap<>();
     private final AtomicLong nextSeq = new AtomicLong(1);
-    /** The number of records: ConcurrentSkipListMap.size() walks the whole map. */
+    /** The number of records, kept with the records (a plain counter: no map is asked to count). */
     private final AtomicInteger count = new AtomicInteger();
     private final SeqRanks ranks = new SeqRanks();
     private final Map<String, Index> indexes = new ConcurrentHashMap<>();

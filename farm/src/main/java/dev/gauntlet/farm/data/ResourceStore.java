@@ -5,14 +5,22 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gauntlet.farm.spec.ResourceSpec;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * The records of one resource, generated from the seed at start and changed by writes. Records keep their creation
@@ -20,6 +28,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * declares {@code unique} have an index: a write that would give two records one value is refused with
  * {@link UniqueViolation}, and {@link #upsert} finds-or-creates by such a field atomically (the vendors' native
  * idempotent write forms rest on this).
+ *
+ * <p>Every read costs O(log n + page), whatever the store holds: the count is kept, an offset is
+ * found through {@link SeqRanks} (a Fenwick tree over creation order), and other orders are {@link Ordering ordered
+ * indexes}, built on first use and kept by every write. Writes are serialised on the store so the indexes never
+ * disagree with the records; reads take no lock but the rank tree's short one.
  */
 public final class ResourceStore {
 
@@ -68,12 +81,86 @@ public final class ResourceStore {
     /** One page of records and the total they were taken from. */
     public record Page(List<ObjectNode> records, int total) {}
 
+    /**
+     * An order of the records other than creation order: by a key taken from each record, ties by creation order
+     * (so a walk gives what a stable sort of the store would). {@code name} identifies the index: two orderings with
+     * one name must order alike.
+     */
+    public record Ordering(String name, Function<ObjectNode, JsonNode> key, Comparator<JsonNode> order) {
+        public Ordering {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(order, "order");
+        }
+    }
+
+    /**
+     * A count of the records by one value taken from each (e.g. an issue's state), kept by every write so a list that
+     * pages by number can say how many pages there are without counting. {@code name} identifies it.
+     */
+    public record Tally(String name, Function<ObjectNode, String> key) {
+        public Tally {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(key, "key");
+        }
+    }
+
+    /** One tally's counts; a null key counts under {@link #NULL_KEY}. */
+    private record Counts(Tally tally, Map<String, AtomicInteger> byKey) {
+        private static final String NULL_KEY = "\u0000null";
+
+        void add(ObjectNode record, int delta) {
+            byKey.computeIfAbsent(keyOf(record), k -> new AtomicInteger()).addAndGet(delta);
+        }
+
+        String keyOf(ObjectNode record) {
+            String k = tally.key().apply(record);
+            return k == null ? NULL_KEY : k;
+        }
+
+        int get(String key) {
+            AtomicInteger n = byKey.get(key == null ? NULL_KEY : key);
+            return n == null ? 0 : n.get();
+        }
+    }
+
+    /** A record's place in an ordered index: its key, then its creation sequence. */
+    private record Slot(JsonNode key, long seq) {}
+
+    /**
+     * One ordered index. A write finds a record's old slot by taking the key again from the record as it was stored, so
+     * a key must depend on the record only (records are replaced, never changed in place).
+     */
+    private record Index(Ordering ordering, ConcurrentSkipListSet<Slot> slots) {
+        static Index of(Ordering o) {
+            // The ordering's comparator sees a missing key as null: where nulls go is the vendor's rule.
+            return new Index(
+                    o,
+                    new ConcurrentSkipListSet<>(
+                            Comparator.comparing(Slot::key, o.order()).thenComparingLong(Slot::seq)));
+        }
+
+        void add(ObjectNode record, long seq) {
+            slots.add(new Slot(ordering.key().apply(record), seq));
+        }
+
+        void remove(ObjectNode record, long seq) {
+            slots.remove(new Slot(ordering.key().apply(record), seq));
+        }
+    }
+
     private final ResourceSpec spec;
     private final long seed;
     private final IdMinter minter;
     private final ConcurrentSkipListMap<Long, ObjectNode> bySeq = new ConcurrentSkipListMap<>();
     private final Map<String, Long> seqById = new ConcurrentHashMap<>();
     private final AtomicLong nextSeq = new AtomicLong(1);
+    /** The number of records, kept with the records (a plain counter: no map is asked to count). */
+    private final AtomicInteger count = new AtomicInteger();
+
+    private final SeqRanks ranks = new SeqRanks();
+    private final Map<String, Index> indexes = new ConcurrentHashMap<>();
+    private final Map<String, Counts> tallies = new ConcurrentHashMap<>();
     /** Per unique field: value → record id. Changed only under this store's lock, together with the records. */
     private final Map<String, Map<String, String>> uniqueIndex = new LinkedHashMap<>();
 
@@ -99,30 +186,116 @@ public final class ResourceStore {
     }
 
     public int size() {
-        return bySeq.size();
+        return count.get();
     }
 
+    /** The records from {@code offset} (in creation order), at most {@code limit}: O(log n + limit). */
     public Page page(int offset, int limit) {
-        var out = new ArrayList<ObjectNode>(Math.min(limit, 256));
-        int i = 0;
-        for (ObjectNode node : bySeq.values()) {
-            if (i++ < offset) continue;
-            if (out.size() >= limit) break;
-            out.add(node);
+        int total = count.get();
+        if (offset < 0 || offset >= total || limit <= 0) return new Page(List.of(), total);
+        long first = ranks.seqAt(offset);
+        if (first < 0) return new Page(List.of(), total);
+        return new Page(take(bySeq.tailMap(first, true).values().iterator(), limit), total);
+    }
+
+    /** Every record in creation order, for the few readers that must see them all (a filter no index serves). */
+    public Iterable<ObjectNode> all() {
+        return Collections.unmodifiableCollection(bySeq.values());
+    }
+
+    /** The creation sequence of a stored record, or -1 (a cursor that names no record). */
+    public long seqOf(ObjectNode record) {
+        if (record == null) return -1;
+        Long seq = seqById.get(record.path(spec.idField()).asText());
+        return seq == null ? -1 : seq;
+    }
+
+    /**
+     * The records in the given order, starting after (or at, when {@code inclusive}) the position of
+     * {@code key}/{@code seq}; a null key starts at the first record of the order ({@code descending}: its last).
+     * Costs O(log n) to start and O(1) a record after that. The index is built on the first call of each ordering.
+     */
+    public Iterator<ObjectNode> walk(Ordering ordering, JsonNode key, long seq, boolean inclusive, boolean descending) {
+        NavigableSet<Slot> slots = index(ordering).slots();
+        NavigableSet<Slot> view;
+        if (key == null) view = descending ? slots.descendingSet() : slots;
+        else if (descending) view = slots.headSet(new Slot(key, seq), inclusive).descendingSet();
+        else view = slots.tailSet(new Slot(key, seq), inclusive);
+        Iterator<Slot> it = view.iterator();
+        return new Iterator<>() {
+            ObjectNode next = advance();
+
+            private ObjectNode advance() {
+                while (it.hasNext()) {
+                    // A record deleted (or rewritten) since the slot was read is skipped, not shown stale.
+                    ObjectNode n = bySeq.get(it.next().seq());
+                    if (n != null) return n;
+                }
+                return null;
+            }
+
+            @Override
+            public boolean hasNext() {
+                return next != null;
+            }
+
+            @Override
+            public ObjectNode next() {
+                if (next == null) throw new NoSuchElementException();
+                ObjectNode out = next;
+                next = advance();
+                return out;
+            }
+        };
+    }
+
+    /** The records in the given order from the first, skipping {@code offset}, at most {@code limit}. */
+    public List<ObjectNode> ordered(Ordering ordering, int offset, int limit) {
+        Iterator<ObjectNode> it = walk(ordering, null, 0, false, false);
+        // An ordered index has no ranks: an offset is walked (O(offset)), a cursor is not (see walk).
+        for (int i = 0; i < offset && it.hasNext(); i++) it.next();
+        return take(it, limit);
+    }
+
+    /** How many records the tally counts under {@code key} (null: those whose key is null): O(1). */
+    public int count(Tally tally, String key) {
+        Counts counts = tallies.get(tally.name());
+        if (counts == null) {
+            synchronized (this) {
+                counts = tallies.computeIfAbsent(tally.name(), n -> {
+                    Counts built = new Counts(tally, new ConcurrentHashMap<>());
+                    bySeq.values().forEach(r -> built.add(r, 1));
+                    return built;
+                });
+            }
         }
-        return new Page(out, bySeq.size());
+        return counts.get(key);
+    }
+
+    private Index index(Ordering ordering) {
+        Index index = indexes.get(ordering.name());
+        if (index != null) return index;
+        synchronized (this) {
+            // Built under the write lock, so no write slips between the scan and the index going live.
+            return indexes.computeIfAbsent(ordering.name(), n -> {
+                Index built = Index.of(ordering);
+                bySeq.forEach((seq, node) -> built.add(node, seq));
+                return built;
+            });
+        }
+    }
+
+    private static List<ObjectNode> take(Iterator<ObjectNode> it, int limit) {
+        var out = new ArrayList<ObjectNode>(Math.min(limit, 256));
+        while (out.size() < limit && it.hasNext()) out.add(it.next());
+        return out;
     }
 
     /** Records created after the one with this id (cursor pagination); null cursor starts at the beginning. */
     public Page after(String cursorId, int limit) {
         Long from = cursorId == null ? null : seqById.get(cursorId);
         var tail = from == null ? bySeq : bySeq.tailMap(from, false);
-        var out = new ArrayList<ObjectNode>(Math.min(limit, 256));
-        for (ObjectNode node : tail.values()) {
-            if (out.size() >= limit) break;
-            out.add(node);
-        }
-        return new Page(out, bySeq.size());
+        return new Page(take(tail.values().iterator(), limit), count.get());
     }
 
     public boolean hasAfter(ObjectNode last) {
@@ -145,12 +318,9 @@ public final class ResourceStore {
      *
      * @throws UniqueViolation when a unique field's value is already taken (nothing is added)
      */
-    public ObjectNode create(ObjectNode fields) {
-        if (uniqueIndex.isEmpty()) return insert(fields);
-        synchronized (this) {
-            checkUnique(fields, null);
-            return insert(fields);
-        }
+    public synchronized ObjectNode create(ObjectNode fields) {
+        checkUnique(fields, null);
+        return insert(fields);
     }
 
     /**
@@ -181,10 +351,31 @@ public final class ResourceStore {
         fields.properties().forEach(e -> {
             if (!e.getKey().equals(spec.idField())) node.set(e.getKey(), e.getValue());
         });
-        index(node, id.asText());
-        seqById.put(id.asText(), seq);
-        bySeq.put(seq, node);
+        store(node, id.asText(), seq);
         return node;
+    }
+
+    /** Adds a new record to the map, the id and unique maps, the ranks and the ordered indexes. Under the lock. */
+    private void store(ObjectNode node, String id, long seq) {
+        index(node, id);
+        seqById.put(id, seq);
+        bySeq.put(seq, node);
+        count.incrementAndGet();
+        ranks.add(seq, 1);
+        for (Index i : indexes.values()) i.add(node, seq);
+        for (Counts c : tallies.values()) c.add(node, 1);
+    }
+
+    /** Moves a rewritten record in the ordered indexes. Under the lock. */
+    private void reindex(ObjectNode old, ObjectNode now, long seq) {
+        for (Index i : indexes.values()) {
+            i.remove(old, seq);
+            i.add(now, seq);
+        }
+        for (Counts c : tallies.values()) {
+            c.add(old, -1);
+            c.add(now, 1);
+        }
     }
 
     /**
@@ -192,19 +383,20 @@ public final class ResourceStore {
      *
      * @throws UniqueViolation when the patch gives a unique field a value another record holds (nothing changes)
      */
-    public ObjectNode update(String id, ObjectNode patch) {
-        if (uniqueIndex.isEmpty()) return merge(id, patch);
-        synchronized (this) {
-            if (!seqById.containsKey(id)) return null;
-            checkUnique(patch, id);
-            ObjectNode old = get(id);
-            ObjectNode updated = merge(id, patch);
-            if (updated != null) {
-                unindex(old);
-                index(updated, id);
-            }
-            return updated;
-        }
+    public synchronized ObjectNode update(String id, ObjectNode patch) {
+        Long seq = seqById.get(id);
+        if (seq == null) return null;
+        checkUnique(patch, id);
+        ObjectNode old = bySeq.get(seq);
+        ObjectNode updated = old.deepCopy();
+        patch.properties().forEach(e -> {
+            if (!e.getKey().equals(spec.idField())) updated.set(e.getKey(), e.getValue());
+        });
+        bySeq.put(seq, updated);
+        unindex(old);
+        index(updated, id);
+        reindex(old, updated, seq);
+        return updated;
     }
 
     /**
@@ -226,33 +418,20 @@ public final class ResourceStore {
         bySeq.put(seq, node);
         unindex(old);
         index(node, id);
+        reindex(old, node, seq);
         return node;
     }
 
-    private ObjectNode merge(String id, ObjectNode patch) {
-        Long seq = seqById.get(id);
-        if (seq == null) return null;
-        return bySeq.computeIfPresent(seq, (k, old) -> {
-            ObjectNode copy = old.deepCopy();
-            patch.properties().forEach(e -> {
-                if (!e.getKey().equals(spec.idField())) copy.set(e.getKey(), e.getValue());
-            });
-            return copy;
-        });
-    }
-
-    public ObjectNode delete(String id) {
-        if (uniqueIndex.isEmpty()) return remove(id);
-        synchronized (this) {
-            ObjectNode gone = remove(id);
-            unindex(gone);
-            return gone;
-        }
-    }
-
-    private ObjectNode remove(String id) {
+    public synchronized ObjectNode delete(String id) {
         Long seq = seqById.remove(id);
-        return seq == null ? null : bySeq.remove(seq);
+        if (seq == null) return null;
+        ObjectNode gone = bySeq.remove(seq);
+        unindex(gone);
+        count.decrementAndGet();
+        ranks.add(seq, -1);
+        for (Index i : indexes.values()) i.remove(gone, seq);
+        for (Counts c : tallies.values()) c.add(gone, -1);
+        return gone;
     }
 
     /** Refuses values of unique fields in {@code fields} that a record other than {@code self} holds. */
@@ -293,11 +472,15 @@ public final class ResourceStore {
         bySeq.clear();
         seqById.clear();
         uniqueIndex.values().forEach(Map::clear);
+        indexes.values().forEach(i -> i.slots().clear());
+        tallies.values().forEach(c -> c.byKey().clear());
+        count.set(0);
+        ranks.clear();
         nextSeq.set(1);
         populate();
     }
 
-    private void populate() {
+    private synchronized void populate() {
         long base = seed * 31 + spec.name().hashCode();
         for (int i = 0; i < spec.count(); i++) {
             long seq = nextSeq.getAndIncrement();
@@ -309,9 +492,7 @@ public final class ResourceStore {
                 if (f.getKey().equals(spec.idField())) continue;
                 node.set(f.getKey(), FieldGenerator.generate(f.getValue(), f.getKey(), r, seq));
             }
-            index(node, id.asText());
-            seqById.put(id.asText(), seq);
-            bySeq.put(seq, node);
+            store(node, id.asText(), seq);
         }
     }
 }

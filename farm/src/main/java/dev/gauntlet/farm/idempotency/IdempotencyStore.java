@@ -4,14 +4,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Idempotency-key semantics for one service, scoped per client: the first completed answer to a key (an error inside
  * execution included, where the vendor saves those) is replayed for every later request with that key until the key
  * is {@code ttl} old; the same key with other parameters ({@link IdempotencyFingerprint}) is a mismatch; a key whose
- * first request is still running is "in flight" (409).
+ * first request is still running is "in flight" (409). Keys older than {@code ttl} (by the injected clock) are
+ * pruned as new ones arrive, as Stripe prunes its keys after 24 hours: what the store holds is bounded by the keys of
+ * the last {@code ttl}, not by every key ever sent.
  *
  * @param <R> the stored answer
  */
@@ -46,6 +50,8 @@ public final class IdempotencyStore<R> {
     private final InstantSource clock;
     private final Duration ttl;
     private final Map<String, Slot<R>> slots = new ConcurrentHashMap<>();
+    /** The slots in the order they were made, oldest first: pruning reads only the head. */
+    private final Queue<Map.Entry<String, Slot<R>>> byAge = new ConcurrentLinkedQueue<>();
 
     public IdempotencyStore(InstantSource clock, Duration ttl) {
         this.clock = clock;
@@ -58,10 +64,26 @@ public final class IdempotencyStore<R> {
         Slot<R> fresh = new Slot<>(fingerprint, now);
         Slot<R> existing =
                 slots.compute(slotKey, (k, old) -> old == null || !now.isBefore(old.createdAt.plus(ttl)) ? fresh : old);
-        if (existing == fresh) return new Proceed<>(slotKey);
+        prune(now);
+        if (existing == fresh) {
+            byAge.add(Map.entry(slotKey, fresh));
+            return new Proceed<>(slotKey);
+        }
         if (!existing.fingerprint.equals(fingerprint)) return new Mismatch<>(existing.fingerprint);
         R answer = existing.answer;
         return answer == null ? new InFlight<>() : new Replay<>(answer);
+    }
+
+    /**
+     * Drops the slots that are {@code ttl} old, oldest first; a slot already replaced (its key reused after expiry) or
+     * removed is left as it is. Amortised O(1) a request: each slot enters and leaves the queue once.
+     */
+    private void prune(Instant now) {
+        for (Map.Entry<String, Slot<R>> head = byAge.peek(); head != null; head = byAge.peek()) {
+            // A clock that steps back can leave a younger slot ahead of an older one: it is pruned a little late.
+            if (now.isBefore(head.getValue().createdAt.plus(ttl))) return;
+            if (byAge.remove(head)) slots.remove(head.getKey(), head.getValue());
+        }
     }
 
     public void complete(String slot, R answer) {
@@ -80,6 +102,7 @@ public final class IdempotencyStore<R> {
 
     public void clear() {
         slots.clear();
+        byAge.clear();
     }
 
     /** Forgets these keys for every client (their answers name records that no longer exist); returns how many went. */

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gauntlet.farm.spec.ResourceSpec;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -139,5 +141,64 @@ class ResourceStoreTest {
                 .hasMessageContaining("resources[accounts].unique field 'industry' is generated as 'word'");
         assertThatThrownBy(() -> new ResourceSpec("accounts", null, null, Map.of(), 10, "id", null, List.of("id")))
                 .hasMessageContaining("names the id field");
+    }
+
+    private static List<String> ids(List<ObjectNode> records) {
+        return records.stream().map(n -> n.path("id").asText()).toList();
+    }
+
+    @Test
+    void shouldPageByOffsetPastDeletedRecordsAndKeepTheCount() {
+        ResourceStore store = store();
+        for (int i = 0; i < 3000; i++) store.create(fields("n" + i, null));
+        for (int i = 1; i <= 3020; i += 2) store.delete("acc_" + i);
+        assertThat(store.size()).isEqualTo(1510);
+        ResourceStore.Page page = store.page(1000, 3);
+        assertThat(ids(page.records())).containsExactly("acc_2002", "acc_2004", "acc_2006");
+        assertThat(page.total()).isEqualTo(1510);
+        assertThat(store.page(1509, 5).records()).hasSize(1);
+        assertThat(store.page(1510, 5).records()).isEmpty();
+        store.reset();
+        assertThat(store.size()).isEqualTo(20);
+        assertThat(ids(store.page(19, 5).records())).containsExactly("acc_20");
+    }
+
+    @Test
+    void shouldWalkAnOrderedIndexAsAStableSortWouldAndFollowWrites() {
+        ResourceStore store = store();
+        var byName = new ResourceStore.Ordering(
+                "name", n -> n.path("name"), Comparator.comparing(com.fasterxml.jackson.databind.JsonNode::asText));
+        store.create(fields("b", null));
+        store.create(fields("a", null));
+        store.create(fields("b", null));
+        List<ObjectNode> expected = new ArrayList<>(store.page(0, 100).records());
+        expected.sort(Comparator.comparing(n -> n.path("name").asText()));
+        assertThat(ids(store.ordered(byName, 0, 100))).isEqualTo(ids(expected));
+        // Written after the index was built: a rename moves the record, a delete takes it out.
+        store.update("acc_22", fields("0-first", null));
+        store.delete("acc_21");
+        List<ObjectNode> walked = store.ordered(byName, 0, 2);
+        assertThat(ids(walked).getFirst()).isEqualTo("acc_22");
+        assertThat(ids(store.ordered(byName, 0, 100))).doesNotContain("acc_21").hasSize(22);
+        // From a position, descending: the two records named b, newest first.
+        var it = store.walk(byName, JsonNodeFactory.instance.textNode("b"), Long.MAX_VALUE, true, true);
+        assertThat(it.next().path("id").asText()).isEqualTo("acc_23");
+    }
+
+    @Test
+    void shouldKeepTalliesThroughCreatesUpdatesAndDeletes() {
+        ResourceStore store = store();
+        var byName = new ResourceStore.Tally(
+                "by-name", n -> n.hasNonNull("name") ? n.get("name").asText() : null);
+        store.create(fields("x", null));
+        assertThat(store.count(byName, "x")).isEqualTo(1);
+        store.create(fields("x", null));
+        ObjectNode noName = store.create(JsonNodeFactory.instance.objectNode());
+        assertThat(store.count(byName, "x")).isEqualTo(2);
+        assertThat(store.count(byName, null)).isEqualTo(1);
+        store.update(noName.path("id").asText(), fields("x", null));
+        store.delete("acc_21");
+        assertThat(store.count(byName, "x")).isEqualTo(2);
+        assertThat(store.count(byName, null)).isZero();
     }
 }

@@ -50,4 +50,32 @@ class IdempotencyStoreTest {
         clock.advance(Duration.ofHours(24));
         assertThat(store.begin("c", "k", "fp2")).isInstanceOf(IdempotencyStore.Proceed.class);
     }
+
+    @Test
+    void shouldPruneKeysOnceTheyAreTtlOldByTheInjectedClock() {
+        for (int i = 0; i < 100; i++)
+            store.complete(((IdempotencyStore.Proceed<String>) store.begin("c", "old-" + i, "fp")).slot(), "a");
+        clock.advance(Duration.ofHours(23));
+        store.begin("c", "young", "fp");
+        assertThat(store.size()).as("nothing is 24 h old yet").isEqualTo(101);
+        clock.advance(Duration.ofHours(1));
+        store.begin("c", "new", "fp");
+        assertThat(store.size())
+                .as("the 100 day-old keys are gone, the young one and the new one stay")
+                .isEqualTo(2);
+        assertThat(store.begin("c", "old-7", "other"))
+                .as("a pruned key is a new key")
+                .isInstanceOf(IdempotencyStore.Proceed.class);
+    }
+
+    @Test
+    void shouldNotPruneAKeyReusedAfterItExpired() {
+        store.begin("c", "k", "fp1");
+        clock.advance(Duration.ofHours(24));
+        store.begin("c", "k", "fp2");
+        store.begin("c", "other", "fp");
+        assertThat(store.begin("c", "k", "fp3"))
+                .as("the second use of k is the live one")
+                .isInstanceOf(IdempotencyStore.Mismatch.class);
+    }
 }

@@ -18,6 +18,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -73,6 +75,9 @@ final class DatadogRoutes {
     private static final int MAX_DECOMPRESSED = 5_242_880;
     // Submitted series kept for queries; the oldest go first so a long load test does not grow the farm without bound.
     private static final int KEEP_SERIES = 10_000;
+    /** The stored series by metric name, ties in creation order. */
+    private static final ResourceStore.Ordering BY_METRIC =
+            new ResourceStore.Ordering("datadog:metric", n -> n.path("metric"), Comparator.comparing(JsonNode::asText));
     // A query as the v1 query API takes it: [aggr:]metric{scope}[ by {tags}]
     // (docs.datadoghq.com/metrics/#querying-metrics).
     private static final Pattern QUERY = Pattern.compile(
@@ -173,8 +178,9 @@ final class DatadogRoutes {
             boolean submitted = false;
             ResourceStore store = call.service().stores().get(SERIES);
             if (store != null) {
-                for (ObjectNode s : store.page(0, Integer.MAX_VALUE).records()) {
-                    if (!metric.equals(s.path("metric").asText())) continue;
+                for (Iterator<ObjectNode> it = seriesOf(store, metric, false); it.hasNext(); ) {
+                    ObjectNode s = it.next();
+                    if (!metric.equals(s.path("metric").asText())) break;
                     submitted = true;
                     Set<String> tags = tagsOf(s);
                     if (!tags.containsAll(scope)) continue;
@@ -220,6 +226,20 @@ final class DatadogRoutes {
         });
     }
 
+    /** The series of one metric in creation order (or newest first), and whatever follows them in the metric index. */
+    private static Iterator<ObjectNode> seriesOf(ResourceStore store, String metric, boolean newestFirst) {
+        return newestFirst
+                ? store.walk(BY_METRIC, F.textNode(metric), Long.MAX_VALUE, true, true)
+                : store.walk(BY_METRIC, F.textNode(metric), Long.MIN_VALUE, true, false);
+    }
+
+    private static boolean hasPointSince(ObjectNode series, long from) {
+        for (JsonNode p : series.path("points")) {
+            if (p.path("timestamp").asLong() >= from) return true;
+        }
+        return false;
+    }
+
     /** GET /api/v1/metrics?from: {"from":"…","metrics":[names]} — the seeded metrics and those submitted since from. */
     Reply activeMetrics(Call call) {
         return guard(call, "metrics_list", () -> {
@@ -227,18 +247,18 @@ final class DatadogRoutes {
             Set<String> names = new LinkedHashSet<>();
             ResourceStore metrics = call.service().stores().get(METRICS);
             if (metrics != null)
-                metrics.page(0, Integer.MAX_VALUE)
-                        .records()
-                        .forEach(r -> names.add(r.path("metric").asText()));
+                metrics.all().forEach(r -> names.add(r.path("metric").asText()));
             ResourceStore store = call.service().stores().get(SERIES);
             if (store != null) {
-                for (ObjectNode s : store.page(0, Integer.MAX_VALUE).records()) {
-                    for (JsonNode p : s.path("points")) {
-                        if (p.path("timestamp").asLong() >= from) {
-                            names.add(s.path("metric").asText());
-                            break;
-                        }
-                    }
+                // The series by metric name: each metric's run is walked until one series has a point since `from`,
+                // then skipped in one step, so the cost follows the metrics, not the series.
+                Iterator<ObjectNode> it = store.walk(BY_METRIC, null, 0, false, false);
+                while (it.hasNext()) {
+                    ObjectNode s = it.next();
+                    String name = s.path("metric").asText();
+                    if (!names.contains(name) && hasPointSince(s, from)) names.add(name);
+                    if (names.contains(name))
+                        it = store.walk(BY_METRIC, F.textNode(name), Long.MAX_VALUE, false, false);
                 }
             }
             ObjectNode body = F.objectNode();
@@ -258,9 +278,10 @@ final class DatadogRoutes {
             ObjectNode submitted = null;
             ResourceStore store = call.service().stores().get(SERIES);
             if (seeded == null && store != null) {
-                for (ObjectNode s : store.page(0, Integer.MAX_VALUE).records()) {
-                    if (name.equals(s.path("metric").asText())) submitted = s;
-                }
+                // The newest series of the metric: its run in the metric index, walked down from its end.
+                Iterator<ObjectNode> newest = seriesOf(store, name, true);
+                ObjectNode s = newest.hasNext() ? newest.next() : null;
+                if (s != null && name.equals(s.path("metric").asText())) submitted = s;
             }
             if (seeded == null && submitted == null) throw new Refusal(404, "Not found");
             return Reply.json(200, call.present(METRICS, metadataOf(name, seeded, submitted)));

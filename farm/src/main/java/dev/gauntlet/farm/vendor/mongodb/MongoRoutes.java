@@ -250,13 +250,19 @@ final class MongoRoutes {
         if (r.unique().isEmpty()) return store.create(doc);
         synchronized (store) {
             for (String field : r.unique()) {
-                if (!isMissing(doc.get(field))) continue;
-                for (ObjectNode other : store.page(0, Integer.MAX_VALUE).records()) {
-                    if (isMissing(other.get(field))) throw new MissingUniqueValue(field);
-                }
+                // A kept count of the documents without the field, not a scan of them all on every insert.
+                if (isMissing(doc.get(field)) && store.count(missing(field), MISSING) > 0)
+                    throw new MissingUniqueValue(field);
             }
             return store.create(doc);
         }
+    }
+
+    private static final String MISSING = "missing";
+
+    /** The documents by whether they lack a unique field (MISSING) or hold it (null key). */
+    private static ResourceStore.Tally missing(String field) {
+        return new ResourceStore.Tally("mongo:missing:" + field, d -> isMissing(d.get(field)) ? MISSING : null);
     }
 
     private static boolean isMissing(JsonNode v) {
@@ -469,7 +475,21 @@ final class MongoRoutes {
             if (d != null) out.add(call.present(r.name(), d));
             return out;
         }
-        for (ObjectNode raw : call.store(r.name()).page(0, Integer.MAX_VALUE).records()) {
+        // An equality on a unique field, text, while no drift renames fields: the unique index holds the only
+        // candidate.
+        String only = filter == null || filter.size() != 1
+                ? null
+                : filter.fieldNames().next();
+        if (only != null
+                && r.unique().contains(only)
+                && filter.get(only).isTextual()
+                && call.service().drift().activeCount() == 0) {
+            ObjectNode d =
+                    call.store(r.name()).findUnique(only, filter.get(only).asText());
+            if (d != null && MongoQuery.matches(d, filter)) out.add(d);
+            return out;
+        }
+        for (ObjectNode raw : call.store(r.name()).all()) {
             ObjectNode d = call.present(r.name(), raw);
             if (MongoQuery.matches(d, filter)) out.add(d);
         }

@@ -1,5 +1,6 @@
 package dev.gauntlet.farm.vendor.salesforce;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -247,15 +249,14 @@ final class SalesforceRoutes {
         }
 
         ResourceStore store = call.store(r.name());
+        // matches: null when the answer pages straight out of the store (creation order) or an ordered index.
         List<ObjectNode> matches;
-        if (where.isEmpty() && orderBy == null) {
-            // The common case (walk everything) reads only the batch it needs.
+        if (where.isEmpty()) {
             matches = null;
         } else {
-            matches = new ArrayList<>();
-            for (ObjectNode n : store.page(0, Integer.MAX_VALUE).records()) {
-                if (where.stream().allMatch(w -> w.test(n))) matches.add(n);
-            }
+            matches = where.size() == 1 && indexable(where.getFirst())
+                    ? equal(store, where.getFirst())
+                    : scan(store, where);
             if (orderBy != null) {
                 String key = orderBy;
                 Comparator<ObjectNode> cmp = Comparator.comparing(n -> n.get(key), SalesforceQuery::compareValues);
@@ -274,9 +275,11 @@ final class SalesforceRoutes {
         }
         int take = Math.max(0, Math.min(size, total - offset));
         int from = soql.offset() + offset;
-        List<ObjectNode> rows = matches == null
-                ? store.page(from, take).records()
-                : matches.subList(Math.min(from, matches.size()), Math.min(from + take, matches.size()));
+        List<ObjectNode> rows;
+        if (matches != null)
+            rows = matches.subList(Math.min(from, matches.size()), Math.min(from + take, matches.size()));
+        else if (orderBy != null) rows = store.ordered(ordering(orderBy, soql.descending()), from, take);
+        else rows = store.page(from, take).records();
         ArrayNode records = F.arrayNode();
         for (ObjectNode n : rows) {
             ObjectNode out = F.objectNode();
@@ -292,6 +295,54 @@ final class SalesforceRoutes {
         if (!done) body.put("nextRecordsUrl", prefix + "/query/" + locator(size, next, soql.text()));
         body.put("records", records);
         return Reply.json(200, body);
+    }
+
+    /**
+     * ORDER BY one field as a stable sort would give it: by the field (SOQL's order), ties in creation order; DESC
+     * reverses the field's order only, so its ties stay in creation order too.
+     */
+    private static ResourceStore.Ordering ordering(String field, boolean descending) {
+        Comparator<JsonNode> cmp = SalesforceQuery::compareValues;
+        return new ResourceStore.Ordering(
+                "soql:" + field + (descending ? ":desc" : ":asc"),
+                n -> n.get(field),
+                descending ? cmp.reversed() : cmp);
+    }
+
+    /** A WHERE an ordered index answers: one text equality (field = 'literal'), which SOQL compares case-insensitively. */
+    private static boolean indexable(SalesforceQuery.Resolved w) {
+        SalesforceQuery.Condition c = w.condition();
+        return !c.negated() && c.literal() != null && c.quoted();
+    }
+
+    /** The records that meet a text equality, in creation order: the field's ascending index from the literal on. */
+    private static List<ObjectNode> equal(ResourceStore store, SalesforceQuery.Resolved w) {
+        JsonNode literal = F.textNode(w.condition().literal());
+        List<ObjectNode> out = new ArrayList<>();
+        Iterator<ObjectNode> it = store.walk(ordering(w.field(), false), literal, Long.MIN_VALUE, true, false);
+        while (it.hasNext()) {
+            ObjectNode n = it.next();
+            // Past the literal's run of equal keys nothing further matches.
+            if (SalesforceQuery.compareValues(n.get(w.field()), literal) != 0) break;
+            if (w.test(n)) out.add(n);
+        }
+        return out;
+    }
+
+    /** The fallback for conditions no index serves: every record, tested. */
+    private static List<ObjectNode> scan(ResourceStore store, List<SalesforceQuery.Resolved> where) {
+        List<ObjectNode> out = new ArrayList<>();
+        for (ObjectNode n : store.all()) {
+            boolean all = true;
+            for (SalesforceQuery.Resolved w : where) {
+                if (!w.test(n)) {
+                    all = false;
+                    break;
+                }
+            }
+            if (all) out.add(n);
+        }
+        return out;
     }
 
     private static String locator(int size, int offset, String q) {

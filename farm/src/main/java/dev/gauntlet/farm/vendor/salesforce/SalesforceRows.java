@@ -281,7 +281,7 @@ final class SalesforceRows {
             return one == null ? List.of() : List.of(one);
         }
         List<ObjectNode> out = new ArrayList<>();
-        for (ObjectNode n : store.page(0, Integer.MAX_VALUE).records()) {
+        for (ObjectNode n : store.all()) {
             JsonNode v = n.get(field);
             if (v != null && v.isValueNode() && !v.isNull() && v.asText().equals(value)) out.add(n);
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gauntlet.farm.data.ResourceStore;
 import dev.gauntlet.farm.http.FarmRequest;
 import dev.gauntlet.farm.http.PathTemplate;
 import dev.gauntlet.farm.http.Reply;
@@ -19,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,10 +55,6 @@ final class StripeRoutes {
             Set.of("amount", "balance", "application_fee_amount", "next_invoice_sequence");
     private static final Set<String> PAGING_PARAMS = Set.of("limit", "starting_after", "ending_before");
     private static final Set<String> SEARCH_PARAMS = Set.of("query", "limit", "page");
-    /** Newest first, as Stripe lists: by created, then (same second) by creation order. */
-    private static final Comparator<Listed> NEWEST_FIRST = Comparator.comparingLong(Listed::created)
-            .thenComparingLong(Listed::seq)
-            .reversed();
     // Stripe documents neither its lock wait nor its search delay; these are short enough for tests and runs and long
     // enough that a client leaning on either meets the failure (docs.stripe.com/rate-limits#object-lock-timeouts,
     // docs.stripe.com/search#data-freshness: "under 1 minute").
@@ -78,6 +76,8 @@ final class StripeRoutes {
 
     /** Stripe's created filter as an inclusive window of epoch seconds. */
     private record CreatedWindow(long from, long to) {
+        static final CreatedWindow ALL = new CreatedWindow(Long.MIN_VALUE, Long.MAX_VALUE);
+
         boolean contains(long t) {
             return t >= from && t <= to;
         }
@@ -85,6 +85,8 @@ final class StripeRoutes {
 
     private final ResourceSpec r;
     private final String resource;
+    /** Stripe's list order, newest first when walked down: by created, then (same second) by creation order. */
+    private final ResourceStore.Ordering byCreated;
     // One lock per object id: Stripe serialises writes to one object and times out the one that waits too long.
     private final Map<String, Semaphore> locks = new ConcurrentHashMap<>();
 
@@ -123,6 +125,10 @@ final class StripeRoutes {
     StripeRoutes(ResourceSpec r) {
         this.r = r;
         this.resource = r.name();
+        this.byCreated = new ResourceStore.Ordering(
+                "stripe:created",
+                n -> F.numberNode(StripeObjects.created(n, r.idField())),
+                Comparator.comparingLong(JsonNode::asLong));
     }
 
     // ---- endpoints ----
@@ -149,27 +155,25 @@ final class StripeRoutes {
             CreatedWindow window = createdWindow(req);
             String email = req.query("email");
             String customer = req.query("customer");
-            List<Listed> all = newestFirst(
-                    call,
-                    n -> window.contains(StripeObjects.created(n, r.idField()))
-                            && (email == null || email.equals(n.path("email").asText(null)))
-                            && (customer == null
-                                    || customer.equals(n.path("customer").asText(null))));
-            int from;
-            int to;
+            Predicate<ObjectNode> filter = n -> window.contains(StripeObjects.created(n, r.idField()))
+                    && (email == null || email.equals(n.path("email").asText(null)))
+                    && (customer == null || customer.equals(n.path("customer").asText(null)));
+            List<ObjectNode> page;
             boolean more;
             if (before != null) {
                 // ending_before walks to newer objects: the `limit` just newer than the cursor, still newest first.
-                to = firstNotNewer(all, cursor(call, before, "ending_before"));
-                from = Math.max(0, to - limit);
-                more = from > 0;
+                page = newer(call, cursor(call, before, "ending_before"), window, filter, limit + 1);
+                more = page.size() > limit;
+                if (more) page = page.subList(0, limit);
+                page = page.reversed();
             } else {
-                from = after == null ? 0 : firstOlder(all, cursor(call, after, "starting_after"));
-                to = Math.min(all.size(), from + limit);
-                more = to < all.size();
+                page = older(
+                        call, after == null ? null : cursor(call, after, "starting_after"), window, filter, limit + 1);
+                more = page.size() > limit;
+                if (more) page = page.subList(0, limit);
             }
             ArrayNode data = F.arrayNode();
-            for (Listed l : all.subList(from, to)) data.add(show(call, l.record()));
+            for (ObjectNode n : page) data.add(show(call, n));
             ObjectNode body = F.objectNode();
             body.put("object", "list");
             body.set("data", data);
@@ -203,20 +207,23 @@ final class StripeRoutes {
             int limit = limit(req.query("limit"));
             long indexedBefore = call.farm().clock().millis() - option(call, "search_lag_ms", DEFAULT_SEARCH_LAG_MS);
             var fields = StripeQuery.fields(resource);
-            List<Listed> hits = newestFirst(
-                    call,
-                    n -> n.path(StripeObjects.WRITTEN_AT).asLong(Long.MIN_VALUE) <= indexedBefore
-                            && query.matches(StripeObjects.render(resource, n, r.idField()), fields));
             String page = req.query("page");
-            int from = page == null ? 0 : firstOlder(hits, pageCursor(call, page));
-            int to = Math.min(hits.size(), from + limit);
+            List<ObjectNode> hits = older(
+                    call,
+                    page == null ? null : pageCursor(call, page),
+                    CreatedWindow.ALL,
+                    n -> n.path(StripeObjects.WRITTEN_AT).asLong(Long.MIN_VALUE) <= indexedBefore
+                            && query.matches(StripeObjects.render(resource, n, r.idField()), fields),
+                    limit + 1);
+            boolean more = hits.size() > limit;
+            if (more) hits = hits.subList(0, limit);
             ArrayNode data = F.arrayNode();
-            for (Listed l : hits.subList(from, to)) data.add(show(call, l.record()));
+            for (ObjectNode n : hits) data.add(show(call, n));
             ObjectNode body = F.objectNode();
             body.put("object", "search_result");
             body.set("data", data);
-            body.put("has_more", to < hits.size());
-            if (to < hits.size()) body.put("next_page", pageToken(hits.get(to - 1)));
+            body.put("has_more", more);
+            if (more) body.put("next_page", pageToken(hits.getLast()));
             else body.putNull("next_page");
             body.put("url", r.path() + "/search");
             return ok(call, body);
@@ -444,47 +451,60 @@ final class StripeRoutes {
         return n;
     }
 
-    /** The records that pass the filter, deleted ones left out, newest first. */
-    private List<Listed> newestFirst(Call call, Predicate<ObjectNode> filter) {
-        List<Listed> out = new ArrayList<>();
-        for (ObjectNode n : call.store(resource).page(0, Integer.MAX_VALUE).records()) {
-            if (!StripeObjects.isDeleted(n) && filter.test(n)) out.add(listed(n));
+    /**
+     * Up to {@code max} records older than the cursor (null: from the newest) that pass the filter, deleted ones left
+     * out, newest first: a walk of the created index from the cursor or the window's top, O(log n + what it skips).
+     */
+    private List<ObjectNode> older(
+            Call call, Listed cursor, CreatedWindow window, Predicate<ObjectNode> filter, int max) {
+        ResourceStore store = call.store(resource);
+        Iterator<ObjectNode> it = cursor == null || cursor.created() > window.to()
+                ? store.walk(byCreated, F.numberNode(window.to()), Long.MAX_VALUE, true, true)
+                : store.walk(byCreated, F.numberNode(cursor.created()), cursor.seq(), false, true);
+        return collect(it, window, filter, max, true);
+    }
+
+    /** As {@link #older}, towards newer records: the {@code max} just newer than the cursor, oldest first. */
+    private List<ObjectNode> newer(
+            Call call, Listed cursor, CreatedWindow window, Predicate<ObjectNode> filter, int max) {
+        ResourceStore store = call.store(resource);
+        Iterator<ObjectNode> it = cursor.created() < window.from()
+                ? store.walk(byCreated, F.numberNode(window.from()), Long.MIN_VALUE, true, false)
+                : store.walk(byCreated, F.numberNode(cursor.created()), cursor.seq(), false, false);
+        return collect(it, window, filter, max, false);
+    }
+
+    private List<ObjectNode> collect(
+            Iterator<ObjectNode> it, CreatedWindow window, Predicate<ObjectNode> filter, int max, boolean descending) {
+        List<ObjectNode> out = new ArrayList<>(Math.min(max, 128));
+        while (out.size() < max && it.hasNext()) {
+            ObjectNode n = it.next();
+            long created = StripeObjects.created(n, r.idField());
+            // The walk is in created order: past the window's edge nothing further can match.
+            if (descending ? created < window.from() : created > window.to()) break;
+            if (!StripeObjects.isDeleted(n) && filter.test(n)) out.add(n);
         }
-        out.sort(NEWEST_FIRST);
         return out;
     }
 
-    private Listed listed(ObjectNode n) {
+    /** The cursor's place in the created index: its created time and its store sequence (ties by creation order). */
+    private Listed listed(Call call, ObjectNode n) {
         return new Listed(
-                n,
-                StripeObjects.created(n, r.idField()),
-                StripeVendor.seqOf(n.path(r.idField()).asText()));
+                n, StripeObjects.created(n, r.idField()), call.store(resource).seqOf(n));
     }
 
     /** The object a cursor names, wherever it sits (a cursor need not pass the list's filters, nor still be listed). */
     private Listed cursor(Call call, String id, String param) {
         ObjectNode n = call.store(resource).get(id);
         if (n == null) throw missing(id, param);
-        return listed(n);
-    }
-
-    private static int firstOlder(List<Listed> all, Listed cursor) {
-        int i = 0;
-        while (i < all.size() && NEWEST_FIRST.compare(all.get(i), cursor) <= 0) i++;
-        return i;
-    }
-
-    private static int firstNotNewer(List<Listed> all, Listed cursor) {
-        int i = 0;
-        while (i < all.size() && NEWEST_FIRST.compare(all.get(i), cursor) < 0) i++;
-        return i;
+        return listed(call, n);
     }
 
     /** A search page token: the last id of the page before, opaque to clients as Stripe's next_page is. */
-    private String pageToken(Listed last) {
+    private String pageToken(ObjectNode last) {
         return Base64.getUrlEncoder()
                 .withoutPadding()
-                .encodeToString(last.record().path(r.idField()).asText().getBytes(StandardCharsets.UTF_8));
+                .encodeToString(last.path(r.idField()).asText().getBytes(StandardCharsets.UTF_8));
     }
 
     private Listed pageCursor(Call call, String token) {
@@ -496,7 +516,7 @@ final class StripeRoutes {
         }
         if (n == null)
             throw invalid("page", null, "Invalid page: " + token + ". Use the next_page value of a previous search.");
-        return listed(n);
+        return listed(call, n);
     }
 
     private static boolean isCreated(String key) {

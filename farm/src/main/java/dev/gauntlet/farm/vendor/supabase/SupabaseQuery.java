@@ -147,7 +147,7 @@ final class SupabaseQuery {
     static List<ObjectNode> matching(Call call, ResourceSpec r, List<Filter> filters) {
         ResourceStore store = call.store(r.name());
         List<ObjectNode> out = new ArrayList<>();
-        for (ObjectNode raw : store.page(0, Integer.MAX_VALUE).records()) {
+        for (ObjectNode raw : store.all()) {
             ObjectNode row = call.present(r.name(), raw);
             boolean ok = true;
             for (Filter f : filters) {
@@ -251,23 +251,23 @@ final class SupabaseQuery {
         return value.asText().compareTo(operand);
     }
 
+    /** Two values of one order column, as Postgres orders them: NULLs last ascending and first descending. */
+    static int compareColumn(JsonNode x, JsonNode y, boolean asc) {
+        boolean xn = x == null || x.isNull();
+        boolean yn = y == null || y.isNull();
+        if (xn || yn) return xn && yn ? 0 : (xn ? (asc ? 1 : -1) : (asc ? -1 : 1));
+        int cmp = x.isNumber() && y.isNumber()
+                ? x.decimalValue().compareTo(y.decimalValue())
+                : x.asText().compareTo(y.asText());
+        return asc ? cmp : -cmp;
+    }
+
     static Comparator<ObjectNode> comparator(List<Map.Entry<String, Boolean>> order) {
         Comparator<ObjectNode> c = null;
         for (var o : order) {
             String col = o.getKey();
             boolean asc = o.getValue();
-            Comparator<ObjectNode> one = (a, b) -> {
-                JsonNode x = a.get(col);
-                JsonNode y = b.get(col);
-                boolean xn = x == null || x.isNull();
-                boolean yn = y == null || y.isNull();
-                // Postgres puts NULLs last ascending and first descending.
-                if (xn || yn) return xn && yn ? 0 : (xn ? (asc ? 1 : -1) : (asc ? -1 : 1));
-                int cmp = x.isNumber() && y.isNumber()
-                        ? x.decimalValue().compareTo(y.decimalValue())
-                        : x.asText().compareTo(y.asText());
-                return asc ? cmp : -cmp;
-            };
+            Comparator<ObjectNode> one = (a, b) -> compareColumn(a.get(col), b.get(col), asc);
             c = c == null ? one : c.thenComparing(one);
         }
         return c;

@@ -76,6 +76,23 @@ final class SupabaseRoutes {
         }
     }
 
+    /**
+     * One order column as PostgREST sorts it (NULLs last ascending, first descending), ties in creation order: what
+     * {@link SupabaseQuery#comparator}'s stable sort of the table gives.
+     */
+    private static ResourceStore.Ordering ordering(String column, boolean ascending) {
+        return new ResourceStore.Ordering(
+                "postgrest:" + column + (ascending ? ".asc" : ".desc"),
+                n -> n.get(column),
+                (a, b) -> SupabaseQuery.compareColumn(a, b, ascending));
+    }
+
+    private static List<ObjectNode> presented(Call call, ResourceSpec r, List<ObjectNode> raw) {
+        List<ObjectNode> out = new ArrayList<>(raw.size());
+        for (ObjectNode n : raw) out.add(call.present(r.name(), n));
+        return out;
+    }
+
     /** GET (and HEAD): select, filter, order, page. */
     static Reply select(Call call, ResourceSpec r) {
         try {
@@ -96,10 +113,15 @@ final class SupabaseRoutes {
             if (filters.isEmpty() && order.isEmpty()) {
                 // The common case pages straight out of the store instead of scanning it.
                 ResourceStore.Page page = store.page(offset, limit);
-                rows = page.records().stream()
-                        .map(n -> call.present(r.name(), n))
-                        .toList();
+                rows = presented(call, r, page.records());
                 total = page.total();
+            } else if (filters.isEmpty()
+                    && order.size() == 1
+                    && call.service().drift().activeCount() == 0) {
+                // One order column and no drift (which could rename or retype it): the column's ordered index.
+                var o = order.getFirst();
+                rows = presented(call, r, store.ordered(ordering(o.getKey(), o.getValue()), offset, limit));
+                total = store.size();
             } else {
                 List<ObjectNode> matched = matching(call, r, filters);
                 if (!order.isEmpty()) matched.sort(comparator(order));

@@ -11,8 +11,11 @@ import dev.gauntlet.farm.FarmConfig;
 import dev.gauntlet.farm.TestFarm;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -92,6 +95,52 @@ class SalesforceVendorTest extends BuiltInFarmTest {
 
         assertThat(r.statusCode()).isEqualTo(401);
         assertThat(TestFarm.json(r).get(0).get("errorCode").asText()).isEqualTo("INVALID_SESSION_ID");
+    }
+
+    private static List<String> soqlIds(HttpResponse<String> r) {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        var out = new ArrayList<String>();
+        TestFarm.json(r).get("records").forEach(rec -> out.add(rec.get("Id").asText()));
+        return out;
+    }
+
+    @Test
+    void shouldOrderFromTheIndexExactlyAsTheScanningPathSortsAfterWritesToo() {
+        SalesforceTestClient sf = sf();
+        sf.query("SELECT Id FROM Account ORDER BY Industry LIMIT 1");
+        // Written after the index was built: a new account, and a rename that moves one.
+        assertThat(sf.post("/services/data/v59.0/sobjects/Account", "{\"Name\":\"aaa first\",\"Industry\":\"Aaa\"}")
+                        .statusCode())
+                .isEqualTo(201);
+        String moved =
+                soqlIds(sf.query("SELECT Id FROM Account LIMIT 1 OFFSET 7")).getFirst();
+        assertThat(sf.patch("/services/data/v59.0/sobjects/Account/" + moved, "{\"Industry\":\"zzz last\"}")
+                        .statusCode())
+                .isEqualTo(204);
+        for (String order : List.of("Id", "Industry", "Industry DESC", "Name DESC", "AnnualRevenue")) {
+            // WHERE Id != null matches every record but no index serves it: the scan and the stable sort, as before.
+            var indexed = soqlIds(sf.query("SELECT Id FROM Account ORDER BY " + order + " LIMIT 150 OFFSET 100"));
+            var scanned = soqlIds(
+                    sf.query("SELECT Id FROM Account WHERE Id != null ORDER BY " + order + " LIMIT 150 OFFSET 100"));
+            assertThat(indexed).as(order).hasSize(150).isEqualTo(scanned);
+        }
+        assertThat(soqlIds(sf.query("SELECT Id FROM Account ORDER BY Industry DESC LIMIT 1")))
+                .containsExactly(moved);
+    }
+
+    @Test
+    void shouldFindATextEqualityFromTheIndexCaseInsensitivelyAsSoqlDoes() {
+        SalesforceTestClient sf = sf();
+        String industry = TestFarm.json(sf.query("SELECT Industry FROM Account LIMIT 1"))
+                .get("records")
+                .get(0)
+                .get("Industry")
+                .asText();
+        var indexed = soqlIds(sf.query("SELECT Id FROM Account WHERE Industry = '" + industry.toUpperCase() + "'"));
+        var scanned = soqlIds(sf.query("SELECT Id FROM Account WHERE Industry = '" + industry + "' AND Id != null"));
+        assertThat(indexed).isNotEmpty().isEqualTo(scanned);
+        assertThat(soqlIds(sf.query("SELECT Id FROM Account WHERE Industry = 'no such industry'")))
+                .isEmpty();
     }
 
     @Test

@@ -452,6 +452,29 @@ class SupabaseVendorTest extends BuiltInFarmTest {
     // ---- PostgREST ----
 
     @Test
+    void shouldOrderOneColumnFromTheIndexExactlyAsTheFilteredPathSorts() {
+        String token = accessToken(farm);
+        // A row without a name: NULLs go last ascending and first descending.
+        assertThat(rest(farm, "POST", "/rest/v1/accounts", token, "{\"industry\":\"x\",\"external_id\":\"no-name\"}")
+                        .statusCode())
+                .isEqualTo(201);
+        for (String order : List.of("id", "name", "name.desc", "industry", "industry.desc", "revenue.desc")) {
+            HttpResponse<String> indexed = rest(
+                    farm, "GET", "/rest/v1/accounts?select=id&order=" + order + "&limit=200&offset=50", token, null);
+            // id=not.is.null keeps every row but takes the filtering path: a scan and a stable sort.
+            String scanned = rest(
+                            farm,
+                            "GET",
+                            "/rest/v1/accounts?select=id&id=not.is.null&order=" + order + "&limit=200&offset=50",
+                            token,
+                            null)
+                    .body();
+            assertThat(TestFarm.json(indexed)).as(order).hasSize(200);
+            assertThat(indexed.body()).as(order).isEqualTo(scanned);
+        }
+    }
+
+    @Test
     void shouldSelectFilterOrderAndLimitWhenQueryingATable() {
         HttpResponse<String> r = rest(
                 farm,

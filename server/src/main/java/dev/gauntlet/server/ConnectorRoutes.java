@@ -33,21 +33,6 @@ final class ConnectorRoutes {
     private static final Pattern LEADING_FIELD = Pattern.compile("^([a-z_]+(?:\\.[a-z_]+)*)[ :]");
     private static final Pattern UNKNOWN_FIELD = Pattern.compile("unknown field '([^']+)'");
 
-    private static final List<String> SECTIONS = List.of(
-            "id",
-            "flavor",
-            "service",
-            "tenants",
-            "headers",
-            "auth",
-            "limit",
-            "retry",
-            "circuit",
-            "timeouts",
-            "idempotency",
-            "drift",
-            "dlq");
-
     private final Mesh mesh;
     private final Map<String, ConnectorsFile.Entry> entries = new LinkedHashMap<>();
     private final RecentEvents recent;
@@ -301,6 +286,6 @@ final class ConnectorRoutes {
         if (!m.find()) return "body";
         String f = m.group(1);
         // Only a word that is a field: a section name, or a snake_case or dotted name ("base_url", "limit.burst").
-        return SECTIONS.contains(f.split("\\.")[0]) || f.contains("_") || f.contains(".") ? f : "body";
+        return ConnectorsFile.FIELDS.contains(f.split("\\.")[0]) || f.contains("_") || f.contains(".") ? f : "body";
     }
 }

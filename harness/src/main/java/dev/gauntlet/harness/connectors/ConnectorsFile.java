@@ -59,7 +59,8 @@ public final class ConnectorsFile {
                     .addSerializer(Duration.class, com.fasterxml.jackson.databind.ser.std.ToStringSerializer.instance));
 
     private static final Pattern VAR = Pattern.compile("\\$\\{(farm_url|env:([A-Za-z_][A-Za-z0-9_]*))}");
-    private static final List<String> TOP = List.of(
+    /** The fields a connector entry may have, as YAML and the API spell them: one list for the file and the API. */
+    public static final List<String> FIELDS = List.of(
             "id",
             "base_url",
             "flavor",
@@ -130,8 +131,8 @@ public final class ConnectorsFile {
             throw new IllegalArgumentException("a connector must be an object with at least id, base_url and flavor");
         for (Iterator<String> it = c.fieldNames(); it.hasNext(); ) {
             String f = it.next();
-            if (!TOP.contains(f))
-                throw new IllegalArgumentException("unknown field '" + f + "', expected one of " + TOP);
+            if (!FIELDS.contains(f))
+                throw new IllegalArgumentException("unknown field '" + f + "', expected one of " + FIELDS);
         }
         ConnectorSpec.Builder b = ConnectorSpec.builder(text(c, "id"), text(c, "base_url"));
         if (c.has("flavor")) b.flavor(text(c, "flavor"));

@@ -93,6 +93,11 @@ public record DlqEntry(
         return last.isAfter(createdAt) ? last : createdAt;
     }
 
+    /** A copy still pending and of unknown outcome (for a read-back to settle), asked again at {@code next}. */
+    public DlqEntry unknownUntil(Instant next, Instant at) {
+        return with(attempts, errorClass, lastError, DlqState.pending, true, replays, next, at);
+    }
+
     /** A copy after a replay or a state change. */
     public DlqEntry with(
             List<Attempt> newAttempts,

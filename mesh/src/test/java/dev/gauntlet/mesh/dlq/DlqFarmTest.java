@@ -270,7 +270,8 @@ class DlqFarmTest {
             assertThat(ids).hasSize(20);
             farm.chaos("{\"level\":\"calm\"}");
 
-            await().atMost(Duration.ofSeconds(10))
+            // A deadline, not a speed target: on a loaded 2-core machine the drain took more than 10 s now and then.
+            await().atMost(Duration.ofSeconds(30))
                     .until(() -> mesh.deadLetters().stats().succeeded() == 20);
             assertThat(mesh.deadLetters().stats().pending()).isZero();
         }

@@ -178,15 +178,7 @@ public final class DlqService implements DeadLetterQueue, DeadLetters {
         if (!check.applies(ref)) {
             // Nothing to read back by (no op id where the read looks, another endpoint): a person decides; no replay is
             // scheduled.
-            repo.updateEntry(e.with(
-                    e.attempts(),
-                    e.errorClass(),
-                    e.lastError(),
-                    DlqState.pending,
-                    true,
-                    e.replays(),
-                    null,
-                    clock.instant()));
+            repo.updateEntry(e.unknownUntil(null, clock.instant()));
             return;
         }
         ReadBack found;
@@ -209,15 +201,7 @@ public final class DlqService implements DeadLetterQueue, DeadLetters {
                 Duration wait = max(
                         config.baseDelay(),
                         min(Duration.between(e.createdAt(), at).dividedBy(2), Duration.ofHours(1)));
-                repo.updateEntry(e.with(
-                        e.attempts(),
-                        e.errorClass(),
-                        e.lastError(),
-                        DlqState.pending,
-                        true,
-                        e.replays(),
-                        at.plus(wait),
-                        at));
+                repo.updateEntry(e.unknownUntil(at.plus(wait), at));
             }
             case ReadBack.Found ok -> {
                 repo.updateEntry(e.with(
@@ -234,16 +218,7 @@ public final class DlqService implements DeadLetterQueue, DeadLetters {
             }
             // Not found yet, but young enough that the upstream may not show it yet: asked again once old enough.
             case ReadBack.Missing missing
-            when at.isBefore(conclusiveAt) ->
-                repo.updateEntry(e.with(
-                        e.attempts(),
-                        e.errorClass(),
-                        e.lastError(),
-                        DlqState.pending,
-                        true,
-                        e.replays(),
-                        conclusiveAt,
-                        at));
+            when at.isBefore(conclusiveAt) -> repo.updateEntry(e.unknownUntil(conclusiveAt, at));
             case ReadBack.Missing missing -> {
                 DlqEntry again =
                         e.idempotencyKey() == null ? e : e.withKey(IdempotencyKeys.next(e.idempotencyKey()), at);
@@ -341,8 +316,7 @@ public final class DlqService implements DeadLetterQueue, DeadLetters {
         if (automatic && !e.unknownOutcome() && recovered(e) && plain(c, e)) {
             // Recovered from a crash before its connector was registered here: a plain write that may have been
             // committed. Read back first (settleUnknown), never replayed as it is.
-            DlqEntry unknown =
-                    e.with(e.attempts(), e.errorClass(), e.lastError(), DlqState.pending, true, e.replays(), now, now);
+            DlqEntry unknown = e.unknownUntil(now, now);
             repo.updateEntry(unknown);
             return unknown;
         }
@@ -529,8 +503,7 @@ public final class DlqService implements DeadLetterQueue, DeadLetters {
                 // be committed twice. It is of unknown outcome, to be read back first; keyed and upsert writes are
                 // replayed with their key. A connector not registered yet (recovery at start) is checked at replay.
                 boolean unknown = plain(e);
-                if (unknown)
-                    e = e.with(e.attempts(), e.errorClass(), e.lastError(), DlqState.pending, true, 0, now, now);
+                if (unknown) e = e.unknownUntil(now, now); // a fresh entry: no replays yet
                 repo.insertEntry(e);
                 intents.completeIntent(i.key(), IntentState.parked, now);
                 events.publish(new DeadLettered(now, i.connector(), id, null, unknown));

@@ -14,7 +14,9 @@ import java.util.ServiceLoader;
  */
 public final class Vendors {
 
-    private static final String BUILT_IN_PACKAGE = "dev.gauntlet.mesh.vendor.builtin";
+    /** Where the built-ins live (the machinery, which this exported package may not import: named, not referenced). */
+    private static final String BUILT_IN_PACKAGE = "dev.gauntlet.mesh.internal.vendor";
+
     private static final Map<String, Vendor> BY_NAME = load();
 
     private Vendors() {}

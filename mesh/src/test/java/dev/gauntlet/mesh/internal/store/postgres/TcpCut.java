@@ -20,6 +20,7 @@ final class TcpCut implements AutoCloseable {
     private final int port;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile ServerSocket listener;
+    private volatile boolean cut;
 
     TcpCut(String host, int targetPort) throws IOException {
         this.target = new InetSocketAddress(host, targetPort);
@@ -32,19 +33,19 @@ final class TcpCut implements AutoCloseable {
         return port;
     }
 
-    /** Drops every connection and stops listening. */
+    /**
+     * Drops every connection, and every new one at once until {@link #resume}. The port stays bound: closing and binding
+     * it again raced the machine's other sockets (a full run once found it taken by an ephemeral port meanwhile).
+     */
     synchronized void cut() throws IOException {
-        listener.close();
+        cut = true;
         for (Socket s : open) s.close();
         open.clear();
     }
 
-    /** Listens again on the same port. */
-    synchronized void resume() throws IOException {
-        ServerSocket s = new ServerSocket();
-        s.setReuseAddress(true);
-        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-        listen(s);
+    /** Forwards new connections again. */
+    synchronized void resume() {
+        cut = false;
     }
 
     private void listen(ServerSocket s) {
@@ -53,6 +54,10 @@ final class TcpCut implements AutoCloseable {
             while (!s.isClosed()) {
                 try {
                     Socket client = s.accept();
+                    if (cut) {
+                        client.close(); // the server is gone as far as a client can tell
+                        continue;
+                    }
                     Socket server = new Socket(target.getAddress(), target.getPort());
                     open.add(client);
                     open.add(server);
@@ -86,5 +91,6 @@ final class TcpCut implements AutoCloseable {
     @Override
     public void close() throws IOException {
         cut();
+        listener.close();
     }
 }

@@ -8,11 +8,15 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,6 +72,7 @@ public final class RedisBuckets implements SharedBuckets {
     private final String prefix;
     private final String node = UUID.randomUUID().toString();
     private final InstantSource clock;
+    private final ClientResources resources;
     private final RedisClient client;
     private final LongAdder failures = new LongAdder();
     private volatile RedisCommands<String, String> commands;
@@ -79,18 +84,26 @@ public final class RedisBuckets implements SharedBuckets {
     private volatile String lastError;
 
     /**
-     * @param prefix every key of this mesh starts with it (one prefix per deployment, or per test)
+     * @param prefix  every key of this mesh starts with it (one prefix per deployment, or per test)
+     * @param timeout how long one command may take before Redis counts as unreachable ({@link #COMMAND_TIMEOUT})
      */
-    public RedisBuckets(String host, int port, int database, String prefix, InstantSource clock) {
+    public RedisBuckets(String host, int port, int database, String prefix, Duration timeout, InstantSource clock) {
         this.display = "redis://" + host + ":" + port + "/" + database + "?prefix=" + prefix;
         this.prefix = prefix;
         this.clock = clock;
-        this.client = RedisClient.create(RedisURI.builder()
-                .withHost(host)
-                .withPort(port)
-                .withDatabase(database)
-                .withTimeout(COMMAND_TIMEOUT)
-                .build());
+        // Reconnect every second: Lettuce's default backoff grows to 30 s, which would keep a node on its local share
+        // long after Redis came back.
+        this.resources = DefaultClientResources.builder()
+                .reconnectDelay(Delay.constant(RETRY_AFTER))
+                .build();
+        this.client = RedisClient.create(
+                resources,
+                RedisURI.builder()
+                        .withHost(host)
+                        .withPort(port)
+                        .withDatabase(database)
+                        .withTimeout(timeout)
+                        .build());
         // Commands fail at once while disconnected (the default queues them until the timeout), and Lettuce
         // reconnects in the background.
         client.setOptions(ClientOptions.builder()
@@ -168,6 +181,7 @@ public final class RedisBuckets implements SharedBuckets {
     @Override
     public void close() {
         client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+        resources.shutdown(0, 1, TimeUnit.SECONDS);
     }
 
     private void heartbeat(RedisCommands<String, String> c) {

@@ -233,7 +233,9 @@ public final class RedisBuckets implements SharedBuckets {
     private long failed(RuntimeException e) {
         failures.increment();
         String message = e.getClass().getSimpleName() + ": " + e.getMessage();
-        if (up()) LOG.warn("shared rate limits in {} unreachable, on the local share: {}", display, message);
+        // Once per outage (and at a start with Redis down), not once per call.
+        if (up() || failures.sum() == 1)
+            LOG.warn("shared rate limits in {} unreachable, on the local share: {}", display, message);
         lastError = message;
         retryAtMillis = clock.millis() + RETRY_AFTER.toMillis();
         return UNAVAILABLE;

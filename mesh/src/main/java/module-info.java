@@ -19,6 +19,7 @@ module dev.gauntlet.mesh {
     requires flyway.core;
     requires com.zaxxer.hikari;
     requires org.postgresql.jdbc;
+    requires lettuce.core;
 
     exports dev.gauntlet.mesh;
     exports dev.gauntlet.mesh.call;

@@ -72,7 +72,8 @@ final class AamOptions {
     @Option(
             names = "--limits",
             paramLabel = "URL",
-            description = "Where rate-limit buckets live: local (default). redis://… is not supported yet.")
+            description =
+                    "Where rate-limit buckets live: local (default) or redis://HOST:PORT/DB?prefix=NAME (shared by the nodes).")
     String limits;
 
     /** The AAM's config; a value out of range or a port given twice is a usage error (exit 2). */

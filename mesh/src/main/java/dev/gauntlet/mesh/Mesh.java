@@ -8,8 +8,10 @@ import dev.gauntlet.mesh.event.EventBus;
 import dev.gauntlet.mesh.internal.dlq.DeadLetters;
 import dev.gauntlet.mesh.internal.dlq.DlqService;
 import dev.gauntlet.mesh.internal.dlq.Replayer;
+import dev.gauntlet.mesh.internal.idempotency.InFlightWrites;
 import dev.gauntlet.mesh.internal.metrics.MetricsRoller;
 import dev.gauntlet.mesh.internal.store.MemoryStore;
+import dev.gauntlet.mesh.limit.SharedBuckets;
 import dev.gauntlet.mesh.metrics.MeshMetrics;
 import dev.gauntlet.mesh.store.Store;
 import dev.gauntlet.mesh.time.TimeSource;
@@ -206,6 +208,7 @@ public final class Mesh implements AutoCloseable {
         }
         context.http().close();
         context.store().close();
+        if (context.buckets() != null) context.buckets().close();
     }
 
     /**
@@ -227,6 +230,7 @@ public final class Mesh implements AutoCloseable {
 
         private Duration housekeepingEvery = Duration.ofMinutes(1);
         private EgressPolicy egress = EgressPolicy.OPEN;
+        private SharedBuckets buckets;
 
         /** The clock, the duration counter and every wait of the mesh (a test's fake moves them all). */
         public Builder time(TimeSource time) {
@@ -278,6 +282,12 @@ public final class Mesh implements AutoCloseable {
             return this;
         }
 
+        /** Rate-limit buckets shared with other nodes ({@link Stores#redisBuckets}); closed with the mesh. Default: in this process. */
+        public Builder buckets(SharedBuckets buckets) {
+            this.buckets = buckets;
+            return this;
+        }
+
         public Builder housekeepingEvery(Duration d) {
             this.housekeepingEvery = Checks.positive("housekeeping_every", d);
             return this;
@@ -300,7 +310,10 @@ public final class Mesh implements AutoCloseable {
                         Connector c = registry.get(id);
                         return c == null ? null : c.replayTarget();
                     });
-            MeshContext context = new MeshContext(time, events, s, client, deadLetters == null ? dlq : deadLetters);
+            DeadLetters parked = deadLetters == null ? dlq : deadLetters;
+            MeshMetrics metrics = new MeshMetrics(time, events);
+            MeshContext context =
+                    new MeshContext(time, events, s, client, parked, metrics, new InFlightWrites(), buckets);
             Replayer replayer = new Replayer(
                     dlq,
                     () -> registry.values().stream()

@@ -67,8 +67,8 @@ final class Stages {
     }
 
     static RateLimitStage rateLimit(ConnectorSpec spec, MeshContext context) {
-        return new RateLimitStage(
-                new ConnectorLimits(spec.id(), spec.limit(), context.clock(), context.sleeper(), context.events()));
+        return new RateLimitStage(new ConnectorLimits(
+                spec.id(), spec.limit(), context.clock(), context.sleeper(), context.events(), context.buckets()));
     }
 
     static AuthStage auth(ConnectorSpec spec, MeshContext context) {

@@ -1,13 +1,16 @@
 package dev.gauntlet.mesh;
 
+import dev.gauntlet.mesh.internal.limit.redis.RedisBuckets;
 import dev.gauntlet.mesh.internal.store.MemoryStore;
 import dev.gauntlet.mesh.internal.store.SqliteStore;
+import dev.gauntlet.mesh.limit.RedisUrl;
+import dev.gauntlet.mesh.limit.SharedBuckets;
 import dev.gauntlet.mesh.store.Retention;
 import dev.gauntlet.mesh.store.Store;
 import java.nio.file.Path;
 import java.time.InstantSource;
 
-/** The stores the mesh ships: SQLite on disk (durable) and one in memory. Their classes are internal; this is their API. */
+/** The stores the mesh ships: SQLite on disk (durable), PostgreSQL, one in memory, and Redis for shared rate limits. Their classes are internal; this is their API. */
 public final class Stores {
 
     /** The SQLite store's file name in its data folder. */
@@ -34,6 +37,15 @@ public final class Stores {
     public static Store postgres(dev.gauntlet.mesh.store.PostgresUrl url, Retention retention, InstantSource clock) {
         return dev.gauntlet.mesh.internal.store.postgres.PostgresStore.open(
                 url, retention, clock, dev.gauntlet.mesh.internal.store.WriteBehind.Settings.DEFAULT);
+    }
+
+    /**
+     * Rate-limit buckets and learned limits shared in Redis by every node with the same URL and prefix. Never throws
+     * when Redis is down: the node starts on its local share and joins when Redis answers.
+     */
+    public static SharedBuckets redisBuckets(RedisUrl url, InstantSource clock) {
+        return new RedisBuckets(
+                url.host(), url.port(), url.database(), url.prefix(), RedisBuckets.COMMAND_TIMEOUT, clock);
     }
 
     /** A store in memory (nothing survives the process), with the default retention. */

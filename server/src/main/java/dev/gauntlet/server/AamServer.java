@@ -6,6 +6,8 @@ import dev.gauntlet.harness.workflow.Workflows;
 import dev.gauntlet.mesh.Connector;
 import dev.gauntlet.mesh.Mesh;
 import dev.gauntlet.mesh.Stores;
+import dev.gauntlet.mesh.limit.RedisUrl;
+import dev.gauntlet.mesh.limit.SharedBuckets;
 import dev.gauntlet.mesh.metrics.MeshMetricsBinder;
 import dev.gauntlet.mesh.store.Retention;
 import dev.gauntlet.mesh.store.Store;
@@ -86,8 +88,12 @@ public final class AamServer implements AutoCloseable {
             case "sqlite" -> Stores.sqliteFile(config.store().sqlite(), Retention.DEFAULT, InstantSource.system());
             default -> Stores.memory();
         };
+        // With Redis, every node with the same URL and prefix takes from one bucket per connector and tenant; a Redis
+        // that is down does not fail the start (each node serves on its local share until Redis answers).
+        RedisUrl redis = config.limits().redis();
         this.mesh = Mesh.builder()
                 .store(store)
+                .buckets(redis == null ? null : Stores.redisBuckets(redis, InstantSource.system()))
                 .staleIntentAge(config.recoverAfter())
                 .egress(config.egress())
                 .build();
@@ -326,6 +332,8 @@ public final class AamServer implements AutoCloseable {
             s.put("write_behind", w);
         }
         out.put("store", s);
+        SharedBuckets shared = mesh.context().buckets();
+        out.put("limits", shared == null ? Map.of("backend", "local") : shared.status());
         out.put("connectors", connectors.size());
         out.put("farm", config.farmUrl());
         out.put("proxy_ports", proxyPorts());

@@ -1,9 +1,10 @@
 package dev.gauntlet.server;
 
+import dev.gauntlet.mesh.limit.RedisUrl;
 import dev.gauntlet.mesh.store.PostgresUrl;
 import java.nio.file.Path;
 
-/** Reads {@code --store} and {@code --limits}: an SQLite file, PostgreSQL or memory, and local buckets; others say so clearly. */
+/** Reads {@code --store} and {@code --limits}: an SQLite file, PostgreSQL or memory, and local or Redis buckets; others say so clearly. */
 public final class StorageUrls {
 
     private StorageUrls() {}
@@ -36,8 +37,18 @@ public final class StorageUrls {
         }
     }
 
-    /** Where rate-limit buckets live: {@code local} (this process) is the only kind so far. */
-    public record Limits(String url) {}
+    /** Where rate-limit buckets live: {@code local} (this process) or a Redis shared by the nodes. */
+    public record Limits(String url) {
+        /** The Redis of shared limits, or null for buckets in this process. */
+        public RedisUrl redis() {
+            return RedisUrl.isRedis(url) ? RedisUrl.parse(url) : null;
+        }
+
+        /** {@code local} or {@code redis}: what /health shows. */
+        public String kind() {
+            return redis() != null ? "redis" : "local";
+        }
+    }
 
     /**
      * {@code none} or {@code memory} (in memory), {@code sqlite:PATH} (a file), {@code postgresql://HOST[:PORT]/DB?user=U}
@@ -67,14 +78,19 @@ public final class StorageUrls {
                 "--store must be sqlite:PATH, postgresql://HOST:PORT/DB?user=U or none, was '" + url + "'");
     }
 
-    /** {@code null}, {@code local} or {@code none}; {@code redis://…} is not supported yet. */
+    /** {@code null}, {@code local} or {@code none} (this process), or {@code redis://HOST[:PORT][/DB][?prefix=NAME]}. */
     public static Limits limits(String url) {
         if (url == null || url.isBlank() || url.equals("local") || url.equals("none")) return new Limits("local");
-        if (url.startsWith("redis://") || url.startsWith("rediss://")) {
-            throw new IllegalArgumentException("--limits " + url
-                    + ": Redis-backed limits are not supported yet; leave --limits out (buckets in this process)");
+        if (url.startsWith("rediss://"))
+            throw new IllegalArgumentException("--limits " + url + ": TLS to Redis is not supported yet; use redis://");
+        if (RedisUrl.isRedis(url)) {
+            try {
+                return new Limits(RedisUrl.parse(url).toString());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--limits " + url + ": " + e.getMessage(), e);
+            }
         }
         throw new IllegalArgumentException(
-                "--limits must be local (or redis://HOST:PORT once supported), was '" + url + "'");
+                "--limits must be local or redis://HOST:PORT/DB?prefix=NAME, was '" + url + "'");
     }
 }

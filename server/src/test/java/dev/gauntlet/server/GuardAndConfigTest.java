@@ -118,7 +118,13 @@ class GuardAndConfigTest {
         assertThatThrownBy(() -> StorageUrls.store("mysql://x")).hasMessageContaining("sqlite:PATH");
         assertThatThrownBy(() -> StorageUrls.store("sqlite:")).hasMessageContaining("file path");
         assertThat(StorageUrls.limits(null).url()).isEqualTo("local");
-        assertThatThrownBy(() -> StorageUrls.limits("redis://localhost:6379"))
-                .hasMessageContaining("not supported yet");
+        assertThat(StorageUrls.limits("redis://localhost:6379").url())
+                .isEqualTo("redis://localhost:6379/0?prefix=gauntlet");
+        assertThat(StorageUrls.limits("redis://127.0.0.1/2?prefix=a1").redis().database())
+                .isEqualTo(2);
+        assertThat(StorageUrls.limits("local").kind()).isEqualTo("local");
+        assertThatThrownBy(() -> StorageUrls.limits("redis://h/x")).hasMessageContaining("database must be a number");
+        assertThatThrownBy(() -> StorageUrls.limits("redis://h/0?pfx=a")).hasMessageContaining("prefix=NAME");
+        assertThatThrownBy(() -> StorageUrls.limits("rediss://h")).hasMessageContaining("not supported yet");
     }
 }

@@ -3,6 +3,7 @@ package dev.gauntlet.mesh.internal.limit;
 import dev.gauntlet.mesh.call.MeshResponse;
 import dev.gauntlet.mesh.event.EventBus;
 import dev.gauntlet.mesh.limit.LimitConfig;
+import dev.gauntlet.mesh.limit.SharedBuckets;
 import dev.gauntlet.mesh.time.Sleeper;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,13 +25,26 @@ public final class ConnectorLimits {
     private final InstantSource clock;
     private final Sleeper sleeper;
     private final EventBus events;
+    private final SharedBuckets shared;
     private final Map<String, TenantLimiter> tenants = new ConcurrentHashMap<>();
     private final LongAdder waits = new LongAdder();
     private final LongAdder refused = new LongAdder();
 
     public ConnectorLimits(
             String connector, LimitConfig config, InstantSource clock, Sleeper sleeper, EventBus events) {
+        this(connector, config, clock, sleeper, events, null);
+    }
+
+    /** @param shared the buckets shared with other nodes (Redis), or null to keep them in this process */
+    public ConnectorLimits(
+            String connector,
+            LimitConfig config,
+            InstantSource clock,
+            Sleeper sleeper,
+            EventBus events,
+            SharedBuckets shared) {
         this.connector = connector;
+        this.shared = shared;
         this.config = config;
         this.clock = clock;
         this.sleeper = sleeper;
@@ -41,7 +55,7 @@ public final class ConnectorLimits {
         TenantLimiter l = tenants.get(tenant);
         return l != null
                 ? l
-                : tenants.computeIfAbsent(tenant, t -> new TenantLimiter(connector, t, config, clock, events));
+                : tenants.computeIfAbsent(tenant, t -> new TenantLimiter(connector, t, config, clock, events, shared));
     }
 
     /**
@@ -87,6 +101,7 @@ public final class ConnectorLimits {
         }
         s.put("waits", waits.sum());
         s.put("refused_at_deadline", refused.sum());
+        if (shared != null) s.put("shared", shared.status());
         if (tenants.size() > 1) {
             // The first TENANTS_SHOWN by name: a snapshot goes out every second to every open stream.
             var per = new TreeMap<String, Object>();

@@ -4,6 +4,7 @@ import dev.gauntlet.mesh.event.EventBus;
 import dev.gauntlet.mesh.event.LimitLearned;
 import dev.gauntlet.mesh.event.RateAdjusted;
 import dev.gauntlet.mesh.limit.LimitConfig;
+import dev.gauntlet.mesh.limit.SharedBuckets;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
@@ -29,8 +30,41 @@ final class TenantLimiter {
     private volatile double rate;
     private volatile double learned = Double.NaN;
     private volatile long upstreamBurst = -1;
+    /** Null: the bucket lives in this process only. */
+    private final SharedBuckets shared;
+
+    private final String sharedKey;
+    private volatile int burst;
+    /** The shared store was unreachable at the last call: the local bucket runs at {@link #localShare}. */
+    private volatile boolean onLocalShare;
 
     public TenantLimiter(String connector, String tenant, LimitConfig config, InstantSource clock, EventBus events) {
+        this(connector, tenant, config, clock, events, null);
+    }
+
+    /** @param shared buckets shared with other nodes (Redis), or null for a bucket in this process only */
+    public TenantLimiter(
+            String connector,
+            String tenant,
+            LimitConfig config,
+            InstantSource clock,
+            EventBus events,
+            SharedBuckets shared) {
+        this.shared = shared;
+        this.sharedKey = connector + ":" + tenant;
+        this.burst = config.burst();
+        // A limit another node learned is where this node starts (one learned value per connector, not per node).
+        double sharedLearned = shared == null ? Double.NaN : shared.learned(connector);
+        if (!Double.isNaN(sharedLearned) && sharedLearned > 0) {
+            this.learned = sharedLearned;
+            config = new LimitConfig(
+                    Math.clamp(sharedLearned * RateController.TARGET, config.minRps(), config.maxRps()),
+                    config.minRps(),
+                    config.maxRps(),
+                    config.burst(),
+                    config.maxInFlight(),
+                    config.maxTenants());
+        }
         this.connector = connector;
         this.tenant = tenant;
         this.config = config;
@@ -62,14 +96,60 @@ final class TenantLimiter {
 
     /** Takes a token if one is free; otherwise says how long until one is (and tells the controller callers wait). */
     public Permit tryAcquire() {
+        if (shared != null) {
+            long wait = shared.take(sharedKey, rate, burst);
+            if (wait != SharedBuckets.UNAVAILABLE) {
+                if (onLocalShare) switchShare(false);
+                return wait == 0 ? Permit.GRANTED : waiting(wait);
+            }
+            // Redis unreachable: keep serving, on a share of the limit small enough for all the nodes together.
+            if (!onLocalShare) switchShare(true);
+        }
         ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
         if (probe.isConsumed()) return Permit.GRANTED;
+        return waiting(probe.getNanosToWaitForRefill());
+    }
+
+    private Permit waiting(long nanos) {
         RateController.Decision d;
         synchronized (controller) {
             d = controller.onWait(meter.currentTimeNanos());
         }
         apply(d);
-        return new Permit(false, probe.getNanosToWaitForRefill(), 0);
+        return new Permit(false, nanos, 0);
+    }
+
+    /**
+     * The local bucket's rate while the shared store is unreachable: the learned limit divided by the nodes last seen
+     * alive, or half the current rate when either is unknown. Never above the current rate.
+     */
+    double localShare(double r) {
+        double limit = learned;
+        int nodes = shared == null ? -1 : shared.liveNodes();
+        double share = !Double.isNaN(limit) && nodes > 0 ? limit / nodes : r / 2;
+        return Math.max(config.minRps(), Math.min(r, share));
+    }
+
+    private synchronized void switchShare(boolean toLocal) {
+        if (onLocalShare == toLocal) return;
+        onLocalShare = toLocal;
+        double local = localShare(rate);
+        // The local bucket only runs while the shared one is unreachable; it starts at its share.
+        configureLocal(burst, toLocal ? local : rate);
+        events.publish(new RateAdjusted(
+                clock.instant(),
+                connector,
+                tenant,
+                toLocal ? rate : local,
+                toLocal ? local : rate,
+                toLocal ? "shared_limits_down" : "shared_limits_up"));
+    }
+
+    private void configureLocal(int capacity, double rps) {
+        // AS_IS: tokens already earned at the old rate stay (at most the burst), so a change never bursts nor stalls.
+        bucket.replaceConfiguration(
+                BucketConfiguration.builder().addLimit(bandwidth(capacity, rps)).build(),
+                TokensInheritanceStrategy.AS_IS);
     }
 
     /** An upstream answer: whether it was rate_limit, and what its headers say of the upstream's bucket. */
@@ -86,6 +166,7 @@ final class TenantLimiter {
         if (d == null) return;
         learned = d.learned();
         if (d.learnedSource() != null) {
+            if (shared != null) shared.shareLearned(connector, d.learned());
             events.publish(new LimitLearned(clock.instant(), connector, tenant, d.learned(), d.learnedSource()));
         }
         if (d.rateChanged()) {
@@ -93,14 +174,9 @@ final class TenantLimiter {
             // Our bursts are kept within half the upstream's bucket (when its counts tell its size): a burst of ours as
             // large as its whole bucket meets a half-empty one and earns 429s while the average rate is fine.
             long upstream = upstreamBurst;
-            int burst = upstream > 0 ? (int) Math.max(1, Math.min(config.burst(), upstream / 2)) : config.burst();
-            // AS_IS: tokens already earned at the old rate stay (at most the burst), so a change never bursts nor
-            // stalls.
-            bucket.replaceConfiguration(
-                    BucketConfiguration.builder()
-                            .addLimit(bandwidth(burst, d.newRate()))
-                            .build(),
-                    TokensInheritanceStrategy.AS_IS);
+            int b = upstream > 0 ? (int) Math.max(1, Math.min(config.burst(), upstream / 2)) : config.burst();
+            burst = b;
+            configureLocal(b, onLocalShare ? localShare(d.newRate()) : d.newRate());
             events.publish(new RateAdjusted(clock.instant(), connector, tenant, d.oldRate(), d.newRate(), d.reason()));
         }
     }
@@ -124,6 +200,7 @@ final class TenantLimiter {
         s.put("rate_rps", Math.round(rate * 100) / 100.0);
         s.put("learned_limit_rps", Double.isNaN(learned) ? null : Math.round(learned * 100) / 100.0);
         s.put("burst", config.burst());
+        if (shared != null) s.put("bucket", onLocalShare ? "local_share" : "shared");
         return s;
     }
 }

@@ -74,7 +74,7 @@ export interface ConnectorLimit {
   max_in_flight?: number;
 }
 
-/** A connector as `GET /connectors` returns it (the connectors.yaml object). Other sections are passed through. */
+/** A connector as `GET /connectors` returns it (the connectors.yaml object, secrets as `***`). */
 export interface Connector {
   id: string;
   base_url: string;
@@ -84,8 +84,13 @@ export interface Connector {
   headers?: Record<string, string>;
   auth: ConnectorAuth;
   limit: ConnectorLimit;
+  retry: Record<string, unknown>;
+  circuit: Record<string, unknown>;
+  timeouts: Record<string, unknown>;
+  idempotency: Record<string, unknown>;
+  drift: Record<string, unknown>;
+  dlq: Record<string, unknown>;
   stale_reads?: boolean;
-  [section: string]: unknown;
 }
 
 /** `GET /vendors`: the flavours a connector may name. */
@@ -228,6 +233,7 @@ export interface RunSummary {
   started: string;
   finished: string | null;
   passed?: boolean | null;
+  stop_reason?: string | null;
 }
 
 /** Live progress of a run (`GET /runs/{id}` → `live`). */
@@ -319,7 +325,6 @@ export interface RunDetail extends RunSummary {
   phase: string | null;
   live: RunLive | null;
   error: string | null;
-  stop_reason?: string | null;
   report_dir?: string | null;
   report: RunReport | null;
 }

@@ -2,12 +2,15 @@ package dev.gauntlet.server;
 
 import static dev.gauntlet.server.AamFixture.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gauntlet.mesh.vendor.Vendors;
 import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -25,23 +28,31 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The OpenAPI document's answer schemas are generated from the records the answers are written from: they name exactly
- * the fields the AAM sends (checked against live answers), and the UI's hand-written TypeScript types of those answers
- * (ui/src/api/types.ts) name exactly the schemas' fields.
+ * the fields the AAM sends (checked against live answers: metrics, DLQ, vendors, health, connectors, drift, workflows,
+ * scenarios, runs), and the UI's hand-written TypeScript types of those answers (ui/src/api/types.ts) name exactly the
+ * schemas' fields.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OpenApiSchemasTest {
 
     /** Each UI type checked, and the schema (components/schemas) it must match. */
-    static final Map<String, String> UI_TYPE_TO_SCHEMA = Map.of(
-            "MetricsSnapshot", "MetricsSnapshot",
-            "MetricsFigures", "ConnectorSnapshot",
-            "MetricsLatency", "Latency",
-            "DlqList", "Listing",
-            "DlqEntry", "EntryView",
-            "DlqEntryDetail", "EntryDetail",
-            "DlqAttempt", "Attempt",
-            "ReplayOutcome", "Replay",
-            "VendorList", "VendorList");
+    static final Map<String, String> UI_TYPE_TO_SCHEMA = Map.ofEntries(
+            Map.entry("MetricsSnapshot", "MetricsSnapshot"),
+            Map.entry("MetricsFigures", "ConnectorSnapshot"),
+            Map.entry("MetricsLatency", "Latency"),
+            Map.entry("DlqList", "Listing"),
+            Map.entry("DlqEntry", "EntryView"),
+            Map.entry("DlqEntryDetail", "EntryDetail"),
+            Map.entry("DlqAttempt", "Attempt"),
+            Map.entry("ReplayOutcome", "Replay"),
+            Map.entry("VendorList", "VendorList"),
+            Map.entry("Connector", "ConnectorView"),
+            Map.entry("ConnectorStatus", "ConnectorStatus"),
+            Map.entry("DriftOverview", "DriftOverview"),
+            Map.entry("Named", "Named"),
+            Map.entry("RunSummary", "RunSummary"),
+            Map.entry("RunDetail", "RunDetail"),
+            Map.entry("RunLive", "Live"));
 
     @TempDir
     static Path data;
@@ -65,21 +76,90 @@ class OpenApiSchemasTest {
         String id = f.parkedWrite("nowhere", "op-schema-1");
 
         JsonNode metrics = json(f.get("/metrics"));
-        assertThat(fieldsOf(metrics)).isEqualTo(schemaFields(answerSchema("/metrics", "get")));
-        assertThat(fieldsOf(metrics.path("overall"))).isEqualTo(schemaFields("ConnectorSnapshot"));
-        assertThat(fieldsOf(metrics.path("overall").path("latency"))).isEqualTo(schemaFields("Latency"));
+        assertWrittenAs(metrics, answerSchema("/metrics", "get"));
+        assertWrittenAs(metrics.path("overall"), "ConnectorSnapshot");
+        assertWrittenAs(metrics.path("overall").path("latency"), "Latency");
 
         JsonNode list = json(f.get("/dlq?connector=nowhere"));
-        assertThat(fieldsOf(list)).isEqualTo(schemaFields(answerSchema("/dlq", "get")));
-        assertThat(fieldsOf(list.path("entries").get(0))).isEqualTo(schemaFields("EntryView"));
+        assertWrittenAs(list, answerSchema("/dlq", "get"));
+        assertWrittenAs(list.path("entries").get(0), "EntryView");
         JsonNode one = json(f.get("/dlq/" + id));
-        assertThat(fieldsOf(one)).isEqualTo(schemaFields(answerSchema("/dlq/{id}", "get")));
-        assertThat(fieldsOf(one.path("history").get(0))).isEqualTo(schemaFields("Attempt"));
+        assertWrittenAs(one, answerSchema("/dlq/{id}", "get"));
+        assertWrittenAs(one.path("history").get(0), "Attempt");
         JsonNode vendors = json(f.get("/vendors"));
-        assertThat(fieldsOf(vendors)).isEqualTo(schemaFields(answerSchema("/vendors", "get")));
+        assertWrittenAs(vendors, answerSchema("/vendors", "get"));
         assertThat(texts(vendors.path("vendors"))).isEqualTo(Vendors.names());
         JsonNode replay = json(f.send("POST", "/dlq/" + id + "/replay", null));
-        assertThat(fieldsOf(replay)).isEqualTo(schemaFields(answerSchema("/dlq/{id}/replay", "post")));
+        assertWrittenAs(replay, answerSchema("/dlq/{id}/replay", "post"));
+    }
+
+    @Test
+    void shouldDescribeTheConnectorsHealthAndDriftAsTheyAreSent() {
+        JsonNode health = json(f.get("/health"));
+        assertWrittenAs(health, answerSchema("/health", "get"));
+        assertWrittenAs(health.path("store"), "StoreView");
+        assertWrittenAs(health.path("store").path("write_behind"), "WriteBehindStats");
+        assertWrittenAs(health.path("process"), "ProcessFigures");
+
+        JsonNode connectors = json(f.get("/connectors"));
+        assertWrittenAs(connectors, answerSchema("/connectors", "get"));
+        assertThat(connectors.path("connectors").size()).isPositive();
+        connectors.path("connectors").forEach(c -> assertWrittenAs(c, "ConnectorView"));
+        assertWrittenAs(json(f.get("/connectors/stripe_mock")), answerSchema("/connectors/{id}", "get"));
+        JsonNode status = json(f.get("/connectors/stripe_mock/status"));
+        assertWrittenAs(status, answerSchema("/connectors/{id}/status", "get"));
+        assertThat(status.path("stages").size()).isPositive();
+
+        JsonNode drift = json(f.get("/drift"));
+        assertWrittenAs(drift, answerSchema("/drift", "get"));
+        assertWrittenAs(drift.path("connectors").path("stripe_mock"), "DriftView");
+    }
+
+    @Test
+    void shouldDescribeTheRunsAsTheyAreSent() {
+        JsonNode workflows = json(f.get("/workflows"));
+        assertWrittenAs(workflows, answerSchema("/workflows", "get"));
+        assertWrittenAs(workflows.path("workflows").get(0), "Named");
+        JsonNode scenarios = json(f.get("/scenarios"));
+        assertWrittenAs(scenarios, answerSchema("/scenarios", "get"));
+        assertWrittenAs(scenarios.path("scenarios").get(0), "Named");
+
+        HttpResponse<String> started = f.send(
+                "POST",
+                "/workflows/run",
+                "{\"workflow\":\"idempotent_write\",\"connectors\":[\"stripe_mock\"],\"rate\":5,\"duration\":\"1s\",\"chaos\":\"calm\"}");
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        String id = json(started).path("id").asText();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> json(f.get("/runs/" + id)).path("live").has("ops"));
+        JsonNode running = json(f.get("/runs/" + id));
+        assertWrittenAs(running, answerSchema("/runs/{id}", "get"));
+        assertWrittenAs(running.path("live"), "Live");
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> !json(f.get("/runs/" + id)).path("state").asText().equals("running"));
+        assertWrittenAs(json(f.get("/runs/" + id)), "RunDetail");
+        JsonNode runs = json(f.get("/runs"));
+        assertWrittenAs(runs, answerSchema("/runs", "get"));
+        runs.path("runs").forEach(r -> assertWrittenAs(r, "RunSummary"));
+    }
+
+    /**
+     * The answer names only the schema's properties, and every required one: a property the schema says may be left
+     * out (e.g. /health's degraded-store fields) may be absent.
+     */
+    private void assertWrittenAs(JsonNode answer, String component) {
+        Set<String> fields = fieldsOf(answer);
+        assertThat(schemaFields(component))
+                .as("the schema " + component + " names every field of " + answer)
+                .containsAll(fields);
+        assertThat(fields)
+                .as("the answer " + answer + " has every required field of " + component)
+                .containsAll(required(component));
+    }
+
+    private List<String> required(String component) {
+        return texts(doc.path("components").path("schemas").path(component).path("required"));
     }
 
     @Test

@@ -422,25 +422,54 @@ export interface ChaosHistoryItem {
 export interface FarmService {
   id: string;
   flavor: string;
+  base_path: string;
+  /** Its own port, or null when served on the main port only. */
+  port: number | null;
+  source: string | null;
+  auth: string;
+  error_profile: string | null;
   chaos_level: string;
   chaos_expires_at: string | null;
   requests: number;
   faults: Record<string, number>;
-  faults_total?: number;
-  rate_limited?: number;
-  [k: string]: unknown;
+  faults_total: number;
+  rate_limited: number;
+  rate_limit: Record<string, unknown> | null;
+  tokens_issued: number;
+  tokens_refreshed: number;
+  drift: { active: number; rules: Record<string, unknown>[] } | null;
+  resources: Record<string, number>;
+  /** What the last reload of its file kept and reset; null when it was not reloaded. */
+  last_reload: Record<string, unknown> | null;
+}
+
+/** `GET /farm/admin/chaos`, and `chaos` in the status. */
+export interface FarmChaos {
+  level: string;
+  levels: string[];
+  services: Record<string, string>;
+  history: ChaosHistoryItem[];
+}
+
+/** A services-folder file the farm could not load. */
+export interface FarmServiceError {
+  file: string | null;
+  line: number;
+  field: string | null;
+  message: string | null;
 }
 
 /** `GET /farm/admin/status`. */
 export interface FarmStatus {
   seed: number;
-  chaos: {
-    level: string;
-    levels: string[];
-    services: Record<string, string>;
-    history: ChaosHistoryItem[];
-  };
+  chaos: FarmChaos;
   services: FarmService[];
+  service_errors: FarmServiceError[];
+  /** The first name of `service_errors`. */
+  errors: FarmServiceError[];
+  ledger: { commits: number; duplicates: number } | null;
+  ground_truth: Record<string, unknown> | null;
+  process: Record<string, number> | null;
 }
 
 /** `POST /farm/admin/chaos` body. */

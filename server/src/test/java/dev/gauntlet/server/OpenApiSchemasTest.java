@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gauntlet.mesh.vendor.Vendors;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,16 +56,26 @@ class OpenApiSchemasTest {
             Map.entry("RunDetail", "RunDetail"),
             Map.entry("RunLive", "Live"));
 
+    /** Each UI type of a farm admin answer checked, and the farm's schema it must match. */
+    static final Map<String, String> UI_TYPE_TO_FARM_SCHEMA = Map.of(
+            "FarmStatus", "FarmStatus",
+            "FarmService", "ServiceStatus",
+            "FarmChaos", "ChaosView",
+            "ChaosHistoryItem", "ChaosChange",
+            "FarmServiceError", "ServiceError");
+
     @TempDir
     static Path data;
 
     AamFixture f;
     JsonNode doc;
+    JsonNode farmDoc;
 
     @BeforeAll
     void start() {
         f = new AamFixture(data, b -> b.allowEgress("loopback"));
         doc = json(f.get("/openapi.json"));
+        farmDoc = farm("/openapi.json");
     }
 
     @AfterAll
@@ -149,17 +161,37 @@ class OpenApiSchemasTest {
      * out (e.g. /health's degraded-store fields) may be absent.
      */
     private void assertWrittenAs(JsonNode answer, String component) {
+        assertWrittenAs(doc, answer, component);
+    }
+
+    private static void assertWrittenAs(JsonNode doc, JsonNode answer, String component) {
         Set<String> fields = fieldsOf(answer);
-        assertThat(schemaFields(component))
+        assertThat(schemaFields(doc, component))
                 .as("the schema " + component + " names every field of " + answer)
                 .containsAll(fields);
         assertThat(fields)
                 .as("the answer " + answer + " has every required field of " + component)
-                .containsAll(required(component));
+                .containsAll(required(doc, component));
     }
 
-    private List<String> required(String component) {
+    private static List<String> required(JsonNode doc, String component) {
         return texts(doc.path("components").path("schemas").path(component).path("required"));
+    }
+
+    @Test
+    void shouldDescribeTheFarmsAdminAnswersAsTheyAreSent() {
+        farmChaos("{\"level\":\"calm\",\"duration_s\":60}");
+        JsonNode status = farm("/admin/status");
+        assertWrittenAs(farmDoc, status, answerSchema(farmDoc, "/admin/status", "get", "200"));
+        assertWrittenAs(farmDoc, status.path("chaos"), "ChaosView");
+        assertWrittenAs(farmDoc, status.path("chaos").path("history").get(0), "ChaosChange");
+        assertThat(status.path("services").size()).isPositive();
+        status.path("services").forEach(s -> assertWrittenAs(farmDoc, s, "ServiceStatus"));
+        assertWrittenAs(farmDoc, status.path("ledger"), "LedgerCounts");
+        assertWrittenAs(farmDoc, status.path("ground_truth"), "GroundTruth");
+        assertWrittenAs(farmDoc, status.path("process"), "ProcessFigures");
+        JsonNode chaos = farm("/admin/chaos");
+        assertWrittenAs(farmDoc, chaos, answerSchema(farmDoc, "/admin/chaos", "get", "200"));
     }
 
     @Test
@@ -168,17 +200,38 @@ class OpenApiSchemasTest {
         var soft = new SoftAssertions();
         UI_TYPE_TO_SCHEMA.forEach((type, schema) -> soft.assertThat(ui.get(type))
                 .as("the fields of the UI's " + type + " (ui/src/api/types.ts) and of the OpenAPI schema " + schema)
-                .isEqualTo(schemaFields(schema)));
+                .isEqualTo(schemaFields(doc, schema)));
+        UI_TYPE_TO_FARM_SCHEMA.forEach((type, schema) -> soft.assertThat(ui.get(type))
+                .as("the fields of the UI's " + type + " (ui/src/api/types.ts) and of the farm's OpenAPI schema "
+                        + schema)
+                .isEqualTo(schemaFields(farmDoc, schema)));
         soft.assertAll();
     }
 
-    /** The name of the component the 2XX answer of a route refers to. */
+    private JsonNode farm(String path) {
+        return json(
+                f.send(HttpRequest.newBuilder(URI.create(f.farm.url() + path)).GET()));
+    }
+
+    private void farmChaos(String body) {
+        HttpResponse<String> r = f.send(HttpRequest.newBuilder(URI.create(f.farm.url() + "/admin/chaos"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    }
+
+    /** The name of the component the 2XX answer of an AAM route refers to. */
     private String answerSchema(String path, String method) {
+        return answerSchema(doc, path, method, "2XX");
+    }
+
+    /** The name of the component the success answer of a route refers to. */
+    private static String answerSchema(JsonNode doc, String path, String method, String status) {
         JsonNode schema = doc.path("paths")
                 .path(path)
                 .path(method)
                 .path("responses")
-                .path("2XX")
+                .path(status)
                 .path("content")
                 .path("application/json")
                 .path("schema");
@@ -187,7 +240,7 @@ class OpenApiSchemasTest {
         return ref.substring("#/components/schemas/".length());
     }
 
-    private Set<String> schemaFields(String component) {
+    private static Set<String> schemaFields(JsonNode doc, String component) {
         JsonNode schema = doc.path("components").path("schemas").path(component);
         assertThat(schema.isObject()).as("schema " + component).isTrue();
         Set<String> out = new LinkedHashSet<>();

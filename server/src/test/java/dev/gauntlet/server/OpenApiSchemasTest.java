@@ -192,6 +192,31 @@ class OpenApiSchemasTest {
         assertWrittenAs(farmDoc, status.path("process"), "ProcessFigures");
         JsonNode chaos = farm("/admin/chaos");
         assertWrittenAs(farmDoc, chaos, answerSchema(farmDoc, "/admin/chaos", "get", "200"));
+
+        // A write through the mesh to the farm puts one entry in the ledger.
+        HttpResponse<String> write = f.send(HttpRequest.newBuilder(f.uri("/proxy/stripe_mock/v1/customers"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("X-Gauntlet-Op-Id", "op-schema-ledger")
+                .POST(HttpRequest.BodyPublishers.ofString("email=schema%40example.com")));
+        assertThat(write.statusCode()).as(write.body()).isEqualTo(200);
+        JsonNode ledger = farm("/admin/ledger?service=stripe_mock");
+        assertWrittenAs(farmDoc, ledger, answerSchema(farmDoc, "/admin/ledger", "get", "200"));
+        assertThat(ledger.path("entries").size()).isPositive();
+        ledger.path("entries").forEach(e -> assertWrittenAs(farmDoc, e, "LedgerEntry"));
+
+        // A scripted fault, used up by the next matching call, is in the fault log.
+        HttpResponse<String> scripted = f.send(
+                HttpRequest.newBuilder(URI.create(f.farm.url() + "/admin/faults/script"))
+                        .header("Content-Type", "application/json")
+                        .POST(
+                                HttpRequest.BodyPublishers.ofString(
+                                        "{\"service\":\"stripe_mock\",\"type\":\"server_error\",\"status\":503,\"method\":\"GET\",\"count\":1}")));
+        assertThat(scripted.statusCode()).as(scripted.body()).isEqualTo(201);
+        f.get("/proxy/stripe_mock/v1/customers");
+        JsonNode faults = farm("/admin/faults?service=stripe_mock");
+        assertWrittenAs(farmDoc, faults, answerSchema(farmDoc, "/admin/faults", "get", "200"));
+        assertThat(faults.path("entries").size()).isPositive();
+        faults.path("entries").forEach(e -> assertWrittenAs(farmDoc, e, "FaultEntry"));
     }
 
     @Test

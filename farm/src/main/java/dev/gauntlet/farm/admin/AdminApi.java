@@ -420,30 +420,26 @@ public final class AdminApi {
                 : farm.services().stream()
                         .mapToLong(s -> farm.faults().total(s.id()))
                         .sum();
-        var out = new LinkedHashMap<String, Object>();
-        out.put("total", total);
-        out.put("returned", entries.size());
-        out.put(
-                "entries",
-                entries.stream()
-                        .map(e -> {
-                            var m = new LinkedHashMap<String, Object>();
-                            m.put("seq", e.seq());
-                            m.put("service", e.service());
-                            m.put("client", e.client());
-                            m.put("ordinal", e.ordinal());
-                            m.put("type", e.typeName());
-                            if (e.status() != 0) m.put("status", e.status());
-                            if (e.resource() != null) m.put("resource", e.resource());
-                            if (e.reason() != null) m.put("reason", e.reason());
-                            m.put("after_commit", e.afterCommit());
-                            m.put("method", e.method());
-                            m.put("path", e.path());
-                            m.put("at", e.at().toString());
-                            return m;
-                        })
-                        .toList());
-        return Reply.json(200, out);
+        return Reply.json(
+                200,
+                new AdminViews.FaultList(
+                        total,
+                        entries.size(),
+                        entries.stream()
+                                .map(e -> new AdminViews.FaultEntry(
+                                        e.seq(),
+                                        e.service(),
+                                        e.client(),
+                                        e.ordinal(),
+                                        e.typeName(),
+                                        e.status() != 0 ? e.status() : null,
+                                        e.resource(),
+                                        e.reason(),
+                                        e.afterCommit(),
+                                        e.method(),
+                                        e.path(),
+                                        e.at().toString()))
+                                .toList()));
     }
 
     /** {@code POST /admin/reset}, optionally {@code {"seed": N}} to start over under another seed. */
@@ -472,28 +468,24 @@ public final class AdminApi {
             throw new BadInput("duplicates", "duplicates must be true or false, was '" + dupParam + "'");
         }
         List<Ledger.Entry> entries = farm.ledger().entries(service, "true".equals(dupParam));
-        var out = new LinkedHashMap<String, Object>();
-        out.put("total", entries.size());
-        out.put("duplicates", entries.stream().filter(e -> e.commits() > 1).count());
-        out.put(
-                "entries",
-                entries.stream()
-                        .map(e -> {
-                            var m = new LinkedHashMap<String, Object>();
-                            m.put("service", e.service);
-                            m.put("resource", e.resource);
-                            m.put("op_id", e.opId);
-                            m.put("idempotency_key", e.idempotencyKey());
-                            m.put("commits", e.commits());
-                            m.put("reapplied", e.reapplied());
-                            m.put("first_at", e.firstAt.toString());
-                            m.put("last_at", e.lastAt().toString());
-                            m.put("operation", e.operation);
-                            m.put("record_id", e.recordId());
-                            return m;
-                        })
-                        .toList());
-        return Reply.json(200, out);
+        return Reply.json(
+                200,
+                new AdminViews.LedgerList(
+                        entries.size(),
+                        entries.stream().filter(e -> e.commits() > 1).count(),
+                        entries.stream()
+                                .map(e -> new AdminViews.LedgerEntry(
+                                        e.service,
+                                        e.resource,
+                                        e.opId,
+                                        e.idempotencyKey(),
+                                        e.commits(),
+                                        e.reapplied(),
+                                        e.firstAt.toString(),
+                                        e.lastAt().toString(),
+                                        e.operation,
+                                        e.recordId()))
+                                .toList()));
     }
 
     /** The service's limit as its YAML declares it, with the chaos factor now applied to it. */

@@ -90,4 +90,48 @@ final class AdminViews {
     /** One change of the chaos dial ({@code duration_s} null: until the next change). */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record ChaosChange(String at, String level, List<String> services, Long durationS) {}
+
+    /** {@code GET /admin/faults}: how many faults the filter matches in all, and the page returned. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record FaultList(long total, int returned, List<FaultEntry> entries) {}
+
+    /**
+     * One injected fault (or a reload's reset) in the fault log.
+     *
+     * @param status   the status answered (absent for a fault that answered none: a reset, a truncated body)
+     * @param resource the resource a reload reset (absent otherwise)
+     * @param reason   why it was reset (absent otherwise)
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record FaultEntry(
+            long seq,
+            String service,
+            String client,
+            long ordinal,
+            String type,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Integer status,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String resource,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String reason,
+            boolean afterCommit,
+            String method,
+            String path,
+            String at) {}
+
+    /** {@code GET /admin/ledger}: the writes the filter matches, and how many of them committed more than once. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record LedgerList(int total, long duplicates, List<LedgerEntry> entries) {}
+
+    /** One logical write in the ledger: how often it committed, and when first and last. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record LedgerEntry(
+            String service,
+            String resource,
+            String opId,
+            String idempotencyKey,
+            int commits,
+            int reapplied,
+            String firstAt,
+            String lastAt,
+            String operation,
+            String recordId) {}
 }

@@ -25,6 +25,8 @@ final class OpenApi {
         var schemas = new JsonSchemas(Reply.JSON);
         Map<String, Object> status = schemas.of(AdminViews.FarmStatus.class);
         Map<String, Object> chaos = schemas.of(AdminViews.ChaosView.class);
+        Map<String, Object> faults = schemas.of(AdminViews.FaultList.class);
+        Map<String, Object> ledger = schemas.of(AdminViews.LedgerList.class);
         admin(
                 paths,
                 status,
@@ -55,7 +57,7 @@ final class OpenApi {
                 "admin");
         admin(
                 paths,
-                Map.of(),
+                faults,
                 "get",
                 "/admin/faults",
                 "Fault log; filters service, client, type, after (seq), limit",
@@ -77,7 +79,7 @@ final class OpenApi {
         admin(paths, Map.of(), "delete", "/admin/faults/script", "Drop every scripted fault", "admin");
         admin(
                 paths,
-                Map.of(),
+                ledger,
                 "get",
                 "/admin/ledger",
                 "Ledger of committed writes; filters service, duplicates=true",

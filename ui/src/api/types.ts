@@ -403,9 +403,13 @@ export interface ReplayJob {
   succeeded: number;
   failed: number;
   skipped: number;
+  started_at: string;
+  finished_at: string | null;
   error?: string | null;
   location: string;
   results?: ReplayOutcome[];
+  /** Only in the answer of `POST /dlq/replay`: whether that request started the job. */
+  started?: boolean;
 }
 
 // ---------- farm ----------

@@ -54,7 +54,8 @@ class OpenApiSchemasTest {
             Map.entry("Named", "Named"),
             Map.entry("RunSummary", "RunSummary"),
             Map.entry("RunDetail", "RunDetail"),
-            Map.entry("RunLive", "Live"));
+            Map.entry("RunLive", "Live"),
+            Map.entry("ReplayJob", "ReplayJob"));
 
     /** Each UI type of a farm admin answer checked, and the farm's schema it must match. */
     static final Map<String, String> UI_TYPE_TO_FARM_SCHEMA = Map.of(
@@ -103,6 +104,15 @@ class OpenApiSchemasTest {
         assertThat(texts(vendors.path("vendors"))).isEqualTo(Vendors.names());
         JsonNode replay = json(f.send("POST", "/dlq/" + id + "/replay", null));
         assertWrittenAs(replay, answerSchema("/dlq/{id}/replay", "post"));
+
+        JsonNode job = json(f.send("POST", "/dlq/replay?connector=nowhere", null));
+        assertWrittenAs(job, answerSchema("/dlq/replay", "post"));
+        assertThat(job.has("started")).isTrue();
+        JsonNode jobs = json(f.get("/dlq/replays"));
+        assertWrittenAs(jobs, answerSchema("/dlq/replays", "get"));
+        assertWrittenAs(jobs.path("jobs").get(0), "ReplayJob");
+        assertWrittenAs(
+                json(f.get("/dlq/replays/" + job.path("id").asText())), answerSchema("/dlq/replays/{job}", "get"));
     }
 
     @Test

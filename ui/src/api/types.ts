@@ -74,7 +74,7 @@ export interface ConnectorLimit {
   max_in_flight?: number;
 }
 
-/** A connector as `GET /connectors` returns it (the connectors.yaml object). Other sections are passed through. */
+/** A connector as `GET /connectors` returns it (the connectors.yaml object, secrets as `***`). */
 export interface Connector {
   id: string;
   base_url: string;
@@ -84,8 +84,13 @@ export interface Connector {
   headers?: Record<string, string>;
   auth: ConnectorAuth;
   limit: ConnectorLimit;
+  retry: Record<string, unknown>;
+  circuit: Record<string, unknown>;
+  timeouts: Record<string, unknown>;
+  idempotency: Record<string, unknown>;
+  drift: Record<string, unknown>;
+  dlq: Record<string, unknown>;
   stale_reads?: boolean;
-  [section: string]: unknown;
 }
 
 /** `GET /vendors`: the flavours a connector may name. */
@@ -228,6 +233,7 @@ export interface RunSummary {
   started: string;
   finished: string | null;
   passed?: boolean | null;
+  stop_reason?: string | null;
 }
 
 /** Live progress of a run (`GET /runs/{id}` → `live`). */
@@ -319,7 +325,6 @@ export interface RunDetail extends RunSummary {
   phase: string | null;
   live: RunLive | null;
   error: string | null;
-  stop_reason?: string | null;
   report_dir?: string | null;
   report: RunReport | null;
 }
@@ -398,9 +403,13 @@ export interface ReplayJob {
   succeeded: number;
   failed: number;
   skipped: number;
+  started_at: string;
+  finished_at: string | null;
   error?: string | null;
   location: string;
   results?: ReplayOutcome[];
+  /** Only in the answer of `POST /dlq/replay`: whether that request started the job. */
+  started?: boolean;
 }
 
 // ---------- farm ----------
@@ -417,25 +426,54 @@ export interface ChaosHistoryItem {
 export interface FarmService {
   id: string;
   flavor: string;
+  base_path: string;
+  /** Its own port, or null when served on the main port only. */
+  port: number | null;
+  source: string | null;
+  auth: string;
+  error_profile: string | null;
   chaos_level: string;
   chaos_expires_at: string | null;
   requests: number;
   faults: Record<string, number>;
-  faults_total?: number;
-  rate_limited?: number;
-  [k: string]: unknown;
+  faults_total: number;
+  rate_limited: number;
+  rate_limit: Record<string, unknown> | null;
+  tokens_issued: number;
+  tokens_refreshed: number;
+  drift: { active: number; rules: Record<string, unknown>[] } | null;
+  resources: Record<string, number>;
+  /** What the last reload of its file kept and reset; null when it was not reloaded. */
+  last_reload: Record<string, unknown> | null;
+}
+
+/** `GET /farm/admin/chaos`, and `chaos` in the status. */
+export interface FarmChaos {
+  level: string;
+  levels: string[];
+  services: Record<string, string>;
+  history: ChaosHistoryItem[];
+}
+
+/** A services-folder file the farm could not load. */
+export interface FarmServiceError {
+  file: string | null;
+  line: number;
+  field: string | null;
+  message: string | null;
 }
 
 /** `GET /farm/admin/status`. */
 export interface FarmStatus {
   seed: number;
-  chaos: {
-    level: string;
-    levels: string[];
-    services: Record<string, string>;
-    history: ChaosHistoryItem[];
-  };
+  chaos: FarmChaos;
   services: FarmService[];
+  service_errors: FarmServiceError[];
+  /** The first name of `service_errors`. */
+  errors: FarmServiceError[];
+  ledger: { commits: number; duplicates: number } | null;
+  ground_truth: Record<string, unknown> | null;
+  process: Record<string, number> | null;
 }
 
 /** `POST /farm/admin/chaos` body. */

@@ -6,9 +6,9 @@ describe('serviceLevels', () => {
     const out = serviceLevels({
       chaos: { level: 'mild', levels: ['calm', 'mild', 'storm', 'hell'], services: { stripe_mock: 'hell' }, history: [] },
       services: [
-        { id: 'stripe_mock', flavor: 'stripe', chaos_level: 'mild', chaos_expires_at: '2026-12-02T04:10:00Z', requests: 0, faults: {} },
-        { id: 'github_mock', flavor: 'github', chaos_level: 'storm', chaos_expires_at: null, requests: 0, faults: {} },
-        { id: 'datadog_mock', flavor: 'datadog', chaos_level: undefined as unknown as string, chaos_expires_at: null, requests: 0, faults: {} },
+        { id: 'stripe_mock', chaos_level: 'mild', chaos_expires_at: '2026-12-02T04:10:00Z' },
+        { id: 'github_mock', chaos_level: 'storm', chaos_expires_at: null },
+        { id: 'datadog_mock', chaos_level: undefined as unknown as string, chaos_expires_at: null },
       ],
     });
     expect(out).toEqual([

@@ -1,5 +1,5 @@
 /** Per-service chaos levels from the farm's status, in a stable order, for the chips and the dial. */
-import type { FarmStatus } from '../api/types';
+import type { FarmService, FarmStatus } from '../api/types';
 
 /** One service's current chaos level. */
 export interface ServiceLevel {
@@ -11,8 +11,14 @@ export interface ServiceLevel {
   expiresAt: string | null;
 }
 
+/** The parts of the farm's status the levels are read from. */
+export interface LevelsSource {
+  chaos: FarmStatus['chaos'];
+  services: Pick<FarmService, 'id' | 'chaos_level' | 'chaos_expires_at'>[];
+}
+
 /** Each service's level: the dial's per-service map first, then the service's own field, then the global level. */
-export function serviceLevels(s: Pick<FarmStatus, 'chaos' | 'services'>): ServiceLevel[] {
+export function serviceLevels(s: LevelsSource): ServiceLevel[] {
   const ids = s.services.map((x) => x.id);
   for (const id of Object.keys(s.chaos.services ?? {})) if (!ids.includes(id)) ids.push(id);
   return ids

@@ -1,31 +1,39 @@
 package dev.gauntlet.http;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * What this process has cost so far: CPU seconds (user + system), resident memory now and at its peak (Linux /proc;
  * -1 elsewhere), heap in use. A run reads its own at its start and end, a farm's from {@code GET /admin/status} and an
  * AAM's from {@code GET /health}, so servers on other machines are measured too.
  */
-public final class ProcessFigures {
-    private ProcessFigures() {}
+public record ProcessFigures(
+        @JsonProperty("pid") long pid,
+        @JsonProperty("cpu_s") double cpuS,
+        @JsonProperty("rss_bytes") long rssBytes,
+        @JsonProperty("peak_rss_bytes") long peakRssBytes,
+        @JsonProperty("heap_used_bytes") long heapUsedBytes,
+        @JsonProperty("heap_max_bytes") long heapMaxBytes,
+        @JsonProperty("cores") int cores) {
 
-    public static Map<String, Object> now() {
-        var m = new LinkedHashMap<String, Object>();
-        m.put("pid", ProcessHandle.current().pid());
-        m.put("cpu_s", cpuSeconds());
-        m.put("rss_bytes", statusKb("VmRSS:") * 1024);
-        m.put("peak_rss_bytes", statusKb("VmHWM:") * 1024);
+    // The keys are named here, not by the writing mapper's naming strategy: the AAM, the farm and the runner all write
+    // them, and a run reads them back by these names (ResourceMeter).
+
+    /** This process's figures now. */
+    public static ProcessFigures now() {
         var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-        m.put("heap_used_bytes", heap.getUsed());
-        m.put("heap_max_bytes", heap.getMax());
-        m.put("cores", Runtime.getRuntime().availableProcessors());
-        return m;
+        return new ProcessFigures(
+                ProcessHandle.current().pid(),
+                cpuSeconds(),
+                statusKb("VmRSS:") * 1024,
+                statusKb("VmHWM:") * 1024,
+                heap.getUsed(),
+                heap.getMax(),
+                Runtime.getRuntime().availableProcessors());
     }
 
     private static double cpuSeconds() {

@@ -1,8 +1,11 @@
 package dev.gauntlet.server;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gauntlet.harness.connectors.ConnectorsFile;
 import dev.gauntlet.harness.workflow.Workflows;
+import dev.gauntlet.http.ProcessFigures;
 import dev.gauntlet.mesh.Connector;
 import dev.gauntlet.mesh.Mesh;
 import dev.gauntlet.mesh.Stores;
@@ -195,6 +198,7 @@ public final class AamServer implements AutoCloseable {
                     "/health",
                     "Liveness and a one-line summary",
                     "{\"status\":\"ok|degraded\",\"store\":{\"status\",\"kind\":\"sqlite|postgresql|memory\",\"url\",\"reason\",\"since\",\"retry_after_s\",\"message\",\"write_behind\":{queued,capacity,written,dropped_events,dropped_rollups,failed}},\"connectors\":N,\"farm\":url,\"proxy_ports\":{connector:port},\"process\":{pid,cpu_s,rss_bytes,peak_rss_bytes,heap_used_bytes}}",
+                    Health.class,
                     this::health);
             api.get(
                     "/metrics",
@@ -208,6 +212,7 @@ public final class AamServer implements AutoCloseable {
                     "/drift",
                     "Per connector: the drift-mapping stage's state and recent drift_detected events",
                     "{\"connectors\":{id:{\"stage\",\"recent\"}}}",
+                    DriftOverview.class,
                     this::drift);
             new DlqRoutes(dlq, connectors::ids, config.clock()).register(api);
             api.sse(
@@ -306,45 +311,76 @@ public final class AamServer implements AutoCloseable {
      */
     private void health(Context ctx) {
         StoreHealth store = mesh.context().store().health();
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("status", store.status());
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("status", store.status());
-        s.put("kind", config.store().kind());
-        if (config.store().postgres() != null) s.put("url", config.store().safe());
-        if (!store.ok()) {
-            s.put("reason", store.reason().name());
-            s.put("since", store.since() == null ? null : store.since().toString());
-            s.put("retry_after_s", store.retryAfterSeconds());
-            s.put("message", store.message());
-        }
+        StoreView.Degraded degraded = store.ok()
+                ? null
+                : new StoreView.Degraded(
+                        store.reason().name(),
+                        store.since() == null ? null : store.since().toString(),
+                        store.retryAfterSeconds(),
+                        store.message());
+        // Events and roll-ups are written behind the callers: what waits, and what was lost (queue full, store
+        // refused).
         WriteBehindStats q = mesh.context().store().writeBehind();
-        if (q != null) {
-            // Events and roll-ups are written behind the callers: what waits, and what was lost (queue full, store
-            // refused).
-            Map<String, Object> w = new LinkedHashMap<>();
-            w.put("queued", q.queued());
-            w.put("capacity", q.capacity());
-            w.put("written", q.written());
-            w.put("dropped_events", q.droppedEvents());
-            w.put("dropped_rollups", q.droppedRollups());
-            w.put("failed", q.failed());
-            s.put("write_behind", w);
-        }
-        out.put("store", s);
-        SharedBuckets shared = mesh.context().buckets();
-        out.put("limits", shared == null ? Map.of("backend", "local") : shared.status());
-        out.put("connectors", connectors.size());
-        out.put("farm", config.farmUrl());
-        out.put("proxy_ports", proxyPorts());
+        StoreView s = new StoreView(
+                store.status(),
+                config.store().kind(),
+                config.store().postgres() != null ? config.store().safe() : null,
+                degraded,
+                q);
         // Connectors created through the API before a restart that were not restored (the file's won, or they no longer
-        // load).
-        Map<String, String> shadowed = connectors.shadowed();
-        if (!shadowed.isEmpty()) out.put("stored_connectors_not_restored", shadowed);
-        // What this process has cost so far: a run through the proxy reads it at its start and end (report resources).
-        out.put("process", dev.gauntlet.http.ProcessFigures.now());
+        // load). What this process has cost so far: a run through the proxy reads it at its start and end (report
+        // resources).
+        SharedBuckets shared = mesh.context().buckets();
+        Health out = new Health(
+                store.status(),
+                s,
+                shared == null ? Map.of("backend", "local") : shared.status(),
+                connectors.size(),
+                config.farmUrl(),
+                proxyPorts(),
+                connectors.shadowed(),
+                ProcessFigures.now());
         if (!store.ok()) ctx.header("Retry-After", Long.toString(store.retryAfterSeconds()));
         Json.reply(ctx, store.ok() ? 200 : 503, out);
+    }
+
+    /**
+     * {@code GET /health}.
+     *
+     * @param limits                      where the rate limits are kept: {@code backend} local, or redis with whether it
+     *                                    answers and the live nodes (see {@link SharedBuckets#status})
+     * @param storedConnectorsNotRestored connectors created through the API before a restart that were not restored, by
+     *                                    id with why (absent when there are none)
+     */
+    record Health(
+            String status,
+            StoreView store,
+            Map<String, Object> limits,
+            int connectors,
+            String farm,
+            Map<String, Integer> proxyPorts,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> storedConnectorsNotRestored,
+            ProcessFigures process) {}
+
+    /**
+     * The store's part of {@code GET /health}.
+     *
+     * @param url         a PostgreSQL store's URL without its password (absent for the others)
+     * @param degraded    why the store takes no writes (absent while it does)
+     * @param writeBehind the queue events and roll-ups wait in (absent when the store writes on the callers' threads)
+     */
+    record StoreView(
+            String status,
+            String kind,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String url,
+
+            @JsonUnwrapped @JsonInclude(JsonInclude.Include.NON_NULL)
+            Degraded degraded,
+
+            @JsonInclude(JsonInclude.Include.NON_NULL) WriteBehindStats writeBehind) {
+
+        /** Why a degraded store takes no writes, and when to ask again. */
+        record Degraded(String reason, String since, long retryAfterS, String message) {}
     }
 
     /** The farm's service ids ({@code GET /admin/status}), or empty when the farm does not answer as expected. */
@@ -377,15 +413,22 @@ public final class AamServer implements AutoCloseable {
         return TimelineRecording.snapshotOf(mesh, dlq).get();
     }
 
+    /** {@code GET /drift}: per connector id, its drift-mapping stage's status and its recent drift events. */
+    record DriftOverview(Map<String, DriftView> connectors) {
+
+        /** One connector's drift: the stage's status (empty without the stage) and its recent drift_detected events. */
+        record DriftView(Map<String, Object> stage, List<Map<String, Object>> recent) {}
+    }
+
     private void drift(Context ctx) {
-        Map<String, Object> each = new LinkedHashMap<>();
+        Map<String, DriftOverview.DriftView> each = new LinkedHashMap<>();
         for (Connector c : mesh.connectors()) {
-            Map<String, Object> one = new LinkedHashMap<>();
-            one.put("stage", c.status().getOrDefault("drift-mapping", Map.of()));
-            one.put("recent", recent.drift(c.id()));
-            each.put(c.id(), one);
+            each.put(
+                    c.id(),
+                    new DriftOverview.DriftView(
+                            c.status().getOrDefault("drift-mapping", Map.of()), recent.drift(c.id())));
         }
-        Json.reply(ctx, 200, Map.of("connectors", each));
+        Json.reply(ctx, 200, new DriftOverview(each));
     }
 
     public AamConfig config() {

@@ -127,27 +127,40 @@ final class ConnectorRoutes {
                 "{\"vendors\":[name]}",
                 VendorList.class,
                 ctx -> Json.reply(ctx, 200, new VendorList(Vendors.names())));
-        api.get("/connectors", "List the connectors (secrets redacted)", "{\"connectors\":[connector]}", this::list);
+        api.get(
+                "/connectors",
+                "List the connectors (secrets redacted)",
+                "{\"connectors\":[connector]}",
+                ConnectorList.class,
+                this::list);
         api.add(
                 HandlerType.POST,
                 "/connectors",
                 "Add a connector (an object as in connectors.yaml); 409 when the id exists",
                 "a connector as in connectors.yaml: id, base_url, flavor, auth, limit, retry, …",
                 "201 the connector (redacted)",
+                ConnectorView.class,
                 this::create);
-        api.get("/connectors/{id}", "One connector (secrets redacted)", "the connector", this::one);
+        api.get(
+                "/connectors/{id}",
+                "One connector (secrets redacted)",
+                "the connector",
+                ConnectorView.class,
+                this::one);
         api.add(
                 HandlerType.PUT,
                 "/connectors/{id}",
                 "Replace a connector",
                 "a connector as in connectors.yaml (id optional, must match)",
                 "the connector (redacted)",
+                ConnectorView.class,
                 this::replace);
         api.add(HandlerType.DELETE, "/connectors/{id}", "Remove a connector", null, "{\"deleted\":id}", this::delete);
         api.get(
                 "/connectors/{id}/status",
                 "A connector's live state: every stage's status and its recent errors",
                 "{\"id\",\"stages\":{…},\"recent_errors\":[…]}",
+                ConnectorStatus.class,
                 this::status);
     }
 
@@ -175,10 +188,48 @@ final class ConnectorRoutes {
         entries.put(e.spec().id(), e);
     }
 
+    /**
+     * A connector as the API shows it: the object connectors.yaml holds ({@link ConnectorsFile#redacted}, secrets as
+     * "***"); the sections are the mesh's configs as written there.
+     */
+    record ConnectorView(
+            String id,
+            String baseUrl,
+            String flavor,
+            String service,
+            List<String> tenants,
+            Map<String, String> headers,
+            Map<String, Object> auth,
+            Map<String, Object> limit,
+            Map<String, Object> retry,
+            Map<String, Object> circuit,
+            Map<String, Object> timeouts,
+            Map<String, Object> idempotency,
+            Map<String, Object> drift,
+            Map<String, Object> dlq,
+            boolean staleReads) {
+
+        static ConnectorView of(ConnectorsFile.Entry e) {
+            return Json.MAPPER.convertValue(ConnectorsFile.redacted(e), ConnectorView.class);
+        }
+    }
+
+    /** {@code GET /connectors}. */
+    record ConnectorList(List<ConnectorView> connectors) {}
+
+    /**
+     * {@code GET /connectors/{id}/status}.
+     *
+     * @param stages       every stage's status by its name, as the stage reports it
+     * @param recentErrors the connector's latest failure events, as the event stream shows them
+     */
+    record ConnectorStatus(
+            String id, Map<String, Map<String, Object>> stages, List<Map<String, Object>> recentErrors) {}
+
     private void list(Context ctx) {
-        List<Object> out = new ArrayList<>();
-        for (ConnectorsFile.Entry e : entries()) out.add(ConnectorsFile.redacted(e));
-        Json.reply(ctx, 200, Map.of("connectors", out));
+        List<ConnectorView> out = new ArrayList<>();
+        for (ConnectorsFile.Entry e : entries()) out.add(ConnectorView.of(e));
+        Json.reply(ctx, 200, new ConnectorList(out));
     }
 
     private void create(Context ctx) {
@@ -195,11 +246,11 @@ final class ConnectorRoutes {
             put(e);
             save(e.spec().id(), body.node());
         }
-        Json.reply(ctx, 201, ConnectorsFile.redacted(e));
+        Json.reply(ctx, 201, ConnectorView.of(e));
     }
 
     private void one(Context ctx) {
-        Json.reply(ctx, 200, ConnectorsFile.redacted(existing(ctx.pathParam("id"))));
+        Json.reply(ctx, 200, ConnectorView.of(existing(ctx.pathParam("id"))));
     }
 
     private void replace(Context ctx) {
@@ -219,7 +270,7 @@ final class ConnectorRoutes {
             put(e);
             save(id, body.node());
         }
-        Json.reply(ctx, 200, ConnectorsFile.redacted(e));
+        Json.reply(ctx, 200, ConnectorView.of(e));
     }
 
     private void delete(Context ctx) {
@@ -240,11 +291,7 @@ final class ConnectorRoutes {
         String id = ctx.pathParam("id");
         existing(id);
         Connector c = mesh.connector(id);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("id", id);
-        out.put("stages", c.status());
-        out.put("recent_errors", recent.failures(id));
-        Json.reply(ctx, 200, out);
+        Json.reply(ctx, 200, new ConnectorStatus(id, c.status(), recent.failures(id)));
     }
 
     private synchronized ConnectorsFile.Entry existing(String id) {

@@ -34,12 +34,14 @@ final class DlqRoutes {
                 "/dlq/replays",
                 "Replay-all jobs, newest first (the newest " + ReplayJobs.KEEP + ")",
                 "{\"jobs\":[job]}",
+                ReplayJobs.ReplayJobList.class,
                 this::jobs);
         api.get(
                 "/dlq/replays/{job}",
                 "A replay-all job's progress; once no longer running (finished, failed) also each entry's result",
                 "{\"id\",\"connector\",\"state\":\"running|finished|failed\",\"total\",\"done\",\"succeeded\",\"failed\",\"skipped\","
                         + "\"started_at\",\"finished_at\",\"error\",\"location\",\"results\":[{\"id\",\"outcome\",\"status\",\"message\"}]}",
+                ReplayJobs.ReplayJob.class,
                 this::job);
         api.get(
                 "/dlq",
@@ -69,6 +71,7 @@ final class DlqRoutes {
                         + " background: 202 with the job and a Location to follow; while a job of the same filter runs, that job is the answer",
                 null,
                 "202 {\"id\",\"connector\",\"state\":\"running\",\"total\",\"done\",\"succeeded\",\"failed\",\"skipped\",\"location\"}",
+                ReplayJobs.ReplayJob.class,
                 this::replayAll);
         api.add(
                 HandlerType.DELETE,
@@ -187,14 +190,12 @@ final class DlqRoutes {
         String connector = connector(ctx);
         dlq.stats(); // a DLQ that is not there answers now (503), not from a job that fails later
         ReplayJobs.Started started = jobs.start(connector);
-        Map<String, Object> out = started.job().view();
-        out.put("started", started.isNew());
         ctx.header("Location", started.job().location());
-        Json.reply(ctx, 202, out);
+        Json.reply(ctx, 202, started.job().view(true, started.isNew()));
     }
 
     private void jobs(Context ctx) {
-        Json.reply(ctx, 200, Map.of("jobs", jobs.list()));
+        Json.reply(ctx, 200, new ReplayJobs.ReplayJobList(jobs.list()));
     }
 
     private void job(Context ctx) {
@@ -204,7 +205,7 @@ final class DlqRoutes {
                 200,
                 jobs.get(id)
                         .orElseThrow(() -> ApiError.notFound("replay job", id, null))
-                        .view());
+                        .view(true, null));
     }
 
     private void discard(Context ctx) {

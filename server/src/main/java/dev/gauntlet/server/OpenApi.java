@@ -1,5 +1,6 @@
 package dev.gauntlet.server;
 
+import dev.gauntlet.http.JsonSchemas;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.gauntlet.server;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -49,29 +50,63 @@ final class ReplayJobs {
             return "/dlq/replays/" + id;
         }
 
-        Map<String, Object> view() {
-            var out = new LinkedHashMap<String, Object>();
-            out.put("id", id);
-            out.put("connector", connector);
-            out.put("state", state);
+        /**
+         * The job as the API shows it.
+         *
+         * @param withResults each entry's result too, once the job is no longer running
+         * @param started     for the answer of the request that asked for it: whether it started the job (null: absent)
+         */
+        ReplayJob view(boolean withResults, Boolean started) {
             int t = total.get();
-            out.put("total", t < 0 ? null : t);
-            out.put("done", done.get());
-            out.put("succeeded", succeeded.get());
-            out.put("failed", failed.get());
-            out.put("skipped", skipped.get());
-            out.put("started_at", startedAt.toString());
-            out.put("finished_at", finishedAt == null ? null : finishedAt.toString());
-            out.put("error", error);
-            out.put("location", location());
-            if (!running()) {
+            List<DlqBackend.Replay> shown = null;
+            if (withResults && !running()) {
                 synchronized (results) {
-                    out.put("results", List.copyOf(results));
+                    shown = List.copyOf(results);
                 }
             }
-            return out;
+            return new ReplayJob(
+                    id,
+                    connector,
+                    state,
+                    t < 0 ? null : t,
+                    done.get(),
+                    succeeded.get(),
+                    failed.get(),
+                    skipped.get(),
+                    startedAt.toString(),
+                    finishedAt == null ? null : finishedAt.toString(),
+                    error,
+                    location(),
+                    shown,
+                    started);
         }
     }
+
+    /**
+     * A replay-all job ({@code GET /dlq/replays/{job}}, a row of {@code GET /dlq/replays}, {@code POST /dlq/replay}).
+     *
+     * @param total   how many entries it replays, null until it has listed them
+     * @param results each entry's result, once the job is no longer running (absent in the list and while running)
+     * @param started whether the request started it (only in the answer of {@code POST /dlq/replay})
+     */
+    record ReplayJob(
+            String id,
+            String connector,
+            String state,
+            Integer total,
+            int done,
+            int succeeded,
+            int failed,
+            int skipped,
+            String startedAt,
+            String finishedAt,
+            String error,
+            String location,
+            @JsonInclude(JsonInclude.Include.NON_NULL) List<DlqBackend.Replay> results,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Boolean started) {}
+
+    /** {@code GET /dlq/replays}: the jobs, newest first. */
+    record ReplayJobList(List<ReplayJob> jobs) {}
 
     /** A job and whether this request started it (false: it was running already). */
     record Started(Job job, boolean isNew) {}
@@ -131,13 +166,9 @@ final class ReplayJobs {
         return Optional.ofNullable(jobs.get(id));
     }
 
-    synchronized List<Map<String, Object>> list() {
-        var out = new ArrayList<Map<String, Object>>();
-        for (Job j : jobs.values()) {
-            Map<String, Object> v = j.view();
-            v.remove("results");
-            out.add(0, v);
-        }
+    synchronized List<ReplayJob> list() {
+        var out = new ArrayList<ReplayJob>();
+        for (Job j : jobs.values()) out.add(0, j.view(false, null));
         return out;
     }
 

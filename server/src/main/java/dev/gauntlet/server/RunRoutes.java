@@ -38,6 +38,7 @@ final class RunRoutes {
                 "/workflows",
                 "The workflows a run can use",
                 "{\"workflows\":[{\"name\",\"description\"}]}",
+                WorkflowList.class,
                 this::workflows);
         api.add(
                 HandlerType.POST,
@@ -50,6 +51,7 @@ final class RunRoutes {
                 "/scenarios",
                 "The built-in scenarios",
                 "{\"scenarios\":[{\"name\",\"description\"}]}",
+                ScenarioList.class,
                 this::scenarios);
         api.add(
                 HandlerType.POST,
@@ -62,11 +64,13 @@ final class RunRoutes {
                 "/runs",
                 "Every run, oldest first, kept across restarts in the data folder",
                 "{\"runs\":[{\"id\",\"scenario\",\"state\",\"started\",\"finished\",\"passed\",\"stop_reason\"}]}",
+                Runs.RunList.class,
                 this::list);
         api.get(
                 "/runs/{id}",
                 "A run: live progress while it runs, its report.json once done",
                 "{\"id\",\"state\",\"phase\",\"live\",\"report\",…}",
+                Runs.RunDetail.class,
                 this::one);
         api.add(
                 HandlerType.POST,
@@ -88,17 +92,26 @@ final class RunRoutes {
                 this::report);
     }
 
+    /** A workflow or scenario a run can use, with its description. */
+    record Named(String name, String description) {}
+
+    /** {@code GET /workflows}. */
+    record WorkflowList(List<Named> workflows) {}
+
+    /** {@code GET /scenarios}. */
+    record ScenarioList(List<Named> scenarios) {}
+
     private void workflows(Context ctx) {
         Map<String, String> d = runs.workflows().descriptions();
-        List<Map<String, String>> out = new ArrayList<>();
-        for (String n : runs.workflows().names()) out.add(Map.of("name", n, "description", d.getOrDefault(n, "")));
-        Json.reply(ctx, 200, Map.of("workflows", out));
+        List<Named> out = new ArrayList<>();
+        for (String n : runs.workflows().names()) out.add(new Named(n, d.getOrDefault(n, "")));
+        Json.reply(ctx, 200, new WorkflowList(out));
     }
 
     private void scenarios(Context ctx) {
-        List<Map<String, String>> out = new ArrayList<>();
-        ScenarioLoader.builtInDescriptions().forEach((n, d) -> out.add(Map.of("name", n, "description", d)));
-        Json.reply(ctx, 200, Map.of("scenarios", out));
+        List<Named> out = new ArrayList<>();
+        ScenarioLoader.builtInDescriptions().forEach((n, d) -> out.add(new Named(n, d)));
+        Json.reply(ctx, 200, new ScenarioList(out));
     }
 
     private void runWorkflow(Context ctx) {
@@ -212,9 +225,9 @@ final class RunRoutes {
     }
 
     private void list(Context ctx) {
-        List<Map<String, Object>> out = new ArrayList<>();
+        List<Runs.RunSummary> out = new ArrayList<>();
         for (Runs.Run r : runs.all()) out.add(r.summary());
-        Json.reply(ctx, 200, Map.of("runs", out));
+        Json.reply(ctx, 200, new Runs.RunList(out));
     }
 
     private void one(Context ctx) {

@@ -1,5 +1,6 @@
 package dev.gauntlet.server;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gauntlet.harness.connectors.ConnectorsFile;
 import dev.gauntlet.harness.report.ReportWriter;
@@ -55,6 +56,32 @@ final class Runs {
         error
     }
 
+    /** One row of {@code GET /runs}: a run's id, state and outcome (the start of every other view of a run). */
+    record RunSummary(
+            String id,
+            String scenario,
+            State state,
+            String started,
+            String finished,
+            Boolean passed,
+            String stopReason) {}
+
+    /** {@code GET /runs}: every run, oldest first. */
+    record RunList(List<RunSummary> runs) {}
+
+    /**
+     * {@code GET /runs/{id}}: the summary, live progress while it runs, and its report once done.
+     *
+     * @param report the {@link RunReport} this server wrote, or the report.json an earlier server wrote (as read)
+     */
+    record RunDetail(
+            @JsonUnwrapped RunSummary summary,
+            String phase,
+            ScenarioRunner.Live live,
+            String error,
+            String reportDir,
+            Object report) {}
+
     /** One run and what is known of it so far. */
     static final class Run {
         final String id;
@@ -80,27 +107,26 @@ final class Runs {
             this.plan = plan;
         }
 
-        Map<String, Object> summary() {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("id", id);
-            out.put("scenario", scenario);
-            out.put("state", state.name());
-            out.put("started", started.toString());
-            out.put("finished", finished == null ? null : finished.toString());
-            out.put("passed", passed);
-            out.put("stop_reason", stopReason);
-            return out;
+        RunSummary summary() {
+            return new RunSummary(
+                    id,
+                    scenario,
+                    state,
+                    started.toString(),
+                    finished == null ? null : finished.toString(),
+                    passed,
+                    stopReason);
         }
 
-        Map<String, Object> detail() {
-            Map<String, Object> out = summary();
+        RunDetail detail() {
             ScenarioRunner.Live l = live.get();
-            out.put("phase", l == null ? null : l.phase());
-            out.put("live", l);
-            out.put("error", error);
-            out.put("report_dir", reportDir == null ? null : reportDir.toString());
-            out.put("report", report != null ? report : storedReport());
-            return out;
+            return new RunDetail(
+                    summary(),
+                    l == null ? null : l.phase(),
+                    l,
+                    error,
+                    reportDir == null ? null : reportDir.toString(),
+                    report != null ? report : storedReport());
         }
 
         /** The report.json of a run an earlier server finished (read from disk, as written). */
@@ -118,7 +144,7 @@ final class Runs {
 
         /** What {@code run.json} keeps of a run. */
         Map<String, Object> record() {
-            Map<String, Object> out = summary();
+            Map<String, Object> out = Json.fields(summary());
             out.put("error", error);
             return out;
         }
@@ -277,7 +303,7 @@ final class Runs {
     Map<String, Object> timeline(Run run) {
         RunTimeline live = run.timeline;
         if (live != null) live.flush();
-        Map<String, Object> out = new LinkedHashMap<>(run.summary());
+        Map<String, Object> out = Json.fields(run.summary());
         Map<String, Object> t = run.reportDir == null
                 ? Map.of("metrics", List.of(), "events", List.of(), "complete", true)
                 : RunTimeline.read(run.reportDir);

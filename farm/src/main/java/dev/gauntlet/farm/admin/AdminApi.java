@@ -1,5 +1,6 @@
 package dev.gauntlet.farm.admin;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gauntlet.farm.chaos.ChaosControl;
@@ -19,6 +20,7 @@ import dev.gauntlet.farm.spec.RateLimitSpec;
 import dev.gauntlet.farm.spec.SpecError;
 import dev.gauntlet.farm.vendor.OAuthEndpoint;
 import dev.gauntlet.http.BrowserGuard;
+import dev.gauntlet.http.ProcessFigures;
 import dev.gauntlet.http.Refusal;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -37,6 +39,8 @@ import java.util.function.Function;
  * token endpoint and the OpenAPI document. Bad input answers 400 naming the field.
  */
 public final class AdminApi {
+
+    private static final TypeReference<Map<String, Object>> FIELDS = new TypeReference<>() {};
 
     private final Farm farm;
     private final AdminHost server;
@@ -121,68 +125,61 @@ public final class AdminApi {
         json(ctx, 200, body);
     }
 
-    private Map<String, Object> status() {
-        var out = new LinkedHashMap<String, Object>();
-        out.put("seed", farm.seed());
-        out.put("chaos", chaos());
-        var services = new ArrayList<Map<String, Object>>();
+    private AdminViews.FarmStatus status() {
+        var services = new ArrayList<AdminViews.ServiceStatus>();
         for (ServiceRuntime s : farm.services()) {
-            var m = new LinkedHashMap<String, Object>();
-            m.put("id", s.id());
-            m.put("flavor", s.spec().flavor());
-            m.put("base_path", s.spec().basePath());
             int own = server.servicePort(s.id());
-            m.put("port", own < 0 ? null : own);
-            m.put("source", s.source());
-            m.put("auth", s.spec().auth().type().name());
-            m.put("error_profile", s.spec().errorProfile());
-            m.put("chaos_level", farm.chaos().levelFor(s.id()).name());
             Instant until = farm.chaos().expiresAt(s.id());
-            m.put("chaos_expires_at", until == null ? null : until.toString());
-            m.put("requests", s.requests());
-            m.put("faults", farm.faults().counts(s.id()));
-            m.put("faults_total", farm.faults().total(s.id()));
-            m.put("rate_limited", s.rateLimited());
-            m.put(
-                    "rate_limit",
-                    rateLimit(
-                            s.spec().rateLimit(), farm.chaos().levelFor(s.id()).rateLimitFactor()));
-            m.put("tokens_issued", s.tokens().issuedCount());
-            m.put("tokens_refreshed", s.tokens().refreshedCount());
-            m.put("drift", drift(s));
             var resources = new LinkedHashMap<String, Integer>();
             s.stores().forEach((name, store) -> resources.put(name, store.size()));
-            m.put("resources", resources);
-            m.put("last_reload", lastReload(s.lastReload()));
-            services.add(m);
+            services.add(new AdminViews.ServiceStatus(
+                    s.id(),
+                    s.spec().flavor(),
+                    s.spec().basePath(),
+                    own < 0 ? null : own,
+                    s.source(),
+                    s.spec().auth().type().name(),
+                    s.spec().errorProfile(),
+                    farm.chaos().levelFor(s.id()).name(),
+                    until == null ? null : until.toString(),
+                    s.requests(),
+                    farm.faults().counts(s.id()),
+                    farm.faults().total(s.id()),
+                    s.rateLimited(),
+                    rateLimit(
+                            s.spec().rateLimit(), farm.chaos().levelFor(s.id()).rateLimitFactor()),
+                    s.tokens().issuedCount(),
+                    s.tokens().refreshedCount(),
+                    drift(s),
+                    resources,
+                    lastReload(s.lastReload())));
         }
-        out.put("services", services);
-        List<Map<String, Object>> errors =
+        List<AdminViews.ServiceError> errors =
                 farm.loadErrors().stream().map(AdminApi::error).toList();
-        out.put("service_errors", errors);
-        // The first name of the same list, kept for clients written against it.
-        out.put("errors", errors);
         List<Ledger.Entry> dups = farm.ledger().entries(null, true);
-        out.put("ledger", Map.of("commits", farm.ledger().totalCommits(), "duplicates", dups.size()));
-        out.put("ground_truth", groundTruth());
-        out.put("process", dev.gauntlet.http.ProcessFigures.now());
-        return out;
+        return new AdminViews.FarmStatus(
+                farm.seed(),
+                chaos(),
+                services,
+                errors,
+                errors,
+                new AdminViews.LedgerCounts(farm.ledger().totalCommits(), dups.size()),
+                groundTruth(),
+                ProcessFigures.now());
     }
 
     /** Where the ledger and the fault log are kept: memory only, or files under the data folder (and what a start restored). */
-    private Map<String, Object> groundTruth() {
-        var m = new LinkedHashMap<String, Object>();
+    private AdminViews.GroundTruth groundTruth() {
         var ledger = farm.ledger().journal();
         var faults = farm.faults().journal();
-        m.put("kept", ledger == null ? "memory" : "disk");
-        if (ledger != null) {
-            m.put("data", String.valueOf(server.dataDir()));
-            m.put("ledger_file", ledger.file().toString());
-            m.put("fault_log_file", faults.file().toString());
-            m.put("restored", server.restored());
-            m.put("write_failures", ledger.failures() + faults.failures());
-        }
-        return m;
+        if (ledger == null) return new AdminViews.GroundTruth("memory", null, null, null, null, null);
+        return new AdminViews.GroundTruth(
+                "disk",
+                String.valueOf(server.dataDir()),
+                ledger.file().toString(),
+                faults.file().toString(),
+                server.restored(),
+                ledger.failures() + faults.failures());
     }
 
     /** What the last reload of the service's file kept and reset; null when the file was not reloaded. */
@@ -204,13 +201,8 @@ public final class AdminApi {
         return m;
     }
 
-    private static Map<String, Object> error(SpecError e) {
-        var m = new LinkedHashMap<String, Object>();
-        m.put("file", e.file());
-        m.put("line", e.line());
-        m.put("field", e.field());
-        m.put("message", e.message());
-        return m;
+    private static AdminViews.ServiceError error(SpecError e) {
+        return new AdminViews.ServiceError(e.file(), e.line(), e.field(), e.message());
     }
 
     private Map<String, Object> drift(ServiceRuntime s) {
@@ -237,27 +229,17 @@ public final class AdminApi {
         return Map.of("active", s.drift().activeCount(), "rules", rules);
     }
 
-    private Map<String, Object> chaos() {
-        var m = new LinkedHashMap<String, Object>();
+    private AdminViews.ChaosView chaos() {
         ChaosControl c = farm.chaos();
-        m.put("level", c.globalLevel().name());
-        m.put("levels", c.catalog().levels().keySet());
         var per = new LinkedHashMap<String, String>();
         farm.services().forEach(s -> per.put(s.id(), c.levelFor(s.id()).name()));
-        m.put("services", per);
-        m.put(
-                "history",
+        return new AdminViews.ChaosView(
+                c.globalLevel().name(),
+                c.catalog().levels().keySet(),
+                per,
                 c.history().stream()
-                        .map(h -> {
-                            var e = new LinkedHashMap<String, Object>();
-                            e.put("at", h.at().toString());
-                            e.put("level", h.level());
-                            e.put("services", h.services());
-                            e.put("duration_s", h.durationS());
-                            return e;
-                        })
+                        .map(h -> new AdminViews.ChaosChange(h.at().toString(), h.level(), h.services(), h.durationS()))
                         .toList());
-        return m;
     }
 
     private Reply setChaos(ObjectNode body) {
@@ -302,7 +284,7 @@ public final class AdminApi {
             duration = Duration.ofMillis(Math.round(d.asDouble() * 1000));
         }
         ChaosControl.Change change = farm.chaos().set(level.asText(), services, duration);
-        var out = new LinkedHashMap<String, Object>(chaos());
+        var out = new LinkedHashMap<String, Object>(Reply.JSON.convertValue(chaos(), FIELDS));
         out.put(
                 "applied",
                 Map.of(
@@ -438,30 +420,26 @@ public final class AdminApi {
                 : farm.services().stream()
                         .mapToLong(s -> farm.faults().total(s.id()))
                         .sum();
-        var out = new LinkedHashMap<String, Object>();
-        out.put("total", total);
-        out.put("returned", entries.size());
-        out.put(
-                "entries",
-                entries.stream()
-                        .map(e -> {
-                            var m = new LinkedHashMap<String, Object>();
-                            m.put("seq", e.seq());
-                            m.put("service", e.service());
-                            m.put("client", e.client());
-                            m.put("ordinal", e.ordinal());
-                            m.put("type", e.typeName());
-                            if (e.status() != 0) m.put("status", e.status());
-                            if (e.resource() != null) m.put("resource", e.resource());
-                            if (e.reason() != null) m.put("reason", e.reason());
-                            m.put("after_commit", e.afterCommit());
-                            m.put("method", e.method());
-                            m.put("path", e.path());
-                            m.put("at", e.at().toString());
-                            return m;
-                        })
-                        .toList());
-        return Reply.json(200, out);
+        return Reply.json(
+                200,
+                new AdminViews.FaultList(
+                        total,
+                        entries.size(),
+                        entries.stream()
+                                .map(e -> new AdminViews.FaultEntry(
+                                        e.seq(),
+                                        e.service(),
+                                        e.client(),
+                                        e.ordinal(),
+                                        e.typeName(),
+                                        e.status() != 0 ? e.status() : null,
+                                        e.resource(),
+                                        e.reason(),
+                                        e.afterCommit(),
+                                        e.method(),
+                                        e.path(),
+                                        e.at().toString()))
+                                .toList()));
     }
 
     /** {@code POST /admin/reset}, optionally {@code {"seed": N}} to start over under another seed. */
@@ -490,28 +468,24 @@ public final class AdminApi {
             throw new BadInput("duplicates", "duplicates must be true or false, was '" + dupParam + "'");
         }
         List<Ledger.Entry> entries = farm.ledger().entries(service, "true".equals(dupParam));
-        var out = new LinkedHashMap<String, Object>();
-        out.put("total", entries.size());
-        out.put("duplicates", entries.stream().filter(e -> e.commits() > 1).count());
-        out.put(
-                "entries",
-                entries.stream()
-                        .map(e -> {
-                            var m = new LinkedHashMap<String, Object>();
-                            m.put("service", e.service);
-                            m.put("resource", e.resource);
-                            m.put("op_id", e.opId);
-                            m.put("idempotency_key", e.idempotencyKey());
-                            m.put("commits", e.commits());
-                            m.put("reapplied", e.reapplied());
-                            m.put("first_at", e.firstAt.toString());
-                            m.put("last_at", e.lastAt().toString());
-                            m.put("operation", e.operation);
-                            m.put("record_id", e.recordId());
-                            return m;
-                        })
-                        .toList());
-        return Reply.json(200, out);
+        return Reply.json(
+                200,
+                new AdminViews.LedgerList(
+                        entries.size(),
+                        entries.stream().filter(e -> e.commits() > 1).count(),
+                        entries.stream()
+                                .map(e -> new AdminViews.LedgerEntry(
+                                        e.service,
+                                        e.resource,
+                                        e.opId,
+                                        e.idempotencyKey(),
+                                        e.commits(),
+                                        e.reapplied(),
+                                        e.firstAt.toString(),
+                                        e.lastAt().toString(),
+                                        e.operation,
+                                        e.recordId()))
+                                .toList()));
     }
 
     /** The service's limit as its YAML declares it, with the chaos factor now applied to it. */

@@ -1,8 +1,10 @@
 package dev.gauntlet.farm.admin;
 
+import dev.gauntlet.farm.http.Reply;
 import dev.gauntlet.farm.runtime.Farm;
 import dev.gauntlet.farm.runtime.ServiceRuntime;
 import dev.gauntlet.farm.vendor.Route;
+import dev.gauntlet.http.JsonSchemas;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,55 +21,81 @@ final class OpenApi {
 
     static Map<String, Object> document(Farm farm, String serverUrl) {
         var paths = new LinkedHashMap<String, Map<String, Object>>();
+        // The answers written from records get their generated schemas, as the farm's mapper writes them.
+        var schemas = new JsonSchemas(Reply.JSON);
+        Map<String, Object> status = schemas.of(AdminViews.FarmStatus.class);
+        Map<String, Object> chaos = schemas.of(AdminViews.ChaosView.class);
+        Map<String, Object> faults = schemas.of(AdminViews.FaultList.class);
+        Map<String, Object> ledger = schemas.of(AdminViews.LedgerList.class);
         admin(
                 paths,
+                status,
                 "get",
                 "/admin/status",
                 "Farm status: chaos level, and per service requests, faults by type, rate-limited answers, tokens issued and drift state; ground_truth: where the ledger and fault log are kept (memory, or files under --data restored at start)",
                 "admin");
         admin(
                 paths,
+                chaos,
                 "get",
                 "/admin/chaos",
                 "Current chaos levels, globally and per service, and the history of changes",
                 "admin");
         admin(
                 paths,
+                Map.of(),
                 "post",
                 "/admin/chaos",
                 "Set the chaos level: {\"level\":\"storm\",\"services\":[\"stripe_mock\"],\"duration_s\":60}",
                 "admin");
         admin(
                 paths,
+                Map.of(),
                 "post",
                 "/admin/reset",
                 "Regenerate records from the seed (or from {\"seed\": N}) and clear counters, tokens, logs (on disk too, with --data), drift and chaos. JSON or no body",
                 "admin");
-        admin(paths, "get", "/admin/faults", "Fault log; filters service, client, type, after (seq), limit", "admin");
         admin(
                 paths,
+                faults,
+                "get",
+                "/admin/faults",
+                "Fault log; filters service, client, type, after (seq), limit",
+                "admin");
+        admin(
+                paths,
+                Map.of(),
                 "get",
                 "/admin/faults/script",
                 "Faults scripted for the next matching requests, not yet used up",
                 "admin");
         admin(
                 paths,
+                Map.of(),
                 "post",
                 "/admin/faults/script",
                 "Script a fault for the next matching requests: {\"service\":\"stripe_mock\",\"type\":\"truncate\",\"method\":\"POST\",\"path\":\"/v1/customers\",\"count\":1} (also status, after_commit, delay_ms)",
                 "admin");
-        admin(paths, "delete", "/admin/faults/script", "Drop every scripted fault", "admin");
-        admin(paths, "get", "/admin/ledger", "Ledger of committed writes; filters service, duplicates=true", "admin");
-        admin(paths, "get", "/admin/drift", "Drift rules and their state for every service", "admin");
+        admin(paths, Map.of(), "delete", "/admin/faults/script", "Drop every scripted fault", "admin");
         admin(
                 paths,
+                ledger,
+                "get",
+                "/admin/ledger",
+                "Ledger of committed writes; filters service, duplicates=true",
+                "admin");
+        admin(paths, Map.of(), "get", "/admin/drift", "Drift rules and their state for every service", "admin");
+        admin(
+                paths,
+                Map.of(),
                 "post",
                 "/admin/drift",
                 "Fire a drift rule now: {\"service\":\"salesforce_mock\",\"rule\":0}",
                 "admin");
-        admin(paths, "post", "/admin/services/reload", "Re-read the services folder now", "admin");
+        admin(paths, status, "post", "/admin/services/reload", "Re-read the services folder now", "admin");
         admin(
                 paths,
+                Map.of(),
                 "post",
                 "/oauth2/token",
                 "OAuth 2.0 token endpoint (client_credentials, refresh_token) for every OAuth service: named by service= or resource= (its base URL, RFC 8707), else found by the credentials; credentials several services share get one token they all accept",
@@ -121,16 +149,24 @@ final class OpenApi {
                                 + "never a 5xx."));
         doc.put("servers", List.of(Map.of("url", serverUrl)));
         doc.put("paths", paths);
+        doc.put("components", Map.of("schemas", schemas.components()));
         return doc;
     }
 
+    /** An admin route; {@code schema} is its answer's (empty: any JSON, for the answers put together by hand). */
     private static void admin(
-            Map<String, Map<String, Object>> paths, String method, String path, String summary, String tag) {
+            Map<String, Map<String, Object>> paths,
+            Map<String, Object> schema,
+            String method,
+            String path,
+            String summary,
+            String tag) {
         var op = new LinkedHashMap<String, Object>();
         op.put("summary", summary);
         op.put("tags", List.of(tag));
         var responses = new LinkedHashMap<String, Object>();
-        responses.put("200", Map.of("description", "OK", "content", Map.of("application/json", Map.of())));
+        responses.put(
+                "200", Map.of("description", "OK", "content", Map.of("application/json", Map.of("schema", schema))));
         responses.put("400", Map.of("description", "Bad input; the body names the field"));
         boolean changing = AdminApi.STATE_CHANGING.contains(method.toUpperCase(Locale.ROOT) + " " + path);
         responses.put(

@@ -1,5 +1,6 @@
-package dev.gauntlet.server;
+package dev.gauntlet.http;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,27 +18,29 @@ import java.util.Map;
 
 /**
  * JSON Schemas (OpenAPI 3.1's dialect) of the answers, generated from the Java types they are written from, through the
- * API mapper's own introspection: the property names, their order and the date forms are those {@link Json#MAPPER}
- * writes, so the document cannot say one thing while the server sends another. Records and beans become named
- * components ({@code #/components/schemas/Name}); a property of an open type (Object, a JSON tree) is any value.
+ * answering server's own mapper's introspection (the AAM's and the farm's): the property names, their order and the
+ * date forms are those that mapper writes, so the document cannot say one thing while the server sends another. Records and beans become named
+ * components ({@code #/components/schemas/Name}); a property of an open type (Object, a JSON tree) is any value; a
+ * property annotated {@code @JsonInclude(NON_NULL)} (or NON_EMPTY …) is not required.
  */
-final class JsonSchemas {
+public final class JsonSchemas {
 
     private final ObjectMapper mapper;
     /** The named schemas made so far, by simple class name (a type reached twice is described once). */
     private final Map<String, Map<String, Object>> components = new LinkedHashMap<>();
 
-    JsonSchemas(ObjectMapper mapper) {
+    /** Schemas as {@code mapper} writes the values. */
+    public JsonSchemas(ObjectMapper mapper) {
         this.mapper = mapper;
     }
 
     /** The schema of a value of this type: a {@code $ref} for records and beans, inline for the rest. */
-    Map<String, Object> of(Type type) {
+    public Map<String, Object> of(Type type) {
         return of(mapper.constructType(type));
     }
 
     /** Every named schema made so far. */
-    Map<String, Map<String, Object>> components() {
+    public Map<String, Map<String, Object>> components() {
         return components;
     }
 
@@ -81,7 +84,7 @@ final class JsonSchemas {
             components.put(name, Map.of()); // a placeholder while its properties are described (a type may hold itself)
             Map<String, Object> properties = new LinkedHashMap<>();
             List<String> required = new ArrayList<>();
-            properties(t, properties, required);
+            properties(t, properties, required, false);
             Map<String, Object> schema = new LinkedHashMap<>();
             schema.put("type", "object");
             schema.put("properties", properties);
@@ -91,23 +94,38 @@ final class JsonSchemas {
         return Map.of("$ref", "#/components/schemas/" + name);
     }
 
-    /** The properties the mapper writes for a type, a {@code @JsonUnwrapped} one's flattened into it. */
-    private void properties(JavaType t, Map<String, Object> properties, List<String> required) {
+    /**
+     * The properties the mapper writes for a type, a {@code @JsonUnwrapped} one's flattened into it.
+     *
+     * @param optional whether the type's properties may all be absent (an unwrapped value left out when null)
+     */
+    private void properties(JavaType t, Map<String, Object> properties, List<String> required, boolean optional) {
         for (BeanPropertyDefinition p :
                 mapper.getSerializationConfig().introspect(t).findProperties()) {
             if (!p.couldSerialize()) continue;
             JavaType type = p.getPrimaryType();
+            boolean leftOut = leftOutWhenEmpty(p);
             if (p.getPrimaryMember() != null && p.getPrimaryMember().hasAnnotation(JsonUnwrapped.class)) {
-                properties(type, properties, required);
+                properties(type, properties, required, optional || leftOut);
                 continue;
             }
-            // Every property is written, null too (the mapper drops none); only an int, long or boolean is never null
-            // (a double nobody measured, NaN, is written as null).
-            boolean nullable =
-                    !type.isPrimitive() || type.getRawClass() == double.class || type.getRawClass() == float.class;
+            // Every property is written, null too (the mapper drops none) unless it says it is left out when null or
+            // empty (then it is optional, never null); only an int, long or boolean is never null (a double nobody
+            // measured, NaN, is written as null).
+            boolean nullable = !leftOut
+                    && (!type.isPrimitive() || type.getRawClass() == double.class || type.getRawClass() == float.class);
             properties.put(p.getName(), nullable ? nullable(of(type)) : of(type));
-            required.add(p.getName());
+            if (!optional && !leftOut) required.add(p.getName());
         }
+    }
+
+    /** Whether the property is annotated to be left out when null (or empty, or its default). */
+    private static boolean leftOutWhenEmpty(BeanPropertyDefinition p) {
+        JsonInclude.Include include = p.findInclusion().getValueInclusion();
+        return include == JsonInclude.Include.NON_NULL
+                || include == JsonInclude.Include.NON_ABSENT
+                || include == JsonInclude.Include.NON_EMPTY
+                || include == JsonInclude.Include.NON_DEFAULT;
     }
 
     private static Map<String, Object> nullable(Map<String, Object> schema) {

@@ -35,6 +35,11 @@ public final class Lanes {
         this.time = time;
     }
 
+    /** Calls waiting for a lane now (tests wait for this, not for thread states). */
+    int waiting() {
+        return waiting.get();
+    }
+
     /** Takes a lane, waiting at most {@code timeout}; null when taken, else the refusal (nothing was sent). */
     Outcome.Failure acquire(Duration timeout) {
         if (free.tryAcquire()) return null;

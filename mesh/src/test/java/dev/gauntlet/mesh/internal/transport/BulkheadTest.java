@@ -73,7 +73,8 @@ class BulkheadTest {
             waiting.deadline(time.instant().plusMillis(200));
             var outcome = new AtomicReference<Outcome>();
             Thread second = Thread.ofVirtual().start(() -> outcome.set(transport.run(waiting)));
-            await().atMost(Duration.ofSeconds(5)).until(() -> second.getState() == Thread.State.TIMED_WAITING);
+            Lanes lanes = ((TransportStage) transport.stages().get(1)).lanes();
+            await().atMost(Duration.ofSeconds(5)).until(() -> lanes.waiting() == 1);
             // The lane stays busy; the call gives up only once its deadline has passed on the clock, not before.
             time.advance(Duration.ofMillis(199));
             assertThat(second.join(Duration.ofMillis(50)))
@@ -98,6 +99,7 @@ class BulkheadTest {
                     .singleElement()
                     .satisfies(a -> assertThat(a.status()).isEqualTo(200));
         } finally {
+            release.countDown(); // a failed assertion must not leave the slow requests for close() to wait on
             server.stop(0);
         }
     }
@@ -151,10 +153,10 @@ class BulkheadTest {
                 waiter.deadline(time.instant().plusSeconds(5));
                 waiters.add(Thread.ofVirtual().start(() -> waited.add(transport.run(waiter))));
             }
-            await().atMost(Duration.ofSeconds(5))
-                    .until(() -> waiters.stream()
-                            .allMatch(t -> t.getState() == Thread.State.WAITING
-                                    || t.getState() == Thread.State.TIMED_WAITING));
+            // Counted by the lanes themselves: a thread state of WAITING can also be a class-init or other lock on
+            // the way (a full run once sent the extra call before all eight had queued, and it was not refused).
+            Lanes lanes = ((TransportStage) transport.stages().get(1)).lanes();
+            await().atMost(Duration.ofSeconds(5)).until(() -> lanes.waiting() == Lanes.WAITERS_PER_LANE);
 
             var third = TestStages.exchange(spec, mesh.context(), dev.gauntlet.mesh.call.MeshRequest.get("/slow"));
             third.deadline(time.instant().plusSeconds(5));
@@ -177,6 +179,7 @@ class BulkheadTest {
                     .allMatch(o -> o instanceof Outcome.Success);
             assertThat(arrived.get()).isEqualTo(1 + Lanes.WAITERS_PER_LANE);
         } finally {
+            release.countDown(); // a failed assertion must not leave the slow requests for close() to wait on
             server.stop(0);
         }
     }

@@ -122,9 +122,10 @@ class AamCliTest {
         CliRun pg = run("aam", "--port", "0", "--store", "postgresql://127.0.0.1:5432/");
         assertThat(pg.exit()).isEqualTo(2);
         assertThat(pg.err()).contains("database name is required");
-        CliRun redis = run("aam", "--port", "0", "--limits", "redis://localhost:6379");
+        // redis:// is served now (shared limits); TLS to Redis is not, and is refused before anything starts.
+        CliRun redis = run("aam", "--port", "0", "--limits", "rediss://localhost:6379");
         assertThat(redis.exit()).isEqualTo(2);
-        assertThat(redis.err()).contains("not supported yet");
+        assertThat(redis.err()).contains("TLS to Redis is not supported yet");
         assertThat(run(
                                 "aam",
                                 "--port",

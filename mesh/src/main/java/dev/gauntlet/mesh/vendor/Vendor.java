@@ -98,11 +98,7 @@ public interface Vendor {
 
     /** A JSON body (for {@link #errorBody} implementations). */
     static byte[] json(Object value) {
-        try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(value);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("an error body is always JSON", e);
-        }
+        return ErrorBodies.json(value);
     }
 
     /** The classifier of this vendor's answers. */

@@ -183,7 +183,7 @@ public final class Connector {
     /** A new exchange for a call of this connector. */
     Exchange exchange(MeshRequest request) {
         return new Exchange(
-                request, context.clock().instant(), spec.idempotency().isWrite(request));
+                request, context.time().instant(), spec.idempotency().isWrite(request));
     }
 
     /**

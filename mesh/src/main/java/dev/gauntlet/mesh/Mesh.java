@@ -73,8 +73,7 @@ public final class Mesh implements AutoCloseable {
             Connector c = connectors.get(id);
             return c == null ? Map.of() : c.status();
         });
-        this.roller =
-                new MetricsRoller(context.metrics(), context.store().rollups(), context.clock(), context.sleeper());
+        this.roller = new MetricsRoller(context.metrics(), context.store().rollups(), context.time());
         if (background) {
             roller.start();
             replayer.start();
@@ -134,13 +133,13 @@ public final class Mesh implements AutoCloseable {
     private void housekeep(Duration every) {
         while (open) {
             try {
-                context.sleeper().sleep(every);
+                context.time().sleep(every);
             } catch (InterruptedException e) {
                 return;
             }
             if (!open) return;
             try {
-                Instant now = context.clock().instant();
+                Instant now = context.time().instant();
                 context.store().prune(now);
                 recoverInFlight(now.minus(staleIntentAge));
             } catch (RuntimeException e) {
@@ -319,7 +318,6 @@ public final class Mesh implements AutoCloseable {
                     () -> registry.values().stream()
                             .map(Connector::replayTarget)
                             .toList(),
-                    time,
                     time,
                     replayParallelism);
             boolean durable = s.durable();

@@ -6,10 +6,8 @@ import dev.gauntlet.mesh.internal.idempotency.InFlightWrites;
 import dev.gauntlet.mesh.limit.SharedBuckets;
 import dev.gauntlet.mesh.metrics.MeshMetrics;
 import dev.gauntlet.mesh.store.Store;
-import dev.gauntlet.mesh.time.Sleeper;
 import dev.gauntlet.mesh.time.TimeSource;
 import java.net.http.HttpClient;
-import java.time.InstantSource;
 
 /**
  * What every connector of one mesh shares: time (injected: the clock, durations and every wait), the event bus, the
@@ -52,15 +50,5 @@ public record MeshContext(
             DeadLetters deadLetters,
             MeshMetrics metrics) {
         this(time, events, store, http, deadLetters, metrics, new InFlightWrites());
-    }
-
-    /** The time source as a clock (for what needs only instants). */
-    public InstantSource clock() {
-        return time;
-    }
-
-    /** The time source as a sleeper (for what only waits). */
-    public Sleeper sleeper() {
-        return time;
     }
 }

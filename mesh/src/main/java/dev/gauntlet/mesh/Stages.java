@@ -39,7 +39,7 @@ final class Stages {
                 context.store().intents(),
                 context.store().dlq(),
                 context.deadLetters(),
-                context.clock(),
+                context.time(),
                 reader);
     }
 
@@ -52,8 +52,7 @@ final class Stages {
                 spec.dlq(),
                 context.deadLetters(),
                 context.events(),
-                context.clock(),
-                context.sleeper(),
+                context.time(),
                 reader,
                 random);
     }
@@ -61,14 +60,14 @@ final class Stages {
     /** @param replays the breakers of the connector's DLQ replays, apart from the live ones ({@link ConnectorCircuits#forReplays}) */
     static CircuitStage circuit(ConnectorSpec spec, MeshContext context, boolean replays) {
         ConnectorCircuits circuits = replays
-                ? ConnectorCircuits.forReplays(spec.id(), spec.circuit(), context.clock(), context.events())
-                : new ConnectorCircuits(spec.id(), spec.circuit(), context.clock(), context.events());
-        return new CircuitStage(spec.id(), circuits, context.clock());
+                ? ConnectorCircuits.forReplays(spec.id(), spec.circuit(), context.time(), context.events())
+                : new ConnectorCircuits(spec.id(), spec.circuit(), context.time(), context.events());
+        return new CircuitStage(spec.id(), circuits, context.time());
     }
 
     static RateLimitStage rateLimit(ConnectorSpec spec, MeshContext context) {
-        return new RateLimitStage(new ConnectorLimits(
-                spec.id(), spec.limit(), context.clock(), context.sleeper(), context.events(), context.buckets()));
+        return new RateLimitStage(
+                new ConnectorLimits(spec.id(), spec.limit(), context.time(), context.events(), context.buckets()));
     }
 
     static AuthStage auth(ConnectorSpec spec, MeshContext context) {
@@ -80,7 +79,6 @@ final class Stages {
                         oauth,
                         context.http(),
                         context.time(),
-                        context.time(),
                         context.events(),
                         context.store().credentials(),
                         spec.timeouts().attempt(),
@@ -89,7 +87,7 @@ final class Stages {
 
     static DriftMappingStage drift(ConnectorSpec spec, MeshContext context) {
         return new DriftMappingStage(
-                new SchemaDrift(spec.id(), spec.drift(), context.store().schemas(), context.events(), context.clock()));
+                new SchemaDrift(spec.id(), spec.drift(), context.store().schemas(), context.events(), context.time()));
     }
 
     static TransportStage transport(ConnectorSpec spec, MeshContext context) {

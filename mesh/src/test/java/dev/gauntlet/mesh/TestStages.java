@@ -26,7 +26,7 @@ public final class TestStages {
 
     public static Exchange exchange(ConnectorSpec spec, MeshContext context, MeshRequest request) {
         return new Exchange(
-                request, context.clock().instant(), spec.idempotency().isWrite(request));
+                request, context.time().instant(), spec.idempotency().isWrite(request));
     }
 
     public static ObserveStage observe(ConnectorSpec spec, MeshContext context) {

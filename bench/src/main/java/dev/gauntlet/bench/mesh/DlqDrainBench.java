@@ -134,7 +134,7 @@ public final class DlqDrainBench {
                 String key = IdempotencyKeys.derive(spec.id(), req);
                 Exchange ex = new Exchange(
                         req.withHeader("Idempotency-Key", key),
-                        mesh.context().clock().instant(),
+                        mesh.context().time().instant(),
                         true);
                 ex.idempotencyKey(key);
                 mesh.deadLetters()

@@ -53,8 +53,8 @@ public final class SharedBucketBench {
 
     static void run(SharedBuckets shared, LimitConfig config, int threads, boolean oneKey, int calls, boolean print)
             throws Exception {
-        var limits = new ConnectorLimits(
-                "bench-" + UUID.randomUUID(), config, TimeSource.SYSTEM, TimeSource.SYSTEM, new EventBus(), shared);
+        var limits =
+                new ConnectorLimits("bench-" + UUID.randomUUID(), config, TimeSource.SYSTEM, new EventBus(), shared);
         List<Histogram> hs = new ArrayList<>();
         var start = new CountDownLatch(1);
         List<Thread> ts = new ArrayList<>();

@@ -159,7 +159,7 @@ class MeshMetricsTest {
 
     @Test
     void shouldSaveOneRollupPerConnectorAndSecondWhenTheClockMoves() {
-        MetricsRoller roller = new MetricsRoller(metrics, store.rollups(), time, time);
+        MetricsRoller roller = new MetricsRoller(metrics, store.rollups(), time);
         Pipeline crm = pipeline("crm", new Upstream(MeshMetricsTest::mixed));
         Instant t0 = time.instant();
         roller.rollUp(t0); // the interval starts here

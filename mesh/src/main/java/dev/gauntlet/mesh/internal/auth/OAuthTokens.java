@@ -11,6 +11,7 @@ import dev.gauntlet.mesh.event.RefreshTrigger;
 import dev.gauntlet.mesh.event.TokenRefreshFailed;
 import dev.gauntlet.mesh.event.TokenRefreshed;
 import dev.gauntlet.mesh.time.Sleeper;
+import dev.gauntlet.mesh.time.TimeSource;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,7 +45,7 @@ public final class OAuthTokens {
 
     private final String connector;
     private final AuthConfig.OAuth2 config;
-    private final dev.gauntlet.mesh.time.TimeSource clock;
+    private final TimeSource clock;
     private final Sleeper sleeper;
     private final EventBus events;
     /** Where refresh tokens are kept across restarts; null: nowhere. */
@@ -88,8 +89,7 @@ public final class OAuthTokens {
             String connector,
             AuthConfig.OAuth2 config,
             HttpClient http,
-            dev.gauntlet.mesh.time.TimeSource clock,
-            Sleeper sleeper,
+            TimeSource time,
             EventBus events,
             CredentialVault vault,
             Duration requestTimeout) {
@@ -97,8 +97,7 @@ public final class OAuthTokens {
                 connector,
                 config,
                 http,
-                clock,
-                sleeper,
+                time,
                 events,
                 vault,
                 requestTimeout,
@@ -110,16 +109,15 @@ public final class OAuthTokens {
             String connector,
             AuthConfig.OAuth2 config,
             HttpClient http,
-            dev.gauntlet.mesh.time.TimeSource clock,
-            Sleeper sleeper,
+            TimeSource time,
             EventBus events,
             CredentialVault vault,
             Duration requestTimeout,
             dev.gauntlet.mesh.classify.Classifier vendor) {
         this.connector = connector;
         this.config = config;
-        this.clock = clock;
-        this.sleeper = sleeper;
+        this.clock = time;
+        this.sleeper = time;
         this.events = events;
         this.vault = vault;
         this.requestTimeout = requestTimeout;

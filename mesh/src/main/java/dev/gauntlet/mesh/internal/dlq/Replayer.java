@@ -5,6 +5,7 @@ import dev.gauntlet.mesh.dlq.DlqConfig;
 import dev.gauntlet.mesh.dlq.DlqEntry;
 import dev.gauntlet.mesh.dlq.DlqState;
 import dev.gauntlet.mesh.time.Sleeper;
+import dev.gauntlet.mesh.time.TimeSource;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.TimeMeter;
 import java.time.Duration;
@@ -50,16 +51,11 @@ public final class Replayer implements AutoCloseable {
     /**
      * @param parallelism replays of one batch in flight at once (1 sends them one after another, in claim order)
      */
-    public Replayer(
-            DlqService dlq,
-            Supplier<Collection<ReplayTarget>> connectors,
-            InstantSource clock,
-            Sleeper sleeper,
-            int parallelism) {
+    public Replayer(DlqService dlq, Supplier<Collection<ReplayTarget>> connectors, TimeSource time, int parallelism) {
         this.dlq = dlq;
         this.connectors = connectors;
-        this.clock = clock;
-        this.sleeper = sleeper;
+        this.clock = time;
+        this.sleeper = time;
         this.parallelism = (int) dev.gauntlet.mesh.call.Checks.atLeast("replayer.parallelism", 1, parallelism);
     }
 

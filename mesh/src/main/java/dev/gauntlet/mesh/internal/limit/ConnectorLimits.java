@@ -5,6 +5,7 @@ import dev.gauntlet.mesh.event.EventBus;
 import dev.gauntlet.mesh.limit.LimitConfig;
 import dev.gauntlet.mesh.limit.SharedBuckets;
 import dev.gauntlet.mesh.time.Sleeper;
+import dev.gauntlet.mesh.time.TimeSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -30,24 +31,18 @@ public final class ConnectorLimits {
     private final LongAdder waits = new LongAdder();
     private final LongAdder refused = new LongAdder();
 
-    public ConnectorLimits(
-            String connector, LimitConfig config, InstantSource clock, Sleeper sleeper, EventBus events) {
-        this(connector, config, clock, sleeper, events, null);
+    public ConnectorLimits(String connector, LimitConfig config, TimeSource time, EventBus events) {
+        this(connector, config, time, events, null);
     }
 
     /** @param shared the buckets shared with other nodes (Redis), or null to keep them in this process */
     public ConnectorLimits(
-            String connector,
-            LimitConfig config,
-            InstantSource clock,
-            Sleeper sleeper,
-            EventBus events,
-            SharedBuckets shared) {
+            String connector, LimitConfig config, TimeSource time, EventBus events, SharedBuckets shared) {
         this.connector = connector;
         this.shared = shared;
         this.config = config;
-        this.clock = clock;
-        this.sleeper = sleeper;
+        this.clock = time;
+        this.sleeper = time;
         this.events = events;
     }
 

@@ -4,6 +4,7 @@ import dev.gauntlet.mesh.metrics.MeshMetrics;
 import dev.gauntlet.mesh.metrics.MetricRollup;
 import dev.gauntlet.mesh.metrics.RollupRepository;
 import dev.gauntlet.mesh.time.Sleeper;
+import dev.gauntlet.mesh.time.TimeSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -26,11 +27,11 @@ public final class MetricsRoller implements AutoCloseable {
     private Instant last;
     private volatile Thread thread;
 
-    public MetricsRoller(MeshMetrics metrics, RollupRepository repository, InstantSource clock, Sleeper sleeper) {
+    public MetricsRoller(MeshMetrics metrics, RollupRepository repository, TimeSource time) {
         this.metrics = metrics;
         this.repository = repository;
-        this.clock = clock;
-        this.sleeper = sleeper;
+        this.clock = time;
+        this.sleeper = time;
     }
 
     /**

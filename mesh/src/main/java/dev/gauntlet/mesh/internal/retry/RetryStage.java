@@ -18,6 +18,7 @@ import dev.gauntlet.mesh.pipeline.Outcome;
 import dev.gauntlet.mesh.pipeline.Stage;
 import dev.gauntlet.mesh.retry.RetryConfig;
 import dev.gauntlet.mesh.time.Sleeper;
+import dev.gauntlet.mesh.time.TimeSource;
 import dev.gauntlet.mesh.vendor.OutcomeCheck;
 import dev.gauntlet.mesh.vendor.ReadBack;
 import dev.gauntlet.mesh.vendor.Reader;
@@ -101,13 +102,12 @@ public final class RetryStage implements Stage {
             DlqConfig dlq,
             DeadLetters deadLetters,
             EventBus events,
-            InstantSource clock,
-            Sleeper sleeper,
+            TimeSource time,
             Reader reader,
             RandomGenerator random) {
         this.connector = connector;
-        this.clock = clock;
-        this.sleeper = sleeper;
+        this.clock = time;
+        this.sleeper = time;
         this.events = events;
         this.deadLetters = deadLetters;
         this.dlq = dlq;

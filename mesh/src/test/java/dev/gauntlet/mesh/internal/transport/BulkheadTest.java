@@ -12,7 +12,9 @@ import dev.gauntlet.mesh.call.ErrorClass;
 import dev.gauntlet.mesh.call.Timeouts;
 import dev.gauntlet.mesh.limit.LimitConfig;
 import dev.gauntlet.mesh.pipeline.Outcome;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -31,43 +33,15 @@ class BulkheadTest {
 
     @Test
     void shouldMakeACallWaitForAFreeConnectionAndGiveUpAtItsDeadline() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        AtomicInteger arrived = new AtomicInteger();
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/slow", ex -> {
-            arrived.incrementAndGet();
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            ex.sendResponseHeaders(200, 2);
-            ex.getResponseBody().write("{}".getBytes());
-            ex.close();
-        });
-        server.start();
+        SlowUpstream upstream = SlowUpstream.start();
         FakeTime time = new FakeTime();
         try (Mesh mesh = Mesh.builder().time(time).build()) {
-            var spec = ConnectorSpec.builder(
-                            "one_lane",
-                            "http://127.0.0.1:" + server.getAddress().getPort())
-                    .limit(LimitConfig.builder()
-                            .initialRps(100)
-                            .maxRps(100)
-                            .burst(100)
-                            .maxInFlight(1)
-                            .build())
-                    .timeouts(Timeouts.builder()
-                            .attempt(Duration.ofSeconds(5))
-                            .total(Duration.ofSeconds(5))
-                            .build())
-                    .build();
+            var spec = oneLane(upstream);
             var transport = TestStages.bulkheadAndTransport(spec, mesh.context());
             var slow = TestStages.exchange(spec, mesh.context(), dev.gauntlet.mesh.call.MeshRequest.get("/slow"));
             slow.deadline(time.instant().plusSeconds(5));
             Thread first = Thread.ofVirtual().start(() -> transport.run(slow));
-            await().atMost(Duration.ofSeconds(5)).until(() -> arrived.get() == 1);
+            await().atMost(Duration.ofSeconds(5)).until(() -> upstream.arrived().get() == 1);
 
             var waiting = TestStages.exchange(spec, mesh.context(), dev.gauntlet.mesh.call.MeshRequest.get("/slow"));
             waiting.deadline(time.instant().plusMillis(200));
@@ -90,59 +64,30 @@ class BulkheadTest {
                 assertThat(f.message()).contains("all 1 connections of one_lane stayed busy for 200 ms");
             });
             assertThat(waiting.attempts()).as("nothing was sent").isEmpty();
-            assertThat(arrived.get())
+            assertThat(upstream.arrived().get())
                     .as("the second call never reached the upstream")
                     .isEqualTo(1);
-            release.countDown();
+            upstream.release().countDown();
             first.join(Duration.ofSeconds(5));
             assertThat(slow.attempts())
                     .singleElement()
                     .satisfies(a -> assertThat(a.status()).isEqualTo(200));
         } finally {
-            release.countDown(); // a failed assertion must not leave the slow requests for close() to wait on
-            server.stop(0);
+            upstream.close(); // a failed assertion must not leave the slow requests for close() to wait on
         }
     }
 
     @Test
     void shouldRefuseACallAtOnceWhenAsManyCallsAlreadyWaitAsThereAreLanes() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        AtomicInteger arrived = new AtomicInteger();
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/slow", ex -> {
-            arrived.incrementAndGet();
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            ex.sendResponseHeaders(200, 2);
-            ex.getResponseBody().write("{}".getBytes());
-            ex.close();
-        });
-        server.start();
+        SlowUpstream upstream = SlowUpstream.start();
         FakeTime time = new FakeTime();
         try (Mesh mesh = Mesh.builder().time(time).build()) {
-            var spec = ConnectorSpec.builder(
-                            "one_lane",
-                            "http://127.0.0.1:" + server.getAddress().getPort())
-                    .limit(LimitConfig.builder()
-                            .initialRps(100)
-                            .maxRps(100)
-                            .burst(100)
-                            .maxInFlight(1)
-                            .build())
-                    .timeouts(Timeouts.builder()
-                            .attempt(Duration.ofSeconds(5))
-                            .total(Duration.ofSeconds(5))
-                            .build())
-                    .build();
+            var spec = oneLane(upstream);
             var transport = TestStages.bulkheadAndTransport(spec, mesh.context());
             var slow = TestStages.exchange(spec, mesh.context(), dev.gauntlet.mesh.call.MeshRequest.get("/slow"));
             slow.deadline(time.instant().plusSeconds(5));
             Thread first = Thread.ofVirtual().start(() -> transport.run(slow));
-            await().atMost(Duration.ofSeconds(5)).until(() -> arrived.get() == 1);
+            await().atMost(Duration.ofSeconds(5)).until(() -> upstream.arrived().get() == 1);
 
             // As many calls as the queue holds (WAITERS_PER_LANE for the one lane) are parked on it: their threads
             // wait.
@@ -170,17 +115,64 @@ class BulkheadTest {
             assertThat(time.slept()).as("refused at once, not after waiting").isEqualTo(before);
             assertThat(third.attempts()).isEmpty();
 
-            release.countDown();
+            upstream.release().countDown();
             first.join(Duration.ofSeconds(5));
             for (Thread t : waiters) t.join(Duration.ofSeconds(10));
             assertThat(waited)
                     .as("each waiting call got the lane once it was free")
                     .hasSize(Lanes.WAITERS_PER_LANE)
                     .allMatch(o -> o instanceof Outcome.Success);
-            assertThat(arrived.get()).isEqualTo(1 + Lanes.WAITERS_PER_LANE);
+            assertThat(upstream.arrived().get()).isEqualTo(1 + Lanes.WAITERS_PER_LANE);
         } finally {
-            release.countDown(); // a failed assertion must not leave the slow requests for close() to wait on
+            upstream.close(); // a failed assertion must not leave the slow requests for close() to wait on
+        }
+    }
+
+    /** An upstream whose /slow answers only once released (each request waits at most 10 s). */
+    record SlowUpstream(HttpServer server, CountDownLatch release, AtomicInteger arrived) implements AutoCloseable {
+        static SlowUpstream start() throws IOException {
+            var up = new SlowUpstream(
+                    HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0),
+                    new CountDownLatch(1),
+                    new AtomicInteger());
+            up.server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+            up.server.createContext("/slow", ex -> {
+                up.arrived.incrementAndGet();
+                try {
+                    up.release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                ex.sendResponseHeaders(200, 2);
+                ex.getResponseBody().write("{}".getBytes(StandardCharsets.UTF_8));
+                ex.close();
+            });
+            up.server.start();
+            return up;
+        }
+
+        @Override
+        public void close() {
+            release.countDown();
             server.stop(0);
         }
+    }
+
+    /** A connector of one lane (limit.max_in_flight 1) to {@code upstream}, attempts and calls of 5 s. */
+    static ConnectorSpec oneLane(SlowUpstream upstream) {
+        return ConnectorSpec.builder(
+                        "one_lane",
+                        "http://127.0.0.1:" + upstream.server().getAddress().getPort())
+                .limit(LimitConfig.builder()
+                        .initialRps(100)
+                        .maxRps(100)
+                        .burst(100)
+                        .maxInFlight(1)
+                        .build())
+                .timeouts(Timeouts.builder()
+                        .attempt(Duration.ofSeconds(5))
+                        .total(Duration.ofSeconds(5))
+                        .build())
+                .build();
     }
 }

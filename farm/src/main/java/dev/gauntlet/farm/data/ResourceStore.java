@@ -11,16 +11,15 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableSet;
-import java.util.NoSuchElementException;
+import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The records of one resource, generated from the seed at start and changed by writes. Records keep their creation
@@ -84,13 +83,25 @@ public final class ResourceStore {
     /**
      * An order of the records other than creation order: by a key taken from each record, ties by creation order
      * (so a walk gives what a stable sort of the store would). {@code name} identifies the index: two orderings with
-     * one name must order alike.
+     * one name must order alike and include alike. {@code includes} makes it a partial index (PostgreSQL's {@code
+     * CREATE INDEX … WHERE}): only the records it accepts are in it, so a walk filtered by that condition never
+     * steps over the records it would drop (GitHub's open issues). Like the key, it must depend on the record only.
      */
-    public record Ordering(String name, Function<ObjectNode, JsonNode> key, Comparator<JsonNode> order) {
+    public record Ordering(
+            String name,
+            Function<ObjectNode, JsonNode> key,
+            Comparator<JsonNode> order,
+            Predicate<ObjectNode> includes) {
         public Ordering {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(key, "key");
             Objects.requireNonNull(order, "order");
+            Objects.requireNonNull(includes, "includes");
+        }
+
+        /** An index of every record. */
+        public Ordering(String name, Function<ObjectNode, JsonNode> key, Comparator<JsonNode> order) {
+            this(name, key, order, r -> true);
         }
     }
 
@@ -128,24 +139,38 @@ public final class ResourceStore {
     private record Slot(JsonNode key, long seq) {}
 
     /**
-     * One ordered index. A write finds a record's old slot by taking the key again from the record as it was stored, so
-     * a key must depend on the record only (records are replaced, never changed in place).
+     * One ordered index: each slot maps to the record it stands for, so a walk reads records straight from the index
+     * (no lookup by sequence per step). A write finds a record's old slot by taking the key again from the record as it
+     * was stored, so a key must depend on the record only (records are replaced, never changed in place).
      */
-    private record Index(Ordering ordering, ConcurrentSkipListSet<Slot> slots) {
+    private record Index(Ordering ordering, ConcurrentSkipListMap<Slot, ObjectNode> slots) {
         static Index of(Ordering o) {
             // The ordering's comparator sees a missing key as null: where nulls go is the vendor's rule.
             return new Index(
                     o,
-                    new ConcurrentSkipListSet<>(
+                    new ConcurrentSkipListMap<>(
                             Comparator.comparing(Slot::key, o.order()).thenComparingLong(Slot::seq)));
         }
 
         void add(ObjectNode record, long seq) {
-            slots.add(new Slot(ordering.key().apply(record), seq));
+            if (ordering.includes().test(record))
+                slots.put(new Slot(ordering.key().apply(record), seq), record);
         }
 
         void remove(ObjectNode record, long seq) {
-            slots.remove(new Slot(ordering.key().apply(record), seq));
+            if (ordering.includes().test(record))
+                slots.remove(new Slot(ordering.key().apply(record), seq));
+        }
+
+        /** {@code old} rewritten as {@code now}: a slot that stays put is updated in place, so a walk never misses it. */
+        void replace(ObjectNode old, ObjectNode now, long seq) {
+            boolean was = ordering.includes().test(old);
+            boolean is = ordering.includes().test(now);
+            Slot before = was ? new Slot(ordering.key().apply(old), seq) : null;
+            Slot after = is ? new Slot(ordering.key().apply(now), seq) : null;
+            if (after != null) slots.put(after, now);
+            if (before != null && (after == null || slots.comparator().compare(before, after) != 0))
+                slots.remove(before);
         }
     }
 
@@ -216,37 +241,13 @@ public final class ResourceStore {
      * Costs O(log n) to start and O(1) a record after that. The index is built on the first call of each ordering.
      */
     public Iterator<ObjectNode> walk(Ordering ordering, JsonNode key, long seq, boolean inclusive, boolean descending) {
-        NavigableSet<Slot> slots = index(ordering).slots();
-        NavigableSet<Slot> view;
-        if (key == null) view = descending ? slots.descendingSet() : slots;
-        else if (descending) view = slots.headSet(new Slot(key, seq), inclusive).descendingSet();
-        else view = slots.tailSet(new Slot(key, seq), inclusive);
-        Iterator<Slot> it = view.iterator();
-        return new Iterator<>() {
-            ObjectNode next = advance();
-
-            private ObjectNode advance() {
-                while (it.hasNext()) {
-                    // A record deleted (or rewritten) since the slot was read is skipped, not shown stale.
-                    ObjectNode n = bySeq.get(it.next().seq());
-                    if (n != null) return n;
-                }
-                return null;
-            }
-
-            @Override
-            public boolean hasNext() {
-                return next != null;
-            }
-
-            @Override
-            public ObjectNode next() {
-                if (next == null) throw new NoSuchElementException();
-                ObjectNode out = next;
-                next = advance();
-                return out;
-            }
-        };
+        NavigableMap<Slot, ObjectNode> slots = index(ordering).slots();
+        NavigableMap<Slot, ObjectNode> view;
+        if (key == null) view = descending ? slots.descendingMap() : slots;
+        else if (descending) view = slots.headMap(new Slot(key, seq), inclusive).descendingMap();
+        else view = slots.tailMap(new Slot(key, seq), inclusive);
+        // The map's iterator is weakly consistent: a write during the walk is seen or not, never half.
+        return Collections.unmodifiableCollection(view.values()).iterator();
     }
 
     /** The records in the given order from the first, skipping {@code offset}, at most {@code limit}. */
@@ -368,10 +369,7 @@ public final class ResourceStore {
 
     /** Moves a rewritten record in the ordered indexes. Under the lock. */
     private void reindex(ObjectNode old, ObjectNode now, long seq) {
-        for (Index i : indexes.values()) {
-            i.remove(old, seq);
-            i.add(now, seq);
-        }
+        for (Index i : indexes.values()) i.replace(old, now, seq);
         for (Counts c : tallies.values()) {
             c.add(old, -1);
             c.add(now, 1);

@@ -186,6 +186,32 @@ class ResourceStoreTest {
     }
 
     @Test
+    void shouldKeepAPartialIndexToTheRecordsItIncludesThroughWrites() {
+        ResourceStore store = store();
+        var xByName = new ResourceStore.Ordering(
+                "x-by-name",
+                n -> n.path("name"),
+                Comparator.comparing(com.fasterxml.jackson.databind.JsonNode::asText),
+                n -> n.path("tag").asText().equals("x"));
+        ObjectNode a = store.create(fields("a", null).put("tag", "x"));
+        ObjectNode b = store.create(fields("b", null).put("tag", "y"));
+        assertThat(ids(store.ordered(xByName, 0, 100)))
+                .containsExactly(a.path("id").asText());
+        // Written after the index was built: b joins it, a leaves it, a record rewritten in place stays once.
+        store.update(b.path("id").asText(), fields("b", null).put("tag", "x"));
+        store.update(a.path("id").asText(), fields("a", null).put("tag", "y"));
+        ObjectNode c = store.create(fields("c", null).put("tag", "x"));
+        store.update(c.path("id").asText(), fields("c", null).put("note", "same key, same slot"));
+        assertThat(ids(store.ordered(xByName, 0, 100)))
+                .containsExactly(b.path("id").asText(), c.path("id").asText());
+        assertThat(store.ordered(xByName, 1, 1).getFirst().path("note").asText())
+                .isEqualTo("same key, same slot");
+        store.delete(b.path("id").asText());
+        assertThat(ids(store.ordered(xByName, 0, 100)))
+                .containsExactly(c.path("id").asText());
+    }
+
+    @Test
     void shouldKeepTalliesThroughCreatesUpdatesAndDeletes() {
         ResourceStore store = store();
         var byName = new ResourceStore.Tally(

@@ -224,17 +224,20 @@ final class GitHubRoutes {
     }
 
     /**
-     * The issues by creation time, ties by number (= creation order): GitHub's sort=created. The seeded times depend
-     * on the farm's seed and the service, so those name the index.
+     * The issues of one state ({@code all}: every issue) by creation time, ties by number (= creation order): GitHub's
+     * sort=created. A partial index per state, so a page of open issues never steps over the closed ones. The seeded
+     * times depend on the farm's seed and the service, so those name the index.
      */
-    private static ResourceStore.Ordering byCreated(Call call, ResourceSpec r) {
+    private static ResourceStore.Ordering byCreated(Call call, ResourceSpec r, String state) {
         return new ResourceStore.Ordering(
-                "github:created:" + call.farm().seed() + ":" + call.service().id(),
+                "github:created:" + state + ":" + call.farm().seed() + ":"
+                        + call.service().id(),
                 n -> {
                     Instant t = times(call, r, n).created();
                     return F.numberNode(t.getEpochSecond() * 1_000_000_000L + t.getNano());
                 },
-                Comparator.comparingLong(JsonNode::asLong));
+                Comparator.comparingLong(JsonNode::asLong),
+                state.equals("all") ? n -> true : n -> state.equals(state(n)));
     }
 
     /** One issue with the keys the listing filters and sorts by. */
@@ -280,15 +283,10 @@ final class GitHubRoutes {
         if (sort.equals("created") && since == null) {
             // The default listing: a walk of the created index, the page count from the kept count of each state.
             int offset = (page - 1) * perPage;
-            Iterator<ObjectNode> it = store.walk(byCreated(call, r), null, 0, false, direction.equals("desc"));
+            Iterator<ObjectNode> it = store.walk(byCreated(call, r, state), null, 0, false, direction.equals("desc"));
+            for (int skipped = 0; skipped < offset && it.hasNext(); skipped++) it.next();
             body = new ArrayList<>(perPage);
-            int skipped = 0;
-            while (body.size() < perPage && it.hasNext()) {
-                ObjectNode n = it.next();
-                if (!state.equals("all") && !state.equals(state(n))) continue;
-                if (skipped++ < offset) continue;
-                body.add(present(call, r, n));
-            }
+            while (body.size() < perPage && it.hasNext()) body.add(present(call, r, it.next()));
             int matching = state.equals("all")
                     ? store.size()
                     : store.count(BY_STATE, state) + (state.equals("open") ? store.count(BY_STATE, null) : 0);

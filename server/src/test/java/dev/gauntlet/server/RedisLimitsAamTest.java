@@ -77,6 +77,16 @@ class RedisLimitsAamTest {
             assertThat(health.path("limits").path("up").asBoolean()).isTrue();
             assertThat(health.path("limits").path("live_nodes").asInt()).isEqualTo(2);
             assertThat(health.path("limits").path("url").asText()).isEqualTo(limits);
+            JsonNode bucket = health.path("limits").path("connectors").path("stripe_mock");
+            assertThat(bucket.path("shared").asBoolean())
+                    .as("the bucket in Redis: " + bucket)
+                    .isTrue();
+            assertThat(bucket.path("burst").asInt()).isPositive();
+            // Each node here has a memory store of its own: it lists itself only (Redis counts both, above).
+            assertThat(health.path("nodes")).hasSize(1);
+            assertThat(health.path("nodes").get(0).path("limits").asText()).isEqualTo("redis");
+            assertThat(health.path("nodes").get(0).path("store").asText()).isEqualTo("memory");
+            assertThat(health.path("nodes").get(0).path("self").asBoolean()).isTrue();
         }
     }
 }

@@ -368,7 +368,8 @@ public final class AamServer implements AutoCloseable {
         Map<String, Object> limits = new LinkedHashMap<>();
         if (shared == null) limits.put("backend", "local");
         else limits.putAll(shared.status());
-        limits.put("connectors", buckets(shared != null));
+        // Shared only while Redis answers: a connector with no call yet has no bucket of its own to say so.
+        limits.put("connectors", buckets(shared != null && !Boolean.FALSE.equals(limits.get("up"))));
         Health out = new Health(
                 store.status(),
                 s,

@@ -45,14 +45,15 @@ final class Membership {
     static NodeInfo self(String url, Instant startedAt, String store, String limits) {
         URI u = URI.create(url);
         String version = Membership.class.getPackage().getImplementationVersion();
+        Instant started = startedAt.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         return new NodeInfo(
                 u.getHost() + ":" + u.getPort(),
                 url,
-                startedAt,
+                started,
                 version == null ? "dev" : version,
                 store,
                 limits,
-                startedAt);
+                started);
     }
 
     /**
@@ -76,7 +77,8 @@ final class Membership {
      * cannot be reached leaves the last list (this node's row refreshed) and is logged once until it answers again.
      */
     void beat() {
-        Instant now = clock.instant();
+        // Milliseconds: what another node reads back from PostgreSQL (microseconds) and what this one shows then agree.
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         self = self.seenAt(now);
         try {
             repo.beat(self);

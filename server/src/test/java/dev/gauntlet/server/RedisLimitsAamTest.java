@@ -89,4 +89,26 @@ class RedisLimitsAamTest {
             assertThat(health.path("nodes").get(0).path("self").asBoolean()).isTrue();
         }
     }
+
+    @Test
+    void aBucketIsNotSharedWhileRedisIsUnreachable() throws Exception {
+        // Nothing listens on port 1: the node starts on its local share and says so per connector.
+        try (AamServer down = AamServer.start(AamConfig.builder()
+                .port(0)
+                .farmUrl(farm.url())
+                .dataDir(data.resolve("down"))
+                .store(StorageUrls.store("memory"))
+                .limits(StorageUrls.limits("redis://127.0.0.1:1/0?prefix=test-down"))
+                .build())) {
+            JsonNode health = get(down, "/health");
+            assertThat(health.path("limits").path("up").asBoolean()).isFalse();
+            assertThat(health.path("limits")
+                            .path("connectors")
+                            .path("stripe_mock")
+                            .path("shared")
+                            .asBoolean())
+                    .as("no call yet, Redis down: " + health.path("limits"))
+                    .isFalse();
+        }
+    }
 }

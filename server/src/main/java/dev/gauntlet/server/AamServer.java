@@ -252,7 +252,9 @@ public final class AamServer implements AutoCloseable {
                         config.limits().redis() == null ? "local" : "redis"));
         membership.beat();
         long every = Membership.EVERY.toMillis();
-        background.scheduleWithFixedDelay(this::tick, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+        // tick() catches what it throws, so the schedule's future never holds a failure to look at.
+        java.util.concurrent.ScheduledFuture<?> unused =
+                background.scheduleWithFixedDelay(this::tick, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
         LOG.info(
                 "AAM listening on {} with {} connectors (farm {}){}",
                 url(),

@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * Membership for a store of one node (SQLite, memory): the rows live in this process and are gone with it, since no
  * other node reads them.
  */
-public final class LocalNodes implements NodeRepository {
+final class LocalNodes implements NodeRepository {
     private final Map<String, NodeInfo> nodes = new ConcurrentSkipListMap<>();
 
     @Override
@@ -27,7 +27,8 @@ public final class LocalNodes implements NodeRepository {
     @Override
     public int dropSilent(Instant before) {
         int n = 0;
-        for (NodeInfo node : nodes.values()) {
+        // Removes the row only as it was read: a beat that came in meanwhile keeps its node.
+        for (NodeInfo node : List.copyOf(nodes.values())) {
             if (node.lastSeen().isBefore(before) && nodes.remove(node.id(), node)) n++;
         }
         return n;

@@ -68,6 +68,9 @@ describe('control room, end to end', { concurrency: 1 }, () => {
     for (const id of CONNECTORS) await byId(`topology-node-${id}`).waitFor({ timeout: 20_000 });
     assert.equal(await page.locator('[data-testid^="topology-node-"]').count(), CONNECTORS.length);
     await byId('sse-status').filter({ hasText: 'live' }).waitFor({ timeout: 15_000 });
+    // The header names the nodes sharing the store (issue 13): one here, on SQLite, with local limits.
+    await byId('nodes-summary').waitFor({ timeout: 15_000 });
+    assert.equal(await byId('nodes-summary').innerText(), '1 node · sqlite · local');
     for (const id of CONNECTORS) assert.match(await byId(`chaos-level-${id}`).innerText(), /calm/);
     // A calm farm and no run: nothing to halt; the dial starts at the farm's level, so a quick Apply changes nothing.
     assert.equal(await byId('halt-button').isDisabled(), true);

@@ -6,6 +6,7 @@ import { DlqPage } from './dlq/DlqPage';
 import { LiveProvider, useLiveContext } from './live/LiveProvider';
 import { LiveView } from './live/LiveView';
 import { formatHash, parseHash, tabForKey, TABS, type Route, type Tab } from './live/route';
+import { NodesBadge } from './nodes/NodesBadge';
 import { RunsPage } from './runs/RunsPage';
 import { WorkflowsPage } from './workflows/WorkflowsPage';
 
@@ -100,6 +101,7 @@ function Shell() {
         <div className="app-title">
           <h1>AAM Gauntlet</h1>
           <SseStatus connected={live.connected} />
+          <NodesBadge />
         </div>
         <ChaosBar live={live} />
         <Tabs tab={route.tab} onTab={onTab} />

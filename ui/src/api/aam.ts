@@ -6,6 +6,7 @@ import type {
   DlqEntryDetail,
   DlqList,
   DriftOverview,
+  Health,
   MetricsSnapshot,
   Named,
   NewConnector,
@@ -20,6 +21,9 @@ import type {
 } from './types';
 
 const enc = encodeURIComponent;
+
+/** `GET /health`: the store, the limits backend and the nodes sharing the store (503 while the store is degraded). */
+export const getHealth = (signal?: AbortSignal) => getJson<Health>('/api/health', signal);
 
 /** `GET /metrics`: the cumulative snapshot, overall and per connector. */
 export const getMetrics = (signal?: AbortSignal) => getJson<MetricsSnapshot>('/api/metrics', signal);

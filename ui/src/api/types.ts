@@ -482,3 +482,36 @@ export interface ChaosRequest {
   services?: string[];
   duration_s?: number;
 }
+
+/** One AAM node in `GET /health`'s `nodes` (issue 13): the nodes sharing the store, as of the last heartbeat. */
+export interface NodeView {
+  id: string;
+  url: string;
+  /** sqlite | postgresql | memory */
+  store: string;
+  /** local | redis */
+  limits: string;
+  version: string;
+  started_at: string;
+  last_seen: string;
+  /** Silent for 10 s (dropped after 60 s). */
+  gone: boolean;
+  /** The node this UI talks to. */
+  self: boolean;
+}
+
+/** One connector's bucket in `GET /health`'s `limits.connectors`. */
+export interface BucketView {
+  rate: number;
+  burst: number;
+  learned_limit: number | null;
+  shared: boolean;
+}
+
+/** The parts of `GET /health` the header shows. */
+export interface Health {
+  status: 'ok' | 'degraded';
+  nodes?: NodeView[];
+  store: { status: string; kind: string; url?: string };
+  limits: { backend: string; up?: boolean; live_nodes?: number; connectors?: Record<string, BucketView> };
+}

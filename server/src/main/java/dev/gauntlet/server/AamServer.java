@@ -61,6 +61,8 @@ public final class AamServer implements AutoCloseable {
     private final DlqBackend dlq;
     private final ProxyRoutes proxy;
     private final Edge edge;
+    private final java.util.concurrent.ScheduledExecutorService background;
+    private Membership membership;
     private Javalin app;
     private ProxyPorts proxyPorts;
     private List<Endpoints.Endpoint> endpoints = List.of();
@@ -127,6 +129,8 @@ public final class AamServer implements AutoCloseable {
         this.prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new MeshMetricsBinder(mesh.metrics()).bindTo(prometheus);
         bindWriteBehind(store);
+        this.background = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("aam-membership").daemon().factory());
     }
 
     /** The store's write-behind queue as metrics: waiting, dropped when full (by kind), refused by the store. */
@@ -197,7 +201,7 @@ public final class AamServer implements AutoCloseable {
             api.get(
                     "/health",
                     "Liveness and a one-line summary",
-                    "{\"status\":\"ok|degraded\",\"store\":{\"status\",\"kind\":\"sqlite|postgresql|memory\",\"url\",\"reason\",\"since\",\"retry_after_s\",\"message\",\"write_behind\":{queued,capacity,written,dropped_events,dropped_rollups,failed}},\"connectors\":N,\"farm\":url,\"proxy_ports\":{connector:port},\"process\":{pid,cpu_s,rss_bytes,peak_rss_bytes,heap_used_bytes}}",
+                    "{\"status\":\"ok|degraded\",\"nodes\":[{id,url,store,limits,version,started_at,last_seen,gone,self}],\"limits\":{\"backend\":\"local|redis\",…,\"connectors\":{id:{rate,burst,learned_limit,shared}}},\"store\":{\"status\",\"kind\":\"sqlite|postgresql|memory\",\"url\",\"reason\",\"since\",\"retry_after_s\",\"message\",\"write_behind\":{queued,capacity,written,dropped_events,dropped_rollups,failed}},\"connectors\":N,\"farm\":url,\"proxy_ports\":{connector:port},\"process\":{pid,cpu_s,rss_bytes,peak_rss_bytes,heap_used_bytes}}",
                     Health.class,
                     this::health);
             api.get(
@@ -236,12 +240,44 @@ public final class AamServer implements AutoCloseable {
         });
         app.start();
         proxyPorts = ProxyPorts.start(config.host(), config.proxyPorts(), proxy, edge);
+        // The port is known now: the node's id and URL. One heartbeat at once, so /health lists this node from the
+        // first answer; then every 2 s, with the look at the connectors other nodes changed.
+        membership = new Membership(
+                mesh.context().store().nodes(),
+                config.clock(),
+                Membership.self(
+                        Membership.advertised(config.host(), port()),
+                        config.clock().instant(),
+                        config.store().kind(),
+                        config.limits().redis() == null ? "local" : "redis"));
+        membership.beat();
+        long every = Membership.EVERY.toMillis();
+        // tick() catches what it throws, so the schedule's future never holds a failure to look at.
+        java.util.concurrent.ScheduledFuture<?> unused =
+                background.scheduleWithFixedDelay(this::tick, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
         LOG.info(
                 "AAM listening on {} with {} connectors (farm {}){}",
                 url(),
                 connectors.size(),
                 config.farmUrl(),
                 proxyPorts.ports().isEmpty() ? "" : "; proxy ports " + proxyPorts.ports());
+    }
+
+    /**
+     * The background beat: this node's heartbeat, then what other nodes changed in the connectors. Each half fails on
+     * its own (a store that is down is logged, the next beat tries again); nothing escapes to stop the schedule.
+     */
+    void tick() {
+        try {
+            membership.beat();
+        } catch (RuntimeException e) {
+            LOG.warn("node heartbeat failed", e);
+        }
+        try {
+            connectors.sync();
+        } catch (RuntimeException e) {
+            LOG.debug("reading the connectors other nodes changed failed: {}", e.getMessage());
+        }
     }
 
     /** What the AAM's servers share: virtual threads, no banner, the request size limit, errors as JSON. */
@@ -331,10 +367,16 @@ public final class AamServer implements AutoCloseable {
         // load). What this process has cost so far: a run through the proxy reads it at its start and end (report
         // resources).
         SharedBuckets shared = mesh.context().buckets();
+        Map<String, Object> limits = new LinkedHashMap<>();
+        if (shared == null) limits.put("backend", "local");
+        else limits.putAll(shared.status());
+        // Shared only while Redis answers: a connector with no call yet has no bucket of its own to say so.
+        limits.put("connectors", buckets(shared != null && !Boolean.FALSE.equals(limits.get("up"))));
         Health out = new Health(
                 store.status(),
                 s,
-                shared == null ? Map.of("backend", "local") : shared.status(),
+                membership == null ? List.of() : membership.view(),
+                limits,
                 connectors.size(),
                 config.farmUrl(),
                 proxyPorts(),
@@ -345,16 +387,57 @@ public final class AamServer implements AutoCloseable {
     }
 
     /**
+     * Each connector's bucket as its rate-limit stage last saw it (no call to Redis: /health stays cheap): the rate it
+     * allows now, its burst, the upstream limit it learned, and whether the bucket is the one shared by every node
+     * (false on a node serving from its local share while Redis is down, or without shared limits).
+     */
+    private Map<String, BucketView> buckets(boolean sharedLimits) {
+        Map<String, BucketView> out = new LinkedHashMap<>();
+        for (Connector c : mesh.connectors()) {
+            for (var stage : c.pipeline().stages()) {
+                if (!stage.name().equals("rate-limit")) continue;
+                Map<String, Object> st = stage.status();
+                Object rate = st.get("rate_rps");
+                Object learned = st.get("learned_limit_rps");
+                out.put(
+                        c.id(),
+                        new BucketView(
+                                rate instanceof Number n
+                                        ? n.doubleValue()
+                                        : c.spec().limit().initialRps(),
+                                c.spec().limit().burst(),
+                                learned instanceof Number n ? n.doubleValue() : null,
+                                sharedLimits && !"local_share".equals(st.get("bucket"))));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * One connector's bucket in {@code GET /health}'s {@code limits.connectors}.
+     *
+     * @param rate         calls per second it allows now (the adaptive controller's rate)
+     * @param learnedLimit the upstream's limit learned from its answers, null while none is known
+     * @param shared       whether the bucket is the one in Redis every node takes from
+     */
+    record BucketView(double rate, int burst, Double learnedLimit, boolean shared) {}
+
+    /**
      * {@code GET /health}.
      *
+     * @param nodes                       the AAM nodes sharing the store, this one included ({@code self}), as of the
+     *                                    last heartbeat; one silent for 10 s is {@code gone}, for 60 s dropped
+     *
      * @param limits                      where the rate limits are kept: {@code backend} local, or redis with whether it
-     *                                    answers and the live nodes (see {@link SharedBuckets#status})
+     *                                    answers and the live nodes (see {@link SharedBuckets#status}); and
+     *                                    {@code connectors}: each connector's bucket ({@link BucketView})
      * @param storedConnectorsNotRestored connectors created through the API before a restart that were not restored, by
      *                                    id with why (absent when there are none)
      */
     record Health(
             String status,
             StoreView store,
+            List<Membership.NodeView> nodes,
             Map<String, Object> limits,
             int connectors,
             String farm,
@@ -475,6 +558,14 @@ public final class AamServer implements AutoCloseable {
 
     @Override
     public void close() {
+        background.shutdownNow();
+        try {
+            // A beat in progress finishes first, so it cannot write this node's row again after it left.
+            background.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (membership != null) membership.leave();
         runs.close();
         events.close();
         if (proxyPorts != null) proxyPorts.close();

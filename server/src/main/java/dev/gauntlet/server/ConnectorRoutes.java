@@ -9,6 +9,7 @@ import dev.gauntlet.mesh.vendor.Vendors;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +26,9 @@ import java.util.regex.Pattern;
  * through {@link ConnectorsFile#redacted}, and request bodies are never logged. Connectors created or replaced through
  * the API are kept in the store ({@link ConnectorRepository}: the object as sent, secrets included, as the store keeps
  * tokens) and restored at start after the connectors file's; on an id in both, the file's wins and the stored one is
- * reported ({@link #shadowed()}, {@code GET /health}).
+ * reported ({@link #shadowed()}, {@code GET /health}). Nodes sharing a store see each other's changes: {@link #sync}
+ * (every 2 s) reads the store's change counter and, when it moved, applies what other nodes created, replaced and
+ * deleted to this node's mesh as the API does here.
  */
 final class ConnectorRoutes {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConnectorRoutes.class);
@@ -40,6 +43,10 @@ final class ConnectorRoutes {
     private final Set<String> fromFile = new HashSet<>();
     private final Map<String, String> shadowed = new TreeMap<>();
     private final Supplier<Optional<List<String>>> farmServices;
+    /** The JSON of each connector this node knows to be in the store (restored, saved or synced): what sync compares. */
+    private final Map<String, String> inStore = new HashMap<>();
+    /** The store's change counter when this node last read its connectors; -1 when never read. */
+    private long seenChanges = -1;
 
     /**
      * @param stored       where API-created connectors are kept; null keeps them in memory only
@@ -75,6 +82,8 @@ final class ConnectorRoutes {
     private void restore() {
         Map<String, String> all;
         try {
+            // The counter first: a change made between the two reads is read again at the next sync, never missed.
+            seenChanges = stored.changes();
             all = stored.loadConnectors();
         } catch (RuntimeException e) {
             LOG.warn("stored connectors could not be read; only the file's are loaded", e);
@@ -90,11 +99,63 @@ final class ConnectorRoutes {
             }
             try {
                 put(ConnectorsFile.entry(Json.MAPPER.readTree(json)));
+                inStore.put(id, json);
             } catch (Exception e) {
                 shadowed.put(id, "could not be restored: " + e.getMessage());
                 LOG.warn("stored connector '{}' could not be restored: {}", id, e.getMessage());
             }
         });
+    }
+
+    /**
+     * Applies what other nodes changed in the store since the last look: a connector created or replaced there is
+     * registered here, one deleted there is removed here - only those this node knows came from the store, so a
+     * connector from this node's connectors file stays (the file wins, as at start). Cheap when nothing changed: one
+     * read of the store's change counter.
+     *
+     * @return how many connectors were created, replaced or removed here
+     */
+    synchronized int sync() {
+        if (stored == null) return 0;
+        long changes = stored.changes();
+        if (changes == seenChanges) return 0;
+        Map<String, String> all = stored.loadConnectors();
+        int applied = 0;
+        for (var e : all.entrySet()) {
+            String id = e.getKey();
+            String json = e.getValue();
+            if (json.equals(inStore.get(id)) && entries.containsKey(id)) continue;
+            if (fromFile.contains(id)) {
+                shadowed.put(id, "the connectors file defines '" + id + "' too; the file's is used");
+                continue;
+            }
+            try {
+                put(ConnectorsFile.entry(Json.MAPPER.readTree(json)));
+                shadowed.remove(id);
+                applied++;
+                LOG.info(
+                        "connector '{}' {} from the store (changed by another node)",
+                        id,
+                        inStore.containsKey(id) ? "replaced" : "created");
+            } catch (Exception refused) {
+                shadowed.put(id, "could not be applied: " + refused.getMessage());
+                LOG.warn("stored connector '{}' could not be applied: {}", id, refused.getMessage());
+            }
+            // Kept even when refused here: the same JSON is not tried again until it changes.
+            inStore.put(id, json);
+        }
+        for (String id : List.copyOf(inStore.keySet())) {
+            if (all.containsKey(id)) continue;
+            inStore.remove(id);
+            shadowed.remove(id);
+            if (!fromFile.contains(id) && entries.remove(id) != null) {
+                mesh.remove(id);
+                applied++;
+                LOG.info("connector '{}' removed: another node deleted it from the store", id);
+            }
+        }
+        seenChanges = changes;
+        return applied;
     }
 
     /** Stored connectors that were not restored at start, by id, with the reason. */
@@ -106,7 +167,9 @@ final class ConnectorRoutes {
     private void save(String id, com.fasterxml.jackson.databind.JsonNode node) {
         if (stored == null) return;
         try {
-            stored.saveConnector(id, node.toString());
+            String json = node.toString();
+            stored.saveConnector(id, json);
+            inStore.put(id, json);
         } catch (RuntimeException e) {
             throw new ApiError(
                     503,
@@ -281,6 +344,7 @@ final class ConnectorRoutes {
             mesh.remove(id);
             if (stored != null) {
                 stored.deleteConnector(id);
+                inStore.remove(id);
                 shadowed.remove(id);
             }
         }

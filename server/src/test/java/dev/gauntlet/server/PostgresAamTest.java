@@ -1,6 +1,7 @@
 package dev.gauntlet.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -100,6 +101,94 @@ class PostgresAamTest {
                         .isEqualTo("postgresql://127.0.0.1:5432/" + database + "?user=postgres");
                 assertThat(health.body()).doesNotContain("unused-secret");
             }
+        }
+    }
+
+    JsonNode health(AamServer aam) throws Exception {
+        HttpResponse<String> r = send(aam, "GET", "/health", null);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    @Test
+    void shouldListBothNodesInHealthAndDropOneThatStops() throws Exception {
+        try (AamServer a = node("a")) {
+            String aId = "127.0.0.1:" + a.port();
+            try (AamServer b = node("b")) {
+                String bId = "127.0.0.1:" + b.port();
+                // b listed a at its first beat (a beat before it); a sees b at its next beat (2 s).
+                await().atMost(Duration.ofSeconds(10))
+                        .untilAsserted(() -> assertThat(health(a).get("nodes"))
+                                .extracting(n -> n.get("id").asText())
+                                .containsExactlyInAnyOrder(aId, bId));
+                JsonNode nodes = health(b).get("nodes");
+                assertThat(nodes).hasSize(2);
+                for (JsonNode n : nodes) {
+                    boolean self = n.get("id").asText().equals(bId);
+                    assertThat(n.get("self").asBoolean()).isEqualTo(self);
+                    assertThat(n.get("gone").asBoolean()).isFalse();
+                    assertThat(n.get("store").asText()).isEqualTo("postgresql");
+                    assertThat(n.get("limits").asText()).isEqualTo("local");
+                    assertThat(n.get("url").asText())
+                            .isEqualTo("http://" + n.get("id").asText());
+                    assertThat(n.get("last_seen").asText()).isNotBlank();
+                }
+                JsonNode bucket = health(b).get("limits").get("connectors").get("stripe_mock");
+                assertThat(bucket.get("burst").asInt()).isPositive();
+                assertThat(bucket.get("rate").asDouble()).isPositive();
+                assertThat(bucket.get("shared").asBoolean()).as("local limits").isFalse();
+            }
+            // A node that stops removes its row: a's next beat no longer lists it.
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(health(a).get("nodes"))
+                            .extracting(n -> n.get("id").asText())
+                            .containsExactly(aId));
+        }
+    }
+
+    @Test
+    void shouldApplyConnectorsCreatedReplacedAndDeletedOnAnotherNode() throws Exception {
+        String spec = """
+                {"id":"late_stripe","base_url":"%s/api/stripe","flavor":"stripe","limit":{"initial_rps":50,"burst":%d},
+                 "auth":{"type":"api_key","header":"Authorization","prefix":"Bearer ","key":"sk_test_gauntlet_4eC39HqLyjWDarjtT1zdp7dc"}}""";
+        try (AamServer a = node("a");
+                AamServer b = node("b")) {
+            assertThat(send(b, "GET", "/connectors/late_stripe", null).statusCode())
+                    .isEqualTo(404);
+            assertThat(send(a, "POST", "/connectors", spec.formatted(farm.url(), 7))
+                            .statusCode())
+                    .isEqualTo(201);
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(send(b, "GET", "/proxy/late_stripe/v1/customers?limit=1", null)
+                                    .statusCode())
+                            .as("created on node a, served by node b")
+                            .isEqualTo(200));
+
+            assertThat(send(a, "PUT", "/connectors/late_stripe", spec.formatted(farm.url(), 9))
+                            .statusCode())
+                    .isEqualTo(200);
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(JSON.readTree(send(b, "GET", "/connectors/late_stripe", null)
+                                            .body())
+                                    .at("/limit/burst")
+                                    .asInt())
+                            .as("replaced on node a")
+                            .isEqualTo(9));
+            assertThat(health(b).at("/limits/connectors/late_stripe/burst").asInt())
+                    .as("b's mesh runs the new spec, not just its list")
+                    .isEqualTo(9);
+
+            assertThat(send(a, "DELETE", "/connectors/late_stripe", null).statusCode())
+                    .isEqualTo(200);
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(send(b, "GET", "/proxy/late_stripe/v1/customers?limit=1", null)
+                                    .statusCode())
+                            .as("deleted on node a, refused by node b")
+                            .isEqualTo(404));
+            assertThat(send(b, "GET", "/connectors/late_stripe", null).statusCode())
+                    .isEqualTo(404);
+            assertThat(send(a, "GET", "/connectors/late_stripe", null).statusCode())
+                    .isEqualTo(404);
         }
     }
 }

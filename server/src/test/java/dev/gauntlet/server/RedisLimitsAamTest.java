@@ -77,6 +77,38 @@ class RedisLimitsAamTest {
             assertThat(health.path("limits").path("up").asBoolean()).isTrue();
             assertThat(health.path("limits").path("live_nodes").asInt()).isEqualTo(2);
             assertThat(health.path("limits").path("url").asText()).isEqualTo(limits);
+            JsonNode bucket = health.path("limits").path("connectors").path("stripe_mock");
+            assertThat(bucket.path("shared").asBoolean())
+                    .as("the bucket in Redis: " + bucket)
+                    .isTrue();
+            assertThat(bucket.path("burst").asInt()).isPositive();
+            // Each node here has a memory store of its own: it lists itself only (Redis counts both, above).
+            assertThat(health.path("nodes")).hasSize(1);
+            assertThat(health.path("nodes").get(0).path("limits").asText()).isEqualTo("redis");
+            assertThat(health.path("nodes").get(0).path("store").asText()).isEqualTo("memory");
+            assertThat(health.path("nodes").get(0).path("self").asBoolean()).isTrue();
+        }
+    }
+
+    @Test
+    void aBucketIsNotSharedWhileRedisIsUnreachable() throws Exception {
+        // Nothing listens on port 1: the node starts on its local share and says so per connector.
+        try (AamServer down = AamServer.start(AamConfig.builder()
+                .port(0)
+                .farmUrl(farm.url())
+                .dataDir(data.resolve("down"))
+                .store(StorageUrls.store("memory"))
+                .limits(StorageUrls.limits("redis://127.0.0.1:1/0?prefix=test-down"))
+                .build())) {
+            JsonNode health = get(down, "/health");
+            assertThat(health.path("limits").path("up").asBoolean()).isFalse();
+            assertThat(health.path("limits")
+                            .path("connectors")
+                            .path("stripe_mock")
+                            .path("shared")
+                            .asBoolean())
+                    .as("no call yet, Redis down: " + health.path("limits"))
+                    .isFalse();
         }
     }
 }

@@ -19,6 +19,9 @@ public interface Store extends AutoCloseable {
     /** Connector definitions the AAM server keeps. */
     ConnectorRepository connectors();
 
+    /** The AAM nodes sharing this store (one row per node on PostgreSQL; just this node on SQLite and memory). */
+    NodeRepository nodes();
+
     /** Rotated secrets (refresh tokens): written at once. */
     CredentialVault credentials();
 

@@ -88,6 +88,54 @@ public abstract class StoreContract {
     }
 
     @Test
+    void shouldCountEveryConnectorChange() {
+        try (Store s = open()) {
+            long before = s.connectors().changes();
+            s.connectors().saveConnector("a", "{\"id\":\"a\"}");
+            long created = s.connectors().changes();
+            assertThat(created).as("a create moves the counter").isGreaterThan(before);
+            s.connectors().saveConnector("a", "{\"id\":\"a\",\"v\":2}");
+            long updated = s.connectors().changes();
+            assertThat(updated).as("an update moves it").isGreaterThan(created);
+            assertThat(s.connectors().changes()).as("reading does not").isEqualTo(updated);
+            assertThat(s.connectors().deleteConnector("a")).isTrue();
+            long deleted = s.connectors().changes();
+            assertThat(deleted).as("a delete moves it").isGreaterThan(updated);
+            assertThat(s.connectors().deleteConnector("a")).isFalse();
+            assertThat(s.connectors().changes())
+                    .as("a delete of nothing does not")
+                    .isEqualTo(deleted);
+        }
+    }
+
+    static NodeInfo node(String id, Instant seen) {
+        return new NodeInfo(id, "http://" + id, T0, "dev", "postgresql", "redis", seen);
+    }
+
+    @Test
+    void shouldKeepEachNodeLatestBeatAndDropTheSilentOnes() {
+        try (Store s = open()) {
+            assertThat(s.nodes().nodes()).isEmpty();
+            s.nodes().beat(node("n2:8012", T0));
+            s.nodes().beat(node("n1:8002", T0));
+            s.nodes().beat(node("n1:8002", T0.plusSeconds(2)));
+            assertThat(s.nodes().nodes())
+                    .as("one row per node, by id, the latest beat")
+                    .containsExactly(node("n1:8002", T0.plusSeconds(2)), node("n2:8012", T0));
+
+            assertThat(s.nodes().dropSilent(T0))
+                    .as("last seen at the bound: kept")
+                    .isZero();
+            assertThat(s.nodes().dropSilent(T0.plusSeconds(1))).isEqualTo(1);
+            assertThat(s.nodes().nodes()).extracting(NodeInfo::id).containsExactly("n1:8002");
+
+            assertThat(s.nodes().leave("n1:8002")).isTrue();
+            assertThat(s.nodes().leave("n1:8002")).isFalse();
+            assertThat(s.nodes().nodes()).isEmpty();
+        }
+    }
+
+    @Test
     void shouldRoundTripEventsAndRollups() {
         try (Store s = open()) {
             s.events().appendEvent(happened(T0, "a", 1));

@@ -66,6 +66,7 @@ public final class MemoryStore implements Store {
     private final Intents intents = new Intents();
     private final Dlq dlq = new Dlq();
     private final Connectors connectors = new Connectors();
+    private final LocalNodes nodes = new LocalNodes();
 
     public MemoryStore() {
         this(Retention.DEFAULT);
@@ -78,6 +79,11 @@ public final class MemoryStore implements Store {
     @Override
     public ConnectorRepository connectors() {
         return connectors;
+    }
+
+    @Override
+    public dev.gauntlet.mesh.store.NodeRepository nodes() {
+        return nodes;
     }
 
     @Override
@@ -481,10 +487,12 @@ public final class MemoryStore implements Store {
     /** Connector definitions by id. */
     private static final class Connectors implements ConnectorRepository {
         private final Map<String, String> connectors = new TreeMap<>();
+        private long changes;
 
         @Override
         public synchronized void saveConnector(String id, String specJson) {
             connectors.put(id, specJson);
+            changes++;
         }
 
         @Override
@@ -499,7 +507,14 @@ public final class MemoryStore implements Store {
 
         @Override
         public synchronized boolean deleteConnector(String id) {
-            return connectors.remove(id) != null;
+            boolean had = connectors.remove(id) != null;
+            if (had) changes++;
+            return had;
+        }
+
+        @Override
+        public synchronized long changes() {
+            return changes;
         }
     }
 }

@@ -10,6 +10,8 @@ import java.util.Optional;
 /** Connector definitions in SQLite (table {@code connectors}). */
 final class SqliteConnectors implements ConnectorRepository {
     private final SqliteDatabase db;
+    // One node opens a SQLite file: the count of its own changes is all another reader could miss.
+    private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
 
     SqliteConnectors(SqliteDatabase db) {
         this.db = db;
@@ -26,6 +28,7 @@ final class SqliteConnectors implements ConnectorRepository {
             p.setLong(3, db.clock().millis());
             return p.executeUpdate();
         });
+        changes.incrementAndGet();
     }
 
     @Override
@@ -53,10 +56,17 @@ final class SqliteConnectors implements ConnectorRepository {
 
     @Override
     public boolean deleteConnector(String id) {
-        return db.write(() -> {
+        boolean had = db.write(() -> {
             PreparedStatement p = db.ps("DELETE FROM connectors WHERE id = ?");
             p.setString(1, id);
             return p.executeUpdate() > 0;
         });
+        if (had) changes.incrementAndGet();
+        return had;
+    }
+
+    @Override
+    public long changes() {
+        return changes.get();
     }
 }

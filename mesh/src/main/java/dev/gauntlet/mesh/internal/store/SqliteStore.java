@@ -31,6 +31,7 @@ public final class SqliteStore implements Store {
 
     private final SqliteDatabase db;
     private final SqliteConnectors connectors;
+    private final LocalNodes nodes = new LocalNodes();
     private final SqliteCredentials credentials;
     private final SqliteDlq dlq;
     private final SqliteIntents intents;
@@ -121,6 +122,12 @@ public final class SqliteStore implements Store {
     @Override
     public ConnectorRepository connectors() {
         return connectors;
+    }
+
+    /** Just this node, in memory: no other node opens the file. */
+    @Override
+    public dev.gauntlet.mesh.store.NodeRepository nodes() {
+        return nodes;
     }
 
     @Override

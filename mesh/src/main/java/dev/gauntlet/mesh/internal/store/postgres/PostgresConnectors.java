@@ -3,13 +3,18 @@ package dev.gauntlet.mesh.internal.store.postgres;
 import static dev.gauntlet.mesh.internal.store.postgres.PostgresDatabase.setInstant;
 
 import dev.gauntlet.mesh.store.ConnectorRepository;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** Connector definitions in PostgreSQL (table {@code connectors}). */
+/**
+ * Connector definitions in PostgreSQL (table {@code connectors}); every change moves the counter in
+ * {@code connector_changes} in the same transaction, so a node that sees the counter move sees the change too.
+ */
 final class PostgresConnectors implements ConnectorRepository {
     private final PostgresDatabase db;
 
@@ -19,15 +24,16 @@ final class PostgresConnectors implements ConnectorRepository {
 
     @Override
     public void saveConnector(String id, String specJson) {
-        db.write(c -> {
+        db.transaction(c -> {
             try (PreparedStatement p = c.prepareStatement(
                     "INSERT INTO connectors (id, spec_json, updated_at) VALUES (?, ?, ?) "
                             + "ON CONFLICT (id) DO UPDATE SET spec_json = excluded.spec_json, updated_at = excluded.updated_at")) {
                 p.setString(1, id);
                 p.setString(2, specJson);
                 setInstant(p, 3, db.clock().instant());
-                return p.executeUpdate();
+                p.executeUpdate();
             }
+            return bump(c);
         });
     }
 
@@ -57,11 +63,31 @@ final class PostgresConnectors implements ConnectorRepository {
 
     @Override
     public boolean deleteConnector(String id) {
-        return db.write(c -> {
+        return db.transaction(c -> {
+            boolean had;
             try (PreparedStatement p = c.prepareStatement("DELETE FROM connectors WHERE id = ?")) {
                 p.setString(1, id);
-                return p.executeUpdate() > 0;
+                had = p.executeUpdate() > 0;
+            }
+            if (had) bump(c);
+            return had;
+        });
+    }
+
+    @Override
+    public long changes() {
+        return db.read(c -> {
+            try (PreparedStatement p = c.prepareStatement("SELECT version FROM connector_changes WHERE id = 1");
+                    ResultSet rs = p.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0L;
             }
         });
+    }
+
+    private static long bump(Connection c) throws SQLException {
+        try (PreparedStatement p =
+                c.prepareStatement("UPDATE connector_changes SET version = version + 1 WHERE id = 1")) {
+            return p.executeUpdate();
+        }
     }
 }

@@ -122,7 +122,7 @@ final class PostgresDatabase implements AutoCloseable {
                     rollbackQuietly(c);
                     throw e;
                 } finally {
-                    c.setAutoCommit(true);
+                    restoreAutoCommit(c);
                 }
             } else {
                 t = work.run(c);
@@ -131,6 +131,18 @@ final class PostgresDatabase implements AutoCloseable {
             return t;
         } catch (SQLException e) {
             throw failed(e, writes);
+        }
+    }
+
+    /**
+     * Back to autocommit for the pool; quietly, because on a broken connection this throws too ("Connection is closed")
+     * and would hide the failure that says why (a server gone is {@code io}, not a plain error).
+     */
+    private static void restoreAutoCommit(Connection c) {
+        try {
+            c.setAutoCommit(true);
+        } catch (SQLException broken) {
+            // the connection is gone: the pool drops it
         }
     }
 

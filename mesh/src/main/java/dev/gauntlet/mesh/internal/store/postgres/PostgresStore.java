@@ -8,6 +8,7 @@ import dev.gauntlet.mesh.idempotency.IntentRepository;
 import dev.gauntlet.mesh.internal.store.WriteBehind;
 import dev.gauntlet.mesh.metrics.RollupRepository;
 import dev.gauntlet.mesh.store.ConnectorRepository;
+import dev.gauntlet.mesh.store.NodeRepository;
 import dev.gauntlet.mesh.store.PostgresUrl;
 import dev.gauntlet.mesh.store.Retention;
 import dev.gauntlet.mesh.store.Store;
@@ -31,6 +32,7 @@ public final class PostgresStore implements Store {
     private final PostgresDatabase db;
     private final int schemaVersion;
     private final PostgresConnectors connectors;
+    private final PostgresNodes nodes;
     private final PostgresCredentials credentials;
     private final PostgresDlq dlq;
     private final PostgresIntents intents;
@@ -44,6 +46,7 @@ public final class PostgresStore implements Store {
         this.db = db;
         this.schemaVersion = schemaVersion;
         this.connectors = new PostgresConnectors(db);
+        this.nodes = new PostgresNodes(db);
         this.credentials = new PostgresCredentials(db);
         this.dlq = new PostgresDlq(db);
         this.intents = new PostgresIntents(db);
@@ -103,6 +106,11 @@ public final class PostgresStore implements Store {
     @Override
     public ConnectorRepository connectors() {
         return connectors;
+    }
+
+    @Override
+    public NodeRepository nodes() {
+        return nodes;
     }
 
     @Override

@@ -164,7 +164,11 @@ public final class OAuthTokens {
 
     Slot slot(String tenant) {
         Slot s = slots.get(tenant);
-        return s != null ? s : slots.computeIfAbsent(tenant, this::newSlot);
+        if (s != null) return s;
+        // Made outside the map's lock: making one reads the store. Two first callers may both read; one slot is kept.
+        Slot made = newSlot(tenant);
+        s = slots.putIfAbsent(tenant, made);
+        return s != null ? s : made;
     }
 
     /** A slot starts from the shared record when there is one (another node's token: no refresh at start). */

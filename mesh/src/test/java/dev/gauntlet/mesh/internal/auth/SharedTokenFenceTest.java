@@ -134,6 +134,12 @@ class SharedTokenFenceTest {
                     }
                     go.countDown();
                     for (Future<Integer> f : calls) statuses.add(f.get(30, TimeUnit.SECONDS));
+                    // A call within the margin starts the refresh (or the adoption) in the background and goes on with
+                    // the token that still works; it ends in milliseconds, against a second of margin. The fake clock
+                    // waits for it, as the real one would in effect, so the clock never runs past a refresh in flight.
+                    Awaitility.await()
+                            .atMost(Duration.ofSeconds(20))
+                            .until(() -> nodes.stream().allMatch(this::refreshNotDue));
                     time.advance(step);
                 }
             }
@@ -301,6 +307,12 @@ class SharedTokenFenceTest {
         public boolean compareAndSetToken(String connector, String tenant, long expectedVersion, SharedToken token) {
             return shared.compareAndSetToken(connector, tenant, expectedVersion, token);
         }
+    }
+
+    /** Whether the node's token is before its refresh time (nothing for it to refresh, or the refresh landed). */
+    boolean refreshNotDue(Connector node) {
+        String at = AuthIntegrationTest.status(node, "token_refresh_at");
+        return at != null && java.time.Instant.parse(at).isAfter(time.instant());
     }
 
     static long sum(List<Connector> nodes, String key) {

@@ -3,6 +3,8 @@ package dev.gauntlet.mesh.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gauntlet.mesh.auth.SharedToken;
+import dev.gauntlet.mesh.auth.SharedTokens;
 import dev.gauntlet.mesh.call.ErrorClass;
 import dev.gauntlet.mesh.dlq.DlqEntry;
 import dev.gauntlet.mesh.dlq.DlqFilter;
@@ -63,6 +65,81 @@ public abstract class StoreContract {
     /** The n-th event of a connector: a replay that succeeded after n replays (n shows in its JSON as "replays"). */
     public static dev.gauntlet.mesh.event.MeshEvent happened(Instant at, String connector, int n) {
         return new dev.gauntlet.mesh.event.ReplaySucceeded(at, connector, "dlq-" + n, n, 200);
+    }
+
+    static final java.time.Duration HOLD = java.time.Duration.ofSeconds(5);
+
+    static SharedToken token(String access, long issuedAfterT0, String refresh) {
+        return new SharedToken(access, T0.plusSeconds(issuedAfterT0), T0.plusSeconds(issuedAfterT0 + 60), refresh, 0);
+    }
+
+    @Test
+    void shouldRefreshASharedTokenUnderItsFenceAndRefuseAStaleCommit() {
+        try (Store s = open()) {
+            SharedTokens tokens = (SharedTokens) s.credentials();
+            assertThat(tokens.loadToken("gotrue", "default")).isEmpty();
+            SharedToken first = token("a1", 0, "r1");
+            // The first refresh finds no record, mints, and the commit makes version 1.
+            assertThat(tokens.refreshToken("gotrue", "default", HOLD, now -> {
+                        assertThat(now).isEmpty();
+                        return first;
+                    }))
+                    .contains(first.withVersion(1));
+            assertThat(tokens.loadToken("gotrue", "default")).contains(first.withVersion(1));
+            // Mint answers null (another node's token is fresh): the record stays as it is.
+            assertThat(tokens.refreshToken("gotrue", "default", HOLD, now -> null))
+                    .contains(first.withVersion(1));
+            SharedToken second = token("a2", 50, "r2");
+            assertThat(tokens.refreshToken("gotrue", "default", HOLD, now -> {
+                        assertThat(now).contains(first.withVersion(1));
+                        return second;
+                    }))
+                    .contains(second.withVersion(2));
+            // A node that read version 1 (then paused) cannot overwrite version 2 ...
+            assertThat(tokens.compareAndSetToken("gotrue", "default", 1, token("stale", 40, "r-stale")))
+                    .isFalse();
+            assertThat(tokens.loadToken("gotrue", "default")).contains(second.withVersion(2));
+            // ... and with the version it reads now, it may.
+            assertThat(tokens.compareAndSetToken("gotrue", "default", 2, token("a3", 100, null)))
+                    .isTrue();
+            assertThat(tokens.loadToken("gotrue", "default"))
+                    .contains(token("a3", 100, null).withVersion(3));
+            // The first write of a tenant's record is a compare-and-set too, and tenants do not meet.
+            assertThat(tokens.compareAndSetToken("gotrue", "other", 0, first)).isTrue();
+            assertThat(tokens.compareAndSetToken("gotrue", "other", 0, second)).isFalse();
+            assertThat(tokens.loadToken("gotrue", "other")).contains(first.withVersion(1));
+            // The plain credentials of the vault are apart from the records.
+            assertThat(s.credentials().loadCredential("gotrue", "default", "refresh_token"))
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    void shouldMintASharedTokenOnceWhenEightCallersRefreshAtOnce() throws Exception {
+        try (Store s = open();
+                var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            SharedTokens tokens = (SharedTokens) s.credentials();
+            assertThat(tokens.compareAndSetToken("gotrue", "default", 0, token("a1", 0, "r1")))
+                    .isTrue();
+            var minted = new java.util.concurrent.atomic.AtomicInteger();
+            var go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<java.util.Optional<SharedToken>>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                results.add(pool.submit(() -> {
+                    go.await();
+                    // Each caller saw a1 due; under the fence, one mints and the others find a2 already there.
+                    return tokens.refreshToken("gotrue", "default", HOLD, now -> {
+                        if (!now.orElseThrow().accessToken().equals("a1")) return null;
+                        minted.incrementAndGet();
+                        return token("a2", 30, "r2");
+                    });
+                }));
+            }
+            go.countDown();
+            for (var r : results)
+                assertThat(r.get()).contains(token("a2", 30, "r2").withVersion(2));
+            assertThat(minted).hasValue(1);
+        }
     }
 
     @Test

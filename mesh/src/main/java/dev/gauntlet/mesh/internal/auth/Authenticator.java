@@ -198,6 +198,9 @@ public sealed interface Authenticator permits Authenticator.Anonymous, Authentic
             s.put("auth_expired_seen", m.authExpiredSeen());
             s.put("refused_after_refresh", m.refusedAfterRefresh());
             s.put("waited_for_refresh", m.waits());
+            s.put("tokens_adopted", m.adopted());
+            s.put("token_commits_refused", m.commitsRefused());
+            s.put("token_store_fallbacks", m.storeFallbacks());
             return s;
         }
     }

@@ -2,6 +2,8 @@ package dev.gauntlet.mesh.internal.auth;
 
 import dev.gauntlet.mesh.auth.AuthConfig;
 import dev.gauntlet.mesh.auth.CredentialVault;
+import dev.gauntlet.mesh.auth.SharedToken;
+import dev.gauntlet.mesh.auth.SharedTokens;
 import dev.gauntlet.mesh.auth.TokenEndpoint;
 import dev.gauntlet.mesh.auth.TokenState;
 import dev.gauntlet.mesh.call.ErrorClass;
@@ -17,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,6 +36,13 @@ import org.slf4j.LoggerFactory;
  * twice at once for the same credential (single-flight: one caller sends the token request, the others wait for its
  * answer up to their deadline). Refresh tokens are used when held; a rotated one is written to the vault before it
  * is ever sent. Time comes from the context's clock; the latency histogram measures real elapsed time.
+ *
+ * <p>When the vault shares tokens ({@link SharedTokens}: every store the mesh ships), the single-flight reaches across
+ * the nodes on one store: the node whose token is due takes the store's fence, re-reads the session's record and
+ * adopts a token another node minted meanwhile (no token request), or sends the request with the stored refresh token
+ * and commits the new access and refresh tokens together (a version compare-and-set) before any call uses them. A
+ * slot made on a node loads the stored token first, so a node that starts does not refresh. One fence round trip per
+ * refresh per node, never per call.
  */
 public final class OAuthTokens {
 
@@ -50,6 +60,8 @@ public final class OAuthTokens {
     private final EventBus events;
     /** Where refresh tokens are kept across restarts; null: nowhere. */
     private final CredentialVault vault;
+    /** The vault's shared sessions (the fence across nodes); null: tokens live in this node only. */
+    private final SharedTokens shared;
 
     private final Duration requestTimeout;
     /** Tries of one token request when the endpoint fails transiently, and the pause between them. */
@@ -58,6 +70,18 @@ public final class OAuthTokens {
     static final Duration TOKEN_BACKOFF = Duration.ofMillis(100);
     /** One try's time limit: a token endpoint that takes longer is hanging, and every caller of the credential waits. */
     static final Duration TOKEN_TRY_TIMEOUT = Duration.ofSeconds(2);
+    /**
+     * How long a node may hold the store's fence for one refresh. The token request is sent while the fence is held -
+     * the fence is what keeps a second node from sending the same refresh token - so it is bounded by the request's
+     * own tries: {@link #TOKEN_TRIES} × {@link #TOKEN_TRY_TIMEOUT} plus the pauses between them, with a second to
+     * spare. A refresh that takes longer (a long Retry-After, a refused refresh token followed by the primary grant,
+     * a node paused by GC or SIGSTOP) loses the fence: the store ends its transaction, and what it minted is committed
+     * by a compare-and-set that another node's newer token refuses.
+     */
+    static final Duration FENCE_HOLD = TOKEN_TRY_TIMEOUT
+            .multipliedBy(TOKEN_TRIES)
+            .plus(TOKEN_BACKOFF.multipliedBy((long) TOKEN_TRIES * (TOKEN_TRIES - 1) / 2))
+            .plusSeconds(1);
 
     private static final Set<ErrorClass> TRANSIENT =
             EnumSet.of(ErrorClass.network_error, ErrorClass.timeout, ErrorClass.server_error, ErrorClass.rate_limit);
@@ -72,6 +96,8 @@ public final class OAuthTokens {
         volatile TokenState.Token token;
         /** null when none is held; loaded from the vault when the slot is made. */
         volatile String refreshToken;
+        /** The shared record's version {@link #token} and {@link #refreshToken} came from (0: none seen). */
+        volatile long version;
 
         volatile Instant proactiveRetryAt = Instant.MIN;
         final AtomicReference<CompletableFuture<TokenState>> inFlight = new AtomicReference<>();
@@ -120,6 +146,8 @@ public final class OAuthTokens {
         this.sleeper = time;
         this.events = events;
         this.vault = vault;
+        // A vault of the user's own that keeps no sessions leaves tokens per node, as before the fence.
+        this.shared = vault instanceof SharedTokens st ? st : null;
         this.requestTimeout = requestTimeout;
         this.endpoint = new TokenEndpoint(config, http, clock, vendor);
     }
@@ -136,7 +164,32 @@ public final class OAuthTokens {
 
     Slot slot(String tenant) {
         Slot s = slots.get(tenant);
-        return s != null ? s : slots.computeIfAbsent(tenant, t -> new Slot(t, loadRefreshToken(t)));
+        if (s != null) return s;
+        // Made outside the map's lock: making one reads the store. Two first callers may both read; one slot is kept.
+        Slot made = newSlot(tenant);
+        s = slots.putIfAbsent(tenant, made);
+        return s != null ? s : made;
+    }
+
+    /** A slot starts from the shared record when there is one (another node's token: no refresh at start). */
+    private Slot newSlot(String tenant) {
+        Optional<SharedToken> stored = loadShared(tenant);
+        if (stored.isEmpty()) return new Slot(tenant, loadRefreshToken(tenant));
+        SharedToken row = stored.get();
+        Slot slot = new Slot(tenant, row.refreshToken());
+        slot.version = row.version();
+        if (clock.instant().isBefore(row.expiresAt())) slot.token = token(row);
+        return slot;
+    }
+
+    private Optional<SharedToken> loadShared(String tenant) {
+        if (shared == null) return Optional.empty();
+        try {
+            return shared.loadToken(connector, tenant);
+        } catch (RuntimeException e) {
+            LOG.warn("{}/{}: could not load the shared token: {}", connector, tenant, e.toString());
+            return Optional.empty();
+        }
     }
 
     /**
@@ -249,7 +302,9 @@ public final class OAuthTokens {
     private TokenState fetch(Slot slot, CompletableFuture<TokenState> mine, RefreshTrigger trigger, Instant deadline) {
         TokenState answer;
         try {
-            answer = request(slot, trigger, deadline);
+            answer = shared == null
+                    ? keep(slot, request(slot.tenant, slot.refreshToken, trigger, deadline), trigger, null)
+                    : fenced(slot, trigger, deadline);
         } catch (RuntimeException e) {
             // Nothing may escape into the pipeline, and the waiters must be woken whatever happened.
             LOG.warn("{}/{}: token refresh failed unexpectedly", connector, slot.tenant, e);
@@ -260,20 +315,236 @@ public final class OAuthTokens {
         return answer;
     }
 
-    private TokenState request(Slot slot, RefreshTrigger trigger, Instant deadline) {
+    /**
+     * A refresh under the store's fence: re-reads the record once the fence is held and adopts a token another node
+     * minted meanwhile; else sends the token request with the stored refresh token and has the store commit the new
+     * record before anything uses it.
+     */
+    private TokenState fenced(Slot slot, RefreshTrigger trigger, Instant deadline) {
+        TokenState.Token held = slot.token; // due or refused: the one this node replaces
+        var minted = new AtomicReference<Minted>();
+        var seen = new AtomicReference<SharedToken>();
+        Optional<SharedToken> after;
+        try {
+            after = shared.refreshToken(connector, slot.tenant, FENCE_HOLD, now -> {
+                seen.set(now.orElse(null));
+                if (now.isPresent() && adoptable(now.get(), held)) return null;
+                // The stored refresh token is the newest any node holds; none stored yet: the vault's (or none).
+                String refresh = now.isPresent() ? now.get().refreshToken() : slot.refreshToken;
+                Minted m = request(slot.tenant, refresh, trigger, deadline);
+                minted.set(m);
+                if (m.state() instanceof TokenState.Token t)
+                    return new SharedToken(t.value(), t.issuedAt(), t.expiresAt(), m.refreshToken(), 0);
+                // A failed request that spent the stored refresh token: no node may send it again.
+                if (m.refreshTokenChanged() && now.isPresent()) return now.get().withRefreshToken(m.refreshToken());
+                return null;
+            });
+        } catch (RuntimeException e) {
+            return unfenced(slot, trigger, deadline, minted.get(), seen.get(), e);
+        }
+        Minted m = minted.get();
+        SharedToken row = after.orElse(null);
+        if (m == null) {
+            // Another node's token, re-read under the fence: nothing was sent.
+            return row != null && adoptable(row, held)
+                    ? adopt(slot, row)
+                    : keep(slot, failedUnderFence(), trigger, null);
+        }
+        if (!(m.state() instanceof TokenState.Token t)) {
+            if (row != null) slot.version = row.version();
+            return keep(slot, m, trigger, null);
+        }
+        if (row != null && row.accessToken().equals(t.value())) return keep(slot, m, trigger, row);
+        // Our commit was refused: the record moved on without the fence (a node that minted while it could not reach
+        // the store). Its token wins when it still works; ours is used on this node only otherwise.
+        metrics.commitsRefused.increment();
+        if (row != null && clock.instant().isBefore(row.expiresAt())) return adopt(slot, row);
+        return keep(slot, m, trigger, null);
+    }
+
+    /** What a mint that answered nothing without adopting leaves: cannot happen with a store that keeps its word. */
+    private static Minted failedUnderFence() {
+        return new Minted(
+                new TokenState.Failed(ErrorClass.server_error, 0, "the shared token store gave no token", null),
+                null,
+                false,
+                "shared",
+                0);
+    }
+
+    /**
+     * The fence could not be used: the store failed (unreachable, or this node's transaction ended because it held the
+     * fence too long) or the fence stayed taken past twice its hold. A call never fails for it: what was minted is
+     * committed by compare-and-set (refused when another node committed since: its token is adopted), and with nothing
+     * minted the node refreshes on its own, as without a shared store, and says so in its log.
+     */
+    private TokenState unfenced(
+            Slot slot, RefreshTrigger trigger, Instant deadline, Minted minted, SharedToken seen, RuntimeException e) {
+        metrics.storeFallbacks.increment();
+        long expected = seen != null ? seen.version() : slot.version;
+        if (minted == null) {
+            LOG.warn(
+                    "{}/{}: the shared token store is unavailable ({}); refreshing on this node alone",
+                    connector,
+                    slot.tenant,
+                    e.toString());
+            TokenState.Token held = slot.token;
+            Optional<SharedToken> now = loadShared(slot.tenant);
+            if (now.isPresent() && adoptable(now.get(), held)) return adopt(slot, now.get());
+            if (now.isPresent()) expected = now.get().version();
+            minted = request(
+                    slot.tenant, now.isPresent() ? now.get().refreshToken() : slot.refreshToken, trigger, deadline);
+        } else {
+            LOG.warn(
+                    "{}/{}: the token refresh lost the shared store's fence ({}); committing it by compare-and-set",
+                    connector,
+                    slot.tenant,
+                    e.toString());
+        }
+        if (!(minted.state() instanceof TokenState.Token t)) return keep(slot, minted, trigger, null);
+        SharedToken mine = new SharedToken(t.value(), t.issuedAt(), t.expiresAt(), minted.refreshToken(), 0);
+        try {
+            if (shared.compareAndSetToken(connector, slot.tenant, expected, mine))
+                return keep(slot, minted, trigger, mine.withVersion(expected + 1));
+            // Refused: another node committed a newer token while this one was away (the fence at work).
+            metrics.commitsRefused.increment();
+            Optional<SharedToken> newer = shared.loadToken(connector, slot.tenant);
+            if (newer.isPresent() && clock.instant().isBefore(newer.get().expiresAt())) return adopt(slot, newer.get());
+        } catch (RuntimeException stillDown) {
+            LOG.warn(
+                    "{}/{}: could not commit the new token to the shared store ({}); this node uses it alone",
+                    connector,
+                    slot.tenant,
+                    stillDown.toString());
+        }
+        return keep(slot, minted, trigger, null);
+    }
+
+    /**
+     * Whether a stored record can be used instead of a token request: another token than the one this node is
+     * replacing (the due or refused one), and not yet within its refresh margin.
+     */
+    private boolean adoptable(SharedToken row, TokenState.Token held) {
+        if (held != null && row.accessToken().equals(held.value())) return false;
+        return clock.instant().isBefore(token(row).refreshAt());
+    }
+
+    /** Takes another node's token (and its refresh token) as this node's newest. */
+    private TokenState.Token adopt(Slot slot, SharedToken row) {
+        slot.refreshToken = row.refreshToken();
+        slot.version = row.version();
+        metrics.adopted.increment();
+        return token(row);
+    }
+
+    /** A stored record as a token of this node: a generation of its own, the margin as this connector clamps it. */
+    private TokenState.Token token(SharedToken row) {
+        Duration ttl = Duration.between(row.issuedAt(), row.expiresAt());
+        Instant refreshAt = row.expiresAt().minus(effectiveMargin(config.refreshMargin(), ttl));
+        return new TokenState.Token(
+                row.accessToken(),
+                "Bearer " + row.accessToken(),
+                row.issuedAt(),
+                row.expiresAt(),
+                refreshAt,
+                generations.incrementAndGet(),
+                ttl);
+    }
+
+    /**
+     * What one token request gave, before anything is kept.
+     *
+     * @param refreshToken        the refresh token to hold after it (null: none)
+     * @param refreshTokenChanged whether that differs from the one sent (rotated, spent or refused)
+     */
+    private record Minted(
+            TokenState state, String refreshToken, boolean refreshTokenChanged, String grant, long micros) {}
+
+    /**
+     * Keeps what a token request gave, in order: the refresh token in the vault (the shared record was committed by
+     * the caller when {@code committed} is not null), then in memory, then the counters and the event - so an event
+     * announces a token whose refresh token is already stored.
+     */
+    private TokenState keep(Slot slot, Minted m, RefreshTrigger trigger, SharedToken committed) {
+        if (committed != null) slot.version = committed.version();
+        if (m.refreshTokenChanged()) {
+            // With a shared store this copy is for readers of the plain credential (and an older mesh on the same
+            // data); the record is what the nodes use.
+            save(slot.tenant, m.refreshToken() == null ? "" : m.refreshToken());
+        }
+        slot.refreshToken = m.refreshToken();
+        return switch (m.state()) {
+            case TokenState.Token t -> {
+                metrics.success(trigger, m.micros());
+                publish(new TokenRefreshed(
+                        clock.instant(),
+                        connector,
+                        slot.tenant,
+                        m.micros() / 1_000,
+                        t.ttl().toMillis(),
+                        Duration.between(t.refreshAt(), t.expiresAt()).toMillis(),
+                        trigger,
+                        m.grant()));
+                yield t;
+            }
+            case TokenState.Failed f -> {
+                metrics.failure(m.micros());
+                publish(new TokenRefreshFailed(
+                        clock.instant(),
+                        connector,
+                        slot.tenant,
+                        trigger,
+                        m.grant(),
+                        f.errorClass(),
+                        f.status(),
+                        f.message()));
+                yield f;
+            }
+        };
+    }
+
+    /**
+     * Sends one token request (retried briefly when the endpoint fails transiently) with {@code refresh} when held, else
+     * the primary grant. Nothing is kept here: the caller stores what it gives.
+     */
+    private Minted request(String tenant, String refresh, RefreshTrigger trigger, Instant deadline) {
+        try {
+            return send(tenant, refresh, trigger, deadline);
+        } catch (RuntimeException e) {
+            // Under the store's fence an exception would read as the store's failure: answer it as a failed request.
+            LOG.warn("{}/{}: token request failed unexpectedly", connector, tenant, e);
+            return new Minted(
+                    new TokenState.Failed(ErrorClass.server_error, 0, "token refresh failed: " + e, null),
+                    refresh,
+                    false,
+                    refresh != null ? TokenEndpoint.REFRESH_GRANT : config.grant(),
+                    0);
+        }
+    }
+
+    private Minted send(String tenant, String refresh, RefreshTrigger trigger, Instant deadline) {
         Instant sentAt = clock.instant();
         Duration timeout = requestTimeout;
+        String held = refresh;
+        boolean changed = false;
+        String grant = held != null ? TokenEndpoint.REFRESH_GRANT : config.grant();
         if (deadline != null) {
             Duration left = Duration.between(sentAt, deadline);
             if (left.isNegative() || left.isZero()) {
-                return new TokenState.Failed(
-                        ErrorClass.timeout, 0, "the call's deadline passed before the token could be refreshed", null);
+                return new Minted(
+                        new TokenState.Failed(
+                                ErrorClass.timeout,
+                                0,
+                                "the call's deadline passed before the token could be refreshed",
+                                null),
+                        held,
+                        false,
+                        grant,
+                        0);
             }
             timeout = min(timeout, left);
         }
         long start = clock.nanoTime();
-        String held = slot.refreshToken;
-        String grant = held != null ? TokenEndpoint.REFRESH_GRANT : config.grant();
         TokenEndpoint.Answer answer = null;
         // A token endpoint fails like any upstream (5xx, 429, resets, hangs); every caller of this credential waits on
         // this one request, so a transient failure is retried here, briefly, within the call's deadline.
@@ -282,7 +553,6 @@ public final class OAuthTokens {
             Duration tryTimeout = min(timeout, TOKEN_TRY_TIMEOUT);
             if (deadline != null) tryTimeout = min(tryTimeout, Duration.between(sentAt, deadline));
             if (tryTimeout.isNegative() || tryTimeout.isZero()) break;
-            held = slot.refreshToken;
             grant = held != null ? TokenEndpoint.REFRESH_GRANT : config.grant();
             answer = held != null ? endpoint.refresh(held, tryTimeout) : endpoint.primary(tryTimeout);
             if (held != null && answer instanceof TokenState.Failed f && f.errorClass() == ErrorClass.invalid_creds) {
@@ -290,15 +560,9 @@ public final class OAuthTokens {
                 // start a new session with the primary grant.
                 metrics.refreshTokenRefused.increment();
                 publish(new TokenRefreshFailed(
-                        clock.instant(),
-                        connector,
-                        slot.tenant,
-                        trigger,
-                        grant,
-                        f.errorClass(),
-                        f.status(),
-                        f.message()));
-                forgetRefreshToken(slot, held);
+                        clock.instant(), connector, tenant, trigger, grant, f.errorClass(), f.status(), f.message()));
+                held = null;
+                changed = true;
                 grant = config.grant();
                 sentAt = clock.instant();
                 answer = endpoint.primary(tryTimeout);
@@ -315,40 +579,34 @@ public final class OAuthTokens {
                 break;
             }
         }
-        if (answer == null) {
-            return new TokenState.Failed(
-                    ErrorClass.timeout, 0, "the call's deadline passed before the token could be refreshed", null);
-        }
         long micros = (clock.nanoTime() - start) / 1_000;
+        if (answer == null) {
+            return new Minted(
+                    new TokenState.Failed(
+                            ErrorClass.timeout,
+                            0,
+                            "the call's deadline passed before the token could be refreshed",
+                            null),
+                    held,
+                    changed,
+                    grant,
+                    micros);
+        }
         return switch (answer) {
             case TokenEndpoint.Granted g -> {
-                keepRefreshToken(slot, held, g.refreshToken(), grant);
-                TokenState.Token t = token(g, sentAt);
-                metrics.success(trigger, micros);
-                publish(new TokenRefreshed(
-                        clock.instant(),
-                        connector,
-                        slot.tenant,
-                        micros / 1_000,
-                        t.ttl().toMillis(),
-                        Duration.between(t.refreshAt(), t.expiresAt()).toMillis(),
-                        trigger,
-                        grant));
-                yield t;
+                String next = held;
+                boolean rotated = changed;
+                if (g.refreshToken() != null) {
+                    rotated |= !g.refreshToken().equals(held);
+                    next = g.refreshToken();
+                } else if (held != null && grant.equals(TokenEndpoint.REFRESH_GRANT) && config.rotatingRefresh()) {
+                    // A single-use token was spent and no new one came back: it cannot be used again.
+                    next = null;
+                    rotated = true;
+                }
+                yield new Minted(token(g, sentAt), next, rotated, grant, micros);
             }
-            case TokenState.Failed f -> {
-                metrics.failure(micros);
-                publish(new TokenRefreshFailed(
-                        clock.instant(),
-                        connector,
-                        slot.tenant,
-                        trigger,
-                        grant,
-                        f.errorClass(),
-                        f.status(),
-                        f.message()));
-                yield f;
-            }
+            case TokenState.Failed f -> new Minted(f, held, changed, grant, micros);
         };
     }
 
@@ -373,22 +631,6 @@ public final class OAuthTokens {
     /** The refresh margin actually used for a token of this TTL: the configured one, at most half the TTL. */
     public static Duration effectiveMargin(Duration configured, Duration ttl) {
         return min(configured, ttl.dividedBy(2));
-    }
-
-    /** A new refresh token goes to the vault before it is kept in memory, i.e. before it can ever be sent. */
-    private void keepRefreshToken(Slot slot, String held, String issued, String grant) {
-        if (issued != null) {
-            if (!issued.equals(held)) save(slot.tenant, issued);
-            slot.refreshToken = issued;
-        } else if (held != null && grant.equals(TokenEndpoint.REFRESH_GRANT) && config.rotatingRefresh()) {
-            // A single-use token was spent and no new one came back: it cannot be used again.
-            forgetRefreshToken(slot, held);
-        }
-    }
-
-    private void forgetRefreshToken(Slot slot, String held) {
-        if (slot.refreshToken == held) slot.refreshToken = null;
-        save(slot.tenant, "");
     }
 
     private void save(String tenant, String value) {

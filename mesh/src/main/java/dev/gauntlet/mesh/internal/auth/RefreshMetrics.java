@@ -19,6 +19,9 @@ public final class RefreshMetrics {
     final LongAdder authExpiredSeen = new LongAdder();
     final LongAdder refusedAfterRefresh = new LongAdder();
     final LongAdder waits = new LongAdder();
+    final LongAdder adopted = new LongAdder();
+    final LongAdder commitsRefused = new LongAdder();
+    final LongAdder storeFallbacks = new LongAdder();
 
     void success(RefreshTrigger trigger, long micros) {
         recorder.recordValue(Math.max(0, micros));
@@ -69,5 +72,18 @@ public final class RefreshMetrics {
     /** Callers that waited for another caller's token request instead of sending their own. */
     public long waits() {
         return waits.sum();
+    }
+
+    /** Tokens another node minted, taken from the shared store instead of sending a token request. */
+    public long adopted() {
+        return adopted.sum();
+    }
+    /** Minted tokens whose commit the shared store refused (another node's newer token won). */
+    public long commitsRefused() {
+        return commitsRefused.sum();
+    }
+    /** Refreshes done without the shared store's fence because the store failed or the fence stayed taken. */
+    public long storeFallbacks() {
+        return storeFallbacks.sum();
     }
 }

@@ -2,6 +2,8 @@ package dev.gauntlet.mesh.internal.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gauntlet.mesh.auth.CredentialVault;
+import dev.gauntlet.mesh.auth.SharedToken;
+import dev.gauntlet.mesh.auth.SharedTokens;
 import dev.gauntlet.mesh.dlq.DlqEntry;
 import dev.gauntlet.mesh.dlq.DlqFilter;
 import dev.gauntlet.mesh.dlq.DlqRepository;
@@ -19,6 +21,7 @@ import dev.gauntlet.mesh.metrics.RollupRepository;
 import dev.gauntlet.mesh.store.ConnectorRepository;
 import dev.gauntlet.mesh.store.Retention;
 import dev.gauntlet.mesh.store.Store;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -36,6 +39,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * A store in memory, one repository per slice like the durable stores: for tests and for callers that need nothing
@@ -133,9 +137,26 @@ public final class MemoryStore implements Store {
     @Override
     public void close() {}
 
-    /** Rotated secrets by connector, tenant and name. */
-    private static final class Credentials implements CredentialVault {
+    /** Rotated secrets by connector, tenant and name; OAuth sessions fenced by a lock in this JVM. */
+    private static final class Credentials implements CredentialVault, SharedTokens {
         private final Map<String, String> credentials = new ConcurrentHashMap<>();
+        private final LocalSharedTokens tokens = new LocalSharedTokens(this);
+
+        @Override
+        public Optional<SharedToken> loadToken(String connector, String tenant) {
+            return tokens.loadToken(connector, tenant);
+        }
+
+        @Override
+        public Optional<SharedToken> refreshToken(
+                String connector, String tenant, Duration hold, Function<Optional<SharedToken>, SharedToken> mint) {
+            return tokens.refreshToken(connector, tenant, hold, mint);
+        }
+
+        @Override
+        public boolean compareAndSetToken(String connector, String tenant, long expectedVersion, SharedToken token) {
+            return tokens.compareAndSetToken(connector, tenant, expectedVersion, token);
+        }
 
         @Override
         public Optional<String> loadCredential(String connector, String tenant, String name) {

@@ -1,16 +1,40 @@
 package dev.gauntlet.mesh.internal.store;
 
 import dev.gauntlet.mesh.auth.CredentialVault;
+import dev.gauntlet.mesh.auth.SharedToken;
+import dev.gauntlet.mesh.auth.SharedTokens;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Function;
 
-/** Rotated secrets (refresh tokens) in SQLite (table {@code credentials}). */
-final class SqliteCredentials implements CredentialVault {
+/**
+ * Rotated secrets (refresh tokens) and OAuth sessions in SQLite (table {@code credentials}); one node owns the file, so
+ * the sessions' fence is a lock in this JVM ({@link LocalSharedTokens}).
+ */
+final class SqliteCredentials implements CredentialVault, SharedTokens {
     private final SqliteDatabase db;
+    private final LocalSharedTokens tokens = new LocalSharedTokens(this);
 
     SqliteCredentials(SqliteDatabase db) {
         this.db = db;
+    }
+
+    @Override
+    public Optional<SharedToken> loadToken(String connector, String tenant) {
+        return tokens.loadToken(connector, tenant);
+    }
+
+    @Override
+    public Optional<SharedToken> refreshToken(
+            String connector, String tenant, Duration hold, Function<Optional<SharedToken>, SharedToken> mint) {
+        return tokens.refreshToken(connector, tenant, hold, mint);
+    }
+
+    @Override
+    public boolean compareAndSetToken(String connector, String tenant, long expectedVersion, SharedToken token) {
+        return tokens.compareAndSetToken(connector, tenant, expectedVersion, token);
     }
 
     @Override

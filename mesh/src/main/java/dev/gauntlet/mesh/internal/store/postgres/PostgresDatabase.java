@@ -107,6 +107,16 @@ final class PostgresDatabase implements AutoCloseable {
         return run(work, true, true);
     }
 
+    /**
+     * A write transaction that holds a fence (an advisory lock) while its caller works: tried even while the store is
+     * degraded, and its failure does not degrade the store, because the usual one is this transaction's own session
+     * ended by the server (its idle timeout is how a holder paused past its hold loses the fence) or a wait for the
+     * fence cut short - neither says the server is down.
+     */
+    <T> T fenced(Work<T> work) {
+        return run(work, false, true);
+    }
+
     private <T> T run(Work<T> work, boolean writes, boolean transaction) {
         if (closed) throw new StoreException("the store " + url.safe() + " is closed");
         StoreUnavailable d = outage.current();

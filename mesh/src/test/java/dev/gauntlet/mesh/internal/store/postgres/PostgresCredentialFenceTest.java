@@ -1,10 +1,16 @@
 package dev.gauntlet.mesh.internal.store.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gauntlet.mesh.auth.SharedToken;
+import dev.gauntlet.mesh.auth.SharedTokens;
 import dev.gauntlet.mesh.internal.store.WriteBehind;
 import dev.gauntlet.mesh.store.PostgresUrl;
 import dev.gauntlet.mesh.store.Retention;
+import dev.gauntlet.mesh.store.StoreException;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -110,6 +117,62 @@ class PostgresCredentialFenceTest {
                     .isFalse();
             assertThat(credentials(b).loadVersioned("c", "t", "refresh_token"))
                     .contains(new PostgresCredentials.Versioned("x", 1));
+        }
+    }
+
+    static SharedToken token(String access, String refresh) {
+        Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+        return new SharedToken(access, t0, t0.plusSeconds(3600), refresh, 0);
+    }
+
+    @Test
+    void aHolderPausedPastItsHoldLosesTheFenceAndItsCommitIsRefused() throws Exception {
+        PostgresUrl url = database.freshSchema();
+        try (PostgresStore a = open(url);
+                PostgresStore b = open(url);
+                var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            SharedTokens nodeA = (SharedTokens) a.credentials();
+            SharedTokens nodeB = (SharedTokens) b.credentials();
+            assertThat(nodeA.compareAndSetToken("gotrue", "default", 0, token("a1", "r1")))
+                    .isTrue();
+            var inside = new CountDownLatch(1);
+            var resume = new CountDownLatch(1);
+            // Node A takes the fence for at most 500 ms, mints, then freezes (GC, SIGSTOP) before its commit.
+            Future<Optional<SharedToken>> paused =
+                    pool.submit(() -> nodeA.refreshToken("gotrue", "default", Duration.ofMillis(500), now -> {
+                        inside.countDown();
+                        try {
+                            resume.await(30, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return token("a2-from-A", "r2-from-A");
+                    }));
+            assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+            // Node B waits for the fence: the server ends A's session once it was idle in its transaction for 500 ms,
+            // which frees the lock, and B refreshes from the row A never changed.
+            long start = System.nanoTime();
+            Optional<SharedToken> afterB;
+            try {
+                afterB = nodeB.refreshToken("gotrue", "default", Duration.ofSeconds(2), now -> {
+                    assertThat(now).contains(token("a1", "r1").withVersion(1));
+                    return token("a2-from-B", "r2-from-B");
+                });
+            } finally {
+                resume.countDown(); // never leave A frozen, whatever B met
+            }
+            long waitedMs = (System.nanoTime() - start) / 1_000_000;
+            assertThat(afterB).contains(token("a2-from-B", "r2-from-B").withVersion(2));
+            assertThat(waitedMs).as("B waited for A's hold, not for ever").isBetween(300L, 5_000L);
+            // A wakes up: its transaction is gone, so its commit fails; its compare-and-set on the version it read is
+            // refused, and B's token stays.
+            assertThatThrownBy(paused::get).hasCauseInstanceOf(StoreException.class);
+            assertThat(nodeA.compareAndSetToken("gotrue", "default", 1, token("a2-from-A", "r2-from-A")))
+                    .isFalse();
+            assertThat(nodeA.loadToken("gotrue", "default"))
+                    .contains(token("a2-from-B", "r2-from-B").withVersion(2));
+            // Losing the fence is not an outage: A's store still takes writes.
+            assertThat(a.health().ok()).isTrue();
         }
     }
 }

@@ -114,8 +114,8 @@ export interface NewConnector {
 /** Circuit stage status. */
 export interface CircuitStatus {
   state: string;
-  /** Percent of the window's calls that failed; absent before the window has calls. */
-  failure_rate?: number;
+  /** Percent of the window's calls that failed; absent or null (or negative) before the window has calls. */
+  failure_rate?: number | null;
   buffered_calls?: number;
   failed_calls?: number;
   not_permitted_calls?: number;

@@ -16,11 +16,14 @@ const dist = process.argv[3] ? resolve(process.argv[3]) : null;
 const out = resolve(process.env.GAUNTLET_PROFILE_OUT ?? join(tmpdir(), 'gauntlet-live-trace.json'));
 const TYPES = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html', '.svg': 'image/svg+xml' };
 
+// The browser is found before anything is started, so a missing one leaves no server behind.
+const executablePath = browserPath();
 const data = mkdtempSync(join(tmpdir(), 'gauntlet-profile-'));
 const ports = { farm: await freePort(), aam: await freePort(), ui: await freePort() };
 const g = await startGauntlet({ ports, data, log: join(data, 'up.log') });
-const browser = await chromium.launch({ executablePath: browserPath(), headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+let browser = null;
 try {
+  browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   if (dist) {
     await page.route(`${g.uiUrl}/**`, (r) => {
@@ -55,7 +58,7 @@ try {
   console.log(`trace written to ${out} (open it in chrome://tracing or the Performance panel)`);
   await fetch(`${g.aamUrl}/runs/${started.id}/halt`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"reason":"profile done"}' });
 } finally {
-  await browser.close();
+  await browser?.close();
   await g.stop();
   rmSync(data, { recursive: true, force: true });
 }

@@ -9,6 +9,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { browserPath, freePort, startGauntlet } from './gauntlet-process.mjs';
+import { mainThreadTasks } from './main-thread.mjs';
 
 const OUT = resolve(process.env.GAUNTLET_E2E_OUT ?? join(import.meta.dirname, '..', '..', 'cli', 'target', 'e2e'));
 const CONNECTORS = ['salesforce_mock', 'mongodb_mock', 'stripe_mock', 'github_mock', 'supabase_mock', 'datadog_mock'];
@@ -90,8 +91,9 @@ describe('control room, end to end', { concurrency: 1 }, () => {
       new PerformanceObserver((l) => l.getEntries().forEach((e) => window.__longTasks.push(Math.round(e.duration)))).observe({ type: 'longtask', buffered: false });
     });
     await byId('scenario-select').selectOption('hell');
-    // Long enough to be halted by hand however slow the machine; the halt ends it after ~40 s.
-    await byId('scenario-duration').fill('120s');
+    // Long enough to be halted by hand however slow the machine (a minute of it is the frame budget's window); the halt
+    // ends it after ~2 min.
+    await byId('scenario-duration').fill('240s');
     await byId('scenario-run').click();
     await byId('active-run').filter({ hasText: 'hell' }).waitFor({ timeout: 15_000 });
     const res = await fetch(`${gauntlet.aamUrl}/runs`).then((r) => r.json());
@@ -184,26 +186,41 @@ describe('control room, end to end', { concurrency: 1 }, () => {
       window.__longTasks = [];
       new PerformanceObserver((l) => l.getEntries().forEach((e) => window.__longTasks.push(Math.round(e.duration)))).observe({ type: 'longtask', buffered: false });
     });
-    // The frame budget: 20 s of hell on the Live page at 1440x900 with only the event stream and the polls driving it
-    // (no clicks: the steps above and below open tabs and drawers on purpose). Longer would not fit the suite's time.
+    // The frame budget: 60 s of hell on the Live page at 1440x900 with only the event stream and the polls driving it
+    // (no clicks: the steps above and below open tabs and drawers on purpose).
+    const loadBefore = loadavg()[0] / cpus().length;
+    // A trace of the same window gives each task's thread time too: what the page itself cost, whatever the load.
+    await browser.startTracing(page, { categories: ['disabled-by-default-devtools.timeline', 'blink.user_timing'] });
     const steady = await page.evaluate(async (ms) => {
       const tasks = [];
       const obs = new PerformanceObserver((l) => l.getEntries().forEach((e) => tasks.push(Math.round(e.duration))));
       obs.observe({ type: 'longtask', buffered: false });
+      performance.mark('gauntlet-window-start');
       await new Promise((ok) => setTimeout(ok, ms));
+      performance.mark('gauntlet-window-end');
       obs.disconnect();
       return tasks;
-    }, 20_000);
+    }, 60_000);
+    const tasks = mainThreadTasks(JSON.parse((await browser.stopTracing()).toString('utf8')), ['gauntlet-window-start', 'gauntlet-window-end']);
     const worstSteady = steady.length === 0 ? 0 : Math.max(...steady);
-    // The browser, the AAM, the farm and the load share this machine: when it is oversubscribed (load average over 1.5
-    // per core, e.g. several builds at once) a long task measures the scheduler, not the page, and is printed only.
-    const load = loadavg()[0] / cpus().length;
-    console.log(`long tasks over 50 ms in 20 s of hell on the Live page at 1440x900: ${steady.length}, worst ${worstSteady} ms `
-      + `${JSON.stringify(steady)} (load average ${load.toFixed(1)} per core)`);
-    // The budget is no task over 50 ms (issue 12). It is not met yet: with the AAM, the farm and the load beside the
-    // browser on 2 cores, one task of 80 ms was seen at load 1.4 per core. Until it is, this guard catches a return
-    // to the frames of a quarter second and more the control room had before; the figures above are the measurement.
-    if (load <= 1.5) assert.ok(worstSteady <= 250, `no long task over 250 ms in 20 s of hell: ${steady.length}, worst ${worstSteady} ms`);
+    const byCpu = [...tasks].sort((a, b) => b.cpuMs - a.cpuMs);
+    const cpuS = tasks.reduce((n, x) => n + x.cpuMs, 0) / 1000;
+    console.log(`main thread in those 60 s: ${tasks.length} tasks, ${cpuS.toFixed(1)} s of thread time; `
+      + `${tasks.filter((x) => x.cpuMs > 50).length} over 50 ms of thread time; the costliest: `
+      + byCpu.slice(0, 3).map((x) => `${x.cpuMs.toFixed(1)} ms (${x.wallMs.toFixed(0)} ms wall) ${x.what}`).join('; '));
+    // The browser, the AAM, the farm and the load share this machine. A long task is wall time: when the machine is
+    // oversubscribed (more runnable threads than cores, e.g. builds beside this test) it measures the scheduler, not the
+    // page. So the budget is judged on the load average (1 min: about the window) before and after the window.
+    const load = Math.max(loadBefore, loadavg()[0] / cpus().length);
+    console.log(`long tasks over 50 ms in 60 s of hell on the Live page at 1440x900: ${steady.length}, worst ${worstSteady} ms `
+      + `${JSON.stringify(steady)} (load average up to ${load.toFixed(1)} per core)`);
+    // The budget (issue 12): no task over 50 ms, asserted while the machine is not oversubscribed (load average up to
+    // 1 per core); up to 1.5 a guard against the quarter-second frames of before; beyond, the figures are printed only.
+    // What the page itself costs is judged on all but a very busy machine (contention inflates CPU time a little too).
+    assert.ok(tasks.length > 100, `the trace shows the page's main thread: ${tasks.length} tasks`);
+    if (load <= 4) assert.ok(byCpu[0].cpuMs <= 50, `no task over 50 ms of thread time: ${byCpu[0].cpuMs.toFixed(1)} ms ${byCpu[0].what}`);
+    if (load <= 1.0) assert.ok(worstSteady <= 50, `no long task over 50 ms in 60 s of hell: ${steady.length}, worst ${worstSteady} ms`);
+    else if (load <= 1.5) assert.ok(worstSteady <= 250, `no long task over 250 ms in 60 s of hell: ${steady.length}, worst ${worstSteady} ms`);
     else console.log(`frame budget not judged: the machine is oversubscribed (load average ${load.toFixed(1)} per core > 1.5)`);
   });
 
@@ -238,7 +255,13 @@ describe('control room, end to end', { concurrency: 1 }, () => {
     await byId(`dlq-expand-${rowId}`).click();
     const attempts = byId(`dlq-attempts-${rowId}`);
     await attempts.waitFor({ timeout: 10_000 });
-    assert.ok((await attempts.locator(':scope > tbody > tr').count()) >= 1);
+    assert.ok((await attempts.locator(':scope > tbody > tr[data-attempt]').count()) >= 1);
+    // Each attempt says which call it was part of; the replay's attempts, when it sent any, are labelled as a replay's.
+    const after = await fetch(`${gauntlet.aamUrl}/dlq/${rowId}`).then((r) => r.json());
+    if (after.history.some((a) => a.replay >= 1)) {
+      await attempts.locator('tr[data-attempt^="replay "]').first().waitFor({ timeout: 10_000 });
+    }
+    assert.ok(after.history.every((a) => Number.isInteger(a.replay)), `replay numbers: ${JSON.stringify(after.history)}`);
     await shot('04-dlq-replayed');
   });
 

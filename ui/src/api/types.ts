@@ -114,8 +114,8 @@ export interface NewConnector {
 /** Circuit stage status. */
 export interface CircuitStatus {
   state: string;
-  /** Percent of the window's calls that failed; absent before the window has calls. */
-  failure_rate?: number;
+  /** Percent of the window's calls that failed; absent or null (or negative) before the window has calls. */
+  failure_rate?: number | null;
   buffered_calls?: number;
   failed_calls?: number;
   not_permitted_calls?: number;
@@ -343,7 +343,10 @@ export interface DlqEntry {
   op_id: string | null;
   /** Null once the entry was replayed successfully. */
   error_class: string | null;
+  /** Every attempt it has had, the omitted ones included. */
   attempts: number;
+  /** Attempts its history leaves out (between the first kept ones and the newest); absent from older servers. */
+  attempts_omitted?: number;
   unknown_outcome: boolean;
   parked_at: string;
   state: DlqState | string;
@@ -352,6 +355,9 @@ export interface DlqEntry {
 
 /** One attempt of a parked write: the live call's, then each replay's. */
 export interface DlqAttempt {
+  /** 0: the original call; 1..n: the replay it was part of (absent from older servers). */
+  replay?: number;
+  /** Its number within its call, from 1. */
   number: number;
   at: string | null;
   duration_ms: number;
@@ -365,6 +371,8 @@ export interface DlqAttempt {
 /** `GET /dlq/{id}`: the entry and (when the server has it) its attempts, oldest first. */
 export interface DlqEntryDetail extends DlqEntry {
   history?: DlqAttempt[];
+  /** The omitted attempts come after this many of `history` (null or absent: none omitted). */
+  omitted_after?: number | null;
 }
 
 /** `GET /dlq` → `stats`. */

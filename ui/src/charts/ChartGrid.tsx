@@ -1,12 +1,12 @@
 /** The charts of the live view on one shared timeline: connector selector, time window, marker legend, charts. */
-import { useCallback, useId, useMemo, useState } from 'react';
+import { useCallback, useId, useMemo, useRef, useState } from 'react';
 import { lowerBound } from '../live/downsample';
 import { markersFor } from '../live/markers';
 import type { SeriesStore } from '../live/store';
 import { useStoreVersion } from '../live/useSeries';
 import type { ThresholdResult } from '../api/types';
 import { MarkerLegend } from './MarkerLegend';
-import { baselineLinesFor, thresholdLinesFor, type BaselineSeries, type Overlay } from './overlay';
+import { baselineLinesFor, NO_OVERLAY, thresholdLinesFor, type BaselineSeries, type Overlay } from './overlay';
 import { VerdictStrip } from './VerdictStrip';
 import { BaselinePicker } from './BaselinePicker';
 import { LanesChart } from './LanesChart';
@@ -69,14 +69,19 @@ export function ChartGrid(props: ChartGridProps) {
   const [earlier, setEarlier] = useState<BaselineSeries | null>(null);
   const given = props.baselines;
   const baselines = useMemo(() => [...(given ?? []), ...(earlier ? [earlier] : [])], [given, earlier]);
+  // Each poll of a live run brings new threshold objects: a chart keeps its overlay object (and is not redrawn for it)
+  // unless what it draws changed; a chart with nothing over it always has NO_OVERLAY.
+  const previous = useRef(new Map<string, Overlay>());
   const overlays = useMemo(() => {
     const out = new Map<string, Overlay>();
     for (const s of specs) {
-      out.set(s.name, {
+      const next = {
         thresholds: thresholdLinesFor(s.name, scope, thresholds ?? []),
         baselines: baselineLinesFor(s.name, scope, baselines ?? [], start),
-      });
+      };
+      out.set(s.name, sameOverlay(previous.current.get(s.name), next));
     }
+    previous.current = out;
     return out;
   }, [specs, scope, thresholds, baselines, start]);
   const last = t.length > 0 ? t[t.length - 1] : 0;
@@ -150,4 +155,18 @@ function lowerBoundMarkers(list: readonly { t: number }[], from: number): number
     list.map((m) => m.t),
     from,
   );
+}
+
+/** `prev` when `next` draws the same lines (baselines compared by identity: they change only when picked). */
+export function sameOverlay(prev: Overlay | undefined, next: Overlay): Overlay {
+  if (next.thresholds.length === 0 && next.baselines.length === 0) return NO_OVERLAY;
+  if (
+    prev &&
+    prev.baselines.length === next.baselines.length &&
+    prev.baselines.every((b, i) => b.label === next.baselines[i].label && b.t.length === next.baselines[i].t.length && b.t[0] === next.baselines[i].t[0]) &&
+    JSON.stringify(prev.thresholds) === JSON.stringify(next.thresholds)
+  ) {
+    return prev;
+  }
+  return next;
 }

@@ -6,6 +6,7 @@ import { markersFor } from '../live/markers';
 import { col, OVERALL } from '../live/rates';
 import type { SeriesStore } from '../live/store';
 import { LANES_HEIGHT, lanesOptions } from './lanes';
+import { chartFrames } from './frames';
 import { applyZoom, zoomPlugin, type Zoom } from './plot';
 
 /** Props of {@link LanesChart}. */
@@ -59,21 +60,27 @@ export function LanesChart(props: LanesChartProps) {
     });
     ro.observe(el);
     return () => {
+      chartFrames.cancel(box);
       ro.disconnect();
       u.destroy();
       chart.current = null;
     };
   }, [store]);
 
+  // Redrawn in its turn of the frame queue, like the charts (see UPlotChart).
   useEffect(() => {
-    const u = chart.current;
-    if (!u) return;
-    const { t, i0 } = laneData(store, from);
-    state.current.i0 = i0;
-    u.setData([t, t.map(() => null)] as uPlot.AlignedData, zoom == null);
-    applyZoom(u, zoom);
-    const story = markersFor(store.markers, markerIds).filter((m) => m.kind !== 'token').length;
-    box.current?.setAttribute('data-story-markers', String(story));
+    chartFrames.schedule(box, () => {
+      const u = chart.current;
+      if (!u) return;
+      const { t, i0 } = laneData(store, from);
+      state.current.i0 = i0;
+      u.batch(() => {
+        u.setData([t, t.map(() => null)] as uPlot.AlignedData, zoom == null);
+        applyZoom(u, zoom);
+      });
+      const story = markersFor(store.markers, markerIds).filter((m) => m.kind !== 'token').length;
+      box.current?.setAttribute('data-story-markers', String(story));
+    });
   }, [version, from, scope, markerIds, store, zoom]);
 
   return (

@@ -6,6 +6,7 @@ import { markersFor } from '../live/markers';
 import type { SeriesStore } from '../live/store';
 import { markersPlugin } from './markersPlugin';
 import { NO_OVERLAY, overlayPlugin, type Overlay } from './overlay';
+import { chartFrames } from './frames';
 import { applyZoom, chartOptions, HEIGHT, zoomPlugin, type Zoom } from './plot';
 import { chartData, type ChartData, type ChartSpec } from './specs';
 
@@ -64,6 +65,7 @@ export function UPlotChart(props: UPlotChartProps) {
     });
     ro.observe(el);
     return () => {
+      chartFrames.cancel(box);
       ro.disconnect();
       u.destroy();
       chart.current = null;
@@ -71,22 +73,28 @@ export function UPlotChart(props: UPlotChartProps) {
     // `from`, `version` and `zoom` are applied by the effect below, without recreating the chart.
   }, [spec, store]);
 
-  // Every store change (a second's row, a marker) or zoom: new data in place.
+  // Every store change (a second's row, a marker) or zoom: new data in place, in this chart's turn of the frame
+  // queue (all charts redrawn in one task made the page's longest tasks). The drawing is done inside the job
+  // (uPlot's batch), not in a microtask after it, so the queue's per-frame budget sees what it costs.
   useEffect(() => {
-    const u = chart.current;
-    if (!u) return;
-    const data = chartData(store, spec, from);
-    raw.current = data;
-    u.setData(data.plotted as uPlot.AlignedData, zoom == null);
-    applyZoom(u, zoom);
-    box.current?.setAttribute('data-points', String(data.plotted[0].length));
+    chartFrames.schedule(box, () => {
+      const u = chart.current;
+      if (!u) return;
+      const data = chartData(store, spec, from);
+      raw.current = data;
+      u.batch(() => {
+        u.setData(data.plotted as uPlot.AlignedData, zoom == null);
+        applyZoom(u, zoom);
+      });
+      box.current?.setAttribute('data-points', String(data.plotted[0].length));
+    });
   }, [version, from, markerIds, spec, store, zoom]);
 
-  // New verdicts (each poll during a run) redraw the lines without new data.
+  // New verdicts (each poll during a run) redraw the lines without new data (a data redraw queued draws them too).
   useEffect(() => {
     box.current?.setAttribute('data-thresholds', String(overlay.thresholds.length));
     box.current?.setAttribute('data-baselines', String(overlay.baselines.length));
-    chart.current?.redraw(false, false);
+    if (!chartFrames.has(box)) chartFrames.schedule(box, () => chart.current?.redraw(false, false));
   }, [overlay]);
 
   return (

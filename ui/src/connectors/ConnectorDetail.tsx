@@ -90,7 +90,7 @@ export function ConnectorDetail(props: { row: ConnectorWithStatus; metrics: Metr
         />
         <Stat
           label="circuit failure rate"
-          value={circuit?.failure_rate !== undefined && circuit.failure_rate >= 0 ? `${circuit.failure_rate.toFixed(1)} %` : '—'}
+          value={typeof circuit?.failure_rate === 'number' && circuit.failure_rate >= 0 ? `${circuit.failure_rate.toFixed(1)} %` : '—'}
         />
         <Stat label={`auth (${auth?.type ?? c.auth?.type ?? '—'})`} value={countdown ?? 'no token to expire'} testId="connector-token-expiry" />
       </div>

@@ -31,7 +31,8 @@ export function ConnectorTable(props: {
             <td>{c.auth?.type ?? '—'}</td>
             <td>
               {circuit ? <StateBadge state={circuit.state.toLowerCase()} /> : <span className="muted">—</span>}
-              {circuit?.failure_rate !== undefined && circuit.failure_rate >= 0 && (
+              {/* null before the window has calls (null >= 0 is true in JS: the page crashed on it) */}
+              {typeof circuit?.failure_rate === 'number' && circuit.failure_rate >= 0 && (
                 <span className="muted"> {circuit.failure_rate.toFixed(0)} %</span>
               )}
             </td>

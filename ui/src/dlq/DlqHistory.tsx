@@ -4,9 +4,9 @@ import { getDlqEntry } from '../api/aam';
 import { ErrorNote } from '../api/ErrorNote';
 import { formatInstant } from '../api/units';
 import { usePoll } from '../api/usePoll';
-import { mergeAttempts, noAttemptReason, outcomeText, type Attempt } from './attempts';
+import { attemptGroups, attemptKey, attemptLabel, callLabel, mergeAttempts, noAttemptReason, outcomeText, type Attempt } from './attempts';
 
-/** The entry's record, where it stands, and its attempts as a table (time, class, status, message). */
+/** The entry's record, where it stands, and its attempts as a table (time, class, status, message), grouped by call. */
 export function DlqHistory(props: { id: string }) {
   const poll = usePoll((s) => getDlqEntry(props.id, s), 2000, props.id);
   const e = poll.data;
@@ -18,6 +18,10 @@ export function DlqHistory(props: { id: string }) {
     if (e.history) setAttempts((seen) => mergeAttempts(seen, e.history as unknown as Attempt[]));
     if (e.last_error && firstError.current == null) firstError.current = e.last_error;
   }, [e]);
+  const omitted = e?.attempts_omitted ?? 0;
+  const gapAt = e?.omitted_after;
+  const gapAfter = omitted > 0 && gapAt != null && gapAt > 0 && e?.history?.[gapAt - 1] ? attemptKey(e.history[gapAt - 1] as unknown as Attempt) : null;
+  const groups = attemptGroups(attempts, omitted, gapAfter);
   return (
     <div className="dlq-history" data-testid={`dlq-history-${props.id}`}>
       <ErrorNote error={poll.error} />
@@ -25,7 +29,8 @@ export function DlqHistory(props: { id: string }) {
       {e && (
         <>
           <p className="muted">
-            {e.method} {e.path} · op <code>{e.op_id ?? '—'}</code> · {e.attempts} attempt{e.attempts === 1 ? '' : 's'} ·{' '}
+            {e.method} {e.path} · op <code>{e.op_id ?? '—'}</code> · {e.attempts} attempt{e.attempts === 1 ? '' : 's'}
+            {omitted > 0 ? ` (${omitted} omitted)` : ''} ·{' '}
             <span data-testid={`dlq-outcome-${props.id}`}>{outcomeText(e)}</span>
           </p>
           {(e.last_error ?? firstError.current) && (
@@ -39,7 +44,7 @@ export function DlqHistory(props: { id: string }) {
             <table className="pages-table dlq-attempts" aria-label="attempts" data-testid={`dlq-attempts-${props.id}`}>
               <thead>
                 <tr>
-                  <th scope="col" className="num">#</th>
+                  <th scope="col">call, attempt</th>
                   <th scope="col">time</th>
                   <th scope="col">class</th>
                   <th scope="col" className="num">status</th>
@@ -47,20 +52,38 @@ export function DlqHistory(props: { id: string }) {
                   <th scope="col">message</th>
                 </tr>
               </thead>
-              <tbody>
-                {attempts.map((a, i) => (
-                  <tr key={`${a.number ?? i}-${a.at ?? ''}`}>
-                    <td className="num">{a.number ?? i + 1}</td>
-                    <td>{a.at ? formatInstant(a.at) : '—'}</td>
-                    <td>{a.error_class ?? (a.status != null && a.status < 400 ? 'ok' : '—')}</td>
-                    <td className="num">{a.status ?? '—'}</td>
-                    <td className="num">{a.duration_ms != null ? `${Math.round(a.duration_ms)} ms` : '—'}</td>
-                    <td>
-                      <code>{a.message ?? ''}</code>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
+              {groups.map((g, gi) =>
+                g.kind === 'omitted' ? (
+                  <tbody key={`gap-${gi}`} className="dlq-omitted" data-testid={`dlq-omitted-${props.id}`}>
+                    <tr>
+                      <td colSpan={6} className="muted">
+                        … {g.count} attempt{g.count === 1 ? '' : 's'} omitted: the server keeps an entry's first attempts and its newest
+                      </td>
+                    </tr>
+                  </tbody>
+                ) : (
+                  <tbody key={`call-${gi}`} data-replay={g.replay}>
+                    <tr className="dlq-call-head">
+                      <th scope="rowgroup" colSpan={6}>
+                        {callLabel(g.replay)}
+                        {g.continued ? ' (continued)' : ''} · {g.attempts.length} attempt{g.attempts.length === 1 ? '' : 's'}
+                      </th>
+                    </tr>
+                    {g.attempts.map((a, i) => (
+                      <tr key={attemptKey(a)} data-attempt={attemptLabel(a, i + 1)}>
+                        <td>{attemptLabel(a, i + 1)}</td>
+                        <td>{a.at ? formatInstant(a.at) : '—'}</td>
+                        <td>{a.error_class ?? (a.status != null && a.status < 400 ? 'ok' : '—')}</td>
+                        <td className="num">{a.status ?? '—'}</td>
+                        <td className="num">{a.duration_ms != null ? `${Math.round(a.duration_ms)} ms` : '—'}</td>
+                        <td>
+                          <code>{a.message ?? ''}</code>
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                ),
+              )}
             </table>
           )}
         </>

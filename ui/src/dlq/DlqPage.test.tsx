@@ -77,11 +77,47 @@ describe('DlqPage', () => {
     fireEvent.click(screen.getByTestId('dlq-expand-dlq_a'));
     expect(screen.getByTestId('dlq-expand-dlq_a').getAttribute('aria-expanded')).toBe('true');
     await waitFor(() => expect(screen.getByTestId('dlq-attempts-dlq_a').textContent).toContain('upstream said 503'));
-    const rows = screen.getByTestId('dlq-attempts-dlq_a').querySelectorAll(':scope > tbody > tr');
+    const rows = screen.getByTestId('dlq-attempts-dlq_a').querySelectorAll(':scope > tbody > tr[data-attempt]');
     expect([...rows].map((r) => r.textContent)).toHaveLength(2);
     expect(rows[0].textContent).toContain('server_error');
     expect(rows[0].textContent).toContain('503');
     expect(rows[1].textContent).toContain('timeout');
+  });
+
+  it('groups the attempts by call across replays, labels each one, and shows where the server left attempts out', async () => {
+    const a = (replay: number, number: number, at: string, status: number, error_class: string | null) => ({
+      replay, number, at, duration_ms: 10, status, error_class, message: error_class ? `HTTP ${status}` : null,
+    });
+    fakeServer({
+      'GET /api/dlq': { body: { entries: [entry('dlq_a')], stats } },
+      'GET /api/connectors': { body: { connectors: [] } },
+      'GET /api/dlq/dlq_a': {
+        body: {
+          ...entry('dlq_a'),
+          attempts: 57,
+          attempts_omitted: 52,
+          omitted_after: 2,
+          history: [
+            a(0, 1, '2026-12-02T04:05:15Z', 503, 'server_error'),
+            a(0, 2, '2026-12-02T04:05:16Z', 503, 'server_error'),
+            a(2, 1, '2026-12-02T04:09:00Z', 429, 'rate_limit'),
+            a(2, 2, '2026-12-02T04:09:01Z', 503, 'server_error'),
+            a(3, 1, '2026-12-02T04:12:00Z', 201, null),
+          ],
+        },
+      },
+    });
+    render(<DlqPage />);
+    await waitFor(() => expect(screen.getByTestId('dlq-expand-dlq_a')).toBeTruthy());
+    fireEvent.click(screen.getByTestId('dlq-expand-dlq_a'));
+    await waitFor(() => expect(screen.getByTestId('dlq-attempts-dlq_a').textContent).toContain('replay 3, attempt 1'));
+    const table = screen.getByTestId('dlq-attempts-dlq_a');
+    const labels = [...table.querySelectorAll('tr[data-attempt]')].map((r) => r.getAttribute('data-attempt'));
+    expect(labels).toEqual(['original call, attempt 1', 'original call, attempt 2', 'replay 2, attempt 1', 'replay 2, attempt 2', 'replay 3, attempt 1']);
+    const bodies = [...table.querySelectorAll(':scope > tbody')].map((b) => b.getAttribute('data-replay') ?? b.className);
+    expect(bodies).toEqual(['0', 'dlq-omitted', '2', '3']);
+    expect(screen.getByTestId('dlq-omitted-dlq_a').textContent).toContain('52 attempts omitted');
+    expect(screen.getByTestId('dlq-history-dlq_a').textContent).toContain('57 attempts (52 omitted)');
   });
 
   it('says why a write parked by an open circuit lists no attempt, and counts the list against the totals', async () => {

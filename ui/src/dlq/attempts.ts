@@ -1,12 +1,14 @@
 /**
- * A DLQ entry's attempts as the AAM reports them (`GET /dlq/{id}` → `history`: number, at, status, error_class,
- * message, duration_ms), kept across polls so a replay that rewrites the entry does not wipe what was already seen,
+ * A DLQ entry's attempts as the AAM reports them (`GET /dlq/{id}` → `history`: replay, number, at, status, error_class,
+ * message, duration_ms), grouped by the call they were part of (the original call, then each replay), kept across polls so a replay that rewrites the entry does not wipe what was already seen,
  * and why an entry has none.
  */
 import type { DlqEntry } from '../api/types';
 
 /** One attempt of a parked write. */
 export interface Attempt {
+  /** Which call it was part of: 0 the original call, 1..n the replays (absent from older servers: taken as 0). */
+  replay?: number | null;
   number?: number | null;
   at?: string | null;
   duration_ms?: number | null;
@@ -16,16 +18,63 @@ export interface Attempt {
   [k: string]: unknown;
 }
 
-function key(a: Attempt): string {
-  return `${a.number ?? ''}|${a.at ?? ''}|${a.status ?? ''}|${a.error_class ?? ''}`;
+/** The key of an attempt (the same attempt in two answers has the same key). */
+export function attemptKey(a: Attempt): string {
+  return `${a.replay ?? 0}|${a.number ?? ''}|${a.at ?? ''}|${a.status ?? ''}|${a.error_class ?? ''}`;
 }
 
 /** The attempts seen so far and the new answer's, merged (no duplicates), in time order. */
 export function mergeAttempts(seen: readonly Attempt[], fresh: readonly Attempt[]): Attempt[] {
   const out = new Map<string, Attempt>();
-  for (const a of seen) out.set(key(a), a);
-  for (const a of fresh) out.set(key(a), a);
-  return [...out.values()].sort((a, b) => (a.at ?? '').localeCompare(b.at ?? '') || (a.number ?? 0) - (b.number ?? 0));
+  for (const a of seen) out.set(attemptKey(a), a);
+  for (const a of fresh) out.set(attemptKey(a), a);
+  return [...out.values()].sort(
+    (a, b) => (a.replay ?? 0) - (b.replay ?? 0) || (a.at ?? '').localeCompare(b.at ?? '') || (a.number ?? 0) - (b.number ?? 0),
+  );
+}
+
+/** "original call, attempt 2" or "replay 3, attempt 1". */
+export function attemptLabel(a: Attempt, fallbackNumber: number): string {
+  const n = a.number ?? fallbackNumber;
+  return `${callLabel(a.replay ?? 0)}, attempt ${n}`;
+}
+
+/** "original call" or "replay 3". */
+export function callLabel(replay: number): string {
+  return replay === 0 ? 'original call' : `replay ${replay}`;
+}
+
+/** A run of attempts of one call, or the gap where the server left attempts out. */
+export type AttemptGroup =
+  | { kind: 'call'; replay: number; attempts: Attempt[]; continued: boolean }
+  | { kind: 'omitted'; count: number };
+
+/**
+ * The attempts grouped by call (original, replay 1, replay 2…), in order, with the omitted ones (`omitted`, left out by
+ * the server between its first kept attempts and its newest) shown as a gap after the attempt `gapAfter` (the key of
+ * the last of the first kept ones; null: at the end of the first group when the server gave no hint).
+ */
+export function attemptGroups(attempts: readonly Attempt[], omitted: number, gapAfter: string | null): AttemptGroup[] {
+  const out: AttemptGroup[] = [];
+  let cur: Extract<AttemptGroup, { kind: 'call' }> | null = null;
+  let gapDone = omitted <= 0;
+  const seenReplays = new Set<number>();
+  for (const a of attempts) {
+    const r = a.replay ?? 0;
+    if (!cur || cur.replay !== r) {
+      cur = { kind: 'call', replay: r, attempts: [], continued: seenReplays.has(r) };
+      seenReplays.add(r);
+      out.push(cur);
+    }
+    cur.attempts.push(a);
+    if (!gapDone && gapAfter != null && attemptKey(a) === gapAfter) {
+      out.push({ kind: 'omitted', count: omitted });
+      gapDone = true;
+      cur = null;
+    }
+  }
+  if (!gapDone) out.splice(Math.min(1, out.length), 0, { kind: 'omitted', count: omitted });
+  return out;
 }
 
 /** Why an entry lists no attempt, in words. */

@@ -77,6 +77,9 @@ test('metrics go to the store, events are batched into the state with their mark
   expect(seen!.live.events).toHaveLength(0); // not yet: batched
   await settle(300);
   expect(seen!.live.events.map((e) => e.type)).toEqual(['circuit_transition', 'retry_scheduled']);
+  // Markers reach the store once a second (each store change redraws every chart), events every 250 ms.
+  expect(store.markers.map((m) => m.kind).sort()).toEqual(['chaos']);
+  await settle(1000);
   expect(store.markers.map((m) => m.kind).sort()).toEqual(['chaos', 'circuit']);
   expect(seen!.farm?.chaos.level).toBe('calm');
   expect(seen!.live.activeRun).toEqual({ id: 'hell-1', scenario: 'hell', phase: 'hell', chaos: null });

@@ -27,6 +27,8 @@ export function useLiveContext(): LiveContextValue {
 }
 
 const FLUSH_MS = 250;
+/** Markers go to the store every this many flushes (once a second). */
+const MARKER_EVERY = 4;
 const FARM_POLL_MS = 2000;
 const RUNS_POLL_MS = 3000;
 
@@ -48,19 +50,25 @@ export function LiveProvider(props: { children: ReactNode; store?: SeriesStore }
   const [farm, setFarm] = useState<FarmStatus | null>(null);
   const [farmError, setFarmError] = useState<string | null>(null);
 
-  // The stream: metrics go to the store at once, typed events are batched (hundreds a second under chaos).
+  // The stream: metrics go to the store at once, typed events are batched (hundreds a second under chaos). Their
+  // markers reach the store once a second, not at every batch: each change of the store redraws every chart.
   useEffect(() => {
     let pending: MeshEvent[] = [];
+    let markers: Marker[] = [];
+    let ticks = 0;
     const flush = () => {
+      ticks++;
+      if (markers.length > 0 && ticks % MARKER_EVERY === 0) {
+        store.addMarkers(markers);
+        markers = [];
+      }
       if (pending.length === 0) return;
       const batch = pending;
       pending = [];
-      const ms: Marker[] = [];
       for (const e of batch) {
         const m = markerFromEvent(e);
-        if (m) ms.push(m);
+        if (m) markers.push(m);
       }
-      store.addMarkers(ms);
       dispatch({ type: 'events', events: batch });
     };
     const timer = setInterval(flush, FLUSH_MS);

@@ -29,6 +29,7 @@ export class SeriesStore {
   private prev: MetricsSnapshot | null = null;
   private listeners = new Set<() => void>();
   private ver = 0;
+  private rowVer = 0;
 
   constructor(opts: StoreOptions = {}) {
     this.budget = Math.max(8, opts.budget ?? 2000);
@@ -54,6 +55,7 @@ export class SeriesStore {
     }
     for (const c of this.columns.values()) if (c.length < n + 1) c.push(null);
     if (this.times.length > this.budget) this.compact();
+    this.rowVer++;
     this.bump();
     return true;
   }
@@ -87,6 +89,7 @@ export class SeriesStore {
     }
     this.times = rows.map((r) => r.t).concat(this.times);
     if (this.times.length > this.budget) this.compact();
+    this.rowVer++;
     this.bump();
     return rows.length;
   }
@@ -123,6 +126,11 @@ export class SeriesStore {
   /** Increases with every change: a cheap snapshot key for React. */
   get version(): number {
     return this.ver;
+  }
+
+  /** Increases with every new row only (not with markers): what views of the numbers alone (the topology) follow. */
+  get rowVersion(): number {
+    return this.rowVer;
   }
 
   /** Calls `fn` after every change; returns the unsubscribe function. */

@@ -52,8 +52,11 @@ final class DlqRoutes {
                 this::list);
         api.get(
                 "/dlq/{id}",
-                "One parked write and its attempt history (the live call's, then each replay's)",
-                "the entry and \"history\":[{\"number\",\"at\",\"duration_ms\",\"status\",\"error_class\",\"message\"}]",
+                "One parked write and its attempt history (the live call's, replay 0, then each replay's, numbered from 1);"
+                        + " past " + DlqEntry.MAX_ATTEMPTS_KEPT + " attempts the first " + DlqEntry.FIRST_ATTEMPTS_KEPT
+                        + " and the newest are kept, attempts_omitted says how many are left out between them",
+                "the entry (\"attempts\", \"attempts_omitted\"…), \"history\":[{\"replay\",\"number\",\"at\",\"duration_ms\",\"status\","
+                        + "\"error_class\",\"message\"}] and \"omitted_after\" (the omitted attempts come after this many of history; null: none)",
                 EntryDetail.class,
                 this::one);
         api.add(
@@ -137,7 +140,17 @@ final class DlqRoutes {
     private void one(Context ctx) {
         String id = ctx.pathParam("id");
         DlqEntry entry = dlq.get(id).orElseThrow(() -> ApiError.notFound("DLQ entry", id, null));
-        Json.reply(ctx, 200, new EntryDetail(EntryView.of(entry), entry.attempts()));
+        Json.reply(
+                ctx,
+                200,
+                new EntryDetail(
+                        EntryView.of(entry),
+                        entry.attempts(),
+                        entry.attemptsOmitted() == 0
+                                ? null
+                                : Math.min(
+                                        DlqEntry.FIRST_ATTEMPTS_KEPT,
+                                        entry.attempts().size())));
     }
 
     /**
@@ -145,7 +158,8 @@ final class DlqRoutes {
      * the list has no use for and which may be large.
      *
      * @param errorClass null once the entry was replayed successfully
-     * @param attempts   how many attempts it has had (the live call's and every replay's)
+     * @param attempts        how many attempts it has had (the live call's and every replay's), omitted ones included
+     * @param attemptsOmitted how many of them its history leaves out (between the first and the newest kept)
      */
     record EntryView(
             String id,
@@ -155,6 +169,7 @@ final class DlqRoutes {
             String opId,
             ErrorClass errorClass,
             int attempts,
+            int attemptsOmitted,
             boolean unknownOutcome,
             Instant parkedAt,
             DlqState state,
@@ -167,7 +182,8 @@ final class DlqRoutes {
                     e.path(),
                     e.opId(),
                     e.errorClass(),
-                    e.attempts().size(),
+                    e.attemptCount(),
+                    e.attemptsOmitted(),
                     e.unknownOutcome(),
                     e.createdAt(),
                     e.state(),
@@ -175,8 +191,13 @@ final class DlqRoutes {
         }
     }
 
-    /** {@code GET /dlq/{id}}: the entry and every attempt (the live call's, then each replay's), oldest first. */
-    record EntryDetail(@JsonUnwrapped EntryView entry, List<Attempt> history) {}
+    /**
+     * {@code GET /dlq/{id}}: the entry and its attempts kept (the live call's, then each replay's), oldest first; the
+     * entry's {@code attempts_omitted} are missing between the first and the newest ones.
+     *
+     * @param omittedAfter where in {@code history} the omitted attempts were (after this many); null when none were
+     */
+    record EntryDetail(@JsonUnwrapped EntryView entry, List<Attempt> history, Integer omittedAfter) {}
 
     /** {@code GET /dlq}: the entries the filters select, newest first, and the counts of the whole queue. */
     record Listing(List<EntryView> entries, Map<String, Object> stats) {}

@@ -313,9 +313,15 @@ class AamApiTest {
         HttpResponse<String> replayed = f.send("POST", "/dlq/" + id + "/replay", null);
         assertThat(replayed.statusCode()).as(replayed.body()).isEqualTo(200);
         assertThat(json(replayed).toString()).contains(id).containsAnyOf("failed", "dead");
-        assertThat(json(f.get("/dlq/" + id)).path("history"))
-                .as("the replay is in the history")
-                .hasSize(2);
+        JsonNode after = json(f.get("/dlq/" + id));
+        assertThat(after.path("history")).as("the replay is in the history").hasSize(2);
+        assertThat(after.path("history").findValuesAsText("replay"))
+                .as(
+                        "the live call's attempt is replay 0, the replay's attempt replay 1, each numbered from 1 in its call")
+                .containsExactly("0", "1");
+        assertThat(after.path("history").findValuesAsText("number")).containsExactly("1", "1");
+        assertThat(after.path("attempts").asInt()).isEqualTo(2);
+        assertThat(after.path("attempts_omitted").asInt()).isZero();
 
         HttpResponse<String> discarded = f.send("DELETE", "/dlq/" + id, null);
         assertThat(discarded.statusCode()).as(discarded.body()).isBetween(200, 204);

@@ -465,6 +465,47 @@ public abstract class StoreContract {
     }
 
     @Test
+    void shouldKeepEachAttemptsReplayNumberAndCountTheOmittedOnes() {
+        try (Store s = open()) {
+            s.dlq().insertEntry(entry("e1", "shop", T0, T0));
+            // 40 replays of 6 attempts each: 241 attempts, more than an entry keeps.
+            for (int r = 1; r <= 40; r++) {
+                DlqEntry e = s.dlq().entry("e1").orElseThrow();
+                var tries = new java.util.ArrayList<dev.gauntlet.mesh.call.Attempt>();
+                for (int n = 1; n <= 6; n++) {
+                    tries.add(new dev.gauntlet.mesh.call.Attempt(
+                            n, T0.plusSeconds(r * 60L + n), 3, 503, ErrorClass.server_error, "HTTP 503"));
+                }
+                DlqEntry grown = e.withReplayAttempts(tries);
+                s.dlq()
+                        .updateEntry(grown.with(
+                                grown.attempts(),
+                                ErrorClass.server_error,
+                                "HTTP 503",
+                                DlqState.pending,
+                                false,
+                                r,
+                                T0,
+                                T0.plusSeconds(r * 60L)));
+            }
+            DlqEntry e = s.dlq().entry("e1").orElseThrow();
+            assertThat(e.attempts()).hasSize(DlqEntry.MAX_ATTEMPTS_KEPT);
+            assertThat(e.attemptsOmitted()).isEqualTo(241 - DlqEntry.MAX_ATTEMPTS_KEPT);
+            assertThat(e.attemptCount()).isEqualTo(241);
+            assertThat(e.attempts().getFirst())
+                    .as("the original call's attempt is kept")
+                    .extracting(a -> a.replay() + "." + a.number())
+                    .isEqualTo("0.1");
+            assertThat(e.attempts().get(1).replay()).as("then replay 1's").isEqualTo(1);
+            assertThat(e.attempts().getLast())
+                    .as("and the newest: replay 40's last attempt")
+                    .extracting(a -> a.replay() + "." + a.number())
+                    .isEqualTo("40.6");
+            assertThat(e.nextReplay()).isEqualTo(41);
+        }
+    }
+
+    @Test
     void shouldPruneOldAndSurplusHistoryWhenRetentionSaysSo() {
         var retention = Retention.builder()
                 .eventAge(Duration.ofHours(1))

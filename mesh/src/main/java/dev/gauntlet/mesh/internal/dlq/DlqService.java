@@ -31,7 +31,6 @@ import dev.gauntlet.mesh.vendor.WriteRef;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -54,8 +53,6 @@ public final class DlqService implements DeadLetterQueue, DeadLetters {
     static final Duration CIRCUIT_RECHECK = Duration.ofMillis(250);
     /** Backoff between failed replays doubles up to this. */
     static final Duration MAX_BACKOFF = Duration.ofHours(1);
-    /** Attempts kept per entry; the oldest go first (an entry replayed ten times with six attempts each stays readable). */
-    static final int MAX_ATTEMPTS_KEPT = 200;
 
     private static final Set<DlqState> REPLAYABLE = EnumSet.of(DlqState.pending, DlqState.dead);
     private static final HexFormat HEX = HexFormat.of();
@@ -250,7 +247,7 @@ public final class DlqService implements DeadLetterQueue, DeadLetters {
      * schedules the next with backoff, or declares it dead.
      */
     private void replayFailed(
-            DlqEntry e,
+            DlqEntry before,
             List<Attempt> attempts,
             ErrorClass c,
             String message,
@@ -258,7 +255,9 @@ public final class DlqService implements DeadLetterQueue, DeadLetters {
             boolean inProgress,
             DlqConfig config,
             Instant now) {
-        List<Attempt> all = append(e.attempts(), attempts);
+        // The replay's attempts under its replay number: `e` is the entry with them.
+        DlqEntry e = before.withReplayAttempts(attempts);
+        List<Attempt> all = e.attempts();
         boolean unknownNow = e.unknownOutcome() || unknown;
         if (inProgress) {
             // 409 "in progress": a send with this key is still being carried out (the live caller's, or the upstream's
@@ -324,15 +323,9 @@ public final class DlqService implements DeadLetterQueue, DeadLetters {
         try {
             MeshResponse r = c.replay(e.toRequest(), e.idempotencyKey(), e.id());
             Instant at = clock.instant();
-            DlqEntry done = e.with(
-                    append(e.attempts(), r.attempts()),
-                    null,
-                    null,
-                    DlqState.succeeded,
-                    e.unknownOutcome(),
-                    e.replays() + 1,
-                    null,
-                    at);
+            DlqEntry grown = e.withReplayAttempts(r.attempts());
+            DlqEntry done = grown.with(
+                    grown.attempts(), null, null, DlqState.succeeded, e.unknownOutcome(), e.replays() + 1, null, at);
             repo.updateEntry(done);
             committed(e, at);
             events.publish(new ReplaySucceeded(at, e.connector(), e.id(), e.replays() + 1, r.status()));
@@ -355,8 +348,9 @@ public final class DlqService implements DeadLetterQueue, DeadLetters {
             }
             if (Thread.currentThread().isInterrupted()) {
                 // The replayer is being stopped mid-call: not the upstream's verdict. Try again later.
-                repo.updateEntry(e.with(
-                        append(e.attempts(), refused.attempts()),
+                DlqEntry grown = e.withReplayAttempts(refused.attempts());
+                repo.updateEntry(grown.with(
+                        grown.attempts(),
                         e.errorClass(),
                         e.lastError(),
                         DlqState.pending,
@@ -370,8 +364,9 @@ public final class DlqService implements DeadLetterQueue, DeadLetters {
             // unchanged would be refused again. A person can fix and replay it by hand.
             failed.incrementAndGet();
             Instant at = clock.instant();
-            repo.updateEntry(e.with(
-                    append(e.attempts(), refused.attempts()),
+            DlqEntry grown = e.withReplayAttempts(refused.attempts());
+            repo.updateEntry(grown.with(
+                    grown.attempts(),
                     refused.errorClass(),
                     refused.getMessage(),
                     DlqState.dead,
@@ -544,14 +539,6 @@ public final class DlqService implements DeadLetterQueue, DeadLetters {
 
     private DlqEntry entryOrThrow(String id) {
         return repo.entry(id).orElseThrow(() -> new IllegalArgumentException("no DLQ entry '" + id + "'"));
-    }
-
-    private static List<Attempt> append(List<Attempt> a, List<Attempt> b) {
-        if (b.isEmpty()) return a;
-        var all = new ArrayList<Attempt>(a.size() + b.size());
-        all.addAll(a);
-        all.addAll(b);
-        return all.size() > MAX_ATTEMPTS_KEPT ? all.subList(all.size() - MAX_ATTEMPTS_KEPT, all.size()) : all;
     }
 
     private static Duration max(Duration a, Duration b) {

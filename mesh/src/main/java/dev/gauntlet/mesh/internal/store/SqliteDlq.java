@@ -34,7 +34,8 @@ final class SqliteDlq implements DlqRepository {
     private static final TypeReference<List<Attempt>> ATTEMPTS = new TypeReference<>() {};
     private static final String DLQ_COLUMNS =
             "id, connector, tenant, method, path, headers_json, body, content_type, idem_key, op_id, "
-                    + "attempts_json, error_class, last_error, schema_version, state, unknown_outcome, replays, next_replay_at, created_at, updated_at";
+                    + "attempts_json, error_class, last_error, schema_version, state, unknown_outcome, replays, next_replay_at, created_at, updated_at, "
+                    + "attempts_omitted";
     private final SqliteDatabase db;
     /** The last seq given (read at open; written with the database lock held). */
     private long dlqSeq;
@@ -48,7 +49,7 @@ final class SqliteDlq implements DlqRepository {
     public void insertEntry(DlqEntry e) {
         db.write(() -> {
             PreparedStatement p = db.ps("INSERT INTO dlq_entries (" + DLQ_COLUMNS
-                    + ", seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                    + ", seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
             p.setString(1, e.id());
             p.setString(2, e.connector());
             p.setString(3, e.tenant());
@@ -69,7 +70,8 @@ final class SqliteDlq implements DlqRepository {
             setInstant(p, 18, e.nextReplayAt());
             p.setLong(19, ms(e.createdAt()));
             p.setLong(20, ms(e.updatedAt()));
-            p.setLong(21, ++dlqSeq);
+            p.setInt(21, e.attemptsOmitted());
+            p.setLong(22, ++dlqSeq);
             return p.executeUpdate();
         });
     }
@@ -90,7 +92,7 @@ final class SqliteDlq implements DlqRepository {
         db.write(() -> {
             PreparedStatement p = db.ps(
                     "UPDATE dlq_entries SET attempts_json = ?, error_class = ?, last_error = ?, state = ?, unknown_outcome = ?, "
-                            + "replays = ?, next_replay_at = ?, updated_at = ?, idem_key = ? WHERE id = ?");
+                            + "replays = ?, next_replay_at = ?, updated_at = ?, idem_key = ?, attempts_omitted = ? WHERE id = ?");
             p.setString(1, json(e.attempts()));
             p.setString(2, e.errorClass() == null ? null : e.errorClass().name());
             p.setString(3, e.lastError());
@@ -100,7 +102,8 @@ final class SqliteDlq implements DlqRepository {
             setInstant(p, 7, e.nextReplayAt());
             p.setLong(8, ms(e.updatedAt()));
             p.setString(9, e.idempotencyKey());
-            p.setString(10, e.id());
+            p.setInt(10, e.attemptsOmitted());
+            p.setString(11, e.id());
             return p.executeUpdate();
         });
     }
@@ -241,6 +244,7 @@ final class SqliteDlq implements DlqRepository {
                 rs.getString("idem_key"),
                 rs.getString("op_id"),
                 parse(rs.getString("attempts_json"), ATTEMPTS),
+                rs.getInt("attempts_omitted"),
                 c == null ? null : ErrorClass.valueOf(c),
                 rs.getString("last_error"),
                 rs.getInt("schema_version"),

@@ -181,6 +181,10 @@ class DlqServiceTest {
         assertThat(dead.attempts())
                 .hasSize(4)
                 .allSatisfy(a -> assertThat(a.errorClass()).isEqualTo(ErrorClass.network_error));
+        assertThat(dead.attempts())
+                .as("each attempt keeps the call it was part of: the live call (0), then replays 1, 2, 3")
+                .extracting(a -> a.replay() + "." + a.number())
+                .containsExactly("0.1", "1.1", "2.1", "3.1");
         assertThat(events).filteredOn(ReplayFailed.class::isInstance).hasSize(3);
         assertThat(events)
                 .filteredOn(EntryDead.class::isInstance)

@@ -44,7 +44,7 @@ class SqliteStoreTest {
     @Test
     void shouldMigrateAFreshFileAndReopenItWithoutMigratingAgain() throws Exception {
         try (SqliteStore s = SqliteStore.open(dir)) {
-            assertThat(s.schemaVersion()).isEqualTo(SqliteStore.latestVersion()).isEqualTo(3);
+            assertThat(s.schemaVersion()).isEqualTo(SqliteStore.latestVersion()).isEqualTo(4);
             s.connectors().saveConnector("shop", "{\"id\":\"shop\"}");
         }
         try (SqliteStore s = SqliteStore.open(dir)) {
@@ -59,7 +59,11 @@ class SqliteStoreTest {
             while (rs.next()) scripts.add(rs.getString(1));
             assertThat(scripts)
                     .as("each migration applied once, by Flyway")
-                    .containsExactly("V1__init.sql", "V2__dlq_by_key.sql", "V3__store_probe_and_retention.sql");
+                    .containsExactly(
+                            "V1__init.sql",
+                            "V2__dlq_by_key.sql",
+                            "V3__store_probe_and_retention.sql",
+                            "V4__dlq_attempts_omitted.sql");
         }
         try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(SqliteStore.FILE_NAME));
                 var rs = c.createStatement().executeQuery("PRAGMA journal_mode")) {
@@ -146,7 +150,9 @@ class SqliteStoreTest {
             st.execute(
                     "INSERT INTO dlq_entries (id, seq, connector, tenant, method, path, headers_json, body, content_type, idem_key, op_id, "
                             + "attempts_json, error_class, last_error, schema_version, state, unknown_outcome, replays, next_replay_at, created_at, updated_at) "
-                            + "VALUES ('e1', 1, 'shop', 'default', 'POST', '/x', '{}', X'00', NULL, 'key-1', 'op', '[]', NULL, NULL, 1, 'pending', 0, 0, "
+                            + "VALUES ('e1', 1, 'shop', 'default', 'POST', '/x', '{}', X'00', NULL, 'key-1', 'op', '"
+                            + LEGACY_ATTEMPTS
+                            + "', NULL, NULL, 1, 'pending', 0, 0, "
                             + T0.toEpochMilli() + ", " + T0.toEpochMilli() + ", " + T0.toEpochMilli() + ")");
         }
 
@@ -168,6 +174,12 @@ class SqliteStoreTest {
                     .extracting(DlqEntry::id)
                     .containsExactly("e2", "e1");
             assertThat(s.health().ok()).as("V3's probe table is there").isTrue();
+            DlqEntry old = s.dlq().entry("e1").orElseThrow();
+            assertThat(old.attempts())
+                    .as("schema 1 attempts numbered per call: each restart of the numbers is the next replay")
+                    .extracting(a -> a.replay() + "." + a.number())
+                    .containsExactly("0.1", "0.2", "1.1", "2.1", "2.2");
+            assertThat(old.attemptsOmitted()).as("V4's column, 0 for old rows").isZero();
         }
         try (var c = DriverManager.getConnection("jdbc:sqlite:" + file);
                 var rs = c.createStatement()
@@ -177,13 +189,21 @@ class SqliteStoreTest {
             assertThat(rows)
                     .as("the old version is Flyway's baseline; only newer scripts ran")
                     .containsExactlyElementsOf(
-                            oldVersion == 3 ? List.of("3 BASELINE") : List.of("2 BASELINE", "3 SQL"));
+                            oldVersion == 3 ? List.of("3 BASELINE", "4 SQL") : List.of("2 BASELINE", "3 SQL", "4 SQL"));
         }
         // Opened again: nothing more to do.
         try (SqliteStore s = SqliteStore.openFile(file, Retention.DEFAULT, InstantSource.system())) {
             assertThat(s.dlq().countEntries().get(DlqState.pending)).isEqualTo(2);
         }
     }
+
+    /** Attempts as schema 1 stored them: no replay number, numbered from 1 again in each replay. */
+    static final String LEGACY_ATTEMPTS = "["
+            + "{\"number\":1,\"at\":\"2025-06-01T12:00:00Z\",\"durationMs\":5,\"status\":503,\"errorClass\":\"server_error\",\"message\":\"HTTP 503\"},"
+            + "{\"number\":2,\"at\":\"2025-06-01T12:00:01Z\",\"durationMs\":5,\"status\":503,\"errorClass\":\"server_error\",\"message\":\"HTTP 503\"},"
+            + "{\"number\":1,\"at\":\"2025-06-01T12:01:00Z\",\"durationMs\":5,\"status\":0,\"errorClass\":\"timeout\",\"message\":\"slow\"},"
+            + "{\"number\":1,\"at\":\"2025-06-01T12:02:00Z\",\"durationMs\":5,\"status\":503,\"errorClass\":\"server_error\",\"message\":\"HTTP 503\"},"
+            + "{\"number\":2,\"at\":\"2025-06-01T12:02:01Z\",\"durationMs\":5,\"status\":201,\"errorClass\":null,\"message\":null}]";
 
     @Test
     void shouldKeepDlqEntriesWhenTheStoreIsClosedAndReopened() {

@@ -72,7 +72,8 @@ final class PostgresDlq implements DlqRepository {
                 t + "replays",
                 t + "next_replay_at",
                 t + "created_at",
-                t + "updated_at");
+                t + "updated_at",
+                t + "attempts_omitted");
     }
 
     /** A change refused because this node's claim on the entry was released or taken over (its lease ran out). */
@@ -91,7 +92,7 @@ final class PostgresDlq implements DlqRepository {
             try (PreparedStatement p = c.prepareStatement(
                     "INSERT INTO dlq_entries (id, connector, tenant, method, path, headers_json, body, "
                             + "content_type, idem_key, op_id, attempts_json, error_class, last_error, schema_version, state, unknown_outcome, replays, "
-                            + "next_replay_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                            + "next_replay_at, created_at, updated_at, attempts_omitted) VALUES (?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 p.setString(1, e.id());
                 p.setString(2, e.connector());
                 p.setString(3, e.tenant());
@@ -112,6 +113,7 @@ final class PostgresDlq implements DlqRepository {
                 setInstant(p, 18, e.nextReplayAt());
                 setInstant(p, 19, e.createdAt());
                 setInstant(p, 20, e.updatedAt());
+                p.setInt(21, e.attemptsOmitted());
                 return p.executeUpdate();
             }
         });
@@ -140,7 +142,7 @@ final class PostgresDlq implements DlqRepository {
             try (PreparedStatement p = c.prepareStatement(
                     "UPDATE dlq_entries SET attempts_json = CAST(? AS jsonb), error_class = ?, last_error = ?, "
                             + "state = ?, unknown_outcome = ?, replays = ?, next_replay_at = ?, updated_at = ?, idem_key = ?, "
-                            + "claim_token = CASE WHEN ? = 'replaying' THEN claim_token END WHERE id = ?"
+                            + "attempts_omitted = ?, claim_token = CASE WHEN ? = 'replaying' THEN claim_token END WHERE id = ?"
                             + (token == null ? "" : " AND claim_token = ?"))) {
                 p.setString(1, json(e.attempts()));
                 p.setString(2, e.errorClass() == null ? null : e.errorClass().name());
@@ -151,9 +153,10 @@ final class PostgresDlq implements DlqRepository {
                 setInstant(p, 7, e.nextReplayAt());
                 setInstant(p, 8, e.updatedAt());
                 p.setString(9, e.idempotencyKey());
-                p.setString(10, e.state().name());
-                p.setString(11, e.id());
-                if (token != null) p.setObject(12, token);
+                p.setInt(10, e.attemptsOmitted());
+                p.setString(11, e.state().name());
+                p.setString(12, e.id());
+                if (token != null) p.setObject(13, token);
                 return p.executeUpdate();
             }
         });
@@ -323,6 +326,7 @@ final class PostgresDlq implements DlqRepository {
                 rs.getString("idem_key"),
                 rs.getString("op_id"),
                 parse(rs.getString("attempts_json"), ATTEMPTS),
+                rs.getInt("attempts_omitted"),
                 c == null ? null : ErrorClass.valueOf(c),
                 rs.getString("last_error"),
                 rs.getInt("schema_version"),

@@ -60,6 +60,27 @@ final class GauntletProcesses {
                         == 200);
     }
 
+    /**
+     * As {@link #awaitOk(HttpClient, String, String, Duration)}, failing at once when {@code process} exits first (a
+     * server that refused to start), with the end of what it printed.
+     */
+    static void awaitUp(Process process, HttpClient http, String url, String path, Duration atMost) {
+        await().atMost(atMost)
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptionsMatching(e -> !(e instanceof IllegalStateException))
+                .until(() -> {
+                    if (!process.isAlive())
+                        throw new IllegalStateException(
+                                url + " exited with " + process.exitValue() + " before it answered " + path);
+                    return http.send(
+                                            HttpRequest.newBuilder(URI.create(url + path))
+                                                    .build(),
+                                            HttpResponse.BodyHandlers.ofString())
+                                    .statusCode()
+                            == 200;
+                });
+    }
+
     /** Waits until an AAM answers {@code GET /health} with 200. */
     static void awaitAam(HttpClient http, String url) {
         awaitOk(http, url, "/health");

@@ -11,6 +11,7 @@ import dev.gauntlet.harness.run.ScenarioRunner;
 import dev.gauntlet.harness.run.Targets;
 import dev.gauntlet.harness.scenario.Scenario;
 import dev.gauntlet.harness.scenario.ScenarioLoader;
+import dev.gauntlet.harness.workflow.AamNodes;
 import dev.gauntlet.harness.workflow.Workflows;
 import dev.gauntlet.mesh.Mesh;
 import dev.gauntlet.server.TimelineRecording;
@@ -24,7 +25,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -86,8 +87,14 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(
             names = "--aam-url",
-            description = "Send the load through a running AAM's egress proxy (default: a mesh in this process).")
-    String aamUrl;
+            split = ",",
+            paramLabel = "URL[,URL…]",
+            description = {
+                "Send the load through a running AAM's egress proxy (default: a mesh in this process).",
+                "Several nodes on one store (comma-separated or the option repeated): each operation goes to the next node in",
+                "turn, a node that refuses connections is skipped for 2 s; the DLQ and the checks are read from any live node."
+            })
+    List<String> aamUrls;
 
     @Option(names = "--connectors", description = "A connectors.yaml (default: the six built-in connectors).")
     Path connectorsFile;
@@ -126,11 +133,21 @@ final class RunCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(
                     spec.commandLine(), "--compare " + compare + ": " + e.getMessage());
         }
+        AamNodes nodes = null;
+        try {
+            if (aamUrls != null) nodes = AamNodes.of(aamUrls);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), e.getMessage().replaceFirst("^aam_url", "--aam-url"));
+        }
         Workflows workflows = Workflows.discover(workflowsDir);
         var access = token.get(spec);
+        var tokenHosts = new ArrayList<String>();
+        if (nodes != null) tokenHosts.addAll(aamUrls);
+        else tokenHosts.add(null);
         HttpClient probe =
-                dev.gauntlet.http.TokenClient.wrap(HttpClient.newHttpClient(), access, Arrays.asList(aamUrl, farmUrl));
-        if (farmUrl == null && aamUrl != null) farmUrl = farmOf(aamUrl, probe);
+                dev.gauntlet.http.TokenClient.wrap(HttpClient.newHttpClient(), access, with(tokenHosts, farmUrl));
+        if (farmUrl == null && nodes != null) farmUrl = farmOf(nodes, probe);
         FarmServer ownFarm = farmUrl == null
                 ? FarmServer.start(FarmConfig.builder()
                         .host("127.0.0.1")
@@ -150,7 +167,7 @@ final class RunCommand implements Callable<Integer> {
                         .connectTimeout(Duration.ofSeconds(5))
                         .build(),
                 access,
-                Arrays.asList(aamUrl, farm))) {
+                with(tokenHosts, farm))) {
             List<ConnectorsFile.Entry> connectors;
             try {
                 connectors = connectorsFile == null
@@ -171,8 +188,12 @@ final class RunCommand implements Callable<Integer> {
             RunReport report;
             boolean timelineRecorded = false;
             try {
-                if (aamUrl != null) {
-                    report = runner.run(scenario, Targets.aam(aamUrl, http), progress, stop::get);
+                if (nodes != null && nodes.size() == 1) {
+                    report = runner.run(scenario, Targets.aam(aamUrls.getFirst(), http), progress, stop::get);
+                } else if (nodes != null) {
+                    report = runner.run(scenario, Targets.aam(nodes, http), progress, stop::get);
+                    progress.done();
+                    printNodes(nodes, out);
                 } else {
                     try (Mesh mesh = Mesh.builder().build()) {
                         report = recorded(runner, scenario, mesh, connectors, farm, http, stop, progress);
@@ -298,6 +319,35 @@ final class RunCommand implements Callable<Integer> {
                     "--farm-url " + farm + ": cannot reach the farm ("
                             + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
         }
+    }
+
+    /** The hosts the access token may go to: {@code hosts} and {@code one} more. */
+    private static List<String> with(List<String> hosts, String one) {
+        var out = new ArrayList<>(hosts);
+        out.add(one);
+        return out;
+    }
+
+    /** How the load was spread: what each node was sent, and the connections it refused. */
+    private static void printNodes(AamNodes nodes, PrintWriter out) {
+        nodes.counts()
+                .forEach((url, c) -> out.printf(
+                        Locale.ROOT, "node %s  %d calls sent  %d connections refused%n", url, c.sent(), c.refused()));
+    }
+
+    /** The farm the AAM nodes point at: the first node that answers says (they share one farm). */
+    private String farmOf(AamNodes nodes, HttpClient http) {
+        if (nodes.size() == 1) return farmOf(aamUrls.getFirst(), http);
+        for (String node : nodes.urls()) {
+            try {
+                return farmOf(node, http);
+            } catch (CommandLine.ParameterException down) {
+                // this node is not answering: ask the next one
+            }
+        }
+        throw new CommandLine.ParameterException(
+                spec.commandLine(),
+                "--aam-url " + String.join(",", nodes.urls()) + ": cannot reach any of the AAM nodes");
     }
 
     /** The farm a running AAM points at, from its {@code GET /health}. */

@@ -17,7 +17,6 @@ import dev.gauntlet.harness.workflow.WorkflowContext;
 import dev.gauntlet.harness.workflow.builtin.IdempotentWrite;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -48,12 +47,6 @@ class CrashDurabilityTest {
     @TempDir
     Path data;
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     /**
      * The AAM in a JVM of its own, on the test's class path. {@code --recover-after 1s}: a single AAM restarted by its
      * supervisor takes what the killed one left in flight (intents, DLQ claims) for its own at start; the callers'
@@ -61,37 +54,22 @@ class CrashDurabilityTest {
      * that meets an intent still in flight).
      */
     Process startAam(int port, String farmUrl) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        return new ProcessBuilder(
-                        java,
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        "dev.gauntlet.cli.GauntletCli",
-                        "aam",
-                        "--port",
-                        Integer.toString(port),
-                        "--farm-url",
-                        farmUrl,
-                        "--data",
-                        data.toString(),
-                        "--recover-after",
-                        "1s")
-                .redirectErrorStream(true)
-                .redirectOutput(
-                        data.resolve("aam-" + System.nanoTime() + ".log").toFile())
-                .start();
+        return GauntletProcesses.start(
+                data,
+                "aam",
+                "aam",
+                "--port",
+                Integer.toString(port),
+                "--farm-url",
+                farmUrl,
+                "--data",
+                data.toString(),
+                "--recover-after",
+                "1s");
     }
 
     static void awaitHealthy(HttpClient http, String url) {
-        await().atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(200))
-                .ignoreExceptions()
-                .until(() -> http.send(
-                                        HttpRequest.newBuilder(URI.create(url + "/health"))
-                                                .build(),
-                                        HttpResponse.BodyHandlers.ofString())
-                                .statusCode()
-                        == 200);
+        GauntletProcesses.awaitAam(http, url);
     }
 
     static final List<String> CONNECTORS =
@@ -106,7 +84,7 @@ class CrashDurabilityTest {
             FarmControl control = new FarmControl(farm.url(), http);
             control.chaos("hell", List.of("mongodb_mock", "stripe_mock", "datadog_mock"));
             control.chaos("storm", List.of("salesforce_mock", "github_mock", "supabase_mock"));
-            int port = freePort();
+            int port = GauntletProcesses.freePort();
             String aamUrl = "http://127.0.0.1:" + port;
             Process first = startAam(port, farm.url());
             Process second = null;

@@ -39,33 +39,18 @@ class FarmCrashTest {
     Path dir;
 
     Process startFarm(int port) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        return new ProcessBuilder(
-                        java,
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        "dev.gauntlet.cli.GauntletCli",
-                        "farm",
-                        "--port",
-                        Integer.toString(port),
-                        "--data",
-                        dir.resolve("farm").toString())
-                .redirectErrorStream(true)
-                .redirectOutput(
-                        dir.resolve("farm-" + System.nanoTime() + ".log").toFile())
-                .start();
+        return GauntletProcesses.start(
+                dir,
+                "farm",
+                "farm",
+                "--port",
+                Integer.toString(port),
+                "--data",
+                dir.resolve("farm").toString());
     }
 
     static void awaitUp(HttpClient http, String url) {
-        await().atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(200))
-                .ignoreExceptions()
-                .until(() -> http.send(
-                                        HttpRequest.newBuilder(URI.create(url + "/admin/status"))
-                                                .build(),
-                                        HttpResponse.BodyHandlers.ofString())
-                                .statusCode()
-                        == 200);
+        GauntletProcesses.awaitFarm(http, url);
     }
 
     static final int PER_CONNECTOR = CrashDurabilityTest.PER_CONNECTOR;
@@ -73,7 +58,7 @@ class FarmCrashTest {
     @Test
     void shouldStillReconcileEveryWriteWhenTheFarmIsKilledMidRunAndRestartedOnItsDataFolder() throws Exception {
         Files.createDirectories(dir.resolve("farm"));
-        int port = CrashDurabilityTest.freePort();
+        int port = GauntletProcesses.freePort();
         String farmUrl = "http://127.0.0.1:" + port;
         Process first = startFarm(port);
         Process second = null;

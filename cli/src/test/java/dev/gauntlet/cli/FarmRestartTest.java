@@ -1,7 +1,6 @@
 package dev.gauntlet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,7 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -28,26 +26,13 @@ class FarmRestartTest {
     Path data;
 
     Process startFarm(int port) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        return new ProcessBuilder(
-                        java,
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        "dev.gauntlet.cli.GauntletCli",
-                        "farm",
-                        "--port",
-                        Integer.toString(port),
-                        "--data",
-                        data.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(
-                        data.resolve("farm-" + System.nanoTime() + ".log").toFile())
-                .start();
+        return GauntletProcesses.start(
+                data, "farm", "farm", "--port", Integer.toString(port), "--data", data.toString());
     }
 
     @Test
     void shouldKeepEveryAnsweredWriteInTheLedgerWhenKilledAndRestarted() throws Exception {
-        int port = CrashDurabilityTest.freePort();
+        int port = GauntletProcesses.freePort();
         String url = "http://127.0.0.1:" + port;
         try (HttpClient http = HttpClient.newHttpClient()) {
             Process first = startFarm(port);
@@ -116,14 +101,6 @@ class FarmRestartTest {
     }
 
     private static void awaitUp(HttpClient http, String url) {
-        await().atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(200))
-                .ignoreExceptions()
-                .until(() -> http.send(
-                                        HttpRequest.newBuilder(URI.create(url + "/admin/status"))
-                                                .build(),
-                                        HttpResponse.BodyHandlers.ofString())
-                                .statusCode()
-                        == 200);
+        GauntletProcesses.awaitFarm(http, url);
     }
 }

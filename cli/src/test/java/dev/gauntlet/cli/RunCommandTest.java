@@ -191,6 +191,37 @@ class RunCommandTest {
         CliRun aam = run("run", "mild", "--duration", "1s", "--aam-url", "http://127.0.0.1:9");
         assertThat(aam.exit()).isEqualTo(2);
         assertThat(aam.err()).contains("--aam-url http://127.0.0.1:9: cannot reach the AAM");
+        CliRun none = run(
+                "run",
+                "mild",
+                "--duration",
+                "1s",
+                "--aam-url",
+                "http://127.0.0.1:9,http://127.0.0.1:7",
+                "--aam-url",
+                "http://127.0.0.1:5");
+        assertThat(none.exit()).isEqualTo(2);
+        assertThat(none.err())
+                .contains(
+                        "--aam-url http://127.0.0.1:9,http://127.0.0.1:7,http://127.0.0.1:5: cannot reach any of the AAM nodes");
+    }
+
+    @Test
+    void shouldRefuseAnEmptyOrRepeatedAamNodeNamingTheOption() {
+        CliRun empty = run("run", "mild", "--duration", "1s", "--aam-url", "http://127.0.0.1:9,,http://127.0.0.1:7");
+        assertThat(empty.exit()).isEqualTo(2);
+        assertThat(empty.err()).contains("--aam-url: an empty node URL");
+        CliRun twice = run(
+                "run",
+                "mild",
+                "--duration",
+                "1s",
+                "--aam-url",
+                "http://127.0.0.1:9",
+                "--aam-url",
+                "http://127.0.0.1:9/");
+        assertThat(twice.exit()).isEqualTo(2);
+        assertThat(twice.err()).contains("--aam-url: node http://127.0.0.1:9 is named twice");
     }
 
     @Test

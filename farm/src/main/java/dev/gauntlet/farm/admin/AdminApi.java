@@ -150,6 +150,7 @@ public final class AdminApi {
                             s.spec().rateLimit(), farm.chaos().levelFor(s.id()).rateLimitFactor()),
                     s.tokens().issuedCount(),
                     s.tokens().refreshedCount(),
+                    s.tokens().reuseRefusedCount(),
                     drift(s),
                     resources,
                     lastReload(s.lastReload())));

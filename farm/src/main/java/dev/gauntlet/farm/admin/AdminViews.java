@@ -36,6 +36,7 @@ final class AdminViews {
      * One service in {@code GET /admin/status}.
      *
      * @param port       its own port, or null when it is served on the main port only
+     * @param refreshReuseRefused refresh tokens refused as already used (a client that refreshed with a spent token)
      * @param lastReload what the last reload of its file kept and reset; null when the file was not reloaded
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -56,6 +57,7 @@ final class AdminViews {
             Map<String, Object> rateLimit,
             long tokensIssued,
             long tokensRefreshed,
+            long refreshReuseRefused,
             Map<String, Object> drift,
             Map<String, Integer> resources,
             Map<String, Object> lastReload) {}

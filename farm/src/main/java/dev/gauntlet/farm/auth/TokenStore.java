@@ -88,6 +88,7 @@ public final class TokenStore {
     private final Map<String, Held> refresh = new ConcurrentHashMap<>();
     private final LongAdder issued = new LongAdder();
     private final LongAdder refreshed = new LongAdder();
+    private final LongAdder reuseRefused = new LongAdder();
     private volatile Instant lastPurge = Instant.EPOCH;
     private volatile BiFunction<String, Instant, Check> vendorCheck;
 
@@ -218,15 +219,26 @@ public final class TokenStore {
                 held.spentAt = now;
                 return granted(newRefresh(held.token.clientId(), session, held).token);
             }
-            if (reuseInterval == null) return new Refreshed(null, RefreshFailure.ALREADY_USED);
-            if (session.terminated) return new Refreshed(null, RefreshFailure.ALREADY_USED);
+            if (reuseInterval == null) return alreadyUsed();
+            if (session.terminated) return alreadyUsed();
             Held active = session.newest;
             if (active.spentAt == null && value.equals(active.parent)) return granted(active.token);
             if (!now.isAfter(held.spentAt.plus(reuseInterval)))
                 return granted(newRefresh(held.token.clientId(), session, held).token);
             session.terminated = true;
-            return new Refreshed(null, RefreshFailure.ALREADY_USED);
+            return alreadyUsed();
         }
+    }
+
+    /** A spent refresh token presented again and refused: counted, the answer "already used". */
+    private Refreshed alreadyUsed() {
+        reuseRefused.increment();
+        return new Refreshed(null, RefreshFailure.ALREADY_USED);
+    }
+
+    /** Refresh tokens refused as already used (a reuse outside GoTrue's interval, or any reuse without one). */
+    public long reuseRefusedCount() {
+        return reuseRefused.sum();
     }
 
     public long issuedCount() {
@@ -242,6 +254,7 @@ public final class TokenStore {
         refresh.clear();
         issued.reset();
         refreshed.reset();
+        reuseRefused.reset();
     }
 
     /** A successful refresh: a fresh access token with this refresh token. */

@@ -50,6 +50,7 @@ class TokenStoreTest {
         assertThat(tokens.refresh(first.refresh().value()).failure()).isEqualTo(TokenStore.RefreshFailure.ALREADY_USED);
         assertThat(tokens.refresh(second.issued().refresh().value()).failure()).isNull();
         assertThat(tokens.refreshedCount()).isEqualTo(2);
+        assertThat(tokens.reuseRefusedCount()).as("the one reuse, counted").isEqualTo(1);
     }
 
     @Test
@@ -122,6 +123,7 @@ class TokenStoreTest {
         assertThat(tokens.refresh(second).failure())
                 .as("the parent rule ends with the session")
                 .isEqualTo(TokenStore.RefreshFailure.ALREADY_USED);
+        assertThat(tokens.reuseRefusedCount()).isEqualTo(3);
         assertThat(tokens.check(third.access().value()).verdict())
                 .as("access tokens run until they expire")
                 .isEqualTo(TokenStore.Verdict.VALID);

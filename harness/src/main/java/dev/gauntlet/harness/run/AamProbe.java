@@ -22,18 +22,29 @@ final class AamProbe implements MeshProbe {
     private final String aam;
     private final HttpClient http;
     private final Map<String, String> services;
+    private final Duration timeout;
 
     AamProbe(String aamUrl, HttpClient http, Map<String, String> services) {
+        this(aamUrl, http, services, Duration.ofSeconds(10));
+    }
+
+    /** @param timeout how long one read waits for the node (a frozen node answers none) */
+    AamProbe(String aamUrl, HttpClient http, Map<String, String> services, Duration timeout) {
         this.aam = aamUrl.endsWith("/") ? aamUrl.substring(0, aamUrl.length() - 1) : aamUrl;
         this.http = http;
         this.services = Map.copyOf(services);
+        this.timeout = timeout;
+    }
+
+    String url() {
+        return aam;
     }
 
     JsonNode get(String path) {
         try {
             HttpResponse<byte[]> r = http.send(
                     HttpRequest.newBuilder(URI.create(aam + path))
-                            .timeout(Duration.ofSeconds(10))
+                            .timeout(timeout)
                             .GET()
                             .build(),
                     HttpResponse.BodyHandlers.ofByteArray());
@@ -48,8 +59,14 @@ final class AamProbe implements MeshProbe {
 
     @Override
     public long dlqBacklog() {
+        Long b = backlogOrNull();
+        return b == null ? 0 : b;
+    }
+
+    /** The DLQ's backlog, null when the node did not answer. */
+    Long backlogOrNull() {
         JsonNode s = get("/dlq?limit=1"); // the counts; one entry, not a page, each second
-        if (s == null) return 0;
+        if (s == null) return null;
         JsonNode st = s.path("stats");
         return st.path("pending").asLong()
                 + st.path("replaying").asLong()
@@ -66,6 +83,31 @@ final class AamProbe implements MeshProbe {
                     : st.path("stages").path("observe").path("in_flight").asLong();
         }
         return calls;
+    }
+
+    /** Each connector's status, by id; null when the node did not answer one of them. */
+    Map<String, JsonNode> statusesOrNull() {
+        var out = new java.util.LinkedHashMap<String, JsonNode>();
+        for (String id : services.keySet()) {
+            JsonNode st = get("/connectors/" + id + "/status");
+            if (st == null) return null;
+            out.put(id, st);
+        }
+        return out;
+    }
+
+    static long inFlight(JsonNode status) {
+        return status.path("stages").path("observe").path("in_flight").asLong();
+    }
+
+    static boolean open(JsonNode status) {
+        return MeshProbes.isOpen(
+                status.path("stages").path("circuit").path("state").asText(null));
+    }
+
+    static double refreshP99(JsonNode status) {
+        JsonNode p99 = status.findValue("refresh_p99_ms");
+        return p99 != null && p99.isNumber() ? p99.asDouble() : Double.NaN;
     }
 
     @Override
@@ -111,10 +153,16 @@ final class AamProbe implements MeshProbe {
 
     @Override
     public Set<String> pendingOpIds(String service) {
+        Set<String> held = pendingOpIdsOrNull(service);
+        return held == null ? new HashSet<>() : held;
+    }
+
+    /** As {@link #pendingOpIds}, null when the node did not answer. */
+    Set<String> pendingOpIdsOrNull(String service) {
         var out = new HashSet<String>();
         // Every entry, not the default page: an op id missing here would count as lost.
         JsonNode s = get("/dlq?limit=" + MAX_ENTRIES);
-        if (s == null) return out;
+        if (s == null) return null;
         for (JsonNode e : s.path("entries")) {
             String state = e.path("state").asText();
             boolean held = state.equals("pending") || state.equals("replaying") || state.equals("dead");

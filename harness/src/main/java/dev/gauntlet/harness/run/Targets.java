@@ -2,6 +2,7 @@ package dev.gauntlet.harness.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gauntlet.harness.connectors.ConnectorsFile;
+import dev.gauntlet.harness.workflow.AamNodes;
 import dev.gauntlet.harness.workflow.Api;
 import dev.gauntlet.harness.workflow.MeshApi;
 import dev.gauntlet.harness.workflow.NaiveApi;
@@ -56,6 +57,37 @@ public final class Targets {
             services.put(id, c.path("service").asText(id));
         }
         return new RunTarget("aam", apis, services, new AamProbe(aamUrl, http, services));
+    }
+
+    /**
+     * Several AAM nodes on one store: each operation through the next node in turn ({@link AamNodes}), the connectors
+     * read from the first node that answers, the DLQ from any live node, per-node figures summed. One URL is
+     * {@link #aam(String, HttpClient)} exactly.
+     */
+    public static RunTarget aam(AamNodes nodes, HttpClient http) {
+        if (nodes.size() == 1) return aam(nodes.url(0), http);
+        JsonNode list = null;
+        for (String url : nodes.urls()) {
+            list = new AamProbe(url, http, Map.of()).get("/connectors");
+            if (list != null) break;
+        }
+        if (list == null)
+            throw new IllegalArgumentException(
+                    "cannot read the AAM's connectors at any of " + nodes.urls() + " (GET /connectors)");
+        var apis = new LinkedHashMap<String, Api>();
+        var services = new LinkedHashMap<String, String>();
+        for (JsonNode c : list.path("connectors")) {
+            String id = c.path("id").asText();
+            apis.put(
+                    id,
+                    new dev.gauntlet.harness.workflow.ProxyApi(
+                            nodes, id, c.path("flavor").asText("rest"), http, Duration.ofSeconds(60)));
+            services.put(id, c.path("service").asText(id));
+        }
+        var probes = new ArrayList<AamProbe>();
+        // Short reads: a frozen node answers none, and the run's ticker asks each second.
+        for (String url : nodes.urls()) probes.add(new AamProbe(url, http, services, Duration.ofSeconds(2)));
+        return new RunTarget("aam", apis, services, new AamNodesProbe(probes, System::nanoTime));
     }
 
     /** The baselines by the name {@code --compare} and a run's {@code target} give them, in the order they are listed. */

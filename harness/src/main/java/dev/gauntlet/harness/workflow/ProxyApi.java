@@ -22,6 +22,12 @@ import java.util.Map;
  * or its store cannot record the write for now (503 {@code store_unavailable}, after its Retry-After), the call is
  * sent again with the same op id until {@code reachFor} has passed. That is safe for every vendor because the AAM never
  * sends a write twice for one op id: one left unresolved by a crash is read back, or parked as of unknown outcome.
+ *
+ * <p>Over several nodes ({@link AamNodes}) each call goes to the next node in turn. A node that refuses the connection
+ * is skipped and the call goes to the next live one: a refused connection never reached the mesh, so that is safe for
+ * writes too. A connection broken after the request was sent is not sent to another node: it is the call's failure
+ * ({@code network_error}), and the nodes' shared store settles the write (another node recovers it once its intent is
+ * older than {@code --recover-after}); the checker finds it in the ledger or the DLQ.
  */
 public final class ProxyApi implements Api {
 
@@ -32,6 +38,8 @@ public final class ProxyApi implements Api {
     private final String flavor;
     private final HttpClient http;
     private final Duration reachFor;
+    /** Several nodes to spread calls over; null for one AAM ({@link #base}). */
+    private final AamNodes nodes;
 
     public ProxyApi(String aamUrl, String connector, String flavor, HttpClient http, Duration reachFor) {
         this.base = (aamUrl.endsWith("/") ? aamUrl.substring(0, aamUrl.length() - 1) : aamUrl) + "/proxy/" + connector;
@@ -39,6 +47,17 @@ public final class ProxyApi implements Api {
         this.flavor = flavor;
         this.http = http;
         this.reachFor = reachFor;
+        this.nodes = null;
+    }
+
+    /** Calls spread over {@code nodes} round-robin; with one node, the same as {@link #ProxyApi(String, String, String, HttpClient, Duration)}. */
+    public ProxyApi(AamNodes nodes, String connector, String flavor, HttpClient http, Duration reachFor) {
+        this.base = nodes.url(0) + "/proxy/" + connector;
+        this.connector = connector;
+        this.flavor = flavor;
+        this.http = http;
+        this.reachFor = reachFor;
+        this.nodes = nodes.size() == 1 ? null : nodes;
     }
 
     @Override
@@ -71,6 +90,7 @@ public final class ProxyApi implements Api {
         }
         HttpRequest request = b.build();
         long deadline = System.nanoTime() + reachFor.toNanos();
+        if (nodes != null) return spread(request, path, deadline);
         while (true) {
             try {
                 HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
@@ -91,6 +111,51 @@ public final class ProxyApi implements Api {
                     Thread.currentThread().interrupt();
                     return new ApiResult(connector, 0, null, "timeout", 1, false, false, null);
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new ApiResult(connector, 0, null, "timeout", 1, false, false, null);
+            }
+        }
+    }
+
+    /**
+     * The call over several nodes: to the next live node in turn; on a refused connection to the next one, on a store
+     * refusal (nothing recorded, nothing sent) after its Retry-After to the next one, until the deadline; any other
+     * broken connection is the call's failure.
+     */
+    private ApiResult spread(HttpRequest request, String path, long deadline) {
+        while (true) {
+            int node = nodes.next();
+            HttpRequest to = HttpRequest.newBuilder(request, (name, value) -> true)
+                    .uri(URI.create(nodes.url(node) + "/proxy/" + connector + path))
+                    .build();
+            try {
+                HttpResponse<byte[]> r = http.send(to, HttpResponse.BodyHandlers.ofByteArray());
+                nodes.sent(node);
+                ApiResult result = result(r);
+                long wait = storeUnavailableWait(r, result);
+                if (wait < 0 || System.nanoTime() + wait * 1_000_000 > deadline) return result;
+                Thread.sleep(wait);
+            } catch (java.net.ConnectException | java.net.http.HttpConnectTimeoutException refused) {
+                // Never reached the node, so never reached the mesh: the next node may take it, writes included.
+                nodes.refused(node);
+                if (System.nanoTime() > deadline)
+                    return new ApiResult(connector, 0, null, "network_error", 1, false, false, null);
+                try {
+                    // Every node refused just now: wait a little before going round again.
+                    if (nodes.allDown()) Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return new ApiResult(connector, 0, null, "timeout", 1, false, false, null);
+                }
+            } catch (HttpTimeoutException e) {
+                nodes.sent(node);
+                return new ApiResult(connector, 0, null, "timeout", 1, false, false, null);
+            } catch (IOException brokenAfterSending) {
+                // The node may have begun the call (and recorded its intent): not sent elsewhere; the shared store
+                // settles it.
+                nodes.sent(node);
+                return new ApiResult(connector, 0, null, "network_error", 1, false, false, null);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return new ApiResult(connector, 0, null, "timeout", 1, false, false, null);

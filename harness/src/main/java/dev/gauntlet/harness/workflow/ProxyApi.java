@@ -24,10 +24,12 @@ import java.util.Map;
  * sends a write twice for one op id: one left unresolved by a crash is read back, or parked as of unknown outcome.
  *
  * <p>Over several nodes ({@link AamNodes}) each call goes to the next node in turn. A node that refuses the connection
- * is skipped and the call goes to the next live one: a refused connection never reached the mesh, so that is safe for
- * writes too. A connection broken after the request was sent is not sent to another node: it is the call's failure
- * ({@code network_error}), and the nodes' shared store settles the write (another node recovers it once its intent is
- * older than {@code --recover-after}); the checker finds it in the ledger or the DLQ.
+ * is skipped and the call goes to the next live one: a refused connection never reached the mesh. A connection broken
+ * after the request was sent (a node killed mid-call) is sent again, with the same op id, to the next node, as a
+ * caller holding an idempotency key would, until {@code reachFor}: the nodes share one store of write intents, so the
+ * next node finds the write if the broken one had recorded it (a keyed or upsert write is sent again under the same
+ * key; a plain one is read back or parked as of unknown outcome, never sent twice) and sends it if it had not - without
+ * the resend such a write, declared by the workflow but never recorded by any node, would be lost.
  */
 public final class ProxyApi implements Api {
 
@@ -119,9 +121,9 @@ public final class ProxyApi implements Api {
     }
 
     /**
-     * The call over several nodes: to the next live node in turn; on a refused connection to the next one, on a store
-     * refusal (nothing recorded, nothing sent) after its Retry-After to the next one, until the deadline; any other
-     * broken connection is the call's failure.
+     * The call over several nodes: to the next live node in turn; on a refused or broken connection to the next one
+     * with the same op id, on a store refusal (nothing recorded, nothing sent) after its Retry-After to the next one,
+     * until the deadline.
      */
     private ApiResult spread(HttpRequest request, String path, long deadline) {
         while (true) {
@@ -152,10 +154,17 @@ public final class ProxyApi implements Api {
                 nodes.sent(node);
                 return new ApiResult(connector, 0, null, "timeout", 1, false, false, null);
             } catch (IOException brokenAfterSending) {
-                // The node may have begun the call (and recorded its intent): not sent elsewhere; the shared store
-                // settles it.
+                // The node may have recorded the write's intent, or died before: the next node, on the same store,
+                // tells the two apart by the op id (see the class comment), so the same op id goes there.
                 nodes.sent(node);
-                return new ApiResult(connector, 0, null, "network_error", 1, false, false, null);
+                if (System.nanoTime() > deadline)
+                    return new ApiResult(connector, 0, null, "network_error", 1, false, false, null);
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return new ApiResult(connector, 0, null, "timeout", 1, false, false, null);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return new ApiResult(connector, 0, null, "timeout", 1, false, false, null);

@@ -151,7 +151,7 @@ class ProxyApiTest {
     }
 
     @Test
-    void shouldNotSendACallToAnotherNodeWhenItsConnectionBrokeAfterItWasSent() throws Exception {
+    void shouldSendACallWhoseConnectionBrokeAfterItWasSentToTheNextNodeWithTheSameOpId() throws Exception {
         var got = new CopyOnWriteArrayList<String>();
         HttpServer broken = node(got, "broken", false);
         HttpServer live = node(got, "live", true);
@@ -163,9 +163,11 @@ class ProxyApiTest {
 
             ApiResult r = api.call("POST", "/v1/customers", Map.of(), Map.of("name", "n"), "op-x");
 
-            assertThat(r.ok()).isFalse();
-            assertThat(r.errorClass()).isEqualTo("network_error");
-            assertThat(got).containsExactly("broken /proxy/stripe_mock/v1/customers op-x");
+            // The broken node may have recorded the write: the live one, on the same store, finds it by the op id.
+            assertThat(r.ok()).as(String.valueOf(r)).isTrue();
+            assertThat(got)
+                    .containsExactly(
+                            "broken /proxy/stripe_mock/v1/customers op-x", "live /proxy/stripe_mock/v1/customers op-x");
         } finally {
             broken.stop(0);
             live.stop(0);

@@ -449,6 +449,8 @@ export interface FarmService {
   rate_limit: Record<string, unknown> | null;
   tokens_issued: number;
   tokens_refreshed: number;
+  /** Refresh tokens refused because they were used already (a rotated one sent twice: a refresh stampede across nodes). */
+  refresh_reuse_refused: number;
   drift: { active: number; rules: Record<string, unknown>[] } | null;
   resources: Record<string, number>;
   /** What the last reload of its file kept and reset; null when it was not reloaded. */

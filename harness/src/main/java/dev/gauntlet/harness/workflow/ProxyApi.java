@@ -102,21 +102,31 @@ public final class ProxyApi implements Api {
                 // Nothing was sent upstream (the AAM could not record the write's intent): ask again when it says.
                 Thread.sleep(wait);
             } catch (HttpTimeoutException e) {
-                return new ApiResult(connector, 0, null, "timeout", 1, false, false, null);
+                return unanswered("timeout");
             } catch (IOException unreachable) {
                 // The AAM is down or restarting: the same op id makes sending again safe (same key upstream).
-                if (System.nanoTime() > deadline)
-                    return new ApiResult(connector, 0, null, "network_error", 1, false, false, null);
-                try {
-                    Thread.sleep(200);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return new ApiResult(connector, 0, null, "timeout", 1, false, false, null);
-                }
+                if (System.nanoTime() > deadline) return unanswered("network_error");
+                if (!pause(200)) return unanswered("timeout");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return new ApiResult(connector, 0, null, "timeout", 1, false, false, null);
+                return unanswered("timeout");
             }
+        }
+    }
+
+    /** A call the AAM gave no answer to (timed out, unreachable, interrupted): one attempt, no status. */
+    private ApiResult unanswered(String errorClass) {
+        return new ApiResult(connector, 0, null, errorClass, 1, false, false, null);
+    }
+
+    /** Waits {@code millis}; false when interrupted (the interrupt is kept for the caller's caller). */
+    private static boolean pause(long millis) {
+        try {
+            Thread.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -141,33 +151,21 @@ public final class ProxyApi implements Api {
             } catch (java.net.ConnectException | java.net.http.HttpConnectTimeoutException refused) {
                 // Never reached the node, so never reached the mesh: the next node may take it, writes included.
                 nodes.refused(node);
-                if (System.nanoTime() > deadline)
-                    return new ApiResult(connector, 0, null, "network_error", 1, false, false, null);
-                try {
-                    // Every node refused just now: wait a little before going round again.
-                    if (nodes.allDown()) Thread.sleep(200);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return new ApiResult(connector, 0, null, "timeout", 1, false, false, null);
-                }
+                if (System.nanoTime() > deadline) return unanswered("network_error");
+                // Every node refused just now: wait a little before going round again.
+                if (nodes.allDown() && !pause(200)) return unanswered("timeout");
             } catch (HttpTimeoutException e) {
                 nodes.sent(node);
-                return new ApiResult(connector, 0, null, "timeout", 1, false, false, null);
+                return unanswered("timeout");
             } catch (IOException brokenAfterSending) {
                 // The node may have recorded the write's intent, or died before: the next node, on the same store,
                 // tells the two apart by the op id (see the class comment), so the same op id goes there.
                 nodes.sent(node);
-                if (System.nanoTime() > deadline)
-                    return new ApiResult(connector, 0, null, "network_error", 1, false, false, null);
-                try {
-                    Thread.sleep(200);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return new ApiResult(connector, 0, null, "timeout", 1, false, false, null);
-                }
+                if (System.nanoTime() > deadline) return unanswered("network_error");
+                if (!pause(200)) return unanswered("timeout");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return new ApiResult(connector, 0, null, "timeout", 1, false, false, null);
+                return unanswered("timeout");
             }
         }
     }

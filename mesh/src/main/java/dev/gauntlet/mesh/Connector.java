@@ -51,8 +51,8 @@ public final class Connector {
         this.tenants =
                 new dev.gauntlet.mesh.internal.limit.TenantCap(spec.limit().maxTenants(), spec.tenants());
         // The retry stage reads plain writes back through this connector's own pipeline (its credentials and limits).
-        this.pipeline = standardPipeline(spec, context, this::call);
-        this.replayPipeline = replayPipeline(pipeline, spec, context, this::call);
+        this.pipeline = standardPipeline(spec, context, this::readBack);
+        this.replayPipeline = replayPipeline(pipeline, spec, context, this::readBack);
         this.replayTarget = new ReplayTarget() {
             @Override
             public String id() {
@@ -75,8 +75,8 @@ public final class Connector {
             }
 
             @Override
-            public MeshResponse call(MeshRequest request) {
-                return Connector.this.call(request);
+            public MeshResponse readBack(MeshRequest request) {
+                return Connector.this.readBack(request);
             }
 
             @Override
@@ -178,6 +178,16 @@ public final class Connector {
     /** Runs one logical call through the pipeline; a failure is thrown (see {@link CallResult#orThrow()}). */
     public MeshResponse call(MeshRequest request) {
         return execute(request).orThrow();
+    }
+
+    /**
+     * A read-back of a write of unknown outcome, through the live pipeline but never answered stale: a remembered
+     * answer of the same read may predate the commit, and taken as "not there" it would send the write a second time.
+     */
+    private MeshResponse readBack(MeshRequest request) {
+        Exchange exchange = exchange(request);
+        exchange.readBack(true);
+        return run(pipeline, exchange).orThrow();
     }
 
     /** A new exchange for a call of this connector. */

@@ -24,6 +24,7 @@ public final class Exchange {
     private boolean unknownOutcome;
     private String replayOf;
     private WriteForm writeForm;
+    private boolean readBack;
 
     /**
      * @param write whether the call is a write (the connector's idempotency config decides for POSTs that only read);
@@ -109,6 +110,18 @@ public final class Exchange {
 
     public void writeForm(WriteForm form) {
         this.writeForm = form;
+    }
+
+    /**
+     * Whether this read asks the upstream whether a write of unknown outcome was committed: only the upstream's own
+     * answer tells, so no stage may answer it from an earlier answer (see {@code StaleReadStage}).
+     */
+    public boolean isReadBack() {
+        return readBack;
+    }
+
+    public void readBack(boolean readBack) {
+        this.readBack = readBack;
     }
 
     public List<Attempt> attempts() {

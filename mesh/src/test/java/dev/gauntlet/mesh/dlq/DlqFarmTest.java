@@ -1,6 +1,7 @@
 package dev.gauntlet.mesh.dlq;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -441,6 +442,87 @@ class DlqFarmTest {
             assertThat(sent.state()).as("not there, so sent again: " + sent).isEqualTo(DlqState.succeeded);
         }
         assertThat(commits("datadog_mock", op)).isEqualTo(1);
+    }
+
+    /**
+     * A read-back is answered by the upstream, never from the last good answer of the same read. Hell's duplicate
+     * (Datadog; GitHub's issue list is read back the same way): a send's connection was reset before the commit and the read-back found
+     * nothing (an answer {@code stale_reads} remembered); the write was parked, and its replay committed but lost the
+     * answer; that read-back was refused 429 with a wait longer than {@code retry.max_wait}, was answered with the
+     * remembered "nothing there", and the replay sent the point a second time.
+     */
+    @Test
+    void shouldNotTakeARememberedAnswerForAReadBackWhenTheUpstreamRefusesIt() throws Exception {
+        FakeTime time = new FakeTime();
+        String op = "stale-dd-" + System.nanoTime();
+        var body = Map.of(
+                "series",
+                List.of(Map.of(
+                        "metric",
+                        "gauntlet.ops",
+                        "type",
+                        1,
+                        "points",
+                        List.of(Map.of("timestamp", System.currentTimeMillis() / 1000, "value", 1)),
+                        "tags",
+                        List.of("op_id:" + op))));
+        var datadog = ConnectorSpec.builder("datadog_mock", farm.serviceUrl("datadog_mock"))
+                .flavor("datadog")
+                .header("DD-API-KEY", "dd-gauntlet-api-key")
+                .staleReads(true)
+                .retry(RetryConfig.builder()
+                        .maxAttempts(2)
+                        .baseDelay(Duration.ofMillis(1))
+                        .maxDelay(Duration.ofMillis(1))
+                        .budgetRatio(1.0)
+                        .maxWait(Duration.ofMillis(250))
+                        .build())
+                .dlq(DlqConfig.builder()
+                        .replayRps(100)
+                        .baseDelay(Duration.ofSeconds(1))
+                        .maxReplays(5)
+                        .readBackAfter(Duration.ZERO)
+                        .inFlightFor(Duration.ofSeconds(10))
+                        .build());
+        String series = "\"service\":\"datadog_mock\",\"method\":\"POST\",\"path\":\"/api/v2/series\"";
+        try (Mesh mesh = Mesh.builder()
+                .time(time)
+                .store(SqliteStore.open(dataDir))
+                .background(false)
+                .build()) {
+            Connector c = mesh.register(datadog.build());
+            // The first send is reset before Datadog carries it out: read back, not there (remembered as the read's
+            // last good answer); the second send is refused 503 and the write is parked.
+            farm.post("/admin/faults/script", "{" + series + ",\"type\":\"reset\"}");
+            farm.post("/admin/faults/script", "{" + series + ",\"type\":\"server_error\",\"status\":503}");
+            MeshException.DeadLettered parked =
+                    catchThrowableOfType(MeshException.DeadLettered.class, () -> c.post("/api/v2/series", body, op));
+            assertThat(parked).as("parked after the 503").isNotNull();
+            assertThat(commits("datadog_mock", op)).isZero();
+
+            // The replay is committed but its answer is lost; its read-back is refused 429 (X-RateLimit-Reset of a
+            // second or more, past retry.max_wait).
+            farm.post("/admin/faults/script", "{" + series + ",\"type\":\"reset\",\"after_commit\":true}");
+            farm.post(
+                    "/admin/faults/script",
+                    "{\"service\":\"datadog_mock\",\"method\":\"GET\",\"path\":\"/api/v1/query\","
+                            + "\"type\":\"rate_limit\"}");
+            time.advance(Duration.ofSeconds(2));
+            mesh.replayer().replayDue();
+            assertThat(commits("datadog_mock", op))
+                    .as("the replay's read-back could not tell: not sent again")
+                    .isEqualTo(1);
+
+            // Later the read-back is answered: committed, nothing sent again.
+            time.advance(Duration.ofMinutes(1));
+            mesh.replayer().replayDue();
+            DlqEntry after = mesh.deadLetters().entry(parked.dlqId()).orElseThrow();
+            assertThat(after.state()).as(after.lastError()).isEqualTo(DlqState.succeeded);
+            assertThat(after.lastError()).contains("read back");
+            assertThat(commits("datadog_mock", op)).isEqualTo(1);
+        } finally {
+            farm.post("/admin/reset", "{}"); // drops any scripted fault left unused
+        }
     }
 
     static int commits(String service, String opId) throws Exception {

@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.LongAdder;
  * wait longer than the connector allows ({@code retry.max_wait}), 5xx, broken connections, timeouts - is answered
  * from its last good answer, marked stale ({@code X-Gauntlet-Stale} through the proxy; {@code MeshResponse.stale()}),
  * the way a cache serves stale-if-error (RFC 5861). A refusal that concerns the request itself (4xx, refused
- * credentials) is never hidden behind an old answer. Above the retry stage: the retries come first.
+ * credentials) is never hidden behind an old answer, nor is a read-back of a write ({@link Exchange#isReadBack}). Above
+ * the retry stage: the retries come first.
  */
 public final class StaleReadStage implements Stage {
 
@@ -51,7 +52,9 @@ public final class StaleReadStage implements Stage {
 
     @Override
     public Outcome handle(Exchange exchange, Chain next) {
-        if (!on || exchange.isWrite()) return next.proceed(exchange);
+        // A read-back asks whether a write was committed: an answer from before the commit would say "not there", and
+        // the write would be sent twice (hell's duplicate). Neither answered stale nor remembered (its URL is unique).
+        if (!on || exchange.isWrite() || exchange.isReadBack()) return next.proceed(exchange);
         MeshRequest request = exchange.request();
         String key = key(request);
         Outcome outcome = next.proceed(exchange);

@@ -180,7 +180,7 @@ public final class DlqService implements DeadLetterQueue, DeadLetters {
         }
         ReadBack found;
         try {
-            found = check.readBack(ref, c::call);
+            found = check.readBack(ref, c::readBack);
         } catch (RuntimeException bug) {
             LOG.warn("reading back {} failed unexpectedly", e.id(), bug);
             found = new ReadBack.Unknown(String.valueOf(bug));

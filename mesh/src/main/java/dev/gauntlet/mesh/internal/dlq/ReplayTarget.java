@@ -20,8 +20,8 @@ public interface ReplayTarget {
 
     Vendor vendor();
 
-    /** Reads through the connector's live pipeline (a write's read-back). */
-    MeshResponse call(MeshRequest request);
+    /** Reads a write back through the connector's live pipeline (the upstream's answer only, never a stale one). */
+    MeshResponse readBack(MeshRequest request);
 
     /** Sends a parked write again through the connector's replay pipeline with the key it was first sent with. */
     MeshResponse replay(MeshRequest request, String idempotencyKey, String dlqId);

@@ -98,6 +98,9 @@ final class ReadBacks {
         } catch (MeshException failed) {
             return new Failed(new ReadBack.Unknown("the read failed: " + failed.getMessage()));
         }
+        // Only the upstream's own answer tells: a stale copy may predate the commit (the connector's reader never gives
+        // one; any other reader is checked here too).
+        if (r.stale()) return new Failed(new ReadBack.Unknown("the read was answered from a stale copy"));
         JsonNode body = r.mapped() != null ? r.mapped() : json(r.body());
         if (body == null)
             return new Failed(new ReadBack.Unknown("the read's answer is not JSON (HTTP " + r.status() + ")"));

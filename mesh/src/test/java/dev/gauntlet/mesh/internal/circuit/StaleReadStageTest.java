@@ -83,6 +83,47 @@ class StaleReadStageTest {
         assertThat(stage.status()).containsEntry("stale_answers", 5L).containsEntry("stale_entries", 1);
     }
 
+    /**
+     * A read-back asks whether a write was committed: an answer remembered from before the commit said "not there", and
+     * taken for the upstream's it sent the write twice (hell's duplicate on Datadog and GitHub).
+     */
+    @Test
+    void shouldNeitherAnswerNorRememberAReadBack() {
+        ConnectorSpec spec = ConnectorSpec.builder("api", "http://upstream.test")
+                .staleReads(true)
+                .build();
+        Stage answer = new Stage() {
+            @Override
+            public String name() {
+                return "upstream";
+            }
+
+            @Override
+            public Outcome handle(Exchange exchange, Chain next) {
+                return upstream.apply(exchange.request());
+            }
+        };
+        Pipeline pipeline = pipeline(spec, answer);
+        call(true, MeshRequest.get("/series?op=1")); // the same read, answered well before the commit
+        upstream = r -> Outcome.Failure.of(ErrorClass.rate_limit, "429");
+        Exchange readBack = TestStages.exchange(spec, context, MeshRequest.get("/series?op=1"));
+        readBack.readBack(true);
+        assertThat(pipeline.run(readBack))
+                .as("the upstream's refusal, not the old answer")
+                .isInstanceOfSatisfying(
+                        Outcome.Failure.class, f -> assertThat(f.errorClass()).isEqualTo(ErrorClass.rate_limit));
+
+        upstream = r -> ok("read back " + r.path());
+        Exchange fresh = TestStages.exchange(spec, context, MeshRequest.get("/b"));
+        fresh.readBack(true);
+        assertThat(pipeline.run(fresh).isSuccess()).isTrue();
+        upstream = r -> Outcome.Failure.of(ErrorClass.server_error, "503");
+        assertThat(call(true, MeshRequest.get("/b")).isSuccess())
+                .as("a read-back's answer is not remembered")
+                .isFalse();
+        assertThat(stage.status()).containsEntry("stale_answers", 0L).containsEntry("stale_entries", 1);
+    }
+
     @Test
     void shouldNeverHideARefusalOfTheRequestItselfBehindAnOldAnswer() {
         call(true, MeshRequest.get("/a"));

@@ -19,11 +19,32 @@ public interface SharedBuckets extends AutoCloseable {
      */
     long take(String key, double rps, int burst);
 
-    /** Records a connector's learned upstream limit (calls per second) for every node. */
-    void shareLearned(String connector, double rps);
+    /**
+     * Counts one answer to a call through the bucket {@code key} (accepted, or refused with a 429) for every node, without
+     * waiting for the store: a node sees only its own answers, and its controller judges what the upstream answered all
+     * of them instead.
+     */
+    void countAnswer(String key, boolean limited);
 
-    /** The connector's learned upstream limit another node (or this one) recorded, NaN when none or unreachable. */
-    double learned(String connector);
+    /** What every node's calls through the bucket {@code key} were answered so far (counters that only grow), null when unreachable. */
+    Answers answers(String key);
+
+    /** Answers every node's calls through a bucket got so far: accepted, and refused with a 429. */
+    record Answers(long accepted, long limited) {}
+
+    /** Records a connector's learned upstream limit (calls per second) for every node; answers its new version. */
+    long shareLearned(String connector, double rps);
+
+    /** The connector's learned upstream limit as last recorded by any node, {@link Learned#NONE} when none or unreachable. */
+    Learned learned(String connector);
+
+    /**
+     * A learned limit and its version, which every {@link #shareLearned} raises: a node adopts a value whose version it
+     * has not seen yet (another node learned it since).
+     */
+    record Learned(double rps, long version) {
+        public static final Learned NONE = new Learned(Double.NaN, -1);
+    }
 
     /** Nodes seen alive recently (this one included), the last count known; -1 when never known. */
     int liveNodes();

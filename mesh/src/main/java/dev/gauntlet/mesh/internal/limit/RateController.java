@@ -15,11 +15,37 @@ import dev.gauntlet.mesh.limit.LimitConfig;
  * (freshly measured in that window), by a tenth when it was already below, or by half while nothing is learned or
  * when a tenth of the answers or more were refused. Without counts, refusals that cuts do not lessen are learned as the
  * upstream's noise (a share it refuses whatever the rate) and no longer cut the rate.
+ *
+ * <p>A window that saw refusals is judged on a sample, not on 250 ms: it stays open until it holds
+ * {@value #THROUGHPUT_SAMPLE} answers or {@link #LONG_WINDOW_NANOS} passed, so a connector sending a few calls a second
+ * (a low limit, or one node of several) still tells a limit from a stray 429. With a bucket shared by several nodes
+ * each node sees only its own answers: through {@link Peers} every window is judged on what the upstream answered all
+ * of them, so every node learns the limit they share rather than its own share of it.
  */
 final class RateController {
 
     /** Long enough for ~50 answers at 200 rps (a usable sample), short enough to react within a second. */
     public static final long WINDOW_NANOS = 250_000_000L;
+
+    /**
+     * The longest a window with refusals waits for its sample: at 6 calls a second against a limit of 2 it holds about
+     * 20 answers, and a limit far below the rate is still cut within seconds.
+     */
+    public static final long LONG_WINDOW_NANOS = 4_000_000_000L;
+
+    /**
+     * The other nodes sharing the bucket: given this node's window of answers, what the upstream answered all of them
+     * since the last window (null when alone or not known: the window is judged on its own answers).
+     */
+    @FunctionalInterface
+    public interface Peers {
+        Answers everyNode(int accepted, int limited);
+
+        Peers ALONE = (accepted, limited) -> null;
+    }
+
+    /** A window's answers: accepted, and refused with a 429. */
+    public record Answers(int accepted, int limited) {}
 
     static final double DECREASE = 0.5;
     static final double TARGET = 0.95;
@@ -39,6 +65,13 @@ final class RateController {
     static final int EPISODE_WINDOWS = 20;
     /** Answers a window needs before what the upstream accepted in it is taken for its limit (no counts). */
     static final int THROUGHPUT_SAMPLE = 20;
+    /** Answers a window of {@link #LONG_WINDOW_NANOS} (a few calls a second) needs to be taken for the limit. */
+    static final int LONG_SAMPLE = 8;
+    /**
+     * Answers met since the last cut or learned limit before the rate probes above the limit: a probe costs a 429 or
+     * two whatever the rate, so at a few calls a second it must come rarely (at 200 a second this is half a second).
+     */
+    static final int PROBE_AFTER = 100;
     /** Answers the lowered rate must have met before its refused share is judged. */
     static final int DEEP_SAMPLE = 20;
     /** Per-window decay of the remembered noise share (halves in ~35 s once the refusals stop). */
@@ -57,6 +90,7 @@ final class RateController {
     }
 
     private final LimitConfig config;
+    private final Peers peers;
     private double rate;
     private double learned = Double.NaN;
 
@@ -74,6 +108,10 @@ final class RateController {
     private long upstreamBurst = -1;
     private int acceptedSinceFirst;
     private int cleanWindows;
+    /** Answers since the last cut or learned limit (probing waits for {@link #PROBE_AFTER}). */
+    private int answersSinceCut;
+
+    private boolean shareKnown;
     /** Refused share of recent windows (smoothed: a window at 20 calls a second holds five answers). */
     private double shareEwma;
     /** The share of answers an upstream refuses whatever our rate (random faults, someone else's use), learned. */
@@ -87,10 +125,16 @@ final class RateController {
     private int deepAnswers;
 
     private int deepRefused;
+    private boolean deepArmed;
     private String learnedSourceSoFar;
 
     public RateController(LimitConfig config, long nowNanos) {
+        this(config, nowNanos, Peers.ALONE);
+    }
+
+    public RateController(LimitConfig config, long nowNanos, Peers peers) {
         this.config = config;
+        this.peers = peers;
         this.rate = config.initialRps();
         this.windowStart = nowNanos;
     }
@@ -138,8 +182,39 @@ final class RateController {
         return d;
     }
 
+    /**
+     * Another node learned the upstream's limit (its value reached us through the shared store): take it as ours, and
+     * come down to just below it at once when above.
+     */
+    public Decision adopt(double limit) {
+        if (!(limit > 0)) return null;
+        // About what this node holds already (two nodes learned it in the same second): nothing to adopt, and this
+        // node's own series of cuts goes on being judged.
+        if (!Double.isNaN(learned) && Math.abs(limit - learned) <= 0.05 * learned) return null;
+        double old = rate;
+        double oldLearned = learned;
+        learned = limit;
+        learnedSourceSoFar = "shared";
+        answersSinceCut = 0;
+        // The node that learned it judges its own series of cuts; this one starts afresh from its value.
+        episodeRate = Double.NaN;
+        deepAnswers = deepRefused = 0;
+        deepArmed = false;
+        String reason = null;
+        if (rate > limit * TARGET) {
+            rate = Math.clamp(limit * TARGET, config.minRps(), config.maxRps());
+            reason = rate == old ? null : "learned_limit";
+        }
+        boolean changed = Double.isNaN(oldLearned) || Math.abs(limit - oldLearned) > 0.05 * oldLearned;
+        if (reason == null && !changed) return null;
+        return new Decision(old, rate, reason, learned, changed ? "shared" : null);
+    }
+
     private Decision maybeClose(long now) {
-        if (now - windowStart < WINDOW_NANOS) return null;
+        long age = now - windowStart;
+        if (age < WINDOW_NANOS) return null;
+        // Refusals are judged on a sample: a few answers (a few calls a second) cannot tell a limit from chance.
+        if (limited > 0 && accepted + limited < THROUGHPUT_SAMPLE && age < LONG_WINDOW_NANOS) return null;
         // The window ends at its last answer: a pause after it (callers sleeping out a Retry-After) is no traffic.
         long elapsed = lastAnswerAt < windowStart ? 0 : lastAnswerAt - windowStart;
         Decision d = close(elapsed);
@@ -151,6 +226,19 @@ final class RateController {
     }
 
     private Decision close(long elapsed) {
+        // With other nodes on the bucket the window is judged on what the upstream answered all of them: one node's
+        // share alone would learn its share of the limit, and a node whose calls happen to meet the empty bucket
+        // (or never do) would cut alone (or never).
+        // The refused share's history (noise, a series of cuts) stays this node's own: its windows are sized on its own
+        // answers, and judged on them the share is what each node meets (the same for all, when it is noise).
+        final int ownAccepted = accepted, ownLimited = limited;
+        Answers all = peers.everyNode(accepted, limited);
+        double scale = 1;
+        if (all != null) {
+            scale = accepted == 0 ? 1 : (double) all.accepted() / accepted;
+            accepted = all.accepted();
+            limited = all.limited();
+        }
         // 429s that our rate did not cause say nothing about the limit and must not slow us down (the retry stage
         // already waits out their Retry-After): some answer of the window showed more of the upstream's bucket left
         // than a tenth of it and more than this window's calls could have drained (GitHub's secondary limits, a
@@ -161,7 +249,13 @@ final class RateController {
         boolean many = limited >= MANY_AT_LEAST && limited * 10 >= limited + accepted;
         boolean countsShowRoom =
                 firstAt >= 0 && quotaLimit > 0 && maxRemaining * 10 > quotaLimit && maxRemaining > accepted + limited;
-        if (limited + accepted > 0) shareEwma = 0.7 * shareEwma + 0.3 * limited / (limited + accepted);
+        if (ownLimited + ownAccepted > 0) {
+            double share = (double) ownLimited / (ownLimited + ownAccepted);
+            // The first window's share as it is: a series of cuts that begins at once must remember how bad it was.
+            shareEwma = shareKnown ? 0.7 * shareEwma + 0.3 * share : share;
+            shareKnown = true;
+        }
+        answersSinceCut += limited + accepted;
         noiseShare *= NOISE_DECAY;
         String restored = null;
         // Without counts, a series of cuts that took the rate down by a third yet left the refused share where it was
@@ -170,9 +264,15 @@ final class RateController {
         // learned from those refusals, and go back to the rate the series began at - cutting on would ratchet the rate
         // down to the minimum (as it did under hell's random 429s: Stripe and MongoDB at 1 rps, p99 30 s).
         boolean deep = firstAt < 0 && !Double.isNaN(episodeRate) && rate <= EPISODE_DEPTH * episodeRate;
+        // The first window at the lowered rate is not judged: it still pays for the limit the cut measured (a first
+        // measurement inflated by the upstream's burst, refusals in flight), which a real limit's next window no
+        // longer shows - and noise's does.
+        boolean judged = deep && deepArmed;
+        deepArmed = deep;
+        deep = judged;
         if (deep) {
-            deepAnswers += limited + accepted;
-            deepRefused += limited;
+            deepAnswers += ownLimited + ownAccepted;
+            deepRefused += ownLimited;
         }
         double deepShare = deepAnswers == 0 ? 0 : (double) deepRefused / deepAnswers;
         if (deep
@@ -195,10 +295,12 @@ final class RateController {
         if (span >= needed && quotaLimit > 0 && maxRemaining * 2 <= quotaLimit) {
             // The upstream's bucket never refilled past half: it was not capped, so every token it added was either
             // taken by us or is still in the count.
-            sample = (acceptedSinceFirst + lastRemaining - firstRemaining) * 1e9 / span;
+            // Every node's calls drain the upstream's bucket: ours, scaled to all of them, are what it gave out.
+            sample = (acceptedSinceFirst * scale + lastRemaining - firstRemaining) * 1e9 / span;
             source = "headers";
         } else if (many
-                && limited + accepted >= THROUGHPUT_SAMPLE
+                && (limited + accepted >= THROUGHPUT_SAMPLE
+                        || (elapsed >= LONG_WINDOW_NANOS / 2 && limited + accepted >= LONG_SAMPLE))
                 && accepted > 0
                 && firstAt < 0
                 && elapsed >= WINDOW_NANOS / 2) {
@@ -240,8 +342,13 @@ final class RateController {
             // A tenth of the answers or more refused is no collision of bursts: the limit fell well below us.
             // A few refused with nothing learned: step down gently too; halving on every stray 429 would sink the
             // rate against an upstream that refuses a small share at any rate.
+            // A limit measured in this very window is the best news there is: just below it, by a tenth at least (a
+            // burst can make a window's accepted calls outrun the rate; a cut never raises it). Halving below a
+            // fresh measurement starved low limits: 2.1 -> 1.05 calls a second against a limit of 2.
             rate = many
-                    ? (knows && rate > target ? Math.min(target, rate * DECREASE) : rate * DECREASE)
+                    ? (source != null
+                            ? Math.min(target, rate * GENTLE)
+                            : knows && rate > target ? Math.min(target, rate * DECREASE) : rate * DECREASE)
                     : knows && rate > target ? target : rate * GENTLE;
             reason = "rate_limited";
         } else if (source != null && rate > target) {
@@ -255,6 +362,9 @@ final class RateController {
             else if (firstAt >= 0 && span > 0 && lastRemaining < firstRemaining) {
                 // The upstream's bucket is going down: we are at its limit already. Hold, and let the drain show it.
                 cleanWindows = 0;
+            } else if (answersSinceCut < PROBE_AFTER) {
+                // Just cut or learned: hold at the target until enough calls passed for a probe's 429 to be rare.
+                cleanWindows = 0;
             } else {
                 // Above the target with no sign of the limit: probe, doubling the step every second it stays quiet
                 // (0.5 % of the limit per window at first, at most a tenth of the rate), so a limit that was raised
@@ -262,11 +372,12 @@ final class RateController {
                 // cycle.
                 cleanWindows++;
                 double step = learned * PROBE * (1 << Math.min(cleanWindows / 4, 5));
-                rate += Math.max(0.1, Math.min(step, rate * CATCH_UP));
+                rate += Math.min(step, rate * CATCH_UP);
             }
             reason = "increase";
         }
         if (limited > 0 || source != null) cleanWindows = 0;
+        if (limited > 0 || learnedChanged) answersSinceCut = 0;
         if ("rate_limited".equals(reason)) {
             if (Double.isNaN(episodeRate)) {
                 episodeRate = old;

@@ -37,6 +37,12 @@ final class TenantLimiter {
     private volatile int burst;
     /** The shared store was unreachable at the last call: the local bucket runs at {@link #localShare}. */
     private volatile boolean onLocalShare;
+    /** Every node's answers as the shared store last counted them (the controller's lock), null before the first. */
+    private SharedBuckets.Answers lastAnswers;
+    /** The version of the shared learned limit this node last wrote or adopted, and when it next looks for a newer one. */
+    private volatile long learnedVersion = -1;
+
+    private volatile long nextLearnedCheckNanos;
 
     public TenantLimiter(String connector, String tenant, LimitConfig config, InstantSource clock, EventBus events) {
         this(connector, tenant, config, clock, events, null);
@@ -54,7 +60,9 @@ final class TenantLimiter {
         this.sharedKey = connector + ":" + tenant;
         this.burst = config.burst();
         // A limit another node learned is where this node starts (one learned value per connector, not per node).
-        double sharedLearned = shared == null ? Double.NaN : shared.learned(connector);
+        SharedBuckets.Learned start = shared == null ? SharedBuckets.Learned.NONE : shared.learned(connector);
+        double sharedLearned = start.rps();
+        this.learnedVersion = start.version();
         if (!Double.isNaN(sharedLearned) && sharedLearned > 0) {
             this.learned = sharedLearned;
             config = new LimitConfig(
@@ -80,7 +88,27 @@ final class TenantLimiter {
                 .withSynchronizationStrategy(io.github.bucket4j.local.SynchronizationStrategy.SYNCHRONIZED)
                 .addLimit(bandwidth(config.burst(), rate))
                 .build();
-        this.controller = new RateController(config, meter.currentTimeNanos());
+        this.controller = new RateController(
+                config, meter.currentTimeNanos(), shared == null ? RateController.Peers.ALONE : this::everyNode);
+        this.nextLearnedCheckNanos = meter.currentTimeNanos() + LEARNED_CHECK_NANOS;
+    }
+
+    /** How often a node looks for a limit another node learned (one read of the shared store). */
+    static final long LEARNED_CHECK_NANOS = 1_000_000_000L;
+
+    /**
+     * What the upstream answered every node's calls since the controller last asked (under its lock, once a window);
+     * null when the store is unreachable or on the first window (no base yet).
+     */
+    private RateController.Answers everyNode(int accepted, int limited) {
+        SharedBuckets.Answers now = shared.answers(sharedKey);
+        if (now == null) return null;
+        SharedBuckets.Answers last = lastAnswers;
+        lastAnswers = now;
+        if (last == null) return null;
+        // Our own answers are in the totals' growth (unless a count is still on its way): never below them.
+        return new RateController.Answers((int) Math.max(accepted, now.accepted() - last.accepted()), (int)
+                Math.max(limited, now.limited() - last.limited()));
     }
 
     static Bandwidth bandwidth(int burst, double rps) {
@@ -159,6 +187,23 @@ final class TenantLimiter {
             d = controller.onAnswer(meter.currentTimeNanos(), rateLimited, quota);
             upstreamBurst = controller.upstreamBurst();
         }
+        if (shared != null && !onLocalShare) shared.countAnswer(sharedKey, rateLimited);
+        apply(d);
+        if (shared != null) adoptShared();
+    }
+
+    /** Once a second: a limit another node learned since this one last looked becomes this node's too. */
+    private void adoptShared() {
+        long now = meter.currentTimeNanos();
+        if (now < nextLearnedCheckNanos) return;
+        nextLearnedCheckNanos = now + LEARNED_CHECK_NANOS;
+        SharedBuckets.Learned l = shared.learned(connector);
+        if (l.version() <= learnedVersion) return;
+        learnedVersion = l.version();
+        RateController.Decision d;
+        synchronized (controller) {
+            d = controller.adopt(l.rps());
+        }
         apply(d);
     }
 
@@ -166,7 +211,9 @@ final class TenantLimiter {
         if (d == null) return;
         learned = d.learned();
         if (d.learnedSource() != null) {
-            if (shared != null) shared.shareLearned(connector, d.learned());
+            // A value adopted from the shared store is not written back (its version is already the newest).
+            if (shared != null && !"shared".equals(d.learnedSource()))
+                learnedVersion = Math.max(learnedVersion, shared.shareLearned(connector, d.learned()));
             events.publish(new LimitLearned(clock.instant(), connector, tenant, d.learned(), d.learnedSource()));
         }
         if (d.rateChanged()) {
@@ -175,6 +222,10 @@ final class TenantLimiter {
             // large as its whole bucket meets a half-empty one and earns 429s while the average rate is fine.
             long upstream = upstreamBurst;
             int b = upstream > 0 ? (int) Math.max(1, Math.min(config.burst(), upstream / 2)) : config.burst();
+            // Nor more than a second of the rate: at 2 calls a second a burst of 50 is 25 s of calls at once, which
+            // an upstream whose own bucket holds a second or two refuses (and, shared, a GCRA tolerance of 25 s
+            // that makes later callers wait that long).
+            b = (int) Math.min(b, Math.max(1, Math.ceil(d.newRate())));
             burst = b;
             configureLocal(b, onLocalShare ? localShare(d.newRate()) : d.newRate());
             events.publish(new RateAdjusted(clock.instant(), connector, tenant, d.oldRate(), d.newRate(), d.reason()));

@@ -80,7 +80,33 @@ class SharedBucketsTest {
         assertThat(b.rate()).isEqualTo(40 * RateController.TARGET);
         assertThat(one.liveNodes()).isEqualTo(-1); // no call yet: no heartbeat
         b.tryAcquire();
-        assertThat(redis(6379).learned("c")).isEqualTo(40);
+        assertThat(redis(6379).learned("c").rps()).isEqualTo(40);
+    }
+
+    @Test
+    void everyNodesAnswersAreCountedAndANewerLearnedLimitIsAdopted() {
+        SharedBuckets one = redis(6379);
+        SharedBuckets two = redis(6379);
+        one.countAnswer("c:default", false);
+        one.countAnswer("c:default", true);
+        two.countAnswer("c:default", false);
+        // The counts are sent without waiting: they arrive in order on each connection.
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> two.answers("c:default"), a -> a != null && a.accepted() == 2 && a.limited() == 1);
+        assertThat(one.answers("other:default")).isEqualTo(new SharedBuckets.Answers(0, 0));
+
+        long first = one.shareLearned("c", 40);
+        assertThat(two.learned("c")).isEqualTo(new SharedBuckets.Learned(40, first));
+        var b = new TenantLimiter("c", "default", slow(5), clock, events, two);
+        assertThat(b.learned()).isEqualTo(40);
+        // Another node learns a lower limit: within the second b looks, it takes it and comes down to just below it.
+        long second = one.shareLearned("c", 10);
+        assertThat(second).isGreaterThan(first);
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            b.onAnswer(false, UpstreamQuota.NONE);
+            return b.learned() == 10;
+        });
+        assertThat(b.rate()).isEqualTo(10 * RateController.TARGET);
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
@@ -16,6 +17,7 @@ import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -58,6 +60,12 @@ public final class RedisBuckets implements SharedBuckets {
             return 0
             """;
 
+    /** Records a learned limit and raises its version (one round trip, so value and version never disagree). */
+    static final String SHARE_LEARNED = """
+            redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+            return redis.call('HINCRBY', KEYS[1], ARGV[1] .. ':version', 1)
+            """;
+
     /** Marks this node alive, forgets nodes silent for NODE_TTL, answers the live count. */
     static final String HEARTBEAT = """
             local t = redis.call('TIME')
@@ -76,8 +84,22 @@ public final class RedisBuckets implements SharedBuckets {
     private final RedisClient client;
     private final LongAdder failures = new LongAdder();
     private volatile RedisCommands<String, String> commands;
-    private volatile String takeSha;
-    private volatile String heartbeatSha;
+    /** The same connection's asynchronous commands (counts nobody waits for). */
+    private volatile RedisAsyncCommands<String, String> async;
+    /** The scripts, by their digest once loaded. */
+    private enum Script {
+        TAKE(RedisBuckets.TAKE),
+        HEARTBEAT(RedisBuckets.HEARTBEAT),
+        SHARE_LEARNED(RedisBuckets.SHARE_LEARNED);
+
+        final String source;
+
+        Script(String source) {
+            this.source = source;
+        }
+    }
+
+    private final Map<Script, String> shas = new ConcurrentHashMap<>();
     private volatile long retryAtMillis;
     private volatile long nextHeartbeatMillis;
     private volatile int liveNodes = -1;
@@ -122,7 +144,7 @@ public final class RedisBuckets implements SharedBuckets {
             long intervalMicros = Math.max(1, Math.round(1e6 / rps));
             Long waitMicros = eval(
                     c,
-                    true,
+                    Script.TAKE,
                     new String[] {prefix + ":bucket:" + key},
                     Long.toString(intervalMicros),
                     Integer.toString(Math.max(1, burst)));
@@ -133,26 +155,58 @@ public final class RedisBuckets implements SharedBuckets {
     }
 
     @Override
-    public void shareLearned(String connector, double rps) {
+    public void countAnswer(String key, boolean limited) {
         RedisCommands<String, String> c = commands();
         if (c == null) return;
+        // Not waited for: the count only feeds the controllers' next windows, and a call must not pay a round trip
+        // for it. A failure shows in the next take or read.
+        async.hincrby(prefix + ":answers:" + key, limited ? "limited" : "accepted", 1);
+    }
+
+    @Override
+    public Answers answers(String key) {
+        RedisCommands<String, String> c = commands();
+        if (c == null) return null;
         try {
-            c.hset(prefix + ":learned", connector, Double.toString(rps));
+            var values = c.hmget(prefix + ":answers:" + key, "accepted", "limited");
+            async.pexpire(prefix + ":answers:" + key, 3_600_000); // kept an hour after the last read
+            return new Answers(count(values.get(0)), count(values.get(1)));
         } catch (RuntimeException e) {
             failed(e);
+            return null;
+        }
+    }
+
+    private static long count(io.lettuce.core.KeyValue<String, String> v) {
+        return v.hasValue() ? Long.parseLong(v.getValue()) : 0;
+    }
+
+    @Override
+    public long shareLearned(String connector, double rps) {
+        RedisCommands<String, String> c = commands();
+        if (c == null) return UNAVAILABLE;
+        try {
+            Long version =
+                    eval(c, Script.SHARE_LEARNED, new String[] {prefix + ":learned"}, connector, Double.toString(rps));
+            return version == null ? UNAVAILABLE : version;
+        } catch (RuntimeException e) {
+            return failed(e);
         }
     }
 
     @Override
-    public double learned(String connector) {
+    public Learned learned(String connector) {
         RedisCommands<String, String> c = commands();
-        if (c == null) return Double.NaN;
+        if (c == null) return Learned.NONE;
         try {
-            String v = c.hget(prefix + ":learned", connector);
-            return v == null ? Double.NaN : Double.parseDouble(v);
+            var values = c.hmget(prefix + ":learned", connector, connector + ":version");
+            if (!values.get(0).hasValue() || !values.get(1).hasValue()) return Learned.NONE;
+            return new Learned(
+                    Double.parseDouble(values.get(0).getValue()),
+                    Long.parseLong(values.get(1).getValue()));
         } catch (RuntimeException e) {
             failed(e);
-            return Double.NaN;
+            return Learned.NONE;
         }
     }
 
@@ -188,24 +242,27 @@ public final class RedisBuckets implements SharedBuckets {
         long now = clock.millis();
         if (now < nextHeartbeatMillis) return;
         nextHeartbeatMillis = now + HEARTBEAT_EVERY.toMillis();
-        Long n = eval(c, false, new String[] {prefix + ":nodes"}, node, Long.toString(NODE_TTL.toMillis()));
+        Long n = eval(c, Script.HEARTBEAT, new String[] {prefix + ":nodes"}, node, Long.toString(NODE_TTL.toMillis()));
         if (n != null) liveNodes = n.intValue();
     }
 
     /** Runs a script by its digest, loading it again when Redis forgot it (a restart). */
-    private Long eval(RedisCommands<String, String> c, boolean take, String[] keys, String... args) {
-        String sha = take ? takeSha : heartbeatSha;
+    private Long eval(RedisCommands<String, String> c, Script script, String[] keys, String... args) {
+        return eval(c, script, ScriptOutputType.INTEGER, keys, args);
+    }
+
+    private <T> T eval(
+            RedisCommands<String, String> c, Script script, ScriptOutputType type, String[] keys, String... args) {
         try {
-            return c.evalsha(sha, ScriptOutputType.INTEGER, keys, args);
+            return c.evalsha(shas.get(script), type, keys, args);
         } catch (RedisNoScriptException e) {
             load(c);
-            return c.evalsha(take ? takeSha : heartbeatSha, ScriptOutputType.INTEGER, keys, args);
+            return c.evalsha(shas.get(script), type, keys, args);
         }
     }
 
     private void load(RedisCommands<String, String> c) {
-        takeSha = c.scriptLoad(TAKE);
-        heartbeatSha = c.scriptLoad(HEARTBEAT);
+        for (Script s : Script.values()) shas.put(s, c.scriptLoad(s.source));
     }
 
     /** The commands, connecting when there is no connection yet; null while Redis is taken for down. */
@@ -220,6 +277,7 @@ public final class RedisBuckets implements SharedBuckets {
                 StatefulRedisConnection<String, String> connection = client.connect();
                 RedisCommands<String, String> fresh = connection.sync();
                 load(fresh);
+                async = connection.async();
                 commands = fresh;
                 LOG.info("shared rate limits in {}", display);
                 return fresh;

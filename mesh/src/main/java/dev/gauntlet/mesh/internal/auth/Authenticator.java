@@ -201,6 +201,7 @@ public sealed interface Authenticator permits Authenticator.Anonymous, Authentic
             s.put("tokens_adopted", m.adopted());
             s.put("token_commits_refused", m.commitsRefused());
             s.put("token_store_fallbacks", m.storeFallbacks());
+            s.put("token_store_waits", m.storeWaits());
             return s;
         }
     }

@@ -12,6 +12,7 @@ import dev.gauntlet.mesh.event.MeshEvent;
 import dev.gauntlet.mesh.event.RefreshTrigger;
 import dev.gauntlet.mesh.event.TokenRefreshFailed;
 import dev.gauntlet.mesh.event.TokenRefreshed;
+import dev.gauntlet.mesh.store.StoreUnavailable;
 import dev.gauntlet.mesh.time.Sleeper;
 import dev.gauntlet.mesh.time.TimeSource;
 import java.net.http.HttpClient;
@@ -82,6 +83,16 @@ public final class OAuthTokens {
             .multipliedBy(TOKEN_TRIES)
             .plus(TOKEN_BACKOFF.multipliedBy((long) TOKEN_TRIES * (TOKEN_TRIES - 1) / 2))
             .plusSeconds(1);
+
+    /**
+     * How long a refresh waits for a shared store that answered "unavailable" before it refreshes on this node alone,
+     * asking again every {@link #STORE_RETRY} (never past the call's deadline). A node resumed after a pause (GC,
+     * SIGSTOP) finds its pool's connections dead and the store "unavailable" for a second or two; refreshing alone then
+     * minted a token no other node knew (a login the upstream counts), where a short wait gets the fence.
+     */
+    static final Duration STORE_WAIT = Duration.ofSeconds(3);
+
+    static final Duration STORE_RETRY = Duration.ofMillis(250);
 
     private static final Set<ErrorClass> TRANSIENT =
             EnumSet.of(ErrorClass.network_error, ErrorClass.timeout, ErrorClass.server_error, ErrorClass.rate_limit);
@@ -325,25 +336,55 @@ public final class OAuthTokens {
         var minted = new AtomicReference<Minted>();
         var seen = new AtomicReference<SharedToken>();
         Optional<SharedToken> after;
-        try {
-            after = shared.refreshToken(connector, slot.tenant, FENCE_HOLD, now -> {
-                seen.set(now.orElse(null));
-                if (now.isPresent() && adoptable(now.get(), held)) return null;
-                // The stored refresh token is the newest any node holds; none stored yet: the vault's (or none).
-                String refresh = now.isPresent() ? now.get().refreshToken() : slot.refreshToken;
-                Minted m = request(slot.tenant, refresh, trigger, deadline);
-                minted.set(m);
-                if (m.state() instanceof TokenState.Token t)
-                    return new SharedToken(t.value(), t.issuedAt(), t.expiresAt(), m.refreshToken(), 0);
-                // A failed request that spent the stored refresh token: no node may send it again.
-                if (m.refreshTokenChanged() && now.isPresent()) return now.get().withRefreshToken(m.refreshToken());
-                return null;
-            });
-        } catch (RuntimeException e) {
-            return unfenced(slot, trigger, deadline, minted.get(), seen.get(), e);
+        Instant waitUntil = clock.instant().plus(STORE_WAIT);
+        if (deadline != null && deadline.isBefore(waitUntil)) waitUntil = deadline;
+        while (true) {
+            try {
+                after = fencedOnce(slot, trigger, deadline, held, minted, seen);
+                break;
+            } catch (StoreUnavailable e) {
+                // Nothing sent yet: worth waiting a moment for the store (see STORE_WAIT) rather than minting alone.
+                if (minted.get() != null || !clock.instant().plus(STORE_RETRY).isBefore(waitUntil))
+                    return unfenced(slot, trigger, deadline, minted.get(), seen.get(), e);
+                metrics.storeWaits.increment();
+                try {
+                    sleeper.sleep(STORE_RETRY);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return unfenced(slot, trigger, deadline, minted.get(), seen.get(), e);
+                }
+            } catch (RuntimeException e) {
+                return unfenced(slot, trigger, deadline, minted.get(), seen.get(), e);
+            }
         }
-        Minted m = minted.get();
-        SharedToken row = after.orElse(null);
+        return afterFence(slot, trigger, held, minted.get(), after.orElse(null));
+    }
+
+    /** One try at the fence: the mint under it (or the adoption of another node's token), committed by the store. */
+    private Optional<SharedToken> fencedOnce(
+            Slot slot,
+            RefreshTrigger trigger,
+            Instant deadline,
+            TokenState.Token held,
+            AtomicReference<Minted> minted,
+            AtomicReference<SharedToken> seen) {
+        return shared.refreshToken(connector, slot.tenant, FENCE_HOLD, now -> {
+            seen.set(now.orElse(null));
+            if (now.isPresent() && adoptable(now.get(), held)) return null;
+            // The stored refresh token is the newest any node holds; none stored yet: the vault's (or none).
+            String refresh = now.isPresent() ? now.get().refreshToken() : slot.refreshToken;
+            Minted m = request(slot.tenant, refresh, trigger, deadline);
+            minted.set(m);
+            if (m.state() instanceof TokenState.Token t)
+                return new SharedToken(t.value(), t.issuedAt(), t.expiresAt(), m.refreshToken(), 0);
+            // A failed request that spent the stored refresh token: no node may send it again.
+            if (m.refreshTokenChanged() && now.isPresent()) return now.get().withRefreshToken(m.refreshToken());
+            return null;
+        });
+    }
+
+    /** What the fence's answer leaves: the token adopted, minted and committed, or kept on this node alone. */
+    private TokenState afterFence(Slot slot, RefreshTrigger trigger, TokenState.Token held, Minted m, SharedToken row) {
         if (m == null) {
             // Another node's token, re-read under the fence: nothing was sent.
             return row != null && adoptable(row, held)

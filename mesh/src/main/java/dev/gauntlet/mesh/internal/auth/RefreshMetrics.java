@@ -22,6 +22,7 @@ public final class RefreshMetrics {
     final LongAdder adopted = new LongAdder();
     final LongAdder commitsRefused = new LongAdder();
     final LongAdder storeFallbacks = new LongAdder();
+    final LongAdder storeWaits = new LongAdder();
 
     void success(RefreshTrigger trigger, long micros) {
         recorder.recordValue(Math.max(0, micros));
@@ -85,5 +86,10 @@ public final class RefreshMetrics {
     /** Refreshes done without the shared store's fence because the store failed or the fence stayed taken. */
     public long storeFallbacks() {
         return storeFallbacks.sum();
+    }
+
+    /** Pauses of a refresh waiting for a shared store that answered "unavailable" (before it got the fence or fell back). */
+    public long storeWaits() {
+        return storeWaits.sum();
     }
 }

@@ -321,6 +321,11 @@ final class RateController {
             boolean far = sample < 0.7 * learned || sample > 1.3 * learned;
             if (Double.isNaN(learned) || far || (limited > 0 && sample < learned)) learned = sample;
             else learned = 0.5 * learned + 0.5 * sample;
+            // Up from throughput, a third at most at a time: a window's accepted calls can outrun the limit by the
+            // upstream's burst (a node resumed after a pause sent its backlog at once: 5.0/s learned of a limit of 4,
+            // shared to every node, and 429s followed); the counts of headers are exact.
+            if ("throughput".equals(source) && !Double.isNaN(oldLearned) && learned > oldLearned * 1.3)
+                learned = oldLearned * 1.3;
         }
         boolean learnedChanged = !Double.isNaN(learned)
                 && (Double.isNaN(oldLearned) || Math.abs(learned - oldLearned) > 0.05 * oldLearned);

@@ -39,6 +39,8 @@ final class TenantLimiter {
     private volatile boolean onLocalShare;
     /** Every node's answers as the shared store last counted them (the controller's lock), null before the first. */
     private SharedBuckets.Answers lastAnswers;
+
+    private long lastAnswersAt;
     /** The version of the shared learned limit this node last wrote or adopted, and when it next looks for a newer one. */
     private volatile long learnedVersion = -1;
 
@@ -104,8 +106,13 @@ final class TenantLimiter {
         SharedBuckets.Answers now = shared.answers(sharedKey);
         if (now == null) return null;
         SharedBuckets.Answers last = lastAnswers;
+        long at = meter.currentTimeNanos();
+        long since = at - lastAnswersAt;
         lastAnswers = now;
-        if (last == null) return null;
+        lastAnswersAt = at;
+        // No base, or one from long before this window (a node paused by GC or SIGSTOP, or idle): the growth would be
+        // every node's answers over that whole time, judged as one window.
+        if (last == null || since > 2 * RateController.LONG_WINDOW_NANOS) return null;
         // Our own answers are in the totals' growth (unless a count is still on its way): never below them.
         return new RateController.Answers((int) Math.max(accepted, now.accepted() - last.accepted()), (int)
                 Math.max(limited, now.limited() - last.limited()));

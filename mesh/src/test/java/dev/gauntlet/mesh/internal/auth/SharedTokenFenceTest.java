@@ -22,6 +22,7 @@ import dev.gauntlet.mesh.internal.store.postgres.PostgresTestDatabase;
 import dev.gauntlet.mesh.limit.LimitConfig;
 import dev.gauntlet.mesh.store.PostgresUrl;
 import dev.gauntlet.mesh.store.Retention;
+import dev.gauntlet.mesh.store.StoreUnavailable;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -246,6 +247,36 @@ class SharedTokenFenceTest {
         }
     }
 
+    @Test
+    void aNodeWhoseStoreIsBrieflyUnavailableWaitsForTheFenceRatherThanRefreshAlone() throws Exception {
+        PostgresUrl url = database.freshSchema();
+        HttpClient http = HttpClient.newHttpClient();
+        try (PostgresStore storeA = store(url);
+                PostgresStore storeB = store(url)) {
+            Pausing vaultA = new Pausing(storeA.credentials());
+            EventBus bus = new EventBus();
+            var a = new OAuthTokens("supa", gotrue(), http, time, bus, vaultA, Duration.ofSeconds(2));
+            var b = new OAuthTokens("supa", gotrue(), http, time, bus, storeB.credentials(), Duration.ofSeconds(2));
+            var a1 = (TokenState.Token) a.acquire("default", deadline());
+            var b1 = (TokenState.Token) b.acquire("default", deadline());
+            assertThat(b1.value()).isEqualTo(a1.value());
+
+            // A's token is refused while A's store answers "unavailable" twice (its pool's connections died in a
+            // pause): A waits for it and refreshes under the fence, so B adopts A's token instead of minting one.
+            vaultA.unavailable.set(2);
+            var a2 = (TokenState.Token) a.refreshAfterRejection("default", a1.generation(), deadline());
+            assertThat(a.metrics().storeFallbacks()).as("refreshed alone").isZero();
+            assertThat(a.metrics().storeWaits()).isEqualTo(2);
+            assertThat(((SharedTokens) storeB.credentials()).loadToken("supa", "default"))
+                    .map(SharedToken::accessToken)
+                    .contains(a2.value());
+            long before = tokensIssued();
+            var b2 = (TokenState.Token) b.refreshAfterRejection("default", b1.generation(), deadline());
+            assertThat(b2.value()).as("B adopts A's committed token").isEqualTo(a2.value());
+            assertThat(tokensIssued() - before).isZero();
+        }
+    }
+
     java.time.Instant deadline() {
         return time.instant().plusSeconds(30);
     }
@@ -260,6 +291,8 @@ class SharedTokenFenceTest {
         final CountDownLatch paused = new CountDownLatch(1);
         final CountDownLatch resume = new CountDownLatch(1);
         volatile Duration pauseWithHold;
+        /** Refreshes still to be refused as "store unavailable" (a node's pool dead after a pause). */
+        final java.util.concurrent.atomic.AtomicInteger unavailable = new java.util.concurrent.atomic.AtomicInteger();
 
         Pausing(CredentialVault vault) {
             this.vault = vault;
@@ -288,6 +321,9 @@ class SharedTokenFenceTest {
         @Override
         public Optional<SharedToken> refreshToken(
                 String connector, String tenant, Duration hold, Function<Optional<SharedToken>, SharedToken> mint) {
+            if (unavailable.getAndUpdate(n -> Math.max(0, n - 1)) > 0)
+                throw new StoreUnavailable(
+                        StoreUnavailable.Reason.io, Duration.ofSeconds(2), "pool exhausted (test)", null);
             Duration pause = pauseWithHold;
             if (pause == null) return shared.refreshToken(connector, tenant, hold, mint);
             pauseWithHold = null;

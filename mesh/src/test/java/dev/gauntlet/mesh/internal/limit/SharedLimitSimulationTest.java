@@ -141,7 +141,7 @@ class SharedLimitSimulationTest {
     @Test
     void threeNodesAtAHighRateToo() {
         // Not yet the 2 % of one node (RateLimitStageTest): each node keeps a rate of its own (only the learned limit
-        // is shared), so their probes above it add up - 3.3 % in December 2026 (13 % before the nodes judged their
+        // is shared), so their probes above it add up - 2.3 % in December 2026 (13 % before the nodes judged their
         // windows on every node's answers). Asserted at 5 % so that a regression shows.
         Result r = simulate(3, 300, 200, 200, 0.0, Duration.ofSeconds(60));
         System.out.println("three nodes, 300/s over a 200/s limit: " + r);

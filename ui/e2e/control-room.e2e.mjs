@@ -236,8 +236,9 @@ describe('control room, end to end', { concurrency: 1 }, () => {
     let rowId = null;
     while (rowId === null) {
       try {
-        // An entry a call was actually sent for (an open circuit parks a write with no attempt to list).
-        const button = rows.filter({ hasNotText: 'circuit_open' }).locator('[data-testid^="dlq-replay-dlq_"]:not([disabled])').first();
+        // An entry a call was actually sent for (an open circuit, or the mesh's own bucket at the call's deadline, parks
+        // a write with no attempt to list).
+        const button = rows.filter({ hasNotText: /circuit_open|throttled by the mesh/ }).locator('[data-testid^="dlq-replay-dlq_"]:not([disabled])').first();
         await button.waitFor({ timeout: 10_000 });
         const id = (await button.getAttribute('data-testid')).slice('dlq-replay-'.length);
         await button.click({ timeout: 2_000 });

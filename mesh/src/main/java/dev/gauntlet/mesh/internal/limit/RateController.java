@@ -16,7 +16,7 @@ import dev.gauntlet.mesh.limit.LimitConfig;
  * when a tenth of the answers or more were refused. Without counts, refusals that cuts do not lessen are learned as the
  * upstream's noise (a share it refuses whatever the rate) and no longer cut the rate.
  *
- * <p>A window that saw refusals is judged on a sample, not on 250 ms: it stays open until it holds
+ * <p>With a bucket shared by several nodes, a window that saw refusals is judged on a sample, not on 250 ms: it stays open until it holds
  * {@value #THROUGHPUT_SAMPLE} answers or {@link #LONG_WINDOW_NANOS} passed, so a connector sending a few calls a second
  * (a low limit, or one node of several) still tells a limit from a stray 429. With a bucket shared by several nodes
  * each node sees only its own answers: through {@link Peers} every window is judged on what the upstream answered all
@@ -91,6 +91,14 @@ final class RateController {
 
     private final LimitConfig config;
     private final Peers peers;
+    /**
+     * Whether other nodes share the bucket. The sample-sized windows and the rules that go with them (marked "shared")
+     * apply to shared buckets only, where each node sees a few answers a second; a bucket of one node keeps the
+     * behaviour its figures were measured with (held open for 20 answers, hell's random 429s on Stripe at 40 calls a
+     * second were "many" often enough to ratchet its learned limit from 35 to 6 calls a second in 60 s).
+     */
+    private final boolean shared;
+
     private double rate;
     private double learned = Double.NaN;
 
@@ -135,6 +143,7 @@ final class RateController {
     public RateController(LimitConfig config, long nowNanos, Peers peers) {
         this.config = config;
         this.peers = peers;
+        this.shared = peers != Peers.ALONE;
         this.rate = config.initialRps();
         this.windowStart = nowNanos;
     }
@@ -214,7 +223,7 @@ final class RateController {
         long age = now - windowStart;
         if (age < WINDOW_NANOS) return null;
         // Refusals are judged on a sample: a few answers (a few calls a second) cannot tell a limit from chance.
-        if (limited > 0 && accepted + limited < THROUGHPUT_SAMPLE && age < LONG_WINDOW_NANOS) return null;
+        if (shared && limited > 0 && accepted + limited < THROUGHPUT_SAMPLE && age < LONG_WINDOW_NANOS) return null;
         // The window ends at its last answer: a pause after it (callers sleeping out a Retry-After) is no traffic.
         long elapsed = lastAnswerAt < windowStart ? 0 : lastAnswerAt - windowStart;
         Decision d = close(elapsed);
@@ -252,7 +261,7 @@ final class RateController {
         if (ownLimited + ownAccepted > 0) {
             double share = (double) ownLimited / (ownLimited + ownAccepted);
             // The first window's share as it is: a series of cuts that begins at once must remember how bad it was.
-            shareEwma = shareKnown ? 0.7 * shareEwma + 0.3 * share : share;
+            shareEwma = shareKnown || !shared ? 0.7 * shareEwma + 0.3 * share : share;
             shareKnown = true;
         }
         answersSinceCut += limited + accepted;
@@ -267,7 +276,7 @@ final class RateController {
         // The first window at the lowered rate is not judged: it still pays for the limit the cut measured (a first
         // measurement inflated by the upstream's burst, refusals in flight), which a real limit's next window no
         // longer shows - and noise's does.
-        boolean judged = deep && deepArmed;
+        boolean judged = deep && (deepArmed || !shared);
         deepArmed = deep;
         deep = judged;
         if (deep) {
@@ -300,7 +309,7 @@ final class RateController {
             source = "headers";
         } else if (many
                 && (limited + accepted >= THROUGHPUT_SAMPLE
-                        || (elapsed >= LONG_WINDOW_NANOS / 2 && limited + accepted >= LONG_SAMPLE))
+                        || (shared && elapsed >= LONG_WINDOW_NANOS / 2 && limited + accepted >= LONG_SAMPLE))
                 && accepted > 0
                 && firstAt < 0
                 && elapsed >= WINDOW_NANOS / 2) {
@@ -324,7 +333,7 @@ final class RateController {
             // Up from throughput, a third at most at a time: a window's accepted calls can outrun the limit by the
             // upstream's burst (a node resumed after a pause sent its backlog at once: 5.0/s learned of a limit of 4,
             // shared to every node, and 429s followed); the counts of headers are exact.
-            if ("throughput".equals(source) && !Double.isNaN(oldLearned) && learned > oldLearned * 1.3)
+            if (shared && "throughput".equals(source) && !Double.isNaN(oldLearned) && learned > oldLearned * 1.3)
                 learned = oldLearned * 1.3;
         }
         boolean learnedChanged = !Double.isNaN(learned)
@@ -351,7 +360,7 @@ final class RateController {
             // burst can make a window's accepted calls outrun the rate; a cut never raises it). Halving below a
             // fresh measurement starved low limits: 2.1 -> 1.05 calls a second against a limit of 2.
             rate = many
-                    ? (source != null
+                    ? (shared && source != null
                             ? Math.min(target, rate * GENTLE)
                             : knows && rate > target ? Math.min(target, rate * DECREASE) : rate * DECREASE)
                     : knows && rate > target ? target : rate * GENTLE;
@@ -367,7 +376,7 @@ final class RateController {
             else if (firstAt >= 0 && span > 0 && lastRemaining < firstRemaining) {
                 // The upstream's bucket is going down: we are at its limit already. Hold, and let the drain show it.
                 cleanWindows = 0;
-            } else if (answersSinceCut < PROBE_AFTER) {
+            } else if (shared && answersSinceCut < PROBE_AFTER) {
                 // Just cut or learned: hold at the target until enough calls passed for a probe's 429 to be rare.
                 cleanWindows = 0;
             } else {
@@ -377,7 +386,8 @@ final class RateController {
                 // cycle.
                 cleanWindows++;
                 double step = learned * PROBE * (1 << Math.min(cleanWindows / 4, 5));
-                rate += Math.min(step, rate * CATCH_UP);
+                // (shared) No floor of 0.1 calls a second: at 2 a second it is a twentieth of the rate per window.
+                rate += shared ? Math.min(step, rate * CATCH_UP) : Math.max(0.1, Math.min(step, rate * CATCH_UP));
             }
             reason = "increase";
         }

@@ -284,17 +284,7 @@ class DlqFarmTest {
     void shouldReadBackAndNotResendAKeylessWriteLeftInFlightByACrashWhenRecoveredAtStart() throws Exception {
         FakeTime time = new FakeTime();
         String op = "crash-dd-" + System.nanoTime();
-        var body = Map.of(
-                "series",
-                List.of(Map.of(
-                        "metric",
-                        "gauntlet.ops",
-                        "type",
-                        1,
-                        "points",
-                        List.of(Map.of("timestamp", System.currentTimeMillis() / 1000, "value", 1)),
-                        "tags",
-                        List.of("op_id:" + op))));
+        var body = datadogPoint(op);
         var datadog = ConnectorSpec.builder("datadog_mock", farm.serviceUrl("datadog_mock"))
                 .flavor("datadog")
                 .header("DD-API-KEY", "dd-gauntlet-api-key")
@@ -455,17 +445,7 @@ class DlqFarmTest {
     void shouldNotTakeARememberedAnswerForAReadBackWhenTheUpstreamRefusesIt() throws Exception {
         FakeTime time = new FakeTime();
         String op = "stale-dd-" + System.nanoTime();
-        var body = Map.of(
-                "series",
-                List.of(Map.of(
-                        "metric",
-                        "gauntlet.ops",
-                        "type",
-                        1,
-                        "points",
-                        List.of(Map.of("timestamp", System.currentTimeMillis() / 1000, "value", 1)),
-                        "tags",
-                        List.of("op_id:" + op))));
+        var body = datadogPoint(op);
         var datadog = ConnectorSpec.builder("datadog_mock", farm.serviceUrl("datadog_mock"))
                 .flavor("datadog")
                 .header("DD-API-KEY", "dd-gauntlet-api-key")
@@ -532,5 +512,20 @@ class DlqFarmTest {
             if (opId.equals(e.path("op_id").asText())) n += e.path("commits").asInt();
         }
         return n;
+    }
+
+    /** One Datadog series point tagged with its op id (what the farm's ledger and the read-back match on). */
+    static Map<String, Object> datadogPoint(String op) {
+        return Map.of(
+                "series",
+                List.of(Map.of(
+                        "metric",
+                        "gauntlet.ops",
+                        "type",
+                        1,
+                        "points",
+                        List.of(Map.of("timestamp", System.currentTimeMillis() / 1000, "value", 1)),
+                        "tags",
+                        List.of("op_id:" + op))));
     }
 }

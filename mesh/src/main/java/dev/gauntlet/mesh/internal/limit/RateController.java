@@ -226,7 +226,7 @@ final class RateController {
         if (shared && limited > 0 && accepted + limited < THROUGHPUT_SAMPLE && age < LONG_WINDOW_NANOS) return null;
         // The window ends at its last answer: a pause after it (callers sleeping out a Retry-After) is no traffic.
         long elapsed = lastAnswerAt < windowStart ? 0 : lastAnswerAt - windowStart;
-        Decision d = close(elapsed);
+        Decision d = close(elapsed, now - windowStart);
         windowStart = now;
         accepted = limited = waited = acceptedSinceFirst = 0;
         firstAt = -1;
@@ -234,7 +234,8 @@ final class RateController {
         return d;
     }
 
-    private Decision close(long elapsed) {
+    /** @param window the whole window, to its close: what every node's counts (read at each close) cover */
+    private Decision close(long elapsed, long window) {
         // With other nodes on the bucket the window is judged on what the upstream answered all of them: one node's
         // share alone would learn its share of the limit, and a node whose calls happen to meet the empty bucket
         // (or never do) would cut alone (or never).
@@ -247,6 +248,10 @@ final class RateController {
             scale = accepted == 0 ? 1 : (double) all.accepted() / accepted;
             accepted = all.accepted();
             limited = all.limited();
+            // Every node's counts cover the window to its close, not to this node's last answer: a node with few
+            // answers of its own (its last one early in the window) learned 147/s of a limit of 4 over that shorter
+            // time, shared it to every node, and 429s followed.
+            elapsed = window;
         }
         // 429s that our rate did not cause say nothing about the limit and must not slow us down (the retry stage
         // already waits out their Retry-After): some answer of the window showed more of the upstream's bucket left

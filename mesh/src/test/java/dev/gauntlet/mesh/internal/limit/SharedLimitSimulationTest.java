@@ -54,6 +54,18 @@ class SharedLimitSimulationTest {
     record Event(long atNanos, long seq, int node, long arrivedNanos) {}
 
     static Result simulate(int nodes, double demand, double limit, int upstreamBurst, double noise, Duration length) {
+        int[] even = new int[nodes];
+        java.util.Arrays.fill(even, 1);
+        return simulate(even, demand, limit, upstreamBurst, noise, length);
+    }
+
+    /** @param weights each node's share of the calls (a node of weight 1 among 18 sees a call every few seconds) */
+    static Result simulate(
+            int[] weights, double demand, double limit, int upstreamBurst, double noise, Duration length) {
+        int nodes = weights.length;
+        int[] turns = java.util.stream.IntStream.range(0, nodes)
+                .flatMap(n -> java.util.stream.IntStream.range(0, weights[n]).map(i -> n))
+                .toArray();
         var time = new FakeTime();
         var shared = new FakeSharedBuckets(time);
         shared.nodes = nodes;
@@ -73,7 +85,7 @@ class SharedLimitSimulationTest {
                 (a, b) -> a.atNanos != b.atNanos ? Long.compare(a.atNanos, b.atNanos) : Long.compare(a.seq, b.seq));
         long seq = 0;
         long every = Math.round(1e9 / demand);
-        for (long t = start; t < end; t += every) queue.add(new Event(t, seq, (int) (seq++ % nodes), t));
+        for (long t = start; t < end; t += every) queue.add(new Event(t, seq, turns[(int) (seq++ % turns.length)], t));
         double tokens = upstreamBurst;
         long last = start;
         long sent = 0, accepted = 0, limitRefused = 0, noiseRefused = 0;
@@ -140,9 +152,21 @@ class SharedLimitSimulationTest {
     }
 
     @Test
+    void aNodeWithFewCallsOfItsOwnJudgesEveryNodesCountsOverItsWholeWindow() {
+        // Nodes 2 and 3 get a call in twenty between them: their own last answer comes early in a window that every
+        // node's counts cover to its close (once learned 147/s of a limit of 4 in the multi-node test, and shared it).
+        // 8.5 % refused when their windows were judged to their last own answer, 2.4 % since (December 2026): not yet
+        // the 2 % of an even spread, asserted at 4 % so that a regression shows.
+        Result r = simulate(new int[] {18, 1, 1}, 6, 4, 4, 0.022, Duration.ofSeconds(60));
+        System.out.println("three nodes 18:1:1, 6/s over a 4/s limit: " + r);
+        assertThat(r.limitShare()).as(r.toString()).isLessThanOrEqualTo(0.04);
+        assertThat(r.goodput()).as(r.toString()).isGreaterThanOrEqualTo(0.8 * 4);
+    }
+
+    @Test
     void threeNodesAtAHighRateToo() {
         // Not yet the 2 % of one node (RateLimitStageTest): each node keeps a rate of its own (only the learned limit
-        // is shared), so their probes above it add up - 2.3 % in December 2026 (13 % before the nodes judged their
+        // is shared), so their probes above it add up - 2.3-2.8 % in December 2026 (13 % before the nodes judged their
         // windows on every node's answers). Asserted at 5 % so that a regression shows.
         Result r = simulate(3, 300, 200, 200, 0.0, Duration.ofSeconds(60));
         System.out.println("three nodes, 300/s over a 200/s limit: " + r);

@@ -151,6 +151,10 @@ final class TenantLimiter {
             d = controller.onWait(meter.currentTimeNanos());
         }
         apply(d);
+        // Here too, not only on answers: a node whose callers only wait (the others' rate holds the shared bucket)
+        // gets no answer, kept growing its own rate from 150 to 560/s without adopting the limit of 4 the others
+        // learned, and its first tokens came as a burst the upstream refused.
+        if (shared != null) adoptShared();
         return new Permit(false, nanos, 0);
     }
 

@@ -358,17 +358,7 @@ class DlqFarmTest {
     void shouldNotTakeAMissedReadBackAsFinalUntilInFlightForAfterTheLastSendTimedOut() throws Exception {
         FakeTime time = new FakeTime();
         String op = "late-dd-" + System.nanoTime();
-        byte[] body = JSON.writeValueAsBytes(Map.of(
-                "series",
-                List.of(Map.of(
-                        "metric",
-                        "gauntlet.ops",
-                        "type",
-                        1,
-                        "points",
-                        List.of(Map.of("timestamp", System.currentTimeMillis() / 1000, "value", 1)),
-                        "tags",
-                        List.of("op_id:" + op)))));
+        byte[] body = JSON.writeValueAsBytes(datadogPoint(op));
         var datadog = ConnectorSpec.builder("datadog_mock", farm.serviceUrl("datadog_mock"))
                 .flavor("datadog")
                 .header("DD-API-KEY", "dd-gauntlet-api-key")

@@ -16,11 +16,11 @@ import dev.gauntlet.mesh.limit.LimitConfig;
  * when a tenth of the answers or more were refused. Without counts, refusals that cuts do not lessen are learned as the
  * upstream's noise (a share it refuses whatever the rate) and no longer cut the rate.
  *
- * <p>With a bucket shared by several nodes, a window that saw refusals is judged on a sample, not on 250 ms: it stays open until it holds
- * {@value #THROUGHPUT_SAMPLE} answers or {@link #LONG_WINDOW_NANOS} passed, so a connector sending a few calls a second
- * (a low limit, or one node of several) still tells a limit from a stray 429. With a bucket shared by several nodes
- * each node sees only its own answers: through {@link Peers} every window is judged on what the upstream answered all
- * of them, so every node learns the limit they share rather than its own share of it.
+ * <p>With a bucket shared by several nodes each node sees only its own answers: through {@link Peers} every window is
+ * judged on what the upstream answered all of them, so every node learns the limit they share rather than its own
+ * share of it; and a window that saw refusals is judged on a sample, not on 250 ms - it stays open until it holds
+ * {@value #THROUGHPUT_SAMPLE} answers or {@link #LONG_WINDOW_NANOS} passed, so a node sending a few calls a second
+ * still tells a limit from a stray 429.
  */
 final class RateController {
 

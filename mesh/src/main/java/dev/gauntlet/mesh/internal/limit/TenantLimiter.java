@@ -233,10 +233,9 @@ final class TenantLimiter {
             // large as its whole bucket meets a half-empty one and earns 429s while the average rate is fine.
             long upstream = upstreamBurst;
             int b = upstream > 0 ? (int) Math.max(1, Math.min(config.burst(), upstream / 2)) : config.burst();
-            // Shared: nor more than a second of the rate: at 2 calls a second a burst of 50 is 25 s of calls at once,
-            // which
-            // an upstream whose own bucket holds a second or two refuses (and, shared, a GCRA tolerance of 25 s
-            // that makes later callers wait that long).
+            // Shared: nor more than a second of the rate. At 2 calls a second a burst of 50 is 25 s of calls at once,
+            // which an upstream whose own bucket holds a second or two refuses - and a GCRA tolerance of 25 s that
+            // makes later callers wait that long.
             if (shared != null) b = (int) Math.min(b, Math.max(1, Math.ceil(d.newRate())));
             burst = b;
             configureLocal(b, onLocalShare ? localShare(d.newRate()) : d.newRate());

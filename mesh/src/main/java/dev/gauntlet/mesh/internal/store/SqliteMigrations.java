@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.locks.LockSupport;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
@@ -26,16 +27,30 @@ final class SqliteMigrations {
     /** The newest script in {@link #LOCATION}; checked at each migration, so a new script without it fails every store test. */
     static final int LATEST = 4;
 
+    /** SQLite's primary result code for a file locked by another connection. */
+    private static final int SQLITE_BUSY = 5;
+    /** Between tries to open a file another process is migrating. */
+    private static final long BUSY_RETRY_NANOS = 20_000_000L;
+
     private SqliteMigrations() {}
 
     /** Migrates the file (its connections wait up to {@code busyMs} for another process migrating it at the same time). */
     static void migrate(Path file, int busyMs) {
         int legacy;
-        try (Connection c = SqliteDatabase.connect(file, busyMs)) {
-            legacy = hasTable(c, "flyway_schema_history") ? 0 : legacyVersion(c);
-        } catch (SQLException e) {
-            throw new StoreException(
-                    "cannot read the schema version of the store at " + file + ": " + e.getMessage(), e);
+        long deadline = System.nanoTime() + busyMs * 1_000_000L;
+        while (true) {
+            try (Connection c = SqliteDatabase.connect(file, busyMs)) {
+                legacy = hasTable(c, "flyway_schema_history") ? 0 : legacyVersion(c);
+                break;
+            } catch (SQLException e) {
+                // Opening a fresh file switches it to WAL, which takes its lock without waiting for busy_timeout (the
+                // connection's settings apply in no fixed order): two processes opening it at once saw SQLITE_BUSY.
+                if ((e.getErrorCode() & 0xff) != SQLITE_BUSY || System.nanoTime() > deadline) {
+                    throw new StoreException(
+                            "cannot read the schema version of the store at " + file + ": " + e.getMessage(), e);
+                }
+                LockSupport.parkNanos(BUSY_RETRY_NANOS);
+            }
         }
         if (legacy > LATEST) throw newer(file, legacy);
         var ds = new SQLiteDataSource(new SQLiteConfig(SqliteDatabase.settings(busyMs)));

@@ -125,6 +125,7 @@ public final class Connector {
                 Stages.auth(spec, context),
                 Stages.drift(spec, context),
                 new BulkheadStage(transport.lanes(), transport),
+                Stages.fence(spec, context),
                 transport));
     }
 

@@ -224,8 +224,7 @@ public final class Mesh implements AutoCloseable {
         private HttpClient http;
         private Boolean background;
         private int replayParallelism = 8;
-        /** Longer than the default call budget (30 s), so a live call on another node is never taken for a crashed one. */
-        private Duration staleIntentAge = Duration.ofMinutes(2);
+        private Duration staleIntentAge = MeshContext.RECOVER_AFTER;
 
         private Duration housekeepingEvery = Duration.ofMinutes(1);
         private EgressPolicy egress = EgressPolicy.OPEN;
@@ -311,8 +310,8 @@ public final class Mesh implements AutoCloseable {
                     });
             DeadLetters parked = deadLetters == null ? dlq : deadLetters;
             MeshMetrics metrics = new MeshMetrics(time, events);
-            MeshContext context =
-                    new MeshContext(time, events, s, client, parked, metrics, new InFlightWrites(), buckets);
+            MeshContext context = new MeshContext(
+                    time, events, s, client, parked, metrics, new InFlightWrites(), buckets, staleIntentAge);
             Replayer replayer = new Replayer(
                     dlq,
                     () -> registry.values().stream()

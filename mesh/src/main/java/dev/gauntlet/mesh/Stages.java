@@ -1,5 +1,6 @@
 package dev.gauntlet.mesh;
 
+import dev.gauntlet.mesh.call.ErrorClass;
 import dev.gauntlet.mesh.internal.auth.AuthStage;
 import dev.gauntlet.mesh.internal.auth.Authenticator;
 import dev.gauntlet.mesh.internal.auth.OAuthTokens;
@@ -8,6 +9,7 @@ import dev.gauntlet.mesh.internal.circuit.ConnectorCircuits;
 import dev.gauntlet.mesh.internal.drift.DriftMappingStage;
 import dev.gauntlet.mesh.internal.drift.SchemaDrift;
 import dev.gauntlet.mesh.internal.idempotency.IdempotencyStage;
+import dev.gauntlet.mesh.internal.idempotency.SendFenceStage;
 import dev.gauntlet.mesh.internal.limit.ConnectorLimits;
 import dev.gauntlet.mesh.internal.limit.RateLimitStage;
 import dev.gauntlet.mesh.internal.metrics.ObserveStage;
@@ -88,6 +90,16 @@ final class Stages {
     static DriftMappingStage drift(ConnectorSpec spec, MeshContext context) {
         return new DriftMappingStage(
                 new SchemaDrift(spec.id(), spec.drift(), context.store().schemas(), context.events(), context.time()));
+    }
+
+    static SendFenceStage fence(ConnectorSpec spec, MeshContext context) {
+        return new SendFenceStage(
+                spec.id(),
+                context.store().intents(),
+                context.store().dlq(),
+                context.time(),
+                context.recoverAfter(),
+                spec.dlq().settleAfter(ErrorClass.timeout));
     }
 
     static TransportStage transport(ConnectorSpec spec, MeshContext context) {

@@ -53,6 +53,7 @@ class ConnectorTest {
                         "auth",
                         "drift-mapping",
                         "bulkhead",
+                        "fence",
                         "transport");
     }
 

@@ -38,10 +38,22 @@ public final class FakeTime implements TimeSource {
         }
     }
 
+    private final AtomicReference<Runnable> onNextSleep = new AtomicReference<>();
+
     @Override
     public void sleep(Duration d) {
         sleeps.add(d);
         advance(d);
+        Runnable meanwhile = onNextSleep.getAndSet(null);
+        if (meanwhile != null) meanwhile.run();
+    }
+
+    /**
+     * Runs {@code meanwhile} once, at the end of the next sleep (the clock already moved): what other nodes or
+     * background loops do while a call waits. It may move the clock further.
+     */
+    public void onNextSleep(Runnable meanwhile) {
+        onNextSleep.set(meanwhile);
     }
 
     public Duration slept() {

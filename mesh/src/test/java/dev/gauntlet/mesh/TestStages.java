@@ -69,6 +69,10 @@ public final class TestStages {
         return Stages.drift(spec, context);
     }
 
+    public static dev.gauntlet.mesh.internal.idempotency.SendFenceStage fence(ConnectorSpec spec, MeshContext context) {
+        return Stages.fence(spec, context);
+    }
+
     public static TransportStage transport(ConnectorSpec spec, MeshContext context) {
         return Stages.transport(spec, context);
     }

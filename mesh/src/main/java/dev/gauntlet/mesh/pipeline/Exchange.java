@@ -25,6 +25,9 @@ public final class Exchange {
     private String replayOf;
     private WriteForm writeForm;
     private boolean readBack;
+    private String intentKey;
+    private Instant intentAt;
+    private String fenced;
 
     /**
      * @param write whether the call is a write (the connector's idempotency config decides for POSTs that only read);
@@ -122,6 +125,36 @@ public final class Exchange {
 
     public void readBack(boolean readBack) {
         this.readBack = readBack;
+    }
+
+    /**
+     * When this call last wrote its write's intent (recorded it, or renewed it before an attempt): the lease by which
+     * no other node or recovery takes the write over; null when no intent was recorded (reads).
+     */
+    public Instant intentAt() {
+        return intentAt;
+    }
+
+    /** The key this call's intent was recorded under (a retry may send under a fresh key later), or null. */
+    public String intentKey() {
+        return intentKey;
+    }
+
+    public void intent(String key, Instant at) {
+        this.intentKey = key;
+        this.intentAt = at;
+    }
+
+    /**
+     * Why this write was stopped before an attempt because another party holds it now (recovery moved its intent to
+     * the DLQ, another send recorded it, its DLQ claim was taken over); null while it may be sent.
+     */
+    public String fenced() {
+        return fenced;
+    }
+
+    public void fenced(String why) {
+        this.fenced = why;
     }
 
     public List<Attempt> attempts() {

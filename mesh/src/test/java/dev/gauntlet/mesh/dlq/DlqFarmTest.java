@@ -1,6 +1,7 @@
 package dev.gauntlet.mesh.dlq;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
@@ -16,6 +17,7 @@ import dev.gauntlet.mesh.call.ErrorClass;
 import dev.gauntlet.mesh.call.MeshException;
 import dev.gauntlet.mesh.call.MeshRequest;
 import dev.gauntlet.mesh.call.MeshResponse;
+import dev.gauntlet.mesh.call.Timeouts;
 import dev.gauntlet.mesh.event.MeshEvent;
 import dev.gauntlet.mesh.event.ReplaySucceeded;
 import dev.gauntlet.mesh.idempotency.IdempotencyKeys;
@@ -285,16 +287,7 @@ class DlqFarmTest {
         FakeTime time = new FakeTime();
         String op = "crash-dd-" + System.nanoTime();
         var body = datadogPoint(op);
-        var datadog = ConnectorSpec.builder("datadog_mock", farm.serviceUrl("datadog_mock"))
-                .flavor("datadog")
-                .header("DD-API-KEY", "dd-gauntlet-api-key")
-                .dlq(DlqConfig.builder()
-                        .replayRps(100)
-                        .baseDelay(Duration.ofSeconds(1))
-                        .maxReplays(3)
-                        .readBackAfter(Duration.ZERO)
-                        .inFlightFor(Duration.ofSeconds(10))
-                        .build());
+        var datadog = datadog(3);
         String key = IdempotencyKeys.derive(
                 "datadog_mock", new MeshRequest("POST", "/api/v2/series", null, null, null, op, null));
         try (Mesh mesh = Mesh.builder()
@@ -359,16 +352,7 @@ class DlqFarmTest {
         FakeTime time = new FakeTime();
         String op = "late-dd-" + System.nanoTime();
         byte[] body = JSON.writeValueAsBytes(datadogPoint(op));
-        var datadog = ConnectorSpec.builder("datadog_mock", farm.serviceUrl("datadog_mock"))
-                .flavor("datadog")
-                .header("DD-API-KEY", "dd-gauntlet-api-key")
-                .dlq(DlqConfig.builder()
-                        .replayRps(100)
-                        .baseDelay(Duration.ofSeconds(1))
-                        .maxReplays(30)
-                        .readBackAfter(Duration.ZERO)
-                        .inFlightFor(Duration.ofSeconds(10))
-                        .build());
+        var datadog = datadog(30);
         try (Mesh mesh = Mesh.builder()
                 .time(time)
                 .store(SqliteStore.open(dataDir))
@@ -436,24 +420,9 @@ class DlqFarmTest {
         FakeTime time = new FakeTime();
         String op = "stale-dd-" + System.nanoTime();
         var body = datadogPoint(op);
-        var datadog = ConnectorSpec.builder("datadog_mock", farm.serviceUrl("datadog_mock"))
-                .flavor("datadog")
-                .header("DD-API-KEY", "dd-gauntlet-api-key")
+        var datadog = datadog(5)
                 .staleReads(true)
-                .retry(RetryConfig.builder()
-                        .maxAttempts(2)
-                        .baseDelay(Duration.ofMillis(1))
-                        .maxDelay(Duration.ofMillis(1))
-                        .budgetRatio(1.0)
-                        .maxWait(Duration.ofMillis(250))
-                        .build())
-                .dlq(DlqConfig.builder()
-                        .replayRps(100)
-                        .baseDelay(Duration.ofSeconds(1))
-                        .maxReplays(5)
-                        .readBackAfter(Duration.ZERO)
-                        .inFlightFor(Duration.ofSeconds(10))
-                        .build());
+                .retry(twoQuickAttempts().maxWait(Duration.ofMillis(250)).build());
         String series = "\"service\":\"datadog_mock\",\"method\":\"POST\",\"path\":\"/api/v2/series\"";
         try (Mesh mesh = Mesh.builder()
                 .time(time)
@@ -493,6 +462,85 @@ class DlqFarmTest {
         } finally {
             farm.post("/admin/reset", "{}"); // drops any scripted fault left unused
         }
+    }
+
+    /**
+     * A write that waits between its attempts long enough for crash recovery to take it (a long Retry-After, a queue,
+     * a node frozen by SIGSTOP) is not sent again by its own call once the DLQ holds it: the multi-node run's
+     * duplicate - a plain create committed at the load's start and again as its node resumed from SIGSTOP. Here the
+     * first send is refused 503 before Datadog carries it out; while the call waits for its retry, recovery moves it
+     * to the DLQ, reads it back (not there) and replays it, committed once. Without the send fence the call's own retry
+     * then sent it a second time.
+     */
+    @Test
+    void shouldNotSendAWriteThatRecoveryTookWhileItWaitedForItsRetry() throws Exception {
+        FakeTime time = new FakeTime();
+        String op = "fence-dd-" + System.nanoTime();
+        var body = datadogPoint(op);
+        var datadog = datadog(5)
+                // A budget longer than the wait, so the retry is not refused by its own deadline.
+                .timeouts(Timeouts.builder().total(Duration.ofMinutes(5)).build())
+                .retry(twoQuickAttempts().build());
+        String series = "\"service\":\"datadog_mock\",\"method\":\"POST\",\"path\":\"/api/v2/series\"";
+        try (Mesh mesh = Mesh.builder()
+                .time(time)
+                .store(SqliteStore.open(dataDir))
+                .background(false)
+                .staleIntentAge(Duration.ofSeconds(35))
+                .build()) {
+            Connector c = mesh.register(datadog.build());
+            farm.post("/admin/faults/script", "{" + series + ",\"type\":\"server_error\",\"status\":503}");
+            var replayed = new java.util.concurrent.atomic.AtomicInteger(-1);
+            time.onNextSleep(() -> {
+                time.advance(Duration.ofSeconds(36));
+                assertThat(mesh.recoverInFlight(time.instant().minusSeconds(35)))
+                        .isOne();
+                time.advance(Duration.ofSeconds(11)); // dlq.in_flight_for: a miss is conclusive now
+                mesh.replayer().replayDue();
+                try {
+                    replayed.set(commits("datadog_mock", op));
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+
+            Throwable answer = catchThrowable(() -> c.post("/api/v2/series", body, op));
+
+            assertThat(replayed.get())
+                    .as("committed by the DLQ's replay while the call waited")
+                    .isEqualTo(1);
+            assertThat(commits("datadog_mock", op))
+                    .as("not sent again by the call's own retry")
+                    .isEqualTo(1);
+            assertThat(answer)
+                    .isInstanceOf(MeshException.CallFailed.class)
+                    .hasMessageContaining("not sent by this call");
+        } finally {
+            farm.post("/admin/reset", "{}");
+        }
+    }
+
+    /** The farm's Datadog (no idempotency keys): read back at once, a miss conclusive 10 s after the last send. */
+    static ConnectorSpec.Builder datadog(int maxReplays) {
+        return ConnectorSpec.builder("datadog_mock", farm.serviceUrl("datadog_mock"))
+                .flavor("datadog")
+                .header("DD-API-KEY", "dd-gauntlet-api-key")
+                .dlq(DlqConfig.builder()
+                        .replayRps(100)
+                        .baseDelay(Duration.ofSeconds(1))
+                        .maxReplays(maxReplays)
+                        .readBackAfter(Duration.ZERO)
+                        .inFlightFor(Duration.ofSeconds(10))
+                        .build());
+    }
+
+    /** A second attempt at once, whatever the budget. */
+    static RetryConfig.Builder twoQuickAttempts() {
+        return RetryConfig.builder()
+                .maxAttempts(2)
+                .baseDelay(Duration.ofMillis(1))
+                .maxDelay(Duration.ofMillis(1))
+                .budgetRatio(1.0);
     }
 
     static int commits(String service, String opId) throws Exception {

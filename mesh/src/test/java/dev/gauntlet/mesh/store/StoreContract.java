@@ -308,6 +308,55 @@ public abstract class StoreContract {
     }
 
     @Test
+    void shouldMoveAnIntentOnlyWhileItIsAsTheCallerLastSawIt() {
+        try (Store s = open()) {
+            Instant sent = T0.plusMillis(1_234); // whole milliseconds, as the mesh writes them
+            s.intents().recordIntent(intent("k1", sent));
+
+            // Renewed by its sender: a compare-and-set on the time it last wrote.
+            Instant renewed = sent.plusSeconds(10);
+            assertThat(s.intents().moveIntent("k1", sent, IntentState.in_flight, renewed))
+                    .isTrue();
+            assertThat(s.intents().intent("k1").orElseThrow().updatedAt()).isEqualTo(renewed);
+            // The old lease no longer matches: a recovery that read it before the renewal does not take it.
+            assertThat(s.intents().moveIntent("k1", sent, IntentState.parked, renewed.plusSeconds(1)))
+                    .isFalse();
+            assertThat(s.intents().intent("k1").orElseThrow().state()).isEqualTo(IntentState.in_flight);
+
+            // Another send recorded the same write: the first sender's renewal fails.
+            Instant other = renewed.plusSeconds(5);
+            s.intents().recordIntent(intent("k1", other));
+            assertThat(s.intents().moveIntent("k1", renewed, IntentState.in_flight, other.plusSeconds(1)))
+                    .isFalse();
+
+            // Recovery takes it as read; once parked, nobody renews it.
+            assertThat(s.intents().moveIntent("k1", other, IntentState.parked, other.plusSeconds(2)))
+                    .isTrue();
+            assertThat(s.intents().intent("k1").orElseThrow().state()).isEqualTo(IntentState.parked);
+            assertThat(s.intents().moveIntent("k1", other.plusSeconds(2), IntentState.in_flight, other.plusSeconds(3)))
+                    .isFalse();
+            assertThat(s.intents().moveIntent("nope", T0, IntentState.parked, T0))
+                    .isFalse();
+        }
+    }
+
+    private static Intent intent(String key, Instant at) {
+        return new Intent(
+                key,
+                "shop",
+                "default",
+                "POST",
+                "/repos/o/r/issues",
+                null,
+                null,
+                null,
+                "op-" + key,
+                IntentState.in_flight,
+                at,
+                at);
+    }
+
+    @Test
     void shouldFindTheOpenEntryOfAKeyAndNoSettledOne() {
         try (Store s = open()) {
             s.dlq().insertEntry(entry("a", "shop", T0, T0));

@@ -32,6 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -462,15 +463,32 @@ public final class DlqService implements DeadLetterQueue, DeadLetters {
     /**
      * Writes whose intent is still in flight since before {@code olderThan} (the process stopped mid-call) go to the
      * DLQ as pending with the same key, so a replay settles them: the upstream commits a key once. Returns how many.
+     *
+     * <p>Every node recovers, and the call that recorded an intent may still be running (its send fence renews the
+     * intent before each attempt): the intent is taken by compare-and-set - moved to parked only while it is still as
+     * read - before its entry is written, so two nodes recovering at once, a recovery frozen half-way, or a call that
+     * renewed meanwhile never make a second entry of one write. A write that already waits in the DLQ (it parked itself
+     * and could not record so) only has its intent ended. A process killed between the move and the entry leaves the
+     * intent parked without an entry: the one gap, a statement wide.
      */
     public int recoverInFlight(Instant olderThan) {
         if (intents == null) return 0;
         int moved = 0;
+        var seen = new HashSet<String>();
         for (List<Intent> batch = intents.staleIntents(olderThan, 500);
                 !batch.isEmpty();
                 batch = intents.staleIntents(olderThan, 500)) {
+            boolean progress = false;
             for (Intent i : batch) {
+                if (!seen.add(i.key() + "@" + i.updatedAt())) continue;
+                progress = true;
                 Instant now = clock.instant();
+                if (repo.openEntry(i.connector(), i.key()).isPresent()) {
+                    intents.moveIntent(i.key(), i.updatedAt(), IntentState.parked, now);
+                    continue;
+                }
+                if (!intents.moveIntent(i.key(), i.updatedAt(), IntentState.parked, now))
+                    continue; // renewed by its sender, or another node recovered it first
                 String id = newId();
                 DlqEntry e = new DlqEntry(
                         id,
@@ -494,16 +512,23 @@ public final class DlqService implements DeadLetterQueue, DeadLetters {
                         now,
                         now);
                 // A plain write (no key, no upsert: GitHub, Datadog) may have been committed: replayed as it is it
-                // would
-                // be committed twice. It is of unknown outcome, to be read back first; keyed and upsert writes are
-                // replayed with their key. A connector not registered yet (recovery at start) is checked at replay.
+                // would be committed twice. It is of unknown outcome, to be read back first; keyed and upsert writes
+                // are replayed with their key. A connector not registered yet (recovery at start) is checked at replay.
                 boolean unknown = plain(e);
                 if (unknown) e = e.unknownUntil(now, now); // a fresh entry: no replays yet
-                repo.insertEntry(e);
-                intents.completeIntent(i.key(), IntentState.parked, now);
+                try {
+                    repo.insertEntry(e);
+                } catch (RuntimeException notRecorded) {
+                    // Back in flight as it was, for the next recovery to take: an intent parked without its entry would
+                    // be a write nobody completes.
+                    intents.completeIntent(i.key(), IntentState.in_flight, i.updatedAt());
+                    throw notRecorded;
+                }
                 events.publish(new DeadLettered(now, i.connector(), id, null, unknown));
                 moved++;
             }
+            // Only intents seen already (each changed under us and was skipped): nothing more to take in this pass.
+            if (!progress) break;
         }
         return moved;
     }

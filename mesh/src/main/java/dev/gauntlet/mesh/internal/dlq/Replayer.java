@@ -90,7 +90,16 @@ public final class Replayer implements AutoCloseable {
             release(claimed);
             return 0;
         }
-        DlqEntry first = dlq.replayClaimed(claimed.getFirst());
+        DlqEntry first;
+        try {
+            first = dlq.replayClaimed(claimed.getFirst());
+        } catch (RuntimeException notRecorded) {
+            // Its result could not be recorded (the store failed, or this node's claim ran out and another holds it):
+            // the rest go back untouched rather than wait in replaying for their lease to run out.
+            LOG.warn("replay of {} could not be recorded", claimed.getFirst().id(), notRecorded);
+            release(claimed.subList(1, claimed.size()));
+            return 1;
+        }
         if (first.state() == DlqState.pending && first.errorClass() == ErrorClass.circuit_open) {
             release(claimed.subList(1, claimed.size()));
             return 1;

@@ -23,6 +23,7 @@ import dev.gauntlet.mesh.vendor.Vendor;
 import dev.gauntlet.mesh.vendor.WriteRef;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -52,6 +53,8 @@ public final class IdempotencyStage implements Stage {
     private final AtomicLong repeated = new AtomicLong();
     /** Writes left in flight by a stopped process, parked as of unknown outcome when a caller sent them again. */
     private final AtomicLong leftParked = new AtomicLong();
+    /** Calls the send fence stopped because their write was taken over (recovered, or sent by another call). */
+    private final AtomicLong handedOver = new AtomicLong();
     /** Calls whose end could not be recorded (the store became unavailable during the call). */
     private final AtomicLong unrecorded = new AtomicLong();
 
@@ -141,7 +144,8 @@ public final class IdempotencyStage implements Stage {
      * {@link dev.gauntlet.mesh.store.StoreUnavailable} and nothing is sent), sends, and records how it ended.
      */
     private Outcome send(Exchange exchange, MeshRequest req, String key, Chain next) {
-        Instant now = clock.instant();
+        // Whole milliseconds: every store keeps them exactly, so the send fence's compare-and-set on it matches.
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         intents.recordIntent(new Intent(
                 key,
                 connector,
@@ -155,7 +159,9 @@ public final class IdempotencyStage implements Stage {
                 IntentState.in_flight,
                 now,
                 now));
+        exchange.intent(key, now);
         Outcome outcome = next.proceed(exchange);
+        if (exchange.fenced() != null) return handedOver(exchange, key, outcome);
         IntentState end = outcome.isSuccess()
                 ? IntentState.succeeded
                 : exchange.dlqId() != null ? IntentState.parked : IntentState.failed;
@@ -167,6 +173,18 @@ public final class IdempotencyStage implements Stage {
             unrecorded.incrementAndGet();
         }
         return outcome;
+    }
+
+    /**
+     * The send fence stopped this call before an attempt: the write is someone else's now, so its intent is left as
+     * they wrote it. A write that waits in the DLQ (recovery moved it there) is answered as that entry; otherwise
+     * another send of it is in progress. A DLQ replay's failure goes back to its replayer as it is.
+     */
+    private Outcome handedOver(Exchange exchange, String key, Outcome fenced) {
+        handedOver.incrementAndGet();
+        if (exchange.replayOf() != null) return fenced;
+        Optional<DlqEntry> waiting = entries.openEntry(connector, key);
+        return waiting.isPresent() ? asEntry(exchange, waiting.get()) : fenced;
     }
 
     private static Outcome inProgress(String key) {
@@ -301,6 +319,7 @@ public final class IdempotencyStage implements Stage {
         s.put("repeated_writes", repeated.get());
         s.put("left_in_flight_parked", leftParked.get());
         s.put("ends_unrecorded", unrecorded.get());
+        s.put("handed_over", handedOver.get());
         return s;
     }
 }

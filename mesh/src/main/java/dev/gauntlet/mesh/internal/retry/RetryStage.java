@@ -136,6 +136,8 @@ public final class RetryStage implements Stage {
                 budget.onSuccess();
                 return outcome;
             }
+            // The send fence stopped it: the write is someone else's now (see SendFenceStage). Not retried, not parked.
+            if (exchange.fenced() != null) return f;
             ErrorClass c = f.errorClass();
             boolean write = exchange.isWrite();
             if (f.response() != null && vendor.repeatsAnswer(f.response())) {

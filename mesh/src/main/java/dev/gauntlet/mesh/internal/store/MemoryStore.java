@@ -300,6 +300,21 @@ public final class MemoryStore implements Store {
             return true;
         }
 
+        @Override
+        public boolean moveIntent(String key, Instant seen, IntentState state, Instant at) {
+            Intent i = inFlight.get(key);
+            if (i == null || !i.updatedAt().equals(seen)) return false;
+            if (state == IntentState.in_flight) return inFlight.replace(key, i, with(i, state, i.createdAt(), at));
+            // Removed only as it was read: a send recording it meanwhile keeps it in flight.
+            if (!inFlight.remove(key, i)) return false;
+            Map<String, Intent> newest = finished;
+            if (newest.put(key, with(i, state, i.createdAt(), at)) == null
+                    && finishedCount.incrementAndGet() >= KEEP_FINISHED_INTENTS / 2) {
+                dropOldFinished();
+            }
+            return true;
+        }
+
         /** The newer generation of finished intents is full: it becomes the older one, and the older one is dropped whole. */
         private synchronized void dropOldFinished() {
             if (finishedCount.get() < KEEP_FINISHED_INTENTS / 2) return; // another thread just did

@@ -61,6 +61,19 @@ final class SqliteIntents implements IntentRepository {
     }
 
     @Override
+    public boolean moveIntent(String key, Instant seen, IntentState state, Instant at) {
+        return db.write(() -> {
+            PreparedStatement p = db.ps("UPDATE intents SET state = ?, updated_at = ? "
+                    + "WHERE idem_key = ? AND state = 'in_flight' AND updated_at = ?");
+            p.setString(1, state.name());
+            p.setLong(2, ms(at));
+            p.setString(3, key);
+            p.setLong(4, ms(seen));
+            return p.executeUpdate() > 0;
+        });
+    }
+
+    @Override
     public Optional<Intent> intent(String key) {
         return db.read(() -> {
             PreparedStatement p = db.ps("SELECT * FROM intents WHERE idem_key = ?");

@@ -67,6 +67,20 @@ final class PostgresIntents implements IntentRepository {
     }
 
     @Override
+    public boolean moveIntent(String key, Instant seen, IntentState state, Instant at) {
+        return db.write(c -> {
+            try (PreparedStatement p = c.prepareStatement("UPDATE intents SET state = ?, updated_at = ? "
+                    + "WHERE idem_key = ? AND state = 'in_flight' AND updated_at = ?")) {
+                p.setString(1, state.name());
+                setInstant(p, 2, at);
+                p.setString(3, key);
+                setInstant(p, 4, seen);
+                return p.executeUpdate() > 0;
+            }
+        });
+    }
+
+    @Override
     public Optional<Intent> intent(String key) {
         return db.read(c -> {
             try (PreparedStatement p = c.prepareStatement("SELECT " + COLUMNS + " FROM intents WHERE idem_key = ?")) {

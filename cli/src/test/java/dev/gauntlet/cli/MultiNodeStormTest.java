@@ -62,29 +62,28 @@ class MultiNodeStormTest {
     /** Longer than the lease and than the Redis heartbeat's 10 s. */
     static final Duration FREEZE = Duration.ofSeconds(40);
     /**
-     * An upstream whose limit binds, with {@code -Dmultinode.bound.rps=8}: the farm's MongoDB Data API at 8 requests a
-     * second per client (its built-in 300 never binds at this load), which storm's {@code rate_limit_factor} of 0.5 makes 4 (burst
-     * 4): below the {@value #OFFERED_PER_CONNECTOR} operations a second the three nodes send it together, above the 2
-     * each sends alone - and the whole 6 go through one node while the others are killed and frozen. Its 429 share once
-     * learned is then asserted like the others' (0, the default, leaves the farm's limit as it is). Before
-     * the nodes judged their windows on every node's answers (December 2026), at 4 (2 under storm) 79 % of its
-     * requests were refused once learned and 54 DLQ entries were still open after the settle; with it, at 8: 0.8 %
-     * (1 of 123), every DLQ entry settled.
+     * An upstream whose limit binds: the farm's MongoDB Data API at {@link #BOUND_RPS} requests a second per client
+     * (its built-in 300 never binds at this load), which storm's {@code rate_limit_factor} of 0.5 makes 4 (burst 4):
+     * below the {@value #OFFERED_PER_CONNECTOR} operations a second the three nodes send it together, above the 2 each
+     * sends alone - and the whole 6 go through one node while the others are killed and frozen. Its 429 share once
+     * learned is asserted like the others'. Before the nodes judged their windows on every node's answers (December
+     * 2026) 79 % of its requests were refused once learned and 54 DLQ entries were still open after the settle.
      */
     static final String BOUND = "mongodb_mock";
 
     /**
-     * Off by default for now: the last three full suites with it on refused 0 of 116, 6 of 104 and 10 of 93 once
-     * learned - each of the two failures had a cause of its own, both fixed since (a node judging every node's counts
-     * over the span to its own last answer; a node whose callers only waited never adopting the shared limit), and the
-     * run after the second fix has not been made yet. {@code -Dmultinode.bound.rps=8} turns it on.
+     * On by default since its last fixes passed six runs in a row (0 of 147, 0 of 116, 2 of 144, 0 of 126, 1 of 131, 0
+     * of 94 refused once learned); {@code -Dmultinode.bound.rps=0} leaves the farm's limit as it is.
      */
-    static final int BOUND_RPS_DEFAULT = 0;
+    static final int BOUND_RPS_DEFAULT = 8;
 
     static final int BOUND_RPS = Integer.getInteger("multinode.bound.rps", BOUND_RPS_DEFAULT);
     static final int OFFERED_PER_CONNECTOR = 6;
 
     /** The built-in OAuth connectors: each one's token TTL at the farm and the logins the connector keeps. */
+    /** The mesh's default refresh margin (auth.refresh_margin): a token is fetched again this long before it expires. */
+    static final int REFRESH_MARGIN_S = 10;
+
     static final Map<String, int[]> OAUTH = Map.of(
             "salesforce_mock", new int[] {120, 4},
             "github_mock", new int[] {300, 1},
@@ -109,6 +108,11 @@ class MultiNodeStormTest {
             return 0;
         }
 
+        /** Requests other than the token endpoint's: the nodes log in at start, before any load. */
+        long load() {
+            return sum("requests") - sum("tokens_issued") - sum("tokens_refreshed");
+        }
+
         long sum(String field) {
             long n = 0;
             for (JsonNode s : status.path("services")) n += s.path(field).asLong();
@@ -120,6 +124,7 @@ class MultiNodeStormTest {
     void threeNodesUnderStormLoseAndDuplicateNothingThroughAKill9AndASigstop() throws Exception {
         String prefix = "test-multinode-" + UUID.randomUUID();
         var processes = new ArrayList<Process>();
+        long started = System.nanoTime(); // the nodes log in as they start: the token budget counts from here
         try (var database = new PostgresTestDatabase("gauntlet_multinode")) {
             String store = database.url.jdbcUrl();
             String limits = "redis://127.0.0.1:6379/0?prefix=" + prefix;
@@ -183,18 +188,22 @@ class MultiNodeStormTest {
             Thread sampler = Thread.ofVirtual().start(() -> sample(farm, samples, done, t0));
             Thread chaos = Thread.ofVirtual().start(() -> {
                 try {
-                    // 10 s into the load (the run resets the farm first, so its counters start again from 0), then
-                    // 5 s later.
-                    awaitRequests(samples, 1);
+                    // 10 s into the load (its first request other than the nodes' logins at start), then 5 s later.
+                    // The nodes' logins counted once made the schedule start before the run did: the kill came as the
+                    // load began.
+                    awaitLoad(samples);
                     hold(Duration.ofSeconds(10));
                     killed.destroyForcibly();
-                    marks.add(String.format(Locale.ROOT, "kill -9 node 2 at %.1f s", seconds(t0)));
+                    marks.add(String.format(
+                            Locale.ROOT, "kill -9 node 2 at %.1f s (%s)", seconds(t0), java.time.Instant.now()));
                     hold(Duration.ofSeconds(5));
                     signal(frozen, "STOP");
-                    marks.add(String.format(Locale.ROOT, "SIGSTOP node 3 at %.1f s", seconds(t0)));
+                    marks.add(String.format(
+                            Locale.ROOT, "SIGSTOP node 3 at %.1f s (%s)", seconds(t0), java.time.Instant.now()));
                     hold(FREEZE);
                     signal(frozen, "CONT");
-                    marks.add(String.format(Locale.ROOT, "SIGCONT node 3 at %.1f s", seconds(t0)));
+                    marks.add(String.format(
+                            Locale.ROOT, "SIGCONT node 3 at %.1f s (%s)", seconds(t0), java.time.Instant.now()));
                 } catch (Exception e) {
                     marks.add("chaos failed: " + e);
                 }
@@ -213,7 +222,10 @@ class MultiNodeStormTest {
                         "--farm-url",
                         farm,
                         "--report-dir",
-                        reports.toString());
+                        reports.toString(),
+                        // The farm is fresh: a reset would drop the tokens the nodes fetched at start, and every node
+                        // would meet 401s at once (a re-login per session no TTL accounts for) while node 2 is killed.
+                        "--no-reset");
             } finally {
                 chaos.join(Duration.ofMinutes(2));
                 done.set(true);
@@ -228,9 +240,16 @@ class MultiNodeStormTest {
             JsonNode totals = report.path("totals");
             JsonNode status = farmGet(farm, "/admin/status");
             JsonNode dlq = farmGet(nodes.getFirst(), "/dlq?limit=100000");
-            Figures f = figures(farm, samples, status, dlq, farmGet(nodes.getFirst(), "/connectors"));
+            Figures f = figures(farm, samples, status, dlq, farmGet(nodes.getFirst(), "/connectors"), seconds(started));
             System.out.println(f.render(totals, run.out()));
-            printLimitEvents(store);
+            printEvents(store, BOUND, "'rate_adjusted', 'limit_learned'");
+            // A token budget overrun, explained: when each token was fetched and why, beside the farm's revocations.
+            for (var e : f.tokenHits.entrySet()) {
+                if (e.getValue() <= f.tokenBudget.get(e.getKey())) continue;
+                printEvents(store, e.getKey(), "'token_refreshed', 'token_refresh_failed'");
+                for (JsonNode r : farmGet(farm, "/admin/faults?type=auth_revoke&service=" + e.getKey())
+                        .path("entries")) System.out.println("  farm: " + r);
+            }
             // What each node's bucket for the bound service ended at (rate, learned limit): the controllers' view.
             for (String node : List.of(nodes.get(0), nodes.get(2))) {
                 try {
@@ -307,14 +326,15 @@ class MultiNodeStormTest {
     }
 
     /**
-     * The bound service's rate decisions and learned limits, from the nodes' shared events table, a line each: why its
-     * 429 share (or its throughput) is what it is.
+     * One connector's events of some types (a SQL list of quoted names), from the nodes' shared events table, a line
+     * each: the bound service's rate decisions and learned limits say why its 429 share (or its throughput) is what it
+     * is; a service's token events say when and why each token was fetched.
      */
-    static void printLimitEvents(String jdbcUrl) {
+    static void printEvents(String jdbcUrl, String connector, String types) {
         try (var c = java.sql.DriverManager.getConnection(jdbcUrl);
-                var p = c.prepareStatement("SELECT at, type, json FROM events WHERE connector = ? AND type IN"
-                        + " ('rate_adjusted', 'limit_learned') ORDER BY at, id")) {
-            p.setString(1, BOUND);
+                var p = c.prepareStatement("SELECT at, type, json FROM events WHERE connector = ? AND type IN (" + types
+                        + ") ORDER BY at, id")) {
+            p.setString(1, connector);
             try (var rs = p.executeQuery()) {
                 int shown = 0;
                 while (rs.next() && shown++ < 80) {
@@ -323,7 +343,7 @@ class MultiNodeStormTest {
                 }
             }
         } catch (Exception e) {
-            System.out.println("  the limit events could not be read: " + e);
+            System.out.println("  the " + connector + " events could not be read: " + e);
         }
     }
 
@@ -362,7 +382,6 @@ class MultiNodeStormTest {
         Map<String, Long> tokenBudget = new LinkedHashMap<>();
         Map<String, String> tokenDetail = new LinkedHashMap<>();
         Map<String, Long> perNode = new LinkedHashMap<>();
-        double loadSeconds;
 
         String render(JsonNode totals, String runOut) {
             var sb = new StringBuilder("multi-node storm figures\n");
@@ -407,17 +426,19 @@ class MultiNodeStormTest {
         }
     }
 
-    Figures figures(String farm, List<Sample> samples, JsonNode status, JsonNode dlq, JsonNode connectors)
+    /** @param tokenSeconds from the nodes' start (their first logins) to the status read: the token budget's span */
+    Figures figures(
+            String farm, List<Sample> samples, JsonNode status, JsonNode dlq, JsonNode connectors, double tokenSeconds)
             throws Exception {
         var f = new Figures();
         var services = new HashMap<String, String>();
         for (JsonNode c : connectors.path("connectors"))
             services.put(
                     c.path("id").asText(), c.path("service").asText(c.path("id").asText()));
-        // The load starts when the farm's counters (reset by the run) first move; "learned" is from LEARNING later to
+        // The load starts when the farm first sees a request other than a login; "learned" is from LEARNING later to
         // the end of the load.
         Sample start = samples.stream()
-                .filter(s -> s.sum("requests") > 0)
+                .filter(s -> s.load() > 0)
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("the farm saw no request"));
         double from = start.at() + LEARNING.toSeconds(), to = start.at() + LOAD.toSeconds();
@@ -435,7 +456,6 @@ class MultiNodeStormTest {
             previous = s;
         }
         f.bound429Share = f.boundRequests == 0 ? Double.NaN : (double) f.boundRateLimited / f.boundRequests;
-        f.loadSeconds = samples.getLast().at() - start.at();
         for (JsonNode s : status.path("services")) {
             f.injected429 += s.path("faults").path("rate_limit").asLong()
                     + s.path("faults").path("lock_timeout").asLong();
@@ -447,9 +467,10 @@ class MultiNodeStormTest {
                     + s.path("tokens_refreshed").asLong();
             // The status's exact count by type (the fault log's "total" counts every type).
             long revoked = s.path("faults").path("auth_revoke").asLong();
-            // One login per session per TTL begun (the run is shorter than every TTL here: one round), and one new
-            // token per revocation the farm made. Per node it would be three rounds.
-            long rounds = (long) Math.ceil(f.loadSeconds / oauth[0]);
+            // One login per session at start and again each time its token comes due (TTL less the mesh's 10 s
+            // refresh margin) until the status was read - the nodes log in as they start, and DLQ replays call on
+            // after the load - and one new token per revocation the farm made. Per node it would be three rounds.
+            long rounds = 1 + (long) Math.floor(tokenSeconds / (oauth[0] - REFRESH_MARGIN_S));
             long budget = rounds * oauth[1] + revoked;
             f.tokenHits.put(id, hits);
             f.tokenBudget.put(id, budget);
@@ -457,13 +478,16 @@ class MultiNodeStormTest {
                     id,
                     String.format(
                             Locale.ROOT,
-                            "%d hits (%d issued, %d refreshed); TTL %d s, %d login(s) kept, %d revoked by chaos: budget %d"
-                                    + " (one node's share), three nodes on their own would take %d",
+                            "%d hits (%d issued, %d refreshed); TTL %d s, %d login(s) kept, %d round(s) in %.0f s, %d"
+                                    + " revoked by chaos: budget %d (one node's share), three nodes on their own would"
+                                    + " take %d",
                             hits,
                             s.path("tokens_issued").asLong(),
                             s.path("tokens_refreshed").asLong(),
                             oauth[0],
                             oauth[1],
+                            rounds,
+                            tokenSeconds,
                             revoked,
                             budget,
                             3 * rounds * oauth[1] + revoked));
@@ -517,10 +541,11 @@ class MultiNodeStormTest {
         await().pollDelay(d).atMost(d.plusSeconds(5)).until(() -> true);
     }
 
-    static void awaitRequests(List<Sample> samples, long atLeast) {
+    /** Until the load's first request reached the farm (the nodes' logins at start are not load). */
+    static void awaitLoad(List<Sample> samples) {
         await().atMost(STARTUP)
                 .pollInterval(Duration.ofMillis(200))
-                .until(() -> !samples.isEmpty() && samples.getLast().sum("requests") >= atLeast);
+                .until(() -> !samples.isEmpty() && samples.getLast().load() > 0);
     }
 
     static double seconds(long t0) {

@@ -73,8 +73,15 @@ final class AamOptions {
             names = "--limits",
             paramLabel = "URL",
             description =
-                    "Where rate-limit buckets live: local (default) or redis://HOST:PORT/DB?prefix=NAME (shared by the nodes).")
+                    "Where rate-limit buckets live: local (default) or redis://[[USER]:PASSWORD@]HOST:PORT/DB?prefix=NAME (shared by the nodes; rediss:// for TLS).")
     String limits;
+
+    @Option(
+            names = "--advertise-url",
+            paramLabel = "URL",
+            description =
+                    "The URL other nodes and the UI reach this node at, when it is not the bind address and port (behind NAT, a proxy or a container's port mapping), e.g. http://aam-1.internal:8002.")
+    String advertiseUrl;
 
     /** The AAM's config; a value out of range or a port given twice is a usage error (exit 2). */
     AamConfig toConfig(
@@ -102,7 +109,8 @@ final class AamOptions {
                     .limits(StorageUrls.limits(limits))
                     .recoverAfter(
                             dev.gauntlet.harness.scenario.ScenarioLoader.parseDuration(recoverAfter, "--recover-after"))
-                    .token(token);
+                    .token(token)
+                    .advertiseUrl(advertiseUrl);
             proxyPorts.forEach(b::proxyPort);
             allowEgress.forEach(b::allowEgress);
             return b.build();

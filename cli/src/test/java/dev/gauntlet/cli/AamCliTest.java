@@ -118,14 +118,14 @@ class AamCliTest {
     }
 
     @Test
-    void shouldRefuseABadStoreUrlAndLimitsThatAreNotSupportedYet() {
+    void shouldRefuseABadStoreUrlAndARedisUserWithoutAPassword() {
         CliRun pg = run("aam", "--port", "0", "--store", "postgresql://127.0.0.1:5432/");
         assertThat(pg.exit()).isEqualTo(2);
         assertThat(pg.err()).contains("database name is required");
-        // redis:// is served now (shared limits); TLS to Redis is not, and is refused before anything starts.
-        CliRun redis = run("aam", "--port", "0", "--limits", "rediss://localhost:6379");
+        // A Redis URL that cannot work (an ACL user without a password) is refused before anything starts.
+        CliRun redis = run("aam", "--port", "0", "--limits", "redis://mesh:@localhost:6379");
         assertThat(redis.exit()).isEqualTo(2);
-        assertThat(redis.err()).contains("TLS to Redis is not supported yet");
+        assertThat(redis.err()).contains("--limits").contains("needs a password");
         assertThat(run(
                                 "aam",
                                 "--port",

@@ -44,8 +44,7 @@ public final class Stores {
      * when Redis is down: the node starts on its local share and joins when Redis answers.
      */
     public static SharedBuckets redisBuckets(RedisUrl url, InstantSource clock) {
-        return new RedisBuckets(
-                url.host(), url.port(), url.database(), url.prefix(), RedisBuckets.COMMAND_TIMEOUT, clock);
+        return new RedisBuckets(url, RedisBuckets.COMMAND_TIMEOUT, clock);
     }
 
     /** A store in memory (nothing survives the process), with the default retention. */

@@ -37,16 +37,16 @@ public final class StorageUrls {
         }
     }
 
-    /** Where rate-limit buckets live: {@code local} (this process) or a Redis shared by the nodes. */
-    public record Limits(String url) {
-        /** The Redis of shared limits, or null for buckets in this process. */
-        public RedisUrl redis() {
-            return RedisUrl.isRedis(url) ? RedisUrl.parse(url) : null;
-        }
-
+    /**
+     * Where rate-limit buckets live: {@code local} (this process) or a Redis shared by the nodes.
+     *
+     * @param url   what /health and logs show: {@code local}, or the Redis URL without its password
+     * @param redis the Redis of shared limits (with its credentials), or null for buckets in this process
+     */
+    public record Limits(String url, RedisUrl redis) {
         /** {@code local} or {@code redis}: what /health shows. */
         public String kind() {
-            return redis() != null ? "redis" : "local";
+            return redis != null ? "redis" : "local";
         }
     }
 
@@ -78,19 +78,24 @@ public final class StorageUrls {
                 "--store must be sqlite:PATH, postgresql://HOST:PORT/DB?user=U or none, was '" + url + "'");
     }
 
-    /** {@code null}, {@code local} or {@code none} (this process), or {@code redis://HOST[:PORT][/DB][?prefix=NAME]}. */
+    /**
+     * {@code null}, {@code local} or {@code none} (this process), or
+     * {@code redis[s]://[[USER]:PASSWORD@]HOST[:PORT][/DB][?prefix=NAME]} (read by {@link RedisUrl}).
+     */
     public static Limits limits(String url) {
-        if (url == null || url.isBlank() || url.equals("local") || url.equals("none")) return new Limits("local");
-        if (url.startsWith("rediss://"))
-            throw new IllegalArgumentException("--limits " + url + ": TLS to Redis is not supported yet; use redis://");
+        if (url == null || url.isBlank() || url.equals("local") || url.equals("none")) return new Limits("local", null);
         if (RedisUrl.isRedis(url)) {
+            RedisUrl redis;
             try {
-                return new Limits(RedisUrl.parse(url).toString());
+                redis = RedisUrl.parse(url);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--limits " + url + ": " + e.getMessage(), e);
+                // The parser's message never quotes the password; the URL as given might.
+                throw new IllegalArgumentException("--limits: " + e.getMessage(), e);
             }
+            return new Limits(redis.toString(), redis);
         }
         throw new IllegalArgumentException(
-                "--limits must be local or redis://HOST:PORT/DB?prefix=NAME, was '" + url + "'");
+                "--limits must be local or redis://[[USER]:PASSWORD@]HOST:PORT/DB?prefix=NAME (rediss:// for TLS), was '"
+                        + url + "'");
     }
 }

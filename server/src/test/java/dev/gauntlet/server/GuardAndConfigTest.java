@@ -125,6 +125,17 @@ class GuardAndConfigTest {
         assertThat(StorageUrls.limits("local").kind()).isEqualTo("local");
         assertThatThrownBy(() -> StorageUrls.limits("redis://h/x")).hasMessageContaining("database must be a number");
         assertThatThrownBy(() -> StorageUrls.limits("redis://h/0?pfx=a")).hasMessageContaining("prefix=NAME");
-        assertThatThrownBy(() -> StorageUrls.limits("rediss://h")).hasMessageContaining("not supported yet");
+        // TLS and credentials: the password is used, never shown.
+        var secured = StorageUrls.limits("rediss://mesh:s%40cret@redis.example:6380/1?prefix=p");
+        assertThat(secured.url()).isEqualTo("rediss://mesh:***@redis.example:6380/1?prefix=p");
+        assertThat(secured.redis().tls()).isTrue();
+        assertThat(secured.redis().user()).isEqualTo("mesh");
+        assertThat(secured.redis().password()).isEqualTo("s@cret");
+        assertThat(StorageUrls.limits("redis://:pw@h").redis().password()).isEqualTo("pw");
+        assertThat(StorageUrls.limits("redis://:pw@h").url()).isEqualTo("redis://:***@h:6379/0?prefix=gauntlet");
+        assertThatThrownBy(() -> StorageUrls.limits("redis://mesh:@h")).hasMessageContaining("needs a password");
+        assertThatThrownBy(() -> StorageUrls.limits("redis://u:top-secret@h/x"))
+                .hasMessageContaining("database must be a number")
+                .hasMessageNotContaining("top-secret");
     }
 }

@@ -8,7 +8,9 @@ import dev.gauntlet.mesh.event.MeshEvent;
 import dev.gauntlet.mesh.event.RateAdjusted;
 import dev.gauntlet.mesh.internal.limit.redis.RedisBuckets;
 import dev.gauntlet.mesh.limit.LimitConfig;
+import dev.gauntlet.mesh.limit.RedisUrl;
 import dev.gauntlet.mesh.limit.SharedBuckets;
+import io.lettuce.core.RedisClient;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -44,7 +46,11 @@ class SharedBucketsTest {
      * at once whatever the timeout (its connection closes and commands are rejected).
      */
     SharedBuckets redis(int port) {
-        SharedBuckets b = new RedisBuckets("127.0.0.1", port, 0, prefix, Duration.ofSeconds(5), clock);
+        return redis(new RedisUrl("127.0.0.1", port, 0, prefix));
+    }
+
+    SharedBuckets redis(RedisUrl url) {
+        SharedBuckets b = new RedisBuckets(url, Duration.ofSeconds(5), clock);
         closing.add(b);
         return b;
     }
@@ -117,6 +123,54 @@ class SharedBucketsTest {
         a.tryAcquire();
         b.tryAcquire();
         assertThat(second.liveNodes()).isEqualTo(2);
+    }
+
+    /**
+     * A Redis that asks for credentials (an ACL user of this test's own, its keys only): the node authenticates with
+     * the URL's user and password and shares its bucket; with a wrong password it serves on its local share, and
+     * neither its status nor its URL ever shows the password.
+     */
+    @Test
+    void aNodeAuthenticatesAsTheUrlsAclUserAndNeverShowsThePassword() {
+        String user = "gauntlet-" + UUID.randomUUID();
+        String password = "pw-" + UUID.randomUUID();
+        RedisClient admin = RedisClient.create("redis://127.0.0.1:6379");
+        try (var connection = admin.connect()) {
+            var redis = connection.sync();
+            redis.aclSetuser(
+                    user,
+                    io.lettuce.core.AclSetuserArgs.Builder.on()
+                            .addPassword(password)
+                            .keyPattern(prefix + "*")
+                            .allCommands());
+            try {
+                SharedBuckets allowed = redis(
+                        RedisUrl.parse("redis://" + user + ":" + password + "@127.0.0.1:6379/0?prefix=" + prefix));
+                var a = new TenantLimiter("c", "default", slow(3), clock, events, allowed);
+                var b = new TenantLimiter("c", "default", slow(3), clock, events, allowed);
+                int granted = 0;
+                for (int i = 0; i < 4; i++) {
+                    if (a.tryAcquire().granted()) granted++;
+                    if (b.tryAcquire().granted()) granted++;
+                }
+                assertThat(granted).as("one bucket in Redis").isEqualTo(3);
+                assertThat(allowed.status()).containsEntry("up", true);
+                assertThat(allowed.status().get("url").toString())
+                        .isEqualTo("redis://" + user + ":***@127.0.0.1:6379/0?prefix=" + prefix);
+
+                SharedBuckets refused = redis(RedisUrl.parse(
+                        "redis://" + user + ":wrong-" + password + "@127.0.0.1:6379/0?prefix=" + prefix));
+                var c = new TenantLimiter("c", "default", slow(3), clock, events, refused);
+                assertThat(c.tryAcquire().granted()).as("on its local share").isTrue();
+                assertThat(c.status()).containsEntry("bucket", "local_share");
+                assertThat(refused.status()).containsEntry("up", false);
+                assertThat(refused.status().toString()).doesNotContain(password);
+            } finally {
+                redis.aclDeluser(user);
+            }
+        } finally {
+            admin.shutdown();
+        }
     }
 
     @Test

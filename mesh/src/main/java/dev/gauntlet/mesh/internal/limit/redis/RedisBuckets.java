@@ -1,5 +1,6 @@
 package dev.gauntlet.mesh.internal.limit.redis;
 
+import dev.gauntlet.mesh.limit.RedisUrl;
 import dev.gauntlet.mesh.limit.SharedBuckets;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -109,23 +110,16 @@ public final class RedisBuckets implements SharedBuckets {
      * @param prefix  every key of this mesh starts with it (one prefix per deployment, or per test)
      * @param timeout how long one command may take before Redis counts as unreachable ({@link #COMMAND_TIMEOUT})
      */
-    public RedisBuckets(String host, int port, int database, String prefix, Duration timeout, InstantSource clock) {
-        this.display = "redis://" + host + ":" + port + "/" + database + "?prefix=" + prefix;
-        this.prefix = prefix;
+    public RedisBuckets(RedisUrl url, Duration timeout, InstantSource clock) {
+        this.display = url.toString(); // without its password
+        this.prefix = url.prefix();
         this.clock = clock;
         // Reconnect every second: Lettuce's default backoff grows to 30 s, which would keep a node on its local share
         // long after Redis came back.
         this.resources = DefaultClientResources.builder()
                 .reconnectDelay(Delay.constant(RETRY_AFTER))
                 .build();
-        this.client = RedisClient.create(
-                resources,
-                RedisURI.builder()
-                        .withHost(host)
-                        .withPort(port)
-                        .withDatabase(database)
-                        .withTimeout(timeout)
-                        .build());
+        this.client = RedisClient.create(resources, redisUri(url, timeout));
         // Commands fail at once while disconnected (the default queues them until the timeout), and Lettuce
         // reconnects in the background.
         client.setOptions(ClientOptions.builder()
@@ -133,6 +127,22 @@ public final class RedisBuckets implements SharedBuckets {
                 .autoReconnect(true)
                 .build());
         commands(); // connect now when Redis is up; a node still starts when it is not
+    }
+
+    /** Host, database, TLS and credentials (an ACL user, or the password alone for requirepass). */
+    private static RedisURI redisUri(RedisUrl url, Duration timeout) {
+        RedisURI.Builder b = RedisURI.builder()
+                .withHost(url.host())
+                .withPort(url.port())
+                .withDatabase(url.database())
+                .withSsl(url.tls())
+                .withTimeout(timeout);
+        if (url.password() != null) {
+            if (url.user() != null)
+                b.withAuthentication(url.user(), url.password().toCharArray());
+            else b.withPassword(url.password().toCharArray());
+        }
+        return b.build();
     }
 
     @Override

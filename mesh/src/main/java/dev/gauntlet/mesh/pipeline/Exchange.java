@@ -28,6 +28,7 @@ public final class Exchange {
     private String intentKey;
     private Instant intentAt;
     private String fenced;
+    private java.util.function.BooleanSupplier spareRequest;
 
     /**
      * @param write whether the call is a write (the connector's idempotency config decides for POSTs that only read);
@@ -155,6 +156,19 @@ public final class Exchange {
 
     public void fenced(String why) {
         this.fenced = why;
+    }
+
+    /**
+     * Whether the upstream's budget has room now for one more request than the attempt itself - a hedge's second
+     * request, which the upstream counts like any other (the rate-limit stage takes a token without waiting); true when
+     * no stage limits the rate.
+     */
+    public boolean spareRequest() {
+        return spareRequest == null || spareRequest.getAsBoolean();
+    }
+
+    public void spareRequest(java.util.function.BooleanSupplier takeToken) {
+        this.spareRequest = takeToken;
     }
 
     public List<Attempt> attempts() {

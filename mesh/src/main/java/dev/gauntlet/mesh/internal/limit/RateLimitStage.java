@@ -44,6 +44,8 @@ public final class RateLimitStage implements Stage {
                     refused,
                     null);
         }
+        // A hedge below sends a second request: the upstream counts it, so it takes a token too, or is not sent.
+        exchange.spareRequest(() -> limiter.tryAcquire().granted());
         Outcome outcome = next.proceed(exchange);
         switch (outcome) {
             case Outcome.Success s -> ConnectorLimits.onAnswer(limiter, false, s.response());

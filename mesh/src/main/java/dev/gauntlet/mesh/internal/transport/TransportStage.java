@@ -122,6 +122,9 @@ public final class TransportStage implements Stage {
 
     private final AtomicLong hedges = new AtomicLong();
     private final AtomicLong hedgesWon = new AtomicLong();
+    /** Hedges not sent because the rate-limit bucket had no token to spare. */
+    private final AtomicLong hedgesUnbudgeted = new AtomicLong();
+
     static final double HEDGE_SHARE = 0.1;
     private static final boolean[] NOT_HEDGED = new boolean[1];
 
@@ -129,9 +132,12 @@ public final class TransportStage implements Stage {
      * One answer for a read, hedged: when the first request has not answered within {@code hedgeAfter}, a second
      * identical one goes out and whichever answers first wins ("The Tail at Scale"); the other is cancelled. A slow
      * answer is then no slower than the hedge delay plus a normal one. Only reads: a write's second copy would meet
-     * the first in the upstream's idempotency slot. Bounded by a share of reads and by the bulkhead's free lanes.
+     * the first in the upstream's idempotency slot. Bounded by a share of reads, by the bulkhead's free lanes and by
+     * the rate-limit bucket (a token taken without waiting: the upstream counts the second request too - untaken, a
+     * limit of a few calls a second learned to the call was overrun by hedges under storm's slow answers).
      */
-    private HttpResponse<byte[]> sendHedged(HttpRequest request, Duration after, boolean[] hedged)
+    private HttpResponse<byte[]> sendHedged(
+            HttpRequest request, Duration after, boolean[] hedged, java.util.function.BooleanSupplier spare)
             throws IOException, InterruptedException {
         long n = reads.incrementAndGet();
         var first = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
@@ -139,6 +145,11 @@ public final class TransportStage implements Stage {
             return clock.await(first, after);
         } catch (TimeoutException slow) {
             if (hedges.get() + 1 > n * HEDGE_SHARE + 5 || !lanes.tryAcquire()) return await(first);
+            if (!spare.getAsBoolean()) {
+                lanes.release();
+                hedgesUnbudgeted.incrementAndGet();
+                return await(first);
+            }
             hedges.incrementAndGet();
             hedged[0] = true;
             try {
@@ -226,6 +237,7 @@ public final class TransportStage implements Stage {
             s.put("reads", reads.get());
             s.put("hedges", hedges.get());
             s.put("hedges_won", hedgesWon.get());
+            s.put("hedges_without_token", hedgesUnbudgeted.get());
         }
         return s;
     }
@@ -240,7 +252,7 @@ public final class TransportStage implements Stage {
         boolean[] hedged = hedging ? new boolean[1] : NOT_HEDGED;
         try {
             HttpResponse<byte[]> r = hedging
-                    ? sendHedged(request, hedgeAfter, hedged)
+                    ? sendHedged(request, hedgeAfter, hedged, exchange::spareRequest)
                     : http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             MeshResponse response = new MeshResponse(r.statusCode(), r.headers().map(), r.body(), null, null, false);
             Classifier.Verdict v = classifier.judge(response, clock.instant());

@@ -9,6 +9,7 @@ import dev.gauntlet.mesh.FakeTime;
 import dev.gauntlet.mesh.Mesh;
 import dev.gauntlet.mesh.call.MeshResponse;
 import dev.gauntlet.mesh.call.Timeouts;
+import dev.gauntlet.mesh.limit.LimitConfig;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
@@ -63,14 +64,17 @@ class HedgingTest {
     }
 
     private ConnectorSpec spec() {
+        return specBuilder().build();
+    }
+
+    private ConnectorSpec.Builder specBuilder() {
         return ConnectorSpec.builder(
                         "hedged", "http://127.0.0.1:" + server.getAddress().getPort())
                 .timeouts(Timeouts.builder()
                         .attempt(Duration.ofSeconds(5))
                         .total(Duration.ofSeconds(10))
                         .hedgeAfter(Duration.ofMillis(50))
-                        .build())
-                .build();
+                        .build());
     }
 
     @Test
@@ -98,6 +102,38 @@ class HedgingTest {
                     .singleElement()
                     .satisfies(a -> assertThat(a.message()).isEqualTo("hedged"));
             assertThat(c.status().get("transport")).containsEntry("hedges", 1L).containsEntry("hedges_won", 1L);
+        }
+    }
+
+    /**
+     * A hedge is a request the upstream counts: with the bucket spent by the read itself (a limit of one call per ten
+     * seconds), the slow read waits for its own answer instead of sending a second request past the limit.
+     */
+    @Test
+    void shouldNotHedgeWhenTheRateLimitHasNoTokenToSpare() throws Exception {
+        try (Mesh mesh = Mesh.builder().time(time).build()) {
+            var c = mesh.register(specBuilder()
+                    .limit(LimitConfig.builder()
+                            .initialRps(0.1)
+                            .minRps(0.01)
+                            .burst(1)
+                            .build())
+                    .build());
+            var answer = new AtomicReference<MeshResponse>();
+            Thread caller = Thread.ofVirtual().start(() -> answer.set(c.get("/item")));
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> requests.get() == 1 && caller.getState() == Thread.State.TIMED_WAITING);
+            time.advance(Duration.ofSeconds(1)); // well past hedge_after (50 ms), far from the next token (10 s)
+            assertThat(caller.join(Duration.ofMillis(200)))
+                    .as("no hedge: still waiting")
+                    .isFalse();
+            slowRelease.countDown();
+            assertThat(caller.join(Duration.ofSeconds(10))).isTrue();
+            assertThat(answer.get().status()).isEqualTo(200);
+            assertThat(requests.get()).as("the read's own request only").isEqualTo(1);
+            assertThat(c.status().get("transport"))
+                    .containsEntry("hedges", 0L)
+                    .containsEntry("hedges_without_token", 1L);
         }
     }
 

@@ -332,11 +332,18 @@ public final class ScenarioRunner {
         private final RunTarget target;
         private final double seconds;
 
+        /** Each connector's latency (key "" for all), read once per figures: thresholds ask for it many times. */
+        private final Map<String, RunReport.Latency> latencies = new HashMap<>();
+
         Figures(RunRecorder recorder, CheckResult check, RunTarget target, double seconds) {
             this.recorder = recorder;
             this.check = check;
             this.target = target;
             this.seconds = seconds;
+        }
+
+        private RunReport.Latency latency(String connector) {
+            return latencies.computeIfAbsent(connector == null ? "" : connector, k -> recorder.latency(connector));
         }
 
         @Override
@@ -364,7 +371,6 @@ public final class ScenarioRunner {
                 retried += f.retriedOps.sum();
                 retriedOk += f.retriedSucceeded.sum();
             }
-            RunReport.Latency lat = recorder.latency(connector);
             CheckResult.Service svc =
                     check == null || connector == null ? null : check.services().get(target.serviceOf(connector));
             return switch (metric) {
@@ -372,10 +378,10 @@ public final class ScenarioRunner {
                 case "error_rate" -> ops == 0 ? Double.NaN : (double) failed / ops;
                 // No operation needed a retry: nothing to judge, and nothing failed for want of one.
                 case "retry_success_rate" -> retried == 0 ? 1.0 : retriedOk / retried;
-                case "p50_ms" -> lat.p50();
-                case "p95_ms" -> lat.p95();
-                case "p99_ms" -> lat.p99();
-                case "max_ms" -> lat.max();
+                case "p50_ms" -> latency(connector).p50();
+                case "p95_ms" -> latency(connector).p95();
+                case "p99_ms" -> latency(connector).p99();
+                case "max_ms" -> latency(connector).max();
                 // Achieved, not offered: operations that succeeded per second. Under an open load every operation
                 // completes (a circuit or an empty bucket fails it at once), so ops / seconds is the offered rate and
                 // would let a connector starved to a few successes a second pass "req_per_s >= 20".

@@ -251,7 +251,7 @@ public final class AamServer implements AutoCloseable {
                                 : Membership.advertised(config.host(), port()),
                         config.clock().instant(),
                         config.store().kind(),
-                        config.limits().redis() == null ? "local" : "redis"));
+                        config.limits().kind()));
         membership.beat();
         long every = Membership.EVERY.toMillis();
         // tick() catches what it throws, so the schedule's future never holds a failure to look at.

@@ -40,10 +40,14 @@ public final class StorageUrls {
     /**
      * Where rate-limit buckets live: {@code local} (this process) or a Redis shared by the nodes.
      *
-     * @param url   what /health and logs show: {@code local}, or the Redis URL without its password
      * @param redis the Redis of shared limits (with its credentials), or null for buckets in this process
      */
-    public record Limits(String url, RedisUrl redis) {
+    public record Limits(RedisUrl redis) {
+        /** What /health and logs show: {@code local}, or the Redis URL without its password. */
+        public String url() {
+            return redis == null ? "local" : redis.toString();
+        }
+
         /** {@code local} or {@code redis}: what /health shows. */
         public String kind() {
             return redis != null ? "redis" : "local";
@@ -83,7 +87,7 @@ public final class StorageUrls {
      * {@code redis[s]://[[USER]:PASSWORD@]HOST[:PORT][/DB][?prefix=NAME]} (read by {@link RedisUrl}).
      */
     public static Limits limits(String url) {
-        if (url == null || url.isBlank() || url.equals("local") || url.equals("none")) return new Limits("local", null);
+        if (url == null || url.isBlank() || url.equals("local") || url.equals("none")) return new Limits(null);
         if (RedisUrl.isRedis(url)) {
             RedisUrl redis;
             try {
@@ -92,7 +96,7 @@ public final class StorageUrls {
                 // The parser's message never quotes the password; the URL as given might.
                 throw new IllegalArgumentException("--limits: " + e.getMessage(), e);
             }
-            return new Limits(redis.toString(), redis);
+            return new Limits(redis);
         }
         throw new IllegalArgumentException(
                 "--limits must be local or redis://[[USER]:PASSWORD@]HOST:PORT/DB?prefix=NAME (rediss:// for TLS), was '"

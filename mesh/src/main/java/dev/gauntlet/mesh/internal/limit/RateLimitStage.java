@@ -45,7 +45,7 @@ public final class RateLimitStage implements Stage {
                     null);
         }
         // A hedge below sends a second request: the upstream counts it, so it takes a token too, or is not sent.
-        exchange.spareRequest(() -> limiter.tryAcquire().granted());
+        exchange.spareRequest(limiter.spare());
         Outcome outcome = next.proceed(exchange);
         switch (outcome) {
             case Outcome.Success s -> ConnectorLimits.onAnswer(limiter, false, s.response());

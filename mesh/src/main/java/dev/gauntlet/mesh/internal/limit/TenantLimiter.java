@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /** The adaptive token bucket of one connector and tenant: a Bucket4j bucket whose refill rate a {@link RateController} sets. */
 final class TenantLimiter {
@@ -34,6 +35,7 @@ final class TenantLimiter {
     private final SharedBuckets shared;
 
     private final String sharedKey;
+    private final BooleanSupplier spare = this::trySpare;
     private volatile int burst;
     /** The shared store was unreachable at the last call: the local bucket runs at {@link #localShare}. */
     private volatile boolean onLocalShare;
@@ -143,6 +145,24 @@ final class TenantLimiter {
         ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
         if (probe.isConsumed()) return Permit.GRANTED;
         return waiting(probe.getNanosToWaitForRefill());
+    }
+
+    /**
+     * Takes a token only if one is free now, without telling the controller that a caller waits: a hedge's second
+     * request, which is sent only when the budget has room for it - a hedge not sent is no demand the rate should
+     * grow for.
+     */
+    public boolean trySpare() {
+        if (shared != null) {
+            long wait = shared.take(sharedKey, rate, burst);
+            if (wait != SharedBuckets.UNAVAILABLE) return wait == 0;
+        }
+        return bucket.tryConsume(1);
+    }
+
+    /** {@link #trySpare} as a value, made once: the rate-limit stage hands it to every call it lets through. */
+    public BooleanSupplier spare() {
+        return spare;
     }
 
     private Permit waiting(long nanos) {

@@ -136,8 +136,7 @@ public final class TransportStage implements Stage {
      * the rate-limit bucket (a token taken without waiting: the upstream counts the second request too - untaken, a
      * limit of a few calls a second learned to the call was overrun by hedges under storm's slow answers).
      */
-    private HttpResponse<byte[]> sendHedged(
-            HttpRequest request, Duration after, boolean[] hedged, java.util.function.BooleanSupplier spare)
+    private HttpResponse<byte[]> sendHedged(HttpRequest request, Duration after, boolean[] hedged, Exchange exchange)
             throws IOException, InterruptedException {
         long n = reads.incrementAndGet();
         var first = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
@@ -145,7 +144,7 @@ public final class TransportStage implements Stage {
             return clock.await(first, after);
         } catch (TimeoutException slow) {
             if (hedges.get() + 1 > n * HEDGE_SHARE + 5 || !lanes.tryAcquire()) return await(first);
-            if (!spare.getAsBoolean()) {
+            if (!exchange.spareRequest()) {
                 lanes.release();
                 hedgesUnbudgeted.incrementAndGet();
                 return await(first);
@@ -252,7 +251,7 @@ public final class TransportStage implements Stage {
         boolean[] hedged = hedging ? new boolean[1] : NOT_HEDGED;
         try {
             HttpResponse<byte[]> r = hedging
-                    ? sendHedged(request, hedgeAfter, hedged, exchange::spareRequest)
+                    ? sendHedged(request, hedgeAfter, hedged, exchange)
                     : http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             MeshResponse response = new MeshResponse(r.statusCode(), r.headers().map(), r.body(), null, null, false);
             Classifier.Verdict v = classifier.judge(response, clock.instant());

@@ -1,16 +1,19 @@
 package dev.gauntlet.mesh.internal.dlq;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gauntlet.mesh.FakeTime;
 import dev.gauntlet.mesh.dlq.DlqEntry;
 import dev.gauntlet.mesh.dlq.DlqFilter;
+import dev.gauntlet.mesh.dlq.DlqRepository;
 import dev.gauntlet.mesh.event.EventBus;
 import dev.gauntlet.mesh.idempotency.Intent;
 import dev.gauntlet.mesh.idempotency.IntentRepository;
 import dev.gauntlet.mesh.idempotency.IntentState;
 import dev.gauntlet.mesh.internal.store.SqliteStore;
 import dev.gauntlet.mesh.store.Store;
+import dev.gauntlet.mesh.store.StoreUnavailable;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -128,6 +131,42 @@ class RecoveryRaceTest {
 
             assertThat(store.dlq().entries(DlqFilter.ALL)).isEmpty();
             assertThat(store.intents().intent("k2").orElseThrow().state()).isEqualTo(IntentState.in_flight);
+        }
+    }
+
+    /** A store that takes the intent's move but not the entry (a full disk between the two): the write stays in flight. */
+    @Test
+    void shouldPutTheIntentBackInFlightWhenItsEntryCannotBeWritten() {
+        try (Store store = SqliteStore.open(dir)) {
+            Instant sent = time.instant();
+            store.intents().recordIntent(inFlight("k4", sent));
+            DlqRepository full = (DlqRepository) java.lang.reflect.Proxy.newProxyInstance(
+                    DlqRepository.class.getClassLoader(), new Class<?>[] {DlqRepository.class}, (proxy, m, args) -> {
+                        if (m.getName().equals("insertEntry"))
+                            throw new StoreUnavailable(
+                                    StoreUnavailable.Reason.full, Duration.ofSeconds(1), "disk full", null);
+                        try {
+                            return m.invoke(store.dlq(), args);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+            var node = new DlqService(full, store.intents(), time, new EventBus(), id -> null);
+            time.advance(Duration.ofMinutes(3));
+
+            assertThatThrownBy(() -> node.recoverInFlight(time.instant().minus(Duration.ofMinutes(2))))
+                    .isInstanceOf(StoreUnavailable.class);
+
+            assertThat(store.dlq().entries(DlqFilter.ALL)).isEmpty();
+            assertThat(store.intents().intent("k4").orElseThrow())
+                    .as("in flight as it was, for the next recovery")
+                    .satisfies(i -> {
+                        assertThat(i.state()).isEqualTo(IntentState.in_flight);
+                        assertThat(i.updatedAt()).isEqualTo(sent);
+                    });
+            var healthy = new DlqService(store.dlq(), store.intents(), time, new EventBus(), id -> null);
+            assertThat(healthy.recoverInFlight(time.instant().minus(Duration.ofMinutes(2))))
+                    .isOne();
         }
     }
 

@@ -13,6 +13,7 @@ import dev.gauntlet.mesh.dlq.DlqEntry;
 import dev.gauntlet.mesh.dlq.DlqState;
 import dev.gauntlet.mesh.event.EventBus;
 import dev.gauntlet.mesh.idempotency.Intent;
+import dev.gauntlet.mesh.idempotency.IntentRepository;
 import dev.gauntlet.mesh.idempotency.IntentState;
 import dev.gauntlet.mesh.internal.dlq.DlqService;
 import dev.gauntlet.mesh.internal.store.MemoryStore;
@@ -22,6 +23,7 @@ import dev.gauntlet.mesh.pipeline.Exchange;
 import dev.gauntlet.mesh.pipeline.Outcome;
 import dev.gauntlet.mesh.pipeline.Pipeline;
 import dev.gauntlet.mesh.pipeline.Stage;
+import dev.gauntlet.mesh.store.StoreUnavailable;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,6 +55,9 @@ class SendFenceStageTest {
                     .inFlightFor(Duration.ofSeconds(10))
                     .build())
             .build();
+
+    /** The fence under test: the connector's own unless a test sets one. */
+    Stage fence;
 
     final List<MeshRequest> sent = new ArrayList<>();
     /** The write's intent as the store held it when each attempt went out. */
@@ -106,7 +111,7 @@ class SendFenceStageTest {
                             throw new AssertionError("no read-back expected");
                         }),
                         waiting,
-                        TestStages.fence(spec, context),
+                        fence != null ? fence : TestStages.fence(spec, context),
                         transport))
                 .run(ex);
         return ex;
@@ -227,6 +232,50 @@ class SendFenceStageTest {
                 "dlq-1");
 
         assertThat(sent).isEmpty();
+    }
+
+    /**
+     * A full disk (or a lost database) when the intent is due for renewal: whether the write is still this call's
+     * cannot be known, so it is not sent; its intent stays in flight in the store for crash recovery to settle.
+     */
+    @Test
+    void shouldNotSendAWriteWhoseIntentTheStoreCannotRenewAndLeaveItInFlight() {
+        IntentRepository full = new IntentRepository() {
+            @Override
+            public void recordIntent(Intent intent) {
+                store.intents().recordIntent(intent);
+            }
+
+            @Override
+            public boolean completeIntent(String key, IntentState state, Instant at) {
+                return store.intents().completeIntent(key, state, at);
+            }
+
+            @Override
+            public boolean moveIntent(String key, Instant seen, IntentState state, Instant at) {
+                throw new StoreUnavailable(StoreUnavailable.Reason.full, Duration.ofSeconds(1), "disk full", null);
+            }
+
+            @Override
+            public java.util.Optional<Intent> intent(String key) {
+                return store.intents().intent(key);
+            }
+
+            @Override
+            public List<Intent> staleIntents(Instant olderThan, int limit) {
+                return store.intents().staleIntents(olderThan, limit);
+            }
+        };
+        fence = new SendFenceStage("dd", full, store.dlq(), time, RECOVER_AFTER, Duration.ofSeconds(10));
+
+        Exchange ex = write("op-6", Duration.ofSeconds(20), () -> {}, null);
+
+        assertThat(sent).isEmpty();
+        assertThat(ex.fenced()).contains("could not renew").contains("disk full");
+        assertThat(last)
+                .isInstanceOfSatisfying(
+                        Outcome.Failure.class, f -> assertThat(f.inProgress()).isTrue());
+        assertThat(intent(ex).state()).as("for recovery to settle").isEqualTo(IntentState.in_flight);
     }
 
     private String firstKey() {

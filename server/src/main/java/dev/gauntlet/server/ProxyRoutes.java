@@ -80,7 +80,7 @@ final class ProxyRoutes {
                     body,
                     "the upstream's answer; a parked write: 202 {dlq_id,unknown_outcome,error_class} to a caller that sends "
                             + "X-Gauntlet-Op-Id, else 503 in the vendor's error envelope (do not resend); X-Gauntlet-Dlq-Id either way; "
-                            + "503 with Retry-After (store_unavailable) when the store cannot record the write now: nothing was sent",
+                            + "503 with Retry-After (store_unavailable) when the store cannot record the write now: nothing is sent now (ask again with the same op id: the mesh resends only what it knows was not committed)",
                     this::handle);
             api.add(
                     m,
@@ -140,7 +140,10 @@ final class ProxyRoutes {
             // The JDK client refuses some header names and values the caller may send.
             throw ApiError.badRequest("headers", "the request cannot be forwarded: " + e.getMessage());
         } catch (StoreUnavailable e) {
-            // The write's intent could not be recorded (full disk, lock): nothing was sent upstream. Ask again later.
+            // The write's intent could not be recorded or renewed (full disk, lock): no attempt goes out now. An
+            // earlier
+            // attempt of this call may have (the send fence renews before later attempts); the caller's next ask with
+            // the same op id finds the write in flight and is never resent blindly.
             ctx.header(ATTEMPTS, "0");
             ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
             if (meshAware(ctx)) {

@@ -183,12 +183,7 @@ public final class IdempotencyStage implements Stage {
     private Outcome handedOver(Exchange exchange, String key, Outcome fenced) {
         handedOver.incrementAndGet();
         if (exchange.replayOf() != null) return fenced;
-        Optional<DlqEntry> waiting;
-        try {
-            waiting = entries.openEntry(connector, key);
-        } catch (dev.gauntlet.mesh.store.StoreUnavailable down) {
-            return fenced; // the fence's own answer says why; the entry, if any, is looked up by the caller's next ask
-        }
+        Optional<DlqEntry> waiting = entries.openEntry(connector, key);
         return waiting.isPresent() ? asEntry(exchange, waiting.get()) : fenced;
     }
 

@@ -9,7 +9,6 @@ import dev.gauntlet.mesh.pipeline.Chain;
 import dev.gauntlet.mesh.pipeline.Exchange;
 import dev.gauntlet.mesh.pipeline.Outcome;
 import dev.gauntlet.mesh.pipeline.Stage;
-import dev.gauntlet.mesh.store.StoreUnavailable;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -79,23 +78,18 @@ public final class SendFenceStage implements Stage {
         // Whole milliseconds: every store keeps them exactly, so the next compare-and-set matches.
         Instant at = now.truncatedTo(ChronoUnit.MILLIS);
         String replayOf = exchange.replayOf();
-        try {
-            if (replayOf != null && !entries.transition(replayOf, Set.of(DlqState.replaying), DlqState.replaying, at)) {
-                return fenced(exchange, "its DLQ claim on " + replayOf + " ran out and another replayer holds it");
-            }
-            if (!intents.moveIntent(exchange.intentKey(), seen, IntentState.in_flight, at)) {
-                return fenced(
-                        exchange,
-                        "its intent (recorded " + seen + ") was taken over meanwhile - moved to the DLQ by recovery,"
-                                + " or recorded by another send of the same write");
-            }
-        } catch (StoreUnavailable down) {
-            // Whether the write is still this call's cannot be known now: not sent. Its intent stays in flight in the
-            // store, so crash recovery settles it once the store answers (read back or replayed with its key).
+        // A store that cannot answer throws StoreUnavailable from here, and nothing is sent: the caller gets 503 with
+        // Retry-After and asks again (the idempotency stage then finds the write in flight and never resends it
+        // blindly), and the intent stays in flight for recovery. Answered "not sent" instead, callers gave up on the
+        // write and nothing picked it up before the run was judged (lost 2 in a multi-node run).
+        if (replayOf != null && !entries.transition(replayOf, Set.of(DlqState.replaying), DlqState.replaying, at)) {
+            return fenced(exchange, "its DLQ claim on " + replayOf + " ran out and another replayer holds it");
+        }
+        if (!intents.moveIntent(exchange.intentKey(), seen, IntentState.in_flight, at)) {
             return fenced(
                     exchange,
-                    "the store could not renew its intent (" + down.getMessage()
-                            + "); it stays in flight for recovery to settle");
+                    "its intent (recorded " + seen + ") was taken over meanwhile - moved to the DLQ by recovery, or"
+                            + " recorded by another send of the same write");
         }
         exchange.intent(exchange.intentKey(), at);
         renewed.incrementAndGet();

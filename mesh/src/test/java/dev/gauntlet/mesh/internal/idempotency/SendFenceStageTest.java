@@ -1,6 +1,7 @@
 package dev.gauntlet.mesh.internal.idempotency;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gauntlet.mesh.ConnectorSpec;
 import dev.gauntlet.mesh.FakeTime;
@@ -236,10 +237,11 @@ class SendFenceStageTest {
 
     /**
      * A full disk (or a lost database) when the intent is due for renewal: whether the write is still this call's
-     * cannot be known, so it is not sent; its intent stays in flight in the store for crash recovery to settle.
+     * cannot be known, so it is not sent, and the store's refusal goes up to the caller (503 with Retry-After through
+     * the proxy: it asks again, and the write found in flight is never resent blindly); the intent stays in flight.
      */
     @Test
-    void shouldNotSendAWriteWhoseIntentTheStoreCannotRenewAndLeaveItInFlight() {
+    void shouldNotSendAWriteWhoseIntentTheStoreCannotRenewAndLetTheCallerAskAgain() {
         IntentRepository full = new IntentRepository() {
             @Override
             public void recordIntent(Intent intent) {
@@ -268,14 +270,15 @@ class SendFenceStageTest {
         };
         fence = new SendFenceStage("dd", full, store.dlq(), time, RECOVER_AFTER, Duration.ofSeconds(10));
 
-        Exchange ex = write("op-6", Duration.ofSeconds(20), () -> {}, null);
+        assertThatThrownBy(() -> write("op-6", Duration.ofSeconds(20), () -> {}, null))
+                .isInstanceOf(StoreUnavailable.class)
+                .hasMessageContaining("disk full");
 
         assertThat(sent).isEmpty();
-        assertThat(ex.fenced()).contains("could not renew").contains("disk full");
-        assertThat(last)
-                .isInstanceOfSatisfying(
-                        Outcome.Failure.class, f -> assertThat(f.inProgress()).isTrue());
-        assertThat(intent(ex).state()).as("for recovery to settle").isEqualTo(IntentState.in_flight);
+        assertThat(store.intents().staleIntents(time.instant().plusSeconds(1), 10))
+                .as("in flight, for the caller's next ask or recovery")
+                .singleElement()
+                .satisfies(i -> assertThat(i.opId()).isEqualTo("op-6"));
     }
 
     private String firstKey() {

@@ -35,7 +35,8 @@ class BulkheadTest {
     void shouldMakeACallWaitForAFreeConnectionAndGiveUpAtItsDeadline() throws Exception {
         SlowUpstream upstream = SlowUpstream.start();
         FakeTime time = new FakeTime();
-        try (Mesh mesh = Mesh.builder().time(time).build()) {
+        Mesh mesh = Mesh.builder().time(time).build();
+        try {
             var spec = oneLane(upstream);
             var transport = TestStages.bulkheadAndTransport(spec, mesh.context());
             var slow = TestStages.exchange(spec, mesh.context(), dev.gauntlet.mesh.call.MeshRequest.get("/slow"));
@@ -73,7 +74,10 @@ class BulkheadTest {
                     .singleElement()
                     .satisfies(a -> assertThat(a.status()).isEqualTo(200));
         } finally {
-            upstream.close(); // a failed assertion must not leave the slow requests for close() to wait on
+            // The upstream first: a failed assertion must not leave slow requests for the mesh's close() to wait on
+            // (closed as a try-with-resources, the mesh closed before this ran, and a failure hung the suite).
+            upstream.close();
+            mesh.close();
         }
     }
 
@@ -81,7 +85,8 @@ class BulkheadTest {
     void shouldRefuseACallAtOnceWhenAsManyCallsAlreadyWaitAsThereAreLanes() throws Exception {
         SlowUpstream upstream = SlowUpstream.start();
         FakeTime time = new FakeTime();
-        try (Mesh mesh = Mesh.builder().time(time).build()) {
+        Mesh mesh = Mesh.builder().time(time).build();
+        try {
             var spec = oneLane(upstream);
             var transport = TestStages.bulkheadAndTransport(spec, mesh.context());
             var slow = TestStages.exchange(spec, mesh.context(), dev.gauntlet.mesh.call.MeshRequest.get("/slow"));
@@ -124,7 +129,10 @@ class BulkheadTest {
                     .allMatch(o -> o instanceof Outcome.Success);
             assertThat(upstream.arrived().get()).isEqualTo(1 + Lanes.WAITERS_PER_LANE);
         } finally {
-            upstream.close(); // a failed assertion must not leave the slow requests for close() to wait on
+            // The upstream first: a failed assertion must not leave slow requests for the mesh's close() to wait on
+            // (closed as a try-with-resources, the mesh closed before this ran, and a failure hung the suite).
+            upstream.close();
+            mesh.close();
         }
     }
 
